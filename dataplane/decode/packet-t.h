@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* A decoded packet: pointers into the frame plus the header fields the flow
+ * and detect stages read. Filled by decode_packet(); never owns the frame. */
+#ifndef IDS_PACKET_T_H
+#define IDS_PACKET_T_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../common/ip_addr-t.h"
+
+struct flow;
+
+/* Why decode rejected a packet. Each has a counter "decoder.event.<name>" so
+ * every rejection is visible in stats. A packet with an error is counted and
+ * forwarded (IPS) but not tracked or inspected. Bad checksums are not errors:
+ * they set PKT_F_CSUM_BAD (only with -k all), as Suricata which still runs
+ * packet rules on them and keeps them out of stream reassembly. */
+enum decode_err {
+	DECODE_OK = 0,
+	DECODE_ETH_TRUNC,
+	DECODE_VLAN_TRUNC,
+	DECODE_VLAN_TOO_MANY,
+	DECODE_IPV4_TRUNC,
+	DECODE_IPV4_HLEN_BAD,
+	DECODE_IPV4_LEN_BAD,
+	DECODE_IPV4_VER_BAD,
+	DECODE_IPV4_OPT_BAD,
+	DECODE_IPV6_TRUNC,
+	DECODE_IPV6_VER_BAD,
+	DECODE_IPV6_LEN_BAD,
+	DECODE_IPV6_EXTHDR_BAD,
+	DECODE_TCP_TRUNC,
+	DECODE_TCP_HLEN_BAD,
+	DECODE_TCP_OPT_BAD,
+	DECODE_UDP_TRUNC,
+	DECODE_UDP_LEN_BAD,
+	DECODE_ICMPV4_TRUNC,
+	DECODE_ICMPV6_TRUNC,
+	DECODE_ERR_MAX
+};
+
+enum pkt_dir { PKT_TO_SERVER = 0, PKT_TO_CLIENT = 1 };
+
+/* p->flags */
+#define PKT_F_IPV4_FRAG    0x0001u /* IPv4 fragment (MF set or offset != 0) */
+#define PKT_F_IPV6_FRAG    0x0002u /* IPv6 Fragment header present */
+#define PKT_F_L4_PARTIAL   0x0004u /* fragment: L4 header not (fully) present */
+#define PKT_F_TRUNCATED    0x0008u /* caplen < wire length */
+#define PKT_F_TCP_MSS      0x0010u /* TCP options carried an MSS */
+#define PKT_F_TCP_WSCALE   0x0020u
+#define PKT_F_TCP_SACKOK   0x0040u
+#define PKT_F_TCP_TS       0x0080u
+#define PKT_F_HAS_FLOW     0x0100u /* p->flow is valid */
+#define PKT_F_REASSEMBLED  0x0200u /* built by defrag, not seen on the wire */
+#define PKT_F_CSUM_BAD     0x0400u /* an IPv4/TCP/UDP/ICMP checksum failed (-k all) */
+
+/* TCP flag bits as on the wire (byte 13 of the header). */
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+#define TCP_URG 0x20
+#define TCP_ECE 0x40
+#define TCP_CWR 0x80
+
+struct pkt_tcp {
+	uint32_t seq;          /* host order */
+	uint32_t ack;
+	uint16_t win;
+	uint8_t flags;         /* TCP_* */
+	uint8_t hlen;          /* header length in bytes, options included */
+	uint16_t mss;          /* valid with PKT_F_TCP_MSS */
+	uint8_t wscale;        /* valid with PKT_F_TCP_WSCALE */
+	uint32_t ts_val, ts_ecr; /* valid with PKT_F_TCP_TS */
+};
+
+struct pkt_icmp {
+	uint8_t type;
+	uint8_t code;
+	uint16_t id;           /* echo/echo-reply only, host order */
+	uint16_t seq;
+};
+
+struct packet {
+	/* input, set by the caller of decode_packet() */
+	const uint8_t *data;   /* first byte of the Ethernet header */
+	uint32_t len;          /* captured length */
+	uint32_t wire_len;     /* original length (pcap), == len on a NIC */
+	uint64_t ts_us;        /* capture time, microseconds since the epoch */
+	uint64_t pcap_cnt;     /* 1-based packet number in the input */
+	uint16_t port_id;
+
+	/* link layer */
+	uint16_t eth_type;     /* innermost ethertype, host order */
+	uint8_t vlan_cnt;
+	uint16_t vlan_id[2];   /* outer first */
+
+	/* network layer; ip_ver == 0: no IP (ARP, ...) */
+	uint8_t ip_ver;        /* 4 or 6 */
+	uint8_t proto;         /* L4 protocol (after IPv6 extension headers) */
+	uint8_t ttl;           /* TTL or hop limit */
+	uint8_t tos;           /* IPv4 TOS or IPv6 traffic class */
+	uint16_t ip_id;        /* IPv4 id, host order (IPv6: low 16 bits of frag id) */
+	uint16_t frag_off;     /* fragment offset in bytes */
+	uint8_t frag_mf;       /* more fragments */
+	uint8_t ip_hlen;       /* IPv4 header length (options included) / 40 */
+	uint16_t ipv4_opts;    /* bitmap of IPv4 options seen (IPV4_OPT_*) */
+	union ip_addr src, dst;
+	const uint8_t *l3;     /* IP header */
+	uint32_t l3_len;       /* IP total length, clamped to what was captured */
+
+	/* transport layer; l4 == NULL if absent (non-first fragment, other proto) */
+	const uint8_t *l4;
+	uint32_t l4_len;
+	uint16_t sp, dp;       /* host order; 0 when the protocol has no ports */
+	union {
+		struct pkt_tcp tcp;
+		struct pkt_icmp icmp;
+	};
+
+	/* application payload after the L4 header (may be empty, never NULL when l4 is) */
+	const uint8_t *payload;
+	uint32_t payload_len;
+
+	uint32_t flags;        /* PKT_F_* */
+	enum decode_err err;   /* first problem found; DECODE_OK when clean */
+
+	/* set by the flow stage */
+	struct flow *flow;
+	uint8_t dir;           /* enum pkt_dir */
+	uint8_t flow_flags;    /* PKT_FLOW_* snapshot used by detect */
+};
+
+/* p->flow_flags, computed by flow_update() for this packet */
+#define PKT_FLOW_ESTABLISHED 0x01 /* TCP: handshake complete (or midstream); UDP/other: both directions seen */
+#define PKT_FLOW_TOSERVER    0x02
+#define PKT_FLOW_TOCLIENT    0x04
+#define PKT_FLOW_FIRST       0x08 /* first packet of the flow */
+
+/* IPv4 option bitmap (p->ipv4_opts), names as Suricata's ipopts keyword */
+#define IPV4_OPT_RR    0x0001 /* rr */
+#define IPV4_OPT_EOL   0x0002 /* eol */
+#define IPV4_OPT_NOP   0x0004 /* nop */
+#define IPV4_OPT_TS    0x0008 /* ts */
+#define IPV4_OPT_SEC   0x0010 /* sec */
+#define IPV4_OPT_ESEC  0x0020 /* esec */
+#define IPV4_OPT_LSRR  0x0040 /* lsrr */
+#define IPV4_OPT_SSRR  0x0080 /* ssrr */
+#define IPV4_OPT_SATID 0x0100 /* satid */
+#define IPV4_OPT_OTHER 0x0200 /* any other (Suricata's "any" matches all) */
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* Detection: candidate rules from the fast-pattern prefilter (Hyperscan),
+ * then full verification, action order, flowbits and thresholds. */
+#ifndef IDS_DETECT_H
+#define IDS_DETECT_H
+
+#include <stdint.h>
+
+#include "../../rules/rule-t.h"
+#include "../decode/packet-t.h"
+
+/* Immutable after build: shared read-only by all workers. */
+struct detect_engine;
+/* One per worker: Hyperscan scratch, candidate lists, match data, threshold state. */
+struct detect_thread;
+
+/* Build the engine from a finalized ruleset (compiles the Hyperscan
+ * database). The engine keeps a pointer to rs; rs must outlive it.
+ * NULL with err filled on failure. */
+struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, size_t errlen);
+void detect_engine_free(struct detect_engine *de);
+
+/* Figures for the startup report. */
+struct detect_engine_info {
+	uint32_t rules, with_fast_pattern, without_fast_pattern;
+	uint32_t patterns;          /* distinct Hyperscan patterns */
+	uint64_t db_bytes;
+	double compile_ms;
+};
+void detect_engine_info(const struct detect_engine *de, struct detect_engine_info *out);
+
+struct detect_thread *detect_thread_create(const struct detect_engine *de, int socket);
+void detect_thread_destroy(struct detect_thread *dt);
+
+#define DETECT_MAX_ALERTS 15      /* per packet, as Suricata's packet_alert_max default */
+
+/* alert.action in EVE */
+enum alert_action { ALERT_ALLOWED = 0, ALERT_BLOCKED };
+
+struct detect_alert {
+	const struct rule *rule;
+	enum alert_action action;
+};
+
+/* verdict for the packet */
+enum detect_verdict { VERDICT_ACCEPT = 0, VERDICT_DROP };
+
+struct detect_result {
+	enum detect_verdict verdict;
+	uint32_t nalerts;
+	struct detect_alert alerts[DETECT_MAX_ALERTS];
+	uint32_t alerts_dropped;    /* matched beyond DETECT_MAX_ALERTS */
+};
+
+struct detect_stats {
+	uint64_t alerts;            /* detect.alert */
+	uint64_t alerts_suppressed; /* thresholds and detection_filter */
+	uint64_t alert_queue_overflow;
+	uint64_t candidates;        /* rules sent to verification by the prefilter */
+	uint64_t verified;          /* of those, rules that matched */
+	uint64_t pcre_errors;       /* pcre2 match limits hit */
+	uint64_t threshold_table_full;
+};
+
+/* ips: drop/reject rules really drop (inline or --simulate-ips); otherwise a
+ * drop rule alerts only, as Suricata in IDS mode. */
+void detect_thread_set_ips(struct detect_thread *dt, int ips);
+
+/* Run the rules on p (decoded, flow attached when there is one). Updates
+ * flowbits and flow actions on p->flow. */
+void detect_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res);
+
+const struct detect_stats *detect_thread_stats(const struct detect_thread *dt);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* A flow: both directions of a 5-tuple (plus VLAN), owned by one worker's table. */
+#ifndef IDS_FLOW_T_H
+#define IDS_FLOW_T_H
+
+#include <stdint.h>
+
+#include "../../common/ip_addr-t.h"
+
+/* Addresses and ports ordered so that both directions give the same key. */
+struct flow_key {
+	union ip_addr addr[2];   /* addr[0] <= addr[1] (memcmp) */
+	uint16_t port[2];        /* port[i] belongs to addr[i] */
+	uint16_t vlan;           /* outer VLAN id, 0 if none */
+	uint8_t proto;
+	uint8_t ip_ver;
+};
+
+enum tcp_state {
+	TCP_ST_NONE = 0,
+	TCP_ST_SYN_SENT,
+	TCP_ST_SYN_RECV,
+	TCP_ST_ESTABLISHED,
+	TCP_ST_CLOSING,          /* a FIN seen */
+	TCP_ST_CLOSED,           /* RST, or FIN both ways */
+};
+
+/* flow->flags */
+#define FLOW_F_TOSERVER_SEEN 0x0001u
+#define FLOW_F_TOCLIENT_SEEN 0x0002u
+#define FLOW_F_MIDSTREAM     0x0004u /* picked up without the handshake */
+#define FLOW_F_ACTION_PASS   0x0008u /* a rule passed the whole flow */
+#define FLOW_F_ACTION_DROP   0x0010u /* a rule dropped the whole flow (IPS) */
+
+#define FLOW_MAX_BITS 16        /* flowbits set at once on one flow; more is counted */
+
+struct flow {
+	/* hot: compared on every lookup */
+	struct flow_key key;
+	uint32_t hash;
+	uint8_t client;          /* index into key.addr[] of the client (initiator) */
+	uint8_t tcp_state;       /* enum tcp_state */
+	uint16_t flags;          /* FLOW_F_* */
+	uint64_t last_ts_us;
+	struct flow *hnext;      /* hash bucket chain */
+	struct flow *lru_prev, *lru_next;
+
+	/* warm */
+	uint64_t flow_id;        /* stable id for EVE, unique per worker and run */
+	uint64_t first_ts_us;
+	uint64_t pkts[2];        /* indexed by enum pkt_dir */
+	uint64_t bytes[2];
+
+	/* detect state (meaning owned by dataplane/detect) */
+	uint8_t nbits;
+	uint32_t bits[FLOW_MAX_BITS]; /* flowbit ids set on this flow */
+};
+
+#endif

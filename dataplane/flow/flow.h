@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-worker flow table: symmetric hashing, TCP state, timeouts, eviction. */
+#ifndef IDS_FLOW_H
+#define IDS_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flow-t.h"
+#include "../decode/packet-t.h"
+
+struct flow_timeouts {
+	uint32_t new_s, established_s, closed_s;   /* seconds */
+};
+
+enum flow_proto_class { FLOW_PC_TCP, FLOW_PC_UDP, FLOW_PC_ICMP, FLOW_PC_OTHER, FLOW_PC_MAX };
+
+struct flow_config {
+	uint64_t memcap;             /* bytes for flows; 0: default 32 MiB */
+	uint32_t hash_size;          /* buckets; 0: default 65536 */
+	bool midstream;              /* stream.midstream: established without a handshake */
+	struct flow_timeouts to[FLOW_PC_MAX];   /* zero fields take Suricata's defaults */
+	uint16_t worker_id;          /* mixed into flow_id so ids are unique across workers */
+};
+
+struct flow_stats {
+	uint64_t created;            /* flow.total */
+	uint64_t tcp, udp, icmp, other;
+	uint64_t active;             /* flows in the table now */
+	uint64_t timed_out;
+	uint64_t evicted;            /* flow.memcap: removed early because the table was full */
+	uint64_t no_flow;            /* packets without a flow (no memory, non-IP) */
+	uint64_t bits_overflow;      /* flowbit could not be stored (FLOW_MAX_BITS) */
+};
+
+struct flow_table;
+
+/* Symmetric 5-tuple hash of p (needs p->ip_ver != 0): equal for both directions. */
+uint32_t flow_hash_packet(const struct packet *p);
+
+/* Table sized from cfg; NULL on allocation failure. socket: NUMA node or -1. */
+struct flow_table *flow_table_create(const struct flow_config *cfg, int socket);
+void flow_table_destroy(struct flow_table *ft);
+
+/* Find or create p's flow, update its state from p and set p->flow, p->dir,
+ * p->flow_flags (PKT_FLOW_*). Non-IP packets and packets for which no flow can
+ * be had get p->flow == NULL (counted in no_flow). When the table is full the
+ * least recently used flow is evicted first (counted); evicted/expired flows
+ * go through the table's release callback before their memory is reused. */
+struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p);
+
+/* Called for each flow that leaves the table (timeout, eviction, flush). */
+typedef void (*flow_release_cb)(struct flow *f, void *arg);
+void flow_table_set_release_cb(struct flow_table *ft, flow_release_cb cb, void *arg);
+
+/* Expire flows idle past their timeout at now_us; at most budget flows per
+ * call so the worker loop stays short. Returns the number expired. */
+unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budget);
+
+/* Release every flow (end of input, shutdown). */
+void flow_table_flush(struct flow_table *ft);
+
+const struct flow_stats *flow_table_stats(const struct flow_table *ft);
+
+#endif

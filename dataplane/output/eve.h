@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* EVE JSON output (eve.json), field names as Suricata's. One writer per
+ * worker, each with its own buffer; all append whole lines to one file. */
+#ifndef IDS_EVE_H
+#define IDS_EVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../decode/packet-t.h"
+#include "../detect/detect.h"
+
+/* The open file, shared by the writers (O_APPEND: each flush is one write()
+ * of complete lines, so lines from different workers never interleave). */
+struct eve_file;
+
+/* Open (create/append) path. NULL with err filled on failure. */
+struct eve_file *eve_file_open(const char *path, char *err, size_t errlen);
+/* Reopen the same path (logrotate, SIGHUP). 0 or -errno. */
+int eve_file_reopen(struct eve_file *ef);
+void eve_file_close(struct eve_file *ef);
+
+struct eve_writer;
+
+/* Optional alert fields, as Suricata's eve-log alert options. */
+struct eve_options {
+	bool payload;            /* "payload" (base64) and "payload_printable" */
+	bool packet;             /* "packet" (base64 of the frame) */
+	bool ether;              /* "ether": {src_mac, dest_mac} */
+	bool pcap_cnt;           /* "pcap_cnt" (reading a capture file) */
+};
+
+/* in_iface: the interface name for "in_iface" (not copied, must outlive w). */
+struct eve_writer *eve_writer_create(struct eve_file *ef, const struct eve_options *opt,
+				     const char *in_iface, int socket);
+/* Flushes, then frees. */
+void eve_writer_destroy(struct eve_writer *w);
+/* Write buffered lines now. 0 or -errno (the lines are kept and retried). */
+int eve_writer_flush(struct eve_writer *w);
+
+/* One "alert" record for a of packet p. */
+void eve_write_alert(struct eve_writer *w, const struct packet *p, const struct detect_alert *a);
+
+/* One "stats" record: names[i] = values[i], names dotted ("decoder.pkts");
+ * dots become nested objects as in Suricata's EVE stats. ts_us: the time. */
+void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,
+		     const char *const *names, const uint64_t *values, unsigned n);
+
+struct eve_stats {
+	uint64_t records;
+	uint64_t write_errors;      /* write() failures; the data is retried */
+	uint64_t dropped;           /* records lost because the buffer stayed full */
+};
+const struct eve_stats *eve_writer_stats(const struct eve_writer *w);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading rules in Suricata syntax: files -> struct ruleset. */
+#ifndef IDS_RULES_H
+#define IDS_RULES_H
+
+#include <stdio.h>
+
+#include "rule-t.h"
+
+/* What rules refer to from outside: address and port variables
+ * (vars.address-groups / vars.port-groups, without the '$'), and the
+ * classification and reference tables. */
+struct rule_env;
+
+/* An empty environment; NULL on allocation failure. */
+struct rule_env *rule_env_new(void);
+void rule_env_free(struct rule_env *env);
+
+/* Define or replace a variable. kind: 'a' address group, 'p' port group.
+ * value is the raw text ("[10.0.0.0/8,!10.1.0.0/16]", "$HOME_NET", "80").
+ * Returns 0 or -EINVAL with err filled. Variables are resolved when a rule
+ * uses them, so definition order does not matter. */
+int rule_env_set_var(struct rule_env *env, char kind, const char *name,
+		     const char *value, char *err, size_t errlen);
+
+/* Install Suricata's default address and port groups (default suricata.yaml). */
+void rule_env_set_default_vars(struct rule_env *env);
+
+/* Read classification.config / reference.config. Bad lines are reported to
+ * errs as "file:line: reason" and skipped. Returns 0, or -errno if the file
+ * cannot be read. Without a classification file, a built-in copy of
+ * Suricata's default classifications is used. */
+int rule_env_load_classification(struct rule_env *env, const char *path, FILE *errs);
+int rule_env_load_references(struct rule_env *env, const char *path, FILE *errs);
+
+/* Parse one rule. Returns the rule, or NULL with err filled with the reason
+ * (no file:line prefix: the caller adds it). */
+struct rule *rule_parse(const struct rule_env *env, const char *text,
+			char *err, size_t errlen);
+void rule_free(struct rule *r);
+
+struct ruleset *ruleset_new(void);
+void ruleset_free(struct ruleset *rs);
+
+/* Parse every rule in path (comments, blank lines, '\' continuations) into
+ * rs. Each failed rule is written to errs as "file:line: reason", counted in
+ * rs->nfailed and tallied by reason; the others load. Duplicate gid:sid:
+ * the later one fails. Returns 0, or -errno if the file cannot be read. */
+int ruleset_load_file(struct ruleset *rs, struct rule_env *env,
+		      const char *path, FILE *errs);
+
+/* After all files: resolve flowbit names (warn about isset without set) and
+ * assign each rule's evaluation order. */
+void ruleset_finalize(struct ruleset *rs, FILE *errs);
+
+#endif
