@@ -40,7 +40,8 @@ struct addr_range {
 };
 
 struct addr_set {
-	bool any;                 /* matches every address of both families */
+	bool any;                 /* matches every address of both families (the
+				   * ranges then also hold the full v4 and v6 spaces) */
 	uint32_t n4, n6;
 	struct addr_range *v4;    /* n4 ranges, ascending */
 	struct addr_range *v6;    /* n6 ranges, ascending */
@@ -51,7 +52,7 @@ struct port_range {
 };
 
 struct port_set {
-	bool any;
+	bool any;                 /* 0-65535 (r then also holds that one range) */
 	uint32_t n;
 	struct port_range *r;     /* ascending, non-overlapping */
 };
@@ -136,9 +137,14 @@ enum flowbit_op { FB_SET, FB_UNSET, FB_TOGGLE, FB_ISSET, FB_ISNOTSET, FB_NOALERT
  * '|' (any of them), set/unset/toggle several joined by '&' (all of them). */
 struct rule_flowbit {
 	enum flowbit_op op;
-	uint16_t n;
+	uint16_t n;               /* 0 for FB_NOALERT */
 	uint32_t *ids;            /* flowbit ids, resolved by the ruleset's name table */
+	char **names;             /* n names as written, owned (added: rule_parse has no
+				   * ruleset, so ids are RULE_FLOWBIT_UNRESOLVED until
+				   * ruleset_load_file interns the names) */
 };
+
+#define RULE_FLOWBIT_UNRESOLVED UINT32_MAX
 
 enum thresh_type { THRESH_NONE, THRESH_LIMIT, THRESH_THRESHOLD, THRESH_BOTH, THRESH_DETECTION_FILTER };
 enum thresh_track { TRACK_BY_SRC, TRACK_BY_DST, TRACK_BY_RULE, TRACK_BY_BOTH, TRACK_BY_FLOW };
@@ -214,6 +220,8 @@ struct ruleset {
 	/* failure tallies by reason, for the -T summary */
 	uint32_t nreasons;
 	struct ruleset_reason { char *reason; uint32_t count; } *reasons;
+	/* (added) private to the loader: the gid:sid index for duplicate checks */
+	void *sid_index;
 };
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef IDS_DETECT_H
 #define IDS_DETECT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../../rules/rule-t.h"
@@ -28,6 +29,12 @@ struct detect_engine_info {
 	double compile_ms;
 };
 void detect_engine_info(const struct detect_engine *de, struct detect_engine_info *out);
+
+/* Which payload match of r Suricata would use as the fast pattern: an
+ * explicit fast_pattern, else the longest non-negated content (ties: the
+ * strongest pattern, then the first). Returns its index in r->match, or -1
+ * when the rule has none (it is then checked on every packet of its protocol). */
+int32_t detect_fast_pattern_select(const struct rule *r);
 
 struct detect_thread *detect_thread_create(const struct detect_engine *de, int socket);
 void detect_thread_destroy(struct detect_thread *dt);
@@ -60,6 +67,11 @@ struct detect_stats {
 	uint64_t verified;          /* of those, rules that matched */
 	uint64_t pcre_errors;       /* pcre2 match limits hit */
 	uint64_t threshold_table_full;
+	uint64_t scan_errors;       /* Hyperscan scan failed: a bug, counted */
+	uint64_t inspect_limit;     /* a rule gave up after INSPECT_MAX_STEPS (backtracking) */
+	uint64_t flowbits_overflow; /* a flowbit could not be set: FLOW_MAX_BITS on the flow */
+	uint64_t flow_dropped;      /* packets dropped without inspection: flow marked drop */
+	uint64_t flow_passed;       /* packets not inspected: flow marked pass */
 };
 
 /* ips: drop/reject rules really drop (inline or --simulate-ips); otherwise a

@@ -31,6 +31,9 @@ enum tcp_state {
 #define FLOW_F_MIDSTREAM     0x0004u /* picked up without the handshake */
 #define FLOW_F_ACTION_PASS   0x0008u /* a rule passed the whole flow */
 #define FLOW_F_ACTION_DROP   0x0010u /* a rule dropped the whole flow (IPS) */
+#define FLOW_F_ESTABLISHED   0x0020u /* TCP: handshake done (or midstream); else: both ways seen */
+#define FLOW_F_FIN_TOSERVER  0x0040u /* TCP: the client sent a FIN */
+#define FLOW_F_FIN_TOCLIENT  0x0080u /* TCP: the server sent a FIN */
 
 #define FLOW_MAX_BITS 16        /* flowbits set at once on one flow; more is counted */
 
@@ -53,6 +56,7 @@ struct flow {
 
 	/* detect state (meaning owned by dataplane/detect) */
 	uint8_t nbits;
+	uint8_t detect_flags;    /* detect's own per-flow marks (IP-only rules done per direction) */
 	uint32_t bits[FLOW_MAX_BITS]; /* flowbit ids set on this flow */
 };
 

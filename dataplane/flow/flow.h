@@ -31,6 +31,7 @@ struct flow_stats {
 	uint64_t evicted;            /* flow.memcap: removed early because the table was full */
 	uint64_t no_flow;            /* packets without a flow (no memory, non-IP) */
 	uint64_t bits_overflow;      /* flowbit could not be stored (FLOW_MAX_BITS) */
+	uint64_t tcp_reused;         /* SYN on a closed flow: old flow released, new one started */
 };
 
 struct flow_table;

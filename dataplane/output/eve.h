@@ -5,6 +5,7 @@
 #define IDS_EVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../decode/packet-t.h"

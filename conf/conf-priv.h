@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* Tree primitives shared by the conf/ sources; not part of the interface. */
+#ifndef IDS_CONF_PRIV_H
+#define IDS_CONF_PRIV_H
+
+#include <stddef.h>
+
+#include "conf-t.h"
+
+/* The child of parent named name[0..len); NULL if none. */
+struct conf_node *conf_node_child(const struct conf_node *parent, const char *name, size_t len);
+
+/* A new child appended to parent; NULL on allocation failure. */
+struct conf_node *conf_node_add(struct conf_node *parent, const char *name, size_t len);
+
+/* The child named name[0..len), created if missing; NULL on allocation failure. */
+struct conf_node *conf_node_child_get(struct conf_node *parent, const char *name, size_t len);
+
+/* Move child to the end of its parent's list (a re-defined sequence
+ * element keeps iteration in the new file's order). */
+void conf_node_move_last(struct conf_node *child);
+
+/* Replace n's value with a copy of v (NULL clears it). -ENOMEM on failure. */
+int conf_node_set_value(struct conf_node *n, const char *v);
+
+/* Free n and its subtree; n must already be unlinked from its parent. */
+void conf_node_free(struct conf_node *n);
+
+/* A stable copy of a file name for nodes to point at; NULL on failure. */
+const char *conf_intern_file(struct conf *c, const char *name);
+
+/* Merge a copy of src's subtree into dst (aliases and "<<" merge keys).
+ * Final nodes of dst keep their value. -ENOMEM on failure. */
+int conf_node_merge(struct conf_node *dst, const struct conf_node *src);
+
+/* "a mapping", "a sequence" or "'text'", for error messages. */
+const char *conf_node_kind(const struct conf_node *n, char *buf, size_t len);
+
+#endif

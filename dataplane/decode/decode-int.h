@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interface between the per-layer decoders. Each layer decoder gets
+ * a pointer to its header and the number of bytes it may read from there
+ * (already bounded by the frame and by the enclosing IP total length), fills
+ * its part of struct packet and returns DECODE_OK or its error. */
+#ifndef IDS_DECODE_INT_H
+#define IDS_DECODE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+#define ETH_HDR_LEN      14
+#define VLAN_HDR_LEN     4
+#define VLAN_MAX         2
+#define IPV4_HDR_LEN     20
+#define IPV6_HDR_LEN     40
+#define TCP_HDR_LEN      20
+#define UDP_HDR_LEN      8
+#define ICMP_HDR_LEN     8     /* type, code, checksum + 4 bytes rest-of-header */
+
+#define ETHERTYPE_IPV4   0x0800
+#define ETHERTYPE_IPV6   0x86dd
+#define ETHERTYPE_8021Q  0x8100
+#define ETHERTYPE_8021AD 0x88a8
+#define ETHERTYPE_QINQ   0x9100 /* pre-802.1ad QinQ, still seen in the wild */
+
+#define IPPROTO_NUM_HOPOPTS  0
+#define IPPROTO_NUM_ICMP     1
+#define IPPROTO_NUM_TCP      6
+#define IPPROTO_NUM_UDP      17
+#define IPPROTO_NUM_ROUTING  43
+#define IPPROTO_NUM_FRAGMENT 44
+#define IPPROTO_NUM_ESP      50
+#define IPPROTO_NUM_AH       51
+#define IPPROTO_NUM_ICMPV6   58
+#define IPPROTO_NUM_NONE     59
+#define IPPROTO_NUM_DSTOPTS  60
+#define IPPROTO_NUM_MOBILITY 135
+
+/* Unaligned big-endian loads: frames come at any alignment (VLAN tags, IP
+ * options), so never cast to a wider type. */
+static inline uint16_t rd16(const uint8_t *b)
+{
+	return (uint16_t)((b[0] << 8) | b[1]);
+}
+
+static inline uint32_t rd32(const uint8_t *b)
+{
+	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+}
+
+/* decode_eth.c: p->data/p->len, VLAN tags, then IPv4/IPv6 by ethertype. */
+enum decode_err decode_eth(struct packet *p, const struct decode_opts *o);
+
+/* decode_ipv4.c / decode_ipv6.c: b is the IP header, len the bytes captured
+ * from there to the end of the frame (Ethernet padding included). */
+enum decode_err decode_ipv4(struct packet *p, const uint8_t *b, uint32_t len,
+			    const struct decode_opts *o);
+enum decode_err decode_ipv6(struct packet *p, const uint8_t *b, uint32_t len,
+			    const struct decode_opts *o);
+
+/* decode_l4.c: dispatch on p->proto for the L4 header at b, len bytes up to
+ * the end of the IP payload. first_frag: the IP packet is the first fragment
+ * of a larger datagram, so an L4 header cut by the fragment boundary is not
+ * an error (PKT_F_L4_PARTIAL, p->l4 NULL) and no L4 checksum can be checked.
+ * Unknown protocols leave p->l4 NULL and are not errors. */
+enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag,
+			  const struct decode_opts *o);
+
+/* Marks the packet as carrying no (complete) L4 header: a fragment. */
+static inline void decode_l4_partial(struct packet *p)
+{
+	p->flags |= PKT_F_L4_PARTIAL;
+	p->l4 = NULL;
+	p->l4_len = 0;
+}
+
+enum decode_err decode_tcp(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag);
+enum decode_err decode_udp(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag);
+enum decode_err decode_icmpv4(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag);
+enum decode_err decode_icmpv6(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag);
+
+/* checksum.c: true when the checksum verifies. csum_ipv4_hdr_ok() reads
+ * p->l3 for p->ip_hlen bytes; csum_l4_ok() reads p->l4 for p->l4_len bytes
+ * with the pseudo header built from p (addresses, proto). */
+bool csum_ipv4_hdr_ok(const struct packet *p);
+bool csum_l4_ok(const struct packet *p);
+
+#endif

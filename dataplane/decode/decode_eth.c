@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* Ethernet II with up to two VLAN tags (802.1Q, 802.1ad, legacy 0x9100).
+ *
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    destination MAC (6)                        |
+ * +                               +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                               |                               |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+                               +
+ * |                      source MAC (6)                           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |      ethertype / TPID         |  PCP|D|      VLAN id (12)     |  <- tag, if TPID
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |   inner ethertype / TPID      |  ...
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ */
+#include "decode-int.h"
+
+static inline bool is_vlan_tpid(uint16_t t)
+{
+	return t == ETHERTYPE_8021Q || t == ETHERTYPE_8021AD || t == ETHERTYPE_QINQ;
+}
+
+enum decode_err decode_eth(struct packet *p, const struct decode_opts *o)
+{
+	const uint8_t *b = p->data;
+	uint32_t len = p->len;
+	uint32_t off = ETH_HDR_LEN;
+	uint16_t type;
+
+	if (len < ETH_HDR_LEN)
+		return DECODE_ETH_TRUNC;
+	type = rd16(b + 12);
+
+	/* The loop runs at most VLAN_MAX + 1 times: the third TPID is an error. */
+	while (is_vlan_tpid(type)) {
+		if (p->vlan_cnt == VLAN_MAX)
+			return DECODE_VLAN_TOO_MANY;
+		if (len - off < VLAN_HDR_LEN)
+			return DECODE_VLAN_TRUNC;
+		p->vlan_id[p->vlan_cnt++] = rd16(b + off) & 0x0fff;
+		type = rd16(b + off + 2);
+		off += VLAN_HDR_LEN;
+	}
+	p->eth_type = type;
+
+	switch (type) {
+	case ETHERTYPE_IPV4:
+		return decode_ipv4(p, b + off, len - off, o);
+	case ETHERTYPE_IPV6:
+		return decode_ipv6(p, b + off, len - off, o);
+	default:
+		/* ARP, LLDP, ...: not IP, nothing more to decode, not an error */
+		return DECODE_OK;
+	}
+}

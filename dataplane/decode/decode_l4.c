@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* Transport dispatch for IPv4 and IPv6 (after the extension headers), and
+ * the L4 checksum check that needs the IP layer's pseudo header. */
+#include "decode-int.h"
+
+enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag,
+			  const struct decode_opts *o)
+{
+	enum decode_err err;
+
+	switch (p->proto) {
+	case IPPROTO_NUM_TCP:
+		err = decode_tcp(p, b, len, first_frag);
+		break;
+	case IPPROTO_NUM_UDP:
+		err = decode_udp(p, b, len, first_frag);
+		break;
+	case IPPROTO_NUM_ICMP:
+		/* ICMPv4 inside IPv6 (or the reverse) is meaningless: treat
+		 * it as an unknown protocol rather than misparse it */
+		if (p->ip_ver != 4)
+			return DECODE_OK;
+		err = decode_icmpv4(p, b, len, first_frag);
+		break;
+	case IPPROTO_NUM_ICMPV6:
+		if (p->ip_ver != 6)
+			return DECODE_OK;
+		err = decode_icmpv6(p, b, len, first_frag);
+		break;
+	default:
+		return DECODE_OK;
+	}
+	/* a fragment's checksum covers the whole datagram: not checkable here */
+	if (err == DECODE_OK && o->csum_check && !first_frag && p->l4 != NULL &&
+	    !csum_l4_ok(p))
+		p->flags |= PKT_F_CSUM_BAD;
+	return err;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by the detect stage's files; not part of the public API. */
+#ifndef IDS_DETECT_INT_H
+#define IDS_DETECT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hs/hs.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "../flow/flow-t.h"
+#include "detect.h"
+
+/* Packet classes: a rule lists the classes it can match (header protocol and
+ * IPv4/IPv6 flags), so the always-check lists are split by class and a
+ * prefilter candidate of the wrong class is dropped before verification. */
+enum pclass {
+	PC_TCP4, PC_TCP6, PC_UDP4, PC_UDP6, PC_ICMP4, PC_ICMP6, PC_OTHER4, PC_OTHER6,
+	PC_MAX
+};
+
+/* struct de_rule.flags */
+#define DR_F_IPONLY      0x01u /* Suricata's IP-only: first packet of each flow direction */
+#define DR_F_FP_SKIP     0x02u /* fast_pattern:only content: the prefilter hit is the match */
+#define DR_F_NEED_FLOW   0x04u /* flowbits or flow keyword (except stateless) */
+#define DR_F_PAYLOAD     0x08u /* has payload matches */
+#define DR_F_SP_ANY      0x10u
+#define DR_F_DP_ANY      0x20u
+
+/* One rule as the engine sees it, in evaluation order (index = rank). */
+struct de_rule {
+	const struct rule *r;
+	uint16_t classes;        /* bit per enum pclass */
+	uint8_t flags;           /* DR_F_* */
+	int32_t fp;              /* index in r->match of the fast pattern, -1: none */
+};
+
+struct detect_engine {
+	const struct ruleset *rs;
+	uint32_t nrules;
+	struct de_rule *rules;   /* sorted by rule->order */
+
+	/* prefilter: Hyperscan pattern id -> ranks (CSR: pat_rules[pat_first[id]..]) */
+	hs_database_t *db;       /* NULL when no rule has a fast pattern */
+	hs_scratch_t *scratch;   /* prototype, cloned by each thread */
+	uint32_t npatterns;
+	uint32_t *pat_first;     /* npatterns + 1 */
+	uint32_t *pat_rules;
+
+	/* rules without a fast pattern, by packet class, ascending rank */
+	uint32_t nalways[PC_MAX];
+	uint32_t *always[PC_MAX];
+
+	uint32_t max_captures;   /* largest pcre capture count, sizes the match data */
+	struct detect_engine_info info;
+};
+
+/* Threshold table: per thread, open addressing, bounded probe. */
+struct thr_entry {
+	uint32_t sid, gid;
+	uint8_t used, track, ip_ver;
+	uint32_t count;
+	uint64_t tv1_us;         /* start of the current window */
+	uint64_t expire_us;      /* tv1_us + seconds: a later packet starts afresh */
+	uint64_t flow_id;
+	union ip_addr a, b;
+};
+
+#define THR_TABLE_SIZE  16384u /* power of two */
+#define THR_PROBE       16u
+
+/* Bound on content/pcre inspection steps per rule and packet, as Suricata's
+ * inspection recursion limit: a pathological rule gives up (no match). */
+#define INSPECT_MAX_STEPS 3000u
+
+struct detect_thread {
+	const struct detect_engine *de;
+	hs_scratch_t *scratch;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	int ips;
+
+	/* per packet */
+	uint32_t ncand;
+	uint32_t *cand;          /* prefilter candidates (ranks), de->nrules slots */
+	uint16_t pclass_bit;
+
+	struct thr_entry *thr;   /* THR_TABLE_SIZE entries */
+	struct detect_stats stats;
+};
+
+/* Verdict of the threshold stage (Suricata's PacketAlertThreshold). */
+enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2 };
+
+/* detect_fp.c */
+uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);
+
+/* detect_header.c: header, packet tests and flow keyword; true if they pass. */
+enum pclass detect_pclass(const struct packet *p);
+bool detect_match_header(const struct de_rule *dr, const struct packet *p);
+bool detect_match_u32(const struct u32_cmp *c, uint32_t v);
+
+/* detect_inspect.c: payload matches with Suricata's content inspection
+ * semantics (relative matches, backtracking). true on match. */
+bool detect_inspect_payload(struct detect_thread *dt, const struct de_rule *dr,
+			    const uint8_t *buf, uint32_t len);
+
+/* detect_flowbits.c */
+bool detect_flowbits_check(const struct rule *r, const struct flow *f);
+void detect_flowbits_apply(struct detect_thread *dt, const struct rule *r, struct flow *f);
+
+/* detect_threshold.c */
+enum thr_result detect_threshold(struct detect_thread *dt, const struct rule *r,
+				 const struct packet *p);
+
+#endif

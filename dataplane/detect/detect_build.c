@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+/* Building the detection engine, off the hot path: rules sorted by
+ * evaluation order, one fast pattern per rule, distinct patterns compiled
+ * into one Hyperscan block-mode database (pattern id -> rules), and the
+ * rules without a fast pattern listed per packet class. The result is
+ * immutable and shared by all workers. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "detect-int.h"
+
+/* The packet classes a rule's header can match. A tcp-stream rule needs
+ * reassembled stream data, which does not exist yet: it matches nothing. */
+static uint16_t rule_classes(const struct rule *r)
+{
+	uint16_t c = 0;
+
+	switch (r->proto) {
+	case RULE_PROTO_IP:
+		c = (1u << PC_MAX) - 1;
+		break;
+	case RULE_PROTO_TCP:
+	case RULE_PROTO_TCP_PKT:
+		c = 1u << PC_TCP4 | 1u << PC_TCP6;
+		break;
+	case RULE_PROTO_TCP_STREAM:
+		c = 0;
+		break;
+	case RULE_PROTO_UDP:
+		c = 1u << PC_UDP4 | 1u << PC_UDP6;
+		break;
+	case RULE_PROTO_ICMP:
+		c = 1u << PC_ICMP4 | 1u << PC_ICMP6;
+		break;
+	case RULE_PROTO_ICMPV4:
+		c = 1u << PC_ICMP4;
+		break;
+	case RULE_PROTO_ICMPV6:
+		c = 1u << PC_ICMP6;
+		break;
+	default:
+		c = 0;
+		break;
+	}
+	if (r->flags & RULE_F_IPV4_ONLY)
+		c &= 1u << PC_TCP4 | 1u << PC_UDP4 | 1u << PC_ICMP4 | 1u << PC_OTHER4;
+	if (r->flags & RULE_F_IPV6_ONLY)
+		c &= 1u << PC_TCP6 | 1u << PC_UDP6 | 1u << PC_ICMP6 | 1u << PC_OTHER6;
+	return c;
+}
+
+/* Suricata's SignatureIsIPOnly: no payload match, no packet keyword that
+ * is not IP-only compatible (dsize, ttl, itype, icode, ip_proto, flow), and
+ * flowbits only of the "set" kind (noalert is not a match). */
+static bool rule_is_iponly(const struct rule *r)
+{
+	if (r->nmatch || r->has || r->flow_flags)
+		return false;
+	for (uint32_t i = 0; i < r->nflowbit; i++)
+		if (r->flowbit[i].op != FB_SET && r->flowbit[i].op != FB_NOALERT)
+			return false;
+	return true;
+}
+
+static bool rule_needs_flow(const struct rule *r)
+{
+	for (uint32_t i = 0; i < r->nflowbit; i++)
+		if (r->flowbit[i].op != FB_NOALERT)
+			return true;
+	return (r->flow_flags & ~RULE_FLOW_STATELESS) != 0;
+}
+
+static bool match_is_relative(const struct rule_match *m)
+{
+	if (m->kind == MATCH_PCRE)
+		return (m->pcre.flags & PCRE_F_RELATIVE) != 0;
+	return (m->content.flags & CONTENT_RELATIVE) != 0;
+}
+
+/* A fast_pattern:only content needs no second look: Hyperscan found it. Only
+ * when nothing positions it and nothing after is relative to it. */
+static bool fp_can_skip(const struct rule *r, int32_t fp)
+{
+	const struct rule_content *c = &r->match[fp].content;
+	const uint32_t pos = CONTENT_OFFSET | CONTENT_DEPTH | CONTENT_RELATIVE |
+			     CONTENT_STARTSWITH | CONTENT_ENDSWITH | CONTENT_NEGATED |
+			     CONTENT_FP_CHOP;
+
+	if (!(c->flags & CONTENT_FP_ONLY) || (c->flags & pos))
+		return false;
+	if ((uint32_t)fp + 1 < r->nmatch && match_is_relative(&r->match[fp + 1]))
+		return false;
+	return true;
+}
+
+static int cmp_rule_order(const void *a, const void *b)
+{
+	const struct de_rule *x = a, *y = b;
+
+	if (x->r->order != y->r->order)
+		return x->r->order < y->r->order ? -1 : 1;
+	/* same order: keep file order (the fp field holds the file index here) */
+	return x->fp < y->fp ? -1 : x->fp > y->fp;
+}
+
+/* A fast pattern as handed to Hyperscan. */
+struct pat_ref {
+	const uint8_t *b;
+	uint32_t len;
+	bool nocase;
+	uint32_t rank;
+	uint32_t id;
+};
+
+static int cmp_pat_bytes(const struct pat_ref *x, const struct pat_ref *y)
+{
+	if (x->nocase != y->nocase)
+		return x->nocase ? 1 : -1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	for (uint32_t i = 0; i < x->len; i++) {
+		int a = x->b[i], b = y->b[i];
+
+		if (x->nocase) {
+			a = tolower(a);
+			b = tolower(b);
+		}
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return 0;
+}
+
+static int cmp_pat(const void *a, const void *b)
+{
+	const struct pat_ref *x = a, *y = b;
+	int c = cmp_pat_bytes(x, y);
+
+	if (c)
+		return c;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static void fp_bytes(const struct rule_content *c, const uint8_t **b, uint32_t *len)
+{
+	*b = c->pat;
+	*len = c->len;
+	if ((c->flags & CONTENT_FP_CHOP) && c->fp_len &&
+	    (uint32_t)c->fp_off + c->fp_len <= c->len) {
+		*b = c->pat + c->fp_off;
+		*len = c->fp_len;
+	}
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Distinct patterns -> one Hyperscan database, and the id -> ranks table.
+ * 0, or -errno with err filled. */
+static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
+{
+	struct pat_ref *refs = NULL;
+	const char **expr = NULL;
+	unsigned *flags = NULL, *ids = NULL;
+	size_t *lens = NULL;
+	hs_compile_error_t *cerr = NULL;
+	uint32_t nref = 0, npat = 0;
+	int ret = -ENOMEM;
+
+	refs = calloc(de->nrules ? de->nrules : 1, sizeof(*refs));
+	if (!refs)
+		goto fail;
+	for (uint32_t i = 0; i < de->nrules; i++) {
+		const struct de_rule *dr = &de->rules[i];
+		const struct rule_content *c;
+
+		if (dr->fp < 0 || !dr->classes)
+			continue;
+		c = &dr->r->match[dr->fp].content;
+		fp_bytes(c, &refs[nref].b, &refs[nref].len);
+		refs[nref].nocase = (c->flags & CONTENT_NOCASE) != 0;
+		refs[nref].rank = i;
+		nref++;
+	}
+	qsort(refs, nref, sizeof(*refs), cmp_pat);
+	for (uint32_t i = 0; i < nref; i++) {
+		if (i && cmp_pat_bytes(&refs[i - 1], &refs[i]) == 0)
+			refs[i].id = refs[i - 1].id;
+		else
+			refs[i].id = npat++;
+	}
+
+	de->npatterns = npat;
+	de->pat_first = calloc(npat + 1, sizeof(uint32_t));
+	de->pat_rules = calloc(nref ? nref : 1, sizeof(uint32_t));
+	if (!de->pat_first || !de->pat_rules)
+		goto fail;
+	/* refs are grouped by id, ranks ascending within a group */
+	for (uint32_t i = 0; i < nref; i++) {
+		de->pat_rules[i] = refs[i].rank;
+		de->pat_first[refs[i].id + 1] = i + 1;
+	}
+	if (npat == 0) {
+		ret = 0;
+		goto out;
+	}
+
+	expr = calloc(npat, sizeof(*expr));
+	flags = calloc(npat, sizeof(*flags));
+	ids = calloc(npat, sizeof(*ids));
+	lens = calloc(npat, sizeof(*lens));
+	if (!expr || !flags || !ids || !lens)
+		goto fail;
+	for (uint32_t i = 0; i < nref; i++) {
+		uint32_t id = refs[i].id;
+
+		if (i && refs[i - 1].id == id)
+			continue;
+		expr[id] = (const char *)refs[i].b;
+		lens[id] = refs[i].len;
+		ids[id] = id;
+		flags[id] = HS_FLAG_SINGLEMATCH | (refs[i].nocase ? HS_FLAG_CASELESS : 0);
+	}
+	if (hs_compile_lit_multi(expr, flags, ids, lens, npat, HS_MODE_BLOCK, NULL,
+				 &de->db, &cerr) != HS_SUCCESS) {
+		snprintf(err, errlen, "hyperscan: %s (pattern %d)",
+			 cerr ? cerr->message : "compile failed", cerr ? cerr->expression : -1);
+		hs_free_compile_error(cerr);
+		ret = -EINVAL;
+		goto fail;
+	}
+	if (hs_alloc_scratch(de->db, &de->scratch) != HS_SUCCESS) {
+		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
+		goto fail;
+	}
+	size_t sz = 0;
+
+	hs_database_size(de->db, &sz);
+	de->info.db_bytes = sz;
+	ret = 0;
+	goto out;
+fail:
+	if (ret == -ENOMEM && err[0] == '\0')
+		snprintf(err, errlen, "out of memory building the prefilter");
+out:
+	free(lens);
+	free(ids);
+	free(flags);
+	free(expr);
+	free(refs);
+	return ret;
+}
+
+/* Rules without a fast pattern, per packet class, ascending rank. */
+static int build_always(struct detect_engine *de)
+{
+	for (int c = 0; c < PC_MAX; c++) {
+		uint32_t n = 0;
+
+		de->always[c] = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
+		if (!de->always[c])
+			return -ENOMEM;
+		for (uint32_t i = 0; i < de->nrules; i++)
+			if (de->rules[i].fp < 0 && (de->rules[i].classes & (1u << c)))
+				de->always[c][n++] = i;
+		de->nalways[c] = n;
+	}
+	return 0;
+}
+
+static uint32_t pcre_captures(const struct rule *r)
+{
+	uint32_t max = 0;
+
+	for (uint32_t i = 0; i < r->nmatch; i++) {
+		uint32_t n = 0;
+
+		if (r->match[i].kind != MATCH_PCRE || !r->match[i].pcre.code)
+			continue;
+		pcre2_pattern_info(r->match[i].pcre.code, PCRE2_INFO_CAPTURECOUNT, &n);
+		if (n > max)
+			max = n;
+	}
+	return max;
+}
+
+struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, size_t errlen)
+{
+	struct detect_engine *de;
+	double t0 = now_ms();
+
+	if (errlen)
+		err[0] = '\0';
+	de = calloc(1, sizeof(*de));
+	if (!de)
+		goto nomem;
+	de->rs = rs;
+	de->nrules = rs->n;
+	de->rules = calloc(rs->n ? rs->n : 1, sizeof(*de->rules));
+	if (!de->rules)
+		goto nomem;
+	for (uint32_t i = 0; i < rs->n; i++) {
+		de->rules[i].r = rs->rules[i];
+		de->rules[i].fp = (int32_t)i;
+	}
+	qsort(de->rules, de->nrules, sizeof(*de->rules), cmp_rule_order);
+
+	for (uint32_t i = 0; i < de->nrules; i++) {
+		struct de_rule *dr = &de->rules[i];
+		const struct rule *r = dr->r;
+		uint32_t caps;
+
+		dr->classes = rule_classes(r);
+		dr->fp = detect_fast_pattern_select(r);
+		dr->flags = 0;
+		if (rule_is_iponly(r))
+			dr->flags |= DR_F_IPONLY;
+		if (rule_needs_flow(r))
+			dr->flags |= DR_F_NEED_FLOW;
+		if (r->nmatch)
+			dr->flags |= DR_F_PAYLOAD;
+		if (r->sp.any)
+			dr->flags |= DR_F_SP_ANY;
+		if (r->dp.any)
+			dr->flags |= DR_F_DP_ANY;
+		if (dr->fp >= 0 && fp_can_skip(r, dr->fp))
+			dr->flags |= DR_F_FP_SKIP;
+		if (dr->fp >= 0)
+			de->info.with_fast_pattern++;
+		else
+			de->info.without_fast_pattern++;
+		caps = pcre_captures(r);
+		if (caps > de->max_captures)
+			de->max_captures = caps;
+	}
+	de->info.rules = de->nrules;
+
+	if (build_prefilter(de, err, errlen) < 0)
+		goto fail;
+	if (build_always(de) < 0)
+		goto nomem;
+	de->info.patterns = de->npatterns;
+	de->info.compile_ms = now_ms() - t0;
+	return de;
+nomem:
+	snprintf(err, errlen, "out of memory building the detection engine");
+fail:
+	detect_engine_free(de);
+	return NULL;
+}
+
+void detect_engine_free(struct detect_engine *de)
+{
+	if (!de)
+		return;
+	for (int c = 0; c < PC_MAX; c++)
+		free(de->always[c]);
+	hs_free_scratch(de->scratch);
+	hs_free_database(de->db);
+	free(de->pat_rules);
+	free(de->pat_first);
+	free(de->rules);
+	free(de);
+}
+
+void detect_engine_info(const struct detect_engine *de, struct detect_engine_info *out)
+{
+	*out = de->info;
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/* Rule header (addresses, ports, direction) and the packet keywords that
+ * need no payload: dsize, ttl, itype, icode, ip_proto, flow. */
+#include <string.h>
+
+#include "../decode/packet-t.h"
+#include "detect-int.h"
+
+#define IPPROTO_TCP_  6
+#define IPPROTO_UDP_  17
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_ICMPV6_ 58
+#define IPPROTO_SCTP_ 132
+
+enum pclass detect_pclass(const struct packet *p)
+{
+	bool v6 = p->ip_ver == 6;
+
+	switch (p->proto) {
+	case IPPROTO_TCP_:
+		return v6 ? PC_TCP6 : PC_TCP4;
+	case IPPROTO_UDP_:
+		return v6 ? PC_UDP6 : PC_UDP4;
+	case IPPROTO_ICMP_:
+		return v6 ? PC_OTHER6 : PC_ICMP4;
+	case IPPROTO_ICMPV6_:
+		return v6 ? PC_ICMP6 : PC_OTHER4;
+	default:
+		return v6 ? PC_OTHER6 : PC_OTHER4;
+	}
+}
+
+/* Binary search of the sorted, disjoint ranges (addresses in network order
+ * compare as bytes). */
+static bool addr_in(const struct addr_set *s, const union ip_addr *a, uint8_t ip_ver)
+{
+	const struct addr_range *r;
+	size_t alen;
+	uint32_t lo = 0, hi;
+
+	if (s->any)
+		return true;
+	if (ip_ver == 4) {
+		r = s->v4;
+		hi = s->n4;
+		alen = 4;
+	} else {
+		r = s->v6;
+		hi = s->n6;
+		alen = 16;
+	}
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(a->b, r[mid].lo.b, alen) < 0)
+			hi = mid;
+		else if (memcmp(a->b, r[mid].hi.b, alen) > 0)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+static bool port_in(const struct port_set *s, uint16_t port)
+{
+	uint32_t lo = 0, hi = s->n;
+
+	if (s->any)
+		return true;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (port < s->r[mid].lo)
+			hi = mid;
+		else if (port > s->r[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+/* Ports as Suricata checks them: only TCP, UDP and SCTP have them; a
+ * fragment has none to trust; a rule with a port set on another protocol
+ * never matches. */
+static bool ports_match(const struct de_rule *dr, const struct packet *p, uint16_t sp,
+			uint16_t dp)
+{
+	const struct rule *r = dr->r;
+	bool any = (dr->flags & (DR_F_SP_ANY | DR_F_DP_ANY)) == (DR_F_SP_ANY | DR_F_DP_ANY);
+
+	if (p->proto != IPPROTO_TCP_ && p->proto != IPPROTO_UDP_ && p->proto != IPPROTO_SCTP_)
+		return any;
+	if (any)
+		return true;
+	if (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG))
+		return false;
+	return port_in(&r->sp, sp) && port_in(&r->dp, dp);
+}
+
+static bool dir_match(const struct de_rule *dr, const struct packet *p,
+		      const union ip_addr *src, const union ip_addr *dst, uint16_t sp, uint16_t dp)
+{
+	const struct rule *r = dr->r;
+
+	return addr_in(&r->src, src, p->ip_ver) && addr_in(&r->dst, dst, p->ip_ver) &&
+	       ports_match(dr, p, sp, dp);
+}
+
+bool detect_match_u32(const struct u32_cmp *c, uint32_t v)
+{
+	switch (c->op) {
+	case U32_EQ:
+		return v == c->a;
+	case U32_NE:
+		return v != c->a;
+	case U32_LT:
+		return v < c->a;
+	case U32_LE:
+		return v <= c->a;
+	case U32_GT:
+		return v > c->a;
+	case U32_GE:
+		return v >= c->a;
+	case U32_RANGE:
+		return v > c->a && v < c->b;
+	}
+	return false;
+}
+
+static bool is_icmp(const struct packet *p)
+{
+	return (p->ip_ver == 4 && p->proto == IPPROTO_ICMP_) ||
+	       (p->ip_ver == 6 && p->proto == IPPROTO_ICMPV6_);
+}
+
+static bool packet_tests(const struct rule *r, const struct packet *p)
+{
+	if (!r->has)
+		return true;
+	if ((r->has & RULE_HAS_DSIZE) && !detect_match_u32(&r->dsize, p->payload_len))
+		return false;
+	if ((r->has & RULE_HAS_TTL) && !detect_match_u32(&r->ttl, p->ttl))
+		return false;
+	if ((r->has & (RULE_HAS_ITYPE | RULE_HAS_ICODE)) && !is_icmp(p))
+		return false;
+	if ((r->has & RULE_HAS_ITYPE) && !detect_match_u32(&r->itype, p->icmp.type))
+		return false;
+	if ((r->has & RULE_HAS_ICODE) && !detect_match_u32(&r->icode, p->icmp.code))
+		return false;
+	if ((r->has & RULE_HAS_IPPROTO) && ((p->proto == r->ip_proto) == r->ip_proto_neg))
+		return false;
+	return true;
+}
+
+/* flow keyword against the flow stage's per-packet snapshot. Without a flow
+ * only "stateless" can hold. only_stream needs reassembled data, which does
+ * not exist yet. */
+static bool flow_keyword(const struct rule *r, const struct packet *p)
+{
+	uint32_t ff = r->flow_flags;
+
+	if (!ff || ff == RULE_FLOW_STATELESS)
+		return true;
+	if (!p->flow)
+		return false;
+	if ((ff & RULE_FLOW_TOSERVER) && !(p->flow_flags & PKT_FLOW_TOSERVER))
+		return false;
+	if ((ff & RULE_FLOW_TOCLIENT) && !(p->flow_flags & PKT_FLOW_TOCLIENT))
+		return false;
+	if ((ff & RULE_FLOW_ESTABLISHED) && !(p->flow_flags & PKT_FLOW_ESTABLISHED))
+		return false;
+	if ((ff & RULE_FLOW_NOT_ESTABLISHED) && (p->flow_flags & PKT_FLOW_ESTABLISHED))
+		return false;
+	if (ff & RULE_FLOW_ONLY_STREAM)
+		return false;
+	return true;
+}
+
+bool detect_match_header(const struct de_rule *dr, const struct packet *p)
+{
+	const struct rule *r = dr->r;
+
+	if ((dr->flags & DR_F_NEED_FLOW) && !p->flow)
+		return false;
+	if (!dir_match(dr, p, &p->src, &p->dst, p->sp, p->dp) &&
+	    !((r->flags & RULE_F_BIDIR) && dir_match(dr, p, &p->dst, &p->src, p->dp, p->sp)))
+		return false;
+	return packet_tests(r, p) && flow_keyword(r, p);
+}

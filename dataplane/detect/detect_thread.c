@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-worker detection: the prefilter scan, candidate merge, verification
+ * in rule order, flowbits, thresholds and actions. No allocation, no lock. */
+#include <numa.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/bug.h"
+#include "../decode/packet-t.h"
+#include "detect-int.h"
+
+/* struct flow.detect_flags: IP-only rules already run for this direction */
+#define FLOW_DF_IPONLY_TS 0x01u
+#define FLOW_DF_IPONLY_TC 0x02u
+
+/* Suricata's default pcre limits (pcre.match-limit, match-limit-recursion). */
+#define PCRE_MATCH_LIMIT 3500u
+#define PCRE_DEPTH_LIMIT 1500u
+
+static void *node_zalloc(size_t sz, int socket)
+{
+	if (socket >= 0 && numa_available() >= 0)
+		return numa_alloc_onnode(sz, socket);	/* fresh pages: zeroed */
+	return calloc(1, sz);
+}
+
+static void node_free(void *p, size_t sz, int socket)
+{
+	if (!p)
+		return;
+	if (socket >= 0 && numa_available() >= 0)
+		numa_free(p, sz);
+	else
+		free(p);
+}
+
+/* Remembered so destroy frees the table the way it was allocated. */
+struct detect_thread_alloc {
+	struct detect_thread dt;
+	int socket;
+};
+
+struct detect_thread *detect_thread_create(const struct detect_engine *de, int socket)
+{
+	struct detect_thread_alloc *a = calloc(1, sizeof(*a));
+	struct detect_thread *dt;
+
+	if (!a)
+		return NULL;
+	a->socket = socket;
+	dt = &a->dt;
+	dt->de = de;
+	if (de->scratch && hs_clone_scratch(de->scratch, &dt->scratch) != HS_SUCCESS)
+		goto fail;
+	dt->md = pcre2_match_data_create(de->max_captures + 1, NULL);
+	dt->mctx = pcre2_match_context_create(NULL);
+	if (!dt->md || !dt->mctx)
+		goto fail;
+	pcre2_set_match_limit(dt->mctx, PCRE_MATCH_LIMIT);
+	pcre2_set_depth_limit(dt->mctx, PCRE_DEPTH_LIMIT);
+	dt->cand = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
+	if (!dt->cand)
+		goto fail;
+	dt->thr = node_zalloc(THR_TABLE_SIZE * sizeof(struct thr_entry), socket);
+	if (!dt->thr)
+		goto fail;
+	return dt;
+fail:
+	detect_thread_destroy(dt);
+	return NULL;
+}
+
+void detect_thread_destroy(struct detect_thread *dt)
+{
+	struct detect_thread_alloc *a;
+
+	if (!dt)
+		return;
+	a = (struct detect_thread_alloc *)dt;
+	node_free(dt->thr, THR_TABLE_SIZE * sizeof(struct thr_entry), a->socket);
+	free(dt->cand);
+	pcre2_match_context_free(dt->mctx);
+	pcre2_match_data_free(dt->md);
+	hs_free_scratch(dt->scratch);
+	free(a);
+}
+
+void detect_thread_set_ips(struct detect_thread *dt, int ips)
+{
+	dt->ips = ips;
+}
+
+const struct detect_stats *detect_thread_stats(const struct detect_thread *dt)
+{
+	return &dt->stats;
+}
+
+/* Hyperscan: pattern id -> its rules of this packet's class. SINGLEMATCH and
+ * one fast pattern per rule: each rule is added at most once. */
+static int on_pattern(unsigned int id, unsigned long long from, unsigned long long to,
+		      unsigned int flags, void *ctx)
+{
+	struct detect_thread *dt = ctx;
+	const struct detect_engine *de = dt->de;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	for (uint32_t k = de->pat_first[id]; k < de->pat_first[id + 1]; k++) {
+		uint32_t rank = de->pat_rules[k];
+
+		if (de->rules[rank].classes & dt->pclass_bit) {
+			BUG_ON_HOT(dt->ncand >= de->nrules);
+			dt->cand[dt->ncand++] = rank;
+		}
+	}
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void prefilter(struct detect_thread *dt, const struct packet *p)
+{
+	const struct detect_engine *de = dt->de;
+	hs_error_t e;
+
+	dt->ncand = 0;
+	if (!de->db || p->payload_len == 0)
+		return;
+	e = hs_scan(de->db, (const char *)p->payload, p->payload_len, 0, dt->scratch,
+		    on_pattern, dt);
+	if (e != HS_SUCCESS) {
+		/* the database and scratch are ours: a failure is a bug */
+		dt->stats.scan_errors++;
+		BUG_ON_HOT(e != HS_SUCCESS);
+		dt->ncand = 0;
+		return;
+	}
+	if (dt->ncand > 1)
+		qsort(dt->cand, dt->ncand, sizeof(uint32_t), cmp_u32);
+	dt->stats.candidates += dt->ncand;
+}
+
+static bool rule_matches(struct detect_thread *dt, const struct de_rule *dr,
+			 const struct packet *p)
+{
+	const struct rule *r = dr->r;
+
+	if (!detect_match_header(dr, p))
+		return false;
+	if (r->nflowbit && !detect_flowbits_check(r, p->flow))
+		return false;
+	if ((dr->flags & DR_F_PAYLOAD) && !detect_inspect_payload(dt, dr, p->payload,
+								  p->payload_len))
+		return false;
+	return true;
+}
+
+/* Suricata's RuleActionToFlow: the first pass or drop set on a flow wins. */
+static void action_to_flow(struct flow *f, enum rule_action act)
+{
+	if (f->flags & (FLOW_F_ACTION_PASS | FLOW_F_ACTION_DROP))
+		return;
+	if (act == RULE_ACT_PASS)
+		f->flags |= FLOW_F_ACTION_PASS;
+	else
+		f->flags |= FLOW_F_ACTION_DROP;
+}
+
+/* When a pass or drop applies to the whole flow (PacketAlertFinalize):
+ * IP-only rules, and matches Suricata makes on the TCP stream. Without
+ * reassembly, a tcp (not tcp-pkt) rule's payload match on a TCP packet
+ * stands for Suricata's inline stream match. */
+static bool action_applies_to_flow(const struct de_rule *dr, const struct packet *p)
+{
+	if (dr->flags & DR_F_IPONLY)
+		return true;
+	return (dr->flags & DR_F_PAYLOAD) && dr->r->proto == RULE_PROTO_TCP &&
+	       p->proto == 6;
+}
+
+/* A rule matched: flowbits, threshold, action, alert. Returns true when a
+ * pass rule ends the inspection of this packet. */
+static bool rule_fired(struct detect_thread *dt, const struct de_rule *dr, struct packet *p,
+		       struct detect_result *res)
+{
+	const struct rule *r = dr->r;
+	enum thr_result thr;
+	bool blocked = false;
+
+	if (r->nflowbit)
+		detect_flowbits_apply(dt, r, p->flow);
+	thr = detect_threshold(dt, r, p);
+	if (thr == THR_NO) {
+		dt->stats.alerts_suppressed++;
+		return false;
+	}
+	switch (r->action) {
+	case RULE_ACT_PASS:
+		if (p->flow && action_applies_to_flow(dr, p))
+			action_to_flow(p->flow, RULE_ACT_PASS);
+		return true;	/* pass rules do not alert */
+	case RULE_ACT_DROP:
+	case RULE_ACT_REJECT:
+		if (!dt->ips)
+			break;
+		blocked = true;
+		res->verdict = VERDICT_DROP;
+		if (p->flow && action_applies_to_flow(dr, p))
+			action_to_flow(p->flow, RULE_ACT_DROP);
+		break;
+	default:
+		break;
+	}
+	if (thr == THR_SILENT) {
+		dt->stats.alerts_suppressed++;
+		return false;
+	}
+	if (r->flags & RULE_F_NOALERT)
+		return false;
+	if (res->nalerts >= DETECT_MAX_ALERTS) {
+		res->alerts_dropped++;
+		dt->stats.alert_queue_overflow++;
+		return false;
+	}
+	res->alerts[res->nalerts].rule = r;
+	res->alerts[res->nalerts].action = blocked ? ALERT_BLOCKED : ALERT_ALLOWED;
+	res->nalerts++;
+	dt->stats.alerts++;
+	return false;
+}
+
+void detect_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res)
+{
+	const struct detect_engine *de = dt->de;
+	struct flow *f = p->flow;
+	enum pclass pc;
+	const uint32_t *al;
+	uint32_t nal, ia = 0, ic = 0;
+	bool iponly = true;
+
+	res->verdict = VERDICT_ACCEPT;
+	res->nalerts = 0;
+	res->alerts_dropped = 0;
+	if ((p->ip_ver != 4 && p->ip_ver != 6) || p->err != DECODE_OK)
+		return;
+	if (f) {
+		uint8_t bit = p->dir == PKT_TO_SERVER ? FLOW_DF_IPONLY_TS : FLOW_DF_IPONLY_TC;
+
+		if (f->flags & FLOW_F_ACTION_DROP) {
+			res->verdict = VERDICT_DROP;
+			dt->stats.flow_dropped++;
+			return;
+		}
+		if (f->flags & FLOW_F_ACTION_PASS) {
+			dt->stats.flow_passed++;
+			return;
+		}
+		/* IP-only rules: first packet of each direction only */
+		iponly = !(f->detect_flags & bit);
+		f->detect_flags |= bit;
+	}
+
+	pc = detect_pclass(p);
+	dt->pclass_bit = (uint16_t)(1u << pc);
+	prefilter(dt, p);
+	al = de->always[pc];
+	nal = de->nalways[pc];
+
+	/* merge the two ascending lists: evaluation in rule order */
+	while (ia < nal || ic < dt->ncand) {
+		bool from_pf = ia >= nal || (ic < dt->ncand && dt->cand[ic] < al[ia]);
+		uint32_t rank = from_pf ? dt->cand[ic++] : al[ia++];
+		const struct de_rule *dr = &de->rules[rank];
+
+		if ((dr->flags & DR_F_IPONLY) && !iponly)
+			continue;
+		if (!rule_matches(dt, dr, p))
+			continue;
+		if (from_pf)
+			dt->stats.verified++;
+		if (rule_fired(dt, dr, p, res))
+			break;
+	}
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/* Flow table internals shared by the files of dataplane/flow (not a public API). */
+#ifndef IDS_FLOW_INT_H
+#define IDS_FLOW_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "flow.h"
+
+#define FLOW_CACHE_LINE 64
+
+/* One pool entry: a flow padded to whole cache lines so that its hot first line
+ * (key, hash, state, last_ts, hnext) never straddles two lines. The memcap
+ * counts slots, so the table never uses more than it was given. */
+struct flow_slot {
+	struct flow f;
+} __attribute__((aligned(FLOW_CACHE_LINE)));
+
+#define FLOW_SLOT_SIZE sizeof(struct flow_slot)
+
+_Static_assert(sizeof(struct flow_key) == 40, "flow_key must have no padding (memcmp)");
+_Static_assert(offsetof(struct flow, hnext) + sizeof(void *) <= FLOW_CACHE_LINE,
+	       "hot flow fields must fit the first cache line");
+
+/* Timeout classes, indexing flow_table.to_us[][] */
+enum flow_to_class { FLOW_TO_NEW, FLOW_TO_EST, FLOW_TO_CLOSED, FLOW_TO_MAX };
+
+/* flow_id = worker_id << FLOW_ID_SEQ_BITS | seq, seq in [1, 2^37): 16 + 37 = 53
+ * bits, so ids stay exact in a JSON double and never collide across workers. */
+#define FLOW_ID_SEQ_BITS 37
+#define FLOW_ID_SEQ_MASK ((UINT64_C(1) << FLOW_ID_SEQ_BITS) - 1)
+
+struct flow_table {
+	/* hot: every packet */
+	struct flow **buckets;
+	uint32_t mask;                 /* nbuckets - 1 */
+	bool midstream;
+	struct flow *free_list;        /* chained through hnext */
+	struct flow *lru_head;         /* least recently used */
+	struct flow *lru_tail;         /* most recently used */
+	struct flow *expire_cursor;    /* where the last budgeted expiry walk stopped */
+	uint64_t id_base;              /* worker_id << FLOW_ID_SEQ_BITS */
+	uint64_t id_seq;               /* last sequence number handed out */
+	struct flow_stats stats;
+
+	/* warm: expiry and release */
+	flow_release_cb release_cb;
+	void *release_arg;
+	uint64_t to_us[FLOW_PC_MAX][FLOW_TO_MAX];
+	uint64_t min_to_us;            /* smallest reachable timeout */
+
+	/* cold: teardown */
+	struct flow_slot *pool;
+	uint32_t pool_n;
+	size_t pool_bytes;
+	size_t buckets_bytes;
+	bool pool_numa, buckets_numa;
+};
+
+static inline enum flow_proto_class flow_proto_class(uint8_t proto)
+{
+	switch (proto) {
+	case 6:
+		return FLOW_PC_TCP;
+	case 17:
+		return FLOW_PC_UDP;
+	case 1:
+	case 58:
+		return FLOW_PC_ICMP;
+	default:
+		return FLOW_PC_OTHER;
+	}
+}
+
+/* Ports take part in the key only where they name a conversation (TCP, UDP);
+ * ICMP and other protocols are one flow per address pair, as in Suricata. */
+static inline bool flow_proto_has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17;
+}
+
+/* Build p's symmetric key. Returns the index in key->addr[] of p's source. */
+static inline unsigned flow_key_from_packet(const struct packet *p, struct flow_key *key)
+{
+	uint16_t sp = 0, dp = 0;
+	size_t alen = p->ip_ver == 4 ? 4 : 16;
+	unsigned src_idx;
+	int cmp;
+
+	if (flow_proto_has_ports(p->proto)) {
+		sp = p->sp;
+		dp = p->dp;
+	}
+	cmp = memcmp(p->src.b, p->dst.b, alen);
+	src_idx = (cmp > 0 || (cmp == 0 && sp > dp)) ? 1 : 0;
+
+	memset(&key->addr, 0, sizeof(key->addr));
+	memcpy(key->addr[src_idx].b, p->src.b, alen);
+	memcpy(key->addr[src_idx ^ 1].b, p->dst.b, alen);
+	key->port[src_idx] = sp;
+	key->port[src_idx ^ 1] = dp;
+	key->vlan = p->vlan_cnt ? (uint16_t)(p->vlan_id[0] & 0x0fff) : 0;
+	key->proto = p->proto;
+	key->ip_ver = p->ip_ver;
+	return src_idx;
+}
+
+static inline uint32_t flow_rotl32(uint32_t x, unsigned r)
+{
+	return (x << r) | (x >> (32 - r));
+}
+
+/* One murmur3-style block step: scramble the word, fold it into the state. */
+static inline uint32_t flow_hash_word(uint32_t h, uint32_t k)
+{
+	k *= 0xcc9e2d51u;
+	k = flow_rotl32(k, 15);
+	k *= 0x1b873593u;
+	h ^= k;
+	h = flow_rotl32(h, 13);
+	return h * 5 + 0xe6546b64u;
+}
+
+/* Final avalanche so that low bits (the bucket index) depend on every input bit. */
+static inline uint32_t flow_hash_final(uint32_t h, uint32_t nwords)
+{
+	h ^= nwords * 4;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+#define FLOW_HASH_SEED 0x5bd1e995u
+
+/* Hash of a key built by flow_key_from_packet(); symmetric because the key is. */
+static inline uint32_t flow_key_hash(const struct flow_key *k)
+{
+	uint32_t h = FLOW_HASH_SEED;
+	unsigned aw = k->ip_ver == 4 ? 1 : 4, i;
+
+	for (i = 0; i < aw; i++)
+		h = flow_hash_word(h, k->addr[0].w[i]);
+	for (i = 0; i < aw; i++)
+		h = flow_hash_word(h, k->addr[1].w[i]);
+	h = flow_hash_word(h, (uint32_t)k->port[0] << 16 | k->port[1]);
+	h = flow_hash_word(h, (uint32_t)k->vlan << 16 | (uint32_t)k->proto << 8 | k->ip_ver);
+	return flow_hash_final(h, 2 * aw + 2);
+}
+
+static inline bool flow_key_equal(const struct flow_key *a, const struct flow_key *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/* TCP state update for one packet of f travelling in direction dir
+ * (flow_tcp.c). May change f->client (a SYN or SYN/ACK naming the initiator
+ * on a flow that had no session yet): the caller recomputes dir after. */
+void flow_tcp_update(struct flow *f, const struct packet *p, unsigned src_idx, bool midstream);
+
+/* True when a packet from the flow's client opens a new connection on a
+ * closed flow (port reuse): the old flow must be released first. */
+static inline bool flow_tcp_is_reuse(const struct flow *f, const struct packet *p)
+{
+	return f->tcp_state == TCP_ST_CLOSED &&
+		(p->tcp.flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN;
+}
+
+/* Timeouts (flow_timeout.c): fill ft->to_us and ft->min_to_us from cfg. */
+void flow_timeouts_init(struct flow_table *ft, const struct flow_config *cfg);
+
+static inline uint64_t flow_timeout_us(const struct flow_table *ft, const struct flow *f)
+{
+	enum flow_proto_class pc = flow_proto_class(f->key.proto);
+
+	if (f->tcp_state == TCP_ST_CLOSED)
+		return ft->to_us[pc][FLOW_TO_CLOSED];
+	if (f->flags & FLOW_F_ESTABLISHED)
+		return ft->to_us[pc][FLOW_TO_EST];
+	return ft->to_us[pc][FLOW_TO_NEW];
+}
+
+/* Remove f from the table and hand it to the release callback; its memory
+ * goes back to the free list (flow_table.c). */
+void flow_table_release(struct flow_table *ft, struct flow *f);
+
+/* Memory on a NUMA node when socket >= 0 and libnuma works, else from the
+ * heap; zeroed and cache-line aligned (flow_mem.c). *numa tells flow_mem_free
+ * which allocator to return it to. */
+void *flow_mem_alloc(size_t size, int socket, bool *numa);
+void flow_mem_free(void *ptr, size_t size, bool numa);
+
+#endif

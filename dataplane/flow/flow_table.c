@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-worker flow table: a preallocated pool, a chained hash, and an LRU
+ * list that both eviction and expiry walk from its oldest end. One worker owns
+ * a table: no locks, and no allocation after flow_table_create(). */
+#include <stdlib.h>
+
+#include "../../common/bug.h"
+#include "flow-int.h"
+
+#define FLOW_DEFAULT_MEMCAP    (UINT64_C(32) << 20)
+#define FLOW_DEFAULT_HASH_SIZE 65536u
+#define FLOW_MAX_HASH_SIZE     (1u << 30)
+
+static uint32_t round_pow2(uint32_t n)
+{
+	uint32_t r = 1;
+
+	while (r < n && r < FLOW_MAX_HASH_SIZE)
+		r <<= 1;
+	return r;
+}
+
+struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
+{
+	uint64_t memcap = cfg->memcap ? cfg->memcap : FLOW_DEFAULT_MEMCAP;
+	uint64_t n = memcap / FLOW_SLOT_SIZE;
+	uint32_t nbuckets = round_pow2(cfg->hash_size ? cfg->hash_size : FLOW_DEFAULT_HASH_SIZE);
+	struct flow_table *ft;
+	void *mem;
+	uint32_t i;
+
+	/* a memcap below one flow still gets one: the table must always be usable */
+	if (n == 0)
+		n = 1;
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+
+	/* the header is small and written on every packet: heap, cache aligned */
+	if (posix_memalign(&mem, FLOW_CACHE_LINE, sizeof(*ft)) != 0)
+		return NULL;
+	ft = memset(mem, 0, sizeof(*ft));
+
+	ft->pool_n = (uint32_t)n;
+	ft->pool_bytes = (size_t)n * FLOW_SLOT_SIZE;
+	ft->pool = flow_mem_alloc(ft->pool_bytes, socket, &ft->pool_numa);
+	if (ft->pool == NULL)
+		goto fail;
+	ft->buckets_bytes = (size_t)nbuckets * sizeof(*ft->buckets);
+	ft->buckets = flow_mem_alloc(ft->buckets_bytes, socket, &ft->buckets_numa);
+	if (ft->buckets == NULL)
+		goto fail;
+	ft->mask = nbuckets - 1;
+	ft->midstream = cfg->midstream;
+	ft->id_base = (uint64_t)cfg->worker_id << FLOW_ID_SEQ_BITS;
+	flow_timeouts_init(ft, cfg);
+
+	/* free list in pool order, so that a new table hands out slots sequentially */
+	for (i = ft->pool_n; i-- > 0;) {
+		ft->pool[i].f.hnext = ft->free_list;
+		ft->free_list = &ft->pool[i].f;
+	}
+	return ft;
+
+fail:
+	flow_table_destroy(ft);
+	return NULL;
+}
+
+/* Frees the memory only: flows still in the table are not released through
+ * the callback (call flow_table_flush() first if later stages need them). */
+void flow_table_destroy(struct flow_table *ft)
+{
+	if (ft == NULL)
+		return;
+	flow_mem_free(ft->buckets, ft->buckets_bytes, ft->buckets_numa);
+	flow_mem_free(ft->pool, ft->pool_bytes, ft->pool_numa);
+	free(ft);
+}
+
+void flow_table_set_release_cb(struct flow_table *ft, flow_release_cb cb, void *arg)
+{
+	ft->release_cb = cb;
+	ft->release_arg = arg;
+}
+
+const struct flow_stats *flow_table_stats(const struct flow_table *ft)
+{
+	return &ft->stats;
+}
+
+static void lru_unlink(struct flow_table *ft, struct flow *f)
+{
+	/* keep a paused expiry walk valid when its next flow moves or leaves */
+	if (ft->expire_cursor == f)
+		ft->expire_cursor = f->lru_next;
+	if (f->lru_prev != NULL)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		ft->lru_head = f->lru_next;
+	if (f->lru_next != NULL)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		ft->lru_tail = f->lru_prev;
+}
+
+static void lru_append(struct flow_table *ft, struct flow *f)
+{
+	f->lru_next = NULL;
+	f->lru_prev = ft->lru_tail;
+	if (ft->lru_tail != NULL)
+		ft->lru_tail->lru_next = f;
+	else
+		ft->lru_head = f;
+	ft->lru_tail = f;
+}
+
+static void bucket_unlink(struct flow_table *ft, struct flow *f)
+{
+	struct flow **pp = &ft->buckets[f->hash & ft->mask];
+
+	while (*pp != f) {
+		BUG_ON_HOT(*pp == NULL);
+		pp = &(*pp)->hnext;
+	}
+	*pp = f->hnext;
+}
+
+void flow_table_release(struct flow_table *ft, struct flow *f)
+{
+	bucket_unlink(ft, f);
+	lru_unlink(ft, f);
+	ft->stats.active--;
+	if (ft->release_cb != NULL)
+		ft->release_cb(f, ft->release_arg);
+	f->hnext = ft->free_list;
+	ft->free_list = f;
+}
+
+void flow_table_flush(struct flow_table *ft)
+{
+	while (ft->lru_head != NULL)
+		flow_table_release(ft, ft->lru_head);
+	ft->expire_cursor = NULL;
+}
+
+/* A free flow: from the free list, else the least recently used one, released
+ * first (counted as evicted). Never NULL: the pool holds at least one flow. */
+static struct flow *flow_get(struct flow_table *ft)
+{
+	struct flow *f = ft->free_list;
+
+	if (f == NULL) {
+		ft->stats.evicted++;
+		flow_table_release(ft, ft->lru_head);
+		f = ft->free_list;
+	}
+	ft->free_list = f->hnext;
+	return f;
+}
+
+static struct flow *flow_new(struct flow_table *ft, const struct packet *p,
+			     const struct flow_key *key, uint32_t hash, unsigned src_idx)
+{
+	struct flow *f = flow_get(ft);
+	struct flow **bucket = &ft->buckets[hash & ft->mask];
+
+	memset(f, 0, sizeof(*f));
+	f->key = *key;
+	f->hash = hash;
+	f->client = (uint8_t)src_idx;
+	/* a SYN/ACK first means the SYN was missed: its receiver is the client */
+	if (key->proto == 6 && (p->tcp.flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+		f->client = (uint8_t)(src_idx ^ 1);
+	ft->id_seq = (ft->id_seq + 1) & FLOW_ID_SEQ_MASK;
+	if (ft->id_seq == 0)
+		ft->id_seq = 1;
+	f->flow_id = ft->id_base | ft->id_seq;
+	f->first_ts_us = p->ts_us;
+
+	f->hnext = *bucket;
+	*bucket = f;
+	lru_append(ft, f);
+
+	ft->stats.created++;
+	ft->stats.active++;
+	switch (flow_proto_class(key->proto)) {
+	case FLOW_PC_TCP:
+		ft->stats.tcp++;
+		break;
+	case FLOW_PC_UDP:
+		ft->stats.udp++;
+		break;
+	case FLOW_PC_ICMP:
+		ft->stats.icmp++;
+		break;
+	default:
+		ft->stats.other++;
+		break;
+	}
+	return f;
+}
+
+static struct flow *flow_lookup(const struct flow_table *ft, const struct flow_key *key,
+				uint32_t hash)
+{
+	struct flow *f;
+
+	for (f = ft->buckets[hash & ft->mask]; f != NULL; f = f->hnext)
+		if (f->hash == hash && flow_key_equal(&f->key, key))
+			return f;
+	return NULL;
+}
+
+/* Packets that cannot have a flow: no IP, a decode error, or a raw fragment
+ * (Suricata tracks only the reassembled packet). */
+static bool flow_untrackable(const struct packet *p)
+{
+	if (p->ip_ver == 0 || p->err != DECODE_OK)
+		return true;
+	return (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG)) &&
+		!(p->flags & PKT_F_REASSEMBLED);
+}
+
+struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
+{
+	struct flow_key key;
+	struct flow *f;
+	uint32_t hash;
+	unsigned src_idx;
+	uint8_t pf = 0;
+	int dir;
+
+	if (__builtin_expect(flow_untrackable(p), 0)) {
+		ft->stats.no_flow++;
+		p->flow = NULL;
+		p->flags &= ~PKT_F_HAS_FLOW;
+		p->flow_flags = 0;
+		return NULL;
+	}
+
+	src_idx = flow_key_from_packet(p, &key);
+	hash = flow_key_hash(&key);
+	f = flow_lookup(ft, &key, hash);
+	if (f != NULL && key.proto == 6 && flow_tcp_is_reuse(f, p)) {
+		/* port reuse: the closed connection ends here, the SYN starts a new one */
+		ft->stats.tcp_reused++;
+		flow_table_release(ft, f);
+		f = NULL;
+	}
+	if (f == NULL) {
+		f = flow_new(ft, p, &key, hash, src_idx);
+		pf |= PKT_FLOW_FIRST;
+	} else if (f != ft->lru_tail) {
+		lru_unlink(ft, f);
+		lru_append(ft, f);
+	}
+
+	if (key.proto == 6)
+		flow_tcp_update(f, p, src_idx, ft->midstream);
+
+	dir = src_idx == f->client ? PKT_TO_SERVER : PKT_TO_CLIENT;
+	f->pkts[dir]++;
+	f->bytes[dir] += p->len;
+	if (p->ts_us > f->last_ts_us)
+		f->last_ts_us = p->ts_us;
+	if (dir == PKT_TO_SERVER) {
+		f->flags |= FLOW_F_TOSERVER_SEEN;
+		pf |= PKT_FLOW_TOSERVER;
+	} else {
+		f->flags |= FLOW_F_TOCLIENT_SEEN;
+		pf |= PKT_FLOW_TOCLIENT;
+	}
+	if (key.proto != 6 &&
+	    (f->flags & (FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN)) ==
+	    (FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN))
+		f->flags |= FLOW_F_ESTABLISHED;
+	if (f->flags & FLOW_F_ESTABLISHED)
+		pf |= PKT_FLOW_ESTABLISHED;
+
+	p->flow = f;
+	p->flags |= PKT_F_HAS_FLOW;
+	p->dir = (uint8_t)dir;
+	p->flow_flags = pf;
+	return f;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+#include "eal_args.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EAL_ARGS_MAX 128
+
+static int add(struct eal_args *ea, const char *fmt, const char *v)
+{
+	char buf[4200];
+
+	if (ea->argc >= EAL_ARGS_MAX - 1)
+		return -E2BIG;
+	snprintf(buf, sizeof(buf), fmt, v);
+	ea->argv[ea->argc] = strdup(buf);
+	if (ea->argv[ea->argc] == NULL)
+		return -ENOMEM;
+	ea->argc++;
+	return 0;
+}
+
+static bool given(const struct eal_args *ea, int user_argc, char **user_argv, const char *opt)
+{
+	size_t len = strlen(opt);
+
+	for (int i = 0; i < ea->argc; i++)
+		if (strncmp(ea->argv[i], opt, len) == 0)
+			return true;
+	for (int i = 0; i < user_argc; i++)
+		if (strncmp(user_argv[i], opt, len) == 0)
+			return true;
+	return false;
+}
+
+/* "--lcores 0@c0,1@c1,...": the main lcore and one per worker, spread over
+ * the CPUs this process may run on (several lcores share a CPU when there
+ * are fewer CPUs than lcores: correct, only slower). */
+static int lcores_arg(char *out, size_t len, unsigned nworkers)
+{
+	cpu_set_t set;
+	int cpus[CPU_SETSIZE];
+	unsigned ncpu = 0;
+	size_t off = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return -errno;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[ncpu++] = c;
+	if (ncpu == 0)
+		return -ENODEV;
+	for (unsigned l = 0; l <= nworkers; l++) {
+		/* Workers take the CPUs after the main lcore's first. */
+		int cpu = cpus[ncpu == 1 ? 0 : (l == 0 ? 0 : 1 + (l - 1) % (ncpu - 1))];
+		int n = snprintf(out + off, len - off, "%s%u@%d", l ? "," : "", l, cpu);
+
+		if (n < 0 || (size_t)n >= len - off)
+			return -E2BIG;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+int eal_args_build(struct eal_args *ea, const struct settings *s, unsigned nworkers,
+		   int user_argc, char **user_argv, int verbose, char *err, size_t errlen)
+{
+	char buf[4200];
+	int ret;
+
+	ea->argc = 0;
+	ea->argv = calloc(EAL_ARGS_MAX, sizeof(char *));
+	if (ea->argv == NULL)
+		return -ENOMEM;
+	ret = add(ea, "%s", "idsd");
+	for (unsigned i = 0; ret == 0 && i < s->neal_params; i++)
+		ret = add(ea, "%s", s->eal_params[i]);
+	if (ret == 0 && s->pcap != NULL) {
+		if (strchr(s->pcap, ',') != NULL) {
+			snprintf(err, errlen, "%s: a capture path may not contain ',' (DPDK device "
+				 "arguments are comma-separated)", s->pcap);
+			return -EINVAL;
+		}
+		snprintf(buf, sizeof(buf), "net_pcap0,rx_pcap=%s", s->pcap);
+		ret = add(ea, "--vdev=%s", buf);
+		if (ret == 0 && !given(ea, user_argc, user_argv, "--no-huge") &&
+		    !given(ea, user_argc, user_argv, "--huge"))
+			ret = add(ea, "%s", "--no-huge");
+		if (ret == 0 && !given(ea, user_argc, user_argv, "--no-pci"))
+			ret = add(ea, "%s", "--no-pci");
+		if (ret == 0 && !given(ea, user_argc, user_argv, "--no-shconf"))
+			ret = add(ea, "%s", "--no-shconf");
+		/* Reading a file needs no telemetry socket, and runs side by side
+		 * with other instances (tests) without fighting over one. */
+		if (ret == 0 && !given(ea, user_argc, user_argv, "--no-telemetry") &&
+		    !given(ea, user_argc, user_argv, "--telemetry"))
+			ret = add(ea, "%s", "--no-telemetry");
+		if (ret == 0 && !given(ea, user_argc, user_argv, "-m") &&
+		    !given(ea, user_argc, user_argv, "--socket-mem"))
+			ret = add(ea, "%s", "-m512");
+		if (ret == 0 && !given(ea, user_argc, user_argv, "--file-prefix")) {
+			snprintf(buf, sizeof(buf), "idsd-%d", (int)getpid());
+			ret = add(ea, "--file-prefix=%s", buf);
+		}
+	}
+	if (ret == 0 && !given(ea, user_argc, user_argv, "-l") &&
+	    !given(ea, user_argc, user_argv, "--lcores") &&
+	    !given(ea, user_argc, user_argv, "-c")) {
+		ret = lcores_arg(buf, sizeof(buf), nworkers);
+		if (ret == 0)
+			ret = add(ea, "--lcores=%s", buf);
+	}
+	if (ret == 0 && !given(ea, user_argc, user_argv, "--log-level"))
+		ret = add(ea, "--log-level=%s", verbose > 1 ? "8" : verbose ? "7" : "5");
+	for (int i = 0; ret == 0 && i < user_argc; i++)
+		ret = add(ea, "%s", user_argv[i]);
+	if (ret != 0)
+		snprintf(err, errlen, "cannot build the EAL arguments: %s", strerror(-ret));
+	return ret;
+}
+
+void eal_args_free(struct eal_args *ea)
+{
+	for (int i = 0; i < ea->argc; i++)
+		free(ea->argv[i]);
+	free(ea->argv);
+	ea->argv = NULL;
+	ea->argc = 0;
+}

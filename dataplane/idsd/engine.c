@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+#include "engine.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../rules/rules.h"
+#include "../detect/detect.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int env_setup(struct engine *e, const struct settings *s, FILE *errs)
+{
+	char err[256];
+	int bad = 0;
+
+	e->env = rule_env_new();
+	if (e->env == NULL)
+		return -ENOMEM;
+	rule_env_set_default_vars(e->env);
+	for (unsigned i = 0; i < s->nvars; i++) {
+		const struct rule_var *v = &s->vars[i];
+
+		if (rule_env_set_var(e->env, v->kind, v->name, v->value, err, sizeof(err)) != 0) {
+			fprintf(errs, "vars.%s.%s: %s\n",
+				v->kind == 'a' ? "address-groups" : "port-groups", v->name, err);
+			bad++;
+		}
+	}
+	if (s->classification_file != NULL &&
+	    rule_env_load_classification(e->env, s->classification_file, errs) != 0) {
+		fprintf(errs, "%s: cannot read the classification file\n", s->classification_file);
+		bad++;
+	}
+	if (s->reference_file != NULL &&
+	    rule_env_load_references(e->env, s->reference_file, errs) != 0) {
+		fprintf(errs, "%s: cannot read the reference file\n", s->reference_file);
+		bad++;
+	}
+	return bad ? -EINVAL : 0;
+}
+
+static void rule_file_path(const struct settings *s, const char *file, char *out, size_t len)
+{
+	if (file[0] == '/' || s->rule_path == NULL || s->rule_path[0] == '\0')
+		snprintf(out, len, "%s", file);
+	else
+		snprintf(out, len, "%s/%s", s->rule_path, file);
+}
+
+int engine_load(struct engine *e, const struct settings *s, FILE *errs)
+{
+	char path[PATH_MAX], err[512];
+	double t0;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	ret = env_setup(e, s, errs);
+	if (ret != 0)
+		return ret;
+	e->rs = ruleset_new();
+	if (e->rs == NULL)
+		return -ENOMEM;
+
+	t0 = now_ms();
+	for (unsigned i = 0; i < s->nrule_files; i++) {
+		rule_file_path(s, s->rule_files[i], path, sizeof(path));
+		ret = ruleset_load_file(e->rs, e->env, path, errs);
+		if (ret != 0) {
+			fprintf(errs, "%s: cannot read rule file: %s\n", path, strerror(-ret));
+			return ret;
+		}
+	}
+	ruleset_finalize(e->rs, errs);
+	e->parse_ms = now_ms() - t0;
+
+	t0 = now_ms();
+	e->de = detect_engine_build(e->rs, err, sizeof(err));
+	e->compile_ms = now_ms() - t0;
+	if (e->de == NULL) {
+		fprintf(errs, "detect: cannot build the engine: %s\n", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int reason_cmp(const void *a, const void *b)
+{
+	const struct ruleset_reason *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->reason, y->reason);
+}
+
+void engine_report(const struct engine *e, FILE *out)
+{
+	struct detect_engine_info info;
+
+	if (e->rs != NULL && e->rs->nreasons > 0) {
+		struct ruleset_reason *r = malloc(e->rs->nreasons * sizeof(*r));
+
+		fprintf(out, "failed rules by reason:\n");
+		if (r != NULL) {
+			memcpy(r, e->rs->reasons, e->rs->nreasons * sizeof(*r));
+			qsort(r, e->rs->nreasons, sizeof(*r), reason_cmp);
+			for (uint32_t i = 0; i < e->rs->nreasons; i++)
+				fprintf(out, "  %7u  %s\n", r[i].count, r[i].reason);
+			free(r);
+		}
+	}
+	if (e->de != NULL) {
+		detect_engine_info(e->de, &info);
+		fprintf(out, "engine: %u rules, %u with a fast pattern, %u without; "
+			"%u patterns, database %llu bytes; parse %.1f ms, compile %.1f ms\n",
+			info.rules, info.with_fast_pattern, info.without_fast_pattern,
+			info.patterns, (unsigned long long)info.db_bytes, e->parse_ms,
+			e->compile_ms);
+	}
+	fprintf(out, "rules: %u loaded, %u failed\n", e->rs ? e->rs->n : 0,
+		e->rs ? e->rs->nfailed : 0);
+}
+
+void engine_free(struct engine *e)
+{
+	if (e->de != NULL)
+		detect_engine_free(e->de);
+	if (e->rs != NULL)
+		ruleset_free(e->rs);
+	if (e->env != NULL)
+		rule_env_free(e->env);
+	memset(e, 0, sizeof(*e));
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* idsd: parse, initialise, launch, wait, tear down. Nothing else. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../../common/log.h"
+#include "../../conf/conf.h"
+#include "../../rules/rule-t.h"
+#include "args.h"
+#include "engine.h"
+#include "run.h"
+#include "settings.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+/* Config file, --set overrides, schema check. NULL after reporting. */
+static struct conf *load_config(const struct idsd_args *a)
+{
+	struct conf_schema schema;
+	struct conf *c = conf_new();
+	char err[512];
+
+	if (c == NULL)
+		return NULL;
+	if (a->config != NULL && conf_load_file(c, a->config, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		goto fail;
+	}
+	for (unsigned i = 0; i < a->nsets; i++) {
+		if (conf_set(c, a->sets[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "--set %s: %s\n", a->sets[i], err);
+			goto fail;
+		}
+	}
+	conf_schema_init(&schema);
+	conf_schema_add(&schema, conf_schema_idsd);
+	if (conf_validate(c, &schema, stderr) != 0)
+		goto fail;
+	return c;
+fail:
+	conf_free(c);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct idsd_args a;
+	struct settings s;
+	struct engine e;
+	struct conf *c;
+	int status = EXIT_INVALID;
+
+	switch (args_parse(argc, argv, &a, stdout, stderr)) {
+	case ARGS_RUN:
+		break;
+	case ARGS_EXIT_OK:
+		args_free(&a);
+		return EXIT_OK;
+	case ARGS_USAGE:
+		args_free(&a);
+		return EXIT_USAGE;
+	}
+	log_set_level(a.verbose >= 2 ? LOG_DEBUG : a.verbose ? LOG_INFO : LOG_NOTICE);
+
+	c = load_config(&a);
+	if (c == NULL)
+		goto out_args;
+	if (a.dump_config) {
+		conf_dump(c, stdout);
+		status = EXIT_OK;
+		goto out_conf;
+	}
+	if (settings_load(&s, c, &a, stderr) != 0)
+		goto out_settings;
+
+	if (engine_load(&e, &s, stderr) != 0) {
+		engine_report(&e, stderr);
+		goto out_engine;
+	}
+	if (a.test) {
+		engine_report(&e, stdout);
+		status = e.rs->nfailed > 0 ? EXIT_INVALID : EXIT_OK;
+		goto out_engine;
+	}
+	engine_report(&e, stderr);
+	if (a.strict_rules && e.rs->nfailed > 0)
+		goto out_engine;
+
+	status = run_dataplane(&s, &e, &a);
+out_engine:
+	engine_free(&e);
+out_settings:
+	settings_free(&s);
+out_conf:
+	conf_free(c);
+out_args:
+	args_free(&a);
+	return status;
+}

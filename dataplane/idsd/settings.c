@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: MIT */
+#include "settings.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../conf/conf.h"
+
+/* Collects problems as "file:line:col: reason" lines and counts them. */
+struct problems {
+	FILE *out;
+	int n;
+	char err[512];
+};
+
+static void report(struct problems *pb)
+{
+	fprintf(pb->out, "%s\n", pb->err);
+	pb->n++;
+}
+
+static const char *get_str(struct problems *pb, const struct conf_node *base, const char *path,
+			   const char *def)
+{
+	const char *v = def;
+
+	if (conf_node_get_str(base, path, def, &v, pb->err, sizeof(pb->err)) != 0)
+		report(pb);
+	return v;
+}
+
+static bool get_bool(struct problems *pb, const struct conf_node *base, const char *path, bool def)
+{
+	bool v = def;
+
+	if (conf_node_get_bool(base, path, def, &v, pb->err, sizeof(pb->err)) != 0)
+		report(pb);
+	return v;
+}
+
+static uint64_t get_u64(struct problems *pb, const struct conf_node *base, const char *path,
+			uint64_t def, uint64_t max)
+{
+	const struct conf_node *n = conf_node_get(base, path);
+	uint64_t v = def;
+
+	if (conf_node_get_u64(base, path, def, &v, pb->err, sizeof(pb->err)) != 0) {
+		report(pb);
+		return def;
+	}
+	if (v > max) {
+		conf_node_err(n, pb->err, sizeof(pb->err), "at most %llu", (unsigned long long)max);
+		report(pb);
+		return def;
+	}
+	return v;
+}
+
+static uint64_t get_size(struct problems *pb, const struct conf_node *base, const char *path,
+			 uint64_t def)
+{
+	uint64_t v = def;
+
+	if (conf_node_get_size(base, path, def, &v, pb->err, sizeof(pb->err)) != 0)
+		report(pb);
+	return v;
+}
+
+/* "auto" or a number; auto = def. */
+static uint64_t get_u64_auto(struct problems *pb, const struct conf_node *base, const char *path,
+			     uint64_t def, uint64_t max)
+{
+	const struct conf_node *n = conf_node_get(base, path);
+
+	if (n != NULL && n->value != NULL && strcmp(n->value, "auto") == 0)
+		return def;
+	return get_u64(pb, base, path, def, max);
+}
+
+static int push_str(const char ***list, unsigned *n, const char *v)
+{
+	const char **nl = realloc(*list, (*n + 1) * sizeof(*nl));
+
+	if (nl == NULL)
+		return -ENOMEM;
+	nl[(*n)++] = v;
+	*list = nl;
+	return 0;
+}
+
+static void load_rules(struct settings *s, struct problems *pb, const struct conf *c,
+		       const struct idsd_args *a)
+{
+	const struct conf_node *files = conf_get(c, "rule-files");
+
+	s->rule_path = get_str(pb, c->root, "default-rule-path", NULL);
+	s->classification_file = get_str(pb, c->root, "classification-file", NULL);
+	s->reference_file = get_str(pb, c->root, "reference-config-file", NULL);
+	if (a->nrule_files > 0) {
+		/* -S replaces rule-files, and its paths are taken as given. */
+		for (unsigned i = 0; i < a->nrule_files; i++)
+			push_str(&s->rule_files, &s->nrule_files, a->rule_files[i]);
+		s->rule_path = NULL;
+		return;
+	}
+	if (files == NULL)
+		return;
+	if (files->value != NULL && files->child == NULL) {
+		push_str(&s->rule_files, &s->nrule_files, files->value);
+		return;
+	}
+	for (const struct conf_node *f = conf_node_first(files); f; f = conf_node_next(f))
+		if (f->value != NULL)
+			push_str(&s->rule_files, &s->nrule_files, f->value);
+}
+
+static void load_vars(struct settings *s, const struct conf *c)
+{
+	static const struct { char kind; const char *path; } groups[] = {
+		{ 'a', "vars.address-groups" },
+		{ 'p', "vars.port-groups" },
+	};
+
+	for (unsigned g = 0; g < 2; g++) {
+		const struct conf_node *base = conf_get(c, groups[g].path);
+
+		for (const struct conf_node *v = conf_node_first(base); v; v = conf_node_next(v)) {
+			struct rule_var *nv;
+
+			if (v->value == NULL)
+				continue;
+			nv = realloc(s->vars, (s->nvars + 1) * sizeof(*nv));
+			if (nv == NULL)
+				return;
+			s->vars = nv;
+			s->vars[s->nvars++] = (struct rule_var){ groups[g].kind, v->name, v->value };
+		}
+	}
+}
+
+static int push_eal(struct settings *s, const char *fmt, const char *a, const char *b)
+{
+	char buf[4200];
+	char **nl = realloc(s->eal_params, (s->neal_params + 1) * sizeof(*nl));
+
+	if (nl == NULL)
+		return -ENOMEM;
+	s->eal_params = nl;
+	snprintf(buf, sizeof(buf), fmt, a, b);
+	s->eal_params[s->neal_params] = strdup(buf);
+	if (s->eal_params[s->neal_params] == NULL)
+		return -ENOMEM;
+	s->neal_params++;
+	return 0;
+}
+
+/* dpdk.eal-params as Suricata maps it: key "no-huge: true" -> --no-huge,
+ * "vdev: [a, b]" -> --vdev=a --vdev=b, "l: 0-1" -> -l 0-1. */
+static void load_eal_params(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	const struct conf_node *base = conf_get(c, "dpdk.eal-params");
+
+	for (const struct conf_node *p = conf_node_first(base); p; p = conf_node_next(p)) {
+		const char *dash = strlen(p->name) == 1 ? "-" : "--";
+		char opt[256];
+
+		snprintf(opt, sizeof(opt), "%s%s", dash, p->name);
+		if (p->child != NULL) {
+			for (const struct conf_node *e = p->child; e; e = e->next)
+				if (e->value != NULL)
+					push_eal(s, dash[1] ? "%s=%s" : "%s%s", opt, e->value);
+			continue;
+		}
+		if (p->value == NULL)
+			continue;
+		bool flag;
+
+		if (conf_parse_bool(p->value, &flag) == 0 &&
+		    strcmp(p->value, "0") != 0 && strcmp(p->value, "1") != 0) {
+			if (flag)
+				push_eal(s, "%s%s", opt, "");
+			continue;
+		}
+		push_eal(s, dash[1] ? "%s=%s" : "%s%s", opt, p->value);
+	}
+	(void)pb;
+}
+
+static void load_port(struct problems *pb, const struct conf_node *n, const struct conf_node *dflt,
+		      struct port_settings *ps)
+{
+	const struct conf_node *src[2] = { dflt, n };
+	const char *mode = "none";
+
+	memset(ps, 0, sizeof(*ps));
+	ps->threads = 1;
+	ps->promisc = true;
+	/* The "default" entry first, the interface's own keys override it. */
+	for (unsigned i = 0; i < 2; i++) {
+		const struct conf_node *b = src[i];
+
+		if (b == NULL)
+			continue;
+		ps->threads = (uint16_t)get_u64_auto(pb, b, "threads", ps->threads, 256);
+		ps->promisc = get_bool(pb, b, "promisc", ps->promisc);
+		ps->mtu = (uint16_t)get_u64(pb, b, "mtu", ps->mtu, 65535);
+		ps->rx_desc = (uint16_t)get_u64_auto(pb, b, "rx-descriptors", ps->rx_desc, 65535);
+		ps->tx_desc = (uint16_t)get_u64_auto(pb, b, "tx-descriptors", ps->tx_desc, 65535);
+		ps->mempool_size = (uint32_t)get_u64_auto(pb, b, "mempool-size", ps->mempool_size,
+							  UINT32_MAX);
+		ps->mempool_cache = (uint32_t)get_u64_auto(pb, b, "mempool-cache-size",
+							   ps->mempool_cache, 512);
+		mode = get_str(pb, b, "copy-mode", mode);
+		snprintf(ps->copy_iface, sizeof(ps->copy_iface), "%s",
+			 get_str(pb, b, "copy-iface", ps->copy_iface));
+	}
+	snprintf(ps->name, sizeof(ps->name), "%s", get_str(pb, n, "interface", ""));
+	if (ps->threads == 0)
+		ps->threads = 1;
+	if (strcmp(mode, "none") == 0) {
+		ps->copy_mode = COPY_NONE;
+	} else if (strcmp(mode, "tap") == 0) {
+		ps->copy_mode = COPY_TAP;
+	} else if (strcmp(mode, "ips") == 0) {
+		ps->copy_mode = COPY_IPS;
+	} else {
+		conf_node_err(conf_node_get(n, "copy-mode"), pb->err, sizeof(pb->err),
+			      "expected none, tap or ips, got '%s'", mode);
+		report(pb);
+	}
+	if (ps->copy_mode != COPY_NONE && ps->copy_iface[0] == '\0') {
+		conf_node_err(n, pb->err, sizeof(pb->err), "copy-mode %s needs copy-iface", mode);
+		report(pb);
+	}
+}
+
+static void load_ports(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	const struct conf_node *ifs = conf_get(c, "dpdk.interfaces");
+	const struct conf_node *dflt = NULL;
+
+	for (const struct conf_node *n = conf_node_first(ifs); n; n = conf_node_next(n)) {
+		const struct conf_node *name = conf_node_get(n, "interface");
+
+		if (name != NULL && name->value != NULL && strcmp(name->value, "default") == 0)
+			dflt = n;
+	}
+	for (const struct conf_node *n = conf_node_first(ifs); n; n = conf_node_next(n)) {
+		struct port_settings *ps;
+
+		if (n == dflt)
+			continue;
+		if (s->nports == SETTINGS_MAX_PORTS) {
+			conf_node_err(n, pb->err, sizeof(pb->err), "at most %d interfaces",
+				      SETTINGS_MAX_PORTS);
+			report(pb);
+			return;
+		}
+		ps = &s->ports[s->nports++];
+		load_port(pb, n, dflt, ps);
+		if (ps->name[0] == '\0') {
+			conf_node_err(n, pb->err, sizeof(pb->err), "interface name missing");
+			report(pb);
+		}
+		if (ps->copy_mode == COPY_IPS)
+			s->ips = true;
+	}
+}
+
+static void load_flow(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	static const struct { const char *name; enum flow_proto_class pc; } protos[] = {
+		{ "default", FLOW_PC_OTHER }, { "tcp", FLOW_PC_TCP },
+		{ "udp", FLOW_PC_UDP }, { "icmp", FLOW_PC_ICMP },
+	};
+	const struct conf_node *ft = conf_get(c, "flow-timeouts");
+
+	s->flow.memcap = get_size(pb, c->root, "flow.memcap", 0);
+	s->flow.hash_size = (uint32_t)get_u64(pb, c->root, "flow.hash-size", 0, 1u << 28);
+	s->flow.midstream = get_bool(pb, c->root, "stream.midstream", false);
+	for (unsigned i = 0; i < 4; i++) {
+		const struct conf_node *b = conf_node_get(ft, protos[i].name);
+		struct flow_timeouts *to = &s->flow.to[protos[i].pc];
+
+		if (b == NULL)
+			continue;
+		to->new_s = (uint32_t)get_u64(pb, b, "new", 0, 86400);
+		to->established_s = (uint32_t)get_u64(pb, b, "established", 0, 86400 * 7);
+		to->closed_s = (uint32_t)get_u64(pb, b, "closed", 0, 86400);
+	}
+}
+
+/* outputs: [ - eve-log: { enabled, filename, types: [ - alert: {payload, packet} ] } ] */
+static void load_outputs(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	const struct conf_node *outs = conf_get(c, "outputs");
+
+	s->eve_enabled = true;
+	s->eve_filename = "eve.json";
+	s->eve_opt.pcap_cnt = true;
+	for (const struct conf_node *o = conf_node_first(outs); o; o = conf_node_next(o)) {
+		const struct conf_node *eve = conf_node_get(o, "eve-log");
+		const struct conf_node *types;
+
+		if (eve == NULL)
+			continue;
+		s->eve_enabled = get_bool(pb, eve, "enabled", true);
+		s->eve_filename = get_str(pb, eve, "filename", "eve.json");
+		s->eve_opt.ether = get_bool(pb, eve, "ethernet", false);
+		types = conf_node_get(eve, "types");
+		for (const struct conf_node *t = conf_node_first(types); t; t = conf_node_next(t)) {
+			const struct conf_node *al = conf_node_get(t, "alert");
+
+			if (al == NULL)
+				continue;
+			s->eve_opt.payload = get_bool(pb, al, "payload", false);
+			s->eve_opt.packet = get_bool(pb, al, "packet", false);
+		}
+		break;
+	}
+	s->stats_interval = (uint32_t)get_u64(pb, c->root, "stats.interval", 8, 86400);
+	if (!get_bool(pb, c->root, "stats.enabled", true))
+		s->stats_interval = 0;
+}
+
+int settings_load(struct settings *s, const struct conf *c, const struct idsd_args *a, FILE *errs)
+{
+	struct problems pb = { .out = errs };
+	const char *runmode;
+
+	memset(s, 0, sizeof(*s));
+	load_rules(s, &pb, c, a);
+	load_vars(s, c);
+	load_eal_params(s, &pb, c);
+	load_flow(s, &pb, c);
+	load_outputs(s, &pb, c);
+	s->pcap = a->pcap;
+	if (s->pcap == NULL)
+		load_ports(s, &pb, c);
+
+	runmode = a->runmode ? a->runmode : get_str(&pb, c->root, "runmode", "workers");
+	if (strcmp(runmode, "autofp") == 0) {
+		s->runmode = RUNMODE_AUTOFP;
+	} else if (strcmp(runmode, "workers") == 0 || strcmp(runmode, "single") == 0) {
+		s->runmode = RUNMODE_WORKERS;
+	} else {
+		conf_node_err(conf_get(c, "runmode"), pb.err, sizeof(pb.err),
+			      "expected workers or autofp, got '%s'", runmode);
+		report(&pb);
+	}
+
+	s->log_dir = a->log_dir ? a->log_dir : get_str(&pb, c->root, "default-log-dir", ".");
+	s->simulate_ips = a->simulate_ips;
+	if (a->simulate_ips)
+		s->ips = true;
+	/* Without -k, a capture is read as Suricata's "auto" settles on most
+	 * captures (offloaded checksums are wrong on the wire): unchecked. */
+	s->csum_check = a->csum == CSUM_ALL || (a->csum == CSUM_AUTO && a->pcap == NULL);
+	if (!a->test && s->pcap == NULL && s->nports == 0) {
+		snprintf(pb.err, sizeof(pb.err), "no input: give -r CAPTURE or dpdk.interfaces");
+		report(&pb);
+	}
+	return pb.n;
+}
+
+void settings_free(struct settings *s)
+{
+	free(s->rule_files);
+	free(s->vars);
+	for (unsigned i = 0; i < s->neal_params; i++)
+		free(s->eal_params[i]);
+	free(s->eal_params);
+	memset(s, 0, sizeof(*s));
+}

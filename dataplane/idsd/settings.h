@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* Everything idsd runs with, resolved from the config file, --set and the
+ * command line, in that order of precedence (the command line wins). */
+#ifndef IDS_SETTINGS_H
+#define IDS_SETTINGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "args.h"
+#include "../flow/flow.h"
+#include "../output/eve.h"
+#include "../port/port.h"
+
+struct conf;
+
+#define SETTINGS_MAX_PORTS 16
+
+struct rule_var {
+	char kind;                 /* 'a' address group, 'p' port group */
+	const char *name;          /* owned by the conf */
+	const char *value;
+};
+
+enum runmode { RUNMODE_WORKERS = 0, RUNMODE_AUTOFP };
+
+struct settings {
+	/* rules */
+	const char **rule_files;   /* paths as given (relative ones resolved against rule_path) */
+	unsigned nrule_files;
+	const char *rule_path;     /* default-rule-path */
+	const char *classification_file;
+	const char *reference_file;
+	struct rule_var *vars;
+	unsigned nvars;
+
+	/* input and ports */
+	const char *pcap;          /* -r */
+	unsigned nports;
+	struct port_settings ports[SETTINGS_MAX_PORTS];
+	char **eal_params;         /* from dpdk.eal-params, "--key" / "value" pairs */
+	unsigned neal_params;
+	enum runmode runmode;
+
+	/* stages */
+	bool csum_check;
+	bool ips;                  /* verdicts enforced: --simulate-ips or a port in ips mode */
+	bool simulate_ips;
+	struct flow_config flow;
+
+	/* output */
+	const char *log_dir;
+	bool eve_enabled;
+	const char *eve_filename;  /* relative to log_dir */
+	struct eve_options eve_opt;
+	uint32_t stats_interval;   /* seconds between stats records, 0: only at exit */
+};
+
+/* Fill s from the (validated) config c and the command line a. Problems are
+ * printed to errs as "file:line:col: reason"; returns their number. */
+int settings_load(struct settings *s, const struct conf *c, const struct idsd_args *a, FILE *errs);
+void settings_free(struct settings *s);
+
+#endif

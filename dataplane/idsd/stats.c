@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+#include "stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "../../rules/rule-t.h"
+#include "../decode/decode.h"
+#include "../worker/worker.h"
+
+static void put(struct stats_snapshot *s, const char *name, uint64_t v)
+{
+	for (unsigned i = 0; i < s->n; i++) {
+		if (strcmp(s->names[i], name) == 0) {
+			s->values[i] += v;
+			return;
+		}
+	}
+	if (s->n < STATS_MAX) {
+		s->names[s->n] = name;
+		s->values[s->n++] = v;
+	}
+}
+
+/* "decoder.event.<reason>" names, built once: the strings outlive every snapshot. */
+static const char *decode_event_name(enum decode_err e)
+{
+	static char names[DECODE_ERR_MAX][64];
+
+	if (names[e][0] == '\0')
+		snprintf(names[e], sizeof(names[e]), "decoder.event.%s", decode_err_name(e));
+	return names[e];
+}
+
+static void collect_worker(struct stats_snapshot *s, const struct worker *w)
+{
+	const struct pipeline *pl = w->pl;
+	const struct flow_stats *fs = flow_table_stats(pl->ft);
+
+	for (unsigned c = 0; c < CNT_MAX; c++)
+		put(s, counter_name(c), pl->cnt.c[c]);
+	for (unsigned e = 1; e < DECODE_ERR_MAX; e++)
+		if (pl->cnt.decode_err[e] != 0)
+			put(s, decode_event_name(e), pl->cnt.decode_err[e]);
+
+	put(s, "flow.total", fs->created);
+	put(s, "flow.tcp", fs->tcp);
+	put(s, "flow.udp", fs->udp);
+	put(s, "flow.icmp", fs->icmp);
+	put(s, "flow.other", fs->other);
+	put(s, "flow.active", fs->active);
+	put(s, "flow.timeout", fs->timed_out);
+	put(s, "flow.memcap", fs->evicted);
+	put(s, "flow.no_flow", fs->no_flow);
+	put(s, "flow.bits_overflow", fs->bits_overflow);
+
+	if (pl->dt != NULL) {
+		const struct detect_stats *ds = detect_thread_stats(pl->dt);
+
+		put(s, "detect.alert", ds->alerts);
+		put(s, "detect.alerts_suppressed", ds->alerts_suppressed);
+		put(s, "detect.alert_queue_overflow", ds->alert_queue_overflow);
+		put(s, "detect.candidates", ds->candidates);
+		put(s, "detect.pcre_errors", ds->pcre_errors);
+		put(s, "detect.threshold_table_full", ds->threshold_table_full);
+	}
+	if (pl->eve != NULL) {
+		const struct eve_stats *es = eve_writer_stats(pl->eve);
+
+		put(s, "output.eve.records", es->records);
+		put(s, "output.eve.write_errors", es->write_errors);
+		put(s, "output.eve.dropped", es->dropped);
+	}
+	put(s, "capture.tx_failed", w->tx_fail);
+}
+
+void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,
+		   const struct port *ports, unsigned np)
+{
+	snap->n = 0;
+	for (unsigned i = 0; i < nw; i++)
+		collect_worker(snap, workers[i]);
+	for (unsigned i = 0; i < np; i++) {
+		struct rte_eth_stats es;
+
+		if (rte_eth_stats_get(ports[i].port_id, &es) != 0)
+			continue;
+		put(snap, "capture.dpdk.imissed", es.imissed);
+		put(snap, "capture.dpdk.rx_errors", es.ierrors);
+		put(snap, "capture.dpdk.rx_no_mbufs", es.rx_nombuf);
+		put(snap, "capture.dpdk.tx_errors", es.oerrors);
+	}
+}
+
+uint64_t stats_get(const struct stats_snapshot *snap, const char *name)
+{
+	for (unsigned i = 0; i < snap->n; i++)
+		if (strcmp(snap->names[i], name) == 0)
+			return snap->values[i];
+	return 0;
+}
+
+struct sig_count {
+	const struct rule *r;
+	uint64_t n;
+};
+
+static int sig_count_cmp(const void *a, const void *b)
+{
+	const struct sig_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return x->r->sid < y->r->sid ? -1 : x->r->sid > y->r->sid;
+}
+
+static void print_alerts_by_signature(FILE *out, struct worker *const *workers, unsigned nw,
+				      const struct ruleset *rs)
+{
+	struct sig_count *sc;
+	unsigned n = 0;
+
+	if (rs == NULL || rs->n == 0)
+		return;
+	sc = calloc(rs->n, sizeof(*sc));
+	if (sc == NULL)
+		return;
+	for (uint32_t i = 0; i < rs->n; i++) {
+		const struct rule *r = rs->rules[i];
+		uint64_t total = 0;
+
+		for (unsigned w = 0; w < nw; w++)
+			if (r->order < workers[w]->pl->nrules)
+				total += workers[w]->pl->alerts_by_rule[r->order];
+		if (total > 0)
+			sc[n++] = (struct sig_count){ r, total };
+	}
+	qsort(sc, n, sizeof(*sc), sig_count_cmp);
+	if (n > 0)
+		fprintf(out, "  alerts by signature:\n");
+	for (unsigned i = 0; i < n; i++)
+		fprintf(out, "  %9llu  %u:%u:%u  %s\n", (unsigned long long)sc[i].n,
+			sc[i].r->gid, sc[i].r->sid, sc[i].r->rev, sc[i].r->msg ? sc[i].r->msg : "");
+	free(sc);
+}
+
+void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
+			 struct worker *const *workers, unsigned nw, const struct ruleset *rs)
+{
+	fprintf(out, "  packets: %llu (%llu bytes); ipv4 %llu, ipv6 %llu, tcp %llu, udp %llu, "
+		"icmp %llu, invalid %llu\n",
+		(unsigned long long)stats_get(snap, "decoder.pkts"),
+		(unsigned long long)stats_get(snap, "decoder.bytes"),
+		(unsigned long long)stats_get(snap, "decoder.ipv4"),
+		(unsigned long long)stats_get(snap, "decoder.ipv6"),
+		(unsigned long long)stats_get(snap, "decoder.tcp"),
+		(unsigned long long)stats_get(snap, "decoder.udp"),
+		(unsigned long long)(stats_get(snap, "decoder.icmpv4") +
+				     stats_get(snap, "decoder.icmpv6")),
+		(unsigned long long)stats_get(snap, "decoder.invalid"));
+	fprintf(out, "  flows: %llu\n", (unsigned long long)stats_get(snap, "flow.total"));
+	fprintf(out, "  alerts: %llu", (unsigned long long)stats_get(snap, "detect.alert"));
+	if (stats_get(snap, "ips.blocked") + stats_get(snap, "ips.drop_reason.flow_drop") > 0)
+		fprintf(out, "; blocked packets: %llu",
+			(unsigned long long)(stats_get(snap, "ips.blocked") +
+					     stats_get(snap, "ips.drop_reason.flow_drop")));
+	fputc('\n', out);
+	print_alerts_by_signature(out, workers, nw, rs);
+}

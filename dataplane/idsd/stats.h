@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Counters of all workers and ports, summed for EVE stats records, the exit
+ * summary and (later) telemetry. Read without locks: each worker is the only
+ * writer of its counters. */
+#ifndef IDS_STATS_H
+#define IDS_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct worker;
+struct port;
+struct ruleset;
+
+#define STATS_MAX 128
+
+struct stats_snapshot {
+	unsigned n;
+	const char *names[STATS_MAX];
+	uint64_t values[STATS_MAX];
+};
+
+/* Sum the counters of workers[0..nw) and ports[0..np) into snap. */
+void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,
+		   const struct port *ports, unsigned np);
+
+/* Value of a counter by name, 0 if absent. */
+uint64_t stats_get(const struct stats_snapshot *snap, const char *name);
+
+/* The human summary printed at exit: totals, alerts by signature. */
+void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
+			 struct worker *const *workers, unsigned nw, const struct ruleset *rs);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* EVE internals shared by the files of dataplane/output (not for callers). */
+#ifndef IDS_EVE_INT_H
+#define IDS_EVE_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../common/json.h"
+#include "eve.h"
+
+/* Per-worker buffer. A flush is due once the buffer holds more than the
+ * high-water mark, so the headroom above it takes any usual record (a
+ * full jumbo frame in base64 twice) without a flush in the middle. */
+#define EVE_WRITER_BUF    (256u * 1024)
+#define EVE_WRITER_HIWAT  (EVE_WRITER_BUF - 64u * 1024)
+
+struct eve_file {
+	/* Held for one flush (one write() of whole lines, plus the rest of it
+	 * after a short write) and by reopen to swap the fd. A flush happens
+	 * once per ~192 KiB per worker, never per record; the kernel holds the
+	 * inode lock for an append anyway, so this costs no extra waiting and
+	 * keeps a line whole even when write() comes back short. */
+	pthread_mutex_t lock;
+	int fd;
+	char *path;
+};
+
+/* Write all of buf[0..len) to the file; *done = bytes written (all of them
+ * on success). 0 or -errno of the write() that failed. */
+int eve_file_write(struct eve_file *ef, const char *buf, size_t len, size_t *done);
+
+struct eve_writer {
+	struct eve_file *ef;
+	struct eve_options opt;
+	const char *in_iface;          /* not owned */
+	char *buf;                     /* EVE_WRITER_BUF bytes of complete lines */
+	size_t len;
+	struct eve_stats stats;
+	/* stats records: scratch for the sorted order of the counter names,
+	 * grown on the (periodic, cold) stats path only */
+	unsigned *order;
+	unsigned order_cap;
+};
+
+/* Builds one record into j (the object, without the newline). */
+typedef void (*eve_build_fn)(struct json_w *j, const void *ctx);
+
+/* Append the record built by fn as one line; flushes at the high-water
+ * mark. A record that does not fit even after a flush is dropped and
+ * counted. */
+void eve_emit(struct eve_writer *w, eve_build_fn fn, const void *ctx);
+
+/* "timestamp" as Suricata prints it, in UTC: 2024-04-21T10:00:00.123456+0000 */
+void eve_put_timestamp(struct json_w *j, uint64_t ts_us);
+
+#endif

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/* "alert" records, field for field as Suricata's EVE (CreateEveHeader and
+ * AlertJson): the packet's own source and destination, ports only for
+ * TCP, UDP and SCTP, ICMP type and code, the optional ether, payload and
+ * packet fields. */
+#include <string.h>
+
+#include "../flow/flow-t.h"
+#include "eve-int.h"
+
+#define IPPROTO_NUM_ICMP   1
+#define IPPROTO_NUM_TCP    6
+#define IPPROTO_NUM_UDP    17
+#define IPPROTO_NUM_ICMPV6 58
+#define IPPROTO_NUM_SCTP   132
+
+#define LINKTYPE_ETHERNET  1
+#define ETH_HLEN           14
+
+/* IANA protocol keywords as Suricata spells them in "proto"; numbers past
+ * the table are printed in decimal. */
+static const char *const proto_names[] = {
+	"HOPOPT", "ICMP", "IGMP", "GGP", "IP-in-IP", "ST", "TCP", "CBT",
+	"EGP", "IGP", "BBN-RCC-MON", "NVP-II", "PUP", "ARGUS", "EMCON", "XNET",
+	"CHAOS", "UDP", "MUX", "DCN-MEAS", "HMP", "PRM", "XNS-IDP", "TRUNK-1",
+	"TRUNK-2", "LEAF-1", "LEAF-2", "RDP", "IRTP", "ISO-TP4", "NETBLT", "MFE-NSP",
+	"MERIT-INP", "DCCP", "3PC", "IDPR", "XTP", "DDP", "IDPR-CMTP", "TP++",
+	"IL", "IPv6", "SDRP", "IPv6-Route", "IPv6-Frag", "IDRP", "RSVP", "GRE",
+	"DSR", "BNA", "ESP", "AH", "I-NLSP", "SwIPe", "NARP", "MOBILE",
+	"TLSP", "SKIP", "IPv6-ICMP", "IPv6-NoNxt", "IPv6-Opts", "Any", "CFTP", "Any",
+	"SAT-EXPAK", "KRYPTOLAN", "RVD", "IPPC", "Any", "SAT-MON", "VISA", "IPCU",
+	"CPNX", "CPHB", "WSN", "PVP", "BR-SAT-MON", "SUN-ND", "WB-MON", "WB-EXPAK",
+	"ISO-IP", "VMTP", "SECURE-VMTP", "VINES", "TTP", "NSFNET-IGP", "DGP", "TCF",
+	"EIGRP", "OSPF", "Sprite-RPC", "LARP", "MTP", "AX.25", "OS", "MICP",
+	"SCC-SP", "ETHERIP", "ENCAP", "Any", "GMTP", "IFMP", "PNNI", "PIM",
+	"ARIS", "SCPS", "QNX", "A/N", "IPComp", "SNP", "Compaq-Peer", "IPX-in-IP",
+	"VRRP", "PGM", "Any", "L2TP", "DDX", "IATP", "STP", "SRP",
+	"UTI", "SMP", "SM", "PTP", "IS-IS", "FIRE", "CRTP", "CRUDP",
+	"SSCOPMCE", "IPLT", "SPS", "PIPE", "SCTP", "FC", "RSVP-E2E-IGNORE", "Mobility",
+	"UDPLite", "MPLS-in-IP", "manet", "HIP", "Shim6", "WESP", "ROHC", "Ethernet",
+};
+
+static void put_proto(struct json_w *j, uint8_t proto)
+{
+	if (proto < sizeof(proto_names) / sizeof(proto_names[0])) {
+		json_str(j, "proto", proto_names[proto]);
+	} else {
+		char s[4];
+		size_t n = 0;
+		if (proto >= 100)
+			s[n++] = (char)('0' + proto / 100);
+		if (proto >= 10)
+			s[n++] = (char)('0' + proto / 10 % 10);
+		s[n++] = (char)('0' + proto % 10);
+		json_strn(j, "proto", s, n);
+	}
+}
+
+static const char hex[] = "0123456789abcdef";
+
+/* IPv4 dotted quad; IPv6 as Suricata's PrintInet: all eight groups, four
+ * lower-case hex digits each, no "::" compression. */
+static void put_ip(struct json_w *j, const char *key, const union ip_addr *a, uint8_t ver)
+{
+	char s[40], *o = s;
+
+	if (ver == 4) {
+		for (int i = 0; i < 4; i++) {
+			uint8_t b = a->b[i];
+			if (i)
+				*o++ = '.';
+			if (b >= 100)
+				*o++ = (char)('0' + b / 100);
+			if (b >= 10)
+				*o++ = (char)('0' + b / 10 % 10);
+			*o++ = (char)('0' + b % 10);
+		}
+	} else {
+		for (int i = 0; i < 16; i += 2) {
+			if (i)
+				*o++ = ':';
+			*o++ = hex[a->b[i] >> 4];
+			*o++ = hex[a->b[i] & 15];
+			*o++ = hex[a->b[i + 1] >> 4];
+			*o++ = hex[a->b[i + 1] & 15];
+		}
+	}
+	json_strn(j, key, s, (size_t)(o - s));
+}
+
+static void put_mac(struct json_w *j, const char *key, const uint8_t *m)
+{
+	char s[17], *o = s;
+
+	for (int i = 0; i < 6; i++) {
+		if (i)
+			*o++ = ':';
+		*o++ = hex[m[i] >> 4];
+		*o++ = hex[m[i] & 15];
+	}
+	json_strn(j, key, s, sizeof(s));
+}
+
+static bool has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_NUM_TCP || proto == IPPROTO_NUM_UDP || proto == IPPROTO_NUM_SCTP;
+}
+
+static bool is_icmp(const struct packet *p)
+{
+	if (p->l4 == NULL)
+		return false;
+	return (p->ip_ver == 4 && p->proto == IPPROTO_NUM_ICMP) ||
+	       (p->ip_ver == 6 && p->proto == IPPROTO_NUM_ICMPV6);
+}
+
+struct alert_ctx {
+	const struct eve_writer *w;
+	const struct packet *p;
+	const struct detect_alert *a;
+};
+
+/* The common header of Suricata's packet records, in its order. Packets
+ * without IP (decoder events) carry no addresses, as in Suricata. */
+static void put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
+		       const char *event_type)
+{
+	bool ip = p->ip_ver == 4 || p->ip_ver == 6;
+
+	eve_put_timestamp(j, p->ts_us);
+	if (p->flow != NULL)
+		json_uint(j, "flow_id", p->flow->flow_id);
+	if (w->in_iface != NULL)
+		json_str(j, "in_iface", w->in_iface);
+	if (w->opt.pcap_cnt && p->pcap_cnt != 0)
+		json_uint(j, "pcap_cnt", p->pcap_cnt);
+	json_str(j, "event_type", event_type);
+	if (p->vlan_cnt > 0) {
+		json_arr_open(j, "vlan");
+		for (unsigned i = 0; i < p->vlan_cnt && i < 2; i++)
+			json_uint(j, NULL, p->vlan_id[i]);
+		json_arr_close(j);
+	}
+	if (ip) {
+		put_ip(j, "src_ip", &p->src, p->ip_ver);
+		if (has_ports(p->proto))
+			json_uint(j, "src_port", p->sp);
+		put_ip(j, "dest_ip", &p->dst, p->ip_ver);
+		if (has_ports(p->proto))
+			json_uint(j, "dest_port", p->dp);
+		put_proto(j, p->proto);
+		json_uint(j, "ip_v", p->ip_ver);
+		if (is_icmp(p)) {
+			json_uint(j, "icmp_type", p->icmp.type);
+			json_uint(j, "icmp_code", p->icmp.code);
+		}
+	}
+	json_str(j, "pkt_src", "wire/pcap");
+	if (w->opt.ether && p->len >= ETH_HLEN) {
+		json_obj_open(j, "ether");
+		json_uint(j, "ether_type", (uint16_t)(p->data[12] << 8 | p->data[13]));
+		put_mac(j, "src_mac", p->data + 6);
+		put_mac(j, "dest_mac", p->data);
+		json_obj_close(j);
+	}
+}
+
+static void build_alert(struct json_w *j, const void *arg)
+{
+	const struct alert_ctx *c = arg;
+	const struct eve_writer *w = c->w;
+	const struct packet *p = c->p;
+	const struct rule *r = c->a->rule;
+
+	json_obj_open(j, NULL);
+	put_header(j, w, p, "alert");
+
+	json_obj_open(j, "alert");
+	json_str(j, "action", c->a->action == ALERT_BLOCKED ? "blocked" : "allowed");
+	json_uint(j, "gid", r->gid);
+	json_uint(j, "signature_id", r->sid);
+	json_uint(j, "rev", r->rev);
+	json_str(j, "signature", r->msg);
+	json_str(j, "category", r->class_desc);
+	json_uint(j, "severity", r->priority);
+	json_obj_close(j);
+
+	if (p->ip_ver == 4 || p->ip_ver == 6) {
+		if (p->flow != NULL)
+			json_str(j, "direction", p->dir == PKT_TO_SERVER ? "to_server" : "to_client");
+		if (w->opt.payload) {
+			json_base64(j, "payload", p->payload, p->payload_len);
+			json_printable(j, "payload_printable", p->payload, p->payload_len);
+			json_uint(j, "stream", 0);
+		}
+	}
+	if (w->opt.packet) {
+		json_base64(j, "packet", p->data, p->len);
+		json_obj_open(j, "packet_info");
+		json_uint(j, "linktype", LINKTYPE_ETHERNET);
+		json_str(j, "linktype_name", "EN10MB");
+		json_obj_close(j);
+	}
+	json_obj_close(j);
+}
+
+void eve_write_alert(struct eve_writer *w, const struct packet *p, const struct detect_alert *a)
+{
+	struct alert_ctx c = { .w = w, .p = p, .a = a };
+
+	eve_emit(w, build_alert, &c);
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/* A worker's EVE writer: records are appended to a private buffer as whole
+ * lines and reach the shared file in large writes. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eve-int.h"
+
+/* socket is a placement hint only: the buffer is touched by its worker
+ * alone, so first-touch places it well enough without libnuma. */
+struct eve_writer *eve_writer_create(struct eve_file *ef, const struct eve_options *opt,
+				     const char *in_iface, int socket)
+{
+	struct eve_writer *w = NULL;
+
+	(void)socket;
+	if (ef == NULL)
+		return NULL;
+	if (posix_memalign((void **)&w, 64, sizeof(*w)) != 0)
+		return NULL;
+	memset(w, 0, sizeof(*w));
+	if (posix_memalign((void **)&w->buf, 4096, EVE_WRITER_BUF) != 0) {
+		free(w);
+		return NULL;
+	}
+	w->ef = ef;
+	if (opt != NULL)
+		w->opt = *opt;
+	w->in_iface = in_iface;
+	return w;
+}
+
+void eve_writer_destroy(struct eve_writer *w)
+{
+	if (w == NULL)
+		return;
+	eve_writer_flush(w);
+	free(w->order);
+	free(w->buf);
+	free(w);
+}
+
+/* The buffer holds complete lines only, so writing all of it never splits
+ * one. After a failed write the unwritten tail stays for the next try. */
+int eve_writer_flush(struct eve_writer *w)
+{
+	size_t done = 0;
+	int rc;
+
+	if (w->len == 0)
+		return 0;
+	rc = eve_file_write(w->ef, w->buf, w->len, &done);
+	if (done < w->len)
+		memmove(w->buf, w->buf + done, w->len - done);
+	w->len -= done;
+	if (rc != 0)
+		w->stats.write_errors++;
+	return rc;
+}
+
+const struct eve_stats *eve_writer_stats(const struct eve_writer *w)
+{
+	return &w->stats;
+}
+
+/* Build straight into the free tail of the buffer; when it does not fit,
+ * flush and build once more. */
+void eve_emit(struct eve_writer *w, eve_build_fn fn, const void *ctx)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct json_w j;
+
+		json_init(&j, w->buf + w->len, EVE_WRITER_BUF - w->len);
+		fn(&j, ctx);
+		json_newline(&j);
+		if (json_ok(&j)) {
+			w->len += json_len(&j);
+			w->stats.records++;
+			if (w->len >= EVE_WRITER_HIWAT)
+				eve_writer_flush(w);
+			return;
+		}
+		if (w->len == 0)
+			break;          /* larger than the whole buffer */
+		eve_writer_flush(w);
+	}
+	w->stats.dropped++;
+}
+
+/* Days since 1970-01-01 to a Gregorian date, counting in 400-year eras of
+ * 146097 days with years starting on March 1st so that the leap day is the
+ * last day of the year. */
+static void civil_from_days(uint64_t days, uint64_t *y, unsigned *m, unsigned *d)
+{
+	uint64_t z = days + 719468;            /* days since 0000-03-01 */
+	uint64_t era = z / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;    /* 0 = March */
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = era * 400 + yoe + (*m <= 2);
+}
+
+static char *put_digits(char *o, uint64_t v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		o[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return o + width;
+}
+
+void eve_put_timestamp(struct json_w *j, uint64_t ts_us)
+{
+	uint64_t secs = ts_us / 1000000, y;
+	unsigned mo, d, sod = (unsigned)(secs % 86400);
+	char s[32], *o = s;
+
+	civil_from_days(secs / 86400, &y, &mo, &d);
+	o = put_digits(o, y, 4);
+	*o++ = '-';
+	o = put_digits(o, mo, 2);
+	*o++ = '-';
+	o = put_digits(o, d, 2);
+	*o++ = 'T';
+	o = put_digits(o, sod / 3600, 2);
+	*o++ = ':';
+	o = put_digits(o, sod / 60 % 60, 2);
+	*o++ = ':';
+	o = put_digits(o, sod % 60, 2);
+	*o++ = '.';
+	o = put_digits(o, ts_us % 1000000, 6);
+	memcpy(o, "+0000", 5);
+	o += 5;
+	json_strn(j, "timestamp", s, (size_t)(o - s));
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#include "counters.h"
+
+static const char *const counter_names[CNT_MAX] = {
+	[CNT_PKTS] = "decoder.pkts",
+	[CNT_BYTES] = "decoder.bytes",
+	[CNT_INVALID] = "decoder.invalid",
+	[CNT_ETHERNET] = "decoder.ethernet",
+	[CNT_VLAN] = "decoder.vlan",
+	[CNT_VLAN_QINQ] = "decoder.vlan_qinq",
+	[CNT_IPV4] = "decoder.ipv4",
+	[CNT_IPV6] = "decoder.ipv6",
+	[CNT_TCP] = "decoder.tcp",
+	[CNT_UDP] = "decoder.udp",
+	[CNT_ICMPV4] = "decoder.icmpv4",
+	[CNT_ICMPV6] = "decoder.icmpv6",
+	[CNT_OTHER_L3] = "decoder.other_l3",
+	[CNT_FRAG] = "decoder.fragments",
+	[CNT_CSUM_BAD] = "decoder.checksum_errors",
+	[CNT_LINEARIZED] = "decoder.linearized",
+	[CNT_OVERSIZE] = "decoder.oversize",
+	[CNT_ACCEPTED] = "ips.accepted",
+	[CNT_BLOCKED] = "ips.blocked",
+	[CNT_FLOW_DROPPED] = "ips.drop_reason.flow_drop",
+};
+
+const char *counter_name(enum counter c)
+{
+	return counter_names[c];
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-packet path of one worker: decode -> flow -> detect -> verdict ->
+ * output. Knows nothing of DPDK, so tests and benchmarks drive it with plain
+ * buffers; the worker loop feeds it mbuf data. */
+#ifndef IDS_PIPELINE_H
+#define IDS_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "counters.h"
+#include "../decode/decode.h"
+#include "../flow/flow.h"
+#include "../detect/detect.h"
+#include "../output/eve.h"
+
+struct pipeline_config {
+	struct decode_opts decode;
+	struct flow_config flow;
+	const struct detect_engine *de;   /* NULL: decode and flow only (benchmarks) */
+	uint32_t nrules;                  /* for the alerts-by-rule tally (rule->order) */
+	bool ips;                         /* drop verdicts are enforced (inline, --simulate-ips) */
+	struct eve_file *eve;             /* NULL: no output */
+	struct eve_options eve_opt;
+	const char *iface;                /* "in_iface" */
+	int socket;                       /* NUMA node for the worker's state, -1: any */
+};
+
+struct pipeline {
+	struct counters cnt;
+	struct decode_opts decode;
+	bool ips;
+	struct flow_table *ft;
+	struct detect_thread *dt;
+	struct eve_writer *eve;
+	uint64_t *alerts_by_rule;         /* indexed by rule->order */
+	uint32_t nrules;
+	uint64_t now_us;                  /* newest packet time seen */
+	uint64_t next_expire_us;
+	struct detect_result res;
+};
+
+/* Creates the worker's private state. NULL on allocation failure. */
+struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t worker_id);
+/* Releases everything (pipeline_finish first to flush). */
+void pipeline_destroy(struct pipeline *pl);
+
+/* Run one frame through the stages. p's input fields (data, len, wire_len,
+ * ts_us, pcap_cnt, port_id) must be set. Returns the verdict for the frame. */
+enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p);
+
+/* Housekeeping when the input is idle: expire flows as of now_us. */
+void pipeline_idle(struct pipeline *pl, uint64_t now_us);
+
+/* End of input: release all flows and flush the output. */
+void pipeline_finish(struct pipeline *pl);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* NIC ports and vdevs: configuration, queues, mempools, start and stop. */
+#ifndef IDS_PORT_H
+#define IDS_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct rte_mempool;
+
+enum copy_mode { COPY_NONE = 0, COPY_TAP, COPY_IPS };
+
+/* What the config asks for one port (dpdk.interfaces[i]). */
+struct port_settings {
+	char name[128];          /* PCI address or vdev name ("net_pcap0") */
+	uint16_t threads;        /* RX queues = workers for this port */
+	enum copy_mode copy_mode;
+	char copy_iface[128];    /* peer port for tap/ips */
+	bool promisc;
+	uint16_t mtu;            /* 0: leave the device's */
+	uint16_t rx_desc, tx_desc;
+	uint32_t mempool_size;   /* mbufs; 0: sized from queues and descriptors */
+	uint32_t mempool_cache;
+};
+
+/* A started port. */
+struct port {
+	struct port_settings set;
+	uint16_t port_id;
+	uint16_t nb_rxq, nb_txq;
+	int socket;                   /* NUMA node of the device, -1 unknown */
+	struct rte_mempool *pool;
+	bool rx_timestamp;            /* the device stamps packets (pcap files) */
+	int ts_offset;                /* mbuf dynfield offset of the timestamp, when rx_timestamp */
+	uint64_t ts_flag;             /* ol_flags bit saying the timestamp is set */
+	uint16_t peer;                /* index into the port array of copy_iface, for tap/ips */
+};
+
+/* Configure and start ports[0..n). nb_txq[i] is the TX queues port i needs
+ * (one per worker that forwards into it). Errors are printed naming the
+ * port; returns 0 or -errno. */
+int ports_start(struct port *ports, unsigned n, const uint16_t *nb_txq);
+
+/* Stop and close every started port. */
+void ports_stop(struct port *ports, unsigned n);
+
+/* Index of the port named name, -1 if none. */
+int ports_find(const struct port *ports, unsigned n, const char *name);
+
+#endif

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by the rule parser's files; not part of the public API. */
+#ifndef IDS_RULE_INT_H
+#define IDS_RULE_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rule-t.h"
+
+typedef unsigned __int128 u128;
+
+/* ---- interval sets (rule_ivset.c) ----
+ * Inclusive ranges of 128-bit integers: IPv4 addresses, IPv6 addresses or
+ * ports. Built by appending, then ivset_norm() sorts and merges. */
+struct iv {
+	u128 lo, hi;
+};
+
+struct ivset {
+	uint32_t n, cap;
+	struct iv *v;
+};
+
+int ivset_add(struct ivset *s, u128 lo, u128 hi);
+int ivset_append(struct ivset *d, const struct ivset *s);
+int ivset_norm(struct ivset *s);
+/* d = d minus neg; both normalized. */
+int ivset_sub(struct ivset *d, const struct ivset *neg);
+void ivset_free(struct ivset *s);
+
+/* ---- environment (rule_env.c) ---- */
+struct rule_var {
+	char kind;                /* 'a' or 'p' */
+	char *name;
+	char *value;
+};
+
+struct rule_class {
+	char *name, *desc;
+	uint32_t prio;
+};
+
+struct rule_env {
+	uint32_t nvars;
+	struct rule_var *vars;
+	uint32_t nclasses;
+	struct rule_class *classes;
+	bool classes_loaded;      /* else the built-in table is used */
+	uint32_t nrefs;
+	char **refs;
+	bool refs_loaded;
+};
+
+const char *rule_env_var(const struct rule_env *env, char kind, const char *name);
+/* Finds a classtype (case-insensitive); false when unknown. */
+bool rule_env_class(const struct rule_env *env, const char *name, const char **sname,
+		    const char **desc, uint32_t *prio);
+bool rule_env_ref_known(const struct rule_env *env, const char *type);
+
+/* ---- built-in copies of the default tables (rule_builtin.c) ---- */
+struct rule_class_def {
+	const char *name, *desc;
+	uint32_t prio;
+};
+extern const struct rule_class_def rule_builtin_classes[];
+extern const uint32_t rule_builtin_nclasses;
+extern const char *const rule_builtin_refs[];
+extern const uint32_t rule_builtin_nrefs;
+
+/* ---- addresses and ports (rule_addr.c) ----
+ * Resolve a header field (variables, lists, negations) into a set. 0 or
+ * -EINVAL with err filled. */
+int rule_parse_addr(const struct rule_env *env, const char *text, struct addr_set *out,
+		    char *err, size_t errlen);
+int rule_parse_ports(const struct rule_env *env, const char *text, struct port_set *out,
+		     char *err, size_t errlen);
+
+/* ---- option parsing (rule_parse.c and the rule_kw_*.c files) ---- */
+struct rule_ctx {
+	const struct rule_env *env;
+	struct rule *r;
+	char *err;
+	size_t errlen;
+	int last_content;         /* index in r->match of the latest content, -1 */
+	uint32_t cap_match;
+	uint32_t seen_prio;       /* priority: given explicitly */
+	bool have_sid;
+};
+
+/* struct rule_kw.flags */
+#define KW_NOVAL  0x01u       /* takes no value */
+#define KW_VAL    0x02u       /* needs a value */
+#define KW_ONCE   0x04u       /* at most once per rule */
+
+/* One row of the keyword table: val is the text after ':' trimmed, or NULL. */
+struct rule_kw {
+	const char *name;
+	int (*parse)(struct rule_ctx *c, const char *val);
+	uint32_t flags;
+};
+
+extern const struct rule_kw rule_kw_table[];
+extern const uint32_t rule_kw_count;
+
+/* Fills c->err and returns -EINVAL. */
+int rule_err(struct rule_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rule_errbuf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Strict decimal parsers: whole string, surrounding blanks allowed. */
+int rule_parse_u32(const char *s, uint32_t *out);
+int rule_parse_i32(const char *s, int32_t *out);
+/* Copies s without surrounding blanks; NULL on allocation failure. */
+char *rule_strtrim(const char *s, size_t len);
+/* The text inside double quotes, unescaping \" \; \\ \: ; NULL if s is not quoted. */
+char *rule_unquote(const char *s);
+
+/* Per-keyword handlers, grouped by file. */
+int kw_msg(struct rule_ctx *c, const char *v);
+int kw_sid(struct rule_ctx *c, const char *v);
+int kw_rev(struct rule_ctx *c, const char *v);
+int kw_gid(struct rule_ctx *c, const char *v);
+int kw_classtype(struct rule_ctx *c, const char *v);
+int kw_priority(struct rule_ctx *c, const char *v);
+int kw_reference(struct rule_ctx *c, const char *v);
+int kw_accept(struct rule_ctx *c, const char *v);
+int kw_target(struct rule_ctx *c, const char *v);
+
+int kw_content(struct rule_ctx *c, const char *v);
+int kw_nocase(struct rule_ctx *c, const char *v);
+int kw_offset(struct rule_ctx *c, const char *v);
+int kw_depth(struct rule_ctx *c, const char *v);
+int kw_distance(struct rule_ctx *c, const char *v);
+int kw_within(struct rule_ctx *c, const char *v);
+int kw_fast_pattern(struct rule_ctx *c, const char *v);
+int kw_rawbytes(struct rule_ctx *c, const char *v);
+int kw_startswith(struct rule_ctx *c, const char *v);
+int kw_endswith(struct rule_ctx *c, const char *v);
+int kw_pcre(struct rule_ctx *c, const char *v);
+int kw_pkt_data(struct rule_ctx *c, const char *v);
+/* Checks across keywords once the whole rule is read. */
+int rule_payload_validate(struct rule_ctx *c);
+void rule_match_free(struct rule_match *m);
+void rule_pcre_code_free(void *code);
+
+int kw_flow(struct rule_ctx *c, const char *v);
+int kw_dsize(struct rule_ctx *c, const char *v);
+int kw_ttl(struct rule_ctx *c, const char *v);
+int kw_itype(struct rule_ctx *c, const char *v);
+int kw_icode(struct rule_ctx *c, const char *v);
+int kw_ip_proto(struct rule_ctx *c, const char *v);
+int kw_flowbits(struct rule_ctx *c, const char *v);
+int kw_noalert(struct rule_ctx *c, const char *v);
+int kw_threshold(struct rule_ctx *c, const char *v);
+int kw_detection_filter(struct rule_ctx *c, const char *v);
+/* Parses Suricata 7's unsigned comparison forms, bounded by max. */
+int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out);
+
+#endif

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: MIT
+/* One rule: header (action proto src sp dir dst dp) and options, dispatched
+ * through the keyword table. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../common/bug.h"
+#include "rule-int.h"
+#include "rules.h"
+
+/* Suricata's option keywords handled here; anything else fails the rule
+ * with "unsupported keyword 'name'". */
+const struct rule_kw rule_kw_table[] = {
+	{ "msg",              kw_msg,              KW_VAL | KW_ONCE },
+	{ "sid",              kw_sid,              KW_VAL | KW_ONCE },
+	{ "rev",              kw_rev,              KW_VAL | KW_ONCE },
+	{ "gid",              kw_gid,              KW_VAL | KW_ONCE },
+	{ "classtype",        kw_classtype,        KW_VAL | KW_ONCE },
+	{ "priority",         kw_priority,         KW_VAL | KW_ONCE },
+	{ "reference",        kw_reference,        KW_VAL },
+	{ "metadata",         kw_accept,           KW_VAL },
+	{ "target",           kw_target,           KW_VAL | KW_ONCE },
+	{ "content",          kw_content,          KW_VAL },
+	{ "nocase",           kw_nocase,           KW_NOVAL },
+	{ "offset",           kw_offset,           KW_VAL },
+	{ "depth",            kw_depth,            KW_VAL },
+	{ "distance",         kw_distance,         KW_VAL },
+	{ "within",           kw_within,           KW_VAL },
+	{ "fast_pattern",     kw_fast_pattern,     0 },
+	{ "rawbytes",         kw_rawbytes,         KW_NOVAL },
+	{ "startswith",       kw_startswith,       KW_NOVAL },
+	{ "endswith",         kw_endswith,         KW_NOVAL },
+	{ "pcre",             kw_pcre,             KW_VAL },
+	{ "pkt_data",         kw_pkt_data,         KW_NOVAL },
+	{ "flow",             kw_flow,             KW_VAL | KW_ONCE },
+	{ "dsize",            kw_dsize,            KW_VAL | KW_ONCE },
+	{ "ttl",              kw_ttl,              KW_VAL | KW_ONCE },
+	{ "itype",            kw_itype,            KW_VAL | KW_ONCE },
+	{ "icode",            kw_icode,            KW_VAL | KW_ONCE },
+	{ "ip_proto",         kw_ip_proto,         KW_VAL | KW_ONCE },
+	{ "flowbits",         kw_flowbits,         KW_VAL },
+	{ "noalert",          kw_noalert,          KW_NOVAL },
+	{ "threshold",        kw_threshold,        KW_VAL },
+	{ "detection_filter", kw_detection_filter, KW_VAL },
+	{ "prefilter",        kw_accept,           KW_NOVAL },
+};
+const uint32_t rule_kw_count = sizeof(rule_kw_table) / sizeof(rule_kw_table[0]);
+
+int rule_errbuf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int rule_err(struct rule_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int rule_parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	s += strspn(s, " \t");
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	end += strspn(end, " \t");
+	if (errno || *end != '\0' || v > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int rule_parse_i32(const char *s, int32_t *out)
+{
+	char *end;
+	long long v;
+
+	s += strspn(s, " \t");
+	if (!isdigit((unsigned char)*s) && !(*s == '-' && isdigit((unsigned char)s[1])))
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	end += strspn(end, " \t");
+	if (errno || *end != '\0' || v > INT32_MAX || v < INT32_MIN)
+		return -EINVAL;
+	*out = (int32_t)v;
+	return 0;
+}
+
+char *rule_strtrim(const char *s, size_t len)
+{
+	char *out;
+
+	while (len && isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	out = malloc(len + 1);
+	if (out == NULL)
+		return NULL;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return out;
+}
+
+char *rule_unquote(const char *s)
+{
+	size_t len = strlen(s);
+	char *out, *o;
+
+	if (len < 2 || s[0] != '"' || s[len - 1] != '"')
+		return NULL;
+	out = malloc(len);
+	if (out == NULL)
+		return NULL;
+	o = out;
+	for (size_t i = 1; i < len - 1; i++) {
+		if (s[i] == '\\' && i + 1 < len - 1 && strchr("\";\\:", s[i + 1]))
+			i++;
+		*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+void rule_match_free(struct rule_match *m)
+{
+	if (m->kind == MATCH_CONTENT) {
+		free(m->content.pat);
+	} else {
+		free(m->pcre.expr);
+		rule_pcre_code_free(m->pcre.code);
+	}
+}
+
+void rule_free(struct rule *r)
+{
+	if (r == NULL)
+		return;
+	free(r->msg);
+	free(r->file);
+	free(r->src.v4);
+	free(r->src.v6);
+	free(r->dst.v4);
+	free(r->dst.v6);
+	free(r->sp.r);
+	free(r->dp.r);
+	for (uint32_t i = 0; i < r->nmatch; i++)
+		rule_match_free(&r->match[i]);
+	free(r->match);
+	for (uint32_t i = 0; i < r->nflowbit; i++) {
+		for (uint32_t k = 0; k < r->flowbit[i].n; k++)
+			free(r->flowbit[i].names[k]);
+		free(r->flowbit[i].names);
+		free(r->flowbit[i].ids);
+	}
+	free(r->flowbit);
+	free(r);
+}
+
+static const struct {
+	const char *name;
+	enum rule_action act;
+	enum rule_reject rej;
+} actions[] = {
+	{ "alert", RULE_ACT_ALERT, REJECT_NONE },
+	{ "pass", RULE_ACT_PASS, REJECT_NONE },
+	{ "drop", RULE_ACT_DROP, REJECT_NONE },
+	{ "reject", RULE_ACT_REJECT, REJECT_SRC },
+	{ "rejectsrc", RULE_ACT_REJECT, REJECT_SRC },
+	{ "rejectdst", RULE_ACT_REJECT, REJECT_DST },
+	{ "rejectboth", RULE_ACT_REJECT, REJECT_BOTH },
+};
+
+static const struct {
+	const char *name;
+	enum rule_proto proto;
+	uint32_t flags;
+} protos[] = {
+	{ "ip", RULE_PROTO_IP, 0 },
+	{ "ipv4", RULE_PROTO_IP, RULE_F_IPV4_ONLY },
+	{ "ip4", RULE_PROTO_IP, RULE_F_IPV4_ONLY },
+	{ "ipv6", RULE_PROTO_IP, RULE_F_IPV6_ONLY },
+	{ "ip6", RULE_PROTO_IP, RULE_F_IPV6_ONLY },
+	{ "tcp", RULE_PROTO_TCP, 0 },
+	{ "tcp-pkt", RULE_PROTO_TCP_PKT, 0 },
+	{ "tcp-stream", RULE_PROTO_TCP_STREAM, 0 },
+	{ "udp", RULE_PROTO_UDP, 0 },
+	{ "icmp", RULE_PROTO_ICMP, 0 },
+	{ "icmpv4", RULE_PROTO_ICMPV4, 0 },
+	{ "icmpv6", RULE_PROTO_ICMPV6, 0 },
+};
+
+/* Next header token; brackets may hold blanks ("[1.2.3.4, 5.6.7.8]"). */
+static char *next_token(const char **p, const char *end)
+{
+	const char *s = *p, *start;
+	int level = 0;
+
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	start = s;
+	while (s < end && (level > 0 || !isspace((unsigned char)*s))) {
+		if (*s == '[')
+			level++;
+		else if (*s == ']')
+			level--;
+		s++;
+	}
+	*p = s;
+	if (s == start)
+		return NULL;
+	return rule_strtrim(start, (size_t)(s - start));
+}
+
+static int parse_header(struct rule_ctx *c, const char *h, const char *end)
+{
+	struct rule *r = c->r;
+	char *tok[7] = { 0 }, *extra;
+	size_t i;
+	int rc = -EINVAL;
+
+	for (i = 0; i < 7; i++) {
+		tok[i] = next_token(&h, end);
+		if (tok[i] == NULL) {
+			rule_err(c, "incomplete rule header");
+			goto out;
+		}
+	}
+	extra = next_token(&h, end);
+	if (extra) {
+		rule_err(c, "unexpected text in rule header: '%s'", extra);
+		free(extra);
+		goto out;
+	}
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(tok[0], actions[i].name) == 0)
+			break;
+	if (i == sizeof(actions) / sizeof(actions[0])) {
+		rule_err(c, "unknown action '%s'", tok[0]);
+		goto out;
+	}
+	r->action = actions[i].act;
+	r->reject = actions[i].rej;
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (strcasecmp(tok[1], protos[i].name) == 0)
+			break;
+	if (i == sizeof(protos) / sizeof(protos[0])) {
+		rule_err(c, "unsupported protocol '%s'", tok[1]);
+		goto out;
+	}
+	r->proto = protos[i].proto;
+	r->flags |= protos[i].flags;
+	if (strcmp(tok[4], "<>") == 0) {
+		r->flags |= RULE_F_BIDIR;
+	} else if (strcmp(tok[4], "->") != 0) {
+		rule_err(c, "invalid direction '%s'", tok[4]);
+		goto out;
+	}
+	if (tok[2][0] == '!')
+		r->flags |= RULE_F_SRC_NEGATED;
+	if (tok[5][0] == '!')
+		r->flags |= RULE_F_DST_NEGATED;
+	rc = rule_parse_addr(c->env, tok[2], &r->src, c->err, c->errlen);
+	if (!rc)
+		rc = rule_parse_ports(c->env, tok[3], &r->sp, c->err, c->errlen);
+	if (!rc)
+		rc = rule_parse_addr(c->env, tok[5], &r->dst, c->err, c->errlen);
+	if (!rc)
+		rc = rule_parse_ports(c->env, tok[6], &r->dp, c->err, c->errlen);
+out:
+	for (i = 0; i < 7; i++)
+		free(tok[i]);
+	return rc;
+}
+
+static const struct rule_kw *kw_find(const char *name)
+{
+	for (uint32_t i = 0; i < rule_kw_count; i++)
+		if (strcasecmp(rule_kw_table[i].name, name) == 0)
+			return &rule_kw_table[i];
+	return NULL;
+}
+
+/* One "name[:value]" option, without its ';'. */
+static int parse_option(struct rule_ctx *c, const char *opt, size_t len, uint64_t *seen)
+{
+	const char *colon = memchr(opt, ':', len);
+	size_t nlen = colon ? (size_t)(colon - opt) : len;
+	char *name = rule_strtrim(opt, nlen), *val = NULL;
+	const struct rule_kw *kw;
+	int rc = -ENOMEM;
+
+	if (name == NULL)
+		return -ENOMEM;
+	if (colon) {
+		val = rule_strtrim(colon + 1, len - nlen - 1);
+		if (val == NULL)
+			goto out;
+	}
+	kw = kw_find(name);
+	if (kw == NULL) {
+		rc = name[0] ? rule_err(c, "unsupported keyword '%s'", name)
+			     : rule_err(c, "empty rule option");
+		goto out;
+	}
+	if ((kw->flags & KW_NOVAL) && val) {
+		rc = rule_err(c, "keyword '%s' takes no value", kw->name);
+		goto out;
+	}
+	if ((kw->flags & KW_VAL) && (val == NULL || val[0] == '\0')) {
+		rc = rule_err(c, "keyword '%s' needs a value", kw->name);
+		goto out;
+	}
+	if (kw->flags & KW_ONCE) {
+		uint64_t bit = 1ull << (kw - rule_kw_table);
+
+		if (*seen & bit) {
+			rc = rule_err(c, "duplicate keyword '%s'", kw->name);
+			goto out;
+		}
+		*seen |= bit;
+	}
+	rc = kw->parse(c, val);
+out:
+	free(name);
+	free(val);
+	return rc;
+}
+
+/* Options end at a ';' not escaped by '\'; quotes do not protect, as in
+ * Suricata, so a literal ';' in content must be written \; or |3B|. */
+static int parse_options(struct rule_ctx *c, const char *p, const char *end)
+{
+	uint64_t seen = 0;
+
+	BUG_ON(rule_kw_count > 64);
+	while (p < end) {
+		const char *s;
+		int rc;
+
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if (p == end)
+			break;
+		for (s = p; s < end && *s != ';'; s++)
+			if (*s == '\\' && s + 1 < end)
+				s++;
+		if (s == end)
+			return rule_err(c, "missing ';' after the last option");
+		rc = parse_option(c, p, (size_t)(s - p), &seen);
+		if (rc)
+			return rc;
+		p = s + 1;
+	}
+	return 0;
+}
+
+struct rule *rule_parse(const struct rule_env *env, const char *text, char *err, size_t errlen)
+{
+	struct rule *r = calloc(1, sizeof(*r));
+	struct rule_ctx c = { .env = env, .r = r, .err = err, .errlen = errlen,
+			      .last_content = -1 };
+	const char *open, *close, *end;
+	const char *sname, *desc;
+	uint32_t prio;
+
+	if (r == NULL) {
+		rule_errbuf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->gid = 1;
+	r->fp_index = -1;
+	open = strchr(text, '(');
+	close = strrchr(text, ')');
+	if (open == NULL || close == NULL || close < open) {
+		rule_errbuf(err, errlen, "rule options must be enclosed in '(' and ')'");
+		goto fail;
+	}
+	for (end = close + 1; *end; end++) {
+		if (!isspace((unsigned char)*end)) {
+			rule_errbuf(err, errlen, "unexpected text after ')'");
+			goto fail;
+		}
+	}
+	if (parse_header(&c, text, open) || parse_options(&c, open + 1, close) ||
+	    rule_payload_validate(&c))
+		goto fail;
+	if (!c.have_sid) {
+		rule_errbuf(err, errlen, "missing sid");
+		goto fail;
+	}
+	if (c.seen_prio)
+		r->priority = c.seen_prio;
+	else if (r->classtype && rule_env_class(env, r->classtype, &sname, &desc, &prio))
+		r->priority = prio;
+	else
+		r->priority = 3;
+	return r;
+fail:
+	rule_free(r);
+	return NULL;
+}

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: MIT
+/* Rule files -> struct ruleset: reading lines, failure reports and tallies,
+ * duplicate gid:sid, flowbit name interning and evaluation order. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rule-int.h"
+#include "rules.h"
+
+/* Open-addressing set of gid:sid keys (0 marks a free slot: sid 0 is invalid). */
+struct sid_index {
+	uint32_t cap, n;
+	uint64_t *keys;
+};
+
+static uint32_t sid_hash(uint64_t k, uint32_t cap)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return (uint32_t)k & (cap - 1);
+}
+
+static int sid_grow(struct sid_index *ix)
+{
+	uint32_t cap = ix->cap ? ix->cap * 2 : 1024;
+	uint64_t *keys = calloc(cap, sizeof(*keys));
+
+	if (keys == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < ix->cap; i++) {
+		uint32_t h;
+
+		if (ix->keys[i] == 0)
+			continue;
+		for (h = sid_hash(ix->keys[i], cap); keys[h]; h = (h + 1) & (cap - 1))
+			;
+		keys[h] = ix->keys[i];
+	}
+	free(ix->keys);
+	ix->keys = keys;
+	ix->cap = cap;
+	return 0;
+}
+
+/* 1 if the key was already present, 0 if added, -ENOMEM. */
+static int sid_insert(struct sid_index *ix, uint32_t gid, uint32_t sid)
+{
+	uint64_t k = (uint64_t)gid << 32 | sid;
+	uint32_t h;
+
+	if ((ix->n + 1) * 2 > ix->cap && sid_grow(ix))
+		return -ENOMEM;
+	for (h = sid_hash(k, ix->cap); ix->keys[h]; h = (h + 1) & (ix->cap - 1))
+		if (ix->keys[h] == k)
+			return 1;
+	ix->keys[h] = k;
+	ix->n++;
+	return 0;
+}
+
+struct ruleset *ruleset_new(void)
+{
+	struct ruleset *rs = calloc(1, sizeof(*rs));
+
+	if (rs == NULL)
+		return NULL;
+	rs->sid_index = calloc(1, sizeof(struct sid_index));
+	if (rs->sid_index == NULL) {
+		free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+void ruleset_free(struct ruleset *rs)
+{
+	struct sid_index *ix;
+
+	if (rs == NULL)
+		return;
+	for (uint32_t i = 0; i < rs->n; i++)
+		rule_free(rs->rules[i]);
+	free(rs->rules);
+	for (uint32_t i = 0; i < rs->nflowbits; i++)
+		free(rs->flowbit_names[i]);
+	free(rs->flowbit_names);
+	for (uint32_t i = 0; i < rs->nreasons; i++)
+		free(rs->reasons[i].reason);
+	free(rs->reasons);
+	ix = rs->sid_index;
+	free(ix->keys);
+	free(ix);
+	free(rs);
+}
+
+/* The part of a reason that names its kind: up to the end of the first
+ * quoted item ("unsupported keyword 'http.uri'"), or, when a ": " comes
+ * first, up to it ("depth smaller than content length: 3 < 5"). */
+static size_t reason_key_len(const char *r)
+{
+	const char *colon = strstr(r, ": ");
+	const char *q = strchr(r, '\'');
+
+	if (colon && (q == NULL || colon < q))
+		return (size_t)(colon - r);
+	if (q) {
+		const char *q2 = strchr(q + 1, '\'');
+
+		if (q2)
+			return (size_t)(q2 - r + 1);
+	}
+	return strlen(r);
+}
+
+static int tally(struct ruleset *rs, const char *reason)
+{
+	size_t len = reason_key_len(reason);
+	struct ruleset_reason *v;
+
+	for (uint32_t i = 0; i < rs->nreasons; i++) {
+		if (strlen(rs->reasons[i].reason) == len &&
+		    memcmp(rs->reasons[i].reason, reason, len) == 0) {
+			rs->reasons[i].count++;
+			return 0;
+		}
+	}
+	v = realloc(rs->reasons, (rs->nreasons + 1) * sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	rs->reasons = v;
+	v[rs->nreasons].reason = strndup(reason, len);
+	if (v[rs->nreasons].reason == NULL)
+		return -ENOMEM;
+	v[rs->nreasons++].count = 1;
+	return 0;
+}
+
+static int fail_rule(struct ruleset *rs, const char *path, uint32_t line, const char *reason,
+		     FILE *errs)
+{
+	if (errs)
+		fprintf(errs, "%s:%u: %s\n", path, line, reason);
+	rs->nfailed++;
+	return tally(rs, reason);
+}
+
+static int intern(struct ruleset *rs, const char *name, uint32_t *id)
+{
+	char **v;
+
+	for (uint32_t i = 0; i < rs->nflowbits; i++) {
+		if (strcmp(rs->flowbit_names[i], name) == 0) {
+			*id = i;
+			return 0;
+		}
+	}
+	v = realloc(rs->flowbit_names, (rs->nflowbits + 1) * sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	rs->flowbit_names = v;
+	v[rs->nflowbits] = strdup(name);
+	if (v[rs->nflowbits] == NULL)
+		return -ENOMEM;
+	*id = rs->nflowbits++;
+	return 0;
+}
+
+static int add_rule(struct ruleset *rs, struct rule *r, const char *path, uint32_t line,
+		    FILE *errs)
+{
+	struct rule **v;
+	char reason[64];
+	int dup = sid_insert(rs->sid_index, r->gid, r->sid);
+
+	if (dup < 0)
+		goto nomem;
+	if (dup) {
+		snprintf(reason, sizeof(reason), "duplicate signature: %u:%u", r->gid, r->sid);
+		rule_free(r);
+		return fail_rule(rs, path, line, reason, errs);
+	}
+	r->file = strdup(path);
+	r->line = line;
+	if (r->file == NULL)
+		goto nomem;
+	for (uint32_t i = 0; i < r->nflowbit; i++)
+		for (uint32_t k = 0; k < r->flowbit[i].n; k++)
+			if (intern(rs, r->flowbit[i].names[k], &r->flowbit[i].ids[k]))
+				goto nomem;
+	v = realloc(rs->rules, (rs->n + 1) * sizeof(*v));
+	if (v == NULL)
+		goto nomem;
+	rs->rules = v;
+	rs->rules[rs->n++] = r;
+	return 0;
+nomem:
+	rule_free(r);
+	return -ENOMEM;
+}
+
+static bool blank_or_comment(const char *s)
+{
+	s += strspn(s, " \t\r\n");
+	return *s == '\0' || *s == '#';
+}
+
+/* Strips the line end; true if the line ends with a '\' continuation. */
+static bool chomp(char *s)
+{
+	size_t n = strcspn(s, "\r\n");
+
+	s[n] = '\0';
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	if (n && s[n - 1] == '\\') {
+		s[n - 1] = '\0';
+		return true;
+	}
+	return false;
+}
+
+int ruleset_load_file(struct ruleset *rs, struct rule_env *env, const char *path, FILE *errs)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, *text = NULL;
+	size_t cap = 0, tlen = 0, tcap = 0;
+	uint32_t lineno = 0, first = 0;
+	char err[512];
+	int rc = 0;
+
+	if (f == NULL)
+		return -errno;
+	while (getline(&line, &cap, f) >= 0) {
+		bool more;
+		size_t l;
+
+		lineno++;
+		if (tlen == 0) {
+			if (blank_or_comment(line))
+				continue;
+			first = lineno;
+		}
+		more = chomp(line);
+		l = strlen(line);
+		if (tlen + l + 1 > tcap) {
+			char *t = realloc(text, tlen + l + 1);
+
+			if (t == NULL) {
+				rc = -ENOMEM;
+				break;
+			}
+			text = t;
+			tcap = tlen + l + 1;
+		}
+		memcpy(text + tlen, line, l + 1);
+		tlen += l;
+		if (more)
+			continue;
+		if (!blank_or_comment(text)) {
+			struct rule *r = rule_parse(env, text, err, sizeof(err));
+
+			rc = r ? add_rule(rs, r, path, first, errs)
+			       : fail_rule(rs, path, first, err, errs);
+			if (rc)
+				break;
+		}
+		tlen = 0;
+	}
+	/* a continuation on the last line: parse what there is */
+	if (rc == 0 && tlen && !blank_or_comment(text)) {
+		struct rule *r = rule_parse(env, text, err, sizeof(err));
+
+		rc = r ? add_rule(rs, r, path, first, errs) : fail_rule(rs, path, first, err, errs);
+	}
+	free(text);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* Suricata's flowbits order: rules that only set, then set and read, then
+ * only read, then rules without flowbits. */
+static int fb_class(const struct rule *r)
+{
+	bool set = false, read = false;
+
+	for (uint32_t i = 0; i < r->nflowbit; i++) {
+		enum flowbit_op op = r->flowbit[i].op;
+
+		if (op == FB_SET || op == FB_UNSET || op == FB_TOGGLE)
+			set = true;
+		else if (op == FB_ISSET || op == FB_ISNOTSET)
+			read = true;
+	}
+	if (set && !read)
+		return 0;
+	if (set)
+		return 1;
+	return read ? 2 : 3;
+}
+
+struct order_key {
+	const struct rule *r;
+	uint32_t idx;
+	int fb;
+};
+
+static int order_cmp(const void *a, const void *b)
+{
+	const struct order_key *x = a, *y = b;
+
+	if (x->r->action != y->r->action)
+		return x->r->action < y->r->action ? -1 : 1;
+	if (x->fb != y->fb)
+		return x->fb < y->fb ? -1 : 1;
+	if (x->r->priority != y->r->priority)
+		return x->r->priority < y->r->priority ? -1 : 1;
+	if (x->r->sid != y->r->sid)
+		return x->r->sid < y->r->sid ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int reason_cmp(const void *a, const void *b)
+{
+	const struct ruleset_reason *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->reason, y->reason);
+}
+
+static void warn_unset_flowbits(struct ruleset *rs, FILE *errs)
+{
+	uint8_t *state = calloc(rs->nflowbits, 1);   /* bit 0: set somewhere, bit 1: warned */
+
+	if (state == NULL || errs == NULL) {
+		free(state);
+		return;
+	}
+	for (uint32_t i = 0; i < rs->n; i++)
+		for (uint32_t j = 0; j < rs->rules[i]->nflowbit; j++) {
+			const struct rule_flowbit *fb = &rs->rules[i]->flowbit[j];
+
+			if (fb->op == FB_SET || fb->op == FB_TOGGLE)
+				for (uint32_t k = 0; k < fb->n; k++)
+					state[fb->ids[k]] |= 1;
+		}
+	for (uint32_t i = 0; i < rs->n; i++)
+		for (uint32_t j = 0; j < rs->rules[i]->nflowbit; j++) {
+			const struct rule *r = rs->rules[i];
+			const struct rule_flowbit *fb = &r->flowbit[j];
+
+			if (fb->op != FB_ISSET && fb->op != FB_ISNOTSET)
+				continue;
+			for (uint32_t k = 0; k < fb->n; k++) {
+				if (state[fb->ids[k]])
+					continue;
+				state[fb->ids[k]] |= 2;
+				fprintf(errs, "%s:%u: warning: flowbit '%s' is checked but never set\n",
+					r->file, r->line, rs->flowbit_names[fb->ids[k]]);
+			}
+		}
+	free(state);
+}
+
+void ruleset_finalize(struct ruleset *rs, FILE *errs)
+{
+	struct order_key *keys;
+
+	warn_unset_flowbits(rs, errs);
+	if (rs->nreasons > 1)
+		qsort(rs->reasons, rs->nreasons, sizeof(rs->reasons[0]), reason_cmp);
+	if (rs->n == 0)
+		return;
+	keys = calloc(rs->n, sizeof(*keys));
+	if (keys == NULL) {
+		/* keep a valid order even without memory: file order */
+		for (uint32_t i = 0; i < rs->n; i++)
+			rs->rules[i]->order = i;
+		return;
+	}
+	for (uint32_t i = 0; i < rs->n; i++)
+		keys[i] = (struct order_key){ .r = rs->rules[i], .idx = i,
+					      .fb = fb_class(rs->rules[i]) };
+	qsort(keys, rs->n, sizeof(*keys), order_cmp);
+	for (uint32_t i = 0; i < rs->n; i++)
+		rs->rules[keys[i].idx]->order = i;
+	free(keys);
+}

@@ -1,0 +1,1068 @@
+/* SPDX-License-Identifier: MIT */
+/* EVE output and the JSON writer: exact records for v4/v6 TCP, UDP, ICMP,
+ * ICMPv6; escaping; stats nesting; buffering, flushes, two writers on one
+ * file, logrotate reopen, write errors and drops. Every line written is
+ * checked by a strict JSON validator (below) that also rejects duplicate
+ * keys and invalid UTF-8. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "common/json.h"
+#include "dataplane/detect/detect.h"
+#include "dataplane/flow/flow-t.h"
+#include "dataplane/output/eve.h"
+#include "rules/rule-t.h"
+
+/* ---- strict JSON validator (RFC 8259) ---- */
+
+struct jv {
+	const unsigned char *s, *end;
+	int depth;
+};
+
+static void v_ws(struct jv *v)
+{
+	while (v->s < v->end && (*v->s == ' ' || *v->s == '\t' || *v->s == '\n' || *v->s == '\r'))
+		v->s++;
+}
+
+static bool v_lit(struct jv *v, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(v->end - v->s) < n || memcmp(v->s, lit, n) != 0)
+		return false;
+	v->s += n;
+	return true;
+}
+
+static bool is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* One UTF-8 character: decode it, then insist on the shortest form, no
+ * surrogate and nothing above U+10FFFF. */
+static bool v_utf8(struct jv *v)
+{
+	unsigned char c = *v->s;
+	int n;
+	uint32_t cp;
+
+	if (c >= 0xf0 && c <= 0xf7) {
+		n = 3;
+		cp = c & 7;
+	} else if (c >= 0xe0) {
+		n = 2;
+		cp = c & 15;
+	} else if (c >= 0xc0) {
+		n = 1;
+		cp = c & 31;
+	} else {
+		return false;
+	}
+	if (c >= 0xf8 || v->end - v->s <= n)
+		return false;
+	for (int i = 1; i <= n; i++) {
+		if ((v->s[i] & 0xc0) != 0x80)
+			return false;
+		cp = cp << 6 | (v->s[i] & 0x3f);
+	}
+	static const uint32_t min[4] = { 0, 0x80, 0x800, 0x10000 };
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return false;
+	v->s += n + 1;
+	return true;
+}
+
+static bool v_string(struct jv *v)
+{
+	if (v->s >= v->end || *v->s != '"')
+		return false;
+	v->s++;
+	while (v->s < v->end) {
+		unsigned char c = *v->s;
+		if (c == '"') {
+			v->s++;
+			return true;
+		}
+		if (c < 0x20)
+			return false;
+		if (c == '\\') {
+			if (v->end - v->s < 2)
+				return false;
+			c = v->s[1];
+			if (c == 'u') {
+				if (v->end - v->s < 6)
+					return false;
+				for (int i = 2; i < 6; i++)
+					if (!is_hex(v->s[i]))
+						return false;
+				v->s += 6;
+			} else if (strchr("\"\\/bfnrt", c) != NULL && c != 0) {
+				v->s += 2;
+			} else {
+				return false;
+			}
+		} else if (c >= 0x80) {
+			if (!v_utf8(v))
+				return false;
+		} else {
+			v->s++;
+		}
+	}
+	return false;
+}
+
+static bool v_digits(struct jv *v)
+{
+	const unsigned char *b = v->s;
+
+	while (v->s < v->end && *v->s >= '0' && *v->s <= '9')
+		v->s++;
+	return v->s > b;
+}
+
+static bool v_number(struct jv *v)
+{
+	if (v->s < v->end && *v->s == '-')
+		v->s++;
+	if (v->s < v->end && *v->s == '0')
+		v->s++;
+	else if (!v_digits(v))
+		return false;
+	if (v->s < v->end && *v->s == '.') {
+		v->s++;
+		if (!v_digits(v))
+			return false;
+	}
+	if (v->s < v->end && (*v->s == 'e' || *v->s == 'E')) {
+		v->s++;
+		if (v->s < v->end && (*v->s == '+' || *v->s == '-'))
+			v->s++;
+		if (!v_digits(v))
+			return false;
+	}
+	return true;
+}
+
+static bool v_value(struct jv *v);
+
+static bool v_object(struct jv *v)
+{
+	const unsigned char *keys[256];
+	size_t klen[256], nkeys = 0;
+
+	v->s++;
+	v_ws(v);
+	if (v->s < v->end && *v->s == '}') {
+		v->s++;
+		return true;
+	}
+	for (;;) {
+		const unsigned char *k = v->s;
+		if (!v_string(v))
+			return false;
+		size_t len = (size_t)(v->s - k);
+		for (size_t i = 0; i < nkeys; i++)
+			if (klen[i] == len && memcmp(keys[i], k, len) == 0)
+				return false;   /* duplicate key */
+		if (nkeys < 256) {
+			keys[nkeys] = k;
+			klen[nkeys++] = len;
+		}
+		v_ws(v);
+		if (v->s >= v->end || *v->s++ != ':')
+			return false;
+		if (!v_value(v))
+			return false;
+		v_ws(v);
+		if (v->s >= v->end)
+			return false;
+		if (*v->s == '}') {
+			v->s++;
+			return true;
+		}
+		if (*v->s++ != ',')
+			return false;
+		v_ws(v);
+	}
+}
+
+static bool v_array(struct jv *v)
+{
+	v->s++;
+	v_ws(v);
+	if (v->s < v->end && *v->s == ']') {
+		v->s++;
+		return true;
+	}
+	for (;;) {
+		if (!v_value(v))
+			return false;
+		v_ws(v);
+		if (v->s >= v->end)
+			return false;
+		if (*v->s == ']') {
+			v->s++;
+			return true;
+		}
+		if (*v->s++ != ',')
+			return false;
+	}
+}
+
+static bool v_value(struct jv *v)
+{
+	bool ok;
+
+	v_ws(v);
+	if (v->s >= v->end || ++v->depth > 100)
+		return false;
+	switch (*v->s) {
+	case '{': ok = v_object(v); break;
+	case '[': ok = v_array(v); break;
+	case '"': ok = v_string(v); break;
+	case 't': ok = v_lit(v, "true"); break;
+	case 'f': ok = v_lit(v, "false"); break;
+	case 'n': ok = v_lit(v, "null"); break;
+	default: ok = v_number(v); break;
+	}
+	v->depth--;
+	return ok;
+}
+
+/* s[0..len) is exactly one JSON value (surrounding blanks allowed). */
+static bool json_valid(const char *s, size_t len)
+{
+	struct jv v = { (const unsigned char *)s, (const unsigned char *)s + len, 0 };
+
+	if (!v_value(&v))
+		return false;
+	v_ws(&v);
+	return v.s == v.end;
+}
+
+/* ---- helpers ---- */
+
+static char tmpdir[64];
+
+static void path_of(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%s", tmpdir, name);
+}
+
+/* Whole file, NUL-terminated; *len its size. NULL if it cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (f == NULL)
+		return NULL;
+	for (;;) {
+		if (cap - n < 65536) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap + 1);
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* Count lines, each checked: valid JSON, newline-terminated. */
+static size_t check_lines(const char *buf, size_t len, size_t *invalid)
+{
+	size_t lines = 0;
+	const char *p = buf, *end = buf + len;
+
+	*invalid = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL) {
+			(*invalid)++;   /* a partial last line */
+			break;
+		}
+		if (!json_valid(p, (size_t)(nl - p)))
+			(*invalid)++;
+		lines++;
+		p = nl + 1;
+	}
+	return lines;
+}
+
+static uint64_t field_u64(const char *line, const char *key)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	const char *f = strstr(line, pat);
+	return f ? strtoull(f + strlen(pat), NULL, 10) : UINT64_MAX;
+}
+
+/* Fixtures: an Ethernet + IPv4 + TCP frame carrying 20 bytes of payload. */
+static const uint8_t frame_v4_tcp[] = {
+	0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00,
+	0x45, 0x00, 0x00, 0x3c, 0x00, 0x01, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00,
+	0xc0, 0xa8, 0x01, 0x0a, 0x0a, 0x00, 0x00, 0x01,
+	0xc0, 0x00, 0x00, 0x50, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x50, 0x18, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+	'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n',
+	0x00, 0xff, '"', '\\',
+};
+
+#define TS_2024 (1713693600ull * 1000000 + 123456)  /* 2024-04-21T10:00:00.123456Z */
+
+static void packet_v4_tcp(struct packet *p, struct flow *f)
+{
+	memset(p, 0, sizeof(*p));
+	memset(f, 0, sizeof(*f));
+	p->data = frame_v4_tcp;
+	p->len = p->wire_len = sizeof(frame_v4_tcp);
+	p->ts_us = TS_2024;
+	p->pcap_cnt = 7;
+	p->eth_type = 0x0800;
+	p->ip_ver = 4;
+	p->proto = 6;
+	memcpy(p->src.b, (uint8_t[]){ 192, 168, 1, 10 }, 4);
+	memcpy(p->dst.b, (uint8_t[]){ 10, 0, 0, 1 }, 4);
+	p->l3 = frame_v4_tcp + 14;
+	p->l4 = frame_v4_tcp + 34;
+	p->sp = 49152;
+	p->dp = 80;
+	p->payload = frame_v4_tcp + 54;
+	p->payload_len = 20;
+	f->flow_id = 123456789;
+	p->flow = f;
+	p->flags = PKT_F_HAS_FLOW;
+	p->dir = PKT_TO_SERVER;
+}
+
+static void rule_init(struct rule *r, uint32_t sid, char *msg, const char *cat, uint32_t prio)
+{
+	memset(r, 0, sizeof(*r));
+	r->gid = 1;
+	r->sid = sid;
+	r->rev = 3;
+	r->msg = msg;
+	r->class_desc = cat;
+	r->priority = prio;
+	r->action = RULE_ACT_ALERT;
+}
+
+/* Write one alert to a fresh file; returns its content (caller frees). */
+static char *one_alert(const char *name, const struct eve_options *opt, const char *iface,
+		       const struct packet *p, const struct detect_alert *a)
+{
+	char path[128], err[256];
+
+	path_of(path, sizeof(path), name);
+	unlink(path);
+	struct eve_file *ef = eve_file_open(path, err, sizeof(err));
+	CHECK(ef != NULL);
+	if (ef == NULL)
+		return NULL;
+	struct eve_writer *w = eve_writer_create(ef, opt, iface, 0);
+	CHECK(w != NULL);
+	eve_write_alert(w, p, a);
+	CHECK_INT(1, eve_writer_stats(w)->records);
+	eve_writer_destroy(w);
+	eve_file_close(ef);
+	return slurp(path, NULL);
+}
+
+/* ---- JSON writer ---- */
+
+static void test_json_basic(void)
+{
+	char buf[512];
+	struct json_w j;
+
+	json_init(&j, buf, sizeof(buf));
+	json_obj_open(&j, NULL);
+	json_uint(&j, "u", UINT64_MAX);
+	json_int(&j, "i", INT64_MIN);
+	json_int(&j, "z", 0);
+	json_bool(&j, "t", true);
+	json_bool(&j, "f", false);
+	json_null(&j, "n");
+	json_arr_open(&j, "a");
+	json_uint(&j, NULL, 1);
+	json_obj_open(&j, NULL);
+	json_obj_close(&j);
+	json_arr_open(&j, NULL);
+	json_arr_close(&j);
+	json_str(&j, NULL, "x");
+	json_arr_close(&j);
+	json_keyn(&j, "k.ignored", 1);
+	json_str(&j, NULL, NULL);
+	json_str(&j, "q\"k", "v");
+	json_obj_close(&j);
+	json_newline(&j);
+	CHECK(json_ok(&j));
+	buf[json_len(&j)] = '\0';
+	CHECK_STR("{\"u\":18446744073709551615,\"i\":-9223372036854775808,\"z\":0,"
+		  "\"t\":true,\"f\":false,\"n\":null,\"a\":[1,{},[],\"x\"],\"k\":\"\","
+		  "\"q\\\"k\":\"v\"}\n", buf);
+	CHECK(json_valid(buf, json_len(&j)));
+}
+
+static void test_json_escape(void)
+{
+	static const char in[] = "q\"b\\s\x01\x1f\n\t\r\b\f\x7f|\xc3\xa9|\xc3|\xe0\x80\x80|"
+				 "\xed\xa0\x80|\xf4\x90\x80\x80|\xf0\x9f\x98\x80|\x80\xff|\xe2\x82";
+	static const char want[] = "\"q\\\"b\\\\s\\u0001\\u001f\\n\\t\\r\\b\\f\x7f|\xc3\xa9|"
+				   "\\u00c3|\\u00e0\\u0080\\u0080|\\u00ed\\u00a0\\u0080|"
+				   "\\u00f4\\u0090\\u0080\\u0080|\xf0\x9f\x98\x80|\\u0080\\u00ff|"
+				   "\\u00e2\\u0082\"";
+	char buf[512];
+	struct json_w j;
+
+	json_init(&j, buf, sizeof(buf));
+	json_strn(&j, NULL, in, sizeof(in) - 1);
+	CHECK(json_ok(&j));
+	buf[json_len(&j)] = '\0';
+	CHECK_STR(want, buf);
+	CHECK(json_valid(buf, json_len(&j)));
+
+	/* an embedded NUL is a control byte like the others */
+	json_init(&j, buf, sizeof(buf));
+	json_strn(&j, NULL, "a\0b", 3);
+	buf[json_len(&j)] = '\0';
+	CHECK_STR("\"a\\u0000b\"", buf);
+
+	/* the validator itself must refuse what the writer avoids */
+	CHECK(!json_valid("\"\x01\"", 3));
+	CHECK(!json_valid("\"\xc3\"", 3));
+	CHECK(!json_valid("\"\xed\xa0\x80\"", 5));
+	CHECK(!json_valid("{\"a\":1,\"a\":2}", 13));
+	CHECK(!json_valid("{\"a\":1,}", 8));
+	CHECK(json_valid("{\"a\":[1.5e3,-0,\"\\u00ff\"]}", 24));
+}
+
+static void test_json_base64_printable(void)
+{
+	static const struct { const char *in, *out; } v[] = {
+		/* RFC 4648 section 10 */
+		{ "", "\"\"" }, { "f", "\"Zg==\"" }, { "fo", "\"Zm8=\"" }, { "foo", "\"Zm9v\"" },
+		{ "foob", "\"Zm9vYg==\"" }, { "fooba", "\"Zm9vYmE=\"" }, { "foobar", "\"Zm9vYmFy\"" },
+	};
+	char buf[128];
+	struct json_w j;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		json_init(&j, buf, sizeof(buf));
+		json_base64(&j, NULL, (const uint8_t *)v[i].in, strlen(v[i].in));
+		buf[json_len(&j)] = '\0';
+		CHECK_STR(v[i].out, buf);
+	}
+	json_init(&j, buf, sizeof(buf));
+	json_base64(&j, NULL, (const uint8_t[]){ 0x00, 0xff, 0xfe, 0x80 }, 4);
+	buf[json_len(&j)] = '\0';
+	CHECK_STR("\"AP/+gA==\"", buf);
+
+	json_init(&j, buf, sizeof(buf));
+	json_printable(&j, NULL, (const uint8_t *)"a\x1f \x7f~\"\\\xff\n", 9);
+	buf[json_len(&j)] = '\0';
+	CHECK_STR("\"a. .~\\\"\\\\..\"", buf);
+}
+
+static void test_json_bounds(void)
+{
+	char buf[16];
+	struct json_w j;
+
+	/* bounded: the writer stops at the end and says so */
+	json_init(&j, buf, sizeof(buf));
+	json_obj_open(&j, NULL);
+	json_str(&j, "key", "a long value here");
+	CHECK(!json_ok(&j));
+	CHECK(json_len(&j) <= sizeof(buf));
+
+	/* exactly full is fine */
+	json_init(&j, buf, 4);
+	json_str(&j, NULL, "ab");
+	CHECK(json_ok(&j));
+	CHECK_INT(4, json_len(&j));
+
+	/* misuse is an error, not a crash */
+	json_init(&j, buf, sizeof(buf));
+	json_obj_close(&j);
+	CHECK(!json_ok(&j));
+	json_init(&j, buf, sizeof(buf));
+	json_arr_open(&j, NULL);
+	json_newline(&j);
+	CHECK(!json_ok(&j));
+
+	/* nesting deeper than JSON_MAX_DEPTH fails */
+	char big[512];
+	json_init(&j, big, sizeof(big));
+	for (int i = 0; i <= JSON_MAX_DEPTH; i++)
+		json_arr_open(&j, NULL);
+	CHECK(!json_ok(&j));
+
+	/* growable: grows from a tiny start, reset keeps the memory */
+	CHECK_INT(0, json_init_growable(&j, 1));
+	json_arr_open(&j, NULL);
+	for (int i = 0; i < 1000; i++)
+		json_uint(&j, NULL, (uint64_t)i);
+	json_arr_close(&j);
+	CHECK(json_ok(&j));
+	CHECK(json_valid(j.buf, json_len(&j)));
+	CHECK_INT(3891, json_len(&j));   /* 10*1 + 90*2 + 900*3 digits, 999 commas, 2 brackets */
+	json_reset(&j);
+	json_str(&j, NULL, "x");
+	CHECK_INT(3, json_len(&j));
+	json_release(&j);
+}
+
+/* ---- alerts ---- */
+
+static void test_alert_v4_tcp(void)
+{
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "ET TEST \"quoted\" back\\slash";
+	struct eve_options opt = { .payload = true, .packet = true, .ether = true, .pcap_cnt = true };
+
+	packet_v4_tcp(&p, &f);
+	rule_init(&r, 1000001, msg, "Attempted Information Leak", 2);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+	char *out = one_alert("v4tcp.json", &opt, "eth0", &p, &a);
+	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"flow_id\":123456789,"
+		  "\"in_iface\":\"eth0\",\"pcap_cnt\":7,\"event_type\":\"alert\","
+		  "\"src_ip\":\"192.168.1.10\",\"src_port\":49152,\"dest_ip\":\"10.0.0.1\","
+		  "\"dest_port\":80,\"proto\":\"TCP\",\"ip_v\":4,\"pkt_src\":\"wire/pcap\","
+		  "\"ether\":{\"ether_type\":2048,\"src_mac\":\"00:11:22:33:44:55\","
+		  "\"dest_mac\":\"66:77:88:99:aa:bb\"},"
+		  "\"alert\":{\"action\":\"allowed\",\"gid\":1,\"signature_id\":1000001,\"rev\":3,"
+		  "\"signature\":\"ET TEST \\\"quoted\\\" back\\\\slash\","
+		  "\"category\":\"Attempted Information Leak\",\"severity\":2},"
+		  "\"direction\":\"to_server\",\"payload\":\"R0VUIC8gSFRUUC8xLjENCgD/Ilw=\","
+		  "\"payload_printable\":\"GET / HTTP/1.1....\\\"\\\\\",\"stream\":0,"
+		  "\"packet\":\"ZneImaq7ABEiM0RVCABFAAA8AAFAAEAGAADAqAEKCgAAAcAAAFAAAAABAAAAAFAY"
+		  "//8AAAAAR0VUIC8gSFRUUC8xLjENCgD/Ilw=\","
+		  "\"packet_info\":{\"linktype\":1,\"linktype_name\":\"EN10MB\"}}\n", out);
+	if (out)
+		CHECK(json_valid(out, strlen(out)));
+	free(out);
+
+	/* options off, reply direction, drop in IPS: only the core fields */
+	struct eve_options none = { 0 };
+	p.dir = PKT_TO_CLIENT;
+	a.action = ALERT_BLOCKED;
+	out = one_alert("v4tcp-min.json", &none, NULL, &p, &a);
+	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"flow_id\":123456789,"
+		  "\"event_type\":\"alert\",\"src_ip\":\"192.168.1.10\",\"src_port\":49152,"
+		  "\"dest_ip\":\"10.0.0.1\",\"dest_port\":80,\"proto\":\"TCP\",\"ip_v\":4,"
+		  "\"pkt_src\":\"wire/pcap\",\"alert\":{\"action\":\"blocked\",\"gid\":1,"
+		  "\"signature_id\":1000001,\"rev\":3,"
+		  "\"signature\":\"ET TEST \\\"quoted\\\" back\\\\slash\","
+		  "\"category\":\"Attempted Information Leak\",\"severity\":2},"
+		  "\"direction\":\"to_client\"}\n", out);
+	free(out);
+}
+
+static void test_alert_v6_udp(void)
+{
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x85, 0xa3, 0, 0,
+					  0, 0, 0x8a, 0x2e, 0x03, 0x70, 0x73, 0x34 };
+	static const uint8_t dst6[16] = { 0xfe, 0x80, [15] = 1 };
+	static const uint8_t frame[64] = { [12] = 0x81, [13] = 0x00 };
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "v6 udp";
+
+	memset(&p, 0, sizeof(p));
+	memset(&f, 0, sizeof(f));
+	p.data = frame;
+	p.len = sizeof(frame);
+	p.ts_us = 1709251199ull * 1000000 + 999999;     /* 2024-02-29T23:59:59.999999Z */
+	p.pcap_cnt = 3;
+	p.vlan_cnt = 2;
+	p.vlan_id[0] = 100;
+	p.vlan_id[1] = 200;
+	p.ip_ver = 6;
+	p.proto = 17;
+	memcpy(p.src.b, src6, 16);
+	memcpy(p.dst.b, dst6, 16);
+	p.l4 = frame + 58;
+	p.sp = 53;
+	p.dp = 5353;
+	f.flow_id = 42;
+	p.flow = &f;
+	p.dir = PKT_TO_CLIENT;
+	rule_init(&r, 2, msg, NULL, 1);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+	struct eve_options opt = { .pcap_cnt = false, .ether = true, .payload = true };
+
+	char *out = one_alert("v6udp.json", &opt, "net_pcap0", &p, &a);
+	CHECK_STR("{\"timestamp\":\"2024-02-29T23:59:59.999999+0000\",\"flow_id\":42,"
+		  "\"in_iface\":\"net_pcap0\",\"event_type\":\"alert\",\"vlan\":[100,200],"
+		  "\"src_ip\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"src_port\":53,"
+		  "\"dest_ip\":\"fe80:0000:0000:0000:0000:0000:0000:0001\",\"dest_port\":5353,"
+		  "\"proto\":\"UDP\",\"ip_v\":6,\"pkt_src\":\"wire/pcap\","
+		  "\"ether\":{\"ether_type\":33024,\"src_mac\":\"00:00:00:00:00:00\","
+		  "\"dest_mac\":\"00:00:00:00:00:00\"},"
+		  "\"alert\":{\"action\":\"allowed\",\"gid\":1,\"signature_id\":2,\"rev\":3,"
+		  "\"signature\":\"v6 udp\",\"category\":\"\",\"severity\":1},"
+		  "\"direction\":\"to_client\",\"payload\":\"\",\"payload_printable\":\"\","
+		  "\"stream\":0}\n", out);
+	free(out);
+}
+
+static void test_alert_icmp(void)
+{
+	static const uint8_t frame[42] = { 0 };
+	struct packet p;
+	struct rule r;
+
+	memset(&p, 0, sizeof(p));
+	p.data = frame;
+	p.len = sizeof(frame);
+	p.ts_us = 1;
+	p.ip_ver = 4;
+	p.proto = 1;
+	memcpy(p.src.b, (uint8_t[]){ 10, 1, 2, 3 }, 4);
+	memcpy(p.dst.b, (uint8_t[]){ 255, 255, 255, 255 }, 4);
+	p.l4 = frame + 34;
+	p.icmp.type = 8;
+	p.icmp.code = 0;
+	rule_init(&r, 2, NULL, NULL, 3);
+	r.rev = 1;
+	struct detect_alert a = { .rule = &r, .action = ALERT_BLOCKED };
+
+	char *out = one_alert("icmp.json", NULL, NULL, &p, &a);
+	CHECK_STR("{\"timestamp\":\"1970-01-01T00:00:00.000001+0000\",\"event_type\":\"alert\","
+		  "\"src_ip\":\"10.1.2.3\",\"dest_ip\":\"255.255.255.255\",\"proto\":\"ICMP\","
+		  "\"ip_v\":4,\"icmp_type\":8,\"icmp_code\":0,\"pkt_src\":\"wire/pcap\","
+		  "\"alert\":{\"action\":\"blocked\",\"gid\":1,\"signature_id\":2,\"rev\":1,"
+		  "\"signature\":\"\",\"category\":\"\",\"severity\":3}}\n", out);
+	free(out);
+
+	/* ICMPv6 echo request */
+	p.ip_ver = 6;
+	p.proto = 58;
+	memset(p.src.b, 0, 16);
+	memset(p.dst.b, 0, 16);
+	p.src.b[15] = 1;
+	p.dst.b[0] = 0xff;
+	p.dst.b[1] = 0x02;
+	p.dst.b[15] = 1;
+	p.icmp.type = 128;
+	p.ts_us = 4107542400ull * 1000000;   /* 2100-03-01, after a non-leap Feb 28 */
+	out = one_alert("icmp6.json", NULL, NULL, &p, &a);
+	CHECK_STR("{\"timestamp\":\"2100-03-01T00:00:00.000000+0000\",\"event_type\":\"alert\","
+		  "\"src_ip\":\"0000:0000:0000:0000:0000:0000:0000:0001\","
+		  "\"dest_ip\":\"ff02:0000:0000:0000:0000:0000:0000:0001\",\"proto\":\"IPv6-ICMP\","
+		  "\"ip_v\":6,\"icmp_type\":128,\"icmp_code\":0,\"pkt_src\":\"wire/pcap\","
+		  "\"alert\":{\"action\":\"blocked\",\"gid\":1,\"signature_id\":2,\"rev\":1,"
+		  "\"signature\":\"\",\"category\":\"\",\"severity\":3}}\n", out);
+	free(out);
+
+	/* a non-first fragment: no L4 header, so no ICMP fields; other protocols
+	 * by name, unknown numbers in decimal */
+	p.l4 = NULL;
+	out = one_alert("icmp6-frag.json", NULL, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "icmp_type") == NULL);
+	free(out);
+	p.proto = 47;
+	out = one_alert("gre.json", NULL, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "\"proto\":\"GRE\",\"ip_v\":6,\"pkt_src\"") != NULL);
+	free(out);
+	p.proto = 253;
+	out = one_alert("p253.json", NULL, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "\"proto\":\"253\",") != NULL);
+	free(out);
+	p.proto = 132;
+	p.sp = 1;
+	p.dp = 2;
+	out = one_alert("sctp.json", NULL, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "\"src_port\":1,") != NULL &&
+	      strstr(out, "\"dest_port\":2,\"proto\":\"SCTP\"") != NULL);
+	free(out);
+
+	/* no IP at all (ARP): no addresses, still valid */
+	p.ip_ver = 0;
+	out = one_alert("arp.json", NULL, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "src_ip") == NULL && strstr(out, "proto") == NULL);
+	if (out)
+		CHECK(json_valid(out, strlen(out)));
+	free(out);
+}
+
+static void test_alert_escaping(void)
+{
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "m\"\\\x01\n\xc3\xa9\xff\xc3(";
+	char cat[] = "c\t\x80";
+	struct eve_options opt = { .payload = true, .packet = true, .ether = true };
+	uint8_t pl[256];
+
+	for (int i = 0; i < 256; i++)
+		pl[i] = (uint8_t)i;
+	packet_v4_tcp(&p, &f);
+	p.payload = pl;
+	p.payload_len = sizeof(pl);
+	rule_init(&r, 9, msg, cat, 1);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+	char *out = one_alert("esc.json", &opt, "if\"0", &p, &a);
+	CHECK(out != NULL);
+	if (out == NULL)
+		return;
+	CHECK(json_valid(out, strlen(out)));
+	CHECK(strstr(out, "\"signature\":\"m\\\"\\\\\\u0001\\n\xc3\xa9\\u00ff\\u00c3(\"") != NULL);
+	CHECK(strstr(out, "\"category\":\"c\\t\\u0080\"") != NULL);
+	CHECK(strstr(out, "\"in_iface\":\"if\\\"0\"") != NULL);
+	/* printable: 32 dots, then ' ' .. '~' with " and \ escaped, then 129 dots */
+	char want[512], *o = want;
+	o += sprintf(o, "\"payload_printable\":\"");
+	for (int i = 0; i < 256; i++) {
+		if (i < 32 || i > 126) {
+			*o++ = '.';
+			continue;
+		}
+		if (i == '"' || i == '\\')
+			*o++ = '\\';
+		*o++ = (char)i;
+	}
+	strcpy(o, "\",\"stream\":0");
+	CHECK(strstr(out, want) != NULL);
+	CHECK(strstr(out, "\"payload\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIj") != NULL);
+	CHECK(strstr(out, "8/T19vf4+fr7/P3+/w==\",\"payload_printable\"") != NULL);
+	free(out);
+}
+
+/* ---- stats ---- */
+
+static void test_stats(void)
+{
+	static const char *const names[] = {
+		"decoder.pkts", "decoder.event.ipv4.trunc_pkt", "flow.memuse", "decoder.bytes",
+		"decoder.event.ipv4.hlen_bad", "detect.alert", "decoder.event.tcp.trunc",
+		"capture.kernel_packets", "decoder.pkts", "detect.alert.sub", "uptime",
+		"x.b-c", "x.b.c",
+	};
+	static const uint64_t values[] = { 1, 2, 3, 4, 5, 6, 7, 9, 99, 98, 97, 11, 10 };
+	char path[128], err[256];
+
+	path_of(path, sizeof(path), "stats.json");
+	unlink(path);
+	struct eve_file *ef = eve_file_open(path, err, sizeof(err));
+	CHECK(ef != NULL);
+	if (ef == NULL)
+		return;
+	struct eve_writer *w = eve_writer_create(ef, NULL, NULL, 0);
+	eve_write_stats(w, TS_2024, 42, names, values, sizeof(values) / sizeof(values[0]));
+	eve_write_stats(w, TS_2024, 0, names, values, 0);
+	eve_writer_destroy(w);
+	eve_file_close(ef);
+	char *out = slurp(path, NULL);
+	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"event_type\":\"stats\","
+		  "\"stats\":{\"uptime\":42,\"capture\":{\"kernel_packets\":9},"
+		  "\"decoder\":{\"bytes\":4,\"event\":{\"ipv4\":{\"hlen_bad\":5,\"trunc_pkt\":2},"
+		  "\"tcp\":{\"trunc\":7}},\"pkts\":1},\"detect\":{\"alert\":6},"
+		  "\"flow\":{\"memuse\":3},\"x\":{\"b\":{\"c\":10},\"b-c\":11}}}\n"
+		  "{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"event_type\":\"stats\","
+		  "\"stats\":{\"uptime\":0}}\n", out);
+	size_t bad;
+	if (out)
+		CHECK_INT(2, check_lines(out, strlen(out), &bad));
+	CHECK_INT(0, bad);
+	free(out);
+}
+
+/* ---- buffering and files ---- */
+
+static void test_many_records(void)
+{
+	enum { N = 20000 };
+	char path[128], err[256];
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "bulk";
+	struct eve_options opt = { .pcap_cnt = true, .payload = true };
+	struct stat st;
+
+	path_of(path, sizeof(path), "many.json");
+	unlink(path);
+	struct eve_file *ef = eve_file_open(path, err, sizeof(err));
+	CHECK(ef != NULL);
+	if (ef == NULL)
+		return;
+	struct eve_writer *w = eve_writer_create(ef, &opt, "eth0", 0);
+	packet_v4_tcp(&p, &f);
+	rule_init(&r, 5, msg, "cat", 2);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+
+	eve_write_alert(w, &p, &a);
+	CHECK_INT(0, stat(path, &st));
+	CHECK_INT(0, st.st_size);       /* buffered, not written yet */
+	for (uint64_t i = 2; i <= N; i++) {
+		p.pcap_cnt = i;
+		eve_write_alert(w, &p, &a);
+	}
+	CHECK_INT(0, stat(path, &st));
+	CHECK(st.st_size > 0);          /* high-water flushes happened */
+	/* what is on disk so far is whole lines only */
+	char *part = slurp(path, NULL);
+	CHECK(part != NULL && part[0] != '\0' && part[strlen(part) - 1] == '\n');
+	free(part);
+	CHECK_INT(N, eve_writer_stats(w)->records);
+	CHECK_INT(0, eve_writer_stats(w)->dropped);
+	CHECK_INT(0, eve_writer_stats(w)->write_errors);
+	eve_writer_destroy(w);
+	eve_file_close(ef);
+
+	size_t len, bad;
+	char *out = slurp(path, &len);
+	CHECK(out != NULL);
+	if (out == NULL)
+		return;
+	CHECK_INT(N, check_lines(out, len, &bad));
+	CHECK_INT(0, bad);
+	static uint8_t seen[N + 1];
+	size_t dup = 0, missing = 0;
+	for (char *l = out; *l; l = strchr(l, '\n') + 1) {
+		uint64_t c = field_u64(l, "pcap_cnt");
+		if (c >= 1 && c <= N && seen[c]++)
+			dup++;
+	}
+	for (int i = 1; i <= N; i++)
+		missing += !seen[i];
+	CHECK_INT(0, dup);
+	CHECK_INT(0, missing);
+	free(out);
+}
+
+struct thr_arg {
+	struct eve_file *ef;
+	const char *iface;
+	int n;
+	char *msg;
+};
+
+static void *writer_thread(void *arg)
+{
+	struct thr_arg *t = arg;
+	struct eve_options opt = { .pcap_cnt = true, .packet = true };
+	struct eve_writer *w = eve_writer_create(t->ef, &opt, t->iface, 0);
+	struct packet p;
+	struct flow f;
+	struct rule r;
+
+	if (w == NULL)
+		return NULL;
+	packet_v4_tcp(&p, &f);
+	rule_init(&r, 7, t->msg, "cat", 2);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+	for (int i = 1; i <= t->n; i++) {
+		p.pcap_cnt = (uint64_t)i;
+		eve_write_alert(w, &p, &a);
+		if (i % 997 == 0)
+			eve_writer_flush(w);  /* small writes too, as a periodic flush does */
+	}
+	eve_writer_destroy(w);
+	return NULL;
+}
+
+/* Two workers, one file, and logrotate in the middle: every line whole,
+ * every record in exactly one of the files. */
+static void test_two_writers_and_rotate(void)
+{
+	enum { N = 15000 };
+	char path[128], rotated[128], err[256];
+	char msg_a[700], msg_b[900];
+
+	memset(msg_a, 'A', sizeof(msg_a) - 1);
+	msg_a[sizeof(msg_a) - 1] = '\0';
+	memset(msg_b, 'B', sizeof(msg_b) - 1);
+	msg_b[sizeof(msg_b) - 1] = '\0';
+	path_of(path, sizeof(path), "two.json");
+	path_of(rotated, sizeof(rotated), "two.json.1");
+	unlink(path);
+	unlink(rotated);
+	struct eve_file *ef = eve_file_open(path, err, sizeof(err));
+	CHECK(ef != NULL);
+	if (ef == NULL)
+		return;
+	struct thr_arg ta = { ef, "tA", N, msg_a }, tb = { ef, "tB", N, msg_b };
+	pthread_t a, b;
+	CHECK_INT(0, pthread_create(&a, NULL, writer_thread, &ta));
+	CHECK_INT(0, pthread_create(&b, NULL, writer_thread, &tb));
+	/* rotate once some data has reached the file */
+	struct stat st;
+	for (int i = 0; i < 5000; i++) {
+		if (stat(path, &st) == 0 && st.st_size > 0)
+			break;
+		usleep(1000);
+	}
+	CHECK_INT(0, rename(path, rotated));
+	CHECK_INT(0, eve_file_reopen(ef));
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	eve_file_close(ef);
+
+	size_t len1 = 0, len2 = 0, bad1, bad2;
+	char *f1 = slurp(rotated, &len1), *f2 = slurp(path, &len2);
+	CHECK(f1 != NULL && f2 != NULL);
+	if (f1 == NULL || f2 == NULL) {
+		free(f1);
+		free(f2);
+		return;
+	}
+	size_t l1 = check_lines(f1, len1, &bad1), l2 = check_lines(f2, len2, &bad2);
+	CHECK_INT(0, bad1);
+	CHECK_INT(0, bad2);
+	CHECK_INT(2 * N, l1 + l2);
+	CHECK(l1 > 0);
+	CHECK(l2 > 0);             /* the new file got the lines after the reopen */
+
+	static uint8_t seen[2][N + 1];
+	size_t dup = 0, missing = 0, mixed = 0;
+	for (int k = 0; k < 2; k++) {
+		for (char *l = k ? f2 : f1; *l; l = strchr(l, '\n') + 1) {
+			int who = strncmp(strstr(l, "\"in_iface\":\"") + 12, "tB", 2) == 0;
+			uint64_t c = field_u64(l, "pcap_cnt");
+			char *nl = strchr(l, '\n');
+			/* each line carries its own writer's message only */
+			const char *want = who ? msg_b : msg_a, *other = who ? "AAAA" : "BBBB";
+			if (strstr(l, want) == NULL || (memmem(l, (size_t)(nl - l), other, 4) != NULL))
+				mixed++;
+			if (c >= 1 && c <= N && seen[who][c]++)
+				dup++;
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		for (int i = 1; i <= N; i++)
+			missing += !seen[k][i];
+	CHECK_INT(0, dup);
+	CHECK_INT(0, missing);
+	CHECK_INT(0, mixed);
+	free(f1);
+	free(f2);
+}
+
+/* Write errors keep the data and are counted; a record only goes when
+ * there is no room left; a record larger than the buffer is dropped. */
+static void test_errors_and_drops(void)
+{
+	char err[256], path[128];
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "err";
+
+	CHECK(eve_file_open("/nonexistent-dir/eve.json", err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "/nonexistent-dir/eve.json: ") == err);
+	CHECK(eve_writer_create(NULL, NULL, NULL, 0) == NULL);
+
+	packet_v4_tcp(&p, &f);
+	rule_init(&r, 1, msg, "", 1);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+
+	if (access("/dev/full", W_OK) == 0) {
+		struct eve_file *ef = eve_file_open("/dev/full", err, sizeof(err));
+		CHECK(ef != NULL);
+		struct eve_writer *w = ef ? eve_writer_create(ef, NULL, NULL, 0) : NULL;
+		if (w != NULL) {
+			eve_write_alert(w, &p, &a);
+			CHECK_INT(-ENOSPC, eve_writer_flush(w));
+			CHECK_INT(1, eve_writer_stats(w)->write_errors);
+			for (int i = 0; i < 5000; i++)
+				eve_write_alert(w, &p, &a);
+			const struct eve_stats *s = eve_writer_stats(w);
+			CHECK(s->write_errors > 1);
+			CHECK(s->dropped > 0);
+			CHECK(s->records > 0);
+			CHECK_INT(5001, s->records + s->dropped);
+			eve_writer_destroy(w);
+		}
+		eve_file_close(ef);
+	}
+
+	/* a frame whose base64 alone exceeds the buffer */
+	enum { BIG = 200000 };
+	uint8_t *big = calloc(1, BIG);
+	path_of(path, sizeof(path), "big.json");
+	unlink(path);
+	struct eve_file *ef = eve_file_open(path, err, sizeof(err));
+	struct eve_options opt = { .packet = true };
+	struct eve_writer *w = ef ? eve_writer_create(ef, &opt, NULL, 0) : NULL;
+	CHECK(w != NULL && big != NULL);
+	if (w != NULL && big != NULL) {
+		eve_write_alert(w, &p, &a);            /* a normal one first */
+		p.data = big;
+		p.len = BIG;
+		eve_write_alert(w, &p, &a);
+		CHECK_INT(1, eve_writer_stats(w)->records);
+		CHECK_INT(1, eve_writer_stats(w)->dropped);
+		eve_writer_destroy(w);
+		size_t len, bad;
+		char *out = slurp(path, &len);
+		CHECK_INT(1, out ? check_lines(out, len, &bad) : 0);
+		free(out);
+	}
+	eve_file_close(ef);
+	free(big);
+}
+
+static void cleanup(void)
+{
+	static const char *const files[] = {
+		"v4tcp.json", "v4tcp-min.json", "v6udp.json", "icmp.json", "icmp6.json",
+		"icmp6-frag.json", "gre.json", "p253.json", "sctp.json", "arp.json", "esc.json",
+		"stats.json", "many.json", "two.json", "two.json.1", "big.json",
+	};
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		path_of(path, sizeof(path), files[i]);
+		unlink(path);
+	}
+	rmdir(tmpdir);
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_eve.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_json_basic();
+	test_json_escape();
+	test_json_base64_printable();
+	test_json_bounds();
+	test_alert_v4_tcp();
+	test_alert_v6_udp();
+	test_alert_icmp();
+	test_alert_escaping();
+	test_stats();
+	test_many_records();
+	test_two_writers_and_rotate();
+	test_errors_and_drops();
+	cleanup();
+	return check_result("eve");
+}

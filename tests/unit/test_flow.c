@@ -1,0 +1,817 @@
+/* SPDX-License-Identifier: MIT */
+/* Flow table: symmetric hash, direction, TCP state and p->flow_flags, timeouts,
+ * expiry, eviction, flow ids. Packets are filled by hand, not decoded. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "dataplane/flow/flow-int.h"
+#include "dataplane/flow/flow.h"
+
+#define S 1000000ull   /* one second in microseconds */
+
+static struct packet pkt(const char *src, const char *dst, uint16_t sp, uint16_t dp,
+			 uint8_t proto)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.ip_ver = strchr(src, ':') ? 6 : 4;
+	inet_pton(p.ip_ver == 4 ? AF_INET : AF_INET6, src, p.src.b);
+	inet_pton(p.ip_ver == 4 ? AF_INET : AF_INET6, dst, p.dst.b);
+	p.sp = sp;
+	p.dp = dp;
+	p.proto = proto;
+	p.len = 60;
+	return p;
+}
+
+static struct packet tcp(const char *src, const char *dst, uint16_t sp, uint16_t dp,
+			 uint8_t flags, uint64_t ts_us)
+{
+	struct packet p = pkt(src, dst, sp, dp, 6);
+
+	p.tcp.flags = flags;
+	p.ts_us = ts_us;
+	return p;
+}
+
+static struct packet udp(const char *src, const char *dst, uint16_t sp, uint16_t dp,
+			 uint64_t ts_us)
+{
+	struct packet p = pkt(src, dst, sp, dp, 17);
+
+	p.ts_us = ts_us;
+	return p;
+}
+
+static struct packet reverse(const struct packet *p)
+{
+	struct packet r = *p;
+
+	r.src = p->dst;
+	r.dst = p->src;
+	r.sp = p->dp;
+	r.dp = p->sp;
+	return r;
+}
+
+static struct flow_table *table(uint64_t memcap, bool midstream, uint16_t worker)
+{
+	struct flow_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.memcap = memcap;
+	cfg.hash_size = 1024;
+	cfg.midstream = midstream;
+	cfg.worker_id = worker;
+	return flow_table_create(&cfg, -1);
+}
+
+/* Release callback log: flow ids in release order. */
+#define REL_MAX 64
+struct rel_log {
+	unsigned n;
+	uint64_t ids[REL_MAX];
+};
+
+static void rel_cb(struct flow *f, void *arg)
+{
+	struct rel_log *l = arg;
+
+	if (l->n < REL_MAX)
+		l->ids[l->n] = f->flow_id;
+	l->n++;
+}
+
+static unsigned rel_count(const struct rel_log *l, uint64_t id)
+{
+	unsigned i, c = 0;
+
+	for (i = 0; i < l->n && i < REL_MAX; i++)
+		c += l->ids[i] == id;
+	return c;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void rand_addr(union ip_addr *a, int ver)
+{
+	unsigned i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < (ver == 4 ? 4u : 16u); i++)
+		a->b[i] = (uint8_t)rand();
+}
+
+static void test_hash_symmetry(void)
+{
+	static uint32_t hashes[20000];
+	unsigned i, asym = 0, dup = 0, buckets[1024] = { 0 }, maxb = 0;
+	static const uint8_t protos[] = { 6, 17, 1, 58, 47 };
+
+	srand(12345);
+	for (i = 0; i < 20000; i++) {
+		struct packet p, r;
+
+		memset(&p, 0, sizeof(p));
+		p.ip_ver = (i & 1) ? 6 : 4;
+		rand_addr(&p.src, p.ip_ver);
+		rand_addr(&p.dst, p.ip_ver);
+		p.sp = (uint16_t)rand();
+		p.dp = (uint16_t)rand();
+		p.proto = protos[i % 5];
+		r = reverse(&p);
+		hashes[i] = flow_hash_packet(&p);
+		asym += hashes[i] != flow_hash_packet(&r);
+		buckets[hashes[i] & 1023]++;
+	}
+	CHECK_INT(0, asym);
+	/* 20000 random 32-bit values: about 0.05 expected collisions */
+	qsort(hashes, 20000, sizeof(hashes[0]), cmp_u32);
+	for (i = 1; i < 20000; i++)
+		dup += hashes[i] == hashes[i - 1];
+	CHECK(dup <= 2);
+	/* about 19.5 per bucket; a weak mix of the low bits would pile them up */
+	for (i = 0; i < 1024; i++)
+		if (buckets[i] > maxb)
+			maxb = buckets[i];
+	CHECK(maxb < 45);
+
+	/* equal addresses: the ports decide the order, still symmetric */
+	{
+		struct packet p = pkt("10.0.0.1", "10.0.0.1", 5000, 80, 6), r = reverse(&p);
+		struct flow_key k;
+
+		CHECK_INT(flow_hash_packet(&p), flow_hash_packet(&r));
+		CHECK_INT(1, flow_key_from_packet(&p, &k));
+		CHECK_INT(80, k.port[0]);
+		CHECK_INT(5000, k.port[1]);
+	}
+	/* one changed field changes the hash: port, vlan, proto, family */
+	{
+		struct packet a = pkt("10.0.0.1", "10.0.0.2", 1000, 80, 6), b = a;
+
+		b.sp = 1001;
+		CHECK(flow_hash_packet(&a) != flow_hash_packet(&b));
+		b = a;
+		b.vlan_cnt = 1;
+		b.vlan_id[0] = 10;
+		CHECK(flow_hash_packet(&a) != flow_hash_packet(&b));
+		b = a;
+		b.proto = 17;
+		CHECK(flow_hash_packet(&a) != flow_hash_packet(&b));
+		b = a;
+		b.ip_ver = 6;
+		CHECK(flow_hash_packet(&a) != flow_hash_packet(&b));
+	}
+	/* key order: smaller address first, ports follow their address */
+	{
+		struct packet p = pkt("10.0.0.9", "10.0.0.2", 1234, 53, 17);
+		struct flow_key k;
+
+		CHECK_INT(1, flow_key_from_packet(&p, &k));
+		CHECK_INT(2, k.addr[0].b[3]);
+		CHECK_INT(9, k.addr[1].b[3]);
+		CHECK_INT(53, k.port[0]);
+		CHECK_INT(1234, k.port[1]);
+	}
+}
+
+static void test_both_directions(void)
+{
+	struct flow_table *ft = table(0, false, 1);
+	struct packet a = udp("2001:db8::1", "2001:db8::2", 4000, 53, 1 * S);
+	struct packet b = reverse(&a);
+	struct flow *fa, *fb;
+
+	CHECK(ft != NULL);
+	fa = flow_handle_packet(ft, &a);
+	fb = flow_handle_packet(ft, &b);
+	CHECK(fa != NULL);
+	CHECK(fa == fb);
+	CHECK(a.flow == fa && b.flow == fa);
+	CHECK(a.flags & PKT_F_HAS_FLOW);
+	CHECK_INT(PKT_TO_SERVER, a.dir);
+	CHECK_INT(PKT_TO_CLIENT, b.dir);
+	CHECK_INT(1, flow_table_stats(ft)->created);
+	CHECK_INT(1, flow_table_stats(ft)->udp);
+	CHECK_INT(1, flow_table_stats(ft)->active);
+	CHECK_INT(1, fa->pkts[PKT_TO_SERVER]);
+	CHECK_INT(1, fa->pkts[PKT_TO_CLIENT]);
+	CHECK_INT(60, fa->bytes[PKT_TO_SERVER]);
+	flow_table_destroy(ft);
+}
+
+static void test_direction_client(void)
+{
+	struct flow_table *ft = table(0, false, 1);
+	struct packet syn = tcp("10.0.0.9", "10.0.0.1", 40000, 80, TCP_SYN, S);
+	struct packet sa = tcp("192.168.1.1", "192.168.1.200", 443, 50000,
+			       TCP_SYN | TCP_ACK, S);
+	struct packet ack;
+	struct flow *f;
+
+	/* client is the source of the first packet */
+	f = flow_handle_packet(ft, &syn);
+	CHECK_INT(PKT_TO_SERVER, syn.dir);
+	CHECK_INT(9, f->key.addr[f->client].b[3]);
+
+	/* a SYN/ACK first: the SYN was missed, its destination is the client */
+	f = flow_handle_packet(ft, &sa);
+	CHECK_INT(PKT_TO_CLIENT, sa.dir);
+	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_FIRST, sa.flow_flags);
+	CHECK_INT(200, f->key.addr[f->client].b[3]);
+	CHECK_INT(1, f->pkts[PKT_TO_CLIENT]);
+	CHECK_INT(0, f->pkts[PKT_TO_SERVER]);
+	CHECK_INT(FLOW_F_TOCLIENT_SEEN, f->flags);
+	ack = reverse(&sa);
+	ack.tcp.flags = TCP_ACK;
+	flow_handle_packet(ft, &ack);
+	CHECK_INT(PKT_TO_SERVER, ack.dir);
+	/* without midstream the missed SYN means no session */
+	CHECK_INT(TCP_ST_NONE, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOSERVER, ack.flow_flags);
+	flow_table_destroy(ft);
+}
+
+static void test_tcp_handshake(void)
+{
+	struct flow_table *ft = table(0, false, 3);
+	const char *c = "10.1.1.1", *s = "10.1.1.2";
+	struct packet p;
+	struct flow *f;
+
+	p = tcp(c, s, 33000, 80, TCP_SYN, 1 * S);
+	f = flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_SYN_SENT, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
+
+	p = tcp(s, c, 80, 33000, TCP_SYN | TCP_ACK, 2 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_SYN_RECV, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOCLIENT, p.flow_flags);
+
+	/* only the client's ACK completes the handshake */
+	p = tcp(s, c, 80, 33000, TCP_ACK, 2 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_SYN_RECV, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOCLIENT, p.flow_flags);
+
+	/* the ACK completing the handshake is itself established */
+	p = tcp(c, s, 33000, 80, TCP_ACK, 3 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_ESTABLISHED, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_ESTABLISHED, p.flow_flags);
+
+	p = tcp(s, c, 80, 33000, TCP_ACK | TCP_PSH, 4 * S);
+	p.payload_len = 100;
+	p.len = 154;
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_ESTABLISHED, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, p.flow_flags);
+	CHECK_INT(60 + 60 + 154, f->bytes[PKT_TO_CLIENT]);
+
+	p = tcp(c, s, 33000, 80, TCP_FIN | TCP_ACK, 5 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_CLOSING, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_ESTABLISHED, p.flow_flags);
+
+	/* a second FIN from the same side does not close */
+	p = tcp(c, s, 33000, 80, TCP_FIN | TCP_ACK, 5 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_CLOSING, f->tcp_state);
+
+	p = tcp(s, c, 80, 33000, TCP_FIN | TCP_ACK, 6 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_CLOSED, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, p.flow_flags);
+
+	p = tcp(c, s, 33000, 80, TCP_ACK, 7 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_CLOSED, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_ESTABLISHED, p.flow_flags);
+	CHECK_INT(1, flow_table_stats(ft)->created);
+	CHECK_INT(1 * S, f->first_ts_us);
+	CHECK_INT(7 * S, f->last_ts_us);
+	CHECK_INT(5, f->pkts[PKT_TO_SERVER]);
+	CHECK_INT(4, f->pkts[PKT_TO_CLIENT]);
+
+	/* RST on an established session closes it, still established */
+	p = tcp(c, s, 33001, 80, TCP_SYN, 10 * S);
+	f = flow_handle_packet(ft, &p);
+	p = tcp(s, c, 80, 33001, TCP_SYN | TCP_ACK, 10 * S);
+	flow_handle_packet(ft, &p);
+	p = tcp(c, s, 33001, 80, TCP_ACK, 10 * S);
+	flow_handle_packet(ft, &p);
+	p = tcp(s, c, 80, 33001, TCP_RST | TCP_ACK, 11 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_CLOSED, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, p.flow_flags);
+
+	/* RST answering a SYN: closed, never established */
+	p = tcp(c, s, 33002, 81, TCP_SYN, 12 * S);
+	f = flow_handle_packet(ft, &p);
+	p = tcp(s, c, 81, 33002, TCP_RST | TCP_ACK, 12 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_CLOSED, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOCLIENT, p.flow_flags);
+
+	/* a SYN/ACK from the client side does not advance the handshake */
+	p = tcp(c, s, 33003, 82, TCP_SYN, 13 * S);
+	f = flow_handle_packet(ft, &p);
+	p = tcp(c, s, 33003, 82, TCP_SYN | TCP_ACK, 13 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_SYN_SENT, f->tcp_state);
+	flow_table_destroy(ft);
+}
+
+static void test_midstream(void)
+{
+	struct flow_table *off = table(0, false, 1), *on = table(0, true, 1);
+	struct packet p = tcp("10.0.0.1", "10.0.0.2", 1000, 22, TCP_ACK | TCP_PSH, S);
+	struct packet r = reverse(&p);
+	struct flow *f;
+
+	/* off: no session, never established */
+	f = flow_handle_packet(off, &p);
+	CHECK_INT(TCP_ST_NONE, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
+	flow_handle_packet(off, &r);
+	CHECK_INT(TCP_ST_NONE, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOCLIENT, r.flow_flags);
+	CHECK_INT(0, f->flags & FLOW_F_MIDSTREAM);
+	/* a FIN without a session changes nothing either */
+	r.tcp.flags = TCP_FIN | TCP_ACK;
+	flow_handle_packet(off, &r);
+	CHECK_INT(TCP_ST_NONE, f->tcp_state);
+
+	/* on: established from the first packet */
+	f = flow_handle_packet(on, &p);
+	CHECK_INT(TCP_ST_ESTABLISHED, f->tcp_state);
+	CHECK(f->flags & FLOW_F_MIDSTREAM);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST | PKT_FLOW_ESTABLISHED, p.flow_flags);
+	r.tcp.flags = TCP_ACK;
+	flow_handle_packet(on, &r);
+	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, r.flow_flags);
+
+	/* on, SYN/ACK first: handshake picked up at SYN_RECV, the client's ACK establishes */
+	p = tcp("10.0.0.2", "10.0.0.1", 22, 1001, TCP_SYN | TCP_ACK, S);
+	f = flow_handle_packet(on, &p);
+	CHECK_INT(TCP_ST_SYN_RECV, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_FIRST, p.flow_flags);
+	r = tcp("10.0.0.1", "10.0.0.2", 1001, 22, TCP_ACK, S);
+	flow_handle_packet(on, &r);
+	CHECK_INT(TCP_ST_ESTABLISHED, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_ESTABLISHED, r.flow_flags);
+
+	/* off, data then a SYN from the other side: the SYN's sender becomes the client */
+	p = tcp("10.0.0.5", "10.0.0.6", 80, 2000, TCP_ACK, S);
+	f = flow_handle_packet(off, &p);
+	CHECK_INT(PKT_TO_SERVER, p.dir);
+	r = tcp("10.0.0.6", "10.0.0.5", 2000, 80, TCP_SYN, 2 * S);
+	flow_handle_packet(off, &r);
+	CHECK_INT(TCP_ST_SYN_SENT, f->tcp_state);
+	CHECK_INT(PKT_TO_SERVER, r.dir);
+	CHECK_INT(6, f->key.addr[f->client].b[3]);
+	CHECK_INT(1, f->pkts[PKT_TO_SERVER]);
+	CHECK_INT(1, f->pkts[PKT_TO_CLIENT]);
+	CHECK_INT(FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN, f->flags);
+	flow_table_destroy(off);
+	flow_table_destroy(on);
+}
+
+static void test_udp_icmp_other(void)
+{
+	struct flow_table *ft = table(0, false, 1);
+	struct packet q = udp("10.0.0.1", "8.8.8.8", 5353, 53, S), a = reverse(&q);
+	struct packet e, er, e2, o, or_;
+	struct flow *f;
+
+	flow_handle_packet(ft, &q);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, q.flow_flags);
+	q.flow_flags = 0;
+	flow_handle_packet(ft, &q);
+	CHECK_INT(PKT_FLOW_TOSERVER, q.flow_flags);
+	flow_handle_packet(ft, &a);
+	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, a.flow_flags);
+	flow_handle_packet(ft, &q);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_ESTABLISHED, q.flow_flags);
+
+	/* ICMP: one flow per address pair, whatever the type, id or ports */
+	e = pkt("10.0.0.1", "10.0.0.2", 0, 0, 1);
+	e.icmp.type = 8;
+	e.icmp.id = 7;
+	f = flow_handle_packet(ft, &e);
+	e2 = e;
+	e2.icmp.id = 8;
+	e2.sp = 1234;       /* even if a decoder put something there */
+	CHECK(flow_handle_packet(ft, &e2) == f);
+	er = reverse(&e);
+	er.icmp.type = 0;
+	CHECK(flow_handle_packet(ft, &er) == f);
+	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, er.flow_flags);
+	e = pkt("fe80::1", "fe80::2", 0, 0, 58);
+	e.icmp.type = 128;
+	f = flow_handle_packet(ft, &e);
+	e2 = pkt("fe80::2", "fe80::1", 0, 0, 58);
+	e2.icmp.type = 1;
+	CHECK(flow_handle_packet(ft, &e2) == f);
+	CHECK_INT(2, flow_table_stats(ft)->icmp);
+
+	/* other protocols: addresses only */
+	o = pkt("10.9.0.1", "10.9.0.2", 0, 0, 47);
+	or_ = reverse(&o);
+	f = flow_handle_packet(ft, &o);
+	CHECK(flow_handle_packet(ft, &or_) == f);
+	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, or_.flow_flags);
+	CHECK_INT(1, flow_table_stats(ft)->other);
+	CHECK_INT(1, flow_table_stats(ft)->udp);
+	CHECK_INT(4, flow_table_stats(ft)->created);
+	flow_table_destroy(ft);
+}
+
+static void test_vlan_and_untracked(void)
+{
+	struct flow_table *ft = table(0, false, 1);
+	struct packet a = udp("10.0.0.1", "10.0.0.2", 1, 2, S), b = a, c;
+	struct flow *fa, *fb;
+
+	a.vlan_cnt = 1;
+	a.vlan_id[0] = 100;
+	b.vlan_cnt = 1;
+	b.vlan_id[0] = 200;
+	fa = flow_handle_packet(ft, &a);
+	fb = flow_handle_packet(ft, &b);
+	CHECK(fa != fb);
+	CHECK_INT(100, fa->key.vlan);
+	c = reverse(&a);
+	CHECK(flow_handle_packet(ft, &c) == fa);
+	/* only the outer VLAN counts */
+	c = a;
+	c.vlan_cnt = 2;
+	c.vlan_id[1] = 7;
+	CHECK(flow_handle_packet(ft, &c) == fa);
+	c = a;
+	c.vlan_cnt = 0;
+	CHECK(flow_handle_packet(ft, &c) != fa);
+	CHECK_INT(3, flow_table_stats(ft)->created);
+
+	/* non-IP, decode errors and raw fragments get no flow */
+	c = a;
+	c.ip_ver = 0;
+	c.flow = fa;
+	c.flags = PKT_F_HAS_FLOW;
+	CHECK(flow_handle_packet(ft, &c) == NULL);
+	CHECK(c.flow == NULL);
+	CHECK_INT(0, c.flags & PKT_F_HAS_FLOW);
+	c = a;
+	c.err = DECODE_UDP_TRUNC;
+	CHECK(flow_handle_packet(ft, &c) == NULL);
+	c = a;
+	c.flags = PKT_F_IPV4_FRAG;
+	CHECK(flow_handle_packet(ft, &c) == NULL);
+	c.flags = PKT_F_IPV4_FRAG | PKT_F_REASSEMBLED;
+	CHECK(flow_handle_packet(ft, &c) == fa);
+	CHECK_INT(3, flow_table_stats(ft)->no_flow);
+	CHECK_INT(3, flow_table_stats(ft)->created);
+	flow_table_destroy(ft);
+}
+
+/* One flow per protocol and state, all last seen at t0, expired step by step. */
+static void test_timeouts(void)
+{
+	struct flow_table *ft = table(0, false, 1);
+	struct rel_log log = { 0 };
+	const uint64_t t0 = 1000 * S;
+	struct packet p;
+	struct flow *tcp_new, *tcp_est, *tcp_closed, *udp_new, *udp_est, *icmp_new, *other_est;
+	uint64_t id_tcp_new, id_tcp_est, id_tcp_closed, id_udp_new, id_udp_est, id_icmp, id_other;
+
+	flow_table_set_release_cb(ft, rel_cb, &log);
+	p = tcp("1.0.0.1", "1.0.0.2", 1, 80, TCP_SYN, t0);
+	tcp_new = flow_handle_packet(ft, &p);
+	p = tcp("1.0.0.1", "1.0.0.2", 2, 80, TCP_SYN, t0);
+	tcp_est = flow_handle_packet(ft, &p);
+	p = tcp("1.0.0.2", "1.0.0.1", 80, 2, TCP_SYN | TCP_ACK, t0);
+	flow_handle_packet(ft, &p);
+	p = tcp("1.0.0.1", "1.0.0.2", 2, 80, TCP_ACK, t0);
+	flow_handle_packet(ft, &p);
+	p = tcp("1.0.0.1", "1.0.0.2", 3, 80, TCP_SYN, t0);
+	tcp_closed = flow_handle_packet(ft, &p);
+	p = tcp("1.0.0.2", "1.0.0.1", 80, 3, TCP_RST | TCP_ACK, t0);
+	flow_handle_packet(ft, &p);
+	p = udp("1.0.0.1", "1.0.0.2", 4, 53, t0);
+	udp_new = flow_handle_packet(ft, &p);
+	p = udp("1.0.0.1", "1.0.0.2", 5, 53, t0);
+	udp_est = flow_handle_packet(ft, &p);
+	p = udp("1.0.0.2", "1.0.0.1", 53, 5, t0);
+	flow_handle_packet(ft, &p);
+	p = pkt("1.0.0.1", "1.0.0.3", 0, 0, 1);
+	p.ts_us = t0;
+	icmp_new = flow_handle_packet(ft, &p);
+	p = pkt("1.0.0.1", "1.0.0.4", 0, 0, 132);
+	p.ts_us = t0;
+	other_est = flow_handle_packet(ft, &p);
+	p = pkt("1.0.0.4", "1.0.0.1", 0, 0, 132);
+	p.ts_us = t0;
+	flow_handle_packet(ft, &p);
+	CHECK_INT(7, flow_table_stats(ft)->active);
+
+	CHECK_INT(TCP_ST_SYN_SENT, tcp_new->tcp_state);
+	CHECK_INT(TCP_ST_ESTABLISHED, tcp_est->tcp_state);
+	CHECK_INT(TCP_ST_CLOSED, tcp_closed->tcp_state);
+	id_tcp_new = tcp_new->flow_id;
+	id_tcp_est = tcp_est->flow_id;
+	id_tcp_closed = tcp_closed->flow_id;
+	id_udp_new = udp_new->flow_id;
+	id_udp_est = udp_est->flow_id;
+	id_icmp = icmp_new->flow_id;
+	id_other = other_est->flow_id;
+
+	/* exactly at the timeout nothing goes: idle must exceed it */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 30 * S, 100));
+	/* 30 s: udp new, icmp new */
+	CHECK_INT(2, flow_table_expire(ft, t0 + 30 * S + 1, 100));
+	CHECK_INT(1, rel_count(&log, id_udp_new));
+	CHECK_INT(1, rel_count(&log, id_icmp));
+	/* 60 s: tcp new (SYN only), tcp closed */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 60 * S, 100));
+	CHECK_INT(2, flow_table_expire(ft, t0 + 61 * S, 100));
+	CHECK_INT(1, rel_count(&log, id_tcp_new));
+	CHECK_INT(1, rel_count(&log, id_tcp_closed));
+	/* 300 s: udp and other established */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 300 * S, 100));
+	CHECK_INT(2, flow_table_expire(ft, t0 + 301 * S, 100));
+	CHECK_INT(1, rel_count(&log, id_udp_est));
+	CHECK_INT(1, rel_count(&log, id_other));
+	/* 600 s: tcp established */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 600 * S, 100));
+	CHECK_INT(1, flow_table_expire(ft, t0 + 601 * S, 100));
+	CHECK_INT(1, rel_count(&log, id_tcp_est));
+	CHECK_INT(7, log.n);
+	CHECK_INT(7, flow_table_stats(ft)->timed_out);
+	CHECK_INT(0, flow_table_stats(ft)->active);
+	CHECK_INT(0, flow_table_stats(ft)->evicted);
+	flow_table_destroy(ft);
+
+	/* configured values replace the defaults; zero keeps a default */
+	{
+		struct flow_config cfg;
+		struct packet u = udp("1.0.0.1", "1.0.0.2", 4, 53, t0);
+
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.to[FLOW_PC_UDP].new_s = 5;
+		cfg.to[FLOW_PC_TCP].established_s = 0;
+		ft = flow_table_create(&cfg, -1);
+		flow_handle_packet(ft, &u);
+		CHECK_INT(0, flow_table_expire(ft, t0 + 5 * S, 10));
+		CHECK_INT(1, flow_table_expire(ft, t0 + 5 * S + 1, 10));
+		CHECK_INT(600 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_EST]);
+		CHECK_INT(5 * S, ft->min_to_us);
+		flow_table_destroy(ft);
+	}
+}
+
+static void test_budget_and_cursor(void)
+{
+	struct flow_table *ft = table(0, true, 1);
+	struct rel_log log = { 0 };
+	const uint64_t t0 = 50 * S;
+	struct packet p;
+	unsigned i;
+
+	flow_table_set_release_cb(ft, rel_cb, &log);
+	/* 10 established (midstream) TCP flows (600 s) ahead of 10 UDP flows (30 s) in LRU order */
+	for (i = 0; i < 10; i++) {
+		p = tcp("2.0.0.1", "2.0.0.2", (uint16_t)(100 + i), 80, TCP_ACK, t0);
+		flow_handle_packet(ft, &p);
+	}
+	for (i = 0; i < 10; i++) {
+		p = udp("2.0.0.1", "2.0.0.2", (uint16_t)(100 + i), 53, t0);
+		flow_handle_packet(ft, &p);
+	}
+	/* a flow seen just now sits at the tail: the walk stops before it */
+	p = udp("2.0.0.9", "2.0.0.2", 1, 53, t0 + 100 * S);
+	flow_handle_packet(ft, &p);
+
+	/* budget 4: the first calls step over the long-lived TCP flows, then expire UDP */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 100 * S, 4));
+	CHECK_INT(0, flow_table_expire(ft, t0 + 100 * S, 4));
+	CHECK_INT(2, flow_table_expire(ft, t0 + 100 * S, 4));
+	CHECK_INT(4, flow_table_expire(ft, t0 + 100 * S, 4));
+	CHECK_INT(4, flow_table_expire(ft, t0 + 100 * S, 4));
+	/* reached the young flow: the walk starts over from the head */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 100 * S, 4));
+	CHECK(ft->expire_cursor == NULL);
+	CHECK_INT(10, flow_table_stats(ft)->timed_out);
+	CHECK_INT(11, flow_table_stats(ft)->active);
+	CHECK_INT(10, log.n);
+	CHECK_INT(0, flow_table_expire(ft, t0 + 100 * S, 0));
+
+	/* a paused walk survives its next flow being touched (moved to the tail) */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 200 * S, 3));
+	CHECK(ft->expire_cursor != NULL && ft->expire_cursor->key.port[0] == 103);
+	p = tcp("2.0.0.1", "2.0.0.2", 103, 80, TCP_ACK, t0 + 200 * S);
+	flow_handle_packet(ft, &p);
+	CHECK(ft->expire_cursor != NULL && ft->expire_cursor->key.port[0] == 104);
+	/* TCP 104..109 not due, the young UDP flow (new, 30 s) due, then TCP 103: stop */
+	CHECK_INT(1, flow_table_expire(ft, t0 + 200 * S, 100));
+	CHECK(ft->expire_cursor == NULL);
+	CHECK_INT(11, flow_table_stats(ft)->timed_out);
+	/* all TCP flows but the one touched at t0 + 200 s are past 600 s */
+	CHECK_INT(9, flow_table_expire(ft, t0 + 800 * S, 100));
+	CHECK_INT(1, flow_table_stats(ft)->active);
+	flow_table_destroy(ft);
+}
+
+static void test_eviction(void)
+{
+	struct flow_table *ft = table(4 * FLOW_SLOT_SIZE, false, 1);
+	struct rel_log log = { 0 };
+	uint64_t ids[8];
+	struct packet p;
+	struct flow *f;
+	unsigned i;
+
+	CHECK(ft != NULL);
+	CHECK_INT(4, ft->pool_n);
+	flow_table_set_release_cb(ft, rel_cb, &log);
+	for (i = 0; i < 4; i++) {
+		p = udp("3.0.0.1", "3.0.0.2", (uint16_t)(1000 + i), 53, (i + 1) * S);
+		ids[i] = flow_handle_packet(ft, &p)->flow_id;
+	}
+	CHECK_INT(0, log.n);
+	/* touch flow 0: flow 1 becomes the least recently used */
+	p = udp("3.0.0.2", "3.0.0.1", 53, 1000, 5 * S);
+	flow_handle_packet(ft, &p);
+
+	p = udp("3.0.0.1", "3.0.0.2", 2000, 53, 6 * S);
+	f = flow_handle_packet(ft, &p);
+	CHECK(f != NULL);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
+	CHECK_INT(1, log.n);
+	CHECK_INT(ids[1], log.ids[0]);
+	CHECK_INT(1, flow_table_stats(ft)->evicted);
+	CHECK_INT(4, flow_table_stats(ft)->active);
+
+	p = udp("3.0.0.1", "3.0.0.2", 2001, 53, 7 * S);
+	flow_handle_packet(ft, &p);
+	p = udp("3.0.0.1", "3.0.0.2", 2002, 53, 8 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(3, log.n);
+	CHECK_INT(ids[2], log.ids[1]);
+	CHECK_INT(ids[3], log.ids[2]);
+	CHECK_INT(3, flow_table_stats(ft)->evicted);
+
+	/* the evicted flow is gone: its next packet starts a new flow */
+	p = udp("3.0.0.1", "3.0.0.2", 1001, 53, 9 * S);
+	f = flow_handle_packet(ft, &p);
+	CHECK(f->flow_id != ids[1]);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
+	CHECK_INT(ids[0], log.ids[3]);
+	CHECK_INT(8, flow_table_stats(ft)->created);
+
+	/* flush releases the rest, each once */
+	flow_table_flush(ft);
+	CHECK_INT(8, log.n);
+	for (i = 0; i < 4; i++)
+		CHECK_INT(1, rel_count(&log, ids[i]));
+	CHECK_INT(0, flow_table_stats(ft)->active);
+	CHECK_INT(0, flow_table_expire(ft, 100 * S, 10));
+	/* the table works after a flush */
+	p = udp("3.0.0.1", "3.0.0.2", 3000, 53, 10 * S);
+	CHECK(flow_handle_packet(ft, &p) != NULL);
+	CHECK_INT(1, flow_table_stats(ft)->active);
+	flow_table_destroy(ft);
+
+	/* a NUMA node (libnuma, or the heap where the node or libnuma is missing) */
+	{
+		struct flow_config cfg;
+
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.memcap = 64 * FLOW_SLOT_SIZE;
+		cfg.hash_size = 100;
+		ft = flow_table_create(&cfg, 0);
+		CHECK(ft != NULL);
+		CHECK_INT(127, ft->mask);
+		CHECK_INT(64, ft->pool_n);
+		CHECK_INT(0, (uintptr_t)ft->pool % FLOW_CACHE_LINE);
+		p = udp("3.0.0.1", "3.0.0.2", 1, 53, S);
+		CHECK(flow_handle_packet(ft, &p) != NULL);
+		flow_table_destroy(ft);
+	}
+
+	/* a memcap below one flow still yields a usable table */
+	ft = table(1, false, 1);
+	CHECK(ft != NULL);
+	p = udp("3.0.0.1", "3.0.0.2", 1, 53, S);
+	CHECK(flow_handle_packet(ft, &p) != NULL);
+	p = udp("3.0.0.1", "3.0.0.2", 2, 53, S);
+	CHECK(flow_handle_packet(ft, &p) != NULL);
+	CHECK_INT(1, flow_table_stats(ft)->evicted);
+	flow_table_destroy(ft);
+}
+
+static void test_flow_ids(void)
+{
+	struct flow_table *w0 = table(0, false, 0), *w1 = table(0, false, 1);
+	struct flow_table *wmax = table(0, false, UINT16_MAX);
+	static uint64_t ids[3000];
+	unsigned i, n = 0, dups = 0, bad = 0;
+
+	for (i = 0; i < 1000; i++) {
+		struct packet p = udp("4.0.0.1", "4.0.0.2", (uint16_t)i, 53, S);
+
+		ids[n++] = flow_handle_packet(w0, &p)->flow_id;
+		ids[n++] = flow_handle_packet(w1, &p)->flow_id;
+		ids[n++] = flow_handle_packet(wmax, &p)->flow_id;
+	}
+	qsort(ids, n, sizeof(ids[0]), cmp_u64);
+	for (i = 0; i < n; i++) {
+		bad += ids[i] == 0 || ids[i] >= (UINT64_C(1) << 53);
+		dups += i > 0 && ids[i] == ids[i - 1];
+	}
+	CHECK_INT(0, bad);
+	CHECK_INT(0, dups);
+	flow_table_destroy(w0);
+	flow_table_destroy(w1);
+	flow_table_destroy(wmax);
+}
+
+static void test_port_reuse(void)
+{
+	struct flow_table *ft = table(0, false, 2);
+	struct rel_log log = { 0 };
+	const char *c = "5.0.0.1", *s = "5.0.0.2";
+	struct packet p;
+	struct flow *f;
+	uint64_t id1;
+
+	flow_table_set_release_cb(ft, rel_cb, &log);
+	p = tcp(c, s, 40000, 443, TCP_SYN, S);
+	f = flow_handle_packet(ft, &p);
+	id1 = f->flow_id;
+	p = tcp(s, c, 443, 40000, TCP_SYN | TCP_ACK, S);
+	flow_handle_packet(ft, &p);
+	p = tcp(c, s, 40000, 443, TCP_ACK, S);
+	flow_handle_packet(ft, &p);
+	p = tcp(c, s, 40000, 443, TCP_RST, 2 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_CLOSED, f->tcp_state);
+	/* only a SYN reuses a closed flow */
+	p = tcp(c, s, 40000, 443, TCP_ACK, 2 * S);
+	CHECK_INT(id1, flow_handle_packet(ft, &p)->flow_id);
+
+	p = tcp(c, s, 40000, 443, TCP_SYN, 3 * S);
+	f = flow_handle_packet(ft, &p);
+	CHECK(f->flow_id != id1);
+	CHECK(f->flow_id != 0);
+	CHECK_INT(TCP_ST_SYN_SENT, f->tcp_state);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
+	CHECK_INT(1, f->pkts[PKT_TO_SERVER]);
+	CHECK_INT(0, f->pkts[PKT_TO_CLIENT]);
+	CHECK_INT(3 * S, f->first_ts_us);
+	CHECK_INT(1, log.n);
+	CHECK_INT(id1, log.ids[0]);
+	CHECK_INT(2, flow_table_stats(ft)->created);
+	CHECK_INT(1, flow_table_stats(ft)->tcp_reused);
+	CHECK_INT(1, flow_table_stats(ft)->active);
+
+	/* the new connection runs normally */
+	p = tcp(s, c, 443, 40000, TCP_SYN | TCP_ACK, 3 * S);
+	flow_handle_packet(ft, &p);
+	p = tcp(c, s, 40000, 443, TCP_ACK, 3 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_ESTABLISHED, p.flow_flags);
+	flow_table_destroy(ft);
+}
+
+int main(void)
+{
+	test_hash_symmetry();
+	test_both_directions();
+	test_direction_client();
+	test_tcp_handshake();
+	test_midstream();
+	test_udp_icmp_other();
+	test_vlan_and_untracked();
+	test_timeouts();
+	test_budget_and_cursor();
+	test_eviction();
+	test_flow_ids();
+	test_port_reuse();
+	return check_result("flow");
+}

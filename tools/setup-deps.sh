@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install what building and testing need, from Debian 12's archive. Idempotent:
+# packages already present are left alone, and apt runs only when one is missing.
+set -eu
+
+PKGS="gcc pkg-config meson ninja-build python3 python3-yaml
+libdpdk-dev dpdk libhyperscan-dev libyaml-dev libnuma-dev libcap-ng-dev libpcre2-dev
+libpcap-dev libgnutls28-dev libsasl2-dev"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup-deps: missing packages:$missing (run as root, or install them)" >&2
+	exit 1
+fi
+echo "setup-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
