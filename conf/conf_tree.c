@@ -273,10 +273,14 @@ int conf_set(struct conf *c, const char *assignment, char *err, size_t errlen)
 	struct conf_node *n = c->root;
 	char *trimmed;
 	size_t klen, vlen;
-	int ret;
 
 	if (split_assignment(assignment, &key, &klen, &val) < 0 || klen == 0) {
 		snprintf(err, errlen, "--set '%s': expected key=value", assignment);
+		return -EINVAL;
+	}
+	/* Check the whole key first so a bad one leaves no half-made nodes. */
+	if (key[0] == '.' || key[klen - 1] == '.' || memmem(key, klen, "..", 2) != NULL) {
+		snprintf(err, errlen, "--set '%s': empty key segment", assignment);
 		return -EINVAL;
 	}
 	file = conf_intern_file(c, "<--set>");
@@ -286,10 +290,6 @@ int conf_set(struct conf *c, const char *assignment, char *err, size_t errlen)
 		dot = memchr(seg, '.', (size_t)(key + klen - seg));
 		if (dot == NULL)
 			dot = key + klen;
-		if (dot == seg) {
-			snprintf(err, errlen, "--set '%s': empty key segment", assignment);
-			return -EINVAL;
-		}
 		n = conf_node_child_get(n, seg, (size_t)(dot - seg));
 		if (n == NULL)
 			goto nomem;
@@ -308,9 +308,8 @@ int conf_set(struct conf *c, const char *assignment, char *err, size_t errlen)
 	n->column = 0;
 	return 0;
 nomem:
-	ret = -ENOMEM;
 	snprintf(err, errlen, "--set '%s': out of memory", assignment);
-	return ret;
+	return -ENOMEM;
 }
 
 static void dump_node(const struct conf_node *n, char *path, size_t off, size_t cap, FILE *out)

@@ -92,7 +92,7 @@ int kw_content(struct rule_ctx *c, const char *v)
 	struct rule_match *m;
 	size_t len;
 	uint8_t *pat;
-	uint32_t plen;
+	uint32_t plen = 0;
 
 	if (*v == '!') {
 		negated = true;

@@ -21,7 +21,7 @@ int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out)
 		{ "<", U32_LT }, { ">", U32_GT }, { "!", U32_NE }, { "=", U32_EQ },
 	};
 	char buf[64];
-	char *p, *sep;
+	char *p, *sep, *rest;
 	uint32_t a, b;
 
 	s += strspn(s, " \t");
@@ -51,8 +51,9 @@ int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out)
 		*out = (struct u32_cmp){ .op = U32_EQ, .a = a };
 		return 0;
 	}
+	rest = sep + (sep[0] == '<' ? 2 : 1);
 	*sep = '\0';
-	if (rule_parse_u32(p, &a) || rule_parse_u32(sep + (sep[0] == '<' ? 2 : 1), &b) ||
+	if (rule_parse_u32(p, &a) || rule_parse_u32(rest, &b) ||
 	    b > max || b <= a || b - a < 2)
 		return -EINVAL;
 	*out = (struct u32_cmp){ .op = U32_RANGE, .a = a, .b = b };

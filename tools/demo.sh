@@ -7,4 +7,4 @@ tools/setup-deps.sh
 tools/build.sh
 mkdir -p out/demo
 rm -f out/demo/eve.json
-exec build/dataplane/idsd/idsd -r tests/data/demo.pcapng -S rules/examples/demo.rules -l out/demo
+exec build/dataplane/idsd/idsd -r tests/data/demo.pcap -S rules/examples/demo.rules -l out/demo

@@ -29,7 +29,7 @@ bool csum_ipv4_hdr_ok(const struct packet *p)
 	return csum_fold(csum_add(0, p->l3, p->ip_hlen)) == 0xffff;
 }
 
-bool csum_l4_ok(const struct packet *p)
+bool csum_l4_ok(const struct packet *p, const uint8_t *csum_dst)
 {
 	uint64_t sum;
 
@@ -43,11 +43,10 @@ bool csum_l4_ok(const struct packet *p)
 		sum = csum_add(0, p->src.b, 4);
 		sum = csum_add(sum, p->dst.b, 4);
 	} else {
-		/* RFC 8200 8.1 wants the final destination: with a routing
-		 * header that has segments left, the header's address is an
-		 * intermediate hop and a correct checksum reads as bad. */
+		/* RFC 8200 8.1: the final destination, which the routing
+		 * header holds while it has segments left */
 		sum = csum_add(0, p->src.b, 16);
-		sum = csum_add(sum, p->dst.b, 16);
+		sum = csum_add(sum, csum_dst != NULL ? csum_dst : p->dst.b, 16);
 	}
 	sum += p->proto;
 	sum += p->l4_len; /* v4 16-bit and v6 32-bit lengths sum alike */

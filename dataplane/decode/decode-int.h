@@ -66,9 +66,11 @@ enum decode_err decode_ipv6(struct packet *p, const uint8_t *b, uint32_t len,
  * the end of the IP payload. first_frag: the IP packet is the first fragment
  * of a larger datagram, so an L4 header cut by the fragment boundary is not
  * an error (PKT_F_L4_PARTIAL, p->l4 NULL) and no L4 checksum can be checked.
+ * csum_dst: IPv6 final destination for the pseudo header when a routing
+ * header still has segments left, else NULL (p->dst is used).
  * Unknown protocols leave p->l4 NULL and are not errors. */
 enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag,
-			  const struct decode_opts *o);
+			  const uint8_t *csum_dst, const struct decode_opts *o);
 
 /* Marks the packet as carrying no (complete) L4 header: a fragment. */
 static inline void decode_l4_partial(struct packet *p)
@@ -85,8 +87,9 @@ enum decode_err decode_icmpv6(struct packet *p, const uint8_t *b, uint32_t len, 
 
 /* checksum.c: true when the checksum verifies. csum_ipv4_hdr_ok() reads
  * p->l3 for p->ip_hlen bytes; csum_l4_ok() reads p->l4 for p->l4_len bytes
- * with the pseudo header built from p (addresses, proto). */
+ * with the pseudo header built from p (addresses, proto), the destination
+ * replaced by csum_dst (16 bytes) when not NULL. */
 bool csum_ipv4_hdr_ok(const struct packet *p);
-bool csum_l4_ok(const struct packet *p);
+bool csum_l4_ok(const struct packet *p, const uint8_t *csum_dst);
 
 #endif

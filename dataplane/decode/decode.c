@@ -15,7 +15,7 @@ _Static_assert(offsetof(struct packet, port_id) < PKT_OUT_OFF,
 
 enum decode_err decode_packet(struct packet *p, const struct decode_opts *o)
 {
-	BUG_ON_HOT(p->data == NULL && p->len != 0);
+	BUG_ON_HOT(o == NULL || (p->data == NULL && p->len != 0));
 
 	/* A worker reuses its packet structs: clear every output field so no
 	 * value of the previous frame survives (one memset, ~150 bytes). */

@@ -156,5 +156,5 @@ enum decode_err decode_ipv4(struct packet *p, const uint8_t *b, uint32_t len,
 		decode_l4_partial(p);
 		return DECODE_OK;
 	}
-	return decode_l4(p, b + hlen, tot - hlen, p->frag_mf, o);
+	return decode_l4(p, b + hlen, tot - hlen, p->frag_mf, NULL, o);
 }

@@ -83,6 +83,44 @@ static uint32_t ipv6_jumbo_len(const uint8_t *b, uint32_t len)
 	return jumbo > 0xffff ? jumbo : 0;
 }
 
+/* Final destination named by a routing header h (already checked to fit)
+ * that still has segments left, or NULL for a type whose layout is not known
+ * here. Type 0 (RFC 2460, deprecated): the last of its addresses. Type 2
+ * (RFC 6275): its one home address. Type 4 (SRH, RFC 8754): Segment
+ * List[0]. The header holds (h[1] + 1) * 8 bytes, so naddr addresses of 16
+ * bytes fit after its first 8. */
+static const uint8_t *ipv6_rt_final_dst(const uint8_t *h)
+{
+	uint32_t naddr = h[1] / 2;
+
+	if (h[3] == 0 || naddr == 0)
+		return NULL;
+	switch (h[2]) {
+	case 0:
+		return h + 8 + (naddr - 1) * 16;
+	case 2:
+	case 4:
+		return h + 8;
+	default:
+		return NULL;
+	}
+}
+
+static inline bool ipv6_is_exthdr(uint8_t nh)
+{
+	switch (nh) {
+	case IPPROTO_NUM_HOPOPTS:
+	case IPPROTO_NUM_ROUTING:
+	case IPPROTO_NUM_FRAGMENT:
+	case IPPROTO_NUM_AH:
+	case IPPROTO_NUM_DSTOPTS:
+	case IPPROTO_NUM_MOBILITY:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* One fragment header at h. Returns true when this is not the first
  * fragment (no L4 header follows). */
 static bool ipv6_frag(struct packet *p, const uint8_t *h)
@@ -103,6 +141,7 @@ enum decode_err decode_ipv6(struct packet *p, const uint8_t *b, uint32_t len,
 	uint8_t nh;
 	unsigned int n;
 	bool seen_frag = false, later_frag = false;
+	const uint8_t *rt_dst = NULL;
 
 	if (len < IPV6_HDR_LEN)
 		return DECODE_IPV6_TRUNC;
@@ -131,39 +170,14 @@ enum decode_err decode_ipv6(struct packet *p, const uint8_t *b, uint32_t len,
 	memcpy(p->src.b, b + 8, 16);
 	memcpy(p->dst.b, b + 24, 16);
 
+	/* Walk the chain: each step consumes at least 8 bytes of the payload
+	 * and the count is capped, so the loop is bounded twice over. */
 	nh = b[6];
-	for (n = 0; ; n++) {
+	for (n = 0; ipv6_is_exthdr(nh) && !later_frag; n++) {
 		const uint8_t *h = b + off;
 		uint32_t avail = tot - off, hlen;
 		uint32_t jumbo = 0;
 
-		p->proto = nh;
-		switch (nh) {
-		case IPPROTO_NUM_HOPOPTS:
-		case IPPROTO_NUM_DSTOPTS:
-		case IPPROTO_NUM_ROUTING:
-		case IPPROTO_NUM_MOBILITY:
-		case IPPROTO_NUM_FRAGMENT:
-		case IPPROTO_NUM_AH:
-			break;
-		case IPPROTO_NUM_NONE:
-			/* nothing follows; bytes after it, if any, are ignored */
-			return DECODE_OK;
-		default:
-			/* an upper-layer protocol (or ESP, opaque): the chain ends */
-			if (later_frag) {
-				decode_l4_partial(p);
-				return DECODE_OK;
-			}
-			return decode_l4(p, h, avail, seen_frag && p->frag_mf, o);
-		}
-
-		if (later_frag) {
-			/* after the fragment header of a later fragment comes the
-			 * middle of the fragmentable part: nothing to walk */
-			decode_l4_partial(p);
-			return DECODE_OK;
-		}
 		if (n == IPV6_EXTHDR_MAX || avail < 8)
 			return DECODE_IPV6_EXTHDR_BAD;
 		switch (nh) {
@@ -186,7 +200,22 @@ enum decode_err decode_ipv6(struct packet *p, const uint8_t *b, uint32_t len,
 		if ((nh == IPPROTO_NUM_HOPOPTS || nh == IPPROTO_NUM_DSTOPTS) &&
 		    ipv6_opts(h + 2, hlen - 2, &jumbo) != 0)
 			return DECODE_IPV6_EXTHDR_BAD;
+		if (nh == IPPROTO_NUM_ROUTING)
+			rt_dst = ipv6_rt_final_dst(h);
 		nh = h[0];
 		off += hlen;
 	}
+	p->proto = nh;
+
+	if (later_frag) {
+		/* what follows a later fragment's header is the middle of the
+		 * fragmentable part: no header to read */
+		decode_l4_partial(p);
+		return DECODE_OK;
+	}
+	/* No next header (59): nothing follows, trailing bytes are ignored.
+	 * Otherwise an upper-layer protocol (ESP included, opaque to us). */
+	if (nh == IPPROTO_NUM_NONE)
+		return DECODE_OK;
+	return decode_l4(p, b + off, tot - off, seen_frag && p->frag_mf, rt_dst, o);
 }

@@ -4,7 +4,7 @@
 #include "decode-int.h"
 
 enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag,
-			  const struct decode_opts *o)
+			  const uint8_t *csum_dst, const struct decode_opts *o)
 {
 	enum decode_err err;
 
@@ -32,7 +32,7 @@ enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool
 	}
 	/* a fragment's checksum covers the whole datagram: not checkable here */
 	if (err == DECODE_OK && o->csum_check && !first_frag && p->l4 != NULL &&
-	    !csum_l4_ok(p))
+	    !csum_l4_ok(p, csum_dst))
 		p->flags |= PKT_F_CSUM_BAD;
 	return err;
 }

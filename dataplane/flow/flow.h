@@ -50,7 +50,9 @@ void flow_table_destroy(struct flow_table *ft);
  * go through the table's release callback before their memory is reused. */
 struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p);
 
-/* Called for each flow that leaves the table (timeout, eviction, flush). */
+/* Called for each flow that leaves the table (timeout, eviction, flush, TCP
+ * port reuse), exactly once, with the flow still intact. It must not call back
+ * into the table; the flow's memory is reused after it returns. */
 typedef void (*flow_release_cb)(struct flow *f, void *arg);
 void flow_table_set_release_cb(struct flow_table *ft, flow_release_cb cb, void *arg);
 

@@ -10,15 +10,12 @@
 
 #define EAL_ARGS_MAX 128
 
+/* Append fmt formatted with the one string v. */
 static int add(struct eal_args *ea, const char *fmt, const char *v)
 {
-	char buf[4200];
-
 	if (ea->argc >= EAL_ARGS_MAX - 1)
 		return -E2BIG;
-	snprintf(buf, sizeof(buf), fmt, v);
-	ea->argv[ea->argc] = strdup(buf);
-	if (ea->argv[ea->argc] == NULL)
+	if (asprintf(&ea->argv[ea->argc], fmt, v) < 0)
 		return -ENOMEM;
 	ea->argc++;
 	return 0;
@@ -69,7 +66,7 @@ static int lcores_arg(char *out, size_t len, unsigned nworkers)
 int eal_args_build(struct eal_args *ea, const struct settings *s, unsigned nworkers,
 		   int user_argc, char **user_argv, int verbose, char *err, size_t errlen)
 {
-	char buf[4200];
+	char buf[1024];
 	int ret;
 
 	ea->argc = 0;
@@ -85,8 +82,7 @@ int eal_args_build(struct eal_args *ea, const struct settings *s, unsigned nwork
 				 "arguments are comma-separated)", s->pcap);
 			return -EINVAL;
 		}
-		snprintf(buf, sizeof(buf), "net_pcap0,rx_pcap=%s", s->pcap);
-		ret = add(ea, "--vdev=%s", buf);
+		ret = add(ea, "--vdev=net_pcap0,rx_pcap=%s", s->pcap);
 		if (ret == 0 && !given(ea, user_argc, user_argv, "--no-huge") &&
 		    !given(ea, user_argc, user_argv, "--huge"))
 			ret = add(ea, "%s", "--no-huge");
@@ -103,8 +99,10 @@ int eal_args_build(struct eal_args *ea, const struct settings *s, unsigned nwork
 		    !given(ea, user_argc, user_argv, "--socket-mem"))
 			ret = add(ea, "%s", "-m512");
 		if (ret == 0 && !given(ea, user_argc, user_argv, "--file-prefix")) {
-			snprintf(buf, sizeof(buf), "idsd-%d", (int)getpid());
-			ret = add(ea, "--file-prefix=%s", buf);
+			char prefix[32];
+
+			snprintf(prefix, sizeof(prefix), "idsd-%d", (int)getpid());
+			ret = add(ea, "--file-prefix=%s", prefix);
 		}
 	}
 	if (ret == 0 && !given(ea, user_argc, user_argv, "-l") &&

@@ -341,10 +341,9 @@ int run_dataplane(const struct settings *s, const struct engine *e, const struct
 			free(r);
 			return 1;
 		}
-		if (ci.truncated)
-			log_msg(LOG_WARN, "capture", "%s: the file ends inside a packet record; "
-				"reading its %llu complete packets", s->pcap,
-				(unsigned long long)ci.packets);
+		if (ci.stopped[0] != '\0')
+			log_msg(LOG_WARN, "capture", "%s: libpcap stops after %llu packets: %s",
+				s->pcap, (unsigned long long)ci.packets, ci.stopped);
 		r->capture_pkts = ci.packets;
 	}
 	plan_ports(r);

@@ -141,15 +141,12 @@ static void load_vars(struct settings *s, const struct conf *c)
 
 static int push_eal(struct settings *s, const char *fmt, const char *a, const char *b)
 {
-	char buf[4200];
 	char **nl = realloc(s->eal_params, (s->neal_params + 1) * sizeof(*nl));
 
 	if (nl == NULL)
 		return -ENOMEM;
 	s->eal_params = nl;
-	snprintf(buf, sizeof(buf), fmt, a, b);
-	s->eal_params[s->neal_params] = strdup(buf);
-	if (s->eal_params[s->neal_params] == NULL)
+	if (asprintf(&s->eal_params[s->neal_params], fmt, a, b) < 0)
 		return -ENOMEM;
 	s->neal_params++;
 	return 0;

@@ -36,7 +36,7 @@ int capture_file_scan(const char *path, struct capture_info *ci, char *err, size
 		ci->bytes += hdr->caplen;
 	}
 	if (ret == PCAP_ERROR)
-		ci->truncated = 1;
+		snprintf(ci->stopped, sizeof(ci->stopped), "%s", pcap_geterr(pc));
 	pcap_close(pc);
 	return 0;
 }

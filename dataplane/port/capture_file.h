@@ -12,7 +12,7 @@ struct capture_info {
 	uint64_t packets;      /* frames libpcap can read, the count net_pcap will deliver */
 	uint64_t bytes;
 	int linktype;          /* DLT_* */
-	int truncated;         /* the file ends inside a record */
+	char stopped[256];     /* why libpcap stopped before the end, "" if it did not */
 };
 
 /* Open path (pcap or pcapng), check that the link type is Ethernet and count

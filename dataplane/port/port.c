@@ -156,8 +156,11 @@ static int port_start(struct port *pt, uint16_t nb_txq)
 	if (pt->set.promisc)
 		rte_eth_promiscuous_enable(pt->port_id);
 
+	/* Devices that stamp packets register the dynamic field, whether or not
+	 * they advertise the offload (net_pcap registers it at probe and stamps
+	 * every frame with its capture time). */
 	pt->rx_timestamp = false;
-	if (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TIMESTAMP) {
+	{
 		int off = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
 		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
 

@@ -74,9 +74,10 @@ static int frame_bytes(struct worker *w, struct rte_mbuf *m, struct packet *p)
 }
 
 static void handle_burst(struct worker *w, struct worker_rxq *q, struct rte_mbuf **pkts,
-			 uint16_t n, uint64_t now_us)
+			 uint16_t n)
 {
 	const struct port *pt = q->port;
+	uint64_t now_us = 0;
 	struct packet p;
 
 	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
@@ -91,9 +92,14 @@ static void handle_burst(struct worker *w, struct worker_rxq *q, struct rte_mbuf
 
 		p.pcap_cnt = ++w->pkt_seq;
 		p.port_id = pt->port_id;
-		p.ts_us = now_us;
-		if (pt->rx_timestamp && (m->ol_flags & pt->ts_flag))
+		if (pt->rx_timestamp && (m->ol_flags & pt->ts_flag)) {
 			p.ts_us = *RTE_MBUF_DYNFIELD(m, pt->ts_offset, rte_mbuf_timestamp_t *);
+		} else {
+			/* Unstamped frames take the wall time, read once a burst. */
+			if (now_us == 0)
+				now_us = wall_us();
+			p.ts_us = now_us;
+		}
 		if (frame_bytes(w, m, &p) == 0) {
 			p.wire_len = p.len;
 			v = pipeline_packet(w->pl, &p);
@@ -143,9 +149,7 @@ int worker_main(void *arg)
 				continue;
 			if (w->first_tsc == 0)
 				w->first_tsc = cur;
-			/* Wall time is read once per burst, only for ports that do
-			 * not stamp packets themselves. */
-			handle_burst(w, q, pkts, n, q->port->rx_timestamp ? 0 : wall_us());
+			handle_burst(w, q, pkts, n);
 			got += n;
 		}
 		if (got > 0) {
@@ -163,7 +167,7 @@ int worker_main(void *arg)
 							      WORKER_BURST);
 
 				if (n > 0)
-					handle_burst(w, q, pkts, n, 0);
+					handle_burst(w, q, pkts, n);
 				more += n;
 			}
 			if (more == 0)

@@ -26,6 +26,7 @@ struct frame {
 	uint8_t ip_ver;
 	uint8_t l4_proto;
 	bool frag;          /* leave the L4 checksum and length alone */
+	const uint8_t *pseudo_dst; /* IPv6 pseudo-header destination, NULL: DST6 */
 };
 
 static const uint8_t SRC4[4] = { 192, 0, 2, 1 };
@@ -207,7 +208,7 @@ static void f_done(struct frame *f)
 			sum = ref_sum(sum, DST4, 4);
 		} else {
 			sum = ref_sum(sum, SRC6, 16);
-			sum = ref_sum(sum, DST6, 16);
+			sum = ref_sum(sum, f->pseudo_dst ? f->pseudo_dst : DST6, 16);
 		}
 		sum += f->l4_proto + l4len;
 	}
@@ -885,6 +886,34 @@ static void test_v6_bad_chain(void)
 	CHECK_INT(0, p.flags);
 }
 
+/* A routing header with segments left: the pseudo header takes its final
+ * destination, not the IPv6 destination (the next hop). */
+static void test_v6_routing(void)
+{
+	static const uint8_t final6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 };
+	struct frame f;
+	struct packet p = { 0 };
+
+	f_eth(&f, 0x86dd);
+	f_ipv6(&f, 43);
+	put(&f, "\x11\x02\x00\x01\0\0\0\0", 8); /* type 0, 1 segment left */
+	put(&f, final6, 16);
+	f_udp(&f, 5645, 5642);
+	put(&f, "rt", 2);
+	f.pseudo_dst = final6;
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_CSUM));
+	CHECK_INT(0, p.flags);
+	CHECK_INT(17, p.proto);
+	CHECK(p.l4 == f.d + 14 + 40 + 24);
+	CHECK(memcmp(p.dst.b, DST6, 16) == 0);
+
+	/* no segment left: the IPv6 destination is final, so this checksum fails */
+	f.d[14 + 40 + 3] = 0;
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_CSUM));
+	CHECK_INT(PKT_F_CSUM_BAD, p.flags);
+}
+
 /* RFC 2675 jumbogram: payload length 0, real length in a hop-by-hop option. */
 static void test_v6_jumbo(void)
 {
@@ -1298,6 +1327,7 @@ int main(void)
 	test_v6_tcp();
 	test_v6_exthdrs();
 	test_v6_bad_chain();
+	test_v6_routing();
 	test_v6_jumbo();
 	test_v6_icmp();
 	test_non_ip();
