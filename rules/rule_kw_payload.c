@@ -56,7 +56,8 @@ static int content_decode(struct rule_ctx *c, const char *s, size_t len, uint8_t
 		if (hex) {
 			if (ch == '|') {
 				if (nib >= 0)
-					return rule_err(c, "invalid content: odd number of hex digits");
+					return rule_err(c, "invalid content: %s",
+							"odd number of hex digits");
 				hex = false;
 			} else if (ch == ' ') {
 				continue;
@@ -300,8 +301,8 @@ static int pcre_flag(struct rule_ctx *c, char f, struct rule_pcre *p)
 		break;
 	}
 	if (strchr("UIPQHDMCSYVW", f))
-		return rule_err(c, "unsupported pcre flag '%c' (HTTP buffers are not supported yet)",
-				f);
+		return rule_err(c, "unsupported pcre flag '%c' (%s)", f,
+				"HTTP buffers are not supported yet");
 	return rule_err(c, "unknown pcre flag '%c'", f);
 }
 
@@ -367,7 +368,8 @@ static int content_validate(struct rule_ctx *c, const struct rule_content *ct)
 		return rule_err(c, "within smaller than content length: %d < %u", ct->within,
 				ct->len);
 	if ((f & CONTENT_STARTSWITH) && (f & (CONTENT_OFFSET | CONTENT_DEPTH | CONTENT_RELATIVE)))
-		return rule_err(c, "startswith can't be mixed with offset, depth, distance or within");
+		return rule_err(c, "startswith can't be mixed with offset, depth, distance or "
+			       "within");
 	if ((f & CONTENT_FP_ONLY) && (f & CONTENT_NEGATED))
 		return rule_err(c, "fast_pattern:only can't be used on a negated content");
 	if ((f & CONTENT_FP_ONLY) && (f & (CONTENT_OFFSET | CONTENT_DEPTH | CONTENT_RELATIVE)))
@@ -396,7 +398,8 @@ int rule_payload_validate(struct rule_ctx *c)
 		if (content_validate(c, ct))
 			return -EINVAL;
 		if ((ct->flags & CONTENT_FAST_PATTERN) && ++nfp > 1)
-			return rule_err(c, "fast_pattern can be used on only one content per buffer");
+			return rule_err(c, "fast_pattern can be used on only one content per "
+				       "buffer");
 	}
 	return 0;
 }

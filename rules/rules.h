@@ -34,7 +34,10 @@ int rule_env_load_classification(struct rule_env *env, const char *path, FILE *e
 int rule_env_load_references(struct rule_env *env, const char *path, FILE *errs);
 
 /* Parse one rule. Returns the rule, or NULL with err filled with the reason
- * (no file:line prefix: the caller adds it). */
+ * (no file:line prefix: the caller adds it). The rule's classtype and
+ * class_desc point into env (or the built-in table), so env must outlive
+ * it and not reload its classification meanwhile. Flowbit ids stay
+ * RULE_FLOWBIT_UNRESOLVED until the rule is loaded into a ruleset. */
 struct rule *rule_parse(const struct rule_env *env, const char *text,
 			char *err, size_t errlen);
 void rule_free(struct rule *r);
@@ -45,12 +48,16 @@ void ruleset_free(struct ruleset *rs);
 /* Parse every rule in path (comments, blank lines, '\' continuations) into
  * rs. Each failed rule is written to errs as "file:line: reason", counted in
  * rs->nfailed and tallied by reason; the others load. Duplicate gid:sid:
- * the later one fails. Returns 0, or -errno if the file cannot be read. */
+ * the later one fails. Returns 0, or -errno if the file cannot be read.
+ * The tally key is the reason up to its first quoted item ("unsupported
+ * keyword 'http.uri'") or up to a ": " before it ("depth smaller than
+ * content length"). Loaded rules get file, line and interned flowbit ids. */
 int ruleset_load_file(struct ruleset *rs, struct rule_env *env,
 		      const char *path, FILE *errs);
 
 /* After all files: resolve flowbit names (warn about isset without set) and
- * assign each rule's evaluation order. */
+ * assign each rule's evaluation order. Also sorts rs->reasons by count,
+ * most frequent first. */
 void ruleset_finalize(struct ruleset *rs, FILE *errs);
 
 #endif

@@ -358,8 +358,9 @@ static void warn_unset_flowbits(struct ruleset *rs, FILE *errs)
 				if (state[fb->ids[k]])
 					continue;
 				state[fb->ids[k]] |= 2;
-				fprintf(errs, "%s:%u: warning: flowbit '%s' is checked but never set\n",
-					r->file, r->line, rs->flowbit_names[fb->ids[k]]);
+				fprintf(errs, "%s:%u: warning: flowbit '%s' is %s\n", r->file,
+					r->line, rs->flowbit_names[fb->ids[k]],
+					"checked but never set");
 			}
 		}
 	free(state);

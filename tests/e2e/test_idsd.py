@@ -66,6 +66,230 @@ def test_usage():
     check(rc == 2 and "--runmode" in err, f"--runmode fast: rc {rc}, {err!r}")
 
 
+DEMO_ALERTS = {
+    1000001: 2,  # the two requests with "union+select" (tshark: frame contains)
+    1000002: 3,  # three "?id=...%27+or+" requests
+    1000003: 1,  # one ../../etc/passwd request
+    1000004: 1,  # the query for wireshark.org (the answer goes to port 1060)
+    1000005: 4,  # four echo requests (icmp.type == 8)
+    1000006: 1,  # 1994 SYNs from 172.16.0.8 within 5.2 s: one window of "both"
+    1000007: 6,  # six HTTP requests with a User-Agent (v4 and v6)
+    1000008: 1,  # one GET over IPv6
+}
+
+
+def test_demo_capture():
+    d = out_dir("demo")
+    rc, out, err = run(["-r", data("demo.pcap"), "-S",
+                        os.path.join(SRC, "rules", "examples", "demo.rules"), "-l", d])
+    if not check(rc == 0, f"demo run: rc {rc}: {err[-2000:]}"):
+        return
+    recs = read_eve(d)
+    got = alerts_by_sid(recs)
+    check(got == DEMO_ALERTS, f"alerts by sid: expected {DEMO_ALERTS}, got {got}")
+    last = out.strip().splitlines()[-1]
+    check(last.startswith("processed: 2086 packets, 131771 bytes in "),
+          f"summary last line: {last!r}")
+    check("alerts by signature:" in out and "DEMO SQL injection" in out, "summary lists signatures")
+    check("rules: 8 loaded, 0 failed" in err, f"rule totals on stderr: {err!r}")
+    stats = [r for r in recs if r.get("event_type") == "stats"]
+    if check(len(stats) >= 1, "a stats record at exit"):
+        st = stats[-1]["stats"]
+        check(st["decoder"]["pkts"] == 2086, f"stats decoder.pkts {st['decoder']['pkts']}")
+        check(st["detect"]["alert"] == sum(DEMO_ALERTS.values()),
+              f"stats detect.alert {st['detect']['alert']}")
+        check(st["flow"]["total"] > 0, "stats flow.total")
+    for r in recs:
+        if r.get("event_type") != "alert":
+            continue
+        for k in ("timestamp", "flow_id", "in_iface", "src_ip", "dest_ip", "proto", "alert"):
+            check(k in r, f"alert field {k} present")
+        a = r["alert"]
+        for k in ("action", "gid", "signature_id", "rev", "signature", "category", "severity"):
+            check(k in a, f"alert.{k} present")
+        # capture time, not wall time: the demo's packets date from 2006 to 2017
+        check("2006" <= r["timestamp"][:4] <= "2017", f"capture timestamp {r['timestamp']}")
+        check(r["timestamp"].endswith("+0000"), "timestamp offset")
+    v6 = [r for r in recs if r.get("alert", {}).get("signature_id") == 1000008]
+    if v6:
+        check(v6[0]["src_ip"] == "2001:0db8:0001:0002:0000:0000:0000:1002",
+              f"IPv6 written as Suricata does: {v6[0]['src_ip']}")
+        check(v6[0]["dest_port"] == 80 and v6[0]["proto"] == "TCP", "v6 alert ports/proto")
+
+
+def test_pcapng_and_pcap():
+    """The same packets as pcap and as pcapng give the same alerts."""
+    src = os.path.join(OUT, "one.pcapng")
+    # a single-interface pcapng written by hand from the demo's first frames
+    frames = pcap_frames(data("demo.pcap"))
+    write_pcapng(src, frames)
+    d1, d2 = out_dir("ng"), out_dir("classic")
+    rules = os.path.join(SRC, "rules", "examples", "demo.rules")
+    rc1, o1, e1 = run(["-r", src, "-S", rules, "-l", d1])
+    rc2, o2, e2 = run(["-r", data("demo.pcap"), "-S", rules, "-l", d2])
+    check(rc1 == 0 and rc2 == 0, f"rc {rc1} {rc2}: {e1[-500:]}")
+    check(alerts_by_sid(read_eve(d1)) == alerts_by_sid(read_eve(d2)),
+          "pcapng and pcap alerts equal")
+    check(f"processed: {len(frames)} packets" in o1, f"pcapng frame count: {o1[-200:]}")
+
+
+def pcap_frames(path):
+    import struct
+    with open(path, "rb") as f:
+        buf = f.read()
+    magic = struct.unpack("<I", buf[:4])[0]
+    end = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+    off, frames = 24, []
+    while off + 16 <= len(buf):
+        sec, usec, incl, orig = struct.unpack(end + "IIII", buf[off:off + 16])
+        frames.append((sec, usec, buf[off + 16:off + 16 + incl], orig))
+        off += 16 + incl
+    return frames
+
+
+def write_pcapng(path, frames):
+    import struct
+
+    def block(btype, body):
+        body += b"\0" * (-len(body) % 4)
+        n = 12 + len(body)
+        return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
+
+    out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += block(1, struct.pack("<HHI", 1, 0, 65535))
+    for sec, usec, data_, orig in frames:
+        ts = sec * 1000000 + usec
+        out += block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xffffffff, len(data_), orig)
+                     + data_)
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+def test_non_ethernet_rejected():
+    d = data("non-ethernet")
+    for f in sorted(os.listdir(d)):
+        rc, _, err = run(["-r", os.path.join(d, f), "-l", out_dir("nonether")])
+        check(rc == 1 and "is not Ethernet" in err and f in err,
+              f"{f}: rc {rc}, {err.strip()[-300:]!r}")
+
+
+def test_malformed_captures():
+    d = data("malformed")
+    total_invalid = 0
+    for f in sorted(os.listdir(d)):
+        od = out_dir("malformed")
+        rc, out, err = run(["-r", os.path.join(d, f), "-l", od, "-k", "all"])
+        if not check(rc == 0 and "processed:" in out, f"{f}: rc {rc}, {err.strip()[-400:]}"):
+            continue
+        check("runtime error" not in err and "AddressSanitizer" not in err,
+              f"{f}: sanitizer report: {err[-1000:]}")
+        stats = [r for r in read_eve(od) if r.get("event_type") == "stats"]
+        total_invalid += stats[-1]["stats"]["decoder"]["invalid"] if stats else 0
+    check(total_invalid > 0, "some malformed packets are counted as invalid")
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def test_config_errors():
+    d = out_dir("cfg")
+    cfg = write(os.path.join(d, "bad.yaml"), "stream:\n  midstreem: true\nflow:\n  memcap: lots\n")
+    rc, _, err = run(["-c", cfg, "-r", data("demo.pcap"), "-l", d])
+    check(rc == 1, f"unknown key: rc {rc}")
+    check(f"{cfg}:2:3: unknown key 'stream.midstreem'" in err, f"unknown key message: {err!r}")
+    cfg = write(os.path.join(d, "syntax.yaml"), "vars:\n  address-groups:\n\tHOME_NET: x\n")
+    rc, _, err = run(["-c", cfg, "-r", data("demo.pcap"), "-l", d])
+    check(rc == 1 and f"{cfg}:3:" in err, f"YAML syntax error: rc {rc}, {err!r}")
+    cfg = write(os.path.join(d, "badvar.yaml"),
+                "vars:\n  address-groups:\n    HOME_NET: \"[10.0.0.0/8,\"\n")
+    rules = write(os.path.join(d, "r.rules"),
+                  "alert ip $HOME_NET any -> any any (msg:\"x\"; sid:1;)\n")
+    rc, _, err = run(["-c", cfg, "-S", rules, "-r", data("demo.pcap"), "-l", d])
+    check(rc == 1 and "HOME_NET" in err, f"bad variable: rc {rc}, {err!r}")
+    rc, _, err = run(["--set", "stream.midstream=perhaps", "-r", data("demo.pcap"), "-l", d])
+    check(rc == 1 and "stream.midstream" in err and "perhaps" in err,
+          f"bad --set value: rc {rc}, {err!r}")
+
+
+def test_config_set_and_dump():
+    d = out_dir("dump")
+    cfg = write(os.path.join(d, "a.yaml"),
+                "include: b.yaml\nstream:\n  midstream: false\n")
+    write(os.path.join(d, "b.yaml"), "default-log-dir: /var/log/ids\n")
+    rc, out, err = run(["-c", cfg, "--set", "stream.midstream=true", "--dump-config"])
+    check(rc == 0, f"dump rc {rc}: {err}")
+    check("stream.midstream = true" in out, f"--set wins over the file: {out!r}")
+    check("default-log-dir = /var/log/ids" in out, f"included file: {out!r}")
+    # --set changes behaviour: midstream pickup lets an established rule fire
+    # on a capture whose handshake is missing (alert-testmyids-midstream5's pcap)
+    pc = os.path.join(SRC, "tests", "conformance", "suricata-verify",
+                      "alert-testmyids-midstream5", "input.pcap")
+    rules = write(os.path.join(d, "m.rules"),
+                  "alert tcp any any -> any any (msg:\"est\"; flow:established; "
+                  "content:\"uid=0\"; sid:7;)\n")
+    counts = []
+    for v in ("false", "true"):
+        od = out_dir("mid-" + v)
+        rc, _, err = run(["-r", pc, "-S", rules, "-l", od, "--set", "stream.midstream=" + v])
+        check(rc == 0, f"midstream={v}: rc {rc} {err[-300:]}")
+        counts.append(alerts_by_sid(read_eve(od)).get(7, 0))
+    check(counts == [0, 1], f"alerts without/with midstream: {counts}")
+
+
+def test_rules_check():
+    d = out_dir("rules")
+    good = write(os.path.join(d, "good.rules"),
+                 "# a comment\n\n"
+                 "alert tcp any any -> any 80 (msg:\"a\"; content:\"GET\"; sid:1; rev:1;)\n"
+                 "alert udp any any -> any 53 (msg:\"b\"; \\\n  content:\"|00 01|\"; sid:2;)\n")
+    rc, out, err = run(["-T", "-S", good])
+    check(rc == 0, f"-T good rules: rc {rc}, {err}")
+    check(out.strip().splitlines()[-1] == "rules: 2 loaded, 0 failed", f"-T last line: {out!r}")
+    bad = write(os.path.join(d, "bad.rules"),
+                "alert tcp any any -> any 80 (msg:\"ok\"; content:\"GET\"; sid:1;)\n"
+                "alert tcp any any -> any 80 (msg:\"h\"; http.uri; content:\"x\"; sid:2;)\n"
+                "alert tcp any any -> any 80 (msg:\"no sid\"; content:\"x\";)\n"
+                "alert tcp any any -> any 80 (msg:\"d\"; content:\"abcdef\"; depth:2; sid:4;)\n"
+                "alert tcp any any -> any 80 (msg:\"p\"; pcre:\"/(abc/\"; sid:6;)\n"
+                "alert foo any any -> any 80 (msg:\"proto\"; sid:7;)\n"
+                "alert tcp any any -> any 80 (msg:\"c\"; classtype:nonesuch; sid:9;)\n"
+                "alert tcp $NOPE any -> any 80 (msg:\"v\"; sid:10;)\n")
+    rc, out, err = run(["-T", "-S", bad])
+    check(rc == 1, f"-T bad rules: rc {rc}")
+    check(out.strip().splitlines()[-1] == "rules: 1 loaded, 7 failed", f"-T totals: {out!r}")
+    for line in (f"{bad}:2: unsupported keyword 'http.uri'",
+                 f"{bad}:3: missing sid",
+                 f"{bad}:4: depth smaller than content length",
+                 f"{bad}:5: pcre compile error",
+                 f"{bad}:6: unsupported protocol 'foo'",
+                 f"{bad}:7: unknown classtype 'nonesuch'",
+                 f"{bad}:8: unknown variable '$NOPE'"):
+        check(line in err, f"message {line!r} in {err!r}")
+    check("unsupported keyword 'http.uri'" in out, "reasons tallied in the report")
+    # outside -T the valid rules run and the run succeeds
+    od = out_dir("rules-run")
+    rc, out, err = run(["-S", bad, "-r", data("demo.pcap"), "-l", od])
+    check(rc == 0 and "rules: 1 loaded, 7 failed" in err, f"run with bad rules: rc {rc}")
+    rc, out, err = run(["--strict-rules", "-S", bad, "-r", data("demo.pcap"), "-l", od])
+    check(rc == 1, f"--strict-rules: rc {rc}")
+
+
+def test_missing_inputs():
+    d = out_dir("missing")
+    rc, _, err = run(["-r", os.path.join(d, "nope.pcap"), "-l", d])
+    check(rc == 1 and "nope.pcap" in err, f"missing capture: rc {rc}, {err!r}")
+    rc, _, err = run(["-S", os.path.join(d, "nope.rules"), "-r", data("demo.pcap"), "-l", d])
+    check(rc == 1 and "nope.rules" in err, f"missing rule file: rc {rc}, {err!r}")
+    rc, _, err = run(["-c", os.path.join(d, "nope.yaml"), "-r", data("demo.pcap"), "-l", d])
+    check(rc == 1 and "nope.yaml" in err, f"missing config: rc {rc}, {err!r}")
+    notpcap = write(os.path.join(d, "text.pcap"), "this is not a capture\n")
+    rc, _, err = run(["-r", notpcap, "-l", d])
+    check(rc == 1 and "text.pcap" in err, f"not a capture: rc {rc}, {err!r}")
+
+
 def tests_main():
     name = sys.argv[3]
     fn = globals().get("test_" + name)

@@ -118,6 +118,7 @@ static uint32_t one(const char *rule, struct packet p)
 }
 
 #define R(opts) "alert tcp any any -> any any (" opts " sid:1;)\n"
+#define T(opts) "alert tcp any any -> any any (" opts ")\n"
 
 static void test_content(void)
 {
@@ -317,16 +318,16 @@ static void test_flow_keyword(void)
 static void test_fast_pattern(void)
 {
 	struct env e = setup(
-		"alert tcp any any -> any any (content:\"ab\"; content:\"abcd\"; content:\"xyz\"; sid:1;)\n"
-		"alert tcp any any -> any any (content:\"ab\"; fast_pattern; content:\"abcd\"; sid:2;)\n"
-		"alert tcp any any -> any any (content:\"aaaa\"; content:\"wxyz\"; sid:3;)\n"
-		"alert tcp any any -> any any (content:\"wxyz\"; content:\"qrst\"; sid:4;)\n"
-		"alert tcp any any -> any any (content:!\"longer\"; content:\"ab\"; sid:5;)\n"
-		"alert tcp any any -> any any (content:!\"abc\"; sid:6;)\n"
-		"alert tcp any any -> any any (pcre:\"/abc/\"; sid:7;)\n"
-		"alert tcp any any -> any any (content:\"ABCD\"; nocase; sid:8;)\n"
-		"alert tcp any any -> any any (content:\"abcdef\"; fast_pattern:2,3; sid:9;)\n"
-		"alert tcp any any -> any any (content:\"only\"; fast_pattern:only; sid:10;)\n",
+		T("content:\"ab\"; content:\"abcd\"; content:\"xyz\"; sid:1;")
+		T("content:\"ab\"; fast_pattern; content:\"abcd\"; sid:2;")
+		T("content:\"aaaa\"; content:\"wxyz\"; sid:3;")
+		T("content:\"wxyz\"; content:\"qrst\"; sid:4;")
+		T("content:!\"longer\"; content:\"ab\"; sid:5;")
+		T("content:!\"abc\"; sid:6;")
+		T("pcre:\"/abc/\"; sid:7;")
+		T("content:\"ABCD\"; nocase; sid:8;")
+		T("content:\"abcdef\"; fast_pattern:2,3; sid:9;")
+		T("content:\"only\"; fast_pattern:only; sid:10;"),
 		0);
 	int32_t want[] = { 1, 0, 1, 0, 1, -1, -1, 0, 0, 0 };
 	struct detect_engine_info info;
@@ -367,12 +368,12 @@ static void test_fast_pattern(void)
 static void test_flowbits(void)
 {
 	struct env e = setup(
-		"alert tcp any any -> any any (content:\"data\"; flowbits:isset,auth; sid:2;)\n"
-		"alert tcp any any -> any any (content:\"login\"; flowbits:set,auth; flowbits:noalert; sid:1;)\n"
-		"alert tcp any any -> any any (content:\"data\"; flowbits:isnotset,auth; sid:3;)\n"
-		"alert tcp any any -> any any (content:\"logout\"; flowbits:unset,auth; sid:4;)\n"
-		"alert tcp any any -> any any (content:\"flip\"; flowbits:toggle,t; sid:5;)\n"
-		"alert tcp any any -> any any (content:\"chk\"; flowbits:isset,t|auth; sid:6;)\n",
+		T("content:\"data\"; flowbits:isset,auth; sid:2;")
+		T("content:\"login\"; flowbits:set,auth; flowbits:noalert; sid:1;")
+		T("content:\"data\"; flowbits:isnotset,auth; sid:3;")
+		T("content:\"logout\"; flowbits:unset,auth; sid:4;")
+		T("content:\"flip\"; flowbits:toggle,t; sid:5;")
+		T("content:\"chk\"; flowbits:isset,t|auth; sid:6;"),
 		0);
 	struct flow f;
 	struct packet p;

@@ -169,7 +169,8 @@ static void test_header(void)
 	FAILS("alert tcp any any -> any (sid:1;)", "incomplete rule header");
 	FAILS("alert tcp any any -> any any any (sid:1;)",
 	      "unexpected text in rule header: 'any'");
-	FAILS("alert tcp any any -> any any sid:1;", "rule options must be enclosed in '(' and ')'");
+	FAILS("alert tcp any any -> any any sid:1;",
+	      "rule options must be enclosed in '(' and ')'");
 	FAILS("alert tcp any any -> any any (sid:1;) x", "unexpected text after ')'");
 	FAILS("alert tcp any any -> any any (sid:1)", "missing ';' after the last option");
 	FAILS("alert tcp any any -> any any (msg:\"x\";)", "missing sid");
@@ -197,8 +198,9 @@ static void test_addresses(void)
 	/* nested lists with a negation inside a negation */
 	CHECK_STR("1.0.0.0-1.1.255.255,1.2.3.0-1.2.3.255,1.3.0.0-1.255.255.255",
 		  src_of("[1.0.0.0/8,![1.2.0.0/16,!1.2.3.0/24]]"));
-	CHECK_STR("192.168.0.0-192.168.0.255", src_of("[$HOME_NET,!$EXTERNAL_NET,![10.0.0.0/8,"
-						      "172.16.0.0/12,192.168.1.0-192.168.255.255]]"));
+	CHECK_STR("192.168.0.0-192.168.0.255",
+		  src_of("[$HOME_NET,!$EXTERNAL_NET,![10.0.0.0/8,172.16.0.0/12,"
+			 "192.168.1.0-192.168.255.255]]"));
 	CHECK_STR("no addresses left after negation: '[1.2.3.4,!1.2.3.0/24]'",
 		  src_of("[1.2.3.4,!1.2.3.0/24]"));
 	CHECK_STR("'!any' is not allowed", src_of("!any"));
@@ -250,7 +252,8 @@ static const struct rule_content *content(const struct rule *r, uint32_t i)
 
 static void test_content(void)
 {
-	struct rule *r = ok("alert tcp any any -> any any (content:\"a|20 3b|b\\\"\\;\\\\\\:|ff|\"; "
+	struct rule *r = ok("alert tcp any any -> any any ("
+			    "content:\"a|20 3b|b\\\"\\;\\\\\\:|ff|\"; "
 			    "nocase; offset:2; depth:20; content:!\"xyz\"; distance:-3; within:10; "
 			    "content:\"abcdef\"; fast_pattern:2,3; rawbytes; content:\"q\"; "
 			    "startswith; endswith; sid:5;)");
