@@ -274,7 +274,10 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	    (f->flags & (FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN)) ==
 	    (FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN))
 		f->flags |= FLOW_F_ESTABLISHED;
-	if (f->flags & FLOW_F_ESTABLISHED)
+	/* TCP packets count as established only while the session is: as in
+	 * Suricata, a FIN moves it on and the FIN itself no longer matches
+	 * flow:established. Other protocols stay established once both ways. */
+	if (key.proto == 6 ? f->tcp_state == TCP_ST_ESTABLISHED : (f->flags & FLOW_F_ESTABLISHED))
 		pf |= PKT_FLOW_ESTABLISHED;
 
 	p->flow = f;

@@ -113,6 +113,10 @@ def main():
     cfg = os.path.join(case_dir, "suricata.yaml")
     if os.path.exists(cfg):
         cmd += ["-c", cfg]
+    # As Suricata's runner, point the configs at the engine's own tables.
+    rules_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "rules")
+    cmd += ["--set", "classification-file=" + os.path.join(rules_dir, "classification.config"),
+            "--set", "reference-config-file=" + os.path.join(rules_dir, "reference.config")]
     cmd += shlex.split(case.get("args") or "")
     if "ips" in os.path.basename(name) and "--simulate-ips" not in cmd:
         cmd.append("--simulate-ips")
