@@ -36,13 +36,9 @@ void json_reset(struct json_w *j)
 	j->err = j->buf == NULL;
 }
 
-/* Make room for n more bytes; false (and err set) when there is none. */
-static bool reserve(struct json_w *j, size_t n)
+/* The slow half of reserve(): enlarge a growable buffer or fail. */
+static bool grow(struct json_w *j, size_t n)
 {
-	if (j->err)
-		return false;
-	if (n <= j->cap - j->len)
-		return true;
 	if (j->grow) {
 		size_t cap = j->cap * 2;
 		if (cap < j->len + n)
@@ -58,7 +54,15 @@ static bool reserve(struct json_w *j, size_t n)
 	return false;
 }
 
-static void put(struct json_w *j, const void *p, size_t n)
+/* Make room for n more bytes; false (and err set) when there is none. */
+static inline bool reserve(struct json_w *j, size_t n)
+{
+	if (__builtin_expect(!j->err && n <= j->cap - j->len, 1))
+		return true;
+	return !j->err && grow(j, n);
+}
+
+static inline void put(struct json_w *j, const void *p, size_t n)
 {
 	if (reserve(j, n)) {
 		memcpy(j->buf + j->len, p, n);
@@ -66,7 +70,7 @@ static void put(struct json_w *j, const void *p, size_t n)
 	}
 }
 
-static void put_c(struct json_w *j, char c)
+static inline void put_c(struct json_w *j, char c)
 {
 	if (reserve(j, 1))
 		j->buf[j->len++] = c;

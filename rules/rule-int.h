@@ -88,6 +88,11 @@ struct rule_ctx {
 	uint32_t cap_match;
 	uint32_t seen_prio;       /* priority: given explicitly */
 	bool have_sid;
+	/* (added) sticky buffer new matches go to, and byte_extract/byte_math
+	 * variable names (index = variable) */
+	enum rule_buffer cur_buf;
+	uint8_t nvars;
+	char var_names[RULE_MAX_BYTE_VARS][32];
 };
 
 /* struct rule_kw.flags */
@@ -156,6 +161,58 @@ int kw_flowbits(struct rule_ctx *c, const char *v);
 int kw_noalert(struct rule_ctx *c, const char *v);
 int kw_threshold(struct rule_ctx *c, const char *v);
 int kw_detection_filter(struct rule_ctx *c, const char *v);
+
+/* rule_kw_byte.c: byte_test, byte_jump, byte_extract, byte_math, isdataat,
+ * bsize, sticky header buffers, and offset/depth/distance/within that also
+ * take a byte_extract variable. */
+int kw_byte_test(struct rule_ctx *c, const char *v);
+int kw_byte_jump(struct rule_ctx *c, const char *v);
+int kw_byte_extract(struct rule_ctx *c, const char *v);
+int kw_byte_math(struct rule_ctx *c, const char *v);
+int kw_isdataat(struct rule_ctx *c, const char *v);
+int kw_bsize(struct rule_ctx *c, const char *v);
+int kw_sticky_ipv4_hdr(struct rule_ctx *c, const char *v);
+int kw_sticky_ipv6_hdr(struct rule_ctx *c, const char *v);
+int kw_sticky_tcp_hdr(struct rule_ctx *c, const char *v);
+int kw_sticky_udp_hdr(struct rule_ctx *c, const char *v);
+int kw_sticky_icmpv4_hdr(struct rule_ctx *c, const char *v);
+int kw_sticky_icmpv6_hdr(struct rule_ctx *c, const char *v);
+int kw_offset_var(struct rule_ctx *c, const char *v);
+int kw_depth_var(struct rule_ctx *c, const char *v);
+int kw_distance_var(struct rule_ctx *c, const char *v);
+int kw_within_var(struct rule_ctx *c, const char *v);
+
+/* rule_kw_hdr.c: header keywords (flags ack seq window id fragbits
+ * fragoffset tos ipopts sameip stream_size icmp_id icmp_seq tcp.mss) and
+ * the state keywords xbits and flowint. */
+int kw_flags(struct rule_ctx *c, const char *v);
+int kw_ack(struct rule_ctx *c, const char *v);
+int kw_seq(struct rule_ctx *c, const char *v);
+int kw_window(struct rule_ctx *c, const char *v);
+int kw_id(struct rule_ctx *c, const char *v);
+int kw_fragbits(struct rule_ctx *c, const char *v);
+int kw_fragoffset(struct rule_ctx *c, const char *v);
+int kw_tos(struct rule_ctx *c, const char *v);
+int kw_ipopts(struct rule_ctx *c, const char *v);
+int kw_sameip(struct rule_ctx *c, const char *v);
+int kw_stream_size(struct rule_ctx *c, const char *v);
+int kw_icmp_id(struct rule_ctx *c, const char *v);
+int kw_icmp_seq(struct rule_ctx *c, const char *v);
+int kw_tcp_mss(struct rule_ctx *c, const char *v);
+int kw_xbits(struct rule_ctx *c, const char *v);
+int kw_flowint(struct rule_ctx *c, const char *v);
+/* FNV-1a, the key of xbit and flowint names */
+uint64_t rule_name_hash(const char *s);
+
+/* rule_kw_applayer.c (added): app-layer keywords, looked up after the
+ * table; -ENOENT when name is none of them. rule_applayer_finish runs once
+ * the rule is read (buffers used, implied protocol). */
+int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val);
+int rule_applayer_finish(struct rule_ctx *c);
+/* The buffer a pcre HTTP flag (U I P Q H D M C S Y V W) selects; -EINVAL if
+ * f is not one. */
+int rule_pcre_http_flag(char f, enum rule_buffer *out);
+
 /* Parses Suricata 7's unsigned comparison forms, bounded by max. */
 int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out);
 

@@ -67,9 +67,74 @@ struct u32_cmp {
 	uint32_t b;               /* exclusive upper bound for RANGE */
 };
 
-/* Which buffer a payload match inspects. Only the packet payload for now;
- * app-layer buffers extend this enum. */
-enum rule_buffer { RULE_BUF_PAYLOAD = 0, RULE_BUF_MAX };
+/* Which buffer a payload match inspects: the packet payload, or a header
+ * as a sticky buffer (tcp.hdr, ...: the header bytes, options included).
+ * App-layer buffers extend this enum. */
+enum rule_buffer {
+	RULE_BUF_PAYLOAD = 0,
+	RULE_BUF_IPV4_HDR,
+	RULE_BUF_IPV6_HDR,
+	RULE_BUF_TCP_HDR,
+	RULE_BUF_UDP_HDR,
+	RULE_BUF_ICMPV4_HDR,
+	RULE_BUF_ICMPV6_HDR,
+	/* (added) app-layer buffers, one per Suricata sticky buffer; the HTTP
+	 * ones that exist in both directions hold the request's, then the
+	 * response's (two instances). */
+	RULE_BUF_HTTP_URI,            /* http.uri: normalised as libhtp/Suricata */
+	RULE_BUF_HTTP_URI_RAW,
+	RULE_BUF_HTTP_METHOD,
+	RULE_BUF_HTTP_REQUEST_LINE,
+	RULE_BUF_HTTP_HOST,           /* normalised: lower case, no port */
+	RULE_BUF_HTTP_HOST_RAW,
+	RULE_BUF_HTTP_USER_AGENT,
+	RULE_BUF_HTTP_REQUEST_BODY,   /* http.request_body, http_client_body */
+	RULE_BUF_HTTP_REFERER,
+	RULE_BUF_HTTP_ACCEPT,
+	RULE_BUF_HTTP_ACCEPT_LANG,
+	RULE_BUF_HTTP_ACCEPT_ENC,
+	RULE_BUF_HTTP_CONNECTION,
+	RULE_BUF_HTTP_STAT_CODE,
+	RULE_BUF_HTTP_STAT_MSG,
+	RULE_BUF_HTTP_RESPONSE_LINE,
+	RULE_BUF_HTTP_RESPONSE_BODY,  /* http.response_body, file.data: dechunked, decompressed */
+	RULE_BUF_HTTP_LOCATION,
+	RULE_BUF_HTTP_SERVER,
+	RULE_BUF_HTTP_HEADER,         /* both directions from here to HTTP_PROTOCOL */
+	RULE_BUF_HTTP_HEADER_RAW,
+	RULE_BUF_HTTP_HEADER_NAMES,
+	RULE_BUF_HTTP_COOKIE,         /* Cookie, Set-Cookie */
+	RULE_BUF_HTTP_CONTENT_TYPE,
+	RULE_BUF_HTTP_CONTENT_LEN,
+	RULE_BUF_HTTP_START,
+	RULE_BUF_HTTP_PROTOCOL,
+	RULE_BUF_TLS_SNI,
+	RULE_BUF_TLS_CERT_SUBJECT,
+	RULE_BUF_TLS_CERT_ISSUER,
+	RULE_BUF_TLS_CERT_SERIAL,
+	RULE_BUF_TLS_CERT_FINGERPRINT,
+	RULE_BUF_TLS_CERTS,           /* one instance per certificate (DER) */
+	RULE_BUF_JA3_HASH,
+	RULE_BUF_JA3_STRING,
+	RULE_BUF_JA3S_HASH,
+	RULE_BUF_JA3S_STRING,
+	RULE_BUF_DNS_QUERY,           /* one instance per question name */
+	RULE_BUF_MAX
+};
+
+/* (added) First app-layer buffer: the ones from here on need a parsed flow. */
+#define RULE_BUF_APP_FIRST RULE_BUF_HTTP_URI
+
+/* (added) Application protocols: rule header protocol, app-layer-protocol,
+ * and what the flow's protocol detection found. */
+enum app_proto {
+	APP_PROTO_UNKNOWN = 0,    /* not (yet) known; in a rule: none required */
+	APP_PROTO_HTTP,
+	APP_PROTO_TLS,
+	APP_PROTO_DNS,
+	APP_PROTO_FAILED,         /* detection gave up on the flow */
+	APP_PROTO_MAX
+};
 
 /* struct rule_content.flags */
 #define CONTENT_NOCASE      0x0001u
@@ -84,8 +149,15 @@ enum rule_buffer { RULE_BUF_PAYLOAD = 0, RULE_BUF_MAX };
 #define CONTENT_STARTSWITH  0x0200u
 #define CONTENT_ENDSWITH    0x0400u
 #define CONTENT_RAWBYTES    0x0800u
+/* The field holds a byte_extract/byte_math variable index instead of a
+ * number (the matching CONTENT_OFFSET/... flag is then not set). */
+#define CONTENT_OFFSET_VAR   0x1000u
+#define CONTENT_DEPTH_VAR    0x2000u
+#define CONTENT_DISTANCE_VAR 0x4000u
+#define CONTENT_WITHIN_VAR   0x8000u
 /* Relative to the previous match in the same buffer (distance/within). */
-#define CONTENT_RELATIVE    (CONTENT_DISTANCE | CONTENT_WITHIN)
+#define CONTENT_RELATIVE    (CONTENT_DISTANCE | CONTENT_WITHIN | CONTENT_DISTANCE_VAR | \
+			     CONTENT_WITHIN_VAR)
 
 struct rule_content {
 	uint8_t *pat;             /* decoded bytes (|hex| resolved), owned */
@@ -110,8 +182,48 @@ struct rule_pcre {
 	void *code;               /* pcre2_code *, compiled at parse time, owned */
 };
 
+/* struct rule_byte.flags (byte_test, byte_jump, byte_extract, byte_math,
+ * isdataat) */
+#define BYTE_F_RELATIVE   0x0001u /* from the end of the previous match */
+#define BYTE_F_LITTLE     0x0002u /* little endian (default big) */
+#define BYTE_F_STRING     0x0004u /* ASCII number in base rule_byte.base */
+#define BYTE_F_NEGATED    0x0008u /* byte_test !op, isdataat:! */
+#define BYTE_F_ALIGN      0x0010u /* byte_jump: round the value up to 4 */
+#define BYTE_F_BEGIN      0x0020u /* byte_jump from_beginning */
+#define BYTE_F_END        0x0040u /* byte_jump from_end */
+#define BYTE_F_BITMASK    0x0080u
+#define BYTE_F_OFFSET_VAR 0x0100u /* offset is a variable index */
+#define BYTE_F_VALUE_VAR  0x0200u /* value is a variable index */
+
+/* byte_test comparisons and byte_math operators */
+enum byte_op {
+	BOP_LT, BOP_GT, BOP_EQ, BOP_LE, BOP_GE, BOP_AND, BOP_XOR,
+	BOP_ADD, BOP_SUB, BOP_MUL, BOP_DIV, BOP_SHL, BOP_SHR
+};
+
+#define RULE_MAX_BYTE_VARS 8      /* byte_extract/byte_math results per rule */
+
+struct rule_byte {
+	uint32_t flags;           /* BYTE_F_* */
+	uint8_t nbytes;           /* bytes read (string: characters) */
+	uint8_t base;             /* with BYTE_F_STRING: 8, 10 or 16 */
+	uint8_t op;               /* enum byte_op: byte_test, byte_math */
+	uint8_t var;              /* byte_extract/byte_math: the variable written */
+	int32_t offset;
+	uint64_t value;           /* byte_test value, byte_math rvalue, isdataat position */
+	uint32_t multiplier;      /* byte_jump, byte_extract: 1 when absent */
+	int32_t post_offset;      /* byte_jump */
+	uint32_t align;           /* byte_extract: 0, 2 or 4 */
+	uint32_t bitmask;         /* with BYTE_F_BITMASK */
+	uint8_t shift;            /* trailing zero bits of bitmask */
+};
+
 /* One ordered payload match (Suricata's sigmatch list for a buffer). */
-enum rule_match_kind { MATCH_CONTENT, MATCH_PCRE };
+enum rule_match_kind {
+	MATCH_CONTENT, MATCH_PCRE,
+	MATCH_BYTE_TEST, MATCH_BYTE_JUMP, MATCH_BYTE_EXTRACT, MATCH_BYTE_MATH,
+	MATCH_ISDATAAT, MATCH_BSIZE
+};
 
 struct rule_match {
 	enum rule_match_kind kind;
@@ -119,6 +231,8 @@ struct rule_match {
 	union {
 		struct rule_content content;
 		struct rule_pcre pcre;
+		struct rule_byte byte;    /* MATCH_BYTE_*, MATCH_ISDATAAT */
+		struct u32_cmp bsize;     /* MATCH_BSIZE */
 	};
 };
 
@@ -170,6 +284,76 @@ struct rule_threshold {
 #define RULE_HAS_ITYPE   0x0004u
 #define RULE_HAS_ICODE   0x0008u
 #define RULE_HAS_IPPROTO 0x0010u
+#define RULE_HAS_TCPFLAGS 0x0020u
+#define RULE_HAS_ACK     0x0040u
+#define RULE_HAS_SEQ     0x0080u
+#define RULE_HAS_WINDOW  0x0100u
+#define RULE_HAS_IPID    0x0200u
+#define RULE_HAS_FRAGBITS 0x0400u
+#define RULE_HAS_FRAGOFF 0x0800u
+#define RULE_HAS_TOS     0x1000u
+#define RULE_HAS_IPOPTS  0x2000u
+#define RULE_HAS_SAMEIP  0x4000u
+#define RULE_HAS_STREAMSIZE 0x8000u
+#define RULE_HAS_ICMPID  0x10000u
+#define RULE_HAS_ICMPSEQ 0x20000u
+#define RULE_HAS_TCPMSS  0x40000u
+#define RULE_HAS_XBITS   0x80000u
+#define RULE_HAS_FLOWINT 0x100000u
+
+/* flags / fragbits: which bits must be set, how, and which to ignore. */
+enum bits_mode {
+	BITS_EXACT,               /* exactly these (after the mask) */
+	BITS_PLUS,                /* + these and possibly others */
+	BITS_ANY,                 /* * any of these */
+	BITS_NOT,                 /* ! none of these (flags:!0 : some flag) */
+};
+
+struct rule_bits {
+	uint8_t mode;             /* enum bits_mode */
+	uint8_t bits;
+	uint8_t ignore;           /* bits masked off before comparing */
+};
+
+/* stream_size: which side's byte count */
+enum stream_side { SS_SERVER, SS_CLIENT, SS_BOTH, SS_EITHER };
+
+struct rule_stream_size {
+	uint8_t side;             /* enum stream_side */
+	struct u32_cmp cmp;
+};
+
+/* xbits (hostbits, ippair bits): set/unset/toggle/isset/isnotset on an
+ * address or pair, with an expiry. */
+enum xbit_track { XB_IP_SRC, XB_IP_DST, XB_IP_PAIR };
+
+struct rule_xbit {
+	uint8_t op;               /* enum flowbit_op (FB_NOALERT unused) */
+	uint8_t track;            /* enum xbit_track */
+	uint32_t expire;          /* seconds, set/toggle only */
+	uint64_t name_hash;       /* FNV-1a of the name: the key in the table */
+	char *name;               /* owned */
+};
+
+/* flowint: name op [value|name] */
+enum flowint_op {
+	FI_SET, FI_ADD, FI_SUB,                         /* modifiers */
+	FI_EQ, FI_NE, FI_LT, FI_LE, FI_GT, FI_GE,       /* tests */
+	FI_ISSET, FI_NOTSET,
+};
+
+struct rule_flowint {
+	uint8_t op;               /* enum flowint_op */
+	bool value_is_var;        /* value_hash names another flowint */
+	uint32_t value;
+	uint64_t name_hash, value_hash;
+};
+
+/* rule->app_has (added) */
+#define RULE_APP_HAS_URILEN      0x01u
+#define RULE_APP_HAS_URILEN_RAW  0x02u /* urilen:...,raw */
+#define RULE_APP_HAS_DNS_OPCODE  0x04u
+#define RULE_APP_HAS_TLS_VERSION 0x08u
 
 struct rule {
 	/* identity */
@@ -195,6 +379,15 @@ struct rule {
 	uint8_t ip_proto;         /* with RULE_HAS_IPPROTO; ip_proto_neg flips it */
 	bool ip_proto_neg;
 	uint32_t flow_flags;      /* RULE_FLOW_* */
+	/* (added) header keywords, each valid with its RULE_HAS_* bit */
+	struct rule_bits tcpflags, fragbits;
+	struct u32_cmp ack, seq, window, ipid, fragoff, tos, icmpid, icmpseq, tcpmss;
+	uint16_t ipopts;          /* the option's bit, as packet-t.h IPV4_OPT_* (0xffff: any) */
+	struct rule_stream_size stream_size;
+	uint32_t nxbit;
+	struct rule_xbit *xbit;
+	uint32_t nflowint;
+	struct rule_flowint *flowint;
 
 	/* payload matches, in rule order */
 	uint32_t nmatch;
@@ -204,6 +397,17 @@ struct rule {
 	uint32_t nflowbit;
 	struct rule_flowbit *flowbit;
 	struct rule_threshold threshold;  /* type THRESH_NONE if absent */
+
+	/* (added) application layer */
+	uint8_t app_proto;        /* enum app_proto of the header (http, tls, dns), 0: none */
+	uint8_t alp;              /* app-layer-protocol value (enum app_proto), 0: absent */
+	bool alp_neg;             /* app-layer-protocol:!x */
+	uint8_t app_has;          /* RULE_APP_HAS_* */
+	struct u32_cmp urilen;    /* with RULE_APP_HAS_URILEN */
+	struct u32_cmp dns_opcode; /* with RULE_APP_HAS_DNS_OPCODE */
+	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */
+	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
+	uint64_t dotprefix;       /* bit per enum rule_buffer: the dotprefix transform */
 
 	/* set by the compiler */
 	int32_t fp_index;         /* index in match[] of the fast pattern, -1: none */

@@ -28,7 +28,7 @@ static struct rule_match *match_new(struct rule_ctx *c, enum rule_match_kind kin
 	m = &r->match[r->nmatch++];
 	memset(m, 0, sizeof(*m));
 	m->kind = kind;
-	m->buf = RULE_BUF_PAYLOAD;
+	m->buf = c->cur_buf;
 	return m;
 }
 
@@ -254,12 +254,11 @@ int kw_fast_pattern(struct rule_ctx *c, const char *v)
 	return rule_err(c, "invalid fast_pattern argument: '%s'", v);
 }
 
-/* The payload is the only buffer so far, so returning to it changes nothing
- * for the matches already recorded. */
+/* Back to the packet payload after a sticky buffer. */
 int kw_pkt_data(struct rule_ctx *c, const char *v)
 {
-	(void)c;
 	(void)v;
+	c->cur_buf = RULE_BUF_PAYLOAD;
 	return 0;
 }
 
@@ -268,9 +267,8 @@ void rule_pcre_code_free(void *code)
 	pcre2_code_free(code);
 }
 
-/* Suricata's pcre flags. The HTTP buffer ones name buffers this engine does
- * not inspect yet. */
-static int pcre_flag(struct rule_ctx *c, char f, struct rule_pcre *p)
+/* Suricata's pcre flags; the HTTP ones (U, I, P, ...) pick the buffer. */
+static int pcre_flag(struct rule_ctx *c, char f, struct rule_pcre *p, enum rule_buffer *buf)
 {
 	static const struct {
 		char f;
@@ -300,9 +298,8 @@ static int pcre_flag(struct rule_ctx *c, char f, struct rule_pcre *p)
 	default:
 		break;
 	}
-	if (strchr("UIPQHDMCSYVW", f))
-		return rule_err(c, "unsupported pcre flag '%c' (%s)", f,
-				"HTTP buffers are not supported yet");
+	if (rule_pcre_http_flag(f, buf) == 0)
+		return 0;
 	return rule_err(c, "unknown pcre flag '%c'", f);
 }
 
@@ -310,6 +307,7 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 {
 	struct rule_pcre p = { 0 };
 	struct rule_match *m;
+	enum rule_buffer buf = RULE_BUF_MAX;
 	const char *slash;
 	size_t len;
 	int errcode;
@@ -329,7 +327,7 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 	if (slash == v + 1)
 		return rule_err(c, "pcre must be a quoted \"/expression/flags\"");
 	for (const char *f = slash + 1; f < v + len - 1; f++)
-		if (pcre_flag(c, *f, &p))
+		if (pcre_flag(c, *f, &p, &buf))
 			return -EINVAL;
 	p.expr = strndup(v + 2, (size_t)(slash - v - 2));
 	if (p.expr == NULL)
@@ -351,6 +349,8 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 		return -ENOMEM;
 	}
 	m->pcre = p;
+	if (buf != RULE_BUF_MAX)
+		m->buf = buf;
 	return 0;
 }
 

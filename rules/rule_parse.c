@@ -26,10 +26,10 @@ const struct rule_kw rule_kw_table[] = {
 	{ "target",           kw_target,           KW_VAL | KW_ONCE },
 	{ "content",          kw_content,          KW_VAL },
 	{ "nocase",           kw_nocase,           KW_NOVAL },
-	{ "offset",           kw_offset,           KW_VAL },
-	{ "depth",            kw_depth,            KW_VAL },
-	{ "distance",         kw_distance,         KW_VAL },
-	{ "within",           kw_within,           KW_VAL },
+	{ "offset",           kw_offset_var,       KW_VAL },
+	{ "depth",            kw_depth_var,        KW_VAL },
+	{ "distance",         kw_distance_var,     KW_VAL },
+	{ "within",           kw_within_var,       KW_VAL },
 	{ "fast_pattern",     kw_fast_pattern,     0 },
 	{ "rawbytes",         kw_rawbytes,         KW_NOVAL },
 	{ "startswith",       kw_startswith,       KW_NOVAL },
@@ -47,6 +47,39 @@ const struct rule_kw rule_kw_table[] = {
 	{ "threshold",        kw_threshold,        KW_VAL },
 	{ "detection_filter", kw_detection_filter, KW_VAL },
 	{ "prefilter",        kw_accept,           KW_NOVAL },
+	/* rule_kw_byte.c */
+	{ "byte_test",        kw_byte_test,        KW_VAL },
+	{ "byte_jump",        kw_byte_jump,        KW_VAL },
+	{ "byte_extract",     kw_byte_extract,     KW_VAL },
+	{ "byte_math",        kw_byte_math,        KW_VAL },
+	{ "isdataat",         kw_isdataat,         KW_VAL },
+	{ "bsize",            kw_bsize,            KW_VAL },
+	{ "ipv4.hdr",         kw_sticky_ipv4_hdr,  KW_NOVAL },
+	{ "ipv6.hdr",         kw_sticky_ipv6_hdr,  KW_NOVAL },
+	{ "tcp.hdr",          kw_sticky_tcp_hdr,   KW_NOVAL },
+	{ "udp.hdr",          kw_sticky_udp_hdr,   KW_NOVAL },
+	{ "icmpv4.hdr",       kw_sticky_icmpv4_hdr, KW_NOVAL },
+	{ "icmpv6.hdr",       kw_sticky_icmpv6_hdr, KW_NOVAL },
+	/* rule_kw_hdr.c: the handlers refuse duplicates themselves */
+	{ "flags",            kw_flags,            KW_VAL },
+	{ "tcp.flags",        kw_flags,            KW_VAL },
+	{ "ack",              kw_ack,              KW_VAL },
+	{ "tcp.ack",          kw_ack,              KW_VAL },
+	{ "seq",              kw_seq,              KW_VAL },
+	{ "tcp.seq",          kw_seq,              KW_VAL },
+	{ "window",           kw_window,           KW_VAL },
+	{ "id",               kw_id,               KW_VAL },
+	{ "fragbits",         kw_fragbits,         KW_VAL },
+	{ "fragoffset",       kw_fragoffset,       KW_VAL },
+	{ "tos",              kw_tos,              KW_VAL },
+	{ "ipopts",           kw_ipopts,           KW_VAL },
+	{ "sameip",           kw_sameip,           KW_NOVAL },
+	{ "stream_size",      kw_stream_size,      KW_VAL },
+	{ "icmp_id",          kw_icmp_id,          KW_VAL },
+	{ "icmp_seq",         kw_icmp_seq,         KW_VAL },
+	{ "tcp.mss",          kw_tcp_mss,          KW_VAL },
+	{ "xbits",            kw_xbits,            KW_VAL },
+	{ "flowint",          kw_flowint,          KW_VAL },
 };
 const uint32_t rule_kw_count = sizeof(rule_kw_table) / sizeof(rule_kw_table[0]);
 
@@ -146,7 +179,7 @@ void rule_match_free(struct rule_match *m)
 {
 	if (m->kind == MATCH_CONTENT) {
 		free(m->content.pat);
-	} else {
+	} else if (m->kind == MATCH_PCRE) {
 		free(m->pcre.expr);
 		rule_pcre_code_free(m->pcre.code);
 	}
@@ -174,6 +207,10 @@ void rule_free(struct rule *r)
 		free(r->flowbit[i].ids);
 	}
 	free(r->flowbit);
+	for (uint32_t i = 0; i < r->nxbit; i++)
+		free(r->xbit[i].name);
+	free(r->xbit);
+	free(r->flowint);
 	free(r);
 }
 
@@ -195,19 +232,25 @@ static const struct {
 	const char *name;
 	enum rule_proto proto;
 	uint32_t flags;
+	enum app_proto app;
 } protos[] = {
-	{ "ip", RULE_PROTO_IP, 0 },
-	{ "ipv4", RULE_PROTO_IP, RULE_F_IPV4_ONLY },
-	{ "ip4", RULE_PROTO_IP, RULE_F_IPV4_ONLY },
-	{ "ipv6", RULE_PROTO_IP, RULE_F_IPV6_ONLY },
-	{ "ip6", RULE_PROTO_IP, RULE_F_IPV6_ONLY },
-	{ "tcp", RULE_PROTO_TCP, 0 },
-	{ "tcp-pkt", RULE_PROTO_TCP_PKT, 0 },
-	{ "tcp-stream", RULE_PROTO_TCP_STREAM, 0 },
-	{ "udp", RULE_PROTO_UDP, 0 },
-	{ "icmp", RULE_PROTO_ICMP, 0 },
-	{ "icmpv4", RULE_PROTO_ICMPV4, 0 },
-	{ "icmpv6", RULE_PROTO_ICMPV6, 0 },
+	{ "ip", RULE_PROTO_IP, 0, APP_PROTO_UNKNOWN },
+	{ "ipv4", RULE_PROTO_IP, RULE_F_IPV4_ONLY, APP_PROTO_UNKNOWN },
+	{ "ip4", RULE_PROTO_IP, RULE_F_IPV4_ONLY, APP_PROTO_UNKNOWN },
+	{ "ipv6", RULE_PROTO_IP, RULE_F_IPV6_ONLY, APP_PROTO_UNKNOWN },
+	{ "ip6", RULE_PROTO_IP, RULE_F_IPV6_ONLY, APP_PROTO_UNKNOWN },
+	{ "tcp", RULE_PROTO_TCP, 0, APP_PROTO_UNKNOWN },
+	{ "tcp-pkt", RULE_PROTO_TCP_PKT, 0, APP_PROTO_UNKNOWN },
+	{ "tcp-stream", RULE_PROTO_TCP_STREAM, 0, APP_PROTO_UNKNOWN },
+	{ "udp", RULE_PROTO_UDP, 0, APP_PROTO_UNKNOWN },
+	{ "icmp", RULE_PROTO_ICMP, 0, APP_PROTO_UNKNOWN },
+	{ "icmpv4", RULE_PROTO_ICMPV4, 0, APP_PROTO_UNKNOWN },
+	{ "icmpv6", RULE_PROTO_ICMPV6, 0, APP_PROTO_UNKNOWN },
+	/* app-layer protocols: tcp or udp flows whose detection found them */
+	{ "http", RULE_PROTO_TCP, 0, APP_PROTO_HTTP },
+	{ "http1", RULE_PROTO_TCP, 0, APP_PROTO_HTTP },
+	{ "tls", RULE_PROTO_TCP, 0, APP_PROTO_TLS },
+	{ "dns", RULE_PROTO_IP, 0, APP_PROTO_DNS },
 };
 
 /* Next header token; brackets may hold blanks ("[1.2.3.4, 5.6.7.8]"). */
@@ -270,6 +313,7 @@ static int parse_header(struct rule_ctx *c, const char *h, const char *end)
 	}
 	r->proto = protos[i].proto;
 	r->flags |= protos[i].flags;
+	r->app_proto = (uint8_t)protos[i].app;
 	if (strcmp(tok[4], "<>") == 0) {
 		r->flags |= RULE_F_BIDIR;
 	} else if (strcmp(tok[4], "->") != 0) {
@@ -319,6 +363,9 @@ static int parse_option(struct rule_ctx *c, const char *opt, size_t len, uint64_
 	}
 	kw = kw_find(name);
 	if (kw == NULL) {
+		rc = rule_kw_applayer(c, name, val);
+		if (rc != -ENOENT)
+			goto out;
 		rc = name[0] ? rule_err(c, "unsupported keyword '%s'", name)
 			     : rule_err(c, "empty rule option");
 		goto out;
@@ -332,13 +379,14 @@ static int parse_option(struct rule_ctx *c, const char *opt, size_t len, uint64_
 		goto out;
 	}
 	if (kw->flags & KW_ONCE) {
-		uint64_t bit = 1ull << (kw - rule_kw_table);
+		size_t idx = (size_t)(kw - rule_kw_table);
+		uint64_t bit = 1ull << (idx % 64);
 
-		if (*seen & bit) {
+		if (seen[idx / 64] & bit) {
 			rc = rule_err(c, "duplicate keyword '%s'", kw->name);
 			goto out;
 		}
-		*seen |= bit;
+		seen[idx / 64] |= bit;
 	}
 	rc = kw->parse(c, val);
 out:
@@ -351,9 +399,9 @@ out:
  * Suricata, so a literal ';' in content must be written \; or |3B|. */
 static int parse_options(struct rule_ctx *c, const char *p, const char *end)
 {
-	uint64_t seen = 0;
+	uint64_t seen[2] = { 0 };
 
-	BUG_ON(rule_kw_count > 64);
+	BUG_ON(rule_kw_count > 128);
 	while (p < end) {
 		const char *s;
 		int rc;
@@ -367,7 +415,7 @@ static int parse_options(struct rule_ctx *c, const char *p, const char *end)
 				s++;
 		if (s == end)
 			return rule_err(c, "missing ';' after the last option");
-		rc = parse_option(c, p, (size_t)(s - p), &seen);
+		rc = parse_option(c, p, (size_t)(s - p), seen);
 		if (rc)
 			return rc;
 		p = s + 1;
@@ -403,7 +451,7 @@ struct rule *rule_parse(const struct rule_env *env, const char *text, char *err,
 		}
 	}
 	if (parse_header(&c, text, open) || parse_options(&c, open + 1, close) ||
-	    rule_payload_validate(&c))
+	    rule_payload_validate(&c) || rule_applayer_finish(&c))
 		goto fail;
 	if (!c.have_sid) {
 		rule_errbuf(err, errlen, "missing sid");

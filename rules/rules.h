@@ -42,6 +42,11 @@ struct rule *rule_parse(const struct rule_env *env, const char *text,
 			char *err, size_t errlen);
 void rule_free(struct rule *r);
 
+/* (added) The app-layer protocol of a sticky buffer (APP_PROTO_UNKNOWN for
+ * the packet's own buffers), and a protocol's name ("http", "tls", ...). */
+enum app_proto rule_buffer_app_proto(enum rule_buffer b);
+const char *rule_app_proto_name(enum app_proto p);
+
 struct ruleset *ruleset_new(void);
 void ruleset_free(struct ruleset *rs);
 

@@ -54,6 +54,9 @@ enum pkt_dir { PKT_TO_SERVER = 0, PKT_TO_CLIENT = 1 };
 #define PKT_F_HAS_FLOW     0x0100u /* p->flow is valid */
 #define PKT_F_REASSEMBLED  0x0200u /* built by defrag, not seen on the wire */
 #define PKT_F_CSUM_BAD     0x0400u /* an IPv4/TCP/UDP/ICMP checksum failed (-k all) */
+#define PKT_F_STREAM_ADD   0x0800u /* its TCP data went into the stream: tcp rules see it there */
+#define PKT_F_PSEUDO       0x1000u /* no frame: stands for a stream flushed at flow end */
+#define PKT_F_MODIFIED     0x2000u /* payload rewritten to the stream's data (inline) */
 
 /* TCP flag bits as on the wire (byte 13 of the header). */
 #define TCP_FIN 0x01

@@ -57,6 +57,26 @@ struct detect_engine {
 	struct detect_engine_info info;
 };
 
+/* (added) xbits and flowint values: per thread, open addressing, bounded
+ * probe; an entry is live while expire_us > the packet time. */
+enum var_kind { VAR_XBIT_SRC, VAR_XBIT_DST, VAR_XBIT_PAIR, VAR_FLOWINT };
+
+struct var_entry {
+	uint64_t name_hash;
+	uint64_t expire_us;      /* 0: never used; <= now: free */
+	uint64_t flow_id;        /* VAR_FLOWINT */
+	union ip_addr a, b;      /* xbits: the address, or the ordered pair */
+	uint32_t value;          /* flowint value */
+	uint8_t kind;            /* enum var_kind */
+	uint8_t ip_ver;
+};
+
+#define VAR_TABLE_SIZE  16384u /* power of two */
+#define VAR_PROBE       16u
+/* flowint values outlive no flow: they are dropped this long after the last
+ * write (longer than any default flow timeout). */
+#define VAR_FLOWINT_TTL_US (3600ull * 1000000ull)
+
 /* Threshold table: per thread, open addressing, bounded probe. */
 struct thr_entry {
 	uint32_t sid, gid;
@@ -87,7 +107,13 @@ struct detect_thread {
 	uint32_t *cand;          /* prefilter candidates (ranks), de->nrules slots */
 	uint16_t pclass_bit;
 
+	/* (added) stream inspection, per packet (detect_stream.c) */
+	const struct detect_stream *stream; /* NULL: none with this packet */
+	uint32_t ncand_pkt;      /* candidates from the packet scan, sorted */
+	bool stream_match;       /* the last payload match was on the stream */
+
 	struct thr_entry *thr;   /* THR_TABLE_SIZE entries */
+	struct var_entry *vars;  /* (added) VAR_TABLE_SIZE entries: xbits, flowint */
 	struct detect_stats stats;
 };
 
@@ -106,6 +132,49 @@ bool detect_match_u32(const struct u32_cmp *c, uint32_t v);
  * semantics (relative matches, backtracking). true on match. */
 bool detect_inspect_payload(struct detect_thread *dt, const struct de_rule *dr,
 			    const uint8_t *buf, uint32_t len);
+
+/* detect_inspect.c (added): one buffer's chain of matches, and the header
+ * sticky buffers (ipv4.hdr, tcp.hdr, ...) of p; true on match. */
+bool detect_inspect_buffer(struct detect_thread *dt, const struct de_rule *dr,
+			   enum rule_buffer b, const uint8_t *buf, uint32_t len);
+bool detect_inspect_hdr_buffers(struct detect_thread *dt, const struct de_rule *dr,
+				const struct packet *p);
+/* distance/within, pcre /R, or a relative byte keyword */
+bool detect_match_is_relative(const struct rule_match *m);
+
+/* detect_byte.c: byte keywords on buf[0, len) after a match ending at prev;
+ * vars are the rule's byte_extract/byte_math values. */
+bool detect_byte_test(const struct rule_byte *b, const uint8_t *buf, uint32_t len,
+		      uint32_t prev, const uint64_t *vars);
+bool detect_byte_jump(const struct rule_byte *b, const uint8_t *buf, uint32_t len,
+		      uint32_t prev, const uint64_t *vars, uint32_t *newpos);
+bool detect_byte_extract(const struct rule_byte *b, const uint8_t *buf, uint32_t len,
+			 uint32_t prev, uint64_t *vars, uint32_t *newpos);
+bool detect_byte_math(const struct rule_byte *b, const uint8_t *buf, uint32_t len,
+		      uint32_t prev, uint64_t *vars, uint32_t *newpos);
+int detect_isdataat(const struct rule_byte *b, uint32_t len, uint32_t prev,
+		    const uint64_t *vars);
+
+/* detect_pktkw.c (added): flags ack seq window id fragbits fragoffset tos
+ * ipopts sameip stream_size icmp_id icmp_seq tcp.mss; true if all hold. */
+#define RULE_HAS_PKTKW (RULE_HAS_TCPFLAGS | RULE_HAS_ACK | RULE_HAS_SEQ | RULE_HAS_WINDOW | \
+			RULE_HAS_IPID | RULE_HAS_FRAGBITS | RULE_HAS_FRAGOFF | RULE_HAS_TOS | \
+			RULE_HAS_IPOPTS | RULE_HAS_SAMEIP | RULE_HAS_STREAMSIZE | \
+			RULE_HAS_ICMPID | RULE_HAS_ICMPSEQ | RULE_HAS_TCPMSS)
+bool detect_match_pktkw(const struct rule *r, const struct packet *p);
+
+/* detect_vars.c (added): xbits and flowint. check: the tests (isset, ==,
+ * ...) hold; apply: the rule matched, run the changes (set, +, ...). */
+#define RULE_HAS_VARS (RULE_HAS_XBITS | RULE_HAS_FLOWINT)
+bool detect_vars_check(struct detect_thread *dt, const struct rule *r, const struct packet *p);
+void detect_vars_apply(struct detect_thread *dt, const struct rule *r, const struct packet *p);
+
+/* detect_stream.c (added): the payload test of a rule on p and the stream
+ * offered with it (sets dt->stream_match); the prefilter scan of the stream,
+ * merged into dt->cand without duplicates. */
+bool detect_payload_match(struct detect_thread *dt, const struct de_rule *dr,
+			  const struct packet *p);
+void detect_stream_prefilter(struct detect_thread *dt);
 
 /* detect_flowbits.c */
 bool detect_flowbits_check(const struct rule *r, const struct flow *f);

@@ -30,6 +30,12 @@ struct detect_engine_info {
 };
 void detect_engine_info(const struct detect_engine *de, struct detect_engine_info *out);
 
+/* The compiled prefilter database (a Hyperscan hs_database_t), shared and
+ * read-only; NULL when no rule has a fast pattern. For tools that measure the
+ * raw scan rate against the same database (ids-bench's ceiling). */
+struct hs_database;
+const struct hs_database *detect_engine_hs_database(const struct detect_engine *de);
+
 /* Which payload match of r Suricata would use as the fast pattern: an
  * explicit fast_pattern, else the longest non-negated content (ties: the
  * strongest pattern, then the first). Returns its index in r->match, or -1
@@ -47,6 +53,7 @@ enum alert_action { ALERT_ALLOWED = 0, ALERT_BLOCKED };
 struct detect_alert {
 	const struct rule *rule;
 	enum alert_action action;
+	uint8_t stream;             /* (added) 1: matched on reassembled stream data */
 };
 
 /* verdict for the packet */
@@ -72,6 +79,7 @@ struct detect_stats {
 	uint64_t flowbits_overflow; /* a flowbit could not be set: FLOW_MAX_BITS on the flow */
 	uint64_t flow_dropped;      /* packets dropped without inspection: flow marked drop */
 	uint64_t flow_passed;       /* packets not inspected: flow marked pass */
+	uint64_t vars_table_full;   /* (added) an xbit/flowint could not be stored */
 };
 
 /* ips: drop/reject rules really drop (inline or --simulate-ips); otherwise a
@@ -81,6 +89,25 @@ void detect_thread_set_ips(struct detect_thread *dt, int ips);
 /* Run the rules on p (decoded, flow attached when there is one). Updates
  * flowbits and flow actions on p->flow. */
 void detect_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res);
+
+/* (added) Reassembled TCP data offered with a packet (Suricata's raw stream
+ * inspection): data[0..len), of which data[0..old_len) was inspected with an
+ * earlier packet; a rule whose match lies wholly in that part already had
+ * its alert and is not repeated. */
+struct detect_stream {
+	const uint8_t *data;
+	uint32_t len;
+	uint32_t old_len;
+};
+
+/* detect_packet() plus the stream of p's direction (st may be NULL). As
+ * Suricata: tcp-pkt rules see the packet only; tcp-stream rules the stream
+ * only; other payload rules on TCP (tcp, ip) the stream first, then the
+ * packet unless its data went into the stream (PKT_F_STREAM_ADD: it is
+ * inspected there) or it is a pseudo packet (PKT_F_PSEUDO). Rules with dsize
+ * are packet rules. An alert from the stream has .stream = 1. */
+void detect_packet_stream(struct detect_thread *dt, struct packet *p,
+			  const struct detect_stream *st, struct detect_result *res);
 
 const struct detect_stats *detect_thread_stats(const struct detect_thread *dt);
 

@@ -13,8 +13,8 @@
 
 #include "detect-int.h"
 
-/* The packet classes a rule's header can match. A tcp-stream rule needs
- * reassembled stream data, which does not exist yet: it matches nothing. */
+/* The packet classes a rule's header can match. A tcp-stream rule is
+ * checked with TCP packets, against the stream offered with them only. */
 static uint16_t rule_classes(const struct rule *r)
 {
 	uint16_t c = 0;
@@ -25,10 +25,8 @@ static uint16_t rule_classes(const struct rule *r)
 		break;
 	case RULE_PROTO_TCP:
 	case RULE_PROTO_TCP_PKT:
-		c = 1u << PC_TCP4 | 1u << PC_TCP6;
-		break;
 	case RULE_PROTO_TCP_STREAM:
-		c = 0;
+		c = 1u << PC_TCP4 | 1u << PC_TCP6;
 		break;
 	case RULE_PROTO_UDP:
 		c = 1u << PC_UDP4 | 1u << PC_UDP6;
@@ -50,6 +48,12 @@ static uint16_t rule_classes(const struct rule *r)
 		c &= 1u << PC_TCP4 | 1u << PC_UDP4 | 1u << PC_ICMP4 | 1u << PC_OTHER4;
 	if (r->flags & RULE_F_IPV6_ONLY)
 		c &= 1u << PC_TCP6 | 1u << PC_UDP6 | 1u << PC_ICMP6 | 1u << PC_OTHER6;
+	/* A rule that needs an app-layer protocol (header http/tls/dns, an
+	 * app-layer buffer, app-layer-protocol) matches only flows whose
+	 * protocol is known; this engine does not attach app-layer state to
+	 * flows yet (dataplane/applayer is not wired in), so no packet can. */
+	if (r->app_proto != APP_PROTO_UNKNOWN || r->alp != APP_PROTO_UNKNOWN)
+		c = 0;
 	return c;
 }
 
@@ -74,13 +78,6 @@ static bool rule_needs_flow(const struct rule *r)
 	return (r->flow_flags & ~RULE_FLOW_STATELESS) != 0;
 }
 
-static bool match_is_relative(const struct rule_match *m)
-{
-	if (m->kind == MATCH_PCRE)
-		return (m->pcre.flags & PCRE_F_RELATIVE) != 0;
-	return (m->content.flags & CONTENT_RELATIVE) != 0;
-}
-
 /* A fast_pattern:only content needs no second look: Hyperscan found it. Only
  * when nothing positions it and nothing after is relative to it. */
 static bool fp_can_skip(const struct rule *r, int32_t fp)
@@ -92,7 +89,7 @@ static bool fp_can_skip(const struct rule *r, int32_t fp)
 
 	if (!(c->flags & CONTENT_FP_ONLY) || (c->flags & pos))
 		return false;
-	if ((uint32_t)fp + 1 < r->nmatch && match_is_relative(&r->match[fp + 1]))
+	if ((uint32_t)fp + 1 < r->nmatch && detect_match_is_relative(&r->match[fp + 1]))
 		return false;
 	return true;
 }
@@ -375,4 +372,9 @@ void detect_engine_free(struct detect_engine *de)
 void detect_engine_info(const struct detect_engine *de, struct detect_engine_info *out)
 {
 	*out = de->info;
+}
+
+const struct hs_database *detect_engine_hs_database(const struct detect_engine *de)
+{
+	return de->db;
 }

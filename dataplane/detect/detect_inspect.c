@@ -12,10 +12,16 @@
  *   a non-relative content that is absent ends the rule at once.
  * - pcre: /R starts the subject at the previous match end; retried from the
  *   previous match start + 1 in the same way.
+ * - byte_test/byte_jump/byte_extract/byte_math/isdataat/bsize (detect_byte.c)
+ *   take part in the chain: byte_jump, byte_extract and byte_math move the
+ *   relative point, a failure lets the earlier match retry.
+ * - each buffer (payload, a header sticky buffer) has its own chain: only
+ *   the matches of the buffer inspected are walked.
  * Total work per rule is bounded by INSPECT_MAX_STEPS. */
 #include <ctype.h>
 #include <string.h>
 
+#include "../decode/packet-t.h"
 #include "detect-int.h"
 
 enum { INSP_NO = 0, INSP_YES = 1, INSP_STOP = -1 };
@@ -26,20 +32,42 @@ struct insp {
 	const uint8_t *buf;
 	uint32_t len;
 	uint32_t steps;
+	enum rule_buffer b;       /* the buffer whose matches are walked */
+	uint64_t vars[RULE_MAX_BYTE_VARS]; /* byte_extract/byte_math results */
 };
 
 static int inspect(struct insp *c, uint32_t i, uint32_t prev);
 
-static bool next_is_relative(const struct rule *r, uint32_t i)
+/* The first match at or after i that inspects c's buffer (nmatch: none). */
+static uint32_t next_in_buf(const struct insp *c, uint32_t i)
 {
-	const struct rule_match *m;
+	const struct rule *r = c->dr->r;
 
-	if (i + 1 >= r->nmatch)
-		return false;
-	m = &r->match[i + 1];
-	if (m->kind == MATCH_PCRE)
+	while (i < r->nmatch && r->match[i].buf != c->b)
+		i++;
+	return i;
+}
+
+bool detect_match_is_relative(const struct rule_match *m)
+{
+	switch (m->kind) {
+	case MATCH_CONTENT:
+		return (m->content.flags & CONTENT_RELATIVE) != 0;
+	case MATCH_PCRE:
 		return (m->pcre.flags & PCRE_F_RELATIVE) != 0;
-	return (m->content.flags & CONTENT_RELATIVE) != 0;
+	case MATCH_BSIZE:
+		return false;
+	default:
+		return (m->byte.flags & BYTE_F_RELATIVE) != 0;
+	}
+}
+
+static bool next_is_relative(const struct insp *c, uint32_t i)
+{
+	const struct rule *r = c->dr->r;
+
+	i = next_in_buf(c, i + 1);
+	return i < r->nmatch && detect_match_is_relative(&r->match[i]);
 }
 
 /* First occurrence of pat in buf[from, end), or -1. */
@@ -71,25 +99,38 @@ static int64_t search(const uint8_t *buf, uint32_t from, uint32_t end,
 	return -1;
 }
 
-/* The search window [start, end) for content i after a match ending at prev. */
-static bool content_window(const struct rule_content *ct, uint32_t blen, uint32_t prev,
-			   uint32_t *pstart, uint32_t *pend)
+/* A content modifier: its number, or the variable it names. */
+static inline int64_t modifier(const struct insp *c, uint32_t flags, uint32_t var_flag,
+			       int32_t v)
 {
+	return (flags & var_flag) ? (int64_t)(int32_t)c->vars[v] : v;
+}
+
+/* The search window [start, end) for content i after a match ending at prev. */
+static bool content_window(const struct insp *c, const struct rule_content *ct, uint32_t blen,
+			   uint32_t prev, uint32_t *pstart, uint32_t *pend)
+{
+	const uint32_t f = ct->flags;
 	int64_t start = 0, end = blen;
 
-	if (ct->flags & CONTENT_RELATIVE) {
-		int64_t dist = (ct->flags & CONTENT_DISTANCE) ? ct->distance : 0;
+	if (f & CONTENT_RELATIVE) {
+		int64_t dist = modifier(c, f, CONTENT_DISTANCE_VAR, ct->distance);
+		int64_t within = modifier(c, f, CONTENT_WITHIN_VAR, ct->within);
 
+		if (!(f & (CONTENT_DISTANCE | CONTENT_DISTANCE_VAR)))
+			dist = 0;
 		start = (int64_t)prev + dist;
 		if (start < 0)
 			start = 0;
-		if ((ct->flags & CONTENT_WITHIN) && (int64_t)prev + dist + ct->within < end)
-			end = (int64_t)prev + dist + ct->within;
+		if ((f & (CONTENT_WITHIN | CONTENT_WITHIN_VAR)) &&
+		    (int64_t)prev + dist + within < end)
+			end = (int64_t)prev + dist + within;
 	} else {
-		if (ct->flags & CONTENT_OFFSET)
-			start = ct->offset;
-		if ((ct->flags & CONTENT_DEPTH) && start + ct->depth < end)
-			end = start + ct->depth;
+		if (f & (CONTENT_OFFSET | CONTENT_OFFSET_VAR))
+			start = modifier(c, f, CONTENT_OFFSET_VAR, ct->offset);
+		if ((f & (CONTENT_DEPTH | CONTENT_DEPTH_VAR)) &&
+		    start + modifier(c, f, CONTENT_DEPTH_VAR, ct->depth) < end)
+			end = start + modifier(c, f, CONTENT_DEPTH_VAR, ct->depth);
 	}
 	if ((ct->flags & CONTENT_STARTSWITH) && start + ct->len < end)
 		end = start + ct->len;
@@ -112,12 +153,12 @@ static int inspect_content(struct insp *c, uint32_t i, uint32_t prev)
 	const struct rule_content *ct = &r->match[i].content;
 	const bool neg = ct->flags & CONTENT_NEGATED;
 	const bool rel = ct->flags & CONTENT_RELATIVE;
-	const bool next_rel = next_is_relative(r, i);
+	const bool next_rel = next_is_relative(c, i);
 	uint32_t start, end;
 
 	if ((int32_t)i == c->dr->fp && (c->dr->flags & DR_F_FP_SKIP))
 		return inspect(c, i + 1, prev);
-	if (!content_window(ct, c->len, prev, &start, &end))
+	if (!content_window(c, ct, c->len, prev, &start, &end))
 		return neg ? inspect(c, i + 1, prev) : INSP_NO;
 
 	for (;;) {
@@ -149,7 +190,7 @@ static int inspect_pcre(struct insp *c, uint32_t i, uint32_t prev)
 	const struct rule *r = c->dr->r;
 	const struct rule_pcre *pc = &r->match[i].pcre;
 	const bool neg = pc->flags & PCRE_F_NEGATED;
-	const bool next_rel = next_is_relative(r, i);
+	const bool next_rel = next_is_relative(c, i);
 	struct detect_thread *dt = c->dt;
 	uint32_t base = (pc->flags & PCRE_F_RELATIVE) ? prev : 0;
 	PCRE2_SIZE so = 0;
@@ -181,27 +222,146 @@ static int inspect_pcre(struct insp *c, uint32_t i, uint32_t prev)
 	}
 }
 
+/* The byte keywords: a failure returns INSP_NO so that the earlier match
+ * may retry; the keywords that move the relative point pass it on. */
+static int inspect_byte(struct insp *c, uint32_t i, uint32_t prev)
+{
+	const struct rule_match *m = &c->dr->r->match[i];
+	uint32_t to = prev;
+	bool ok;
+
+	switch (m->kind) {
+	case MATCH_BYTE_TEST:
+		ok = detect_byte_test(&m->byte, c->buf, c->len, prev, c->vars);
+		break;
+	case MATCH_BYTE_JUMP:
+		ok = detect_byte_jump(&m->byte, c->buf, c->len, prev, c->vars, &to);
+		break;
+	case MATCH_BYTE_EXTRACT:
+		ok = detect_byte_extract(&m->byte, c->buf, c->len, prev, c->vars, &to);
+		break;
+	case MATCH_BYTE_MATH:
+		ok = detect_byte_math(&m->byte, c->buf, c->len, prev, c->vars, &to);
+		break;
+	case MATCH_ISDATAAT: {
+		int r = detect_isdataat(&m->byte, c->len, prev, c->vars);
+
+		if (r < 0)
+			return INSP_STOP;
+		ok = r > 0;
+		break;
+	}
+	case MATCH_BSIZE:
+		if (!detect_match_u32(&m->bsize, c->len))
+			return INSP_STOP;
+		ok = true;
+		break;
+	default:
+		ok = false;
+		break;
+	}
+	return ok ? inspect(c, i + 1, to) : INSP_NO;
+}
+
 static int inspect(struct insp *c, uint32_t i, uint32_t prev)
 {
 	const struct rule *r = c->dr->r;
 
+	i = next_in_buf(c, i);
 	if (i >= r->nmatch)
 		return INSP_YES;
 	if (++c->steps > INSPECT_MAX_STEPS)
 		return INSP_STOP;
-	if (r->match[i].kind == MATCH_PCRE)
+	switch (r->match[i].kind) {
+	case MATCH_CONTENT:
+		return inspect_content(c, i, prev);
+	case MATCH_PCRE:
 		return inspect_pcre(c, i, prev);
-	return inspect_content(c, i, prev);
+	default:
+		return inspect_byte(c, i, prev);
+	}
 }
 
-bool detect_inspect_payload(struct detect_thread *dt, const struct de_rule *dr,
-			    const uint8_t *buf, uint32_t len)
+bool detect_inspect_buffer(struct detect_thread *dt, const struct de_rule *dr,
+			   enum rule_buffer b, const uint8_t *buf, uint32_t len)
 {
 	static const uint8_t empty[1];
-	struct insp c = { .dt = dt, .dr = dr, .buf = buf ? buf : empty, .len = len };
+	struct insp c = { .dt = dt, .dr = dr, .buf = buf ? buf : empty, .len = len, .b = b };
 	int res = inspect(&c, 0, 0);
 
 	if (c.steps > INSPECT_MAX_STEPS)
 		dt->stats.inspect_limit++;
 	return res == INSP_YES;
+}
+
+bool detect_inspect_payload(struct detect_thread *dt, const struct de_rule *dr,
+			    const uint8_t *buf, uint32_t len)
+{
+	return detect_inspect_buffer(dt, dr, RULE_BUF_PAYLOAD, buf, len);
+}
+
+/* The header a sticky buffer names, as decoded: from the header's first byte
+ * to the payload (options included); false when the packet has none. */
+static bool hdr_buffer(const struct packet *p, enum rule_buffer b, const uint8_t **buf,
+		       uint32_t *len)
+{
+	switch (b) {
+	case RULE_BUF_IPV4_HDR:
+		if (p->ip_ver != 4 || !p->l3)
+			return false;
+		*buf = p->l3;
+		*len = p->ip_hlen;
+		return true;
+	case RULE_BUF_IPV6_HDR:
+		if (p->ip_ver != 6 || !p->l3)
+			return false;
+		*buf = p->l3;
+		*len = 40;
+		return true;
+	case RULE_BUF_TCP_HDR:
+		if (p->proto != 6)
+			break;
+		goto l4;
+	case RULE_BUF_UDP_HDR:
+		if (p->proto != 17)
+			break;
+		goto l4;
+	case RULE_BUF_ICMPV4_HDR:
+		if (p->ip_ver != 4 || p->proto != 1)
+			break;
+		goto l4;
+	case RULE_BUF_ICMPV6_HDR:
+		if (p->ip_ver != 6 || p->proto != 58)
+			break;
+		goto l4;
+	default:
+		break;
+	}
+	return false;
+l4:
+	if (!p->l4 || !p->payload || p->payload < p->l4)
+		return false;
+	*buf = p->l4;
+	*len = (uint32_t)(p->payload - p->l4);
+	return true;
+}
+
+bool detect_inspect_hdr_buffers(struct detect_thread *dt, const struct de_rule *dr,
+				const struct packet *p)
+{
+	const struct rule *r = dr->r;
+	uint32_t done = 0;
+
+	for (uint32_t i = 0; i < r->nmatch; i++) {
+		enum rule_buffer b = r->match[i].buf;
+		const uint8_t *buf;
+		uint32_t len;
+
+		if (b == RULE_BUF_PAYLOAD || b > RULE_BUF_ICMPV6_HDR || (done & (1u << b)))
+			continue;
+		done |= 1u << b;
+		if (!hdr_buffer(p, b, &buf, &len) || !detect_inspect_buffer(dt, dr, b, buf, len))
+			return false;
+	}
+	return true;
 }

@@ -64,6 +64,9 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 	dt->thr = node_zalloc(THR_TABLE_SIZE * sizeof(struct thr_entry), socket);
 	if (!dt->thr)
 		goto fail;
+	dt->vars = node_zalloc(VAR_TABLE_SIZE * sizeof(struct var_entry), socket);
+	if (!dt->vars)
+		goto fail;
 	return dt;
 fail:
 	detect_thread_destroy(dt);
@@ -78,6 +81,7 @@ void detect_thread_destroy(struct detect_thread *dt)
 		return;
 	a = (struct detect_thread_alloc *)dt;
 	node_free(dt->thr, THR_TABLE_SIZE * sizeof(struct thr_entry), a->socket);
+	node_free(dt->vars, VAR_TABLE_SIZE * sizeof(struct var_entry), a->socket);
 	free(dt->cand);
 	pcre2_match_context_free(dt->mctx);
 	pcre2_match_data_free(dt->md);
@@ -155,8 +159,13 @@ static bool rule_matches(struct detect_thread *dt, const struct de_rule *dr,
 		return false;
 	if (r->nflowbit && !detect_flowbits_check(r, p->flow))
 		return false;
-	if ((dr->flags & DR_F_PAYLOAD) && !detect_inspect_payload(dt, dr, p->payload,
-								  p->payload_len))
+	if ((r->has & RULE_HAS_VARS) && !detect_vars_check(dt, r, p))
+		return false;
+	if ((dr->flags & DR_F_PAYLOAD) && !detect_inspect_hdr_buffers(dt, dr, p))
+		return false;
+	/* a pseudo packet (flow end) carries stream data only */
+	if ((dr->flags & DR_F_PAYLOAD) ? !detect_payload_match(dt, dr, p) :
+					 (p->flags & PKT_F_PSEUDO) != 0)
 		return false;
 	return true;
 }
@@ -195,6 +204,8 @@ static bool rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 
 	if (r->nflowbit)
 		detect_flowbits_apply(dt, r, p->flow);
+	if (r->has & RULE_HAS_VARS)
+		detect_vars_apply(dt, r, p);
 	thr = detect_threshold(dt, r, p);
 	if (thr == THR_NO) {
 		dt->stats.alerts_suppressed++;
@@ -230,12 +241,19 @@ static bool rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 	}
 	res->alerts[res->nalerts].rule = r;
 	res->alerts[res->nalerts].action = blocked ? ALERT_BLOCKED : ALERT_ALLOWED;
+	res->alerts[res->nalerts].stream = (dr->flags & DR_F_PAYLOAD) && dt->stream_match;
 	res->nalerts++;
 	dt->stats.alerts++;
 	return false;
 }
 
 void detect_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res)
+{
+	detect_packet_stream(dt, p, NULL, res);
+}
+
+void detect_packet_stream(struct detect_thread *dt, struct packet *p,
+			  const struct detect_stream *st, struct detect_result *res)
 {
 	const struct detect_engine *de = dt->de;
 	struct flow *f = p->flow;
@@ -269,6 +287,8 @@ void detect_packet(struct detect_thread *dt, struct packet *p, struct detect_res
 	pc = detect_pclass(p);
 	dt->pclass_bit = (uint16_t)(1u << pc);
 	prefilter(dt, p);
+	dt->stream = st;
+	detect_stream_prefilter(dt);
 	al = de->always[pc];
 	nal = de->nalways[pc];
 

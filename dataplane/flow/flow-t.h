@@ -35,6 +35,8 @@ enum tcp_state {
 #define FLOW_F_FIN_TOSERVER  0x0040u /* TCP: the client sent a FIN */
 #define FLOW_F_FIN_TOCLIENT  0x0080u /* TCP: the server sent a FIN */
 
+struct stream_flow;
+
 #define FLOW_MAX_BITS 16        /* flowbits set at once on one flow; more is counted */
 
 struct flow {
@@ -58,6 +60,10 @@ struct flow {
 	uint8_t nbits;
 	uint8_t detect_flags;    /* detect's own per-flow marks (IP-only rules done per direction) */
 	uint32_t bits[FLOW_MAX_BITS]; /* flowbit ids set on this flow */
+
+	/* TCP reassembly state (owned by dataplane/stream; NULL until a session
+	 * carries data, freed by the pipeline's release callback) */
+	struct stream_flow *stream;
 };
 
 #endif

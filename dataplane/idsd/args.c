@@ -12,6 +12,9 @@ enum {
 	OPT_STRICT_RULES,
 	OPT_DUMP_CONFIG,
 	OPT_VERSION,
+	OPT_PIDFILE,
+	OPT_USER,
+	OPT_GROUP,
 };
 
 static const struct option long_opts[] = {
@@ -22,6 +25,9 @@ static const struct option long_opts[] = {
 	{ "simulate-ips", no_argument, NULL, OPT_SIMULATE_IPS },
 	{ "strict-rules", no_argument, NULL, OPT_STRICT_RULES },
 	{ "dump-config", no_argument, NULL, OPT_DUMP_CONFIG },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "group", required_argument, NULL, OPT_GROUP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -42,8 +48,16 @@ static void usage(FILE *out)
 	      "  --simulate-ips     treat a capture as inline traffic: drop rules drop\n"
 	      "  --strict-rules     exit 1 if any rule fails to load\n"
 	      "  --dump-config      print the effective configuration and exit\n"
+	      "  -D                 run as a daemon (in the background)\n"
+	      "  --pidfile FILE     write the process id to FILE (removed at exit)\n"
+	      "  --user USER        run as USER after initialisation (keeps only the\n"
+	      "                     capabilities the ports still need)\n"
+	      "  --group GROUP      run as GROUP after initialisation\n"
 	      "  -h, --help         this text\n"
 	      "  --version          version\n"
+	      "\n"
+	      "signals: SIGUSR2 reloads the rules, SIGHUP reopens eve.json, SIGTERM/SIGINT\n"
+	      "drain and exit\n"
 	      "\n"
 	      "exit status: 0 success, 1 invalid configuration or rules, 2 bad usage\n", out);
 }
@@ -66,7 +80,7 @@ enum args_result args_parse(int argc, char **argv, struct idsd_args *a, FILE *ou
 	memset(a, 0, sizeof(*a));
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+c:r:S:l:Tk:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:r:S:l:Tk:vhD", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			a->config = optarg;
@@ -121,6 +135,18 @@ enum args_result args_parse(int argc, char **argv, struct idsd_args *a, FILE *ou
 			break;
 		case OPT_DUMP_CONFIG:
 			a->dump_config = true;
+			break;
+		case 'D':
+			a->daemon = true;
+			break;
+		case OPT_PIDFILE:
+			a->pidfile = optarg;
+			break;
+		case OPT_USER:
+			a->user = optarg;
+			break;
+		case OPT_GROUP:
+			a->group = optarg;
 			break;
 		case 'h':
 			usage(out);

@@ -23,6 +23,10 @@ struct idsd_args {
 	bool simulate_ips;           /* --simulate-ips */
 	bool strict_rules;           /* --strict-rules */
 	bool dump_config;            /* --dump-config */
+	bool daemon;                 /* -D: run in the background */
+	const char *pidfile;         /* --pidfile */
+	const char *user;            /* --user: drop to this user after initialisation */
+	const char *group;           /* --group */
 	int eal_argc;                /* after "--": handed to DPDK's EAL */
 	char **eal_argv;
 };

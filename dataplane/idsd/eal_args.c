@@ -34,14 +34,18 @@ static bool given(const struct eal_args *ea, int user_argc, char **user_argv, co
 	return false;
 }
 
-/* "--lcores 0@c0,1@c1,...": the main lcore and one per worker, spread over
- * the CPUs this process may run on (several lcores share a CPU when there
- * are fewer CPUs than lcores: correct, only slower). */
-static int lcores_arg(char *out, size_t len, unsigned nworkers)
+/* "--lcores 0@c0,1@c1,...": the main lcore and one per worker. With
+ * threading.cpu-affinity, the main lcore takes the management set's first CPU
+ * and workers go round the worker set; otherwise they spread over the CPUs
+ * this process may run on. Several lcores share a CPU when there are fewer
+ * CPUs than lcores: correct, only slower. */
+static int lcores_arg(char *out, size_t len, const struct settings *s, unsigned nworkers)
 {
 	cpu_set_t set;
 	int cpus[CPU_SETSIZE];
-	unsigned ncpu = 0;
+	const int *wcpu;
+	unsigned ncpu = 0, nw;
+	int main_cpu;
 	size_t off = 0;
 
 	if (sched_getaffinity(0, sizeof(set), &set) != 0)
@@ -51,9 +55,17 @@ static int lcores_arg(char *out, size_t len, unsigned nworkers)
 			cpus[ncpu++] = c;
 	if (ncpu == 0)
 		return -ENODEV;
-	for (unsigned l = 0; l <= nworkers; l++) {
+	main_cpu = s->mgmt_cpus.n ? s->mgmt_cpus.cpu[0] : cpus[0];
+	if (s->worker_cpus.n > 0) {
+		wcpu = s->worker_cpus.cpu;
+		nw = s->worker_cpus.n;
+	} else {
 		/* Workers take the CPUs after the main lcore's first. */
-		int cpu = cpus[ncpu == 1 ? 0 : (l == 0 ? 0 : 1 + (l - 1) % (ncpu - 1))];
+		wcpu = ncpu == 1 ? cpus : cpus + 1;
+		nw = ncpu == 1 ? 1 : ncpu - 1;
+	}
+	for (unsigned l = 0; l <= nworkers; l++) {
+		int cpu = l == 0 ? main_cpu : wcpu[(l - 1) % nw];
 		int n = snprintf(out + off, len - off, "%s%u@%d", l ? "," : "", l, cpu);
 
 		if (n < 0 || (size_t)n >= len - off)
@@ -108,7 +120,7 @@ int eal_args_build(struct eal_args *ea, const struct settings *s, unsigned nwork
 	if (ret == 0 && !given(ea, user_argc, user_argv, "-l") &&
 	    !given(ea, user_argc, user_argv, "--lcores") &&
 	    !given(ea, user_argc, user_argv, "-c")) {
-		ret = lcores_arg(buf, sizeof(buf), nworkers);
+		ret = lcores_arg(buf, sizeof(buf), s, nworkers);
 		if (ret == 0)
 			ret = add(ea, "--lcores=%s", buf);
 	}

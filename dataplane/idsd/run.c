@@ -20,34 +20,32 @@
 #include "../../common/log.h"
 #include "../../rules/rule-t.h"
 #include "../port/capture_file.h"
-#include "../worker/worker.h"
+#include "../telemetry/telemetry.h"
+#include "daemon.h"
 #include "eal_args.h"
+#include "privs.h"
+#include "run-int.h"
 #include "stats.h"
 
-#define MAX_WORKERS RTE_MAX_LCORE
 #define MAIN_POLL_US 1000
 
-/* Set by the signal handler, read by the main lcore's loop. */
-static volatile sig_atomic_t stop_signal;
+/* Set by the signal handlers, read by the main lcore's loop. */
+static volatile sig_atomic_t stop_signal, reload_signal, reopen_signal;
 
 static void on_signal(int sig)
 {
-	stop_signal = sig;
+	switch (sig) {
+	case SIGUSR2:
+		reload_signal = 1;
+		break;
+	case SIGHUP:
+		reopen_signal = 1;
+		break;
+	default:
+		stop_signal = sig;
+		break;
+	}
 }
-
-struct run {
-	const struct settings *s;
-	const struct engine *e;
-	struct port ports[SETTINGS_MAX_PORTS];
-	unsigned nports;
-	struct worker *workers[MAX_WORKERS];
-	unsigned nworkers;
-	struct worker_control ctl;
-	struct eve_file *eve;
-	struct eve_writer *stats_eve;    /* the main lcore's own writer, for stats records */
-	uint64_t capture_pkts;           /* -r: frames in the file */
-	char eve_path[PATH_MAX];
-};
 
 static uint64_t wall_us(void)
 {
@@ -98,108 +96,6 @@ static void plan_ports(struct run *r)
 	}
 }
 
-static unsigned planned_workers(const struct run *r)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < r->nports; i++)
-		n += r->ports[i].set.threads ? r->ports[i].set.threads : 1;
-	return n;
-}
-
-static int start_ports(struct run *r)
-{
-	uint16_t nb_txq[SETTINGS_MAX_PORTS] = { 0 };
-
-	/* A port needs one TX queue per worker that forwards into it. */
-	for (unsigned i = 0; i < r->nports; i++) {
-		struct port *pt = &r->ports[i];
-		int peer;
-
-		if (pt->set.copy_mode == COPY_NONE)
-			continue;
-		peer = ports_find(r->ports, r->nports, pt->set.copy_iface);
-		if (peer < 0) {
-			log_msg(LOG_ERR, "port", "%s: copy-iface '%s' is not a configured interface",
-				pt->set.name, pt->set.copy_iface);
-			return -EINVAL;
-		}
-		pt->peer = (uint16_t)peer;
-		nb_txq[peer] += pt->set.threads ? pt->set.threads : 1;
-	}
-	return ports_start(r->ports, r->nports, nb_txq);
-}
-
-static int create_workers(struct run *r)
-{
-	const struct settings *s = r->s;
-	uint16_t txq_next[SETTINGS_MAX_PORTS] = { 0 };
-	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
-
-	for (unsigned i = 0; i < r->nports; i++) {
-		struct port *pt = &r->ports[i];
-
-		for (uint16_t q = 0; q < pt->nb_rxq; q++) {
-			struct pipeline_config pc = {
-				.decode = { .csum_check = s->csum_check },
-				.flow = s->flow,
-				.de = r->e->de,
-				.nrules = r->e->rs ? r->e->rs->n : 0,
-				.ips = s->ips,
-				.eve = r->eve,
-				.eve_opt = s->eve_opt,
-				.iface = pt->set.name,
-				.socket = pt->socket,
-			};
-			struct worker *w;
-			int ret;
-
-			if (lcore >= RTE_MAX_LCORE) {
-				log_msg(LOG_ERR, "worker", "not enough lcores for %u workers",
-					planned_workers(r));
-				return -ENODEV;
-			}
-			w = rte_zmalloc_socket("worker", sizeof(*w), RTE_CACHE_LINE_SIZE, pt->socket);
-			if (w == NULL)
-				return -ENOMEM;
-			r->workers[r->nworkers] = w;
-			w->id = (uint16_t)r->nworkers++;
-			w->lcore_id = lcore;
-			w->socket = pt->socket;
-			w->ctl = &r->ctl;
-			w->nrxq = 1;
-			w->rxq[0] = (struct worker_rxq){ .port = pt, .queue = q,
-							 .mode = pt->set.copy_mode };
-			if (pt->set.copy_mode != COPY_NONE) {
-				w->rxq[0].tx_port_id = r->ports[pt->peer].port_id;
-				w->rxq[0].tx_queue = txq_next[pt->peer]++;
-			}
-			if ((int)rte_lcore_to_socket_id(lcore) != pt->socket && pt->socket >= 0)
-				log_msg(LOG_WARN, "worker", "worker %u on lcore %u sits on socket %u, "
-					"its port %s on socket %d", w->id, lcore,
-					rte_lcore_to_socket_id(lcore), pt->set.name, pt->socket);
-			w->pl = pipeline_create(&pc, w->id);
-			if (w->pl == NULL)
-				return -ENOMEM;
-			ret = worker_init(w);
-			if (ret != 0)
-				return ret;
-			lcore = rte_get_next_lcore(lcore, 1, 0);
-		}
-	}
-	return 0;
-}
-
-static void destroy_workers(struct run *r)
-{
-	for (unsigned i = 0; i < r->nworkers; i++) {
-		worker_fini(r->workers[i]);
-		pipeline_destroy(r->workers[i]->pl);
-		rte_free(r->workers[i]);
-	}
-	r->nworkers = 0;
-}
-
 /* All frames of the capture have left the PMD (delivered, or dropped and
  * counted by it)? net_pcap has no end-of-file signal of its own. */
 static bool capture_consumed(const struct run *r)
@@ -211,6 +107,15 @@ static bool capture_consumed(const struct run *r)
 	return es.ipackets + es.ierrors + es.rx_nombuf >= r->capture_pkts;
 }
 
+static void snapshot(struct run *r, struct stats_snapshot *snap)
+{
+	pthread_mutex_lock(&r->lock);
+	stats_collect(snap, r->workers, r->nworkers, r->ports, r->nports);
+	stats_add_receivers(snap, r->receivers, r->nreceivers);
+	stats_add_reloads(snap, r->reloads, r->reload_failures);
+	pthread_mutex_unlock(&r->lock);
+}
+
 static void write_stats(struct run *r, uint64_t start_us)
 {
 	struct stats_snapshot snap;
@@ -218,10 +123,29 @@ static void write_stats(struct run *r, uint64_t start_us)
 
 	if (r->stats_eve == NULL)
 		return;
-	stats_collect(&snap, r->workers, r->nworkers, r->ports, r->nports);
+	snapshot(r, &snap);
 	eve_write_stats(r->stats_eve, now, (now - start_us) / 1000000u, snap.names, snap.values,
 			snap.n);
 	eve_writer_flush(r->stats_eve);
+}
+
+static void handle_signals(struct run *r)
+{
+	char msg[256];
+
+	if (stop_signal)
+		__atomic_store_n(&r->ctl.quit, 1, __ATOMIC_RELAXED);
+	if (reload_signal) {
+		reload_signal = 0;
+		reload_rules(r, msg, sizeof(msg));
+	}
+	if (reopen_signal) {
+		reopen_signal = 0;
+		/* Workers keep appending to the old descriptor until this
+		 * returns; their next flush goes to the new file. */
+		if (r->eve != NULL && eve_file_reopen(r->eve) != 0)
+			log_msg(LOG_ERR, "output", "%s: cannot reopen", r->eve_path);
+	}
 }
 
 static void wait_loop(struct run *r, uint64_t start_us)
@@ -238,8 +162,7 @@ static void wait_loop(struct run *r, uint64_t start_us)
 				running = true;
 		if (!running)
 			break;
-		if (stop_signal)
-			__atomic_store_n(&r->ctl.quit, 1, __ATOMIC_RELAXED);
+		handle_signals(r);
 		if (r->s->pcap != NULL && !r->ctl.input_done && capture_consumed(r))
 			__atomic_store_n(&r->ctl.input_done, 1, __ATOMIC_RELEASE);
 		if (interval != 0 && wall_us() >= next_stats) {
@@ -257,7 +180,7 @@ static void print_summary(struct run *r)
 	uint64_t first = UINT64_MAX, last = 0;
 	double secs;
 
-	stats_collect(&snap, r->workers, r->nworkers, r->ports, r->nports);
+	snapshot(r, &snap);
 	for (unsigned i = 0; i < r->nworkers; i++) {
 		if (r->workers[i]->first_tsc != 0 && r->workers[i]->first_tsc < first)
 			first = r->workers[i]->first_tsc;
@@ -282,10 +205,11 @@ static int eal_init(const struct run *r, const struct idsd_args *a)
 	struct eal_args ea;
 	char err[256];
 	char **argv_copy;
+	unsigned nl = topology_lcores(r);
 	int ret;
 
-	ret = eal_args_build(&ea, r->s, planned_workers(r), a->eal_argc, a->eal_argv, a->verbose,
-			     err, sizeof(err));
+	ret = eal_args_build(&ea, r->s, nl, a->eal_argc, a->eal_argv, a->verbose, err,
+			     sizeof(err));
 	if (ret != 0) {
 		log_msg(LOG_ERR, "eal", "%s", err);
 		return ret;
@@ -310,67 +234,181 @@ static int eal_init(const struct run *r, const struct idsd_args *a)
 		log_msg(LOG_ERR, "eal", "rte_eal_init failed: %s", rte_strerror(rte_errno));
 		return -EINVAL;
 	}
-	if (rte_lcore_count() < planned_workers(r) + 1) {
-		log_msg(LOG_ERR, "eal", "%u workers need %u lcores, EAL has %u", planned_workers(r),
-			planned_workers(r) + 1, rte_lcore_count());
+	if (rte_lcore_count() < nl + 1) {
+		log_msg(LOG_ERR, "eal", "%u workers need %u lcores, EAL has %u", nl, nl + 1,
+			rte_lcore_count());
 		rte_eal_cleanup();
 		return -ENODEV;
 	}
 	return 0;
 }
 
-int run_dataplane(const struct settings *s, const struct engine *e, const struct idsd_args *a)
+/* telemetry_src callbacks */
+static unsigned tel_stats(void *arg, const char **names, uint64_t *values, unsigned max)
 {
-	struct run *r;
+	struct stats_snapshot snap;
+	unsigned n;
+
+	snapshot(arg, &snap);
+	n = snap.n < max ? snap.n : max;
+	memcpy(names, snap.names, n * sizeof(*names));
+	memcpy(values, snap.values, n * sizeof(*values));
+	return n;
+}
+
+static void tel_rules(void *arg, uint64_t *loaded, uint64_t *failed, uint64_t *reloads,
+		      uint64_t *bad, char *last, size_t lastlen)
+{
+	struct run *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	*loaded = r->e->rs ? r->e->rs->n : 0;
+	*failed = r->e->rs ? r->e->rs->nfailed : 0;
+	*reloads = r->reloads;
+	*bad = r->reload_failures;
+	snprintf(last, lastlen, "%s", r->last_reload[0] ? r->last_reload : "none");
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int tel_reload(void *arg, char *msg, size_t len)
+{
+	return reload_rules(arg, msg, len);
+}
+
+/* After initialisation: the main thread and every worker lcore keep only
+ * the capabilities the ports still need, then the user changes if asked. */
+static int drop_privileges(struct run *r)
+{
+	char err[256];
+	int uid, gid;
+	unsigned lcore;
+
+	if (getuid() != 0 && geteuid() != 0)
+		return 0;
+	if (privs_resolve(r->s, &uid, &gid, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERR, "privileges", "%s", err);
+		return -EINVAL;
+	}
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		rte_eal_remote_launch(privs_drop_lcore, NULL, lcore);
+	rte_eal_mp_wait_lcore();
+	if (privs_drop(uid, gid) != 0) {
+		log_msg(LOG_ERR, "privileges", "cannot drop capabilities%s%s",
+			r->s->user ? " or switch to user " : "", r->s->user ? r->s->user : "");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static void launch(struct run *r)
+{
+	for (unsigned i = 0; i < r->nworkers; i++)
+		rte_eal_remote_launch(worker_main, r->workers[i], r->workers[i]->lcore_id);
+	for (unsigned i = 0; i < r->nreceivers; i++)
+		rte_eal_remote_launch(receiver_main, r->receivers[i], r->receivers[i]->lcore_id);
+}
+
+/* Workers have stopped: point their pipelines at the generation in force
+ * (a reload may have come after a worker's last loop) for the summary. */
+static void settle_generation(struct run *r)
+{
+	const struct detect_gen *g = r->ctl.gen;
+
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		r->workers[i]->pl->dt = g->slot[i].dt;
+		r->workers[i]->pl->alerts_by_rule = g->slot[i].alerts_by_rule;
+		r->workers[i]->pl->nrules = g->nrules;
+	}
+}
+
+static int prepare_capture(struct run *r)
+{
+	struct capture_info ci;
+	char err[512];
+
+	if (capture_file_scan(r->s->pcap, &ci, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -EINVAL;
+	}
+	if (ci.stopped[0] != '\0')
+		log_msg(LOG_WARN, "capture", "%s: libpcap stops after %llu packets: %s",
+			r->s->pcap, (unsigned long long)ci.packets, ci.stopped);
+	r->capture_pkts = ci.packets;
+	return 0;
+}
+
+static void install_signals(void)
+{
 	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+}
+
+int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_args *a)
+{
+	struct telemetry_src tsrc;
+	struct run *r;
 	uint64_t start_us;
 	int status = 1;
-	bool ports_up = false;
+	bool ports_up = false, pidfile = false;
+	char err[256];
 
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return 1;
 	r->s = s;
 	r->e = e;
-	if (s->pcap != NULL) {
-		struct capture_info ci;
-		char err[512];
-
-		if (capture_file_scan(s->pcap, &ci, err, sizeof(err)) != 0) {
-			fprintf(stderr, "%s\n", err);
-			free(r);
-			return 1;
-		}
-		if (ci.stopped[0] != '\0')
-			log_msg(LOG_WARN, "capture", "%s: libpcap stops after %llu packets: %s",
-				s->pcap, (unsigned long long)ci.packets, ci.stopped);
-		r->capture_pkts = ci.packets;
-	}
+	pthread_mutex_init(&r->lock, NULL);
+	if (s->pcap != NULL && prepare_capture(r) != 0)
+		goto out_free;
 	plan_ports(r);
-	if (eal_init(r, a) != 0) {
-		free(r);
-		return 1;
+	if (s->daemon && daemon_detach() != 0) {
+		log_msg(LOG_ERR, "daemon", "cannot detach: %s", strerror(errno));
+		goto out_free;
 	}
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	if (s->pidfile != NULL) {
+		if (pidfile_write(s->pidfile, err, sizeof(err)) != 0) {
+			log_msg(LOG_ERR, "daemon", "%s", err);
+			goto out_free;
+		}
+		pidfile = true;
+	}
+	install_signals();
+	if (eal_init(r, a) != 0)
+		goto out_free;
 
-	if (start_ports(r) != 0)
+	if (topology_start_ports(r) != 0)
 		goto out;
 	ports_up = true;
-	if (open_output(r) != 0 || create_workers(r) != 0)
+	if (open_output(r) != 0 || topology_create(r) != 0)
+		goto out;
+	if (s->pcap == NULL && drop_privileges(r) != 0)
 		goto out;
 
+	tsrc = (struct telemetry_src){
+		.arg = r, .stats = tel_stats, .rules = tel_rules, .reload = tel_reload,
+		.workers = r->workers, .nworkers = r->nworkers,
+		.receivers = r->receivers, .nreceivers = r->nreceivers,
+		.ports = r->ports, .nports = r->nports, .ctl = &r->ctl,
+	};
+	if (telemetry_register(&tsrc) != 0)
+		log_msg(LOG_WARN, "telemetry", "cannot register the /ids commands");
+
 	start_us = wall_us();
-	for (unsigned i = 0; i < r->nworkers; i++)
-		rte_eal_remote_launch(worker_main, r->workers[i], r->workers[i]->lcore_id);
+	launch(r);
 	wait_loop(r, start_us);
+	telemetry_unregister();
+	settle_generation(r);
 
 	print_summary(r);
 	write_stats(r, start_us);
 	status = 0;
 out:
-	destroy_workers(r);
+	topology_destroy(r);
 	if (r->stats_eve != NULL)
 		eve_writer_destroy(r->stats_eve);
 	if (r->eve != NULL)
@@ -378,6 +416,10 @@ out:
 	if (ports_up)
 		ports_stop(r->ports, r->nports);
 	rte_eal_cleanup();
+out_free:
+	if (pidfile)
+		pidfile_remove(s->pidfile);
+	pthread_mutex_destroy(&r->lock);
 	free(r);
 	return status;
 }

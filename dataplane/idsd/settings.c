@@ -288,6 +288,31 @@ static void load_flow(struct settings *s, struct problems *pb, const struct conf
 	}
 }
 
+/* stream.* and defrag.* as suricata.yaml. stream.inline: yes, no, or auto (the default):
+ * inline exactly when verdicts are enforced (IPS). Call after s->ips is known. */
+static void load_stream(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	const struct conf_node *in = conf_node_get(c->root, "stream.inline");
+	struct stream_config *sc = &s->stream;
+
+	sc->memcap = get_size(pb, c->root, "stream.memcap", 0);
+	sc->reassembly_memcap = get_size(pb, c->root, "stream.reassembly.memcap", 0);
+	sc->depth = (uint32_t)get_size(pb, c->root, "stream.reassembly.depth", 1u << 20);
+	sc->chunk_size[PKT_TO_SERVER] = (uint32_t)get_size(pb, c->root,
+		"stream.reassembly.toserver-chunk-size", 2560);
+	sc->chunk_size[PKT_TO_CLIENT] = (uint32_t)get_size(pb, c->root,
+		"stream.reassembly.toclient-chunk-size", 2560);
+	if (in != NULL && in->value != NULL && strcmp(in->value, "auto") != 0)
+		sc->inline_mode = get_bool(pb, c->root, "stream.inline", false);
+	else
+		sc->inline_mode = s->ips;
+
+	s->defrag.memcap = get_size(pb, c->root, "defrag.memcap", 0);
+	s->defrag.timeout_s = (uint32_t)get_u64(pb, c->root, "defrag.timeout", 0, 86400);
+	s->defrag.max_frags = (uint32_t)get_u64(pb, c->root, "defrag.max-frags", 0, 1u << 24);
+	s->defrag.trackers = (uint32_t)get_u64(pb, c->root, "defrag.trackers", 0, 1u << 20);
+}
+
 /* outputs: [ - eve-log: { enabled, filename, types: [ - alert: {payload, packet} ] } ] */
 static void load_outputs(struct settings *s, struct problems *pb, const struct conf *c)
 {
@@ -321,6 +346,53 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		s->stats_interval = 0;
 }
 
+/* threading.cpu-affinity: [ {management-cpu-set: {cpu: [...]}}, {worker-cpu-set: ...} ] */
+static void load_cpu_sets(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	static const char *const sets[2] = { "management-cpu-set", "worker-cpu-set" };
+	const struct conf_node *aff = conf_get(c, "threading.cpu-affinity");
+
+	if (!get_bool(pb, c->root, "threading.set-cpu-affinity", aff != NULL))
+		return;
+	for (const struct conf_node *e = conf_node_first(aff); e; e = conf_node_next(e)) {
+		for (unsigned k = 0; k < 2; k++) {
+			struct cpu_list *l = k ? &s->worker_cpus : &s->mgmt_cpus;
+			const struct conf_node *set = conf_node_get(e, sets[k]);
+			const struct conf_node *cpus = set ? conf_node_get(set, "cpu") : NULL;
+			char err[256];
+
+			if (cpus == NULL)
+				continue;
+			if (cpus->value != NULL && cpus->child == NULL) {
+				if (cpu_list_add(l, cpus->value, err, sizeof(err)) != 0) {
+					conf_node_err(cpus, pb->err, sizeof(pb->err), "%s", err);
+					report(pb);
+				}
+				continue;
+			}
+			for (const struct conf_node *v = conf_node_first(cpus); v;
+			     v = conf_node_next(v)) {
+				if (v->value == NULL || cpu_list_add(l, v->value, err,
+								     sizeof(err)) == 0)
+					continue;
+				conf_node_err(v, pb->err, sizeof(pb->err), "%s", err);
+				report(pb);
+			}
+		}
+	}
+}
+
+static void load_process(struct settings *s, struct problems *pb, const struct conf *c,
+			 const struct idsd_args *a)
+{
+	s->daemon = a->daemon;
+	s->pidfile = a->pidfile ? a->pidfile : get_str(pb, c->root, "pid-file", NULL);
+	s->user = a->user ? a->user : get_str(pb, c->root, "run-as.user", NULL);
+	s->group = a->group ? a->group : get_str(pb, c->root, "run-as.group", NULL);
+	if (s->pidfile != NULL && !a->daemon && a->pidfile == NULL)
+		s->pidfile = NULL;   /* as Suricata: the config's pid-file is for daemons */
+}
+
 int settings_load(struct settings *s, const struct conf *c, const struct idsd_args *a, FILE *errs)
 {
 	struct problems pb = { .out = errs };
@@ -335,6 +407,8 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	s->pcap = a->pcap;
 	if (s->pcap == NULL)
 		load_ports(s, &pb, c);
+	load_cpu_sets(s, &pb, c);
+	load_process(s, &pb, c, a);
 
 	runmode = a->runmode ? a->runmode : get_str(&pb, c->root, "runmode", "workers");
 	if (strcmp(runmode, "autofp") == 0) {
@@ -354,6 +428,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	/* Without -k, a capture is read as Suricata's "auto" settles on most
 	 * captures (offloaded checksums are wrong on the wire): unchecked. */
 	s->csum_check = a->csum == CSUM_ALL || (a->csum == CSUM_AUTO && a->pcap == NULL);
+	load_stream(s, &pb, c);
 	if (!a->test && s->pcap == NULL && s->nports == 0) {
 		snprintf(pb.err, sizeof(pb.err), "no input: give -r CAPTURE or dpdk.interfaces");
 		report(&pb);

@@ -10,8 +10,11 @@
 
 #include "args.h"
 #include "../flow/flow.h"
+#include "../defrag/defrag.h"
+#include "../stream/stream.h"
 #include "../output/eve.h"
 #include "../port/port.h"
+#include "cpuset.h"
 
 struct conf;
 
@@ -48,6 +51,8 @@ struct settings {
 	bool ips;                  /* verdicts enforced: --simulate-ips or a port in ips mode */
 	bool simulate_ips;
 	struct flow_config flow;
+	struct stream_config stream;  /* stream.*: memcaps, depth, chunk sizes, inline */
+	struct defrag_config defrag;  /* defrag.memcap, timeout, max-frags */
 
 	/* output */
 	const char *log_dir;
@@ -55,6 +60,16 @@ struct settings {
 	const char *eve_filename;  /* relative to log_dir */
 	struct eve_options eve_opt;
 	uint32_t stats_interval;   /* seconds between stats records, 0: only at exit */
+
+	/* threading.cpu-affinity (when set-cpu-affinity): where lcores run */
+	struct cpu_list worker_cpus;   /* empty: spread over the allowed CPUs */
+	struct cpu_list mgmt_cpus;     /* the main lcore; empty: the first allowed CPU */
+
+	/* process */
+	bool daemon;               /* -D */
+	const char *pidfile;       /* --pidfile, pid-file */
+	const char *user;          /* --user, run-as.user: switch after initialisation */
+	const char *group;         /* --group, run-as.group */
 };
 
 /* Fill s from the (validated) config c and the command line a. Problems are

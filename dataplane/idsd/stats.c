@@ -8,6 +8,7 @@
 
 #include "../../rules/rule-t.h"
 #include "../decode/decode.h"
+#include "../worker/receiver.h"
 #include "../worker/worker.h"
 
 static void put(struct stats_snapshot *s, const char *name, uint64_t v)
@@ -34,6 +35,38 @@ static const char *decode_event_name(enum decode_err e)
 	return names[e];
 }
 
+/* Reassembly counters, named as Suricata's tcp.* and defrag.* */
+static void collect_stream(struct stats_snapshot *s, const struct pipeline *pl)
+{
+	const struct stream_stats *ss = stream_ctx_stats(pl->st);
+	const struct defrag_stats *ds = defrag_ctx_stats(pl->df);
+
+	put(s, "tcp.sessions", ss->sessions);
+	put(s, "tcp.ssn_memcap_drop", ss->ssn_memcap_drop);
+	put(s, "tcp.segment_memcap_drop", ss->segment_memcap_drop);
+	put(s, "tcp.reassembly_ooo_limit", ss->ooo_limit);
+	put(s, "tcp.overlap", ss->overlap);
+	put(s, "tcp.overlap_diff_data", ss->overlap_diff_data);
+	put(s, "tcp.reassembly_gap", ss->reassembly_gap);
+	put(s, "tcp.stream_depth_reached", ss->depth_reached);
+	put(s, "tcp.pseudo", ss->pseudo);
+	put(s, "tcp.inline_rewritten", ss->rewritten);
+	put(s, "tcp.memuse", ss->memuse);
+	put(s, "tcp.reassembly_memuse", ss->reassembly_memuse);
+	put(s, "defrag.ipv4.fragments", ds->ipv4_fragments);
+	put(s, "defrag.ipv4.reassembled", ds->ipv4_reassembled);
+	put(s, "defrag.ipv6.fragments", ds->ipv6_fragments);
+	put(s, "defrag.ipv6.reassembled", ds->ipv6_reassembled);
+	put(s, "defrag.max_trackers_reached", ds->max_trackers_reached);
+	put(s, "defrag.max_frags_reached", ds->max_frags_reached);
+	put(s, "defrag.memcap_exceeded", ds->memcap);
+	put(s, "defrag.timeouts", ds->timeouts);
+	put(s, "defrag.overlap", ds->overlap);
+	put(s, "defrag.too_large", ds->too_large);
+	put(s, "defrag.invalid", ds->invalid);
+	put(s, "defrag.memuse", ds->memuse);
+}
+
 static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 {
 	const struct pipeline *pl = w->pl;
@@ -55,16 +88,19 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 	put(s, "flow.memcap", fs->evicted);
 	put(s, "flow.no_flow", fs->no_flow);
 	put(s, "flow.bits_overflow", fs->bits_overflow);
+	collect_stream(s, pl);
 
-	if (pl->dt != NULL) {
-		const struct detect_stats *ds = detect_thread_stats(pl->dt);
+	if (w->ctl->gen != NULL && w->ctl->gen->de != NULL) {
+		struct detect_stats ds;
 
-		put(s, "detect.alert", ds->alerts);
-		put(s, "detect.alerts_suppressed", ds->alerts_suppressed);
-		put(s, "detect.alert_queue_overflow", ds->alert_queue_overflow);
-		put(s, "detect.candidates", ds->candidates);
-		put(s, "detect.pcre_errors", ds->pcre_errors);
-		put(s, "detect.threshold_table_full", ds->threshold_table_full);
+		worker_detect_stats(w, &ds);
+		put(s, "detect.alert", ds.alerts);
+		put(s, "detect.alerts_suppressed", ds.alerts_suppressed);
+		put(s, "detect.alert_queue_overflow", ds.alert_queue_overflow);
+		put(s, "detect.candidates", ds.candidates);
+		put(s, "detect.pcre_errors", ds.pcre_errors);
+		put(s, "detect.threshold_table_full", ds.threshold_table_full);
+		put(s, "detect.bypassed", ds.flow_passed);
 	}
 	if (pl->eve != NULL) {
 		const struct eve_stats *es = eve_writer_stats(pl->eve);
@@ -74,6 +110,25 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 		put(s, "output.eve.dropped", es->dropped);
 	}
 	put(s, "capture.tx_failed", w->tx_fail);
+	put(s, "capture.forwarded", w->fwd_pkts);
+	put(s, "capture.dropped", w->drop_pkts);
+	put(s, "capture.standby_dropped", w->standby_pkts);
+	put(s, "capture.reject_sent", w->reject_sent);
+	put(s, "capture.reject_failed", w->reject_failed);
+}
+
+void stats_add_receivers(struct stats_snapshot *snap, struct receiver *const *rcv, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		put(snap, "capture.autofp.received", rcv[i]->rx_pkts);
+		put(snap, "capture.autofp.ring_full", rcv[i]->ring_full);
+	}
+}
+
+void stats_add_reloads(struct stats_snapshot *snap, uint64_t reloads, uint64_t failures)
+{
+	put(snap, "detect.engines.reloads", reloads);
+	put(snap, "detect.engines.reload_failures", failures);
 }
 
 void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,

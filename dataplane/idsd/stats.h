@@ -24,6 +24,13 @@ struct stats_snapshot {
 void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,
 		   const struct port *ports, unsigned np);
 
+struct receiver;
+
+/* autofp receivers' counters (capture.autofp.*). */
+void stats_add_receivers(struct stats_snapshot *snap, struct receiver *const *rcv, unsigned n);
+/* Rule reloads (detect.engines.reloads, .reload_failures). */
+void stats_add_reloads(struct stats_snapshot *snap, uint64_t reloads, uint64_t failures);
+
 /* Value of a counter by name, 0 if absent. */
 uint64_t stats_get(const struct stats_snapshot *snap, const char *name);
 

@@ -52,7 +52,7 @@ typedef void (*eve_build_fn)(struct json_w *j, const void *ctx);
  * counted. */
 void eve_emit(struct eve_writer *w, eve_build_fn fn, const void *ctx);
 
-/* "timestamp" as Suricata prints it, in UTC: 2024-04-21T10:00:00.123456+0000 */
-void eve_put_timestamp(struct json_w *j, uint64_t ts_us);
+/* A time as Suricata prints it, in UTC: "2024-04-21T10:00:00.123456+0000" */
+void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);
 
 #endif

@@ -17,8 +17,13 @@ struct eve_file;
 
 /* Open (create/append) path. NULL with err filled on failure. */
 struct eve_file *eve_file_open(const char *path, char *err, size_t errlen);
-/* Reopen the same path (logrotate, SIGHUP). 0 or -errno. */
+/* Reopen the same path (logrotate, SIGHUP). 0 or -errno. Safe while
+ * workers flush (a flush and the fd swap exclude each other; the old fd is
+ * closed after the swap); on failure the old file stays in use. Takes a
+ * mutex and calls open(): call it from the control thread, not from the
+ * signal handler. */
 int eve_file_reopen(struct eve_file *ef);
+/* After every writer on ef has been destroyed. */
 void eve_file_close(struct eve_file *ef);
 
 struct eve_writer;
@@ -29,18 +34,37 @@ struct eve_options {
 	bool packet;             /* "packet" (base64 of the frame) */
 	bool ether;              /* "ether": {src_mac, dest_mac} */
 	bool pcap_cnt;           /* "pcap_cnt" (reading a capture file) */
+	bool flow;               /* "flow": {pkts/bytes each way, start, 5-tuple} */
 };
 
-/* in_iface: the interface name for "in_iface" (not copied, must outlive w). */
+/* A writer belongs to one thread (its worker); records are buffered and
+ * reach the file at the high-water mark, on eve_writer_flush() and on
+ * destroy, so the owner should also flush on a timer (about once a
+ * second) for alerts to show up promptly on a quiet link.
+ * in_iface: the interface name for "in_iface", NULL to omit it as Suricata
+ * does for capture files (not copied, must outlive w). socket: a NUMA
+ * placement hint. NULL on allocation failure or ef == NULL. */
 struct eve_writer *eve_writer_create(struct eve_file *ef, const struct eve_options *opt,
 				     const char *in_iface, int socket);
-/* Flushes, then frees. */
+/* Flushes, then frees (what cannot be written then is lost). */
 void eve_writer_destroy(struct eve_writer *w);
 /* Write buffered lines now. 0 or -errno (the lines are kept and retried). */
 int eve_writer_flush(struct eve_writer *w);
 
 /* One "alert" record for a of packet p. */
 void eve_write_alert(struct eve_writer *w, const struct packet *p, const struct detect_alert *a);
+
+/* (added) An alert whose match was on reassembled stream data: "payload"
+ * is the stream window (Suricata prints a skipped hole before it as
+ * "[N bytes missing]"; at most EVE_STREAM_PAYLOAD_MAX bytes), "stream": 1. */
+#define EVE_STREAM_PAYLOAD_MAX 4096u  /* payload-buffer-size default */
+struct eve_stream_payload {
+	const uint8_t *data;
+	uint32_t len;
+	uint32_t gap_before;
+};
+void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
+			    const struct detect_alert *a, const struct eve_stream_payload *sp);
 
 /* One "stats" record: names[i] = values[i], names dotted ("decoder.pkts");
  * dots become nested objects as in Suricata's EVE stats. ts_us: the time. */
@@ -52,6 +76,7 @@ struct eve_stats {
 	uint64_t write_errors;      /* write() failures; the data is retried */
 	uint64_t dropped;           /* records lost because the buffer stayed full */
 };
+/* Owned by the writer's thread; others may read it as approximate. */
 const struct eve_stats *eve_writer_stats(const struct eve_writer *w);
 
 #endif

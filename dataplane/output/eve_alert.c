@@ -3,6 +3,7 @@
  * AlertJson): the packet's own source and destination, ports only for
  * TCP, UDP and SCTP, ICMP type and code, the optional ether, payload and
  * packet fields. */
+#include <stdio.h>
 #include <string.h>
 
 #include "../flow/flow-t.h"
@@ -118,7 +119,35 @@ struct alert_ctx {
 	const struct eve_writer *w;
 	const struct packet *p;
 	const struct detect_alert *a;
+	const struct eve_stream_payload *sp;   /* NULL: a packet match */
 };
+
+/* "pkt_src" as Suricata's PktSrcToString. */
+static const char *pkt_src(const struct packet *p)
+{
+	if (p->flags & PKT_F_PSEUDO)
+		return "stream (flow timeout)";
+	if (p->flags & PKT_F_REASSEMBLED)
+		return "defrag";
+	return "wire/pcap";
+}
+
+/* The stream payload as Suricata logs it: a skipped hole as text, then the
+ * data, the whole cut at cap (Suricata's payload buffer size). out has
+ * room for cap + 1 bytes (snprintf's NUL). Returns the length written. */
+static size_t stream_payload(const struct eve_stream_payload *sp, uint8_t *out, size_t cap)
+{
+	size_t n = 0, take;
+
+	if (sp->gap_before > 0)
+		n = (size_t)snprintf((char *)out, cap + 1, "[%u bytes missing]", sp->gap_before);
+	if (n > cap)
+		n = cap;
+	take = sp->len < cap - n ? sp->len : cap - n;
+	if (take > 0)
+		memcpy(out + n, sp->data, take);
+	return n + take;
+}
 
 /* The common header of Suricata's packet records, in its order. Packets
  * without IP (decoder events) carry no addresses, as in Suricata. */
@@ -127,7 +156,7 @@ static void put_header(struct json_w *j, const struct eve_writer *w, const struc
 {
 	bool ip = p->ip_ver == 4 || p->ip_ver == 6;
 
-	eve_put_timestamp(j, p->ts_us);
+	eve_put_time(j, "timestamp", p->ts_us);
 	if (p->flow != NULL)
 		json_uint(j, "flow_id", p->flow->flow_id);
 	if (w->in_iface != NULL)
@@ -155,7 +184,7 @@ static void put_header(struct json_w *j, const struct eve_writer *w, const struc
 			json_uint(j, "icmp_code", p->icmp.code);
 		}
 	}
-	json_str(j, "pkt_src", "wire/pcap");
+	json_str(j, "pkt_src", pkt_src(p));
 	if (w->opt.ether && p->len >= ETH_HLEN) {
 		json_obj_open(j, "ether");
 		json_uint(j, "ether_type", (uint16_t)(p->data[12] << 8 | p->data[13]));
@@ -163,6 +192,28 @@ static void put_header(struct json_w *j, const struct eve_writer *w, const struc
 		put_mac(j, "dest_mac", p->data);
 		json_obj_close(j);
 	}
+}
+
+/* Suricata's alert "flow" object: counters by direction, the start, and
+ * the 5-tuple in the flow's client-to-server orientation. */
+static void put_flow(struct json_w *j, const struct packet *p)
+{
+	const struct flow *f = p->flow;
+	bool rev = p->dir == PKT_TO_CLIENT;
+
+	json_obj_open(j, "flow");
+	json_uint(j, "pkts_toserver", f->pkts[PKT_TO_SERVER]);
+	json_uint(j, "pkts_toclient", f->pkts[PKT_TO_CLIENT]);
+	json_uint(j, "bytes_toserver", f->bytes[PKT_TO_SERVER]);
+	json_uint(j, "bytes_toclient", f->bytes[PKT_TO_CLIENT]);
+	eve_put_time(j, "start", f->first_ts_us);
+	put_ip(j, "src_ip", rev ? &p->dst : &p->src, p->ip_ver);
+	put_ip(j, "dest_ip", rev ? &p->src : &p->dst, p->ip_ver);
+	if (has_ports(p->proto) && p->sp > 0) {
+		json_uint(j, "src_port", rev ? p->dp : p->sp);
+		json_uint(j, "dest_port", rev ? p->sp : p->dp);
+	}
+	json_obj_close(j);
 }
 
 static void build_alert(struct json_w *j, const void *arg)
@@ -187,14 +238,25 @@ static void build_alert(struct json_w *j, const void *arg)
 
 	if (p->ip_ver == 4 || p->ip_ver == 6) {
 		if (p->flow != NULL)
-			json_str(j, "direction", p->dir == PKT_TO_SERVER ? "to_server" : "to_client");
-		if (w->opt.payload) {
+			json_str(j, "direction",
+				 p->dir == PKT_TO_SERVER ? "to_server" : "to_client");
+		if (p->flow != NULL && w->opt.flow)
+			put_flow(j, p);
+		if (w->opt.payload && c->sp != NULL) {
+			uint8_t buf[EVE_STREAM_PAYLOAD_MAX + 1];
+			size_t n = stream_payload(c->sp, buf, EVE_STREAM_PAYLOAD_MAX);
+
+			json_base64(j, "payload", buf, n);
+			json_printable(j, "payload_printable", buf, n);
+			json_uint(j, "stream", 1);
+		} else if (w->opt.payload) {
 			json_base64(j, "payload", p->payload, p->payload_len);
 			json_printable(j, "payload_printable", p->payload, p->payload_len);
 			json_uint(j, "stream", 0);
 		}
 	}
-	if (w->opt.packet) {
+	/* a pseudo packet has no frame to show */
+	if (w->opt.packet && p->len > 0) {
 		json_base64(j, "packet", p->data, p->len);
 		json_obj_open(j, "packet_info");
 		json_uint(j, "linktype", LINKTYPE_ETHERNET);
@@ -207,6 +269,14 @@ static void build_alert(struct json_w *j, const void *arg)
 void eve_write_alert(struct eve_writer *w, const struct packet *p, const struct detect_alert *a)
 {
 	struct alert_ctx c = { .w = w, .p = p, .a = a };
+
+	eve_emit(w, build_alert, &c);
+}
+
+void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
+			    const struct detect_alert *a, const struct eve_stream_payload *sp)
+{
+	struct alert_ctx c = { .w = w, .p = p, .a = a, .sp = sp };
 
 	eve_emit(w, build_alert, &c);
 }

@@ -76,7 +76,7 @@ static void build_stats(struct json_w *j, const void *arg)
 	const char *leaf = "uptime";
 
 	json_obj_open(j, NULL);
-	eve_put_timestamp(j, c->ts_us);
+	eve_put_time(j, "timestamp", c->ts_us);
 	json_str(j, "event_type", "stats");
 	json_obj_open(j, "stats");
 	json_uint(j, "uptime", c->uptime_s);

@@ -114,7 +114,7 @@ static char *put_digits(char *o, uint64_t v, int width)
 	return o + width;
 }
 
-void eve_put_timestamp(struct json_w *j, uint64_t ts_us)
+void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us)
 {
 	uint64_t secs = ts_us / 1000000, y;
 	unsigned mo, d, sod = (unsigned)(secs % 86400);
@@ -136,5 +136,5 @@ void eve_put_timestamp(struct json_w *j, uint64_t ts_us)
 	o = put_digits(o, ts_us % 1000000, 6);
 	memcpy(o, "+0000", 5);
 	o += 5;
-	json_strn(j, "timestamp", s, (size_t)(o - s));
+	json_strn(j, key, s, (size_t)(o - s));
 }

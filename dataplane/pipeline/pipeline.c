@@ -2,9 +2,12 @@
 #include "pipeline.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define EXPIRE_INTERVAL_US 1000000u   /* look for timed-out flows once a second */
 #define EXPIRE_BUDGET 64u             /* flows released per look, to bound the pause */
+
+static void flow_released(struct flow *f, void *arg);
 
 struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t worker_id)
 {
@@ -20,6 +23,11 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 	pl->ft = flow_table_create(&fc, cfg->socket);
 	if (pl->ft == NULL)
 		goto fail;
+	pl->st = stream_ctx_create(&cfg->stream);
+	pl->df = defrag_ctx_create(&cfg->defrag);
+	if (pl->st == NULL || pl->df == NULL)
+		goto fail;
+	flow_table_set_release_cb(pl->ft, flow_released, pl);
 	if (cfg->de != NULL) {
 		pl->dt = detect_thread_create(cfg->de, cfg->socket);
 		if (pl->dt == NULL)
@@ -53,6 +61,8 @@ void pipeline_destroy(struct pipeline *pl)
 		detect_thread_destroy(pl->dt);
 	if (pl->ft != NULL)
 		flow_table_destroy(pl->ft);
+	stream_ctx_destroy(pl->st);
+	defrag_ctx_destroy(pl->df);
 	free(pl);
 }
 
@@ -90,24 +100,134 @@ static void count_layers(struct counters *cnt, const struct packet *p)
 	}
 }
 
-static void output_alerts(struct pipeline *pl, const struct packet *p)
+static void output_alerts(struct pipeline *pl, const struct packet *p,
+			  const struct detect_result *res, const struct stream_window *w)
 {
-	const struct detect_result *res = &pl->res;
-
 	for (uint32_t i = 0; i < res->nalerts; i++) {
 		const struct rule *r = res->alerts[i].rule;
 
 		if (r->order < pl->nrules)
 			pl->alerts_by_rule[r->order]++;
-		if (pl->eve != NULL)
+		if (pl->eve == NULL)
+			continue;
+		if (res->alerts[i].stream && w != NULL) {
+			struct eve_stream_payload sp = {
+				.data = w->data, .len = w->len, .gap_before = w->gap_before,
+			};
+
+			eve_write_alert_stream(pl->eve, p, &res->alerts[i], &sp);
+		} else {
 			eve_write_alert(pl->eve, p, &res->alerts[i]);
+		}
 	}
+}
+
+/* Rules on p, with the stream window w of p's direction when one is due. */
+static void inspect(struct pipeline *pl, struct packet *p, const struct stream_window *w,
+		    struct detect_result *res)
+{
+	struct detect_stream ds;
+
+	if (w != NULL)
+		ds = (struct detect_stream){ .data = w->data, .len = w->len,
+					     .old_len = w->old_len };
+	detect_packet_stream(pl->dt, p, w != NULL ? &ds : NULL, res);
+	output_alerts(pl, p, res, w);
+}
+
+/* The packet Suricata makes up to inspect a stream at flow end: the flow's
+ * addresses in the stream's direction, no frame. */
+static void pseudo_packet(struct packet *p, struct flow *f, uint8_t dir)
+{
+	unsigned s = f->client ^ dir;
+
+	memset(p, 0, sizeof(*p));
+	p->ts_us = f->last_ts_us;
+	p->ip_ver = f->key.ip_ver;
+	p->proto = f->key.proto;
+	p->src = f->key.addr[s];
+	p->dst = f->key.addr[s ^ 1];
+	p->sp = f->key.port[s];
+	p->dp = f->key.port[s ^ 1];
+	if (f->key.vlan != 0) {
+		p->vlan_cnt = 1;
+		p->vlan_id[0] = f->key.vlan;
+	}
+	p->flags = PKT_F_PSEUDO | PKT_F_HAS_FLOW;
+	p->flow = f;
+	p->dir = dir;
+	p->flow_flags = dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT;
+	if (f->flags & FLOW_F_ESTABLISHED)
+		p->flow_flags |= PKT_FLOW_ESTABLISHED;
+}
+
+/* Flow release (timeout, eviction, end of input): what its streams hold
+ * and no packet inspected yet is inspected now (pkt_src "stream (flow
+ * timeout)"), then the stream state goes. */
+static void flow_released(struct flow *f, void *arg)
+{
+	struct pipeline *pl = arg;
+	struct stream_window w;
+	struct packet pp;
+
+	if (f->stream == NULL)
+		return;
+	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
+		while (stream_flush_next(pl->st, f, dir, &w)) {
+			if (pl->dt != NULL) {
+				pseudo_packet(&pp, f, dir);
+				inspect(pl, &pp, &w, &pl->flush_res);
+			}
+			stream_window_done(pl->st, f, &w);
+		}
+	}
+	stream_flow_free(pl->st, f);
+}
+
+/* flow -> stream -> detect -> output for a decoded IP packet; the verdict
+ * is left in pl->res. */
+static void run_packet(struct pipeline *pl, struct packet *p)
+{
+	struct stream_window win;
+	bool have_win;
+
+	flow_handle_packet(pl->ft, p);
+	have_win = p->flow != NULL && stream_packet(pl->st, p, &win);
+
+	pl->res.verdict = VERDICT_ACCEPT;
+	pl->res.nalerts = 0;
+	if (pl->dt != NULL)
+		inspect(pl, p, have_win ? &win : NULL, &pl->res);
+	if (have_win)
+		stream_window_done(pl->st, p->flow, &win);
+}
+
+/* The datagram a fragment completed, decoded and run as a packet of its
+ * own (Suricata's defrag pseudo packet). Returns its verdict. */
+static enum detect_verdict run_reassembled(struct pipeline *pl, const struct packet *frag,
+					   const uint8_t *frame, uint32_t len)
+{
+	struct packet rp = {
+		.data = frame, .len = len, .wire_len = len, .ts_us = frag->ts_us,
+		.pcap_cnt = frag->pcap_cnt, .port_id = frag->port_id,
+	};
+
+	if (decode_packet(&rp, &pl->decode) != DECODE_OK) {
+		pl->cnt.decode_err[rp.err]++;
+		return VERDICT_ACCEPT;
+	}
+	rp.flags |= PKT_F_REASSEMBLED;
+	run_packet(pl, &rp);
+	return pl->res.verdict;
 }
 
 enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 {
 	struct counters *cnt = &pl->cnt;
+	enum detect_verdict v;
+	const uint8_t *frame;
 	enum decode_err err;
+	uint32_t flen = 0;
 
 	cnt->c[CNT_PKTS]++;
 	cnt->c[CNT_BYTES] += p->wire_len;
@@ -127,25 +247,27 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 		return VERDICT_ACCEPT;
 	}
 
-	flow_handle_packet(pl->ft, p);
-
-	pl->res.verdict = VERDICT_ACCEPT;
-	pl->res.nalerts = 0;
-	if (pl->dt != NULL) {
-		detect_packet(pl->dt, p, &pl->res);
-		output_alerts(pl, p);
-	}
-
-	if (pl->res.verdict == VERDICT_DROP)
+	if (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG))
+		flen = defrag_packet(pl->df, p, &frame);
+	run_packet(pl, p);
+	v = pl->res.verdict;
+	if (v == VERDICT_DROP)
 		cnt->c[pl->res.nalerts > 0 ? CNT_BLOCKED : CNT_FLOW_DROPPED]++;
-	else
+	if (flen > 0 && run_reassembled(pl, p, frame, flen) == VERDICT_DROP &&
+	    v != VERDICT_DROP) {
+		/* the datagram is dropped with the fragment that completed it */
+		v = VERDICT_DROP;
+		cnt->c[CNT_BLOCKED]++;
+	}
+	if (v != VERDICT_DROP)
 		cnt->c[CNT_ACCEPTED]++;
 
 	if (pl->now_us >= pl->next_expire_us) {
 		pl->next_expire_us = pl->now_us + EXPIRE_INTERVAL_US;
 		flow_table_expire(pl->ft, pl->now_us, EXPIRE_BUDGET);
+		defrag_expire(pl->df, pl->now_us);
 	}
-	return pl->res.verdict;
+	return v;
 }
 
 void pipeline_idle(struct pipeline *pl, uint64_t now_us)
@@ -153,6 +275,7 @@ void pipeline_idle(struct pipeline *pl, uint64_t now_us)
 	if (now_us > pl->now_us)
 		pl->now_us = now_us;
 	flow_table_expire(pl->ft, pl->now_us, EXPIRE_BUDGET);
+	defrag_expire(pl->df, pl->now_us);
 	if (pl->eve != NULL)
 		eve_writer_flush(pl->eve);
 }

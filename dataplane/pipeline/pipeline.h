@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The per-packet path of one worker: decode -> flow -> detect -> verdict ->
- * output. Knows nothing of DPDK, so tests and benchmarks drive it with plain
+/* The per-packet path of one worker: decode -> defrag -> flow -> stream ->
+ * detect -> verdict -> output (a datagram completed by a fragment is run
+ * through the same stages after it); a flow's streams are inspected one last time when it
+ * leaves the table. Knows nothing of DPDK, so tests and benchmarks drive it with plain
  * buffers; the worker loop feeds it mbuf data. */
 #ifndef IDS_PIPELINE_H
 #define IDS_PIPELINE_H
@@ -10,13 +12,17 @@
 
 #include "counters.h"
 #include "../decode/decode.h"
+#include "../defrag/defrag.h"
 #include "../flow/flow.h"
+#include "../stream/stream.h"
 #include "../detect/detect.h"
 #include "../output/eve.h"
 
 struct pipeline_config {
 	struct decode_opts decode;
 	struct flow_config flow;
+	struct defrag_config defrag;      /* zero: Suricata's defaults */
+	struct stream_config stream;      /* zero: Suricata's defaults, IDS mode */
 	const struct detect_engine *de;   /* NULL: decode and flow only (benchmarks) */
 	uint32_t nrules;                  /* for the alerts-by-rule tally (rule->order) */
 	bool ips;                         /* drop verdicts are enforced (inline, --simulate-ips) */
@@ -30,7 +36,9 @@ struct pipeline {
 	struct counters cnt;
 	struct decode_opts decode;
 	bool ips;
+	struct defrag_ctx *df;
 	struct flow_table *ft;
+	struct stream_ctx *st;
 	struct detect_thread *dt;
 	struct eve_writer *eve;
 	uint64_t *alerts_by_rule;         /* indexed by rule->order */
@@ -38,6 +46,7 @@ struct pipeline {
 	uint64_t now_us;                  /* newest packet time seen */
 	uint64_t next_expire_us;
 	struct detect_result res;
+	struct detect_result flush_res;   /* streams flushed at flow end */
 };
 
 /* Creates the worker's private state. NULL on allocation failure. */

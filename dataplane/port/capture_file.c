@@ -2,10 +2,25 @@
 #include "capture_file.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <pcap/pcap.h>
+
+/* libpcap reads neither gzip nor any other compression; say so plainly. */
+static bool is_gzip(const char *path)
+{
+	unsigned char magic[2] = { 0, 0 };
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return false;
+	if (fread(magic, 1, sizeof(magic), f) != sizeof(magic))
+		magic[0] = 0;
+	fclose(f);
+	return magic[0] == 0x1f && magic[1] == 0x8b;
+}
 
 int capture_file_scan(const char *path, struct capture_info *ci, char *err, size_t errlen)
 {
@@ -18,7 +33,8 @@ int capture_file_scan(const char *path, struct capture_info *ci, char *err, size
 	memset(ci, 0, sizeof(*ci));
 	pc = pcap_open_offline(path, perr);
 	if (pc == NULL) {
-		snprintf(err, errlen, "%s: cannot read capture: %s", path, perr);
+		snprintf(err, errlen, "%s: cannot read capture: %s%s", path, perr,
+			 is_gzip(path) ? " (it is gzip-compressed: gunzip it first)" : "");
 		return -EINVAL;
 	}
 	ci->linktype = pcap_datalink(pc);

@@ -25,6 +25,12 @@ static uint8_t rss_sym_key[40] = {
 	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
 };
 
+const uint8_t *port_rss_key(size_t *len)
+{
+	*len = sizeof(rss_sym_key);
+	return rss_sym_key;
+}
+
 int ports_find(const struct port *ports, unsigned n, const char *name)
 {
 	for (unsigned i = 0; i < n; i++)

@@ -4,6 +4,7 @@
 #define IDS_PORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct rte_mempool;
@@ -43,6 +44,10 @@ int ports_start(struct port *ports, unsigned n, const uint16_t *nb_txq);
 
 /* Stop and close every started port. */
 void ports_stop(struct port *ports, unsigned n);
+
+/* The symmetric Toeplitz key the ports program for RSS (40 bytes), so
+ * tests can check that both directions of a flow pick the same queue. */
+const uint8_t *port_rss_key(size_t *len);
 
 /* Index of the port named name, -1 if none. */
 int ports_find(const struct port *ports, unsigned n, const char *name);

@@ -10,11 +10,28 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 #include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "../../rules/rule-t.h"
+#include "reject.h"
 
 #define LINEAR_MAX 65536u          /* largest frame inspected (GSO/BIG TCP in captures) */
 #define PREFETCH_AHEAD 3
 #define TX_DRAIN_US 100u           /* a quiet link never holds packets longer than this */
 #define IDLE_HOUSEKEEP_US 100000u  /* flow expiry and output flush when idle */
+
+static struct rte_eth_dev_tx_buffer *txb_create(struct worker *w)
+{
+	struct rte_eth_dev_tx_buffer *b;
+
+	b = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(WORKER_BURST), 0, w->socket);
+	if (b == NULL)
+		return NULL;
+	rte_eth_tx_buffer_init(b, WORKER_BURST);
+	rte_eth_tx_buffer_set_err_callback(b, rte_eth_tx_buffer_count_callback, &w->tx_fail);
+	return b;
+}
 
 int worker_init(struct worker *w)
 {
@@ -26,13 +43,9 @@ int worker_init(struct worker *w)
 
 		if (q->mode == COPY_NONE)
 			continue;
-		q->txb = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(WORKER_BURST), 0,
-					    w->socket);
+		q->txb = txb_create(w);
 		if (q->txb == NULL)
 			return -ENOMEM;
-		rte_eth_tx_buffer_init(q->txb, WORKER_BURST);
-		rte_eth_tx_buffer_set_err_callback(q->txb, rte_eth_tx_buffer_count_callback,
-						   &w->tx_fail);
 	}
 	return 0;
 }
@@ -45,6 +58,54 @@ void worker_fini(struct worker *w)
 	}
 	rte_free(w->linear);
 	w->linear = NULL;
+}
+
+static void detect_stats_add(struct detect_stats *to, const struct detect_stats *s)
+{
+	to->alerts += s->alerts;
+	to->alerts_suppressed += s->alerts_suppressed;
+	to->alert_queue_overflow += s->alert_queue_overflow;
+	to->candidates += s->candidates;
+	to->verified += s->verified;
+	to->pcre_errors += s->pcre_errors;
+	to->threshold_table_full += s->threshold_table_full;
+	to->scan_errors += s->scan_errors;
+	to->inspect_limit += s->inspect_limit;
+	to->flowbits_overflow += s->flowbits_overflow;
+	to->flow_dropped += s->flow_dropped;
+	to->flow_passed += s->flow_passed;
+}
+
+void worker_detect_stats(const struct worker *w, struct detect_stats *out)
+{
+	const struct detect_gen *g = __atomic_load_n(&w->ctl->gen, __ATOMIC_ACQUIRE);
+
+	*out = w->det_base;
+	if (g != NULL && w->id < g->nslots && g->slot[w->id].dt != NULL)
+		detect_stats_add(out, detect_thread_stats(g->slot[w->id].dt));
+}
+
+void worker_gen_retired(struct worker *w, const struct detect_gen *old)
+{
+	if (old != NULL && w->id < old->nslots && old->slot[w->id].dt != NULL)
+		detect_stats_add(&w->det_base, detect_thread_stats(old->slot[w->id].dt));
+}
+
+/* Point the pipeline at the generation published now, if it changed. The
+ * previous one is not touched: the reloader reads and frees it once this
+ * worker has reported quiescence. */
+static inline void gen_pickup(struct worker *w)
+{
+	const struct detect_gen *g = __atomic_load_n(&w->ctl->gen, __ATOMIC_ACQUIRE);
+
+	/* By serial, not address: a freed generation's memory may come back. */
+	if (likely(g->serial == w->gen_serial))
+		return;
+	w->gen_serial = g->serial;
+	w->pl->dt = g->slot[w->id].dt;
+	w->pl->alerts_by_rule = g->slot[w->id].alerts_by_rule;
+	w->pl->nrules = g->nrules;
+	w->gen_swaps++;
 }
 
 static uint64_t wall_us(void)
@@ -73,51 +134,203 @@ static int frame_bytes(struct worker *w, struct rte_mbuf *m, struct packet *p)
 	return 0;
 }
 
+/* This worker's forwarding entry that transmits on port_id, NULL if none. */
+static struct worker_rxq *tx_entry(struct worker *w, uint16_t port_id)
+{
+	for (uint16_t i = 0; i < w->nrxq; i++)
+		if (w->rxq[i].txb != NULL && w->rxq[i].tx_port_id == port_id)
+			return &w->rxq[i];
+	return NULL;
+}
+
+static void reject_one(struct worker *w, struct worker_rxq *q, const struct packet *p,
+		       bool to_src)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(q->port->pool);
+	uint8_t *out;
+	size_t len;
+
+	if (m == NULL) {
+		w->reject_failed++;
+		return;
+	}
+	out = (uint8_t *)rte_pktmbuf_append(m, REJECT_FRAME_MAX);
+	len = out != NULL ? reject_build(p, to_src, out) : 0;
+	if (len == 0) {
+		rte_pktmbuf_free(m);
+		w->reject_failed++;
+		return;
+	}
+	rte_pktmbuf_trim(m, (uint16_t)(REJECT_FRAME_MAX - len));
+	if (to_src) {
+		struct worker_rxq *back = tx_entry(w, q->port->port_id);
+
+		if (back != NULL) {
+			rte_eth_tx_buffer(back->tx_port_id, back->tx_queue, back->txb, m);
+		} else {
+			m->port = q->port->port_id;
+			if (q->reply_ring == NULL || rte_ring_enqueue(q->reply_ring, m) != 0) {
+				rte_pktmbuf_free(m);
+				w->reject_failed++;
+				return;
+			}
+		}
+	} else {
+		rte_eth_tx_buffer(q->tx_port_id, q->tx_queue, q->txb, m);
+	}
+	w->reject_sent++;
+}
+
+/* A dropped packet matched a reject rule: answer the side(s) it names. */
+static void reject_reply(struct worker *w, struct worker_rxq *q, const struct packet *p)
+{
+	const struct detect_result *res = &w->pl->res;
+
+	for (uint32_t i = 0; i < res->nalerts; i++) {
+		const struct rule *r = res->alerts[i].rule;
+
+		if (r->action != RULE_ACT_REJECT)
+			continue;
+		if (r->reject != REJECT_DST)
+			reject_one(w, q, p, true);
+		if (r->reject == REJECT_DST || r->reject == REJECT_BOTH)
+			reject_one(w, q, p, false);
+		return;
+	}
+}
+
+static void handle_one(struct worker *w, struct worker_rxq *q, struct rte_mbuf *m,
+		       uint64_t *now_us)
+{
+	const struct port *pt = q->port;
+	enum detect_verdict v = VERDICT_ACCEPT;
+	struct packet p;
+
+	p.pcap_cnt = ++w->pkt_seq;
+	p.port_id = pt->port_id;
+	if (pt->rx_timestamp && (m->ol_flags & pt->ts_flag)) {
+		p.ts_us = *RTE_MBUF_DYNFIELD(m, pt->ts_offset, rte_mbuf_timestamp_t *);
+	} else {
+		/* Unstamped frames take the wall time, read once a burst. */
+		if (*now_us == 0)
+			*now_us = wall_us();
+		p.ts_us = *now_us;
+	}
+	if (frame_bytes(w, m, &p) == 0) {
+		p.wire_len = p.len;
+		v = pipeline_packet(w->pl, &p);
+	}
+	if (q->mode == COPY_NONE) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (w->ctl->standby) {
+		w->standby_pkts++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (q->mode == COPY_IPS && v == VERDICT_DROP) {
+		w->drop_pkts++;
+		if (w->pl->res.nalerts > 0)
+			reject_reply(w, q, &p);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	w->fwd_pkts++;
+	rte_eth_tx_buffer(q->tx_port_id, q->tx_queue, q->txb, m);
+}
+
 static void handle_burst(struct worker *w, struct worker_rxq *q, struct rte_mbuf **pkts,
 			 uint16_t n)
 {
-	const struct port *pt = q->port;
 	uint64_t now_us = 0;
-	struct packet p;
 
 	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-
 	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		enum detect_verdict v = VERDICT_ACCEPT;
-
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		handle_one(w, q, pkts[i], &now_us);
+	}
+	w->rx_pkts += n;
+}
 
-		p.pcap_cnt = ++w->pkt_seq;
-		p.port_id = pt->port_id;
-		if (pt->rx_timestamp && (m->ol_flags & pt->ts_flag)) {
-			p.ts_us = *RTE_MBUF_DYNFIELD(m, pt->ts_offset, rte_mbuf_timestamp_t *);
-		} else {
-			/* Unstamped frames take the wall time, read once a burst. */
-			if (now_us == 0)
-				now_us = wall_us();
-			p.ts_us = now_us;
-		}
-		if (frame_bytes(w, m, &p) == 0) {
-			p.wire_len = p.len;
-			v = pipeline_packet(w->pl, &p);
-		}
+/* autofp: the burst mixes ports; each mbuf's port picks its forwarding. */
+static void handle_ring_burst(struct worker *w, struct rte_mbuf **pkts, unsigned n)
+{
+	uint64_t now_us = 0;
 
-		if (q->mode == COPY_TAP || (q->mode == COPY_IPS && v == VERDICT_ACCEPT))
-			rte_eth_tx_buffer(q->tx_port_id, q->tx_queue, q->txb, m);
+	for (unsigned i = 0; i < n; i++) {
+		struct worker_rxq *q = &w->rxq[0];
+
+		for (uint16_t k = 1; k < w->nrxq; k++)
+			if (w->rxq[k].port->port_id == pkts[i]->port)
+				q = &w->rxq[k];
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		handle_one(w, q, pkts[i], &now_us);
+	}
+	w->rx_pkts += n;
+}
+
+/* Replies queued by other workers for the ports this one transmits on. */
+static void send_replies(struct worker *w)
+{
+	struct rte_mbuf *m[WORKER_BURST];
+	unsigned n = rte_ring_dequeue_burst(w->reply_in, (void **)m, WORKER_BURST, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct worker_rxq *q = tx_entry(w, m[i]->port);
+
+		if (q != NULL)
+			rte_eth_tx_buffer(q->tx_port_id, q->tx_queue, q->txb, m[i]);
 		else
-			rte_pktmbuf_free(m);
+			rte_pktmbuf_free(m[i]);
 	}
 }
 
 static void drain_tx(struct worker *w)
 {
-	for (uint16_t i = 0; i < w->nrxq; i++)
-		if (w->rxq[i].txb != NULL)
-			rte_eth_tx_buffer_flush(w->rxq[i].tx_port_id, w->rxq[i].tx_queue,
-						w->rxq[i].txb);
+	if (w->reply_in != NULL)
+		send_replies(w);
+	for (uint16_t i = 0; i < w->nrxq; i++) {
+		struct worker_rxq *q = &w->rxq[i];
+
+		if (q->txb != NULL)
+			rte_eth_tx_buffer_flush(q->tx_port_id, q->tx_queue, q->txb);
+	}
+}
+
+/* One poll of every input; returns the frames handled. */
+static unsigned poll_inputs(struct worker *w, struct rte_mbuf **pkts)
+{
+	unsigned got = 0;
+
+	if (w->ring != NULL) {
+		got = rte_ring_dequeue_burst(w->ring, (void **)pkts, WORKER_BURST, NULL);
+		if (got > 0)
+			handle_ring_burst(w, pkts, got);
+		return got;
+	}
+	for (uint16_t i = 0; i < w->nrxq; i++) {
+		struct worker_rxq *q = &w->rxq[i];
+		uint16_t n = rte_eth_rx_burst(q->port->port_id, q->queue, pkts, WORKER_BURST);
+
+		if (n > 0)
+			handle_burst(w, q, pkts, n);
+		got += n;
+	}
+	return got;
+}
+
+/* The input has ended (capture file): true once nothing more can arrive.
+ * Read input_done (or the receivers' count) before the last poll: once it is
+ * set, an empty poll after it proves every frame was handled. */
+static bool input_finished(struct worker *w)
+{
+	if (w->ring != NULL)
+		return __atomic_load_n(&w->ctl->receivers_left, __ATOMIC_ACQUIRE) == 0;
+	return __atomic_load_n(&w->ctl->input_done, __ATOMIC_ACQUIRE);
 }
 
 int worker_main(void *arg)
@@ -131,57 +344,37 @@ int worker_main(void *arg)
 
 	if (w->nrxq == 0)
 		return 0;
-
+	rte_rcu_qsbr_thread_online(w->ctl->qsv, w->id);
 	while (!__atomic_load_n(&w->ctl->quit, __ATOMIC_RELAXED)) {
 		uint64_t cur = rte_rdtsc();
-		unsigned got = 0;
+		unsigned got;
 
+		gen_pickup(w);
 		w->heartbeat++;
 		if (cur - prev_drain > drain_tsc) {
 			drain_tx(w);
 			prev_drain = cur;
 		}
-		for (uint16_t i = 0; i < w->nrxq; i++) {
-			struct worker_rxq *q = &w->rxq[i];
-			uint16_t n = rte_eth_rx_burst(q->port->port_id, q->queue, pkts, WORKER_BURST);
-
-			if (n == 0)
-				continue;
+		got = poll_inputs(w, pkts);
+		if (got > 0) {
 			if (w->first_tsc == 0)
 				w->first_tsc = cur;
-			handle_burst(w, q, pkts, n);
-			got += n;
-		}
-		if (got > 0) {
 			w->busy_tsc += rte_rdtsc() - cur;
-			continue;
-		}
-		/* Read input_done before the next poll: once it is set, an empty
-		 * poll after it proves every frame of the file was handled. */
-		if (__atomic_load_n(&w->ctl->input_done, __ATOMIC_ACQUIRE)) {
-			unsigned more = 0;
-
-			for (uint16_t i = 0; i < w->nrxq; i++) {
-				struct worker_rxq *q = &w->rxq[i];
-				uint16_t n = rte_eth_rx_burst(q->port->port_id, q->queue, pkts,
-							      WORKER_BURST);
-
-				if (n > 0)
-					handle_burst(w, q, pkts, n);
-				more += n;
-			}
-			if (more == 0)
+		} else if (input_finished(w)) {
+			if (poll_inputs(w, pkts) == 0)
 				break;
-			continue;
-		}
-		if (cur - prev_idle > idle_tsc) {
+		} else if (cur - prev_idle > idle_tsc) {
 			pipeline_idle(w->pl, w->rxq[0].port->rx_timestamp ? 0 : wall_us());
 			prev_idle = cur;
+		} else {
+			rte_pause();
 		}
-		rte_pause();
+		/* Nothing of the current generation is held past this point. */
+		rte_rcu_qsbr_quiescent(w->ctl->qsv, w->id);
 	}
 	drain_tx(w);
 	pipeline_finish(w->pl);
+	rte_rcu_qsbr_thread_offline(w->ctl->qsv, w->id);
 	w->last_tsc = rte_rdtsc();
 	return 0;
 }

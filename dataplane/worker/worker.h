@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* A worker lcore: polls its RX queues in bursts and runs each packet to
- * completion through its own pipeline. Nothing here is shared with other
- * workers except the read-only run flags. */
+/* A worker lcore: polls its RX queues (or, in autofp, its ring) in bursts and
+ * runs each packet to completion through its own pipeline. Nothing here is
+ * shared with other workers except the read-only run flags and the current
+ * detection generation, which the worker picks up between bursts. */
 #ifndef IDS_WORKER_H
 #define IDS_WORKER_H
 
@@ -12,11 +13,14 @@
 
 #include "../pipeline/pipeline.h"
 #include "../port/port.h"
+#include "detect_gen.h"
 
 #define WORKER_MAX_RXQ 8
 #define WORKER_BURST 32
 
 struct rte_eth_dev_tx_buffer;
+struct rte_rcu_qsbr;
+struct rte_ring;
 
 struct worker_rxq {
 	const struct port *port;     /* where packets come from */
@@ -25,12 +29,20 @@ struct worker_rxq {
 	uint16_t tx_port_id;         /* tap/ips: where they go */
 	uint16_t tx_queue;
 	struct rte_eth_dev_tx_buffer *txb;
+	/* ips: reject replies to the sender leave through the RX port, whose TX
+	 * queues belong to the workers forwarding into it: the reply goes into
+	 * the ring of one of them (NULL when this worker has such a queue). */
+	struct rte_ring *reply_ring;
 };
 
-/* Flags the main lcore sets and workers read. */
+/* Flags the main lcore (and the telemetry thread) set and workers read. */
 struct worker_control {
 	volatile int quit;           /* stop now (signal) */
 	volatile int input_done;     /* capture file read to its end: drain and stop */
+	volatile int standby;        /* HA role standby: inspect, forward nothing */
+	struct detect_gen *gen;      /* current rules; swapped under RCU (detect_gen_swap) */
+	struct rte_rcu_qsbr *qsv;    /* workers report quiescence once per loop */
+	volatile int receivers_left; /* autofp: receivers still running (input not done) */
 };
 
 struct worker {
@@ -38,9 +50,25 @@ struct worker {
 	struct pipeline *pl;
 	uint16_t nrxq;
 	struct worker_rxq rxq[WORKER_MAX_RXQ];
+	/* autofp: packets come from this ring (the receivers fill it), and
+	 * rxq[] then holds one entry per port, found by m->port, for forwarding. */
+	struct rte_ring *ring;
+	struct rte_ring *reply_in;    /* replies other workers ask this one to send */
 	const struct worker_control *ctl;
+	uint64_t gen_serial;         /* serial of the generation the pipeline runs now */
 	uint8_t *linear;             /* frames that arrive as mbuf chains are copied here */
 	uint64_t pkt_seq;            /* pcap_cnt of the last packet */
+
+	/* counters, written by this worker only */
+	uint64_t rx_pkts;            /* frames received */
+	uint64_t fwd_pkts;           /* frames handed to TX (tap/ips) */
+	uint64_t drop_pkts;          /* frames not forwarded: verdict drop */
+	uint64_t standby_pkts;       /* frames not forwarded: standby role */
+	uint64_t reject_sent;        /* RST / ICMP unreachable frames built and queued */
+	uint64_t reject_failed;      /* replies that could not be built (no mbuf, no L4) */
+	uint64_t tx_fail;            /* frames the TX ring refused */
+	uint64_t gen_swaps;          /* detection generations picked up */
+	struct detect_stats det_base;    /* detect counters of the generations left behind */
 
 	/* cold */
 	uint16_t id;
@@ -50,7 +78,6 @@ struct worker {
 	uint64_t last_tsc;           /* end of the drain */
 	uint64_t busy_tsc;           /* cycles spent on non-empty bursts */
 	uint64_t heartbeat;          /* loop iterations, for liveness */
-	uint64_t tx_fail;            /* frames the TX ring refused */
 } __rte_cache_aligned;
 
 /* Allocate the TX buffers (on the worker's socket). 0 or -ENOMEM. */
@@ -59,5 +86,13 @@ void worker_fini(struct worker *w);
 
 /* lcore entry point (rte_eal_remote_launch); arg is the struct worker. */
 int worker_main(void *arg);
+
+/* Detect counters of w: the generations it left plus the current one.
+ * Control threads only, serialised with reloads (the run's control lock). */
+void worker_detect_stats(const struct worker *w, struct detect_stats *out);
+
+/* After detect_gen_swap returned old (every worker quiescent since), fold
+ * w's detect counters of old into its running totals, before old is freed. */
+void worker_gen_retired(struct worker *w, const struct detect_gen *old);
 
 #endif

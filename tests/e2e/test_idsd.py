@@ -250,7 +250,7 @@ def test_rules_check():
     check(out.strip().splitlines()[-1] == "rules: 2 loaded, 0 failed", f"-T last line: {out!r}")
     bad = write(os.path.join(d, "bad.rules"),
                 "alert tcp any any -> any 80 (msg:\"ok\"; content:\"GET\"; sid:1;)\n"
-                "alert tcp any any -> any 80 (msg:\"h\"; http.uri; content:\"x\"; sid:2;)\n"
+                "alert tcp any any -> any 80 (msg:\"h\"; smb.share; content:\"x\"; sid:2;)\n"
                 "alert tcp any any -> any 80 (msg:\"no sid\"; content:\"x\";)\n"
                 "alert tcp any any -> any 80 (msg:\"d\"; content:\"abcdef\"; depth:2; sid:4;)\n"
                 "alert tcp any any -> any 80 (msg:\"p\"; pcre:\"/(abc/\"; sid:6;)\n"
@@ -260,7 +260,7 @@ def test_rules_check():
     rc, out, err = run(["-T", "-S", bad])
     check(rc == 1, f"-T bad rules: rc {rc}")
     check(out.strip().splitlines()[-1] == "rules: 1 loaded, 7 failed", f"-T totals: {out!r}")
-    for line in (f"{bad}:2: unsupported keyword 'http.uri'",
+    for line in (f"{bad}:2: unsupported keyword 'smb.share'",
                  f"{bad}:3: missing sid",
                  f"{bad}:4: depth smaller than content length",
                  f"{bad}:5: pcre compile error",
@@ -268,7 +268,7 @@ def test_rules_check():
                  f"{bad}:7: unknown classtype 'nonesuch'",
                  f"{bad}:8: unknown variable '$NOPE'"):
         check(line in err, f"message {line!r} in {err!r}")
-    check("unsupported keyword 'http.uri'" in out, "reasons tallied in the report")
+    check("unsupported keyword 'smb.share'" in out, "reasons tallied in the report")
     # outside -T the valid rules run and the run succeeds
     od = out_dir("rules-run")
     rc, out, err = run(["-S", bad, "-r", data("demo.pcap"), "-l", od])

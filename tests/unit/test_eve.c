@@ -308,6 +308,18 @@ static size_t check_lines(const char *buf, size_t len, size_t *invalid)
 	return lines;
 }
 
+/* Cut the next line out of *cur (its '\n' becomes NUL); NULL at the end. */
+static char *next_line(char **cur)
+{
+	char *l = *cur, *nl = strchr(l, '\n');
+
+	if (nl == NULL)
+		return NULL;
+	*nl = '\0';
+	*cur = nl + 1;
+	return l;
+}
+
 static uint64_t field_u64(const char *line, const char *key)
 {
 	char pat[64];
@@ -461,7 +473,8 @@ static void test_json_base64_printable(void)
 	static const struct { const char *in, *out; } v[] = {
 		/* RFC 4648 section 10 */
 		{ "", "\"\"" }, { "f", "\"Zg==\"" }, { "fo", "\"Zm8=\"" }, { "foo", "\"Zm9v\"" },
-		{ "foob", "\"Zm9vYg==\"" }, { "fooba", "\"Zm9vYmE=\"" }, { "foobar", "\"Zm9vYmFy\"" },
+		{ "foob", "\"Zm9vYg==\"" }, { "fooba", "\"Zm9vYmE=\"" },
+		{ "foobar", "\"Zm9vYmFy\"" },
 	};
 	char buf[128];
 	struct json_w j;
@@ -540,7 +553,9 @@ static void test_alert_v4_tcp(void)
 	struct flow f;
 	struct rule r;
 	char msg[] = "ET TEST \"quoted\" back\\slash";
-	struct eve_options opt = { .payload = true, .packet = true, .ether = true, .pcap_cnt = true };
+	struct eve_options opt = {
+		.payload = true, .packet = true, .ether = true, .pcap_cnt = true,
+	};
 
 	packet_v4_tcp(&p, &f);
 	rule_init(&r, 1000001, msg, "Attempted Information Leak", 2);
@@ -748,8 +763,105 @@ static void test_alert_escaping(void)
 	}
 	strcpy(o, "\",\"stream\":0");
 	CHECK(strstr(out, want) != NULL);
-	CHECK(strstr(out, "\"payload\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIj") != NULL);
+	CHECK(strstr(out, "\"payload\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIj")
+	      != NULL);
 	CHECK(strstr(out, "8/T19vf4+fr7/P3+/w==\",\"payload_printable\"") != NULL);
+	free(out);
+}
+
+/* The alert "flow" object keeps the flow's client-to-server orientation
+ * even on a reply packet. */
+static void test_alert_flow(void)
+{
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "flow";
+	struct eve_options opt = { .flow = true };
+
+	packet_v4_tcp(&p, &f);
+	p.dir = PKT_TO_CLIENT;
+	f.pkts[PKT_TO_SERVER] = 3;
+	f.pkts[PKT_TO_CLIENT] = 2;
+	f.bytes[PKT_TO_SERVER] = 300;
+	f.bytes[PKT_TO_CLIENT] = 200;
+	f.first_ts_us = TS_2024 - 1000000;
+	rule_init(&r, 4, msg, "c", 2);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+	char *out = one_alert("flow.json", &opt, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "\"direction\":\"to_client\",\"flow\":{"
+		"\"pkts_toserver\":3,\"pkts_toclient\":2,\"bytes_toserver\":300,"
+		"\"bytes_toclient\":200,\"start\":\"2024-04-21T09:59:59.123456+0000\","
+		"\"src_ip\":\"10.0.0.1\",\"dest_ip\":\"192.168.1.10\",\"src_port\":80,"
+		"\"dest_port\":49152}}\n") != NULL);
+	free(out);
+}
+
+/* A stream match: "payload" is the stream window behind a note of the
+ * skipped bytes, cut at EVE_STREAM_PAYLOAD_MAX; a pseudo packet (flow
+ * timeout) has no frame, so no "packet". */
+static void test_alert_stream(void)
+{
+	char path[128], err[256];
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "stream";
+	struct eve_options opt = { .payload = true, .packet = true };
+	static uint8_t big[5000];
+
+	packet_v4_tcp(&p, &f);
+	p.flags |= PKT_F_PSEUDO;
+	p.data = NULL;
+	p.len = 0;
+	p.payload = NULL;
+	p.payload_len = 0;
+	rule_init(&r, 6, msg, "c", 2);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+	struct eve_stream_payload sp = { .data = (const uint8_t *)"abc", .len = 3,
+					 .gap_before = 10 };
+
+	path_of(path, sizeof(path), "stream.json");
+	unlink(path);
+	struct eve_file *ef = eve_file_open(path, err, sizeof(err));
+	struct eve_writer *w = ef ? eve_writer_create(ef, &opt, NULL, 0) : NULL;
+	CHECK(w != NULL);
+	if (w == NULL) {
+		eve_file_close(ef);
+		return;
+	}
+	eve_write_alert_stream(w, &p, &a, &sp);
+	memset(big, 'x', sizeof(big));
+	sp = (struct eve_stream_payload){ .data = big, .len = sizeof(big), .gap_before = 7 };
+	eve_write_alert_stream(w, &p, &a, &sp);
+	sp = (struct eve_stream_payload){ .data = NULL, .len = 0, .gap_before = 0 };
+	eve_write_alert_stream(w, &p, &a, &sp);
+	eve_writer_destroy(w);
+	eve_file_close(ef);
+
+	size_t len, bad;
+	char *out = slurp(path, &len);
+	CHECK(out != NULL);
+	if (out == NULL)
+		return;
+	CHECK_INT(3, check_lines(out, len, &bad));
+	CHECK_INT(0, bad);
+	char *cur = out;
+	char *l1 = next_line(&cur), *l2 = next_line(&cur), *l3 = next_line(&cur);
+	/* base64("[10 bytes missing]abc") */
+	CHECK(l1 != NULL && strstr(l1, "\"pkt_src\":\"stream (flow timeout)\"") != NULL);
+	CHECK(l1 != NULL && strstr(l1, "\"payload\":\"WzEwIGJ5dGVzIG1pc3NpbmddYWJj\","
+		"\"payload_printable\":\"[10 bytes missing]abc\",\"stream\":1}") != NULL);
+	CHECK(l1 != NULL && strstr(l1, "\"packet\"") == NULL);
+	/* the note and the data together fill exactly the payload buffer */
+	const char *pp = l2 ? strstr(l2, "\"payload_printable\":\"[7 bytes missing]xxx") : NULL;
+	CHECK(pp != NULL);
+	if (pp != NULL) {
+		pp += strlen("\"payload_printable\":\"");
+		CHECK_INT(EVE_STREAM_PAYLOAD_MAX, strchr(pp, '"') - pp);
+	}
+	CHECK(l3 != NULL && strstr(l3, "\"payload\":\"\",\"payload_printable\":\"\","
+		"\"stream\":1}") != NULL);
 	free(out);
 }
 
@@ -845,7 +957,8 @@ static void test_many_records(void)
 	CHECK_INT(0, bad);
 	static uint8_t seen[N + 1];
 	size_t dup = 0, missing = 0;
-	for (char *l = out; *l; l = strchr(l, '\n') + 1) {
+	char *cur = out, *l;
+	while ((l = next_line(&cur)) != NULL) {
 		uint64_t c = field_u64(l, "pcap_cnt");
 		if (c >= 1 && c <= N && seen[c]++)
 			dup++;
@@ -944,13 +1057,14 @@ static void test_two_writers_and_rotate(void)
 	static uint8_t seen[2][N + 1];
 	size_t dup = 0, missing = 0, mixed = 0;
 	for (int k = 0; k < 2; k++) {
-		for (char *l = k ? f2 : f1; *l; l = strchr(l, '\n') + 1) {
-			int who = strncmp(strstr(l, "\"in_iface\":\"") + 12, "tB", 2) == 0;
+		char *cur = k ? f2 : f1, *l;
+		while ((l = next_line(&cur)) != NULL) {
+			const char *iface = strstr(l, "\"in_iface\":\"");
+			int who = iface != NULL && strncmp(iface + 12, "tB", 2) == 0;
 			uint64_t c = field_u64(l, "pcap_cnt");
-			char *nl = strchr(l, '\n');
 			/* each line carries its own writer's message only */
 			const char *want = who ? msg_b : msg_a, *other = who ? "####" : "%%%%";
-			if (strstr(l, want) == NULL || (memmem(l, (size_t)(nl - l), other, 4) != NULL))
+			if (iface == NULL || strstr(l, want) == NULL || strstr(l, other) != NULL)
 				mixed++;
 			if (c >= 1 && c <= N && seen[who][c]++)
 				dup++;
@@ -1035,7 +1149,8 @@ static void cleanup(void)
 	static const char *const files[] = {
 		"v4tcp.json", "v4tcp-min.json", "v6udp.json", "icmp.json", "icmp6.json",
 		"icmp6-frag.json", "gre.json", "p253.json", "sctp.json", "arp.json", "esc.json",
-		"stats.json", "many.json", "two.json", "two.json.1", "big.json",
+		"stats.json", "many.json", "two.json", "two.json.1", "big.json", "flow.json",
+		"stream.json",
 	};
 	char path[128];
 
@@ -1061,6 +1176,8 @@ int main(void)
 	test_alert_v6_udp();
 	test_alert_icmp();
 	test_alert_escaping();
+	test_alert_flow();
+	test_alert_stream();
 	test_stats();
 	test_many_records();
 	test_two_writers_and_rotate();

@@ -163,7 +163,7 @@ static void test_header(void)
 		CHECK_INT(RULE_F_SRC_NEGATED | RULE_F_DST_NEGATED, r->flags);
 		rule_free(r);
 	}
-	FAILS("alert http any any -> any any (sid:1;)", "unsupported protocol 'http'");
+	FAILS("alert smtp any any -> any any (sid:1;)", "unsupported protocol 'smtp'");
 	FAILS("block tcp any any -> any any (sid:1;)", "unknown action 'block'");
 	FAILS("alert tcp any any <- any any (sid:1;)", "invalid direction '<-'");
 	FAILS("alert tcp any any -> any (sid:1;)", "incomplete rule header");
@@ -297,7 +297,8 @@ static void test_content(void)
 	FAILS(T("content:\"a\"; offset:1; distance:2;"),
 	      "can't mix offset/depth with distance/within on one content");
 	FAILS(T("content:\"a\"; offset:-1;"), "invalid offset: '-1'");
-	FAILS(T("content:\"a\"; depth:x;"), "invalid depth: 'x'");
+	FAILS(T("content:\"a\"; depth:-1;"), "invalid depth: '-1'");
+	FAILS(T("content:\"a\"; depth:x;"), "unknown byte_extract variable 'x'");
 	FAILS(T("content:\"a\"; startswith; offset:1;"),
 	      "startswith can't be mixed with offset, depth, distance or within");
 	FAILS(T("content:!\"a\"; fast_pattern:only;"),
@@ -339,8 +340,7 @@ static void test_pcre(void)
 		CHECK_STR("^\\d+$", r->match[2].pcre.expr);
 		rule_free(r);
 	}
-	FAILS(T("pcre:\"/a/U\";"),
-	      "unsupported pcre flag 'U' (HTTP buffers are not supported yet)");
+	FAILS(T("pcre:\"/a/q\";"), "unknown pcre flag 'q'");
 	FAILS(T("pcre:\"/a/z\";"), "unknown pcre flag 'z'");
 	FAILS(T("pcre:\"/a(/\";"), "pcre compile error: missing closing parenthesis at offset 2");
 	FAILS(T("pcre:\"abc\";"), "pcre must be a quoted \"/expression/flags\"");
@@ -387,9 +387,10 @@ static void test_meta(void)
 	FAILS("alert tcp any any -> any any (sid:1; sid:2;)", "duplicate keyword 'sid'");
 	FAILS("alert tcp any any -> any any (sid:0;)", "invalid sid: '0'");
 	FAILS("alert tcp any any -> any any (sid:1x;)", "invalid sid: '1x'");
-	FAILS(T("http.uri;"), "unsupported keyword 'http.uri'");
-	FAILS(T("content:\"a\"; byte_test:1,>,2,0;"), "unsupported keyword 'byte_test'");
-	FAILS(T("flags:S;"), "unsupported keyword 'flags'");
+	FAILS(T("smb.share;"), "unsupported keyword 'smb.share'");
+	FAILS(T("content:\"a\"; byte_test:1,>,2;"),
+	      "byte_test needs bytes, operator, value and offset");
+	FAILS(T("flags:X;"), "invalid flags: 'X'");
 }
 
 static void test_packet_kw(void)
@@ -552,9 +553,9 @@ static void test_file(void)
 	CHECK(rs != NULL && errs != NULL);
 	CHECK_INT(0, ruleset_load_file(rs, env, "rules/mixed.rules", errs));
 	out = slurp(errs);
-	CHECK_STR("rules/mixed.rules:6: unsupported keyword 'http.uri'\n"
+	CHECK_STR("rules/mixed.rules:6: unsupported keyword 'smb.share'\n"
 		  "rules/mixed.rules:7: unknown classtype 'xyz'\n"
-		  "rules/mixed.rules:9: unsupported keyword 'http.uri'\n"
+		  "rules/mixed.rules:9: unsupported keyword 'smb.share'\n"
 		  "rules/mixed.rules:13: duplicate signature: 1:1001\n"
 		  "rules/mixed.rules:14: depth smaller than content length: 1 < 3\n"
 		  "rules/mixed.rules:16: unsupported keyword 'byte_test'\n", out);
@@ -562,7 +563,7 @@ static void test_file(void)
 	CHECK_INT(6, rs->nfailed);
 	CHECK_INT(5, rs->n);
 	CHECK_INT(1, reason_count(rs, "unknown classtype 'xyz'"));
-	CHECK_INT(2, reason_count(rs, "unsupported keyword 'http.uri'"));
+	CHECK_INT(2, reason_count(rs, "unsupported keyword 'smb.share'"));
 	CHECK_INT(1, reason_count(rs, "duplicate signature"));
 	CHECK_INT(1, reason_count(rs, "depth smaller than content length"));
 	CHECK_INT(5, rs->nreasons);
@@ -587,7 +588,7 @@ static void test_file(void)
 		  out);
 	free(out);
 	/* reasons sorted by count */
-	CHECK_STR("unsupported keyword 'http.uri'", rs->reasons[0].reason);
+	CHECK_STR("unsupported keyword 'smb.share'", rs->reasons[0].reason);
 	if (rs->n == 5) {
 		/* action first: drop 1004; then the alerts: 1005 checks flowbits (before
 		 * rules without any), then by priority 1001 (1), then sid 1002, 1003 */

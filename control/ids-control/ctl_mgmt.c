@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/* The management port's backend: status and HA commands answered from the
+ * VRRP instances. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "control/ha/ha.h"
+#include "control/mgmt/mgmt.h"
+#include "ctl_mgmt.h"
+
+struct ctl_mgmt {
+	struct mgmt *m;
+	struct ha *ha;
+	const struct conf *conf;
+};
+
+const struct conf_schema_row *ctl_mgmt_schema(void)
+{
+	return mgmt_conf_schema;
+}
+
+static void reply_inst(struct mgmt_reply *r, const struct ha_inst *hi)
+{
+	const struct vrrp_inst *vi = &hi->vi;
+
+	mgmt_reply_obj_open(r, NULL);
+	mgmt_reply_str(r, "name", vi->conf.name);
+	mgmt_reply_str(r, "interface", hi->cfg->ifname);
+	mgmt_reply_uint(r, "virtual_router_id", vi->conf.vrid);
+	mgmt_reply_str(r, "state", vrrp_state_name(vi->state));
+	mgmt_reply_uint(r, "priority", vi->eff_priority);
+	mgmt_reply_uint(r, "configured_priority", vi->conf.priority);
+	mgmt_reply_str(r, "last_reason", vrrp_reason_name(vi->last_reason));
+	mgmt_reply_uint(r, "adverts_tx", vi->cnt.adverts_tx);
+	mgmt_reply_uint(r, "adverts_rx", vi->cnt.adverts_rx);
+	mgmt_reply_obj_open(r, "drops");
+	for (int d = 1; d < VRRP_DROP__MAX; d++)
+		mgmt_reply_uint(r, vrrp_drop_name(d), vi->cnt.drops[d] + hi->sock->drops[d]);
+	mgmt_reply_obj_close(r);
+	mgmt_reply_obj_close(r);
+}
+
+static int ha_status(void *ctx, struct mgmt_reply *r)
+{
+	struct ctl_mgmt *cm = ctx;
+	const struct tracker *dp = ha_dataplane(cm->ha);
+
+	mgmt_reply_arr_open(r, "instances");
+	for (unsigned i = 0; i < ha_count(cm->ha); i++)
+		reply_inst(r, ha_inst_at(cm->ha, i));
+	mgmt_reply_arr_close(r);
+	if (dp) {
+		mgmt_reply_obj_open(r, "dataplane");
+		mgmt_reply_bool(r, "healthy", dp->ok);
+		mgmt_reply_str(r, "reason", dp->why);
+		mgmt_reply_obj_close(r);
+	}
+	return 0;
+}
+
+static int status(void *ctx, struct mgmt_reply *r)
+{
+	mgmt_reply_str(r, "version", "ids-control 0.1.0");
+	return ha_status(ctx, r);
+}
+
+static int admin(struct ctl_mgmt *cm, struct mgmt_reply *r, int mode)
+{
+	unsigned changed = 0;
+
+	for (unsigned i = 0; i < ha_count(cm->ha); i++)
+		changed += vrrp_admin(&ha_inst_at(cm->ha, i)->vi, mode) == 0;
+	if (!changed)
+		return mgmt_reply_error(r, -EALREADY, "already %s",
+					mode < 0 ? "demoted" : "promoted");
+	return ha_status(cm, r);
+}
+
+static int ha_demote(void *ctx, struct mgmt_reply *r)
+{
+	return admin(ctx, r, -1);
+}
+
+static int ha_promote(void *ctx, struct mgmt_reply *r)
+{
+	return admin(ctx, r, 1);
+}
+
+static int config_show(void *ctx, struct mgmt_reply *r)
+{
+	struct ctl_mgmt *cm = ctx;
+
+	mgmt_reply_conf(r, "config", cm->conf->root);
+	return 0;
+}
+
+int ctl_mgmt_start(struct loop *l, const struct conf *c, struct ha *ha, struct ctl_mgmt **out,
+		   char *err, size_t errlen)
+{
+	const struct conf_node *sec = conf_get(c, "management");
+	struct ctl_mgmt *cm;
+	struct mgmt_backend be = {
+		.status = status,
+		.ha_status = ha_status,
+		.ha_demote = ha_demote,
+		.ha_promote = ha_promote,
+		.config_show = config_show,
+	};
+
+	*out = NULL;
+	if (!sec)
+		return 0;
+	cm = calloc(1, sizeof(*cm));
+	if (!cm) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	cm->ha = ha;
+	cm->conf = c;
+	be.ctx = cm;
+	cm->m = mgmt_new(l, sec, &be, err, errlen);
+	if (!cm->m) {
+		free(cm);
+		return -EINVAL;
+	}
+	*out = cm;
+	return 0;
+}
+
+void ctl_mgmt_stop(struct ctl_mgmt *cm)
+{
+	if (!cm)
+		return;
+	mgmt_free(cm->m);
+	free(cm);
+}

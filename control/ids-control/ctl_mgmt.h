@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* ids-control's link to the management port: the schema rows it adds and
+ * the backend callbacks answered from the HA state. Built as ctl_mgmt.c
+ * when control/mgmt exists, ctl_mgmt_none.c (which refuses a management
+ * section) otherwise: meson picks the file. */
+#ifndef IDS_CTL_MGMT_H
+#define IDS_CTL_MGMT_H
+
+#include <stddef.h>
+
+#include "conf/conf.h"
+
+struct loop;
+struct ha;
+struct ctl_mgmt;
+
+/* The "management.*" rows for conf_schema_add(). */
+const struct conf_schema_row *ctl_mgmt_schema(void);
+
+/* Start the management port when the config has a management section.
+ * *out is NULL when there is none. 0 or -EINVAL with err filled. */
+int ctl_mgmt_start(struct loop *l, const struct conf *c, struct ha *ha, struct ctl_mgmt **out,
+		   char *err, size_t errlen);
+void ctl_mgmt_stop(struct ctl_mgmt *m);
+
+#endif

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of the management port, shared by its files only. */
+#ifndef IDS_MGMT_PRIV_H
+#define IDS_MGMT_PRIV_H
+
+#include <gnutls/gnutls.h>
+#include <netinet/in.h>
+#include <sasl/sasl.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/json.h"
+#include "mgmt.h"
+#include "mgmt_cbind.h"
+#include "mgmt_frame.h"
+
+#define MGMT_LOG "mgmt"
+
+/* What "management.*" says, copied out of the tree (strings malloc'd). */
+struct mgmt_conf {
+	char *address;
+	uint16_t port;
+	/* tls */
+	char *cert, *key, *ca, *crl, *priority;
+	bool require_client_cert;
+	char **allowed_dn;		/* fnmatch patterns; NULL list = any */
+	unsigned int n_allowed_dn;
+	bool dn_list_set;
+	/* sasl */
+	char *app, *service, *hostname, *realm, *sasldb, *keytab;
+	char **mechs;			/* upper case, as configured */
+	unsigned int n_mechs;
+	bool allow_weak;		/* DIGEST-MD5 / CRAM-MD5 accepted */
+	char **users;			/* fnmatch patterns */
+	unsigned int n_users;
+	bool users_set;			/* present: an empty list refuses everyone */
+	/* roles, in file order; patterns may use wildcards */
+	char **role_names;
+	enum mgmt_role *roles;
+	unsigned int n_roles;
+	char *audit_file;
+	/* limits */
+	uint32_t max_frame;
+	unsigned int max_clients, max_unauth, alerts_backlog;
+	uint64_t handshake_us, auth_us, idle_us;
+	uint64_t fail_delay_us, fail_delay_max_us;
+};
+
+int mgmt_conf_parse(struct mgmt_conf *mc, const struct conf_node *n, char *err, size_t errlen);
+void mgmt_conf_release(struct mgmt_conf *mc);
+/* True if name matches one of the fnmatch patterns. */
+bool mgmt_match_any(char *const *pats, unsigned int n, const char *name);
+/* The role of an identity: an exact key first, then the first wildcard. */
+enum mgmt_role mgmt_conf_role(const struct mgmt_conf *mc, const char *identity);
+const char *mgmt_role_name(enum mgmt_role r);
+int mgmt_role_parse(const char *s, enum mgmt_role *out);
+
+/* Per-connection state machine (PROTOCOL.md):
+ *
+ *   accept -> TLS --handshake, DN ok--> AUTH --SASL ok, role--> READY
+ *              |                         |  ^ CHALLENGE/STEP     |   ^
+ *              |                         |--+                   v   | X/cancel
+ *              |                         +--fail--> PENALTY   STREAM
+ *              +--------- error/timeout -----> CLOSING <---- error/timeout
+ */
+enum mgmt_state {
+	MGMT_S_TLS,
+	MGMT_S_AUTH,
+	MGMT_S_PENALTY,			/* failed auth: answer after a delay, then close */
+	MGMT_S_READY,
+	MGMT_S_STREAM,			/* alerts --follow */
+	MGMT_S_CLOSING,			/* flush what is queued, then close */
+};
+
+struct mgmt_conn {
+	struct mgmt_conn *prev, *next;
+	struct mgmt *m;
+	int fd;
+	enum mgmt_state st;
+	bool authed;			/* reached READY once (counted apart) */
+	bool handshake_done;
+	bool auth_started;
+	bool want_write;
+	bool broken;			/* the socket or the TLS session failed */
+	struct sockaddr_storage addr;
+	char peer[64];			/* "ip:port" */
+	gnutls_session_t tls;
+	sasl_conn_t *sasl;
+	char mech[32];
+	char identity[256];
+	char cert_dn[512];
+	char cert_cn[256];
+	enum mgmt_role role;
+	sasl_channel_binding_t cbind;	/* kept alive: SASL holds a pointer */
+	uint8_t cbind_data[64];
+	struct loop_timer *timer;
+	char fail_reason[128];		/* PENALTY: what AUTH_FAIL will say */
+	uint8_t *in;
+	size_t in_len, in_cap;
+	uint8_t *out;
+	size_t out_off, out_len, out_cap;
+	size_t send_len;		/* a record GnuTLS must be given again (EAGAIN) */
+	uint64_t accept_us;
+};
+
+/* A client that lets this much output pile up (a stalled alerts --follow)
+ * is dropped rather than buffered without bound. */
+#define MGMT_OUT_MAX (4u << 20)
+/* How long a closing connection may take to flush its last frame. */
+#define MGMT_LINGER_US 2000000u
+
+#define MGMT_PENALTY_SLOTS 256
+#define MGMT_PENALTY_FORGET_US (600ull * 1000000ull)
+
+struct mgmt_penalty {
+	uint8_t ip[16];			/* IPv4 as v4-mapped */
+	uint32_t fails;
+	uint64_t last_us;
+};
+
+struct mgmt_counters {
+	uint64_t accepted, refused_cap, tls_failed, dn_refused;
+	uint64_t auth_ok, auth_failed, timeouts, denied, commands;
+	uint64_t bad[MGMT_BAD_MAX];
+};
+
+struct mgmt {
+	struct loop *loop;
+	struct mgmt_conf conf;
+	struct mgmt_backend be;
+	int lfd;
+	uint16_t port;
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t prio;
+	sasl_callback_t sasl_cbs[3];	/* per-connection callbacks: Cyrus keeps the pointer */
+	struct mgmt_conn *conns;
+	unsigned int nconns, nunauth;
+	struct mgmt_penalty pen[MGMT_PENALTY_SLOTS];
+	char **alerts;			/* ring of alerts_backlog lines */
+	size_t alerts_head, alerts_len;
+	int audit_fd;
+	uint64_t start_us;
+	struct mgmt_counters cnt;
+};
+
+/* mgmt_tls.c */
+int mgmt_tls_init(struct mgmt *m, char *err, size_t errlen);
+void mgmt_tls_release(struct mgmt *m);
+int mgmt_tls_session(struct mgmt *m, struct mgmt_conn *c);
+/* After the handshake: read the client certificate's DN and CN and check
+ * the DN allow-list. 0 or -EACCES with reason filled. */
+int mgmt_tls_peer(struct mgmt_conn *c, char *reason, size_t len);
+unsigned int mgmt_tls_ssf(gnutls_session_t s);
+
+/* mgmt_sasl.c */
+int mgmt_sasl_init(struct mgmt *m, char *err, size_t errlen);
+int mgmt_sasl_conn(struct mgmt_conn *c);
+/* Space-separated mechanisms offered on this connection into buf. */
+void mgmt_sasl_mechs(struct mgmt_conn *c, char *buf, size_t len);
+/* One SASL step. Returns 1 (continue: send *out as CHALLENGE), 0 (done:
+ * c->identity set, *out is the final data) or -EACCES with reason. */
+int mgmt_sasl_step(struct mgmt_conn *c, const char *mech, const uint8_t *in, size_t inlen,
+		   bool has_in, const char **out, unsigned int *outlen, char *reason, size_t rlen);
+
+/* mgmt_conn.c */
+void mgmt_accept_cb(struct loop *l, int fd, unsigned events, void *arg);
+void mgmt_conn_close(struct mgmt_conn *c);
+int mgmt_conn_send(struct mgmt_conn *c, uint8_t type, const void *p, size_t n);
+int mgmt_conn_send2(struct mgmt_conn *c, uint8_t type, const void *a, size_t an,
+		    const void *b, size_t bn);
+
+/* mgmt_cmd.c */
+void mgmt_cmd_run(struct mgmt_conn *c, const struct mgmt_request *req);
+
+/* mgmt_reply.c: the writer behind mgmt_reply_*; text is human or JSON. */
+struct mgmt_reply {
+	bool json;
+	bool failed;
+	int err;
+	struct json_w j;
+	char *txt;			/* human form */
+	size_t txt_len, txt_cap;
+	unsigned int depth;
+	bool oom;
+	bool raw;			/* body is the text as written (alerts: EVE lines) */
+	bool in_arr[JSON_MAX_DEPTH];
+	char msg[256];
+};
+int mgmt_reply_init(struct mgmt_reply *r, bool json);
+void mgmt_reply_release(struct mgmt_reply *r);
+/* The rendered body (closes the top-level object); NULL on allocation failure. */
+const char *mgmt_reply_body(struct mgmt_reply *r, size_t *len);
+/* Append text as is, in both renderings (lines of JSON already). */
+void mgmt_reply_raw(struct mgmt_reply *r, const char *s, size_t n);
+
+/* mgmt_audit.c: one JSON line per event when management.audit is set. */
+int mgmt_audit_open(struct mgmt *m, char *err, size_t errlen);
+void mgmt_audit(struct mgmt *m, const struct mgmt_conn *c, const char *event,
+		const char *command, const char *result, const char *detail);
+
+/* mgmt_server.c */
+/* Record a failed authentication from c's address; returns the delay
+ * before the failure may be answered. */
+uint64_t mgmt_penalty_fail(struct mgmt *m, const struct mgmt_conn *c);
+void mgmt_penalty_clear(struct mgmt *m, const struct mgmt_conn *c);
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* The management port of ids-control: a listener on the event loop that
+ * speaks TLS (GnuTLS, x509), then Cyrus SASL, then role-checked commands
+ * (PROTOCOL.md in this folder). ids-control's main owns the loop and the
+ * configuration; it hands the "management" subtree and a table of backend
+ * callbacks to mgmt_new() and feeds alert lines with mgmt_alert_publish().
+ * Everything runs on the loop's thread; nothing here blocks except the
+ * backend callbacks themselves, which should be quick. */
+#ifndef IDS_MGMT_H
+#define IDS_MGMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf-t.h"
+
+struct loop;
+struct mgmt;
+struct mgmt_reply;
+
+/* Ordered: a role may run every command needing it or a lower one. */
+enum mgmt_role {
+	MGMT_ROLE_NONE,
+	MGMT_ROLE_VIEWER,
+	MGMT_ROLE_OPERATOR,
+	MGMT_ROLE_ADMIN,
+};
+
+/* A backend callback writes its answer into r with the mgmt_reply_*
+ * functions below and returns 0, or returns mgmt_reply_error(r, -errno,
+ * "reason") on failure. A NULL callback makes its command answer
+ * "not available: <command>". */
+typedef int (*mgmt_backend_cb)(void *ctx, struct mgmt_reply *r);
+
+struct mgmt_backend {
+	void *ctx;			/* passed to every callback */
+	mgmt_backend_cb status;		/* node, VRRP state/priority, dataplane role, versions */
+	mgmt_backend_cb stats;		/* dataplane counters (telemetry socket) */
+	mgmt_backend_cb rules_list;
+	mgmt_backend_cb rules_stats;
+	mgmt_backend_cb rules_reload;
+	mgmt_backend_cb ha_status;
+	mgmt_backend_cb ha_demote;	/* maintenance handover: give up master */
+	mgmt_backend_cb ha_promote;
+	mgmt_backend_cb config_show;	/* mgmt_reply_conf() redacts secrets */
+};
+
+/* The "management.*" keys, for conf_schema_add(). */
+extern const struct conf_schema_row mgmt_conf_schema[];
+
+/* Read the management subtree (the node of "management"), load the TLS
+ * credentials (refusing a key file readable by others), set up SASL and
+ * listen (IP_FREEBIND: the address may be a VIP this node does not hold
+ * yet). be is copied. NULL on failure with err = "file:line:col: key
+ * 'management.tls.key': reason" or the system's reason. */
+struct mgmt *mgmt_new(struct loop *l, const struct conf_node *management,
+		      const struct mgmt_backend *be, char *err, size_t errlen);
+/* Close every connection and the listener; NULL is a no-op. */
+void mgmt_free(struct mgmt *m);
+
+/* The bound port (useful when the config asks for port 0). */
+uint16_t mgmt_port(const struct mgmt *m);
+
+/* One alert (an EVE JSON line, without newline): kept in the backlog that
+ * "alerts" shows and sent to every "alerts --follow" session. */
+void mgmt_alert_publish(struct mgmt *m, const char *line, size_t len);
+
+/* Reply writer. Keys name members inside objects and are NULL for array
+ * elements. Rendered as JSON with --json, as indented "key: value" text
+ * otherwise. The top level is an object, already open. */
+void mgmt_reply_obj_open(struct mgmt_reply *r, const char *key);
+void mgmt_reply_obj_close(struct mgmt_reply *r);
+void mgmt_reply_arr_open(struct mgmt_reply *r, const char *key);
+void mgmt_reply_arr_close(struct mgmt_reply *r);
+void mgmt_reply_str(struct mgmt_reply *r, const char *key, const char *s);
+void mgmt_reply_uint(struct mgmt_reply *r, const char *key, uint64_t v);
+void mgmt_reply_int(struct mgmt_reply *r, const char *key, int64_t v);
+void mgmt_reply_bool(struct mgmt_reply *r, const char *key, bool v);
+/* A configuration subtree as nested objects; values of keys that look like
+ * secrets (password, secret, auth_pass, psk, passphrase, token) are
+ * written as "<redacted>". */
+void mgmt_reply_conf(struct mgmt_reply *r, const char *key, const struct conf_node *n);
+/* Mark the reply failed with a one-line reason (printf format); returns
+ * err so a callback can "return mgmt_reply_error(r, -EIO, ...)". */
+int mgmt_reply_error(struct mgmt_reply *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

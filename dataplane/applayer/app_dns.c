@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/* DNS messages (RFC 1035 section 4) over UDP and TCP: the header and the
+ * question names. Compression pointers are followed at most DNS_MAX_JUMPS
+ * times; loops, bad lengths and truncation are counted, never followed.
+ *
+ *   0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15
+ *  |                      ID                       |
+ *  |QR|  Opcode   |AA|TC|RD|RA|   Z    |   RCODE   |
+ *  |    QDCOUNT    |    ANCOUNT    |    NSCOUNT   |    ARCOUNT  ... */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applayer-int.h"
+
+#define DNS_HDR_LEN   12u
+#define DNS_MAX_Q     16u         /* question names kept per message */
+#define DNS_MAX_JUMPS 16u
+#define DNS_MAX_NAME  255u        /* RFC 1035 2.3.4 */
+#define DNS_KEEP      8u          /* messages awaiting inspection */
+#define DNS_TCP_MAX   65537u
+
+struct dns_msg {
+	struct app_tx base;
+	uint16_t id, flags;
+	uint16_t qtype0;
+	uint32_t nq;
+	uint32_t off[DNS_MAX_Q + 1];  /* name i is names.p[off[i]..off[i+1]) */
+	struct abuf names;
+	char first[DNS_MAX_NAME + 1]; /* first name, NUL-terminated, for EVE */
+};
+
+struct dns_state {
+	struct app_flow *af;
+	uint32_t n;
+	struct dns_msg *msg[DNS_KEEP];
+	struct abuf tcp[2];           /* a length-prefixed message being assembled */
+};
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+bool app_dns_probe(const uint8_t *d, uint32_t len, bool tcp)
+{
+	if (tcp) {
+		if (len < 2 || rd16(d) < DNS_HDR_LEN)
+			return false;
+		d += 2;
+		len -= 2;
+	}
+	if (len < DNS_HDR_LEN)
+		return false;
+	/* opcode 0..6 (RFC 6895), at most a few questions, Z bit clear */
+	return ((d[2] >> 3) & 0xf) <= 6 && rd16(d + 4) <= DNS_MAX_Q && !(d[3] & 0x40);
+}
+
+/* Decodes the name at *pos into out as "a.b.c"; *pos moves past it (past
+ * the first pointer when compressed). 0, or -EINVAL with the reason
+ * counted. */
+static int read_name(struct applayer_ctx *ctx, const uint8_t *m, uint32_t mlen, uint32_t *pos,
+		     char *out, uint32_t *olen)
+{
+	uint32_t p = *pos, n = 0, jumps = 0;
+	bool jumped = false;
+
+	for (;;) {
+		uint8_t l;
+
+		if (p >= mlen)
+			goto bad;
+		l = m[p];
+		if (l == 0) {
+			if (!jumped)
+				*pos = p + 1;
+			break;
+		}
+		if ((l & 0xc0) == 0xc0) {
+			if (p + 1 >= mlen)
+				goto bad;
+			if (++jumps > DNS_MAX_JUMPS) {
+				ctx->stats.dns_loop++;
+				return -EINVAL;
+			}
+			if (!jumped)
+				*pos = p + 2;
+			jumped = true;
+			p = (uint32_t)(l & 0x3f) << 8 | m[p + 1];
+			continue;
+		}
+		if (l & 0xc0 || p + 1 + l > mlen || n + l + 1 > DNS_MAX_NAME)
+			goto bad;
+		if (n)
+			out[n++] = '.';
+		memcpy(out + n, m + p + 1, l);
+		n += l;
+		p += 1 + l;
+	}
+	out[n] = '\0';
+	*olen = n;
+	return 0;
+bad:
+	ctx->stats.dns_bad++;
+	return -EINVAL;
+}
+
+static void msg_free(struct dns_msg *msg)
+{
+	abuf_free(&msg->names);
+	app_tx_release(&msg->base);
+	free(msg);
+}
+
+static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, const uint8_t *m,
+		     uint32_t mlen)
+{
+	struct dns_msg *msg;
+	uint32_t qd, pos = DNS_HDR_LEN;
+
+	if (mlen < DNS_HDR_LEN) {
+		ctx->stats.dns_bad++;
+		return -EINVAL;
+	}
+	msg = calloc(1, sizeof(*msg));
+	if (msg == NULL) {
+		ctx->stats.nomem++;
+		return -ENOMEM;
+	}
+	msg->id = rd16(m);
+	msg->flags = rd16(m + 2);
+	qd = rd16(m + 4);
+	for (uint32_t i = 0; i < qd && msg->nq < DNS_MAX_Q; i++) {
+		char name[DNS_MAX_NAME + 1];
+		uint32_t nlen;
+
+		if (read_name(ctx, m, mlen, &pos, name, &nlen) || pos + 4 > mlen) {
+			if (pos + 4 > mlen)
+				ctx->stats.dns_bad++;
+			break;
+		}
+		if (i == 0) {
+			msg->qtype0 = rd16(m + pos);
+			memcpy(msg->first, name, nlen + 1);
+		}
+		pos += 4;
+		msg->off[msg->nq] = msg->names.len;
+		if (abuf_append(&msg->names, name, nlen)) {
+			ctx->stats.nomem++;
+			break;
+		}
+		msg->nq++;
+		msg->off[msg->nq] = msg->names.len;
+	}
+	if (ds->n == DNS_KEEP) {	/* not inspected yet: the oldest goes */
+		msg_free(ds->msg[0]);
+		memmove(ds->msg, ds->msg + 1, (DNS_KEEP - 1) * sizeof(ds->msg[0]));
+		ds->n--;
+	}
+	msg->base.id = ds->af->next_tx_id++;
+	msg->base.updated = true;
+	ds->msg[ds->n++] = msg;
+	ctx->stats.dns_msgs++;
+	return 0;
+}
+
+struct dns_state *app_dns_new(struct app_flow *af)
+{
+	struct dns_state *ds = calloc(1, sizeof(*ds));
+
+	if (ds)
+		ds->af = af;
+	return ds;
+}
+
+void app_dns_free(struct dns_state *ds)
+{
+	if (ds == NULL)
+		return;
+	for (uint32_t i = 0; i < ds->n; i++)
+		msg_free(ds->msg[i]);
+	abuf_free(&ds->tcp[0]);
+	abuf_free(&ds->tcp[1]);
+	free(ds);
+}
+
+/* TCP: 2-byte length, then the message (RFC 1035 4.2.2); messages may span
+ * segments and segments may hold several. */
+static int tcp_data(struct applayer_ctx *ctx, struct dns_state *ds, enum app_dir dir,
+		    const uint8_t *d, uint32_t len)
+{
+	struct abuf *b = &ds->tcp[dir];
+
+	if (abuf_append(b, d, len)) {
+		ctx->stats.nomem++;
+		return -ENOMEM;
+	}
+	while (b->len >= 2) {
+		uint32_t mlen = rd16(b->p);
+
+		if (mlen < DNS_HDR_LEN) {
+			ctx->stats.dns_bad++;
+			return -EINVAL;
+		}
+		if (b->len < 2 + mlen)
+			break;
+		parse_msg(ctx, ds, b->p + 2, mlen);
+		memmove(b->p, b->p + 2 + mlen, b->len - 2 - mlen);
+		b->len -= 2 + mlen;
+	}
+	return 0;
+}
+
+int app_dns_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		 const uint8_t *d, uint32_t len)
+{
+	if (af->ipproto == 6)
+		return tcp_data(ctx, af->dns, dir, d, len);
+	parse_msg(ctx, af->dns, d, len);
+	return 0;
+}
+
+uint32_t app_dns_ntx(const struct dns_state *ds)
+{
+	return ds->n;
+}
+
+struct app_tx *app_dns_tx(struct dns_state *ds, uint32_t i)
+{
+	return i < ds->n ? &ds->msg[i]->base : NULL;
+}
+
+void app_dns_inspected(struct dns_state *ds)
+{
+	for (uint32_t i = 0; i < ds->n; i++)
+		msg_free(ds->msg[i]);
+	ds->n = 0;
+}
+
+/* dns.query: the question names of queries (QR clear), one instance each. */
+int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
+		   const uint8_t **data, uint32_t *len)
+{
+	struct dns_msg *msg = (struct dns_msg *)tx;
+
+	if (b != RULE_BUF_DNS_QUERY || (msg->flags & 0x8000))
+		return -ENOENT;
+	if (idx >= msg->nq)
+		return -ERANGE;
+	*data = msg->names.p + msg->off[idx];
+	*len = msg->off[idx + 1] - msg->off[idx];
+	return 0;
+}
+
+int app_dns_opcode(const struct app_tx *tx, uint32_t *out)
+{
+	*out = (((const struct dns_msg *)tx)->flags >> 11) & 0xf;
+	return 0;
+}
+
+int app_dns_info(struct app_tx *tx, struct app_dns_info *out)
+{
+	struct dns_msg *msg = (struct dns_msg *)tx;
+
+	*out = (struct app_dns_info){
+		.rrname = msg->nq ? msg->first : NULL, .rrtype = msg->qtype0, .id = msg->id,
+		.response = (msg->flags & 0x8000) != 0, .rcode = (uint8_t)(msg->flags & 0xf),
+	};
+	return 0;
+}

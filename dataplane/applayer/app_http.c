@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: MIT
+/* HTTP/1.x over libhtp (OISF's parser, as Suricata): request and response
+ * lines, headers, pipelining, chunked and Content-Length bodies, gzip and
+ * deflate response bodies, URI normalisation of the IDS personality.
+ * Bodies are kept per transaction up to the configured limits. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <htp/htp.h>
+
+#include "applayer-int.h"
+
+struct http_txd {
+	struct app_tx base;       /* first: app_tx * <-> http_txd * */
+	htp_tx_t *tx;
+	struct abuf body[2];      /* request, response (decompressed) */
+	struct abuf hdr_raw[2];   /* header bytes as sent */
+	int last_req, last_res;   /* progress seen at the last update check */
+	char *info[4];            /* EVE strings: hostname, url, user agent, method */
+};
+
+struct http_state {
+	htp_connp_t *connp;
+	struct applayer_ctx *ctx;
+	struct app_flow *af;
+};
+
+static struct http_txd *txd_get(struct http_state *hs, htp_tx_t *tx)
+{
+	struct http_txd *t = htp_tx_get_user_data(tx);
+
+	if (t)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		hs->ctx->stats.nomem++;
+		return NULL;
+	}
+	t->tx = tx;
+	t->base.id = hs->af->next_tx_id++;
+	t->last_req = -1;
+	t->last_res = -1;
+	htp_tx_set_user_data(tx, t);
+	hs->ctx->stats.http_txs++;
+	return t;
+}
+
+static void txd_free(struct http_txd *t)
+{
+	for (int i = 0; i < 2; i++) {
+		abuf_free(&t->body[i]);
+		abuf_free(&t->hdr_raw[i]);
+	}
+	for (int i = 0; i < 4; i++)
+		free(t->info[i]);
+	app_tx_release(&t->base);
+	free(t);
+}
+
+static struct http_state *state_of(htp_tx_t *tx)
+{
+	return htp_connp_get_user_data(tx->connp);
+}
+
+static int on_body(htp_tx_data_t *d, int dir)
+{
+	struct http_state *hs = state_of(d->tx);
+	struct http_txd *t;
+	uint32_t limit = dir ? hs->ctx->cfg.response_body_limit : hs->ctx->cfg.request_body_limit;
+
+	if (d->data == NULL || d->len == 0)
+		return HTP_OK;
+	t = txd_get(hs, d->tx);
+	if (t == NULL)
+		return HTP_OK;
+	hs->ctx->stats.body_truncated += abuf_append_max(&t->body[dir], d->data,
+							 (uint32_t)d->len, limit);
+	t->base.updated = true;
+	return HTP_OK;
+}
+
+static int on_req_body(htp_tx_data_t *d)
+{
+	return on_body(d, 0);
+}
+
+static int on_res_body(htp_tx_data_t *d)
+{
+	return on_body(d, 1);
+}
+
+static int on_header_data(htp_tx_data_t *d, int dir)
+{
+	struct http_state *hs = state_of(d->tx);
+	struct http_txd *t;
+
+	if (d->data == NULL || d->len == 0)
+		return HTP_OK;
+	t = txd_get(hs, d->tx);
+	if (t && abuf_append_max(&t->hdr_raw[dir], d->data, (uint32_t)d->len,
+				 hs->ctx->cfg.request_body_limit))
+		hs->ctx->stats.body_truncated++;
+	return HTP_OK;
+}
+
+static int on_req_header_data(htp_tx_data_t *d)
+{
+	return on_header_data(d, 0);
+}
+
+static int on_res_header_data(htp_tx_data_t *d)
+{
+	return on_header_data(d, 1);
+}
+
+/* Suricata's default libhtp settings (personality IDS, spaces allowed in the
+ * URI, response decompression with a layer limit). */
+void *app_http_config(const struct applayer_config *cfg)
+{
+	htp_cfg_t *c = htp_config_create();
+
+	if (c == NULL)
+		return NULL;
+	htp_config_set_server_personality(c, HTP_SERVER_IDS);
+	/* IDS lower-cases the path; rules expect it as sent (Suricata too) */
+	htp_config_set_convert_lowercase(c, HTP_DECODER_URL_PATH, 0);
+	htp_config_set_allow_space_uri(c, 1);
+	htp_config_set_response_decompression(c, 1);
+	htp_config_set_response_decompression_layer_limit(c, (int)cfg->decompress_layer_limit);
+	htp_config_set_tx_auto_destroy(c, 0);
+	htp_config_set_log_level(c, HTP_LOG_NONE);
+	htp_config_register_request_body_data(c, on_req_body);
+	htp_config_register_response_body_data(c, on_res_body);
+	htp_config_register_request_header_data(c, on_req_header_data);
+	htp_config_register_response_header_data(c, on_res_header_data);
+	return c;
+}
+
+void app_http_config_free(void *htp_cfg)
+{
+	htp_config_destroy(htp_cfg);
+}
+
+struct http_state *app_http_new(struct applayer_ctx *ctx, struct app_flow *af)
+{
+	struct http_state *hs = calloc(1, sizeof(*hs));
+
+	if (hs == NULL)
+		return NULL;
+	hs->ctx = ctx;
+	hs->af = af;
+	hs->connp = htp_connp_create(ctx->htp_cfg);
+	if (hs->connp == NULL) {
+		free(hs);
+		return NULL;
+	}
+	htp_connp_set_user_data(hs->connp, hs);
+	htp_connp_open(hs->connp, NULL, af->cport, NULL, af->sport, NULL);
+	return hs;
+}
+
+static htp_list_t *txs(const struct http_state *hs)
+{
+	return htp_connp_get_connection(hs->connp)->transactions;
+}
+
+void app_http_free(struct http_state *hs)
+{
+	htp_list_t *l;
+
+	if (hs == NULL)
+		return;
+	l = txs(hs);
+	for (size_t i = 0; i < htp_list_size(l); i++) {
+		htp_tx_t *tx = htp_list_get(l, i);
+		struct http_txd *t = tx ? htp_tx_get_user_data(tx) : NULL;
+
+		if (t)
+			txd_free(t);
+	}
+	htp_connp_destroy_all(hs->connp);
+	free(hs);
+}
+
+/* Marks the transactions whose progress moved. */
+static void mark_updates(struct http_state *hs)
+{
+	htp_list_t *l = txs(hs);
+
+	for (size_t i = 0; i < htp_list_size(l); i++) {
+		htp_tx_t *tx = htp_list_get(l, i);
+		struct http_txd *t;
+
+		if (tx == NULL || (t = txd_get(hs, tx)) == NULL)
+			continue;
+		if (t->last_req != (int)tx->request_progress ||
+		    t->last_res != (int)tx->response_progress) {
+			t->last_req = (int)tx->request_progress;
+			t->last_res = (int)tx->response_progress;
+			t->base.updated = true;
+		}
+	}
+}
+
+int app_http_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		  const uint8_t *d, uint32_t len, uint64_t ts_us)
+{
+	struct http_state *hs = af->http;
+	struct timeval tv = { .tv_sec = (time_t)(ts_us / 1000000u),
+			      .tv_usec = (suseconds_t)(ts_us % 1000000u) };
+	int rc;
+
+	if (dir == APP_TO_SERVER)
+		rc = htp_connp_req_data(hs->connp, &tv, d, len);
+	else
+		rc = htp_connp_res_data(hs->connp, &tv, d, len);
+	mark_updates(hs);
+	if (rc == HTP_STREAM_ERROR) {
+		ctx->stats.http_errors++;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void app_http_eof(struct app_flow *af, enum app_dir dir)
+{
+	struct http_state *hs = af->http;
+
+	if (dir == APP_TO_SERVER)
+		htp_connp_req_close(hs->connp, NULL);
+	else
+		htp_connp_close(hs->connp, NULL);
+	mark_updates(hs);
+}
+
+uint32_t app_http_ntx(const struct http_state *hs)
+{
+	htp_list_t *l = txs(hs);
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < htp_list_size(l); i++)
+		n += htp_list_get(l, i) != NULL;
+	return n;
+}
+
+struct app_tx *app_http_tx(struct http_state *hs, uint32_t i)
+{
+	htp_list_t *l = txs(hs);
+
+	for (size_t k = 0; k < htp_list_size(l); k++) {
+		htp_tx_t *tx = htp_list_get(l, k);
+		struct http_txd *t;
+
+		if (tx == NULL)
+			continue;
+		if (i-- == 0) {
+			t = txd_get(hs, tx);
+			return t ? &t->base : NULL;
+		}
+	}
+	return NULL;
+}
+
+void app_http_inspected(struct app_flow *af)
+{
+	htp_list_t *l = txs(af->http);
+
+	for (size_t i = 0; i < htp_list_size(l); i++) {
+		htp_tx_t *tx = htp_list_get(l, i);
+		struct http_txd *t;
+
+		if (tx == NULL || (t = htp_tx_get_user_data(tx)) == NULL)
+			continue;
+		t->base.updated = false;
+		if (tx->request_progress == HTP_REQUEST_COMPLETE &&
+		    tx->response_progress == HTP_RESPONSE_COMPLETE) {
+			htp_tx_set_user_data(tx, NULL);
+			txd_free(t);
+			htp_tx_destroy(tx);
+		}
+	}
+}
+
+static int give(const bstr *s, const uint8_t **data, uint32_t *len)
+{
+	if (s == NULL)
+		return -ENOENT;
+	*data = bstr_ptr(s);
+	*len = (uint32_t)bstr_len(s);
+	return 0;
+}
+
+static int give_abuf(const struct abuf *b, const uint8_t **data, uint32_t *len)
+{
+	if (b->len == 0)
+		return -ENOENT;
+	*data = b->p;
+	*len = b->len;
+	return 0;
+}
+
+static int header(htp_table_t *t, const char *name, const uint8_t **data, uint32_t *len)
+{
+	htp_header_t *h = t ? htp_table_get_c(t, name) : NULL;
+
+	return h ? give(h->value, data, len) : -ENOENT;
+}
+
+static int sbuf_bstr(struct abuf *s, const bstr *b)
+{
+	return b ? abuf_append(s, bstr_ptr(b), (uint32_t)bstr_len(b)) : 0;
+}
+
+/* Suricata's normalised URI: libhtp's normalised path, then ?query and
+ * #fragment as sent. */
+static int build_uri(struct abuf *s, const htp_tx_t *tx)
+{
+	const htp_uri_t *u = tx->parsed_uri;
+
+	if (u == NULL || u->path == NULL)
+		return -ENOENT;
+	s->len = 0;
+	sbuf_bstr(s, u->path);
+	if (u->query) {
+		abuf_append(s, "?", 1);
+		sbuf_bstr(s, u->query);
+	}
+	if (u->fragment) {
+		abuf_append(s, "#", 1);
+		sbuf_bstr(s, u->fragment);
+	}
+	return 0;
+}
+
+/* kind: 'h' "Name: Value\r\n" each, 'n' "\r\nName\r\n...\r\n", 's' the
+ * start line then the headers and an empty line. */
+static int build_headers(struct abuf *s, htp_table_t *t, const bstr *line, char kind)
+{
+	if (t == NULL || (kind == 's' && line == NULL))
+		return -ENOENT;
+	s->len = 0;
+	if (kind == 's') {
+		sbuf_bstr(s, line);
+		abuf_append(s, "\r\n", 2);
+	} else if (kind == 'n') {
+		abuf_append(s, "\r\n", 2);
+	}
+	for (size_t i = 0; i < htp_table_size(t); i++) {
+		htp_header_t *h = htp_table_get_index(t, i, NULL);
+
+		sbuf_bstr(s, h->name);
+		if (kind != 'n') {
+			abuf_append(s, ": ", 2);
+			sbuf_bstr(s, h->value);
+		}
+		abuf_append(s, "\r\n", 2);
+	}
+	if (kind != 'h')
+		abuf_append(s, "\r\n", 2);
+	return s->len ? 0 : -ENOENT;
+}
+
+int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buffer b,
+		    uint32_t idx, const uint8_t **data, uint32_t *len)
+{
+	struct http_txd *t = (struct http_txd *)atx;
+	htp_tx_t *tx = t->tx;
+	struct abuf *s = &ctx->scratch;
+	const bool both = b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
+	htp_table_t *hdrs = idx ? tx->response_headers : tx->request_headers;
+	int rc;
+
+	if (idx > (both ? 1u : 0u))
+		return -ERANGE;
+	/* headers are inspected once they are all in */
+	if ((idx ? tx->response_progress < HTP_RESPONSE_HEADERS
+		 : tx->request_progress < HTP_REQUEST_HEADERS) &&
+	    b != RULE_BUF_HTTP_URI && b != RULE_BUF_HTTP_URI_RAW && b != RULE_BUF_HTTP_METHOD &&
+	    b != RULE_BUF_HTTP_REQUEST_LINE && b != RULE_BUF_HTTP_STAT_CODE &&
+	    b != RULE_BUF_HTTP_STAT_MSG && b != RULE_BUF_HTTP_RESPONSE_LINE &&
+	    b != RULE_BUF_HTTP_PROTOCOL && b != RULE_BUF_HTTP_REQUEST_BODY &&
+	    b != RULE_BUF_HTTP_RESPONSE_BODY)
+		return -ENOENT;
+	switch (b) {
+	case RULE_BUF_HTTP_URI:
+		rc = build_uri(s, tx);
+		return rc ? rc : give_abuf(s, data, len);
+	case RULE_BUF_HTTP_URI_RAW:
+		return give(tx->request_uri, data, len);
+	case RULE_BUF_HTTP_METHOD:
+		return give(tx->request_method, data, len);
+	case RULE_BUF_HTTP_REQUEST_LINE:
+		return give(tx->request_line, data, len);
+	case RULE_BUF_HTTP_HOST:
+		/* normalised: lower case, as Suricata's http.host */
+		if (tx->request_hostname == NULL)
+			return -ENOENT;
+		s->len = 0;
+		if (sbuf_bstr(s, tx->request_hostname))
+			return -ENOMEM;
+		for (uint32_t i = 0; i < s->len; i++)
+			s->p[i] = (uint8_t)tolower(s->p[i]);
+		return give_abuf(s, data, len);
+	case RULE_BUF_HTTP_HOST_RAW:
+		return header(hdrs, "host", data, len);
+	case RULE_BUF_HTTP_USER_AGENT:
+		return header(hdrs, "user-agent", data, len);
+	case RULE_BUF_HTTP_REFERER:
+		return header(hdrs, "referer", data, len);
+	case RULE_BUF_HTTP_ACCEPT:
+		return header(hdrs, "accept", data, len);
+	case RULE_BUF_HTTP_ACCEPT_LANG:
+		return header(hdrs, "accept-language", data, len);
+	case RULE_BUF_HTTP_ACCEPT_ENC:
+		return header(hdrs, "accept-encoding", data, len);
+	case RULE_BUF_HTTP_CONNECTION:
+		return header(hdrs, "connection", data, len);
+	case RULE_BUF_HTTP_REQUEST_BODY:
+		return give_abuf(&t->body[0], data, len);
+	case RULE_BUF_HTTP_STAT_CODE:
+		return give(tx->response_status, data, len);
+	case RULE_BUF_HTTP_STAT_MSG:
+		return give(tx->response_message, data, len);
+	case RULE_BUF_HTTP_RESPONSE_LINE:
+		return give(tx->response_line, data, len);
+	case RULE_BUF_HTTP_RESPONSE_BODY:
+		return give_abuf(&t->body[1], data, len);
+	case RULE_BUF_HTTP_LOCATION:
+		return header(tx->response_headers, "location", data, len);
+	case RULE_BUF_HTTP_SERVER:
+		return header(tx->response_headers, "server", data, len);
+	case RULE_BUF_HTTP_HEADER:
+		rc = build_headers(s, hdrs, NULL, 'h');
+		return rc ? rc : give_abuf(s, data, len);
+	case RULE_BUF_HTTP_HEADER_NAMES:
+		rc = build_headers(s, hdrs, NULL, 'n');
+		return rc ? rc : give_abuf(s, data, len);
+	case RULE_BUF_HTTP_START:
+		rc = build_headers(s, hdrs, idx ? tx->response_line : tx->request_line, 's');
+		return rc ? rc : give_abuf(s, data, len);
+	case RULE_BUF_HTTP_HEADER_RAW:
+		return give_abuf(&t->hdr_raw[idx], data, len);
+	case RULE_BUF_HTTP_COOKIE:
+		return header(hdrs, idx ? "set-cookie" : "cookie", data, len);
+	case RULE_BUF_HTTP_CONTENT_TYPE:
+		return header(hdrs, "content-type", data, len);
+	case RULE_BUF_HTTP_CONTENT_LEN:
+		return header(hdrs, "content-length", data, len);
+	case RULE_BUF_HTTP_PROTOCOL:
+		return give(idx ? tx->response_protocol : tx->request_protocol, data, len);
+	default:
+		return -ENOENT;
+	}
+}
+
+int app_http_urilen(struct app_tx *atx, bool raw, uint32_t *out)
+{
+	struct http_txd *t = (struct http_txd *)atx;
+	const htp_uri_t *u = t->tx->parsed_uri;
+
+	if (raw) {
+		if (t->tx->request_uri == NULL)
+			return -ENOENT;
+		*out = (uint32_t)bstr_len(t->tx->request_uri);
+		return 0;
+	}
+	if (u == NULL || u->path == NULL)
+		return -ENOENT;
+	*out = (uint32_t)(bstr_len(u->path) + (u->query ? 1 + bstr_len(u->query) : 0) +
+			  (u->fragment ? 1 + bstr_len(u->fragment) : 0));
+	return 0;
+}
+
+static const char *cstr(char **slot, const bstr *b)
+{
+	if (*slot == NULL && b != NULL)
+		*slot = bstr_util_strdup_to_c(b);
+	return *slot;
+}
+
+int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, struct app_http_info *out)
+{
+	struct http_txd *t = (struct http_txd *)atx;
+	htp_tx_t *tx = t->tx;
+	htp_header_t *ua = tx->request_headers ? htp_table_get_c(tx->request_headers,
+								 "user-agent") : NULL;
+
+	(void)ctx;
+	*out = (struct app_http_info){ .status = -1, .length = -1 };
+	out->hostname = cstr(&t->info[0], tx->request_hostname);
+	out->url = cstr(&t->info[1], tx->request_uri);
+	out->user_agent = cstr(&t->info[2], ua ? ua->value : NULL);
+	out->method = cstr(&t->info[3], tx->request_method);
+	out->protocol = tx->request_protocol_number == HTP_PROTOCOL_1_1 ? "HTTP/1.1" :
+			tx->request_protocol_number == HTP_PROTOCOL_1_0 ? "HTTP/1.0" : NULL;
+	if (tx->response_status_number > 0)
+		out->status = tx->response_status_number;
+	if (tx->response_progress >= HTP_RESPONSE_BODY)
+		out->length = (int64_t)tx->response_message_len;
+	return 0;
+}

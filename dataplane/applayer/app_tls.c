@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+/* TLS (RFC 8446 section 4, RFC 5246 section 7.4): records are reassembled per
+ * direction, handshake messages across records; ClientHello gives the SNI
+ * and JA3, ServerHello the version and JA3S, Certificate the server's chain
+ * (parsed with GnuTLS). One transaction per session.
+ *
+ *  record:    type(1) version(2) length(2) fragment
+ *  handshake: type(1) length(3) body */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+
+#include "applayer-int.h"
+
+#define TLS_REC_HANDSHAKE 22u
+#define TLS_REC_MAX       (16384u + 2048u)  /* RFC 8446 5.2 ciphertext bound */
+#define TLS_HS_MAX        (256u * 1024u)    /* largest handshake message kept */
+#define TLS_MAX_CERTS     8u
+
+enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11 };
+
+struct tls_state {
+	struct app_tx tx;
+	struct abuf rec[2];       /* partial record */
+	struct abuf hs[2];        /* handshake bytes across records */
+	bool stop[2];             /* encrypted or broken: nothing more to parse */
+	uint16_t version;         /* negotiated (ServerHello / supported_versions) */
+	char *sni;
+	struct abuf ja3, ja3s;    /* strings, NUL-terminated */
+	char ja3_hash[33], ja3s_hash[33];
+	uint32_t ncerts;
+	struct abuf cert[TLS_MAX_CERTS];
+	char *subject, *issuer, *serial, *fp;
+};
+
+static uint32_t rd16(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t rd24(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+}
+
+/* RFC 8701 GREASE values: 0x?a?a with both bytes equal. */
+static bool grease(uint32_t v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+static void num(struct abuf *s, uint32_t v, bool *first)
+{
+	char t[12];
+	int n = snprintf(t, sizeof(t), "%s%u", *first ? "" : "-", v);
+
+	abuf_append(s, t, (uint32_t)n);
+	*first = false;
+}
+
+static void md5_hex(const struct abuf *s, char out[33])
+{
+	uint8_t d[16];
+
+	if (gnutls_hash_fast(GNUTLS_DIG_MD5, s->p, s->len, d) < 0) {
+		out[0] = '\0';
+		return;
+	}
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+struct reader {
+	const uint8_t *p;
+	uint32_t len, off;
+	bool bad;
+};
+
+static const uint8_t *take(struct reader *r, uint32_t n)
+{
+	const uint8_t *p = r->p + r->off;
+
+	if (r->bad || r->len - r->off < n) {
+		r->bad = true;
+		return NULL;
+	}
+	r->off += n;
+	return p;
+}
+
+/* ClientHello (RFC 8446 4.1.2) and ServerHello (4.1.3): version, then the
+ * JA3 / JA3S fields, the SNI and supported_versions. */
+static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, bool client)
+{
+	struct reader r = { .p = b, .len = len };
+	struct abuf *s = client ? &ts->ja3 : &ts->ja3s;
+	struct abuf groups = { 0 }, pfmt = { 0 };
+	const uint8_t *p;
+	uint32_t ver, n, extlen;
+	bool first = true, fg = true, fp = true;
+	char t[12];
+
+	p = take(&r, 2);
+	if (!p)
+		return -EINVAL;
+	ver = rd16(p);
+	take(&r, 32);
+	p = take(&r, 1);
+	if (p)
+		take(&r, *p);
+	s->len = 0;
+	abuf_append(s, t, (uint32_t)snprintf(t, sizeof(t), "%u,", ver));
+	if (client) {
+		p = take(&r, 2);
+		n = p ? rd16(p) : 0;
+		p = take(&r, n);
+		for (uint32_t i = 0; p && i + 1 < n; i += 2)
+			if (!grease(rd16(p + i)))
+				num(s, rd16(p + i), &first);
+		p = take(&r, 1);
+		if (p)
+			take(&r, *p);
+	} else {
+		p = take(&r, 2);
+		if (p)
+			num(s, rd16(p), &first);
+		take(&r, 1);
+		if (!ts->version)
+			ts->version = (uint16_t)ver;
+	}
+	if (r.bad)
+		return -EINVAL;
+	abuf_append(s, ",", 1);
+	first = true;
+	p = take(&r, 2);
+	extlen = p ? rd16(p) : 0;
+	while (!r.bad && extlen >= 4 && r.off < r.len) {
+		const uint8_t *e = take(&r, 4), *d;
+		uint32_t type, elen;
+
+		if (!e)
+			break;
+		type = rd16(e);
+		elen = rd16(e + 2);
+		d = take(&r, elen);
+		if (!d)
+			break;
+		if (!grease(type))
+			num(s, type, &first);
+		if (type == 0 && client && elen >= 5 && d[2] == 0 && !ts->sni) {
+			uint32_t nl = rd16(d + 3);
+
+			if (5 + nl <= elen)
+				ts->sni = strndup((const char *)d + 5, nl);
+		} else if (type == 10 && client && elen >= 2) {
+			for (uint32_t i = 2; i + 1 < elen && i < 2 + rd16(d); i += 2)
+				if (!grease(rd16(d + i)))
+					num(&groups, rd16(d + i), &fg);
+		} else if (type == 11 && client && elen >= 1) {
+			for (uint32_t i = 1; i < elen && i <= d[0]; i++)
+				num(&pfmt, d[i], &fp);
+		} else if (type == 43 && !client && elen == 2) {
+			ts->version = (uint16_t)rd16(d);
+		}
+	}
+	if (client) {
+		abuf_append(s, ",", 1);
+		abuf_append(s, groups.p, groups.len);
+		abuf_append(s, ",", 1);
+		abuf_append(s, pfmt.p, pfmt.len);
+	}
+	abuf_free(&groups);
+	abuf_free(&pfmt);
+	md5_hex(s, client ? ts->ja3_hash : ts->ja3s_hash);
+	abuf_append(s, "", 1);
+	s->len--;	/* NUL kept past the end for EVE */
+	return 0;
+}
+
+/* "C=US, O=Org, CN=name": RDNs in encoded order, as Suricata prints them. */
+static char *dn_string(gnutls_x509_dn_t dn)
+{
+	struct abuf s = { 0 };
+	gnutls_x509_ava_st ava;
+
+	for (int i = 0; ; i++) {
+		int j, rc = 0;
+
+		for (j = 0; (rc = gnutls_x509_dn_get_rdn_ava(dn, i, j, &ava)) == 0; j++) {
+			const char *name = gnutls_x509_dn_oid_name((const char *)ava.oid.data,
+								   GNUTLS_X509_DN_OID_RETURN_OID);
+
+			if (s.len)
+				abuf_append(&s, ", ", 2);
+			abuf_append(&s, name, (uint32_t)strlen(name));
+			abuf_append(&s, "=", 1);
+			abuf_append(&s, ava.value.data, ava.value.size);
+		}
+		if (j == 0)
+			break;
+	}
+	abuf_append(&s, "", 1);
+	return (char *)s.p;
+}
+
+static char *hex_colon(const uint8_t *d, size_t n, bool upper)
+{
+	char *out = malloc(n ? n * 3 : 1);
+
+	if (out == NULL)
+		return NULL;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 3 * i, 4, upper ? "%02X%s" : "%02x%s", d[i],
+			 i + 1 < n ? ":" : "");
+	return out;
+}
+
+static void parse_server_cert(struct applayer_ctx *ctx, struct tls_state *ts)
+{
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t der = { ts->cert[0].p, ts->cert[0].len };
+	gnutls_x509_dn_t dn;
+	uint8_t serial[64], sha1[20];
+	size_t slen = sizeof(serial);
+
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return;
+	if (gnutls_x509_crt_import(crt, &der, GNUTLS_X509_FMT_DER) < 0) {
+		ctx->stats.tls_bad_cert++;
+		goto out;
+	}
+	if (gnutls_x509_crt_get_subject(crt, &dn) == 0)
+		ts->subject = dn_string(dn);
+	if (gnutls_x509_crt_get_issuer(crt, &dn) == 0)
+		ts->issuer = dn_string(dn);
+	if (gnutls_x509_crt_get_serial(crt, serial, &slen) == 0)
+		ts->serial = hex_colon(serial, slen, true);
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, der.data, der.size, sha1) == 0)
+		ts->fp = hex_colon(sha1, sizeof(sha1), false);
+out:
+	gnutls_x509_crt_deinit(crt);
+}
+
+/* Certificate (RFC 5246 7.4.2; TLS 1.3's is encrypted): a 3-byte list
+ * length, then 3-byte-length DER certificates, the server's first. */
+static int parse_certs(struct applayer_ctx *ctx, struct tls_state *ts, const uint8_t *b,
+		       uint32_t len)
+{
+	uint32_t total, off = 3;
+
+	if (len < 3 || (total = rd24(b)) > len - 3)
+		return -EINVAL;
+	while (off + 3 <= 3 + total && ts->ncerts < TLS_MAX_CERTS) {
+		uint32_t cl = rd24(b + off);
+
+		if (cl > 3 + total - off - 3)
+			return -EINVAL;
+		abuf_append(&ts->cert[ts->ncerts++], b + off + 3, cl);
+		off += 3 + cl;
+	}
+	if (ts->ncerts && ts->subject == NULL)
+		parse_server_cert(ctx, ts);
+	return 0;
+}
+
+static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir dir)
+{
+	struct abuf *h = &ts->hs[dir];
+
+	while (h->len >= 4) {
+		uint32_t type = h->p[0], mlen = rd24(h->p + 1);
+		int rc = 0;
+
+		if (mlen > TLS_HS_MAX)
+			return -EINVAL;
+		if (h->len < 4 + mlen)
+			break;
+		if (type == HS_CLIENT_HELLO && dir == APP_TO_SERVER)
+			rc = parse_hello(ts, h->p + 4, mlen, true);
+		else if (type == HS_SERVER_HELLO && dir == APP_TO_CLIENT)
+			rc = parse_hello(ts, h->p + 4, mlen, false);
+		else if (type == HS_CERTIFICATE && ts->ncerts == 0)
+			rc = parse_certs(ctx, ts, h->p + 4, mlen);
+		if (rc)
+			return rc;
+		ts->tx.updated = true;
+		memmove(h->p, h->p + 4 + mlen, h->len - 4 - mlen);
+		h->len -= 4 + mlen;
+	}
+	return 0;
+}
+
+/* SSLv2-compatible ClientHello (RFC 6101 E.1): seen, not parsed further. */
+static bool sslv2_hello(const uint8_t *d, uint32_t len)
+{
+	return len >= 3 && (d[0] & 0x80) && d[2] == 1;
+}
+
+int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir dir,
+		 const uint8_t *d, uint32_t len)
+{
+	struct abuf *r = &ts->rec[dir];
+
+	if (ts->stop[dir])
+		return 0;
+	if (r->len == 0 && ts->hs[dir].len == 0 && sslv2_hello(d, len) &&
+	    dir == APP_TO_SERVER) {
+		uint32_t l = (uint32_t)(d[0] & 0x7f) << 8 | d[1];
+
+		d += 2 + l < len ? 2 + l : len;
+		len -= 2 + l < len ? 2 + l : len;
+	}
+	if (abuf_append(r, d, len)) {
+		ctx->stats.nomem++;
+		return -ENOMEM;
+	}
+	while (r->len >= 5) {
+		uint32_t type = r->p[0], rlen = rd16(r->p + 3);
+
+		if (r->p[1] != 3 || rlen > TLS_REC_MAX || type < 20 || type > 24) {
+			ctx->stats.tls_bad_record++;
+			ts->stop[dir] = true;
+			abuf_free(r);
+			return 0;
+		}
+		if (r->len < 5 + rlen)
+			break;
+		if (type == TLS_REC_HANDSHAKE) {
+			if (abuf_append(&ts->hs[dir], r->p + 5, rlen) ||
+			    handshake(ctx, ts, dir)) {
+				ctx->stats.tls_bad_record++;
+				ts->stop[dir] = true;
+			}
+		} else if (type == 20 || type == 23) {
+			/* ChangeCipherSpec or application data: the rest is encrypted */
+			ts->stop[dir] = true;
+		}
+		memmove(r->p, r->p + 5 + rlen, r->len - 5 - rlen);
+		r->len -= 5 + rlen;
+		if (ts->stop[dir]) {
+			abuf_free(r);
+			abuf_free(&ts->hs[dir]);
+			break;
+		}
+	}
+	return 0;
+}
+
+struct tls_state *app_tls_new(struct app_flow *af)
+{
+	struct tls_state *ts = calloc(1, sizeof(*ts));
+
+	if (ts)
+		ts->tx.id = af->next_tx_id++;
+	return ts;
+}
+
+void app_tls_free(struct tls_state *ts)
+{
+	if (ts == NULL)
+		return;
+	for (int i = 0; i < 2; i++) {
+		abuf_free(&ts->rec[i]);
+		abuf_free(&ts->hs[i]);
+	}
+	for (uint32_t i = 0; i < ts->ncerts; i++)
+		abuf_free(&ts->cert[i]);
+	abuf_free(&ts->ja3);
+	abuf_free(&ts->ja3s);
+	free(ts->sni);
+	free(ts->subject);
+	free(ts->issuer);
+	free(ts->serial);
+	free(ts->fp);
+	app_tx_release(&ts->tx);
+	free(ts);
+}
+
+struct app_tx *app_tls_tx(struct tls_state *ts)
+{
+	return &ts->tx;
+}
+
+static int give_str(const char *s, const uint8_t **data, uint32_t *len)
+{
+	if (s == NULL || s[0] == '\0')
+		return -ENOENT;
+	*data = (const uint8_t *)s;
+	*len = (uint32_t)strlen(s);
+	return 0;
+}
+
+int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
+		   const uint8_t **data, uint32_t *len)
+{
+	if (b == RULE_BUF_TLS_CERTS) {
+		if (idx >= ts->ncerts)
+			return ts->ncerts ? -ERANGE : -ENOENT;
+		*data = ts->cert[idx].p;
+		*len = ts->cert[idx].len;
+		return 0;
+	}
+	if (idx)
+		return -ERANGE;
+	switch (b) {
+	case RULE_BUF_TLS_SNI:
+		return give_str(ts->sni, data, len);
+	case RULE_BUF_TLS_CERT_SUBJECT:
+		return give_str(ts->subject, data, len);
+	case RULE_BUF_TLS_CERT_ISSUER:
+		return give_str(ts->issuer, data, len);
+	case RULE_BUF_TLS_CERT_SERIAL:
+		return give_str(ts->serial, data, len);
+	case RULE_BUF_TLS_CERT_FINGERPRINT:
+		return give_str(ts->fp, data, len);
+	case RULE_BUF_JA3_HASH:
+		return give_str(ts->ja3_hash, data, len);
+	case RULE_BUF_JA3_STRING:
+		return ts->ja3.len ? give_str((const char *)ts->ja3.p, data, len) : -ENOENT;
+	case RULE_BUF_JA3S_HASH:
+		return give_str(ts->ja3s_hash, data, len);
+	case RULE_BUF_JA3S_STRING:
+		return ts->ja3s.len ? give_str((const char *)ts->ja3s.p, data, len) : -ENOENT;
+	default:
+		return -ENOENT;
+	}
+}
+
+int app_tls_version(const struct tls_state *ts, uint32_t *out)
+{
+	if (!ts->version)
+		return -ENOENT;
+	*out = ts->version;
+	return 0;
+}
+
+static const char *version_name(uint16_t v)
+{
+	switch (v) {
+	case 0x0300: return "SSLv3";
+	case 0x0301: return "TLS 1.0";
+	case 0x0302: return "TLS 1.1";
+	case 0x0303: return "TLS 1.2";
+	case 0x0304: return "TLS 1.3";
+	default: return v ? "UNDETERMINED" : NULL;
+	}
+}
+
+int app_tls_info(struct tls_state *ts, struct app_tls_info *out)
+{
+	*out = (struct app_tls_info){
+		.sni = ts->sni, .version = version_name(ts->version), .subject = ts->subject,
+		.issuer = ts->issuer, .serial = ts->serial, .fingerprint = ts->fp,
+		.ja3_hash = ts->ja3_hash[0] ? ts->ja3_hash : NULL,
+		.ja3_string = ts->ja3.len ? (const char *)ts->ja3.p : NULL,
+		.ja3s_hash = ts->ja3s_hash[0] ? ts->ja3s_hash : NULL,
+		.ja3s_string = ts->ja3s.len ? (const char *)ts->ja3s.p : NULL,
+	};
+	return 0;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by the app-layer files; not part of the public API. */
+#ifndef IDS_APPLAYER_INT_H
+#define IDS_APPLAYER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "applayer.h"
+
+#define APP_PROBE_MIN 8u          /* bytes a direction needs before it is judged */
+
+/* Growable byte buffer: bodies, raw headers, built buffers. */
+struct abuf {
+	uint8_t *p;
+	uint32_t len, cap;
+};
+
+int abuf_append(struct abuf *b, const void *data, uint32_t len);
+/* Appends at most limit - len bytes; returns the bytes dropped. */
+uint32_t abuf_append_max(struct abuf *b, const void *data, uint32_t len, uint32_t limit);
+void abuf_free(struct abuf *b);
+
+/* What every protocol's transaction starts with. */
+struct app_tx {
+	uint64_t id;
+	bool updated;             /* new data since the last app_flow_inspected() */
+	uint32_t nmark, capmark;
+	uint32_t *mark;           /* ranks of the rules that alerted on it */
+};
+
+void app_tx_release(struct app_tx *tx);
+
+struct applayer_ctx {
+	struct applayer_config cfg;
+	struct applayer_stats stats;
+	void *htp_cfg;            /* htp_cfg_t *, shared by this worker's flows */
+	struct abuf scratch;      /* built buffers (app_tx_buffer's result) */
+};
+
+struct http_state;
+struct tls_state;
+struct dns_state;
+
+struct app_flow {
+	uint8_t ipproto;
+	uint8_t proto;            /* enum app_proto */
+	bool failed[2];           /* direction judged: no known protocol */
+	bool gave_up;             /* the parser refused the stream */
+	uint16_t cport, sport;
+	uint64_t next_tx_id;
+	struct abuf probe[2];     /* first bytes of each direction while undecided */
+	union {
+		struct http_state *http;
+		struct tls_state *tls;
+		struct dns_state *dns;
+	};
+};
+
+/* applayer_detect.c: which protocol these first bytes of dir start. */
+enum app_proto app_probe(const struct applayer_ctx *ctx, const struct app_flow *af,
+			 enum app_dir dir, const uint8_t *d, uint32_t len);
+
+/* app_http.c */
+void *app_http_config(const struct applayer_config *cfg);
+void app_http_config_free(void *htp_cfg);
+struct http_state *app_http_new(struct applayer_ctx *ctx, struct app_flow *af);
+void app_http_free(struct http_state *hs);
+int app_http_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		  const uint8_t *d, uint32_t len, uint64_t ts_us);
+void app_http_eof(struct app_flow *af, enum app_dir dir);
+uint32_t app_http_ntx(const struct http_state *hs);
+struct app_tx *app_http_tx(struct http_state *hs, uint32_t i);
+void app_http_inspected(struct app_flow *af);
+int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *tx, enum rule_buffer b,
+		    uint32_t idx, const uint8_t **data, uint32_t *len);
+int app_http_info(struct applayer_ctx *ctx, struct app_tx *tx, struct app_http_info *out);
+int app_http_urilen(struct app_tx *tx, bool raw, uint32_t *out);
+
+/* app_tls.c */
+struct tls_state *app_tls_new(struct app_flow *af);
+void app_tls_free(struct tls_state *ts);
+int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir dir,
+		 const uint8_t *d, uint32_t len);
+struct app_tx *app_tls_tx(struct tls_state *ts);
+int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
+		   const uint8_t **data, uint32_t *len);
+int app_tls_version(const struct tls_state *ts, uint32_t *out);
+int app_tls_info(struct tls_state *ts, struct app_tls_info *out);
+
+/* app_dns.c: DNS messages, over UDP (one per datagram) or TCP (length
+ * prefixed). */
+struct dns_state *app_dns_new(struct app_flow *af);
+void app_dns_free(struct dns_state *ds);
+int app_dns_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		 const uint8_t *d, uint32_t len);
+uint32_t app_dns_ntx(const struct dns_state *ds);
+struct app_tx *app_dns_tx(struct dns_state *ds, uint32_t i);
+void app_dns_inspected(struct dns_state *ds);
+int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
+		   const uint8_t **data, uint32_t *len);
+int app_dns_opcode(const struct app_tx *tx, uint32_t *out);
+int app_dns_info(struct app_tx *tx, struct app_dns_info *out);
+/* Is d a plausible DNS message header (for detection)? tcp: with the
+ * 2-byte length prefix. */
+bool app_dns_probe(const uint8_t *d, uint32_t len, bool tcp);
+
+#endif

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: MIT
+/* Per-worker context, per-flow state and dispatch to the protocol parsers.
+ * Detection buffers the first bytes of each direction until APP_PROBE_MIN
+ * are seen, then replays them into the parser it picked. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applayer-int.h"
+
+#define DEFAULT_BODY_LIMIT (100u * 1024u)
+
+int abuf_append(struct abuf *b, const void *data, uint32_t len)
+{
+	if (len == 0)
+		return 0;
+	if (b->len + len > b->cap) {
+		uint32_t cap = b->cap ? b->cap : 256;
+		uint8_t *p;
+
+		while (cap < b->len + len)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (p == NULL)
+			return -ENOMEM;
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+	return 0;
+}
+
+uint32_t abuf_append_max(struct abuf *b, const void *data, uint32_t len, uint32_t limit)
+{
+	uint32_t room = b->len < limit ? limit - b->len : 0;
+	uint32_t n = len < room ? len : room;
+
+	if (abuf_append(b, data, n))
+		return len;
+	return len - n;
+}
+
+void abuf_free(struct abuf *b)
+{
+	free(b->p);
+	*b = (struct abuf){ 0 };
+}
+
+void app_tx_release(struct app_tx *tx)
+{
+	free(tx->mark);
+	tx->mark = NULL;
+	tx->nmark = tx->capmark = 0;
+}
+
+struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
+{
+	struct applayer_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (ctx == NULL)
+		return NULL;
+	if (cfg)
+		ctx->cfg = *cfg;
+	if (!ctx->cfg.request_body_limit)
+		ctx->cfg.request_body_limit = DEFAULT_BODY_LIMIT;
+	if (!ctx->cfg.response_body_limit)
+		ctx->cfg.response_body_limit = DEFAULT_BODY_LIMIT;
+	if (!ctx->cfg.decompress_layer_limit)
+		ctx->cfg.decompress_layer_limit = 2;
+	if (!ctx->cfg.dns_port)
+		ctx->cfg.dns_port = 53;
+	ctx->htp_cfg = app_http_config(&ctx->cfg);
+	if (ctx->htp_cfg == NULL) {
+		free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void applayer_ctx_destroy(struct applayer_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	app_http_config_free(ctx->htp_cfg);
+	abuf_free(&ctx->scratch);
+	free(ctx);
+}
+
+const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx)
+{
+	return &ctx->stats;
+}
+
+struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_t client_port,
+			      uint16_t server_port)
+{
+	struct app_flow *af;
+
+	if (ipproto != 6 && ipproto != 17)
+		return NULL;
+	af = calloc(1, sizeof(*af));
+	if (af == NULL) {
+		ctx->stats.nomem++;
+		return NULL;
+	}
+	af->ipproto = ipproto;
+	af->cport = client_port;
+	af->sport = server_port;
+	return af;
+}
+
+void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
+{
+	(void)ctx;
+	if (af == NULL)
+		return;
+	switch (af->proto) {
+	case APP_PROTO_HTTP:
+		app_http_free(af->http);
+		break;
+	case APP_PROTO_TLS:
+		app_tls_free(af->tls);
+		break;
+	case APP_PROTO_DNS:
+		app_dns_free(af->dns);
+		break;
+	default:
+		break;
+	}
+	abuf_free(&af->probe[0]);
+	abuf_free(&af->probe[1]);
+	free(af);
+}
+
+enum app_proto app_flow_proto(const struct app_flow *af)
+{
+	return (enum app_proto)af->proto;
+}
+
+static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		 const uint8_t *d, uint32_t len, uint64_t ts_us)
+{
+	switch (af->proto) {
+	case APP_PROTO_HTTP:
+		return app_http_data(ctx, af, dir, d, len, ts_us);
+	case APP_PROTO_TLS:
+		return app_tls_data(ctx, af->tls, dir, d, len);
+	case APP_PROTO_DNS:
+		return app_dns_data(ctx, af, dir, d, len);
+	default:
+		return 0;
+	}
+}
+
+static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_proto p)
+{
+	switch (p) {
+	case APP_PROTO_HTTP:
+		af->http = app_http_new(ctx, af);
+		break;
+	case APP_PROTO_TLS:
+		af->tls = app_tls_new(af);
+		break;
+	case APP_PROTO_DNS:
+		af->dns = app_dns_new(af);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (af->http == NULL) {	/* the union: whichever was set */
+		ctx->stats.nomem++;
+		af->proto = APP_PROTO_FAILED;
+		return -ENOMEM;
+	}
+	af->proto = (uint8_t)p;
+	ctx->stats.flows[p]++;
+	return 0;
+}
+
+/* Undecided: judge dir once it has APP_PROBE_MIN bytes (a UDP datagram is
+ * judged at once). Returns 1 when a parser started (the probe bytes of both
+ * directions were replayed into it), 0 when still undecided or failed. */
+static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		  const uint8_t *d, uint32_t len, uint64_t ts_us)
+{
+	struct abuf *pb = &af->probe[dir];
+	const uint8_t *pd = d;
+	uint32_t plen = len;
+	enum app_proto p;
+
+	if (af->ipproto == 6 && pb->len + len < APP_PROBE_MIN) {
+		if (abuf_append(pb, d, len))
+			ctx->stats.nomem++;
+		return 0;
+	}
+	if (pb->len) {
+		if (abuf_append(pb, d, len)) {
+			ctx->stats.nomem++;
+			return 0;
+		}
+		pd = pb->p;
+		plen = pb->len;
+	}
+	p = app_probe(ctx, af, dir, pd, plen);
+	if (p == APP_PROTO_UNKNOWN) {
+		af->failed[dir] = true;
+		abuf_free(pb);
+		if (af->ipproto == 17 || (af->failed[0] && af->failed[1])) {
+			af->proto = APP_PROTO_FAILED;
+			ctx->stats.flows[APP_PROTO_FAILED]++;
+		}
+		return 0;
+	}
+	if (start_parser(ctx, af, p))
+		return 0;
+	/* the other direction's early bytes first: it spoke first */
+	if (af->probe[!dir].len)
+		parse(ctx, af, (enum app_dir)!dir, af->probe[!dir].p, af->probe[!dir].len, ts_us);
+	parse(ctx, af, dir, pd, plen, ts_us);
+	abuf_free(&af->probe[0]);
+	abuf_free(&af->probe[1]);
+	return 1;
+}
+
+int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		  const uint8_t *data, uint32_t len, uint64_t ts_us)
+{
+	if (len == 0 || af->gave_up || af->proto == APP_PROTO_FAILED)
+		return af->gave_up ? -EINVAL : 0;
+	if (af->proto == APP_PROTO_UNKNOWN) {
+		if (af->failed[dir])
+			return 0;
+		detect(ctx, af, dir, data, len, ts_us);
+		return af->gave_up ? -EINVAL : 0;
+	}
+	if (parse(ctx, af, dir, data, len, ts_us) < 0)
+		af->gave_up = true;
+	return af->gave_up ? -EINVAL : 0;
+}
+
+void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir)
+{
+	(void)ctx;
+	if (af->proto == APP_PROTO_HTTP && !af->gave_up)
+		app_http_eof(af, dir);
+}
+
+uint32_t app_flow_ntx(const struct app_flow *af)
+{
+	switch (af->proto) {
+	case APP_PROTO_HTTP:
+		return app_http_ntx(af->http);
+	case APP_PROTO_TLS:
+		return 1;
+	case APP_PROTO_DNS:
+		return app_dns_ntx(af->dns);
+	default:
+		return 0;
+	}
+}
+
+struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i)
+{
+	switch (af->proto) {
+	case APP_PROTO_HTTP:
+		return app_http_tx(af->http, i);
+	case APP_PROTO_TLS:
+		return i == 0 ? app_tls_tx(af->tls) : NULL;
+	case APP_PROTO_DNS:
+		return app_dns_tx(af->dns, i);
+	default:
+		return NULL;
+	}
+}
+
+void app_flow_inspected(struct applayer_ctx *ctx, struct app_flow *af)
+{
+	(void)ctx;
+	switch (af->proto) {
+	case APP_PROTO_HTTP:
+		app_http_inspected(af);
+		break;
+	case APP_PROTO_TLS:
+		app_tls_tx(af->tls)->updated = false;
+		break;
+	case APP_PROTO_DNS:
+		app_dns_inspected(af->dns);
+		break;
+	default:
+		break;
+	}
+}
+
+uint64_t app_tx_id(const struct app_tx *tx)
+{
+	return tx->id;
+}
+
+bool app_tx_updated(const struct app_tx *tx)
+{
+	return tx->updated;
+}
+
+static enum app_proto buffer_proto(enum rule_buffer b)
+{
+	if (b >= RULE_BUF_HTTP_URI && b <= RULE_BUF_HTTP_PROTOCOL)
+		return APP_PROTO_HTTP;
+	if (b >= RULE_BUF_TLS_SNI && b <= RULE_BUF_JA3S_STRING)
+		return APP_PROTO_TLS;
+	if (b == RULE_BUF_DNS_QUERY)
+		return APP_PROTO_DNS;
+	return APP_PROTO_UNKNOWN;
+}
+
+int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
+		  enum rule_buffer b, uint32_t idx, const uint8_t **data, uint32_t *len)
+{
+	if (buffer_proto(b) != af->proto)
+		return -ENOENT;
+	switch (af->proto) {
+	case APP_PROTO_HTTP:
+		return app_http_buffer(ctx, tx, b, idx, data, len);
+	case APP_PROTO_TLS:
+		return app_tls_buffer(af->tls, b, idx, data, len);
+	case APP_PROTO_DNS:
+		return app_dns_buffer(tx, b, idx, data, len);
+	default:
+		return -ENOENT;
+	}
+}
+
+int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out)
+{
+	return af->proto == APP_PROTO_DNS ? app_dns_opcode(tx, out) : -ENOENT;
+}
+
+int app_tx_tls_version(const struct app_flow *af, uint32_t *out)
+{
+	return af->proto == APP_PROTO_TLS ? app_tls_version(af->tls, out) : -ENOENT;
+}
+
+int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out)
+{
+	return af->proto == APP_PROTO_HTTP ? app_http_urilen(tx, raw, out) : -ENOENT;
+}
+
+int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
+		     struct app_http_info *out)
+{
+	return af->proto == APP_PROTO_HTTP ? app_http_info(ctx, tx, out) : -ENOENT;
+}
+
+int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out)
+{
+	return af->proto == APP_PROTO_TLS ? app_tls_info(af->tls, out) : -ENOENT;
+}
+
+int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info *out)
+{
+	return af->proto == APP_PROTO_DNS ? app_dns_info(tx, out) : -ENOENT;
+}
+
+bool app_tx_marked(const struct app_tx *tx, uint32_t rank)
+{
+	for (uint32_t i = 0; i < tx->nmark; i++)
+		if (tx->mark[i] == rank)
+			return true;
+	return false;
+}
+
+int app_tx_mark(struct app_tx *tx, uint32_t rank)
+{
+	if (tx->nmark == tx->capmark) {
+		uint32_t cap = tx->capmark ? tx->capmark * 2 : 4;
+		uint32_t *m = realloc(tx->mark, cap * sizeof(*m));
+
+		if (m == NULL)
+			return -ENOMEM;
+		tx->mark = m;
+		tx->capmark = cap;
+	}
+	tx->mark[tx->nmark++] = rank;
+	return 0;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/* Application-layer inspection: protocol detection per flow, the HTTP/1.x
+ * (libhtp), TLS and DNS parsers, and the buffers detection inspects per
+ * transaction. Fed with in-order bytes per direction (TCP: reassembled
+ * stream; UDP: one datagram at a time). One context per worker; nothing
+ * shared, no lock. */
+#ifndef IDS_APPLAYER_H
+#define IDS_APPLAYER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../rules/rule-t.h"
+
+/* Limits and ports, from app-layer.protocols.* (Suricata's defaults when 0). */
+struct applayer_config {
+	uint32_t request_body_limit;     /* bytes of request body kept; 0: 100 KiB */
+	uint32_t response_body_limit;    /* bytes of response body kept; 0: 100 KiB */
+	uint32_t decompress_layer_limit; /* gzip/deflate layers unwrapped; 0: 2 */
+	uint16_t dns_port;               /* DNS detection-ports dp; 0: 53 */
+};
+
+/* Bad input is counted per reason, never logged per packet. */
+struct applayer_stats {
+	uint64_t flows[APP_PROTO_MAX];   /* flows by detected protocol */
+	uint64_t http_txs, tls_sessions, dns_msgs;
+	uint64_t http_errors;            /* libhtp refused the stream */
+	uint64_t tls_bad_record;         /* record/handshake length or type errors */
+	uint64_t tls_bad_cert;           /* certificate not parsed by GnuTLS */
+	uint64_t dns_bad;                /* truncated message, bad label length */
+	uint64_t dns_loop;               /* compression pointer loop or too many jumps */
+	uint64_t body_truncated;         /* body bytes beyond the configured limit */
+	uint64_t nomem;
+};
+
+struct applayer_ctx;
+struct app_flow;
+struct app_tx;
+
+/* NULL on allocation failure. cfg may be NULL (defaults). */
+struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg);
+void applayer_ctx_destroy(struct applayer_ctx *ctx);
+const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx);
+
+/* Per-flow state for a tcp (6) or udp (17) flow between a client port and a
+ * server port (ports are hints for detection; content decides). NULL when
+ * the flow cannot be parsed (other protocol) or on allocation failure. */
+struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_t client_port,
+			      uint16_t server_port);
+void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af);
+
+enum app_dir { APP_TO_SERVER = 0, APP_TO_CLIENT = 1 };
+
+/* New bytes of one direction, in order (TCP) or one datagram (UDP). ts_us:
+ * capture time. Detects the protocol on the first bytes, then parses.
+ * Transactions touched get marked updated until app_flow_inspected().
+ * Returns 0, or -EINVAL once the parser has given up on the flow (counted;
+ * later data is ignored). */
+int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		  const uint8_t *data, uint32_t len, uint64_t ts_us);
+/* The direction ended (FIN/RST or flow end): close-delimited bodies end. */
+void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir);
+
+enum app_proto app_flow_proto(const struct app_flow *af);
+
+/* Transactions still held, oldest first: i in [0, app_flow_ntx()). */
+uint32_t app_flow_ntx(const struct app_flow *af);
+struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i);
+
+/* Detection has run on every updated transaction: clear the marks and free
+ * the transactions that are complete in both directions. */
+void app_flow_inspected(struct applayer_ctx *ctx, struct app_flow *af);
+
+uint64_t app_tx_id(const struct app_tx *tx);          /* 0, 1, ... in each flow */
+bool app_tx_updated(const struct app_tx *tx);          /* new data since the last inspection */
+
+/* Buffer b of tx, instance idx (multi-buffers: DNS query names, TLS
+ * certificates, HTTP fields that exist in both directions: 0 request,
+ * 1 response). Returns 0 with data and len set (valid until the next call on
+ * this flow), -ENOENT when absent (yet), -ERANGE past the last instance. */
+int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
+		  enum rule_buffer b, uint32_t idx, const uint8_t **data, uint32_t *len);
+
+/* Integer fields for urilen, dns.opcode, tls.version: -ENOENT when absent. */
+int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out);
+int app_tx_tls_version(const struct app_flow *af, uint32_t *out);
+/* urilen: the length of the normalised (raw: as sent) URI. */
+int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out);
+
+/* Rules already alerted on tx (per-transaction alerting): rank = the rule's
+ * evaluation index. app_tx_mark returns -ENOMEM when it cannot remember. */
+bool app_tx_marked(const struct app_tx *tx, uint32_t rank);
+int app_tx_mark(struct app_tx *tx, uint32_t rank);
+
+/* For EVE: the HTTP fields of tx as strings (NULL when absent) and the
+ * numbers (-1 when absent). */
+struct app_http_info {
+	const char *hostname, *url, *user_agent, *method, *protocol, *content_type;
+	const char *referer;
+	int status;
+	int64_t length;               /* response body bytes seen */
+};
+int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
+		     struct app_http_info *out);
+/* TLS session fields for EVE (NULL when absent). */
+struct app_tls_info {
+	const char *sni, *version, *subject, *issuer, *serial, *fingerprint;
+	const char *ja3_hash, *ja3_string, *ja3s_hash, *ja3s_string;
+};
+int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out);
+/* DNS: the first query name and type, and whether tx is a response. */
+struct app_dns_info {
+	const char *rrname;
+	uint16_t rrtype, id;
+	bool response;
+	uint8_t rcode;
+};
+int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info *out);
+
+#endif

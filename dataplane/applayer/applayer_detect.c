@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+/* Protocol detection by content, ports only as hints (Suricata's probing
+ * parsers): HTTP by its request methods or "HTTP/" status line, TLS by a
+ * handshake record or an SSLv2 ClientHello, DNS on its detection port by a
+ * sane header. */
+#include <string.h>
+
+#include "applayer-int.h"
+
+static const char *const methods[] = {
+	"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ",
+	"PATCH ", "PROPFIND ", "PROPPATCH ", "MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ",
+	"SEARCH ", "SUBSCRIBE ", "NOTIFY ",
+};
+
+static bool starts(const uint8_t *d, uint32_t len, const char *s)
+{
+	size_t l = strlen(s);
+
+	return len >= l && memcmp(d, s, l) == 0;
+}
+
+static bool is_http(const uint8_t *d, uint32_t len, enum app_dir dir)
+{
+	if (starts(d, len, "HTTP/"))
+		return true;
+	if (dir != APP_TO_SERVER)
+		return false;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (starts(d, len, methods[i]))
+			return true;
+	return false;
+}
+
+static bool is_tls(const uint8_t *d, uint32_t len)
+{
+	if (len >= 3 && d[0] == 22 && d[1] == 3 && d[2] <= 4)
+		return true;
+	/* SSLv2 ClientHello asking for SSLv3 or TLS */
+	return len >= 5 && (d[0] & 0x80) && d[2] == 1 && d[3] == 3;
+}
+
+enum app_proto app_probe(const struct applayer_ctx *ctx, const struct app_flow *af,
+			 enum app_dir dir, const uint8_t *d, uint32_t len)
+{
+	bool dns_port = af->sport == ctx->cfg.dns_port;
+
+	if (af->ipproto == 17)
+		return dns_port && app_dns_probe(d, len, false) ? APP_PROTO_DNS
+							       : APP_PROTO_UNKNOWN;
+	if (is_http(d, len, dir))
+		return APP_PROTO_HTTP;
+	if (is_tls(d, len))
+		return APP_PROTO_TLS;
+	if (dns_port && app_dns_probe(d, len, true))
+		return APP_PROTO_DNS;
+	return APP_PROTO_UNKNOWN;
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* Header keywords on the decoded packet, as Suricata matches them: each
+ * needs its header (flags/ack/seq/window/tcp.mss: TCP; id/fragbits/tos/
+ * ipopts: IPv4; icmp_id/icmp_seq: an ICMP message that carries them) and
+ * fails without it.
+ * - flags: bits compared after the mask: exact, + all of these, * any of
+ *   these, ! not all of these (DetectFlagsMatch).
+ * - fragbits: the same, except + also wants a bit beyond the listed ones.
+ * - fragoffset: IPv4 in 8-byte units as on the wire; IPv6 in bytes, and
+ *   only with a Fragment header.
+ * - stream_size: until TCP reassembly tracks sequence numbers, the flow's
+ *   byte counters per direction stand for each side's stream size. */
+#include <string.h>
+
+#include "../decode/packet-t.h"
+#include "../flow/flow-t.h"
+#include "detect-int.h"
+
+/* fragbits letters as the parser stores them */
+#define FB_M 0x1
+#define FB_D 0x2
+#define FB_R 0x4
+
+static bool bits_match(const struct rule_bits *b, uint8_t have, bool plus_wants_more)
+{
+	uint8_t f = have & (uint8_t)~b->ignore;
+
+	switch (b->mode) {
+	case BITS_PLUS:
+		return (f & b->bits) == b->bits && (!plus_wants_more || f != b->bits);
+	case BITS_ANY:
+		return (f & b->bits) != 0;
+	case BITS_NOT:
+		return (f & b->bits) != b->bits;
+	default:
+		return f == b->bits;
+	}
+}
+
+static bool is_tcp(const struct packet *p)
+{
+	return p->proto == 6 && p->l4 != NULL;
+}
+
+static uint8_t ipv4_fragbits(const struct packet *p)
+{
+	uint8_t hi = p->l3[6];
+
+	return (uint8_t)((hi & 0x80 ? FB_R : 0) | (hi & 0x40 ? FB_D : 0) | (hi & 0x20 ? FB_M : 0));
+}
+
+/* ICMP messages with identifier and sequence fields (RFC 792, RFC 4443):
+ * echo, timestamp, information and address mask request/reply. */
+static bool icmp_has_id(const struct packet *p)
+{
+	if (!p->l4 || p->l4_len < 8)
+		return false;
+	if (p->ip_ver == 4 && p->proto == 1)
+		return p->icmp.type == 0 || p->icmp.type == 8 ||
+		       (p->icmp.type >= 13 && p->icmp.type <= 18);
+	if (p->ip_ver == 6 && p->proto == 58)
+		return p->icmp.type == 128 || p->icmp.type == 129;
+	return false;
+}
+
+static bool stream_size_match(const struct rule_stream_size *ss, const struct packet *p)
+{
+	uint64_t cli, srv;
+	bool c, s;
+
+	if (!is_tcp(p) || !p->flow)
+		return false;
+	cli = p->flow->bytes[PKT_TO_SERVER];
+	srv = p->flow->bytes[PKT_TO_CLIENT];
+	c = detect_match_u32(&ss->cmp, cli > UINT32_MAX ? UINT32_MAX : (uint32_t)cli);
+	s = detect_match_u32(&ss->cmp, srv > UINT32_MAX ? UINT32_MAX : (uint32_t)srv);
+	switch (ss->side) {
+	case SS_SERVER:
+		return s;
+	case SS_CLIENT:
+		return c;
+	case SS_BOTH:
+		return c && s;
+	default:
+		return c || s;
+	}
+}
+
+static bool tcp_tests(const struct rule *r, const struct packet *p)
+{
+	const uint32_t h = r->has;
+
+	if (!is_tcp(p))
+		return false;
+	if ((h & RULE_HAS_TCPFLAGS) && !bits_match(&r->tcpflags, p->tcp.flags, false))
+		return false;
+	if ((h & RULE_HAS_ACK) && !detect_match_u32(&r->ack, p->tcp.ack))
+		return false;
+	if ((h & RULE_HAS_SEQ) && !detect_match_u32(&r->seq, p->tcp.seq))
+		return false;
+	if ((h & RULE_HAS_WINDOW) && !detect_match_u32(&r->window, p->tcp.win))
+		return false;
+	if ((h & RULE_HAS_TCPMSS) &&
+	    (!(p->flags & PKT_F_TCP_MSS) || !detect_match_u32(&r->tcpmss, p->tcp.mss)))
+		return false;
+	return true;
+}
+
+static bool ipv4_tests(const struct rule *r, const struct packet *p)
+{
+	const uint32_t h = r->has;
+
+	if (p->ip_ver != 4 || !p->l3)
+		return false;
+	if ((h & RULE_HAS_IPID) && !detect_match_u32(&r->ipid, p->ip_id))
+		return false;
+	if ((h & RULE_HAS_FRAGBITS) && !bits_match(&r->fragbits, ipv4_fragbits(p), true))
+		return false;
+	if ((h & RULE_HAS_TOS) && !detect_match_u32(&r->tos, p->tos))
+		return false;
+	if (h & RULE_HAS_IPOPTS) {
+		if (r->ipopts == 0xffff ? p->ipv4_opts == 0 : !(p->ipv4_opts & r->ipopts))
+			return false;
+	}
+	return true;
+}
+
+#define HAS_TCP_KW  (RULE_HAS_TCPFLAGS | RULE_HAS_ACK | RULE_HAS_SEQ | RULE_HAS_WINDOW | \
+		     RULE_HAS_TCPMSS)
+#define HAS_IPV4_KW (RULE_HAS_IPID | RULE_HAS_FRAGBITS | RULE_HAS_TOS | RULE_HAS_IPOPTS)
+
+bool detect_match_pktkw(const struct rule *r, const struct packet *p)
+{
+	const uint32_t h = r->has;
+
+	if ((h & HAS_TCP_KW) && !tcp_tests(r, p))
+		return false;
+	if ((h & HAS_IPV4_KW) && !ipv4_tests(r, p))
+		return false;
+	if (h & RULE_HAS_FRAGOFF) {
+		uint32_t off;
+
+		if (p->ip_ver == 4)
+			off = p->frag_off / 8u;
+		else if (p->flags & PKT_F_IPV6_FRAG)
+			off = p->frag_off;
+		else
+			return false;
+		if (!detect_match_u32(&r->fragoff, off))
+			return false;
+	}
+	if ((h & RULE_HAS_SAMEIP) &&
+	    memcmp(p->src.b, p->dst.b, p->ip_ver == 6 ? 16 : 4) != 0)
+		return false;
+	if ((h & RULE_HAS_STREAMSIZE) && !stream_size_match(&r->stream_size, p))
+		return false;
+	if (h & (RULE_HAS_ICMPID | RULE_HAS_ICMPSEQ)) {
+		if (!icmp_has_id(p))
+			return false;
+		if ((h & RULE_HAS_ICMPID) &&
+		    !detect_match_u32(&r->icmpid, (uint32_t)(p->l4[4] << 8 | p->l4[5])))
+			return false;
+		if ((h & RULE_HAS_ICMPSEQ) &&
+		    !detect_match_u32(&r->icmpseq, (uint32_t)(p->l4[6] << 8 | p->l4[7])))
+			return false;
+	}
+	return true;
+}

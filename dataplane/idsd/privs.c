@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+#include "privs.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cap-ng.h>
+
+int privs_resolve(const struct settings *s, int *uid, int *gid, char *err, size_t errlen)
+{
+	*uid = -1;
+	*gid = -1;
+	if (s->user != NULL) {
+		struct passwd *pw = getpwnam(s->user);
+
+		if (pw == NULL) {
+			snprintf(err, errlen, "run-as user '%s': no such user", s->user);
+			return -ENOENT;
+		}
+		*uid = (int)pw->pw_uid;
+		*gid = (int)pw->pw_gid;
+	}
+	if (s->group != NULL) {
+		struct group *gr = getgrnam(s->group);
+
+		if (gr == NULL) {
+			snprintf(err, errlen, "run-as group '%s': no such group", s->group);
+			return -ENOENT;
+		}
+		*gid = (int)gr->gr_gid;
+	}
+	return 0;
+}
+
+int privs_drop(int uid, int gid)
+{
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN,
+			  CAP_NET_RAW, -1) != 0)
+		return -EINVAL;
+	if (uid >= 0 || gid >= 0) {
+		if (capng_change_id(uid, gid, CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) != 0)
+			return -EPERM;
+		return 0;
+	}
+	return capng_apply(CAPNG_SELECT_BOTH) == 0 ? 0 : -EPERM;
+}
+
+int privs_drop_lcore(void *arg)
+{
+	(void)arg;
+	return privs_drop(-1, -1);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* The running dataplane as run.c, topology.c and reload.c share it. */
+#ifndef IDS_RUN_INT_H
+#define IDS_RUN_INT_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "../worker/receiver.h"
+#include "../worker/worker.h"
+#include "engine.h"
+#include "settings.h"
+
+#define MAX_WORKERS RTE_MAX_LCORE
+#define MAX_RECEIVERS 64
+
+struct rte_ring;
+
+struct run {
+	const struct settings *s;
+	struct engine *e;                /* replaced in place by a reload */
+	struct port ports[SETTINGS_MAX_PORTS];
+	unsigned nports;
+	struct worker *workers[MAX_WORKERS];
+	unsigned nworkers;
+	struct receiver *receivers[MAX_RECEIVERS];   /* autofp */
+	unsigned nreceivers;
+	struct rte_ring *rings[MAX_WORKERS];         /* autofp: one per worker */
+	struct rte_ring *reply_rings[MAX_WORKERS];   /* ips: reject replies, one per worker */
+	struct worker_control ctl;
+	struct eve_file *eve;
+	struct eve_writer *stats_eve;    /* the main lcore's own writer, for stats records */
+	uint64_t capture_pkts;           /* -r: frames in the file */
+	char eve_path[PATH_MAX];
+
+	/* Control plane: reload, stats and telemetry take turns (never workers). */
+	pthread_mutex_t lock;
+	uint64_t reloads, reload_failures;
+	char last_reload[128];
+};
+
+/* topology.c: lcores the plan needs (workers + receivers), ports up, workers
+ * and receivers created. Errors printed; 0 or -errno. */
+unsigned topology_lcores(const struct run *r);
+int topology_start_ports(struct run *r);
+int topology_create(struct run *r);
+void topology_destroy(struct run *r);
+
+/* reload.c: build the rules again off the hot path and swap them in; on
+ * failure the running rules stay and msg says why. 0 or -errno. Takes r->lock. */
+int reload_rules(struct run *r, char *msg, size_t len);
+
+#endif

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/* Who polls what: ports and their queues, worker and receiver lcores, the
+ * autofp rings, the reject reply rings, the first detection generation. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "../../common/log.h"
+#include "../../rules/rule-t.h"
+#include "run-int.h"
+
+#define RING_SIZE 4096
+#define REPLY_RING_SIZE 256
+
+static unsigned port_threads(const struct port *pt)
+{
+	return pt->set.threads ? pt->set.threads : 1;
+}
+
+static unsigned planned_workers(const struct run *r)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < r->nports; i++)
+		n += port_threads(&r->ports[i]);
+	return n;
+}
+
+static bool autofp(const struct run *r)
+{
+	return r->s->runmode == RUNMODE_AUTOFP;
+}
+
+unsigned topology_lcores(const struct run *r)
+{
+	return planned_workers(r) + (autofp(r) ? r->nports : 0);
+}
+
+int topology_start_ports(struct run *r)
+{
+	uint16_t nb_txq[SETTINGS_MAX_PORTS] = { 0 };
+	unsigned nw = planned_workers(r);
+
+	for (unsigned i = 0; i < r->nports; i++) {
+		struct port *pt = &r->ports[i];
+		int peer;
+
+		if (pt->set.copy_mode == COPY_NONE)
+			continue;
+		peer = ports_find(r->ports, r->nports, pt->set.copy_iface);
+		if (peer < 0) {
+			log_msg(LOG_ERR, "port", "%s: copy-iface '%s' is not a configured interface",
+				pt->set.name, pt->set.copy_iface);
+			return -EINVAL;
+		}
+		pt->peer = (uint16_t)peer;
+		/* One TX queue per worker that forwards into the peer: the port's
+		 * own workers, or in autofp every worker. */
+		nb_txq[peer] += autofp(r) ? nw : port_threads(pt);
+	}
+	/* In autofp one receiver per port reads its only RX queue. */
+	if (autofp(r)) {
+		for (unsigned i = 0; i < r->nports; i++)
+			r->ports[i].set.threads = 1;
+	}
+	return ports_start(r->ports, r->nports, nb_txq);
+}
+
+static struct worker *worker_new(struct run *r, unsigned lcore, int socket)
+{
+	const struct settings *s = r->s;
+	struct worker *w;
+
+	if (lcore >= RTE_MAX_LCORE) {
+		log_msg(LOG_ERR, "worker", "not enough lcores for %u workers",
+			topology_lcores(r));
+		return NULL;
+	}
+	w = rte_zmalloc_socket("worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
+	if (w == NULL)
+		return NULL;
+	r->workers[r->nworkers] = w;
+	w->id = (uint16_t)r->nworkers++;
+	w->lcore_id = lcore;
+	w->socket = socket;
+	w->ctl = &r->ctl;
+	if (socket >= 0 && (int)rte_lcore_to_socket_id(lcore) != socket)
+		log_msg(LOG_WARN, "worker", "worker %u on lcore %u sits on socket %u, its port "
+			"on socket %d: every packet crosses the interconnect", w->id, lcore,
+			rte_lcore_to_socket_id(lcore), socket);
+	(void)s;
+	return w;
+}
+
+static int worker_pipeline(struct run *r, struct worker *w, const char *iface)
+{
+	const struct settings *s = r->s;
+	/* No engine here: the detection generation supplies it (detect_gen). */
+	struct pipeline_config pc = {
+		.decode = { .csum_check = s->csum_check },
+		.flow = s->flow,
+		.stream = s->stream,
+		.defrag = s->defrag,
+		.ips = s->ips,
+		.eve = r->eve,
+		.eve_opt = s->eve_opt,
+		.iface = iface,
+		.socket = w->socket,
+	};
+
+	w->pl = pipeline_create(&pc, w->id);
+	return w->pl == NULL ? -ENOMEM : 0;
+}
+
+static struct rte_ring *ring_new(const char *kind, unsigned id, unsigned size, int socket,
+				 unsigned flags)
+{
+	char name[RTE_RING_NAMESIZE];
+	struct rte_ring *ring;
+
+	snprintf(name, sizeof(name), "%s%u", kind, id);
+	ring = rte_ring_create(name, size, socket < 0 ? SOCKET_ID_ANY : socket, flags);
+	if (ring == NULL)
+		log_msg(LOG_ERR, "worker", "cannot create ring %s: %s", name,
+			rte_strerror(rte_errno));
+	return ring;
+}
+
+/* runmode workers: one worker per RX queue, forwarding to the peer's queue. */
+static int create_workers_rss(struct run *r, unsigned *lcore)
+{
+	uint16_t txq_next[SETTINGS_MAX_PORTS] = { 0 };
+	unsigned first[SETTINGS_MAX_PORTS];
+
+	for (unsigned i = 0; i < r->nports; i++) {
+		struct port *pt = &r->ports[i];
+
+		first[i] = r->nworkers;
+		for (uint16_t q = 0; q < pt->nb_rxq; q++) {
+			struct worker *w = worker_new(r, *lcore, pt->socket);
+
+			if (w == NULL)
+				return -ENOMEM;
+			w->nrxq = 1;
+			w->rxq[0] = (struct worker_rxq){ .port = pt, .queue = q,
+							 .mode = pt->set.copy_mode };
+			if (pt->set.copy_mode != COPY_NONE) {
+				w->rxq[0].tx_port_id = r->ports[pt->peer].port_id;
+				w->rxq[0].tx_queue = txq_next[pt->peer]++;
+			}
+			if (worker_pipeline(r, w, pt->set.name) != 0)
+				return -ENOMEM;
+			*lcore = rte_get_next_lcore(*lcore, 1, 0);
+		}
+	}
+	/* ips: a reject reply to the sender leaves through the RX port, on the
+	 * queue of a worker of the peer port (which forwards into it). */
+	for (unsigned i = 0; i < r->nports; i++) {
+		struct port *pt = &r->ports[i];
+		const struct port *peer = &r->ports[pt->peer];
+
+		if (pt->set.copy_mode != COPY_IPS || peer->set.copy_mode == COPY_NONE ||
+		    r->ports[pt->peer].peer != i)
+			continue;
+		for (uint16_t q = 0; q < pt->nb_rxq; q++) {
+			unsigned tw = first[pt->peer] + q % peer->nb_rxq;
+			struct worker *t = r->workers[tw];
+
+			if (r->reply_rings[tw] == NULL) {
+				r->reply_rings[tw] = ring_new("reply", tw, REPLY_RING_SIZE,
+							      t->socket, RING_F_SC_DEQ);
+				if (r->reply_rings[tw] == NULL)
+					return -ENOMEM;
+				t->reply_in = r->reply_rings[tw];
+			}
+			r->workers[first[i] + q]->rxq[0].reply_ring = r->reply_rings[tw];
+		}
+	}
+	return 0;
+}
+
+/* runmode autofp: receivers spread frames over the workers' rings; every
+ * worker forwards frames of every port, so it has a TX queue on each peer. */
+static int create_workers_autofp(struct run *r, unsigned *lcore)
+{
+	unsigned nw = planned_workers(r);
+	uint16_t txq_next[SETTINGS_MAX_PORTS] = { 0 };
+	int socket = r->ports[0].socket;
+
+	if (r->nports > WORKER_MAX_RXQ || nw > RECEIVER_MAX_RINGS ||
+	    r->nports > MAX_RECEIVERS) {
+		log_msg(LOG_ERR, "worker", "autofp: at most %d ports and %d workers",
+			WORKER_MAX_RXQ, RECEIVER_MAX_RINGS);
+		return -EINVAL;
+	}
+	for (unsigned k = 0; k < nw; k++) {
+		struct worker *w = worker_new(r, *lcore, socket);
+
+		if (w == NULL)
+			return -ENOMEM;
+		w->nrxq = (uint16_t)r->nports;
+		for (unsigned i = 0; i < r->nports; i++) {
+			struct port *pt = &r->ports[i];
+
+			w->rxq[i] = (struct worker_rxq){ .port = pt, .mode = pt->set.copy_mode };
+			if (pt->set.copy_mode != COPY_NONE) {
+				w->rxq[i].tx_port_id = r->ports[pt->peer].port_id;
+				w->rxq[i].tx_queue = txq_next[pt->peer]++;
+			}
+		}
+		r->rings[k] = ring_new("afp", k, RING_SIZE, socket, RING_F_SC_DEQ);
+		if (r->rings[k] == NULL)
+			return -ENOMEM;
+		w->ring = r->rings[k];
+		if (worker_pipeline(r, w, r->ports[0].set.name) != 0)
+			return -ENOMEM;
+		*lcore = rte_get_next_lcore(*lcore, 1, 0);
+	}
+	for (unsigned i = 0; i < r->nports; i++) {
+		struct receiver *rc;
+
+		if (*lcore >= RTE_MAX_LCORE)
+			return -ENODEV;
+		rc = rte_zmalloc_socket("receiver", sizeof(*rc), RTE_CACHE_LINE_SIZE,
+					r->ports[i].socket);
+		if (rc == NULL)
+			return -ENOMEM;
+		r->receivers[r->nreceivers++] = rc;
+		rc->port = &r->ports[i];
+		rc->lossless = r->s->pcap != NULL;
+		rc->nrings = nw;
+		memcpy(rc->rings, r->rings, nw * sizeof(rc->rings[0]));
+		rc->ctl = &r->ctl;
+		rc->decode.csum_check = false;
+		rc->lcore_id = *lcore;
+		*lcore = rte_get_next_lcore(*lcore, 1, 0);
+	}
+	r->ctl.receivers_left = (int)r->nreceivers;
+	return 0;
+}
+
+static int detection_start(struct run *r)
+{
+	int sockets[MAX_WORKERS];
+	size_t sz = rte_rcu_qsbr_get_memsize(r->nworkers);
+
+	r->ctl.qsv = rte_zmalloc("qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (r->ctl.qsv == NULL || rte_rcu_qsbr_init(r->ctl.qsv, r->nworkers) != 0)
+		return -ENOMEM;
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		sockets[i] = r->workers[i]->socket;
+		rte_rcu_qsbr_thread_register(r->ctl.qsv, i);
+	}
+	r->ctl.gen = detect_gen_create(r->e->de, r->e->rs ? r->e->rs->n : 0, r->nworkers,
+				       sockets, r->s->ips, 1);
+	return r->ctl.gen == NULL ? -ENOMEM : 0;
+}
+
+int topology_create(struct run *r)
+{
+	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
+	int ret;
+
+	ret = autofp(r) ? create_workers_autofp(r, &lcore) : create_workers_rss(r, &lcore);
+	if (ret != 0)
+		return ret;
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		ret = worker_init(r->workers[i]);
+		if (ret != 0)
+			return ret;
+	}
+	return detection_start(r);
+}
+
+void topology_destroy(struct run *r)
+{
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		struct worker *w = r->workers[i];
+
+		worker_fini(w);
+		if (w->pl != NULL) {
+			/* The generation owns these. */
+			w->pl->dt = NULL;
+			w->pl->alerts_by_rule = NULL;
+			pipeline_destroy(w->pl);
+		}
+		rte_ring_free(r->rings[i]);
+		rte_ring_free(r->reply_rings[i]);
+		rte_free(w);
+	}
+	for (unsigned i = 0; i < r->nreceivers; i++)
+		rte_free(r->receivers[i]);
+	detect_gen_free(r->ctl.gen);
+	r->ctl.gen = NULL;
+	rte_free(r->ctl.qsv);
+	r->ctl.qsv = NULL;
+	r->nworkers = 0;
+	r->nreceivers = 0;
+}

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-packet stream handling: which direction a segment belongs to, where
+ * each direction starts, when its data is due for inspection, and the
+ * windows handed to detection. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream-int.h"
+
+#define DEFAULT_MEMCAP       (64ull << 20)
+#define DEFAULT_REASM_MEMCAP (256ull << 20)
+#define DEFAULT_CHUNK        2560u
+/* IDS mode waits for acks; a one-sided capture never has them, so this much
+ * unacked data is inspected anyway. */
+#define UNACKED_MAX          (64u * 1024)
+#define FREE_LIST_MAX        1024u
+
+struct stream_ctx *stream_ctx_create(const struct stream_config *cfg)
+{
+	struct stream_ctx *sc = calloc(1, sizeof(*sc));
+
+	if (sc == NULL)
+		return NULL;
+	sc->cfg = *cfg;
+	if (sc->cfg.memcap == 0)
+		sc->cfg.memcap = DEFAULT_MEMCAP;
+	if (sc->cfg.reassembly_memcap == 0)
+		sc->cfg.reassembly_memcap = DEFAULT_REASM_MEMCAP;
+	for (int i = 0; i < 2; i++)
+		if (sc->cfg.chunk_size[i] == 0)
+			sc->cfg.chunk_size[i] = DEFAULT_CHUNK;
+	return sc;
+}
+
+void stream_ctx_destroy(struct stream_ctx *sc)
+{
+	if (sc == NULL)
+		return;
+	while (sc->live != NULL) {
+		struct stream_flow *sf = sc->live;
+
+		sc->live = sf->next;
+		stream_dir_release(sc, &sf->d[0]);
+		stream_dir_release(sc, &sf->d[1]);
+		free(sf);
+	}
+	while (sc->free_list != NULL) {
+		struct stream_flow *sf = sc->free_list;
+
+		sc->free_list = sf->next;
+		free(sf);
+	}
+	free(sc);
+}
+
+const struct stream_stats *stream_ctx_stats(const struct stream_ctx *sc)
+{
+	return &sc->stats;
+}
+
+/* f's state, created on first use; NULL when stream.memcap is reached. */
+static struct stream_flow *flow_state(struct stream_ctx *sc, struct flow *f)
+{
+	struct stream_flow *sf = f->stream;
+
+	if (sf != NULL)
+		return sf;
+	if (sc->stats.memuse + sizeof(*sf) > sc->cfg.memcap) {
+		sc->stats.ssn_memcap_drop++;
+		return NULL;
+	}
+	sf = sc->free_list;
+	if (sf != NULL) {
+		sc->free_list = sf->next;
+		sc->free_list_n--;
+	}
+	else if ((sf = malloc(sizeof(*sf))) == NULL)
+		return NULL;
+	memset(sf, 0, sizeof(*sf));
+	sf->next = sc->live;
+	if (sc->live != NULL)
+		sc->live->prev = sf;
+	sc->live = sf;
+	sc->stats.memuse += sizeof(*sf);
+	sc->stats.sessions++;
+	f->stream = sf;
+	return sf;
+}
+
+void stream_flow_free(struct stream_ctx *sc, struct flow *f)
+{
+	struct stream_flow *sf = f->stream;
+
+	if (sf == NULL)
+		return;
+	f->stream = NULL;
+	stream_dir_release(sc, &sf->d[0]);
+	stream_dir_release(sc, &sf->d[1]);
+	if (sf->prev != NULL)
+		sf->prev->next = sf->next;
+	else
+		sc->live = sf->next;
+	if (sf->next != NULL)
+		sf->next->prev = sf->prev;
+	sc->stats.memuse -= sizeof(*sf);
+	if (sc->free_list_n < FREE_LIST_MAX) {
+		sf->next = sc->free_list;
+		sc->free_list = sf;
+		sc->free_list_n++;
+	} else {
+		free(sf);
+	}
+}
+
+/* RFC 1624 eqn. 3: the checksum at l4+16 after bytes [off, off+n) of the
+ * segment (offsets from the TCP header) changed from old to new. */
+static void csum_adjust(uint8_t *l4, uint32_t off, const uint8_t *old, const uint8_t *new,
+			uint32_t n)
+{
+	uint32_t sum = (uint16_t)~(l4[16] << 8 | l4[17]);
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t sh = ((off + i) & 1) ? 0 : 8;
+
+		sum += (uint16_t)~(old[i] << sh) & (sh ? 0xff00u : 0x00ffu);
+		sum += (uint32_t)new[i] << sh;
+	}
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = (uint16_t)~sum;
+	l4[16] = (uint8_t)(sum >> 8);
+	l4[17] = (uint8_t)sum;
+}
+
+/* Inline: p's bytes that the stream held already become the stream's. The
+ * frame is the worker's own receive buffer, forwarded after the verdict, so
+ * the rewrite is what leaves the box (as Suricata's inline mode). */
+static void rewrite_packet(struct stream_ctx *sc, struct packet *p, const uint8_t *stored)
+{
+	uint8_t *pl = (uint8_t *)(uintptr_t)p->payload;
+	uint8_t *l4 = (uint8_t *)(uintptr_t)p->l4;
+	uint32_t off = (uint32_t)(p->payload - p->l4);
+
+	csum_adjust(l4, off, pl, stored, p->payload_len);
+	memcpy(pl, stored, p->payload_len);
+	p->flags |= PKT_F_MODIFIED;
+	sc->stats.rewritten++;
+}
+
+static void add_data(struct stream_ctx *sc, struct stream_dir *d, struct packet *p,
+		     uint32_t seq)
+{
+	struct seg_result res;
+	uint8_t *rw = NULL;
+
+	if (sc->cfg.inline_mode && p->payload_len <= sizeof(sc->rewrite)) {
+		rw = sc->rewrite;
+		memcpy(rw, p->payload, p->payload_len);
+	}
+	stream_dir_add(sc, d, seq, p->payload, p->payload_len, rw, &res);
+	if (res.overlap)
+		sc->stats.overlap++;
+	if (res.diff) {
+		sc->stats.overlap_diff_data++;
+		if (rw != NULL)
+			rewrite_packet(sc, p, rw);
+	}
+	if (res.added)
+		p->flags |= PKT_F_STREAM_ADD;
+}
+
+/* Acked bytes of d's buffer. */
+static uint32_t acked_len(const struct stream_dir *d)
+{
+	uint32_t n;
+
+	if (!(d->flags & SD_F_ACKED) || !seq_lt(d->base_seq, d->last_ack))
+		return 0;
+	n = d->last_ack - d->base_seq;
+	return n < d->len ? n : d->len;
+}
+
+static void window_of(const struct stream_dir *d, uint8_t dir, uint32_t start, uint32_t end,
+		      uint32_t old, struct stream_window *w)
+{
+	w->data = d->buf + start;
+	w->len = end - start;
+	w->old_len = old > start ? old - start : 0;
+	w->gap_before = start == 0 ? d->gap_before : 0;
+	w->dir = dir;
+}
+
+/* IDS: is d due with this packet? end: how far to inspect. */
+static bool ids_due(struct stream_ctx *sc, struct stream_dir *d, const struct packet *p,
+		    uint32_t *end)
+{
+	uint32_t chunk = sc->cfg.chunk_size[p->dir];
+	uint32_t acked;
+
+	/* the peer acked past a hole: that data is not coming (Suricata's gap) */
+	if (d->insp == d->len && d->nooo > 0 && (d->flags & SD_F_ACKED) &&
+	    seq_lt(d->base_seq + d->len, d->last_ack))
+		stream_dir_skip_gap(sc, d);
+	if (d->insp >= d->len)
+		return false;
+	if (p->tcp.flags & (TCP_FIN | TCP_RST) || d->len - d->insp >= UNACKED_MAX) {
+		*end = d->len;
+		return true;
+	}
+	acked = acked_len(d);
+	if (acked > d->insp && acked - d->insp >= chunk) {
+		*end = acked;
+		return true;
+	}
+	return false;
+}
+
+bool stream_packet(struct stream_ctx *sc, struct packet *p, struct stream_window *w)
+{
+	struct flow *f = p->flow;
+	struct stream_flow *sf;
+	struct stream_dir *d;
+	uint32_t seq = p->tcp.seq, end, chunk;
+
+	/* no session, no stream: Suricata reassembles only tracked sessions */
+	if (f == NULL || p->l4 == NULL || p->proto != 6 || f->tcp_state == TCP_ST_NONE)
+		return false;
+	if (p->flags & PKT_F_CSUM_BAD)
+		return false;
+	if (f->stream == NULL && p->payload_len == 0 && !(p->tcp.flags & TCP_SYN))
+		return false;
+	sf = flow_state(sc, f);
+	if (sf == NULL)
+		return false;
+	d = &sf->d[p->dir];
+	if (p->tcp.flags & TCP_ACK) {
+		struct stream_dir *peer = &sf->d[p->dir ^ 1];
+
+		if (!(peer->flags & SD_F_ACKED) || seq_lt(peer->last_ack, p->tcp.ack))
+			peer->last_ack = p->tcp.ack;
+		peer->flags |= SD_F_ACKED;
+	}
+	if (p->tcp.flags & TCP_SYN) {
+		seq++;		/* the SYN takes one number; TFO data follows it */
+		if (!(d->flags & SD_F_INIT)) {
+			d->base_seq = seq;
+			d->flags |= SD_F_INIT;
+		}
+	}
+	if (p->payload_len > 0) {
+		if (!(d->flags & SD_F_INIT)) {
+			/* picked up: midstream, or a split handshake's other side */
+			d->base_seq = seq;
+			d->flags |= SD_F_INIT;
+		}
+		add_data(sc, d, p, seq);
+	}
+	if (!sc->cfg.inline_mode) {
+		if (!ids_due(sc, d, p, &end))
+			return false;
+		window_of(d, p->dir, 0, end, d->insp, w);
+		return true;
+	}
+	/* inline: the stream up to this segment, chunk-size bytes of context */
+	if (p->payload_len == 0 || !seq_lt(d->base_seq, seq + p->payload_len))
+		return false;
+	end = (p->flags & PKT_F_STREAM_ADD) ? d->len : seq + p->payload_len - d->base_seq;
+	if (end > d->len)
+		return false;	/* held back behind a hole */
+	chunk = sc->cfg.chunk_size[p->dir];
+	window_of(d, p->dir, end > chunk ? end - chunk : 0, end, 0, w);
+	return true;
+}
+
+void stream_window_done(struct stream_ctx *sc, struct flow *f, const struct stream_window *w)
+{
+	struct stream_dir *d;
+	uint32_t end;
+
+	if (f->stream == NULL)
+		return;
+	d = &f->stream->d[w->dir];
+	end = (uint32_t)(w->data - d->buf) + w->len;
+	if (end > d->insp)
+		d->insp = end;
+	stream_dir_compact(d, sc->cfg.chunk_size[w->dir]);
+}
+
+bool stream_flush_next(struct stream_ctx *sc, struct flow *f, uint8_t dir,
+		       struct stream_window *w)
+{
+	struct stream_dir *d;
+
+	if (f->stream == NULL)
+		return false;
+	d = &f->stream->d[dir];
+	if (d->insp >= d->len && !stream_dir_skip_gap(sc, d))
+		return false;
+	if (d->insp >= d->len)
+		return false;
+	window_of(d, dir, 0, d->len, d->insp, w);
+	sc->stats.pseudo++;
+	return true;
+}

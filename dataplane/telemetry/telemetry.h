@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* idsd's DPDK telemetry commands (/ids/stats, /ids/ports, /ids/workers,
+ * /ids/flows, /ids/rules, /ids/reload, /ids/role), served on DPDK's
+ * telemetry socket so dpdk-telemetry.py and ids-control can read them. */
+#ifndef IDS_TELEMETRY_H
+#define IDS_TELEMETRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct worker;
+struct receiver;
+struct port;
+struct worker_control;
+
+#define TELEMETRY_STATS_MAX 128
+
+/* What the commands read. The callbacks run on DPDK's telemetry thread. */
+struct telemetry_src {
+	void *arg;
+	/* Counter snapshot: fills names/values (at most max), returns the count. */
+	unsigned (*stats)(void *arg, const char **names, uint64_t *values, unsigned max);
+	/* Rule figures of the running engine. */
+	void (*rules)(void *arg, uint64_t *loaded, uint64_t *failed, uint64_t *reloads,
+		      uint64_t *reload_failures, char *last, size_t lastlen);
+	/* Reload the rules now; 0, or -errno with msg saying why (old rules kept). */
+	int (*reload)(void *arg, char *msg, size_t len);
+
+	struct worker *const *workers;
+	unsigned nworkers;
+	struct receiver *const *receivers;
+	unsigned nreceivers;
+	const struct port *ports;
+	unsigned nports;
+	struct worker_control *ctl;     /* role (standby) */
+};
+
+/* Register the commands; src must stay valid until telemetry_unregister().
+ * 0 or -errno. */
+int telemetry_register(const struct telemetry_src *src);
+
+/* Stop answering from src (DPDK cannot unregister a command: they reply
+ * "not running" from then on). */
+void telemetry_unregister(void);
+
+/* "decoder.pkts" -> "decoder_pkts": telemetry names allow [A-Za-z0-9_/] only. */
+void telemetry_name(const char *in, char *out, size_t len);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+#include "receiver.h"
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "../flow/flow.h"
+
+unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_t len,
+		       unsigned nrings)
+{
+	struct packet p;
+
+	if (nrings <= 1)
+		return 0;
+	p.data = data;
+	p.len = len;
+	p.wire_len = len;
+	if (decode_packet(&p, o) != DECODE_OK || p.ip_ver == 0)
+		return 0;
+	return flow_hash_packet(&p) % nrings;
+}
+
+static void distribute(struct receiver *r, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		unsigned k = receiver_pick(&r->decode, rte_pktmbuf_mtod(m, const uint8_t *),
+					   rte_pktmbuf_data_len(m), r->nrings);
+
+		while (rte_ring_enqueue(r->rings[k], m) != 0) {
+			if (!r->lossless || __atomic_load_n(&r->ctl->quit, __ATOMIC_RELAXED)) {
+				r->ring_full++;
+				rte_pktmbuf_free(m);
+				break;
+			}
+			rte_pause();
+		}
+	}
+	r->rx_pkts += n;
+}
+
+int receiver_main(void *arg)
+{
+	struct receiver *r = arg;
+	struct rte_mbuf *pkts[WORKER_BURST];
+
+	while (!__atomic_load_n(&r->ctl->quit, __ATOMIC_RELAXED)) {
+		uint16_t n = rte_eth_rx_burst(r->port->port_id, r->queue, pkts, WORKER_BURST);
+
+		r->heartbeat++;
+		if (n > 0) {
+			distribute(r, pkts, n);
+			continue;
+		}
+		/* As the workers: input_done read before one last empty poll. */
+		if (__atomic_load_n(&r->ctl->input_done, __ATOMIC_ACQUIRE)) {
+			n = rte_eth_rx_burst(r->port->port_id, r->queue, pkts, WORKER_BURST);
+			if (n == 0)
+				break;
+			distribute(r, pkts, n);
+			continue;
+		}
+		rte_pause();
+	}
+	__atomic_sub_fetch(&r->ctl->receivers_left, 1, __ATOMIC_RELEASE);
+	return 0;
+}

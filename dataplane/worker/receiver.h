@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* autofp runmode: a receiver lcore polls one RX queue and hands each frame
+ * to the worker that owns its flow, by the flow module's symmetric hash, so
+ * both directions of a flow reach the same worker without RSS. */
+#ifndef IDS_RECEIVER_H
+#define IDS_RECEIVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "../decode/decode.h"
+#include "../port/port.h"
+#include "worker.h"
+
+struct rte_ring;
+
+#define RECEIVER_MAX_RINGS 128
+
+struct receiver {
+	const struct port *port;
+	uint16_t queue;
+	bool lossless;               /* capture file: wait for ring space instead of dropping */
+	unsigned nrings;
+	struct rte_ring *rings[RECEIVER_MAX_RINGS];   /* one per worker */
+	struct worker_control *ctl;
+	struct decode_opts decode;
+	unsigned lcore_id;
+
+	uint64_t rx_pkts;
+	uint64_t ring_full;          /* frames dropped: the worker's ring was full */
+	uint64_t heartbeat;
+} __rte_cache_aligned;
+
+/* Ring index for a frame: flow_hash_packet() of its decoded headers modulo
+ * nrings; frames without IP (or undecodable) go to ring 0. */
+unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_t len,
+		       unsigned nrings);
+
+/* lcore entry point; arg is the struct receiver. Ends on quit, or after the
+ * capture is consumed (input_done), then decrements ctl->receivers_left. */
+int receiver_main(void *arg);
+
+#endif

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: MIT
+/* App-layer keywords: HTTP, TLS and DNS sticky buffers, the legacy content
+ * modifiers that move the previous content into one, pcre's buffer flags,
+ * urilen, app-layer-protocol, tls.version, dns.opcode and dotprefix.
+ *
+ * Suricata's spellings: a dotted name (http.uri) is a sticky buffer, the
+ * matches after it inspect that buffer until the next sticky buffer or
+ * pkt_data; the old underscore names either alias a sticky buffer
+ * (tls_sni, ja3_hash, http_request_line, ...) or modify the content just
+ * before them (http_uri, http_client_body, ...). */
+#include <errno.h>
+#include <string.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "rule-int.h"
+
+enum app_kw_kind {
+	AKW_STICKY,               /* switch the current buffer */
+	AKW_MODIFIER,             /* move the previous content to the buffer */
+};
+
+struct app_kw {
+	const char *name;
+	enum app_kw_kind kind;
+	enum rule_buffer buf;
+};
+
+static const struct app_kw app_kws[] = {
+	{ "http.uri",               AKW_STICKY,   RULE_BUF_HTTP_URI },
+	{ "http.uri.raw",           AKW_STICKY,   RULE_BUF_HTTP_URI_RAW },
+	{ "http.method",            AKW_STICKY,   RULE_BUF_HTTP_METHOD },
+	{ "http.request_line",      AKW_STICKY,   RULE_BUF_HTTP_REQUEST_LINE },
+	{ "http_request_line",      AKW_STICKY,   RULE_BUF_HTTP_REQUEST_LINE },
+	{ "http.host",              AKW_STICKY,   RULE_BUF_HTTP_HOST },
+	{ "http.host.raw",          AKW_STICKY,   RULE_BUF_HTTP_HOST_RAW },
+	{ "http.user_agent",        AKW_STICKY,   RULE_BUF_HTTP_USER_AGENT },
+	{ "http.request_body",      AKW_STICKY,   RULE_BUF_HTTP_REQUEST_BODY },
+	{ "http.referer",           AKW_STICKY,   RULE_BUF_HTTP_REFERER },
+	{ "http_referer",           AKW_STICKY,   RULE_BUF_HTTP_REFERER },
+	{ "http.accept",            AKW_STICKY,   RULE_BUF_HTTP_ACCEPT },
+	{ "http_accept",            AKW_STICKY,   RULE_BUF_HTTP_ACCEPT },
+	{ "http.accept_lang",       AKW_STICKY,   RULE_BUF_HTTP_ACCEPT_LANG },
+	{ "http_accept_lang",       AKW_STICKY,   RULE_BUF_HTTP_ACCEPT_LANG },
+	{ "http.accept_enc",        AKW_STICKY,   RULE_BUF_HTTP_ACCEPT_ENC },
+	{ "http_accept_enc",        AKW_STICKY,   RULE_BUF_HTTP_ACCEPT_ENC },
+	{ "http.connection",        AKW_STICKY,   RULE_BUF_HTTP_CONNECTION },
+	{ "http_connection",        AKW_STICKY,   RULE_BUF_HTTP_CONNECTION },
+	{ "http.stat_code",         AKW_STICKY,   RULE_BUF_HTTP_STAT_CODE },
+	{ "http.stat_msg",          AKW_STICKY,   RULE_BUF_HTTP_STAT_MSG },
+	{ "http.response_line",     AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_LINE },
+	{ "http_response_line",     AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_LINE },
+	{ "http.response_body",     AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_BODY },
+	{ "file.data",              AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_BODY },
+	{ "file_data",              AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_BODY },
+	{ "http.location",          AKW_STICKY,   RULE_BUF_HTTP_LOCATION },
+	{ "http.server",            AKW_STICKY,   RULE_BUF_HTTP_SERVER },
+	{ "http.header",            AKW_STICKY,   RULE_BUF_HTTP_HEADER },
+	{ "http.header.raw",        AKW_STICKY,   RULE_BUF_HTTP_HEADER_RAW },
+	{ "http.header_names",      AKW_STICKY,   RULE_BUF_HTTP_HEADER_NAMES },
+	{ "http_header_names",      AKW_STICKY,   RULE_BUF_HTTP_HEADER_NAMES },
+	{ "http.cookie",            AKW_STICKY,   RULE_BUF_HTTP_COOKIE },
+	{ "http.content_type",      AKW_STICKY,   RULE_BUF_HTTP_CONTENT_TYPE },
+	{ "http_content_type",      AKW_STICKY,   RULE_BUF_HTTP_CONTENT_TYPE },
+	{ "http.content_len",       AKW_STICKY,   RULE_BUF_HTTP_CONTENT_LEN },
+	{ "http_content_len",       AKW_STICKY,   RULE_BUF_HTTP_CONTENT_LEN },
+	{ "http.start",             AKW_STICKY,   RULE_BUF_HTTP_START },
+	{ "http_start",             AKW_STICKY,   RULE_BUF_HTTP_START },
+	{ "http.protocol",          AKW_STICKY,   RULE_BUF_HTTP_PROTOCOL },
+	{ "http_protocol",          AKW_STICKY,   RULE_BUF_HTTP_PROTOCOL },
+	{ "tls.sni",                AKW_STICKY,   RULE_BUF_TLS_SNI },
+	{ "tls_sni",                AKW_STICKY,   RULE_BUF_TLS_SNI },
+	{ "tls.cert_subject",       AKW_STICKY,   RULE_BUF_TLS_CERT_SUBJECT },
+	{ "tls_cert_subject",       AKW_STICKY,   RULE_BUF_TLS_CERT_SUBJECT },
+	{ "tls.cert_issuer",        AKW_STICKY,   RULE_BUF_TLS_CERT_ISSUER },
+	{ "tls_cert_issuer",        AKW_STICKY,   RULE_BUF_TLS_CERT_ISSUER },
+	{ "tls.cert_serial",        AKW_STICKY,   RULE_BUF_TLS_CERT_SERIAL },
+	{ "tls_cert_serial",        AKW_STICKY,   RULE_BUF_TLS_CERT_SERIAL },
+	{ "tls.cert_fingerprint",   AKW_STICKY,   RULE_BUF_TLS_CERT_FINGERPRINT },
+	{ "tls_cert_fingerprint",   AKW_STICKY,   RULE_BUF_TLS_CERT_FINGERPRINT },
+	{ "tls.certs",              AKW_STICKY,   RULE_BUF_TLS_CERTS },
+	{ "ja3.hash",               AKW_STICKY,   RULE_BUF_JA3_HASH },
+	{ "ja3_hash",               AKW_STICKY,   RULE_BUF_JA3_HASH },
+	{ "ja3.string",             AKW_STICKY,   RULE_BUF_JA3_STRING },
+	{ "ja3_string",             AKW_STICKY,   RULE_BUF_JA3_STRING },
+	{ "ja3s.hash",              AKW_STICKY,   RULE_BUF_JA3S_HASH },
+	{ "ja3s_hash",              AKW_STICKY,   RULE_BUF_JA3S_HASH },
+	{ "ja3s.string",            AKW_STICKY,   RULE_BUF_JA3S_STRING },
+	{ "ja3s_string",            AKW_STICKY,   RULE_BUF_JA3S_STRING },
+	{ "dns.query",              AKW_STICKY,   RULE_BUF_DNS_QUERY },
+	{ "dns_query",              AKW_STICKY,   RULE_BUF_DNS_QUERY },
+	{ "http_uri",               AKW_MODIFIER, RULE_BUF_HTTP_URI },
+	{ "http_raw_uri",           AKW_MODIFIER, RULE_BUF_HTTP_URI_RAW },
+	{ "http_method",            AKW_MODIFIER, RULE_BUF_HTTP_METHOD },
+	{ "http_host",              AKW_MODIFIER, RULE_BUF_HTTP_HOST },
+	{ "http_raw_host",          AKW_MODIFIER, RULE_BUF_HTTP_HOST_RAW },
+	{ "http_user_agent",        AKW_MODIFIER, RULE_BUF_HTTP_USER_AGENT },
+	{ "http_client_body",       AKW_MODIFIER, RULE_BUF_HTTP_REQUEST_BODY },
+	{ "http_server_body",       AKW_MODIFIER, RULE_BUF_HTTP_RESPONSE_BODY },
+	{ "http_stat_code",         AKW_MODIFIER, RULE_BUF_HTTP_STAT_CODE },
+	{ "http_stat_msg",          AKW_MODIFIER, RULE_BUF_HTTP_STAT_MSG },
+	{ "http_header",            AKW_MODIFIER, RULE_BUF_HTTP_HEADER },
+	{ "http_raw_header",        AKW_MODIFIER, RULE_BUF_HTTP_HEADER_RAW },
+	{ "http_cookie",            AKW_MODIFIER, RULE_BUF_HTTP_COOKIE },
+};
+
+/* The protocol a buffer belongs to. */
+enum app_proto rule_buffer_app_proto(enum rule_buffer b)
+{
+	if (b >= RULE_BUF_HTTP_URI && b <= RULE_BUF_HTTP_PROTOCOL)
+		return APP_PROTO_HTTP;
+	if (b >= RULE_BUF_TLS_SNI && b <= RULE_BUF_JA3S_STRING)
+		return APP_PROTO_TLS;
+	if (b == RULE_BUF_DNS_QUERY)
+		return APP_PROTO_DNS;
+	return APP_PROTO_UNKNOWN;
+}
+
+static int app_sticky(struct rule_ctx *c, enum rule_buffer b)
+{
+	c->cur_buf = b;
+	return 0;
+}
+
+/* A legacy modifier: the content just before moves to buffer b. Suricata
+ * refuses it inside a sticky buffer, where it would be ambiguous. */
+static int app_modifier(struct rule_ctx *c, const char *name, enum rule_buffer b)
+{
+	struct rule_match *m;
+
+	if (c->last_content < 0)
+		return rule_err(c, "%s needs a preceding content", name);
+	m = &c->r->match[c->last_content];
+	if (m->buf != RULE_BUF_PAYLOAD && m->buf != b)
+		return rule_err(c, "%s can't modify a content of another buffer", name);
+	m->buf = b;
+	return 0;
+}
+
+static const char *const app_names[APP_PROTO_MAX] = {
+	[APP_PROTO_HTTP] = "http", [APP_PROTO_TLS] = "tls", [APP_PROTO_DNS] = "dns",
+	[APP_PROTO_FAILED] = "failed",
+};
+
+const char *rule_app_proto_name(enum app_proto p)
+{
+	return p > APP_PROTO_UNKNOWN && p < APP_PROTO_MAX ? app_names[p] : "unknown";
+}
+
+/* app-layer-protocol:[!]http|http1|tls|dns|failed */
+static int kw_app_layer_protocol(struct rule_ctx *c, const char *v)
+{
+	bool neg = false;
+
+	if (c->r->alp)
+		return rule_err(c, "duplicate keyword 'app-layer-protocol'");
+	if (*v == '!') {
+		neg = true;
+		v++;
+	}
+	v += strspn(v, " \t");
+	for (int p = APP_PROTO_HTTP; p < APP_PROTO_MAX; p++) {
+		if (strcasecmp(v, app_names[p]) == 0 ||
+		    (p == APP_PROTO_HTTP && strcasecmp(v, "http1") == 0)) {
+			c->r->alp = (uint8_t)p;
+			c->r->alp_neg = neg;
+			return 0;
+		}
+	}
+	return rule_err(c, "unsupported app-layer-protocol '%s'", v);
+}
+
+/* urilen:N|<N|>N|N<>M[,raw|norm] */
+static int kw_urilen(struct rule_ctx *c, const char *v)
+{
+	const char *comma = strchr(v, ',');
+	char num[64];
+	size_t l = comma ? (size_t)(comma - v) : strlen(v);
+
+	if (c->r->app_has & RULE_APP_HAS_URILEN)
+		return rule_err(c, "duplicate keyword 'urilen'");
+	if (l >= sizeof(num))
+		return rule_err(c, "invalid urilen: '%s'", v);
+	memcpy(num, v, l);
+	num[l] = '\0';
+	if (rule_parse_u32_cmp(num, UINT16_MAX, &c->r->urilen))
+		return rule_err(c, "invalid urilen: '%s'", v);
+	if (comma) {
+		char *m = rule_strtrim(comma + 1, strlen(comma + 1));
+		bool raw = m && strcmp(m, "raw") == 0, norm = m && strcmp(m, "norm") == 0;
+
+		free(m);
+		if (!raw && !norm)
+			return rule_err(c, "invalid urilen: '%s'", v);
+		if (raw)
+			c->r->app_has |= RULE_APP_HAS_URILEN_RAW;
+	}
+	c->r->app_has |= RULE_APP_HAS_URILEN;
+	return 0;
+}
+
+/* dns.opcode:[!]N (0..15) */
+static int kw_dns_opcode(struct rule_ctx *c, const char *v)
+{
+	if (c->r->app_has & RULE_APP_HAS_DNS_OPCODE)
+		return rule_err(c, "duplicate keyword 'dns.opcode'");
+	if (rule_parse_u32_cmp(v, 15, &c->r->dns_opcode))
+		return rule_err(c, "invalid dns.opcode: '%s'", v);
+	c->r->app_has |= RULE_APP_HAS_DNS_OPCODE;
+	return 0;
+}
+
+/* tls.version:1.0|1.1|1.2|1.3|ssl3|0xNNNN: the negotiated version. */
+static int kw_tls_version(struct rule_ctx *c, const char *v)
+{
+	static const struct {
+		const char *s;
+		uint16_t ver;
+	} vers[] = {
+		{ "1.0", 0x0301 }, { "1.1", 0x0302 }, { "1.2", 0x0303 }, { "1.3", 0x0304 },
+		{ "ssl3", 0x0300 }, { "sslv3", 0x0300 }, { "3.0", 0x0300 },
+	};
+	char *q = rule_unquote(v);
+	const char *s = q ? q : v;
+	int rc = -EINVAL;
+
+	for (size_t i = 0; i < sizeof(vers) / sizeof(vers[0]); i++) {
+		if (strcasecmp(s, vers[i].s) == 0) {
+			c->r->tls_version = vers[i].ver;
+			c->r->app_has |= RULE_APP_HAS_TLS_VERSION;
+			rc = 0;
+			break;
+		}
+	}
+	if (rc)
+		rc = rule_err(c, "invalid tls.version: '%s'", v);
+	free(q);
+	return rc;
+}
+
+/* The dotprefix transform: the current sticky buffer is inspected with a
+ * '.' in front, so ".example.com" matches the name and its subdomains. */
+static int kw_dotprefix(struct rule_ctx *c)
+{
+	if (c->cur_buf < RULE_BUF_APP_FIRST)
+		return rule_err(c, "dotprefix needs a sticky buffer before it");
+	c->r->dotprefix |= 1ull << c->cur_buf;
+	return 0;
+}
+
+/* uricontent:"x" is content:"x"; http_uri. tls.fingerprint:"x" is
+ * tls.cert_fingerprint; content:"x" (the value is lower-cased as Suricata
+ * does). */
+static int content_in(struct rule_ctx *c, const char *v, enum rule_buffer b, bool lower)
+{
+	struct rule_match *m;
+	int rc = kw_content(c, v);
+
+	if (rc)
+		return rc;
+	m = &c->r->match[c->last_content];
+	m->buf = b;
+	if (lower)
+		for (uint32_t i = 0; i < m->content.len; i++)
+			if (m->content.pat[i] >= 'A' && m->content.pat[i] <= 'Z')
+				m->content.pat[i] = (uint8_t)(m->content.pat[i] - 'A' + 'a');
+	return 0;
+}
+
+/* Returns -ENOENT when name is not an app-layer keyword. */
+int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct rule_ctx *c, const char *v);
+	} valued[] = {
+		{ "app-layer-protocol", kw_app_layer_protocol },
+		{ "urilen", kw_urilen },
+		{ "dns.opcode", kw_dns_opcode },
+		{ "tls.version", kw_tls_version },
+	};
+
+	for (size_t i = 0; i < sizeof(app_kws) / sizeof(app_kws[0]); i++) {
+		const struct app_kw *k = &app_kws[i];
+
+		if (strcasecmp(name, k->name) != 0)
+			continue;
+		if (val)
+			return rule_err(c, "keyword '%s' takes no value", k->name);
+		if (k->kind == AKW_STICKY)
+			return app_sticky(c, k->buf);
+		return app_modifier(c, k->name, k->buf);
+	}
+	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++) {
+		if (strcasecmp(name, valued[i].name) != 0)
+			continue;
+		if (val == NULL || val[0] == '\0')
+			return rule_err(c, "keyword '%s' needs a value", valued[i].name);
+		return valued[i].fn(c, val);
+	}
+	if (strcasecmp(name, "dotprefix") == 0)
+		return val ? rule_err(c, "keyword 'dotprefix' takes no value") : kw_dotprefix(c);
+	if (strcasecmp(name, "uricontent") == 0 && val && val[0])
+		return content_in(c, val, RULE_BUF_HTTP_URI, false);
+	if (strcasecmp(name, "tls.fingerprint") == 0 && val && val[0])
+		return content_in(c, val, RULE_BUF_TLS_CERT_FINGERPRINT, true);
+	return -ENOENT;
+}
+
+/* Once the rule is read: which buffers it uses, the protocol they imply,
+ * and that it does not mix protocols. */
+int rule_applayer_finish(struct rule_ctx *c)
+{
+	struct rule *r = c->r;
+	enum app_proto need = r->app_proto;
+
+	r->app_bufs = 0;
+	for (uint32_t i = 0; i < r->nmatch; i++) {
+		enum rule_buffer b = r->match[i].buf;
+		enum app_proto p = rule_buffer_app_proto(b);
+
+		r->app_bufs |= 1ull << b;
+		if (p == APP_PROTO_UNKNOWN)
+			continue;
+		if (need != APP_PROTO_UNKNOWN && need != p)
+			return rule_err(c, "rule mixes protocols: %s buffer in a %s rule",
+					rule_app_proto_name(p), rule_app_proto_name(need));
+		need = p;
+	}
+	if (r->app_has & (RULE_APP_HAS_URILEN | RULE_APP_HAS_URILEN_RAW)) {
+		if (need != APP_PROTO_UNKNOWN && need != APP_PROTO_HTTP)
+			return rule_err(c, "rule mixes protocols: %s keyword in a %s rule",
+					"urilen", rule_app_proto_name(need));
+		need = APP_PROTO_HTTP;
+	}
+	if (r->app_has & RULE_APP_HAS_DNS_OPCODE) {
+		if (need != APP_PROTO_UNKNOWN && need != APP_PROTO_DNS)
+			return rule_err(c, "rule mixes protocols: %s keyword in a %s rule",
+					"dns.opcode", rule_app_proto_name(need));
+		need = APP_PROTO_DNS;
+	}
+	if (r->app_has & RULE_APP_HAS_TLS_VERSION) {
+		if (need != APP_PROTO_UNKNOWN && need != APP_PROTO_TLS)
+			return rule_err(c, "rule mixes protocols: %s keyword in a %s rule",
+					"tls.version", rule_app_proto_name(need));
+		need = APP_PROTO_TLS;
+	}
+	if (r->dotprefix & ~r->app_bufs)
+		return rule_err(c, "dotprefix on a buffer without a match");
+	r->app_proto = (uint8_t)need;
+	return 0;
+}
+
+int rule_pcre_http_flag(char f, enum rule_buffer *out)
+{
+	static const struct {
+		char f;
+		enum rule_buffer b;
+	} flags[] = {
+		{ 'U', RULE_BUF_HTTP_URI }, { 'I', RULE_BUF_HTTP_URI_RAW },
+		{ 'P', RULE_BUF_HTTP_REQUEST_BODY }, { 'Q', RULE_BUF_HTTP_RESPONSE_BODY },
+		{ 'H', RULE_BUF_HTTP_HEADER }, { 'D', RULE_BUF_HTTP_HEADER_RAW },
+		{ 'M', RULE_BUF_HTTP_METHOD }, { 'C', RULE_BUF_HTTP_COOKIE },
+		{ 'S', RULE_BUF_HTTP_STAT_CODE }, { 'Y', RULE_BUF_HTTP_STAT_MSG },
+		{ 'V', RULE_BUF_HTTP_USER_AGENT }, { 'W', RULE_BUF_HTTP_HOST },
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (flags[i].f == f) {
+			*out = flags[i].b;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""HA end-to-end: two ids-control in two namespaces on a bridge (and
+keepalived as an independent VRRPv3 peer). Usage:
+    test_ha.py IDS_CONTROL SCENARIO [ADVERT_INT]
+Prints the failover times it measures; asserts only states and a generous
+sanity bound on time."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hanet import Net, VIP, kill_group  # noqa: E402
+
+SANITY_S = 5.0      # failover slower than this is a bug, not a slow machine
+
+
+def conf(path, prio, adv, extra="", telemetry="none", inst_extra=""):
+    with open(path, "w") as f:
+        f.write("""vrrp:
+%s  instances:
+    - name: VI_1
+      interface: ha0
+      virtual_router_id: 51
+      priority: %d
+      advert_int: %s
+      virtual_ipaddress: [%s/24]
+      garp_master_repeat: 2
+%s
+dataplane:
+  telemetry: %s
+  interval: 0.005
+""" % (extra, prio, adv, VIP, inst_extra, telemetry))
+    return path
+
+
+class Case:
+    def __init__(self, exe, tag, adv):
+        self.exe = exe
+        self.adv = adv
+        self.tmp = tempfile.mkdtemp(prefix="ha-")
+        self.net = Net(tag).__enter__()
+        self.p = {}
+
+    def start(self, name, prio, inst_extra="", extra="", telemetry="none"):
+        c = conf(os.path.join(self.tmp, name + ".yaml"), prio, self.adv, extra, telemetry,
+                 inst_extra)
+        self.p[name] = self.net.start(name, [self.exe, "-f", "-c", c],
+                                      os.path.join(self.tmp, name + ".log"))
+        return self.p[name]
+
+    def log(self, name):
+        with open(os.path.join(self.tmp, name + ".log")) as f:
+            return f.read()
+
+    def fail(self, msg):
+        for n in self.p:
+            sys.stderr.write("---- %s log ----\n%s\n" % (n, self.log(n)[-3000:]))
+        raise SystemExit("FAIL: " + msg)
+
+    def expect(self, cond, msg):
+        if not cond:
+            self.fail(msg)
+
+
+def pair(c):
+    c.net.node("a", "10.99.0.1")
+    c.net.node("b", "10.99.0.2")
+
+
+def measure(c, mon, t0, what):
+    t = Net.wait_line(mon, VIP, SANITY_S)
+    c.expect(t is not None, "%s: VIP never appeared on the backup" % what)
+    ms = (t - t0) * 1000.0
+    print("%s failover (advert_int %s s): VIP on backup after %.1f ms" % (what, c.adv, ms))
+    return ms
+
+
+def scen_crash(c):
+    pair(c)
+    c.start("a", 150)
+    c.start("b", 100)
+    c.expect(c.net.wait_vip("a"), "a never became master")
+    time.sleep(0.3)
+    c.expect(not c.net.has_vip("b"), "b holds the VIP while a is master")
+    mon = c.net.monitor("b")
+    t0 = time.monotonic()
+    c.p["a"].send_signal(signal.SIGKILL)
+    measure(c, mon, t0, "crash (kill -9)")
+    # a kill -9 leaves the dead master's VIP behind: restart cleans it up,
+    # and with preempt the higher priority takes the VIP back
+    c.p["a"].wait()
+    c.start("a", 150)
+    c.expect(c.net.wait_vip("b", present=False), "b kept the VIP after a came back")
+    c.expect(c.net.wait_vip("a"), "a did not preempt back")
+
+
+def scen_graceful(c):
+    pair(c)
+    c.start("a", 150)
+    c.start("b", 100)
+    c.expect(c.net.wait_vip("a"), "a never became master")
+    time.sleep(0.3)
+    mon = c.net.monitor("b")
+    t0 = time.monotonic()
+    c.p["a"].send_signal(signal.SIGTERM)
+    measure(c, mon, t0, "graceful (SIGTERM, priority 0)")
+    c.expect(c.p["a"].wait(timeout=5) == 0, "a did not exit cleanly")
+    c.expect(not c.net.has_vip("a"), "a left its VIP behind on a graceful stop")
+    c.expect("prio0_tx 1" in c.log("a"), "a did not count its priority-0 advert")
+
+
+def scen_nopreempt(c):
+    pair(c)
+    c.start("b", 100)
+    c.expect(c.net.wait_vip("b"), "b alone never became master")
+    c.start("a", 150, inst_extra="      nopreempt: true")
+    time.sleep(1.0)
+    c.expect(c.net.has_vip("b") and not c.net.has_vip("a"),
+             "nopreempt: a took over from a live lower-priority master")
+
+
+def scen_preempt_delay(c):
+    pair(c)
+    c.start("b", 100)
+    c.expect(c.net.wait_vip("b"), "b alone never became master")
+    t0 = time.monotonic()
+    c.start("a", 150, inst_extra="      preempt_delay: 0.5")
+    c.expect(c.net.wait_vip("a", timeout=SANITY_S), "a never preempted after its delay")
+    took = time.monotonic() - t0
+    print("preempt_delay 0.5 s: a took over after %.0f ms" % (took * 1000))
+    c.expect(took >= 0.5, "a preempted before preempt_delay elapsed (%.3f s)" % took)
+    c.expect(c.net.wait_vip("b", present=False), "b kept the VIP after a preempted")
+
+
+def scen_dataplane(c):
+    """Only the master's dataplane dies: track_dataplane with weight 0 puts
+    the instance in FAULT, which steps down with priority 0."""
+    pair(c)
+    sock = os.path.join(c.tmp, "dpdk_telemetry.v2")
+    here = os.path.dirname(os.path.abspath(__file__))
+    dp = subprocess.Popen([sys.executable, os.path.join(here, "fake_telemetry.py"), sock],
+                          stdout=open(os.path.join(c.tmp, "dp.log"), "w"))
+    c.net.procs.append(dp)
+    for _ in range(200):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.01)
+    c.start("a", 150, telemetry=sock, inst_extra="      track_dataplane: { weight: 0 }")
+    c.start("b", 100)
+    c.expect(c.net.wait_vip("a"), "a never became master")
+    time.sleep(0.3)
+    with open(os.path.join(c.tmp, "dp.log")) as f:
+        c.expect("role active" in f.read(), "the dataplane was not told it is active")
+    mon = c.net.monitor("b")
+    t0 = time.monotonic()
+    kill_group(dp)
+    measure(c, mon, t0, "dataplane death (fault, priority 0)")
+    c.expect(c.net.wait_vip("a", present=False), "a kept the VIP with its dataplane dead")
+    c.expect("FAULT (fault)" in c.log("a"), "a did not log its FAULT with the reason")
+
+
+def scen_ipv6(c):
+    """VRRPv3 for IPv6: ff02::12 from link-local sources, hop limit 255,
+    unsolicited NA on takeover."""
+    pair(c)
+    vip6 = "2001:db8::100"
+    for n in ("a", "b"):
+        path = os.path.join(c.tmp, n + "6.yaml")
+        with open(path, "w") as f:
+            f.write("""vrrp:
+  instances:
+    - name: VI_6
+      interface: ha0
+      virtual_router_id: 52
+      priority: %d
+      advert_int: %s
+      virtual_ipaddress: [%s/64]
+dataplane: { telemetry: none }
+""" % (150 if n == "a" else 100, c.adv, vip6))
+        c.p[n] = c.net.start(n, [c.exe, "-f", "-c", path], os.path.join(c.tmp, n + ".log"))
+    c.expect(c.net.wait_vip("a", vip=vip6, family="-6"), "a never became IPv6 master")
+    time.sleep(0.3)
+    c.expect(not c.net.has_vip("b", vip=vip6, family="-6"), "b holds the IPv6 VIP too")
+    mon = c.net.monitor("b")
+    t0 = time.monotonic()
+    stop(c, "a")
+    t = Net.wait_line(mon, vip6, SANITY_S)
+    c.expect(t is not None, "IPv6 VIP never moved to b")
+    print("IPv6 crash failover (advert_int %s s): VIP on backup after %.1f ms"
+          % (c.adv, (t - t0) * 1000))
+
+
+def masters(c):
+    return [n for n in ("a", "b") if c.net.has_vip(n)]
+
+
+def scen_split(c):
+    pair(c)
+    c.start("a", 150)
+    c.start("b", 100)
+    c.expect(c.net.wait_vip("a"), "a never became master")
+    c.net.cut("b", False)
+    c.expect(c.net.wait_vip("b"), "cut off, b did not become master")
+    c.expect(masters(c) == ["a", "b"], "split brain expected while cut: %s" % masters(c))
+    c.net.cut("b", True)
+    c.expect(c.net.wait_vip("b", present=False), "after healing b stayed master")
+    time.sleep(0.5)
+    c.expect(masters(c) == ["a"], "after healing: masters %s, expected [a]" % masters(c))
+
+
+KEEPALIVED = """global_defs {
+    router_id K
+    vrrp_version 3
+    script_user root
+    enable_script_security
+}
+vrrp_instance VI_1 {
+    interface ha0
+    virtual_router_id 51
+    priority %d
+    advert_int %s
+    virtual_ipaddress {
+        %s/24
+    }
+}
+"""
+
+
+def start_keepalived(c, prio):
+    path = os.path.join(c.tmp, "keepalived-%d.conf" % prio)
+    with open(path, "w") as f:
+        f.write(KEEPALIVED % (prio, c.adv, VIP))
+    c.p["k"] = c.net.start("b", ["keepalived", "-n", "-l", "-D", "-f", path,
+                                 "-p", os.path.join(c.tmp, "k%d.pid" % prio),
+                                 "-r", os.path.join(c.tmp, "k%d.vrrp.pid" % prio),
+                                 "-c", os.path.join(c.tmp, "k%d.chk.pid" % prio)],
+                           os.path.join(c.tmp, "k.log"))
+
+
+def stop(c, name):
+    kill_group(c.p[name])
+
+
+def scen_keepalived(c):
+    if subprocess.run(["sh", "-c", "command -v keepalived"], stdout=subprocess.DEVNULL).returncode:
+        c.fail("keepalived is not installed (tools/setup-deps.sh installs it)")
+    pair(c)
+    # ours higher: ours master, keepalived backup; then kill ours
+    c.start("a", 150)
+    start_keepalived(c, 100)
+    c.expect(c.net.wait_vip("a"), "ours (150) never became master against keepalived")
+    time.sleep(1.0)
+    c.expect(not c.net.has_vip("b"), "keepalived (100) took the VIP from ours (150)")
+    mon = c.net.monitor("b")
+    t0 = time.monotonic()
+    stop(c, "a")
+    measure(c, mon, t0, "keepalived replacing a crashed ids-control")
+    stop(c, "k")
+    sh_del = ["ip", "-n", c.net.nodes["b"], "addr", "flush", "dev", "ha0", "to", VIP + "/32"]
+    subprocess.run(sh_del)
+    subprocess.run(["ip", "-n", c.net.nodes["a"], "addr", "del", VIP + "/24", "dev", "ha0"],
+                   stderr=subprocess.DEVNULL)
+    # keepalived higher: keepalived master, ours backup; then kill keepalived
+    start_keepalived(c, 150)
+    c.expect(c.net.wait_vip("b"), "keepalived (150) never became master")
+    c.start("a", 100)
+    time.sleep(1.0)
+    c.expect(c.net.has_vip("b") and not c.net.has_vip("a"),
+             "ours (100) took the VIP from keepalived (150)")
+    mon = c.net.monitor("a")
+    t0 = time.monotonic()
+    stop(c, "k")
+    measure(c, mon, t0, "ids-control replacing a crashed keepalived")
+
+
+SCENARIOS = {
+    "crash": scen_crash,
+    "graceful": scen_graceful,
+    "nopreempt": scen_nopreempt,
+    "preempt_delay": scen_preempt_delay,
+    "split": scen_split,
+    "dataplane": scen_dataplane,
+    "ipv6": scen_ipv6,
+    "keepalived": scen_keepalived,
+}
+
+
+def main():
+    if len(sys.argv) < 3 or sys.argv[2] not in SCENARIOS:
+        sys.exit("usage: test_ha.py IDS_CONTROL {%s} [ADVERT_INT]" % ",".join(SCENARIOS))
+    if os.geteuid() != 0:
+        print("SKIP: the ha suite needs root (network namespaces)")
+        sys.exit(77)
+    adv = sys.argv[3] if len(sys.argv) > 3 else "0.01"
+    c = Case(sys.argv[1], sys.argv[2][:2], adv)
+    try:
+        SCENARIOS[sys.argv[2]](c)
+    finally:
+        c.net.close()
+    shutil.rmtree(c.tmp, ignore_errors=True)   # kept when a case fails
+    print("PASS: %s" % sys.argv[2])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,408 @@
+#!/usr/bin/env python3
+"""Live inline tests of idsd: two network namespaces (client, server) joined
+through idsd's net_af_packet ports on veth pairs, real TCP traffic.
+
+usage: test_inline.py IDSD SRC_ROOT TEST OUT_DIR   (as root)
+Each test builds its own namespaces and veths (names from the test's slot) and
+removes them at the end, also on failure.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from telemetry_client import Telemetry  # noqa: E402
+
+IDSD = SRC = OUT = None
+FAILS = []
+TESTS = ["ips", "tap", "standby", "reload", "signals", "daemon"]
+
+RULES = """\
+alert tcp any any -> any 8080 (msg:"INLINE secret"; content:"/secret"; sid:1;)
+drop tcp any any -> any 8080 (msg:"INLINE blocked"; content:"/blockme"; sid:2;)
+reject tcp any any -> any 8080 (msg:"INLINE rejected"; content:"/rejectme"; sid:3;)
+"""
+
+
+def check(cond, what):
+    if not cond:
+        FAILS.append(what)
+        print("  not ok:", what, flush=True)
+    else:
+        print("  ok:", what, flush=True)
+    return cond
+
+
+def sh(*args, check_rc=True):
+    p = subprocess.run(list(args), capture_output=True, text=True)
+    if check_rc and p.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)}: {p.stderr.strip()}")
+    return p
+
+
+class Net:
+    """Client ns --veth-- idsd --veth-- server ns, all in one /24."""
+
+    def __init__(self, slot):
+        self.slot = slot
+        self.cns, self.sns = f"idsc{slot}", f"idss{slot}"
+        self.cif, self.sif = f"idc{slot}", f"ids{slot}"      # idsd's ends
+        self.client_ip = f"10.77.{slot}.1"
+        self.server_ip = f"10.77.{slot}.2"
+        self.procs = []
+
+    def up(self):
+        self.down()
+        for ns, mine, peer, ip in ((self.cns, self.cif, self.cif + "p", self.client_ip),
+                                   (self.sns, self.sif, self.sif + "p", self.server_ip)):
+            sh("ip", "netns", "add", ns)
+            sh("ip", "link", "add", mine, "type", "veth", "peer", "name", peer)
+            sh("ip", "link", "set", peer, "netns", ns)
+            sh("ip", "-n", ns, "addr", "add", ip + "/24", "dev", peer)
+            sh("ip", "-n", ns, "link", "set", peer, "up")
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+            sh("ip", "link", "set", mine, "up")
+            # af_packet sees frames as the stack would send them: no TSO/GSO
+            # super-frames, real checksums.
+            sh("ethtool", "-K", mine, "tx", "off", "rx", "off", "gso", "off", "tso", "off",
+               "gro", "off", check_rc=False)
+            sh("ip", "netns", "exec", ns, "ethtool", "-K", peer, "tx", "off", "gso", "off",
+               "tso", "off", check_rc=False)
+
+    def down(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.procs = []
+        for ns in (self.cns, self.sns):
+            sh("ip", "netns", "del", ns, check_rc=False)
+        for i in (self.cif, self.sif):
+            sh("ip", "link", "del", i, check_rc=False)
+
+    def http_server(self, root):
+        p = subprocess.Popen(["ip", "netns", "exec", self.sns, sys.executable, "-m",
+                              "http.server", "8080", "--bind", self.server_ip,
+                              "--directory", root],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(p)
+        for _ in range(100):
+            if "10.77" in sh("ip", "netns", "exec", self.sns, "ss", "-ltn",
+                             check_rc=False).stdout:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("http server did not start")
+
+    def curl(self, path, timeout=3):
+        """(curl exit code, http code)"""
+        p = sh("ip", "netns", "exec", self.cns, "curl", "-s", "-o", "/dev/null", "-m",
+               str(timeout), "-w", "%{http_code}", f"http://{self.server_ip}:8080/{path}",
+               check_rc=False)
+        return p.returncode, p.stdout.strip()
+
+
+class Idsd:
+    def __init__(self, net, out, mode="ips", extra_args=(), rules=RULES):
+        self.net, self.out, self.mode = net, out, mode
+        self.prefix = f"idsinl{net.slot}"
+        self.sock = f"/var/run/dpdk/{self.prefix}/dpdk_telemetry.v2"
+        self.rules = os.path.join(out, "test.rules")
+        with open(self.rules, "w") as f:
+            f.write(rules)
+        self.cfg = os.path.join(out, "idsd.yaml")
+        with open(self.cfg, "w") as f:
+            f.write(self.config())
+        self.args = [IDSD, "-c", self.cfg, "-S", self.rules, "-l", out] + list(extra_args)
+        self.proc = None
+        self.stdout = self.stderr = ""
+
+    def config(self):
+        n = self.net
+        ifs = ""
+        for me, peer in (("net_af_packet0", "net_af_packet1"),
+                         ("net_af_packet1", "net_af_packet0")):
+            ifs += (f"    - interface: {me}\n      threads: 1\n"
+                    f"      copy-mode: {self.mode}\n      copy-iface: {peer}\n")
+        return ("dpdk:\n"
+                f"  eal-params: {{ no-huge: true, no-pci: true, file-prefix: {self.prefix},\n"
+                f"    vdev: [\"net_af_packet0,iface={n.cif}\", \"net_af_packet1,iface={n.sif}\"] }}\n"
+                "  interfaces:\n" + ifs +
+                "stats:\n  interval: 1\n")
+
+    def start(self):
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        for _ in range(300):
+            if os.path.exists(self.sock) and self.ready():
+                return True
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        self.stop()
+        print(self.stderr)
+        return False
+
+    def ready(self):
+        try:
+            t = Telemetry(self.sock)
+            r = t.cmd("/ids/workers")
+            t.close()
+            return bool((r.get("/ids/workers") or {}).get("heartbeat"))
+        except (OSError, ValueError):
+            return False
+
+    def tel(self, cmd):
+        t = Telemetry(self.sock)
+        try:
+            return t.cmd(cmd).get(cmd.split(",")[0])
+        finally:
+            t.close()
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            self.stdout, self.stderr = self.proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.stdout, self.stderr = self.proc.communicate()
+        rc = self.proc.returncode
+        self.proc = None
+        return rc
+
+
+def read_eve(path):
+    recs = []
+    if not os.path.exists(path):
+        return recs
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            recs.append(json.loads(line))
+    return recs
+
+
+def alerts(recs, sid=None):
+    return [r for r in recs if r.get("event_type") == "alert" and
+            (sid is None or r["alert"]["signature_id"] == sid)]
+
+
+def last_stats(recs):
+    st = [r["stats"] for r in recs if r.get("event_type") == "stats"]
+    return st[-1] if st else {}
+
+
+def site(out):
+    root = os.path.join(out, "www")
+    os.makedirs(root, exist_ok=True)
+    for name in ("ok", "secret", "blockme", "rejectme"):
+        with open(os.path.join(root, name), "w") as f:
+            f.write(name + "\n")
+    return root
+
+
+def test_ips(net, out):
+    d = Idsd(net, out)
+    if not check(d.start(), "idsd starts on two af_packet ports (ips)"):
+        return
+    try:
+        net.http_server(site(out))
+        rc, code = net.curl("ok")
+        check(rc == 0 and code == "200", f"a request passes through idsd: rc {rc}, http {code}")
+        rc, code = net.curl("blockme")
+        check(rc == 28, f"a drop rule stops /blockme (curl times out): rc {rc}, http {code}")
+        rc, code = net.curl("rejectme")
+        check(rc in (52, 56), f"a reject rule resets /rejectme: curl rc {rc} (56: reset)")
+        rc, code = net.curl("ok")
+        check(rc == 0 and code == "200", f"other requests still pass: rc {rc}, http {code}")
+        caps = open(f"/proc/{d.proc.pid}/status").read()
+        capeff = [l.split()[1] for l in caps.splitlines() if l.startswith("CapEff")][0]
+        check(int(capeff, 16) == (1 << 12) | (1 << 13),
+              f"after init only CAP_NET_ADMIN|CAP_NET_RAW remain: CapEff {capeff}")
+        st = d.tel("/ids/stats")
+        check(st["capture_dropped"] >= 1 and st["capture_reject_sent"] >= 1,
+              f"telemetry counts drops and rejects: {st['capture_dropped']}, "
+              f"{st['capture_reject_sent']}")
+        check(st["capture_forwarded"] > 0, f"forwarded {st['capture_forwarded']}")
+    finally:
+        rc = d.stop()
+    check(rc == 0, f"SIGTERM: exit 0, got {rc}")
+    recs = read_eve(os.path.join(out, "eve.json"))
+    blocked = alerts(recs, 2)
+    check(len(blocked) >= 1 and all(a["alert"]["action"] == "blocked" for a in blocked),
+          f"drop alert is 'blocked': {[a['alert']['action'] for a in blocked]}")
+    check(len(alerts(recs, 3)) >= 1, "reject alert written")
+    check(len(alerts(recs)) == last_stats(recs).get("detect", {}).get("alert"),
+          f"alerts in eve.json ({len(alerts(recs))}) equal detect.alert")
+
+
+def test_tap(net, out):
+    d = Idsd(net, out, mode="tap")
+    if not check(d.start(), "idsd starts (tap)"):
+        return
+    try:
+        net.http_server(site(out))
+        for path in ("ok", "blockme", "rejectme"):
+            rc, code = net.curl(path)
+            check(rc == 0 and code == "200", f"tap forwards /{path}: rc {rc}, http {code}")
+    finally:
+        rc = d.stop()
+    recs = read_eve(os.path.join(out, "eve.json"))
+    check(rc == 0, f"exit 0, got {rc}")
+    for sid in (2, 3):
+        a = alerts(recs, sid)
+        check(len(a) >= 1 and all(x["alert"]["action"] == "allowed" for x in a),
+              f"tap alerts sid {sid} as allowed: {[x['alert']['action'] for x in a]}")
+
+
+def test_standby(net, out):
+    d = Idsd(net, out)
+    if not check(d.start(), "idsd starts"):
+        return
+    try:
+        net.http_server(site(out))
+        check(d.tel("/ids/role") == {"role": "active"}, "role is active at start")
+        check(d.tel("/ids/role,standby") == {"role": "standby"}, "role set to standby")
+        rc, _ = net.curl("ok", timeout=2)
+        check(rc != 0, f"a standby forwards nothing: curl rc {rc}")
+        st = d.tel("/ids/stats")
+        check(st["capture_standby_dropped"] > 0,
+              f"standby drops counted: {st['capture_standby_dropped']}")
+        check(d.tel("/ids/role,active") == {"role": "active"}, "role back to active")
+        # ARP went unanswered while standby: the client's neighbour entry failed.
+        sh("ip", "-n", net.cns, "neigh", "flush", "all", check_rc=False)
+        rc, code = net.curl("ok")
+        check(rc == 0 and code == "200", f"active again forwards: rc {rc}, http {code}")
+    finally:
+        d.stop()
+
+
+def test_reload(net, out):
+    d = Idsd(net, out)
+    if not check(d.start(), "idsd starts"):
+        return
+    n_req, n_reload = 0, 0
+    try:
+        net.http_server(site(out))
+        t = Telemetry(d.sock)
+        for i in range(40):
+            rc, code = net.curl("secret")
+            check(rc == 0 and code == "200", f"request {i} passes during reloads") \
+                if rc != 0 else None
+            n_req += rc == 0
+            if i % 2 == 0:
+                r = t.cmd("/ids/reload")["/ids/reload"]
+                n_reload += r["status"] == "ok"
+            else:
+                d.proc.send_signal(signal.SIGUSR2)
+        t.close()
+        time.sleep(0.5)
+        # A broken rule file: the reload fails, the old rules stay.
+        with open(d.rules, "w") as f:
+            f.write("this is not a rule\n")
+        r = d.tel("/ids/reload")
+        check(r["status"] == "failed" and r["message"],
+              f"a failed reload says why: {r}")
+        rc, code = net.curl("secret")
+        n_req += rc == 0
+        rules = d.tel("/ids/rules")
+        check(rules["loaded"] == 3, f"old rules kept after a failed reload: {rules}")
+        check(rules["reload_failures"] == 1, f"failure counted: {rules}")
+        wk = d.tel("/ids/workers")
+        check(min(wk["rules_generation"]) >= n_reload,
+              f"workers run the newest generation: {wk['rules_generation']}")
+    finally:
+        rc = d.stop()
+    check(rc == 0, f"exit 0, got {rc}")
+    recs = read_eve(os.path.join(out, "eve.json"))
+    st = last_stats(recs)
+    flows = {a["flow_id"] for a in alerts(recs, 1)}
+    check(n_req == 41, f"all 41 requests passed: {n_req}")
+    check(len(flows) == n_req, f"every request alerted (no packet uninspected): "
+          f"{len(flows)} flows with an alert of {n_req} requests")
+    check(st.get("detect", {}).get("engines", {}).get("reloads", 0) >= 40,
+          f"reloads counted: {st.get('detect', {}).get('engines')}")
+    check(len(alerts(recs)) == st.get("detect", {}).get("alert"),
+          f"no alert lost: eve {len(alerts(recs))} == detect.alert "
+          f"{st.get('detect', {}).get('alert')}")
+    print(f"  measured: {n_req} requests, {n_reload} telemetry reloads + 20 SIGUSR2, "
+          f"{len(alerts(recs))} alerts, forwarded {st.get('capture', {}).get('forwarded')}")
+
+
+def test_signals(net, out):
+    d = Idsd(net, out)
+    if not check(d.start(), "idsd starts"):
+        return
+    eve = os.path.join(out, "eve.json")
+    try:
+        net.http_server(site(out))
+        net.curl("secret")
+        time.sleep(0.5)
+        os.rename(eve, eve + ".1")
+        d.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        check(os.path.exists(eve), "SIGHUP reopens eve.json after the rename")
+        net.curl("secret")
+    finally:
+        rc = d.stop()
+    check(rc == 0, f"SIGTERM: exit 0, got {rc}")
+    old, new = read_eve(eve + ".1"), read_eve(eve)
+    check(len(alerts(old, 1)) >= 1, "the rotated file holds the first alert")
+    check(len(alerts(new, 1)) >= 1, "the new file holds the alert after rotation")
+    st = last_stats(new)
+    check(len(alerts(old)) + len(alerts(new)) == st.get("detect", {}).get("alert"),
+          "SIGTERM flushed everything: alerts in both files equal detect.alert")
+
+
+def test_daemon(net, out):
+    pidfile = os.path.join(out, "idsd.pid")
+    d = Idsd(net, out, extra_args=["-D", "--pidfile", pidfile])
+    p = subprocess.run(d.args, capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f"-D returns at once with 0: {p.returncode}")
+    pid = None
+    for _ in range(300):
+        if os.path.exists(pidfile) and os.path.exists(d.sock) and d.ready():
+            pid = int(open(pidfile).read())
+            break
+        time.sleep(0.1)
+    if not check(pid is not None, "the daemon writes its pidfile and answers telemetry"):
+        return
+    try:
+        net.http_server(site(out))
+        rc, code = net.curl("ok")
+        check(rc == 0 and code == "200", f"the daemon forwards: rc {rc}, http {code}")
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(300):
+            if not os.path.exists(f"/proc/{pid}"):
+                break
+            time.sleep(0.1)
+    check(not os.path.exists(f"/proc/{pid}"), "the daemon exits on SIGTERM")
+    check(not os.path.exists(pidfile), "the pidfile is removed at exit")
+
+
+def main():
+    global IDSD, SRC, OUT
+    IDSD, SRC, name, OUT = sys.argv[1:5]
+    if os.geteuid() != 0:
+        print("SKIP: needs root (network namespaces)")
+        return 77
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    net = Net(TESTS.index(name) + 1)
+    try:
+        net.up()
+        globals()["test_" + name](net, OUT)
+    finally:
+        net.down()
+    print(f"{name}: {len(FAILS)} failures")
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

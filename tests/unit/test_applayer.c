@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+/* App-layer parsers fed as the stream would feed them: protocol detection,
+ * HTTP (libhtp) buffers and bodies, DNS over UDP and TCP with malformed
+ * names, TLS ClientHello (SNI, JA3) split across segments. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataplane/applayer/applayer.h"
+#include "tests/unit/check.h"
+
+static struct applayer_ctx *ctx;
+
+static const char *buf_str(struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
+			   uint32_t idx)
+{
+	static char out[512];
+	const uint8_t *d;
+	uint32_t len;
+
+	if (app_tx_buffer(ctx, af, tx, b, idx, &d, &len))
+		return NULL;
+	if (len >= sizeof(out))
+		len = sizeof(out) - 1;
+	memcpy(out, d, len);
+	out[len] = '\0';
+	return out;
+}
+
+static void feed(struct app_flow *af, enum app_dir dir, const char *s)
+{
+	CHECK_INT(0, app_flow_data(ctx, af, dir, (const uint8_t *)s, (uint32_t)strlen(s), 1000));
+}
+
+static void test_http(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 6, 40000, 8080);
+	struct app_tx *tx;
+	struct app_http_info hi;
+	uint32_t n;
+
+	/* split inside the method: detection waits for enough bytes */
+	feed(af, APP_TO_SERVER, "GE");
+	CHECK_INT(APP_PROTO_UNKNOWN, app_flow_proto(af));
+	feed(af, APP_TO_SERVER, "T /a/../b/%41x.php?q=1 HTTP/1.1\r\nHost: WWW.Example.com:8080\r\n"
+	     "User-Agent: test-agent\r\nCookie: c=1\r\n\r\n");
+	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
+	CHECK_INT(1, app_flow_ntx(af));
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	CHECK_INT(0, app_tx_id(tx));
+	CHECK(app_tx_updated(tx));
+	CHECK_STR("/b/Ax.php?q=1", buf_str(af, tx, RULE_BUF_HTTP_URI, 0));
+	CHECK_STR("/a/../b/%41x.php?q=1", buf_str(af, tx, RULE_BUF_HTTP_URI_RAW, 0));
+	CHECK_STR("GET", buf_str(af, tx, RULE_BUF_HTTP_METHOD, 0));
+	CHECK_STR("www.example.com", buf_str(af, tx, RULE_BUF_HTTP_HOST, 0));
+	CHECK_STR("WWW.Example.com:8080", buf_str(af, tx, RULE_BUF_HTTP_HOST_RAW, 0));
+	CHECK_STR("test-agent", buf_str(af, tx, RULE_BUF_HTTP_USER_AGENT, 0));
+	CHECK_STR("c=1", buf_str(af, tx, RULE_BUF_HTTP_COOKIE, 0));
+	CHECK_STR("HTTP/1.1", buf_str(af, tx, RULE_BUF_HTTP_PROTOCOL, 0));
+	CHECK_STR("\r\nHost\r\nUser-Agent\r\nCookie\r\n\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_HEADER_NAMES, 0));
+	CHECK_STR("Host: WWW.Example.com:8080\r\nUser-Agent: test-agent\r\nCookie: c=1\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_HEADER, 0));
+	CHECK(buf_str(af, tx, RULE_BUF_HTTP_STAT_CODE, 0) == NULL);
+	CHECK(app_tx_urilen(af, tx, false, &n) == 0 && n == 13);
+	CHECK(app_tx_urilen(af, tx, true, &n) == 0 && n == 20);
+	CHECK(!app_tx_marked(tx, 7));
+	CHECK_INT(0, app_tx_mark(tx, 7));
+	CHECK(app_tx_marked(tx, 7));
+	app_flow_inspected(ctx, af);
+	CHECK(!app_tx_updated(app_flow_tx(af, 0)));
+
+	/* chunked response body across two segments */
+	feed(af, APP_TO_CLIENT, "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n"
+	     "Set-Cookie: s=2\r\n\r\n5\r\nhel");
+	tx = app_flow_tx(af, 0);
+	CHECK(app_tx_updated(tx));
+	CHECK_STR("404", buf_str(af, tx, RULE_BUF_HTTP_STAT_CODE, 0));
+	CHECK_STR("Not Found", buf_str(af, tx, RULE_BUF_HTTP_STAT_MSG, 0));
+	CHECK_STR("s=2", buf_str(af, tx, RULE_BUF_HTTP_COOKIE, 1));
+	CHECK_INT(-ERANGE, app_tx_buffer(ctx, af, tx, RULE_BUF_HTTP_COOKIE, 2, NULL, NULL));
+	feed(af, APP_TO_CLIENT, "lo\r\n0\r\n\r\n");
+	CHECK_STR("hello", buf_str(af, tx, RULE_BUF_HTTP_RESPONSE_BODY, 0));
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, &hi));
+	CHECK_STR("WWW.Example.com", hi.hostname);	/* EVE: as libhtp gives it */
+	CHECK_STR("/a/../b/%41x.php?q=1", hi.url);
+	CHECK_STR("GET", hi.method);
+	CHECK_STR("HTTP/1.1", hi.protocol);
+	CHECK_INT(404, hi.status);
+	/* wrong protocol's buffer */
+	CHECK_INT(-ENOENT, app_tx_buffer(ctx, af, tx, RULE_BUF_TLS_SNI, 0, NULL, NULL));
+	/* complete and inspected: released */
+	app_flow_inspected(ctx, af);
+	CHECK_INT(0, app_flow_ntx(af));
+
+	/* pipelined: two requests in one segment, POST body */
+	feed(af, APP_TO_SERVER, "POST /p HTTP/1.1\r\nContent-Length: 4\r\n\r\nbodyGET /q HTTP/1.0\r\n\r\n");
+	CHECK_INT(2, app_flow_ntx(af));
+	CHECK_STR("body", buf_str(af, app_flow_tx(af, 0), RULE_BUF_HTTP_REQUEST_BODY, 0));
+	CHECK_STR("/q", buf_str(af, app_flow_tx(af, 1), RULE_BUF_HTTP_URI, 0));
+	CHECK_INT(2, app_tx_id(app_flow_tx(af, 1)));
+	app_flow_free(ctx, af);
+}
+
+/* gzip of "EICAR" */
+static void test_http_gzip(void)
+{
+	static const uint8_t gz[] = {
+		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x73, 0xf5, 0x74,
+		0x76, 0x0c, 0x02, 0x00, 0x96, 0x4a, 0xf6, 0xae, 0x05, 0x00, 0x00, 0x00,
+	};
+	struct app_flow *af = app_flow_new(ctx, 6, 40001, 80);
+	char hdr[128];
+
+	feed(af, APP_TO_SERVER, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+	snprintf(hdr, sizeof(hdr), "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+		 "Content-Length: %zu\r\n\r\n", sizeof(gz));
+	feed(af, APP_TO_CLIENT, hdr);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_CLIENT, gz, sizeof(gz), 2000));
+	CHECK_STR("EICAR", buf_str(af, app_flow_tx(af, 0), RULE_BUF_HTTP_RESPONSE_BODY, 0));
+	app_flow_free(ctx, af);
+}
+
+static const uint8_t dns_query[] = {
+	0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+	0x00, 0x01, 0x00, 0x01,
+};
+
+static void test_dns(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 17, 5555, 53);
+	struct app_dns_info di;
+	uint8_t loop[sizeof(dns_query)], tcp[2 + sizeof(dns_query)];
+	uint32_t op;
+	uint64_t loops;
+
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, dns_query, sizeof(dns_query), 1));
+	CHECK_INT(APP_PROTO_DNS, app_flow_proto(af));
+	CHECK_STR("www.example.com", buf_str(af, app_flow_tx(af, 0), RULE_BUF_DNS_QUERY, 0));
+	CHECK_INT(-ERANGE, app_tx_buffer(ctx, af, app_flow_tx(af, 0), RULE_BUF_DNS_QUERY, 1,
+					 NULL, NULL));
+	CHECK_INT(0, app_tx_dns_opcode(af, app_flow_tx(af, 0), &op));
+	CHECK_INT(0, op);
+	CHECK_INT(0, app_tx_dns_info(af, app_flow_tx(af, 0), &di));
+	CHECK_STR("www.example.com", di.rrname);
+	CHECK_INT(1, di.rrtype);
+	CHECK_INT(0x1234, di.id);
+
+	/* a name that points at itself: counted, not followed forever */
+	memcpy(loop, dns_query, sizeof(loop));
+	loop[12] = 0xc0;
+	loop[13] = 12;
+	loops = applayer_ctx_stats(ctx)->dns_loop;
+	app_flow_inspected(ctx, af);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, loop, sizeof(loop), 2));
+	CHECK_INT(loops + 1, applayer_ctx_stats(ctx)->dns_loop);
+	CHECK(buf_str(af, app_flow_tx(af, 0), RULE_BUF_DNS_QUERY, 0) == NULL);
+	/* truncated header */
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, dns_query, 5, 3));
+	app_flow_free(ctx, af);
+
+	/* not DNS on port 53: failed */
+	af = app_flow_new(ctx, 17, 5555, 53);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, (const uint8_t *)"xx", 2, 1));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	app_flow_free(ctx, af);
+
+	/* TCP: length prefix, split in the middle of the message */
+	af = app_flow_new(ctx, 6, 5556, 53);
+	tcp[0] = 0;
+	tcp[1] = sizeof(dns_query);
+	memcpy(tcp + 2, dns_query, sizeof(dns_query));
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, tcp, 20, 1));
+	CHECK_INT(APP_PROTO_DNS, app_flow_proto(af));
+	CHECK_INT(0, app_flow_ntx(af));
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, tcp + 20, sizeof(tcp) - 20, 2));
+	CHECK_INT(1, app_flow_ntx(af));
+	CHECK_STR("www.example.com", buf_str(af, app_flow_tx(af, 0), RULE_BUF_DNS_QUERY, 0));
+	app_flow_free(ctx, af);
+}
+
+/* A TLS 1.2 ClientHello: version 0x0303, 2 suites (0x1301, GREASE 0x0a0a,
+ * 0xc02f), SNI "example.org", groups (0x001d, 0x0017), point formats (0). */
+static size_t client_hello(uint8_t *o)
+{
+	static const uint8_t ext[] = {
+		0x00, 0x00, 0x00, 0x10, 0x00, 0x0e, 0x00, 0x00, 0x0b,
+		'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'o', 'r', 'g',
+		0x00, 0x0a, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x17,
+		0x00, 0x0b, 0x00, 0x02, 0x01, 0x00,
+	};
+	size_t n = 0, body, hs;
+
+	o[n++] = 22; o[n++] = 3; o[n++] = 1; n += 2;      /* record, length later */
+	o[n++] = 1; n += 3;                               /* ClientHello, length later */
+	body = n;
+	o[n++] = 3; o[n++] = 3;
+	memset(o + n, 0x11, 32); n += 32;
+	o[n++] = 0;                                       /* session id */
+	o[n++] = 0; o[n++] = 6;
+	o[n++] = 0x13; o[n++] = 0x01; o[n++] = 0x0a; o[n++] = 0x0a; o[n++] = 0xc0; o[n++] = 0x2f;
+	o[n++] = 1; o[n++] = 0;                           /* compression: null */
+	o[n++] = 0; o[n++] = sizeof(ext);
+	memcpy(o + n, ext, sizeof(ext)); n += sizeof(ext);
+	hs = n - body;
+	o[6] = (uint8_t)(hs >> 16); o[7] = (uint8_t)(hs >> 8); o[8] = (uint8_t)hs;
+	o[3] = (uint8_t)((n - 5) >> 8); o[4] = (uint8_t)(n - 5);
+	return n;
+}
+
+static void test_tls(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 6, 40002, 443);
+	uint8_t ch[256];
+	size_t n = client_hello(ch);
+	struct app_tls_info ti;
+	static const uint8_t junk[] = { 22, 3, 1, 0xff, 0xff, 1, 2, 3, 4, 5 };
+
+	/* in three segments: record header split, body split */
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, ch, 3, 1));
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, ch + 3, 40, 1));
+	CHECK_INT(APP_PROTO_TLS, app_flow_proto(af));
+	CHECK(buf_str(af, app_flow_tx(af, 0), RULE_BUF_TLS_SNI, 0) == NULL);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, ch + 43, (uint32_t)n - 43, 1));
+	CHECK_STR("example.org", buf_str(af, app_flow_tx(af, 0), RULE_BUF_TLS_SNI, 0));
+	CHECK_STR("771,4865-49199,0-10-11,29-23,0",
+		  buf_str(af, app_flow_tx(af, 0), RULE_BUF_JA3_STRING, 0));
+	CHECK_INT(0, app_tx_tls_info(af, &ti));
+	CHECK_INT(32, strlen(ti.ja3_hash));
+	CHECK(ti.subject == NULL);
+	app_flow_free(ctx, af);
+
+	/* an oversized record: counted, parsing of that direction stops */
+	af = app_flow_new(ctx, 6, 40003, 443);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, junk, sizeof(junk), 1));
+	CHECK_INT(APP_PROTO_TLS, app_flow_proto(af));
+	CHECK(applayer_ctx_stats(ctx)->tls_bad_record >= 1);
+	app_flow_free(ctx, af);
+}
+
+static void test_detect_failed(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 6, 40004, 25);
+
+	feed(af, APP_TO_CLIENT, "220 smtp.example.com ESMTP\r\n");
+	CHECK_INT(APP_PROTO_UNKNOWN, app_flow_proto(af));
+	feed(af, APP_TO_SERVER, "EHLO client\r\n");
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	CHECK_INT(0, app_flow_ntx(af));
+	app_flow_free(ctx, af);
+	CHECK(app_flow_new(ctx, 1, 0, 0) == NULL);
+}
+
+int main(void)
+{
+	ctx = applayer_ctx_create(NULL);
+	CHECK(ctx != NULL);
+	if (ctx == NULL)
+		return check_result("applayer");
+	test_http();
+	test_http_gzip();
+	test_dns();
+	test_tls();
+	test_detect_failed();
+	applayer_ctx_destroy(ctx);
+	return check_result("applayer");
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/* App-layer rule keywords: header protocols, sticky buffers, legacy
+ * modifiers, pcre buffer flags, urilen, app-layer-protocol, tls.version,
+ * dns.opcode, dotprefix, and the errors for rules mixing protocols. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules.h"
+#include "tests/unit/check.h"
+
+static struct rule_env *env;
+static char err[256];
+
+static struct rule *parse(const char *s)
+{
+	err[0] = '\0';
+	return rule_parse(env, s, err, sizeof(err));
+}
+
+static void test_headers(void)
+{
+	struct rule *r = parse("alert http any any -> any any (msg:\"x\"; sid:1;)");
+
+	CHECK(r != NULL);
+	CHECK_INT(RULE_PROTO_TCP, r->proto);
+	CHECK_INT(APP_PROTO_HTTP, r->app_proto);
+	rule_free(r);
+	r = parse("alert dns any any -> any any (sid:2;)");
+	CHECK_INT(RULE_PROTO_IP, r->proto);
+	CHECK_INT(APP_PROTO_DNS, r->app_proto);
+	rule_free(r);
+	r = parse("alert tls any any -> any any (sid:3;)");
+	CHECK_INT(APP_PROTO_TLS, r->app_proto);
+	rule_free(r);
+	r = parse("alert tcp any any -> any any (content:\"a\"; sid:4;)");
+	CHECK_INT(APP_PROTO_UNKNOWN, r->app_proto);
+	rule_free(r);
+	CHECK(parse("alert smtp any any -> any any (sid:5;)") == NULL);
+	CHECK_STR("unsupported protocol 'smtp'", err);
+}
+
+static void test_sticky(void)
+{
+	struct rule *r = parse("alert http any any -> any any (http.method; content:\"GET\"; "
+			       "http.uri; content:\"/a\"; content:\"b\"; distance:0; pkt_data; "
+			       "content:\"raw\"; sid:10;)");
+
+	CHECK(r != NULL);
+	if (r == NULL)
+		return;
+	CHECK_INT(4, r->nmatch);
+	CHECK_INT(RULE_BUF_HTTP_METHOD, r->match[0].buf);
+	CHECK_INT(RULE_BUF_HTTP_URI, r->match[1].buf);
+	CHECK_INT(RULE_BUF_HTTP_URI, r->match[2].buf);
+	CHECK_INT(RULE_BUF_PAYLOAD, r->match[3].buf);
+	CHECK(r->app_bufs == (1ull << RULE_BUF_HTTP_METHOD | 1ull << RULE_BUF_HTTP_URI |
+			      1ull << RULE_BUF_PAYLOAD));
+	rule_free(r);
+
+	/* legacy modifiers move the content before them; the rule becomes HTTP */
+	r = parse("alert tcp any any -> any any (content:\"/x\"; http_uri; content:\"POST\"; "
+		  "http_method; content:\"c=1\"; http_cookie; sid:11;)");
+	CHECK(r != NULL);
+	CHECK_INT(RULE_BUF_HTTP_URI, r->match[0].buf);
+	CHECK_INT(RULE_BUF_HTTP_METHOD, r->match[1].buf);
+	CHECK_INT(RULE_BUF_HTTP_COOKIE, r->match[2].buf);
+	CHECK_INT(APP_PROTO_HTTP, r->app_proto);
+	CHECK_INT(RULE_PROTO_TCP, r->proto);
+	rule_free(r);
+
+	r = parse("alert tls any any -> any any (tls_sni; content:\"evil\"; ja3_hash; "
+		  "content:\"e7d705a3286e19ea42f587b344ee6865\"; tls.cert_subject; content:\"CN=\"; "
+		  "sid:12;)");
+	CHECK(r != NULL);
+	CHECK_INT(RULE_BUF_TLS_SNI, r->match[0].buf);
+	CHECK_INT(RULE_BUF_JA3_HASH, r->match[1].buf);
+	CHECK_INT(RULE_BUF_TLS_CERT_SUBJECT, r->match[2].buf);
+	rule_free(r);
+
+	r = parse("alert dns any any -> any any (dns.query; dotprefix; content:\".evil.com\"; "
+		  "endswith; sid:13;)");
+	CHECK(r != NULL);
+	CHECK(r->dotprefix == 1ull << RULE_BUF_DNS_QUERY);
+	rule_free(r);
+	CHECK(parse("alert dns any any -> any any (dotprefix; content:\"x\"; sid:14;)") == NULL);
+	CHECK_STR("dotprefix needs a sticky buffer before it", err);
+
+	/* tls.fingerprint: a content on the certificate's fingerprint, lower case */
+	r = parse("alert tls any any -> any any (tls.fingerprint:\"AB:cd\"; sid:15;)");
+	CHECK(r != NULL);
+	CHECK_INT(RULE_BUF_TLS_CERT_FINGERPRINT, r->match[0].buf);
+	CHECK(memcmp(r->match[0].content.pat, "ab:cd", 5) == 0);
+	rule_free(r);
+	r = parse("alert http any any -> any any (uricontent:\"/u\"; sid:16;)");
+	CHECK(r != NULL);
+	CHECK_INT(RULE_BUF_HTTP_URI, r->match[0].buf);
+	rule_free(r);
+}
+
+static void test_errors(void)
+{
+	CHECK(parse("alert dns any any -> any any (http.uri; content:\"a\"; sid:20;)") == NULL);
+	CHECK_STR("rule mixes protocols: http buffer in a dns rule", err);
+	CHECK(parse("alert http any any -> any any (http.uri; content:\"a\"; tls.sni; "
+		    "content:\"b\"; sid:21;)") == NULL);
+	CHECK_STR("rule mixes protocols: tls buffer in a http rule", err);
+	CHECK(parse("alert http any any -> any any (http_uri; sid:22;)") == NULL);
+	CHECK_STR("http_uri needs a preceding content", err);
+	CHECK(parse("alert http any any -> any any (http.uri:1; sid:23;)") == NULL);
+	CHECK_STR("keyword 'http.uri' takes no value", err);
+	CHECK(parse("alert http any any -> any any (urilen:abc; sid:24;)") == NULL);
+	CHECK_STR("invalid urilen: 'abc'", err);
+	CHECK(parse("alert tcp any any -> any any (app-layer-protocol:smb; sid:25;)") == NULL);
+	CHECK_STR("unsupported app-layer-protocol 'smb'", err);
+	CHECK(parse("alert tls any any -> any any (tls.version:9; sid:26;)") == NULL);
+	CHECK_STR("invalid tls.version: '9'", err);
+	CHECK(parse("alert http any any -> any any (content:\"a\"; http.uri; content:\"b\"; "
+		    "http_method; sid:27;)") == NULL);
+	CHECK_STR("http_method can't modify a content of another buffer", err);
+}
+
+static void test_values(void)
+{
+	struct rule *r = parse("alert http any any -> any any (urilen:5<>10,raw; sid:30;)");
+
+	CHECK(r != NULL);
+	CHECK_INT(RULE_APP_HAS_URILEN | RULE_APP_HAS_URILEN_RAW, r->app_has);
+	CHECK_INT(U32_RANGE, r->urilen.op);
+	CHECK_INT(5, r->urilen.a);
+	CHECK_INT(10, r->urilen.b);
+	rule_free(r);
+	r = parse("alert tcp any any -> any any (app-layer-protocol:!tls; sid:31;)");
+	CHECK_INT(APP_PROTO_TLS, r->alp);
+	CHECK(r->alp_neg);
+	CHECK_INT(APP_PROTO_UNKNOWN, r->app_proto);
+	rule_free(r);
+	r = parse("alert tls any any -> any any (tls.version:1.2; sid:32;)");
+	CHECK_INT(0x0303, r->tls_version);
+	rule_free(r);
+	r = parse("alert dns any any -> any any (dns.opcode:!0; sid:33;)");
+	CHECK_INT(U32_NE, r->dns_opcode.op);
+	CHECK_INT(RULE_APP_HAS_DNS_OPCODE, r->app_has);
+	rule_free(r);
+	r = parse("alert tcp any any -> any any (pcre:\"/^\\/a/Ui\"; pcre:\"/x/H\"; "
+		  "pcre:\"/y/\"; sid:34;)");
+	CHECK(r != NULL);
+	CHECK_INT(RULE_BUF_HTTP_URI, r->match[0].buf);
+	CHECK_INT(RULE_BUF_HTTP_HEADER, r->match[1].buf);
+	CHECK_INT(RULE_BUF_PAYLOAD, r->match[2].buf);
+	CHECK_INT(APP_PROTO_HTTP, r->app_proto);
+	rule_free(r);
+	CHECK_STR("dns", rule_app_proto_name(APP_PROTO_DNS));
+	CHECK_INT(APP_PROTO_TLS, rule_buffer_app_proto(RULE_BUF_JA3S_STRING));
+	CHECK_INT(APP_PROTO_UNKNOWN, rule_buffer_app_proto(RULE_BUF_PAYLOAD));
+}
+
+int main(void)
+{
+	env = rule_env_new();
+	CHECK(env != NULL);
+	if (env == NULL)
+		return check_result("applayer_rules");
+	test_headers();
+	test_sticky();
+	test_errors();
+	test_values();
+	rule_env_free(env);
+	return check_result("applayer_rules");
+}

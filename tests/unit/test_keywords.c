@@ -1,0 +1,795 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the packet keywords of rules/rule_kw_byte.c, rule_kw_hdr.c
+ * and their matchers (dataplane/detect/detect_byte.c, detect_pktkw.c,
+ * detect_vars.c, header buffers in detect_inspect.c): parse errors with their
+ * exact messages, and exact alert counts on hand-built packets. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dataplane/detect/detect.h"
+#include "dataplane/flow/flow-t.h"
+#include "rules/rules.h"
+
+static struct rule_env *renv;
+static char err[512];
+
+/* ---- parsing ---- */
+
+static const char *parse_err(const char *opts)
+{
+	char text[1024];
+	struct rule *r;
+
+	snprintf(text, sizeof(text), "alert tcp any any -> any any (%s sid:1;)", opts);
+	err[0] = '\0';
+	r = rule_parse(renv, text, err, sizeof(err));
+	if (r) {
+		rule_free(r);
+		return "(parsed)";
+	}
+	return err;
+}
+
+#define PARSES(opts) CHECK_STR("(parsed)", parse_err(opts))
+#define FAILS(opts, msg) CHECK_STR(msg, parse_err(opts))
+
+static void test_parse_byte(void)
+{
+	PARSES("byte_test:2,>,10,0;");
+	PARSES("byte_test:4,!=,0x10,-2,relative,little;");
+	PARSES("byte_test:0,<,1000,0,string,dec;");
+	PARSES("byte_test:1,&,0x80,0,bitmask 0xf0;");
+	FAILS("byte_test:2,>,10;", "byte_test needs bytes, operator, value and offset");
+	FAILS("byte_test:9,>,1,0;", "byte_test can't read more than 8 bytes without string");
+	FAILS("byte_test:24,>,1,0,string;", "byte_test can't read more than 23 bytes with string");
+	FAILS("byte_test:0,>,1,0;", "invalid byte_test byte count '0'");
+	FAILS("byte_test:2,~,1,0;", "invalid byte_test operator '~'");
+	FAILS("byte_test:2,=,1,0,foo;", "unknown byte_test option 'foo'");
+	FAILS("byte_test:2,=,x,0;", "unknown byte_extract variable 'x'");
+	FAILS("byte_test:2,=,1,0,hex;", "byte_test: a base needs string");
+	FAILS("byte_test:2,=,1x,0;", "invalid byte_test value '1x'");
+	FAILS("byte_test:2,=,1,70000;", "invalid byte_test offset '70000'");
+	FAILS("byte_test:2,=,1,0,dce;",
+	      "unsupported byte_test option 'dce' (DCERPC is not inspected)");
+
+	PARSES("byte_jump:2,0,relative,multiplier 2,align,post_offset -1,little;");
+	PARSES("byte_jump:4,0,string,hex,from_beginning;");
+	FAILS("byte_jump:2;", "byte_jump needs bytes and offset");
+	FAILS("byte_jump:2,0,from_beginning,from_end;",
+	      "byte_jump can't use both from_beginning and from_end");
+	FAILS("byte_jump:2,0,multiplier 0;", "invalid byte_jump multiplier '0'");
+	FAILS("byte_jump:2,0,post_offset x;", "invalid byte_jump post_offset 'x'");
+	FAILS("byte_jump:2,0,bogus;", "unknown byte_jump option 'bogus'");
+
+	PARSES("byte_extract:2,0,len,relative,multiplier 4,align 4;");
+	FAILS("byte_extract:2,0;", "byte_extract needs bytes, offset and a variable name");
+	FAILS("byte_extract:2,0,1n;", "invalid byte_extract variable name '1n'");
+	FAILS("byte_extract:2,0,n; byte_extract:1,0,n;",
+	      "byte_extract variable 'n' already defined");
+	FAILS("byte_extract:2,0,n,align 3;", "invalid byte_extract align '3'");
+	FAILS("byte_extract:2,0,n,bitmask 0xff;", "unknown byte_extract option 'bitmask 0xff'");
+	FAILS("byte_extract:1,0,a; byte_extract:1,0,b; byte_extract:1,0,c; byte_extract:1,0,d;"
+	      " byte_extract:1,0,e; byte_extract:1,0,f; byte_extract:1,0,g; byte_extract:1,0,h;"
+	      " byte_extract:1,0,i;", "too many byte_extract/byte_math variables (max 8)");
+
+	PARSES("byte_math:bytes 2,offset 0,oper +,rvalue 10,result r,relative,endian little;");
+	PARSES("byte_extract:1,0,n; byte_math:bytes 1,offset 1,oper *,rvalue n,result r;");
+	FAILS("byte_math:bytes 2,offset 0,oper +,rvalue 10;",
+	      "byte_math needs bytes, offset, oper, rvalue and result");
+	FAILS("byte_math:bytes 2,offset 0,oper %,rvalue 10,result r;",
+	      "invalid byte_math operator '%'");
+	FAILS("byte_math:bytes 5,offset 0,oper <<,rvalue 1,result r;",
+	      "byte_math shifts read at most 4 bytes");
+	FAILS("byte_math:bytes 1,offset 0,oper +,rvalue q,result r;",
+	      "unknown byte_extract variable 'q'");
+	FAILS("byte_math:bytes 1,offset 0,oper +,rvalue 1,result r,endian dce;",
+	      "unsupported byte_math endian 'dce'");
+
+	PARSES("isdataat:!10,relative,rawbytes;");
+	FAILS("isdataat:x;", "unknown byte_extract variable 'x'");
+	FAILS("isdataat:1,foo;", "unknown isdataat option 'foo'");
+	FAILS("isdataat:-1;", "invalid isdataat position '-1'");
+
+	PARSES("tcp.hdr; bsize:>20;");
+	FAILS("bsize:10;", "bsize needs a sticky buffer before it");
+	FAILS("ipv4.hdr; bsize:x;", "invalid bsize: 'x'");
+
+	/* variables in content modifiers */
+	PARSES("byte_extract:1,0,n; content:\"a\"; offset:n; depth:n;");
+	PARSES("byte_extract:1,0,n; content:\"a\"; distance:n; within:n;");
+	FAILS("content:\"a\"; offset:n;", "unknown byte_extract variable 'n'");
+	FAILS("byte_extract:1,0,n; content:\"a\"; offset:n; offset:n;",
+	      "duplicate offset for the same content");
+	FAILS("byte_extract:1,0,n; depth:n;", "depth needs a preceding content");
+	/* a sticky buffer ends the reach of content modifiers */
+	FAILS("content:\"a\"; tcp.hdr; nocase;", "nocase needs a preceding content");
+}
+
+static void test_parse_hdr(void)
+{
+	PARSES("flags:S;");
+	PARSES("flags:SA+;");
+	PARSES("flags:*SA,CE;");
+	PARSES("flags:!R;");
+	PARSES("flags:0;");
+	PARSES("tcp.flags:S,12;");
+	FAILS("flags:SX;", "invalid flags: 'SX'");
+	FAILS("flags:S,Q;", "invalid flags mask: 'Q'");
+	FAILS("flags:+*S;", "invalid flags: '+*S'");
+	FAILS("flags:S; flags:A;", "duplicate keyword 'flags'");
+	PARSES("ack:0; seq:>100; window:!1024;");
+	FAILS("window:70000;", "invalid window: '70000'");
+	FAILS("ack:x;", "invalid ack: 'x'");
+	PARSES("id:12345;");
+	FAILS("id:65536;", "invalid id: '65536'");
+	PARSES("fragbits:M+;");
+	PARSES("fragbits:!D;");
+	FAILS("fragbits:MX;", "invalid fragbits: 'MX'");
+	FAILS("fragbits:M,D;", "invalid fragbits: 'M,D'");
+	PARSES("fragoffset:>0;");
+	PARSES("tos:8;");
+	PARSES("tos:!x10;");
+	FAILS("tos:256;", "invalid tos: '256'");
+	FAILS("tos:0x10;", "invalid tos: '0x10'");
+	PARSES("ipopts:lsrr;");
+	FAILS("ipopts:foo;", "invalid ipopts: 'foo'");
+	PARSES("sameip;");
+	FAILS("sameip:1;", "keyword 'sameip' takes no value");
+	PARSES("stream_size:server,>,100;");
+	PARSES("stream_size:either, <=, 5;");
+	FAILS("stream_size:server,~,5;", "invalid stream_size operator '~'");
+	FAILS("stream_size:middle,<,5;", "invalid stream_size side 'middle'");
+	FAILS("stream_size:server,<;", "stream_size needs side, operator and value");
+	FAILS("stream_size:server,<,x;", "invalid stream_size value 'x'");
+	PARSES("icmp_id:\"0\"; icmp_seq:12;");
+	FAILS("icmp_id:70000;", "invalid icmp_id: '70000'");
+	PARSES("tcp.mss:<536;");
+	FAILS("tcp.mss:x;", "invalid tcp.mss: 'x'");
+	PARSES("xbits:set,bad,track ip_pair,expire 60;");
+	PARSES("xbits:isset,bad,track ip_src;");
+	FAILS("xbits:set,foo;", "xbits needs an operation, a name and a track");
+	FAILS("xbits:set,a,track ip_x;", "invalid xbits track 'track ip_x'");
+	FAILS("xbits:fill,a,track ip_src;", "invalid xbits operation 'fill'");
+	FAILS("xbits:set,a,track ip_src,expire 0;", "invalid xbits expire 'expire 0'");
+	PARSES("flowint:cnt,+,1;");
+	PARSES("flowint:cnt,>=,other;");
+	PARSES("flowint:cnt,notset;");
+	FAILS("flowint:a,%,1;", "invalid flowint operation '%'");
+	FAILS("flowint:a,+;", "flowint:+ needs a value");
+	FAILS("flowint:a,isset,1;", "flowint:isset takes no value");
+	FAILS("flowint:a;", "flowint needs a name and an operation");
+}
+
+/* ---- matching ---- */
+
+struct env {
+	struct ruleset *rs;
+	struct detect_engine *de;
+	struct detect_thread *dt;
+};
+
+static struct env setup(const char *text)
+{
+	struct env e = { 0 };
+	char path[] = "/tmp/test_keywords_XXXXXX";
+	char berr[256];
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
+	close(fd);
+	e.rs = ruleset_new();
+	CHECK_INT(0, ruleset_load_file(e.rs, renv, path, stderr));
+	CHECK_INT(0, e.rs->nfailed);
+	ruleset_finalize(e.rs, stderr);
+	unlink(path);
+	berr[0] = '\0';
+	e.de = detect_engine_build(e.rs, berr, sizeof(berr));
+	CHECK_STR("", berr);
+	if (!e.de)
+		exit(check_result("keywords"));
+	e.dt = detect_thread_create(e.de, -1);
+	CHECK(e.dt != NULL);
+	return e;
+}
+
+static void teardown(struct env *e)
+{
+	detect_thread_destroy(e->dt);
+	detect_engine_free(e->de);
+	ruleset_free(e->rs);
+}
+
+static struct detect_result res;
+
+static uint32_t run(struct env *e, struct packet *p)
+{
+	detect_packet(e->dt, p, &res);
+	return res.nalerts;
+}
+
+/* A frame: IPv4 (20 bytes, or 24 with a NOP/EOL option word) and TCP (20
+ * bytes, or 24 with an MSS option) before the payload, with the packet
+ * fields the decoder would set. */
+struct frame {
+	uint8_t b[1600];
+	struct packet p;
+};
+
+static void ip4(struct frame *f, uint8_t proto, bool opts)
+{
+	uint8_t *ip = f->b;
+
+	memset(f, 0, sizeof(*f));
+	ip[0] = opts ? 0x46 : 0x45;
+	ip[1] = 0x10;                                 /* tos */
+	ip[4] = 0x30, ip[5] = 0x39;                   /* id 12345 */
+	ip[6] = 0x40;                                 /* DF */
+	ip[8] = 64;
+	ip[9] = proto;
+	ip[12] = 10, ip[15] = 1;                      /* 10.0.0.1 */
+	ip[16] = 192, ip[17] = 168, ip[18] = 1, ip[19] = 1;
+	if (opts)
+		ip[20] = 0x01, ip[21] = 0x01, ip[22] = 0x01, ip[23] = 0x00;
+	f->p.ip_ver = 4;
+	f->p.proto = proto;
+	f->p.ttl = 64;
+	f->p.tos = 0x10;
+	f->p.ip_id = 12345;
+	f->p.ip_hlen = opts ? 24 : 20;
+	f->p.ipv4_opts = opts ? (0x0004 | 0x0002) : 0;   /* NOP, EOL */
+	memcpy(f->p.src.b, ip + 12, 4);
+	memcpy(f->p.dst.b, ip + 16, 4);
+	f->p.l3 = ip;
+}
+
+static struct packet *tcp_frame(struct frame *f, uint8_t flags, bool mss, const void *pl,
+				uint32_t plen)
+{
+	uint8_t *t;
+	uint32_t hlen = mss ? 24 : 20;
+
+	ip4(f, 6, false);
+	t = f->b + 20;
+	t[0] = 0x04, t[1] = 0xd2;                     /* 1234 */
+	t[2] = 0x00, t[3] = 0x50;                     /* 80 */
+	t[4] = 0, t[5] = 0, t[6] = 0x03, t[7] = 0xe8; /* seq 1000 */
+	t[11] = 0x07;                                 /* ack 7 */
+	t[12] = (uint8_t)(hlen / 4) << 4;
+	t[13] = flags;
+	t[14] = 0x04, t[15] = 0x00;                   /* window 1024 */
+	if (mss) {
+		t[20] = 2, t[21] = 4, t[22] = 0x05, t[23] = 0xb4;   /* MSS 1460 */
+		f->p.flags |= 0x0010;                       /* PKT_F_TCP_MSS */
+		f->p.tcp.mss = 1460;
+	}
+	memcpy(t + hlen, pl, plen);
+	f->p.sp = 1234;
+	f->p.dp = 80;
+	f->p.tcp.seq = 1000;
+	f->p.tcp.ack = 7;
+	f->p.tcp.win = 1024;
+	f->p.tcp.flags = flags;
+	f->p.tcp.hlen = (uint8_t)hlen;
+	f->p.l4 = t;
+	f->p.l4_len = hlen + plen;
+	f->p.payload = t + hlen;
+	f->p.payload_len = plen;
+	f->p.l3_len = 20 + hlen + plen;
+	return &f->p;
+}
+
+static struct frame fr;
+
+/* One rule (options opts) against a TCP packet with payload pl. */
+static uint32_t on_tcp(const char *opts, const void *pl, uint32_t plen)
+{
+	char text[1024];
+	struct env e;
+	uint32_t n;
+
+	snprintf(text, sizeof(text), "alert tcp any any -> any any (%s sid:1;)\n", opts);
+	e = setup(text);
+	n = run(&e, tcp_frame(&fr, TCP_ACK | TCP_PSH, true, pl, plen));
+	teardown(&e);
+	return n;
+}
+
+#define S(lit) lit, (uint32_t)(sizeof(lit) - 1)
+
+static void test_byte_test(void)
+{
+	CHECK_INT(1, on_tcp("byte_test:2,=,16,0;", S("\x00\x10" "abc")));
+	CHECK_INT(0, on_tcp("byte_test:2,>,16,0;", S("\x00\x10" "abc")));
+	CHECK_INT(1, on_tcp("byte_test:2,>=,16,0;", S("\x00\x10" "abc")));
+	CHECK_INT(0, on_tcp("byte_test:2,!=,16,0;", S("\x00\x10" "abc")));
+	CHECK_INT(1, on_tcp("byte_test:2,!,17,0;", S("\x00\x10" "abc")));
+	CHECK_INT(1, on_tcp("byte_test:2,=,4096,0,little;", S("\x00\x10" "abc")));
+	CHECK_INT(1, on_tcp("byte_test:1,&,0x10,1;", S("\x00\x10" "abc")));
+	CHECK_INT(0, on_tcp("byte_test:1,&,0x01,1;", S("\x00\x10" "abc")));
+	CHECK_INT(0, on_tcp("byte_test:1,^,0x10,1;", S("\x00\x10" "abc")));
+	/* bitmask: 0xf0 & 0xa5 = 0xa0, shifted by 4 -> 10 */
+	CHECK_INT(1, on_tcp("byte_test:1,=,10,0,bitmask 0xf0;", S("\xa5")));
+	/* the bytes must lie inside the buffer */
+	CHECK_INT(0, on_tcp("byte_test:4,>,0,2;", S("\x00\x10" "ab")));
+	CHECK_INT(1, on_tcp("byte_test:4,>,0,1;", S("\x00\x10" "abc")));
+	/* ASCII numbers */
+	CHECK_INT(1, on_tcp("byte_test:3,=,123,4,string,dec;", S("len=123;")));
+	CHECK_INT(1, on_tcp("byte_test:2,=,255,0,string,hex;", S("ff")));
+	CHECK_INT(1, on_tcp("byte_test:3,=,8,0,string,oct;", S("010")));
+	CHECK_INT(0, on_tcp("byte_test:3,=,123,0,string,dec;", S("abc")));
+	/* 0 with string: the digits that are there */
+	CHECK_INT(1, on_tcp("byte_test:0,=,4567,2,string,dec;", S("x=4567;")));
+	/* relative to the previous match, negative offsets included */
+	CHECK_INT(1, on_tcp("content:\"len=\"; byte_test:3,>,100,0,relative,string,dec;",
+			    S("xxlen=123")));
+	CHECK_INT(0, on_tcp("content:\"len=\"; byte_test:3,>,200,0,relative,string,dec;",
+			    S("xxlen=123")));
+	CHECK_INT(1, on_tcp("content:\"=\"; byte_test:1,=,0x6e,-2,relative;", S("len=1")));
+	/* relative failure retries the earlier content */
+	CHECK_INT(1, on_tcp("content:\"k\"; byte_test:1,=,0x39,0,relative;", S("k1k9")));
+	CHECK_INT(0, on_tcp("content:\"k\"; byte_test:1,=,0x38,0,relative;", S("k1k9")));
+	/* nothing after the relative point */
+	CHECK_INT(0, on_tcp("content:\"k9\"; byte_test:1,>,0,0,relative;", S("k1k9")));
+}
+
+static void test_byte_jump(void)
+{
+	/* read 2 bytes (3), skip 3: lands on "abc" */
+	CHECK_INT(1, on_tcp("byte_jump:2,0; content:\"abc\"; distance:0; within:3;",
+			    S("\x00\x03XYZabc")));
+	CHECK_INT(0, on_tcp("byte_jump:2,0; content:\"XYZ\"; distance:0; within:3;",
+			    S("\x00\x03XYZabc")));
+	/* multiplier and align: 1*3 -> 3, aligned to 4 */
+	CHECK_INT(1, on_tcp("byte_jump:1,0,align; content:\"Q\"; distance:0; within:1;",
+			    S("\x03....Q")));
+	CHECK_INT(1, on_tcp("byte_jump:1,0,multiplier 2; content:\"Q\"; distance:0; within:1;",
+			    S("\x02....Q")));
+	/* post_offset and from_beginning */
+	CHECK_INT(1, on_tcp("byte_jump:1,0,post_offset -1; content:\"Q\"; distance:0; within:1;",
+			    S("\x02.Q.")));
+	CHECK_INT(1, on_tcp("byte_jump:1,0,from_beginning; content:\"Q\"; distance:0; within:1;",
+			    S("\x02.Q.")));
+	/* from_end with a negative post_offset: 2 bytes before the end */
+	CHECK_INT(1, on_tcp("byte_jump:1,0,from_end,post_offset -2; content:\"YZ\"; distance:0;"
+			    " within:2;", S("\x00....YZ")));
+	/* beyond the end: no match; to the end exactly: a match */
+	CHECK_INT(0, on_tcp("byte_jump:1,0;", S("\x05" "abc")));
+	CHECK_INT(1, on_tcp("byte_jump:1,0; isdataat:!1,relative;", S("\x03" "abc")));
+	/* a chain through relative jumps (TLV records): type 2 is at the third record */
+	CHECK_INT(1, on_tcp("content:\"|AA|\"; byte_jump:1,1,relative; byte_jump:1,1,relative;"
+			    " content:\"|02|\"; distance:0; within:1;",
+			    S("\xAA\x01\x01x\x01\x01y\x02\x00")));
+	/* the first |AA| leads nowhere; the second one fits: retry */
+	CHECK_INT(1, on_tcp("content:\"|AA|\"; byte_jump:1,0,relative; content:\"|BB|\";"
+			    " distance:0; within:1;", S("\xAA\x09\xAA\x01.\xBB")));
+	CHECK_INT(0, on_tcp("content:\"|AA|\"; byte_jump:1,0,relative; content:\"|BB|\";"
+			    " distance:0; within:1;", S("\xAA\x09\xAA\x02.\xBB")));
+	/* string value */
+	CHECK_INT(1, on_tcp("byte_jump:2,0,string,dec; content:\"!\"; distance:0; within:1;",
+			    S("10..........!")));
+}
+
+static void test_byte_extract(void)
+{
+	/* the length feeds within */
+	CHECK_INT(1, on_tcp("byte_extract:1,0,len; content:\"hello\"; distance:0; within:len;",
+			    S("\x05hello world")));
+	CHECK_INT(0, on_tcp("byte_extract:1,0,len; content:\"hello\"; distance:0; within:len;",
+			    S("\x04hello world")));
+	/* byte_extract moves the relative point past the bytes read */
+	CHECK_INT(1, on_tcp("byte_extract:2,1,n; content:\"ab\"; distance:0; within:2;",
+			    S("x\x00\x01" "ab")));
+	/* the value feeds byte_test */
+	CHECK_INT(1, on_tcp("byte_extract:1,0,v; byte_test:1,=,v,1;", S("\x07\x07")));
+	CHECK_INT(0, on_tcp("byte_extract:1,0,v; byte_test:1,=,v,1;", S("\x07\x08")));
+	/* offset/depth from variables: "Z" at offset 3 */
+	CHECK_INT(1, on_tcp("byte_extract:1,0,off; content:\"Z\"; offset:off; depth:1;",
+			    S("\x03" "abZ")));
+	CHECK_INT(0, on_tcp("byte_extract:1,0,off; content:\"Z\"; offset:off; depth:1;",
+			    S("\x02" "abZ")));
+	/* distance from a variable */
+	CHECK_INT(1, on_tcp("byte_extract:1,0,d; content:\"Z\"; distance:d; within:1;",
+			    S("\x02" "abZ")));
+	/* byte_test offset from a variable */
+	CHECK_INT(1, on_tcp("byte_extract:1,0,o; byte_test:1,=,0x5a,o;", S("\x03" "abZ")));
+	/* multiplier and align */
+	CHECK_INT(1, on_tcp("byte_extract:1,0,n,multiplier 3; byte_test:1,=,n,1;",
+			    S("\x02\x06")));
+	CHECK_INT(1, on_tcp("byte_extract:1,0,n,align 4; byte_test:1,=,n,1;", S("\x05\x08")));
+	/* ASCII, little endian */
+	CHECK_INT(1, on_tcp("byte_extract:2,0,n,string,dec; isdataat:n;", S("12............")));
+	CHECK_INT(0, on_tcp("byte_extract:2,0,n,string,dec; isdataat:n;", S("12..........")));
+	CHECK_INT(1, on_tcp("byte_extract:2,0,n,little; byte_test:2,=,n,0,little;",
+			    S("\x01\x02")));
+	/* a relative byte_jump by an extracted length, then a test */
+	CHECK_INT(1, on_tcp("content:\"L\"; byte_extract:1,0,n,relative; byte_jump:1,0,relative;"
+			    " byte_test:1,=,n,0,relative;", S("L\x02\x01.\x02")));
+}
+
+static void test_byte_math(void)
+{
+	CHECK_INT(1, on_tcp("byte_math:bytes 1,offset 0,oper +,rvalue 2,result r;"
+			    " byte_test:1,=,r,1;", S("\x03\x05")));
+	CHECK_INT(1, on_tcp("byte_math:bytes 1,offset 0,oper *,rvalue 3,result r;"
+			    " byte_test:1,=,r,1;", S("\x03\x09")));
+	CHECK_INT(1, on_tcp("byte_math:bytes 1,offset 0,oper -,rvalue 1,result r;"
+			    " byte_test:1,=,r,1;", S("\x03\x02")));
+	CHECK_INT(1, on_tcp("byte_math:bytes 1,offset 0,oper >>,rvalue 1,result r;"
+			    " byte_test:1,=,r,1;", S("\x08\x04")));
+	CHECK_INT(1, on_tcp("byte_math:bytes 1,offset 0,oper <<,rvalue 2,result r;"
+			    " byte_test:1,=,r,1;", S("\x02\x08")));
+	CHECK_INT(1, on_tcp("byte_math:bytes 1,offset 0,oper /,rvalue 2,result r;"
+			    " byte_test:1,=,r,1;", S("\x09\x04")));
+	/* division by zero: no match */
+	CHECK_INT(0, on_tcp("byte_math:bytes 1,offset 0,oper /,rvalue 0,result r;", S("\x09")));
+	/* rvalue from byte_extract, result as a within */
+	CHECK_INT(1, on_tcp("byte_extract:1,0,a; byte_math:bytes 1,offset 1,oper +,rvalue a,"
+			    "result w; content:\"Q\"; distance:0; within:w;", S("\x01\x02..Q")));
+	CHECK_INT(0, on_tcp("byte_extract:1,0,a; byte_math:bytes 1,offset 1,oper +,rvalue a,"
+			    "result w; content:\"Q\"; distance:0; within:w;", S("\x01\x01..Q")));
+	/* bitmask after the operation */
+	CHECK_INT(1, on_tcp("byte_math:bytes 1,offset 0,oper +,rvalue 0,result r,bitmask 0x0f;"
+			    " byte_test:1,=,r,1;", S("\xf3\x03")));
+}
+
+static void test_isdataat(void)
+{
+	CHECK_INT(1, on_tcp("isdataat:5;", S("abcdef")));
+	CHECK_INT(0, on_tcp("isdataat:6;", S("abcdef")));
+	CHECK_INT(1, on_tcp("isdataat:!6;", S("abcdef")));
+	CHECK_INT(0, on_tcp("isdataat:!5;", S("abcdef")));
+	/* relative: prev + N must not pass the end (Suricata's test) */
+	CHECK_INT(1, on_tcp("content:\"abc\"; isdataat:3,relative;", S("abcdef")));
+	CHECK_INT(0, on_tcp("content:\"abc\"; isdataat:4,relative;", S("abcdef")));
+	CHECK_INT(1, on_tcp("content:\"abc\"; isdataat:!4,relative;", S("abcdef")));
+	/* the classic "nothing after the match" */
+	CHECK_INT(1, on_tcp("content:\"def\"; isdataat:!1,relative;", S("abcdef")));
+	CHECK_INT(0, on_tcp("content:\"def\"; isdataat:!1,relative;", S("abcdefg")));
+	/* relative failure retries the content: the second "ab" is near the end */
+	CHECK_INT(1, on_tcp("content:\"ab\"; isdataat:!2,relative;", S("ab....ab.")));
+}
+
+static void test_buffers(void)
+{
+	/* tcp.hdr with an MSS option: 24 bytes */
+	CHECK_INT(1, on_tcp("tcp.hdr; content:\"|02 04 05 b4|\"; offset:20; depth:4;", S("x")));
+	CHECK_INT(1, on_tcp("tcp.hdr; bsize:24;", S("x")));
+	CHECK_INT(0, on_tcp("tcp.hdr; bsize:20;", S("x")));
+	CHECK_INT(1, on_tcp("tcp.hdr; byte_test:1,&,0x08,13;", S("x")));
+	/* the payload is not the header */
+	CHECK_INT(0, on_tcp("tcp.hdr; content:\"x\";", S("x")));
+	/* pkt_data goes back to the payload */
+	CHECK_INT(1, on_tcp("tcp.hdr; content:\"|00 50|\"; offset:2; depth:2; pkt_data;"
+			    " content:\"x\"; startswith;", S("x")));
+	CHECK_INT(1, on_tcp("ipv4.hdr; content:\"|45|\"; startswith; bsize:20;", S("x")));
+	CHECK_INT(1, on_tcp("ipv4.hdr; content:\"|c0 a8 01 01|\"; endswith;", S("x")));
+	CHECK_INT(0, on_tcp("ipv6.hdr; content:\"|60|\";", S("x")));
+	CHECK_INT(0, on_tcp("udp.hdr; bsize:8;", S("x")));
+	/* startswith/endswith on the payload */
+	CHECK_INT(1, on_tcp("content:\"GET\"; startswith; content:\"1.1\"; endswith;",
+			    S("GET / HTTP/1.1")));
+	CHECK_INT(0, on_tcp("content:\"GET\"; startswith; content:\"1.1\"; endswith;",
+			    S("GET / HTTP/1.1\r\n")));
+}
+
+/* The rules of suricata-verify cases whose pcaps are not in this tree, on
+ * the payloads their READMEs describe. */
+static void test_verify_equivalents(void)
+{
+	/* detect-bytejump-01: "13" read as a string, jump from the end */
+	const char *q = "Question?13When will the pandemic end?";
+
+	CHECK_INT(1, on_tcp("content:\"Question?\"; byte_jump:2,0,relative,string,from_end,"
+			    "post_offset -26; content:\"pandemic\"; distance:0;", q, 38));
+	CHECK_INT(0, on_tcp("content:\"Question?\"; byte_jump:0,0,relative,string,from_end,"
+			    "post_offset -3; content:\"pandemic\"; distance:0;", q, 38));
+	/* bug-7390: a distance from byte_extract behaves as the same scalar */
+	CHECK_INT(1, on_tcp("content:\"Authorization:\"; content:\"5f71ycy\"; distance:0;"
+			    " byte_extract:1,0,option_len,string,relative; content:!\"|38|\";"
+			    " distance:option_len; within:1; content:\"|37|\"; distance:-1;"
+			    " within:1;"
+			    " content:\"|49|\"; distance:option_len; within:1;",
+			    S("Authorization: 5f71ycy71234567I")));
+	CHECK_INT(1, on_tcp("content:\"Authorization:\"; content:\"5f71ycy\"; distance:0;"
+			    " byte_extract:1,0,option_len,string,relative; content:!\"|38|\";"
+			    " distance:7; within:1; content:\"|37|\"; distance:-1; within:1;"
+			    " content:\"|49|\"; distance:option_len; within:1;",
+			    S("Authorization: 5f71ycy71234567I")));
+	CHECK_INT(0, on_tcp("content:\"Authorization:\"; content:\"5f71ycy\"; distance:0;"
+			    " byte_extract:1,0,option_len,string,relative; content:!\"|38|\";"
+			    " distance:option_len; within:1; content:\"|37|\"; distance:-1;"
+			    " within:1;",
+			    S("Authorization: 5f71ycy712345678")));
+}
+
+/* One rule against a prepared packet. */
+static uint32_t on_pkt(const char *rule, struct packet *p)
+{
+	struct env e = setup(rule);
+	uint32_t n = run(&e, p);
+
+	teardown(&e);
+	return n;
+}
+
+#define TR(o) "alert tcp any any -> any any (" o " sid:1;)\n"
+#define IR(o) "alert ip any any -> any any (" o " sid:1;)\n"
+
+static void test_tcp_header(void)
+{
+	struct packet *syn = tcp_frame(&fr, TCP_SYN, true, "", 0);
+
+	CHECK_INT(1, on_pkt(TR("flags:S;"), syn));
+	CHECK_INT(0, on_pkt(TR("flags:SA;"), syn));
+	CHECK_INT(1, on_pkt(TR("flags:*SA;"), syn));
+	CHECK_INT(0, on_pkt(TR("flags:!S;"), syn));
+	CHECK_INT(1, on_pkt(TR("flags:!A;"), syn));
+	CHECK_INT(1, on_pkt(TR("tcp.flags:S;"), syn));
+	syn = tcp_frame(&fr, TCP_SYN | TCP_ECE | TCP_CWR, true, "", 0);
+	CHECK_INT(0, on_pkt(TR("flags:S;"), syn));
+	CHECK_INT(1, on_pkt(TR("flags:S,CE;"), syn));
+	CHECK_INT(1, on_pkt(TR("flags:S,12;"), syn));
+	CHECK_INT(1, on_pkt(TR("flags:S+;"), syn));
+	CHECK_INT(1, on_pkt(TR("flags:+SEC;"), syn));
+	syn = tcp_frame(&fr, 0, false, "", 0);
+	CHECK_INT(1, on_pkt(TR("flags:0;"), syn));
+	CHECK_INT(0, on_pkt(TR("flags:S;"), syn));
+
+	syn = tcp_frame(&fr, TCP_SYN, true, "", 0);
+	CHECK_INT(1, on_pkt(TR("seq:1000; ack:7; window:1024;"), syn));
+	CHECK_INT(0, on_pkt(TR("seq:1001;"), syn));
+	CHECK_INT(1, on_pkt(TR("seq:>999;"), syn));
+	CHECK_INT(0, on_pkt(TR("ack:0;"), syn));
+	CHECK_INT(1, on_pkt(TR("window:!1023;"), syn));
+	CHECK_INT(0, on_pkt(TR("window:!1024;"), syn));
+	CHECK_INT(1, on_pkt(TR("tcp.mss:1460;"), syn));
+	CHECK_INT(1, on_pkt(TR("tcp.mss:>536;"), syn));
+	CHECK_INT(0, on_pkt(TR("tcp.mss:<536;"), syn));
+	syn = tcp_frame(&fr, TCP_SYN, false, "", 0);
+	CHECK_INT(0, on_pkt(TR("tcp.mss:>0;"), syn));
+	/* TCP keywords never match UDP */
+	ip4(&fr, 17, false);
+	fr.p.l4 = fr.b + 20;
+	fr.p.l4_len = 8;
+	fr.p.payload = fr.b + 28;
+	CHECK_INT(0, on_pkt(IR("flags:0;"), &fr.p));
+	CHECK_INT(0, on_pkt(IR("window:0;"), &fr.p));
+	CHECK_INT(1, on_pkt(IR("udp.hdr; bsize:8;"), &fr.p));
+}
+
+static void test_ip_header(void)
+{
+	struct packet *p = tcp_frame(&fr, TCP_ACK, false, "", 0);
+
+	CHECK_INT(1, on_pkt(IR("id:12345;"), p));
+	CHECK_INT(0, on_pkt(IR("id:1;"), p));
+	CHECK_INT(1, on_pkt(IR("tos:16;"), p));
+	CHECK_INT(1, on_pkt(IR("tos:x10;"), p));
+	CHECK_INT(0, on_pkt(IR("tos:!16;"), p));
+	/* fragbits: DF set */
+	CHECK_INT(1, on_pkt(IR("fragbits:D;"), p));
+	CHECK_INT(0, on_pkt(IR("fragbits:M;"), p));
+	CHECK_INT(1, on_pkt(IR("fragbits:*MD;"), p));
+	CHECK_INT(0, on_pkt(IR("fragbits:!D;"), p));
+	CHECK_INT(0, on_pkt(IR("fragbits:D+;"), p));      /* + wants another bit too */
+	fr.b[6] = 0x60;                                    /* DF and MF */
+	CHECK_INT(1, on_pkt(IR("fragbits:D+;"), p));
+	CHECK_INT(0, on_pkt(IR("fragbits:D;"), p));
+	/* fragoffset: IPv4 in 8-byte units */
+	p->frag_off = 1480;
+	CHECK_INT(1, on_pkt(IR("fragoffset:185;"), p));
+	CHECK_INT(1, on_pkt(IR("fragoffset:>0;"), p));
+	p->frag_off = 0;
+	CHECK_INT(0, on_pkt(IR("fragoffset:>0;"), p));
+	CHECK_INT(1, on_pkt(IR("fragoffset:!1;"), p));
+	/* options */
+	CHECK_INT(0, on_pkt(IR("ipopts:any;"), p));
+	ip4(&fr, 6, true);
+	CHECK_INT(1, on_pkt(IR("ipopts:any;"), &fr.p));
+	CHECK_INT(1, on_pkt(IR("ipopts:nop;"), &fr.p));
+	CHECK_INT(0, on_pkt(IR("ipopts:lsrr;"), &fr.p));
+	CHECK_INT(1, on_pkt(IR("ipv4.hdr; bsize:24;"), &fr.p));
+	/* sameip */
+	CHECK_INT(0, on_pkt(IR("sameip;"), &fr.p));
+	fr.p.dst = fr.p.src;
+	CHECK_INT(1, on_pkt(IR("sameip;"), &fr.p));
+}
+
+static void test_icmp(void)
+{
+	uint8_t *icmp;
+
+	ip4(&fr, 1, false);
+	icmp = fr.b + 20;
+	icmp[0] = 8;                                    /* echo request */
+	icmp[4] = 0x12, icmp[5] = 0x34;                 /* id 0x1234 */
+	icmp[6] = 0x00, icmp[7] = 0x05;                 /* seq 5 */
+	fr.p.icmp.type = 8;
+	fr.p.l4 = icmp;
+	fr.p.l4_len = 8;
+	fr.p.payload = icmp + 8;
+	CHECK_INT(1, on_pkt("alert icmp any any -> any any (icmp_id:4660; sid:1;)\n", &fr.p));
+	CHECK_INT(0, on_pkt("alert icmp any any -> any any (icmp_id:4661; sid:1;)\n", &fr.p));
+	CHECK_INT(1, on_pkt("alert icmp any any -> any any (icmp_seq:5; sid:1;)\n", &fr.p));
+	CHECK_INT(1, on_pkt("alert icmp any any -> any any (icmp_seq:\"5\"; icmp_id:!0;"
+			    " sid:1;)\n", &fr.p));
+	CHECK_INT(1, on_pkt("alert icmp any any -> any any (icmpv4.hdr; bsize:8;"
+			    " content:\"|08|\"; startswith; sid:1;)\n", &fr.p));
+	/* destination unreachable has no id */
+	icmp[0] = 3;
+	fr.p.icmp.type = 3;
+	CHECK_INT(0, on_pkt("alert icmp any any -> any any (icmp_id:4660; sid:1;)\n", &fr.p));
+}
+
+static void flow_pkt(struct packet *p, struct flow *f, enum pkt_dir dir, uint64_t ts)
+{
+	p->flow = f;
+	p->flags |= PKT_F_HAS_FLOW;
+	p->dir = dir;
+	p->flow_flags = dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT;
+	p->ts_us = ts;
+	if (dir == PKT_TO_CLIENT) {
+		union ip_addr a = p->src;
+
+		p->src = p->dst;
+		p->dst = a;
+	}
+}
+
+static void test_stream_size(void)
+{
+	struct flow f;
+	struct packet *p = tcp_frame(&fr, TCP_ACK, false, "x", 1);
+
+	memset(&f, 0, sizeof(f));
+	f.flow_id = 1;
+	f.bytes[PKT_TO_SERVER] = 300;
+	f.bytes[PKT_TO_CLIENT] = 5000;
+	flow_pkt(p, &f, PKT_TO_SERVER, 1);
+	CHECK_INT(1, on_pkt(TR("stream_size:client,=,300;"), p));
+	CHECK_INT(1, on_pkt(TR("stream_size:server,>,4000;"), p));
+	CHECK_INT(0, on_pkt(TR("stream_size:both,>,400;"), p));
+	CHECK_INT(1, on_pkt(TR("stream_size:either,>,400;"), p));
+	CHECK_INT(1, on_pkt(TR("stream_size:both,!=,1;"), p));
+	CHECK_INT(0, on_pkt(TR("stream_size:client,<,300;"), p));
+	CHECK_INT(1, on_pkt(TR("stream_size:client,<=,300;"), p));
+	/* no flow, no stream */
+	p->flow = NULL;
+	CHECK_INT(0, on_pkt(TR("stream_size:either,>=,0;"), p));
+}
+
+static void test_xbits(void)
+{
+	struct env e = setup(
+		"alert tcp any any -> any any (content:\"login\"; xbits:set,seen,track ip_pair,"
+		"expire 30; noalert; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"data\"; xbits:isset,seen,track ip_pair;"
+		" sid:2;)\n"
+		"alert tcp any any -> any any (content:\"data\"; xbits:isnotset,seen,track ip_pair;"
+		" sid:3;)\n"
+		"alert tcp any any -> any any (content:\"src\"; xbits:set,host,track ip_src;"
+		" noalert; sid:4;)\n"
+		"alert tcp any any -> any any (content:\"chk\"; xbits:isset,host,track ip_src;"
+		" sid:5;)\n"
+		"alert tcp any any -> any any (content:\"bye\"; xbits:unset,seen,track ip_pair;"
+		" noalert; sid:6;)\n");
+	struct flow f;
+	struct packet *p;
+
+	memset(&f, 0, sizeof(f));
+	f.flow_id = 9;
+	p = tcp_frame(&fr, TCP_ACK, false, "data", 4);
+	flow_pkt(p, &f, PKT_TO_SERVER, 1000000);
+	CHECK_INT(1, run(&e, p));
+	CHECK_INT(3, res.alerts[0].rule->sid);
+	p = tcp_frame(&fr, TCP_ACK, false, "login", 5);
+	flow_pkt(p, &f, PKT_TO_SERVER, 2000000);
+	CHECK_INT(0, run(&e, p));
+	/* the other direction names the same pair */
+	p = tcp_frame(&fr, TCP_ACK, false, "data", 4);
+	flow_pkt(p, &f, PKT_TO_CLIENT, 3000000);
+	CHECK_INT(1, run(&e, p));
+	CHECK_INT(2, res.alerts[0].rule->sid);
+	/* expired 30 s after the set */
+	p = tcp_frame(&fr, TCP_ACK, false, "data", 4);
+	flow_pkt(p, &f, PKT_TO_SERVER, 32000001);
+	CHECK_INT(1, run(&e, p));
+	CHECK_INT(3, res.alerts[0].rule->sid);
+	/* set again, then unset */
+	p = tcp_frame(&fr, TCP_ACK, false, "login", 5);
+	flow_pkt(p, &f, PKT_TO_SERVER, 33000000);
+	CHECK_INT(0, run(&e, p));
+	p = tcp_frame(&fr, TCP_ACK, false, "bye", 3);
+	flow_pkt(p, &f, PKT_TO_SERVER, 34000000);
+	CHECK_INT(0, run(&e, p));
+	p = tcp_frame(&fr, TCP_ACK, false, "data", 4);
+	flow_pkt(p, &f, PKT_TO_SERVER, 35000000);
+	CHECK_INT(1, run(&e, p));
+	CHECK_INT(3, res.alerts[0].rule->sid);
+	/* ip_src: the source that set it, not the other side */
+	p = tcp_frame(&fr, TCP_ACK, false, "src", 3);
+	flow_pkt(p, &f, PKT_TO_SERVER, 36000000);
+	CHECK_INT(0, run(&e, p));
+	p = tcp_frame(&fr, TCP_ACK, false, "chk", 3);
+	flow_pkt(p, &f, PKT_TO_CLIENT, 37000000);
+	CHECK_INT(0, run(&e, p));
+	p = tcp_frame(&fr, TCP_ACK, false, "chk", 3);
+	flow_pkt(p, &f, PKT_TO_SERVER, 38000000);
+	CHECK_INT(1, run(&e, p));
+	CHECK_INT(5, res.alerts[0].rule->sid);
+	teardown(&e);
+}
+
+static void test_flowint(void)
+{
+	struct env e = setup(
+		"alert tcp any any -> any any (content:\"x\"; flowint:cnt,notset; flowint:cnt,=,1;"
+		" noalert; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"x\"; flowint:cnt,isset; flowint:cnt,+,1;"
+		" noalert; sid:2;)\n"
+		"alert tcp any any -> any any (content:\"x\"; flowint:cnt,>=,3; sid:3;)\n"
+		"alert tcp any any -> any any (content:\"y\"; flowint:lim,=,2; noalert; sid:4;)\n"
+		"alert tcp any any -> any any (content:\"z\"; flowint:cnt,==,lim; sid:5;)\n");
+	struct flow f, g;
+	uint32_t hits = 0;
+	struct packet *p;
+
+	memset(&f, 0, sizeof(f));
+	memset(&g, 0, sizeof(g));
+	f.flow_id = 1;
+	g.flow_id = 2;
+	/* rules run in order: packet 1 sets 1 then adds 1 (2), packet 2 makes 3 */
+	for (int i = 0; i < 4; i++) {
+		p = tcp_frame(&fr, TCP_ACK, false, "x", 1);
+		flow_pkt(p, &f, PKT_TO_SERVER, 1000000u * (uint64_t)(i + 1));
+		hits += run(&e, p);
+	}
+	CHECK_INT(3, hits);
+	/* another flow has its own counter */
+	p = tcp_frame(&fr, TCP_ACK, false, "x", 1);
+	flow_pkt(p, &g, PKT_TO_SERVER, 5000000);
+	CHECK_INT(0, run(&e, p));
+	/* comparing two counters: needs both set; g: cnt 2 after one packet */
+	p = tcp_frame(&fr, TCP_ACK, false, "z", 1);
+	flow_pkt(p, &g, PKT_TO_SERVER, 6000000);
+	CHECK_INT(0, run(&e, p));
+	p = tcp_frame(&fr, TCP_ACK, false, "y", 1);
+	flow_pkt(p, &g, PKT_TO_SERVER, 7000000);
+	CHECK_INT(0, run(&e, p));
+	p = tcp_frame(&fr, TCP_ACK, false, "z", 1);
+	flow_pkt(p, &g, PKT_TO_SERVER, 8000000);
+	CHECK_INT(1, run(&e, p));
+	CHECK_INT(5, res.alerts[0].rule->sid);
+	/* without a flow nothing holds */
+	p = tcp_frame(&fr, TCP_ACK, false, "x", 1);
+	CHECK_INT(0, run(&e, p));
+	teardown(&e);
+}
+
+int main(void)
+{
+	renv = rule_env_new();
+	CHECK(renv != NULL);
+	rule_env_set_default_vars(renv);
+	test_parse_byte();
+	test_parse_hdr();
+	test_byte_test();
+	test_byte_jump();
+	test_byte_extract();
+	test_byte_math();
+	test_isdataat();
+	test_buffers();
+	test_verify_equivalents();
+	test_tcp_header();
+	test_ip_header();
+	test_icmp();
+	test_stream_size();
+	test_xbits();
+	test_flowint();
+	rule_env_free(renv);
+	return check_result("keywords");
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* Both directions of a flow reach one worker: the RSS key the ports program
+ * gives equal Toeplitz hashes for (a,b) and (b,a), and autofp's software
+ * distribution (receiver_pick) puts both directions in one ring. */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_thash.h>
+
+#include "tests/unit/check.h"
+#include "dataplane/port/port.h"
+#include "dataplane/worker/receiver.h"
+
+/* The key most NICs ship with (Microsoft's RSS verification key): not
+ * symmetric, so the test below can tell the difference. */
+static const uint8_t default_key[40] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+/* Toeplitz over the IPv4 4-tuple as a NIC hashes it (RSS_HASH_TCP_IPV4). */
+static uint32_t hash4(const uint8_t *key, uint32_t sip, uint32_t dip, uint16_t sp, uint16_t dp)
+{
+	uint32_t t[3] = { sip, dip, (uint32_t)sp << 16 | dp };
+
+	return rte_softrss(t, 3, key);
+}
+
+static void test_symmetric_key(void)
+{
+	static const struct { uint32_t a, b; uint16_t pa, pb; } flows[] = {
+		{ 0x0a000001, 0x0a000002, 40000, 80 },
+		{ 0xc0a80164, 0x08080808, 53124, 443 },
+		{ 0xac100008, 0xc0a80101, 1060, 53 },
+		{ 0x01020304, 0xfefdfcfb, 65535, 1 },
+	};
+	size_t len;
+	const uint8_t *key = port_rss_key(&len);
+	unsigned asym = 0;
+
+	CHECK_INT(40, (int)len);
+	for (unsigned i = 0; i < sizeof(flows) / sizeof(flows[0]); i++) {
+		uint32_t fwd = hash4(key, flows[i].a, flows[i].b, flows[i].pa, flows[i].pb);
+		uint32_t rev = hash4(key, flows[i].b, flows[i].a, flows[i].pb, flows[i].pa);
+
+		CHECK_INT(fwd, rev);
+		/* any queue count: the same queue */
+		for (unsigned q = 1; q <= 16; q++)
+			CHECK_INT(fwd % q, rev % q);
+		asym += hash4(default_key, flows[i].a, flows[i].b, flows[i].pa, flows[i].pb) !=
+			hash4(default_key, flows[i].b, flows[i].a, flows[i].pb, flows[i].pa);
+	}
+	/* the check above would fail with an ordinary key */
+	CHECK_INT(4, (int)asym);
+}
+
+/* Ethernet + IPv4 + TCP header, no payload. */
+static void frame(uint8_t *f, const uint8_t sip[4], const uint8_t dip[4], uint16_t sp,
+		  uint16_t dp)
+{
+	memset(f, 0, 54);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[17] = 40;
+	f[22] = 64;
+	f[23] = 6;
+	memcpy(f + 26, sip, 4);
+	memcpy(f + 30, dip, 4);
+	f[34] = (uint8_t)(sp >> 8);
+	f[35] = (uint8_t)sp;
+	f[36] = (uint8_t)(dp >> 8);
+	f[37] = (uint8_t)dp;
+	f[46] = 0x50;
+	f[47] = TCP_ACK;
+}
+
+static void test_autofp_pick(void)
+{
+	struct decode_opts o = { .csum_check = false };
+	uint8_t c[4] = { 10, 0, 0, 1 }, s[4] = { 10, 0, 0, 2 };
+	uint8_t f1[54], f2[54];
+	unsigned spread[4] = { 0 }, used = 0;
+
+	for (uint16_t port = 40000; port < 40064; port++) {
+		unsigned a, b;
+
+		frame(f1, c, s, port, 80);
+		frame(f2, s, c, 80, port);
+		a = receiver_pick(&o, f1, sizeof(f1), 4);
+		b = receiver_pick(&o, f2, sizeof(f2), 4);
+		CHECK_INT(a, b);
+		CHECK(a < 4);
+		spread[a]++;
+	}
+	/* 64 flows over 4 rings: every ring gets some */
+	for (unsigned i = 0; i < 4; i++)
+		used += spread[i] > 0;
+	CHECK_INT(4, (int)used);
+	/* non-IP (ARP) goes to ring 0 */
+	f1[12] = 0x08;
+	f1[13] = 0x06;
+	CHECK_INT(0, (int)receiver_pick(&o, f1, sizeof(f1), 4));
+	CHECK_INT(0, (int)receiver_pick(&o, f2, sizeof(f2), 1));
+}
+
+int main(void)
+{
+	test_symmetric_key();
+	test_autofp_pick();
+	return check_result("rss");
+}

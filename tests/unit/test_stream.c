@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/* TCP reassembly: in order, out of order, overlaps (first wins), inline
+ * rewrite, retransmission, holes, memcaps, depth, sequence wrap, FIN/RST. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "dataplane/stream/stream.h"
+
+struct seg {
+	struct packet p;
+	uint8_t l4[20 + 64];
+};
+
+/* A TCP packet of f in direction dir; payload copied after a 20-byte header. */
+static struct packet *mk(struct seg *s, struct flow *f, uint8_t dir, uint8_t flags,
+			 uint32_t seq, uint32_t ack, const char *data)
+{
+	uint32_t n = data ? (uint32_t)strlen(data) : 0;
+
+	memset(s, 0, sizeof(*s));
+	memcpy(s->l4 + 20, data ? data : "", n);
+	s->p.proto = 6;
+	s->p.ip_ver = 4;
+	s->p.l4 = s->l4;
+	s->p.l4_len = 20 + n;
+	s->p.payload = s->l4 + 20;
+	s->p.payload_len = n;
+	s->p.tcp.seq = seq;
+	s->p.tcp.ack = ack;
+	s->p.tcp.flags = flags;
+	s->p.flow = f;
+	s->p.dir = dir;
+	return &s->p;
+}
+
+static int win_is(const struct stream_window *w, const char *s)
+{
+	return w->len == strlen(s) && memcmp(w->data, s, w->len) == 0;
+}
+
+static struct flow new_flow(void)
+{
+	struct flow f;
+
+	memset(&f, 0, sizeof(f));
+	f.tcp_state = TCP_ST_ESTABLISHED;
+	return f;
+}
+
+static void test_in_order_ack_chunks(void)
+{
+	struct stream_config cfg = { .chunk_size = { 4, 4 } };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+	struct packet *p;
+
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 100, 0, NULL), &w));
+	p = mk(&s, &f, 0, TCP_ACK, 101, 1, "abc");
+	CHECK(!stream_packet(sc, p, &w));
+	CHECK(p->flags & PKT_F_STREAM_ADD);
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 104, 1, "def"), &w));
+	/* the peer acks 6 bytes: due with the next packet of the sender */
+	CHECK(!stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 1, 107, NULL), &w));
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 107, 1, NULL), &w));
+	CHECK(win_is(&w, "abcdef"));
+	CHECK_INT(0, w.old_len);
+	stream_window_done(sc, &f, &w);
+	/* FIN: inspected at once; 4 bytes of context kept before the new data */
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK | TCP_FIN, 107, 1, "gh"), &w));
+	CHECK(win_is(&w, "cdefgh"));
+	CHECK_INT(4, w.old_len);
+	stream_window_done(sc, &f, &w);
+	CHECK(!stream_flush_next(sc, &f, 0, &w));
+	CHECK_INT(1, stream_ctx_stats(sc)->sessions);
+	stream_flow_free(sc, &f);
+	CHECK_INT(0, stream_ctx_stats(sc)->reassembly_memuse);
+	CHECK_INT(0, stream_ctx_stats(sc)->memuse);
+	stream_ctx_destroy(sc);
+}
+
+static void test_out_of_order_and_retransmission(void)
+{
+	struct stream_config cfg = { 0 };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+	struct packet *p;
+
+	stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 0, 0, NULL), &w);
+	p = mk(&s, &f, 0, TCP_ACK, 5, 1, "EFGH");
+	stream_packet(sc, p, &w);
+	CHECK(p->flags & PKT_F_STREAM_ADD);
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 9, 1, "IJ"), &w);
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 1, 1, "ABCD"), &w);
+	/* an exact retransmission adds nothing and differs in nothing */
+	p = mk(&s, &f, 0, TCP_ACK, 1, 1, "ABCD");
+	stream_packet(sc, p, &w);
+	CHECK(!(p->flags & PKT_F_STREAM_ADD));
+	CHECK_INT(1, stream_ctx_stats(sc)->overlap);
+	CHECK_INT(0, stream_ctx_stats(sc)->overlap_diff_data);
+	CHECK(stream_flush_next(sc, &f, 0, &w));
+	CHECK(win_is(&w, "ABCDEFGHIJ"));
+	CHECK_INT(0, w.gap_before);
+	stream_window_done(sc, &f, &w);
+	CHECK(!stream_flush_next(sc, &f, 0, &w));
+	CHECK_INT(0, stream_ctx_stats(sc)->reassembly_gap);
+	stream_flow_free(sc, &f);
+	stream_ctx_destroy(sc);
+}
+
+/* First wins: in order (buffer) and among held-back segments. */
+static void test_overlap_first_wins(void)
+{
+	struct stream_config cfg = { 0 };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+	struct packet *p;
+
+	stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 1, 0, NULL), &w);
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 2, 1, "GOOD"), &w);
+	p = mk(&s, &f, 0, TCP_ACK, 2, 1, "EVIL");
+	stream_packet(sc, p, &w);
+	CHECK(!(p->flags & PKT_F_STREAM_ADD));
+	CHECK(memcmp(p->payload, "EVIL", 4) == 0);   /* IDS: the packet is left alone */
+	/* held back: 10..14 "wxyz", then 8..16 "12345678": only 8,9 and 14,15 are new */
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 10, 1, "wxyz"), &w);
+	p = mk(&s, &f, 0, TCP_ACK, 8, 1, "12345678");
+	stream_packet(sc, p, &w);
+	CHECK(p->flags & PKT_F_STREAM_ADD);
+	/* the partial overlap at the front: 5 is stored "D", 6..8 are new "ab" */
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 5, 1, "Xab"), &w);
+	CHECK_INT(3, stream_ctx_stats(sc)->overlap);
+	CHECK_INT(3, stream_ctx_stats(sc)->overlap_diff_data);
+	CHECK(stream_flush_next(sc, &f, 0, &w));
+	CHECK(win_is(&w, "GOODab12wxyz78"));
+	stream_window_done(sc, &f, &w);
+	stream_flow_free(sc, &f);
+	stream_ctx_destroy(sc);
+}
+
+static uint32_t fold(const uint8_t *b, uint32_t n)
+{
+	uint32_t sum = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		sum += (i & 1) ? b[i] : (uint32_t)b[i] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* Inline: the overlapping packet becomes the stream's data, its checksum
+ * still sums the same (RFC 1624), and every data packet gets a window. */
+static void test_inline_rewrite(void)
+{
+	struct stream_config cfg = { .inline_mode = true };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+	struct packet *p;
+	uint32_t before;
+
+	stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 1, 0, NULL), &w);
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 2, 1, "GOOD"), &w));
+	CHECK(win_is(&w, "GOOD"));
+	stream_window_done(sc, &f, &w);
+	p = mk(&s, &f, 0, TCP_ACK, 2, 1, "EViL");
+	s.l4[16] = 0x12;
+	s.l4[17] = 0x34;
+	before = fold(s.l4, 24);
+	CHECK(stream_packet(sc, p, &w));
+	CHECK(memcmp(p->payload, "GOOD", 4) == 0);
+	CHECK(p->flags & PKT_F_MODIFIED);
+	CHECK_INT(before, fold(s.l4, 24));
+	CHECK(win_is(&w, "GOOD"));
+	stream_window_done(sc, &f, &w);
+	CHECK_INT(1, stream_ctx_stats(sc)->rewritten);
+	CHECK(!stream_flush_next(sc, &f, 0, &w));
+	stream_flow_free(sc, &f);
+	stream_ctx_destroy(sc);
+}
+
+/* A hole that never fills is skipped at flow end, and reported. */
+static void test_leading_gap(void)
+{
+	struct stream_config cfg = { 0 };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+
+	stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 1, 0, NULL), &w);
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 6, 1, "GOOD"), &w);
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 10, 1, "DATA"), &w);
+	CHECK(stream_flush_next(sc, &f, 0, &w));
+	CHECK(win_is(&w, "GOODDATA"));
+	CHECK_INT(4, w.gap_before);
+	stream_window_done(sc, &f, &w);
+	CHECK(!stream_flush_next(sc, &f, 0, &w));
+	CHECK_INT(1, stream_ctx_stats(sc)->reassembly_gap);
+	CHECK_INT(1, stream_ctx_stats(sc)->pseudo);
+	stream_flow_free(sc, &f);
+	stream_ctx_destroy(sc);
+}
+
+/* A hole the peer acked past is given up while the flow goes on. */
+static void test_gap_acked(void)
+{
+	struct stream_config cfg = { .chunk_size = { 2, 2 } };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+
+	stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 1, 0, NULL), &w);
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 4, 1, "xyz"), &w);
+	stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 1, 7, NULL), &w);
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 7, 1, NULL), &w));
+	CHECK(win_is(&w, "xyz"));
+	CHECK_INT(2, w.gap_before);
+	stream_window_done(sc, &f, &w);
+	CHECK_INT(1, stream_ctx_stats(sc)->reassembly_gap);
+	stream_flow_free(sc, &f);
+	stream_ctx_destroy(sc);
+}
+
+static void test_wrap(void)
+{
+	struct stream_config cfg = { 0 };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+
+	stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 0xfffffffdu, 0, NULL), &w);
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 2, 1, "efgh"), &w);	/* past the wrap */
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 0xfffffffeu, 1, "abcd"), &w);
+	CHECK(stream_flush_next(sc, &f, 0, &w));
+	CHECK(win_is(&w, "abcdefgh"));
+	stream_window_done(sc, &f, &w);
+	CHECK_INT(0, stream_ctx_stats(sc)->reassembly_gap);
+	stream_flow_free(sc, &f);
+	stream_ctx_destroy(sc);
+}
+
+static void test_rst_and_midstream(void)
+{
+	struct stream_config cfg = { 0 };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+
+	/* no SYN seen: picked up at the first data */
+	stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 5000, 1, "hello"), &w);
+	CHECK(stream_packet(sc, mk(&s, &f, 1, TCP_RST, 5005, 0, NULL), &w));
+	CHECK(win_is(&w, "hello"));
+	CHECK_INT(PKT_TO_CLIENT, w.dir);
+	stream_window_done(sc, &f, &w);
+	stream_flow_free(sc, &f);
+	/* no session at all: nothing tracked */
+	f.tcp_state = TCP_ST_NONE;
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 1, 1, "data"), &w));
+	CHECK(!(s.p.flags & PKT_F_STREAM_ADD));
+	CHECK(f.stream == NULL);
+	stream_ctx_destroy(sc);
+}
+
+static void test_limits(void)
+{
+	struct stream_config cfg = { .reassembly_memcap = 100 };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+	struct packet *p;
+
+	p = mk(&s, &f, 0, TCP_ACK, 1, 1, "abc");
+	stream_packet(sc, p, &w);
+	CHECK(!(p->flags & PKT_F_STREAM_ADD));
+	CHECK_INT(1, stream_ctx_stats(sc)->segment_memcap_drop);
+	stream_flow_free(sc, &f);
+	stream_ctx_destroy(sc);
+
+	cfg = (struct stream_config){ .depth = 4 };
+	sc = stream_ctx_create(&cfg);
+	stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 1, 1, "abcdef"), &w);
+	p = mk(&s, &f, 0, TCP_ACK, 7, 1, "gh");
+	stream_packet(sc, p, &w);
+	CHECK(!(p->flags & PKT_F_STREAM_ADD));
+	CHECK_INT(1, stream_ctx_stats(sc)->depth_reached);
+	CHECK(stream_flush_next(sc, &f, 0, &w));
+	CHECK(win_is(&w, "abcd"));
+	stream_window_done(sc, &f, &w);
+	stream_flow_free(sc, &f);
+	stream_ctx_destroy(sc);
+
+	/* held-back segments per direction are bounded */
+	cfg = (struct stream_config){ 0 };
+	sc = stream_ctx_create(&cfg);
+	stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 0, 0, NULL), &w);
+	for (uint32_t i = 0; i <= STREAM_OOO_MAX; i++)
+		stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 10 + 2 * i, 1, "x"), &w);
+	CHECK_INT(1, stream_ctx_stats(sc)->ooo_limit);
+	CHECK(!(s.p.flags & PKT_F_STREAM_ADD));
+	stream_flow_free(sc, &f);
+	CHECK_INT(0, stream_ctx_stats(sc)->reassembly_memuse);
+	stream_ctx_destroy(sc);
+
+	cfg = (struct stream_config){ .memcap = 10 };
+	sc = stream_ctx_create(&cfg);
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 1, 1, "abc"), &w));
+	CHECK_INT(1, stream_ctx_stats(sc)->ssn_memcap_drop);
+	CHECK(f.stream == NULL);
+	stream_ctx_destroy(sc);
+}
+
+int main(void)
+{
+	test_in_order_ack_chunks();
+	test_out_of_order_and_retransmission();
+	test_overlap_first_wins();
+	test_inline_rewrite();
+	test_leading_gap();
+	test_gap_acked();
+	test_wrap();
+	test_rst_and_midstream();
+	test_limits();
+	return check_result("stream");
+}
