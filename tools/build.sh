@@ -1,20 +1,17 @@
 #!/bin/sh
-# Configure (once) and build: build/ is the normal build, build-asan/ the
-# AddressSanitizer + UndefinedBehaviorSanitizer one (BUG_ON_HOT checks on).
+# Configure (once) and build one flavour: build (optimised, with debug info)
+# or build-asan (AddressSanitizer + UndefinedBehaviorSanitizer, BUG_ON_HOT on).
 set -eu
 cd "$(dirname "$0")/.."
+dir=${1:-build}
 
-setup() {
-	dir=$1; shift
-	if [ -f "$dir/build.ninja" ]; then
-		return 0
-	fi
-	meson setup "$dir" "$@" >/dev/null
-}
-
-setup build --buildtype=debugoptimized
-ninja -C build >/dev/null
-if [ "${1:-}" = "--with-asan" ]; then
-	setup build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
-	ninja -C build-asan >/dev/null
+case "$dir" in
+build) opts="--buildtype=debugoptimized" ;;
+build-asan) opts="--buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false" ;;
+*) echo "build.sh: unknown flavour '$dir' (build or build-asan)" >&2; exit 2 ;;
+esac
+if [ ! -f "$dir/build.ninja" ]; then
+	# shellcheck disable=SC2086
+	meson setup "$dir" $opts >/dev/null
 fi
+ninja -C "$dir" >/dev/null

@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 tools/setup-deps.sh
-tools/build.sh
+tools/build.sh build
 mkdir -p out/demo
 rm -f out/demo/eve.json
 exec build/dataplane/idsd/idsd -r tests/data/demo.pcap -S rules/examples/demo.rules -l out/demo

@@ -552,7 +552,12 @@ def kdc_setup(env):
             break
         except OSError:
             time.sleep(0.1)
-    subprocess.run(["kinit", "alice"], input="alice-krb\n", **kw)
+    try:
+        subprocess.run(["kinit", "alice"], input="alice-krb\n", **kw)
+    except subprocess.CalledProcessError:
+        kdc.terminate()
+        kdc.wait()
+        raise
     return kdc, f"{kdir}/ids.keytab"
 
 
