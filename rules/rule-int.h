@@ -116,6 +116,10 @@ int rule_errbuf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Strict decimal parsers: whole string, surrounding blanks allowed. */
+/* Append a zeroed payload match of kind to the rule, in the current sticky
+ * buffer. NULL on allocation failure. */
+struct rule_match *rule_match_new(struct rule_ctx *c, enum rule_match_kind kind);
+
 int rule_parse_u32(const char *s, uint32_t *out);
 int rule_parse_i32(const char *s, int32_t *out);
 /* Copies s without surrounding blanks; NULL on allocation failure. */

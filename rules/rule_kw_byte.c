@@ -113,27 +113,6 @@ static int parse_i32_range(const char *s, int32_t lo, int32_t hi, int32_t *out)
 	return 0;
 }
 
-static struct rule_match *byte_match_new(struct rule_ctx *c, enum rule_match_kind kind)
-{
-	struct rule *r = c->r;
-	struct rule_match *m;
-
-	if (r->nmatch == c->cap_match) {
-		uint32_t cap = c->cap_match ? c->cap_match * 2 : 4;
-
-		m = realloc(r->match, cap * sizeof(*m));
-		if (m == NULL)
-			return NULL;
-		r->match = m;
-		c->cap_match = cap;
-	}
-	m = &r->match[r->nmatch++];
-	memset(m, 0, sizeof(*m));
-	m->kind = kind;
-	m->buf = c->cur_buf;
-	return m;
-}
-
 static int set_bitmask(struct rule_ctx *c, const char *kw, const char *s, int base,
 		       struct rule_byte *b)
 {
@@ -219,7 +198,7 @@ static int set_offset(struct rule_ctx *c, const char *kw, const char *a, struct 
 
 static int push(struct rule_ctx *c, enum rule_match_kind kind, const struct rule_byte *b)
 {
-	struct rule_match *m = byte_match_new(c, kind);
+	struct rule_match *m = rule_match_new(c, kind);
 
 	if (m == NULL)
 		return -ENOMEM;
@@ -501,7 +480,7 @@ int kw_bsize(struct rule_ctx *c, const char *v)
 		return rule_err(c, "bsize needs a sticky buffer before it");
 	if (rule_parse_u32_cmp(v, UINT32_MAX, &cmp))
 		return rule_err(c, "invalid bsize: '%s'", v);
-	m = byte_match_new(c, MATCH_BSIZE);
+	m = rule_match_new(c, MATCH_BSIZE);
 	if (m == NULL)
 		return -ENOMEM;
 	m->bsize = cmp;

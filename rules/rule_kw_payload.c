@@ -11,7 +11,7 @@
 
 #include "rule-int.h"
 
-static struct rule_match *match_new(struct rule_ctx *c, enum rule_match_kind kind)
+struct rule_match *rule_match_new(struct rule_ctx *c, enum rule_match_kind kind)
 {
 	struct rule *r = c->r;
 	struct rule_match *m;
@@ -114,7 +114,7 @@ int kw_content(struct rule_ctx *c, const char *v)
 		free(pat);
 		return rule_err(c, "content is empty");
 	}
-	m = match_new(c, MATCH_CONTENT);
+	m = rule_match_new(c, MATCH_CONTENT);
 	if (m == NULL) {
 		free(pat);
 		return -ENOMEM;
@@ -342,7 +342,7 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 		return rule_err(c, "pcre compile error: %s at offset %zu", (char *)msg,
 				(size_t)erroff);
 	}
-	m = match_new(c, MATCH_PCRE);
+	m = rule_match_new(c, MATCH_PCRE);
 	if (m == NULL) {
 		pcre2_code_free(p.code);
 		free(p.expr);
