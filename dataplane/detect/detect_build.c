@@ -14,7 +14,8 @@
 #include "detect-int.h"
 
 /* The packet classes a rule's header can match. A tcp-stream rule is
- * checked with TCP packets, against the stream offered with them only. */
+ * checked with TCP packets, against the stream offered with them only (one
+ * without payload matches has nothing to look at: it matches nothing). */
 static uint16_t rule_classes(const struct rule *r)
 {
 	uint16_t c = 0;
@@ -25,8 +26,10 @@ static uint16_t rule_classes(const struct rule *r)
 		break;
 	case RULE_PROTO_TCP:
 	case RULE_PROTO_TCP_PKT:
-	case RULE_PROTO_TCP_STREAM:
 		c = 1u << PC_TCP4 | 1u << PC_TCP6;
+		break;
+	case RULE_PROTO_TCP_STREAM:
+		c = r->nmatch ? 1u << PC_TCP4 | 1u << PC_TCP6 : 0;
 		break;
 	case RULE_PROTO_UDP:
 		c = 1u << PC_UDP4 | 1u << PC_UDP6;

@@ -156,9 +156,10 @@ static void pseudo_packet(struct packet *p, struct flow *f, uint8_t dir)
 	p->flags = PKT_F_PSEUDO | PKT_F_HAS_FLOW;
 	p->flow = f;
 	p->dir = dir;
-	p->flow_flags = dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT;
-	if (f->flags & FLOW_F_ESTABLISHED)
-		p->flow_flags |= PKT_FLOW_ESTABLISHED;
+	/* as Suricata's flow-timeout pseudo packets: established, whatever the
+	 * session's last state (a closed session's data is still its payload) */
+	p->flow_flags = PKT_FLOW_ESTABLISHED |
+			(dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT);
 }
 
 /* Flow release (timeout, eviction, end of input): what its streams hold

@@ -203,7 +203,7 @@ static bool ids_due(struct stream_ctx *sc, struct stream_dir *d, const struct pa
 		stream_dir_skip_gap(sc, d);
 	if (d->insp >= d->len)
 		return false;
-	if (p->tcp.flags & (TCP_FIN | TCP_RST) || d->len - d->insp >= UNACKED_MAX) {
+	if (d->len - d->insp >= UNACKED_MAX) {
 		*end = d->len;
 		return true;
 	}

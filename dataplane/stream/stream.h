@@ -8,9 +8,11 @@
  *   partial retransmission). Different data in an overlap is counted; in
  *   inline mode the packet is rewritten to the stream's data (checksum fixed);
  * - IDS mode: a direction's data is inspected once its peer has acked at
- *   least chunk-size new bytes, when the sender sends FIN or RST, and at
- *   flow end; a hole the peer acked past (or still there at flow end) is
- *   skipped and counted (tcp.reassembly_gap);
+ *   least chunk-size new bytes (or 64 KiB pile up unacked), and at flow end
+ *   (FIN, RST or timeout: the flow's release, as Suricata's flow-timeout
+ *   pseudo packets, which detection sees as established); a hole the peer
+ *   acked past (or still there at flow end) is skipped and counted
+ *   (tcp.reassembly_gap);
  * - inline mode: every packet that carries data inspects the stream up to
  *   its segment (chunk-size bytes of context), as Suricata's inline raw
  *   reassembly.

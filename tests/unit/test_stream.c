@@ -68,8 +68,9 @@ static void test_in_order_ack_chunks(void)
 	CHECK(win_is(&w, "abcdef"));
 	CHECK_INT(0, w.old_len);
 	stream_window_done(sc, &f, &w);
-	/* FIN: inspected at once; 4 bytes of context kept before the new data */
-	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK | TCP_FIN, 107, 1, "gh"), &w));
+	/* FIN: left to the flow end; 4 bytes of context kept before the new data */
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK | TCP_FIN, 107, 1, "gh"), &w));
+	CHECK(stream_flush_next(sc, &f, 0, &w));
 	CHECK(win_is(&w, "cdefgh"));
 	CHECK_INT(4, w.old_len);
 	stream_window_done(sc, &f, &w);
@@ -260,7 +261,8 @@ static void test_rst_and_midstream(void)
 
 	/* no SYN seen: picked up at the first data */
 	stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 5000, 1, "hello"), &w);
-	CHECK(stream_packet(sc, mk(&s, &f, 1, TCP_RST, 5005, 0, NULL), &w));
+	CHECK(!stream_packet(sc, mk(&s, &f, 1, TCP_RST, 5005, 0, NULL), &w));
+	CHECK(stream_flush_next(sc, &f, 1, &w));
 	CHECK(win_is(&w, "hello"));
 	CHECK_INT(PKT_TO_CLIENT, w.dir);
 	stream_window_done(sc, &f, &w);
