@@ -9,7 +9,8 @@ libpcap-dev libgnutls28-dev libsasl2-dev libhtp-dev
 libsasl2-modules libsasl2-modules-gssapi-mit sasl2-bin gnutls-bin krb5-kdc krb5-admin-server krb5-user
 gnuplot-nox
 libmnl-dev keepalived
-iproute2 ethtool curl"
+iproute2 ethtool curl
+systemd logrotate groff-base libsystemd-dev"
 
 missing=""
 for p in $PKGS; do

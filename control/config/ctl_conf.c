@@ -47,6 +47,7 @@ const struct conf_schema_row ctl_conf_schema[] = {
 	{ "vrrp.instances.*.notify", CONF_STR },
 	{ "dataplane", CONF_MAP },
 	{ "dataplane.telemetry", CONF_STR },
+	{ "dataplane.eve", CONF_STR },
 	{ "dataplane.interval", CONF_STR },
 	{ "dataplane.timeout", CONF_STR },
 	{ "dataplane.stall", CONF_STR },
@@ -372,6 +373,8 @@ static int read_dataplane(const struct conf *c, struct ctl_conf *out, char *err,
 				     err, errlen)) < 0)
 		return ret;
 	out->telemetry = strcmp(t, "none") == 0 ? NULL : t;
+	if ((ret = conf_node_get_str(dp, "eve", NULL, &out->eve, err, errlen)) < 0)
+		return ret;
 	if ((ret = get_secs(dp, "interval", 10000, &out->dp_interval_us, err, errlen)) < 0 ||
 	    (ret = get_secs(dp, "timeout", 100000, &out->dp_timeout_us, err, errlen)) < 0 ||
 	    (ret = get_secs(dp, "stall", 100000, &out->dp_stall_us, err, errlen)) < 0 ||
@@ -413,6 +416,13 @@ int ctl_conf_read(const struct conf *c, struct ctl_conf *out, char *err, size_t 
 	}
 	if ((ret = read_dataplane(c, out, err, errlen)) < 0)
 		return ret;
+	/* tracking needs the socket it reads (the daemon could not start) */
+	n = conf_node_first(l);
+	for (unsigned i = 0; i < out->ninst; i++, n = conf_node_next(n))
+		if (out->inst[i].track_dp && !out->telemetry)
+			return conf_node_err(conf_node_get(n, "track_dataplane"), err, errlen,
+					     "track_dataplane needs dataplane.telemetry "
+					     "(it is none)");
 	out->management = conf_get(c, "management");
 	return 0;
 }

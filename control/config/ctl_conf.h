@@ -65,6 +65,7 @@ struct ctl_conf {
 	const char *script_user;	/* NULL: run as ourselves */
 	uint64_t notify_timeout_us;
 	const char *telemetry;		/* NULL when "none" */
+	const char *eve;		/* the dataplane's eve.json (alerts), or NULL */
 	uint64_t dp_interval_us;	/* health poll period */
 	uint64_t dp_timeout_us;		/* no answer for this long = unhealthy */
 	uint64_t dp_stall_us;		/* a worker heartbeat older than this = stalled */

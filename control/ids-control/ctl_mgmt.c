@@ -1,18 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /* The management port's backend: status and HA commands answered from the
- * VRRP instances. */
+ * VRRP instances, dataplane commands over its telemetry socket (ctl_dp.c),
+ * alerts followed in its eve.json (control/eve). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/log.h"
+#include "control/eve/eve_tail.h"
 #include "control/ha/ha.h"
 #include "control/mgmt/mgmt.h"
+#include "ctl_dp.h"
 #include "ctl_mgmt.h"
+
+/* How often eve.json is looked at: alerts reach "alerts --follow" within it. */
+#define EVE_POLL_US 100000u
+/* A reload compiles the whole rule set: give it time before calling it lost. */
+#define DP_CMD_TIMEOUT_US (60ull * 1000000ull)
 
 struct ctl_mgmt {
 	struct mgmt *m;
 	struct ha *ha;
 	const struct conf *conf;
+	struct ctl_dp *dp;
+	struct eve_tail *eve;
+	uint64_t alerts;
 };
 
 const struct conf_schema_row *ctl_mgmt_schema(void)
@@ -95,13 +107,54 @@ static int config_show(void *ctx, struct mgmt_reply *r)
 	return 0;
 }
 
-int ctl_mgmt_start(struct loop *l, const struct conf *c, struct ha *ha, struct ctl_mgmt **out,
-		   char *err, size_t errlen)
+static int stats(void *ctx, struct mgmt_reply *r)
+{
+	return ctl_dp_stats(((struct ctl_mgmt *)ctx)->dp, r);
+}
+
+static int rules_list(void *ctx, struct mgmt_reply *r)
+{
+	return ctl_dp_rules_list(((struct ctl_mgmt *)ctx)->dp, r);
+}
+
+static int rules_stats(void *ctx, struct mgmt_reply *r)
+{
+	return ctl_dp_rules_stats(((struct ctl_mgmt *)ctx)->dp, r);
+}
+
+static int rules_reload(void *ctx, struct mgmt_reply *r)
+{
+	return ctl_dp_rules_reload(((struct ctl_mgmt *)ctx)->dp, r);
+}
+
+static void on_eve_line(void *ctx, const char *line, size_t len)
+{
+	struct ctl_mgmt *cm = ctx;
+
+	if (!eve_line_is_alert(line, len))
+		return;
+	cm->alerts++;
+	mgmt_alert_publish(cm->m, line, len);
+}
+
+int ctl_mgmt_check(const struct conf *c, char *err, size_t errlen)
+{
+	const struct conf_node *sec = conf_get(c, "management");
+
+	return sec && mgmt_check(sec, err, errlen) ? -EINVAL : 0;
+}
+
+int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *cc,
+		   struct ha *ha, struct ctl_mgmt **out, char *err, size_t errlen)
 {
 	const struct conf_node *sec = conf_get(c, "management");
 	struct ctl_mgmt *cm;
 	struct mgmt_backend be = {
 		.status = status,
+		.stats = stats,
+		.rules_list = rules_list,
+		.rules_stats = rules_stats,
+		.rules_reload = rules_reload,
 		.ha_status = ha_status,
 		.ha_demote = ha_demote,
 		.ha_promote = ha_promote,
@@ -119,19 +172,41 @@ int ctl_mgmt_start(struct loop *l, const struct conf *c, struct ha *ha, struct c
 	cm->ha = ha;
 	cm->conf = c;
 	be.ctx = cm;
+	cm->dp = ctl_dp_new(l, cc->telemetry, DP_CMD_TIMEOUT_US);
+	if (!cm->dp) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	cm->m = mgmt_new(l, sec, &be, err, errlen);
-	if (!cm->m) {
-		free(cm);
-		return -EINVAL;
+	if (!cm->m)
+		goto fail;
+	if (cc->eve) {
+		cm->eve = eve_tail_new(l, cc->eve, EVE_POLL_US, on_eve_line, cm);
+		if (!cm->eve) {
+			snprintf(err, errlen, "dataplane.eve: out of memory");
+			goto fail;
+		}
 	}
 	*out = cm;
 	return 0;
+fail:
+	ctl_mgmt_stop(cm);
+	return -EINVAL;
+}
+
+void ctl_mgmt_reopen(struct ctl_mgmt *cm)
+{
+	if (cm && mgmt_reopen(cm->m) == 0)
+		log_msg(LOG_NOTICE, "control", "audit log reopened");
 }
 
 void ctl_mgmt_stop(struct ctl_mgmt *cm)
 {
 	if (!cm)
 		return;
+	eve_tail_free(cm->eve);
+	/* answers still owed go out before the connections close */
+	ctl_dp_free(cm->dp);
 	mgmt_free(cm->m);
 	free(cm);
 }

@@ -12,15 +12,23 @@
 
 struct loop;
 struct ha;
+struct ctl_conf;
 struct ctl_mgmt;
 
 /* The "management.*" rows for conf_schema_add(). */
 const struct conf_schema_row *ctl_mgmt_schema(void);
 
-/* Start the management port when the config has a management section.
+/* The management section's own checks (what ctl_mgmt_start would refuse
+ * before listening), for -T and the daemon alike. 0 or -EINVAL. */
+int ctl_mgmt_check(const struct conf *c, char *err, size_t errlen);
+
+/* Start the management port when the config has a management section,
+ * with the dataplane's commands (cc->telemetry) and alerts (cc->eve).
  * *out is NULL when there is none. 0 or -EINVAL with err filled. */
-int ctl_mgmt_start(struct loop *l, const struct conf *c, struct ha *ha, struct ctl_mgmt **out,
-		   char *err, size_t errlen);
+int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *cc,
+		   struct ha *ha, struct ctl_mgmt **out, char *err, size_t errlen);
+/* SIGHUP: reopen the audit log. NULL is a no-op. */
+void ctl_mgmt_reopen(struct ctl_mgmt *m);
 void ctl_mgmt_stop(struct ctl_mgmt *m);
 
 #endif

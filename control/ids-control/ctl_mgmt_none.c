@@ -16,16 +16,27 @@ const struct conf_schema_row *ctl_mgmt_schema(void)
 	return rows;
 }
 
-int ctl_mgmt_start(struct loop *l, const struct conf *c, struct ha *ha, struct ctl_mgmt **out,
-		   char *err, size_t errlen)
+int ctl_mgmt_check(const struct conf *c, char *err, size_t errlen)
 {
-	(void)l;
-	(void)ha;
-	*out = NULL;
 	if (!conf_get(c, "management"))
 		return 0;
 	snprintf(err, errlen, "this ids-control was built without the management port");
 	return -EINVAL;
+}
+
+int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *cc,
+		   struct ha *ha, struct ctl_mgmt **out, char *err, size_t errlen)
+{
+	(void)l;
+	(void)cc;
+	(void)ha;
+	*out = NULL;
+	return ctl_mgmt_check(c, err, errlen);
+}
+
+void ctl_mgmt_reopen(struct ctl_mgmt *m)
+{
+	(void)m;
 }
 
 void ctl_mgmt_stop(struct ctl_mgmt *m)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/svc.h"
 #include "conf/conf.h"
 #include "control/config/ctl_conf.h"
 #include "control/ha/ha.h"
@@ -31,6 +32,9 @@ struct args {
 struct run {
 	struct loop *loop;
 	struct ha *ha;
+	struct ctl_mgmt *mgmt;
+	struct loop_timer *watchdog;
+	uint64_t watchdog_us;
 	int sigfd;
 };
 
@@ -44,7 +48,8 @@ static void usage(FILE *out)
 		"  -p, --pidfile FILE  write the process id to FILE\n"
 		"  -v, --verbose       more log output (repeatable)\n"
 		"  -h, --help          this text\n"
-		"Signals: TERM/INT stop gracefully (priority 0 advert), USR1 dumps counters.\n");
+		"Signals: TERM/INT stop gracefully (priority 0 advert), HUP reopens the\n"
+		"audit log (nothing else is re-read: see ids-control(8)), USR1 dumps counters.\n");
 }
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -79,9 +84,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-/* Load, validate against every schema table, read into cc. 0 or -EINVAL
- * with the problems printed. */
-static int load_conf(const char *path, struct conf *c, struct ctl_conf *cc)
+/* Load, validate against every schema table, read into cc, check the
+ * management section: every check the daemon makes of its configuration
+ * before it touches the network, so -T passes exactly what would start.
+ * 0 or -EINVAL with the problems printed. */
+static int check_conf(const char *path, struct conf *c, struct ctl_conf *cc)
 {
 	struct conf_schema s;
 	char err[512];
@@ -95,7 +102,8 @@ static int load_conf(const char *path, struct conf *c, struct ctl_conf *cc)
 	conf_schema_add(&s, ctl_mgmt_schema());
 	if (conf_validate(c, &s, stderr))
 		return -EINVAL;
-	if (ctl_conf_read(c, cc, err, sizeof(err)) < 0) {
+	if (ctl_conf_read(c, cc, err, sizeof(err)) < 0 ||
+	    ctl_mgmt_check(c, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return -EINVAL;
 	}
@@ -114,7 +122,13 @@ static void on_signal(struct loop *l, int fd, unsigned events, void *arg)
 			fflush(stdout);
 			continue;
 		}
+		if (si.ssi_signo == SIGHUP) {
+			/* logrotate moved the audit log away */
+			ctl_mgmt_reopen(r->mgmt);
+			continue;
+		}
 		log_msg(LOG_NOTICE, "control", "signal %u: stopping", si.ssi_signo);
+		svc_stopping();
 		/* Shutdown first: the priority-0 adverts go out before the loop ends */
 		ha_stop(r->ha);
 		loop_stop(l);
@@ -135,6 +149,15 @@ static int signals_fd(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/* The loop turns, so the process is alive: tell the service manager. */
+static void on_watchdog(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct run *r = arg;
+
+	svc_watchdog();
+	loop_timer_rearm(l, t, r->watchdog_us);
+}
+
 static int write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -148,7 +171,6 @@ static int write_pidfile(const char *path)
 static int run(const struct args *a, const struct conf *c, const struct ctl_conf *cc)
 {
 	struct run r = { .sigfd = -1 };
-	struct ctl_mgmt *m = NULL;
 	char err[512];
 	int ret = 1;
 
@@ -167,7 +189,7 @@ static int run(const struct args *a, const struct conf *c, const struct ctl_conf
 		fprintf(stderr, "ids-control: %s\n", err);
 		goto out;
 	}
-	if (ctl_mgmt_start(r.loop, c, r.ha, &m, err, sizeof(err)) < 0) {
+	if (ctl_mgmt_start(r.loop, c, cc, r.ha, &r.mgmt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ids-control: management: %s\n", err);
 		goto out;
 	}
@@ -179,12 +201,19 @@ static int run(const struct args *a, const struct conf *c, const struct ctl_conf
 		log_msg(LOG_WARN, "control", "pidfile %s: %s", a->pidfile, strerror(errno));
 	log_msg(LOG_NOTICE, "control", "started: %u VRRP instance(s)", ha_count(r.ha));
 	ha_start(r.ha);
+	r.watchdog_us = svc_watchdog_period_us();
+	if (r.watchdog_us && !(r.watchdog = loop_timer_add(r.loop, 0, on_watchdog, &r)))
+		log_msg(LOG_WARN, "control", "watchdog timer: out of memory");
+	snprintf(err, sizeof(err), "%u VRRP instance(s)%s", ha_count(r.ha),
+		 r.mgmt ? ", management port open" : "");
+	svc_ready(err);
 	ret = loop_run(r.loop) < 0 ? 1 : 0;
 	ha_dump(r.ha, stdout);
 	if (a->pidfile)
 		unlink(a->pidfile);
 out:
-	ctl_mgmt_stop(m);
+	loop_timer_cancel(r.loop, r.watchdog);
+	ctl_mgmt_stop(r.mgmt);
 	ha_free(r.ha);
 	if (r.sigfd >= 0)
 		close(r.sigfd);
@@ -211,7 +240,7 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (load_conf(a.conf, c, cc) < 0) {
+	if (check_conf(a.conf, c, cc) < 0) {
 		ret = 1;
 		goto out;
 	}

@@ -61,6 +61,7 @@ int mgmt_role_parse(const char *s, enum mgmt_role *out);
  *              |                         |  ^ CHALLENGE/STEP     |   ^
  *              |                         |--+                   v   | X/cancel
  *              |                         +--fail--> PENALTY   STREAM
+ *              |                           READY --deferred--> BUSY --done--> READY
  *              +--------- error/timeout -----> CLOSING <---- error/timeout
  */
 enum mgmt_state {
@@ -69,6 +70,7 @@ enum mgmt_state {
 	MGMT_S_PENALTY,			/* failed auth: answer after a delay, then close */
 	MGMT_S_READY,
 	MGMT_S_STREAM,			/* alerts --follow */
+	MGMT_S_BUSY,			/* a deferred reply is pending (no reads parsed) */
 	MGMT_S_CLOSING,			/* flush what is queued, then close */
 };
 
@@ -81,6 +83,7 @@ struct mgmt_conn {
 	bool handshake_done;
 	bool auth_started;
 	bool want_write;
+	bool read_paused;		/* BUSY with a full input buffer */
 	bool broken;			/* the socket or the TLS session failed */
 	struct sockaddr_storage addr;
 	char peer[64];			/* "ip:port" */
@@ -101,6 +104,7 @@ struct mgmt_conn {
 	size_t out_off, out_len, out_cap;
 	size_t send_len;		/* a record GnuTLS must be given again (EAGAIN) */
 	uint64_t accept_us;
+	struct mgmt_pending *pending;	/* BUSY: the answer being waited for */
 };
 
 /* A client that lets this much output pile up (a stalled alerts --follow)
@@ -168,9 +172,14 @@ void mgmt_conn_close(struct mgmt_conn *c);
 int mgmt_conn_send(struct mgmt_conn *c, uint8_t type, const void *p, size_t n);
 int mgmt_conn_send2(struct mgmt_conn *c, uint8_t type, const void *a, size_t an,
 		    const void *b, size_t bn);
+/* BUSY -> READY once the deferred reply is sent: handle requests that
+ * arrived meanwhile; may close c. */
+void mgmt_conn_resume(struct mgmt_conn *c);
 
 /* mgmt_cmd.c */
 void mgmt_cmd_run(struct mgmt_conn *c, const struct mgmt_request *req);
+/* The client of p left: its answer will be dropped. */
+void mgmt_pending_done_detach(struct mgmt_pending *p);
 
 /* mgmt_reply.c: the writer behind mgmt_reply_*; text is human or JSON. */
 struct mgmt_reply {
@@ -185,6 +194,9 @@ struct mgmt_reply {
 	bool raw;			/* body is the text as written (alerts: EVE lines) */
 	bool in_arr[JSON_MAX_DEPTH];
 	char msg[256];
+	struct mgmt_conn *conn;		/* who asked (mgmt_reply_defer) */
+	const char *line;		/* the request as audited */
+	struct mgmt_pending *deferred;
 };
 int mgmt_reply_init(struct mgmt_reply *r, bool json);
 void mgmt_reply_release(struct mgmt_reply *r);

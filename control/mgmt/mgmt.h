@@ -56,8 +56,29 @@ extern const struct conf_schema_row mgmt_conf_schema[];
  * 'management.tls.key': reason" or the system's reason. */
 struct mgmt *mgmt_new(struct loop *l, const struct conf_node *management,
 		      const struct mgmt_backend *be, char *err, size_t errlen);
+/* The checks mgmt_new() makes of the configuration and the files it
+ * names (TLS credentials, key file mode), without listening: for -T.
+ * 0 or -errno with err filled as mgmt_new's. */
+int mgmt_check(const struct conf_node *management, char *err, size_t errlen);
 /* Close every connection and the listener; NULL is a no-op. */
 void mgmt_free(struct mgmt *m);
+
+/* A callback whose answer comes later (the dataplane over its telemetry
+ * socket) calls mgmt_reply_defer(r) and returns MGMT_REPLY_DEFERRED. The
+ * connection then waits, reading no further request, until the backend
+ * writes into mgmt_pending_reply(p) and calls mgmt_pending_done(p, rc)
+ * with rc as a callback's return. p stays valid until then even if the
+ * client leaves (the answer is then dropped). NULL on allocation failure:
+ * the callback answers at once instead. */
+#define MGMT_REPLY_DEFERRED 2
+struct mgmt_pending;
+struct mgmt_pending *mgmt_reply_defer(struct mgmt_reply *r);
+struct mgmt_reply *mgmt_pending_reply(struct mgmt_pending *p);
+void mgmt_pending_done(struct mgmt_pending *p, int rc);
+
+/* SIGHUP: reopen the audit log (after logrotate moved it). 0 or -errno,
+ * and the old file stays in use on failure. */
+int mgmt_reopen(struct mgmt *m);
 
 /* The bound port (useful when the config asks for port 0). */
 uint16_t mgmt_port(const struct mgmt *m);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/bug.h"
 #include "control/loop/loop.h"
 #include "mgmt-priv.h"
 
@@ -254,6 +255,80 @@ static uint8_t status_of(int rc)
 	}
 }
 
+struct mgmt_pending {
+	struct mgmt_conn *c;		/* NULL once the client left */
+	struct mgmt_reply r;
+	char line[512];
+};
+
+struct mgmt_pending *mgmt_reply_defer(struct mgmt_reply *r)
+{
+	struct mgmt_pending *p;
+
+	if (!r->conn || r->deferred)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	if (mgmt_reply_init(&p->r, r->json)) {
+		free(p);
+		return NULL;
+	}
+	p->c = r->conn;
+	snprintf(p->line, sizeof(p->line), "%s", r->line);
+	r->deferred = p;
+	return p;
+}
+
+void mgmt_pending_done_detach(struct mgmt_pending *p)
+{
+	p->c = NULL;
+}
+
+struct mgmt_reply *mgmt_pending_reply(struct mgmt_pending *p)
+{
+	return &p->r;
+}
+
+/* Audit the outcome and send the REPLY frame of r. */
+static void reply_send(struct mgmt_conn *c, struct mgmt_reply *r, int rc, const char *line)
+{
+	const char *body;
+	size_t len = 0;
+	uint8_t st = status_of(rc);
+
+	mgmt_audit(c->m, c, "command", line, st == MGMT_ST_OK ? "ok" :
+		   st == MGMT_ST_DENIED ? "denied" : "error", r->failed ? r->msg : NULL);
+	if (r->failed) {
+		body = r->msg;
+		len = strlen(r->msg);
+	} else {
+		body = mgmt_reply_body(r, &len);
+		if (!body) {
+			st = MGMT_ST_FAILED;
+			body = "reply too large or out of memory";
+			len = strlen(body);
+		}
+	}
+	mgmt_conn_send2(c, MGMT_F_REPLY, &st, 1, body, len);
+}
+
+void mgmt_pending_done(struct mgmt_pending *p, int rc)
+{
+	struct mgmt_conn *c = p->c;
+
+	if (c) {
+		if (rc && !p->r.failed)
+			mgmt_reply_error(&p->r, rc, "%s: %s", p->line, strerror(-rc));
+		reply_send(c, &p->r, rc, p->line);
+		c->pending = NULL;
+	}
+	mgmt_reply_release(&p->r);
+	free(p);
+	if (c)
+		mgmt_conn_resume(c);
+}
+
 void mgmt_cmd_run(struct mgmt_conn *c, const struct mgmt_request *req)
 {
 	struct mgmt *m = c->m;
@@ -261,11 +336,10 @@ void mgmt_cmd_run(struct mgmt_conn *c, const struct mgmt_request *req)
 	struct mgmt_reply r;
 	char line[512];
 	unsigned int words = 0;
-	const char *body;
-	size_t len = 0, off = 0;
-	uint8_t st;
+	size_t off = 0;
 	int rc;
 
+	line[0] = '\0';
 	for (unsigned int i = 0; i < req->argc && off < sizeof(line); i++)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s", i ? " " : "",
 					req->argv[i]);
@@ -274,6 +348,8 @@ void mgmt_cmd_run(struct mgmt_conn *c, const struct mgmt_request *req)
 		mgmt_conn_send(c, MGMT_F_ERROR, "out of memory", 13);
 		return;
 	}
+	r.conn = c;
+	r.line = line;
 	cmd = cmd_find(req, &words);
 	if (!cmd) {
 		if (!group_usage(req->argv[0], &r))
@@ -286,6 +362,14 @@ void mgmt_cmd_run(struct mgmt_conn *c, const struct mgmt_request *req)
 				      mgmt_role_name(cmd->role));
 	} else {
 		rc = cmd->fn(c, cmd, req->argc - words, req->argv + words, &r);
+		if (rc == MGMT_REPLY_DEFERRED && r.deferred) {
+			/* audited and answered by mgmt_pending_done() */
+			c->pending = r.deferred;
+			c->st = MGMT_S_BUSY;
+			mgmt_reply_release(&r);
+			return;
+		}
+		BUG_ON(rc == MGMT_REPLY_DEFERRED || r.deferred);
 		if (rc && !r.failed)
 			mgmt_reply_error(&r, rc, "%s: %s", cmd->name, strerror(-rc));
 	}
@@ -294,20 +378,6 @@ void mgmt_cmd_run(struct mgmt_conn *c, const struct mgmt_request *req)
 		mgmt_reply_release(&r);
 		return;
 	}
-	st = status_of(rc);
-	mgmt_audit(m, c, "command", line, st == MGMT_ST_OK ? "ok" :
-		   st == MGMT_ST_DENIED ? "denied" : "error", r.failed ? r.msg : NULL);
-	if (r.failed) {
-		body = r.msg;
-		len = strlen(r.msg);
-	} else {
-		body = mgmt_reply_body(&r, &len);
-		if (!body) {
-			st = MGMT_ST_FAILED;
-			body = "reply too large or out of memory";
-			len = strlen(body);
-		}
-	}
-	mgmt_conn_send2(c, MGMT_F_REPLY, &st, 1, body, len);
+	reply_send(c, &r, rc, line);
 	mgmt_reply_release(&r);
 }

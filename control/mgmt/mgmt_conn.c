@@ -26,12 +26,18 @@ static void conn_timer_set(struct mgmt_conn *c, uint64_t delay_us)
 		c->timer = loop_timer_add(c->m->loop, delay_us, conn_timer_cb, c);
 }
 
-static void conn_watch(struct mgmt_conn *c, bool write)
+static void conn_events(struct mgmt_conn *c, bool write, bool read_paused)
 {
-	if (write == c->want_write)
+	if (write == c->want_write && read_paused == c->read_paused)
 		return;
 	c->want_write = write;
-	loop_fd_mod(c->m->loop, c->fd, LOOP_READ | (write ? LOOP_WRITE : 0));
+	c->read_paused = read_paused;
+	loop_fd_mod(c->m->loop, c->fd, (read_paused ? 0 : LOOP_READ) | (write ? LOOP_WRITE : 0));
+}
+
+static void conn_watch(struct mgmt_conn *c, bool write)
+{
+	conn_events(c, write, c->read_paused);
 }
 
 void mgmt_conn_close(struct mgmt_conn *c)
@@ -47,6 +53,8 @@ void mgmt_conn_close(struct mgmt_conn *c)
 	m->nconns--;
 	if (!c->authed)
 		m->nunauth--;
+	if (c->pending)
+		mgmt_pending_done_detach(c->pending);
 	loop_fd_del(m->loop, c->fd);
 	loop_timer_cancel(m->loop, c->timer);
 	if (c->sasl)
@@ -349,17 +357,56 @@ static void handle_frame(struct mgmt_conn *c, const struct mgmt_frame *f)
 	}
 }
 
-static void read_frames(struct mgmt_conn *c)
+static bool parsing(const struct mgmt_conn *c)
+{
+	return c->st == MGMT_S_AUTH || c->st == MGMT_S_READY || c->st == MGMT_S_STREAM;
+}
+
+/* Handle the complete frames in c->in while the state takes them. */
+static void parse_input(struct mgmt_conn *c)
 {
 	struct mgmt *m = c->m;
+	size_t off = 0;
+	struct mgmt_frame f;
+	enum mgmt_bad bad;
+	int rc = 0;
 
-	while (c->st == MGMT_S_AUTH || c->st == MGMT_S_READY || c->st == MGMT_S_STREAM) {
-		ssize_t n = gnutls_record_recv(c->tls, c->in + c->in_len, c->in_cap - c->in_len);
-		size_t off = 0;
-		struct mgmt_frame f;
-		enum mgmt_bad bad;
-		int rc = 0;
+	while (parsing(c)) {
+		rc = mgmt_frame_parse(c->in + off, c->in_len - off, m->conf.max_frame, &f, &bad);
+		if (rc <= 0)
+			break;
+		handle_frame(c, &f);
+		off += (size_t)rc;
+	}
+	if (rc < 0) {
+		char msg[96];
 
+		m->cnt.bad[bad]++;
+		if (bad == MGMT_BAD_OVERSIZED)
+			snprintf(msg, sizeof(msg), "frame too large (max %u bytes)",
+				 m->conf.max_frame);
+		else
+			snprintf(msg, sizeof(msg), "malformed frame (%s)", mgmt_bad_name(bad));
+		mgmt_audit(m, c, "protocol", NULL, "refused", msg);
+		conn_error(c, msg);
+		return;
+	}
+	memmove(c->in, c->in + off, c->in_len - off);
+	c->in_len -= off;
+}
+
+/* BUSY reads on (to notice a client leaving) but parses nothing; with
+ * the buffer full it stops watching for input until the reply is out. */
+static void read_frames(struct mgmt_conn *c)
+{
+	while (parsing(c) || c->st == MGMT_S_BUSY) {
+		ssize_t n;
+
+		if (c->in_len == c->in_cap) {
+			conn_events(c, c->want_write, true);
+			return;
+		}
+		n = gnutls_record_recv(c->tls, c->in + c->in_len, c->in_cap - c->in_len);
 		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
 			return;
 		if (n <= 0) {
@@ -367,31 +414,23 @@ static void read_frames(struct mgmt_conn *c)
 			return;
 		}
 		c->in_len += (size_t)n;
-		while (c->st == MGMT_S_AUTH || c->st == MGMT_S_READY || c->st == MGMT_S_STREAM) {
-			rc = mgmt_frame_parse(c->in + off, c->in_len - off, m->conf.max_frame, &f,
-					      &bad);
-			if (rc <= 0)
-				break;
-			handle_frame(c, &f);
-			off += (size_t)rc;
-		}
-		if (rc < 0) {
-			char msg[96];
-
-			m->cnt.bad[bad]++;
-			if (bad == MGMT_BAD_OVERSIZED)
-				snprintf(msg, sizeof(msg), "frame too large (max %u bytes)",
-					 m->conf.max_frame);
-			else
-				snprintf(msg, sizeof(msg), "malformed frame (%s)",
-					 mgmt_bad_name(bad));
-			mgmt_audit(m, c, "protocol", NULL, "refused", msg);
-			conn_error(c, msg);
-			return;
-		}
-		memmove(c->in, c->in + off, c->in_len - off);
-		c->in_len -= off;
+		parse_input(c);
 	}
+}
+
+void mgmt_conn_resume(struct mgmt_conn *c)
+{
+	if (c->st == MGMT_S_BUSY) {
+		c->st = MGMT_S_READY;
+		conn_timer_set(c, c->m->conf.idle_us);
+		conn_events(c, c->want_write, false);
+		parse_input(c);
+		/* GnuTLS may hold decrypted records the socket will not signal */
+		if (parsing(c) && gnutls_record_check_pending(c->tls))
+			read_frames(c);
+	}
+	if (c->st == MGMT_S_CLOSING && c->out_len == 0)
+		mgmt_conn_close(c);
 }
 
 static void conn_io_cb(struct loop *l, int fd, unsigned events, void *arg)
@@ -452,7 +491,8 @@ static void conn_timer_cb(struct loop *l, struct loop_timer *t, void *arg)
 		conn_error(c, "idle timeout");
 		break;
 	case MGMT_S_STREAM:
-		/* following alerts is activity, not idleness */
+	case MGMT_S_BUSY:
+		/* following alerts, or waiting for the dataplane, is not idleness */
 		conn_timer_set(c, m->conf.idle_us);
 		break;
 	case MGMT_S_CLOSING:

@@ -64,6 +64,28 @@ fail:
 	return rc;
 }
 
+/* What mgmt_new() refuses before it binds anything. */
+static int check(struct mgmt *m, const struct conf_node *management, char *err, size_t errlen)
+{
+	if (!management) {
+		snprintf(err, errlen, "management: section missing");
+		return -EINVAL;
+	}
+	if (mgmt_conf_parse(&m->conf, management, err, errlen))
+		return -EINVAL;
+	return mgmt_tls_init(m, err, errlen);
+}
+
+int mgmt_check(const struct conf_node *management, char *err, size_t errlen)
+{
+	struct mgmt m = { .lfd = -1, .audit_fd = -1 };
+	int rc = check(&m, management, err, errlen);
+
+	mgmt_tls_release(&m);
+	mgmt_conf_release(&m.conf);
+	return rc;
+}
+
 struct mgmt *mgmt_new(struct loop *l, const struct conf_node *management,
 		      const struct mgmt_backend *be, char *err, size_t errlen)
 {
@@ -78,18 +100,14 @@ struct mgmt *mgmt_new(struct loop *l, const struct conf_node *management,
 	m->audit_fd = -1;
 	if (be)
 		m->be = *be;
-	if (!management) {
-		snprintf(err, errlen, "management: section missing");
-		goto fail_free;
-	}
-	if (mgmt_conf_parse(&m->conf, management, err, errlen))
-		goto fail_free;
+	if (check(m, management, err, errlen))
+		goto fail;
 	m->alerts = calloc(m->conf.alerts_backlog, sizeof(char *));
 	if (!m->alerts) {
 		snprintf(err, errlen, "management: out of memory");
 		goto fail;
 	}
-	if (mgmt_tls_init(m, err, errlen) || mgmt_sasl_init(m, err, errlen) ||
+	if (mgmt_sasl_init(m, err, errlen) ||
 	    mgmt_audit_open(m, err, errlen) || listen_on(m, err, errlen))
 		goto fail;
 	if (loop_fd_add(l, m->lfd, LOOP_READ, mgmt_accept_cb, m)) {
@@ -101,9 +119,6 @@ struct mgmt *mgmt_new(struct loop *l, const struct conf_node *management,
 	return m;
 fail:
 	mgmt_free(m);
-	return NULL;
-fail_free:
-	free(m);
 	return NULL;
 }
 

@@ -43,6 +43,7 @@ struct tls_state;
 struct dns_state;
 
 struct app_flow {
+	struct applayer_ctx *ctx; /* the worker's context it belongs to */
 	uint8_t ipproto;
 	uint8_t proto;            /* enum app_proto */
 	bool failed[2];           /* direction judged: no known protocol */

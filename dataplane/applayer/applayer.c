@@ -104,6 +104,7 @@ struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_
 		ctx->stats.nomem++;
 		return NULL;
 	}
+	af->ctx = ctx;
 	af->ipproto = ipproto;
 	af->cport = client_port;
 	af->sport = server_port;
@@ -131,6 +132,11 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 	abuf_free(&af->probe[0]);
 	abuf_free(&af->probe[1]);
 	free(af);
+}
+
+struct applayer_ctx *app_flow_ctx(const struct app_flow *af)
+{
+	return af->ctx;
 }
 
 enum app_proto app_flow_proto(const struct app_flow *af)

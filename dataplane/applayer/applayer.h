@@ -62,6 +62,9 @@ int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir);
 
 enum app_proto app_flow_proto(const struct app_flow *af);
+/* The context af was created with (detection reaches the parsers' scratch
+ * through it). */
+struct applayer_ctx *app_flow_ctx(const struct app_flow *af);
 
 /* Transactions still held, oldest first: i in [0, app_flow_ntx()). */
 uint32_t app_flow_ntx(const struct app_flow *af);

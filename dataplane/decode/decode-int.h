@@ -52,8 +52,16 @@ static inline uint32_t rd32(const uint8_t *b)
 	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
 }
 
-/* decode_eth.c: p->data/p->len, VLAN tags, then IPv4/IPv6 by ethertype. */
+/* decode_eth.c: p->data/p->len, VLAN tags, then IPv4/IPv6 by ethertype.
+ * decode_ethertype() is the part after the MAC addresses: type is the
+ * ethertype (or TPID) that b/len follow; other link layers that name their
+ * payload by ethertype (Linux cooked) continue there. */
 enum decode_err decode_eth(struct packet *p, const struct decode_opts *o);
+enum decode_err decode_ethertype(struct packet *p, const uint8_t *b, uint32_t len,
+				 uint16_t type, const struct decode_opts *o);
+
+/* decode_link.c: p->data/p->len for every p->link but Ethernet. */
+enum decode_err decode_link(struct packet *p, const struct decode_opts *o);
 
 /* decode_ipv4.c / decode_ipv6.c: b is the IP header, len the bytes captured
  * from there to the end of the frame (Ethernet padding included). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Decoder entry point: reset the output part of the packet, then descend
- * from Ethernet. Layer decoders live in decode_<layer>.c. */
+ * from the link layer (Ethernet, or what the capture file has). Layer
+ * decoders live in decode_<layer>.c. */
 #include <stddef.h>
 #include <string.h>
 
@@ -10,7 +11,8 @@
 /* Everything from eth_type to the end of struct packet is decoder or flow
  * output; the input fields come first (see packet-t.h). */
 #define PKT_OUT_OFF offsetof(struct packet, eth_type)
-_Static_assert(offsetof(struct packet, port_id) < PKT_OUT_OFF,
+_Static_assert(offsetof(struct packet, port_id) < PKT_OUT_OFF &&
+	       offsetof(struct packet, link) < PKT_OUT_OFF,
 	       "packet input fields must precede the decoder output");
 
 enum decode_err decode_packet(struct packet *p, const struct decode_opts *o)
@@ -23,6 +25,6 @@ enum decode_err decode_packet(struct packet *p, const struct decode_opts *o)
 	if (p->wire_len > p->len)
 		p->flags |= PKT_F_TRUNCATED;
 
-	p->err = decode_eth(p, o);
+	p->err = p->link == PKT_LINK_ETHERNET ? decode_eth(p, o) : decode_link(p, o);
 	return p->err;
 }

@@ -24,14 +24,16 @@ static inline bool is_vlan_tpid(uint16_t t)
 
 enum decode_err decode_eth(struct packet *p, const struct decode_opts *o)
 {
-	const uint8_t *b = p->data;
-	uint32_t len = p->len;
-	uint32_t off = ETH_HDR_LEN;
-	uint16_t type;
-
-	if (len < ETH_HDR_LEN)
+	if (p->len < ETH_HDR_LEN)
 		return DECODE_ETH_TRUNC;
-	type = rd16(b + 12);
+	return decode_ethertype(p, p->data + ETH_HDR_LEN, p->len - ETH_HDR_LEN,
+				rd16(p->data + 12), o);
+}
+
+enum decode_err decode_ethertype(struct packet *p, const uint8_t *b, uint32_t len,
+				 uint16_t type, const struct decode_opts *o)
+{
+	uint32_t off = 0;
 
 	/* The loop runs at most VLAN_MAX + 1 times: the third TPID is an error. */
 	while (is_vlan_tpid(type)) {

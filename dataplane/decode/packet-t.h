@@ -37,7 +37,30 @@ enum decode_err {
 	DECODE_UDP_LEN_BAD,
 	DECODE_ICMPV4_TRUNC,
 	DECODE_ICMPV6_TRUNC,
+	/* (added) link layers other than Ethernet (capture files) */
+	DECODE_SLL_TRUNC,
+	DECODE_SLL2_TRUNC,
+	DECODE_NULL_TRUNC,
+	DECODE_NULL_UNSUP,
+	DECODE_PPP_TRUNC,
+	DECODE_PPP_UNSUP,
+	DECODE_RAW_VER_BAD,
 	DECODE_ERR_MAX
+};
+
+/* (added) Link layer of p->data, from the port (a capture file's link type).
+ * Ethernet is 0 so that a zeroed packet is Ethernet. */
+enum pkt_link {
+	PKT_LINK_ETHERNET = 0,
+	PKT_LINK_SLL,          /* Linux cooked v1 (tcpdump -i any) */
+	PKT_LINK_SLL2,         /* Linux cooked v2 */
+	PKT_LINK_NULL,         /* BSD loopback, family in host order of the capturer */
+	PKT_LINK_LOOP,         /* OpenBSD loopback, family in network order */
+	PKT_LINK_PPP,          /* PPP protocol field, optional HDLC address/control */
+	PKT_LINK_RAW,          /* raw IP, version from the first nibble */
+	PKT_LINK_IPV4,         /* raw IPv4 only */
+	PKT_LINK_IPV6,         /* raw IPv6 only */
+	PKT_LINK_MAX
 };
 
 enum pkt_dir { PKT_TO_SERVER = 0, PKT_TO_CLIENT = 1 };
@@ -88,15 +111,17 @@ struct pkt_icmp {
 
 struct packet {
 	/* input, set by the caller of decode_packet() */
-	const uint8_t *data;   /* first byte of the Ethernet header */
+	const uint8_t *data;   /* first byte of the link header (p->link) */
 	uint32_t len;          /* captured length */
 	uint32_t wire_len;     /* original length (pcap), == len on a NIC */
 	uint64_t ts_us;        /* capture time, microseconds since the epoch */
 	uint64_t pcap_cnt;     /* 1-based packet number in the input */
 	uint16_t port_id;
+	uint8_t link;          /* (added) enum pkt_link; 0 (Ethernet) by default */
 
 	/* link layer */
-	uint16_t eth_type;     /* innermost ethertype, host order */
+	uint16_t eth_type;     /* innermost ethertype, host order (other links: the
+				* ethertype their protocol field stands for) */
 	uint8_t vlan_cnt;
 	uint16_t vlan_id[2];   /* outer first */
 

@@ -28,14 +28,20 @@ enum pclass {
 #define DR_F_PAYLOAD     0x08u /* has payload matches */
 #define DR_F_SP_ANY      0x10u
 #define DR_F_DP_ANY      0x20u
+#define DR_F_APP         0x40u /* (added) app-layer buffers or keywords: run per transaction */
+#define DR_F_APP_PROTO   0x80u /* (added) packet rule that needs the flow's app protocol */
 
 /* One rule as the engine sees it, in evaluation order (index = rank). */
 struct de_rule {
 	const struct rule *r;
 	uint16_t classes;        /* bit per enum pclass */
 	uint8_t flags;           /* DR_F_* */
+	uint8_t app_dirs;        /* (added) DR_F_APP: bit per enum pkt_dir it is inspected in */
 	int32_t fp;              /* index in r->match of the fast pattern, -1: none */
 };
+
+struct detect_app_engine;
+struct detect_app_thread;
 
 struct detect_engine {
 	const struct ruleset *rs;
@@ -55,6 +61,7 @@ struct detect_engine {
 
 	uint32_t max_captures;   /* largest pcre capture count, sizes the match data */
 	struct detect_engine_info info;
+	struct detect_app_engine *app; /* (added) app-layer prefilter and lists, NULL: none */
 };
 
 /* (added) xbits and flowint values: per thread, open addressing, bounded
@@ -114,6 +121,7 @@ struct detect_thread {
 
 	struct thr_entry *thr;   /* THR_TABLE_SIZE entries */
 	struct var_entry *vars;  /* (added) VAR_TABLE_SIZE entries: xbits, flowint */
+	struct detect_app_thread *app; /* (added) app-layer inspection state */
 	struct detect_stats stats;
 };
 
@@ -175,6 +183,28 @@ void detect_vars_apply(struct detect_thread *dt, const struct rule *r, const str
 bool detect_payload_match(struct detect_thread *dt, const struct de_rule *dr,
 			  const struct packet *p);
 void detect_stream_prefilter(struct detect_thread *dt);
+
+/* detect_thread.c (added): a rule matched; flowbits, threshold, action and
+ * alert. true when a pass rule ends the inspection of the packet. */
+bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struct packet *p,
+		       struct detect_result *res);
+
+/* detect_applayer.c (added): app-layer rules. setup: flags, directions and
+ * fast pattern of one rule (after classes and flags are set); build: the
+ * per-buffer Hyperscan databases and lists, 0 or -errno with err filled. */
+void detect_app_rule_setup(struct de_rule *dr);
+int detect_app_build(struct detect_engine *de, char *err, size_t errlen);
+void detect_app_free(struct detect_engine *de);
+/* The flow's protocol satisfies the rule's header protocol and
+ * app-layer-protocol (a packet rule with DR_F_APP_PROTO). */
+bool detect_app_proto_match(const struct rule *r, const struct flow *f);
+
+/* detect_applayer_tx.c (added): per-thread state, and the transactions of
+ * p's flow updated since their last inspection, each rule at most once per
+ * transaction. */
+int detect_app_thread_init(struct detect_thread *dt);
+void detect_app_thread_fini(struct detect_thread *dt);
+void detect_app_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res);
 
 /* detect_flowbits.c */
 bool detect_flowbits_check(const struct rule *r, const struct flow *f);

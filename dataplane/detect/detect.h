@@ -50,17 +50,27 @@ void detect_thread_destroy(struct detect_thread *dt);
 /* alert.action in EVE */
 enum alert_action { ALERT_ALLOWED = 0, ALERT_BLOCKED };
 
+struct app_tx;
+
 struct detect_alert {
 	const struct rule *rule;
 	enum alert_action action;
 	uint8_t stream;             /* (added) 1: matched on reassembled stream data */
+	uint8_t flip;               /* (added) app-layer match of the other direction than the
+				     * packet's: the alert is seen from that direction */
+	struct app_tx *tx;          /* (added) the transaction matched, NULL: none */
 };
 
 /* verdict for the packet */
 enum detect_verdict { VERDICT_ACCEPT = 0, VERDICT_DROP };
 
+/* Why the verdict is DROP (EVE drop.reason). */
+enum drop_reason { DROP_REASON_NONE = 0, DROP_REASON_RULES, DROP_REASON_FLOW };
+
 struct detect_result {
 	enum detect_verdict verdict;
+	enum drop_reason drop_reason;
+	const struct rule *drop_rule;  /* the first rule that dropped (noalert ones too) */
 	uint32_t nalerts;
 	struct detect_alert alerts[DETECT_MAX_ALERTS];
 	uint32_t alerts_dropped;    /* matched beyond DETECT_MAX_ALERTS */
@@ -80,7 +90,9 @@ struct detect_stats {
 	uint64_t flow_dropped;      /* packets dropped without inspection: flow marked drop */
 	uint64_t flow_passed;       /* packets not inspected: flow marked pass */
 	uint64_t vars_table_full;   /* (added) an xbit/flowint could not be stored */
+	uint64_t app_mark_nomem;    /* (added) a transaction could not remember an alert */
 };
+
 
 /* ips: drop/reject rules really drop (inline or --simulate-ips); otherwise a
  * drop rule alerts only, as Suricata in IDS mode. */

@@ -51,12 +51,13 @@ static uint16_t rule_classes(const struct rule *r)
 		c &= 1u << PC_TCP4 | 1u << PC_UDP4 | 1u << PC_ICMP4 | 1u << PC_OTHER4;
 	if (r->flags & RULE_F_IPV6_ONLY)
 		c &= 1u << PC_TCP6 | 1u << PC_UDP6 | 1u << PC_ICMP6 | 1u << PC_OTHER6;
-	/* A rule that needs an app-layer protocol (header http/tls/dns, an
-	 * app-layer buffer, app-layer-protocol) matches only flows whose
-	 * protocol is known; this engine does not attach app-layer state to
-	 * flows yet (dataplane/applayer is not wired in), so no packet can. */
-	if (r->app_proto != APP_PROTO_UNKNOWN || r->alp != APP_PROTO_UNKNOWN)
+	/* App-layer rules (buffers, urilen, ...) run per transaction
+	 * (detect_applayer*.c), never on packets; a dns rule's packets are
+	 * TCP or UDP. */
+	if (r->app_has || (r->app_bufs & ~((1ull << RULE_BUF_APP_FIRST) - 1)))
 		c = 0;
+	if (r->app_proto == APP_PROTO_DNS)
+		c &= 1u << PC_TCP4 | 1u << PC_TCP6 | 1u << PC_UDP4 | 1u << PC_UDP6;
 	return c;
 }
 
@@ -334,6 +335,8 @@ struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, s
 			dr->flags |= DR_F_DP_ANY;
 		if (dr->fp >= 0 && fp_can_skip(r, dr->fp))
 			dr->flags |= DR_F_FP_SKIP;
+		dr->app_dirs = 0;
+		detect_app_rule_setup(dr);
 		if (dr->fp >= 0)
 			de->info.with_fast_pattern++;
 		else
@@ -349,6 +352,8 @@ struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, s
 	if (build_always(de) < 0)
 		goto nomem;
 	de->info.patterns = de->npatterns;
+	if (detect_app_build(de, err, errlen) < 0)
+		goto fail;
 	de->info.compile_ms = now_ms() - t0;
 	return de;
 nomem:
@@ -364,6 +369,7 @@ void detect_engine_free(struct detect_engine *de)
 		return;
 	for (int c = 0; c < PC_MAX; c++)
 		free(de->always[c]);
+	detect_app_free(de);
 	hs_free_scratch(de->scratch);
 	hs_free_database(de->db);
 	free(de->pat_rules);

@@ -17,6 +17,11 @@ enum pclass detect_pclass(const struct packet *p)
 {
 	bool v6 = p->ip_ver == 6;
 
+	/* Without its transport header (a later fragment, a broken header) a
+	 * packet is plain IP: tcp/udp/icmp rules need the header to match.
+	 * Stream pseudo packets carry no frame but stand for their flow. */
+	if (p->l4 == NULL && !(p->flags & PKT_F_PSEUDO))
+		return v6 ? PC_OTHER6 : PC_OTHER4;
 	switch (p->proto) {
 	case IPPROTO_TCP_:
 		return v6 ? PC_TCP6 : PC_TCP4;

@@ -7,6 +7,7 @@
 
 #include "../../common/bug.h"
 #include "../decode/packet-t.h"
+#include "../decode/decode.h"
 #include "detect-int.h"
 
 /* struct flow.detect_flags: IP-only rules already run for this direction */
@@ -67,6 +68,8 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 	dt->vars = node_zalloc(VAR_TABLE_SIZE * sizeof(struct var_entry), socket);
 	if (!dt->vars)
 		goto fail;
+	if (detect_app_thread_init(dt) < 0)
+		goto fail;
 	return dt;
 fail:
 	detect_thread_destroy(dt);
@@ -80,6 +83,7 @@ void detect_thread_destroy(struct detect_thread *dt)
 	if (!dt)
 		return;
 	a = (struct detect_thread_alloc *)dt;
+	detect_app_thread_fini(dt);
 	node_free(dt->thr, THR_TABLE_SIZE * sizeof(struct thr_entry), a->socket);
 	node_free(dt->vars, VAR_TABLE_SIZE * sizeof(struct var_entry), a->socket);
 	free(dt->cand);
@@ -157,6 +161,8 @@ static bool rule_matches(struct detect_thread *dt, const struct de_rule *dr,
 
 	if (!detect_match_header(dr, p))
 		return false;
+	if ((dr->flags & DR_F_APP_PROTO) && !detect_app_proto_match(r, p->flow))
+		return false;
 	if (r->nflowbit && !detect_flowbits_check(r, p->flow))
 		return false;
 	if ((r->has & RULE_HAS_VARS) && !detect_vars_check(dt, r, p))
@@ -195,7 +201,7 @@ static bool action_applies_to_flow(const struct de_rule *dr, const struct packet
 
 /* A rule matched: flowbits, threshold, action, alert. Returns true when a
  * pass rule ends the inspection of this packet. */
-static bool rule_fired(struct detect_thread *dt, const struct de_rule *dr, struct packet *p,
+bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struct packet *p,
 		       struct detect_result *res)
 {
 	const struct rule *r = dr->r;
@@ -222,6 +228,10 @@ static bool rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 			break;
 		blocked = true;
 		res->verdict = VERDICT_DROP;
+		if (res->drop_rule == NULL) {
+			res->drop_reason = DROP_REASON_RULES;
+			res->drop_rule = r;
+		}
 		if (p->flow && action_applies_to_flow(dr, p))
 			action_to_flow(p->flow, RULE_ACT_DROP);
 		break;
@@ -242,6 +252,8 @@ static bool rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 	res->alerts[res->nalerts].rule = r;
 	res->alerts[res->nalerts].action = blocked ? ALERT_BLOCKED : ALERT_ALLOWED;
 	res->alerts[res->nalerts].stream = (dr->flags & DR_F_PAYLOAD) && dt->stream_match;
+	res->alerts[res->nalerts].flip = 0;
+	res->alerts[res->nalerts].tx = NULL;
 	res->nalerts++;
 	dt->stats.alerts++;
 	return false;
@@ -263,15 +275,21 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	bool iponly = true;
 
 	res->verdict = VERDICT_ACCEPT;
+	res->drop_reason = DROP_REASON_NONE;
+	res->drop_rule = NULL;
 	res->nalerts = 0;
 	res->alerts_dropped = 0;
-	if ((p->ip_ver != 4 && p->ip_ver != 6) || p->err != DECODE_OK)
+	/* Rejected packets are not inspected, except a broken transport header
+	 * under a valid IP header: IP-level rules see those (as Suricata). */
+	if ((p->ip_ver != 4 && p->ip_ver != 6) ||
+	    (p->err != DECODE_OK && !decode_err_is_l4(p->err)))
 		return;
 	if (f) {
 		uint8_t bit = p->dir == PKT_TO_SERVER ? FLOW_DF_IPONLY_TS : FLOW_DF_IPONLY_TC;
 
 		if (f->flags & FLOW_F_ACTION_DROP) {
 			res->verdict = VERDICT_DROP;
+			res->drop_reason = DROP_REASON_FLOW;
 			dt->stats.flow_dropped++;
 			return;
 		}
@@ -304,7 +322,8 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 			continue;
 		if (from_pf)
 			dt->stats.verified++;
-		if (rule_fired(dt, dr, p, res))
-			break;
+		if (detect_rule_fired(dt, dr, p, res))
+			return;
 	}
+	detect_app_packet(dt, p, res);
 }

@@ -36,6 +36,7 @@ enum tcp_state {
 #define FLOW_F_FIN_TOCLIENT  0x0080u /* TCP: the server sent a FIN */
 
 struct stream_flow;
+struct app_flow;
 
 #define FLOW_MAX_BITS 16        /* flowbits set at once on one flow; more is counted */
 
@@ -59,11 +60,15 @@ struct flow {
 	/* detect state (meaning owned by dataplane/detect) */
 	uint8_t nbits;
 	uint8_t detect_flags;    /* detect's own per-flow marks (IP-only rules done per direction) */
+	uint8_t output_flags;    /* output's marks (drop logged per direction, for flows: start) */
 	uint32_t bits[FLOW_MAX_BITS]; /* flowbit ids set on this flow */
 
 	/* TCP reassembly state (owned by dataplane/stream; NULL until a session
 	 * carries data, freed by the pipeline's release callback) */
 	struct stream_flow *stream;
+	/* (added) app-layer state (owned by dataplane/applayer; NULL until the
+	 * flow carries data, freed by the pipeline's release callback) */
+	struct app_flow *app;
 };
 
 #endif

@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 
 #include "../../common/log.h"
+#include "../../common/svc.h"
 #include "../../rules/rule-t.h"
 #include "../port/capture_file.h"
 #include "../telemetry/telemetry.h"
@@ -87,6 +88,7 @@ static void plan_ports(struct run *r)
 		memset(&r->ports[0], 0, sizeof(r->ports[0]));
 		snprintf(r->ports[0].set.name, sizeof(r->ports[0].set.name), "net_pcap0");
 		r->ports[0].set.threads = 1;
+		r->ports[0].link = r->capture_link;
 		return;
 	}
 	r->nports = s->nports;
@@ -133,8 +135,10 @@ static void handle_signals(struct run *r)
 {
 	char msg[256];
 
-	if (stop_signal)
+	if (stop_signal && !r->ctl.quit) {
+		svc_stopping();
 		__atomic_store_n(&r->ctl.quit, 1, __ATOMIC_RELAXED);
+	}
 	if (reload_signal) {
 		reload_signal = 0;
 		reload_rules(r, msg, sizeof(msg));
@@ -148,10 +152,28 @@ static void handle_signals(struct run *r)
 	}
 }
 
+/* Every worker's heartbeat moved since the last look (seen[]): the
+ * service manager's watchdog is fed only then, so a stuck worker gets the
+ * dataplane restarted even though this thread still runs. */
+static bool workers_beating(const struct run *r, uint64_t *seen)
+{
+	bool all = true;
+
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		uint64_t hb = __atomic_load_n(&r->workers[i]->heartbeat, __ATOMIC_RELAXED);
+
+		all = all && hb != seen[i];
+		seen[i] = hb;
+	}
+	return all;
+}
+
 static void wait_loop(struct run *r, uint64_t start_us)
 {
 	const uint64_t interval = (uint64_t)r->s->stats_interval * 1000000u;
-	uint64_t next_stats = start_us + interval;
+	const uint64_t wd_period = svc_watchdog_period_us();
+	uint64_t next_stats = start_us + interval, next_wd = rte_get_timer_cycles();
+	uint64_t seen[MAX_WORKERS] = { 0 };
 
 	for (;;) {
 		bool running = false;
@@ -168,6 +190,11 @@ static void wait_loop(struct run *r, uint64_t start_us)
 		if (interval != 0 && wall_us() >= next_stats) {
 			write_stats(r, start_us);
 			next_stats += interval;
+		}
+		if (wd_period != 0 && rte_get_timer_cycles() >= next_wd) {
+			if (workers_beating(r, seen))
+				svc_watchdog();
+			next_wd = rte_get_timer_cycles() + wd_period * rte_get_timer_hz() / 1000000u;
 		}
 		usleep(MAIN_POLL_US);
 	}
@@ -334,6 +361,7 @@ static int prepare_capture(struct run *r)
 		log_msg(LOG_WARN, "capture", "%s: libpcap stops after %llu packets: %s",
 			r->s->pcap, (unsigned long long)ci.packets, ci.stopped);
 	r->capture_pkts = ci.packets;
+	r->capture_link = ci.link;
 	return 0;
 }
 
@@ -400,6 +428,8 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 
 	start_us = wall_us();
 	launch(r);
+	snprintf(err, sizeof(err), "%u worker(s) on %u port(s)", r->nworkers, r->nports);
+	svc_ready(err);
 	wait_loop(r, start_us);
 	telemetry_unregister();
 	settle_generation(r);

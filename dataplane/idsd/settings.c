@@ -331,13 +331,28 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		s->eve_filename = get_str(pb, eve, "filename", "eve.json");
 		s->eve_opt.ether = get_bool(pb, eve, "ethernet", false);
 		types = conf_node_get(eve, "types");
+		/* "- alert" or "- alert: {options}": the element's value names it */
 		for (const struct conf_node *t = conf_node_first(types); t; t = conf_node_next(t)) {
-			const struct conf_node *al = conf_node_get(t, "alert");
+			const struct conf_node *opt = t->value ? conf_node_get(t, t->value) : NULL;
 
-			if (al == NULL)
+			if (t->value == NULL)
 				continue;
-			s->eve_opt.payload = get_bool(pb, al, "payload", false);
-			s->eve_opt.packet = get_bool(pb, al, "packet", false);
+			if (strcmp(t->value, "alert") == 0 && opt != NULL) {
+				s->eve_opt.payload = get_bool(pb, opt, "payload", false);
+				s->eve_opt.packet = get_bool(pb, opt, "packet", false);
+			} else if (strcmp(t->value, "drop") == 0) {
+				const char *flows = opt ? get_str(pb, opt, "flows", "start") : "start";
+
+				s->eve_opt.drop = true;
+				s->eve_opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
+				s->eve_opt.drop_all = strcmp(flows, "all") == 0;
+				if (!s->eve_opt.drop_all && strcmp(flows, "start") != 0) {
+					conf_node_err(conf_node_get(opt, "flows"), pb->err,
+						      sizeof(pb->err),
+						      "expected 'start' or 'all', got '%s'", flows);
+					report(pb);
+				}
+			}
 		}
 		break;
 	}

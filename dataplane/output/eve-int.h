@@ -42,6 +42,7 @@ struct eve_writer {
 	 * grown on the (periodic, cold) stats path only */
 	unsigned *order;
 	unsigned order_cap;
+	const struct eve_app *app;     /* (added) fields of the alert being written */
 };
 
 /* Builds one record into j (the object, without the newline). */
@@ -54,5 +55,14 @@ void eve_emit(struct eve_writer *w, eve_build_fn fn, const void *ctx);
 
 /* A time as Suricata prints it, in UTC: "2024-04-21T10:00:00.123456+0000" */
 void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);
+
+/* eve_alert.c: the common header of packet records (timestamp .. ether),
+ * and the "alert" object of rule r, shared by alert and drop records. */
+void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
+		    const char *event_type);
+void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked);
+
+/* eve_applayer.c (added): "tx_id", "app_proto" and the protocol object. */
+void eve_put_app(struct json_w *j, const struct eve_app *app);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "../decode/packet-t.h"
 #include "../detect/detect.h"
+#include "../applayer/applayer.h"
 
 /* The open file, shared by the writers (O_APPEND: each flush is one write()
  * of complete lines, so lines from different workers never interleave). */
@@ -35,6 +36,10 @@ struct eve_options {
 	bool ether;              /* "ether": {src_mac, dest_mac} */
 	bool pcap_cnt;           /* "pcap_cnt" (reading a capture file) */
 	bool flow;               /* "flow": {pkts/bytes each way, start, 5-tuple} */
+	/* "drop" records of dropped packets (eve-log types: - drop) */
+	bool drop;
+	bool drop_all;           /* flows: all (each dropped packet), else start (first per direction) */
+	bool drop_alerts;        /* alerts: yes: the dropping rule as an "alert" object */
 };
 
 /* A writer belongs to one thread (its worker); records are buffered and
@@ -70,6 +75,26 @@ void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
  * dots become nested objects as in Suricata's EVE stats. ts_us: the time. */
 void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,
 		     const char *const *names, const uint64_t *values, unsigned n);
+
+/* One "drop" record for packet p, dropped for reason; r is the rule that
+ * dropped it (NULL for a flow already dropped). The caller applies
+ * opt->drop_all (this function logs whatever it is given). */
+void eve_write_drop(struct eve_writer *w, const struct packet *p, enum drop_reason reason,
+		    const struct rule *r);
+
+/* (added) App-layer fields of the next alert records (Suricata's
+ * "app_proto", "tx_id" and the http/tls/dns objects), set by the owner
+ * around an alert on a flow with app state; NULL: none. Not copied: app
+ * must stay valid until cleared. */
+struct eve_app {
+	uint8_t proto;               /* enum app_proto; UNKNOWN: no "app_proto" */
+	bool has_tx, has_http, has_tls, has_dns;
+	uint64_t tx_id;
+	struct app_http_info http;
+	struct app_tls_info tls;
+	struct app_dns_info dns;
+};
+void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app);
 
 struct eve_stats {
 	uint64_t records;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../decode/decode.h"
 #include "../flow/flow-t.h"
 #include "eve-int.h"
 
@@ -15,7 +16,6 @@
 #define IPPROTO_NUM_ICMPV6 58
 #define IPPROTO_NUM_SCTP   132
 
-#define LINKTYPE_ETHERNET  1
 #define ETH_HLEN           14
 
 /* IANA protocol keywords as Suricata spells them in "proto"; numbers past
@@ -151,8 +151,8 @@ static size_t stream_payload(const struct eve_stream_payload *sp, uint8_t *out, 
 
 /* The common header of Suricata's packet records, in its order. Packets
  * without IP (decoder events) carry no addresses, as in Suricata. */
-static void put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
-		       const char *event_type)
+void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
+		    const char *event_type)
 {
 	bool ip = p->ip_ver == 4 || p->ip_ver == 6;
 
@@ -185,7 +185,7 @@ static void put_header(struct json_w *j, const struct eve_writer *w, const struc
 		}
 	}
 	json_str(j, "pkt_src", pkt_src(p));
-	if (w->opt.ether && p->len >= ETH_HLEN) {
+	if (w->opt.ether && p->link == PKT_LINK_ETHERNET && p->len >= ETH_HLEN) {
 		json_obj_open(j, "ether");
 		json_uint(j, "ether_type", (uint16_t)(p->data[12] << 8 | p->data[13]));
 		put_mac(j, "src_mac", p->data + 6);
@@ -216,6 +216,19 @@ static void put_flow(struct json_w *j, const struct packet *p)
 	json_obj_close(j);
 }
 
+void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked)
+{
+	json_obj_open(j, "alert");
+	json_str(j, "action", blocked ? "blocked" : "allowed");
+	json_uint(j, "gid", r->gid);
+	json_uint(j, "signature_id", r->sid);
+	json_uint(j, "rev", r->rev);
+	json_str(j, "signature", r->msg);
+	json_str(j, "category", r->class_desc);
+	json_uint(j, "severity", r->priority);
+	json_obj_close(j);
+}
+
 static void build_alert(struct json_w *j, const void *arg)
 {
 	const struct alert_ctx *c = arg;
@@ -224,17 +237,10 @@ static void build_alert(struct json_w *j, const void *arg)
 	const struct rule *r = c->a->rule;
 
 	json_obj_open(j, NULL);
-	put_header(j, w, p, "alert");
-
-	json_obj_open(j, "alert");
-	json_str(j, "action", c->a->action == ALERT_BLOCKED ? "blocked" : "allowed");
-	json_uint(j, "gid", r->gid);
-	json_uint(j, "signature_id", r->sid);
-	json_uint(j, "rev", r->rev);
-	json_str(j, "signature", r->msg);
-	json_str(j, "category", r->class_desc);
-	json_uint(j, "severity", r->priority);
-	json_obj_close(j);
+	eve_put_header(j, w, p, "alert");
+	eve_put_alert(j, r, c->a->action == ALERT_BLOCKED);
+	if (w->app != NULL)
+		eve_put_app(j, w->app);
 
 	if (p->ip_ver == 4 || p->ip_ver == 6) {
 		if (p->flow != NULL)
@@ -259,8 +265,8 @@ static void build_alert(struct json_w *j, const void *arg)
 	if (w->opt.packet && p->len > 0) {
 		json_base64(j, "packet", p->data, p->len);
 		json_obj_open(j, "packet_info");
-		json_uint(j, "linktype", LINKTYPE_ETHERNET);
-		json_str(j, "linktype_name", "EN10MB");
+		json_uint(j, "linktype", decode_link_type(p->link));
+		json_str(j, "linktype_name", decode_link_name(p->link));
 		json_obj_close(j);
 	}
 	json_obj_close(j);

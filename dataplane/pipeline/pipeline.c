@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "pipeline.h"
+#include "pipeline_app.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,22 +9,34 @@
 #define EXPIRE_BUDGET 64u             /* flows released per look, to bound the pause */
 
 static void flow_released(struct flow *f, void *arg);
+static void pipeline_app_end(struct pipeline *pl, struct flow *f);
+static void pseudo_packet(struct packet *p, struct flow *f, uint8_t dir);
+static void inspect(struct pipeline *pl, struct packet *p, const struct stream_window *w,
+		    struct detect_result *res);
 
 struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t worker_id)
 {
 	struct pipeline *pl;
 	struct flow_config fc = cfg->flow;
+	struct stream_config sc;
 
 	pl = aligned_alloc(64, (sizeof(*pl) + 63) & ~(size_t)63);
 	if (pl == NULL)
 		return NULL;
-	*pl = (struct pipeline){ .decode = cfg->decode, .ips = cfg->ips, .nrules = cfg->nrules };
+	*pl = (struct pipeline){ .decode = cfg->decode, .ips = cfg->ips, .nrules = cfg->nrules,
+				 .eve_opt = cfg->eve_opt };
 
 	fc.worker_id = worker_id;
 	pl->ft = flow_table_create(&fc, cfg->socket);
 	if (pl->ft == NULL)
 		goto fail;
-	pl->st = stream_ctx_create(&cfg->stream);
+	/* the parsers run whatever the rules (a reload may bring app rules) */
+	sc = cfg->stream;
+	sc.app_layer = true;
+	pl->al = applayer_ctx_create(&cfg->app);
+	if (pl->al == NULL)
+		goto fail;
+	pl->st = stream_ctx_create(&sc);
 	pl->df = defrag_ctx_create(&cfg->defrag);
 	if (pl->st == NULL || pl->df == NULL)
 		goto fail;
@@ -62,6 +75,7 @@ void pipeline_destroy(struct pipeline *pl)
 	if (pl->ft != NULL)
 		flow_table_destroy(pl->ft);
 	stream_ctx_destroy(pl->st);
+	applayer_ctx_destroy(pl->al);
 	defrag_ctx_destroy(pl->df);
 	free(pl);
 }
@@ -105,21 +119,45 @@ static void output_alerts(struct pipeline *pl, const struct packet *p,
 {
 	for (uint32_t i = 0; i < res->nalerts; i++) {
 		const struct rule *r = res->alerts[i].rule;
+		const struct packet *q = p;
 
 		if (r->order < pl->nrules)
 			pl->alerts_by_rule[r->order]++;
 		if (pl->eve == NULL)
 			continue;
+		/* app_proto and the transaction's fields; seen from its direction */
+		if (p->flow != NULL && p->flow->app != NULL)
+			q = pipeline_app_alert_begin(pl, p, &res->alerts[i]);
 		if (res->alerts[i].stream && w != NULL) {
 			struct eve_stream_payload sp = {
 				.data = w->data, .len = w->len, .gap_before = w->gap_before,
 			};
 
-			eve_write_alert_stream(pl->eve, p, &res->alerts[i], &sp);
+			eve_write_alert_stream(pl->eve, q, &res->alerts[i], &sp);
 		} else {
-			eve_write_alert(pl->eve, p, &res->alerts[i]);
+			eve_write_alert(pl->eve, q, &res->alerts[i]);
 		}
+		eve_writer_set_app(pl->eve, NULL);
 	}
+}
+
+/* A "drop" record for a dropped packet: every one (flows: all) or the
+ * first of each flow direction (flows: start), as Suricata's drop log. */
+static void output_drop(struct pipeline *pl, const struct packet *p,
+			const struct detect_result *res)
+{
+	const struct eve_options *o = &pl->eve_opt;
+
+	if (res->verdict != VERDICT_DROP || pl->eve == NULL || !o->drop)
+		return;
+	if (!o->drop_all && p->flow != NULL) {
+		uint8_t bit = (uint8_t)(1u << p->dir);
+
+		if (p->flow->output_flags & bit)
+			return;
+		p->flow->output_flags |= bit;
+	}
+	eve_write_drop(pl->eve, p, res->drop_reason, res->drop_rule);
 }
 
 /* Rules on p, with the stream window w of p's direction when one is due. */
@@ -133,6 +171,7 @@ static void inspect(struct pipeline *pl, struct packet *p, const struct stream_w
 					     .old_len = w->old_len };
 	detect_packet_stream(pl->dt, p, w != NULL ? &ds : NULL, res);
 	output_alerts(pl, p, res, w);
+	output_drop(pl, p, res);
 }
 
 /* The packet Suricata makes up to inspect a stream at flow end: the flow's
@@ -172,17 +211,40 @@ static void flow_released(struct flow *f, void *arg)
 	struct packet pp;
 
 	if (f->stream == NULL)
-		return;
+		goto app;
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
 		while (stream_flush_next(pl->st, f, dir, &w)) {
 			if (pl->dt != NULL) {
 				pseudo_packet(&pp, f, dir);
+				pipeline_app_feed(pl, &pp, true);
 				inspect(pl, &pp, &w, &pl->flush_res);
+				if (f->app != NULL)
+					app_flow_inspected(pl->al, f->app);
 			}
 			stream_window_done(pl->st, f, &w);
 		}
 	}
+app:
+	if (f->app != NULL && pl->dt != NULL)
+		pipeline_app_end(pl, f);
 	stream_flow_free(pl->st, f);
+	app_flow_free(pl->al, f->app);
+	f->app = NULL;
+}
+
+/* Flow end: the app layer gets what the streams still hold and the end of
+ * both directions (close-delimited bodies end), and the transactions that
+ * changed are inspected once more with a pseudo packet. */
+static void pipeline_app_end(struct pipeline *pl, struct flow *f)
+{
+	struct packet pp;
+
+	pseudo_packet(&pp, f, PKT_TO_SERVER);
+	pipeline_app_feed(pl, &pp, true);
+	app_flow_eof(pl->al, f->app, APP_TO_SERVER);
+	app_flow_eof(pl->al, f->app, APP_TO_CLIENT);
+	inspect(pl, &pp, NULL, &pl->flush_res);
+	app_flow_inspected(pl->al, f->app);
 }
 
 /* flow -> stream -> detect -> output for a decoded IP packet; the verdict
@@ -194,6 +256,8 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 
 	flow_handle_packet(pl->ft, p);
 	have_win = p->flow != NULL && stream_packet(pl->st, p, &win);
+	if (p->flow != NULL)
+		pipeline_app_feed(pl, p, false);
 
 	pl->res.verdict = VERDICT_ACCEPT;
 	pl->res.nalerts = 0;
@@ -201,6 +265,26 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 		inspect(pl, p, have_win ? &win : NULL, &pl->res);
 	if (have_win)
 		stream_window_done(pl->st, p->flow, &win);
+	if (p->flow != NULL && p->flow->app != NULL)
+		app_flow_inspected(pl->al, p->flow->app);
+}
+
+/* A packet whose transport header is broken: no flow, no transport
+ * fields, but the IP-level rules run on it (Suricata alerts "alert ip" on
+ * a TCP segment too short for its header). */
+static enum detect_verdict run_invalid_l4(struct pipeline *pl, struct packet *p)
+{
+	p->l4 = NULL;
+	p->l4_len = 0;
+	p->payload = NULL;
+	p->payload_len = 0;
+	p->sp = p->dp = 0;
+	pl->res.verdict = VERDICT_ACCEPT;
+	pl->res.nalerts = 0;
+	if (pl->dt != NULL)
+		inspect(pl, p, NULL, &pl->res);
+	pl->cnt.c[pl->res.verdict == VERDICT_DROP ? CNT_BLOCKED : CNT_ACCEPTED]++;
+	return pl->res.verdict;
 }
 
 /* The datagram a fragment completed, decoded and run as a packet of its
@@ -211,6 +295,7 @@ static enum detect_verdict run_reassembled(struct pipeline *pl, const struct pac
 	struct packet rp = {
 		.data = frame, .len = len, .wire_len = len, .ts_us = frag->ts_us,
 		.pcap_cnt = frag->pcap_cnt, .port_id = frag->port_id,
+		.link = frag->link,	/* defrag keeps the fragment's link header */
 	};
 
 	if (decode_packet(&rp, &pl->decode) != DECODE_OK) {
@@ -239,6 +324,8 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 	if (err != DECODE_OK) {
 		cnt->c[CNT_INVALID]++;
 		cnt->decode_err[err]++;
+		if (decode_err_is_l4(err))
+			return run_invalid_l4(pl, p);
 		cnt->c[CNT_ACCEPTED]++;
 		return VERDICT_ACCEPT;
 	}

@@ -17,12 +17,14 @@
 #include "../stream/stream.h"
 #include "../detect/detect.h"
 #include "../output/eve.h"
+#include "../applayer/applayer.h"
 
 struct pipeline_config {
 	struct decode_opts decode;
 	struct flow_config flow;
 	struct defrag_config defrag;      /* zero: Suricata's defaults */
 	struct stream_config stream;      /* zero: Suricata's defaults, IDS mode */
+	struct applayer_config app;       /* (added) zero: Suricata's defaults */
 	const struct detect_engine *de;   /* NULL: decode and flow only (benchmarks) */
 	uint32_t nrules;                  /* for the alerts-by-rule tally (rule->order) */
 	bool ips;                         /* drop verdicts are enforced (inline, --simulate-ips) */
@@ -40,13 +42,17 @@ struct pipeline {
 	struct flow_table *ft;
 	struct stream_ctx *st;
 	struct detect_thread *dt;
+	struct applayer_ctx *al;          /* (added) app-layer parsers */
 	struct eve_writer *eve;
+	struct eve_options eve_opt;       /* which records pl->eve writes */
 	uint64_t *alerts_by_rule;         /* indexed by rule->order */
 	uint32_t nrules;
 	uint64_t now_us;                  /* newest packet time seen */
 	uint64_t next_expire_us;
 	struct detect_result res;
 	struct detect_result flush_res;   /* streams flushed at flow end */
+	struct packet app_view;           /* (added) an alert seen from its transaction's direction */
+	struct eve_app app_eve;           /* (added) app-layer fields of the alert being written */
 };
 
 /* Creates the worker's private state. NULL on allocation failure. */

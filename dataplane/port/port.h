@@ -35,6 +35,8 @@ struct port {
 	int ts_offset;                /* mbuf dynfield offset of the timestamp, when rx_timestamp */
 	uint64_t ts_flag;             /* ol_flags bit saying the timestamp is set */
 	uint16_t peer;                /* index into the port array of copy_iface, for tap/ips */
+	uint8_t link;                 /* (added) enum pkt_link of its frames: a capture
+				       * file's link type, Ethernet (0) otherwise */
 };
 
 /* Configure and start ports[0..n). nb_txq[i] is the TX queues port i needs

@@ -30,6 +30,7 @@ struct stream_seg {
 #define SD_F_INIT   0x01u /* base_seq is known (SYN seen, or picked up) */
 #define SD_F_ACKED  0x02u /* last_ack is valid */
 #define SD_F_DEPTH  0x04u /* stream.reassembly.depth reached: no more data */
+#define SD_F_APP_GAP 0x08u /* (added) a hole was skipped since the last app feed */
 
 /* One direction: buf[0..len) is contiguous data starting at base_seq, of
  * which buf[0..insp) has been inspected; ooo[] holds disjoint segments past
@@ -38,6 +39,7 @@ struct stream_dir {
 	uint8_t *buf;
 	uint32_t len, cap;
 	uint32_t insp;
+	uint32_t app;               /* (added) buf[0..app) handed to the app layer */
 	uint32_t base_seq;
 	uint32_t last_ack;          /* highest ack the peer sent */
 	uint32_t gap_before;        /* bytes skipped just before buf[0] */
@@ -82,7 +84,7 @@ int stream_dir_add(struct stream_ctx *sc, struct stream_dir *d, uint32_t seq,
 bool stream_dir_skip_gap(struct stream_ctx *sc, struct stream_dir *d);
 
 /* Drop inspected bytes from the front of buf, keeping keep bytes of context. */
-void stream_dir_compact(struct stream_dir *d, uint32_t keep);
+void stream_dir_compact(struct stream_dir *d, uint32_t keep, bool app_layer);
 
 /* Free d's buffers (memory accounting undone). */
 void stream_dir_release(struct stream_ctx *sc, struct stream_dir *d);

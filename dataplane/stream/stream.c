@@ -283,7 +283,7 @@ void stream_window_done(struct stream_ctx *sc, struct flow *f, const struct stre
 	end = (uint32_t)(w->data - d->buf) + w->len;
 	if (end > d->insp)
 		d->insp = end;
-	stream_dir_compact(d, sc->cfg.chunk_size[w->dir]);
+	stream_dir_compact(d, sc->cfg.chunk_size[w->dir], sc->cfg.app_layer);
 }
 
 bool stream_flush_next(struct stream_ctx *sc, struct flow *f, uint8_t dir,
@@ -301,4 +301,31 @@ bool stream_flush_next(struct stream_ctx *sc, struct flow *f, uint8_t dir,
 	window_of(d, dir, 0, d->len, d->insp, w);
 	sc->stats.pseudo++;
 	return true;
+}
+
+uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,
+			 const uint8_t **data, bool *gap)
+{
+	struct stream_dir *d;
+	uint32_t end, n;
+
+	*gap = false;
+	if (f->stream == NULL || !sc->cfg.app_layer)
+		return 0;
+	d = &f->stream->d[dir];
+	end = d->len;
+	if (!flush && !sc->cfg.inline_mode && d->len - d->insp < UNACKED_MAX) {
+		/* IDS: parsers see what the peer acked, as Suricata's */
+		end = acked_len(d);
+		if (end < d->insp)
+			end = d->insp;
+	}
+	if (end <= d->app)
+		return 0;
+	*gap = (d->flags & SD_F_APP_GAP) != 0;
+	d->flags &= (uint8_t)~SD_F_APP_GAP;
+	*data = d->buf + d->app;
+	n = end - d->app;
+	d->app = end;
+	return n;
 }

@@ -41,6 +41,7 @@ struct stream_config {
 	uint32_t depth;                /* stream.reassembly.depth; 0: unlimited */
 	uint32_t chunk_size[2];        /* toserver/toclient-chunk-size; 0: 2560 */
 	bool inline_mode;              /* stream.inline (auto: the IPS setting) */
+	bool app_layer;                /* (added) stream_app_data() is used: keep unparsed bytes */
 };
 
 /* Counter names as Suricata's "tcp.*" where one exists. */
@@ -96,6 +97,15 @@ bool stream_flush_next(struct stream_ctx *sc, struct flow *f, uint8_t dir,
 
 /* Release f's stream state (flow release). Safe when it has none. */
 void stream_flow_free(struct stream_ctx *sc, struct flow *f);
+
+/* (added) App-layer feed: the in-order bytes of direction dir not handed to
+ * the app layer yet, as Suricata gives its parsers: in IDS mode what the
+ * peer acked (and what raw inspection already took), in inline mode or with
+ * flush (flow end) all of it. Returns their length (0: none) and sets *data,
+ * valid until the next stream call on f; they count as handed over. Needs
+ * cfg.app_layer. gap: set when a hole was skipped since the last call. */
+uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,
+			 const uint8_t **data, bool *gap);
 
 const struct stream_stats *stream_ctx_stats(const struct stream_ctx *sc);
 

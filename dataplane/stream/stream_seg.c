@@ -212,21 +212,28 @@ bool stream_dir_skip_gap(struct stream_ctx *sc, struct stream_dir *d)
 	d->base_seq = d->ooo[0].seq;
 	d->len = 0;
 	d->insp = 0;
+	d->app = 0;
+	d->flags |= SD_F_APP_GAP;
 	sc->stats.reassembly_gap++;
 	drain(sc, d);
 	return true;
 }
 
-void stream_dir_compact(struct stream_dir *d, uint32_t keep)
+void stream_dir_compact(struct stream_dir *d, uint32_t keep, bool app_layer)
 {
 	uint32_t drop;
 
 	if (d->insp <= keep)
 		return;
 	drop = d->insp - keep;
+	if (app_layer && d->app < drop)
+		drop = d->app;	/* bytes the app layer has not parsed stay */
+	if (drop == 0)
+		return;
 	memmove(d->buf, d->buf + drop, d->len - drop);
 	d->len -= drop;
 	d->insp -= drop;
+	d->app -= app_layer ? drop : 0;
 	d->base_seq += drop;
 	d->gap_before = 0;
 }

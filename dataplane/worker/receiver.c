@@ -10,10 +10,17 @@
 unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_t len,
 		       unsigned nrings)
 {
+	return receiver_pick_link(o, PKT_LINK_ETHERNET, data, len, nrings);
+}
+
+unsigned receiver_pick_link(const struct decode_opts *o, uint8_t link, const uint8_t *data,
+			    uint32_t len, unsigned nrings)
+{
 	struct packet p;
 
 	if (nrings <= 1)
 		return 0;
+	p.link = link;
 	p.data = data;
 	p.len = len;
 	p.wire_len = len;
@@ -26,8 +33,9 @@ static void distribute(struct receiver *r, struct rte_mbuf **pkts, uint16_t n)
 {
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		unsigned k = receiver_pick(&r->decode, rte_pktmbuf_mtod(m, const uint8_t *),
-					   rte_pktmbuf_data_len(m), r->nrings);
+		unsigned k = receiver_pick_link(&r->decode, r->port->link,
+						rte_pktmbuf_mtod(m, const uint8_t *),
+						rte_pktmbuf_data_len(m), r->nrings);
 
 		while (rte_ring_enqueue(r->rings[k], m) != 0) {
 			if (!r->lossless || __atomic_load_n(&r->ctl->quit, __ATOMIC_RELAXED)) {

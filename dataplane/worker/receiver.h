@@ -37,6 +37,9 @@ struct receiver {
  * nrings; frames without IP (or undecodable) go to ring 0. */
 unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_t len,
 		       unsigned nrings);
+/* (added) The same for a frame of link layer link (enum pkt_link). */
+unsigned receiver_pick_link(const struct decode_opts *o, uint8_t link, const uint8_t *data,
+			    uint32_t len, unsigned nrings);
 
 /* lcore entry point; arg is the struct receiver. Ends on quit, or after the
  * capture is consumed (input_done), then decrements ctl->receivers_left. */

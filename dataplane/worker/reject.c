@@ -149,7 +149,9 @@ size_t reject_build(const struct packet *p, bool to_src, uint8_t *out)
 {
 	size_t l2;
 
-	if ((p->ip_ver != 4 && p->ip_ver != 6) || p->l3 == NULL || p->l4 == NULL)
+	/* the reply copies and swaps the Ethernet header */
+	if ((p->ip_ver != 4 && p->ip_ver != 6) || p->l3 == NULL || p->l4 == NULL ||
+	    p->link != PKT_LINK_ETHERNET)
 		return 0;
 	/* Never answer an error with an error, nor a reset with a reset. */
 	if (is_icmp_error(p) || (p->proto == PROTO_TCP && (p->tcp.flags & TCP_RST)))

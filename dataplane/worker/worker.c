@@ -208,6 +208,7 @@ static void handle_one(struct worker *w, struct worker_rxq *q, struct rte_mbuf *
 
 	p.pcap_cnt = ++w->pkt_seq;
 	p.port_id = pt->port_id;
+	p.link = pt->link;
 	if (pt->rx_timestamp && (m->ol_flags & pt->ts_flag)) {
 		p.ts_us = *RTE_MBUF_DYNFIELD(m, pt->ts_offset, rte_mbuf_timestamp_t *);
 	} else {

@@ -30,7 +30,10 @@ def main():
                                    "max_output_len": 16384}).encode())
                 conns.append(c)
                 continue
-            data = s.recv(1024)
+            try:
+                data = s.recv(1024)
+            except ConnectionResetError:    # a client stopped mid-command
+                data = b""
             if not data:
                 conns.remove(s)
                 s.close()
@@ -49,7 +52,11 @@ def main():
                 sys.stdout.flush()
             else:
                 out = None
-            s.send(json.dumps({cmd: out}).encode())
+            try:
+                s.send(json.dumps({cmd: out}).encode())
+            except BrokenPipeError:
+                conns.remove(s)
+                s.close()
 
 
 if __name__ == "__main__":

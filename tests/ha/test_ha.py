@@ -5,6 +5,7 @@ keepalived as an independent VRRPv3 peer). Usage:
     test_ha.py IDS_CONTROL SCENARIO [ADVERT_INT]
 Prints the failover times it measures; asserts only states and a generous
 sanity bound on time."""
+import json
 import os
 import shutil
 import signal
@@ -278,7 +279,118 @@ def scen_keepalived(c):
     measure(c, mon, t0, "ids-control replacing a crashed keepalived")
 
 
+def scen_example(c):
+    """deploy/pair/node-a and node-b as shipped (the operator's example),
+    with only the paths moved: /etc/ids, /var/log/ids and the telemetry
+    socket into the case's folder, a fresh PKI and SASL database there, and
+    a fake dataplane per node for track_dataplane."""
+    for tool in ("certtool", "saslpasswd2"):
+        if shutil.which(tool) is None:
+            c.fail("%s is not installed (tools/setup-deps.sh installs it)" % tool)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    pki = os.path.join(c.tmp, "pki")
+    for args in (["ca", pki], ["server", pki, "ids", "--ip", VIP]):
+        subprocess.run(["sh", os.path.join(root, "tools/pki/ids-pki.sh")] + args, check=True,
+                       stdout=subprocess.DEVNULL)
+    subprocess.run(["saslpasswd2", "-a", "ids-control", "-p", "-c", "-f",
+                    os.path.join(c.tmp, "sasldb2"), "alice"], input=b"secret", check=True)
+    pair(c)
+    for n in ("a", "b"):
+        with open(os.path.join(root, "deploy/pair/node-%s/ids-control.yaml" % n)) as f:
+            text = f.read()
+        text = text.replace("/etc/ids/", c.tmp + "/").replace("/var/log/ids/", c.tmp + "/")
+        sock = os.path.join(c.tmp, "dp-%s.sock" % n)
+        text = text.replace("/run/dpdk/rte/dpdk_telemetry.v2", sock)
+        dp = subprocess.Popen([sys.executable, os.path.join(root, "tests/ha/fake_telemetry.py"),
+                               sock], stdout=open(os.path.join(c.tmp, "dp-%s.log" % n), "w"))
+        c.net.procs.append(dp)
+        for _ in range(200):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.01)
+        path = os.path.join(c.tmp, "example-%s.yaml" % n)
+        with open(path, "w") as f:
+            f.write(text)
+        c.p[n] = c.net.start(n, [c.exe, "-f", "-c", path], os.path.join(c.tmp, n + ".log"))
+    c.expect(c.net.wait_vip("a"), "example: node a (150) never became master")
+    time.sleep(0.5)
+    c.expect(not c.net.has_vip("b"), "example: node b holds the VIP too")
+    mon = c.net.monitor("b")
+    t0 = time.monotonic()
+    c.p["a"].send_signal(signal.SIGTERM)
+    measure(c, mon, t0, "example pair, node a stopped")
+    c.p["a"].wait(timeout=5)
+    c.p["a"] = c.net.start("a", [c.exe, "-f", "-c", os.path.join(c.tmp, "example-a.yaml")],
+                           os.path.join(c.tmp, "a.log"))
+    c.expect(c.net.wait_vip("a"), "example: node a did not take the VIP back (preempt)")
+
+
+def scen_mgmt_vip(c):
+    """idsctl through the VIP reaches whichever node is master: each node's
+    management listener binds the VIP (IP_FREEBIND) before it holds it."""
+    idsctl = os.environ.get("IDSCTL")
+    c.expect(idsctl and os.access(idsctl, os.X_OK), "IDSCTL names the idsctl binary")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    pki, db = os.path.join(c.tmp, "pki"), os.path.join(c.tmp, "sasldb2")
+    for step in (["ca", pki], ["server", pki, "ids-vip", "--ip", VIP]):
+        subprocess.run(["sh", os.path.join(root, "tools/pki/ids-pki.sh")] + step, check=True,
+                       capture_output=True)
+    subprocess.run(["sh", os.path.join(root, "tools/pki/ids-users.sh"), "add", db, "alice", "-"],
+                   input="alice-pw", text=True, check=True, capture_output=True,
+                   env=dict(os.environ, IDS_SASL_REALM="ids",
+                            PATH=os.environ["PATH"] + ":/usr/sbin"))
+    mgmt = """management:
+  listen: { address: %s, port: 7443 }
+  tls: { cert: %s/server-cert.pem, key: %s/server-key.pem, ca: %s/ca-cert.pem }
+  sasl: { realm: ids, sasldb: %s, mechanisms: [SCRAM-SHA-256] }
+  roles: { alice: viewer }
+""" % (VIP, pki, pki, pki, db)
+    pair(c)
+    client = c.net.node("c", "10.99.0.3")
+    for name, prio in (("a", 150), ("b", 100)):
+        path = conf(os.path.join(c.tmp, name + ".yaml"), prio, c.adv)
+        with open(path, "a") as f:
+            f.write(mgmt)
+        c.p[name] = c.net.start(name, [c.exe, "-f", "-c", path],
+                                os.path.join(c.tmp, name + ".log"))
+    c.expect(c.net.wait_vip("a"), "a never became master")
+
+    def status():
+        return subprocess.run(["ip", "netns", "exec", client, idsctl, "-c",
+                               "ids+tls://alice@%s:7443" % VIP, "--ca", pki + "/ca-cert.pem",
+                               "--timeout", "5", "--json", "status"],
+                              capture_output=True, text=True, timeout=30,
+                              env=dict(os.environ, IDSCTL_PASSWORD="alice-pw"))
+
+    def master_prio():
+        r = status()
+        if r.returncode:
+            return None, r.stderr
+        inst = json.loads(r.stdout)["instances"][0]
+        return (inst["configured_priority"] if inst["state"] == "MASTER" else None), r.stdout
+
+    prio, out = master_prio()
+    c.expect(prio == 150, "idsctl through the VIP did not reach master a: %s" % out)
+    print("idsctl status through %s: master a (priority 150)" % VIP)
+    # a dies as a machine does: the process and its link
+    c.p["a"].send_signal(signal.SIGKILL)
+    c.p["a"].wait()
+    sh_a = ["ip", "-n", c.net.nodes["a"], "link", "set", "ha0", "down"]
+    subprocess.run(sh_a, check=True)
+    c.expect(c.net.wait_vip("b"), "b never took the VIP")
+    t0 = time.monotonic()
+    prio, out = master_prio()
+    while prio != 100 and time.monotonic() - t0 < SANITY_S:
+        time.sleep(0.05)
+        prio, out = master_prio()
+    c.expect(prio == 100, "after failover idsctl through the VIP did not reach b: %s" % out)
+    print("idsctl status through %s after failover: master b (priority 100), %.0f ms after "
+          "the VIP moved" % (VIP, (time.monotonic() - t0) * 1000.0))
+
+
 SCENARIOS = {
+    "mgmt_vip": scen_mgmt_vip,
+    "example": scen_example,
     "crash": scen_crash,
     "graceful": scen_graceful,
     "nopreempt": scen_nopreempt,

@@ -1094,6 +1094,277 @@ static void test_err_names(void)
 	}
 }
 
+/* ---- link layers of capture files (p->link) -------------------------------- */
+
+/* The IP part of an Ethernet test frame behind another link header, in an
+ * exactly sized heap buffer (ASan sees any over-read); freed by the caller. */
+static uint8_t *relink(const struct frame *f, const uint8_t *hdr, uint32_t hlen, uint32_t *len)
+{
+	uint32_t ip = f->len - f->l3;
+	uint8_t *b = malloc(hlen + ip);
+
+	if (b == NULL)
+		abort();
+	memcpy(b, hdr, hlen);
+	memcpy(b + hlen, f->d + f->l3, ip);
+	*len = hlen + ip;
+	return b;
+}
+
+/* Decode b as link; then every truncation of it: never out of bounds, and
+ * a cut inside the link header gives hdr_err. */
+static enum decode_err dec_link(struct packet *p, uint8_t link, const uint8_t *b, uint32_t len)
+{
+	p->link = link;
+	return dec_buf(p, b, len, &OPTS_CSUM);
+}
+
+static void link_truncations(uint8_t link, const uint8_t *b, uint32_t len, uint32_t hlen,
+			     enum decode_err hdr_err)
+{
+	for (uint32_t cut = 0; cut < len; cut++) {
+		uint8_t *t = malloc(cut ? cut : 1);
+		struct packet p = { 0 };
+
+		if (t == NULL)
+			abort();
+		memcpy(t, b, cut);
+		dec_link(&p, link, t, cut);
+		CHECK(pkt_in_bounds(&p));
+		if (cut < hlen && hdr_err != DECODE_OK)
+			CHECK_INT(hdr_err, p.err);
+		else
+			CHECK(p.err != DECODE_OK || cut == len);
+		free(t);
+	}
+}
+
+/* The fields every IPv4 TCP test frame decodes to, whatever the link. */
+static void check_v4_tcp(const struct packet *p, const uint8_t *b, uint32_t hlen)
+{
+	CHECK_INT(DECODE_OK, p->err);
+	CHECK_INT(0x0800, p->eth_type);
+	CHECK_INT(4, p->ip_ver);
+	CHECK_INT(6, p->proto);
+	CHECK(p->l3 == b + hlen);
+	CHECK_INT(40000, p->sp);
+	CHECK_INT(80, p->dp);
+	CHECK_INT(5, p->payload_len);
+	CHECK(p->payload != NULL && memcmp(p->payload, "hello", 5) == 0);
+	CHECK(memcmp(&p->src, SRC4, 4) == 0);
+}
+
+static void check_v6_tcp(const struct packet *p, const uint8_t *b, uint32_t hlen)
+{
+	CHECK_INT(DECODE_OK, p->err);
+	CHECK_INT(0x86dd, p->eth_type);
+	CHECK_INT(6, p->ip_ver);
+	CHECK(p->l3 == b + hlen);
+	CHECK_INT(443, p->sp);
+	CHECK_INT(51000, p->dp);
+	CHECK_INT(3, p->payload_len);
+}
+
+static void test_link_sll(void)
+{
+	/* packet type 0 (to us), ARPHRD_ETHER, 6-byte address, proto IPv4 */
+	uint8_t h[16] = { 0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00 };
+	struct frame f4, f6;
+	struct packet p = { 0 };
+	uint32_t len;
+	uint8_t *b;
+
+	build_v4_tcp(&f4);
+	b = relink(&f4, h, sizeof(h), &len);
+	dec_link(&p, PKT_LINK_SLL, b, len);
+	check_v4_tcp(&p, b, 16);
+	CHECK_INT(0, p.vlan_cnt);
+	link_truncations(PKT_LINK_SLL, b, len, 16, DECODE_SLL_TRUNC);
+	free(b);
+
+	/* an untagged VLAN in a cooked capture: the ethertype path */
+	{
+		uint8_t hv[20] = { 0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x81, 0x00,
+				   0x00, 0x2a, 0x08, 0x00 };
+
+		b = relink(&f4, hv, sizeof(hv), &len);
+		dec_link(&p, PKT_LINK_SLL, b, len);
+		check_v4_tcp(&p, b, 20);
+		CHECK_INT(1, p.vlan_cnt);
+		CHECK_INT(42, p.vlan_id[0]);
+		free(b);
+	}
+
+	build_v6_tcp(&f6);
+	h[14] = 0x86;
+	h[15] = 0xdd;
+	b = relink(&f6, h, sizeof(h), &len);
+	dec_link(&p, PKT_LINK_SLL, b, len);
+	check_v6_tcp(&p, b, 16);
+	free(b);
+
+	/* ARP in a cooked capture: not IP, not an error */
+	h[14] = 0x08;
+	h[15] = 0x06;
+	dec_link(&p, PKT_LINK_SLL, h, sizeof(h));
+	CHECK_INT(DECODE_OK, p.err);
+	CHECK_INT(0x0806, p.eth_type);
+	CHECK_INT(0, p.ip_ver);
+}
+
+static void test_link_sll2(void)
+{
+	/* proto IPv4, reserved, ifindex 3, ARPHRD_ETHER, type 4 (outgoing), alen 6 */
+	uint8_t h[20] = { 0x08, 0x00, 0, 0, 0, 0, 0, 3, 0, 1, 4, 6, 2, 0, 0, 0, 0, 1, 0, 0 };
+	struct frame f;
+	struct packet p = { 0 };
+	uint32_t len;
+	uint8_t *b;
+
+	build_v4_tcp(&f);
+	b = relink(&f, h, sizeof(h), &len);
+	dec_link(&p, PKT_LINK_SLL2, b, len);
+	check_v4_tcp(&p, b, 20);
+	link_truncations(PKT_LINK_SLL2, b, len, 20, DECODE_SLL2_TRUNC);
+	free(b);
+
+	/* SLL (v1) reading of the same bytes would be wrong: the link matters */
+	b = relink(&f, h, sizeof(h), &len);
+	dec_link(&p, PKT_LINK_SLL, b, len);
+	CHECK_INT(DECODE_OK, p.err);
+	CHECK_INT(0, p.eth_type);	/* bytes 14-15 of the SLL2 header: address padding */
+	CHECK_INT(0, p.ip_ver);
+	free(b);
+}
+
+static void test_link_null(void)
+{
+	static const uint8_t af_inet_le[4] = { 2, 0, 0, 0 };
+	static const uint8_t af_inet_be[4] = { 0, 0, 0, 2 };
+	static const uint8_t af_inet6[][4] = {
+		{ 30, 0, 0, 0 }, { 0, 0, 0, 28 }, { 24, 0, 0, 0 }, { 10, 0, 0, 0 },
+	};
+	static const uint8_t af_other[4] = { 0, 0, 0, 7 };
+	struct frame f4, f6;
+	struct packet p = { 0 };
+	uint32_t len;
+	uint8_t *b;
+
+	build_v4_tcp(&f4);
+	build_v6_tcp(&f6);
+	b = relink(&f4, af_inet_le, 4, &len);
+	dec_link(&p, PKT_LINK_NULL, b, len);
+	check_v4_tcp(&p, b, 4);
+	link_truncations(PKT_LINK_NULL, b, len, 4, DECODE_NULL_TRUNC);
+	free(b);
+
+	b = relink(&f4, af_inet_be, 4, &len);
+	dec_link(&p, PKT_LINK_LOOP, b, len);
+	check_v4_tcp(&p, b, 4);
+	link_truncations(PKT_LINK_LOOP, b, len, 4, DECODE_NULL_TRUNC);
+	free(b);
+
+	for (unsigned i = 0; i < sizeof(af_inet6) / sizeof(af_inet6[0]); i++) {
+		b = relink(&f6, af_inet6[i], 4, &len);
+		dec_link(&p, i & 1 ? PKT_LINK_LOOP : PKT_LINK_NULL, b, len);
+		check_v6_tcp(&p, b, 4);
+		free(b);
+	}
+
+	b = relink(&f4, af_other, 4, &len);
+	CHECK_INT(DECODE_NULL_UNSUP, dec_link(&p, PKT_LINK_NULL, b, len));
+	CHECK_INT(0, p.ip_ver);
+	CHECK_STR("null.unsupported_type", decode_err_name(p.err));
+	free(b);
+}
+
+static void test_link_ppp(void)
+{
+	static const uint8_t hdlc_v4[4] = { 0xff, 0x03, 0x00, 0x21 };
+	static const uint8_t bare_v6[2] = { 0x00, 0x57 };
+	static const uint8_t pfc_v4[1] = { 0x21 };	/* protocol field compressed */
+	static const uint8_t lcp[8] = { 0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4 };
+	struct frame f4, f6;
+	struct packet p = { 0 };
+	uint32_t len;
+	uint8_t *b;
+
+	build_v4_tcp(&f4);
+	build_v6_tcp(&f6);
+	b = relink(&f4, hdlc_v4, sizeof(hdlc_v4), &len);
+	dec_link(&p, PKT_LINK_PPP, b, len);
+	check_v4_tcp(&p, b, 4);
+	link_truncations(PKT_LINK_PPP, b, len, 0, DECODE_OK);
+	free(b);
+
+	b = relink(&f6, bare_v6, sizeof(bare_v6), &len);
+	dec_link(&p, PKT_LINK_PPP, b, len);
+	check_v6_tcp(&p, b, 2);
+	free(b);
+
+	b = relink(&f4, pfc_v4, sizeof(pfc_v4), &len);
+	dec_link(&p, PKT_LINK_PPP, b, len);
+	check_v4_tcp(&p, b, 1);
+	free(b);
+
+	CHECK_INT(DECODE_PPP_UNSUP, dec_link(&p, PKT_LINK_PPP, lcp, sizeof(lcp)));
+	CHECK_STR("ppp.unsup_proto", decode_err_name(DECODE_PPP_UNSUP));
+	CHECK_INT(DECODE_PPP_TRUNC, dec_link(&p, PKT_LINK_PPP, lcp, 2));
+	CHECK_INT(DECODE_PPP_TRUNC, dec_link(&p, PKT_LINK_PPP, lcp, 3));
+	CHECK_INT(DECODE_PPP_TRUNC, dec_link(&p, PKT_LINK_PPP, bare_v6, 0));
+}
+
+static void test_link_raw(void)
+{
+	static const uint8_t bad[20] = { 0x55 };
+	struct frame f4, f6;
+	struct packet p = { 0 };
+	uint32_t len;
+	uint8_t *b;
+
+	build_v4_tcp(&f4);
+	build_v6_tcp(&f6);
+	b = relink(&f4, NULL, 0, &len);
+	dec_link(&p, PKT_LINK_RAW, b, len);
+	check_v4_tcp(&p, b, 0);
+	link_truncations(PKT_LINK_RAW, b, len, 0, DECODE_OK);
+	dec_link(&p, PKT_LINK_IPV4, b, len);
+	check_v4_tcp(&p, b, 0);
+	/* an IPv4 header on a LINKTYPE_IPV6 capture is the IPv6 decoder's error */
+	CHECK_INT(DECODE_IPV6_TRUNC, dec_link(&p, PKT_LINK_IPV6, b, 39));
+	free(b);
+
+	b = relink(&f6, NULL, 0, &len);
+	dec_link(&p, PKT_LINK_RAW, b, len);
+	check_v6_tcp(&p, b, 0);
+	dec_link(&p, PKT_LINK_IPV6, b, len);
+	check_v6_tcp(&p, b, 0);
+	CHECK_INT(DECODE_IPV4_VER_BAD, dec_link(&p, PKT_LINK_IPV4, b, len));
+	free(b);
+
+	CHECK_INT(DECODE_RAW_VER_BAD, dec_link(&p, PKT_LINK_RAW, bad, sizeof(bad)));
+	CHECK_STR("ipraw.invalid_ip_version", decode_err_name(p.err));
+}
+
+static void test_link_names(void)
+{
+	CHECK_INT(1, decode_link_type(PKT_LINK_ETHERNET));
+	CHECK_STR("EN10MB", decode_link_name(PKT_LINK_ETHERNET));
+	CHECK_INT(113, decode_link_type(PKT_LINK_SLL));
+	CHECK_STR("LINUX_SLL", decode_link_name(PKT_LINK_SLL));
+	CHECK_INT(276, decode_link_type(PKT_LINK_SLL2));
+	CHECK_STR("LINUX_SLL2", decode_link_name(PKT_LINK_SLL2));
+	CHECK_INT(0, decode_link_type(PKT_LINK_NULL));
+	CHECK_INT(108, decode_link_type(PKT_LINK_LOOP));
+	CHECK_INT(9, decode_link_type(PKT_LINK_PPP));
+	CHECK_STR("PPP", decode_link_name(PKT_LINK_PPP));
+	CHECK_INT(12, decode_link_type(PKT_LINK_RAW));
+	CHECK_STR("RAW", decode_link_name(PKT_LINK_RAW));
+	CHECK_INT(228, decode_link_type(PKT_LINK_IPV4));
+	CHECK_INT(229, decode_link_type(PKT_LINK_IPV6));
+	CHECK_STR("EN10MB", decode_link_name(PKT_LINK_MAX));
+}
+
 /* ---- robustness ------------------------------------------------------------ */
 
 static void (*const valid_builders[])(struct frame *) = {
@@ -1228,11 +1499,29 @@ static uint32_t get32(const uint8_t *b, bool swap)
 }
 
 struct corpus_stats {
-	unsigned int files, frames, errs, oob;
+	unsigned int files, frames, errs, oob, other_links;
 	unsigned int by_err[DECODE_ERR_MAX];
 };
 
-/* Classic pcap only (pcapng files are skipped); Ethernet link type only. */
+/* The decoder's link layer for a pcap file's LINKTYPE, -1 if unsupported. */
+static int corpus_link(uint32_t linktype)
+{
+	switch (linktype) {
+	case 1: return PKT_LINK_ETHERNET;
+	case 113: return PKT_LINK_SLL;
+	case 276: return PKT_LINK_SLL2;
+	case 0: return PKT_LINK_NULL;
+	case 108: return PKT_LINK_LOOP;
+	case 9: return PKT_LINK_PPP;
+	case 101: return PKT_LINK_RAW;
+	case 228: return PKT_LINK_IPV4;
+	case 229: return PKT_LINK_IPV6;
+	default: return -1;
+	}
+}
+
+/* Classic pcap only (pcapng files are skipped); the link types the decoder
+ * reads. */
 static void corpus_file(const char *path, struct corpus_stats *st)
 {
 	FILE *fp = fopen(path, "rb");
@@ -1240,6 +1529,7 @@ static void corpus_file(const char *path, struct corpus_stats *st)
 	struct packet p = { 0 };
 	uint32_t magic;
 	bool swap;
+	int link;
 
 	if (fp == NULL)
 		return;
@@ -1252,9 +1542,13 @@ static void corpus_file(const char *path, struct corpus_stats *st)
 		swap = true;
 	else
 		goto out;
-	if ((get32(gh + 20, swap) & 0x0fffffff) != 1) /* LINKTYPE_ETHERNET */
+	link = corpus_link(get32(gh + 20, swap) & 0x0fffffff);
+	if (link < 0)
 		goto out;
 	st->files++;
+	if (link != PKT_LINK_ETHERNET)
+		st->other_links++;
+	p.link = (uint8_t)link;
 	while (fread(rh, 1, sizeof(rh), fp) == sizeof(rh)) {
 		uint32_t caplen = get32(rh + 8, swap);
 		uint8_t *b;
@@ -1306,8 +1600,8 @@ static void test_corpus(void)
 	closedir(dir);
 	CHECK(st.files > 0);
 	CHECK_INT(0, st.oob);
-	printf("corpus: %u ethernet pcaps, %u frames, %u decode errors\n",
-	       st.files, st.frames, st.errs);
+	printf("corpus: %u pcaps (%u not Ethernet), %u frames, %u decode errors\n",
+	       st.files, st.other_links, st.frames, st.errs);
 	for (i = 1; i < DECODE_ERR_MAX; i++)
 		if (st.by_err[i])
 			printf("  %-30s %u\n", decode_err_name(i), st.by_err[i]);
@@ -1316,6 +1610,12 @@ static void test_corpus(void)
 int main(void)
 {
 	test_v4_tcp();
+	test_link_sll();
+	test_link_sll2();
+	test_link_null();
+	test_link_ppp();
+	test_link_raw();
+	test_link_names();
 	test_v4_padding();
 	test_v4_tcp_errors();
 	test_v4_header_errors();

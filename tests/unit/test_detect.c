@@ -82,6 +82,8 @@ static struct packet pkt(uint8_t proto, const char *src, uint16_t sp, const char
 	p.dp = dp;
 	p.payload = (const uint8_t *)payload;
 	p.payload_len = (uint32_t)strlen(payload);
+	/* a decoded transport header (its bytes are not read by these tests) */
+	p.l4 = p.payload;
 	return p;
 }
 

@@ -399,6 +399,26 @@ static char *one_alert(const char *name, const struct eve_options *opt, const ch
 	return slurp(path, NULL);
 }
 
+/* Write one drop record to a fresh file; returns its content (caller frees). */
+static char *one_drop(const char *name, const struct eve_options *opt, const struct packet *p,
+		      enum drop_reason reason, const struct rule *r)
+{
+	char path[128], err[256];
+
+	path_of(path, sizeof(path), name);
+	unlink(path);
+	struct eve_file *ef = eve_file_open(path, err, sizeof(err));
+	CHECK(ef != NULL);
+	if (ef == NULL)
+		return NULL;
+	struct eve_writer *w = eve_writer_create(ef, opt, NULL, 0);
+	CHECK(w != NULL);
+	eve_write_drop(w, p, reason, r);
+	eve_writer_destroy(w);
+	eve_file_close(ef);
+	return slurp(path, NULL);
+}
+
 /* ---- JSON writer ---- */
 
 static void test_json_basic(void)
@@ -867,6 +887,50 @@ static void test_alert_stream(void)
 
 /* ---- stats ---- */
 
+static void test_drop(void)
+{
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "drop it";
+	struct eve_options opt = { .drop = true, .drop_alerts = true };
+
+	packet_v4_tcp(&p, &f);
+	p.l3_len = 60;
+	p.ttl = 64;
+	p.ip_id = 1;
+	p.l4_len = 40;
+	p.tcp.seq = 1;
+	p.tcp.win = 0xffff;
+	p.tcp.flags = TCP_PSH | TCP_ACK;
+	rule_init(&r, 9, msg, NULL, 3);
+	r.action = RULE_ACT_DROP;
+	char *out = one_drop("drop.json", &opt, &p, DROP_REASON_RULES, &r);
+	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"flow_id\":123456789,"
+		  "\"event_type\":\"drop\",\"src_ip\":\"192.168.1.10\",\"src_port\":49152,"
+		  "\"dest_ip\":\"10.0.0.1\",\"dest_port\":80,\"proto\":\"TCP\",\"ip_v\":4,"
+		  "\"pkt_src\":\"wire/pcap\",\"drop\":{\"len\":60,\"tos\":0,\"ttl\":64,"
+		  "\"ipid\":1,\"tcpseq\":1,\"tcpack\":0,\"tcpwin\":65535,\"syn\":false,"
+		  "\"ack\":true,\"psh\":true,\"rst\":false,\"urg\":false,\"fin\":false,"
+		  "\"tcpres\":0,\"tcpurgp\":0,\"reason\":\"rules\"},"
+		  "\"alert\":{\"action\":\"blocked\",\"gid\":1,\"signature_id\":9,\"rev\":3,"
+		  "\"signature\":\"drop it\",\"category\":\"\",\"severity\":3}}\n", out);
+	free(out);
+
+	/* a packet of a flow dropped earlier: the reason, and no alert object */
+	out = one_drop("drop-flow.json", &opt, &p, DROP_REASON_FLOW, NULL);
+	CHECK(out != NULL && strstr(out, "\"reason\":\"flow drop\"}}\n") != NULL);
+	CHECK(out != NULL && strstr(out, "\"alert\"") == NULL);
+	free(out);
+
+	/* alerts: no leaves the rule out */
+	opt.drop_alerts = false;
+	out = one_drop("drop-noalert.json", &opt, &p, DROP_REASON_RULES, &r);
+	CHECK(out != NULL && strstr(out, "\"alert\"") == NULL);
+	CHECK(out != NULL && json_valid(out, strlen(out)));
+	free(out);
+}
+
 static void test_stats(void)
 {
 	static const char *const names[] = {
@@ -1178,6 +1242,7 @@ int main(void)
 	test_alert_escaping();
 	test_alert_flow();
 	test_alert_stream();
+	test_drop();
 	test_stats();
 	test_many_records();
 	test_two_writers_and_rotate();

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/* Dataplane commands: one telemetry request per management command, its
+ * JSON dictionary turned into reply members. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control/mgmt/mgmt.h"
+#include "control/track/telem.h"
+#include "ctl_dp.h"
+
+enum dp_ask {
+	ASK_STATS,		/* /ids/stats: every counter */
+	ASK_RULES_LIST,		/* /ids/rules: loaded and failed */
+	ASK_RULES_STATS,	/* /ids/rules: all of it */
+	ASK_RELOAD,		/* /ids/reload */
+};
+
+static const char *const ask_cmd[] = {
+	[ASK_STATS] = "/ids/stats",
+	[ASK_RULES_LIST] = "/ids/rules",
+	[ASK_RULES_STATS] = "/ids/rules",
+	[ASK_RELOAD] = "/ids/reload",
+};
+
+struct ctl_dp {
+	struct telem *tc;		/* NULL: telemetry none */
+	char path[108];
+};
+
+/* One command in flight; p is NULL when the reply could not be deferred
+ * (the answer is then dropped). */
+struct dp_req {
+	enum dp_ask ask;
+	struct mgmt_pending *p;
+	struct mgmt_reply *r;
+	char status[16];		/* reload: "ok" / "failed" */
+	char message[256];
+};
+
+static void member(void *ctx, const char *key, const char *str, uint64_t num)
+{
+	struct dp_req *q = ctx;
+
+	switch (q->ask) {
+	case ASK_RELOAD:
+		if (strcmp(key, "status") == 0 && str)
+			snprintf(q->status, sizeof(q->status), "%s", str);
+		else if (strcmp(key, "message") == 0 && str)
+			snprintf(q->message, sizeof(q->message), "%s", str);
+		return;
+	case ASK_RULES_LIST:
+		if (strcmp(key, "loaded") && strcmp(key, "failed"))
+			return;
+		break;
+	case ASK_STATS:
+	case ASK_RULES_STATS:
+		break;
+	}
+	if (str)
+		mgmt_reply_str(q->r, key, str);
+	else
+		mgmt_reply_uint(q->r, key, num);
+}
+
+static int answer(struct dp_req *q, const char *json, const char *why)
+{
+	int rc;
+
+	if (!json)
+		return mgmt_reply_error(q->r, -EIO, "dataplane: %s", why);
+	rc = telem_dict_walk(json, member, q);
+	if (rc == -ENOENT)
+		return mgmt_reply_error(q->r, -ENOTSUP, "dataplane does not answer %s",
+					ask_cmd[q->ask]);
+	if (rc)
+		return mgmt_reply_error(q->r, -EIO, "dataplane: malformed reply to %s",
+					ask_cmd[q->ask]);
+	if (q->ask != ASK_RELOAD)
+		return 0;
+	if (strcmp(q->status, "ok") != 0)
+		return mgmt_reply_error(q->r, -EIO, "reload failed, the running rules stay: %s",
+					q->message[0] ? q->message : "no reason given");
+	mgmt_reply_str(q->r, "status", "ok");
+	mgmt_reply_str(q->r, "message", q->message);
+	return 0;
+}
+
+static void on_reply(void *ctx, const char *json, const char *why)
+{
+	struct dp_req *q = ctx;
+
+	if (q->p) {
+		q->r = mgmt_pending_reply(q->p);
+		mgmt_pending_done(q->p, answer(q, json, why));
+	}
+	free(q);
+}
+
+static int ask(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what)
+{
+	struct dp_req *q;
+	int rc;
+
+	if (!d->tc)
+		return mgmt_reply_error(r, -ENOTSUP,
+					"not available: no dataplane (dataplane.telemetry: none)");
+	rc = telem_connect(d->tc);
+	if (rc)
+		return mgmt_reply_error(r, -EIO, "dataplane unreachable: %s: %s", d->path,
+					strerror(-rc));
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	q->ask = what;
+	rc = telem_send(d->tc, ask_cmd[what], on_reply, q);
+	if (rc) {
+		free(q);
+		return mgmt_reply_error(r, -EIO, "dataplane: %s: %s", ask_cmd[what],
+					strerror(-rc));
+	}
+	/* sent first: a reply cannot come before we return to the loop */
+	q->p = mgmt_reply_defer(r);
+	return q->p ? MGMT_REPLY_DEFERRED : -ENOMEM;
+}
+
+int ctl_dp_stats(void *ctx, struct mgmt_reply *r)
+{
+	return ask(ctx, r, ASK_STATS);
+}
+
+int ctl_dp_rules_list(void *ctx, struct mgmt_reply *r)
+{
+	return ask(ctx, r, ASK_RULES_LIST);
+}
+
+int ctl_dp_rules_stats(void *ctx, struct mgmt_reply *r)
+{
+	return ask(ctx, r, ASK_RULES_STATS);
+}
+
+int ctl_dp_rules_reload(void *ctx, struct mgmt_reply *r)
+{
+	return ask(ctx, r, ASK_RELOAD);
+}
+
+struct ctl_dp *ctl_dp_new(struct loop *l, const char *path, uint64_t timeout_us)
+{
+	struct ctl_dp *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	if (path) {
+		snprintf(d->path, sizeof(d->path), "%s", path);
+		d->tc = telem_new(l, path, timeout_us, NULL, NULL);
+		if (!d->tc) {
+			free(d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
+void ctl_dp_free(struct ctl_dp *d)
+{
+	if (!d)
+		return;
+	if (d->tc) {
+		telem_close(d->tc, "ids-control stopping");
+		telem_free(d->tc);
+	}
+	free(d);
+}

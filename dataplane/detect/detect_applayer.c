@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: MIT */
+/* App-layer rules at build time: a rule that inspects HTTP, TLS or DNS
+ * buffers (or urilen, dns.opcode, tls.version) is evaluated per
+ * transaction, never on plain packets. Its fast pattern is taken from its
+ * app buffers, and each buffer (plain, or with the dotprefix transform) has
+ * its own Hyperscan database, so a pattern is only searched where it can
+ * match. Rules with no usable fast pattern are listed per protocol and
+ * checked on every updated transaction of that protocol. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../applayer/applayer.h"
+#include "../decode/packet-t.h"
+#include "detect_applayer-int.h"
+
+static bool is_app_buf(enum rule_buffer b)
+{
+	return b >= RULE_BUF_APP_FIRST && b < RULE_BUF_MAX;
+}
+
+uint8_t detect_app_buf_dirs(enum rule_buffer b)
+{
+	const uint8_t ts = 1u << PKT_TO_SERVER, tc = 1u << PKT_TO_CLIENT;
+
+	switch (b) {
+	case RULE_BUF_HTTP_STAT_CODE:
+	case RULE_BUF_HTTP_STAT_MSG:
+	case RULE_BUF_HTTP_RESPONSE_LINE:
+	case RULE_BUF_HTTP_RESPONSE_BODY:
+	case RULE_BUF_HTTP_LOCATION:
+	case RULE_BUF_HTTP_SERVER:
+	case RULE_BUF_TLS_CERT_SUBJECT:
+	case RULE_BUF_TLS_CERT_ISSUER:
+	case RULE_BUF_TLS_CERT_SERIAL:
+	case RULE_BUF_TLS_CERT_FINGERPRINT:
+	case RULE_BUF_TLS_CERTS:
+	case RULE_BUF_JA3S_HASH:
+	case RULE_BUF_JA3S_STRING:
+		return tc;
+	default:
+		break;
+	}
+	if (detect_app_buf_bidir(b))
+		return ts | tc;
+	return ts;
+}
+
+bool detect_app_buf_bidir(enum rule_buffer b)
+{
+	return b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
+}
+
+/* The directions a rule is inspected in: a buffer of one direction only
+ * decides (a response buffer wins: the request's are still there then, as
+ * the transaction holds both), then the flow keyword narrows. */
+static uint8_t rule_dirs(const struct rule *r)
+{
+	const uint8_t ts = 1u << PKT_TO_SERVER, tc = 1u << PKT_TO_CLIENT;
+	uint8_t any = 0, dirs = ts | tc;
+
+	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++) {
+		uint8_t d;
+
+		if (!(r->app_bufs & (1ull << b)))
+			continue;
+		d = detect_app_buf_dirs((enum rule_buffer)b);
+		if (d != (ts | tc))
+			any |= d;
+	}
+	if (any & tc)
+		dirs = tc;
+	else if (any & ts)
+		dirs = ts;
+	else if (r->app_has & (RULE_APP_HAS_URILEN | RULE_APP_HAS_URILEN_RAW))
+		dirs = ts;
+	if (r->flow_flags & RULE_FLOW_TOSERVER)
+		dirs &= ts;
+	if (r->flow_flags & RULE_FLOW_TOCLIENT)
+		dirs &= tc;
+	return dirs;
+}
+
+/* Suricata's choice, restricted to the app buffers: an explicit
+ * fast_pattern, else the longest non-negated content, ties to the strongest
+ * pattern, then the first. -1: none. */
+static int32_t app_fast_pattern(const struct rule *r)
+{
+	int32_t best = -1;
+	uint32_t best_len = 0, best_strength = 0;
+
+	for (uint32_t i = 0; i < r->nmatch; i++) {
+		const struct rule_match *m = &r->match[i];
+
+		if (m->kind == MATCH_CONTENT && is_app_buf(m->buf) &&
+		    (m->content.flags & CONTENT_FAST_PATTERN))
+			return (m->content.flags & CONTENT_NEGATED) ? -1 : (int32_t)i;
+	}
+	for (uint32_t i = 0; i < r->nmatch; i++) {
+		const struct rule_match *m = &r->match[i];
+		uint32_t s;
+
+		if (m->kind != MATCH_CONTENT || !is_app_buf(m->buf) ||
+		    (m->content.flags & CONTENT_NEGATED) || m->content.len == 0)
+			continue;
+		if (m->content.len < best_len)
+			continue;
+		s = fp_pattern_strength(m->content.pat, m->content.len);
+		if (m->content.len > best_len || s > best_strength) {
+			best = (int32_t)i;
+			best_len = m->content.len;
+			best_strength = s;
+		}
+	}
+	return best;
+}
+
+void detect_app_rule_setup(struct de_rule *dr)
+{
+	const struct rule *r = dr->r;
+	const uint64_t app_mask = ~((1ull << RULE_BUF_APP_FIRST) - 1);
+
+	if ((r->app_bufs & app_mask) || r->app_has) {
+		dr->flags |= DR_F_APP;
+		dr->flags &= (uint8_t)~DR_F_IPONLY;
+		dr->flags &= (uint8_t)~DR_F_FP_SKIP;
+		dr->app_dirs = rule_dirs(r);
+		dr->fp = app_fast_pattern(r);
+		return;
+	}
+	/* the protocol is known only once the flow carried data: not IP-only */
+	if (r->app_proto != APP_PROTO_UNKNOWN || r->alp != APP_PROTO_UNKNOWN)
+		dr->flags = (uint8_t)((dr->flags | DR_F_APP_PROTO) & ~DR_F_IPONLY);
+}
+
+bool detect_app_proto_match(const struct rule *r, const struct flow *f)
+{
+	enum app_proto p = APP_PROTO_UNKNOWN;
+
+	if (f != NULL && f->app != NULL)
+		p = app_flow_proto(f->app);
+	if (r->app_proto != APP_PROTO_UNKNOWN && p != r->app_proto)
+		return false;
+	if (r->alp != APP_PROTO_UNKNOWN) {
+		/* still detecting: neither form holds yet */
+		if (p == APP_PROTO_UNKNOWN)
+			return false;
+		if ((p == r->alp) == r->alp_neg)
+			return false;
+	}
+	return true;
+}
+
+/* One fast pattern on its way to a database. */
+struct app_pat {
+	const uint8_t *b;
+	uint32_t len;
+	bool nocase;
+	uint32_t rank;
+	uint32_t id;
+};
+
+static int pat_bytes_cmp(const struct app_pat *x, const struct app_pat *y)
+{
+	if (x->nocase != y->nocase)
+		return x->nocase ? 1 : -1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	for (uint32_t i = 0; i < x->len; i++) {
+		int a = x->b[i], b = y->b[i];
+
+		if (x->nocase) {
+			a = tolower(a);
+			b = tolower(b);
+		}
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return 0;
+}
+
+static int pat_cmp(const void *a, const void *b)
+{
+	const struct app_pat *x = a, *y = b;
+	int c = pat_bytes_cmp(x, y);
+
+	if (c)
+		return c;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static void fp_chop(const struct rule_content *c, const uint8_t **b, uint32_t *len)
+{
+	*b = c->pat;
+	*len = c->len;
+	if ((c->flags & CONTENT_FP_CHOP) && c->fp_len &&
+	    (uint32_t)c->fp_off + c->fp_len <= c->len) {
+		*b = c->pat + c->fp_off;
+		*len = c->fp_len;
+	}
+}
+
+/* The database of one buffer variant from its n patterns (sorted). */
+static int build_db(struct app_db *db, struct app_pat *pats, uint32_t n, char *err, size_t errlen)
+{
+	const char **expr = NULL;
+	unsigned *flags = NULL, *ids = NULL;
+	size_t *lens = NULL;
+	hs_compile_error_t *cerr = NULL;
+	uint32_t npat = 0;
+	int ret = -ENOMEM;
+
+	for (uint32_t i = 0; i < n; i++)
+		pats[i].id = (i && pat_bytes_cmp(&pats[i - 1], &pats[i]) == 0) ? pats[i - 1].id
+									      : npat++;
+	db->pat_first = calloc(npat + 1, sizeof(uint32_t));
+	db->pat_rules = calloc(n, sizeof(uint32_t));
+	expr = calloc(npat, sizeof(*expr));
+	flags = calloc(npat, sizeof(*flags));
+	ids = calloc(npat, sizeof(*ids));
+	lens = calloc(npat, sizeof(*lens));
+	if (!db->pat_first || !db->pat_rules || !expr || !flags || !ids || !lens)
+		goto out;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t id = pats[i].id;
+
+		db->pat_rules[i] = pats[i].rank;
+		db->pat_first[id + 1] = i + 1;
+		if (i && pats[i - 1].id == id)
+			continue;
+		expr[id] = (const char *)pats[i].b;
+		lens[id] = pats[i].len;
+		ids[id] = id;
+		flags[id] = HS_FLAG_SINGLEMATCH | (pats[i].nocase ? HS_FLAG_CASELESS : 0);
+	}
+	db->npat = npat;
+	if (hs_compile_lit_multi(expr, flags, ids, lens, npat, HS_MODE_BLOCK, NULL, &db->db,
+				 &cerr) != HS_SUCCESS) {
+		snprintf(err, errlen, "hyperscan (app-layer): %s",
+			 cerr ? cerr->message : "compile failed");
+		hs_free_compile_error(cerr);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = 0;
+out:
+	free(lens);
+	free(ids);
+	free(flags);
+	free(expr);
+	return ret;
+}
+
+/* For each buffer variant: the fast patterns of its rules, one database. */
+static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, char *err,
+		     size_t errlen)
+{
+	struct app_pat *pats = calloc(de->nrules ? de->nrules : 1, sizeof(*pats));
+	int ret = 0;
+
+	if (pats == NULL)
+		return -ENOMEM;
+	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX && ret == 0; b++) {
+		for (int dot = 0; dot < 2 && ret == 0; dot++) {
+			struct app_db *db = &ae->db[b][dot];
+			uint32_t n = 0;
+
+			for (uint32_t i = 0; i < de->nrules; i++) {
+				const struct de_rule *dr = &de->rules[i];
+				const struct rule_match *m;
+
+				if (!(dr->flags & DR_F_APP) || dr->fp < 0 || !dr->app_dirs)
+					continue;
+				m = &dr->r->match[dr->fp];
+				if ((int)m->buf != b || ((dr->r->dotprefix >> b) & 1) != (uint64_t)dot)
+					continue;
+				fp_chop(&m->content, &pats[n].b, &pats[n].len);
+				pats[n].nocase = (m->content.flags & CONTENT_NOCASE) != 0;
+				pats[n].rank = i;
+				n++;
+			}
+			if (n == 0)
+				continue;
+			qsort(pats, n, sizeof(*pats), pat_cmp);
+			ret = build_db(db, pats, n, err, errlen);
+			if (ret == 0 && hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
+				ret = -ENOMEM;
+			if (ret == 0) {
+				size_t sz = 0;
+
+				hs_database_size(db->db, &sz);
+				de->info.db_bytes += sz;
+				de->info.patterns += db->npat;
+				ae->nbufs++;
+			}
+		}
+	}
+	free(pats);
+	return ret;
+}
+
+int detect_app_build(struct detect_engine *de, char *err, size_t errlen)
+{
+	struct detect_app_engine *ae = calloc(1, sizeof(*ae));
+	int ret;
+
+	if (ae == NULL)
+		goto nomem;
+	de->app = ae;
+	for (int p = 0; p < APP_PROTO_MAX; p++) {
+		ae->always[p] = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
+		if (ae->always[p] == NULL)
+			goto nomem;
+	}
+	for (uint32_t i = 0; i < de->nrules; i++) {
+		const struct de_rule *dr = &de->rules[i];
+		uint8_t p = dr->r->app_proto;
+
+		if (!(dr->flags & DR_F_APP) || !dr->app_dirs)
+			continue;
+		ae->nrules++;
+		if (dr->fp < 0 && p < APP_PROTO_MAX)
+			ae->always[p][ae->nalways[p]++] = i;
+	}
+	ret = build_dbs(de, ae, err, errlen);
+	if (ret == -ENOMEM)
+		goto nomem;
+	return ret;
+nomem:
+	snprintf(err, errlen, "out of memory building the app-layer prefilter");
+	return -ENOMEM;
+}
+
+void detect_app_free(struct detect_engine *de)
+{
+	struct detect_app_engine *ae = de->app;
+
+	if (ae == NULL)
+		return;
+	for (int b = 0; b < RULE_BUF_MAX; b++) {
+		for (int dot = 0; dot < 2; dot++) {
+			hs_free_database(ae->db[b][dot].db);
+			free(ae->db[b][dot].pat_first);
+			free(ae->db[b][dot].pat_rules);
+		}
+	}
+	for (int p = 0; p < APP_PROTO_MAX; p++)
+		free(ae->always[p]);
+	hs_free_scratch(ae->scratch);
+	free(ae);
+	de->app = NULL;
+}

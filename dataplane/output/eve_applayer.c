@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/* The app-layer part of alert records, named as Suricata's EVE: "tx_id",
+ * "app_proto", and the "http" (EveHttpLogJSONBasic/Extended), "tls"
+ * (JsonTlsLogJSONBasic/Extended) and "dns" objects of the transaction. */
+#include "eve-int.h"
+
+void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app)
+{
+	w->app = app;
+}
+
+static const char *proto_name(uint8_t p)
+{
+	switch (p) {
+	case APP_PROTO_HTTP:
+		return "http";
+	case APP_PROTO_TLS:
+		return "tls";
+	case APP_PROTO_DNS:
+		return "dns";
+	case APP_PROTO_FAILED:
+		return "failed";
+	default:
+		return NULL;
+	}
+}
+
+static void opt_str(struct json_w *j, const char *key, const char *v)
+{
+	if (v != NULL)
+		json_str(j, key, v);
+}
+
+static void put_http(struct json_w *j, const struct app_http_info *h)
+{
+	json_obj_open(j, "http");
+	opt_str(j, "hostname", h->hostname);
+	opt_str(j, "url", h->url);
+	opt_str(j, "http_user_agent", h->user_agent);
+	opt_str(j, "http_content_type", h->content_type);
+	opt_str(j, "http_refer", h->referer);
+	opt_str(j, "http_method", h->method);
+	opt_str(j, "protocol", h->protocol);
+	if (h->status >= 0)
+		json_uint(j, "status", (uint64_t)h->status);
+	if (h->length >= 0)
+		json_uint(j, "length", (uint64_t)h->length);
+	json_obj_close(j);
+}
+
+static void put_tls(struct json_w *j, const struct app_tls_info *t)
+{
+	json_obj_open(j, "tls");
+	opt_str(j, "subject", t->subject);
+	opt_str(j, "issuerdn", t->issuer);
+	opt_str(j, "serial", t->serial);
+	opt_str(j, "fingerprint", t->fingerprint);
+	opt_str(j, "sni", t->sni);
+	opt_str(j, "version", t->version);
+	if (t->ja3_hash != NULL) {
+		json_obj_open(j, "ja3");
+		json_str(j, "hash", t->ja3_hash);
+		opt_str(j, "string", t->ja3_string);
+		json_obj_close(j);
+	}
+	if (t->ja3s_hash != NULL) {
+		json_obj_open(j, "ja3s");
+		json_str(j, "hash", t->ja3s_hash);
+		opt_str(j, "string", t->ja3s_string);
+		json_obj_close(j);
+	}
+	json_obj_close(j);
+}
+
+/* Record types by number (RFC 1035 and successors); others in decimal. */
+static void put_rrtype(struct json_w *j, uint16_t t)
+{
+	static const struct { uint16_t t; const char *n; } names[] = {
+		{ 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" }, { 12, "PTR" },
+		{ 15, "MX" }, { 16, "TXT" }, { 28, "AAAA" }, { 33, "SRV" }, { 35, "NAPTR" },
+		{ 43, "DS" }, { 46, "RRSIG" }, { 47, "NSEC" }, { 48, "DNSKEY" }, { 65, "HTTPS" },
+		{ 252, "AXFR" }, { 255, "ANY" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].t == t) {
+			json_str(j, "rrtype", names[i].n);
+			return;
+		}
+	}
+	json_uint(j, "rrtype", t);
+}
+
+static void put_dns(struct json_w *j, const struct app_dns_info *d)
+{
+	json_obj_open(j, "dns");
+	if (d->response) {
+		json_obj_open(j, "answer");
+		json_str(j, "type", "answer");
+	} else {
+		json_arr_open(j, "query");
+		json_obj_open(j, NULL);
+		json_str(j, "type", "query");
+	}
+	json_uint(j, "id", d->id);
+	opt_str(j, "rrname", d->rrname);
+	if (d->rrname != NULL)
+		put_rrtype(j, d->rrtype);
+	if (d->response) {
+		json_obj_close(j);
+	} else {
+		json_obj_close(j);
+		json_arr_close(j);
+	}
+	json_obj_close(j);
+}
+
+void eve_put_app(struct json_w *j, const struct eve_app *app)
+{
+	const char *name = proto_name(app->proto);
+
+	if (app->has_tx)
+		json_uint(j, "tx_id", app->tx_id);
+	if (name != NULL)
+		json_str(j, "app_proto", name);
+	if (app->has_http)
+		put_http(j, &app->http);
+	if (app->has_tls)
+		put_tls(j, &app->tls);
+	if (app->has_dns)
+		put_dns(j, &app->dns);
+}

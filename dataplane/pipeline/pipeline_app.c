@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+#include "pipeline_app.h"
+
+#include <string.h>
+
+#define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+
+static bool attach(struct pipeline *pl, struct flow *f)
+{
+	if (f->app == NULL)
+		f->app = app_flow_new(pl->al, f->key.proto, f->key.port[f->client],
+				      f->key.port[f->client ^ 1]);
+	return f->app != NULL;
+}
+
+void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
+{
+	struct flow *f = p->flow;
+	/* without rules (none loaded yet, or decode-only) the bytes are only
+	 * handed over, so the stream can let them go */
+	const bool parse = pl->dt != NULL;
+
+	if (f->key.proto == IPPROTO_UDP_) {
+		if (parse && !flush && p->payload_len > 0 && !(p->flags & PKT_F_PSEUDO) &&
+		    attach(pl, f))
+			app_flow_data(pl->al, f->app, (enum app_dir)p->dir, p->payload,
+				      p->payload_len, p->ts_us);
+		return;
+	}
+	if (f->key.proto != IPPROTO_TCP_ || f->stream == NULL)
+		return;
+	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
+		const uint8_t *data;
+		bool gap;
+		uint32_t n = stream_app_data(pl->st, f, dir, flush, &data, &gap);
+
+		if (n > 0 && parse && attach(pl, f))
+			app_flow_data(pl->al, f->app, (enum app_dir)dir, data, n, p->ts_us);
+	}
+}
+
+static struct packet *flipped(struct pipeline *pl, const struct packet *p)
+{
+	struct packet *v = &pl->app_view;
+
+	*v = *p;
+	v->src = p->dst;
+	v->dst = p->src;
+	v->sp = p->dp;
+	v->dp = p->sp;
+	v->dir = p->dir ^ 1;
+	return v;
+}
+
+const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct packet *p,
+					      const struct detect_alert *a)
+{
+	struct app_flow *af = p->flow->app;
+	struct eve_app *e = &pl->app_eve;
+	enum app_proto proto = app_flow_proto(af);
+
+	memset(e, 0, sizeof(*e));
+	e->proto = proto;
+	if (a->tx != NULL) {
+		e->has_tx = true;
+		e->tx_id = app_tx_id(a->tx);
+		switch (proto) {
+		case APP_PROTO_HTTP:
+			e->has_http = app_tx_http_info(pl->al, af, a->tx, &e->http) == 0;
+			break;
+		case APP_PROTO_TLS:
+			e->has_tls = app_tx_tls_info(af, &e->tls) == 0;
+			break;
+		case APP_PROTO_DNS:
+			e->has_dns = app_tx_dns_info(af, a->tx, &e->dns) == 0;
+			break;
+		default:
+			break;
+		}
+	}
+	eve_writer_set_app(pl->eve, e);
+	return a->flip ? flipped(pl, p) : p;
+}

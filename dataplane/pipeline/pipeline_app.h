@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* The pipeline's app-layer steps (pipeline_app.c): feeding the parsers of a
+ * flow from its streams or datagrams, and the app-layer fields of alerts. */
+#ifndef IDS_PIPELINE_APP_H
+#define IDS_PIPELINE_APP_H
+
+#include "pipeline.h"
+
+/* The new in-order bytes of p's flow (TCP: both directions, as far as the
+ * stream hands them over; flush: all of it, at flow end) or p's datagram
+ * (UDP) go to the flow's parsers; the state is attached on first data. */
+void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush);
+
+/* Before writing alert a of p on a flow with app state: sets the writer's
+ * app-layer fields; returns the packet to write it with (p, or p seen from
+ * the other direction for a transaction match of that direction). The
+ * caller clears them with eve_writer_set_app(w, NULL) after the write. */
+const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct packet *p,
+					      const struct detect_alert *a);
+
+#endif

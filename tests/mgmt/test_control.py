@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The management port served by the REAL ids-control (suite "mgmt"), where
+test_mgmt.py drives the harness of fakes for the protocol's corners.
+
+  control:   telemetry none: -T and the daemon refuse the same configs,
+             status, stats says why it is not available, alerts followed in
+             an eve.json through rotation and truncation, SIGHUP reopens the
+             audit log and nothing stops, sd_notify READY/WATCHDOG/STOPPING.
+  dataplane: a real idsd on a net_af_packet port (a veth pair into a netns):
+             idsctl stats and rules list/stats/reload answered by it, a bad
+             rule file's reload fails with the reason, and idsctl alerts shows
+             the alert idsd wrote for a packet sent through the port.
+
+    test_control.py --ids-control BIN --idsctl BIN [--idsd BIN] --only control|dataplane
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_mgmt import Env, check, failures, free_port, run  # noqa: E402
+
+
+class Control(Env):
+    """Env with ids-control in place of the harness."""
+
+    def __init__(self, args):
+        super().__init__(args)
+        self.eve = os.path.join(self.dir, "eve.json")
+        self.err = ""
+
+    def control_config(self, dataplane="telemetry: none", vrrp=""):
+        path = self.config(roles="{ alice: admin, olga: operator, bob: viewer }")
+        self.port = free_port()
+        with open(path) as f:
+            text = f.read()
+        # the harness's config less its vrrp stub, on a fixed port
+        text = text.replace("port: 0", f"port: {self.port}")
+        text = text[:text.index("vrrp:")]
+        text += f"dataplane:\n  {dataplane}\n  eve: {self.eve}\n" + vrrp
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def start(self, cfg, alerts=None, expect_fail=False, env=None):
+        self.stop()
+        e = dict(self.env)
+        e.update(env or {})
+        self.proc = subprocess.Popen([self.args.ids_control, "-f", "-c", cfg],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env=e)
+        for _ in range(100):
+            if self.proc.poll() is not None:
+                break
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return None
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        if not expect_fail:
+            raise RuntimeError("ids-control did not start: " + self.err)
+        return self.err
+
+    def stop(self):
+        if self.proc:
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGTERM)
+            try:
+                _, self.err = self.proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                _, self.err = self.proc.communicate()
+            check(self.proc.returncode in (0, 1) and "Sanitizer" not in self.err and
+                  "runtime error" not in self.err, "ids-control exits cleanly",
+                  self.err[-2000:])
+            self.proc = None
+
+
+def wait_for(fn, seconds=5.0):
+    end = time.time() + seconds
+    while time.time() < end:
+        v = fn()
+        if v:
+            return v
+        time.sleep(0.05)
+    return fn()
+
+
+def alert_line(n):
+    return json.dumps({"timestamp": "2024-01-01T00:00:00.000000+0000", "event_type": "alert",
+                       "src_ip": "10.0.0.1", "alert": {"signature_id": n}}) + "\n"
+
+
+def group_control(env):
+    ctl = env.args.ids_control
+    # -T applies the daemon's checks: what it passes, the daemon starts
+    bad = env.control_config(vrrp="vrrp:\n  instances:\n    - name: VI_1\n      interface: lo\n"
+                             "      virtual_router_id: 9\n      priority: 100\n"
+                             "      virtual_ipaddress: [192.0.2.9/32]\n"
+                             "      track_dataplane: { weight: -50 }\n")
+    t = run([ctl, "-T", "-c", bad])
+    check(t.returncode == 1 and "track_dataplane needs dataplane.telemetry" in t.stderr and
+          "ids-control.yaml:" in t.stderr,
+          "-T refuses track_dataplane with telemetry none, naming file and line", t.stderr)
+    d = run([ctl, "-f", "-c", bad])
+    check(d.returncode == 1 and t.stderr.strip() in d.stderr,
+          "the daemon refuses it with the same message", d.stderr)
+    keyless = env.control_config().replace("ids-control.yaml", "keyless.yaml")
+    with open(env.control_config()) as f, open(keyless, "w") as g:
+        g.write(f.read().replace("server-key.pem", "no-such-key.pem"))
+    t = run([ctl, "-T", "-c", keyless])
+    check(t.returncode == 1 and "no-such-key.pem" in t.stderr,
+          "-T checks the management section's files as the daemon does", t.stderr)
+
+    with open(env.eve, "w") as f:
+        f.write(alert_line(1))          # history: not shown
+    cfg = env.control_config()
+    t = run([ctl, "-T", "-c", cfg])
+    check(t.returncode == 0, "-T accepts the config the daemon runs", t.stderr)
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    npath = os.path.join(env.dir, "notify.sock")
+    notify.bind(npath)
+    notify.settimeout(0.2)
+    got = []
+
+    def listen():
+        # the service manager drains its socket: so do we, or sd_notify blocks
+        while notify.fileno() >= 0:
+            try:
+                got.append(notify.recv(4096).decode())
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+
+    threading.Thread(target=listen, daemon=True).start()
+    env.start(cfg, env={"NOTIFY_SOCKET": npath, "WATCHDOG_USEC": "200000"})
+    wait_for(lambda: sum("WATCHDOG=1" in m for m in got) >= 3, 3)
+    check(any("READY=1" in m for m in got), "sd_notify READY=1", repr(got))
+    check(sum("WATCHDOG=1" in m for m in got) >= 3, "sd_notify WATCHDOG=1 every 100 ms",
+          repr(got))
+
+    p = env.idsctl("bob", "status", "bob-pw")
+    check(p.returncode == 0 and "version: ids-control" in p.stdout and
+          "management:" in p.stdout, "status from the real ids-control", p.stdout + p.stderr)
+    p = env.idsctl("bob", "stats", "bob-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr, "stats without a dataplane says why",
+          p.stderr)
+    p = env.idsctl("olga", "rules reload", "olga-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr, "rules reload without a dataplane",
+          p.stderr)
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 3 and "needs operator" in p.stderr, "a viewer cannot reload rules",
+          p.stderr)
+
+    # alerts from eve.json: new lines only, alerts only
+    with open(env.eve, "a") as f:
+        f.write(alert_line(2) + '{"event_type":"stats","stats":{}}\n')
+    shown = lambda: env.idsctl("bob", "alerts", "bob-pw").stdout  # noqa: E731
+    out = wait_for(lambda: '"signature_id": 2' in shown() and shown())
+    check(out and '"signature_id": 1' not in out and "stats" not in out,
+          "alerts shows the new alert line of eve.json, not history or stats", out)
+    # a line written in two parts is one alert
+    with open(env.eve, "a") as f:
+        f.write(alert_line(3)[:20])
+        f.flush()
+        time.sleep(0.3)
+        f.write(alert_line(3)[20:])
+    out = wait_for(lambda: '"signature_id": 3' in shown() and shown())
+    check(out and out.count('"signature_id": 3') == 1, "a line written in two parts", out)
+    # logrotate's create mode: moved away, a new file under the name
+    os.rename(env.eve, env.eve + ".1")
+    with open(env.eve + ".1", "a") as f:
+        f.write(alert_line(4))          # written before the writer reopened
+    with open(env.eve, "w") as f:
+        f.write(alert_line(5))
+    out = wait_for(lambda: '"signature_id": 5' in shown() and shown())
+    check(out and '"signature_id": 4' in out, "alerts follow a rotation (old file drained)", out)
+    # copytruncate: the same file starts again (seen while shorter than
+    # what was read: the writer has not caught up yet)
+    with open(env.eve, "w") as f:
+        f.flush()
+        time.sleep(0.3)
+        f.write(alert_line(6))
+    out = wait_for(lambda: '"signature_id": 6' in shown() and shown())
+    check(bool(out), "alerts follow a truncation", out)
+
+    # SIGHUP reopens the audit log and stops nothing
+    os.rename(env.audit, env.audit + ".1")
+    env.proc.send_signal(signal.SIGHUP)
+    p = env.idsctl("alice", "whoami", "alice-pw")
+    check(p.returncode == 0 and env.proc.poll() is None, "ids-control runs on after SIGHUP",
+          p.stderr)
+    lines = wait_for(lambda: [a for a in env.audit_lines() if a.get("command") == "whoami"])
+    check(bool(lines), "after SIGHUP the audit goes to a new file at the configured path")
+    env.proc.send_signal(signal.SIGTERM)
+    wait_for(lambda: any("STOPPING=1" in m for m in got), 3)
+    check(any("STOPPING=1" in m for m in got), "sd_notify STOPPING=1 on SIGTERM",
+          repr(got[-5:]))
+    env.stop()
+    notify.close()
+
+
+# A veth pair: idsd's end in the root namespace, the sender in a netns.
+NS, IF, PEER = "idsctlns", "idsctl0", "idsctl0p"
+RULES = ('alert udp any any -> any any (msg:"idsctl test"; content:"IDSCTL-PROBE"; '
+         'sid:7100001; rev:1;)\n')
+
+
+def sh(*a):
+    return subprocess.run(list(a), capture_output=True, text=True)
+
+
+def net_up():
+    net_down()
+    for cmd in (["ip", "netns", "add", NS],
+                ["ip", "link", "add", IF, "type", "veth", "peer", "name", PEER],
+                ["ip", "link", "set", PEER, "netns", NS],
+                ["ip", "-n", NS, "addr", "add", "10.78.0.1/24", "dev", PEER],
+                ["ip", "-n", NS, "link", "set", PEER, "up"],
+                ["ip", "-n", NS, "neigh", "add", "10.78.0.2", "lladdr", "02:00:00:00:78:02",
+                 "dev", PEER],
+                ["ip", "link", "set", IF, "up"]):
+        p = sh(*cmd)
+        if p.returncode:
+            raise RuntimeError(" ".join(cmd) + ": " + p.stderr)
+
+
+def net_down():
+    sh("ip", "netns", "del", NS)
+    sh("ip", "link", "del", IF)
+
+
+def group_dataplane(env):
+    if not env.args.idsd:
+        check(False, "--idsd given")
+        return
+    prefix = "idsctltest"
+    tsock = f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2"
+    rules = os.path.join(env.dir, "test.rules")
+    with open(rules, "w") as f:
+        f.write(RULES)
+    icfg = os.path.join(env.dir, "idsd.yaml")
+    with open(icfg, "w") as f:
+        f.write("dpdk:\n"
+                f"  eal-params: {{ no-huge: true, no-pci: true, file-prefix: {prefix},\n"
+                f"    vdev: [\"net_af_packet0,iface={IF}\"] }}\n"
+                "  interfaces:\n    - interface: net_af_packet0\n      threads: 1\n"
+                "      copy-mode: none\n"
+                "stats:\n  interval: 1\n")
+    net_up()
+    idsd = subprocess.Popen([env.args.idsd, "-c", icfg, "-S", rules, "-l", env.dir],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        up = wait_for(lambda: os.path.exists(tsock) or idsd.poll() is not None, 30)
+        up = up and idsd.poll() is None
+        check(up, "idsd runs on a net_af_packet port")
+        if not up:
+            return
+        env.start(env.control_config(dataplane=f"telemetry: {tsock}"))
+        p = wait_for(lambda: (lambda q: q.returncode == 0 and q)(
+            env.idsctl("bob", "--json stats", "bob-pw")), 10)
+        st = json.loads(p.stdout) if p else {}
+        check("decoder_pkts" in st and "detect_alert" in st,
+              "idsctl stats: the dataplane's counters", p.stdout if p else "")
+        p = env.idsctl("bob", "--json rules list", "bob-pw")
+        rl = json.loads(p.stdout) if p.returncode == 0 else {}
+        check(rl.get("loaded") == 1 and rl.get("failed") == 0,
+              "idsctl rules list: 1 loaded, 0 failed", p.stdout + p.stderr)
+        p = env.idsctl("olga", "rules reload", "olga-pw")
+        check(p.returncode == 0 and "status: ok" in p.stdout and "1 rules loaded" in p.stdout,
+              "idsctl rules reload: the dataplane reloaded", p.stdout + p.stderr)
+        with open(rules, "a") as f:
+            f.write("alert udp any any -> any any (msg:\"broken\"; nosuchkeyword; sid:2;)\n")
+        p = env.idsctl("olga", "rules reload", "olga-pw")
+        check(p.returncode == 1 and "reload failed" in p.stderr and
+              "running rules stay" in p.stderr,
+              "a failed reload reports the dataplane's reason", p.stderr)
+        p = env.idsctl("bob", "--json rules stats", "bob-pw")
+        rs = json.loads(p.stdout) if p.returncode == 0 else {}
+        check(rs.get("reloads") == 1 and rs.get("reload_failures") == 1 and
+              rs.get("loaded") == 1, "idsctl rules stats counts both reloads",
+              p.stdout + p.stderr)
+        # a real alert: a UDP datagram through the port
+        sh("ip", "netns", "exec", NS, sys.executable, "-c",
+           "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
+           "[s.sendto(b'xx IDSCTL-PROBE xx', ('10.78.0.2', 9999)) for _ in range(3)]")
+        out = wait_for(lambda: (lambda q: re.search(r'"signature_id": ?7100001', q.stdout) and
+                                q.stdout)(env.idsctl("bob", "alerts", "bob-pw")), 10)
+        check(bool(out) and re.search(r'"event_type": ?"alert"', out),
+              "idsctl alerts shows idsd's alert", str(out) + sh("tail", "-3", env.eve).stdout)
+        env.stop()
+    finally:
+        if idsd.poll() is None:
+            idsd.send_signal(signal.SIGTERM)
+        try:
+            _, err = idsd.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            idsd.kill()
+            _, err = idsd.communicate()
+        check(idsd.returncode == 0, "idsd exits cleanly", err[-2000:])
+        net_down()
+
+
+GROUPS = {"control": group_control, "dataplane": group_dataplane}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ids-control", required=True)
+    ap.add_argument("--idsctl", required=True)
+    ap.add_argument("--idsd")
+    ap.add_argument("--only", choices=sorted(GROUPS), action="append")
+    args = ap.parse_args()
+    os.environ["PATH"] += ":/usr/sbin:/sbin"
+    for name in args.only or sorted(GROUPS):
+        env = Control(args)
+        try:
+            GROUPS[name](env)
+        finally:
+            env.close()
+    print(f"{len(failures)} failed" if failures else "all passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
