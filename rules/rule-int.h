@@ -205,6 +205,8 @@ int kw_icmp_seq(struct rule_ctx *c, const char *v);
 int kw_tcp_mss(struct rule_ctx *c, const char *v);
 int kw_xbits(struct rule_ctx *c, const char *v);
 int kw_flowint(struct rule_ctx *c, const char *v);
+/* rule_kw_event.c (added) */
+int kw_decode_event(struct rule_ctx *c, const char *v);
 /* FNV-1a, the key of xbit and flowint names */
 uint64_t rule_name_hash(const char *s);
 

@@ -277,6 +277,7 @@ struct rule_threshold {
 #define RULE_F_IPV6_ONLY    0x0008u /* header proto ipv6 */
 #define RULE_F_SRC_NEGATED  0x0010u /* informational: header had a top-level '!' */
 #define RULE_F_DST_NEGATED  0x0020u
+#define RULE_F_PKTHDR       0x0040u /* (added) header proto pkthdr: any packet, IP or not */
 
 /* rule->has: which optional packet tests are present */
 #define RULE_HAS_DSIZE   0x0001u
@@ -408,6 +409,11 @@ struct rule {
 	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */
 	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
 	uint64_t dotprefix;       /* bit per enum rule_buffer: the dotprefix transform */
+
+	/* (added) decode-event: Suricata's event name without "decoder."
+	 * ("ipv4.trunc_pkt"), owned; NULL: none. Such a rule matches only
+	 * packets the decoder rejected for that reason. */
+	char *decode_event;
 
 	/* set by the compiler */
 	int32_t fp_index;         /* index in match[] of the fast pattern, -1: none */

@@ -80,6 +80,7 @@ const struct rule_kw rule_kw_table[] = {
 	{ "tcp.mss",          kw_tcp_mss,          KW_VAL },
 	{ "xbits",            kw_xbits,            KW_VAL },
 	{ "flowint",          kw_flowint,          KW_VAL },
+	{ "decode-event",     kw_decode_event,     KW_VAL | KW_ONCE },
 };
 const uint32_t rule_kw_count = sizeof(rule_kw_table) / sizeof(rule_kw_table[0]);
 
@@ -190,6 +191,7 @@ void rule_free(struct rule *r)
 	if (r == NULL)
 		return;
 	free(r->msg);
+	free(r->decode_event);
 	free(r->file);
 	free(r->src.v4);
 	free(r->src.v6);
@@ -239,6 +241,8 @@ static const struct {
 	{ "ip4", RULE_PROTO_IP, RULE_F_IPV4_ONLY, APP_PROTO_UNKNOWN },
 	{ "ipv6", RULE_PROTO_IP, RULE_F_IPV6_ONLY, APP_PROTO_UNKNOWN },
 	{ "ip6", RULE_PROTO_IP, RULE_F_IPV6_ONLY, APP_PROTO_UNKNOWN },
+	/* every packet, IP or not: for decode-event rules */
+	{ "pkthdr", RULE_PROTO_IP, RULE_F_PKTHDR, APP_PROTO_UNKNOWN },
 	{ "tcp", RULE_PROTO_TCP, 0, APP_PROTO_UNKNOWN },
 	{ "tcp-pkt", RULE_PROTO_TCP_PKT, 0, APP_PROTO_UNKNOWN },
 	{ "tcp-stream", RULE_PROTO_TCP_STREAM, 0, APP_PROTO_UNKNOWN },

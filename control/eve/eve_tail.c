@@ -31,15 +31,15 @@ struct eve_tail {
 	struct eve_tail_stats st;
 };
 
-int eve_line_is_alert(const char *line, size_t len)
+bool eve_line_is_alert(const char *line, size_t len)
 {
 	static const char *const keys[] = { "\"event_type\":\"alert\"",
 					    "\"event_type\": \"alert\"" };
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (memmem(line, len, keys[i], strlen(keys[i])))
-			return 1;
-	return 0;
+			return true;
+	return false;
 }
 
 static void close_file(struct eve_tail *t)

@@ -8,6 +8,7 @@
 #ifndef IDS_EVE_TAIL_H
 #define IDS_EVE_TAIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,6 @@ void eve_tail_free(struct eve_tail *t);
 const struct eve_tail_stats *eve_tail_stats(const struct eve_tail *t);
 
 /* True for an EVE line whose event_type is "alert". */
-int eve_line_is_alert(const char *line, size_t len);
+bool eve_line_is_alert(const char *line, size_t len);
 
 #endif

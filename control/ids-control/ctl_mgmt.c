@@ -73,7 +73,21 @@ static int ha_status(void *ctx, struct mgmt_reply *r)
 
 static int status(void *ctx, struct mgmt_reply *r)
 {
+	struct ctl_mgmt *cm = ctx;
+
 	mgmt_reply_str(r, "version", "ids-control 0.1.0");
+	if (cm->eve) {
+		const struct eve_tail_stats *st = eve_tail_stats(cm->eve);
+
+		mgmt_reply_obj_open(r, "eve");
+		mgmt_reply_uint(r, "alerts", cm->alerts);
+		mgmt_reply_uint(r, "lines", st->lines);
+		mgmt_reply_uint(r, "rotations", st->rotations);
+		mgmt_reply_uint(r, "truncations", st->truncations);
+		mgmt_reply_uint(r, "long_lines", st->long_lines);
+		mgmt_reply_uint(r, "read_errors", st->read_errors);
+		mgmt_reply_obj_close(r);
+	}
 	return ha_status(ctx, r);
 }
 

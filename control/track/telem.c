@@ -36,8 +36,6 @@ struct telem {
 	char buf[TELEM_REPLY_MAX + 1];
 };
 
-static void arm_timeout(struct telem *t);
-
 /* Take the queue's contents out first: a callback may send again. */
 static void fail_pending(struct telem *t, const char *why)
 {

@@ -31,8 +31,8 @@ static const char *const decode_err_names[DECODE_ERR_MAX] = {
 	[DECODE_SLL_TRUNC]       = "sll.pkt_too_small",
 	/* Suricata names none: after sll.pkt_too_small */
 	[DECODE_SLL2_TRUNC]      = "sll2.pkt_too_small",
-	[DECODE_NULL_TRUNC]      = "null.pkt_too_small",
-	[DECODE_NULL_UNSUP]      = "null.unsupported_type",
+	[DECODE_NULL_TRUNC]      = "ltnull.pkt_too_small",
+	[DECODE_NULL_UNSUP]      = "ltnull.unsupported_type",
 	[DECODE_PPP_TRUNC]       = "ppp.pkt_too_small",
 	[DECODE_PPP_UNSUP]       = "ppp.unsup_proto",
 	[DECODE_RAW_VER_BAD]     = "ipraw.invalid_ip_version",

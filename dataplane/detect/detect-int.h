@@ -62,6 +62,8 @@ struct detect_engine {
 	uint32_t max_captures;   /* largest pcre capture count, sizes the match data */
 	struct detect_engine_info info;
 	struct detect_app_engine *app; /* (added) app-layer prefilter and lists, NULL: none */
+	uint32_t nevent;         /* (added) decode-event rules: ranks, ascending */
+	uint32_t *event_rules;
 };
 
 /* (added) xbits and flowint values: per thread, open addressing, bounded
@@ -205,6 +207,14 @@ bool detect_app_proto_match(const struct rule *r, const struct flow *f);
 int detect_app_thread_init(struct detect_thread *dt);
 void detect_app_thread_fini(struct detect_thread *dt);
 void detect_app_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res);
+
+/* detect_event.c (added): decode-event rules. match: p was rejected for
+ * the rule's event (the rule must have one); build/free: the engine's list
+ * of them; packet: run them alone on a packet rejected below L4. */
+bool detect_event_match(const struct rule *r, const struct packet *p);
+int detect_event_build(struct detect_engine *de);
+void detect_event_free(struct detect_engine *de);
+void detect_event_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res);
 
 /* detect_flowbits.c */
 bool detect_flowbits_check(const struct rule *r, const struct flow *f);

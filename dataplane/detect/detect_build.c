@@ -354,6 +354,8 @@ struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, s
 	de->info.patterns = de->npatterns;
 	if (detect_app_build(de, err, errlen) < 0)
 		goto fail;
+	if (detect_event_build(de) < 0)
+		goto nomem;
 	de->info.compile_ms = now_ms() - t0;
 	return de;
 nomem:
@@ -370,6 +372,7 @@ void detect_engine_free(struct detect_engine *de)
 	for (int c = 0; c < PC_MAX; c++)
 		free(de->always[c]);
 	detect_app_free(de);
+	detect_event_free(de);
 	hs_free_scratch(de->scratch);
 	hs_free_database(de->db);
 	free(de->pat_rules);

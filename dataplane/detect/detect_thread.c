@@ -159,6 +159,8 @@ static bool rule_matches(struct detect_thread *dt, const struct de_rule *dr,
 {
 	const struct rule *r = dr->r;
 
+	if (r->decode_event != NULL && !detect_event_match(r, p))
+		return false;
 	if (!detect_match_header(dr, p))
 		return false;
 	if ((dr->flags & DR_F_APP_PROTO) && !detect_app_proto_match(r, p->flow))
@@ -279,10 +281,14 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	res->drop_rule = NULL;
 	res->nalerts = 0;
 	res->alerts_dropped = 0;
-	/* Rejected packets are not inspected, except a broken transport header
-	 * under a valid IP header: IP-level rules see those (as Suricata). */
-	if ((p->ip_ver != 4 && p->ip_ver != 6) ||
-	    (p->err != DECODE_OK && !decode_err_is_l4(p->err)))
+	/* Rejected packets are seen by decode-event rules only, except a broken
+	 * transport header under a valid IP header: IP-level rules see those
+	 * too (as Suricata). */
+	if (p->err != DECODE_OK && !decode_err_is_l4(p->err)) {
+		detect_event_packet(dt, p, res);
+		return;
+	}
+	if (p->ip_ver != 4 && p->ip_ver != 6)
 		return;
 	if (f) {
 		uint8_t bit = p->dir == PKT_TO_SERVER ? FLOW_DF_IPONLY_TS : FLOW_DF_IPONLY_TC;

@@ -148,7 +148,9 @@ static void output_drop(struct pipeline *pl, const struct packet *p,
 {
 	const struct eve_options *o = &pl->eve_opt;
 
-	if (res->verdict != VERDICT_DROP || pl->eve == NULL || !o->drop)
+	/* a pseudo packet (stream flush at flow end) is no packet to drop */
+	if (res->verdict != VERDICT_DROP || pl->eve == NULL || !o->drop ||
+	    (p->flags & PKT_F_PSEUDO))
 		return;
 	if (!o->drop_all && p->flow != NULL) {
 		uint8_t bit = (uint8_t)(1u << p->dir);
@@ -269,10 +271,11 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 		app_flow_inspected(pl->al, p->flow->app);
 }
 
-/* A packet whose transport header is broken: no flow, no transport
- * fields, but the IP-level rules run on it (Suricata alerts "alert ip" on
- * a TCP segment too short for its header). */
-static enum detect_verdict run_invalid_l4(struct pipeline *pl, struct packet *p)
+/* A packet the decoder rejected: no flow, no transport fields. Its
+ * decode-event rules run on it, and when only the transport header is
+ * broken the IP-level rules too (Suricata alerts "alert ip" on a TCP
+ * segment too short for its header). */
+static enum detect_verdict run_invalid(struct pipeline *pl, struct packet *p)
 {
 	p->l4 = NULL;
 	p->l4_len = 0;
@@ -324,10 +327,8 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 	if (err != DECODE_OK) {
 		cnt->c[CNT_INVALID]++;
 		cnt->decode_err[err]++;
-		if (decode_err_is_l4(err))
-			return run_invalid_l4(pl, p);
-		cnt->c[CNT_ACCEPTED]++;
-		return VERDICT_ACCEPT;
+		/* decode-event rules see every rejected packet */
+		return run_invalid(pl, p);
 	}
 	count_layers(cnt, p);
 	if (p->ip_ver == 0) {

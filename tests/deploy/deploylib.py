@@ -3,6 +3,7 @@
 install into a temporary destdir."""
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -60,3 +61,21 @@ def options():
 
 def tmpdir(tag):
     return tempfile.mkdtemp(prefix="deploy-%s-" % tag)
+
+
+def server_pki(parent):
+    """A CA and a server certificate in parent/pki (tools/pki/ids-pki.sh):
+    ids-control -T checks the TLS files its config names, as the daemon
+    does at start, so configs naming /etc/ids/pki/ are checked against
+    these (pki_paths). Returns the folder, or None if certtool failed."""
+    pki = os.path.join(parent, "pki")
+    tool = os.path.join(SRC, "tools", "pki", "ids-pki.sh")
+    for step in (["ca", pki], ["server", pki, "localhost"]):
+        if run(["sh", tool] + step).returncode != 0:
+            return None
+    return pki
+
+
+def pki_paths(text, pki):
+    """The config's .../etc/ids/pki/ (any prefix) pointed at pki."""
+    return re.sub(r"[^\s:]*/etc/ids/pki/", pki + "/", text)

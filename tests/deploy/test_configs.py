@@ -9,7 +9,8 @@ import shutil
 
 import yaml
 
-from deploylib import Check, BUILD, DEPLOY, IDSD, IDS_CONTROL, SRC, run, tmpdir
+from deploylib import (Check, BUILD, DEPLOY, IDSD, IDS_CONTROL, SRC, pki_paths, run, server_pki,
+                       tmpdir)
 
 c = Check("deploy_configs")
 RULES = os.path.join(SRC, "rules")
@@ -43,8 +44,19 @@ def idsd_check(path):
     return conf
 
 
+PKI_DIR = tmpdir("pki")
+PKI = server_pki(PKI_DIR)
+c.ok(PKI is not None, "ids-pki (certtool) could not make a test PKI")
+
+
 def control_check(path):
-    r = run([IDS_CONTROL, "-T", "-c", path])
+    """ids-control -T with the server's /etc/ids/pki/ pointed at a test PKI."""
+    with open(path) as fh:
+        text = fh.read()
+    local = os.path.join(PKI_DIR, os.path.basename(path))
+    with open(local, "w") as fh:
+        fh.write(pki_paths(text, PKI or "/nonexistent"))
+    r = run([IDS_CONTROL, "-T", "-c", local])
     c.ok(r.returncode == 0 and "configuration ok" in r.stdout,
          "ids-control -T -c %s (status %d):\n%s" % (path, r.returncode, r.stdout))
     with open(path) as fh:
@@ -83,12 +95,15 @@ bad = os.path.join(tmp, "bad.yaml")
 with open(os.path.join(DEPLOY, "pair", "node-a", "ids-control.yaml")) as fh:
     text = fh.read()
 with open(bad, "w") as fh:
-    fh.write(text.replace("      preempt: true\n", "      preempt: true\n      prio: 3\n"))
-c.ok(run([IDS_CONTROL, "-T", "-c", bad]).returncode != 0, "ids-control -T accepted 'prio'")
+    fh.write(pki_paths(text.replace("      preempt: true\n", "      preempt: true\n      prio: 3\n"),
+                       PKI or "/nonexistent"))
+r = run([IDS_CONTROL, "-T", "-c", bad])
+c.ok(r.returncode != 0 and "prio" in r.stdout, "ids-control -T accepted 'prio'")
 with open(os.path.join(DEPLOY, "pair", "node-a", "idsd.yaml")) as fh:
     text = fh.read()
 with open(bad, "w") as fh:
     fh.write(text + "default-log-dri: /tmp\n")
 c.ok(run([IDSD, "-T", "-c", bad] + PATHS).returncode == 1, "idsd -T accepted 'default-log-dri'")
 shutil.rmtree(tmp, ignore_errors=True)
+shutil.rmtree(PKI_DIR, ignore_errors=True)
 c.done()

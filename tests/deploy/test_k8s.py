@@ -14,7 +14,7 @@ import shutil
 
 import yaml
 
-from deploylib import Check, DEPLOY, IDSD, IDS_CONTROL, SRC, run, tmpdir
+from deploylib import Check, DEPLOY, IDSD, IDS_CONTROL, SRC, pki_paths, run, server_pki, tmpdir
 
 c = Check("deploy_k8s")
 K8S = os.path.join(DEPLOY, "k8s")
@@ -184,13 +184,15 @@ ctl = containers.get("ids-control", {})
 c.ok("/etc/ids/ha/$(POD_NAME).yaml" in ctl.get("command", []),
      "ids-control does not pick its file by pod name")
 tmp = tmpdir("k8s")
+pki = server_pki(tmp)
+c.ok(pki is not None, "ids-pki (certtool) could not make a test PKI")
 for podname, node in zip(pods, ("a", "b")):
     key = podname + ".yaml"
     if not c.ok(key in cm, "ids-config has no %s" % key):
         continue
     path = os.path.join(tmp, key)
     with open(path, "w") as fh:
-        fh.write(cm[key])
+        fh.write(pki_paths(cm[key], pki or "/nonexistent"))
     r = run([IDS_CONTROL, "-T", "-c", path])
     c.ok(r.returncode == 0, "ids-control -T on %s:\n%s" % (key, r.stdout))
     with open(os.path.join(DEPLOY, "pair", "node-" + node, "ids-control.yaml")) as fh:

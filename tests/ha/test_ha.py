@@ -347,6 +347,8 @@ def scen_mgmt_vip(c):
 """ % (VIP, pki, pki, pki, db)
     pair(c)
     client = c.net.node("c", "10.99.0.3")
+    # the VIP's subnet is on the same link (as an operator's would be)
+    subprocess.run(["ip", "-n", client, "route", "add", VIP + "/32", "dev", "ha0"], check=True)
     for name, prio in (("a", 150), ("b", 100)):
         path = conf(os.path.join(c.tmp, name + ".yaml"), prio, c.adv)
         with open(path, "a") as f:

@@ -193,6 +193,10 @@ def group_control(env):
         f.write(alert_line(6))
     out = wait_for(lambda: '"signature_id": 6' in shown() and shown())
     check(bool(out), "alerts follow a truncation", out)
+    p = env.idsctl("bob", "--json status", "bob-pw")
+    eve = json.loads(p.stdout).get("eve", {}) if p.returncode == 0 else {}
+    check(eve.get("alerts") == 5 and eve.get("rotations") == 1 and eve.get("truncations") == 1,
+          "status counts the alerts, rotations and truncations of eve.json", p.stdout)
 
     # SIGHUP reopens the audit log and stops nothing
     os.rename(env.audit, env.audit + ".1")
@@ -211,7 +215,9 @@ def group_control(env):
 
 
 # A veth pair: idsd's end in the root namespace, the sender in a netns.
-NS, IF, PEER = "idsctlns", "idsctl0", "idsctl0p"
+# named after this process, so two builds can run the suite side by side
+TAG = os.getpid() % 100000
+NS, IF, PEER = f"idsctlns{TAG}", f"idsctl{TAG}", f"idsctl{TAG}p"
 RULES = ('alert udp any any -> any any (msg:"idsctl test"; content:"IDSCTL-PROBE"; '
          'sid:7100001; rev:1;)\n')
 
@@ -244,7 +250,7 @@ def group_dataplane(env):
     if not env.args.idsd:
         check(False, "--idsd given")
         return
-    prefix = "idsctltest"
+    prefix = f"idsctltest{TAG}"
     tsock = f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2"
     rules = os.path.join(env.dir, "test.rules")
     with open(rules, "w") as f:
@@ -272,6 +278,12 @@ def group_dataplane(env):
         st = json.loads(p.stdout) if p else {}
         check("decoder_pkts" in st and "detect_alert" in st,
               "idsctl stats: the dataplane's counters", p.stdout if p else "")
+        # the health tracker reads the real /ids/workers (heartbeat columns)
+        time.sleep(0.5)
+        p = env.idsctl("bob", "--json status", "bob-pw")
+        dp = json.loads(p.stdout).get("dataplane", {}) if p.returncode == 0 else {}
+        check(dp.get("healthy") is True and "stalled" not in dp.get("reason", ""),
+              "status: the real dataplane is healthy, its workers alive", p.stdout + p.stderr)
         p = env.idsctl("bob", "--json rules list", "bob-pw")
         rl = json.loads(p.stdout) if p.returncode == 0 else {}
         check(rl.get("loaded") == 1 and rl.get("failed") == 0,

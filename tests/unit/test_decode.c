@@ -1274,7 +1274,7 @@ static void test_link_null(void)
 	b = relink(&f4, af_other, 4, &len);
 	CHECK_INT(DECODE_NULL_UNSUP, dec_link(&p, PKT_LINK_NULL, b, len));
 	CHECK_INT(0, p.ip_ver);
-	CHECK_STR("null.unsupported_type", decode_err_name(p.err));
+	CHECK_STR("ltnull.unsupported_type", decode_err_name(p.err));
 	free(b);
 }
 
