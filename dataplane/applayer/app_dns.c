@@ -158,7 +158,7 @@ static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, const uint8
 		ds->n--;
 	}
 	msg->base.id = ds->af->next_tx_id++;
-	msg->base.updated = true;
+	msg->base.updated = APP_TX_UPDATED;
 	ds->msg[ds->n++] = msg;
 	ctx->stats.dns_msgs++;
 	return 0;
@@ -230,11 +230,22 @@ struct app_tx *app_dns_tx(struct dns_state *ds, uint32_t i)
 	return i < ds->n ? &ds->msg[i]->base : NULL;
 }
 
-void app_dns_inspected(struct dns_state *ds)
+void app_dns_inspected(struct dns_state *ds, uint8_t dirs)
 {
-	for (uint32_t i = 0; i < ds->n; i++)
-		msg_free(ds->msg[i]);
-	ds->n = 0;
+	uint32_t k = 0;
+
+	/* a message is done once inspected in its own direction */
+	for (uint32_t i = 0; i < ds->n; i++) {
+		struct dns_msg *m = ds->msg[i];
+		uint8_t own = (m->flags & 0x8000) ? 1u << APP_TO_CLIENT : 1u << APP_TO_SERVER;
+
+		m->base.updated &= (uint8_t)~dirs;
+		if (m->base.updated & own)
+			ds->msg[k++] = m;
+		else
+			msg_free(m);
+	}
+	ds->n = k;
 }
 
 /* dns.query: the question names of queries (QR clear), one instance each. */
@@ -264,7 +275,8 @@ int app_dns_info(struct app_tx *tx, struct app_dns_info *out)
 
 	*out = (struct app_dns_info){
 		.rrname = msg->nq ? msg->first : NULL, .rrtype = msg->qtype0, .id = msg->id,
-		.response = (msg->flags & 0x8000) != 0, .rcode = (uint8_t)(msg->flags & 0xf),
+		.flags = msg->flags, .response = (msg->flags & 0x8000) != 0,
+		.rcode = (uint8_t)(msg->flags & 0xf), .opcode = (uint8_t)((msg->flags >> 11) & 0xf),
 	};
 	return 0;
 }

@@ -19,7 +19,8 @@ struct http_txd {
 	struct abuf body[2];      /* request, response (decompressed) */
 	struct abuf hdr_raw[2];   /* header bytes as sent */
 	int last_req, last_res;   /* progress seen at the last update check */
-	char *info[4];            /* EVE strings: hostname, url, user agent, method */
+	char *info[6];            /* EVE strings: hostname, url, user agent, method, referer,
+				   * content type */
 };
 
 struct http_state {
@@ -54,7 +55,7 @@ static void txd_free(struct http_txd *t)
 		abuf_free(&t->body[i]);
 		abuf_free(&t->hdr_raw[i]);
 	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		free(t->info[i]);
 	app_tx_release(&t->base);
 	free(t);
@@ -71,6 +72,9 @@ static int on_body(htp_tx_data_t *d, int dir)
 	struct http_txd *t;
 	uint32_t limit = dir ? hs->ctx->cfg.response_body_limit : hs->ctx->cfg.request_body_limit;
 
+	if (limit == 0)
+		limit = UINT32_MAX;
+
 	if (d->data == NULL || d->len == 0)
 		return HTP_OK;
 	t = txd_get(hs, d->tx);
@@ -78,7 +82,7 @@ static int on_body(htp_tx_data_t *d, int dir)
 		return HTP_OK;
 	hs->ctx->stats.body_truncated += abuf_append_max(&t->body[dir], d->data,
 							 (uint32_t)d->len, limit);
-	t->base.updated = true;
+	t->base.updated = APP_TX_UPDATED;
 	return HTP_OK;
 }
 
@@ -96,12 +100,14 @@ static int on_header_data(htp_tx_data_t *d, int dir)
 {
 	struct http_state *hs = state_of(d->tx);
 	struct http_txd *t;
+	/* raw headers are bounded like a request body */
+	uint32_t limit = hs->ctx->cfg.request_body_limit ? hs->ctx->cfg.request_body_limit
+							 : UINT32_MAX;
 
 	if (d->data == NULL || d->len == 0)
 		return HTP_OK;
 	t = txd_get(hs, d->tx);
-	if (t && abuf_append_max(&t->hdr_raw[dir], d->data, (uint32_t)d->len,
-				 hs->ctx->cfg.request_body_limit))
+	if (t && abuf_append_max(&t->hdr_raw[dir], d->data, (uint32_t)d->len, limit))
 		hs->ctx->stats.body_truncated++;
 	return HTP_OK;
 }
@@ -129,6 +135,7 @@ void *app_http_config(const struct applayer_config *cfg)
 	htp_config_set_convert_lowercase(c, HTP_DECODER_URL_PATH, 0);
 	htp_config_set_allow_space_uri(c, 1);
 	htp_config_set_response_decompression(c, 1);
+	/* libhtp's 0 is no limit, as the setting's */
 	htp_config_set_response_decompression_layer_limit(c, (int)cfg->decompress_layer_limit);
 	htp_config_set_tx_auto_destroy(c, 0);
 	htp_config_set_log_level(c, HTP_LOG_NONE);
@@ -200,7 +207,7 @@ static void mark_updates(struct http_state *hs)
 		    t->last_res != (int)tx->response_progress) {
 			t->last_req = (int)tx->request_progress;
 			t->last_res = (int)tx->response_progress;
-			t->base.updated = true;
+			t->base.updated = APP_TX_UPDATED;
 		}
 	}
 }
@@ -229,11 +236,22 @@ void app_http_eof(struct app_flow *af, enum app_dir dir)
 {
 	struct http_state *hs = af->http;
 
+	htp_list_t *l;
+
 	if (dir == APP_TO_SERVER)
 		htp_connp_req_close(hs->connp, NULL);
 	else
 		htp_connp_close(hs->connp, NULL);
 	mark_updates(hs);
+	/* bodies held back for the minimal inspection size are due now */
+	l = txs(hs);
+	for (size_t i = 0; i < htp_list_size(l); i++) {
+		htp_tx_t *tx = htp_list_get(l, i);
+		struct http_txd *t = tx ? htp_tx_get_user_data(tx) : NULL;
+
+		if (t != NULL && t->body[dir].len > 0)
+			t->base.updated = APP_TX_UPDATED;
+	}
 }
 
 uint32_t app_http_ntx(const struct http_state *hs)
@@ -264,7 +282,7 @@ struct app_tx *app_http_tx(struct http_state *hs, uint32_t i)
 	return NULL;
 }
 
-void app_http_inspected(struct app_flow *af)
+void app_http_inspected(struct app_flow *af, uint8_t dirs)
 {
 	htp_list_t *l = txs(af->http);
 
@@ -274,8 +292,8 @@ void app_http_inspected(struct app_flow *af)
 
 		if (tx == NULL || (t = htp_tx_get_user_data(tx)) == NULL)
 			continue;
-		t->base.updated = false;
-		if (tx->request_progress == HTP_REQUEST_COMPLETE &&
+		t->base.updated &= (uint8_t)~dirs;
+		if (t->base.updated == 0 && tx->request_progress == HTP_REQUEST_COMPLETE &&
 		    tx->response_progress == HTP_RESPONSE_COMPLETE) {
 			htp_tx_set_user_data(tx, NULL);
 			txd_free(t);
@@ -314,25 +332,86 @@ static int sbuf_bstr(struct abuf *s, const bstr *b)
 	return b ? abuf_append(s, bstr_ptr(b), (uint32_t)bstr_len(b)) : 0;
 }
 
-/* Suricata's normalised URI: libhtp's normalised path, then ?query and
- * #fragment as sent. */
-static int build_uri(struct abuf *s, const htp_tx_t *tx)
+/* A decoded copy of b appended to s (double-decode-path/query: libhtp's
+ * decoder of that context once more). */
+static int append_decoded(struct applayer_ctx *ctx, struct abuf *s, const bstr *b,
+			  enum htp_decoder_ctx_t dctx)
+{
+	bstr *c = bstr_dup(b);
+	uint64_t flags = 0;
+	int rc;
+
+	if (c == NULL)
+		return -ENOMEM;
+	htp_urldecode_inplace(ctx->htp_cfg, dctx, c, &flags);
+	rc = sbuf_bstr(s, c);
+	bstr_free(c);
+	return rc;
+}
+
+/* Suricata's normalised URI: with uri-include-all, scheme://user:pass@host:port
+ * first; then libhtp's normalised path, ?query and #fragment as sent (path
+ * and query decoded once more when double-decode-path/-query are on). */
+static int build_uri(struct applayer_ctx *ctx, struct abuf *s, const htp_tx_t *tx)
 {
 	const htp_uri_t *u = tx->parsed_uri;
+	const struct applayer_config *cfg = &ctx->cfg;
 
 	if (u == NULL || u->path == NULL)
 		return -ENOENT;
 	s->len = 0;
-	sbuf_bstr(s, u->path);
+	if (cfg->uri_include_all) {
+		if (u->scheme) {
+			sbuf_bstr(s, u->scheme);
+			abuf_append(s, "://", 3);
+		}
+		if (u->username || u->password) {
+			sbuf_bstr(s, u->username);
+			if (u->password) {
+				abuf_append(s, ":", 1);
+				sbuf_bstr(s, u->password);
+			}
+			abuf_append(s, "@", 1);
+		}
+		sbuf_bstr(s, u->hostname);
+		if (u->port) {
+			abuf_append(s, ":", 1);
+			sbuf_bstr(s, u->port);
+		}
+	}
+	if (cfg->double_decode_path)
+		append_decoded(ctx, s, u->path, HTP_DECODER_URL_PATH);
+	else
+		sbuf_bstr(s, u->path);
 	if (u->query) {
 		abuf_append(s, "?", 1);
-		sbuf_bstr(s, u->query);
+		if (cfg->double_decode_query)
+			append_decoded(ctx, s, u->query, HTP_DECODER_URLENCODED);
+		else
+			sbuf_bstr(s, u->query);
 	}
 	if (u->fragment) {
 		abuf_append(s, "#", 1);
 		sbuf_bstr(s, u->fragment);
 	}
 	return 0;
+}
+
+/* Suricata inspects a body once it holds the minimal inspection size, hit
+ * its limit, is complete, or its direction ended; until then: -ENOENT. */
+static int give_body(struct http_txd *t, int dir, const uint8_t **data, uint32_t *len)
+{
+	const struct http_state *hs = state_of(t->tx);
+	const struct applayer_config *cfg = &hs->ctx->cfg;
+	uint32_t limit = dir ? cfg->response_body_limit : cfg->request_body_limit;
+	uint32_t min = dir ? cfg->response_inspect_min : cfg->request_inspect_min;
+	bool done = dir ? t->tx->response_progress > HTP_RESPONSE_BODY
+			: t->tx->request_progress > HTP_REQUEST_BODY;
+	uint32_t have = t->body[dir].len;
+
+	if ((limit == 0 || have < limit) && have < min && !done && !hs->af->eof[dir])
+		return -ENOENT;
+	return give_abuf(&t->body[dir], data, len);
 }
 
 /* kind: 'h' "Name: Value\r\n" each, 'n' "\r\nName\r\n...\r\n", 's' the
@@ -386,7 +465,7 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 		return -ENOENT;
 	switch (b) {
 	case RULE_BUF_HTTP_URI:
-		rc = build_uri(s, tx);
+		rc = build_uri(ctx, s, tx);
 		return rc ? rc : give_abuf(s, data, len);
 	case RULE_BUF_HTTP_URI_RAW:
 		return give(tx->request_uri, data, len);
@@ -419,7 +498,7 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	case RULE_BUF_HTTP_CONNECTION:
 		return header(hdrs, "connection", data, len);
 	case RULE_BUF_HTTP_REQUEST_BODY:
-		return give_abuf(&t->body[0], data, len);
+		return give_body(t, 0, data, len);
 	case RULE_BUF_HTTP_STAT_CODE:
 		return give(tx->response_status, data, len);
 	case RULE_BUF_HTTP_STAT_MSG:
@@ -427,7 +506,7 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	case RULE_BUF_HTTP_RESPONSE_LINE:
 		return give(tx->response_line, data, len);
 	case RULE_BUF_HTTP_RESPONSE_BODY:
-		return give_abuf(&t->body[1], data, len);
+		return give_body(t, 1, data, len);
 	case RULE_BUF_HTTP_LOCATION:
 		return header(tx->response_headers, "location", data, len);
 	case RULE_BUF_HTTP_SERVER:
@@ -456,10 +535,10 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	}
 }
 
-int app_http_urilen(struct app_tx *atx, bool raw, uint32_t *out)
+int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *atx, bool raw, uint32_t *out)
 {
 	struct http_txd *t = (struct http_txd *)atx;
-	const htp_uri_t *u = t->tx->parsed_uri;
+	int rc;
 
 	if (raw) {
 		if (t->tx->request_uri == NULL)
@@ -467,11 +546,11 @@ int app_http_urilen(struct app_tx *atx, bool raw, uint32_t *out)
 		*out = (uint32_t)bstr_len(t->tx->request_uri);
 		return 0;
 	}
-	if (u == NULL || u->path == NULL)
-		return -ENOENT;
-	*out = (uint32_t)(bstr_len(u->path) + (u->query ? 1 + bstr_len(u->query) : 0) +
-			  (u->fragment ? 1 + bstr_len(u->fragment) : 0));
-	return 0;
+	/* the length of the http.uri buffer, as configured */
+	rc = build_uri(ctx, &ctx->scratch, t->tx);
+	if (rc == 0)
+		*out = ctx->scratch.len;
+	return rc;
 }
 
 static const char *cstr(char **slot, const bstr *b)
@@ -487,6 +566,10 @@ int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, struct app_http_
 	htp_tx_t *tx = t->tx;
 	htp_header_t *ua = tx->request_headers ? htp_table_get_c(tx->request_headers,
 								 "user-agent") : NULL;
+	htp_header_t *ref = tx->request_headers ? htp_table_get_c(tx->request_headers,
+								  "referer") : NULL;
+	htp_header_t *ct = tx->response_headers ? htp_table_get_c(tx->response_headers,
+								 "content-type") : NULL;
 
 	(void)ctx;
 	*out = (struct app_http_info){ .status = -1, .length = -1 };
@@ -494,11 +577,16 @@ int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, struct app_http_
 	out->url = cstr(&t->info[1], tx->request_uri);
 	out->user_agent = cstr(&t->info[2], ua ? ua->value : NULL);
 	out->method = cstr(&t->info[3], tx->request_method);
+	out->referer = cstr(&t->info[4], ref ? ref->value : NULL);
+	/* the response's media type, parameters cut off (as Suricata) */
+	if (ct != NULL && t->info[5] == NULL && (t->info[5] = bstr_util_strdup_to_c(ct->value)))
+		t->info[5][strcspn(t->info[5], ";")] = '\0';
+	out->content_type = t->info[5];
 	out->protocol = tx->request_protocol_number == HTP_PROTOCOL_1_1 ? "HTTP/1.1" :
 			tx->request_protocol_number == HTP_PROTOCOL_1_0 ? "HTTP/1.0" : NULL;
 	if (tx->response_status_number > 0)
 		out->status = tx->response_status_number;
-	if (tx->response_progress >= HTP_RESPONSE_BODY)
-		out->length = (int64_t)tx->response_message_len;
+	/* Suricata logs the response length even before there is a response */
+	out->length = (int64_t)tx->response_message_len;
 	return 0;
 }

@@ -288,7 +288,7 @@ static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_di
 			rc = parse_certs(ctx, ts, h->p + 4, mlen);
 		if (rc)
 			return rc;
-		ts->tx.updated = true;
+		ts->tx.updated = APP_TX_UPDATED;
 		memmove(h->p, h->p + 4 + mlen, h->len - 4 - mlen);
 		h->len -= 4 + mlen;
 	}

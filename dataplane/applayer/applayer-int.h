@@ -9,6 +9,7 @@
 #include "applayer.h"
 
 #define APP_PROBE_MIN 8u          /* bytes a direction needs before it is judged */
+#define APP_TX_UPDATED 3u         /* app_tx.updated: changed, due in both directions */
 
 /* Growable byte buffer: bodies, raw headers, built buffers. */
 struct abuf {
@@ -24,7 +25,7 @@ void abuf_free(struct abuf *b);
 /* What every protocol's transaction starts with. */
 struct app_tx {
 	uint64_t id;
-	bool updated;             /* new data since the last app_flow_inspected() */
+	uint8_t updated;          /* bit per enum app_dir: new data not inspected in it */
 	uint32_t nmark, capmark;
 	uint32_t *mark;           /* ranks of the rules that alerted on it */
 };
@@ -48,6 +49,8 @@ struct app_flow {
 	uint8_t proto;            /* enum app_proto */
 	bool failed[2];           /* direction judged: no known protocol */
 	bool gave_up;             /* the parser refused the stream */
+	bool detect_only;         /* the protocol is known, its parser disabled */
+	bool eof[2];              /* the direction ended (app_flow_eof) */
 	uint16_t cport, sport;
 	uint64_t next_tx_id;
 	struct abuf probe[2];     /* first bytes of each direction while undecided */
@@ -72,11 +75,11 @@ int app_http_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 void app_http_eof(struct app_flow *af, enum app_dir dir);
 uint32_t app_http_ntx(const struct http_state *hs);
 struct app_tx *app_http_tx(struct http_state *hs, uint32_t i);
-void app_http_inspected(struct app_flow *af);
+void app_http_inspected(struct app_flow *af, uint8_t dirs);
 int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *tx, enum rule_buffer b,
 		    uint32_t idx, const uint8_t **data, uint32_t *len);
 int app_http_info(struct applayer_ctx *ctx, struct app_tx *tx, struct app_http_info *out);
-int app_http_urilen(struct app_tx *tx, bool raw, uint32_t *out);
+int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *tx, bool raw, uint32_t *out);
 
 /* app_tls.c */
 struct tls_state *app_tls_new(struct app_flow *af);
@@ -97,7 +100,7 @@ int app_dns_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 		 const uint8_t *d, uint32_t len);
 uint32_t app_dns_ntx(const struct dns_state *ds);
 struct app_tx *app_dns_tx(struct dns_state *ds, uint32_t i);
-void app_dns_inspected(struct dns_state *ds);
+void app_dns_inspected(struct dns_state *ds, uint8_t dirs);
 int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 int app_dns_opcode(const struct app_tx *tx, uint32_t *out);

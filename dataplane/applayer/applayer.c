@@ -8,8 +8,6 @@
 
 #include "applayer-int.h"
 
-#define DEFAULT_BODY_LIMIT (100u * 1024u)
-
 int abuf_append(struct abuf *b, const void *data, uint32_t len)
 {
 	if (len == 0)
@@ -60,16 +58,10 @@ struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
 
 	if (ctx == NULL)
 		return NULL;
-	if (cfg)
+	if (cfg != NULL && cfg->set)
 		ctx->cfg = *cfg;
-	if (!ctx->cfg.request_body_limit)
-		ctx->cfg.request_body_limit = DEFAULT_BODY_LIMIT;
-	if (!ctx->cfg.response_body_limit)
-		ctx->cfg.response_body_limit = DEFAULT_BODY_LIMIT;
-	if (!ctx->cfg.decompress_layer_limit)
-		ctx->cfg.decompress_layer_limit = 2;
-	if (!ctx->cfg.dns_port)
-		ctx->cfg.dns_port = 53;
+	else
+		applayer_config_init(&ctx->cfg);
 	ctx->htp_cfg = app_http_config(&ctx->cfg);
 	if (ctx->htp_cfg == NULL) {
 		free(ctx);
@@ -147,6 +139,8 @@ enum app_proto app_flow_proto(const struct app_flow *af)
 static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		 const uint8_t *d, uint32_t len, uint64_t ts_us)
 {
+	if (af->detect_only)
+		return 0;
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
 		return app_http_data(ctx, af, dir, d, len, ts_us);
@@ -161,6 +155,13 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 
 static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_proto p)
 {
+	if (ctx->cfg.mode[af->ipproto == 17][p] == APP_MODE_DETECT_ONLY) {
+		/* known for app-layer-protocol and EVE, never parsed */
+		af->detect_only = true;
+		af->proto = (uint8_t)p;
+		ctx->stats.flows[p]++;
+		return 0;
+	}
 	switch (p) {
 	case APP_PROTO_HTTP:
 		af->http = app_http_new(ctx, af);
@@ -248,12 +249,17 @@ int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir)
 {
 	(void)ctx;
-	if (af->proto == APP_PROTO_HTTP && !af->gave_up)
+	if (af->eof[dir])
+		return;
+	af->eof[dir] = true;
+	if (af->proto == APP_PROTO_HTTP && !af->gave_up && !af->detect_only)
 		app_http_eof(af, dir);
 }
 
 uint32_t app_flow_ntx(const struct app_flow *af)
 {
+	if (af->detect_only)
+		return 0;
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
 		return app_http_ntx(af->http);
@@ -268,6 +274,8 @@ uint32_t app_flow_ntx(const struct app_flow *af)
 
 struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i)
 {
+	if (af->detect_only)
+		return NULL;
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
 		return app_http_tx(af->http, i);
@@ -280,22 +288,35 @@ struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i)
 	}
 }
 
-void app_flow_inspected(struct applayer_ctx *ctx, struct app_flow *af)
+static void inspected(struct app_flow *af, uint8_t dirs)
 {
-	(void)ctx;
+	if (af->detect_only)
+		return;
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
-		app_http_inspected(af);
+		app_http_inspected(af, dirs);
 		break;
 	case APP_PROTO_TLS:
-		app_tls_tx(af->tls)->updated = false;
+		app_tls_tx(af->tls)->updated &= (uint8_t)~dirs;
 		break;
 	case APP_PROTO_DNS:
-		app_dns_inspected(af->dns);
+		app_dns_inspected(af->dns, dirs);
 		break;
 	default:
 		break;
 	}
+}
+
+void app_flow_inspected(struct applayer_ctx *ctx, struct app_flow *af)
+{
+	(void)ctx;
+	inspected(af, APP_TX_UPDATED);
+}
+
+void app_flow_inspected_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir)
+{
+	(void)ctx;
+	inspected(af, (uint8_t)(1u << dir));
 }
 
 uint64_t app_tx_id(const struct app_tx *tx)
@@ -305,7 +326,12 @@ uint64_t app_tx_id(const struct app_tx *tx)
 
 bool app_tx_updated(const struct app_tx *tx)
 {
-	return tx->updated;
+	return tx->updated != 0;
+}
+
+bool app_tx_updated_dir(const struct app_tx *tx, enum app_dir dir)
+{
+	return (tx->updated >> dir) & 1u;
 }
 
 static enum app_proto buffer_proto(enum rule_buffer b)
@@ -343,12 +369,12 @@ int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32
 
 int app_tx_tls_version(const struct app_flow *af, uint32_t *out)
 {
-	return af->proto == APP_PROTO_TLS ? app_tls_version(af->tls, out) : -ENOENT;
+	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_version(af->tls, out) : -ENOENT;
 }
 
 int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out)
 {
-	return af->proto == APP_PROTO_HTTP ? app_http_urilen(tx, raw, out) : -ENOENT;
+	return af->proto == APP_PROTO_HTTP ? app_http_urilen(af->ctx, tx, raw, out) : -ENOENT;
 }
 
 int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
@@ -359,7 +385,7 @@ int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_t
 
 int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out)
 {
-	return af->proto == APP_PROTO_TLS ? app_tls_info(af->tls, out) : -ENOENT;
+	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_info(af->tls, out) : -ENOENT;
 }
 
 int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info *out)

@@ -8,17 +8,46 @@
 #define IDS_APPLAYER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../../rules/rule-t.h"
 
-/* Limits and ports, from app-layer.protocols.* (Suricata's defaults when 0). */
-struct applayer_config {
-	uint32_t request_body_limit;     /* bytes of request body kept; 0: 100 KiB */
-	uint32_t response_body_limit;    /* bytes of response body kept; 0: 100 KiB */
-	uint32_t decompress_layer_limit; /* gzip/deflate layers unwrapped; 0: 2 */
-	uint16_t dns_port;               /* DNS detection-ports dp; 0: 53 */
+/* Whether a protocol is detected and parsed (app-layer.protocols.X.enabled:
+ * yes, detection-only, no). */
+enum app_mode { APP_MODE_ON = 0, APP_MODE_DETECT_ONLY, APP_MODE_OFF };
+
+/* A port list in rule syntax ("53", "[53, 5353]", "1024:"), as ranges. */
+#define APP_PORTS_MAX 16
+struct app_ports {
+	uint8_t n;
+	uint16_t lo[APP_PORTS_MAX], hi[APP_PORTS_MAX];
 };
+
+/* Parses s into *out; -EINVAL (err filled) on a bad port or too many. */
+int app_ports_parse(const char *s, struct app_ports *out, char *err, size_t errlen);
+bool app_ports_has(const struct app_ports *ps, uint16_t port);
+
+/* app-layer.protocols.* as Suricata reads them. A zeroed struct means
+ * Suricata's defaults everywhere; applayer_config_init() fills those in
+ * explicitly (set = true) for a caller that overrides some. */
+struct applayer_config {
+	bool set;                        /* false: ignore the rest, use the defaults */
+	uint8_t mode[2][APP_PROTO_MAX];  /* enum app_mode, [0] over TCP, [1] over UDP */
+	/* http.libhtp.default-config; 0 limits mean unlimited, as libhtp's */
+	uint32_t request_body_limit;     /* bytes of request body kept (100 KiB) */
+	uint32_t response_body_limit;    /* bytes of response body kept (100 KiB) */
+	uint32_t request_inspect_min;    /* request-body-minimal-inspect-size (32 KiB) */
+	uint32_t response_inspect_min;   /* response-body-minimal-inspect-size (40 KiB) */
+	uint32_t decompress_layer_limit; /* gzip/deflate layers unwrapped (2) */
+	bool double_decode_path;         /* %-decode the path twice */
+	bool double_decode_query;        /* and the query */
+	bool uri_include_all;            /* http.uri carries scheme, host and port too */
+	/* dns.{tcp,udp}.detection-ports: dp server ports, sp client ports (dp 53) */
+	struct app_ports dns_dp[2], dns_sp[2];
+};
+
+void applayer_config_init(struct applayer_config *cfg);
 
 /* Bad input is counted per reason, never logged per packet. */
 struct applayer_stats {
@@ -58,7 +87,8 @@ enum app_dir { APP_TO_SERVER = 0, APP_TO_CLIENT = 1 };
  * later data is ignored). */
 int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		  const uint8_t *data, uint32_t len, uint64_t ts_us);
-/* The direction ended (FIN/RST or flow end): close-delimited bodies end. */
+/* The direction ended (FIN/RST or flow end): close-delimited bodies end and
+ * bodies shorter than the minimal inspection size are inspected. */
 void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir);
 
 enum app_proto app_flow_proto(const struct app_flow *af);
@@ -70,12 +100,16 @@ struct applayer_ctx *app_flow_ctx(const struct app_flow *af);
 uint32_t app_flow_ntx(const struct app_flow *af);
 struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i);
 
-/* Detection has run on every updated transaction: clear the marks and free
- * the transactions that are complete in both directions. */
+/* Detection has run on every updated transaction (in both directions, or in
+ * dir only, as Suricata inspects a direction with that direction's packets):
+ * clear those marks and free the transactions that are complete and have
+ * no direction left to inspect. */
 void app_flow_inspected(struct applayer_ctx *ctx, struct app_flow *af);
+void app_flow_inspected_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir);
 
 uint64_t app_tx_id(const struct app_tx *tx);          /* 0, 1, ... in each flow */
 bool app_tx_updated(const struct app_tx *tx);          /* new data since the last inspection */
+bool app_tx_updated_dir(const struct app_tx *tx, enum app_dir dir); /* not inspected in dir */
 
 /* Buffer b of tx, instance idx (multi-buffers: DNS query names, TLS
  * certificates, HTTP fields that exist in both directions: 0 request,
@@ -111,12 +145,13 @@ struct app_tls_info {
 	const char *ja3_hash, *ja3_string, *ja3s_hash, *ja3s_string;
 };
 int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out);
-/* DNS: the first query name and type, and whether tx is a response. */
+/* DNS: the first query name and type, the header's id and flags (opcode
+ * and rcode taken out), and whether tx is a response. */
 struct app_dns_info {
 	const char *rrname;
-	uint16_t rrtype, id;
+	uint16_t rrtype, id, flags;
 	bool response;
-	uint8_t rcode;
+	uint8_t rcode, opcode;
 };
 int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info *out);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Protocol detection by content, ports only as hints (Suricata's probing
  * parsers): HTTP by its request methods or "HTTP/" status line, TLS by a
- * handshake record or an SSLv2 ClientHello, DNS on its detection port by a
- * sane header. */
+ * handshake record or an SSLv2 ClientHello, DNS on its detection ports by
+ * a sane header. */
 #include <string.h>
 
 #include "applayer-int.h"
@@ -40,17 +40,27 @@ static bool is_tls(const uint8_t *d, uint32_t len)
 	return len >= 5 && (d[0] & 0x80) && d[2] == 1 && d[3] == 3;
 }
 
+/* A disabled protocol (enabled: no) is never detected. */
+static bool off(const struct applayer_ctx *ctx, const struct app_flow *af, enum app_proto p)
+{
+	return ctx->cfg.mode[af->ipproto == 17][p] == APP_MODE_OFF;
+}
+
 enum app_proto app_probe(const struct applayer_ctx *ctx, const struct app_flow *af,
 			 enum app_dir dir, const uint8_t *d, uint32_t len)
 {
-	bool dns_port = af->sport == ctx->cfg.dns_port;
+	const int t = af->ipproto == 17;
+	bool dns_port = app_ports_has(&ctx->cfg.dns_dp[t], af->sport) ||
+			app_ports_has(&ctx->cfg.dns_sp[t], af->cport);
 
-	if (af->ipproto == 17)
+	if (off(ctx, af, APP_PROTO_DNS))
+		dns_port = false;
+	if (t)
 		return dns_port && app_dns_probe(d, len, false) ? APP_PROTO_DNS
 							       : APP_PROTO_UNKNOWN;
-	if (is_http(d, len, dir))
+	if (!off(ctx, af, APP_PROTO_HTTP) && is_http(d, len, dir))
 		return APP_PROTO_HTTP;
-	if (is_tls(d, len))
+	if (!off(ctx, af, APP_PROTO_TLS) && is_tls(d, len))
 		return APP_PROTO_TLS;
 	if (dns_port && app_dns_probe(d, len, true))
 		return APP_PROTO_DNS;

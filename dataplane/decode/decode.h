@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Decoder: Ethernet (or, from capture files, Linux cooked v1/v2, BSD
- * loopback, PPP, raw IP: p->link), 802.1Q/QinQ, IPv4, IPv6 (extension-header
+ * loopback, PPP, Cisco HDLC, raw IP: p->link), 802.1Q/QinQ, IPv4, IPv6 (extension-header
  * chain), TCP, UDP, ICMPv4, ICMPv6. Reads only within [p->data, p->data + p->len). */
 #ifndef IDS_DECODE_H
 #define IDS_DECODE_H

@@ -36,6 +36,7 @@ static const char *const decode_err_names[DECODE_ERR_MAX] = {
 	[DECODE_PPP_TRUNC]       = "ppp.pkt_too_small",
 	[DECODE_PPP_UNSUP]       = "ppp.unsup_proto",
 	[DECODE_RAW_VER_BAD]     = "ipraw.invalid_ip_version",
+	[DECODE_CHDLC_TRUNC]     = "chdlc.pkt_too_small",
 };
 
 const char *decode_err_name(enum decode_err e)

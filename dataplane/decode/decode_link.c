@@ -26,12 +26,16 @@
  * section 6.5: an odd first byte ends the field): 0x0021 IPv4, 0x0057 IPv6.
  *
  * Raw IP (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6): the IP header first.
+ *
+ * Cisco HDLC (LINKTYPE_C_HDLC): address (0x0f, 0x8f), control (0), then an
+ * ethertype, 4 bytes in all.
  */
 #include "decode-int.h"
 
 #define SLL_HDR_LEN   16
 #define SLL2_HDR_LEN  20
 #define NULL_HDR_LEN  4
+#define CHDLC_HDR_LEN 4
 
 #define PPP_IPV4      0x0021
 #define PPP_IPV6      0x0057
@@ -134,6 +138,11 @@ enum decode_err decode_link(struct packet *p, const struct decode_opts *o)
 			return DECODE_SLL2_TRUNC;
 		return decode_ethertype(p, p->data + SLL2_HDR_LEN, p->len - SLL2_HDR_LEN,
 					rd16(p->data), o);
+	case PKT_LINK_CHDLC:
+		if (p->len < CHDLC_HDR_LEN)
+			return DECODE_CHDLC_TRUNC;
+		return decode_ethertype(p, p->data + CHDLC_HDR_LEN, p->len - CHDLC_HDR_LEN,
+					rd16(p->data + 2), o);
 	case PKT_LINK_NULL:
 	case PKT_LINK_LOOP:
 		return decode_null(p, o);
@@ -168,6 +177,7 @@ static const struct {
 	[PKT_LINK_RAW]      = { 12, "RAW" },
 	[PKT_LINK_IPV4]     = { 228, "IPV4" },
 	[PKT_LINK_IPV6]     = { 229, "IPV6" },
+	[PKT_LINK_CHDLC]    = { 104, "C_HDLC" },
 };
 
 uint16_t decode_link_type(enum pkt_link l)

@@ -45,6 +45,7 @@ enum decode_err {
 	DECODE_PPP_TRUNC,
 	DECODE_PPP_UNSUP,
 	DECODE_RAW_VER_BAD,
+	DECODE_CHDLC_TRUNC,
 	DECODE_ERR_MAX
 };
 
@@ -60,6 +61,7 @@ enum pkt_link {
 	PKT_LINK_RAW,          /* raw IP, version from the first nibble */
 	PKT_LINK_IPV4,         /* raw IPv4 only */
 	PKT_LINK_IPV6,         /* raw IPv6 only */
+	PKT_LINK_CHDLC,        /* Cisco HDLC: address, control, ethertype */
 	PKT_LINK_MAX
 };
 

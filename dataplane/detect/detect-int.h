@@ -43,6 +43,19 @@ struct de_rule {
 struct detect_app_engine;
 struct detect_app_thread;
 
+/* (added) The always-checked rules of one packet class by destination port
+ * (detect_group.c): range k starts at port lo[k] and lists its rules in
+ * ranks[first[k]..first[k + 1]), ascending; the IP-only rules apart. A class
+ * without ports has one range. */
+struct rule_groups {
+	uint32_t n;
+	uint16_t *lo;
+	uint32_t *first;         /* n + 1 */
+	uint32_t *ranks;
+	uint32_t niponly;
+	uint32_t *iponly;        /* ascending */
+};
+
 struct detect_engine {
 	const struct ruleset *rs;
 	uint32_t nrules;
@@ -58,6 +71,7 @@ struct detect_engine {
 	/* rules without a fast pattern, by packet class, ascending rank */
 	uint32_t nalways[PC_MAX];
 	uint32_t *always[PC_MAX];
+	struct rule_groups groups[PC_MAX]; /* (added) the same rules by port */
 
 	uint32_t max_captures;   /* largest pcre capture count, sizes the match data */
 	struct detect_engine_info info;
@@ -114,6 +128,7 @@ struct detect_thread {
 	/* per packet */
 	uint32_t ncand;
 	uint32_t *cand;          /* prefilter candidates (ranks), de->nrules slots */
+	uint32_t *always_buf;    /* (added) a group merged with the IP-only rules */
 	uint16_t pclass_bit;
 
 	/* (added) stream inspection, per packet (detect_stream.c) */
@@ -129,6 +144,14 @@ struct detect_thread {
 
 /* Verdict of the threshold stage (Suricata's PacketAlertThreshold). */
 enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2 };
+
+/* detect_group.c (added): build/free the engine's rule groups (after the
+ * always lists); the always-checked rules p can match, ascending (the
+ * IP-only ones too when iponly), in the engine or in dt->always_buf. */
+int detect_group_build(struct detect_engine *de);
+void detect_group_free(struct detect_engine *de);
+const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
+				   enum pclass pc, bool iponly, uint32_t *n);
 
 /* detect_fp.c */
 uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);

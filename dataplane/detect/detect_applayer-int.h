@@ -33,7 +33,6 @@ struct detect_app_thread {
 	const struct app_db *scan_db; /* the database being scanned */
 	uint8_t *dot;            /* the dotprefix transform of a buffer */
 	uint32_t dotcap;
-	struct packet *view;     /* the packet as seen from the other direction */
 };
 
 /* Directions a buffer exists in (bit per enum pkt_dir), and whether it has

@@ -4,9 +4,10 @@
  * buffers present are scanned with their own database, the candidates and
  * the protocol's rules without a fast pattern are verified in rule order,
  * and a rule that matches is remembered on the transaction so it alerts
- * once. A direction other than the packet's is inspected through a view of
- * the packet with addresses, ports and direction swapped (in IDS mode a
- * direction's data is parsed when the peer acknowledges it). */
+ * once. As Suricata, a packet inspects its own direction only: in IDS mode
+ * a direction's data is parsed when the peer acknowledges it, and the
+ * request side is inspected with the next packet to the server (or the flow
+ * end's pseudo packets). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,7 @@ int detect_app_thread_init(struct detect_thread *dt)
 	dt->app = at;
 	at->cand = calloc(n, sizeof(uint32_t));
 	at->seen = calloc(n, sizeof(uint32_t));
-	at->view = calloc(1, sizeof(*at->view));
-	if (!at->cand || !at->seen || !at->view)
+	if (!at->cand || !at->seen)
 		return -ENOMEM;
 	if (ae->scratch && hs_clone_scratch(ae->scratch, &at->scratch) != HS_SUCCESS)
 		return -ENOMEM;
@@ -53,7 +53,6 @@ void detect_app_thread_fini(struct detect_thread *dt)
 	if (at == NULL)
 		return;
 	hs_free_scratch(at->scratch);
-	free(at->view);
 	free(at->dot);
 	free(at->seen);
 	free(at->cand);
@@ -222,8 +221,7 @@ static bool keywords_match(struct app_scan *s, const struct rule *r)
 	return true;
 }
 
-static bool app_rule_matches(struct app_scan *s, const struct de_rule *dr, struct packet *v,
-			     bool own)
+static bool app_rule_matches(struct app_scan *s, const struct de_rule *dr, struct packet *v)
 {
 	const struct rule *r = dr->r;
 	struct detect_thread *dt = s->dt;
@@ -243,7 +241,7 @@ static bool app_rule_matches(struct app_scan *s, const struct de_rule *dr, struc
 			return false;
 	/* payload and header buffers: the packet's own, in its direction */
 	if (r->app_bufs & ((1ull << RULE_BUF_APP_FIRST) - 1)) {
-		if (!own || !detect_inspect_hdr_buffers(dt, dr, v))
+		if (!detect_inspect_hdr_buffers(dt, dr, v))
 			return false;
 		if ((r->app_bufs & 1ull << RULE_BUF_PAYLOAD) && !detect_payload_match(dt, dr, v))
 			return false;
@@ -251,31 +249,14 @@ static bool app_rule_matches(struct app_scan *s, const struct de_rule *dr, struc
 	return true;
 }
 
-/* p seen from the other direction. */
-static struct packet *flipped(struct detect_app_thread *at, const struct packet *p)
-{
-	struct packet *v = at->view;
-
-	*v = *p;
-	v->src = p->dst;
-	v->dst = p->src;
-	v->sp = p->dp;
-	v->dp = p->sp;
-	v->dir = p->dir ^ 1;
-	v->flow_flags = (uint8_t)((p->flow_flags & ~(PKT_FLOW_TOSERVER | PKT_FLOW_TOCLIENT)) |
-				  (v->dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT));
-	v->payload_len = 0;
-	return v;
-}
-
-/* Which directions of tx are inspected: a DNS message only in its own. */
-static uint8_t tx_dirs(const struct app_scan *s, enum app_proto proto)
+/* A DNS message is inspected in its own direction only. */
+static bool tx_in_dir(const struct app_scan *s, enum app_proto proto)
 {
 	struct app_dns_info di;
 
 	if (proto != APP_PROTO_DNS || app_tx_dns_info(s->af, s->tx, &di) != 0)
-		return 1u << PKT_TO_SERVER | 1u << PKT_TO_CLIENT;
-	return di.response ? 1u << PKT_TO_CLIENT : 1u << PKT_TO_SERVER;
+		return true;
+	return (di.response ? PKT_TO_CLIENT : PKT_TO_SERVER) == s->dir;
 }
 
 /* Returns true when a pass rule ended the inspection. */
@@ -284,37 +265,26 @@ static bool run_tx(struct app_scan *s, struct packet *p, enum app_proto proto,
 {
 	struct detect_thread *dt = s->dt;
 	struct detect_app_thread *at = dt->app;
-	uint8_t dirs = tx_dirs(s, proto);
 
-	for (uint8_t d = PKT_TO_SERVER; d <= PKT_TO_CLIENT; d++) {
-		bool own = d == p->dir;
-		struct packet *v;
+	s->dir = p->dir;
+	if (!tx_in_dir(s, proto))
+		return false;
+	candidates(s, proto);
+	for (uint32_t i = 0; i < at->ncand; i++) {
+		uint32_t rank = at->cand[i];
+		const struct de_rule *dr = &dt->de->rules[rank];
+		uint32_t before = res->nalerts;
 
-		if (!(dirs & (1u << d)))
+		if (app_tx_marked(s->tx, rank) || !app_rule_matches(s, dr, p))
 			continue;
-		s->dir = d;
-		candidates(s, proto);
-		if (at->ncand == 0)
-			continue;
-		v = own ? p : flipped(at, p);
-		for (uint32_t i = 0; i < at->ncand; i++) {
-			uint32_t rank = at->cand[i];
-			const struct de_rule *dr = &dt->de->rules[rank];
-			uint32_t before = res->nalerts;
-
-			if (app_tx_marked(s->tx, rank) || !app_rule_matches(s, dr, v, own))
-				continue;
-			dt->stats.verified++;
-			if (app_tx_mark(s->tx, rank) != 0)
-				dt->stats.app_mark_nomem++;
-			dt->stream_match = false;
-			if (detect_rule_fired(dt, dr, v, res))
-				return true;
-			if (res->nalerts > before) {
-				res->alerts[before].tx = s->tx;
-				res->alerts[before].flip = !own;
-			}
-		}
+		dt->stats.verified++;
+		if (app_tx_mark(s->tx, rank) != 0)
+			dt->stats.app_mark_nomem++;
+		dt->stream_match = false;
+		if (detect_rule_fired(dt, dr, p, res))
+			return true;
+		if (res->nalerts > before)
+			res->alerts[before].tx = s->tx;
 	}
 	return false;
 }
@@ -335,7 +305,7 @@ void detect_app_packet(struct detect_thread *dt, struct packet *p, struct detect
 	ntx = app_flow_ntx(s.af);
 	for (uint32_t i = 0; i < ntx; i++) {
 		s.tx = app_flow_tx(s.af, i);
-		if (s.tx == NULL || !app_tx_updated(s.tx))
+		if (s.tx == NULL || !app_tx_updated_dir(s.tx, (enum app_dir)p->dir))
 			continue;
 		if (run_tx(&s, p, proto, res))
 			return;

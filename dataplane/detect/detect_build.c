@@ -349,7 +349,7 @@ struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, s
 
 	if (build_prefilter(de, err, errlen) < 0)
 		goto fail;
-	if (build_always(de) < 0)
+	if (build_always(de) < 0 || detect_group_build(de) < 0)
 		goto nomem;
 	de->info.patterns = de->npatterns;
 	if (detect_app_build(de, err, errlen) < 0)
@@ -371,6 +371,7 @@ void detect_engine_free(struct detect_engine *de)
 		return;
 	for (int c = 0; c < PC_MAX; c++)
 		free(de->always[c]);
+	detect_group_free(de);
 	detect_app_free(de);
 	detect_event_free(de);
 	hs_free_scratch(de->scratch);

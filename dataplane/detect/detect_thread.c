@@ -60,7 +60,8 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 	pcre2_set_match_limit(dt->mctx, PCRE_MATCH_LIMIT);
 	pcre2_set_depth_limit(dt->mctx, PCRE_DEPTH_LIMIT);
 	dt->cand = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
-	if (!dt->cand)
+	dt->always_buf = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
+	if (!dt->cand || !dt->always_buf)
 		goto fail;
 	dt->thr = node_zalloc(THR_TABLE_SIZE * sizeof(struct thr_entry), socket);
 	if (!dt->thr)
@@ -86,6 +87,7 @@ void detect_thread_destroy(struct detect_thread *dt)
 	detect_app_thread_fini(dt);
 	node_free(dt->thr, THR_TABLE_SIZE * sizeof(struct thr_entry), a->socket);
 	node_free(dt->vars, VAR_TABLE_SIZE * sizeof(struct var_entry), a->socket);
+	free(dt->always_buf);
 	free(dt->cand);
 	pcre2_match_context_free(dt->mctx);
 	pcre2_match_data_free(dt->md);
@@ -313,8 +315,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	prefilter(dt, p);
 	dt->stream = st;
 	detect_stream_prefilter(dt);
-	al = de->always[pc];
-	nal = de->nalways[pc];
+	al = detect_group_rules(dt, p, pc, iponly, &nal);
 
 	/* merge the two ascending lists: evaluation in rule order */
 	while (ia < nal || ic < dt->ncand) {

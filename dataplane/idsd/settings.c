@@ -361,6 +361,110 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		s->stats_interval = 0;
 }
 
+/* app-layer.protocols.P.enabled (or P.tcp/P.udp.enabled, as Suricata looks
+ * them up): yes, no or detection-only. */
+static void load_app_mode(struct problems *pb, const struct conf *c, const char *proto,
+			  enum app_proto p, struct applayer_config *ac)
+{
+	static const char *const ipp[2] = { "tcp", "udp" };
+	const struct conf_node *all;
+	char path[128];
+
+	snprintf(path, sizeof(path), "app-layer.protocols.%s.enabled", proto);
+	all = conf_get(c, path);
+	for (int t = 0; t < 2; t++) {
+		const struct conf_node *n = all;
+		bool on;
+
+		if (n == NULL) {
+			snprintf(path, sizeof(path), "app-layer.protocols.%s.%s.enabled", proto,
+				 ipp[t]);
+			n = conf_get(c, path);
+		}
+		if (n == NULL || n->value == NULL)
+			continue;
+		if (strcmp(n->value, "detection-only") == 0) {
+			ac->mode[t][p] = APP_MODE_DETECT_ONLY;
+		} else if (conf_parse_bool(n->value, &on) == 0) {
+			ac->mode[t][p] = on ? APP_MODE_ON : APP_MODE_OFF;
+		} else {
+			conf_node_err(n, pb->err, sizeof(pb->err),
+				      "expected yes, no or detection-only, got '%s'", n->value);
+			report(pb);
+			if (n == all)
+				return;   /* one key for both: said once */
+		}
+	}
+}
+
+/* app-layer.protocols.dns[.tcp|.udp].detection-ports: {dp, sp} (toserver,
+ * toclient are their older names). */
+static void load_dns_ports(struct problems *pb, const struct conf *c, struct applayer_config *ac)
+{
+	static const char *const ipp[2] = { "tcp", "udp" };
+	static const char *const keys[2][2] = { { "dp", "toserver" }, { "sp", "toclient" } };
+
+	const struct conf_node *all = conf_get(c, "app-layer.protocols.dns.detection-ports");
+
+	for (int t = 0; t < 2; t++) {
+		const struct conf_node *dp = all;
+		char path[128];
+
+		if (dp == NULL) {
+			snprintf(path, sizeof(path), "app-layer.protocols.dns.%s.detection-ports",
+				 ipp[t]);
+			dp = conf_get(c, path);
+		}
+		if (dp == NULL)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			struct app_ports *ps = k ? &ac->dns_sp[t] : &ac->dns_dp[t];
+			const struct conf_node *n = conf_node_get(dp, keys[k][0]);
+			char err[256];
+
+			if (n == NULL)
+				n = conf_node_get(dp, keys[k][1]);
+			*ps = (struct app_ports){ 0 };
+			if (n == NULL || n->value == NULL)
+				continue;
+			if (app_ports_parse(n->value, ps, err, sizeof(err)) != 0 &&
+			    (all == NULL || t == 0)) {
+				conf_node_err(n, pb->err, sizeof(pb->err), "%s", err);
+				report(pb);
+			}
+		}
+	}
+}
+
+/* app-layer.protocols.*: which parsers run, DNS detection ports, and
+ * http.libhtp.default-config as Suricata reads it. */
+static void load_applayer(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	const struct conf_node *h = conf_get(c, "app-layer.protocols.http.libhtp.default-config");
+	struct applayer_config *ac = &s->app;
+
+	applayer_config_init(ac);
+	load_app_mode(pb, c, "http", APP_PROTO_HTTP, ac);
+	load_app_mode(pb, c, "tls", APP_PROTO_TLS, ac);
+	load_app_mode(pb, c, "dns", APP_PROTO_DNS, ac);
+	load_dns_ports(pb, c, ac);
+	if (h == NULL)
+		return;
+	ac->request_body_limit = (uint32_t)get_size(pb, h, "request-body-limit",
+						    ac->request_body_limit);
+	ac->response_body_limit = (uint32_t)get_size(pb, h, "response-body-limit",
+						     ac->response_body_limit);
+	ac->request_inspect_min = (uint32_t)get_size(pb, h, "request-body-minimal-inspect-size",
+						     ac->request_inspect_min);
+	ac->response_inspect_min = (uint32_t)get_size(pb, h,
+		"response-body-minimal-inspect-size", ac->response_inspect_min);
+	ac->decompress_layer_limit = (uint32_t)get_u64(pb, h,
+		"response-body-decompress-layer-limit", ac->decompress_layer_limit, 64);
+	ac->double_decode_path = get_bool(pb, h, "double-decode-path", false);
+	ac->double_decode_query = get_bool(pb, h, "double-decode-query", false);
+	ac->uri_include_all = get_bool(pb, h, "uri-include-all", false);
+}
+
 /* threading.cpu-affinity: [ {management-cpu-set: {cpu: [...]}}, {worker-cpu-set: ...} ] */
 static void load_cpu_sets(struct settings *s, struct problems *pb, const struct conf *c)
 {
@@ -424,6 +528,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 		load_ports(s, &pb, c);
 	load_cpu_sets(s, &pb, c);
 	load_process(s, &pb, c, a);
+	load_applayer(s, &pb, c);
 
 	runmode = a->runmode ? a->runmode : get_str(&pb, c->root, "runmode", "workers");
 	if (strcmp(runmode, "autofp") == 0) {

@@ -13,6 +13,7 @@
 #include "../defrag/defrag.h"
 #include "../stream/stream.h"
 #include "../output/eve.h"
+#include "../applayer/applayer.h"
 #include "../port/port.h"
 #include "cpuset.h"
 
@@ -53,6 +54,7 @@ struct settings {
 	struct flow_config flow;
 	struct stream_config stream;  /* stream.*: memcaps, depth, chunk sizes, inline */
 	struct defrag_config defrag;  /* defrag.memcap, timeout, max-frags */
+	struct applayer_config app;   /* app-layer.protocols.*: parsers, ports, libhtp limits */
 
 	/* output */
 	const char *log_dir;

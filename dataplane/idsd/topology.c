@@ -107,6 +107,7 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface)
 		.flow = s->flow,
 		.stream = s->stream,
 		.defrag = s->defrag,
+		.app = s->app,
 		.ips = s->ips,
 		.eve = r->eve,
 		.eve_opt = s->eve_opt,

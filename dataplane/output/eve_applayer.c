@@ -2,6 +2,8 @@
 /* The app-layer part of alert records, named as Suricata's EVE: "tx_id",
  * "app_proto", and the "http" (EveHttpLogJSONBasic/Extended), "tls"
  * (JsonTlsLogJSONBasic/Extended) and "dns" objects of the transaction. */
+#include <stdio.h>
+
 #include "eve-int.h"
 
 void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app)
@@ -91,26 +93,68 @@ static void put_rrtype(struct json_w *j, uint16_t t)
 	json_uint(j, "rrtype", t);
 }
 
-static void put_dns(struct json_w *j, const struct app_dns_info *d)
+static const char *rcode_name(uint8_t rc)
 {
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
+		"YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+	};
+
+	return rc < sizeof(names) / sizeof(names[0]) ? names[rc] : NULL;
+}
+
+/* As Suricata 7's alert (AlertJsonDns): a request's questions in "query",
+ * one object each (type, id, rrname, rrtype, tx_id, z when set, opcode); a
+ * response as "answer" in the version 2 form (id, flags in hex, the flag
+ * booleans, rrname, rrtype, rcode); the unused side an empty list. */
+static void put_dns(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id)
+{
+	const char *rc = rcode_name(d->rcode);
+	char flags[8];
+
 	json_obj_open(j, "dns");
-	if (d->response) {
-		json_obj_open(j, "answer");
-		json_str(j, "type", "answer");
-	} else {
-		json_arr_open(j, "query");
+	json_arr_open(j, "query");
+	if (!d->response && d->rrname != NULL) {
 		json_obj_open(j, NULL);
 		json_str(j, "type", "query");
-	}
-	json_uint(j, "id", d->id);
-	opt_str(j, "rrname", d->rrname);
-	if (d->rrname != NULL)
+		json_uint(j, "id", d->id);
+		json_str(j, "rrname", d->rrname);
 		put_rrtype(j, d->rrtype);
+		json_uint(j, "tx_id", tx_id);
+		if (d->flags & 0x0040)
+			json_bool(j, "z", true);
+		json_uint(j, "opcode", d->opcode);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
 	if (d->response) {
+		json_obj_open(j, "answer");
+		json_uint(j, "version", 2);
+		json_str(j, "type", "answer");
+		json_uint(j, "id", d->id);
+		snprintf(flags, sizeof(flags), "%x", d->flags);
+		json_str(j, "flags", flags);
+		json_bool(j, "qr", true);
+		if (d->flags & 0x0400)
+			json_bool(j, "aa", true);
+		if (d->flags & 0x0200)
+			json_bool(j, "tc", true);
+		if (d->flags & 0x0100)
+			json_bool(j, "rd", true);
+		if (d->flags & 0x0080)
+			json_bool(j, "ra", true);
+		if (d->flags & 0x0040)
+			json_bool(j, "z", true);
+		json_uint(j, "opcode", d->opcode);
+		if (d->rrname != NULL) {
+			json_str(j, "rrname", d->rrname);
+			put_rrtype(j, d->rrtype);
+		}
+		if (rc != NULL)
+			json_str(j, "rcode", rc);
+		else
+			json_uint(j, "rcode", d->rcode);
 		json_obj_close(j);
-	} else {
-		json_obj_close(j);
-		json_arr_close(j);
 	}
 	json_obj_close(j);
 }
@@ -128,5 +172,5 @@ void eve_put_app(struct json_w *j, const struct eve_app *app)
 	if (app->has_tls)
 		put_tls(j, &app->tls);
 	if (app->has_dns)
-		put_dns(j, &app->dns);
+		put_dns(j, &app->dns, app->tx_id);
 }

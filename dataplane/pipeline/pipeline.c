@@ -221,7 +221,8 @@ static void flow_released(struct flow *f, void *arg)
 				pipeline_app_feed(pl, &pp, true);
 				inspect(pl, &pp, &w, &pl->flush_res);
 				if (f->app != NULL)
-					app_flow_inspected(pl->al, f->app);
+					app_flow_inspected_dir(pl->al, f->app,
+							       (enum app_dir)dir);
 			}
 			stream_window_done(pl->st, f, &w);
 		}
@@ -236,7 +237,7 @@ app:
 
 /* Flow end: the app layer gets what the streams still hold and the end of
  * both directions (close-delimited bodies end), and the transactions that
- * changed are inspected once more with a pseudo packet. */
+ * changed are inspected once more with a pseudo packet of each direction. */
 static void pipeline_app_end(struct pipeline *pl, struct flow *f)
 {
 	struct packet pp;
@@ -245,8 +246,11 @@ static void pipeline_app_end(struct pipeline *pl, struct flow *f)
 	pipeline_app_feed(pl, &pp, true);
 	app_flow_eof(pl->al, f->app, APP_TO_SERVER);
 	app_flow_eof(pl->al, f->app, APP_TO_CLIENT);
-	inspect(pl, &pp, NULL, &pl->flush_res);
-	app_flow_inspected(pl->al, f->app);
+	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
+		pseudo_packet(&pp, f, dir);
+		inspect(pl, &pp, NULL, &pl->flush_res);
+		app_flow_inspected_dir(pl->al, f->app, (enum app_dir)dir);
+	}
 }
 
 /* flow -> stream -> detect -> output for a decoded IP packet; the verdict
@@ -268,7 +272,7 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 	if (have_win)
 		stream_window_done(pl->st, p->flow, &win);
 	if (p->flow != NULL && p->flow->app != NULL)
-		app_flow_inspected(pl->al, p->flow->app);
+		app_flow_inspected_dir(pl->al, p->flow->app, (enum app_dir)p->dir);
 }
 
 /* A packet the decoder rejected: no flow, no transport fields. Its

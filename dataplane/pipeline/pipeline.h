@@ -51,7 +51,6 @@ struct pipeline {
 	uint64_t next_expire_us;
 	struct detect_result res;
 	struct detect_result flush_res;   /* streams flushed at flow end */
-	struct packet app_view;           /* (added) an alert seen from its transaction's direction */
 	struct eve_app app_eve;           /* (added) app-layer fields of the alert being written */
 };
 

@@ -40,19 +40,6 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 	}
 }
 
-static struct packet *flipped(struct pipeline *pl, const struct packet *p)
-{
-	struct packet *v = &pl->app_view;
-
-	*v = *p;
-	v->src = p->dst;
-	v->dst = p->src;
-	v->sp = p->dp;
-	v->dp = p->sp;
-	v->dir = p->dir ^ 1;
-	return v;
-}
-
 const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct packet *p,
 					      const struct detect_alert *a)
 {
@@ -60,25 +47,31 @@ const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct 
 	struct eve_app *e = &pl->app_eve;
 	enum app_proto proto = app_flow_proto(af);
 
+	struct app_tx *tx = a->tx;
+
 	memset(e, 0, sizeof(*e));
 	e->proto = proto;
-	if (a->tx != NULL) {
+	/* a stream match on an app flow is logged with the transaction being
+	 * inspected, as Suricata 7's: the oldest one still held */
+	if (tx == NULL && a->stream && app_flow_ntx(af) > 0)
+		tx = app_flow_tx(af, 0);
+	if (tx != NULL) {
 		e->has_tx = true;
-		e->tx_id = app_tx_id(a->tx);
+		e->tx_id = app_tx_id(tx);
 		switch (proto) {
 		case APP_PROTO_HTTP:
-			e->has_http = app_tx_http_info(pl->al, af, a->tx, &e->http) == 0;
+			e->has_http = app_tx_http_info(pl->al, af, tx, &e->http) == 0;
 			break;
 		case APP_PROTO_TLS:
 			e->has_tls = app_tx_tls_info(af, &e->tls) == 0;
 			break;
 		case APP_PROTO_DNS:
-			e->has_dns = app_tx_dns_info(af, a->tx, &e->dns) == 0;
+			e->has_dns = app_tx_dns_info(af, tx, &e->dns) == 0;
 			break;
 		default:
 			break;
 		}
 	}
 	eve_writer_set_app(pl->eve, e);
-	return a->flip ? flipped(pl, p) : p;
+	return p;
 }

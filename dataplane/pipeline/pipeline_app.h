@@ -12,9 +12,9 @@
 void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush);
 
 /* Before writing alert a of p on a flow with app state: sets the writer's
- * app-layer fields; returns the packet to write it with (p, or p seen from
- * the other direction for a transaction match of that direction). The
- * caller clears them with eve_writer_set_app(w, NULL) after the write. */
+ * app-layer fields (a stream match gets the oldest transaction held);
+ * returns the packet to write it with. The caller clears them with
+ * eve_writer_set_app(w, NULL) after the write. */
 const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct packet *p,
 					      const struct detect_alert *a);
 

@@ -46,6 +46,8 @@ static int link_from_dlt(int dlt)
 		return PKT_LINK_IPV4;
 	case DLT_IPV6:
 		return PKT_LINK_IPV6;
+	case DLT_C_HDLC:
+		return PKT_LINK_CHDLC;
 	default:
 		return -1;
 	}
@@ -79,10 +81,10 @@ int capture_file_scan(const char *path, struct capture_info *ci, char *err, size
 	if (link < 0) {
 		const char *name = pcap_datalink_val_to_name(ci->linktype);
 
-		snprintf(err, errlen, "%s: link type %s (%d) is not supported; idsd reads Ethernet, "
-			 "Linux cooked (SLL, SLL2), BSD loopback (NULL, LOOP), PPP and raw IP "
-			 "(RAW, IPV4, IPV6) captures", path, name ? name : "unknown",
-			 ci->linktype);
+		snprintf(err, errlen, "%s: link type %s (%d) is not supported; idsd reads "
+			 "Ethernet, Linux cooked (SLL, SLL2), BSD loopback (NULL, LOOP), PPP, "
+			 "Cisco HDLC and raw IP (RAW, IPV4, IPV6) captures", path,
+			 name ? name : "unknown", ci->linktype);
 		pcap_close(pc);
 		return -EINVAL;
 	}
@@ -95,10 +97,10 @@ int capture_file_scan(const char *path, struct capture_info *ci, char *err, size
 		snprintf(ci->stopped, sizeof(ci->stopped), "%s", pcap_geterr(pc));
 	pcap_close(pc);
 	if (mixed_interfaces(ci->stopped)) {
-		snprintf(err, errlen, "%s: pcapng interfaces differ (%s); libpcap, which idsd reads "
-			 "captures with, takes one link type and snapshot length per file: split "
-			 "it per interface first (tshark -r FILE -Y 'frame.interface_id == N' -w OUT)",
-			 path, ci->stopped);
+		snprintf(err, errlen, "%s: pcapng interfaces differ (%s); libpcap, which idsd "
+			 "reads captures with, takes one link type and snapshot length per file: "
+			 "split it per interface first "
+			 "(tshark -r FILE -Y 'frame.interface_id == N' -w OUT)", path, ci->stopped);
 		return -EINVAL;
 	}
 	return 0;

@@ -3,13 +3,18 @@
 
   corpus_check.py IDSD SRC_ROOT pcaps   every capture through idsd -r: those of
                                         a link type idsd reads (Ethernet, Linux
-                                        cooked, BSD loopback, PPP, raw IP) must
+                                        cooked, BSD loopback, PPP, HDLC, raw IP) must
                                         exit 0 with a summary and no sanitizer
                                         report, the others (and pcapng files
                                         mixing link types) must be refused with
                                         exit 1 and a reason.
   corpus_check.py IDSD SRC_ROOT rules   idsd -T over each ET Open rule file: it
                                         must report its totals without crashing.
+  corpus_check.py IDSD SRC_ROOT etopen  idsd -r over a few HTTP, TLS and DNS
+                                        captures with the whole ET Open folder
+                                        loaded: exit 0 with a summary and no
+                                        sanitizer report (the app-layer parsers
+                                        and per-buffer databases under real rules).
 
 Prints figures and one line per problem; exits 0 or 1. Without ../shared it
 says so and exits 77 (meson's "skipped"), which the test count reports as
@@ -23,7 +28,7 @@ import subprocess
 import sys
 
 # LINKTYPE values (as the manifest gives them) that idsd decodes
-SUPPORTED = {"0", "1", "9", "101", "108", "113", "228", "229", "276"}
+SUPPORTED = {"0", "1", "9", "101", "104", "108", "113", "228", "229", "276"}
 SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer")
 
 
@@ -93,6 +98,62 @@ def rules(idsd, src, _out):
     return problems
 
 
+# captures named for the protocols the app layer parses
+APP_CAPTURE = re.compile(r"(?<!d)(http|tls|ssl|https|dns)", re.I)
+ETOPEN_MIN_BYTES = 2000     # a capture with a few exchanges, not a lone packet
+ETOPEN_CAPTURES = 8
+
+
+def etopen_captures(src):
+    """A few captures per protocol, of a link type idsd reads, smallest first."""
+    root = os.path.join(shared_root(src), "corpus", "pcaps")
+    by_proto = {}
+    with open(os.path.join(root, "MANIFEST.tsv"), encoding="utf-8") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            m = APP_CAPTURE.search(r["local_path"])
+            if not m or r["linktypes"] not in SUPPORTED or r["local_path"].endswith(".gz"):
+                continue
+            if int(r["bytes"] or 0) < ETOPEN_MIN_BYTES:
+                continue
+            proto = m.group(1).lower().replace("https", "tls").replace("ssl", "tls")
+            by_proto.setdefault(proto, []).append(
+                (int(r["bytes"] or 0), os.path.join(root, r["local_path"])))
+    picked = []
+    while len(picked) < ETOPEN_CAPTURES and any(by_proto.values()):
+        for proto in sorted(by_proto):
+            if by_proto[proto] and len(picked) < ETOPEN_CAPTURES:
+                by_proto[proto].sort()
+                picked.append(by_proto[proto].pop(0)[1])
+    return picked
+
+
+def etopen(idsd, src, out_root):
+    rdir = os.path.join(shared_root(src), "corpus", "rules", "et-open-suricata-5.0-2024-04-21")
+    args = []
+    for f in sorted(os.listdir(rdir)):
+        if f.endswith(".rules"):
+            args += ["-S", os.path.join(rdir, f)]
+    caps = etopen_captures(src)
+    problems = []
+
+    def one(i, path):
+        out = os.path.join(out_root, str(i))
+        os.makedirs(out, exist_ok=True)
+        rc, so, se = run([idsd, "-r", path, "-l", out, "-k", "none"] + args, timeout=3000)
+        if SANITIZER.search(se):
+            return f"{path}: sanitizer report: {se[-1500:]}"
+        if rc != 0 or "processed:" not in so:
+            return f"{path}: rc {rc}: {se.strip()[-400:]}"
+        return None
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
+        for r in ex.map(lambda a: one(*a), enumerate(caps)):
+            if r:
+                problems.append(r)
+    print(f"ET Open over {len(caps)} app-layer captures: problems: {len(problems)}")
+    return problems
+
+
 def main():
     idsd, src, what = sys.argv[1:4]
     out = sys.argv[4] if len(sys.argv) > 4 else "/tmp/ids-extended"
@@ -100,7 +161,7 @@ def main():
         print(f"extended check skipped: {shared_root(src)}/corpus is not there")
         return 77
     os.makedirs(out, exist_ok=True)
-    problems = {"pcaps": pcaps, "rules": rules}[what](idsd, src, out)
+    problems = {"pcaps": pcaps, "rules": rules, "etopen": etopen}[what](idsd, src, out)
     for p in problems:
         print("problem:", p)
     return 1 if problems else 0

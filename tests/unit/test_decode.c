@@ -1346,6 +1346,29 @@ static void test_link_raw(void)
 	CHECK_STR("ipraw.invalid_ip_version", decode_err_name(p.err));
 }
 
+static void test_link_chdlc(void)
+{
+	static const uint8_t h4[4] = { 0x0f, 0x00, 0x08, 0x00 };
+	static const uint8_t h6[4] = { 0x8f, 0x00, 0x86, 0xdd };
+	struct frame f4, f6;
+	struct packet p = { 0 };
+	uint32_t len;
+	uint8_t *b;
+
+	build_v4_tcp(&f4);
+	build_v6_tcp(&f6);
+	b = relink(&f4, h4, sizeof(h4), &len);
+	dec_link(&p, PKT_LINK_CHDLC, b, len);
+	check_v4_tcp(&p, b, 4);
+	link_truncations(PKT_LINK_CHDLC, b, len, 4, DECODE_CHDLC_TRUNC);
+	free(b);
+	b = relink(&f6, h6, sizeof(h6), &len);
+	dec_link(&p, PKT_LINK_CHDLC, b, len);
+	check_v6_tcp(&p, b, 4);
+	free(b);
+	CHECK_STR("chdlc.pkt_too_small", decode_err_name(DECODE_CHDLC_TRUNC));
+}
+
 static void test_link_names(void)
 {
 	CHECK_INT(1, decode_link_type(PKT_LINK_ETHERNET));
@@ -1362,6 +1385,8 @@ static void test_link_names(void)
 	CHECK_STR("RAW", decode_link_name(PKT_LINK_RAW));
 	CHECK_INT(228, decode_link_type(PKT_LINK_IPV4));
 	CHECK_INT(229, decode_link_type(PKT_LINK_IPV6));
+	CHECK_INT(104, decode_link_type(PKT_LINK_CHDLC));
+	CHECK_STR("C_HDLC", decode_link_name(PKT_LINK_CHDLC));
 	CHECK_STR("EN10MB", decode_link_name(PKT_LINK_MAX));
 }
 
@@ -1516,6 +1541,7 @@ static int corpus_link(uint32_t linktype)
 	case 101: return PKT_LINK_RAW;
 	case 228: return PKT_LINK_IPV4;
 	case 229: return PKT_LINK_IPV6;
+	case 104: return PKT_LINK_CHDLC;
 	default: return -1;
 	}
 }
@@ -1615,6 +1641,7 @@ int main(void)
 	test_link_null();
 	test_link_ppp();
 	test_link_raw();
+	test_link_chdlc();
 	test_link_names();
 	test_v4_padding();
 	test_v4_tcp_errors();

@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for app-layer detection (detect_applayer.c, detect_applayer_tx.c):
+ * rules parsed by rules/, transactions built by the real parsers, exact alert
+ * counts per transaction, once per transaction, both directions, the
+ * dotprefix database, and the app-layer settings the parsers obey. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dataplane/applayer/applayer.h"
+#include "dataplane/detect/detect.h"
+#include "dataplane/flow/flow-t.h"
+#include "rules/rules.h"
+
+struct env {
+	struct ruleset *rs;
+	struct detect_engine *de;
+	struct detect_thread *dt;
+	struct applayer_ctx *al;
+	struct flow f;
+};
+
+static struct detect_result res;
+static uint64_t res_tx[DETECT_MAX_ALERTS];   /* the alerts' transaction ids */
+
+static struct env *setup(const char *text, const struct applayer_config *cfg)
+{
+	struct env *e = calloc(1, sizeof(*e));
+	char path[] = "/tmp/test_detect_app_XXXXXX";
+	char err[256] = "";
+	struct rule_env *renv = rule_env_new();
+	int fd = mkstemp(path);
+
+	CHECK(e != NULL && fd >= 0 && renv != NULL);
+	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
+	close(fd);
+	rule_env_set_default_vars(renv);
+	e->rs = ruleset_new();
+	CHECK_INT(0, ruleset_load_file(e->rs, renv, path, stderr));
+	CHECK_INT(0, e->rs->nfailed);
+	ruleset_finalize(e->rs, stderr);
+	unlink(path);
+	rule_env_free(renv);
+	e->de = detect_engine_build(e->rs, err, sizeof(err));
+	CHECK_STR("", err);
+	if (e->de == NULL)
+		exit(check_result("detect_applayer"));
+	e->dt = detect_thread_create(e->de, -1);
+	e->al = applayer_ctx_create(cfg);
+	CHECK(e->dt != NULL && e->al != NULL);
+	return e;
+}
+
+/* A flow from 10.0.0.1:cport (client) to 192.168.1.1:sport with app state. */
+static void flow_open(struct env *e, uint8_t proto, uint16_t cport, uint16_t sport)
+{
+	memset(&e->f, 0, sizeof(e->f));
+	e->f.key.proto = proto;
+	e->f.key.ip_ver = 4;
+	CHECK_INT(1, inet_pton(AF_INET, "10.0.0.1", e->f.key.addr[0].b));
+	CHECK_INT(1, inet_pton(AF_INET, "192.168.1.1", e->f.key.addr[1].b));
+	e->f.key.port[0] = cport;
+	e->f.key.port[1] = sport;
+	e->f.client = 0;
+	e->f.app = app_flow_new(e->al, proto, cport, sport);
+	CHECK(e->f.app != NULL);
+}
+
+static void flow_close(struct env *e)
+{
+	app_flow_free(e->al, e->f.app);
+	e->f.app = NULL;
+}
+
+static void teardown(struct env *e)
+{
+	if (e->f.app != NULL)
+		flow_close(e);
+	applayer_ctx_destroy(e->al);
+	detect_thread_destroy(e->dt);
+	detect_engine_free(e->de);
+	ruleset_free(e->rs);
+	free(e);
+}
+
+static void feed(struct env *e, enum app_dir dir, const void *d, size_t len)
+{
+	CHECK_INT(0, app_flow_data(e->al, e->f.app, dir, d, (uint32_t)len, 1000));
+}
+
+static void feeds(struct env *e, enum app_dir dir, const char *s)
+{
+	feed(e, dir, s, strlen(s));
+}
+
+/* Detection on a packet of the flow in direction dir (no payload of its
+ * own, as the ACK that made the peer's data parsed), then the transactions
+ * are marked inspected in that direction as the pipeline does. Returns the
+ * alert count. */
+static uint32_t inspect(struct env *e, enum pkt_dir dir)
+{
+	struct packet p;
+	int c = dir == PKT_TO_SERVER ? 0 : 1;
+
+	memset(&p, 0, sizeof(p));
+	p.ip_ver = 4;
+	p.proto = e->f.key.proto;
+	p.ttl = 64;
+	p.src = e->f.key.addr[c];
+	p.dst = e->f.key.addr[c ^ 1];
+	p.sp = e->f.key.port[c];
+	p.dp = e->f.key.port[c ^ 1];
+	p.flow = &e->f;
+	p.flags |= PKT_F_HAS_FLOW;
+	p.dir = dir;
+	p.flow_flags = (dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT) |
+		       PKT_FLOW_ESTABLISHED;
+	detect_packet(e->dt, &p, &res);
+	/* complete transactions are freed once inspected: keep their ids */
+	for (uint32_t i = 0; i < res.nalerts; i++)
+		res_tx[i] = res.alerts[i].tx ? app_tx_id(res.alerts[i].tx) : UINT64_MAX;
+	app_flow_inspected_dir(e->al, e->f.app, (enum app_dir)dir);
+	return res.nalerts;
+}
+
+static uint32_t sid(uint32_t i)
+{
+	return res.alerts[i].rule->sid;
+}
+
+static uint64_t txid(uint32_t i)
+{
+	return res_tx[i];
+}
+
+static const char req2[] =
+	"GET /admin/a HTTP/1.1\r\nHost: a.example\r\n\r\n"
+	"GET /admin/b HTTP/1.1\r\nHost: b.example\r\n\r\n";
+
+/* Pipelined requests: one alert per transaction, in order; the same
+ * transaction updated again does not alert again. */
+static void test_per_tx(void)
+{
+	struct env *e = setup(
+		"alert http any any -> any any (msg:\"uri\"; http.uri; content:\"/admin\"; "
+		"startswith; sid:1;)\n"
+		"alert http any any -> any any (msg:\"no fp\"; urilen:>5; sid:2;)\n"
+		"alert http any any -> any any (msg:\"host b\"; http.host; content:\"b.example\"; "
+		"bsize:9; sid:3;)\n", NULL);
+
+	flow_open(e, 6, 40000, 80);
+	feeds(e, APP_TO_SERVER, req2);
+	CHECK_INT(5, inspect(e, PKT_TO_SERVER));
+	/* rule order within a transaction, transactions oldest first */
+	CHECK_INT(1, sid(0));
+	CHECK_INT(0, txid(0));
+	CHECK_INT(2, sid(1));
+	CHECK_INT(0, txid(1));
+	CHECK_INT(1, sid(2));
+	CHECK_INT(1, txid(2));
+	CHECK_INT(2, sid(3));
+	CHECK_INT(3, sid(4));
+	CHECK_INT(1, txid(4));
+	/* nothing new: nothing inspected */
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	/* the responses update both transactions: no second alert */
+	feeds(e, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+	      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	/* a third request is a new transaction */
+	feeds(e, APP_TO_SERVER, "GET /admin/c HTTP/1.1\r\nHost: c.example\r\n\r\n");
+	CHECK_INT(2, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(2, txid(0));
+	CHECK_INT(2, txid(1));
+	teardown(e);
+}
+
+/* As Suricata, a packet inspects its own direction: a response buffer
+ * matches with a packet to the client, the request side with a packet to
+ * the server, each once. A header rule narrowed by flow:to_client sees the
+ * response headers, not the request's. */
+static void test_directions(void)
+{
+	struct env *e = setup(
+		"alert http any any -> any any (msg:\"404\"; http.stat_code; content:\"404\"; "
+		"sid:10;)\n"
+		"alert http any any -> any any (msg:\"hdr tc\"; flow:to_client; http.header; "
+		"content:\"X-Thing: 1\"; sid:11;)\n"
+		"alert http any any -> any any (msg:\"hdr ts\"; flow:to_server; http.header; "
+		"content:\"X-Thing: 1\"; sid:12;)\n"
+		"alert http any any -> any any (msg:\"body\"; http.response_body; "
+		"content:\"secret\"; sid:13;)\n"
+		"alert http any any -> any any (msg:\"uri\"; http.uri; content:\"/q\"; "
+		"sid:14;)\n", NULL);
+
+	flow_open(e, 6, 40001, 80);
+	feeds(e, APP_TO_SERVER, "GET /q HTTP/1.1\r\nHost: x\r\nX-Thing: 2\r\n\r\n");
+	/* parsed with the server's ACK: nothing of the request side yet */
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(14, sid(0));
+	feeds(e, APP_TO_CLIENT, "HTTP/1.1 404 Not Found\r\nX-Thing: 1\r\n"
+	      "Content-Length: 10\r\n\r\nsecret...!");
+	/* acknowledged by the client: the response side waits for a packet
+	 * to the client */
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(3, inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(10, sid(0));
+	CHECK_INT(11, sid(1));
+	CHECK_INT(13, sid(2));
+	CHECK_INT(0, res_tx[2]);
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	teardown(e);
+}
+
+static size_t dns_msg(uint8_t *out, uint16_t id, const char *name)
+{
+	static const uint8_t hdr[] = { 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0 };
+	size_t n = 0;
+	const char *p = name;
+
+	out[n++] = (uint8_t)(id >> 8);
+	out[n++] = (uint8_t)id;
+	memcpy(out + n, hdr, sizeof(hdr));
+	n += sizeof(hdr);
+	while (*p) {
+		const char *dot = strchr(p, '.');
+		size_t l = dot ? (size_t)(dot - p) : strlen(p);
+
+		out[n++] = (uint8_t)l;
+		memcpy(out + n, p, l);
+		n += l;
+		p += l + (dot != NULL);
+	}
+	out[n++] = 0;
+	memcpy(out + n, "\x00\x01\x00\x01", 4);
+	return n + 4;
+}
+
+/* dotprefix: ".example.com" with endswith matches the domain and its
+ * subdomains, not a name that merely ends alike; it has its own database,
+ * so the plain rule on the same buffer is unaffected. */
+static void test_dotprefix(void)
+{
+	static const struct { const char *name; uint32_t alerts; uint32_t first; } cases[] = {
+		{ "www.example.com", 2, 20 },
+		{ "example.com", 2, 20 },
+		{ "badexample.com", 1, 21 },
+		{ "example.org", 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct env *e = setup(
+			"alert dns any any -> any any (msg:\"dot\"; dns.query; dotprefix; "
+			"content:\".example.com\"; endswith; sid:20;)\n"
+			"alert dns any any -> any any (msg:\"plain\"; dns.query; "
+			"content:\"example.com\"; endswith; sid:21;)\n", NULL);
+		uint8_t m[128];
+		size_t n = dns_msg(m, 7, cases[i].name);
+
+		flow_open(e, 17, 5353, 53);
+		feed(e, APP_TO_SERVER, m, n);
+		CHECK_INT(cases[i].alerts, inspect(e, PKT_TO_SERVER));
+		if (cases[i].alerts)
+			CHECK_INT(cases[i].first, sid(0));
+		teardown(e);
+	}
+}
+
+/* Two DNS queries on one flow are two transactions: one alert each. */
+static void test_dns_txs(void)
+{
+	struct env *e = setup("alert dns any any -> any any (msg:\"q\"; dns.query; "
+			      "content:\"evil\"; sid:30;)\n", NULL);
+	uint8_t m[128];
+	size_t n;
+
+	flow_open(e, 17, 5354, 53);
+	n = dns_msg(m, 1, "evil.test");
+	feed(e, APP_TO_SERVER, m, n);
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	n = dns_msg(m, 2, "evil.test");
+	feed(e, APP_TO_SERVER, m, n);
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(1, txid(0));
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	teardown(e);
+}
+
+/* The settings reach the parsers: a response body is held back until the
+ * minimal inspection size or its end; enabled: no stops detection,
+ * detection-only keeps the protocol but parses nothing; DNS detection
+ * ports; uri-include-all and double-decode-path shape http.uri (libhtp's
+ * normalised URI keeps the port as a number only, so it is not there). */
+static void test_config(void)
+{
+	struct applayer_config cfg;
+	struct env *e;
+	char err[128];
+	struct app_ports ps;
+
+	applayer_config_init(&cfg);
+	cfg.response_inspect_min = 8;
+	e = setup("alert http any any -> any any (msg:\"body\"; http.response_body; "
+		  "content:\"abc\"; sid:40;)\n", &cfg);
+	flow_open(e, 6, 40003, 80);
+	feeds(e, APP_TO_SERVER, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	feeds(e, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\nabc");
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	feeds(e, APP_TO_CLIENT, "defgh");
+	CHECK_INT(1, inspect(e, PKT_TO_CLIENT));
+	flow_close(e);
+	/* shorter than the minimum: at the end of the direction */
+	flow_open(e, 6, 40004, 80);
+	feeds(e, APP_TO_SERVER, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	feeds(e, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\n\r\nabc");
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	app_flow_eof(e->al, e->f.app, APP_TO_CLIENT);
+	CHECK_INT(1, inspect(e, PKT_TO_CLIENT));
+	teardown(e);
+
+	applayer_config_init(&cfg);
+	cfg.mode[0][APP_PROTO_HTTP] = APP_MODE_OFF;
+	e = setup("alert tcp any any -> any any (msg:\"proto\"; app-layer-protocol:http; "
+		  "sid:41;)\n", &cfg);
+	flow_open(e, 6, 40005, 80);
+	feeds(e, APP_TO_SERVER, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_INT(APP_PROTO_UNKNOWN, app_flow_proto(e->f.app));
+	teardown(e);
+
+	cfg.mode[0][APP_PROTO_HTTP] = APP_MODE_DETECT_ONLY;
+	e = setup("alert http any any -> any any (msg:\"uri\"; http.uri; content:\"/\"; "
+		  "sid:42;)\n", &cfg);
+	flow_open(e, 6, 40006, 80);
+	feeds(e, APP_TO_SERVER, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(e->f.app));
+	CHECK_INT(0, app_flow_ntx(e->f.app));
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	teardown(e);
+
+	/* DNS on 5300 only once it is a detection port */
+	applayer_config_init(&cfg);
+	CHECK_INT(0, app_ports_parse("[53, 5300:5310]", &cfg.dns_dp[1], err, sizeof(err)));
+	e = setup("alert dns any any -> any any (msg:\"q\"; dns.query; content:\"evil\"; "
+		  "sid:43;)\n", &cfg);
+	{
+		uint8_t m[128];
+		size_t n = dns_msg(m, 1, "evil.test");
+
+		flow_open(e, 17, 6000, 5305);
+		feed(e, APP_TO_SERVER, m, n);
+		CHECK_INT(APP_PROTO_DNS, app_flow_proto(e->f.app));
+		CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+		flow_close(e);
+		flow_open(e, 17, 6000, 5311);
+		feed(e, APP_TO_SERVER, m, n);
+		CHECK_INT(APP_PROTO_FAILED, app_flow_proto(e->f.app));
+	}
+	teardown(e);
+	CHECK_INT(-EINVAL, app_ports_parse("53,x", &ps, err, sizeof(err)));
+	CHECK_INT(-EINVAL, app_ports_parse("70000", &ps, err, sizeof(err)));
+	CHECK_INT(-EINVAL, app_ports_parse("[53", &ps, err, sizeof(err)));
+	CHECK_INT(0, app_ports_parse("1024:", &ps, err, sizeof(err)));
+	CHECK(app_ports_has(&ps, 65535) && !app_ports_has(&ps, 1023));
+
+	applayer_config_init(&cfg);
+	cfg.uri_include_all = true;
+	cfg.double_decode_path = true;
+	e = setup("alert http any any -> any any (msg:\"all\"; http.uri; "
+		  "content:\"http://h.test/a b\"; bsize:17; sid:44;)\n", &cfg);
+	flow_open(e, 6, 40007, 8080);
+	feeds(e, APP_TO_SERVER, "GET http://h.test:8080/a%2520b HTTP/1.1\r\nHost: h.test\r\n\r\n");
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	teardown(e);
+}
+
+int main(void)
+{
+	test_per_tx();
+	test_directions();
+	test_dotprefix();
+	test_dns_txs();
+	test_config();
+	return check_result("detect_applayer");
+}

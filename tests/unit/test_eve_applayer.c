@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for eve_applayer.c: the app-layer part of alert records
+ * ("tx_id", "app_proto", and the http, tls and dns objects), compared byte
+ * for byte with what Suricata writes. */
+#include <string.h>
+
+#include "check.h"
+#include "common/json.h"
+#include "dataplane/output/eve-int.h"
+
+static char out[2048];
+
+/* The members eve_put_app writes, inside braces. */
+static const char *render(const struct eve_app *app)
+{
+	struct json_w j;
+
+	json_init(&j, out, sizeof(out) - 1);
+	json_obj_open(&j, NULL);
+	eve_put_app(&j, app);
+	json_obj_close(&j);
+	CHECK(json_ok(&j));
+	out[json_len(&j)] = '\0';
+	return out;
+}
+
+static void test_http(void)
+{
+	struct eve_app a = { .proto = APP_PROTO_HTTP, .has_tx = true, .tx_id = 3, .has_http = true };
+
+	a.http = (struct app_http_info){
+		.hostname = "www.example.com", .url = "/a?b=\"c\"", .user_agent = "curl/8",
+		.method = "GET", .protocol = "HTTP/1.1", .content_type = "text/html",
+		.status = 200, .length = 512,
+	};
+	CHECK_STR("{\"tx_id\":3,\"app_proto\":\"http\",\"http\":{\"hostname\":\"www.example.com\","
+		  "\"url\":\"/a?b=\\\"c\\\"\",\"http_user_agent\":\"curl/8\","
+		  "\"http_content_type\":\"text/html\",\"http_method\":\"GET\","
+		  "\"protocol\":\"HTTP/1.1\",\"status\":200,\"length\":512}}", render(&a));
+
+	/* request only: no status, no length */
+	a.http = (struct app_http_info){ .hostname = "h", .url = "/", .method = "POST",
+					 .status = -1, .length = -1 };
+	CHECK_STR("{\"tx_id\":3,\"app_proto\":\"http\",\"http\":{\"hostname\":\"h\",\"url\":\"/\","
+		  "\"http_method\":\"POST\"}}", render(&a));
+
+	/* a packet alert on an HTTP flow: the protocol only */
+	a = (struct eve_app){ .proto = APP_PROTO_HTTP };
+	CHECK_STR("{\"app_proto\":\"http\"}", render(&a));
+	a.proto = APP_PROTO_FAILED;
+	CHECK_STR("{\"app_proto\":\"failed\"}", render(&a));
+	a.proto = APP_PROTO_UNKNOWN;
+	CHECK_STR("{}", render(&a));
+}
+
+static void test_tls(void)
+{
+	struct eve_app a = { .proto = APP_PROTO_TLS, .has_tx = true, .has_tls = true };
+
+	a.tls = (struct app_tls_info){
+		.sni = "example.org", .version = "TLS 1.2", .subject = "CN=example.org",
+		.issuer = "CN=CA", .serial = "01:02", .fingerprint = "aa:bb",
+		.ja3_hash = "0123", .ja3_string = "771,1-2,0,,",
+	};
+	CHECK_STR("{\"tx_id\":0,\"app_proto\":\"tls\",\"tls\":{\"subject\":\"CN=example.org\","
+		  "\"issuerdn\":\"CN=CA\",\"serial\":\"01:02\",\"fingerprint\":\"aa:bb\","
+		  "\"sni\":\"example.org\",\"version\":\"TLS 1.2\","
+		  "\"ja3\":{\"hash\":\"0123\",\"string\":\"771,1-2,0,,\"}}}", render(&a));
+	a.tls = (struct app_tls_info){ .version = "TLS 1.3", .ja3s_hash = "ff" };
+	CHECK_STR("{\"tx_id\":0,\"app_proto\":\"tls\",\"tls\":{\"version\":\"TLS 1.3\","
+		  "\"ja3s\":{\"hash\":\"ff\"}}}", render(&a));
+}
+
+static void test_dns(void)
+{
+	struct eve_app a = { .proto = APP_PROTO_DNS, .has_tx = true, .tx_id = 1,
+			     .has_dns = true };
+
+	/* a query: Suricata 7's "query" list of one object per question */
+	a.dns = (struct app_dns_info){ .rrname = "www.example.com", .rrtype = 1, .id = 0x1234,
+				       .flags = 0x0100 };
+	CHECK_STR("{\"tx_id\":1,\"app_proto\":\"dns\",\"dns\":{\"query\":[{\"type\":\"query\","
+		  "\"id\":4660,\"rrname\":\"www.example.com\",\"rrtype\":\"A\",\"tx_id\":1,"
+		  "\"opcode\":0}]}}", render(&a));
+	/* z flag and an opcode, unnamed record type in decimal */
+	a.dns = (struct app_dns_info){ .rrname = "x", .rrtype = 999, .id = 1,
+				       .flags = 0x2840, .opcode = 5 };
+	CHECK_STR("{\"tx_id\":1,\"app_proto\":\"dns\",\"dns\":{\"query\":[{\"type\":\"query\","
+		  "\"id\":1,\"rrname\":\"x\",\"rrtype\":999,\"tx_id\":1,\"z\":true,"
+		  "\"opcode\":5}]}}", render(&a));
+	/* a response: the answer object, version 2, flags in hex */
+	a.dns = (struct app_dns_info){ .rrname = "nx.example", .rrtype = 28, .id = 7,
+				       .flags = 0x8183, .response = true, .rcode = 3 };
+	CHECK_STR("{\"tx_id\":1,\"app_proto\":\"dns\",\"dns\":{\"query\":[],\"answer\":{"
+		  "\"version\":2,\"type\":\"answer\",\"id\":7,\"flags\":\"8183\",\"qr\":true,"
+		  "\"rd\":true,\"ra\":true,\"opcode\":0,\"rrname\":\"nx.example\","
+		  "\"rrtype\":\"AAAA\",\"rcode\":\"NXDOMAIN\"}}}", render(&a));
+	a.dns.rcode = 14;
+	a.dns.flags = 0x840e;
+	a.dns.rrname = NULL;
+	CHECK_STR("{\"tx_id\":1,\"app_proto\":\"dns\",\"dns\":{\"query\":[],\"answer\":{"
+		  "\"version\":2,\"type\":\"answer\",\"id\":7,\"flags\":\"840e\",\"qr\":true,"
+		  "\"aa\":true,\"opcode\":0,\"rcode\":14}}}", render(&a));
+}
+
+int main(void)
+{
+	test_http();
+	test_tls();
+	test_dns();
+	return check_result("eve_applayer");
+}
