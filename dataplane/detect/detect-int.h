@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <hs/hs.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -152,6 +153,32 @@ int detect_group_build(struct detect_engine *de);
 void detect_group_free(struct detect_engine *de);
 const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
 				   enum pclass pc, bool iponly, uint32_t *n);
+
+/* Ranks ascending, in place. Candidate lists are mostly short: an insertion
+ * sort of a few dozen beats qsort's indirect compares and merge buffer. */
+#define DETECT_SORT_SHORT 48u
+
+static inline int detect_rank_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static inline void detect_sort_ranks(uint32_t *a, uint32_t n)
+{
+	if (n > DETECT_SORT_SHORT) {
+		qsort(a, n, sizeof(*a), detect_rank_cmp);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++) {
+		uint32_t v = a[i], j = i;
+
+		for (; j > 0 && a[j - 1] > v; j--)
+			a[j] = a[j - 1];
+		a[j] = v;
+	}
+}
 
 /* detect_fp.c */
 uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);

@@ -89,13 +89,6 @@ static int on_stream_pattern(unsigned int id, unsigned long long from, unsigned 
 	return 0;
 }
 
-static int cmp_rank(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 void detect_stream_prefilter(struct detect_thread *dt)
 {
 	const struct detect_engine *de = dt->de;
@@ -113,7 +106,7 @@ void detect_stream_prefilter(struct detect_thread *dt)
 		return;
 	}
 	if (dt->ncand > before) {
-		qsort(dt->cand, dt->ncand, sizeof(uint32_t), cmp_rank);
+		detect_sort_ranks(dt->cand, dt->ncand);
 		dt->stats.candidates += dt->ncand - before;
 	}
 }

@@ -127,13 +127,6 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 	return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void prefilter(struct detect_thread *dt, const struct packet *p)
 {
 	const struct detect_engine *de = dt->de;
@@ -151,8 +144,7 @@ static void prefilter(struct detect_thread *dt, const struct packet *p)
 		dt->ncand = 0;
 		return;
 	}
-	if (dt->ncand > 1)
-		qsort(dt->cand, dt->ncand, sizeof(uint32_t), cmp_u32);
+	detect_sort_ranks(dt->cand, dt->ncand);
 	dt->stats.candidates += dt->ncand;
 }
 

@@ -37,7 +37,7 @@ int reload_rules(struct run *r, char *msg, size_t len)
 	FILE *errs;
 	int ret;
 
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&r->reload_lock);
 	errs = open_memstream(&buf, &n);
 	if (errs == NULL) {
 		ret = -ENOMEM;
@@ -65,6 +65,7 @@ int reload_rules(struct run *r, char *msg, size_t len)
 		engine_free(&ne);
 		goto fail;
 	}
+	pthread_mutex_lock(&r->lock);
 	prev = detect_gen_swap(&r->ctl.gen, r->ctl.qsv, g);
 	for (unsigned i = 0; i < r->nworkers; i++)
 		worker_gen_retired(r->workers[i], prev);
@@ -77,13 +78,16 @@ int reload_rules(struct run *r, char *msg, size_t len)
 		 (unsigned long long)g->serial, ne.rs->n, ne.rs->nfailed);
 	snprintf(r->last_reload, sizeof(r->last_reload), "ok: %s", msg);
 	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&r->reload_lock);
 	free(buf);
 	log_msg(LOG_NOTICE, "reload", "%s", msg);
 	return 0;
 fail:
+	pthread_mutex_lock(&r->lock);
 	r->reload_failures++;
 	snprintf(r->last_reload, sizeof(r->last_reload), "failed: %s", msg);
 	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&r->reload_lock);
 	free(buf);
 	log_msg(LOG_ERR, "reload", "failed, the running rules stay: %s", msg);
 	return ret;

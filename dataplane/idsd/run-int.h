@@ -35,8 +35,12 @@ struct run {
 	uint8_t capture_link;            /* -r: enum pkt_link of the file */
 	char eve_path[PATH_MAX];
 
-	/* Control plane: reload, stats and telemetry take turns (never workers). */
+	/* Control plane: stats, telemetry and the reload's swap take turns on
+	 * lock (never workers). reload_lock serialises reloads; the long part
+	 * of one (parse and compile) holds only reload_lock, so stats and
+	 * health polls answer while it compiles. */
 	pthread_mutex_t lock;
+	pthread_mutex_t reload_lock;
 	uint64_t reloads, reload_failures;
 	char last_reload[128];
 };
@@ -49,7 +53,8 @@ int topology_create(struct run *r);
 void topology_destroy(struct run *r);
 
 /* reload.c: build the rules again off the hot path and swap them in; on
- * failure the running rules stay and msg says why. 0 or -errno. Takes r->lock. */
+ * failure the running rules stay and msg says why. 0 or -errno. Takes
+ * r->reload_lock for the whole reload and r->lock only for the swap. */
 int reload_rules(struct run *r, char *msg, size_t len);
 
 #endif

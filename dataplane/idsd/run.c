@@ -391,6 +391,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	r->s = s;
 	r->e = e;
 	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutex_init(&r->reload_lock, NULL);
 	if (s->pcap != NULL && prepare_capture(r) != 0)
 		goto out_free;
 	plan_ports(r);
@@ -450,6 +451,7 @@ out_free:
 	if (pidfile)
 		pidfile_remove(s->pidfile);
 	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->reload_lock);
 	free(r);
 	return status;
 }

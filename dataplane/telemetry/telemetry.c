@@ -15,8 +15,10 @@
 #include "../worker/worker.h"
 
 /* DPDK's callbacks take no context argument: the source is held here, and
- * the lock keeps it alive while a command runs. */
-static pthread_mutex_t src_lock = PTHREAD_MUTEX_INITIALIZER;
+ * the lock keeps it alive while a command runs. DPDK serves each client on
+ * its own thread; commands share the lock for reading, so a reload that
+ * compiles for seconds never holds up the HA process's health polls. */
+static pthread_rwlock_t src_lock = PTHREAD_RWLOCK_INITIALIZER;
 static const struct telemetry_src *src;
 
 void telemetry_name(const char *in, char *out, size_t len)
@@ -234,19 +236,19 @@ static int dispatch(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	int ret = -ENODEV;
 
-	pthread_mutex_lock(&src_lock);
+	pthread_rwlock_rdlock(&src_lock);
 	for (size_t i = 0; src != NULL && i < RTE_DIM(commands); i++)
 		if (strcmp(cmd, commands[i].path) == 0)
 			ret = commands[i].fn(src, params, d);
-	pthread_mutex_unlock(&src_lock);
+	pthread_rwlock_unlock(&src_lock);
 	return ret;
 }
 
 int telemetry_register(const struct telemetry_src *s)
 {
-	pthread_mutex_lock(&src_lock);
+	pthread_rwlock_wrlock(&src_lock);
 	src = s;
-	pthread_mutex_unlock(&src_lock);
+	pthread_rwlock_unlock(&src_lock);
 	for (size_t i = 0; i < RTE_DIM(commands); i++) {
 		int ret = rte_telemetry_register_cmd(commands[i].path, dispatch, commands[i].help);
 
@@ -259,7 +261,7 @@ int telemetry_register(const struct telemetry_src *s)
 
 void telemetry_unregister(void)
 {
-	pthread_mutex_lock(&src_lock);
+	pthread_rwlock_wrlock(&src_lock);
 	src = NULL;
-	pthread_mutex_unlock(&src_lock);
+	pthread_rwlock_unlock(&src_lock);
 }
