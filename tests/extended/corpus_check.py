@@ -144,6 +144,9 @@ def etopen(idsd, src, out_root):
             return f"{path}: sanitizer report: {se[-1500:]}"
         if rc != 0 or "processed:" not in so:
             return f"{path}: rc {rc}: {se.strip()[-400:]}"
+        m = re.search(r"^rules: (\d+) loaded", se, re.M)
+        if not m or int(m.group(1)) == 0:
+            return f"{path}: no rules loaded: {se.strip()[-300:]}"
         return None
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
