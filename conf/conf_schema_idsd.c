@@ -162,6 +162,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "outputs.*.eve-log.threaded", CONF_BOOL },
 	{ "outputs.*.eve-log.buffer-size", CONF_SIZE },
 	{ "outputs.*.eve-log.ethernet", CONF_BOOL },
+	{ "outputs.*.eve-log.ipv6-compress", CONF_BOOL },
 	{ "outputs.*.eve-log.community-id", CONF_BOOL },
 	{ "outputs.*.eve-log.community-id-seed", CONF_INT },
 	{ "outputs.*.eve-log.level", CONF_STR },

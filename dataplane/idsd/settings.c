@@ -321,6 +321,9 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 	s->eve_enabled = true;
 	s->eve_filename = "eve.json";
 	s->eve_opt.pcap_cnt = true;
+	/* Suricata's alert "metadata" is on unless switched off: with it, an
+	 * alert carries its flow object (and app-layer fields) */
+	s->eve_opt.flow = true;
 	for (const struct conf_node *o = conf_node_first(outs); o; o = conf_node_next(o)) {
 		const struct conf_node *eve = conf_node_get(o, "eve-log");
 		const struct conf_node *types;
@@ -330,6 +333,7 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		s->eve_enabled = get_bool(pb, eve, "enabled", true);
 		s->eve_filename = get_str(pb, eve, "filename", "eve.json");
 		s->eve_opt.ether = get_bool(pb, eve, "ethernet", false);
+		s->eve_opt.ipv6_compress = get_bool(pb, eve, "ipv6-compress", false);
 		types = conf_node_get(eve, "types");
 		/* "- alert" or "- alert: {options}": the element's value names it */
 		for (const struct conf_node *t = conf_node_first(types); t; t = conf_node_next(t)) {
@@ -340,6 +344,7 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 			if (strcmp(t->value, "alert") == 0 && opt != NULL) {
 				s->eve_opt.payload = get_bool(pb, opt, "payload", false);
 				s->eve_opt.packet = get_bool(pb, opt, "packet", false);
+				s->eve_opt.flow = get_bool(pb, opt, "metadata", true);
 			} else if (strcmp(t->value, "drop") == 0) {
 				const char *flows = opt ? get_str(pb, opt, "flows", "start") : "start";
 

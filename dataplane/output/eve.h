@@ -36,6 +36,7 @@ struct eve_options {
 	bool ether;              /* "ether": {src_mac, dest_mac} */
 	bool pcap_cnt;           /* "pcap_cnt" (reading a capture file) */
 	bool flow;               /* "flow": {pkts/bytes each way, start, 5-tuple} */
+	bool ipv6_compress;      /* eve-log.ipv6-compress: RFC 5952 IPv6 text */
 	/* "drop" records of dropped packets (eve-log types: - drop) */
 	bool drop;
 	bool drop_all;           /* flows: all (each dropped packet), else start (first per direction) */

@@ -3,6 +3,7 @@
  * AlertJson): the packet's own source and destination, ports only for
  * TCP, UDP and SCTP, ICMP type and code, the optional ether, payload and
  * packet fields. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,10 +62,19 @@ static const char hex[] = "0123456789abcdef";
 
 /* IPv4 dotted quad; IPv6 as Suricata's PrintInet: all eight groups, four
  * lower-case hex digits each, no "::" compression. */
-static void put_ip(struct json_w *j, const char *key, const union ip_addr *a, uint8_t ver)
+/* IPv6 in full (Suricata's default) or, with eve-log.ipv6-compress, in
+ * the RFC 5952 form. */
+static void put_ip(struct json_w *j, const char *key, const union ip_addr *a, uint8_t ver,
+		   bool compress)
 {
-	char s[40], *o = s;
+	char s[INET6_ADDRSTRLEN], *o = s;
 
+	if (ver == 6 && compress) {
+		if (inet_ntop(AF_INET6, a->b, s, sizeof(s)) != NULL) {
+			json_str(j, key, s);
+			return;
+		}
+	}
 	if (ver == 4) {
 		for (int i = 0; i < 4; i++) {
 			uint8_t b = a->b[i];
@@ -171,10 +181,10 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 		json_arr_close(j);
 	}
 	if (ip) {
-		put_ip(j, "src_ip", &p->src, p->ip_ver);
+		put_ip(j, "src_ip", &p->src, p->ip_ver, w->opt.ipv6_compress);
 		if (has_ports(p->proto))
 			json_uint(j, "src_port", p->sp);
-		put_ip(j, "dest_ip", &p->dst, p->ip_ver);
+		put_ip(j, "dest_ip", &p->dst, p->ip_ver, w->opt.ipv6_compress);
 		if (has_ports(p->proto))
 			json_uint(j, "dest_port", p->dp);
 		put_proto(j, p->proto);
@@ -196,7 +206,7 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 
 /* Suricata's alert "flow" object: counters by direction, the start, and
  * the 5-tuple in the flow's client-to-server orientation. */
-static void put_flow(struct json_w *j, const struct packet *p)
+static void put_flow(struct json_w *j, const struct packet *p, bool compress)
 {
 	const struct flow *f = p->flow;
 	bool rev = p->dir == PKT_TO_CLIENT;
@@ -207,8 +217,8 @@ static void put_flow(struct json_w *j, const struct packet *p)
 	json_uint(j, "bytes_toserver", f->bytes[PKT_TO_SERVER]);
 	json_uint(j, "bytes_toclient", f->bytes[PKT_TO_CLIENT]);
 	eve_put_time(j, "start", f->first_ts_us);
-	put_ip(j, "src_ip", rev ? &p->dst : &p->src, p->ip_ver);
-	put_ip(j, "dest_ip", rev ? &p->src : &p->dst, p->ip_ver);
+	put_ip(j, "src_ip", rev ? &p->dst : &p->src, p->ip_ver, compress);
+	put_ip(j, "dest_ip", rev ? &p->src : &p->dst, p->ip_ver, compress);
 	if (has_ports(p->proto) && p->sp > 0) {
 		json_uint(j, "src_port", rev ? p->dp : p->sp);
 		json_uint(j, "dest_port", rev ? p->sp : p->dp);
@@ -247,7 +257,7 @@ static void build_alert(struct json_w *j, const void *arg)
 			json_str(j, "direction",
 				 p->dir == PKT_TO_SERVER ? "to_server" : "to_client");
 		if (p->flow != NULL && w->opt.flow)
-			put_flow(j, p);
+			put_flow(j, p, w->opt.ipv6_compress);
 		if (w->opt.payload && c->sp != NULL) {
 			uint8_t buf[EVE_STREAM_PAYLOAD_MAX + 1];
 			size_t n = stream_payload(c->sp, buf, EVE_STREAM_PAYLOAD_MAX);

@@ -67,11 +67,18 @@ def load_case(case_dir):
 
 
 def field(rec, path):
+    """The value at a dotted path; "name[i]" indexes a list, as upstream."""
     cur = rec
     for part in path.split("."):
-        if not isinstance(cur, dict) or part not in cur:
+        name, _, index = part.partition("[")
+        if not isinstance(cur, dict) or name not in cur:
             return None
-        cur = cur[part]
+        cur = cur[name]
+        if index:
+            i = int(index.rstrip("]"))
+            if not isinstance(cur, list) or not -len(cur) <= i < len(cur):
+                return None
+            cur = cur[i]
     return cur
 
 

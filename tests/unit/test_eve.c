@@ -662,6 +662,13 @@ static void test_alert_v6_udp(void)
 		  "\"direction\":\"to_client\",\"payload\":\"\",\"payload_printable\":\"\","
 		  "\"stream\":0}\n", out);
 	free(out);
+
+	/* eve-log.ipv6-compress: RFC 5952 text */
+	opt.ipv6_compress = true;
+	out = one_alert("v6udp-compress.json", &opt, "net_pcap0", &p, &a);
+	CHECK(out != NULL && strstr(out, "\"src_ip\":\"2001:db8:85a3::8a2e:370:7334\","
+				       "\"src_port\":53,\"dest_ip\":\"fe80::1\",") != NULL);
+	free(out);
 }
 
 static void test_alert_icmp(void)
