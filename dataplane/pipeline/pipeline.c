@@ -36,9 +36,9 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 	pl->al = applayer_ctx_create(&cfg->app);
 	if (pl->al == NULL)
 		goto fail;
-	pl->st = stream_ctx_create(&sc);
+	pl->st = cfg->stream_off ? NULL : stream_ctx_create(&sc);
 	pl->df = defrag_ctx_create(&cfg->defrag);
-	if (pl->st == NULL || pl->df == NULL)
+	if ((pl->st == NULL && !cfg->stream_off) || pl->df == NULL)
 		goto fail;
 	flow_table_set_release_cb(pl->ft, flow_released, pl);
 	if (cfg->de != NULL) {
@@ -261,7 +261,7 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 	bool have_win;
 
 	flow_handle_packet(pl->ft, p);
-	have_win = p->flow != NULL && stream_packet(pl->st, p, &win);
+	have_win = p->flow != NULL && pl->st != NULL && stream_packet(pl->st, p, &win);
 	if (p->flow != NULL)
 		pipeline_app_feed(pl, p, false);
 

@@ -24,6 +24,7 @@ struct pipeline_config {
 	struct flow_config flow;
 	struct defrag_config defrag;      /* zero: Suricata's defaults */
 	struct stream_config stream;      /* zero: Suricata's defaults, IDS mode */
+	bool stream_off;                  /* packets only, no reassembly (ids-bench prices it) */
 	struct applayer_config app;       /* (added) zero: Suricata's defaults */
 	const struct detect_engine *de;   /* NULL: decode and flow only (benchmarks) */
 	uint32_t nrules;                  /* for the alerts-by-rule tally (rule->order) */

@@ -28,6 +28,7 @@ struct bench_args {
 	unsigned mem_mb;
 	uint64_t flow_memcap;
 	unsigned modes;           /* bit per enum bench_mode */
+	bool no_stream;           /* (c) without TCP reassembly: what streams cost */
 	char label[512];
 };
 
@@ -50,6 +51,8 @@ static void usage(FILE *out)
 		"  --json           end with one JSON line of the figures\n"
 		"  --modes LIST     run only these of rx,decode,full,hs (for profiling)\n"
 		"  --no-progress    no progress line on stderr\n"
+		"  --no-stream      full pipeline without TCP reassembly (packets only), to\n"
+		"                   price stream inspection against a run without it\n"
 		"  -v               print rule load errors\n");
 }
 
@@ -118,7 +121,7 @@ static int number(const char *opt, const char *v, double min, double *out)
 static int parse_args(int argc, char **argv, struct bench_args *a, struct traffic *t)
 {
 	enum { O_SECONDS = 256, O_WARMUP, O_PACKETS, O_WORKERS, O_MEMCAP, O_MEM, O_JSON,
-	       O_NOPROG, O_MODES };
+	       O_NOPROG, O_MODES, O_NOSTREAM };
 	static const struct option longopts[] = {
 		{ "seconds", required_argument, NULL, O_SECONDS },
 		{ "warmup", required_argument, NULL, O_WARMUP },
@@ -128,6 +131,7 @@ static int parse_args(int argc, char **argv, struct bench_args *a, struct traffi
 		{ "mem", required_argument, NULL, O_MEM },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "no-progress", no_argument, NULL, O_NOPROG },
+		{ "no-stream", no_argument, NULL, O_NOSTREAM },
 		{ "modes", required_argument, NULL, O_MODES },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -195,6 +199,9 @@ static int parse_args(int argc, char **argv, struct bench_args *a, struct traffi
 		case O_NOPROG:
 			a->o.progress = false;
 			break;
+		case O_NOSTREAM:
+			a->no_stream = true;
+			break;
 		case 'v':
 			a->verbose = true;
 			break;
@@ -243,7 +250,8 @@ static void flow_sizing(const struct bench_args *a, const struct traffic *t, dou
 static int run_all(struct bench_args *a, struct traffic *t, struct bench_rules *br,
 		   struct bench_report *rep)
 {
-	struct pipeline_config pcfg = { .socket = -1, .nrules = br->rs->n };
+	struct pipeline_config pcfg = { .socket = -1, .nrules = br->rs->n,
+					.stream_off = a->no_stream };
 	const void *db = detect_engine_hs_database(br->de);
 	struct bench_payloads pay;
 	char err[512], pcap[] = "/tmp/ids-bench-XXXXXX";
