@@ -1105,7 +1105,8 @@ static uint8_t *relink(const struct frame *f, const uint8_t *hdr, uint32_t hlen,
 
 	if (b == NULL)
 		abort();
-	memcpy(b, hdr, hlen);
+	if (hlen > 0)		/* raw IP has no link header (hdr NULL) */
+		memcpy(b, hdr, hlen);
 	memcpy(b + hlen, f->d + f->l3, ip);
 	*len = hlen + ip;
 	return b;
