@@ -319,17 +319,22 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 		v += strspn(v, " \t");
 	}
 	len = strlen(v);
-	if (len < 4 || v[0] != '"' || v[len - 1] != '"' || v[1] != '/')
+	/* Suricata takes the bare form too: pcre:/one/U; */
+	if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+		v++;
+		len -= 2;
+	}
+	if (len < 2 || v[0] != '/')
 		return rule_err(c, "pcre must be a quoted \"/expression/flags\"");
-	slash = v + len - 2;
-	while (slash > v + 1 && *slash != '/')
+	slash = v + len - 1;
+	while (slash > v && *slash != '/')
 		slash--;
-	if (slash == v + 1)
+	if (slash == v)
 		return rule_err(c, "pcre must be a quoted \"/expression/flags\"");
-	for (const char *f = slash + 1; f < v + len - 1; f++)
+	for (const char *f = slash + 1; f < v + len; f++)
 		if (pcre_flag(c, *f, &p, &buf))
 			return -EINVAL;
-	p.expr = strndup(v + 2, (size_t)(slash - v - 2));
+	p.expr = strndup(v + 1, (size_t)(slash - v - 1));
 	if (p.expr == NULL)
 		return -ENOMEM;
 	p.code = pcre2_compile((PCRE2_SPTR)p.expr, PCRE2_ZERO_TERMINATED, p.pcre2_opts,

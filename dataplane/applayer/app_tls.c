@@ -23,6 +23,15 @@
 
 enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11 };
 
+/* One side's certificate chain and its first (end-entity) certificate's
+ * fields. The DNs are counted: a name can hold a NUL byte. */
+struct tls_peer {
+	uint32_t ncerts;
+	struct abuf cert[TLS_MAX_CERTS];
+	struct abuf subject, issuer;  /* NUL kept past len for EVE */
+	char *serial, *fp;
+};
+
 struct tls_state {
 	struct app_tx tx;
 	struct abuf rec[2];       /* partial record */
@@ -32,9 +41,7 @@ struct tls_state {
 	char *sni;
 	struct abuf ja3, ja3s;    /* strings, NUL-terminated */
 	char ja3_hash[33], ja3s_hash[33];
-	uint32_t ncerts;
-	struct abuf cert[TLS_MAX_CERTS];
-	char *subject, *issuer, *serial, *fp;
+	struct tls_peer peer[2];  /* by the direction that sent the chain */
 };
 
 static uint32_t rd16(const uint8_t *p)
@@ -182,7 +189,7 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 }
 
 /* "C=US, O=Org, CN=name": RDNs in encoded order, as Suricata prints them. */
-static char *dn_string(gnutls_x509_dn_t dn)
+static void dn_string(gnutls_x509_dn_t dn, struct abuf *out)
 {
 	struct abuf s = { 0 };
 	gnutls_x509_ava_st ava;
@@ -203,8 +210,11 @@ static char *dn_string(gnutls_x509_dn_t dn)
 		if (j == 0)
 			break;
 	}
-	abuf_append(&s, "", 1);
-	return (char *)s.p;
+	if (abuf_append(&s, "", 1) == 0)
+		s.len--;
+	else
+		abuf_free(&s);	/* unterminated: better none */
+	*out = s;
 }
 
 static char *hex_colon(const uint8_t *d, size_t n, bool upper)
@@ -220,7 +230,7 @@ static char *hex_colon(const uint8_t *d, size_t n, bool upper)
 	return out;
 }
 
-static void parse_server_cert(struct applayer_ctx *ctx, struct tls_state *ts)
+static void parse_cert(struct applayer_ctx *ctx, struct tls_peer *ts)
 {
 	gnutls_x509_crt_t crt;
 	gnutls_datum_t der = { ts->cert[0].p, ts->cert[0].len };
@@ -235,9 +245,9 @@ static void parse_server_cert(struct applayer_ctx *ctx, struct tls_state *ts)
 		goto out;
 	}
 	if (gnutls_x509_crt_get_subject(crt, &dn) == 0)
-		ts->subject = dn_string(dn);
+		dn_string(dn, &ts->subject);
 	if (gnutls_x509_crt_get_issuer(crt, &dn) == 0)
-		ts->issuer = dn_string(dn);
+		dn_string(dn, &ts->issuer);
 	if (gnutls_x509_crt_get_serial(crt, serial, &slen) == 0)
 		ts->serial = hex_colon(serial, slen, true);
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, der.data, der.size, sha1) == 0)
@@ -248,7 +258,7 @@ out:
 
 /* Certificate (RFC 5246 7.4.2; TLS 1.3's is encrypted): a 3-byte list
  * length, then 3-byte-length DER certificates, the server's first. */
-static int parse_certs(struct applayer_ctx *ctx, struct tls_state *ts, const uint8_t *b,
+static int parse_certs(struct applayer_ctx *ctx, struct tls_peer *ts, const uint8_t *b,
 		       uint32_t len)
 {
 	uint32_t total, off = 3;
@@ -263,8 +273,8 @@ static int parse_certs(struct applayer_ctx *ctx, struct tls_state *ts, const uin
 		abuf_append(&ts->cert[ts->ncerts++], b + off + 3, cl);
 		off += 3 + cl;
 	}
-	if (ts->ncerts && ts->subject == NULL)
-		parse_server_cert(ctx, ts);
+	if (ts->ncerts)
+		parse_cert(ctx, ts);
 	return 0;
 }
 
@@ -284,8 +294,8 @@ static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_di
 			rc = parse_hello(ts, h->p + 4, mlen, true);
 		else if (type == HS_SERVER_HELLO && dir == APP_TO_CLIENT)
 			rc = parse_hello(ts, h->p + 4, mlen, false);
-		else if (type == HS_CERTIFICATE && ts->ncerts == 0)
-			rc = parse_certs(ctx, ts, h->p + 4, mlen);
+		else if (type == HS_CERTIFICATE && ts->peer[dir].ncerts == 0)
+			rc = parse_certs(ctx, &ts->peer[dir], h->p + 4, mlen);
 		if (rc)
 			return rc;
 		ts->tx.updated = APP_TX_UPDATED;
@@ -368,15 +378,19 @@ void app_tls_free(struct tls_state *ts)
 		abuf_free(&ts->rec[i]);
 		abuf_free(&ts->hs[i]);
 	}
-	for (uint32_t i = 0; i < ts->ncerts; i++)
-		abuf_free(&ts->cert[i]);
+	for (int d = 0; d < 2; d++) {
+		struct tls_peer *pe = &ts->peer[d];
+
+		for (uint32_t i = 0; i < pe->ncerts; i++)
+			abuf_free(&pe->cert[i]);
+		abuf_free(&pe->subject);
+		abuf_free(&pe->issuer);
+		free(pe->serial);
+		free(pe->fp);
+	}
 	abuf_free(&ts->ja3);
 	abuf_free(&ts->ja3s);
 	free(ts->sni);
-	free(ts->subject);
-	free(ts->issuer);
-	free(ts->serial);
-	free(ts->fp);
 	app_tx_release(&ts->tx);
 	free(ts);
 }
@@ -395,29 +409,47 @@ static int give_str(const char *s, const uint8_t **data, uint32_t *len)
 	return 0;
 }
 
+static int give_buf(const struct abuf *s, const uint8_t **data, uint32_t *len)
+{
+	if (s->len == 0)
+		return -ENOENT;
+	*data = s->p;
+	*len = s->len;
+	return 0;
+}
+
+/* The certificate fields take the direction as idx (as Suricata 7: the
+ * client's certificate to the server, the server's to the client). */
 int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len)
 {
+	const struct tls_peer *srv = &ts->peer[APP_TO_CLIENT];
+	const struct tls_peer *pe = &ts->peer[idx & 1];
+
 	if (b == RULE_BUF_TLS_CERTS) {
-		if (idx >= ts->ncerts)
-			return ts->ncerts ? -ERANGE : -ENOENT;
-		*data = ts->cert[idx].p;
-		*len = ts->cert[idx].len;
+		if (idx >= srv->ncerts)
+			return srv->ncerts ? -ERANGE : -ENOENT;
+		*data = srv->cert[idx].p;
+		*len = srv->cert[idx].len;
 		return 0;
+	}
+	switch (b) {
+	case RULE_BUF_TLS_CERT_SUBJECT:
+		return idx > 1 ? -ERANGE : give_buf(&pe->subject, data, len);
+	case RULE_BUF_TLS_CERT_ISSUER:
+		return idx > 1 ? -ERANGE : give_buf(&pe->issuer, data, len);
+	case RULE_BUF_TLS_CERT_SERIAL:
+		return idx > 1 ? -ERANGE : give_str(pe->serial, data, len);
+	case RULE_BUF_TLS_CERT_FINGERPRINT:
+		return idx > 1 ? -ERANGE : give_str(pe->fp, data, len);
+	default:
+		break;
 	}
 	if (idx)
 		return -ERANGE;
 	switch (b) {
 	case RULE_BUF_TLS_SNI:
 		return give_str(ts->sni, data, len);
-	case RULE_BUF_TLS_CERT_SUBJECT:
-		return give_str(ts->subject, data, len);
-	case RULE_BUF_TLS_CERT_ISSUER:
-		return give_str(ts->issuer, data, len);
-	case RULE_BUF_TLS_CERT_SERIAL:
-		return give_str(ts->serial, data, len);
-	case RULE_BUF_TLS_CERT_FINGERPRINT:
-		return give_str(ts->fp, data, len);
 	case RULE_BUF_JA3_HASH:
 		return give_str(ts->ja3_hash, data, len);
 	case RULE_BUF_JA3_STRING:
@@ -453,9 +485,12 @@ static const char *version_name(uint16_t v)
 
 int app_tls_info(struct tls_state *ts, struct app_tls_info *out)
 {
+	const struct tls_peer *srv = &ts->peer[APP_TO_CLIENT];
+
 	*out = (struct app_tls_info){
-		.sni = ts->sni, .version = version_name(ts->version), .subject = ts->subject,
-		.issuer = ts->issuer, .serial = ts->serial, .fingerprint = ts->fp,
+		.sni = ts->sni, .version = version_name(ts->version),
+		.subject = (const char *)srv->subject.p, .issuer = (const char *)srv->issuer.p,
+		.serial = srv->serial, .fingerprint = srv->fp,
 		.ja3_hash = ts->ja3_hash[0] ? ts->ja3_hash : NULL,
 		.ja3_string = ts->ja3.len ? (const char *)ts->ja3.p : NULL,
 		.ja3s_hash = ts->ja3s_hash[0] ? ts->ja3s_hash : NULL,

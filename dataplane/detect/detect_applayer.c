@@ -32,10 +32,6 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 	case RULE_BUF_HTTP_RESPONSE_BODY:
 	case RULE_BUF_HTTP_LOCATION:
 	case RULE_BUF_HTTP_SERVER:
-	case RULE_BUF_TLS_CERT_SUBJECT:
-	case RULE_BUF_TLS_CERT_ISSUER:
-	case RULE_BUF_TLS_CERT_SERIAL:
-	case RULE_BUF_TLS_CERT_FINGERPRINT:
 	case RULE_BUF_TLS_CERTS:
 	case RULE_BUF_JA3S_HASH:
 	case RULE_BUF_JA3S_STRING:
@@ -48,9 +44,19 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 	return ts;
 }
 
+/* Buffers with one instance per direction (the TLS certificate fields: the
+ * client's certificate to the server, the server's to the client). */
 bool detect_app_buf_bidir(enum rule_buffer b)
 {
-	return b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
+	switch (b) {
+	case RULE_BUF_TLS_CERT_SUBJECT:
+	case RULE_BUF_TLS_CERT_ISSUER:
+	case RULE_BUF_TLS_CERT_SERIAL:
+	case RULE_BUF_TLS_CERT_FINGERPRINT:
+		return true;
+	default:
+		return b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
+	}
 }
 
 /* The directions a rule is inspected in: a buffer of one direction only

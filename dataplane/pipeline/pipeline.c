@@ -24,7 +24,8 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 	if (pl == NULL)
 		return NULL;
 	*pl = (struct pipeline){ .decode = cfg->decode, .ips = cfg->ips, .nrules = cfg->nrules,
-				 .eve_opt = cfg->eve_opt };
+				 .eve_opt = cfg->eve_opt,
+				 .stream_inline = cfg->stream.inline_mode };
 
 	fc.worker_id = worker_id;
 	pl->ft = flow_table_create(&fc, cfg->socket);

@@ -39,6 +39,7 @@ struct pipeline {
 	struct counters cnt;
 	struct decode_opts decode;
 	bool ips;
+	bool stream_inline;               /* (added) stream.inline: parsers run per packet */
 	struct defrag_ctx *df;
 	struct flow_table *ft;
 	struct stream_ctx *st;

@@ -14,6 +14,15 @@ static bool attach(struct pipeline *pl, struct flow *f)
 	return f->app != NULL;
 }
 
+bool pipeline_app_feeds_dir(bool stream_inline, const struct packet *p, uint8_t dir)
+{
+	if (stream_inline || (p->tcp.flags & TCP_RST))
+		return true;
+	if (dir == p->dir)
+		return p->payload_len > 0;
+	return !(p->tcp.flags & TCP_SYN);
+}
+
 void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 {
 	struct flow *f = p->flow;
@@ -33,7 +42,11 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
 		const uint8_t *data;
 		bool gap;
-		uint32_t n = stream_app_data(pl->st, f, dir, flush, &data, &gap);
+		uint32_t n;
+
+		if (!flush && !pipeline_app_feeds_dir(pl->stream_inline, p, dir))
+			continue;
+		n = stream_app_data(pl->st, f, dir, flush, &data, &gap);
 
 		if (n > 0 && parse && attach(pl, f))
 			app_flow_data(pl->al, f->app, (enum app_dir)dir, data, n, p->ts_us);

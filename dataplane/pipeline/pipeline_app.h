@@ -11,6 +11,14 @@
  * (UDP) go to the flow's parsers; the state is attached on first data. */
 void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush);
 
+/* Whether TCP packet p hands direction dir's stream data to the parsers.
+ * Suricata's IDS mode hands a direction's data over on a packet of the other
+ * direction, that acknowledges it, never on the handshake's SYN/ACK; a pure
+ * ACK does not hand over its own direction (a data packet still may: what a
+ * one-sided stream lets go unacked; a RST hands over both). Inline mode
+ * parses data on the packet that carries it. */
+bool pipeline_app_feeds_dir(bool stream_inline, const struct packet *p, uint8_t dir);
+
 /* Before writing alert a of p on a flow with app state: sets the writer's
  * app-layer fields (a stream match gets the oldest transaction held);
  * returns the packet to write it with. The caller clears them with

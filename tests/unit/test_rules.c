@@ -344,6 +344,16 @@ static void test_pcre(void)
 	FAILS(T("pcre:\"/a/z\";"), "unknown pcre flag 'z'");
 	FAILS(T("pcre:\"/a(/\";"), "pcre compile error: missing closing parenthesis at offset 2");
 	FAILS(T("pcre:\"abc\";"), "pcre must be a quoted \"/expression/flags\"");
+	FAILS(T("pcre:/abc;"), "pcre must be a quoted \"/expression/flags\"");
+	/* the bare form Suricata also takes */
+	r = ok(T("pcre:/(one){2,}/Ui;"));
+	if (r) {
+		CHECK_INT(1, r->nmatch);
+		CHECK_STR("(one){2,}", r->match[0].pcre.expr);
+		CHECK_INT(RULE_BUF_HTTP_URI, r->match[0].buf);
+		CHECK(r->match[0].pcre.code != NULL);
+		rule_free(r);
+	}
 }
 
 static void test_meta(void)
