@@ -57,17 +57,39 @@ struct rule_groups {
 	uint32_t *iponly;        /* ascending */
 };
 
+/* A prefilter: one Hyperscan block database and its pattern id -> rule
+ * ranks table (CSR: ranks pat_rules[pat_first[id] .. pat_first[id + 1])). */
+struct pat_db {
+	hs_database_t *db;       /* NULL when no rule has a fast pattern here */
+	uint32_t npat;
+	uint32_t *pat_first;     /* npat + 1 */
+	uint32_t *pat_rules;
+};
+
+/* One fast pattern on its way to a database. */
+struct pat_ref {
+	const uint8_t *b;
+	uint32_t len;
+	bool nocase;
+	uint32_t rank;           /* the rule's evaluation rank */
+	uint32_t id;             /* filled by pat_db_build */
+};
+
+/* detect_patdb.c: the fast pattern bytes of content c (fast_pattern chop
+ * applied) for the rule of rank. */
+void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank);
+/* Sort and deduplicate refs[0..n) (reordered), fill db and compile it (no
+ * database when n == 0). 0, or -errno with err filled; pat_db_free either way. */
+int pat_db_build(struct pat_db *db, struct pat_ref *refs, uint32_t n, char *err, size_t errlen);
+void pat_db_free(struct pat_db *db);
+
 struct detect_engine {
 	const struct ruleset *rs;
 	uint32_t nrules;
 	struct de_rule *rules;   /* sorted by rule->order */
 
-	/* prefilter: Hyperscan pattern id -> ranks (CSR: pat_rules[pat_first[id]..]) */
-	hs_database_t *db;       /* NULL when no rule has a fast pattern */
+	struct pat_db pf;        /* the packet payload prefilter */
 	hs_scratch_t *scratch;   /* prototype, cloned by each thread */
-	uint32_t npatterns;
-	uint32_t *pat_first;     /* npatterns + 1 */
-	uint32_t *pat_rules;
 
 	/* rules without a fast pattern, by packet class, ascending rank */
 	uint32_t nalways[PC_MAX];

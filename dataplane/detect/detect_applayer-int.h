@@ -5,17 +5,9 @@
 
 #include "detect-int.h"
 
-/* One buffer variant's prefilter: pattern id -> ranks (CSR). */
-struct app_db {
-	hs_database_t *db;       /* NULL: no rule has its fast pattern here */
-	uint32_t npat;
-	uint32_t *pat_first;     /* npat + 1 */
-	uint32_t *pat_rules;
-};
-
 /* Immutable, shared by all workers. */
 struct detect_app_engine {
-	struct app_db db[RULE_BUF_MAX][2];  /* [buffer][dotprefix] */
+	struct pat_db db[RULE_BUF_MAX][2];  /* [buffer][dotprefix]: one prefilter per variant */
 	hs_scratch_t *scratch;              /* prototype, fits every database */
 	uint32_t nbufs;                     /* databases built */
 	uint32_t nrules;                    /* rules evaluated per transaction */
@@ -30,7 +22,7 @@ struct detect_app_thread {
 	uint32_t ncand;
 	uint32_t *seen;          /* rank -> stamp of the last scan that added it */
 	uint32_t stamp;
-	const struct app_db *scan_db; /* the database being scanned */
+	const struct pat_db *scan_db; /* the database being scanned */
 	uint8_t *dot;            /* the dotprefix transform of a buffer */
 	uint32_t dotcap;
 };

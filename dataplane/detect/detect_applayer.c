@@ -6,7 +6,6 @@
  * its own Hyperscan database, so a pattern is only searched where it can
  * match. Rules with no usable fast pattern are listed per protocol and
  * checked on every updated transaction of that protocol. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,118 +158,18 @@ bool detect_app_proto_match(const struct rule *r, const struct flow *f)
 	return true;
 }
 
-/* One fast pattern on its way to a database. */
-struct app_pat {
-	const uint8_t *b;
-	uint32_t len;
-	bool nocase;
-	uint32_t rank;
-	uint32_t id;
-};
-
-static int pat_bytes_cmp(const struct app_pat *x, const struct app_pat *y)
-{
-	if (x->nocase != y->nocase)
-		return x->nocase ? 1 : -1;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	for (uint32_t i = 0; i < x->len; i++) {
-		int a = x->b[i], b = y->b[i];
-
-		if (x->nocase) {
-			a = tolower(a);
-			b = tolower(b);
-		}
-		if (a != b)
-			return a < b ? -1 : 1;
-	}
-	return 0;
-}
-
-static int pat_cmp(const void *a, const void *b)
-{
-	const struct app_pat *x = a, *y = b;
-	int c = pat_bytes_cmp(x, y);
-
-	if (c)
-		return c;
-	return x->rank < y->rank ? -1 : x->rank > y->rank;
-}
-
-static void fp_chop(const struct rule_content *c, const uint8_t **b, uint32_t *len)
-{
-	*b = c->pat;
-	*len = c->len;
-	if ((c->flags & CONTENT_FP_CHOP) && c->fp_len &&
-	    (uint32_t)c->fp_off + c->fp_len <= c->len) {
-		*b = c->pat + c->fp_off;
-		*len = c->fp_len;
-	}
-}
-
-/* The database of one buffer variant from its n patterns (sorted). */
-static int build_db(struct app_db *db, struct app_pat *pats, uint32_t n, char *err, size_t errlen)
-{
-	const char **expr = NULL;
-	unsigned *flags = NULL, *ids = NULL;
-	size_t *lens = NULL;
-	hs_compile_error_t *cerr = NULL;
-	uint32_t npat = 0;
-	int ret = -ENOMEM;
-
-	for (uint32_t i = 0; i < n; i++)
-		pats[i].id = (i && pat_bytes_cmp(&pats[i - 1], &pats[i]) == 0) ? pats[i - 1].id
-									      : npat++;
-	db->pat_first = calloc(npat + 1, sizeof(uint32_t));
-	db->pat_rules = calloc(n, sizeof(uint32_t));
-	expr = calloc(npat, sizeof(*expr));
-	flags = calloc(npat, sizeof(*flags));
-	ids = calloc(npat, sizeof(*ids));
-	lens = calloc(npat, sizeof(*lens));
-	if (!db->pat_first || !db->pat_rules || !expr || !flags || !ids || !lens)
-		goto out;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t id = pats[i].id;
-
-		db->pat_rules[i] = pats[i].rank;
-		db->pat_first[id + 1] = i + 1;
-		if (i && pats[i - 1].id == id)
-			continue;
-		expr[id] = (const char *)pats[i].b;
-		lens[id] = pats[i].len;
-		ids[id] = id;
-		flags[id] = HS_FLAG_SINGLEMATCH | (pats[i].nocase ? HS_FLAG_CASELESS : 0);
-	}
-	db->npat = npat;
-	if (hs_compile_lit_multi(expr, flags, ids, lens, npat, HS_MODE_BLOCK, NULL, &db->db,
-				 &cerr) != HS_SUCCESS) {
-		snprintf(err, errlen, "hyperscan (app-layer): %s",
-			 cerr ? cerr->message : "compile failed");
-		hs_free_compile_error(cerr);
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = 0;
-out:
-	free(lens);
-	free(ids);
-	free(flags);
-	free(expr);
-	return ret;
-}
-
 /* For each buffer variant: the fast patterns of its rules, one database. */
 static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, char *err,
 		     size_t errlen)
 {
-	struct app_pat *pats = calloc(de->nrules ? de->nrules : 1, sizeof(*pats));
+	struct pat_ref *pats = calloc(de->nrules ? de->nrules : 1, sizeof(*pats));
 	int ret = 0;
 
 	if (pats == NULL)
 		return -ENOMEM;
 	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX && ret == 0; b++) {
 		for (int dot = 0; dot < 2 && ret == 0; dot++) {
-			struct app_db *db = &ae->db[b][dot];
+			struct pat_db *db = &ae->db[b][dot];
 			uint32_t n = 0;
 
 			for (uint32_t i = 0; i < de->nrules; i++) {
@@ -282,15 +181,11 @@ static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, cha
 				m = &dr->r->match[dr->fp];
 				if ((int)m->buf != b || ((dr->r->dotprefix >> b) & 1) != (uint64_t)dot)
 					continue;
-				fp_chop(&m->content, &pats[n].b, &pats[n].len);
-				pats[n].nocase = (m->content.flags & CONTENT_NOCASE) != 0;
-				pats[n].rank = i;
-				n++;
+				pat_ref_set(&pats[n++], &m->content, i);
 			}
 			if (n == 0)
 				continue;
-			qsort(pats, n, sizeof(*pats), pat_cmp);
-			ret = build_db(db, pats, n, err, errlen);
+			ret = pat_db_build(db, pats, n, err, errlen);
 			if (ret == 0 && hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
 				ret = -ENOMEM;
 			if (ret == 0) {
@@ -346,11 +241,8 @@ void detect_app_free(struct detect_engine *de)
 	if (ae == NULL)
 		return;
 	for (int b = 0; b < RULE_BUF_MAX; b++) {
-		for (int dot = 0; dot < 2; dot++) {
-			hs_free_database(ae->db[b][dot].db);
-			free(ae->db[b][dot].pat_first);
-			free(ae->db[b][dot].pat_rules);
-		}
+		for (int dot = 0; dot < 2; dot++)
+			pat_db_free(&ae->db[b][dot]);
 	}
 	for (int p = 0; p < APP_PROTO_MAX; p++)
 		free(ae->always[p]);

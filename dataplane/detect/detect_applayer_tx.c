@@ -95,7 +95,7 @@ static int on_app_pattern(unsigned int id, unsigned long long from, unsigned lon
 {
 	struct detect_thread *dt = ctx;
 	struct detect_app_thread *at = dt->app;
-	const struct app_db *db = at->scan_db;
+	const struct pat_db *db = at->scan_db;
 
 	(void)from;
 	(void)to;
@@ -112,7 +112,7 @@ static int on_app_pattern(unsigned int id, unsigned long long from, unsigned lon
 	return 0;
 }
 
-static void scan(struct detect_thread *dt, const struct app_db *db, const uint8_t *buf,
+static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_t *buf,
 		 uint32_t len)
 {
 	struct detect_app_thread *at = dt->app;
@@ -148,7 +148,7 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 		at->stamp = 1;
 	}
 	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++) {
-		const struct app_db *plain = &ae->db[b][0], *dot = &ae->db[b][1];
+		const struct pat_db *plain = &ae->db[b][0], *dot = &ae->db[b][1];
 
 		if (plain->db == NULL && dot->db == NULL)
 			continue;

@@ -4,7 +4,6 @@
  * into one Hyperscan block-mode database (pattern id -> rules), and the
  * rules without a fast pattern listed per packet class. The result is
  * immutable and shared by all workers. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,55 +107,6 @@ static int cmp_rule_order(const void *a, const void *b)
 	return x->fp < y->fp ? -1 : x->fp > y->fp;
 }
 
-/* A fast pattern as handed to Hyperscan. */
-struct pat_ref {
-	const uint8_t *b;
-	uint32_t len;
-	bool nocase;
-	uint32_t rank;
-	uint32_t id;
-};
-
-static int cmp_pat_bytes(const struct pat_ref *x, const struct pat_ref *y)
-{
-	if (x->nocase != y->nocase)
-		return x->nocase ? 1 : -1;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	for (uint32_t i = 0; i < x->len; i++) {
-		int a = x->b[i], b = y->b[i];
-
-		if (x->nocase) {
-			a = tolower(a);
-			b = tolower(b);
-		}
-		if (a != b)
-			return a < b ? -1 : 1;
-	}
-	return 0;
-}
-
-static int cmp_pat(const void *a, const void *b)
-{
-	const struct pat_ref *x = a, *y = b;
-	int c = cmp_pat_bytes(x, y);
-
-	if (c)
-		return c;
-	return x->rank < y->rank ? -1 : x->rank > y->rank;
-}
-
-static void fp_bytes(const struct rule_content *c, const uint8_t **b, uint32_t *len)
-{
-	*b = c->pat;
-	*len = c->len;
-	if ((c->flags & CONTENT_FP_CHOP) && c->fp_len &&
-	    (uint32_t)c->fp_off + c->fp_len <= c->len) {
-		*b = c->pat + c->fp_off;
-		*len = c->fp_len;
-	}
-}
-
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -169,96 +119,32 @@ static double now_ms(void)
  * 0, or -errno with err filled. */
 static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 {
-	struct pat_ref *refs = NULL;
-	const char **expr = NULL;
-	unsigned *flags = NULL, *ids = NULL;
-	size_t *lens = NULL;
-	hs_compile_error_t *cerr = NULL;
-	uint32_t nref = 0, npat = 0;
-	int ret = -ENOMEM;
+	struct pat_ref *refs = calloc(de->nrules ? de->nrules : 1, sizeof(*refs));
+	uint32_t nref = 0;
+	size_t sz = 0;
+	int ret;
 
-	refs = calloc(de->nrules ? de->nrules : 1, sizeof(*refs));
-	if (!refs)
-		goto fail;
+	if (refs == NULL) {
+		snprintf(err, errlen, "out of memory building the prefilter");
+		return -ENOMEM;
+	}
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		const struct de_rule *dr = &de->rules[i];
-		const struct rule_content *c;
 
-		if (dr->fp < 0 || !dr->classes)
-			continue;
-		c = &dr->r->match[dr->fp].content;
-		fp_bytes(c, &refs[nref].b, &refs[nref].len);
-		refs[nref].nocase = (c->flags & CONTENT_NOCASE) != 0;
-		refs[nref].rank = i;
-		nref++;
+		if (dr->fp >= 0 && dr->classes)
+			pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i);
 	}
-	qsort(refs, nref, sizeof(*refs), cmp_pat);
-	for (uint32_t i = 0; i < nref; i++) {
-		if (i && cmp_pat_bytes(&refs[i - 1], &refs[i]) == 0)
-			refs[i].id = refs[i - 1].id;
-		else
-			refs[i].id = npat++;
-	}
-
-	de->npatterns = npat;
-	de->pat_first = calloc(npat + 1, sizeof(uint32_t));
-	de->pat_rules = calloc(nref ? nref : 1, sizeof(uint32_t));
-	if (!de->pat_first || !de->pat_rules)
-		goto fail;
-	/* refs are grouped by id, ranks ascending within a group */
-	for (uint32_t i = 0; i < nref; i++) {
-		de->pat_rules[i] = refs[i].rank;
-		de->pat_first[refs[i].id + 1] = i + 1;
-	}
-	if (npat == 0) {
-		ret = 0;
-		goto out;
-	}
-
-	expr = calloc(npat, sizeof(*expr));
-	flags = calloc(npat, sizeof(*flags));
-	ids = calloc(npat, sizeof(*ids));
-	lens = calloc(npat, sizeof(*lens));
-	if (!expr || !flags || !ids || !lens)
-		goto fail;
-	for (uint32_t i = 0; i < nref; i++) {
-		uint32_t id = refs[i].id;
-
-		if (i && refs[i - 1].id == id)
-			continue;
-		expr[id] = (const char *)refs[i].b;
-		lens[id] = refs[i].len;
-		ids[id] = id;
-		flags[id] = HS_FLAG_SINGLEMATCH | (refs[i].nocase ? HS_FLAG_CASELESS : 0);
-	}
-	if (hs_compile_lit_multi(expr, flags, ids, lens, npat, HS_MODE_BLOCK, NULL,
-				 &de->db, &cerr) != HS_SUCCESS) {
-		snprintf(err, errlen, "hyperscan: %s (pattern %d)",
-			 cerr ? cerr->message : "compile failed", cerr ? cerr->expression : -1);
-		hs_free_compile_error(cerr);
-		ret = -EINVAL;
-		goto fail;
-	}
-	if (hs_alloc_scratch(de->db, &de->scratch) != HS_SUCCESS) {
-		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
-		goto fail;
-	}
-	size_t sz = 0;
-
-	hs_database_size(de->db, &sz);
-	de->info.db_bytes = sz;
-	ret = 0;
-	goto out;
-fail:
-	if (ret == -ENOMEM && err[0] == '\0')
-		snprintf(err, errlen, "out of memory building the prefilter");
-out:
-	free(lens);
-	free(ids);
-	free(flags);
-	free(expr);
+	ret = pat_db_build(&de->pf, refs, nref, err, errlen);
 	free(refs);
-	return ret;
+	if (ret != 0 || de->pf.db == NULL)
+		return ret;
+	if (hs_alloc_scratch(de->pf.db, &de->scratch) != HS_SUCCESS) {
+		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
+		return -ENOMEM;
+	}
+	hs_database_size(de->pf.db, &sz);
+	de->info.db_bytes = sz;
+	return 0;
 }
 
 /* Rules without a fast pattern, per packet class, ascending rank. */
@@ -351,7 +237,7 @@ struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, s
 		goto fail;
 	if (build_always(de) < 0 || detect_group_build(de) < 0)
 		goto nomem;
-	de->info.patterns = de->npatterns;
+	de->info.patterns = de->pf.npat;
 	if (detect_app_build(de, err, errlen) < 0)
 		goto fail;
 	if (detect_event_build(de) < 0)
@@ -375,9 +261,7 @@ void detect_engine_free(struct detect_engine *de)
 	detect_app_free(de);
 	detect_event_free(de);
 	hs_free_scratch(de->scratch);
-	hs_free_database(de->db);
-	free(de->pat_rules);
-	free(de->pat_first);
+	pat_db_free(&de->pf);
 	free(de->rules);
 	free(de);
 }
@@ -389,5 +273,5 @@ void detect_engine_info(const struct detect_engine *de, struct detect_engine_inf
 
 const struct hs_database *detect_engine_hs_database(const struct detect_engine *de)
 {
-	return de->db;
+	return de->pf.db;
 }

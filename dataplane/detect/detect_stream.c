@@ -77,8 +77,8 @@ static int on_stream_pattern(unsigned int id, unsigned long long from, unsigned 
 	(void)from;
 	(void)to;
 	(void)flags;
-	for (uint32_t k = de->pat_first[id]; k < de->pat_first[id + 1]; k++) {
-		uint32_t rank = de->pat_rules[k];
+	for (uint32_t k = de->pf.pat_first[id]; k < de->pf.pat_first[id + 1]; k++) {
+		uint32_t rank = de->pf.pat_rules[k];
 
 		if (!(de->rules[rank].classes & dt->pclass_bit) ||
 		    in_sorted(dt->cand, dt->ncand_pkt, rank))
@@ -95,10 +95,10 @@ void detect_stream_prefilter(struct detect_thread *dt)
 	const struct detect_stream *st = dt->stream;
 	uint32_t before = dt->ncand;
 
-	if (st == NULL || st->len == 0 || de->db == NULL)
+	if (st == NULL || st->len == 0 || de->pf.db == NULL)
 		return;
 	dt->ncand_pkt = dt->ncand;
-	if (hs_scan(de->db, (const char *)st->data, st->len, 0, dt->scratch, on_stream_pattern,
+	if (hs_scan(de->pf.db, (const char *)st->data, st->len, 0, dt->scratch, on_stream_pattern,
 		    dt) != HS_SUCCESS) {
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(true);

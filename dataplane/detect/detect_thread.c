@@ -116,8 +116,8 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 	(void)from;
 	(void)to;
 	(void)flags;
-	for (uint32_t k = de->pat_first[id]; k < de->pat_first[id + 1]; k++) {
-		uint32_t rank = de->pat_rules[k];
+	for (uint32_t k = de->pf.pat_first[id]; k < de->pf.pat_first[id + 1]; k++) {
+		uint32_t rank = de->pf.pat_rules[k];
 
 		if (de->rules[rank].classes & dt->pclass_bit) {
 			BUG_ON_HOT(dt->ncand >= de->nrules);
@@ -133,9 +133,9 @@ static void prefilter(struct detect_thread *dt, const struct packet *p)
 	hs_error_t e;
 
 	dt->ncand = 0;
-	if (!de->db || p->payload_len == 0)
+	if (!de->pf.db || p->payload_len == 0)
 		return;
-	e = hs_scan(de->db, (const char *)p->payload, p->payload_len, 0, dt->scratch,
+	e = hs_scan(de->pf.db, (const char *)p->payload, p->payload_len, 0, dt->scratch,
 		    on_pattern, dt);
 	if (e != HS_SUCCESS) {
 		/* the database and scratch are ours: a failure is a bug */
