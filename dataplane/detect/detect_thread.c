@@ -184,9 +184,9 @@ static void action_to_flow(struct flow *f, enum rule_action act)
 }
 
 /* When a pass or drop applies to the whole flow (PacketAlertFinalize):
- * IP-only rules, and matches Suricata makes on the TCP stream. Without
- * reassembly, a tcp (not tcp-pkt) rule's payload match on a TCP packet
- * stands for Suricata's inline stream match. */
+ * IP-only rules, and matches Suricata makes on the TCP stream. A tcp (not
+ * tcp-pkt) rule's payload match on a TCP packet counts as one: inline, the
+ * packet's data is in the stream and inspected with it. */
 static bool action_applies_to_flow(const struct de_rule *dr, const struct packet *p)
 {
 	if (dr->flags & DR_F_IPONLY)
