@@ -82,6 +82,19 @@ static inline uint64_t apply_mask(const struct rule_byte *b, uint64_t v)
 	return v;
 }
 
+/* The keyword's value: where it sits (*pos) and what it reads (*v).
+ * Returns the bytes read, 0 when the buffer holds no such value. */
+static uint32_t read_field(const struct rule_byte *b, const uint8_t *buf, uint32_t len,
+			   uint32_t prev, const uint64_t *vars, int64_t *pos, uint64_t *v)
+{
+	if (len == 0)
+		return 0;
+	*pos = read_pos(b, len, prev, vars);
+	if (*pos < 0)
+		return 0;
+	return read_value(b, buf + *pos, len - (uint32_t)*pos, v);
+}
+
 bool detect_byte_test(const struct rule_byte *b, const uint8_t *buf, uint32_t len,
 		      uint32_t prev, const uint64_t *vars)
 {
@@ -90,10 +103,7 @@ bool detect_byte_test(const struct rule_byte *b, const uint8_t *buf, uint32_t le
 	uint64_t v;
 	bool m;
 
-	if (len == 0)
-		return false;
-	pos = read_pos(b, len, prev, vars);
-	if (pos < 0 || read_value(b, buf + pos, len - (uint32_t)pos, &v) == 0)
+	if (read_field(b, buf, len, prev, vars, &pos, &v) == 0)
 		return false;
 	v = apply_mask(b, v);
 	switch (b->op) {
@@ -116,12 +126,7 @@ bool detect_byte_jump(const struct rule_byte *b, const uint8_t *buf, uint32_t le
 	uint32_t used;
 	uint64_t v;
 
-	if (len == 0)
-		return false;
-	pos = read_pos(b, len, prev, vars);
-	if (pos < 0)
-		return false;
-	used = read_value(b, buf + pos, len - (uint32_t)pos, &v);
+	used = read_field(b, buf, len, prev, vars, &pos, &v);
 	if (used == 0)
 		return false;
 	v = apply_mask(b, v);
@@ -153,12 +158,7 @@ bool detect_byte_extract(const struct rule_byte *b, const uint8_t *buf, uint32_t
 	uint32_t used;
 	uint64_t v;
 
-	if (len == 0)
-		return false;
-	pos = read_pos(b, len, prev, vars);
-	if (pos < 0)
-		return false;
-	used = read_value(b, buf + pos, len - (uint32_t)pos, &v);
+	used = read_field(b, buf, len, prev, vars, &pos, &v);
 	if (used == 0)
 		return false;
 	v *= b->multiplier;
@@ -177,12 +177,7 @@ bool detect_byte_math(const struct rule_byte *b, const uint8_t *buf, uint32_t le
 	uint32_t used;
 	uint64_t v;
 
-	if (len == 0)
-		return false;
-	pos = read_pos(b, len, prev, vars);
-	if (pos < 0)
-		return false;
-	used = read_value(b, buf + pos, len - (uint32_t)pos, &v);
+	used = read_field(b, buf, len, prev, vars, &pos, &v);
 	if (used == 0)
 		return false;
 	switch (b->op) {
