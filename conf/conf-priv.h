@@ -26,6 +26,10 @@ int conf_node_set_value(struct conf_node *n, const char *v);
 /* Free n and its subtree; n must already be unlinked from its parent. */
 void conf_node_free(struct conf_node *n);
 
+/* Empty n for a re-definition (Suricata's ConfNodePrune): its value and
+ * every child go, except final (--set) nodes and what leads to them. */
+void conf_node_prune(struct conf_node *n);
+
 /* A stable copy of a file name for nodes to point at; NULL on failure. */
 const char *conf_intern_file(struct conf *c, const char *name);
 

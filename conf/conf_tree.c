@@ -40,6 +40,36 @@ void conf_node_free(struct conf_node *n)
 	free(n);
 }
 
+void conf_node_prune(struct conf_node *n)
+{
+	struct conf_node *ch = n->child, *next, *prev = NULL;
+
+	n->child = n->last = NULL;
+	n->nchildren = 0;
+	for (; ch != NULL; ch = next) {
+		next = ch->next;
+		if (!ch->final)
+			conf_node_prune(ch);
+		if (!ch->final && ch->child == NULL) {
+			conf_node_free(ch);
+			continue;
+		}
+		/* kept: relink in order */
+		ch->next = NULL;
+		if (prev != NULL)
+			prev->next = ch;
+		else
+			n->child = ch;
+		n->last = prev = ch;
+		n->nchildren++;
+	}
+	if (!n->final) {
+		free(n->value);
+		n->value = NULL;
+		n->is_seq = false;
+	}
+}
+
 void conf_free(struct conf *c)
 {
 	size_t i;

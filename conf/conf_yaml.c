@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* YAML -> configuration tree, with Suricata's merge and include semantics:
- * - a key seen again overrides the value and merges the children;
- * - a sequence seen again merges element by element ("0", "1", ...), each
- *   re-defined element moving to the end so iteration follows the new file;
+ * - a key seen again replaces what it held, keeping only --set values;
+ * - a sequence's elements are "0", "1", ...; one that --set gave already
+ *   takes the file's element of that index, moved to the end so iteration
+ *   follows the file;
  * - "include: file" / "include: [a, b]" in any mapping, and "key: !include
  *   file", load files relative to the including file into that mapping.
  * libyaml's event parser is used (not its document loader) so every node
@@ -241,7 +242,14 @@ static int parse_mapping(struct loader *l, struct conf_node *dst, int nest, bool
 		} else if (strcmp(name, "<<") == 0) {
 			ret = parse_merge_key(l, &val, dst);
 		} else {
-			child = conf_node_child_get(dst, name, strlen(name));
+			child = conf_node_child(dst, name, strlen(name));
+			/* a key defined again (later in the file, or after an
+			 * include) replaces the earlier definition, as in
+			 * Suricata: nothing of the old subtree is kept */
+			if (child != NULL && !child->final)
+				conf_node_prune(child);
+			else if (child == NULL)
+				child = conf_node_add(dst, name, strlen(name));
 			if (child == NULL) {
 				ret = -ENOMEM;
 				snprintf(l->err, l->errlen, "%s: out of memory", l->file);

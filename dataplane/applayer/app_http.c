@@ -19,8 +19,8 @@ struct http_txd {
 	struct abuf body[2];      /* request, response (decompressed) */
 	struct abuf hdr_raw[2];   /* header bytes as sent */
 	int last_req, last_res;   /* progress seen at the last update check */
-	char *info[6];            /* EVE strings: hostname, url, user agent, method, referer,
-				   * content type */
+	char *info[7];            /* EVE strings: hostname, url, user agent, method, referer,
+				   * content type, the X-Forwarded-For header */
 };
 
 struct http_state {
@@ -560,7 +560,8 @@ static const char *cstr(char **slot, const bstr *b)
 	return *slot;
 }
 
-int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, struct app_http_info *out)
+int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_header,
+		  struct app_http_info *out)
 {
 	struct http_txd *t = (struct http_txd *)atx;
 	htp_tx_t *tx = t->tx;
@@ -582,6 +583,14 @@ int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, struct app_http_
 	if (ct != NULL && t->info[5] == NULL && (t->info[5] = bstr_util_strdup_to_c(ct->value)))
 		t->info[5][strcspn(t->info[5], ";")] = '\0';
 	out->content_type = t->info[5];
+	if (xff_header != NULL && tx->request_headers != NULL) {
+		htp_header_t *xff = htp_table_get_c(tx->request_headers, xff_header);
+
+		/* looked up by name each time: not cached under another name */
+		free(t->info[6]);
+		t->info[6] = NULL;
+		out->xff = cstr(&t->info[6], xff ? xff->value : NULL);
+	}
 	out->protocol = tx->request_protocol_number == HTP_PROTOCOL_1_1 ? "HTTP/1.1" :
 			tx->request_protocol_number == HTP_PROTOCOL_1_0 ? "HTTP/1.0" : NULL;
 	if (tx->response_status_number > 0)

@@ -78,7 +78,8 @@ struct app_tx *app_http_tx(struct http_state *hs, uint32_t i);
 void app_http_inspected(struct app_flow *af, uint8_t dirs);
 int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *tx, enum rule_buffer b,
 		    uint32_t idx, const uint8_t **data, uint32_t *len);
-int app_http_info(struct applayer_ctx *ctx, struct app_tx *tx, struct app_http_info *out);
+int app_http_info(struct applayer_ctx *ctx, struct app_tx *tx, const char *xff_header,
+		  struct app_http_info *out);
 int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *tx, bool raw, uint32_t *out);
 
 /* app_tls.c */

@@ -378,9 +378,9 @@ int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32
 }
 
 int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
-		     struct app_http_info *out)
+		     const char *xff_header, struct app_http_info *out)
 {
-	return af->proto == APP_PROTO_HTTP ? app_http_info(ctx, tx, out) : -ENOENT;
+	return af->proto == APP_PROTO_HTTP ? app_http_info(ctx, tx, xff_header, out) : -ENOENT;
 }
 
 int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out)

@@ -130,15 +130,17 @@ bool app_tx_marked(const struct app_tx *tx, uint32_t rank);
 int app_tx_mark(struct app_tx *tx, uint32_t rank);
 
 /* For EVE: the HTTP fields of tx as strings (NULL when absent) and the
- * numbers (-1 when absent). */
+ * numbers (-1 when absent); xff_header names the request header to give
+ * as xff (X-Forwarded-For or what the output configures), NULL for none. */
 struct app_http_info {
 	const char *hostname, *url, *user_agent, *method, *protocol, *content_type;
 	const char *referer;
+	const char *xff;              /* the request's X-Forwarded-For (or configured) header */
 	int status;
 	int64_t length;               /* response body bytes seen */
 };
 int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
-		     struct app_http_info *out);
+		     const char *xff_header, struct app_http_info *out);
 /* TLS session fields for EVE (NULL when absent). */
 struct app_tls_info {
 	const char *sni, *version, *subject, *issuer, *serial, *fingerprint;

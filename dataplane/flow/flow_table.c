@@ -227,6 +227,7 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	struct flow *f;
 	uint32_t hash;
 	unsigned src_idx;
+	bool was_established;
 	uint8_t pf = 0;
 	int dir;
 
@@ -255,8 +256,15 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 		lru_append(ft, f);
 	}
 
-	if (key.proto == 6)
+	was_established = (f->flags & FLOW_F_ESTABLISHED) != 0;
+	if (key.proto == 6) {
+		uint8_t before = f->tcp_state;
+
 		flow_tcp_update(f, p, src_idx, ft->midstream);
+		/* a midstream pickup has no handshake to wait for */
+		if (before == TCP_ST_NONE && f->tcp_state == TCP_ST_ESTABLISHED)
+			was_established = true;
+	}
 
 	dir = src_idx == f->client ? PKT_TO_SERVER : PKT_TO_CLIENT;
 	f->pkts[dir]++;
@@ -274,10 +282,11 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	    (f->flags & (FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN)) ==
 	    (FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN))
 		f->flags |= FLOW_F_ESTABLISHED;
-	/* TCP packets count as established only while the session is: as in
-	 * Suricata, a FIN moves it on and the FIN itself no longer matches
-	 * flow:established. Other protocols stay established once both ways. */
-	if (key.proto == 6 ? f->tcp_state == TCP_ST_ESTABLISHED : (f->flags & FLOW_F_ESTABLISHED))
+	/* As Suricata's flow engine, which runs before its stream engine: a TCP
+	 * packet is established when the session was before it arrived. So the
+	 * ACK completing the handshake is not yet, while FIN and RST packets and
+	 * what follows them still are. Other protocols: once both ways seen. */
+	if (key.proto == 6 ? was_established : (f->flags & FLOW_F_ESTABLISHED))
 		pf |= PKT_FLOW_ESTABLISHED;
 
 	p->flow = f;

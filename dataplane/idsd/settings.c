@@ -30,6 +30,22 @@ static const char *get_str(struct problems *pb, const struct conf_node *base, co
 	return v;
 }
 
+/* One of two words: true for the first (also the default when absent). */
+static bool get_either(struct problems *pb, const struct conf_node *base, const char *path,
+		       const char *first, const char *second)
+{
+	const char *v = get_str(pb, base, path, first);
+
+	if (strcmp(v, first) == 0)
+		return true;
+	if (strcmp(v, second) != 0) {
+		conf_node_err(conf_node_get(base, path), pb->err, sizeof(pb->err),
+			      "expected '%s' or '%s', got '%s'", first, second, v);
+		report(pb);
+	}
+	return false;
+}
+
 static bool get_bool(struct problems *pb, const struct conf_node *base, const char *path, bool def)
 {
 	bool v = def;
@@ -314,6 +330,27 @@ static void load_stream(struct settings *s, struct problems *pb, const struct co
 }
 
 /* outputs: [ - eve-log: { enabled, filename, types: [ - alert: {payload, packet} ] } ] */
+/* eve-log alert xff: {enabled, mode: extra-data|overwrite,
+ * deployment: reverse|forward, header} as Suricata's. */
+static void load_xff(struct problems *pb, const struct conf_node *n, struct eve_xff *x)
+{
+	const char *header;
+
+	if (n == NULL || !get_bool(pb, n, "enabled", false))
+		return;
+	x->enabled = true;
+	x->overwrite = !get_either(pb, n, "mode", "extra-data", "overwrite");
+	x->forward = !get_either(pb, n, "deployment", "reverse", "forward");
+	header = get_str(pb, n, "header", "X-Forwarded-For");
+	if (header[0] == '\0' || strlen(header) >= sizeof(x->header)) {
+		conf_node_err(conf_node_get(n, "header"), pb->err, sizeof(pb->err),
+			      "header name must be 1 to %zu characters", sizeof(x->header) - 1);
+		report(pb);
+		return;
+	}
+	memcpy(x->header, header, strlen(header) + 1);
+}
+
 static void load_outputs(struct settings *s, struct problems *pb, const struct conf *c)
 {
 	const struct conf_node *outs = conf_get(c, "outputs");
@@ -345,18 +382,11 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 				s->eve_opt.payload = get_bool(pb, opt, "payload", false);
 				s->eve_opt.packet = get_bool(pb, opt, "packet", false);
 				s->eve_opt.flow = get_bool(pb, opt, "metadata", true);
+				load_xff(pb, conf_node_get(opt, "xff"), &s->eve_opt.xff);
 			} else if (strcmp(t->value, "drop") == 0) {
-				const char *flows = opt ? get_str(pb, opt, "flows", "start") : "start";
-
 				s->eve_opt.drop = true;
 				s->eve_opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
-				s->eve_opt.drop_all = strcmp(flows, "all") == 0;
-				if (!s->eve_opt.drop_all && strcmp(flows, "start") != 0) {
-					conf_node_err(conf_node_get(opt, "flows"), pb->err,
-						      sizeof(pb->err),
-						      "expected 'start' or 'all', got '%s'", flows);
-					report(pb);
-				}
+				s->eve_opt.drop_all = opt && !get_either(pb, opt, "flows", "start", "all");
 			}
 		}
 		break;

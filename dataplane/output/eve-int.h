@@ -57,10 +57,17 @@ void eve_emit(struct eve_writer *w, eve_build_fn fn, const void *ctx);
 void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);
 
 /* eve_alert.c: the common header of packet records (timestamp .. ether),
- * and the "alert" object of rule r, shared by alert and drop records. */
+ * and the "alert" object of rule r, shared by alert and drop records.
+ * client_ip (NULL: none) replaces the packet's address on the flow's client
+ * side (xff overwrite); xff (NULL: none) goes into the alert object. */
 void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
-		    const char *event_type);
-void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked);
+		    const char *event_type, const char *client_ip);
+void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked, const char *xff);
+
+/* eve_xff.c: the address an X-Forwarded-For style value names, the first
+ * (forward) or last element; written to out as text. Returns its IP
+ * version (4 or 6), 0 when there is none or it is not an address. */
+int eve_xff_pick(const char *value, bool forward, char *out, size_t outlen);
 
 /* eve_applayer.c (added): "tx_id", "app_proto" and the protocol object. */
 void eve_put_app(struct json_w *j, const struct eve_app *app);

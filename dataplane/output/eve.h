@@ -41,6 +41,13 @@ struct eve_options {
 	bool drop;
 	bool drop_all;           /* flows: all (each dropped packet), else start (first per direction) */
 	bool drop_alerts;        /* alerts: yes: the dropping rule as an "alert" object */
+	/* alert xff: the client's address as an HTTP proxy reports it */
+	struct eve_xff {
+		bool enabled;
+		bool overwrite;      /* replace the client-side address, else "alert.xff" */
+		bool forward;        /* the first address in the list, else the last */
+		char header[64];     /* header name, e.g. "X-Forwarded-For" */
+	} xff;
 };
 
 /* A writer belongs to one thread (its worker); records are buffered and

@@ -162,9 +162,10 @@ static size_t stream_payload(const struct eve_stream_payload *sp, uint8_t *out, 
 /* The common header of Suricata's packet records, in its order. Packets
  * without IP (decoder events) carry no addresses, as in Suricata. */
 void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
-		    const char *event_type)
+		    const char *event_type, const char *client_ip)
 {
 	bool ip = p->ip_ver == 4 || p->ip_ver == 6;
+	bool client_is_dst = p->flow != NULL && p->dir == PKT_TO_CLIENT;
 
 	eve_put_time(j, "timestamp", p->ts_us);
 	if (p->flow != NULL)
@@ -181,10 +182,16 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 		json_arr_close(j);
 	}
 	if (ip) {
-		put_ip(j, "src_ip", &p->src, p->ip_ver, w->opt.ipv6_compress);
+		if (client_ip != NULL && !client_is_dst)
+			json_str(j, "src_ip", client_ip);
+		else
+			put_ip(j, "src_ip", &p->src, p->ip_ver, w->opt.ipv6_compress);
 		if (has_ports(p->proto))
 			json_uint(j, "src_port", p->sp);
-		put_ip(j, "dest_ip", &p->dst, p->ip_ver, w->opt.ipv6_compress);
+		if (client_ip != NULL && client_is_dst)
+			json_str(j, "dest_ip", client_ip);
+		else
+			put_ip(j, "dest_ip", &p->dst, p->ip_ver, w->opt.ipv6_compress);
 		if (has_ports(p->proto))
 			json_uint(j, "dest_port", p->dp);
 		put_proto(j, p->proto);
@@ -226,7 +233,7 @@ static void put_flow(struct json_w *j, const struct packet *p, bool compress)
 	json_obj_close(j);
 }
 
-void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked)
+void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked, const char *xff)
 {
 	json_obj_open(j, "alert");
 	json_str(j, "action", blocked ? "blocked" : "allowed");
@@ -236,6 +243,8 @@ void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked)
 	json_str(j, "signature", r->msg);
 	json_str(j, "category", r->class_desc);
 	json_uint(j, "severity", r->priority);
+	if (xff != NULL)
+		json_str(j, "xff", xff);
 	json_obj_close(j);
 }
 
@@ -245,10 +254,22 @@ static void build_alert(struct json_w *j, const void *arg)
 	const struct eve_writer *w = c->w;
 	const struct packet *p = c->p;
 	const struct rule *r = c->a->rule;
+	char xff[INET6_ADDRSTRLEN];
+	const char *extra = NULL, *client = NULL;
 
+	if (w->opt.xff.enabled && w->app != NULL && w->app->has_http) {
+		int ver = eve_xff_pick(w->app->http.xff, w->opt.xff.forward, xff, sizeof(xff));
+
+		/* an address of the other IP version cannot stand in for the
+		 * packet's: Suricata logs it as extra data then */
+		if (ver != 0 && w->opt.xff.overwrite && ver == p->ip_ver)
+			client = xff;
+		else if (ver != 0)
+			extra = xff;
+	}
 	json_obj_open(j, NULL);
-	eve_put_header(j, w, p, "alert");
-	eve_put_alert(j, r, c->a->action == ALERT_BLOCKED);
+	eve_put_header(j, w, p, "alert", client);
+	eve_put_alert(j, r, c->a->action == ALERT_BLOCKED, extra);
 	if (w->app != NULL)
 		eve_put_app(j, w->app);
 

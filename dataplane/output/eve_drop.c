@@ -49,7 +49,7 @@ static void build_drop(struct json_w *j, const void *arg)
 	const struct packet *p = c->p;
 
 	json_obj_open(j, NULL);
-	eve_put_header(j, c->w, p, "drop");
+	eve_put_header(j, c->w, p, "drop", NULL);
 	json_obj_open(j, "drop");
 	json_uint(j, "len", p->l3_len);
 	json_uint(j, "tos", p->tos);
@@ -59,7 +59,7 @@ static void build_drop(struct json_w *j, const void *arg)
 	json_str(j, "reason", c->reason == DROP_REASON_FLOW ? "flow drop" : "rules");
 	json_obj_close(j);
 	if (c->r != NULL && c->w->opt.drop_alerts)
-		eve_put_alert(j, c->r, true);
+		eve_put_alert(j, c->r, true, NULL);
 	json_obj_close(j);
 }
 

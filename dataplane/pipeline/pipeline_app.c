@@ -73,7 +73,9 @@ const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct 
 		e->tx_id = app_tx_id(tx);
 		switch (proto) {
 		case APP_PROTO_HTTP:
-			e->has_http = app_tx_http_info(pl->al, af, tx, &e->http) == 0;
+			e->has_http = app_tx_http_info(pl->al, af, tx,
+						       pl->eve_opt.xff.enabled ? pl->eve_opt.xff.header : NULL,
+						       &e->http) == 0;
 			break;
 		case APP_PROTO_TLS:
 			e->has_tls = app_tx_tls_info(af, &e->tls) == 0;

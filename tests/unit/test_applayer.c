@@ -82,12 +82,18 @@ static void test_http(void)
 	CHECK_INT(-ERANGE, app_tx_buffer(ctx, af, tx, RULE_BUF_HTTP_COOKIE, 2, NULL, NULL));
 	feed(af, APP_TO_CLIENT, "lo\r\n0\r\n\r\n");
 	CHECK_STR("hello", buf_str(af, tx, RULE_BUF_HTTP_RESPONSE_BODY, 0));
-	CHECK_INT(0, app_tx_http_info(ctx, af, tx, &hi));
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, NULL, &hi));
+	CHECK(hi.xff == NULL);
 	CHECK_STR("WWW.Example.com", hi.hostname);	/* EVE: as libhtp gives it */
 	CHECK_STR("/a/../b/%41x.php?q=1", hi.url);
 	CHECK_STR("GET", hi.method);
 	CHECK_STR("HTTP/1.1", hi.protocol);
 	CHECK_INT(404, hi.status);
+	/* the xff header asked for by name, any case; absent: NULL */
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, "User-Agent", &hi));
+	CHECK_STR("test-agent", hi.xff);
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, "X-Forwarded-For", &hi));
+	CHECK(hi.xff == NULL);
 	/* wrong protocol's buffer */
 	CHECK_INT(-ENOENT, app_tx_buffer(ctx, af, tx, RULE_BUF_TLS_SNI, 0, NULL, NULL));
 	/* complete and inspected: released */

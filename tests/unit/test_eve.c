@@ -19,7 +19,7 @@
 #include "common/json.h"
 #include "dataplane/detect/detect.h"
 #include "dataplane/flow/flow-t.h"
-#include "dataplane/output/eve.h"
+#include "dataplane/output/eve-int.h"
 #include "rules/rule-t.h"
 
 /* ---- strict JSON validator (RFC 8259) ---- */
@@ -824,6 +824,103 @@ static void test_alert_flow(void)
 	free(out);
 }
 
+/* One alert with app-layer fields to a fresh file (caller frees). */
+static char *one_app_alert(const struct eve_options *opt, const struct eve_app *app,
+			   const struct packet *p, const struct detect_alert *a)
+{
+	char path[128], err[256];
+	struct eve_file *ef;
+	struct eve_writer *w;
+
+	path_of(path, sizeof(path), "app.json");
+	unlink(path);
+	ef = eve_file_open(path, err, sizeof(err));
+	w = ef ? eve_writer_create(ef, opt, NULL, 0) : NULL;
+	CHECK(w != NULL);
+	if (w == NULL)
+		return NULL;
+	eve_writer_set_app(w, app);
+	eve_write_alert(w, p, a);
+	eve_writer_destroy(w);
+	eve_file_close(ef);
+	return slurp(path, NULL);
+}
+
+/* xff: the address an HTTP proxy reported for the client, first or last of
+ * the list, into "alert" or over the client-side address. */
+static void test_alert_xff(void)
+{
+	static const struct {
+		bool overwrite, forward, to_client;
+		const char *want;
+	} cases[] = {
+		/* extra-data, reverse: the last address, in "alert" */
+		{ false, false, false, "\"severity\":2,\"xff\":\"10.3.3.3\"}" },
+		/* extra-data, forward: the first */
+		{ false, true, false, "\"severity\":2,\"xff\":\"10.2.2.2\"}" },
+		/* overwrite, to server: the source is the client */
+		{ true, false, false, "\"src_ip\":\"10.3.3.3\",\"src_port\":49152,"
+				      "\"dest_ip\":\"10.0.0.1\"" },
+		/* overwrite, to client: the destination is */
+		{ true, true, true, "\"src_ip\":\"192.168.1.10\",\"src_port\":49152,"
+				   "\"dest_ip\":\"10.2.2.2\"" },
+	};
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "m", ip[64], *out;
+	struct eve_options opt = { .xff = { .enabled = true, .header = "X-Forwarded-For" } };
+	struct eve_app app = { .proto = APP_PROTO_HTTP, .has_tx = true, .has_http = true };
+
+	/* the pick: first or last element, spaces, ports and brackets gone */
+	CHECK_INT(4, eve_xff_pick("10.2.2.2, 10.3.3.3", true, ip, sizeof(ip)));
+	CHECK_STR("10.2.2.2", ip);
+	CHECK_INT(4, eve_xff_pick("10.2.2.2, 10.3.3.3", false, ip, sizeof(ip)));
+	CHECK_STR("10.3.3.3", ip);
+	CHECK_INT(4, eve_xff_pick(" 1.2.3.4:8080 ", true, ip, sizeof(ip)));
+	CHECK_STR("1.2.3.4", ip);
+	CHECK_INT(6, eve_xff_pick("10.0.0.1,[2001:db8::1]:443", false, ip, sizeof(ip)));
+	CHECK_STR("2001:db8::1", ip);
+	CHECK_INT(6, eve_xff_pick("2001:db8::2", true, ip, sizeof(ip)));
+	CHECK_INT(0, eve_xff_pick("unknown, 10.0.0.1", true, ip, sizeof(ip)));
+	CHECK_INT(0, eve_xff_pick("10.0.0.1,", false, ip, sizeof(ip)));
+	CHECK_INT(0, eve_xff_pick("[2001:db8::1", true, ip, sizeof(ip)));
+	CHECK_INT(0, eve_xff_pick("", true, ip, sizeof(ip)));
+	CHECK_INT(0, eve_xff_pick(NULL, true, ip, sizeof(ip)));
+
+	packet_v4_tcp(&p, &f);
+	rule_init(&r, 5, msg, "c", 2);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+	app.http = (struct app_http_info){ .xff = "10.2.2.2, 10.3.3.3", .status = -1,
+					   .length = -1 };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		opt.xff.overwrite = cases[i].overwrite;
+		opt.xff.forward = cases[i].forward;
+		p.dir = cases[i].to_client ? PKT_TO_CLIENT : PKT_TO_SERVER;
+		out = one_app_alert(&opt, &app, &p, &a);
+		CHECK(out != NULL && strstr(out, cases[i].want) != NULL);
+		free(out);
+	}
+
+	/* an IPv6 client cannot stand in for an IPv4 address: extra data */
+	app.http.xff = "2001:db8::7";
+	out = one_app_alert(&opt, &app, &p, &a);
+	CHECK(out != NULL && strstr(out, "\"dest_ip\":\"10.0.0.1\"") != NULL &&
+	      strstr(out, "\"xff\":\"2001:db8::7\"") != NULL);
+	free(out);
+	/* not an address: nothing */
+	app.http.xff = "unknown";
+	out = one_app_alert(&opt, &app, &p, &a);
+	CHECK(out != NULL && strstr(out, "xff") == NULL);
+	free(out);
+	/* switched off: nothing either */
+	app.http.xff = "10.2.2.2";
+	opt.xff.enabled = false;
+	out = one_app_alert(&opt, &app, &p, &a);
+	CHECK(out != NULL && strstr(out, "10.2.2.2") == NULL);
+	free(out);
+}
+
 /* A stream match: "payload" is the stream window behind a note of the
  * skipped bytes, cut at EVE_STREAM_PAYLOAD_MAX; a pseudo packet (flow
  * timeout) has no frame, so no "packet". */
@@ -1248,6 +1345,7 @@ int main(void)
 	test_alert_icmp();
 	test_alert_escaping();
 	test_alert_flow();
+	test_alert_xff();
 	test_alert_stream();
 	test_drop();
 	test_stats();

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* X-Forwarded-For for alert records, as Suricata's xff option: the client
+ * address a proxy put in a request header, logged beside the packet's
+ * addresses (extra-data) or in place of the client's one (overwrite). */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "eve-int.h"
+
+/* One list element, spaces trimmed, "[v6]:port" and "v4:port" reduced to
+ * the address. Returns its IP version, 0 when it is not an address. */
+static int xff_element(const char *s, size_t n, char *out, size_t outlen)
+{
+	uint8_t bin[16];
+	const char *colon;
+
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+
+		if (close == NULL)
+			return 0;
+		n = (size_t)(close - s - 1);
+		s++;
+	} else if ((colon = memchr(s, ':', n)) != NULL &&
+		   memchr(colon + 1, ':', n - (size_t)(colon + 1 - s)) == NULL) {
+		n = (size_t)(colon - s);	/* one colon: IPv4 with a port */
+	}
+	if (n == 0 || n >= outlen)
+		return 0;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	if (inet_pton(AF_INET, out, bin) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, out, bin) == 1)
+		return 6;
+	return 0;
+}
+
+int eve_xff_pick(const char *value, bool forward, char *out, size_t outlen)
+{
+	const char *start, *end;
+
+	if (value == NULL)
+		return 0;
+	/* forward proxies append: the client is the first; a reverse proxy
+	 * in front of the server appended the last one */
+	if (forward) {
+		start = value;
+		end = strchr(value, ',');
+		if (end == NULL)
+			end = value + strlen(value);
+	} else {
+		start = strrchr(value, ',');
+		start = start ? start + 1 : value;
+		end = value + strlen(value);
+	}
+	return xff_element(start, (size_t)(end - start), out, outlen);
+}
