@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* HTTP/1.x over libhtp (OISF's parser, as Suricata): request and response
  * lines, headers, pipelining, chunked and Content-Length bodies, gzip and
- * deflate response bodies, URI normalisation of the IDS personality.
+ * deflate bodies (responses by libhtp, requests by http_inflate.c), URI
+ * normalisation of the IDS personality.
  * Bodies are kept per transaction up to the configured limits. */
 #include <ctype.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <htp/htp.h>
 
 #include "applayer-int.h"
+#include "http_inflate.h"
 
 struct http_txd {
 	struct app_tx base;       /* first: app_tx * <-> http_txd * */
@@ -19,6 +21,8 @@ struct http_txd {
 	struct abuf body[2];      /* request, response (decompressed) */
 	struct abuf hdr_raw[2];   /* header bytes as sent */
 	int last_req, last_res;   /* progress seen at the last update check */
+	bool req_coding_seen;     /* the request's Content-Encoding was looked at */
+	struct http_inflate *req_inflate; /* a gzip or deflate request body, else NULL */
 	char *info[7];            /* EVE strings: hostname, url, user agent, method, referer,
 				   * content type, the X-Forwarded-For header */
 };
@@ -55,8 +59,9 @@ static void txd_free(struct http_txd *t)
 		abuf_free(&t->body[i]);
 		abuf_free(&t->hdr_raw[i]);
 	}
-	for (int i = 0; i < 6; i++)
+	for (size_t i = 0; i < sizeof(t->info) / sizeof(t->info[0]); i++)
 		free(t->info[i]);
+	http_inflate_free(t->req_inflate);
 	app_tx_release(&t->base);
 	free(t);
 }
@@ -64,6 +69,25 @@ static void txd_free(struct http_txd *t)
 static struct http_state *state_of(htp_tx_t *tx)
 {
 	return htp_connp_get_user_data(tx->connp);
+}
+
+/* libhtp inflates response bodies itself; a request body's coding is ours
+ * to undo (one layer, as Suricata's request decompression). */
+static void request_coding(struct http_state *hs, struct http_txd *t)
+{
+	htp_header_t *ce = t->tx->request_headers ?
+			   htp_table_get_c(t->tx->request_headers, "content-encoding") : NULL;
+	enum http_coding coding;
+
+	t->req_coding_seen = true;
+	if (ce == NULL)
+		return;
+	coding = http_coding_of(bstr_ptr(ce->value), bstr_len(ce->value));
+	if (coding == HTTP_CODING_NONE)
+		return;
+	t->req_inflate = http_inflate_new(coding);
+	if (t->req_inflate == NULL)
+		hs->ctx->stats.nomem++;	/* the body is inspected as sent */
 }
 
 static int on_body(htp_tx_data_t *d, int dir)
@@ -80,8 +104,19 @@ static int on_body(htp_tx_data_t *d, int dir)
 	t = txd_get(hs, d->tx);
 	if (t == NULL)
 		return HTP_OK;
-	hs->ctx->stats.body_truncated += abuf_append_max(&t->body[dir], d->data,
-							 (uint32_t)d->len, limit);
+	if (dir == 0 && !t->req_coding_seen)
+		request_coding(hs, t);
+	if (dir == 0 && t->req_inflate != NULL) {
+		bool bad;
+
+		hs->ctx->stats.body_truncated += http_inflate_feed(t->req_inflate, d->data,
+								  (uint32_t)d->len, &t->body[0],
+								  limit, &bad);
+		hs->ctx->stats.body_not_encoded += bad;
+	} else {
+		hs->ctx->stats.body_truncated += abuf_append_max(&t->body[dir], d->data,
+								 (uint32_t)d->len, limit);
+	}
 	t->base.updated = APP_TX_UPDATED;
 	return HTP_OK;
 }

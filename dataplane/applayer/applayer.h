@@ -59,6 +59,7 @@ struct applayer_stats {
 	uint64_t dns_bad;                /* truncated message, bad label length */
 	uint64_t dns_loop;               /* compression pointer loop or too many jumps */
 	uint64_t body_truncated;         /* body bytes beyond the configured limit */
+	uint64_t body_not_encoded;       /* request body not in its Content-Encoding */
 	uint64_t nomem;
 };
 

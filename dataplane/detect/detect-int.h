@@ -43,6 +43,7 @@ struct de_rule {
 
 struct detect_app_engine;
 struct detect_app_thread;
+struct addr_index;
 
 /* (added) The always-checked rules of one packet class by destination port
  * (detect_group.c): range k starts at port lo[k] and lists its rules in
@@ -101,6 +102,8 @@ struct detect_engine {
 	struct detect_app_engine *app; /* (added) app-layer prefilter and lists, NULL: none */
 	uint32_t nevent;         /* (added) decode-event rules: ranks, ascending */
 	uint32_t *event_rules;
+	uint32_t addr_min;       /* (added) ranges that make a list large, 0: no index */
+	struct addr_index *addr; /* (added) rules with large address lists, NULL: none */
 };
 
 /* (added) xbits and flowint values: per thread, open addressing, bounded
@@ -175,6 +178,37 @@ int detect_group_build(struct detect_engine *de);
 void detect_group_free(struct detect_engine *de);
 const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
 				   enum pclass pc, bool iponly, uint32_t *n);
+
+/* detect_addrindex.c (added): rules without a fast pattern whose source or
+ * destination list is large (addr_min ranges or more) are taken out of the
+ * always lists and found through an address index instead: per packet class,
+ * IP-only or not, and header side, disjoint intervals each listing the rules
+ * whose indexed side covers it. build: after the rules' classes and flags,
+ * before the always lists; 0 or -ENOMEM. */
+#define DETECT_ADDR_MIN_RANGES 8u
+#define DETECT_ADDR_LISTS      4u /* lists a lookup can return */
+
+struct rank_list {
+	const uint32_t *r;       /* ascending ranks */
+	uint32_t n;
+};
+
+int detect_addr_build(struct detect_engine *de);
+void detect_addr_free(struct detect_engine *de);
+/* rank was taken into the index (it is in no always list) */
+bool detect_addr_indexed(const struct detect_engine *de, uint32_t rank);
+/* The indexed rules of class pc whose indexed side holds p's source or
+ * destination (the IP-only ones too when iponly): up to DETECT_ADDR_LISTS
+ * non-empty lists in out, their count returned. A bidirectional rule may be
+ * in two lists. A superset: the header test still decides. */
+uint32_t detect_addr_lists(const struct addr_index *ai, const struct packet *p, enum pclass pc,
+			   bool iponly, struct rank_list *out);
+/* Rules indexed and elementary intervals over all tables (for reports). */
+void detect_addr_info(const struct detect_engine *de, uint32_t *rules, uint64_t *intervals);
+/* detect_engine_build with the large-list threshold given (0: no index), so
+ * tests can compare both paths. */
+struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_t addr_min,
+					       char *err, size_t errlen);
 
 /* Ranks ascending, in place. Candidate lists are mostly short: an insertion
  * sort of a few dozen beats qsort's indirect compares and merge buffer. */

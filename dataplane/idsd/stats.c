@@ -67,6 +67,29 @@ static void collect_stream(struct stats_snapshot *s, const struct pipeline *pl)
 	put(s, "defrag.memuse", ds->memuse);
 }
 
+/* App-layer parse counters, under Suricata's app_layer.* names where it
+ * has one. */
+static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl)
+{
+	const struct applayer_stats *as = applayer_ctx_stats(pl->al);
+
+	put(s, "app_layer.flow.http", as->flows[APP_PROTO_HTTP]);
+	put(s, "app_layer.flow.tls", as->flows[APP_PROTO_TLS]);
+	put(s, "app_layer.flow.dns", as->flows[APP_PROTO_DNS]);
+	put(s, "app_layer.flow.failed", as->flows[APP_PROTO_FAILED]);
+	put(s, "app_layer.tx.http", as->http_txs);
+	put(s, "app_layer.tx.tls", as->tls_sessions);
+	put(s, "app_layer.tx.dns", as->dns_msgs);
+	put(s, "app_layer.error.http.parser", as->http_errors);
+	put(s, "app_layer.error.http.body_not_encoded", as->body_not_encoded);
+	put(s, "app_layer.error.http.body_truncated", as->body_truncated);
+	put(s, "app_layer.error.tls.bad_record", as->tls_bad_record);
+	put(s, "app_layer.error.tls.bad_cert", as->tls_bad_cert);
+	put(s, "app_layer.error.dns.bad", as->dns_bad);
+	put(s, "app_layer.error.dns.loop", as->dns_loop);
+	put(s, "app_layer.error.nomem", as->nomem);
+}
+
 static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 {
 	const struct pipeline *pl = w->pl;
@@ -89,6 +112,8 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 	put(s, "flow.no_flow", fs->no_flow);
 	put(s, "flow.bits_overflow", fs->bits_overflow);
 	collect_stream(s, pl);
+	if (pl->al != NULL)
+		collect_applayer(s, pl);
 
 	if (w->ctl->gen != NULL && w->ctl->gen->de != NULL) {
 		struct detect_stats ds;

@@ -12,7 +12,7 @@ struct worker;
 struct port;
 struct ruleset;
 
-#define STATS_MAX 128
+#define STATS_MAX 256
 
 struct stats_snapshot {
 	unsigned n;
