@@ -8,50 +8,17 @@
 
 #include "check.h"
 #include "dataplane/detect/detect.h"
+#include "detect_fixture.h"
 #include "dataplane/flow/flow-t.h"
 #include "rules/rules.h"
 
-struct env {
-	struct ruleset *rs;
-	struct detect_engine *de;
-	struct detect_thread *dt;
-};
-
-/* Rules text (one per line) -> finalized ruleset -> engine -> thread. */
-static struct env setup(const char *text, int ips)
+/* Rules text -> engine and thread, in IDS or IPS mode. */
+static struct detect_env setup(const char *text, int ips)
 {
-	struct env e = { 0 };
-	char path[] = "/tmp/test_detect_XXXXXX";
-	char err[256];
-	struct rule_env *renv = rule_env_new();
-	int fd = mkstemp(path);
+	struct detect_env e = detect_env_setup(NULL, text, "detect");
 
-	CHECK(fd >= 0 && renv != NULL);
-	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
-	close(fd);
-	rule_env_set_default_vars(renv);
-	e.rs = ruleset_new();
-	CHECK_INT(0, ruleset_load_file(e.rs, renv, path, stderr));
-	CHECK_INT(0, e.rs->nfailed);
-	ruleset_finalize(e.rs, stderr);
-	unlink(path);
-	rule_env_free(renv);
-	err[0] = '\0';
-	e.de = detect_engine_build(e.rs, err, sizeof(err));
-	CHECK_STR("", err);
-	if (!e.de)
-		exit(check_result("detect"));
-	e.dt = detect_thread_create(e.de, -1);
-	CHECK(e.dt != NULL);
 	detect_thread_set_ips(e.dt, ips);
 	return e;
-}
-
-static void teardown(struct env *e)
-{
-	detect_thread_destroy(e->dt);
-	detect_engine_free(e->de);
-	ruleset_free(e->rs);
 }
 
 static union ip_addr ip(const char *s)
@@ -103,7 +70,7 @@ static void in_flow(struct packet *p, struct flow *f, enum pkt_dir dir, bool est
 
 static struct detect_result res;
 
-static uint32_t run(struct env *e, struct packet *p)
+static uint32_t run(struct detect_env *e, struct packet *p)
 {
 	detect_packet(e->dt, p, &res);
 	return res.nalerts;
@@ -112,10 +79,10 @@ static uint32_t run(struct env *e, struct packet *p)
 /* Alerts for one packet with payload s against one rule. */
 static uint32_t one(const char *rule, struct packet p)
 {
-	struct env e = setup(rule, 0);
+	struct detect_env e = setup(rule, 0);
 	uint32_t n = run(&e, &p);
 
-	teardown(&e);
+	detect_env_teardown(&e);
 	return n;
 }
 
@@ -319,7 +286,7 @@ static void test_flow_keyword(void)
 
 static void test_fast_pattern(void)
 {
-	struct env e = setup(
+	struct detect_env e = setup(
 		T("content:\"ab\"; content:\"abcd\"; content:\"xyz\"; sid:1;")
 		T("content:\"ab\"; fast_pattern; content:\"abcd\"; sid:2;")
 		T("content:\"aaaa\"; content:\"wxyz\"; sid:3;")
@@ -364,12 +331,12 @@ static void test_fast_pattern(void)
 	CHECK_INT(6, res.alerts[0].rule->sid);
 	CHECK_INT(10, res.alerts[1].rule->sid);
 	CHECK_INT(9, detect_thread_stats(e.dt)->alerts);
-	teardown(&e);
+	detect_env_teardown(&e);
 }
 
 static void test_flowbits(void)
 {
-	struct env e = setup(
+	struct detect_env e = setup(
 		T("content:\"data\"; flowbits:isset,auth; sid:2;")
 		T("content:\"login\"; flowbits:set,auth; flowbits:noalert; sid:1;")
 		T("content:\"data\"; flowbits:isnotset,auth; sid:3;")
@@ -428,11 +395,11 @@ static void test_flowbits(void)
 	p = tcp("chk");
 	in_flow(&p, &g, PKT_TO_SERVER, true);
 	CHECK_INT(0, run(&e, &p));
-	teardown(&e);
+	detect_env_teardown(&e);
 }
 
 /* n packets, one per second from t0 (seconds), counting alerts. */
-static uint32_t series(struct env *e, struct packet *p, uint32_t n, uint64_t t0)
+static uint32_t series(struct detect_env *e, struct packet *p, uint32_t n, uint64_t t0)
 {
 	uint32_t a = 0;
 
@@ -445,7 +412,7 @@ static uint32_t series(struct env *e, struct packet *p, uint32_t n, uint64_t t0)
 
 static void test_thresholds(void)
 {
-	struct env e;
+	struct detect_env e;
 	struct packet p = tcp("x"), q = pkt(6, "10.0.0.2", 1, "192.168.1.1", 80, "x");
 
 	e = setup(R("threshold:type limit, track by_src, count 2, seconds 60;"), 0);
@@ -454,23 +421,23 @@ static void test_thresholds(void)
 	CHECK_INT(0, series(&e, &p, 1, 60));		/* window end is inclusive */
 	CHECK_INT(2, series(&e, &p, 3, 61));		/* new window at 61 */
 	CHECK_INT(3 + 2, detect_thread_stats(e.dt)->alerts_suppressed);
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	e = setup(R("threshold:type threshold, track by_dst, count 3, seconds 60;"), 0);
 	CHECK_INT(2, series(&e, &p, 7, 0));		/* the 3rd and the 6th */
 	CHECK_INT(0, series(&e, &p, 2, 100));		/* new window: 1, 2 */
 	CHECK_INT(1, series(&e, &q, 1, 102));		/* same dst: the 3rd */
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	e = setup(R("threshold:type both, track by_src, count 3, seconds 10;"), 0);
 	CHECK_INT(1, series(&e, &p, 8, 0));		/* only the 3rd, t = 0..7 */
 	CHECK_INT(1, series(&e, &p, 3, 11));		/* window expired at 10 */
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	e = setup(R("threshold:type limit, track by_rule, count 1, seconds 60;"), 0);
 	CHECK_INT(1, series(&e, &p, 2, 0));
 	CHECK_INT(0, series(&e, &q, 2, 2));		/* any source counts */
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	e = setup(R("threshold:type limit, track by_both, count 1, seconds 60;"), 0);
 	struct packet rev = pkt(6, "192.168.1.1", 80, "10.0.0.1", 1234, "x");
@@ -478,7 +445,7 @@ static void test_thresholds(void)
 	CHECK_INT(1, series(&e, &p, 2, 0));
 	CHECK_INT(0, series(&e, &rev, 1, 2));		/* same pair, reversed */
 	CHECK_INT(1, series(&e, &q, 1, 3));
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	struct flow f1, f2;
 
@@ -494,18 +461,18 @@ static void test_thresholds(void)
 	CHECK_INT(2, series(&e, &p, 4, 0));
 	in_flow(&p, &f2, PKT_TO_SERVER, true);
 	CHECK_INT(2, series(&e, &p, 4, 0));
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	p = tcp("x");
 	e = setup(R("detection_filter:track by_src, count 2, seconds 60;"), 0);
 	CHECK_INT(5, series(&e, &p, 7, 0));		/* every match after the 2nd */
 	CHECK_INT(1, series(&e, &p, 3, 100));		/* new window: only the 3rd */
-	teardown(&e);
+	detect_env_teardown(&e);
 }
 
 static void test_actions(void)
 {
-	struct env e;
+	struct detect_env e;
 	struct packet p;
 	struct flow f;
 
@@ -519,7 +486,7 @@ static void test_actions(void)
 	CHECK_INT(2, run(&e, &p));
 	CHECK_INT(2, res.alerts[0].rule->sid);
 	CHECK_INT(3, res.alerts[1].rule->sid);
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	/* an IP-only pass passes the whole flow */
 	e = setup("pass ip 1.1.1.1 any -> any any (sid:1;)\n"
@@ -533,7 +500,7 @@ static void test_actions(void)
 	in_flow(&p, &f, PKT_TO_CLIENT, true);
 	CHECK_INT(0, run(&e, &p));
 	CHECK_INT(1, detect_thread_stats(e.dt)->flow_passed);
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	/* drop: IPS blocks, IDS only alerts */
 	const char *drop = "drop udp any any -> any any (content:\"bad\"; sid:1;)\n";
@@ -546,13 +513,13 @@ static void test_actions(void)
 	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "a good one");
 	CHECK_INT(0, run(&e, &p));
 	CHECK_INT(VERDICT_ACCEPT, res.verdict);
-	teardown(&e);
+	detect_env_teardown(&e);
 	e = setup(drop, 0);
 	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "a bad one");
 	CHECK_INT(1, run(&e, &p));
 	CHECK_INT(VERDICT_ACCEPT, res.verdict);
 	CHECK_INT(ALERT_ALLOWED, res.alerts[0].action);
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	/* a UDP packet rule drops the packet, not the flow */
 	e = setup(drop, 1);
@@ -565,7 +532,7 @@ static void test_actions(void)
 	in_flow(&p, &f, PKT_TO_SERVER, false);
 	CHECK_INT(0, run(&e, &p));
 	CHECK_INT(VERDICT_ACCEPT, res.verdict);
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	/* IP-only drop (and a tcp payload drop, as a stream match) drop the flow */
 	const char *flowdrop[] = {
@@ -585,7 +552,7 @@ static void test_actions(void)
 		CHECK_INT(0, run(&e, &p));
 		CHECK_INT(VERDICT_DROP, res.verdict);
 		CHECK_INT(1, detect_thread_stats(e.dt)->flow_dropped);
-		teardown(&e);
+		detect_env_teardown(&e);
 	}
 	/* same in IDS mode: alerts, nothing dropped */
 	e = setup(flowdrop[0], 0);
@@ -594,12 +561,12 @@ static void test_actions(void)
 	in_flow(&p, &f, PKT_TO_SERVER, true);
 	CHECK_INT(1, run(&e, &p));
 	CHECK_INT(0, f.flags & FLOW_F_ACTION_DROP);
-	teardown(&e);
+	detect_env_teardown(&e);
 }
 
 static void test_iponly(void)
 {
-	struct env e = setup("alert ip any any -> any any (sid:1;)\n"
+	struct detect_env e = setup("alert ip any any -> any any (sid:1;)\n"
 			     "alert ip any any -> any any (ttl:64; sid:2;)\n", 0);
 	struct flow f;
 	struct packet p;
@@ -624,7 +591,7 @@ static void test_iponly(void)
 	p = pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "");
 	CHECK_INT(2, run(&e, &p));
 	CHECK_INT(2, run(&e, &p));
-	teardown(&e);
+	detect_env_teardown(&e);
 }
 
 static void test_order_and_cap(void)
@@ -636,7 +603,7 @@ static void test_order_and_cap(void)
 		off += (size_t)snprintf(rules + off, sizeof(rules) - off,
 					"alert udp any any -> any any (content:\"x\"; "
 					"priority:%d; sid:%d;)\n", i == 20 ? 1 : 2, i);
-	struct env e = setup(rules, 0);
+	struct detect_env e = setup(rules, 0);
 	struct packet p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "x");
 
 	CHECK_INT(DETECT_MAX_ALERTS, run(&e, &p));
@@ -646,7 +613,7 @@ static void test_order_and_cap(void)
 	CHECK_INT(5, detect_thread_stats(e.dt)->alert_queue_overflow);
 	CHECK_INT(15, detect_thread_stats(e.dt)->alerts);
 	CHECK_INT(20, detect_thread_stats(e.dt)->candidates);
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	/* one alert per rule and packet, whatever the number of occurrences */
 	CHECK_INT(1, one(R("content:\"a\";"), tcp("aaaaaa")));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "detect_fixture.h"
 #include "dataplane/decode/decode.h"
 #include "dataplane/detect/detect.h"
 #include "rules/rules.h"
@@ -83,42 +84,9 @@ static const char RULES[] =
 	"alert ipv6 any any -> any any (decode-event:ipv4.trunc_pkt; sid:9;)\n"
 	"alert tcp any any -> any any (decode-event:tcp.hlen_too_small; sid:10;)\n";
 
-struct env {
-	struct ruleset *rs;
-	struct detect_engine *de;
-	struct detect_thread *dt;
-};
-
-static struct env setup(const char *text)
+static struct detect_env setup(const char *text)
 {
-	struct env e = { 0 };
-	char path[] = "/tmp/test_detect_event_XXXXXX";
-	char berr[256];
-	int fd = mkstemp(path);
-
-	CHECK(fd >= 0);
-	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
-	close(fd);
-	e.rs = ruleset_new();
-	CHECK_INT(0, ruleset_load_file(e.rs, renv, path, stderr));
-	CHECK_INT(0, e.rs->nfailed);
-	ruleset_finalize(e.rs, stderr);
-	unlink(path);
-	berr[0] = '\0';
-	e.de = detect_engine_build(e.rs, berr, sizeof(berr));
-	CHECK_STR("", berr);
-	if (!e.de)
-		exit(check_result("detect_event"));
-	e.dt = detect_thread_create(e.de, -1);
-	CHECK(e.dt != NULL);
-	return e;
-}
-
-static void teardown(struct env *e)
-{
-	detect_thread_destroy(e->dt);
-	detect_engine_free(e->de);
-	ruleset_free(e->rs);
+	return detect_env_setup(renv, text, "detect_event");
 }
 
 static const struct decode_opts OPTS = { .csum_check = false };
@@ -139,7 +107,7 @@ static uint32_t frame_v4_tcp(uint8_t *b)
 }
 
 /* The sids that alerted on the frame b/len of link type link, as a bitmap. */
-static uint32_t fired(struct env *e, uint8_t link, const uint8_t *b, uint32_t len,
+static uint32_t fired(struct detect_env *e, uint8_t link, const uint8_t *b, uint32_t len,
 		      enum decode_err want_err)
 {
 	struct detect_result res;
@@ -165,7 +133,7 @@ static uint32_t sids_mask(const int *s)
 
 static void test_match(void)
 {
-	struct env e = setup(RULES);
+	struct detect_env e = setup(RULES);
 	uint8_t b[128];
 	uint32_t len;
 
@@ -202,14 +170,14 @@ static void test_match(void)
 	len = frame_v4_tcp(b);
 	b[17] = 200;
 	CHECK_INT(SIDS(1), fired(&e, PKT_LINK_RAW, b + 14, len - 14, DECODE_IPV4_TRUNC));
-	teardown(&e);
+	detect_env_teardown(&e);
 
 	/* without decode-event rules a rejected packet alerts nothing */
 	e = setup("alert ip any any -> any any (msg:\"any ip\"; sid:8;)\n");
 	len = frame_v4_tcp(b);
 	b[17] = 200;
 	CHECK_INT(0, fired(&e, PKT_LINK_ETHERNET, b, len, DECODE_IPV4_TRUNC));
-	teardown(&e);
+	detect_env_teardown(&e);
 }
 
 int main(void)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "detect_fixture.h"
 #include "dataplane/detect/detect.h"
 #include "dataplane/flow/flow-t.h"
 #include "rules/rules.h"
@@ -165,47 +166,14 @@ static void test_parse_hdr(void)
 
 /* ---- matching ---- */
 
-struct env {
-	struct ruleset *rs;
-	struct detect_engine *de;
-	struct detect_thread *dt;
-};
-
-static struct env setup(const char *text)
+static struct detect_env setup(const char *text)
 {
-	struct env e = { 0 };
-	char path[] = "/tmp/test_keywords_XXXXXX";
-	char berr[256];
-	int fd = mkstemp(path);
-
-	CHECK(fd >= 0);
-	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
-	close(fd);
-	e.rs = ruleset_new();
-	CHECK_INT(0, ruleset_load_file(e.rs, renv, path, stderr));
-	CHECK_INT(0, e.rs->nfailed);
-	ruleset_finalize(e.rs, stderr);
-	unlink(path);
-	berr[0] = '\0';
-	e.de = detect_engine_build(e.rs, berr, sizeof(berr));
-	CHECK_STR("", berr);
-	if (!e.de)
-		exit(check_result("keywords"));
-	e.dt = detect_thread_create(e.de, -1);
-	CHECK(e.dt != NULL);
-	return e;
-}
-
-static void teardown(struct env *e)
-{
-	detect_thread_destroy(e->dt);
-	detect_engine_free(e->de);
-	ruleset_free(e->rs);
+	return detect_env_setup(renv, text, "keywords");
 }
 
 static struct detect_result res;
 
-static uint32_t run(struct env *e, struct packet *p)
+static uint32_t run(struct detect_env *e, struct packet *p)
 {
 	detect_packet(e->dt, p, &res);
 	return res.nalerts;
@@ -288,13 +256,13 @@ static struct frame fr;
 static uint32_t on_tcp(const char *opts, const void *pl, uint32_t plen)
 {
 	char text[1024];
-	struct env e;
+	struct detect_env e;
 	uint32_t n;
 
 	snprintf(text, sizeof(text), "alert tcp any any -> any any (%s sid:1;)\n", opts);
 	e = setup(text);
 	n = run(&e, tcp_frame(&fr, TCP_ACK | TCP_PSH, true, pl, plen));
-	teardown(&e);
+	detect_env_teardown(&e);
 	return n;
 }
 
@@ -509,10 +477,10 @@ static void test_verify_equivalents(void)
 /* One rule against a prepared packet. */
 static uint32_t on_pkt(const char *rule, struct packet *p)
 {
-	struct env e = setup(rule);
+	struct detect_env e = setup(rule);
 	uint32_t n = run(&e, p);
 
-	teardown(&e);
+	detect_env_teardown(&e);
 	return n;
 }
 
@@ -664,7 +632,7 @@ static void test_stream_size(void)
 
 static void test_xbits(void)
 {
-	struct env e = setup(
+	struct detect_env e = setup(
 		"alert tcp any any -> any any (content:\"login\"; xbits:set,seen,track ip_pair,"
 		"expire 30; noalert; sid:1;)\n"
 		"alert tcp any any -> any any (content:\"data\"; xbits:isset,seen,track ip_pair;"
@@ -721,12 +689,12 @@ static void test_xbits(void)
 	flow_pkt(p, &f, PKT_TO_SERVER, 38000000);
 	CHECK_INT(1, run(&e, p));
 	CHECK_INT(5, res.alerts[0].rule->sid);
-	teardown(&e);
+	detect_env_teardown(&e);
 }
 
 static void test_flowint(void)
 {
-	struct env e = setup(
+	struct detect_env e = setup(
 		"alert tcp any any -> any any (content:\"x\"; flowint:cnt,notset; flowint:cnt,=,1;"
 		" noalert; sid:1;)\n"
 		"alert tcp any any -> any any (content:\"x\"; flowint:cnt,isset; flowint:cnt,+,1;"
@@ -767,7 +735,7 @@ static void test_flowint(void)
 	/* without a flow nothing holds */
 	p = tcp_frame(&fr, TCP_ACK, false, "x", 1);
 	CHECK_INT(0, run(&e, p));
-	teardown(&e);
+	detect_env_teardown(&e);
 }
 
 int main(void)

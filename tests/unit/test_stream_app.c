@@ -6,42 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "dataplane/stream/stream.h"
-
-struct seg {
-	struct packet p;
-	uint8_t l4[20 + 64];
-};
-
-static struct packet *mk(struct seg *s, struct flow *f, uint8_t dir, uint8_t flags,
-			 uint32_t seq, uint32_t ack, const char *data)
-{
-	uint32_t n = data ? (uint32_t)strlen(data) : 0;
-
-	memset(s, 0, sizeof(*s));
-	memcpy(s->l4 + 20, data ? data : "", n);
-	s->p.proto = 6;
-	s->p.ip_ver = 4;
-	s->p.l4 = s->l4;
-	s->p.l4_len = 20 + n;
-	s->p.payload = s->l4 + 20;
-	s->p.payload_len = n;
-	s->p.tcp.seq = seq;
-	s->p.tcp.ack = ack;
-	s->p.tcp.flags = flags;
-	s->p.flow = f;
-	s->p.dir = dir;
-	return &s->p;
-}
-
-static struct flow new_flow(void)
-{
-	struct flow f;
-
-	memset(&f, 0, sizeof(f));
-	f.tcp_state = TCP_ST_ESTABLISHED;
-	return f;
-}
+#include "stream_fixture.h"
 
 /* The next app bytes of dir as a string ("" when none); *gap as reported. */
 static const char *next(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,

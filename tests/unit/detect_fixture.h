@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* A detect engine and thread built from rules text, for the detect tests. */
+#ifndef IDS_TEST_DETECT_FIXTURE_H
+#define IDS_TEST_DETECT_FIXTURE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dataplane/detect/detect.h"
+#include "rules/rules.h"
+
+struct detect_env {
+	struct ruleset *rs;
+	struct detect_engine *de;
+	struct detect_thread *dt;
+};
+
+/* Rules text (one per line) -> finalized ruleset, every rule loaded ->
+ * engine -> thread. renv NULL: a fresh one with the default variables.
+ * Without an engine the test cannot go on: it ends with check_result(name). */
+static inline struct detect_env detect_env_setup(struct rule_env *renv, const char *text,
+						 const char *name)
+{
+	struct detect_env e = { 0 };
+	char path[] = "/tmp/test_detect_env_XXXXXX";
+	char err[256];
+	struct rule_env *own = renv ? NULL : rule_env_new();
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && (renv != NULL || own != NULL));
+	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
+	close(fd);
+	if (own != NULL)
+		rule_env_set_default_vars(own);
+	e.rs = ruleset_new();
+	CHECK_INT(0, ruleset_load_file(e.rs, renv ? renv : own, path, stderr));
+	CHECK_INT(0, e.rs->nfailed);
+	ruleset_finalize(e.rs, stderr);
+	unlink(path);
+	rule_env_free(own);
+	err[0] = '\0';
+	e.de = detect_engine_build(e.rs, err, sizeof(err));
+	CHECK_STR("", err);
+	if (e.de == NULL)
+		exit(check_result(name));
+	e.dt = detect_thread_create(e.de, -1);
+	CHECK(e.dt != NULL);
+	return e;
+}
+
+static inline void detect_env_teardown(struct detect_env *e)
+{
+	detect_thread_destroy(e->dt);
+	detect_engine_free(e->de);
+	ruleset_free(e->rs);
+}
+
+#endif
