@@ -208,10 +208,14 @@ fail:
 	return -EINVAL;
 }
 
-void ctl_mgmt_reopen(struct ctl_mgmt *cm)
+void ctl_mgmt_reload(struct ctl_mgmt *cm)
 {
-	if (cm && mgmt_reopen(cm->m) == 0)
+	if (!cm)
+		return;
+	if (mgmt_reopen(cm->m) == 0)
 		log_msg(LOG_NOTICE, "control", "audit log reopened");
+	/* logs its own outcome; a failure leaves the running credentials */
+	mgmt_tls_reload(cm->m);
 }
 
 void ctl_mgmt_stop(struct ctl_mgmt *cm)

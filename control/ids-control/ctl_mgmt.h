@@ -27,8 +27,10 @@ int ctl_mgmt_check(const struct conf *c, char *err, size_t errlen);
  * *out is NULL when there is none. 0 or -EINVAL with err filled. */
 int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *cc,
 		   struct ha *ha, struct ctl_mgmt **out, char *err, size_t errlen);
-/* SIGHUP: reopen the audit log. NULL is a no-op. */
-void ctl_mgmt_reopen(struct ctl_mgmt *m);
+/* SIGHUP: reopen the audit log and reload the management TLS credentials
+ * (mgmt_tls_reload: a failure keeps the current ones and is logged).
+ * NULL is a no-op. */
+void ctl_mgmt_reload(struct ctl_mgmt *m);
 void ctl_mgmt_stop(struct ctl_mgmt *m);
 
 #endif

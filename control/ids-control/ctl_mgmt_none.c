@@ -34,7 +34,7 @@ int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *
 	return ctl_mgmt_check(c, err, errlen);
 }
 
-void ctl_mgmt_reopen(struct ctl_mgmt *m)
+void ctl_mgmt_reload(struct ctl_mgmt *m)
 {
 	(void)m;
 }

@@ -49,7 +49,8 @@ static void usage(FILE *out)
 		"  -v, --verbose       more log output (repeatable)\n"
 		"  -h, --help          this text\n"
 		"Signals: TERM/INT stop gracefully (priority 0 advert), HUP reopens the\n"
-		"audit log (nothing else is re-read: see ids-control(8)), USR1 dumps counters.\n");
+		"audit log and reloads the management TLS certificate, key, CA and CRL files\n"
+		"(the configuration is not re-read: see ids-control(8)), USR1 dumps counters.\n");
 }
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -123,8 +124,8 @@ static void on_signal(struct loop *l, int fd, unsigned events, void *arg)
 			continue;
 		}
 		if (si.ssi_signo == SIGHUP) {
-			/* logrotate moved the audit log away */
-			ctl_mgmt_reopen(r->mgmt);
+			/* logrotate moved the audit log away, or certificates were rotated */
+			ctl_mgmt_reload(r->mgmt);
 			continue;
 		}
 		log_msg(LOG_NOTICE, "control", "signal %u: stopping", si.ssi_signo);

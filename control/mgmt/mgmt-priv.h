@@ -8,6 +8,7 @@
 #include <sasl/sasl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "common/json.h"
 #include "mgmt.h"
@@ -94,6 +95,7 @@ struct mgmt_conn {
 	char cert_dn[512];
 	char cert_cn[256];
 	enum mgmt_role role;
+	struct mgmt_creds *creds;	/* the set accepted with, held until close */
 	sasl_channel_binding_t cbind;	/* kept alive: SASL holds a pointer */
 	uint8_t cbind_data[64];
 	struct loop_timer *timer;
@@ -125,6 +127,7 @@ struct mgmt_penalty {
 struct mgmt_counters {
 	uint64_t accepted, refused_cap, tls_failed, dn_refused;
 	uint64_t auth_ok, auth_failed, timeouts, denied, commands;
+	uint64_t tls_reloads, tls_reload_failed;
 	uint64_t bad[MGMT_BAD_MAX];
 };
 
@@ -134,7 +137,7 @@ struct mgmt {
 	struct mgmt_backend be;
 	int lfd;
 	uint16_t port;
-	gnutls_certificate_credentials_t cred;
+	struct mgmt_creds *creds;	/* what new connections get */
 	gnutls_priority_t prio;
 	sasl_callback_t sasl_cbs[3];	/* per-connection callbacks: Cyrus keeps the pointer */
 	struct mgmt_conn *conns;
@@ -147,10 +150,28 @@ struct mgmt {
 	struct mgmt_counters cnt;
 };
 
+/* The x509 set one handshake uses: certificate chain, key, CA and CRL,
+ * loaded and checked together. Counted, all on the loop's thread: the port
+ * holds the current set and each connection the set it was accepted with,
+ * so a reload only changes what new connections get and the old set is
+ * freed when the last connection using it closes. */
+struct mgmt_creds {
+	unsigned int refs;
+	gnutls_certificate_credentials_t cred;
+	char subject[256];		/* of the server certificate, RFC 4514 */
+	time_t not_after;
+};
+
 /* mgmt_tls.c */
 int mgmt_tls_init(struct mgmt *m, char *err, size_t errlen);
 void mgmt_tls_release(struct mgmt *m);
+/* A server session for c on the current credentials (c holds a reference
+ * to them); mgmt_tls_session_end() deinits it and drops the reference.
+ * Either is safe on a connection whose session setup failed half way. */
 int mgmt_tls_session(struct mgmt *m, struct mgmt_conn *c);
+void mgmt_tls_session_end(struct mgmt_conn *c);
+/* "2024-05-01T10:00:00Z" into buf (at least 21 bytes). */
+void mgmt_tls_time(time_t t, char *buf, size_t len);
 /* After the handshake: read the client certificate's DN and CN and check
  * the DN allow-list. 0 or -EACCES with reason filled. */
 int mgmt_tls_peer(struct mgmt_conn *c, char *reason, size_t len);

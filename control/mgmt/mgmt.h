@@ -80,6 +80,15 @@ void mgmt_pending_done(struct mgmt_pending *p, int rc);
  * and the old file stays in use on failure. */
 int mgmt_reopen(struct mgmt *m);
 
+/* SIGHUP: load the TLS certificate, key, CA and CRL again from the paths
+ * of the configuration (the configuration itself is not re-read), check
+ * the whole set (key file mode, key matches certificate, CA and CRL
+ * parse, certificate not expired), then give it to new connections; open
+ * ones keep the set they were accepted with until they close. On failure
+ * the current set stays and one line naming the file and the cause is
+ * logged. 0 or -errno; counted in "status" either way. */
+int mgmt_tls_reload(struct mgmt *m);
+
 /* The bound port (useful when the config asks for port 0). */
 uint16_t mgmt_port(const struct mgmt *m);
 

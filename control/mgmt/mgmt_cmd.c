@@ -48,6 +48,7 @@ static int cmd_status(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned 
 		      const char *const *argv, struct mgmt_reply *r)
 {
 	struct mgmt *m = c->m;
+	char when[32];
 	int rc = 0;
 
 	(void)argv;
@@ -70,6 +71,13 @@ static int cmd_status(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned 
 	mgmt_reply_uint(r, "timeouts", m->cnt.timeouts);
 	mgmt_reply_uint(r, "denied", m->cnt.denied);
 	mgmt_reply_uint(r, "commands", m->cnt.commands);
+	mgmt_tls_time(m->creds->not_after, when, sizeof(when));
+	mgmt_reply_obj_open(r, "tls");
+	mgmt_reply_str(r, "certificate", m->creds->subject);
+	mgmt_reply_str(r, "not_after", when);
+	mgmt_reply_uint(r, "reloads", m->cnt.tls_reloads);
+	mgmt_reply_uint(r, "reload_failures", m->cnt.tls_reload_failed);
+	mgmt_reply_obj_close(r);
 	mgmt_reply_obj_open(r, "bad_frames");
 	for (enum mgmt_bad b = MGMT_BAD_OVERSIZED; b < MGMT_BAD_MAX; b++)
 		mgmt_reply_uint(r, mgmt_bad_name(b), m->cnt.bad[b]);

@@ -59,11 +59,9 @@ void mgmt_conn_close(struct mgmt_conn *c)
 	loop_timer_cancel(m->loop, c->timer);
 	if (c->sasl)
 		sasl_dispose(&c->sasl);
-	if (c->tls) {
-		if (c->handshake_done && !c->broken)
-			gnutls_bye(c->tls, GNUTLS_SHUT_WR);
-		gnutls_deinit(c->tls);
-	}
+	if (c->tls && c->handshake_done && !c->broken)
+		gnutls_bye(c->tls, GNUTLS_SHUT_WR);
+	mgmt_tls_session_end(c);
 	close(c->fd);
 	free(c->in);
 	free(c->out);
@@ -538,8 +536,7 @@ static void conn_new(struct mgmt *m, int fd, const struct sockaddr_storage *ss)
 	c->in = malloc(c->in_cap);
 	if (!c->in || mgmt_tls_session(m, c) ||
 	    loop_fd_add(m->loop, fd, LOOP_READ, conn_io_cb, c)) {
-		if (c->tls)
-			gnutls_deinit(c->tls);
+		mgmt_tls_session_end(c);
 		free(c->in);
 		free(c);
 		close(fd);

@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* GnuTLS for the management port: credentials and priorities loaded once,
- * one non-blocking server session per connection, client certificate DN
+/* GnuTLS for the management port: credentials loaded at start and again on
+ * SIGHUP (counted, so open connections keep theirs), priorities loaded
+ * once, one non-blocking server session per connection, client certificate DN
  * checks, and the values SASL needs from TLS (strength, channel binding). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <gnutls/x509.h>
 
+#include "common/log.h"
 #include "mgmt-priv.h"
 
 /* A private key readable by group or others is a leak waiting to happen:
- * refuse it at start (as ssh does), and keys owned by someone else. */
+ * refuse it at start and on reload (as ssh does), and keys owned by someone
+ * else. */
 static int check_key_file(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
@@ -36,43 +40,199 @@ static int check_key_file(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int mgmt_tls_init(struct mgmt *m, char *err, size_t errlen)
+/* PEM files are small; a bigger one is not what the config meant. */
+#define PEM_MAX (16u << 20)
+
+/* The whole of path into d (malloc'd), or -errno with err naming the key
+ * of the configuration and the file. */
+static int read_pem(const char *what, const char *path, gnutls_datum_t *d, char *err,
+		    size_t errlen)
 {
-	const struct mgmt_conf *mc = &m->conf;
-	const char *errpos = NULL;
+	FILE *f = fopen(path, "re");
+	struct stat st;
+	int rc = 0;
+
+	d->data = NULL;
+	d->size = 0;
+	if (!f || fstat(fileno(f), &st) != 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if (st.st_size > (off_t)PEM_MAX) {
+		rc = -EFBIG;
+		goto fail;
+	}
+	d->data = malloc((size_t)st.st_size + 1);
+	if (!d->data) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	d->size = (unsigned int)fread(d->data, 1, (size_t)st.st_size, f);
+	if (ferror(f)) {
+		rc = -EIO;
+		goto fail;
+	}
+	d->data[d->size] = '\0';
+	fclose(f);
+	return 0;
+fail:
+	snprintf(err, errlen, "management.tls.%s %s: %s", what, path, strerror(-rc));
+	free(d->data);
+	d->data = NULL;
+	if (f)
+		fclose(f);
+	return rc;
+}
+
+void mgmt_tls_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+/* The certificate's public key must be the key's: compare their key IDs,
+ * so the message can say which pair is wrong (GnuTLS would only say "do
+ * not match" much later). */
+static int key_matches(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key)
+{
+	unsigned char a[64], b[64];
+	size_t alen = sizeof(a), blen = sizeof(b);
+
+	if (gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, a, &alen) < 0 ||
+	    gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, b, &blen) < 0)
+		return 0;
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* Subject and notAfter of the server certificate, for logs and status. */
+static void describe(struct mgmt_creds *cr, gnutls_x509_crt_t crt)
+{
+	gnutls_datum_t dn = { NULL, 0 };
+
+	if (gnutls_x509_crt_get_dn3(crt, &dn, 0) >= 0)
+		snprintf(cr->subject, sizeof(cr->subject), "%s", (const char *)dn.data);
+	gnutls_free(dn.data);
+	cr->not_after = gnutls_x509_crt_get_expiration_time(crt);
+}
+
+static void creds_put(struct mgmt_creds *cr)
+{
+	if (!cr || --cr->refs)
+		return;
+	if (cr->cred)
+		gnutls_certificate_free_credentials(cr->cred);
+	free(cr);
+}
+
+/* Load and check the whole credential set the configuration names. With
+ * refuse_expired (a reload), a certificate past its notAfter is refused:
+ * the one in use is then no worse. At start it is not, so that HA comes
+ * up even when the management certificate lapsed. NULL with err naming
+ * the configuration key, the file and the cause. */
+static struct mgmt_creds *creds_load(const struct mgmt_conf *mc, bool refuse_expired, char *err,
+				     size_t errlen)
+{
+	gnutls_datum_t pem = { NULL, 0 };
+	gnutls_x509_crt_t *crts = NULL;
+	gnutls_x509_privkey_t key = NULL;
+	unsigned int ncrts = 0;
+	struct mgmt_creds *cr;
 	int rc;
 
-	rc = check_key_file(mc->key, err, errlen);
-	if (rc)
-		return rc;
-	if (gnutls_certificate_allocate_credentials(&m->cred) < 0) {
+	cr = calloc(1, sizeof(*cr));
+	if (cr)
+		cr->refs = 1;
+	if (!cr || gnutls_certificate_allocate_credentials(&cr->cred) < 0) {
 		snprintf(err, errlen, "management.tls: out of memory");
-		return -ENOMEM;
+		goto fail;
 	}
-	rc = gnutls_certificate_set_x509_key_file(m->cred, mc->cert, mc->key,
-						  GNUTLS_X509_FMT_PEM);
+	if (check_key_file(mc->key, err, errlen) || read_pem("cert", mc->cert, &pem, err, errlen))
+		goto fail;
+	rc = gnutls_x509_crt_list_import2(&crts, &ncrts, &pem, GNUTLS_X509_FMT_PEM, 0);
+	free(pem.data);
+	if (rc < 0 || ncrts == 0) {
+		snprintf(err, errlen, "management.tls.cert %s: %s", mc->cert,
+			 rc < 0 ? gnutls_strerror(rc) : "no certificate in file");
+		goto fail;
+	}
+	if (read_pem("key", mc->key, &pem, err, errlen))
+		goto fail;
+	rc = gnutls_x509_privkey_init(&key);
+	if (rc >= 0)
+		rc = gnutls_x509_privkey_import2(key, &pem, GNUTLS_X509_FMT_PEM, NULL, 0);
+	gnutls_memset(pem.data, 0, pem.size);
+	free(pem.data);
+	if (rc < 0) {
+		snprintf(err, errlen, "management.tls.key %s: %s", mc->key, gnutls_strerror(rc));
+		goto fail;
+	}
+	if (!key_matches(crts[0], key)) {
+		snprintf(err, errlen, "management.tls.key %s: not the key of the certificate in %s",
+			 mc->key, mc->cert);
+		goto fail;
+	}
+	rc = gnutls_certificate_set_x509_key(cr->cred, crts, ncrts, key);
 	if (rc < 0) {
 		snprintf(err, errlen, "management.tls: cert %s / key %s: %s", mc->cert, mc->key,
 			 gnutls_strerror(rc));
-		return -EINVAL;
+		goto fail;
+	}
+	describe(cr, crts[0]);
+	if (refuse_expired && cr->not_after != (time_t)-1 && cr->not_after < time(NULL)) {
+		char when[32];
+
+		mgmt_tls_time(cr->not_after, when, sizeof(when));
+		snprintf(err, errlen, "management.tls.cert %s: expired on %s", mc->cert, when);
+		goto fail;
 	}
 	if (mc->ca) {
-		rc = gnutls_certificate_set_x509_trust_file(m->cred, mc->ca, GNUTLS_X509_FMT_PEM);
+		if (read_pem("ca", mc->ca, &pem, err, errlen))
+			goto fail;
+		rc = gnutls_certificate_set_x509_trust_mem(cr->cred, &pem, GNUTLS_X509_FMT_PEM);
+		free(pem.data);
 		if (rc <= 0) {
 			snprintf(err, errlen, "management.tls.ca %s: %s", mc->ca,
 				 rc < 0 ? gnutls_strerror(rc) : "no certificate in file");
-			return -EINVAL;
+			goto fail;
 		}
 	}
 	if (mc->crl) {
-		rc = gnutls_certificate_set_x509_crl_file(m->cred, mc->crl, GNUTLS_X509_FMT_PEM);
-		if (rc < 0) {
+		if (read_pem("crl", mc->crl, &pem, err, errlen))
+			goto fail;
+		rc = gnutls_certificate_set_x509_crl_mem(cr->cred, &pem, GNUTLS_X509_FMT_PEM);
+		free(pem.data);
+		if (rc <= 0) {
 			snprintf(err, errlen, "management.tls.crl %s: %s", mc->crl,
-				 gnutls_strerror(rc));
-			return -EINVAL;
+				 rc < 0 ? gnutls_strerror(rc) : "no CRL in file");
+			goto fail;
 		}
 	}
-	rc = gnutls_priority_init(&m->prio, mc->priority, &errpos);
+	for (unsigned int i = 0; i < ncrts; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	gnutls_x509_privkey_deinit(key);
+	return cr;
+fail:
+	if (key)
+		gnutls_x509_privkey_deinit(key);
+	for (unsigned int i = 0; i < ncrts; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	creds_put(cr);
+	return NULL;
+}
+
+int mgmt_tls_init(struct mgmt *m, char *err, size_t errlen)
+{
+	const char *errpos = NULL;
+	int rc;
+
+	m->creds = creds_load(&m->conf, false, err, errlen);
+	if (!m->creds)
+		return -EINVAL;
+	rc = gnutls_priority_init(&m->prio, m->conf.priority, &errpos);
 	if (rc < 0) {
 		snprintf(err, errlen, "management.tls.priority: %s at '%s'", gnutls_strerror(rc),
 			 errpos ? errpos : "");
@@ -82,14 +242,35 @@ int mgmt_tls_init(struct mgmt *m, char *err, size_t errlen)
 	return 0;
 }
 
+int mgmt_tls_reload(struct mgmt *m)
+{
+	struct mgmt_creds *cr;
+	char err[512], when[32];
+
+	cr = creds_load(&m->conf, true, err, sizeof(err));
+	if (!cr) {
+		m->cnt.tls_reload_failed++;
+		log_msg(LOG_ERR, MGMT_LOG, "TLS reload failed, still serving %s: %s",
+			m->creds->subject, err);
+		return -EINVAL;
+	}
+	/* connections hold their own reference: the old set lives on for them */
+	creds_put(m->creds);
+	m->creds = cr;
+	m->cnt.tls_reloads++;
+	mgmt_tls_time(cr->not_after, when, sizeof(when));
+	log_msg(LOG_NOTICE, MGMT_LOG, "TLS reloaded: certificate %s, notAfter %s, from %s",
+		cr->subject, when, m->conf.cert);
+	return 0;
+}
+
 void mgmt_tls_release(struct mgmt *m)
 {
 	if (m->prio)
 		gnutls_priority_deinit(m->prio);
-	if (m->cred)
-		gnutls_certificate_free_credentials(m->cred);
+	creds_put(m->creds);
 	m->prio = NULL;
-	m->cred = NULL;
+	m->creds = NULL;
 }
 
 int mgmt_tls_session(struct mgmt *m, struct mgmt_conn *c)
@@ -100,8 +281,11 @@ int mgmt_tls_session(struct mgmt *m, struct mgmt_conn *c)
 	rc = gnutls_init(&c->tls, GNUTLS_SERVER | GNUTLS_NONBLOCK);
 	if (rc < 0)
 		return -ENOMEM;
+	/* GnuTLS keeps the pointer, not a copy: hold the set while c lives */
+	c->creds = m->creds;
+	c->creds->refs++;
 	if (gnutls_priority_set(c->tls, m->prio) < 0 ||
-	    gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, m->cred) < 0)
+	    gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, c->creds->cred) < 0)
 		return -EINVAL;
 	if (m->conf.require_client_cert) {
 		req = GNUTLS_CERT_REQUIRE;
@@ -113,6 +297,16 @@ int mgmt_tls_session(struct mgmt *m, struct mgmt_conn *c)
 	gnutls_certificate_server_set_request(c->tls, req);
 	gnutls_transport_set_int(c->tls, c->fd);
 	return 0;
+}
+
+void mgmt_tls_session_end(struct mgmt_conn *c)
+{
+	/* the session first: it points into the credentials */
+	if (c->tls)
+		gnutls_deinit(c->tls);
+	c->tls = NULL;
+	creds_put(c->creds);
+	c->creds = NULL;
 }
 
 int mgmt_tls_peer(struct mgmt_conn *c, char *reason, size_t len)

@@ -11,22 +11,30 @@ test_mgmt.py drives the harness of fakes for the protocol's corners.
              idsctl stats and rules list/stats/reload answered by it, a bad
              rule file's reload fails with the reason, and idsctl alerts shows
              the alert idsd wrote for a packet sent through the port.
+  reload:    SIGHUP reloads the TLS credentials: certificate A, then B for new
+             connections while sessions opened before keep working; a key
+             that does not match or does not parse keeps B, counted in status
+             and logged naming the file.
 
-    test_control.py --ids-control BIN --idsctl BIN [--idsd BIN] --only control|dataplane
+    test_control.py --ids-control BIN --idsctl BIN [--idsd BIN] --only control|dataplane|reload
 """
 import argparse
+import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_mgmt import Env, check, failures, free_port, run  # noqa: E402
+from test_mgmt import (PKI, Env, authed_raw, check, failures, frame, free_port,  # noqa: E402
+                       raw_tls, read_frame, run)
 
 
 class Control(Env):
@@ -214,6 +222,109 @@ def group_control(env):
     notify.close()
 
 
+def cert_fp(path):
+    with open(path) as f:
+        return hashlib.sha256(ssl.PEM_cert_to_DER_cert(f.read())).hexdigest()
+
+
+def peer_fp(s):
+    return hashlib.sha256(s.getpeercert(binary_form=True)).hexdigest()
+
+
+def new_server_cert(env, name, host):
+    """A server certificate for host from the test CA, in its own folder."""
+    d = os.path.join(env.dir, name)
+    shutil.copytree(env.pki, d)
+    subprocess.run(["sh", PKI, "server", d, host, "--ip", "127.0.0.1", "--dns", "localhost"],
+                   check=True, capture_output=True)
+    return d
+
+
+def put_file(src, dst):
+    """Replace dst as a rotation job would: a copy next to it, renamed over it."""
+    shutil.copy(src, dst + ".new")
+    os.replace(dst + ".new", dst)
+
+
+def group_reload(env):
+    cert, key = f"{env.pki}/server-cert.pem", f"{env.pki}/server-key.pem"
+    fp_a = cert_fp(cert)
+    env.start(env.control_config())
+    old = authed_raw(env)
+    check(old is not None and peer_fp(old) == fp_a, "the server presents certificate A")
+    # accepted before the reload, handshaking after it: must still get A
+    early = socket.create_connection(("127.0.0.1", env.port), timeout=10)
+    time.sleep(0.5)
+
+    b = new_server_cert(env, "pki-b", "ids-b.test")
+    fp_b = cert_fp(f"{b}/server-cert.pem")
+    put_file(f"{b}/server-cert.pem", cert)
+    put_file(f"{b}/server-key.pem", key)
+    env.proc.send_signal(signal.SIGHUP)
+    seen = wait_for(lambda: (lambda s: (peer_fp(s), s.close())[0])(raw_tls(env)) == fp_b)
+    check(seen, "after SIGHUP a new connection gets certificate B")
+    p = env.idsctl("alice", "whoami", "alice-pw")
+    check(p.returncode == 0, "idsctl verifies certificate B and works", p.stderr)
+    ctx = ssl.create_default_context(cafile=f"{env.pki}/ca-cert.pem")
+    ctx.check_hostname = False
+    try:
+        early = ctx.wrap_socket(early, server_hostname="localhost")
+        t, body = read_frame(early)
+        fp = peer_fp(early)
+    except (OSError, ssl.SSLError) as e:
+        t, body, fp = None, repr(e), None
+    check(fp == fp_a and t == "H",
+          "a connection accepted before SIGHUP completes its handshake with A", repr(body))
+    early.close()
+    old.sendall(frame("Q", b"\x00whoami\x00"))
+    t, body = read_frame(old)
+    check(t == "R" and body[0] == 0 and b"identity: alice" in body,
+          "a session opened before SIGHUP still works after it", repr(body))
+
+    def tls_status():
+        q = env.idsctl("bob", "--json status", "bob-pw")
+        return json.loads(q.stdout)["management"]["tls"] if q.returncode == 0 else {}
+
+    st = tls_status()
+    check(st.get("reloads") == 1 and st.get("reload_failures") == 0 and
+          st.get("certificate") == "CN=ids-b.test,O=ids" and
+          re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", st.get("not_after", "")),
+          "status: reload counted, certificate B's subject and notAfter", repr(st))
+
+    # a key that is not the certificate's, then one that does not parse
+    c = new_server_cert(env, "pki-c", "ids-c.test")
+    put_file(f"{c}/server-key.pem", key)
+    env.proc.send_signal(signal.SIGHUP)
+    st = wait_for(lambda: (lambda v: v.get("reload_failures") == 1 and v)(tls_status()))
+    check(bool(st) and st.get("reloads") == 1 and st.get("certificate") == "CN=ids-b.test,O=ids",
+          "a mismatched key is refused and counted, B stays", repr(st))
+    s = raw_tls(env)
+    check(peer_fp(s) == fp_b, "after the failed reload new connections still get B")
+    s.close()
+    with open(key + ".new", "w") as f:
+        f.write("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n")
+    os.chmod(key + ".new", 0o600)
+    os.replace(key + ".new", key)
+    env.proc.send_signal(signal.SIGHUP)
+    st = wait_for(lambda: (lambda v: v.get("reload_failures") == 2 and v)(tls_status()))
+    check(bool(st), "a key that does not parse is refused and counted", repr(st))
+    p = env.idsctl("alice", "whoami", "alice-pw")
+    check(p.returncode == 0, "idsctl still works on B after both failures", p.stderr)
+    old.sendall(frame("Q", b"\x00whoami\x00"))
+    t, body = read_frame(old)
+    check(t == "R" and body[0] == 0, "the session from before the first SIGHUP still works")
+    old.close()
+    env.stop()
+    log = env.err.splitlines()
+    ok = [l for l in log if "TLS reloaded" in l]
+    bad = [l for l in log if "TLS reload failed" in l]
+    check(len(ok) == 1 and "CN=ids-b.test,O=ids" in ok[0] and "notAfter 20" in ok[0],
+          "one log line for the reload with B's subject and notAfter", repr(ok))
+    check(len(bad) == 2 and all(key in l for l in bad) and
+          "not the key of the certificate" in bad[0],
+          "one log line per failed reload naming the key file and the cause", repr(bad))
+
+
 # A veth pair: idsd's end in the root namespace, the sender in a netns.
 # named after this process, so two builds can run the suite side by side
 TAG = os.getpid() % 100000
@@ -323,7 +434,7 @@ def group_dataplane(env):
         net_down()
 
 
-GROUPS = {"control": group_control, "dataplane": group_dataplane}
+GROUPS = {"control": group_control, "dataplane": group_dataplane, "reload": group_reload}
 
 
 def main():
