@@ -91,6 +91,8 @@ struct rule_ctx {
 	/* (added) sticky buffer new matches go to, and byte_extract/byte_math
 	 * variable names (index = variable) */
 	enum rule_buffer cur_buf;
+	uint8_t cur_xf;           /* (added) rule_match.xf of new matches in an app buffer */
+	uint32_t sticky_nmatch;   /* (added) r->nmatch when the sticky buffer was chosen */
 	uint8_t nvars;
 	char var_names[RULE_MAX_BYTE_VARS][32];
 };
@@ -218,6 +220,13 @@ int rule_applayer_finish(struct rule_ctx *c);
 /* The buffer a pcre HTTP flag (U I P Q H D M C S Y V W) selects; -EINVAL if
  * f is not one. */
 int rule_pcre_http_flag(char f, enum rule_buffer *out);
+
+/* rule_kw_transform.c (added): transform keywords after a sticky buffer;
+ * -ENOENT when name is not one. rule_xform_finish checks, once the rule is
+ * read, that every chain has a match after it. */
+int rule_kw_transform(struct rule_ctx *c, const char *name, const char *val);
+int rule_xform_finish(struct rule_ctx *c);
+void rule_xchain_free(struct rule *r);
 
 /* Parses Suricata 7's unsigned comparison forms, bounded by max. */
 int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out);

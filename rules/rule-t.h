@@ -225,9 +225,45 @@ enum rule_match_kind {
 	MATCH_ISDATAAT, MATCH_BSIZE
 };
 
+/* (added) Transforms on a sticky buffer (Suricata's transform keywords):
+ * the matches that follow inspect the buffer's bytes after each transform
+ * in turn. A chain has at most RULE_XFORM_MAX steps. */
+enum rule_xform_kind {
+	XFORM_DOTPREFIX,
+	XFORM_STRIP_WHITESPACE,
+	XFORM_COMPRESS_WHITESPACE,
+	XFORM_TO_LOWERCASE,
+	XFORM_TO_UPPERCASE,
+	XFORM_TO_MD5,
+	XFORM_TO_SHA1,
+	XFORM_TO_SHA256,
+	XFORM_URL_DECODE,
+	XFORM_XOR,
+	XFORM_HEADER_LOWERCASE,
+	XFORM_STRIP_PSEUDO_HEADERS,
+	XFORM_PCREXFORM,
+};
+
+#define RULE_XFORM_MAX 8
+
+struct rule_xform {
+	uint8_t kind;             /* enum rule_xform_kind */
+	uint32_t arglen;
+	uint8_t *arg;             /* xor: the key; pcrexform: the expression (NUL-ended); owned */
+	void *code;               /* pcrexform: pcre2_code *, owned */
+};
+
+struct rule_xchain {
+	enum rule_buffer buf;     /* the sticky buffer it follows */
+	uint8_t n;
+	struct rule_xform x[RULE_XFORM_MAX];
+};
+
 struct rule_match {
 	enum rule_match_kind kind;
 	enum rule_buffer buf;
+	uint8_t xf;               /* (added) 1 + index in rule->xchain of the transforms
+				   * applied to buf first, 0: none */
 	union {
 		struct rule_content content;
 		struct rule_pcre pcre;
@@ -408,7 +444,8 @@ struct rule {
 	struct u32_cmp dns_opcode; /* with RULE_APP_HAS_DNS_OPCODE */
 	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */
 	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
-	uint64_t dotprefix;       /* bit per enum rule_buffer: the dotprefix transform */
+	uint8_t nxchain;          /* transform chains, see rule_match.xf */
+	struct rule_xchain *xchain;
 
 	/* (added) decode-event: Suricata's event name without "decoder."
 	 * ("ipv4.trunc_pkt"), owned; NULL: none. Such a rule matches only

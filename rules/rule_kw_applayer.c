@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* App-layer keywords: HTTP, TLS and DNS sticky buffers, the legacy content
  * modifiers that move the previous content into one, pcre's buffer flags,
- * urilen, app-layer-protocol, tls.version, dns.opcode and dotprefix.
+ * urilen, app-layer-protocol, tls.version and dns.opcode (the transforms that
+ * may follow a sticky buffer are in rule_kw_transform.c).
  *
  * Suricata's spellings: a dotted name (http.uri) is a sticky buffer, the
  * matches after it inspect that buffer until the next sticky buffer or
@@ -119,6 +120,8 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 static int app_sticky(struct rule_ctx *c, enum rule_buffer b)
 {
 	c->cur_buf = b;
+	c->cur_xf = 0;
+	c->sticky_nmatch = c->r->nmatch;
 	return 0;
 }
 
@@ -238,16 +241,6 @@ static int kw_tls_version(struct rule_ctx *c, const char *v)
 	return rc;
 }
 
-/* The dotprefix transform: the current sticky buffer is inspected with a
- * '.' in front, so ".example.com" matches the name and its subdomains. */
-static int kw_dotprefix(struct rule_ctx *c)
-{
-	if (c->cur_buf < RULE_BUF_APP_FIRST)
-		return rule_err(c, "dotprefix needs a sticky buffer before it");
-	c->r->dotprefix |= 1ull << c->cur_buf;
-	return 0;
-}
-
 /* uricontent:"x" is content:"x"; http_uri. tls.fingerprint:"x" is
  * tls.cert_fingerprint; content:"x" (the value is lower-cased as Suricata
  * does). */
@@ -279,6 +272,7 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "dns.opcode", kw_dns_opcode },
 		{ "tls.version", kw_tls_version },
 	};
+	int rc;
 
 	for (size_t i = 0; i < sizeof(app_kws) / sizeof(app_kws[0]); i++) {
 		const struct app_kw *k = &app_kws[i];
@@ -298,8 +292,9 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 			return rule_err(c, "keyword '%s' needs a value", valued[i].name);
 		return valued[i].fn(c, val);
 	}
-	if (strcasecmp(name, "dotprefix") == 0)
-		return val ? rule_err(c, "keyword 'dotprefix' takes no value") : kw_dotprefix(c);
+	rc = rule_kw_transform(c, name, val);
+	if (rc != -ENOENT)
+		return rc;
 	if (strcasecmp(name, "uricontent") == 0 && val && val[0])
 		return content_in(c, val, RULE_BUF_HTTP_URI, false);
 	if (strcasecmp(name, "tls.fingerprint") == 0 && val && val[0])
@@ -345,10 +340,8 @@ int rule_applayer_finish(struct rule_ctx *c)
 					"tls.version", rule_app_proto_name(need));
 		need = APP_PROTO_TLS;
 	}
-	if (r->dotprefix & ~r->app_bufs)
-		return rule_err(c, "dotprefix on a buffer without a match");
 	r->app_proto = (uint8_t)need;
-	return 0;
+	return rule_xform_finish(c);
 }
 
 int rule_pcre_http_flag(char f, enum rule_buffer *out)

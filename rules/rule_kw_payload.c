@@ -29,6 +29,8 @@ struct rule_match *rule_match_new(struct rule_ctx *c, enum rule_match_kind kind)
 	memset(m, 0, sizeof(*m));
 	m->kind = kind;
 	m->buf = c->cur_buf;
+	if (c->cur_buf >= RULE_BUF_APP_FIRST)
+		m->xf = c->cur_xf;
 	return m;
 }
 

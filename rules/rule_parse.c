@@ -202,6 +202,7 @@ void rule_free(struct rule *r)
 	for (uint32_t i = 0; i < r->nmatch; i++)
 		rule_match_free(&r->match[i]);
 	free(r->match);
+	rule_xchain_free(r);
 	for (uint32_t i = 0; i < r->nflowbit; i++) {
 		for (uint32_t k = 0; k < r->flowbit[i].n; k++)
 			free(r->flowbit[i].names[k]);

@@ -1,18 +1,49 @@
 /* SPDX-License-Identifier: MIT */
-/* Internals of app-layer detection (detect_applayer*.c). */
+/* Internals of app-layer detection (detect_applayer*.c, detect_transform.c). */
 #ifndef IDS_DETECT_APPLAYER_INT_H
 #define IDS_DETECT_APPLAYER_INT_H
 
 #include "detect-int.h"
 
+/* A buffer variant: an app buffer as parsed, or after one transform chain.
+ * (buffer, chain) is in effect a buffer of its own: rules whose matches use
+ * the same buffer with equal chains share the variant and its prefilter. */
+struct app_variant {
+	enum rule_buffer buf;
+	const struct rule_xchain *chain; /* NULL: as parsed; else the first rule's chain */
+	struct pat_db db;                /* the fast patterns found here, db NULL: none */
+};
+
+/* One (buffer, chain) a rule inspects: its matches with that buf and xf. */
+struct app_rule_buf {
+	uint32_t var;            /* index in detect_app_engine.var */
+	uint8_t buf;             /* enum rule_buffer */
+	uint8_t xf;              /* rule_match.xf */
+};
+
 /* Immutable, shared by all workers. */
 struct detect_app_engine {
-	struct pat_db db[RULE_BUF_MAX][2];  /* [buffer][dotprefix]: one prefilter per variant */
+	uint32_t nvar;
+	struct app_variant *var;
+	uint32_t *rb_first;      /* rank -> its buffers rb[rb_first[rank] .. rb_first[rank + 1]) */
+	struct app_rule_buf *rb;
 	hs_scratch_t *scratch;              /* prototype, fits every database */
 	uint32_t nbufs;                     /* databases built */
 	uint32_t nrules;                    /* rules evaluated per transaction */
 	uint32_t nalways[APP_PROTO_MAX];    /* without a fast pattern, by protocol */
 	uint32_t *always[APP_PROTO_MAX];
+};
+
+/* A transformed variant of one transaction and direction, per worker: the
+ * instances computed so far, back to back in data (instance k at off[k],
+ * length off[k + 1] - off[k]); valid while stamp is the thread's. */
+struct app_xf_slot {
+	uint32_t stamp;
+	uint32_t n;              /* instances computed */
+	uint32_t ncap;           /* room in off, n + 1 used */
+	uint32_t *off;
+	uint8_t *data;
+	uint32_t cap;
 };
 
 /* Per worker. */
@@ -23,13 +54,27 @@ struct detect_app_thread {
 	uint32_t *seen;          /* rank -> stamp of the last scan that added it */
 	uint32_t stamp;
 	const struct pat_db *scan_db; /* the database being scanned */
-	uint8_t *dot;            /* the dotprefix transform of a buffer */
-	uint32_t dotcap;
+	struct app_xf_slot *slot;     /* per variant (only transformed ones are used) */
+	pcre2_match_data *xf_md;      /* pcrexform: the match and its first group */
 };
 
 /* Directions a buffer exists in (bit per enum pkt_dir), and whether it has
  * one instance per direction (instance = direction). */
 uint8_t detect_app_buf_dirs(enum rule_buffer b);
 bool detect_app_buf_bidir(enum rule_buffer b);
+
+/* detect_transform.c: the room chain ch needs to transform len bytes in
+ * place (at least len); then the transform itself, returning the new
+ * length. md holds at least two pairs (pcrexform), mc may be NULL. */
+uint32_t detect_xf_bound(const struct rule_xchain *ch, uint32_t len);
+uint32_t detect_xf_apply(const struct rule_xchain *ch, uint8_t *buf, uint32_t len,
+			 pcre2_match_data *md, pcre2_match_context *mc);
+/* Same buffer, same transforms with the same arguments, in the same order. */
+bool detect_xf_chain_equal(const struct rule_xchain *a, const struct rule_xchain *b);
+
+/* detect_inspect.c: the rule's matches on buffer b after its chain xf
+ * (rule_match.xf) against buf; detect_inspect_buffer is xf 0. */
+bool detect_inspect_xbuffer(struct detect_thread *dt, const struct de_rule *dr,
+			    enum rule_buffer b, uint8_t xf, const uint8_t *buf, uint32_t len);
 
 #endif

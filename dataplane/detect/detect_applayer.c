@@ -2,15 +2,17 @@
 /* App-layer rules at build time: a rule that inspects HTTP, TLS or DNS
  * buffers (or urilen, dns.opcode, tls.version) is evaluated per
  * transaction, never on plain packets. Its fast pattern is taken from its
- * app buffers, and each buffer (plain, or with the dotprefix transform) has
- * its own Hyperscan database, so a pattern is only searched where it can
- * match. Rules with no usable fast pattern are listed per protocol and
- * checked on every updated transaction of that protocol. */
+ * app buffers, and each buffer variant (a buffer as parsed, or after a chain
+ * of transforms: rules with equal chains share it) has its own Hyperscan
+ * database, so a pattern is only searched where it can match. Rules with no
+ * usable fast pattern are listed per protocol and checked on every updated
+ * transaction of that protocol. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/bug.h"
 #include "../applayer/applayer.h"
 #include "../decode/packet-t.h"
 #include "detect_applayer-int.h"
@@ -158,46 +160,138 @@ bool detect_app_proto_match(const struct rule *r, const struct flow *f)
 	return true;
 }
 
+/* The variant of buffer b after chain ch (NULL: none), added when new;
+ * -ENOMEM. */
+static int64_t variant(struct detect_app_engine *ae, enum rule_buffer b,
+		       const struct rule_xchain *ch, uint32_t *cap)
+{
+	struct app_variant *v;
+
+	for (uint32_t k = 0; k < ae->nvar; k++) {
+		v = &ae->var[k];
+		if (v->buf == b && (v->chain == NULL) == (ch == NULL) &&
+		    (ch == NULL || detect_xf_chain_equal(v->chain, ch)))
+			return k;
+	}
+	if (ae->nvar == *cap) {
+		uint32_t ncap = *cap ? *cap * 2 : 16;
+
+		v = realloc(ae->var, ncap * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		ae->var = v;
+		*cap = ncap;
+	}
+	ae->var[ae->nvar] = (struct app_variant){ .buf = b, .chain = ch };
+	return ae->nvar++;
+}
+
+/* The (buffer, chain) pairs each app rule inspects, in match order, and
+ * the variants they map to. */
+static int rule_bufs(struct detect_engine *de, struct detect_app_engine *ae)
+{
+	uint32_t nrb = 0, rbcap = 0, varcap = 0;
+
+	ae->rb_first = calloc(de->nrules + 1, sizeof(uint32_t));
+	if (ae->rb_first == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < de->nrules; i++) {
+		const struct de_rule *dr = &de->rules[i];
+		const struct rule *r = dr->r;
+
+		ae->rb_first[i] = nrb;
+		if (!(dr->flags & DR_F_APP) || !dr->app_dirs)
+			continue;
+		for (uint32_t k = 0; k < r->nmatch; k++) {
+			const struct rule_match *m = &r->match[k];
+			struct app_rule_buf *rb;
+			uint32_t j;
+			int64_t v;
+
+			if (!is_app_buf(m->buf))
+				continue;
+			for (j = ae->rb_first[i]; j < nrb; j++)
+				if (ae->rb[j].buf == m->buf && ae->rb[j].xf == m->xf)
+					break;
+			if (j < nrb)
+				continue;
+			if (nrb == rbcap) {
+				rbcap = rbcap ? rbcap * 2 : 64;
+				rb = realloc(ae->rb, rbcap * sizeof(*rb));
+				if (rb == NULL)
+					return -ENOMEM;
+				ae->rb = rb;
+			}
+			v = variant(ae, m->buf, m->xf ? &r->xchain[m->xf - 1] : NULL, &varcap);
+			if (v < 0)
+				return -ENOMEM;
+			ae->rb[nrb++] = (struct app_rule_buf){ .var = (uint32_t)v,
+							       .buf = (uint8_t)m->buf,
+							       .xf = m->xf };
+		}
+	}
+	ae->rb_first[de->nrules] = nrb;
+	return 0;
+}
+
+/* The variant of rank i's fast pattern. */
+static uint32_t fp_variant(const struct detect_app_engine *ae, const struct de_rule *dr,
+			   uint32_t i)
+{
+	const struct rule_match *m = &dr->r->match[dr->fp];
+
+	for (uint32_t j = ae->rb_first[i]; j < ae->rb_first[i + 1]; j++)
+		if (ae->rb[j].buf == m->buf && ae->rb[j].xf == m->xf)
+			return ae->rb[j].var;
+	BUG_ON(true);
+	return 0;
+}
+
 /* For each buffer variant: the fast patterns of its rules, one database. */
 static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, char *err,
 		     size_t errlen)
 {
 	struct pat_ref *pats = calloc(de->nrules ? de->nrules : 1, sizeof(*pats));
+	uint32_t *fpvar = calloc(de->nrules ? de->nrules : 1, sizeof(*fpvar));
 	int ret = 0;
 
-	if (pats == NULL)
+	if (pats == NULL || fpvar == NULL) {
+		free(pats);
+		free(fpvar);
 		return -ENOMEM;
-	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX && ret == 0; b++) {
-		for (int dot = 0; dot < 2 && ret == 0; dot++) {
-			struct pat_db *db = &ae->db[b][dot];
-			uint32_t n = 0;
+	}
+	for (uint32_t i = 0; i < de->nrules; i++) {
+		const struct de_rule *dr = &de->rules[i];
 
-			for (uint32_t i = 0; i < de->nrules; i++) {
-				const struct de_rule *dr = &de->rules[i];
-				const struct rule_match *m;
+		fpvar[i] = UINT32_MAX;
+		if ((dr->flags & DR_F_APP) && dr->fp >= 0 && dr->app_dirs)
+			fpvar[i] = fp_variant(ae, dr, i);
+	}
+	for (uint32_t v = 0; v < ae->nvar && ret == 0; v++) {
+		struct pat_db *db = &ae->var[v].db;
+		uint32_t n = 0;
 
-				if (!(dr->flags & DR_F_APP) || dr->fp < 0 || !dr->app_dirs)
-					continue;
-				m = &dr->r->match[dr->fp];
-				if ((int)m->buf != b || ((dr->r->dotprefix >> b) & 1) != (uint64_t)dot)
-					continue;
-				pat_ref_set(&pats[n++], &m->content, i);
-			}
-			if (n == 0)
-				continue;
-			ret = pat_db_build(db, pats, n, err, errlen);
-			if (ret == 0 && hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
-				ret = -ENOMEM;
-			if (ret == 0) {
-				size_t sz = 0;
+		for (uint32_t i = 0; i < de->nrules; i++) {
+			const struct de_rule *dr = &de->rules[i];
 
-				hs_database_size(db->db, &sz);
-				de->info.db_bytes += sz;
-				de->info.patterns += db->npat;
-				ae->nbufs++;
-			}
+			if (fpvar[i] == v)
+				pat_ref_set(&pats[n++], &dr->r->match[dr->fp].content, i);
+		}
+		if (n == 0)
+			continue;
+		ret = pat_db_build(db, pats, n, err, errlen);
+		if (ret == 0 && hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
+			ret = -ENOMEM;
+		if (ret == 0) {
+			size_t sz = 0;
+
+			hs_database_size(db->db, &sz);
+			de->info.db_bytes += sz;
+			de->info.patterns += db->npat;
+			ae->nbufs++;
 		}
 	}
+	free(fpvar);
 	free(pats);
 	return ret;
 }
@@ -225,7 +319,9 @@ int detect_app_build(struct detect_engine *de, char *err, size_t errlen)
 		if (dr->fp < 0 && p < APP_PROTO_MAX)
 			ae->always[p][ae->nalways[p]++] = i;
 	}
-	ret = build_dbs(de, ae, err, errlen);
+	ret = rule_bufs(de, ae);
+	if (ret == 0)
+		ret = build_dbs(de, ae, err, errlen);
 	if (ret == -ENOMEM)
 		goto nomem;
 	return ret;
@@ -240,10 +336,11 @@ void detect_app_free(struct detect_engine *de)
 
 	if (ae == NULL)
 		return;
-	for (int b = 0; b < RULE_BUF_MAX; b++) {
-		for (int dot = 0; dot < 2; dot++)
-			pat_db_free(&ae->db[b][dot]);
-	}
+	for (uint32_t v = 0; v < ae->nvar; v++)
+		pat_db_free(&ae->var[v].db);
+	free(ae->var);
+	free(ae->rb);
+	free(ae->rb_first);
 	for (int p = 0; p < APP_PROTO_MAX; p++)
 		free(ae->always[p]);
 	hs_free_scratch(ae->scratch);

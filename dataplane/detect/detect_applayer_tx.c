@@ -41,6 +41,10 @@ int detect_app_thread_init(struct detect_thread *dt)
 	at->seen = calloc(n, sizeof(uint32_t));
 	if (!at->cand || !at->seen)
 		return -ENOMEM;
+	at->slot = calloc(ae->nvar ? ae->nvar : 1, sizeof(*at->slot));
+	at->xf_md = pcre2_match_data_create(2, NULL);
+	if (!at->slot || !at->xf_md)
+		return -ENOMEM;
 	if (ae->scratch && hs_clone_scratch(ae->scratch, &at->scratch) != HS_SUCCESS)
 		return -ENOMEM;
 	return 0;
@@ -53,29 +57,16 @@ void detect_app_thread_fini(struct detect_thread *dt)
 	if (at == NULL)
 		return;
 	hs_free_scratch(at->scratch);
-	free(at->dot);
+	for (uint32_t v = 0; at->slot && v < dt->de->app->nvar; v++) {
+		free(at->slot[v].off);
+		free(at->slot[v].data);
+	}
+	free(at->slot);
+	pcre2_match_data_free(at->xf_md);
 	free(at->seen);
 	free(at->cand);
 	free(at);
 	dt->app = NULL;
-}
-
-/* buf with a '.' in front (Suricata's dotprefix transform), in thread
- * scratch; NULL on allocation failure. */
-static const uint8_t *dotted(struct detect_app_thread *at, const uint8_t *buf, uint32_t len)
-{
-	if (len + 1 > at->dotcap) {
-		uint32_t cap = (len + 1) * 2;
-		uint8_t *p = realloc(at->dot, cap);
-
-		if (p == NULL)
-			return NULL;
-		at->dot = p;
-		at->dotcap = cap;
-	}
-	at->dot[0] = '.';
-	memcpy(at->dot + 1, buf, len);
-	return at->dot;
 }
 
 /* Instance idx of buffer b for direction dir: 0, or -ENOENT/-ERANGE. */
@@ -88,6 +79,76 @@ static int get_buffer(const struct app_scan *s, enum rule_buffer b, uint32_t idx
 		idx = s->dir;
 	}
 	return app_tx_buffer(s->al, s->af, s->tx, b, idx, data, len);
+}
+
+/* Room for nbytes more after the instances of slot sl; -ENOMEM. Grows the
+ * reused arrays only: a worker reaches its largest buffers and keeps them. */
+static int slot_room(struct app_xf_slot *sl, uint32_t nbytes)
+{
+	uint32_t need = sl->off[sl->n] + nbytes;
+
+	if (need < nbytes)
+		return -ENOMEM;
+	if (need > sl->cap) {
+		uint32_t cap = need > UINT32_MAX / 2 ? need : need * 2;
+		uint8_t *d = realloc(sl->data, cap);
+
+		if (d == NULL)
+			return -ENOMEM;
+		sl->data = d;
+		sl->cap = cap;
+	}
+	return 0;
+}
+
+/* Instance idx of variant v for the current transaction and direction: the
+ * buffer itself, or its transformed bytes, computed once per inspection (a
+ * thread stamp) into the variant's slot. 0, or -ENOENT/-ERANGE/-ENOMEM; the
+ * bytes stay valid until the slot computes its next instance. */
+static int variant_buffer(const struct app_scan *s, uint32_t v, uint32_t idx,
+			  const uint8_t **data, uint32_t *len)
+{
+	struct detect_app_thread *at = s->dt->app;
+	const struct app_variant *var = &s->dt->de->app->var[v];
+	struct app_xf_slot *sl = &at->slot[v];
+
+	if (var->chain == NULL)
+		return get_buffer(s, var->buf, idx, data, len);
+	if (sl->stamp != at->stamp) {
+		sl->stamp = at->stamp;
+		sl->n = 0;
+	}
+	while (sl->n <= idx) {
+		const uint8_t *src;
+		uint32_t slen;
+		int rc = get_buffer(s, var->buf, sl->n, &src, &slen);
+
+		if (rc)
+			return rc;
+		if (sl->n + 2 > sl->ncap) {
+			uint32_t ncap = sl->ncap ? sl->ncap * 2 : 8;
+			uint32_t *o = realloc(sl->off, ncap * sizeof(*o));
+
+			if (o == NULL)
+				return -ENOMEM;
+			sl->off = o;
+			sl->ncap = ncap;
+		}
+		if (sl->n == 0)
+			sl->off[0] = 0;
+		/* at least one byte: the transforms may write to an empty buffer */
+		if (slot_room(sl, detect_xf_bound(var->chain, slen) + 1))
+			return -ENOMEM;
+		if (slen)
+			memcpy(sl->data + sl->off[sl->n], src, slen);
+		slen = detect_xf_apply(var->chain, sl->data + sl->off[sl->n], slen, at->xf_md,
+				       s->dt->mctx);
+		sl->off[sl->n + 1] = sl->off[sl->n] + slen;
+		sl->n++;
+	}
+	*data = sl->data + sl->off[idx];
+	*len = sl->off[idx + 1] - sl->off[idx];
+	return 0;
 }
 
 static int on_app_pattern(unsigned int id, unsigned long long from, unsigned long long to,
@@ -145,28 +206,22 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 	at->ncand = 0;
 	if (++at->stamp == 0) {
 		memset(at->seen, 0, dt->de->nrules * sizeof(uint32_t));
+		for (uint32_t v = 0; v < ae->nvar; v++)
+			at->slot[v].stamp = 0;
 		at->stamp = 1;
 	}
-	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++) {
-		const struct pat_db *plain = &ae->db[b][0], *dot = &ae->db[b][1];
+	for (uint32_t v = 0; v < ae->nvar; v++) {
+		const struct app_variant *var = &ae->var[v];
 
-		if (plain->db == NULL && dot->db == NULL)
-			continue;
-		if (!(detect_app_buf_dirs((enum rule_buffer)b) & (1u << s->dir)))
+		if (var->db.db == NULL || !(detect_app_buf_dirs(var->buf) & (1u << s->dir)))
 			continue;
 		for (uint32_t idx = 0;; idx++) {
 			const uint8_t *buf;
 			uint32_t len;
 
-			if (get_buffer(s, (enum rule_buffer)b, idx, &buf, &len) != 0)
+			if (variant_buffer(s, v, idx, &buf, &len) != 0)
 				break;
-			scan(dt, plain, buf, len);
-			if (dot->db != NULL) {
-				const uint8_t *d = dotted(at, buf, len);
-
-				if (d != NULL)
-					scan(dt, dot, d, len + 1);
-			}
+			scan(dt, &var->db, buf, len);
 		}
 	}
 	for (uint32_t i = 0; i < ae->nalways[proto]; i++) {
@@ -182,24 +237,17 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 	dt->stats.candidates += at->ncand;
 }
 
-/* Some instance of buffer b satisfies the rule's matches on b. */
-static bool buffer_matches(struct app_scan *s, const struct de_rule *dr, enum rule_buffer b)
+/* Some instance of the rule's buffer variant satisfies its matches there. */
+static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
+			   const struct app_rule_buf *rb)
 {
-	const bool dot = (dr->r->dotprefix >> b) & 1;
-
 	for (uint32_t idx = 0;; idx++) {
 		const uint8_t *buf;
 		uint32_t len;
 
-		if (get_buffer(s, b, idx, &buf, &len) != 0)
+		if (variant_buffer(s, rb->var, idx, &buf, &len) != 0)
 			return false;
-		if (dot) {
-			buf = dotted(s->dt->app, buf, len);
-			if (buf == NULL)
-				return false;
-			len++;
-		}
-		if (detect_inspect_buffer(s->dt, dr, b, buf, len))
+		if (detect_inspect_xbuffer(s->dt, dr, (enum rule_buffer)rb->buf, rb->xf, buf, len))
 			return true;
 	}
 }
@@ -221,10 +269,12 @@ static bool keywords_match(struct app_scan *s, const struct rule *r)
 	return true;
 }
 
-static bool app_rule_matches(struct app_scan *s, const struct de_rule *dr, struct packet *v)
+static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v)
 {
-	const struct rule *r = dr->r;
 	struct detect_thread *dt = s->dt;
+	const struct detect_app_engine *ae = dt->de->app;
+	const struct de_rule *dr = &dt->de->rules[rank];
+	const struct rule *r = dr->r;
 
 	if (!(dr->app_dirs & (1u << s->dir)))
 		return false;
@@ -236,8 +286,8 @@ static bool app_rule_matches(struct app_scan *s, const struct de_rule *dr, struc
 		return false;
 	if (!keywords_match(s, r))
 		return false;
-	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++)
-		if ((r->app_bufs & (1ull << b)) && !buffer_matches(s, dr, (enum rule_buffer)b))
+	for (uint32_t j = ae->rb_first[rank]; j < ae->rb_first[rank + 1]; j++)
+		if (!buffer_matches(s, dr, &ae->rb[j]))
 			return false;
 	/* payload and header buffers: the packet's own, in its direction */
 	if (r->app_bufs & ((1ull << RULE_BUF_APP_FIRST) - 1)) {
@@ -275,7 +325,7 @@ static bool run_tx(struct app_scan *s, struct packet *p, enum app_proto proto,
 		const struct de_rule *dr = &dt->de->rules[rank];
 		uint32_t before = res->nalerts;
 
-		if (app_tx_marked(s->tx, rank) || !app_rule_matches(s, dr, p))
+		if (app_tx_marked(s->tx, rank) || !app_rule_matches(s, rank, p))
 			continue;
 		dt->stats.verified++;
 		if (app_tx_mark(s->tx, rank) != 0)

@@ -15,14 +15,15 @@
  * - byte_test/byte_jump/byte_extract/byte_math/isdataat/bsize (detect_byte.c)
  *   take part in the chain: byte_jump, byte_extract and byte_math move the
  *   relative point, a failure lets the earlier match retry.
- * - each buffer (payload, a header sticky buffer) has its own chain: only
- *   the matches of the buffer inspected are walked.
+ * - each buffer (payload, a header sticky buffer, an app buffer after its
+ *   transforms) has its own chain: only the matches of the buffer inspected
+ *   are walked.
  * Total work per rule is bounded by INSPECT_MAX_STEPS. */
 #include <ctype.h>
 #include <string.h>
 
 #include "../decode/packet-t.h"
-#include "detect-int.h"
+#include "detect_applayer-int.h"
 
 enum { INSP_NO = 0, INSP_YES = 1, INSP_STOP = -1 };
 
@@ -33,6 +34,7 @@ struct insp {
 	uint32_t len;
 	uint32_t steps;
 	enum rule_buffer b;       /* the buffer whose matches are walked */
+	uint8_t xf;               /* and their transform chain (rule_match.xf) */
 	uint64_t vars[RULE_MAX_BYTE_VARS]; /* byte_extract/byte_math results */
 };
 
@@ -43,7 +45,7 @@ static uint32_t next_in_buf(const struct insp *c, uint32_t i)
 {
 	const struct rule *r = c->dr->r;
 
-	while (i < r->nmatch && r->match[i].buf != c->b)
+	while (i < r->nmatch && (r->match[i].buf != c->b || r->match[i].xf != c->xf))
 		i++;
 	return i;
 }
@@ -282,16 +284,23 @@ static int inspect(struct insp *c, uint32_t i, uint32_t prev)
 	}
 }
 
-bool detect_inspect_buffer(struct detect_thread *dt, const struct de_rule *dr,
-			   enum rule_buffer b, const uint8_t *buf, uint32_t len)
+bool detect_inspect_xbuffer(struct detect_thread *dt, const struct de_rule *dr,
+			    enum rule_buffer b, uint8_t xf, const uint8_t *buf, uint32_t len)
 {
 	static const uint8_t empty[1];
-	struct insp c = { .dt = dt, .dr = dr, .buf = buf ? buf : empty, .len = len, .b = b };
+	struct insp c = { .dt = dt, .dr = dr, .buf = buf ? buf : empty, .len = len, .b = b,
+			  .xf = xf };
 	int res = inspect(&c, 0, 0);
 
 	if (c.steps > INSPECT_MAX_STEPS)
 		dt->stats.inspect_limit++;
 	return res == INSP_YES;
+}
+
+bool detect_inspect_buffer(struct detect_thread *dt, const struct de_rule *dr,
+			   enum rule_buffer b, const uint8_t *buf, uint32_t len)
+{
+	return detect_inspect_xbuffer(dt, dr, b, 0, buf, len);
 }
 
 bool detect_inspect_payload(struct detect_thread *dt, const struct de_rule *dr,

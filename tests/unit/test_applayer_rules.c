@@ -80,7 +80,11 @@ static void test_sticky(void)
 	r = parse("alert dns any any -> any any (dns.query; dotprefix; content:\".evil.com\"; "
 		  "endswith; sid:13;)");
 	CHECK(r != NULL);
-	CHECK(r->dotprefix == 1ull << RULE_BUF_DNS_QUERY);
+	CHECK_INT(1, r->nxchain);
+	CHECK_INT(RULE_BUF_DNS_QUERY, r->xchain[0].buf);
+	CHECK_INT(1, r->xchain[0].n);
+	CHECK_INT(XFORM_DOTPREFIX, r->xchain[0].x[0].kind);
+	CHECK_INT(1, r->match[0].xf);
 	rule_free(r);
 	CHECK(parse("alert dns any any -> any any (dotprefix; content:\"x\"; sid:14;)") == NULL);
 	CHECK_STR("dotprefix needs a sticky buffer before it", err);
