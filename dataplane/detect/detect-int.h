@@ -154,7 +154,8 @@ struct detect_thread {
 	/* per packet */
 	uint32_t ncand;
 	uint32_t *cand;          /* prefilter candidates (ranks), de->nrules slots */
-	uint32_t *always_buf;    /* (added) a group merged with the IP-only rules */
+	uint32_t *always_buf;    /* (added) a group merged with the IP-only rules and
+				  * the address index's lists */
 	uint16_t pclass_bit;
 
 	/* (added) stream inspection, per packet (detect_stream.c) */
@@ -173,7 +174,8 @@ enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2 };
 
 /* detect_group.c (added): build/free the engine's rule groups (after the
  * always lists); the always-checked rules p can match, ascending (the
- * IP-only ones too when iponly), in the engine or in dt->always_buf. */
+ * IP-only ones too when iponly, and the address index's candidates), in the
+ * engine or in dt->always_buf. */
 int detect_group_build(struct detect_engine *de);
 void detect_group_free(struct detect_engine *de);
 const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
@@ -185,7 +187,7 @@ const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet
  * IP-only or not, and header side, disjoint intervals each listing the rules
  * whose indexed side covers it. build: after the rules' classes and flags,
  * before the always lists; 0 or -ENOMEM. */
-#define DETECT_ADDR_MIN_RANGES 8u
+#define DETECT_ADDR_MIN_RANGES 8u /* why 8: detect_addrindex.c */
 #define DETECT_ADDR_LISTS      4u /* lists a lookup can return */
 
 struct rank_list {
@@ -203,8 +205,9 @@ bool detect_addr_indexed(const struct detect_engine *de, uint32_t rank);
  * in two lists. A superset: the header test still decides. */
 uint32_t detect_addr_lists(const struct addr_index *ai, const struct packet *p, enum pclass pc,
 			   bool iponly, struct rank_list *out);
-/* Rules indexed and elementary intervals over all tables (for reports). */
-void detect_addr_info(const struct detect_engine *de, uint32_t *rules, uint64_t *intervals);
+/* Rules indexed, elementary intervals and bytes over all tables (reports). */
+void detect_addr_info(const struct detect_engine *de, uint32_t *rules, uint64_t *intervals,
+		      uint64_t *bytes);
 /* detect_engine_build with the large-list threshold given (0: no index), so
  * tests can compare both paths. */
 struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_t addr_min,

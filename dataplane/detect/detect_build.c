@@ -147,7 +147,8 @@ static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 	return 0;
 }
 
-/* Rules without a fast pattern, per packet class, ascending rank. */
+/* Rules without a fast pattern, per packet class, ascending rank; not the
+ * ones the address index holds (detect_addrindex.c). */
 static int build_always(struct detect_engine *de)
 {
 	for (int c = 0; c < PC_MAX; c++) {
@@ -157,7 +158,8 @@ static int build_always(struct detect_engine *de)
 		if (!de->always[c])
 			return -ENOMEM;
 		for (uint32_t i = 0; i < de->nrules; i++)
-			if (de->rules[i].fp < 0 && (de->rules[i].classes & (1u << c)))
+			if (de->rules[i].fp < 0 && (de->rules[i].classes & (1u << c)) &&
+			    !detect_addr_indexed(de, i))
 				de->always[c][n++] = i;
 		de->nalways[c] = n;
 	}
@@ -182,6 +184,12 @@ static uint32_t pcre_captures(const struct rule *r)
 
 struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, size_t errlen)
 {
+	return detect_engine_build_addr(rs, DETECT_ADDR_MIN_RANGES, err, errlen);
+}
+
+struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_t addr_min,
+					       char *err, size_t errlen)
+{
 	struct detect_engine *de;
 	double t0 = now_ms();
 
@@ -192,6 +200,7 @@ struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, s
 		goto nomem;
 	de->rs = rs;
 	de->nrules = rs->n;
+	de->addr_min = addr_min;
 	de->rules = calloc(rs->n ? rs->n : 1, sizeof(*de->rules));
 	if (!de->rules)
 		goto nomem;
@@ -235,7 +244,7 @@ struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, s
 
 	if (build_prefilter(de, err, errlen) < 0)
 		goto fail;
-	if (build_always(de) < 0 || detect_group_build(de) < 0)
+	if (detect_addr_build(de) < 0 || build_always(de) < 0 || detect_group_build(de) < 0)
 		goto nomem;
 	de->info.patterns = de->pf.npat;
 	if (detect_app_build(de, err, errlen) < 0)
@@ -258,6 +267,7 @@ void detect_engine_free(struct detect_engine *de)
 	for (int c = 0; c < PC_MAX; c++)
 		free(de->always[c]);
 	detect_group_free(de);
+	detect_addr_free(de);
 	detect_app_free(de);
 	detect_event_free(de);
 	hs_free_scratch(de->scratch);

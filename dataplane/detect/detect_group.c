@@ -4,6 +4,8 @@
  * cut at every bound of the rules' port sets, and each range lists, in rule
  * order, the rules a packet to such a port can match. IP-only rules are
  * listed apart: they run on the first packet of each flow direction only.
+ * Rules with large address lists are in neither: the address index
+ * (detect_addrindex.c) lists them, merged in here by rank.
  * A group is a superset filter; the header test still decides. */
 #include <errno.h>
 #include <stdlib.h>
@@ -164,21 +166,54 @@ static uint32_t group_of(const struct rule_groups *g, uint16_t port)
 	return lo;
 }
 
+/* Merge ascending rank lists into out, each rank once (a bidirectional
+ * indexed rule can be in two). Returns the count. */
+static uint32_t merge_ranks(struct rank_list *l, uint32_t nl, uint32_t *out)
+{
+	uint32_t o = 0;
+
+	for (;;) {
+		uint32_t min = UINT32_MAX;
+		bool any = false;
+
+		for (uint32_t i = 0; i < nl; i++)
+			if (l[i].n && l[i].r[0] <= min) {
+				min = l[i].r[0];
+				any = true;
+			}
+		if (!any)
+			return o;
+		for (uint32_t i = 0; i < nl; i++)
+			if (l[i].n && l[i].r[0] == min) {
+				l[i].r++;
+				l[i].n--;
+			}
+		out[o++] = min;
+	}
+}
+
 const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
 				   enum pclass pc, bool iponly, uint32_t *n)
 {
 	const struct rule_groups *g = &dt->de->groups[pc];
 	uint32_t k = class_has_ports(pc) ? group_of(g, p->dp) : 0;
-	const uint32_t *a = g->ranks + g->first[k], *b = g->iponly;
-	uint32_t na = g->first[k + 1] - g->first[k], nb = g->niponly, ia = 0, ib = 0, o = 0;
+	struct rank_list l[2 + DETECT_ADDR_LISTS];
+	uint32_t nl = 0;
 
-	if (!iponly || nb == 0) {
-		*n = na;
-		return a;
-	}
+	l[0].r = g->ranks + g->first[k];
+	l[0].n = g->first[k + 1] - g->first[k];
+	nl += l[0].n != 0;
 	/* first packet of a direction: the IP-only rules join, in rule order */
-	while (ia < na || ib < nb)
-		dt->always_buf[o++] = (ib >= nb || (ia < na && a[ia] < b[ib])) ? a[ia++] : b[ib++];
-	*n = o;
+	if (iponly && g->niponly) {
+		l[nl].r = g->iponly;
+		l[nl++].n = g->niponly;
+	}
+	/* the rules with large address lists that hold p's addresses */
+	nl += detect_addr_lists(dt->de->addr, p, pc, iponly, l + nl);
+	if (nl <= 1) {
+		*n = nl ? l[0].n : 0;
+		return nl ? l[0].r : g->ranks;
+	}
+	*n = merge_ranks(l, nl, dt->always_buf);
 	return dt->always_buf;
 }

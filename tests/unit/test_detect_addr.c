@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for dataplane/detect/detect_addrindex.c: the candidates the
+ * address index gives for exact addresses (overlaps, nesting, range bounds,
+ * IPv4 and IPv6, negation, bidirectional rules, classes, IP-only kind), the
+ * alerts of rules found through it, and an equivalence run: random rules and
+ * packets give the same alerts, in the same order, with and without it. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "dataplane/detect/detect-int.h"
+#include "dataplane/flow/flow-t.h"
+#include "detect_fixture.h"
+
+/* The fixture's engine, rebuilt with the index threshold addr_min (0: no
+ * index) when it is not the default; IPS mode. */
+static struct detect_env setup(const char *text, uint32_t addr_min)
+{
+	struct detect_env e = detect_env_setup(NULL, text, "detect_addr");
+	char err[256] = "";
+
+	if (addr_min != DETECT_ADDR_MIN_RANGES) {
+		detect_thread_destroy(e.dt);
+		detect_engine_free(e.de);
+		e.de = detect_engine_build_addr(e.rs, addr_min, err, sizeof(err));
+		CHECK_STR("", err);
+		if (e.de == NULL)
+			exit(check_result("detect_addr"));
+		e.dt = detect_thread_create(e.de, -1);
+		CHECK(e.dt != NULL);
+	}
+	detect_thread_set_ips(e.dt, 1);
+	return e;
+}
+
+static union ip_addr ip(const char *s)
+{
+	union ip_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (strchr(s, ':'))
+		CHECK_INT(1, inet_pton(AF_INET6, s, a.b));
+	else
+		CHECK_INT(1, inet_pton(AF_INET, s, a.b));
+	return a;
+}
+
+/* A packet with no flow, empty payload. */
+static struct packet pkt(uint8_t proto, const char *src, uint16_t sp, const char *dst,
+			 uint16_t dp)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.ip_ver = strchr(src, ':') ? 6 : 4;
+	p.proto = proto;
+	p.ttl = 64;
+	p.src = ip(src);
+	p.dst = ip(dst);
+	p.sp = sp;
+	p.dp = dp;
+	p.payload = (const uint8_t *)"";
+	p.l4 = p.payload;
+	return p;
+}
+
+static struct packet ipp(const char *src, const char *dst)
+{
+	return pkt(6, src, 1000, dst, 80);
+}
+
+static void in_flow(struct packet *p, struct flow *f, enum pkt_dir dir)
+{
+	p->flow = f;
+	p->flags |= PKT_F_HAS_FLOW;
+	p->dir = dir;
+	p->flow_flags = dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT;
+}
+
+static struct detect_result res;
+
+static uint32_t run(struct detect_env *e, struct packet *p)
+{
+	detect_packet(e->dt, p, &res);
+	return res.nalerts;
+}
+
+/* The sids of the last result, "1,2,3". */
+static const char *alert_sids(void)
+{
+	static char s[256];
+	size_t off = 0;
+
+	s[0] = '\0';
+	for (uint32_t i = 0; i < res.nalerts; i++)
+		off += (size_t)snprintf(s + off, sizeof(s) - off, "%s%u", i ? "," : "",
+					res.alerts[i].rule->sid);
+	return s;
+}
+
+/* The sids the index lists for p, in rank order, each once: "1,2". */
+static const char *index_sids(const struct detect_env *e, const struct packet *p, bool iponly)
+{
+	static char s[256];
+	struct rank_list l[DETECT_ADDR_LISTS];
+	uint32_t nl = detect_addr_lists(e->de->addr, p, detect_pclass(p), iponly, l);
+	uint32_t last = UINT32_MAX;
+	size_t off = 0;
+
+	s[0] = '\0';
+	CHECK(nl <= DETECT_ADDR_LISTS);
+	for (;;) {
+		uint32_t min = UINT32_MAX;
+
+		for (uint32_t i = 0; i < nl; i++)
+			for (uint32_t k = 0; k < l[i].n; k++) {
+				if (k > 0)
+					CHECK(l[i].r[k - 1] < l[i].r[k]);
+				if ((last == UINT32_MAX || l[i].r[k] > last) && l[i].r[k] < min)
+					min = l[i].r[k];
+			}
+		if (min == UINT32_MAX)
+			return s;
+		off += (size_t)snprintf(s + off, sizeof(s) - off, "%s%u", off ? "," : "",
+					e->de->rules[min].r->sid);
+		last = min;
+	}
+}
+
+/* "[a.b.c.(d), a.b.c.(d + step), ...]" n addresses, no brackets. */
+static const char *v4list(char *buf, size_t len, const char *prefix, int first, int step,
+			  int n)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s%d", i ? "," : "", prefix,
+					first + i * step);
+	return buf;
+}
+
+static void info(const struct detect_env *e, uint32_t *rules, uint64_t *intervals)
+{
+	uint64_t bytes;
+
+	detect_addr_info(e->de, rules, intervals, &bytes);
+	CHECK(*intervals == 0 ? bytes == 0 : bytes > *intervals * 8);
+}
+
+static void test_empty(void)
+{
+	struct detect_env e = setup("alert ip [1.0.0.1,1.0.0.3] any -> $HOME_NET any (sid:1;)\n"
+			     "alert ip $EXTERNAL_NET any -> any any (sid:2;)\n", DETECT_ADDR_MIN_RANGES);
+	struct packet p = ipp("1.0.0.1", "192.168.0.1");
+	uint32_t nr = 9;
+	uint64_t ni = 9;
+
+	info(&e, &nr, &ni);
+	CHECK_INT(0, nr);
+	CHECK_INT(0, ni);
+	CHECK_STR("", index_sids(&e, &p, true));
+	CHECK_INT(2, run(&e, &p));
+	CHECK_STR("1,2", alert_sids());
+	detect_env_teardown(&e);
+
+	e = setup("", DETECT_ADDR_MIN_RANGES);
+	info(&e, &nr, &ni);
+	CHECK_INT(0, nr);
+	CHECK_INT(0, ni);
+	CHECK_INT(0, run(&e, &p));
+	detect_env_teardown(&e);
+}
+
+/* Overlapping and nested lists, both sides, and the range bounds. */
+static void test_overlap_nested(void)
+{
+	char a[160], b[160], c[160], rules[2048];
+	struct detect_env e;
+	uint32_t nr;
+	uint64_t ni;
+
+	snprintf(rules, sizeof(rules),
+		 "alert ip [10.0.0.0/8,%s] any -> any any (sid:1;)\n"
+		 "alert ip [10.1.0.0/16,%s] any -> any any (sid:2;)\n"
+		 "alert ip any any -> [10.1.2.0/24,%s] any (sid:3;)\n",
+		 v4list(a, sizeof(a), "1.0.0.", 1, 2, 8), v4list(b, sizeof(b), "1.0.0.", 3, 2, 8),
+		 v4list(c, sizeof(c), "2.0.0.", 1, 2, 8));
+	e = setup(rules, DETECT_ADDR_MIN_RANGES);
+	info(&e, &nr, &ni);
+	CHECK_INT(3, nr);
+	/* per IPv4 class, IP-only kind: source table starts 0, 1.0.0.1 .. 1.0.0.18,
+	 * 10.0.0.0, 10.1.0.0, 10.2.0.0, 11.0.0.0 (23); destination table 0,
+	 * 2.0.0.1 .. 2.0.0.16, 10.1.2.0, 10.1.3.0 (19); no IPv6 range */
+	CHECK_INT(4 * (23 + 19), ni);
+	/* keys, first[] and ranks: sid 1 in 8 + 3 source intervals, sid 2 in
+	 * 8 + 1, sid 3 in 8 + 1 destination intervals */
+	uint64_t bytes;
+
+	detect_addr_info(e.de, &nr, &ni, &bytes);
+	CHECK_INT(4 * ((23 * 4 + 24 * 4 + 20 * 4) + (19 * 4 + 20 * 4 + 9 * 4)), bytes);
+
+	struct {
+		const char *src, *dst, *want;
+	} cases[] = {
+		{ "10.1.2.3", "10.1.2.4", "1,2,3" },
+		{ "10.2.0.0", "9.9.9.9", "1" },
+		{ "10.1.0.0", "10.1.2.0", "1,2,3" },       /* lo of /16 and /24 */
+		{ "10.1.255.255", "10.1.2.255", "1,2,3" }, /* hi */
+		{ "10.0.255.255", "10.1.3.0", "1" },       /* below lo, above hi */
+		{ "9.255.255.255", "10.1.1.255", "" },
+		{ "10.255.255.255", "9.9.9.9", "1" },
+		{ "11.0.0.0", "9.9.9.9", "" },
+		{ "1.0.0.1", "2.0.0.15", "1,3" },
+		{ "1.0.0.3", "2.0.0.2", "1,2" },
+		{ "1.0.0.15", "2.0.0.16", "1,2" },
+		{ "1.0.0.17", "0.0.0.0", "2" },
+		{ "1.0.0.2", "255.255.255.255", "" },
+		{ "0.0.0.0", "2.0.0.1", "3" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct packet p = ipp(cases[i].src, cases[i].dst);
+
+		CHECK_STR(cases[i].want, index_sids(&e, &p, true));
+		/* nothing else to check: the alerts are the candidates */
+		run(&e, &p);
+		CHECK_STR(cases[i].want, alert_sids());
+		/* not the first packet of a direction: IP-only rules are not looked up */
+		CHECK_STR("", index_sids(&e, &p, false));
+	}
+	detect_env_teardown(&e);
+}
+
+/* IPv6 lists, mixed families, the ends of both spaces. */
+static void test_v6_and_ends(void)
+{
+	struct detect_env e = setup(
+		"alert ip [2001:db8::1,2001:db8::3,2001:db8::5,2001:db8::7,2001:db8::9,"
+		"2001:db8::b,2001:db8::d,2001:db8:1::/48,ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]"
+		" any -> any any (sid:10;)\n"
+		"alert ip [3.0.0.1,3.0.0.3,3.0.0.5,3.0.0.7,2001:db8::3,2001:db8::6,2001:db8::20,"
+		"::] any -> any any (sid:11;)\n"
+		"alert ip [0.0.0.0,255.255.255.255,5.5.5.1,5.5.5.3,5.5.5.5,5.5.5.7,5.5.5.9,"
+		"5.5.5.11] any -> any any (sid:12;)\n", DETECT_ADDR_MIN_RANGES);
+	uint32_t nr;
+	uint64_t ni;
+
+	info(&e, &nr, &ni);
+	CHECK_INT(3, nr);
+	struct {
+		const char *src, *want;
+	} cases[] = {
+		{ "2001:db8::1", "10" },
+		{ "2001:db8::2", "" },
+		{ "2001:db8::3", "10,11" },
+		{ "2001:db8::4", "" },
+		{ "2001:db8::6", "11" },
+		{ "2001:db8::5", "10" },
+		{ "2001:db8::20", "11" },
+		{ "2001:db8:1::", "10" },
+		{ "2001:db8:1:ffff:ffff:ffff:ffff:ffff", "10" },
+		{ "2001:db8:2::", "" },
+		{ "2001:db8:0:ffff:ffff:ffff:ffff:ffff", "" },
+		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "10" },
+		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "" },
+		{ "::", "11" },
+		{ "::1", "" },
+		{ "3.0.0.3", "11" },
+		{ "3.0.0.4", "" },
+		{ "0.0.0.0", "12" },
+		{ "0.0.0.1", "" },
+		{ "255.255.255.255", "12" },
+		{ "255.255.255.254", "" },
+		{ "5.5.5.11", "12" },
+		{ "5.5.5.12", "" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool v6 = strchr(cases[i].src, ':') != NULL;
+		struct packet p = pkt(17, cases[i].src, 53, v6 ? "2001:db8:ff::1" : "9.9.9.9", 53);
+
+		CHECK_STR(cases[i].want, index_sids(&e, &p, true));
+		run(&e, &p);
+		CHECK_STR(cases[i].want, alert_sids());
+	}
+	detect_env_teardown(&e);
+}
+
+/* A negated list covers nearly everything: not indexed, still right. A
+ * list with a negated element inside is indexed without the hole. */
+static void test_negated(void)
+{
+	char a[160], b[160], rules[2048];
+	struct detect_env e;
+	uint32_t nr;
+	uint64_t ni;
+
+	snprintf(rules, sizeof(rules),
+		 "alert ip ![%s] any -> any any (sid:20;)\n"
+		 "alert ip [10.0.0.0/8,!10.1.0.0/16,%s] any -> any any (sid:21;)\n",
+		 v4list(a, sizeof(a), "1.0.0.", 1, 2, 10), v4list(b, sizeof(b), "1.0.0.", 1, 2, 7));
+	e = setup(rules, DETECT_ADDR_MIN_RANGES);
+	info(&e, &nr, &ni);
+	CHECK_INT(1, nr);
+	struct {
+		const char *src, *index, *alerts;
+	} cases[] = {
+		{ "10.1.0.5", "", "20" },
+		{ "10.0.255.255", "21", "20,21" },
+		{ "10.1.255.255", "", "20" },
+		{ "10.2.0.0", "21", "20,21" },
+		{ "1.0.0.1", "21", "21" },
+		{ "1.0.0.19", "", "" },
+		{ "1.0.0.2", "", "20" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct packet p = ipp(cases[i].src, "9.9.9.9");
+
+		CHECK_STR(cases[i].index, index_sids(&e, &p, true));
+		run(&e, &p);
+		CHECK_STR(cases[i].alerts, alert_sids());
+	}
+	detect_env_teardown(&e);
+}
+
+/* <>: the indexed side is found with the packet's addresses either way
+ * round; a rule in both lookups is checked (and alerts) once. */
+static void test_bidir(void)
+{
+	char a[160], b[160], c[160], rules[2048];
+	struct detect_env e;
+
+	snprintf(rules, sizeof(rules),
+		 "alert ip [%s] any <> 192.168.0.0/16 any (sid:30;)\n"
+		 "alert ip [%s] any <> [%s] any (sid:31;)\n",
+		 v4list(a, sizeof(a), "1.0.0.", 1, 2, 8), v4list(b, sizeof(b), "3.0.0.", 1, 2, 8),
+		 v4list(c, sizeof(c), "3.0.0.", 1, 2, 8));
+	e = setup(rules, DETECT_ADDR_MIN_RANGES);
+	struct {
+		const char *src, *dst, *index, *alerts;
+	} cases[] = {
+		{ "1.0.0.1", "192.168.1.1", "30", "30" },
+		{ "192.168.1.1", "1.0.0.1", "30", "30" },
+		{ "1.0.0.1", "1.0.0.3", "30", "" },
+		{ "192.168.1.1", "192.168.1.2", "", "" },
+		{ "3.0.0.1", "3.0.0.3", "31", "31" },
+		{ "3.0.0.1", "192.168.1.1", "31", "" },
+		{ "192.168.1.1", "3.0.0.15", "31", "" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct packet p = ipp(cases[i].src, cases[i].dst);
+
+		CHECK_STR(cases[i].index, index_sids(&e, &p, true));
+		run(&e, &p);
+		CHECK_STR(cases[i].alerts, alert_sids());
+	}
+	detect_env_teardown(&e);
+}
+
+/* The index is a prefilter: the small side, ports and class still decide;
+ * a list on the destination side is indexed there. */
+static void test_small_side(void)
+{
+	char a[160], rules[2048];
+	struct detect_env e;
+	uint32_t nr;
+	uint64_t ni;
+
+	v4list(a, sizeof(a), "1.0.0.", 1, 2, 8);
+	snprintf(rules, sizeof(rules),
+		 "alert ip [%s] any -> 192.168.1.1 any (sid:40;)\n"
+		 "alert tcp [%s] any -> any 80 (sid:41;)\n"
+		 "alert udp 192.168.0.0/16 any -> [%s] any (sid:42;)\n"
+		 "alert tcp [%s] any -> any 80 (ttl:64; sid:43;)\n", a, a, a, a);
+	e = setup(rules, DETECT_ADDR_MIN_RANGES);
+	/* sid 43 checks every packet to port 80 (not IP-only): its port group
+	 * holds it, not the index */
+	info(&e, &nr, &ni);
+	CHECK_INT(3, nr);
+
+	struct packet p = pkt(6, "1.0.0.1", 1000, "192.168.1.1", 80);
+
+	CHECK_STR("40,41", index_sids(&e, &p, true));
+	run(&e, &p);
+	CHECK_STR("40,41,43", alert_sids());
+	p = pkt(6, "1.0.0.1", 1000, "192.168.1.2", 81);
+	CHECK_STR("40,41", index_sids(&e, &p, true));
+	run(&e, &p);
+	CHECK_STR("", alert_sids());
+	p = pkt(17, "1.0.0.1", 1000, "192.168.1.1", 80);	/* udp: not the tcp rule */
+	CHECK_STR("40", index_sids(&e, &p, true));
+	run(&e, &p);
+	CHECK_STR("40", alert_sids());
+	p = pkt(17, "192.168.7.7", 1000, "1.0.0.9", 53);
+	CHECK_STR("42", index_sids(&e, &p, true));
+	run(&e, &p);
+	CHECK_STR("42", alert_sids());
+	p = pkt(17, "10.0.0.1", 1000, "1.0.0.9", 53);
+	run(&e, &p);
+	CHECK_STR("", alert_sids());
+	detect_env_teardown(&e);
+}
+
+/* IP-only rules from the index run on the first packet of each direction
+ * only, the others on every packet. */
+static void test_iponly_flow(void)
+{
+	char a[160], rules[2048];
+	struct detect_env e;
+	struct flow f;
+	uint32_t n50 = 0, n51 = 0;
+
+	v4list(a, sizeof(a), "1.0.0.", 1, 2, 8);
+	snprintf(rules, sizeof(rules),
+		 "alert ip [%s] any -> any any (sid:50;)\n"
+		 "alert ip [%s] any -> any any (ttl:64; sid:51;)\n", a, a);
+	e = setup(rules, DETECT_ADDR_MIN_RANGES);
+	memset(&f, 0, sizeof(f));
+	for (int i = 0; i < 5; i++) {
+		bool ts = i != 1 && i != 3;
+		struct packet p = ts ? ipp("1.0.0.1", "1.0.0.3") : ipp("1.0.0.3", "1.0.0.1");
+
+		in_flow(&p, &f, ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
+		run(&e, &p);
+		for (uint32_t k = 0; k < res.nalerts; k++) {
+			n50 += res.alerts[k].rule->sid == 50;
+			n51 += res.alerts[k].rule->sid == 51;
+		}
+	}
+	CHECK_INT(2, n50);
+	CHECK_INT(5, n51);
+	struct packet p = ipp("1.0.0.1", "9.9.9.9");
+
+	CHECK_STR("50,51", index_sids(&e, &p, true));
+	CHECK_STR("51", index_sids(&e, &p, false));
+	detect_env_teardown(&e);
+}
+
+/* Evaluation in rule order across the index and the always lists: pass
+ * first, alerts in rank order, a flowbit set by an indexed rule seen by a
+ * later rule on the same packet. */
+static void test_order(void)
+{
+	char a[160], rules[4096];
+	struct detect_env e;
+	struct flow f;
+
+	v4list(a, sizeof(a), "1.0.0.", 1, 2, 8);
+	snprintf(rules, sizeof(rules),
+		 "alert ip [%s] any -> any any (sid:70;)\n"
+		 "alert ip any any -> any any (sid:71;)\n"
+		 "alert ip [%s] any -> any any (flowbits:set,bad; sid:72;)\n"
+		 "alert tcp any any -> any any (flowbits:isset,bad; sid:73;)\n"
+		 "alert ip any any -> [%s] any (sid:74;)\n"
+		 "pass ip [%s] any -> 8.8.8.8 any (sid:75;)\n", a, a, a, a);
+	e = setup(rules, DETECT_ADDR_MIN_RANGES);
+	memset(&f, 0, sizeof(f));
+	struct packet p = ipp("1.0.0.1", "1.0.0.15");
+
+	in_flow(&p, &f, PKT_TO_SERVER);
+	run(&e, &p);
+	/* flowbits setters first (Suricata's ordering), then file order */
+	CHECK_STR("72,73,70,71,74", alert_sids());
+	p = ipp("1.0.0.1", "8.8.8.8");
+	run(&e, &p);
+	CHECK_STR("", alert_sids());	/* the pass rule comes first */
+	p = ipp("1.0.0.2", "8.8.8.8");
+	run(&e, &p);
+	CHECK_STR("71", alert_sids());
+	detect_env_teardown(&e);
+}
+
+/* xorshift64: a fixed sequence, so a failure repeats. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state % n);
+}
+
+/* A random address of the small pools the lists draw from, so lists
+ * overlap and packets hit them. */
+static void rnd_addr(char *buf, size_t len, bool v6)
+{
+	if (v6)
+		snprintf(buf, len, "2001:db8::%x", rnd(512));
+	else if (rnd(4) == 0)
+		snprintf(buf, len, "10.%u.%u.%u", rnd(4), rnd(4), rnd(256));
+	else
+		snprintf(buf, len, "1.0.%u.%u", rnd(4), rnd(256));
+}
+
+/* A header side: a large list (some with a CIDR, a negated element, mixed
+ * families), a negated large list, a small list, a variable or any. */
+static size_t rnd_side(char *s, size_t len)
+{
+	uint32_t kind = rnd(20);
+	size_t off = 0;
+	char a[64];
+
+	if (kind < 2)
+		return (size_t)snprintf(s, len, "any");
+	if (kind < 5)
+		return (size_t)snprintf(s, len, "$HOME_NET");
+	if (kind < 6)
+		return (size_t)snprintf(s, len, "$EXTERNAL_NET");
+	if (kind < 8) {
+		rnd_addr(a, sizeof(a), false);
+		return (size_t)snprintf(s, len, "[%s,1.0.0.0/30]", a);
+	}
+	off += (size_t)snprintf(s + off, len - off, "%s[", kind == 8 ? "!" : "");
+	if (kind == 9)
+		off += (size_t)snprintf(s + off, len - off, "10.0.0.0/8,!10.1.0.0/16,");
+	if (kind == 10)
+		off += (size_t)snprintf(s + off, len - off, "1.0.%u.0/24,", rnd(4));
+	for (uint32_t i = 0, n = 4 + rnd(40); i < n; i++) {
+		rnd_addr(a, sizeof(a), kind == 11 && i % 2);
+		off += (size_t)snprintf(s + off, len - off, "%s%s", i ? "," : "", a);
+	}
+	off += (size_t)snprintf(s + off, len - off, "]");
+	return off;
+}
+
+static size_t rnd_rule(char *s, size_t len, uint32_t sid)
+{
+	static const char *const protos[] = { "ip", "ip", "tcp", "udp", "icmp" };
+	static const char *const opts[] = {
+		"", "", "", "ttl:64; ", "ttl:<100; ", "flow:to_server; ", "content:\"ab\"; ",
+		"flowbits:set,fb1; ", "flowbits:isset,fb1; ", "flowbits:set,fb2; ",
+		"flowbits:isnotset,fb2; ", "dsize:>1; ",
+	};
+	uint32_t a = rnd(40), pr = rnd(5);
+	size_t off = 0;
+	bool ports = pr == 2 || pr == 3;
+
+	off += (size_t)snprintf(s + off, len - off, "%s %s ",
+				a == 0 ? "pass" : a == 1 ? "drop" : "alert", protos[pr]);
+	off += rnd_side(s + off, len - off);
+	off += (size_t)snprintf(s + off, len - off, " %s %s ",
+				ports && rnd(4) == 0 ? "1024:" : "any", rnd(6) == 0 ? "<>" : "->");
+	off += rnd_side(s + off, len - off);
+	off += (size_t)snprintf(s + off, len - off, " %s (%ssid:%u;)\n",
+				ports && rnd(3) == 0 ? (rnd(2) ? "80" : "[53,443]") : "any",
+				opts[rnd(sizeof(opts) / sizeof(opts[0]))], sid);
+	return off;
+}
+
+#define EQ_RULES   400
+#define EQ_FLOWS   64
+#define EQ_PACKETS 40000
+
+struct eq_flow {
+	char cli[64], srv[64];
+	uint16_t cp, sp;
+	uint8_t proto;
+	bool v6;
+};
+
+static void eq_packet(struct packet *p, const struct eq_flow *fl, bool to_server)
+{
+	static const char *const payloads[] = { "", "ab", "xxabyy", "zz" };
+	const char *pl = payloads[rnd(4)];
+
+	*p = to_server ? pkt(fl->proto, fl->cli, fl->cp, fl->srv, fl->sp)
+		       : pkt(fl->proto, fl->srv, fl->sp, fl->cli, fl->cp);
+	p->ttl = rnd(2) ? 64 : 128;
+	p->payload = (const uint8_t *)pl;
+	p->payload_len = (uint32_t)strlen(pl);
+	p->l4 = p->payload;
+}
+
+/* Random rules and packets: the same alerts (sids, order, action), verdict
+ * and flow state with the index as without it. */
+static void test_equivalence(void)
+{
+	size_t cap = EQ_RULES * 2048, off = 0;
+	char *text = malloc(cap);
+	struct eq_flow fl[EQ_FLOWS];
+	struct flow fa[EQ_FLOWS], fb[EQ_FLOWS];
+	uint64_t alerts = 0, indexed_hits = 0, mismatches = 0;
+	struct detect_result ra;
+	struct detect_env a, b;
+	uint32_t nr;
+	uint64_t ni;
+
+	CHECK(text != NULL);
+	for (uint32_t i = 0; i < EQ_RULES; i++)
+		off += rnd_rule(text + off, cap - off, i + 1);
+	a = setup(text, DETECT_ADDR_MIN_RANGES);
+	b = setup(text, 0);
+	free(text);
+	info(&a, &nr, &ni);
+	CHECK(nr > EQ_RULES / 4);
+	CHECK(ni > 1000);
+	info(&b, &nr, &ni);
+	CHECK_INT(0, nr);
+	CHECK_INT(0, ni);
+
+	memset(fa, 0, sizeof(fa));
+	memset(fb, 0, sizeof(fb));
+	for (int i = 0; i < EQ_FLOWS; i++) {
+		static const uint8_t fp[] = { 6, 6, 17, 1, 58 };
+
+		fl[i].v6 = rnd(5) == 0;
+		fl[i].proto = fp[rnd(5)];
+		if (fl[i].proto == 58 && !fl[i].v6)
+			fl[i].proto = 1;
+		if (fl[i].proto == 1 && fl[i].v6)
+			fl[i].proto = 58;
+		rnd_addr(fl[i].cli, sizeof(fl[i].cli), fl[i].v6);
+		if (rnd(2))
+			snprintf(fl[i].srv, sizeof(fl[i].srv), "%s",
+				 fl[i].v6 ? "2001:db8::1ff" : "192.168.1.1");
+		else
+			rnd_addr(fl[i].srv, sizeof(fl[i].srv), fl[i].v6);
+		fl[i].cp = (uint16_t)(1024 + rnd(100));
+		fl[i].sp = rnd(2) ? 80 : 53;
+	}
+	for (uint32_t n = 0; n < EQ_PACKETS; n++) {
+		uint32_t k = rnd(EQ_FLOWS);
+		bool ts = rnd(3) != 0, flow = rnd(10) != 0;
+		struct packet pa, pb;
+
+		/* a new flow now and then: first packets again, pass and drop undone */
+		if (rnd(20) == 0) {
+			memset(&fa[k], 0, sizeof(fa[k]));
+			memset(&fb[k], 0, sizeof(fb[k]));
+		}
+		eq_packet(&pa, &fl[k], ts);
+		pb = pa;
+		if (flow) {
+			in_flow(&pa, &fa[k], ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
+			in_flow(&pb, &fb[k], ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
+		}
+		{
+			struct rank_list l[DETECT_ADDR_LISTS];
+
+			indexed_hits += detect_addr_lists(a.de->addr, &pa, detect_pclass(&pa), true,
+							  l) != 0;
+		}
+		detect_packet(a.dt, &pa, &ra);
+		detect_packet(b.dt, &pb, &res);
+		alerts += ra.nalerts;
+		/* two rulesets parsed from one text: rules compare by sid */
+		bool same = ra.nalerts == res.nalerts && ra.verdict == res.verdict &&
+			    ra.alerts_dropped == res.alerts_dropped &&
+			    (ra.drop_rule ? ra.drop_rule->sid : 0) ==
+			    (res.drop_rule ? res.drop_rule->sid : 0);
+
+		for (uint32_t i = 0; same && i < ra.nalerts; i++)
+			same = ra.alerts[i].rule->sid == res.alerts[i].rule->sid &&
+			       ra.alerts[i].action == res.alerts[i].action;
+		if (flow)
+			same = same && fa[k].flags == fb[k].flags &&
+			       fa[k].detect_flags == fb[k].detect_flags && fa[k].nbits == fb[k].nbits;
+		if (!same && mismatches++ < 5)
+			fprintf(stderr, "packet %u (flow %u): %u alerts with the index, %u without\n",
+				n, k, ra.nalerts, res.nalerts);
+	}
+	CHECK_INT(0, mismatches);
+	/* not vacuous: the index was hit and rules fired */
+	CHECK(indexed_hits > EQ_PACKETS / 4);
+	CHECK(alerts > EQ_PACKETS);
+	detect_env_teardown(&a);
+	detect_env_teardown(&b);
+}
+
+int main(void)
+{
+	test_empty();
+	test_overlap_nested();
+	test_v6_and_ends();
+	test_negated();
+	test_bidir();
+	test_small_side();
+	test_iponly_flow();
+	test_order();
+	test_equivalence();
+	return check_result("detect_addr");
+}
