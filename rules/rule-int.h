@@ -95,6 +95,12 @@ struct rule_ctx {
 	uint32_t sticky_nmatch;   /* (added) r->nmatch when the sticky buffer was chosen */
 	uint8_t nvars;
 	char var_names[RULE_MAX_BYTE_VARS][32];
+	/* (added) base64: a base64_decode was seen; after base64_data, new
+	 * matches are marked b64 and the buffer (b64_buf, b64_xf) is fixed */
+	bool have_b64_decode;
+	bool in_b64;
+	enum rule_buffer b64_buf;
+	uint8_t b64_xf;
 };
 
 /* struct rule_kw.flags */
@@ -227,6 +233,15 @@ int rule_pcre_http_flag(char f, enum rule_buffer *out);
 int rule_kw_transform(struct rule_ctx *c, const char *name, const char *val);
 int rule_xform_finish(struct rule_ctx *c);
 void rule_xchain_free(struct rule *r);
+
+/* rule_kw_base64.c (added): base64_decode, base64_data, tag. check runs
+ * after every option (the buffer may not change after base64_data); finish
+ * once the rule is read. */
+int kw_base64_decode(struct rule_ctx *c, const char *v);
+int kw_base64_data(struct rule_ctx *c, const char *v);
+int kw_tag(struct rule_ctx *c, const char *v);
+int rule_b64_check(struct rule_ctx *c);
+int rule_b64_finish(struct rule_ctx *c);
 
 /* Parses Suricata 7's unsigned comparison forms, bounded by max. */
 int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out);

@@ -118,9 +118,24 @@ enum rule_buffer {
 	RULE_BUF_JA3_STRING,
 	RULE_BUF_JA3S_HASH,
 	RULE_BUF_JA3S_STRING,
+	RULE_BUF_TLS_RANDOM,          /* (added) the hello's 32 random bytes, per direction */
+	RULE_BUF_TLS_RANDOM_TIME,     /* its first 4 bytes */
+	RULE_BUF_TLS_RANDOM_BYTES,    /* its last 28 bytes */
+	RULE_BUF_TLS_ALPN,            /* one instance per ALPN protocol name, per direction */
+	RULE_BUF_TLS_SUBJECTALTNAME,  /* one instance per SAN of the server certificate */
 	RULE_BUF_DNS_QUERY,           /* one instance per question name */
+	RULE_BUF_DNS_QUERIES_RRNAME,  /* (added) question names, queries and responses */
+	RULE_BUF_DNS_ANSWERS_RRNAME,  /* owner names of the answer records */
+	RULE_BUF_DNS_RESPONSE_RRNAME, /* a response's names: questions, answers, authorities,
+				       * additionals */
 	RULE_BUF_MAX
 };
+
+/* (added) The buffers of each protocol, as ranges of the enum. */
+#define RULE_BUF_TLS_FIRST RULE_BUF_TLS_SNI
+#define RULE_BUF_TLS_LAST  RULE_BUF_TLS_SUBJECTALTNAME
+#define RULE_BUF_DNS_FIRST RULE_BUF_DNS_QUERY
+#define RULE_BUF_DNS_LAST  RULE_BUF_DNS_RESPONSE_RRNAME
 
 /* (added) First app-layer buffer: the ones from here on need a parsed flow. */
 #define RULE_BUF_APP_FIRST RULE_BUF_HTTP_URI
@@ -222,7 +237,20 @@ struct rule_byte {
 enum rule_match_kind {
 	MATCH_CONTENT, MATCH_PCRE,
 	MATCH_BYTE_TEST, MATCH_BYTE_JUMP, MATCH_BYTE_EXTRACT, MATCH_BYTE_MATH,
-	MATCH_ISDATAAT, MATCH_BSIZE
+	MATCH_ISDATAAT, MATCH_BSIZE,
+	MATCH_BASE64_DECODE       /* (added) decodes for the base64_data matches */
+};
+
+/* (added) base64_decode:[bytes N][, offset N][, relative]: from the buffer's
+ * start (or the previous match end with relative) plus offset, at most
+ * bytes encoded bytes (65535 when absent or 0) are decoded; the matches
+ * marked rule_match.b64 (base64_data) inspect the result. */
+#define RULE_B64_MAX_BYTES 65535u
+
+struct rule_b64 {
+	uint32_t bytes;
+	uint32_t offset;
+	bool relative;
 };
 
 /* (added) Transforms on a sticky buffer (Suricata's transform keywords):
@@ -269,7 +297,10 @@ struct rule_match {
 		struct rule_pcre pcre;
 		struct rule_byte byte;    /* MATCH_BYTE_*, MATCH_ISDATAAT */
 		struct u32_cmp bsize;     /* MATCH_BSIZE */
+		struct rule_b64 b64dec;   /* (added) MATCH_BASE64_DECODE */
 	};
+	uint8_t b64;              /* (added) 1: after base64_data, inspects the bytes the
+				   * base64_decode of the same buf decoded */
 };
 
 /* flow keyword: rule->flow_flags */
@@ -306,6 +337,18 @@ struct rule_threshold {
 	uint32_t seconds;
 };
 
+/* (added) tag:session[,count,metric]: after the rule alerts, the flow's
+ * next packets are tagged (logged as EVE "packet" records) until count is
+ * reached; Suricata's default is 256 packets. */
+enum rule_tag_metric { TAG_METRIC_PACKETS, TAG_METRIC_BYTES, TAG_METRIC_SECONDS };
+
+#define RULE_TAG_DEFAULT_COUNT 256u
+
+struct rule_tag {
+	uint8_t metric;           /* enum rule_tag_metric */
+	uint32_t count;
+};
+
 /* rule->flags */
 #define RULE_F_BIDIR        0x0001u /* <> */
 #define RULE_F_NOALERT      0x0002u /* noalert or flowbits:noalert */
@@ -314,6 +357,7 @@ struct rule_threshold {
 #define RULE_F_SRC_NEGATED  0x0010u /* informational: header had a top-level '!' */
 #define RULE_F_DST_NEGATED  0x0020u
 #define RULE_F_PKTHDR       0x0040u /* (added) header proto pkthdr: any packet, IP or not */
+#define RULE_F_TAG          0x0080u /* (added) tag:session: rule->tag is set */
 
 /* rule->has: which optional packet tests are present */
 #define RULE_HAS_DSIZE   0x0001u
@@ -391,6 +435,8 @@ struct rule_flowint {
 #define RULE_APP_HAS_URILEN_RAW  0x02u /* urilen:...,raw */
 #define RULE_APP_HAS_DNS_OPCODE  0x04u
 #define RULE_APP_HAS_TLS_VERSION 0x08u
+#define RULE_APP_HAS_DNS_RRTYPE  0x10u /* dns.rrtype: some question's type */
+#define RULE_APP_HAS_TLS_CHAIN_LEN 0x20u /* tls.cert_chain_len: server chain */
 
 struct rule {
 	/* identity */
@@ -443,6 +489,8 @@ struct rule {
 	struct u32_cmp urilen;    /* with RULE_APP_HAS_URILEN */
 	struct u32_cmp dns_opcode; /* with RULE_APP_HAS_DNS_OPCODE */
 	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */
+	struct u32_cmp dns_rrtype;     /* with RULE_APP_HAS_DNS_RRTYPE */
+	struct u32_cmp tls_chain_len;  /* with RULE_APP_HAS_TLS_CHAIN_LEN */
 	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
 	uint8_t nxchain;          /* transform chains, see rule_match.xf */
 	struct rule_xchain *xchain;
@@ -451,6 +499,8 @@ struct rule {
 	 * ("ipv4.trunc_pkt"), owned; NULL: none. Such a rule matches only
 	 * packets the decoder rejected for that reason. */
 	char *decode_event;
+
+	struct rule_tag tag;      /* (added) valid with RULE_F_TAG */
 
 	/* set by the compiler */
 	int32_t fp_index;         /* index in match[] of the fast pattern, -1: none */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* App-layer keywords: HTTP, TLS and DNS sticky buffers, the legacy content
  * modifiers that move the previous content into one, pcre's buffer flags,
- * urilen, app-layer-protocol, tls.version and dns.opcode (the transforms that
+ * urilen, app-layer-protocol, tls.version, tls.cert_chain_len, dns.opcode,
+ * dns.rrtype and the legacy tls.subject/issuerdn/fingerprint (the transforms that
  * may follow a sticky buffer are in rule_kw_transform.c).
  *
  * Suricata's spellings: a dotted name (http.uri) is a sticky buffer, the
@@ -10,6 +11,7 @@
  * (tls_sni, ja3_hash, http_request_line, ...) or modify the content just
  * before them (http_uri, http_client_body, ...). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -88,8 +90,16 @@ static const struct app_kw app_kws[] = {
 	{ "ja3s_hash",              AKW_STICKY,   RULE_BUF_JA3S_HASH },
 	{ "ja3s.string",            AKW_STICKY,   RULE_BUF_JA3S_STRING },
 	{ "ja3s_string",            AKW_STICKY,   RULE_BUF_JA3S_STRING },
+	{ "tls.random",             AKW_STICKY,   RULE_BUF_TLS_RANDOM },
+	{ "tls.random_time",        AKW_STICKY,   RULE_BUF_TLS_RANDOM_TIME },
+	{ "tls.random_bytes",       AKW_STICKY,   RULE_BUF_TLS_RANDOM_BYTES },
+	{ "tls.alpn",               AKW_STICKY,   RULE_BUF_TLS_ALPN },
+	{ "tls.subjectaltname",     AKW_STICKY,   RULE_BUF_TLS_SUBJECTALTNAME },
 	{ "dns.query",              AKW_STICKY,   RULE_BUF_DNS_QUERY },
 	{ "dns_query",              AKW_STICKY,   RULE_BUF_DNS_QUERY },
+	{ "dns.queries.rrname",     AKW_STICKY,   RULE_BUF_DNS_QUERIES_RRNAME },
+	{ "dns.answers.rrname",     AKW_STICKY,   RULE_BUF_DNS_ANSWERS_RRNAME },
+	{ "dns.response.rrname",    AKW_STICKY,   RULE_BUF_DNS_RESPONSE_RRNAME },
 	{ "http_uri",               AKW_MODIFIER, RULE_BUF_HTTP_URI },
 	{ "http_raw_uri",           AKW_MODIFIER, RULE_BUF_HTTP_URI_RAW },
 	{ "http_method",            AKW_MODIFIER, RULE_BUF_HTTP_METHOD },
@@ -110,9 +120,9 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 {
 	if (b >= RULE_BUF_HTTP_URI && b <= RULE_BUF_HTTP_PROTOCOL)
 		return APP_PROTO_HTTP;
-	if (b >= RULE_BUF_TLS_SNI && b <= RULE_BUF_JA3S_STRING)
+	if (b >= RULE_BUF_TLS_FIRST && b <= RULE_BUF_TLS_LAST)
 		return APP_PROTO_TLS;
-	if (b == RULE_BUF_DNS_QUERY)
+	if (b >= RULE_BUF_DNS_FIRST && b <= RULE_BUF_DNS_LAST)
 		return APP_PROTO_DNS;
 	return APP_PROTO_UNKNOWN;
 }
@@ -213,6 +223,28 @@ static int kw_dns_opcode(struct rule_ctx *c, const char *v)
 	return 0;
 }
 
+/* dns.rrtype:[!]N, N-M, <N, ...: the type of some question record (u16). */
+static int kw_dns_rrtype(struct rule_ctx *c, const char *v)
+{
+	if (c->r->app_has & RULE_APP_HAS_DNS_RRTYPE)
+		return rule_err(c, "duplicate keyword 'dns.rrtype'");
+	if (rule_parse_u32_cmp(v, UINT16_MAX, &c->r->dns_rrtype))
+		return rule_err(c, "invalid dns.rrtype: '%s'", v);
+	c->r->app_has |= RULE_APP_HAS_DNS_RRTYPE;
+	return 0;
+}
+
+/* tls.cert_chain_len:N, <N, N-M, ...: certificates the server sent. */
+static int kw_tls_chain_len(struct rule_ctx *c, const char *v)
+{
+	if (c->r->app_has & RULE_APP_HAS_TLS_CHAIN_LEN)
+		return rule_err(c, "duplicate keyword 'tls.cert_chain_len'");
+	if (rule_parse_u32_cmp(v, UINT32_MAX, &c->r->tls_chain_len))
+		return rule_err(c, "invalid tls.cert_chain_len: '%s'", v);
+	c->r->app_has |= RULE_APP_HAS_TLS_CHAIN_LEN;
+	return 0;
+}
+
 /* tls.version:1.0|1.1|1.2|1.3|ssl3|0xNNNN: the negotiated version. */
 static int kw_tls_version(struct rule_ctx *c, const char *v)
 {
@@ -241,9 +273,12 @@ static int kw_tls_version(struct rule_ctx *c, const char *v)
 	return rc;
 }
 
-/* uricontent:"x" is content:"x"; http_uri. tls.fingerprint:"x" is
- * tls.cert_fingerprint; content:"x" (the value is lower-cased as Suricata
- * does). */
+/* uricontent:"x" is content:"x"; http_uri. The legacy TLS value keywords
+ * tls.subject, tls.issuerdn and tls.fingerprint:[!]"x" (quotes optional)
+ * are a case-sensitive substring test on the certificate field, '!'
+ * inverting it; either form needs the field to exist, as Suricata's: they
+ * are content:[!]"x" on the sticky buffer (the fingerprint value is
+ * lower-cased, the buffer being lower case). */
 static int content_in(struct rule_ctx *c, const char *v, enum rule_buffer b, bool lower)
 {
 	struct rule_match *m;
@@ -253,11 +288,39 @@ static int content_in(struct rule_ctx *c, const char *v, enum rule_buffer b, boo
 		return rc;
 	m = &c->r->match[c->last_content];
 	m->buf = b;
+	m->xf = 0;
 	if (lower)
 		for (uint32_t i = 0; i < m->content.len; i++)
 			if (m->content.pat[i] >= 'A' && m->content.pat[i] <= 'Z')
 				m->content.pat[i] = (uint8_t)(m->content.pat[i] - 'A' + 'a');
 	return 0;
+}
+
+static int tls_legacy_str(struct rule_ctx *c, const char *name, const char *v,
+			  enum rule_buffer b, bool lower)
+{
+	bool neg = *v == '!';
+	size_t l;
+	char *q;
+	int rc;
+
+	if (neg)
+		v += 1 + strspn(v + 1, " \t");
+	l = strlen(v);
+	if (l == 0)
+		return rule_err(c, "invalid %s: empty value", name);
+	if (v[0] == '"' && (l < 2 || v[l - 1] != '"'))
+		return rule_err(c, "invalid %s: unterminated quote", name);
+	q = malloc(l + 4);
+	if (q == NULL)
+		return -ENOMEM;
+	if (v[0] == '"')
+		snprintf(q, l + 4, "%s%s", neg ? "!" : "", v);
+	else
+		snprintf(q, l + 4, "%s\"%s\"", neg ? "!" : "", v);
+	rc = content_in(c, q, b, lower);
+	free(q);
+	return rc;
 }
 
 /* Returns -ENOENT when name is not an app-layer keyword. */
@@ -271,6 +334,17 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "urilen", kw_urilen },
 		{ "dns.opcode", kw_dns_opcode },
 		{ "tls.version", kw_tls_version },
+		{ "dns.rrtype", kw_dns_rrtype },
+		{ "tls.cert_chain_len", kw_tls_chain_len },
+	};
+	static const struct {
+		const char *name;
+		enum rule_buffer buf;
+		bool lower;
+	} legacy[] = {
+		{ "tls.subject", RULE_BUF_TLS_CERT_SUBJECT, false },
+		{ "tls.issuerdn", RULE_BUF_TLS_CERT_ISSUER, false },
+		{ "tls.fingerprint", RULE_BUF_TLS_CERT_FINGERPRINT, true },
 	};
 	int rc;
 
@@ -297,8 +371,13 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		return rc;
 	if (strcasecmp(name, "uricontent") == 0 && val && val[0])
 		return content_in(c, val, RULE_BUF_HTTP_URI, false);
-	if (strcasecmp(name, "tls.fingerprint") == 0 && val && val[0])
-		return content_in(c, val, RULE_BUF_TLS_CERT_FINGERPRINT, true);
+	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
+		if (strcasecmp(name, legacy[i].name) != 0)
+			continue;
+		if (val == NULL || val[0] == '\0')
+			return rule_err(c, "keyword '%s' needs a value", legacy[i].name);
+		return tls_legacy_str(c, legacy[i].name, val, legacy[i].buf, legacy[i].lower);
+	}
 	return -ENOENT;
 }
 
@@ -306,6 +385,16 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
  * and that it does not mix protocols. */
 int rule_applayer_finish(struct rule_ctx *c)
 {
+	static const struct {
+		uint8_t bit;
+		enum app_proto proto;
+		const char *name;
+	} int_kws[] = {
+		{ RULE_APP_HAS_DNS_OPCODE, APP_PROTO_DNS, "dns.opcode" },
+		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
+		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },
+		{ RULE_APP_HAS_TLS_CHAIN_LEN, APP_PROTO_TLS, "tls.cert_chain_len" },
+	};
 	struct rule *r = c->r;
 	enum app_proto need = r->app_proto;
 
@@ -328,17 +417,13 @@ int rule_applayer_finish(struct rule_ctx *c)
 					"urilen", rule_app_proto_name(need));
 		need = APP_PROTO_HTTP;
 	}
-	if (r->app_has & RULE_APP_HAS_DNS_OPCODE) {
-		if (need != APP_PROTO_UNKNOWN && need != APP_PROTO_DNS)
+	for (size_t i = 0; i < sizeof(int_kws) / sizeof(int_kws[0]); i++) {
+		if (!(r->app_has & int_kws[i].bit))
+			continue;
+		if (need != APP_PROTO_UNKNOWN && need != int_kws[i].proto)
 			return rule_err(c, "rule mixes protocols: %s keyword in a %s rule",
-					"dns.opcode", rule_app_proto_name(need));
-		need = APP_PROTO_DNS;
-	}
-	if (r->app_has & RULE_APP_HAS_TLS_VERSION) {
-		if (need != APP_PROTO_UNKNOWN && need != APP_PROTO_TLS)
-			return rule_err(c, "rule mixes protocols: %s keyword in a %s rule",
-					"tls.version", rule_app_proto_name(need));
-		need = APP_PROTO_TLS;
+					int_kws[i].name, rule_app_proto_name(need));
+		need = int_kws[i].proto;
 	}
 	r->app_proto = (uint8_t)need;
 	return rule_xform_finish(c);

@@ -476,7 +476,8 @@ int kw_bsize(struct rule_ctx *c, const char *v)
 	struct rule_match *m;
 	struct u32_cmp cmp;
 
-	if (c->cur_buf == RULE_BUF_PAYLOAD)
+	/* base64_data is a sticky buffer too */
+	if (c->cur_buf == RULE_BUF_PAYLOAD && !c->in_b64)
 		return rule_err(c, "bsize needs a sticky buffer before it");
 	if (rule_parse_u32_cmp(v, UINT32_MAX, &cmp))
 		return rule_err(c, "invalid bsize: '%s'", v);

@@ -31,6 +31,7 @@ struct rule_match *rule_match_new(struct rule_ctx *c, enum rule_match_kind kind)
 	m->buf = c->cur_buf;
 	if (c->cur_buf >= RULE_BUF_APP_FIRST)
 		m->xf = c->cur_xf;
+	m->b64 = c->in_b64;
 	return m;
 }
 
@@ -260,6 +261,8 @@ int kw_fast_pattern(struct rule_ctx *c, const char *v)
 int kw_pkt_data(struct rule_ctx *c, const char *v)
 {
 	(void)v;
+	if (c->in_b64)
+		return rule_err(c, "the buffer can't change after base64_data");
 	c->cur_buf = RULE_BUF_PAYLOAD;
 	return 0;
 }

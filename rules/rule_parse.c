@@ -81,6 +81,10 @@ const struct rule_kw rule_kw_table[] = {
 	{ "xbits",            kw_xbits,            KW_VAL },
 	{ "flowint",          kw_flowint,          KW_VAL },
 	{ "decode-event",     kw_decode_event,     KW_VAL | KW_ONCE },
+	/* rule_kw_base64.c */
+	{ "base64_decode",    kw_base64_decode,    0 },
+	{ "base64_data",      kw_base64_data,      KW_NOVAL },
+	{ "tag",              kw_tag,              KW_VAL },
 };
 const uint32_t rule_kw_count = sizeof(rule_kw_table) / sizeof(rule_kw_table[0]);
 
@@ -369,6 +373,8 @@ static int parse_option(struct rule_ctx *c, const char *opt, size_t len, uint64_
 	kw = kw_find(name);
 	if (kw == NULL) {
 		rc = rule_kw_applayer(c, name, val);
+		if (rc == 0)
+			rc = rule_b64_check(c);
 		if (rc != -ENOENT)
 			goto out;
 		rc = name[0] ? rule_err(c, "unsupported keyword '%s'", name)
@@ -394,6 +400,8 @@ static int parse_option(struct rule_ctx *c, const char *opt, size_t len, uint64_
 		seen[idx / 64] |= bit;
 	}
 	rc = kw->parse(c, val);
+	if (rc == 0)
+		rc = rule_b64_check(c);
 out:
 	free(name);
 	free(val);
@@ -456,7 +464,7 @@ struct rule *rule_parse(const struct rule_env *env, const char *text, char *err,
 		}
 	}
 	if (parse_header(&c, text, open) || parse_options(&c, open + 1, close) ||
-	    rule_payload_validate(&c) || rule_applayer_finish(&c))
+	    rule_payload_validate(&c) || rule_applayer_finish(&c) || rule_b64_finish(&c))
 		goto fail;
 	if (!c.have_sid) {
 		rule_errbuf(err, errlen, "missing sid");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* DNS messages (RFC 1035 section 4) over UDP and TCP: the header and the
- * question names. Compression pointers are followed at most DNS_MAX_JUMPS
+/* DNS messages (RFC 1035 section 4) over UDP and TCP: the header, the
+ * questions (name, type) and the owner names of the answer, authority and
+ * additional records. Compression pointers are followed at most DNS_MAX_JUMPS
  * times; loops, bad lengths and truncation are counted, never followed.
  *
  *   0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15
@@ -15,6 +16,7 @@
 
 #define DNS_HDR_LEN   12u
 #define DNS_MAX_Q     16u         /* question names kept per message */
+#define DNS_MAX_NAMES 64u         /* names kept per message, all sections */
 #define DNS_MAX_JUMPS 16u
 #define DNS_MAX_NAME  255u        /* RFC 1035 2.3.4 */
 #define DNS_KEEP      8u          /* messages awaiting inspection */
@@ -23,9 +25,11 @@
 struct dns_msg {
 	struct app_tx base;
 	uint16_t id, flags;
-	uint16_t qtype0;
-	uint32_t nq;
-	uint32_t off[DNS_MAX_Q + 1];  /* name i is names.p[off[i]..off[i+1]) */
+	uint16_t qtype[DNS_MAX_Q];
+	uint32_t nq;                  /* names [0, nq) are the questions' */
+	uint32_t nan;                 /* [nq, nq + nan) the answers' */
+	uint32_t nnames;              /* then authorities and additionals */
+	uint32_t off[DNS_MAX_NAMES + 1]; /* name i is names.p[off[i]..off[i+1]) */
 	struct abuf names;
 	char first[DNS_MAX_NAME + 1]; /* first name, NUL-terminated, for EVE */
 };
@@ -112,11 +116,47 @@ static void msg_free(struct dns_msg *msg)
 	free(msg);
 }
 
+static int add_name(struct applayer_ctx *ctx, struct dns_msg *msg, const char *name,
+		    uint32_t nlen)
+{
+	if (abuf_append(&msg->names, name, nlen)) {
+		ctx->stats.nomem++;
+		return -ENOMEM;
+	}
+	msg->nnames++;
+	msg->off[msg->nnames] = msg->names.len;
+	return 0;
+}
+
+/* Resource records (RFC 1035 4.1.3): NAME, TYPE, CLASS, TTL, RDLENGTH,
+ * RDATA. The owner names of n records from *pos; 0, or -EINVAL once one
+ * is malformed (the names before it kept). */
+static int parse_rrs(struct applayer_ctx *ctx, struct dns_msg *msg, const uint8_t *m,
+		     uint32_t mlen, uint32_t *pos, uint32_t n)
+{
+	for (uint32_t i = 0; i < n && msg->nnames < DNS_MAX_NAMES; i++) {
+		char name[DNS_MAX_NAME + 1];
+		uint32_t nlen;
+
+		if (read_name(ctx, m, mlen, pos, name, &nlen))
+			return -EINVAL;
+		if (*pos + 10 > mlen || *pos + 10 + rd16(m + *pos + 8) > mlen) {
+			ctx->stats.dns_bad++;
+			return -EINVAL;
+		}
+		*pos += 10 + rd16(m + *pos + 8);
+		if (add_name(ctx, msg, name, nlen))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, const uint8_t *m,
 		     uint32_t mlen)
 {
 	struct dns_msg *msg;
 	uint32_t qd, pos = DNS_HDR_LEN;
+	bool ok = true;
 
 	if (mlen < DNS_HDR_LEN) {
 		ctx->stats.dns_bad++;
@@ -139,19 +179,22 @@ static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, const uint8
 				ctx->stats.dns_bad++;
 			break;
 		}
-		if (i == 0) {
-			msg->qtype0 = rd16(m + pos);
+		if (i == 0)
 			memcpy(msg->first, name, nlen + 1);
-		}
+		msg->qtype[msg->nq] = rd16(m + pos);
 		pos += 4;
-		msg->off[msg->nq] = msg->names.len;
-		if (abuf_append(&msg->names, name, nlen)) {
-			ctx->stats.nomem++;
+		if (add_name(ctx, msg, name, nlen))
 			break;
-		}
 		msg->nq++;
-		msg->off[msg->nq] = msg->names.len;
 	}
+	/* answers, then authorities and additionals: only after every question */
+	ok = msg->nq == qd;
+	if (ok) {
+		ok = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 6)) == 0;
+		msg->nan = msg->nnames - msg->nq;
+	}
+	if (ok && parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 8)) == 0)
+		parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 10));
 	if (ds->n == DNS_KEEP) {	/* not inspected yet: the oldest goes */
 		msg_free(ds->msg[0]);
 		memmove(ds->msg, ds->msg + 1, (DNS_KEEP - 1) * sizeof(ds->msg[0]));
@@ -248,18 +291,56 @@ void app_dns_inspected(struct dns_state *ds, uint8_t dirs)
 	ds->n = k;
 }
 
-/* dns.query: the question names of queries (QR clear), one instance each. */
+/* One instance per name: dns.query the question names of queries (QR
+ * clear), dns.queries.rrname those of any message, dns.answers.rrname the
+ * answer records' owner names, dns.response.rrname every name of a
+ * response. */
 int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len)
 {
 	struct dns_msg *msg = (struct dns_msg *)tx;
+	bool response = (msg->flags & 0x8000) != 0;
+	uint32_t first, n;
 
-	if (b != RULE_BUF_DNS_QUERY || (msg->flags & 0x8000))
+	switch (b) {
+	case RULE_BUF_DNS_QUERY:
+		if (response)
+			return -ENOENT;
+		first = 0;
+		n = msg->nq;
+		break;
+	case RULE_BUF_DNS_QUERIES_RRNAME:
+		first = 0;
+		n = msg->nq;
+		break;
+	case RULE_BUF_DNS_ANSWERS_RRNAME:
+		first = msg->nq;
+		n = msg->nan;
+		break;
+	case RULE_BUF_DNS_RESPONSE_RRNAME:
+		if (!response)
+			return -ENOENT;
+		first = 0;
+		n = msg->nnames;
+		break;
+	default:
 		return -ENOENT;
-	if (idx >= msg->nq)
-		return -ERANGE;
+	}
+	if (idx >= n)
+		return n ? -ERANGE : -ENOENT;
+	idx += first;
 	*data = msg->names.p + msg->off[idx];
 	*len = msg->off[idx + 1] - msg->off[idx];
+	return 0;
+}
+
+int app_dns_rrtype(const struct app_tx *tx, uint32_t idx, uint32_t *out)
+{
+	const struct dns_msg *msg = (const struct dns_msg *)tx;
+
+	if (idx >= msg->nq)
+		return msg->nq ? -ERANGE : -ENOENT;
+	*out = msg->qtype[idx];
 	return 0;
 }
 
@@ -274,7 +355,7 @@ int app_dns_info(struct app_tx *tx, struct app_dns_info *out)
 	struct dns_msg *msg = (struct dns_msg *)tx;
 
 	*out = (struct app_dns_info){
-		.rrname = msg->nq ? msg->first : NULL, .rrtype = msg->qtype0, .id = msg->id,
+		.rrname = msg->nq ? msg->first : NULL, .rrtype = msg->nq ? msg->qtype[0] : 0, .id = msg->id,
 		.flags = msg->flags, .response = (msg->flags & 0x8000) != 0,
 		.rcode = (uint8_t)(msg->flags & 0xf), .opcode = (uint8_t)((msg->flags >> 11) & 0xf),
 	};

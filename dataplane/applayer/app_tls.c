@@ -6,6 +6,7 @@
  *
  *  record:    type(1) version(2) length(2) fragment
  *  handshake: type(1) length(3) body */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,16 +21,31 @@
 #define TLS_REC_MAX       (16384u + 2048u)  /* RFC 8446 5.2 ciphertext bound */
 #define TLS_HS_MAX        (256u * 1024u)    /* largest handshake message kept */
 #define TLS_MAX_CERTS     8u
+#define TLS_MAX_LIST      16u               /* ALPN names, SANs kept */
+#define TLS_RANDOM_LEN    32u
 
 enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11 };
 
-/* One side's certificate chain and its first (end-entity) certificate's
- * fields. The DNs are counted: a name can hold a NUL byte. */
+/* Strings back to back: string i is s.p[off[i]..off[i + 1]). */
+struct str_list {
+	uint32_t n;
+	uint32_t off[TLS_MAX_LIST + 1];
+	struct abuf s;
+};
+
+/* One side's hello fields, certificate chain and its first (end-entity)
+ * certificate's fields. The DNs are counted: a name can hold a NUL byte. */
 struct tls_peer {
-	uint32_t ncerts;
+	bool has_random;
+	uint8_t random[TLS_RANDOM_LEN];
+	struct str_list alpn;         /* protocol names of the hello's ALPN extension */
+	bool has_chain;               /* a Certificate message was parsed */
+	uint32_t chain_len;           /* certificates in it */
+	uint32_t ncerts;              /* the first ones, kept */
 	struct abuf cert[TLS_MAX_CERTS];
 	struct abuf subject, issuer;  /* NUL kept past len for EVE */
 	char *serial, *fp;
+	struct str_list san;          /* subjectAltName: DNS names, IP addresses */
 };
 
 struct tls_state {
@@ -81,6 +97,49 @@ static void md5_hex(const struct abuf *s, char out[33])
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
+static int list_add(struct str_list *l, const void *d, uint32_t len)
+{
+	if (l->n == TLS_MAX_LIST)
+		return -ENOSPC;
+	if (abuf_append(&l->s, d, len))
+		return -ENOMEM;
+	l->off[l->n] = l->s.len - len;
+	l->off[++l->n] = l->s.len;
+	return 0;
+}
+
+static void list_free(struct str_list *l)
+{
+	abuf_free(&l->s);
+	l->n = 0;
+}
+
+/* ALPN (RFC 7301 3.1): a 2-byte list length, then 1-byte-length names, none
+ * empty. A list that overruns its extension or holds an empty name is
+ * malformed: none of it is kept. */
+static int parse_alpn(struct str_list *l, const uint8_t *d, uint32_t len)
+{
+	uint32_t total, off = 2;
+
+	list_free(l);
+	if (len < 2 || (total = rd16(d)) != len - 2 || total == 0)
+		return -EINVAL;
+	while (off < len) {
+		uint32_t nl = d[off];
+
+		if (nl == 0 || nl > len - off - 1) {
+			list_free(l);
+			return -EINVAL;
+		}
+		if (list_add(l, d + off + 1, nl) == -ENOMEM) {
+			list_free(l);
+			return -ENOMEM;
+		}
+		off += 1 + nl;
+	}
+	return 0;
+}
+
 struct reader {
 	const uint8_t *p;
 	uint32_t len, off;
@@ -104,6 +163,7 @@ static const uint8_t *take(struct reader *r, uint32_t n)
 static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, bool client)
 {
 	struct reader r = { .p = b, .len = len };
+	struct tls_peer *pe = &ts->peer[client ? APP_TO_SERVER : APP_TO_CLIENT];
 	struct abuf *s = client ? &ts->ja3 : &ts->ja3s;
 	struct abuf groups = { 0 }, pfmt = { 0 };
 	const uint8_t *p;
@@ -115,7 +175,11 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 	if (!p)
 		return -EINVAL;
 	ver = rd16(p);
-	take(&r, 32);
+	p = take(&r, TLS_RANDOM_LEN);
+	if (p) {
+		memcpy(pe->random, p, TLS_RANDOM_LEN);
+		pe->has_random = true;
+	}
 	p = take(&r, 1);
 	if (p)
 		take(&r, *p);
@@ -139,8 +203,10 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 		if (!ts->version)
 			ts->version = (uint16_t)ver;
 	}
-	if (r.bad)
+	if (r.bad) {
+		s->len = 0;	/* no JA3 string: what was built has no NUL */
 		return -EINVAL;
+	}
 	abuf_append(s, ",", 1);
 	first = true;
 	p = take(&r, 2);
@@ -170,6 +236,8 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 		} else if (type == 11 && client && elen >= 1) {
 			for (uint32_t i = 1; i < elen && i <= d[0]; i++)
 				num(&pfmt, d[i], &fp);
+		} else if (type == 16) {
+			parse_alpn(&pe->alpn, d, elen);
 		} else if (type == 43 && !client && elen == 2) {
 			ts->version = (uint16_t)rd16(d);
 		}
@@ -230,6 +298,28 @@ static char *hex_colon(const uint8_t *d, size_t n, bool upper)
 	return out;
 }
 
+/* subjectAltName entries (RFC 5280 4.2.1.6) that name the host: DNS names
+ * as written, IP addresses in text form. */
+static void parse_san(gnutls_x509_crt_t crt, struct str_list *l)
+{
+	for (unsigned int seq = 0; l->n < TLS_MAX_LIST; seq++) {
+		char name[256], ip[64];
+		size_t nlen = sizeof(name);
+		int t = gnutls_x509_crt_get_subject_alt_name(crt, seq, name, &nlen, NULL);
+
+		if (t == GNUTLS_E_SHORT_MEMORY_BUFFER)
+			continue;
+		if (t < 0)
+			break;
+		if (t == GNUTLS_SAN_DNSNAME) {
+			list_add(l, name, (uint32_t)nlen);
+		} else if (t == GNUTLS_SAN_IPADDRESS && (nlen == 4 || nlen == 16)) {
+			if (inet_ntop(nlen == 4 ? AF_INET : AF_INET6, name, ip, sizeof(ip)))
+				list_add(l, ip, (uint32_t)strlen(ip));
+		}
+	}
+}
+
 static void parse_cert(struct applayer_ctx *ctx, struct tls_peer *ts)
 {
 	gnutls_x509_crt_t crt;
@@ -252,6 +342,7 @@ static void parse_cert(struct applayer_ctx *ctx, struct tls_peer *ts)
 		ts->serial = hex_colon(serial, slen, true);
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, der.data, der.size, sha1) == 0)
 		ts->fp = hex_colon(sha1, sizeof(sha1), false);
+	parse_san(crt, &ts->san);
 out:
 	gnutls_x509_crt_deinit(crt);
 }
@@ -265,12 +356,15 @@ static int parse_certs(struct applayer_ctx *ctx, struct tls_peer *ts, const uint
 
 	if (len < 3 || (total = rd24(b)) > len - 3)
 		return -EINVAL;
-	while (off + 3 <= 3 + total && ts->ncerts < TLS_MAX_CERTS) {
+	ts->has_chain = true;
+	while (off + 3 <= 3 + total) {
 		uint32_t cl = rd24(b + off);
 
 		if (cl > 3 + total - off - 3)
 			return -EINVAL;
-		abuf_append(&ts->cert[ts->ncerts++], b + off + 3, cl);
+		if (ts->ncerts < TLS_MAX_CERTS)
+			abuf_append(&ts->cert[ts->ncerts++], b + off + 3, cl);
+		ts->chain_len++;
 		off += 3 + cl;
 	}
 	if (ts->ncerts)
@@ -387,6 +481,8 @@ void app_tls_free(struct tls_state *ts)
 		abuf_free(&pe->issuer);
 		free(pe->serial);
 		free(pe->fp);
+		list_free(&pe->alpn);
+		list_free(&pe->san);
 	}
 	abuf_free(&ts->ja3);
 	abuf_free(&ts->ja3s);
@@ -418,8 +514,18 @@ static int give_buf(const struct abuf *s, const uint8_t **data, uint32_t *len)
 	return 0;
 }
 
-/* The certificate fields take the direction as idx (as Suricata 7: the
- * client's certificate to the server, the server's to the client). */
+static int give_list(const struct str_list *l, uint32_t k, const uint8_t **data, uint32_t *len)
+{
+	if (k >= l->n)
+		return l->n ? -ERANGE : -ENOENT;
+	*data = l->s.p + l->off[k];
+	*len = l->off[k + 1] - l->off[k];
+	return 0;
+}
+
+/* The certificate and hello fields take the direction as idx (as Suricata
+ * 7: the client's certificate to the server, the server's to the client);
+ * tls.alpn takes instance k of direction d as idx = 2k + d. */
 int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len)
 {
@@ -431,6 +537,20 @@ int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
 			return srv->ncerts ? -ERANGE : -ENOENT;
 		*data = srv->cert[idx].p;
 		*len = srv->cert[idx].len;
+		return 0;
+	}
+	if (b == RULE_BUF_TLS_SUBJECTALTNAME)
+		return give_list(&srv->san, idx, data, len);
+	if (b == RULE_BUF_TLS_ALPN)
+		return give_list(&pe->alpn, idx >> 1, data, len);
+	if (b >= RULE_BUF_TLS_RANDOM && b <= RULE_BUF_TLS_RANDOM_BYTES) {
+		if (idx > 1)
+			return -ERANGE;
+		if (!pe->has_random)
+			return -ENOENT;
+		*data = pe->random + (b == RULE_BUF_TLS_RANDOM_BYTES ? 4 : 0);
+		*len = b == RULE_BUF_TLS_RANDOM ? TLS_RANDOM_LEN :
+		       b == RULE_BUF_TLS_RANDOM_TIME ? 4 : TLS_RANDOM_LEN - 4;
 		return 0;
 	}
 	switch (b) {
@@ -468,6 +588,16 @@ int app_tls_version(const struct tls_state *ts, uint32_t *out)
 	if (!ts->version)
 		return -ENOENT;
 	*out = ts->version;
+	return 0;
+}
+
+int app_tls_chain_len(const struct tls_state *ts, uint32_t *out)
+{
+	const struct tls_peer *srv = &ts->peer[APP_TO_CLIENT];
+
+	if (!srv->has_chain)
+		return -ENOENT;
+	*out = srv->chain_len;
 	return 0;
 }
 

@@ -91,6 +91,7 @@ struct app_tx *app_tls_tx(struct tls_state *ts);
 int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 int app_tls_version(const struct tls_state *ts, uint32_t *out);
+int app_tls_chain_len(const struct tls_state *ts, uint32_t *out);
 int app_tls_info(struct tls_state *ts, struct app_tls_info *out);
 
 /* app_dns.c: DNS messages, over UDP (one per datagram) or TCP (length
@@ -105,6 +106,7 @@ void app_dns_inspected(struct dns_state *ds, uint8_t dirs);
 int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 int app_dns_opcode(const struct app_tx *tx, uint32_t *out);
+int app_dns_rrtype(const struct app_tx *tx, uint32_t idx, uint32_t *out);
 int app_dns_info(struct app_tx *tx, struct app_dns_info *out);
 /* Is d a plausible DNS message header (for detection)? tcp: with the
  * 2-byte length prefix. */

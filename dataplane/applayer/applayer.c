@@ -338,9 +338,9 @@ static enum app_proto buffer_proto(enum rule_buffer b)
 {
 	if (b >= RULE_BUF_HTTP_URI && b <= RULE_BUF_HTTP_PROTOCOL)
 		return APP_PROTO_HTTP;
-	if (b >= RULE_BUF_TLS_SNI && b <= RULE_BUF_JA3S_STRING)
+	if (b >= RULE_BUF_TLS_FIRST && b <= RULE_BUF_TLS_LAST)
 		return APP_PROTO_TLS;
-	if (b == RULE_BUF_DNS_QUERY)
+	if (b >= RULE_BUF_DNS_FIRST && b <= RULE_BUF_DNS_LAST)
 		return APP_PROTO_DNS;
 	return APP_PROTO_UNKNOWN;
 }
@@ -370,6 +370,17 @@ int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32
 int app_tx_tls_version(const struct app_flow *af, uint32_t *out)
 {
 	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_version(af->tls, out) : -ENOENT;
+}
+
+int app_tx_dns_rrtype(const struct app_flow *af, const struct app_tx *tx, uint32_t idx,
+		      uint32_t *out)
+{
+	return af->proto == APP_PROTO_DNS ? app_dns_rrtype(tx, idx, out) : -ENOENT;
+}
+
+int app_tx_tls_chain_len(const struct app_flow *af, uint32_t *out)
+{
+	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_chain_len(af->tls, out) : -ENOENT;
 }
 
 int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out)

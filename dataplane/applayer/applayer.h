@@ -112,9 +112,10 @@ uint64_t app_tx_id(const struct app_tx *tx);          /* 0, 1, ... in each flow 
 bool app_tx_updated(const struct app_tx *tx);          /* new data since the last inspection */
 bool app_tx_updated_dir(const struct app_tx *tx, enum app_dir dir); /* not inspected in dir */
 
-/* Buffer b of tx, instance idx (multi-buffers: DNS query names, TLS
- * certificates, HTTP fields that exist in both directions: 0 request,
- * 1 response). Returns 0 with data and len set (valid until the next call on
+/* Buffer b of tx, instance idx (multi-buffers: DNS names, TLS
+ * certificates and SANs, HTTP fields that exist in both directions: 0
+ * request, 1 response; TLS fields of both directions: the direction; ALPN
+ * names: 2 * k + direction). Returns 0 with data and len set (valid until the next call on
  * this flow), -ENOENT when absent (yet), -ERANGE past the last instance. */
 int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
 		  enum rule_buffer b, uint32_t idx, const uint8_t **data, uint32_t *len);
@@ -122,6 +123,11 @@ int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *
 /* Integer fields for urilen, dns.opcode, tls.version: -ENOENT when absent. */
 int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out);
 int app_tx_tls_version(const struct app_flow *af, uint32_t *out);
+/* dns.rrtype: the type of question idx (-ERANGE past the last);
+ * tls.cert_chain_len: certificates in the server's Certificate message. */
+int app_tx_dns_rrtype(const struct app_flow *af, const struct app_tx *tx, uint32_t idx,
+		      uint32_t *out);
+int app_tx_tls_chain_len(const struct app_flow *af, uint32_t *out);
 /* urilen: the length of the normalised (raw: as sent) URI. */
 int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out);
 

@@ -166,8 +166,12 @@ struct detect_thread {
 	struct thr_entry *thr;   /* THR_TABLE_SIZE entries */
 	struct var_entry *vars;  /* (added) VAR_TABLE_SIZE entries: xbits, flowint */
 	struct detect_app_thread *app; /* (added) app-layer inspection state */
+	uint8_t *b64;            /* (added) base64_decode output, DETECT_B64_OUT_MAX bytes */
 	struct detect_stats stats;
 };
+
+/* (added) The most base64_decode can write: 3 bytes per 4 of its 65535 input. */
+#define DETECT_B64_OUT_MAX (((RULE_B64_MAX_BYTES + 3u) / 4u) * 3u)
 
 /* Verdict of the threshold stage (Suricata's PacketAlertThreshold). */
 enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2 };

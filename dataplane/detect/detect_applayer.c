@@ -36,7 +36,13 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 	case RULE_BUF_TLS_CERTS:
 	case RULE_BUF_JA3S_HASH:
 	case RULE_BUF_JA3S_STRING:
+	case RULE_BUF_TLS_SUBJECTALTNAME:
+	case RULE_BUF_DNS_RESPONSE_RRNAME:
 		return tc;
+	case RULE_BUF_TLS_ALPN:
+	case RULE_BUF_DNS_QUERIES_RRNAME:
+	case RULE_BUF_DNS_ANSWERS_RRNAME:
+		return ts | tc;
 	default:
 		break;
 	}
@@ -46,7 +52,9 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 }
 
 /* Buffers with one instance per direction (the TLS certificate fields: the
- * client's certificate to the server, the server's to the client). */
+ * client's certificate to the server, the server's to the client; the
+ * hello's random: the ClientHello's to the server, the ServerHello's to
+ * the client). */
 bool detect_app_buf_bidir(enum rule_buffer b)
 {
 	switch (b) {
@@ -54,6 +62,9 @@ bool detect_app_buf_bidir(enum rule_buffer b)
 	case RULE_BUF_TLS_CERT_ISSUER:
 	case RULE_BUF_TLS_CERT_SERIAL:
 	case RULE_BUF_TLS_CERT_FINGERPRINT:
+	case RULE_BUF_TLS_RANDOM:
+	case RULE_BUF_TLS_RANDOM_TIME:
+	case RULE_BUF_TLS_RANDOM_BYTES:
 		return true;
 	default:
 		return b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
@@ -83,6 +94,8 @@ static uint8_t rule_dirs(const struct rule *r)
 		dirs = ts;
 	else if (r->app_has & (RULE_APP_HAS_URILEN | RULE_APP_HAS_URILEN_RAW))
 		dirs = ts;
+	else if (r->app_has & RULE_APP_HAS_TLS_CHAIN_LEN)
+		dirs = tc;
 	if (r->flow_flags & RULE_FLOW_TOSERVER)
 		dirs &= ts;
 	if (r->flow_flags & RULE_FLOW_TOCLIENT)
@@ -101,7 +114,7 @@ static int32_t app_fast_pattern(const struct rule *r)
 	for (uint32_t i = 0; i < r->nmatch; i++) {
 		const struct rule_match *m = &r->match[i];
 
-		if (m->kind == MATCH_CONTENT && is_app_buf(m->buf) &&
+		if (m->kind == MATCH_CONTENT && is_app_buf(m->buf) && !m->b64 &&
 		    (m->content.flags & CONTENT_FAST_PATTERN))
 			return (m->content.flags & CONTENT_NEGATED) ? -1 : (int32_t)i;
 	}
@@ -109,7 +122,7 @@ static int32_t app_fast_pattern(const struct rule *r)
 		const struct rule_match *m = &r->match[i];
 		uint32_t s;
 
-		if (m->kind != MATCH_CONTENT || !is_app_buf(m->buf) ||
+		if (m->kind != MATCH_CONTENT || !is_app_buf(m->buf) || m->b64 ||
 		    (m->content.flags & CONTENT_NEGATED) || m->content.len == 0)
 			continue;
 		if (m->content.len < best_len)

@@ -77,6 +77,11 @@ static int get_buffer(const struct app_scan *s, enum rule_buffer b, uint32_t idx
 		if (idx > 0)
 			return -ERANGE;
 		idx = s->dir;
+	} else if (b == RULE_BUF_TLS_ALPN) {
+		/* a list per direction: the ClientHello's, the ServerHello's */
+		if (idx > (UINT32_MAX >> 1))
+			return -ERANGE;
+		idx = idx << 1 | s->dir;
 	}
 	return app_tx_buffer(s->al, s->af, s->tx, b, idx, data, len);
 }
@@ -252,6 +257,17 @@ static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
 	}
 }
 
+/* dns.rrtype: some question's type satisfies the comparison. */
+static bool rrtype_match(const struct app_scan *s, const struct rule *r)
+{
+	uint32_t v;
+
+	for (uint32_t i = 0; app_tx_dns_rrtype(s->af, s->tx, i, &v) == 0; i++)
+		if (detect_match_u32(&r->dns_rrtype, v))
+			return true;
+	return false;
+}
+
 static bool keywords_match(struct app_scan *s, const struct rule *r)
 {
 	uint32_t v;
@@ -265,6 +281,11 @@ static bool keywords_match(struct app_scan *s, const struct rule *r)
 		return false;
 	if ((r->app_has & RULE_APP_HAS_TLS_VERSION) &&
 	    (app_tx_tls_version(s->af, &v) || v != r->tls_version))
+		return false;
+	if ((r->app_has & RULE_APP_HAS_DNS_RRTYPE) && !rrtype_match(s, r))
+		return false;
+	if ((r->app_has & RULE_APP_HAS_TLS_CHAIN_LEN) &&
+	    (app_tx_tls_chain_len(s->af, &v) || !detect_match_u32(&r->tls_chain_len, v)))
 		return false;
 	return true;
 }

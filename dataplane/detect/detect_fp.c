@@ -39,7 +39,8 @@ static const struct rule_content *payload_content(const struct rule *r, uint32_t
 {
 	const struct rule_match *m = &r->match[i];
 
-	if (m->kind != MATCH_CONTENT || m->buf != RULE_BUF_PAYLOAD)
+	/* base64_data contents inspect decoded bytes: no prefilter for them */
+	if (m->kind != MATCH_CONTENT || m->buf != RULE_BUF_PAYLOAD || m->b64)
 		return NULL;
 	return &m->content;
 }

@@ -18,10 +18,18 @@
  * - each buffer (payload, a header sticky buffer, an app buffer after its
  *   transforms) has its own chain: only the matches of the buffer inspected
  *   are walked.
+ * - base64_decode (Suricata 7, detect-base64-decode.c) decodes from the
+ *   buffer start, or the previous match end with relative, plus offset (no
+ *   match when offset reaches the end), at most bytes encoded bytes, into
+ *   the thread's scratch; the base64_data matches are then walked over the
+ *   decoded bytes and decide the whole buffer ("a terminal list": matches
+ *   after base64_decode in the buffer are not looked at). Nothing decoded, or
+ *   no base64_data match in the rule: no match (the earlier match may retry).
  * Total work per rule is bounded by INSPECT_MAX_STEPS. */
 #include <ctype.h>
 #include <string.h>
 
+#include "../../common/bug.h"
 #include "../decode/packet-t.h"
 #include "detect_applayer-int.h"
 
@@ -35,6 +43,7 @@ struct insp {
 	uint32_t steps;
 	enum rule_buffer b;       /* the buffer whose matches are walked */
 	uint8_t xf;               /* and their transform chain (rule_match.xf) */
+	uint8_t b64;              /* 1: the base64_data matches, over the decoded bytes */
 	uint64_t vars[RULE_MAX_BYTE_VARS]; /* byte_extract/byte_math results */
 };
 
@@ -45,7 +54,13 @@ static uint32_t next_in_buf(const struct insp *c, uint32_t i)
 {
 	const struct rule *r = c->dr->r;
 
-	while (i < r->nmatch && (r->match[i].buf != c->b || r->match[i].xf != c->xf))
+	if (c->b64) {
+		while (i < r->nmatch && !r->match[i].b64)
+			i++;
+		return i;
+	}
+	while (i < r->nmatch && (r->match[i].buf != c->b || r->match[i].xf != c->xf ||
+				 r->match[i].b64))
 		i++;
 	return i;
 }
@@ -59,6 +74,8 @@ bool detect_match_is_relative(const struct rule_match *m)
 		return (m->pcre.flags & PCRE_F_RELATIVE) != 0;
 	case MATCH_BSIZE:
 		return false;
+	case MATCH_BASE64_DECODE:
+		return m->b64dec.relative;
 	default:
 		return (m->byte.flags & BYTE_F_RELATIVE) != 0;
 	}
@@ -265,6 +282,93 @@ static int inspect_byte(struct insp *c, uint32_t i, uint32_t prev)
 	return ok ? inspect(c, i + 1, to) : INSP_NO;
 }
 
+/* Base64 as Suricata's base64_decode reads it (util-base64.c, RFC 4648
+ * mode, not strict): decoding stops at the first byte outside the alphabet
+ * that is not '='; '=' counts as a zero sextet and as padding, so a block
+ * with k of them gives 3 - k bytes (at least 0), and decoding goes on after
+ * it; a final partial block of n > 1 sextets gives n - 1 bytes, of one
+ * sextet 1 byte. out has room for 3 bytes per started block of 4. Returns
+ * the bytes written. */
+static uint32_t b64_decode(const uint8_t *src, uint32_t len, uint8_t *out)
+{
+	static const int8_t val[256] = {
+		['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7,
+		['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13,
+		['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19,
+		['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24, ['Y'] = 25,
+		['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31,
+		['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37,
+		['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43,
+		['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49,
+		['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55,
+		['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61,
+		['9'] = 62, ['+'] = 63, ['/'] = 64,
+	};   /* sextet + 1; 0: not in the alphabet */
+	uint8_t q[4];
+	uint32_t n = 0, k = 0, pad = 0;
+
+	for (uint32_t i = 0; i < len; i++) {
+		int v = val[src[i]] - 1;
+
+		if (v < 0) {
+			if (src[i] != '=')
+				break;
+			pad++;
+			v = 0;
+		}
+		q[k++] = (uint8_t)v;
+		if (k < 4)
+			continue;
+		out[n] = (uint8_t)(q[0] << 2 | q[1] >> 4);
+		out[n + 1] = (uint8_t)(q[1] << 4 | q[2] >> 2);
+		out[n + 2] = (uint8_t)(q[2] << 6 | q[3]);
+		n += 3 - (pad < 3 ? pad : 3);
+		k = pad = 0;
+	}
+	if (k > 0) {
+		for (uint32_t j = k; j < 4; j++)
+			q[j] = 0;
+		out[n] = (uint8_t)(q[0] << 2 | q[1] >> 4);
+		out[n + 1] = (uint8_t)(q[1] << 4 | q[2] >> 2);
+		n += k > 1 ? k - 1 : 1;
+	}
+	return n;
+}
+
+static int inspect_b64(struct insp *c, uint32_t i, uint32_t prev)
+{
+	const struct rule_b64 *d = &c->dr->r->match[i].b64dec;
+	struct insp in = { .dt = c->dt, .dr = c->dr, .b = c->b, .xf = c->xf, .b64 = 1,
+			   .steps = c->steps };
+	const uint8_t *src = c->buf;
+	uint32_t len = c->len;
+	int res;
+
+	BUG_ON_HOT(c->b64);	/* the parser refuses base64_decode after base64_data */
+	if (d->relative) {
+		if (prev > len)
+			return INSP_NO;
+		src += prev;
+		len -= prev;
+	}
+	if (d->offset) {
+		if (d->offset >= len)
+			return INSP_NO;
+		src += d->offset;
+		len -= d->offset;
+	}
+	in.len = b64_decode(src, len < d->bytes ? len : d->bytes, c->dt->b64);
+	if (in.len == 0 || next_in_buf(&in, 0) >= c->dr->r->nmatch)
+		return INSP_NO;
+	in.buf = c->dt->b64;
+	memcpy(in.vars, c->vars, sizeof(in.vars));
+	res = inspect(&in, 0, 0);
+	c->steps = in.steps;
+	if (res == INSP_YES)
+		return INSP_YES;
+	return c->steps > INSPECT_MAX_STEPS ? INSP_STOP : INSP_NO;
+}
+
 static int inspect(struct insp *c, uint32_t i, uint32_t prev)
 {
 	const struct rule *r = c->dr->r;
@@ -279,6 +383,8 @@ static int inspect(struct insp *c, uint32_t i, uint32_t prev)
 		return inspect_content(c, i, prev);
 	case MATCH_PCRE:
 		return inspect_pcre(c, i, prev);
+	case MATCH_BASE64_DECODE:
+		return inspect_b64(c, i, prev);
 	default:
 		return inspect_byte(c, i, prev);
 	}

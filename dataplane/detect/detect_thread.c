@@ -61,7 +61,8 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 	pcre2_set_depth_limit(dt->mctx, PCRE_DEPTH_LIMIT);
 	dt->cand = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
 	dt->always_buf = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
-	if (!dt->cand || !dt->always_buf)
+	dt->b64 = malloc(DETECT_B64_OUT_MAX);
+	if (!dt->cand || !dt->always_buf || !dt->b64)
 		goto fail;
 	dt->thr = node_zalloc(THR_TABLE_SIZE * sizeof(struct thr_entry), socket);
 	if (!dt->thr)
@@ -87,6 +88,7 @@ void detect_thread_destroy(struct detect_thread *dt)
 	detect_app_thread_fini(dt);
 	node_free(dt->thr, THR_TABLE_SIZE * sizeof(struct thr_entry), a->socket);
 	node_free(dt->vars, VAR_TABLE_SIZE * sizeof(struct var_entry), a->socket);
+	free(dt->b64);
 	free(dt->always_buf);
 	free(dt->cand);
 	pcre2_match_context_free(dt->mctx);

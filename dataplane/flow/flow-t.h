@@ -62,6 +62,8 @@ struct flow {
 	uint8_t detect_flags;    /* detect's own per-flow marks (IP-only rules done per direction) */
 	uint8_t output_flags;    /* output's marks (drop logged per direction, for flows: start) */
 	uint32_t bits[FLOW_MAX_BITS]; /* flowbit ids set on this flow */
+	uint32_t tags;           /* (added) session tags: 1 + index of the first in the
+				  * worker's tag pool (dataplane/pipeline), 0: none */
 
 	/* TCP reassembly state (owned by dataplane/stream; NULL until a session
 	 * carries data, freed by the pipeline's release callback) */

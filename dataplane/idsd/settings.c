@@ -381,6 +381,8 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 			if (strcmp(t->value, "alert") == 0 && opt != NULL) {
 				s->eve_opt.payload = get_bool(pb, opt, "payload", false);
 				s->eve_opt.packet = get_bool(pb, opt, "packet", false);
+				s->eve_opt.tagged_packets =
+					get_bool(pb, opt, "tagged-packets", false);
 				s->eve_opt.flow = get_bool(pb, opt, "metadata", true);
 				load_xff(pb, conf_node_get(opt, "xff"), &s->eve_opt.xff);
 			} else if (strcmp(t->value, "drop") == 0) {

@@ -33,6 +33,8 @@ struct eve_writer;
 struct eve_options {
 	bool payload;            /* "payload" (base64) and "payload_printable" */
 	bool packet;             /* "packet" (base64 of the frame) */
+	bool tagged_packets;     /* (added) alert tagged-packets: "packet" records of the
+				  * packets the tag keyword tagged */
 	bool ether;              /* "ether": {src_mac, dest_mac} */
 	bool pcap_cnt;           /* "pcap_cnt" (reading a capture file) */
 	bool flow;               /* "flow": {pkts/bytes each way, start, 5-tuple} */
@@ -78,6 +80,10 @@ struct eve_stream_payload {
 };
 void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
 			    const struct detect_alert *a, const struct eve_stream_payload *sp);
+
+/* (added) One "packet" record (Suricata's tagged packet log): the header,
+ * "packet" (base64 of the frame) and "packet_info". */
+void eve_write_packet(struct eve_writer *w, const struct packet *p);
 
 /* One "stats" record: names[i] = values[i], names dotted ("decoder.pkts");
  * dots become nested objects as in Suricata's EVE stats. ts_us: the time. */

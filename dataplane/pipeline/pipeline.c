@@ -48,6 +48,10 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 			goto fail;
 		detect_thread_set_ips(pl->dt, cfg->ips);
 	}
+	/* the detect thread may come later (idsd's workers get it per rules
+	 * generation): the tag pool is there either way */
+	if (tag_pool_init(&pl->tags, TAG_POOL_DEFAULT) < 0)
+		goto fail;
 	if (cfg->eve != NULL) {
 		pl->eve = eve_writer_create(cfg->eve, &cfg->eve_opt, cfg->iface, cfg->socket);
 		if (pl->eve == NULL)
@@ -69,6 +73,7 @@ void pipeline_destroy(struct pipeline *pl)
 	if (pl == NULL)
 		return;
 	free(pl->alerts_by_rule);
+	tag_pool_fini(&pl->tags);
 	if (pl->eve != NULL)
 		eve_writer_destroy(pl->eve);
 	if (pl->dt != NULL)
@@ -163,6 +168,25 @@ static void output_drop(struct pipeline *pl, const struct packet *p,
 	eve_write_drop(pl->eve, p, res->drop_reason, res->drop_rule);
 }
 
+/* Session tags: the alerts of p set theirs, then p counts against the
+ * flow's tags (Suricata's PacketAlertFinalize order); a tagged packet is
+ * logged as a "packet" record when tagged-packets is on. Pseudo packets
+ * (stream flushes) are no packets to count or log. */
+static void output_tags(struct pipeline *pl, const struct packet *p,
+			const struct detect_result *res)
+{
+	struct flow *f = p->flow;
+
+	if (f == NULL || (p->flags & PKT_F_PSEUDO) || pl->tags.e == NULL)
+		return;
+	for (uint32_t i = 0; i < res->nalerts; i++)
+		if (res->alerts[i].rule->flags & RULE_F_TAG)
+			tag_add(&pl->tags, f, res->alerts[i].rule, p);
+	if (f->tags != 0 && tag_packet(&pl->tags, f, p) && pl->eve != NULL &&
+	    pl->eve_opt.tagged_packets)
+		eve_write_packet(pl->eve, p);
+}
+
 /* Rules on p, with the stream window w of p's direction when one is due. */
 static void inspect(struct pipeline *pl, struct packet *p, const struct stream_window *w,
 		    struct detect_result *res)
@@ -174,6 +198,7 @@ static void inspect(struct pipeline *pl, struct packet *p, const struct stream_w
 					     .old_len = w->old_len };
 	detect_packet_stream(pl->dt, p, w != NULL ? &ds : NULL, res);
 	output_alerts(pl, p, res, w);
+	output_tags(pl, p, res);
 	output_drop(pl, p, res);
 }
 
@@ -231,6 +256,7 @@ static void flow_released(struct flow *f, void *arg)
 app:
 	if (f->app != NULL && pl->dt != NULL)
 		pipeline_app_end(pl, f);
+	tag_flow_release(&pl->tags, f);
 	stream_flow_free(pl->st, f);
 	app_flow_free(pl->al, f->app);
 	f->app = NULL;

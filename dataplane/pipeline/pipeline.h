@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "counters.h"
+#include "pipeline_tag.h"
 #include "../decode/decode.h"
 #include "../defrag/defrag.h"
 #include "../flow/flow.h"
@@ -54,6 +55,7 @@ struct pipeline {
 	struct detect_result res;
 	struct detect_result flush_res;   /* streams flushed at flow end */
 	struct eve_app app_eve;           /* (added) app-layer fields of the alert being written */
+	struct tag_pool tags;             /* (added) session tags (tag keyword) */
 };
 
 /* Creates the worker's private state. NULL on allocation failure. */

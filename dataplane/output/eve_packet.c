@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* "packet" records: the packets the tag keyword tagged, as Suricata's alert
+ * output logs them with tagged-packets on (output-json-alert.c: the common
+ * header with event_type "packet", then the frame in base64 and its link
+ * type). */
+#include "../decode/decode.h"
+#include "eve-int.h"
+
+struct packet_ctx {
+	const struct eve_writer *w;
+	const struct packet *p;
+};
+
+static void build_packet(struct json_w *j, const void *arg)
+{
+	const struct packet_ctx *c = arg;
+	const struct packet *p = c->p;
+
+	json_obj_open(j, NULL);
+	eve_put_header(j, c->w, p, "packet", NULL);
+	json_base64(j, "packet", p->data, p->len);
+	json_obj_open(j, "packet_info");
+	json_uint(j, "linktype", decode_link_type(p->link));
+	json_str(j, "linktype_name", decode_link_name(p->link));
+	json_obj_close(j);
+	json_obj_close(j);
+}
+
+void eve_write_packet(struct eve_writer *w, const struct packet *p)
+{
+	struct packet_ctx c = { .w = w, .p = p };
+
+	eve_emit(w, build_packet, &c);
+}

@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the app-layer keywords added after the first wave: the
+ * legacy TLS value keywords (tls.subject, tls.issuerdn, tls.fingerprint
+ * with '!'), tls.random*, tls.alpn, tls.cert_chain_len, dns.queries.rrname,
+ * dns.answers.rrname, dns.response.rrname and dns.rrtype: parse errors,
+ * matches and near misses on messages built here and fed to the real
+ * parsers, multi-buffer instances, and malformed input (a truncated ALPN
+ * list, a compression loop in an answer). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dataplane/applayer/applayer.h"
+#include "dataplane/detect/detect.h"
+#include "dataplane/flow/flow-t.h"
+#include "rules/rules.h"
+
+struct env {
+	struct ruleset *rs;
+	struct detect_engine *de;
+	struct detect_thread *dt;
+	struct applayer_ctx *al;
+	struct flow f;
+};
+
+static struct detect_result res;
+
+static struct env *setup(const char *text)
+{
+	struct env *e = calloc(1, sizeof(*e));
+	char path[] = "/tmp/test_applayer_kw_XXXXXX";
+	char err[256] = "";
+	struct rule_env *renv = rule_env_new();
+	int fd = mkstemp(path);
+
+	CHECK(e != NULL && fd >= 0 && renv != NULL);
+	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
+	close(fd);
+	rule_env_set_default_vars(renv);
+	e->rs = ruleset_new();
+	CHECK_INT(0, ruleset_load_file(e->rs, renv, path, stderr));
+	CHECK_INT(0, e->rs->nfailed);
+	ruleset_finalize(e->rs, stderr);
+	unlink(path);
+	rule_env_free(renv);
+	e->de = detect_engine_build(e->rs, err, sizeof(err));
+	CHECK_STR("", err);
+	if (e->de == NULL)
+		exit(check_result("applayer_kw"));
+	e->dt = detect_thread_create(e->de, -1);
+	e->al = applayer_ctx_create(NULL);
+	CHECK(e->dt != NULL && e->al != NULL);
+	return e;
+}
+
+static void flow_open(struct env *e, uint8_t proto, uint16_t cport, uint16_t sport)
+{
+	memset(&e->f, 0, sizeof(e->f));
+	e->f.key.proto = proto;
+	e->f.key.ip_ver = 4;
+	CHECK_INT(1, inet_pton(AF_INET, "10.0.0.1", e->f.key.addr[0].b));
+	CHECK_INT(1, inet_pton(AF_INET, "192.168.1.1", e->f.key.addr[1].b));
+	e->f.key.port[0] = cport;
+	e->f.key.port[1] = sport;
+	e->f.app = app_flow_new(e->al, proto, cport, sport);
+	CHECK(e->f.app != NULL);
+}
+
+static void teardown(struct env *e)
+{
+	app_flow_free(e->al, e->f.app);
+	applayer_ctx_destroy(e->al);
+	detect_thread_destroy(e->dt);
+	detect_engine_free(e->de);
+	ruleset_free(e->rs);
+	free(e);
+}
+
+static void feed(struct env *e, enum app_dir dir, const void *d, size_t len)
+{
+	CHECK_INT(0, app_flow_data(e->al, e->f.app, dir, d, (uint32_t)len, 1000));
+}
+
+/* Detection on an empty packet of the flow in direction dir; the sids that
+ * alerted, ascending, as a bit mask of (sid - 1) (sids 1..63). */
+static uint64_t inspect(struct env *e, enum pkt_dir dir)
+{
+	struct packet p;
+	int c = dir == PKT_TO_SERVER ? 0 : 1;
+	uint64_t mask = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.ip_ver = 4;
+	p.proto = e->f.key.proto;
+	p.ttl = 64;
+	p.src = e->f.key.addr[c];
+	p.dst = e->f.key.addr[c ^ 1];
+	p.sp = e->f.key.port[c];
+	p.dp = e->f.key.port[c ^ 1];
+	p.flow = &e->f;
+	p.flags |= PKT_F_HAS_FLOW;
+	p.dir = dir;
+	p.flow_flags = (dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT) |
+		       PKT_FLOW_ESTABLISHED;
+	detect_packet(e->dt, &p, &res);
+	for (uint32_t i = 0; i < res.nalerts; i++) {
+		uint32_t sid = res.alerts[i].rule->sid;
+
+		CHECK(sid >= 1 && sid <= 64);
+		mask |= 1ull << (sid - 1);
+	}
+	app_flow_inspected_dir(e->al, e->f.app, (enum app_dir)dir);
+	return mask;
+}
+
+#define SID(n) (1ull << ((n) - 1))
+
+/* ---- rule parsing ---- */
+
+static struct rule_env *penv;
+
+static const char *parse_err(const char *opts)
+{
+	static char err[512];
+	char text[1024];
+	struct rule *r;
+
+	snprintf(text, sizeof(text), "alert tls any any -> any any (%s sid:1;)", opts);
+	err[0] = '\0';
+	r = rule_parse(penv, text, err, sizeof(err));
+	if (r) {
+		rule_free(r);
+		return "";
+	}
+	return err;
+}
+
+static struct rule *parse_ok(const char *proto, const char *opts)
+{
+	char text[1024], err[512] = "";
+	struct rule *r;
+
+	snprintf(text, sizeof(text), "alert %s any any -> any any (%s sid:1;)", proto, opts);
+	r = rule_parse(penv, text, err, sizeof(err));
+	CHECK_STR("", err);
+	return r;
+}
+
+/* A file's bad rule is reported with the file and line. */
+static void check_file_line(void)
+{
+	char path[] = "/tmp/test_applayer_kw_rules_XXXXXX";
+	static const char text[] =
+		"alert tls any any -> any any (msg:\"ok\"; tls.subject:\"CN=a\"; sid:1;)\n"
+		"alert dns any any -> any any (msg:\"bad\"; dns.rrtype:70000; sid:2;)\n";
+	char out[1024] = "", where[96];
+	FILE *log = tmpfile();
+	struct ruleset *rs = ruleset_new();
+	int fd = mkstemp(path);
+	size_t n;
+
+	CHECK(fd >= 0 && log != NULL && rs != NULL);
+	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
+	close(fd);
+	ruleset_load_file(rs, penv, path, log);
+	CHECK_INT(1, rs->n);
+	CHECK_INT(1, rs->nfailed);
+	rewind(log);
+	n = fread(out, 1, sizeof(out) - 1, log);
+	out[n] = '\0';
+	snprintf(where, sizeof(where), "%s:2", path);
+	CHECK(strstr(out, where) != NULL);
+	CHECK(strstr(out, "invalid dns.rrtype") != NULL);
+	fclose(log);
+	ruleset_free(rs);
+	unlink(path);
+}
+
+static void test_parse(void)
+{
+	struct rule *r;
+
+	penv = rule_env_new();
+	CHECK(penv != NULL);
+	rule_env_set_default_vars(penv);
+	check_file_line();
+
+	r = parse_ok("tls", "tls.subject:!\"CN=Google\";");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT(1, r->nmatch);
+		CHECK_INT(RULE_BUF_TLS_CERT_SUBJECT, r->match[0].buf);
+		CHECK_INT(CONTENT_NEGATED, r->match[0].content.flags & CONTENT_NEGATED);
+		CHECK_INT(9, r->match[0].content.len);
+		CHECK_INT(APP_PROTO_TLS, r->app_proto);
+		rule_free(r);
+	}
+	/* unquoted, as Suricata's parser allows; no negation */
+	r = parse_ok("ip", "tls.issuerdn:CN=Evil CA;");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT(RULE_BUF_TLS_CERT_ISSUER, r->match[0].buf);
+		CHECK_INT(0, r->match[0].content.flags & CONTENT_NEGATED);
+		CHECK(memcmp(r->match[0].content.pat, "CN=Evil CA", 10) == 0);
+		CHECK_INT(APP_PROTO_TLS, r->app_proto);
+		rule_free(r);
+	}
+	/* after a sticky buffer with a transform: the legacy value has none */
+	r = parse_ok("tls", "tls.sni; to_uppercase; content:\"A\"; tls.fingerprint:\"AB:cd\";");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT(2, r->nmatch);
+		CHECK_INT(RULE_BUF_TLS_CERT_FINGERPRINT, r->match[1].buf);
+		CHECK_INT(0, r->match[1].xf);
+		CHECK(memcmp(r->match[1].content.pat, "ab:cd", 5) == 0);
+		rule_free(r);
+	}
+	r = parse_ok("dns", "dns.rrtype:!28;");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT(RULE_APP_HAS_DNS_RRTYPE, r->app_has);
+		CHECK_INT(U32_NE, r->dns_rrtype.op);
+		CHECK_INT(28, r->dns_rrtype.a);
+		rule_free(r);
+	}
+	r = parse_ok("ip", "tls.cert_chain_len:>2;");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT(U32_GT, r->tls_chain_len.op);
+		CHECK_INT(2, r->tls_chain_len.a);
+		CHECK_INT(APP_PROTO_TLS, r->app_proto);
+		rule_free(r);
+	}
+	r = parse_ok("ip", "dns.answers.rrname; content:\"x\";");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT(APP_PROTO_DNS, r->app_proto);
+		rule_free(r);
+	}
+	CHECK(strstr(parse_err("tls.subject;"), "needs a value") != NULL);
+	CHECK(strstr(parse_err("tls.issuerdn:\"CN=x;"), "unterminated") != NULL);
+	CHECK(strstr(parse_err("tls.subject:!;"), "empty") != NULL);
+	CHECK(strstr(parse_err("dns.rrtype:65536;"), "invalid dns.rrtype") != NULL);
+	CHECK(strstr(parse_err("dns.rrtype:x;"), "invalid dns.rrtype") != NULL);
+	CHECK(strstr(parse_err("tls.cert_chain_len:;"), "needs a value") != NULL);
+	CHECK(strstr(parse_err("tls.cert_chain_len:1; tls.cert_chain_len:2;"), "duplicate") !=
+	      NULL);
+	CHECK(strstr(parse_err("tls.alpn:\"h2\";"), "takes no value") != NULL);
+	CHECK(strstr(parse_err("dns.rrtype:1; tls.sni; content:\"a\";"), "mixes protocols") !=
+	      NULL);
+	CHECK(strstr(parse_err("tls.random; content:\"a\"; dns.queries.rrname; content:\"b\";"),
+		     "mixes protocols") != NULL);
+	rule_env_free(penv);
+}
+
+/* ---- TLS ---- */
+
+struct bytes {
+	uint8_t b[1024];
+	size_t n;
+};
+
+static void put(struct bytes *o, const void *d, size_t n)
+{
+	CHECK(o->n + n <= sizeof(o->b));
+	memcpy(o->b + o->n, d, n);
+	o->n += n;
+}
+
+static void put8(struct bytes *o, uint32_t v)
+{
+	uint8_t b = (uint8_t)v;
+
+	put(o, &b, 1);
+}
+
+static void put16(struct bytes *o, uint32_t v)
+{
+	put8(o, v >> 8);
+	put8(o, v);
+}
+
+static void put24(struct bytes *o, uint32_t v)
+{
+	put8(o, v >> 16);
+	put16(o, v);
+}
+
+/* A handshake record holding one message of type t with body b. */
+static void record(struct bytes *out, uint8_t t, const struct bytes *b)
+{
+	out->n = 0;
+	put8(out, 22);
+	put16(out, 0x0301);
+	put16(out, (uint32_t)b->n + 4);
+	put8(out, t);
+	put24(out, (uint32_t)b->n);
+	put(out, b->b, b->n);
+}
+
+/* The ALPN extension's body: names given, or raw bytes for malformed ones. */
+static void alpn_ext(struct bytes *ext, const char *const *names, size_t n)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += 1 + strlen(names[i]);
+	put16(ext, 16);
+	put16(ext, (uint32_t)total + 2);
+	put16(ext, (uint32_t)total);
+	for (size_t i = 0; i < n; i++) {
+		put8(ext, (uint32_t)strlen(names[i]));
+		put(ext, names[i], strlen(names[i]));
+	}
+}
+
+/* ClientHello (client) or ServerHello with random bytes rnd[0..31] = seed+i,
+ * an SNI (client) and the extensions in ext. */
+static void hello(struct bytes *rec, bool client, uint8_t seed, const struct bytes *ext)
+{
+	struct bytes b = { .n = 0 }, e = { .n = 0 };
+
+	put16(&b, 0x0303);
+	for (int i = 0; i < 32; i++)
+		put8(&b, (uint32_t)(seed + i));
+	put8(&b, 0);
+	if (client) {
+		put16(&b, 2);
+		put16(&b, 0x002f);
+		put8(&b, 1);
+		put8(&b, 0);
+		put16(&e, 0);
+		put16(&e, 14);
+		put16(&e, 12);
+		put8(&e, 0);
+		put16(&e, 9);
+		put(&e, "a.example", 9);
+	} else {
+		put16(&b, 0x002f);
+		put8(&b, 0);
+	}
+	put(&e, ext->b, ext->n);
+	put16(&b, (uint32_t)e.n);
+	put(&b, e.b, e.n);
+	record(rec, client ? 1 : 2, &b);
+}
+
+static const char tls_rules[] =
+	"alert tls any any -> any any (msg:\"alpn h2\"; tls.alpn; content:\"h2\"; bsize:2; "
+	"sid:1;)\n"
+	"alert tls any any -> any any (msg:\"alpn http1\"; tls.alpn; content:\"http/1.1\"; "
+	"sid:2;)\n"
+	"alert tls any any -> any any (msg:\"alpn in one\"; tls.alpn; content:\"h2\"; "
+	"content:\"http\"; sid:3;)\n"
+	"alert tls any any -> any any (msg:\"rnd time\"; tls.random_time; "
+	"content:\"|10 11 12 13|\"; bsize:4; sid:4;)\n"
+	"alert tls any any -> any any (msg:\"rnd bytes\"; tls.random_bytes; "
+	"content:\"|14 15|\"; startswith; bsize:28; sid:5;)\n"
+	"alert tls any any -> any any (msg:\"rnd\"; tls.random; content:\"|80 81|\"; "
+	"startswith; content:\"|9f|\"; endswith; bsize:32; sid:6;)\n"
+	"alert tls any any -> any any (msg:\"rnd time no\"; tls.random_time; "
+	"content:\"|14|\"; sid:7;)\n"
+	"alert tls any any -> any any (msg:\"chain 2\"; tls.cert_chain_len:2; sid:8;)\n"
+	"alert tls any any -> any any (msg:\"chain <2\"; tls.cert_chain_len:<2; sid:9;)\n"
+	"alert tls any any -> any any (msg:\"sni\"; tls.sni; content:\"a.example\"; sid:10;)\n"
+	"alert tls any any -> any any (msg:\"subject neg\"; tls.subject:!\"CN=x\"; sid:11;)\n";
+
+/* tls.alpn: each name is an instance, a direction's own list (the client's
+ * h2 and http/1.1 to the server, the server's h2 to the client); no rule
+ * sees two names as one buffer. tls.random*: the direction's hello. */
+static void test_tls_hello(void)
+{
+	static const char *const cnames[] = { "h2", "http/1.1" };
+	static const char *const snames[] = { "h2" };
+	struct env *e = setup(tls_rules);
+	struct bytes ext = { .n = 0 }, rec;
+
+	flow_open(e, 6, 40000, 443);
+	alpn_ext(&ext, cnames, 2);
+	hello(&rec, true, 0x10, &ext);
+	feed(e, APP_TO_SERVER, rec.b, rec.n);
+	CHECK_INT(SID(1) | SID(2) | SID(4) | SID(5) | SID(10), inspect(e, PKT_TO_SERVER));
+	ext.n = 0;
+	alpn_ext(&ext, snames, 1);
+	hello(&rec, false, 0x80, &ext);
+	feed(e, APP_TO_CLIENT, rec.b, rec.n);
+	/* sid 1 already alerted on the session's transaction */
+	CHECK_INT(SID(6), inspect(e, PKT_TO_CLIENT));
+	teardown(e);
+}
+
+/* A truncated ALPN list (a name longer than what is left) is dropped
+ * whole; the rest of the hello (SNI, random) is still parsed. */
+static void test_tls_alpn_truncated(void)
+{
+	struct env *e = setup(tls_rules);
+	struct bytes ext = { .n = 0 }, rec;
+
+	flow_open(e, 6, 40001, 443);
+	put16(&ext, 16);
+	put16(&ext, 6);
+	put16(&ext, 4);
+	put8(&ext, 2);
+	put(&ext, "h2", 2);
+	put8(&ext, 9);	/* 9 bytes claimed, none left */
+	hello(&rec, true, 0x10, &ext);
+	feed(e, APP_TO_SERVER, rec.b, rec.n);
+	CHECK_INT(SID(4) | SID(5) | SID(10), inspect(e, PKT_TO_SERVER));
+	teardown(e);
+}
+
+/* tls.cert_chain_len counts the server's Certificate message entries, even
+ * ones GnuTLS cannot read; the legacy subject test needs a subject. */
+static void test_tls_chain(void)
+{
+	struct env *e = setup(tls_rules);
+	struct bytes b = { .n = 0 }, rec, ext = { .n = 0 };
+
+	flow_open(e, 6, 40002, 443);
+	hello(&rec, false, 0x40, &ext);
+	feed(e, APP_TO_CLIENT, rec.b, rec.n);
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT) & (SID(8) | SID(9)));
+	put24(&b, 2 * (3 + 3));
+	for (int i = 0; i < 2; i++) {
+		put24(&b, 3);
+		put(&b, "xyz", 3);
+	}
+	record(&rec, 11, &b);
+	feed(e, APP_TO_CLIENT, rec.b, rec.n);
+	CHECK_INT(SID(8), inspect(e, PKT_TO_CLIENT));
+	teardown(e);
+}
+
+/* ---- DNS ---- */
+
+static void name(struct bytes *o, const char *n)
+{
+	while (*n) {
+		const char *dot = strchr(n, '.');
+		size_t l = dot ? (size_t)(dot - n) : strlen(n);
+
+		put8(o, (uint32_t)l);
+		put(o, n, l);
+		n += l + (dot != NULL);
+	}
+	put8(o, 0);
+}
+
+/* A response to "q.example" (type qtype) with answers: a CNAME at the
+ * question (a compression pointer to offset 12) and an A at
+ * "cdn.example"; one authority "ns.example", one additional "" (OPT). */
+static void dns_response(struct bytes *o, uint16_t qtype)
+{
+	o->n = 0;
+	put16(o, 0x1234);
+	put16(o, 0x8180);
+	put16(o, 1);
+	put16(o, 2);
+	put16(o, 1);
+	put16(o, 1);
+	name(o, "q.example");
+	put16(o, qtype);
+	put16(o, 1);
+	put16(o, 0xc00c);
+	put16(o, 5);
+	put16(o, 1);
+	put16(o, 0);
+	put16(o, 60);
+	put16(o, 13);
+	name(o, "cdn.example");
+	name(o, "cdn.example");
+	put16(o, 1);
+	put16(o, 1);
+	put16(o, 0);
+	put16(o, 60);
+	put16(o, 4);
+	put(o, "\x01\x02\x03\x04", 4);
+	name(o, "ns.example");
+	put16(o, 2);
+	put16(o, 1);
+	put16(o, 0);
+	put16(o, 60);
+	put16(o, 0);
+	put8(o, 0);
+	put16(o, 41);
+	put16(o, 512);
+	put16(o, 0);
+	put16(o, 0);
+	put16(o, 0);
+}
+
+static const char dns_rules[] =
+	"alert dns any any -> any any (msg:\"qn\"; dns.queries.rrname; content:\"q.example\"; "
+	"bsize:9; sid:1;)\n"
+	"alert dns any any -> any any (msg:\"an q\"; dns.answers.rrname; "
+	"content:\"q.example\"; bsize:9; sid:2;)\n"
+	"alert dns any any -> any any (msg:\"an cdn\"; dns.answers.rrname; "
+	"content:\"cdn.example\"; sid:3;)\n"
+	"alert dns any any -> any any (msg:\"an ns no\"; dns.answers.rrname; "
+	"content:\"ns.example\"; sid:4;)\n"
+	"alert dns any any -> any any (msg:\"resp ns\"; dns.response.rrname; "
+	"content:\"ns.example\"; sid:5;)\n"
+	"alert dns any any -> any any (msg:\"query only\"; dns.query; content:\"q.example\"; "
+	"sid:6;)\n"
+	"alert dns any any -> any any (msg:\"type A\"; dns.rrtype:1; sid:7;)\n"
+	"alert dns any any -> any any (msg:\"type AAAA\"; dns.rrtype:28; sid:8;)\n"
+	"alert dns any any -> any any (msg:\"type not A\"; dns.rrtype:!1; sid:9;)\n"
+	"alert dns any any -> any any (msg:\"resp q\"; dns.response.rrname; "
+	"content:\"q.example\"; bsize:9; sid:10;)\n";
+
+static void test_dns_sections(void)
+{
+	struct env *e = setup(dns_rules);
+	struct bytes m;
+
+	flow_open(e, 17, 5555, 53);
+	/* the query: questions only; dns.response.rrname is absent */
+	m.n = 0;
+	put16(&m, 0x1234);
+	put16(&m, 0x0100);
+	put16(&m, 1);
+	put16(&m, 0);
+	put16(&m, 0);
+	put16(&m, 0);
+	name(&m, "q.example");
+	put16(&m, 28);
+	put16(&m, 1);
+	feed(e, APP_TO_SERVER, m.b, m.n);
+	CHECK_INT(SID(1) | SID(6) | SID(8) | SID(9), inspect(e, PKT_TO_SERVER));
+	dns_response(&m, 1);
+	feed(e, APP_TO_CLIENT, m.b, m.n);
+	CHECK_INT(SID(1) | SID(2) | SID(3) | SID(5) | SID(7) | SID(10),
+		  inspect(e, PKT_TO_CLIENT));
+	teardown(e);
+}
+
+/* An answer whose name points at itself: the loop is counted, the question
+ * still inspected, no answer name kept. */
+static void test_dns_loop(void)
+{
+	struct env *e = setup(dns_rules);
+	const struct applayer_stats *st = applayer_ctx_stats(e->al);
+	struct bytes m = { .n = 0 };
+	uint16_t at;
+
+	flow_open(e, 17, 5556, 53);
+	put16(&m, 7);
+	put16(&m, 0x8180);
+	put16(&m, 1);
+	put16(&m, 1);
+	put16(&m, 0);
+	put16(&m, 0);
+	name(&m, "q.example");
+	put16(&m, 1);
+	put16(&m, 1);
+	at = (uint16_t)m.n;
+	put16(&m, 0xc000 | at);
+	put16(&m, 1);
+	put16(&m, 1);
+	put16(&m, 0);
+	put16(&m, 60);
+	put16(&m, 4);
+	put(&m, "\x01\x02\x03\x04", 4);
+	feed(e, APP_TO_CLIENT, m.b, m.n);
+	CHECK_INT(SID(1) | SID(7) | SID(10), inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(1, st->dns_loop);
+	teardown(e);
+}
+
+int main(void)
+{
+	test_parse();
+	test_tls_hello();
+	test_tls_alpn_truncated();
+	test_tls_chain();
+	test_dns_sections();
+	test_dns_loop();
+	return check_result("applayer_kw");
+}
