@@ -240,6 +240,10 @@ void rule_xchain_free(struct rule *r);
 int kw_base64_decode(struct rule_ctx *c, const char *v);
 int kw_base64_data(struct rule_ctx *c, const char *v);
 int kw_tag(struct rule_ctx *c, const char *v);
+/* Next comma-separated field of *s, trimmed, into out (size outlen), *s
+ * moved past it; false (*s unmoved) when s is exhausted or the field is
+ * too long. */
+bool rule_next_field(const char **s, char *out, size_t outlen);
 int rule_b64_check(struct rule_ctx *c);
 int rule_b64_finish(struct rule_ctx *c);
 

@@ -481,3 +481,28 @@ fail:
 	rule_free(r);
 	return NULL;
 }
+
+/* A keyword option's next field (rule-int.h). */
+bool rule_next_field(const char **s, char *out, size_t outlen)
+{
+	const char *p = *s, *end, *next;
+	size_t n;
+
+	if (*p == '\0')
+		return false;
+	end = strchr(p, ',');
+	if (end == NULL)
+		end = p + strlen(p);
+	next = *end ? end + 1 : end;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	n = (size_t)(end - p);
+	if (n >= outlen)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	*s = next;
+	return true;
+}
