@@ -21,6 +21,9 @@
 #define CONF_INCLUDE_MAX 16
 /* Nesting of mappings/sequences: bounds the recursion on hostile input. */
 #define CONF_NEST_MAX 64
+/* Nodes a file's aliases may copy in all: nested aliases multiply (a YAML
+ * "billion laughs" would take all memory); real configs copy a few dozen. */
+#define CONF_ALIAS_MAX_NODES 10000
 
 /* The files being loaded, outermost first: detects include cycles. */
 struct include_stack {
@@ -28,9 +31,14 @@ struct include_stack {
 	unsigned int depth;
 };
 
+/* node is a detached copy made when the anchored node was complete: the
+ * tree's own node may later be pruned by a re-definition (freed, or
+ * refilled around the alias itself), while an alias means the text as
+ * anchored. */
 struct anchor {
 	char *name;
 	struct conf_node *node;
+	size_t size;			/* nodes in it */
 };
 
 /* State for one file (or string) being parsed. */
@@ -43,6 +51,7 @@ struct loader {
 	struct anchor *anchors;		/* per file: YAML anchors do not cross files */
 	size_t nanchors;
 	size_t anchors_cap;
+	size_t alias_nodes;		/* nodes aliases copied so far */
 	char *err;
 	size_t errlen;
 };
@@ -94,8 +103,19 @@ static void set_pos(struct loader *l, struct conf_node *n, const yaml_mark_t *m)
 	n->column = (unsigned int)m->column + 1;
 }
 
+static size_t tree_size(const struct conf_node *n)
+{
+	size_t k = 1;
+
+	for (n = n->child; n != NULL; n = n->next)
+		k += tree_size(n);
+	return k;
+}
+
 static int anchor_add(struct loader *l, const char *name, struct conf_node *n)
 {
+	struct conf_node *copy;
+
 	if (l->nanchors == l->anchors_cap) {
 		size_t cap = l->anchors_cap ? l->anchors_cap * 2 : 8;
 		struct anchor *a = realloc(l->anchors, cap * sizeof(*a));
@@ -105,30 +125,38 @@ static int anchor_add(struct loader *l, const char *name, struct conf_node *n)
 		l->anchors = a;
 		l->anchors_cap = cap;
 	}
-	l->anchors[l->nanchors].name = strdup(name);
-	if (l->anchors[l->nanchors].name == NULL)
+	copy = calloc(1, sizeof(*copy));
+	if (copy == NULL || conf_node_merge(copy, n) < 0) {
+		conf_node_free(copy);
 		return -ENOMEM;
-	l->anchors[l->nanchors++].node = n;
+	}
+	l->anchors[l->nanchors].name = strdup(name);
+	if (l->anchors[l->nanchors].name == NULL) {
+		conf_node_free(copy);
+		return -ENOMEM;
+	}
+	l->anchors[l->nanchors].size = tree_size(copy);
+	l->anchors[l->nanchors++].node = copy;
 	return 0;
 }
 
 /* Copy the node an alias names into dst. An anchor is registered once its
- * node is complete, so an alias inside its own anchor is "unknown"; an alias
- * to an enclosing node is refused as it would copy itself forever. */
+ * node is complete, so an alias inside its own anchor is "unknown"; the
+ * copy it holds is detached, so an alias below a re-definition of the
+ * anchored key copies the old text once, not itself forever. */
 static int apply_alias(struct loader *l, const yaml_event_t *ev, struct conf_node *dst)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
-	const struct conf_node *up;
 	size_t i = l->nanchors;
 
 	while (i > 0 && strcmp(l->anchors[i - 1].name, name) != 0)
 		i--;
 	if (i == 0)
 		return error_at(l, &ev->start_mark, "unknown anchor", name);
-	for (up = dst; up != NULL; up = up->parent)
-		if (up == l->anchors[i - 1].node)
-			return error_at(l, &ev->start_mark, "alias refers to an enclosing node",
-					name);
+	l->alias_nodes += l->anchors[i - 1].size;
+	if (l->alias_nodes > CONF_ALIAS_MAX_NODES)
+		return error_at(l, &ev->start_mark, "too many nodes copied by aliases, at alias",
+				name);
 	if (conf_node_merge(dst, l->anchors[i - 1].node) < 0) {
 		snprintf(l->err, l->errlen, "%s: out of memory", l->file);
 		return -ENOMEM;
@@ -411,8 +439,10 @@ static void loader_fini(struct loader *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->nanchors; i++)
+	for (i = 0; i < l->nanchors; i++) {
 		free(l->anchors[i].name);
+		conf_node_free(l->anchors[i].node);
+	}
 	free(l->anchors);
 	yaml_parser_delete(&l->parser);
 }
