@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "../common/hex.h"
 #include "rule-int.h"
 
 struct rule_match *rule_match_new(struct rule_ctx *c, enum rule_match_kind kind)
@@ -35,16 +36,6 @@ struct rule_match *rule_match_new(struct rule_ctx *c, enum rule_match_kind kind)
 	return m;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = (char)tolower((unsigned char)ch);
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /* Decodes the text between the quotes: |hex| blocks and \" \; \\ \: escapes. */
 static int content_decode(struct rule_ctx *c, const char *s, size_t len, uint8_t *out,
 			  uint32_t *olen)
@@ -64,12 +55,12 @@ static int content_decode(struct rule_ctx *c, const char *s, size_t len, uint8_t
 				hex = false;
 			} else if (ch == ' ') {
 				continue;
-			} else if (hexval(ch) < 0) {
+			} else if (hex_digit(ch) < 0) {
 				return rule_err(c, "invalid content: bad hex character '%c'", ch);
 			} else if (nib < 0) {
-				nib = hexval(ch);
+				nib = hex_digit(ch);
 			} else {
-				out[n++] = (uint8_t)(nib << 4 | hexval(ch));
+				out[n++] = (uint8_t)(nib << 4 | hex_digit(ch));
 				nib = -1;
 			}
 		} else if (ch == '|') {

@@ -15,6 +15,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "../common/hex.h"
 #include "rule-int.h"
 
 static const struct {
@@ -45,17 +46,6 @@ static const char *xform_name(uint8_t kind)
 	return "transform";
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* xor:"0d0ac8ff": an even number of hex digits, at least one byte. */
 static int parse_xor(struct rule_ctx *c, const char *q, struct rule_xform *x)
 {
@@ -67,7 +57,7 @@ static int parse_xor(struct rule_ctx *c, const char *q, struct rule_xform *x)
 	if (x->arg == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = hexval(q[i]), lo = hexval(q[i + 1]);
+		int hi = hex_digit(q[i]), lo = hex_digit(q[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return rule_err(c, "invalid xor key '%s': an even number of hex digits", q);

@@ -22,6 +22,7 @@
 
 #include <gnutls/crypto.h>
 
+#include "../../common/hex.h"
 #include "detect_applayer-int.h"
 
 enum { DIGEST_MAX = 32 };
@@ -81,24 +82,13 @@ static uint32_t compress_ws(uint8_t *b, uint32_t len)
 	return o;
 }
 
-static int hexval(uint8_t ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 static uint32_t url_decode(uint8_t *b, uint32_t len)
 {
 	uint32_t o = 0;
 
 	for (uint32_t i = 0; i < len; i++) {
-		if (b[i] == '%' && i + 2 < len && hexval(b[i + 1]) >= 0 && hexval(b[i + 2]) >= 0) {
-			b[o++] = (uint8_t)(hexval(b[i + 1]) << 4 | hexval(b[i + 2]));
+		if (b[i] == '%' && i + 2 < len && hex_digit(b[i + 1]) >= 0 && hex_digit(b[i + 2]) >= 0) {
+			b[o++] = (uint8_t)(hex_digit(b[i + 1]) << 4 | hex_digit(b[i + 2]));
 			i += 2;
 		} else {
 			b[o++] = b[i] == '+' ? ' ' : b[i];

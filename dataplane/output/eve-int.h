@@ -63,6 +63,8 @@ void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);
 void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
 		    const char *event_type, const char *client_ip);
 void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked, const char *xff);
+/* The frame as "packet" (base64) and its "packet_info" (link type). */
+void eve_put_frame(struct json_w *j, const struct packet *p);
 
 /* eve_xff.c: the address an X-Forwarded-For style value names, the first
  * (forward) or last element; written to out as text. Returns its IP

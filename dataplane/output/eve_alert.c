@@ -293,13 +293,17 @@ static void build_alert(struct json_w *j, const void *arg)
 		}
 	}
 	/* a pseudo packet has no frame to show */
-	if (w->opt.packet && p->len > 0) {
-		json_base64(j, "packet", p->data, p->len);
-		json_obj_open(j, "packet_info");
-		json_uint(j, "linktype", decode_link_type(p->link));
-		json_str(j, "linktype_name", decode_link_name(p->link));
-		json_obj_close(j);
-	}
+	if (w->opt.packet && p->len > 0)
+		eve_put_frame(j, p);
+	json_obj_close(j);
+}
+
+void eve_put_frame(struct json_w *j, const struct packet *p)
+{
+	json_base64(j, "packet", p->data, p->len);
+	json_obj_open(j, "packet_info");
+	json_uint(j, "linktype", decode_link_type(p->link));
+	json_str(j, "linktype_name", decode_link_name(p->link));
 	json_obj_close(j);
 }
 

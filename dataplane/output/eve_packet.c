@@ -3,7 +3,6 @@
  * output logs them with tagged-packets on (output-json-alert.c: the common
  * header with event_type "packet", then the frame in base64 and its link
  * type). */
-#include "../decode/decode.h"
 #include "eve-int.h"
 
 struct packet_ctx {
@@ -18,11 +17,7 @@ static void build_packet(struct json_w *j, const void *arg)
 
 	json_obj_open(j, NULL);
 	eve_put_header(j, c->w, p, "packet", NULL);
-	json_base64(j, "packet", p->data, p->len);
-	json_obj_open(j, "packet_info");
-	json_uint(j, "linktype", decode_link_type(p->link));
-	json_str(j, "linktype_name", decode_link_name(p->link));
-	json_obj_close(j);
+	eve_put_frame(j, p);
 	json_obj_close(j);
 }
 

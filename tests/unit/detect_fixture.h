@@ -3,6 +3,7 @@
 #ifndef IDS_TEST_DETECT_FIXTURE_H
 #define IDS_TEST_DETECT_FIXTURE_H
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,19 @@ static inline struct detect_env detect_env_setup(struct rule_env *renv, const ch
 	e.dt = detect_thread_create(e.de, -1);
 	CHECK(e.dt != NULL);
 	return e;
+}
+
+/* An IPv4 or IPv6 address from text. */
+static inline union ip_addr ip(const char *s)
+{
+	union ip_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (strchr(s, ':'))
+		CHECK_INT(1, inet_pton(AF_INET6, s, a.b));
+	else
+		CHECK_INT(1, inet_pton(AF_INET, s, a.b));
+	return a;
 }
 
 static inline void detect_env_teardown(struct detect_env *e)

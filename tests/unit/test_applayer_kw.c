@@ -13,80 +13,32 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "app_fixture.h"
 #include "dataplane/applayer/applayer.h"
 #include "dataplane/detect/detect.h"
 #include "dataplane/flow/flow-t.h"
 #include "rules/rules.h"
 
-struct env {
-	struct ruleset *rs;
-	struct detect_engine *de;
-	struct detect_thread *dt;
-	struct applayer_ctx *al;
-	struct flow f;
-};
-
 static struct detect_result res;
 
-static struct env *setup(const char *text)
+static struct app_env *setup(const char *text)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	char path[] = "/tmp/test_applayer_kw_XXXXXX";
-	char err[256] = "";
-	struct rule_env *renv = rule_env_new();
-	int fd = mkstemp(path);
-
-	CHECK(e != NULL && fd >= 0 && renv != NULL);
-	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
-	close(fd);
-	rule_env_set_default_vars(renv);
-	e->rs = ruleset_new();
-	CHECK_INT(0, ruleset_load_file(e->rs, renv, path, stderr));
-	CHECK_INT(0, e->rs->nfailed);
-	ruleset_finalize(e->rs, stderr);
-	unlink(path);
-	rule_env_free(renv);
-	e->de = detect_engine_build(e->rs, err, sizeof(err));
-	CHECK_STR("", err);
-	if (e->de == NULL)
-		exit(check_result("applayer_kw"));
-	e->dt = detect_thread_create(e->de, -1);
-	e->al = applayer_ctx_create(NULL);
-	CHECK(e->dt != NULL && e->al != NULL);
-	return e;
+	return app_env_setup(text, NULL, "applayer_kw");
 }
 
-static void flow_open(struct env *e, uint8_t proto, uint16_t cport, uint16_t sport)
+static void flow_open(struct app_env *e, uint8_t proto, uint16_t cport, uint16_t sport)
 {
-	memset(&e->f, 0, sizeof(e->f));
-	e->f.key.proto = proto;
-	e->f.key.ip_ver = 4;
-	CHECK_INT(1, inet_pton(AF_INET, "10.0.0.1", e->f.key.addr[0].b));
-	CHECK_INT(1, inet_pton(AF_INET, "192.168.1.1", e->f.key.addr[1].b));
-	e->f.key.port[0] = cport;
-	e->f.key.port[1] = sport;
-	e->f.app = app_flow_new(e->al, proto, cport, sport);
-	CHECK(e->f.app != NULL);
+	app_env_flow_open(e, proto, cport, sport);
 }
 
-static void teardown(struct env *e)
-{
-	app_flow_free(e->al, e->f.app);
-	applayer_ctx_destroy(e->al);
-	detect_thread_destroy(e->dt);
-	detect_engine_free(e->de);
-	ruleset_free(e->rs);
-	free(e);
-}
-
-static void feed(struct env *e, enum app_dir dir, const void *d, size_t len)
+static void feed(struct app_env *e, enum app_dir dir, const void *d, size_t len)
 {
 	CHECK_INT(0, app_flow_data(e->al, e->f.app, dir, d, (uint32_t)len, 1000));
 }
 
 /* Detection on an empty packet of the flow in direction dir; the sids that
  * alerted, ascending, as a bit mask of (sid - 1) (sids 1..63). */
-static uint64_t inspect(struct env *e, enum pkt_dir dir)
+static uint64_t inspect(struct app_env *e, enum pkt_dir dir)
 {
 	struct packet p;
 	int c = dir == PKT_TO_SERVER ? 0 : 1;
@@ -105,7 +57,7 @@ static uint64_t inspect(struct env *e, enum pkt_dir dir)
 	p.dir = dir;
 	p.flow_flags = (dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT) |
 		       PKT_FLOW_ESTABLISHED;
-	detect_packet(e->dt, &p, &res);
+	detect_packet(e->d.dt, &p, &res);
 	for (uint32_t i = 0; i < res.nalerts; i++) {
 		uint32_t sid = res.alerts[i].rule->sid;
 
@@ -375,7 +327,7 @@ static void test_tls_hello(void)
 {
 	static const char *const cnames[] = { "h2", "http/1.1" };
 	static const char *const snames[] = { "h2" };
-	struct env *e = setup(tls_rules);
+	struct app_env *e = setup(tls_rules);
 	struct bytes ext = { .n = 0 }, rec;
 
 	flow_open(e, 6, 40000, 443);
@@ -389,14 +341,14 @@ static void test_tls_hello(void)
 	feed(e, APP_TO_CLIENT, rec.b, rec.n);
 	/* sid 1 already alerted on the session's transaction */
 	CHECK_INT(SID(6), inspect(e, PKT_TO_CLIENT));
-	teardown(e);
+	app_env_teardown(e);
 }
 
 /* A truncated ALPN list (a name longer than what is left) is dropped
  * whole; the rest of the hello (SNI, random) is still parsed. */
 static void test_tls_alpn_truncated(void)
 {
-	struct env *e = setup(tls_rules);
+	struct app_env *e = setup(tls_rules);
 	struct bytes ext = { .n = 0 }, rec;
 
 	flow_open(e, 6, 40001, 443);
@@ -409,14 +361,14 @@ static void test_tls_alpn_truncated(void)
 	hello(&rec, true, 0x10, &ext);
 	feed(e, APP_TO_SERVER, rec.b, rec.n);
 	CHECK_INT(SID(4) | SID(5) | SID(10), inspect(e, PKT_TO_SERVER));
-	teardown(e);
+	app_env_teardown(e);
 }
 
 /* tls.cert_chain_len counts the server's Certificate message entries, even
  * ones GnuTLS cannot read; the legacy subject test needs a subject. */
 static void test_tls_chain(void)
 {
-	struct env *e = setup(tls_rules);
+	struct app_env *e = setup(tls_rules);
 	struct bytes b = { .n = 0 }, rec, ext = { .n = 0 };
 
 	flow_open(e, 6, 40002, 443);
@@ -431,7 +383,7 @@ static void test_tls_chain(void)
 	record(&rec, 11, &b);
 	feed(e, APP_TO_CLIENT, rec.b, rec.n);
 	CHECK_INT(SID(8), inspect(e, PKT_TO_CLIENT));
-	teardown(e);
+	app_env_teardown(e);
 }
 
 /* ---- DNS ---- */
@@ -513,7 +465,7 @@ static const char dns_rules[] =
 
 static void test_dns_sections(void)
 {
-	struct env *e = setup(dns_rules);
+	struct app_env *e = setup(dns_rules);
 	struct bytes m;
 
 	flow_open(e, 17, 5555, 53);
@@ -534,14 +486,14 @@ static void test_dns_sections(void)
 	feed(e, APP_TO_CLIENT, m.b, m.n);
 	CHECK_INT(SID(1) | SID(2) | SID(3) | SID(5) | SID(7) | SID(10),
 		  inspect(e, PKT_TO_CLIENT));
-	teardown(e);
+	app_env_teardown(e);
 }
 
 /* An answer whose name points at itself: the loop is counted, the question
  * still inspected, no answer name kept. */
 static void test_dns_loop(void)
 {
-	struct env *e = setup(dns_rules);
+	struct app_env *e = setup(dns_rules);
 	const struct applayer_stats *st = applayer_ctx_stats(e->al);
 	struct bytes m = { .n = 0 };
 	uint16_t at;
@@ -567,7 +519,7 @@ static void test_dns_loop(void)
 	feed(e, APP_TO_CLIENT, m.b, m.n);
 	CHECK_INT(SID(1) | SID(7) | SID(10), inspect(e, PKT_TO_CLIENT));
 	CHECK_INT(1, st->dns_loop);
-	teardown(e);
+	app_env_teardown(e);
 }
 
 int main(void)

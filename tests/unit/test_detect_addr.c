@@ -34,18 +34,6 @@ static struct detect_env setup(const char *text, uint32_t addr_min)
 	return e;
 }
 
-static union ip_addr ip(const char *s)
-{
-	union ip_addr a;
-
-	memset(&a, 0, sizeof(a));
-	if (strchr(s, ':'))
-		CHECK_INT(1, inet_pton(AF_INET6, s, a.b));
-	else
-		CHECK_INT(1, inet_pton(AF_INET, s, a.b));
-	return a;
-}
-
 /* A packet with no flow, empty payload. */
 static struct packet pkt(uint8_t proto, const char *src, uint16_t sp, const char *dst,
 			 uint16_t dp)

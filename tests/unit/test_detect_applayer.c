@@ -10,88 +10,36 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "app_fixture.h"
 #include "dataplane/applayer/applayer.h"
 #include "dataplane/detect/detect.h"
 #include "dataplane/flow/flow-t.h"
 #include "rules/rules.h"
 
-struct env {
-	struct ruleset *rs;
-	struct detect_engine *de;
-	struct detect_thread *dt;
-	struct applayer_ctx *al;
-	struct flow f;
-};
-
 static struct detect_result res;
 static uint64_t res_tx[DETECT_MAX_ALERTS];   /* the alerts' transaction ids */
 
-static struct env *setup(const char *text, const struct applayer_config *cfg)
+static struct app_env *setup(const char *text, const struct applayer_config *cfg)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	char path[] = "/tmp/test_detect_app_XXXXXX";
-	char err[256] = "";
-	struct rule_env *renv = rule_env_new();
-	int fd = mkstemp(path);
-
-	CHECK(e != NULL && fd >= 0 && renv != NULL);
-	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
-	close(fd);
-	rule_env_set_default_vars(renv);
-	e->rs = ruleset_new();
-	CHECK_INT(0, ruleset_load_file(e->rs, renv, path, stderr));
-	CHECK_INT(0, e->rs->nfailed);
-	ruleset_finalize(e->rs, stderr);
-	unlink(path);
-	rule_env_free(renv);
-	e->de = detect_engine_build(e->rs, err, sizeof(err));
-	CHECK_STR("", err);
-	if (e->de == NULL)
-		exit(check_result("detect_applayer"));
-	e->dt = detect_thread_create(e->de, -1);
-	e->al = applayer_ctx_create(cfg);
-	CHECK(e->dt != NULL && e->al != NULL);
-	return e;
+	return app_env_setup(text, cfg, "detect_applayer");
 }
 
-/* A flow from 10.0.0.1:cport (client) to 192.168.1.1:sport with app state. */
-static void flow_open(struct env *e, uint8_t proto, uint16_t cport, uint16_t sport)
+static void flow_open(struct app_env *e, uint8_t proto, uint16_t cport, uint16_t sport)
 {
-	memset(&e->f, 0, sizeof(e->f));
-	e->f.key.proto = proto;
-	e->f.key.ip_ver = 4;
-	CHECK_INT(1, inet_pton(AF_INET, "10.0.0.1", e->f.key.addr[0].b));
-	CHECK_INT(1, inet_pton(AF_INET, "192.168.1.1", e->f.key.addr[1].b));
-	e->f.key.port[0] = cport;
-	e->f.key.port[1] = sport;
-	e->f.client = 0;
-	e->f.app = app_flow_new(e->al, proto, cport, sport);
-	CHECK(e->f.app != NULL);
+	app_env_flow_open(e, proto, cport, sport);
 }
 
-static void flow_close(struct env *e)
+static void flow_close(struct app_env *e)
 {
-	app_flow_free(e->al, e->f.app);
-	e->f.app = NULL;
+	app_env_flow_close(e);
 }
 
-static void teardown(struct env *e)
-{
-	if (e->f.app != NULL)
-		flow_close(e);
-	applayer_ctx_destroy(e->al);
-	detect_thread_destroy(e->dt);
-	detect_engine_free(e->de);
-	ruleset_free(e->rs);
-	free(e);
-}
-
-static void feed(struct env *e, enum app_dir dir, const void *d, size_t len)
+static void feed(struct app_env *e, enum app_dir dir, const void *d, size_t len)
 {
 	CHECK_INT(0, app_flow_data(e->al, e->f.app, dir, d, (uint32_t)len, 1000));
 }
 
-static void feeds(struct env *e, enum app_dir dir, const char *s)
+static void feeds(struct app_env *e, enum app_dir dir, const char *s)
 {
 	feed(e, dir, s, strlen(s));
 }
@@ -100,7 +48,7 @@ static void feeds(struct env *e, enum app_dir dir, const char *s)
  * own, as the ACK that made the peer's data parsed), then the transactions
  * are marked inspected in that direction as the pipeline does. Returns the
  * alert count. */
-static uint32_t inspect(struct env *e, enum pkt_dir dir)
+static uint32_t inspect(struct app_env *e, enum pkt_dir dir)
 {
 	struct packet p;
 	int c = dir == PKT_TO_SERVER ? 0 : 1;
@@ -118,7 +66,7 @@ static uint32_t inspect(struct env *e, enum pkt_dir dir)
 	p.dir = dir;
 	p.flow_flags = (dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT) |
 		       PKT_FLOW_ESTABLISHED;
-	detect_packet(e->dt, &p, &res);
+	detect_packet(e->d.dt, &p, &res);
 	/* complete transactions are freed once inspected: keep their ids */
 	for (uint32_t i = 0; i < res.nalerts; i++)
 		res_tx[i] = res.alerts[i].tx ? app_tx_id(res.alerts[i].tx) : UINT64_MAX;
@@ -144,7 +92,7 @@ static const char req2[] =
  * transaction updated again does not alert again. */
 static void test_per_tx(void)
 {
-	struct env *e = setup(
+	struct app_env *e = setup(
 		"alert http any any -> any any (msg:\"uri\"; http.uri; content:\"/admin\"; "
 		"startswith; sid:1;)\n"
 		"alert http any any -> any any (msg:\"no fp\"; urilen:>5; sid:2;)\n"
@@ -175,7 +123,7 @@ static void test_per_tx(void)
 	CHECK_INT(2, inspect(e, PKT_TO_SERVER));
 	CHECK_INT(2, txid(0));
 	CHECK_INT(2, txid(1));
-	teardown(e);
+	app_env_teardown(e);
 }
 
 /* As Suricata, a packet inspects its own direction: a response buffer
@@ -184,7 +132,7 @@ static void test_per_tx(void)
  * response headers, not the request's. */
 static void test_directions(void)
 {
-	struct env *e = setup(
+	struct app_env *e = setup(
 		"alert http any any -> any any (msg:\"404\"; http.stat_code; content:\"404\"; "
 		"sid:10;)\n"
 		"alert http any any -> any any (msg:\"hdr tc\"; flow:to_client; http.header; "
@@ -213,7 +161,7 @@ static void test_directions(void)
 	CHECK_INT(13, sid(2));
 	CHECK_INT(0, res_tx[2]);
 	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
-	teardown(e);
+	app_env_teardown(e);
 }
 
 static size_t dns_msg(uint8_t *out, uint16_t id, const char *name)
@@ -253,7 +201,7 @@ static void test_dotprefix(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct env *e = setup(
+		struct app_env *e = setup(
 			"alert dns any any -> any any (msg:\"dot\"; dns.query; dotprefix; "
 			"content:\".example.com\"; endswith; sid:20;)\n"
 			"alert dns any any -> any any (msg:\"plain\"; dns.query; "
@@ -266,14 +214,14 @@ static void test_dotprefix(void)
 		CHECK_INT(cases[i].alerts, inspect(e, PKT_TO_SERVER));
 		if (cases[i].alerts)
 			CHECK_INT(cases[i].first, sid(0));
-		teardown(e);
+		app_env_teardown(e);
 	}
 }
 
 /* Two DNS queries on one flow are two transactions: one alert each. */
 static void test_dns_txs(void)
 {
-	struct env *e = setup("alert dns any any -> any any (msg:\"q\"; dns.query; "
+	struct app_env *e = setup("alert dns any any -> any any (msg:\"q\"; dns.query; "
 			      "content:\"evil\"; sid:30;)\n", NULL);
 	uint8_t m[128];
 	size_t n;
@@ -287,7 +235,7 @@ static void test_dns_txs(void)
 	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
 	CHECK_INT(1, txid(0));
 	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
-	teardown(e);
+	app_env_teardown(e);
 }
 
 /* The settings reach the parsers: a response body is held back until the
@@ -298,7 +246,7 @@ static void test_dns_txs(void)
 static void test_config(void)
 {
 	struct applayer_config cfg;
-	struct env *e;
+	struct app_env *e;
 	char err[128];
 	struct app_ports ps;
 
@@ -320,7 +268,7 @@ static void test_config(void)
 	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
 	app_flow_eof(e->al, e->f.app, APP_TO_CLIENT);
 	CHECK_INT(1, inspect(e, PKT_TO_CLIENT));
-	teardown(e);
+	app_env_teardown(e);
 
 	applayer_config_init(&cfg);
 	cfg.mode[0][APP_PROTO_HTTP] = APP_MODE_OFF;
@@ -329,7 +277,7 @@ static void test_config(void)
 	flow_open(e, 6, 40005, 80);
 	feeds(e, APP_TO_SERVER, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
 	CHECK_INT(APP_PROTO_UNKNOWN, app_flow_proto(e->f.app));
-	teardown(e);
+	app_env_teardown(e);
 
 	cfg.mode[0][APP_PROTO_HTTP] = APP_MODE_DETECT_ONLY;
 	e = setup("alert http any any -> any any (msg:\"uri\"; http.uri; content:\"/\"; "
@@ -339,7 +287,7 @@ static void test_config(void)
 	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(e->f.app));
 	CHECK_INT(0, app_flow_ntx(e->f.app));
 	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
-	teardown(e);
+	app_env_teardown(e);
 
 	/* DNS on 5300 only once it is a detection port */
 	applayer_config_init(&cfg);
@@ -359,7 +307,7 @@ static void test_config(void)
 		feed(e, APP_TO_SERVER, m, n);
 		CHECK_INT(APP_PROTO_FAILED, app_flow_proto(e->f.app));
 	}
-	teardown(e);
+	app_env_teardown(e);
 	CHECK_INT(-EINVAL, app_ports_parse("53,x", &ps, err, sizeof(err)));
 	CHECK_INT(-EINVAL, app_ports_parse("70000", &ps, err, sizeof(err)));
 	CHECK_INT(-EINVAL, app_ports_parse("[53", &ps, err, sizeof(err)));
@@ -374,7 +322,7 @@ static void test_config(void)
 	flow_open(e, 6, 40007, 8080);
 	feeds(e, APP_TO_SERVER, "GET http://h.test:8080/a%2520b HTTP/1.1\r\nHost: h.test\r\n\r\n");
 	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
-	teardown(e);
+	app_env_teardown(e);
 }
 
 int main(void)
