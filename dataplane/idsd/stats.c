@@ -114,6 +114,10 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 	collect_stream(s, pl);
 	if (pl->al != NULL)
 		collect_applayer(s, pl);
+	put(s, "detect.tag.added", pl->tags.stats.added);
+	put(s, "detect.tag.tagged_packets", pl->tags.stats.tagged);
+	put(s, "detect.tag.pool_full", pl->tags.stats.pool_full);
+	put(s, "detect.tag.flow_full", pl->tags.stats.flow_full);
 
 	if (w->ctl->gen != NULL && w->ctl->gen->de != NULL) {
 		struct detect_stats ds;
