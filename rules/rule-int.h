@@ -227,6 +227,10 @@ int rule_applayer_finish(struct rule_ctx *c);
  * f is not one. */
 int rule_pcre_http_flag(char f, enum rule_buffer *out);
 
+/* rule_kw_tls_date.c (added): tls_cert_notbefore/notafter/expired/valid;
+ * -ENOENT when name is none of them. */
+int rule_kw_tls_date(struct rule_ctx *c, const char *name, const char *val);
+
 /* rule_kw_transform.c (added): transform keywords after a sticky buffer;
  * -ENOENT when name is not one. rule_xform_finish checks, once the rule is
  * read, that every chain has a match after it. */

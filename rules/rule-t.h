@@ -437,6 +437,23 @@ struct rule_flowint {
 #define RULE_APP_HAS_TLS_VERSION 0x08u
 #define RULE_APP_HAS_DNS_RRTYPE  0x10u /* dns.rrtype: some question's type */
 #define RULE_APP_HAS_TLS_CHAIN_LEN 0x20u /* tls.cert_chain_len: server chain */
+#define RULE_APP_HAS_TLS_VALIDITY 0x40u /* some tls_cert_* date keyword, see tls_validity */
+
+/* (added) tls_cert_notbefore / tls_cert_notafter: the server certificate's
+ * date against seconds since the epoch (UTC). As Suricata: '<' is <=,
+ * '>' is >=, a<>b is inclusive. */
+enum tls_date_op { TLS_DATE_EQ, TLS_DATE_LE, TLS_DATE_GE, TLS_DATE_RANGE };
+
+struct rule_tls_date {
+	uint8_t op;               /* enum tls_date_op */
+	int64_t a, b;             /* b: range end */
+};
+
+/* rule->tls_validity (added) */
+#define RULE_TLS_NOTBEFORE 0x01u  /* tls_cert_notbefore: tls_notbefore */
+#define RULE_TLS_NOTAFTER  0x02u  /* tls_cert_notafter: tls_notafter */
+#define RULE_TLS_EXPIRED   0x04u  /* tls_cert_expired: notAfter < packet time */
+#define RULE_TLS_VALID     0x08u  /* tls_cert_valid: notAfter >= packet time */
 
 struct rule {
 	/* identity */
@@ -491,6 +508,8 @@ struct rule {
 	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */
 	struct u32_cmp dns_rrtype;     /* with RULE_APP_HAS_DNS_RRTYPE */
 	struct u32_cmp tls_chain_len;  /* with RULE_APP_HAS_TLS_CHAIN_LEN */
+	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */
+	struct rule_tls_date tls_notbefore, tls_notafter;
 	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
 	uint8_t nxchain;          /* transform chains, see rule_match.xf */
 	struct rule_xchain *xchain;

@@ -369,6 +369,9 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 	rc = rule_kw_transform(c, name, val);
 	if (rc != -ENOENT)
 		return rc;
+	rc = rule_kw_tls_date(c, name, val);
+	if (rc != -ENOENT)
+		return rc;
 	if (strcasecmp(name, "uricontent") == 0 && val && val[0])
 		return content_in(c, val, RULE_BUF_HTTP_URI, false);
 	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
@@ -394,6 +397,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },
 		{ RULE_APP_HAS_TLS_CHAIN_LEN, APP_PROTO_TLS, "tls.cert_chain_len" },
+		{ RULE_APP_HAS_TLS_VALIDITY, APP_PROTO_TLS, "tls_cert_*" },
 	};
 	struct rule *r = c->r;
 	enum app_proto need = r->app_proto;

@@ -46,6 +46,8 @@ struct tls_peer {
 	struct abuf subject, issuer;  /* NUL kept past len for EVE */
 	char *serial, *fp;
 	struct str_list san;          /* subjectAltName: DNS names, IP addresses */
+	bool has_validity;            /* the dates below were read */
+	int64_t not_before, not_after; /* seconds since the epoch */
 };
 
 struct tls_state {
@@ -343,6 +345,9 @@ static void parse_cert(struct applayer_ctx *ctx, struct tls_peer *ts)
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, der.data, der.size, sha1) == 0)
 		ts->fp = hex_colon(sha1, sizeof(sha1), false);
 	parse_san(crt, &ts->san);
+	ts->not_before = gnutls_x509_crt_get_activation_time(crt);
+	ts->not_after = gnutls_x509_crt_get_expiration_time(crt);
+	ts->has_validity = ts->not_before != -1 && ts->not_after != -1;
 out:
 	gnutls_x509_crt_deinit(crt);
 }
@@ -598,6 +603,17 @@ int app_tls_chain_len(const struct tls_state *ts, uint32_t *out)
 	if (!srv->has_chain)
 		return -ENOENT;
 	*out = srv->chain_len;
+	return 0;
+}
+
+int app_tls_validity(const struct tls_state *ts, int64_t *not_before, int64_t *not_after)
+{
+	const struct tls_peer *srv = &ts->peer[APP_TO_CLIENT];
+
+	if (!srv->has_validity)
+		return -ENOENT;
+	*not_before = srv->not_before;
+	*not_after = srv->not_after;
 	return 0;
 }
 

@@ -92,6 +92,7 @@ int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 int app_tls_version(const struct tls_state *ts, uint32_t *out);
 int app_tls_chain_len(const struct tls_state *ts, uint32_t *out);
+int app_tls_validity(const struct tls_state *ts, int64_t *not_before, int64_t *not_after);
 int app_tls_info(struct tls_state *ts, struct app_tls_info *out);
 
 /* app_dns.c: DNS messages, over UDP (one per datagram) or TCP (length

@@ -383,6 +383,12 @@ int app_tx_tls_chain_len(const struct app_flow *af, uint32_t *out)
 	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_chain_len(af->tls, out) : -ENOENT;
 }
 
+int app_tx_tls_validity(const struct app_flow *af, int64_t *not_before, int64_t *not_after)
+{
+	return af->proto == APP_PROTO_TLS && af->tls ?
+	       app_tls_validity(af->tls, not_before, not_after) : -ENOENT;
+}
+
 int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out)
 {
 	return af->proto == APP_PROTO_HTTP ? app_http_urilen(af->ctx, tx, raw, out) : -ENOENT;

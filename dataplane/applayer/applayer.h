@@ -128,6 +128,9 @@ int app_tx_tls_version(const struct app_flow *af, uint32_t *out);
 int app_tx_dns_rrtype(const struct app_flow *af, const struct app_tx *tx, uint32_t idx,
 		      uint32_t *out);
 int app_tx_tls_chain_len(const struct app_flow *af, uint32_t *out);
+/* tls_cert_notbefore/notafter: the server's end-entity certificate's
+ * validity, seconds since the epoch. */
+int app_tx_tls_validity(const struct app_flow *af, int64_t *not_before, int64_t *not_after);
 /* urilen: the length of the normalised (raw: as sent) URI. */
 int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out);
 

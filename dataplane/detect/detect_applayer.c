@@ -94,7 +94,7 @@ static uint8_t rule_dirs(const struct rule *r)
 		dirs = ts;
 	else if (r->app_has & (RULE_APP_HAS_URILEN | RULE_APP_HAS_URILEN_RAW))
 		dirs = ts;
-	else if (r->app_has & RULE_APP_HAS_TLS_CHAIN_LEN)
+	else if (r->app_has & (RULE_APP_HAS_TLS_CHAIN_LEN | RULE_APP_HAS_TLS_VALIDITY))
 		dirs = tc;
 	if (r->flow_flags & RULE_FLOW_TOSERVER)
 		dirs &= ts;

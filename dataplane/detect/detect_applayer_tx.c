@@ -268,7 +268,40 @@ static bool rrtype_match(const struct app_scan *s, const struct rule *r)
 	return false;
 }
 
-static bool keywords_match(struct app_scan *s, const struct rule *r)
+static bool date_match(const struct rule_tls_date *d, int64_t v)
+{
+	switch (d->op) {
+	case TLS_DATE_LE:
+		return v <= d->a;
+	case TLS_DATE_GE:
+		return v >= d->a;
+	case TLS_DATE_RANGE:
+		return v >= d->a && v <= d->b;
+	default:
+		return v == d->a;
+	}
+}
+
+/* tls_cert_*: the server certificate's dates; expired and valid (as
+ * Suricata: notAfter only) against the packet's time. */
+static bool validity_match(const struct app_scan *s, const struct rule *r, uint64_t ts_us)
+{
+	int64_t nb, na, now = (int64_t)(ts_us / 1000000u);
+
+	if (app_tx_tls_validity(s->af, &nb, &na))
+		return false;
+	if ((r->tls_validity & RULE_TLS_NOTBEFORE) && !date_match(&r->tls_notbefore, nb))
+		return false;
+	if ((r->tls_validity & RULE_TLS_NOTAFTER) && !date_match(&r->tls_notafter, na))
+		return false;
+	if ((r->tls_validity & RULE_TLS_EXPIRED) && now <= na)
+		return false;
+	if ((r->tls_validity & RULE_TLS_VALID) && now > na)
+		return false;
+	return true;
+}
+
+static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts_us)
 {
 	uint32_t v;
 
@@ -286,6 +319,8 @@ static bool keywords_match(struct app_scan *s, const struct rule *r)
 		return false;
 	if ((r->app_has & RULE_APP_HAS_TLS_CHAIN_LEN) &&
 	    (app_tx_tls_chain_len(s->af, &v) || !detect_match_u32(&r->tls_chain_len, v)))
+		return false;
+	if ((r->app_has & RULE_APP_HAS_TLS_VALIDITY) && !validity_match(s, r, ts_us))
 		return false;
 	return true;
 }
@@ -305,7 +340,7 @@ static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v
 		return false;
 	if ((r->has & RULE_HAS_VARS) && !detect_vars_check(dt, r, v))
 		return false;
-	if (!keywords_match(s, r))
+	if (!keywords_match(s, r, v->ts_us))
 		return false;
 	for (uint32_t j = ae->rb_first[rank]; j < ae->rb_first[rank + 1]; j++)
 		if (!buffer_matches(s, dr, &ae->rb[j]))

@@ -2,7 +2,8 @@
 /* Unit tests for the app-layer keywords added after the first wave: the
  * legacy TLS value keywords (tls.subject, tls.issuerdn, tls.fingerprint
  * with '!'), tls.random*, tls.alpn, tls.cert_chain_len, dns.queries.rrname,
- * dns.answers.rrname, dns.response.rrname and dns.rrtype: parse errors,
+ * dns.answers.rrname, dns.response.rrname, dns.rrtype and the certificate
+ * dates (tls_cert_notbefore/notafter/expired/valid): parse errors,
  * matches and near misses on messages built here and fed to the real
  * parsers, multi-buffer instances, and malformed input (a truncated ALPN
  * list, a compression loop in an answer). */
@@ -12,6 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gnutls/abstract.h>
+#include <gnutls/x509.h>
+
 #include "check.h"
 #include "app_fixture.h"
 #include "dataplane/applayer/applayer.h"
@@ -20,6 +24,7 @@
 #include "rules/rules.h"
 
 static struct detect_result res;
+static uint64_t pkt_ts_us;        /* the inspected packets' time */
 
 static struct app_env *setup(const char *text)
 {
@@ -55,6 +60,7 @@ static uint64_t inspect(struct app_env *e, enum pkt_dir dir)
 	p.flow = &e->f;
 	p.flags |= PKT_F_HAS_FLOW;
 	p.dir = dir;
+	p.ts_us = pkt_ts_us;
 	p.flow_flags = (dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT) |
 		       PKT_FLOW_ESTABLISHED;
 	detect_packet(e->d.dt, &p, &res);
@@ -205,6 +211,68 @@ static void test_parse(void)
 	      NULL);
 	CHECK(strstr(parse_err("tls.random; content:\"a\"; dns.queries.rrname; content:\"b\";"),
 		     "mixes protocols") != NULL);
+	rule_env_free(penv);
+}
+
+/* tls_cert_notbefore/notafter values (epochs, dates with their fields left
+ * out, '<' '>' and ranges) and their errors. */
+static void test_parse_validity(void)
+{
+	struct rule *r;
+
+	penv = rule_env_new();
+	CHECK(penv != NULL);
+	r = parse_ok("tls", "tls_cert_notbefore:<2015-10-22T23:59:59;");
+	if (r) {
+		CHECK_INT(RULE_TLS_NOTBEFORE, r->tls_validity);
+		CHECK(r->app_has & RULE_APP_HAS_TLS_VALIDITY);
+		CHECK_INT(TLS_DATE_LE, r->tls_notbefore.op);
+		CHECK_INT(1445558399, r->tls_notbefore.a);
+		rule_free(r);
+	}
+	r = parse_ok("ip", "tls_cert_notafter: 2000-10-22 <> 2020-05-15 ; tls_cert_expired;");
+	if (r) {
+		CHECK_INT(RULE_TLS_NOTAFTER | RULE_TLS_EXPIRED, r->tls_validity);
+		CHECK_INT(TLS_DATE_RANGE, r->tls_notafter.op);
+		CHECK_INT(972172800, r->tls_notafter.a);
+		CHECK_INT(1589500800, r->tls_notafter.b);
+		CHECK_INT(APP_PROTO_TLS, r->app_proto);
+		rule_free(r);
+	}
+	r = parse_ok("tls", "tls_cert_notafter:1445852105; tls_cert_notbefore:>2015-10-22 12:30; "
+		     "tls_cert_valid;");
+	if (r) {
+		CHECK_INT(TLS_DATE_EQ, r->tls_notafter.op);
+		CHECK_INT(1445852105, r->tls_notafter.a);
+		CHECK_INT(TLS_DATE_GE, r->tls_notbefore.op);
+		CHECK_INT(1445517000, r->tls_notbefore.a);
+		rule_free(r);
+	}
+	r = parse_ok("tls", "tls_cert_notbefore:2024-02;");
+	if (r) {
+		CHECK_INT(1706745600, r->tls_notbefore.a);
+		rule_free(r);
+	}
+	r = parse_ok("tls", "tls_cert_notbefore:2024-2-29;");
+	if (r) {
+		CHECK_INT(1709164800, r->tls_notbefore.a);
+		rule_free(r);
+	}
+	CHECK(strstr(parse_err("tls_cert_notbefore:2015-13-01;"), "invalid tls_cert_notbefore") !=
+	      NULL);
+	CHECK(strstr(parse_err("tls_cert_notbefore:2023-02-29;"), "invalid") != NULL);
+	CHECK(strstr(parse_err("tls_cert_notbefore:2015-10-22T24;"), "invalid") != NULL);
+	CHECK(strstr(parse_err("tls_cert_notbefore:2015-10-22X10;"), "invalid") != NULL);
+	CHECK(strstr(parse_err("tls_cert_notbefore:15-10-22;"), "invalid") != NULL);
+	CHECK(strstr(parse_err("tls_cert_notafter:2020-01-01<>2019-01-01;"),
+		     "invalid tls_cert_notafter") != NULL);
+	CHECK(strstr(parse_err("tls_cert_notafter:<2020-01-01<>2021-01-01;"), "invalid") != NULL);
+	CHECK(strstr(parse_err("tls_cert_notafter:<;"), "invalid") != NULL);
+	CHECK(strstr(parse_err("tls_cert_notafter;"), "needs a value") != NULL);
+	CHECK(strstr(parse_err("tls_cert_expired:1;"), "takes no value") != NULL);
+	CHECK(strstr(parse_err("tls_cert_valid; tls_cert_valid;"), "duplicate") != NULL);
+	CHECK(strstr(parse_err("http.uri; content:\"a\"; tls_cert_valid;"), "mixes protocols") !=
+	      NULL);
 	rule_env_free(penv);
 }
 
@@ -386,6 +454,95 @@ static void test_tls_chain(void)
 	app_env_teardown(e);
 }
 
+/* A self-signed certificate (DER) valid from 2020-01-02T03:04:05 to
+ * 2030-06-15T12:00:00, made here with GnuTLS. */
+#define CERT_NOT_BEFORE 1577934245
+#define CERT_NOT_AFTER  1907755200
+
+static void make_cert(struct bytes *der)
+{
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t out = { NULL, 0 };
+	static const uint8_t serial[] = { 1 };
+
+	der->n = 0;
+	CHECK_INT(0, gnutls_x509_privkey_init(&key));
+	CHECK_INT(0, gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+				GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0));
+	CHECK_INT(0, gnutls_x509_crt_init(&crt));
+	CHECK_INT(0, gnutls_x509_crt_set_version(crt, 3));
+	CHECK_INT(0, gnutls_x509_crt_set_serial(crt, serial, sizeof(serial)));
+	CHECK_INT(0, gnutls_x509_crt_set_dn(crt, "CN=dates.example", NULL));
+	CHECK_INT(0, gnutls_x509_crt_set_issuer_dn(crt, "CN=dates.example", NULL));
+	CHECK_INT(0, gnutls_x509_crt_set_activation_time(crt, CERT_NOT_BEFORE));
+	CHECK_INT(0, gnutls_x509_crt_set_expiration_time(crt, CERT_NOT_AFTER));
+	CHECK_INT(0, gnutls_x509_crt_set_key(crt, key));
+	CHECK_INT(0, gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0));
+	CHECK_INT(0, gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &out));
+	if (out.data)
+		put(der, out.data, out.size);
+	gnutls_free(out.data);
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(key);
+}
+
+static const char validity_rules[] =
+	"alert tls any any -> any any (msg:\"nb eq\"; tls_cert_notbefore:2020-01-02T03:04:05; "
+	"sid:1;)\n"
+	"alert tls any any -> any any (msg:\"nb lt\"; tls_cert_notbefore:<2020-01-02; sid:2;)\n"
+	"alert tls any any -> any any (msg:\"nb gt\"; tls_cert_notbefore:>2020-01-02; sid:3;)\n"
+	"alert tls any any -> any any (msg:\"na range\"; "
+	"tls_cert_notafter:2030-01-01<>2031-01-01; sid:4;)\n"
+	"alert tls any any -> any any (msg:\"na lt\"; tls_cert_notafter:<2030-06-15; sid:5;)\n"
+	"alert tls any any -> any any (msg:\"na epoch\"; tls_cert_notafter:1907755200; sid:6;)\n"
+	"alert tls any any -> any any (msg:\"expired\"; tls_cert_expired; sid:7;)\n"
+	"alert tls any any -> any any (msg:\"valid\"; tls_cert_valid; sid:8;)\n"
+	"alert tls any any -> any any (msg:\"nb le edge\"; tls_cert_notbefore:<1577934245; "
+	"sid:9;)\n"
+	"alert tls any any -> any any (msg:\"range out\"; "
+	"tls_cert_notafter:2031-01-01<>2032-01-01; sid:10;)\n";
+
+/* The server's ServerHello then a one-certificate chain, on a flow of its
+ * own, inspected at time now (seconds). */
+static uint64_t validity_session(const struct bytes *cert, uint16_t cport, int64_t now)
+{
+	struct app_env *e = setup(validity_rules);
+	struct bytes b = { .n = 0 }, rec, ext = { .n = 0 };
+	uint64_t mask;
+
+	pkt_ts_us = (uint64_t)now * 1000000u + 999999u;
+	flow_open(e, 6, cport, 443);
+	hello(&rec, false, 0x40, &ext);
+	feed(e, APP_TO_CLIENT, rec.b, rec.n);
+	/* no certificate yet: no date to test */
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	put24(&b, 3 + (uint32_t)cert->n);
+	put24(&b, (uint32_t)cert->n);
+	put(&b, cert->b, cert->n);
+	record(&rec, 11, &b);
+	feed(e, APP_TO_CLIENT, rec.b, rec.n);
+	mask = inspect(e, PKT_TO_CLIENT);
+	app_env_teardown(e);
+	pkt_ts_us = 0;
+	return mask;
+}
+
+/* tls_cert_notbefore/notafter against the end-entity certificate's dates,
+ * '<' and '>' inclusive; expired and valid against the packet's time, the
+ * last second of notAfter still valid. */
+static void test_tls_validity(void)
+{
+	struct bytes cert;
+	const uint64_t dates = SID(1) | SID(3) | SID(4) | SID(6) | SID(9);
+
+	make_cert(&cert);
+	CHECK(cert.n > 100);
+	CHECK_INT(dates | SID(8), validity_session(&cert, 40010, 1700000000));
+	CHECK_INT(dates | SID(8), validity_session(&cert, 40011, CERT_NOT_AFTER));
+	CHECK_INT(dates | SID(7), validity_session(&cert, 40012, CERT_NOT_AFTER + 1));
+}
+
 /* ---- DNS ---- */
 
 static void name(struct bytes *o, const char *n)
@@ -525,9 +682,11 @@ static void test_dns_loop(void)
 int main(void)
 {
 	test_parse();
+	test_parse_validity();
 	test_tls_hello();
 	test_tls_alpn_truncated();
 	test_tls_chain();
+	test_tls_validity();
 	test_dns_sections();
 	test_dns_loop();
 	return check_result("applayer_kw");
