@@ -60,6 +60,12 @@ void ruleset_free(struct ruleset *rs);
 int ruleset_load_file(struct ruleset *rs, struct rule_env *env,
 		      const char *path, FILE *errs);
 
+/* path a file: ruleset_load_file. A directory: every "*.rules" file in it,
+ * in name order (a whole rule set's folder). On error, failed names the
+ * file that could not be read (truncated to failedlen). */
+int ruleset_load_path(struct ruleset *rs, struct rule_env *env, const char *path, FILE *errs,
+		      char *failed, size_t failedlen);
+
 /* After all files: resolve flowbit names (warn about isset without set) and
  * assign each rule's evaluation order. Also sorts rs->reasons by count,
  * most frequent first. */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Rule files -> struct ruleset: reading lines, failure reports and tallies,
  * duplicate gid:sid, flowbit name interning and evaluation order. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rule-int.h"
 #include "rules.h"
@@ -268,6 +270,9 @@ int ruleset_load_file(struct ruleset *rs, struct rule_env *env, const char *path
 		}
 		tlen = 0;
 	}
+	/* a read error (a directory: EISDIR) is not an empty file */
+	if (rc == 0 && ferror(f))
+		rc = errno ? -errno : -EIO;
 	/* a continuation on the last line: parse what there is */
 	if (rc == 0 && tlen && !blank_or_comment(text)) {
 		struct rule *r = rule_parse(env, text, err, sizeof(err));
@@ -277,6 +282,39 @@ int ruleset_load_file(struct ruleset *rs, struct rule_env *env, const char *path
 	free(text);
 	free(line);
 	fclose(f);
+	return rc;
+}
+
+static int rules_file_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 6 && strcmp(d->d_name + n - 6, ".rules") == 0;
+}
+
+int ruleset_load_path(struct ruleset *rs, struct rule_env *env, const char *path, FILE *errs,
+		      char *failed, size_t failedlen)
+{
+	struct dirent **names;
+	struct stat st;
+	int n, rc = 0;
+
+	snprintf(failed, failedlen, "%s", path);
+	if (stat(path, &st) != 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return ruleset_load_file(rs, env, path, errs);
+	n = scandir(path, &names, rules_file_filter, alphasort);
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		if (rc == 0) {
+			snprintf(failed, failedlen, "%s/%s", path, names[i]->d_name);
+			rc = ruleset_load_file(rs, env, failed, errs);
+		}
+		free(names[i]);
+	}
+	free(names);
 	return rc;
 }
 

@@ -74,9 +74,9 @@ int engine_load(struct engine *e, const struct settings *s, FILE *errs)
 	t0 = now_ms();
 	for (unsigned i = 0; i < s->nrule_files; i++) {
 		rule_file_path(s, s->rule_files[i], path, sizeof(path));
-		ret = ruleset_load_file(e->rs, e->env, path, errs);
+		ret = ruleset_load_path(e->rs, e->env, path, errs, err, sizeof(err));
 		if (ret != 0) {
-			fprintf(errs, "%s: cannot read rule file: %s\n", path, strerror(-ret));
+			fprintf(errs, "%s: cannot read rule file: %s\n", err, strerror(-ret));
 			return ret;
 		}
 	}

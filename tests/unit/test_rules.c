@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rules/rules.h"
 #include "check.h"
@@ -554,6 +555,48 @@ static uint32_t reason_count(const struct ruleset *rs, const char *reason)
 	return 0;
 }
 
+/* A folder as a rule path: its *.rules files in name order, nothing else;
+ * a folder read as one file is an error, not an empty file. */
+static void test_folder(void)
+{
+	char dir[] = "/tmp/test_rules_dir_XXXXXX", path[256], failed[256];
+	static const char *const files[][2] = {
+		{ "b.rules", "alert tcp any any -> any any (content:\"b\"; sid:2;)\n" },
+		{ "a.rules", "alert tcp any any -> any any (content:\"a\"; sid:1;)\n" },
+		{ "c.txt", "alert tcp any any -> any any (content:\"c\"; sid:3;)\n" },
+		{ ".d.rules", "alert tcp any any -> any any (content:\"d\"; sid:4;)\n" },
+	};
+	struct ruleset *rs = ruleset_new();
+	FILE *f;
+
+	CHECK(rs != NULL && mkdtemp(dir) != NULL);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i][0]);
+		f = fopen(path, "w");
+		CHECK(f != NULL);
+		if (f) {
+			fputs(files[i][1], f);
+			fclose(f);
+		}
+	}
+	CHECK_INT(-EISDIR, ruleset_load_file(rs, env, dir, stderr));
+	CHECK_INT(0, ruleset_load_path(rs, env, dir, stderr, failed, sizeof(failed)));
+	CHECK_INT(2, rs->n);
+	if (rs->n == 2) {
+		CHECK_INT(1, rs->rules[0]->sid);
+		CHECK_INT(2, rs->rules[1]->sid);
+	}
+	CHECK_INT(-ENOENT, ruleset_load_path(rs, env, "/nonexistent/x.rules", stderr, failed,
+					     sizeof(failed)));
+	CHECK_STR("/nonexistent/x.rules", failed);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i][0]);
+		unlink(path);
+	}
+	rmdir(dir);
+	ruleset_free(rs);
+}
+
 static void test_file(void)
 {
 	struct ruleset *rs = ruleset_new();
@@ -735,6 +778,7 @@ int main(void)
 	test_meta();
 	test_packet_kw();
 	test_file();
+	test_folder();
 	test_config_files();
 	test_et_open();
 	rule_env_free(env);
