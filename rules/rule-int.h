@@ -223,6 +223,10 @@ uint64_t rule_name_hash(const char *s);
  * the rule is read (buffers used, implied protocol). */
 int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val);
 int rule_applayer_finish(struct rule_ctx *c);
+/* rule_kw_absent.c (added): absent[: or_else] on the sticky buffer;
+ * rule_absent_finish refuses other matches on a plain absent buffer. */
+int kw_absent(struct rule_ctx *c, const char *v);
+int rule_absent_finish(struct rule_ctx *c);
 /* The buffer a pcre HTTP flag (U I P Q H D M C S Y V W) selects; -EINVAL if
  * f is not one. */
 int rule_pcre_http_flag(char f, enum rule_buffer *out);

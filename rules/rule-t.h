@@ -148,6 +148,12 @@ enum app_proto {
 	APP_PROTO_TLS,
 	APP_PROTO_DNS,
 	APP_PROTO_FAILED,         /* detection gave up on the flow */
+	/* (added) detected only, no parser: their rules inspect the stream */
+	APP_PROTO_SMTP,
+	APP_PROTO_FTP,
+	APP_PROTO_SMB,
+	APP_PROTO_SSH,
+	APP_PROTO_DCERPC,
 	APP_PROTO_MAX
 };
 
@@ -511,6 +517,12 @@ struct rule {
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */
 	struct rule_tls_date tls_notbefore, tls_notafter;
 	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
+	/* (added) absent[: or_else] after a sticky buffer, bit per enum
+	 * rule_buffer: the rule needs that buffer to be missing for good from
+	 * the transaction; with or_else, missing for good or present and
+	 * matching the rule's matches on it. absent_or_else is a subset. */
+	uint64_t absent_bufs;
+	uint64_t absent_or_else;
 	uint8_t nxchain;          /* transform chains, see rule_match.xf */
 	struct rule_xchain *xchain;
 

@@ -152,7 +152,8 @@ static int app_modifier(struct rule_ctx *c, const char *name, enum rule_buffer b
 
 static const char *const app_names[APP_PROTO_MAX] = {
 	[APP_PROTO_HTTP] = "http", [APP_PROTO_TLS] = "tls", [APP_PROTO_DNS] = "dns",
-	[APP_PROTO_FAILED] = "failed",
+	[APP_PROTO_FAILED] = "failed", [APP_PROTO_SMTP] = "smtp", [APP_PROTO_FTP] = "ftp",
+	[APP_PROTO_SMB] = "smb", [APP_PROTO_SSH] = "ssh", [APP_PROTO_DCERPC] = "dcerpc",
 };
 
 const char *rule_app_proto_name(enum app_proto p)
@@ -366,6 +367,8 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 			return rule_err(c, "keyword '%s' needs a value", valued[i].name);
 		return valued[i].fn(c, val);
 	}
+	if (strcasecmp(name, "absent") == 0)
+		return kw_absent(c, val);
 	rc = rule_kw_transform(c, name, val);
 	if (rc != -ENOENT)
 		return rc;
@@ -402,7 +405,20 @@ int rule_applayer_finish(struct rule_ctx *c)
 	struct rule *r = c->r;
 	enum app_proto need = r->app_proto;
 
-	r->app_bufs = 0;
+	if (rule_absent_finish(c))
+		return -EINVAL;
+	/* an absent buffer is inspected (for its absence) like a matched one */
+	r->app_bufs = r->absent_bufs;
+	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++) {
+		enum app_proto p = rule_buffer_app_proto((enum rule_buffer)b);
+
+		if (!(r->absent_bufs & (1ull << b)))
+			continue;
+		if (need != APP_PROTO_UNKNOWN && need != p)
+			return rule_err(c, "rule mixes protocols: %s buffer in a %s rule",
+					rule_app_proto_name(p), rule_app_proto_name(need));
+		need = p;
+	}
 	for (uint32_t i = 0; i < r->nmatch; i++) {
 		enum rule_buffer b = r->match[i].buf;
 		enum app_proto p = rule_buffer_app_proto(b);

@@ -260,7 +260,37 @@ static const struct {
 	{ "http1", RULE_PROTO_TCP, 0, APP_PROTO_HTTP },
 	{ "tls", RULE_PROTO_TCP, 0, APP_PROTO_TLS },
 	{ "dns", RULE_PROTO_IP, 0, APP_PROTO_DNS },
+	/* detected only: raw content inspects the flow's TCP stream */
+	{ "smtp", RULE_PROTO_TCP, 0, APP_PROTO_SMTP },
+	{ "ftp", RULE_PROTO_TCP, 0, APP_PROTO_FTP },
+	{ "smb", RULE_PROTO_TCP, 0, APP_PROTO_SMB },
+	{ "ssh", RULE_PROTO_TCP, 0, APP_PROTO_SSH },
+	{ "dcerpc", RULE_PROTO_TCP, 0, APP_PROTO_DCERPC },
 };
+
+/* SMTP, FTP, SMB, SSH and DCERPC are detected but not parsed: a rule on one
+ * of them may only inspect the stream. Any app-layer buffer (file_data,
+ * even with nothing after it) or keyword would need the parser: refused,
+ * never ignored. */
+static int detect_only_finish(struct rule_ctx *c)
+{
+	const struct rule *r = c->r;
+	char name[16];
+	size_t i;
+	bool app = r->app_has || c->cur_buf >= RULE_BUF_APP_FIRST;
+
+	if (r->app_proto < APP_PROTO_SMTP)
+		return 0;
+	for (uint32_t m = 0; m < r->nmatch; m++)
+		app |= r->match[m].buf >= RULE_BUF_APP_FIRST;
+	if (!app)
+		return 0;
+	snprintf(name, sizeof(name), "%s", rule_app_proto_name((enum app_proto)r->app_proto));
+	for (i = 0; name[i]; i++)
+		name[i] = (char)toupper((unsigned char)name[i]);
+	return rule_err(c, "unsupported app-layer keyword on %s (needs the %s parser)",
+			rule_app_proto_name((enum app_proto)r->app_proto), name);
+}
 
 /* Next header token; brackets may hold blanks ("[1.2.3.4, 5.6.7.8]"). */
 static char *next_token(const char **p, const char *end)
@@ -464,7 +494,8 @@ struct rule *rule_parse(const struct rule_env *env, const char *text, char *err,
 		}
 	}
 	if (parse_header(&c, text, open) || parse_options(&c, open + 1, close) ||
-	    rule_payload_validate(&c) || rule_applayer_finish(&c) || rule_b64_finish(&c))
+	    rule_payload_validate(&c) || detect_only_finish(&c) || rule_applayer_finish(&c) ||
+	    rule_b64_finish(&c))
 		goto fail;
 	if (!c.have_sid) {
 		rule_errbuf(err, errlen, "missing sid");

@@ -570,6 +570,33 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	}
 }
 
+/* The side of the transaction that carries b (instance idx): request 0,
+ * response 1. */
+static int buffer_side(enum rule_buffer b, uint32_t idx)
+{
+	if (b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL)
+		return idx ? 1 : 0;
+	return b >= RULE_BUF_HTTP_STAT_CODE && b <= RULE_BUF_HTTP_SERVER;
+}
+
+bool app_http_buffer_final(const struct app_flow *af, struct app_tx *atx, enum rule_buffer b,
+			   uint32_t idx)
+{
+	const htp_tx_t *tx = ((struct http_txd *)atx)->tx;
+	int side = buffer_side(b, idx);
+
+	if (af->eof[side])
+		return true;
+	/* bodies: once complete; the rest: once the headers are all in (the
+	 * start line and every header are known by then) */
+	if (b == RULE_BUF_HTTP_REQUEST_BODY)
+		return tx->request_progress > HTP_REQUEST_BODY;
+	if (b == RULE_BUF_HTTP_RESPONSE_BODY)
+		return tx->response_progress > HTP_RESPONSE_BODY;
+	return side ? tx->response_progress >= HTP_RESPONSE_BODY
+		    : tx->request_progress >= HTP_REQUEST_BODY;
+}
+
 int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *atx, bool raw, uint32_t *out)
 {
 	struct http_txd *t = (struct http_txd *)atx;

@@ -55,6 +55,8 @@ struct tls_state {
 	struct abuf rec[2];       /* partial record */
 	struct abuf hs[2];        /* handshake bytes across records */
 	bool stop[2];             /* encrypted or broken: nothing more to parse */
+	bool hello[2];            /* the direction's hello was parsed */
+	bool past_cert[2];        /* a Certificate or a later message was parsed */
 	uint16_t version;         /* negotiated (ServerHello / supported_versions) */
 	char *sni;
 	struct abuf ja3, ja3s;    /* strings, NUL-terminated */
@@ -173,6 +175,7 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 	bool first = true, fg = true, fp = true;
 	char t[12];
 
+	ts->hello[client ? APP_TO_SERVER : APP_TO_CLIENT] = true;
 	p = take(&r, 2);
 	if (!p)
 		return -EINVAL;
@@ -397,6 +400,8 @@ static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_di
 			rc = parse_certs(ctx, &ts->peer[dir], h->p + 4, mlen);
 		if (rc)
 			return rc;
+		if (type >= HS_CERTIFICATE)
+			ts->past_cert[dir] = true;
 		ts->tx.updated = APP_TX_UPDATED;
 		memmove(h->p, h->p + 4 + mlen, h->len - 4 - mlen);
 		h->len -= 4 + mlen;
@@ -586,6 +591,50 @@ int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
 	default:
 		return -ENOENT;
 	}
+}
+
+/* The hello fields are known once the hello is parsed; the certificate
+ * fields once a Certificate or a message after it is (in TLS 1.3 they are
+ * encrypted: once the direction is). */
+bool app_tls_buffer_final(const struct app_flow *af, enum rule_buffer b, uint32_t idx)
+{
+	const struct tls_state *ts = af->tls;
+	enum app_dir dir;
+	bool cert;
+
+	switch (b) {
+	case RULE_BUF_TLS_SNI:
+	case RULE_BUF_JA3_HASH:
+	case RULE_BUF_JA3_STRING:
+		dir = APP_TO_SERVER;
+		cert = false;
+		break;
+	case RULE_BUF_JA3S_HASH:
+	case RULE_BUF_JA3S_STRING:
+		dir = APP_TO_CLIENT;
+		cert = false;
+		break;
+	case RULE_BUF_TLS_CERTS:
+	case RULE_BUF_TLS_SUBJECTALTNAME:
+		dir = APP_TO_CLIENT;
+		cert = true;
+		break;
+	case RULE_BUF_TLS_CERT_SUBJECT:
+	case RULE_BUF_TLS_CERT_ISSUER:
+	case RULE_BUF_TLS_CERT_SERIAL:
+	case RULE_BUF_TLS_CERT_FINGERPRINT:
+		dir = (enum app_dir)(idx & 1);
+		cert = true;
+		break;
+	default:
+		/* random and ALPN: the direction's hello */
+		dir = (enum app_dir)(idx & 1);
+		cert = false;
+		break;
+	}
+	if (af->eof[dir] || ts->stop[dir])
+		return true;
+	return cert ? ts->past_cert[dir] : ts->hello[dir];
 }
 
 int app_tls_version(const struct tls_state *ts, uint32_t *out)

@@ -51,6 +51,7 @@ struct app_flow {
 	bool gave_up;             /* the parser refused the stream */
 	bool detect_only;         /* the protocol is known, its parser disabled */
 	bool eof[2];              /* the direction ended (app_flow_eof) */
+	bool banner220;           /* the server greeted with "220" (SMTP or FTP) */
 	uint16_t cport, sport;
 	uint64_t next_tx_id;
 	struct abuf probe[2];     /* first bytes of each direction while undecided */
@@ -64,6 +65,12 @@ struct app_flow {
 /* applayer_detect.c: which protocol these first bytes of dir start. */
 enum app_proto app_probe(const struct applayer_ctx *ctx, const struct app_flow *af,
 			 enum app_dir dir, const uint8_t *d, uint32_t len);
+
+/* app_detect_plain.c: SMTP, FTP, SMB, SSH, DCERPC (TCP, detection only). */
+enum app_proto app_probe_plain(const struct applayer_ctx *ctx, const struct app_flow *af,
+			       enum app_dir dir, const uint8_t *d, uint32_t len);
+/* A server greeting "220 " or "220-": SMTP or FTP, the client will tell. */
+bool app_probe_banner220(const uint8_t *d, uint32_t len);
 
 /* app_http.c */
 void *app_http_config(const struct applayer_config *cfg);
@@ -81,6 +88,9 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *tx, enum rule_buffe
 int app_http_info(struct applayer_ctx *ctx, struct app_tx *tx, const char *xff_header,
 		  struct app_http_info *out);
 int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *tx, bool raw, uint32_t *out);
+/* The buffer can no longer appear: its part of the transaction is complete. */
+bool app_http_buffer_final(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
+			   uint32_t idx);
 
 /* app_tls.c */
 struct tls_state *app_tls_new(struct app_flow *af);
@@ -94,6 +104,7 @@ int app_tls_version(const struct tls_state *ts, uint32_t *out);
 int app_tls_chain_len(const struct tls_state *ts, uint32_t *out);
 int app_tls_validity(const struct tls_state *ts, int64_t *not_before, int64_t *not_after);
 int app_tls_info(struct tls_state *ts, struct app_tls_info *out);
+bool app_tls_buffer_final(const struct app_flow *af, enum rule_buffer b, uint32_t idx);
 
 /* app_dns.c: DNS messages, over UDP (one per datagram) or TCP (length
  * prefixed). */

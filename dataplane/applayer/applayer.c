@@ -155,7 +155,9 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 
 static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_proto p)
 {
-	if (ctx->cfg.mode[af->ipproto == 17][p] == APP_MODE_DETECT_ONLY) {
+	/* SMTP and later have no parser: detection only, whatever the mode */
+	if (ctx->cfg.mode[af->ipproto == 17][p] == APP_MODE_DETECT_ONLY ||
+	    p >= APP_PROTO_SMTP) {
 		/* known for app-layer-protocol and EVE, never parsed */
 		af->detect_only = true;
 		af->proto = (uint8_t)p;
@@ -211,6 +213,8 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	}
 	p = app_probe(ctx, af, dir, pd, plen);
 	if (p == APP_PROTO_UNKNOWN) {
+		if (dir == APP_TO_CLIENT && app_probe_banner220(pd, plen))
+			af->banner220 = true;
 		af->failed[dir] = true;
 		abuf_free(pb);
 		if (af->ipproto == 17 || (af->failed[0] && af->failed[1])) {
@@ -359,6 +363,22 @@ int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *
 		return app_dns_buffer(tx, b, idx, data, len);
 	default:
 		return -ENOENT;
+	}
+}
+
+bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
+			 uint32_t idx)
+{
+	/* another protocol's buffer never appears on this flow */
+	if (buffer_proto(b) != af->proto)
+		return af->proto != APP_PROTO_UNKNOWN;
+	switch (af->proto) {
+	case APP_PROTO_HTTP:
+		return app_http_buffer_final(af, tx, b, idx);
+	case APP_PROTO_TLS:
+		return app_tls_buffer_final(af, b, idx);
+	default:
+		return true;
 	}
 }
 

@@ -120,6 +120,14 @@ bool app_tx_updated_dir(const struct app_tx *tx, enum app_dir dir); /* not inspe
 int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
 		  enum rule_buffer b, uint32_t idx, const uint8_t **data, uint32_t *len);
 
+/* (added) Whether buffer b, instance idx (as app_tx_buffer), can no longer
+ * appear in tx: the part of the transaction that carries it is complete
+ * (HTTP: its side's headers, or its body; TLS: the hello, or the handshake
+ * past the Certificate; DNS: always, a message is parsed whole) or its
+ * direction ended. -ENOENT from app_tx_buffer then means absent for good. */
+bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
+			 uint32_t idx);
+
 /* Integer fields for urilen, dns.opcode, tls.version: -ENOENT when absent. */
 int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out);
 int app_tx_tls_version(const struct app_flow *af, uint32_t *out);

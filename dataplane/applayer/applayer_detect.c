@@ -2,7 +2,7 @@
 /* Protocol detection by content, ports only as hints (Suricata's probing
  * parsers): HTTP by its request methods or "HTTP/" status line, TLS by a
  * handshake record or an SSLv2 ClientHello, DNS on its detection ports by
- * a sane header. */
+ * a sane header; then the detection-only protocols (app_detect_plain.c). */
 #include <string.h>
 
 #include "applayer-int.h"
@@ -64,5 +64,5 @@ enum app_proto app_probe(const struct applayer_ctx *ctx, const struct app_flow *
 		return APP_PROTO_TLS;
 	if (dns_port && app_dns_probe(d, len, true))
 		return APP_PROTO_DNS;
-	return APP_PROTO_UNKNOWN;
+	return app_probe_plain(ctx, af, dir, d, len);
 }

@@ -103,6 +103,12 @@ static uint8_t rule_dirs(const struct rule *r)
 	return dirs;
 }
 
+/* m is on a buffer of "absent: or_else", which also matches without it. */
+static bool or_else(const struct rule *r, const struct rule_match *m)
+{
+	return (r->absent_or_else & (1ull << m->buf)) != 0;
+}
+
 /* Suricata's choice, restricted to the app buffers: an explicit
  * fast_pattern, else the longest non-negated content, ties to the strongest
  * pattern, then the first. -1: none. */
@@ -114,15 +120,19 @@ static int32_t app_fast_pattern(const struct rule *r)
 	for (uint32_t i = 0; i < r->nmatch; i++) {
 		const struct rule_match *m = &r->match[i];
 
-		if (m->kind == MATCH_CONTENT && is_app_buf(m->buf) && !m->b64 &&
-		    (m->content.flags & CONTENT_FAST_PATTERN))
-			return (m->content.flags & CONTENT_NEGATED) ? -1 : (int32_t)i;
+		if (m->kind != MATCH_CONTENT || !is_app_buf(m->buf) || m->b64 ||
+		    !(m->content.flags & CONTENT_FAST_PATTERN))
+			continue;
+		if ((m->content.flags & CONTENT_NEGATED) || or_else(r, m))
+			return -1;
+		return (int32_t)i;
 	}
 	for (uint32_t i = 0; i < r->nmatch; i++) {
 		const struct rule_match *m = &r->match[i];
 		uint32_t s;
 
 		if (m->kind != MATCH_CONTENT || !is_app_buf(m->buf) || m->b64 ||
+		    or_else(r, m) ||
 		    (m->content.flags & CONTENT_NEGATED) || m->content.len == 0)
 			continue;
 		if (m->content.len < best_len)
@@ -199,8 +209,34 @@ static int64_t variant(struct detect_app_engine *ae, enum rule_buffer b,
 	return ae->nvar++;
 }
 
-/* The (buffer, chain) pairs each app rule inspects, in match order, and
- * the variants they map to. */
+/* Appends rule buffer (b, xf) unless the rule (from rb[first]) has it. */
+static int add_rb(struct detect_app_engine *ae, const struct rule *r, uint32_t first,
+		  uint32_t *nrb, uint32_t *rbcap, uint32_t *varcap, enum rule_buffer b, uint8_t xf)
+{
+	struct app_rule_buf *rb;
+	int64_t v;
+
+	for (uint32_t j = first; j < *nrb; j++)
+		if (ae->rb[j].buf == b && ae->rb[j].xf == xf)
+			return 0;
+	if (*nrb == *rbcap) {
+		*rbcap = *rbcap ? *rbcap * 2 : 64;
+		rb = realloc(ae->rb, *rbcap * sizeof(*rb));
+		if (rb == NULL)
+			return -ENOMEM;
+		ae->rb = rb;
+	}
+	v = variant(ae, b, xf ? &r->xchain[xf - 1] : NULL, varcap);
+	if (v < 0)
+		return -ENOMEM;
+	ae->rb[(*nrb)++] = (struct app_rule_buf){ .var = (uint32_t)v, .buf = (uint8_t)b,
+						  .xf = xf };
+	return 0;
+}
+
+/* The (buffer, chain) pairs each app rule inspects, in match order, then
+ * its plain absent buffers (no matches there), and the variants they map
+ * to. */
 static int rule_bufs(struct detect_engine *de, struct detect_app_engine *ae)
 {
 	uint32_t nrb = 0, rbcap = 0, varcap = 0;
@@ -217,31 +253,16 @@ static int rule_bufs(struct detect_engine *de, struct detect_app_engine *ae)
 			continue;
 		for (uint32_t k = 0; k < r->nmatch; k++) {
 			const struct rule_match *m = &r->match[k];
-			struct app_rule_buf *rb;
-			uint32_t j;
-			int64_t v;
 
-			if (!is_app_buf(m->buf))
-				continue;
-			for (j = ae->rb_first[i]; j < nrb; j++)
-				if (ae->rb[j].buf == m->buf && ae->rb[j].xf == m->xf)
-					break;
-			if (j < nrb)
-				continue;
-			if (nrb == rbcap) {
-				rbcap = rbcap ? rbcap * 2 : 64;
-				rb = realloc(ae->rb, rbcap * sizeof(*rb));
-				if (rb == NULL)
-					return -ENOMEM;
-				ae->rb = rb;
-			}
-			v = variant(ae, m->buf, m->xf ? &r->xchain[m->xf - 1] : NULL, &varcap);
-			if (v < 0)
+			if (is_app_buf(m->buf) && add_rb(ae, r, ae->rb_first[i], &nrb, &rbcap,
+							 &varcap, m->buf, m->xf))
 				return -ENOMEM;
-			ae->rb[nrb++] = (struct app_rule_buf){ .var = (uint32_t)v,
-							       .buf = (uint8_t)m->buf,
-							       .xf = m->xf };
 		}
+		for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++)
+			if ((r->absent_bufs & ~r->absent_or_else & (1ull << b)) &&
+			    add_rb(ae, r, ae->rb_first[i], &nrb, &rbcap, &varcap,
+				   (enum rule_buffer)b, 0))
+				return -ENOMEM;
 	}
 	ae->rb_first[de->nrules] = nrb;
 	return 0;

@@ -242,10 +242,35 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 	dt->stats.candidates += at->ncand;
 }
 
-/* Some instance of the rule's buffer variant satisfies its matches there. */
+/* Buffer b can no longer appear in this transaction and direction. */
+static bool buffer_final(const struct app_scan *s, enum rule_buffer b)
+{
+	uint32_t idx = 0;
+
+	if (detect_app_buf_bidir(b) || b == RULE_BUF_TLS_ALPN)
+		idx = s->dir;
+	return app_tx_buffer_final(s->af, s->tx, b, idx);
+}
+
+/* Some instance of the rule's buffer variant satisfies its matches there.
+ * An absent buffer: missing for good matches; missing for now does not, and
+ * as nothing is remembered the transaction is tried again when it grows;
+ * present matches only with or_else and the matches. */
 static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
 			   const struct app_rule_buf *rb)
 {
+	const uint64_t bit = 1ull << rb->buf;
+
+	if (dr->r->absent_bufs & bit) {
+		const uint8_t *buf;
+		uint32_t len;
+		int rc = get_buffer(s, (enum rule_buffer)rb->buf, 0, &buf, &len);
+
+		if (rc == -ENOENT)
+			return buffer_final(s, (enum rule_buffer)rb->buf);
+		if (rc != 0 || !(dr->r->absent_or_else & bit))
+			return false;
+	}
 	for (uint32_t idx = 0;; idx++) {
 		const uint8_t *buf;
 		uint32_t len;

@@ -484,6 +484,12 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
 	load_app_mode(pb, c, "http", APP_PROTO_HTTP, ac);
 	load_app_mode(pb, c, "tls", APP_PROTO_TLS, ac);
 	load_app_mode(pb, c, "dns", APP_PROTO_DNS, ac);
+	/* detected only (no parser): yes and detection-only mean the same */
+	load_app_mode(pb, c, "smtp", APP_PROTO_SMTP, ac);
+	load_app_mode(pb, c, "ftp", APP_PROTO_FTP, ac);
+	load_app_mode(pb, c, "smb", APP_PROTO_SMB, ac);
+	load_app_mode(pb, c, "ssh", APP_PROTO_SSH, ac);
+	load_app_mode(pb, c, "dcerpc", APP_PROTO_DCERPC, ac);
 	load_dns_ports(pb, c, ac);
 	if (h == NULL)
 		return;

@@ -22,6 +22,16 @@ static const char *proto_name(uint8_t p)
 		return "dns";
 	case APP_PROTO_FAILED:
 		return "failed";
+	case APP_PROTO_SMTP:
+		return "smtp";
+	case APP_PROTO_FTP:
+		return "ftp";
+	case APP_PROTO_SMB:
+		return "smb";
+	case APP_PROTO_SSH:
+		return "ssh";
+	case APP_PROTO_DCERPC:
+		return "dcerpc";
 	default:
 		return NULL;
 	}

@@ -344,11 +344,12 @@ static void test_tls_certs(void)
 
 static void test_detect_failed(void)
 {
-	struct app_flow *af = app_flow_new(ctx, 6, 40004, 25);
+	struct app_flow *af = app_flow_new(ctx, 6, 40004, 143);
 
-	feed(af, APP_TO_CLIENT, "220 smtp.example.com ESMTP\r\n");
+	/* IMAP: neither parsed nor detected */
+	feed(af, APP_TO_CLIENT, "* OK imap.example.com ready\r\n");
 	CHECK_INT(APP_PROTO_UNKNOWN, app_flow_proto(af));
-	feed(af, APP_TO_SERVER, "EHLO client\r\n");
+	feed(af, APP_TO_SERVER, "a001 LOGIN user pass\r\n");
 	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
 	CHECK_INT(0, app_flow_ntx(af));
 	app_flow_free(ctx, af);

@@ -6,7 +6,8 @@
  * dates (tls_cert_notbefore/notafter/expired/valid): parse errors,
  * matches and near misses on messages built here and fed to the real
  * parsers, multi-buffer instances, and malformed input (a truncated ALPN
- * list, a compression loop in an answer). */
+ * list, a compression loop in an answer). absent (and absent: or_else):
+ * parse errors, and when it fires on HTTP and TLS transactions. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -107,13 +108,11 @@ static struct rule *parse_ok(const char *proto, const char *opts)
 	return r;
 }
 
-/* A file's bad rule is reported with the file and line. */
-static void check_file_line(void)
+/* Two rules from a file: the first loads, the second fails with reason,
+ * reported with the file and line 2. */
+static void check_second_fails(const char *text, const char *reason)
 {
 	char path[] = "/tmp/test_applayer_kw_rules_XXXXXX";
-	static const char text[] =
-		"alert tls any any -> any any (msg:\"ok\"; tls.subject:\"CN=a\"; sid:1;)\n"
-		"alert dns any any -> any any (msg:\"bad\"; dns.rrtype:70000; sid:2;)\n";
 	char out[1024] = "", where[96];
 	FILE *log = tmpfile();
 	struct ruleset *rs = ruleset_new();
@@ -131,10 +130,18 @@ static void check_file_line(void)
 	out[n] = '\0';
 	snprintf(where, sizeof(where), "%s:2", path);
 	CHECK(strstr(out, where) != NULL);
-	CHECK(strstr(out, "invalid dns.rrtype") != NULL);
+	CHECK(strstr(out, reason) != NULL);
 	fclose(log);
 	ruleset_free(rs);
 	unlink(path);
+}
+
+/* A file's bad rule is reported with the file and line. */
+static void check_file_line(void)
+{
+	check_second_fails("alert tls any any -> any any (msg:\"ok\"; tls.subject:\"CN=a\"; sid:1;)\n"
+			   "alert dns any any -> any any (msg:\"bad\"; dns.rrtype:70000; sid:2;)\n",
+			   "invalid dns.rrtype");
 }
 
 static void test_parse(void)
@@ -679,6 +686,163 @@ static void test_dns_loop(void)
 	app_env_teardown(e);
 }
 
+/* ---- absent ---- */
+
+static void test_parse_absent(void)
+{
+	struct rule *r;
+
+	r = parse_ok("http", "http.referer; absent;");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK(r->absent_bufs == 1ull << RULE_BUF_HTTP_REFERER);
+		CHECK(r->absent_or_else == 0);
+		CHECK_INT(0, r->nmatch);
+		CHECK_INT(APP_PROTO_HTTP, r->app_proto);
+		rule_free(r);
+	}
+	r = parse_ok("http", "http.user_agent; absent: or_else; content:\"curl\";");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK(r->absent_or_else == 1ull << RULE_BUF_HTTP_USER_AGENT);
+		CHECK_INT(1, r->nmatch);
+		rule_free(r);
+	}
+	CHECK(strstr(parse_err("tls.sni; absent; content:\"a\";"), "absent can't be combined") !=
+	      NULL);
+	CHECK(strstr(parse_err("tls.sni; content:\"a\"; absent;"), "absent can't be combined") !=
+	      NULL);
+	CHECK(strstr(parse_err("absent;"), "needs an app-layer sticky buffer") != NULL);
+	CHECK(strstr(parse_err("content:\"a\"; absent;"), "needs an app-layer sticky buffer") !=
+	      NULL);
+	CHECK(strstr(parse_err("tls.sni; absent; absent;"), "duplicate absent") != NULL);
+	CHECK(strstr(parse_err("tls.sni; absent: maybe;"), "invalid absent value") != NULL);
+	CHECK(strstr(parse_err("tls.sni; absent: or_else;"), "needs matches") != NULL);
+	CHECK(strstr(parse_err("http.referer; absent; tls.sni; content:\"a\";"),
+		     "mixes protocols") != NULL);
+	/* another buffer's matches are fine */
+	CHECK_STR("", parse_err("tls.sni; absent; tls.cert_subject; content:\"CN\";"));
+}
+
+/* The reason a rule file's absent rule fails, with file:line. */
+static void check_absent_file_line(void)
+{
+	check_second_fails("alert http any any -> any any (http.referer; absent; sid:1;)\n"
+			   "alert http any any -> any any (http.referer; absent; content:\"x\";"
+			   " sid:2;)\n", "absent can't be combined");
+}
+
+static const char absent_rules[] =
+	"alert http any any -> any any (msg:\"no referer\"; http.referer; absent; sid:1;)\n"
+	"alert http any any -> any any (msg:\"no location\"; http.location; absent; sid:2;)\n"
+	"alert http any any -> any any (msg:\"ua curl or none\"; http.user_agent; "
+	"absent: or_else; content:\"curl\"; sid:3;)\n"
+	"alert http any any -> any any (msg:\"no resp body\"; http.response_body; absent; "
+	"sid:4;)\n";
+
+static void feed_str(struct app_env *e, enum app_dir dir, const char *s)
+{
+	feed(e, dir, s, strlen(s));
+}
+
+/* absent fires once the side carrying the buffer has all its headers, not
+ * while they are still coming; present (even empty) never fires. */
+static void test_http_absent(void)
+{
+	struct app_env *e = setup(absent_rules);
+
+	flow_open(e, 6, 41000, 80);
+	feed_str(e, APP_TO_SERVER, "GET /a HTTP/1.1\r\nHost: x\r\nUser-Agent: Mozilla\r\nAcc");
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	feed_str(e, APP_TO_SERVER, "ept: */*\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	feed_str(e, APP_TO_SERVER, "\r\n");
+	CHECK_INT(SID(1), inspect(e, PKT_TO_SERVER));
+	feed_str(e, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nServer: y\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	feed_str(e, APP_TO_CLIENT, "Content-Length: 3\r\n\r\n");
+	CHECK_INT(SID(2), inspect(e, PKT_TO_CLIENT));
+	feed_str(e, APP_TO_CLIENT, "abc");
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	/* alerted once per transaction */
+	feed_str(e, APP_TO_SERVER, "GET /b HTTP/1.1\r\nHost: x\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	app_env_teardown(e);
+
+	e = setup(absent_rules);
+	flow_open(e, 6, 41001, 80);
+	feed_str(e, APP_TO_SERVER,
+		 "GET /a HTTP/1.1\r\nHost: x\r\nReferer:\r\nUser-Agent: curl/8\r\n\r\n");
+	CHECK_INT(SID(3), inspect(e, PKT_TO_SERVER));
+	feed_str(e, APP_TO_CLIENT,
+		 "HTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n");
+	CHECK_INT(SID(4), inspect(e, PKT_TO_CLIENT));
+	app_env_teardown(e);
+
+	e = setup(absent_rules);
+	flow_open(e, 6, 41002, 80);
+	feed_str(e, APP_TO_SERVER, "GET /a HTTP/1.1\r\nHost: x\r\nReferer: http://r/\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	feed_str(e, APP_TO_SERVER, "\r\n");
+	CHECK_INT(SID(3), inspect(e, PKT_TO_SERVER));
+	feed_str(e, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nLocation: \r\nContent-Length: 2\r\n\r\nhi");
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	app_env_teardown(e);
+}
+
+static const char tls_absent_rules[] =
+	"alert tls any any -> any any (msg:\"no sni\"; tls.sni; absent; sid:1;)\n"
+	"alert tls any any -> any any (msg:\"no alpn\"; tls.alpn; absent; sid:2;)\n"
+	"alert tls any any -> any any (msg:\"no server cert\"; tls.certs; absent; sid:3;)\n";
+
+/* A ClientHello with no extension at all (no SNI, no ALPN). */
+static void bare_client_hello(struct bytes *rec)
+{
+	struct bytes b = { .n = 0 };
+
+	put16(&b, 0x0303);
+	for (int i = 0; i < 32; i++)
+		put8(&b, (uint32_t)i);
+	put8(&b, 0);
+	put16(&b, 2);
+	put16(&b, 0x002f);
+	put8(&b, 1);
+	put8(&b, 0);
+	record(rec, 1, &b);
+}
+
+/* tls.sni absent: decided by the ClientHello, not before it; the server's
+ * certificates: by a handshake message at or after Certificate. */
+static void test_tls_absent(void)
+{
+	static const char *const h2[] = { "h2" };
+	struct app_env *e = setup(tls_absent_rules);
+	struct bytes rec, ext = { .n = 0 }, done = { .n = 0 };
+
+	flow_open(e, 6, 41100, 443);
+	bare_client_hello(&rec);
+	feed(e, APP_TO_SERVER, rec.b, 10);
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	feed(e, APP_TO_SERVER, rec.b + 10, rec.n - 10);
+	CHECK_INT(SID(1) | SID(2), inspect(e, PKT_TO_SERVER));
+	hello(&rec, false, 0x40, &ext);
+	feed(e, APP_TO_CLIENT, rec.b, rec.n);
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	record(&rec, 14, &done);	/* ServerHelloDone: no Certificate came */
+	feed(e, APP_TO_CLIENT, rec.b, rec.n);
+	CHECK_INT(SID(3), inspect(e, PKT_TO_CLIENT));
+	app_env_teardown(e);
+
+	/* with an SNI and ALPN: neither fires */
+	e = setup(tls_absent_rules);
+	flow_open(e, 6, 41101, 443);
+	alpn_ext(&ext, h2, 1);
+	hello(&rec, true, 0x10, &ext);
+	feed(e, APP_TO_SERVER, rec.b, rec.n);
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	app_env_teardown(e);
+}
+
 int main(void)
 {
 	test_parse();
@@ -689,5 +853,12 @@ int main(void)
 	test_tls_validity();
 	test_dns_sections();
 	test_dns_loop();
+	penv = rule_env_new();
+	CHECK(penv != NULL);
+	test_parse_absent();
+	check_absent_file_line();
+	rule_env_free(penv);
+	test_http_absent();
+	test_tls_absent();
 	return check_result("applayer_kw");
 }

@@ -35,8 +35,33 @@ static void test_headers(void)
 	r = parse("alert tcp any any -> any any (content:\"a\"; sid:4;)");
 	CHECK_INT(APP_PROTO_UNKNOWN, r->app_proto);
 	rule_free(r);
-	CHECK(parse("alert smtp any any -> any any (sid:5;)") == NULL);
-	CHECK_STR("unsupported protocol 'smtp'", err);
+	/* detected only: a tcp rule on flows of that protocol */
+	r = parse("alert smtp any any -> any any (content:\"EHLO\"; sid:5;)");
+	CHECK_INT(RULE_PROTO_TCP, r->proto);
+	CHECK_INT(APP_PROTO_SMTP, r->app_proto);
+	rule_free(r);
+	r = parse("alert dcerpc any any -> any any (sid:6;)");
+	CHECK_INT(APP_PROTO_DCERPC, r->app_proto);
+	rule_free(r);
+	r = parse("alert tcp any any -> any any (app-layer-protocol:smb; sid:8;)");
+	CHECK_INT(APP_PROTO_SMB, r->alp);
+	rule_free(r);
+	CHECK(parse("alert ftp-data any any -> any any (sid:7;)") == NULL);
+	CHECK_STR("unsupported protocol 'ftp-data'", err);
+	/* no parser: app-layer buffers and keywords are refused, never ignored */
+	CHECK(parse("alert smtp any any -> any any (file_data; content:\"x\"; sid:9;)") == NULL);
+	CHECK_STR("unsupported app-layer keyword on smtp (needs the SMTP parser)", err);
+	CHECK(parse("alert smtp any any -> any any (content:\"x\"; file_data; sid:10;)") == NULL);
+	CHECK_STR("unsupported app-layer keyword on smtp (needs the SMTP parser)", err);
+	CHECK(parse("alert smb any any -> any any (content:\"x\"; http_uri; sid:11;)") == NULL);
+	CHECK_STR("unsupported app-layer keyword on smb (needs the SMB parser)", err);
+	CHECK(parse("alert ftp any any -> any any (urilen:5; sid:12;)") == NULL);
+	CHECK_STR("unsupported app-layer keyword on ftp (needs the FTP parser)", err);
+	CHECK(parse("alert ftp any any -> any any (ftpbounce; sid:13;)") == NULL);
+	CHECK_STR("unsupported keyword 'ftpbounce'", err);
+	r = parse("alert ssh any any -> any any (content:\"a\"; pkt_data; content:\"b\"; sid:14;)");
+	CHECK_INT(APP_PROTO_SSH, r->app_proto);
+	rule_free(r);
 }
 
 static void test_sticky(void)
@@ -114,8 +139,8 @@ static void test_errors(void)
 	CHECK_STR("keyword 'http.uri' takes no value", err);
 	CHECK(parse("alert http any any -> any any (urilen:abc; sid:24;)") == NULL);
 	CHECK_STR("invalid urilen: 'abc'", err);
-	CHECK(parse("alert tcp any any -> any any (app-layer-protocol:smb; sid:25;)") == NULL);
-	CHECK_STR("unsupported app-layer-protocol 'smb'", err);
+	CHECK(parse("alert tcp any any -> any any (app-layer-protocol:nfs; sid:25;)") == NULL);
+	CHECK_STR("unsupported app-layer-protocol 'nfs'", err);
 	CHECK(parse("alert tls any any -> any any (tls.version:9; sid:26;)") == NULL);
 	CHECK_STR("invalid tls.version: '9'", err);
 	CHECK(parse("alert http any any -> any any (content:\"a\"; http.uri; content:\"b\"; "

@@ -164,7 +164,7 @@ static void test_header(void)
 		CHECK_INT(RULE_F_SRC_NEGATED | RULE_F_DST_NEGATED, r->flags);
 		rule_free(r);
 	}
-	FAILS("alert smtp any any -> any any (sid:1;)", "unsupported protocol 'smtp'");
+	FAILS("alert ftp-data any any -> any any (sid:1;)", "unsupported protocol 'ftp-data'");
 	FAILS("block tcp any any -> any any (sid:1;)", "unknown action 'block'");
 	FAILS("alert tcp any any <- any any (sid:1;)", "invalid direction '<-'");
 	FAILS("alert tcp any any -> any (sid:1;)", "incomplete rule header");
