@@ -73,10 +73,21 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 {
 	const struct applayer_stats *as = applayer_ctx_stats(pl->al);
 
-	put(s, "app_layer.flow.http", as->flows[APP_PROTO_HTTP]);
-	put(s, "app_layer.flow.tls", as->flows[APP_PROTO_TLS]);
-	put(s, "app_layer.flow.dns", as->flows[APP_PROTO_DNS]);
-	put(s, "app_layer.flow.failed", as->flows[APP_PROTO_FAILED]);
+	static const char *const flow_names[APP_PROTO_MAX] = {
+		[APP_PROTO_HTTP] = "app_layer.flow.http",
+		[APP_PROTO_TLS] = "app_layer.flow.tls",
+		[APP_PROTO_DNS] = "app_layer.flow.dns",
+		[APP_PROTO_FAILED] = "app_layer.flow.failed",
+		[APP_PROTO_SMTP] = "app_layer.flow.smtp",
+		[APP_PROTO_FTP] = "app_layer.flow.ftp",
+		[APP_PROTO_SMB] = "app_layer.flow.smb",
+		[APP_PROTO_SSH] = "app_layer.flow.ssh",
+		[APP_PROTO_DCERPC] = "app_layer.flow.dcerpc",
+	};
+
+	for (unsigned i = 0; i < APP_PROTO_MAX; i++)
+		if (flow_names[i] != NULL)
+			put(s, flow_names[i], as->flows[i]);
 	put(s, "app_layer.tx.http", as->http_txs);
 	put(s, "app_layer.tx.tls", as->tls_sessions);
 	put(s, "app_layer.tx.dns", as->dns_msgs);
