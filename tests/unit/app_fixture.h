@@ -50,6 +50,29 @@ static inline void app_env_flow_open(struct app_env *e, uint8_t proto, uint16_t 
 	CHECK(e->f.app != NULL);
 }
 
+/* An empty packet of the flow in direction dir, established, at ts_us. */
+static inline struct packet app_env_packet(struct app_env *e, enum pkt_dir dir, uint64_t ts_us)
+{
+	struct packet p;
+	int c = dir == PKT_TO_SERVER ? 0 : 1;
+
+	memset(&p, 0, sizeof(p));
+	p.ip_ver = 4;
+	p.proto = e->f.key.proto;
+	p.ttl = 64;
+	p.src = e->f.key.addr[c];
+	p.dst = e->f.key.addr[c ^ 1];
+	p.sp = e->f.key.port[c];
+	p.dp = e->f.key.port[c ^ 1];
+	p.flow = &e->f;
+	p.flags |= PKT_F_HAS_FLOW;
+	p.dir = dir;
+	p.ts_us = ts_us;
+	p.flow_flags = (dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT) |
+		       PKT_FLOW_ESTABLISHED;
+	return p;
+}
+
 static inline void app_env_flow_close(struct app_env *e)
 {
 	app_flow_free(e->al, e->f.app);

@@ -50,22 +50,8 @@ static void feeds(struct app_env *e, enum app_dir dir, const char *s)
  * alert count. */
 static uint32_t inspect(struct app_env *e, enum pkt_dir dir)
 {
-	struct packet p;
-	int c = dir == PKT_TO_SERVER ? 0 : 1;
+	struct packet p = app_env_packet(e, dir, 0);
 
-	memset(&p, 0, sizeof(p));
-	p.ip_ver = 4;
-	p.proto = e->f.key.proto;
-	p.ttl = 64;
-	p.src = e->f.key.addr[c];
-	p.dst = e->f.key.addr[c ^ 1];
-	p.sp = e->f.key.port[c];
-	p.dp = e->f.key.port[c ^ 1];
-	p.flow = &e->f;
-	p.flags |= PKT_F_HAS_FLOW;
-	p.dir = dir;
-	p.flow_flags = (dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT) |
-		       PKT_FLOW_ESTABLISHED;
 	detect_packet(e->d.dt, &p, &res);
 	/* complete transactions are freed once inspected: keep their ids */
 	for (uint32_t i = 0; i < res.nalerts; i++)
