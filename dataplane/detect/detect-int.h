@@ -243,6 +243,11 @@ static inline void detect_sort_ranks(uint32_t *a, uint32_t n)
 	}
 }
 
+/* detect_spm.c: the first occurrence of pat in buf, ASCII case folded with
+ * nocase; NULL when there is none. Linear in len. */
+const uint8_t *detect_spm_find(const uint8_t *buf, size_t len, const uint8_t *pat, size_t plen,
+			       bool nocase);
+
 /* detect_fp.c */
 uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);
 

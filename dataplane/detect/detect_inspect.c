@@ -8,7 +8,9 @@
  * - a negated content matches when the pattern is absent from its window;
  *   it moves nothing, so the next relative match counts from the same point.
  * - when a later relative match fails, the earlier match is retried at its
- *   next occurrence (start + 1), as long as the next match is relative to it;
+ *   next occurrence (start + 1) only where that can help: the next match is
+ *   a content with within, or a relative pcre or byte keyword (Suricata's
+ *   WITHIN_NEXT); otherwise the rule gives up on the buffer;
  *   a non-relative content that is absent ends the rule at once.
  * - pcre: /R starts the subject at the previous match end; retried from the
  *   previous match start + 1 in the same way.
@@ -26,7 +28,6 @@
  *   after base64_decode in the buffer are not looked at). Nothing decoded, or
  *   no base64_data match in the rule: no match (the earlier match may retry).
  * Total work per rule is bounded by INSPECT_MAX_STEPS. */
-#include <ctype.h>
 #include <string.h>
 
 #include "../../common/bug.h"
@@ -89,33 +90,38 @@ static bool next_is_relative(const struct insp *c, uint32_t i)
 	return i < r->nmatch && detect_match_is_relative(&r->match[i]);
 }
 
+/* Whether a later occurrence of content i can make the rest match once it
+ * failed after this one (Suricata's DETECT_CONTENT_WITHIN_NEXT): only when
+ * the next match is relative with an end bound (a content with within) or
+ * not a content (pcre /R, relative byte keywords). A next content with a
+ * distance alone searches to the buffer end, and a later start only shrinks
+ * that window; a next match that is not relative does not depend on i at
+ * all. Either way retrying is wasted work, quadratic on long buffers. */
+static bool next_may_retry(const struct insp *c, uint32_t i)
+{
+	const struct rule *r = c->dr->r;
+	const struct rule_match *m;
+
+	i = next_in_buf(c, i + 1);
+	if (i >= r->nmatch)
+		return false;
+	m = &r->match[i];
+	if (!detect_match_is_relative(m))
+		return false;
+	return m->kind != MATCH_CONTENT ||
+	       (m->content.flags & (CONTENT_WITHIN | CONTENT_WITHIN_VAR)) != 0;
+}
+
 /* First occurrence of pat in buf[from, end), or -1. */
 static int64_t search(const uint8_t *buf, uint32_t from, uint32_t end,
 		      const uint8_t *pat, uint32_t plen, bool nocase)
 {
-	if (end < from || end - from < plen)
+	const uint8_t *f;
+
+	if (end < from)
 		return -1;
-	if (plen == 0)
-		return from;
-	if (!nocase) {
-		const uint8_t *f = memmem(buf + from, end - from, pat, plen);
-
-		return f ? f - buf : -1;
-	}
-	const int first = tolower(pat[0]);
-
-	for (uint32_t i = from; i + plen <= end; i++) {
-		uint32_t k;
-
-		if (tolower(buf[i]) != first)
-			continue;
-		for (k = 1; k < plen; k++)
-			if (tolower(buf[i + k]) != tolower(pat[k]))
-				break;
-		if (k == plen)
-			return i;
-	}
-	return -1;
+	f = detect_spm_find(buf + from, end - from, pat, plen, nocase);
+	return f ? f - buf : -1;
 }
 
 /* A content modifier: its number, or the variable it names. */
@@ -173,6 +179,7 @@ static int inspect_content(struct insp *c, uint32_t i, uint32_t prev)
 	const bool neg = ct->flags & CONTENT_NEGATED;
 	const bool rel = ct->flags & CONTENT_RELATIVE;
 	const bool next_rel = next_is_relative(c, i);
+	const bool retry = next_may_retry(c, i);
 	uint32_t start, end;
 
 	if ((int32_t)i == c->dr->fp && (c->dr->flags & DR_F_FP_SKIP))
@@ -196,8 +203,8 @@ static int inspect_content(struct insp *c, uint32_t i, uint32_t prev)
 		res = inspect(c, i + 1, (uint32_t)pos + ct->len);
 		if (res != INSP_NO)
 			return res;
-		if (!next_rel)
-			return INSP_NO;
+		if (!retry)
+			return INSP_STOP;
 		start = (uint32_t)pos + 1;
 		if (++c->steps > INSPECT_MAX_STEPS)
 			return INSP_STOP;

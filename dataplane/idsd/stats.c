@@ -263,4 +263,8 @@ void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 					     stats_get(snap, "ips.drop_reason.flow_drop")));
 	fputc('\n', out);
 	print_alerts_by_signature(out, workers, nw, rs);
+	fprintf(out, "  worker cpu:");
+	for (unsigned i = 0; i < nw; i++)
+		fprintf(out, " %.3f s", (double)workers[i]->cpu_ns / 1e9);
+	fputc('\n', out);
 }

@@ -77,6 +77,7 @@ struct worker {
 	uint64_t first_tsc;          /* first packet received */
 	uint64_t last_tsc;           /* end of the drain */
 	uint64_t busy_tsc;           /* cycles spent on non-empty bursts */
+	uint64_t cpu_ns;             /* CPU time of the lcore thread, set when it returns */
 	uint64_t heartbeat;          /* loop iterations, for liveness */
 } __rte_cache_aligned;
 
