@@ -24,7 +24,6 @@ enum pclass {
 
 /* struct de_rule.flags */
 #define DR_F_IPONLY      0x01u /* Suricata's IP-only: first packet of each flow direction */
-#define DR_F_FP_SKIP     0x02u /* fast_pattern:only content: the prefilter hit is the match */
 #define DR_F_NEED_FLOW   0x04u /* flowbits or flow keyword (except stateless) */
 #define DR_F_PAYLOAD     0x08u /* has payload matches */
 #define DR_F_SP_ANY      0x10u
@@ -63,6 +62,8 @@ struct rule_groups {
 struct pat_db {
 	hs_database_t *db;       /* NULL when no rule has a fast pattern here */
 	uint32_t npat;
+	uint32_t maxlen;         /* longest pattern: a scan resumed maxlen - 1 bytes
+				  * back misses no match across the resume point */
 	uint32_t *pat_first;     /* npat + 1 */
 	uint32_t *pat_rules;
 };
@@ -84,13 +85,21 @@ void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank)
 int pat_db_build(struct pat_db *db, struct pat_ref *refs, uint32_t n, char *err, size_t errlen);
 void pat_db_free(struct pat_db *db);
 
+/* The payload prefilters: each payload byte is scanned against the rules
+ * that can match it there, once. A TCP packet whose data went into the
+ * stream is inspected by the stream rules on the stream only, so its own
+ * scan needs just the packet rules (tcp-pkt, dsize, flow:no_stream); the
+ * stream window is scanned for the stream rules. Other protocols have
+ * their own rules (and the ip rules, which are in every set). */
+enum pf_kind { PFK_TCP_STREAM, PFK_TCP_PKT, PFK_UDP, PFK_ICMP, PFK_OTHER, PFK_MAX };
+
 struct detect_engine {
 	const struct ruleset *rs;
 	uint32_t nrules;
 	struct de_rule *rules;   /* sorted by rule->order */
 
-	struct pat_db pf;        /* the packet payload prefilter */
-	hs_scratch_t *scratch;   /* prototype, cloned by each thread */
+	struct pat_db pf[PFK_MAX];  /* payload prefilters by enum pf_kind */
+	hs_scratch_t *scratch;   /* prototype (large enough for every pf), cloned by each thread */
 
 	/* rules without a fast pattern, by packet class, ascending rank */
 	uint32_t nalways[PC_MAX];
@@ -152,6 +161,7 @@ struct detect_thread {
 	int ips;
 
 	/* per packet */
+	const struct pat_db *scan_db; /* the prefilter being scanned (its id -> ranks) */
 	uint32_t ncand;
 	uint32_t *cand;          /* prefilter candidates (ranks), de->nrules slots */
 	uint32_t *always_buf;    /* (added) a group merged with the IP-only rules and
@@ -248,6 +258,15 @@ static inline void detect_sort_ranks(uint32_t *a, uint32_t n)
 const uint8_t *detect_spm_find(const uint8_t *buf, size_t len, const uint8_t *pat, size_t plen,
 			       bool nocase);
 
+/* A payload rule that inspects the reassembled stream of a TCP packet, as
+ * Suricata: all but tcp-pkt and flow:no_stream, and not the ones with dsize
+ * (Suricata makes those packet rules). */
+static inline bool detect_rule_sees_stream(const struct rule *r)
+{
+	return r->proto != RULE_PROTO_TCP_PKT && !(r->flow_flags & RULE_FLOW_NO_STREAM) &&
+	       !(r->has & RULE_HAS_DSIZE);
+}
+
 /* detect_fp.c */
 uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);
 
@@ -297,12 +316,33 @@ bool detect_match_pktkw(const struct rule *r, const struct packet *p);
 bool detect_vars_check(struct detect_thread *dt, const struct rule *r, const struct packet *p);
 void detect_vars_apply(struct detect_thread *dt, const struct rule *r, const struct packet *p);
 
+/* Per flow direction: the stream candidates of the last windows, carried
+ * to the next ones (detect_stream.c). Each window is scanned from where the
+ * last one ended (less the prefilter's longest pattern), so a rule whose
+ * fast pattern lies in the kept context would not be found again: its rank
+ * is carried while that context may still hold the hit. */
+#define DF_CARRY_MAX 32u
+
+struct detect_flow_dir {
+	uint32_t ncarry;
+	bool rescan;             /* too many to carry: scan the next window whole */
+	uint32_t rank[DF_CARRY_MAX];
+	uint32_t until[DF_CARRY_MAX]; /* seq: the hit ended before this */
+};
+
+struct detect_flow {
+	struct detect_flow_dir d[2]; /* by enum pkt_dir */
+};
+
+/* f's state, allocated on first use; NULL when out of memory. */
+struct detect_flow *detect_flow_get(struct flow *f);
+
 /* detect_stream.c (added): the payload test of a rule on p and the stream
  * offered with it (sets dt->stream_match); the prefilter scan of the stream,
  * merged into dt->cand without duplicates. */
 bool detect_payload_match(struct detect_thread *dt, const struct de_rule *dr,
 			  const struct packet *p);
-void detect_stream_prefilter(struct detect_thread *dt);
+void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p);
 
 /* detect_thread.c (added): a rule matched; flowbits, threshold, action and
  * alert. true when a pass rule ends the inspection of the packet. */

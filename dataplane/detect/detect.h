@@ -24,15 +24,17 @@ void detect_engine_free(struct detect_engine *de);
 /* Figures for the startup report. */
 struct detect_engine_info {
 	uint32_t rules, with_fast_pattern, without_fast_pattern;
-	uint32_t patterns;          /* distinct Hyperscan patterns */
+	uint32_t patterns;          /* Hyperscan patterns, over every prefilter */
 	uint64_t db_bytes;
 	double compile_ms;
 };
 void detect_engine_info(const struct detect_engine *de, struct detect_engine_info *out);
 
-/* The compiled prefilter database (a Hyperscan hs_database_t), shared and
- * read-only; NULL when no rule has a fast pattern. For tools that measure the
- * raw scan rate against the same database (ids-bench's ceiling). */
+/* The compiled prefilter database TCP payload is scanned against once, in
+ * the stream (a Hyperscan hs_database_t: the largest set, the TCP stream
+ * rules'), shared and read-only; NULL when no such rule has a fast pattern.
+ * For tools that measure the raw scan rate against the same database
+ * (ids-bench's ceiling). */
 struct hs_database;
 const struct hs_database *detect_engine_hs_database(const struct detect_engine *de);
 
@@ -91,6 +93,13 @@ struct detect_stats {
 	uint64_t flow_passed;       /* packets not inspected: flow marked pass */
 	uint64_t vars_table_full;   /* (added) an xbit/flowint could not be stored */
 	uint64_t app_mark_nomem;    /* (added) a transaction could not remember an alert */
+	/* prefilter work, by what was scanned (ids-bench and the stats report
+	 * bytes scanned per payload byte) */
+	uint64_t mpm_pkt_bytes;     /* packet payloads */
+	uint64_t mpm_stream_bytes;  /* reassembled stream windows */
+	uint64_t mpm_app_bytes;     /* app-layer buffers */
+	uint64_t mpm_scans;         /* Hyperscan calls */
+	uint64_t mpm_matches;       /* pattern hits reported to the callbacks */
 };
 
 
@@ -110,7 +119,13 @@ struct detect_stream {
 	const uint8_t *data;
 	uint32_t len;
 	uint32_t old_len;
+	uint32_t seq;               /* TCP sequence number of data[0] */
 };
+
+/* Detection's own state of a flow (struct flow.det), created on first
+ * need; the flow's owner frees it when the flow goes. */
+struct detect_flow;
+void detect_flow_free(struct detect_flow *df);
 
 /* detect_packet() plus the stream of p's direction (st may be NULL). As
  * Suricata: tcp-pkt rules see the packet only; tcp-stream rules the stream

@@ -155,7 +155,6 @@ void detect_app_rule_setup(struct de_rule *dr)
 	if ((r->app_bufs & app_mask) || r->app_has) {
 		dr->flags |= DR_F_APP;
 		dr->flags &= (uint8_t)~DR_F_IPONLY;
-		dr->flags &= (uint8_t)~DR_F_FP_SKIP;
 		dr->app_dirs = rule_dirs(r);
 		dr->fp = app_fast_pattern(r);
 		return;

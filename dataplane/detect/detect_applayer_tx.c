@@ -166,6 +166,7 @@ static int on_app_pattern(unsigned int id, unsigned long long from, unsigned lon
 	(void)from;
 	(void)to;
 	(void)flags;
+	dt->stats.mpm_matches++;
 	for (uint32_t k = db->pat_first[id]; k < db->pat_first[id + 1]; k++) {
 		uint32_t rank = db->pat_rules[k];
 
@@ -186,6 +187,8 @@ static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_
 	if (db->db == NULL || len == 0)
 		return;
 	at->scan_db = db;
+	dt->stats.mpm_scans++;
+	dt->stats.mpm_app_bytes += len;
 	if (hs_scan(db->db, (const char *)buf, len, 0, at->scratch, on_app_pattern, dt) !=
 	    HS_SUCCESS) {
 		dt->stats.scan_errors++;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Building the detection engine, off the hot path: rules sorted by
  * evaluation order, one fast pattern per rule, distinct patterns compiled
- * into one Hyperscan block-mode database (pattern id -> rules), and the
+ * into Hyperscan block-mode databases by what they are scanned on (pattern
+ * id -> rules; enum pf_kind), and the
  * rules without a fast pattern listed per packet class. The result is
  * immutable and shared by all workers. */
 #include <errno.h>
@@ -81,22 +82,6 @@ static bool rule_needs_flow(const struct rule *r)
 	return (r->flow_flags & ~RULE_FLOW_STATELESS) != 0;
 }
 
-/* A fast_pattern:only content needs no second look: Hyperscan found it. Only
- * when nothing positions it and nothing after is relative to it. */
-static bool fp_can_skip(const struct rule *r, int32_t fp)
-{
-	const struct rule_content *c = &r->match[fp].content;
-	const uint32_t pos = CONTENT_OFFSET | CONTENT_DEPTH | CONTENT_RELATIVE |
-			     CONTENT_STARTSWITH | CONTENT_ENDSWITH | CONTENT_NEGATED |
-			     CONTENT_FP_CHOP;
-
-	if (!(c->flags & CONTENT_FP_ONLY) || (c->flags & pos))
-		return false;
-	if ((uint32_t)fp + 1 < r->nmatch && detect_match_is_relative(&r->match[fp + 1]))
-		return false;
-	return true;
-}
-
 static int cmp_rule_order(const void *a, const void *b)
 {
 	const struct de_rule *x = a, *y = b;
@@ -115,36 +100,61 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Distinct patterns -> one Hyperscan database, and the id -> ranks table.
- * 0, or -errno with err filled. */
+/* The prefilters rule dr's fast pattern goes into (bit per enum pf_kind). */
+static unsigned rule_pf_kinds(const struct de_rule *dr)
+{
+	const uint16_t tcp = 1u << PC_TCP4 | 1u << PC_TCP6;
+	const uint16_t udp = 1u << PC_UDP4 | 1u << PC_UDP6;
+	const uint16_t icmp = 1u << PC_ICMP4 | 1u << PC_ICMP6;
+	unsigned k = 0;
+
+	if (dr->classes & tcp)
+		k |= 1u << (detect_rule_sees_stream(dr->r) ? PFK_TCP_STREAM : PFK_TCP_PKT);
+	if (dr->classes & udp)
+		k |= 1u << PFK_UDP;
+	if (dr->classes & icmp)
+		k |= 1u << PFK_ICMP;
+	if (dr->classes & ~(tcp | udp | icmp))
+		k |= 1u << PFK_OTHER;
+	return k;
+}
+
+/* Distinct patterns -> one Hyperscan database per enum pf_kind, each with
+ * its id -> ranks table; one scratch prototype fits them all. 0, or -errno
+ * with err filled. */
 static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 {
 	struct pat_ref *refs = calloc(de->nrules ? de->nrules : 1, sizeof(*refs));
-	uint32_t nref = 0;
-	size_t sz = 0;
-	int ret;
+	int ret = 0;
 
 	if (refs == NULL) {
 		snprintf(err, errlen, "out of memory building the prefilter");
 		return -ENOMEM;
 	}
-	for (uint32_t i = 0; i < de->nrules; i++) {
-		const struct de_rule *dr = &de->rules[i];
+	for (int k = 0; k < PFK_MAX && ret == 0; k++) {
+		uint32_t nref = 0;
+		size_t sz = 0;
 
-		if (dr->fp >= 0 && dr->classes)
-			pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i);
+		for (uint32_t i = 0; i < de->nrules; i++) {
+			const struct de_rule *dr = &de->rules[i];
+
+			if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)))
+				pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i);
+		}
+		ret = pat_db_build(&de->pf[k], refs, nref, err, errlen);
+		if (ret != 0 || de->pf[k].db == NULL)
+			continue;
+		if (hs_alloc_scratch(de->pf[k].db, &de->scratch) != HS_SUCCESS) {
+			snprintf(err, errlen, "hyperscan: cannot allocate scratch");
+			ret = -ENOMEM;
+			continue;
+		}
+		hs_database_size(de->pf[k].db, &sz);
+		de->info.db_bytes += sz;
+		de->info.patterns += de->pf[k].npat;
 	}
-	ret = pat_db_build(&de->pf, refs, nref, err, errlen);
 	free(refs);
-	if (ret != 0 || de->pf.db == NULL)
-		return ret;
-	if (hs_alloc_scratch(de->pf.db, &de->scratch) != HS_SUCCESS) {
-		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
-		return -ENOMEM;
-	}
-	hs_database_size(de->pf.db, &sz);
-	de->info.db_bytes = sz;
-	return 0;
+	return ret;
 }
 
 /* Rules without a fast pattern, per packet class, ascending rank; not the
@@ -228,8 +238,6 @@ struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_
 			dr->flags |= DR_F_SP_ANY;
 		if (r->dp.any)
 			dr->flags |= DR_F_DP_ANY;
-		if (dr->fp >= 0 && fp_can_skip(r, dr->fp))
-			dr->flags |= DR_F_FP_SKIP;
 		dr->app_dirs = 0;
 		detect_app_rule_setup(dr);
 		if (dr->fp >= 0)
@@ -246,7 +254,6 @@ struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_
 		goto fail;
 	if (detect_addr_build(de) < 0 || build_always(de) < 0 || detect_group_build(de) < 0)
 		goto nomem;
-	de->info.patterns = de->pf.npat;
 	if (detect_app_build(de, err, errlen) < 0)
 		goto fail;
 	if (detect_event_build(de) < 0)
@@ -271,7 +278,8 @@ void detect_engine_free(struct detect_engine *de)
 	detect_app_free(de);
 	detect_event_free(de);
 	hs_free_scratch(de->scratch);
-	pat_db_free(&de->pf);
+	for (int k = 0; k < PFK_MAX; k++)
+		pat_db_free(&de->pf[k]);
 	free(de->rules);
 	free(de);
 }
@@ -283,5 +291,5 @@ void detect_engine_info(const struct detect_engine *de, struct detect_engine_inf
 
 const struct hs_database *detect_engine_hs_database(const struct detect_engine *de)
 {
-	return de->pf.db;
+	return de->pf[PFK_TCP_STREAM].db;
 }

@@ -182,8 +182,6 @@ static int inspect_content(struct insp *c, uint32_t i, uint32_t prev)
 	const bool retry = next_may_retry(c, i);
 	uint32_t start, end;
 
-	if ((int32_t)i == c->dr->fp && (c->dr->flags & DR_F_FP_SKIP))
-		return inspect(c, i + 1, prev);
 	if (!content_window(c, ct, c->len, prev, &start, &end))
 		return neg ? inspect(c, i + 1, prev) : INSP_NO;
 

@@ -86,6 +86,8 @@ int pat_db_build(struct pat_db *db, struct pat_ref *refs, uint32_t n, char *err,
 			continue;
 		expr[id] = (const char *)refs[i].b;
 		lens[id] = refs[i].len;
+		if (refs[i].len > db->maxlen)
+			db->maxlen = refs[i].len;
 		ids[id] = id;
 		flags[id] = HS_FLAG_SINGLEMATCH | (refs[i].nocase ? HS_FLAG_CASELESS : 0);
 	}

@@ -2,9 +2,10 @@
 /* Payload rules against the reassembled TCP stream, as Suricata's
  * DetectEngineInspectRulePayloadMatches: which of packet and stream a rule
  * inspects, and the prefilter scan of the stream window. The window is
- * scanned in block mode like a packet: verification (distance, pcre, ...)
- * needs the bytes anyway, and a match across chunks is found because the
- * stream keeps chunk-size bytes of context before the new data. */
+ * scanned in block mode like a packet (verification, distance, pcre, ...
+ * needs the bytes anyway) but only from where the last scan ended; a match
+ * across chunks is verified in full because the stream keeps chunk-size
+ * bytes of context before the new data. */
 #include <stdlib.h>
 
 #include "../../common/bug.h"
@@ -13,13 +14,10 @@
 
 #define IPPROTO_TCP_ 6
 
-/* Rules that see the stream of a TCP packet: all but tcp-pkt and
- * flow:no_stream, and not the ones with dsize (Suricata makes those packet
- * rules). */
+/* Rules that see the stream of a TCP packet (detect_rule_sees_stream). */
 static bool stream_rule(const struct rule *r, const struct packet *p)
 {
-	return p->proto == IPPROTO_TCP_ && r->proto != RULE_PROTO_TCP_PKT &&
-	       !(r->flow_flags & RULE_FLOW_NO_STREAM) && !(r->has & RULE_HAS_DSIZE);
+	return p->proto == IPPROTO_TCP_ && detect_rule_sees_stream(r);
 }
 
 /* tcp-stream and flow:only_stream: never the packet's own payload. */
@@ -73,12 +71,14 @@ static int on_stream_pattern(unsigned int id, unsigned long long from, unsigned 
 {
 	struct detect_thread *dt = ctx;
 	const struct detect_engine *de = dt->de;
+	const struct pat_db *db = dt->scan_db;
 
 	(void)from;
 	(void)to;
 	(void)flags;
-	for (uint32_t k = de->pf.pat_first[id]; k < de->pf.pat_first[id + 1]; k++) {
-		uint32_t rank = de->pf.pat_rules[k];
+	dt->stats.mpm_matches++;
+	for (uint32_t k = db->pat_first[id]; k < db->pat_first[id + 1]; k++) {
+		uint32_t rank = db->pat_rules[k];
 
 		if (!(de->rules[rank].classes & dt->pclass_bit) ||
 		    in_sorted(dt->cand, dt->ncand_pkt, rank))
@@ -89,24 +89,104 @@ static int on_stream_pattern(unsigned int id, unsigned long long from, unsigned 
 	return 0;
 }
 
-void detect_stream_prefilter(struct detect_thread *dt)
+static inline bool seq_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static bool listed(const uint32_t *a, uint32_t from, uint32_t to, uint32_t v)
+{
+	for (uint32_t i = from; i < to; i++)
+		if (a[i] == v)
+			return true;
+	return false;
+}
+
+/* Ranks carried from earlier windows whose hit may lie in this one (it
+ * ended after the window's first byte), added to the candidates. */
+static void add_carried(struct detect_thread *dt, const struct detect_flow_dir *fd,
+			const struct detect_stream *st, uint32_t first)
 {
 	const struct detect_engine *de = dt->de;
-	const struct detect_stream *st = dt->stream;
-	uint32_t before = dt->ncand;
 
-	if (st == NULL || st->len == 0 || de->pf.db == NULL)
+	for (uint32_t i = 0; i < fd->ncarry; i++) {
+		uint32_t rank = fd->rank[i];
+
+		if (!seq_before(st->seq, fd->until[i]) || !(de->rules[rank].classes & dt->pclass_bit) ||
+		    in_sorted(dt->cand, dt->ncand_pkt, rank) || listed(dt->cand, first, dt->ncand, rank))
+			continue;
+		dt->cand[dt->ncand++] = rank;
+	}
+}
+
+/* What the next window carries: this window's stream candidates, new hits
+ * until its end (a bound on where their hit ends), carried ones until their
+ * own bound; too many, and the next window is scanned whole instead. */
+static void carry_next(struct detect_thread *dt, struct detect_flow_dir *fd,
+		       const struct detect_stream *st, uint32_t first, uint32_t nhits)
+{
+	struct detect_flow_dir next = { 0 };
+
+	for (uint32_t i = first; i < dt->ncand; i++) {
+		uint32_t rank = dt->cand[i], until = st->seq + st->len;
+
+		if (i >= first + nhits) {
+			/* a carried one: keep its own bound */
+			for (uint32_t j = 0; j < fd->ncarry; j++)
+				if (fd->rank[j] == rank)
+					until = fd->until[j];
+		}
+		if (next.ncarry == DF_CARRY_MAX) {
+			next.ncarry = 0;
+			next.rescan = true;
+			break;
+		}
+		next.rank[next.ncarry] = rank;
+		next.until[next.ncarry++] = until;
+	}
+	*fd = next;
+}
+
+/* The stream window's candidates (Suricata's stream prefilter), merged into
+ * dt->cand without duplicates. Every stream byte is scanned once: a window
+ * is scanned from where the inspected part ends, less the longest pattern
+ * (a hit across that point is found whole), and the ranks hit in the kept
+ * context before are carried in (struct detect_flow_dir). */
+void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
+{
+	const struct pat_db *db = &dt->de->pf[PFK_TCP_STREAM];
+	const struct detect_stream *st = dt->stream;
+	struct detect_flow *df;
+	struct detect_flow_dir *fd = NULL;
+	uint32_t first = dt->ncand, from = 0, nhits;
+
+	if (st == NULL || st->len == 0 || db->db == NULL)
 		return;
 	dt->ncand_pkt = dt->ncand;
-	if (hs_scan(de->pf.db, (const char *)st->data, st->len, 0, dt->scratch, on_stream_pattern,
-		    dt) != HS_SUCCESS) {
+	df = p->flow != NULL ? detect_flow_get(p->flow) : NULL;
+	if (df != NULL) {
+		fd = &df->d[p->dir];
+		if (!fd->rescan && st->old_len >= db->maxlen)
+			from = st->old_len - (db->maxlen - 1);
+	}
+	dt->scan_db = db;
+	dt->stats.mpm_scans++;
+	dt->stats.mpm_stream_bytes += st->len - from;
+	if (hs_scan(db->db, (const char *)st->data + from, st->len - from, 0, dt->scratch,
+		    on_stream_pattern, dt) != HS_SUCCESS) {
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(true);
-		dt->ncand = before;
+		dt->ncand = first;
 		return;
 	}
-	if (dt->ncand > before) {
+	nhits = dt->ncand - first;
+	if (fd != NULL) {
+		if (from > 0)
+			add_carried(dt, fd, st, first);
+		carry_next(dt, fd, st, first, nhits);
+	}
+	if (dt->ncand > first) {
 		detect_sort_ranks(dt->cand, dt->ncand);
-		dt->stats.candidates += dt->ncand - before;
+		dt->stats.candidates += dt->ncand - first;
 	}
 }

@@ -108,18 +108,21 @@ const struct detect_stats *detect_thread_stats(const struct detect_thread *dt)
 }
 
 /* Hyperscan: pattern id -> its rules of this packet's class. SINGLEMATCH and
- * one fast pattern per rule: each rule is added at most once. */
+ * one fast pattern per rule: each rule is added at most once per scan, and
+ * the prefilters scanned on one packet hold disjoint rules. */
 static int on_pattern(unsigned int id, unsigned long long from, unsigned long long to,
 		      unsigned int flags, void *ctx)
 {
 	struct detect_thread *dt = ctx;
 	const struct detect_engine *de = dt->de;
+	const struct pat_db *db = dt->scan_db;
 
 	(void)from;
 	(void)to;
 	(void)flags;
-	for (uint32_t k = de->pf.pat_first[id]; k < de->pf.pat_first[id + 1]; k++) {
-		uint32_t rank = de->pf.pat_rules[k];
+	dt->stats.mpm_matches++;
+	for (uint32_t k = db->pat_first[id]; k < db->pat_first[id + 1]; k++) {
+		uint32_t rank = db->pat_rules[k];
 
 		if (de->rules[rank].classes & dt->pclass_bit) {
 			BUG_ON_HOT(dt->ncand >= de->nrules);
@@ -129,22 +132,51 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 	return 0;
 }
 
-static void prefilter(struct detect_thread *dt, const struct packet *p)
+static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct packet *p)
 {
-	const struct detect_engine *de = dt->de;
+	const struct pat_db *db = &dt->de->pf[k];
 	hs_error_t e;
 
-	dt->ncand = 0;
-	if (!de->pf.db || p->payload_len == 0)
+	if (db->db == NULL)
 		return;
-	e = hs_scan(de->pf.db, (const char *)p->payload, p->payload_len, 0, dt->scratch,
-		    on_pattern, dt);
+	dt->scan_db = db;
+	dt->stats.mpm_scans++;
+	dt->stats.mpm_pkt_bytes += p->payload_len;
+	e = hs_scan(db->db, (const char *)p->payload, p->payload_len, 0, dt->scratch, on_pattern,
+		    dt);
 	if (e != HS_SUCCESS) {
 		/* the database and scratch are ours: a failure is a bug */
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(e != HS_SUCCESS);
-		dt->ncand = 0;
+	}
+}
+
+/* The packet's own payload against the prefilters of its class. A TCP
+ * packet whose data went into the stream needs only the packet rules': the
+ * stream rules see that data in the stream (detect_stream.c). */
+static void prefilter(struct detect_thread *dt, const struct packet *p, enum pclass pc)
+{
+	dt->ncand = 0;
+	if (p->payload_len == 0)
 		return;
+	switch (pc) {
+	case PC_TCP4:
+	case PC_TCP6:
+		scan_payload(dt, PFK_TCP_PKT, p);
+		if (!(p->flags & PKT_F_STREAM_ADD))
+			scan_payload(dt, PFK_TCP_STREAM, p);
+		break;
+	case PC_UDP4:
+	case PC_UDP6:
+		scan_payload(dt, PFK_UDP, p);
+		break;
+	case PC_ICMP4:
+	case PC_ICMP6:
+		scan_payload(dt, PFK_ICMP, p);
+		break;
+	default:
+		scan_payload(dt, PFK_OTHER, p);
+		break;
 	}
 	detect_sort_ranks(dt->cand, dt->ncand);
 	dt->stats.candidates += dt->ncand;
@@ -306,9 +338,9 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 
 	pc = detect_pclass(p);
 	dt->pclass_bit = (uint16_t)(1u << pc);
-	prefilter(dt, p);
+	prefilter(dt, p, pc);
 	dt->stream = st;
-	detect_stream_prefilter(dt);
+	detect_stream_prefilter(dt, p);
 	al = detect_group_rules(dt, p, pc, iponly, &nal);
 
 	/* merge the two ascending lists: evaluation in rule order */

@@ -37,6 +37,7 @@ enum tcp_state {
 
 struct stream_flow;
 struct app_flow;
+struct detect_flow;
 
 #define FLOW_MAX_BITS 16        /* flowbits set at once on one flow; more is counted */
 
@@ -64,6 +65,8 @@ struct flow {
 	uint32_t bits[FLOW_MAX_BITS]; /* flowbit ids set on this flow */
 	uint32_t tags;           /* (added) session tags: 1 + index of the first in the
 				  * worker's tag pool (dataplane/pipeline), 0: none */
+	struct detect_flow *det; /* detect's per-flow state, NULL until needed; freed
+				  * by the pipeline's release callback */
 
 	/* TCP reassembly state (owned by dataplane/stream; NULL until a session
 	 * carries data, freed by the pipeline's release callback) */

@@ -138,6 +138,11 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 		put(s, "detect.alerts_suppressed", ds.alerts_suppressed);
 		put(s, "detect.alert_queue_overflow", ds.alert_queue_overflow);
 		put(s, "detect.candidates", ds.candidates);
+		put(s, "detect.mpm.scans", ds.mpm_scans);
+		put(s, "detect.mpm.matches", ds.mpm_matches);
+		put(s, "detect.mpm.packet_bytes", ds.mpm_pkt_bytes);
+		put(s, "detect.mpm.stream_bytes", ds.mpm_stream_bytes);
+		put(s, "detect.mpm.app_bytes", ds.mpm_app_bytes);
 		put(s, "detect.pcre_errors", ds.pcre_errors);
 		put(s, "detect.threshold_table_full", ds.threshold_table_full);
 		put(s, "detect.bypassed", ds.flow_passed);

@@ -195,7 +195,7 @@ static void inspect(struct pipeline *pl, struct packet *p, const struct stream_w
 
 	if (w != NULL)
 		ds = (struct detect_stream){ .data = w->data, .len = w->len,
-					     .old_len = w->old_len };
+					     .old_len = w->old_len, .seq = w->seq };
 	detect_packet_stream(pl->dt, p, w != NULL ? &ds : NULL, res);
 	output_alerts(pl, p, res, w);
 	output_tags(pl, p, res);
@@ -257,6 +257,8 @@ app:
 	if (f->app != NULL && pl->dt != NULL)
 		pipeline_app_end(pl, f);
 	tag_flow_release(&pl->tags, f);
+	detect_flow_free(f->det);
+	f->det = NULL;
 	stream_flow_free(pl->st, f);
 	app_flow_free(pl->al, f->app);
 	f->app = NULL;

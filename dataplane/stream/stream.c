@@ -185,6 +185,7 @@ static void window_of(const struct stream_dir *d, uint8_t dir, uint32_t start, u
 {
 	w->data = d->buf + start;
 	w->len = end - start;
+	w->seq = d->base_seq + start;
 	w->old_len = old > start ? old - start : 0;
 	w->gap_before = start == 0 ? d->gap_before : 0;
 	w->dir = dir;

@@ -68,6 +68,7 @@ struct stream_window {
 	const uint8_t *data;
 	uint32_t len;
 	uint32_t old_len;
+	uint32_t seq;                  /* sequence number of data[0] */
 	uint32_t gap_before;
 	uint8_t dir;                   /* enum pkt_dir of the stream */
 };

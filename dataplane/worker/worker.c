@@ -74,6 +74,11 @@ static void detect_stats_add(struct detect_stats *to, const struct detect_stats 
 	to->flowbits_overflow += s->flowbits_overflow;
 	to->flow_dropped += s->flow_dropped;
 	to->flow_passed += s->flow_passed;
+	to->mpm_pkt_bytes += s->mpm_pkt_bytes;
+	to->mpm_stream_bytes += s->mpm_stream_bytes;
+	to->mpm_app_bytes += s->mpm_app_bytes;
+	to->mpm_scans += s->mpm_scans;
+	to->mpm_matches += s->mpm_matches;
 }
 
 void worker_detect_stats(const struct worker *w, struct detect_stats *out)
