@@ -45,6 +45,8 @@ static struct http_txd *txd_get(struct http_state *hs, htp_tx_t *tx)
 		return NULL;
 	}
 	t->tx = tx;
+	for (int i = 0; i < 2; i++)
+		t->body[i].mem = t->hdr_raw[i].mem = hs->ctx->mem;
 	t->base.id = hs->af->next_tx_id++;
 	t->last_req = -1;
 	t->last_res = -1;

@@ -11,10 +11,15 @@
 #define APP_PROBE_MIN 8u          /* bytes a direction needs before it is judged */
 #define APP_TX_UPDATED 3u         /* app_tx.updated: changed, due in both directions */
 
-/* Growable byte buffer: bodies, raw headers, built buffers. */
+struct wmem;
+
+/* Growable byte buffer: bodies, raw headers, built buffers. Its bytes come
+ * from the worker's pool when mem is set (buffers that every flow fills:
+ * bodies), else from malloc. */
 struct abuf {
 	uint8_t *p;
 	uint32_t len, cap;
+	struct wmem *mem;
 };
 
 int abuf_append(struct abuf *b, const void *data, uint32_t len);
@@ -28,6 +33,8 @@ struct app_tx {
 	uint8_t updated;          /* bit per enum app_dir: new data not inspected in it */
 	uint32_t nmark, capmark;
 	uint32_t *mark;           /* ranks of the rules that alerted on it */
+	void *det;                /* detection's own state (app_tx_set_detect_state) */
+	void (*det_free)(void *);
 };
 
 void app_tx_release(struct app_tx *tx);
@@ -36,6 +43,7 @@ struct applayer_ctx {
 	struct applayer_config cfg;
 	struct applayer_stats stats;
 	void *htp_cfg;            /* htp_cfg_t *, shared by this worker's flows */
+	struct wmem *mem;         /* the worker's pool for transaction bodies */
 	struct abuf scratch;      /* built buffers (app_tx_buffer's result) */
 };
 

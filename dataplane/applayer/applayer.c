@@ -6,19 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/wmem.h"
 #include "applayer-int.h"
 
 int abuf_append(struct abuf *b, const void *data, uint32_t len)
 {
 	if (len == 0)
 		return 0;
+	if (b->len + len < b->len)
+		return -ENOMEM;
 	if (b->len + len > b->cap) {
 		uint32_t cap = b->cap ? b->cap : 256;
 		uint8_t *p;
 
 		while (cap < b->len + len)
-			cap *= 2;
-		p = realloc(b->p, cap);
+			cap = cap > UINT32_MAX / 2 ? b->len + len : cap * 2;
+		if (b->mem != NULL)
+			p = wmem_grow(b->mem, b->p, b->cap, b->len, cap, &cap);
+		else
+			p = realloc(b->p, cap);
 		if (p == NULL)
 			return -ENOMEM;
 		b->p = p;
@@ -41,8 +47,13 @@ uint32_t abuf_append_max(struct abuf *b, const void *data, uint32_t len, uint32_
 
 void abuf_free(struct abuf *b)
 {
-	free(b->p);
-	*b = (struct abuf){ 0 };
+	struct wmem *mem = b->mem;
+
+	if (mem != NULL)
+		wmem_free(mem, b->p, b->cap);
+	else
+		free(b->p);
+	*b = (struct abuf){ .mem = mem };
 }
 
 void app_tx_release(struct app_tx *tx)
@@ -50,6 +61,10 @@ void app_tx_release(struct app_tx *tx)
 	free(tx->mark);
 	tx->mark = NULL;
 	tx->nmark = tx->capmark = 0;
+	if (tx->det_free != NULL)
+		tx->det_free(tx->det);
+	tx->det = NULL;
+	tx->det_free = NULL;
 }
 
 struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
@@ -63,7 +78,10 @@ struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
 	else
 		applayer_config_init(&ctx->cfg);
 	ctx->htp_cfg = app_http_config(&ctx->cfg);
-	if (ctx->htp_cfg == NULL) {
+	ctx->mem = wmem_create();
+	if (ctx->htp_cfg == NULL || ctx->mem == NULL) {
+		app_http_config_free(ctx->htp_cfg);
+		wmem_destroy(ctx->mem);
 		free(ctx);
 		return NULL;
 	}
@@ -76,6 +94,7 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx)
 		return;
 	app_http_config_free(ctx->htp_cfg);
 	abuf_free(&ctx->scratch);
+	wmem_destroy(ctx->mem);
 	free(ctx);
 }
 
@@ -428,6 +447,17 @@ int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out)
 int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info *out)
 {
 	return af->proto == APP_PROTO_DNS ? app_dns_info(tx, out) : -ENOENT;
+}
+
+void *app_tx_detect_state(const struct app_tx *tx)
+{
+	return tx->det;
+}
+
+void app_tx_set_detect_state(struct app_tx *tx, void *state, void (*free_fn)(void *))
+{
+	tx->det = state;
+	tx->det_free = free_fn;
 }
 
 bool app_tx_marked(const struct app_tx *tx, uint32_t rank)

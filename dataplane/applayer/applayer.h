@@ -142,6 +142,11 @@ int app_tx_tls_validity(const struct app_flow *af, int64_t *not_before, int64_t 
 /* urilen: the length of the normalised (raw: as sent) URI. */
 int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out);
 
+/* Detection's own memory per transaction (what it has scanned already):
+ * owned by detection, handed to free_fn when the transaction goes. */
+void *app_tx_detect_state(const struct app_tx *tx);
+void app_tx_set_detect_state(struct app_tx *tx, void *state, void (*free_fn)(void *));
+
 /* Rules already alerted on tx (per-transaction alerting): rank = the rule's
  * evaluation index. app_tx_mark returns -ENOMEM when it cannot remember. */
 bool app_tx_marked(const struct app_tx *tx, uint32_t rank);

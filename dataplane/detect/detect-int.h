@@ -321,7 +321,7 @@ void detect_vars_apply(struct detect_thread *dt, const struct rule *r, const str
  * last one ended (less the prefilter's longest pattern), so a rule whose
  * fast pattern lies in the kept context would not be found again: its rank
  * is carried while that context may still hold the hit. */
-#define DF_CARRY_MAX 32u
+#define DF_CARRY_MAX 8u
 
 struct detect_flow_dir {
 	uint32_t ncarry;

@@ -156,6 +156,14 @@ static int variant_buffer(const struct app_scan *s, uint32_t v, uint32_t idx,
 	return 0;
 }
 
+static void add_cand(struct detect_app_thread *at, uint32_t rank)
+{
+	if (at->seen[rank] == at->stamp)
+		return;
+	at->seen[rank] = at->stamp;
+	at->cand[at->ncand++] = rank;
+}
+
 static int on_app_pattern(unsigned int id, unsigned long long from, unsigned long long to,
 			  unsigned int flags, void *ctx)
 {
@@ -168,13 +176,8 @@ static int on_app_pattern(unsigned int id, unsigned long long from, unsigned lon
 	(void)flags;
 	dt->stats.mpm_matches++;
 	for (uint32_t k = db->pat_first[id]; k < db->pat_first[id + 1]; k++) {
-		uint32_t rank = db->pat_rules[k];
-
-		if (at->seen[rank] == at->stamp)
-			continue;
-		at->seen[rank] = at->stamp;
 		BUG_ON_HOT(at->ncand >= dt->de->nrules);
-		at->cand[at->ncand++] = rank;
+		add_cand(at, db->pat_rules[k]);
 	}
 	return 0;
 }
@@ -196,20 +199,127 @@ static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_
 	}
 }
 
-static int cmp_rank(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+/* What detection remembers per transaction and direction, so that an
+ * update scans only what changed: each buffer instance scanned and its
+ * length then, and the ranks its prefilters found that have not alerted.
+ * Buffers only grow or stay (HTTP bodies and header blocks are appended
+ * to, the rest is set once): an instance of the same length is not scanned
+ * again, one that grew is scanned from its old end less the longest
+ * pattern of its prefilter (a transformed one whole, as a transform may
+ * change every byte), and the earlier hits are candidates again. A hit that
+ * no longer holds only costs a verification, which decides on the bytes. */
+struct scan_done {
+	uint32_t var, idx, len;
+};
 
-	return x < y ? -1 : x > y;
+struct tx_dir_scan {
+	uint32_t nhit, caphit;
+	uint32_t *hit;           /* ranks found in earlier updates */
+	uint32_t ndone, capdone;
+	struct scan_done *done;
+};
+
+struct tx_scan {
+	struct tx_dir_scan d[2]; /* by enum pkt_dir */
+};
+
+static void tx_scan_free(void *p)
+{
+	struct tx_scan *ts = p;
+
+	for (int i = 0; i < 2; i++) {
+		free(ts->d[i].hit);
+		free(ts->d[i].done);
+	}
+	free(ts);
 }
 
-/* Candidates of one transaction and direction: prefilter hits in every
- * buffer present, plus the protocol's rules without a fast pattern. */
+/* The transaction's memory for direction dir; NULL without memory (every
+ * buffer is then scanned whole, as if new). */
+static struct tx_dir_scan *tx_dir_scan(struct app_tx *tx, uint8_t dir)
+{
+	struct tx_scan *ts = app_tx_detect_state(tx);
+
+	if (ts == NULL) {
+		ts = calloc(1, sizeof(*ts));
+		if (ts == NULL)
+			return NULL;
+		app_tx_set_detect_state(tx, ts, tx_scan_free);
+	}
+	return &ts->d[dir];
+}
+
+/* Grow an array of n elements of size sz to room for one more. */
+static bool room_for_one(void **a, uint32_t n, uint32_t *cap, size_t sz)
+{
+	void *na;
+	uint32_t c;
+
+	if (n < *cap)
+		return true;
+	c = *cap ? *cap * 2 : 8;
+	na = realloc(*a, c * sz);
+	if (na == NULL)
+		return false;
+	*a = na;
+	*cap = c;
+	return true;
+}
+
+/* Where to scan instance idx (source length slen) of variant v from: 0 when
+ * new or changed, UINT32_MAX when unchanged; remembered as scanned. */
+static uint32_t scan_from(struct tx_dir_scan *ds, const struct app_variant *var, uint32_t v,
+			  uint32_t idx, uint32_t slen)
+{
+	struct scan_done *sd = NULL;
+	uint32_t from = 0;
+
+	for (uint32_t i = 0; i < ds->ndone; i++)
+		if (ds->done[i].var == v && ds->done[i].idx == idx)
+			sd = &ds->done[i];
+	if (sd != NULL) {
+		if (sd->len == slen)
+			return UINT32_MAX;
+		if (slen > sd->len && var->chain == NULL && sd->len >= var->db.maxlen)
+			from = sd->len - (var->db.maxlen - 1);
+		sd->len = slen;
+		return from;
+	}
+	if (room_for_one((void **)&ds->done, ds->ndone, &ds->capdone, sizeof(*ds->done)))
+		ds->done[ds->ndone++] = (struct scan_done){ .var = v, .idx = idx, .len = slen };
+	return 0;
+}
+
+/* The prefilter hits of this update and the earlier ones still pending
+ * become the ones remembered (at->cand holds exactly them here). */
+static void remember_hits(struct tx_dir_scan *ds, const struct detect_app_thread *at,
+			  const struct app_tx *tx)
+{
+	uint32_t n = 0;
+
+	if (at->ncand > ds->caphit) {
+		uint32_t *h = realloc(ds->hit, at->ncand * sizeof(*h));
+
+		if (h == NULL)
+			return;		/* the old list stays: a subset, rescans fill in */
+		ds->hit = h;
+		ds->caphit = at->ncand;
+	}
+	for (uint32_t i = 0; i < at->ncand; i++)
+		if (!app_tx_marked(tx, at->cand[i]))
+			ds->hit[n++] = at->cand[i];
+	ds->nhit = n;
+}
+
+/* Candidates of one transaction and direction: prefilter hits in what
+ * changed of every buffer present and the hits of earlier updates, plus the
+ * protocol's rules without a fast pattern. */
 static void candidates(struct app_scan *s, enum app_proto proto)
 {
 	struct detect_thread *dt = s->dt;
 	struct detect_app_thread *at = dt->app;
 	const struct detect_app_engine *ae = dt->de->app;
+	struct tx_dir_scan *ds = tx_dir_scan(s->tx, s->dir);
 
 	at->ncand = 0;
 	if (++at->stamp == 0) {
@@ -225,23 +335,25 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 			continue;
 		for (uint32_t idx = 0;; idx++) {
 			const uint8_t *buf;
-			uint32_t len;
+			uint32_t len, from = 0;
 
-			if (variant_buffer(s, v, idx, &buf, &len) != 0)
+			if (get_buffer(s, var->buf, idx, &buf, &len) != 0)
 				break;
-			scan(dt, &var->db, buf, len);
+			if (ds != NULL && (from = scan_from(ds, var, v, idx, len)) == UINT32_MAX)
+				continue;
+			if (var->chain != NULL && variant_buffer(s, v, idx, &buf, &len) != 0)
+				break;
+			scan(dt, &var->db, buf + from, len - from);
 		}
 	}
-	for (uint32_t i = 0; i < ae->nalways[proto]; i++) {
-		uint32_t rank = ae->always[proto][i];
-
-		if (at->seen[rank] != at->stamp) {
-			at->seen[rank] = at->stamp;
-			at->cand[at->ncand++] = rank;
-		}
+	if (ds != NULL) {
+		for (uint32_t i = 0; i < ds->nhit; i++)
+			add_cand(at, ds->hit[i]);
+		remember_hits(ds, at, s->tx);
 	}
-	if (at->ncand > 1)
-		qsort(at->cand, at->ncand, sizeof(uint32_t), cmp_rank);
+	for (uint32_t i = 0; i < ae->nalways[proto]; i++)
+		add_cand(at, ae->always[proto][i]);
+	detect_sort_ranks(at->cand, at->ncand);
 	dt->stats.candidates += at->ncand;
 }
 

@@ -55,9 +55,12 @@ struct stream_flow {
 	struct stream_flow *prev, *next; /* live list (destroy frees them) */
 };
 
+struct wmem;
+
 struct stream_ctx {
 	struct stream_config cfg;
 	struct stream_stats stats;
+	struct wmem *mem;               /* the worker's pool for the direction buffers */
 	struct stream_flow *live;
 	struct stream_flow *free_list;  /* recycled states, buffers freed */
 	uint32_t free_list_n;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/wmem.h"
 #include "stream-int.h"
 
 #define DEFAULT_MEMCAP       (64ull << 20)
@@ -21,6 +22,11 @@ struct stream_ctx *stream_ctx_create(const struct stream_config *cfg)
 
 	if (sc == NULL)
 		return NULL;
+	sc->mem = wmem_create();
+	if (sc->mem == NULL) {
+		free(sc);
+		return NULL;
+	}
 	sc->cfg = *cfg;
 	if (sc->cfg.memcap == 0)
 		sc->cfg.memcap = DEFAULT_MEMCAP;
@@ -50,6 +56,7 @@ void stream_ctx_destroy(struct stream_ctx *sc)
 		sc->free_list = sf->next;
 		free(sf);
 	}
+	wmem_destroy(sc->mem);
 	free(sc);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/wmem.h"
 #include "stream-int.h"
 
 #define BUF_MIN 512u
@@ -43,7 +44,7 @@ static bool buf_reserve(struct stream_ctx *sc, struct stream_dir *d, uint32_t mo
 		cap = BUF_MAX;
 	if (!mem_take(sc, cap - d->cap))
 		return false;
-	nb = realloc(d->buf, cap);
+	nb = wmem_grow(sc->mem, d->buf, d->cap, d->len, cap, &cap);
 	if (nb == NULL) {
 		mem_give(sc, cap - d->cap);
 		return false;
@@ -243,6 +244,6 @@ void stream_dir_release(struct stream_ctx *sc, struct stream_dir *d)
 	while (d->nooo > 0)
 		ooo_remove(sc, d, d->nooo - 1);
 	mem_give(sc, d->cap);
-	free(d->buf);
+	wmem_free(sc->mem, d->buf, d->cap);
 	*d = (struct stream_dir){ 0 };
 }

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+#include "wmem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define MIN_SHIFT 6u                 /* 64 B */
+#define MAX_SHIFT 20u                /* 1 MiB */
+#define NCLASS (MAX_SHIFT - MIN_SHIFT + 1)
+#define CHUNK (2u << 20)             /* a transparent huge page */
+
+/* A free block holds the link to the next one of its size. */
+struct free_block {
+	struct free_block *next;
+};
+
+struct wmem {
+	struct free_block *free[NCLASS];
+	uint8_t *cur;                /* carving point in the newest chunk */
+	uint32_t left;               /* bytes left after cur */
+	uint32_t nchunks, capchunks;
+	void **chunks;               /* to unmap them */
+	uint64_t chunk_bytes;
+};
+
+struct wmem *wmem_create(void)
+{
+	return calloc(1, sizeof(struct wmem));
+}
+
+void wmem_destroy(struct wmem *m)
+{
+	if (m == NULL)
+		return;
+	for (uint32_t i = 0; i < m->nchunks; i++)
+		munmap(m->chunks[i], CHUNK);
+	free(m->chunks);
+	free(m);
+}
+
+uint64_t wmem_chunk_bytes(const struct wmem *m)
+{
+	return m->chunk_bytes;
+}
+
+static unsigned class_of(uint32_t n)
+{
+	unsigned s = MIN_SHIFT;
+
+	while ((1u << s) < n)
+		s++;
+	return s - MIN_SHIFT;
+}
+
+static void push_free(struct wmem *m, unsigned k, void *p)
+{
+	((struct free_block *)p)->next = m->free[k];
+	m->free[k] = p;
+}
+
+/* What is left of the current chunk goes to the free lists, largest
+ * blocks first, so that a chunk is not wasted by one large request. */
+static void retire_rest(struct wmem *m)
+{
+	for (unsigned k = NCLASS; k-- > 0;) {
+		uint32_t size = 1u << (k + MIN_SHIFT);
+
+		while (m->left >= size) {
+			push_free(m, k, m->cur);
+			m->cur += size;
+			m->left -= size;
+		}
+	}
+}
+
+/* A new 2 MiB chunk, aligned on 2 MiB so the kernel can map it with one
+ * huge page: map twice the size and trim both ends. */
+static int new_chunk(struct wmem *m)
+{
+	size_t span = 2 * (size_t)CHUNK, head;
+	uint8_t *raw, *c;
+
+	if (m->nchunks == m->capchunks) {
+		uint32_t cap = m->capchunks ? m->capchunks * 2 : 16;
+		void **a = realloc(m->chunks, cap * sizeof(*a));
+
+		if (a == NULL)
+			return -1;
+		m->chunks = a;
+		m->capchunks = cap;
+	}
+	raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return -1;
+	c = (uint8_t *)(((uintptr_t)raw + CHUNK - 1) & ~(uintptr_t)(CHUNK - 1));
+	head = (size_t)(c - raw);
+	if (head > 0)
+		munmap(raw, head);
+	if (span - head > CHUNK)
+		munmap(c + CHUNK, span - head - CHUNK);
+	/* advice only: without THP the chunk is ordinary pages */
+	(void)madvise(c, CHUNK, MADV_HUGEPAGE);
+	retire_rest(m);
+	m->chunks[m->nchunks++] = c;
+	m->cur = c;
+	m->left = CHUNK;
+	m->chunk_bytes += CHUNK;
+	return 0;
+}
+
+void *wmem_alloc(struct wmem *m, uint32_t n, uint32_t *cap)
+{
+	unsigned k;
+	uint32_t size;
+	void *p;
+
+	if (n > (1u << MAX_SHIFT)) {
+		p = malloc(n);
+		*cap = p != NULL ? n : 0;
+		return p;
+	}
+	k = class_of(n);
+	size = 1u << (k + MIN_SHIFT);
+	if (m->free[k] != NULL) {
+		p = m->free[k];
+		m->free[k] = m->free[k]->next;
+		*cap = size;
+		return p;
+	}
+	/* sizes are multiples of 64: carving keeps every block 64-aligned */
+	if (m->left < size && new_chunk(m) != 0)
+		return NULL;
+	p = m->cur;
+	m->cur += size;
+	m->left -= size;
+	*cap = size;
+	return p;
+}
+
+void wmem_free(struct wmem *m, void *p, uint32_t cap)
+{
+	unsigned k;
+
+	if (p == NULL)
+		return;
+	if (cap > (1u << MAX_SHIFT)) {
+		free(p);
+		return;
+	}
+	k = class_of(cap);
+	push_free(m, k, p);
+}
+
+void *wmem_grow(struct wmem *m, void *p, uint32_t cap, uint32_t keep, uint32_t n,
+		uint32_t *newcap)
+{
+	void *q;
+
+	if (p != NULL && n <= cap) {
+		*newcap = cap;
+		return p;
+	}
+	q = wmem_alloc(m, n, newcap);
+	if (q == NULL)
+		return NULL;
+	if (keep > 0)
+		memcpy(q, p, keep);
+	wmem_free(m, p, cap);
+	return q;
+}

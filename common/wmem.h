@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-worker memory for the buffers that grow with traffic (TCP stream data,
+ * HTTP bodies): blocks of power-of-two sizes from 64 B to 1 MiB, carved from
+ * 2 MiB chunks the kernel is asked to back with transparent huge pages, and
+ * recycled through one free list per size. A worker holding tens of
+ * thousands of flows then takes one page fault per 2 MiB instead of one per
+ * 4 KiB, and a freed block is reused by the next flow without a trip
+ * through malloc. Not thread-safe: one per worker, like everything else on
+ * the hot path. Larger blocks go to malloc. */
+#ifndef IDS_WMEM_H
+#define IDS_WMEM_H
+
+#include <stdint.h>
+
+struct wmem;
+
+/* NULL on allocation failure. */
+struct wmem *wmem_create(void);
+/* Returns every chunk to the system; blocks still out become invalid. */
+void wmem_destroy(struct wmem *m);
+
+/* A block of at least n bytes (n > 0); *cap gets its usable size. NULL
+ * when out of memory. */
+void *wmem_alloc(struct wmem *m, uint32_t n, uint32_t *cap);
+/* p (a block of size cap from m, or NULL with cap 0) replaced by one of at
+ * least n bytes holding its first keep bytes; *newcap gets its size. NULL
+ * when out of memory, p then untouched. */
+void *wmem_grow(struct wmem *m, void *p, uint32_t cap, uint32_t keep, uint32_t n,
+		uint32_t *newcap);
+/* p (of size cap, as returned) back to m; NULL is ignored. */
+void wmem_free(struct wmem *m, void *p, uint32_t cap);
+
+/* Bytes taken from the system in chunks (for the stats). */
+uint64_t wmem_chunk_bytes(const struct wmem *m);
+
+#endif
