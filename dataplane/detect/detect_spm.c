@@ -22,9 +22,7 @@ static inline uint8_t fold(uint8_t c)
 
 static inline uint8_t other_case(uint8_t c)
 {
-	uint8_t f = fold(c);
-
-	return (uint8_t)(f - 'a') < 26u ? (uint8_t)(f ^ 0x20) : c;
+	return (uint8_t)(fold(c) - 'a') < 26u ? (uint8_t)(c ^ 0x20) : c;
 }
 
 static bool equal_fold(const uint8_t *a, const uint8_t *b, size_t n)

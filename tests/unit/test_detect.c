@@ -120,6 +120,47 @@ static void test_content(void)
 			   " within:2;"), tcp("abcd")));
 }
 
+/* Suricata's WITHIN_NEXT rule: a content is retried at a later occurrence
+ * only when the next match is bounded by it; otherwise the buffer is given
+ * up at once, so a long buffer full of near misses costs one pass, not the
+ * step limit. */
+static void test_abandon(void)
+{
+	static char body[60000];
+	struct detect_env e;
+	struct packet p;
+	size_t n = 0;
+
+	while (n + 12 < sizeof(body) - 1) {
+		memcpy(body + n, "<script <<<<", 12);
+		n += 12;
+	}
+	body[n] = '\0';
+	/* the shape of ET sid 2025185: ".length" never comes */
+	e = setup(R("content:\"<script\"; nocase; content:\"<\"; distance:0;"
+		    " content:\".length\"; distance:0; nocase; fast_pattern;"), 0);
+	p = tcp(body);
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT(0, detect_thread_stats(e.dt)->inspect_limit);
+	detect_env_teardown(&e);
+	/* the same with the last content present once, at the very end */
+	memcpy(body + n - 7, ".LENGTH", 7);
+	e = setup(R("content:\"<script\"; nocase; content:\"<\"; distance:0;"
+		    " content:\".length\"; distance:0; nocase; fast_pattern;"), 0);
+	p = tcp(body);
+	CHECK_INT(1, run(&e, &p));
+	detect_env_teardown(&e);
+	/* a bounded next match is still retried: the third "ab" fits */
+	CHECK_INT(1, one(R("content:\"ab\"; content:\"cd\"; distance:0; within:2;"),
+			 tcp("abxxabxxabcd")));
+	/* an unbounded one is not, and need not be: a later start only narrows it */
+	CHECK_INT(0, one(R("content:\"ab\"; content:\"cd\"; distance:5;"), tcp("abxabcd")));
+	CHECK_INT(1, one(R("content:\"ab\"; content:\"cd\"; distance:3;"), tcp("abxabcd")));
+	/* nocase patterns written in capitals */
+	CHECK_INT(1, one(R("content:\"ABC\"; nocase;"), tcp("xxabc")));
+	CHECK_INT(1, one(R("content:\"aBc\"; nocase;"), tcp("xxxxxxxxxxxxxxxxxxxxAbCxx")));
+}
+
 static void test_relative(void)
 {
 	/* backtracking: the first "a" fails within:2, the second one fits */
@@ -611,6 +652,7 @@ int main(void)
 {
 	test_content();
 	test_relative();
+	test_abandon();
 	test_pcre();
 	test_packet_keywords();
 	test_header();

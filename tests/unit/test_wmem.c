@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-worker pool (common/wmem.c): sizes, contents kept when a block
+ * grows, freed blocks reused, live blocks never overlapping, large blocks
+ * through malloc. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "common/wmem.h"
+
+static void test_sizes(void)
+{
+	struct wmem *m = wmem_create();
+	uint32_t cap;
+	void *p;
+
+	CHECK(m != NULL);
+	p = wmem_alloc(m, 1, &cap);
+	CHECK(p != NULL);
+	CHECK_INT(64, cap);
+	wmem_free(m, p, cap);
+	CHECK(wmem_alloc(m, 50, &cap) == p);	/* the freed block comes back */
+	CHECK_INT(64, cap);
+	p = wmem_alloc(m, 65, &cap);
+	CHECK_INT(128, cap);
+	p = wmem_alloc(m, 1u << 20, &cap);
+	CHECK_INT(1u << 20, cap);
+	CHECK_INT(2u << 20, wmem_chunk_bytes(m));
+	p = wmem_alloc(m, 1u << 20, &cap);		/* no longer fits the first chunk */
+	CHECK_INT(4u << 20, wmem_chunk_bytes(m));
+	p = wmem_alloc(m, (1u << 20) + 1, &cap);	/* beyond the classes: malloc */
+	CHECK(p != NULL);
+	CHECK_INT((1u << 20) + 1, cap);
+	wmem_free(m, p, cap);
+	wmem_destroy(m);
+}
+
+static void test_grow_keeps(void)
+{
+	struct wmem *m = wmem_create();
+	uint32_t cap = 0, len = 0;
+	uint8_t *p = NULL;
+	bool ok = true;
+
+	for (uint32_t step = 0; step < 300; step++) {
+		uint32_t add = 1 + step * 37 % 3000;
+		uint8_t *q = wmem_grow(m, p, cap, len, len + add, &cap);
+
+		CHECK(q != NULL);
+		if (q == NULL)
+			break;
+		p = q;
+		for (uint32_t i = 0; i < add; i++)
+			p[len + i] = (uint8_t)(len + i);
+		len += add;
+		if (len > 500000)
+			break;
+	}
+	for (uint32_t i = 0; i < len; i++)
+		ok &= p[i] == (uint8_t)i;
+	CHECK(ok);
+	wmem_free(m, p, cap);
+	wmem_destroy(m);
+}
+
+/* Many live blocks of mixed sizes, each filled with its own byte: no block
+ * may write into another. */
+static void test_no_overlap(void)
+{
+	enum { N = 4000 };
+	struct wmem *m = wmem_create();
+	uint8_t *b[N];
+	uint32_t cap[N], want[N];
+	bool ok = true;
+
+	srand(3);
+	for (int i = 0; i < N; i++) {
+		want[i] = 1 + (uint32_t)rand() % 9000;
+		b[i] = wmem_alloc(m, want[i], &cap[i]);
+		CHECK(b[i] != NULL && cap[i] >= want[i]);
+		memset(b[i], i & 0xff, cap[i]);
+		if (i % 3 == 0) {	/* churn: free some, their room is reused */
+			wmem_free(m, b[i / 2], cap[i / 2]);
+			b[i / 2] = wmem_alloc(m, want[i / 2], &cap[i / 2]);
+			memset(b[i / 2], (i / 2) & 0xff, cap[i / 2]);
+		}
+	}
+	for (int i = 0; i < N; i++)
+		for (uint32_t k = 0; k < cap[i]; k++)
+			ok &= b[i][k] == (uint8_t)(i & 0xff);
+	CHECK(ok);
+	wmem_destroy(m);
+}
+
+int main(void)
+{
+	test_sizes();
+	test_grow_keeps();
+	test_no_overlap();
+	return check_result("wmem");
+}
