@@ -273,6 +273,11 @@ uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);
 /* detect_header.c: header, packet tests and flow keyword; true if they pass. */
 enum pclass detect_pclass(const struct packet *p);
 bool detect_match_header(const struct de_rule *dr, const struct packet *p);
+/* The two halves of detect_match_header: addresses and ports (either way
+ * for a bidirectional rule), and the rest (flow needed, packet tests, flow
+ * keyword). */
+bool detect_match_addr_ports(const struct de_rule *dr, const struct packet *p);
+bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p);
 bool detect_match_u32(const struct u32_cmp *c, uint32_t v);
 
 /* detect_inspect.c: payload matches with Suricata's content inspection
@@ -330,12 +335,29 @@ struct detect_flow_dir {
 	uint32_t until[DF_CARRY_MAX]; /* seq: the hit ended before this */
 };
 
+/* Per flow direction: the always-checked rules (the port group and the
+ * address index's lists, IP-only ones apart) whose addresses and ports hold
+ * for it. They cannot change within a flow, so each later packet checks
+ * only its own tests (flow, dsize, ...) on this shorter list. */
+struct detect_flow_hdr {
+	const struct detect_engine *de; /* the engine it was made with; NULL: none yet */
+	uint32_t n;
+	uint32_t *ranks;         /* ascending */
+};
+
 struct detect_flow {
-	struct detect_flow_dir d[2]; /* by enum pkt_dir */
+	struct detect_flow_dir d[2];     /* by enum pkt_dir */
+	struct detect_flow_hdr hdr[2];
 };
 
 /* f's state, allocated on first use; NULL when out of memory. */
 struct detect_flow *detect_flow_get(struct flow *f);
+/* The rules of al[0, nal) (p's always-checked list, not the IP-only one)
+ * whose addresses and ports hold for p's flow direction, in *out and *n,
+ * made on the first call of the direction with this engine; false (use al)
+ * without memory. */
+bool detect_flow_header_rules(struct detect_thread *dt, struct flow *f, const struct packet *p,
+			      const uint32_t *al, uint32_t nal, const uint32_t **out, uint32_t *n);
 
 /* detect_stream.c (added): the payload test of a rule on p and the stream
  * offered with it (sets dt->stream_match); the prefilter scan of the stream,

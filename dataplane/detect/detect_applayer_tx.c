@@ -199,6 +199,16 @@ static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_
 	}
 }
 
+/* Buffer b can no longer appear in this transaction and direction. */
+static bool buffer_final(const struct app_scan *s, enum rule_buffer b)
+{
+	uint32_t idx = 0;
+
+	if (detect_app_buf_bidir(b) || b == RULE_BUF_TLS_ALPN)
+		idx = s->dir;
+	return app_tx_buffer_final(s->af, s->tx, b, idx);
+}
+
 /* What detection remembers per transaction and direction, so that an
  * update scans only what changed: each buffer instance scanned and its
  * length then, and the ranks its prefilters found that have not alerted.
@@ -210,6 +220,7 @@ static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_
  * no longer holds only costs a verification, which decides on the bytes. */
 struct scan_done {
 	uint32_t var, idx, len;
+	bool final;              /* the instance can no longer change */
 };
 
 struct tx_dir_scan {
@@ -266,18 +277,25 @@ static bool room_for_one(void **a, uint32_t n, uint32_t *cap, size_t sz)
 	return true;
 }
 
-/* Where to scan instance idx (source length slen) of variant v from: 0 when
- * new or changed, UINT32_MAX when unchanged; remembered as scanned. */
-static uint32_t scan_from(struct tx_dir_scan *ds, const struct app_variant *var, uint32_t v,
-			  uint32_t idx, uint32_t slen)
+static struct scan_done *done_find(struct tx_dir_scan *ds, uint32_t v, uint32_t idx)
 {
-	struct scan_done *sd = NULL;
-	uint32_t from = 0;
-
 	for (uint32_t i = 0; i < ds->ndone; i++)
 		if (ds->done[i].var == v && ds->done[i].idx == idx)
-			sd = &ds->done[i];
+			return &ds->done[i];
+	return NULL;
+}
+
+/* Where to scan instance idx (source length slen) of variant v from: 0 when
+ * new or changed, UINT32_MAX when unchanged; remembered as scanned (and
+ * final, so that later updates do not even build it). */
+static uint32_t scan_from(struct app_scan *s, struct tx_dir_scan *ds, struct scan_done *sd,
+			  const struct app_variant *var, uint32_t v, uint32_t idx, uint32_t slen)
+{
+	bool final = buffer_final(s, var->buf);
+	uint32_t from = 0;
+
 	if (sd != NULL) {
+		sd->final = final;
 		if (sd->len == slen)
 			return UINT32_MAX;
 		if (slen > sd->len && var->chain == NULL && sd->len >= var->db.maxlen)
@@ -286,7 +304,8 @@ static uint32_t scan_from(struct tx_dir_scan *ds, const struct app_variant *var,
 		return from;
 	}
 	if (room_for_one((void **)&ds->done, ds->ndone, &ds->capdone, sizeof(*ds->done)))
-		ds->done[ds->ndone++] = (struct scan_done){ .var = v, .idx = idx, .len = slen };
+		ds->done[ds->ndone++] = (struct scan_done){ .var = v, .idx = idx, .len = slen,
+							    .final = final };
 	return 0;
 }
 
@@ -334,12 +353,15 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 		if (var->db.db == NULL || !(detect_app_buf_dirs(var->buf) & (1u << s->dir)))
 			continue;
 		for (uint32_t idx = 0;; idx++) {
+			struct scan_done *sd = ds != NULL ? done_find(ds, v, idx) : NULL;
 			const uint8_t *buf;
 			uint32_t len, from = 0;
 
+			if (sd != NULL && sd->final)
+				continue;
 			if (get_buffer(s, var->buf, idx, &buf, &len) != 0)
 				break;
-			if (ds != NULL && (from = scan_from(ds, var, v, idx, len)) == UINT32_MAX)
+			if (ds != NULL && (from = scan_from(s, ds, sd, var, v, idx, len)) == UINT32_MAX)
 				continue;
 			if (var->chain != NULL && variant_buffer(s, v, idx, &buf, &len) != 0)
 				break;
@@ -355,16 +377,6 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 		add_cand(at, ae->always[proto][i]);
 	detect_sort_ranks(at->cand, at->ncand);
 	dt->stats.candidates += at->ncand;
-}
-
-/* Buffer b can no longer appear in this transaction and direction. */
-static bool buffer_final(const struct app_scan *s, enum rule_buffer b)
-{
-	uint32_t idx = 0;
-
-	if (detect_app_buf_bidir(b) || b == RULE_BUF_TLS_ALPN)
-		idx = s->dir;
-	return app_tx_buffer_final(s->af, s->tx, b, idx);
 }
 
 /* Some instance of the rule's buffer variant satisfies its matches there.

@@ -209,14 +209,22 @@ static bool flow_keyword(const struct rule *r, const struct packet *p)
 	return true;
 }
 
-bool detect_match_header(const struct de_rule *dr, const struct packet *p)
+bool detect_match_addr_ports(const struct de_rule *dr, const struct packet *p)
 {
-	const struct rule *r = dr->r;
+	return dir_match(dr, p, &p->src, &p->dst, p->sp, p->dp) ||
+	       ((dr->r->flags & RULE_F_BIDIR) && dir_match(dr, p, &p->dst, &p->src, p->dp, p->sp));
+}
 
+bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p)
+{
 	if ((dr->flags & DR_F_NEED_FLOW) && !p->flow)
 		return false;
-	if (!dir_match(dr, p, &p->src, &p->dst, p->sp, p->dp) &&
-	    !((r->flags & RULE_F_BIDIR) && dir_match(dr, p, &p->dst, &p->src, p->dp, p->sp)))
+	return packet_tests(dr->r, p) && flow_keyword(dr->r, p);
+}
+
+bool detect_match_header(const struct de_rule *dr, const struct packet *p)
+{
+	if ((dr->flags & DR_F_NEED_FLOW) && !p->flow)
 		return false;
-	return packet_tests(r, p) && flow_keyword(r, p);
+	return detect_match_addr_ports(dr, p) && detect_match_header_rest(dr, p);
 }
