@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""The detection rework of issue 12 changes how rules are found, never which
+alerts fire: the two benchmark workloads of ../shared/bench, made small enough
+for a test, through idsd with all of ET Open, must give exactly the alerts the
+engine before the rework gave (golden/*.alerts.tsv, recorded with commit
+a7de0ad; one line per alert: sid, time in epoch microseconds, addresses and
+ports, sorted).
+
+  alerts_unchanged.py IDSD SRC_ROOT OUTDIR
+
+- corpus-mix: every Ethernet capture under ../shared/corpus/pcaps, in name
+  order, concatenated with mergecap (as ../shared/bench/README.md makes it);
+- http2000: gen_http_pcap.py --flows 2000 --seed 1 (bench-http's generator).
+
+Without ../shared it says so and exits 77 (meson's "skipped"), which the
+test count reports as not passed.
+"""
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+
+def alert_lines(eve):
+    out = []
+    with open(eve) as f:
+        for line in f:
+            e = json.loads(line)
+            if e.get("event_type") != "alert":
+                continue
+            ts = datetime.datetime.strptime(e["timestamp"], "%Y-%m-%dT%H:%M:%S.%f%z")
+            us = int(ts.timestamp()) * 1000000 + ts.microsecond
+            out.append("\t".join(str(x) for x in (
+                e["alert"]["signature_id"], us, e.get("src_ip"), e.get("src_port", 0),
+                e.get("dest_ip"), e.get("dest_port", 0))))
+    return sorted(out)
+
+
+def make_corpus_mix(shared, path):
+    files = []
+    for d, _, names in os.walk(os.path.join(shared, "corpus", "pcaps")):
+        for n in names:
+            files.append(os.path.join(d, n))
+    eth = []
+    for f in sorted(files):
+        p = subprocess.run(["capinfos", "-E", f], capture_output=True, text=True)
+        if p.returncode == 0 and p.stdout.rstrip().endswith("Ethernet"):
+            eth.append(f)
+    subprocess.run(["mergecap", "-a", "-F", "pcap", "-w", path] + eth, check=True)
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        return 2
+    idsd, src, out = sys.argv[1:]
+    shared = os.path.normpath(os.path.join(src, "..", "shared"))
+    if not os.path.isdir(os.path.join(shared, "corpus")):
+        print(f"{shared}/corpus is not there: nothing to compare")
+        return 77
+    os.makedirs(out, exist_ok=True)
+    work = {
+        "corpus-mix": lambda p: make_corpus_mix(shared, p),
+        "http2000": lambda p: subprocess.run(
+            [sys.executable, os.path.join(shared, "bench", "gen_http_pcap.py"), p,
+             "--flows", "2000", "--seed", "1"], check=True, capture_output=True),
+    }
+    rules = os.path.join(shared, "corpus", "rules", "et-open-suricata-5.0-2024-04-21")
+    bad = 0
+    for name, make in work.items():
+        pcap = os.path.join(out, name + ".pcap")
+        if not os.path.exists(pcap):
+            make(pcap)
+        log = os.path.join(out, name)
+        p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-k", "none", "-l", log,
+                            "--set", "stream.memcap=2gb", "--set", "stream.reassembly.memcap=4gb",
+                            "--set", "flow.memcap=1gb"], capture_output=True, text=True)
+        if p.returncode != 0:
+            print(f"{name}: idsd exited {p.returncode}: {p.stderr[-800:]}")
+            bad += 1
+            continue
+        got = alert_lines(os.path.join(log, "eve.json"))
+        with open(os.path.join(ROOT, "golden", name + ".alerts.tsv")) as f:
+            want = [line.rstrip("\n") for line in f if line.strip()]
+        missing = sorted(set(want) - set(got))
+        extra = sorted(set(got) - set(want))
+        print(f"{name}: {len(got)} alerts, golden {len(want)}")
+        if got != want:
+            bad += 1
+            for m in missing[:10]:
+                print(f"  missing: {m}")
+            for x in extra[:10]:
+                print(f"  extra:   {x}")
+            if not missing and not extra:
+                print("  same alerts, different counts")
+    print("alerts unchanged" if bad == 0 else f"{bad} workload(s) differ")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
