@@ -135,7 +135,7 @@ static void prefilter(struct detect_thread *dt, const struct packet *p)
 	hs_error_t e;
 
 	dt->ncand = 0;
-	if (!de->pf.db || p->payload_len == 0)
+	if (!de->pf.db || p->payload_len == 0 || (p->flags & PKT_F_TUNNEL_ROOT))
 		return;
 	e = hs_scan(de->pf.db, (const char *)p->payload, p->payload_len, 0, dt->scratch,
 		    on_pattern, dt);
