@@ -206,6 +206,18 @@ def check_vxlan_config(idsd, data, out):
     check(1 not in sids(alerts), f"decoder.max-layers=1 still reached depth 2: {sids(alerts)}")
 
 
+def check_ips(idsd, data, out):
+    """A drop on the inner packet drops the frame that carries it."""
+    rules = RULES.replace("alert http", "drop http", 1)
+    alerts, stats = run_idsd(idsd, os.path.join(out, "ips"), os.path.join(data, "vxlan.pcap"),
+                             rules, ["--simulate-ips"])
+    hits = [a for a in alerts if a["alert"]["signature_id"] == 1]
+    check(len(hits) == 1 and hits[0]["alert"]["action"] == "blocked" and "tunnel" in hits[0],
+          f"ips: inner drop {hits}")
+    ips = stats.get("ips", {})
+    check(ips.get("blocked", 0) >= 1, f"ips: ips.blocked {ips.get('blocked')}")
+
+
 def check_malformed(idsd, data, out):
     rules = "".join(
         f'alert pkthdr any any -> any any (msg:"{e}"; decode-event:{e}; sid:{100 + i};)\n'
@@ -262,6 +274,7 @@ def main():
     for name in CASES:
         check_capture(idsd, data, out, name, CASES[name], plain)
     check_vxlan_config(idsd, data, out)
+    check_ips(idsd, data, out)
     check_malformed(idsd, data, out)
     check_real(idsd, data, out)
     for f in fails:
