@@ -385,21 +385,26 @@ static enum detect_verdict run_reassembled(struct pipeline *pl, const struct pac
 static enum detect_verdict run_ip(struct pipeline *pl, struct packet *p, enum counter *why)
 {
 	enum detect_verdict v = VERDICT_ACCEPT;
+	enum counter rwhy = CNT_BLOCKED;
 	const uint8_t *frame;
 	uint32_t flen = 0;
 
+	/* the first drop of the frame names the counter */
 	if (p->tun.data != NULL && run_tunnel(pl, p, why) == VERDICT_DROP)
 		v = VERDICT_DROP;
 	if (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG))
 		flen = defrag_packet(pl->df, p, &frame);
 	run_packet(pl, p);
-	if (pl->res.verdict == VERDICT_DROP) {
+	if (pl->res.verdict == VERDICT_DROP && v != VERDICT_DROP) {
 		*why = pl->res.nalerts > 0 ? CNT_BLOCKED : CNT_FLOW_DROPPED;
 		v = VERDICT_DROP;
 	}
 	/* the datagram is dropped with the fragment that completed it */
-	if (flen > 0 && run_reassembled(pl, p, frame, flen, why) == VERDICT_DROP)
+	if (flen > 0 && run_reassembled(pl, p, frame, flen, &rwhy) == VERDICT_DROP &&
+	    v != VERDICT_DROP) {
+		*why = rwhy;
 		v = VERDICT_DROP;
+	}
 	return v;
 }
 
@@ -412,8 +417,10 @@ static enum detect_verdict run_decoded(struct pipeline *pl, struct packet *p, en
 		pl->cnt.c[CNT_INVALID]++;
 		pl->cnt.decode_err[p->err]++;
 		/* decode-event rules see every rejected packet */
-		*why = CNT_BLOCKED;
-		return run_invalid(pl, p);
+		v = run_invalid(pl, p);
+		if (v == VERDICT_DROP)
+			*why = CNT_BLOCKED;
+		return v;
 	}
 	if (p->ip_ver == 0) {
 		count_layers(&pl->cnt, p);
