@@ -273,6 +273,12 @@ def main():
         check(plain[v6] == {1: 1, 2: 1, 4: 1}, f"{name}: alerts {plain[v6]}")
     for name in CASES:
         check_capture(idsd, data, out, name, CASES[name], plain)
+    # a PPPoE discovery frame: valid, counted, no network layer
+    _, stats = run_idsd(idsd, os.path.join(out, "pppoe-discovery"),
+                        os.path.join(data, "pppoe-discovery.pcap"), RULES)
+    dec = stats.get("decoder", {})
+    check(dec.get("pppoe") == 1 and dec.get("invalid") == 0 and dec.get("other_l3") == 1,
+          f"pppoe discovery: decoder {dec}")
     check_vxlan_config(idsd, data, out)
     check_ips(idsd, data, out)
     check_malformed(idsd, data, out)
