@@ -54,6 +54,20 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "dpdk.interfaces.*.cluster-id", CONF_INT },
 	{ "dpdk.interfaces.*.bpf-filter", CONF_STR },
 
+	/* Decoder: tunnels over UDP and the layer cap, as suricata.yaml (the
+	 * rest of its decoder section is accepted below). */
+	{ "decoder", CONF_MAP },
+	{ "decoder.max-layers", CONF_INT },
+	{ "decoder.teredo", CONF_MAP },
+	{ "decoder.teredo.enabled", CONF_BOOL },
+	{ "decoder.teredo.ports", CONF_STR },
+	{ "decoder.vxlan", CONF_MAP },
+	{ "decoder.vxlan.enabled", CONF_BOOL },
+	{ "decoder.vxlan.ports", CONF_STR },
+	{ "decoder.geneve", CONF_MAP },
+	{ "decoder.geneve.enabled", CONF_BOOL },
+	{ "decoder.geneve.ports", CONF_STR },
+
 	/* Engine mode and threading. */
 	{ "runmode", CONF_STR },
 	{ "max-pending-packets", CONF_INT },
@@ -329,7 +343,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "mpipe", CONF_ANY },
 	{ "cuda", CONF_ANY },
 	{ "capture", CONF_ANY },
-	{ "decoder", CONF_ANY },
+	{ "decoder.*", CONF_ANY },
 	{ "defrag", CONF_ANY },
 	{ "host", CONF_ANY },
 	{ "host-os-policy", CONF_ANY },

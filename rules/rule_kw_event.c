@@ -56,6 +56,8 @@ static const struct {
 		"too_many_layers", NULL } },
 	{ "ieee8021ah", (const char *const[]){ "header_too_small", NULL } },
 	{ "vntag", (const char *const[]){ "header_too_small", "unknown_type", NULL } },
+	/* Suricata 8's (802.1BR E-Tag came after 7); idsd decodes it */
+	{ "etag", (const char *const[]){ "header_too_small", "unknown_type", NULL } },
 	{ "ipraw", (const char *const[]){ "invalid_ip_version", NULL } },
 	{ "ltnull", (const char *const[]){ "pkt_too_small", "unsupported_type", NULL } },
 	{ "sctp", (const char *const[]){ "pkt_too_small", NULL } },

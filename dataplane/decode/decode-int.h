@@ -26,12 +26,25 @@
 #define ETHERTYPE_8021Q  0x8100
 #define ETHERTYPE_8021AD 0x88a8
 #define ETHERTYPE_QINQ   0x9100 /* pre-802.1ad QinQ, still seen in the wild */
+#define ETHERTYPE_ARP    0x0806
+#define ETHERTYPE_MPLS   0x8847
+#define ETHERTYPE_MPLS_MC 0x8848
+#define ETHERTYPE_PPPOE_DISC 0x8863
+#define ETHERTYPE_PPPOE_SESS 0x8864
+#define ETHERTYPE_VNTAG  0x8926
+#define ETHERTYPE_ETAG   0x893f
+#define ETHERTYPE_NSH    0x894f
+#define ETHERTYPE_ERSPAN 0x88be /* GRE protocol of ERSPAN types I and II */
+#define ETHERTYPE_ERSPAN3 0x22eb
 
 #define IPPROTO_NUM_HOPOPTS  0
 #define IPPROTO_NUM_ICMP     1
+#define IPPROTO_NUM_IPIP     4
 #define IPPROTO_NUM_TCP      6
 #define IPPROTO_NUM_UDP      17
+#define IPPROTO_NUM_IPV6     41
 #define IPPROTO_NUM_ROUTING  43
+#define IPPROTO_NUM_GRE      47
 #define IPPROTO_NUM_FRAGMENT 44
 #define IPPROTO_NUM_ESP      50
 #define IPPROTO_NUM_AH       51
@@ -59,6 +72,56 @@ static inline uint32_t rd32(const uint8_t *b)
 enum decode_err decode_eth(struct packet *p, const struct decode_opts *o);
 enum decode_err decode_ethertype(struct packet *p, const uint8_t *b, uint32_t len,
 				 uint16_t type, const struct decode_opts *o);
+/* An Ethernet header at b (len bytes), then decode_ethertype(). */
+enum decode_err decode_eth_at(struct packet *p, const uint8_t *b, uint32_t len,
+			      const struct decode_opts *o);
+/* True for the ethertypes decode_ethertype() knows (Suricata's
+ * DecodeNetworkLayer list): VN-Tag and E-Tag call anything else unknown. */
+bool decode_ethertype_known(uint16_t type);
+
+/* (added) One more encapsulation layer around p; false past
+ * decoder.max-layers, whose error the caller returns. Every layer decoder
+ * calls it first, so nesting (and the recursion between them) is bounded. */
+static inline bool decode_layer(struct packet *p, const struct decode_opts *o)
+{
+	unsigned max = o->max_layers ? o->max_layers : DECODE_MAX_LAYERS_DEFAULT;
+
+	return ++p->layers <= max;
+}
+
+/* decode_encap.c: layers inside one packet, reached by ethertype. */
+enum decode_err decode_mpls(struct packet *p, const uint8_t *b, uint32_t len,
+			    const struct decode_opts *o);
+enum decode_err decode_pppoe_disc(struct packet *p, const uint8_t *b, uint32_t len,
+				  const struct decode_opts *o);
+enum decode_err decode_pppoe_sess(struct packet *p, const uint8_t *b, uint32_t len,
+				  const struct decode_opts *o);
+enum decode_err decode_vntag(struct packet *p, const uint8_t *b, uint32_t len,
+			     const struct decode_opts *o);
+enum decode_err decode_etag(struct packet *p, const uint8_t *b, uint32_t len,
+			    const struct decode_opts *o);
+enum decode_err decode_nsh(struct packet *p, const uint8_t *b, uint32_t len,
+			   const struct decode_opts *o);
+
+/* decode_link.c: a PPP frame at b (optional HDLC address/control, the
+ * protocol field, compressed or not), as the PPP link and PPTP carry it. */
+enum decode_err decode_ppp_at(struct packet *p, const uint8_t *b, uint32_t len,
+			      const struct decode_opts *o);
+
+/* decode_gre.c / decode_tunnel.c: tunnel headers after the outer IP layer;
+ * they fill p->tun when a payload is to be decoded as a packet of its own. */
+enum decode_err decode_gre(struct packet *p, const uint8_t *b, uint32_t len,
+			   const struct decode_opts *o);
+enum decode_err decode_ip_in_ip(struct packet *p, const uint8_t *b, uint32_t len,
+				const struct decode_opts *o);
+enum decode_err decode_udp_tunnel(struct packet *p, const struct decode_opts *o);
+
+/* Hands the len bytes at b over as p's tunnel payload. */
+static inline void decode_set_tunnel(struct packet *p, const uint8_t *b, uint32_t len,
+				     uint16_t type, uint8_t src)
+{
+	p->tun = (struct pkt_tunnel){ .data = b, .len = len, .type = type, .src = src };
+}
 
 /* decode_link.c: p->data/p->len for every p->link but Ethernet. */
 enum decode_err decode_link(struct packet *p, const struct decode_opts *o);

@@ -37,6 +37,49 @@ static const char *const decode_err_names[DECODE_ERR_MAX] = {
 	[DECODE_PPP_UNSUP]       = "ppp.unsup_proto",
 	[DECODE_RAW_VER_BAD]     = "ipraw.invalid_ip_version",
 	[DECODE_CHDLC_TRUNC]     = "chdlc.pkt_too_small",
+	[DECODE_TOO_MANY_LAYERS] = "too_many_layers",
+	[DECODE_GRE_TRUNC]       = "gre.pkt_too_small",
+	[DECODE_GRE_VER_BAD]     = "gre.wrong_version",
+	[DECODE_GRE_V0_RECUR]    = "gre.version0_recur",
+	[DECODE_GRE_V0_FLAGS]    = "gre.version0_flags",
+	[DECODE_GRE_V0_HDR_BIG]  = "gre.version0_hdr_too_big",
+	[DECODE_GRE_V0_SRE_BAD]  = "gre.version0_malformed_sre_hdr",
+	[DECODE_GRE_V1_CHKSUM]   = "gre.version1_chksum",
+	[DECODE_GRE_V1_ROUTE]    = "gre.version1_route",
+	[DECODE_GRE_V1_SSR]      = "gre.version1_ssr",
+	[DECODE_GRE_V1_RECUR]    = "gre.version1_recur",
+	[DECODE_GRE_V1_FLAGS]    = "gre.version1_flags",
+	[DECODE_GRE_V1_NO_KEY]   = "gre.version1_no_key",
+	[DECODE_GRE_V1_PROTO]    = "gre.version1_wrong_protocol",
+	[DECODE_GRE_V1_HDR_BIG]  = "gre.version1_hdr_too_big",
+	[DECODE_ERSPAN_TRUNC]    = "erspan.header_too_small",
+	[DECODE_ERSPAN_VER_BAD]  = "erspan.unsupported_version",
+	[DECODE_VXLAN_PAYLOAD_BAD]    = "vxlan.unknown_payload_type",
+	[DECODE_GENEVE_PAYLOAD_BAD]   = "geneve.unknown_payload_type",
+	[DECODE_IPV4_IN_IPV6_TRUNC]   = "ipv6.ipv4_in_ipv6_too_small",
+	[DECODE_IPV4_IN_IPV6_VER_BAD] = "ipv6.ipv4_in_ipv6_wrong_version",
+	[DECODE_IPV6_IN_IPV6_TRUNC]   = "ipv6.ipv6_in_ipv6_too_small",
+	[DECODE_IPV6_IN_IPV6_VER_BAD] = "ipv6.ipv6_in_ipv6_wrong_version",
+	[DECODE_MPLS_HDR_TRUNC]  = "mpls.header_too_small",
+	[DECODE_MPLS_TRUNC]      = "mpls.pkt_too_small",
+	[DECODE_MPLS_ROUTER_ALERT]  = "mpls.bad_label_router_alert",
+	[DECODE_MPLS_IMPLICIT_NULL] = "mpls.bad_label_implicit_null",
+	[DECODE_MPLS_RESERVED]   = "mpls.bad_label_reserved",
+	[DECODE_MPLS_PAYLOAD_BAD] = "mpls.unknown_payload_type",
+	[DECODE_PPPOE_TRUNC]     = "pppoe.pkt_too_small",
+	[DECODE_PPPOE_CODE_BAD]  = "pppoe.wrong_code",
+	[DECODE_PPPOE_TAGS_BAD]  = "pppoe.malformed_tags",
+	[DECODE_VNTAG_TRUNC]     = "vntag.header_too_small",
+	[DECODE_VNTAG_TYPE_BAD]  = "vntag.unknown_type",
+	/* Suricata 7 has no E-Tag decoder: Suricata 8's names */
+	[DECODE_ETAG_TRUNC]      = "etag.header_too_small",
+	[DECODE_ETAG_TYPE_BAD]   = "etag.unknown_type",
+	[DECODE_NSH_TRUNC]       = "nsh.header_too_small",
+	[DECODE_NSH_VER_BAD]     = "nsh.unsupported_version",
+	[DECODE_NSH_LEN_BAD]     = "nsh.bad_header_length",
+	[DECODE_NSH_RESERVED]    = "nsh.reserved_type",
+	[DECODE_NSH_TYPE_BAD]    = "nsh.unsupported_type",
+	[DECODE_NSH_PAYLOAD_BAD] = "nsh.unknown_payload",
 };
 
 const char *decode_err_name(enum decode_err e)
@@ -44,4 +87,10 @@ const char *decode_err_name(enum decode_err e)
 	if ((unsigned int)e >= DECODE_ERR_MAX || decode_err_names[e] == NULL)
 		return "unknown";
 	return decode_err_names[e];
+}
+
+bool decode_err_is_l4(enum decode_err e)
+{
+	return (e >= DECODE_TCP_TRUNC && e <= DECODE_ICMPV6_TRUNC) ||
+	       (e >= DECODE_GRE_TRUNC && e <= DECODE_IPV6_IN_IPV6_VER_BAD);
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Ethernet II with up to two VLAN tags (802.1Q, 802.1ad, legacy 0x9100).
+/* Ethernet II with up to two VLAN tags (802.1Q, 802.1ad, legacy 0x9100),
+ * then the network layer by ethertype (IP, or an encapsulation: MPLS,
+ * PPPoE, VN-Tag, E-Tag, NSH, each in decode_encap.c).
  *
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -22,12 +24,39 @@ static inline bool is_vlan_tpid(uint16_t t)
 	return t == ETHERTYPE_8021Q || t == ETHERTYPE_8021AD || t == ETHERTYPE_QINQ;
 }
 
+enum decode_err decode_eth_at(struct packet *p, const uint8_t *b, uint32_t len,
+			      const struct decode_opts *o)
+{
+	if (len < ETH_HDR_LEN)
+		return DECODE_ETH_TRUNC;
+	return decode_ethertype(p, b + ETH_HDR_LEN, len - ETH_HDR_LEN, rd16(b + 12), o);
+}
+
 enum decode_err decode_eth(struct packet *p, const struct decode_opts *o)
 {
-	if (p->len < ETH_HDR_LEN)
-		return DECODE_ETH_TRUNC;
-	return decode_ethertype(p, p->data + ETH_HDR_LEN, p->len - ETH_HDR_LEN,
-				rd16(p->data + 12), o);
+	return decode_eth_at(p, p->data, p->len, o);
+}
+
+bool decode_ethertype_known(uint16_t type)
+{
+	switch (type) {
+	case ETHERTYPE_IPV4:
+	case ETHERTYPE_IPV6:
+	case ETHERTYPE_ARP:
+	case ETHERTYPE_8021Q:
+	case ETHERTYPE_8021AD:
+	case ETHERTYPE_QINQ:
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+	case ETHERTYPE_PPPOE_DISC:
+	case ETHERTYPE_PPPOE_SESS:
+	case ETHERTYPE_VNTAG:
+	case ETHERTYPE_ETAG:
+	case ETHERTYPE_NSH:
+		return true;
+	default:
+		return false;
+	}
 }
 
 enum decode_err decode_ethertype(struct packet *p, const uint8_t *b, uint32_t len,
@@ -39,6 +68,8 @@ enum decode_err decode_ethertype(struct packet *p, const uint8_t *b, uint32_t le
 	while (is_vlan_tpid(type)) {
 		if (p->vlan_cnt == VLAN_MAX)
 			return DECODE_VLAN_TOO_MANY;
+		if (!decode_layer(p, o))
+			return DECODE_TOO_MANY_LAYERS;
 		if (len - off < VLAN_HDR_LEN)
 			return DECODE_VLAN_TRUNC;
 		p->vlan_id[p->vlan_cnt++] = rd16(b + off) & 0x0fff;
@@ -47,11 +78,26 @@ enum decode_err decode_ethertype(struct packet *p, const uint8_t *b, uint32_t le
 	}
 	p->eth_type = type;
 
+	b += off;
+	len -= off;
 	switch (type) {
 	case ETHERTYPE_IPV4:
-		return decode_ipv4(p, b + off, len - off, o);
+		return decode_ipv4(p, b, len, o);
 	case ETHERTYPE_IPV6:
-		return decode_ipv6(p, b + off, len - off, o);
+		return decode_ipv6(p, b, len, o);
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+		return decode_mpls(p, b, len, o);
+	case ETHERTYPE_PPPOE_DISC:
+		return decode_pppoe_disc(p, b, len, o);
+	case ETHERTYPE_PPPOE_SESS:
+		return decode_pppoe_sess(p, b, len, o);
+	case ETHERTYPE_VNTAG:
+		return decode_vntag(p, b, len, o);
+	case ETHERTYPE_ETAG:
+		return decode_etag(p, b, len, o);
+	case ETHERTYPE_NSH:
+		return decode_nsh(p, b, len, o);
 	default:
 		/* ARP, LLDP, ...: not IP, nothing more to decode, not an error */
 		return DECODE_OK;

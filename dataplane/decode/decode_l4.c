@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Transport dispatch for IPv4 and IPv6 (after the extension headers), and
- * the L4 checksum check that needs the IP layer's pseudo header. */
+ * the L4 checksum check that needs the IP layer's pseudo header. Tunnels
+ * (GRE, IP in IP, and over UDP) are decoded only in a whole datagram: a
+ * first fragment waits for its reassembly, as in Suricata. */
 #include "decode-int.h"
 
 enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag,
@@ -27,6 +29,11 @@ enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool
 			return DECODE_OK;
 		err = decode_icmpv6(p, b, len, first_frag);
 		break;
+	case IPPROTO_NUM_GRE:
+		return first_frag ? DECODE_OK : decode_gre(p, b, len, o);
+	case IPPROTO_NUM_IPIP:
+	case IPPROTO_NUM_IPV6:
+		return first_frag ? DECODE_OK : decode_ip_in_ip(p, b, len, o);
 	default:
 		return DECODE_OK;
 	}
@@ -34,5 +41,7 @@ enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool
 	if (err == DECODE_OK && o->csum_check && !first_frag && p->l4 != NULL &&
 	    !csum_l4_ok(p, csum_dst))
 		p->flags |= PKT_F_CSUM_BAD;
+	if (err == DECODE_OK && p->proto == IPPROTO_NUM_UDP && !first_frag && p->l4 != NULL)
+		err = decode_udp_tunnel(p, o);
 	return err;
 }

@@ -73,10 +73,9 @@ static enum decode_err decode_null(struct packet *p, const struct decode_opts *o
 	return DECODE_NULL_UNSUP;
 }
 
-static enum decode_err decode_ppp(struct packet *p, const struct decode_opts *o)
+enum decode_err decode_ppp_at(struct packet *p, const uint8_t *b, uint32_t len,
+			      const struct decode_opts *o)
 {
-	const uint8_t *b = p->data;
-	uint32_t len = p->len;
 	uint16_t proto;
 
 	if (len >= 2 && b[0] == 0xff && b[1] == 0x03) {
@@ -147,7 +146,7 @@ enum decode_err decode_link(struct packet *p, const struct decode_opts *o)
 	case PKT_LINK_LOOP:
 		return decode_null(p, o);
 	case PKT_LINK_PPP:
-		return decode_ppp(p, o);
+		return decode_ppp_at(p, p->data, p->len, o);
 	case PKT_LINK_RAW:
 		return decode_raw(p, o);
 	case PKT_LINK_IPV4:
@@ -163,7 +162,8 @@ enum decode_err decode_link(struct packet *p, const struct decode_opts *o)
 
 /* LINKTYPE values as libpcap on Linux reports them (pcap_datalink(): raw IP
  * is DLT_RAW, 12, whatever the file says) and as Suricata logs them, with
- * libpcap's names (pcap_datalink_val_to_name()). */
+ * the names Suricata's DatalinkValueToName() gives (libpcap's, but for raw
+ * IPv4 and IPv6). */
 static const struct {
 	uint16_t type;
 	const char *name;
@@ -175,8 +175,9 @@ static const struct {
 	[PKT_LINK_LOOP]     = { 108, "LOOP" },
 	[PKT_LINK_PPP]      = { 9, "PPP" },
 	[PKT_LINK_RAW]      = { 12, "RAW" },
-	[PKT_LINK_IPV4]     = { 228, "IPV4" },
-	[PKT_LINK_IPV6]     = { 229, "IPV6" },
+	/* Suricata's names (util-datalink.c), not libpcap's "IPV4"/"IPV6" */
+	[PKT_LINK_IPV4]     = { 228, "IPv4" },
+	[PKT_LINK_IPV6]     = { 229, "IPv6" },
 	[PKT_LINK_CHDLC]    = { 104, "C_HDLC" },
 };
 
@@ -188,4 +189,14 @@ uint16_t decode_link_type(enum pkt_link l)
 const char *decode_link_name(enum pkt_link l)
 {
 	return (unsigned int)l < PKT_LINK_MAX ? link_names[l].name : "EN10MB";
+}
+
+uint16_t decode_pkt_link_type(const struct packet *p)
+{
+	return p->origin.depth > 0 ? link_names[PKT_LINK_RAW].type : decode_link_type(p->link);
+}
+
+const char *decode_pkt_link_name(const struct packet *p)
+{
+	return p->origin.depth > 0 ? link_names[PKT_LINK_RAW].name : decode_link_name(p->link);
 }

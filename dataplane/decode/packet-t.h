@@ -10,6 +10,7 @@
 #include "../../common/ip_addr-t.h"
 
 struct flow;
+struct packet;
 
 /* Why decode rejected a packet. Each has a counter "decoder.event.<name>" so
  * every rejection is visible in stats. A packet with an error is counted and
@@ -46,6 +47,52 @@ enum decode_err {
 	DECODE_PPP_UNSUP,
 	DECODE_RAW_VER_BAD,
 	DECODE_CHDLC_TRUNC,
+	/* (added) encapsulations; those of the tunnel headers carried by IP
+	 * (GRE, ERSPAN, VXLAN, Geneve, IP in IPv6) leave the outer IP layer
+	 * valid, the others (MPLS, PPPoE, VN-Tag, E-Tag, NSH) are below it;
+	 * GRE_TRUNC to IPV6_IN_IPV6_VER_BAD stay together (decode_err_is_l4) */
+	DECODE_TOO_MANY_LAYERS,
+	DECODE_GRE_TRUNC,
+	DECODE_GRE_VER_BAD,
+	DECODE_GRE_V0_RECUR,
+	DECODE_GRE_V0_FLAGS,
+	DECODE_GRE_V0_HDR_BIG,
+	DECODE_GRE_V0_SRE_BAD,
+	DECODE_GRE_V1_CHKSUM,
+	DECODE_GRE_V1_ROUTE,
+	DECODE_GRE_V1_SSR,
+	DECODE_GRE_V1_RECUR,
+	DECODE_GRE_V1_FLAGS,
+	DECODE_GRE_V1_NO_KEY,
+	DECODE_GRE_V1_PROTO,
+	DECODE_GRE_V1_HDR_BIG,
+	DECODE_ERSPAN_TRUNC,
+	DECODE_ERSPAN_VER_BAD,
+	DECODE_VXLAN_PAYLOAD_BAD,
+	DECODE_GENEVE_PAYLOAD_BAD,
+	DECODE_IPV4_IN_IPV6_TRUNC,
+	DECODE_IPV4_IN_IPV6_VER_BAD,
+	DECODE_IPV6_IN_IPV6_TRUNC,
+	DECODE_IPV6_IN_IPV6_VER_BAD,
+	DECODE_MPLS_HDR_TRUNC,
+	DECODE_MPLS_TRUNC,
+	DECODE_MPLS_ROUTER_ALERT,
+	DECODE_MPLS_IMPLICIT_NULL,
+	DECODE_MPLS_RESERVED,
+	DECODE_MPLS_PAYLOAD_BAD,
+	DECODE_PPPOE_TRUNC,
+	DECODE_PPPOE_CODE_BAD,
+	DECODE_PPPOE_TAGS_BAD,
+	DECODE_VNTAG_TRUNC,
+	DECODE_VNTAG_TYPE_BAD,
+	DECODE_ETAG_TRUNC,
+	DECODE_ETAG_TYPE_BAD,
+	DECODE_NSH_TRUNC,
+	DECODE_NSH_VER_BAD,
+	DECODE_NSH_LEN_BAD,
+	DECODE_NSH_RESERVED,
+	DECODE_NSH_TYPE_BAD,
+	DECODE_NSH_PAYLOAD_BAD,
 	DECODE_ERR_MAX
 };
 
@@ -67,6 +114,61 @@ enum pkt_link {
 
 enum pkt_dir { PKT_TO_SERVER = 0, PKT_TO_CLIENT = 1 };
 
+/* (added) Where a packet comes from: the wire, or the decoder of the tunnel
+ * it was carried in (EVE "pkt_src", as Suricata's PktSrcToString). */
+enum pkt_src {
+	PKT_SRC_WIRE = 0,
+	PKT_SRC_GRE,           /* "gre tunnel" (ERSPAN included) */
+	PKT_SRC_IPV4,          /* "ipv4 tunnel": IPv4 or IPv6 in IPv4 */
+	PKT_SRC_IPV6,          /* "ipv6 tunnel": IPv4 or IPv6 in IPv6 */
+	PKT_SRC_TEREDO,        /* "teredo tunnel" */
+	PKT_SRC_VXLAN,         /* "vxlan encapsulation" */
+	PKT_SRC_GENEVE,        /* "geneve encapsulation" */
+};
+
+/* (added) Ethertypes that only start a tunnel payload, never follow a MAC
+ * header here: GRE's and Geneve's names for an Ethernet frame and PPP. */
+#define TUN_TYPE_ETHERNET 0x6558
+#define TUN_TYPE_PPP      0x880b
+
+/* (added) What a tunnelled packet inherits, set by whoever builds it from
+ * the packet that carried it (decode_tunnel_init()); all zero on the wire. */
+struct pkt_origin {
+	const struct packet *root; /* the wire packet it came in; NULL on the wire */
+	uint16_t type;         /* ethertype of the header at data (TUN_TYPE_* or an
+				* ethertype); 0: the link layer (p->link) */
+	uint16_t vlan;         /* VLAN id from the tunnel header (ERSPAN), 0: none */
+	uint8_t depth;         /* tunnels around it: Suricata's recursion level */
+	uint8_t src;           /* enum pkt_src */
+	uint8_t layers;        /* encapsulation layers decoded around it so far */
+};
+
+/* (added) A tunnel payload found by the decoder: the next packet to decode. */
+struct pkt_tunnel {
+	const uint8_t *data;   /* NULL: none */
+	uint32_t len;
+	uint16_t type;         /* as pkt_origin.type */
+	uint16_t vlan;         /* as pkt_origin.vlan */
+	uint8_t src;           /* enum pkt_src of the inner packet */
+};
+
+/* p->encaps: encapsulations the decoder went through (decoder.<name> counters) */
+#define PKT_ENC_GRE          0x0001u
+#define PKT_ENC_ERSPAN       0x0002u
+#define PKT_ENC_VXLAN        0x0004u
+#define PKT_ENC_GENEVE       0x0008u
+#define PKT_ENC_TEREDO       0x0010u
+#define PKT_ENC_IPV4_IN_IPV4 0x0020u
+#define PKT_ENC_IPV6_IN_IPV4 0x0040u
+#define PKT_ENC_IPV4_IN_IPV6 0x0080u
+#define PKT_ENC_IPV6_IN_IPV6 0x0100u
+#define PKT_ENC_MPLS         0x0200u
+#define PKT_ENC_PPPOE        0x0400u
+#define PKT_ENC_VNTAG        0x0800u
+#define PKT_ENC_ETAG         0x1000u
+#define PKT_ENC_NSH          0x2000u
+#define PKT_ENC_COUNT        14
+
 /* p->flags */
 #define PKT_F_IPV4_FRAG    0x0001u /* IPv4 fragment (MF set or offset != 0) */
 #define PKT_F_IPV6_FRAG    0x0002u /* IPv6 Fragment header present */
@@ -82,6 +184,9 @@ enum pkt_dir { PKT_TO_SERVER = 0, PKT_TO_CLIENT = 1 };
 #define PKT_F_STREAM_ADD   0x0800u /* its TCP data went into the stream: tcp rules see it there */
 #define PKT_F_PSEUDO       0x1000u /* no frame: stands for a stream flushed at flow end */
 #define PKT_F_MODIFIED     0x2000u /* payload rewritten to the stream's data (inline) */
+#define PKT_F_TUNNEL_ROOT  0x4000u /* carries a tunnel packet that is inspected on its own:
+				    * its payload is not inspected (Suricata's
+				    * no-payload-inspection on a tunnel's parent) */
 
 /* TCP flag bits as on the wire (byte 13 of the header). */
 #define TCP_FIN 0x01
@@ -120,12 +225,15 @@ struct packet {
 	uint64_t pcap_cnt;     /* 1-based packet number in the input */
 	uint16_t port_id;
 	uint8_t link;          /* (added) enum pkt_link; 0 (Ethernet) by default */
+	struct pkt_origin origin; /* (added) tunnel packets only; zero on the wire */
 
 	/* link layer */
 	uint16_t eth_type;     /* innermost ethertype, host order (other links: the
 				* ethertype their protocol field stands for) */
 	uint8_t vlan_cnt;
 	uint16_t vlan_id[2];   /* outer first */
+	uint16_t encaps;       /* (added) PKT_ENC_* */
+	uint8_t layers;        /* (added) encapsulation layers, origin.layers included */
 
 	/* network layer; ip_ver == 0: no IP (ARP, ...) */
 	uint8_t ip_ver;        /* 4 or 6 */
@@ -153,6 +261,8 @@ struct packet {
 	/* application payload after the L4 header (may be empty, never NULL when l4 is) */
 	const uint8_t *payload;
 	uint32_t payload_len;
+
+	struct pkt_tunnel tun; /* (added) the packet it carries, if any */
 
 	uint32_t flags;        /* PKT_F_* */
 	enum decode_err err;   /* first problem found; DECODE_OK when clean */

@@ -33,6 +33,9 @@ bool detect_payload_match(struct detect_thread *dt, const struct de_rule *dr,
 	const struct detect_stream *st = dt->stream;
 
 	dt->stream_match = false;
+	/* a tunnel's carrier: its payload is inspected as the tunnel packet */
+	if (p->flags & PKT_F_TUNNEL_ROOT)
+		return false;
 	if (!stream_rule(r, p))
 		return !(p->flags & PKT_F_PSEUDO) &&
 		       detect_inspect_payload(dt, dr, p->payload, p->payload_len);

@@ -157,7 +157,8 @@ static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct 
 static void prefilter(struct detect_thread *dt, const struct packet *p, enum pclass pc)
 {
 	dt->ncand = 0;
-	if (p->payload_len == 0)
+	/* a tunnel's carrier: its payload is the inner packet's, inspected there */
+	if (p->payload_len == 0 || (p->flags & PKT_F_TUNNEL_ROOT))
 		return;
 	switch (pc) {
 	case PC_TCP4:

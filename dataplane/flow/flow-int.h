@@ -102,9 +102,11 @@ static inline unsigned flow_key_from_packet(const struct packet *p, struct flow_
 	memcpy(key->addr[src_idx ^ 1].b, p->dst.b, alen);
 	key->port[src_idx] = sp;
 	key->port[src_idx ^ 1] = dp;
-	key->vlan = p->vlan_cnt ? (uint16_t)(p->vlan_id[0] & 0x0fff) : 0;
+	key->vlan = p->vlan_cnt ? (p->vlan_id[0] & 0x0fff) : 0;
 	key->proto = p->proto;
 	key->ip_ver = p->ip_ver;
+	/* deeper still is rare enough to share the deepest level */
+	key->depth = p->origin.depth < FLOW_DEPTH_MAX ? p->origin.depth : FLOW_DEPTH_MAX;
 	return src_idx;
 }
 
@@ -149,7 +151,9 @@ static inline uint32_t flow_key_hash(const struct flow_key *k)
 	for (i = 0; i < aw; i++)
 		h = flow_hash_word(h, k->addr[1].w[i]);
 	h = flow_hash_word(h, (uint32_t)k->port[0] << 16 | k->port[1]);
-	h = flow_hash_word(h, (uint32_t)k->vlan << 16 | (uint32_t)k->proto << 8 | k->ip_ver);
+	/* ip_ver (4 or 6) takes 3 bits, the depth the 4 above */
+	h = flow_hash_word(h, (uint32_t)k->vlan << 16 | (uint32_t)k->proto << 8 |
+			      (uint32_t)k->depth << 3 | k->ip_ver);
 	return flow_hash_final(h, 2 * aw + 2);
 }
 

@@ -11,10 +11,16 @@
 struct flow_key {
 	union ip_addr addr[2];   /* addr[0] <= addr[1] (memcmp) */
 	uint16_t port[2];        /* port[i] belongs to addr[i] */
-	uint16_t vlan;           /* outer VLAN id, 0 if none */
+	uint16_t vlan : 12;      /* outer VLAN id, 0 if none */
+	uint16_t depth : 4;      /* (added) tunnels around the packets (FLOW_DEPTH_MAX
+				  * at most): a flow inside a tunnel is its own,
+				  * keyed as Suricata's by recursion level, not by
+				  * the tunnel's endpoints */
 	uint8_t proto;
 	uint8_t ip_ver;
 };
+
+#define FLOW_DEPTH_MAX 15
 
 enum tcp_state {
 	TCP_ST_NONE = 0,

@@ -304,6 +304,71 @@ static void load_flow(struct settings *s, struct problems *pb, const struct conf
 	}
 }
 
+/* A port list as suricata.yaml writes it, or "$NAME" of vars.port-groups
+ * (the stock file says "ports: $VXLAN_PORTS"). NULL: no such variable. */
+static const char *port_value(const struct settings *s, const char *v)
+{
+	if (v[0] != '$')
+		return v;
+	for (unsigned i = 0; i < s->nvars; i++)
+		if (s->vars[i].kind == 'p' && strcmp(s->vars[i].name, v + 1) == 0)
+			return s->vars[i].value;
+	return NULL;
+}
+
+/* decoder.<name>.enabled and .ports of a tunnel over UDP: up to four
+ * ports or ranges, as Suricata. */
+static void load_udp_tunnel(struct settings *s, struct problems *pb, const struct conf *c,
+			    const char *name, struct decode_udp_tunnel *t)
+{
+	const struct conf_node *n;
+	struct app_ports ps;
+	const char *v;
+	char path[64], err[256];
+
+	snprintf(path, sizeof(path), "decoder.%s.enabled", name);
+	t->disabled = !get_bool(pb, c->root, path, true);
+	snprintf(path, sizeof(path), "decoder.%s.ports", name);
+	n = conf_get(c, path);
+	if (n == NULL || n->value == NULL)
+		return;
+	v = port_value(s, n->value);
+	if (v == NULL) {
+		conf_node_err(n, pb->err, sizeof(pb->err), "unknown port variable '%s'", n->value);
+		report(pb);
+	} else if (app_ports_parse(v, &ps, err, sizeof(err)) != 0) {
+		conf_node_err(n, pb->err, sizeof(pb->err), "%s", err);
+		report(pb);
+	} else if (ps.n > DECODE_TUN_PORTS) {
+		conf_node_err(n, pb->err, sizeof(pb->err), "at most %d ports, got '%s'",
+			      DECODE_TUN_PORTS, v);
+		report(pb);
+	} else {
+		t->nports = ps.n;
+		memcpy(t->lo, ps.lo, ps.n * sizeof(t->lo[0]));
+		memcpy(t->hi, ps.hi, ps.n * sizeof(t->hi[0]));
+	}
+}
+
+/* decoder.*: the tunnels over UDP and decoder.max-layers. Call after
+ * load_vars (port variables). */
+static void load_decoder(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	uint64_t max = get_u64(pb, c->root, "decoder.max-layers", DECODE_MAX_LAYERS_DEFAULT,
+			       DECODE_MAX_LAYERS_LIMIT);
+
+	if (max == 0) {
+		conf_node_err(conf_get(c, "decoder.max-layers"), pb->err, sizeof(pb->err),
+			      "at least 1");
+		report(pb);
+		max = DECODE_MAX_LAYERS_DEFAULT;
+	}
+	s->decode.max_layers = (uint8_t)max;
+	load_udp_tunnel(s, pb, c, "teredo", &s->decode.teredo);
+	load_udp_tunnel(s, pb, c, "vxlan", &s->decode.vxlan);
+	load_udp_tunnel(s, pb, c, "geneve", &s->decode.geneve);
+}
+
 /* stream.* and defrag.* as suricata.yaml. stream.inline: yes, no, or auto (the default):
  * inline exactly when verdicts are enforced (IPS). Call after s->ips is known. */
 static void load_stream(struct settings *s, struct problems *pb, const struct conf *c)
@@ -563,6 +628,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	memset(s, 0, sizeof(*s));
 	load_rules(s, &pb, c, a);
 	load_vars(s, c);
+	load_decoder(s, &pb, c);
 	load_eal_params(s, &pb, c);
 	load_flow(s, &pb, c);
 	load_outputs(s, &pb, c);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "args.h"
+#include "../decode/decode.h"
 #include "../flow/flow.h"
 #include "../defrag/defrag.h"
 #include "../stream/stream.h"
@@ -49,6 +50,7 @@ struct settings {
 
 	/* stages */
 	bool csum_check;
+	struct decode_opts decode;    /* decoder.*: tunnels, max-layers (csum_check apart) */
 	bool ips;                  /* verdicts enforced: --simulate-ips or a port in ips mode */
 	bool simulate_ips;
 	struct flow_config flow;

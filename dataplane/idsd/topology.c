@@ -103,7 +103,7 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface)
 	const struct settings *s = r->s;
 	/* No engine here: the detection generation supplies it (detect_gen). */
 	struct pipeline_config pc = {
-		.decode = { .csum_check = s->csum_check },
+		.decode = s->decode,
 		.flow = s->flow,
 		.stream = s->stream,
 		.defrag = s->defrag,
@@ -115,6 +115,7 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface)
 		.socket = w->socket,
 	};
 
+	pc.decode.csum_check = s->csum_check;
 	w->pl = pipeline_create(&pc, w->id);
 	return w->pl == NULL ? -ENOMEM : 0;
 }
@@ -238,6 +239,8 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		rc->nrings = nw;
 		memcpy(rc->rings, r->rings, nw * sizeof(rc->rings[0]));
 		rc->ctl = &r->ctl;
+		/* the same decoding as the workers', checksums aside */
+		rc->decode = r->s->decode;
 		rc->decode.csum_check = false;
 		rc->lcore_id = *lcore;
 		*lcore = rte_get_next_lcore(*lcore, 1, 0);

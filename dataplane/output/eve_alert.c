@@ -135,11 +135,44 @@ struct alert_ctx {
 /* "pkt_src" as Suricata's PktSrcToString. */
 static const char *pkt_src(const struct packet *p)
 {
+	static const char *const tunnel_src[] = {
+		[PKT_SRC_WIRE] = "wire/pcap",
+		[PKT_SRC_GRE] = "gre tunnel",
+		[PKT_SRC_IPV4] = "ipv4 tunnel",
+		[PKT_SRC_IPV6] = "ipv6 tunnel",
+		[PKT_SRC_TEREDO] = "teredo tunnel",
+		[PKT_SRC_VXLAN] = "vxlan encapsulation",
+		[PKT_SRC_GENEVE] = "geneve encapsulation",
+	};
+
 	if (p->flags & PKT_F_PSEUDO)
 		return "stream (flow timeout)";
 	if (p->flags & PKT_F_REASSEMBLED)
 		return "defrag";
-	return "wire/pcap";
+	if (p->origin.src < sizeof(tunnel_src) / sizeof(tunnel_src[0]))
+		return tunnel_src[p->origin.src];
+	return "<unknown>";
+}
+
+/* Suricata's alert "tunnel" object for a packet out of a tunnel: the wire
+ * packet's 5-tuple (ports 0 where it has none), the depth, and the wire
+ * packet's number and source. */
+static void put_tunnel(struct json_w *j, const struct eve_writer *w, const struct packet *p)
+{
+	const struct packet *r = p->origin.root;
+	bool ports = has_ports(r->proto) && r->l4 != NULL;
+
+	json_obj_open(j, "tunnel");
+	put_ip(j, "src_ip", &r->src, r->ip_ver, w->opt.ipv6_compress);
+	json_uint(j, "src_port", ports ? r->sp : 0);
+	put_ip(j, "dest_ip", &r->dst, r->ip_ver, w->opt.ipv6_compress);
+	json_uint(j, "dest_port", ports ? r->dp : 0);
+	put_proto(j, r->proto);
+	json_uint(j, "depth", p->origin.depth);
+	if (r->pcap_cnt != 0)
+		json_uint(j, "pcap_cnt", r->pcap_cnt);
+	json_str(j, "pkt_src", pkt_src(r));
+	json_obj_close(j);
 }
 
 /* The stream payload as Suricata logs it: a skipped hole as text, then the
@@ -202,7 +235,7 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 		}
 	}
 	json_str(j, "pkt_src", pkt_src(p));
-	if (w->opt.ether && p->link == PKT_LINK_ETHERNET && p->len >= ETH_HLEN) {
+	if (w->opt.ether && decode_starts_with_eth(p) && p->len >= ETH_HLEN) {
 		json_obj_open(j, "ether");
 		json_uint(j, "ether_type", (uint16_t)(p->data[12] << 8 | p->data[13]));
 		put_mac(j, "src_mac", p->data + 6);
@@ -270,6 +303,10 @@ static void build_alert(struct json_w *j, const void *arg)
 	json_obj_open(j, NULL);
 	eve_put_header(j, w, p, "alert", client);
 	eve_put_alert(j, r, c->a->action == ALERT_BLOCKED, extra);
+	/* the wire packet is alive while its tunnel packets are inspected;
+	 * a pseudo packet has none */
+	if (p->origin.root != NULL)
+		put_tunnel(j, w, p);
 	if (w->app != NULL)
 		eve_put_app(j, w->app);
 
@@ -302,8 +339,8 @@ void eve_put_frame(struct json_w *j, const struct packet *p)
 {
 	json_base64(j, "packet", p->data, p->len);
 	json_obj_open(j, "packet_info");
-	json_uint(j, "linktype", decode_link_type(p->link));
-	json_str(j, "linktype_name", decode_link_name(p->link));
+	json_uint(j, "linktype", decode_pkt_link_type(p));
+	json_str(j, "linktype_name", decode_pkt_link_name(p));
 	json_obj_close(j);
 }
 

@@ -22,6 +22,20 @@ static const char *const counter_names[CNT_MAX] = {
 	[CNT_ACCEPTED] = "ips.accepted",
 	[CNT_BLOCKED] = "ips.blocked",
 	[CNT_FLOW_DROPPED] = "ips.drop_reason.flow_drop",
+	[CNT_GRE] = "decoder.gre",
+	[CNT_ERSPAN] = "decoder.erspan",
+	[CNT_VXLAN] = "decoder.vxlan",
+	[CNT_GENEVE] = "decoder.geneve",
+	[CNT_TEREDO] = "decoder.teredo",
+	[CNT_IPV4_IN_IPV4] = "decoder.ipv4_in_ipv4",
+	[CNT_IPV6_IN_IPV4] = "decoder.ipv6_in_ipv4",
+	[CNT_IPV4_IN_IPV6] = "decoder.ipv4_in_ipv6",
+	[CNT_IPV6_IN_IPV6] = "decoder.ipv6_in_ipv6",
+	[CNT_MPLS] = "decoder.mpls",
+	[CNT_PPPOE] = "decoder.pppoe",
+	[CNT_VNTAG] = "decoder.vntag",
+	[CNT_ETAG] = "decoder.etag",
+	[CNT_NSH] = "decoder.nsh",
 };
 
 const char *counter_name(enum counter c)

@@ -30,8 +30,25 @@ enum counter {
 	CNT_ACCEPTED,          /* ips.accepted */
 	CNT_BLOCKED,           /* ips.blocked: rule verdicts */
 	CNT_FLOW_DROPPED,      /* ips.drop_reason.flow_drop: packets of a dropped flow */
+	/* (added) encapsulations, in the order of the PKT_ENC_* bits */
+	CNT_GRE,
+	CNT_ERSPAN,
+	CNT_VXLAN,
+	CNT_GENEVE,
+	CNT_TEREDO,
+	CNT_IPV4_IN_IPV4,
+	CNT_IPV6_IN_IPV4,
+	CNT_IPV4_IN_IPV6,
+	CNT_IPV6_IN_IPV6,
+	CNT_MPLS,
+	CNT_PPPOE,
+	CNT_VNTAG,
+	CNT_ETAG,
+	CNT_NSH,
 	CNT_MAX
 };
+
+_Static_assert(CNT_NSH - CNT_GRE + 1 == PKT_ENC_COUNT, "one counter per PKT_ENC_* bit");
 
 /* Counter name for stats ("decoder.pkts"). */
 const char *counter_name(enum counter c);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/bug.h"
+
 #define EXPIRE_INTERVAL_US 1000000u   /* look for timed-out flows once a second */
 #define EXPIRE_BUDGET 64u             /* flows released per look, to bound the pause */
 
@@ -88,7 +90,11 @@ void pipeline_destroy(struct pipeline *pl)
 
 static void count_layers(struct counters *cnt, const struct packet *p)
 {
-	cnt->c[CNT_ETHERNET]++;
+	if (p->origin.depth == 0 || decode_starts_with_eth(p))
+		cnt->c[CNT_ETHERNET]++;
+	for (unsigned i = 0; i < PKT_ENC_COUNT; i++)
+		if (p->encaps & (1u << i))
+			cnt->c[CNT_GRE + i]++;
 	if (p->vlan_cnt > 0)
 		cnt->c[p->vlan_cnt > 1 ? CNT_VLAN_QINQ : CNT_VLAN]++;
 	if (p->ip_ver == 0) {
@@ -319,70 +325,129 @@ static enum detect_verdict run_invalid(struct pipeline *pl, struct packet *p)
 	pl->res.nalerts = 0;
 	if (pl->dt != NULL)
 		inspect(pl, p, NULL, &pl->res);
-	pl->cnt.c[pl->res.verdict == VERDICT_DROP ? CNT_BLOCKED : CNT_ACCEPTED]++;
 	return pl->res.verdict;
 }
+
+static enum detect_verdict run_decoded(struct pipeline *pl, struct packet *p, enum counter *why);
+
+/* The packet p's tunnel carries, decoded and run as a packet of its own
+ * before p, as Suricata runs its tunnel packets before their parent; p's
+ * payload is then left to it. As in Suricata, an inner packet broken below
+ * its transport header is dropped from inspection (counted, p keeps its
+ * payload), and a Teredo guess that does not decode cleanly was no
+ * tunnel. Returns the inner packet's verdict. */
+static enum detect_verdict run_tunnel(struct pipeline *pl, struct packet *p, enum counter *why)
+{
+	struct packet *in;
+
+	/* every tunnel is a decoder layer: depth < layers <= max-layers */
+	BUG_ON_HOT(p->origin.depth >= PIPELINE_TUNNEL_MAX);
+	in = &pl->tunnel[p->origin.depth];
+	decode_tunnel_init(in, p);
+	if (decode_packet_keep_origin(in, &pl->decode) != DECODE_OK) {
+		if (p->tun.src == PKT_SRC_TEREDO) {
+			p->encaps &= (uint16_t)~PKT_ENC_TEREDO;
+			return VERDICT_ACCEPT;
+		}
+		if (!decode_err_is_l4(in->err)) {
+			pl->cnt.c[CNT_INVALID]++;
+			pl->cnt.decode_err[in->err]++;
+			return VERDICT_ACCEPT;
+		}
+	}
+	p->flags |= PKT_F_TUNNEL_ROOT;
+	return run_decoded(pl, in, why);
+}
+
+/* An IP packet the decoder accepted: its tunnel packet, defrag, then p
+ * itself and the datagram a fragment completed. Returns the frame's
+ * verdict so far; *why says which counter a drop goes to. */
+static enum detect_verdict run_ip(struct pipeline *pl, struct packet *p, enum counter *why);
 
 /* The datagram a fragment completed, decoded and run as a packet of its
  * own (Suricata's defrag pseudo packet). Returns its verdict. */
 static enum detect_verdict run_reassembled(struct pipeline *pl, const struct packet *frag,
-					   const uint8_t *frame, uint32_t len)
+					   const uint8_t *frame, uint32_t len, enum counter *why)
 {
 	struct packet rp = {
 		.data = frame, .len = len, .wire_len = len, .ts_us = frag->ts_us,
 		.pcap_cnt = frag->pcap_cnt, .port_id = frag->port_id,
 		.link = frag->link,	/* defrag keeps the fragment's link header */
+		.origin = frag->origin,	/* and its place in a tunnel */
 	};
 
-	if (decode_packet(&rp, &pl->decode) != DECODE_OK) {
+	if (decode_packet_keep_origin(&rp, &pl->decode) != DECODE_OK) {
 		pl->cnt.decode_err[rp.err]++;
 		return VERDICT_ACCEPT;
 	}
 	rp.flags |= PKT_F_REASSEMBLED;
-	run_packet(pl, &rp);
-	return pl->res.verdict;
+	return run_ip(pl, &rp, why);
+}
+
+static enum detect_verdict run_ip(struct pipeline *pl, struct packet *p, enum counter *why)
+{
+	enum detect_verdict v = VERDICT_ACCEPT;
+	enum counter rwhy = CNT_BLOCKED;
+	const uint8_t *frame;
+	uint32_t flen = 0;
+
+	/* the first drop of the frame names the counter */
+	if (p->tun.data != NULL && run_tunnel(pl, p, why) == VERDICT_DROP)
+		v = VERDICT_DROP;
+	if (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG))
+		flen = defrag_packet(pl->df, p, &frame);
+	run_packet(pl, p);
+	if (pl->res.verdict == VERDICT_DROP && v != VERDICT_DROP) {
+		*why = pl->res.nalerts > 0 ? CNT_BLOCKED : CNT_FLOW_DROPPED;
+		v = VERDICT_DROP;
+	}
+	/* the datagram is dropped with the fragment that completed it */
+	if (flen > 0 && run_reassembled(pl, p, frame, flen, &rwhy) == VERDICT_DROP &&
+	    v != VERDICT_DROP) {
+		*why = rwhy;
+		v = VERDICT_DROP;
+	}
+	return v;
+}
+
+/* Everything after decode for p (from the wire or out of a tunnel). */
+static enum detect_verdict run_decoded(struct pipeline *pl, struct packet *p, enum counter *why)
+{
+	enum detect_verdict v;
+
+	if (p->err != DECODE_OK) {
+		pl->cnt.c[CNT_INVALID]++;
+		pl->cnt.decode_err[p->err]++;
+		/* decode-event rules see every rejected packet */
+		v = run_invalid(pl, p);
+		if (v == VERDICT_DROP)
+			*why = CNT_BLOCKED;
+		return v;
+	}
+	if (p->ip_ver == 0) {
+		count_layers(&pl->cnt, p);
+		return VERDICT_ACCEPT;
+	}
+	v = run_ip(pl, p, why);
+	/* after run_ip: a Teredo guess its inner packet refuted is not counted */
+	count_layers(&pl->cnt, p);
+	return v;
 }
 
 enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 {
 	struct counters *cnt = &pl->cnt;
+	enum counter why = CNT_BLOCKED;
 	enum detect_verdict v;
-	const uint8_t *frame;
-	enum decode_err err;
-	uint32_t flen = 0;
 
 	cnt->c[CNT_PKTS]++;
 	cnt->c[CNT_BYTES] += p->wire_len;
 	if (p->ts_us > pl->now_us)
 		pl->now_us = p->ts_us;
 
-	err = decode_packet(p, &pl->decode);
-	if (err != DECODE_OK) {
-		cnt->c[CNT_INVALID]++;
-		cnt->decode_err[err]++;
-		/* decode-event rules see every rejected packet */
-		return run_invalid(pl, p);
-	}
-	count_layers(cnt, p);
-	if (p->ip_ver == 0) {
-		cnt->c[CNT_ACCEPTED]++;
-		return VERDICT_ACCEPT;
-	}
-
-	if (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG))
-		flen = defrag_packet(pl->df, p, &frame);
-	run_packet(pl, p);
-	v = pl->res.verdict;
-	if (v == VERDICT_DROP)
-		cnt->c[pl->res.nalerts > 0 ? CNT_BLOCKED : CNT_FLOW_DROPPED]++;
-	if (flen > 0 && run_reassembled(pl, p, frame, flen) == VERDICT_DROP &&
-	    v != VERDICT_DROP) {
-		/* the datagram is dropped with the fragment that completed it */
-		v = VERDICT_DROP;
-		cnt->c[CNT_BLOCKED]++;
-	}
-	if (v != VERDICT_DROP)
-		cnt->c[CNT_ACCEPTED]++;
+	decode_packet(p, &pl->decode);
+	v = run_decoded(pl, p, &why);
+	cnt->c[v == VERDICT_DROP ? why : CNT_ACCEPTED]++;
 
 	if (pl->now_us >= pl->next_expire_us) {
 		pl->next_expire_us = pl->now_us + EXPIRE_INTERVAL_US;

@@ -20,6 +20,9 @@
 #include "../output/eve.h"
 #include "../applayer/applayer.h"
 
+/* Tunnel packets nested in one frame at most: each is a decoder layer. */
+#define PIPELINE_TUNNEL_MAX DECODE_MAX_LAYERS_LIMIT
+
 struct pipeline_config {
 	struct decode_opts decode;
 	struct flow_config flow;
@@ -56,6 +59,9 @@ struct pipeline {
 	struct detect_result flush_res;   /* streams flushed at flow end */
 	struct eve_app app_eve;           /* (added) app-layer fields of the alert being written */
 	struct tag_pool tags;             /* (added) session tags (tag keyword) */
+	/* (added) the packets tunnels carry, one per depth, in use while the
+	 * wire packet is */
+	struct packet tunnel[PIPELINE_TUNNEL_MAX];
 };
 
 /* Creates the worker's private state. NULL on allocation failure. */

@@ -16,17 +16,29 @@ unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_
 unsigned receiver_pick_link(const struct decode_opts *o, uint8_t link, const uint8_t *data,
 			    uint32_t len, unsigned nrings)
 {
-	struct packet p;
+	struct packet p[2];
+	unsigned i = 0;
 
 	if (nrings <= 1)
 		return 0;
-	p.link = link;
-	p.data = data;
-	p.len = len;
-	p.wire_len = len;
-	if (decode_packet(&p, o) != DECODE_OK || p.ip_ver == 0)
+	p[0].link = link;
+	p[0].data = data;
+	p[0].len = len;
+	p[0].wire_len = len;
+	if (decode_packet(&p[0], o) != DECODE_OK || p[0].ip_ver == 0)
 		return 0;
-	return flow_hash_packet(&p) % nrings;
+	/* A tunnel goes by its innermost packet, whose flow is inspected: both
+	 * directions of it meet even when the carrier's tuple differs by
+	 * direction (VXLAN and Geneve source ports). The decoder's layer cap
+	 * bounds the walk; an inner packet that does not decode falls back on
+	 * the carrier. */
+	while (p[i].tun.data != NULL) {
+		decode_tunnel_init(&p[i ^ 1], &p[i]);
+		if (decode_packet_keep_origin(&p[i ^ 1], o) != DECODE_OK || p[i ^ 1].ip_ver == 0)
+			break;
+		i ^= 1;
+	}
+	return flow_hash_packet(&p[i]) % nrings;
 }
 
 static void distribute(struct receiver *r, struct rte_mbuf **pkts, uint16_t n)

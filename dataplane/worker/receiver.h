@@ -33,8 +33,9 @@ struct receiver {
 	uint64_t heartbeat;
 } __rte_cache_aligned;
 
-/* Ring index for a frame: flow_hash_packet() of its decoded headers modulo
- * nrings; frames without IP (or undecodable) go to ring 0. */
+/* Ring index for a frame: flow_hash_packet() of its decoded headers (a
+ * tunnel's innermost packet) modulo nrings; frames without IP (or
+ * undecodable) go to ring 0. */
 unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_t len,
 		       unsigned nrings);
 /* (added) The same for a frame of link layer link (enum pkt_link). */

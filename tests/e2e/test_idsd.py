@@ -214,8 +214,8 @@ LINK_CASES = {
     "icmp-rfc5837.pcap": (9, "PPP", 4, {15: 1}),
     "LINKTYPE_RAW_ipv4.pcap": (12, "RAW", 0, {10: 1}),
     "LINKTYPE_RAW_ipv6.pcap": (12, "RAW", 0, {10: 1}),
-    "LINKTYPE_IPV4.pcap": (228, "IPV4", 0, {10: 1}),
-    "LINKTYPE_IPV6.pcap": (229, "IPV6", 0, {10: 1}),
+    "LINKTYPE_IPV4.pcap": (228, "IPv4", 0, {10: 1}),
+    "LINKTYPE_IPV6.pcap": (229, "IPv6", 0, {10: 1}),
 }
 
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Fuzz target for the packet decoder: the input as an Ethernet frame, then
  * as one other link type (chosen by its length), with and without checksum
- * validation. Whatever decode_packet() returns, every pointer it leaves in
- * the packet must lie inside the frame. Seeds: the records of the capture
- * files given to the driver. */
+ * validation, and every tunnel packet it carries in turn. Whatever the
+ * decoder returns, every pointer it leaves in a packet must lie inside the
+ * frame. Seeds: the records of the capture files given to the driver. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,25 +17,43 @@ static void check_in(const uint8_t *p, uint32_t n, const uint8_t *data, size_t s
 		abort();
 }
 
+static void check_packet(const struct packet *p, enum decode_err e, const uint8_t *data,
+			 size_t size)
+{
+	if (e != p->err || e >= DECODE_ERR_MAX || decode_err_name(e) == NULL)
+		abort();
+	check_in(p->l3, p->l3_len, data, size);
+	check_in(p->l4, p->l4_len, data, size);
+	check_in(p->payload, p->payload_len, data, size);
+	check_in(p->tun.data, p->tun.len, data, size);
+	if (e == DECODE_OK && p->l4 != NULL && p->payload == NULL)
+		abort();
+}
+
 static void run(const uint8_t *data, size_t size, enum pkt_link link, bool csum)
 {
 	struct decode_opts o = { .csum_check = csum };
-	struct packet p;
+	static struct packet chain[DECODE_MAX_LAYERS_DEFAULT + 1];
+	struct packet *p = &chain[0];
 	enum decode_err e;
+	unsigned d = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.data = data;
-	p.len = (uint32_t)size;
-	p.wire_len = (uint32_t)size;
-	p.link = (uint8_t)link;
-	e = decode_packet(&p, &o);
-	if (e != p.err || e >= DECODE_ERR_MAX || decode_err_name(e) == NULL)
-		abort();
-	check_in(p.l3, p.l3_len, data, size);
-	check_in(p.l4, p.l4_len, data, size);
-	check_in(p.payload, p.payload_len, data, size);
-	if (e == DECODE_OK && p.l4 != NULL && p.payload == NULL)
-		abort();
+	memset(p, 0, sizeof(*p));
+	p->data = data;
+	p->len = (uint32_t)size;
+	p->wire_len = (uint32_t)size;
+	p->link = (uint8_t)link;
+	e = decode_packet(p, &o);
+	check_packet(p, e, data, size);
+	/* each tunnel is a layer: the default cap bounds the chain */
+	while (e == DECODE_OK && p->tun.data != NULL) {
+		if (++d > DECODE_MAX_LAYERS_DEFAULT)
+			abort();
+		decode_tunnel_init(&chain[d], p);
+		p = &chain[d];
+		e = decode_packet_keep_origin(p, &o);
+		check_packet(p, e, data, size);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

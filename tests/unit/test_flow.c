@@ -493,6 +493,32 @@ static void test_vlan_and_untracked(void)
 }
 
 /* One flow per protocol and state, all last seen at t0, expired step by step. */
+/* A flow inside a tunnel is its own: same 5-tuple, another depth, another
+ * flow (Suricata's recursion level in the key); the tunnel's endpoints are
+ * not part of it, and both directions still meet. */
+static void test_tunnel_depth(void)
+{
+	struct flow_table *ft = table(0, false, 1);
+	struct packet a = udp("10.0.0.1", "10.0.0.2", 1, 2, S), b = a, c;
+	struct flow *fa, *fb;
+
+	b.origin.depth = 1;
+	fa = flow_handle_packet(ft, &a);
+	fb = flow_handle_packet(ft, &b);
+	CHECK(fa != NULL && fb != NULL && fa != fb);
+	CHECK_INT(1, fb->key.depth);
+	CHECK_INT(0, fb->key.vlan);
+	c = reverse(&b);
+	CHECK(flow_handle_packet(ft, &c) == fb);
+	CHECK(flow_hash_packet(&b) == flow_hash_packet(&c));
+	/* beyond the deepest level kept, depths share it */
+	b.origin.depth = 40;
+	c = b;
+	c.origin.depth = 41;
+	CHECK(flow_handle_packet(ft, &b) == flow_handle_packet(ft, &c));
+	flow_table_destroy(ft);
+}
+
 static void test_timeouts(void)
 {
 	struct flow_table *ft = table(0, false, 1);
@@ -810,6 +836,7 @@ int main(void)
 	test_midstream();
 	test_udp_icmp_other();
 	test_vlan_and_untracked();
+	test_tunnel_depth();
 	test_timeouts();
 	test_budget_and_cursor();
 	test_eviction();

@@ -75,6 +75,55 @@ static void frame(uint8_t *f, const uint8_t sip[4], const uint8_t dip[4], uint16
 	f[47] = TCP_ACK;
 }
 
+/* f (an Ethernet TCP frame of 54 bytes) inside VXLAN from outer source
+ * port sport: 14 + 20 + 8 + 8 bytes in front of it. */
+static void vxlan_wrap(uint8_t *out, const uint8_t *f, uint16_t sport, bool fwd)
+{
+	static const uint8_t a[4] = { 192, 0, 2, 1 }, b[4] = { 198, 51, 100, 1 };
+
+	memset(out, 0, 50);
+	out[12] = 0x08;
+	out[14] = 0x45;
+	out[17] = 20 + 8 + 8 + 54;
+	out[22] = 64;
+	out[23] = 17;
+	memcpy(out + 26, fwd ? a : b, 4);
+	memcpy(out + 30, fwd ? b : a, 4);
+	out[34] = (uint8_t)(sport >> 8);
+	out[35] = (uint8_t)sport;
+	out[36] = 4789 >> 8;
+	out[37] = 4789 & 0xff;
+	out[39] = 8 + 8 + 54;
+	out[42] = 0x08;
+	memcpy(out + 50, f, 54);
+}
+
+/* The two directions of a VXLAN-carried flow come from different outer
+ * source ports: the ring follows the inner flow, so they still meet. */
+static void test_autofp_tunnel(void)
+{
+	struct decode_opts o = { .csum_check = false };
+	uint8_t c[4] = { 10, 0, 0, 1 }, s[4] = { 10, 0, 0, 2 };
+	uint8_t f1[54], f2[54], v1[104], v2[104];
+	unsigned spread[4] = { 0 }, used = 0;
+
+	for (uint16_t port = 40000; port < 40064; port++) {
+		unsigned a, b;
+
+		frame(f1, c, s, port, 80);
+		frame(f2, s, c, 80, port);
+		vxlan_wrap(v1, f1, 50000, true);
+		vxlan_wrap(v2, f2, (uint16_t)(port ^ 0x5a5a), false);
+		a = receiver_pick(&o, v1, sizeof(v1), 4);
+		b = receiver_pick(&o, v2, sizeof(v2), 4);
+		CHECK_INT(a, b);
+		spread[a]++;
+	}
+	for (unsigned i = 0; i < 4; i++)
+		used += spread[i] > 0;
+	CHECK_INT(4, (int)used);
+}
+
 static void test_autofp_pick(void)
 {
 	struct decode_opts o = { .csum_check = false };
@@ -108,5 +157,6 @@ int main(void)
 {
 	test_symmetric_key();
 	test_autofp_pick();
+	test_autofp_tunnel();
 	return check_result("rss");
 }
