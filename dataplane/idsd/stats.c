@@ -64,6 +64,12 @@ static void collect_stream(struct stats_snapshot *s, const struct pipeline *pl)
 	put(s, "defrag.overlap", ds->overlap);
 	put(s, "defrag.too_large", ds->too_large);
 	put(s, "defrag.invalid", ds->invalid);
+	put(s, "defrag.ignored", ds->ignored);
+	put(s, "defrag.datagram.max_frags_reached", ds->dgram_frags);
+	put(s, "defrag.datagram.max_overlaps_reached", ds->dgram_overlaps);
+	put(s, "defrag.datagram.max_bytes_reached", ds->dgram_bytes);
+	put(s, "defrag.source.max_trackers_reached", ds->src_trackers);
+	put(s, "defrag.source.memcap_exceeded", ds->src_memcap);
 	put(s, "defrag.memuse", ds->memuse);
 }
 
