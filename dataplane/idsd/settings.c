@@ -515,6 +515,7 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
 	ac->double_decode_path = get_bool(pb, h, "double-decode-path", false);
 	ac->double_decode_query = get_bool(pb, h, "double-decode-query", false);
 	ac->uri_include_all = get_bool(pb, h, "uri-include-all", false);
+	ac->http_max_tx = (uint32_t)get_u64(pb, h, "max-tx", ac->http_max_tx, 1u << 20);
 }
 
 /* threading.cpu-affinity: [ {management-cpu-set: {cpu: [...]}}, {worker-cpu-set: ...} ] */

@@ -98,6 +98,7 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 	put(s, "app_layer.tx.tls", as->tls_sessions);
 	put(s, "app_layer.tx.dns", as->dns_msgs);
 	put(s, "app_layer.error.http.parser", as->http_errors);
+	put(s, "app_layer.error.http.max_tx", as->http_max_tx);
 	put(s, "app_layer.error.http.body_not_encoded", as->body_not_encoded);
 	put(s, "app_layer.error.http.body_truncated", as->body_truncated);
 	put(s, "app_layer.error.tls.bad_record", as->tls_bad_record);
