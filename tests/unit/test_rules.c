@@ -764,6 +764,43 @@ static void test_et_open(void)
 	rule_env_free(e);
 }
 
+/* 100k distinct flowbit names (each set by one rule and read by another)
+ * and 50k address variables every rule refers to: names are interned and
+ * variables found through hash indexes; ids are dense, in order of first
+ * use. */
+static void test_scale(void)
+{
+	enum { NFB = 100000, NVAR = 50000 };
+	struct ruleset *rs = ruleset_new();
+	FILE *f = tmpfile(), *errs = tmpfile();
+	char path[64], name[32], val[32], err[128];
+
+	CHECK(rs != NULL && f != NULL && errs != NULL);
+	if (rs == NULL || f == NULL || errs == NULL)
+		return;
+	for (unsigned i = 0; i < NVAR; i++) {
+		snprintf(name, sizeof(name), "GRP%u", i);
+		snprintf(val, sizeof(val), "10.%u.%u.0/24", i / 256 % 256, i % 256);
+		CHECK_INT(0, rule_env_set_var(env, 'a', name, val, err, sizeof(err)));
+	}
+	for (unsigned i = 0; i < NFB; i++)
+		fprintf(f, "alert tcp $GRP%u any -> any any (flowbits:set,fb%u; sid:%u;)\n"
+			"alert tcp any any -> any any (flowbits:isset,fb%u; sid:%u;)\n",
+			i % NVAR, i, 2 * i + 1, NFB - 1 - i, 2 * i + 2);
+	fflush(f);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fileno(f));
+	CHECK_INT(0, ruleset_load_file(rs, env, path, errs));
+	CHECK_INT(2 * NFB, rs->n);
+	CHECK_INT(NFB, rs->nflowbits);
+	if (rs->n == 2 * NFB && rs->nflowbits == NFB) {
+		CHECK_INT(2 * 12345, rs->rules[2 * 12345]->flowbit[0].ids[0]);
+		CHECK_STR("fb99999", rs->flowbit_names[rs->rules[1]->flowbit[0].ids[0]]);
+	}
+	ruleset_free(rs);
+	fclose(f);
+	fclose(errs);
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -781,6 +818,7 @@ int main(void)
 	test_folder();
 	test_config_files();
 	test_et_open();
+	test_scale();
 	rule_env_free(env);
 	return check_result("rules");
 }
