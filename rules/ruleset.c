@@ -392,6 +392,47 @@ static int reason_cmp(const void *a, const void *b)
 	return strcmp(x->reason, y->reason);
 }
 
+struct bad_rule {
+	const struct rule *r;
+	const char *reason;
+};
+
+static int cmp_bad(const void *a, const void *b)
+{
+	const struct bad_rule *x = a, *y = b;
+
+	return x->r < y->r ? -1 : x->r > y->r;
+}
+
+int ruleset_reject(struct ruleset *rs, const struct rule *const *bad,
+		   const char *const *reason, uint32_t nbad, FILE *errs)
+{
+	struct bad_rule *b = calloc(nbad ? nbad : 1, sizeof(*b));
+	uint32_t k = 0;
+	int rc = 0;
+
+	if (b == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nbad; i++)
+		b[i] = (struct bad_rule){ bad[i], reason[i] };
+	qsort(b, nbad, sizeof(*b), cmp_bad);
+	for (uint32_t i = 0; i < rs->n; i++) {
+		struct rule *r = rs->rules[i];
+		struct bad_rule key = { .r = r }, *hit = bsearch(&key, b, nbad, sizeof(*b), cmp_bad);
+
+		if (hit == NULL) {
+			rs->rules[k++] = r;
+			continue;
+		}
+		if (fail_rule(rs, r->file, r->line, hit->reason, errs))
+			rc = -ENOMEM;
+		rule_free(r);
+	}
+	rs->n = k;
+	free(b);
+	return rc;
+}
+
 static void warn_unset_flowbits(struct ruleset *rs, FILE *errs)
 {
 	uint8_t *state = calloc(rs->nflowbits, 1);   /* bit 0: set somewhere, bit 1: warned */

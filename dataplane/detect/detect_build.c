@@ -134,7 +134,7 @@ static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 		if (dr->fp >= 0 && dr->classes)
 			pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i);
 	}
-	ret = pat_db_build(&de->pf, refs, nref, err, errlen);
+	ret = pat_db_build(de, &de->pf, refs, nref, err, errlen);
 	free(refs);
 	if (ret != 0 || de->pf.db == NULL)
 		return ret;
@@ -187,8 +187,24 @@ struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, s
 	return detect_engine_build_addr(rs, DETECT_ADDR_MIN_RANGES, err, errlen);
 }
 
+static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
+				   detect_reject_fn reject, void *ctx, char *err, size_t errlen);
+
+struct detect_engine *detect_engine_build_rejecting(const struct ruleset *rs,
+						    detect_reject_fn reject, void *ctx,
+						    char *err, size_t errlen)
+{
+	return build(rs, DETECT_ADDR_MIN_RANGES, reject, ctx, err, errlen);
+}
+
 struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_t addr_min,
 					       char *err, size_t errlen)
+{
+	return build(rs, addr_min, NULL, NULL, err, errlen);
+}
+
+static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
+				   detect_reject_fn reject, void *ctx, char *err, size_t errlen)
 {
 	struct detect_engine *de;
 	double t0 = now_ms();
@@ -198,6 +214,8 @@ struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_
 	de = calloc(1, sizeof(*de));
 	if (!de)
 		goto nomem;
+	de->reject = reject;
+	de->reject_ctx = ctx;
 	de->rs = rs;
 	de->nrules = rs->n;
 	de->addr_min = addr_min;
@@ -252,6 +270,8 @@ struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_
 	if (detect_event_build(de) < 0)
 		goto nomem;
 	de->info.compile_ms = now_ms() - t0;
+	de->reject = NULL;	/* the callback's context ends with the build */
+	de->reject_ctx = NULL;
 	return de;
 nomem:
 	snprintf(err, errlen, "out of memory building the detection engine");
