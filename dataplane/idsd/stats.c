@@ -193,6 +193,8 @@ void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, u
 		put(snap, "capture.dpdk.rx_errors", es.ierrors);
 		put(snap, "capture.dpdk.rx_no_mbufs", es.rx_nombuf);
 		put(snap, "capture.dpdk.tx_errors", es.oerrors);
+		if (ports[i].capture != NULL)
+			put(snap, "capture.beyond_readable", ports[i].capture->beyond);
 	}
 }
 
@@ -248,6 +250,23 @@ static void print_alerts_by_signature(FILE *out, struct worker *const *workers, 
 	free(sc);
 }
 
+/* Frames the capture held that were not inspected, said in the summary as
+ * well as counted in stats: too large to linearize, refused by the PMD, or
+ * read past a record libpcap refused. */
+static void not_inspected(FILE *out, const struct stats_snapshot *snap)
+{
+	uint64_t big = stats_get(snap, "decoder.oversize");
+	uint64_t err = stats_get(snap, "capture.dpdk.rx_errors");
+	uint64_t beyond = stats_get(snap, "capture.beyond_readable");
+
+	if (big + err + beyond == 0)
+		return;
+	fprintf(out, "  not inspected: %llu oversize (decoder.oversize), %llu refused by the "
+		"port (capture.dpdk.rx_errors), %llu past an unreadable record "
+		"(capture.beyond_readable)\n", (unsigned long long)big,
+		(unsigned long long)err, (unsigned long long)beyond);
+}
+
 void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 			 struct worker *const *workers, unsigned nw, const struct ruleset *rs)
 {
@@ -269,5 +288,6 @@ void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 			(unsigned long long)(stats_get(snap, "ips.blocked") +
 					     stats_get(snap, "ips.drop_reason.flow_drop")));
 	fputc('\n', out);
+	not_inspected(out, snap);
 	print_alerts_by_signature(out, workers, nw, rs);
 }
