@@ -10,13 +10,19 @@ usage: test_hardening.py IDSD OUT_DIR SCENARIO
   escaped_quote   msg:"\\"; is a parse error naming file:line
   capture_records a record longer than the snapshot length hides no frames
   capture_big     a frame over 65535 bytes is counted in the summary and stats
+  privileges      live (net_null) with --user nobody: the daemon runs, and every
+                  thread holds no capability but the main one's NET_ADMIN and
+                  NET_RAW; as root without run-as, the worker and interrupt
+                  threads hold none either (needs root)
 """
 import json
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile  # noqa: E402
@@ -186,6 +192,74 @@ def test_capture_big():
     check(inspected + oversize == 2, f"the big frame inspected or counted: pkts {inspected}, "
           f"oversize {oversize}")
     check(oversize == 0 or "1 oversize" in so, f"oversize said in the summary: {so[-400:]}")
+
+
+CAP_NET_ADMIN_RAW = (1 << 12) | (1 << 13)
+
+
+def thread_caps(pid):
+    """{thread name: (CapEff, CapPrm, uid)} of every task of pid."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status", encoding="utf-8") as f:
+                st = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+        except OSError:
+            continue	# a thread that ended meanwhile
+        out[st["Name"] + "/" + tid] = (int(st["CapEff"], 16), int(st["CapPrm"], 16),
+                                       int(st["Uid"].split()[1]))
+    return out
+
+
+def live(extra, name):
+    out = os.path.join(OUT, name)
+    os.makedirs(out)
+    cfg = write(os.path.join(out, "idsd.yaml"),
+                "dpdk:\n  eal-params: { no-huge: true, no-pci: true, "
+                f"file-prefix: idsharden{os.getpid()}, vdev: [\"net_null0,size=64\"] }}\n"
+                "  interfaces:\n    - interface: net_null0\n      threads: 1\n")
+    rules = write(os.path.join(out, "t.rules"),
+                  'alert udp any any -> any any (msg:"x"; content:"zz"; sid:1;)\n')
+    os.chmod(out, 0o777)
+    p = subprocess.Popen([IDSD, "-c", cfg, "-S", rules, "-l", out] + extra,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    caps = {}
+    for _ in range(100):
+        time.sleep(0.1)
+        if p.poll() is not None:
+            break
+        caps = thread_caps(p.pid)
+        # started: the main thread has dropped what it does not need
+        if any(k.startswith("idsd/") and v[0] == CAP_NET_ADMIN_RAW for k, v in caps.items()):
+            time.sleep(0.5)
+            caps = thread_caps(p.pid)
+            break
+    alive = p.poll() is None
+    if alive:
+        p.send_signal(signal.SIGTERM)
+    so, se = p.communicate(timeout=60)
+    check(alive, f"{name}: the daemon runs: rc {p.returncode}: {se[-400:]}")
+    check(p.returncode == 0, f"{name}: exits 0 on SIGTERM, got {p.returncode}: {se[-400:]}")
+    return caps
+
+
+def test_privileges():
+    if os.geteuid() != 0:
+        check(False, "needs root")
+        return
+    caps = live(["--user", "nobody"], "runas")
+    check(len(caps) >= 3, f"threads seen: {sorted(caps)}")
+    for name, (eff, prm, uid) in caps.items():
+        want = CAP_NET_ADMIN_RAW if name.split("/")[0] == "idsd" else 0
+        check(eff == want and prm == want, f"run-as: {name} CapEff {eff:#x} CapPrm {prm:#x}")
+        check(uid == 65534, f"run-as: {name} uid {uid}")
+    caps = live([], "root")
+    for name, (eff, prm, _) in caps.items():
+        base = name.split("/")[0]
+        if base in ("idsd",):
+            check(eff == CAP_NET_ADMIN_RAW, f"root: main thread CapEff {eff:#x}")
+        elif base.startswith("rte-worker") or base == "eal-intr-thread":
+            check(eff == 0 and prm == 0, f"root: {name} CapEff {eff:#x} CapPrm {prm:#x}")
 
 
 def main():
