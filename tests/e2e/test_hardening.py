@@ -50,7 +50,7 @@ def write(path, text):
 
 
 def inspect(pcap, rules, extra=()):
-    """idsd -r: (rc, stdout, alerts by sid, the last stats record)."""
+    """idsd -r: (rc, stdout + stderr, alerts by sid, the last stats record)."""
     out = os.path.join(OUT, "run%d" % len(os.listdir(OUT)))
     os.makedirs(out)
     rc, so, se = run(["-r", pcap, "-S", rules, "-l", out] + list(extra))
@@ -66,7 +66,7 @@ def inspect(pcap, rules, extra=()):
                     alerts[sid] = alerts.get(sid, 0) + 1
                 elif r.get("event_type") == "stats":
                     stats = r["stats"]
-    return rc, so, alerts, stats
+    return rc, so + se, alerts, stats
 
 
 def stat(stats, dotted):
@@ -168,12 +168,12 @@ def test_capture_records():
     rules = write(os.path.join(OUT, "hidden.rules"),
                   'alert udp any any -> any any (msg:"hidden"; content:"HIDDEN"; sid:1;)\n'
                   'alert udp any any -> any any (msg:"before"; content:"before"; sid:2;)\n')
-    _, so, alerts, st = inspect(pcap, rules)
-    check(1 not in alerts, f"no frame hidden inside a record is inspected: {alerts}")
-    check(alerts.get(2) == 1, f"the frame before it is: {alerts}")
-    check((stat(st, "capture.beyond_readable") or 0) >= 1,
-          f"frames read past it counted: {stat(st, 'capture.beyond_readable')}")
-    check("not inspected:" in so, f"said in the summary: {so[-400:]}")
+    for _ in range(3):	# the port may or may not poll past the end before the drain
+        _, so, alerts, st = inspect(pcap, rules)
+        check(1 not in alerts, f"no frame hidden inside a record is inspected: {alerts}")
+        check(alerts.get(2) == 1, f"the frame before it is: {alerts}")
+        check(stat(st, "decoder.pkts") == 1, f"one frame inspected: {stat(st, 'decoder.pkts')}")
+        check(stat(st, "capture.beyond_readable") is not None, "capture.beyond_readable in stats")
 
 
 def test_capture_big():
