@@ -24,7 +24,9 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# the hostile traffic generators the adversarial benchmark uses too
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "tools", "bench"))
 import hostile  # noqa: E402
 
 IDSD = OUT = None

@@ -1,5 +1,6 @@
-"""Hostile traffic for tests and the adversarial benchmark: raw frames built
-with struct (no scapy), written as classic pcap files.
+"""Hostile traffic for the adversarial benchmark (adversarial.py) and the
+hardening tests (tests/e2e/test_hardening.py): raw frames built with struct
+(no scapy), written as classic pcap files.
 
 Each generator returns a list of (timestamp_us, frame) pairs."""
 import struct
@@ -18,6 +19,7 @@ def csum(data):
 
 
 def ipv4(proto, payload, src=CLIENT, dst=SERVER, ident=1, frag=0, mf=False):
+    """An Ethernet + IPv4 frame; frag is the fragment offset in bytes."""
     fo = (frag // 8) | (0x2000 if mf else 0)
     h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, fo, 64, proto, 0,
                     src, dst)
@@ -86,4 +88,68 @@ def tcp_session(requests, responses=b"", sport=41000, dport=80, mss=1400, start_
     add(tcp(sport, dport, c, s, 0x11))
     add(tcp(dport, sport, s, c + 1, 0x11, src=SERVER, dst=CLIENT))
     add(tcp(sport, dport, c + 1, s + 1, 0x10))
+    return out
+
+
+def overlap_retransmissions(rounds, sport=42000, dport=80, seg=512, start_us=0):
+    """One connection whose every data segment is sent again `rounds` times,
+    each copy shifted to overlap the previous and next ones (different
+    bytes): the stream engine's overlap handling under load."""
+    c, s, t = 1000, 5000, start_us
+    out = []
+
+    def add(fr):
+        nonlocal t
+        t += 10
+        out.append((t, fr))
+    add(tcp(sport, dport, c, 0, 0x02))
+    add(tcp(dport, sport, s, c + 1, 0x12, src=SERVER, dst=CLIENT))
+    c += 1
+    s += 1
+    add(tcp(sport, dport, c, s, 0x10))
+    base = c
+    for k in range(8):
+        data = bytes([0x61 + k]) * seg
+        add(tcp(sport, dport, base + k * seg, s, 0x18, data))
+        for r in range(rounds):
+            shift = (r * 37) % seg - seg // 2
+            add(tcp(sport, dport, base + k * seg + shift, s, 0x18,
+                    bytes([0x41 + r % 26]) * seg))
+        add(tcp(dport, sport, s, base + (k + 1) * seg, 0x10, src=SERVER, dst=CLIENT))
+    return out
+
+
+def flow_flood(n, start_us=0):
+    """n SYNs from distinct source addresses and ports: flow table churn."""
+    out = []
+    for i in range(n):
+        src = bytes([10, (i >> 16) & 0xFF, (i >> 8) & 0xFF, i & 0xFF])
+        out.append((start_us + i, tcp(1024 + i % 60000, 80, i, 0, 0x02, src=src)))
+    return out
+
+
+def deep_headers(n, depth=60):
+    """IPv6 packets with `depth` destination-options headers before UDP:
+    the decoder's extension-header walk at its longest."""
+    out = []
+    for i in range(n):
+        payload = struct.pack("!HHHH", 40000 + i % 1000, 53, 12, 0) + b"deep"
+        chain = b""
+        for k in range(depth):
+            nh = 60 if k + 1 < depth else 17
+            chain += bytes([nh, 0]) + b"\x01\x04" + b"\0" * 4   # 8 bytes: PadN
+        ip6 = struct.pack("!IHBB16s16s", 0x60000000, len(chain) + len(payload), 60, 64,
+                          b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x01",
+                          b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x02")
+        out.append((i, ETH + b"\x86\xdd" + ip6 + chain + payload))
+    return out
+
+
+def benign_http(n, start_us=0):
+    """n ordinary HTTP/1.1 connections, one request and response each."""
+    out = []
+    for i in range(n):
+        req = b"GET /index%d.html HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: b\r\n\r\n" % i
+        res = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 1000
+        out += tcp_session(req, res, sport=20000 + i % 40000, start_us=start_us + i * 1000)
     return out
