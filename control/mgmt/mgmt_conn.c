@@ -138,6 +138,32 @@ static int out_reserve(struct mgmt_conn *c, size_t n)
 	return 0;
 }
 
+/* A REPLY too large for one frame: the body's leading parts as PART frames
+ * of at most MGMT_FRAME_MAX_DEFAULT bytes (what any client reads), then the
+ * REPLY with the status byte and the rest. The whole reply must fit the
+ * output queue (MGMT_OUT_MAX): a larger one is answered status 3. */
+static int send_chunked(struct mgmt_conn *c, const uint8_t *status, const uint8_t *b, size_t bn)
+{
+	size_t piece = c->m->conf.max_frame < MGMT_FRAME_MAX_DEFAULT ? c->m->conf.max_frame
+								     : MGMT_FRAME_MAX_DEFAULT;
+	int rc;
+
+	piece -= 1;	/* the type byte */
+	if (bn + (bn / piece + 1) * (MGMT_FRAME_HDR + 1) > MGMT_OUT_MAX - c->out_len) {
+		static const char msg[] = "\003reply too large (more than 4 MiB)";
+
+		return mgmt_conn_send2(c, MGMT_F_REPLY, msg, sizeof(msg) - 1, NULL, 0);
+	}
+	while (bn + 1 > piece) {
+		rc = mgmt_conn_send2(c, MGMT_F_PART, b, piece, NULL, 0);
+		if (rc)
+			return rc;
+		b += piece;
+		bn -= piece;
+	}
+	return mgmt_conn_send2(c, MGMT_F_REPLY, status, 1, b, bn);
+}
+
 int mgmt_conn_send2(struct mgmt_conn *c, uint8_t type, const void *a, size_t an,
 		    const void *b, size_t bn)
 {
@@ -145,6 +171,8 @@ int mgmt_conn_send2(struct mgmt_conn *c, uint8_t type, const void *a, size_t an,
 
 	if (c->broken)
 		return -EPIPE;
+	if (an + bn + 1 > c->m->conf.max_frame && type == MGMT_F_REPLY && an == 1)
+		return send_chunked(c, a, b, bn);
 	if (an + bn + 1 > c->m->conf.max_frame) {
 		/* our own reply is too big for the protocol: say so instead */
 		static const char msg[] = "reply too large";

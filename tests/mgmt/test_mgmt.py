@@ -668,6 +668,27 @@ def group_guard(env):
     p = env.idsctl("bob", "whoami", "bob-pw")
     check(p.returncode == 0, "served again after the lockout", p.stderr)
 
+    # a reply larger than max_frame comes in PART frames, then the REPLY
+    env.start(env.config(limits="    max_frame: 4096\n    alerts_backlog: 2000"), alerts=1500)
+    p = env.idsctl("bob", "alerts -n 1500", "bob-pw")
+    lines = p.stdout.splitlines()
+    check(p.returncode == 0 and len(lines) == 1500 and len(p.stdout) > 4096 * 4 and
+          all(json.loads(l) for l in lines), "a large reply arrives whole through idsctl",
+          f"{len(lines)} lines, {len(p.stdout)} bytes: {p.stderr}")
+    s = authed_raw(env, "bob")
+    s.sendall(frame("Q", b"\x00alerts\x00-n\x001500\x00"))
+    kinds, body = [], b""
+    while True:
+        t, b = read_frame(s)
+        kinds.append(t)
+        if t != "P":
+            break
+        body += b
+    check(kinds[-1] == "R" and kinds.count("P") >= 4 and b[0] == 0 and
+          (body + b[1:]).count(b"\n") >= 1499, "PART frames then the REPLY",
+          repr(kinds[:3] + kinds[-2:]))
+    s.close()
+
     # bind_client_cert: alice's certificate cannot log in as bob
     env.start(env.config(extra_tls=f"    bind_client_cert: true"))
     cert = ["--cert", f"{env.pki}/alice-cert.pem", "--key", f"{env.pki}/alice-key.pem"]
