@@ -495,7 +495,8 @@ def group_limits(env):
 
     def one(i):
         results[i] = env.idsctl("bob" if i % 2 else "olga", "whoami",
-                                "bob-pw" if i % 2 else "olga-pw").returncode
+                                "bob-pw" if i % 2 else "olga-pw",
+                                extra=("--timeout", "60"), timeout=120).returncode
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(50)]
     for t in threads:
