@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Datagram trackers, fragment lists and the reassembled frame. */
+/* Datagram trackers, their fragments' bytes (defrag_map.c) and the reassembled frame. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
