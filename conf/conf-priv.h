@@ -20,6 +20,20 @@ struct conf_node *conf_node_child_get(struct conf_node *parent, const char *name
  * element keeps iteration in the new file's order). */
 void conf_node_move_last(struct conf_node *child);
 
+/* Children by name (conf_index.c), so a mapping with tens of thousands
+ * of keys (address groups) loads in linear time. The index exists once a
+ * node has CONF_INDEX_MIN children; conf_tree.c keeps it in step. */
+#define CONF_INDEX_MIN 16
+
+/* Build parent's index from its children. -ENOMEM leaves it without one
+ * (lookups then walk the list). */
+int conf_index_build(struct conf_node *parent);
+/* Add ch, just appended to parent (which has an index). */
+int conf_index_add(struct conf_node *parent, struct conf_node *ch);
+/* The child named name[0..len) by the index (parent has one). */
+struct conf_node *conf_index_find(const struct conf_node *parent, const char *name, size_t len);
+void conf_index_free(struct conf_node *parent);
+
 /* Replace n's value with a copy of v (NULL clears it). -ENOMEM on failure. */
 int conf_node_set_value(struct conf_node *n, const char *v);
 

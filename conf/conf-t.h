@@ -10,6 +10,8 @@
  * sequence (is_seq) has children named "0", "1", ... As in Suricata, a
  * sequence element that is a mapping also carries its first key as value
  * ("outputs.0" = "eve-log"), so output lists can be walked by name. */
+struct conf_child_index;
+
 struct conf_node {
 	char *name;
 	char *value;			/* scalar text, or NULL for a pure container */
@@ -17,6 +19,8 @@ struct conf_node {
 	struct conf_node *child;	/* first child */
 	struct conf_node *last;		/* last child: appends are O(1) */
 	struct conf_node *next;		/* next sibling */
+	struct conf_node *prev;		/* previous sibling */
+	struct conf_child_index *index;	/* children by name, once there are many */
 	unsigned int nchildren;
 	bool is_seq;
 	bool final;			/* set by --set: later files do not override it */

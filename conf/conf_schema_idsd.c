@@ -288,6 +288,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "app-layer.protocols.http.libhtp", CONF_MAP },
 	{ "app-layer.protocols.http.libhtp.default-config", CONF_MAP },
 	{ "app-layer.protocols.http.libhtp.default-config.personality", CONF_STR },
+	{ "app-layer.protocols.http.libhtp.default-config.max-tx", CONF_INT },
 	{ "app-layer.protocols.http.libhtp.default-config.request-body-limit", CONF_SIZE },
 	{ "app-layer.protocols.http.libhtp.default-config.response-body-limit", CONF_SIZE },
 	{ "app-layer.protocols.http.libhtp.default-config.request-body-minimal-inspect-size",

@@ -35,6 +35,7 @@ void conf_node_free(struct conf_node *n)
 		next = ch->next;
 		conf_node_free(ch);
 	}
+	conf_index_free(n);
 	free(n->name);
 	free(n->value);
 	free(n);
@@ -46,6 +47,7 @@ void conf_node_prune(struct conf_node *n)
 
 	n->child = n->last = NULL;
 	n->nchildren = 0;
+	conf_index_free(n);
 	for (; ch != NULL; ch = next) {
 		next = ch->next;
 		if (!ch->final)
@@ -56,6 +58,7 @@ void conf_node_prune(struct conf_node *n)
 		}
 		/* kept: relink in order */
 		ch->next = NULL;
+		ch->prev = prev;
 		if (prev != NULL)
 			prev->next = ch;
 		else
@@ -63,6 +66,8 @@ void conf_node_prune(struct conf_node *n)
 		n->last = prev = ch;
 		n->nchildren++;
 	}
+	if (n->nchildren >= CONF_INDEX_MIN)
+		conf_index_build(n);	/* without memory, lookups walk the list */
 	if (!n->final) {
 		free(n->value);
 		n->value = NULL;
@@ -111,22 +116,31 @@ struct conf_node *conf_node_child(const struct conf_node *parent, const char *na
 {
 	struct conf_node *ch;
 
+	if (parent->index != NULL)
+		return conf_index_find(parent, name, len);
 	for (ch = parent->child; ch != NULL; ch = ch->next)
 		if (strncmp(ch->name, name, len) == 0 && ch->name[len] == '\0')
 			return ch;
 	return NULL;
 }
 
-static void node_append(struct conf_node *parent, struct conf_node *n)
+/* Link n last under parent; indexed is whether the index already has it. */
+static void node_link(struct conf_node *parent, struct conf_node *n, bool indexed)
 {
 	n->parent = parent;
 	n->next = NULL;
+	n->prev = parent->last;
 	if (parent->last != NULL)
 		parent->last->next = n;
 	else
 		parent->child = n;
 	parent->last = n;
 	parent->nchildren++;
+	/* without memory for the index, lookups walk the list */
+	if (parent->index != NULL && !indexed)
+		conf_index_add(parent, n);
+	else if (parent->index == NULL && parent->nchildren >= CONF_INDEX_MIN)
+		conf_index_build(parent);
 }
 
 struct conf_node *conf_node_add(struct conf_node *parent, const char *name, size_t len)
@@ -140,7 +154,7 @@ struct conf_node *conf_node_add(struct conf_node *parent, const char *name, size
 		free(n);
 		return NULL;
 	}
-	node_append(parent, n);
+	node_link(parent, n, false);
 	return n;
 }
 
@@ -153,18 +167,17 @@ struct conf_node *conf_node_child_get(struct conf_node *parent, const char *name
 
 void conf_node_move_last(struct conf_node *child)
 {
-	struct conf_node *parent = child->parent, *prev = NULL, *it;
+	struct conf_node *parent = child->parent;
 
 	if (parent->last == child)
 		return;
-	for (it = parent->child; it != child; it = it->next)
-		prev = it;
-	if (prev != NULL)
-		prev->next = child->next;
+	if (child->prev != NULL)
+		child->prev->next = child->next;
 	else
 		parent->child = child->next;
+	child->next->prev = child->prev;	/* not last: a next exists */
 	parent->nchildren--;
-	node_append(parent, child);
+	node_link(parent, child, parent->index != NULL);
 }
 
 int conf_node_set_value(struct conf_node *n, const char *v)

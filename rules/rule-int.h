@@ -44,8 +44,9 @@ struct rule_class {
 };
 
 struct rule_env {
-	uint32_t nvars;
+	uint32_t nvars, vars_cap;
 	struct rule_var *vars;
+	struct rule_name_index var_index;  /* (kind, name) -> index in vars */
 	uint32_t nclasses;
 	struct rule_class *classes;
 	bool classes_loaded;      /* else the built-in table is used */
@@ -217,6 +218,14 @@ int kw_flowint(struct rule_ctx *c, const char *v);
 int kw_decode_event(struct rule_ctx *c, const char *v);
 /* FNV-1a, the key of xbit and flowint names */
 uint64_t rule_name_hash(const char *s);
+
+/* rule_names.c: add id under hash h (-ENOMEM); find the id whose entry in
+ * table eq() says is key, among those added under h (-1: none). */
+int rule_names_add(struct rule_name_index *ix, uint64_t h, uint32_t id);
+int64_t rule_names_find(const struct rule_name_index *ix, uint64_t h,
+			bool (*eq)(const void *table, uint32_t id, const void *key),
+			const void *table, const void *key);
+void rule_names_free(struct rule_name_index *ix);
 
 /* rule_kw_applayer.c (added): app-layer keywords, looked up after the
  * table; -ENOENT when name is none of them. rule_applayer_finish runs once

@@ -539,12 +539,20 @@ struct rule {
 };
 
 /* What a loaded set of rules holds, plus its tallies. */
+/* (added) name -> id index of the loader's tables (rule_names.c) */
+struct rule_name_index {
+	uint32_t cap, n;
+	struct rule_name_slot { uint64_t hash; uint32_t id; } *slot;  /* id + 1; 0: free */
+};
+
 struct ruleset {
-	uint32_t n;
+	uint32_t n, rules_cap;
 	struct rule **rules;          /* the rules that loaded, in file order */
 	uint32_t nfailed;
 	uint32_t nflowbits;           /* distinct flowbit names */
 	char **flowbit_names;         /* id -> name */
+	uint32_t flowbits_cap;
+	struct rule_name_index flowbit_index;  /* name -> id */
 	/* failure tallies by reason, for the -T summary */
 	uint32_t nreasons;
 	struct ruleset_reason { char *reason; uint32_t count; } *reasons;

@@ -44,6 +44,7 @@ void rule_env_free(struct rule_env *env)
 		free(env->vars[i].value);
 	}
 	free(env->vars);
+	rule_names_free(&env->var_index);
 	free_classes(env);
 	free_refs(env);
 	free(env);
@@ -72,11 +73,38 @@ static bool balanced(const char *s)
 	return level == 0;
 }
 
+/* Variables are found by (kind, name) through env->var_index. */
+struct var_key {
+	char kind;
+	const char *name;
+};
+
+static bool var_eq(const void *table, uint32_t id, const void *key)
+{
+	const struct rule_var *v = &((const struct rule_var *)table)[id];
+	const struct var_key *k = key;
+
+	return v->kind == k->kind && strcmp(v->name, k->name) == 0;
+}
+
+static uint64_t var_hash(char kind, const char *name)
+{
+	return rule_name_hash(name) ^ (uint64_t)(uint8_t)kind << 56;
+}
+
+static int64_t var_find(const struct rule_env *env, char kind, const char *name)
+{
+	struct var_key k = { kind, name };
+
+	return rule_names_find(&env->var_index, var_hash(kind, name), var_eq, env->vars, &k);
+}
+
 int rule_env_set_var(struct rule_env *env, char kind, const char *name,
 		     const char *value, char *err, size_t errlen)
 {
 	struct rule_var *v;
 	char *n, *val;
+	int64_t i;
 
 	if (kind != 'a' && kind != 'p')
 		return rule_errbuf(err, errlen, "invalid variable kind '%c'", kind);
@@ -89,23 +117,29 @@ int rule_env_set_var(struct rule_env *env, char kind, const char *name,
 	val = strdup(value);
 	if (val == NULL)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < env->nvars; i++) {
-		if (env->vars[i].kind == kind && strcmp(env->vars[i].name, name) == 0) {
-			free(env->vars[i].value);
-			env->vars[i].value = val;
-			return 0;
+	i = var_find(env, kind, name);
+	if (i >= 0) {
+		free(env->vars[i].value);
+		env->vars[i].value = val;
+		return 0;
+	}
+	if (env->nvars == env->vars_cap) {
+		uint32_t cap = env->vars_cap ? env->vars_cap * 2 : 64;
+
+		v = realloc(env->vars, cap * sizeof(*v));
+		if (v == NULL) {
+			free(val);
+			return -ENOMEM;
 		}
+		env->vars = v;
+		env->vars_cap = cap;
 	}
 	n = strdup(name);
-	v = realloc(env->vars, (env->nvars + 1) * sizeof(*v));
-	if (n == NULL || v == NULL) {
+	if (n == NULL || rule_names_add(&env->var_index, var_hash(kind, name), env->nvars)) {
 		free(n);
 		free(val);
-		if (v)
-			env->vars = v;
 		return -ENOMEM;
 	}
-	env->vars = v;
 	env->vars[env->nvars++] = (struct rule_var){ .kind = kind, .name = n, .value = val };
 	return 0;
 }
@@ -154,10 +188,9 @@ void rule_env_set_default_vars(struct rule_env *env)
 
 const char *rule_env_var(const struct rule_env *env, char kind, const char *name)
 {
-	for (uint32_t i = 0; i < env->nvars; i++)
-		if (env->vars[i].kind == kind && strcmp(env->vars[i].name, name) == 0)
-			return env->vars[i].value;
-	return NULL;
+	int64_t i = var_find(env, kind, name);
+
+	return i >= 0 ? env->vars[i].value : NULL;
 }
 
 bool rule_env_class(const struct rule_env *env, const char *name, const char **sname,

@@ -162,10 +162,16 @@ char *rule_strtrim(const char *s, size_t len)
 
 char *rule_unquote(const char *s)
 {
-	size_t len = strlen(s);
+	size_t len = strlen(s), bs = 0;
 	char *out, *o;
 
 	if (len < 2 || s[0] != '"' || s[len - 1] != '"')
+		return NULL;
+	/* the closing quote must not itself be escaped: "\" is an opening
+	 * quote and an escaped one, with no closing quote */
+	while (bs < len - 2 && s[len - 2 - bs] == '\\')
+		bs++;
+	if (bs % 2)
 		return NULL;
 	out = malloc(len);
 	if (out == NULL)

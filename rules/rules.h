@@ -71,4 +71,11 @@ int ruleset_load_path(struct ruleset *rs, struct rule_env *env, const char *path
  * most frequent first. */
 void ruleset_finalize(struct ruleset *rs, FILE *errs);
 
+/* (added) Take rules out after loading (the detection engine could not use
+ * them): each is reported as "file:line: reason", counted in rs->nfailed,
+ * tallied, and freed. bad[k] (reason[k]) must be rules of rs; one listed
+ * twice goes once. 0 or -ENOMEM. */
+int ruleset_reject(struct ruleset *rs, const struct rule *const *bad,
+		   const char *const *reason, uint32_t nbad, FILE *errs);
+
 #endif

@@ -88,6 +88,7 @@ void ruleset_free(struct ruleset *rs)
 	for (uint32_t i = 0; i < rs->nflowbits; i++)
 		free(rs->flowbit_names[i]);
 	free(rs->flowbit_names);
+	rule_names_free(&rs->flowbit_index);
 	for (uint32_t i = 0; i < rs->nreasons; i++)
 		free(rs->reasons[i].reason);
 	free(rs->reasons);
@@ -148,23 +149,48 @@ static int fail_rule(struct ruleset *rs, const char *path, uint32_t line, const 
 	return tally(rs, reason);
 }
 
-static int intern(struct ruleset *rs, const char *name, uint32_t *id)
+static bool flowbit_eq(const void *table, uint32_t id, const void *key)
 {
-	char **v;
+	return strcmp(((char *const *)table)[id], key) == 0;
+}
 
-	for (uint32_t i = 0; i < rs->nflowbits; i++) {
-		if (strcmp(rs->flowbit_names[i], name) == 0) {
-			*id = i;
-			return 0;
-		}
-	}
-	v = realloc(rs->flowbit_names, (rs->nflowbits + 1) * sizeof(*v));
+/* Grow an array of n elements of size sz to hold n + 1, doubling. */
+static int grow(void **arr, uint32_t *cap, uint32_t n, size_t sz)
+{
+	void *v;
+	uint32_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 64;
+	v = realloc(*arr, c * sz);
 	if (v == NULL)
 		return -ENOMEM;
-	rs->flowbit_names = v;
-	v[rs->nflowbits] = strdup(name);
-	if (v[rs->nflowbits] == NULL)
+	*arr = v;
+	*cap = c;
+	return 0;
+}
+
+static int intern(struct ruleset *rs, const char *name, uint32_t *id)
+{
+	uint64_t h = rule_name_hash(name);
+	int64_t found = rule_names_find(&rs->flowbit_index, h, flowbit_eq, rs->flowbit_names,
+					name);
+	char *copy;
+
+	if (found >= 0) {
+		*id = (uint32_t)found;
+		return 0;
+	}
+	if (grow((void **)&rs->flowbit_names, &rs->flowbits_cap, rs->nflowbits,
+		 sizeof(*rs->flowbit_names)))
 		return -ENOMEM;
+	copy = strdup(name);
+	if (copy == NULL || rule_names_add(&rs->flowbit_index, h, rs->nflowbits)) {
+		free(copy);
+		return -ENOMEM;
+	}
+	rs->flowbit_names[rs->nflowbits] = copy;
 	*id = rs->nflowbits++;
 	return 0;
 }
@@ -172,7 +198,6 @@ static int intern(struct ruleset *rs, const char *name, uint32_t *id)
 static int add_rule(struct ruleset *rs, struct rule *r, const char *path, uint32_t line,
 		    FILE *errs)
 {
-	struct rule **v;
 	char reason[64];
 	int dup = sid_insert(rs->sid_index, r->gid, r->sid);
 
@@ -191,10 +216,8 @@ static int add_rule(struct ruleset *rs, struct rule *r, const char *path, uint32
 		for (uint32_t k = 0; k < r->flowbit[i].n; k++)
 			if (intern(rs, r->flowbit[i].names[k], &r->flowbit[i].ids[k]))
 				goto nomem;
-	v = realloc(rs->rules, (rs->n + 1) * sizeof(*v));
-	if (v == NULL)
+	if (grow((void **)&rs->rules, &rs->rules_cap, rs->n, sizeof(*rs->rules)))
 		goto nomem;
-	rs->rules = v;
 	rs->rules[rs->n++] = r;
 	return 0;
 nomem:
@@ -367,6 +390,47 @@ static int reason_cmp(const void *a, const void *b)
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
 	return strcmp(x->reason, y->reason);
+}
+
+struct bad_rule {
+	const struct rule *r;
+	const char *reason;
+};
+
+static int cmp_bad(const void *a, const void *b)
+{
+	const struct bad_rule *x = a, *y = b;
+
+	return x->r < y->r ? -1 : x->r > y->r;
+}
+
+int ruleset_reject(struct ruleset *rs, const struct rule *const *bad,
+		   const char *const *reason, uint32_t nbad, FILE *errs)
+{
+	struct bad_rule *b = calloc(nbad ? nbad : 1, sizeof(*b));
+	uint32_t k = 0;
+	int rc = 0;
+
+	if (b == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nbad; i++)
+		b[i] = (struct bad_rule){ bad[i], reason[i] };
+	qsort(b, nbad, sizeof(*b), cmp_bad);
+	for (uint32_t i = 0; i < rs->n; i++) {
+		struct rule *r = rs->rules[i];
+		struct bad_rule key = { .r = r }, *hit = bsearch(&key, b, nbad, sizeof(*b), cmp_bad);
+
+		if (hit == NULL) {
+			rs->rules[k++] = r;
+			continue;
+		}
+		if (fail_rule(rs, r->file, r->line, hit->reason, errs))
+			rc = -ENOMEM;
+		rule_free(r);
+	}
+	rs->n = k;
+	free(b);
+	return rc;
 }
 
 static void warn_unset_flowbits(struct ruleset *rs, FILE *errs)

@@ -24,6 +24,7 @@ struct mgmt_conf {
 	/* tls */
 	char *cert, *key, *ca, *crl, *priority;
 	bool require_client_cert;
+	bool bind_client_cert;		/* the certificate's CN must be the SASL identity */
 	char **allowed_dn;		/* fnmatch patterns; NULL list = any */
 	unsigned int n_allowed_dn;
 	bool dn_list_set;
@@ -43,8 +44,11 @@ struct mgmt_conf {
 	/* limits */
 	uint32_t max_frame;
 	unsigned int max_clients, max_unauth, alerts_backlog;
+	unsigned int max_unauth_src;	/* not yet authenticated, per source address */
 	uint64_t handshake_us, auth_us, idle_us;
 	uint64_t fail_delay_us, fail_delay_max_us;
+	unsigned int lockout_fails;	/* failures (per address, per user) that lock */
+	uint64_t lockout_us;		/* for this long */
 };
 
 int mgmt_conf_parse(struct mgmt_conf *mc, const struct conf_node *n, char *err, size_t errlen);
@@ -94,6 +98,7 @@ struct mgmt_conn {
 	char identity[256];
 	char cert_dn[512];
 	char cert_cn[256];
+	char user_tried[256];		/* the name an AUTH_START carried, for tracking and audit */
 	enum mgmt_role role;
 	struct mgmt_creds *creds;	/* the set accepted with, held until close */
 	sasl_channel_binding_t cbind;	/* kept alive: SASL holds a pointer */
@@ -115,17 +120,22 @@ struct mgmt_conn {
 /* How long a closing connection may take to flush its last frame. */
 #define MGMT_LINGER_US 2000000u
 
-#define MGMT_PENALTY_SLOTS 256
-#define MGMT_PENALTY_FORGET_US (600ull * 1000000ull)
+#define MGMT_GUARD_SLOTS 256
+#define MGMT_GUARD_FORGET_US (600ull * 1000000ull)
+#define MGMT_GUARD_KEY 64
 
-struct mgmt_penalty {
-	uint8_t ip[16];			/* IPv4 as v4-mapped */
+/* Failures of one source address (key: 16 bytes, IPv4 v4-mapped) or one
+ * user name tried (key: the name, NUL-padded). */
+struct mgmt_track {
+	uint8_t key[MGMT_GUARD_KEY];
 	uint32_t fails;
 	uint64_t last_us;
+	uint64_t locked_until_us;
 };
 
 struct mgmt_counters {
 	uint64_t accepted, refused_cap, tls_failed, dn_refused;
+	uint64_t refused_source, refused_locked, lockouts, user_locked;
 	uint64_t auth_ok, auth_failed, timeouts, denied, commands;
 	uint64_t tls_reloads, tls_reload_failed;
 	uint64_t bad[MGMT_BAD_MAX];
@@ -142,7 +152,11 @@ struct mgmt {
 	sasl_callback_t sasl_cbs[3];	/* per-connection callbacks: Cyrus keeps the pointer */
 	struct mgmt_conn *conns;
 	unsigned int nconns, nunauth;
-	struct mgmt_penalty pen[MGMT_PENALTY_SLOTS];
+	struct mgmt_track guard_src[MGMT_GUARD_SLOTS];
+	struct mgmt_track guard_user[MGMT_GUARD_SLOTS];
+	uint64_t refusal_window_us;	/* refusal log lines: rate limit */
+	unsigned int refusal_lines;
+	uint64_t refusals_unlogged;
 	char **alerts;			/* ring of alerts_backlog lines */
 	size_t alerts_head, alerts_len;
 	int audit_fd;
@@ -184,6 +198,10 @@ int mgmt_sasl_conn(struct mgmt_conn *c);
 void mgmt_sasl_mechs(struct mgmt_conn *c, char *buf, size_t len);
 /* One SASL step. Returns 1 (continue: send *out as CHALLENGE), 0 (done:
  * c->identity set, *out is the final data) or -EACCES with reason. */
+/* The user name an AUTH_START's initial response carries (PLAIN's authcid,
+ * SCRAM's n=), into out ("" when the mechanism says none up front). */
+void mgmt_sasl_user_tried(const char *mech, const uint8_t *in, size_t inlen, char *out,
+			  size_t outlen);
 int mgmt_sasl_step(struct mgmt_conn *c, const char *mech, const uint8_t *in, size_t inlen,
 		   bool has_in, const char **out, unsigned int *outlen, char *reason, size_t rlen);
 
@@ -230,11 +248,21 @@ void mgmt_reply_raw(struct mgmt_reply *r, const char *s, size_t n);
 int mgmt_audit_open(struct mgmt *m, char *err, size_t errlen);
 void mgmt_audit(struct mgmt *m, const struct mgmt_conn *c, const char *event,
 		const char *command, const char *result, const char *detail);
+/* An event with no connection (a refusal at accept): peer is the address. */
+void mgmt_audit_peer(struct mgmt *m, const char *peer, const char *event, const char *result,
+		     const char *detail);
 
-/* mgmt_server.c */
-/* Record a failed authentication from c's address; returns the delay
- * before the failure may be answered. */
-uint64_t mgmt_penalty_fail(struct mgmt *m, const struct mgmt_conn *c);
-void mgmt_penalty_clear(struct mgmt *m, const struct mgmt_conn *c);
+/* mgmt_guard.c: failures per address and per user, lockouts, refusals */
+void mgmt_addr_key(const struct sockaddr_storage *ss, uint8_t key[16]);
+/* A failed authentication from c as user (the name tried; NULL or "" if
+ * unknown): returns the delay before the failure may be answered. */
+uint64_t mgmt_guard_fail(struct mgmt *m, const struct mgmt_conn *c, const char *user);
+void mgmt_guard_ok(struct mgmt *m, const struct mgmt_conn *c, const char *user);
+bool mgmt_guard_src_locked(struct mgmt *m, const struct sockaddr_storage *ss);
+bool mgmt_guard_user_locked(struct mgmt *m, const char *user);
+/* Connections from ss not yet authenticated. */
+unsigned int mgmt_guard_unauth_from(const struct mgmt *m, const struct sockaddr_storage *ss);
+/* A connection refused at accept: logged and audited (rate-limited). */
+void mgmt_guard_refuse(struct mgmt *m, const struct sockaddr_storage *ss, const char *why);
 
 #endif

@@ -49,10 +49,11 @@ int mgmt_reopen(struct mgmt *m)
 	return 0;
 }
 
-void mgmt_audit(struct mgmt *m, const struct mgmt_conn *c, const char *event,
-		const char *command, const char *result, const char *detail)
+/* One record: c may be NULL (then peer says who). */
+static void audit(struct mgmt *m, const struct mgmt_conn *c, const char *peer, const char *event,
+		  const char *command, const char *result, const char *detail)
 {
-	char buf[2048], ts[64], tz[8];
+	char buf[3072], ts[64], tz[8];
 	struct json_w j;
 	struct timeval tv;
 	struct tm tm;
@@ -67,11 +68,15 @@ void mgmt_audit(struct mgmt *m, const struct mgmt_conn *c, const char *event,
 	json_init(&j, buf, sizeof(buf) - 1);
 	json_obj_open(&j, NULL);
 	json_str(&j, "time", ts);
-	json_str(&j, "peer", c->peer);
-	if (c->identity[0])
+	json_str(&j, "peer", c ? c->peer : peer);
+	if (c && c->identity[0])
 		json_str(&j, "identity", c->identity);
-	if (c->mech[0])
+	else if (c && c->user_tried[0])
+		json_str(&j, "user", c->user_tried);	/* the name tried, not an identity */
+	if (c && c->mech[0])
 		json_str(&j, "mechanism", c->mech);
+	if (c && c->cert_dn[0])
+		json_str(&j, "cert_dn", c->cert_dn);
 	json_str(&j, "event", event);
 	if (command)
 		json_str(&j, "command", command);
@@ -84,4 +89,16 @@ void mgmt_audit(struct mgmt *m, const struct mgmt_conn *c, const char *event,
 		return;
 	if (write(m->audit_fd, buf, json_len(&j)) != (ssize_t)json_len(&j))
 		log_msg(LOG_WARN, MGMT_LOG, "audit %s: %s", m->conf.audit_file, strerror(errno));
+}
+
+void mgmt_audit(struct mgmt *m, const struct mgmt_conn *c, const char *event,
+		const char *command, const char *result, const char *detail)
+{
+	audit(m, c, NULL, event, command, result, detail);
+}
+
+void mgmt_audit_peer(struct mgmt *m, const char *peer, const char *event, const char *result,
+		     const char *detail)
+{
+	audit(m, NULL, peer, event, NULL, result, detail);
 }

@@ -64,6 +64,10 @@ static int cmd_status(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned 
 	mgmt_reply_uint(r, "unauthenticated", m->nunauth);
 	mgmt_reply_uint(r, "accepted", m->cnt.accepted);
 	mgmt_reply_uint(r, "refused_cap", m->cnt.refused_cap);
+	mgmt_reply_uint(r, "refused_source", m->cnt.refused_source);
+	mgmt_reply_uint(r, "refused_locked", m->cnt.refused_locked);
+	mgmt_reply_uint(r, "lockouts", m->cnt.lockouts);
+	mgmt_reply_uint(r, "user_locked", m->cnt.user_locked);
 	mgmt_reply_uint(r, "tls_failed", m->cnt.tls_failed);
 	mgmt_reply_uint(r, "dn_refused", m->cnt.dn_refused);
 	mgmt_reply_uint(r, "auth_ok", m->cnt.auth_ok);

@@ -27,6 +27,7 @@ const struct conf_schema_row mgmt_conf_schema[] = {
 	{ "management.tls.priority", CONF_STR },
 	{ "management.tls.require_client_cert", CONF_BOOL },
 	{ "management.tls.allowed_dn", CONF_STR_LIST },
+	{ "management.tls.bind_client_cert", CONF_BOOL },
 	{ "management.sasl", CONF_MAP },
 	{ "management.sasl.app", CONF_STR },
 	{ "management.sasl.service", CONF_STR },
@@ -44,6 +45,9 @@ const struct conf_schema_row mgmt_conf_schema[] = {
 	{ "management.limits.max_frame", CONF_SIZE },
 	{ "management.limits.max_clients", CONF_INT },
 	{ "management.limits.max_unauthenticated", CONF_INT },
+	{ "management.limits.max_unauthenticated_per_source", CONF_INT },
+	{ "management.limits.lockout_failures", CONF_INT },
+	{ "management.limits.lockout_seconds", CONF_INT },
 	{ "management.limits.handshake_timeout", CONF_INT },
 	{ "management.limits.auth_timeout", CONF_INT },
 	{ "management.limits.idle_timeout", CONF_INT },
@@ -279,11 +283,14 @@ static int parse_limits(struct mgmt_conf *mc, const struct conf_node *n, char *e
 		{ "limits.max_clients", 64, 1, 4096 },
 		{ "limits.max_unauthenticated", 16, 1, 4096 },
 		{ "limits.handshake_timeout", 10, 1, 3600 },
-		{ "limits.auth_timeout", 30, 1, 3600 },
+		{ "limits.auth_timeout", 10, 1, 3600 },
 		{ "limits.idle_timeout", 600, 1, 86400 },
 		{ "limits.auth_fail_delay_ms", 250, 0, 60000 },
 		{ "limits.auth_fail_delay_max_ms", 8000, 0, 600000 },
 		{ "limits.alerts_backlog", 1000, 1, 1000000 },
+		{ "limits.max_unauthenticated_per_source", 4, 1, 4096 },
+		{ "limits.lockout_failures", 10, 1, 1000 },
+		{ "limits.lockout_seconds", 300, 1, 86400 },
 	};
 	int64_t v[sizeof(limits) / sizeof(limits[0])];
 	uint64_t sz;
@@ -310,6 +317,9 @@ static int parse_limits(struct mgmt_conf *mc, const struct conf_node *n, char *e
 	mc->fail_delay_us = (uint64_t)v[5] * 1000u;
 	mc->fail_delay_max_us = (uint64_t)v[6] * 1000u;
 	mc->alerts_backlog = (unsigned int)v[7];
+	mc->max_unauth_src = (unsigned int)v[8];
+	mc->lockout_fails = (unsigned int)v[9];
+	mc->lockout_us = (uint64_t)v[10] * 1000000u;
 	return 0;
 }
 
@@ -340,6 +350,8 @@ int mgmt_conf_parse(struct mgmt_conf *mc, const struct conf_node *n, char *err, 
 	    (rc = get_str(n, "tls.priority", DEFAULT_PRIORITY, &mc->priority, err, errlen)) ||
 	    (rc = conf_node_get_bool(n, "tls.require_client_cert", false,
 				     &mc->require_client_cert, err, errlen)) ||
+	    (rc = conf_node_get_bool(n, "tls.bind_client_cert", false,
+				     &mc->bind_client_cert, err, errlen)) ||
 	    (rc = get_list(n, "tls.allowed_dn", &mc->allowed_dn, &mc->n_allowed_dn,
 			   &mc->dn_list_set, err, errlen)) ||
 	    (rc = get_str(n, "sasl.app", "ids-control", &mc->app, err, errlen)) ||
@@ -360,7 +372,8 @@ int mgmt_conf_parse(struct mgmt_conf *mc, const struct conf_node *n, char *err, 
 		rc = conf_node_err(n, err, errlen, "tls.cert and tls.key are required");
 		goto fail;
 	}
-	if (!mc->ca && (mc->require_client_cert || mc->dn_list_set || has_mech(mc, "EXTERNAL"))) {
+	if (!mc->ca && (mc->require_client_cert || mc->dn_list_set || mc->bind_client_cert ||
+			has_mech(mc, "EXTERNAL"))) {
 		rc = conf_node_err(n, err, errlen,
 				   "tls.ca is required to verify client certificates");
 		goto fail;

@@ -138,6 +138,32 @@ static int out_reserve(struct mgmt_conn *c, size_t n)
 	return 0;
 }
 
+/* A REPLY too large for one frame: the body's leading parts as PART frames
+ * of at most MGMT_FRAME_MAX_DEFAULT bytes (what any client reads), then the
+ * REPLY with the status byte and the rest. The whole reply must fit the
+ * output queue (MGMT_OUT_MAX): a larger one is answered status 3. */
+static int send_chunked(struct mgmt_conn *c, const uint8_t *status, const uint8_t *b, size_t bn)
+{
+	size_t piece = c->m->conf.max_frame < MGMT_FRAME_MAX_DEFAULT ? c->m->conf.max_frame
+								     : MGMT_FRAME_MAX_DEFAULT;
+	int rc;
+
+	piece -= 1;	/* the type byte */
+	if (bn + (bn / piece + 1) * (MGMT_FRAME_HDR + 1) > MGMT_OUT_MAX - c->out_len) {
+		static const char msg[] = "\003reply too large (more than 4 MiB)";
+
+		return mgmt_conn_send2(c, MGMT_F_REPLY, msg, sizeof(msg) - 1, NULL, 0);
+	}
+	while (bn + 1 > piece) {
+		rc = mgmt_conn_send2(c, MGMT_F_PART, b, piece, NULL, 0);
+		if (rc)
+			return rc;
+		b += piece;
+		bn -= piece;
+	}
+	return mgmt_conn_send2(c, MGMT_F_REPLY, status, 1, b, bn);
+}
+
 int mgmt_conn_send2(struct mgmt_conn *c, uint8_t type, const void *a, size_t an,
 		    const void *b, size_t bn)
 {
@@ -145,6 +171,8 @@ int mgmt_conn_send2(struct mgmt_conn *c, uint8_t type, const void *a, size_t an,
 
 	if (c->broken)
 		return -EPIPE;
+	if (an + bn + 1 > c->m->conf.max_frame && type == MGMT_F_REPLY && an == 1)
+		return send_chunked(c, a, b, bn);
 	if (an + bn + 1 > c->m->conf.max_frame) {
 		/* our own reply is too big for the protocol: say so instead */
 		static const char msg[] = "reply too large";
@@ -237,6 +265,14 @@ static int auth_accept(struct mgmt_conn *c, char *reason, size_t rlen)
 		snprintf(reason, rlen, "user '%s' not in allowed_users", c->identity);
 		return -EACCES;
 	}
+	/* bind_client_cert: a certificate issued to alice cannot log in as bob */
+	if (mc->bind_client_cert && strcmp(c->cert_cn, c->identity) != 0) {
+		snprintf(reason, rlen, c->cert_cn[0] ?
+			 "client certificate CN '%s' is not the identity '%s'" :
+			 "bind_client_cert: no verified client certificate%s for '%s'",
+			 c->cert_cn, c->identity);
+		return -EACCES;
+	}
 	c->role = mgmt_conf_role(mc, c->identity);
 	if (c->role == MGMT_ROLE_NONE) {
 		snprintf(reason, rlen, "user '%s' has no role", c->identity);
@@ -252,7 +288,7 @@ static void auth_fail(struct mgmt_conn *c, const char *reason)
 
 	m->cnt.auth_failed++;
 	mgmt_audit(m, c, "auth", NULL, "failed", reason);
-	delay = mgmt_penalty_fail(m, c);
+	delay = mgmt_guard_fail(m, c, c->identity[0] ? c->identity : c->user_tried);
 	snprintf(c->fail_reason, sizeof(c->fail_reason), "authentication failed");
 	c->st = MGMT_S_PENALTY;
 	conn_timer_set(c, delay);
@@ -285,6 +321,14 @@ static void handle_auth(struct mgmt_conn *c, const struct mgmt_frame *f)
 		in = nul ? nul + 1 : NULL;
 		inlen = nul ? f->len - n - 1 : 0;
 		c->auth_started = true;
+		mgmt_sasl_user_tried(mech, in, inlen, c->user_tried, sizeof(c->user_tried));
+		if (mgmt_guard_user_locked(m, c->user_tried)) {
+			/* told apart in the audit only: the client sees a failure */
+			m->cnt.user_locked++;
+			snprintf(reason, sizeof(reason), "user '%s' is locked out", c->user_tried);
+			auth_fail(c, reason);
+			return;
+		}
 		rc = mgmt_sasl_step(c, mech, in, inlen, has_in, &out, &outlen, reason,
 				    sizeof(reason));
 	} else if (f->type == MGMT_F_AUTH_STEP && c->auth_started) {
@@ -310,7 +354,7 @@ static void handle_auth(struct mgmt_conn *c, const struct mgmt_frame *f)
 	c->authed = true;
 	m->nunauth--;
 	m->cnt.auth_ok++;
-	mgmt_penalty_clear(m, c);
+	mgmt_guard_ok(m, c, c->identity);
 	mgmt_audit(m, c, "auth", NULL, "ok", mgmt_role_name(c->role));
 	conn_timer_set(c, m->conf.idle_us);
 	mgmt_conn_send(c, MGMT_F_AUTH_OK, out, outlen);
@@ -327,8 +371,14 @@ static void handle_frame(struct mgmt_conn *c, const struct mgmt_frame *f)
 		return;
 	case MGMT_S_READY:
 		conn_timer_set(c, c->m->conf.idle_us);
-		if (f->type == MGMT_F_CANCEL)
+		if (f->type == MGMT_F_CANCEL) {
+			/* answered like a bad request, the connection stays */
+			static const char msg[] = "\001no stream to cancel";
+
+			c->m->cnt.bad[MGMT_BAD_ARGS]++;
+			mgmt_conn_send(c, MGMT_F_REPLY, msg, sizeof(msg) - 1);
 			return;
+		}
 		if (f->type != MGMT_F_REQUEST) {
 			conn_error(c, "unexpected frame");
 			return;
@@ -565,12 +615,20 @@ void mgmt_accept_cb(struct loop *l, int lfd, unsigned events, void *arg)
 
 		if (fd < 0)
 			return;
+		/* no TLS yet, so nothing can be said: just close */
 		if (m->nconns >= m->conf.max_clients || m->nunauth >= m->conf.max_unauth) {
-			/* no TLS yet, so nothing can be said: just close */
 			m->cnt.refused_cap++;
-			close(fd);
+			mgmt_guard_refuse(m, &ss, "max_clients or max_unauthenticated reached");
+		} else if (mgmt_guard_unauth_from(m, &ss) >= m->conf.max_unauth_src) {
+			m->cnt.refused_source++;
+			mgmt_guard_refuse(m, &ss, "max_unauthenticated_per_source reached");
+		} else if (mgmt_guard_src_locked(m, &ss)) {
+			m->cnt.refused_locked++;
+			mgmt_guard_refuse(m, &ss, "address locked out after failed logins");
+		} else {
+			conn_new(m, fd, &ss);
 			continue;
 		}
-		conn_new(m, fd, &ss);
+		close(fd);
 	}
 }

@@ -24,7 +24,7 @@ static int known_type(uint8_t t)
 {
 	switch (t) {
 	case MGMT_F_HELLO: case MGMT_F_CHALLENGE: case MGMT_F_AUTH_OK:
-	case MGMT_F_AUTH_FAIL: case MGMT_F_REPLY: case MGMT_F_STREAM:
+	case MGMT_F_AUTH_FAIL: case MGMT_F_REPLY: case MGMT_F_PART: case MGMT_F_STREAM:
 	case MGMT_F_ERROR: case MGMT_F_AUTH_START: case MGMT_F_AUTH_STEP:
 	case MGMT_F_REQUEST: case MGMT_F_CANCEL:
 		return 1;

@@ -27,7 +27,8 @@ enum mgmt_frame_type {
 	MGMT_F_CHALLENGE = 'C',		/* SASL server data, auth continues */
 	MGMT_F_AUTH_OK = 'K',		/* SASL final server data (may be empty) */
 	MGMT_F_AUTH_FAIL = 'F',		/* one-line reason; the server closes */
-	MGMT_F_REPLY = 'R',		/* status byte + body */
+	MGMT_F_REPLY = 'R',		/* status byte + body (its last part) */
+	MGMT_F_PART = 'P',		/* a part of a REPLY's body too large for one frame */
 	MGMT_F_STREAM = 'S',		/* one line of a streamed reply */
 	MGMT_F_ERROR = 'E',		/* protocol error text; the server closes */
 	/* client -> server */

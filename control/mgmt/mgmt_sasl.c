@@ -216,3 +216,34 @@ int mgmt_sasl_step(struct mgmt_conn *c, const char *mech, const uint8_t *in, siz
 	}
 	return 0;
 }
+
+void mgmt_sasl_user_tried(const char *mech, const uint8_t *in, size_t inlen, char *out,
+			  size_t outlen)
+{
+	const uint8_t *end = in + inlen, *a, *b;
+
+	out[0] = '\0';
+	if (in == NULL)
+		return;
+	if (strcmp(mech, "PLAIN") == 0) {
+		/* authzid NUL authcid NUL password (RFC 4616) */
+		a = memchr(in, '\0', inlen);
+		b = a ? memchr(a + 1, '\0', (size_t)(end - a - 1)) : NULL;
+		if (b)
+			snprintf(out, outlen, "%.*s", (int)(b - a - 1), (const char *)a + 1);
+	} else if (strncmp(mech, "SCRAM-", 6) == 0) {
+		/* gs2-header: flag "," [authzid] "," then "n=user,r=..." (RFC 5802) */
+		a = memchr(in, ',', inlen);
+		a = a ? memchr(a + 1, ',', (size_t)(end - a - 1)) : NULL;
+		if (a && end - a > 3 && a[1] == 'n' && a[2] == '=') {
+			a += 3;
+			for (b = a; b < end && *b != ','; b++)
+				;
+			snprintf(out, outlen, "%.*s", (int)(b - a), (const char *)a);
+		}
+	}
+	/* only printable bytes reach the audit log and the tables */
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}

@@ -233,24 +233,28 @@ static int tcp_data(struct applayer_ctx *ctx, struct dns_state *ds, enum app_dir
 		    const uint8_t *d, uint32_t len)
 {
 	struct abuf *b = &ds->tcp[dir];
+	uint32_t used = 0;
 
 	if (abuf_append(b, d, len)) {
 		ctx->stats.nomem++;
 		return -ENOMEM;
 	}
-	while (b->len >= 2) {
-		uint32_t mlen = rd16(b->p);
+	/* one move of the unparsed rest after the loop, not one per message: a
+	 * segment packed with thousands of small messages stays linear */
+	while (b->len - used >= 2) {
+		uint32_t mlen = rd16(b->p + used);
 
 		if (mlen < DNS_HDR_LEN) {
 			ctx->stats.dns_bad++;
 			return -EINVAL;
 		}
-		if (b->len < 2 + mlen)
+		if (b->len - used < 2 + mlen)
 			break;
-		parse_msg(ctx, ds, b->p + 2, mlen);
-		memmove(b->p, b->p + 2 + mlen, b->len - 2 - mlen);
-		b->len -= 2 + mlen;
+		parse_msg(ctx, ds, b->p + used + 2, mlen);
+		used += 2 + mlen;
 	}
+	memmove(b->p, b->p + used, b->len - used);
+	b->len -= used;
 	return 0;
 }
 

@@ -27,23 +27,41 @@ struct http_txd {
 				   * content type, the X-Forwarded-For header */
 };
 
+/* libhtp keeps every transaction of a connection in one list and leaves a
+ * NULL slot for each one destroyed, so walking it costs the connection's
+ * whole history. The transactions still held are kept apart, oldest first
+ * (live): lookups are O(1) and updates walk only what is held, which
+ * max-tx bounds. */
 struct http_state {
 	htp_connp_t *connp;
 	struct applayer_ctx *ctx;
 	struct app_flow *af;
+	struct http_txd **live;
+	uint32_t nlive, live_cap;
+	size_t seen;              /* libhtp list entries already given a txd */
 };
 
-static struct http_txd *txd_get(struct http_state *hs, htp_tx_t *tx)
+static htp_list_t *txs(const struct http_state *hs)
 {
-	struct http_txd *t = htp_tx_get_user_data(tx);
+	return htp_connp_get_connection(hs->connp)->transactions;
+}
 
-	if (t)
-		return t;
-	t = calloc(1, sizeof(*t));
-	if (t == NULL) {
-		hs->ctx->stats.nomem++;
-		return NULL;
+static struct http_txd *txd_new(struct http_state *hs, htp_tx_t *tx)
+{
+	struct http_txd *t;
+
+	if (hs->nlive == hs->live_cap) {
+		uint32_t cap = hs->live_cap ? hs->live_cap * 2 : 8;
+		struct http_txd **l = realloc(hs->live, cap * sizeof(*l));
+
+		if (l == NULL)
+			return NULL;
+		hs->live = l;
+		hs->live_cap = cap;
 	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
 	t->tx = tx;
 	for (int i = 0; i < 2; i++)
 		t->body[i].mem = t->hdr_raw[i].mem = hs->ctx->mem;
@@ -51,8 +69,34 @@ static struct http_txd *txd_get(struct http_state *hs, htp_tx_t *tx)
 	t->last_req = -1;
 	t->last_res = -1;
 	htp_tx_set_user_data(tx, t);
+	hs->live[hs->nlive++] = t;
 	hs->ctx->stats.http_txs++;
 	return t;
+}
+
+/* Give each transaction libhtp created since the last call its txd, in
+ * creation order (ids and live stay in libhtp's order). */
+static void sync_new(struct http_state *hs)
+{
+	htp_list_t *l = txs(hs);
+	size_t n = htp_list_size(l);
+
+	for (; hs->seen < n; hs->seen++) {
+		htp_tx_t *tx = htp_list_get(l, hs->seen);
+
+		if (tx != NULL && htp_tx_get_user_data(tx) == NULL && txd_new(hs, tx) == NULL)
+			hs->ctx->stats.nomem++;
+	}
+}
+
+static struct http_txd *txd_get(struct http_state *hs, htp_tx_t *tx)
+{
+	struct http_txd *t = htp_tx_get_user_data(tx);
+
+	if (t)
+		return t;
+	sync_new(hs);
+	return htp_tx_get_user_data(tx);
 }
 
 static void txd_free(struct http_txd *t)
@@ -159,6 +203,21 @@ static int on_res_header_data(htp_tx_data_t *d)
 	return on_header_data(d, 1);
 }
 
+/* max-tx (as libhtp's own in Suricata): a request past the cap of
+ * transactions held stops this connection's parsing, so a client that
+ * pipelines without end costs bounded memory and work. Checked at the
+ * request line: libhtp 0.5.42 ignores an error from the request-start
+ * hook (and would loop creating transactions). */
+static int on_req_line(htp_tx_t *tx)
+{
+	struct http_state *hs = state_of(tx);
+
+	if (hs->ctx->cfg.http_max_tx == 0 || hs->nlive < hs->ctx->cfg.http_max_tx)
+		return HTP_OK;
+	hs->ctx->stats.http_max_tx++;
+	return HTP_ERROR;
+}
+
 /* Suricata's default libhtp settings (personality IDS, spaces allowed in the
  * URI, response decompression with a layer limit). */
 void *app_http_config(const struct applayer_config *cfg)
@@ -176,6 +235,7 @@ void *app_http_config(const struct applayer_config *cfg)
 	htp_config_set_response_decompression_layer_limit(c, (int)cfg->decompress_layer_limit);
 	htp_config_set_tx_auto_destroy(c, 0);
 	htp_config_set_log_level(c, HTP_LOG_NONE);
+	htp_config_register_request_line(c, on_req_line);
 	htp_config_register_request_body_data(c, on_req_body);
 	htp_config_register_response_body_data(c, on_res_body);
 	htp_config_register_request_header_data(c, on_req_header_data);
@@ -206,25 +266,13 @@ struct http_state *app_http_new(struct applayer_ctx *ctx, struct app_flow *af)
 	return hs;
 }
 
-static htp_list_t *txs(const struct http_state *hs)
-{
-	return htp_connp_get_connection(hs->connp)->transactions;
-}
-
 void app_http_free(struct http_state *hs)
 {
-	htp_list_t *l;
-
 	if (hs == NULL)
 		return;
-	l = txs(hs);
-	for (size_t i = 0; i < htp_list_size(l); i++) {
-		htp_tx_t *tx = htp_list_get(l, i);
-		struct http_txd *t = tx ? htp_tx_get_user_data(tx) : NULL;
-
-		if (t)
-			txd_free(t);
-	}
+	for (uint32_t i = 0; i < hs->nlive; i++)
+		txd_free(hs->live[i]);
+	free(hs->live);
 	htp_connp_destroy_all(hs->connp);
 	free(hs);
 }
@@ -232,14 +280,11 @@ void app_http_free(struct http_state *hs)
 /* Marks the transactions whose progress moved. */
 static void mark_updates(struct http_state *hs)
 {
-	htp_list_t *l = txs(hs);
+	sync_new(hs);
+	for (uint32_t i = 0; i < hs->nlive; i++) {
+		struct http_txd *t = hs->live[i];
+		htp_tx_t *tx = t->tx;
 
-	for (size_t i = 0; i < htp_list_size(l); i++) {
-		htp_tx_t *tx = htp_list_get(l, i);
-		struct http_txd *t;
-
-		if (tx == NULL || (t = txd_get(hs, tx)) == NULL)
-			continue;
 		if (t->last_req != (int)tx->request_progress ||
 		    t->last_res != (int)tx->response_progress) {
 			t->last_req = (int)tx->request_progress;
@@ -273,70 +318,47 @@ void app_http_eof(struct app_flow *af, enum app_dir dir)
 {
 	struct http_state *hs = af->http;
 
-	htp_list_t *l;
-
 	if (dir == APP_TO_SERVER)
 		htp_connp_req_close(hs->connp, NULL);
 	else
 		htp_connp_close(hs->connp, NULL);
 	mark_updates(hs);
 	/* bodies held back for the minimal inspection size are due now */
-	l = txs(hs);
-	for (size_t i = 0; i < htp_list_size(l); i++) {
-		htp_tx_t *tx = htp_list_get(l, i);
-		struct http_txd *t = tx ? htp_tx_get_user_data(tx) : NULL;
-
-		if (t != NULL && t->body[dir].len > 0)
-			t->base.updated = APP_TX_UPDATED;
-	}
+	for (uint32_t i = 0; i < hs->nlive; i++)
+		if (hs->live[i]->body[dir].len > 0)
+			hs->live[i]->base.updated = APP_TX_UPDATED;
 }
 
 uint32_t app_http_ntx(const struct http_state *hs)
 {
-	htp_list_t *l = txs(hs);
-	uint32_t n = 0;
-
-	for (size_t i = 0; i < htp_list_size(l); i++)
-		n += htp_list_get(l, i) != NULL;
-	return n;
+	return hs->nlive;
 }
 
 struct app_tx *app_http_tx(struct http_state *hs, uint32_t i)
 {
-	htp_list_t *l = txs(hs);
-
-	for (size_t k = 0; k < htp_list_size(l); k++) {
-		htp_tx_t *tx = htp_list_get(l, k);
-		struct http_txd *t;
-
-		if (tx == NULL)
-			continue;
-		if (i-- == 0) {
-			t = txd_get(hs, tx);
-			return t ? &t->base : NULL;
-		}
-	}
-	return NULL;
+	return i < hs->nlive ? &hs->live[i]->base : NULL;
 }
 
 void app_http_inspected(struct app_flow *af, uint8_t dirs)
 {
-	htp_list_t *l = txs(af->http);
+	struct http_state *hs = af->http;
+	uint32_t k = 0;
 
-	for (size_t i = 0; i < htp_list_size(l); i++) {
-		htp_tx_t *tx = htp_list_get(l, i);
-		struct http_txd *t;
+	for (uint32_t i = 0; i < hs->nlive; i++) {
+		struct http_txd *t = hs->live[i];
+		htp_tx_t *tx = t->tx;
 
-		if (tx == NULL || (t = htp_tx_get_user_data(tx)) == NULL)
-			continue;
 		t->base.updated &= (uint8_t)~dirs;
 		if (t->base.updated == 0 && tx->request_progress == HTP_REQUEST_COMPLETE &&
 		    tx->response_progress == HTP_RESPONSE_COMPLETE) {
 			htp_tx_set_user_data(tx, NULL);
 			txd_free(t);
 			htp_tx_destroy(tx);
+		} else {
+			hs->live[k++] = t;
 		}
 	}
+	hs->nlive = k;
 }
 
 static int give(const bstr *s, const uint8_t **data, uint32_t *len)

@@ -244,10 +244,13 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	}
 	if (start_parser(ctx, af, p))
 		return 0;
-	/* the other direction's early bytes first: it spoke first */
-	if (af->probe[!dir].len)
-		parse(ctx, af, (enum app_dir)!dir, af->probe[!dir].p, af->probe[!dir].len, ts_us);
-	parse(ctx, af, dir, pd, plen, ts_us);
+	/* the other direction's early bytes first: it spoke first; a parser
+	 * that refuses the first bytes gives up as it would on later ones */
+	if (af->probe[!dir].len &&
+	    parse(ctx, af, (enum app_dir)!dir, af->probe[!dir].p, af->probe[!dir].len, ts_us) < 0)
+		af->gave_up = true;
+	if (!af->gave_up && parse(ctx, af, dir, pd, plen, ts_us) < 0)
+		af->gave_up = true;
 	abuf_free(&af->probe[0]);
 	abuf_free(&af->probe[1]);
 	return 1;

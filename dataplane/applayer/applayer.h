@@ -43,6 +43,7 @@ struct applayer_config {
 	bool double_decode_path;         /* %-decode the path twice */
 	bool double_decode_query;        /* and the query */
 	bool uri_include_all;            /* http.uri carries scheme, host and port too */
+	uint32_t http_max_tx;            /* max-tx: transactions held per flow (512) */
 	/* dns.{tcp,udp}.detection-ports: dp server ports, sp client ports (dp 53) */
 	struct app_ports dns_dp[2], dns_sp[2];
 };
@@ -54,6 +55,7 @@ struct applayer_stats {
 	uint64_t flows[APP_PROTO_MAX];   /* flows by detected protocol */
 	uint64_t http_txs, tls_sessions, dns_msgs;
 	uint64_t http_errors;            /* libhtp refused the stream */
+	uint64_t http_max_tx;            /* flows that reached max-tx: parsing stopped */
 	uint64_t tls_bad_record;         /* record/handshake length or type errors */
 	uint64_t tls_bad_cert;           /* certificate not parsed by GnuTLS */
 	uint64_t dns_bad;                /* truncated message, bad label length */

@@ -17,6 +17,7 @@ void applayer_config_init(struct applayer_config *cfg)
 	cfg->request_inspect_min = 32u * 1024u;
 	cfg->response_inspect_min = 40u * 1024u;
 	cfg->decompress_layer_limit = 2;
+	cfg->http_max_tx = 512;
 	for (int t = 0; t < 2; t++) {
 		cfg->dns_dp[t] = (struct app_ports){ .n = 1, .lo = { 53 }, .hi = { 53 } };
 		cfg->dns_sp[t] = (struct app_ports){ 0 };

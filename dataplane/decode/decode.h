@@ -58,6 +58,10 @@ enum decode_err decode_packet_keep_origin(struct packet *p, const struct decode_
  * "decoder.event.<name>" (e.g. "ipv4.trunc_pkt"). */
 const char *decode_err_name(enum decode_err e);
 
+/* Suricata's name of a reassembly event ("ipv6.frag_overlap"); NULL for
+ * PKT_FRAG_EV_NONE or a packet that is not IP. */
+const char *decode_frag_ev_name(uint8_t ip_ver, enum pkt_frag_ev ev);
+
 /* (added) The link type of l as Suricata logs it in EVE's packet_info
  * (libpcap's DLT value on Linux: 1 Ethernet, 113 Linux cooked, 12 raw IP,
  * ...) and libpcap's name for it ("EN10MB", "LINUX_SLL", "RAW", ...). */

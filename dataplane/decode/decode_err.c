@@ -94,3 +94,24 @@ bool decode_err_is_l4(enum decode_err e)
 	return (e >= DECODE_TCP_TRUNC && e <= DECODE_ICMPV6_TRUNC) ||
 	       (e >= DECODE_GRE_TRUNC && e <= DECODE_IPV6_IN_IPV6_VER_BAD);
 }
+
+const char *decode_frag_ev_name(uint8_t ip_ver, enum pkt_frag_ev ev)
+{
+	static const char *const v4[PKT_FRAG_EV_MAX] = {
+		[PKT_FRAG_EV_TOO_LARGE] = "ipv4.frag_pkt_too_large",
+		[PKT_FRAG_EV_OVERLAP] = "ipv4.frag_overlap",
+		/* Suricata has no IPv4 "invalid length": it ignores the fragment */
+		[PKT_FRAG_EV_INVALID_LENGTH] = "ipv4.frag_ignored",
+		[PKT_FRAG_EV_IGNORED] = "ipv4.frag_ignored",
+	};
+	static const char *const v6[PKT_FRAG_EV_MAX] = {
+		[PKT_FRAG_EV_TOO_LARGE] = "ipv6.frag_pkt_too_large",
+		[PKT_FRAG_EV_OVERLAP] = "ipv6.frag_overlap",
+		[PKT_FRAG_EV_INVALID_LENGTH] = "ipv6.frag_invalid_length",
+		[PKT_FRAG_EV_IGNORED] = "ipv6.frag_ignored",
+	};
+
+	if ((unsigned int)ev >= PKT_FRAG_EV_MAX || (ip_ver != 4 && ip_ver != 6))
+		return NULL;
+	return ip_ver == 4 ? v4[ev] : v6[ev];
+}

@@ -169,6 +169,18 @@ struct pkt_tunnel {
 #define PKT_ENC_NSH          0x2000u
 #define PKT_ENC_COUNT        14
 
+/* A reassembly event on a fragment the decoder accepted (Suricata's
+ * "ipv4.frag_*" / "ipv6.frag_*" decoder events; the family comes from
+ * p->ip_ver). Set by defrag; decode-event rules match it by name. */
+enum pkt_frag_ev {
+	PKT_FRAG_EV_NONE = 0,
+	PKT_FRAG_EV_TOO_LARGE,       /* frag_pkt_too_large */
+	PKT_FRAG_EV_OVERLAP,         /* frag_overlap */
+	PKT_FRAG_EV_INVALID_LENGTH,  /* frag_invalid_length */
+	PKT_FRAG_EV_IGNORED,         /* frag_ignored: not kept for reassembly */
+	PKT_FRAG_EV_MAX
+};
+
 /* p->flags */
 #define PKT_F_IPV4_FRAG    0x0001u /* IPv4 fragment (MF set or offset != 0) */
 #define PKT_F_IPV6_FRAG    0x0002u /* IPv6 Fragment header present */
@@ -266,6 +278,7 @@ struct packet {
 
 	uint32_t flags;        /* PKT_F_* */
 	enum decode_err err;   /* first problem found; DECODE_OK when clean */
+	uint8_t frag_ev;       /* enum pkt_frag_ev, set by defrag */
 
 	/* set by the flow stage */
 	struct flow *flow;

@@ -1,63 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* Datagram trackers, fragment lists and the reassembled frame. */
+/* Datagram trackers, their fragments' bytes (defrag_map.c) and the reassembled frame. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "defrag.h"
+#include "defrag-int.h"
 
 #define DEFAULT_MEMCAP    (32ull << 20)
 #define DEFAULT_TIMEOUT_S 60u
 #define DEFAULT_MAX_FRAGS 65535u
 #define DEFAULT_TRACKERS  4096u
-#define HDR_MAX           512u   /* link + IP headers kept from the first fragment */
+/* A 64 KiB datagram cut for the 68-byte minimum IPv4 MTU has 1366
+ * fragments; real senders use far fewer. */
+#define DEFAULT_DGRAM_FRAGS    1024u
+#define DEFAULT_DGRAM_OVERLAPS 64u
+#define DEFAULT_DGRAM_BYTES    (256u << 10)
 #define IP_MAX            65535u
-#define FRAME_MAX         (HDR_MAX + IP_MAX)
+#define FRAME_MAX         (DEFRAG_HDR_MAX + IP_MAX)
 
 #define PROTO_HOPOPTS  0
 #define PROTO_ROUTING  43
 #define PROTO_FRAGMENT 44
 #define PROTO_DSTOPTS  60
 #define PROTO_MOBILITY 135
-
-struct frag {
-	struct frag *next;       /* ascending offset */
-	uint32_t off, len;
-	uint32_t arrival;        /* order of arrival: ties at equal offsets */
-	uint8_t data[];
-};
-
-struct tracker {
-	struct tracker *hnext;
-	struct tracker *older, *newer;  /* age list */
-	union ip_addr src, dst;
-	uint32_t id;
-	uint16_t vlan;
-	uint8_t ip_ver, proto;
-	bool has_first, has_last;
-	uint32_t total;          /* payload bytes, known with has_last */
-	uint32_t nfrag, arrivals;
-	uint32_t bucket;
-	uint64_t expire_us;
-	struct frag *frags;
-	/* the first fragment's headers: link, IP, (IPv6) the unfragmentable part */
-	uint16_t hdr_len, l3_off, nh_pos;
-	uint8_t nh;              /* IPv6: the Fragment header's next header */
-	uint8_t hdr[HDR_MAX];
-};
-
-struct defrag_ctx {
-	struct defrag_config cfg;
-	struct defrag_stats st;
-	uint32_t nbuckets;       /* power of two */
-	struct tracker **buckets;
-	struct tracker *pool;    /* cfg.trackers entries */
-	struct tracker *free_list;
-	struct tracker *oldest, *newest;
-	uint32_t frags_kept;
-	uint8_t *frame;          /* FRAME_MAX bytes */
-};
 
 /* What a fragment says about itself. */
 struct frag_info {
@@ -79,6 +45,28 @@ static inline uint32_t rd32(const uint8_t *b)
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
+static void set_defaults(struct defrag_config *c)
+{
+	if (c->memcap == 0)
+		c->memcap = DEFAULT_MEMCAP;
+	if (c->timeout_s == 0)
+		c->timeout_s = DEFAULT_TIMEOUT_S;
+	if (c->max_frags == 0)
+		c->max_frags = DEFAULT_MAX_FRAGS;
+	if (c->trackers == 0)
+		c->trackers = DEFAULT_TRACKERS;
+	if (c->dgram_frags == 0)
+		c->dgram_frags = DEFAULT_DGRAM_FRAGS;
+	if (c->dgram_overlaps == 0)
+		c->dgram_overlaps = DEFAULT_DGRAM_OVERLAPS;
+	if (c->dgram_bytes == 0)
+		c->dgram_bytes = DEFAULT_DGRAM_BYTES;
+	if (c->src_trackers == 0)
+		c->src_trackers = c->trackers >= 8 ? c->trackers / 8 : 1;
+	if (c->src_memcap == 0)
+		c->src_memcap = c->memcap / 4;
+}
+
 struct defrag_ctx *defrag_ctx_create(const struct defrag_config *cfg)
 {
 	struct defrag_ctx *dc = calloc(1, sizeof(*dc));
@@ -86,41 +74,38 @@ struct defrag_ctx *defrag_ctx_create(const struct defrag_config *cfg)
 	if (dc == NULL)
 		return NULL;
 	dc->cfg = *cfg;
-	if (dc->cfg.memcap == 0)
-		dc->cfg.memcap = DEFAULT_MEMCAP;
-	if (dc->cfg.timeout_s == 0)
-		dc->cfg.timeout_s = DEFAULT_TIMEOUT_S;
-	if (dc->cfg.max_frags == 0)
-		dc->cfg.max_frags = DEFAULT_MAX_FRAGS;
-	if (dc->cfg.trackers == 0)
-		dc->cfg.trackers = DEFAULT_TRACKERS;
+	set_defaults(&dc->cfg);
 	dc->nbuckets = 1;
 	while (dc->nbuckets < dc->cfg.trackers)
 		dc->nbuckets <<= 1;
 	dc->buckets = calloc(dc->nbuckets, sizeof(*dc->buckets));
 	dc->pool = calloc(dc->cfg.trackers, sizeof(*dc->pool));
+	dc->src_buckets = calloc(dc->nbuckets, sizeof(*dc->src_buckets));
+	dc->src_pool = calloc(dc->cfg.trackers, sizeof(*dc->src_pool));
 	dc->frame = malloc(FRAME_MAX);
-	if (dc->buckets == NULL || dc->pool == NULL || dc->frame == NULL) {
+	if (dc->buckets == NULL || dc->pool == NULL || dc->src_buckets == NULL ||
+	    dc->src_pool == NULL || dc->frame == NULL) {
 		defrag_ctx_destroy(dc);
 		return NULL;
 	}
 	for (uint32_t i = dc->cfg.trackers; i-- > 0;) {
 		dc->pool[i].hnext = dc->free_list;
 		dc->free_list = &dc->pool[i];
+		dc->src_pool[i].hnext = dc->src_free;
+		dc->src_free = &dc->src_pool[i];
 	}
 	return dc;
 }
 
-static void frags_free(struct defrag_ctx *dc, struct tracker *t)
+/* Drop the datagram's data, keep the tracker (a datagram given up). */
+static void tracker_clear(struct defrag_ctx *dc, struct tracker *t)
 {
-	while (t->frags != NULL) {
-		struct frag *f = t->frags;
+	uint32_t mem = defrag_map_mem(&t->map);
 
-		t->frags = f->next;
-		dc->st.memuse -= f->len;
-		dc->frags_kept--;
-		free(f);
-	}
+	dc->st.memuse -= mem;
+	t->src->mem -= mem;
+	dc->frags_kept -= t->map.nseg;
+	defrag_map_free(&t->map);
 }
 
 void defrag_ctx_destroy(struct defrag_ctx *dc)
@@ -128,8 +113,10 @@ void defrag_ctx_destroy(struct defrag_ctx *dc)
 	if (dc == NULL)
 		return;
 	for (struct tracker *t = dc->oldest; t != NULL; t = t->newer)
-		frags_free(dc, t);
+		defrag_map_free(&t->map);
 	free(dc->frame);
+	free(dc->src_pool);
+	free(dc->src_buckets);
 	free(dc->pool);
 	free(dc->buckets);
 	free(dc);
@@ -157,14 +144,15 @@ static bool key_eq(const struct tracker *t, const struct packet *p, uint32_t id)
 
 	return t->id == id && t->ip_ver == p->ip_ver && t->vlan == vlan &&
 	       (p->ip_ver == 6 || t->proto == p->proto) &&
-	       memcmp(t->src.b, p->src.b, n) == 0 && memcmp(t->dst.b, p->dst.b, n) == 0;
+	       memcmp(t->saddr.b, p->src.b, n) == 0 && memcmp(t->daddr.b, p->dst.b, n) == 0;
 }
 
 static void tracker_release(struct defrag_ctx *dc, struct tracker *t)
 {
 	struct tracker **pp = &dc->buckets[t->bucket];
 
-	frags_free(dc, t);
+	tracker_clear(dc, t);
+	defrag_src_detach(dc, t);
 	while (*pp != t)
 		pp = &(*pp)->hnext;
 	*pp = t->hnext;
@@ -236,6 +224,26 @@ static bool info_v6(const struct packet *p, struct frag_info *fi)
 	return true;
 }
 
+/* A tracker for a new datagram: a free one; else, when the source holds
+ * its share, its own oldest; else the oldest of all (a flood of datagrams
+ * that never complete ages out instead of locking new ones out). */
+static struct tracker *tracker_take(struct defrag_ctx *dc, const struct packet *p)
+{
+	struct defrag_src *s = defrag_src_find(dc, p->ip_ver, &p->src);
+	struct tracker *t;
+
+	if (s != NULL && s->trackers >= dc->cfg.src_trackers) {
+		dc->st.src_trackers++;
+		tracker_release(dc, s->oldest);
+	} else if (dc->free_list == NULL) {
+		dc->st.max_trackers_reached++;
+		tracker_release(dc, dc->oldest);
+	}
+	t = dc->free_list;
+	dc->free_list = t->hnext;
+	return t;
+}
+
 static struct tracker *tracker_get(struct defrag_ctx *dc, const struct packet *p, uint32_t id)
 {
 	uint32_t b = key_hash(p, id) & (dc->nbuckets - 1);
@@ -250,15 +258,10 @@ static struct tracker *tracker_get(struct defrag_ctx *dc, const struct packet *p
 		dc->st.timeouts++;
 		break;
 	}
-	t = dc->free_list;
-	if (t == NULL) {
-		dc->st.max_trackers_reached++;
-		return NULL;
-	}
-	dc->free_list = t->hnext;
+	t = tracker_take(dc, p);
 	memset(t, 0, offsetof(struct tracker, hdr));
-	t->src = p->src;
-	t->dst = p->dst;
+	t->saddr = p->src;
+	t->daddr = p->dst;
 	t->id = id;
 	t->vlan = p->vlan_cnt ? p->vlan_id[0] : 0;
 	t->ip_ver = p->ip_ver;
@@ -273,60 +276,90 @@ static struct tracker *tracker_get(struct defrag_ctx *dc, const struct packet *p
 	else
 		dc->oldest = t;
 	dc->newest = t;
+	defrag_src_attach(dc, t, p->ip_ver, &p->src);
 	return t;
 }
 
-/* Keep a copy of the fragment, in offset order. */
-static bool frag_add(struct defrag_ctx *dc, struct tracker *t, const struct frag_info *fi)
+/* The datagram broke a per-datagram cap: its data goes, the tracker stays
+ * (dead) until it times out so its remaining fragments are ignored rather
+ * than starting a new datagram. */
+static void give_up(struct defrag_ctx *dc, struct tracker *t, uint64_t *counter)
 {
-	struct frag **pp = &t->frags, *f;
+	(*counter)++;
+	tracker_clear(dc, t);
+	t->dead = true;
+}
+
+/* Room for the fragment within memcap, the source's memcap and max-frags:
+ * the source gives up its own older datagrams first. */
+static bool budget_ok(struct defrag_ctx *dc, struct tracker *t, uint32_t grow)
+{
+	struct tracker *o;
 
 	if (dc->frags_kept >= dc->cfg.max_frags) {
 		dc->st.max_frags_reached++;
 		return false;
 	}
-	if (dc->st.memuse + fi->len > dc->cfg.memcap) {
+	if (grow == 0)
+		return true;
+	if (dc->st.memuse + grow > dc->cfg.memcap) {
 		dc->st.memcap++;
 		return false;
 	}
-	f = malloc(sizeof(*f) + fi->len);
-	if (f == NULL) {
-		dc->st.memcap++;
-		return false;
+	while (t->src->mem + grow > dc->cfg.src_memcap) {
+		dc->st.src_memcap++;
+		o = defrag_src_oldest(t->src, t);
+		if (o == NULL)
+			return false;
+		tracker_release(dc, o);
 	}
-	f->off = fi->off;
-	f->len = fi->len;
-	f->arrival = t->arrivals++;
-	memcpy(f->data, fi->payload, fi->len);
-	for (struct frag *o = t->frags; o != NULL; o = o->next) {
-		if (fi->off < o->off + o->len && o->off < fi->off + fi->len) {
-			dc->st.overlap++;
-			break;
-		}
-	}
-	while (*pp != NULL && (*pp)->off <= fi->off)
-		pp = &(*pp)->next;
-	f->next = *pp;
-	*pp = f;
-	t->nfrag++;
-	dc->frags_kept++;
-	dc->st.memuse += fi->len;
 	return true;
 }
 
-static bool complete(const struct tracker *t)
+/* Apply the fragment [off, off + len) to its datagram. Returns false when
+ * it was not kept (p->frag_ev says why). */
+static bool frag_add(struct defrag_ctx *dc, struct tracker *t, struct packet *p,
+		     const uint8_t *data, uint32_t off, uint32_t len)
 {
-	uint32_t covered = 0;
+	uint32_t mem0 = defrag_map_mem(&t->map), nseg0 = t->map.nseg, mem1;
+	struct defrag_put put;
 
-	if (!t->has_first || !t->has_last)
+	if (++t->nfrag > dc->cfg.dgram_frags) {
+		give_up(dc, t, &dc->st.dgram_frags);
 		return false;
-	for (const struct frag *f = t->frags; f != NULL; f = f->next) {
-		if (f->off > covered)
-			return false;
-		if (f->off + f->len > covered)
-			covered = f->off + f->len;
 	}
-	return covered >= t->total;
+	t->bytes_in += len;
+	if (t->bytes_in > dc->cfg.dgram_bytes) {
+		give_up(dc, t, &dc->st.dgram_bytes);
+		return false;
+	}
+	if (!budget_ok(dc, t, defrag_map_mem_after(&t->map, off, len) - mem0) ||
+	    defrag_map_put(&t->map, off, data, len, &put) != 0)
+		return false;
+	mem1 = defrag_map_mem(&t->map);
+	dc->st.memuse += mem1 - mem0;
+	t->src->mem += mem1 - mem0;
+	dc->frags_kept = dc->frags_kept - nseg0 + t->map.nseg;
+	if (put.overlap) {
+		dc->st.overlap++;
+		p->frag_ev = PKT_FRAG_EV_OVERLAP;
+		if (++t->noverlap > dc->cfg.dgram_overlaps) {
+			give_up(dc, t, &dc->st.dgram_overlaps);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The last fragment fixed the length: bytes past it are not the datagram's. */
+static void set_total(struct defrag_ctx *dc, struct tracker *t, uint32_t total)
+{
+	uint32_t nseg0 = t->map.nseg;
+
+	t->has_last = true;
+	t->total = total;
+	defrag_map_clip(&t->map, total);
+	dc->frags_kept -= nseg0 - t->map.nseg;
 }
 
 static void ipv4_csum(uint8_t *h, uint32_t hlen)
@@ -343,39 +376,12 @@ static void ipv4_csum(uint8_t *h, uint32_t hlen)
 	h[11] = (uint8_t)sum;
 }
 
-/* Write the payload so that the bsd winner of each byte is written last:
- * higher offsets first, and at equal offsets the later arrivals first. */
-static void write_payload(const struct tracker *t, uint8_t *out)
-{
-	const struct frag *done = NULL;
-
-	for (;;) {
-		const struct frag *best = NULL;
-
-		for (const struct frag *f = t->frags; f != NULL; f = f->next) {
-			/* already written: at or above done in that order */
-			if (done != NULL && (f->off > done->off ||
-					     (f->off == done->off && f->arrival >= done->arrival)))
-				continue;
-			if (best == NULL || f->off > best->off ||
-			    (f->off == best->off && f->arrival > best->arrival))
-				best = f;
-		}
-		if (best == NULL)
-			return;
-		if (best->off < t->total)
-			memcpy(out + best->off, best->data,
-			       best->off + best->len > t->total ? t->total - best->off : best->len);
-		done = best;
-	}
-}
-
 static uint32_t build(struct defrag_ctx *dc, const struct tracker *t)
 {
 	uint8_t *fr = dc->frame, *l3 = fr + t->l3_off;
 
 	memcpy(fr, t->hdr, t->hdr_len);
-	write_payload(t, fr + t->hdr_len);
+	memcpy(fr + t->hdr_len, t->map.img, t->total);
 	if (t->ip_ver == 4) {
 		uint32_t hlen = t->hdr_len - t->l3_off;
 		uint32_t tot = hlen + t->total;
@@ -395,11 +401,20 @@ static uint32_t build(struct defrag_ctx *dc, const struct tracker *t)
 	return t->hdr_len + t->total;
 }
 
-uint32_t defrag_packet(struct defrag_ctx *dc, const struct packet *p, const uint8_t **frame)
+/* Why a fragment is not reassembled: counted, and marked on the packet. */
+static uint32_t refuse(struct packet *p, uint64_t *counter, enum pkt_frag_ev ev)
+{
+	if (counter != NULL)
+		(*counter)++;
+	p->frag_ev = (uint8_t)ev;
+	return 0;
+}
+
+uint32_t defrag_packet(struct defrag_ctx *dc, struct packet *p, const uint8_t **frame)
 {
 	struct frag_info fi = { 0 };
 	struct tracker *t;
-	uint32_t n;
+	uint32_t n, len;
 	bool ok;
 
 	if (p->l3 == NULL || (p->flags & PKT_F_REASSEMBLED))
@@ -411,29 +426,33 @@ uint32_t defrag_packet(struct defrag_ctx *dc, const struct packet *p, const uint
 		dc->st.ipv6_fragments++;
 		ok = info_v6(p, &fi);
 	}
+	if (!ok || fi.len == 0 || fi.hdr_len > DEFRAG_HDR_MAX)
+		return refuse(p, &dc->st.invalid, PKT_FRAG_EV_IGNORED);
 	/* RFC 8200 4.5: all but the last fragment carry a multiple of 8 bytes */
-	if (!ok || fi.len == 0 || (fi.mf && (fi.len & 7)) || fi.hdr_len > HDR_MAX) {
-		dc->st.invalid++;
-		return 0;
-	}
+	if (fi.mf && (fi.len & 7))
+		return refuse(p, &dc->st.invalid, PKT_FRAG_EV_INVALID_LENGTH);
 	if (fi.off == 0 && !fi.mf)
 		return 0;	/* an atomic fragment: already whole */
 	t = tracker_get(dc, p, fi.id);
-	if (t == NULL)
-		return 0;
+	if (t->dead)
+		return refuse(p, &dc->st.ignored, PKT_FRAG_EV_IGNORED);
 	if (fi.off + fi.len + (fi.hdr_len - (uint32_t)(p->l3 - p->data)) > IP_MAX) {
-		dc->st.too_large++;
 		tracker_release(dc, t);
-		return 0;
+		return refuse(p, &dc->st.too_large, PKT_FRAG_EV_TOO_LARGE);
 	}
 	if (!fi.mf) {
 		if (t->has_last && t->total != fi.off + fi.len) {
-			dc->st.invalid++;	/* two different ends: give the datagram up */
+			/* two different ends: give the datagram up */
 			tracker_release(dc, t);
-			return 0;
+			return refuse(p, &dc->st.invalid, PKT_FRAG_EV_IGNORED);
 		}
-		t->has_last = true;
-		t->total = fi.off + fi.len;
+		set_total(dc, t, fi.off + fi.len);
+	}
+	len = fi.len;
+	if (t->has_last && fi.off + len > t->total) {
+		if (fi.off >= t->total)
+			return refuse(p, &dc->st.invalid, PKT_FRAG_EV_IGNORED);
+		len = t->total - fi.off;
 	}
 	if (fi.off == 0 && !t->has_first) {
 		t->has_first = true;
@@ -443,7 +462,12 @@ uint32_t defrag_packet(struct defrag_ctx *dc, const struct packet *p, const uint
 		t->nh = fi.nh;
 		memcpy(t->hdr, p->data, fi.hdr_len);
 	}
-	if (!frag_add(dc, t, &fi) || !complete(t))
+	if (!frag_add(dc, t, p, fi.payload, fi.off, len)) {
+		if (p->frag_ev == PKT_FRAG_EV_NONE || t->dead)
+			p->frag_ev = PKT_FRAG_EV_IGNORED;
+		return 0;
+	}
+	if (!t->has_first || !t->has_last || t->map.covered != t->total)
 		return 0;
 	n = build(dc, t);
 	if (t->ip_ver == 4)

@@ -59,6 +59,10 @@ struct rule_groups {
 
 /* A prefilter: one Hyperscan block database and its pattern id -> rule
  * ranks table (CSR: ranks pat_rules[pat_first[id] .. pat_first[id + 1])). */
+/* Hyperscan's limit on one literal (its grey-box limitLiteralLength):
+ * longer fast patterns are refused without trying to compile them. */
+#define DETECT_HS_LITERAL_MAX 16000u
+
 struct pat_db {
 	hs_database_t *db;       /* NULL when no rule has a fast pattern here */
 	uint32_t npat;
@@ -82,7 +86,11 @@ struct pat_ref {
 void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank);
 /* Sort and deduplicate refs[0..n) (reordered), fill db and compile it (no
  * database when n == 0). 0, or -errno with err filled; pat_db_free either way. */
-int pat_db_build(struct pat_db *db, struct pat_ref *refs, uint32_t n, char *err, size_t errlen);
+/* Compile refs into db. A pattern Hyperscan refuses fails the build, or,
+ * when de->reject is set, has each of its rules passed to it and is left
+ * out. 0, or -errno with err filled. */
+int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
+		 uint32_t n, char *err, size_t errlen);
 void pat_db_free(struct pat_db *db);
 
 /* The payload prefilters: each payload byte is scanned against the rules
@@ -109,6 +117,8 @@ struct detect_engine {
 	uint32_t max_captures;   /* largest pcre capture count, sizes the match data */
 	struct detect_engine_info info;
 	struct detect_app_engine *app; /* (added) app-layer prefilter and lists, NULL: none */
+	detect_reject_fn reject; /* (added) while building: rules whose pattern is refused */
+	void *reject_ctx;
 	uint32_t nevent;         /* (added) decode-event rules: ranks, ascending */
 	uint32_t *event_rules;
 	uint32_t addr_min;       /* (added) ranges that make a list large, 0: no index */

@@ -21,6 +21,18 @@ struct detect_thread;
 struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, size_t errlen);
 void detect_engine_free(struct detect_engine *de);
 
+/* (added) A rule the engine cannot take: Hyperscan refuses its fast pattern
+ * (a content over its length limit, a pattern it cannot compile). */
+typedef void (*detect_reject_fn)(void *ctx, const struct rule *r, const char *reason);
+
+/* detect_engine_build, except that a fast pattern Hyperscan refuses does not
+ * fail the build: each rule using it is passed to reject() and the pattern
+ * is left out. Such a rule would never fire: the caller takes the rejected
+ * rules out of rs (ruleset_reject) and builds again. */
+struct detect_engine *detect_engine_build_rejecting(const struct ruleset *rs,
+						    detect_reject_fn reject, void *ctx,
+						    char *err, size_t errlen);
+
 /* Figures for the startup report. */
 struct detect_engine_info {
 	uint32_t rules, with_fast_pattern, without_fast_pattern;

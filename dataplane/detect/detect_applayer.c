@@ -312,7 +312,7 @@ static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, cha
 		}
 		if (n == 0)
 			continue;
-		ret = pat_db_build(db, pats, n, err, errlen);
+		ret = pat_db_build(de, db, pats, n, err, errlen);
 		if (ret == 0 && hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
 			ret = -ENOMEM;
 		if (ret == 0) {

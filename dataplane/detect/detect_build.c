@@ -141,7 +141,7 @@ static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 			if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)))
 				pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i);
 		}
-		ret = pat_db_build(&de->pf[k], refs, nref, err, errlen);
+		ret = pat_db_build(de, &de->pf[k], refs, nref, err, errlen);
 		if (ret != 0 || de->pf[k].db == NULL)
 			continue;
 		if (hs_alloc_scratch(de->pf[k].db, &de->scratch) != HS_SUCCESS) {
@@ -197,8 +197,24 @@ struct detect_engine *detect_engine_build(const struct ruleset *rs, char *err, s
 	return detect_engine_build_addr(rs, DETECT_ADDR_MIN_RANGES, err, errlen);
 }
 
+static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
+				   detect_reject_fn reject, void *ctx, char *err, size_t errlen);
+
+struct detect_engine *detect_engine_build_rejecting(const struct ruleset *rs,
+						    detect_reject_fn reject, void *ctx,
+						    char *err, size_t errlen)
+{
+	return build(rs, DETECT_ADDR_MIN_RANGES, reject, ctx, err, errlen);
+}
+
 struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_t addr_min,
 					       char *err, size_t errlen)
+{
+	return build(rs, addr_min, NULL, NULL, err, errlen);
+}
+
+static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
+				   detect_reject_fn reject, void *ctx, char *err, size_t errlen)
 {
 	struct detect_engine *de;
 	double t0 = now_ms();
@@ -208,6 +224,8 @@ struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_
 	de = calloc(1, sizeof(*de));
 	if (!de)
 		goto nomem;
+	de->reject = reject;
+	de->reject_ctx = ctx;
 	de->rs = rs;
 	de->nrules = rs->n;
 	de->addr_min = addr_min;
@@ -259,6 +277,8 @@ struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_
 	if (detect_event_build(de) < 0)
 		goto nomem;
 	de->info.compile_ms = now_ms() - t0;
+	de->reject = NULL;	/* the callback's context ends with the build */
+	de->reject_ctx = NULL;
 	return de;
 nomem:
 	snprintf(err, errlen, "out of memory building the detection engine");

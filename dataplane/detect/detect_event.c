@@ -13,7 +13,13 @@
 
 bool detect_event_match(const struct rule *r, const struct packet *p)
 {
-	return p->err != DECODE_OK && strcmp(decode_err_name(p->err), r->decode_event) == 0;
+	const char *fe;
+
+	if (p->err != DECODE_OK)
+		return strcmp(decode_err_name(p->err), r->decode_event) == 0;
+	/* a fragment the decoder accepted but reassembly objected to */
+	fe = decode_frag_ev_name(p->ip_ver, p->frag_ev);
+	return fe != NULL && strcmp(fe, r->decode_event) == 0;
 }
 
 int detect_event_build(struct detect_engine *de)

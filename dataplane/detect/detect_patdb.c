@@ -53,12 +53,69 @@ static int cmp_pat(const void *a, const void *b)
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-int pat_db_build(struct pat_db *db, struct pat_ref *refs, uint32_t n, char *err, size_t errlen)
+/* Every rule of pattern id goes to de->reject with reason. */
+static void reject_pattern(const struct detect_engine *de, const struct pat_db *db, uint32_t id,
+			   const char *reason)
+{
+	for (uint32_t i = db->pat_first[id]; i < db->pat_first[id + 1]; i++)
+		de->reject(de->reject_ctx, de->rules[db->pat_rules[i]].r, reason);
+}
+
+/* Drop pattern k of the n to compile (order does not matter to Hyperscan:
+ * ids travel with their pattern). */
+static void drop(const char **expr, unsigned *flags, unsigned *ids, size_t *lens, uint32_t k,
+		 uint32_t n)
+{
+	expr[k] = expr[n - 1];
+	flags[k] = flags[n - 1];
+	ids[k] = ids[n - 1];
+	lens[k] = lens[n - 1];
+}
+
+/* Compile the npat patterns; with de->reject, one Hyperscan refuses is
+ * rejected and the rest compiled again (each retry drops one; patterns
+ * over the known length limit are dropped before any compile). */
+static int compile(const struct detect_engine *de, struct pat_db *db, const char **expr,
+		   unsigned *flags, unsigned *ids, size_t *lens, uint32_t npat, char *err,
+		   size_t errlen)
+{
+	hs_compile_error_t *cerr = NULL;
+	char reason[160];
+
+	for (uint32_t k = 0; de->reject != NULL && k < npat;) {
+		if (lens[k] <= DETECT_HS_LITERAL_MAX) {
+			k++;
+			continue;
+		}
+		snprintf(reason, sizeof(reason), "fast pattern of %zu bytes is over Hyperscan's "
+			 "length limit (%u)", lens[k], DETECT_HS_LITERAL_MAX);
+		reject_pattern(de, db, ids[k], reason);
+		drop(expr, flags, ids, lens, k, npat--);
+	}
+	while (npat > 0 && hs_compile_lit_multi(expr, flags, ids, lens, npat, HS_MODE_BLOCK, NULL,
+						&db->db, &cerr) != HS_SUCCESS) {
+		int k = cerr ? cerr->expression : -1;
+
+		snprintf(reason, sizeof(reason), "hyperscan: %s",
+			 cerr ? cerr->message : "compile failed");
+		hs_free_compile_error(cerr);
+		cerr = NULL;
+		if (de->reject == NULL || k < 0 || (uint32_t)k >= npat) {
+			snprintf(err, errlen, "%s (pattern %d)", reason, k);
+			return -EINVAL;
+		}
+		reject_pattern(de, db, ids[k], reason);
+		drop(expr, flags, ids, lens, (uint32_t)k, npat--);
+	}
+	return 0;
+}
+
+int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
+		 uint32_t n, char *err, size_t errlen)
 {
 	const char **expr = NULL;
 	unsigned *flags = NULL, *ids = NULL;
 	size_t *lens = NULL;
-	hs_compile_error_t *cerr = NULL;
 	uint32_t npat = 0;
 	int ret = -ENOMEM;
 
@@ -91,14 +148,7 @@ int pat_db_build(struct pat_db *db, struct pat_ref *refs, uint32_t n, char *err,
 		ids[id] = id;
 		flags[id] = HS_FLAG_SINGLEMATCH | (refs[i].nocase ? HS_FLAG_CASELESS : 0);
 	}
-	ret = 0;
-	if (npat > 0 && hs_compile_lit_multi(expr, flags, ids, lens, npat, HS_MODE_BLOCK, NULL,
-					     &db->db, &cerr) != HS_SUCCESS) {
-		snprintf(err, errlen, "hyperscan: %s (pattern %d)",
-			 cerr ? cerr->message : "compile failed", cerr ? cerr->expression : -1);
-		hs_free_compile_error(cerr);
-		ret = -EINVAL;
-	}
+	ret = compile(de, db, expr, flags, ids, lens, npat, err, errlen);
 out:
 	free(lens);
 	free(ids);

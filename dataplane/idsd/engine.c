@@ -57,6 +57,69 @@ static void rule_file_path(const struct settings *s, const char *file, char *out
 		snprintf(out, len, "%s/%s", s->rule_path, file);
 }
 
+/* Rules the engine refused while building, to take out of the set. */
+struct rejects {
+	uint32_t n, cap;
+	const struct rule **r;
+	char **reason;
+	bool nomem;
+};
+
+static void on_reject(void *ctx, const struct rule *r, const char *reason)
+{
+	struct rejects *rj = ctx;
+
+	if (rj->n == rj->cap) {
+		uint32_t cap = rj->cap ? rj->cap * 2 : 16;
+		const struct rule **nr = realloc(rj->r, cap * sizeof(*nr));
+		char **ns;
+
+		if (nr == NULL) {
+			rj->nomem = true;
+			return;
+		}
+		rj->r = nr;
+		ns = realloc(rj->reason, cap * sizeof(*ns));
+		if (ns == NULL) {
+			rj->nomem = true;
+			return;
+		}
+		rj->reason = ns;
+		rj->cap = cap;
+	}
+	rj->reason[rj->n] = strdup(reason);
+	if (rj->reason[rj->n] == NULL) {
+		rj->nomem = true;
+		return;
+	}
+	rj->r[rj->n++] = r;
+}
+
+/* A rule whose fast pattern Hyperscan refuses fails alone, as one that does
+ * not parse: reported as file:line: reason, counted, left out; the engine is
+ * built again from the rules that remain. */
+static struct detect_engine *build_engine(struct ruleset *rs, FILE *errs, char *err,
+					  size_t errlen)
+{
+	struct rejects rj = { 0 };
+	struct detect_engine *de = detect_engine_build_rejecting(rs, on_reject, &rj, err, errlen);
+
+	if (de != NULL && (rj.n > 0 || rj.nomem)) {
+		detect_engine_free(de);
+		de = NULL;
+		if (rj.nomem || ruleset_reject(rs, rj.r, (const char *const *)rj.reason, rj.n,
+					       errs) != 0)
+			snprintf(err, errlen, "out of memory taking refused rules out");
+		else
+			de = detect_engine_build(rs, err, errlen);
+	}
+	for (uint32_t i = 0; i < rj.n; i++)
+		free(rj.reason[i]);
+	free(rj.reason);
+	free(rj.r);
+	return de;
+}
+
 int engine_load(struct engine *e, const struct settings *s, FILE *errs)
 {
 	char path[PATH_MAX], err[512];
@@ -84,7 +147,7 @@ int engine_load(struct engine *e, const struct settings *s, FILE *errs)
 	e->parse_ms = now_ms() - t0;
 
 	t0 = now_ms();
-	e->de = detect_engine_build(e->rs, err, sizeof(err));
+	e->de = build_engine(e->rs, errs, err, sizeof(err));
 	e->compile_ms = now_ms() - t0;
 	if (e->de == NULL) {
 		fprintf(errs, "detect: cannot build the engine: %s\n", err);

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <time.h>
+
 #include <cap-ng.h>
+#include <rte_alarm.h>
 
 int privs_resolve(const struct settings *s, int *uid, int *gid, char *err, size_t errlen)
 {
@@ -49,8 +52,40 @@ int privs_drop(int uid, int gid)
 	return capng_apply(CAPNG_SELECT_BOTH) == 0 ? 0 : -EPERM;
 }
 
+static int drop_all(void)
+{
+	capng_clear(CAPNG_SELECT_BOTH);
+	return capng_apply(CAPNG_SELECT_BOTH) == 0 ? 0 : -EPERM;
+}
+
 int privs_drop_lcore(void *arg)
 {
 	(void)arg;
-	return privs_drop(-1, -1);
+	return drop_all();
+}
+
+struct intr_drop {
+	int rc;
+	int done;
+};
+
+static void intr_drop_cb(void *arg)
+{
+	struct intr_drop *d = arg;
+
+	d->rc = drop_all();
+	__atomic_store_n(&d->done, 1, __ATOMIC_RELEASE);
+}
+
+int privs_drop_intr_thread(void)
+{
+	static struct intr_drop d;	/* outlives a callback that comes late */
+	struct timespec ts = { .tv_nsec = 1000000 };
+
+	d = (struct intr_drop){ .rc = -ETIMEDOUT };
+	if (rte_eal_alarm_set(1, intr_drop_cb, &d) != 0)
+		return -EINVAL;
+	for (int i = 0; i < 1000 && !__atomic_load_n(&d.done, __ATOMIC_ACQUIRE); i++)
+		nanosleep(&ts, NULL);
+	return __atomic_load_n(&d.done, __ATOMIC_ACQUIRE) ? d.rc : -ETIMEDOUT;
 }

@@ -16,9 +16,14 @@ int privs_resolve(const struct settings *s, int *uid, int *gid, char *err, size_
  * thread that should shed privileges calls it (capabilities are per thread). */
 int privs_drop(int uid, int gid);
 
-/* lcore entry point: privs_drop(-1, -1) on a worker lcore (arg unused). Run
- * before the main thread changes uid: a uid change reaches every thread and
- * empties the others' capability sets, which is only stricter. */
+/* Threads other than the main one keep nothing. A uid change does that by
+ * itself (it empties the capabilities of every thread that did not ask to
+ * keep them); staying root, each thread must drop its own, after any id
+ * change (glibc aborts a set*id call that one thread may no longer make).
+ * privs_drop_lcore: lcore entry point (arg unused) for the worker lcores;
+ * privs_drop_intr_thread: the same on DPDK's interrupt thread, through an
+ * alarm callback; waits for it (1 s at most). 0 or -errno. */
 int privs_drop_lcore(void *arg);
+int privs_drop_intr_thread(void);
 
 #endif

@@ -32,6 +32,7 @@ struct run {
 	struct eve_file *eve;
 	struct eve_writer *stats_eve;    /* the main lcore's own writer, for stats records */
 	uint64_t capture_pkts;           /* -r: frames in the file */
+	struct port_capture_rx capture_rx; /* -r: the port reads no further */
 	uint8_t capture_link;            /* -r: enum pkt_link of the file */
 	char eve_path[PATH_MAX];
 

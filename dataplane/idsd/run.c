@@ -89,6 +89,8 @@ static void plan_ports(struct run *r)
 		snprintf(r->ports[0].set.name, sizeof(r->ports[0].set.name), "net_pcap0");
 		r->ports[0].set.threads = 1;
 		r->ports[0].link = r->capture_link;
+		r->capture_rx = (struct port_capture_rx){ .limit = r->capture_pkts };
+		r->ports[0].capture = &r->capture_rx;
 		return;
 	}
 	r->nports = s->nports;
@@ -302,8 +304,16 @@ static int tel_reload(void *arg, char *msg, size_t len)
 	return reload_rules(arg, msg, len);
 }
 
-/* After initialisation: the main thread and every worker lcore keep only
- * the capabilities the ports still need, then the user changes if asked. */
+/* After initialisation every thread keeps only what it needs: the main
+ * thread CAP_NET_ADMIN and CAP_NET_RAW (the ports' stop at exit), the others
+ * nothing.
+ * With run-as, the ids change first: glibc applies a set*id call to every
+ * thread of the process (DPDK's included) and aborts the process if one of
+ * them no longer may, so no thread may shed CAP_SETUID/CAP_SETGID before.
+ * Leaving uid 0 then empties the capabilities of every thread but the one
+ * that asked to keep them (capng_change_id: the main thread).
+ * Staying root, each thread sheds its own: the worker lcores by a launch,
+ * DPDK's interrupt thread by an alarm callback (they run on it). */
 static int drop_privileges(struct run *r)
 {
 	char err[256];
@@ -316,14 +326,18 @@ static int drop_privileges(struct run *r)
 		log_msg(LOG_ERR, "privileges", "%s", err);
 		return -EINVAL;
 	}
-	RTE_LCORE_FOREACH_WORKER(lcore)
-		rte_eal_remote_launch(privs_drop_lcore, NULL, lcore);
-	rte_eal_mp_wait_lcore();
 	if (privs_drop(uid, gid) != 0) {
 		log_msg(LOG_ERR, "privileges", "cannot drop capabilities%s%s",
 			r->s->user ? " or switch to user " : "", r->s->user ? r->s->user : "");
 		return -EPERM;
 	}
+	if (uid >= 0)
+		return 0;
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		rte_eal_remote_launch(privs_drop_lcore, NULL, lcore);
+	rte_eal_mp_wait_lcore();
+	if (privs_drop_intr_thread() != 0)
+		log_msg(LOG_WARN, "privileges", "DPDK's interrupt thread keeps its capabilities");
 	return 0;
 }
 

@@ -375,6 +375,7 @@ static void load_stream(struct settings *s, struct problems *pb, const struct co
 {
 	const struct conf_node *in = conf_node_get(c->root, "stream.inline");
 	struct stream_config *sc = &s->stream;
+	uint64_t dgram_bytes;
 
 	sc->memcap = get_size(pb, c->root, "stream.memcap", 0);
 	sc->reassembly_memcap = get_size(pb, c->root, "stream.reassembly.memcap", 0);
@@ -392,6 +393,14 @@ static void load_stream(struct settings *s, struct problems *pb, const struct co
 	s->defrag.timeout_s = (uint32_t)get_u64(pb, c->root, "defrag.timeout", 0, 86400);
 	s->defrag.max_frags = (uint32_t)get_u64(pb, c->root, "defrag.max-frags", 0, 1u << 24);
 	s->defrag.trackers = (uint32_t)get_u64(pb, c->root, "defrag.trackers", 0, 1u << 20);
+	s->defrag.dgram_frags = (uint32_t)get_u64(pb, c->root, "defrag.datagram.max-frags", 0, 8192);
+	s->defrag.dgram_overlaps = (uint32_t)get_u64(pb, c->root, "defrag.datagram.max-overlaps",
+						     0, 8192);
+	dgram_bytes = get_size(pb, c->root, "defrag.datagram.max-bytes", 0);
+	s->defrag.dgram_bytes = dgram_bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)dgram_bytes;
+	s->defrag.src_trackers = (uint32_t)get_u64(pb, c->root, "defrag.source.max-trackers", 0,
+						   1u << 20);
+	s->defrag.src_memcap = get_size(pb, c->root, "defrag.source.memcap", 0);
 }
 
 /* outputs: [ - eve-log: { enabled, filename, types: [ - alert: {payload, packet} ] } ] */
@@ -571,6 +580,7 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
 	ac->double_decode_path = get_bool(pb, h, "double-decode-path", false);
 	ac->double_decode_query = get_bool(pb, h, "double-decode-query", false);
 	ac->uri_include_all = get_bool(pb, h, "uri-include-all", false);
+	ac->http_max_tx = (uint32_t)get_u64(pb, h, "max-tx", ac->http_max_tx, 1u << 20);
 }
 
 /* threading.cpu-affinity: [ {management-cpu-set: {cpu: [...]}}, {worker-cpu-set: ...} ] */

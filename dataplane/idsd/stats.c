@@ -64,6 +64,12 @@ static void collect_stream(struct stats_snapshot *s, const struct pipeline *pl)
 	put(s, "defrag.overlap", ds->overlap);
 	put(s, "defrag.too_large", ds->too_large);
 	put(s, "defrag.invalid", ds->invalid);
+	put(s, "defrag.ignored", ds->ignored);
+	put(s, "defrag.datagram.max_frags_reached", ds->dgram_frags);
+	put(s, "defrag.datagram.max_overlaps_reached", ds->dgram_overlaps);
+	put(s, "defrag.datagram.max_bytes_reached", ds->dgram_bytes);
+	put(s, "defrag.source.max_trackers_reached", ds->src_trackers);
+	put(s, "defrag.source.memcap_exceeded", ds->src_memcap);
 	put(s, "defrag.memuse", ds->memuse);
 }
 
@@ -92,6 +98,7 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 	put(s, "app_layer.tx.tls", as->tls_sessions);
 	put(s, "app_layer.tx.dns", as->dns_msgs);
 	put(s, "app_layer.error.http.parser", as->http_errors);
+	put(s, "app_layer.error.http.max_tx", as->http_max_tx);
 	put(s, "app_layer.error.http.body_not_encoded", as->body_not_encoded);
 	put(s, "app_layer.error.http.body_truncated", as->body_truncated);
 	put(s, "app_layer.error.tls.bad_record", as->tls_bad_record);
@@ -191,6 +198,8 @@ void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, u
 		put(snap, "capture.dpdk.rx_errors", es.ierrors);
 		put(snap, "capture.dpdk.rx_no_mbufs", es.rx_nombuf);
 		put(snap, "capture.dpdk.tx_errors", es.oerrors);
+		if (ports[i].capture != NULL)
+			put(snap, "capture.beyond_readable", ports[i].capture->beyond);
 	}
 }
 
@@ -246,6 +255,23 @@ static void print_alerts_by_signature(FILE *out, struct worker *const *workers, 
 	free(sc);
 }
 
+/* Frames the capture held that were not inspected, said in the summary as
+ * well as counted in stats: too large to linearize, refused by the PMD, or
+ * read past a record libpcap refused. */
+static void not_inspected(FILE *out, const struct stats_snapshot *snap)
+{
+	uint64_t big = stats_get(snap, "decoder.oversize");
+	uint64_t err = stats_get(snap, "capture.dpdk.rx_errors");
+	uint64_t beyond = stats_get(snap, "capture.beyond_readable");
+
+	if (big + err + beyond == 0)
+		return;
+	fprintf(out, "  not inspected: %llu oversize (decoder.oversize), %llu refused by the "
+		"port (capture.dpdk.rx_errors), %llu past an unreadable record "
+		"(capture.beyond_readable)\n", (unsigned long long)big,
+		(unsigned long long)err, (unsigned long long)beyond);
+}
+
 void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 			 struct worker *const *workers, unsigned nw, const struct ruleset *rs)
 {
@@ -267,6 +293,7 @@ void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 			(unsigned long long)(stats_get(snap, "ips.blocked") +
 					     stats_get(snap, "ips.drop_reason.flow_drop")));
 	fputc('\n', out);
+	not_inspected(out, snap);
 	print_alerts_by_signature(out, workers, nw, rs);
 	fprintf(out, "  worker cpu:");
 	for (unsigned i = 0; i < nw; i++)

@@ -25,6 +25,22 @@ static uint8_t rss_sym_key[40] = {
 	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
 };
 
+uint16_t port_rx_burst(const struct port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct port_capture_rx *c = p->capture;
+	uint16_t got = rte_eth_rx_burst(p->port_id, q, pkts, n), keep = got;
+
+	if (c == NULL || got == 0)
+		return got;
+	if (c->seen + got > c->limit) {
+		keep = c->seen >= c->limit ? 0 : (uint16_t)(c->limit - c->seen);
+		rte_pktmbuf_free_bulk(pkts + keep, got - keep);
+		c->beyond += got - keep;
+	}
+	c->seen += got;
+	return keep;
+}
+
 const uint8_t *port_rss_key(size_t *len)
 {
 	*len = sizeof(rss_sym_key);

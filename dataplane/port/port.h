@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct rte_mempool;
+struct rte_mbuf;
 
 enum copy_mode { COPY_NONE = 0, COPY_TAP, COPY_IPS };
 
@@ -37,7 +38,21 @@ struct port {
 	uint16_t peer;                /* index into the port array of copy_iface, for tap/ips */
 	uint8_t link;                 /* (added) enum pkt_link of its frames: a capture
 				       * file's link type, Ethernet (0) otherwise */
+	struct port_capture_rx *capture;  /* (added) a capture file's, else NULL */
 };
+
+/* (added) A capture file: the frames libpcap reads cleanly. net_pcap goes
+ * on reading after a record libpcap refused (longer than the snapshot
+ * length allows), taking that record's body for further records; those
+ * are not the capture's frames. One thread reads such a port. */
+struct port_capture_rx {
+	uint64_t limit, seen;
+	uint64_t beyond;          /* frames read past the limit: freed, counted */
+};
+
+/* rte_eth_rx_burst on queue q of p, with a capture file's limit applied:
+ * frames past it are freed and counted. Returns the frames kept. */
+uint16_t port_rx_burst(const struct port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n);
 
 /* Configure and start ports[0..n). nb_txq[i] is the TX queues port i needs
  * (one per worker that forwards into it). Errors are printed naming the

@@ -67,7 +67,7 @@ int receiver_main(void *arg)
 	struct rte_mbuf *pkts[WORKER_BURST];
 
 	while (!__atomic_load_n(&r->ctl->quit, __ATOMIC_RELAXED)) {
-		uint16_t n = rte_eth_rx_burst(r->port->port_id, r->queue, pkts, WORKER_BURST);
+		uint16_t n = port_rx_burst(r->port, r->queue, pkts, WORKER_BURST);
 
 		r->heartbeat++;
 		if (n > 0) {
@@ -76,7 +76,7 @@ int receiver_main(void *arg)
 		}
 		/* As the workers: input_done read before one last empty poll. */
 		if (__atomic_load_n(&r->ctl->input_done, __ATOMIC_ACQUIRE)) {
-			n = rte_eth_rx_burst(r->port->port_id, r->queue, pkts, WORKER_BURST);
+			n = port_rx_burst(r->port, r->queue, pkts, WORKER_BURST);
 			if (n == 0)
 				break;
 			distribute(r, pkts, n);

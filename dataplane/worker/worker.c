@@ -16,7 +16,9 @@
 #include "../../rules/rule-t.h"
 #include "reject.h"
 
-#define LINEAR_MAX 65536u          /* largest frame inspected (GSO/BIG TCP in captures) */
+/* largest frame inspected: libpcap's largest snapshot length (262144), so
+ * GSO and BIG TCP frames in captures, past 65535 bytes, are inspected too */
+#define LINEAR_MAX 262144u
 #define PREFETCH_AHEAD 3
 #define TX_DRAIN_US 100u           /* a quiet link never holds packets longer than this */
 #define IDLE_HOUSEKEEP_US 100000u  /* flow expiry and output flush when idle */
@@ -121,6 +123,20 @@ static uint64_t wall_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* Whether the segments hold the bytes pkt_len says. DPDK 22.11's net_pcap
+ * builds the chain of a frame over 65535 bytes from a 16-bit length: the
+ * chain then holds less than pkt_len, and reading it whole would run off
+ * its end. */
+static bool chain_whole(const struct rte_mbuf *m)
+{
+	uint64_t sum = 0;
+	uint16_t n = 0;
+
+	for (const struct rte_mbuf *s = m; s != NULL && n < m->nb_segs; s = s->next, n++)
+		sum += s->data_len;
+	return n == m->nb_segs && sum == rte_pktmbuf_pkt_len(m);
+}
+
 /* Point p at the frame's bytes: directly for one segment, else a copy. */
 static int frame_bytes(struct worker *w, struct rte_mbuf *m, struct packet *p)
 {
@@ -129,7 +145,7 @@ static int frame_bytes(struct worker *w, struct rte_mbuf *m, struct packet *p)
 		p->len = rte_pktmbuf_data_len(m);
 		return 0;
 	}
-	if (rte_pktmbuf_pkt_len(m) > LINEAR_MAX) {
+	if (rte_pktmbuf_pkt_len(m) > LINEAR_MAX || !chain_whole(m)) {
 		w->pl->cnt.c[CNT_OVERSIZE]++;
 		return -E2BIG;
 	}
@@ -320,7 +336,7 @@ static unsigned poll_inputs(struct worker *w, struct rte_mbuf **pkts)
 	}
 	for (uint16_t i = 0; i < w->nrxq; i++) {
 		struct worker_rxq *q = &w->rxq[i];
-		uint16_t n = rte_eth_rx_burst(q->port->port_id, q->queue, pkts, WORKER_BURST);
+		uint16_t n = port_rx_burst(q->port, q->queue, pkts, WORKER_BURST);
 
 		if (n > 0)
 			handle_burst(w, q, pkts, n);

@@ -169,7 +169,11 @@ static void test_conf(void)
 	CHECK_INT(MGMT_ROLE_OPERATOR, mgmt_conf_role(&mc, "carol@EXAMPLE.COM"));
 	CHECK_INT(MGMT_ROLE_NONE, mgmt_conf_role(&mc, "carol"));
 	CHECK_INT(65536, mc.max_frame);
-	CHECK_INT(30000000, mc.auth_us);
+	CHECK_INT(10000000, mc.auth_us);	/* TLS + SASL within 10 s of accept */
+	CHECK_INT(4, mc.max_unauth_src);
+	CHECK_INT(10, mc.lockout_fails);
+	CHECK_INT(300000000, mc.lockout_us);
+	CHECK(!mc.bind_client_cert);
 	CHECK_STR("NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", mc.priority);
 	mgmt_conf_release(&mc);
 

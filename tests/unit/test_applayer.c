@@ -109,6 +109,51 @@ static void test_http(void)
 	app_flow_free(ctx, af);
 }
 
+/* A long keep-alive connection: each transaction, answered and inspected,
+ * is released, so the flow holds one at a time and ids keep counting. */
+static void test_http_many_txs(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 6, 40001, 80);
+
+	for (int i = 0; i < 3000; i++) {
+		feed(af, APP_TO_SERVER, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+		feed(af, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+		CHECK_INT(1, app_flow_ntx(af));
+		CHECK_INT(i, app_tx_id(app_flow_tx(af, 0)));
+		app_flow_inspected(ctx, af);
+	}
+	CHECK_INT(0, app_flow_ntx(af));
+	app_flow_free(ctx, af);
+}
+
+/* max-tx: requests pipelined past the cap of transactions held stop the
+ * connection's parsing (counted); the held ones stay inspectable. */
+static void test_http_max_tx(void)
+{
+	struct applayer_config cfg;
+	struct applayer_ctx *c;
+	struct app_flow *af;
+	static char reqs[20000 * 18];
+	size_t n = 0;
+
+	applayer_config_init(&cfg);
+	cfg.http_max_tx = 100;
+	c = applayer_ctx_create(&cfg);
+	af = app_flow_new(c, 6, 40002, 80);
+	for (int i = 0; i < 20000; i++) {
+		memcpy(reqs + n, "GET / HTTP/1.1\r\n\r\n", 18);
+		n += 18;
+	}
+	CHECK_INT(-EINVAL, app_flow_data(c, af, APP_TO_SERVER, (const uint8_t *)reqs,
+					 (uint32_t)n, 1000));
+	CHECK(app_flow_ntx(af) <= 101);
+	CHECK(app_flow_ntx(af) >= 100);
+	CHECK_INT(1, applayer_ctx_stats(c)->http_max_tx);
+	CHECK_INT(99, app_tx_id(app_flow_tx(af, 99)));
+	app_flow_free(c, af);
+	applayer_ctx_destroy(c);
+}
+
 /* gzip of "EICAR" */
 static void test_http_gzip(void)
 {
@@ -364,6 +409,8 @@ int main(void)
 		return check_result("applayer");
 	test_http();
 	test_http_gzip();
+	test_http_many_txs();
+	test_http_max_tx();
 	test_dns();
 	test_tls();
 	test_tls_certs();

@@ -427,8 +427,49 @@ static void test_suricata_verify(void)
 	conf_free(c);
 }
 
+/* 50k keys in one mapping (address groups at scale), some defined twice:
+ * found by name through the child index, a re-definition replaces the
+ * value in place, and file order is kept. */
+static void test_many_keys(void)
+{
+	enum { N = 50000 };
+	size_t cap = (size_t)N * 48 + 256, len = 0;
+	char *yaml = malloc(cap), err[256], path[64];
+	struct conf *c = conf_new();
+	const struct conf_node *g, *ch;
+	unsigned i = 0;
+
+	CHECK(yaml != NULL && c != NULL);
+	if (yaml == NULL || c == NULL)
+		return;
+	len += (size_t)snprintf(yaml + len, cap - len, "vars:\n  address-groups:\n");
+	for (unsigned k = 0; k < N; k++)
+		len += (size_t)snprintf(yaml + len, cap - len, "    G%u: \"10.0.%u.0/24\"\n", k,
+					k % 256);
+	for (unsigned k = 0; k < 100; k++)	/* defined again: the later wins */
+		len += (size_t)snprintf(yaml + len, cap - len, "    G%u: \"again\"\n", k * 7);
+	CHECK_INT(0, conf_load_string(c, "conf/many.yaml", yaml, err, sizeof(err)));
+	g = conf_get(c, "vars.address-groups");
+	CHECK(g != NULL);
+	if (g != NULL) {
+		CHECK_INT(N, g->nchildren);
+		for (ch = g->child; ch != NULL; ch = ch->next, i++) {
+			snprintf(path, sizeof(path), "G%u", i);
+			if (strcmp(ch->name, path) != 0)
+				break;
+		}
+		CHECK_INT(N, i);
+	}
+	CHECK_STR("again", val(c, "vars.address-groups.G693"));
+	CHECK_STR("10.0.183.0/24", val(c, "vars.address-groups.G49847"));
+	CHECK(conf_get(c, "vars.address-groups.G50000") == NULL);
+	conf_free(c);
+	free(yaml);
+}
+
 int main(void)
 {
+	test_many_keys();
 	test_tree();
 	test_override();
 	test_include();

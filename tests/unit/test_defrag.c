@@ -155,7 +155,14 @@ static void test_timeout_memcap_malformed(void)
 	defrag_packet(dc, v4(&f, 5, 0, true, 'A', 8, 0), &fr);
 	defrag_packet(dc, v4(&f, 5, 16, true, 'A', 8, 0), &fr);
 	CHECK_INT(1, defrag_ctx_stats(dc)->max_frags_reached);
+	CHECK_INT(PKT_FRAG_EV_IGNORED, f.p.frag_ev);
+	/* the same source at its share (1): its own oldest datagram goes */
 	defrag_packet(dc, v4(&f, 6, 0, true, 'A', 8, 0), &fr);
+	CHECK_INT(1, defrag_ctx_stats(dc)->src_trackers);
+	/* another source with the pool full: the oldest of all goes */
+	v4(&f, 7, 0, true, 'A', 8, 0);
+	f.p.src.b[3] = 9;
+	defrag_packet(dc, &f.p, &fr);
 	CHECK_INT(1, defrag_ctx_stats(dc)->max_trackers_reached);
 	defrag_ctx_destroy(dc);
 }
@@ -184,8 +191,167 @@ static void test_v6(void)
 	defrag_ctx_destroy(dc);
 }
 
+/* Thousands of copies of one offset: each is a duplicate that wins no byte,
+ * so the datagram holds one segment; the first copy's data is the one kept. */
+static void test_duplicate_flood(void)
+{
+	struct defrag_config cfg = { .dgram_frags = 30000, .dgram_overlaps = 30000,
+				     .dgram_bytes = 4u << 20 };
+	struct defrag_ctx *dc = defrag_ctx_create(&cfg);
+	const uint8_t *fr = NULL;
+	struct frame f;
+	uint64_t mem;
+
+	defrag_packet(dc, v4(&f, 1, 0, true, 'A', 64, 0), &fr);
+	mem = defrag_ctx_stats(dc)->memuse;
+	for (int i = 0; i < 20000; i++)
+		CHECK_INT(0, defrag_packet(dc, v4(&f, 1, 0, true, (uint8_t)('B' + i % 20), 64, 0),
+					   &fr));
+	CHECK_INT(PKT_FRAG_EV_OVERLAP, f.p.frag_ev);
+	CHECK_INT(20000, defrag_ctx_stats(dc)->overlap);
+	CHECK_INT(mem, defrag_ctx_stats(dc)->memuse);
+	CHECK_INT(64 + 8, defrag_packet(dc, v4(&f, 1, 64, false, 'Z', 8, 0), &fr) - 34);
+	CHECK(fr[34] == 'A' && fr[34 + 63] == 'A' && fr[34 + 64] == 'Z');
+	CHECK_INT(0, defrag_ctx_stats(dc)->memuse);
+	defrag_ctx_destroy(dc);
+}
+
+/* Per-datagram caps: past one, the datagram is given up and its later
+ * fragments are ignored (not a new datagram) until it times out. */
+static void test_datagram_caps(void)
+{
+	struct defrag_config cfg = { .dgram_frags = 10 };
+	struct defrag_ctx *dc = defrag_ctx_create(&cfg);
+	const uint8_t *fr = NULL;
+	struct frame f;
+
+	for (uint16_t i = 0; i < 10; i++)
+		defrag_packet(dc, v4(&f, 1, (uint16_t)(i * 8), true, 'A', 8, 0), &fr);
+	CHECK_INT(PKT_FRAG_EV_NONE, f.p.frag_ev);
+	defrag_packet(dc, v4(&f, 1, 80, true, 'A', 8, 0), &fr);
+	CHECK_INT(1, defrag_ctx_stats(dc)->dgram_frags);
+	CHECK_INT(PKT_FRAG_EV_IGNORED, f.p.frag_ev);
+	CHECK_INT(0, defrag_ctx_stats(dc)->memuse);
+	/* the end arrives: still ignored, nothing is built */
+	CHECK_INT(0, defrag_packet(dc, v4(&f, 1, 88, false, 'A', 8, 0), &fr));
+	CHECK_INT(1, defrag_ctx_stats(dc)->ignored);
+	CHECK_INT(0, defrag_ctx_stats(dc)->ipv4_reassembled);
+	defrag_ctx_destroy(dc);
+
+	cfg = (struct defrag_config){ .dgram_overlaps = 3 };
+	dc = defrag_ctx_create(&cfg);
+	for (int i = 0; i < 4; i++)
+		defrag_packet(dc, v4(&f, 2, 0, true, 'A', 8, 0), &fr);
+	CHECK_INT(0, defrag_ctx_stats(dc)->dgram_overlaps);
+	defrag_packet(dc, v4(&f, 2, 0, true, 'A', 8, 0), &fr);
+	CHECK_INT(1, defrag_ctx_stats(dc)->dgram_overlaps);
+	CHECK_INT(PKT_FRAG_EV_IGNORED, f.p.frag_ev);
+	defrag_ctx_destroy(dc);
+
+	cfg = (struct defrag_config){ .dgram_bytes = 400 };
+	dc = defrag_ctx_create(&cfg);
+	defrag_packet(dc, v4(&f, 3, 0, true, 'A', 200, 0), &fr);
+	defrag_packet(dc, v4(&f, 3, 0, true, 'A', 200, 0), &fr);
+	CHECK_INT(0, defrag_ctx_stats(dc)->dgram_bytes);
+	defrag_packet(dc, v4(&f, 3, 0, true, 'A', 8, 0), &fr);
+	CHECK_INT(1, defrag_ctx_stats(dc)->dgram_bytes);
+	defrag_ctx_destroy(dc);
+}
+
+/* One source flooding datagrams that never complete only evicts its own:
+ * another source's datagram, begun before the flood, still completes. */
+static void test_source_budget(void)
+{
+	struct defrag_config cfg = { .trackers = 64 };	/* 8 per source */
+	struct defrag_ctx *dc = defrag_ctx_create(&cfg);
+	const uint8_t *fr = NULL;
+	struct frame f;
+
+	v4(&f, 1, 0, true, 'V', 8, 0);
+	f.p.src.b[3] = 99;
+	defrag_packet(dc, &f.p, &fr);
+	for (uint16_t id = 100; id < 1100; id++)
+		defrag_packet(dc, v4(&f, id, 0, true, 'A', 8, 0), &fr);
+	CHECK_INT(1000 - 8, defrag_ctx_stats(dc)->src_trackers);
+	CHECK_INT(0, defrag_ctx_stats(dc)->max_trackers_reached);
+	v4(&f, 1, 8, false, 'W', 8, 0);
+	f.p.src.b[3] = 99;
+	CHECK_INT(14 + 20 + 16, defrag_packet(dc, &f.p, &fr));
+	defrag_ctx_destroy(dc);
+
+	/* memory: 4 KiB per source; the source's own older datagrams go first */
+	cfg = (struct defrag_config){ .src_memcap = 4096 };
+	dc = defrag_ctx_create(&cfg);
+	for (uint16_t id = 1; id <= 8; id++)
+		defrag_packet(dc, v4(&f, id, 0, true, 'A', 8, 0), &fr);
+	CHECK(defrag_ctx_stats(dc)->src_memcap > 0);
+	CHECK(defrag_ctx_stats(dc)->memuse <= 4096);
+	defrag_ctx_destroy(dc);
+}
+
+/* Random fragments against a byte-by-byte bsd reference: the owner of a
+ * byte is the covering fragment with the lowest offset, the first at ties. */
+static void test_bsd_reference(void)
+{
+	uint32_t seed = 12345;
+	int done = 0;
+
+	for (int round = 0; round < 300; round++) {
+		struct defrag_config cfg = { 0 };
+		struct defrag_ctx *dc = defrag_ctx_create(&cfg);
+		uint8_t ref[200], own_off[200];
+		bool have[200] = { false };
+		const uint8_t *fr = NULL;
+		uint32_t n = 0, total = 8 * (1 + round % 24);
+		struct frame f;
+
+		for (int k = 0; k < 60 && n == 0; k++) {
+			uint16_t off, len;
+			bool last;
+
+			seed = seed * 1103515245u + 12345u;
+			off = (uint16_t)(8 * ((seed >> 16) % (total / 8)));
+			seed = seed * 1103515245u + 12345u;
+			len = (uint16_t)(8 * (1 + (seed >> 16) % 4));
+			last = off + len >= total;
+			if (last)
+				len = (uint16_t)(total - off);
+			if (off == 0 && last)
+				continue;	/* atomic: a datagram of its own */
+			for (uint32_t b = off; b < (uint32_t)off + len; b++) {
+				if (!have[b] || own_off[b] > off / 8) {
+					have[b] = true;
+					own_off[b] = (uint8_t)(off / 8);
+					ref[b] = (uint8_t)k;
+				}
+			}
+			n = defrag_packet(dc, v4(&f, 1, off, !last, (uint8_t)k, len, 0), &fr);
+		}
+		if (n != 0) {
+			done++;
+			CHECK_INT(14 + 20 + total, n);
+			CHECK(memcmp(fr + 34, ref, total) == 0);
+		}
+		defrag_ctx_destroy(dc);
+	}
+	CHECK(done > 200);
+}
+
+static void test_event_names(void)
+{
+	CHECK_STR("ipv4.frag_overlap", decode_frag_ev_name(4, PKT_FRAG_EV_OVERLAP));
+	CHECK_STR("ipv6.frag_invalid_length", decode_frag_ev_name(6, PKT_FRAG_EV_INVALID_LENGTH));
+	CHECK_STR("ipv6.frag_pkt_too_large", decode_frag_ev_name(6, PKT_FRAG_EV_TOO_LARGE));
+	CHECK(decode_frag_ev_name(4, PKT_FRAG_EV_NONE) == NULL);
+}
+
 int main(void)
 {
+	test_duplicate_flood();
+	test_datagram_caps();
+	test_source_budget();
+	test_bsd_reference();
+	test_event_names();
 	test_v4_in_and_out_of_order();
 	test_v4_overlap_bsd();
 	test_timeout_memcap_malformed();

@@ -112,6 +112,7 @@ int idsctl_command(struct idsctl *c)
 {
 	uint8_t req[MGMT_REQ_MAX_ARGS * (MGMT_REQ_MAX_ARG + 1) + 1];
 	const uint8_t *p;
+	uint8_t last = '\n';	/* the last byte of the body written */
 	size_t n;
 	int len, t;
 
@@ -132,6 +133,12 @@ int idsctl_command(struct idsctl *c)
 			fputc('\n', stdout);
 			fflush(stdout);
 			continue;
+		case MGMT_F_PART:
+			/* a large reply's leading part; the REPLY carries the rest */
+			fwrite(p, 1, n, stdout);
+			if (n > 0)
+				last = p[n - 1];
+			continue;
 		case MGMT_F_REPLY:
 			if (n < 1) {
 				fprintf(stderr, "idsctl: protocol error: empty reply\n");
@@ -139,7 +146,9 @@ int idsctl_command(struct idsctl *c)
 			}
 			if (p[0] == MGMT_ST_OK) {
 				fwrite(p + 1, 1, n - 1, stdout);
-				if (n > 1 && p[n - 1] != '\n')
+				if (n > 1)
+					last = p[n - 1];
+				if (last != '\n')
 					fputc('\n', stdout);
 			} else {
 				fprintf(stderr, "idsctl: %.*s\n", (int)(n - 1), (const char *)p + 1);

@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Hostile input through the real idsd: caps and counters, never timings.
+
+usage: test_hardening.py IDSD OUT_DIR SCENARIO
+  defrag_flood    a duplicate-offset fragment flood: given up at the
+                  per-datagram overlap cap (counted, decoder events), or,
+                  with the caps raised, reassembled with the first copy's bytes
+  http_max_tx     pipelined requests past max-tx stop the connection's parsing
+  hs_reject       a content over Hyperscan's length limit fails its rule alone
+  escaped_quote   msg:"\\"; is a parse error naming file:line
+  capture_records a record longer than the snapshot length hides no frames
+  capture_big     a frame over 65535 bytes is counted in the summary and stats
+  privileges      live (net_null) with --user nobody: the daemon runs, and every
+                  thread holds no capability but the main one's NET_ADMIN and
+                  NET_RAW; as root without run-as, the worker and interrupt
+                  threads hold none either (needs root)
+"""
+import json
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import time
+
+# the hostile traffic generators the adversarial benchmark uses too
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "tools", "bench"))
+import hostile  # noqa: E402
+
+IDSD = OUT = None
+FAILS = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILS.append(what)
+        print("  not ok:", what)
+    return cond
+
+
+def run(args, timeout=300):
+    p = subprocess.run([IDSD] + args, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def inspect(pcap, rules, extra=()):
+    """idsd -r: (rc, stdout + stderr, alerts by sid, the last stats record)."""
+    out = os.path.join(OUT, "run%d" % len(os.listdir(OUT)))
+    os.makedirs(out)
+    rc, so, se = run(["-r", pcap, "-S", rules, "-l", out] + list(extra))
+    check(rc == 0, f"idsd -r {pcap} rc {rc}: {se[-400:]}")
+    alerts, stats = {}, {}
+    path = os.path.join(out, "eve.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                if r.get("event_type") == "alert":
+                    sid = r["alert"]["signature_id"]
+                    alerts[sid] = alerts.get(sid, 0) + 1
+                elif r.get("event_type") == "stats":
+                    stats = r["stats"]
+    return rc, so + se, alerts, stats
+
+
+def stat(stats, dotted):
+    v = stats
+    for k in dotted.split("."):
+        if not isinstance(v, dict) or k not in v:
+            return None
+        v = v[k]
+    return v
+
+
+def test_defrag_flood():
+    pcap = os.path.join(OUT, "flood.pcap")
+    hostile.write_pcap(pcap, hostile.fragment_flood(3000))
+    rules = write(os.path.join(OUT, "frag.rules"),
+                  'alert ip any any -> any any (msg:"overlap"; '
+                  'decode-event:ipv4.frag_overlap; sid:1;)\n'
+                  'alert ip any any -> any any (msg:"ignored"; '
+                  'decode-event:ipv4.frag_ignored; sid:2;)\n'
+                  'alert udp any any -> any any (msg:"whole"; content:"FRAGDATAFRAGDATA"; '
+                  'content:"LASTPART"; distance:0; sid:3;)\n')
+    # default caps: 64 overlaps, then the datagram is given up
+    _, _, alerts, st = inspect(pcap, rules)
+    check(stat(st, "defrag.datagram.max_overlaps_reached") == 1,
+          f"max_overlaps_reached {stat(st, 'defrag.datagram.max_overlaps_reached')}")
+    check(stat(st, "defrag.ipv4.reassembled") == 0, "given up: nothing reassembled")
+    check((stat(st, "defrag.ignored") or 0) >= 3000 - 66,
+          f"later fragments ignored: {stat(st, 'defrag.ignored')}")
+    check(alerts.get(1, 0) >= 1 and alerts.get(2, 0) >= 1,
+          f"frag_overlap and frag_ignored decoder events fire: {alerts}")
+    check(3 not in alerts, "no datagram built once given up")
+    # caps raised: every copy is a duplicate, the first one's bytes win
+    _, _, alerts, st = inspect(pcap, rules, ["--set", "defrag.datagram.max-overlaps=5000",
+                                             "--set", "defrag.datagram.max-frags=5000"])
+    check(stat(st, "defrag.ipv4.reassembled") == 1,
+          f"reassembled {stat(st, 'defrag.ipv4.reassembled')}")
+    check(stat(st, "defrag.overlap") == 2999, f"overlap {stat(st, 'defrag.overlap')}")
+    check(alerts.get(3) == 1, f"the datagram built from the first copy: {alerts}")
+
+
+def test_http_max_tx():
+    reqs = b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n" * 600
+    pcap = os.path.join(OUT, "pipeline.pcap")
+    hostile.write_pcap(pcap, hostile.tcp_session(reqs))
+    rules = write(os.path.join(OUT, "http.rules"),
+                  'alert http any any -> any any (msg:"uri"; http.uri; content:"/x"; '
+                  'sid:1;)\n')
+    _, _, alerts, st = inspect(pcap, rules)
+    check(stat(st, "app_layer.error.http.max_tx") == 1,
+          f"max_tx {stat(st, 'app_layer.error.http.max_tx')}")
+    n = alerts.get(1, 0)
+    check(1 <= n <= 513, f"requests up to the cap inspected: {n}")
+    _, _, alerts, st = inspect(pcap, rules, [
+        "--set", "app-layer.protocols.http.libhtp.default-config.max-tx=1000"])
+    check(stat(st, "app_layer.error.http.max_tx") == 0, "under the cap: no error")
+
+
+def test_hs_reject():
+    big = "A" * 20000
+    rules = write(os.path.join(OUT, "hs.rules"),
+                  'alert udp any any -> any any (msg:"ok"; content:"hello"; sid:1;)\n'
+                  f'alert udp any any -> any any (msg:"big"; content:"{big}"; sid:2;)\n'
+                  'alert udp any any -> any any (msg:"ok2"; content:"world"; sid:3;)\n')
+    rc, so, se = run(["-T", "-S", rules])
+    check(rc == 1, f"-T with a failed rule exits 1, got {rc}")
+    check("rules: 2 loaded, 1 failed" in so, f"-T summary: {so[-300:]}")
+    check(f"{rules}:2: fast pattern of 20000 bytes is over Hyperscan's length limit" in se,
+          f"file:line: reason: {se[-300:]}")
+    pcap = os.path.join(OUT, "hello.pcap")
+    hostile.write_pcap(pcap, [(1, hostile.udp(b"hello world"))])
+    _, _, alerts, _ = inspect(pcap, rules)
+    check(alerts == {1: 1, 3: 1}, f"the other rules run: {alerts}")
+
+
+def test_escaped_quote():
+    rules = write(os.path.join(OUT, "q.rules"),
+                  'alert tcp any any -> any any (msg:"\\"; sid:2;)\n')
+    rc, so, se = run(["-T", "-S", rules])
+    check(rc == 1, f"rc {rc}")
+    check(f"{rules}:1: msg is missing its closing quote" in se, f"reason: {se[-300:]}")
+    check("rules: 0 loaded, 1 failed" in so, f"summary: {so[-200:]}")
+
+
+def record(fr, ts=0):
+    return struct.pack("<IIII", 1700000000, ts, len(fr), len(fr)) + fr
+
+
+def test_capture_records():
+    """A record longer than libpcap accepts (past the snapshot length and
+    its maximum) whose body holds well-formed records: libpcap stops there;
+    none of the hidden frames may be inspected."""
+    hidden = b"".join(record(hostile.udp(b"HIDDEN%d" % i), i) for i in range(200))
+    body = hostile.udp(b"A" * 1000) + hidden + b"B" * 300000
+    pcap = os.path.join(OUT, "hidden.pcap")
+    with open(pcap, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(record(hostile.udp(b"before")))
+        f.write(record(body))
+    rules = write(os.path.join(OUT, "hidden.rules"),
+                  'alert udp any any -> any any (msg:"hidden"; content:"HIDDEN"; sid:1;)\n'
+                  'alert udp any any -> any any (msg:"before"; content:"before"; sid:2;)\n')
+    for _ in range(3):	# the port may or may not poll past the end before the drain
+        _, so, alerts, st = inspect(pcap, rules)
+        check(1 not in alerts, f"no frame hidden inside a record is inspected: {alerts}")
+        check(alerts.get(2) == 1, f"the frame before it is: {alerts}")
+        check(stat(st, "decoder.pkts") == 1, f"one frame inspected: {stat(st, 'decoder.pkts')}")
+        check(stat(st, "capture.beyond_readable") is not None, "capture.beyond_readable in stats")
+
+
+def test_capture_big():
+    big = hostile.udp(b"X" * 60000) + b"\0" * 10000     # a 70,042-byte frame
+    pcap = os.path.join(OUT, "big.pcap")
+    with open(pcap, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
+        f.write(record(big))
+        f.write(record(hostile.udp(b"after"), 1))
+    rules = write(os.path.join(OUT, "big.rules"),
+                  'alert udp any any -> any any (msg:"after"; content:"after"; sid:1;)\n')
+    _, so, alerts, st = inspect(pcap, rules)
+    check(alerts.get(1) == 1, f"the next frame is inspected: {alerts}")
+    inspected = stat(st, "decoder.pkts") or 0
+    oversize = stat(st, "decoder.oversize") or 0
+    check(inspected + oversize == 2, f"the big frame inspected or counted: pkts {inspected}, "
+          f"oversize {oversize}")
+    check(oversize == 0 or "1 oversize" in so, f"oversize said in the summary: {so[-400:]}")
+
+
+CAP_NET_ADMIN_RAW = (1 << 12) | (1 << 13)
+
+
+def thread_caps(pid):
+    """{thread name: (CapEff, CapPrm, uid)} of every task of pid."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status", encoding="utf-8") as f:
+                st = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+        except OSError:
+            continue	# a thread that ended meanwhile
+        out[st["Name"] + "/" + tid] = (int(st["CapEff"], 16), int(st["CapPrm"], 16),
+                                       int(st["Uid"].split()[1]))
+    return out
+
+
+def live(extra, name):
+    out = os.path.join(OUT, name)
+    os.makedirs(out)
+    cfg = write(os.path.join(out, "idsd.yaml"),
+                "dpdk:\n  eal-params: { no-huge: true, no-pci: true, "
+                f"file-prefix: idsharden{os.getpid()}, vdev: [\"net_null0,size=64\"] }}\n"
+                "  interfaces:\n    - interface: net_null0\n      threads: 1\n")
+    rules = write(os.path.join(out, "t.rules"),
+                  'alert udp any any -> any any (msg:"x"; content:"zz"; sid:1;)\n')
+    os.chmod(out, 0o777)
+    p = subprocess.Popen([IDSD, "-c", cfg, "-S", rules, "-l", out] + extra,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    caps = {}
+    for _ in range(100):
+        time.sleep(0.1)
+        if p.poll() is not None:
+            break
+        caps = thread_caps(p.pid)
+        # started: the main thread has dropped what it does not need
+        if any(k.startswith("idsd/") and v[0] == CAP_NET_ADMIN_RAW for k, v in caps.items()):
+            time.sleep(0.5)
+            caps = thread_caps(p.pid)
+            break
+    alive = p.poll() is None
+    if alive:
+        p.send_signal(signal.SIGTERM)
+    so, se = p.communicate(timeout=60)
+    check(alive, f"{name}: the daemon runs: rc {p.returncode}: {se[-400:]}")
+    check(p.returncode == 0, f"{name}: exits 0 on SIGTERM, got {p.returncode}: {se[-400:]}")
+    return caps
+
+
+def test_privileges():
+    if os.geteuid() != 0:
+        check(False, "needs root")
+        return
+    caps = live(["--user", "nobody"], "runas")
+    check(len(caps) >= 3, f"threads seen: {sorted(caps)}")
+    for name, (eff, prm, uid) in caps.items():
+        want = CAP_NET_ADMIN_RAW if name.split("/")[0] == "idsd" else 0
+        check(eff == want and prm == want, f"run-as: {name} CapEff {eff:#x} CapPrm {prm:#x}")
+        check(uid == 65534, f"run-as: {name} uid {uid}")
+    caps = live([], "root")
+    for name, (eff, prm, _) in caps.items():
+        base = name.split("/")[0]
+        if base in ("idsd",):
+            check(eff == CAP_NET_ADMIN_RAW, f"root: main thread CapEff {eff:#x}")
+        elif base.startswith("rte-worker") or base == "eal-intr-thread":
+            check(eff == 0 and prm == 0, f"root: {name} CapEff {eff:#x} CapPrm {prm:#x}")
+
+
+def main():
+    global IDSD, OUT
+    IDSD, OUT, name = sys.argv[1], sys.argv[2], sys.argv[3]
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    globals()["test_" + name]()
+    print(f"{name}: {'FAIL' if FAILS else 'ok'}")
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
