@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/events-t.h"
 #include "../common/ip_addr-t.h"
 
 /* Actions, ordered as Suricata's default action-order: pass, drop, reject, alert. */
@@ -387,6 +388,8 @@ struct rule_tag {
 #define RULE_HAS_TCPMSS  0x40000u
 #define RULE_HAS_XBITS   0x80000u
 #define RULE_HAS_FLOWINT 0x100000u
+#define RULE_HAS_PKTEVENT 0x200000u /* (added) stream-event, app-layer-event:applayer_* */
+#define RULE_HAS_CSUM    0x400000u  /* (added) ipv4-csum, tcpv4-csum, ... */
 
 /* flags / fragbits: which bits must be set, how, and which to ignore. */
 enum bits_mode {
@@ -436,6 +439,12 @@ struct rule_flowint {
 	uint64_t name_hash, value_hash;
 };
 
+/* (added) checksum keywords, Suricata's <layer>-csum:valid|invalid */
+enum rule_csum {
+	CSUM_IPV4, CSUM_TCPV4, CSUM_TCPV6, CSUM_UDPV4, CSUM_UDPV6, CSUM_ICMPV4, CSUM_ICMPV6,
+	CSUM_MAX
+};
+
 /* rule->app_has (added) */
 #define RULE_APP_HAS_URILEN      0x01u
 #define RULE_APP_HAS_URILEN_RAW  0x02u /* urilen:...,raw */
@@ -444,6 +453,7 @@ struct rule_flowint {
 #define RULE_APP_HAS_DNS_RRTYPE  0x10u /* dns.rrtype: some question's type */
 #define RULE_APP_HAS_TLS_CHAIN_LEN 0x20u /* tls.cert_chain_len: server chain */
 #define RULE_APP_HAS_TLS_VALIDITY 0x40u /* some tls_cert_* date keyword, see tls_validity */
+#define RULE_APP_HAS_EVENT 0x80u   /* app-layer-event:PROTO.NAME, see app_events */
 
 /* (added) tls_cert_notbefore / tls_cert_notafter: the server certificate's
  * date against seconds since the epoch (UTC). As Suricata: '<' is <=,
@@ -494,6 +504,11 @@ struct rule {
 	struct rule_xbit *xbit;
 	uint32_t nflowint;
 	struct rule_flowint *flowint;
+	/* (added) with RULE_HAS_PKTEVENT: events the packet must all carry */
+	struct pkt_events pkt_events;
+	/* (added) with RULE_HAS_CSUM: bit per enum rule_csum checked, and
+	 * whether each must be valid (set) or invalid (clear) */
+	uint8_t csum_check, csum_valid;
 
 	/* payload matches, in rule order */
 	uint32_t nmatch;
@@ -517,6 +532,10 @@ struct rule {
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */
 	struct rule_tls_date tls_notbefore, tls_notafter;
 	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
+	/* (added) with RULE_APP_HAS_EVENT: the transaction events (bit per
+	 * id of app_event_proto's list in common/events-t.h) it must all carry */
+	uint64_t app_events;
+	uint8_t app_event_proto;  /* enum app_proto */
 	/* (added) absent[: or_else] after a sticky buffer, bit per enum
 	 * rule_buffer: the rule needs that buffer to be missing for good from
 	 * the transaction; with or_else, missing for good or present and

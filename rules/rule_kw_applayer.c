@@ -445,6 +445,13 @@ int rule_applayer_finish(struct rule_ctx *c)
 					int_kws[i].name, rule_app_proto_name(need));
 		need = int_kws[i].proto;
 	}
+	if (r->app_has & RULE_APP_HAS_EVENT) {
+		if (need != APP_PROTO_UNKNOWN && need != r->app_event_proto)
+			return rule_err(c, "rule mixes protocols: %s event in a %s rule",
+					rule_app_proto_name((enum app_proto)r->app_event_proto),
+					rule_app_proto_name(need));
+		need = (enum app_proto)r->app_event_proto;
+	}
 	r->app_proto = (uint8_t)need;
 	return rule_xform_finish(c);
 }

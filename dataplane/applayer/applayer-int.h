@@ -26,11 +26,17 @@ void abuf_free(struct abuf *b);
 struct app_tx {
 	uint64_t id;
 	uint8_t updated;          /* bit per enum app_dir: new data not inspected in it */
+	uint64_t events;          /* (added) the parser's events on it: bit per id of its
+				   * protocol's list in common/events-t.h */
 	uint32_t nmark, capmark;
 	uint32_t *mark;           /* ranks of the rules that alerted on it */
 };
 
 void app_tx_release(struct app_tx *tx);
+/* (added) Raise event id (of the transaction's protocol) on tx: the
+ * transaction is due for inspection again in both directions, unless it
+ * carried the event already. */
+void app_tx_event(struct app_tx *tx, unsigned id);
 
 struct applayer_ctx {
 	struct applayer_config cfg;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/bug.h"
 #include "applayer-int.h"
 
 int abuf_append(struct abuf *b, const void *data, uint32_t len)
@@ -226,9 +227,11 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	if (start_parser(ctx, af, p))
 		return 0;
 	/* the other direction's early bytes first: it spoke first */
-	if (af->probe[!dir].len)
-		parse(ctx, af, (enum app_dir)!dir, af->probe[!dir].p, af->probe[!dir].len, ts_us);
-	parse(ctx, af, dir, pd, plen, ts_us);
+	if (af->probe[!dir].len &&
+	    parse(ctx, af, (enum app_dir)!dir, af->probe[!dir].p, af->probe[!dir].len, ts_us) < 0)
+		af->gave_up = true;
+	if (!af->gave_up && parse(ctx, af, dir, pd, plen, ts_us) < 0)
+		af->gave_up = true;
 	abuf_free(&af->probe[0]);
 	abuf_free(&af->probe[1]);
 	return 1;
@@ -336,6 +339,20 @@ bool app_tx_updated(const struct app_tx *tx)
 bool app_tx_updated_dir(const struct app_tx *tx, enum app_dir dir)
 {
 	return (tx->updated >> dir) & 1u;
+}
+
+uint64_t app_tx_events(const struct app_tx *tx)
+{
+	return tx->events;
+}
+
+void app_tx_event(struct app_tx *tx, unsigned id)
+{
+	BUG_ON_HOT(id >= 64);
+	if (tx->events & (1ull << id))
+		return;		/* raised again: nothing new to inspect */
+	tx->events |= 1ull << id;
+	tx->updated = APP_TX_UPDATED;
 }
 
 static enum app_proto buffer_proto(enum rule_buffer b)

@@ -24,6 +24,8 @@ enum decode_err decode_packet(struct packet *p, const struct decode_opts *o)
 	memset((uint8_t *)p + PKT_OUT_OFF, 0, sizeof(*p) - PKT_OUT_OFF);
 	if (p->wire_len > p->len)
 		p->flags |= PKT_F_TRUNCATED;
+	if (o->csum_check)
+		p->csum = PKT_CSUM_CHECKED;
 
 	p->err = p->link == PKT_LINK_ETHERNET ? decode_eth(p, o) : decode_link(p, o);
 	return p->err;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../../common/events-t.h"
 #include "../../common/ip_addr-t.h"
 
 struct flow;
@@ -83,6 +84,11 @@ enum pkt_dir { PKT_TO_SERVER = 0, PKT_TO_CLIENT = 1 };
 #define PKT_F_PSEUDO       0x1000u /* no frame: stands for a stream flushed at flow end */
 #define PKT_F_MODIFIED     0x2000u /* payload rewritten to the stream's data (inline) */
 
+/* (added) p->csum: which checksum failed, for the <layer>-csum keywords */
+#define PKT_CSUM_CHECKED 0x01u /* checksums were validated (-k all) */
+#define PKT_CSUM_L3_BAD  0x02u /* the IPv4 header's failed (PKT_F_CSUM_BAD set too) */
+#define PKT_CSUM_L4_BAD  0x04u /* the TCP/UDP/ICMP one failed (PKT_F_CSUM_BAD set too) */
+
 /* TCP flag bits as on the wire (byte 13 of the header). */
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -156,6 +162,10 @@ struct packet {
 
 	uint32_t flags;        /* PKT_F_* */
 	enum decode_err err;   /* first problem found; DECODE_OK when clean */
+	/* (added) stream and app-layer events raised on this packet
+	 * (stream-event, app-layer-event:applayer_*), cleared by decode */
+	struct pkt_events events;
+	uint8_t csum;          /* (added) PKT_CSUM_* */
 
 	/* set by the flow stage */
 	struct flow *flow;
