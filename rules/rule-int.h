@@ -216,6 +216,8 @@ int kw_flowint(struct rule_ctx *c, const char *v);
 /* rule_kw_event.c (added) */
 int kw_decode_event(struct rule_ctx *c, const char *v);
 int kw_stream_event(struct rule_ctx *c, const char *v);
+/* rule_kw_asn1.c (added) */
+int kw_asn1(struct rule_ctx *c, const char *v);
 int kw_app_layer_event(struct rule_ctx *c, const char *v);
 int kw_ipv4_csum(struct rule_ctx *c, const char *v);
 int kw_tcpv4_csum(struct rule_ctx *c, const char *v);

@@ -245,7 +245,25 @@ enum rule_match_kind {
 	MATCH_CONTENT, MATCH_PCRE,
 	MATCH_BYTE_TEST, MATCH_BYTE_JUMP, MATCH_BYTE_EXTRACT, MATCH_BYTE_MATH,
 	MATCH_ISDATAAT, MATCH_BSIZE,
-	MATCH_BASE64_DECODE       /* (added) decodes for the base64_data matches */
+	MATCH_BASE64_DECODE,      /* (added) decodes for the base64_data matches */
+	MATCH_ASN1                /* (added) asn1: BER checks from a position */
+};
+
+/* (added) asn1:[bitstring_overflow][, double_overflow][, oversize_length N]
+ * [, absolute_offset N | relative_offset N]: the BER objects read from the
+ * buffer's start, absolute_offset, or the previous match end plus
+ * relative_offset (may be negative) match when one of the checks asked for
+ * holds on one of them or their children. */
+#define ASN1_F_BITSTRING  0x01u  /* bitstring_overflow */
+#define ASN1_F_DOUBLE     0x02u  /* double_overflow */
+#define ASN1_F_OVERSIZE   0x04u  /* oversize_length */
+#define ASN1_F_ABSOLUTE   0x08u  /* absolute_offset */
+#define ASN1_F_RELATIVE   0x10u  /* relative_offset */
+
+struct rule_asn1 {
+	uint8_t flags;            /* ASN1_F_* */
+	uint32_t oversize;        /* with ASN1_F_OVERSIZE */
+	int32_t offset;           /* with ASN1_F_ABSOLUTE (>= 0) or ASN1_F_RELATIVE */
 };
 
 /* (added) base64_decode:[bytes N][, offset N][, relative]: from the buffer's
@@ -305,6 +323,7 @@ struct rule_match {
 		struct rule_byte byte;    /* MATCH_BYTE_*, MATCH_ISDATAAT */
 		struct u32_cmp bsize;     /* MATCH_BSIZE */
 		struct rule_b64 b64dec;   /* (added) MATCH_BASE64_DECODE */
+		struct rule_asn1 asn1;    /* (added) MATCH_ASN1 */
 	};
 	uint8_t b64;              /* (added) 1: after base64_data, inspects the bytes the
 				   * base64_decode of the same buf decoded */

@@ -278,6 +278,10 @@ bool detect_byte_math(const struct rule_byte *b, const uint8_t *buf, uint32_t le
 int detect_isdataat(const struct rule_byte *b, uint32_t len, uint32_t prev,
 		    const uint64_t *vars);
 
+/* detect_asn1.c (added): the asn1 keyword on buf[0, len) after a match
+ * ending at prev; true when one of its checks holds. */
+bool detect_asn1(const struct rule_asn1 *a, const uint8_t *buf, uint32_t len, uint32_t prev);
+
 /* detect_pktkw.c (added): flags ack seq window id fragbits fragoffset tos
  * ipopts sameip stream_size icmp_id icmp_seq tcp.mss, stream and applayer_*
  * events, checksum keywords; true if all hold. */
