@@ -129,14 +129,21 @@ enum rule_buffer {
 	RULE_BUF_DNS_ANSWERS_RRNAME,  /* owner names of the answer records */
 	RULE_BUF_DNS_RESPONSE_RRNAME, /* a response's names: questions, answers, authorities,
 				       * additionals */
+	RULE_BUF_SSH_PROTO,           /* (added) the banner's protoversion, per direction */
+	RULE_BUF_SSH_SOFTWARE,        /* (added) its softwareversion, per direction */
 	RULE_BUF_MAX
 };
+
+/* rule->app_bufs and the absent sets are bitmaps of buffers */
+_Static_assert(RULE_BUF_MAX <= 64, "a rule's buffers are one 64-bit set");
 
 /* (added) The buffers of each protocol, as ranges of the enum. */
 #define RULE_BUF_TLS_FIRST RULE_BUF_TLS_SNI
 #define RULE_BUF_TLS_LAST  RULE_BUF_TLS_SUBJECTALTNAME
 #define RULE_BUF_DNS_FIRST RULE_BUF_DNS_QUERY
 #define RULE_BUF_DNS_LAST  RULE_BUF_DNS_RESPONSE_RRNAME
+#define RULE_BUF_SSH_FIRST RULE_BUF_SSH_PROTO
+#define RULE_BUF_SSH_LAST  RULE_BUF_SSH_SOFTWARE
 
 /* (added) First app-layer buffer: the ones from here on need a parsed flow. */
 #define RULE_BUF_APP_FIRST RULE_BUF_HTTP_URI
@@ -149,7 +156,8 @@ enum app_proto {
 	APP_PROTO_TLS,
 	APP_PROTO_DNS,
 	APP_PROTO_FAILED,         /* detection gave up on the flow */
-	/* (added) detected only, no parser: their rules inspect the stream */
+	/* (added) detected only, no parser: their rules inspect the stream
+	 * (SSH: its identification strings only) */
 	APP_PROTO_SMTP,
 	APP_PROTO_FTP,
 	APP_PROTO_SMB,

@@ -100,6 +100,10 @@ static const struct app_kw app_kws[] = {
 	{ "dns.queries.rrname",     AKW_STICKY,   RULE_BUF_DNS_QUERIES_RRNAME },
 	{ "dns.answers.rrname",     AKW_STICKY,   RULE_BUF_DNS_ANSWERS_RRNAME },
 	{ "dns.response.rrname",    AKW_STICKY,   RULE_BUF_DNS_RESPONSE_RRNAME },
+	{ "ssh.proto",              AKW_STICKY,   RULE_BUF_SSH_PROTO },
+	{ "ssh_proto",              AKW_STICKY,   RULE_BUF_SSH_PROTO },
+	{ "ssh.software",           AKW_STICKY,   RULE_BUF_SSH_SOFTWARE },
+	{ "ssh_software",           AKW_STICKY,   RULE_BUF_SSH_SOFTWARE },
 	{ "http_uri",               AKW_MODIFIER, RULE_BUF_HTTP_URI },
 	{ "http_raw_uri",           AKW_MODIFIER, RULE_BUF_HTTP_URI_RAW },
 	{ "http_method",            AKW_MODIFIER, RULE_BUF_HTTP_METHOD },
@@ -124,6 +128,8 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 		return APP_PROTO_TLS;
 	if (b >= RULE_BUF_DNS_FIRST && b <= RULE_BUF_DNS_LAST)
 		return APP_PROTO_DNS;
+	if (b >= RULE_BUF_SSH_FIRST && b <= RULE_BUF_SSH_LAST)
+		return APP_PROTO_SSH;
 	return APP_PROTO_UNKNOWN;
 }
 

@@ -48,6 +48,7 @@ struct applayer_ctx {
 struct http_state;
 struct tls_state;
 struct dns_state;
+struct ssh_state;
 
 struct app_flow {
 	struct applayer_ctx *ctx; /* the worker's context it belongs to */
@@ -65,6 +66,7 @@ struct app_flow {
 		struct http_state *http;
 		struct tls_state *tls;
 		struct dns_state *dns;
+		struct ssh_state *ssh;
 	};
 };
 
@@ -111,6 +113,16 @@ int app_tls_chain_len(const struct tls_state *ts, uint32_t *out);
 int app_tls_validity(const struct tls_state *ts, int64_t *not_before, int64_t *not_after);
 int app_tls_info(struct tls_state *ts, struct app_tls_info *out);
 bool app_tls_buffer_final(const struct app_flow *af, enum rule_buffer b, uint32_t idx);
+
+/* app_ssh.c (added): the SSH identification strings; one transaction. The
+ * buffers' instance is the direction (0 the client's, 1 the server's). */
+struct ssh_state *app_ssh_new(struct app_flow *af);
+void app_ssh_free(struct ssh_state *ss);
+int app_ssh_data(struct ssh_state *ss, enum app_dir dir, const uint8_t *d, uint32_t len);
+struct app_tx *app_ssh_tx(struct ssh_state *ss);
+int app_ssh_buffer(struct ssh_state *ss, enum rule_buffer b, uint32_t idx,
+		   const uint8_t **data, uint32_t *len);
+bool app_ssh_buffer_final(const struct app_flow *af, uint32_t idx);
 
 /* app_dns.c: DNS messages, over UDP (one per datagram) or TCP (length
  * prefixed). */

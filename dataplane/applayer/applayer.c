@@ -119,6 +119,9 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 	case APP_PROTO_DNS:
 		app_dns_free(af->dns);
 		break;
+	case APP_PROTO_SSH:
+		app_ssh_free(af->ssh);
+		break;
 	default:
 		break;
 	}
@@ -149,6 +152,8 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 		return app_tls_data(ctx, af->tls, dir, d, len);
 	case APP_PROTO_DNS:
 		return app_dns_data(ctx, af, dir, d, len);
+	case APP_PROTO_SSH:
+		return app_ssh_data(af->ssh, dir, d, len);
 	default:
 		return 0;
 	}
@@ -156,9 +161,10 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 
 static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_proto p)
 {
-	/* SMTP and later have no parser: detection only, whatever the mode */
+	/* SMTP and later have no parser (SSH a banner parser): detection only,
+	 * whatever the mode */
 	if (ctx->cfg.mode[af->ipproto == 17][p] == APP_MODE_DETECT_ONLY ||
-	    p >= APP_PROTO_SMTP) {
+	    (p >= APP_PROTO_SMTP && p != APP_PROTO_SSH)) {
 		/* known for app-layer-protocol and EVE, never parsed */
 		af->detect_only = true;
 		af->proto = (uint8_t)p;
@@ -174,6 +180,9 @@ static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_
 		break;
 	case APP_PROTO_DNS:
 		af->dns = app_dns_new(af);
+		break;
+	case APP_PROTO_SSH:
+		af->ssh = app_ssh_new(af);
 		break;
 	default:
 		return -EINVAL;
@@ -271,6 +280,7 @@ uint32_t app_flow_ntx(const struct app_flow *af)
 	case APP_PROTO_HTTP:
 		return app_http_ntx(af->http);
 	case APP_PROTO_TLS:
+	case APP_PROTO_SSH:
 		return 1;
 	case APP_PROTO_DNS:
 		return app_dns_ntx(af->dns);
@@ -290,6 +300,8 @@ struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i)
 		return i == 0 ? app_tls_tx(af->tls) : NULL;
 	case APP_PROTO_DNS:
 		return app_dns_tx(af->dns, i);
+	case APP_PROTO_SSH:
+		return i == 0 ? app_ssh_tx(af->ssh) : NULL;
 	default:
 		return NULL;
 	}
@@ -308,6 +320,9 @@ static void inspected(struct app_flow *af, uint8_t dirs)
 		break;
 	case APP_PROTO_DNS:
 		app_dns_inspected(af->dns, dirs);
+		break;
+	case APP_PROTO_SSH:
+		app_ssh_tx(af->ssh)->updated &= (uint8_t)~dirs;
 		break;
 	default:
 		break;
@@ -363,6 +378,8 @@ static enum app_proto buffer_proto(enum rule_buffer b)
 		return APP_PROTO_TLS;
 	if (b >= RULE_BUF_DNS_FIRST && b <= RULE_BUF_DNS_LAST)
 		return APP_PROTO_DNS;
+	if (b >= RULE_BUF_SSH_FIRST && b <= RULE_BUF_SSH_LAST)
+		return APP_PROTO_SSH;
 	return APP_PROTO_UNKNOWN;
 }
 
@@ -378,6 +395,8 @@ int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *
 		return app_tls_buffer(af->tls, b, idx, data, len);
 	case APP_PROTO_DNS:
 		return app_dns_buffer(tx, b, idx, data, len);
+	case APP_PROTO_SSH:
+		return app_ssh_buffer(af->ssh, b, idx, data, len);
 	default:
 		return -ENOENT;
 	}
@@ -394,6 +413,8 @@ bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffe
 		return app_http_buffer_final(af, tx, b, idx);
 	case APP_PROTO_TLS:
 		return app_tls_buffer_final(af, b, idx);
+	case APP_PROTO_SSH:
+		return app_ssh_buffer_final(af, idx);
 	default:
 		return true;
 	}
