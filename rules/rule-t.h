@@ -361,14 +361,16 @@ struct rule_flowbit {
 
 #define RULE_FLOWBIT_UNRESOLVED UINT32_MAX
 
-enum thresh_type { THRESH_NONE, THRESH_LIMIT, THRESH_THRESHOLD, THRESH_BOTH, THRESH_DETECTION_FILTER };
+enum thresh_type { THRESH_NONE, THRESH_LIMIT, THRESH_THRESHOLD, THRESH_BOTH, THRESH_DETECTION_FILTER,
+		   THRESH_BACKOFF /* (added) alerts on match count, count * m, count * m^2, ... */ };
 enum thresh_track { TRACK_BY_SRC, TRACK_BY_DST, TRACK_BY_RULE, TRACK_BY_BOTH, TRACK_BY_FLOW };
 
 struct rule_threshold {
 	enum thresh_type type;
 	enum thresh_track track;
 	uint32_t count;
-	uint32_t seconds;
+	uint32_t seconds;         /* 0 with THRESH_BACKOFF */
+	uint32_t multiplier;      /* (added) THRESH_BACKOFF only */
 };
 
 /* (added) tag:session[,count,metric]: after the rule alerts, the flow's

@@ -131,6 +131,7 @@ struct thr_entry {
 	uint32_t sid, gid;
 	uint8_t used, track, ip_ver;
 	uint32_t count;
+	uint64_t next;           /* (added) backoff: the match number that alerts next */
 	uint64_t tv1_us;         /* start of the current window */
 	uint64_t expire_us;      /* tv1_us + seconds: a later packet starts afresh */
 	uint64_t flow_id;

@@ -456,6 +456,32 @@ static void test_thresholds(void)
 	CHECK_INT(5, series(&e, &p, 7, 0));		/* every match after the 2nd */
 	CHECK_INT(1, series(&e, &p, 3, 100));		/* new window: only the 3rd */
 	detect_env_teardown(&e);
+
+	/* backoff: matches 1, 10, 100 of each flow alert, the rest are silent;
+	 * no window: hours apart still count on */
+	e = setup(R("content:\"x\"; threshold:type backoff, track by_flow, count 1, "
+		    "multiplier 10;"), 0);
+	memset(&f1, 0, sizeof(f1));
+	memset(&f2, 0, sizeof(f2));
+	f1.flow_id = 1;
+	f2.flow_id = 2;
+	in_flow(&p, &f1, PKT_TO_SERVER, true);
+	CHECK_INT(1, series(&e, &p, 9, 0));		/* the 1st */
+	CHECK_INT(1, series(&e, &p, 1, 9));		/* the 10th */
+	CHECK_INT(0, series(&e, &p, 89, 10));		/* 11..99 */
+	CHECK_INT(1, series(&e, &p, 1, 99));		/* the 100th */
+	CHECK_INT(97, detect_thread_stats(e.dt)->alerts_suppressed);
+	in_flow(&p, &f2, PKT_TO_SERVER, true);
+	CHECK_INT(2, series(&e, &p, 10, 7200));		/* another flow: its 1st and 10th */
+	detect_env_teardown(&e);
+	/* count 5, multiplier 5: the 5th and the 25th */
+	e = setup(R("content:\"x\"; threshold:type backoff, track by_flow, count 5, "
+		    "multiplier 5;"), 0);
+	in_flow(&p, &f1, PKT_TO_SERVER, true);
+	CHECK_INT(1, series(&e, &p, 24, 0));
+	CHECK_INT(1, series(&e, &p, 1, 24));
+	CHECK_INT(0, series(&e, &p, 99, 25));
+	detect_env_teardown(&e);
 }
 
 static void test_actions(void)

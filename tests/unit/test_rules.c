@@ -520,6 +520,24 @@ static void test_packet_kw(void)
 	      "threshold needs type, track, count and seconds");
 	FAILS(T("threshold:type sometimes, track by_src, count 1, seconds 2;"),
 	      "invalid threshold type 'sometimes'");
+	r = ok(T("threshold:type backoff, track by_flow, count 1, multiplier 10;"));
+	if (r) {
+		CHECK_INT(THRESH_BACKOFF, r->threshold.type);
+		CHECK_INT(TRACK_BY_FLOW, r->threshold.track);
+		CHECK_INT(1, r->threshold.count);
+		CHECK_INT(10, r->threshold.multiplier);
+		rule_free(r);
+	}
+	FAILS(T("threshold:type backoff, track by_src, count 1, multiplier 10;"),
+	      "threshold type backoff needs track by_flow");
+	FAILS(T("threshold:type backoff, track by_flow, count 1, seconds 10;"),
+	      "threshold type backoff needs track, count and multiplier");
+	FAILS(T("threshold:type limit, track by_flow, count 1, multiplier 10;"),
+	      "threshold needs type, track, count and seconds");
+	FAILS(T("threshold:type backoff, track by_flow, count 1, multiplier 1;"),
+	      "invalid threshold multiplier '1'");
+	FAILS(T("detection_filter:track by_flow, count 1, multiplier 2;"),
+	      "invalid detection_filter item 'multiplier'");
 	FAILS(T("threshold:type limit, track by_ip, count 1, seconds 2;"),
 	      "invalid threshold track 'by_ip'");
 	FAILS(T("detection_filter:type limit, track by_src, count 1, seconds 2;"),
