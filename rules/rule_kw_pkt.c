@@ -36,8 +36,10 @@ int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out)
 			continue;
 		if (rule_parse_u32(p + l, &a) || a > max)
 			return -EINVAL;
-		/* comparisons that no value can satisfy */
-		if ((modes[i].op == U32_LT && a == 0) || (modes[i].op == U32_GT && a == max))
+		/* comparisons any or no value satisfies, refused as Suricata 7
+		 * does: <0, >max, <=max, >=0 */
+		if ((modes[i].op == U32_LT && a == 0) || (modes[i].op == U32_GT && a == max) ||
+		    (modes[i].op == U32_LE && a == max) || (modes[i].op == U32_GE && a == 0))
 			return -EINVAL;
 		*out = (struct u32_cmp){ .op = modes[i].op, .a = a };
 		return 0;

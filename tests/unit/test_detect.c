@@ -182,8 +182,30 @@ static void test_packet_keywords(void)
 	CHECK_INT(1, one(R("dsize:2-5;"), tcp("1234")));
 	CHECK_INT(0, one(R("dsize:2-5;"), tcp("12345")));
 	CHECK_INT(0, one(R("dsize:2-5;"), tcp("12")));
+	CHECK_INT(1, one(R("dsize:!4;"), tcp("12345")));
+	CHECK_INT(0, one(R("dsize:!=5;"), tcp("12345")));
+	CHECK_INT(1, one(R("dsize:<=5;"), tcp("12345")));
+	CHECK_INT(0, one(R("dsize:<=4;"), tcp("12345")));
+	CHECK_INT(1, one(R("dsize:>=5;"), tcp("12345")));
+	CHECK_INT(1, one(R("dsize:4<>6;"), tcp("12345")));
+	CHECK_INT(0, one(R("dsize:5<>7;"), tcp("12345")));
 
 	struct packet p = tcp("");
+
+	/* every packet type: UDP and ICMP payloads (after the 8-byte header),
+	 * an IP packet with no transport (0); never a stream's pseudo packet */
+	p = pkt(17, "10.0.0.1", 53, "10.0.0.2", 53, "abc");
+	CHECK_INT(1, one("alert udp any any -> any any (dsize:3; sid:1;)\n", p));
+	p = pkt(1, "10.0.0.1", 0, "10.0.0.2", 0, "abcd");
+	CHECK_INT(1, one("alert icmp any any -> any any (dsize:4; sid:1;)\n", p));
+	p = pkt(47, "10.0.0.1", 0, "10.0.0.2", 0, "");
+	CHECK_INT(1, one("alert ip any any -> any any (dsize:0; sid:1;)\n", p));
+	CHECK_INT(0, one("alert ip any any -> any any (dsize:>0; sid:1;)\n", p));
+	p = tcp("");
+	p.flags |= PKT_F_PSEUDO;
+	CHECK_INT(0, one(R("dsize:0;"), p));
+	CHECK_INT(0, one(R("dsize:<10;"), p));
+	p = tcp("");
 
 	p.ttl = 5;
 	CHECK_INT(1, one(R("ttl:<10;"), p));

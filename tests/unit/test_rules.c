@@ -430,6 +430,12 @@ static void test_packet_kw(void)
 		{ "5", U32_EQ, 5, 0 }, { "<5", U32_LT, 5, 0 }, { ">=5", U32_GE, 5, 0 },
 		{ "!5", U32_NE, 5, 0 }, { "!=5", U32_NE, 5, 0 }, { "3-9", U32_RANGE, 3, 9 },
 		{ " 3 <> 9 ", U32_RANGE, 3, 9 }, { "=7", U32_EQ, 7, 0 },
+		/* every Suricata 7 form (rust detect/uint.rs): blanks after the
+		 * operator and around a range's separator, bounds that can hold */
+		{ "= 7", U32_EQ, 7, 0 }, { "> 5", U32_GT, 5, 0 }, { "<= 65534", U32_LE, 65534, 0 },
+		{ ">=1", U32_GE, 1, 0 }, { "<1", U32_LT, 1, 0 }, { "! 0", U32_NE, 0, 0 },
+		{ "0-2", U32_RANGE, 0, 2 }, { "0 - 65535", U32_RANGE, 0, 65535 },
+		{ "1<>3 ", U32_RANGE, 1, 3 }, { "65535", U32_EQ, 65535, 0 }, { ">65534", U32_GT, 65534, 0 },
 	};
 	for (size_t i = 0; i < sizeof(cmps) / sizeof(cmps[0]); i++) {
 		char t[128];
@@ -445,6 +451,16 @@ static void test_packet_kw(void)
 		}
 	}
 	FAILS(T("dsize:5-6;"), "invalid dsize: '5-6'");
+	/* what no value, or every value, satisfies; forms Suricata 7 does not know */
+	FAILS(T("dsize:<0;"), "invalid dsize: '<0'");
+	FAILS(T("dsize:>=0;"), "invalid dsize: '>=0'");
+	FAILS(T("dsize:<=65535;"), "invalid dsize: '<=65535'");
+	FAILS(T("dsize:>65535;"), "invalid dsize: '>65535'");
+	FAILS(T("dsize:9-3;"), "invalid dsize: '9-3'");
+	FAILS(T("dsize:!1-5;"), "invalid dsize: '!1-5'");
+	FAILS(T("dsize:0x10;"), "invalid dsize: '0x10'");
+	FAILS(T("dsize:5 6;"), "invalid dsize: '5 6'");
+	FAILS(T("dsize:=>5;"), "invalid dsize: '=>5'");
 	FAILS(T("dsize:70000;"), "invalid dsize: '70000'");
 	FAILS(T("ttl:256;"), "invalid ttl: '256'");
 	FAILS(T("itype:<0;"), "invalid itype: '<0'");
