@@ -131,6 +131,8 @@ enum rule_buffer {
 				       * additionals */
 	RULE_BUF_SSH_PROTO,           /* (added) the banner's protoversion, per direction */
 	RULE_BUF_SSH_SOFTWARE,        /* (added) its softwareversion, per direction */
+	RULE_BUF_SMTP_FILE_DATA,      /* (added) file_data of an smtp rule: one instance per
+				       * MIME attachment of the mail, decoded */
 	RULE_BUF_MAX
 };
 
@@ -157,7 +159,8 @@ enum app_proto {
 	APP_PROTO_DNS,
 	APP_PROTO_FAILED,         /* detection gave up on the flow */
 	/* (added) detected only, no parser: their rules inspect the stream
-	 * (SSH: its identification strings only) */
+	 * (SSH: its identification strings parsed; SMTP: parsed, mails and
+	 * their attachments) */
 	APP_PROTO_SMTP,
 	APP_PROTO_FTP,
 	APP_PROTO_SMB,

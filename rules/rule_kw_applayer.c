@@ -130,6 +130,8 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 		return APP_PROTO_DNS;
 	if (b >= RULE_BUF_SSH_FIRST && b <= RULE_BUF_SSH_LAST)
 		return APP_PROTO_SSH;
+	if (b == RULE_BUF_SMTP_FILE_DATA)
+		return APP_PROTO_SMTP;
 	return APP_PROTO_UNKNOWN;
 }
 
@@ -362,6 +364,11 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 			continue;
 		if (val)
 			return rule_err(c, "keyword '%s' takes no value", k->name);
+		/* file_data is the protocol's files: an smtp rule's are the
+		 * mail's attachments */
+		if (k->buf == RULE_BUF_HTTP_RESPONSE_BODY && c->r->app_proto == APP_PROTO_SMTP &&
+		    strncasecmp(k->name, "file", 4) == 0)
+			return app_sticky(c, RULE_BUF_SMTP_FILE_DATA);
 		if (k->kind == AKW_STICKY)
 			return app_sticky(c, k->buf);
 		return app_modifier(c, k->name, k->buf);

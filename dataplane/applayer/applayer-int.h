@@ -49,6 +49,7 @@ struct http_state;
 struct tls_state;
 struct dns_state;
 struct ssh_state;
+struct smtp_state;
 
 struct app_flow {
 	struct applayer_ctx *ctx; /* the worker's context it belongs to */
@@ -67,6 +68,7 @@ struct app_flow {
 		struct tls_state *tls;
 		struct dns_state *dns;
 		struct ssh_state *ssh;
+		struct smtp_state *smtp;
 	};
 };
 
@@ -123,6 +125,19 @@ struct app_tx *app_ssh_tx(struct ssh_state *ss);
 int app_ssh_buffer(struct ssh_state *ss, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 bool app_ssh_buffer_final(const struct app_flow *af, uint32_t idx);
+
+/* app_smtp.c (added): SMTP mails, their MIME attachments as file_data
+ * (instance: the attachment), events. */
+struct smtp_state *app_smtp_new(struct app_flow *af);
+void app_smtp_free(struct smtp_state *ss);
+int app_smtp_data(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir,
+		  const uint8_t *d, uint32_t len);
+void app_smtp_eof(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir);
+uint32_t app_smtp_ntx(const struct smtp_state *ss);
+struct app_tx *app_smtp_tx(struct smtp_state *ss, uint32_t i);
+void app_smtp_inspected(struct smtp_state *ss, uint8_t dirs);
+int app_smtp_buffer(struct app_tx *tx, uint32_t idx, const uint8_t **data, uint32_t *len);
+bool app_smtp_buffer_final(const struct app_flow *af, struct app_tx *tx);
 
 /* app_dns.c: DNS messages, over UDP (one per datagram) or TCP (length
  * prefixed). */
