@@ -786,6 +786,9 @@ static void test_et_open(void)
 	for (uint32_t i = 0; i < rs->nreasons && i < 10; i++)
 		printf("  %6u  %s\n", rs->reasons[i].count, rs->reasons[i].reason);
 	CHECK(rs->n > 0);
+	/* of the 24,827 active rules only ftpbounce's and ftp-data's fail today:
+	 * a new failure is a regression */
+	CHECK(rs->nfailed <= 2);
 	for (uint32_t i = 0; i < rs->nreasons; i++) {
 		if (!reason_is_unsupported(rs->reasons[i].reason)) {
 			fprintf(stderr, "ET Open: parse failure of a supported keyword: %u x %s\n",
