@@ -216,6 +216,17 @@ int kw_xbits(struct rule_ctx *c, const char *v);
 int kw_flowint(struct rule_ctx *c, const char *v);
 /* rule_kw_event.c (added) */
 int kw_decode_event(struct rule_ctx *c, const char *v);
+int kw_stream_event(struct rule_ctx *c, const char *v);
+/* rule_kw_asn1.c (added) */
+int kw_asn1(struct rule_ctx *c, const char *v);
+int kw_app_layer_event(struct rule_ctx *c, const char *v);
+int kw_ipv4_csum(struct rule_ctx *c, const char *v);
+int kw_tcpv4_csum(struct rule_ctx *c, const char *v);
+int kw_tcpv6_csum(struct rule_ctx *c, const char *v);
+int kw_udpv4_csum(struct rule_ctx *c, const char *v);
+int kw_udpv6_csum(struct rule_ctx *c, const char *v);
+int kw_icmpv4_csum(struct rule_ctx *c, const char *v);
+int kw_icmpv6_csum(struct rule_ctx *c, const char *v);
 /* FNV-1a, the key of xbit and flowint names */
 uint64_t rule_name_hash(const char *s);
 

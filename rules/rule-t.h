@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/events-t.h"
 #include "../common/ip_addr-t.h"
 
 /* Actions, ordered as Suricata's default action-order: pass, drop, reject, alert. */
@@ -128,14 +129,23 @@ enum rule_buffer {
 	RULE_BUF_DNS_ANSWERS_RRNAME,  /* owner names of the answer records */
 	RULE_BUF_DNS_RESPONSE_RRNAME, /* a response's names: questions, answers, authorities,
 				       * additionals */
+	RULE_BUF_SSH_PROTO,           /* (added) the banner's protoversion, per direction */
+	RULE_BUF_SSH_SOFTWARE,        /* (added) its softwareversion, per direction */
+	RULE_BUF_SMTP_FILE_DATA,      /* (added) file_data of an smtp rule: one instance per
+				       * MIME attachment of the mail, decoded */
 	RULE_BUF_MAX
 };
+
+/* rule->app_bufs and the absent sets are bitmaps of buffers */
+_Static_assert(RULE_BUF_MAX <= 64, "a rule's buffers are one 64-bit set");
 
 /* (added) The buffers of each protocol, as ranges of the enum. */
 #define RULE_BUF_TLS_FIRST RULE_BUF_TLS_SNI
 #define RULE_BUF_TLS_LAST  RULE_BUF_TLS_SUBJECTALTNAME
 #define RULE_BUF_DNS_FIRST RULE_BUF_DNS_QUERY
 #define RULE_BUF_DNS_LAST  RULE_BUF_DNS_RESPONSE_RRNAME
+#define RULE_BUF_SSH_FIRST RULE_BUF_SSH_PROTO
+#define RULE_BUF_SSH_LAST  RULE_BUF_SSH_SOFTWARE
 
 /* (added) First app-layer buffer: the ones from here on need a parsed flow. */
 #define RULE_BUF_APP_FIRST RULE_BUF_HTTP_URI
@@ -148,7 +158,9 @@ enum app_proto {
 	APP_PROTO_TLS,
 	APP_PROTO_DNS,
 	APP_PROTO_FAILED,         /* detection gave up on the flow */
-	/* (added) detected only, no parser: their rules inspect the stream */
+	/* (added) detected only, no parser: their rules inspect the stream
+	 * (SSH: its identification strings parsed; SMTP: parsed, mails and
+	 * their attachments) */
 	APP_PROTO_SMTP,
 	APP_PROTO_FTP,
 	APP_PROTO_SMB,
@@ -244,7 +256,25 @@ enum rule_match_kind {
 	MATCH_CONTENT, MATCH_PCRE,
 	MATCH_BYTE_TEST, MATCH_BYTE_JUMP, MATCH_BYTE_EXTRACT, MATCH_BYTE_MATH,
 	MATCH_ISDATAAT, MATCH_BSIZE,
-	MATCH_BASE64_DECODE       /* (added) decodes for the base64_data matches */
+	MATCH_BASE64_DECODE,      /* (added) decodes for the base64_data matches */
+	MATCH_ASN1                /* (added) asn1: BER checks from a position */
+};
+
+/* (added) asn1:[bitstring_overflow][, double_overflow][, oversize_length N]
+ * [, absolute_offset N | relative_offset N]: the BER objects read from the
+ * buffer's start, absolute_offset, or the previous match end plus
+ * relative_offset (may be negative) match when one of the checks asked for
+ * holds on one of them or their children. */
+#define ASN1_F_BITSTRING  0x01u  /* bitstring_overflow */
+#define ASN1_F_DOUBLE     0x02u  /* double_overflow */
+#define ASN1_F_OVERSIZE   0x04u  /* oversize_length */
+#define ASN1_F_ABSOLUTE   0x08u  /* absolute_offset */
+#define ASN1_F_RELATIVE   0x10u  /* relative_offset */
+
+struct rule_asn1 {
+	uint8_t flags;            /* ASN1_F_* */
+	uint32_t oversize;        /* with ASN1_F_OVERSIZE */
+	int32_t offset;           /* with ASN1_F_ABSOLUTE (>= 0) or ASN1_F_RELATIVE */
 };
 
 /* (added) base64_decode:[bytes N][, offset N][, relative]: from the buffer's
@@ -304,6 +334,7 @@ struct rule_match {
 		struct rule_byte byte;    /* MATCH_BYTE_*, MATCH_ISDATAAT */
 		struct u32_cmp bsize;     /* MATCH_BSIZE */
 		struct rule_b64 b64dec;   /* (added) MATCH_BASE64_DECODE */
+		struct rule_asn1 asn1;    /* (added) MATCH_ASN1 */
 	};
 	uint8_t b64;              /* (added) 1: after base64_data, inspects the bytes the
 				   * base64_decode of the same buf decoded */
@@ -333,14 +364,16 @@ struct rule_flowbit {
 
 #define RULE_FLOWBIT_UNRESOLVED UINT32_MAX
 
-enum thresh_type { THRESH_NONE, THRESH_LIMIT, THRESH_THRESHOLD, THRESH_BOTH, THRESH_DETECTION_FILTER };
+enum thresh_type { THRESH_NONE, THRESH_LIMIT, THRESH_THRESHOLD, THRESH_BOTH, THRESH_DETECTION_FILTER,
+		   THRESH_BACKOFF /* (added) alerts on match count, count * m, count * m^2, ... */ };
 enum thresh_track { TRACK_BY_SRC, TRACK_BY_DST, TRACK_BY_RULE, TRACK_BY_BOTH, TRACK_BY_FLOW };
 
 struct rule_threshold {
 	enum thresh_type type;
 	enum thresh_track track;
 	uint32_t count;
-	uint32_t seconds;
+	uint32_t seconds;         /* 0 with THRESH_BACKOFF */
+	uint32_t multiplier;      /* (added) THRESH_BACKOFF only */
 };
 
 /* (added) tag:session[,count,metric]: after the rule alerts, the flow's
@@ -387,6 +420,8 @@ struct rule_tag {
 #define RULE_HAS_TCPMSS  0x40000u
 #define RULE_HAS_XBITS   0x80000u
 #define RULE_HAS_FLOWINT 0x100000u
+#define RULE_HAS_PKTEVENT 0x200000u /* (added) stream-event, app-layer-event:applayer_* */
+#define RULE_HAS_CSUM    0x400000u  /* (added) ipv4-csum, tcpv4-csum, ... */
 
 /* flags / fragbits: which bits must be set, how, and which to ignore. */
 enum bits_mode {
@@ -436,6 +471,12 @@ struct rule_flowint {
 	uint64_t name_hash, value_hash;
 };
 
+/* (added) checksum keywords, Suricata's <layer>-csum:valid|invalid */
+enum rule_csum {
+	CSUM_IPV4, CSUM_TCPV4, CSUM_TCPV6, CSUM_UDPV4, CSUM_UDPV6, CSUM_ICMPV4, CSUM_ICMPV6,
+	CSUM_MAX
+};
+
 /* rule->app_has (added) */
 #define RULE_APP_HAS_URILEN      0x01u
 #define RULE_APP_HAS_URILEN_RAW  0x02u /* urilen:...,raw */
@@ -444,6 +485,7 @@ struct rule_flowint {
 #define RULE_APP_HAS_DNS_RRTYPE  0x10u /* dns.rrtype: some question's type */
 #define RULE_APP_HAS_TLS_CHAIN_LEN 0x20u /* tls.cert_chain_len: server chain */
 #define RULE_APP_HAS_TLS_VALIDITY 0x40u /* some tls_cert_* date keyword, see tls_validity */
+#define RULE_APP_HAS_EVENT 0x80u   /* app-layer-event:PROTO.NAME, see app_events */
 
 /* (added) tls_cert_notbefore / tls_cert_notafter: the server certificate's
  * date against seconds since the epoch (UTC). As Suricata: '<' is <=,
@@ -494,6 +536,11 @@ struct rule {
 	struct rule_xbit *xbit;
 	uint32_t nflowint;
 	struct rule_flowint *flowint;
+	/* (added) with RULE_HAS_PKTEVENT: events the packet must all carry */
+	struct pkt_events pkt_events;
+	/* (added) with RULE_HAS_CSUM: bit per enum rule_csum checked, and
+	 * whether each must be valid (set) or invalid (clear) */
+	uint8_t csum_check, csum_valid;
 
 	/* payload matches, in rule order */
 	uint32_t nmatch;
@@ -517,6 +564,10 @@ struct rule {
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */
 	struct rule_tls_date tls_notbefore, tls_notafter;
 	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
+	/* (added) with RULE_APP_HAS_EVENT: the transaction events (bit per
+	 * id of app_event_proto's list in common/events-t.h) it must all carry */
+	uint64_t app_events;
+	uint8_t app_event_proto;  /* enum app_proto */
 	/* (added) absent[: or_else] after a sticky buffer, bit per enum
 	 * rule_buffer: the rule needs that buffer to be missing for good from
 	 * the transaction; with or_else, missing for good or present and

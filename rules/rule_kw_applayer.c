@@ -100,6 +100,10 @@ static const struct app_kw app_kws[] = {
 	{ "dns.queries.rrname",     AKW_STICKY,   RULE_BUF_DNS_QUERIES_RRNAME },
 	{ "dns.answers.rrname",     AKW_STICKY,   RULE_BUF_DNS_ANSWERS_RRNAME },
 	{ "dns.response.rrname",    AKW_STICKY,   RULE_BUF_DNS_RESPONSE_RRNAME },
+	{ "ssh.proto",              AKW_STICKY,   RULE_BUF_SSH_PROTO },
+	{ "ssh_proto",              AKW_STICKY,   RULE_BUF_SSH_PROTO },
+	{ "ssh.software",           AKW_STICKY,   RULE_BUF_SSH_SOFTWARE },
+	{ "ssh_software",           AKW_STICKY,   RULE_BUF_SSH_SOFTWARE },
 	{ "http_uri",               AKW_MODIFIER, RULE_BUF_HTTP_URI },
 	{ "http_raw_uri",           AKW_MODIFIER, RULE_BUF_HTTP_URI_RAW },
 	{ "http_method",            AKW_MODIFIER, RULE_BUF_HTTP_METHOD },
@@ -124,6 +128,10 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 		return APP_PROTO_TLS;
 	if (b >= RULE_BUF_DNS_FIRST && b <= RULE_BUF_DNS_LAST)
 		return APP_PROTO_DNS;
+	if (b >= RULE_BUF_SSH_FIRST && b <= RULE_BUF_SSH_LAST)
+		return APP_PROTO_SSH;
+	if (b == RULE_BUF_SMTP_FILE_DATA)
+		return APP_PROTO_SMTP;
 	return APP_PROTO_UNKNOWN;
 }
 
@@ -356,6 +364,11 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 			continue;
 		if (val)
 			return rule_err(c, "keyword '%s' takes no value", k->name);
+		/* file_data is the protocol's files: an smtp rule's are the
+		 * mail's attachments */
+		if (k->buf == RULE_BUF_HTTP_RESPONSE_BODY && c->r->app_proto == APP_PROTO_SMTP &&
+		    strncasecmp(k->name, "file", 4) == 0)
+			return app_sticky(c, RULE_BUF_SMTP_FILE_DATA);
 		if (k->kind == AKW_STICKY)
 			return app_sticky(c, k->buf);
 		return app_modifier(c, k->name, k->buf);
@@ -444,6 +457,13 @@ int rule_applayer_finish(struct rule_ctx *c)
 			return rule_err(c, "rule mixes protocols: %s keyword in a %s rule",
 					int_kws[i].name, rule_app_proto_name(need));
 		need = int_kws[i].proto;
+	}
+	if (r->app_has & RULE_APP_HAS_EVENT) {
+		if (need != APP_PROTO_UNKNOWN && need != r->app_event_proto)
+			return rule_err(c, "rule mixes protocols: %s event in a %s rule",
+					rule_app_proto_name((enum app_proto)r->app_event_proto),
+					rule_app_proto_name(need));
+		need = (enum app_proto)r->app_event_proto;
 	}
 	r->app_proto = (uint8_t)need;
 	return rule_xform_finish(c);

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* decode-event: a decoder event by Suricata's name ("ipv4.trunc_pkt", with
+/* (added) Also stream-event, app-layer-event and the checksum keywords.
+ * decode-event: a decoder event by Suricata's name ("ipv4.trunc_pkt", with
  * or without the "decoder." prefix). Every name Suricata's decoder defines
  * is accepted, so public rule sets load; the detect stage matches those its
  * own decoder raises (decode_err_name()), the others never fire. */
+#include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../common/events.h"
 #include "rule-int.h"
 
 /* Suricata's decoder events, by layer: "<layer>.<event>". */
@@ -122,3 +126,123 @@ int kw_decode_event(struct rule_ctx *c, const char *v)
 		return rule_err(c, "out of memory");
 	return 0;
 }
+
+/* One event name: v trimmed, without blanks inside, into out. */
+static int one_name(struct rule_ctx *c, const char *kw, const char *v, char *out, size_t outlen)
+{
+	size_t n = strcspn(v, " \t");
+
+	if (n == 0 || n >= outlen || v[n + strspn(v + n, " \t")] != '\0')
+		return rule_err(c, "%s: expected one event name, got '%s'", kw, v);
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 0;
+}
+
+static int set_pkt_event(struct rule_ctx *c, const char *kw, const char *name)
+{
+	int id = event_find(EVF_PKT, name);
+
+	/* the packet list holds the stream's events, then applayer_* */
+	if (id < 0 || (strncmp(kw, "stream", 6) == 0) != (id < PEV_APPLAYER_FIRST))
+		return rule_err(c, "%s: unknown event '%s'", kw, name);
+	pkt_event_set(&c->r->pkt_events, (enum pkt_event)id);
+	c->r->has |= RULE_HAS_PKTEVENT;
+	return 0;
+}
+
+/* stream-event:NAME (or stream.NAME): the stream engine raised NAME on the
+ * packet. Several must all hold. */
+int kw_stream_event(struct rule_ctx *c, const char *v)
+{
+	char name[96];
+	const char *n = name;
+
+	if (one_name(c, "stream-event", v, name, sizeof(name)))
+		return -EINVAL;
+	if (strncmp(n, "stream.", 7) == 0)
+		n += 7;
+	return set_pkt_event(c, "stream-event", n);
+}
+
+static const struct {
+	const char *name;
+	enum app_proto proto;
+	enum event_family fam;
+} event_protos[] = {
+	{ "http", APP_PROTO_HTTP, EVF_HTTP },
+	{ "http1", APP_PROTO_HTTP, EVF_HTTP },
+	{ "tls", APP_PROTO_TLS, EVF_TLS },
+	{ "dns", APP_PROTO_DNS, EVF_DNS },
+	{ "smtp", APP_PROTO_SMTP, EVF_SMTP },
+};
+
+/* app-layer-event:applayer_NAME (a packet event of protocol detection) or
+ * PROTO.NAME (an event of the transaction's parser; the rule then belongs
+ * to that protocol and is inspected per transaction, like its buffers). */
+int kw_app_layer_event(struct rule_ctx *c, const char *v)
+{
+	char name[128];
+	const char *dot;
+	struct rule *r = c->r;
+	int id;
+
+	if (one_name(c, "app-layer-event", v, name, sizeof(name)))
+		return -EINVAL;
+	if (strncmp(name, "applayer_", 9) == 0)
+		return set_pkt_event(c, "app-layer-event", name);
+	dot = strchr(name, '.');
+	if (dot == NULL)
+		return rule_err(c, "app-layer-event: expected PROTO.EVENT or applayer_EVENT, got '%s'",
+				name);
+	for (size_t i = 0; i < sizeof(event_protos) / sizeof(event_protos[0]); i++) {
+		size_t plen = strlen(event_protos[i].name);
+
+		if ((size_t)(dot - name) != plen || strncmp(name, event_protos[i].name, plen) != 0)
+			continue;
+		if (r->app_events && r->app_event_proto != event_protos[i].proto)
+			return rule_err(c, "app-layer-event: events of two protocols in one rule");
+		id = event_find(event_protos[i].fam, dot + 1);
+		if (id < 0)
+			return rule_err(c, "app-layer-event: unknown event '%s'", name);
+		r->app_events |= 1ull << id;
+		r->app_event_proto = (uint8_t)event_protos[i].proto;
+		r->app_has |= RULE_APP_HAS_EVENT;
+		return 0;
+	}
+	name[dot - name] = '\0';
+	return rule_err(c, "app-layer-event: unsupported protocol '%s'", name);
+}
+
+/* <layer>-csum:valid|invalid (quotes allowed, as Suricata). */
+static int csum_kw(struct rule_ctx *c, const char *v, enum rule_csum which)
+{
+	char *u = v[0] == '"' ? rule_unquote(v) : NULL;
+	const char *s = u ? u : v;
+	bool valid;
+
+	if (strcmp(s, "valid") == 0) {
+		valid = true;
+	} else if (strcmp(s, "invalid") == 0) {
+		valid = false;
+	} else {
+		free(u);
+		return rule_err(c, "checksum keyword: expected valid or invalid, got '%s'", v);
+	}
+	free(u);
+	if (c->r->csum_check & (1u << which))
+		return rule_err(c, "checksum keyword given twice");
+	c->r->csum_check |= (uint8_t)(1u << which);
+	if (valid)
+		c->r->csum_valid |= (uint8_t)(1u << which);
+	c->r->has |= RULE_HAS_CSUM;
+	return 0;
+}
+
+int kw_ipv4_csum(struct rule_ctx *c, const char *v) { return csum_kw(c, v, CSUM_IPV4); }
+int kw_tcpv4_csum(struct rule_ctx *c, const char *v) { return csum_kw(c, v, CSUM_TCPV4); }
+int kw_tcpv6_csum(struct rule_ctx *c, const char *v) { return csum_kw(c, v, CSUM_TCPV6); }
+int kw_udpv4_csum(struct rule_ctx *c, const char *v) { return csum_kw(c, v, CSUM_UDPV4); }
+int kw_udpv6_csum(struct rule_ctx *c, const char *v) { return csum_kw(c, v, CSUM_UDPV6); }
+int kw_icmpv4_csum(struct rule_ctx *c, const char *v) { return csum_kw(c, v, CSUM_ICMPV4); }
+int kw_icmpv6_csum(struct rule_ctx *c, const char *v) { return csum_kw(c, v, CSUM_ICMPV6); }

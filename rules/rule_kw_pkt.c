@@ -36,8 +36,10 @@ int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out)
 			continue;
 		if (rule_parse_u32(p + l, &a) || a > max)
 			return -EINVAL;
-		/* comparisons that no value can satisfy */
-		if ((modes[i].op == U32_LT && a == 0) || (modes[i].op == U32_GT && a == max))
+		/* comparisons any or no value satisfies, refused as Suricata 7
+		 * does: <0, >max, <=max, >=0 */
+		if ((modes[i].op == U32_LT && a == 0) || (modes[i].op == U32_GT && a == max) ||
+		    (modes[i].op == U32_LE && a == max) || (modes[i].op == U32_GE && a == 0))
 			return -EINVAL;
 		*out = (struct u32_cmp){ .op = modes[i].op, .a = a };
 		return 0;
@@ -293,6 +295,7 @@ static const struct {
 	int val;
 } thresh_types[] = {
 	{ "limit", THRESH_LIMIT }, { "threshold", THRESH_THRESHOLD }, { "both", THRESH_BOTH },
+	{ "backoff", THRESH_BACKOFF },
 }, thresh_tracks[] = {
 	{ "by_src", TRACK_BY_SRC }, { "by_dst", TRACK_BY_DST }, { "by_rule", TRACK_BY_RULE },
 	{ "by_both", TRACK_BY_BOTH }, { "by_flow", TRACK_BY_FLOW },
@@ -302,6 +305,7 @@ static const struct {
 #define TH_TRACK   0x2u
 #define TH_COUNT   0x4u
 #define TH_SECONDS 0x8u
+#define TH_MULTIPLIER 0x10u
 
 /* One "key value" item of threshold/detection_filter; returns the TH_ bit. */
 static int thresh_item(struct rule_ctx *c, const char *kw, char *item, struct rule_threshold *t)
@@ -314,7 +318,7 @@ static int thresh_item(struct rule_ctx *c, const char *kw, char *item, struct ru
 	*val++ = '\0';
 	val += strspn(val, " \t");
 	if (strcmp(item, "type") == 0 && strcmp(kw, "threshold") == 0) {
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < sizeof(thresh_types) / sizeof(thresh_types[0]); i++) {
 			if (strcmp(val, thresh_types[i].name) == 0) {
 				t->type = (enum thresh_type)thresh_types[i].val;
 				return TH_TYPE;
@@ -340,6 +344,11 @@ static int thresh_item(struct rule_ctx *c, const char *kw, char *item, struct ru
 		if (rule_parse_u32(val, &t->seconds) || t->seconds == 0)
 			return rule_err(c, "invalid %s seconds '%s'", kw, val);
 		return TH_SECONDS;
+	}
+	if (strcmp(item, "multiplier") == 0 && strcmp(kw, "threshold") == 0) {
+		if (rule_parse_u32(val, &t->multiplier) || t->multiplier < 2)
+			return rule_err(c, "invalid %s multiplier '%s'", kw, val);
+		return TH_MULTIPLIER;
 	}
 	return rule_err(c, "invalid %s item '%s'", kw, item);
 }
@@ -369,6 +378,15 @@ static int thresh_parse(struct rule_ctx *c, const char *kw, const char *v, uint3
 		p += len;
 		if (*p == ',')
 			p++;
+	}
+	/* backoff counts per flow, with a multiplier in place of seconds */
+	if (t.type == THRESH_BACKOFF) {
+		if (seen != (TH_TYPE | TH_TRACK | TH_COUNT | TH_MULTIPLIER))
+			return rule_err(c, "threshold type backoff needs track, count and multiplier");
+		if (t.track != TRACK_BY_FLOW)
+			return rule_err(c, "threshold type backoff needs track by_flow");
+		c->r->threshold = t;
+		return 0;
 	}
 	if (seen != need)
 		return rule_err(c, "%s needs %s", kw, need & TH_TYPE ?

@@ -81,6 +81,16 @@ const struct rule_kw rule_kw_table[] = {
 	{ "xbits",            kw_xbits,            KW_VAL },
 	{ "flowint",          kw_flowint,          KW_VAL },
 	{ "decode-event",     kw_decode_event,     KW_VAL | KW_ONCE },
+	{ "stream-event",     kw_stream_event,     KW_VAL },
+	{ "asn1",             kw_asn1,             KW_VAL },
+	{ "app-layer-event",  kw_app_layer_event,  KW_VAL },
+	{ "ipv4-csum",        kw_ipv4_csum,        KW_VAL },
+	{ "tcpv4-csum",       kw_tcpv4_csum,       KW_VAL },
+	{ "tcpv6-csum",       kw_tcpv6_csum,       KW_VAL },
+	{ "udpv4-csum",       kw_udpv4_csum,       KW_VAL },
+	{ "udpv6-csum",       kw_udpv6_csum,       KW_VAL },
+	{ "icmpv4-csum",      kw_icmpv4_csum,      KW_VAL },
+	{ "icmpv6-csum",      kw_icmpv6_csum,      KW_VAL },
 	/* rule_kw_base64.c */
 	{ "base64_decode",    kw_base64_decode,    0 },
 	{ "base64_data",      kw_base64_data,      KW_NOVAL },
@@ -274,10 +284,11 @@ static const struct {
 	{ "dcerpc", RULE_PROTO_TCP, 0, APP_PROTO_DCERPC },
 };
 
-/* SMTP, FTP, SMB, SSH and DCERPC are detected but not parsed: a rule on one
- * of them may only inspect the stream. Any app-layer buffer (file_data,
- * even with nothing after it) or keyword would need the parser: refused,
- * never ignored. */
+/* FTP, SMB and DCERPC are detected but not parsed: a rule on one of them
+ * may only inspect the stream. Any app-layer buffer or keyword would need
+ * the parser: refused, never ignored. SSH has its identification strings
+ * parsed, SMTP its mails: their buffers and events are allowed (another
+ * protocol's are refused as a mix). */
 static int detect_only_finish(struct rule_ctx *c)
 {
 	const struct rule *r = c->r;
@@ -285,7 +296,7 @@ static int detect_only_finish(struct rule_ctx *c)
 	size_t i;
 	bool app = r->app_has || c->cur_buf >= RULE_BUF_APP_FIRST;
 
-	if (r->app_proto < APP_PROTO_SMTP)
+	if (r->app_proto <= APP_PROTO_SMTP || r->app_proto == APP_PROTO_SSH)
 		return 0;
 	for (uint32_t m = 0; m < r->nmatch; m++)
 		app |= r->match[m].buf >= RULE_BUF_APP_FIRST;

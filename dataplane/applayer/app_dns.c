@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/events-t.h"
 #include "applayer-int.h"
 
 #define DNS_HDR_LEN   12u
@@ -25,6 +26,8 @@
 struct dns_msg {
 	struct app_tx base;
 	uint16_t id, flags;
+	uint8_t dir;                  /* enum app_dir it arrived in: its own, even when
+				       * its QR bit says otherwise (not_a_request) */
 	uint16_t qtype[DNS_MAX_Q];
 	uint32_t nq;                  /* names [0, nq) are the questions' */
 	uint32_t nan;                 /* [nq, nq + nan) the answers' */
@@ -151,15 +154,36 @@ static int parse_rrs(struct applayer_ctx *ctx, struct dns_msg *msg, const uint8_
 	return 0;
 }
 
-static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, const uint8_t *m,
-		     uint32_t mlen)
+/* Events (app-layer-event:dns.*) of a message from its header, as
+ * Suricata's: a response sent to the server or a query to the client, the
+ * reserved Z bit, an opcode past the assigned 0..6. */
+static void header_events(struct dns_msg *msg, enum app_dir dir)
+{
+	bool qr = (msg->flags & 0x8000) != 0;
+
+	if (dir == APP_TO_SERVER && qr)
+		app_tx_event(&msg->base, DNS_EV_NOT_A_REQUEST);
+	if (dir == APP_TO_CLIENT && !qr)
+		app_tx_event(&msg->base, DNS_EV_NOT_A_RESPONSE);
+	if (msg->flags & 0x0040)
+		app_tx_event(&msg->base, DNS_EV_Z_FLAG_SET);
+	if (((msg->flags >> 11) & 0xf) >= 7)
+		app_tx_event(&msg->base, DNS_EV_INVALID_OPCODE);
+}
+
+static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, enum app_dir dir,
+		     const uint8_t *m, uint32_t mlen)
 {
 	struct dns_msg *msg;
 	uint32_t qd, pos = DNS_HDR_LEN;
-	bool ok = true;
+	bool ok, malformed = false;
+	int rc;
 
 	if (mlen < DNS_HDR_LEN) {
 		ctx->stats.dns_bad++;
+		/* no header, no transaction: the newest one carries it (Suricata) */
+		if (ds->n > 0)
+			app_tx_event(&ds->msg[ds->n - 1]->base, DNS_EV_MALFORMED_DATA);
 		return -EINVAL;
 	}
 	msg = calloc(1, sizeof(*msg));
@@ -169,6 +193,7 @@ static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, const uint8
 	}
 	msg->id = rd16(m);
 	msg->flags = rd16(m + 2);
+	msg->dir = (uint8_t)dir;
 	qd = rd16(m + 4);
 	for (uint32_t i = 0; i < qd && msg->nq < DNS_MAX_Q; i++) {
 		char name[DNS_MAX_NAME + 1];
@@ -177,6 +202,7 @@ static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, const uint8
 		if (read_name(ctx, m, mlen, &pos, name, &nlen) || pos + 4 > mlen) {
 			if (pos + 4 > mlen)
 				ctx->stats.dns_bad++;
+			malformed = true;
 			break;
 		}
 		if (i == 0)
@@ -190,11 +216,17 @@ static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, const uint8
 	/* answers, then authorities and additionals: only after every question */
 	ok = msg->nq == qd;
 	if (ok) {
-		ok = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 6)) == 0;
+		rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 6));
 		msg->nan = msg->nnames - msg->nq;
+		if (rc == 0)
+			rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 8));
+		if (rc == 0)
+			rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 10));
+		malformed = rc == -EINVAL;
 	}
-	if (ok && parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 8)) == 0)
-		parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 10));
+	header_events(msg, dir);
+	if (malformed)
+		app_tx_event(&msg->base, DNS_EV_MALFORMED_DATA);
 	if (ds->n == DNS_KEEP) {	/* not inspected yet: the oldest goes */
 		msg_free(ds->msg[0]);
 		memmove(ds->msg, ds->msg + 1, (DNS_KEEP - 1) * sizeof(ds->msg[0]));
@@ -250,7 +282,7 @@ static int tcp_data(struct applayer_ctx *ctx, struct dns_state *ds, enum app_dir
 		}
 		if (b->len - used < 2 + mlen)
 			break;
-		parse_msg(ctx, ds, b->p + used + 2, mlen);
+		parse_msg(ctx, ds, dir, b->p + used + 2, mlen);
 		used += 2 + mlen;
 	}
 	memmove(b->p, b->p + used, b->len - used);
@@ -263,7 +295,7 @@ int app_dns_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 {
 	if (af->ipproto == 6)
 		return tcp_data(ctx, af->dns, dir, d, len);
-	parse_msg(ctx, af->dns, d, len);
+	parse_msg(ctx, af->dns, dir, d, len);
 	return 0;
 }
 
@@ -284,7 +316,7 @@ void app_dns_inspected(struct dns_state *ds, uint8_t dirs)
 	/* a message is done once inspected in its own direction */
 	for (uint32_t i = 0; i < ds->n; i++) {
 		struct dns_msg *m = ds->msg[i];
-		uint8_t own = (m->flags & 0x8000) ? 1u << APP_TO_CLIENT : 1u << APP_TO_SERVER;
+		uint8_t own = (uint8_t)(1u << m->dir);
 
 		m->base.updated &= (uint8_t)~dirs;
 		if (m->base.updated & own)
@@ -360,7 +392,7 @@ int app_dns_info(struct app_tx *tx, struct app_dns_info *out)
 
 	*out = (struct app_dns_info){
 		.rrname = msg->nq ? msg->first : NULL, .rrtype = msg->nq ? msg->qtype[0] : 0, .id = msg->id,
-		.flags = msg->flags, .response = (msg->flags & 0x8000) != 0,
+		.flags = msg->flags, .response = msg->dir == APP_TO_CLIENT,
 		.rcode = (uint8_t)(msg->flags & 0xf), .opcode = (uint8_t)((msg->flags >> 11) & 0xf),
 	};
 	return 0;

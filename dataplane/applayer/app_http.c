@@ -12,34 +12,8 @@
 
 #include <htp/htp.h>
 
-#include "applayer-int.h"
+#include "app_http-int.h"
 #include "http_inflate.h"
-
-struct http_txd {
-	struct app_tx base;       /* first: app_tx * <-> http_txd * */
-	htp_tx_t *tx;
-	struct abuf body[2];      /* request, response (decompressed) */
-	struct abuf hdr_raw[2];   /* header bytes as sent */
-	int last_req, last_res;   /* progress seen at the last update check */
-	bool req_coding_seen;     /* the request's Content-Encoding was looked at */
-	struct http_inflate *req_inflate; /* a gzip or deflate request body, else NULL */
-	char *info[7];            /* EVE strings: hostname, url, user agent, method, referer,
-				   * content type, the X-Forwarded-For header */
-};
-
-/* libhtp keeps every transaction of a connection in one list and leaves a
- * NULL slot for each one destroyed, so walking it costs the connection's
- * whole history. The transactions still held are kept apart, oldest first
- * (live): lookups are O(1) and updates walk only what is held, which
- * max-tx bounds. */
-struct http_state {
-	htp_connp_t *connp;
-	struct applayer_ctx *ctx;
-	struct app_flow *af;
-	struct http_txd **live;
-	uint32_t nlive, live_cap;
-	size_t seen;              /* libhtp list entries already given a txd */
-};
 
 static htp_list_t *txs(const struct http_state *hs)
 {
@@ -89,7 +63,7 @@ static void sync_new(struct http_state *hs)
 	}
 }
 
-static struct http_txd *txd_get(struct http_state *hs, htp_tx_t *tx)
+struct http_txd *http_txd_get(struct http_state *hs, htp_tx_t *tx)
 {
 	struct http_txd *t = htp_tx_get_user_data(tx);
 
@@ -147,7 +121,7 @@ static int on_body(htp_tx_data_t *d, int dir)
 
 	if (d->data == NULL || d->len == 0)
 		return HTP_OK;
-	t = txd_get(hs, d->tx);
+	t = http_txd_get(hs, d->tx);
 	if (t == NULL)
 		return HTP_OK;
 	if (dir == 0 && !t->req_coding_seen)
@@ -187,7 +161,7 @@ static int on_header_data(htp_tx_data_t *d, int dir)
 
 	if (d->data == NULL || d->len == 0)
 		return HTP_OK;
-	t = txd_get(hs, d->tx);
+	t = http_txd_get(hs, d->tx);
 	if (t && abuf_append_max(&t->hdr_raw[dir], d->data, (uint32_t)d->len, limit))
 		hs->ctx->stats.body_truncated++;
 	return HTP_OK;
@@ -234,7 +208,8 @@ void *app_http_config(const struct applayer_config *cfg)
 	/* libhtp's 0 is no limit, as the setting's */
 	htp_config_set_response_decompression_layer_limit(c, (int)cfg->decompress_layer_limit);
 	htp_config_set_tx_auto_destroy(c, 0);
-	htp_config_set_log_level(c, HTP_LOG_NONE);
+	/* libhtp's default: its errors, warnings and notices become events */
+	htp_config_set_log_level(c, HTP_LOG_NOTICE);
 	htp_config_register_request_line(c, on_req_line);
 	htp_config_register_request_body_data(c, on_req_body);
 	htp_config_register_response_body_data(c, on_res_body);
@@ -285,6 +260,10 @@ static void mark_updates(struct http_state *hs)
 		struct http_txd *t = hs->live[i];
 		htp_tx_t *tx = t->tx;
 
+		/* the request's parse flags, as libhtp sets them (also when it
+		 * gives up on the request at its headers) */
+		if (tx->request_progress >= HTP_REQUEST_HEADERS)
+			http_events_request(t);
 		if (t->last_req != (int)tx->request_progress ||
 		    t->last_res != (int)tx->response_progress) {
 			t->last_req = (int)tx->request_progress;
@@ -307,6 +286,7 @@ int app_http_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	else
 		rc = htp_connp_res_data(hs->connp, &tv, d, len);
 	mark_updates(hs);
+	http_events_messages(hs, dir);
 	if (rc == HTP_STREAM_ERROR) {
 		ctx->stats.http_errors++;
 		return -EINVAL;
@@ -323,6 +303,7 @@ void app_http_eof(struct app_flow *af, enum app_dir dir)
 	else
 		htp_connp_close(hs->connp, NULL);
 	mark_updates(hs);
+	http_events_messages(hs, dir);
 	/* bodies held back for the minimal inspection size are due now */
 	for (uint32_t i = 0; i < hs->nlive; i++)
 		if (hs->live[i]->body[dir].len > 0)

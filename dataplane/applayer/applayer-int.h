@@ -31,6 +31,8 @@ void abuf_free(struct abuf *b);
 struct app_tx {
 	uint64_t id;
 	uint8_t updated;          /* bit per enum app_dir: new data not inspected in it */
+	uint64_t events;          /* (added) the parser's events on it: bit per id of its
+				   * protocol's list in common/events-t.h */
 	uint32_t nmark, capmark;
 	uint32_t *mark;           /* ranks of the rules that alerted on it */
 	void *det;                /* detection's own state (app_tx_set_detect_state) */
@@ -38,6 +40,10 @@ struct app_tx {
 };
 
 void app_tx_release(struct app_tx *tx);
+/* (added) Raise event id (of the transaction's protocol) on tx: the
+ * transaction is due for inspection again in both directions, unless it
+ * carried the event already. */
+void app_tx_event(struct app_tx *tx, unsigned id);
 
 struct applayer_ctx {
 	struct applayer_config cfg;
@@ -50,6 +56,8 @@ struct applayer_ctx {
 struct http_state;
 struct tls_state;
 struct dns_state;
+struct ssh_state;
+struct smtp_state;
 
 struct app_flow {
 	struct applayer_ctx *ctx; /* the worker's context it belongs to */
@@ -67,6 +75,8 @@ struct app_flow {
 		struct http_state *http;
 		struct tls_state *tls;
 		struct dns_state *dns;
+		struct ssh_state *ssh;
+		struct smtp_state *smtp;
 	};
 };
 
@@ -113,6 +123,29 @@ int app_tls_chain_len(const struct tls_state *ts, uint32_t *out);
 int app_tls_validity(const struct tls_state *ts, int64_t *not_before, int64_t *not_after);
 int app_tls_info(struct tls_state *ts, struct app_tls_info *out);
 bool app_tls_buffer_final(const struct app_flow *af, enum rule_buffer b, uint32_t idx);
+
+/* app_ssh.c (added): the SSH identification strings; one transaction. The
+ * buffers' instance is the direction (0 the client's, 1 the server's). */
+struct ssh_state *app_ssh_new(struct app_flow *af);
+void app_ssh_free(struct ssh_state *ss);
+int app_ssh_data(struct ssh_state *ss, enum app_dir dir, const uint8_t *d, uint32_t len);
+struct app_tx *app_ssh_tx(struct ssh_state *ss);
+int app_ssh_buffer(struct ssh_state *ss, enum rule_buffer b, uint32_t idx,
+		   const uint8_t **data, uint32_t *len);
+bool app_ssh_buffer_final(const struct app_flow *af, uint32_t idx);
+
+/* app_smtp.c (added): SMTP mails, their MIME attachments as file_data
+ * (instance: the attachment), events. */
+struct smtp_state *app_smtp_new(struct app_flow *af);
+void app_smtp_free(struct smtp_state *ss);
+int app_smtp_data(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir,
+		  const uint8_t *d, uint32_t len);
+void app_smtp_eof(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir);
+uint32_t app_smtp_ntx(const struct smtp_state *ss);
+struct app_tx *app_smtp_tx(struct smtp_state *ss, uint32_t i);
+void app_smtp_inspected(struct smtp_state *ss, uint8_t dirs);
+int app_smtp_buffer(struct app_tx *tx, uint32_t idx, const uint8_t **data, uint32_t *len);
+bool app_smtp_buffer_final(const struct app_flow *af, struct app_tx *tx);
 
 /* app_dns.c: DNS messages, over UDP (one per datagram) or TCP (length
  * prefixed). */

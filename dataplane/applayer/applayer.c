@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/bug.h"
 #include "../../common/wmem.h"
 #include "applayer-int.h"
 
@@ -137,6 +138,12 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 	case APP_PROTO_DNS:
 		app_dns_free(af->dns);
 		break;
+	case APP_PROTO_SSH:
+		app_ssh_free(af->ssh);
+		break;
+	case APP_PROTO_SMTP:
+		app_smtp_free(af->smtp);
+		break;
 	default:
 		break;
 	}
@@ -167,6 +174,10 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 		return app_tls_data(ctx, af->tls, dir, d, len);
 	case APP_PROTO_DNS:
 		return app_dns_data(ctx, af, dir, d, len);
+	case APP_PROTO_SSH:
+		return app_ssh_data(af->ssh, dir, d, len);
+	case APP_PROTO_SMTP:
+		return app_smtp_data(ctx, af->smtp, dir, d, len);
 	default:
 		return 0;
 	}
@@ -174,9 +185,10 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 
 static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_proto p)
 {
-	/* SMTP and later have no parser: detection only, whatever the mode */
+	/* FTP, SMB and DCERPC have no parser (SSH a banner parser): detection
+	 * only, whatever the mode */
 	if (ctx->cfg.mode[af->ipproto == 17][p] == APP_MODE_DETECT_ONLY ||
-	    p >= APP_PROTO_SMTP) {
+	    (p > APP_PROTO_SMTP && p != APP_PROTO_SSH)) {
 		/* known for app-layer-protocol and EVE, never parsed */
 		af->detect_only = true;
 		af->proto = (uint8_t)p;
@@ -192,6 +204,12 @@ static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_
 		break;
 	case APP_PROTO_DNS:
 		af->dns = app_dns_new(af);
+		break;
+	case APP_PROTO_SSH:
+		af->ssh = app_ssh_new(af);
+		break;
+	case APP_PROTO_SMTP:
+		af->smtp = app_smtp_new(af);
 		break;
 	default:
 		return -EINVAL;
@@ -232,10 +250,16 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	}
 	p = app_probe(ctx, af, dir, pd, plen);
 	if (p == APP_PROTO_UNKNOWN) {
-		if (dir == APP_TO_CLIENT && app_probe_banner220(pd, plen))
-			af->banner220 = true;
 		af->failed[dir] = true;
-		abuf_free(pb);
+		if (dir == APP_TO_CLIENT && app_probe_banner220(pd, plen)) {
+			af->banner220 = true;
+			/* the greeting is the SMTP parser's first reply: kept for
+			 * it, replayed once the client's command decides */
+			if (pb->len == 0 && abuf_append(pb, d, len))
+				ctx->stats.nomem++;
+		} else {
+			abuf_free(pb);
+		}
 		if (af->ipproto == 17 || (af->failed[0] && af->failed[1])) {
 			af->proto = APP_PROTO_FAILED;
 			ctx->stats.flows[APP_PROTO_FAILED]++;
@@ -280,6 +304,8 @@ void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	af->eof[dir] = true;
 	if (af->proto == APP_PROTO_HTTP && !af->gave_up && !af->detect_only)
 		app_http_eof(af, dir);
+	if (af->proto == APP_PROTO_SMTP && !af->gave_up && !af->detect_only)
+		app_smtp_eof(ctx, af->smtp, dir);
 }
 
 uint32_t app_flow_ntx(const struct app_flow *af)
@@ -290,9 +316,12 @@ uint32_t app_flow_ntx(const struct app_flow *af)
 	case APP_PROTO_HTTP:
 		return app_http_ntx(af->http);
 	case APP_PROTO_TLS:
+	case APP_PROTO_SSH:
 		return 1;
 	case APP_PROTO_DNS:
 		return app_dns_ntx(af->dns);
+	case APP_PROTO_SMTP:
+		return app_smtp_ntx(af->smtp);
 	default:
 		return 0;
 	}
@@ -309,6 +338,10 @@ struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i)
 		return i == 0 ? app_tls_tx(af->tls) : NULL;
 	case APP_PROTO_DNS:
 		return app_dns_tx(af->dns, i);
+	case APP_PROTO_SSH:
+		return i == 0 ? app_ssh_tx(af->ssh) : NULL;
+	case APP_PROTO_SMTP:
+		return app_smtp_tx(af->smtp, i);
 	default:
 		return NULL;
 	}
@@ -327,6 +360,12 @@ static void inspected(struct app_flow *af, uint8_t dirs)
 		break;
 	case APP_PROTO_DNS:
 		app_dns_inspected(af->dns, dirs);
+		break;
+	case APP_PROTO_SSH:
+		app_ssh_tx(af->ssh)->updated &= (uint8_t)~dirs;
+		break;
+	case APP_PROTO_SMTP:
+		app_smtp_inspected(af->smtp, dirs);
 		break;
 	default:
 		break;
@@ -360,6 +399,20 @@ bool app_tx_updated_dir(const struct app_tx *tx, enum app_dir dir)
 	return (tx->updated >> dir) & 1u;
 }
 
+uint64_t app_tx_events(const struct app_tx *tx)
+{
+	return tx->events;
+}
+
+void app_tx_event(struct app_tx *tx, unsigned id)
+{
+	BUG_ON_HOT(id >= 64);
+	if (tx->events & (1ull << id))
+		return;		/* raised again: nothing new to inspect */
+	tx->events |= 1ull << id;
+	tx->updated = APP_TX_UPDATED;
+}
+
 static enum app_proto buffer_proto(enum rule_buffer b)
 {
 	if (b >= RULE_BUF_HTTP_URI && b <= RULE_BUF_HTTP_PROTOCOL)
@@ -368,6 +421,10 @@ static enum app_proto buffer_proto(enum rule_buffer b)
 		return APP_PROTO_TLS;
 	if (b >= RULE_BUF_DNS_FIRST && b <= RULE_BUF_DNS_LAST)
 		return APP_PROTO_DNS;
+	if (b >= RULE_BUF_SSH_FIRST && b <= RULE_BUF_SSH_LAST)
+		return APP_PROTO_SSH;
+	if (b == RULE_BUF_SMTP_FILE_DATA)
+		return APP_PROTO_SMTP;
 	return APP_PROTO_UNKNOWN;
 }
 
@@ -383,6 +440,10 @@ int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *
 		return app_tls_buffer(af->tls, b, idx, data, len);
 	case APP_PROTO_DNS:
 		return app_dns_buffer(tx, b, idx, data, len);
+	case APP_PROTO_SSH:
+		return app_ssh_buffer(af->ssh, b, idx, data, len);
+	case APP_PROTO_SMTP:
+		return app_smtp_buffer(tx, idx, data, len);
 	default:
 		return -ENOENT;
 	}
@@ -399,6 +460,10 @@ bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffe
 		return app_http_buffer_final(af, tx, b, idx);
 	case APP_PROTO_TLS:
 		return app_tls_buffer_final(af, b, idx);
+	case APP_PROTO_SSH:
+		return app_ssh_buffer_final(af, idx);
+	case APP_PROTO_SMTP:
+		return app_smtp_buffer_final(af, tx);
 	default:
 		return true;
 	}

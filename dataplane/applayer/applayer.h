@@ -113,6 +113,9 @@ void app_flow_inspected_dir(struct applayer_ctx *ctx, struct app_flow *af, enum 
 uint64_t app_tx_id(const struct app_tx *tx);          /* 0, 1, ... in each flow */
 bool app_tx_updated(const struct app_tx *tx);          /* new data since the last inspection */
 bool app_tx_updated_dir(const struct app_tx *tx, enum app_dir dir); /* not inspected in dir */
+/* (added) The events the parser raised on tx (app-layer-event): a bit per id
+ * of the flow's protocol's list in common/events-t.h. */
+uint64_t app_tx_events(const struct app_tx *tx);
 
 /* Buffer b of tx, instance idx (multi-buffers: DNS names, TLS
  * certificates and SANs, HTTP fields that exist in both directions: 0

@@ -44,6 +44,8 @@ enum decode_err decode_packet_keep_origin(struct packet *p, const struct decode_
 	p->layers = p->origin.layers;
 	if (p->wire_len > p->len)
 		p->flags |= PKT_F_TRUNCATED;
+	if (o->csum_check)
+		p->csum = PKT_CSUM_CHECKED;
 
 	if (p->origin.type != 0)
 		p->err = decode_tunnel_payload(p, o);

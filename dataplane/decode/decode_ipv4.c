@@ -144,7 +144,10 @@ enum decode_err decode_ipv4(struct packet *p, const uint8_t *b, uint32_t len,
 			return err;
 	}
 	if (o->csum_check && !csum_ipv4_hdr_ok(p))
+		{
 		p->flags |= PKT_F_CSUM_BAD;
+		p->csum |= PKT_CSUM_L3_BAD;
+	}
 
 	frag = rd16(b + 6);
 	p->frag_off = (uint16_t)((frag & IPV4_FRAG_MASK) * 8);

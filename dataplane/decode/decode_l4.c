@@ -40,7 +40,10 @@ enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool
 	/* a fragment's checksum covers the whole datagram: not checkable here */
 	if (err == DECODE_OK && o->csum_check && !first_frag && p->l4 != NULL &&
 	    !csum_l4_ok(p, csum_dst))
+	{
 		p->flags |= PKT_F_CSUM_BAD;
+		p->csum |= PKT_CSUM_L4_BAD;
+	}
 	if (err == DECODE_OK && p->proto == IPPROTO_NUM_UDP && !first_frag && p->l4 != NULL)
 		err = decode_udp_tunnel(p, o);
 	return err;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../../common/events-t.h"
 #include "../../common/ip_addr-t.h"
 
 struct flow;
@@ -200,6 +201,11 @@ enum pkt_frag_ev {
 				    * its payload is not inspected (Suricata's
 				    * no-payload-inspection on a tunnel's parent) */
 
+/* (added) p->csum: which checksum failed, for the <layer>-csum keywords */
+#define PKT_CSUM_CHECKED 0x01u /* checksums were validated (-k all) */
+#define PKT_CSUM_L3_BAD  0x02u /* the IPv4 header's failed (PKT_F_CSUM_BAD set too) */
+#define PKT_CSUM_L4_BAD  0x04u /* the TCP/UDP/ICMP one failed (PKT_F_CSUM_BAD set too) */
+
 /* TCP flag bits as on the wire (byte 13 of the header). */
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -279,6 +285,10 @@ struct packet {
 	uint32_t flags;        /* PKT_F_* */
 	enum decode_err err;   /* first problem found; DECODE_OK when clean */
 	uint8_t frag_ev;       /* enum pkt_frag_ev, set by defrag */
+	/* (added) stream and app-layer events raised on this packet
+	 * (stream-event, app-layer-event:applayer_*), cleared by decode */
+	struct pkt_events events;
+	uint8_t csum;          /* (added) PKT_CSUM_* */
 
 	/* set by the flow stage */
 	struct flow *flow;

@@ -150,6 +150,7 @@ struct thr_entry {
 	uint32_t sid, gid;
 	uint8_t used, track, ip_ver;
 	uint32_t count;
+	uint64_t next;           /* (added) backoff: the match number that alerts next */
 	uint64_t tv1_us;         /* start of the current window */
 	uint64_t expire_us;      /* tv1_us + seconds: a later packet starts afresh */
 	uint64_t flow_id;
@@ -317,12 +318,18 @@ bool detect_byte_math(const struct rule_byte *b, const uint8_t *buf, uint32_t le
 int detect_isdataat(const struct rule_byte *b, uint32_t len, uint32_t prev,
 		    const uint64_t *vars);
 
+/* detect_asn1.c (added): the asn1 keyword on buf[0, len) after a match
+ * ending at prev; true when one of its checks holds. */
+bool detect_asn1(const struct rule_asn1 *a, const uint8_t *buf, uint32_t len, uint32_t prev);
+
 /* detect_pktkw.c (added): flags ack seq window id fragbits fragoffset tos
- * ipopts sameip stream_size icmp_id icmp_seq tcp.mss; true if all hold. */
+ * ipopts sameip stream_size icmp_id icmp_seq tcp.mss, stream and applayer_*
+ * events, checksum keywords; true if all hold. */
 #define RULE_HAS_PKTKW (RULE_HAS_TCPFLAGS | RULE_HAS_ACK | RULE_HAS_SEQ | RULE_HAS_WINDOW | \
 			RULE_HAS_IPID | RULE_HAS_FRAGBITS | RULE_HAS_FRAGOFF | RULE_HAS_TOS | \
 			RULE_HAS_IPOPTS | RULE_HAS_SAMEIP | RULE_HAS_STREAMSIZE | \
-			RULE_HAS_ICMPID | RULE_HAS_ICMPSEQ | RULE_HAS_TCPMSS)
+			RULE_HAS_ICMPID | RULE_HAS_ICMPSEQ | RULE_HAS_TCPMSS | \
+			RULE_HAS_PKTEVENT | RULE_HAS_CSUM)
 bool detect_match_pktkw(const struct rule *r, const struct packet *p);
 
 /* detect_vars.c (added): xbits and flowint. check: the tests (isset, ==,

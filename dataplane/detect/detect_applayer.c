@@ -54,7 +54,7 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 /* Buffers with one instance per direction (the TLS certificate fields: the
  * client's certificate to the server, the server's to the client; the
  * hello's random: the ClientHello's to the server, the ServerHello's to
- * the client). */
+ * the client; the SSH banner's fields: the client's, the server's). */
 bool detect_app_buf_bidir(enum rule_buffer b)
 {
 	switch (b) {
@@ -65,6 +65,8 @@ bool detect_app_buf_bidir(enum rule_buffer b)
 	case RULE_BUF_TLS_RANDOM:
 	case RULE_BUF_TLS_RANDOM_TIME:
 	case RULE_BUF_TLS_RANDOM_BYTES:
+	case RULE_BUF_SSH_PROTO:
+	case RULE_BUF_SSH_SOFTWARE:
 		return true;
 	default:
 		return b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;

@@ -165,7 +165,9 @@ static bool packet_tests(const struct rule *r, const struct packet *p)
 {
 	if (!r->has)
 		return true;
-	if ((r->has & RULE_HAS_DSIZE) && !detect_match_u32(&r->dsize, p->payload_len))
+	/* dsize: the packet's own payload (a pseudo packet has none, Suricata) */
+	if ((r->has & RULE_HAS_DSIZE) &&
+	    ((p->flags & PKT_F_PSEUDO) || !detect_match_u32(&r->dsize, p->payload_len)))
 		return false;
 	if ((r->has & RULE_HAS_TTL) && !detect_match_u32(&r->ttl, p->ttl))
 		return false;

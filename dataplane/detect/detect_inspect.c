@@ -77,6 +77,8 @@ bool detect_match_is_relative(const struct rule_match *m)
 		return false;
 	case MATCH_BASE64_DECODE:
 		return m->b64dec.relative;
+	case MATCH_ASN1:
+		return (m->asn1.flags & ASN1_F_RELATIVE) != 0;
 	default:
 		return (m->byte.flags & BYTE_F_RELATIVE) != 0;
 	}
@@ -279,6 +281,9 @@ static int inspect_byte(struct insp *c, uint32_t i, uint32_t prev)
 		if (!detect_match_u32(&m->bsize, c->len))
 			return INSP_STOP;
 		ok = true;
+		break;
+	case MATCH_ASN1:	/* checks only: the relative point stays */
+		ok = detect_asn1(&m->asn1, c->buf, c->len, prev);
 		break;
 	default:
 		ok = false;

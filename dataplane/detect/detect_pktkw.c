@@ -129,9 +129,55 @@ static bool ipv4_tests(const struct rule *r, const struct packet *p)
 		     RULE_HAS_TCPMSS)
 #define HAS_IPV4_KW (RULE_HAS_IPID | RULE_HAS_FRAGBITS | RULE_HAS_TOS | RULE_HAS_IPOPTS)
 
+/* The packet carries every event the rule names. */
+static bool events_match(const struct rule *r, const struct packet *p)
+{
+	for (unsigned i = 0; i < PKT_EVENT_WORDS; i++)
+		if ((p->events.w[i] & r->pkt_events.w[i]) != r->pkt_events.w[i])
+			return false;
+	return true;
+}
+
+/* As Suricata's <layer>-csum: a packet of another layer never matches;
+ * with validation off (-k none) a checksum counts as valid. */
+static bool csum_one(enum rule_csum k, bool want_valid, const struct packet *p)
+{
+	static const struct {
+		uint8_t ver, proto; /* proto 0: the IPv4 header itself */
+	} layer[CSUM_MAX] = {
+		[CSUM_IPV4] = { 4, 0 }, [CSUM_TCPV4] = { 4, 6 }, [CSUM_TCPV6] = { 6, 6 },
+		[CSUM_UDPV4] = { 4, 17 }, [CSUM_UDPV6] = { 6, 17 }, [CSUM_ICMPV4] = { 4, 1 },
+		[CSUM_ICMPV6] = { 6, 58 },
+	};
+	bool bad;
+
+	if ((p->flags & PKT_F_PSEUDO) || p->ip_ver != layer[k].ver)
+		return false;
+	if (layer[k].proto != 0 && (p->proto != layer[k].proto || p->l4 == NULL))
+		return false;
+	if (!(p->csum & PKT_CSUM_CHECKED))
+		return want_valid;
+	bad = (p->csum & (layer[k].proto ? PKT_CSUM_L4_BAD : PKT_CSUM_L3_BAD)) != 0;
+	return bad != want_valid;
+}
+
+static bool csum_match(const struct rule *r, const struct packet *p)
+{
+	for (unsigned k = 0; k < CSUM_MAX; k++)
+		if ((r->csum_check & (1u << k)) &&
+		    !csum_one((enum rule_csum)k, (r->csum_valid >> k) & 1u, p))
+			return false;
+	return true;
+}
+
 bool detect_match_pktkw(const struct rule *r, const struct packet *p)
 {
 	const uint32_t h = r->has;
+
+	if ((h & RULE_HAS_PKTEVENT) && !events_match(r, p))
+		return false;
+	if ((h & RULE_HAS_CSUM) && !csum_match(r, p))
+		return false;
 
 	if ((h & HAS_TCP_KW) && !tcp_tests(r, p))
 		return false;

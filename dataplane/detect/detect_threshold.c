@@ -7,7 +7,11 @@
  * - threshold: alert on every `count`-th match of the window;
  * - both: alert once, on the `count`-th match of the window;
  * - detection_filter: alert on every match after the first `count` of the
- *   window.
+ *   window;
+ * - backoff (by_flow only, no window): alert on matches number count,
+ *   count * multiplier, count * multiplier^2, ... of the flow; the others
+ *   are silent. Its entry lives as long as the flow may (refreshed on each
+ *   match, VAR_FLOWINT_TTL_US), the next number saturating at UINT64_MAX.
  * Matches past limit/both's count are "silent": no alert, but the rule's
  * action (drop, pass) still applies. State lives in a per-thread bounded
  * table; when no slot is free the match is judged as the first of a window
@@ -82,10 +86,18 @@ static bool make_key(struct thr_entry *k, const struct rule *r, const struct pac
 	return true;
 }
 
+/* The backoff number after n: n * multiplier, saturated. */
+static uint64_t backoff_next(uint64_t n, uint32_t m)
+{
+	return n > UINT64_MAX / m ? UINT64_MAX : n * m;
+}
+
 static enum thr_result first_match(const struct rule_threshold *t, bool *store)
 {
 	*store = true;
 	switch (t->type) {
+	case THRESH_BACKOFF:
+		return t->count <= 1 ? THR_ALERT : THR_SILENT;
 	case THRESH_LIMIT:
 		return THR_ALERT;
 	case THRESH_THRESHOLD:
@@ -101,9 +113,23 @@ static enum thr_result first_match(const struct rule_threshold *t, bool *store)
 	}
 }
 
+static enum thr_result backoff_match(const struct rule_threshold *t, struct thr_entry *e,
+				     uint64_t now)
+{
+	e->expire_us = now + VAR_FLOWINT_TTL_US;
+	if (e->count < UINT32_MAX)
+		e->count++;
+	if (e->count != e->next)
+		return THR_SILENT;
+	e->next = backoff_next(e->next, t->multiplier);
+	return THR_ALERT;
+}
+
 static enum thr_result next_match(const struct rule_threshold *t, struct thr_entry *e,
 				  uint64_t now)
 {
+	if (t->type == THRESH_BACKOFF)
+		return backoff_match(t, e, now);
 	if (now > e->expire_us) {
 		/* window over: this match starts a new one */
 		bool store;
@@ -174,5 +200,9 @@ enum thr_result detect_threshold(struct detect_thread *dt, const struct rule *r,
 	slot->count = 1;
 	slot->tv1_us = now;
 	slot->expire_us = now + (uint64_t)t->seconds * 1000000u;
+	if (t->type == THRESH_BACKOFF) {
+		slot->expire_us = now + VAR_FLOWINT_TTL_US;
+		slot->next = t->count <= 1 ? backoff_next(1, t->multiplier) : t->count;
+	}
 	return res;
 }

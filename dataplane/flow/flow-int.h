@@ -165,7 +165,7 @@ static inline bool flow_key_equal(const struct flow_key *a, const struct flow_ke
 /* TCP state update for one packet of f travelling in direction dir
  * (flow_tcp.c). May change f->client (a SYN or SYN/ACK naming the initiator
  * on a flow that had no session yet): the caller recomputes dir after. */
-void flow_tcp_update(struct flow *f, const struct packet *p, unsigned src_idx, bool midstream);
+void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool midstream);
 
 /* True when a packet from the flow's client opens a new connection on a
  * closed flow (port reuse): the old flow must be released first. */

@@ -45,12 +45,50 @@ static void flow_tcp_fin(struct flow *f, bool from_client)
 		f->tcp_state = TCP_ST_CLOSING;
 }
 
-void flow_tcp_update(struct flow *f, const struct packet *p, unsigned src_idx, bool midstream)
+/* (added) Suricata's stream events this state machine can tell, on p:
+ * a SYN or SYN/ACK sent the wrong way for the state, RST or FIN with no
+ * session, and a non-zero ack field without the ACK flag. */
+static void tcp_events(const struct flow *f, struct packet *p, bool from_client)
+{
+	uint8_t fl = p->tcp.flags, synack = fl & (TCP_SYN | TCP_ACK);
+
+	if (!(fl & TCP_ACK) && p->tcp.ack != 0)
+		pkt_event_set(&p->events, PEV_STREAM_PKT_BROKEN_ACK);
+	switch (f->tcp_state) {
+	case TCP_ST_NONE:
+		if (fl & TCP_RST)
+			pkt_event_set(&p->events, PEV_STREAM_RST_BUT_NO_SESSION);
+		else if (fl & TCP_FIN)
+			pkt_event_set(&p->events, PEV_STREAM_FIN_BUT_NO_SESSION);
+		break;
+	case TCP_ST_SYN_SENT:
+		if (synack == (TCP_SYN | TCP_ACK) && from_client)
+			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION);
+		break;
+	case TCP_ST_SYN_RECV:
+		if (synack == (TCP_SYN | TCP_ACK) && from_client)
+			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_TOSERVER_ON_SYN_RECV);
+		else if (synack == TCP_SYN && !from_client)
+			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYN_TOCLIENT_ON_SYN_RECV);
+		break;
+	case TCP_ST_ESTABLISHED:
+		if (synack == (TCP_SYN | TCP_ACK) && from_client)
+			pkt_event_set(&p->events, PEV_STREAM_EST_SYNACK_TOSERVER);
+		else if (synack == TCP_SYN && !from_client)
+			pkt_event_set(&p->events, PEV_STREAM_EST_SYN_TOCLIENT);
+		break;
+	default:
+		break;
+	}
+}
+
+void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool midstream)
 {
 	uint8_t fl = p->tcp.flags;
 	uint8_t synack = fl & (TCP_SYN | TCP_ACK);
 	bool from_client = src_idx == f->client;
 
+	tcp_events(f, p, from_client);
 	if (fl & TCP_RST) {
 		if (f->tcp_state != TCP_ST_NONE)
 			f->tcp_state = TCP_ST_CLOSED;

@@ -169,6 +169,7 @@ static void add_data(struct stream_ctx *sc, struct stream_dir *d, struct packet 
 		sc->stats.overlap++;
 	if (res.diff) {
 		sc->stats.overlap_diff_data++;
+		pkt_event_set(&p->events, PEV_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
 		if (rw != NULL)
 			rewrite_packet(sc, p, rw);
 	}

@@ -48,11 +48,15 @@ static void test_headers(void)
 	rule_free(r);
 	CHECK(parse("alert ftp-data any any -> any any (sid:7;)") == NULL);
 	CHECK_STR("unsupported protocol 'ftp-data'", err);
+	/* SMTP is parsed: file_data on an smtp rule is its mails' attachments;
+	 * another protocol's buffer is a mix */
+	r = parse("alert smtp any any -> any any (file_data; content:\"x\"; sid:9;)");
+	CHECK(r != NULL && r->nmatch == 1 && r->match[0].buf == RULE_BUF_SMTP_FILE_DATA);
+	CHECK(r != NULL && r->app_proto == APP_PROTO_SMTP);
+	rule_free(r);
+	CHECK(parse("alert smtp any any -> any any (http.uri; content:\"x\"; sid:10;)") == NULL);
+	CHECK_STR("rule mixes protocols: http buffer in a smtp rule", err);
 	/* no parser: app-layer buffers and keywords are refused, never ignored */
-	CHECK(parse("alert smtp any any -> any any (file_data; content:\"x\"; sid:9;)") == NULL);
-	CHECK_STR("unsupported app-layer keyword on smtp (needs the SMTP parser)", err);
-	CHECK(parse("alert smtp any any -> any any (content:\"x\"; file_data; sid:10;)") == NULL);
-	CHECK_STR("unsupported app-layer keyword on smtp (needs the SMTP parser)", err);
 	CHECK(parse("alert smb any any -> any any (content:\"x\"; http_uri; sid:11;)") == NULL);
 	CHECK_STR("unsupported app-layer keyword on smb (needs the SMB parser)", err);
 	CHECK(parse("alert ftp any any -> any any (urilen:5; sid:12;)") == NULL);

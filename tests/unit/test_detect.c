@@ -223,8 +223,30 @@ static void test_packet_keywords(void)
 	CHECK_INT(1, one(R("dsize:2-5;"), tcp("1234")));
 	CHECK_INT(0, one(R("dsize:2-5;"), tcp("12345")));
 	CHECK_INT(0, one(R("dsize:2-5;"), tcp("12")));
+	CHECK_INT(1, one(R("dsize:!4;"), tcp("12345")));
+	CHECK_INT(0, one(R("dsize:!=5;"), tcp("12345")));
+	CHECK_INT(1, one(R("dsize:<=5;"), tcp("12345")));
+	CHECK_INT(0, one(R("dsize:<=4;"), tcp("12345")));
+	CHECK_INT(1, one(R("dsize:>=5;"), tcp("12345")));
+	CHECK_INT(1, one(R("dsize:4<>6;"), tcp("12345")));
+	CHECK_INT(0, one(R("dsize:5<>7;"), tcp("12345")));
 
 	struct packet p = tcp("");
+
+	/* every packet type: UDP and ICMP payloads (after the 8-byte header),
+	 * an IP packet with no transport (0); never a stream's pseudo packet */
+	p = pkt(17, "10.0.0.1", 53, "10.0.0.2", 53, "abc");
+	CHECK_INT(1, one("alert udp any any -> any any (dsize:3; sid:1;)\n", p));
+	p = pkt(1, "10.0.0.1", 0, "10.0.0.2", 0, "abcd");
+	CHECK_INT(1, one("alert icmp any any -> any any (dsize:4; sid:1;)\n", p));
+	p = pkt(47, "10.0.0.1", 0, "10.0.0.2", 0, "");
+	CHECK_INT(1, one("alert ip any any -> any any (dsize:0; sid:1;)\n", p));
+	CHECK_INT(0, one("alert ip any any -> any any (dsize:>0; sid:1;)\n", p));
+	p = tcp("");
+	p.flags |= PKT_F_PSEUDO;
+	CHECK_INT(0, one(R("dsize:0;"), p));
+	CHECK_INT(0, one(R("dsize:<10;"), p));
+	p = tcp("");
 
 	p.ttl = 5;
 	CHECK_INT(1, one(R("ttl:<10;"), p));
@@ -496,6 +518,32 @@ static void test_thresholds(void)
 	e = setup(R("detection_filter:track by_src, count 2, seconds 60;"), 0);
 	CHECK_INT(5, series(&e, &p, 7, 0));		/* every match after the 2nd */
 	CHECK_INT(1, series(&e, &p, 3, 100));		/* new window: only the 3rd */
+	detect_env_teardown(&e);
+
+	/* backoff: matches 1, 10, 100 of each flow alert, the rest are silent;
+	 * no window: hours apart still count on */
+	e = setup(R("content:\"x\"; threshold:type backoff, track by_flow, count 1, "
+		    "multiplier 10;"), 0);
+	memset(&f1, 0, sizeof(f1));
+	memset(&f2, 0, sizeof(f2));
+	f1.flow_id = 1;
+	f2.flow_id = 2;
+	in_flow(&p, &f1, PKT_TO_SERVER, true);
+	CHECK_INT(1, series(&e, &p, 9, 0));		/* the 1st */
+	CHECK_INT(1, series(&e, &p, 1, 9));		/* the 10th */
+	CHECK_INT(0, series(&e, &p, 89, 10));		/* 11..99 */
+	CHECK_INT(1, series(&e, &p, 1, 99));		/* the 100th */
+	CHECK_INT(97, detect_thread_stats(e.dt)->alerts_suppressed);
+	in_flow(&p, &f2, PKT_TO_SERVER, true);
+	CHECK_INT(2, series(&e, &p, 10, 7200));		/* another flow: its 1st and 10th */
+	detect_env_teardown(&e);
+	/* count 5, multiplier 5: the 5th and the 25th */
+	e = setup(R("content:\"x\"; threshold:type backoff, track by_flow, count 5, "
+		    "multiplier 5;"), 0);
+	in_flow(&p, &f1, PKT_TO_SERVER, true);
+	CHECK_INT(1, series(&e, &p, 24, 0));
+	CHECK_INT(1, series(&e, &p, 1, 24));
+	CHECK_INT(0, series(&e, &p, 99, 25));
 	detect_env_teardown(&e);
 }
 

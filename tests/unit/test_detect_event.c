@@ -180,6 +180,131 @@ static void test_match(void)
 	detect_env_teardown(&e);
 }
 
+/* ---- stream-event, app-layer-event, <layer>-csum ---- */
+
+static void test_parse_events(void)
+{
+	struct rule *r;
+
+	r = rule_parse(renv, "alert tcp any any -> any any (stream-event:rst_but_no_session; "
+		       "stream-event:stream.pkt_broken_ack; sid:1;)", err, sizeof(err));
+	CHECK(r != NULL);
+	if (r) {
+		CHECK(r->has & RULE_HAS_PKTEVENT);
+		CHECK(pkt_event_isset(&r->pkt_events, PEV_STREAM_RST_BUT_NO_SESSION));
+		CHECK(pkt_event_isset(&r->pkt_events, PEV_STREAM_PKT_BROKEN_ACK));
+		CHECK(!pkt_event_isset(&r->pkt_events, PEV_STREAM_FIN_BUT_NO_SESSION));
+		rule_free(r);
+	}
+	r = rule_parse(renv, "alert ip any any -> any any (app-layer-event:dns.z_flag_set; sid:1;)",
+		       err, sizeof(err));
+	CHECK(r != NULL);
+	if (r) {
+		/* the event names the protocol: a DNS rule, inspected per message */
+		CHECK_INT(APP_PROTO_DNS, r->app_proto);
+		CHECK(r->app_has & RULE_APP_HAS_EVENT);
+		CHECK(r->app_events == 1ull << DNS_EV_Z_FLAG_SET);
+		rule_free(r);
+	}
+	r = rule_parse(renv, "alert tcp any any -> any any (flow:established; "
+		       "app-layer-event:applayer_mismatch_protocol_both_directions; sid:1;)",
+		       err, sizeof(err));
+	CHECK(r != NULL);
+	if (r) {
+		CHECK(pkt_event_isset(&r->pkt_events,
+				      PEV_APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS));
+		CHECK_INT(APP_PROTO_UNKNOWN, r->app_proto);
+		rule_free(r);
+	}
+	r = rule_parse(renv, "alert ip any any -> any any (ipv4-csum:valid; tcpv4-csum:\"invalid\"; "
+		       "sid:1;)", err, sizeof(err));
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT((1u << CSUM_IPV4) | (1u << CSUM_TCPV4), r->csum_check);
+		CHECK_INT(1u << CSUM_IPV4, r->csum_valid);
+		rule_free(r);
+	}
+	CHECK_STR("stream-event: unknown event 'no_such_event'",
+		  parse_err("alert tcp any any -> any any (stream-event:no_such_event; sid:1;)"));
+	/* an applayer_* name is not a stream event, nor the other way round */
+	CHECK_STR("stream-event: unknown event 'applayer_unexpected_protocol'",
+		  parse_err("alert tcp any any -> any any "
+			    "(stream-event:applayer_unexpected_protocol; sid:1;)"));
+	CHECK_STR("app-layer-event: unknown event 'applayer_rst_but_no_session'",
+		  parse_err("alert tcp any any -> any any "
+			    "(app-layer-event:applayer_rst_but_no_session; sid:1;)"));
+	CHECK_STR("app-layer-event: unknown event 'http.no_such_event'",
+		  parse_err("alert http any any -> any any "
+			    "(app-layer-event:http.no_such_event; sid:1;)"));
+	CHECK_STR("app-layer-event: unsupported protocol 'modbus'",
+		  parse_err("alert tcp any any -> any any "
+			    "(app-layer-event:modbus.invalid_length; sid:1;)"));
+	CHECK_STR("app-layer-event: expected PROTO.EVENT or applayer_EVENT, got 'z_flag_set'",
+		  parse_err("alert dns any any -> any any (app-layer-event:z_flag_set; sid:1;)"));
+	CHECK_STR("app-layer-event: events of two protocols in one rule",
+		  parse_err("alert ip any any -> any any (app-layer-event:dns.z_flag_set; "
+			    "app-layer-event:http.unknown_error; sid:1;)"));
+	CHECK_STR("rule mixes protocols: dns event in a http rule",
+		  parse_err("alert http any any -> any any (app-layer-event:dns.z_flag_set; "
+			    "sid:1;)"));
+	CHECK_STR("checksum keyword: expected valid or invalid, got 'maybe'",
+		  parse_err("alert ip any any -> any any (ipv4-csum:maybe; sid:1;)"));
+	CHECK_STR("checksum keyword given twice",
+		  parse_err("alert ip any any -> any any (ipv4-csum:valid; ipv4-csum:invalid; "
+			    "sid:1;)"));
+}
+
+static const char EV_RULES[] =
+	"alert tcp any any -> any any (stream-event:rst_but_no_session; sid:1;)\n"
+	"alert tcp any any -> any any (stream-event:rst_but_no_session; "
+	"stream-event:pkt_broken_ack; sid:2;)\n"
+	"alert ip any any -> any any (ipv4-csum:valid; sid:3;)\n"
+	"alert ip any any -> any any (ipv4-csum:invalid; sid:4;)\n"
+	"alert tcp any any -> any any (tcpv4-csum:invalid; sid:5;)\n"
+	"alert tcp any any -> any any (tcpv6-csum:valid; sid:6;)\n"
+	"alert udp any any -> any any (udpv4-csum:valid; sid:7;)\n";
+
+/* The sids that alert on frame b with the events ev set after decoding
+ * (as the flow and stream stages would), checksums validated or not. */
+static uint32_t fired_ev(struct detect_env *e, const uint8_t *b, uint32_t len, bool csum,
+			 const enum pkt_event *ev, unsigned nev)
+{
+	const struct decode_opts o = { .csum_check = csum };
+	struct detect_result res;
+	struct packet p = { .data = b, .len = len, .wire_len = len };
+	uint32_t bits = 0;
+
+	CHECK_INT(DECODE_OK, decode_packet(&p, &o));
+	for (unsigned i = 0; i < nev; i++)
+		pkt_event_set(&p.events, ev[i]);
+	detect_packet(e->dt, &p, &res);
+	for (uint32_t i = 0; i < res.nalerts; i++)
+		bits |= 1u << res.alerts[i].rule->sid;
+	return bits;
+}
+
+static void test_match_events(void)
+{
+	struct detect_env e = setup(EV_RULES);
+	const enum pkt_event rst[] = { PEV_STREAM_RST_BUT_NO_SESSION };
+	const enum pkt_event both[] = { PEV_STREAM_RST_BUT_NO_SESSION, PEV_STREAM_PKT_BROKEN_ACK };
+	uint8_t b[128];
+	uint32_t len = frame_v4_tcp(b);
+
+	/* the frame's checksums are zero, so wrong: not checked, they count
+	 * as valid (Suricata's PKT_IGNORE_CHECKSUM) */
+	CHECK_INT(SIDS(3), fired_ev(&e, b, len, false, NULL, 0));
+	CHECK_INT(SIDS(1, 3), fired_ev(&e, b, len, false, rst, 1));
+	CHECK_INT(SIDS(1, 2, 3), fired_ev(&e, b, len, false, both, 2));
+	/* checked: both bad */
+	CHECK_INT(SIDS(4, 5), fired_ev(&e, b, len, true, NULL, 0));
+	/* a correct IPv4 header checksum (0x6f21 for this header), TCP still bad */
+	b[24] = 0x6f;
+	b[25] = 0x21;
+	CHECK_INT(SIDS(3, 5), fired_ev(&e, b, len, true, NULL, 0));
+	detect_env_teardown(&e);
+}
+
 int main(void)
 {
 	renv = rule_env_new();
@@ -187,6 +312,8 @@ int main(void)
 	rule_env_set_default_vars(renv);
 	test_parse();
 	test_match();
+	test_parse_events();
+	test_match_events();
 	rule_env_free(renv);
 	return check_result("detect_event");
 }

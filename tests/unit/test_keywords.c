@@ -738,6 +738,65 @@ static void test_flowint(void)
 	detect_env_teardown(&e);
 }
 
+/* asn1 (rules/rule_kw_asn1.c, dataplane/detect/detect_asn1.c). */
+static void test_asn1(void)
+{
+	uint8_t big[300 + 4];
+
+	CHECK_STR("(parsed)", parse_err("asn1:bitstring_overflow, double_overflow, "
+					"relative_offset -4, oversize_length 2048;"));
+	CHECK_STR("asn1: no check given in 'absolute_offset 3'",
+		  parse_err("asn1:absolute_offset 3;"));
+	CHECK_STR("asn1: more than one offset",
+		  parse_err("asn1:oversize_length 1, absolute_offset 1, relative_offset 1;"));
+	CHECK_STR("asn1: unknown option 'triple_overflow'", parse_err("asn1:triple_overflow;"));
+	CHECK_STR("asn1: invalid absolute_offset '-1'",
+		  parse_err("asn1:oversize_length 1, absolute_offset -1;"));
+	CHECK_STR("asn1: invalid oversize_length 'x'", parse_err("asn1:oversize_length x;"));
+
+	/* SEQUENCE { INTEGER 5, OCTET STRING (4) }: lengths 7, 1, 4 */
+	CHECK_INT(1, on_tcp("asn1:oversize_length 6;", S("\x30\x09\x02\x01\x05\x04\x04" "abcd")));
+	CHECK_INT(1, on_tcp("asn1:oversize_length 3;", S("\x30\x09\x02\x01\x05\x04\x04" "abcd")));
+	CHECK_INT(0, on_tcp("asn1:oversize_length 9;", S("\x30\x09\x02\x01\x05\x04\x04" "abcd")));
+	/* the same in long length form: the child's length counts */
+	CHECK_INT(1, on_tcp("asn1:oversize_length 3;",
+			    S("\x30\x81\x0a\x02\x01\x05\x04\x82\x00\x04" "abcd")));
+	/* an object running past the buffer is not checked (nor what follows) */
+	CHECK_INT(0, on_tcp("asn1:oversize_length 3;", S("\x04\x7f" "abcd")));
+	/* BIT STRING with 17 unused bits in 2 content bytes (16 bits): overflow;
+	 * 7 unused bits: fine */
+	CHECK_INT(1, on_tcp("asn1:bitstring_overflow;", S("\x03\x02\x11\xff")));
+	CHECK_INT(0, on_tcp("asn1:bitstring_overflow;", S("\x03\x02\x07\xff")));
+	/* nested in a constructed object */
+	CHECK_INT(1, on_tcp("asn1:bitstring_overflow;", S("\x30\x04\x03\x02\x11\xff")));
+	/* offsets: absolute, and relative to the previous match */
+	CHECK_INT(1, on_tcp("asn1:bitstring_overflow, absolute_offset 3;",
+			    S("xyz\x03\x02\x11\xff")));
+	CHECK_INT(0, on_tcp("asn1:bitstring_overflow, absolute_offset 2;",
+			    S("xyz\x03\x02\x11\xff")));
+	CHECK_INT(1, on_tcp("content:\"xy\"; asn1:bitstring_overflow, relative_offset 1;",
+			    S("xyz\x03\x02\x11\xff")));
+	CHECK_INT(0, on_tcp("content:\"xy\"; asn1:bitstring_overflow, relative_offset 0;",
+			    S("xyz\x03\x02\x11\xff")));
+	/* a check that holds does not move the relative point */
+	CHECK_INT(1, on_tcp("content:\"xy\"; asn1:oversize_length 0, relative_offset 1; "
+			    "content:\"z\"; within:1;", S("xyz\x03\x02\x11\xff")));
+	/* REAL in decimal form longer than 256 bytes: double_overflow; in
+	 * binary form (top bit set) not */
+	big[0] = 0x09;
+	big[1] = 0x82;
+	big[2] = 0x01;
+	big[3] = 0x2c;	/* 300 */
+	memset(big + 4, '1', 300);
+	big[4] = 0x03;
+	CHECK_INT(1, on_tcp("asn1:double_overflow;", big, sizeof(big)));
+	big[4] = 0x80;
+	CHECK_INT(0, on_tcp("asn1:double_overflow;", big, sizeof(big)));
+	big[3] = 0x00;	/* 256: not longer than 256 */
+	big[4] = 0x03;
+	CHECK_INT(0, on_tcp("asn1:double_overflow;", big, 4 + 256));
+}
+
 int main(void)
 {
 	renv = rule_env_new();
@@ -758,6 +817,7 @@ int main(void)
 	test_stream_size();
 	test_xbits();
 	test_flowint();
+	test_asn1();
 	rule_env_free(renv);
 	return check_result("keywords");
 }

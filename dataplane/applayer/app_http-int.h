@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of the HTTP parser's files (app_http.c, app_http_events.c). */
+#ifndef IDS_APP_HTTP_INT_H
+#define IDS_APP_HTTP_INT_H
+
+#include <stddef.h>
+
+#include <htp/htp.h>
+
+#include "../../common/events-t.h"
+#include "applayer-int.h"
+
+struct http_txd {
+	struct app_tx base;       /* first: app_tx * <-> http_txd * */
+	htp_tx_t *tx;
+	struct abuf body[2];      /* request, response (decompressed) */
+	struct abuf hdr_raw[2];   /* header bytes as sent */
+	int last_req, last_res;   /* progress seen at the last update check */
+	bool req_coding_seen;     /* the request's Content-Encoding was looked at */
+	struct http_inflate *req_inflate; /* a gzip or deflate request body, else NULL */
+	char *info[7];            /* EVE strings: hostname, url, user agent, method, referer,
+				   * content type, the X-Forwarded-For header */
+};
+
+/* libhtp keeps every transaction of a connection in one list and leaves a
+ * NULL slot for each one destroyed, so walking it costs the connection's
+ * whole history. The transactions still held are kept apart, oldest first
+ * (live): lookups are O(1) and updates walk only what is held, which
+ * max-tx bounds. */
+struct http_state {
+	htp_connp_t *connp;
+	struct applayer_ctx *ctx;
+	struct app_flow *af;
+	struct http_txd **live;
+	uint32_t nlive, live_cap;
+	size_t seen;              /* libhtp list entries already given a txd */
+	size_t msg_seen;          /* libhtp messages turned into events so far */
+};
+
+/* The transaction's own data (libhtp's transactions get theirs as they
+ * appear); NULL when out of memory (counted). */
+struct http_txd *http_txd_get(struct http_state *hs, htp_tx_t *tx);
+
+/* app_http_events.c: after a parse call in dir, the new libhtp messages as
+ * events; once a request's headers are complete, its parse flags. */
+void http_events_messages(struct http_state *hs, enum app_dir dir);
+void http_events_request(struct http_txd *t);
+/* The event a libhtp message stands for (unknown_error when none). */
+enum http_event http_event_of_message(const char *msg);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* A streaming MIME reader (RFC 2045, 2046) for a mail's DATA, fed line by
+ * line (without CR LF): headers with folding, multipart bodies nested up to
+ * MIME_MAX_DEPTH boundaries, and the parts that are attachments (a
+ * Content-Disposition "attachment", or a filename or name parameter, as
+ * Suricata's CTNT_IS_ATTACHMENT) decoded from base64, quoted-printable or
+ * as is into one file each. Work per line is bounded by the line. */
+#ifndef IDS_APP_MIME_H
+#define IDS_APP_MIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "applayer-int.h"
+
+#define MIME_MAX_DEPTH 8u
+#define MIME_MAX_BOUNDARY 70u     /* RFC 2046 5.1.1 */
+#define MIME_MAX_HEADER 1024u     /* a header line kept for parsing, folded */
+#define MIME_MAX_FILES 16u        /* attachments kept per message */
+#define MIME_FILE_MAX (1u << 20)  /* bytes kept per attachment */
+
+enum mime_enc { MIME_ENC_IDENTITY, MIME_ENC_BASE64, MIME_ENC_QP };
+
+/* What the reader found wrong, for SMTP's mime_* events. */
+#define MIME_ERR_BASE64       0x01u
+#define MIME_ERR_QP           0x02u
+#define MIME_ERR_LONG_BOUNDARY 0x04u
+#define MIME_ERR_LONG_HEADER  0x08u
+
+struct mime_reader {
+	bool in_headers;          /* reading a header block (the message's or a part's) */
+	uint8_t depth;            /* boundaries open */
+	char boundary[MIME_MAX_DEPTH][MIME_MAX_BOUNDARY + 1];
+	char hdr[MIME_MAX_HEADER + 1]; /* the header being read, folded lines joined */
+	uint32_t hdr_len;
+	/* the header block being read */
+	bool multipart, attachment;
+	char pending_boundary[MIME_MAX_BOUNDARY + 1];
+	uint8_t enc;              /* enum mime_enc */
+	/* the body being read */
+	bool body_file;           /* it goes to files[nfiles - 1] */
+	bool body_started;        /* a line was appended (identity: CR LF before the next) */
+	uint8_t b64[4];
+	uint8_t nb64;
+	uint8_t errors;           /* MIME_ERR_* */
+	uint32_t closed;          /* files complete so far */
+	uint32_t nfiles;
+	struct abuf files[MIME_MAX_FILES];
+};
+
+void mime_init(struct mime_reader *m);
+void mime_line(struct mime_reader *m, const uint8_t *line, uint32_t len);
+/* The message ended (the DATA's final dot): the last part's pending bytes. */
+void mime_end(struct mime_reader *m);
+void mime_free(struct mime_reader *m);
+
+#endif

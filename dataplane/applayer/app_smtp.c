@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: MIT
+/* SMTP (RFC 5321) as Suricata's parser sees it: client command lines and
+ * server reply lines, one transaction per mail (from the first command
+ * after the previous mail's end to the end of its DATA), the DATA read as
+ * MIME (app_mime.c) whose attachments are the transaction's files
+ * (file_data, each inspected once whole), and the events of Suricata's
+ * smtp.* list this reader can tell. As Suricata, DATA enters data mode at once, without waiting for the
+ * server's 354 (a non-354 reply to it leaves data mode again:
+ * data_command_rejected); the data ends at a line holding one dot, and a
+ * leading dot of a line is removed (5321 4.5.2). After STARTTLS accepted
+ * (220), the rest is encrypted: not parsed. BDAT chunks are not read. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../common/events-t.h"
+#include "app_mime.h"
+
+#define SMTP_MAX_LINE 4096u       /* Suricata's SMTP line limit */
+#define SMTP_KEEP 8u              /* mails awaiting inspection */
+
+struct smtp_tx {
+	struct app_tx base;
+	struct mime_reader mime;
+	bool done;                /* its DATA ended (or the flow did) */
+};
+
+struct smtp_side {
+	uint8_t line[SMTP_MAX_LINE];
+	uint32_t len;
+	bool long_line;           /* the line being read went past the limit */
+};
+
+struct smtp_state {
+	struct app_flow *af;
+	struct smtp_side side[2];
+	uint32_t n;
+	struct smtp_tx *tx[SMTP_KEEP];
+	bool data_mode;
+	bool data_pending;        /* DATA sent, its reply not seen yet */
+	bool starttls_pending;
+	bool stopped;             /* STARTTLS accepted: encrypted from here */
+	bool first_reply_seen;
+	bool reply_continues;     /* the previous reply line was "NNN-" */
+};
+
+struct smtp_state *app_smtp_new(struct app_flow *af)
+{
+	struct smtp_state *ss = calloc(1, sizeof(*ss));
+
+	if (ss)
+		ss->af = af;
+	return ss;
+}
+
+static void tx_free(struct smtp_tx *t)
+{
+	mime_free(&t->mime);
+	app_tx_release(&t->base);
+	free(t);
+}
+
+void app_smtp_free(struct smtp_state *ss)
+{
+	if (ss == NULL)
+		return;
+	for (uint32_t i = 0; i < ss->n; i++)
+		tx_free(ss->tx[i]);
+	free(ss);
+}
+
+/* The mail being read: the newest if not done, else a new one (the
+ * oldest not yet inspected is dropped past SMTP_KEEP). NULL on no memory. */
+static struct smtp_tx *cur_tx(struct applayer_ctx *ctx, struct smtp_state *ss)
+{
+	struct smtp_tx *t;
+
+	if (ss->n > 0 && !ss->tx[ss->n - 1]->done)
+		return ss->tx[ss->n - 1];
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		ctx->stats.nomem++;
+		return NULL;
+	}
+	mime_init(&t->mime);
+	t->base.id = ss->af->next_tx_id++;
+	t->base.updated = APP_TX_UPDATED;
+	if (ss->n == SMTP_KEEP) {
+		tx_free(ss->tx[0]);
+		memmove(ss->tx, ss->tx + 1, (SMTP_KEEP - 1) * sizeof(ss->tx[0]));
+		ss->n--;
+	}
+	ss->tx[ss->n++] = t;
+	return t;
+}
+
+static void event(struct applayer_ctx *ctx, struct smtp_state *ss, enum smtp_event ev)
+{
+	struct smtp_tx *t = ss->n > 0 ? ss->tx[ss->n - 1] : cur_tx(ctx, ss);
+
+	if (t != NULL)
+		app_tx_event(&t->base, ev);
+}
+
+static void mime_events(struct applayer_ctx *ctx, struct smtp_state *ss, struct smtp_tx *t)
+{
+	static const struct {
+		uint8_t err;
+		enum smtp_event ev;
+	} map[] = {
+		{ MIME_ERR_BASE64, SMTP_EV_MIME_INVALID_BASE64 },
+		{ MIME_ERR_QP, SMTP_EV_MIME_INVALID_QP },
+		{ MIME_ERR_LONG_BOUNDARY, SMTP_EV_MIME_LONG_BOUNDARY },
+		{ MIME_ERR_LONG_HEADER, SMTP_EV_MIME_LONG_HEADER_VALUE },
+	};
+
+	(void)ctx;
+	(void)ss;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (t->mime.errors & map[i].err)
+			app_tx_event(&t->base, map[i].ev);
+}
+
+static void end_data(struct applayer_ctx *ctx, struct smtp_state *ss)
+{
+	struct smtp_tx *t = ss->n > 0 ? ss->tx[ss->n - 1] : NULL;
+
+	ss->data_mode = false;
+	if (t == NULL || t->done)
+		return;
+	mime_end(&t->mime);
+	mime_events(ctx, ss, t);
+	t->done = true;
+	t->base.updated = APP_TX_UPDATED;
+}
+
+static bool is_cmd(const uint8_t *l, uint32_t len, const char *cmd)
+{
+	size_t n = strlen(cmd);
+
+	return len >= n && strncasecmp((const char *)l, cmd, n) == 0 &&
+	       (len == n || l[n] == ' ' || l[n] == '\t');
+}
+
+static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const uint8_t *l,
+			uint32_t len)
+{
+	struct smtp_tx *t;
+
+	if (ss->data_mode) {
+		t = ss->n > 0 ? ss->tx[ss->n - 1] : NULL;
+		if (len == 1 && l[0] == '.') {
+			end_data(ctx, ss);
+			return;
+		}
+		if (len > 0 && l[0] == '.') {	/* dot-stuffing */
+			l++;
+			len--;
+		}
+		if (t != NULL) {
+			uint8_t before = t->mime.errors;
+			uint32_t closed = t->mime.closed;
+
+			mime_line(&t->mime, l, len);
+			if (t->mime.errors != before)
+				mime_events(ctx, ss, t);
+			/* a file is inspected once whole (at its boundary or the
+			 * mail's end), not again with every line it grows by */
+			if (t->mime.closed != closed)
+				t->base.updated = APP_TX_UPDATED;
+		}
+		return;
+	}
+	t = cur_tx(ctx, ss);
+	if (t == NULL)
+		return;
+	t->base.updated = APP_TX_UPDATED;
+	if (is_cmd(l, len, "DATA")) {
+		ss->data_mode = true;
+		ss->data_pending = true;
+	} else if (is_cmd(l, len, "STARTTLS")) {
+		ss->starttls_pending = true;
+	}
+}
+
+static bool digits3(const uint8_t *l, uint32_t len)
+{
+	return len >= 3 && l[0] >= '0' && l[0] <= '9' && l[1] >= '0' && l[1] <= '9' &&
+	       l[2] >= '0' && l[2] <= '9';
+}
+
+static void server_line(struct applayer_ctx *ctx, struct smtp_state *ss, const uint8_t *l,
+			uint32_t len)
+{
+	uint32_t code;
+	bool last;
+
+	if (!digits3(l, len) || (len > 3 && l[3] != ' ' && l[3] != '-')) {
+		event(ctx, ss, SMTP_EV_INVALID_REPLY);
+		return;
+	}
+	code = (uint32_t)(l[0] - '0') * 100 + (uint32_t)(l[1] - '0') * 10 + (l[2] - '0');
+	last = len == 3 || l[3] == ' ';
+	if (!ss->first_reply_seen) {
+		ss->first_reply_seen = true;
+		if (code != 220)
+			event(ctx, ss, SMTP_EV_NO_SERVER_WELCOME_MESSAGE);
+	}
+	if (ss->reply_continues || !last) {
+		ss->reply_continues = !last;
+		if (!last)
+			return;
+	}
+	if (ss->data_pending) {
+		ss->data_pending = false;
+		if (code != 354) {
+			event(ctx, ss, SMTP_EV_DATA_COMMAND_REJECTED);
+			ss->data_mode = false;
+		}
+	} else if (ss->starttls_pending) {
+		ss->starttls_pending = false;
+		if (code == 220)
+			ss->stopped = true;
+		else
+			event(ctx, ss, SMTP_EV_TLS_REJECTED);
+	}
+}
+
+static void line_done(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir)
+{
+	struct smtp_side *s = &ss->side[dir];
+
+	if (s->len > 0 && s->line[s->len - 1] == '\r')
+		s->len--;
+	if (dir == APP_TO_SERVER)
+		client_line(ctx, ss, s->line, s->len);
+	else
+		server_line(ctx, ss, s->line, s->len);
+	s->len = 0;
+}
+
+int app_smtp_data(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir,
+		  const uint8_t *d, uint32_t len)
+{
+	struct smtp_side *s = &ss->side[dir];
+
+	for (uint32_t i = 0; i < len && !ss->stopped; i++) {
+		if (d[i] == '\n') {
+			s->long_line = false;
+			line_done(ctx, ss, dir);
+			continue;
+		}
+		if (s->len == SMTP_MAX_LINE) {
+			/* past the limit: the event once, the line read in pieces */
+			if (!s->long_line && !(dir == APP_TO_SERVER && ss->data_mode))
+				event(ctx, ss, dir == APP_TO_SERVER ?
+					       SMTP_EV_MAX_COMMAND_LINE_LEN_EXCEEDED :
+					       SMTP_EV_MAX_REPLY_LINE_LEN_EXCEEDED);
+			s->long_line = true;
+			line_done(ctx, ss, dir);
+		}
+		s->line[s->len++] = d[i];
+	}
+	return 0;
+}
+
+void app_smtp_eof(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir)
+{
+	if (dir == APP_TO_SERVER && ss->data_mode)
+		end_data(ctx, ss);
+	for (uint32_t i = 0; i < ss->n; i++)
+		ss->tx[i]->base.updated = APP_TX_UPDATED;
+}
+
+uint32_t app_smtp_ntx(const struct smtp_state *ss)
+{
+	return ss->n;
+}
+
+struct app_tx *app_smtp_tx(struct smtp_state *ss, uint32_t i)
+{
+	return i < ss->n ? &ss->tx[i]->base : NULL;
+}
+
+void app_smtp_inspected(struct smtp_state *ss, uint8_t dirs)
+{
+	uint32_t k = 0;
+
+	/* a mail is done once ended and inspected both ways */
+	for (uint32_t i = 0; i < ss->n; i++) {
+		struct smtp_tx *t = ss->tx[i];
+
+		t->base.updated &= (uint8_t)~dirs;
+		if (t->done && !t->base.updated)
+			tx_free(t);
+		else
+			ss->tx[k++] = t;
+	}
+	ss->n = k;
+}
+
+int app_smtp_buffer(struct app_tx *tx, uint32_t idx, const uint8_t **data, uint32_t *len)
+{
+	struct smtp_tx *t = (struct smtp_tx *)tx;
+
+	if (idx >= t->mime.nfiles)
+		return t->done ? -ERANGE : -ENOENT;
+	*data = t->mime.files[idx].p;
+	*len = t->mime.files[idx].len;
+	return 0;
+}
+
+bool app_smtp_buffer_final(const struct app_flow *af, struct app_tx *tx)
+{
+	return ((struct smtp_tx *)tx)->done || af->eof[APP_TO_SERVER];
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""SSH identification strings end to end: usage: test_ssh.py IDSD OUT_DIR.
+
+Two SSH sessions (in the second the client speaks first and the server
+sends a line before its banner, as RFC 4253 4.2 allows; both servers put
+comments after their version). ssh.proto /
+ssh_proto and ssh.software / ssh_software must match the client's banner
+to the server and the server's to the client, without the comments; raw
+content rules on the ssh protocol must still match the stream."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from pcapgen import Tcp, write_pcap
+
+RULES = [
+    'flow:to_server; ssh.proto; content:"2.0"; bsize:3;',
+    'flow:to_client; ssh.software; content:"OpenSSH_8.9p1"; bsize:13;',
+    'ssh_software; content:"PuTTY"; startswith;',
+    'ssh_proto; content:"PUTTY";',
+    'ssh.software; content:"Ubuntu";',
+    'content:"SSH-2.0-PuTTY";',
+    'flow:to_client; ssh.proto; content:"1.99";',
+]
+# sid -> alerts expected (sids are 1-based positions in RULES)
+WANT = {1: 2, 2: 2, 3: 1, 6: 1, 7: 0}
+
+
+def build(frames):
+    t = Tcp(frames, bytes([10, 0, 0, 1]), bytes([10, 0, 1, 1]), 40001, 22)
+    t.send(1, b"SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.1\r\n")
+    t.send(0, b"SSH-2.0-PuTTY_Release_0.70\r\n")
+    t.send(0, b"\x00\x00\x01\x0c\x0a\x14" + bytes(16))
+    t.close()
+    t = Tcp(frames, bytes([10, 0, 0, 2]), bytes([10, 0, 1, 2]), 40002, 2222)
+    t.send(0, b"SSH-2.0-libssh_0.9.6\r\n")
+    t.send(1, b"Welcome to the box\r\nSSH-2.0-OpenSSH_8.9p1 Ubuntu\r\n")
+    t.close()
+
+
+def check(cond, what):
+    if not cond:
+        print(f"FAIL: {what}")
+        sys.exit(1)
+    print(f"ok: {what}")
+
+
+def main():
+    idsd, out = sys.argv[1], sys.argv[2]
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    frames = []
+    build(frames)
+    pcap = os.path.join(out, "ssh.pcap")
+    write_pcap(pcap, frames)
+    rules = os.path.join(out, "ssh.rules")
+    with open(rules, "w", encoding="utf-8") as f:
+        for i, opts in enumerate(RULES, 1):
+            f.write(f'alert ssh any any -> any any (msg:"{i}"; {opts} sid:{i};)\n')
+    p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-l", out], capture_output=True,
+                       text=True, timeout=120)
+    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-500:]}")
+    check(f"{len(RULES)} loaded, 0 failed" in p.stderr, "every rule loaded")
+    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
+        alerts = [json.loads(ln) for ln in f]
+    alerts = [a for a in alerts if a.get("event_type") == "alert"]
+    for sid in range(1, len(RULES) + 1):
+        n = sum(1 for a in alerts if a["alert"]["signature_id"] == sid)
+        check(n == WANT.get(sid, 0), f"sid {sid} ({RULES[sid - 1]}): {n} alerts, want "
+              f"{WANT.get(sid, 0)}")
+    print("1 passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
