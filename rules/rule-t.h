@@ -539,6 +539,9 @@ struct rule {
 };
 
 /* What a loaded set of rules holds, plus its tallies. */
+/* Failed rules remembered one by one; beyond this only counted and tallied. */
+#define RULESET_FAILURES_MAX 10000u
+
 struct ruleset {
 	uint32_t n;
 	struct rule **rules;          /* the rules that loaded, in file order */
@@ -548,6 +551,10 @@ struct ruleset {
 	/* failure tallies by reason, for the -T summary */
 	uint32_t nreasons;
 	struct ruleset_reason { char *reason; uint32_t count; } *reasons;
+	/* (added) each failed rule, in load order, for "idsctl rules failed":
+	 * the first RULESET_FAILURES_MAX of them (nfailed counts them all) */
+	uint32_t nfailures;
+	struct ruleset_failure { char *file; uint32_t line; char *reason; } *failures;
 	/* (added) private to the loader: the gid:sid index for duplicate checks */
 	void *sid_index;
 };

@@ -297,6 +297,27 @@ static void tel_rules(void *arg, uint64_t *loaded, uint64_t *failed, uint64_t *r
 	pthread_mutex_unlock(&r->lock);
 }
 
+static unsigned tel_failed(void *arg, unsigned from, char (*lines)[TELEMETRY_LINE_LEN],
+			   unsigned max, uint64_t *total)
+{
+	struct run *r = arg;
+	const struct ruleset *rs;
+	unsigned n = 0;
+
+	pthread_mutex_lock(&r->lock);
+	rs = r->e->rs;
+	*total = rs ? rs->nfailed : 0;
+	for (uint32_t i = from; rs != NULL && i < rs->nfailures && n < max; i++, n++) {
+		const struct ruleset_failure *f = &rs->failures[i];
+		const char *base = strrchr(f->file, '/');
+
+		snprintf(lines[n], TELEMETRY_LINE_LEN, "%s:%u: %s", base ? base + 1 : f->file,
+			 f->line, f->reason);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
 static int tel_reload(void *arg, char *msg, size_t len)
 {
 	return reload_rules(arg, msg, len);
@@ -419,7 +440,8 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 		goto out;
 
 	tsrc = (struct telemetry_src){
-		.arg = r, .stats = tel_stats, .rules = tel_rules, .reload = tel_reload,
+		.arg = r, .stats = tel_stats, .rules = tel_rules, .failed = tel_failed,
+		.reload = tel_reload,
 		.workers = r->workers, .nworkers = r->nworkers,
 		.receivers = r->receivers, .nreceivers = r->nreceivers,
 		.ports = r->ports, .nports = r->nports, .ctl = &r->ctl,

@@ -38,6 +38,7 @@ struct settings {
 	const char *reference_file;
 	struct rule_var *vars;
 	unsigned nvars;
+	bool strict_rules;         /* --strict-rules: also a reload refuses any failed rule */
 
 	/* input and ports */
 	const char *pcap;          /* -r */

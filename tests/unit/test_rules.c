@@ -620,6 +620,16 @@ static void test_file(void)
 	CHECK_INT(1, reason_count(rs, "duplicate signature"));
 	CHECK_INT(1, reason_count(rs, "depth smaller than content length"));
 	CHECK_INT(5, rs->nreasons);
+	/* each failure kept one by one, for "idsctl rules failed" */
+	CHECK_INT(6, rs->nfailures);
+	if (rs->nfailures == 6) {
+		CHECK_STR("rules/mixed.rules", rs->failures[0].file);
+		CHECK_INT(6, rs->failures[0].line);
+		CHECK_STR("unsupported keyword 'smb.share'", rs->failures[0].reason);
+		CHECK_INT(13, rs->failures[3].line);
+		CHECK_STR("duplicate signature: 1:1001", rs->failures[3].reason);
+		CHECK_INT(16, rs->failures[5].line);
+	}
 	if (rs->n == 5) {
 		/* line of the first line of a continued rule */
 		CHECK_INT(10, rs->rules[2]->line);
