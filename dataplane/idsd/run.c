@@ -56,23 +56,45 @@ static uint64_t wall_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* An output's file name: an absolute one as it is, else in the log dir. */
+static void output_path(const struct settings *s, const char *name, char *out, size_t len)
+{
+	if (name[0] == '/')
+		snprintf(out, len, "%s", name);
+	else
+		snprintf(out, len, "%s/%s", s->log_dir, name);
+}
+
+/* Every eve-log output, linked after the first (r->eve), each with its
+ * types and options. */
 static int open_output(struct run *r)
 {
 	const struct settings *s = r->s;
-	char err[256];
+	char err[256], path[PATH_MAX];
 
-	if (!s->eve_enabled)
+	if (s->neve == 0)
 		return 0;
 	if (mkdir(s->log_dir, 0755) != 0 && errno != EEXIST) {
 		log_msg(LOG_ERR, "output", "%s: cannot create the log directory: %s", s->log_dir,
 			strerror(errno));
 		return -errno;
 	}
-	snprintf(r->eve_path, sizeof(r->eve_path), "%s/%s", s->log_dir, s->eve_filename);
-	r->eve = eve_file_open(r->eve_path, err, sizeof(err));
-	if (r->eve == NULL) {
-		log_msg(LOG_ERR, "output", "%s", err);
-		return -EIO;
+	for (unsigned i = 0; i < s->neve; i++) {
+		struct eve_file *ef;
+
+		output_path(s, s->eve[i].filename, path, sizeof(path));
+		ef = eve_file_open(path, err, sizeof(err));
+		if (ef == NULL) {
+			log_msg(LOG_ERR, "output", "%s", err);
+			return -EIO;
+		}
+		eve_file_set_output(ef, s->eve[i].types, &s->eve[i].opt);
+		if (r->eve == NULL) {
+			r->eve = ef;
+			snprintf(r->eve_path, sizeof(r->eve_path), "%s", path);
+		} else {
+			eve_file_link(r->eve, ef);
+		}
 	}
 	r->stats_eve = eve_writer_create(r->eve, &s->eve_opt, "", SOCKET_ID_ANY);
 	return r->stats_eve == NULL ? -ENOMEM : 0;

@@ -352,48 +352,134 @@ static void load_xff(struct problems *pb, const struct conf_node *n, struct eve_
 	memcpy(x->header, header, strlen(header) + 1);
 }
 
+/* The record types outputs.eve-log.types can name and idsd writes. */
+static const struct {
+	const char *name;
+	uint32_t type;
+} eve_type_names[] = {
+	{ "alert", EVE_T_ALERT }, { "drop", EVE_T_DROP }, { "stats", EVE_T_STATS },
+	{ "flow", EVE_T_FLOW }, { "netflow", EVE_T_NETFLOW }, { "http", EVE_T_HTTP },
+	{ "dns", EVE_T_DNS }, { "tls", EVE_T_TLS }, { "anomaly", EVE_T_ANOMALY },
+};
+
+/* Types idsd writes no records of yet: listed, they are warned about once. */
+#define EVE_T_UNWRITTEN (EVE_T_FLOW | EVE_T_NETFLOW | EVE_T_HTTP | EVE_T_DNS | EVE_T_TLS | \
+			 EVE_T_ANOMALY)
+
+/* "- alert: {payload: yes, ...}" */
+static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
+			    struct eve_output_settings *o)
+{
+	o->opt.payload = get_bool(pb, opt, "payload", false);
+	o->opt.packet = get_bool(pb, opt, "packet", false);
+	o->opt.tagged_packets = get_bool(pb, opt, "tagged-packets", false);
+	o->opt.flow = get_bool(pb, opt, "metadata", true);
+	load_xff(pb, conf_node_get(opt, "xff"), &o->opt.xff);
+}
+
+/* One "- name" or "- name: {options}" of a types list: the element's value
+ * names it. A type Suricata has and idsd does not write is a warning, once
+ * per name (*warned: the names warned about so far, as bits of unknown). */
+static void load_eve_type(struct problems *pb, const struct conf_node *t,
+			  struct eve_output_settings *o, uint32_t *warned)
+{
+	const struct conf_node *opt = conf_node_get(t, t->value);
+	size_t i;
+
+	for (i = 0; i < sizeof(eve_type_names) / sizeof(eve_type_names[0]); i++)
+		if (strcmp(t->value, eve_type_names[i].name) == 0)
+			break;
+	if (i == sizeof(eve_type_names) / sizeof(eve_type_names[0])) {
+		conf_node_err(t, pb->err, sizeof(pb->err),
+			      "warning: eve-log type '%s' accepted, has no effect", t->value);
+		fprintf(pb->out, "%s\n", pb->err);
+		return;
+	}
+	o->types |= eve_type_names[i].type;
+	if ((eve_type_names[i].type & EVE_T_UNWRITTEN) && !(*warned & eve_type_names[i].type)) {
+		*warned |= eve_type_names[i].type;
+		conf_node_err(t, pb->err, sizeof(pb->err),
+			      "warning: eve-log type '%s' accepted, has no effect", t->value);
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+	if (eve_type_names[i].type == EVE_T_ALERT && opt != NULL) {
+		load_alert_opts(pb, opt, o);
+		if (o->opt.tagged_packets)
+			o->types |= EVE_T_PACKET;
+	} else if (eve_type_names[i].type == EVE_T_DROP) {
+		o->opt.drop = true;
+		o->opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
+		o->opt.drop_all = opt && !get_either(pb, opt, "flows", "start", "all");
+	}
+}
+
+/* What the workers must produce for every output together. */
+static void merge_eve_opt(struct eve_options *all, const struct eve_options *o)
+{
+	all->drop |= o->drop;
+	all->drop_all |= o->drop_all;
+	all->drop_alerts |= o->drop_alerts;
+	all->tagged_packets |= o->tagged_packets;
+	all->payload |= o->payload;
+	all->packet |= o->packet;
+	all->flow |= o->flow;
+	if (o->xff.enabled && !all->xff.enabled)
+		all->xff = o->xff;
+}
+
+/* outputs: [ - eve-log: { enabled, filename, types: [ - alert: {...}, - drop, ... ] } ]
+ * Every enabled eve-log is an output of its own. Without any, eve.json
+ * takes alerts and stats as before; an eve-log without "types" too. */
 static void load_outputs(struct settings *s, struct problems *pb, const struct conf *c)
 {
 	const struct conf_node *outs = conf_get(c, "outputs");
+	bool any = false;
+	uint32_t warned = 0;
 
-	s->eve_enabled = true;
-	s->eve_filename = "eve.json";
-	s->eve_opt.pcap_cnt = true;
-	/* Suricata's alert "metadata" is on unless switched off: with it, an
-	 * alert carries its flow object (and app-layer fields) */
-	s->eve_opt.flow = true;
+	s->neve = 0;
+	memset(&s->eve_opt, 0, sizeof(s->eve_opt));
 	for (const struct conf_node *o = conf_node_first(outs); o; o = conf_node_next(o)) {
 		const struct conf_node *eve = conf_node_get(o, "eve-log");
 		const struct conf_node *types;
+		struct eve_output_settings *e;
 
 		if (eve == NULL)
 			continue;
-		s->eve_enabled = get_bool(pb, eve, "enabled", true);
-		s->eve_filename = get_str(pb, eve, "filename", "eve.json");
-		s->eve_opt.ether = get_bool(pb, eve, "ethernet", false);
-		s->eve_opt.ipv6_compress = get_bool(pb, eve, "ipv6-compress", false);
-		types = conf_node_get(eve, "types");
-		/* "- alert" or "- alert: {options}": the element's value names it */
-		for (const struct conf_node *t = conf_node_first(types); t; t = conf_node_next(t)) {
-			const struct conf_node *opt = t->value ? conf_node_get(t, t->value) : NULL;
-
-			if (t->value == NULL)
-				continue;
-			if (strcmp(t->value, "alert") == 0 && opt != NULL) {
-				s->eve_opt.payload = get_bool(pb, opt, "payload", false);
-				s->eve_opt.packet = get_bool(pb, opt, "packet", false);
-				s->eve_opt.tagged_packets =
-					get_bool(pb, opt, "tagged-packets", false);
-				s->eve_opt.flow = get_bool(pb, opt, "metadata", true);
-				load_xff(pb, conf_node_get(opt, "xff"), &s->eve_opt.xff);
-			} else if (strcmp(t->value, "drop") == 0) {
-				s->eve_opt.drop = true;
-				s->eve_opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
-				s->eve_opt.drop_all = opt && !get_either(pb, opt, "flows", "start", "all");
-			}
+		any = true;
+		if (!get_bool(pb, eve, "enabled", true))
+			continue;
+		if (s->neve == SETTINGS_MAX_EVE) {
+			conf_node_err(eve, pb->err, sizeof(pb->err), "at most %u eve-log outputs",
+				      SETTINGS_MAX_EVE);
+			report(pb);
+			break;
 		}
-		break;
+		e = &s->eve[s->neve++];
+		memset(e, 0, sizeof(*e));
+		e->filename = get_str(pb, eve, "filename", "eve.json");
+		/* Suricata's defaults: pcap_cnt on, the alert's metadata on */
+		e->opt.pcap_cnt = true;
+		e->opt.flow = true;
+		e->opt.ether = get_bool(pb, eve, "ethernet", false);
+		e->opt.ipv6_compress = get_bool(pb, eve, "ipv6-compress", false);
+		types = conf_node_get(eve, "types");
+		if (types == NULL)
+			e->types = EVE_T_ALERT | EVE_T_STATS;
+		for (const struct conf_node *t = conf_node_first(types); t; t = conf_node_next(t))
+			if (t->value != NULL)
+				load_eve_type(pb, t, e, &warned);
+		merge_eve_opt(&s->eve_opt, &e->opt);
 	}
+	if (!any) {
+		s->neve = 1;
+		memset(&s->eve[0], 0, sizeof(s->eve[0]));
+		s->eve[0].filename = "eve.json";
+		s->eve[0].types = EVE_T_ALERT | EVE_T_STATS;
+		s->eve[0].opt.pcap_cnt = true;
+		s->eve[0].opt.flow = true;
+		merge_eve_opt(&s->eve_opt, &s->eve[0].opt);
+	}
+	s->eve_opt.pcap_cnt = true;
 	s->stats_interval = (uint32_t)get_u64(pb, c->root, "stats.interval", 8, 86400);
 	if (!get_bool(pb, c->root, "stats.enabled", true))
 		s->stats_interval = 0;

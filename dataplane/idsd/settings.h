@@ -20,6 +20,14 @@
 struct conf;
 
 #define SETTINGS_MAX_PORTS 16
+#define SETTINGS_MAX_EVE 8
+
+/* One outputs.eve-log entry. */
+struct eve_output_settings {
+	const char *filename;      /* absolute, or relative to log_dir */
+	uint32_t types;            /* enum eve_type bits the output takes */
+	struct eve_options opt;    /* its own options */
+};
 
 struct rule_var {
 	char kind;                 /* 'a' address group, 'p' port group */
@@ -59,8 +67,10 @@ struct settings {
 
 	/* output */
 	const char *log_dir;
-	bool eve_enabled;
-	const char *eve_filename;  /* relative to log_dir */
+	struct eve_output_settings eve[SETTINGS_MAX_EVE];   /* the enabled eve-log outputs */
+	unsigned neve;
+	/* what the workers must produce for all of them together (drop and
+	 * tagged-packet records, xff); each output filters by its types */
 	struct eve_options eve_opt;
 	uint32_t stats_interval;   /* seconds between stats records, 0: only at exit */
 

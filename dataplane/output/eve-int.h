@@ -4,6 +4,7 @@
 #define IDS_EVE_INT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,7 +26,15 @@ struct eve_file {
 	pthread_mutex_t lock;
 	int fd;
 	char *path;
+	/* (added) the eve-log output this file is */
+	uint32_t types;                /* enum eve_type bits */
+	bool has_opt;                  /* opt below, else the writer's */
+	struct eve_options opt;
+	struct eve_file *next;         /* the next eve-log output, owned */
 };
+
+/* One writer's buffer alone (not its chain). 0 or -errno. */
+int eve_writer_flush_one(struct eve_writer *w);
 
 /* Write all of buf[0..len) to the file; *done = bytes written (all of them
  * on success). 0 or -errno of the write() that failed. */
@@ -34,9 +43,12 @@ int eve_file_write(struct eve_file *ef, const char *buf, size_t len, size_t *don
 struct eve_writer {
 	struct eve_file *ef;
 	struct eve_options opt;
+	uint32_t types;                /* of ef */
 	const char *in_iface;          /* not owned */
 	char *buf;                     /* EVE_WRITER_BUF bytes of complete lines */
 	size_t len;
+	struct eve_writer *next;       /* the writer of ef->next, owned */
+	struct eve_stats *st;          /* the first writer's stats: the sum */
 	struct eve_stats stats;
 	/* stats records: scratch for the sorted order of the counter names,
 	 * grown on the (periodic, cold) stats path only */
@@ -45,13 +57,14 @@ struct eve_writer {
 	const struct eve_app *app;     /* (added) fields of the alert being written */
 };
 
-/* Builds one record into j (the object, without the newline). */
-typedef void (*eve_build_fn)(struct json_w *j, const void *ctx);
+/* Builds one record into j (the object, without the newline) with the
+ * options of writer w. */
+typedef void (*eve_build_fn)(struct json_w *j, const struct eve_writer *w, const void *ctx);
 
-/* Append the record built by fn as one line; flushes at the high-water
- * mark. A record that does not fit even after a flush is dropped and
- * counted. */
-void eve_emit(struct eve_writer *w, eve_build_fn fn, const void *ctx);
+/* Append the record built by fn as one line to every output of w's chain
+ * that takes type (enum eve_type); flushes at the high-water mark. A record
+ * that does not fit even after a flush is dropped and counted. */
+void eve_emit(struct eve_writer *w, uint32_t type, eve_build_fn fn, const void *ctx);
 
 /* A time as Suricata prints it, in UTC: "2024-04-21T10:00:00.123456+0000" */
 void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);

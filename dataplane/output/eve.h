@@ -24,10 +24,38 @@ struct eve_file *eve_file_open(const char *path, char *err, size_t errlen);
  * mutex and calls open(): call it from the control thread, not from the
  * signal handler. */
 int eve_file_reopen(struct eve_file *ef);
-/* After every writer on ef has been destroyed. */
+/* After every writer on ef has been destroyed. Closes the files linked
+ * after ef too. */
 void eve_file_close(struct eve_file *ef);
 
+/* Record types, as outputs.eve-log.types names them. */
+enum eve_type {
+	EVE_T_ALERT   = 1u << 0,
+	EVE_T_DROP    = 1u << 1,
+	EVE_T_STATS   = 1u << 2,
+	EVE_T_PACKET  = 1u << 3,   /* tagged packets (alert: tagged-packets) */
+	EVE_T_FLOW    = 1u << 4,
+	EVE_T_NETFLOW = 1u << 5,
+	EVE_T_HTTP    = 1u << 6,
+	EVE_T_DNS     = 1u << 7,
+	EVE_T_TLS     = 1u << 8,
+	EVE_T_ANOMALY = 1u << 9,
+};
+#define EVE_T_ALL 0x3ffu
+
 struct eve_writer;
+struct eve_options;
+
+/* (added) One eve-log output per file: which record types it takes and,
+ * when opt is not NULL, its own options (copied; else a writer uses the
+ * options it is created with). A file opened and not configured takes
+ * every type. */
+void eve_file_set_output(struct eve_file *ef, uint32_t types, const struct eve_options *opt);
+/* (added) Several eve-log outputs: next (and its own chain) is written
+ * alongside ef by every writer created on ef, each record to the outputs
+ * that take its type. ef owns next from then on (closed and reopened with
+ * it). */
+void eve_file_link(struct eve_file *ef, struct eve_file *next);
 
 /* Optional alert fields, as Suricata's eve-log alert options. */
 struct eve_options {
@@ -52,7 +80,8 @@ struct eve_options {
 	} xff;
 };
 
-/* A writer belongs to one thread (its worker); records are buffered and
+/* A writer belongs to one thread (its worker); with linked files it holds
+ * a buffer per file. Records are buffered and
  * reach the file at the high-water mark, on eve_writer_flush() and on
  * destroy, so the owner should also flush on a timer (about once a
  * second) for alerts to show up promptly on a quiet link.
@@ -115,7 +144,8 @@ struct eve_stats {
 	uint64_t write_errors;      /* write() failures; the data is retried */
 	uint64_t dropped;           /* records lost because the buffer stayed full */
 };
-/* Owned by the writer's thread; others may read it as approximate. */
+/* Owned by the writer's thread; others may read it as approximate. The
+ * sum over the linked files' buffers. */
 const struct eve_stats *eve_writer_stats(const struct eve_writer *w);
 
 #endif

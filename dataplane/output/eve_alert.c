@@ -126,7 +126,6 @@ static bool is_icmp(const struct packet *p)
 }
 
 struct alert_ctx {
-	const struct eve_writer *w;
 	const struct packet *p;
 	const struct detect_alert *a;
 	const struct eve_stream_payload *sp;   /* NULL: a packet match */
@@ -248,10 +247,9 @@ void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked, const c
 	json_obj_close(j);
 }
 
-static void build_alert(struct json_w *j, const void *arg)
+static void build_alert(struct json_w *j, const struct eve_writer *w, const void *arg)
 {
 	const struct alert_ctx *c = arg;
-	const struct eve_writer *w = c->w;
 	const struct packet *p = c->p;
 	const struct rule *r = c->a->rule;
 	char xff[INET6_ADDRSTRLEN];
@@ -309,15 +307,15 @@ void eve_put_frame(struct json_w *j, const struct packet *p)
 
 void eve_write_alert(struct eve_writer *w, const struct packet *p, const struct detect_alert *a)
 {
-	struct alert_ctx c = { .w = w, .p = p, .a = a };
+	struct alert_ctx c = { .p = p, .a = a };
 
-	eve_emit(w, build_alert, &c);
+	eve_emit(w, EVE_T_ALERT, build_alert, &c);
 }
 
 void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
 			    const struct detect_alert *a, const struct eve_stream_payload *sp)
 {
-	struct alert_ctx c = { .w = w, .p = p, .a = a, .sp = sp };
+	struct alert_ctx c = { .p = p, .a = a, .sp = sp };
 
-	eve_emit(w, build_alert, &c);
+	eve_emit(w, EVE_T_ALERT, build_alert, &c);
 }

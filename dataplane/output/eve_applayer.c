@@ -8,7 +8,8 @@
 
 void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app)
 {
-	w->app = app;
+	for (; w != NULL; w = w->next)
+		w->app = app;
 }
 
 static const char *proto_name(uint8_t p)

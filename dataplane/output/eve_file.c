@@ -34,6 +34,7 @@ struct eve_file *eve_file_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail_open;
 	}
+	ef->types = EVE_T_ALL;
 	if (pthread_mutex_init(&ef->lock, NULL) != 0) {
 		snprintf(err, errlen, "%s: cannot create lock", path);
 		goto fail_lock;
@@ -53,7 +54,7 @@ fail_path:
  * for the swap; a failed open keeps the old file. Safe to call while
  * workers flush: none holds the old fd once the swap is done, so it can be
  * closed right away. */
-int eve_file_reopen(struct eve_file *ef)
+static int reopen_one(struct eve_file *ef)
 {
 	int fd = open_append(ef->path);
 
@@ -67,15 +68,47 @@ int eve_file_reopen(struct eve_file *ef)
 	return 0;
 }
 
+/* Every linked file; the first failure is returned, the others still try. */
+int eve_file_reopen(struct eve_file *ef)
+{
+	int rc = 0;
+
+	for (; ef != NULL; ef = ef->next) {
+		int r = reopen_one(ef);
+
+		if (rc == 0)
+			rc = r;
+	}
+	return rc;
+}
+
+void eve_file_set_output(struct eve_file *ef, uint32_t types, const struct eve_options *opt)
+{
+	ef->types = types;
+	ef->has_opt = opt != NULL;
+	if (opt != NULL)
+		ef->opt = *opt;
+}
+
+void eve_file_link(struct eve_file *ef, struct eve_file *next)
+{
+	while (ef->next != NULL)
+		ef = ef->next;
+	ef->next = next;
+}
+
 /* All writers must be destroyed (flushed) first. */
 void eve_file_close(struct eve_file *ef)
 {
-	if (ef == NULL)
-		return;
-	close(ef->fd);
-	pthread_mutex_destroy(&ef->lock);
-	free(ef->path);
-	free(ef);
+	while (ef != NULL) {
+		struct eve_file *next = ef->next;
+
+		close(ef->fd);
+		pthread_mutex_destroy(&ef->lock);
+		free(ef->path);
+		free(ef);
+		ef = next;
+	}
 }
 
 int eve_file_write(struct eve_file *ef, const char *buf, size_t len, size_t *done)

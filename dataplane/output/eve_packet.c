@@ -5,25 +5,17 @@
  * type). */
 #include "eve-int.h"
 
-struct packet_ctx {
-	const struct eve_writer *w;
-	const struct packet *p;
-};
-
-static void build_packet(struct json_w *j, const void *arg)
+static void build_packet(struct json_w *j, const struct eve_writer *w, const void *arg)
 {
-	const struct packet_ctx *c = arg;
-	const struct packet *p = c->p;
+	const struct packet *p = arg;
 
 	json_obj_open(j, NULL);
-	eve_put_header(j, c->w, p, "packet", NULL);
+	eve_put_header(j, w, p, "packet", NULL);
 	eve_put_frame(j, p);
 	json_obj_close(j);
 }
 
 void eve_write_packet(struct eve_writer *w, const struct packet *p)
 {
-	struct packet_ctx c = { .w = w, .p = p };
-
-	eve_emit(w, build_packet, &c);
+	eve_emit(w, EVE_T_PACKET, build_packet, p);
 }

@@ -1318,7 +1318,7 @@ static void cleanup(void)
 		"v4tcp.json", "v4tcp-min.json", "v6udp.json", "icmp.json", "icmp6.json",
 		"icmp6-frag.json", "gre.json", "p253.json", "sctp.json", "arp.json", "esc.json",
 		"stats.json", "many.json", "two.json", "two.json.1", "big.json", "flow.json",
-		"stream.json",
+		"stream.json", "linked-a.json", "linked-b.json",
 	};
 	char path[128];
 
@@ -1327,6 +1327,62 @@ static void cleanup(void)
 		unlink(path);
 	}
 	rmdir(tmpdir);
+}
+
+/* Two eve-log outputs linked: each record reaches the outputs taking its
+ * type, each with its own options; stats are summed; reopen and close go
+ * down the chain. */
+static void test_linked_outputs(void)
+{
+	static const char *const names[] = { "decoder.pkts" };
+	static const uint64_t values[] = { 7 };
+	char pa[128], pb[128], err[256];
+	struct eve_options oa = { .payload = true }, ob = { .pcap_cnt = false };
+	struct packet p;
+	struct flow f;
+	struct rule r;
+
+	path_of(pa, sizeof(pa), "linked-a.json");
+	path_of(pb, sizeof(pb), "linked-b.json");
+	unlink(pa);
+	unlink(pb);
+	struct eve_file *a = eve_file_open(pa, err, sizeof(err));
+	struct eve_file *b = eve_file_open(pb, err, sizeof(err));
+	CHECK(a != NULL && b != NULL);
+	if (a == NULL || b == NULL)
+		return;
+	eve_file_set_output(a, EVE_T_ALERT, &oa);
+	eve_file_set_output(b, EVE_T_ALERT | EVE_T_STATS, &ob);
+	eve_file_link(a, b);
+	struct eve_writer *w = eve_writer_create(a, NULL, NULL, 0);
+	CHECK(w != NULL);
+	if (w == NULL)
+		return;
+	packet_v4_tcp(&p, &f);
+	rule_init(&r, 9, "linked", "cat", 2);
+	struct detect_alert al = { .rule = &r, .action = ALERT_ALLOWED };
+
+	eve_write_alert(w, &p, &al);
+	eve_write_stats(w, TS_2024, 1, names, values, 1);
+	eve_write_drop(w, &p, DROP_REASON_RULES, &r);     /* neither takes drops */
+	CHECK_INT(3, eve_writer_stats(w)->records);
+	CHECK_INT(0, eve_writer_flush(w));
+	CHECK_INT(0, eve_file_reopen(a));
+	eve_writer_destroy(w);
+	eve_file_close(a);                                /* closes b too */
+	char *ta = slurp(pa, NULL), *tb = slurp(pb, NULL);
+	CHECK(ta != NULL && strstr(ta, "\"event_type\":\"alert\"") != NULL &&
+	      strstr(ta, "\"payload\"") != NULL && strstr(ta, "\"stats\"") == NULL);
+	CHECK(tb != NULL && strstr(tb, "\"event_type\":\"alert\"") != NULL &&
+	      strstr(tb, "\"payload\"") == NULL && strstr(tb, "\"event_type\":\"stats\"") != NULL &&
+	      strstr(tb, "\"drop\"") == NULL);
+	size_t bad;
+	if (ta)
+		CHECK_INT(1, check_lines(ta, strlen(ta), &bad));
+	if (tb)
+		CHECK_INT(2, check_lines(tb, strlen(tb), &bad));
+	free(ta);
+	free(tb);
 }
 
 int main(void)
@@ -1352,6 +1408,7 @@ int main(void)
 	test_many_records();
 	test_two_writers_and_rotate();
 	test_errors_and_drops();
+	test_linked_outputs();
 	cleanup();
 	return check_result("eve");
 }
