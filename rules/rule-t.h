@@ -470,6 +470,10 @@ struct rule {
 	const char *class_desc;   /* EVE "category" (not owned) */
 	char *file;               /* where it was read (owned) */
 	uint32_t line;
+	/* (added) the metadata keywords' "key value" items, for EVE's
+	 * alert.metadata: nmeta pairs packed "key\0value\0..." (owned) */
+	char *meta;
+	uint32_t meta_len, nmeta;
 
 	/* header */
 	enum rule_action action;

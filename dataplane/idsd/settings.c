@@ -363,8 +363,7 @@ static const struct {
 };
 
 /* Types idsd writes no records of yet: listed, they are warned about once. */
-#define EVE_T_UNWRITTEN (EVE_T_FLOW | EVE_T_NETFLOW | EVE_T_HTTP | EVE_T_DNS | EVE_T_TLS | \
-			 EVE_T_ANOMALY)
+#define EVE_T_UNWRITTEN (EVE_T_HTTP | EVE_T_DNS | EVE_T_TLS | EVE_T_ANOMALY)
 
 /* "- alert: {payload: yes, ...}" */
 static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
@@ -462,6 +461,10 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		e->opt.flow = true;
 		e->opt.ether = get_bool(pb, eve, "ethernet", false);
 		e->opt.ipv6_compress = get_bool(pb, eve, "ipv6-compress", false);
+		e->opt.community_id = get_bool(pb, eve, "community-id", false);
+		e->opt.community_id_seed =
+			(uint16_t)get_u64(pb, eve, "community-id-seed", 0, UINT16_MAX);
+		e->opt.host = get_str(pb, c->root, "sensor-name", NULL);
 		types = conf_node_get(eve, "types");
 		if (types == NULL)
 			e->types = EVE_T_ALERT | EVE_T_STATS;
@@ -477,6 +480,7 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		s->eve[0].types = EVE_T_ALERT | EVE_T_STATS;
 		s->eve[0].opt.pcap_cnt = true;
 		s->eve[0].opt.flow = true;
+		s->eve[0].opt.host = get_str(pb, c->root, "sensor-name", NULL);
 		merge_eve_opt(&s->eve_opt, &s->eve[0].opt);
 	}
 	s->eve_opt.pcap_cnt = true;

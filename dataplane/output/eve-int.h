@@ -75,7 +75,21 @@ void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);
  * side (xff overwrite); xff (NULL: none) goes into the alert object. */
 void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
 		    const char *event_type, const char *client_ip);
-void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked, const char *xff);
+void eve_put_alert(struct json_w *j, const struct eve_writer *w, const struct rule *r,
+		   bool blocked, const char *xff);
+/* An address as Suricata prints it (IPv6 in full, or RFC 5952 with
+ * compress), "proto" by IANA keyword, whether proto has ports. */
+void eve_put_ip(struct json_w *j, const char *key, const union ip_addr *a, uint8_t ver,
+		bool compress);
+void eve_put_proto(struct json_w *j, uint8_t proto);
+bool eve_has_ports(uint8_t proto);
+/* "community_id" of flow f (client to server). */
+void eve_put_community_id(struct json_w *j, const struct eve_writer *w, const struct flow *f);
+/* The end of every record: "host" (sensor-name) when set, then the
+ * object's close. */
+void eve_close_record(struct json_w *j, const struct eve_writer *w);
+/* flow->output_flags: the flow had an alert (EVE flow "alerted") */
+#define EVE_FLOW_ALERTED 0x80u
 /* The frame as "packet" (base64) and its "packet_info" (link type). */
 void eve_put_frame(struct json_w *j, const struct packet *p);
 
@@ -86,5 +100,7 @@ int eve_xff_pick(const char *value, bool forward, char *out, size_t outlen);
 
 /* eve_applayer.c (added): "tx_id", "app_proto" and the protocol object. */
 void eve_put_app(struct json_w *j, const struct eve_app *app);
+/* "http", "tls", ... of enum app_proto; NULL for none. */
+const char *eve_app_proto_name(uint8_t p);
 
 #endif

@@ -67,6 +67,9 @@ struct eve_options {
 	bool pcap_cnt;           /* "pcap_cnt" (reading a capture file) */
 	bool flow;               /* "flow": {pkts/bytes each way, start, 5-tuple} */
 	bool ipv6_compress;      /* eve-log.ipv6-compress: RFC 5952 IPv6 text */
+	bool community_id;       /* eve-log.community-id: "community_id" (v1) of the flow */
+	uint16_t community_id_seed;
+	const char *host;        /* sensor-name: "host" in every record; NULL: none (not copied) */
 	/* "drop" records of dropped packets (eve-log types: - drop) */
 	bool drop;
 	bool drop_all;           /* flows: all (each dropped packet), else start (first per direction) */
@@ -119,6 +122,12 @@ void eve_write_packet(struct eve_writer *w, const struct packet *p);
 void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,
 		     const char *const *names, const uint64_t *values, unsigned n);
 
+/* (added) The "flow" record of flow f leaving the table (f->end_reason)
+ * and its "netflow" records (one per direction with packets), to the
+ * outputs taking them; app_proto: enum app_proto of the flow. */
+struct flow;
+void eve_write_flow(struct eve_writer *w, const struct flow *f, uint8_t app_proto);
+
 /* One "drop" record for packet p, dropped for reason; r is the rule that
  * dropped it (NULL for a flow already dropped). The caller applies
  * opt->drop_all (this function logs whatever it is given). */
@@ -138,6 +147,16 @@ struct eve_app {
 	struct app_dns_info dns;
 };
 void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app);
+
+/* (added) Community ID v1 (github.com/corelight/community-id-spec) of a
+ * 5-tuple: src/dst are 4 (ip_ver 4) or 16 bytes in network order; for
+ * TCP, UDP and SCTP sp/dp are the ports, for ICMP and ICMPv6 the type and
+ * the code (mapped to the spec's port equivalents), for other protocols
+ * ignored. out gets "1:" and the base64 SHA-1, EVE_COMMUNITY_ID_LEN bytes
+ * with the NUL. 0, or -EINVAL (ip_ver neither 4 nor 6, no hash). */
+#define EVE_COMMUNITY_ID_LEN 31
+int eve_community_id(uint8_t ip_ver, const uint8_t *src, const uint8_t *dst, uint16_t sp,
+		     uint16_t dp, uint8_t proto, uint16_t seed, char *out);
 
 struct eve_stats {
 	uint64_t records;

@@ -12,7 +12,7 @@ void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app)
 		w->app = app;
 }
 
-static const char *proto_name(uint8_t p)
+const char *eve_app_proto_name(uint8_t p)
 {
 	switch (p) {
 	case APP_PROTO_HTTP:
@@ -172,7 +172,7 @@ static void put_dns(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 
 void eve_put_app(struct json_w *j, const struct eve_app *app)
 {
-	const char *name = proto_name(app->proto);
+	const char *name = eve_app_proto_name(app->proto);
 
 	if (app->has_tx)
 		json_uint(j, "tx_id", app->tx_id);

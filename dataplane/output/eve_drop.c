@@ -58,8 +58,8 @@ static void build_drop(struct json_w *j, const struct eve_writer *w, const void 
 	json_str(j, "reason", c->reason == DROP_REASON_FLOW ? "flow drop" : "rules");
 	json_obj_close(j);
 	if (c->r != NULL && w->opt.drop_alerts)
-		eve_put_alert(j, c->r, true, NULL);
-	json_obj_close(j);
+		eve_put_alert(j, w, c->r, true, NULL);
+	eve_close_record(j, w);
 }
 
 void eve_write_drop(struct eve_writer *w, const struct packet *p, enum drop_reason reason,

@@ -12,7 +12,7 @@ static void build_packet(struct json_w *j, const struct eve_writer *w, const voi
 	json_obj_open(j, NULL);
 	eve_put_header(j, w, p, "packet", NULL);
 	eve_put_frame(j, p);
-	json_obj_close(j);
+	eve_close_record(j, w);
 }
 
 void eve_write_packet(struct eve_writer *w, const struct packet *p)

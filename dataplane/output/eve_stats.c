@@ -75,7 +75,6 @@ static void build_stats(struct json_w *j, const struct eve_writer *w, const void
 	unsigned depth = 0;
 	const char *leaf = "uptime";
 
-	(void)w;
 	json_obj_open(j, NULL);
 	eve_put_time(j, "timestamp", c->ts_us);
 	json_str(j, "event_type", "stats");
@@ -106,7 +105,7 @@ static void build_stats(struct json_w *j, const struct eve_writer *w, const void
 	for (; depth > 0; depth--)
 		json_obj_close(j);
 	json_obj_close(j);
-	json_obj_close(j);
+	eve_close_record(j, w);
 }
 
 void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,

@@ -135,6 +135,13 @@ void eve_emit(struct eve_writer *w, uint32_t type, eve_build_fn fn, const void *
 			emit_one(w, fn, ctx);
 }
 
+void eve_close_record(struct json_w *j, const struct eve_writer *w)
+{
+	if (w->opt.host != NULL)
+		json_str(j, "host", w->opt.host);
+	json_obj_close(j);
+}
+
 /* Days since 1970-01-01 to a Gregorian date, counting in 400-year eras of
  * 146097 days with years starting on March 1st so that the leap day is the
  * last day of the year. */

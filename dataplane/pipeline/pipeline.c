@@ -256,6 +256,10 @@ static void flow_released(struct flow *f, void *arg)
 app:
 	if (f->app != NULL && pl->dt != NULL)
 		pipeline_app_end(pl, f);
+	/* the flow's last word: after what its end inspected could alert */
+	if (pl->eve != NULL)
+		eve_write_flow(pl->eve, f, f->app != NULL ? app_flow_proto(f->app)
+							  : APP_PROTO_UNKNOWN);
 	tag_flow_release(&pl->tags, f);
 	stream_flow_free(pl->st, f);
 	app_flow_free(pl->al, f->app);

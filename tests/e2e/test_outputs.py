@@ -8,7 +8,15 @@ types:    outputs.eve-log.types is honoured (only listed types are written),
           absolute filename used as it is and a relative one in the log
           directory, a disabled output writes nothing, a type idsd does not
           write is warned about with file:line.
+flows:    "flow" and "netflow" records at flow end and at exit (Suricata 7's
+          fields: counters both ways, start/end/age, state, reason, alerted,
+          app_proto, TCP flags), "community_id" recomputed here from the spec
+          (an implementation independent of idsd's), "host" from sensor-name,
+          and alert.metadata from the rules' metadata keyword.
 """
+import base64
+import hashlib
+import ipaddress
 import json
 import os
 import shutil
@@ -105,6 +113,126 @@ outputs:
           "no eve.json besides the configured outputs")
     check("idsd.yaml:" in err and "'smtp' accepted, has no effect" in err,
           f"a type idsd does not write is warned about with file:line: {err[-400:]}")
+
+
+ICMP_EQUIV = {1: {8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 10: 9, 9: 10, 17: 18, 18: 17},
+              58: {128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135, 130: 131,
+                   131: 130, 139: 140, 140: 139, 144: 145, 145: 144}}
+
+
+def community_id(src, dst, proto, sp=None, dp=None, seed=0):
+    """Community ID v1 as the spec's reference implementation computes it."""
+    a, b = ipaddress.ip_address(src).packed, ipaddress.ip_address(dst).packed
+    one_way = False
+    if proto in ICMP_EQUIV:
+        if sp in ICMP_EQUIV[proto]:
+            dp = ICMP_EQUIV[proto][sp]
+        else:
+            one_way = True
+    if not one_way and (a > b or (a == b and sp is not None and sp > dp)):
+        a, b, sp, dp = b, a, dp, sp
+    data = seed.to_bytes(2, "big") + a + b + bytes([proto, 0])
+    if sp is not None:
+        data += sp.to_bytes(2, "big") + dp.to_bytes(2, "big")
+    return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode()
+
+
+PROTO_NUM = {"TCP": 6, "UDP": 17, "ICMP": 1, "IPv6-ICMP": 58}
+
+
+def expected_cid(r, seed=0):
+    proto = PROTO_NUM[r["proto"]]
+    if proto in (1, 58):
+        return community_id(r["src_ip"], r["dest_ip"], proto, r["icmp_type"], r["icmp_code"],
+                            seed)
+    return community_id(r["src_ip"], r["dest_ip"], proto, r["src_port"], r["dest_port"], seed)
+
+
+def test_flows():
+    rules = os.path.join(OUT, "meta.rules")
+    with open(os.path.join(SRC, "rules/examples/demo.rules"), encoding="utf-8") as f:
+        demo = f.read()
+    with open(rules, "w", encoding="utf-8") as f:
+        f.write(demo.replace("sid:1000004; rev:1;)",
+                             "sid:1000004; rev:1; metadata: created_at 2024_01_01, "
+                             "tag dns, tag policy, former_category INFO;)"))
+    config = """%YAML 1.1
+---
+sensor-name: probe-7
+outputs:
+  - eve-log:
+      filename: eve.json
+      community-id: yes
+      community-id-seed: 1
+      types:
+        - alert
+        - flow
+        - netflow
+        - stats
+"""
+    rc, err = run_idsd(config, rules=rules)
+    check(rc == 0, f"idsd runs: rc {rc} {err[-300:]}")
+    recs = read_eve(os.path.join(OUT, "eve.json"))
+    flows = [r for r in recs if r["event_type"] == "flow"]
+    nflows = [r for r in recs if r["event_type"] == "netflow"]
+    alerts = [r for r in recs if r["event_type"] == "alert"]
+    stats = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
+    check(len(flows) == stats["flow"]["total"] and len(flows) > 1000,
+          f"one flow record per flow: {len(flows)} == flow.total {stats['flow']['total']}")
+    check(len({r["flow_id"] for r in flows}) == len(flows), "flow ids are unique")
+    reasons = {}
+    for r in flows:
+        reasons[r["flow"]["reason"]] = reasons.get(r["flow"]["reason"], 0) + 1
+    check(reasons.get("timeout") == stats["flow"]["timeout"] and
+          reasons.get("timeout", 0) + reasons.get("shutdown", 0) == len(flows),
+          f"reason: timeout as flow.timeout, the rest at exit (shutdown): {reasons}")
+    alerted = {a["flow_id"] for a in alerts}
+    check(all(r["flow"]["alerted"] == (r["flow_id"] in alerted) for r in flows),
+          "flow.alerted is true exactly for the flows with alerts")
+    need = ["pkts_toserver", "pkts_toclient", "bytes_toserver", "bytes_toclient", "start",
+            "end", "age", "state", "reason", "alerted"]
+    check(all(all(k in r["flow"] for k in need) for r in flows),
+          "every flow record has Suricata 7's flow fields")
+    byid = {r["flow_id"]: r for r in flows}
+    dns = [r for r in flows if r.get("app_proto") == "dns"]
+    check(len(dns) == 1 and dns[0]["flow"]["state"] == "established" and
+          dns[0]["flow"]["pkts_toserver"] == 1 and dns[0]["flow"]["pkts_toclient"] == 1,
+          f"the DNS flow: app_proto dns, established, one packet each way: {dns}")
+    http = [r for r in flows if r.get("app_proto") == "http"]
+    check(len(http) >= 1 and all(r["tcp"]["tcp_flags_ts"] != "00" and r["tcp"].get("syn")
+                                 and r["tcp"].get("ack") for r in http),
+          f"HTTP flows: app_proto http, TCP flags per direction: {http[:1]}")
+    scan = [r for r in flows if r["proto"] == "TCP" and r["flow"]["pkts_toclient"] == 0]
+    check(len(scan) > 100 and all(r["flow"]["state"] == "new" and
+                                  r["tcp"]["tcp_flags_tc"] == "00" for r in scan),
+          f"SYN scan flows: state new, nothing to the client: {len(scan)}")
+    icmp = [r for r in flows if r["proto"] == "ICMP"]
+    check(len(icmp) == 1 and icmp[0]["icmp_type"] == 8 and "src_port" not in icmp[0],
+          f"the ping flow: icmp_type 8, no ports: {icmp}")
+    bad = [r for r in flows + alerts if r.get("community_id") != expected_cid(r, seed=1)]
+    check(not bad and all("community_id" in r for r in flows + alerts),
+          f"community_id (seed 1) as the spec computes it, flows and alerts: {bad[:2]}")
+    check(all(r.get("host") == "probe-7" for r in recs),
+          "host: the sensor-name in every record")
+    per_flow = {}
+    for r in nflows:
+        per_flow.setdefault(r["flow_id"], []).append(r)
+    ok = all(sum(n["netflow"]["pkts"] for n in per_flow.get(i, [])) ==
+             f["flow"]["pkts_toserver"] + f["flow"]["pkts_toclient"] and
+             len(per_flow.get(i, [])) == (f["flow"]["pkts_toserver"] > 0) +
+             (f["flow"]["pkts_toclient"] > 0) for i, f in byid.items())
+    check(ok and len(per_flow) == len(flows),
+          "netflow: one record per direction with packets, packets add up")
+    rev = [n for n in nflows if n["src_ip"] != byid[n["flow_id"]]["src_ip"]]
+    check(rev and all(n["community_id"] == byid[n["flow_id"]]["community_id"] for n in rev),
+          "the reply direction's netflow record is turned around, same community_id")
+    dnsalert = [a for a in alerts if a["alert"]["signature_id"] == 1000004]
+    check(len(dnsalert) == 1 and dnsalert[0]["alert"].get("metadata") ==
+          {"created_at": ["2024_01_01"], "tag": ["dns", "policy"], "former_category": ["INFO"]},
+          f"alert.metadata groups the rule's metadata by key: {dnsalert[:1]}")
+    check(all("metadata" not in a["alert"] for a in alerts
+              if a["alert"]["signature_id"] != 1000004),
+          "rules without metadata have no alert.metadata")
 
 
 def main():
