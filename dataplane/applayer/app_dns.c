@@ -273,8 +273,9 @@ struct app_tx *app_dns_tx(struct dns_state *ds, uint32_t i)
 	return i < ds->n ? &ds->msg[i]->base : NULL;
 }
 
-void app_dns_inspected(struct dns_state *ds, uint8_t dirs)
+void app_dns_inspected(struct app_flow *af, uint8_t dirs)
 {
+	struct dns_state *ds = af->dns;
 	uint32_t k = 0;
 
 	/* a message is done once inspected in its own direction */
@@ -283,10 +284,12 @@ void app_dns_inspected(struct dns_state *ds, uint8_t dirs)
 		uint8_t own = (m->flags & 0x8000) ? 1u << APP_TO_CLIENT : 1u << APP_TO_SERVER;
 
 		m->base.updated &= (uint8_t)~dirs;
-		if (m->base.updated & own)
+		if (m->base.updated & own) {
 			ds->msg[k++] = m;
-		else
+		} else {
+			app_tx_done(af, &m->base);
 			msg_free(m);
+		}
 	}
 	ds->n = k;
 }

@@ -363,7 +363,7 @@ static const struct {
 };
 
 /* Types idsd writes no records of yet: listed, they are warned about once. */
-#define EVE_T_UNWRITTEN (EVE_T_HTTP | EVE_T_DNS | EVE_T_TLS | EVE_T_ANOMALY)
+#define EVE_T_UNWRITTEN EVE_T_ANOMALY
 
 /* "- alert: {payload: yes, ...}" */
 static void load_alert_opts(struct problems *pb, const struct conf_node *opt,

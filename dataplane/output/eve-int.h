@@ -83,6 +83,17 @@ void eve_put_ip(struct json_w *j, const char *key, const union ip_addr *a, uint8
 		bool compress);
 void eve_put_proto(struct json_w *j, uint8_t proto);
 bool eve_has_ports(uint8_t proto);
+/* As Suricata's CreateEveHeaderFromFlow: timestamp (the flow's last
+ * packet), ids, event_type, the tuple from side `from` (0: the client) to
+ * the other, community_id when enabled. */
+struct flow;
+void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const struct flow *f,
+			 const char *event_type, unsigned from);
+/* eve_applayer.c: the protocol objects of alerts, shared with the
+ * per-transaction records; dns as an event record of DNS log version 2. */
+void eve_put_http(struct json_w *j, const struct app_http_info *h);
+void eve_put_tls(struct json_w *j, const struct app_tls_info *t);
+void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id);
 /* "community_id" of flow f (client to server). */
 void eve_put_community_id(struct json_w *j, const struct eve_writer *w, const struct flow *f);
 /* The end of every record: "host" (sensor-name) when set, then the

@@ -128,6 +128,12 @@ void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,
 struct flow;
 void eve_write_flow(struct eve_writer *w, const struct flow *f, uint8_t app_proto);
 
+/* (added) The record of one app-layer transaction let go ("http", "dns"
+ * or "tls" by app->proto, with "tx_id" and the protocol object), to the
+ * outputs taking that type; the header is flow f's, client to server. */
+struct eve_app;
+void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app);
+
 /* One "drop" record for packet p, dropped for reason; r is the rule that
  * dropped it (NULL for a flow already dropped). The caller applies
  * opt->drop_all (this function logs whatever it is given). */

@@ -17,6 +17,7 @@ struct flow_ctx {
 	const struct flow *f;
 	uint8_t app_proto;
 	uint8_t dir;         /* netflow: enum pkt_dir of the record */
+	const struct eve_app *app;   /* app_tx */
 };
 
 /* The address and port of the client (side 0) or the server (side 1). */
@@ -42,10 +43,8 @@ void eve_put_community_id(struct json_w *j, const struct eve_writer *w, const st
 		json_str(j, "community_id", id);
 }
 
-/* As CreateEveHeaderFromFlow: timestamp (the flow's last packet), ids,
- * then the tuple from side `from` (0: the client) to the other. */
-static void put_header(struct json_w *j, const struct eve_writer *w, const struct flow *f,
-		       const char *event_type, unsigned from)
+void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const struct flow *f,
+			 const char *event_type, unsigned from)
 {
 	bool compress = w->opt.ipv6_compress;
 
@@ -138,7 +137,7 @@ static void build_flow(struct json_w *j, const struct eve_writer *w, const void 
 	const struct flow *f = c->f;
 
 	json_obj_open(j, NULL);
-	put_header(j, w, f, "flow", 0);
+	eve_put_flow_header(j, w, f, "flow", 0);
 	put_app_proto(j, c->app_proto);
 	json_obj_open(j, "flow");
 	json_uint(j, "pkts_toserver", f->pkts[PKT_TO_SERVER]);
@@ -171,7 +170,7 @@ static void build_netflow(struct json_w *j, const struct eve_writer *w, const vo
 	const struct flow *f = c->f;
 
 	json_obj_open(j, NULL);
-	put_header(j, w, f, "netflow", c->dir == PKT_TO_SERVER ? 0 : 1);
+	eve_put_flow_header(j, w, f, "netflow", c->dir == PKT_TO_SERVER ? 0 : 1);
 	put_app_proto(j, c->app_proto);
 	json_obj_open(j, "netflow");
 	json_uint(j, "pkts", f->pkts[c->dir]);
@@ -199,4 +198,40 @@ void eve_write_flow(struct eve_writer *w, const struct flow *f, uint8_t app_prot
 	c.dir = PKT_TO_CLIENT;
 	if (f->pkts[PKT_TO_CLIENT] > 0)
 		eve_emit(w, EVE_T_NETFLOW, build_netflow, &c);
+}
+
+/* One transaction as Suricata's http, dns and tls loggers write it. */
+static void build_app_tx(struct json_w *j, const struct eve_writer *w, const void *arg)
+{
+	const struct flow_ctx *c = arg;
+	const struct eve_app *app = c->app;
+
+	json_obj_open(j, NULL);
+	eve_put_flow_header(j, w, c->f, eve_app_proto_name(app->proto), 0);
+	switch (app->proto) {
+	case APP_PROTO_HTTP:
+		json_uint(j, "tx_id", app->tx_id);
+		eve_put_http(j, &app->http);
+		break;
+	case APP_PROTO_DNS:
+		eve_put_dns_v2(j, &app->dns, app->tx_id);
+		break;
+	default:
+		eve_put_tls(j, &app->tls);
+		break;
+	}
+	eve_close_record(j, w);
+}
+
+void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app)
+{
+	struct flow_ctx c = { .f = f, .app = app };
+
+	if (app->proto == APP_PROTO_HTTP && app->has_http)
+		eve_emit(w, EVE_T_HTTP, build_app_tx, &c);
+	else if (app->proto == APP_PROTO_DNS && app->has_dns)
+		eve_emit(w, EVE_T_DNS, build_app_tx, &c);
+	else if (app->proto == APP_PROTO_TLS && app->has_tls &&
+		 (app->tls.version != NULL || app->tls.sni != NULL))
+		eve_emit(w, EVE_T_TLS, build_app_tx, &c);
 }

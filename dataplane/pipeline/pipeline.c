@@ -56,6 +56,7 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 		pl->eve = eve_writer_create(cfg->eve, &cfg->eve_opt, cfg->iface, cfg->socket);
 		if (pl->eve == NULL)
 			goto fail;
+		pipeline_app_log_txs(pl);
 	}
 	if (cfg->nrules > 0) {
 		pl->alerts_by_rule = calloc(cfg->nrules, sizeof(*pl->alerts_by_rule));
@@ -237,6 +238,7 @@ static void flow_released(struct flow *f, void *arg)
 	struct pipeline *pl = arg;
 	struct stream_window w;
 	struct packet pp;
+	uint8_t app_proto;
 
 	if (f->stream == NULL)
 		goto app;
@@ -256,14 +258,14 @@ static void flow_released(struct flow *f, void *arg)
 app:
 	if (f->app != NULL && pl->dt != NULL)
 		pipeline_app_end(pl, f);
-	/* the flow's last word: after what its end inspected could alert */
-	if (pl->eve != NULL)
-		eve_write_flow(pl->eve, f, f->app != NULL ? app_flow_proto(f->app)
-							  : APP_PROTO_UNKNOWN);
+	app_proto = f->app != NULL ? app_flow_proto(f->app) : APP_PROTO_UNKNOWN;
 	tag_flow_release(&pl->tags, f);
 	stream_flow_free(pl->st, f);
-	app_flow_free(pl->al, f->app);
+	app_flow_free(pl->al, f->app);    /* logs the transactions still held */
 	f->app = NULL;
+	/* the flow's last word: after what its end inspected could alert */
+	if (pl->eve != NULL)
+		eve_write_flow(pl->eve, f, app_proto);
 }
 
 /* Flow end: the app layer gets what the streams still hold and the end of

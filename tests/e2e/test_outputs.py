@@ -13,6 +13,9 @@ flows:    "flow" and "netflow" records at flow end and at exit (Suricata 7's
           app_proto, TCP flags), "community_id" recomputed here from the spec
           (an implementation independent of idsd's), "host" from sensor-name,
           and alert.metadata from the rules' metadata keyword.
+apptx:    "http" (one per transaction), "dns" (version 2: queries and
+          answers) and "tls" records, each with its flow's header; the
+          same transactions as the alerts' app-layer fields.
 """
 import base64
 import hashlib
@@ -233,6 +236,57 @@ outputs:
     check(all("metadata" not in a["alert"] for a in alerts
               if a["alert"]["signature_id"] != 1000004),
           "rules without metadata have no alert.metadata")
+
+
+def test_apptx():
+    config = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types: [alert, http, dns, tls, flow]
+"""
+    rc, err = run_idsd(config)
+    check(rc == 0, f"idsd runs: rc {rc} {err[-300:]}")
+    recs = read_eve(os.path.join(OUT, "eve.json"))
+    http = [r for r in recs if r["event_type"] == "http"]
+    flows = {r["flow_id"]: r for r in recs if r["event_type"] == "flow"}
+    hflows = {i for i, f in flows.items() if f.get("app_proto") == "http"}
+    check(len(http) >= len(hflows) and {r["flow_id"] for r in http} == hflows,
+          f"http records for every HTTP flow: {len(http)} records, {len(hflows)} flows")
+    keys = [(r["flow_id"], r["tx_id"]) for r in http]
+    check(len(keys) == len(set(keys)), "one http record per transaction")
+    need = ["hostname", "url", "http_user_agent", "http_method", "protocol", "status", "length"]
+    check(all(all(k in r["http"] for k in need) for r in http),
+          "http records carry Suricata's basic fields")
+    ok = True
+    for a in recs:
+        if a["event_type"] == "alert" and "http" in a and "tx_id" in a:
+            m = [r for r in http if r["flow_id"] == a["flow_id"] and r["tx_id"] == a["tx_id"]]
+            ok = ok and len(m) == 1 and m[0]["http"]["url"] == a["http"]["url"]
+    check(ok, "each HTTP alert's transaction has its http record, same url")
+    check(all(r["src_ip"] == flows[r["flow_id"]]["src_ip"] for r in http),
+          "http records are seen from the client, as the flow")
+    dns = [r for r in recs if r["event_type"] == "dns"]
+    q = [r for r in dns if r["dns"]["type"] == "query"]
+    a = [r for r in dns if r["dns"]["type"] == "answer"]
+    check(len(q) == 1 and len(a) == 1 and q[0]["dns"]["rrname"] == "wireshark.org" and
+          q[0]["dns"]["rrtype"] == "A" and a[0]["dns"].get("version") == 2 and
+          a[0]["dns"]["id"] == q[0]["dns"]["id"] and a[0]["dns"]["rcode"] == "NOERROR",
+          f"dns: the query and its version 2 answer: {dns}")
+    d = os.path.join(SRC, "tests/conformance/suricata-verify-applayer/tls/tls-cert-issuer")
+    os.remove(os.path.join(OUT, "eve.json"))
+    rc, err = run_idsd(config, pcap=os.path.join(d, "tls.pcap"),
+                       rules=os.path.join(d, "tls.rules"))
+    recs = read_eve(os.path.join(OUT, "eve.json"))
+    tls = [r for r in recs if r["event_type"] == "tls"]
+    tflows = [r for r in recs if r["event_type"] == "flow" and r.get("app_proto") == "tls"]
+    certs = [r for r in tls if "fingerprint" in r["tls"]]
+    check(rc == 0 and len(tls) == len(tflows) == 5 and
+          all(r["tls"].get("version") == "TLS 1.2" for r in tls) and len(certs) == 4 and
+          all(r["tls"].get("subject", "").endswith("CN=SELKS") for r in certs),
+          f"tls: one record per TLS session (version), subject and fingerprint where the "
+          f"server sent its certificate: {tls[:1]}")
 
 
 def main():
