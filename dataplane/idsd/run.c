@@ -83,7 +83,18 @@ static int open_output(struct run *r)
 		struct eve_file *ef;
 
 		output_path(s, s->eve[i].filename, path, sizeof(path));
-		ef = eve_file_open(path, err, sizeof(err));
+		if (s->eve[i].sink) {
+			struct eve_sink_config sc = s->eve[i].sink_cfg;
+
+			if (sc.kind == EVE_SINK_UNIX_STREAM || sc.kind == EVE_SINK_UNIX_DGRAM)
+				sc.path = path;
+			if (sc.kind == EVE_SINK_REDIS)
+				snprintf(path, sizeof(path), "redis://%s:%u/%s", sc.server, sc.port,
+					 sc.key);
+			ef = eve_file_open_sink(path, i, &sc, err, sizeof(err));
+		} else {
+			ef = eve_file_open(path, err, sizeof(err));
+		}
 		if (ef == NULL) {
 			log_msg(LOG_ERR, "output", "%s", err);
 			return -EIO;
@@ -137,6 +148,9 @@ static void snapshot(struct run *r, struct stats_snapshot *snap)
 	stats_collect(snap, r->workers, r->nworkers, r->ports, r->nports);
 	stats_add_receivers(snap, r->receivers, r->nreceivers);
 	stats_add_reloads(snap, r->reloads, r->reload_failures);
+	if (r->eve != NULL)
+		snap->n += eve_file_sink_counters(r->eve, snap->names + snap->n,
+						  snap->values + snap->n, STATS_MAX - snap->n);
 	pthread_mutex_unlock(&r->lock);
 }
 

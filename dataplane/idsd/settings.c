@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../conf/conf.h"
 
@@ -426,6 +427,88 @@ static void merge_eve_opt(struct eve_options *all, const struct eve_options *o)
 		all->xff = o->xff;
 }
 
+/* A name of a list, its index in *out; else reported, false. */
+static bool get_word(struct problems *pb, const struct conf_node *base, const char *path,
+		     const char *def, const char *const *words, unsigned n, unsigned *out)
+{
+	const char *v = get_str(pb, base, path, def);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (words[i] != NULL && strcasecmp(v, words[i]) == 0) {
+			*out = i;
+			return true;
+		}
+	}
+	conf_node_err(conf_node_get(base, path), pb->err, sizeof(pb->err),
+		      "unknown value '%s'", v);
+	report(pb);
+	return false;
+}
+
+/* syslog: facility (local5) and level (Info), as Suricata names them. */
+static void load_syslog(struct problems *pb, const struct conf_node *eve, struct eve_sink_config *sc)
+{
+	static const char *const facilities[] = {
+		"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
+		"authpriv", "ftp", NULL, NULL, NULL, NULL, "local0", "local1", "local2", "local3",
+		"local4", "local5", "local6", "local7",
+	};
+	static const char *const levels[] = {
+		"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug",
+	};
+	const struct conf_node *fn = conf_node_get(eve, "filename");
+
+	sc->facility = 21;
+	sc->severity = 6;
+	get_word(pb, eve, "facility", "local5", facilities, 24, &sc->facility);
+	get_word(pb, eve, "level", "Info", levels, 8, &sc->severity);
+	sc->identity = get_str(pb, eve, "identity", "idsd");
+	/* the local syslog socket, or the socket an absolute filename names */
+	sc->path = fn != NULL && fn->value != NULL && fn->value[0] == '/' ? fn->value : "/dev/log";
+}
+
+/* redis: {server, port, mode, key, stream-maxlen} as Suricata's. */
+static void load_redis(struct problems *pb, const struct conf_node *r, struct eve_sink_config *sc)
+{
+	static const char *const modes[] = {
+		"list", "lpush", "rpush", "channel", "publish", "stream", "xadd",
+	};
+	static const enum eve_redis_mode mode_of[] = {
+		EVE_REDIS_LIST, EVE_REDIS_LIST, EVE_REDIS_RPUSH, EVE_REDIS_CHANNEL,
+		EVE_REDIS_CHANNEL, EVE_REDIS_STREAM, EVE_REDIS_STREAM,
+	};
+	unsigned m = 0;
+
+	sc->server = get_str(pb, r, "server", "127.0.0.1");
+	sc->port = (uint16_t)get_u64(pb, r, "port", 6379, 65535);
+	if (get_word(pb, r, "mode", "list", modes, 7, &m))
+		sc->mode = mode_of[m];
+	sc->key = get_str(pb, r, "key", "suricata");
+	sc->stream_maxlen = get_u64(pb, r, "stream-maxlen", 100000, UINT32_MAX);
+}
+
+/* filetype: regular (a file), or a sink. */
+static void load_filetype(struct problems *pb, const struct conf_node *eve,
+			  struct eve_output_settings *e)
+{
+	static const char *const types[] = {
+		"regular", "file", "unix_stream", "unix_dgram", "syslog", "redis",
+	};
+	static const enum eve_sink_kind kind_of[] = {
+		0, 0, EVE_SINK_UNIX_STREAM, EVE_SINK_UNIX_DGRAM, EVE_SINK_SYSLOG, EVE_SINK_REDIS,
+	};
+	unsigned t = 0;
+
+	if (!get_word(pb, eve, "filetype", "regular", types, 6, &t) || kind_of[t] == 0)
+		return;
+	e->sink = true;
+	e->sink_cfg.kind = kind_of[t];
+	if (e->sink_cfg.kind == EVE_SINK_SYSLOG)
+		load_syslog(pb, eve, &e->sink_cfg);
+	else if (e->sink_cfg.kind == EVE_SINK_REDIS)
+		load_redis(pb, conf_node_get(eve, "redis"), &e->sink_cfg);
+}
+
 /* outputs: [ - eve-log: { enabled, filename, types: [ - alert: {...}, - drop, ... ] } ]
  * Every enabled eve-log is an output of its own. Without any, eve.json
  * takes alerts and stats as before; an eve-log without "types" too. */
@@ -456,6 +539,7 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		e = &s->eve[s->neve++];
 		memset(e, 0, sizeof(*e));
 		e->filename = get_str(pb, eve, "filename", "eve.json");
+		load_filetype(pb, eve, e);
 		/* Suricata's defaults: pcap_cnt on, the alert's metadata on */
 		e->opt.pcap_cnt = true;
 		e->opt.flow = true;

@@ -13,6 +13,7 @@
 #include "../defrag/defrag.h"
 #include "../stream/stream.h"
 #include "../output/eve.h"
+#include "../output/eve_sink.h"
 #include "../applayer/applayer.h"
 #include "../port/port.h"
 #include "cpuset.h"
@@ -25,6 +26,8 @@ struct conf;
 /* One outputs.eve-log entry. */
 struct eve_output_settings {
 	const char *filename;      /* absolute, or relative to log_dir */
+	bool sink;                 /* filetype other than regular: see sink */
+	struct eve_sink_config sink_cfg;   /* path resolved by the caller (filename) */
 	uint32_t types;            /* enum eve_type bits the output takes */
 	struct eve_options opt;    /* its own options */
 };

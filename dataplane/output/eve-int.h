@@ -10,6 +10,9 @@
 
 #include "../../common/json.h"
 #include "eve.h"
+#include "eve_sink.h"
+
+#define EVE_SINK_NSTATS 5
 
 /* Per-worker buffer. A flush is due once the buffer holds more than the
  * high-water mark, so the headroom above it takes any usual record (a
@@ -31,6 +34,8 @@ struct eve_file {
 	bool has_opt;                  /* opt below, else the writer's */
 	struct eve_options opt;
 	struct eve_file *next;         /* the next eve-log output, owned */
+	struct eve_sink *sink;         /* (added) not a file: lines go to its queue */
+	char stat_names[EVE_SINK_NSTATS][48];   /* "output.sink.N.<counter>" */
 };
 
 /* One writer's buffer alone (not its chain). 0 or -errno. */

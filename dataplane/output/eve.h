@@ -28,6 +28,20 @@ int eve_file_reopen(struct eve_file *ef);
  * after ef too. */
 void eve_file_close(struct eve_file *ef);
 
+/* (added) An eve-log output that is not a file (eve_sink.h: unix_stream,
+ * unix_dgram, syslog, redis): workers' flushes go to the sink's bounded
+ * queue, its own thread sends. label names it in messages; index numbers
+ * its counters "output.sink.<index>.sent|dropped|reconnects|errors|
+ * connected". Link it like a file (eve_file_link); eve_file_close sends
+ * what is queued (10 s at most) and stops it. */
+struct eve_sink_config;
+struct eve_file *eve_file_open_sink(const char *label, unsigned index,
+				    const struct eve_sink_config *cfg, char *err, size_t errlen);
+/* The counters of every sink linked from ef: names (valid while ef is
+ * open) and values, at most max; returns how many. */
+unsigned eve_file_sink_counters(const struct eve_file *ef, const char **names, uint64_t *values,
+				unsigned max);
+
 /* Record types, as outputs.eve-log.types names them. */
 enum eve_type {
 	EVE_T_ALERT   = 1u << 0,

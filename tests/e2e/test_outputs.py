@@ -16,6 +16,9 @@ flows:    "flow" and "netflow" records at flow end and at exit (Suricata 7's
 apptx:    "http" (one per transaction), "dns" (version 2: queries and
           answers) and "tls" records, each with its flow's header; the
           same transactions as the alerts' app-layer fields.
+sinks:    filetype redis (list and stream, a real redis-server on loopback read
+          back with redis-cli) and unix_dgram next to a regular eve.json:
+          the same records reach every output; per-sink counters in stats.
 """
 import base64
 import hashlib
@@ -23,8 +26,11 @@ import ipaddress
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 
 IDSD = SRC = OUT = None
 FAILS = []
@@ -287,6 +293,89 @@ outputs:
           all(r["tls"].get("subject", "").endswith("CN=SELKS") for r in certs),
           f"tls: one record per TLS session (version), subject and fingerprint where the "
           f"server sent its certificate: {tls[:1]}")
+
+
+def redis_cli(port, *args):
+    p = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(port)] + list(args),
+                       capture_output=True, text=True, timeout=30)
+    return p.stdout
+
+
+def test_sinks():
+    port = 21000 + os.getpid() % 20000
+    redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                              "--save", "", "--appendonly", "no", "--dir", OUT],
+                             stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if redis_cli(port, "PING").strip() == "PONG":
+                break
+            time.sleep(0.05)
+        dsock = os.path.join(OUT, "eve.dgram")
+        rx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        rx.bind(dsock)
+        rx.settimeout(1)
+        got = []
+
+        done = threading.Event()
+
+        def reader():
+            # a datagram receiver reads as they come (the kernel queues ~10);
+            # after idsd's exit, one quiet second ends it
+            while True:
+                try:
+                    got.append(json.loads(rx.recv(1 << 20)))
+                except socket.timeout:
+                    if done.is_set():
+                        break
+        th = threading.Thread(target=reader)
+        th.start()
+        config = f"""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types: [alert, flow, stats]
+  - eve-log:
+      filetype: redis
+      redis: {{ server: 127.0.0.1, port: {port}, mode: list, key: ids-alerts }}
+      types: [alert]
+  - eve-log:
+      filetype: redis
+      redis: {{ server: 127.0.0.1, port: {port}, mode: stream, key: ids-flows }}
+      types: [flow]
+  - eve-log:
+      filetype: unix_dgram
+      filename: {dsock}
+      types: [alert]
+"""
+        rc, err = run_idsd(config)
+        done.set()
+        check(rc == 0, f"idsd runs with redis and unix_dgram sinks: rc {rc} {err[-300:]}")
+        recs = read_eve(os.path.join(OUT, "eve.json"))
+        alerts = [r for r in recs if r["event_type"] == "alert"]
+        flows = [r for r in recs if r["event_type"] == "flow"]
+        n = int(redis_cli(port, "LLEN", "ids-alerts") or -1)
+        check(n == len(alerts) and n > 0, f"redis list: every alert ({n} of {len(alerts)})")
+        first = json.loads(redis_cli(port, "LINDEX", "ids-alerts", "-1"))
+        check(first == alerts[0], "the oldest list entry is the first alert, field for field")
+        n = int(redis_cli(port, "XLEN", "ids-flows") or -1)
+        check(n == len(flows) and n > 1000, f"redis stream: every flow ({n} of {len(flows)})")
+        entry = redis_cli(port, "XRANGE", "ids-flows", "-", "+", "COUNT", "1").splitlines()
+        check(len(entry) == 3 and entry[1] == "eve" and
+              json.loads(entry[2])["event_type"] == "flow",
+              f"a stream entry is field eve = the record: {entry[:2]}")
+        th.join()
+        rx.close()
+        check(got == alerts, f"unix_dgram: one datagram per alert ({len(got)} of {len(alerts)})")
+        st = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
+        sink = st.get("output", {}).get("sink", {})
+        check(set(sink) == {"1", "2", "3"} and
+              all(v["dropped"] == 0 and v["errors"] == 0 for v in sink.values()),
+              f"per-sink counters in stats, nothing dropped: {sink}")
+    finally:
+        redis.terminate()
+        redis.wait(timeout=30)
 
 
 def main():
