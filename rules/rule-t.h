@@ -343,6 +343,16 @@ struct rule_threshold {
 	uint32_t seconds;
 };
 
+/* (added) A threshold.config "suppress ... track, ip": the rule does not
+ * match (no alert, no action) for packets whose source (by_src),
+ * destination (by_dst) or either (by_either) address is in ips. */
+enum supp_track { SUPP_BY_SRC, SUPP_BY_DST, SUPP_BY_EITHER };
+
+struct rule_suppress {
+	uint8_t track;            /* enum supp_track */
+	struct addr_set ips;
+};
+
 /* (added) tag:session[,count,metric]: after the rule alerts, the flow's
  * next packets are tagged (logged as EVE "packet" records) until count is
  * reached; Suricata's default is 256 packets. */
@@ -507,6 +517,8 @@ struct rule {
 	uint32_t nflowbit;
 	struct rule_flowbit *flowbit;
 	struct rule_threshold threshold;  /* type THRESH_NONE if absent */
+	uint32_t nsupp;                   /* (added) threshold.config suppressions */
+	struct rule_suppress *supp;
 
 	/* (added) application layer */
 	uint8_t app_proto;        /* enum app_proto of the header (http, tls, dns), 0: none */

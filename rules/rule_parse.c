@@ -196,6 +196,11 @@ void rule_free(struct rule *r)
 		return;
 	free(r->msg);
 	free(r->meta);
+	for (uint32_t i = 0; i < r->nsupp; i++) {
+		free(r->supp[i].ips.v4);
+		free(r->supp[i].ips.v6);
+	}
+	free(r->supp);
 	free(r->decode_event);
 	free(r->file);
 	free(r->src.v4);

@@ -114,6 +114,7 @@ static void load_rules(struct settings *s, struct problems *pb, const struct con
 	s->rule_path = get_str(pb, c->root, "default-rule-path", NULL);
 	s->classification_file = get_str(pb, c->root, "classification-file", NULL);
 	s->reference_file = get_str(pb, c->root, "reference-config-file", NULL);
+	s->threshold_file = get_str(pb, c->root, "threshold-file", NULL);
 	s->strict_rules = a->strict_rules;
 	if (a->nrule_files > 0) {
 		/* -S replaces rule-files, and its paths are taken as given. */

@@ -47,6 +47,7 @@ struct settings {
 	const char *rule_path;     /* default-rule-path */
 	const char *classification_file;
 	const char *reference_file;
+	const char *threshold_file;  /* threshold-file (threshold.config), NULL: none */
 	struct rule_var *vars;
 	unsigned nvars;
 	bool strict_rules;         /* --strict-rules: also a reload refuses any failed rule */

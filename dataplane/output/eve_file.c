@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../common/log.h"
 #include "eve-int.h"
 
 #define EVE_FILE_MODE 0640
@@ -153,16 +154,30 @@ void eve_file_link(struct eve_file *ef, struct eve_file *next)
 	ef->next = next;
 }
 
+/* What a sink could not deliver, said once at its end. */
+static void report_sink(const struct eve_file *ef, const struct eve_sink_stats *st)
+{
+	if (st->dropped > 0)
+		log_msg(LOG_WARN, "output", "%s: %llu records sent, %llu dropped (queue full or "
+			"the peer unreachable), %llu reconnects", ef->path,
+			(unsigned long long)st->sent, (unsigned long long)st->dropped,
+			(unsigned long long)st->reconnects);
+}
+
 /* All writers must be destroyed (flushed) first. */
 void eve_file_close(struct eve_file *ef)
 {
 	while (ef != NULL) {
 		struct eve_file *next = ef->next;
 
-		if (ef->sink != NULL)
-			eve_sink_close(ef->sink);
-		else
+		if (ef->sink != NULL) {
+			struct eve_sink_stats st;
+
+			eve_sink_close(ef->sink, &st);
+			report_sink(ef, &st);
+		} else {
 			close(ef->fd);
+		}
 		pthread_mutex_destroy(&ef->lock);
 		free(ef->path);
 		free(ef);

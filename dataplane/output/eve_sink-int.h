@@ -44,5 +44,7 @@ void sink_wire_send(struct eve_sink *s, const char *buf, size_t len, unsigned n)
  * that it went away. */
 void sink_wire_check(struct eve_sink *s);
 void sink_wire_close(struct eve_sink *s);
+/* At the sink's end: close without losing what the peer has not read. */
+void sink_wire_finish(struct eve_sink *s);
 
 #endif

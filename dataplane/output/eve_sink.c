@@ -179,7 +179,7 @@ static void *sender(void *arg)
 		if (n > 0)
 			sink_wire_send(s, s->batch, n, count_lines(s->batch, n));
 	}
-	sink_wire_close(s);
+	sink_wire_finish(s);
 	return NULL;
 }
 
@@ -244,7 +244,7 @@ fail:
 	return NULL;
 }
 
-void eve_sink_close(struct eve_sink *s)
+void eve_sink_close(struct eve_sink *s, struct eve_sink_stats *final)
 {
 	if (s == NULL)
 		return;
@@ -253,6 +253,8 @@ void eve_sink_close(struct eve_sink *s)
 	pthread_cond_signal(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);
+	if (final != NULL)
+		*final = s->st;
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
 	sink_free(s);

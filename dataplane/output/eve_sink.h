@@ -62,8 +62,9 @@ struct eve_sink *eve_sink_open(const struct eve_sink_config *cfg, char *err, siz
  * Returns the number of lines dropped. */
 unsigned eve_sink_push(struct eve_sink *s, const char *buf, size_t len);
 /* Send what is queued (for at most about 10 s; at once dropped when the
- * peer cannot be reached), stop the sender, free. */
-void eve_sink_close(struct eve_sink *s);
+ * peer cannot be reached), stop the sender, free; final (NULL: not
+ * wanted) gets the last counters. */
+void eve_sink_close(struct eve_sink *s, struct eve_sink_stats *final);
 const struct eve_sink_stats *eve_sink_stats(const struct eve_sink *s);
 
 #endif

@@ -53,6 +53,27 @@ void sink_wire_close(struct eve_sink *s)
 	s->reply_line_start = true;
 }
 
+/* Forward declared: finish below waits with it. */
+static int wait_fd(int fd, short events, int ms, short *revents);
+static int read_replies(struct eve_sink *s);
+
+/* The end of a stream connection: our side closed first (FIN), then the
+ * peer's replies read up to its close. Closing with replies unread would
+ * reset the connection, and the peer would drop the commands it has not
+ * read yet. */
+void sink_wire_finish(struct eve_sink *s)
+{
+	short rev;
+
+	if (s->fd >= 0 && is_stream(s) && shutdown(s->fd, SHUT_WR) == 0) {
+		for (int i = 0; i < WIRE_TIMEOUT_MS / 10; i++) {
+			if (wait_fd(s->fd, POLLIN, 10, &rev) != 0 && read_replies(s) != 0)
+				break;
+		}
+	}
+	sink_wire_close(s);
+}
+
 /* Wait for events on the socket; 1 ready, 0 timeout, -1 error/hangup. */
 static int wait_fd(int fd, short events, int ms, short *revents)
 {

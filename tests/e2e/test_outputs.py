@@ -19,6 +19,11 @@ apptx:    "http" (one per transaction), "dns" (version 2: queries and
 sinks:    filetype redis (list and stream, a real redis-server on loopback read
           back with redis-cli) and unix_dgram next to a regular eve.json:
           the same records reach every output; per-sink counters in stats.
+thresholds: threshold-file (threshold.config): suppress (whole rule; by_src
+          and by_either with an address, a list, a variable), a gid:sid
+          threshold replacing the rule's own, a global one (sig_id 0) for
+          the rules without one, rate_filter and bad lines reported with
+          file:line.
 """
 import base64
 import hashlib
@@ -360,7 +365,8 @@ outputs:
         first = json.loads(redis_cli(port, "LINDEX", "ids-alerts", "-1"))
         check(first == alerts[0], "the oldest list entry is the first alert, field for field")
         n = int(redis_cli(port, "XLEN", "ids-flows") or -1)
-        check(n == len(flows) and n > 1000, f"redis stream: every flow ({n} of {len(flows)})")
+        check(n == len(flows) and n > 1000, f"redis stream: every flow ({n} of {len(flows)}) "
+              f"{[l for l in err.splitlines() if 'output' in l]}")
         entry = redis_cli(port, "XRANGE", "ids-flows", "-", "+", "COUNT", "1").splitlines()
         check(len(entry) == 3 and entry[1] == "eve" and
               json.loads(entry[2])["event_type"] == "flow",
@@ -376,6 +382,63 @@ outputs:
     finally:
         redis.terminate()
         redis.wait(timeout=30)
+
+
+def sids(recs):
+    out = {}
+    for r in recs:
+        if r["event_type"] == "alert":
+            out[r["alert"]["signature_id"]] = out.get(r["alert"]["signature_id"], 0) + 1
+    return out
+
+
+def test_thresholds():
+    config = "%YAML 1.1\n---\noutputs:\n  - eve-log:\n      filename: eve.json\n" \
+             "      types: [alert]\n"
+    rc, _ = run_idsd(config)
+    base = sids(read_eve(os.path.join(OUT, "eve.json")))
+    os.remove(os.path.join(OUT, "eve.json"))
+    check(rc == 0 and base.get(1000005, 0) > 0 and base.get(1000004) == 1 and
+          base.get(1000006) == 1 and base.get(1000008, 0) > 0 and base.get(1000007, 0) > 1,
+          f"without a threshold file: {base}")
+    thr = os.path.join(OUT, "threshold.config")
+    with open(thr, "w", encoding="utf-8") as f:
+        f.write("# as an operator writes it\n"
+                "suppress gen_id 1, sig_id 1000005, track by_src, ip 192.168.100.138\n"
+                "suppress gen_id 1, sig_id 1000004\n"
+                "threshold gen_id 1, sig_id 1000006, type limit, track by_src, \\\n"
+                "    count 2, seconds 1000000000\n"
+                "threshold gen_id 0, sig_id 0, type limit, track by_rule, count 1, "
+                "seconds 1000000000\n"
+                "rate_filter gen_id 1, sig_id 1000007, track by_rule, count 1, seconds 1, "
+                "new_action drop, timeout 10\n"
+                "bogus gen_id 1, sig_id 1\n"
+                "suppress gen_id 1, sig_id 1000008, track by_either, ip [$EXTERNAL_NET, "
+                "2001:db8::/32]\n"
+                "suppress gen_id 1, sig_id 1000003, track by_dst, ip $NO_SUCH_VAR\n")
+    rc, err = run_idsd(config + f"threshold-file: {thr}\n")
+    recs = read_eve(os.path.join(OUT, "eve.json"))
+    got = sids(recs)
+    check(rc == 0, f"idsd runs with the threshold file: rc {rc}")
+    scan = {}
+    for r in recs:
+        if r["event_type"] == "alert" and r["alert"]["signature_id"] == 1000006:
+            scan[r["src_ip"]] = scan.get(r["src_ip"], 0) + 1
+    check(1000005 not in got, f"suppress by_src with an address: no ICMP alert ({got})")
+    check(1000004 not in got, "suppress without track: the rule is noalert")
+    check(scan and set(scan.values()) == {2}, f"a gid:sid threshold replaces the rule's own "
+          f"(both, count 100: {base.get(1000006)} alert): limit 2 by_src -> {scan}")
+    check(got.get(1000007) == 1 and got.get(1000001, 1) == 1 and got.get(1000003, 1) == 1,
+          f"the global threshold (limit 1 by_rule) takes the rules without one: {got}")
+    check(1000008 not in got, "suppress by_either with a list of a variable and a prefix")
+    check(f"{thr}:7: rate_filter is not supported" in err,
+          f"rate_filter is reported with file:line: {err[-600:]}")
+    check(f"{thr}:8: unknown directive 'bogus'" in err, "a bad line: file:line: reason")
+    check(f"{thr}:10: " in err and "NO_SUCH_VAR" in err,
+          "an unknown address variable: file:line: reason")
+    rc, err = run_idsd(config + f"threshold-file: {OUT}/missing.config\n")
+    check(rc != 0 and "missing.config: cannot read the threshold file" in err,
+          f"a threshold file that cannot be read is an error: rc {rc} {err[-200:]}")
 
 
 def main():

@@ -129,7 +129,7 @@ static void test_redis_modes(void)
 		wait_sent(s, 200);
 		CHECK_INT(200, eve_sink_stats(s)->sent);
 		CHECK_INT(0, eve_sink_stats(s)->errors);
-		eve_sink_close(s);
+		eve_sink_close(s, NULL);
 		CHECK_INT(200, cli_num(m[i].count));
 	}
 	/* list: LPUSH puts the newest first; rpush keeps the order */
@@ -175,7 +175,7 @@ static void test_redis_channel(void)
 		return;
 	push_lines(s, "c", 0, 50);
 	wait_sent(s, 50);
-	eve_sink_close(s);
+	eve_sink_close(s, NULL);
 	sleep_ms(3200);           /* the subscriber's timeout ends it */
 	f = fopen(path, "r");
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
@@ -224,7 +224,7 @@ static pid_t test_redis_away(pid_t redis)
 	cli(out, sizeof(out), "LINDEX away -1");
 	CHECK_STR("{\"after\":99}", out);
 	/* nothing vanished unaccounted: sent + dropped covers all 300 */
-	eve_sink_close(s);
+	eve_sink_close(s, NULL);
 	return redis;
 }
 
@@ -246,7 +246,7 @@ static void test_overflow(void)
 	CHECK(now_s() - t0 < 0.5);
 	CHECK(dropped >= 970);
 	CHECK_INT(dropped, eve_sink_stats(s)->dropped);
-	eve_sink_close(s);                   /* the rest cannot go anywhere: dropped */
+	eve_sink_close(s, NULL);                   /* the rest cannot go anywhere: dropped */
 }
 
 static int bind_unix(const char *path, int type)
@@ -287,7 +287,7 @@ static void test_unix_and_syslog(void)
 	n = recv(fd, buf, sizeof(buf) - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
 	CHECK_STR("{\"d\":1}", buf);
-	eve_sink_close(s);
+	eve_sink_close(s, NULL);
 	close(fd);
 
 	/* syslog: RFC 5424, PRI = facility * 8 + severity (local5.info = 174) */
@@ -304,7 +304,7 @@ static void test_unix_and_syslog(void)
 	CHECK(strncmp(buf, "<174>1 ", 7) == 0);
 	CHECK(strstr(buf, " idsd ") != NULL);
 	CHECK(n > 7 && strcmp(buf + n - 7, "{\"s\":7}") == 0);
-	eve_sink_close(s);
+	eve_sink_close(s, NULL);
 	close(fd);
 
 	/* unix_stream: the lines as they are */
@@ -321,7 +321,7 @@ static void test_unix_and_syslog(void)
 	n = recv(cfd, buf, sizeof(buf) - 1, MSG_WAITALL);
 	buf[n > 0 ? n : 0] = '\0';
 	CHECK_STR("{\"u\":0}\n{\"u\":1}\n{\"u\":2}\n", buf);
-	eve_sink_close(s);
+	eve_sink_close(s, NULL);
 	close(cfd);
 	close(fd);
 
