@@ -27,6 +27,7 @@
 #include "privs.h"
 #include "run-int.h"
 #include "stats.h"
+#include "../output/stats_log.h"
 
 #define MAIN_POLL_US 1000
 
@@ -111,6 +112,24 @@ static int open_output(struct run *r)
 	return r->stats_eve == NULL ? -ENOMEM : 0;
 }
 
+static int open_stats_log(struct run *r)
+{
+	char path[PATH_MAX];
+
+	if (r->s->stats_log == NULL)
+		return 0;
+	if (mkdir(r->s->log_dir, 0755) != 0 && errno != EEXIST)
+		return -errno;
+	output_path(r->s, r->s->stats_log, path, sizeof(path));
+	r->stats_log = fopen(path, "a");
+	r->stats_prev = calloc(1, sizeof(*r->stats_prev));
+	if (r->stats_log == NULL || r->stats_prev == NULL) {
+		log_msg(LOG_ERR, "output", "%s: %s", path, strerror(errno ? errno : ENOMEM));
+		return -EIO;
+	}
+	return 0;
+}
+
 /* The ports to open: the capture file's vdev, or the configured ones. */
 static void plan_ports(struct run *r)
 {
@@ -159,12 +178,22 @@ static void write_stats(struct run *r, uint64_t start_us)
 	struct stats_snapshot snap;
 	uint64_t now = wall_us();
 
-	if (r->stats_eve == NULL)
+	if (r->stats_eve == NULL && r->stats_log == NULL)
 		return;
 	snapshot(r, &snap);
-	eve_write_stats(r->stats_eve, now, (now - start_us) / 1000000u, snap.names, snap.values,
-			snap.n);
-	eve_writer_flush(r->stats_eve);
+	if (r->stats_eve != NULL) {
+		eve_write_stats(r->stats_eve, now, (now - start_us) / 1000000u, snap.names,
+				snap.values, snap.n);
+		eve_writer_flush(r->stats_eve);
+	}
+	if (r->stats_log != NULL) {
+		if (stats_log_write(r->stats_log, now, (now - start_us) / 1000000u, snap.names,
+				    snap.values, snap.n, r->stats_prev->names,
+				    r->stats_prev->values, r->stats_prev->n,
+				    r->s->stats_log_deltas) != 0)
+			log_msg(LOG_ERR, "output", "stats.log: cannot write");
+		*r->stats_prev = snap;
+	}
 }
 
 static void handle_signals(struct run *r)
@@ -470,7 +499,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	if (topology_start_ports(r) != 0)
 		goto out;
 	ports_up = true;
-	if (open_output(r) != 0 || topology_create(r) != 0)
+	if (open_output(r) != 0 || open_stats_log(r) != 0 || topology_create(r) != 0)
 		goto out;
 	if (s->pcap == NULL && drop_privileges(r) != 0)
 		goto out;
@@ -502,6 +531,9 @@ out:
 		eve_writer_destroy(r->stats_eve);
 	if (r->eve != NULL)
 		eve_file_close(r->eve);
+	if (r->stats_log != NULL)
+		fclose(r->stats_log);
+	free(r->stats_prev);
 	if (ports_up)
 		ports_stop(r->ports, r->nports);
 	rte_eal_cleanup();

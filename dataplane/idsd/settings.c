@@ -510,6 +510,45 @@ static void load_filetype(struct problems *pb, const struct conf_node *eve,
 		load_redis(pb, conf_node_get(eve, "redis"), &e->sink_cfg);
 }
 
+/* outputs: - fast: {enabled, filename}: fast.log, one line per alert. */
+static void load_fast(struct settings *s, struct problems *pb, const struct conf_node *n)
+{
+	struct eve_output_settings *e;
+
+	if (n == NULL || !get_bool(pb, n, "enabled", true))
+		return;
+	if (s->neve == SETTINGS_MAX_EVE) {
+		conf_node_err(n, pb->err, sizeof(pb->err), "at most %u outputs", SETTINGS_MAX_EVE);
+		report(pb);
+		return;
+	}
+	e = &s->eve[s->neve++];
+	memset(e, 0, sizeof(*e));
+	e->filename = get_str(pb, n, "filename", "fast.log");
+	e->types = EVE_T_FAST;
+}
+
+/* outputs: - stats: {enabled, filename, totals, threads, deltas}: stats.log
+ * at each stats interval. Per-thread figures are not kept: threads: yes is
+ * warned about. */
+static void load_stats_log(struct settings *s, struct problems *pb, const struct conf_node *n)
+{
+	if (n == NULL || !get_bool(pb, n, "enabled", true))
+		return;
+	s->stats_log = get_str(pb, n, "filename", "stats.log");
+	s->stats_log_deltas = get_bool(pb, n, "deltas", false);
+	if (!get_bool(pb, n, "totals", true)) {
+		conf_node_err(conf_node_get(n, "totals"), pb->err, sizeof(pb->err),
+			      "totals: no leaves nothing to write (threads are not kept)");
+		report(pb);
+	}
+	if (get_bool(pb, n, "threads", false)) {
+		conf_node_err(conf_node_get(n, "threads"), pb->err, sizeof(pb->err),
+			      "warning: threads accepted, has no effect (totals only)");
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+}
+
 /* outputs: [ - eve-log: { enabled, filename, types: [ - alert: {...}, - drop, ... ] } ]
  * Every enabled eve-log is an output of its own. Without any, eve.json
  * takes alerts and stats as before; an eve-log without "types" too. */
@@ -526,6 +565,8 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		const struct conf_node *types;
 		struct eve_output_settings *e;
 
+		load_fast(s, pb, conf_node_get(o, "fast"));
+		load_stats_log(s, pb, conf_node_get(o, "stats"));
 		if (eve == NULL)
 			continue;
 		any = true;
@@ -558,15 +599,16 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 				load_eve_type(pb, t, e, &warned);
 		merge_eve_opt(&s->eve_opt, &e->opt);
 	}
-	if (!any) {
-		s->neve = 1;
-		memset(&s->eve[0], 0, sizeof(s->eve[0]));
-		s->eve[0].filename = "eve.json";
-		s->eve[0].types = EVE_T_ALERT | EVE_T_STATS;
-		s->eve[0].opt.pcap_cnt = true;
-		s->eve[0].opt.flow = true;
-		s->eve[0].opt.host = get_str(pb, c->root, "sensor-name", NULL);
-		merge_eve_opt(&s->eve_opt, &s->eve[0].opt);
+	if (!any && s->neve < SETTINGS_MAX_EVE) {
+		struct eve_output_settings *e = &s->eve[s->neve++];
+
+		memset(e, 0, sizeof(*e));
+		e->filename = "eve.json";
+		e->types = EVE_T_ALERT | EVE_T_STATS;
+		e->opt.pcap_cnt = true;
+		e->opt.flow = true;
+		e->opt.host = get_str(pb, c->root, "sensor-name", NULL);
+		merge_eve_opt(&s->eve_opt, &e->opt);
 	}
 	s->eve_opt.pcap_cnt = true;
 	s->stats_interval = (uint32_t)get_u64(pb, c->root, "stats.interval", 8, 86400);

@@ -77,6 +77,8 @@ struct settings {
 	 * tagged-packet records, xff); each output filters by its types */
 	struct eve_options eve_opt;
 	uint32_t stats_interval;   /* seconds between stats records, 0: only at exit */
+	const char *stats_log;     /* outputs.stats: stats.log (absolute or in log_dir), NULL: none */
+	bool stats_log_deltas;     /* outputs.stats.deltas: a Delta column */
 
 	/* threading.cpu-affinity (when set-cpu-affinity): where lcores run */
 	struct cpu_list worker_cpus;   /* empty: spread over the allowed CPUs */

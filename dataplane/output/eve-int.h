@@ -71,6 +71,11 @@ typedef void (*eve_build_fn)(struct json_w *j, const struct eve_writer *w, const
  * that does not fit even after a flush is dropped and counted. */
 void eve_emit(struct eve_writer *w, uint32_t type, eve_build_fn fn, const void *ctx);
 
+/* Text lines (fast.log): fn writes one line, newline included, into
+ * buf[0..cap) and returns its length (cap or more: it did not fit). */
+typedef size_t (*eve_text_fn)(char *buf, size_t cap, const struct eve_writer *w, const void *ctx);
+void eve_emit_text(struct eve_writer *w, uint32_t type, eve_text_fn fn, const void *ctx);
+
 /* A time as Suricata prints it, in UTC: "2024-04-21T10:00:00.123456+0000" */
 void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);
 

@@ -54,8 +54,9 @@ enum eve_type {
 	EVE_T_DNS     = 1u << 7,
 	EVE_T_TLS     = 1u << 8,
 	EVE_T_ANOMALY = 1u << 9,
+	EVE_T_FAST    = 1u << 10,  /* (added) fast.log lines of alerts, not JSON */
 };
-#define EVE_T_ALL 0x3ffu
+#define EVE_T_ALL 0x3ffu         /* the JSON record types */
 
 struct eve_writer;
 struct eve_options;

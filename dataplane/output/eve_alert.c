@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../decode/decode.h"
 #include "../flow/flow-t.h"
@@ -346,6 +347,51 @@ void eve_put_frame(struct json_w *j, const struct packet *p)
 	json_obj_close(j);
 }
 
+/* fast.log, as Suricata's AlertFastLogger: "MM/DD/YYYY-hh:mm:ss.uuuuuu
+ * [Drop] [**] [gid:sid:rev] msg [**] [Classification: c] [Priority: n]
+ * {PROTO} src:sp -> dst:dp" (ICMP: type and code for the ports). */
+static size_t fast_line(char *buf, size_t cap, const struct eve_writer *w, const void *arg)
+{
+	const struct alert_ctx *c = arg;
+	const struct packet *p = c->p;
+	const struct rule *r = c->a->rule;
+	char ts[80], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], proto[8];
+	uint64_t secs = p->ts_us / 1000000u;
+	time_t t = (time_t)secs;
+	unsigned sp = p->sp, dp = p->dp;
+	struct tm tm;
+	int n;
+
+	(void)w;
+	gmtime_r(&t, &tm);
+	snprintf(ts, sizeof(ts), "%02d/%02d/%04d-%02d:%02d:%02d.%06u", tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned)(p->ts_us % 1000000u));
+	if (p->ip_ver == 4 || p->ip_ver == 6) {
+		inet_ntop(p->ip_ver == 4 ? AF_INET : AF_INET6, p->src.b, src, sizeof(src));
+		inet_ntop(p->ip_ver == 4 ? AF_INET : AF_INET6, p->dst.b, dst, sizeof(dst));
+	} else {
+		snprintf(src, sizeof(src), "-");
+		snprintf(dst, sizeof(dst), "-");
+	}
+	if (is_icmp(p)) {
+		sp = p->icmp.type;
+		dp = p->icmp.code;
+	} else if (!eve_has_ports(p->proto)) {
+		sp = dp = 0;
+	}
+	if (p->proto < sizeof(proto_names) / sizeof(proto_names[0]))
+		snprintf(proto, sizeof(proto), "%.7s", proto_names[p->proto]);
+	else
+		snprintf(proto, sizeof(proto), "%u", p->proto);
+	n = snprintf(buf, cap, "%s  %s[**] [%u:%u:%u] %s [**] [Classification: %s] "
+		     "[Priority: %u] {%s} %s:%u -> %s:%u\n", ts,
+		     c->a->action == ALERT_BLOCKED ? "[Drop] " : "", r->gid, r->sid, r->rev,
+		     r->msg ? r->msg : "", r->class_desc ? r->class_desc : "", r->priority, proto,
+		     src, sp, dst, dp);
+	return n < 0 ? cap : (size_t)n;
+}
+
 void eve_write_alert(struct eve_writer *w, const struct packet *p, const struct detect_alert *a)
 {
 	struct alert_ctx c = { .p = p, .a = a };
@@ -353,6 +399,7 @@ void eve_write_alert(struct eve_writer *w, const struct packet *p, const struct 
 	if (p->flow != NULL)
 		p->flow->output_flags |= EVE_FLOW_ALERTED;
 	eve_emit(w, EVE_T_ALERT, build_alert, &c);
+	eve_emit_text(w, EVE_T_FAST, fast_line, &c);
 }
 
 void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
@@ -363,4 +410,5 @@ void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
 	if (p->flow != NULL)
 		p->flow->output_flags |= EVE_FLOW_ALERTED;
 	eve_emit(w, EVE_T_ALERT, build_alert, &c);
+	eve_emit_text(w, EVE_T_FAST, fast_line, &c);
 }

@@ -128,6 +128,32 @@ static void emit_one(struct eve_writer *w, eve_build_fn fn, const void *ctx)
 	w->st->dropped++;
 }
 
+static void emit_text_one(struct eve_writer *w, eve_text_fn fn, const void *ctx)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		size_t n = fn(w->buf + w->len, EVE_WRITER_BUF - w->len, w, ctx);
+
+		if (n < EVE_WRITER_BUF - w->len) {
+			w->len += n;
+			w->st->records++;
+			if (w->len >= EVE_WRITER_HIWAT)
+				eve_writer_flush_one(w);
+			return;
+		}
+		if (w->len == 0)
+			break;
+		eve_writer_flush_one(w);
+	}
+	w->st->dropped++;
+}
+
+void eve_emit_text(struct eve_writer *w, uint32_t type, eve_text_fn fn, const void *ctx)
+{
+	for (; w != NULL; w = w->next)
+		if (w->types & type)
+			emit_text_one(w, fn, ctx);
+}
+
 void eve_emit(struct eve_writer *w, uint32_t type, eve_build_fn fn, const void *ctx)
 {
 	for (; w != NULL; w = w->next)

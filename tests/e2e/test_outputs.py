@@ -24,6 +24,8 @@ thresholds: threshold-file (threshold.config): suppress (whole rule; by_src
           threshold replacing the rule's own, a global one (sig_id 0) for
           the rules without one, rate_filter and bad lines reported with
           file:line.
+fastlog:  outputs.fast (fast.log, one line per alert in Suricata's format)
+          and outputs.stats (stats.log with totals and deltas).
 """
 import base64
 import hashlib
@@ -439,6 +441,62 @@ def test_thresholds():
     rc, err = run_idsd(config + f"threshold-file: {OUT}/missing.config\n")
     check(rc != 0 and "missing.config: cannot read the threshold file" in err,
           f"a threshold file that cannot be read is an error: rc {rc} {err[-200:]}")
+
+
+def test_fastlog():
+    config = """%YAML 1.1
+---
+outputs:
+  - fast:
+      enabled: yes
+      filename: fast.log
+  - eve-log:
+      filename: eve.json
+      types: [alert, stats]
+  - stats:
+      enabled: yes
+      filename: stats.log
+      totals: yes
+      deltas: yes
+"""
+    rc, err = run_idsd(config)
+    check(rc == 0, f"idsd runs with fast and stats outputs: rc {rc} {err[-300:]}")
+    recs = read_eve(os.path.join(OUT, "eve.json"))
+    alerts = [r for r in recs if r["event_type"] == "alert"]
+    with open(os.path.join(OUT, "fast.log"), encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    check(len(lines) == len(alerts) and len(lines) > 0,
+          f"one fast.log line per alert: {len(lines)} of {len(alerts)}")
+    ok = True
+    for a, line in zip(alerts, lines):
+        al = a["alert"]
+        t = a["timestamp"]   # 2006-12-16T18:22:47.202144+0000
+        ts = f"{t[5:7]}/{t[8:10]}/{t[0:4]}-{t[11:26]}"
+        sp = a.get("src_port", a.get("icmp_type", 0))
+        dp = a.get("dest_port", a.get("icmp_code", 0))
+        src = str(ipaddress.ip_address(a["src_ip"]))
+        dst = str(ipaddress.ip_address(a["dest_ip"]))
+        want = (f"{ts}  [**] [{al['gid']}:{al['signature_id']}:{al['rev']}] {al['signature']} "
+                f"[**] [Classification: {al['category']}] [Priority: {al['severity']}] "
+                f"{{{a['proto']}}} {src}:{sp} -> {dst}:{dp}")
+        if line != want:
+            ok = False
+            print("   want:", want, "\n   got: ", line)
+            break
+    check(ok, "each fast.log line as Suricata writes it, matching its EVE alert")
+    with open(os.path.join(OUT, "stats.log"), encoding="utf-8") as f:
+        text = f.read()
+    last = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
+    rows = {}
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) == 4 and parts[1] == "Total":
+            rows[parts[0]] = (int(parts[2]), int(parts[3]))
+    check(text.startswith("-" * 20) and "Date: " in text and "(uptime: " in text and
+          "Counter" in text and "| Delta" in text, "stats.log: dated blocks with a Delta column")
+    check(rows.get("decoder.pkts", (None,))[0] == last["decoder"]["pkts"] and
+          rows.get("detect.alert", (None,))[0] == last["detect"]["alert"],
+          f"stats.log totals equal the last stats record: {rows.get('decoder.pkts')}")
 
 
 def main():
