@@ -367,6 +367,33 @@ static const struct {
 /* Types idsd writes no records of yet: listed, they are warned about once. */
 #define EVE_T_UNWRITTEN EVE_T_ANOMALY
 
+/* Suricata keys idsd accepts and does nothing with: each one present is
+ * warned about, with its place, once per load. */
+static void warn_noop(struct problems *pb, const struct conf_node *n)
+{
+	conf_node_err(n, pb->err, sizeof(pb->err), "warning: accepted, has no effect");
+	fprintf(pb->out, "%s\n", pb->err);
+}
+
+static void warn_noop_keys(struct problems *pb, const struct conf_node *base,
+			   const char *const *keys, size_t n)
+{
+	for (size_t i = 0; base != NULL && i < n; i++) {
+		const struct conf_node *k = conf_node_get(base, keys[i]);
+
+		if (k != NULL)
+			warn_noop(pb, k);
+	}
+}
+
+/* Every option under a type idsd writes with fixed fields (http:
+ * {extended: yes}, dns: {version: 2}, ...). */
+static void warn_noop_children(struct problems *pb, const struct conf_node *opt)
+{
+	for (const struct conf_node *k = conf_node_first(opt); k != NULL; k = conf_node_next(k))
+		warn_noop(pb, k);
+}
+
 /* "- alert: {payload: yes, ...}" */
 static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 			    struct eve_output_settings *o)
@@ -376,6 +403,11 @@ static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 	o->opt.tagged_packets = get_bool(pb, opt, "tagged-packets", false);
 	o->opt.flow = get_bool(pb, opt, "metadata", true);
 	load_xff(pb, conf_node_get(opt, "xff"), &o->opt.xff);
+	static const char *const noop[] = {
+		"payload-buffer-size", "payload-printable", "payload-length", "http-body",
+		"http-body-printable", "verdict", "http", "tls", "ssh", "smtp", "dnp3",
+	};
+	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
 }
 
 /* One "- name" or "- name: {options}" of a types list: the element's value
@@ -408,9 +440,14 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 		if (o->opt.tagged_packets)
 			o->types |= EVE_T_PACKET;
 	} else if (eve_type_names[i].type == EVE_T_DROP) {
+		static const char *const noop[] = { "verdict" };
+
 		o->opt.drop = true;
 		o->opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
 		o->opt.drop_all = opt && !get_either(pb, opt, "flows", "start", "all");
+		warn_noop_keys(pb, opt, noop, 1);
+	} else if (eve_type_names[i].type != EVE_T_ALERT) {
+		warn_noop_children(pb, opt);
 	}
 }
 
@@ -486,6 +523,9 @@ static void load_redis(struct problems *pb, const struct conf_node *r, struct ev
 		sc->mode = mode_of[m];
 	sc->key = get_str(pb, r, "key", "suricata");
 	sc->stream_maxlen = get_u64(pb, r, "stream-maxlen", 100000, UINT32_MAX);
+	/* always asynchronous and pipelined; MAXLEN always approximate */
+	static const char *const noop[] = { "async", "pipelining", "stream-trim-exact" };
+	warn_noop_keys(pb, r, noop, sizeof(noop) / sizeof(noop[0]));
 }
 
 /* filetype: regular (a file), or a sink. */
@@ -582,6 +622,18 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		memset(e, 0, sizeof(*e));
 		e->filename = get_str(pb, eve, "filename", "eve.json");
 		load_filetype(pb, eve, e);
+		static const char *const noop[] = {
+			"filemode", "append", "threaded", "buffer-size", "pcap-file", "xff",
+			"metadata",
+		};
+		warn_noop_keys(pb, eve, noop, sizeof(noop) / sizeof(noop[0]));
+		if (!e->sink || e->sink_cfg.kind != EVE_SINK_SYSLOG) {
+			static const char *const sys[] = { "level", "identity", "facility" };
+
+			warn_noop_keys(pb, eve, sys, 3);
+		}
+		if (!e->sink || e->sink_cfg.kind != EVE_SINK_REDIS)
+			warn_noop_keys(pb, eve, (const char *const[]){ "redis" }, 1);
 		/* Suricata's defaults: pcap_cnt on, the alert's metadata on */
 		e->opt.pcap_cnt = true;
 		e->opt.flow = true;

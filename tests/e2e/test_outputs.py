@@ -99,10 +99,13 @@ outputs:
         - alert
   - eve-log:
       filename: both.json
+      filemode: 640
       types:
         - alert
         - stats
         - smtp
+        - http:
+            extended: yes
 """
     rc, err = run_idsd(config)
     check(rc == 0, f"idsd runs with four eve-log outputs: rc {rc} {err[-300:]}")
@@ -119,9 +122,9 @@ outputs:
     check(not os.path.exists(os.path.join(OUT, "disabled.json")),
           "a disabled eve-log writes nothing")
     both = read_eve(os.path.join(OUT, "both.json"))
-    check(kinds(both) == {"alert", "stats"} and
+    check(kinds(both) == {"alert", "stats", "http"} and
           len([r for r in both if r["event_type"] == "alert"]) == len(alerts),
-          f"both.json: the same alerts and stats: {kinds(both)}")
+          f"both.json: the same alerts, stats, http: {kinds(both)}")
     check(all("payload" not in a and "flow" in a for a in both
               if a["event_type"] == "alert"),
           "both.json keeps the default options (no payload, the flow object)")
@@ -129,6 +132,10 @@ outputs:
           "no eve.json besides the configured outputs")
     check("idsd.yaml:" in err and "'smtp' accepted, has no effect" in err,
           f"a type idsd does not write is warned about with file:line: {err[-400:]}")
+    check("idsd.yaml:23:7: " in err and "idsd.yaml:29:13: " in err and "key 'outputs.3.eve-log.filemode': warning: accepted, "
+          "has no effect" in err and "'outputs.3.eve-log.types.3.http.extended': warning: "
+          "accepted, has no effect" in err,
+          f"keys that do nothing are warned about with file:line: {err[-600:]}")
 
 
 ICMP_EQUIV = {1: {8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 10: 9, 9: 10, 17: 18, 18: 17},
