@@ -364,8 +364,6 @@ static const struct {
 	{ "dns", EVE_T_DNS }, { "tls", EVE_T_TLS }, { "anomaly", EVE_T_ANOMALY },
 };
 
-/* Types idsd writes no records of yet: listed, they are warned about once. */
-#define EVE_T_UNWRITTEN EVE_T_ANOMALY
 
 /* Suricata keys idsd accepts and does nothing with: each one present is
  * warned about, with its place, once per load. */
@@ -394,6 +392,19 @@ static void warn_noop_children(struct problems *pb, const struct conf_node *opt)
 		warn_noop(pb, k);
 }
 
+/* "- anomaly: {enabled, types: {decode, stream, applayer}}": Suricata's
+ * defaults are decode no, stream no, applayer yes; idsd writes decoder
+ * anomalies only, so the type takes records only with decode: yes. */
+static void load_anomaly(struct problems *pb, const struct conf_node *opt,
+			 struct eve_output_settings *o)
+{
+	static const char *const noop[] = { "types.stream", "types.applayer", "packethdr" };
+
+	if (!get_bool(pb, opt, "enabled", true) || !get_bool(pb, opt, "types.decode", false))
+		o->types &= ~(uint32_t)EVE_T_ANOMALY;
+	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
+}
+
 /* "- alert: {payload: yes, ...}" */
 static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 			    struct eve_output_settings *o)
@@ -411,10 +422,9 @@ static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 }
 
 /* One "- name" or "- name: {options}" of a types list: the element's value
- * names it. A type Suricata has and idsd does not write is a warning, once
- * per name (*warned: the names warned about so far, as bits of unknown). */
+ * names it. A type Suricata has and idsd does not write is a warning. */
 static void load_eve_type(struct problems *pb, const struct conf_node *t,
-			  struct eve_output_settings *o, uint32_t *warned)
+			  struct eve_output_settings *o)
 {
 	const struct conf_node *opt = conf_node_get(t, t->value);
 	size_t i;
@@ -429,12 +439,6 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 		return;
 	}
 	o->types |= eve_type_names[i].type;
-	if ((eve_type_names[i].type & EVE_T_UNWRITTEN) && !(*warned & eve_type_names[i].type)) {
-		*warned |= eve_type_names[i].type;
-		conf_node_err(t, pb->err, sizeof(pb->err),
-			      "warning: eve-log type '%s' accepted, has no effect", t->value);
-		fprintf(pb->out, "%s\n", pb->err);
-	}
 	if (eve_type_names[i].type == EVE_T_ALERT && opt != NULL) {
 		load_alert_opts(pb, opt, o);
 		if (o->opt.tagged_packets)
@@ -446,6 +450,8 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 		o->opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
 		o->opt.drop_all = opt && !get_either(pb, opt, "flows", "start", "all");
 		warn_noop_keys(pb, opt, noop, 1);
+	} else if (eve_type_names[i].type == EVE_T_ANOMALY) {
+		load_anomaly(pb, opt, o);
 	} else if (eve_type_names[i].type != EVE_T_ALERT) {
 		warn_noop_children(pb, opt);
 	}
@@ -596,7 +602,6 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 {
 	const struct conf_node *outs = conf_get(c, "outputs");
 	bool any = false;
-	uint32_t warned = 0;
 
 	s->neve = 0;
 	memset(&s->eve_opt, 0, sizeof(s->eve_opt));
@@ -648,7 +653,7 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 			e->types = EVE_T_ALERT | EVE_T_STATS;
 		for (const struct conf_node *t = conf_node_first(types); t; t = conf_node_next(t))
 			if (t->value != NULL)
-				load_eve_type(pb, t, e, &warned);
+				load_eve_type(pb, t, e);
 		merge_eve_opt(&s->eve_opt, &e->opt);
 	}
 	if (!any && s->neve < SETTINGS_MAX_EVE) {

@@ -132,6 +132,10 @@ void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
  * "packet" (base64 of the frame) and "packet_info". */
 void eve_write_packet(struct eve_writer *w, const struct packet *p);
 
+/* (added) One "anomaly" record of packet p, which the decoder rejected
+ * (p->err): type "decode", event "decoder.<name>". */
+void eve_write_anomaly(struct eve_writer *w, const struct packet *p);
+
 /* One "stats" record: names[i] = values[i], names dotted ("decoder.pkts");
  * dots become nested objects as in Suricata's EVE stats. ts_us: the time. */
 void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,

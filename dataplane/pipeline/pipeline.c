@@ -364,6 +364,8 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 	if (err != DECODE_OK) {
 		cnt->c[CNT_INVALID]++;
 		cnt->decode_err[err]++;
+		if (pl->eve != NULL)
+			eve_write_anomaly(pl->eve, p);
 		/* decode-event rules see every rejected packet */
 		return run_invalid(pl, p);
 	}

@@ -26,6 +26,9 @@ thresholds: threshold-file (threshold.config): suppress (whole rule; by_src
           file:line.
 fastlog:  outputs.fast (fast.log, one line per alert in Suricata's format)
           and outputs.stats (stats.log with totals and deltas).
+anomaly:  "anomaly" records (type decode, event decoder.<name>) for the
+          packets the decoder rejects, with anomaly types.decode on (off by
+          default, as in Suricata), one per counted decoder event.
 """
 import base64
 import hashlib
@@ -504,6 +507,57 @@ outputs:
     check(rows.get("decoder.pkts", (None,))[0] == last["decoder"]["pkts"] and
           rows.get("detect.alert", (None,))[0] == last["detect"]["alert"],
           f"stats.log totals equal the last stats record: {rows.get('decoder.pkts')}")
+
+
+def test_anomaly():
+    on = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - anomaly:
+            enabled: yes
+            types: {decode: yes}
+        - stats
+"""
+    off = on.replace("types: {decode: yes}", "types: {applayer: yes}")
+    mdir = os.path.join(SRC, "tests/data/malformed")
+    total = 0
+    ok = True
+    # a few of the malformed captures, each rejected differently
+    for name in ["esp_truncated.pcap", "icmp6_mobileprefix_asan.pcap", "ipv6-bad-version.pcap",
+                 "tcp_header_heapoverflow.pcap", "ip_ts_opts_asan.pcap",
+                 "ipv6-too-long-jumbo.pcap"]:
+        if os.path.exists(os.path.join(OUT, "eve.json")):
+            os.remove(os.path.join(OUT, "eve.json"))
+        rc, _ = run_idsd(on, pcap=os.path.join(mdir, name), rules=os.devnull)
+        recs = read_eve(os.path.join(OUT, "eve.json"))
+        if rc != 0 or not recs:
+            continue
+        events = {}
+        for r in recs:
+            if r["event_type"] == "anomaly":
+                ev = r["anomaly"]["event"]
+                events[ev] = events.get(ev, 0) + 1
+                ok = ok and r["anomaly"]["type"] == "decode"
+        st = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
+        counted = {f"decoder.{k}.{k2}": v2 for k, v in
+                   st.get("decoder", {}).get("event", {}).items()
+                   for k2, v2 in v.items() if v2}
+        if events != counted:
+            ok = False
+            print("   ", name, events, counted)
+        total += sum(events.values())
+    check(ok and total >= 8, f"one anomaly per decoder event counted, named as the "
+          f"decode-event rules ({total} over the malformed captures)")
+    os.remove(os.path.join(OUT, "eve.json"))
+    rc, err = run_idsd(off, pcap=os.path.join(mdir, "heapoverflow-tcp_print.pcap"),
+                       rules=os.devnull)
+    recs = read_eve(os.path.join(OUT, "eve.json"))
+    check(all(r["event_type"] != "anomaly" for r in recs) and
+          "types.applayer': warning: accepted, has no effect" in err,
+          "without types.decode no anomaly record; applayer is warned about")
 
 
 def main():
