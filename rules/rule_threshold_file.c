@@ -196,8 +196,10 @@ static int add_suppress(struct rule *r, const struct thr_line *l, const struct a
 		free(c->v6);
 		return -ENOMEM;
 	}
-	memcpy(c->v4, ips->v4, ips->n4 * sizeof(*c->v4));
-	memcpy(c->v6, ips->v6, ips->n6 * sizeof(*c->v6));
+	if (ips->n4 > 0)
+		memcpy(c->v4, ips->v4, ips->n4 * sizeof(*c->v4));
+	if (ips->n6 > 0)
+		memcpy(c->v6, ips->v6, ips->n6 * sizeof(*c->v6));
 	v[r->nsupp++].track = l->supp_track;
 	return 0;
 }
