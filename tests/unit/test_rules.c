@@ -774,6 +774,25 @@ static void test_et_open(void)
 	rule_env_free(e);
 }
 
+/* metadata: "key value" items kept packed for EVE; blanks trimmed, an item
+ * without a value skipped, several metadata keywords appended. */
+static void test_metadata(void)
+{
+	struct rule *r = ok("alert tcp any any -> any any (msg:\"m\"; metadata: created_at "
+			    "2024_01_01,  tag  dns , lonely, tag policy; metadata:former_category "
+			    "INFO; sid:77;)");
+	static const char want[] = "created_at\0" "2024_01_01\0" "tag\0" "dns\0" "tag\0"
+				   "policy\0" "former_category\0" "INFO";
+
+	if (r == NULL)
+		return;
+	CHECK_INT(4, r->nmeta);
+	CHECK_INT(sizeof(want), r->meta_len);
+	CHECK(r->meta != NULL && r->meta_len == sizeof(want) &&
+	      memcmp(r->meta, want, sizeof(want)) == 0);
+	rule_free(r);
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -786,6 +805,7 @@ int main(void)
 	test_content();
 	test_pcre();
 	test_meta();
+	test_metadata();
 	test_packet_kw();
 	test_file();
 	test_folder();
