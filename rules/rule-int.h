@@ -145,6 +145,7 @@ int kw_classtype(struct rule_ctx *c, const char *v);
 int kw_priority(struct rule_ctx *c, const char *v);
 int kw_reference(struct rule_ctx *c, const char *v);
 int kw_accept(struct rule_ctx *c, const char *v);
+int kw_metadata(struct rule_ctx *c, const char *v);
 int kw_target(struct rule_ctx *c, const char *v);
 
 int kw_content(struct rule_ctx *c, const char *v);

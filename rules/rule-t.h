@@ -376,6 +376,16 @@ struct rule_threshold {
 	uint32_t multiplier;      /* (added) THRESH_BACKOFF only */
 };
 
+/* (added) A threshold.config "suppress ... track, ip": the rule does not
+ * match (no alert, no action) for packets whose source (by_src),
+ * destination (by_dst) or either (by_either) address is in ips. */
+enum supp_track { SUPP_BY_SRC, SUPP_BY_DST, SUPP_BY_EITHER };
+
+struct rule_suppress {
+	uint8_t track;            /* enum supp_track */
+	struct addr_set ips;
+};
+
 /* (added) tag:session[,count,metric]: after the rule alerts, the flow's
  * next packets are tagged (logged as EVE "packet" records) until count is
  * reached; Suricata's default is 256 packets. */
@@ -512,6 +522,10 @@ struct rule {
 	const char *class_desc;   /* EVE "category" (not owned) */
 	char *file;               /* where it was read (owned) */
 	uint32_t line;
+	/* (added) the metadata keywords' "key value" items, for EVE's
+	 * alert.metadata: nmeta pairs packed "key\0value\0..." (owned) */
+	char *meta;
+	uint32_t meta_len, nmeta;
 
 	/* header */
 	enum rule_action action;
@@ -550,6 +564,8 @@ struct rule {
 	uint32_t nflowbit;
 	struct rule_flowbit *flowbit;
 	struct rule_threshold threshold;  /* type THRESH_NONE if absent */
+	uint32_t nsupp;                   /* (added) threshold.config suppressions */
+	struct rule_suppress *supp;
 
 	/* (added) application layer */
 	uint8_t app_proto;        /* enum app_proto of the header (http, tls, dns), 0: none */
@@ -596,6 +612,9 @@ struct rule_name_index {
 	struct rule_name_slot { uint64_t hash; uint32_t id; } *slot;  /* id + 1; 0: free */
 };
 
+/* Failed rules remembered one by one; beyond this only counted and tallied. */
+#define RULESET_FAILURES_MAX 10000u
+
 struct ruleset {
 	uint32_t n, rules_cap;
 	struct rule **rules;          /* the rules that loaded, in file order */
@@ -607,6 +626,10 @@ struct ruleset {
 	/* failure tallies by reason, for the -T summary */
 	uint32_t nreasons;
 	struct ruleset_reason { char *reason; uint32_t count; } *reasons;
+	/* (added) each failed rule, in load order, for "idsctl rules failed":
+	 * the first RULESET_FAILURES_MAX of them (nfailed counts them all) */
+	uint32_t nfailures;
+	struct ruleset_failure { char *file; uint32_t line; char *reason; } *failures;
 	/* (added) private to the loader: the gid:sid index for duplicate checks */
 	void *sid_index;
 };

@@ -80,7 +80,49 @@ int kw_reference(struct rule_ctx *c, const char *v)
 	return known ? 0 : -EINVAL;
 }
 
-/* metadata and prefilter: valid Suricata, no effect on matching here. */
+/* Append one "key" "value" pair to r->meta. */
+static int meta_add(struct rule *r, const char *k, size_t kl, const char *v, size_t vl)
+{
+	char *m = realloc(r->meta, r->meta_len + kl + vl + 2);
+
+	if (m == NULL)
+		return -ENOMEM;
+	memcpy(m + r->meta_len, k, kl);
+	m[r->meta_len + kl] = '\0';
+	memcpy(m + r->meta_len + kl + 1, v, vl);
+	m[r->meta_len + kl + 1 + vl] = '\0';
+	r->meta = m;
+	r->meta_len += (uint32_t)(kl + vl + 2);
+	r->nmeta++;
+	return 0;
+}
+
+/* metadata: "key value, key value": no effect on matching; kept for EVE's
+ * alert.metadata. As Suricata, an item without a value is skipped, and
+ * blanks around keys and values are dropped. */
+int kw_metadata(struct rule_ctx *c, const char *v)
+{
+	while (*v != '\0') {
+		size_t len = strcspn(v, ","), kl, vl;
+		const char *k = v, *val, *end = v + len;
+
+		while (k < end && (*k == ' ' || *k == '\t'))
+			k++;
+		kl = strcspn(k, " \t,");
+		val = k + kl;
+		while (val < end && (*val == ' ' || *val == '\t'))
+			val++;
+		vl = (size_t)(end - val);
+		while (vl > 0 && (val[vl - 1] == ' ' || val[vl - 1] == '\t'))
+			vl--;
+		if (kl > 0 && vl > 0 && meta_add(c->r, k, kl, val, vl) != 0)
+			return -ENOMEM;
+		v = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* prefilter: valid Suricata, no effect on matching here. */
 int kw_accept(struct rule_ctx *c, const char *v)
 {
 	(void)c;

@@ -22,7 +22,7 @@ const struct rule_kw rule_kw_table[] = {
 	{ "classtype",        kw_classtype,        KW_VAL | KW_ONCE },
 	{ "priority",         kw_priority,         KW_VAL | KW_ONCE },
 	{ "reference",        kw_reference,        KW_VAL },
-	{ "metadata",         kw_accept,           KW_VAL },
+	{ "metadata",         kw_metadata,         KW_VAL },
 	{ "target",           kw_target,           KW_VAL | KW_ONCE },
 	{ "content",          kw_content,          KW_VAL },
 	{ "nocase",           kw_nocase,           KW_NOVAL },
@@ -211,6 +211,12 @@ void rule_free(struct rule *r)
 	if (r == NULL)
 		return;
 	free(r->msg);
+	free(r->meta);
+	for (uint32_t i = 0; i < r->nsupp; i++) {
+		free(r->supp[i].ips.v4);
+		free(r->supp[i].ips.v6);
+	}
+	free(r->supp);
 	free(r->decode_event);
 	free(r->file);
 	free(r->src.v4);

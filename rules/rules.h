@@ -66,6 +66,18 @@ int ruleset_load_file(struct ruleset *rs, struct rule_env *env,
 int ruleset_load_path(struct ruleset *rs, struct rule_env *env, const char *path, FILE *errs,
 		      char *failed, size_t failedlen);
 
+/* (added) threshold.config (Suricata's global thresholds) applied to rs
+ * after its rules are loaded: threshold/event_filter for a gid:sid
+ * replace the rule's own threshold; with sig_id 0 (gen_id 0: any gid)
+ * they apply to the rules without one; suppress without track makes
+ * rules noalert, with track by_src|by_dst|by_either and ip (an address,
+ * a list or a variable) they do not match for those addresses;
+ * rate_filter is reported as not supported. Each bad line is reported to
+ * errs as "file:line: reason" and skipped; returns their number, or
+ * -errno when the file cannot be read. */
+int ruleset_apply_threshold_file(struct ruleset *rs, const struct rule_env *env,
+				 const char *path, FILE *errs);
+
 /* After all files: resolve flowbit names (warn about isset without set) and
  * assign each rule's evaluation order. Also sorts rs->reasons by count,
  * most frequent first. */

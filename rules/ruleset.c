@@ -92,6 +92,11 @@ void ruleset_free(struct ruleset *rs)
 	for (uint32_t i = 0; i < rs->nreasons; i++)
 		free(rs->reasons[i].reason);
 	free(rs->reasons);
+	for (uint32_t i = 0; i < rs->nfailures; i++) {
+		free(rs->failures[i].file);
+		free(rs->failures[i].reason);
+	}
+	free(rs->failures);
 	ix = rs->sid_index;
 	free(ix->keys);
 	free(ix);
@@ -140,12 +145,39 @@ static int tally(struct ruleset *rs, const char *reason)
 	return 0;
 }
 
+/* Keep the failure for later listing (bounded: past the cap it is only
+ * counted). */
+static int remember(struct ruleset *rs, const char *path, uint32_t line, const char *reason)
+{
+	struct ruleset_failure *v, *f;
+
+	if (rs->nfailures >= RULESET_FAILURES_MAX)
+		return 0;
+	v = realloc(rs->failures, (rs->nfailures + 1) * sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	rs->failures = v;
+	f = &v[rs->nfailures];
+	f->file = strdup(path);
+	f->reason = strdup(reason);
+	f->line = line;
+	if (f->file == NULL || f->reason == NULL) {
+		free(f->file);
+		free(f->reason);
+		return -ENOMEM;
+	}
+	rs->nfailures++;
+	return 0;
+}
+
 static int fail_rule(struct ruleset *rs, const char *path, uint32_t line, const char *reason,
 		     FILE *errs)
 {
 	if (errs)
 		fprintf(errs, "%s:%u: %s\n", path, line, reason);
 	rs->nfailed++;
+	if (remember(rs, path, line, reason) != 0)
+		return -ENOMEM;
 	return tally(rs, reason);
 }
 

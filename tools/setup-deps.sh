@@ -10,7 +10,8 @@ libsasl2-modules libsasl2-modules-gssapi-mit sasl2-bin gnutls-bin krb5-kdc krb5-
 gnuplot-nox
 libmnl-dev keepalived
 iproute2 ethtool curl
-systemd logrotate groff-base libsystemd-dev"
+systemd logrotate groff-base libsystemd-dev
+redis-server redis-tools"
 
 missing=""
 for p in $PKGS; do

@@ -2,6 +2,7 @@
 /* Dataplane commands: one telemetry request per management command, its
  * JSON dictionary turned into reply members. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ enum dp_ask {
 	ASK_RULES_LIST,		/* /ids/rules: loaded and failed */
 	ASK_RULES_STATS,	/* /ids/rules: all of it */
 	ASK_RELOAD,		/* /ids/reload */
+	ASK_RULES_FAILED,	/* /ids/rules/failed[,FROM]: paged */
 };
 
 static const char *const ask_cmd[] = {
@@ -22,6 +24,7 @@ static const char *const ask_cmd[] = {
 	[ASK_RULES_LIST] = "/ids/rules",
 	[ASK_RULES_STATS] = "/ids/rules",
 	[ASK_RELOAD] = "/ids/reload",
+	[ASK_RULES_FAILED] = "/ids/rules/failed",
 };
 
 struct ctl_dp {
@@ -37,6 +40,10 @@ struct dp_req {
 	struct mgmt_reply *r;
 	char status[16];		/* reload: "ok" / "failed" */
 	char message[256];
+	/* rules failed: the pages so far */
+	struct ctl_dp *d;
+	uint64_t total, from, shown, listed;
+	bool list_open;
 };
 
 static void member(void *ctx, const char *key, const char *str, uint64_t num)
@@ -54,6 +61,24 @@ static void member(void *ctx, const char *key, const char *str, uint64_t num)
 		if (strcmp(key, "loaded") && strcmp(key, "failed"))
 			return;
 		break;
+	case ASK_RULES_FAILED:
+		if (str == NULL) {
+			if (strcmp(key, "total") == 0)
+				q->total = num;
+			else if (strcmp(key, "from") == 0)
+				q->from = num;
+			else if (strcmp(key, "shown") == 0)
+				q->shown = num;
+			return;
+		}
+		/* the members keyed by index: one failed rule each */
+		if (!q->list_open) {
+			mgmt_reply_arr_open(q->r, "failed");
+			q->list_open = true;
+		}
+		mgmt_reply_str(q->r, NULL, str);
+		q->listed++;
+		return;
 	case ASK_STATS:
 	case ASK_RULES_STATS:
 		break;
@@ -87,14 +112,50 @@ static int answer(struct dp_req *q, const char *json, const char *why)
 	return 0;
 }
 
+static void on_reply(void *ctx, const char *json, const char *why);
+
+/* rules failed: ask for the next page when the dataplane has more (0), or
+ * say this was the last one (1). The list is closed and the total added
+ * after the last page. */
+static int next_page(struct dp_req *q)
+{
+	char cmd[64];
+
+	if (q->shown == 0 || q->from + q->shown >= q->total)
+		return 1;
+	snprintf(cmd, sizeof(cmd), "%s,%llu", ask_cmd[ASK_RULES_FAILED],
+		 (unsigned long long)(q->from + q->shown));
+	q->shown = 0;
+	return telem_send(q->d->tc, cmd, on_reply, q) == 0 ? 0 : -EIO;
+}
+
 static void on_reply(void *ctx, const char *json, const char *why)
 {
 	struct dp_req *q = ctx;
+	int rc;
 
-	if (q->p) {
-		q->r = mgmt_pending_reply(q->p);
-		mgmt_pending_done(q->p, answer(q, json, why));
+	if (q->p == NULL) {
+		free(q);
+		return;
 	}
+	q->r = mgmt_pending_reply(q->p);
+	rc = answer(q, json, why);
+	if (rc == 0 && q->ask == ASK_RULES_FAILED) {
+		rc = next_page(q);
+		if (rc == 0)
+			return;                 /* on_reply comes again */
+		if (rc < 0) {
+			rc = mgmt_reply_error(q->r, rc, "dataplane: the next page of %s failed",
+					      ask_cmd[q->ask]);
+		} else {
+			rc = 0;
+			if (q->list_open)
+				mgmt_reply_arr_close(q->r);
+			mgmt_reply_uint(q->r, "total", q->total);
+			mgmt_reply_uint(q->r, "listed", q->listed);
+		}
+	}
+	mgmt_pending_done(q->p, rc);
 	free(q);
 }
 
@@ -114,6 +175,7 @@ static int ask(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what)
 	if (!q)
 		return -ENOMEM;
 	q->ask = what;
+	q->d = d;
 	rc = telem_send(d->tc, ask_cmd[what], on_reply, q);
 	if (rc) {
 		free(q);
@@ -143,6 +205,11 @@ int ctl_dp_rules_stats(void *ctx, struct mgmt_reply *r)
 int ctl_dp_rules_reload(void *ctx, struct mgmt_reply *r)
 {
 	return ask(ctx, r, ASK_RELOAD);
+}
+
+int ctl_dp_rules_failed(void *ctx, struct mgmt_reply *r)
+{
+	return ask(ctx, r, ASK_RULES_FAILED);
 }
 
 struct ctl_dp *ctl_dp_new(struct loop *l, const char *path, uint64_t timeout_us)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The management commands that the dataplane answers (stats, rules list,
- * rules stats, rules reload), asked over its telemetry socket with the
+ * rules stats, rules reload, rules failed), asked over its telemetry socket with the
  * client of control/track/telem.h on a connection of their own. Replies
  * are deferred (mgmt_reply_defer): the loop never waits for idsd. */
 #ifndef IDS_CTL_DP_H
@@ -25,5 +25,9 @@ int ctl_dp_stats(void *ctx, struct mgmt_reply *r);
 int ctl_dp_rules_list(void *ctx, struct mgmt_reply *r);
 int ctl_dp_rules_stats(void *ctx, struct mgmt_reply *r);
 int ctl_dp_rules_reload(void *ctx, struct mgmt_reply *r);
+/* "failed": every rule of the running set that failed to load, as
+ * "file:line: reason" (read page by page), then "total" and "listed" (the
+ * dataplane remembers the first RULESET_FAILURES_MAX). */
+int ctl_dp_rules_failed(void *ctx, struct mgmt_reply *r);
 
 #endif

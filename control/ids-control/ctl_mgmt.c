@@ -141,6 +141,11 @@ static int rules_reload(void *ctx, struct mgmt_reply *r)
 	return ctl_dp_rules_reload(((struct ctl_mgmt *)ctx)->dp, r);
 }
 
+static int rules_failed(void *ctx, struct mgmt_reply *r)
+{
+	return ctl_dp_rules_failed(((struct ctl_mgmt *)ctx)->dp, r);
+}
+
 static void on_eve_line(void *ctx, const char *line, size_t len)
 {
 	struct ctl_mgmt *cm = ctx;
@@ -169,6 +174,7 @@ int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *
 		.rules_list = rules_list,
 		.rules_stats = rules_stats,
 		.rules_reload = rules_reload,
+		.rules_failed = rules_failed,
 		.ha_status = ha_status,
 		.ha_demote = ha_demote,
 		.ha_promote = ha_promote,

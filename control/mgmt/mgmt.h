@@ -40,6 +40,7 @@ struct mgmt_backend {
 	mgmt_backend_cb rules_list;
 	mgmt_backend_cb rules_stats;
 	mgmt_backend_cb rules_reload;
+	mgmt_backend_cb rules_failed;	/* rules that failed to load, and why */
 	mgmt_backend_cb ha_status;
 	mgmt_backend_cb ha_demote;	/* maintenance handover: give up master */
 	mgmt_backend_cb ha_promote;

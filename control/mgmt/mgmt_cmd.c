@@ -173,7 +173,10 @@ static const struct mgmt_cmd cmd_table[] = {
 	{ "rules stats", cmd_backend, MGMT_ROLE_VIEWER, "", "per-rule counters",
 	  BE(rules_stats) },
 	{ "rules reload", cmd_backend, MGMT_ROLE_OPERATOR, "",
-	  "reload the rules (the old set stays if the new one fails)", BE(rules_reload) },
+	  "reload the rules: failed ones are skipped as at startup; the old set stays "
+	  "only if the new one is unusable", BE(rules_reload) },
+	{ "rules failed", cmd_backend, MGMT_ROLE_VIEWER, "",
+	  "the rules that failed to load (file:line: reason)", BE(rules_failed) },
 	{ "ha status", cmd_backend, MGMT_ROLE_VIEWER, "", "VRRP instances and their state",
 	  BE(ha_status) },
 	{ "ha demote", cmd_backend, MGMT_ROLE_OPERATOR, "",

@@ -309,8 +309,9 @@ struct app_tx *app_dns_tx(struct dns_state *ds, uint32_t i)
 	return i < ds->n ? &ds->msg[i]->base : NULL;
 }
 
-void app_dns_inspected(struct dns_state *ds, uint8_t dirs)
+void app_dns_inspected(struct app_flow *af, uint8_t dirs)
 {
+	struct dns_state *ds = af->dns;
 	uint32_t k = 0;
 
 	/* a message is done once inspected in its own direction */
@@ -319,10 +320,12 @@ void app_dns_inspected(struct dns_state *ds, uint8_t dirs)
 		uint8_t own = (uint8_t)(1u << m->dir);
 
 		m->base.updated &= (uint8_t)~dirs;
-		if (m->base.updated & own)
+		if (m->base.updated & own) {
 			ds->msg[k++] = m;
-		else
+		} else {
+			app_tx_done(af, &m->base);
 			msg_free(m);
+		}
 	}
 	ds->n = k;
 }

@@ -332,6 +332,7 @@ void app_http_inspected(struct app_flow *af, uint8_t dirs)
 		t->base.updated &= (uint8_t)~dirs;
 		if (t->base.updated == 0 && tx->request_progress == HTP_REQUEST_COMPLETE &&
 		    tx->response_progress == HTP_RESPONSE_COMPLETE) {
+			app_tx_done(af, &t->base);
 			htp_tx_set_user_data(tx, NULL);
 			txd_free(t);
 			htp_tx_destroy(tx);

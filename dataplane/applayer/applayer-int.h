@@ -51,7 +51,12 @@ struct applayer_ctx {
 	void *htp_cfg;            /* htp_cfg_t *, shared by this worker's flows */
 	struct wmem *mem;         /* the worker's pool for transaction bodies */
 	struct abuf scratch;      /* built buffers (app_tx_buffer's result) */
+	app_tx_done_fn tx_done;   /* (added) see applayer_set_tx_done() */
+	void *tx_done_arg;
 };
+
+/* A transaction is let go: tell the owner (applayer_set_tx_done). */
+void app_tx_done(struct app_flow *af, struct app_tx *tx);
 
 struct http_state;
 struct tls_state;
@@ -70,6 +75,7 @@ struct app_flow {
 	bool banner220;           /* the server greeted with "220" (SMTP or FTP) */
 	uint16_t cport, sport;
 	uint64_t next_tx_id;
+	void *owner;              /* (added) app_flow_set_owner() */
 	struct abuf probe[2];     /* first bytes of each direction while undecided */
 	union {
 		struct http_state *http;
@@ -155,7 +161,7 @@ int app_dns_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 		 const uint8_t *d, uint32_t len);
 uint32_t app_dns_ntx(const struct dns_state *ds);
 struct app_tx *app_dns_tx(struct dns_state *ds, uint32_t i);
-void app_dns_inspected(struct dns_state *ds, uint8_t dirs);
+void app_dns_inspected(struct app_flow *af, uint8_t dirs);
 int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 int app_dns_opcode(const struct app_tx *tx, uint32_t *out);

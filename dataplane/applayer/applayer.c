@@ -123,11 +123,40 @@ struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_
 	return af;
 }
 
+void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg)
+{
+	ctx->tx_done = fn;
+	ctx->tx_done_arg = arg;
+}
+
+void app_flow_set_owner(struct app_flow *af, void *owner)
+{
+	af->owner = owner;
+}
+
+void *app_flow_owner(const struct app_flow *af)
+{
+	return af->owner;
+}
+
+void app_tx_done(struct app_flow *af, struct app_tx *tx)
+{
+	if (af->ctx->tx_done != NULL)
+		af->ctx->tx_done(af->ctx->tx_done_arg, af, tx);
+}
+
 void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 {
 	(void)ctx;
 	if (af == NULL)
 		return;
+	/* what is still held ends with the flow */
+	for (uint32_t i = 0, n = app_flow_ntx(af); i < n; i++) {
+		struct app_tx *tx = app_flow_tx(af, i);
+
+		if (tx != NULL)
+			app_tx_done(af, tx);
+	}
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
 		app_http_free(af->http);
@@ -359,7 +388,7 @@ static void inspected(struct app_flow *af, uint8_t dirs)
 		app_tls_tx(af->tls)->updated &= (uint8_t)~dirs;
 		break;
 	case APP_PROTO_DNS:
-		app_dns_inspected(af->dns, dirs);
+		app_dns_inspected(af, dirs);
 		break;
 	case APP_PROTO_SSH:
 		app_ssh_tx(af->ssh)->updated &= (uint8_t)~dirs;

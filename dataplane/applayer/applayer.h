@@ -99,6 +99,16 @@ enum app_proto app_flow_proto(const struct app_flow *af);
  * through it). */
 struct applayer_ctx *app_flow_ctx(const struct app_flow *af);
 
+/* (added) Called once per transaction when the app layer lets it go: a
+ * complete one after its last inspection, the rest (and a TLS session) at
+ * app_flow_free(). tx is valid during the call only. For EVE's per-
+ * transaction records; fn NULL: none. */
+typedef void (*app_tx_done_fn)(void *arg, struct app_flow *af, struct app_tx *tx);
+void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg);
+/* (added) The owner's handle of af (the pipeline's flow), for tx_done. */
+void app_flow_set_owner(struct app_flow *af, void *owner);
+void *app_flow_owner(const struct app_flow *af);
+
 /* Transactions still held, oldest first: i in [0, app_flow_ntx()). */
 uint32_t app_flow_ntx(const struct app_flow *af);
 struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i);

@@ -417,7 +417,11 @@ void detect_event_packet(struct detect_thread *dt, struct packet *p, struct dete
 bool detect_flowbits_check(const struct rule *r, const struct flow *f);
 void detect_flowbits_apply(struct detect_thread *dt, const struct rule *r, struct flow *f);
 
-/* detect_threshold.c */
+/* detect_header.c: whether address a (of IP version ip_ver) is in s. */
+bool detect_addr_in(const struct addr_set *s, const union ip_addr *a, uint8_t ip_ver);
+
+/* detect_threshold.c (also threshold.config's suppressions: THR_NO for a
+ * suppressed address) */
 enum thr_result detect_threshold(struct detect_thread *dt, const struct rule *r,
 				 const struct packet *p);
 

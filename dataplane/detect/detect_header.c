@@ -63,7 +63,7 @@ static inline bool key_lt(struct addr_key x, struct addr_key y)
 }
 
 /* Binary search of the sorted, disjoint ranges. */
-static bool addr_in(const struct addr_set *s, const union ip_addr *a, uint8_t ip_ver)
+bool detect_addr_in(const struct addr_set *s, const union ip_addr *a, uint8_t ip_ver)
 {
 	const struct addr_range *r;
 	struct addr_key k;
@@ -130,7 +130,7 @@ static bool dir_match(const struct de_rule *dr, const struct packet *p,
 {
 	const struct rule *r = dr->r;
 
-	return addr_in(&r->src, src, p->ip_ver) && addr_in(&r->dst, dst, p->ip_ver) &&
+	return detect_addr_in(&r->src, src, p->ip_ver) && detect_addr_in(&r->dst, dst, p->ip_ver) &&
 	       ports_match(dr, p, sp, dp);
 }
 

@@ -160,6 +160,21 @@ static enum thr_result next_match(const struct rule_threshold *t, struct thr_ent
 	}
 }
 
+/* threshold.config "suppress ... track, ip": as Suricata, the rule does
+ * not match for those addresses. */
+static bool suppressed(const struct rule *r, const struct packet *p)
+{
+	for (uint32_t i = 0; i < r->nsupp; i++) {
+		const struct rule_suppress *s = &r->supp[i];
+
+		if (s->track != SUPP_BY_DST && detect_addr_in(&s->ips, &p->src, p->ip_ver))
+			return true;
+		if (s->track != SUPP_BY_SRC && detect_addr_in(&s->ips, &p->dst, p->ip_ver))
+			return true;
+	}
+	return false;
+}
+
 enum thr_result detect_threshold(struct detect_thread *dt, const struct rule *r,
 				 const struct packet *p)
 {
@@ -170,6 +185,8 @@ enum thr_result detect_threshold(struct detect_thread *dt, const struct rule *r,
 	uint32_t h;
 	bool store;
 
+	if (r->nsupp > 0 && suppressed(r, p))
+		return THR_NO;
 	if (t->type == THRESH_NONE)
 		return THR_ALERT;
 	if (!make_key(&key, r, p))

@@ -191,7 +191,7 @@ static inline uint64_t flow_timeout_us(const struct flow_table *ft, const struct
 
 /* Remove f from the table and hand it to the release callback; its memory
  * goes back to the free list (flow_table.c). */
-void flow_table_release(struct flow_table *ft, struct flow *f);
+void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why);
 
 /* Memory on a NUMA node when socket >= 0 and libnuma works, else from the
  * heap; zeroed and cache-line aligned (flow_mem.c). *numa tells flow_mem_free

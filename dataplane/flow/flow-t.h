@@ -31,6 +31,14 @@ enum tcp_state {
 	TCP_ST_CLOSED,           /* RST, or FIN both ways */
 };
 
+/* Why a flow left the table (flow->end_reason), as Suricata's EVE flow
+ * "reason" names it. */
+enum flow_end {
+	FLOW_END_TIMEOUT = 0,    /* idle past its timeout */
+	FLOW_END_FORCED,         /* evicted (table full) or its TCP port pair reused */
+	FLOW_END_SHUTDOWN,       /* end of input, exit */
+};
+
 /* flow->flags */
 #define FLOW_F_TOSERVER_SEEN 0x0001u
 #define FLOW_F_TOCLIENT_SEEN 0x0002u
@@ -63,6 +71,9 @@ struct flow {
 	uint64_t first_ts_us;
 	uint64_t pkts[2];        /* indexed by enum pkt_dir */
 	uint64_t bytes[2];
+	uint8_t tcp_flags[2];    /* (added) TCP flags seen, by direction, for EVE flow records */
+	uint8_t end_reason;      /* (added) enum flow_end, set before the release callback */
+	uint8_t icmp_type, icmp_code; /* (added) ICMP: the first packet's, for Community ID */
 
 	/* detect state (meaning owned by dataplane/detect) */
 	uint8_t nbits;

@@ -125,8 +125,9 @@ static void bucket_unlink(struct flow_table *ft, struct flow *f)
 	*pp = f->hnext;
 }
 
-void flow_table_release(struct flow_table *ft, struct flow *f)
+void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why)
 {
+	f->end_reason = (uint8_t)why;
 	bucket_unlink(ft, f);
 	lru_unlink(ft, f);
 	ft->stats.active--;
@@ -139,7 +140,7 @@ void flow_table_release(struct flow_table *ft, struct flow *f)
 void flow_table_flush(struct flow_table *ft)
 {
 	while (ft->lru_head != NULL)
-		flow_table_release(ft, ft->lru_head);
+		flow_table_release(ft, ft->lru_head, FLOW_END_SHUTDOWN);
 	ft->expire_cursor = NULL;
 }
 
@@ -151,7 +152,7 @@ static struct flow *flow_get(struct flow_table *ft)
 
 	if (f == NULL) {
 		ft->stats.evicted++;
-		flow_table_release(ft, ft->lru_head);
+		flow_table_release(ft, ft->lru_head, FLOW_END_FORCED);
 		f = ft->free_list;
 	}
 	ft->free_list = f->hnext;
@@ -176,6 +177,8 @@ static struct flow *flow_new(struct flow_table *ft, const struct packet *p,
 		ft->id_seq = 1;
 	f->flow_id = ft->id_base | ft->id_seq;
 	f->first_ts_us = p->ts_us;
+	f->icmp_type = p->icmp.type;
+	f->icmp_code = p->icmp.code;
 
 	f->hnext = *bucket;
 	*bucket = f;
@@ -245,7 +248,7 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	if (f != NULL && key.proto == 6 && flow_tcp_is_reuse(f, p)) {
 		/* port reuse: the closed connection ends here, the SYN starts a new one */
 		ft->stats.tcp_reused++;
-		flow_table_release(ft, f);
+		flow_table_release(ft, f, FLOW_END_FORCED);
 		f = NULL;
 	}
 	if (f == NULL) {
@@ -267,6 +270,8 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	}
 
 	dir = src_idx == f->client ? PKT_TO_SERVER : PKT_TO_CLIENT;
+	if (key.proto == 6)
+		f->tcp_flags[dir] |= p->tcp.flags;
 	f->pkts[dir]++;
 	f->bytes[dir] += p->len;
 	if (p->ts_us > f->last_ts_us)

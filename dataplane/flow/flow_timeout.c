@@ -60,7 +60,7 @@ unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budg
 		}
 		seen++;
 		if (idle > flow_timeout_us(ft, f)) {
-			flow_table_release(ft, f);
+			flow_table_release(ft, f, FLOW_END_TIMEOUT);
 			ft->stats.timed_out++;
 			expired++;
 		}

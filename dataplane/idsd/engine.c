@@ -144,6 +144,14 @@ int engine_load(struct engine *e, const struct settings *s, FILE *errs)
 		}
 	}
 	ruleset_finalize(e->rs, errs);
+	if (s->threshold_file != NULL) {
+		ret = ruleset_apply_threshold_file(e->rs, e->env, s->threshold_file, errs);
+		if (ret < 0) {
+			fprintf(errs, "%s: cannot read the threshold file: %s\n", s->threshold_file,
+				strerror(-ret));
+			return ret;
+		}
+	}
 	e->parse_ms = now_ms() - t0;
 
 	t0 = now_ms();

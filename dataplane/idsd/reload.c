@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Rule reload: parse and compile on a control thread while the workers run
  * the old rules, publish the new generation, wait for quiescence, free the
- * old. A failure anywhere (a rule file unreadable, any rule failing, no
- * memory) keeps the running rules. */
+ * old. Rules that fail are treated as at startup: reported as
+ * "file:line: reason", counted and skipped, and the rest swap in. Only an
+ * unusable set keeps the running rules: a config or file error, no memory,
+ * no rule loading at all where rules run now, or (--strict-rules) any rule
+ * failing. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,42 @@ static void first_line(char *buf, size_t n, char *msg, size_t len)
 	snprintf(msg, len, "%s", buf);
 }
 
+/* Every line of the load's complaints to the log, as startup prints them. */
+static void report_lines(char *buf, size_t n)
+{
+	char *line = buf, *nl;
+
+	if (buf == NULL || n == 0)
+		return;
+	for (; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		log_msg(LOG_WARN, "reload", "%s", line);
+		if (nl == NULL)
+			break;
+	}
+}
+
+/* Whether a set that built is still unusable; msg says why. */
+static bool unusable(const struct run *r, const struct engine *ne, const char *buf,
+		     char *msg, size_t len)
+{
+	const struct ruleset *now = r->e->rs;
+	const char *first = buf != NULL ? buf : "";
+
+	if (ne->rs->n == 0 && ne->rs->nfailed + (now ? now->n : 0) > 0) {
+		snprintf(msg, len, "no rule loaded (%u failed%s%.*s)", ne->rs->nfailed,
+			 first[0] ? "; " : "", (int)strcspn(first, "\n"), first);
+		return true;
+	}
+	if (r->s->strict_rules && ne->rs->nfailed > 0) {
+		snprintf(msg, len, "%u rules failed (--strict-rules)", ne->rs->nfailed);
+		return true;
+	}
+	return false;
+}
+
 int reload_rules(struct run *r, char *msg, size_t len)
 {
 	int sockets[MAX_WORKERS];
@@ -46,15 +86,19 @@ int reload_rules(struct run *r, char *msg, size_t len)
 	}
 	ret = engine_load(&ne, r->s, errs);
 	fclose(errs);
-	/* All or nothing: a rule that no longer loads would vanish from the
-	 * running set without anyone noticing, so the reload is refused. */
-	if (ret == 0 && ne.rs->nfailed > 0)
-		ret = -EINVAL;
 	if (ret != 0) {
 		first_line(buf, n, msg, len);
 		engine_free(&ne);
 		goto fail;
 	}
+	/* before report_lines() cuts buf into lines */
+	if (unusable(r, &ne, buf, msg, len)) {
+		report_lines(buf, n);
+		ret = -EINVAL;
+		engine_free(&ne);
+		goto fail;
+	}
+	report_lines(buf, n);
 	for (unsigned i = 0; i < r->nworkers; i++)
 		sockets[i] = r->workers[i]->socket;
 	g = detect_gen_create(ne.de, ne.rs->n, r->nworkers, sockets, r->s->ips,

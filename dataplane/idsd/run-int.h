@@ -10,6 +10,7 @@
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
 #include "engine.h"
+#include "stats.h"
 #include "settings.h"
 
 #define MAX_WORKERS RTE_MAX_LCORE
@@ -31,6 +32,8 @@ struct run {
 	struct worker_control ctl;
 	struct eve_file *eve;
 	struct eve_writer *stats_eve;    /* the main lcore's own writer, for stats records */
+	FILE *stats_log;                 /* outputs.stats: stats.log, NULL: none */
+	struct stats_snapshot *stats_prev;   /* stats.log deltas: the last block's counters */
 	uint64_t capture_pkts;           /* -r: frames in the file */
 	struct port_capture_rx capture_rx; /* -r: the port reads no further */
 	uint8_t capture_link;            /* -r: enum pkt_link of the file */

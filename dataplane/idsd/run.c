@@ -27,6 +27,7 @@
 #include "privs.h"
 #include "run-int.h"
 #include "stats.h"
+#include "../output/stats_log.h"
 
 #define MAIN_POLL_US 1000
 
@@ -56,26 +57,77 @@ static uint64_t wall_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* An output's file name: an absolute one as it is, else in the log dir. */
+static void output_path(const struct settings *s, const char *name, char *out, size_t len)
+{
+	if (name[0] == '/')
+		snprintf(out, len, "%s", name);
+	else
+		snprintf(out, len, "%s/%s", s->log_dir, name);
+}
+
+/* Every eve-log output, linked after the first (r->eve), each with its
+ * types and options. */
 static int open_output(struct run *r)
 {
 	const struct settings *s = r->s;
-	char err[256];
+	char err[256], path[PATH_MAX];
 
-	if (!s->eve_enabled)
+	if (s->neve == 0)
 		return 0;
 	if (mkdir(s->log_dir, 0755) != 0 && errno != EEXIST) {
 		log_msg(LOG_ERR, "output", "%s: cannot create the log directory: %s", s->log_dir,
 			strerror(errno));
 		return -errno;
 	}
-	snprintf(r->eve_path, sizeof(r->eve_path), "%s/%s", s->log_dir, s->eve_filename);
-	r->eve = eve_file_open(r->eve_path, err, sizeof(err));
-	if (r->eve == NULL) {
-		log_msg(LOG_ERR, "output", "%s", err);
-		return -EIO;
+	for (unsigned i = 0; i < s->neve; i++) {
+		struct eve_file *ef;
+
+		output_path(s, s->eve[i].filename, path, sizeof(path));
+		if (s->eve[i].sink) {
+			struct eve_sink_config sc = s->eve[i].sink_cfg;
+
+			if (sc.kind == EVE_SINK_UNIX_STREAM || sc.kind == EVE_SINK_UNIX_DGRAM)
+				sc.path = path;
+			if (sc.kind == EVE_SINK_REDIS)
+				snprintf(path, sizeof(path), "redis://%s:%u/%s", sc.server, sc.port,
+					 sc.key);
+			ef = eve_file_open_sink(path, i, &sc, err, sizeof(err));
+		} else {
+			ef = eve_file_open(path, err, sizeof(err));
+		}
+		if (ef == NULL) {
+			log_msg(LOG_ERR, "output", "%s", err);
+			return -EIO;
+		}
+		eve_file_set_output(ef, s->eve[i].types, &s->eve[i].opt);
+		if (r->eve == NULL) {
+			r->eve = ef;
+			snprintf(r->eve_path, sizeof(r->eve_path), "%s", path);
+		} else {
+			eve_file_link(r->eve, ef);
+		}
 	}
 	r->stats_eve = eve_writer_create(r->eve, &s->eve_opt, "", SOCKET_ID_ANY);
 	return r->stats_eve == NULL ? -ENOMEM : 0;
+}
+
+static int open_stats_log(struct run *r)
+{
+	char path[PATH_MAX];
+
+	if (r->s->stats_log == NULL)
+		return 0;
+	if (mkdir(r->s->log_dir, 0755) != 0 && errno != EEXIST)
+		return -errno;
+	output_path(r->s, r->s->stats_log, path, sizeof(path));
+	r->stats_log = fopen(path, "a");
+	r->stats_prev = calloc(1, sizeof(*r->stats_prev));
+	if (r->stats_log == NULL || r->stats_prev == NULL) {
+		log_msg(LOG_ERR, "output", "%s: %s", path, strerror(errno ? errno : ENOMEM));
+		return -EIO;
+	}
+	return 0;
 }
 
 /* The ports to open: the capture file's vdev, or the configured ones. */
@@ -117,6 +169,9 @@ static void snapshot(struct run *r, struct stats_snapshot *snap)
 	stats_collect(snap, r->workers, r->nworkers, r->ports, r->nports);
 	stats_add_receivers(snap, r->receivers, r->nreceivers);
 	stats_add_reloads(snap, r->reloads, r->reload_failures);
+	if (r->eve != NULL)
+		snap->n += eve_file_sink_counters(r->eve, snap->names + snap->n,
+						  snap->values + snap->n, STATS_MAX - snap->n);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -125,12 +180,22 @@ static void write_stats(struct run *r, uint64_t start_us)
 	struct stats_snapshot snap;
 	uint64_t now = wall_us();
 
-	if (r->stats_eve == NULL)
+	if (r->stats_eve == NULL && r->stats_log == NULL)
 		return;
 	snapshot(r, &snap);
-	eve_write_stats(r->stats_eve, now, (now - start_us) / 1000000u, snap.names, snap.values,
-			snap.n);
-	eve_writer_flush(r->stats_eve);
+	if (r->stats_eve != NULL) {
+		eve_write_stats(r->stats_eve, now, (now - start_us) / 1000000u, snap.names,
+				snap.values, snap.n);
+		eve_writer_flush(r->stats_eve);
+	}
+	if (r->stats_log != NULL) {
+		if (stats_log_write(r->stats_log, now, (now - start_us) / 1000000u, snap.names,
+				    snap.values, snap.n, r->stats_prev->names,
+				    r->stats_prev->values, r->stats_prev->n,
+				    r->s->stats_log_deltas) != 0)
+			log_msg(LOG_ERR, "output", "stats.log: cannot write");
+		*r->stats_prev = snap;
+	}
 }
 
 static void handle_signals(struct run *r)
@@ -299,6 +364,27 @@ static void tel_rules(void *arg, uint64_t *loaded, uint64_t *failed, uint64_t *r
 	pthread_mutex_unlock(&r->lock);
 }
 
+static unsigned tel_failed(void *arg, unsigned from, char (*lines)[TELEMETRY_LINE_LEN],
+			   unsigned max, uint64_t *total)
+{
+	struct run *r = arg;
+	const struct ruleset *rs;
+	unsigned n = 0;
+
+	pthread_mutex_lock(&r->lock);
+	rs = r->e->rs;
+	*total = rs ? rs->nfailed : 0;
+	for (uint32_t i = from; rs != NULL && i < rs->nfailures && n < max; i++, n++) {
+		const struct ruleset_failure *f = &rs->failures[i];
+		const char *base = strrchr(f->file, '/');
+
+		snprintf(lines[n], TELEMETRY_LINE_LEN, "%s:%u: %s", base ? base + 1 : f->file,
+			 f->line, f->reason);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
 static int tel_reload(void *arg, char *msg, size_t len)
 {
 	return reload_rules(arg, msg, len);
@@ -427,13 +513,14 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	if (topology_start_ports(r) != 0)
 		goto out;
 	ports_up = true;
-	if (open_output(r) != 0 || topology_create(r) != 0)
+	if (open_output(r) != 0 || open_stats_log(r) != 0 || topology_create(r) != 0)
 		goto out;
 	if (s->pcap == NULL && drop_privileges(r) != 0)
 		goto out;
 
 	tsrc = (struct telemetry_src){
-		.arg = r, .stats = tel_stats, .rules = tel_rules, .reload = tel_reload,
+		.arg = r, .stats = tel_stats, .rules = tel_rules, .failed = tel_failed,
+		.reload = tel_reload,
 		.workers = r->workers, .nworkers = r->nworkers,
 		.receivers = r->receivers, .nreceivers = r->nreceivers,
 		.ports = r->ports, .nports = r->nports, .ctl = &r->ctl,
@@ -458,6 +545,9 @@ out:
 		eve_writer_destroy(r->stats_eve);
 	if (r->eve != NULL)
 		eve_file_close(r->eve);
+	if (r->stats_log != NULL)
+		fclose(r->stats_log);
+	free(r->stats_prev);
 	if (ports_up)
 		ports_stop(r->ports, r->nports);
 	rte_eal_cleanup();

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../conf/conf.h"
 
@@ -113,6 +114,8 @@ static void load_rules(struct settings *s, struct problems *pb, const struct con
 	s->rule_path = get_str(pb, c->root, "default-rule-path", NULL);
 	s->classification_file = get_str(pb, c->root, "classification-file", NULL);
 	s->reference_file = get_str(pb, c->root, "reference-config-file", NULL);
+	s->threshold_file = get_str(pb, c->root, "threshold-file", NULL);
+	s->strict_rules = a->strict_rules;
 	if (a->nrule_files > 0) {
 		/* -S replaces rule-files, and its paths are taken as given. */
 		for (unsigned i = 0; i < a->nrule_files; i++)
@@ -425,48 +428,320 @@ static void load_xff(struct problems *pb, const struct conf_node *n, struct eve_
 	memcpy(x->header, header, strlen(header) + 1);
 }
 
+/* The record types outputs.eve-log.types can name and idsd writes. */
+static const struct {
+	const char *name;
+	uint32_t type;
+} eve_type_names[] = {
+	{ "alert", EVE_T_ALERT }, { "drop", EVE_T_DROP }, { "stats", EVE_T_STATS },
+	{ "flow", EVE_T_FLOW }, { "netflow", EVE_T_NETFLOW }, { "http", EVE_T_HTTP },
+	{ "dns", EVE_T_DNS }, { "tls", EVE_T_TLS }, { "anomaly", EVE_T_ANOMALY },
+};
+
+
+/* Suricata keys idsd accepts and does nothing with: each one present is
+ * warned about, with its place, once per load. */
+static void warn_noop(struct problems *pb, const struct conf_node *n)
+{
+	conf_node_err(n, pb->err, sizeof(pb->err), "warning: accepted, has no effect");
+	fprintf(pb->out, "%s\n", pb->err);
+}
+
+static void warn_noop_keys(struct problems *pb, const struct conf_node *base,
+			   const char *const *keys, size_t n)
+{
+	for (size_t i = 0; base != NULL && i < n; i++) {
+		const struct conf_node *k = conf_node_get(base, keys[i]);
+
+		if (k != NULL)
+			warn_noop(pb, k);
+	}
+}
+
+/* Every option under a type idsd writes with fixed fields (http:
+ * {extended: yes}, dns: {version: 2}, ...). */
+static void warn_noop_children(struct problems *pb, const struct conf_node *opt)
+{
+	for (const struct conf_node *k = conf_node_first(opt); k != NULL; k = conf_node_next(k))
+		warn_noop(pb, k);
+}
+
+/* "- anomaly: {enabled, types: {decode, stream, applayer}}": Suricata's
+ * defaults are decode no, stream no, applayer yes; idsd writes decoder
+ * anomalies only, so the type takes records only with decode: yes. */
+static void load_anomaly(struct problems *pb, const struct conf_node *opt,
+			 struct eve_output_settings *o)
+{
+	static const char *const noop[] = { "types.stream", "types.applayer", "packethdr" };
+
+	if (!get_bool(pb, opt, "enabled", true) || !get_bool(pb, opt, "types.decode", false))
+		o->types &= ~(uint32_t)EVE_T_ANOMALY;
+	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
+}
+
+/* "- alert: {payload: yes, ...}" */
+static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
+			    struct eve_output_settings *o)
+{
+	o->opt.payload = get_bool(pb, opt, "payload", false);
+	o->opt.packet = get_bool(pb, opt, "packet", false);
+	o->opt.tagged_packets = get_bool(pb, opt, "tagged-packets", false);
+	o->opt.flow = get_bool(pb, opt, "metadata", true);
+	load_xff(pb, conf_node_get(opt, "xff"), &o->opt.xff);
+	static const char *const noop[] = {
+		"payload-buffer-size", "payload-printable", "payload-length", "http-body",
+		"http-body-printable", "verdict", "http", "tls", "ssh", "smtp", "dnp3",
+	};
+	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
+}
+
+/* One "- name" or "- name: {options}" of a types list: the element's value
+ * names it. A type Suricata has and idsd does not write is a warning. */
+static void load_eve_type(struct problems *pb, const struct conf_node *t,
+			  struct eve_output_settings *o)
+{
+	const struct conf_node *opt = conf_node_get(t, t->value);
+	size_t i;
+
+	for (i = 0; i < sizeof(eve_type_names) / sizeof(eve_type_names[0]); i++)
+		if (strcmp(t->value, eve_type_names[i].name) == 0)
+			break;
+	if (i == sizeof(eve_type_names) / sizeof(eve_type_names[0])) {
+		conf_node_err(t, pb->err, sizeof(pb->err),
+			      "warning: eve-log type '%s' accepted, has no effect", t->value);
+		fprintf(pb->out, "%s\n", pb->err);
+		return;
+	}
+	o->types |= eve_type_names[i].type;
+	if (eve_type_names[i].type == EVE_T_ALERT && opt != NULL) {
+		load_alert_opts(pb, opt, o);
+		if (o->opt.tagged_packets)
+			o->types |= EVE_T_PACKET;
+	} else if (eve_type_names[i].type == EVE_T_DROP) {
+		static const char *const noop[] = { "verdict" };
+
+		o->opt.drop = true;
+		o->opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
+		o->opt.drop_all = opt && !get_either(pb, opt, "flows", "start", "all");
+		warn_noop_keys(pb, opt, noop, 1);
+	} else if (eve_type_names[i].type == EVE_T_ANOMALY) {
+		load_anomaly(pb, opt, o);
+	} else if (eve_type_names[i].type != EVE_T_ALERT) {
+		warn_noop_children(pb, opt);
+	}
+}
+
+/* What the workers must produce for every output together. */
+static void merge_eve_opt(struct eve_options *all, const struct eve_options *o)
+{
+	all->drop |= o->drop;
+	all->drop_all |= o->drop_all;
+	all->drop_alerts |= o->drop_alerts;
+	all->tagged_packets |= o->tagged_packets;
+	all->payload |= o->payload;
+	all->packet |= o->packet;
+	all->flow |= o->flow;
+	if (o->xff.enabled && !all->xff.enabled)
+		all->xff = o->xff;
+}
+
+/* A name of a list, its index in *out; else reported, false. */
+static bool get_word(struct problems *pb, const struct conf_node *base, const char *path,
+		     const char *def, const char *const *words, unsigned n, unsigned *out)
+{
+	const char *v = get_str(pb, base, path, def);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (words[i] != NULL && strcasecmp(v, words[i]) == 0) {
+			*out = i;
+			return true;
+		}
+	}
+	conf_node_err(conf_node_get(base, path), pb->err, sizeof(pb->err),
+		      "unknown value '%s'", v);
+	report(pb);
+	return false;
+}
+
+/* syslog: facility (local5) and level (Info), as Suricata names them. */
+static void load_syslog(struct problems *pb, const struct conf_node *eve, struct eve_sink_config *sc)
+{
+	static const char *const facilities[] = {
+		"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
+		"authpriv", "ftp", NULL, NULL, NULL, NULL, "local0", "local1", "local2", "local3",
+		"local4", "local5", "local6", "local7",
+	};
+	static const char *const levels[] = {
+		"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug",
+	};
+	const struct conf_node *fn = conf_node_get(eve, "filename");
+
+	sc->facility = 21;
+	sc->severity = 6;
+	get_word(pb, eve, "facility", "local5", facilities, 24, &sc->facility);
+	get_word(pb, eve, "level", "Info", levels, 8, &sc->severity);
+	sc->identity = get_str(pb, eve, "identity", "idsd");
+	/* the local syslog socket, or the socket an absolute filename names */
+	sc->path = fn != NULL && fn->value != NULL && fn->value[0] == '/' ? fn->value : "/dev/log";
+}
+
+/* redis: {server, port, mode, key, stream-maxlen} as Suricata's. */
+static void load_redis(struct problems *pb, const struct conf_node *r, struct eve_sink_config *sc)
+{
+	static const char *const modes[] = {
+		"list", "lpush", "rpush", "channel", "publish", "stream", "xadd",
+	};
+	static const enum eve_redis_mode mode_of[] = {
+		EVE_REDIS_LIST, EVE_REDIS_LIST, EVE_REDIS_RPUSH, EVE_REDIS_CHANNEL,
+		EVE_REDIS_CHANNEL, EVE_REDIS_STREAM, EVE_REDIS_STREAM,
+	};
+	unsigned m = 0;
+
+	sc->server = get_str(pb, r, "server", "127.0.0.1");
+	sc->port = (uint16_t)get_u64(pb, r, "port", 6379, 65535);
+	if (get_word(pb, r, "mode", "list", modes, 7, &m))
+		sc->mode = mode_of[m];
+	sc->key = get_str(pb, r, "key", "suricata");
+	sc->stream_maxlen = get_u64(pb, r, "stream-maxlen", 100000, UINT32_MAX);
+	/* always asynchronous and pipelined; MAXLEN always approximate */
+	static const char *const noop[] = { "async", "pipelining", "stream-trim-exact" };
+	warn_noop_keys(pb, r, noop, sizeof(noop) / sizeof(noop[0]));
+}
+
+/* filetype: regular (a file), or a sink. */
+static void load_filetype(struct problems *pb, const struct conf_node *eve,
+			  struct eve_output_settings *e)
+{
+	static const char *const types[] = {
+		"regular", "file", "unix_stream", "unix_dgram", "syslog", "redis",
+	};
+	static const enum eve_sink_kind kind_of[] = {
+		0, 0, EVE_SINK_UNIX_STREAM, EVE_SINK_UNIX_DGRAM, EVE_SINK_SYSLOG, EVE_SINK_REDIS,
+	};
+	unsigned t = 0;
+
+	if (!get_word(pb, eve, "filetype", "regular", types, 6, &t) || kind_of[t] == 0)
+		return;
+	e->sink = true;
+	e->sink_cfg.kind = kind_of[t];
+	if (e->sink_cfg.kind == EVE_SINK_SYSLOG)
+		load_syslog(pb, eve, &e->sink_cfg);
+	else if (e->sink_cfg.kind == EVE_SINK_REDIS)
+		load_redis(pb, conf_node_get(eve, "redis"), &e->sink_cfg);
+}
+
+/* outputs: - fast: {enabled, filename}: fast.log, one line per alert. */
+static void load_fast(struct settings *s, struct problems *pb, const struct conf_node *n)
+{
+	struct eve_output_settings *e;
+
+	if (n == NULL || !get_bool(pb, n, "enabled", true))
+		return;
+	if (s->neve == SETTINGS_MAX_EVE) {
+		conf_node_err(n, pb->err, sizeof(pb->err), "at most %u outputs", SETTINGS_MAX_EVE);
+		report(pb);
+		return;
+	}
+	e = &s->eve[s->neve++];
+	memset(e, 0, sizeof(*e));
+	e->filename = get_str(pb, n, "filename", "fast.log");
+	e->types = EVE_T_FAST;
+}
+
+/* outputs: - stats: {enabled, filename, totals, threads, deltas}: stats.log
+ * at each stats interval. Per-thread figures are not kept: threads: yes is
+ * warned about. */
+static void load_stats_log(struct settings *s, struct problems *pb, const struct conf_node *n)
+{
+	if (n == NULL || !get_bool(pb, n, "enabled", true))
+		return;
+	s->stats_log = get_str(pb, n, "filename", "stats.log");
+	s->stats_log_deltas = get_bool(pb, n, "deltas", false);
+	if (!get_bool(pb, n, "totals", true)) {
+		conf_node_err(conf_node_get(n, "totals"), pb->err, sizeof(pb->err),
+			      "totals: no leaves nothing to write (threads are not kept)");
+		report(pb);
+	}
+	if (get_bool(pb, n, "threads", false)) {
+		conf_node_err(conf_node_get(n, "threads"), pb->err, sizeof(pb->err),
+			      "warning: threads accepted, has no effect (totals only)");
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+}
+
+/* outputs: [ - eve-log: { enabled, filename, types: [ - alert: {...}, - drop, ... ] } ]
+ * Every enabled eve-log is an output of its own. Without any, eve.json
+ * takes alerts and stats as before; an eve-log without "types" too. */
 static void load_outputs(struct settings *s, struct problems *pb, const struct conf *c)
 {
 	const struct conf_node *outs = conf_get(c, "outputs");
+	bool any = false;
 
-	s->eve_enabled = true;
-	s->eve_filename = "eve.json";
-	s->eve_opt.pcap_cnt = true;
-	/* Suricata's alert "metadata" is on unless switched off: with it, an
-	 * alert carries its flow object (and app-layer fields) */
-	s->eve_opt.flow = true;
+	s->neve = 0;
+	memset(&s->eve_opt, 0, sizeof(s->eve_opt));
 	for (const struct conf_node *o = conf_node_first(outs); o; o = conf_node_next(o)) {
 		const struct conf_node *eve = conf_node_get(o, "eve-log");
 		const struct conf_node *types;
+		struct eve_output_settings *e;
 
+		load_fast(s, pb, conf_node_get(o, "fast"));
+		load_stats_log(s, pb, conf_node_get(o, "stats"));
 		if (eve == NULL)
 			continue;
-		s->eve_enabled = get_bool(pb, eve, "enabled", true);
-		s->eve_filename = get_str(pb, eve, "filename", "eve.json");
-		s->eve_opt.ether = get_bool(pb, eve, "ethernet", false);
-		s->eve_opt.ipv6_compress = get_bool(pb, eve, "ipv6-compress", false);
-		types = conf_node_get(eve, "types");
-		/* "- alert" or "- alert: {options}": the element's value names it */
-		for (const struct conf_node *t = conf_node_first(types); t; t = conf_node_next(t)) {
-			const struct conf_node *opt = t->value ? conf_node_get(t, t->value) : NULL;
-
-			if (t->value == NULL)
-				continue;
-			if (strcmp(t->value, "alert") == 0 && opt != NULL) {
-				s->eve_opt.payload = get_bool(pb, opt, "payload", false);
-				s->eve_opt.packet = get_bool(pb, opt, "packet", false);
-				s->eve_opt.tagged_packets =
-					get_bool(pb, opt, "tagged-packets", false);
-				s->eve_opt.flow = get_bool(pb, opt, "metadata", true);
-				load_xff(pb, conf_node_get(opt, "xff"), &s->eve_opt.xff);
-			} else if (strcmp(t->value, "drop") == 0) {
-				s->eve_opt.drop = true;
-				s->eve_opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
-				s->eve_opt.drop_all = opt && !get_either(pb, opt, "flows", "start", "all");
-			}
+		any = true;
+		if (!get_bool(pb, eve, "enabled", true))
+			continue;
+		if (s->neve == SETTINGS_MAX_EVE) {
+			conf_node_err(eve, pb->err, sizeof(pb->err), "at most %u eve-log outputs",
+				      SETTINGS_MAX_EVE);
+			report(pb);
+			break;
 		}
-		break;
+		e = &s->eve[s->neve++];
+		memset(e, 0, sizeof(*e));
+		e->filename = get_str(pb, eve, "filename", "eve.json");
+		load_filetype(pb, eve, e);
+		static const char *const noop[] = {
+			"filemode", "append", "threaded", "buffer-size", "pcap-file", "xff",
+			"metadata",
+		};
+		warn_noop_keys(pb, eve, noop, sizeof(noop) / sizeof(noop[0]));
+		if (!e->sink || e->sink_cfg.kind != EVE_SINK_SYSLOG) {
+			static const char *const sys[] = { "level", "identity", "facility" };
+
+			warn_noop_keys(pb, eve, sys, 3);
+		}
+		if (!e->sink || e->sink_cfg.kind != EVE_SINK_REDIS)
+			warn_noop_keys(pb, eve, (const char *const[]){ "redis" }, 1);
+		/* Suricata's defaults: pcap_cnt on, the alert's metadata on */
+		e->opt.pcap_cnt = true;
+		e->opt.flow = true;
+		e->opt.ether = get_bool(pb, eve, "ethernet", false);
+		e->opt.ipv6_compress = get_bool(pb, eve, "ipv6-compress", false);
+		e->opt.community_id = get_bool(pb, eve, "community-id", false);
+		e->opt.community_id_seed =
+			(uint16_t)get_u64(pb, eve, "community-id-seed", 0, UINT16_MAX);
+		e->opt.host = get_str(pb, c->root, "sensor-name", NULL);
+		types = conf_node_get(eve, "types");
+		if (types == NULL)
+			e->types = EVE_T_ALERT | EVE_T_STATS;
+		for (const struct conf_node *t = conf_node_first(types); t; t = conf_node_next(t))
+			if (t->value != NULL)
+				load_eve_type(pb, t, e);
+		merge_eve_opt(&s->eve_opt, &e->opt);
 	}
+	if (!any && s->neve < SETTINGS_MAX_EVE) {
+		struct eve_output_settings *e = &s->eve[s->neve++];
+
+		memset(e, 0, sizeof(*e));
+		e->filename = "eve.json";
+		e->types = EVE_T_ALERT | EVE_T_STATS;
+		e->opt.pcap_cnt = true;
+		e->opt.flow = true;
+		e->opt.host = get_str(pb, c->root, "sensor-name", NULL);
+		merge_eve_opt(&s->eve_opt, &e->opt);
+	}
+	s->eve_opt.pcap_cnt = true;
 	s->stats_interval = (uint32_t)get_u64(pb, c->root, "stats.interval", 8, 86400);
 	if (!get_bool(pb, c->root, "stats.enabled", true))
 		s->stats_interval = 0;

@@ -14,6 +14,7 @@
 #include "../defrag/defrag.h"
 #include "../stream/stream.h"
 #include "../output/eve.h"
+#include "../output/eve_sink.h"
 #include "../applayer/applayer.h"
 #include "../port/port.h"
 #include "cpuset.h"
@@ -21,6 +22,16 @@
 struct conf;
 
 #define SETTINGS_MAX_PORTS 16
+#define SETTINGS_MAX_EVE 8
+
+/* One outputs.eve-log entry. */
+struct eve_output_settings {
+	const char *filename;      /* absolute, or relative to log_dir */
+	bool sink;                 /* filetype other than regular: see sink */
+	struct eve_sink_config sink_cfg;   /* path resolved by the caller (filename) */
+	uint32_t types;            /* enum eve_type bits the output takes */
+	struct eve_options opt;    /* its own options */
+};
 
 struct rule_var {
 	char kind;                 /* 'a' address group, 'p' port group */
@@ -37,8 +48,10 @@ struct settings {
 	const char *rule_path;     /* default-rule-path */
 	const char *classification_file;
 	const char *reference_file;
+	const char *threshold_file;  /* threshold-file (threshold.config), NULL: none */
 	struct rule_var *vars;
 	unsigned nvars;
+	bool strict_rules;         /* --strict-rules: also a reload refuses any failed rule */
 
 	/* input and ports */
 	const char *pcap;          /* -r */
@@ -60,10 +73,14 @@ struct settings {
 
 	/* output */
 	const char *log_dir;
-	bool eve_enabled;
-	const char *eve_filename;  /* relative to log_dir */
+	struct eve_output_settings eve[SETTINGS_MAX_EVE];   /* the enabled eve-log outputs */
+	unsigned neve;
+	/* what the workers must produce for all of them together (drop and
+	 * tagged-packet records, xff); each output filters by its types */
 	struct eve_options eve_opt;
 	uint32_t stats_interval;   /* seconds between stats records, 0: only at exit */
+	const char *stats_log;     /* outputs.stats: stats.log (absolute or in log_dir), NULL: none */
+	bool stats_log_deltas;     /* outputs.stats.deltas: a Delta column */
 
 	/* threading.cpu-affinity (when set-cpu-affinity): where lcores run */
 	struct cpu_list worker_cpus;   /* empty: spread over the allowed CPUs */

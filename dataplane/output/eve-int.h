@@ -4,11 +4,15 @@
 #define IDS_EVE_INT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "../../common/json.h"
 #include "eve.h"
+#include "eve_sink.h"
+
+#define EVE_SINK_NSTATS 5
 
 /* Per-worker buffer. A flush is due once the buffer holds more than the
  * high-water mark, so the headroom above it takes any usual record (a
@@ -25,7 +29,17 @@ struct eve_file {
 	pthread_mutex_t lock;
 	int fd;
 	char *path;
+	/* (added) the eve-log output this file is */
+	uint32_t types;                /* enum eve_type bits */
+	bool has_opt;                  /* opt below, else the writer's */
+	struct eve_options opt;
+	struct eve_file *next;         /* the next eve-log output, owned */
+	struct eve_sink *sink;         /* (added) not a file: lines go to its queue */
+	char stat_names[EVE_SINK_NSTATS][48];   /* "output.sink.N.<counter>" */
 };
+
+/* One writer's buffer alone (not its chain). 0 or -errno. */
+int eve_writer_flush_one(struct eve_writer *w);
 
 /* Write all of buf[0..len) to the file; *done = bytes written (all of them
  * on success). 0 or -errno of the write() that failed. */
@@ -34,9 +48,12 @@ int eve_file_write(struct eve_file *ef, const char *buf, size_t len, size_t *don
 struct eve_writer {
 	struct eve_file *ef;
 	struct eve_options opt;
+	uint32_t types;                /* of ef */
 	const char *in_iface;          /* not owned */
 	char *buf;                     /* EVE_WRITER_BUF bytes of complete lines */
 	size_t len;
+	struct eve_writer *next;       /* the writer of ef->next, owned */
+	struct eve_stats *st;          /* the first writer's stats: the sum */
 	struct eve_stats stats;
 	/* stats records: scratch for the sorted order of the counter names,
 	 * grown on the (periodic, cold) stats path only */
@@ -45,13 +62,19 @@ struct eve_writer {
 	const struct eve_app *app;     /* (added) fields of the alert being written */
 };
 
-/* Builds one record into j (the object, without the newline). */
-typedef void (*eve_build_fn)(struct json_w *j, const void *ctx);
+/* Builds one record into j (the object, without the newline) with the
+ * options of writer w. */
+typedef void (*eve_build_fn)(struct json_w *j, const struct eve_writer *w, const void *ctx);
 
-/* Append the record built by fn as one line; flushes at the high-water
- * mark. A record that does not fit even after a flush is dropped and
- * counted. */
-void eve_emit(struct eve_writer *w, eve_build_fn fn, const void *ctx);
+/* Append the record built by fn as one line to every output of w's chain
+ * that takes type (enum eve_type); flushes at the high-water mark. A record
+ * that does not fit even after a flush is dropped and counted. */
+void eve_emit(struct eve_writer *w, uint32_t type, eve_build_fn fn, const void *ctx);
+
+/* Text lines (fast.log): fn writes one line, newline included, into
+ * buf[0..cap) and returns its length (cap or more: it did not fit). */
+typedef size_t (*eve_text_fn)(char *buf, size_t cap, const struct eve_writer *w, const void *ctx);
+void eve_emit_text(struct eve_writer *w, uint32_t type, eve_text_fn fn, const void *ctx);
 
 /* A time as Suricata prints it, in UTC: "2024-04-21T10:00:00.123456+0000" */
 void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);
@@ -62,7 +85,32 @@ void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);
  * side (xff overwrite); xff (NULL: none) goes into the alert object. */
 void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
 		    const char *event_type, const char *client_ip);
-void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked, const char *xff);
+void eve_put_alert(struct json_w *j, const struct eve_writer *w, const struct rule *r,
+		   bool blocked, const char *xff);
+/* An address as Suricata prints it (IPv6 in full, or RFC 5952 with
+ * compress), "proto" by IANA keyword, whether proto has ports. */
+void eve_put_ip(struct json_w *j, const char *key, const union ip_addr *a, uint8_t ver,
+		bool compress);
+void eve_put_proto(struct json_w *j, uint8_t proto);
+bool eve_has_ports(uint8_t proto);
+/* As Suricata's CreateEveHeaderFromFlow: timestamp (the flow's last
+ * packet), ids, event_type, the tuple from side `from` (0: the client) to
+ * the other, community_id when enabled. */
+struct flow;
+void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const struct flow *f,
+			 const char *event_type, unsigned from);
+/* eve_applayer.c: the protocol objects of alerts, shared with the
+ * per-transaction records; dns as an event record of DNS log version 2. */
+void eve_put_http(struct json_w *j, const struct app_http_info *h);
+void eve_put_tls(struct json_w *j, const struct app_tls_info *t);
+void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id);
+/* "community_id" of flow f (client to server). */
+void eve_put_community_id(struct json_w *j, const struct eve_writer *w, const struct flow *f);
+/* The end of every record: "host" (sensor-name) when set, then the
+ * object's close. */
+void eve_close_record(struct json_w *j, const struct eve_writer *w);
+/* flow->output_flags: the flow had an alert (EVE flow "alerted") */
+#define EVE_FLOW_ALERTED 0x80u
 /* The frame as "packet" (base64) and its "packet_info" (link type). */
 void eve_put_frame(struct json_w *j, const struct packet *p);
 
@@ -73,5 +121,7 @@ int eve_xff_pick(const char *value, bool forward, char *out, size_t outlen);
 
 /* eve_applayer.c (added): "tx_id", "app_proto" and the protocol object. */
 void eve_put_app(struct json_w *j, const struct eve_app *app);
+/* "http", "tls", ... of enum app_proto; NULL for none. */
+const char *eve_app_proto_name(uint8_t p);
 
 #endif

@@ -24,10 +24,53 @@ struct eve_file *eve_file_open(const char *path, char *err, size_t errlen);
  * mutex and calls open(): call it from the control thread, not from the
  * signal handler. */
 int eve_file_reopen(struct eve_file *ef);
-/* After every writer on ef has been destroyed. */
+/* After every writer on ef has been destroyed. Closes the files linked
+ * after ef too. */
 void eve_file_close(struct eve_file *ef);
 
+/* (added) An eve-log output that is not a file (eve_sink.h: unix_stream,
+ * unix_dgram, syslog, redis): workers' flushes go to the sink's bounded
+ * queue, its own thread sends. label names it in messages; index numbers
+ * its counters "output.sink.<index>.sent|dropped|reconnects|errors|
+ * connected". Link it like a file (eve_file_link); eve_file_close sends
+ * what is queued (10 s at most) and stops it. */
+struct eve_sink_config;
+struct eve_file *eve_file_open_sink(const char *label, unsigned index,
+				    const struct eve_sink_config *cfg, char *err, size_t errlen);
+/* The counters of every sink linked from ef: names (valid while ef is
+ * open) and values, at most max; returns how many. */
+unsigned eve_file_sink_counters(const struct eve_file *ef, const char **names, uint64_t *values,
+				unsigned max);
+
+/* Record types, as outputs.eve-log.types names them. */
+enum eve_type {
+	EVE_T_ALERT   = 1u << 0,
+	EVE_T_DROP    = 1u << 1,
+	EVE_T_STATS   = 1u << 2,
+	EVE_T_PACKET  = 1u << 3,   /* tagged packets (alert: tagged-packets) */
+	EVE_T_FLOW    = 1u << 4,
+	EVE_T_NETFLOW = 1u << 5,
+	EVE_T_HTTP    = 1u << 6,
+	EVE_T_DNS     = 1u << 7,
+	EVE_T_TLS     = 1u << 8,
+	EVE_T_ANOMALY = 1u << 9,
+	EVE_T_FAST    = 1u << 10,  /* (added) fast.log lines of alerts, not JSON */
+};
+#define EVE_T_ALL 0x3ffu         /* the JSON record types */
+
 struct eve_writer;
+struct eve_options;
+
+/* (added) One eve-log output per file: which record types it takes and,
+ * when opt is not NULL, its own options (copied; else a writer uses the
+ * options it is created with). A file opened and not configured takes
+ * every type. */
+void eve_file_set_output(struct eve_file *ef, uint32_t types, const struct eve_options *opt);
+/* (added) Several eve-log outputs: next (and its own chain) is written
+ * alongside ef by every writer created on ef, each record to the outputs
+ * that take its type. ef owns next from then on (closed and reopened with
+ * it). */
+void eve_file_link(struct eve_file *ef, struct eve_file *next);
 
 /* Optional alert fields, as Suricata's eve-log alert options. */
 struct eve_options {
@@ -39,6 +82,9 @@ struct eve_options {
 	bool pcap_cnt;           /* "pcap_cnt" (reading a capture file) */
 	bool flow;               /* "flow": {pkts/bytes each way, start, 5-tuple} */
 	bool ipv6_compress;      /* eve-log.ipv6-compress: RFC 5952 IPv6 text */
+	bool community_id;       /* eve-log.community-id: "community_id" (v1) of the flow */
+	uint16_t community_id_seed;
+	const char *host;        /* sensor-name: "host" in every record; NULL: none (not copied) */
 	/* "drop" records of dropped packets (eve-log types: - drop) */
 	bool drop;
 	bool drop_all;           /* flows: all (each dropped packet), else start (first per direction) */
@@ -52,7 +98,8 @@ struct eve_options {
 	} xff;
 };
 
-/* A writer belongs to one thread (its worker); records are buffered and
+/* A writer belongs to one thread (its worker); with linked files it holds
+ * a buffer per file. Records are buffered and
  * reach the file at the high-water mark, on eve_writer_flush() and on
  * destroy, so the owner should also flush on a timer (about once a
  * second) for alerts to show up promptly on a quiet link.
@@ -85,10 +132,26 @@ void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
  * "packet" (base64 of the frame) and "packet_info". */
 void eve_write_packet(struct eve_writer *w, const struct packet *p);
 
+/* (added) One "anomaly" record of packet p, which the decoder rejected
+ * (p->err): type "decode", event "decoder.<name>". */
+void eve_write_anomaly(struct eve_writer *w, const struct packet *p);
+
 /* One "stats" record: names[i] = values[i], names dotted ("decoder.pkts");
  * dots become nested objects as in Suricata's EVE stats. ts_us: the time. */
 void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,
 		     const char *const *names, const uint64_t *values, unsigned n);
+
+/* (added) The "flow" record of flow f leaving the table (f->end_reason)
+ * and its "netflow" records (one per direction with packets), to the
+ * outputs taking them; app_proto: enum app_proto of the flow. */
+struct flow;
+void eve_write_flow(struct eve_writer *w, const struct flow *f, uint8_t app_proto);
+
+/* (added) The record of one app-layer transaction let go ("http", "dns"
+ * or "tls" by app->proto, with "tx_id" and the protocol object), to the
+ * outputs taking that type; the header is flow f's, client to server. */
+struct eve_app;
+void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app);
 
 /* One "drop" record for packet p, dropped for reason; r is the rule that
  * dropped it (NULL for a flow already dropped). The caller applies
@@ -110,12 +173,23 @@ struct eve_app {
 };
 void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app);
 
+/* (added) Community ID v1 (github.com/corelight/community-id-spec) of a
+ * 5-tuple: src/dst are 4 (ip_ver 4) or 16 bytes in network order; for
+ * TCP, UDP and SCTP sp/dp are the ports, for ICMP and ICMPv6 the type and
+ * the code (mapped to the spec's port equivalents), for other protocols
+ * ignored. out gets "1:" and the base64 SHA-1, EVE_COMMUNITY_ID_LEN bytes
+ * with the NUL. 0, or -EINVAL (ip_ver neither 4 nor 6, no hash). */
+#define EVE_COMMUNITY_ID_LEN 31
+int eve_community_id(uint8_t ip_ver, const uint8_t *src, const uint8_t *dst, uint16_t sp,
+		     uint16_t dp, uint8_t proto, uint16_t seed, char *out);
+
 struct eve_stats {
 	uint64_t records;
 	uint64_t write_errors;      /* write() failures; the data is retried */
 	uint64_t dropped;           /* records lost because the buffer stayed full */
 };
-/* Owned by the writer's thread; others may read it as approximate. */
+/* Owned by the writer's thread; others may read it as approximate. The
+ * sum over the linked files' buffers. */
 const struct eve_stats *eve_writer_stats(const struct eve_writer *w);
 
 #endif

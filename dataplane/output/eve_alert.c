@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../decode/decode.h"
 #include "../flow/flow-t.h"
@@ -42,7 +43,7 @@ static const char *const proto_names[] = {
 	"UDPLite", "MPLS-in-IP", "manet", "HIP", "Shim6", "WESP", "ROHC", "Ethernet",
 };
 
-static void put_proto(struct json_w *j, uint8_t proto)
+void eve_put_proto(struct json_w *j, uint8_t proto)
 {
 	if (proto < sizeof(proto_names) / sizeof(proto_names[0])) {
 		json_str(j, "proto", proto_names[proto]);
@@ -64,8 +65,8 @@ static const char hex[] = "0123456789abcdef";
  * lower-case hex digits each, no "::" compression. */
 /* IPv6 in full (Suricata's default) or, with eve-log.ipv6-compress, in
  * the RFC 5952 form. */
-static void put_ip(struct json_w *j, const char *key, const union ip_addr *a, uint8_t ver,
-		   bool compress)
+void eve_put_ip(struct json_w *j, const char *key, const union ip_addr *a, uint8_t ver,
+		bool compress)
 {
 	char s[INET6_ADDRSTRLEN], *o = s;
 
@@ -112,7 +113,7 @@ static void put_mac(struct json_w *j, const char *key, const uint8_t *m)
 	json_strn(j, key, s, sizeof(s));
 }
 
-static bool has_ports(uint8_t proto)
+bool eve_has_ports(uint8_t proto)
 {
 	return proto == IPPROTO_NUM_TCP || proto == IPPROTO_NUM_UDP || proto == IPPROTO_NUM_SCTP;
 }
@@ -126,7 +127,6 @@ static bool is_icmp(const struct packet *p)
 }
 
 struct alert_ctx {
-	const struct eve_writer *w;
 	const struct packet *p;
 	const struct detect_alert *a;
 	const struct eve_stream_payload *sp;   /* NULL: a packet match */
@@ -218,16 +218,16 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 		if (client_ip != NULL && !client_is_dst)
 			json_str(j, "src_ip", client_ip);
 		else
-			put_ip(j, "src_ip", &p->src, p->ip_ver, w->opt.ipv6_compress);
-		if (has_ports(p->proto))
+			eve_put_ip(j, "src_ip", &p->src, p->ip_ver, w->opt.ipv6_compress);
+		if (eve_has_ports(p->proto))
 			json_uint(j, "src_port", p->sp);
 		if (client_ip != NULL && client_is_dst)
 			json_str(j, "dest_ip", client_ip);
 		else
-			put_ip(j, "dest_ip", &p->dst, p->ip_ver, w->opt.ipv6_compress);
-		if (has_ports(p->proto))
+			eve_put_ip(j, "dest_ip", &p->dst, p->ip_ver, w->opt.ipv6_compress);
+		if (eve_has_ports(p->proto))
 			json_uint(j, "dest_port", p->dp);
-		put_proto(j, p->proto);
+		eve_put_proto(j, p->proto);
 		json_uint(j, "ip_v", p->ip_ver);
 		if (is_icmp(p)) {
 			json_uint(j, "icmp_type", p->icmp.type);
@@ -235,6 +235,8 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 		}
 	}
 	json_str(j, "pkt_src", pkt_src(p));
+	if (w->opt.community_id && p->flow != NULL)
+		eve_put_community_id(j, w, p->flow);
 	if (w->opt.ether && decode_starts_with_eth(p) && p->len >= ETH_HLEN) {
 		json_obj_open(j, "ether");
 		json_uint(j, "ether_type", (uint16_t)(p->data[12] << 8 | p->data[13]));
@@ -257,16 +259,53 @@ static void put_flow(struct json_w *j, const struct packet *p, bool compress)
 	json_uint(j, "bytes_toserver", f->bytes[PKT_TO_SERVER]);
 	json_uint(j, "bytes_toclient", f->bytes[PKT_TO_CLIENT]);
 	eve_put_time(j, "start", f->first_ts_us);
-	put_ip(j, "src_ip", rev ? &p->dst : &p->src, p->ip_ver, compress);
-	put_ip(j, "dest_ip", rev ? &p->src : &p->dst, p->ip_ver, compress);
-	if (has_ports(p->proto) && p->sp > 0) {
+	eve_put_ip(j, "src_ip", rev ? &p->dst : &p->src, p->ip_ver, compress);
+	eve_put_ip(j, "dest_ip", rev ? &p->src : &p->dst, p->ip_ver, compress);
+	if (eve_has_ports(p->proto) && p->sp > 0) {
 		json_uint(j, "src_port", rev ? p->dp : p->sp);
 		json_uint(j, "dest_port", rev ? p->sp : p->dp);
 	}
 	json_obj_close(j);
 }
 
-void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked, const char *xff)
+/* r->meta is "key\0value\0key\0value\0...": a pair's value and the next pair. */
+static const char *pair_value(const char *k)
+{
+	return k + strlen(k) + 1;
+}
+
+static const char *next_pair(const char *k)
+{
+	const char *v = pair_value(k);
+
+	return v + strlen(v) + 1;
+}
+
+/* The rule's metadata keyword as Suricata groups it: {"key": [values]}, the
+ * keys in the order of their first item. */
+static void put_metadata(struct json_w *j, const struct rule *r)
+{
+	const char *end = r->meta + r->meta_len;
+
+	json_obj_open(j, "metadata");
+	for (const char *k = r->meta; k < end; k = next_pair(k)) {
+		bool seen = false;
+
+		for (const char *e = r->meta; e < k && !seen; e = next_pair(e))
+			seen = strcmp(e, k) == 0;
+		if (seen)
+			continue;
+		json_arr_open(j, k);
+		for (const char *e = k; e < end; e = next_pair(e))
+			if (strcmp(e, k) == 0)
+				json_str(j, NULL, pair_value(e));
+		json_arr_close(j);
+	}
+	json_obj_close(j);
+}
+
+void eve_put_alert(struct json_w *j, const struct eve_writer *w, const struct rule *r,
+		   bool blocked, const char *xff)
 {
 	json_obj_open(j, "alert");
 	json_str(j, "action", blocked ? "blocked" : "allowed");
@@ -278,13 +317,14 @@ void eve_put_alert(struct json_w *j, const struct rule *r, bool blocked, const c
 	json_uint(j, "severity", r->priority);
 	if (xff != NULL)
 		json_str(j, "xff", xff);
+	if (w->opt.flow && r->nmeta > 0)
+		put_metadata(j, r);
 	json_obj_close(j);
 }
 
-static void build_alert(struct json_w *j, const void *arg)
+static void build_alert(struct json_w *j, const struct eve_writer *w, const void *arg)
 {
 	const struct alert_ctx *c = arg;
-	const struct eve_writer *w = c->w;
 	const struct packet *p = c->p;
 	const struct rule *r = c->a->rule;
 	char xff[INET6_ADDRSTRLEN];
@@ -302,7 +342,7 @@ static void build_alert(struct json_w *j, const void *arg)
 	}
 	json_obj_open(j, NULL);
 	eve_put_header(j, w, p, "alert", client);
-	eve_put_alert(j, r, c->a->action == ALERT_BLOCKED, extra);
+	eve_put_alert(j, w, r, c->a->action == ALERT_BLOCKED, extra);
 	/* the wire packet is alive while its tunnel packets are inspected;
 	 * a pseudo packet has none */
 	if (p->origin.root != NULL)
@@ -332,7 +372,7 @@ static void build_alert(struct json_w *j, const void *arg)
 	/* a pseudo packet has no frame to show */
 	if (w->opt.packet && p->len > 0)
 		eve_put_frame(j, p);
-	json_obj_close(j);
+	eve_close_record(j, w);
 }
 
 void eve_put_frame(struct json_w *j, const struct packet *p)
@@ -344,17 +384,68 @@ void eve_put_frame(struct json_w *j, const struct packet *p)
 	json_obj_close(j);
 }
 
+/* fast.log, as Suricata's AlertFastLogger: "MM/DD/YYYY-hh:mm:ss.uuuuuu
+ * [Drop] [**] [gid:sid:rev] msg [**] [Classification: c] [Priority: n]
+ * {PROTO} src:sp -> dst:dp" (ICMP: type and code for the ports). */
+static size_t fast_line(char *buf, size_t cap, const struct eve_writer *w, const void *arg)
+{
+	const struct alert_ctx *c = arg;
+	const struct packet *p = c->p;
+	const struct rule *r = c->a->rule;
+	char ts[80], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], proto[8];
+	uint64_t secs = p->ts_us / 1000000u;
+	time_t t = (time_t)secs;
+	unsigned sp = p->sp, dp = p->dp;
+	struct tm tm;
+	int n;
+
+	(void)w;
+	gmtime_r(&t, &tm);
+	snprintf(ts, sizeof(ts), "%02d/%02d/%04d-%02d:%02d:%02d.%06u", tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned)(p->ts_us % 1000000u));
+	if (p->ip_ver == 4 || p->ip_ver == 6) {
+		inet_ntop(p->ip_ver == 4 ? AF_INET : AF_INET6, p->src.b, src, sizeof(src));
+		inet_ntop(p->ip_ver == 4 ? AF_INET : AF_INET6, p->dst.b, dst, sizeof(dst));
+	} else {
+		snprintf(src, sizeof(src), "-");
+		snprintf(dst, sizeof(dst), "-");
+	}
+	if (is_icmp(p)) {
+		sp = p->icmp.type;
+		dp = p->icmp.code;
+	} else if (!eve_has_ports(p->proto)) {
+		sp = dp = 0;
+	}
+	if (p->proto < sizeof(proto_names) / sizeof(proto_names[0]))
+		snprintf(proto, sizeof(proto), "%.7s", proto_names[p->proto]);
+	else
+		snprintf(proto, sizeof(proto), "%u", p->proto);
+	n = snprintf(buf, cap, "%s  %s[**] [%u:%u:%u] %s [**] [Classification: %s] "
+		     "[Priority: %u] {%s} %s:%u -> %s:%u\n", ts,
+		     c->a->action == ALERT_BLOCKED ? "[Drop] " : "", r->gid, r->sid, r->rev,
+		     r->msg ? r->msg : "", r->class_desc ? r->class_desc : "", r->priority, proto,
+		     src, sp, dst, dp);
+	return n < 0 ? cap : (size_t)n;
+}
+
 void eve_write_alert(struct eve_writer *w, const struct packet *p, const struct detect_alert *a)
 {
-	struct alert_ctx c = { .w = w, .p = p, .a = a };
+	struct alert_ctx c = { .p = p, .a = a };
 
-	eve_emit(w, build_alert, &c);
+	if (p->flow != NULL)
+		p->flow->output_flags |= EVE_FLOW_ALERTED;
+	eve_emit(w, EVE_T_ALERT, build_alert, &c);
+	eve_emit_text(w, EVE_T_FAST, fast_line, &c);
 }
 
 void eve_write_alert_stream(struct eve_writer *w, const struct packet *p,
 			    const struct detect_alert *a, const struct eve_stream_payload *sp)
 {
-	struct alert_ctx c = { .w = w, .p = p, .a = a, .sp = sp };
+	struct alert_ctx c = { .p = p, .a = a, .sp = sp };
 
-	eve_emit(w, build_alert, &c);
+	if (p->flow != NULL)
+		p->flow->output_flags |= EVE_FLOW_ALERTED;
+	eve_emit(w, EVE_T_ALERT, build_alert, &c);
+	eve_emit_text(w, EVE_T_FAST, fast_line, &c);
 }

@@ -8,10 +8,11 @@
 
 void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app)
 {
-	w->app = app;
+	for (; w != NULL; w = w->next)
+		w->app = app;
 }
 
-static const char *proto_name(uint8_t p)
+const char *eve_app_proto_name(uint8_t p)
 {
 	switch (p) {
 	case APP_PROTO_HTTP:
@@ -43,7 +44,7 @@ static void opt_str(struct json_w *j, const char *key, const char *v)
 		json_str(j, key, v);
 }
 
-static void put_http(struct json_w *j, const struct app_http_info *h)
+void eve_put_http(struct json_w *j, const struct app_http_info *h)
 {
 	json_obj_open(j, "http");
 	opt_str(j, "hostname", h->hostname);
@@ -60,7 +61,7 @@ static void put_http(struct json_w *j, const struct app_http_info *h)
 	json_obj_close(j);
 }
 
-static void put_tls(struct json_w *j, const struct app_tls_info *t)
+void eve_put_tls(struct json_w *j, const struct app_tls_info *t)
 {
 	json_obj_open(j, "tls");
 	opt_str(j, "subject", t->subject);
@@ -169,18 +170,64 @@ static void put_dns(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 	json_obj_close(j);
 }
 
+/* Suricata 7's "dns" event record, version 2: a query's fields, or an
+ * answer's header (version, flags, the flag booleans, rcode) and question. */
+void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id)
+{
+	const char *rc = rcode_name(d->rcode);
+	char flags[8];
+
+	json_obj_open(j, "dns");
+	if (!d->response) {
+		json_str(j, "type", "query");
+		json_uint(j, "id", d->id);
+		if (d->rrname != NULL) {
+			json_str(j, "rrname", d->rrname);
+			put_rrtype(j, d->rrtype);
+		}
+		json_uint(j, "tx_id", tx_id);
+		json_uint(j, "opcode", d->opcode);
+		json_obj_close(j);
+		return;
+	}
+	json_uint(j, "version", 2);
+	json_str(j, "type", "answer");
+	json_uint(j, "id", d->id);
+	snprintf(flags, sizeof(flags), "%x", d->flags);
+	json_str(j, "flags", flags);
+	json_bool(j, "qr", true);
+	if (d->flags & 0x0400)
+		json_bool(j, "aa", true);
+	if (d->flags & 0x0200)
+		json_bool(j, "tc", true);
+	if (d->flags & 0x0100)
+		json_bool(j, "rd", true);
+	if (d->flags & 0x0080)
+		json_bool(j, "ra", true);
+	json_uint(j, "opcode", d->opcode);
+	if (d->rrname != NULL) {
+		json_str(j, "rrname", d->rrname);
+		put_rrtype(j, d->rrtype);
+	}
+	if (rc != NULL)
+		json_str(j, "rcode", rc);
+	else
+		json_uint(j, "rcode", d->rcode);
+	json_obj_close(j);
+}
+
 void eve_put_app(struct json_w *j, const struct eve_app *app)
 {
-	const char *name = proto_name(app->proto);
+	const char *name = eve_app_proto_name(app->proto);
 
 	if (app->has_tx)
 		json_uint(j, "tx_id", app->tx_id);
 	if (name != NULL)
 		json_str(j, "app_proto", name);
 	if (app->has_http)
-		put_http(j, &app->http);
+		eve_put_http(j, &app->http);
 	if (app->has_tls)
-		put_tls(j, &app->tls);
+		eve_put_tls(j, &app->tls);
 	if (app->has_dns)
 		put_dns(j, &app->dns, app->tx_id);
 }

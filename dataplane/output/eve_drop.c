@@ -6,7 +6,6 @@
 #include "eve-int.h"
 
 struct drop_ctx {
-	const struct eve_writer *w;
 	const struct packet *p;
 	enum drop_reason reason;
 	const struct rule *r;
@@ -43,13 +42,13 @@ static void put_transport(struct json_w *j, const struct packet *p)
 	}
 }
 
-static void build_drop(struct json_w *j, const void *arg)
+static void build_drop(struct json_w *j, const struct eve_writer *w, const void *arg)
 {
 	const struct drop_ctx *c = arg;
 	const struct packet *p = c->p;
 
 	json_obj_open(j, NULL);
-	eve_put_header(j, c->w, p, "drop", NULL);
+	eve_put_header(j, w, p, "drop", NULL);
 	json_obj_open(j, "drop");
 	json_uint(j, "len", p->l3_len);
 	json_uint(j, "tos", p->tos);
@@ -58,15 +57,15 @@ static void build_drop(struct json_w *j, const void *arg)
 	put_transport(j, p);
 	json_str(j, "reason", c->reason == DROP_REASON_FLOW ? "flow drop" : "rules");
 	json_obj_close(j);
-	if (c->r != NULL && c->w->opt.drop_alerts)
-		eve_put_alert(j, c->r, true, NULL);
-	json_obj_close(j);
+	if (c->r != NULL && w->opt.drop_alerts)
+		eve_put_alert(j, w, c->r, true, NULL);
+	eve_close_record(j, w);
 }
 
 void eve_write_drop(struct eve_writer *w, const struct packet *p, enum drop_reason reason,
 		    const struct rule *r)
 {
-	struct drop_ctx c = { .w = w, .p = p, .reason = reason, .r = r };
+	struct drop_ctx c = { .p = p, .reason = reason, .r = r };
 
-	eve_emit(w, build_drop, &c);
+	eve_emit(w, EVE_T_DROP, build_drop, &c);
 }

@@ -68,7 +68,7 @@ struct stats_ctx {
 	unsigned n;
 };
 
-static void build_stats(struct json_w *j, const void *arg)
+static void build_stats(struct json_w *j, const struct eve_writer *w, const void *arg)
 {
 	const struct stats_ctx *c = arg;
 	struct comp open[STATS_MAX_DEPTH], cur[STATS_MAX_DEPTH];
@@ -105,7 +105,7 @@ static void build_stats(struct json_w *j, const void *arg)
 	for (; depth > 0; depth--)
 		json_obj_close(j);
 	json_obj_close(j);
-	json_obj_close(j);
+	eve_close_record(j, w);
 }
 
 void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,
@@ -114,7 +114,7 @@ void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,
 	if (n > w->order_cap) {
 		unsigned *o = realloc(w->order, n * sizeof(*o));
 		if (o == NULL) {
-			w->stats.dropped++;
+			w->st->dropped++;
 			return;
 		}
 		w->order = o;
@@ -128,5 +128,5 @@ void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,
 		.ts_us = ts_us, .uptime_s = uptime_s, .names = names, .values = values,
 		.order = w->order, .n = n,
 	};
-	eve_emit(w, build_stats, &c);
+	eve_emit(w, EVE_T_STATS, build_stats, &c);
 }

@@ -9,14 +9,11 @@
 
 /* socket is a placement hint only: the buffer is touched by its worker
  * alone, so first-touch places it well enough without libnuma. */
-struct eve_writer *eve_writer_create(struct eve_file *ef, const struct eve_options *opt,
-				     const char *in_iface, int socket)
+static struct eve_writer *writer_one(struct eve_file *ef, const struct eve_options *opt,
+				     const char *in_iface)
 {
 	struct eve_writer *w = NULL;
 
-	(void)socket;
-	if (ef == NULL)
-		return NULL;
 	if (posix_memalign((void **)&w, 64, sizeof(*w)) != 0)
 		return NULL;
 	memset(w, 0, sizeof(*w));
@@ -25,25 +22,54 @@ struct eve_writer *eve_writer_create(struct eve_file *ef, const struct eve_optio
 		return NULL;
 	}
 	w->ef = ef;
-	if (opt != NULL)
+	w->types = ef->types;
+	if (ef->has_opt)
+		w->opt = ef->opt;
+	else if (opt != NULL)
 		w->opt = *opt;
 	w->in_iface = in_iface;
+	w->st = &w->stats;
 	return w;
+}
+
+struct eve_writer *eve_writer_create(struct eve_file *ef, const struct eve_options *opt,
+				     const char *in_iface, int socket)
+{
+	struct eve_writer *head = NULL, **tail = &head;
+
+	(void)socket;
+	if (ef == NULL)
+		return NULL;
+	for (; ef != NULL; ef = ef->next) {
+		struct eve_writer *w = writer_one(ef, opt, in_iface);
+
+		if (w == NULL) {
+			eve_writer_destroy(head);
+			return NULL;
+		}
+		w->st = head != NULL ? head->st : w->st;
+		*tail = w;
+		tail = &w->next;
+	}
+	return head;
 }
 
 void eve_writer_destroy(struct eve_writer *w)
 {
-	if (w == NULL)
-		return;
-	eve_writer_flush(w);
-	free(w->order);
-	free(w->buf);
-	free(w);
+	while (w != NULL) {
+		struct eve_writer *next = w->next;
+
+		eve_writer_flush_one(w);
+		free(w->order);
+		free(w->buf);
+		free(w);
+		w = next;
+	}
 }
 
 /* The buffer holds complete lines only, so writing all of it never splits
  * one. After a failed write the unwritten tail stays for the next try. */
-int eve_writer_flush(struct eve_writer *w)
+int eve_writer_flush_one(struct eve_writer *w)
 {
 	size_t done = 0;
 	int rc;
@@ -55,37 +81,91 @@ int eve_writer_flush(struct eve_writer *w)
 		memmove(w->buf, w->buf + done, w->len - done);
 	w->len -= done;
 	if (rc != 0)
-		w->stats.write_errors++;
+		w->st->write_errors++;
+	return rc;
+}
+
+/* Every buffer of the chain; the first error is returned. */
+int eve_writer_flush(struct eve_writer *w)
+{
+	int rc = 0;
+
+	for (; w != NULL; w = w->next) {
+		int r = eve_writer_flush_one(w);
+
+		if (rc == 0)
+			rc = r;
+	}
 	return rc;
 }
 
 const struct eve_stats *eve_writer_stats(const struct eve_writer *w)
 {
-	return &w->stats;
+	return w->st;
 }
 
 /* Build straight into the free tail of the buffer; when it does not fit,
  * flush and build once more. */
-void eve_emit(struct eve_writer *w, eve_build_fn fn, const void *ctx)
+static void emit_one(struct eve_writer *w, eve_build_fn fn, const void *ctx)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		struct json_w j;
 
 		json_init(&j, w->buf + w->len, EVE_WRITER_BUF - w->len);
-		fn(&j, ctx);
+		fn(&j, w, ctx);
 		json_newline(&j);
 		if (json_ok(&j)) {
 			w->len += json_len(&j);
-			w->stats.records++;
+			w->st->records++;
 			if (w->len >= EVE_WRITER_HIWAT)
-				eve_writer_flush(w);
+				eve_writer_flush_one(w);
 			return;
 		}
 		if (w->len == 0)
 			break;          /* larger than the whole buffer */
-		eve_writer_flush(w);
+		eve_writer_flush_one(w);
 	}
-	w->stats.dropped++;
+	w->st->dropped++;
+}
+
+static void emit_text_one(struct eve_writer *w, eve_text_fn fn, const void *ctx)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		size_t n = fn(w->buf + w->len, EVE_WRITER_BUF - w->len, w, ctx);
+
+		if (n < EVE_WRITER_BUF - w->len) {
+			w->len += n;
+			w->st->records++;
+			if (w->len >= EVE_WRITER_HIWAT)
+				eve_writer_flush_one(w);
+			return;
+		}
+		if (w->len == 0)
+			break;
+		eve_writer_flush_one(w);
+	}
+	w->st->dropped++;
+}
+
+void eve_emit_text(struct eve_writer *w, uint32_t type, eve_text_fn fn, const void *ctx)
+{
+	for (; w != NULL; w = w->next)
+		if (w->types & type)
+			emit_text_one(w, fn, ctx);
+}
+
+void eve_emit(struct eve_writer *w, uint32_t type, eve_build_fn fn, const void *ctx)
+{
+	for (; w != NULL; w = w->next)
+		if (w->types & type)
+			emit_one(w, fn, ctx);
+}
+
+void eve_close_record(struct json_w *j, const struct eve_writer *w)
+{
+	if (w->opt.host != NULL)
+		json_str(j, "host", w->opt.host);
+	json_obj_close(j);
 }
 
 /* Days since 1970-01-01 to a Gregorian date, counting in 400-year eras of

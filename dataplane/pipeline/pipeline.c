@@ -58,6 +58,7 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 		pl->eve = eve_writer_create(cfg->eve, &cfg->eve_opt, cfg->iface, cfg->socket);
 		if (pl->eve == NULL)
 			goto fail;
+		pipeline_app_log_txs(pl);
 	}
 	if (cfg->nrules > 0) {
 		pl->alerts_by_rule = calloc(cfg->nrules, sizeof(*pl->alerts_by_rule));
@@ -243,6 +244,7 @@ static void flow_released(struct flow *f, void *arg)
 	struct pipeline *pl = arg;
 	struct stream_window w;
 	struct packet pp;
+	uint8_t app_proto;
 
 	if (f->stream == NULL)
 		goto app;
@@ -262,12 +264,16 @@ static void flow_released(struct flow *f, void *arg)
 app:
 	if (f->app != NULL && pl->dt != NULL)
 		pipeline_app_end(pl, f);
+	app_proto = f->app != NULL ? app_flow_proto(f->app) : APP_PROTO_UNKNOWN;
 	tag_flow_release(&pl->tags, f);
 	detect_flow_free(f->det);
 	f->det = NULL;
 	stream_flow_free(pl->st, f);
-	app_flow_free(pl->al, f->app);
+	app_flow_free(pl->al, f->app);    /* logs the transactions still held */
 	f->app = NULL;
+	/* the flow's last word: after what its end inspected could alert */
+	if (pl->eve != NULL)
+		eve_write_flow(pl->eve, f, app_proto);
 }
 
 /* Flow end: the app layer gets what the streams still hold and the end of
@@ -418,6 +424,8 @@ static enum detect_verdict run_decoded(struct pipeline *pl, struct packet *p, en
 	if (p->err != DECODE_OK) {
 		pl->cnt.c[CNT_INVALID]++;
 		pl->cnt.decode_err[p->err]++;
+		if (pl->eve != NULL)
+			eve_write_anomaly(pl->eve, p);
 		/* decode-event rules see every rejected packet */
 		v = run_invalid(pl, p);
 		if (v == VERDICT_DROP)

@@ -8,9 +8,12 @@
 
 static bool attach(struct pipeline *pl, struct flow *f)
 {
-	if (f->app == NULL)
+	if (f->app == NULL) {
 		f->app = app_flow_new(pl->al, f->key.proto, f->key.port[f->client],
 				      f->key.port[f->client ^ 1]);
+		if (f->app != NULL)
+			app_flow_set_owner(f->app, f);
+	}
 	return f->app != NULL;
 }
 
@@ -53,6 +56,29 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 	}
 }
 
+/* tx's id and its protocol's fields for EVE. */
+static void fill_tx(struct pipeline *pl, struct app_flow *af, struct app_tx *tx,
+		    struct eve_app *e)
+{
+	e->has_tx = true;
+	e->tx_id = app_tx_id(tx);
+	switch (e->proto) {
+	case APP_PROTO_HTTP:
+		e->has_http = app_tx_http_info(pl->al, af, tx,
+					       pl->eve_opt.xff.enabled ? pl->eve_opt.xff.header : NULL,
+					       &e->http) == 0;
+		break;
+	case APP_PROTO_TLS:
+		e->has_tls = app_tx_tls_info(af, &e->tls) == 0;
+		break;
+	case APP_PROTO_DNS:
+		e->has_dns = app_tx_dns_info(af, tx, &e->dns) == 0;
+		break;
+	default:
+		break;
+	}
+}
+
 const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct packet *p,
 					      const struct detect_alert *a)
 {
@@ -68,25 +94,25 @@ const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct 
 	 * inspected, as Suricata 7's: the oldest one still held */
 	if (tx == NULL && a->stream && app_flow_ntx(af) > 0)
 		tx = app_flow_tx(af, 0);
-	if (tx != NULL) {
-		e->has_tx = true;
-		e->tx_id = app_tx_id(tx);
-		switch (proto) {
-		case APP_PROTO_HTTP:
-			e->has_http = app_tx_http_info(pl->al, af, tx,
-						       pl->eve_opt.xff.enabled ? pl->eve_opt.xff.header : NULL,
-						       &e->http) == 0;
-			break;
-		case APP_PROTO_TLS:
-			e->has_tls = app_tx_tls_info(af, &e->tls) == 0;
-			break;
-		case APP_PROTO_DNS:
-			e->has_dns = app_tx_dns_info(af, tx, &e->dns) == 0;
-			break;
-		default:
-			break;
-		}
-	}
+	if (tx != NULL)
+		fill_tx(pl, af, tx, e);
 	eve_writer_set_app(pl->eve, e);
 	return p;
+}
+
+static void tx_done(void *arg, struct app_flow *af, struct app_tx *tx)
+{
+	struct pipeline *pl = arg;
+	const struct flow *f = app_flow_owner(af);
+	struct eve_app e = { .proto = app_flow_proto(af) };
+
+	if (f == NULL)
+		return;
+	fill_tx(pl, af, tx, &e);
+	eve_write_app_tx(pl->eve, f, &e);
+}
+
+void pipeline_app_log_txs(struct pipeline *pl)
+{
+	applayer_set_tx_done(pl->al, tx_done, pl);
 }

@@ -26,4 +26,8 @@ bool pipeline_app_feeds_dir(bool stream_inline, const struct packet *p, uint8_t 
 const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct packet *p,
 					      const struct detect_alert *a);
 
+/* (added) Per-transaction EVE records (http, dns, tls): each transaction
+ * the app layer lets go is written to pl->eve with its flow's header. */
+void pipeline_app_log_txs(struct pipeline *pl);
+
 #endif

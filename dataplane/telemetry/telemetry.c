@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -184,6 +185,36 @@ static int cmd_rules(const struct telemetry_src *s, const char *params, struct r
 	return 0;
 }
 
+/* "/ids/rules/failed[,FROM]": "total", "from", "shown", then one member per
+ * failed rule keyed by its index, in load order. A client pages with FROM
+ * while from + shown < total. */
+static int cmd_rules_failed(const struct telemetry_src *s, const char *params,
+			    struct rte_tel_data *d)
+{
+	char lines[TELEMETRY_FAILED_MAX][TELEMETRY_LINE_LEN], key[16];
+	unsigned long from = 0;
+	uint64_t total = 0;
+	unsigned n;
+
+	if (params != NULL && params[0] != '\0') {
+		char *end;
+
+		from = strtoul(params, &end, 10);
+		if (*end != '\0' || from > UINT32_MAX)
+			return -EINVAL;
+	}
+	n = s->failed(s->arg, (unsigned)from, lines, TELEMETRY_FAILED_MAX, &total);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "total", total);
+	rte_tel_data_add_dict_u64(d, "from", from);
+	rte_tel_data_add_dict_u64(d, "shown", n);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%lu", from + i);
+		rte_tel_data_add_dict_string(d, key, lines[i]);
+	}
+	return 0;
+}
+
 static int cmd_reload(const struct telemetry_src *s, const char *params, struct rte_tel_data *d)
 {
 	char msg[RTE_TEL_MAX_STRING_LEN];
@@ -227,6 +258,8 @@ static const struct {
 	  "heartbeat, rules generation." },
 	{ "/ids/flows", cmd_flows, "Flow table totals and per-worker active flows." },
 	{ "/ids/rules", cmd_rules, "Rules loaded and failed, reloads, last reload result." },
+	{ "/ids/rules/failed", cmd_rules_failed, "Rules that failed to load and why "
+	  "(file:line: reason). Parameter: the index to start from." },
 	{ "/ids/reload", cmd_reload, "Reload the rules; the old ones stay on failure." },
 	{ "/ids/role", cmd_role, "HA role: active or standby (forwards nothing). "
 	  "Parameter: active|standby to set it." },

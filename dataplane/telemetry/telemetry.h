@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* idsd's DPDK telemetry commands (/ids/stats, /ids/ports, /ids/workers,
- * /ids/flows, /ids/rules, /ids/reload, /ids/role), served on DPDK's
+ * /ids/flows, /ids/rules, /ids/rules/failed, /ids/reload, /ids/role), served on DPDK's
  * telemetry socket so dpdk-telemetry.py and ids-control can read them. */
 #ifndef IDS_TELEMETRY_H
 #define IDS_TELEMETRY_H
@@ -14,6 +14,10 @@ struct port;
 struct worker_control;
 
 #define TELEMETRY_STATS_MAX 128
+/* /ids/rules/failed: entries per reply (DPDK's 16 KiB reply holds this
+ * many lines of at most TELEMETRY_LINE_LEN characters with their keys) */
+#define TELEMETRY_FAILED_MAX 80
+#define TELEMETRY_LINE_LEN 128
 
 /* What the commands read. The callbacks run on DPDK's telemetry thread. */
 struct telemetry_src {
@@ -23,6 +27,11 @@ struct telemetry_src {
 	/* Rule figures of the running engine. */
 	void (*rules)(void *arg, uint64_t *loaded, uint64_t *failed, uint64_t *reloads,
 		      uint64_t *reload_failures, char *last, size_t lastlen);
+	/* The rules that failed to load in the running set, as
+	 * "file:line: reason" (the file's base name), from index from on: fills
+	 * at most max lines, returns their number; *total = all failures. */
+	unsigned (*failed)(void *arg, unsigned from, char (*lines)[TELEMETRY_LINE_LEN],
+			   unsigned max, uint64_t *total);
 	/* Reload the rules now; 0, or -errno with msg saying why (old rules kept). */
 	int (*reload)(void *arg, char *msg, size_t len);
 

@@ -402,16 +402,47 @@ def group_dataplane(env):
         p = env.idsctl("olga", "rules reload", "olga-pw")
         check(p.returncode == 0 and "status: ok" in p.stdout and "1 rules loaded" in p.stdout,
               "idsctl rules reload: the dataplane reloaded", p.stdout + p.stderr)
+        # A failed rule is skipped as at startup: the rest swap in.
         with open(rules, "a") as f:
             f.write("alert udp any any -> any any (msg:\"broken\"; nosuchkeyword; sid:2;)\n")
         p = env.idsctl("olga", "rules reload", "olga-pw")
+        check(p.returncode == 0 and "1 rules loaded, 1 failed" in p.stdout,
+              "a reload with a failed rule swaps in the rest", p.stdout + p.stderr)
+        p = env.idsctl("bob", "--json rules failed", "bob-pw")
+        rf = json.loads(p.stdout) if p.returncode == 0 else {}
+        check(rf.get("total") == 1 and rf.get("listed") == 1 and
+              rf.get("failed", [""])[0].startswith("test.rules:2: ") and
+              "nosuchkeyword" in rf.get("failed", [""])[0],
+              "idsctl rules failed: file:line: reason", p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules failed", "bob-pw")
+        check(p.returncode == 0 and "- test.rules:2: " in p.stdout,
+              "idsctl rules failed, human form", p.stdout + p.stderr)
+        # Many failures are read page by page (idsd answers 80 at a time).
+        with open(rules, "a") as f:
+            for i in range(200):
+                f.write(f"alert udp any any -> any any (msg:\"bad {i}\"; nope{i}; sid:{100 + i};)\n")
+        p = env.idsctl("olga", "rules reload", "olga-pw")
+        check(p.returncode == 0 and "1 rules loaded, 201 failed" in p.stdout,
+              "a reload with 201 failed rules swaps in the one good rule", p.stdout + p.stderr)
+        p = env.idsctl("bob", "--json rules failed", "bob-pw")
+        rf = json.loads(p.stdout) if p.returncode == 0 else {}
+        lines = rf.get("failed", [])
+        check(rf.get("total") == 201 and len(lines) == 201 and
+              lines[-1].startswith("test.rules:202: ") and "nope199" in lines[-1],
+              "idsctl rules failed lists all 201 over three pages",
+              f"{rf.get('total')} {len(lines)} {lines[-1:]}" + p.stderr)
+        # Only an unusable set (no rule loading at all) keeps the running one.
+        with open(rules, "w") as f:
+            f.write("alert udp any any -> any any (msg:\"broken\"; nosuchkeyword; sid:2;)\n")
+        p = env.idsctl("olga", "rules reload", "olga-pw")
         check(p.returncode == 1 and "reload failed" in p.stderr and
-              "running rules stay" in p.stderr,
-              "a failed reload reports the dataplane's reason", p.stderr)
+              "running rules stay" in p.stderr and "no rule loaded" in p.stderr,
+              "a reload where no rule loads is refused with the dataplane's reason", p.stderr)
         p = env.idsctl("bob", "--json rules stats", "bob-pw")
         rs = json.loads(p.stdout) if p.returncode == 0 else {}
-        check(rs.get("reloads") == 1 and rs.get("reload_failures") == 1 and
-              rs.get("loaded") == 1, "idsctl rules stats counts both reloads",
+        check(rs.get("reloads") == 3 and rs.get("reload_failures") == 1 and
+              rs.get("loaded") == 1 and rs.get("failed") == 201,
+              "idsctl rules stats counts the reloads; the running set stays",
               p.stdout + p.stderr)
         # a real alert: a UDP datagram through the port
         sh("ip", "netns", "exec", NS, sys.executable, "-c",

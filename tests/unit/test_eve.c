@@ -1318,7 +1318,7 @@ static void cleanup(void)
 		"v4tcp.json", "v4tcp-min.json", "v6udp.json", "icmp.json", "icmp6.json",
 		"icmp6-frag.json", "gre.json", "p253.json", "sctp.json", "arp.json", "esc.json",
 		"stats.json", "many.json", "two.json", "two.json.1", "big.json", "flow.json",
-		"stream.json",
+		"stream.json", "linked-a.json", "linked-b.json",
 	};
 	char path[128];
 
@@ -1327,6 +1327,106 @@ static void cleanup(void)
 		unlink(path);
 	}
 	rmdir(tmpdir);
+}
+
+/* Community ID v1 against the spec's published vectors (the baseline of
+ * github.com/corelight/community-id-spec as Zeek's test of its
+ * community_id_v1() lists them), both directions, seeds 0 and 1. */
+static void test_community_id(void)
+{
+	static const uint8_t a4[4] = { 1, 2, 3, 4 }, b4[4] = { 5, 6, 7, 8 };
+	static const uint8_t a6[16] = { 0xfe, 0x80, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05,
+					0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d };
+	static const uint8_t b6[16] = { 0xfe, 0x80, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15,
+					0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d };
+	static const struct {
+		bool v6;
+		uint16_t sp, dp;
+		uint8_t proto;
+		uint16_t seed;
+		const char *want;
+	} v[] = {
+		{ false, 1122, 3344, 6, 0, "1:wCb3OG7yAFWelaUydu0D+125CLM=" },
+		{ false, 1122, 3344, 17, 0, "1:0Mu9InQx6z4ZiCZM/7HXi2WMhOg=" },
+		{ false, 8, 0, 1, 0, "1:crodRHL2FEsHjbv3UkRrfbs4bZ0=" },
+		{ true, 128, 0, 58, 0, "1:0bf7hyMJUwt3fMED7z8LIfRpBeo=" },
+		{ false, 1122, 3344, 6, 1, "1:HhA1B+6CoLbiKPEs5nhNYN4XWfk=" },
+		{ false, 1122, 3344, 17, 1, "1:OShq+iKDAMVouh/4bMxB9Sz4amw=" },
+		{ false, 8, 0, 1, 1, "1:9pr4ZGTICiuZoIh90RRYE2RyXpU=" },
+		{ true, 128, 0, 58, 1, "1:IO27GQzPuCtNnwFvjWALMHu5tJE=" },
+		{ false, 0, 0, 46, 0, "1:ikv3kmf89luf73WPz1jOs49S768=" },   /* RSVP: no ports */
+	};
+	char id[EVE_COMMUNITY_ID_LEN];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		const uint8_t *a = v[i].v6 ? a6 : a4, *b = v[i].v6 ? b6 : b4;
+		uint8_t ver = v[i].v6 ? 6 : 4;
+		/* the other direction: ports swapped, ICMP the reply type */
+		uint16_t rsp = v[i].proto == 1 ? 0 : v[i].proto == 58 ? 129 : v[i].dp;
+		uint16_t rdp = v[i].proto == 1 || v[i].proto == 58 ? 0 : v[i].sp;
+
+		CHECK_INT(0, eve_community_id(ver, a, b, v[i].sp, v[i].dp, v[i].proto, v[i].seed, id));
+		CHECK_STR(v[i].want, id);
+		CHECK_INT(0, eve_community_id(ver, b, a, rsp, rdp, v[i].proto, v[i].seed, id));
+		CHECK_STR(v[i].want, id);
+	}
+	CHECK_INT(-EINVAL, eve_community_id(5, a4, b4, 1, 2, 6, 0, id));
+}
+
+/* Two eve-log outputs linked: each record reaches the outputs taking its
+ * type, each with its own options; stats are summed; reopen and close go
+ * down the chain. */
+static void test_linked_outputs(void)
+{
+	static const char *const names[] = { "decoder.pkts" };
+	static const uint64_t values[] = { 7 };
+	char pa[128], pb[128], err[256];
+	struct eve_options oa = { .payload = true }, ob = { .pcap_cnt = false };
+	struct packet p;
+	struct flow f;
+	struct rule r;
+
+	path_of(pa, sizeof(pa), "linked-a.json");
+	path_of(pb, sizeof(pb), "linked-b.json");
+	unlink(pa);
+	unlink(pb);
+	struct eve_file *a = eve_file_open(pa, err, sizeof(err));
+	struct eve_file *b = eve_file_open(pb, err, sizeof(err));
+	CHECK(a != NULL && b != NULL);
+	if (a == NULL || b == NULL)
+		return;
+	eve_file_set_output(a, EVE_T_ALERT, &oa);
+	eve_file_set_output(b, EVE_T_ALERT | EVE_T_STATS, &ob);
+	eve_file_link(a, b);
+	struct eve_writer *w = eve_writer_create(a, NULL, NULL, 0);
+	CHECK(w != NULL);
+	if (w == NULL)
+		return;
+	packet_v4_tcp(&p, &f);
+	rule_init(&r, 9, "linked", "cat", 2);
+	struct detect_alert al = { .rule = &r, .action = ALERT_ALLOWED };
+
+	eve_write_alert(w, &p, &al);
+	eve_write_stats(w, TS_2024, 1, names, values, 1);
+	eve_write_drop(w, &p, DROP_REASON_RULES, &r);     /* neither takes drops */
+	CHECK_INT(3, eve_writer_stats(w)->records);
+	CHECK_INT(0, eve_writer_flush(w));
+	CHECK_INT(0, eve_file_reopen(a));
+	eve_writer_destroy(w);
+	eve_file_close(a);                                /* closes b too */
+	char *ta = slurp(pa, NULL), *tb = slurp(pb, NULL);
+	CHECK(ta != NULL && strstr(ta, "\"event_type\":\"alert\"") != NULL &&
+	      strstr(ta, "\"payload\"") != NULL && strstr(ta, "\"stats\"") == NULL);
+	CHECK(tb != NULL && strstr(tb, "\"event_type\":\"alert\"") != NULL &&
+	      strstr(tb, "\"payload\"") == NULL && strstr(tb, "\"event_type\":\"stats\"") != NULL &&
+	      strstr(tb, "\"drop\"") == NULL);
+	size_t bad;
+	if (ta)
+		CHECK_INT(1, check_lines(ta, strlen(ta), &bad));
+	if (tb)
+		CHECK_INT(2, check_lines(tb, strlen(tb), &bad));
+	free(ta);
+	free(tb);
 }
 
 int main(void)
@@ -1352,6 +1452,8 @@ int main(void)
 	test_many_records();
 	test_two_writers_and_rotate();
 	test_errors_and_drops();
+	test_linked_outputs();
+	test_community_id();
 	cleanup();
 	return check_result("eve");
 }

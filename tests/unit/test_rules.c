@@ -670,6 +670,16 @@ static void test_file(void)
 	CHECK_INT(1, reason_count(rs, "duplicate signature"));
 	CHECK_INT(1, reason_count(rs, "depth smaller than content length"));
 	CHECK_INT(5, rs->nreasons);
+	/* each failure kept one by one, for "idsctl rules failed" */
+	CHECK_INT(6, rs->nfailures);
+	if (rs->nfailures == 6) {
+		CHECK_STR("rules/mixed.rules", rs->failures[0].file);
+		CHECK_INT(6, rs->failures[0].line);
+		CHECK_STR("unsupported keyword 'smb.share'", rs->failures[0].reason);
+		CHECK_INT(13, rs->failures[3].line);
+		CHECK_STR("duplicate signature: 1:1001", rs->failures[3].reason);
+		CHECK_INT(16, rs->failures[5].line);
+	}
 	if (rs->n == 5) {
 		/* line of the first line of a continued rule */
 		CHECK_INT(10, rs->rules[2]->line);
@@ -894,6 +904,25 @@ static void test_scale(void)
 	fclose(errs);
 }
 
+/* metadata: "key value" items kept packed for EVE; blanks trimmed, an item
+ * without a value skipped, several metadata keywords appended. */
+static void test_metadata(void)
+{
+	struct rule *r = ok("alert tcp any any -> any any (msg:\"m\"; metadata: created_at "
+			    "2024_01_01,  tag  dns , lonely, tag policy; metadata:former_category "
+			    "INFO; sid:77;)");
+	static const char want[] = "created_at\0" "2024_01_01\0" "tag\0" "dns\0" "tag\0"
+				   "policy\0" "former_category\0" "INFO";
+
+	if (r == NULL)
+		return;
+	CHECK_INT(4, r->nmeta);
+	CHECK_INT(sizeof(want), r->meta_len);
+	CHECK(r->meta != NULL && r->meta_len == sizeof(want) &&
+	      memcmp(r->meta, want, sizeof(want)) == 0);
+	rule_free(r);
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -906,6 +935,7 @@ int main(void)
 	test_content();
 	test_pcre();
 	test_meta();
+	test_metadata();
 	test_packet_kw();
 	test_file();
 	test_folder();

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* "flow" and "netflow" records of a flow leaving the table, field for field
+ * as Suricata 7's EVE flow and netflow loggers (output-json-flow.c,
+ * output-json-netflow.c): the header seen from the client, app_proto, the
+ * "flow" object (counters both ways, start, end, age, state, reason,
+ * alerted) or one "netflow" object per direction, and the TCP flags seen. */
+#include <stdio.h>
+
+#include "../decode/packet-t.h"
+#include "../flow/flow-t.h"
+#include "eve-int.h"
+
+#define PROTO_ICMP   1
+#define PROTO_ICMPV6 58
+
+struct flow_ctx {
+	const struct flow *f;
+	uint8_t app_proto;
+	uint8_t dir;         /* netflow: enum pkt_dir of the record */
+	const struct eve_app *app;   /* app_tx */
+};
+
+/* The address and port of the client (side 0) or the server (side 1). */
+static const union ip_addr *side_addr(const struct flow *f, unsigned side)
+{
+	return &f->key.addr[f->client ^ side];
+}
+
+static uint16_t side_port(const struct flow *f, unsigned side)
+{
+	return f->key.port[f->client ^ side];
+}
+
+void eve_put_community_id(struct json_w *j, const struct eve_writer *w, const struct flow *f)
+{
+	char id[EVE_COMMUNITY_ID_LEN];
+	bool icmp = f->key.proto == PROTO_ICMP || f->key.proto == PROTO_ICMPV6;
+
+	if (eve_community_id(f->key.ip_ver, side_addr(f, 0)->b, side_addr(f, 1)->b,
+			     icmp ? f->icmp_type : side_port(f, 0),
+			     icmp ? f->icmp_code : side_port(f, 1), f->key.proto,
+			     w->opt.community_id_seed, id) == 0)
+		json_str(j, "community_id", id);
+}
+
+void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const struct flow *f,
+			 const char *event_type, unsigned from)
+{
+	bool compress = w->opt.ipv6_compress;
+
+	eve_put_time(j, "timestamp", f->last_ts_us);
+	json_uint(j, "flow_id", f->flow_id);
+	if (w->in_iface != NULL)
+		json_str(j, "in_iface", w->in_iface);
+	json_str(j, "event_type", event_type);
+	if (f->key.vlan != 0) {
+		json_arr_open(j, "vlan");
+		json_uint(j, NULL, f->key.vlan);
+		json_arr_close(j);
+	}
+	eve_put_ip(j, "src_ip", side_addr(f, from), f->key.ip_ver, compress);
+	if (eve_has_ports(f->key.proto))
+		json_uint(j, "src_port", side_port(f, from));
+	eve_put_ip(j, "dest_ip", side_addr(f, from ^ 1), f->key.ip_ver, compress);
+	if (eve_has_ports(f->key.proto))
+		json_uint(j, "dest_port", side_port(f, from ^ 1));
+	eve_put_proto(j, f->key.proto);
+	json_uint(j, "ip_v", f->key.ip_ver);
+	if ((f->key.proto == PROTO_ICMP || f->key.proto == PROTO_ICMPV6) && from == 0) {
+		json_uint(j, "icmp_type", f->icmp_type);
+		json_uint(j, "icmp_code", f->icmp_code);
+	}
+	if (w->opt.community_id)
+		eve_put_community_id(j, w, f);
+}
+
+static void put_app_proto(struct json_w *j, uint8_t app_proto)
+{
+	const char *name = eve_app_proto_name(app_proto);
+
+	if (name != NULL)
+		json_str(j, "app_proto", name);
+}
+
+/* Suricata's "state" of the flow (not of its TCP session). */
+static const char *flow_state(const struct flow *f)
+{
+	if (f->key.proto == 6 && f->tcp_state == TCP_ST_CLOSED)
+		return "closed";
+	return (f->flags & FLOW_F_ESTABLISHED) ? "established" : "new";
+}
+
+static const char *tcp_state(uint8_t st)
+{
+	static const char *const names[] = {
+		[TCP_ST_NONE] = "none", [TCP_ST_SYN_SENT] = "syn_sent",
+		[TCP_ST_SYN_RECV] = "syn_recv", [TCP_ST_ESTABLISHED] = "established",
+		[TCP_ST_CLOSING] = "closing", [TCP_ST_CLOSED] = "closed",
+	};
+
+	return st < sizeof(names) / sizeof(names[0]) ? names[st] : "none";
+}
+
+static void put_hex(struct json_w *j, const char *key, uint8_t v)
+{
+	char s[4];
+
+	snprintf(s, sizeof(s), "%02x", v);
+	json_str(j, key, s);
+}
+
+/* The flags as Suricata's EveTcpFlags: hex, then each flag seen as true. */
+static void put_tcp_flags(struct json_w *j, uint8_t fl)
+{
+	static const struct { uint8_t bit; const char *name; } names[] = {
+		{ TCP_SYN, "syn" }, { TCP_FIN, "fin" }, { TCP_RST, "rst" }, { TCP_PSH, "psh" },
+		{ TCP_ACK, "ack" }, { TCP_URG, "urg" }, { 0x40, "ecn" }, { 0x80, "cwr" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (fl & names[i].bit)
+			json_bool(j, names[i].name, true);
+}
+
+static uint64_t age_s(const struct flow *f)
+{
+	return f->last_ts_us / 1000000u - f->first_ts_us / 1000000u;
+}
+
+static void build_flow(struct json_w *j, const struct eve_writer *w, const void *arg)
+{
+	static const char *const reasons[] = {
+		[FLOW_END_TIMEOUT] = "timeout", [FLOW_END_FORCED] = "forced",
+		[FLOW_END_SHUTDOWN] = "shutdown",
+	};
+	const struct flow_ctx *c = arg;
+	const struct flow *f = c->f;
+
+	json_obj_open(j, NULL);
+	eve_put_flow_header(j, w, f, "flow", 0);
+	put_app_proto(j, c->app_proto);
+	json_obj_open(j, "flow");
+	json_uint(j, "pkts_toserver", f->pkts[PKT_TO_SERVER]);
+	json_uint(j, "pkts_toclient", f->pkts[PKT_TO_CLIENT]);
+	json_uint(j, "bytes_toserver", f->bytes[PKT_TO_SERVER]);
+	json_uint(j, "bytes_toclient", f->bytes[PKT_TO_CLIENT]);
+	eve_put_time(j, "start", f->first_ts_us);
+	eve_put_time(j, "end", f->last_ts_us);
+	json_uint(j, "age", age_s(f));
+	json_str(j, "state", flow_state(f));
+	json_str(j, "reason", f->end_reason < 3 ? reasons[f->end_reason] : "forced");
+	json_bool(j, "alerted", (f->output_flags & EVE_FLOW_ALERTED) != 0);
+	json_obj_close(j);
+	if (f->key.proto == 6) {
+		json_obj_open(j, "tcp");
+		put_hex(j, "tcp_flags", f->tcp_flags[0] | f->tcp_flags[1]);
+		put_hex(j, "tcp_flags_ts", f->tcp_flags[PKT_TO_SERVER]);
+		put_hex(j, "tcp_flags_tc", f->tcp_flags[PKT_TO_CLIENT]);
+		put_tcp_flags(j, f->tcp_flags[0] | f->tcp_flags[1]);
+		json_str(j, "state", tcp_state(f->tcp_state));
+		json_obj_close(j);
+	}
+	eve_close_record(j, w);
+}
+
+/* One direction: the header from that direction's sender. */
+static void build_netflow(struct json_w *j, const struct eve_writer *w, const void *arg)
+{
+	const struct flow_ctx *c = arg;
+	const struct flow *f = c->f;
+
+	json_obj_open(j, NULL);
+	eve_put_flow_header(j, w, f, "netflow", c->dir == PKT_TO_SERVER ? 0 : 1);
+	put_app_proto(j, c->app_proto);
+	json_obj_open(j, "netflow");
+	json_uint(j, "pkts", f->pkts[c->dir]);
+	json_uint(j, "bytes", f->bytes[c->dir]);
+	eve_put_time(j, "start", f->first_ts_us);
+	eve_put_time(j, "end", f->last_ts_us);
+	json_uint(j, "age", age_s(f));
+	json_obj_close(j);
+	if (f->key.proto == 6) {
+		json_obj_open(j, "tcp");
+		put_hex(j, "tcp_flags", f->tcp_flags[c->dir]);
+		put_tcp_flags(j, f->tcp_flags[c->dir]);
+		json_obj_close(j);
+	}
+	eve_close_record(j, w);
+}
+
+void eve_write_flow(struct eve_writer *w, const struct flow *f, uint8_t app_proto)
+{
+	struct flow_ctx c = { .f = f, .app_proto = app_proto, .dir = PKT_TO_SERVER };
+
+	eve_emit(w, EVE_T_FLOW, build_flow, &c);
+	if (f->pkts[PKT_TO_SERVER] > 0)
+		eve_emit(w, EVE_T_NETFLOW, build_netflow, &c);
+	c.dir = PKT_TO_CLIENT;
+	if (f->pkts[PKT_TO_CLIENT] > 0)
+		eve_emit(w, EVE_T_NETFLOW, build_netflow, &c);
+}
+
+/* One transaction as Suricata's http, dns and tls loggers write it. */
+static void build_app_tx(struct json_w *j, const struct eve_writer *w, const void *arg)
+{
+	const struct flow_ctx *c = arg;
+	const struct eve_app *app = c->app;
+
+	json_obj_open(j, NULL);
+	eve_put_flow_header(j, w, c->f, eve_app_proto_name(app->proto), 0);
+	switch (app->proto) {
+	case APP_PROTO_HTTP:
+		json_uint(j, "tx_id", app->tx_id);
+		eve_put_http(j, &app->http);
+		break;
+	case APP_PROTO_DNS:
+		eve_put_dns_v2(j, &app->dns, app->tx_id);
+		break;
+	default:
+		eve_put_tls(j, &app->tls);
+		break;
+	}
+	eve_close_record(j, w);
+}
+
+void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app)
+{
+	struct flow_ctx c = { .f = f, .app = app };
+
+	if (app->proto == APP_PROTO_HTTP && app->has_http)
+		eve_emit(w, EVE_T_HTTP, build_app_tx, &c);
+	else if (app->proto == APP_PROTO_DNS && app->has_dns)
+		eve_emit(w, EVE_T_DNS, build_app_tx, &c);
+	else if (app->proto == APP_PROTO_TLS && app->has_tls &&
+		 (app->tls.version != NULL || app->tls.sni != NULL))
+		eve_emit(w, EVE_T_TLS, build_app_tx, &c);
+}
