@@ -160,14 +160,14 @@ static const char *pkt_src(const struct packet *p)
 static void put_tunnel(struct json_w *j, const struct eve_writer *w, const struct packet *p)
 {
 	const struct packet *r = p->origin.root;
-	bool ports = has_ports(r->proto) && r->l4 != NULL;
+	bool ports = eve_has_ports(r->proto) && r->l4 != NULL;
 
 	json_obj_open(j, "tunnel");
-	put_ip(j, "src_ip", &r->src, r->ip_ver, w->opt.ipv6_compress);
+	eve_put_ip(j, "src_ip", &r->src, r->ip_ver, w->opt.ipv6_compress);
 	json_uint(j, "src_port", ports ? r->sp : 0);
-	put_ip(j, "dest_ip", &r->dst, r->ip_ver, w->opt.ipv6_compress);
+	eve_put_ip(j, "dest_ip", &r->dst, r->ip_ver, w->opt.ipv6_compress);
 	json_uint(j, "dest_port", ports ? r->dp : 0);
-	put_proto(j, r->proto);
+	eve_put_proto(j, r->proto);
 	json_uint(j, "depth", p->origin.depth);
 	if (r->pcap_cnt != 0)
 		json_uint(j, "pcap_cnt", r->pcap_cnt);
