@@ -46,7 +46,8 @@ make_workload() {
 		;;
 	corpus-mix)
 		if [ ! -s "$out/corpus-mix.pcap" ]; then
-			find "$shared/corpus/pcaps" -type f | LC_ALL=C sort | while read -r f; do
+			# the captures Suricata reads as they are: not the gzip-compressed ones
+			find "$shared/corpus/pcaps" -type f ! -name '*.gz' | LC_ALL=C sort | while read -r f; do
 				capinfos -E "$f" 2>/dev/null | grep -q 'Ethernet$' && printf '%s\n' "$f"
 			done >"$out/corpus-mix.list"
 			# shellcheck disable=SC2046
@@ -54,6 +55,29 @@ make_workload() {
 		fi
 		;;
 	esac
+}
+
+# Prefilter work of the last run, from its final stats record: bytes given
+# to Hyperscan per payload byte (every payload byte has one packet scan, so
+# packet_bytes is the payload), pattern matches and candidates per packet.
+scan_figures() {
+	python3 - "$1" <<'PY'
+import json, sys
+stats = None
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e.get("event_type") == "stats":
+        stats = e["stats"]
+if stats is None or "mpm" not in stats.get("detect", {}):
+    sys.exit(0)
+m, pk = stats["detect"]["mpm"], stats["decoder"]["pkts"]
+pay = max(m["packet_bytes"], 1)
+print("  scanned per payload byte %.2f (packet %.2f, stream %.2f, app-layer %.2f); "
+      "%.2f matches and %.2f candidates per packet" % (
+          (m["packet_bytes"] + m["stream_bytes"] + m["app_bytes"]) / pay, 1.0,
+          m["stream_bytes"] / pay, m["app_bytes"] / pay, m["matches"] / pk,
+          stats["detect"]["candidates"] / pk))
+PY
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -78,6 +102,7 @@ measure() {
 		echo "$s" >>"$out/$w.cpu"
 		echo "$w run $i: worker cpu $s s, $pk packets, $al alerts"
 	done
+	scan_figures "$out/$w.log/eve.json"
 	med=$(median <"$out/$w.cpu")
 	ref=$(ref_cpu "$w")
 	awk -v w="$w" -v s="$med" -v p="$pk" -v a="$al" -v r="$ref" 'BEGIN {
