@@ -343,6 +343,8 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 		return rule_err(c, "pcre compile error: %s at offset %zu", (char *)msg,
 				(size_t)erroff);
 	}
+	/* machine code, as Suricata's; a pattern the JIT refuses is interpreted */
+	(void)pcre2_jit_compile(p.code, PCRE2_JIT_COMPLETE);
 	m = rule_match_new(c, MATCH_PCRE);
 	if (m == NULL) {
 		pcre2_code_free(p.code);

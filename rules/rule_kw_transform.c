@@ -85,6 +85,7 @@ static int parse_pcrexform(struct rule_ctx *c, const char *q, struct rule_xform 
 				(size_t)eoff);
 	}
 	x->code = code;
+	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ncap);
 	if (ncap == 0)
 		return rule_err(c, "pcrexform '%s' needs a capture group", q);

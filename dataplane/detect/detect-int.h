@@ -169,6 +169,7 @@ struct detect_thread {
 	hs_scratch_t *scratch;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack; /* JIT-compiled pcres run on it (Suricata's sizes) */
 	int ips;
 
 	/* per packet */

@@ -17,6 +17,9 @@
 /* Suricata's default pcre limits (pcre.match-limit, match-limit-recursion). */
 #define PCRE_MATCH_LIMIT 3500u
 #define PCRE_DEPTH_LIMIT 1500u
+/* and its JIT stack (util-pcre2 sizes): 32 KiB, growing to 512 KiB */
+#define PCRE_JIT_STACK_MIN (32u * 1024)
+#define PCRE_JIT_STACK_MAX (512u * 1024)
 
 static void *node_zalloc(size_t sz, int socket)
 {
@@ -55,8 +58,10 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 		goto fail;
 	dt->md = pcre2_match_data_create(de->max_captures + 1, NULL);
 	dt->mctx = pcre2_match_context_create(NULL);
-	if (!dt->md || !dt->mctx)
+	dt->jit_stack = pcre2_jit_stack_create(PCRE_JIT_STACK_MIN, PCRE_JIT_STACK_MAX, NULL);
+	if (!dt->md || !dt->mctx || !dt->jit_stack)
 		goto fail;
+	pcre2_jit_stack_assign(dt->mctx, NULL, dt->jit_stack);
 	pcre2_set_match_limit(dt->mctx, PCRE_MATCH_LIMIT);
 	pcre2_set_depth_limit(dt->mctx, PCRE_DEPTH_LIMIT);
 	dt->cand = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
@@ -92,6 +97,7 @@ void detect_thread_destroy(struct detect_thread *dt)
 	free(dt->always_buf);
 	free(dt->cand);
 	pcre2_match_context_free(dt->mctx);
+	pcre2_jit_stack_free(dt->jit_stack);
 	pcre2_match_data_free(dt->md);
 	hs_free_scratch(dt->scratch);
 	free(a);
