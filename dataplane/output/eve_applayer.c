@@ -114,15 +114,45 @@ static const char *rcode_name(uint8_t rc)
 	return rc < sizeof(names) / sizeof(names[0]) ? names[rc] : NULL;
 }
 
+/* A response's fields in the version 2 form: id, flags in hex, the flag
+ * booleans (z too where the alert object has it), opcode, rrname, rrtype,
+ * rcode by name. */
+static void put_dns_answer(struct json_w *j, const struct app_dns_info *d, bool z)
+{
+	static const struct { uint16_t bit; const char *name; } flag[] = {
+		{ 0x0400, "aa" }, { 0x0200, "tc" }, { 0x0100, "rd" }, { 0x0080, "ra" },
+	};
+	const char *rc = rcode_name(d->rcode);
+	char flags[8];
+
+	json_uint(j, "version", 2);
+	json_str(j, "type", "answer");
+	json_uint(j, "id", d->id);
+	snprintf(flags, sizeof(flags), "%x", d->flags);
+	json_str(j, "flags", flags);
+	json_bool(j, "qr", true);
+	for (size_t i = 0; i < sizeof(flag) / sizeof(flag[0]); i++)
+		if (d->flags & flag[i].bit)
+			json_bool(j, flag[i].name, true);
+	if (z && (d->flags & 0x0040))
+		json_bool(j, "z", true);
+	json_uint(j, "opcode", d->opcode);
+	if (d->rrname != NULL) {
+		json_str(j, "rrname", d->rrname);
+		put_rrtype(j, d->rrtype);
+	}
+	if (rc != NULL)
+		json_str(j, "rcode", rc);
+	else
+		json_uint(j, "rcode", d->rcode);
+}
+
 /* As Suricata 7's alert (AlertJsonDns): a request's questions in "query",
  * one object each (type, id, rrname, rrtype, tx_id, z when set, opcode); a
  * response as "answer" in the version 2 form (id, flags in hex, the flag
  * booleans, rrname, rrtype, rcode); the unused side an empty list. */
 static void put_dns(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id)
 {
-	const char *rc = rcode_name(d->rcode);
-	char flags[8];
-
 	json_obj_open(j, "dns");
 	json_arr_open(j, "query");
 	if (!d->response && d->rrname != NULL) {
@@ -140,31 +170,7 @@ static void put_dns(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 	json_arr_close(j);
 	if (d->response) {
 		json_obj_open(j, "answer");
-		json_uint(j, "version", 2);
-		json_str(j, "type", "answer");
-		json_uint(j, "id", d->id);
-		snprintf(flags, sizeof(flags), "%x", d->flags);
-		json_str(j, "flags", flags);
-		json_bool(j, "qr", true);
-		if (d->flags & 0x0400)
-			json_bool(j, "aa", true);
-		if (d->flags & 0x0200)
-			json_bool(j, "tc", true);
-		if (d->flags & 0x0100)
-			json_bool(j, "rd", true);
-		if (d->flags & 0x0080)
-			json_bool(j, "ra", true);
-		if (d->flags & 0x0040)
-			json_bool(j, "z", true);
-		json_uint(j, "opcode", d->opcode);
-		if (d->rrname != NULL) {
-			json_str(j, "rrname", d->rrname);
-			put_rrtype(j, d->rrtype);
-		}
-		if (rc != NULL)
-			json_str(j, "rcode", rc);
-		else
-			json_uint(j, "rcode", d->rcode);
+		put_dns_answer(j, d, true);
 		json_obj_close(j);
 	}
 	json_obj_close(j);
@@ -174,9 +180,6 @@ static void put_dns(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
  * answer's header (version, flags, the flag booleans, rcode) and question. */
 void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id)
 {
-	const char *rc = rcode_name(d->rcode);
-	char flags[8];
-
 	json_obj_open(j, "dns");
 	if (!d->response) {
 		json_str(j, "type", "query");
@@ -190,29 +193,7 @@ void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 		json_obj_close(j);
 		return;
 	}
-	json_uint(j, "version", 2);
-	json_str(j, "type", "answer");
-	json_uint(j, "id", d->id);
-	snprintf(flags, sizeof(flags), "%x", d->flags);
-	json_str(j, "flags", flags);
-	json_bool(j, "qr", true);
-	if (d->flags & 0x0400)
-		json_bool(j, "aa", true);
-	if (d->flags & 0x0200)
-		json_bool(j, "tc", true);
-	if (d->flags & 0x0100)
-		json_bool(j, "rd", true);
-	if (d->flags & 0x0080)
-		json_bool(j, "ra", true);
-	json_uint(j, "opcode", d->opcode);
-	if (d->rrname != NULL) {
-		json_str(j, "rrname", d->rrname);
-		put_rrtype(j, d->rrtype);
-	}
-	if (rc != NULL)
-		json_str(j, "rcode", rc);
-	else
-		json_uint(j, "rcode", d->rcode);
+	put_dns_answer(j, d, false);
 	json_obj_close(j);
 }
 
