@@ -218,6 +218,11 @@ static bool buffer_final(const struct app_scan *s, enum rule_buffer b)
  * pattern of its prefilter (a transformed one whole, as a transform may
  * change every byte), and the earlier hits are candidates again. A hit that
  * no longer holds only costs a verification, which decides on the bytes. */
+/* Instances remembered per transaction and direction: lookups stay short
+ * however many instances a message holds (a DNS answer with thousands of
+ * names); the ones past it are scanned whole on every update, as before. */
+#define SCAN_DONE_MAX 64u
+
 struct scan_done {
 	uint32_t var, idx, len;
 	bool final;              /* the instance can no longer change */
@@ -303,7 +308,8 @@ static uint32_t scan_from(struct app_scan *s, struct tx_dir_scan *ds, struct sca
 		sd->len = slen;
 		return from;
 	}
-	if (room_for_one((void **)&ds->done, ds->ndone, &ds->capdone, sizeof(*ds->done)))
+	if (ds->ndone < SCAN_DONE_MAX &&
+	    room_for_one((void **)&ds->done, ds->ndone, &ds->capdone, sizeof(*ds->done)))
 		ds->done[ds->ndone++] = (struct scan_done){ .var = v, .idx = idx, .len = slen,
 							    .final = final };
 	return 0;
