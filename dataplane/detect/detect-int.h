@@ -102,6 +102,8 @@ void pat_db_free(struct pat_db *db);
 enum pf_kind { PFK_TCP_STREAM, PFK_TCP_PKT, PFK_UDP, PFK_ICMP, PFK_OTHER, PFK_MAX };
 
 struct detect_engine {
+	uint64_t serial;         /* unique per build: per-flow and per-transaction state
+				  * made with another engine (before a reload) is dropped */
 	const struct ruleset *rs;
 	uint32_t nrules;
 	struct de_rule *rules;   /* sorted by rule->order */
@@ -285,11 +287,6 @@ uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);
 /* detect_header.c: header, packet tests and flow keyword; true if they pass. */
 enum pclass detect_pclass(const struct packet *p);
 bool detect_match_header(const struct de_rule *dr, const struct packet *p);
-/* The two halves of detect_match_header: addresses and ports (either way
- * for a bidirectional rule), and the rest (flow needed, packet tests, flow
- * keyword). */
-bool detect_match_addr_ports(const struct de_rule *dr, const struct packet *p);
-bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p);
 bool detect_match_u32(const struct u32_cmp *c, uint32_t v);
 
 /* detect_inspect.c: payload matches with Suricata's content inspection
@@ -338,44 +335,6 @@ bool detect_match_pktkw(const struct rule *r, const struct packet *p);
 #define RULE_HAS_VARS (RULE_HAS_XBITS | RULE_HAS_FLOWINT)
 bool detect_vars_check(struct detect_thread *dt, const struct rule *r, const struct packet *p);
 void detect_vars_apply(struct detect_thread *dt, const struct rule *r, const struct packet *p);
-
-/* Per flow direction: the stream candidates of the last windows, carried
- * to the next ones (detect_stream.c). Each window is scanned from where the
- * last one ended (less the prefilter's longest pattern), so a rule whose
- * fast pattern lies in the kept context would not be found again: its rank
- * is carried while that context may still hold the hit. */
-#define DF_CARRY_MAX 8u
-
-struct detect_flow_dir {
-	uint32_t ncarry;
-	bool rescan;             /* too many to carry: scan the next window whole */
-	uint32_t rank[DF_CARRY_MAX];
-	uint32_t until[DF_CARRY_MAX]; /* seq: the hit ended before this */
-};
-
-/* Per flow direction: the always-checked rules (the port group and the
- * address index's lists, IP-only ones apart) whose addresses and ports hold
- * for it. They cannot change within a flow, so each later packet checks
- * only its own tests (flow, dsize, ...) on this shorter list. */
-struct detect_flow_hdr {
-	const struct detect_engine *de; /* the engine it was made with; NULL: none yet */
-	uint32_t n;
-	uint32_t *ranks;         /* ascending */
-};
-
-struct detect_flow {
-	struct detect_flow_dir d[2];     /* by enum pkt_dir */
-	struct detect_flow_hdr hdr[2];
-};
-
-/* f's state, allocated on first use; NULL when out of memory. */
-struct detect_flow *detect_flow_get(struct flow *f);
-/* The rules of al[0, nal) (p's always-checked list, not the IP-only one)
- * whose addresses and ports hold for p's flow direction, in *out and *n,
- * made on the first call of the direction with this engine; false (use al)
- * without memory. */
-bool detect_flow_header_rules(struct detect_thread *dt, struct flow *f, const struct packet *p,
-			      const uint32_t *al, uint32_t nal, const uint32_t **out, uint32_t *n);
 
 /* detect_stream.c (added): the payload test of a rule on p and the stream
  * offered with it (sets dt->stream_match); the prefilter scan of the stream,

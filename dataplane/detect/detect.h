@@ -134,10 +134,6 @@ struct detect_stream {
 	uint32_t seq;               /* TCP sequence number of data[0] */
 };
 
-/* Detection's own state of a flow (struct flow.det), created on first
- * need; the flow's owner frees it when the flow goes. */
-struct detect_flow;
-void detect_flow_free(struct detect_flow *df);
 
 /* detect_packet() plus the stream of p's direction (st may be NULL). As
  * Suricata: tcp-pkt rules see the packet only; tcp-stream rules the stream

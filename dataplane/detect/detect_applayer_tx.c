@@ -236,6 +236,7 @@ struct tx_dir_scan {
 };
 
 struct tx_scan {
+	uint64_t serial;         /* detect_engine.serial of the ranks and variants */
 	struct tx_dir_scan d[2]; /* by enum pkt_dir */
 };
 
@@ -251,8 +252,10 @@ static void tx_scan_free(void *p)
 }
 
 /* The transaction's memory for direction dir; NULL without memory (every
- * buffer is then scanned whole, as if new). */
-static struct tx_dir_scan *tx_dir_scan(struct app_tx *tx, uint8_t dir)
+ * buffer is then scanned whole, as if new). What another engine (before a
+ * reload) remembered is forgotten: its ranks and variants mean nothing here. */
+static struct tx_dir_scan *tx_dir_scan(const struct detect_engine *de, struct app_tx *tx,
+				       uint8_t dir)
 {
 	struct tx_scan *ts = app_tx_detect_state(tx);
 
@@ -261,6 +264,11 @@ static struct tx_dir_scan *tx_dir_scan(struct app_tx *tx, uint8_t dir)
 		if (ts == NULL)
 			return NULL;
 		app_tx_set_detect_state(tx, ts, tx_scan_free);
+	}
+	if (ts->serial != de->serial) {
+		for (int i = 0; i < 2; i++)
+			ts->d[i].nhit = ts->d[i].ndone = 0;
+		ts->serial = de->serial;
 	}
 	return &ts->d[dir];
 }
@@ -344,7 +352,7 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 	struct detect_thread *dt = s->dt;
 	struct detect_app_thread *at = dt->app;
 	const struct detect_app_engine *ae = dt->de->app;
-	struct tx_dir_scan *ds = tx_dir_scan(s->tx, s->dir);
+	struct tx_dir_scan *ds = tx_dir_scan(dt->de, s->tx, s->dir);
 
 	at->ncand = 0;
 	if (++at->stamp == 0) {

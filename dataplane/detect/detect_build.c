@@ -82,6 +82,10 @@ static bool rule_needs_flow(const struct rule *r)
 	return (r->flow_flags & ~RULE_FLOW_STATELESS) != 0;
 }
 
+/* Engines built so far, for detect_engine.serial (reloads build on other
+ * threads than the workers). */
+static uint64_t engine_serial;
+
 static int cmp_rule_order(const void *a, const void *b)
 {
 	const struct de_rule *x = a, *y = b;
@@ -227,6 +231,7 @@ static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 	de->reject = reject;
 	de->reject_ctx = ctx;
 	de->rs = rs;
+	de->serial = __atomic_add_fetch(&engine_serial, 1, __ATOMIC_RELAXED);
 	de->nrules = rs->n;
 	de->addr_min = addr_min;
 	de->rules = calloc(rs->n ? rs->n : 1, sizeof(*de->rules));

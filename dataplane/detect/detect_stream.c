@@ -128,7 +128,7 @@ static void add_carried(struct detect_thread *dt, const struct detect_flow_dir *
 static void carry_next(struct detect_thread *dt, struct detect_flow_dir *fd,
 		       const struct detect_stream *st, uint32_t first, uint32_t nhits)
 {
-	struct detect_flow_dir next = { 0 };
+	struct detect_flow_dir next = { .serial = fd->serial };
 
 	for (uint32_t i = first; i < dt->ncand; i++) {
 		uint32_t rank = dt->cand[i], until = st->seq + st->len;
@@ -159,16 +159,18 @@ void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 {
 	const struct pat_db *db = &dt->de->pf[PFK_TCP_STREAM];
 	const struct detect_stream *st = dt->stream;
-	struct detect_flow *df;
 	struct detect_flow_dir *fd = NULL;
 	uint32_t first = dt->ncand, from = 0, nhits;
 
 	if (st == NULL || st->len == 0 || db->db == NULL)
 		return;
 	dt->ncand_pkt = dt->ncand;
-	df = p->flow != NULL ? detect_flow_get(p->flow) : NULL;
-	if (df != NULL) {
-		fd = &df->d[p->dir];
+	if (p->flow != NULL) {
+		fd = &p->flow->det.d[p->dir];
+		if (fd->serial != dt->de->serial) {
+			/* first window, or ranks of another engine: none carried */
+			*fd = (struct detect_flow_dir){ .serial = dt->de->serial, .rescan = true };
+		}
 		if (!fd->rescan && st->old_len >= db->maxlen)
 			from = st->old_len - (db->maxlen - 1);
 	}

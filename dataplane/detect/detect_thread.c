@@ -189,16 +189,14 @@ static void prefilter(struct detect_thread *dt, const struct packet *p, enum pcl
 	dt->stats.candidates += dt->ncand;
 }
 
-/* addr_known: the rule's addresses and ports are known to hold (the flow's
- * header list). */
 static bool rule_matches(struct detect_thread *dt, const struct de_rule *dr,
-			 const struct packet *p, bool addr_known)
+			 const struct packet *p)
 {
 	const struct rule *r = dr->r;
 
 	if (r->decode_event != NULL && !detect_event_match(r, p))
 		return false;
-	if (addr_known ? !detect_match_header_rest(dr, p) : !detect_match_header(dr, p))
+	if (!detect_match_header(dr, p))
 		return false;
 	if ((dr->flags & DR_F_APP_PROTO) && !detect_app_proto_match(r, p->flow))
 		return false;
@@ -311,7 +309,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	enum pclass pc;
 	const uint32_t *al;
 	uint32_t nal, ia = 0, ic = 0;
-	bool iponly = true, addr_known, by_flow;
+	bool iponly = true;
 
 	res->verdict = VERDICT_ACCEPT;
 	res->drop_reason = DROP_REASON_NONE;
@@ -350,16 +348,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	prefilter(dt, p, pc);
 	dt->stream = st;
 	detect_stream_prefilter(dt, p);
-	/* past a direction's first packet its list depends on the flow alone */
-	by_flow = f != NULL && !iponly && !(p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG));
-	if (by_flow && f->det != NULL && f->det->hdr[p->dir].de == de) {
-		al = f->det->hdr[p->dir].ranks;
-		nal = f->det->hdr[p->dir].n;
-		addr_known = true;
-	} else {
-		al = detect_group_rules(dt, p, pc, iponly, &nal);
-		addr_known = by_flow && detect_flow_header_rules(dt, f, p, al, nal, &al, &nal);
-	}
+	al = detect_group_rules(dt, p, pc, iponly, &nal);
 
 	/* merge the two ascending lists: evaluation in rule order */
 	while (ia < nal || ic < dt->ncand) {
@@ -369,7 +358,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 
 		if ((dr->flags & DR_F_IPONLY) && !iponly)
 			continue;
-		if (!rule_matches(dt, dr, p, addr_known && !from_pf))
+		if (!rule_matches(dt, dr, p))
 			continue;
 		if (from_pf)
 			dt->stats.verified++;

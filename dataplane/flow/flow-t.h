@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "../../common/ip_addr-t.h"
+#include "../detect/detect_flow-t.h"
 
 /* Addresses and ports ordered so that both directions give the same key. */
 struct flow_key {
@@ -51,7 +52,6 @@ enum flow_end {
 
 struct stream_flow;
 struct app_flow;
-struct detect_flow;
 
 #define FLOW_MAX_BITS 16        /* flowbits set at once on one flow; more is counted */
 
@@ -82,8 +82,7 @@ struct flow {
 	uint32_t bits[FLOW_MAX_BITS]; /* flowbit ids set on this flow */
 	uint32_t tags;           /* (added) session tags: 1 + index of the first in the
 				  * worker's tag pool (dataplane/pipeline), 0: none */
-	struct detect_flow *det; /* detect's per-flow state, NULL until needed; freed
-				  * by the pipeline's release callback */
+	struct detect_flow det;  /* detect's per-flow state (dataplane/detect) */
 
 	/* TCP reassembly state (owned by dataplane/stream; NULL until a session
 	 * carries data, freed by the pipeline's release callback) */

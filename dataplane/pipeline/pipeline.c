@@ -266,8 +266,6 @@ app:
 		pipeline_app_end(pl, f);
 	app_proto = f->app != NULL ? app_flow_proto(f->app) : APP_PROTO_UNKNOWN;
 	tag_flow_release(&pl->tags, f);
-	detect_flow_free(f->det);
-	f->det = NULL;
 	stream_flow_free(pl->st, f);
 	app_flow_free(pl->al, f->app);    /* logs the transactions still held */
 	f->app = NULL;

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Detection's state inside each flow (struct flow.det): types only. */
+#ifndef IDS_DETECT_FLOW_T_H
+#define IDS_DETECT_FLOW_T_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Per flow direction: the stream candidates of the last windows, carried
+ * to the next ones (detect_stream.c). Each window is scanned from where the
+ * last one ended (less the prefilter's longest pattern), so a rule whose
+ * fast pattern lies in the kept context would not be found again: its rank
+ * is carried while that context may still hold the hit. Ranks belong to the
+ * engine of serial; another engine (a reload) drops them and scans whole. */
+#define DF_CARRY_MAX 8u
+
+struct detect_flow_dir {
+	uint64_t serial;         /* detect_engine.serial the ranks belong to, 0: none */
+	uint32_t ncarry;
+	bool rescan;             /* too many to carry: scan the next window whole */
+	uint32_t rank[DF_CARRY_MAX];
+	uint32_t until[DF_CARRY_MAX]; /* seq: the hit ended before this */
+};
+
+struct detect_flow {
+	struct detect_flow_dir d[2]; /* by enum pkt_dir */
+};
+
+#endif
