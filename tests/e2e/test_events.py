@@ -16,6 +16,7 @@ import struct
 import subprocess
 import sys
 
+from e2e_check import check
 from pcapgen import Tcp, tcp_frame, udp_frame, write_pcap
 
 LOCAL_RULES = """\
@@ -103,13 +104,6 @@ WANT = {
     9012: "ipv4-csum:valid",
     9014: "rst_but_no_session and pkt_broken_ack, on the RST only",
 }
-
-
-def check(cond, what):
-    if not cond:
-        print(f"FAIL: {what}")
-        sys.exit(1)
-    print(f"ok: {what}")
 
 
 def run(idsd, pcap, rules, out, csum):

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 
+from e2e_check import check
 from pcapgen import Tcp, write_pcap
 
 ET_GHOSTSCRIPT = (
@@ -82,13 +83,6 @@ def build(frames):
     bad = (b"Content-Type: application/octet-stream; name=x\r\n"
            b"Content-Transfer-Encoding: base64\r\n\r\nQUJD!REVG\r\n.\r\n")
     session(frames, 4, b"220 mail.example.org ESMTP\r\n", b"354 go ahead\r\n", bad)
-
-
-def check(cond, what):
-    if not cond:
-        print(f"FAIL: {what}")
-        sys.exit(1)
-    print(f"ok: {what}")
 
 
 def main():

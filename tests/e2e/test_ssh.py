@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 
+from e2e_check import check
 from pcapgen import Tcp, write_pcap
 
 RULES = [
@@ -38,13 +39,6 @@ def build(frames):
     t.send(0, b"SSH-2.0-libssh_0.9.6\r\n")
     t.send(1, b"Welcome to the box\r\nSSH-2.0-OpenSSH_8.9p1 Ubuntu\r\n")
     t.close()
-
-
-def check(cond, what):
-    if not cond:
-        print(f"FAIL: {what}")
-        sys.exit(1)
-    print(f"ok: {what}")
 
 
 def main():
