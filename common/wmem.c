@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include "wmem.h"
+#include "hugemap.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define MIN_SHIFT 6u                 /* 64 B */
 #define MAX_SHIFT 20u                /* 1 MiB */
 #define NCLASS (MAX_SHIFT - MIN_SHIFT + 1)
-#define CHUNK (2u << 20)             /* a transparent huge page */
+#define CHUNK HUGEMAP_PAGE
 
 /* A free block holds the link to the next one of its size. */
 struct free_block {
@@ -34,7 +34,7 @@ void wmem_destroy(struct wmem *m)
 	if (m == NULL)
 		return;
 	for (uint32_t i = 0; i < m->nchunks; i++)
-		munmap(m->chunks[i], CHUNK);
+		hugemap_free(m->chunks[i], CHUNK);
 	free(m->chunks);
 	free(m);
 }
@@ -74,12 +74,11 @@ static void retire_rest(struct wmem *m)
 	}
 }
 
-/* A new 2 MiB chunk, aligned on 2 MiB so the kernel can map it with one
- * huge page: map twice the size and trim both ends. */
+/* A new chunk to carve from; the rest of the current one goes to the
+ * free lists. */
 static int new_chunk(struct wmem *m)
 {
-	size_t span = 2 * (size_t)CHUNK, head;
-	uint8_t *raw, *c;
+	uint8_t *c;
 
 	if (m->nchunks == m->capchunks) {
 		uint32_t cap = m->capchunks ? m->capchunks * 2 : 16;
@@ -90,17 +89,9 @@ static int new_chunk(struct wmem *m)
 		m->chunks = a;
 		m->capchunks = cap;
 	}
-	raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (raw == MAP_FAILED)
+	c = hugemap_alloc(CHUNK);
+	if (c == NULL)
 		return -1;
-	c = (uint8_t *)(((uintptr_t)raw + CHUNK - 1) & ~(uintptr_t)(CHUNK - 1));
-	head = (size_t)(c - raw);
-	if (head > 0)
-		munmap(raw, head);
-	if (span - head > CHUNK)
-		munmap(c + CHUNK, span - head - CHUNK);
-	/* advice only: without THP the chunk is ordinary pages */
-	(void)madvise(c, CHUNK, MADV_HUGEPAGE);
 	retire_rest(m);
 	m->chunks[m->nchunks++] = c;
 	m->cur = c;

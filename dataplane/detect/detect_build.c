@@ -6,11 +6,13 @@
  * rules without a fast pattern listed per packet class. The result is
  * immutable and shared by all workers. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "../../common/hugemap.h"
 #include "detect-int.h"
 
 /* The packet classes a rule's header can match. A tcp-stream rule is
@@ -217,12 +219,23 @@ struct detect_engine *detect_engine_build_addr(const struct ruleset *rs, uint32_
 	return build(rs, addr_min, NULL, NULL, err, errlen);
 }
 
+/* Hyperscan's databases and scratch spaces on huge pages: each scan reads
+ * them at random, dozens of databases per transaction. Process-wide, set
+ * before the first database is compiled. */
+static void hs_on_huge_pages(void)
+{
+	hs_set_database_allocator(hugemap_hs_alloc, hugemap_hs_free);
+	hs_set_scratch_allocator(hugemap_hs_alloc, hugemap_hs_free);
+}
+
 static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 				   detect_reject_fn reject, void *ctx, char *err, size_t errlen)
 {
+	static pthread_once_t hs_alloc_once = PTHREAD_ONCE_INIT;
 	struct detect_engine *de;
 	double t0 = now_ms();
 
+	pthread_once(&hs_alloc_once, hs_on_huge_pages);
 	if (errlen)
 		err[0] = '\0';
 	de = calloc(1, sizeof(*de));

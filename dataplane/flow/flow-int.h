@@ -57,7 +57,6 @@ struct flow_table {
 	uint32_t pool_n;
 	size_t pool_bytes;
 	size_t buckets_bytes;
-	bool pool_numa, buckets_numa;
 };
 
 static inline enum flow_proto_class flow_proto_class(uint8_t proto)
@@ -193,10 +192,9 @@ static inline uint64_t flow_timeout_us(const struct flow_table *ft, const struct
  * goes back to the free list (flow_table.c). */
 void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why);
 
-/* Memory on a NUMA node when socket >= 0 and libnuma works, else from the
- * heap; zeroed and cache-line aligned (flow_mem.c). *numa tells flow_mem_free
- * which allocator to return it to. */
-void *flow_mem_alloc(size_t size, int socket, bool *numa);
-void flow_mem_free(void *ptr, size_t size, bool numa);
+/* Zeroed memory on huge pages (2 MiB aligned), on NUMA node socket when
+ * socket >= 0 and libnuma works (flow_mem.c). */
+void *flow_mem_alloc(size_t size, int socket);
+void flow_mem_free(void *ptr, size_t size);
 
 #endif

@@ -1,37 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* Table memory: on the worker's NUMA node when possible, so the lcore walking
- * the flows reads local memory. */
+/* Table memory: on huge pages, since every packet touches a flow slot and a
+ * bucket at random among hundreds of megabytes, and on the worker's NUMA
+ * node when possible, so the lcore walking the flows reads local memory. */
 #include <numa.h>
-#include <stdlib.h>
-#include <string.h>
 
+#include "../../common/hugemap.h"
 #include "flow-int.h"
 
-void *flow_mem_alloc(size_t size, int socket, bool *numa)
+void *flow_mem_alloc(size_t size, int socket)
 {
-	void *p;
+	void *p = hugemap_alloc(size);
 
-	if (socket >= 0 && numa_available() >= 0) {
-		/* mmap-backed: page aligned and zero filled */
-		p = numa_alloc_onnode(size, socket);
-		if (p != NULL) {
-			*numa = true;
-			return p;
-		}
-	}
-	*numa = false;
-	if (posix_memalign(&p, FLOW_CACHE_LINE, size) != 0)
-		return NULL;
-	memset(p, 0, size);
+	/* before the first touch, so the pages come from that node */
+	if (p != NULL && socket >= 0 && numa_available() >= 0)
+		numa_tonode_memory(p, size, socket);
 	return p;
 }
 
-void flow_mem_free(void *ptr, size_t size, bool numa)
+void flow_mem_free(void *ptr, size_t size)
 {
-	if (ptr == NULL)
-		return;
-	if (numa)
-		numa_free(ptr, size);
-	else
-		free(ptr);
+	hugemap_free(ptr, size);
 }

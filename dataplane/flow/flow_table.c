@@ -42,11 +42,11 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 
 	ft->pool_n = (uint32_t)n;
 	ft->pool_bytes = (size_t)n * FLOW_SLOT_SIZE;
-	ft->pool = flow_mem_alloc(ft->pool_bytes, socket, &ft->pool_numa);
+	ft->pool = flow_mem_alloc(ft->pool_bytes, socket);
 	if (ft->pool == NULL)
 		goto fail;
 	ft->buckets_bytes = (size_t)nbuckets * sizeof(*ft->buckets);
-	ft->buckets = flow_mem_alloc(ft->buckets_bytes, socket, &ft->buckets_numa);
+	ft->buckets = flow_mem_alloc(ft->buckets_bytes, socket);
 	if (ft->buckets == NULL)
 		goto fail;
 	ft->mask = nbuckets - 1;
@@ -72,8 +72,8 @@ void flow_table_destroy(struct flow_table *ft)
 {
 	if (ft == NULL)
 		return;
-	flow_mem_free(ft->buckets, ft->buckets_bytes, ft->buckets_numa);
-	flow_mem_free(ft->pool, ft->pool_bytes, ft->pool_numa);
+	flow_mem_free(ft->buckets, ft->buckets_bytes);
+	flow_mem_free(ft->pool, ft->pool_bytes);
 	free(ft);
 }
 
