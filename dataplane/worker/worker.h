@@ -78,6 +78,7 @@ struct worker {
 	uint64_t last_tsc;           /* end of the drain */
 	uint64_t busy_tsc;           /* cycles spent on non-empty bursts */
 	uint64_t cpu_ns;             /* CPU time of the lcore thread, set when it returns */
+	uint64_t minflt;             /* page faults it took, set with cpu_ns */
 	uint64_t heartbeat;          /* loop iterations, for liveness */
 } __rte_cache_aligned;
 
