@@ -9,13 +9,15 @@
  * destination give the candidates; the full header test still decides, so
  * the index skips only rules that cannot match.
  *
- * Which side: the large one (DETECT_ADDR_MIN_RANGES ranges or more over
- * both families). Below that a rule's own search takes three steps or fewer,
- * and short lists are mostly network variables ($HOME_NET: 3 ranges,
- * $EXTERNAL_NET) holding most of the traffic, which the index would return
- * for most packets anyway. ET's reputation lists start at ten addresses
- * (ET Open 2024: 991 rules indexed; 69 tor groups whose adjacent addresses
- * merged into 4-7 ranges keep their short search). A side covering more than
+ * Which side: a large one (DETECT_ADDR_MIN_RANGES ranges or more over
+ * both families), or a narrow one (NARROW_COVERAGE: a /16's worth of
+ * addresses or fewer). A short list that is not narrow is mostly a network
+ * variable ($HOME_NET: 3 ranges, $EXTERNAL_NET) holding most of the traffic,
+ * which the index would return for most packets anyway; its own search takes
+ * three steps or fewer. A narrow one is what reputation rules name (ET
+ * Open's 200-odd Feodo and botcc groups have one address each): few packets
+ * fall in it, while unindexed it is tested with the first packet of every
+ * flow direction (IP-only rules). A side covering more than
  * half of a family's space (a negated list: "![..]" is the complement) is
  * not indexed: it would skip almost nothing and sit in almost every
  * interval. Of two large sides, the one covering less. A rule that is not
@@ -35,6 +37,8 @@
 typedef unsigned __int128 u128;
 
 enum { SIDE_SRC, SIDE_DST, SIDE_MAX };
+
+#define NARROW_COVERAGE 0x1p-16  /* of an address family's space */
 enum { KIND_PKT, KIND_IPONLY, KIND_MAX };
 
 /* Interval k is [lo[k], lo[k + 1]) (the last one runs to the end of the
@@ -98,16 +102,19 @@ static double coverage(const struct addr_range *r, uint32_t n, bool v6)
 	return sum / (v6 ? 0x1p128 : 0x1p32);
 }
 
-/* A large and selective side: its coverage (both families summed), or -1. */
+/* A side worth indexing, large or narrow: its coverage (both families
+ * summed), or -1. */
 static double side_weight(const struct addr_set *s, uint32_t min)
 {
 	double c4, c6;
 
-	if (s->any || (uint64_t)s->n4 + s->n6 < min)
+	if (s->any)
 		return -1;
 	c4 = coverage(s->v4, s->n4, false);
 	c6 = coverage(s->v6, s->n6, true);
 	if (c4 > 0.5 || c6 > 0.5)
+		return -1;
+	if ((uint64_t)s->n4 + s->n6 < min && c4 + c6 > NARROW_COVERAGE)
 		return -1;
 	return c4 + c6;
 }

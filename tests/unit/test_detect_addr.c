@@ -139,7 +139,7 @@ static void info(const struct detect_env *e, uint32_t *rules, uint64_t *interval
 
 static void test_empty(void)
 {
-	struct detect_env e = setup("alert ip [1.0.0.1,1.0.0.3] any -> $HOME_NET any (sid:1;)\n"
+	struct detect_env e = setup("alert ip [1.0.0.0/8,3.0.0.0/8] any -> $HOME_NET any (sid:1;)\n"
 			     "alert ip $EXTERNAL_NET any -> any any (sid:2;)\n", DETECT_ADDR_MIN_RANGES);
 	struct packet p = ipp("1.0.0.1", "192.168.0.1");
 	uint32_t nr = 9;
@@ -356,7 +356,7 @@ static void test_small_side(void)
 
 	v4list(a, sizeof(a), "1.0.0.", 1, 2, 8);
 	snprintf(rules, sizeof(rules),
-		 "alert ip [%s] any -> 192.168.1.1 any (sid:40;)\n"
+		 "alert ip [%s] any -> [192.168.1.1,10.0.0.0/8] any (sid:40;)\n"
 		 "alert tcp [%s] any -> any 80 (sid:41;)\n"
 		 "alert udp 192.168.0.0/16 any -> [%s] any (sid:42;)\n"
 		 "alert tcp [%s] any -> any 80 (ttl:64; sid:43;)\n", a, a, a, a);
@@ -386,6 +386,43 @@ static void test_small_side(void)
 	p = pkt(17, "10.0.0.1", 1000, "1.0.0.9", 53);
 	run(&e, &p);
 	CHECK_STR("", alert_sids());
+	detect_env_teardown(&e);
+}
+
+/* A short list is indexed when it is narrow (a reputation rule's single
+ * address), not when it is wide ($HOME_NET); the narrower side is chosen. */
+static void test_narrow_side(void)
+{
+	struct detect_env e;
+	uint32_t nr;
+	uint64_t ni;
+
+	e = setup("alert ip $HOME_NET any -> [31.210.173.10] any (sid:60;)\n"
+		  "alert ip [5.5.0.0/16] any -> [6.6.6.0/24,7.7.7.7] any (sid:61;)\n"
+		  "alert ip [8.0.0.0/8] any -> $HOME_NET any (sid:62;)\n", DETECT_ADDR_MIN_RANGES);
+	info(&e, &nr, &ni);
+	CHECK_INT(2, nr);
+
+	struct packet p = ipp("192.168.0.1", "31.210.173.10");
+
+	CHECK_STR("60", index_sids(&e, &p, true));
+	run(&e, &p);
+	CHECK_STR("60", alert_sids());
+	p = ipp("192.168.0.1", "31.210.173.11");
+	CHECK_STR("", index_sids(&e, &p, true));
+	CHECK_INT(0, run(&e, &p));
+	/* sid 61 by its destination (257 addresses against 65536) */
+	p = ipp("9.9.9.9", "7.7.7.7");
+	CHECK_STR("61", index_sids(&e, &p, true));
+	CHECK_INT(0, run(&e, &p));
+	p = ipp("5.5.1.2", "6.6.6.200");
+	run(&e, &p);
+	CHECK_STR("61", alert_sids());
+	/* sid 62's /8 is not narrow: checked without the index */
+	p = ipp("8.1.2.3", "192.168.3.3");
+	CHECK_STR("", index_sids(&e, &p, true));
+	run(&e, &p);
+	CHECK_STR("62", alert_sids());
 	detect_env_teardown(&e);
 }
 
@@ -664,6 +701,7 @@ int main(void)
 	test_negated();
 	test_bidir();
 	test_small_side();
+	test_narrow_side();
 	test_iponly_flow();
 	test_order();
 	test_equivalence();
