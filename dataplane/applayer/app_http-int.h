@@ -10,6 +10,29 @@
 #include "../../common/events-t.h"
 #include "applayer-int.h"
 
+/* Headers rules name (http.user_agent, http.host.raw, ...). */
+enum http_hv {
+	HV_HOST, HV_USER_AGENT, HV_REFERER, HV_ACCEPT, HV_ACCEPT_LANG, HV_ACCEPT_ENC,
+	HV_CONNECTION, HV_COOKIE, HV_SET_COOKIE, HV_CONTENT_TYPE, HV_CONTENT_LEN,
+	HV_LOCATION, HV_SERVER, HV_MAX
+};
+
+/* Buffers made from one side's start line and headers. */
+enum http_made { HM_HEADER, HM_NAMES, HM_START, HM_URI, HM_HOST, HM_MAX };
+
+/* What detection reads of one side (request, response), made once its
+ * headers are all in rather than on every rule buffer of every update: the
+ * named headers found in one walk, and each made buffer when first asked
+ * for. Valid while the header count and the side's progress are the
+ * ones it was made with (trailers add or fold headers later). */
+struct http_side {
+	int progress;             /* libhtp's, when walked; -1: not yet */
+	size_t nhdr;
+	htp_header_t *hv[HV_MAX];
+	uint8_t made;             /* bit per enum http_made */
+	struct abuf buf[HM_MAX];
+};
+
 struct http_txd {
 	struct app_tx base;       /* first: app_tx * <-> http_txd * */
 	htp_tx_t *tx;
@@ -20,6 +43,7 @@ struct http_txd {
 	struct http_inflate *req_inflate; /* a gzip or deflate request body, else NULL */
 	char *info[7];            /* EVE strings: hostname, url, user agent, method, referer,
 				   * content type, the X-Forwarded-For header */
+	struct http_side side[2]; /* request, response */
 };
 
 /* libhtp keeps every transaction of a connection in one list and leaves a

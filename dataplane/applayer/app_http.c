@@ -37,8 +37,12 @@ static struct http_txd *txd_new(struct http_state *hs, htp_tx_t *tx)
 	if (t == NULL)
 		return NULL;
 	t->tx = tx;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		t->body[i].mem = t->hdr_raw[i].mem = hs->ctx->mem;
+		t->side[i].progress = -1;
+		for (int k = 0; k < HM_MAX; k++)
+			t->side[i].buf[k].mem = hs->ctx->mem;
+	}
 	t->base.id = hs->af->next_tx_id++;
 	t->last_req = -1;
 	t->last_res = -1;
@@ -78,6 +82,8 @@ static void txd_free(struct http_txd *t)
 	for (int i = 0; i < 2; i++) {
 		abuf_free(&t->body[i]);
 		abuf_free(&t->hdr_raw[i]);
+		for (int k = 0; k < HM_MAX; k++)
+			abuf_free(&t->side[i].buf[k]);
 	}
 	for (size_t i = 0; i < sizeof(t->info) / sizeof(t->info[0]); i++)
 		free(t->info[i]);
@@ -361,12 +367,6 @@ static int give_abuf(const struct abuf *b, const uint8_t **data, uint32_t *len)
 	return 0;
 }
 
-static int header(htp_table_t *t, const char *name, const uint8_t **data, uint32_t *len)
-{
-	htp_header_t *h = t ? htp_table_get_c(t, name) : NULL;
-
-	return h ? give(h->value, data, len) : -ENOENT;
-}
 
 static int sbuf_bstr(struct abuf *s, const bstr *b)
 {
@@ -483,15 +483,112 @@ static int build_headers(struct abuf *s, htp_table_t *t, const bstr *line, char 
 	return s->len ? 0 : -ENOENT;
 }
 
+static const char *const hv_name[HV_MAX] = {
+	[HV_HOST] = "host", [HV_USER_AGENT] = "user-agent", [HV_REFERER] = "referer",
+	[HV_ACCEPT] = "accept", [HV_ACCEPT_LANG] = "accept-language",
+	[HV_ACCEPT_ENC] = "accept-encoding", [HV_CONNECTION] = "connection",
+	[HV_COOKIE] = "cookie", [HV_SET_COOKIE] = "set-cookie",
+	[HV_CONTENT_TYPE] = "content-type", [HV_CONTENT_LEN] = "content-length",
+	[HV_LOCATION] = "location", [HV_SERVER] = "server",
+};
+
+/* Side idx of the transaction, its named headers found (the first of each
+ * name, as htp_table_get_c). The side's headers must be all in. */
+static struct http_side *side_of(struct http_txd *t, uint32_t idx)
+{
+	struct http_side *sd = &t->side[idx];
+	htp_table_t *hdrs = idx ? t->tx->response_headers : t->tx->request_headers;
+	int progress = idx ? (int)t->tx->response_progress : (int)t->tx->request_progress;
+	size_t n = hdrs ? htp_table_size(hdrs) : 0;
+
+	if (sd->progress == progress && sd->nhdr == n)
+		return sd;
+	sd->progress = progress;
+	sd->nhdr = n;
+	sd->made = 0;
+	memset(sd->hv, 0, sizeof(sd->hv));
+	for (size_t i = 0; i < n; i++) {
+		htp_header_t *h = htp_table_get_index(hdrs, i, NULL);
+
+		size_t nl = bstr_len(h->name);
+
+		for (int k = 0; k < HV_MAX; k++) {
+			if (sd->hv[k] == NULL && strlen(hv_name[k]) == nl &&
+			    strncasecmp((const char *)bstr_ptr(h->name), hv_name[k], nl) == 0) {
+				sd->hv[k] = h;
+				break;
+			}
+		}
+	}
+	return sd;
+}
+
+static int header(struct http_txd *t, uint32_t idx, enum http_hv k, const uint8_t **data,
+		  uint32_t *len)
+{
+	htp_header_t *h = side_of(t, idx)->hv[k];
+
+	return h ? give(h->value, data, len) : -ENOENT;
+}
+
+/* http.host: lower case, as Suricata's. */
+static int build_host(struct abuf *s, const htp_tx_t *tx)
+{
+	if (tx->request_hostname == NULL)
+		return -ENOENT;
+	s->len = 0;
+	if (sbuf_bstr(s, tx->request_hostname))
+		return -ENOMEM;
+	for (uint32_t i = 0; i < s->len; i++)
+		s->p[i] = (uint8_t)tolower(s->p[i]);
+	return 0;
+}
+
+static int make(struct applayer_ctx *ctx, const htp_tx_t *tx, uint32_t idx, enum http_made m,
+		struct abuf *b)
+{
+	htp_table_t *hdrs = idx ? tx->response_headers : tx->request_headers;
+	const bstr *line = idx ? tx->response_line : tx->request_line;
+
+	switch (m) {
+	case HM_URI:
+		return build_uri(ctx, b, tx);
+	case HM_HOST:
+		return build_host(b, tx);
+	case HM_NAMES:
+		return build_headers(b, hdrs, NULL, 'n');
+	case HM_START:
+		return build_headers(b, hdrs, line, 's');
+	default:
+		return build_headers(b, hdrs, NULL, 'h');
+	}
+}
+
+/* Made buffer m of side idx: made on the first ask, kept while the side
+ * holds. */
+static int made(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, enum http_made m,
+		const uint8_t **data, uint32_t *len)
+{
+	struct http_side *sd = side_of(t, idx);
+
+	if (!(sd->made & (1u << m))) {
+		int rc = make(ctx, t->tx, idx, m, &sd->buf[m]);
+
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc != 0)
+			sd->buf[m].len = 0;
+		sd->made |= (uint8_t)(1u << m);
+	}
+	return give_abuf(&sd->buf[m], data, len);
+}
+
 int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buffer b,
 		    uint32_t idx, const uint8_t **data, uint32_t *len)
 {
 	struct http_txd *t = (struct http_txd *)atx;
 	htp_tx_t *tx = t->tx;
-	struct abuf *s = &ctx->scratch;
 	const bool both = b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
-	htp_table_t *hdrs = idx ? tx->response_headers : tx->request_headers;
-	int rc;
 
 	if (idx > (both ? 1u : 0u))
 		return -ERANGE;
@@ -506,8 +603,7 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 		return -ENOENT;
 	switch (b) {
 	case RULE_BUF_HTTP_URI:
-		rc = build_uri(ctx, s, tx);
-		return rc ? rc : give_abuf(s, data, len);
+		return made(ctx, t, 0, HM_URI, data, len);
 	case RULE_BUF_HTTP_URI_RAW:
 		return give(tx->request_uri, data, len);
 	case RULE_BUF_HTTP_METHOD:
@@ -515,29 +611,21 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	case RULE_BUF_HTTP_REQUEST_LINE:
 		return give(tx->request_line, data, len);
 	case RULE_BUF_HTTP_HOST:
-		/* normalised: lower case, as Suricata's http.host */
-		if (tx->request_hostname == NULL)
-			return -ENOENT;
-		s->len = 0;
-		if (sbuf_bstr(s, tx->request_hostname))
-			return -ENOMEM;
-		for (uint32_t i = 0; i < s->len; i++)
-			s->p[i] = (uint8_t)tolower(s->p[i]);
-		return give_abuf(s, data, len);
+		return made(ctx, t, 0, HM_HOST, data, len);
 	case RULE_BUF_HTTP_HOST_RAW:
-		return header(hdrs, "host", data, len);
+		return header(t, idx, HV_HOST, data, len);
 	case RULE_BUF_HTTP_USER_AGENT:
-		return header(hdrs, "user-agent", data, len);
+		return header(t, idx, HV_USER_AGENT, data, len);
 	case RULE_BUF_HTTP_REFERER:
-		return header(hdrs, "referer", data, len);
+		return header(t, idx, HV_REFERER, data, len);
 	case RULE_BUF_HTTP_ACCEPT:
-		return header(hdrs, "accept", data, len);
+		return header(t, idx, HV_ACCEPT, data, len);
 	case RULE_BUF_HTTP_ACCEPT_LANG:
-		return header(hdrs, "accept-language", data, len);
+		return header(t, idx, HV_ACCEPT_LANG, data, len);
 	case RULE_BUF_HTTP_ACCEPT_ENC:
-		return header(hdrs, "accept-encoding", data, len);
+		return header(t, idx, HV_ACCEPT_ENC, data, len);
 	case RULE_BUF_HTTP_CONNECTION:
-		return header(hdrs, "connection", data, len);
+		return header(t, idx, HV_CONNECTION, data, len);
 	case RULE_BUF_HTTP_REQUEST_BODY:
 		return give_body(t, 0, data, len);
 	case RULE_BUF_HTTP_STAT_CODE:
@@ -549,26 +637,23 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	case RULE_BUF_HTTP_RESPONSE_BODY:
 		return give_body(t, 1, data, len);
 	case RULE_BUF_HTTP_LOCATION:
-		return header(tx->response_headers, "location", data, len);
+		return header(t, 1, HV_LOCATION, data, len);
 	case RULE_BUF_HTTP_SERVER:
-		return header(tx->response_headers, "server", data, len);
+		return header(t, 1, HV_SERVER, data, len);
 	case RULE_BUF_HTTP_HEADER:
-		rc = build_headers(s, hdrs, NULL, 'h');
-		return rc ? rc : give_abuf(s, data, len);
+		return made(ctx, t, idx, HM_HEADER, data, len);
 	case RULE_BUF_HTTP_HEADER_NAMES:
-		rc = build_headers(s, hdrs, NULL, 'n');
-		return rc ? rc : give_abuf(s, data, len);
+		return made(ctx, t, idx, HM_NAMES, data, len);
 	case RULE_BUF_HTTP_START:
-		rc = build_headers(s, hdrs, idx ? tx->response_line : tx->request_line, 's');
-		return rc ? rc : give_abuf(s, data, len);
+		return made(ctx, t, idx, HM_START, data, len);
 	case RULE_BUF_HTTP_HEADER_RAW:
 		return give_abuf(&t->hdr_raw[idx], data, len);
 	case RULE_BUF_HTTP_COOKIE:
-		return header(hdrs, idx ? "set-cookie" : "cookie", data, len);
+		return header(t, idx, idx ? HV_SET_COOKIE : HV_COOKIE, data, len);
 	case RULE_BUF_HTTP_CONTENT_TYPE:
-		return header(hdrs, "content-type", data, len);
+		return header(t, idx, HV_CONTENT_TYPE, data, len);
 	case RULE_BUF_HTTP_CONTENT_LEN:
-		return header(hdrs, "content-length", data, len);
+		return header(t, idx, HV_CONTENT_LEN, data, len);
 	case RULE_BUF_HTTP_PROTOCOL:
 		return give(idx ? tx->response_protocol : tx->request_protocol, data, len);
 	default:
@@ -606,7 +691,7 @@ bool app_http_buffer_final(const struct app_flow *af, struct app_tx *atx, enum r
 int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *atx, bool raw, uint32_t *out)
 {
 	struct http_txd *t = (struct http_txd *)atx;
-	int rc;
+	const uint8_t *uri;
 
 	if (raw) {
 		if (t->tx->request_uri == NULL)
@@ -615,10 +700,7 @@ int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *atx, bool raw, uint
 		return 0;
 	}
 	/* the length of the http.uri buffer, as configured */
-	rc = build_uri(ctx, &ctx->scratch, t->tx);
-	if (rc == 0)
-		*out = ctx->scratch.len;
-	return rc;
+	return made(ctx, t, 0, HM_URI, &uri, out);
 }
 
 static const char *cstr(char **slot, const bstr *b)

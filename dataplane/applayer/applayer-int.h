@@ -50,7 +50,6 @@ struct applayer_ctx {
 	struct applayer_stats stats;
 	void *htp_cfg;            /* htp_cfg_t *, shared by this worker's flows */
 	struct wmem *mem;         /* the worker's pool for transaction bodies */
-	struct abuf scratch;      /* built buffers (app_tx_buffer's result) */
 	app_tx_done_fn tx_done;   /* (added) see applayer_set_tx_done() */
 	void *tx_done_arg;
 };

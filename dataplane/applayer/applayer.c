@@ -94,7 +94,6 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx)
 	if (ctx == NULL)
 		return;
 	app_http_config_free(ctx->htp_cfg);
-	abuf_free(&ctx->scratch);
 	wmem_destroy(ctx->mem);
 	free(ctx);
 }
@@ -442,7 +441,7 @@ void app_tx_event(struct app_tx *tx, unsigned id)
 	tx->updated = APP_TX_UPDATED;
 }
 
-static enum app_proto buffer_proto(enum rule_buffer b)
+enum app_proto app_buffer_proto(enum rule_buffer b)
 {
 	if (b >= RULE_BUF_HTTP_URI && b <= RULE_BUF_HTTP_PROTOCOL)
 		return APP_PROTO_HTTP;
@@ -460,7 +459,7 @@ static enum app_proto buffer_proto(enum rule_buffer b)
 int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
 		  enum rule_buffer b, uint32_t idx, const uint8_t **data, uint32_t *len)
 {
-	if (buffer_proto(b) != af->proto)
+	if (app_buffer_proto(b) != af->proto)
 		return -ENOENT;
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
@@ -482,7 +481,7 @@ bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffe
 			 uint32_t idx)
 {
 	/* another protocol's buffer never appears on this flow */
-	if (buffer_proto(b) != af->proto)
+	if (app_buffer_proto(b) != af->proto)
 		return af->proto != APP_PROTO_UNKNOWN;
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
