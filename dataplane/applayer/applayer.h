@@ -95,7 +95,10 @@ int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir);
 
 enum app_proto app_flow_proto(const struct app_flow *af);
-/* The context af was created with (detection reaches the parsers' scratch
+/* The protocol whose transactions carry rule buffer b (APP_PROTO_UNKNOWN:
+ * none). */
+enum app_proto app_buffer_proto(enum rule_buffer b);
+/* The context af was created with (detection asks the parsers for buffers
  * through it). */
 struct applayer_ctx *app_flow_ctx(const struct app_flow *af);
 

@@ -32,6 +32,10 @@ struct detect_app_engine {
 	uint32_t nrules;                    /* rules evaluated per transaction */
 	uint32_t nalways[APP_PROTO_MAX];    /* without a fast pattern, by protocol */
 	uint32_t *always[APP_PROTO_MAX];
+	/* variants with a database, by protocol and direction (enum pkt_dir):
+	 * what a transaction's update scans */
+	uint32_t nscan[APP_PROTO_MAX][2];
+	uint32_t *scan[APP_PROTO_MAX][2];
 };
 
 /* A transformed variant of one transaction and direction, per worker: the
@@ -54,6 +58,11 @@ struct detect_app_thread {
 	uint32_t *seen;          /* rank -> stamp of the last scan that added it */
 	uint32_t stamp;
 	const struct pat_db *scan_db; /* the database being scanned */
+	/* the transaction's remembered scans of instances 0 and 1, by
+	 * variant * 2 + instance: position in its list, valid while
+	 * done_stamp is stamp (one lookup per variant, not one walk) */
+	uint32_t *done_at;
+	uint32_t *done_stamp;
 	struct app_xf_slot *slot;     /* per variant (only transformed ones are used) */
 	pcre2_match_data *xf_md;      /* pcrexform: the match and its first group */
 };

@@ -331,6 +331,26 @@ static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, cha
 	return ret;
 }
 
+/* ae->scan: the variants each protocol and direction scans. */
+static int scan_lists(struct detect_app_engine *ae)
+{
+	for (int p = 0; p < APP_PROTO_MAX; p++) {
+		for (uint8_t d = 0; d < 2; d++) {
+			ae->scan[p][d] = calloc(ae->nvar ? ae->nvar : 1, sizeof(uint32_t));
+			if (ae->scan[p][d] == NULL)
+				return -ENOMEM;
+			for (uint32_t v = 0; v < ae->nvar; v++) {
+				const struct app_variant *var = &ae->var[v];
+
+				if (var->db.db != NULL && (int)app_buffer_proto(var->buf) == p &&
+				    (detect_app_buf_dirs(var->buf) & (1u << d)))
+					ae->scan[p][d][ae->nscan[p][d]++] = v;
+			}
+		}
+	}
+	return 0;
+}
+
 int detect_app_build(struct detect_engine *de, char *err, size_t errlen)
 {
 	struct detect_app_engine *ae = calloc(1, sizeof(*ae));
@@ -357,6 +377,8 @@ int detect_app_build(struct detect_engine *de, char *err, size_t errlen)
 	ret = rule_bufs(de, ae);
 	if (ret == 0)
 		ret = build_dbs(de, ae, err, errlen);
+	if (ret == 0)
+		ret = scan_lists(ae);
 	if (ret == -ENOMEM)
 		goto nomem;
 	return ret;
@@ -376,8 +398,11 @@ void detect_app_free(struct detect_engine *de)
 	free(ae->var);
 	free(ae->rb);
 	free(ae->rb_first);
-	for (int p = 0; p < APP_PROTO_MAX; p++)
+	for (int p = 0; p < APP_PROTO_MAX; p++) {
 		free(ae->always[p]);
+		free(ae->scan[p][0]);
+		free(ae->scan[p][1]);
+	}
 	hs_free_scratch(ae->scratch);
 	free(ae);
 	de->app = NULL;

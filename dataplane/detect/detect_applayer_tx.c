@@ -42,8 +42,10 @@ int detect_app_thread_init(struct detect_thread *dt)
 	if (!at->cand || !at->seen)
 		return -ENOMEM;
 	at->slot = calloc(ae->nvar ? ae->nvar : 1, sizeof(*at->slot));
+	at->done_at = calloc(2 * (size_t)ae->nvar + 1, sizeof(uint32_t));
+	at->done_stamp = calloc(2 * (size_t)ae->nvar + 1, sizeof(uint32_t));
 	at->xf_md = pcre2_match_data_create(2, NULL);
-	if (!at->slot || !at->xf_md)
+	if (!at->slot || !at->xf_md || !at->done_at || !at->done_stamp)
 		return -ENOMEM;
 	if (ae->scratch && hs_clone_scratch(ae->scratch, &at->scratch) != HS_SUCCESS)
 		return -ENOMEM;
@@ -62,6 +64,8 @@ void detect_app_thread_fini(struct detect_thread *dt)
 		free(at->slot[v].data);
 	}
 	free(at->slot);
+	free(at->done_at);
+	free(at->done_stamp);
 	pcre2_match_data_free(at->xf_md);
 	free(at->seen);
 	free(at->cand);
@@ -290,8 +294,25 @@ static bool room_for_one(void **a, uint32_t n, uint32_t *cap, size_t sz)
 	return true;
 }
 
-static struct scan_done *done_find(struct tx_dir_scan *ds, uint32_t v, uint32_t idx)
+/* Instances 0 and 1 of every variant in ds, indexed for done_find. */
+static void done_index(struct detect_app_thread *at, const struct tx_dir_scan *ds)
 {
+	for (uint32_t i = 0; i < ds->ndone; i++) {
+		const struct scan_done *sd = &ds->done[i];
+
+		if (sd->idx < 2) {
+			at->done_at[2 * sd->var + sd->idx] = i;
+			at->done_stamp[2 * sd->var + sd->idx] = at->stamp;
+		}
+	}
+}
+
+static struct scan_done *done_find(const struct detect_app_thread *at, struct tx_dir_scan *ds,
+				   uint32_t v, uint32_t idx)
+{
+	if (idx < 2)
+		return at->done_stamp[2 * v + idx] == at->stamp ? &ds->done[at->done_at[2 * v + idx]]
+								 : NULL;
 	for (uint32_t i = 0; i < ds->ndone; i++)
 		if (ds->done[i].var == v && ds->done[i].idx == idx)
 			return &ds->done[i];
@@ -357,17 +378,19 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 	at->ncand = 0;
 	if (++at->stamp == 0) {
 		memset(at->seen, 0, dt->de->nrules * sizeof(uint32_t));
+		memset(at->done_stamp, 0, 2 * (size_t)ae->nvar * sizeof(uint32_t));
 		for (uint32_t v = 0; v < ae->nvar; v++)
 			at->slot[v].stamp = 0;
 		at->stamp = 1;
 	}
-	for (uint32_t v = 0; v < ae->nvar; v++) {
+	if (ds != NULL)
+		done_index(at, ds);
+	for (uint32_t i = 0; i < ae->nscan[proto][s->dir]; i++) {
+		uint32_t v = ae->scan[proto][s->dir][i];
 		const struct app_variant *var = &ae->var[v];
 
-		if (var->db.db == NULL || !(detect_app_buf_dirs(var->buf) & (1u << s->dir)))
-			continue;
 		for (uint32_t idx = 0;; idx++) {
-			struct scan_done *sd = ds != NULL ? done_find(ds, v, idx) : NULL;
+			struct scan_done *sd = ds != NULL ? done_find(at, ds, v, idx) : NULL;
 			const uint8_t *buf;
 			uint32_t len, from = 0;
 
