@@ -68,6 +68,8 @@ struct pat_db {
 	uint32_t npat;
 	uint32_t maxlen;         /* longest pattern: a scan resumed maxlen - 1 bytes
 				  * back misses no match across the resume point */
+	uint32_t minlen;         /* shortest: a shorter buffer is not scanned (nor
+				  * the database's memory touched) */
 	uint32_t *pat_first;     /* npat + 1 */
 	uint32_t *pat_rules;
 };

@@ -191,7 +191,7 @@ static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_
 {
 	struct detect_app_thread *at = dt->app;
 
-	if (db->db == NULL || len == 0)
+	if (db->db == NULL || len == 0 || len < db->minlen)
 		return;
 	at->scan_db = db;
 	dt->stats.mpm_scans++;

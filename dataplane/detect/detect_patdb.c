@@ -145,6 +145,8 @@ int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_r
 		lens[id] = refs[i].len;
 		if (refs[i].len > db->maxlen)
 			db->maxlen = refs[i].len;
+		if (db->minlen == 0 || refs[i].len < db->minlen)
+			db->minlen = refs[i].len;
 		ids[id] = id;
 		flags[id] = HS_FLAG_SINGLEMATCH | (refs[i].nocase ? HS_FLAG_CASELESS : 0);
 	}

@@ -143,7 +143,7 @@ static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct 
 	const struct pat_db *db = &dt->de->pf[k];
 	hs_error_t e;
 
-	if (db->db == NULL)
+	if (db->db == NULL || p->payload_len < db->minlen)
 		return;
 	dt->scan_db = db;
 	dt->stats.mpm_scans++;
