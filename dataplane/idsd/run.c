@@ -139,7 +139,7 @@ static void plan_ports(struct run *r)
 		r->nports = 1;
 		memset(&r->ports[0], 0, sizeof(r->ports[0]));
 		snprintf(r->ports[0].set.name, sizeof(r->ports[0].set.name), "net_pcap0");
-		r->ports[0].set.threads = 1;
+		r->ports[0].set.threads = s->pcap_threads;
 		r->ports[0].link = r->capture_link;
 		r->capture_rx = (struct port_capture_rx){ .limit = r->capture_pkts };
 		r->ports[0].capture = &r->capture_rx;

@@ -299,4 +299,8 @@ void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 	for (unsigned i = 0; i < nw; i++)
 		fprintf(out, " %.3f s", (double)workers[i]->cpu_ns / 1e9);
 	fputc('\n', out);
+	fprintf(out, "  worker packets:");
+	for (unsigned i = 0; i < nw; i++)
+		fprintf(out, " %llu", (unsigned long long)workers[i]->rx_pkts);
+	fputc('\n', out);
 }
