@@ -3,8 +3,9 @@
 
 tests/data/hoststate/hoststate.pcap (made by make_hoststate.py there) has
 one host's connections spread by the flow hash over every worker. The rules
-keep state per host, per address pair and per rule: an xbit (hostbit) set
-in one flow and tested in others, by source and by destination; an ip_pair
+keep state per host, per address pair and per rule: a hostbit set in one
+flow and tested in others (as hostbits and as xbits track ip_src, the same
+bit), by source and by destination; an ip_pair
 xbit; thresholds by_src, by_dst, by_both and by_rule; a detection_filter; a
 threshold.config entry. idsd reads the capture with pcap-file.threads 1, 2
 and 4 (one reader, N workers, as Suricata's autofp reads a file); the
@@ -20,9 +21,9 @@ import sys
 from e2e_check import check
 
 RULES = [
-    'content:"MARK-BAD"; xbits:set,badhost,track ip_src,expire 300; noalert;',
+    'content:"MARK-BAD"; hostbits:set,badhost; noalert;',
     'flow:to_server; content:"DATA-REQ"; xbits:isset,badhost,track ip_src;',
-    'flow:to_client; content:"DATA-RESP"; xbits:isset,badhost,track ip_dst;',
+    'flow:to_client; content:"DATA-RESP"; hostbits:isset,badhost,dst;',
     'content:"PING-X"; threshold:type threshold,track by_src,count 3,seconds 60;',
     'content:"LIM-Y"; threshold:type limit,track by_dst,count 2,seconds 60;',
     'content:"SCAN-ME"; detection_filter:track by_src,count 2,seconds 60;',

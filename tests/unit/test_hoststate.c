@@ -294,8 +294,8 @@ static struct packet tcp_pkt(const char *src, uint16_t sp, const char *dst, cons
 static void test_detect_shared(void)
 {
 	static const char rules[] =
-		"alert tcp any any -> any any (content:\"mark\"; xbits:set,bad,track ip_src,"
-		" expire 60; noalert; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"mark\"; hostbits:set,bad; hostbits:noalert;"
+		" sid:1;)\n"
 		"alert tcp any any -> any any (content:\"chk\"; xbits:isset,bad,track ip_src; sid:2;)\n"
 		"alert tcp any any -> any any (content:\"hit\"; threshold:type threshold,"
 		" track by_src, count 3, seconds 60; sid:3;)\n"
@@ -321,7 +321,8 @@ static void test_detect_shared(void)
 	p = tcp_pkt("10.0.0.9", 1001, "192.168.1.1", "chk", &f[1], 2);
 	detect_packet(dt[1], &p, &res);
 	CHECK_INT(0, res.nalerts);
-	/* shared: seen, and by the same host as destination (one bit per host) */
+	/* shared: seen, and by the same host as destination (one bit per host,
+	 * whether hostbits or xbits name it) */
 	detect_thread_share_hosts(dt[0], ht, NULL, 0);
 	detect_thread_share_hosts(dt[1], ht, NULL, 1);
 	p = tcp_pkt("10.0.0.9", 1002, "192.168.1.1", "mark", &f[2], 3);
