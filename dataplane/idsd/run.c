@@ -169,6 +169,7 @@ static void snapshot(struct run *r, struct stats_snapshot *snap)
 	stats_collect(snap, r->workers, r->nworkers, r->ports, r->nports);
 	stats_add_receivers(snap, r->receivers, r->nreceivers);
 	stats_add_reloads(snap, r->reloads, r->reload_failures);
+	stats_add_hosts(snap, r->hosts);
 	if (r->eve != NULL)
 		snap->n += eve_file_sink_counters(r->eve, snap->names + snap->n,
 						  snap->values + snap->n, STATS_MAX - snap->n);

@@ -8,6 +8,7 @@
 
 #include "../../rules/rule-t.h"
 #include "../decode/decode.h"
+#include "../hoststate/host_table.h"
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
 
@@ -181,6 +182,18 @@ void stats_add_reloads(struct stats_snapshot *snap, uint64_t reloads, uint64_t f
 {
 	put(snap, "detect.engines.reloads", reloads);
 	put(snap, "detect.engines.reload_failures", failures);
+}
+
+void stats_add_hosts(struct stats_snapshot *snap, const struct host_table *ht)
+{
+	struct host_table_stats hs;
+
+	if (ht == NULL)
+		return;
+	host_table_stats(ht, &hs);
+	put(snap, "host.entries", hs.used);
+	put(snap, "host.entries_max", hs.entries);
+	put(snap, "host.refused", hs.refused);
 }
 
 void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,

@@ -18,6 +18,10 @@
 #include "run-int.h"
 
 #define RING_SIZE 4096
+/* A capture file's reader waits for ring space instead of dropping: a
+ * shallower ring loses nothing and keeps the mbuf pool (rings included)
+ * within -m512 for up to 128 workers. */
+#define RING_SIZE_FILE 1024
 #define REPLY_RING_SIZE 256
 
 static unsigned port_threads(const struct port *pt)
@@ -37,6 +41,11 @@ static unsigned planned_workers(const struct run *r)
 static bool autofp(const struct run *r)
 {
 	return r->s->runmode == RUNMODE_AUTOFP;
+}
+
+static unsigned ring_size(const struct run *r)
+{
+	return r->s->pcap != NULL ? RING_SIZE_FILE : RING_SIZE;
 }
 
 unsigned topology_lcores(const struct run *r)
@@ -70,8 +79,12 @@ int topology_start_ports(struct run *r)
 	 * threads asked for are the workers it feeds. */
 	r->autofp_workers = nw;
 	if (autofp(r)) {
-		for (unsigned i = 0; i < r->nports; i++)
+		/* Frames wait in the workers' rings too: a pool short of them
+		 * makes the port drop frames (a capture file's for good). */
+		for (unsigned i = 0; i < r->nports; i++) {
 			r->ports[i].set.threads = 1;
+			r->ports[i].pool_extra = nw * ring_size(r);
+		}
 	}
 	return ports_start(r->ports, r->nports, nb_txq);
 }
@@ -230,7 +243,7 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 				w->rxq[i].tx_queue = txq_next[pt->peer]++;
 			}
 		}
-		r->rings[k] = ring_new("afp", k, RING_SIZE, socket, RING_F_SC_DEQ);
+		r->rings[k] = ring_new("afp", k, ring_size(r), socket, RING_F_SC_DEQ);
 		if (r->rings[k] == NULL)
 			return -ENOMEM;
 		w->ring = r->rings[k];

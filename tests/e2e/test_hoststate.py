@@ -37,6 +37,7 @@ THRESHOLD_CONFIG = "threshold gen_id 1, sig_id 11, type limit, track by_src, cou
 # sid -> alerts (make_hoststate.py says why)
 WANT = {2: 8, 3: 3, 4: 2, 5: 2, 6: 3, 8: 3, 9: 1, 10: 1, 11: 2}
 ATTACKER = "10.0.0.5"
+FRAMES = 464
 
 
 def run(idsd, pcap, rules, tconf, out, workers):
@@ -53,13 +54,22 @@ def run(idsd, pcap, rules, tconf, out, workers):
     counts = [int(x) for x in per_worker[0].split(":")[1].split()]
     check(len(counts) == workers and all(c > 0 for c in counts),
           f"{workers} worker(s): every worker had packets: {counts}")
+    check(f"processed: {FRAMES} packets" in p.stdout,
+          f"{workers} worker(s): every frame of the capture inspected, none dropped")
     alerts = collections.Counter()
+    stats = None
     with open(os.path.join(log, "eve.json"), encoding="utf-8") as f:
         for line in f:
             e = json.loads(line)
             if e.get("event_type") == "alert":
                 alerts[(e["alert"]["signature_id"], e["src_ip"], e["src_port"], e["dest_ip"],
                         e["dest_port"])] += 1
+            elif e.get("event_type") == "stats":
+                stats = e["stats"]
+    host = (stats or {}).get("host", {})
+    check(host.get("entries", 0) > 0 and host.get("refused") == 0 and
+          host.get("entries_max", 0) > host.get("entries", 0),
+          f"{workers} worker(s): the shared host table in stats: {host}")
     return alerts
 
 
