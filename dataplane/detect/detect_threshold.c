@@ -18,8 +18,8 @@
  * may be on several workers), by_flow state in the thread's own (a flow is
  * on one worker); when no entry can be had the match is judged as the first
  * of a window and counted in threshold_table_full. An entry's expire_us is
- * the first microsecond after its window (the window is inclusive of
- * tv1 + seconds). */
+ * the first microsecond after its window (the window is inclusive of its
+ * start + seconds). */
 #include <string.h>
 
 #include "../decode/packet-t.h"
@@ -106,7 +106,6 @@ static enum thr_result backoff_match(const struct rule_threshold *t, struct host
 static void window_start(const struct rule_threshold *t, struct host_val *e, uint64_t now)
 {
 	e->count = 1;
-	e->start_us = now;
 	e->expire_us = now + (uint64_t)t->seconds * 1000000u + 1;
 	if (t->type == THRESH_BACKOFF) {
 		e->expire_us = now + VAR_FLOWINT_TTL_US;
