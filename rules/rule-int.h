@@ -214,6 +214,7 @@ int kw_icmp_id(struct rule_ctx *c, const char *v);
 int kw_icmp_seq(struct rule_ctx *c, const char *v);
 int kw_tcp_mss(struct rule_ctx *c, const char *v);
 int kw_xbits(struct rule_ctx *c, const char *v);
+int kw_hostbits(struct rule_ctx *c, const char *v);
 int kw_flowint(struct rule_ctx *c, const char *v);
 /* rule_kw_event.c (added) */
 int kw_decode_event(struct rule_ctx *c, const char *v);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Header keywords (flags, ack, seq, window, id, fragbits, fragoffset, tos,
  * ipopts, sameip, stream_size, icmp_id, icmp_seq, tcp.mss) and the state
- * keywords xbits and flowint, with Suricata's syntax. Numeric values take
+ * keywords xbits, hostbits and flowint, with Suricata's syntax. Numeric values take
  * the unsigned comparison forms of rule_parse_u32_cmp (N, !N, <N, >N, ...). */
 #include <ctype.h>
 #include <errno.h>
@@ -313,9 +313,26 @@ out:
 	return rc;
 }
 
-/* xbits:<set|unset|toggle|isset|isnotset>,<name>,track <ip_src|ip_dst|ip_pair>
- *       [,expire <seconds>] */
-int kw_xbits(struct rule_ctx *c, const char *v)
+/* Split v at commas into at most max tokens, each trimmed; the count, or
+ * -1 when there are more. The tokens point into copy. */
+static int split_trimmed(char *copy, char **tok, int max)
+{
+	char *save = NULL;
+	int n = 0;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			return -1;
+		t += strspn(t, " \t");
+		for (size_t l = strlen(t); l && isspace((unsigned char)t[l - 1]); l--)
+			t[l - 1] = '\0';
+		tok[n++] = t;
+	}
+	return n;
+}
+
+/* An xbits/hostbits operation by name; false when unknown. */
+static bool xbit_op(const char *s, uint8_t *op)
 {
 	static const struct {
 		const char *s;
@@ -324,39 +341,63 @@ int kw_xbits(struct rule_ctx *c, const char *v)
 		{ "set", FB_SET }, { "unset", FB_UNSET }, { "toggle", FB_TOGGLE },
 		{ "isset", FB_ISSET }, { "isnotset", FB_ISNOTSET },
 	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (strcmp(s, ops[i].s) == 0) {
+			*op = (uint8_t)ops[i].op;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Name xb (op, track, expire set) and add it to the rule. 0 or -errno. */
+static int xbit_add(struct rule_ctx *c, struct rule_xbit *xb, const char *name, const char *kw)
+{
+	struct rule_xbit *arr;
+
+	if (name[0] == '\0' || strpbrk(name, " \t|&")) {
+		rule_err(c, "invalid %s name '%s'", kw, name);
+		return -EINVAL;
+	}
+	xb->name = strdup(name);
+	if (xb->name == NULL)
+		return -ENOMEM;
+	xb->name_hash = rule_name_hash(xb->name);
+	arr = realloc(c->r->xbit, (c->r->nxbit + 1) * sizeof(*arr));
+	if (arr == NULL) {
+		free(xb->name);
+		return -ENOMEM;
+	}
+	c->r->xbit = arr;
+	arr[c->r->nxbit++] = *xb;
+	c->r->has |= RULE_HAS_XBITS;
+	return 0;
+}
+
+/* xbits:<set|unset|toggle|isset|isnotset>,<name>,track <ip_src|ip_dst|ip_pair>
+ *       [,expire <seconds>] */
+int kw_xbits(struct rule_ctx *c, const char *v)
+{
 	static const char *const tracks[] = { "ip_src", "ip_dst", "ip_pair" };
 	struct rule_xbit xb = { .expire = 0 };
-	struct rule_xbit *arr;
-	char *copy = strdup(v), *tok[4] = { 0 }, *save = NULL;
-	int n = 0, rc = -EINVAL;
+	char *copy = strdup(v), *tok[4] = { 0 };
+	int n, rc = -EINVAL;
 	size_t i;
 
 	if (copy == NULL)
 		return -ENOMEM;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (n == 4) {
-			rule_err(c, "invalid xbits: '%s'", v);
-			goto out;
-		}
-		t += strspn(t, " \t");
-		for (size_t l = strlen(t); l && isspace((unsigned char)t[l - 1]); l--)
-			t[l - 1] = '\0';
-		tok[n++] = t;
+	n = split_trimmed(copy, tok, 4);
+	if (n < 0) {
+		rule_err(c, "invalid xbits: '%s'", v);
+		goto out;
 	}
 	if (n < 3) {
 		rule_err(c, "xbits needs an operation, a name and a track");
 		goto out;
 	}
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (strcmp(tok[0], ops[i].s) == 0)
-			break;
-	if (i == sizeof(ops) / sizeof(ops[0])) {
+	if (!xbit_op(tok[0], &xb.op)) {
 		rule_err(c, "invalid xbits operation '%s'", tok[0]);
-		goto out;
-	}
-	xb.op = (uint8_t)ops[i].op;
-	if (tok[1][0] == '\0' || strpbrk(tok[1], " \t|&")) {
-		rule_err(c, "invalid xbits name '%s'", tok[1]);
 		goto out;
 	}
 	if (strncmp(tok[2], "track ", 6) != 0) {
@@ -380,22 +421,51 @@ int kw_xbits(struct rule_ctx *c, const char *v)
 	}
 	if (!xb.expire)
 		xb.expire = 30;	/* Suricata's default */
-	xb.name = strdup(tok[1]);
-	if (xb.name == NULL) {
-		rc = -ENOMEM;
+	rc = xbit_add(c, &xb, tok[1], "xbits");
+out:
+	free(copy);
+	return rc;
+}
+
+/* hostbits:<set|unset|toggle|isset|isnotset>,<name>[,<src|dst>] or
+ * hostbits:noalert, as Suricata 7 (detect-hostbits.c): a bit on the source
+ * (default) or destination host, the same bit xbits track ip_src/ip_dst
+ * names, expiring 300 s after it is set ("both" is refused, as there). */
+int kw_hostbits(struct rule_ctx *c, const char *v)
+{
+	struct rule_xbit xb = { .track = XB_IP_SRC, .expire = 300 };
+	char *copy = strdup(v), *tok[3] = { 0 };
+	int n, rc = -EINVAL;
+
+	if (copy == NULL)
+		return -ENOMEM;
+	n = split_trimmed(copy, tok, 3);
+	if (n < 0) {
+		rule_err(c, "invalid hostbits: '%s'", v);
 		goto out;
 	}
-	xb.name_hash = rule_name_hash(xb.name);
-	arr = realloc(c->r->xbit, (c->r->nxbit + 1) * sizeof(*arr));
-	if (arr == NULL) {
-		free(xb.name);
-		rc = -ENOMEM;
+	if (n == 1 && strcmp(tok[0], "noalert") == 0) {
+		c->r->flags |= RULE_F_NOALERT;
+		rc = 0;
 		goto out;
 	}
-	c->r->xbit = arr;
-	arr[c->r->nxbit++] = xb;
-	c->r->has |= RULE_HAS_XBITS;
-	rc = 0;
+	if (n < 2) {
+		rule_err(c, "hostbits needs an operation and a name: '%s'", v);
+		goto out;
+	}
+	if (!xbit_op(tok[0], &xb.op)) {
+		rule_err(c, "invalid hostbits operation '%s'", tok[0]);
+		goto out;
+	}
+	if (n == 3) {
+		if (strcmp(tok[2], "dst") == 0) {
+			xb.track = XB_IP_DST;
+		} else if (strcmp(tok[2], "src") != 0) {
+			rule_err(c, "invalid hostbits direction '%s': src or dst", tok[2]);
+			goto out;
+		}
+	}
+	rc = xbit_add(c, &xb, tok[1], "hostbits");
 out:
 	free(copy);
 	return rc;

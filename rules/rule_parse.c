@@ -79,6 +79,7 @@ const struct rule_kw rule_kw_table[] = {
 	{ "icmp_seq",         kw_icmp_seq,         KW_VAL },
 	{ "tcp.mss",          kw_tcp_mss,          KW_VAL },
 	{ "xbits",            kw_xbits,            KW_VAL },
+	{ "hostbits",         kw_hostbits,         KW_VAL },
 	{ "flowint",          kw_flowint,          KW_VAL },
 	{ "decode-event",     kw_decode_event,     KW_VAL | KW_ONCE },
 	{ "stream-event",     kw_stream_event,     KW_VAL },

@@ -12,6 +12,8 @@
 #include <pcre2.h>
 
 #include "../flow/flow-t.h"
+#include "../hoststate/host_table.h"
+#include "../hoststate/seq_gate.h"
 #include "detect.h"
 
 /* Packet classes: a rule lists the classes it can match (header protocol and
@@ -129,18 +131,20 @@ struct detect_engine {
 	struct addr_index *addr; /* (added) rules with large address lists, NULL: none */
 };
 
-/* (added) xbits and flowint values: per thread, open addressing, bounded
- * probe; an entry is live while expire_us > the packet time. */
-enum var_kind { VAR_XBIT_SRC, VAR_XBIT_DST, VAR_XBIT_PAIR, VAR_FLOWINT };
-
+/* (added) flowint values: per thread, open addressing, bounded probe; an
+ * entry is live while expire_us > the packet time. */
 struct var_entry {
 	uint64_t name_hash;
 	uint64_t expire_us;      /* 0: never used; <= now: free */
-	uint64_t flow_id;        /* VAR_FLOWINT */
-	union ip_addr a, b;      /* xbits: the address, or the ordered pair */
-	uint32_t value;          /* flowint value */
-	uint8_t kind;            /* enum var_kind */
-	uint8_t ip_ver;
+	uint64_t flow_id;
+	uint32_t value;
+};
+
+/* (added) Kinds of the state this stage keeps in the shared host table. */
+enum host_kind {
+	HK_XBIT_HOST = 1,        /* an xbit on one address (track ip_src or ip_dst) */
+	HK_XBIT_PAIR,            /* an xbit on an address pair (track ip_pair) */
+	HK_THRESHOLD,            /* + enum thresh_track: a rule's threshold window */
 };
 
 #define VAR_TABLE_SIZE  16384u /* power of two */
@@ -149,20 +153,10 @@ struct var_entry {
  * write (longer than any default flow timeout). */
 #define VAR_FLOWINT_TTL_US (3600ull * 1000000ull)
 
-/* Threshold table: per thread, open addressing, bounded probe. */
-struct thr_entry {
-	uint32_t sid, gid;
-	uint8_t used, track, ip_ver;
-	uint32_t count;
-	uint64_t next;           /* (added) backoff: the match number that alerts next */
-	uint64_t tv1_us;         /* start of the current window */
-	uint64_t expire_us;      /* tv1_us + seconds: a later packet starts afresh */
-	uint64_t flow_id;
-	union ip_addr a, b;
-};
-
-#define THR_TABLE_SIZE  16384u /* power of two */
-#define THR_PROBE       16u
+/* (added) The thread's own host tables (by_flow thresholds; host state
+ * when no shared table is given): small, backed as they fill. */
+#define DETECT_OWN_HOSTS_MEMCAP    (2ull << 20)
+#define DETECT_OWN_HOSTS_HASH_SIZE 2048u
 
 /* Bound on content/pcre inspection steps per rule and packet, as Suricata's
  * inspection recursion limit: a pathological rule gives up (no match). */
@@ -189,12 +183,32 @@ struct detect_thread {
 	uint32_t ncand_pkt;      /* candidates from the packet scan, sorted */
 	bool stream_match;       /* the last payload match was on the stream */
 
-	struct thr_entry *thr;   /* THR_TABLE_SIZE entries */
-	struct var_entry *vars;  /* (added) VAR_TABLE_SIZE entries: xbits, flowint */
+	struct host_table *flow_thr; /* (added) by_flow thresholds */
+	struct var_entry *vars;  /* (added) VAR_TABLE_SIZE entries: flowint */
+	/* (added) state per host, pair or rule: the table every worker shares,
+	 * or the thread's own (hosts_own) when none was given; with a gate,
+	 * accessed in capture order (detect_hosts) */
+	struct host_table *hosts;
+	struct host_table *hosts_own;
+	struct seq_gate *gate;
+	unsigned gate_id;
 	struct detect_app_thread *app; /* (added) app-layer inspection state */
 	uint8_t *b64;            /* (added) base64_decode output, DETECT_B64_OUT_MAX bytes */
 	struct detect_stats stats;
 };
+
+/* (added) The host table for p, once everything before p has had its turn
+ * at it (multi-worker capture reading; no wait otherwise). A pseudo packet
+ * of the final flush goes by its flow's last packet. */
+static inline struct host_table *detect_hosts(struct detect_thread *dt, const struct packet *p)
+{
+	if (dt->gate != NULL) {
+		if ((p->flags & PKT_F_PSEUDO) && p->flow != NULL)
+			seq_gate_flow_end(dt->gate, dt->gate_id, p->flow->last_pkt);
+		seq_gate_wait(dt->gate, dt->gate_id);
+	}
+	return dt->hosts;
+}
 
 /* (added) The most base64_decode can write: 3 bytes per 4 of its 65535 input. */
 #define DETECT_B64_OUT_MAX (((RULE_B64_MAX_BYTES + 3u) / 4u) * 3u)

@@ -146,4 +146,15 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 
 const struct detect_stats *detect_thread_stats(const struct detect_thread *dt);
 
+/* (added) State per host, address pair or rule (xbits by address,
+ * thresholds and detection_filter not by_flow) goes to ht, which other
+ * workers share, instead of the thread's own table (ht NULL: back to it).
+ * With gate, each access first waits for capture order as worker id
+ * (dataplane/hoststate/seq_gate.h). Before the thread's first packet; ht
+ * and gate outlive the thread. */
+struct host_table;
+struct seq_gate;
+void detect_thread_share_hosts(struct detect_thread *dt, struct host_table *ht,
+			       struct seq_gate *gate, unsigned id);
+
 #endif

@@ -46,6 +46,9 @@ struct detect_thread_alloc {
 
 struct detect_thread *detect_thread_create(const struct detect_engine *de, int socket)
 {
+	const struct host_table_config own_hosts = {
+		.memcap = DETECT_OWN_HOSTS_MEMCAP, .hash_size = DETECT_OWN_HOSTS_HASH_SIZE,
+	};
 	struct detect_thread_alloc *a = calloc(1, sizeof(*a));
 	struct detect_thread *dt;
 
@@ -69,8 +72,10 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 	dt->b64 = malloc(DETECT_B64_OUT_MAX);
 	if (!dt->cand || !dt->always_buf || !dt->b64)
 		goto fail;
-	dt->thr = node_zalloc(THR_TABLE_SIZE * sizeof(struct thr_entry), socket);
-	if (!dt->thr)
+	dt->flow_thr = host_table_create(&own_hosts);
+	dt->hosts_own = host_table_create(&own_hosts);
+	dt->hosts = dt->hosts_own;
+	if (!dt->flow_thr || !dt->hosts_own)
 		goto fail;
 	dt->vars = node_zalloc(VAR_TABLE_SIZE * sizeof(struct var_entry), socket);
 	if (!dt->vars)
@@ -91,7 +96,8 @@ void detect_thread_destroy(struct detect_thread *dt)
 		return;
 	a = (struct detect_thread_alloc *)dt;
 	detect_app_thread_fini(dt);
-	node_free(dt->thr, THR_TABLE_SIZE * sizeof(struct thr_entry), a->socket);
+	host_table_destroy(dt->flow_thr);
+	host_table_destroy(dt->hosts_own);
 	node_free(dt->vars, VAR_TABLE_SIZE * sizeof(struct var_entry), a->socket);
 	free(dt->b64);
 	free(dt->always_buf);
@@ -106,6 +112,14 @@ void detect_thread_destroy(struct detect_thread *dt)
 void detect_thread_set_ips(struct detect_thread *dt, int ips)
 {
 	dt->ips = ips;
+}
+
+void detect_thread_share_hosts(struct detect_thread *dt, struct host_table *ht,
+			       struct seq_gate *gate, unsigned id)
+{
+	dt->hosts = ht != NULL ? ht : dt->hosts_own;
+	dt->gate = gate;
+	dt->gate_id = id;
 }
 
 const struct detect_stats *detect_thread_stats(const struct detect_thread *dt)

@@ -13,48 +13,26 @@
  *   are silent. Its entry lives as long as the flow may (refreshed on each
  *   match, VAR_FLOWINT_TTL_US), the next number saturating at UINT64_MAX.
  * Matches past limit/both's count are "silent": no alert, but the rule's
- * action (drop, pass) still applies. State lives in a per-thread bounded
- * table; when no slot is free the match is judged as the first of a window
- * and counted in threshold_table_full. */
+ * action (drop, pass) still applies. State tracked by_src, by_dst, by_both
+ * or by_rule lives in the host table every worker shares (one host's flows
+ * may be on several workers), by_flow state in the thread's own (a flow is
+ * on one worker); when no entry can be had the match is judged as the first
+ * of a window and counted in threshold_table_full. An entry's expire_us is
+ * the first microsecond after its window (the window is inclusive of its
+ * start + seconds). */
 #include <string.h>
 
 #include "../decode/packet-t.h"
 #include "detect-int.h"
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v;
-	h *= 0x100000001b3ull;
-	return h ^ (h >> 29);
-}
-
-static uint32_t key_hash(const struct thr_entry *k)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	h = mix(h, (uint64_t)k->sid << 32 | k->gid);
-	h = mix(h, (uint64_t)k->track << 8 | k->ip_ver);
-	h = mix(h, k->flow_id);
-	for (int i = 0; i < 4; i++)
-		h = mix(h, (uint64_t)k->a.w[i] << 32 | k->b.w[i]);
-	return (uint32_t)(h ^ (h >> 32));
-}
-
-static bool key_eq(const struct thr_entry *x, const struct thr_entry *y)
-{
-	return x->sid == y->sid && x->gid == y->gid && x->track == y->track &&
-	       x->ip_ver == y->ip_ver && x->flow_id == y->flow_id &&
-	       memcmp(&x->a, &y->a, sizeof(x->a)) == 0 && memcmp(&x->b, &y->b, sizeof(x->b)) == 0;
-}
-
 /* Fills the key; false when the track cannot apply (by_flow without a flow:
- * as Suricata, no alert). */
-static bool make_key(struct thr_entry *k, const struct rule *r, const struct packet *p)
+ * as Suricata, no alert). by_both is an unordered pair, as Suricata's
+ * IPPair; by_flow keeps the flow id where an address would be. */
+static bool make_key(struct host_key *k, const struct rule *r, const struct packet *p)
 {
 	memset(k, 0, sizeof(*k));
-	k->sid = r->sid;
-	k->gid = r->gid;
-	k->track = (uint8_t)r->threshold.track;
+	k->id = (uint64_t)r->gid << 32 | r->sid;
+	k->kind = (uint8_t)(HK_THRESHOLD + r->threshold.track);
 	switch (r->threshold.track) {
 	case TRACK_BY_SRC:
 		k->ip_ver = p->ip_ver;
@@ -65,7 +43,6 @@ static bool make_key(struct thr_entry *k, const struct rule *r, const struct pac
 		k->a = p->dst;
 		break;
 	case TRACK_BY_BOTH:
-		/* an unordered pair, as Suricata's IPPair */
 		k->ip_ver = p->ip_ver;
 		if (memcmp(&p->src, &p->dst, sizeof(p->src)) <= 0) {
 			k->a = p->src;
@@ -80,7 +57,7 @@ static bool make_key(struct thr_entry *k, const struct rule *r, const struct pac
 	case TRACK_BY_FLOW:
 		if (!p->flow)
 			return false;
-		k->flow_id = p->flow->flow_id;
+		memcpy(k->a.b, &p->flow->flow_id, sizeof(p->flow->flow_id));
 		break;
 	}
 	return true;
@@ -113,7 +90,7 @@ static enum thr_result first_match(const struct rule_threshold *t, bool *store)
 	}
 }
 
-static enum thr_result backoff_match(const struct rule_threshold *t, struct thr_entry *e,
+static enum thr_result backoff_match(const struct rule_threshold *t, struct host_val *e,
 				     uint64_t now)
 {
 	e->expire_us = now + VAR_FLOWINT_TTL_US;
@@ -125,20 +102,23 @@ static enum thr_result backoff_match(const struct rule_threshold *t, struct thr_
 	return THR_ALERT;
 }
 
-static enum thr_result next_match(const struct rule_threshold *t, struct thr_entry *e,
+/* A first match was stored: its window (or backoff count) starts. */
+static void window_start(const struct rule_threshold *t, struct host_val *e, uint64_t now)
+{
+	e->count = 1;
+	e->expire_us = now + (uint64_t)t->seconds * 1000000u + 1;
+	if (t->type == THRESH_BACKOFF) {
+		e->expire_us = now + VAR_FLOWINT_TTL_US;
+		e->next = t->count <= 1 ? backoff_next(1, t->multiplier) : t->count;
+	}
+}
+
+/* A later match within e's life (the table hands out live entries only). */
+static enum thr_result next_match(const struct rule_threshold *t, struct host_val *e,
 				  uint64_t now)
 {
 	if (t->type == THRESH_BACKOFF)
 		return backoff_match(t, e, now);
-	if (now > e->expire_us) {
-		/* window over: this match starts a new one */
-		bool store;
-
-		e->tv1_us = now;
-		e->expire_us = now + (uint64_t)t->seconds * 1000000u;
-		e->count = 1;
-		return first_match(t, &store);
-	}
 	e->count++;
 	switch (t->type) {
 	case THRESH_LIMIT:
@@ -179,11 +159,13 @@ enum thr_result detect_threshold(struct detect_thread *dt, const struct rule *r,
 				 const struct packet *p)
 {
 	const struct rule_threshold *t = &r->threshold;
-	struct thr_entry key, *slot = NULL;
-	uint64_t now = p->ts_us;
+	const uint64_t now = p->ts_us;
+	struct host_table *ht;
 	enum thr_result res;
-	uint32_t h;
-	bool store;
+	struct host_lock lk;
+	struct host_key key;
+	struct host_val *e;
+	bool fresh, store;
 
 	if (r->nsupp > 0 && suppressed(r, p))
 		return THR_NO;
@@ -191,35 +173,18 @@ enum thr_result detect_threshold(struct detect_thread *dt, const struct rule *r,
 		return THR_ALERT;
 	if (!make_key(&key, r, p))
 		return THR_NO;
-	h = key_hash(&key);
-	for (uint32_t i = 0; i < THR_PROBE; i++) {
-		struct thr_entry *e = &dt->thr[(h + i) & (THR_TABLE_SIZE - 1)];
-
-		if (!e->used) {
-			if (!slot)
-				slot = e;
-			break;
-		}
-		if (key_eq(e, &key))
-			return next_match(t, e, now);
-		if (!slot && now > e->expire_us)
-			slot = e;	/* an expired window is as good as none */
+	ht = t->track == TRACK_BY_FLOW ? dt->flow_thr : detect_hosts(dt, p);
+	e = host_table_lock(ht, &key, now, true, &fresh, &lk);
+	if (e != NULL && !fresh) {
+		res = next_match(t, e, now);
+	} else {
+		res = first_match(t, &store);
+		if (e == NULL)
+			dt->stats.threshold_table_full++;
+		else if (store)
+			window_start(t, e, now);
+		/* else the fresh entry stays dead (expire_us 0) and is reused */
 	}
-	res = first_match(t, &store);
-	if (!store)
-		return res;
-	if (!slot) {
-		dt->stats.threshold_table_full++;
-		return res;
-	}
-	*slot = key;
-	slot->used = 1;
-	slot->count = 1;
-	slot->tv1_us = now;
-	slot->expire_us = now + (uint64_t)t->seconds * 1000000u;
-	if (t->type == THRESH_BACKOFF) {
-		slot->expire_us = now + VAR_FLOWINT_TTL_US;
-		slot->next = t->count <= 1 ? backoff_next(1, t->multiplier) : t->count;
-	}
+	host_table_unlock(&lk);
 	return res;
 }

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* xbits and flowint state in one per-thread table (no lock, no allocation
- * on the hot path):
- * - xbits: a named bit on an address (track ip_src / ip_dst) or on an
+/* xbits and flowint state:
+ * - xbits: a named bit on a host (track ip_src / ip_dst: the same bit
+ *   whichever side names the host, as Suricata's host table) or on an
  *   address pair (ip_pair, either order), live until its expiry in packet
- *   time. The table is per worker: with symmetric RSS a pair always lands
- *   on the same worker, a single address may not.
+ *   time. RSS may spread one host's flows over several workers, so the bits
+ *   are in the host table every worker shares (dataplane/hoststate), whose
+ *   bucket is locked only while a rule with xbits tests or changes one.
  * - flowint: a named 32-bit counter of the flow (keyed by flow id), as
  *   Suricata's flowint: "=" sets, "+"/"-" add (an unset counter takes the
  *   value), "==" "!=" "<" "<=" ">" ">=" compare, isset/notset. A value may
- *   name another counter, which must then be set for the rule to match.
+ *   name another counter, which must then be set for the rule to match. A
+ *   flow stays on one worker: the counters are in a per-thread table (no
+ *   lock, no allocation on the hot path).
  * The tests run while matching; the changes once the rule has matched. */
 #include <string.h>
 
@@ -16,28 +19,22 @@
 #include "../flow/flow-t.h"
 #include "detect-int.h"
 
+/* A flowint: its name within its flow. */
 struct var_key {
-	uint8_t kind;            /* enum var_kind */
-	uint8_t ip_ver;
 	uint64_t name_hash;
 	uint64_t flow_id;
-	union ip_addr a, b;
 };
 
 static uint32_t key_hash(const struct var_key *k)
 {
-	uint64_t h = k->name_hash ^ (k->flow_id * 0x9e3779b97f4a7c15ull) ^ k->kind;
+	uint64_t h = (k->name_hash ^ (k->flow_id * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
 
-	for (int i = 0; i < 4; i++)
-		h = (h ^ k->a.w[i] ^ ((uint64_t)k->b.w[i] << 32)) * 0xff51afd7ed558ccdull;
 	return (uint32_t)(h ^ h >> 29);
 }
 
 static bool key_eq(const struct var_entry *e, const struct var_key *k)
 {
-	return e->name_hash == k->name_hash && e->kind == k->kind && e->flow_id == k->flow_id &&
-	       e->ip_ver == k->ip_ver && memcmp(&e->a, &k->a, sizeof(e->a)) == 0 &&
-	       memcmp(&e->b, &k->b, sizeof(e->b)) == 0;
+	return e->name_hash == k->name_hash && e->flow_id == k->flow_id;
 }
 
 /* The live entry for k, or NULL. */
@@ -78,33 +75,29 @@ static struct var_entry *var_get(struct detect_thread *dt, const struct var_key 
 	}
 	memset(slot, 0, sizeof(*slot));
 	slot->name_hash = k->name_hash;
-	slot->kind = k->kind;
 	slot->flow_id = k->flow_id;
-	slot->ip_ver = k->ip_ver;
-	slot->a = k->a;
-	slot->b = k->b;
 	*fresh = true;
 	return slot;
 }
 
-static void xbit_key(const struct rule_xbit *x, const struct packet *p, struct var_key *k)
+static void xbit_key(const struct rule_xbit *x, const struct packet *p, struct host_key *k)
 {
 	const size_t alen = p->ip_ver == 6 ? 16 : 4;
 
 	memset(k, 0, sizeof(*k));
-	k->name_hash = x->name_hash;
+	k->id = x->name_hash;
 	k->ip_ver = p->ip_ver;
 	switch (x->track) {
 	case XB_IP_SRC:
-		k->kind = VAR_XBIT_SRC;
+		k->kind = HK_XBIT_HOST;
 		k->a = p->src;
 		break;
 	case XB_IP_DST:
-		k->kind = VAR_XBIT_DST;
+		k->kind = HK_XBIT_HOST;
 		k->a = p->dst;
 		break;
 	default:
-		k->kind = VAR_XBIT_PAIR;
+		k->kind = HK_XBIT_PAIR;
 		/* ordered so that both directions name the same pair */
 		if (memcmp(p->src.b, p->dst.b, alen) <= 0) {
 			k->a = p->src;
@@ -117,10 +110,22 @@ static void xbit_key(const struct rule_xbit *x, const struct packet *p, struct v
 	}
 }
 
+/* Whether x's bit is set for p. */
+static bool xbit_isset(struct detect_thread *dt, const struct rule_xbit *x, const struct packet *p)
+{
+	struct host_table *ht = detect_hosts(dt, p);
+	struct host_lock lk;
+	struct host_key k;
+	bool fresh, set;
+
+	xbit_key(x, p, &k);
+	set = host_table_lock(ht, &k, p->ts_us, false, &fresh, &lk) != NULL;
+	host_table_unlock(&lk);
+	return set;
+}
+
 static void flowint_key(uint64_t name_hash, const struct packet *p, struct var_key *k)
 {
-	memset(k, 0, sizeof(*k));
-	k->kind = VAR_FLOWINT;
 	k->name_hash = name_hash;
 	k->flow_id = p->flow->flow_id;
 }
@@ -184,14 +189,10 @@ bool detect_vars_check(struct detect_thread *dt, const struct rule *r, const str
 {
 	for (uint32_t i = 0; i < r->nxbit; i++) {
 		const struct rule_xbit *x = &r->xbit[i];
-		struct var_key k;
-		bool set;
 
 		if (x->op != FB_ISSET && x->op != FB_ISNOTSET)
 			continue;
-		xbit_key(x, p, &k);
-		set = var_find(dt, &k, p->ts_us) != NULL;
-		if (set != (x->op == FB_ISSET))
+		if (xbit_isset(dt, x, p) != (x->op == FB_ISSET))
 			return false;
 	}
 	if (r->nflowint && !p->flow)
@@ -206,35 +207,27 @@ static void xbit_apply(struct detect_thread *dt, const struct rule_xbit *x,
 		       const struct packet *p)
 {
 	const uint64_t now = p->ts_us;
-	struct var_key k;
-	struct var_entry *e;
+	struct host_table *ht;
+	struct host_val *v;
+	struct host_lock lk;
+	struct host_key k;
 	bool fresh;
 
+	if (x->op != FB_SET && x->op != FB_UNSET && x->op != FB_TOGGLE)
+		return;
+	ht = detect_hosts(dt, p);
 	xbit_key(x, p, &k);
-	switch (x->op) {
-	case FB_SET:
-		e = var_get(dt, &k, now, &fresh);
-		if (e)
-			e->expire_us = now + (uint64_t)x->expire * 1000000u;
-		break;
-	case FB_UNSET:
-		e = var_find(dt, &k, now);
-		if (e)
-			e->expire_us = 0;
-		break;
-	case FB_TOGGLE:
-		e = var_find(dt, &k, now);
-		if (e) {
-			e->expire_us = 0;
-		} else {
-			e = var_get(dt, &k, now, &fresh);
-			if (e)
-				e->expire_us = now + (uint64_t)x->expire * 1000000u;
-		}
-		break;
-	default:
-		break;
+	/* unset of a bit not set makes nothing */
+	v = host_table_lock(ht, &k, now, x->op != FB_UNSET, &fresh, &lk);
+	if (v == NULL) {
+		if (x->op != FB_UNSET)
+			dt->stats.vars_table_full++;
+	} else if (x->op == FB_UNSET || (x->op == FB_TOGGLE && !fresh)) {
+		v->expire_us = 0;
+	} else {
+		v->expire_us = now + (uint64_t)x->expire * 1000000u;
 	}
+	host_table_unlock(&lk);
 }
 
 static void flowint_apply(struct detect_thread *dt, const struct rule_flowint *fi,

@@ -276,6 +276,7 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	f->bytes[dir] += p->len;
 	if (p->ts_us > f->last_ts_us)
 		f->last_ts_us = p->ts_us;
+	f->last_pkt = p->pcap_cnt;
 	if (dir == PKT_TO_SERVER) {
 		f->flags |= FLOW_F_TOSERVER_SEEN;
 		pf |= PKT_FLOW_TOSERVER;

@@ -102,7 +102,7 @@ int reload_rules(struct run *r, char *msg, size_t len)
 	for (unsigned i = 0; i < r->nworkers; i++)
 		sockets[i] = r->workers[i]->socket;
 	g = detect_gen_create(ne.de, ne.rs->n, r->nworkers, sockets, r->s->ips,
-			      r->ctl.gen->serial + 1);
+			      r->ctl.gen->serial + 1, r->hosts, r->gate);
 	if (g == NULL) {
 		ret = -ENOMEM;
 		snprintf(msg, len, "out of memory for the workers' detect state");

@@ -29,6 +29,10 @@ struct run {
 	unsigned nreceivers;
 	struct rte_ring *rings[MAX_WORKERS];         /* autofp: one per worker */
 	struct rte_ring *reply_rings[MAX_WORKERS];   /* ips: reject replies, one per worker */
+	unsigned autofp_workers;         /* autofp: workers fed by the receivers */
+	struct host_table *hosts;        /* host state every worker shares */
+	struct seq_gate *gate;           /* a file over several workers: capture order */
+	int seq_off;                     /* with gate: the mbuf field holding a frame's number */
 	struct worker_control ctl;
 	struct eve_file *eve;
 	struct eve_writer *stats_eve;    /* the main lcore's own writer, for stats records */

@@ -139,7 +139,7 @@ static void plan_ports(struct run *r)
 		r->nports = 1;
 		memset(&r->ports[0], 0, sizeof(r->ports[0]));
 		snprintf(r->ports[0].set.name, sizeof(r->ports[0].set.name), "net_pcap0");
-		r->ports[0].set.threads = 1;
+		r->ports[0].set.threads = s->pcap_threads;
 		r->ports[0].link = r->capture_link;
 		r->capture_rx = (struct port_capture_rx){ .limit = r->capture_pkts };
 		r->ports[0].capture = &r->capture_rx;
@@ -169,6 +169,7 @@ static void snapshot(struct run *r, struct stats_snapshot *snap)
 	stats_collect(snap, r->workers, r->nworkers, r->ports, r->nports);
 	stats_add_receivers(snap, r->receivers, r->nreceivers);
 	stats_add_reloads(snap, r->reloads, r->reload_failures);
+	stats_add_hosts(snap, r->hosts);
 	if (r->eve != NULL)
 		snap->n += eve_file_sink_counters(r->eve, snap->names + snap->n,
 						  snap->values + snap->n, STATS_MAX - snap->n);

@@ -894,6 +894,25 @@ static void load_cpu_sets(struct settings *s, struct problems *pb, const struct 
 	}
 }
 
+/* host.memcap and host.hash-size size the host table the workers share
+ * (xbits, host and rule thresholds); host.prealloc is accepted: the table's
+ * memory is reserved at start and backed as it fills. pcap-file.threads
+ * spreads a capture file over that many workers. */
+static void load_hosts(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	s->hosts.memcap = get_size(pb, c->root, "host.memcap", HOST_TABLE_MEMCAP_DEFAULT);
+	s->hosts.hash_size = (uint32_t)get_u64(pb, c->root, "host.hash-size",
+					       HOST_TABLE_HASH_SIZE_DEFAULT, 1u << 24);
+	if (host_table_capacity(&s->hosts) == 0) {
+		conf_node_err(conf_get(c, "host.memcap"), pb->err, sizeof(pb->err),
+			      "host.memcap holds fewer entries than host.hash-size has buckets");
+		report(pb);
+	}
+	s->pcap_threads = (unsigned)get_u64(pb, c->root, "pcap-file.threads", 1, 128);
+	if (s->pcap_threads == 0)
+		s->pcap_threads = 1;
+}
+
 static void load_process(struct settings *s, struct problems *pb, const struct conf *c,
 			 const struct idsd_args *a)
 {
@@ -923,6 +942,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	load_cpu_sets(s, &pb, c);
 	load_process(s, &pb, c, a);
 	load_applayer(s, &pb, c);
+	load_hosts(s, &pb, c);
 
 	runmode = a->runmode ? a->runmode : get_str(&pb, c->root, "runmode", "workers");
 	if (strcmp(runmode, "autofp") == 0) {
@@ -934,6 +954,9 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 			      "expected workers or autofp, got '%s'", runmode);
 		report(&pb);
 	}
+	/* a file has no RSS: its workers are fed by a reader, as autofp */
+	if (s->pcap != NULL && s->pcap_threads > 1)
+		s->runmode = RUNMODE_AUTOFP;
 
 	s->log_dir = a->log_dir ? a->log_dir : get_str(&pb, c->root, "default-log-dir", ".");
 	s->simulate_ips = a->simulate_ips;

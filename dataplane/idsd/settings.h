@@ -17,6 +17,7 @@
 #include "../output/eve_sink.h"
 #include "../applayer/applayer.h"
 #include "../port/port.h"
+#include "../hoststate/host_table.h"
 #include "cpuset.h"
 
 struct conf;
@@ -55,6 +56,8 @@ struct settings {
 
 	/* input and ports */
 	const char *pcap;          /* -r */
+	unsigned pcap_threads;     /* pcap-file.threads: workers a capture is spread over
+				    * (autofp: one reader, these workers), 1: one worker */
 	unsigned nports;
 	struct port_settings ports[SETTINGS_MAX_PORTS];
 	char **eal_params;         /* from dpdk.eal-params, "--key" / "value" pairs */
@@ -70,6 +73,7 @@ struct settings {
 	struct stream_config stream;  /* stream.*: memcaps, depth, chunk sizes, inline */
 	struct defrag_config defrag;  /* defrag.memcap, timeout, max-frags */
 	struct applayer_config app;   /* app-layer.protocols.*: parsers, ports, libhtp limits */
+	struct host_table_config hosts; /* host.memcap, host.hash-size: the shared host table */
 
 	/* output */
 	const char *log_dir;

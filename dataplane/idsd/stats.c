@@ -8,6 +8,7 @@
 
 #include "../../rules/rule-t.h"
 #include "../decode/decode.h"
+#include "../hoststate/host_table.h"
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
 
@@ -183,6 +184,18 @@ void stats_add_reloads(struct stats_snapshot *snap, uint64_t reloads, uint64_t f
 	put(snap, "detect.engines.reload_failures", failures);
 }
 
+void stats_add_hosts(struct stats_snapshot *snap, const struct host_table *ht)
+{
+	struct host_table_stats hs;
+
+	if (ht == NULL)
+		return;
+	host_table_stats(ht, &hs);
+	put(snap, "host.entries", hs.used);
+	put(snap, "host.entries_max", hs.entries);
+	put(snap, "host.refused", hs.refused);
+}
+
 void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,
 		   const struct port *ports, unsigned np)
 {
@@ -272,6 +285,17 @@ static void not_inspected(FILE *out, const struct stats_snapshot *snap)
 		(unsigned long long)err, (unsigned long long)beyond);
 }
 
+/* One figure per worker: the uint64_t at off in struct worker. */
+static void per_worker(FILE *out, const char *what, struct worker *const *workers, unsigned nw,
+		       size_t off)
+{
+	fprintf(out, "  worker %s:", what);
+	for (unsigned i = 0; i < nw; i++)
+		fprintf(out, " %llu",
+			(unsigned long long)*(const uint64_t *)((const char *)workers[i] + off));
+	fputc('\n', out);
+}
+
 void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 			 struct worker *const *workers, unsigned nw, const struct ruleset *rs)
 {
@@ -299,8 +323,6 @@ void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 	for (unsigned i = 0; i < nw; i++)
 		fprintf(out, " %.3f s", (double)workers[i]->cpu_ns / 1e9);
 	fputc('\n', out);
-	fprintf(out, "  worker page faults:");
-	for (unsigned i = 0; i < nw; i++)
-		fprintf(out, " %llu", (unsigned long long)workers[i]->minflt);
-	fputc('\n', out);
+	per_worker(out, "page faults", workers, nw, offsetof(struct worker, minflt));
+	per_worker(out, "packets", workers, nw, offsetof(struct worker, rx_pkts));
 }

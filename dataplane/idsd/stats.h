@@ -31,6 +31,12 @@ void stats_add_receivers(struct stats_snapshot *snap, struct receiver *const *rc
 /* Rule reloads (detect.engines.reloads, .reload_failures). */
 void stats_add_reloads(struct stats_snapshot *snap, uint64_t reloads, uint64_t failures);
 
+struct host_table;
+
+/* The shared host table: host.entries (in use), host.entries_max (what
+ * host.memcap holds), host.refused (new keys turned away: table full). */
+void stats_add_hosts(struct stats_snapshot *snap, const struct host_table *ht);
+
 /* Value of a counter by name, 0 if absent. */
 uint64_t stats_get(const struct stats_snapshot *snap, const char *name);
 

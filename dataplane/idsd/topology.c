@@ -13,9 +13,15 @@
 
 #include "../../common/log.h"
 #include "../../rules/rule-t.h"
+#include "../hoststate/host_table.h"
+#include "../hoststate/seq_gate.h"
 #include "run-int.h"
 
 #define RING_SIZE 4096
+/* A capture file's reader waits for ring space instead of dropping: a
+ * shallower ring loses nothing and keeps the mbuf pool (rings included)
+ * within -m512 for up to 128 workers. */
+#define RING_SIZE_FILE 1024
 #define REPLY_RING_SIZE 256
 
 static unsigned port_threads(const struct port *pt)
@@ -35,6 +41,11 @@ static unsigned planned_workers(const struct run *r)
 static bool autofp(const struct run *r)
 {
 	return r->s->runmode == RUNMODE_AUTOFP;
+}
+
+static unsigned ring_size(const struct run *r)
+{
+	return r->s->pcap != NULL ? RING_SIZE_FILE : RING_SIZE;
 }
 
 unsigned topology_lcores(const struct run *r)
@@ -64,10 +75,16 @@ int topology_start_ports(struct run *r)
 		 * own workers, or in autofp every worker. */
 		nb_txq[peer] += autofp(r) ? nw : port_threads(pt);
 	}
-	/* In autofp one receiver per port reads its only RX queue. */
+	/* In autofp one receiver per port reads its only RX queue; the
+	 * threads asked for are the workers it feeds. */
+	r->autofp_workers = nw;
 	if (autofp(r)) {
-		for (unsigned i = 0; i < r->nports; i++)
+		/* Frames wait in the workers' rings too: a pool short of them
+		 * makes the port drop frames (a capture file's for good). */
+		for (unsigned i = 0; i < r->nports; i++) {
 			r->ports[i].set.threads = 1;
+			r->ports[i].pool_extra = nw * ring_size(r);
+		}
 	}
 	return ports_start(r->ports, r->nports, nb_txq);
 }
@@ -191,7 +208,7 @@ static int create_workers_rss(struct run *r, unsigned *lcore)
  * worker forwards frames of every port, so it has a TX queue on each peer. */
 static int create_workers_autofp(struct run *r, unsigned *lcore)
 {
-	unsigned nw = planned_workers(r);
+	unsigned nw = r->autofp_workers;
 	uint16_t txq_next[SETTINGS_MAX_PORTS] = { 0 };
 	int socket = r->ports[0].socket;
 
@@ -200,6 +217,16 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		log_msg(LOG_ERR, "worker", "autofp: at most %d ports and %d workers",
 			WORKER_MAX_RXQ, RECEIVER_MAX_RINGS);
 		return -EINVAL;
+	}
+	/* A file read by several workers: its reader numbers the frames and
+	 * the workers touch shared host state in that order. */
+	if (r->s->pcap != NULL && nw > 1) {
+		r->seq_off = receiver_seq_field();
+		r->gate = r->seq_off >= 0 ? seq_gate_create(nw) : NULL;
+		if (r->gate == NULL) {
+			log_msg(LOG_ERR, "worker", "cannot set up the capture-order gate");
+			return -ENOMEM;
+		}
 	}
 	for (unsigned k = 0; k < nw; k++) {
 		struct worker *w = worker_new(r, *lcore, socket);
@@ -216,10 +243,12 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 				w->rxq[i].tx_queue = txq_next[pt->peer]++;
 			}
 		}
-		r->rings[k] = ring_new("afp", k, RING_SIZE, socket, RING_F_SC_DEQ);
+		r->rings[k] = ring_new("afp", k, ring_size(r), socket, RING_F_SC_DEQ);
 		if (r->rings[k] == NULL)
 			return -ENOMEM;
 		w->ring = r->rings[k];
+		w->gate = r->gate;
+		w->seq_off = r->seq_off;
 		if (worker_pipeline(r, w, r->ports[0].set.name) != 0)
 			return -ENOMEM;
 		*lcore = rte_get_next_lcore(*lcore, 1, 0);
@@ -236,6 +265,8 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		r->receivers[r->nreceivers++] = rc;
 		rc->port = &r->ports[i];
 		rc->lossless = r->s->pcap != NULL;
+		rc->gate = r->gate;
+		rc->seq_off = r->seq_off;
 		rc->nrings = nw;
 		memcpy(rc->rings, r->rings, nw * sizeof(rc->rings[0]));
 		rc->ctl = &r->ctl;
@@ -262,7 +293,7 @@ static int detection_start(struct run *r)
 		rte_rcu_qsbr_thread_register(r->ctl.qsv, i);
 	}
 	r->ctl.gen = detect_gen_create(r->e->de, r->e->rs ? r->e->rs->n : 0, r->nworkers,
-				       sockets, r->s->ips, 1);
+				       sockets, r->s->ips, 1, r->hosts, r->gate);
 	return r->ctl.gen == NULL ? -ENOMEM : 0;
 }
 
@@ -271,6 +302,11 @@ int topology_create(struct run *r)
 	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
 	int ret;
 
+	r->hosts = host_table_create(&r->s->hosts);
+	if (r->hosts == NULL) {
+		log_msg(LOG_ERR, "worker", "cannot allocate the host table (host.memcap)");
+		return -ENOMEM;
+	}
 	ret = autofp(r) ? create_workers_autofp(r, &lcore) : create_workers_rss(r, &lcore);
 	if (ret != 0)
 		return ret;
@@ -302,6 +338,10 @@ void topology_destroy(struct run *r)
 		rte_free(r->receivers[i]);
 	detect_gen_free(r->ctl.gen);
 	r->ctl.gen = NULL;
+	host_table_destroy(r->hosts);
+	r->hosts = NULL;
+	seq_gate_destroy(r->gate);
+	r->gate = NULL;
 	rte_free(r->ctl.qsv);
 	r->ctl.qsv = NULL;
 	r->nworkers = 0;

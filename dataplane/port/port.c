@@ -65,7 +65,7 @@ static int port_pool_create(struct port *pt)
 		/* Every descriptor may hold an mbuf, plus one burst in flight per
 		 * queue and the per-lcore caches (Suricata's "auto" sizing idea). */
 		size = (uint32_t)pt->nb_rxq * pt->set.rx_desc + (uint32_t)pt->nb_txq * pt->set.tx_desc +
-		       (uint32_t)(pt->nb_rxq + 1) * (cache + 64);
+		       (uint32_t)(pt->nb_rxq + 1) * (cache + 64) + pt->pool_extra;
 		if (size < 4096)
 			size = 4096;
 	}

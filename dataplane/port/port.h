@@ -39,6 +39,8 @@ struct port {
 	uint8_t link;                 /* (added) enum pkt_link of its frames: a capture
 				       * file's link type, Ethernet (0) otherwise */
 	struct port_capture_rx *capture;  /* (added) a capture file's, else NULL */
+	uint32_t pool_extra;          /* (added) mbufs its frames may also wait in outside its
+				       * queues (autofp rings): the automatic pool holds them too */
 };
 
 /* (added) A capture file: the frames libpcap reads cleanly. net_pcap goes

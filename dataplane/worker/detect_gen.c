@@ -9,7 +9,8 @@
 
 struct detect_gen *detect_gen_create(const struct detect_engine *de, uint32_t nrules,
 				     unsigned nworkers, const int *sockets, bool ips,
-				     uint64_t serial)
+				     uint64_t serial, struct host_table *hosts,
+				     struct seq_gate *gate)
 {
 	struct detect_gen *g = calloc(1, sizeof(*g) + nworkers * sizeof(g->slot[0]));
 
@@ -27,6 +28,7 @@ struct detect_gen *detect_gen_create(const struct detect_engine *de, uint32_t nr
 			if (s->dt == NULL)
 				goto fail;
 			detect_thread_set_ips(s->dt, ips);
+			detect_thread_share_hosts(s->dt, hosts, gate, i);
 		}
 		if (nrules > 0) {
 			s->alerts_by_rule = calloc(nrules, sizeof(*s->alerts_by_rule));

@@ -13,6 +13,8 @@
 
 struct detect_engine;
 struct detect_thread;
+struct host_table;
+struct seq_gate;
 struct rte_rcu_qsbr;
 
 struct detect_gen_slot {
@@ -30,10 +32,14 @@ struct detect_gen {
 
 /* A generation for nworkers workers; sockets[i] is worker i's NUMA node.
  * de may be NULL (no rules: decode and flow only). ips sets the detect
- * threads' enforcement. NULL on allocation failure. */
+ * threads' enforcement; hosts (NULL: each thread its own) is the host table
+ * the workers share, which outlives generations (host state survives a
+ * reload, as in Suricata), gate (NULL: none) orders their use of it by
+ * worker id. NULL on allocation failure. */
 struct detect_gen *detect_gen_create(const struct detect_engine *de, uint32_t nrules,
 				     unsigned nworkers, const int *sockets, bool ips,
-				     uint64_t serial);
+				     uint64_t serial, struct host_table *hosts,
+				     struct seq_gate *gate);
 void detect_gen_free(struct detect_gen *g);
 
 /* Publish g in *live and wait until every online worker of qsv has reported

@@ -2,10 +2,25 @@
 #include "receiver.h"
 
 #include <rte_ethdev.h>
+#include <rte_errno.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
 
 #include "../flow/flow.h"
+#include "../hoststate/seq_gate.h"
+
+int receiver_seq_field(void)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "ids_frame_seq",
+		.size = sizeof(uint64_t),
+		.align = __alignof__(uint64_t),
+	};
+	int off = rte_mbuf_dynfield_register(&desc);
+
+	return off >= 0 ? off : -rte_errno;
+}
 
 unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_t len,
 		       unsigned nrings)
@@ -48,15 +63,21 @@ static void distribute(struct receiver *r, struct rte_mbuf **pkts, uint16_t n)
 		unsigned k = receiver_pick_link(&r->decode, r->port->link,
 						rte_pktmbuf_mtod(m, const uint8_t *),
 						rte_pktmbuf_data_len(m), r->nrings);
+		uint64_t seq = ++r->seq;
 
+		if (r->gate != NULL)
+			*RTE_MBUF_DYNFIELD(m, r->seq_off, uint64_t *) = seq;
 		while (rte_ring_enqueue(r->rings[k], m) != 0) {
 			if (!r->lossless || __atomic_load_n(&r->ctl->quit, __ATOMIC_RELAXED)) {
 				r->ring_full++;
 				rte_pktmbuf_free(m);
+				m = NULL;
 				break;
 			}
 			rte_pause();
 		}
+		if (m != NULL && r->gate != NULL)
+			seq_gate_enqueued(r->gate, k, seq);
 	}
 	r->rx_pkts += n;
 }

@@ -15,6 +15,7 @@
 #include "worker.h"
 
 struct rte_ring;
+struct seq_gate;
 
 #define RECEIVER_MAX_RINGS 128
 
@@ -27,6 +28,11 @@ struct receiver {
 	struct worker_control *ctl;
 	struct decode_opts decode;
 	unsigned lcore_id;
+	/* a file over several workers: frames numbered in reading order in
+	 * the mbuf field at seq_off, each one's queue told to the gate */
+	struct seq_gate *gate;
+	int seq_off;
+	uint64_t seq;
 
 	uint64_t rx_pkts;
 	uint64_t ring_full;          /* frames dropped: the worker's ring was full */
@@ -41,6 +47,10 @@ unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_
 /* (added) The same for a frame of link layer link (enum pkt_link). */
 unsigned receiver_pick_link(const struct decode_opts *o, uint8_t link, const uint8_t *data,
 			    uint32_t len, unsigned nrings);
+
+/* The mbuf field a frame's number travels in (registered once): its
+ * offset, or -errno. */
+int receiver_seq_field(void);
 
 /* lcore entry point; arg is the struct receiver. Ends on quit, or after the
  * capture is consumed (input_done), then decrements ctl->receivers_left. */

@@ -15,6 +15,7 @@
 #include <rte_ring.h>
 
 #include "../../rules/rule-t.h"
+#include "../hoststate/seq_gate.h"
 #include "reject.h"
 
 /* largest frame inspected: libpcap's largest snapshot length (262144), so
@@ -228,7 +229,13 @@ static void handle_one(struct worker *w, struct worker_rxq *q, struct rte_mbuf *
 	enum detect_verdict v = VERDICT_ACCEPT;
 	struct packet p;
 
-	p.pcap_cnt = ++w->pkt_seq;
+	if (w->gate != NULL) {
+		w->pkt_seq = *RTE_MBUF_DYNFIELD(m, w->seq_off, uint64_t *);
+		seq_gate_begin(w->gate, w->id, w->pkt_seq);
+	} else {
+		w->pkt_seq++;
+	}
+	p.pcap_cnt = w->pkt_seq;
 	p.port_id = pt->port_id;
 	p.link = pt->link;
 	if (pt->rx_timestamp && (m->ol_flags & pt->ts_flag)) {
@@ -243,6 +250,8 @@ static void handle_one(struct worker *w, struct worker_rxq *q, struct rte_mbuf *
 		p.wire_len = p.len;
 		v = pipeline_packet(w->pl, &p);
 	}
+	if (w->gate != NULL)
+		seq_gate_end(w->gate, w->id, w->pkt_seq);
 	if (q->mode == COPY_NONE) {
 		rte_pktmbuf_free(m);
 		return;
@@ -418,7 +427,21 @@ int worker_main(void *arg)
 		rte_rcu_qsbr_quiescent(w->ctl->qsv, w->id);
 	}
 	drain_tx(w);
+	if (w->gate != NULL) {
+		/* The final flush comes after every packet. Stopped early, the
+		 * frames left in the ring are abandoned and the flush is not
+		 * ordered: nobody waits for this worker. */
+		bool quit = __atomic_load_n(&w->ctl->quit, __ATOMIC_RELAXED);
+
+		seq_gate_begin(w->gate, w->id, quit ? SEQ_GATE_END : SEQ_GATE_FLUSH);
+		if (quit)
+			seq_gate_end(w->gate, w->id, SEQ_GATE_END);
+	}
 	pipeline_finish(w->pl);
+	if (w->gate != NULL) {
+		seq_gate_begin(w->gate, w->id, SEQ_GATE_END);
+		seq_gate_end(w->gate, w->id, SEQ_GATE_END);
+	}
 	rte_rcu_qsbr_thread_offline(w->ctl->qsv, w->id);
 	w->last_tsc = rte_rdtsc();
 	w->cpu_ns = thread_cpu_ns();

@@ -21,6 +21,7 @@
 struct rte_eth_dev_tx_buffer;
 struct rte_rcu_qsbr;
 struct rte_ring;
+struct seq_gate;
 
 struct worker_rxq {
 	const struct port *port;     /* where packets come from */
@@ -58,6 +59,11 @@ struct worker {
 	uint64_t gen_serial;         /* serial of the generation the pipeline runs now */
 	uint8_t *linear;             /* frames that arrive as mbuf chains are copied here */
 	uint64_t pkt_seq;            /* pcap_cnt of the last packet */
+	/* a file over several workers: the frame's number (the reader's) in
+	 * the mbuf field at seq_off, and the gate told of each packet's start
+	 * and end (NULL: numbered here, no gate) */
+	struct seq_gate *gate;
+	int seq_off;
 
 	/* counters, written by this worker only */
 	uint64_t rx_pkts;            /* frames received */

@@ -155,6 +155,15 @@ static void test_parse_hdr(void)
 	FAILS("xbits:set,a,track ip_x;", "invalid xbits track 'track ip_x'");
 	FAILS("xbits:fill,a,track ip_src;", "invalid xbits operation 'fill'");
 	FAILS("xbits:set,a,track ip_src,expire 0;", "invalid xbits expire 'expire 0'");
+	PARSES("hostbits:set,bad;");
+	PARSES("hostbits:isset, bad , dst ;");
+	PARSES("hostbits:toggle,bad,src;");
+	PARSES("hostbits:noalert;");
+	FAILS("hostbits:set;", "hostbits needs an operation and a name: 'set'");
+	FAILS("hostbits:set,bad,both;", "invalid hostbits direction 'both': src or dst");
+	FAILS("hostbits:fill,bad;", "invalid hostbits operation 'fill'");
+	FAILS("hostbits:set,a b;", "invalid hostbits name 'a b'");
+	FAILS("hostbits:set,a,src,1;", "invalid hostbits: 'set,a,src,1'");
 	PARSES("flowint:cnt,+,1;");
 	PARSES("flowint:cnt,>=,other;");
 	PARSES("flowint:cnt,notset;");

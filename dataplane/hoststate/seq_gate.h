@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* Capture order for shared state when one reader spreads a capture file over
+ * several workers (autofp): a worker about to read or change state other
+ * workers share (the host table) first waits until every packet read before
+ * its current one has been handled by whichever worker it went to. Per-host
+ * and per-rule state then sees packets in capture order, so 1, 2 and N
+ * workers give the same alerts. Live traffic has no such order to keep and
+ * runs without a gate.
+ *
+ * Cost: the reader stores one number per packet, each worker two into its
+ * own cache line; only a worker that touches shared state (a rare rule
+ * match) reads the others', and waits for them if they are behind.
+ * Packets are numbered from 1 in reading order. */
+#ifndef IDS_SEQ_GATE_H
+#define IDS_SEQ_GATE_H
+
+#include <stdint.h>
+
+/* Once the input has ended, each worker flushes its flows (their last
+ * inspection) in the order of their last packets, as one worker flushes
+ * its whole table: positions SEQ_GATE_FLUSH + that packet's number, merged
+ * across workers. SEQ_GATE_END: done, nothing more to order. */
+#define SEQ_GATE_FLUSH (1ull << 63)
+#define SEQ_GATE_END   UINT64_MAX
+
+struct seq_gate;
+
+/* For nworkers workers (ids 0..nworkers-1); NULL without memory. */
+struct seq_gate *seq_gate_create(unsigned nworkers);
+void seq_gate_destroy(struct seq_gate *g);
+
+/* The reader put packet seq into worker k's queue (after the enqueue: the
+ * queue's own ordering publishes it to whoever dequeues a later packet). */
+void seq_gate_enqueued(struct seq_gate *g, unsigned k, uint64_t seq);
+
+/* Worker k starts packet seq (SEQ_GATE_FLUSH: the final flush, SEQ_GATE_END:
+ * finished), and has finished it. */
+void seq_gate_begin(struct seq_gate *g, unsigned k, uint64_t seq);
+void seq_gate_end(struct seq_gate *g, unsigned k, uint64_t seq);
+
+/* Worker k, in its final flush, is at the flow whose last packet was
+ * last_pkt (flows come in that order). Outside the flush, nothing: a flow
+ * that ends mid-capture ends within the packet being handled. Positions
+ * only grow; one not told (a flow that touches no shared state) is passed
+ * at the next one told, which may make others wait longer, never wrongly. */
+void seq_gate_flow_end(struct seq_gate *g, unsigned k, uint64_t last_pkt);
+
+/* Worker k: return once every packet numbered below its current one is
+ * finished on every worker. Never waits on a packet numbered above it, so
+ * the lowest waiting packet always proceeds. */
+void seq_gate_wait(const struct seq_gate *g, unsigned k);
+
+#endif
