@@ -321,6 +321,16 @@ static int eal_init(const struct run *r, const struct idsd_args *a)
 			fprintf(stderr, " %s", ea.argv[i]);
 		fputc('\n', stderr);
 	}
+	/* Live, as root: EAL's threads are created in there and start with
+	 * nothing; the main thread goes in with what EAL needs. */
+	if (r->s->pcap == NULL && (getuid() == 0 || geteuid() == 0) &&
+	    privs_limit(!eal_args_given(&ea, "--no-huge") || !eal_args_given(&ea, "--no-pci"),
+			r->s->user != NULL || r->s->group != NULL) != 0) {
+		log_msg(LOG_ERR, "privileges", "cannot limit the capabilities for EAL");
+		free(argv_copy);
+		eal_args_free(&ea);
+		return -EPERM;
+	}
 	ret = rte_eal_init(ea.argc, argv_copy);
 	free(argv_copy);
 	eal_args_free(&ea);
@@ -392,19 +402,16 @@ static int tel_reload(void *arg, char *msg, size_t len)
 
 /* After initialisation every thread keeps only what it needs: the main
  * thread CAP_NET_ADMIN and CAP_NET_RAW (the ports' stop at exit), the others
- * nothing.
+ * nothing (they started so: privs_limit before rte_eal_init).
  * With run-as, the ids change first: glibc applies a set*id call to every
  * thread of the process (DPDK's included) and aborts the process if one of
- * them no longer may, so no thread may shed CAP_SETUID/CAP_SETGID before.
- * Leaving uid 0 then empties the capabilities of every thread but the one
- * that asked to keep them (capng_change_id: the main thread).
- * Staying root, each thread sheds its own: the worker lcores by a launch,
- * DPDK's interrupt thread by an alarm callback (they run on it). */
+ * them no longer may, so they kept CAP_SETUID/CAP_SETGID until now; leaving
+ * uid 0 empties the capabilities of every thread but the one that asked to
+ * keep them (capng_change_id: the main thread). */
 static int drop_privileges(struct run *r)
 {
 	char err[256];
 	int uid, gid;
-	unsigned lcore;
 
 	if (getuid() != 0 && geteuid() != 0)
 		return 0;
@@ -417,13 +424,6 @@ static int drop_privileges(struct run *r)
 			r->s->user ? " or switch to user " : "", r->s->user ? r->s->user : "");
 		return -EPERM;
 	}
-	if (uid >= 0)
-		return 0;
-	RTE_LCORE_FOREACH_WORKER(lcore)
-		rte_eal_remote_launch(privs_drop_lcore, NULL, lcore);
-	rte_eal_mp_wait_lcore();
-	if (privs_drop_intr_thread() != 0)
-		log_msg(LOG_WARN, "privileges", "DPDK's interrupt thread keeps its capabilities");
 	return 0;
 }
 
