@@ -152,7 +152,11 @@ struct thr_entry {
 	uint32_t sid, gid;
 	uint8_t used, track, ip_ver;
 	uint32_t count;
-	uint64_t next;           /* (added) backoff: the match number that alerts next */
+	union {
+		uint64_t next;   /* (added) backoff: the match number that alerts next */
+		uint64_t rate_on; /* (added) rate_filter: 1 + the second its new action
+				   * began, 0: off */
+	};
 	uint64_t tv1_us;         /* start of the current window */
 	uint64_t expire_us;      /* tv1_us + seconds: a later packet starts afresh */
 	uint64_t flow_id;
@@ -198,7 +202,8 @@ struct detect_thread {
 #define DETECT_B64_OUT_MAX (((RULE_B64_MAX_BYTES + 3u) / 4u) * 3u)
 
 /* Verdict of the threshold stage (Suricata's PacketAlertThreshold). */
-enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2 };
+enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2,
+		  THR_RATE = 3 /* (added) alert, with the rate_filter's new_action */ };
 
 /* detect_group.c (added): build/free the engine's rule groups (after the
  * always lists); the always-checked rules p can match, ascending (the

@@ -243,6 +243,7 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 {
 	const struct rule *r = dr->r;
 	enum thr_result thr;
+	enum rule_action act;
 	bool blocked = false;
 
 	if (r->nflowbit)
@@ -254,7 +255,8 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 		dt->stats.alerts_suppressed++;
 		return false;
 	}
-	switch (r->action) {
+	act = thr == THR_RATE ? r->threshold.new_action : r->action;
+	switch (act) {
 	case RULE_ACT_PASS:
 		if (p->flow && action_applies_to_flow(dr, p))
 			action_to_flow(p->flow, RULE_ACT_PASS);
@@ -290,6 +292,7 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 	res->alerts[res->nalerts].action = blocked ? ALERT_BLOCKED : ALERT_ALLOWED;
 	res->alerts[res->nalerts].stream = (dr->flags & DR_F_PAYLOAD) && dt->stream_match;
 	res->alerts[res->nalerts].flip = 0;
+	res->alerts[res->nalerts].reject = act == RULE_ACT_REJECT;
 	res->alerts[res->nalerts].tx = NULL;
 	res->nalerts++;
 	dt->stats.alerts++;

@@ -12,6 +12,11 @@
  *   count * multiplier, count * multiplier^2, ... of the flow; the others
  *   are silent. Its entry lives as long as the flow may (refreshed on each
  *   match, VAR_FLOWINT_TTL_US), the next number saturating at UINT64_MAX.
+ * - rate_filter (threshold.config; Suricata's IsThresholdReached): every
+ *   match alerts; past `count` matches in a window of `seconds` the rule
+ *   takes new_action (THR_RATE) for `timeout` seconds (whole seconds, as
+ *   Suricata), on every match until one comes later than that, which takes
+ *   the rule's own action again and ends the timeout (its window goes on).
  * Matches past limit/both's count are "silent": no alert, but the rule's
  * action (drop, pass) still applies. State lives in a per-thread bounded
  * table; when no slot is free the match is judged as the first of a window
@@ -99,6 +104,7 @@ static enum thr_result first_match(const struct rule_threshold *t, bool *store)
 	case THRESH_BACKOFF:
 		return t->count <= 1 ? THR_ALERT : THR_SILENT;
 	case THRESH_LIMIT:
+	case THRESH_RATE:
 		return THR_ALERT;
 	case THRESH_THRESHOLD:
 		if (t->count <= 1) {
@@ -125,11 +131,43 @@ static enum thr_result backoff_match(const struct rule_threshold *t, struct thr_
 	return THR_ALERT;
 }
 
+static enum thr_result rate_match(const struct rule_threshold *t, struct thr_entry *e,
+				  uint64_t now)
+{
+	uint64_t sec = now / 1000000u, end = e->tv1_us + (uint64_t)t->seconds * 1000000u;
+	enum thr_result res = THR_ALERT;
+
+	if (e->rate_on != 0) {
+		if (sec - (e->rate_on - 1) > t->timeout)
+			e->rate_on = 0;
+		else
+			res = THR_RATE;
+	} else if (now <= end) {
+		if (e->count < UINT32_MAX)
+			e->count++;
+		if (e->count > t->count) {
+			e->rate_on = sec + 1;
+			res = THR_RATE;
+		}
+	} else {
+		e->tv1_us = now;
+		e->count = 1;
+		end = now + (uint64_t)t->seconds * 1000000u;
+	}
+	/* the slot is reused only once both the window and the timeout are over */
+	e->expire_us = e->rate_on == 0 ? end :
+		       (e->rate_on + t->timeout) * 1000000u > end ?
+		       (e->rate_on + t->timeout) * 1000000u : end;
+	return res;
+}
+
 static enum thr_result next_match(const struct rule_threshold *t, struct thr_entry *e,
 				  uint64_t now)
 {
 	if (t->type == THRESH_BACKOFF)
 		return backoff_match(t, e, now);
+	if (t->type == THRESH_RATE)
+		return rate_match(t, e, now);
 	if (now > e->expire_us) {
 		/* window over: this match starts a new one */
 		bool store;
