@@ -125,6 +125,7 @@ struct detect_engine {
 	uint32_t *event_rules;
 	uint32_t addr_min;       /* (added) ranges that make a list large, 0: no index */
 	struct addr_index *addr; /* (added) rules with large address lists, NULL: none */
+	bool profiling;          /* (added) profiling.rules: threads count (detect_profile.c) */
 };
 
 /* (added) xbits and flowint values: per thread, open addressing, bounded
@@ -196,6 +197,7 @@ struct detect_thread {
 	struct detect_app_thread *app; /* (added) app-layer inspection state */
 	uint8_t *b64;            /* (added) base64_decode output, DETECT_B64_OUT_MAX bytes */
 	struct detect_stats stats;
+	struct rule_prof *prof;  /* (added) per rank, NULL: profiling off (detect_profile.c) */
 };
 
 /* (added) The most base64_decode can write: 3 bytes per 4 of its 65535 input. */

@@ -9,6 +9,7 @@
 #include "../decode/packet-t.h"
 #include "../decode/decode.h"
 #include "detect-int.h"
+#include "detect_profile-int.h"
 
 /* struct flow.detect_flags: IP-only rules already run for this direction */
 #define FLOW_DF_IPONLY_TS 0x01u
@@ -358,10 +359,14 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 		bool from_pf = ia >= nal || (ic < dt->ncand && dt->cand[ic] < al[ia]);
 		uint32_t rank = from_pf ? dt->cand[ic++] : al[ia++];
 		const struct de_rule *dr = &de->rules[rank];
+		uint64_t t0;
 
 		if ((dr->flags & DR_F_IPONLY) && !iponly)
 			continue;
-		if (!rule_matches(dt, dr, p))
+		/* profiling.rules: timed and counted; off, one predictable branch */
+		if (__builtin_expect(dt->prof == NULL, 1) ? !rule_matches(dt, dr, p) :
+		    (t0 = detect_profile_tsc(),
+		     !detect_profile_count(dt->prof, rank, t0, rule_matches(dt, dr, p))))
 			continue;
 		if (from_pf)
 			dt->stats.verified++;

@@ -25,6 +25,7 @@
 #include "daemon.h"
 #include "eal_args.h"
 #include "privs.h"
+#include "rule_perf.h"
 #include "run-int.h"
 #include "stats.h"
 #include "../output/stats_log.h"
@@ -57,8 +58,7 @@ static uint64_t wall_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* An output's file name: an absolute one as it is, else in the log dir. */
-static void output_path(const struct settings *s, const char *name, char *out, size_t len)
+void run_output_path(const struct settings *s, const char *name, char *out, size_t len)
 {
 	if (name[0] == '/')
 		snprintf(out, len, "%s", name);
@@ -83,7 +83,7 @@ static int open_output(struct run *r)
 	for (unsigned i = 0; i < s->neve; i++) {
 		struct eve_file *ef;
 
-		output_path(s, s->eve[i].filename, path, sizeof(path));
+		run_output_path(s, s->eve[i].filename, path, sizeof(path));
 		if (s->eve[i].sink) {
 			struct eve_sink_config sc = s->eve[i].sink_cfg;
 
@@ -120,7 +120,7 @@ static int open_stats_log(struct run *r)
 		return 0;
 	if (mkdir(r->s->log_dir, 0755) != 0 && errno != EEXIST)
 		return -errno;
-	output_path(r->s, r->s->stats_log, path, sizeof(path));
+	run_output_path(r->s, r->s->stats_log, path, sizeof(path));
 	r->stats_log = fopen(path, "a");
 	r->stats_prev = calloc(1, sizeof(*r->stats_prev));
 	if (r->stats_log == NULL || r->stats_prev == NULL) {
@@ -400,6 +400,47 @@ static int tel_reload(void *arg, char *msg, size_t len)
 	return reload_rules(arg, msg, len);
 }
 
+static int tel_profile(void *arg, const char *sort, unsigned max,
+		       char (*lines)[TELEMETRY_LINE_LEN], uint64_t *checked)
+{
+	struct run *r = arg;
+	enum rule_perf_sort key;
+	struct rule_perf *v;
+	uint32_t n;
+
+	if (detect_profile_sort_parse(sort, &key) != 0)
+		return -EINVAL;
+	if (!r->s->prof_rules)
+		return -ENOTSUP;
+	pthread_mutex_lock(&r->lock);
+	v = rule_perf_collect(r->ctl.gen, key, &n);
+	pthread_mutex_unlock(&r->lock);
+	*checked = n;
+	if (n < max)
+		max = n;
+	for (unsigned i = 0; i < max; i++)
+		snprintf(lines[i], TELEMETRY_LINE_LEN, "%u:%u:%u %llu %llu %llu %llu %llu",
+			 v[i].gid, v[i].sid, v[i].rev, (unsigned long long)v[i].checks,
+			 (unsigned long long)v[i].matches, (unsigned long long)v[i].ticks,
+			 (unsigned long long)v[i].ticks_match,
+			 (unsigned long long)v[i].ticks_max);
+	free(v);
+	return (int)max;
+}
+
+void run_rule_perf_log(const struct run *r, const struct detect_gen *g)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (!r->s->prof_rules)
+		return;
+	run_output_path(r->s, r->s->prof_file, path, sizeof(path));
+	ret = rule_perf_log(r->s, g, path);
+	if (ret != 0)
+		log_msg(LOG_WARN, "profiling", "%s: %s", path, strerror(-ret));
+}
+
 /* After initialisation every thread keeps only what it needs: the main
  * thread CAP_NET_ADMIN and CAP_NET_RAW (the ports' stop at exit), the others
  * nothing (they started so: privs_limit before rte_eal_init).
@@ -520,7 +561,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 
 	tsrc = (struct telemetry_src){
 		.arg = r, .stats = tel_stats, .rules = tel_rules, .failed = tel_failed,
-		.reload = tel_reload,
+		.reload = tel_reload, .profile = tel_profile,
 		.workers = r->workers, .nworkers = r->nworkers,
 		.receivers = r->receivers, .nreceivers = r->nreceivers,
 		.ports = r->ports, .nports = r->nports, .ctl = &r->ctl,
@@ -535,6 +576,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	wait_loop(r, start_us);
 	telemetry_unregister();
 	settle_generation(r);
+	run_rule_perf_log(r, r->ctl.gen);
 
 	print_summary(r);
 	write_stats(r, start_us);
