@@ -8,7 +8,8 @@ usage: test_profile.py IDSD SRC_ROOT OUT_DIR
     (one object per sort order when no sort is given), the text table, the
     limit; nothing without profiling.rules.enabled;
   - a live run (net_pcap vdev, telemetry on): /ids/rules/profile gives the
-    first N rules by the sort asked for, and says enabled 0 when off.
+    first N rules by the sort asked for, and says enabled 0 when off; a
+    reload writes the retired set's figures to rule_perf.log, exit the rest.
 """
 import json
 import os
@@ -122,6 +123,7 @@ def live(pcap, rules, profiling, name):
                     continue
                 for q in ("matches,2", "checks,3", "ticks,80", "cost,1"):
                     got[q] = t.cmd("/ids/rules/profile," + q)["/ids/rules/profile"]
+                got["reload"] = t.cmd("/ids/reload")["/ids/reload"]
                 t.close()
                 break
             except (OSError, ValueError, KeyError):
@@ -131,6 +133,8 @@ def live(pcap, rules, profiling, name):
             p.terminate()
         _, err = p.communicate(timeout=60)
     check(p.returncode == 0, f"{name}: live idsd exits 0: {p.returncode} {err[-300:]}")
+    path = os.path.join(logdir, "rule_perf.log")
+    got["log"] = open(path, encoding="utf-8").read() if os.path.exists(path) else None
     return got
 
 
@@ -139,8 +143,9 @@ def sids(reply):
 
 
 def test_telemetry(pcap, rules):
-    got = live(pcap, rules, "profiling:\n  rules:\n    enabled: yes\n", "live")
-    check(set(got) == {"matches,2", "checks,3", "ticks,80", "cost,1"},
+    got = live(pcap, rules, "profiling:\n  rules:\n    enabled: yes\n    json: yes\n"
+               "    sort: checks\n", "live")
+    check({"matches,2", "checks,3", "ticks,80", "cost,1"} <= set(got),
           f"telemetry answered once the capture was read: {sorted(got)}")
     m = got["matches,2"]
     check(m["enabled"] == 1 and m["sort"] == "matches" and m["checked"] == 3 and
@@ -155,8 +160,15 @@ def test_telemetry(pcap, rules):
     ticks = [int(t[str(i)].split()[3]) for i in range(t["shown"])]
     check(t["shown"] == 3 and ticks == sorted(ticks, reverse=True), f"by ticks: {t}")
     check(got["cost,1"] is None, f"an unknown sort is refused: {got['cost,1']}")
+    docs = [json.loads(line) for line in (got["log"] or "").splitlines() if line.strip()]
+    check(got["reload"]["status"] == "ok" and len(docs) == 2 and
+          [r["signature_id"] for r in docs[0]["rules"]] == [1, 3, 2] and
+          docs[0]["rules"][0]["checks"] == 5 and docs[1]["rules"] == [],
+          f"rule_perf.log: the retired set's figures at the reload, the new set's (no "
+          f"packet since) at exit: {got['reload']} {got['log']}")
     got = live(pcap, rules, "", "live_off")
-    check(got.get("matches,2") == {"enabled": 0}, f"profiling off says so: {got}")
+    check(got.get("matches,2") == {"enabled": 0} and got["log"] is None,
+          f"profiling off says so, writes no file: {got}")
 
 
 def main():
