@@ -365,7 +365,9 @@ struct rule_flowbit {
 #define RULE_FLOWBIT_UNRESOLVED UINT32_MAX
 
 enum thresh_type { THRESH_NONE, THRESH_LIMIT, THRESH_THRESHOLD, THRESH_BOTH, THRESH_DETECTION_FILTER,
-		   THRESH_BACKOFF /* (added) alerts on match count, count * m, count * m^2, ... */ };
+		   THRESH_BACKOFF /* (added) alerts on match count, count * m, count * m^2, ... */,
+		   THRESH_RATE /* (added) threshold.config rate_filter: past count matches in
+				* seconds, new_action for timeout seconds */ };
 enum thresh_track { TRACK_BY_SRC, TRACK_BY_DST, TRACK_BY_RULE, TRACK_BY_BOTH, TRACK_BY_FLOW };
 
 struct rule_threshold {
@@ -374,6 +376,8 @@ struct rule_threshold {
 	uint32_t count;
 	uint32_t seconds;         /* 0 with THRESH_BACKOFF */
 	uint32_t multiplier;      /* (added) THRESH_BACKOFF only */
+	enum rule_action new_action; /* (added) THRESH_RATE only, with timeout (seconds) */
+	uint32_t timeout;
 };
 
 /* (added) A threshold.config "suppress ... track, ip": the rule does not

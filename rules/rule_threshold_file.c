@@ -4,13 +4,18 @@
  *   threshold|event_filter gen_id G, sig_id S, type limit|threshold|both,
  *             track by_src|by_dst|by_rule|by_both|by_flow, count N, seconds T
  *   suppress gen_id G, sig_id S[, track by_src|by_dst|by_either, ip ADDR]
- *   rate_filter gen_id G, sig_id S, track T, count N, seconds T,
- *             new_action A, timeout T          (not supported: reported)
+ *   rate_filter gen_id G, sig_id S, track by_src|by_dst|by_rule|by_both,
+ *             count N, seconds T, new_action alert|drop|pass|reject, timeout T
  *
  * '#' starts a comment, a trailing '\' continues a line. Precedence as
  * Suricata's: a threshold for a gid:sid replaces the rule's own; a global
  * one (sig_id 0) applies only to rules without a threshold of either kind;
- * suppressions combine with any threshold. */
+ * suppressions combine with any threshold. A rate_filter (Suricata installs
+ * it as one more threshold item, which its own checks then see) takes a
+ * rule only while it has no threshold, detection_filter or rate_filter:
+ * the rule's own, a gid:sid threshold (before or after it in the file: a
+ * later one replaces it) and the first rate_filter win; global ones (sig_id
+ * 0) come after every gid:sid line, the first in the file taking a rule. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +31,7 @@ enum thr_kind { K_THRESHOLD, K_SUPPRESS, K_RATE };
 struct thr_line {
 	enum thr_kind kind;
 	uint32_t gid, sid;
-	bool has_type, has_track, has_count, has_seconds, has_ip;
+	bool has_type, has_track, has_count, has_seconds, has_ip, has_action, has_timeout;
 	struct rule_threshold t;
 	uint8_t supp_track;
 	char ip[THR_LINE_MAX];
@@ -72,6 +77,9 @@ static bool item(struct thr_line *l, char *it, char *err, size_t errlen)
 	static const enum thresh_track track_of[] = { TRACK_BY_SRC, TRACK_BY_DST, TRACK_BY_RULE,
 						      TRACK_BY_BOTH, TRACK_BY_FLOW };
 	static const char *const stracks[] = { "by_src", "by_dst", "by_either" };
+	static const char *const actions[] = { "alert", "drop", "pass", "reject" };
+	static const enum rule_action action_of[] = { RULE_ACT_ALERT, RULE_ACT_DROP,
+						      RULE_ACT_PASS, RULE_ACT_REJECT };
 	char *v = it + strcspn(it, " \t");
 	int w;
 
@@ -88,7 +96,9 @@ static bool item(struct thr_line *l, char *it, char *err, size_t errlen)
 		return true;
 	}
 	if (strcmp(it, "track") == 0) {
-		w = l->kind == K_SUPPRESS ? word(v, stracks, 3) : word(v, tracks, 5);
+		/* rate_filter: Suricata's tracks but by_flow */
+		w = l->kind == K_SUPPRESS ? word(v, stracks, 3) :
+		    word(v, tracks, l->kind == K_RATE ? 4 : 5);
 		if (w >= 0) {
 			if (l->kind == K_SUPPRESS)
 				l->supp_track = (uint8_t)w;
@@ -111,8 +121,16 @@ static bool item(struct thr_line *l, char *it, char *err, size_t errlen)
 		l->has_ip = true;
 		return true;
 	}
-	if (l->kind == K_RATE && (strcmp(it, "new_action") == 0 || strcmp(it, "timeout") == 0))
+	if (l->kind == K_RATE && strcmp(it, "new_action") == 0 &&
+	    (w = word(v, actions, 4)) >= 0) {
+		l->t.new_action = action_of[w];
+		l->has_action = true;
 		return true;
+	}
+	if (l->kind == K_RATE && strcmp(it, "timeout") == 0 && parse_u32(v, &l->t.timeout)) {
+		l->has_timeout = true;
+		return true;
+	}
 	snprintf(err, errlen, "invalid '%s %s'", it, v);
 	return false;
 }
@@ -168,8 +186,13 @@ static bool parse_line(char *s, struct thr_line *l, char *err, size_t errlen)
 		return false;
 	}
 	if (l->kind == K_RATE) {
-		snprintf(err, errlen, "rate_filter is not supported, the line is ignored");
-		return false;
+		if (!(l->has_track && l->has_count && l->has_seconds && l->has_action &&
+		      l->has_timeout)) {
+			snprintf(err, errlen, "rate_filter needs track, count, seconds, new_action "
+				 "and timeout");
+			return false;
+		}
+		l->t.type = THRESH_RATE;
 	}
 	return true;
 }
@@ -211,7 +234,7 @@ static int apply(struct ruleset *rs, const struct rule_env *env, const struct th
 	struct addr_set ips = { 0 };
 	int rc = 0;
 
-	if (l->kind == K_THRESHOLD && global_pass != (l->sid == 0))
+	if (l->kind != K_SUPPRESS && global_pass != (l->sid == 0))
 		return 0;
 	if (l->kind == K_SUPPRESS && global_pass)
 		return 0;
@@ -225,6 +248,9 @@ static int apply(struct ruleset *rs, const struct rule_env *env, const struct th
 		if (l->kind == K_THRESHOLD) {
 			/* a global one leaves rules with their own threshold be */
 			if (!global_pass || r->threshold.type == THRESH_NONE)
+				r->threshold = l->t;
+		} else if (l->kind == K_RATE) {
+			if (r->threshold.type == THRESH_NONE)
 				r->threshold = l->t;
 		} else if (!l->has_ip) {
 			r->flags |= RULE_F_NOALERT;

@@ -72,7 +72,8 @@ int ruleset_load_path(struct ruleset *rs, struct rule_env *env, const char *path
  * they apply to the rules without one; suppress without track makes
  * rules noalert, with track by_src|by_dst|by_either and ip (an address,
  * a list or a variable) they do not match for those addresses;
- * rate_filter is reported as not supported. Each bad line is reported to
+ * rate_filter gives rules without a threshold a THRESH_RATE one (see
+ * rule_threshold_file.c for the precedence). Each bad line is reported to
  * errs as "file:line: reason" and skipped; returns their number, or
  * -errno when the file cannot be read. */
 int ruleset_apply_threshold_file(struct ruleset *rs, const struct rule_env *env,

@@ -17,6 +17,7 @@ enum dp_ask {
 	ASK_RULES_STATS,	/* /ids/rules: all of it */
 	ASK_RELOAD,		/* /ids/reload */
 	ASK_RULES_FAILED,	/* /ids/rules/failed[,FROM]: paged */
+	ASK_RULES_TOP,		/* /ids/rules/profile,SORT,N */
 };
 
 static const char *const ask_cmd[] = {
@@ -25,6 +26,7 @@ static const char *const ask_cmd[] = {
 	[ASK_RULES_STATS] = "/ids/rules",
 	[ASK_RELOAD] = "/ids/reload",
 	[ASK_RULES_FAILED] = "/ids/rules/failed",
+	[ASK_RULES_TOP] = "/ids/rules/profile",
 };
 
 struct ctl_dp {
@@ -44,7 +46,44 @@ struct dp_req {
 	struct ctl_dp *d;
 	uint64_t total, from, shown, listed;
 	bool list_open;
+	bool profiling_off;		/* rules top: the dataplane said enabled 0 */
 };
+
+/* rules stats --top: the rules, keyed by place, are lines "GID:SID:REV
+ * CHECKS MATCHES TICKS TICKS_MATCH TICKS_MAX" (idsd's telemetry.h). */
+static void top_member(struct dp_req *q, const char *key, const char *str, uint64_t num)
+{
+	unsigned gid, sid, rev;
+	unsigned long long checks, matches, ticks, tmatch, tmax;
+
+	if (str == NULL || strcmp(key, "sort") == 0) {
+		if (str != NULL)
+			mgmt_reply_str(q->r, key, str);
+		else if (strcmp(key, "checked") == 0)
+			mgmt_reply_uint(q->r, key, num);
+		else if (strcmp(key, "enabled") == 0)
+			q->profiling_off = num == 0;
+		return;
+	}
+	if (sscanf(str, "%u:%u:%u %llu %llu %llu %llu %llu", &gid, &sid, &rev, &checks, &matches,
+		   &ticks, &tmatch, &tmax) != 8)
+		return;
+	if (!q->list_open) {
+		mgmt_reply_arr_open(q->r, "rules");
+		q->list_open = true;
+	}
+	mgmt_reply_obj_open(q->r, NULL);
+	mgmt_reply_uint(q->r, "gid", gid);
+	mgmt_reply_uint(q->r, "sid", sid);
+	mgmt_reply_uint(q->r, "rev", rev);
+	mgmt_reply_uint(q->r, "checks", checks);
+	mgmt_reply_uint(q->r, "matches", matches);
+	mgmt_reply_uint(q->r, "ticks", ticks);
+	mgmt_reply_uint(q->r, "avgticks", checks ? ticks / checks : 0);
+	mgmt_reply_uint(q->r, "maxticks", tmax);
+	mgmt_reply_obj_close(q->r);
+	q->listed++;
+}
 
 static void member(void *ctx, const char *key, const char *str, uint64_t num)
 {
@@ -79,6 +118,9 @@ static void member(void *ctx, const char *key, const char *str, uint64_t num)
 		mgmt_reply_str(q->r, NULL, str);
 		q->listed++;
 		return;
+	case ASK_RULES_TOP:
+		top_member(q, key, str, num);
+		return;
 	case ASK_STATS:
 	case ASK_RULES_STATS:
 		break;
@@ -102,6 +144,15 @@ static int answer(struct dp_req *q, const char *json, const char *why)
 	if (rc)
 		return mgmt_reply_error(q->r, -EIO, "dataplane: malformed reply to %s",
 					ask_cmd[q->ask]);
+	if (q->ask == ASK_RULES_TOP) {
+		if (q->profiling_off)
+			return mgmt_reply_error(q->r, -ENOTSUP, "the dataplane does not profile "
+						"rules (profiling.rules.enabled)");
+		if (!q->list_open)
+			mgmt_reply_arr_open(q->r, "rules");
+		mgmt_reply_arr_close(q->r);
+		return 0;
+	}
 	if (q->ask != ASK_RELOAD)
 		return 0;
 	if (strcmp(q->status, "ok") != 0)
@@ -159,9 +210,11 @@ static void on_reply(void *ctx, const char *json, const char *why)
 	free(q);
 }
 
-static int ask(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what)
+static int ask_params(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what,
+		      const char *params)
 {
 	struct dp_req *q;
+	char cmd[96];
 	int rc;
 
 	if (!d->tc)
@@ -176,7 +229,11 @@ static int ask(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what)
 		return -ENOMEM;
 	q->ask = what;
 	q->d = d;
-	rc = telem_send(d->tc, ask_cmd[what], on_reply, q);
+	if (params != NULL)
+		snprintf(cmd, sizeof(cmd), "%s,%s", ask_cmd[what], params);
+	else
+		snprintf(cmd, sizeof(cmd), "%s", ask_cmd[what]);
+	rc = telem_send(d->tc, cmd, on_reply, q);
 	if (rc) {
 		free(q);
 		return mgmt_reply_error(r, -EIO, "dataplane: %s: %s", ask_cmd[what],
@@ -185,6 +242,51 @@ static int ask(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what)
 	/* sent first: a reply cannot come before we return to the loop */
 	q->p = mgmt_reply_defer(r);
 	return q->p ? MGMT_REPLY_DEFERRED : -ENOMEM;
+}
+
+static int ask(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what)
+{
+	return ask_params(d, r, what, NULL);
+}
+
+static int top_usage(struct mgmt_reply *r)
+{
+	return mgmt_reply_error(r, -EINVAL, "usage: rules stats --top N (1 to 80) "
+				"[--sort ticks|avgticks|checks|matches|maxticks]");
+}
+
+int ctl_dp_rules_top(void *ctx, unsigned int argc, const char *const *argv,
+		     struct mgmt_reply *r)
+{
+	static const char *const sorts[] = { "ticks", "avgticks", "checks", "matches",
+					     "maxticks" };
+	const char *sort = "ticks";
+	unsigned long n = 0;
+	char params[48];
+
+	if (argc % 2 != 0)
+		return top_usage(r);
+	for (unsigned int i = 0; i < argc; i += 2) {
+		const char *opt = argv[i], *val = argv[i + 1];
+		bool known = false;
+		char *end;
+
+		if (strcmp(opt, "--top") == 0) {
+			n = strtoul(val, &end, 10);
+			if (*end || end == val || n < 1 || n > 80)
+				return top_usage(r);
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(sorts) / sizeof(sorts[0]); k++)
+			known = known || strcmp(val, sorts[k]) == 0;
+		if (strcmp(opt, "--sort") != 0 || !known)
+			return top_usage(r);
+		sort = val;
+	}
+	if (n == 0)
+		return top_usage(r);
+	snprintf(params, sizeof(params), "%s,%lu", sort, n);
+	return ask_params(ctx, r, ASK_RULES_TOP, params);
 }
 
 int ctl_dp_stats(void *ctx, struct mgmt_reply *r)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The management commands that the dataplane answers (stats, rules list,
- * rules stats, rules reload, rules failed), asked over its telemetry socket with the
+ * rules stats [--top], rules reload, rules failed), asked over its telemetry socket with the
  * client of control/track/telem.h on a connection of their own. Replies
  * are deferred (mgmt_reply_defer): the loop never waits for idsd. */
 #ifndef IDS_CTL_DP_H
@@ -25,6 +25,12 @@ int ctl_dp_stats(void *ctx, struct mgmt_reply *r);
 int ctl_dp_rules_list(void *ctx, struct mgmt_reply *r);
 int ctl_dp_rules_stats(void *ctx, struct mgmt_reply *r);
 int ctl_dp_rules_reload(void *ctx, struct mgmt_reply *r);
+/* "rules stats --top N [--sort KEY]" (N 1..80, KEY ticks by default):
+ * "sort", "checked" and "rules", the first N rules by KEY, each {gid, sid,
+ * rev, checks, matches, ticks, avgticks, maxticks}; an error when the
+ * dataplane does not profile (profiling.rules.enabled). */
+int ctl_dp_rules_top(void *ctx, unsigned int argc, const char *const *argv,
+		     struct mgmt_reply *r);
 /* "failed": every rule of the running set that failed to load, as
  * "file:line: reason" (read page by page), then "total" and "listed" (the
  * dataplane remembers the first RULESET_FAILURES_MAX). */

@@ -136,6 +136,12 @@ static int rules_stats(void *ctx, struct mgmt_reply *r)
 	return ctl_dp_rules_stats(((struct ctl_mgmt *)ctx)->dp, r);
 }
 
+static int rules_top(void *ctx, unsigned int argc, const char *const *argv,
+		     struct mgmt_reply *r)
+{
+	return ctl_dp_rules_top(((struct ctl_mgmt *)ctx)->dp, argc, argv, r);
+}
+
 static int rules_reload(void *ctx, struct mgmt_reply *r)
 {
 	return ctl_dp_rules_reload(((struct ctl_mgmt *)ctx)->dp, r);
@@ -173,6 +179,7 @@ int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *
 		.stats = stats,
 		.rules_list = rules_list,
 		.rules_stats = rules_stats,
+		.rules_top = rules_top,
 		.rules_reload = rules_reload,
 		.rules_failed = rules_failed,
 		.ha_status = ha_status,

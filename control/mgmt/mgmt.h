@@ -32,6 +32,10 @@ enum mgmt_role {
  * "reason") on failure. A NULL callback makes its command answer
  * "not available: <command>". */
 typedef int (*mgmt_backend_cb)(void *ctx, struct mgmt_reply *r);
+/* The same for a command that takes arguments (argv[0..argc): the words
+ * after the command's own); the callback checks them. */
+typedef int (*mgmt_backend_argv_cb)(void *ctx, unsigned int argc, const char *const *argv,
+				    struct mgmt_reply *r);
 
 struct mgmt_backend {
 	void *ctx;			/* passed to every callback */
@@ -39,6 +43,7 @@ struct mgmt_backend {
 	mgmt_backend_cb stats;		/* dataplane counters (telemetry socket) */
 	mgmt_backend_cb rules_list;
 	mgmt_backend_cb rules_stats;
+	mgmt_backend_argv_cb rules_top;	/* rules stats --top N [--sort KEY]: per-rule cost */
 	mgmt_backend_cb rules_reload;
 	mgmt_backend_cb rules_failed;	/* rules that failed to load, and why */
 	mgmt_backend_cb ha_status;

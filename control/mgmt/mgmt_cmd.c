@@ -44,6 +44,18 @@ static int cmd_backend(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned
 	return fn(c->m->be.ctx, r);
 }
 
+/* "rules stats": the rule counters; with arguments (--top N, --sort KEY),
+ * the costliest rules, which the backend's rules_top checks and answers. */
+static int cmd_rules_stats(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned int argc,
+			   const char *const *argv, struct mgmt_reply *r)
+{
+	if (argc == 0)
+		return cmd_backend(c, cmd, argc, argv, r);
+	if (!c->m->be.rules_top)
+		return mgmt_reply_error(r, -ENOTSUP, "not available: %s %s", cmd->name, argv[0]);
+	return c->m->be.rules_top(c->m->be.ctx, argc, argv, r);
+}
+
 static int cmd_status(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned int argc,
 		      const char *const *argv, struct mgmt_reply *r)
 {
@@ -170,8 +182,9 @@ static const struct mgmt_cmd cmd_table[] = {
 	  "the last N alerts (EVE lines); --follow streams new ones", 0 },
 	{ "rules list", cmd_backend, MGMT_ROLE_VIEWER, "", "loaded rule files and counts",
 	  BE(rules_list) },
-	{ "rules stats", cmd_backend, MGMT_ROLE_VIEWER, "", "per-rule counters",
-	  BE(rules_stats) },
+	{ "rules stats", cmd_rules_stats, MGMT_ROLE_VIEWER,
+	  "[--top N [--sort ticks|avgticks|checks|matches|maxticks]]",
+	  "rule counters; --top: the N costliest rules (profiling.rules)", BE(rules_stats) },
 	{ "rules reload", cmd_backend, MGMT_ROLE_OPERATOR, "",
 	  "reload the rules: failed ones are skipped as at startup; the old set stays "
 	  "only if the new one is unusable", BE(rules_reload) },

@@ -129,6 +129,7 @@ struct detect_engine {
 	uint32_t *event_rules;
 	uint32_t addr_min;       /* (added) ranges that make a list large, 0: no index */
 	struct addr_index *addr; /* (added) rules with large address lists, NULL: none */
+	bool profiling;          /* (added) profiling.rules: threads count (detect_profile.c) */
 };
 
 /* (added) flowint values: per thread, open addressing, bounded probe; an
@@ -195,6 +196,7 @@ struct detect_thread {
 	struct detect_app_thread *app; /* (added) app-layer inspection state */
 	uint8_t *b64;            /* (added) base64_decode output, DETECT_B64_OUT_MAX bytes */
 	struct detect_stats stats;
+	struct rule_prof *prof;  /* (added) per rank, NULL: profiling off (detect_profile.c) */
 };
 
 /* (added) The host table for p, once everything before p has had its turn
@@ -214,7 +216,8 @@ static inline struct host_table *detect_hosts(struct detect_thread *dt, const st
 #define DETECT_B64_OUT_MAX (((RULE_B64_MAX_BYTES + 3u) / 4u) * 3u)
 
 /* Verdict of the threshold stage (Suricata's PacketAlertThreshold). */
-enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2 };
+enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2,
+		  THR_RATE = 3 /* (added) alert, with the rate_filter's new_action */ };
 
 /* detect_group.c (added): build/free the engine's rule groups (after the
  * always lists); the always-checked rules p can match, ascending (the

@@ -70,6 +70,8 @@ struct detect_alert {
 	const struct rule *rule;
 	enum alert_action action;
 	uint8_t stream;             /* (added) 1: matched on reassembled stream data */
+	uint8_t reject;             /* (added) 1: the action taken is reject (the rule's, or
+				     * a rate_filter's new_action) */
 	uint8_t flip;               /* (added) app-layer match of the other direction than the
 				     * packet's: the alert is seen from that direction */
 	struct app_tx *tx;          /* (added) the transaction matched, NULL: none */

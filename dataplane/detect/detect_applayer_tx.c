@@ -16,6 +16,7 @@
 #include "../applayer/applayer.h"
 #include "../decode/packet-t.h"
 #include "detect_applayer-int.h"
+#include "detect_profile-int.h"
 
 struct app_scan {
 	struct detect_thread *dt;
@@ -572,8 +573,14 @@ static bool run_tx(struct app_scan *s, struct packet *p, enum app_proto proto,
 		uint32_t rank = at->cand[i];
 		const struct de_rule *dr = &dt->de->rules[rank];
 		uint32_t before = res->nalerts;
+		uint64_t t0;
 
-		if (app_tx_marked(s->tx, rank) || !app_rule_matches(s, rank, p))
+		if (app_tx_marked(s->tx, rank))
+			continue;
+		/* profiling.rules: timed and counted; off, one predictable branch */
+		if (__builtin_expect(dt->prof == NULL, 1) ? !app_rule_matches(s, rank, p) :
+		    (t0 = detect_profile_tsc(),
+		     !detect_profile_count(dt->prof, rank, t0, app_rule_matches(s, rank, p))))
 			continue;
 		dt->stats.verified++;
 		if (app_tx_mark(s->tx, rank) != 0)

@@ -9,6 +9,7 @@
 #include "../decode/packet-t.h"
 #include "../decode/decode.h"
 #include "detect-int.h"
+#include "detect_profile-int.h"
 
 /* struct flow.detect_flags: IP-only rules already run for this direction */
 #define FLOW_DF_IPONLY_TS 0x01u
@@ -257,6 +258,7 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 {
 	const struct rule *r = dr->r;
 	enum thr_result thr;
+	enum rule_action act;
 	bool blocked = false;
 
 	if (r->nflowbit)
@@ -268,7 +270,8 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 		dt->stats.alerts_suppressed++;
 		return false;
 	}
-	switch (r->action) {
+	act = thr == THR_RATE ? r->threshold.new_action : r->action;
+	switch (act) {
 	case RULE_ACT_PASS:
 		if (p->flow && action_applies_to_flow(dr, p))
 			action_to_flow(p->flow, RULE_ACT_PASS);
@@ -304,6 +307,7 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 	res->alerts[res->nalerts].action = blocked ? ALERT_BLOCKED : ALERT_ALLOWED;
 	res->alerts[res->nalerts].stream = (dr->flags & DR_F_PAYLOAD) && dt->stream_match;
 	res->alerts[res->nalerts].flip = 0;
+	res->alerts[res->nalerts].reject = act == RULE_ACT_REJECT;
 	res->alerts[res->nalerts].tx = NULL;
 	res->nalerts++;
 	dt->stats.alerts++;
@@ -369,10 +373,14 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 		bool from_pf = ia >= nal || (ic < dt->ncand && dt->cand[ic] < al[ia]);
 		uint32_t rank = from_pf ? dt->cand[ic++] : al[ia++];
 		const struct de_rule *dr = &de->rules[rank];
+		uint64_t t0;
 
 		if ((dr->flags & DR_F_IPONLY) && !iponly)
 			continue;
-		if (!rule_matches(dt, dr, p))
+		/* profiling.rules: timed and counted; off, one predictable branch */
+		if (__builtin_expect(dt->prof == NULL, 1) ? !rule_matches(dt, dr, p) :
+		    (t0 = detect_profile_tsc(),
+		     !detect_profile_count(dt->prof, rank, t0, rule_matches(dt, dr, p))))
 			continue;
 		if (from_pf)
 			dt->stats.verified++;

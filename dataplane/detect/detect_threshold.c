@@ -12,6 +12,11 @@
  *   count * multiplier, count * multiplier^2, ... of the flow; the others
  *   are silent. Its entry lives as long as the flow may (refreshed on each
  *   match, VAR_FLOWINT_TTL_US), the next number saturating at UINT64_MAX.
+ * - rate_filter (threshold.config; Suricata's IsThresholdReached): every
+ *   match alerts; past `count` matches in a window of `seconds` the rule
+ *   takes new_action (THR_RATE) for `timeout` seconds (whole seconds, as
+ *   Suricata), on every match until one comes later than that, which takes
+ *   the rule's own action again and ends the timeout (its window goes on).
  * Matches past limit/both's count are "silent": no alert, but the rule's
  * action (drop, pass) still applies. State tracked by_src, by_dst, by_both
  * or by_rule lives in the host table every worker shares (one host's flows
@@ -76,6 +81,7 @@ static enum thr_result first_match(const struct rule_threshold *t, bool *store)
 	case THRESH_BACKOFF:
 		return t->count <= 1 ? THR_ALERT : THR_SILENT;
 	case THRESH_LIMIT:
+	case THRESH_RATE:
 		return THR_ALERT;
 	case THRESH_THRESHOLD:
 		if (t->count <= 1) {
@@ -102,10 +108,44 @@ static enum thr_result backoff_match(const struct rule_threshold *t, struct host
 	return THR_ALERT;
 }
 
+/* rate_filter: e->start_us is the window's start, e->next 1 + the second
+ * new_action began (0: the rule's own action). */
+static enum thr_result rate_match(const struct rule_threshold *t, struct host_val *e,
+				  uint64_t now)
+{
+	uint64_t sec = now / 1000000u, end = e->start_us + (uint64_t)t->seconds * 1000000u;
+	enum thr_result res = THR_ALERT;
+
+	if (e->next != 0) {
+		if (sec - (e->next - 1) > t->timeout)
+			e->next = 0;
+		else
+			res = THR_RATE;
+	} else if (now <= end) {
+		if (e->count < UINT32_MAX)
+			e->count++;
+		if (e->count > t->count) {
+			e->next = sec + 1;
+			res = THR_RATE;
+		}
+	} else {
+		e->start_us = now;
+		e->count = 1;
+		end = now + (uint64_t)t->seconds * 1000000u;
+	}
+	/* the entry lives until both the window and the timeout are over */
+	e->expire_us = 1 + (e->next == 0 ? end :
+			    (e->next + t->timeout) * 1000000u > end ?
+			    (e->next + t->timeout) * 1000000u : end);
+	return res;
+}
+
 /* A first match was stored: its window (or backoff count) starts. */
 static void window_start(const struct rule_threshold *t, struct host_val *e, uint64_t now)
 {
 	e->count = 1;
+	e->start_us = now;
+	e->next = 0;
 	e->expire_us = now + (uint64_t)t->seconds * 1000000u + 1;
 	if (t->type == THRESH_BACKOFF) {
 		e->expire_us = now + VAR_FLOWINT_TTL_US;
@@ -119,6 +159,8 @@ static enum thr_result next_match(const struct rule_threshold *t, struct host_va
 {
 	if (t->type == THRESH_BACKOFF)
 		return backoff_match(t, e, now);
+	if (t->type == THRESH_RATE)
+		return rate_match(t, e, now);
 	e->count++;
 	switch (t->type) {
 	case THRESH_LIMIT:

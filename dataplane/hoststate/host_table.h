@@ -49,6 +49,7 @@ struct host_key {
  * microsecond it no longer covers. The rest is the caller's. */
 struct host_val {
 	uint64_t expire_us;
+	uint64_t start_us;
 	uint64_t next;
 	uint32_t count;
 };

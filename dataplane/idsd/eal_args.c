@@ -75,6 +75,11 @@ static int lcores_arg(char *out, size_t len, const struct settings *s, unsigned 
 	return 0;
 }
 
+bool eal_args_given(const struct eal_args *ea, const char *opt)
+{
+	return given(ea, 0, NULL, opt);
+}
+
 int eal_args_build(struct eal_args *ea, const struct settings *s, unsigned nworkers,
 		   int user_argc, char **user_argv, int verbose, char *err, size_t errlen)
 {

@@ -161,6 +161,7 @@ int engine_load(struct engine *e, const struct settings *s, FILE *errs)
 		fprintf(errs, "detect: cannot build the engine: %s\n", err);
 		return -EINVAL;
 	}
+	detect_engine_set_profiling(e->de, s->prof_rules);
 	return 0;
 }
 

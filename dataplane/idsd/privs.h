@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Least privilege after initialisation (libcap-ng): the ports are open, the
- * memory mapped; what remains is CAP_NET_ADMIN and CAP_NET_RAW, which the
- * af_packet/tap PMDs use to leave promiscuous mode and close at exit. */
+/* Least privilege (libcap-ng), in two steps: before rte_eal_init only what
+ * EAL needs, for every thread it creates to start with nothing; after
+ * initialisation (the ports open, the memory mapped) the main thread keeps
+ * CAP_NET_ADMIN and CAP_NET_RAW, which the af_packet/tap PMDs use to leave
+ * promiscuous mode and close at exit, and every other thread nothing. */
 #ifndef IDS_PRIVS_H
 #define IDS_PRIVS_H
+
+#include <stdbool.h>
 
 #include "settings.h"
 
@@ -11,19 +15,19 @@
  * readable). Fills uid/gid (-1: unchanged). 0 or -errno with err filled. */
 int privs_resolve(const struct settings *s, int *uid, int *gid, char *err, size_t errlen);
 
-/* Keep only the capabilities above on the calling thread, switching to
- * uid/gid when not -1 (supplementary groups dropped). 0 or -errno. Each
- * thread that should shed privileges calls it (capabilities are per thread). */
-int privs_drop(int uid, int gid);
+/* Before rte_eal_init, as root: keep in the calling (main) thread's
+ * bounding, permitted and effective sets only what EAL and the port probes
+ * use (privs.c says which; hw: hugepages or PCI devices in use) and what the
+ * id change needs (change_ids: run-as), and make every thread created from
+ * then on (DPDK's included) start with nothing, or with CAP_SETUID/SETGID
+ * only while an id change is pending. 0 or -errno. */
+int privs_limit(bool hw, bool change_ids);
 
-/* Threads other than the main one keep nothing. A uid change does that by
- * itself (it empties the capabilities of every thread that did not ask to
- * keep them); staying root, each thread must drop its own, after any id
- * change (glibc aborts a set*id call that one thread may no longer make).
- * privs_drop_lcore: lcore entry point (arg unused) for the worker lcores;
- * privs_drop_intr_thread: the same on DPDK's interrupt thread, through an
- * alarm callback; waits for it (1 s at most). 0 or -errno. */
-int privs_drop_lcore(void *arg);
-int privs_drop_intr_thread(void);
+/* After initialisation: the main thread keeps the capabilities above and an
+ * empty bounding set, switching to uid/gid when not -1 (supplementary groups
+ * dropped; the ids change first, then the capabilities go, which also empties
+ * those of every other thread); threads created later start with nothing.
+ * 0 or -errno. */
+int privs_drop(int uid, int gid);
 
 #endif

@@ -113,6 +113,7 @@ int reload_rules(struct run *r, char *msg, size_t len)
 	prev = detect_gen_swap(&r->ctl.gen, r->ctl.qsv, g);
 	for (unsigned i = 0; i < r->nworkers; i++)
 		worker_gen_retired(r->workers[i], prev);
+	run_rule_perf_log(r, prev);
 	detect_gen_free(prev);
 	old = *r->e;
 	*r->e = ne;

@@ -53,6 +53,14 @@ struct run {
 	char last_reload[128];
 };
 
+/* run.c: an output's file name: an absolute one as it is, else in the log
+ * dir. */
+void run_output_path(const struct settings *s, const char *name, char *out, size_t len);
+/* run.c: profiling.rules: g's figures to the rule_perf.log (when a
+ * generation retires, and at exit: as Suricata when a detect engine goes);
+ * a file that cannot be written is warned about. */
+void run_rule_perf_log(const struct run *r, const struct detect_gen *g);
+
 /* topology.c: lcores the plan needs (workers + receivers), ports up, workers
  * and receivers created. Errors printed; 0 or -errno. */
 unsigned topology_lcores(const struct run *r);

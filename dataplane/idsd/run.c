@@ -25,6 +25,7 @@
 #include "daemon.h"
 #include "eal_args.h"
 #include "privs.h"
+#include "rule_perf.h"
 #include "run-int.h"
 #include "stats.h"
 #include "../output/stats_log.h"
@@ -57,8 +58,7 @@ static uint64_t wall_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* An output's file name: an absolute one as it is, else in the log dir. */
-static void output_path(const struct settings *s, const char *name, char *out, size_t len)
+void run_output_path(const struct settings *s, const char *name, char *out, size_t len)
 {
 	if (name[0] == '/')
 		snprintf(out, len, "%s", name);
@@ -83,7 +83,7 @@ static int open_output(struct run *r)
 	for (unsigned i = 0; i < s->neve; i++) {
 		struct eve_file *ef;
 
-		output_path(s, s->eve[i].filename, path, sizeof(path));
+		run_output_path(s, s->eve[i].filename, path, sizeof(path));
 		if (s->eve[i].sink) {
 			struct eve_sink_config sc = s->eve[i].sink_cfg;
 
@@ -120,7 +120,7 @@ static int open_stats_log(struct run *r)
 		return 0;
 	if (mkdir(r->s->log_dir, 0755) != 0 && errno != EEXIST)
 		return -errno;
-	output_path(r->s, r->s->stats_log, path, sizeof(path));
+	run_output_path(r->s, r->s->stats_log, path, sizeof(path));
 	r->stats_log = fopen(path, "a");
 	r->stats_prev = calloc(1, sizeof(*r->stats_prev));
 	if (r->stats_log == NULL || r->stats_prev == NULL) {
@@ -322,6 +322,16 @@ static int eal_init(const struct run *r, const struct idsd_args *a)
 			fprintf(stderr, " %s", ea.argv[i]);
 		fputc('\n', stderr);
 	}
+	/* Live, as root: EAL's threads are created in there and start with
+	 * nothing; the main thread goes in with what EAL needs. */
+	if (r->s->pcap == NULL && (getuid() == 0 || geteuid() == 0) &&
+	    privs_limit(!eal_args_given(&ea, "--no-huge") || !eal_args_given(&ea, "--no-pci"),
+			r->s->user != NULL || r->s->group != NULL) != 0) {
+		log_msg(LOG_ERR, "privileges", "cannot limit the capabilities for EAL");
+		free(argv_copy);
+		eal_args_free(&ea);
+		return -EPERM;
+	}
 	ret = rte_eal_init(ea.argc, argv_copy);
 	free(argv_copy);
 	eal_args_free(&ea);
@@ -391,21 +401,59 @@ static int tel_reload(void *arg, char *msg, size_t len)
 	return reload_rules(arg, msg, len);
 }
 
+static int tel_profile(void *arg, const char *sort, unsigned max,
+		       char (*lines)[TELEMETRY_LINE_LEN], uint64_t *checked)
+{
+	struct run *r = arg;
+	enum rule_perf_sort key;
+	struct rule_perf *v;
+	uint32_t n;
+
+	if (detect_profile_sort_parse(sort, &key) != 0)
+		return -EINVAL;
+	if (!r->s->prof_rules)
+		return -ENOTSUP;
+	pthread_mutex_lock(&r->lock);
+	v = rule_perf_collect(r->ctl.gen, key, &n);
+	pthread_mutex_unlock(&r->lock);
+	*checked = n;
+	if (n < max)
+		max = n;
+	for (unsigned i = 0; i < max; i++)
+		snprintf(lines[i], TELEMETRY_LINE_LEN, "%u:%u:%u %llu %llu %llu %llu %llu",
+			 v[i].gid, v[i].sid, v[i].rev, (unsigned long long)v[i].checks,
+			 (unsigned long long)v[i].matches, (unsigned long long)v[i].ticks,
+			 (unsigned long long)v[i].ticks_match,
+			 (unsigned long long)v[i].ticks_max);
+	free(v);
+	return (int)max;
+}
+
+void run_rule_perf_log(const struct run *r, const struct detect_gen *g)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (!r->s->prof_rules)
+		return;
+	run_output_path(r->s, r->s->prof_file, path, sizeof(path));
+	ret = rule_perf_log(r->s, g, path);
+	if (ret != 0)
+		log_msg(LOG_WARN, "profiling", "%s: %s", path, strerror(-ret));
+}
+
 /* After initialisation every thread keeps only what it needs: the main
  * thread CAP_NET_ADMIN and CAP_NET_RAW (the ports' stop at exit), the others
- * nothing.
+ * nothing (they started so: privs_limit before rte_eal_init).
  * With run-as, the ids change first: glibc applies a set*id call to every
  * thread of the process (DPDK's included) and aborts the process if one of
- * them no longer may, so no thread may shed CAP_SETUID/CAP_SETGID before.
- * Leaving uid 0 then empties the capabilities of every thread but the one
- * that asked to keep them (capng_change_id: the main thread).
- * Staying root, each thread sheds its own: the worker lcores by a launch,
- * DPDK's interrupt thread by an alarm callback (they run on it). */
+ * them no longer may, so they kept CAP_SETUID/CAP_SETGID until now; leaving
+ * uid 0 empties the capabilities of every thread but the one that asked to
+ * keep them (capng_change_id: the main thread). */
 static int drop_privileges(struct run *r)
 {
 	char err[256];
 	int uid, gid;
-	unsigned lcore;
 
 	if (getuid() != 0 && geteuid() != 0)
 		return 0;
@@ -418,13 +466,6 @@ static int drop_privileges(struct run *r)
 			r->s->user ? " or switch to user " : "", r->s->user ? r->s->user : "");
 		return -EPERM;
 	}
-	if (uid >= 0)
-		return 0;
-	RTE_LCORE_FOREACH_WORKER(lcore)
-		rte_eal_remote_launch(privs_drop_lcore, NULL, lcore);
-	rte_eal_mp_wait_lcore();
-	if (privs_drop_intr_thread() != 0)
-		log_msg(LOG_WARN, "privileges", "DPDK's interrupt thread keeps its capabilities");
 	return 0;
 }
 
@@ -521,7 +562,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 
 	tsrc = (struct telemetry_src){
 		.arg = r, .stats = tel_stats, .rules = tel_rules, .failed = tel_failed,
-		.reload = tel_reload,
+		.reload = tel_reload, .profile = tel_profile,
 		.workers = r->workers, .nworkers = r->nworkers,
 		.receivers = r->receivers, .nreceivers = r->nreceivers,
 		.ports = r->ports, .nports = r->nports, .ctl = &r->ctl,
@@ -536,6 +577,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	wait_loop(r, start_us);
 	telemetry_unregister();
 	settle_generation(r);
+	run_rule_perf_log(r, r->ctl.gen);
 
 	print_summary(r);
 	write_stats(r, start_us);

@@ -924,6 +924,29 @@ static void load_process(struct settings *s, struct problems *pb, const struct c
 		s->pidfile = NULL;   /* as Suricata: the config's pid-file is for daemons */
 }
 
+/* profiling.rules: {enabled, filename, append, sort, limit, json}, with
+ * Suricata's defaults (no sort: every order). */
+static void load_profiling(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	const struct conf_node *n = conf_get(c, "profiling.rules");
+	const char *sort;
+
+	if (n == NULL || !get_bool(pb, n, "enabled", false))
+		return;
+	s->prof_rules = true;
+	s->prof_file = get_str(pb, n, "filename", "rule_perf.log");
+	s->prof_append = get_bool(pb, n, "append", true);
+	s->prof_json = get_bool(pb, n, "json", false);
+	s->prof_limit = (uint32_t)get_u64(pb, n, "limit", 0, UINT32_MAX);
+	sort = get_str(pb, n, "sort", NULL);
+	s->prof_all_sorts = sort == NULL;
+	if (sort != NULL && detect_profile_sort_parse(sort, &s->prof_sort) != 0) {
+		conf_node_err(conf_node_get(n, "sort"), pb->err, sizeof(pb->err),
+			      "expected ticks, avgticks, checks, matches or maxticks, got '%s'", sort);
+		report(pb);
+	}
+}
+
 int settings_load(struct settings *s, const struct conf *c, const struct idsd_args *a, FILE *errs)
 {
 	struct problems pb = { .out = errs };
@@ -936,6 +959,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	load_eal_params(s, &pb, c);
 	load_flow(s, &pb, c);
 	load_outputs(s, &pb, c);
+	load_profiling(s, &pb, c);
 	s->pcap = a->pcap;
 	if (s->pcap == NULL)
 		load_ports(s, &pb, c);

@@ -10,6 +10,7 @@
 
 #include "args.h"
 #include "../decode/decode.h"
+#include "../detect/detect_profile.h"
 #include "../flow/flow.h"
 #include "../defrag/defrag.h"
 #include "../stream/stream.h"
@@ -85,6 +86,14 @@ struct settings {
 	uint32_t stats_interval;   /* seconds between stats records, 0: only at exit */
 	const char *stats_log;     /* outputs.stats: stats.log (absolute or in log_dir), NULL: none */
 	bool stats_log_deltas;     /* outputs.stats.deltas: a Delta column */
+	/* profiling.rules, as Suricata's: per-rule checks, matches and ticks,
+	 * written at exit to prof_file (absolute or in log_dir) */
+	bool prof_rules;
+	const char *prof_file;
+	bool prof_append, prof_json;
+	bool prof_all_sorts;       /* no "sort": one table per sort order, as Suricata */
+	enum rule_perf_sort prof_sort;
+	uint32_t prof_limit;       /* rules per table, 0: all */
 
 	/* threading.cpu-affinity (when set-cpu-affinity): where lcores run */
 	struct cpu_list worker_cpus;   /* empty: spread over the allowed CPUs */

@@ -215,6 +215,51 @@ static int cmd_rules_failed(const struct telemetry_src *s, const char *params,
 	return 0;
 }
 
+/* "/ids/rules/profile[,SORT[,N]]" (ticks, 10): "enabled" (0: profiling.rules
+ * is off, and nothing follows), "sort", "checked" (rules checked so far),
+ * "shown", then the first N rules by SORT keyed by their place, as the
+ * profile callback writes them. */
+static int cmd_rules_profile(const struct telemetry_src *s, const char *params,
+			     struct rte_tel_data *d)
+{
+	char lines[TELEMETRY_FAILED_MAX][TELEMETRY_LINE_LEN], sort[16] = "ticks", key[16];
+	unsigned long max = 10;
+	uint64_t checked = 0;
+	int n;
+
+	if (params != NULL && params[0] != '\0') {
+		const char *comma = strchr(params, ',');
+		size_t len = comma ? (size_t)(comma - params) : strlen(params);
+		char *end;
+
+		if (len == 0 || len >= sizeof(sort))
+			return -EINVAL;
+		memcpy(sort, params, len);
+		sort[len] = '\0';
+		if (comma != NULL) {
+			max = strtoul(comma + 1, &end, 10);
+			if (*end != '\0' || max == 0 || max > TELEMETRY_FAILED_MAX)
+				return -EINVAL;
+		}
+	}
+	n = s->profile == NULL ? -ENOTSUP :
+	    s->profile(s->arg, sort, (unsigned)max, lines, &checked);
+	if (n < 0 && n != -ENOTSUP)
+		return n;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "enabled", n != -ENOTSUP);
+	if (n < 0)
+		return 0;
+	rte_tel_data_add_dict_string(d, "sort", sort);
+	rte_tel_data_add_dict_u64(d, "checked", checked);
+	rte_tel_data_add_dict_u64(d, "shown", (uint64_t)n);
+	for (int i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%d", i);
+		rte_tel_data_add_dict_string(d, key, lines[i]);
+	}
+	return 0;
+}
+
 static int cmd_reload(const struct telemetry_src *s, const char *params, struct rte_tel_data *d)
 {
 	char msg[RTE_TEL_MAX_STRING_LEN];
@@ -260,6 +305,8 @@ static const struct {
 	{ "/ids/rules", cmd_rules, "Rules loaded and failed, reloads, last reload result." },
 	{ "/ids/rules/failed", cmd_rules_failed, "Rules that failed to load and why "
 	  "(file:line: reason). Parameter: the index to start from." },
+	{ "/ids/rules/profile", cmd_rules_profile, "profiling.rules: the costliest rules. "
+	  "Parameters: SORT (ticks|avgticks|checks|matches|maxticks),N (at most 80)." },
 	{ "/ids/reload", cmd_reload, "Reload the rules; the old ones stay on failure." },
 	{ "/ids/role", cmd_role, "HA role: active or standby (forwards nothing). "
 	  "Parameter: active|standby to set it." },

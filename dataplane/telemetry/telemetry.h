@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* idsd's DPDK telemetry commands (/ids/stats, /ids/ports, /ids/workers,
- * /ids/flows, /ids/rules, /ids/rules/failed, /ids/reload, /ids/role), served on DPDK's
+ * /ids/flows, /ids/rules, /ids/rules/failed, /ids/rules/profile, /ids/reload,
+ * /ids/role), served on DPDK's
  * telemetry socket so dpdk-telemetry.py and ids-control can read them. */
 #ifndef IDS_TELEMETRY_H
 #define IDS_TELEMETRY_H
@@ -34,6 +35,13 @@ struct telemetry_src {
 			   unsigned max, uint64_t *total);
 	/* Reload the rules now; 0, or -errno with msg saying why (old rules kept). */
 	int (*reload)(void *arg, char *msg, size_t len);
+	/* profiling.rules: the first max rules of the running set by sort
+	 * ("ticks", "avgticks", "checks", "matches", "maxticks"), as lines
+	 * "GID:SID:REV CHECKS MATCHES TICKS TICKS_MATCH TICKS_MAX"; returns their
+	 * number, -EINVAL for another sort, -ENOTSUP when profiling is off;
+	 * *checked = the rules checked so far. */
+	int (*profile)(void *arg, const char *sort, unsigned max,
+		       char (*lines)[TELEMETRY_LINE_LEN], uint64_t *checked);
 
 	struct worker *const *workers;
 	unsigned nworkers;

@@ -6,6 +6,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "../detect/detect.h"
+#include "../detect/detect_profile.h"
 
 struct detect_gen *detect_gen_create(const struct detect_engine *de, uint32_t nrules,
 				     unsigned nworkers, const int *sockets, bool ips,
@@ -25,7 +26,7 @@ struct detect_gen *detect_gen_create(const struct detect_engine *de, uint32_t nr
 
 		if (de != NULL) {
 			s->dt = detect_thread_create(de, sockets[i]);
-			if (s->dt == NULL)
+			if (s->dt == NULL || detect_thread_profile_start(s->dt) != 0)
 				goto fail;
 			detect_thread_set_ips(s->dt, ips);
 			detect_thread_share_hosts(s->dt, hosts, gate, i);
@@ -47,8 +48,10 @@ void detect_gen_free(struct detect_gen *g)
 	if (g == NULL)
 		return;
 	for (unsigned i = 0; i < g->nslots; i++) {
-		if (g->slot[i].dt != NULL)
+		if (g->slot[i].dt != NULL) {
+			detect_thread_profile_stop(g->slot[i].dt);
 			detect_thread_destroy(g->slot[i].dt);
+		}
 		free(g->slot[i].alerts_by_rule);
 	}
 	free(g);

@@ -204,7 +204,8 @@ static void reject_one(struct worker *w, struct worker_rxq *q, const struct pack
 	w->reject_sent++;
 }
 
-/* A dropped packet matched a reject rule: answer the side(s) it names. */
+/* A dropped packet matched a reject rule (or one a rate_filter made reject):
+ * answer the side(s) it names (the source, for a rule without reject's). */
 static void reject_reply(struct worker *w, struct worker_rxq *q, const struct packet *p)
 {
 	const struct detect_result *res = &w->pl->res;
@@ -212,7 +213,7 @@ static void reject_reply(struct worker *w, struct worker_rxq *q, const struct pa
 	for (uint32_t i = 0; i < res->nalerts; i++) {
 		const struct rule *r = res->alerts[i].rule;
 
-		if (r->action != RULE_ACT_REJECT)
+		if (!res->alerts[i].reject)
 			continue;
 		if (r->reject != REJECT_DST)
 			reject_one(w, q, p, true);

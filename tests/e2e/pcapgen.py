@@ -69,8 +69,10 @@ class Tcp:
         self.seg(0, 0x10, b"")
 
 
-def write_pcap(path, frames):
+def write_pcap(path, frames, secs=None):
+    """Frame i at 1700000000 s + i ms, or at 1700000000 + secs[i] s."""
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         for i, fr in enumerate(frames):
-            f.write(struct.pack("<IIII", 1700000000, i * 1000, len(fr), len(fr)) + fr)
+            t = (1700000000, i * 1000) if secs is None else (1700000000 + secs[i], i)
+            f.write(struct.pack("<IIII", t[0], t[1], len(fr), len(fr)) + fr)

@@ -10,15 +10,18 @@ usage: test_hardening.py IDSD OUT_DIR SCENARIO
   escaped_quote   msg:"\\"; is a parse error naming file:line
   capture_records a record longer than the snapshot length hides no frames
   capture_big     a frame over 65535 bytes is counted in the summary and stats
-  privileges      live (net_null) with --user nobody: the daemon runs, and every
-                  thread holds no capability but the main one's NET_ADMIN and
-                  NET_RAW; as root without run-as, the worker and interrupt
-                  threads hold none either (needs root)
+  privileges      live (net_null), with --user nobody and as root without it: the
+                  daemon runs, and every thread (/proc/PID/task/*: the lcores,
+                  DPDK's interrupt, multi-process and telemetry threads, a
+                  telemetry client's) holds no capability but the main one's
+                  NET_ADMIN and NET_RAW, and an empty bounding set; EAL was
+                  initialised with only what it needs (needs root)
 """
 import json
 import os
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -197,10 +200,13 @@ def test_capture_big():
 
 
 CAP_NET_ADMIN_RAW = (1 << 12) | (1 << 13)
+# the threads DPDK creates in rte_eal_init, besides the main one and the lcores
+DPDK_THREADS = ("eal-intr-thread", "rte_mp_handle", "telemetry-v2")
 
 
 def thread_caps(pid):
-    """{thread name: (CapEff, CapPrm, uid)} of every task of pid."""
+    """{thread name/tid: (CapEff, CapPrm, CapBnd, uid)} of every task of pid;
+    the main thread is named "main"."""
     out = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -208,60 +214,94 @@ def thread_caps(pid):
                 st = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
         except OSError:
             continue	# a thread that ended meanwhile
-        out[st["Name"] + "/" + tid] = (int(st["CapEff"], 16), int(st["CapPrm"], 16),
-                                       int(st["Uid"].split()[1]))
+        name = "main" if int(tid) == pid else st["Name"]
+        out[name + "/" + tid] = (int(st["CapEff"], 16), int(st["CapPrm"], 16),
+                                 int(st["CapBnd"], 16), int(st["Uid"].split()[1]))
     return out
+
+
+def telemetry_client(prefix):
+    """A connection to idsd's telemetry socket, so that DPDK's per-client
+    thread exists while the capabilities are read (None: no socket)."""
+    path = f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2"
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        c.connect(path)
+        c.recv(1024)	# the greeting: the client thread runs
+        return c
+    except OSError:
+        c.close()
+        return None
 
 
 def live(extra, name):
     out = os.path.join(OUT, name)
     os.makedirs(out)
+    prefix = f"idsharden{os.getpid()}{name}"
     cfg = write(os.path.join(out, "idsd.yaml"),
                 "dpdk:\n  eal-params: { no-huge: true, no-pci: true, "
-                f"file-prefix: idsharden{os.getpid()}, vdev: [\"net_null0,size=64\"] }}\n"
+                f"file-prefix: {prefix}, vdev: [\"net_null0,size=64\"] }}\n"
                 "  interfaces:\n    - interface: net_null0\n      threads: 1\n")
     rules = write(os.path.join(out, "t.rules"),
                   'alert udp any any -> any any (msg:"x"; content:"zz"; sid:1;)\n')
     os.chmod(out, 0o777)
-    p = subprocess.Popen([IDSD, "-c", cfg, "-S", rules, "-l", out] + extra,
+    p = subprocess.Popen([IDSD, "-v", "-c", cfg, "-S", rules, "-l", out] + extra,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    caps = {}
+    caps, client = {}, None
     for _ in range(100):
         time.sleep(0.1)
         if p.poll() is not None:
             break
         caps = thread_caps(p.pid)
         # started: the main thread has dropped what it does not need
-        if any(k.startswith("idsd/") and v[0] == CAP_NET_ADMIN_RAW for k, v in caps.items()):
+        if any(k.startswith("main/") and v[0] == CAP_NET_ADMIN_RAW for k, v in caps.items()):
             time.sleep(0.5)
+            client = telemetry_client(prefix)
             caps = thread_caps(p.pid)
             break
+    check(client is not None, f"{name}: telemetry connection")
+    if client is not None:
+        client.close()
     alive = p.poll() is None
     if alive:
         p.send_signal(signal.SIGTERM)
     so, se = p.communicate(timeout=60)
     check(alive, f"{name}: the daemon runs: rc {p.returncode}: {se[-400:]}")
     check(p.returncode == 0, f"{name}: exits 0 on SIGTERM, got {p.returncode}: {se[-400:]}")
-    return caps
+    return caps, se
+
+
+def check_threads(caps, mode):
+    """Every thread, DPDK's own included, holds nothing but the main thread's
+    NET_ADMIN and NET_RAW, and no bounding set to regain more from."""
+    names = [k.split("/")[0] for k in caps]
+    for want in ("main", "rte-worker-1") + DPDK_THREADS:
+        check(want in names, f"{mode}: thread {want} seen: {sorted(caps)}")
+    check(names.count("telemetry-v2") >= 2, f"{mode}: telemetry's client thread (named as "
+          f"its listener) seen: {sorted(caps)}")
+    for name, (eff, prm, bnd, _) in caps.items():
+        want = CAP_NET_ADMIN_RAW if name.startswith("main/") else 0
+        check(eff == want and prm == want and bnd == 0,
+              f"{mode}: {name} CapEff {eff:#x} CapPrm {prm:#x} CapBnd {bnd:#x}")
 
 
 def test_privileges():
     if os.geteuid() != 0:
         check(False, "needs root")
         return
-    caps = live(["--user", "nobody"], "runas")
-    check(len(caps) >= 3, f"threads seen: {sorted(caps)}")
-    for name, (eff, prm, uid) in caps.items():
-        want = CAP_NET_ADMIN_RAW if name.split("/")[0] == "idsd" else 0
-        check(eff == want and prm == want, f"run-as: {name} CapEff {eff:#x} CapPrm {prm:#x}")
+    caps, se = live(["--user", "nobody"], "runas")
+    check_threads(caps, "run-as")
+    for name, (_, _, _, uid) in caps.items():
         check(uid == 65534, f"run-as: {name} uid {uid}")
-    caps = live([], "root")
-    for name, (eff, prm, _) in caps.items():
-        base = name.split("/")[0]
-        if base in ("idsd",):
-            check(eff == CAP_NET_ADMIN_RAW, f"root: main thread CapEff {eff:#x}")
-        elif base.startswith("rte-worker") or base == "eal-intr-thread":
-            check(eff == 0 and prm == 0, f"root: {name} CapEff {eff:#x} CapPrm {prm:#x}")
+    check("EAL initialises with setgid, setuid, setpcap, net_admin, net_raw\n" in se,
+          f"run-as: EAL had only what it needs: {se[-600:]}")
+    caps, se = live([], "root")
+    check_threads(caps, "root")
+    for name, (_, _, _, uid) in caps.items():
+        check(uid == 0, f"root: {name} uid {uid}")
+    # --no-huge --no-pci: no IPC_LOCK, SYS_ADMIN, SYS_RAWIO, nor any id change
+    check("EAL initialises with setpcap, net_admin, net_raw\n" in se,
+          f"root: EAL had only what it needs: {se[-600:]}")
 
 
 def main():

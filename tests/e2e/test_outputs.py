@@ -22,8 +22,12 @@ sinks:    filetype redis (list and stream, a real redis-server on loopback read
 thresholds: threshold-file (threshold.config): suppress (whole rule; by_src
           and by_either with an address, a list, a variable), a gid:sid
           threshold replacing the rule's own, a global one (sig_id 0) for
-          the rules without one, rate_filter and bad lines reported with
-          file:line.
+          the rules without one, bad lines reported with file:line.
+rate_filter: threshold.config rate_filter on a crafted capture, with
+          --simulate-ips: the matches past count in seconds are blocked
+          (EVE alert action, drop records, ips.blocked) until timeout, per
+          source (by_src); without it, all allowed; a gid:sid threshold
+          before it keeps the rule (Suricata's precedence).
 fastlog:  outputs.fast (fast.log, one line per alert in Suricata's format)
           and outputs.stats (stats.log with totals and deltas).
 anomaly:  "anomaly" records (type decode, event decoder.<name>) for the
@@ -423,7 +427,7 @@ def test_thresholds():
                 "threshold gen_id 0, sig_id 0, type limit, track by_rule, count 1, "
                 "seconds 1000000000\n"
                 "rate_filter gen_id 1, sig_id 1000007, track by_rule, count 1, seconds 1, "
-                "new_action drop, timeout 10\n"
+                "new_action explode, timeout 10\n"
                 "bogus gen_id 1, sig_id 1\n"
                 "suppress gen_id 1, sig_id 1000008, track by_either, ip [$EXTERNAL_NET, "
                 "2001:db8::/32]\n"
@@ -443,8 +447,8 @@ def test_thresholds():
     check(got.get(1000007) == 1 and got.get(1000001, 1) == 1 and got.get(1000003, 1) == 1,
           f"the global threshold (limit 1 by_rule) takes the rules without one: {got}")
     check(1000008 not in got, "suppress by_either with a list of a variable and a prefix")
-    check(f"{thr}:7: rate_filter is not supported" in err,
-          f"rate_filter is reported with file:line: {err[-600:]}")
+    check(f"{thr}:7: invalid 'new_action explode'" in err,
+          f"a bad rate_filter is reported with file:line: {err[-600:]}")
     check(f"{thr}:8: unknown directive 'bogus'" in err, "a bad line: file:line: reason")
     check(f"{thr}:10: " in err and "NO_SUCH_VAR" in err,
           "an unknown address variable: file:line: reason")
@@ -558,6 +562,63 @@ outputs:
     check(all(r["event_type"] != "anomaly" for r in recs) and
           "types.applayer': warning: accepted, has no effect" in err,
           "without types.decode no anomaly record; applayer is warned about")
+
+
+def test_rate_filter():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pcapgen
+    a, b, dst = (bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]), bytes([10, 0, 0, 9]))
+    # (source, second): 10.0.0.1 at 0, 1, 2, 3, 9, 10; 10.0.0.2 at 4
+    plan = [(a, 0), (a, 1), (a, 2), (a, 3), (b, 4), (a, 9), (a, 10)]
+    pcap = os.path.join(OUT, "rated.pcap")
+    pcapgen.write_pcap(pcap, [pcapgen.udp_frame(s, dst, 1000, 53, b"rated") for s, _ in plan],
+                       [t for _, t in plan])
+    rules = os.path.join(OUT, "rated.rules")
+    with open(rules, "w", encoding="utf-8") as f:
+        f.write('alert udp any any -> any 53 (msg:"rated"; content:"rated"; sid:7;)\n'
+                'alert udp any any -> any 53 (msg:"also"; content:"ted"; sid:8;)\n')
+    thr = os.path.join(OUT, "threshold.config")
+    with open(thr, "w", encoding="utf-8") as f:
+        f.write("rate_filter gen_id 1, sig_id 7, track by_src, count 2, seconds 30, \\\n"
+                "    new_action drop, timeout 5\n"
+                "threshold gen_id 1, sig_id 8, type limit, track by_rule, count 1, seconds 60\n"
+                "rate_filter gen_id 1, sig_id 8, track by_rule, count 0, seconds 60, "
+                "new_action drop, timeout 60\n")
+    config = ("%YAML 1.1\n---\noutputs:\n  - eve-log:\n      filename: eve.json\n"
+              f"      types: [alert, {{drop: {{flows: all}}}}, stats]\nthreshold-file: {thr}\n")
+
+    def actions(extra):
+        if os.path.exists(os.path.join(OUT, "eve.json")):
+            os.remove(os.path.join(OUT, "eve.json"))
+        rc, err = run_idsd(config, extra=extra, pcap=pcap, rules=rules)
+        recs = read_eve(os.path.join(OUT, "eve.json"))
+        got = [(r["src_ip"], r["alert"]["action"]) for r in recs
+               if r["event_type"] == "alert" and r["alert"]["signature_id"] == 7]
+        other = [r for r in recs if r["event_type"] == "alert" and
+                 r["alert"]["signature_id"] == 8]
+        st = [r["stats"] for r in recs if r["event_type"] == "stats"]
+        return rc, err, got, other, [r for r in recs if r["event_type"] == "drop"], \
+            (st[-1] if st else {})
+
+    rc, err, got, other, drops, st = actions(["--simulate-ips"])
+    check(rc == 0 and err.count("threshold.config") == 0,
+          f"idsd takes the rate_filter lines: rc {rc} {err[-300:]}")
+    want = [("10.0.0.1", "allowed"), ("10.0.0.1", "allowed"), ("10.0.0.1", "blocked"),
+            ("10.0.0.1", "blocked"), ("10.0.0.2", "allowed"), ("10.0.0.1", "allowed"),
+            ("10.0.0.1", "blocked")]
+    # t 2: the 3rd match in 30 s; t 3: within the 5 s timeout; t 9: past it,
+    # the rule's own action (ends the timeout); t 10: still the 0..30 window
+    check(got == want, f"inline: every match alerts, past count the new action drops, "
+          f"until the timeout; per source: {got}")
+    check(len(drops) == 3 and all(d["src_ip"] == "10.0.0.1" for d in drops),
+          f"each dropped packet has a drop record (flows: all): {[d['src_ip'] for d in drops]}")
+    check(st.get("ips", {}).get("blocked") == 3, f"ips.blocked 3: {st.get('ips')}")
+    check(len(other) == 1 and other[0]["alert"]["action"] == "allowed",
+          f"a gid:sid threshold before a rate_filter keeps the rule: "
+          f"{[o['alert']['action'] for o in other]}")
+    rc, err, got, _, drops, _ = actions([])
+    check(rc == 0 and len(got) == 7 and {x[1] for x in got} == {"allowed"} and not drops,
+          f"not inline: drop does not drop: {got}")
 
 
 def main():

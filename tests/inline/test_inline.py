@@ -19,10 +19,10 @@ from telemetry_client import Telemetry  # noqa: E402
 
 IDSD = SRC = OUT = None
 FAILS = []
-TESTS = ["ips", "tap", "standby", "reload", "signals", "daemon", "reload_partial"]
+TESTS = ["ips", "tap", "standby", "reload", "signals", "daemon", "reload_partial", "rate_filter"]
 # Slots (namespace, veth and subnet names) away from 1..N for tests other
 # branches may add at the same index.
-SLOTS = {"reload_partial": 131}
+SLOTS = {"reload_partial": 131, "rate_filter": 132}
 
 RULES = """\
 alert tcp any any -> any 8080 (msg:"INLINE secret"; content:"/secret"; sid:1;)
@@ -109,8 +109,9 @@ class Net:
 
 
 class Idsd:
-    def __init__(self, net, out, mode="ips", extra_args=(), rules=RULES):
+    def __init__(self, net, out, mode="ips", extra_args=(), rules=RULES, extra_config=""):
         self.net, self.out, self.mode = net, out, mode
+        self.extra_config = extra_config
         self.prefix = f"idsinl{net.slot}"
         self.sock = f"/var/run/dpdk/{self.prefix}/dpdk_telemetry.v2"
         self.rules = os.path.join(out, "test.rules")
@@ -134,7 +135,7 @@ class Idsd:
                 f"  eal-params: {{ no-huge: true, no-pci: true, file-prefix: {self.prefix},\n"
                 f"    vdev: [\"net_af_packet0,iface={n.cif}\", \"net_af_packet1,iface={n.sif}\"] }}\n"
                 "  interfaces:\n" + ifs +
-                "stats:\n  interval: 1\n")
+                "stats:\n  interval: 1\n" + self.extra_config)
 
     def start(self):
         self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -431,6 +432,43 @@ def test_signals(net, out):
     st = last_stats(new)
     check(len(alerts(old)) + len(alerts(new)) == st.get("detect", {}).get("alert"),
           "SIGTERM flushed everything: alerts in both files equal detect.alert")
+
+
+def test_rate_filter(net, out):
+    """threshold.config rate_filter, live: past 2 matches of sid 5 from one
+    source, its new action (drop) really drops the request; past 0 of sid 6,
+    reject resets the connection."""
+    thr = os.path.join(out, "threshold.config")
+    with open(thr, "w") as f:
+        f.write("rate_filter gen_id 1, sig_id 5, track by_src, count 2, seconds 600, "
+                "new_action drop, timeout 600\n"
+                "rate_filter gen_id 1, sig_id 6, track by_rule, count 0, seconds 600, "
+                "new_action reject, timeout 600\n")
+    d = Idsd(net, out, rules=RULES + 'alert tcp any any -> any 8080 (msg:"INLINE rated"; '
+             'content:"/rated"; sid:5;)\n'
+             'alert tcp any any -> any 8080 (msg:"INLINE rated reject"; '
+             'content:"/rrej"; sid:6;)\n', extra_config=f"threshold-file: {thr}\n")
+    if not check(d.start(), "idsd starts with a rate_filter"):
+        return
+    try:
+        net.http_server(site(out))
+        for i in (1, 2):
+            rc, code = net.curl("rated")
+            check(rc == 0 and code == "404", f"match {i} of an alert rule passes: {rc} {code}")
+        rc, code = net.curl("rated")
+        check(rc == 28, f"match 3: the rate_filter's drop stops it (curl times out): rc {rc}")
+        rc, code = net.curl("ok")
+        check(rc == 0 and code == "200", f"other requests still pass: rc {rc}, http {code}")
+        rc, code = net.curl("rrej")
+        check(rc == 0 and code == "404", f"the first match of sid 6 passes: {rc} {code}")
+        rc, code = net.curl("rrej")
+        check(rc in (52, 56), f"then its new action, reject, resets: curl rc {rc}")
+    finally:
+        rc = d.stop()
+    check(rc == 0, f"SIGTERM: exit 0, got {rc}")
+    acts = [a["alert"]["action"] for a in alerts(read_eve(os.path.join(out, "eve.json")), 5)]
+    check(acts[:2] == ["allowed", "allowed"] and len(acts) >= 3 and
+          set(acts[2:]) == {"blocked"}, f"EVE: allowed twice, then blocked: {acts}")
 
 
 def test_daemon(net, out):

@@ -373,7 +373,8 @@ def group_dataplane(env):
                 f"    vdev: [\"net_af_packet0,iface={IF}\"] }}\n"
                 "  interfaces:\n    - interface: net_af_packet0\n      threads: 1\n"
                 "      copy-mode: none\n"
-                "stats:\n  interval: 1\n")
+                "stats:\n  interval: 1\n"
+                "profiling:\n  rules:\n    enabled: yes\n")
     net_up()
     idsd = subprocess.Popen([env.args.idsd, "-c", icfg, "-S", rules, "-l", env.dir],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -452,6 +453,24 @@ def group_dataplane(env):
                                 q.stdout)(env.idsctl("bob", "alerts", "bob-pw")), 10)
         check(bool(out) and re.search(r'"event_type": ?"alert"', out),
               "idsctl alerts shows idsd's alert", str(out) + sh("tail", "-3", env.eve).stdout)
+        # per-rule profiling through the management port
+        p = env.idsctl("bob", "--json rules stats --top 5 --sort matches", "bob-pw")
+        top = json.loads(p.stdout) if p.returncode == 0 else {}
+        r0 = (top.get("rules") or [{}])[0]
+        check(top.get("sort") == "matches" and top.get("checked") == 1 and
+              len(top.get("rules", [])) == 1 and r0.get("sid") == 7100001 and
+              r0.get("gid") == 1 and r0.get("rev") == 1 and r0.get("matches", 0) >= 1 and
+              r0.get("checks", 0) >= r0.get("matches", 0) and r0.get("ticks", 0) > 0 and
+              r0.get("avgticks") == r0.get("ticks", 0) // max(r0.get("checks", 1), 1),
+              "idsctl rules stats --top: the rule that matched, its checks, matches, ticks",
+              p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules stats --top 1", "bob-pw")
+        check(p.returncode == 0 and "sid: 7100001" in p.stdout and "sort: ticks" in p.stdout,
+              "idsctl rules stats --top, human form (sort ticks by default)",
+              p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules stats --top 0 --sort cost", "bob-pw")
+        check(p.returncode != 0 and "usage: rules stats --top N" in p.stderr,
+              "a bad --top or --sort is a usage error", p.stdout + p.stderr)
         env.stop()
     finally:
         if idsd.poll() is None:

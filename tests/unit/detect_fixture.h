@@ -19,28 +19,44 @@ struct detect_env {
 	struct detect_thread *dt;
 };
 
-/* Rules text (one per line) -> finalized ruleset, every rule loaded ->
+/* Text into a temporary file; its path in path (a mkstemp template). */
+static inline void detect_env_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
+	close(fd);
+}
+
+/* Rules text (one per line) -> finalized ruleset, every rule loaded, and
+ * threshold.config text applied (thr NULL: none; every line must apply) ->
  * engine -> thread. renv NULL: a fresh one with the default variables.
  * Without an engine the test cannot go on: it ends with check_result(name). */
-static inline struct detect_env detect_env_setup(struct rule_env *renv, const char *text,
-						 const char *name)
+static inline struct detect_env detect_env_setup_thr(struct rule_env *renv, const char *text,
+						     const char *thr, const char *name)
 {
 	struct detect_env e = { 0 };
 	char path[] = "/tmp/test_detect_env_XXXXXX";
 	char err[256];
 	struct rule_env *own = renv ? NULL : rule_env_new();
-	int fd = mkstemp(path);
 
-	CHECK(fd >= 0 && (renv != NULL || own != NULL));
-	CHECK_INT((long long)strlen(text), write(fd, text, strlen(text)));
-	close(fd);
+	CHECK(renv != NULL || own != NULL);
+	detect_env_file(path, text);
 	if (own != NULL)
 		rule_env_set_default_vars(own);
 	e.rs = ruleset_new();
 	CHECK_INT(0, ruleset_load_file(e.rs, renv ? renv : own, path, stderr));
 	CHECK_INT(0, e.rs->nfailed);
-	ruleset_finalize(e.rs, stderr);
 	unlink(path);
+	ruleset_finalize(e.rs, stderr);
+	if (thr != NULL) {	/* after finalize, as idsd's engine_load */
+		char tpath[] = "/tmp/test_detect_thr_XXXXXX";
+
+		detect_env_file(tpath, thr);
+		CHECK_INT(0, ruleset_apply_threshold_file(e.rs, renv ? renv : own, tpath, stderr));
+		unlink(tpath);
+	}
 	rule_env_free(own);
 	err[0] = '\0';
 	e.de = detect_engine_build(e.rs, err, sizeof(err));
@@ -50,6 +66,12 @@ static inline struct detect_env detect_env_setup(struct rule_env *renv, const ch
 	e.dt = detect_thread_create(e.de, -1);
 	CHECK(e.dt != NULL);
 	return e;
+}
+
+static inline struct detect_env detect_env_setup(struct rule_env *renv, const char *text,
+						 const char *name)
+{
+	return detect_env_setup_thr(renv, text, NULL, name);
 }
 
 /* An IPv4 or IPv6 address from text. */

@@ -27,6 +27,7 @@ static void usage(FILE *f)
 		"      --timeout S         network timeout in seconds (default 30)\n"
 		"      --json              machine-readable output\n"
 		"commands: status, stats, alerts [-n N] [--follow], rules list|stats|reload|failed,\n"
+		"          rules stats --top N [--sort ticks|avgticks|checks|matches|maxticks],\n"
 		"          ha status|demote|promote, config show, whoami, help\n"
 		"exit: 0 ok, 1 command failed, 2 usage, 3 permission denied,\n"
 		"      4 authentication failed, 5 TLS/certificate, 6 connection\n");
