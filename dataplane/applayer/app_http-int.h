@@ -18,8 +18,12 @@ struct http_txd {
 	int last_req, last_res;   /* progress seen at the last update check */
 	bool req_coding_seen;     /* the request's Content-Encoding was looked at */
 	struct http_inflate *req_inflate; /* a gzip or deflate request body, else NULL */
-	char *info[7];            /* EVE strings: hostname, url, user agent, method, referer,
-				   * content type, the X-Forwarded-For header */
+	char *info[11];           /* EVE strings: hostname, url, user agent, method, referer,
+				   * content type, the X-Forwarded-For (or configured) header,
+				   * X-Forwarded-For, Location, Content-Range, protocol */
+	struct app_http_hdr *hdrs[2]; /* (added) the headers list of each side, once asked */
+	bool file_seen[2];        /* (added) the body of this side began: file opened or not */
+	struct app_file *file[2]; /* (added) the request's and the response's file, or NULL */
 };
 
 /* libhtp keeps every transaction of a connection in one list and leaves a
@@ -47,5 +51,12 @@ void http_events_messages(struct http_state *hs, enum app_dir dir);
 void http_events_request(struct http_txd *t);
 /* The event a libhtp message stands for (unknown_error when none). */
 enum http_event http_event_of_message(const char *msg);
+
+/* app_http_file.c (added): bodies as files for EVE fileinfo. Body bytes of
+ * side dir (0 request, 1 response) as libhtp hands them over; the side's
+ * body complete. */
+void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const uint8_t *d,
+		    uint32_t len);
+void http_file_end(htp_tx_t *tx, int dir);
 
 #endif

@@ -436,6 +436,7 @@ static const struct {
 	{ "alert", EVE_T_ALERT }, { "drop", EVE_T_DROP }, { "stats", EVE_T_STATS },
 	{ "flow", EVE_T_FLOW }, { "netflow", EVE_T_NETFLOW }, { "http", EVE_T_HTTP },
 	{ "dns", EVE_T_DNS }, { "tls", EVE_T_TLS }, { "anomaly", EVE_T_ANOMALY },
+	{ "files", EVE_T_FILEINFO },
 };
 
 
@@ -476,6 +477,90 @@ static void load_anomaly(struct problems *pb, const struct conf_node *opt,
 
 	if (!get_bool(pb, opt, "enabled", true) || !get_bool(pb, opt, "types.decode", false))
 		o->types &= ~(uint32_t)EVE_T_ANOMALY;
+	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
+}
+
+/* force-hash: [md5, sha1, sha256] (eve-log files, file-store): the
+ * hashes every file gets, as APP_FILE_* bits. */
+static uint8_t load_force_hash(struct problems *pb, const struct conf_node *base)
+{
+	static const char *const names[] = { "md5", "sha1", "sha256" };
+	uint8_t bits = 0;
+
+	for (const struct conf_node *h = conf_node_first(conf_node_get(base, "force-hash")); h;
+	     h = conf_node_next(h)) {
+		unsigned i = 0;
+
+		while (i < 3 && (h->value == NULL || strcasecmp(h->value, names[i]) != 0))
+			i++;
+		if (i < 3) {
+			bits |= (uint8_t)(1u << i);
+			continue;
+		}
+		conf_node_err(h, pb->err, sizeof(pb->err), "unknown hash '%s' (md5, sha1, sha256)",
+			      h->value ? h->value : "");
+		report(pb);
+	}
+	return bits;
+}
+
+/* "- http: {extended, custom: [...], dump-all-headers}" as Suricata's
+ * http logger reads them. */
+static void load_http_opts(struct problems *pb, const struct conf_node *opt,
+			   struct eve_output_settings *o)
+{
+	static const char *const dump[] = { "none", "request", "response", "both" };
+	static const char *const noop[] = { "xff" };
+	const struct conf_node *d = conf_node_get(opt, "dump-all-headers");
+
+	o->opt.http_extended = get_bool(pb, opt, "extended", false);
+	for (unsigned i = 0; d != NULL && d->value != NULL && i < 4; i++)
+		if (strcasecmp(d->value, dump[i]) == 0)
+			o->opt.http_dump = (uint8_t)i;
+	for (const struct conf_node *f = conf_node_first(conf_node_get(opt, "custom")); f;
+	     f = conf_node_next(f)) {
+		int k = f->value ? eve_http_field(f->value) : -1;
+
+		if (k >= 0) {
+			o->opt.http_fields |= 1ull << k;
+			continue;
+		}
+		/* Suricata skips a name it does not know; idsd says so */
+		conf_node_err(f, pb->err, sizeof(pb->err),
+			      "warning: http custom field '%s' unknown, ignored",
+			      f->value ? f->value : "");
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+	warn_noop_keys(pb, opt, noop, 1);
+}
+
+/* "- dns: {version, requests, responses, formats: [detailed, grouped]}"
+ * as Suricata 7's dns logger reads them (version 2 only: 1 is gone). */
+static void load_dns_opts(struct problems *pb, const struct conf_node *opt,
+			  struct eve_output_settings *o)
+{
+	const struct conf_node *fmts = conf_node_get(opt, "formats");
+	static const char *const noop[] = { "types", "query", "answer" };
+
+	if (get_u64(pb, opt, "version", 2, 3) != 2) {
+		conf_node_err(conf_node_get(opt, "version"), pb->err, sizeof(pb->err),
+			      "warning: dns version 2 is written (as Suricata 7)");
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+	o->opt.dns_no_requests = !get_bool(pb, opt, "requests", true);
+	o->opt.dns_no_responses = !get_bool(pb, opt, "responses", true);
+	for (const struct conf_node *f = conf_node_first(fmts); f; f = conf_node_next(f)) {
+		if (f->value != NULL && strcmp(f->value, "detailed") == 0) {
+			o->opt.dns_formats |= EVE_DNS_DETAILED;
+		} else if (f->value != NULL && strcmp(f->value, "grouped") == 0) {
+			o->opt.dns_formats |= EVE_DNS_GROUPED;
+		} else {
+			conf_node_err(f, pb->err, sizeof(pb->err),
+				      "unknown dns format '%s' (detailed, grouped)",
+				      f->value ? f->value : "");
+			report(pb);
+		}
+	}
 	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
 }
 
@@ -526,6 +611,13 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 		warn_noop_keys(pb, opt, noop, 1);
 	} else if (eve_type_names[i].type == EVE_T_ANOMALY) {
 		load_anomaly(pb, opt, o);
+	} else if (eve_type_names[i].type == EVE_T_HTTP) {
+		load_http_opts(pb, opt, o);
+	} else if (eve_type_names[i].type == EVE_T_DNS) {
+		load_dns_opts(pb, opt, o);
+	} else if (eve_type_names[i].type == EVE_T_FILEINFO) {
+		o->file_hashes = load_force_hash(pb, opt);
+		warn_noop_keys(pb, opt, (const char *const[]){ "force-magic" }, 1);
 	} else if (eve_type_names[i].type != EVE_T_ALERT) {
 		warn_noop_children(pb, opt);
 	}
@@ -858,6 +950,30 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
 	ac->http_max_tx = (uint32_t)get_u64(pb, h, "max-tx", ac->http_max_tx, 1u << 20);
 }
 
+/* What the outputs need the app layer to keep: files (and their hashes:
+ * any output's force-hash and file-store's, as Suricata ORs them) when an
+ * output takes fileinfo; header lists when one logs http headers; the
+ * records of DNS responses when one takes dns. */
+static void load_output_needs(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	for (unsigned i = 0; i < s->neve; i++) {
+		const struct eve_output_settings *e = &s->eve[i];
+
+		s->app.files |= (e->types & EVE_T_FILEINFO) != 0;
+		s->app.file_hashes |= e->file_hashes;
+		s->app.dns_rdata |= (e->types & EVE_T_DNS) != 0;
+		s->app.http_headers |= (e->types & EVE_T_HTTP) &&
+				       (e->opt.http_dump != 0 || e->opt.http_fields != 0);
+	}
+	for (const struct conf_node *o = conf_node_first(conf_get(c, "outputs")); o;
+	     o = conf_node_next(o)) {
+		const struct conf_node *fs = conf_node_get(o, "file-store");
+
+		if (fs != NULL && get_bool(pb, fs, "enabled", false))
+			s->app.file_hashes |= load_force_hash(pb, fs);
+	}
+}
+
 /* threading.cpu-affinity: [ {management-cpu-set: {cpu: [...]}}, {worker-cpu-set: ...} ] */
 static void load_cpu_sets(struct settings *s, struct problems *pb, const struct conf *c)
 {
@@ -923,6 +1039,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	load_cpu_sets(s, &pb, c);
 	load_process(s, &pb, c, a);
 	load_applayer(s, &pb, c);
+	load_output_needs(s, &pb, c);
 
 	runmode = a->runmode ? a->runmode : get_str(&pb, c->root, "runmode", "workers");
 	if (strcmp(runmode, "autofp") == 0) {

@@ -31,6 +31,7 @@ struct eve_output_settings {
 	struct eve_sink_config sink_cfg;   /* path resolved by the caller (filename) */
 	uint32_t types;            /* enum eve_type bits the output takes */
 	struct eve_options opt;    /* its own options */
+	uint8_t file_hashes;       /* files: force-hash, APP_FILE_* bits */
 };
 
 struct rule_var {
