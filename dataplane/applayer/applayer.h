@@ -205,6 +205,7 @@ int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_t
 struct app_tls_info {
 	const char *sni, *version, *subject, *issuer, *serial, *fingerprint;
 	const char *ja3_hash, *ja3_string, *ja3s_hash, *ja3s_string;
+	bool session_resumed;         /* (added) an abbreviated handshake (session id) */
 };
 int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out);
 /* DNS: the first query name and type, the header's id and flags (opcode

@@ -184,6 +184,8 @@ void eve_put_tls(struct json_w *j, const struct app_tls_info *t)
 	json_obj_open(j, "tls");
 	opt_str(j, "subject", t->subject);
 	opt_str(j, "issuerdn", t->issuer);
+	if (t->session_resumed)
+		json_bool(j, "session_resumed", true);
 	opt_str(j, "serial", t->serial);
 	opt_str(j, "fingerprint", t->fingerprint);
 	opt_str(j, "sni", t->sni);

@@ -18,6 +18,8 @@ dns:      version 2 answers with every record of the response in "answers"
           srv objects) and "grouped" by type, "authorities", the header's
           flags (hex and booleans) and rcode; formats and requests/responses
           as configured.
+tls:      session_resumed when the server echoes the client's session id
+          and sends no certificate (not for TLS 1.3, nor a new session).
 """
 import hashlib
 import json
@@ -314,10 +316,53 @@ outputs:
           "responses: no drops answers")
 
 
+def tls_hs(htype, body):
+    hs = bytes([htype]) + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+
+
+def tls_session(fr, n, sid_c, sid_s, tls13=False):
+    ext = struct.pack("!HH", 43, 2) + b"\x03\x04" if tls13 else b""
+    sni = b"\x00" + struct.pack("!H", 8) + b"tls.test"
+    sni_ext = struct.pack("!HHH", 0, len(sni) + 2, len(sni)) + sni
+    ch = (b"\x03\x03" + bytes(32) + bytes([len(sid_c)]) + sid_c + b"\x00\x02\xc0\x2f" +
+          b"\x01\x00" + struct.pack("!H", len(sni_ext)) + sni_ext)
+    sh = (b"\x03\x03" + bytes(32) + bytes([len(sid_s)]) + sid_s + b"\xc0\x2f\x00" +
+          struct.pack("!H", len(ext)) + ext)
+    t = Tcp(fr, C(20 + n), S(20 + n), 41000 + n, 443)
+    t.send(0, tls_hs(1, ch))
+    t.send(1, tls_hs(2, sh) + b"\x14\x03\x03\x00\x01\x01")
+    t.send(0, b"\x14\x03\x03\x00\x01\x01")
+    t.close()
+
+
+def test_tls():
+    fr = []
+    sid = bytes(range(1, 33))
+    tls_session(fr, 1, sid, sid)                      # resumed
+    tls_session(fr, 2, sid, bytes(range(2, 34)))      # a new session id: not resumed
+    tls_session(fr, 3, sid, sid, tls13=True)          # TLS 1.3 echoes it: not resumed
+    recs, _ = run("""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types: [tls]
+""", fr)
+    tls = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
+    check(len(tls) == 3, f"three tls records: {tls}")
+    check(tls.get(41001, {}).get("session_resumed") is True and
+          "session_resumed" not in tls.get(41002, {}) and
+          "session_resumed" not in tls.get(41003, {}) and
+          tls.get(41003, {}).get("version") == "TLS 1.3",
+          f"session_resumed only for the echoed id without a certificate: {tls}")
+
+
 def main():
     global IDSD, OUT
     IDSD, OUT, test = sys.argv[1], sys.argv[2], sys.argv[3]
-    {"fileinfo": test_fileinfo, "http": test_http, "dns": test_dns}[test]()
+    {"fileinfo": test_fileinfo, "http": test_http, "dns": test_dns,
+     "tls": test_tls}[test]()
 
 
 if __name__ == "__main__":
