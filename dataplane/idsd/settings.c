@@ -467,15 +467,22 @@ static void warn_noop_children(struct problems *pb, const struct conf_node *opt)
 		warn_noop(pb, k);
 }
 
-/* "- anomaly: {enabled, types: {decode, stream, applayer}}": Suricata's
- * defaults are decode no, stream no, applayer yes; idsd writes decoder
- * anomalies only, so the type takes records only with decode: yes. */
+/* "- anomaly: {enabled, types: {decode, stream, applayer}, packethdr}":
+ * Suricata's defaults are decode no, stream no, applayer yes. */
 static void load_anomaly(struct problems *pb, const struct conf_node *opt,
 			 struct eve_output_settings *o)
 {
-	static const char *const noop[] = { "types.stream", "types.applayer", "packethdr" };
+	static const char *const noop[] = { "packethdr" };
+	uint8_t k = 0;
 
-	if (!get_bool(pb, opt, "enabled", true) || !get_bool(pb, opt, "types.decode", false))
+	if (get_bool(pb, opt, "types.decode", false))
+		k |= EVE_ANOMALY_DECODE;
+	if (get_bool(pb, opt, "types.stream", false))
+		k |= EVE_ANOMALY_STREAM;
+	if (get_bool(pb, opt, "types.applayer", true))
+		k |= EVE_ANOMALY_APPLAYER;
+	o->opt.anomaly = k;
+	if (!get_bool(pb, opt, "enabled", true) || k == 0)
 		o->types &= ~(uint32_t)EVE_T_ANOMALY;
 	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
 }

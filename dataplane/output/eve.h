@@ -102,10 +102,16 @@ struct eve_options {
 	bool http_extended;
 	uint8_t http_dump;       /* dump-all-headers: bit 0 request, bit 1 response */
 	uint64_t http_fields;    /* custom: bit per eve_http_field() index */
+	/* (added) anomaly records: the kinds written (types: {decode, stream,
+	 * applayer}); 0: decode only (an output not configured) */
+	uint8_t anomaly;
 	/* (added) dns records (types: - dns: {requests, responses, formats}) */
 	uint8_t dns_formats;     /* EVE_DNS_* bits; 0: Suricata's default, both */
 	bool dns_no_requests, dns_no_responses;
 };
+#define EVE_ANOMALY_DECODE   0x1u
+#define EVE_ANOMALY_STREAM   0x2u
+#define EVE_ANOMALY_APPLAYER 0x4u
 #define EVE_DNS_DETAILED 0x1u  /* "answers": a list of records */
 #define EVE_DNS_GROUPED  0x2u  /* "grouped": rdata by record type */
 
@@ -150,6 +156,16 @@ void eve_write_packet(struct eve_writer *w, const struct packet *p);
 /* (added) One "anomaly" record of packet p, which the decoder rejected
  * (p->err): type "decode", event "decoder.<name>". */
 void eve_write_anomaly(struct eve_writer *w, const struct packet *p);
+/* (added) One "anomaly" record per stream event raised on p: type
+ * "stream", event "stream.<name>". */
+void eve_write_anomaly_stream(struct eve_writer *w, const struct packet *p);
+/* (added) One "anomaly" record per event of a transaction (events: its
+ * app_tx_events() bits; app: its fields, tx_id and proto used): type
+ * "applayer", layer "proto_parser". */
+struct flow;
+struct eve_app;
+void eve_write_anomaly_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app,
+			  uint64_t events);
 
 /* One "stats" record: names[i] = values[i], names dotted ("decoder.pkts");
  * dots become nested objects as in Suricata's EVE stats. ts_us: the time. */

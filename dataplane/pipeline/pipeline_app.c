@@ -112,6 +112,8 @@ static void tx_done(void *arg, struct app_flow *af, struct app_tx *tx)
 		return;
 	fill_tx(pl, af, tx, &e);
 	eve_write_app_tx(pl->eve, f, &e);
+	if (app_tx_events(tx) != 0)
+		eve_write_anomaly_tx(pl->eve, f, &e, app_tx_events(tx));
 	for (unsigned dir = APP_TO_SERVER; dir <= APP_TO_CLIENT; dir++) {
 		struct app_file_info fi;
 

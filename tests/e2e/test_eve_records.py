@@ -18,6 +18,12 @@ dns:      version 2 answers with every record of the response in "answers"
           srv objects) and "grouped" by type, "authorities", the header's
           flags (hex and booleans) and rcode; formats and requests/responses
           as configured.
+anomaly:  "anomaly" records of stream events (type stream, event
+          stream.<name>) and of transactions' app-layer events (type
+          applayer, layer proto_parser, app_proto, tx_id; HTTP names upper
+          case as Suricata's C table, DNS lower case as its Rust one), on
+          test_events.py's capture; each kind only when its types option
+          says so (Suricata's defaults: applayer only).
 tls:      session_resumed when the server echoes the client's session id
           and sends no certificate (not for TLS 1.3, nor a new session).
 """
@@ -358,11 +364,52 @@ outputs:
           f"session_resumed only for the echoed id without a certificate: {tls}")
 
 
+def test_anomaly():
+    from test_events import build
+    frames = []
+    build(frames)
+    cfg = """%%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - anomaly%s
+"""
+    recs, _ = run(cfg % """:
+            types: {decode: yes, stream: yes, applayer: yes}""", frames)
+    an = [r for r in recs if r["event_type"] == "anomaly"]
+    stream = {r["anomaly"]["event"] for r in an if r["anomaly"]["type"] == "stream"}
+    check(stream == {"stream.rst_but_no_session", "stream.fin_but_no_session",
+                     "stream.pkt_broken_ack", "stream.3whs_synack_in_wrong_direction",
+                     "stream.est_syn_toclient", "stream.reassembly_overlap_different_data"},
+          f"stream anomalies, named as Suricata's DEvents: {sorted(stream)}")
+    check(all(set(r["anomaly"]) == {"type", "event"} and "tx_id" not in r
+              for r in an if r["anomaly"]["type"] == "stream"),
+          "a stream anomaly has type and event only")
+    app = [r for r in an if r["anomaly"]["type"] == "applayer"]
+    got = {(r["anomaly"]["app_proto"], r["anomaly"]["event"]) for r in app}
+    want = {("http", "INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST"),
+            ("http", "MISSING_HOST_HEADER"), ("http", "RESPONSE_FIELD_MISSING_COLON"),
+            ("dns", "z_flag_set"), ("dns", "invalid_opcode"), ("dns", "not_a_request"),
+            ("dns", "malformed_data")}
+    check(want <= got, f"app-layer anomalies of the transactions: {sorted(got)}")
+    check(all(r["anomaly"]["layer"] == "proto_parser" and isinstance(r.get("tx_id"), int)
+              for r in app), "with layer proto_parser and the transaction's tx_id")
+    recs, _ = run(cfg % "", frames)
+    kinds_ = {r["anomaly"]["type"] for r in recs if r["event_type"] == "anomaly"}
+    check(kinds_ == {"applayer"}, f"Suricata's defaults: applayer only: {kinds_}")
+    recs, err = run(cfg % """:
+            types: {applayer: no, stream: yes}""", frames)
+    kinds_ = {r["anomaly"]["type"] for r in recs if r["event_type"] == "anomaly"}
+    check(kinds_ == {"stream"}, f"stream only: {kinds_}")
+
+
 def main():
     global IDSD, OUT
     IDSD, OUT, test = sys.argv[1], sys.argv[2], sys.argv[3]
     {"fileinfo": test_fileinfo, "http": test_http, "dns": test_dns,
-     "tls": test_tls}[test]()
+     "tls": test_tls, "anomaly": test_anomaly}[test]()
 
 
 if __name__ == "__main__":
