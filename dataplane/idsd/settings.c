@@ -440,8 +440,10 @@ static const struct {
 };
 
 
-/* Suricata keys idsd accepts and does nothing with: each one present is
- * warned about, with its place, once per load. */
+/* Suricata keys idsd accepts and does nothing with, inside the subtrees
+ * settings reads itself (the schema's CONF_ANY) or depending on other
+ * values: each one present is warned about, with its place, once per load,
+ * as conf_validate warns about the schema's CONF_NOOP keys. */
 static void warn_noop(struct problems *pb, const struct conf_node *n)
 {
 	conf_node_err(n, pb->err, sizeof(pb->err), "warning: accepted, has no effect");
@@ -580,11 +582,7 @@ static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 	o->opt.tagged_packets = get_bool(pb, opt, "tagged-packets", false);
 	o->opt.flow = get_bool(pb, opt, "metadata", true);
 	load_xff(pb, conf_node_get(opt, "xff"), &o->opt.xff);
-	static const char *const noop[] = {
-		"payload-buffer-size", "payload-printable", "payload-length", "http-body",
-		"http-body-printable", "verdict", "http", "tls", "ssh", "smtp", "dnp3",
-	};
-	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
+	/* the options idsd does not implement are the schema's (CONF_NOOP) */
 }
 
 /* One "- name" or "- name: {options}" of a types list: the element's value
@@ -610,12 +608,9 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 		if (o->opt.tagged_packets)
 			o->types |= EVE_T_PACKET;
 	} else if (eve_type_names[i].type == EVE_T_DROP) {
-		static const char *const noop[] = { "verdict" };
-
 		o->opt.drop = true;
 		o->opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
 		o->opt.drop_all = opt && !get_either(pb, opt, "flows", "start", "all");
-		warn_noop_keys(pb, opt, noop, 1);
 	} else if (eve_type_names[i].type == EVE_T_ANOMALY) {
 		load_anomaly(pb, opt, o);
 	} else if (eve_type_names[i].type == EVE_T_HTTP) {
@@ -800,11 +795,7 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		memset(e, 0, sizeof(*e));
 		e->filename = get_str(pb, eve, "filename", "eve.json");
 		load_filetype(pb, eve, e);
-		static const char *const noop[] = {
-			"filemode", "append", "threaded", "buffer-size", "pcap-file", "xff",
-			"metadata",
-		};
-		warn_noop_keys(pb, eve, noop, sizeof(noop) / sizeof(noop[0]));
+		/* keys that depend on filetype; the others are the schema's */
 		if (!e->sink || e->sink_cfg.kind != EVE_SINK_SYSLOG) {
 			static const char *const sys[] = { "level", "identity", "facility" };
 
