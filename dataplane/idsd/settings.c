@@ -212,6 +212,7 @@ static void load_port(struct problems *pb, const struct conf_node *n, const stru
 	memset(ps, 0, sizeof(*ps));
 	ps->threads = 1;
 	ps->promisc = true;
+	ps->csum_check = -1;
 	/* The "default" entry first, the interface's own keys override it. */
 	for (unsigned i = 0; i < 2; i++) {
 		const struct conf_node *b = src[i];
@@ -227,6 +228,8 @@ static void load_port(struct problems *pb, const struct conf_node *n, const stru
 							  UINT32_MAX);
 		ps->mempool_cache = (uint32_t)get_u64_auto(pb, b, "mempool-cache-size",
 							   ps->mempool_cache, 512);
+		if (conf_node_get(b, "checksum-checks") != NULL)
+			ps->csum_check = get_bool(pb, b, "checksum-checks", true);
 		mode = get_str(pb, b, "copy-mode", mode);
 		snprintf(ps->copy_iface, sizeof(ps->copy_iface), "%s",
 			 get_str(pb, b, "copy-iface", ps->copy_iface));
@@ -1057,6 +1060,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	/* Without -k, a capture is read as Suricata's "auto" settles on most
 	 * captures (offloaded checksums are wrong on the wire): unchecked. */
 	s->csum_check = a->csum == CSUM_ALL || (a->csum == CSUM_AUTO && a->pcap == NULL);
+	s->csum_forced = a->csum != CSUM_AUTO;
 	load_stream(s, &pb, c);
 	if (!a->test && s->pcap == NULL && s->nports == 0) {
 		snprintf(pb.err, sizeof(pb.err), "no input: give -r CAPTURE or dpdk.interfaces");

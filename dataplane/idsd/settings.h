@@ -64,6 +64,7 @@ struct settings {
 
 	/* stages */
 	bool csum_check;
+	bool csum_forced;          /* -k given: it wins over a port's checksum-checks */
 	struct decode_opts decode;    /* decoder.*: tunnels, max-layers (csum_check apart) */
 	bool ips;                  /* verdicts enforced: --simulate-ips or a port in ips mode */
 	bool simulate_ips;
