@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	if (ctx == NULL && (ctx = applayer_ctx_create(NULL)) == NULL)
+	if (ctx == NULL && (ctx = fuzz_applayer_ctx()) == NULL)
 		abort();
 	k = &kinds[data[0] % NKINDS];
 	mode = data[0] / NKINDS % 3;
