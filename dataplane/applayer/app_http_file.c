@@ -19,17 +19,19 @@ static bool disposition_filename(const uint8_t *v, size_t len, const uint8_t **n
 {
 	static const char key[] = "filename=";
 	const size_t klen = sizeof(key) - 1;
-	size_t start = 0;
+	size_t start = 0, lead;
 	bool quote = false;
 
 	while (start < len && isspace(v[start]))
 		start++;
+	lead = start;
 	for (size_t x = start; x < len; x++) {
 		bool last = x + 1 == len;
 		size_t tok_len;
 		const uint8_t *tok;
 
-		if (x > start && v[x - 1] != '\\' && v[x] == '"')
+		/* a quote toggles unless escaped (the value's first byte aside) */
+		if (x > lead && v[x - 1] != '\\' && v[x] == '"')
 			quote = !quote;
 		if (!((v[x] == ';' && (x == start || v[x - 1] != '\\') && !quote) || last))
 			continue;

@@ -83,13 +83,15 @@ def files_capture():
     t.send(0, b"GET /docs/readme.txt HTTP/1.1\r\nHost: files.example\r\n\r\n")
     t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(BODY_URI) + BODY_URI)
     t.close()
-    # 2: a multipart upload (files per part: none here) and an empty response
+    # 2: a multipart upload (files per part: none here); a filename= among
+    # other parameters
     t = Tcp(fr, C(2), S(2), 40002, 80)
     mp = (b"--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\n"
           b"hello\r\n--XyZ--\r\n")
     t.send(0, b"POST /form HTTP/1.1\r\nHost: files.example\r\nContent-Type: multipart/"
               b"form-data; boundary=XyZ\r\nContent-Length: %d\r\n\r\n" % len(mp) + mp)
-    t.send(1, b"HTTP/1.1 204 No Content\r\n\r\n")
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Disposition:  inline; filename=b.txt; size=5\r\n"
+              b"Content-Length: 5\r\n\r\nhello")
     t.close()
     # 3: a PUT cut short: the flow ends inside the body
     t = Tcp(fr, C(3), S(3), 40003, 80)
@@ -124,10 +126,10 @@ def test_fileinfo():
     by = {r["fileinfo"]["filename"]: r for r in fi}
     print(json.dumps(fi, indent=None)[:3000])
     check(sorted(by) == sorted(["/upload/data.bin", "report 1.pdf", "/docs/readme.txt",
-                                "/store/big.iso", "/gappy.bin"]) and len(fi) == 5,
+                                "/store/big.iso", "/gappy.bin", "b.txt"]) and len(fi) == 6,
           f"one fileinfo per body file, named as Suricata: {sorted(by)}")
     for name, body, tx in (("/upload/data.bin", BODY_UP, 0), ("report 1.pdf", BODY_DOWN, 0),
-                           ("/docs/readme.txt", BODY_URI, 1)):
+                           ("/docs/readme.txt", BODY_URI, 1), ("b.txt", b"hello", 0)):
         f = by[name]["fileinfo"]
         check(f["state"] == "CLOSED" and f["size"] == len(body) and f["gaps"] is False and
               f["stored"] is False and f["tx_id"] == tx and
@@ -153,7 +155,7 @@ def test_fileinfo():
     nohash, _ = run(FILES_CFG.replace("force-hash: [md5, sha1, sha256]", "force-magic: no"),
                     files_capture())
     f = [r["fileinfo"] for r in nohash if r["event_type"] == "fileinfo"]
-    check(len(f) == 5 and not any("md5" in x or "sha256" in x for x in f),
+    check(len(f) == 6 and not any("md5" in x or "sha256" in x for x in f),
           "no hashes unless force-hash lists them")
     recs, _ = run(FILES_CFG.replace("        - files:\n            force-hash: [md5, sha1, "
                                     "sha256]\n", ""), files_capture())
