@@ -10,6 +10,8 @@
 #include "../../common/events-t.h"
 #include "applayer-int.h"
 
+#define HTTP_FILES_MAX 8u
+
 struct http_txd {
 	struct app_tx base;       /* first: app_tx * <-> http_txd * */
 	htp_tx_t *tx;
@@ -22,8 +24,13 @@ struct http_txd {
 				   * content type, the X-Forwarded-For (or configured) header,
 				   * X-Forwarded-For, Location, Content-Range, protocol */
 	struct app_http_hdr *hdrs[2]; /* (added) the headers list of each side, once asked */
-	bool file_seen[2];        /* (added) the body of this side began: file opened or not */
-	struct app_file *file[2]; /* (added) the request's and the response's file, or NULL */
+	/* (added) files (app_http_file.c): the body of a side began (its file
+	 * opened or not); each side's files (a multipart upload: one per part
+	 * with a filename, HTTP_FILES_MAX at most); the upload's reader */
+	bool file_seen[2];
+	uint8_t nfiles[2];
+	struct app_file *file[2][HTTP_FILES_MAX];
+	struct http_mp *mp;
 };
 
 /* libhtp keeps every transaction of a connection in one list and leaves a

@@ -15,6 +15,7 @@
 #include "app_file.h"
 #include "app_http-int.h"
 #include "http_inflate.h"
+#include "http_multipart.h"
 
 static htp_list_t *txs(const struct http_state *hs)
 {
@@ -79,9 +80,11 @@ static void txd_free(struct http_txd *t)
 	for (int i = 0; i < 2; i++) {
 		abuf_free(&t->body[i]);
 		abuf_free(&t->hdr_raw[i]);
-		app_file_free(t->file[i]);
+		for (uint8_t k = 0; k < t->nfiles[i]; k++)
+			app_file_free(t->file[i][k]);
 		free(t->hdrs[i]);
 	}
+	http_mp_free(t->mp);
 	for (size_t i = 0; i < sizeof(t->info) / sizeof(t->info[0]); i++)
 		free(t->info[i]);
 	http_inflate_free(t->req_inflate);

@@ -546,10 +546,10 @@ int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info 
 	return af->proto == APP_PROTO_DNS ? app_dns_info(tx, out) : -ENOENT;
 }
 
-int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir,
+int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, uint32_t idx,
 		     struct app_file_info *out)
 {
-	return af->proto == APP_PROTO_HTTP ? app_http_file_info(tx, dir, out) : -ENOENT;
+	return af->proto == APP_PROTO_HTTP ? app_http_file_info(tx, dir, idx, out) : -ENOENT;
 }
 
 void app_flow_gap(struct app_flow *af, enum app_dir dir)

@@ -239,8 +239,9 @@ struct app_dns_info {
 int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info *out);
 
 /* (added) Files carried by transactions, for EVE "fileinfo": HTTP bodies
- * (responses; POST without multipart and PUT requests, as Suricata opens
- * them), named from Content-Disposition's filename or the URI's path. */
+ * as Suricata opens them (responses; PUT and POST requests, a multipart
+ * POST's parts with a filename), named from Content-Disposition's
+ * filename or the URI's path. */
 #define APP_FILE_MD5    0x1u
 #define APP_FILE_SHA1   0x2u
 #define APP_FILE_SHA256 0x4u
@@ -253,9 +254,10 @@ struct app_file_info {
 	bool closed;                  /* CLOSED, else TRUNCATED */
 	const uint8_t *md5, *sha1, *sha256;   /* digests computed, else NULL */
 };
-/* The file tx carries in direction dir (valid while tx is): 0, or -ENOENT
- * when it carries none. */
-int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir,
+/* File idx of those tx carries in direction dir (valid while tx is;
+ * several: the parts of a multipart upload): 0, -ENOENT when it carries
+ * none, -ERANGE past the last. */
+int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, uint32_t idx,
 		     struct app_file_info *out);
 /* Data of direction dir was lost (a stream hole) before the next bytes:
  * the file open in that direction has gaps. */

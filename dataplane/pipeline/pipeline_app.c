@@ -117,7 +117,7 @@ static void tx_done(void *arg, struct app_flow *af, struct app_tx *tx)
 	for (unsigned dir = APP_TO_SERVER; dir <= APP_TO_CLIENT; dir++) {
 		struct app_file_info fi;
 
-		if (app_tx_file_info(af, tx, (enum app_dir)dir, &fi) == 0)
+		for (uint32_t k = 0; app_tx_file_info(af, tx, (enum app_dir)dir, k, &fi) == 0; k++)
 			eve_write_fileinfo(pl->eve, f, &e, dir, &fi);
 	}
 }

@@ -6,7 +6,8 @@ fileinfo: "fileinfo" records of HTTP bodies both ways (a POST upload named
           by the URI path, a response named by Content-Disposition, one by
           the URI), state CLOSED with md5/sha1/sha256 (force-hash, checked
           with hashlib), TRUNCATED without hashes when the flow ends inside
-          the body, none for a multipart upload or a GET; gaps after a
+          the body, one per part with a filename of a multipart upload,
+          none for a form field or a GET; gaps after a
           stream hole; the "http" object with it; the header from the
           file's sender; only with the files type listed.
 http:     the http record's basic fields always (http_port, xff,
@@ -83,10 +84,12 @@ def files_capture():
     t.send(0, b"GET /docs/readme.txt HTTP/1.1\r\nHost: files.example\r\n\r\n")
     t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(BODY_URI) + BODY_URI)
     t.close()
-    # 2: a multipart upload (files per part: none here); a filename= among
-    # other parameters
+    # 2: a multipart upload (a file per part with a filename: a.txt, the
+    # CR LF before the next delimiter not in it); a filename= among other
+    # parameters in the response
     t = Tcp(fr, C(2), S(2), 40002, 80)
-    mp = (b"--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\n"
+    mp = (b"--XyZ\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nfield\r\n"
+          b"--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\n"
           b"hello\r\n--XyZ--\r\n")
     t.send(0, b"POST /form HTTP/1.1\r\nHost: files.example\r\nContent-Type: multipart/"
               b"form-data; boundary=XyZ\r\nContent-Length: %d\r\n\r\n" % len(mp) + mp)
@@ -126,10 +129,12 @@ def test_fileinfo():
     by = {r["fileinfo"]["filename"]: r for r in fi}
     print(json.dumps(fi, indent=None)[:3000])
     check(sorted(by) == sorted(["/upload/data.bin", "report 1.pdf", "/docs/readme.txt",
-                                "/store/big.iso", "/gappy.bin", "b.txt"]) and len(fi) == 6,
+                                "/store/big.iso", "/gappy.bin", "b.txt", "a.txt"]) and
+          len(fi) == 7,
           f"one fileinfo per body file, named as Suricata: {sorted(by)}")
     for name, body, tx in (("/upload/data.bin", BODY_UP, 0), ("report 1.pdf", BODY_DOWN, 0),
-                           ("/docs/readme.txt", BODY_URI, 1), ("b.txt", b"hello", 0)):
+                           ("/docs/readme.txt", BODY_URI, 1), ("b.txt", b"hello", 0),
+                           ("a.txt", b"hello", 0)):
         f = by[name]["fileinfo"]
         check(f["state"] == "CLOSED" and f["size"] == len(body) and f["gaps"] is False and
               f["stored"] is False and f["tx_id"] == tx and
@@ -155,7 +160,7 @@ def test_fileinfo():
     nohash, _ = run(FILES_CFG.replace("force-hash: [md5, sha1, sha256]", "force-magic: no"),
                     files_capture())
     f = [r["fileinfo"] for r in nohash if r["event_type"] == "fileinfo"]
-    check(len(f) == 6 and not any("md5" in x or "sha256" in x for x in f),
+    check(len(f) == 7 and not any("md5" in x or "sha256" in x for x in f),
           "no hashes unless force-hash lists them")
     recs, _ = run(FILES_CFG.replace("        - files:\n            force-hash: [md5, sha1, "
                                     "sha256]\n", ""), files_capture())

@@ -89,9 +89,10 @@ static inline void app_visit(struct applayer_ctx *ctx, struct app_flow *af)
 		for (int dir = 0; dir < 2; dir++) {
 			struct app_file_info fi;
 
-			if (app_tx_file_info(af, tx, (enum app_dir)dir, &fi) == 0 &&
-			    fi.name_len > 0)
-				sink ^= (uint8_t)fi.name[fi.name_len - 1];
+			for (uint32_t k = 0; app_tx_file_info(af, tx, (enum app_dir)dir, k,
+							      &fi) == 0; k++)
+				if (fi.name_len > 0)
+					sink ^= (uint8_t)fi.name[fi.name_len - 1];
 		}
 		for (int side = 0; side < 2; side++)
 			for (uint32_t h = 0; h < hi.nhdrs[side]; h++)
