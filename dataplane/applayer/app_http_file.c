@@ -6,9 +6,7 @@
  * path; each part of a multipart POST that names a filename
  * (http_multipart.c). The data is hashed as it passes (app_file.c);
  * nothing is kept. */
-#include <ctype.h>
 #include <errno.h>
-#include <string.h>
 
 #include "app_file.h"
 #include "app_http-int.h"
