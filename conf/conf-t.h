@@ -48,7 +48,10 @@ enum conf_type {
 	CONF_STR_LIST,	/* sequence of scalars (a single scalar counts as one) */
 	CONF_MAP,	/* container: mapping or sequence whose children have rows */
 	CONF_ITEM,	/* list element: a name ("- http") or {name: options} */
-	CONF_ANY,	/* whole subtree accepted unchecked (known, not used) */
+	CONF_ANY,	/* whole subtree accepted unchecked (its reader checks it) */
+	CONF_NOOP,	/* a Suricata key idsd does not implement: its subtree accepted
+			 * unchecked and warned about once, at its place,
+			 * "warning: accepted, has no effect" (not a problem) */
 };
 
 /* One row of a schema: a dotted key pattern where '*' stands for exactly one

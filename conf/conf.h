@@ -104,7 +104,8 @@ int conf_schema_add(struct conf_schema *s, const struct conf_schema_row *rows);
 /* Check every key of c: unknown keys are reported as
  * "file:line:col: unknown key 'dpdk.interfacez'" (once per unknown subtree),
  * values of the wrong type as the getters report them. One line per
- * problem to errs (may be NULL). Returns the number of problems. */
+ * problem to errs (may be NULL). Returns the number of problems. Keys of
+ * CONF_NOOP rows are warned about on errs, not counted. */
 unsigned int conf_validate(const struct conf *c, const struct conf_schema *s, FILE *errs);
 
 /* idsd's keys: its own plus every key of Suricata's stock suricata.yaml. */

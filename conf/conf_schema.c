@@ -5,6 +5,8 @@
  *  - matches its path exactly: the row's type is checked, and containers
  *    (CONF_MAP, CONF_ITEM) have their children checked in turn;
  *  - is a CONF_ANY row matching a prefix of its path: accepted unchecked;
+ *  - matches a CONF_NOOP row: accepted, warned about once at its place
+ *    (its subtree is not walked, so a section gets one warning);
  *  - is a CONF_STR_LIST row for its parent: it is a list element (a scalar);
  *  - extends its path ("stream" for "stream.midstream"): an implicit container.
  * Among exact matches the row with the most literal segments wins, so
@@ -149,6 +151,12 @@ static bool check_type(struct walk *w, const struct conf_node *n, enum conf_type
 		return true;
 	case CONF_ANY:
 		return false;
+	case CONF_NOOP:
+		/* a warning, not a problem: the config still loads */
+		conf_node_err(n, msg, sizeof(msg), "warning: accepted, has no effect");
+		if (w->errs != NULL)
+			fprintf(w->errs, "%s\n", msg);
+		return false;
 	}
 	return false;
 }
@@ -173,7 +181,7 @@ static void walk_node(struct walk *w, const struct conf_node *node, unsigned int
 				}
 				break;
 			case MATCH_UNDER:
-				if (row->type == CONF_ANY)
+				if (row->type == CONF_ANY || row->type == CONF_NOOP)
 					any = true;
 				else if (row->type == CONF_STR_LIST &&
 					 row_match(row->pattern, w->segs, n - 1, &lits) ==

@@ -9,6 +9,7 @@
  *  |QR|  Opcode   |AA|TC|RD|RA|   Z    |   RCODE   |
  *  |    QDCOUNT    |    ANCOUNT    |    NSCOUNT   |    ARCOUNT  ... */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,10 @@ struct dns_msg {
 	uint32_t off[DNS_MAX_NAMES + 1]; /* name i is names.p[off[i]..off[i+1]) */
 	struct abuf names;
 	char first[DNS_MAX_NAME + 1]; /* first name, NUL-terminated, for EVE */
+	/* (added) records for EVE (cfg.dns_rdata): at most DNS_MAX_NAMES */
+	struct app_dns_rr *rr;
+	uint32_t nrr;
+	struct abuf text;
 };
 
 struct dns_state {
@@ -115,6 +120,8 @@ bad:
 static void msg_free(struct dns_msg *msg)
 {
 	abuf_free(&msg->names);
+	abuf_free(&msg->text);
+	free(msg->rr);
 	app_tx_release(&msg->base);
 	free(msg);
 }
@@ -131,11 +138,127 @@ static int add_name(struct applayer_ctx *ctx, struct dns_msg *msg, const char *n
 	return 0;
 }
 
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)rd16(p) << 16 | rd16(p + 2);
+}
+
+/* Appends s[0..len) and a NUL to msg->text; its offset, or UINT32_MAX. */
+static uint32_t keep_text(struct dns_msg *msg, const void *s, uint32_t len)
+{
+	uint32_t off = msg->text.len;
+
+	if (abuf_append(&msg->text, s, len) || abuf_append(&msg->text, "", 1))
+		return UINT32_MAX;
+	return off;
+}
+
+/* A domain name inside rdata at p (compression allowed) kept as text. */
+static uint32_t keep_name(struct applayer_ctx *ctx, struct dns_msg *msg, const uint8_t *m,
+			  uint32_t mlen, uint32_t *p)
+{
+	char name[DNS_MAX_NAME + 1];
+	uint32_t nlen;
+
+	if (read_name(ctx, m, mlen, p, name, &nlen))
+		return UINT32_MAX;
+	return keep_text(msg, name, nlen);
+}
+
+/* The record whose owner is name and whose TYPE field is at m[at], as EVE
+ * gives it (Suricata 7's DNSRData): A and AAAA as addresses, CNAME, NS,
+ * PTR and MX (past its preference) as names, TXT its first string, SOA
+ * and SRV by fields, the rest without rdata. -ENOMEM only; rdata that
+ * does not parse is left out. */
+static int keep_rr(struct applayer_ctx *ctx, struct dns_msg *msg, bool authority,
+		   const char *name, uint32_t nlen, const uint8_t *m, uint32_t mlen, uint32_t at)
+{
+	const uint32_t rdlen = rd16(m + at + 8), rd = at + 10, end = rd + rdlen;
+	struct app_dns_rr *r;
+	uint32_t p = rd;
+
+	if (msg->rr == NULL && (msg->rr = calloc(DNS_MAX_NAMES, sizeof(*msg->rr))) == NULL)
+		return -ENOMEM;
+	if (msg->nrr == DNS_MAX_NAMES)
+		return 0;
+	r = &msg->rr[msg->nrr];
+	*r = (struct app_dns_rr){ .authority = authority, .type = rd16(m + at),
+				  .ttl = rd32(m + at + 4), .name = keep_text(msg, name, nlen) };
+	if (r->name == UINT32_MAX)
+		return -ENOMEM;
+	switch (r->type) {
+	case 1:   /* A */
+	case 28:  /* AAAA */ {
+		char a[40];
+		int n = 0;
+
+		if (rdlen == 4) {
+			n = snprintf(a, sizeof(a), "%u.%u.%u.%u", m[rd], m[rd + 1], m[rd + 2],
+				     m[rd + 3]);
+		} else if (rdlen == 16) {
+			/* Suricata's dns_print_addr: eight groups of four digits */
+			for (int g = 0; g < 8; g++)
+				n += snprintf(a + n, sizeof(a) - (size_t)n, g ? ":%02x%02x" : "%02x%02x",
+					      m[rd + 2 * g], m[rd + 2 * g + 1]);
+		}
+		if (n > 0) {
+			r->kind = APP_DNS_RD_TEXT;
+			r->s1 = keep_text(msg, a, (uint32_t)n);
+			r->s1_len = (uint32_t)n;
+		}
+		break;
+	}
+	case 15:  /* MX: the preference, then the exchange */
+		p += 2;
+		/* fallthrough */
+	case 2:   /* NS */
+	case 5:   /* CNAME */
+	case 12:  /* PTR */
+		if (p < end && (r->s1 = keep_name(ctx, msg, m, mlen, &p)) != UINT32_MAX) {
+			r->kind = APP_DNS_RD_TEXT;
+			r->s1_len = (uint32_t)strlen((const char *)msg->text.p + r->s1);
+		}
+		break;
+	case 16:  /* TXT: the first character-string */
+		if (rdlen > 0 && 1u + m[rd] <= rdlen) {
+			r->kind = APP_DNS_RD_TEXT;
+			r->s1 = keep_text(msg, m + rd + 1, m[rd]);
+			r->s1_len = m[rd];
+		}
+		break;
+	case 6:   /* SOA: MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM */
+		if ((r->s1 = keep_name(ctx, msg, m, mlen, &p)) != UINT32_MAX &&
+		    (r->s2 = keep_name(ctx, msg, m, mlen, &p)) != UINT32_MAX && p + 20 <= end) {
+			r->kind = APP_DNS_RD_SOA;
+			for (int i = 0; i < 5; i++)
+				r->n[i] = rd32(m + p + 4 * i);
+		}
+		break;
+	case 33:  /* SRV (RFC 2782): PRIORITY WEIGHT PORT TARGET */
+		if (rdlen >= 7) {
+			for (int i = 0; i < 3; i++)
+				r->n[i] = rd16(m + rd + 2 * i);
+			p = rd + 6;
+			if ((r->s1 = keep_name(ctx, msg, m, mlen, &p)) != UINT32_MAX)
+				r->kind = APP_DNS_RD_SRV;
+		}
+		break;
+	default:
+		break;
+	}
+	if (r->kind != APP_DNS_RD_NONE && (r->s1 == UINT32_MAX || r->s2 == UINT32_MAX))
+		return -ENOMEM;
+	msg->nrr++;
+	return 0;
+}
+
 /* Resource records (RFC 1035 4.1.3): NAME, TYPE, CLASS, TTL, RDLENGTH,
  * RDATA. The owner names of n records from *pos; 0, or -EINVAL once one
- * is malformed (the names before it kept). */
+ * is malformed (the names before it kept). section: 0 answer, 1
+ * authority, 2 additional; the first two are kept for EVE with
+ * cfg.dns_rdata. */
 static int parse_rrs(struct applayer_ctx *ctx, struct dns_msg *msg, const uint8_t *m,
-		     uint32_t mlen, uint32_t *pos, uint32_t n)
+		     uint32_t mlen, uint32_t *pos, uint32_t n, unsigned section)
 {
 	for (uint32_t i = 0; i < n && msg->nnames < DNS_MAX_NAMES; i++) {
 		char name[DNS_MAX_NAME + 1];
@@ -146,6 +269,11 @@ static int parse_rrs(struct applayer_ctx *ctx, struct dns_msg *msg, const uint8_
 		if (*pos + 10 > mlen || *pos + 10 + rd16(m + *pos + 8) > mlen) {
 			ctx->stats.dns_bad++;
 			return -EINVAL;
+		}
+		if (section < 2 && ctx->cfg.dns_rdata &&
+		    keep_rr(ctx, msg, section == 1, name, nlen, m, mlen, *pos)) {
+			ctx->stats.nomem++;
+			return -ENOMEM;
 		}
 		*pos += 10 + rd16(m + *pos + 8);
 		if (add_name(ctx, msg, name, nlen))
@@ -216,12 +344,12 @@ static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, enum app_di
 	/* answers, then authorities and additionals: only after every question */
 	ok = msg->nq == qd;
 	if (ok) {
-		rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 6));
+		rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 6), 0);
 		msg->nan = msg->nnames - msg->nq;
 		if (rc == 0)
-			rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 8));
+			rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 8), 1);
 		if (rc == 0)
-			rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 10));
+			rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 10), 2);
 		malformed = rc == -EINVAL;
 	}
 	header_events(msg, dir);
@@ -397,6 +525,7 @@ int app_dns_info(struct app_tx *tx, struct app_dns_info *out)
 		.rrname = msg->nq ? msg->first : NULL, .rrtype = msg->nq ? msg->qtype[0] : 0, .id = msg->id,
 		.flags = msg->flags, .response = msg->dir == APP_TO_CLIENT,
 		.rcode = (uint8_t)(msg->flags & 0xf), .opcode = (uint8_t)((msg->flags >> 11) & 0xf),
+		.rr = msg->rr, .nrr = msg->nrr, .text = (const char *)msg->text.p,
 	};
 	return 0;
 }

@@ -33,6 +33,8 @@ struct http_side {
 	struct abuf buf[HM_MAX];
 };
 
+#define HTTP_FILES_MAX 8u
+
 struct http_txd {
 	struct app_tx base;       /* first: app_tx * <-> http_txd * */
 	htp_tx_t *tx;
@@ -41,8 +43,17 @@ struct http_txd {
 	int last_req, last_res;   /* progress seen at the last update check */
 	bool req_coding_seen;     /* the request's Content-Encoding was looked at */
 	struct http_inflate *req_inflate; /* a gzip or deflate request body, else NULL */
-	char *info[7];            /* EVE strings: hostname, url, user agent, method, referer,
-				   * content type, the X-Forwarded-For header */
+	char *info[11];           /* EVE strings: hostname, url, user agent, method, referer,
+				   * content type, the X-Forwarded-For (or configured) header,
+				   * X-Forwarded-For, Location, Content-Range, protocol */
+	struct app_http_hdr *hdrs[2]; /* (added) the headers list of each side, once asked */
+	/* (added) files (app_http_file.c): the body of a side began (its file
+	 * opened or not); each side's files (a multipart upload: one per part
+	 * with a filename, HTTP_FILES_MAX at most); the upload's reader */
+	bool file_seen[2];
+	uint8_t nfiles[2];
+	struct app_file *file[2][HTTP_FILES_MAX];
+	struct http_mp *mp;
 	struct http_side side[2]; /* request, response */
 };
 
@@ -71,5 +82,12 @@ void http_events_messages(struct http_state *hs, enum app_dir dir);
 void http_events_request(struct http_txd *t);
 /* The event a libhtp message stands for (unknown_error when none). */
 enum http_event http_event_of_message(const char *msg);
+
+/* app_http_file.c (added): bodies as files for EVE fileinfo. Body bytes of
+ * side dir (0 request, 1 response) as libhtp hands them over; the side's
+ * body complete. */
+void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const uint8_t *d,
+		    uint32_t len);
+void http_file_end(htp_tx_t *tx, int dir);
 
 #endif

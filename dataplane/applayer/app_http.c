@@ -12,8 +12,10 @@
 
 #include <htp/htp.h>
 
+#include "app_file.h"
 #include "app_http-int.h"
 #include "http_inflate.h"
+#include "http_multipart.h"
 
 static htp_list_t *txs(const struct http_state *hs)
 {
@@ -84,7 +86,11 @@ static void txd_free(struct http_txd *t)
 		abuf_free(&t->hdr_raw[i]);
 		for (int k = 0; k < HM_MAX; k++)
 			abuf_free(&t->side[i].buf[k]);
+		for (uint8_t k = 0; k < t->nfiles[i]; k++)
+			app_file_free(t->file[i][k]);
+		free(t->hdrs[i]);
 	}
+	http_mp_free(t->mp);
 	for (size_t i = 0; i < sizeof(t->info) / sizeof(t->info[0]); i++)
 		free(t->info[i]);
 	http_inflate_free(t->req_inflate);
@@ -130,6 +136,8 @@ static int on_body(htp_tx_data_t *d, int dir)
 	t = http_txd_get(hs, d->tx);
 	if (t == NULL)
 		return HTP_OK;
+	if (hs->ctx->cfg.files)
+		http_file_data(hs, t, dir, d->data, (uint32_t)d->len);
 	if (dir == 0 && !t->req_coding_seen)
 		request_coding(hs, t);
 	if (dir == 0 && t->req_inflate != NULL) {
@@ -198,6 +206,19 @@ static int on_req_line(htp_tx_t *tx)
 	return HTP_ERROR;
 }
 
+/* A side's body is complete: its file is CLOSED. */
+static int on_req_complete(htp_tx_t *tx)
+{
+	http_file_end(tx, 0);
+	return HTP_OK;
+}
+
+static int on_res_complete(htp_tx_t *tx)
+{
+	http_file_end(tx, 1);
+	return HTP_OK;
+}
+
 /* Suricata's default libhtp settings (personality IDS, spaces allowed in the
  * URI, response decompression with a layer limit). */
 void *app_http_config(const struct applayer_config *cfg)
@@ -221,6 +242,8 @@ void *app_http_config(const struct applayer_config *cfg)
 	htp_config_register_response_body_data(c, on_res_body);
 	htp_config_register_request_header_data(c, on_req_header_data);
 	htp_config_register_response_header_data(c, on_res_header_data);
+	htp_config_register_request_complete(c, on_req_complete);
+	htp_config_register_response_complete(c, on_res_complete);
 	return c;
 }
 
@@ -710,42 +733,127 @@ static const char *cstr(char **slot, const bstr *b)
 	return *slot;
 }
 
+/* Suricata's Content-Range parse (http2_parse_content_range): past the
+ * unit, START-END/SIZE, START-END/(star) or (star)/SIZE; -1 for what is
+ * absent. False when it is none of these. */
+static bool parse_range(const char *v, int64_t *start, int64_t *end, int64_t *size)
+{
+	char *e;
+
+	*start = *end = *size = -1;
+	v += strspn(v, " ");
+	v += strcspn(v, " ");
+	v += strspn(v, " ");
+	if (v[0] == '*' && v[1] == '/') {
+		*size = strtoll(v + 2, &e, 10);
+		return e != v + 2;
+	}
+	if (!isdigit((unsigned char)*v))
+		return false;
+	*start = strtoll(v, &e, 10);
+	if (*e != '-' || !isdigit((unsigned char)e[1]))
+		return false;
+	*end = strtoll(e + 1, &e, 10);
+	if (*e != '/')
+		return false;
+	if (e[1] == '*')
+		return true;
+	*size = strtoll(e + 1, &e, 10);
+	return true;
+}
+
+/* Side dir's headers, in order, as pointers into libhtp's table (at most
+ * APP_HTTP_HDRS_MAX), built again each time: the table may have grown. */
+static void list_headers(struct http_txd *t, int dir, struct app_http_info *out)
+{
+	htp_table_t *h = dir ? t->tx->response_headers : t->tx->request_headers;
+	size_t n = h ? htp_table_size(h) : 0;
+
+	free(t->hdrs[dir]);
+	t->hdrs[dir] = NULL;
+	if (n > APP_HTTP_HDRS_MAX)
+		n = APP_HTTP_HDRS_MAX;
+	if (n == 0 || (t->hdrs[dir] = calloc(n, sizeof(*t->hdrs[dir]))) == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		htp_header_t *x = htp_table_get_index(h, i, NULL);
+
+		t->hdrs[dir][i] = (struct app_http_hdr){
+			.name = (const char *)bstr_ptr(x->name), .nlen = (uint32_t)bstr_len(x->name),
+			.value = (const char *)bstr_ptr(x->value),
+			.vlen = (uint32_t)bstr_len(x->value),
+		};
+	}
+	out->hdrs[dir] = t->hdrs[dir];
+	out->nhdrs[dir] = (uint32_t)n;
+}
+
+/* strtoul's reading of the status code as sent (leading spaces, then
+ * digits; 0 when none), as Suricata's EVE status. */
+static int status_number(const bstr *b)
+{
+	const uint8_t *p = bstr_ptr(b);
+	size_t n = bstr_len(b), i = 0;
+	unsigned long v = 0;
+
+	while (i < n && isspace(p[i]))
+		i++;
+	for (; i < n && isdigit(p[i]) && v < 100000000ul; i++)
+		v = v * 10 + (unsigned long)(p[i] - '0');
+	return (int)v;
+}
+
+static const bstr *hdr_value(htp_table_t *t, const char *name)
+{
+	htp_header_t *h = t ? htp_table_get_c(t, name) : NULL;
+
+	return h ? h->value : NULL;
+}
+
 int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_header,
 		  struct app_http_info *out)
 {
 	struct http_txd *t = (struct http_txd *)atx;
 	htp_tx_t *tx = t->tx;
-	htp_header_t *ua = tx->request_headers ? htp_table_get_c(tx->request_headers,
-								 "user-agent") : NULL;
-	htp_header_t *ref = tx->request_headers ? htp_table_get_c(tx->request_headers,
-								  "referer") : NULL;
-	htp_header_t *ct = tx->response_headers ? htp_table_get_c(tx->response_headers,
-								 "content-type") : NULL;
+	const bstr *ct = hdr_value(tx->response_headers, "content-type");
 
-	(void)ctx;
-	*out = (struct app_http_info){ .status = -1, .length = -1 };
+	*out = (struct app_http_info){ .status = -1, .length = -1, .port = -1,
+				       .range_start = -1, .range_end = -1, .range_size = -1 };
 	out->hostname = cstr(&t->info[0], tx->request_hostname);
 	out->url = cstr(&t->info[1], tx->request_uri);
-	out->user_agent = cstr(&t->info[2], ua ? ua->value : NULL);
+	out->user_agent = cstr(&t->info[2], hdr_value(tx->request_headers, "user-agent"));
 	out->method = cstr(&t->info[3], tx->request_method);
-	out->referer = cstr(&t->info[4], ref ? ref->value : NULL);
+	out->referer = cstr(&t->info[4], hdr_value(tx->request_headers, "referer"));
 	/* the response's media type, parameters cut off (as Suricata) */
-	if (ct != NULL && t->info[5] == NULL && (t->info[5] = bstr_util_strdup_to_c(ct->value)))
+	if (ct != NULL && t->info[5] == NULL && (t->info[5] = bstr_util_strdup_to_c(ct)))
 		t->info[5][strcspn(t->info[5], ";")] = '\0';
 	out->content_type = t->info[5];
 	if (xff_header != NULL && tx->request_headers != NULL) {
-		htp_header_t *xff = htp_table_get_c(tx->request_headers, xff_header);
-
 		/* looked up by name each time: not cached under another name */
 		free(t->info[6]);
 		t->info[6] = NULL;
-		out->xff = cstr(&t->info[6], xff ? xff->value : NULL);
+		out->xff = cstr(&t->info[6], hdr_value(tx->request_headers, xff_header));
 	}
-	out->protocol = tx->request_protocol_number == HTP_PROTOCOL_1_1 ? "HTTP/1.1" :
-			tx->request_protocol_number == HTP_PROTOCOL_1_0 ? "HTTP/1.0" : NULL;
-	if (tx->response_status_number > 0)
-		out->status = tx->response_status_number;
+	out->x_forwarded_for = cstr(&t->info[7], hdr_value(tx->request_headers,
+							    "x-forwarded-for"));
+	out->content_range = cstr(&t->info[9], hdr_value(tx->response_headers, "content-range"));
+	if (out->content_range != NULL)
+		parse_range(out->content_range, &out->range_start, &out->range_end,
+			    &out->range_size);
+	/* as sent, as Suricata's "protocol" */
+	out->protocol = cstr(&t->info[10], tx->request_protocol);
+	if (tx->request_port_number >= 0)
+		out->port = tx->request_port_number;
+	/* Suricata reads the status line's code as a number (0 when it is
+	 * none), and gives the Location with it */
+	if (tx->response_status != NULL) {
+		out->status = status_number(tx->response_status);
+		out->redirect = cstr(&t->info[8], hdr_value(tx->response_headers, "location"));
+	}
 	/* Suricata logs the response length even before there is a response */
 	out->length = (int64_t)tx->response_message_len;
+	if (ctx->cfg.http_headers)
+		for (int dir = 0; dir < 2; dir++)
+			list_headers(t, dir, out);
 	return 0;
 }

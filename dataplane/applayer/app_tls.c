@@ -38,6 +38,8 @@ struct str_list {
 struct tls_peer {
 	bool has_random;
 	uint8_t random[TLS_RANDOM_LEN];
+	uint8_t sid_len;              /* (added) the hello's session id, for EVE's */
+	uint8_t sid[32];              /* session_resumed */
 	struct str_list alpn;         /* protocol names of the hello's ALPN extension */
 	bool has_chain;               /* a Certificate message was parsed */
 	uint32_t chain_len;           /* certificates in it */
@@ -186,8 +188,12 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 		pe->has_random = true;
 	}
 	p = take(&r, 1);
-	if (p)
-		take(&r, *p);
+	n = p ? *p : 0;
+	p = p ? take(&r, n) : NULL;
+	if (p != NULL && n <= sizeof(pe->sid)) {	/* the session id */
+		pe->sid_len = (uint8_t)n;
+		memcpy(pe->sid, p, n);
+	}
 	s->len = 0;
 	abuf_append(s, t, (uint32_t)snprintf(t, sizeof(t), "%u,", ver));
 	if (client) {
@@ -691,5 +697,13 @@ int app_tls_info(struct tls_state *ts, struct app_tls_info *out)
 		.ja3s_hash = ts->ja3s_hash[0] ? ts->ja3s_hash : NULL,
 		.ja3s_string = ts->ja3s.len ? (const char *)ts->ja3s.p : NULL,
 	};
+	/* Suricata's session_resumed: the server echoed the client's session
+	 * id and sent no certificate; not TLS 1.3, whose servers echo it
+	 * anyway (middlebox compatibility) */
+	out->session_resumed = ts->hello[APP_TO_CLIENT] && srv->sid_len > 0 &&
+			       srv->sid_len == ts->peer[APP_TO_SERVER].sid_len &&
+			       memcmp(srv->sid, ts->peer[APP_TO_SERVER].sid, srv->sid_len) == 0 &&
+			       srv->subject.len == 0 && srv->issuer.len == 0 &&
+			       ts->version != 0x0304;
 	return 0;
 }

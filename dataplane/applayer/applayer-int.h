@@ -114,6 +114,10 @@ int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *tx, bool raw, uint3
 /* The buffer can no longer appear: its part of the transaction is complete. */
 bool app_http_buffer_final(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
 			   uint32_t idx);
+/* app_http_file.c (added): the file of a side, a stream hole in dir. */
+int app_http_file_info(struct app_tx *tx, enum app_dir dir, uint32_t idx,
+		       struct app_file_info *out);
+void app_http_gap(struct http_state *hs, enum app_dir dir);
 
 /* app_tls.c */
 struct tls_state *app_tls_new(struct app_flow *af);

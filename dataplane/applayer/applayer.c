@@ -545,6 +545,18 @@ int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info 
 	return af->proto == APP_PROTO_DNS ? app_dns_info(tx, out) : -ENOENT;
 }
 
+int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, uint32_t idx,
+		     struct app_file_info *out)
+{
+	return af->proto == APP_PROTO_HTTP ? app_http_file_info(tx, dir, idx, out) : -ENOENT;
+}
+
+void app_flow_gap(struct app_flow *af, enum app_dir dir)
+{
+	if (af->proto == APP_PROTO_HTTP && af->http != NULL)
+		app_http_gap(af->http, dir);
+}
+
 void *app_tx_detect_state(const struct app_tx *tx)
 {
 	return tx->det;

@@ -46,6 +46,14 @@ struct applayer_config {
 	uint32_t http_max_tx;            /* max-tx: transactions held per flow (512) */
 	/* dns.{tcp,udp}.detection-ports: dp server ports, sp client ports (dp 53) */
 	struct app_ports dns_dp[2], dns_sp[2];
+	/* (added) files (EVE fileinfo): tracked at all, and the hashes
+	 * computed (APP_FILE_* bits; force-hash) */
+	bool files;
+	uint8_t file_hashes;
+	/* (added) EVE http custom/dump-all-headers: give each side's headers */
+	bool http_headers;
+	/* (added) EVE dns answers: keep the records of responses */
+	bool dns_rdata;
 };
 
 void applayer_config_init(struct applayer_config *cfg);
@@ -173,12 +181,26 @@ int app_tx_mark(struct app_tx *tx, uint32_t rank);
 /* For EVE: the HTTP fields of tx as strings (NULL when absent) and the
  * numbers (-1 when absent); xff_header names the request header to give
  * as xff (X-Forwarded-For or what the output configures), NULL for none. */
+struct app_http_hdr {             /* (added) a header as sent, not NUL-terminated */
+	const char *name, *value;
+	uint32_t nlen, vlen;
+};
+#define APP_HTTP_HDRS_MAX 64u     /* headers given per side (custom, dump-all-headers) */
 struct app_http_info {
 	const char *hostname, *url, *user_agent, *method, *protocol, *content_type;
 	const char *referer;
 	const char *xff;              /* the request's X-Forwarded-For (or configured) header */
+	const char *x_forwarded_for;  /* (added) the request's X-Forwarded-For ("xff") */
+	const char *redirect;         /* (added) the response's Location */
+	const char *content_range;    /* (added) the response's Content-Range, as sent */
+	int64_t range_start, range_end, range_size;   /* (added) parsed from it, -1 absent */
+	int port;                     /* (added) the port the Host or URI names, -1 none */
 	int status;
 	int64_t length;               /* response body bytes seen */
+	/* (added) each side's headers in order (request 0, response 1), with
+	 * applayer_config.http_headers only, else none */
+	const struct app_http_hdr *hdrs[2];
+	uint32_t nhdrs[2];
 };
 int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
 		     const char *xff_header, struct app_http_info *out);
@@ -186,16 +208,62 @@ int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_t
 struct app_tls_info {
 	const char *sni, *version, *subject, *issuer, *serial, *fingerprint;
 	const char *ja3_hash, *ja3_string, *ja3s_hash, *ja3s_string;
+	bool session_resumed;         /* (added) an abbreviated handshake (session id) */
 };
 int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out);
 /* DNS: the first query name and type, the header's id and flags (opcode
  * and rcode taken out), and whether tx is a response. */
+/* (added) A resource record of a response's answer or authority section
+ * as Suricata's EVE gives it (rdata as text for A/AAAA, the names of
+ * CNAME/NS/PTR/MX, TXT's first string; SOA and SRV by fields; other types
+ * without rdata). Strings are offsets into app_dns_info.text. */
+enum app_dns_rdata { APP_DNS_RD_NONE, APP_DNS_RD_TEXT, APP_DNS_RD_SOA, APP_DNS_RD_SRV };
+struct app_dns_rr {
+	uint8_t authority;            /* the authority section, else the answer */
+	uint8_t kind;                 /* enum app_dns_rdata */
+	uint16_t type;
+	uint32_t ttl;
+	uint32_t name;                /* the owner name */
+	uint32_t s1, s2;              /* TEXT: s1 the rdata; SOA: mname, rname; SRV: s1 target */
+	uint32_t n[5];                /* SOA: serial refresh retry expire minimum; SRV: priority
+				       * weight port */
+	uint32_t s1_len;              /* TEXT: bytes of s1 (TXT may hold any byte) */
+};
 struct app_dns_info {
 	const char *rrname;
 	uint16_t rrtype, id, flags;
 	bool response;
 	uint8_t rcode, opcode;
+	/* (added) with applayer_config.dns_rdata: the response's records */
+	const struct app_dns_rr *rr;
+	uint32_t nrr;
+	const char *text;             /* NUL-separated strings the records point into */
 };
 int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info *out);
+
+/* (added) Files carried by transactions, for EVE "fileinfo": HTTP bodies
+ * as Suricata opens them (responses; PUT and POST requests, a multipart
+ * POST's parts with a filename), named from Content-Disposition's
+ * filename or the URI's path. */
+#define APP_FILE_MD5    0x1u
+#define APP_FILE_SHA1   0x2u
+#define APP_FILE_SHA256 0x4u
+enum app_file_state { APP_FILE_OPEN = 1, APP_FILE_CLOSED, APP_FILE_TRUNCATED };
+struct app_file_info {
+	const char *name;             /* name_len bytes, not NUL-terminated */
+	size_t name_len;
+	uint64_t size, tx_id;
+	bool gaps;
+	bool closed;                  /* CLOSED, else TRUNCATED */
+	const uint8_t *md5, *sha1, *sha256;   /* digests computed, else NULL */
+};
+/* File idx of those tx carries in direction dir (valid while tx is;
+ * several: the parts of a multipart upload): 0, -ENOENT when it carries
+ * none, -ERANGE past the last. */
+int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, uint32_t idx,
+		     struct app_file_info *out);
+/* Data of direction dir was lost (a stream hole) before the next bytes:
+ * the file open in that direction has gaps. */
+void app_flow_gap(struct app_flow *af, enum app_dir dir);
 
 #endif

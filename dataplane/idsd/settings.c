@@ -212,6 +212,7 @@ static void load_port(struct problems *pb, const struct conf_node *n, const stru
 	memset(ps, 0, sizeof(*ps));
 	ps->threads = 1;
 	ps->promisc = true;
+	ps->csum_check = -1;
 	/* The "default" entry first, the interface's own keys override it. */
 	for (unsigned i = 0; i < 2; i++) {
 		const struct conf_node *b = src[i];
@@ -227,6 +228,8 @@ static void load_port(struct problems *pb, const struct conf_node *n, const stru
 							  UINT32_MAX);
 		ps->mempool_cache = (uint32_t)get_u64_auto(pb, b, "mempool-cache-size",
 							   ps->mempool_cache, 512);
+		if (conf_node_get(b, "checksum-checks") != NULL)
+			ps->csum_check = get_bool(pb, b, "checksum-checks", true);
 		mode = get_str(pb, b, "copy-mode", mode);
 		snprintf(ps->copy_iface, sizeof(ps->copy_iface), "%s",
 			 get_str(pb, b, "copy-iface", ps->copy_iface));
@@ -436,11 +439,14 @@ static const struct {
 	{ "alert", EVE_T_ALERT }, { "drop", EVE_T_DROP }, { "stats", EVE_T_STATS },
 	{ "flow", EVE_T_FLOW }, { "netflow", EVE_T_NETFLOW }, { "http", EVE_T_HTTP },
 	{ "dns", EVE_T_DNS }, { "tls", EVE_T_TLS }, { "anomaly", EVE_T_ANOMALY },
+	{ "files", EVE_T_FILEINFO },
 };
 
 
-/* Suricata keys idsd accepts and does nothing with: each one present is
- * warned about, with its place, once per load. */
+/* Suricata keys idsd accepts and does nothing with, inside the subtrees
+ * settings reads itself (the schema's CONF_ANY) or depending on other
+ * values: each one present is warned about, with its place, once per load,
+ * as conf_validate warns about the schema's CONF_NOOP keys. */
 static void warn_noop(struct problems *pb, const struct conf_node *n)
 {
 	conf_node_err(n, pb->err, sizeof(pb->err), "warning: accepted, has no effect");
@@ -466,16 +472,107 @@ static void warn_noop_children(struct problems *pb, const struct conf_node *opt)
 		warn_noop(pb, k);
 }
 
-/* "- anomaly: {enabled, types: {decode, stream, applayer}}": Suricata's
- * defaults are decode no, stream no, applayer yes; idsd writes decoder
- * anomalies only, so the type takes records only with decode: yes. */
+/* "- anomaly: {enabled, types: {decode, stream, applayer}, packethdr}":
+ * Suricata's defaults are decode no, stream no, applayer yes. */
 static void load_anomaly(struct problems *pb, const struct conf_node *opt,
 			 struct eve_output_settings *o)
 {
-	static const char *const noop[] = { "types.stream", "types.applayer", "packethdr" };
+	static const char *const noop[] = { "packethdr" };
+	uint8_t k = 0;
 
-	if (!get_bool(pb, opt, "enabled", true) || !get_bool(pb, opt, "types.decode", false))
+	if (get_bool(pb, opt, "types.decode", false))
+		k |= EVE_ANOMALY_DECODE;
+	if (get_bool(pb, opt, "types.stream", false))
+		k |= EVE_ANOMALY_STREAM;
+	if (get_bool(pb, opt, "types.applayer", true))
+		k |= EVE_ANOMALY_APPLAYER;
+	o->opt.anomaly = k;
+	if (!get_bool(pb, opt, "enabled", true) || k == 0)
 		o->types &= ~(uint32_t)EVE_T_ANOMALY;
+	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
+}
+
+/* force-hash: [md5, sha1, sha256] (eve-log files, file-store): the
+ * hashes every file gets, as APP_FILE_* bits. */
+static uint8_t load_force_hash(struct problems *pb, const struct conf_node *base)
+{
+	static const char *const names[] = { "md5", "sha1", "sha256" };
+	uint8_t bits = 0;
+
+	for (const struct conf_node *h = conf_node_first(conf_node_get(base, "force-hash")); h;
+	     h = conf_node_next(h)) {
+		unsigned i = 0;
+
+		while (i < 3 && (h->value == NULL || strcasecmp(h->value, names[i]) != 0))
+			i++;
+		if (i < 3) {
+			bits |= (uint8_t)(1u << i);
+			continue;
+		}
+		conf_node_err(h, pb->err, sizeof(pb->err), "unknown hash '%s' (md5, sha1, sha256)",
+			      h->value ? h->value : "");
+		report(pb);
+	}
+	return bits;
+}
+
+/* "- http: {extended, custom: [...], dump-all-headers}" as Suricata's
+ * http logger reads them. */
+static void load_http_opts(struct problems *pb, const struct conf_node *opt,
+			   struct eve_output_settings *o)
+{
+	static const char *const dump[] = { "none", "request", "response", "both" };
+	static const char *const noop[] = { "xff" };
+	const struct conf_node *d = conf_node_get(opt, "dump-all-headers");
+
+	o->opt.http_extended = get_bool(pb, opt, "extended", false);
+	for (unsigned i = 0; d != NULL && d->value != NULL && i < 4; i++)
+		if (strcasecmp(d->value, dump[i]) == 0)
+			o->opt.http_dump = (uint8_t)i;
+	for (const struct conf_node *f = conf_node_first(conf_node_get(opt, "custom")); f;
+	     f = conf_node_next(f)) {
+		int k = f->value ? eve_http_field(f->value) : -1;
+
+		if (k >= 0) {
+			o->opt.http_fields |= 1ull << k;
+			continue;
+		}
+		/* Suricata skips a name it does not know; idsd says so */
+		conf_node_err(f, pb->err, sizeof(pb->err),
+			      "warning: http custom field '%s' unknown, ignored",
+			      f->value ? f->value : "");
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+	warn_noop_keys(pb, opt, noop, 1);
+}
+
+/* "- dns: {version, requests, responses, formats: [detailed, grouped]}"
+ * as Suricata 7's dns logger reads them (version 2 only: 1 is gone). */
+static void load_dns_opts(struct problems *pb, const struct conf_node *opt,
+			  struct eve_output_settings *o)
+{
+	const struct conf_node *fmts = conf_node_get(opt, "formats");
+	static const char *const noop[] = { "types", "query", "answer" };
+
+	if (get_u64(pb, opt, "version", 2, 3) != 2) {
+		conf_node_err(conf_node_get(opt, "version"), pb->err, sizeof(pb->err),
+			      "warning: dns version 2 is written (as Suricata 7)");
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+	o->opt.dns_no_requests = !get_bool(pb, opt, "requests", true);
+	o->opt.dns_no_responses = !get_bool(pb, opt, "responses", true);
+	for (const struct conf_node *f = conf_node_first(fmts); f; f = conf_node_next(f)) {
+		if (f->value != NULL && strcmp(f->value, "detailed") == 0) {
+			o->opt.dns_formats |= EVE_DNS_DETAILED;
+		} else if (f->value != NULL && strcmp(f->value, "grouped") == 0) {
+			o->opt.dns_formats |= EVE_DNS_GROUPED;
+		} else {
+			conf_node_err(f, pb->err, sizeof(pb->err),
+				      "unknown dns format '%s' (detailed, grouped)",
+				      f->value ? f->value : "");
+			report(pb);
+		}
+	}
 	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
 }
 
@@ -488,11 +585,7 @@ static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 	o->opt.tagged_packets = get_bool(pb, opt, "tagged-packets", false);
 	o->opt.flow = get_bool(pb, opt, "metadata", true);
 	load_xff(pb, conf_node_get(opt, "xff"), &o->opt.xff);
-	static const char *const noop[] = {
-		"payload-buffer-size", "payload-printable", "payload-length", "http-body",
-		"http-body-printable", "verdict", "http", "tls", "ssh", "smtp", "dnp3",
-	};
-	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
+	/* the options idsd does not implement are the schema's (CONF_NOOP) */
 }
 
 /* One "- name" or "- name: {options}" of a types list: the element's value
@@ -518,14 +611,18 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 		if (o->opt.tagged_packets)
 			o->types |= EVE_T_PACKET;
 	} else if (eve_type_names[i].type == EVE_T_DROP) {
-		static const char *const noop[] = { "verdict" };
-
 		o->opt.drop = true;
 		o->opt.drop_alerts = opt ? get_bool(pb, opt, "alerts", true) : true;
 		o->opt.drop_all = opt && !get_either(pb, opt, "flows", "start", "all");
-		warn_noop_keys(pb, opt, noop, 1);
 	} else if (eve_type_names[i].type == EVE_T_ANOMALY) {
 		load_anomaly(pb, opt, o);
+	} else if (eve_type_names[i].type == EVE_T_HTTP) {
+		load_http_opts(pb, opt, o);
+	} else if (eve_type_names[i].type == EVE_T_DNS) {
+		load_dns_opts(pb, opt, o);
+	} else if (eve_type_names[i].type == EVE_T_FILEINFO) {
+		o->file_hashes = load_force_hash(pb, opt);
+		warn_noop_keys(pb, opt, (const char *const[]){ "force-magic" }, 1);
 	} else if (eve_type_names[i].type != EVE_T_ALERT) {
 		warn_noop_children(pb, opt);
 	}
@@ -701,11 +798,7 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		memset(e, 0, sizeof(*e));
 		e->filename = get_str(pb, eve, "filename", "eve.json");
 		load_filetype(pb, eve, e);
-		static const char *const noop[] = {
-			"filemode", "append", "threaded", "buffer-size", "pcap-file", "xff",
-			"metadata",
-		};
-		warn_noop_keys(pb, eve, noop, sizeof(noop) / sizeof(noop[0]));
+		/* keys that depend on filetype; the others are the schema's */
 		if (!e->sink || e->sink_cfg.kind != EVE_SINK_SYSLOG) {
 			static const char *const sys[] = { "level", "identity", "facility" };
 
@@ -858,6 +951,30 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
 	ac->http_max_tx = (uint32_t)get_u64(pb, h, "max-tx", ac->http_max_tx, 1u << 20);
 }
 
+/* What the outputs need the app layer to keep: files (and their hashes:
+ * any output's force-hash and file-store's, as Suricata ORs them) when an
+ * output takes fileinfo; header lists when one logs http headers; the
+ * records of DNS responses when one takes dns. */
+static void load_output_needs(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	for (unsigned i = 0; i < s->neve; i++) {
+		const struct eve_output_settings *e = &s->eve[i];
+
+		s->app.files |= (e->types & EVE_T_FILEINFO) != 0;
+		s->app.file_hashes |= e->file_hashes;
+		s->app.dns_rdata |= (e->types & EVE_T_DNS) != 0;
+		s->app.http_headers |= (e->types & EVE_T_HTTP) &&
+				       (e->opt.http_dump != 0 || e->opt.http_fields != 0);
+	}
+	for (const struct conf_node *o = conf_node_first(conf_get(c, "outputs")); o;
+	     o = conf_node_next(o)) {
+		const struct conf_node *fs = conf_node_get(o, "file-store");
+
+		if (fs != NULL && get_bool(pb, fs, "enabled", false))
+			s->app.file_hashes |= load_force_hash(pb, fs);
+	}
+}
+
 /* threading.cpu-affinity: [ {management-cpu-set: {cpu: [...]}}, {worker-cpu-set: ...} ] */
 static void load_cpu_sets(struct settings *s, struct problems *pb, const struct conf *c)
 {
@@ -967,6 +1084,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	load_process(s, &pb, c, a);
 	load_applayer(s, &pb, c);
 	load_hosts(s, &pb, c);
+	load_output_needs(s, &pb, c);
 
 	runmode = a->runmode ? a->runmode : get_str(&pb, c->root, "runmode", "workers");
 	if (strcmp(runmode, "autofp") == 0) {
@@ -989,6 +1107,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	/* Without -k, a capture is read as Suricata's "auto" settles on most
 	 * captures (offloaded checksums are wrong on the wire): unchecked. */
 	s->csum_check = a->csum == CSUM_ALL || (a->csum == CSUM_AUTO && a->pcap == NULL);
+	s->csum_forced = a->csum != CSUM_AUTO;
 	load_stream(s, &pb, c);
 	if (!a->test && s->pcap == NULL && s->nports == 0) {
 		snprintf(pb.err, sizeof(pb.err), "no input: give -r CAPTURE or dpdk.interfaces");

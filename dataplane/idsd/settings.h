@@ -33,6 +33,7 @@ struct eve_output_settings {
 	struct eve_sink_config sink_cfg;   /* path resolved by the caller (filename) */
 	uint32_t types;            /* enum eve_type bits the output takes */
 	struct eve_options opt;    /* its own options */
+	uint8_t file_hashes;       /* files: force-hash, APP_FILE_* bits */
 };
 
 struct rule_var {
@@ -67,6 +68,7 @@ struct settings {
 
 	/* stages */
 	bool csum_check;
+	bool csum_forced;          /* -k given: it wins over a port's checksum-checks */
 	struct decode_opts decode;    /* decoder.*: tunnels, max-layers (csum_check apart) */
 	bool ips;                  /* verdicts enforced: --simulate-ips or a port in ips mode */
 	bool simulate_ips;

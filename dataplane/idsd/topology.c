@@ -115,7 +115,27 @@ static struct worker *worker_new(struct run *r, unsigned lcore, int socket)
 	return w;
 }
 
-static int worker_pipeline(struct run *r, struct worker *w, const char *iface)
+/* Whether the worker of ports pts[0..n) checks checksums: -k when given,
+ * else the ports' dpdk.interfaces checksum-checks when they agree (one
+ * port in runmode workers), else the run's default. */
+static bool worker_csum(const struct run *r, const struct port *pts, unsigned n)
+{
+	int8_t v = pts[0].set.csum_check;
+
+	if (r->s->csum_forced)
+		return r->s->csum_check;
+	for (unsigned i = 1; i < n; i++) {
+		if (pts[i].set.csum_check != v) {
+			log_msg(LOG_WARN, "worker", "autofp: the ports' checksum-checks differ; "
+				"per port needs runmode workers, %s used",
+				r->s->csum_check ? "yes" : "no");
+			return r->s->csum_check;
+		}
+	}
+	return v < 0 ? r->s->csum_check : v != 0;
+}
+
+static int worker_pipeline(struct run *r, struct worker *w, const char *iface, bool csum)
 {
 	const struct settings *s = r->s;
 	/* No engine here: the detection generation supplies it (detect_gen). */
@@ -132,7 +152,7 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface)
 		.socket = w->socket,
 	};
 
-	pc.decode.csum_check = s->csum_check;
+	pc.decode.csum_check = csum;
 	w->pl = pipeline_create(&pc, w->id);
 	return w->pl == NULL ? -ENOMEM : 0;
 }
@@ -173,7 +193,7 @@ static int create_workers_rss(struct run *r, unsigned *lcore)
 				w->rxq[0].tx_port_id = r->ports[pt->peer].port_id;
 				w->rxq[0].tx_queue = txq_next[pt->peer]++;
 			}
-			if (worker_pipeline(r, w, pt->set.name) != 0)
+			if (worker_pipeline(r, w, pt->set.name, worker_csum(r, pt, 1)) != 0)
 				return -ENOMEM;
 			*lcore = rte_get_next_lcore(*lcore, 1, 0);
 		}
@@ -228,6 +248,9 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 			return -ENOMEM;
 		}
 	}
+	/* once for all workers: each takes every port */
+	const bool csum = worker_csum(r, r->ports, r->nports);
+
 	for (unsigned k = 0; k < nw; k++) {
 		struct worker *w = worker_new(r, *lcore, socket);
 
@@ -249,7 +272,7 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		w->ring = r->rings[k];
 		w->gate = r->gate;
 		w->seq_off = r->seq_off;
-		if (worker_pipeline(r, w, r->ports[0].set.name) != 0)
+		if (worker_pipeline(r, w, r->ports[0].set.name, csum) != 0)
 			return -ENOMEM;
 		*lcore = rte_get_next_lcore(*lcore, 1, 0);
 	}

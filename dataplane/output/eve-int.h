@@ -71,6 +71,12 @@ typedef void (*eve_build_fn)(struct json_w *j, const struct eve_writer *w, const
  * that does not fit even after a flush is dropped and counted. */
 void eve_emit(struct eve_writer *w, uint32_t type, eve_build_fn fn, const void *ctx);
 
+/* As eve_emit, to the outputs whose options want the record too (want
+ * NULL: all of them). */
+typedef bool (*eve_want_fn)(const struct eve_writer *w, const void *ctx);
+void eve_emit_if(struct eve_writer *w, uint32_t type, eve_want_fn want, eve_build_fn fn,
+		 const void *ctx);
+
 /* Text lines (fast.log): fn writes one line, newline included, into
  * buf[0..cap) and returns its length (cap or more: it did not fit). */
 typedef size_t (*eve_text_fn)(char *buf, size_t cap, const struct eve_writer *w, const void *ctx);
@@ -101,9 +107,15 @@ void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const str
 			 const char *event_type, unsigned from);
 /* eve_applayer.c: the protocol objects of alerts, shared with the
  * per-transaction records; dns as an event record of DNS log version 2. */
-void eve_put_http(struct json_w *j, const struct app_http_info *h);
+/* The "http" object: rec NULL as alerts and fileinfo write it (basic and
+ * extended fields), else as the http record with rec's options
+ * (extended, custom, dump-all-headers). */
+void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct eve_options *rec);
+/* eve_fileinfo.c: the "fileinfo" object (alerts on files carry it too). */
+void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi);
 void eve_put_tls(struct json_w *j, const struct app_tls_info *t);
-void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id);
+void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id,
+		    const struct eve_options *o);
 /* "community_id" of flow f (client to server). */
 void eve_put_community_id(struct json_w *j, const struct eve_writer *w, const struct flow *f);
 /* The end of every record: "host" (sensor-name) when set, then the

@@ -55,8 +55,9 @@ enum eve_type {
 	EVE_T_TLS     = 1u << 8,
 	EVE_T_ANOMALY = 1u << 9,
 	EVE_T_FAST    = 1u << 10,  /* (added) fast.log lines of alerts, not JSON */
+	EVE_T_FILEINFO = 1u << 11, /* (added) "files" in the types list */
 };
-#define EVE_T_ALL 0x3ffu         /* the JSON record types */
+#define EVE_T_ALL (0x3ffu | EVE_T_FILEINFO) /* the JSON record types */
 
 struct eve_writer;
 struct eve_options;
@@ -96,7 +97,27 @@ struct eve_options {
 		bool forward;        /* the first address in the list, else the last */
 		char header[64];     /* header name, e.g. "X-Forwarded-For" */
 	} xff;
+	/* (added) http records (types: - http: {extended, custom,
+	 * dump-all-headers}) */
+	bool http_extended;
+	uint8_t http_dump;       /* dump-all-headers: bit 0 request, bit 1 response */
+	uint64_t http_fields;    /* custom: bit per eve_http_field() index */
+	/* (added) anomaly records: the kinds written (types: {decode, stream,
+	 * applayer}); 0: decode only (an output not configured) */
+	uint8_t anomaly;
+	/* (added) dns records (types: - dns: {requests, responses, formats}) */
+	uint8_t dns_formats;     /* EVE_DNS_* bits; 0: Suricata's default, both */
+	bool dns_no_requests, dns_no_responses;
 };
+#define EVE_ANOMALY_DECODE   0x1u
+#define EVE_ANOMALY_STREAM   0x2u
+#define EVE_ANOMALY_APPLAYER 0x4u
+#define EVE_DNS_DETAILED 0x1u  /* "answers": a list of records */
+#define EVE_DNS_GROUPED  0x2u  /* "grouped": rdata by record type */
+
+/* (added) The index of a name Suricata's http "custom" list takes (its
+ * field name or the header's, any case), -1 for an unknown one. */
+int eve_http_field(const char *name);
 
 /* A writer belongs to one thread (its worker); with linked files it holds
  * a buffer per file. Records are buffered and
@@ -135,6 +156,16 @@ void eve_write_packet(struct eve_writer *w, const struct packet *p);
 /* (added) One "anomaly" record of packet p, which the decoder rejected
  * (p->err): type "decode", event "decoder.<name>". */
 void eve_write_anomaly(struct eve_writer *w, const struct packet *p);
+/* (added) One "anomaly" record per stream event raised on p: type
+ * "stream", event "stream.<name>". */
+void eve_write_anomaly_stream(struct eve_writer *w, const struct packet *p);
+/* (added) One "anomaly" record per event of a transaction (events: its
+ * app_tx_events() bits; app: its fields, tx_id and proto used): type
+ * "applayer", layer "proto_parser". */
+struct flow;
+struct eve_app;
+void eve_write_anomaly_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app,
+			  uint64_t events);
 
 /* One "stats" record: names[i] = values[i], names dotted ("decoder.pkts");
  * dots become nested objects as in Suricata's EVE stats. ts_us: the time. */
@@ -152,6 +183,13 @@ void eve_write_flow(struct eve_writer *w, const struct flow *f, uint8_t app_prot
  * outputs taking that type; the header is flow f's, client to server. */
 struct eve_app;
 void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app);
+
+/* (added) The "fileinfo" record of a file of an app-layer transaction
+ * (app: its fields, as for eve_write_app_tx), sent by side `from` (0: the
+ * client, a request's body; 1: the server), to the outputs taking files. */
+struct app_file_info;
+void eve_write_fileinfo(struct eve_writer *w, const struct flow *f, const struct eve_app *app,
+			unsigned from, const struct app_file_info *fi);
 
 /* One "drop" record for packet p, dropped for reason; r is the rule that
  * dropped it (NULL for a flow already dropped). The caller applies

@@ -3,6 +3,8 @@
  * "app_proto", and the "http" (EveHttpLogJSONBasic/Extended), "tls"
  * (JsonTlsLogJSONBasic/Extended) and "dns" objects of the transaction. */
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 #include "eve-int.h"
 
@@ -44,20 +46,136 @@ static void opt_str(struct json_w *j, const char *key, const char *v)
 		json_str(j, key, v);
 }
 
-void eve_put_http(struct json_w *j, const struct app_http_info *h)
+/* Suricata's http_fields (output-json-http.c): the names "custom" takes
+ * (its own or the header's) and the header each logs; referer is an
+ * extended field, not logged twice. */
+static const struct {
+	const char *config, *header;
+	bool extended;
+} http_fields[] = {
+	{ "accept", "accept", false }, { "accept_charset", "accept-charset", false },
+	{ "accept_encoding", "accept-encoding", false },
+	{ "accept_language", "accept-language", false },
+	{ "accept_datetime", "accept-datetime", false },
+	{ "authorization", "authorization", false }, { "cache_control", "cache-control", false },
+	{ "cookie", "cookie", false }, { "from", "from", false },
+	{ "max_forwards", "max-forwards", false }, { "origin", "origin", false },
+	{ "pragma", "pragma", false }, { "proxy_authorization", "proxy-authorization", false },
+	{ "range", "range", false }, { "te", "te", false }, { "via", "via", false },
+	{ "x_requested_with", "x-requested-with", false }, { "dnt", "dnt", false },
+	{ "x_forwarded_proto", "x-forwarded-proto", false },
+	{ "x_authenticated_user", "x-authenticated-user", false },
+	{ "x_flash_version", "x-flash-version", false },
+	{ "accept_range", "accept-range", false }, { "age", "age", false },
+	{ "allow", "allow", false }, { "connection", "connection", false },
+	{ "content_encoding", "content-encoding", false },
+	{ "content_language", "content-language", false },
+	{ "content_length", "content-length", false },
+	{ "content_location", "content-location", false },
+	{ "content_md5", "content-md5", false }, { "content_range", "content-range", false },
+	{ "content_type", "content-type", false }, { "date", "date", false },
+	{ "etag", "etags", false }, { "expires", "expires", false },
+	{ "last_modified", "last-modified", false }, { "link", "link", false },
+	{ "location", "location", false }, { "proxy_authenticate", "proxy-authenticate", false },
+	{ "referer", "referer", true }, { "refresh", "refresh", false },
+	{ "retry_after", "retry-after", false }, { "server", "server", false },
+	{ "set_cookie", "set-cookie", false }, { "trailer", "trailer", false },
+	{ "transfer_encoding", "transfer-encoding", false }, { "upgrade", "upgrade", false },
+	{ "vary", "vary", false }, { "warning", "warning", false },
+	{ "www_authenticate", "www-authenticate", false },
+	{ "true_client_ip", "true-client-ip", false }, { "org_src_ip", "org-src-ip", false },
+	{ "x_bluecoat_via", "x-bluecoat-via", false },
+};
+#define NFIELDS (sizeof(http_fields) / sizeof(http_fields[0]))
+
+int eve_http_field(const char *name)
 {
+	for (size_t f = 0; f < NFIELDS; f++)
+		if (strcmp(http_fields[f].config, name) == 0 ||
+		    strcasecmp(http_fields[f].header, name) == 0)
+			return (int)f;
+	return -1;
+}
+
+static bool field_wanted(const struct eve_options *o, const struct app_http_hdr *h)
+{
+	for (size_t f = 0; f < NFIELDS; f++) {
+		if (!(o->http_fields & (1ull << f)) || (o->http_extended && http_fields[f].extended))
+			continue;
+		if (strlen(http_fields[f].header) == h->nlen &&
+		    strncasecmp(http_fields[f].header, h->name, h->nlen) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* EveHttpLogJSONHeaders: "request_headers" or "response_headers", every
+ * header with dump-all-headers for that side, else those custom names;
+ * names cut at 255 bytes, values at 2047; no list when none is logged. */
+static void put_headers(struct json_w *j, const struct app_http_info *h,
+			const struct eve_options *o, int side)
+{
+	bool all = o->http_dump & (1u << side);
+	bool open = false;
+
+	if (!all && o->http_fields == 0)
+		return;
+	for (uint32_t i = 0; i < h->nhdrs[side]; i++) {
+		const struct app_http_hdr *x = &h->hdrs[side][i];
+
+		if (!all && !field_wanted(o, x))
+			continue;
+		if (!open)
+			json_arr_open(j, side ? "response_headers" : "request_headers");
+		open = true;
+		json_obj_open(j, NULL);
+		json_strn(j, "name", x->name, x->nlen < 255 ? x->nlen : 255);
+		json_strn(j, "value", x->value, x->vlen < 2047 ? x->vlen : 2047);
+		json_obj_close(j);
+	}
+	if (open)
+		json_arr_close(j);
+}
+
+void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct eve_options *rec)
+{
+	bool extended = rec == NULL || rec->http_extended;
+
 	json_obj_open(j, "http");
+	/* EveHttpLogJSONBasic */
 	opt_str(j, "hostname", h->hostname);
+	if (h->port >= 0)
+		json_uint(j, "http_port", (uint64_t)h->port);
 	opt_str(j, "url", h->url);
 	opt_str(j, "http_user_agent", h->user_agent);
+	opt_str(j, "xff", h->x_forwarded_for);
 	opt_str(j, "http_content_type", h->content_type);
-	opt_str(j, "http_refer", h->referer);
-	opt_str(j, "http_method", h->method);
-	opt_str(j, "protocol", h->protocol);
-	if (h->status >= 0)
-		json_uint(j, "status", (uint64_t)h->status);
-	if (h->length >= 0)
-		json_uint(j, "length", (uint64_t)h->length);
+	if (h->content_range != NULL) {
+		json_obj_open(j, "content_range");
+		json_str(j, "raw", h->content_range);
+		if (h->range_start >= 0)
+			json_uint(j, "start", (uint64_t)h->range_start);
+		if (h->range_end >= 0)
+			json_uint(j, "end", (uint64_t)h->range_end);
+		if (h->range_size >= 0)
+			json_uint(j, "size", (uint64_t)h->range_size);
+		json_obj_close(j);
+	}
+	/* EveHttpLogJSONExtended */
+	if (extended) {
+		opt_str(j, "http_refer", h->referer);
+		opt_str(j, "http_method", h->method);
+		opt_str(j, "protocol", h->protocol);
+		if (h->status >= 0)
+			json_uint(j, "status", (uint64_t)h->status);
+		opt_str(j, "redirect", h->redirect);
+		if (h->length >= 0)
+			json_uint(j, "length", (uint64_t)h->length);
+	}
+	if (rec != NULL) {
+		put_headers(j, h, rec, 0);
+		put_headers(j, h, rec, 1);
+	}
 	json_obj_close(j);
 }
 
@@ -66,6 +184,8 @@ void eve_put_tls(struct json_w *j, const struct app_tls_info *t)
 	json_obj_open(j, "tls");
 	opt_str(j, "subject", t->subject);
 	opt_str(j, "issuerdn", t->issuer);
+	if (t->session_resumed)
+		json_bool(j, "session_resumed", true);
 	opt_str(j, "serial", t->serial);
 	opt_str(j, "fingerprint", t->fingerprint);
 	opt_str(j, "sni", t->sni);
@@ -86,22 +206,30 @@ void eve_put_tls(struct json_w *j, const struct app_tls_info *t)
 }
 
 /* Record types by number (RFC 1035 and successors); others in decimal. */
-static void put_rrtype(struct json_w *j, uint16_t t)
+/* Suricata's dns_rrtype_string: the type's name, else its number as a
+ * string (in num, 8 bytes). */
+static const char *rrtype_name(uint16_t t, char *num)
 {
 	static const struct { uint16_t t; const char *n; } names[] = {
-		{ 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" }, { 12, "PTR" },
-		{ 15, "MX" }, { 16, "TXT" }, { 28, "AAAA" }, { 33, "SRV" }, { 35, "NAPTR" },
-		{ 43, "DS" }, { 46, "RRSIG" }, { 47, "NSEC" }, { 48, "DNSKEY" }, { 65, "HTTPS" },
-		{ 252, "AXFR" }, { 255, "ANY" },
+		{ 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" }, { 10, "NULL" },
+		{ 12, "PTR" }, { 13, "HINFO" }, { 15, "MX" }, { 16, "TXT" }, { 28, "AAAA" },
+		{ 33, "SRV" }, { 35, "NAPTR" }, { 41, "OPT" }, { 43, "DS" }, { 44, "SSHFP" },
+		{ 46, "RRSIG" }, { 47, "NSEC" }, { 48, "DNSKEY" }, { 50, "NSEC3" }, { 52, "TLSA" },
+		{ 65, "HTTPS" }, { 99, "SPF" }, { 252, "AXFR" }, { 255, "ANY" }, { 256, "URI" },
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (names[i].t == t) {
-			json_str(j, "rrtype", names[i].n);
-			return;
-		}
-	}
-	json_uint(j, "rrtype", t);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].t == t)
+			return names[i].n;
+	snprintf(num, 8, "%u", t);
+	return num;
+}
+
+static void put_rrtype(struct json_w *j, uint16_t t)
+{
+	char num[8];
+
+	json_str(j, "rrtype", rrtype_name(t, num));
 }
 
 static const char *rcode_name(uint8_t rc)
@@ -141,10 +269,106 @@ static void put_dns_answer(struct json_w *j, const struct app_dns_info *d, bool 
 		json_str(j, "rrname", d->rrname);
 		put_rrtype(j, d->rrtype);
 	}
-	if (rc != NULL)
+	if (rc != NULL) {
 		json_str(j, "rcode", rc);
-	else
-		json_uint(j, "rcode", d->rcode);
+	} else {
+		char num[4];
+
+		snprintf(num, sizeof(num), "%u", d->rcode & 0xf);
+		json_str(j, "rcode", num);
+	}
+}
+
+/* One record's "rdata" (or "soa"/"srv" object), as dns_log_json_answer_detail;
+ * key NULL: as an element of a grouped list. */
+static void put_rdata(struct json_w *j, const char *key, const struct app_dns_info *d,
+		      const struct app_dns_rr *r)
+{
+	static const char *const soa[] = { "serial", "refresh", "retry", "expire", "minimum" };
+	static const char *const srv[] = { "priority", "weight", "port" };
+
+	switch (r->kind) {
+	case APP_DNS_RD_TEXT:
+		json_strn(j, key ? "rdata" : NULL, d->text + r->s1, r->s1_len);
+		break;
+	case APP_DNS_RD_SOA:
+		json_obj_open(j, key ? "soa" : NULL);
+		json_str(j, "mname", d->text + r->s1);
+		json_str(j, "rname", d->text + r->s2);
+		for (int i = 0; i < 5; i++)
+			json_uint(j, soa[i], r->n[i]);
+		json_obj_close(j);
+		break;
+	case APP_DNS_RD_SRV:
+		json_obj_open(j, key ? "srv" : NULL);
+		for (int i = 0; i < 3; i++)
+			json_uint(j, srv[i], r->n[i]);
+		json_str(j, "name", d->text + r->s1);
+		json_obj_close(j);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A list of the answer (or authority) records in detailed form. */
+static void put_rr_list(struct json_w *j, const char *key, const struct app_dns_info *d,
+			bool authority)
+{
+	json_arr_open(j, key);
+	for (uint32_t i = 0; i < d->nrr; i++) {
+		const struct app_dns_rr *r = &d->rr[i];
+
+		if (r->authority != authority)
+			continue;
+		json_obj_open(j, NULL);
+		json_str(j, "rrname", d->text + r->name);
+		put_rrtype(j, r->type);
+		json_uint(j, "ttl", r->ttl);
+		put_rdata(j, "rdata", d, r);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+/* "grouped": the answers' rdata by record type, types in the order first
+ * seen, records without rdata left out. */
+static void put_grouped(struct json_w *j, const struct app_dns_info *d)
+{
+	json_obj_open(j, "grouped");
+	for (uint32_t i = 0; i < d->nrr; i++) {
+		const struct app_dns_rr *r = &d->rr[i];
+		bool seen = false;
+		char num[8];
+
+		for (uint32_t k = 0; k < i && !seen; k++)
+			seen = !d->rr[k].authority && d->rr[k].type == r->type &&
+			       d->rr[k].kind != APP_DNS_RD_NONE;
+		if (r->authority || r->kind == APP_DNS_RD_NONE || seen)
+			continue;
+		json_arr_open(j, rrtype_name(r->type, num));
+		for (uint32_t k = i; k < d->nrr; k++)
+			if (!d->rr[k].authority && d->rr[k].type == r->type)
+				put_rdata(j, NULL, d, &d->rr[k]);
+		json_arr_close(j);
+	}
+	json_obj_close(j);
+}
+
+/* "answers" (detailed), "grouped" and "authorities" of a response, as
+ * Suricata 7's dns_log_json_answer with its formats. */
+static void put_dns_records(struct json_w *j, const struct app_dns_info *d, unsigned formats)
+{
+	uint32_t nauth = 0;
+
+	for (uint32_t i = 0; i < d->nrr; i++)
+		nauth += d->rr[i].authority;
+	if (d->nrr > nauth && (formats & EVE_DNS_DETAILED))
+		put_rr_list(j, "answers", d, false);
+	if (d->nrr > nauth && (formats & EVE_DNS_GROUPED))
+		put_grouped(j, d);
+	if (nauth > 0)
+		put_rr_list(j, "authorities", d, true);
 }
 
 /* As Suricata 7's alert (AlertJsonDns): a request's questions in "query",
@@ -178,7 +402,8 @@ static void put_dns(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 
 /* Suricata 7's "dns" event record, version 2: a query's fields, or an
  * answer's header (version, flags, the flag booleans, rcode) and question. */
-void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id)
+void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id,
+		    const struct eve_options *o)
 {
 	json_obj_open(j, "dns");
 	if (!d->response) {
@@ -194,6 +419,7 @@ void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 		return;
 	}
 	put_dns_answer(j, d, false);
+	put_dns_records(j, d, o->dns_formats ? o->dns_formats : EVE_DNS_DETAILED | EVE_DNS_GROUPED);
 	json_obj_close(j);
 }
 
@@ -206,7 +432,7 @@ void eve_put_app(struct json_w *j, const struct eve_app *app)
 	if (name != NULL)
 		json_str(j, "app_proto", name);
 	if (app->has_http)
-		eve_put_http(j, &app->http);
+		eve_put_http(j, &app->http, NULL);
 	if (app->has_tls)
 		eve_put_tls(j, &app->tls);
 	if (app->has_dns)

@@ -211,16 +211,24 @@ static void build_app_tx(struct json_w *j, const struct eve_writer *w, const voi
 	switch (app->proto) {
 	case APP_PROTO_HTTP:
 		json_uint(j, "tx_id", app->tx_id);
-		eve_put_http(j, &app->http);
+		eve_put_http(j, &app->http, &w->opt);
 		break;
 	case APP_PROTO_DNS:
-		eve_put_dns_v2(j, &app->dns, app->tx_id);
+		eve_put_dns_v2(j, &app->dns, app->tx_id, &w->opt);
 		break;
 	default:
 		eve_put_tls(j, &app->tls);
 		break;
 	}
 	eve_close_record(j, w);
+}
+
+/* dns: requests: no / responses: no leave those out. */
+static bool dns_wanted(const struct eve_writer *w, const void *arg)
+{
+	const struct flow_ctx *c = arg;
+
+	return c->app->dns.response ? !w->opt.dns_no_responses : !w->opt.dns_no_requests;
 }
 
 void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app)
@@ -230,7 +238,7 @@ void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct e
 	if (app->proto == APP_PROTO_HTTP && app->has_http)
 		eve_emit(w, EVE_T_HTTP, build_app_tx, &c);
 	else if (app->proto == APP_PROTO_DNS && app->has_dns)
-		eve_emit(w, EVE_T_DNS, build_app_tx, &c);
+		eve_emit_if(w, EVE_T_DNS, dns_wanted, build_app_tx, &c);
 	else if (app->proto == APP_PROTO_TLS && app->has_tls &&
 		 (app->tls.version != NULL || app->tls.sni != NULL))
 		eve_emit(w, EVE_T_TLS, build_app_tx, &c);

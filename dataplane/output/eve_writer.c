@@ -156,8 +156,14 @@ void eve_emit_text(struct eve_writer *w, uint32_t type, eve_text_fn fn, const vo
 
 void eve_emit(struct eve_writer *w, uint32_t type, eve_build_fn fn, const void *ctx)
 {
+	eve_emit_if(w, type, NULL, fn, ctx);
+}
+
+void eve_emit_if(struct eve_writer *w, uint32_t type, eve_want_fn want, eve_build_fn fn,
+		 const void *ctx)
+{
 	for (; w != NULL; w = w->next)
-		if (w->types & type)
+		if ((w->types & type) && (want == NULL || want(w, ctx)))
 			emit_one(w, fn, ctx);
 }
 

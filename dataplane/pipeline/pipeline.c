@@ -308,6 +308,8 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 	pl->res.nalerts = 0;
 	if (pl->dt != NULL)
 		inspect(pl, p, have_win ? &win : NULL, &pl->res);
+	if (pl->eve != NULL)
+		eve_write_anomaly_stream(pl->eve, p);
 	if (have_win)
 		stream_window_done(pl->st, p->flow, &win);
 	if (p->flow != NULL && p->flow->app != NULL)

@@ -50,6 +50,8 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 		if (!flush && !pipeline_app_feeds_dir(pl->stream_inline, p, dir))
 			continue;
 		n = stream_app_data(pl->st, f, dir, flush, &data, &gap);
+		if (gap && f->app != NULL)
+			app_flow_gap(f->app, (enum app_dir)dir);
 
 		if (n > 0 && parse && attach(pl, f))
 			app_flow_data(pl->al, f->app, (enum app_dir)dir, data, n, p->ts_us);
@@ -110,6 +112,14 @@ static void tx_done(void *arg, struct app_flow *af, struct app_tx *tx)
 		return;
 	fill_tx(pl, af, tx, &e);
 	eve_write_app_tx(pl->eve, f, &e);
+	if (app_tx_events(tx) != 0)
+		eve_write_anomaly_tx(pl->eve, f, &e, app_tx_events(tx));
+	for (unsigned dir = APP_TO_SERVER; dir <= APP_TO_CLIENT; dir++) {
+		struct app_file_info fi;
+
+		for (uint32_t k = 0; app_tx_file_info(af, tx, (enum app_dir)dir, k, &fi) == 0; k++)
+			eve_write_fileinfo(pl->eve, f, &e, dir, &fi);
+	}
 }
 
 void pipeline_app_log_txs(struct pipeline *pl)

@@ -23,6 +23,7 @@ struct port_settings {
 	uint16_t rx_desc, tx_desc;
 	uint32_t mempool_size;   /* mbufs; 0: sized from queues and descriptors */
 	uint32_t mempool_cache;
+	int8_t csum_check;       /* (added) checksum-checks: 1, 0, -1 not set (the run's) */
 };
 
 /* A started port. */

@@ -32,7 +32,8 @@ fastlog:  outputs.fast (fast.log, one line per alert in Suricata's format)
           and outputs.stats (stats.log with totals and deltas).
 anomaly:  "anomaly" records (type decode, event decoder.<name>) for the
           packets the decoder rejects, with anomaly types.decode on (off by
-          default, as in Suricata), one per counted decoder event.
+          default, as in Suricata), one per counted decoder event (stream and
+          app-layer anomalies: test_eve_records.py).
 """
 import base64
 import hashlib
@@ -112,7 +113,8 @@ outputs:
         - stats
         - smtp
         - http:
-            extended: yes
+            xff:
+              enabled: no
 """
     rc, err = run_idsd(config)
     check(rc == 0, f"idsd runs with four eve-log outputs: rc {rc} {err[-300:]}")
@@ -140,7 +142,7 @@ outputs:
     check("idsd.yaml:" in err and "'smtp' accepted, has no effect" in err,
           f"a type idsd does not write is warned about with file:line: {err[-400:]}")
     check("idsd.yaml:23:7: " in err and "idsd.yaml:29:13: " in err and "key 'outputs.3.eve-log.filemode': warning: accepted, "
-          "has no effect" in err and "'outputs.3.eve-log.types.3.http.extended': warning: "
+          "has no effect" in err and "'outputs.3.eve-log.types.3.http.xff': warning: "
           "accepted, has no effect" in err,
           f"keys that do nothing are warned about with file:line: {err[-600:]}")
 
@@ -271,7 +273,7 @@ def test_apptx():
 outputs:
   - eve-log:
       filename: eve.json
-      types: [alert, http, dns, tls, flow]
+      types: [alert, {http: {extended: yes}}, dns, tls, flow]
 """
     rc, err = run_idsd(config)
     check(rc == 0, f"idsd runs: rc {rc} {err[-300:]}")
@@ -559,9 +561,9 @@ outputs:
     rc, err = run_idsd(off, pcap=os.path.join(mdir, "heapoverflow-tcp_print.pcap"),
                        rules=os.devnull)
     recs = read_eve(os.path.join(OUT, "eve.json"))
-    check(all(r["event_type"] != "anomaly" for r in recs) and
-          "types.applayer': warning: accepted, has no effect" in err,
-          "without types.decode no anomaly record; applayer is warned about")
+    check(all(r["event_type"] != "anomaly" or r["anomaly"]["type"] == "applayer"
+              for r in recs) and "types.applayer'" not in err,
+          "without types.decode no decoder anomaly; applayer is written, not warned about")
 
 
 def test_rate_filter():

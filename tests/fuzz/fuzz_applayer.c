@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	if (ctx == NULL && (ctx = applayer_ctx_create(NULL)) == NULL)
+	if (ctx == NULL && (ctx = fuzz_applayer_ctx()) == NULL)
 		abort();
 	k = &kinds[data[0] % NKINDS];
 	mode = data[0] / NKINDS % 3;
@@ -129,6 +129,15 @@ static const char resp_len[] =
 	"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n";
 static const char expect_req[] =
 	"PUT /up HTTP/1.1\r\nHost: b\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n";
+static const char multipart_req[] =
+	"POST /form HTTP/1.1\r\nHost: m\r\nContent-Type: multipart/form-data; boundary=\"Bd\"\r\n"
+	"Content-Length: 144\r\n\r\n"
+	"--Bd\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nfield\r\n"
+	"--Bd\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a;b.txt\"\r\n\r\n"
+	"x\r\n--B\r\r\n--Bd--\r\n";
+static const char disposition_resp[] =
+	"HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"r\\\"q.pdf\"; x=1\r\n"
+	"Content-Range: bytes 0-3/9\r\nContent-Length: 4\r\n\r\n%PDF";
 static const char http09[] = "GET /\r\n";
 static const char connect_req[] = "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example\r\n\r\n";
 
@@ -201,6 +210,13 @@ static void seeds(fuzz_add_fn add)
 				   S(APP_TO_SERVER, "abcd") };
 
 		add_flow(add, 0, 40, m, 5);
+	}
+	{
+		/* files: a multipart upload, a response named by Content-Disposition */
+		struct msg m[] = { S(APP_TO_SERVER, multipart_req), S(APP_TO_CLIENT, disposition_resp) };
+
+		add_flow(add, 0, 9, m, 2);
+		add_flow(add, NKINDS, 126, m, 2);
 	}
 	{
 		struct msg m[] = { S(APP_TO_SERVER, http09), S(APP_TO_SERVER, connect_req),

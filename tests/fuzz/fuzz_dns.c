@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > UINT16_MAX)
 		return 0;
-	if (ctx == NULL && (ctx = applayer_ctx_create(NULL)) == NULL)
+	if (ctx == NULL && (ctx = fuzz_applayer_ctx()) == NULL)
 		abort();
 	over_udp(data, size);
 	over_tcp(data, size);

@@ -891,7 +891,7 @@ static void test_alert_xff(void)
 	packet_v4_tcp(&p, &f);
 	rule_init(&r, 5, msg, "c", 2);
 	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
-	app.http = (struct app_http_info){ .xff = "10.2.2.2, 10.3.3.3", .status = -1,
+	app.http = (struct app_http_info){ .xff = "10.2.2.2, 10.3.3.3", .status = -1, .port = -1,
 					   .length = -1 };
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		opt.xff.overwrite = cases[i].overwrite;

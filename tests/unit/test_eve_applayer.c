@@ -31,7 +31,7 @@ static void test_http(void)
 	a.http = (struct app_http_info){
 		.hostname = "www.example.com", .url = "/a?b=\"c\"", .user_agent = "curl/8",
 		.method = "GET", .protocol = "HTTP/1.1", .content_type = "text/html",
-		.status = 200, .length = 512,
+		.status = 200, .length = 512, .port = -1,
 	};
 	CHECK_STR("{\"tx_id\":3,\"app_proto\":\"http\",\"http\":{\"hostname\":\"www.example.com\","
 		  "\"url\":\"/a?b=\\\"c\\\"\",\"http_user_agent\":\"curl/8\","
@@ -40,9 +40,20 @@ static void test_http(void)
 
 	/* request only: no status, no length */
 	a.http = (struct app_http_info){ .hostname = "h", .url = "/", .method = "POST",
-					 .status = -1, .length = -1 };
+					 .status = -1, .length = -1, .port = -1 };
 	CHECK_STR("{\"tx_id\":3,\"app_proto\":\"http\",\"http\":{\"hostname\":\"h\",\"url\":\"/\","
 		  "\"http_method\":\"POST\"}}", render(&a));
+
+	/* the basic fields of Suricata 7 besides: port, xff, content_range, and
+	 * the extended redirect */
+	a.http = (struct app_http_info){ .hostname = "h", .port = 8080, .x_forwarded_for = "1.2.3.4",
+					 .content_range = "bytes */100", .range_start = -1,
+					 .range_end = -1, .range_size = 100, .status = 302,
+					 .redirect = "/n", .length = -1 };
+	CHECK_STR("{\"tx_id\":3,\"app_proto\":\"http\",\"http\":{\"hostname\":\"h\","
+		  "\"http_port\":8080,\"xff\":\"1.2.3.4\",\"content_range\":{\"raw\":"
+		  "\"bytes */100\",\"size\":100},\"status\":302,\"redirect\":\"/n\"}}",
+		  render(&a));
 
 	/* a packet alert on an HTTP flow: the protocol only */
 	a = (struct eve_app){ .proto = APP_PROTO_HTTP };
@@ -82,11 +93,12 @@ static void test_dns(void)
 	CHECK_STR("{\"tx_id\":1,\"app_proto\":\"dns\",\"dns\":{\"query\":[{\"type\":\"query\","
 		  "\"id\":4660,\"rrname\":\"www.example.com\",\"rrtype\":\"A\",\"tx_id\":1,"
 		  "\"opcode\":0}]}}", render(&a));
-	/* z flag and an opcode, unnamed record type in decimal */
+	/* z flag and an opcode, an unnamed record type as its number in a
+	 * string (Suricata's dns_rrtype_string) */
 	a.dns = (struct app_dns_info){ .rrname = "x", .rrtype = 999, .id = 1,
 				       .flags = 0x2840, .opcode = 5 };
 	CHECK_STR("{\"tx_id\":1,\"app_proto\":\"dns\",\"dns\":{\"query\":[{\"type\":\"query\","
-		  "\"id\":1,\"rrname\":\"x\",\"rrtype\":999,\"tx_id\":1,\"z\":true,"
+		  "\"id\":1,\"rrname\":\"x\",\"rrtype\":\"999\",\"tx_id\":1,\"z\":true,"
 		  "\"opcode\":5}]}}", render(&a));
 	/* a response: the answer object, version 2, flags in hex */
 	a.dns = (struct app_dns_info){ .rrname = "nx.example", .rrtype = 28, .id = 7,
@@ -100,7 +112,7 @@ static void test_dns(void)
 	a.dns.rrname = NULL;
 	CHECK_STR("{\"tx_id\":1,\"app_proto\":\"dns\",\"dns\":{\"query\":[],\"answer\":{"
 		  "\"version\":2,\"type\":\"answer\",\"id\":7,\"flags\":\"840e\",\"qr\":true,"
-		  "\"aa\":true,\"opcode\":0,\"rcode\":14}}}", render(&a));
+		  "\"aa\":true,\"opcode\":0,\"rcode\":\"14\"}}}", render(&a));
 }
 
 int main(void)

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/* HTTP bodies as files, for EVE "fileinfo", opened as Suricata 7's HTTP
+ * parser opens them (app-layer-htp.c): every response body, named by the
+ * Content-Disposition header's filename or else the URI's path; a request
+ * body of a PUT, or of a POST that is not multipart, named by the URI's
+ * path; each part of a multipart POST that names a filename
+ * (http_multipart.c). The data is hashed as it passes (app_file.c);
+ * nothing is kept. */
+#include <errno.h>
+
+#include "app_file.h"
+#include "app_http-int.h"
+#include "http_multipart.h"
+
+static const bstr *request_header(htp_tx_t *tx, const char *name)
+{
+	htp_header_t *h = tx->request_headers ? htp_table_get_c(tx->request_headers, name) : NULL;
+
+	return h ? h->value : NULL;
+}
+
+/* The name of the one file side dir carries, or false when it carries
+ * none (or, a multipart POST, one per part: *mp is its reader then). */
+static bool file_name(htp_tx_t *tx, int dir, const uint8_t **name, size_t *len,
+		      struct http_mp **mp)
+{
+	htp_header_t *cd;
+
+	if (dir == 0) {
+		const bstr *ct = request_header(tx, "content-type");
+
+		if (tx->request_method_number == HTP_M_POST && ct != NULL &&
+		    (*mp = http_mp_new(bstr_ptr(ct), bstr_len(ct))) != NULL)
+			return false;
+		if (tx->request_method_number != HTP_M_PUT &&
+		    tx->request_method_number != HTP_M_POST)
+			return false;
+	} else {
+		cd = tx->response_headers ?
+		     htp_table_get_c(tx->response_headers, "content-disposition") : NULL;
+		if (cd != NULL && bstr_len(cd->value) > 0 &&
+		    http_disposition_filename(bstr_ptr(cd->value), bstr_len(cd->value), name, len))
+			return true;
+	}
+	if (tx->parsed_uri == NULL || tx->parsed_uri->path == NULL)
+		return false;
+	*name = bstr_ptr(tx->parsed_uri->path);
+	*len = bstr_len(tx->parsed_uri->path);
+	return true;
+}
+
+void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const uint8_t *d,
+		    uint32_t len)
+{
+	if (!t->file_seen[dir]) {
+		const uint8_t *name;
+		size_t name_len;
+
+		t->file_seen[dir] = true;
+		if (!file_name(t->tx, dir, &name, &name_len, &t->mp))
+			goto multipart;
+		t->file[dir][0] = app_file_open(name, name_len, hs->ctx->cfg.file_hashes);
+		if (t->file[dir][0] == NULL) {
+			hs->ctx->stats.nomem++;
+			return;
+		}
+		t->nfiles[dir] = 1;
+	}
+multipart:
+	if (dir == 0 && t->mp != NULL) {
+		const struct mp_sink sink = {
+			.files = t->file[0], .nfiles = &t->nfiles[0], .max = HTTP_FILES_MAX,
+			.hashes = hs->ctx->cfg.file_hashes, .nomem = &hs->ctx->stats.nomem,
+		};
+
+		http_mp_data(t->mp, &sink, d, len);
+	} else if (t->nfiles[dir] > 0) {
+		app_file_data(t->file[dir][0], d, len);
+	}
+}
+
+void http_file_end(htp_tx_t *tx, int dir)
+{
+	struct http_txd *t = htp_tx_get_user_data(tx);
+
+	if (t == NULL)
+		return;
+	if (dir == 0 && t->mp != NULL)
+		http_mp_end(t->mp);	/* a part left open is TRUNCATED */
+	else if (t->nfiles[dir] > 0)
+		app_file_close(t->file[dir][0], false);
+}
+
+void app_http_gap(struct http_state *hs, enum app_dir dir)
+{
+	for (uint32_t i = 0; i < hs->nlive; i++)
+		for (uint8_t k = 0; k < hs->live[i]->nfiles[dir]; k++)
+			app_file_gap(hs->live[i]->file[dir][k]);
+}
+
+int app_http_file_info(struct app_tx *atx, enum app_dir dir, uint32_t idx,
+		       struct app_file_info *out)
+{
+	const struct http_txd *t = (const struct http_txd *)atx;
+
+	if (idx >= t->nfiles[dir])
+		return idx == 0 ? -ENOENT : -ERANGE;
+	app_file_info(t->file[dir][idx], atx->id, out);
+	return 0;
+}

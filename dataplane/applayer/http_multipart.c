@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+#include "http_multipart.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app_file.h"
+
+enum mp_state {
+	MP_DATA,        /* a part's content (or the preamble: cur NULL) */
+	MP_AFTER,       /* just past a delimiter: "--" ends, else the line ends */
+	MP_HEADERS,     /* a part's header block, up to the empty line */
+	MP_DONE,        /* past the close delimiter: the epilogue */
+};
+
+struct http_mp {
+	uint8_t state;
+	uint8_t dlen;           /* of delim */
+	uint8_t m;              /* delimiter bytes matched so far */
+	uint8_t after;          /* MP_AFTER: bytes seen */
+	bool hdr_over;          /* the header block did not fit */
+	char delim[4 + MP_BOUNDARY_MAX];   /* CR LF "--" boundary */
+	uint32_t hlen;
+	char hdr[MP_HDR_MAX];
+	struct app_file *cur;   /* the part's file, or NULL */
+};
+
+struct http_mp *http_mp_new(const uint8_t *ct, size_t len)
+{
+	static const char key[] = "boundary=";
+	struct http_mp *mp;
+	size_t i = 0, n;
+
+	/* multipart/..., then the boundary parameter */
+	if (len < 10 || strncasecmp((const char *)ct, "multipart/", 10) != 0)
+		return NULL;
+	for (; i + sizeof(key) - 1 <= len; i++)
+		if (strncasecmp((const char *)ct + i, key, sizeof(key) - 1) == 0)
+			break;
+	if (i + sizeof(key) - 1 > len)
+		return NULL;
+	ct += i + sizeof(key) - 1;
+	len -= i + sizeof(key) - 1;
+	if (len > 0 && ct[0] == '"') {
+		ct++;
+		len--;
+		for (n = 0; n < len && ct[n] != '"'; n++)
+			;
+	} else {
+		for (n = 0; n < len && ct[n] != ';' && !isspace(ct[n]); n++)
+			;
+	}
+	if (n == 0 || n > MP_BOUNDARY_MAX)
+		return NULL;
+	mp = calloc(1, sizeof(*mp));
+	if (mp == NULL)
+		return NULL;
+	memcpy(mp->delim, "\r\n--", 4);
+	memcpy(mp->delim + 4, ct, n);
+	mp->dlen = (uint8_t)(4 + n);
+	/* the body may start with the first delimiter: as if after a CR LF */
+	mp->m = 2;
+	mp->state = MP_DATA;
+	return mp;
+}
+
+static void put(struct http_mp *mp, const uint8_t *d, size_t n)
+{
+	if (mp->cur != NULL && n > 0)
+		app_file_data(mp->cur, d, (uint32_t)n);
+}
+
+/* The part's header block is complete: a file when its Content-Disposition
+ * names a filename. */
+static void part_begin(struct http_mp *mp, const struct mp_sink *sink)
+{
+	static const char cd[] = "content-disposition:";
+	const char *h = mp->hdr, *end = mp->hdr + mp->hlen;
+
+	while (h < end) {
+		const char *eol = memchr(h, '\n', (size_t)(end - h));
+		size_t l = (size_t)((eol ? eol : end) - h);
+		const uint8_t *name;
+		size_t name_len;
+
+		if (l > sizeof(cd) - 1 && strncasecmp(h, cd, sizeof(cd) - 1) == 0) {
+			const uint8_t *v = (const uint8_t *)h + sizeof(cd) - 1;
+			size_t vl = l - (sizeof(cd) - 1);
+
+			if (vl > 0 && v[vl - 1] == '\r')
+				vl--;
+			if (http_disposition_filename(v, vl, &name, &name_len) &&
+			    *sink->nfiles < sink->max) {
+				mp->cur = app_file_open(name, name_len, sink->hashes);
+				if (mp->cur == NULL)
+					(*sink->nomem)++;
+				else
+					sink->files[(*sink->nfiles)++] = mp->cur;
+			}
+			return;
+		}
+		h += l + 1;
+	}
+}
+
+/* Header bytes up to the empty line; returns the bytes used. */
+static size_t headers(struct http_mp *mp, const struct mp_sink *sink, const uint8_t *d,
+		      size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (mp->hlen < MP_HDR_MAX)
+			mp->hdr[mp->hlen++] = (char)d[i];
+		else
+			mp->hdr_over = true;
+		/* the block ends with an empty line (CR LF CR LF, or LF LF) */
+		if (d[i] == '\n' && mp->hlen >= 2 &&
+		    (mp->hdr[mp->hlen - 2] == '\n' ||
+		     (mp->hlen >= 4 && memcmp(mp->hdr + mp->hlen - 4, "\r\n\r\n", 4) == 0))) {
+			if (!mp->hdr_over)
+				part_begin(mp, sink);
+			mp->state = MP_DATA;
+			mp->m = 0;
+			return i + 1;
+		}
+	}
+	return len;
+}
+
+/* Content bytes until a delimiter. The delimiter's CR appears nowhere else
+ * in it (boundaries hold no CR), so a failed partial match can only restart
+ * at the byte that broke it. Returns the bytes used. */
+static size_t content(struct http_mp *mp, const uint8_t *d, size_t len)
+{
+	size_t run = 0;         /* with m == 0: d[run..i) is content not handed over */
+
+	for (size_t i = 0; i < len; i++) {
+		if ((char)d[i] == mp->delim[mp->m]) {
+			if (mp->m == 0)
+				put(mp, d + run, i - run);
+			if (++mp->m < mp->dlen)
+				continue;
+			/* a delimiter: the part ends complete */
+			if (mp->cur != NULL)
+				app_file_close(mp->cur, false);
+			mp->cur = NULL;
+			mp->m = 0;
+			mp->after = 0;
+			mp->state = MP_AFTER;
+			return i + 1;
+		}
+		if (mp->m == 0)
+			continue;
+		/* what matched was content after all (it equals delim[0..m)) */
+		put(mp, (const uint8_t *)mp->delim, mp->m);
+		mp->m = 0;
+		if ((char)d[i] == mp->delim[0]) {
+			mp->m = 1;
+			continue;
+		}
+		run = i;
+	}
+	/* a partial match at the end stays held */
+	if (mp->m == 0)
+		put(mp, d + run, len - run);
+	return len;
+}
+
+void http_mp_data(struct http_mp *mp, const struct mp_sink *sink, const uint8_t *d, size_t len)
+{
+	while (len > 0 && mp->state != MP_DONE) {
+		size_t used = len;
+
+		switch (mp->state) {
+		case MP_DATA:
+			used = content(mp, d, len);
+			break;
+		case MP_AFTER:
+			/* "--" right after the boundary closes the body; else the
+			 * rest of the line (transport padding) goes */
+			if (mp->after < 2 && d[0] == '-') {
+				if (++mp->after == 2)
+					mp->state = MP_DONE;
+			} else if (d[0] == '\n') {
+				mp->state = MP_HEADERS;
+				mp->hlen = 0;
+				mp->hdr_over = false;
+			} else {
+				mp->after = 2;
+			}
+			used = 1;
+			break;
+		case MP_HEADERS:
+			used = headers(mp, sink, d, len);
+			break;
+		default:
+			break;
+		}
+		d += used;
+		len -= used;
+	}
+}
+
+void http_mp_end(struct http_mp *mp)
+{
+	if (mp->cur != NULL)
+		app_file_close(mp->cur, true);
+	mp->cur = NULL;
+	mp->state = MP_DONE;
+}
+
+void http_mp_free(struct http_mp *mp)
+{
+	free(mp);
+}
+
+bool http_disposition_filename(const uint8_t *v, size_t len, const uint8_t **name,
+			       size_t *name_len)
+{
+	static const char key[] = "filename=";
+	const size_t klen = sizeof(key) - 1;
+	size_t start = 0, lead;
+	bool quote = false;
+
+	while (start < len && isspace(v[start]))
+		start++;
+	lead = start;
+	for (size_t x = start; x < len; x++) {
+		bool last = x + 1 == len;
+		size_t tok_len;
+		const uint8_t *tok;
+
+		/* a quote toggles unless escaped (the value's first byte aside) */
+		if (x > lead && v[x - 1] != '\\' && v[x] == '"')
+			quote = !quote;
+		if (!((v[x] == ';' && (x == start || v[x - 1] != '\\') && !quote) || last))
+			continue;
+		tok = v + start;
+		tok_len = x - start + (last ? 1 : 0);
+		start = x + 1;
+		while (start < len && isspace(v[start])) {
+			start++;
+			x++;
+		}
+		if (tok_len <= klen || strncasecmp((const char *)tok, key, klen) != 0)
+			continue;
+		tok += klen;
+		tok_len -= klen;
+		if (tok[0] == '"') {
+			tok++;
+			tok_len--;
+		}
+		if (tok_len > 0 && tok[tok_len - 1] == '"')
+			tok_len--;
+		*name = tok;
+		*name_len = tok_len;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/* "anomaly" records, as Suricata 7's anomaly logger (output-json-anomaly.c)
+ * writes them for the events this engine raises:
+ *  - decode: a packet the decoder rejected, event "decoder.<name>";
+ *  - stream: each stream event of a packet, event "stream.<name>" (the
+ *    names of Suricata's DEvents table);
+ *  - applayer: each event of a transaction, with "tx_id" in the header and
+ *    {app_proto, type, event, layer: "proto_parser"}; the event as the
+ *    protocol's parser names it (the C parsers' tables in upper case:
+ *    HTTP, TLS, SMTP; the Rust ones in lower case: DNS).
+ * Each output writes the kinds its types option asks for. */
+#include <ctype.h>
+#include <stdio.h>
+
+#include "../../common/events.h"
+#include "../decode/decode.h"
+#include "../flow/flow-t.h"
+#include "eve-int.h"
+
+/* The kinds an output writes; one configured without them (a file taking
+ * every type) writes decode anomalies, as before kinds existed. */
+static unsigned kinds(const struct eve_writer *w)
+{
+	return w->opt.anomaly ? w->opt.anomaly : EVE_ANOMALY_DECODE;
+}
+
+static bool want_decode(const struct eve_writer *w, const void *arg)
+{
+	(void)arg;
+	return kinds(w) & EVE_ANOMALY_DECODE;
+}
+
+static bool want_stream(const struct eve_writer *w, const void *arg)
+{
+	(void)arg;
+	return kinds(w) & EVE_ANOMALY_STREAM;
+}
+
+static bool want_applayer(const struct eve_writer *w, const void *arg)
+{
+	(void)arg;
+	return kinds(w) & EVE_ANOMALY_APPLAYER;
+}
+
+static void build_decode(struct json_w *j, const struct eve_writer *w, const void *arg)
+{
+	const struct packet *p = arg;
+	char ev[64];
+
+	snprintf(ev, sizeof(ev), "decoder.%s", decode_err_name(p->err));
+	json_obj_open(j, NULL);
+	eve_put_header(j, w, p, "anomaly", NULL);
+	json_obj_open(j, "anomaly");
+	json_str(j, "type", "decode");
+	json_str(j, "event", ev);
+	json_obj_close(j);
+	eve_close_record(j, w);
+}
+
+void eve_write_anomaly(struct eve_writer *w, const struct packet *p)
+{
+	eve_emit_if(w, EVE_T_ANOMALY, want_decode, build_decode, p);
+}
+
+struct stream_ctx {
+	const struct packet *p;
+	unsigned ev;                 /* enum pkt_event */
+};
+
+static void build_stream(struct json_w *j, const struct eve_writer *w, const void *arg)
+{
+	const struct stream_ctx *c = arg;
+	char ev[80];
+
+	snprintf(ev, sizeof(ev), "stream.%s", event_name(EVF_PKT, c->ev));
+	json_obj_open(j, NULL);
+	eve_put_header(j, w, c->p, "anomaly", NULL);
+	json_obj_open(j, "anomaly");
+	json_str(j, "type", "stream");
+	json_str(j, "event", ev);
+	json_obj_close(j);
+	eve_close_record(j, w);
+}
+
+void eve_write_anomaly_stream(struct eve_writer *w, const struct packet *p)
+{
+	struct stream_ctx c = { .p = p };
+
+	for (unsigned k = 0; k < PKT_EVENT_WORDS; k++) {
+		for (uint64_t bits = p->events.w[k]; bits != 0; bits &= bits - 1) {
+			c.ev = k * 64 + (unsigned)__builtin_ctzll(bits);
+			/* the app-layer's packet events are not raised here */
+			if (c.ev < PEV_APPLAYER_FIRST)
+				eve_emit_if(w, EVE_T_ANOMALY, want_stream, build_stream, &c);
+		}
+	}
+}
+
+struct tx_ctx {
+	const struct flow *f;
+	const struct eve_app *app;
+	const char *event;
+};
+
+static void build_tx(struct json_w *j, const struct eve_writer *w, const void *arg)
+{
+	const struct tx_ctx *c = arg;
+
+	json_obj_open(j, NULL);
+	eve_put_flow_header(j, w, c->f, "anomaly", 0);
+	json_uint(j, "tx_id", c->app->tx_id);
+	json_obj_open(j, "anomaly");
+	json_str(j, "app_proto", eve_app_proto_name(c->app->proto));
+	json_str(j, "type", "applayer");
+	json_str(j, "event", c->event);
+	json_str(j, "layer", "proto_parser");
+	json_obj_close(j);
+	eve_close_record(j, w);
+}
+
+void eve_write_anomaly_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app,
+			  uint64_t events)
+{
+	enum event_family fam;
+	bool upper = true;
+	struct tx_ctx c = { .f = f, .app = app };
+
+	switch (app->proto) {
+	case APP_PROTO_HTTP:
+		fam = EVF_HTTP;
+		break;
+	case APP_PROTO_TLS:
+		fam = EVF_TLS;
+		break;
+	case APP_PROTO_SMTP:
+		fam = EVF_SMTP;
+		break;
+	case APP_PROTO_DNS:
+		fam = EVF_DNS;
+		upper = false;
+		break;
+	default:
+		return;
+	}
+	for (; events != 0; events &= events - 1) {
+		const char *name = event_name(fam, (unsigned)__builtin_ctzll(events));
+		char ev[64];
+		size_t i;
+
+		if (name == NULL)
+			continue;
+		for (i = 0; name[i] != '\0' && i + 1 < sizeof(ev); i++)
+			ev[i] = upper ? (char)toupper((unsigned char)name[i]) : name[i];
+		ev[i] = '\0';
+		c.event = ev;
+		eve_emit_if(w, EVE_T_ANOMALY, want_applayer, build_tx, &c);
+	}
+}

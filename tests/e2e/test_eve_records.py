@@ -1,0 +1,423 @@
+#!/usr/bin/env python3
+"""EVE records as Suricata 7 writes them, on captures written here:
+usage: test_eve_records.py IDSD OUT_DIR TEST
+
+fileinfo: "fileinfo" records of HTTP bodies both ways (a POST upload named
+          by the URI path, a response named by Content-Disposition, one by
+          the URI), state CLOSED with md5/sha1/sha256 (force-hash, checked
+          with hashlib), TRUNCATED without hashes when the flow ends inside
+          the body, one per part with a filename of a multipart upload,
+          none for a form field or a GET; gaps after a
+          stream hole; the "http" object with it; the header from the
+          file's sender; only with the files type listed.
+http:     the http record's basic fields always (http_port, xff,
+          content_range), the extended ones (http_refer, http_method,
+          protocol, status, redirect, length) only with extended: yes,
+          custom headers and dump-all-headers as Suricata's lists.
+dns:      version 2 answers with every record of the response in "answers"
+          (rrname, rrtype, ttl, rdata for A/AAAA/CNAME/MX/NS/PTR/TXT, soa and
+          srv objects) and "grouped" by type, "authorities", the header's
+          flags (hex and booleans) and rcode; formats and requests/responses
+          as configured.
+anomaly:  "anomaly" records of stream events (type stream, event
+          stream.<name>) and of transactions' app-layer events (type
+          applayer, layer proto_parser, app_proto, tx_id; HTTP names upper
+          case as Suricata's C table, DNS lower case as its Rust one), on
+          test_events.py's capture; each kind only when its types option
+          says so (Suricata's defaults: applayer only).
+tls:      session_resumed when the server echoes the client's session id
+          and sends no certificate (not for TLS 1.3, nor a new session).
+"""
+import hashlib
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+
+from e2e_check import check
+from pcapgen import Tcp, udp_frame, write_pcap
+
+IDSD = OUT = None
+C = lambda n: bytes([10, 0, 0, n])  # noqa: E731
+S = lambda n: bytes([10, 0, 1, n])  # noqa: E731
+BODY_UP = bytes(range(256)) * 20              # 5120 bytes, crosses segments
+BODY_DOWN = b"%PDF-1.4 " + b"x" * 3000 + b"\n%%EOF"
+BODY_URI = b"plain text file\n" * 10
+
+
+def seg_send(t, d, data, size=1400):
+    for i in range(0, len(data), size):
+        t.send(d, data[i:i + size])
+
+
+def run(config, frames, rules=""):
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    pcap, cfg, rf = (os.path.join(OUT, n) for n in ("in.pcap", "idsd.yaml", "r.rules"))
+    write_pcap(pcap, frames)
+    with open(cfg, "w") as f:
+        f.write(config)
+    with open(rf, "w") as f:
+        f.write(rules)
+    p = subprocess.run([IDSD, "-c", cfg, "-r", pcap, "-S", rf, "-l", OUT],
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, f"idsd runs: rc {p.returncode} {p.stderr[-400:]}")
+    with open(os.path.join(OUT, "eve.json")) as f:
+        return [json.loads(x) for x in f if x.strip()], p.stderr
+
+
+def files_capture():
+    fr = []
+    # 1: an upload (POST, not multipart) and a response named by Content-Disposition
+    t = Tcp(fr, C(1), S(1), 40001, 80)
+    t.send(0, b"POST /upload/data.bin?x=1 HTTP/1.1\r\nHost: files.example\r\n"
+              b"Content-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n"
+           % len(BODY_UP))
+    seg_send(t, 0, BODY_UP)
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Disposition: "
+              b"attachment; filename=\"report 1.pdf\"\r\nContent-Length: %d\r\n\r\n"
+           % len(BODY_DOWN))
+    seg_send(t, 1, BODY_DOWN)
+    # 2nd transaction on the same flow: a GET whose file is named by the URI
+    t.send(0, b"GET /docs/readme.txt HTTP/1.1\r\nHost: files.example\r\n\r\n")
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(BODY_URI) + BODY_URI)
+    t.close()
+    # 2: a multipart upload (a file per part with a filename: a.txt, the
+    # CR LF before the next delimiter not in it); a filename= among other
+    # parameters in the response
+    t = Tcp(fr, C(2), S(2), 40002, 80)
+    mp = (b"--XyZ\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nfield\r\n"
+          b"--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\n"
+          b"hello\r\n--XyZ--\r\n")
+    t.send(0, b"POST /form HTTP/1.1\r\nHost: files.example\r\nContent-Type: multipart/"
+              b"form-data; boundary=XyZ\r\nContent-Length: %d\r\n\r\n" % len(mp) + mp)
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Disposition:  inline; filename=b.txt; size=5\r\n"
+              b"Content-Length: 5\r\n\r\nhello")
+    t.close()
+    # 3: a PUT cut short: the flow ends inside the body
+    t = Tcp(fr, C(3), S(3), 40003, 80)
+    t.send(0, b"PUT /store/big.iso HTTP/1.1\r\nHost: files.example\r\nContent-Length: 100000"
+              b"\r\n\r\n" + b"A" * 1000)
+    t.close()
+    # 4: a response with a hole: one segment never seen, acked past it
+    t = Tcp(fr, C(4), S(4), 40004, 80)
+    t.send(0, b"GET /gappy.bin HTTP/1.1\r\nHost: files.example\r\n\r\n")
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n" + b"B" * 1000)
+    t.seq[1] += 1000                          # lost
+    t.send(1, b"B" * 1000)
+    t.close()
+    return fr
+
+
+FILES_CFG = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - http
+        - files:
+            force-hash: [md5, sha1, sha256]
+"""
+
+
+def test_fileinfo():
+    recs, _ = run(FILES_CFG, files_capture())
+    fi = [r for r in recs if r["event_type"] == "fileinfo"]
+    by = {r["fileinfo"]["filename"]: r for r in fi}
+    print(json.dumps(fi, indent=None)[:3000])
+    check(sorted(by) == sorted(["/upload/data.bin", "report 1.pdf", "/docs/readme.txt",
+                                "/store/big.iso", "/gappy.bin", "b.txt", "a.txt"]) and
+          len(fi) == 7,
+          f"one fileinfo per body file, named as Suricata: {sorted(by)}")
+    for name, body, tx in (("/upload/data.bin", BODY_UP, 0), ("report 1.pdf", BODY_DOWN, 0),
+                           ("/docs/readme.txt", BODY_URI, 1), ("b.txt", b"hello", 0),
+                           ("a.txt", b"hello", 0)):
+        f = by[name]["fileinfo"]
+        check(f["state"] == "CLOSED" and f["size"] == len(body) and f["gaps"] is False and
+              f["stored"] is False and f["tx_id"] == tx and
+              f["md5"] == hashlib.md5(body).hexdigest() and
+              f["sha1"] == hashlib.sha1(body).hexdigest() and
+              f["sha256"] == hashlib.sha256(body).hexdigest(),
+              f"{name}: CLOSED, size, tx_id and the three hashes: {f}")
+    up, down = by["/upload/data.bin"], by["report 1.pdf"]
+    check(up["src_ip"] == "10.0.0.1" and up["dest_port"] == 80 and
+          down["src_ip"] == "10.0.1.1" and down["src_port"] == 80,
+          "the header is seen from the file's sender (client for uploads)")
+    check(all(r["app_proto"] == "http" and r["http"]["hostname"] == "files.example" and
+              "http_method" in r["http"] and "length" in r["http"] for r in fi),
+          "each carries app_proto and the transaction's http object (extended fields)")
+    check(up["http"]["url"] == "/upload/data.bin?x=1" and up["http"]["http_method"] == "POST",
+          "the upload's http object is its transaction's")
+    trunc = by["/store/big.iso"]["fileinfo"]
+    check(trunc["state"] == "TRUNCATED" and trunc["size"] == 1000 and
+          not any(k in trunc for k in ("md5", "sha1", "sha256")),
+          f"a body cut short is TRUNCATED, without hashes: {trunc}")
+    gap = by["/gappy.bin"]["fileinfo"]
+    check(gap["gaps"] is True, f"a stream hole inside the body sets gaps: {gap}")
+    nohash, _ = run(FILES_CFG.replace("force-hash: [md5, sha1, sha256]", "force-magic: no"),
+                    files_capture())
+    f = [r["fileinfo"] for r in nohash if r["event_type"] == "fileinfo"]
+    check(len(f) == 7 and not any("md5" in x or "sha256" in x for x in f),
+          "no hashes unless force-hash lists them")
+    recs, _ = run(FILES_CFG.replace("        - files:\n            force-hash: [md5, sha1, "
+                                    "sha256]\n", ""), files_capture())
+    check(not any(r["event_type"] == "fileinfo" for r in recs) and
+          any(r["event_type"] == "http" for r in recs),
+          "no fileinfo records unless the files type is listed")
+
+
+def http_capture():
+    fr = []
+    t = Tcp(fr, C(5), S(5), 40005, 8080)
+    t.send(0, b"GET /old HTTP/1.1\r\nHost: www.example:8080\r\nUser-Agent: ua/1\r\n"
+              b"Referer: http://ref.example/\r\nX-Forwarded-For: 192.0.2.7\r\n"
+              b"Accept-Encoding: gzip\r\nCookie: a=b\r\n\r\n")
+    t.send(1, b"HTTP/1.1 301 Moved\r\nLocation: /new\r\nServer: srv/2\r\n"
+              b"Content-Range: bytes 0-9/100\r\nContent-Length: 10\r\n\r\n0123456789")
+    t.close()
+    return fr
+
+
+def test_http():
+    base = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - http"""
+    recs, _ = run(base + "\n", http_capture())
+    h = [r["http"] for r in recs if r["event_type"] == "http"]
+    check(len(h) == 1, f"one http record: {h}")
+    h = h[0]
+    check(h.get("hostname") == "www.example" and h.get("http_port") == 8080 and
+          h.get("url") == "/old" and h.get("http_user_agent") == "ua/1" and
+          h.get("xff") == "192.0.2.7" and
+          h.get("content_range") == {"raw": "bytes 0-9/100", "start": 0, "end": 9,
+                                     "size": 100},
+          f"basic fields: {h}")
+    check(not any(k in h for k in ("http_refer", "http_method", "protocol", "status",
+                                   "redirect", "length", "request_headers")),
+          "no extended field without extended: yes (Suricata's default)")
+    recs, _ = run(base + """:
+            extended: yes
+            custom: [Accept-Encoding, server, referer, set_cookie]
+""", http_capture())
+    h = [r["http"] for r in recs if r["event_type"] == "http"][0]
+    check(h.get("http_refer") == "http://ref.example/" and h.get("http_method") == "GET" and
+          h.get("protocol") == "HTTP/1.1" and h.get("status") == 301 and
+          h.get("redirect") == "/new" and h.get("length") == 10,
+          f"extended fields: {h}")
+    check(h.get("request_headers") == [{"name": "Accept-Encoding", "value": "gzip"}] and
+          h.get("response_headers") == [{"name": "Server", "value": "srv/2"}],
+          "custom: the listed headers only (referer not twice with extended; "
+          f"no Set-Cookie sent): {h.get('request_headers')} {h.get('response_headers')}")
+    recs, _ = run(base + """:
+            dump-all-headers: request
+""", http_capture())
+    h = [r["http"] for r in recs if r["event_type"] == "http"][0]
+    names = [x["name"] for x in h.get("request_headers", [])]
+    check(names == ["Host", "User-Agent", "Referer", "X-Forwarded-For", "Accept-Encoding",
+                    "Cookie"] and "response_headers" not in h,
+          f"dump-all-headers: request: every request header in order: {names}")
+
+
+def name(n):
+    return b"".join(bytes([len(x)]) + x for x in n.encode().split(b".")) + b"\0"
+
+
+def rr(owner, rtype, ttl, rdata):
+    return owner + struct.pack("!HHIH", rtype, 1, ttl, len(rdata)) + rdata
+
+
+def dns_capture():
+    q = name("www.example.org")
+    ptr = 12                                   # the question's name: c0 0c
+    c = b"\xc0\x0c"
+    ans = [
+        rr(c, 5, 300, name("web.example.org")),                       # CNAME
+        rr(name("web.example.org"), 1, 60, bytes([192, 0, 2, 1])),    # A
+        rr(name("web.example.org"), 1, 60, bytes([192, 0, 2, 2])),    # A
+        rr(c, 28, 60, bytes.fromhex("20010db8000000000000000000000001")),  # AAAA
+        rr(c, 15, 3600, struct.pack("!H", 10) + name("mx.example.org")),   # MX
+        rr(c, 2, 3600, name("ns1.example.org")),                      # NS
+        rr(c, 12, 10, b"\xc0" + bytes([ptr])),                        # PTR by pointer
+        rr(c, 16, 5, b"\x0bhello world\x03two"),                      # TXT, two strings
+        rr(c, 33, 7, struct.pack("!HHH", 1, 5, 5060) + name("sip.example.org")),  # SRV
+        rr(c, 99 + 1000, 9, b"\x01\x02"),                              # unknown type
+    ]
+    auth = [rr(name("example.org"), 6, 900, name("ns1.example.org") + name("admin.example.org")
+               + struct.pack("!IIIII", 2024010101, 7200, 3600, 1209600, 300))]
+    hdr_q = struct.pack("!HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
+    hdr_r = struct.pack("!HHHHHH", 0x1234, 0x8580, 1, len(ans), len(auth), 0)
+    query = hdr_q + q + struct.pack("!HH", 1, 1)
+    resp = hdr_r + q + struct.pack("!HH", 1, 1) + b"".join(ans) + b"".join(auth)
+    nx = struct.pack("!HHHHHH", 0x4321, 0x8183, 1, 0, 0, 0) + name("nx.example") + \
+        struct.pack("!HH", 28, 1)
+    return [udp_frame(C(9), S(9), 5353, 53, query), udp_frame(S(9), C(9), 53, 5353, resp),
+            udp_frame(C(9), S(9), 5354, 53, nx[:2] + b"\x01\x00" + nx[4:]),
+            udp_frame(S(9), C(9), 53, 5354, nx)]
+
+
+def test_dns():
+    cfg = """%%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - dns%s
+"""
+    recs, _ = run(cfg % "", dns_capture())
+    dns = [r["dns"] for r in recs if r["event_type"] == "dns"]
+    ans = [d for d in dns if d["type"] == "answer"]
+    check(len(dns) == 4 and len(ans) == 2, f"two queries, two answers: {dns}")
+    a = ans[0]
+    print(json.dumps(a))
+    check(a["version"] == 2 and a["id"] == 0x1234 and a["flags"] == "8580" and
+          a["qr"] is True and a["aa"] is True and a["rd"] is True and a["ra"] is True and
+          "tc" not in a and a["rcode"] == "NOERROR" and a["rrname"] == "www.example.org" and
+          a["rrtype"] == "A" and a["opcode"] == 0,
+          "the answer's header: id, flags in hex, qr/aa/rd/ra, rcode, the question")
+    want = [
+        {"rrname": "www.example.org", "rrtype": "CNAME", "ttl": 300, "rdata": "web.example.org"},
+        {"rrname": "web.example.org", "rrtype": "A", "ttl": 60, "rdata": "192.0.2.1"},
+        {"rrname": "web.example.org", "rrtype": "A", "ttl": 60, "rdata": "192.0.2.2"},
+        {"rrname": "www.example.org", "rrtype": "AAAA", "ttl": 60,
+         "rdata": "2001:0db8:0000:0000:0000:0000:0000:0001"},
+        {"rrname": "www.example.org", "rrtype": "MX", "ttl": 3600, "rdata": "mx.example.org"},
+        {"rrname": "www.example.org", "rrtype": "NS", "ttl": 3600, "rdata": "ns1.example.org"},
+        {"rrname": "www.example.org", "rrtype": "PTR", "ttl": 10, "rdata": "www.example.org"},
+        {"rrname": "www.example.org", "rrtype": "TXT", "ttl": 5, "rdata": "hello world"},
+        {"rrname": "www.example.org", "rrtype": "SRV", "ttl": 7,
+         "srv": {"priority": 1, "weight": 5, "port": 5060, "name": "sip.example.org"}},
+        {"rrname": "www.example.org", "rrtype": "1099", "ttl": 9},
+    ]
+    check(a.get("answers") == want, f"answers, detailed: {a.get('answers')}")
+    check(a.get("grouped") == {"CNAME": ["web.example.org"], "A": ["192.0.2.1", "192.0.2.2"],
+                               "AAAA": ["2001:0db8:0000:0000:0000:0000:0000:0001"],
+                               "MX": ["mx.example.org"], "NS": ["ns1.example.org"],
+                               "PTR": ["www.example.org"], "TXT": ["hello world"],
+                               "SRV": [{"priority": 1, "weight": 5, "port": 5060,
+                                        "name": "sip.example.org"}]},
+          f"grouped by type: {a.get('grouped')}")
+    check(a.get("authorities") == [{"rrname": "example.org", "rrtype": "SOA", "ttl": 900,
+                                    "soa": {"mname": "ns1.example.org",
+                                            "rname": "admin.example.org", "serial": 2024010101,
+                                            "refresh": 7200, "retry": 3600, "expire": 1209600,
+                                            "minimum": 300}}],
+          f"authorities with the SOA: {a.get('authorities')}")
+    nx = ans[1]
+    check(nx["rcode"] == "NXDOMAIN" and nx["rrtype"] == "AAAA" and "answers" not in nx and
+          "grouped" not in nx, f"an NXDOMAIN answer without records: {nx}")
+    recs, _ = run(cfg % """:
+            version: 2
+            requests: no
+            formats: [grouped]""", dns_capture())
+    dns = [r["dns"] for r in recs if r["event_type"] == "dns"]
+    check(len(dns) == 2 and all(d["type"] == "answer" for d in dns) and
+          "answers" not in dns[0] and "grouped" in dns[0] and "authorities" in dns[0],
+          "requests: no drops queries; formats: [grouped] writes no answers list")
+    recs, _ = run(cfg % """:
+            responses: no
+            formats: [detailed]""", dns_capture())
+    dns = [r["dns"] for r in recs if r["event_type"] == "dns"]
+    check(len(dns) == 2 and all(d["type"] == "query" for d in dns),
+          "responses: no drops answers")
+
+
+def tls_hs(htype, body):
+    hs = bytes([htype]) + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+
+
+def tls_session(fr, n, sid_c, sid_s, tls13=False):
+    ext = struct.pack("!HH", 43, 2) + b"\x03\x04" if tls13 else b""
+    sni = b"\x00" + struct.pack("!H", 8) + b"tls.test"
+    sni_ext = struct.pack("!HHH", 0, len(sni) + 2, len(sni)) + sni
+    ch = (b"\x03\x03" + bytes(32) + bytes([len(sid_c)]) + sid_c + b"\x00\x02\xc0\x2f" +
+          b"\x01\x00" + struct.pack("!H", len(sni_ext)) + sni_ext)
+    sh = (b"\x03\x03" + bytes(32) + bytes([len(sid_s)]) + sid_s + b"\xc0\x2f\x00" +
+          struct.pack("!H", len(ext)) + ext)
+    t = Tcp(fr, C(20 + n), S(20 + n), 41000 + n, 443)
+    t.send(0, tls_hs(1, ch))
+    t.send(1, tls_hs(2, sh) + b"\x14\x03\x03\x00\x01\x01")
+    t.send(0, b"\x14\x03\x03\x00\x01\x01")
+    t.close()
+
+
+def test_tls():
+    fr = []
+    sid = bytes(range(1, 33))
+    tls_session(fr, 1, sid, sid)                      # resumed
+    tls_session(fr, 2, sid, bytes(range(2, 34)))      # a new session id: not resumed
+    tls_session(fr, 3, sid, sid, tls13=True)          # TLS 1.3 echoes it: not resumed
+    recs, _ = run("""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types: [tls]
+""", fr)
+    tls = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
+    check(len(tls) == 3, f"three tls records: {tls}")
+    check(tls.get(41001, {}).get("session_resumed") is True and
+          "session_resumed" not in tls.get(41002, {}) and
+          "session_resumed" not in tls.get(41003, {}) and
+          tls.get(41003, {}).get("version") == "TLS 1.3",
+          f"session_resumed only for the echoed id without a certificate: {tls}")
+
+
+def test_anomaly():
+    from test_events import build
+    frames = []
+    build(frames)
+    cfg = """%%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - anomaly%s
+"""
+    recs, _ = run(cfg % """:
+            types: {decode: yes, stream: yes, applayer: yes}""", frames)
+    an = [r for r in recs if r["event_type"] == "anomaly"]
+    stream = {r["anomaly"]["event"] for r in an if r["anomaly"]["type"] == "stream"}
+    check(stream == {"stream.rst_but_no_session", "stream.fin_but_no_session",
+                     "stream.pkt_broken_ack", "stream.3whs_synack_in_wrong_direction",
+                     "stream.est_syn_toclient", "stream.reassembly_overlap_different_data"},
+          f"stream anomalies, named as Suricata's DEvents: {sorted(stream)}")
+    check(all(set(r["anomaly"]) == {"type", "event"} and "tx_id" not in r
+              for r in an if r["anomaly"]["type"] == "stream"),
+          "a stream anomaly has type and event only")
+    app = [r for r in an if r["anomaly"]["type"] == "applayer"]
+    got = {(r["anomaly"]["app_proto"], r["anomaly"]["event"]) for r in app}
+    want = {("http", "INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST"),
+            ("http", "MISSING_HOST_HEADER"), ("http", "RESPONSE_FIELD_MISSING_COLON"),
+            ("dns", "z_flag_set"), ("dns", "invalid_opcode"), ("dns", "not_a_request"),
+            ("dns", "malformed_data")}
+    check(want <= got, f"app-layer anomalies of the transactions: {sorted(got)}")
+    check(all(r["anomaly"]["layer"] == "proto_parser" and isinstance(r.get("tx_id"), int)
+              for r in app), "with layer proto_parser and the transaction's tx_id")
+    recs, _ = run(cfg % "", frames)
+    kinds_ = {r["anomaly"]["type"] for r in recs if r["event_type"] == "anomaly"}
+    check(kinds_ == {"applayer"}, f"Suricata's defaults: applayer only: {kinds_}")
+    recs, err = run(cfg % """:
+            types: {applayer: no, stream: yes}""", frames)
+    kinds_ = {r["anomaly"]["type"] for r in recs if r["event_type"] == "anomaly"}
+    check(kinds_ == {"stream"}, f"stream only: {kinds_}")
+
+
+def main():
+    global IDSD, OUT
+    IDSD, OUT, test = sys.argv[1], sys.argv[2], sys.argv[3]
+    {"fileinfo": test_fileinfo, "http": test_http, "dns": test_dns,
+     "tls": test_tls, "anomaly": test_anomaly}[test]()
+
+
+if __name__ == "__main__":
+    main()

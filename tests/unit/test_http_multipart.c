@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/* The multipart/form-data reader of HTTP uploads: the parts with a
+ * filename become files whose content (and MD5) is exactly the part's,
+ * whatever the chunking (every split point, byte by byte), near-delimiters
+ * inside the content stay content, form fields are no files, a body cut
+ * before the close delimiter leaves its last file TRUNCATED; boundaries
+ * from Content-Type (quoted, too long, absent). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <nettle/md5.h>
+
+#include "dataplane/applayer/app_file.h"
+#include "dataplane/applayer/http_multipart.h"
+#include "tests/unit/check.h"
+
+static const char ct[] = "multipart/form-data; boundary=\"XyZ-42\"";
+/* content with a CR LF "--" and a partial delimiter inside, a CR CR LF */
+static const char file_a[] = "line one\r\n--XyZ-4 not it\r\r\n--X\r\nend";
+static const char file_b[] = "\x00\x01\r\n\xff";
+static const char body[] =
+	"preamble\r\n"
+	"--XyZ-42\r\n"
+	"Content-Disposition: form-data; name=\"field\"\r\n\r\n"
+	"value\r\n"
+	"--XyZ-42\r\n"
+	"Content-Disposition: form-data; name=\"up\"; filename=\"a.txt\"\r\n"
+	"Content-Type: text/plain\r\n\r\n"
+	"line one\r\n--XyZ-4 not it\r\r\n--X\r\nend\r\n"
+	"--XyZ-42\r\n"
+	"content-disposition: form-data; name=\"b\"; filename=b.bin\r\n\r\n"
+	"\x00\x01\r\n\xff\r\n"
+	"--XyZ-42--\r\n"
+	"epilogue";
+
+static void md5_of(const void *d, size_t n, uint8_t out[16])
+{
+	struct md5_ctx c;
+
+	md5_init(&c);
+	md5_update(&c, n, d);
+	md5_digest(&c, 16, out);
+}
+
+struct files {
+	struct app_file *f[8];
+	uint8_t n;
+	uint64_t nomem;
+};
+
+static void feed(struct files *fs, const char *b, size_t len, const size_t *cuts, size_t ncuts,
+		 bool end)
+{
+	struct http_mp *mp = http_mp_new((const uint8_t *)ct, sizeof(ct) - 1);
+	const struct mp_sink sink = { .files = fs->f, .nfiles = &fs->n, .max = 8,
+				      .hashes = APP_FILE_MD5, .nomem = &fs->nomem };
+	size_t at = 0;
+
+	memset(fs, 0, sizeof(*fs));
+	CHECK(mp != NULL);
+	if (mp == NULL)
+		return;
+	for (size_t i = 0; i <= ncuts; i++) {
+		size_t to = i < ncuts ? cuts[i] : len;
+
+		http_mp_data(mp, &sink, (const uint8_t *)b + at, to - at);
+		at = to;
+	}
+	if (end)
+		http_mp_end(mp);
+	http_mp_free(mp);
+}
+
+static bool file_is(struct app_file *f, const char *name, const void *d, size_t n, bool closed)
+{
+	struct app_file_info fi;
+	uint8_t want[16];
+
+	app_file_info(f, 0, &fi);
+	md5_of(d, n, want);
+	return fi.name_len == strlen(name) && memcmp(fi.name, name, fi.name_len) == 0 &&
+	       fi.size == n && fi.closed == closed &&
+	       (!closed || (fi.md5 != NULL && memcmp(fi.md5, want, 16) == 0));
+}
+
+static void release(struct files *fs)
+{
+	for (uint8_t i = 0; i < fs->n; i++)
+		app_file_free(fs->f[i]);
+}
+
+static void test_every_split(void)
+{
+	const size_t len = sizeof(body) - 1;
+	struct files fs;
+	size_t cuts[len];
+	bool ok = true;
+
+	for (size_t cut = 0; cut <= len; cut++) {
+		feed(&fs, body, len, &cut, 1, true);
+		ok = ok && fs.n == 2 && file_is(fs.f[0], "a.txt", file_a, sizeof(file_a) - 1, true) &&
+		     file_is(fs.f[1], "b.bin", file_b, sizeof(file_b) - 1, true);
+		release(&fs);
+	}
+	CHECK(ok);
+	for (size_t i = 0; i < len; i++)
+		cuts[i] = i + 1;
+	feed(&fs, body, len, cuts, len - 1, true);
+	CHECK_INT(2, fs.n);
+	CHECK(fs.n == 2 && file_is(fs.f[0], "a.txt", file_a, sizeof(file_a) - 1, true));
+	CHECK(fs.n == 2 && file_is(fs.f[1], "b.bin", file_b, sizeof(file_b) - 1, true));
+	release(&fs);
+}
+
+static void test_truncated(void)
+{
+	/* cut inside b.bin's content: a.txt complete, b.bin TRUNCATED */
+	const char *b = memmem(body, sizeof(body) - 1, "\x01\r\n", 3);
+	struct files fs;
+
+	feed(&fs, body, (size_t)(b - body), NULL, 0, true);
+	CHECK_INT(2, fs.n);
+	CHECK(fs.n == 2 && file_is(fs.f[0], "a.txt", file_a, sizeof(file_a) - 1, true));
+	CHECK(fs.n == 2 && file_is(fs.f[1], "b.bin", file_b, 1, false));
+	release(&fs);
+}
+
+static void test_boundaries(void)
+{
+	static const char *const none[] = {
+		"text/plain; boundary=x", "multipart/form-data", "multipart/form-data; boundary=",
+		"multipart/form-data; boundary=\"\"",
+		"multipart/form-data; boundary=12345678901234567890123456789012345678901234567890"
+		"123456789012345678901",
+	};
+	struct http_mp *mp;
+	struct files fs;
+	const char *b2 = "--b\r\nContent-Disposition: form-data; filename=\"x\"\r\n\r\nhi\r\n--b--";
+	const struct mp_sink sink = { .files = fs.f, .nfiles = &fs.n, .max = 8,
+				      .hashes = APP_FILE_MD5, .nomem = &fs.nomem };
+
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		mp = http_mp_new((const uint8_t *)none[i], strlen(none[i]));
+		CHECK(mp == NULL);
+		http_mp_free(mp);
+	}
+	/* unquoted, other parameters after it, the body starting with the
+	 * first delimiter */
+	memset(&fs, 0, sizeof(fs));
+	mp = http_mp_new((const uint8_t *)"Multipart/Form-Data; BOUNDARY=b; charset=x", 42);
+	CHECK(mp != NULL);
+	if (mp != NULL) {
+		http_mp_data(mp, &sink, (const uint8_t *)b2, strlen(b2));
+		http_mp_end(mp);
+		CHECK(fs.n == 1 && file_is(fs.f[0], "x", "hi", 2, true));
+	}
+	http_mp_free(mp);
+	release(&fs);
+}
+
+int main(void)
+{
+	test_every_split();
+	test_truncated();
+	test_boundaries();
+	return check_result("http_multipart");
+}
