@@ -31,6 +31,7 @@ struct run {
 	struct rte_ring *reply_rings[MAX_WORKERS];   /* ips: reject replies, one per worker */
 	struct worker_control ctl;
 	struct eve_file *eve;
+	struct app_expect *expect;       /* FTP data expectations, shared by the workers */
 	struct eve_writer *stats_eve;    /* the main lcore's own writer, for stats records */
 	FILE *stats_log;                 /* outputs.stats: stats.log, NULL: none */
 	struct stats_snapshot *stats_prev;   /* stats.log deltas: the last block's counters */

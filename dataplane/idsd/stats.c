@@ -89,6 +89,7 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 		[APP_PROTO_SMB] = "app_layer.flow.smb",
 		[APP_PROTO_SSH] = "app_layer.flow.ssh",
 		[APP_PROTO_DCERPC] = "app_layer.flow.dcerpc",
+		[APP_PROTO_FTPDATA] = "app_layer.flow.ftp-data",
 	};
 
 	for (unsigned i = 0; i < APP_PROTO_MAX; i++)
@@ -105,6 +106,9 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 	put(s, "app_layer.error.tls.bad_cert", as->tls_bad_cert);
 	put(s, "app_layer.error.dns.bad", as->dns_bad);
 	put(s, "app_layer.error.dns.loop", as->dns_loop);
+	put(s, "app_layer.tx.ftp", as->ftp_txs);
+	put(s, "app_layer.error.ftp.parser", as->ftp_bad);
+	put(s, "app_layer.error.ftp.max_tx", as->ftp_max_tx);
 	put(s, "app_layer.error.nomem", as->nomem);
 }
 
@@ -181,6 +185,18 @@ void stats_add_reloads(struct stats_snapshot *snap, uint64_t reloads, uint64_t f
 {
 	put(snap, "detect.engines.reloads", reloads);
 	put(snap, "detect.engines.reload_failures", failures);
+}
+
+void stats_add_expect(struct stats_snapshot *snap, struct app_expect *x)
+{
+	struct app_expect_stats es;
+
+	app_expect_stats(x, &es);
+	put(snap, "app_layer.expectations", es.held);
+	put(snap, "app_layer.expectations.created", es.created);
+	put(snap, "app_layer.expectations.matched", es.matched);
+	put(snap, "app_layer.expectations.expired", es.expired);
+	put(snap, "app_layer.expectations.evicted", es.evicted);
 }
 
 void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,

@@ -31,6 +31,11 @@ void stats_add_receivers(struct stats_snapshot *snap, struct receiver *const *rc
 /* Rule reloads (detect.engines.reloads, .reload_failures). */
 void stats_add_reloads(struct stats_snapshot *snap, uint64_t reloads, uint64_t failures);
 
+struct app_expect;
+
+/* The run's expectation table (app_layer.expectations.*). */
+void stats_add_expect(struct stats_snapshot *snap, struct app_expect *x);
+
 /* Value of a counter by name, 0 if absent. */
 uint64_t stats_get(const struct stats_snapshot *snap, const char *name);
 

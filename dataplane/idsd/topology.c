@@ -116,6 +116,7 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface)
 	};
 
 	pc.decode.csum_check = s->csum_check;
+	pc.app.expect = r->expect;
 	w->pl = pipeline_create(&pc, w->id);
 	return w->pl == NULL ? -ENOMEM : 0;
 }

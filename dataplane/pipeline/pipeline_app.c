@@ -11,8 +11,11 @@ static bool attach(struct pipeline *pl, struct flow *f)
 	if (f->app == NULL) {
 		f->app = app_flow_new(pl->al, f->key.proto, f->key.port[f->client],
 				      f->key.port[f->client ^ 1]);
-		if (f->app != NULL)
+		if (f->app != NULL) {
 			app_flow_set_owner(f->app, f);
+			app_flow_set_addrs(f->app, f->key.ip_ver, &f->key.addr[f->client],
+					   &f->key.addr[f->client ^ 1]);
+		}
 	}
 	return f->app != NULL;
 }
