@@ -8,11 +8,14 @@
  *   partial retransmission). Different data in an overlap is counted; in
  *   inline mode the packet is rewritten to the stream's data (checksum fixed);
  * - IDS mode: a direction's data is inspected once its peer has acked at
- *   least chunk-size new bytes (or 64 KiB pile up unacked), and at flow end
- *   (FIN, RST or timeout: the flow's release, as Suricata's flow-timeout
- *   pseudo packets, which detection sees as established); a hole the peer
- *   acked past (or still there at flow end) is skipped and counted
- *   (tcp.reassembly_gap);
+ *   least chunk-size new bytes (or 64 KiB pile up unacked), once the app
+ *   layer has taken bytes of it raw inspection has not seen (up to those,
+ *   with the direction's next packet: Suricata's parsers trigger raw
+ *   reassembly as they complete messages), when the direction ends (its
+ *   FIN or RST: all it sent, acked or not), and at flow end (timeout or
+ *   exit: the flow's release, as Suricata's flow-timeout pseudo packets,
+ *   which detection sees as established); a hole the peer acked past (or
+ *   still there at flow end) is skipped and counted (tcp.reassembly_gap);
  * - inline mode: every packet that carries data inspects the stream up to
  *   its segment (chunk-size bytes of context), as Suricata's inline raw
  *   reassembly.

@@ -39,7 +39,7 @@ RULES = [
     'alert tcp any any -> any any (msg:"stray seen"; content:"stray-payload"; sid:15;)',
 ]
 # sid -> (alerts expected, app_proto they carry)
-WANT = {10: (1, "ftp"), 11: (1, "ftp-data"), 12: (1, "ftp-data"),
+WANT = {2103441: (1, "ftp"), 10: (1, "ftp"), 11: (1, "ftp-data"), 12: (1, "ftp-data"),
         2034695: (1, "ftp-data"), 13: (0, None), 14: (1, "ftp-data"), 15: (1, None)}
 
 EXT_CLIENT, HOME_SERVER = bytes([198, 51, 100, 10]), bytes([192, 168, 1, 5])
