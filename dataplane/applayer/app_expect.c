@@ -5,7 +5,8 @@
  * connection (either order), the server port of the coming connection, the
  * direction its first data must flow in, and the protocol it gets. The
  * first new flow between the pair whose protocol detection finds nothing,
- * on that port and in that direction, takes it (and the entry goes).
+ * on that port and in that direction, within EXPECT_TIMEOUT_US, takes it
+ * (and the entry goes).
  *
  * Bounded as Suricata's: at most EXPECT_PER_PAIR per address pair (the
  * oldest goes for a new one), entries older than EXPECT_TIMEOUT_US of
@@ -152,16 +153,16 @@ enum app_proto app_expect_take(struct app_expect *x, const struct app_expect_key
 			i++;
 			continue;
 		}
+		if (now_us > e->ts_us + EXPECT_TIMEOUT_US) {
+			drop(x, i);
+			x->st.expired++;
+			continue;
+		}
 		if (e->port == k->port && e->dir == k->dir) {
 			p = (enum app_proto)e->proto;
 			drop(x, i);
 			x->st.matched++;
 			break;
-		}
-		if (now_us > e->ts_us + EXPECT_TIMEOUT_US) {
-			drop(x, i);
-			x->st.expired++;
-			continue;
 		}
 		i++;
 	}

@@ -318,7 +318,9 @@ static bool digits3(const uint8_t *l, uint32_t len)
 }
 
 /* RFC 959 4.2: "NNN text" ends a reply, "NNN-text" opens a multi-line one
- * whose lines go on until "NNN text" (lines between may be anything). */
+ * whose lines go on until "NNN text" (lines between may be anything). A
+ * 1yz reply is preliminary (RETR's "150 opening"): the command waits on for
+ * its final reply. */
 static void server_line(struct applayer_ctx *ctx, struct ftp_state *fs, const uint8_t *l,
 			uint32_t len)
 {
@@ -335,6 +337,10 @@ static void server_line(struct applayer_ctx *ctx, struct ftp_state *fs, const ui
 	if (!last)
 		return;
 	t = waiting(fs);
+	if (t != NULL && l[0] == '1') {
+		t->base.updated = APP_TX_UPDATED;
+		return;
+	}
 	if (t == NULL)
 		t = tx_new(ctx, fs, FTP_CMD_NONE);
 	if (t == NULL)

@@ -806,7 +806,8 @@ static void test_et_open(void)
 	}
 	closedir(d);
 	ruleset_finalize(rs, NULL);
-	qsort(rs->reasons, rs->nreasons, sizeof(rs->reasons[0]), cmp_reason);
+	if (rs->nreasons > 0)
+		qsort(rs->reasons, rs->nreasons, sizeof(rs->reasons[0]), cmp_reason);
 	printf("rules: ET Open: %u files, %u loaded, %u failed, %u flowbits\n", files, rs->n,
 	       rs->nfailed, rs->nflowbits);
 	for (uint32_t i = 0; i < rs->nreasons && i < 10; i++)
