@@ -74,6 +74,9 @@ struct flow {
 	uint8_t tcp_flags[2];    /* (added) TCP flags seen, by direction, for EVE flow records */
 	uint8_t end_reason;      /* (added) enum flow_end, set before the release callback */
 	uint8_t icmp_type, icmp_code; /* (added) ICMP: the first packet's, for Community ID */
+	uint32_t isn[2];         /* (added) TCP: the client's (0) and the server's (1)
+				  * initial sequence numbers, as their SYN and SYN/ACK
+				  * gave them, for the handshake's stream events */
 
 	/* detect state (meaning owned by dataplane/detect) */
 	uint8_t nbits;
