@@ -192,11 +192,12 @@ void stats_add_expect(struct stats_snapshot *snap, struct app_expect *x)
 	struct app_expect_stats es;
 
 	app_expect_stats(x, &es);
+	/* Suricata's name holds the count; a name cannot also be a group */
 	put(snap, "app_layer.expectations", es.held);
-	put(snap, "app_layer.expectations.created", es.created);
-	put(snap, "app_layer.expectations.matched", es.matched);
-	put(snap, "app_layer.expectations.expired", es.expired);
-	put(snap, "app_layer.expectations.evicted", es.evicted);
+	put(snap, "app_layer.expectation_created", es.created);
+	put(snap, "app_layer.expectation_matched", es.matched);
+	put(snap, "app_layer.expectation_expired", es.expired);
+	put(snap, "app_layer.expectation_evicted", es.evicted);
 }
 
 void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,

@@ -33,7 +33,8 @@ void stats_add_reloads(struct stats_snapshot *snap, uint64_t reloads, uint64_t f
 
 struct app_expect;
 
-/* The run's expectation table (app_layer.expectations.*). */
+/* The run's expectation table (app_layer.expectations: held now;
+ * app_layer.expectation_{created,matched,expired,evicted}). */
 void stats_add_expect(struct stats_snapshot *snap, struct app_expect *x);
 
 /* Value of a counter by name, 0 if absent. */

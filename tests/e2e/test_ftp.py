@@ -142,9 +142,9 @@ def main():
     for port, proto in want_flows.items():
         check(flows.get(port) == proto, f"flow from port {port}: app_proto {flows.get(port)!r}, "
               f"want {proto!r}")
-    stats = [r for r in recs if r.get("event_type") == "stats"][-1]["stats"]
-    exp = stats["app_layer"]["expectations"] if "app_layer" in stats else None
-    check(exp is not None, "expectation counters in stats")
+    app = [r for r in recs if r.get("event_type") == "stats"][-1]["stats"]["app_layer"]
+    got = [app.get(k) for k in ("expectations", "expectation_created", "expectation_matched")]
+    check(got == [0, 3, 3], f"stats: expectations held, created, matched {got}, want [0, 3, 3]")
     print("1 passed, 0 failed")
     return 0
 
