@@ -223,8 +223,8 @@ static bool ids_due(struct stream_ctx *sc, struct stream_dir *d, const struct pa
 		*end = d->len;
 		return true;
 	}
-	if (d->app > d->insp) {
-		*end = d->app;
+	if (d->settled > d->insp) {
+		*end = d->settled;
 		return true;
 	}
 	if (d->len - d->insp >= UNACKED_MAX) {
@@ -325,6 +325,13 @@ bool stream_flush_next(struct stream_ctx *sc, struct flow *f, uint8_t dir,
 	window_of(d, dir, 0, d->len, d->insp, w);
 	sc->stats.pseudo++;
 	return true;
+}
+
+void stream_app_settled(struct stream_ctx *sc, struct flow *f, uint8_t dir)
+{
+	(void)sc;
+	if (f->stream != NULL)
+		f->stream->d[dir].settled = f->stream->d[dir].app;
 }
 
 uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,

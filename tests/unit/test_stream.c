@@ -64,6 +64,9 @@ static void test_app_progress(void)
 	/* the server acks the request only: the app layer takes it */
 	CHECK(!stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 1, 119, NULL), &w));
 	CHECK_INT(18, stream_app_data(sc, &f, 0, false, &d, &gap));
+	/* taken, protocol unknown yet: not due */
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 123, 1, NULL), &w));
+	stream_app_settled(sc, &f, 0);
 	/* the client's next packet inspects it, not the unacked rest */
 	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 123, 1, NULL), &w));
 	CHECK(win_is(&w, "GET / HTTP/1.0\r\n\r\n"));
