@@ -166,6 +166,8 @@ enum app_proto {
 	APP_PROTO_SMB,
 	APP_PROTO_SSH,
 	APP_PROTO_DCERPC,
+	APP_PROTO_FTPDATA,        /* (added) an FTP data connection: known from the
+				   * control connection's PORT/PASV (an expectation) */
 	APP_PROTO_MAX
 };
 
@@ -500,6 +502,7 @@ enum rule_csum {
 #define RULE_APP_HAS_TLS_CHAIN_LEN 0x20u /* tls.cert_chain_len: server chain */
 #define RULE_APP_HAS_TLS_VALIDITY 0x40u /* some tls_cert_* date keyword, see tls_validity */
 #define RULE_APP_HAS_EVENT 0x80u   /* app-layer-event:PROTO.NAME, see app_events */
+#define RULE_APP_HAS_FTPBOUNCE 0x100u /* ftpbounce: a PORT command naming another host */
 
 /* (added) tls_cert_notbefore / tls_cert_notafter: the server certificate's
  * date against seconds since the epoch (UTC). As Suricata: '<' is <=,
@@ -575,7 +578,7 @@ struct rule {
 	uint8_t app_proto;        /* enum app_proto of the header (http, tls, dns), 0: none */
 	uint8_t alp;              /* app-layer-protocol value (enum app_proto), 0: absent */
 	bool alp_neg;             /* app-layer-protocol:!x */
-	uint8_t app_has;          /* RULE_APP_HAS_* */
+	uint16_t app_has;         /* RULE_APP_HAS_* */
 	struct u32_cmp urilen;    /* with RULE_APP_HAS_URILEN */
 	struct u32_cmp dns_opcode; /* with RULE_APP_HAS_DNS_OPCODE */
 	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */

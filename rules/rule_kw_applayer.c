@@ -162,6 +162,7 @@ static const char *const app_names[APP_PROTO_MAX] = {
 	[APP_PROTO_HTTP] = "http", [APP_PROTO_TLS] = "tls", [APP_PROTO_DNS] = "dns",
 	[APP_PROTO_FAILED] = "failed", [APP_PROTO_SMTP] = "smtp", [APP_PROTO_FTP] = "ftp",
 	[APP_PROTO_SMB] = "smb", [APP_PROTO_SSH] = "ssh", [APP_PROTO_DCERPC] = "dcerpc",
+	[APP_PROTO_FTPDATA] = "ftp-data",
 };
 
 const char *rule_app_proto_name(enum app_proto p)
@@ -190,6 +191,18 @@ static int kw_app_layer_protocol(struct rule_ctx *c, const char *v)
 		}
 	}
 	return rule_err(c, "unsupported app-layer-protocol '%s'", v);
+}
+
+/* ftpbounce (no value): the FTP command is a PORT whose address is not the
+ * client's own (Suricata's ftpbounce, an FTP rule to the server). */
+static int kw_ftpbounce(struct rule_ctx *c, const char *v)
+{
+	if (v != NULL && v[0] != '\0')
+		return rule_err(c, "keyword 'ftpbounce' takes no value");
+	if (c->r->app_has & RULE_APP_HAS_FTPBOUNCE)
+		return rule_err(c, "duplicate keyword 'ftpbounce'");
+	c->r->app_has |= RULE_APP_HAS_FTPBOUNCE;
+	return 0;
 }
 
 /* urilen:N|<N|>N|N<>M[,raw|norm] */
@@ -382,6 +395,8 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 	}
 	if (strcasecmp(name, "absent") == 0)
 		return kw_absent(c, val);
+	if (strcasecmp(name, "ftpbounce") == 0)
+		return kw_ftpbounce(c, val);
 	rc = rule_kw_transform(c, name, val);
 	if (rc != -ENOENT)
 		return rc;
@@ -405,10 +420,11 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 int rule_applayer_finish(struct rule_ctx *c)
 {
 	static const struct {
-		uint8_t bit;
+		uint16_t bit;
 		enum app_proto proto;
 		const char *name;
 	} int_kws[] = {
+		{ RULE_APP_HAS_FTPBOUNCE, APP_PROTO_FTP, "ftpbounce" },
 		{ RULE_APP_HAS_DNS_OPCODE, APP_PROTO_DNS, "dns.opcode" },
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },

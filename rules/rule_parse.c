@@ -289,13 +289,15 @@ static const struct {
 	{ "smb", RULE_PROTO_TCP, 0, APP_PROTO_SMB },
 	{ "ssh", RULE_PROTO_TCP, 0, APP_PROTO_SSH },
 	{ "dcerpc", RULE_PROTO_TCP, 0, APP_PROTO_DCERPC },
+	{ "ftp-data", RULE_PROTO_TCP, 0, APP_PROTO_FTPDATA },
 };
 
-/* FTP, SMB and DCERPC are detected but not parsed: a rule on one of them
- * may only inspect the stream. Any app-layer buffer or keyword would need
- * the parser: refused, never ignored. SSH has its identification strings
- * parsed, SMTP its mails: their buffers and events are allowed (another
- * protocol's are refused as a mix). */
+/* SMB, DCERPC and ftp-data are detected but not parsed: a rule on one of
+ * them may only inspect the stream. Any app-layer buffer or keyword would
+ * need the parser: refused, never ignored. SSH has its identification
+ * strings parsed, SMTP its mails, FTP its commands (ftpbounce): their
+ * buffers and keywords are allowed (another protocol's are refused as a
+ * mix). */
 static int detect_only_finish(struct rule_ctx *c)
 {
 	const struct rule *r = c->r;
@@ -303,7 +305,7 @@ static int detect_only_finish(struct rule_ctx *c)
 	size_t i;
 	bool app = r->app_has || c->cur_buf >= RULE_BUF_APP_FIRST;
 
-	if (r->app_proto <= APP_PROTO_SMTP || r->app_proto == APP_PROTO_SSH)
+	if (r->app_proto <= APP_PROTO_FTP || r->app_proto == APP_PROTO_SSH)
 		return 0;
 	for (uint32_t m = 0; m < r->nmatch; m++)
 		app |= r->match[m].buf >= RULE_BUF_APP_FIRST;

@@ -2,7 +2,11 @@
 /* TLS (RFC 8446 section 4, RFC 5246 section 7.4): records are reassembled per
  * direction, handshake messages across records; ClientHello gives the SNI
  * and JA3, ServerHello the version and JA3S, Certificate the server's chain
- * (parsed with GnuTLS). One transaction per session.
+ * (parsed with GnuTLS). One transaction per session. Malformed input raises
+ * Suricata's tls.* decoder events on it (a record of an unknown type or
+ * version, or longer than a record may be; a handshake message of a type
+ * Suricata's parser does not know) and parsing of that direction stops;
+ * a heartbeat record raises heartbeat_message.
  *
  *  record:    type(1) version(2) length(2) fragment
  *  handshake: type(1) length(3) body */
@@ -15,9 +19,11 @@
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 
+#include "../../common/events-t.h"
 #include "applayer-int.h"
 
 #define TLS_REC_HANDSHAKE 22u
+#define TLS_REC_HEARTBEAT 24u
 #define TLS_REC_MAX       (16384u + 2048u)  /* RFC 8446 5.2 ciphertext bound */
 #define TLS_HS_MAX        (256u * 1024u)    /* largest handshake message kept */
 #define TLS_MAX_CERTS     8u
@@ -386,6 +392,16 @@ static int parse_certs(struct applayer_ctx *ctx, struct tls_peer *ts, const uint
 	return 0;
 }
 
+/* The handshake message types Suricata 7's parser takes (RFC 5246 7.4,
+ * RFC 5077 3.3, RFC 6066 5 and 8): hello_request, client_hello,
+ * server_hello, new_session_ticket, certificate, server_key_exchange,
+ * certificate_request, server_hello_done, certificate_verify,
+ * client_key_exchange, finished, certificate_url, certificate_status. */
+static bool known_handshake(uint32_t type)
+{
+	return type <= 2 || type == 4 || (type >= 11 && type <= 16) || (type >= 20 && type <= 22);
+}
+
 static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir dir)
 {
 	struct abuf *h = &ts->hs[dir];
@@ -394,6 +410,10 @@ static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_di
 		uint32_t type = h->p[0], mlen = rd24(h->p + 1);
 		int rc = 0;
 
+		if (!known_handshake(type)) {
+			app_tx_event(&ts->tx, TLS_EV_INVALID_HANDSHAKE_MESSAGE);
+			return -EINVAL;
+		}
 		if (mlen > TLS_HS_MAX)
 			return -EINVAL;
 		if (h->len < 4 + mlen)
@@ -443,6 +463,16 @@ int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir di
 		uint32_t type = r->p[0], rlen = rd16(r->p + 3);
 
 		if (r->p[1] != 3 || rlen > TLS_REC_MAX || type < 20 || type > 24) {
+			/* as Suricata's record checks: the type first (an unknown
+			 * type is also an invalid record), then version, length */
+			if (type < 20 || type > 24) {
+				app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_TYPE);
+				app_tx_event(&ts->tx, TLS_EV_INVALID_SSL_RECORD);
+			} else if (r->p[1] != 3) {
+				app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_VERSION);
+			} else {
+				app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_LENGTH);
+			}
 			ctx->stats.tls_bad_record++;
 			ts->stop[dir] = true;
 			abuf_free(r);
@@ -450,6 +480,8 @@ int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir di
 		}
 		if (r->len < 5 + rlen)
 			break;
+		if (type == TLS_REC_HEARTBEAT)
+			app_tx_event(&ts->tx, TLS_EV_HEARTBEAT_MESSAGE);
 		if (type == TLS_REC_HANDSHAKE) {
 			if (abuf_append(&ts->hs[dir], r->p + 5, rlen) ||
 			    handshake(ctx, ts, dir)) {

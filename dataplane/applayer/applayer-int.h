@@ -47,6 +47,7 @@ void app_tx_event(struct app_tx *tx, unsigned id);
 
 struct applayer_ctx {
 	struct applayer_config cfg;
+	struct app_expect *own_expect; /* made here when cfg.expect was NULL */
 	struct applayer_stats stats;
 	void *htp_cfg;            /* htp_cfg_t *, shared by this worker's flows */
 	struct wmem *mem;         /* the worker's pool for transaction bodies */
@@ -62,6 +63,7 @@ struct tls_state;
 struct dns_state;
 struct ssh_state;
 struct smtp_state;
+struct ftp_state;
 
 struct app_flow {
 	struct applayer_ctx *ctx; /* the worker's context it belongs to */
@@ -73,6 +75,8 @@ struct app_flow {
 	bool eof[2];              /* the direction ended (app_flow_eof) */
 	bool banner220;           /* the server greeted with "220" (SMTP or FTP) */
 	uint16_t cport, sport;
+	uint8_t ip_ver;           /* 0: addresses unknown (app_flow_set_addrs) */
+	union ip_addr caddr, saddr; /* the client's, the server's */
 	uint64_t next_tx_id;
 	void *owner;              /* (added) app_flow_set_owner() */
 	struct abuf probe[2];     /* first bytes of each direction while undecided */
@@ -82,6 +86,7 @@ struct app_flow {
 		struct dns_state *dns;
 		struct ssh_state *ssh;
 		struct smtp_state *smtp;
+		struct ftp_state *ftp;
 	};
 };
 
@@ -155,6 +160,42 @@ struct app_tx *app_smtp_tx(struct smtp_state *ss, uint32_t i);
 void app_smtp_inspected(struct smtp_state *ss, uint8_t dirs);
 int app_smtp_buffer(struct app_tx *tx, uint32_t idx, const uint8_t **data, uint32_t *len);
 bool app_smtp_buffer_final(const struct app_flow *af, struct app_tx *tx);
+
+/* app_ftp.c (added): the FTP control connection (RFC 959): a transaction
+ * per command with its reply, PORT's address for ftpbounce, and the data
+ * connections PORT/EPRT/PASV/EPSV then RETR/STOR announce, as expectations. */
+struct ftp_state *app_ftp_new(struct app_flow *af);
+void app_ftp_free(struct ftp_state *fs);
+int app_ftp_data(struct applayer_ctx *ctx, struct ftp_state *fs, enum app_dir dir,
+		 const uint8_t *d, uint32_t len, uint64_t ts_us);
+uint32_t app_ftp_ntx(const struct ftp_state *fs);
+struct app_tx *app_ftp_tx(struct ftp_state *fs, uint32_t i);
+void app_ftp_inspected(struct ftp_state *fs, uint8_t dirs);
+bool app_ftp_bounce(const struct app_flow *af, const struct app_tx *tx);
+
+/* app_expect.c (added): what identifies an expectation. addr: the two
+ * addresses (either order); port: the coming connection's server port;
+ * dir: the direction its first data flows in; proto: what it gets. */
+struct app_expect_key {
+	uint8_t ip_ver;
+	uint8_t dir;              /* enum app_dir */
+	uint8_t proto;            /* enum app_proto */
+	uint16_t port;
+	union ip_addr addr[2];
+};
+
+/* Adds one for owner (the announcing app_flow); 0. */
+int app_expect_add(struct app_expect *x, const struct app_expect_key *k, const void *owner,
+		   uint64_t ts_us);
+/* The protocol an expectation gives the flow of k (proto ignored), the
+ * expectation gone; APP_PROTO_UNKNOWN when none. Expired ones met are
+ * dropped. */
+enum app_proto app_expect_take(struct app_expect *x, const struct app_expect_key *k,
+			       uint64_t now_us);
+/* Drops owner's expectations (its flow ends). */
+void app_expect_forget(struct app_expect *x, const void *owner);
+/* The context's table. */
+struct app_expect *app_ctx_expect(const struct applayer_ctx *ctx);
 
 /* app_dns.c: DNS messages, over UDP (one per datagram) or TCP (length
  * prefixed). */

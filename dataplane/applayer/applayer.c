@@ -80,9 +80,13 @@ struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
 		applayer_config_init(&ctx->cfg);
 	ctx->htp_cfg = app_http_config(&ctx->cfg);
 	ctx->mem = wmem_create();
-	if (ctx->htp_cfg == NULL || ctx->mem == NULL) {
+	if (ctx->cfg.expect == NULL)
+		ctx->own_expect = app_expect_create(0);
+	if (ctx->htp_cfg == NULL || ctx->mem == NULL ||
+	    (ctx->cfg.expect == NULL && ctx->own_expect == NULL)) {
 		app_http_config_free(ctx->htp_cfg);
 		wmem_destroy(ctx->mem);
+		app_expect_destroy(ctx->own_expect);
 		free(ctx);
 		return NULL;
 	}
@@ -95,7 +99,13 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx)
 		return;
 	app_http_config_free(ctx->htp_cfg);
 	wmem_destroy(ctx->mem);
+	app_expect_destroy(ctx->own_expect);
 	free(ctx);
+}
+
+struct app_expect *app_ctx_expect(const struct applayer_ctx *ctx)
+{
+	return ctx->cfg.expect != NULL ? ctx->cfg.expect : ctx->own_expect;
 }
 
 const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx)
@@ -128,6 +138,14 @@ void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg
 	ctx->tx_done_arg = arg;
 }
 
+void app_flow_set_addrs(struct app_flow *af, uint8_t ip_ver, const union ip_addr *client,
+			const union ip_addr *server)
+{
+	af->ip_ver = ip_ver;
+	af->caddr = *client;
+	af->saddr = *server;
+}
+
 void app_flow_set_owner(struct app_flow *af, void *owner)
 {
 	af->owner = owner;
@@ -146,9 +164,11 @@ void app_tx_done(struct app_flow *af, struct app_tx *tx)
 
 void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 {
-	(void)ctx;
 	if (af == NULL)
 		return;
+	/* what it announced and nobody took ends with it, as Suricata's */
+	if (af->proto == APP_PROTO_FTP)
+		app_expect_forget(app_ctx_expect(ctx), af);
 	/* what is still held ends with the flow */
 	for (uint32_t i = 0, n = app_flow_ntx(af); i < n; i++) {
 		struct app_tx *tx = app_flow_tx(af, i);
@@ -171,6 +191,9 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 		break;
 	case APP_PROTO_SMTP:
 		app_smtp_free(af->smtp);
+		break;
+	case APP_PROTO_FTP:
+		app_ftp_free(af->ftp);
 		break;
 	default:
 		break;
@@ -206,6 +229,8 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 		return app_ssh_data(af->ssh, dir, d, len);
 	case APP_PROTO_SMTP:
 		return app_smtp_data(ctx, af->smtp, dir, d, len);
+	case APP_PROTO_FTP:
+		return app_ftp_data(ctx, af->ftp, dir, d, len, ts_us);
 	default:
 		return 0;
 	}
@@ -213,10 +238,10 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 
 static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_proto p)
 {
-	/* FTP, SMB and DCERPC have no parser (SSH a banner parser): detection
-	 * only, whatever the mode */
+	/* SMB, DCERPC and ftp-data have no parser (SSH a banner parser):
+	 * detection only, whatever the mode */
 	if (ctx->cfg.mode[af->ipproto == 17][p] == APP_MODE_DETECT_ONLY ||
-	    (p > APP_PROTO_SMTP && p != APP_PROTO_SSH)) {
+	    (p > APP_PROTO_SMTP && p != APP_PROTO_SSH && p != APP_PROTO_FTP)) {
 		/* known for app-layer-protocol and EVE, never parsed */
 		af->detect_only = true;
 		af->proto = (uint8_t)p;
@@ -239,6 +264,9 @@ static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_
 	case APP_PROTO_SMTP:
 		af->smtp = app_smtp_new(af);
 		break;
+	case APP_PROTO_FTP:
+		af->ftp = app_ftp_new(af);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -250,6 +278,21 @@ static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_
 	af->proto = (uint8_t)p;
 	ctx->stats.flows[p]++;
 	return 0;
+}
+
+/* Nothing known starts these bytes: a connection announced by another
+ * (Suricata probes expectations after its patterns and probes). */
+static enum app_proto expected(struct applayer_ctx *ctx, const struct app_flow *af,
+			       enum app_dir dir, uint64_t ts_us)
+{
+	struct app_expect_key k = {
+		.ip_ver = af->ip_ver, .dir = (uint8_t)dir, .port = af->sport,
+		.addr = { af->caddr, af->saddr },
+	};
+
+	if (af->ipproto != 6 || af->ip_ver == 0)
+		return APP_PROTO_UNKNOWN;
+	return app_expect_take(app_ctx_expect(ctx), &k, ts_us);
 }
 
 /* Undecided: judge dir once it has APP_PROBE_MIN bytes (a UDP datagram is
@@ -277,6 +320,8 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 		plen = pb->len;
 	}
 	p = app_probe(ctx, af, dir, pd, plen);
+	if (p == APP_PROTO_UNKNOWN)
+		p = expected(ctx, af, dir, ts_us);
 	if (p == APP_PROTO_UNKNOWN) {
 		af->failed[dir] = true;
 		if (dir == APP_TO_CLIENT && app_probe_banner220(pd, plen)) {
@@ -350,6 +395,8 @@ uint32_t app_flow_ntx(const struct app_flow *af)
 		return app_dns_ntx(af->dns);
 	case APP_PROTO_SMTP:
 		return app_smtp_ntx(af->smtp);
+	case APP_PROTO_FTP:
+		return app_ftp_ntx(af->ftp);
 	default:
 		return 0;
 	}
@@ -370,6 +417,8 @@ struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i)
 		return i == 0 ? app_ssh_tx(af->ssh) : NULL;
 	case APP_PROTO_SMTP:
 		return app_smtp_tx(af->smtp, i);
+	case APP_PROTO_FTP:
+		return app_ftp_tx(af->ftp, i);
 	default:
 		return NULL;
 	}
@@ -394,6 +443,9 @@ static void inspected(struct app_flow *af, uint8_t dirs)
 		break;
 	case APP_PROTO_SMTP:
 		app_smtp_inspected(af->smtp, dirs);
+		break;
+	case APP_PROTO_FTP:
+		app_ftp_inspected(af->ftp, dirs);
 		break;
 	default:
 		break;
@@ -527,6 +579,11 @@ int app_tx_tls_validity(const struct app_flow *af, int64_t *not_before, int64_t 
 int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out)
 {
 	return af->proto == APP_PROTO_HTTP ? app_http_urilen(af->ctx, tx, raw, out) : -ENOENT;
+}
+
+bool app_tx_ftp_bounce(const struct app_flow *af, const struct app_tx *tx)
+{
+	return af->proto == APP_PROTO_FTP && !af->detect_only && app_ftp_bounce(af, tx);
 }
 
 int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,

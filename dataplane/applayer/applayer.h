@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../common/ip_addr-t.h"
 #include "../../rules/rule-t.h"
 
 /* Whether a protocol is detected and parsed (app-layer.protocols.X.enabled:
@@ -27,6 +28,20 @@ struct app_ports {
 /* Parses s into *out; -EINVAL (err filled) on a bad port or too many. */
 int app_ports_parse(const char *s, struct app_ports *out, char *err, size_t errlen);
 bool app_ports_has(const struct app_ports *ps, uint16_t port);
+
+/* Expectations (app_expect.c): connections a control connection announced
+ * (FTP data), shared by every worker of a run (a data connection hashes to
+ * any worker), bounded to cap entries (0: APP_EXPECT_DEFAULT_CAP). NULL on
+ * allocation failure. */
+#define APP_EXPECT_DEFAULT_CAP 4096u
+struct app_expect;
+struct app_expect_stats {
+	uint64_t created, matched, expired, evicted;
+	uint32_t held;
+};
+struct app_expect *app_expect_create(uint32_t cap);
+void app_expect_destroy(struct app_expect *x);
+void app_expect_stats(struct app_expect *x, struct app_expect_stats *out);
 
 /* app-layer.protocols.* as Suricata reads them. A zeroed struct means
  * Suricata's defaults everywhere; applayer_config_init() fills those in
@@ -54,6 +69,9 @@ struct applayer_config {
 	bool http_headers;
 	/* (added) EVE dns answers: keep the records of responses */
 	bool dns_rdata;
+	/* (added) the run's expectation table, shared by its workers (not
+	 * owned); NULL: each context makes one of its own */
+	struct app_expect *expect;
 };
 
 void applayer_config_init(struct applayer_config *cfg);
@@ -70,6 +88,9 @@ struct applayer_stats {
 	uint64_t dns_loop;               /* compression pointer loop or too many jumps */
 	uint64_t body_truncated;         /* body bytes beyond the configured limit */
 	uint64_t body_not_encoded;       /* request body not in its Content-Encoding */
+	uint64_t ftp_txs;                /* FTP commands (and unsolicited replies) */
+	uint64_t ftp_bad;                /* malformed FTP lines and arguments */
+	uint64_t ftp_max_tx;             /* FTP commands past the held limit: oldest dropped */
 	uint64_t nomem;
 };
 
@@ -101,6 +122,12 @@ int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 /* The direction ended (FIN/RST or flow end): close-delimited bodies end and
  * bodies shorter than the minimal inspection size are inspected. */
 void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir);
+
+/* (added) The flow's addresses (ip_ver 4 or 6, network order): the
+ * client's and the server's, for expectations and ftpbounce. Unset: no
+ * expectation is announced or taken. */
+void app_flow_set_addrs(struct app_flow *af, uint8_t ip_ver, const union ip_addr *client,
+			const union ip_addr *server);
 
 enum app_proto app_flow_proto(const struct app_flow *af);
 /* The protocol whose transactions carry rule buffer b (APP_PROTO_UNKNOWN:
@@ -167,6 +194,9 @@ int app_tx_tls_chain_len(const struct app_flow *af, uint32_t *out);
 int app_tx_tls_validity(const struct app_flow *af, int64_t *not_before, int64_t *not_after);
 /* urilen: the length of the normalised (raw: as sent) URI. */
 int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out);
+/* (added) ftpbounce: tx is an FTP PORT command whose address is not the
+ * client's (an IPv6 client's PORT always names another host). */
+bool app_tx_ftp_bounce(const struct app_flow *af, const struct app_tx *tx);
 
 /* Detection's own memory per transaction (what it has scanned already):
  * owned by detection, handed to free_fn when the transaction goes. */

@@ -94,7 +94,8 @@ static uint8_t rule_dirs(const struct rule *r)
 		dirs = tc;
 	else if (any & ts)
 		dirs = ts;
-	else if (r->app_has & (RULE_APP_HAS_URILEN | RULE_APP_HAS_URILEN_RAW))
+	else if (r->app_has & (RULE_APP_HAS_URILEN | RULE_APP_HAS_URILEN_RAW |
+			       RULE_APP_HAS_FTPBOUNCE))
 		dirs = ts;
 	else if (r->app_has & (RULE_APP_HAS_TLS_CHAIN_LEN | RULE_APP_HAS_TLS_VALIDITY))
 		dirs = tc;

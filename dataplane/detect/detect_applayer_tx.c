@@ -512,6 +512,8 @@ static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts
 		return false;
 	if ((r->app_has & RULE_APP_HAS_TLS_VALIDITY) && !validity_match(s, r, ts_us))
 		return false;
+	if ((r->app_has & RULE_APP_HAS_FTPBOUNCE) && !app_tx_ftp_bounce(s->af, s->tx))
+		return false;
 	if ((r->app_has & RULE_APP_HAS_EVENT) &&
 	    (app_tx_events(s->tx) & r->app_events) != r->app_events)
 		return false;

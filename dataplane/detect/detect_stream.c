@@ -39,8 +39,12 @@ bool detect_payload_match(struct detect_thread *dt, const struct de_rule *dr,
 	if (!stream_rule(r, p))
 		return !(p->flags & PKT_F_PSEUDO) &&
 		       detect_inspect_payload(dt, dr, p->payload, p->payload_len);
+	/* a match wholly in the kept context is no new one, except for an
+	 * app-layer rule: it alerts once per transaction (its mark), and a new
+	 * transaction may be checked against bytes inspected before */
 	if (st != NULL && detect_inspect_payload(dt, dr, st->data, st->len) &&
-	    (st->old_len == 0 || !detect_inspect_payload(dt, dr, st->data, st->old_len))) {
+	    (st->old_len == 0 || (dr->flags & DR_F_APP) ||
+	     !detect_inspect_payload(dt, dr, st->data, st->old_len))) {
 		dt->stream_match = true;
 		return true;
 	}

@@ -76,6 +76,9 @@ struct flow {
 	uint8_t icmp_type, icmp_code; /* (added) ICMP: the first packet's, for Community ID */
 	uint64_t last_pkt;       /* (added) pcap_cnt of its last packet: a capture read by
 				  * several workers flushes in this order (hoststate/seq_gate.h) */
+	uint32_t isn[2];         /* (added) TCP: the client's (0) and the server's (1)
+				  * initial sequence numbers, as their SYN and SYN/ACK
+				  * gave them, for the handshake's stream events */
 
 	/* detect state (meaning owned by dataplane/detect) */
 	uint8_t nbits;

@@ -45,6 +45,37 @@ static void flow_tcp_fin(struct flow *f, bool from_client)
 		f->tcp_state = TCP_ST_CLOSING;
 }
 
+/* (added) The handshake's sequence checks, as Suricata's (stream-tcp.c
+ * SynSent/SynRecv): the server's SYN/ACK must ack the client's SYN, a
+ * SYN/ACK sent again must ack it too and keep the server's ISN, a SYN sent
+ * again must keep the client's ISN. true: p is refused (state unchanged). */
+static bool handshake_events(const struct flow *f, struct packet *p, bool from_client)
+{
+	uint8_t synack = p->tcp.flags & (TCP_SYN | TCP_ACK);
+
+	if (synack == (TCP_SYN | TCP_ACK) && !from_client) {
+		if (f->tcp_state == TCP_ST_SYN_SENT && p->tcp.ack != f->isn[0] + 1) {
+			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK);
+			return true;
+		}
+		if (f->tcp_state != TCP_ST_SYN_RECV || (f->flags & FLOW_F_MIDSTREAM))
+			return false;
+		if (p->tcp.ack != f->isn[0] + 1) {
+			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK);
+			return true;
+		}
+		if (p->tcp.seq != f->isn[1]) {
+			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_RESEND_WITH_DIFF_SEQ);
+			return true;
+		}
+	} else if (synack == TCP_SYN && from_client && f->tcp_state == TCP_ST_SYN_RECV &&
+		   !(f->flags & FLOW_F_MIDSTREAM) && p->tcp.seq != f->isn[0]) {
+		pkt_event_set(&p->events, PEV_STREAM_3WHS_SYN_RESEND_DIFF_SEQ_ON_SYN_RECV);
+		return true;
+	}
+	return false;
+}
+
 /* (added) Suricata's stream events this state machine can tell, on p:
  * a SYN or SYN/ACK sent the wrong way for the state, RST or FIN with no
  * session, and a non-zero ack field without the ACK flag. */
@@ -89,6 +120,8 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool mi
 	bool from_client = src_idx == f->client;
 
 	tcp_events(f, p, from_client);
+	if (!(fl & TCP_RST) && handshake_events(f, p, from_client))
+		return;
 	if (fl & TCP_RST) {
 		if (f->tcp_state != TCP_ST_NONE)
 			f->tcp_state = TCP_ST_CLOSED;
@@ -100,6 +133,7 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool mi
 		if (synack == TCP_SYN) {
 			flow_set_client(f, src_idx);
 			f->tcp_state = TCP_ST_SYN_SENT;
+			f->isn[0] = p->tcp.seq;
 		} else if (synack == (TCP_SYN | TCP_ACK) && midstream) {
 			flow_set_client(f, src_idx ^ 1);
 			f->tcp_state = TCP_ST_SYN_RECV;
@@ -112,8 +146,10 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool mi
 		}
 		break;
 	case TCP_ST_SYN_SENT:
-		if (synack == (TCP_SYN | TCP_ACK) && !from_client)
+		if (synack == (TCP_SYN | TCP_ACK) && !from_client) {
 			f->tcp_state = TCP_ST_SYN_RECV;
+			f->isn[1] = p->tcp.seq;
+		}
 		break;
 	case TCP_ST_SYN_RECV:
 		/* the client's ACK completing the handshake is itself established */

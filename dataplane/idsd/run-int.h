@@ -35,6 +35,7 @@ struct run {
 	int seq_off;                     /* with gate: the mbuf field holding a frame's number */
 	struct worker_control ctl;
 	struct eve_file *eve;
+	struct app_expect *expect;       /* FTP data expectations, shared by the workers */
 	struct eve_writer *stats_eve;    /* the main lcore's own writer, for stats records */
 	FILE *stats_log;                 /* outputs.stats: stats.log, NULL: none */
 	struct stats_snapshot *stats_prev;   /* stats.log deltas: the last block's counters */

@@ -170,6 +170,8 @@ static void snapshot(struct run *r, struct stats_snapshot *snap)
 	stats_add_receivers(snap, r->receivers, r->nreceivers);
 	stats_add_reloads(snap, r->reloads, r->reload_failures);
 	stats_add_hosts(snap, r->hosts);
+	if (r->expect != NULL)
+		stats_add_expect(snap, r->expect);
 	if (r->eve != NULL)
 		snap->n += eve_file_sink_counters(r->eve, snap->names + snap->n,
 						  snap->values + snap->n, STATS_MAX - snap->n);
@@ -555,7 +557,9 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	if (topology_start_ports(r) != 0)
 		goto out;
 	ports_up = true;
-	if (open_output(r) != 0 || open_stats_log(r) != 0 || topology_create(r) != 0)
+	r->expect = app_expect_create(0);
+	if (r->expect == NULL || open_output(r) != 0 || open_stats_log(r) != 0 ||
+	    topology_create(r) != 0)
 		goto out;
 	if (s->pcap == NULL && drop_privileges(r) != 0)
 		goto out;
@@ -584,6 +588,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	status = 0;
 out:
 	topology_destroy(r);
+	app_expect_destroy(r->expect);
 	if (r->stats_eve != NULL)
 		eve_writer_destroy(r->stats_eve);
 	if (r->eve != NULL)

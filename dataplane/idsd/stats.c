@@ -90,6 +90,7 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 		[APP_PROTO_SMB] = "app_layer.flow.smb",
 		[APP_PROTO_SSH] = "app_layer.flow.ssh",
 		[APP_PROTO_DCERPC] = "app_layer.flow.dcerpc",
+		[APP_PROTO_FTPDATA] = "app_layer.flow.ftp-data",
 	};
 
 	for (unsigned i = 0; i < APP_PROTO_MAX; i++)
@@ -106,6 +107,9 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 	put(s, "app_layer.error.tls.bad_cert", as->tls_bad_cert);
 	put(s, "app_layer.error.dns.bad", as->dns_bad);
 	put(s, "app_layer.error.dns.loop", as->dns_loop);
+	put(s, "app_layer.tx.ftp", as->ftp_txs);
+	put(s, "app_layer.error.ftp.parser", as->ftp_bad);
+	put(s, "app_layer.error.ftp.max_tx", as->ftp_max_tx);
 	put(s, "app_layer.error.nomem", as->nomem);
 }
 
@@ -194,6 +198,19 @@ void stats_add_hosts(struct stats_snapshot *snap, const struct host_table *ht)
 	put(snap, "host.entries", hs.used);
 	put(snap, "host.entries_max", hs.entries);
 	put(snap, "host.refused", hs.refused);
+}
+
+void stats_add_expect(struct stats_snapshot *snap, struct app_expect *x)
+{
+	struct app_expect_stats es;
+
+	app_expect_stats(x, &es);
+	/* Suricata's name holds the count; a name cannot also be a group */
+	put(snap, "app_layer.expectations", es.held);
+	put(snap, "app_layer.expectation_created", es.created);
+	put(snap, "app_layer.expectation_matched", es.matched);
+	put(snap, "app_layer.expectation_expired", es.expired);
+	put(snap, "app_layer.expectation_evicted", es.evicted);
 }
 
 void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,

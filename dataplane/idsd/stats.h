@@ -37,6 +37,12 @@ struct host_table;
  * host.memcap holds), host.refused (new keys turned away: table full). */
 void stats_add_hosts(struct stats_snapshot *snap, const struct host_table *ht);
 
+struct app_expect;
+
+/* The run's expectation table (app_layer.expectations: held now;
+ * app_layer.expectation_{created,matched,expired,evicted}). */
+void stats_add_expect(struct stats_snapshot *snap, struct app_expect *x);
+
 /* Value of a counter by name, 0 if absent. */
 uint64_t stats_get(const struct stats_snapshot *snap, const char *name);
 

@@ -153,6 +153,7 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface, b
 	};
 
 	pc.decode.csum_check = csum;
+	pc.app.expect = r->expect;
 	w->pl = pipeline_create(&pc, w->id);
 	return w->pl == NULL ? -ENOMEM : 0;
 }

@@ -35,6 +35,8 @@ const char *eve_app_proto_name(uint8_t p)
 		return "ssh";
 	case APP_PROTO_DCERPC:
 		return "dcerpc";
+	case APP_PROTO_FTPDATA:
+		return "ftp-data";
 	default:
 		return NULL;
 	}

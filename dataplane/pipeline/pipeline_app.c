@@ -11,8 +11,11 @@ static bool attach(struct pipeline *pl, struct flow *f)
 	if (f->app == NULL) {
 		f->app = app_flow_new(pl->al, f->key.proto, f->key.port[f->client],
 				      f->key.port[f->client ^ 1]);
-		if (f->app != NULL)
+		if (f->app != NULL) {
 			app_flow_set_owner(f->app, f);
+			app_flow_set_addrs(f->app, f->key.ip_ver, &f->key.addr[f->client],
+					   &f->key.addr[f->client ^ 1]);
+		}
 	}
 	return f->app != NULL;
 }
@@ -56,6 +59,11 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 		if (n > 0 && parse && attach(pl, f))
 			app_flow_data(pl->al, f->app, (enum app_dir)dir, data, n, p->ts_us);
 	}
+	/* what the app layer took is due for raw inspection once its protocol
+	 * is known (a banner waits for the client's command) */
+	if (f->app != NULL && app_flow_proto(f->app) != APP_PROTO_UNKNOWN)
+		for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++)
+			stream_app_settled(pl->st, f, dir);
 }
 
 /* tx's id and its protocol's fields for EVE. */

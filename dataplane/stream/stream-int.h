@@ -40,6 +40,8 @@ struct stream_dir {
 	uint32_t len, cap;
 	uint32_t insp;
 	uint32_t app;               /* (added) buf[0..app) handed to the app layer */
+	uint32_t settled;           /* (added) buf[0..settled) taken by an app layer that
+				     * knows its protocol (stream_app_settled) */
 	uint32_t base_seq;
 	uint32_t last_ack;          /* highest ack the peer sent */
 	uint32_t gap_before;        /* bytes skipped just before buf[0] */

@@ -199,7 +199,14 @@ static void window_of(const struct stream_dir *d, uint8_t dir, uint32_t start, u
 	w->dir = dir;
 }
 
-/* IDS: is d due with this packet? end: how far to inspect. */
+/* IDS: is d due with this packet? end: how far to inspect. As Suricata's
+ * raw reassembly (StreamReassembleRaw and its triggers): when the peer
+ * acked chunk-size new bytes (or UNACKED_MAX pile up), when the app layer
+ * has taken bytes raw inspection has not seen (Suricata's parsers trigger
+ * raw reassembly as they complete a message, so short exchanges are not
+ * left for the flow's end; the next packet of the direction inspects
+ * them), and when the direction ends (FIN or RST: all it sent, acked or
+ * not). */
 static bool ids_due(struct stream_ctx *sc, struct stream_dir *d, const struct packet *p,
 		    uint32_t *end)
 {
@@ -212,6 +219,14 @@ static bool ids_due(struct stream_ctx *sc, struct stream_dir *d, const struct pa
 		stream_dir_skip_gap(sc, d);
 	if (d->insp >= d->len)
 		return false;
+	if (p->tcp.flags & (TCP_FIN | TCP_RST)) {
+		*end = d->len;
+		return true;
+	}
+	if (d->settled > d->insp) {
+		*end = d->settled;
+		return true;
+	}
 	if (d->len - d->insp >= UNACKED_MAX) {
 		*end = d->len;
 		return true;
@@ -310,6 +325,13 @@ bool stream_flush_next(struct stream_ctx *sc, struct flow *f, uint8_t dir,
 	window_of(d, dir, 0, d->len, d->insp, w);
 	sc->stats.pseudo++;
 	return true;
+}
+
+void stream_app_settled(struct stream_ctx *sc, struct flow *f, uint8_t dir)
+{
+	(void)sc;
+	if (f->stream != NULL)
+		f->stream->d[dir].settled = f->stream->d[dir].app;
 }
 
 uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,

@@ -8,11 +8,15 @@
  *   partial retransmission). Different data in an overlap is counted; in
  *   inline mode the packet is rewritten to the stream's data (checksum fixed);
  * - IDS mode: a direction's data is inspected once its peer has acked at
- *   least chunk-size new bytes (or 64 KiB pile up unacked), and at flow end
- *   (FIN, RST or timeout: the flow's release, as Suricata's flow-timeout
- *   pseudo packets, which detection sees as established); a hole the peer
- *   acked past (or still there at flow end) is skipped and counted
- *   (tcp.reassembly_gap);
+ *   least chunk-size new bytes (or 64 KiB pile up unacked), once the app
+ *   layer has taken bytes of it raw inspection has not seen and knows their
+ *   protocol (stream_app_settled; up to those,
+ *   with the direction's next packet: Suricata's parsers trigger raw
+ *   reassembly as they complete messages), when the direction ends (its
+ *   FIN or RST: all it sent, acked or not), and at flow end (timeout or
+ *   exit: the flow's release, as Suricata's flow-timeout pseudo packets,
+ *   which detection sees as established); a hole the peer acked past (or
+ *   still there at flow end) is skipped and counted (tcp.reassembly_gap);
  * - inline mode: every packet that carries data inspects the stream up to
  *   its segment (chunk-size bytes of context), as Suricata's inline raw
  *   reassembly.
@@ -107,6 +111,11 @@ void stream_flow_free(struct stream_ctx *sc, struct flow *f);
  * cfg.app_layer. gap: set when a hole was skipped since the last call. */
 uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,
 			 const uint8_t **data, bool *gap);
+
+/* (added) The app layer knows the protocol of the bytes of dir it took (a
+ * banner taken before the peer's first command told it waits): raw
+ * inspection of them is due with dir's next packet (IDS mode). */
+void stream_app_settled(struct stream_ctx *sc, struct flow *f, uint8_t dir);
 
 const struct stream_stats *stream_ctx_stats(const struct stream_ctx *sc);
 

@@ -214,6 +214,7 @@ bool stream_dir_skip_gap(struct stream_ctx *sc, struct stream_dir *d)
 	d->len = 0;
 	d->insp = 0;
 	d->app = 0;
+	d->settled = 0;
 	d->flags |= SD_F_APP_GAP;
 	sc->stats.reassembly_gap++;
 	drain(sc, d);
@@ -235,6 +236,7 @@ void stream_dir_compact(struct stream_dir *d, uint32_t keep, bool app_layer)
 	d->len -= drop;
 	d->insp -= drop;
 	d->app -= app_layer ? drop : 0;
+	d->settled -= d->settled < drop ? d->settled : drop;
 	d->base_seq += drop;
 	d->gap_before = 0;
 }

@@ -389,7 +389,11 @@ outputs:
     stream = {r["anomaly"]["event"] for r in an if r["anomaly"]["type"] == "stream"}
     check(stream == {"stream.rst_but_no_session", "stream.fin_but_no_session",
                      "stream.pkt_broken_ack", "stream.3whs_synack_in_wrong_direction",
-                     "stream.est_syn_toclient", "stream.reassembly_overlap_different_data"},
+                     "stream.est_syn_toclient", "stream.reassembly_overlap_different_data",
+                     "stream.3whs_synack_with_wrong_ack",
+                     "stream.3whs_synack_resend_with_different_ack",
+                     "stream.3whs_synack_resend_with_diff_seq",
+                     "stream.3whs_syn_resend_diff_seq_on_syn_recv"},
           f"stream anomalies, named as Suricata's DEvents: {sorted(stream)}")
     check(all(set(r["anomaly"]) == {"type", "event"} and "tx_id" not in r
               for r in an if r["anomaly"]["type"] == "stream"),

@@ -38,7 +38,52 @@ def dns(qid, flags, name=b"\x07example\x03org\x00", qd=1, tail=b"\x00\x01\x00\x0
     return struct.pack("!HHHHHH", qid, flags, qd, 0, 0, 0) + name + tail
 
 
+def tls_record(rtype, body, version=b"\x03\x03"):
+    return bytes([rtype]) + version + struct.pack("!H", len(body)) + body
+
+
+# a ClientHello (RFC 5246 7.4.1.2): TLS 1.2, no session id, one cipher
+# suite, null compression, no extensions; enough to detect and parse
+HELLO_BODY = b"\x03\x03" + bytes(32) + b"\x00" + b"\x00\x02\x00\x2f" + b"\x01\x00"
+CLIENT_HELLO = tls_record(22, b"\x01" + struct.pack("!I", len(HELLO_BODY))[1:] + HELLO_BODY,
+                          b"\x03\x01")
+
+
+def tls(frames):
+    """TLS sessions that each break one rule of the record layer."""
+    broken = [
+        (0, tls_record(0x63, b"\x00")),                       # unknown record type
+        (0, tls_record(22, b"\x01\x00\x00\x00", b"\x02\x00")),  # record version 2.0
+        (1, tls_record(22, b"\x63\x00\x00\x00")),             # unknown handshake type
+        (0, tls_record(24, b"\x01\x00\x10" + bytes(32))),      # a heartbeat request
+    ]
+    for i, (d, rec) in enumerate(broken):
+        t = Tcp(frames, H(20 + i), S(20 + i), 40020 + i, 443)
+        t.send(0, CLIENT_HELLO)
+        t.send(d, rec)
+        t.close()
+
+
+def handshakes(frames):
+    """Handshakes whose sequence numbers do not add up (client ISN 1000,
+    server ISN 5000): a SYN/ACK acking something else, a SYN/ACK sent again
+    with another ack or another ISN, a SYN sent again with another ISN."""
+    cases = [
+        [(1, 0x12, 5000, 1005)],
+        [(1, 0x12, 5000, 1001), (1, 0x12, 5000, 1002)],
+        [(1, 0x12, 5000, 1001), (1, 0x12, 6000, 1001)],
+        [(1, 0x12, 5000, 1001), (0, 0x02, 2000, 0)],
+    ]
+    for i, segs in enumerate(cases):
+        t = Tcp(frames, H(30 + i), S(30 + i), 40030 + i, 8080, handshake=False)
+        t.seg(0, 0x02, b"")
+        for d, flags, seq, ack in segs:
+            t.seg(d, flags, b"", seq=seq, ack=ack)
+
+
 def build(frames):
+    tls(frames)
+    handshakes(frames)
     # HTTP: a Transfer-Encoding that is not chunked (libhtp gives up on the
     # flow there), no Host in HTTP/1.1
     t = Tcp(frames, H(1), S(1), 40001, 80)
@@ -101,6 +146,15 @@ WANT = {
     2210003: "3whs_synack_in_wrong_direction",
     2210028: "est_syn_toclient",
     2210050: "reassembly_overlap_different_data",
+    2210007: "3whs_synack_with_wrong_ack",
+    2210004: "3whs_synack_resend_with_different_ack",
+    2210005: "3whs_synack_resend_with_diff_seq",
+    2210008: "3whs_syn_resend_diff_seq_on_syn_recv",
+    2230002: "tls.invalid_record_type",
+    2230010: "tls.invalid_ssl_record (with the unknown record type)",
+    2230015: "tls.invalid_record_version",
+    2230003: "tls.invalid_handshake_message",
+    2230011: "tls.heartbeat_message",
     9012: "ipv4-csum:valid",
     9014: "rst_but_no_session and pkt_broken_ack, on the RST only",
 }

@@ -95,6 +95,8 @@ def rules(idsd, src, _out):
         loaded += int(m.group(1))
         failed += int(m.group(2))
     print(f"ET Open: {loaded} rules loaded, {failed} failed")
+    if failed:
+        problems.append(f"ET Open: {failed} rules failed to load (every one must load)")
     return problems
 
 

@@ -6,7 +6,9 @@
  * (bit 7: to client; low 7 bits: length, 0 ends that direction, 127 the
  * rest of the input) and its bytes. After each chunk every buffer of every
  * transaction is read (app_visit.h). Seeds: HTTP (pipelined, chunked,
- * gzip bodies, 100-continue), TLS hellos, DNS queries and answers. */
+ * gzip bodies, 100-continue), TLS hellos, DNS queries and answers, an FTP
+ * control connection (PORT, PASV, EPSV, EPRT, RETR/STOR, multi-line and
+ * preliminary replies). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +249,23 @@ static void seeds(fuzz_add_fn add)
 				   { APP_TO_CLIENT, dns_answer, sizeof(dns_answer) } };
 
 		add_flow(add, 3, 126, m, 2);
+	}
+	{
+		struct msg m[] = {
+			S(APP_TO_CLIENT, "220-welcome\r\n to the server\r\n220 ready\r\n"),
+			S(APP_TO_SERVER, "USER anonymous\r\nPASS x@\r\n"),
+			S(APP_TO_CLIENT, "331 pass\r\n230 in\r\n"),
+			S(APP_TO_SERVER, "PORT 10,0,0,1,4,1\r\nRETR a\r\n"),
+			S(APP_TO_CLIENT, "200 ok\r\n150 go\r\n226 done\r\n"),
+			S(APP_TO_SERVER, "PASV\r\n"),
+			S(APP_TO_CLIENT, "227 Entering Passive Mode (10,0,0,2,195,80)\r\n"),
+			S(APP_TO_SERVER, "STOR b\r\nEPSV\r\n"),
+			S(APP_TO_CLIENT, "150 go\r\n226 done\r\n229 Extended (|||50001|)\r\n"),
+			S(APP_TO_SERVER, "EPRT |2|::1|6446|\r\nRETR c\r\nQUIT\r\n"),
+			S(APP_TO_CLIENT, "200 ok\r\n425 no\r\n221 bye\r\n"),
+		};
+
+		add_flow(add, 4, 9, m, 11);
 	}
 	tcp_q[1] = sizeof(dns_query);
 	memcpy(tcp_q + 2, dns_query, sizeof(dns_query));

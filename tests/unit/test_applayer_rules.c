@@ -46,8 +46,15 @@ static void test_headers(void)
 	r = parse("alert tcp any any -> any any (app-layer-protocol:smb; sid:8;)");
 	CHECK_INT(APP_PROTO_SMB, r->alp);
 	rule_free(r);
-	CHECK(parse("alert ftp-data any any -> any any (sid:7;)") == NULL);
-	CHECK_STR("unsupported protocol 'ftp-data'", err);
+	/* ftp-data: a data connection an FTP control connection announced */
+	r = parse("alert ftp-data any any -> any any (content:\"x\"; sid:7;)");
+	CHECK(r != NULL && r->proto == RULE_PROTO_TCP && r->app_proto == APP_PROTO_FTPDATA);
+	rule_free(r);
+	r = parse("alert tcp any any -> any any (app-layer-protocol:ftp-data; sid:7;)");
+	CHECK(r != NULL && r->alp == APP_PROTO_FTPDATA);
+	rule_free(r);
+	CHECK(parse("alert ftp-data any any -> any any (http.uri; content:\"x\"; sid:7;)") == NULL);
+	CHECK_STR("unsupported app-layer keyword on ftp-data (needs the FTP-DATA parser)", err);
 	/* SMTP is parsed: file_data on an smtp rule is its mails' attachments;
 	 * another protocol's buffer is a mix */
 	r = parse("alert smtp any any -> any any (file_data; content:\"x\"; sid:9;)");
@@ -59,10 +66,17 @@ static void test_headers(void)
 	/* no parser: app-layer buffers and keywords are refused, never ignored */
 	CHECK(parse("alert smb any any -> any any (content:\"x\"; http_uri; sid:11;)") == NULL);
 	CHECK_STR("unsupported app-layer keyword on smb (needs the SMB parser)", err);
+	/* FTP is parsed: ftpbounce makes an ftp rule, inspected to the server;
+	 * another protocol's keyword is a mix */
 	CHECK(parse("alert ftp any any -> any any (urilen:5; sid:12;)") == NULL);
-	CHECK_STR("unsupported app-layer keyword on ftp (needs the FTP parser)", err);
-	CHECK(parse("alert ftp any any -> any any (ftpbounce; sid:13;)") == NULL);
-	CHECK_STR("unsupported keyword 'ftpbounce'", err);
+	CHECK_STR("rule mixes protocols: urilen keyword in a ftp rule", err);
+	r = parse("alert tcp any any -> any 21 (content:\"PORT\"; ftpbounce; sid:13;)");
+	CHECK(r != NULL && r->app_proto == APP_PROTO_FTP && (r->app_has & RULE_APP_HAS_FTPBOUNCE));
+	rule_free(r);
+	CHECK(parse("alert http any any -> any any (ftpbounce; sid:13;)") == NULL);
+	CHECK_STR("rule mixes protocols: ftpbounce keyword in a http rule", err);
+	CHECK(parse("alert ftp any any -> any any (ftpbounce:1; sid:13;)") == NULL);
+	CHECK_STR("keyword 'ftpbounce' takes no value", err);
 	r = parse("alert ssh any any -> any any (content:\"a\"; pkt_data; content:\"b\"; sid:14;)");
 	CHECK_INT(APP_PROTO_SSH, r->app_proto);
 	rule_free(r);

@@ -33,6 +33,9 @@ static struct packet tcp(const char *src, const char *dst, uint16_t sp, uint16_t
 
 	p.tcp.flags = flags;
 	p.ts_us = ts_us;
+	/* every client starts at sequence 0: a SYN/ACK acks its SYN */
+	if ((flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+		p.tcp.ack = 1;
 	return p;
 }
 
@@ -259,10 +262,18 @@ static void test_tcp_handshake(void)
 	CHECK_INT(TCP_ST_SYN_SENT, f->tcp_state);
 	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
 
+	/* a SYN/ACK that does not ack the SYN is refused (Suricata's event) */
+	p = tcp(s, c, 80, 33000, TCP_SYN | TCP_ACK, 2 * S);
+	p.tcp.ack = 7;
+	flow_handle_packet(ft, &p);
+	CHECK_INT(TCP_ST_SYN_SENT, f->tcp_state);
+	CHECK(pkt_event_isset(&p.events, PEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK));
+
 	p = tcp(s, c, 80, 33000, TCP_SYN | TCP_ACK, 2 * S);
 	flow_handle_packet(ft, &p);
 	CHECK_INT(TCP_ST_SYN_RECV, f->tcp_state);
 	CHECK_INT(PKT_FLOW_TOCLIENT, p.flow_flags);
+	CHECK(!pkt_event_isset(&p.events, PEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK));
 
 	/* only the client's ACK completes the handshake */
 	p = tcp(s, c, 80, 33000, TCP_ACK, 2 * S);
@@ -282,7 +293,7 @@ static void test_tcp_handshake(void)
 	flow_handle_packet(ft, &p);
 	CHECK_INT(TCP_ST_ESTABLISHED, f->tcp_state);
 	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, p.flow_flags);
-	CHECK_INT(60 + 60 + 154, f->bytes[PKT_TO_CLIENT]);
+	CHECK_INT(60 + 60 + 60 + 154, f->bytes[PKT_TO_CLIENT]);
 
 	p = tcp(c, s, 33000, 80, TCP_FIN | TCP_ACK, 5 * S);
 	flow_handle_packet(ft, &p);
@@ -308,7 +319,7 @@ static void test_tcp_handshake(void)
 	CHECK_INT(1 * S, f->first_ts_us);
 	CHECK_INT(7 * S, f->last_ts_us);
 	CHECK_INT(5, f->pkts[PKT_TO_SERVER]);
-	CHECK_INT(4, f->pkts[PKT_TO_CLIENT]);
+	CHECK_INT(5, f->pkts[PKT_TO_CLIENT]);
 
 	/* RST on an established session closes it; the RST itself still counts */
 	p = tcp(c, s, 33001, 80, TCP_SYN, 10 * S);

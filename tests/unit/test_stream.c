@@ -32,9 +32,9 @@ static void test_in_order_ack_chunks(void)
 	CHECK(win_is(&w, "abcdef"));
 	CHECK_INT(0, w.old_len);
 	stream_window_done(sc, &f, &w);
-	/* FIN: left to the flow end; 4 bytes of context kept before the new data */
-	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK | TCP_FIN, 107, 1, "gh"), &w));
-	CHECK(stream_flush_next(sc, &f, 0, &w));
+	/* FIN: the direction ends, what it sent is due with it, acked or not;
+	 * 4 bytes of context kept before the new data */
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK | TCP_FIN, 107, 1, "gh"), &w));
 	CHECK(win_is(&w, "cdefgh"));
 	CHECK_INT(4, w.old_len);
 	stream_window_done(sc, &f, &w);
@@ -43,6 +43,37 @@ static void test_in_order_ack_chunks(void)
 	stream_flow_free(sc, &f);
 	CHECK_INT(0, stream_ctx_stats(sc)->reassembly_memuse);
 	CHECK_INT(0, stream_ctx_stats(sc)->memuse);
+	stream_ctx_destroy(sc);
+}
+
+/* IDS mode: bytes the app layer took (acked, shorter than a chunk) are due
+ * with the next packet of their direction, up to what it took. */
+static void test_app_progress(void)
+{
+	struct stream_config cfg = { .app_layer = true };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	const uint8_t *d;
+	struct seg s;
+	bool gap;
+
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 100, 0, NULL), &w));
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 101, 1, "GET / HTTP/1.0\r\n\r\n"), &w));
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 119, 1, "more"), &w));
+	/* the server acks the request only: the app layer takes it */
+	CHECK(!stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 1, 119, NULL), &w));
+	CHECK_INT(18, stream_app_data(sc, &f, 0, false, &d, &gap));
+	/* taken, protocol unknown yet: not due */
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 123, 1, NULL), &w));
+	stream_app_settled(sc, &f, 0);
+	/* the client's next packet inspects it, not the unacked rest */
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 123, 1, NULL), &w));
+	CHECK(win_is(&w, "GET / HTTP/1.0\r\n\r\n"));
+	stream_window_done(sc, &f, &w);
+	/* nothing new for the app layer: nothing due */
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 123, 1, NULL), &w));
+	stream_flow_free(sc, &f);
 	stream_ctx_destroy(sc);
 }
 
@@ -225,11 +256,12 @@ static void test_rst_and_midstream(void)
 
 	/* no SYN seen: picked up at the first data */
 	stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 5000, 1, "hello"), &w);
-	CHECK(!stream_packet(sc, mk(&s, &f, 1, TCP_RST, 5005, 0, NULL), &w));
-	CHECK(stream_flush_next(sc, &f, 1, &w));
+	/* RST: the sender's data is due with it */
+	CHECK(stream_packet(sc, mk(&s, &f, 1, TCP_RST, 5005, 0, NULL), &w));
 	CHECK(win_is(&w, "hello"));
 	CHECK_INT(PKT_TO_CLIENT, w.dir);
 	stream_window_done(sc, &f, &w);
+	CHECK(!stream_flush_next(sc, &f, 1, &w));
 	stream_flow_free(sc, &f);
 	/* no session at all: nothing tracked */
 	f.tcp_state = TCP_ST_NONE;
@@ -291,6 +323,7 @@ static void test_limits(void)
 int main(void)
 {
 	test_in_order_ack_chunks();
+	test_app_progress();
 	test_out_of_order_and_retransmission();
 	test_overlap_first_wins();
 	test_inline_rewrite();

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/* Expectations: connections a control connection announced (FTP's PORT,
+ * EPRT, PASV, EPSV followed by RETR or STOR), as Suricata 7's
+ * app-layer-expectation. One is the pair of addresses of the control
+ * connection (either order), the server port of the coming connection, the
+ * direction its first data must flow in, and the protocol it gets. The
+ * first new flow between the pair whose protocol detection finds nothing,
+ * on that port and in that direction, within EXPECT_TIMEOUT_US, takes it
+ * (and the entry goes).
+ *
+ * Bounded as Suricata's: at most EXPECT_PER_PAIR per address pair (the
+ * oldest goes for a new one), entries older than EXPECT_TIMEOUT_US of
+ * capture time are dropped as they are met, and the owner's end
+ * (app_expect_forget) drops its own. The table itself holds at most
+ * cap entries; past that the oldest goes (counted).
+ *
+ * The data connection hashes to any worker (its ports differ from the
+ * control connection's), so every worker shares one table: a mutex guards
+ * it, taken only when a control connection announces a transfer or when a
+ * flow's protocol detection failed while the table holds something (an
+ * atomic count says so without the lock). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applayer-int.h"
+
+#define EXPECT_TIMEOUT_US (30ull * 1000000ull)  /* Suricata's EXPECTATION_TIMEOUT */
+#define EXPECT_PER_PAIR 10u                     /* its EXPECTATION_MAX_LEVEL */
+
+struct expect {
+	union ip_addr a, b;       /* the pair, a <= b (memcmp) */
+	const void *owner;        /* the control connection's app_flow */
+	uint64_t ts_us;           /* when announced */
+	uint16_t port;            /* the coming connection's server port */
+	uint8_t ip_ver;
+	uint8_t dir;              /* enum app_dir of its first data */
+	uint8_t proto;            /* enum app_proto it gets */
+};
+
+struct app_expect {
+	pthread_mutex_t lock;
+	atomic_uint count;        /* n, readable without the lock */
+	uint32_t n, cap;
+	struct expect *e;         /* n entries, oldest first */
+	struct app_expect_stats st;
+};
+
+struct app_expect *app_expect_create(uint32_t cap)
+{
+	struct app_expect *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	x->cap = cap ? cap : APP_EXPECT_DEFAULT_CAP;
+	x->e = calloc(x->cap, sizeof(*x->e));
+	if (x->e == NULL || pthread_mutex_init(&x->lock, NULL) != 0) {
+		free(x->e);
+		free(x);
+		return NULL;
+	}
+	atomic_init(&x->count, 0);
+	return x;
+}
+
+void app_expect_destroy(struct app_expect *x)
+{
+	if (x == NULL)
+		return;
+	pthread_mutex_destroy(&x->lock);
+	free(x->e);
+	free(x);
+}
+
+void app_expect_stats(struct app_expect *x, struct app_expect_stats *out)
+{
+	pthread_mutex_lock(&x->lock);
+	*out = x->st;
+	out->held = x->n;
+	pthread_mutex_unlock(&x->lock);
+}
+
+/* The pair in a fixed order, so both directions name it alike. */
+static void pair(const union ip_addr *x, const union ip_addr *y, union ip_addr *a,
+		 union ip_addr *b)
+{
+	bool swap = memcmp(x, y, sizeof(*x)) > 0;
+
+	*a = swap ? *y : *x;
+	*b = swap ? *x : *y;
+}
+
+static bool same_pair(const struct expect *e, uint8_t ip_ver, const union ip_addr *a,
+		      const union ip_addr *b)
+{
+	return e->ip_ver == ip_ver && memcmp(&e->a, a, sizeof(*a)) == 0 &&
+	       memcmp(&e->b, b, sizeof(*b)) == 0;
+}
+
+static void drop(struct app_expect *x, uint32_t i)
+{
+	memmove(&x->e[i], &x->e[i + 1], (x->n - i - 1) * sizeof(x->e[0]));
+	x->n--;
+	atomic_store_explicit(&x->count, x->n, memory_order_relaxed);
+}
+
+int app_expect_add(struct app_expect *x, const struct app_expect_key *k, const void *owner,
+		   uint64_t ts_us)
+{
+	struct expect e = { .owner = owner, .ts_us = ts_us, .port = k->port,
+			    .ip_ver = k->ip_ver, .dir = k->dir, .proto = k->proto };
+	uint32_t same = 0, oldest = UINT32_MAX;
+
+	pair(&k->addr[0], &k->addr[1], &e.a, &e.b);
+	pthread_mutex_lock(&x->lock);
+	for (uint32_t i = 0; i < x->n; i++) {
+		if (!same_pair(&x->e[i], e.ip_ver, &e.a, &e.b))
+			continue;
+		if (oldest == UINT32_MAX)
+			oldest = i;
+		same++;
+	}
+	if (same >= EXPECT_PER_PAIR) {
+		drop(x, oldest);
+		x->st.evicted++;
+	} else if (x->n == x->cap) {
+		drop(x, 0);
+		x->st.evicted++;
+	}
+	x->e[x->n++] = e;
+	x->st.created++;
+	atomic_store_explicit(&x->count, x->n, memory_order_relaxed);
+	pthread_mutex_unlock(&x->lock);
+	return 0;
+}
+
+enum app_proto app_expect_take(struct app_expect *x, const struct app_expect_key *k,
+			       uint64_t now_us)
+{
+	enum app_proto p = APP_PROTO_UNKNOWN;
+	union ip_addr a, b;
+
+	if (atomic_load_explicit(&x->count, memory_order_relaxed) == 0)
+		return APP_PROTO_UNKNOWN;
+	pair(&k->addr[0], &k->addr[1], &a, &b);
+	pthread_mutex_lock(&x->lock);
+	for (uint32_t i = 0; i < x->n;) {
+		struct expect *e = &x->e[i];
+
+		if (!same_pair(e, k->ip_ver, &a, &b)) {
+			i++;
+			continue;
+		}
+		if (now_us > e->ts_us + EXPECT_TIMEOUT_US) {
+			drop(x, i);
+			x->st.expired++;
+			continue;
+		}
+		if (e->port == k->port && e->dir == k->dir) {
+			p = (enum app_proto)e->proto;
+			drop(x, i);
+			x->st.matched++;
+			break;
+		}
+		i++;
+	}
+	pthread_mutex_unlock(&x->lock);
+	return p;
+}
+
+void app_expect_forget(struct app_expect *x, const void *owner)
+{
+	if (atomic_load_explicit(&x->count, memory_order_relaxed) == 0)
+		return;
+	pthread_mutex_lock(&x->lock);
+	for (uint32_t i = 0; i < x->n;) {
+		if (x->e[i].owner == owner)
+			drop(x, i);
+		else
+			i++;
+	}
+	pthread_mutex_unlock(&x->lock);
+}

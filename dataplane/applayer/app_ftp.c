@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+/* The FTP control connection (RFC 959) as Suricata 7's parser sees it:
+ * command lines to the server, reply lines to the client, a transaction per
+ * command holding its reply (a reply nobody asked for, the greeting, gets
+ * one of its own). What detection and the data connections need is kept:
+ *
+ * - PORT's host-port (RFC 959 4.1.2: h1,h2,h3,h4,p1,p2), for ftpbounce;
+ * - the data port the control connection negotiates: PORT and EPRT
+ *   (RFC 2428 2) when their reply comes (active: the server will connect),
+ *   a 227 reply to PASV and a 229 reply to EPSV (RFC 2428 3; passive: the
+ *   client will connect);
+ * - then RETR or STOR announce the data connection as an expectation
+ *   (app_expect.c) that gives it the protocol ftp-data. As Suricata's, its
+ *   first data flows to the server in active mode, and in passive mode to
+ *   the client for RETR, to the server for STOR.
+ *
+ * Lines end at LF (a CR before it dropped); a line longer than
+ * FTP_MAX_LINE (Suricata's max-line-length) is cut there, the rest
+ * dropped, and counted with every other malformed line or argument. At
+ * most FTP_KEEP transactions are held: pipelined commands beyond that drop
+ * the oldest (counted). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "applayer-int.h"
+
+#define FTP_MAX_LINE 4096u
+#define FTP_KEEP 32u
+
+enum ftp_cmd {
+	FTP_CMD_NONE = 0,         /* an unsolicited reply */
+	FTP_CMD_OTHER,
+	FTP_CMD_PORT,
+	FTP_CMD_EPRT,
+	FTP_CMD_PASV,
+	FTP_CMD_EPSV,
+	FTP_CMD_RETR,
+	FTP_CMD_STOR,
+};
+
+struct ftp_tx {
+	struct app_tx base;
+	uint8_t cmd;              /* enum ftp_cmd */
+	bool done;                /* its last reply line came */
+	bool has_host;            /* PORT: host[] holds h1..h4 */
+	uint8_t host[4];
+	uint16_t port;            /* PORT, EPRT: the port named (0: none valid) */
+};
+
+struct ftp_side {
+	uint8_t line[FTP_MAX_LINE];
+	uint32_t len;
+	bool long_line;           /* past the limit: dropping to the LF */
+};
+
+struct ftp_state {
+	struct app_flow *af;
+	struct ftp_side side[2];
+	uint32_t n;
+	struct ftp_tx *tx[FTP_KEEP];
+	uint16_t dyn_port;        /* negotiated data port, 0: none */
+	bool active;              /* it came from PORT/EPRT */
+	bool reply_continues;     /* the last reply line was "NNN-" */
+};
+
+struct ftp_state *app_ftp_new(struct app_flow *af)
+{
+	struct ftp_state *fs = calloc(1, sizeof(*fs));
+
+	if (fs)
+		fs->af = af;
+	return fs;
+}
+
+static void tx_free(struct ftp_tx *t)
+{
+	app_tx_release(&t->base);
+	free(t);
+}
+
+void app_ftp_free(struct ftp_state *fs)
+{
+	if (fs == NULL)
+		return;
+	for (uint32_t i = 0; i < fs->n; i++)
+		tx_free(fs->tx[i]);
+	free(fs);
+}
+
+static struct ftp_tx *tx_new(struct applayer_ctx *ctx, struct ftp_state *fs, enum ftp_cmd cmd)
+{
+	struct ftp_tx *t = calloc(1, sizeof(*t));
+
+	if (t == NULL) {
+		ctx->stats.nomem++;
+		return NULL;
+	}
+	t->base.id = fs->af->next_tx_id++;
+	t->base.updated = APP_TX_UPDATED;
+	t->cmd = (uint8_t)cmd;
+	if (fs->n == FTP_KEEP) {
+		ctx->stats.ftp_max_tx++;
+		tx_free(fs->tx[0]);
+		memmove(fs->tx, fs->tx + 1, (FTP_KEEP - 1) * sizeof(fs->tx[0]));
+		fs->n--;
+	}
+	fs->tx[fs->n++] = t;
+	ctx->stats.ftp_txs++;
+	return t;
+}
+
+/* A decimal number of at most 5 digits at *p (blanks before it skipped). */
+static bool number(const uint8_t *l, uint32_t len, uint32_t *p, uint32_t *out)
+{
+	uint32_t i = *p, v = 0, digits = 0;
+
+	while (i < len && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	while (i < len && l[i] >= '0' && l[i] <= '9' && digits < 6) {
+		v = v * 10 + (uint32_t)(l[i++] - '0');
+		digits++;
+	}
+	if (digits == 0 || digits > 5)
+		return false;
+	while (i < len && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	*p = i;
+	*out = v;
+	return true;
+}
+
+/* h1,h2,h3,h4[,p1,p2] from the first digit at or after from: the host
+ * (false unless four numbers up to 255 are there) and, when the two port
+ * numbers follow, the port (else 0). */
+static bool host_port(const uint8_t *l, uint32_t len, uint32_t from, uint8_t host[4],
+		      uint16_t *port)
+{
+	uint32_t i = from, v[6], n = 0;
+
+	while (i < len && !(l[i] >= '0' && l[i] <= '9'))
+		i++;
+	for (; n < 6; n++) {
+		if (!number(l, len, &i, &v[n]) || v[n] > 255)
+			break;
+		if (i >= len || l[i] != ',') {
+			n++;
+			break;
+		}
+		i++;
+	}
+	if (n < 4)
+		return false;
+	for (int k = 0; k < 4; k++)
+		host[k] = (uint8_t)v[k];
+	*port = n == 6 ? (uint16_t)(v[4] << 8 | v[5]) : 0;
+	return true;
+}
+
+/* RFC 2428's <d>net-prt<d>net-addr<d>tcp-port<d> (EPRT) or (<d><d><d>tcp-port<d>)
+ * (a 229 reply): the number between the last two delimiters; 0 if none. */
+static uint16_t ext_port(const uint8_t *l, uint32_t len)
+{
+	uint32_t end = len, start, i, v;
+
+	while (end > 0 && l[end - 1] != '|')
+		end--;
+	if (end < 2)
+		return 0;
+	start = end - 1;
+	while (start > 0 && l[start - 1] != '|')
+		start--;
+	if (start == 0 || start == end - 1)
+		return 0;
+	i = start;
+	if (!number(l, end - 1, &i, &v) || i != end - 1 || v > UINT16_MAX)
+		return 0;
+	return (uint16_t)v;
+}
+
+static enum ftp_cmd command(const uint8_t *l, uint32_t len)
+{
+	static const struct {
+		const char *name;
+		enum ftp_cmd cmd;
+	} cmds[] = {
+		{ "PORT", FTP_CMD_PORT }, { "EPRT", FTP_CMD_EPRT }, { "PASV", FTP_CMD_PASV },
+		{ "EPSV", FTP_CMD_EPSV }, { "RETR", FTP_CMD_RETR }, { "STOR", FTP_CMD_STOR },
+	};
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (len >= 4 && strncasecmp((const char *)l, cmds[i].name, 4) == 0 &&
+		    (len == 4 || l[4] == ' '))
+			return cmds[i].cmd;
+	return FTP_CMD_OTHER;
+}
+
+/* RETR/STOR with a negotiated port: the data connection is expected. */
+static void announce(struct applayer_ctx *ctx, struct ftp_state *fs, enum ftp_cmd cmd,
+		     uint64_t ts_us)
+{
+	struct app_flow *af = fs->af;
+	struct app_expect_key k = {
+		.ip_ver = af->ip_ver, .port = fs->dyn_port, .proto = APP_PROTO_FTPDATA,
+		.addr = { af->caddr, af->saddr },
+	};
+
+	if (fs->dyn_port == 0) {
+		ctx->stats.ftp_bad++;	/* a transfer with no data port agreed */
+		return;
+	}
+	if (fs->active || cmd == FTP_CMD_STOR)
+		k.dir = APP_TO_SERVER;
+	else
+		k.dir = APP_TO_CLIENT;
+	if (af->ip_ver != 0)
+		app_expect_add(app_ctx_expect(ctx), &k, af, ts_us);
+	fs->dyn_port = 0;
+	fs->active = false;
+}
+
+static void client_line(struct applayer_ctx *ctx, struct ftp_state *fs, const uint8_t *l,
+			uint32_t len, uint64_t ts_us)
+{
+	enum ftp_cmd cmd;
+	struct ftp_tx *t;
+
+	if (len == 0) {
+		ctx->stats.ftp_bad++;
+		return;
+	}
+	cmd = command(l, len);
+	t = tx_new(ctx, fs, cmd);
+	if (t == NULL)
+		return;
+	switch (cmd) {
+	case FTP_CMD_PORT:
+		if (!host_port(l, len, 5, t->host, &t->port))
+			ctx->stats.ftp_bad++;
+		else
+			t->has_host = true;
+		break;
+	case FTP_CMD_EPRT:
+		t->port = ext_port(l, len);
+		if (t->port == 0)
+			ctx->stats.ftp_bad++;
+		break;
+	case FTP_CMD_RETR:
+	case FTP_CMD_STOR:
+		announce(ctx, fs, cmd, ts_us);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The oldest transaction still waiting for its reply. */
+static struct ftp_tx *waiting(struct ftp_state *fs)
+{
+	for (uint32_t i = 0; i < fs->n; i++)
+		if (!fs->tx[i]->done)
+			return fs->tx[i];
+	return NULL;
+}
+
+/* The reply's final line to t's command: the data port it agrees on. */
+static void reply_done(struct applayer_ctx *ctx, struct ftp_state *fs, struct ftp_tx *t,
+		       const uint8_t *l, uint32_t len)
+{
+	uint8_t host[4];
+	uint16_t port = 0;
+	uint32_t from = 4;
+
+	switch (t->cmd) {
+	case FTP_CMD_PORT:
+	case FTP_CMD_EPRT:
+		if (t->port != 0) {
+			fs->dyn_port = t->port;
+			fs->active = true;
+		}
+		break;
+	case FTP_CMD_PASV:
+		if (len < 4 || memcmp(l, "227 ", 4) != 0)
+			break;
+		for (uint32_t i = 4; i < len; i++)
+			if (l[i] == '(') {
+				from = i + 1;
+				break;
+			}
+		if (!host_port(l, len, from, host, &port) || port == 0) {
+			ctx->stats.ftp_bad++;
+			break;
+		}
+		fs->dyn_port = port;
+		fs->active = false;
+		break;
+	case FTP_CMD_EPSV:
+		if (len < 4 || memcmp(l, "229 ", 4) != 0)
+			break;
+		port = ext_port(l, len);
+		if (port == 0) {
+			ctx->stats.ftp_bad++;
+			break;
+		}
+		fs->dyn_port = port;
+		fs->active = false;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool digits3(const uint8_t *l, uint32_t len)
+{
+	return len >= 3 && l[0] >= '0' && l[0] <= '9' && l[1] >= '0' && l[1] <= '9' &&
+	       l[2] >= '0' && l[2] <= '9';
+}
+
+/* RFC 959 4.2: "NNN text" ends a reply, "NNN-text" opens a multi-line one
+ * whose lines go on until "NNN text" (lines between may be anything). A
+ * 1yz reply is preliminary (RETR's "150 opening"): the command waits on for
+ * its final reply. */
+static void server_line(struct applayer_ctx *ctx, struct ftp_state *fs, const uint8_t *l,
+			uint32_t len)
+{
+	bool coded = digits3(l, len) && (len == 3 || l[3] == ' ' || l[3] == '-');
+	bool last = coded && (len == 3 || l[3] == ' ');
+	struct ftp_tx *t;
+
+	if (!coded) {
+		if (!fs->reply_continues)
+			ctx->stats.ftp_bad++;
+		return;
+	}
+	fs->reply_continues = !last;
+	if (!last)
+		return;
+	t = waiting(fs);
+	if (t != NULL && l[0] == '1') {
+		t->base.updated = APP_TX_UPDATED;
+		return;
+	}
+	if (t == NULL)
+		t = tx_new(ctx, fs, FTP_CMD_NONE);
+	if (t == NULL)
+		return;
+	reply_done(ctx, fs, t, l, len);
+	t->done = true;
+	t->base.updated = APP_TX_UPDATED;
+}
+
+int app_ftp_data(struct applayer_ctx *ctx, struct ftp_state *fs, enum app_dir dir,
+		 const uint8_t *d, uint32_t len, uint64_t ts_us)
+{
+	struct ftp_side *s = &fs->side[dir];
+
+	for (uint32_t i = 0; i < len; i++) {
+		if (d[i] != '\n') {
+			if (s->len < FTP_MAX_LINE) {
+				s->line[s->len++] = d[i];
+			} else if (!s->long_line) {
+				s->long_line = true;
+				ctx->stats.ftp_bad++;
+			}
+			continue;
+		}
+		if (s->len > 0 && s->line[s->len - 1] == '\r')
+			s->len--;
+		if (dir == APP_TO_SERVER)
+			client_line(ctx, fs, s->line, s->len, ts_us);
+		else
+			server_line(ctx, fs, s->line, s->len);
+		s->len = 0;
+		s->long_line = false;
+	}
+	return 0;
+}
+
+uint32_t app_ftp_ntx(const struct ftp_state *fs)
+{
+	return fs->n;
+}
+
+struct app_tx *app_ftp_tx(struct ftp_state *fs, uint32_t i)
+{
+	return i < fs->n ? &fs->tx[i]->base : NULL;
+}
+
+void app_ftp_inspected(struct ftp_state *fs, uint8_t dirs)
+{
+	uint32_t k = 0;
+
+	/* a command is done once answered and inspected both ways */
+	for (uint32_t i = 0; i < fs->n; i++) {
+		struct ftp_tx *t = fs->tx[i];
+
+		t->base.updated &= (uint8_t)~dirs;
+		if (t->done && !t->base.updated) {
+			app_tx_done(fs->af, &t->base);
+			tx_free(t);
+		} else {
+			fs->tx[k++] = t;
+		}
+	}
+	fs->n = k;
+}
+
+bool app_ftp_bounce(const struct app_flow *af, const struct app_tx *tx)
+{
+	const struct ftp_tx *t = (const struct ftp_tx *)tx;
+
+	if (t->cmd != FTP_CMD_PORT || !t->has_host || af->ip_ver == 0)
+		return false;
+	/* a PORT names an IPv4 host: never an IPv6 client's own address */
+	return af->ip_ver != 4 || memcmp(t->host, af->caddr.b, 4) != 0;
+}

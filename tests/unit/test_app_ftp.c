@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/* The FTP control connection's parser and the expectations it announces:
+ * transactions per command, PORT's host for ftpbounce (also split over
+ * feeds), PASV/EPSV/PORT/EPRT then RETR/STOR making the data connection
+ * ftp-data in the direction Suricata expects, expectations used once,
+ * dropped after 30 s, 10 per address pair, gone with their control
+ * connection, a table shared by two contexts (two workers); malformed
+ * lines counted, long lines cut. */
+#include <string.h>
+
+#include "dataplane/applayer/applayer.h"
+#include "tests/unit/check.h"
+
+static struct applayer_ctx *ctx;
+static const union ip_addr cli = { .b = { 192, 168, 1, 10 } }, srv = { .b = { 198, 51, 100, 5 } };
+
+static struct app_flow *flow(struct applayer_ctx *c, uint16_t cport, uint16_t sport,
+			     const union ip_addr *ca, const union ip_addr *sa)
+{
+	struct app_flow *af = app_flow_new(c, 6, cport, sport);
+
+	CHECK(af != NULL);
+	app_flow_set_addrs(af, 4, ca, sa);
+	return af;
+}
+
+static void feeds(struct applayer_ctx *c, struct app_flow *af, enum app_dir dir, const char *s,
+		  uint64_t ts)
+{
+	CHECK_INT(0, app_flow_data(c, af, dir, (const uint8_t *)s, (uint32_t)strlen(s), ts));
+}
+
+/* A control connection logged in. */
+static struct app_flow *control(struct applayer_ctx *c, uint16_t cport)
+{
+	struct app_flow *af = flow(c, cport, 21, &cli, &srv);
+
+	feeds(c, af, APP_TO_CLIENT, "220 ready\r\n", 1000);
+	feeds(c, af, APP_TO_SERVER, "USER anonymous\r\n", 1000);
+	feeds(c, af, APP_TO_CLIENT, "331 pass\r\n", 1000);
+	CHECK_INT(APP_PROTO_FTP, app_flow_proto(af));
+	return af;
+}
+
+/* The protocol a new connection gets whose first data flows in dir. */
+static enum app_proto data_conn(struct applayer_ctx *c, uint16_t cport, uint16_t sport,
+				const union ip_addr *ca, const union ip_addr *sa,
+				enum app_dir dir, uint64_t ts)
+{
+	struct app_flow *af = flow(c, cport, sport, ca, sa);
+	enum app_proto p;
+
+	feeds(c, af, dir, "\x7f""ELF binary data....", ts);
+	p = app_flow_proto(af);
+	app_flow_free(c, af);
+	return p;
+}
+
+static bool bounce_tx(struct app_flow *af, uint32_t i)
+{
+	struct app_tx *tx = app_flow_tx(af, i);
+
+	return tx != NULL && app_tx_ftp_bounce(af, tx);
+}
+
+static void test_transactions_and_bounce(void)
+{
+	struct app_flow *af = control(ctx, 40000);
+
+	/* the greeting and USER: two transactions, no bounce */
+	CHECK_INT(2, app_flow_ntx(af));
+	CHECK(!bounce_tx(af, 0) && !bounce_tx(af, 1));
+	feeds(ctx, af, APP_TO_SERVER, "PORT 192,168,1,10,4,1\r\n", 1000);
+	CHECK(!bounce_tx(af, 2));
+	/* split over feeds, blanks around the commas: still read */
+	feeds(ctx, af, APP_TO_SERVER, "port 10, 0,", 1000);
+	feeds(ctx, af, APP_TO_SERVER, "0,7,0,21\r\n", 1000);
+	CHECK(bounce_tx(af, 3));
+	/* a PORT without a host is no bounce, but malformed */
+	feeds(ctx, af, APP_TO_SERVER, "PORT x\r\n", 1000);
+	CHECK(!bounce_tx(af, 4));
+	CHECK_INT(5, app_flow_ntx(af));
+	/* answered and inspected both ways: let go */
+	feeds(ctx, af, APP_TO_CLIENT, "200 ok\r\n200 ok\r\n500 no\r\n", 1000);
+	app_flow_inspected(ctx, af);
+	CHECK_INT(0, app_flow_ntx(af));
+	app_flow_free(ctx, af);
+}
+
+static void test_expectations(void)
+{
+	const union ip_addr other = { .b = { 198, 51, 100, 6 } };
+	struct app_flow *af = control(ctx, 40001);
+
+	/* PASV then RETR: the client connects, the server's data comes first */
+	feeds(ctx, af, APP_TO_SERVER, "PASV\r\n", 1000);
+	feeds(ctx, af, APP_TO_CLIENT, "227 Entering Passive Mode (198,51,100,5,195,80)\r\n", 1000);
+	feeds(ctx, af, APP_TO_SERVER, "RETR a.bin\r\n", 1000);
+	feeds(ctx, af, APP_TO_CLIENT, "150 opening\r\n", 1000);
+	/* another host, the other direction: not it */
+	CHECK(data_conn(ctx, 41000, 50000, &cli, &other, APP_TO_CLIENT, 2000) != APP_PROTO_FTPDATA);
+	CHECK(data_conn(ctx, 41000, 50000, &cli, &srv, APP_TO_SERVER, 2000) != APP_PROTO_FTPDATA);
+	CHECK_INT(APP_PROTO_FTPDATA, data_conn(ctx, 41000, 50000, &cli, &srv, APP_TO_CLIENT, 2000));
+	/* used once */
+	CHECK(data_conn(ctx, 41001, 50000, &cli, &srv, APP_TO_CLIENT, 2000) != APP_PROTO_FTPDATA);
+	/* the final reply after the preliminary one: RETR's, not the next command's */
+	feeds(ctx, af, APP_TO_CLIENT, "226 done\r\n", 2000);
+
+	/* PORT then STOR (active): the server connects to the client's port,
+	 * the first data flows to the server (as Suricata's) */
+	feeds(ctx, af, APP_TO_SERVER, "PORT 192,168,1,10,200,10\r\n", 3000);
+	feeds(ctx, af, APP_TO_CLIENT, "200 ok\r\n", 3000);
+	feeds(ctx, af, APP_TO_SERVER, "STOR b.bin\r\n", 3000);
+	feeds(ctx, af, APP_TO_CLIENT, "150 go\r\n226 done\r\n", 3000);
+	CHECK_INT(APP_PROTO_FTPDATA, data_conn(ctx, 20, 51210, &srv, &cli, APP_TO_SERVER, 4000));
+
+	/* EPSV then RETR, taken 31 s later: expired */
+	feeds(ctx, af, APP_TO_SERVER, "EPSV\r\n", 5000);
+	feeds(ctx, af, APP_TO_CLIENT, "229 Entering Extended Passive Mode (|||50001|)\r\n", 5000);
+	feeds(ctx, af, APP_TO_SERVER, "RETR c.bin\r\n", 5000);
+	feeds(ctx, af, APP_TO_CLIENT, "150 go\r\n226 done\r\n", 5000);
+	CHECK(data_conn(ctx, 41002, 50001, &cli, &srv, APP_TO_CLIENT, 5000 + 31000000ull) !=
+	      APP_PROTO_FTPDATA);
+
+	/* a RETR with no port agreed announces nothing */
+	feeds(ctx, af, APP_TO_SERVER, "RETR d.bin\r\n", 6000);
+	feeds(ctx, af, APP_TO_CLIENT, "425 no data connection\r\n", 6000);
+	/* EPRT, then the control connection ends before the data comes */
+	feeds(ctx, af, APP_TO_SERVER, "EPRT |1|192.168.1.10|6446|\r\n", 7000);
+	feeds(ctx, af, APP_TO_CLIENT, "200 ok\r\n", 7000);
+	feeds(ctx, af, APP_TO_SERVER, "RETR e.bin\r\n", 7000);
+	app_flow_free(ctx, af);
+	CHECK(data_conn(ctx, 20, 6446, &srv, &cli, APP_TO_SERVER, 8000) != APP_PROTO_FTPDATA);
+}
+
+/* At most 10 per address pair: the oldest goes. */
+static void test_bounds(void)
+{
+	struct app_flow *af = control(ctx, 40002);
+	char line[128];
+
+	for (int i = 0; i < 11; i++) {
+		snprintf(line, sizeof(line), "227 Entering Passive Mode (198,51,100,5,200,%d)\r\n", i);
+		feeds(ctx, af, APP_TO_SERVER, "PASV\r\n", 1000);
+		feeds(ctx, af, APP_TO_CLIENT, line, 1000);
+		feeds(ctx, af, APP_TO_SERVER, "RETR f\r\n", 1000);
+		feeds(ctx, af, APP_TO_CLIENT, "150 go\r\n226 done\r\n", 1000);
+	}
+	CHECK(data_conn(ctx, 42000, 200 * 256 + 0, &cli, &srv, APP_TO_CLIENT, 2000) !=
+	      APP_PROTO_FTPDATA);
+	CHECK_INT(APP_PROTO_FTPDATA, data_conn(ctx, 42001, 200 * 256 + 10, &cli, &srv,
+					       APP_TO_CLIENT, 2000));
+	app_flow_free(ctx, af);
+}
+
+/* Two contexts (two workers) sharing the run's table: the data connection
+ * found by the other one. */
+static void test_shared(void)
+{
+	struct applayer_config cfg;
+	struct app_expect *x = app_expect_create(16);
+	struct applayer_ctx *c1, *c2;
+	struct app_expect_stats st;
+	struct app_flow *af;
+
+	CHECK(x != NULL);
+	applayer_config_init(&cfg);
+	cfg.expect = x;
+	c1 = applayer_ctx_create(&cfg);
+	c2 = applayer_ctx_create(&cfg);
+	CHECK(c1 != NULL && c2 != NULL);
+	af = control(c1, 40003);
+	feeds(c1, af, APP_TO_SERVER, "PASV\r\n", 1000);
+	feeds(c1, af, APP_TO_CLIENT, "227 Entering Passive Mode (198,51,100,5,10,10)\r\n", 1000);
+	feeds(c1, af, APP_TO_SERVER, "RETR g\r\n", 1000);
+	feeds(c1, af, APP_TO_CLIENT, "150 go\r\n", 1000);
+	CHECK_INT(APP_PROTO_FTPDATA, data_conn(c2, 43000, 2570, &cli, &srv, APP_TO_CLIENT, 2000));
+	app_expect_stats(x, &st);
+	CHECK_INT(1, st.created);
+	CHECK_INT(1, st.matched);
+	CHECK_INT(0, st.held);
+	app_flow_free(c1, af);
+	applayer_ctx_destroy(c1);
+	applayer_ctx_destroy(c2);
+	app_expect_destroy(x);
+}
+
+/* Malformed: a reply with no code, an empty command, a line past 4 KiB (cut,
+ * the rest until its end dropped), bad PASV and EPSV replies. */
+static void test_malformed(void)
+{
+	struct app_flow *af = control(ctx, 40004);
+	char big[6000];
+	uint64_t before = applayer_ctx_stats(ctx)->ftp_bad;
+
+	feeds(ctx, af, APP_TO_CLIENT, "hello there\r\n", 1000);
+	feeds(ctx, af, APP_TO_SERVER, "\r\n", 1000);
+	memset(big, 'A', sizeof(big) - 3);
+	memcpy(big, "NOOP ", 5);
+	strcpy(big + sizeof(big) - 3, "\r\n");
+	feeds(ctx, af, APP_TO_SERVER, big, 1000);
+	feeds(ctx, af, APP_TO_CLIENT, "200 ok\r\n", 1000);
+	feeds(ctx, af, APP_TO_SERVER, "PASV\r\n", 1000);
+	feeds(ctx, af, APP_TO_CLIENT, "227 nothing here\r\n", 1000);
+	feeds(ctx, af, APP_TO_SERVER, "EPSV\r\n", 1000);
+	feeds(ctx, af, APP_TO_CLIENT, "229 (|||x|)\r\n", 1000);
+	CHECK_INT(before + 5, applayer_ctx_stats(ctx)->ftp_bad);
+	/* a multi-line reply's inner lines are not malformed */
+	feeds(ctx, af, APP_TO_SERVER, "HELP\r\n", 1000);
+	feeds(ctx, af, APP_TO_CLIENT, "214-help\r\n any text\r\n214 end\r\n", 1000);
+	CHECK_INT(before + 5, applayer_ctx_stats(ctx)->ftp_bad);
+	app_flow_free(ctx, af);
+}
+
+int main(void)
+{
+	ctx = applayer_ctx_create(NULL);
+	CHECK(ctx != NULL);
+	test_transactions_and_bounce();
+	test_expectations();
+	test_bounds();
+	test_shared();
+	test_malformed();
+	applayer_ctx_destroy(ctx);
+	return check_result("app_ftp");
+}
