@@ -3,8 +3,10 @@
 alerts fire. The two benchmark workloads of ../shared/bench, made small enough
 for a test, go through idsd with all of ET Open, and
 - every alert the engine before the rework gave (golden/*.before.tsv, commit
-  a7de0ad) must still be there: the rework loses nothing (at the rework's last
-  commit, bcd8e25, the two sets were equal);
+  a7de0ad) must still be there, on the same flow direction: the rework loses
+  nothing (at the rework's last commit, bcd8e25, the two sets were equal; since
+  the raw stream is inspected as Suricata does, on app-layer progress and at
+  FIN, some fire on an earlier packet, so this check leaves out the time);
 - the alerts must be exactly golden/*.alerts.tsv, recorded when the rework met
   the features that add alerts of their own (tunnel decoding, Suricata's
   event rules, SMTP...): any later change to what fires shows here.
@@ -45,6 +47,11 @@ def alert_lines(eve):
                 e["alert"]["signature_id"], us, e.get("src_ip"), e.get("src_port", 0),
                 e.get("dest_ip"), e.get("dest_port", 0))))
     return sorted(out)
+
+
+def untimed(lines):
+    """The lines without their time field."""
+    return [l.split("\t", 2)[0] + "\t" + l.split("\t", 2)[2] for l in lines]
 
 
 def golden(name, kind):
@@ -98,7 +105,7 @@ def main():
             continue
         got = alert_lines(os.path.join(log, "eve.json"))
         before, want = golden(name, "before"), golden(name, "alerts")
-        lost = sorted((Counter(before) - Counter(got)).elements())
+        lost = sorted((Counter(untimed(before)) - Counter(untimed(got))).elements())
         missing = sorted((Counter(want) - Counter(got)).elements())
         extra = sorted((Counter(got) - Counter(want)).elements())
         print(f"{name}: {len(got)} alerts, golden {len(want)}, before the rework {len(before)}")
