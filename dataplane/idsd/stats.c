@@ -52,6 +52,7 @@ static void collect_stream(struct stats_snapshot *s, const struct pipeline *pl)
 	put(s, "tcp.stream_depth_reached", ss->depth_reached);
 	put(s, "tcp.pseudo", ss->pseudo);
 	put(s, "tcp.inline_rewritten", ss->rewritten);
+	put(s, "tcp.stream_retired", ss->retired);
 	put(s, "tcp.memuse", ss->memuse);
 	put(s, "tcp.reassembly_memuse", ss->reassembly_memuse);
 	put(s, "defrag.ipv4.fragments", ds->ipv4_fragments);

@@ -31,6 +31,7 @@ struct stream_seg {
 #define SD_F_ACKED  0x02u /* last_ack is valid */
 #define SD_F_DEPTH  0x04u /* stream.reassembly.depth reached: no more data */
 #define SD_F_APP_GAP 0x08u /* (added) a hole was skipped since the last app feed */
+#define SD_F_END    0x10u /* a FIN or RST came this way: its data is complete */
 
 /* One direction: buf[0..len) is contiguous data starting at base_seq, of
  * which buf[0..insp) has been inspected; ooo[] holds disjoint segments past
@@ -90,6 +91,11 @@ bool stream_dir_skip_gap(struct stream_ctx *sc, struct stream_dir *d);
 
 /* Drop inspected bytes from the front of buf, keeping keep bytes of context. */
 void stream_dir_compact(struct stream_dir *d, uint32_t keep, bool app_layer);
+
+/* d's data, all inspected and parsed, goes: the buffer back to the pool,
+ * the stream moving on to the byte after it (what follows starts a new
+ * buffer, what came before is old data). */
+void stream_dir_retire(struct stream_ctx *sc, struct stream_dir *d);
 
 /* Free d's buffers (memory accounting undone). */
 void stream_dir_release(struct stream_ctx *sc, struct stream_dir *d);

@@ -279,6 +279,8 @@ bool stream_packet(struct stream_ctx *sc, struct packet *p, struct stream_window
 		}
 		add_data(sc, d, p, seq);
 	}
+	if (p->tcp.flags & (TCP_FIN | TCP_RST))
+		d->flags |= SD_F_END;
 	if (!sc->cfg.inline_mode) {
 		if (!ids_due(sc, d, p, &end))
 			return false;
@@ -296,6 +298,20 @@ bool stream_packet(struct stream_ctx *sc, struct packet *p, struct stream_window
 	return true;
 }
 
+/* IDS: a direction that ended, its bytes all inspected and parsed, needs
+ * its buffer no more. It goes back to the worker's pool now, not at the
+ * flow's timeout: the memory in use follows the open connections, not the
+ * closed ones waiting out flow-timeouts.tcp.closed, and what a new flow
+ * touches was touched before (a first touch is a page fault). */
+static void retire_if_done(struct stream_ctx *sc, struct stream_dir *d)
+{
+	if (sc->cfg.inline_mode || !(d->flags & SD_F_END) || d->buf == NULL ||
+	    d->insp < d->len || d->nooo > 0 || (sc->cfg.app_layer && d->app < d->len))
+		return;
+	stream_dir_retire(sc, d);
+	sc->stats.retired++;
+}
+
 void stream_window_done(struct stream_ctx *sc, struct flow *f, const struct stream_window *w)
 {
 	struct stream_dir *d;
@@ -308,6 +324,7 @@ void stream_window_done(struct stream_ctx *sc, struct flow *f, const struct stre
 	if (end > d->insp)
 		d->insp = end;
 	stream_dir_compact(d, sc->cfg.chunk_size[w->dir], sc->cfg.app_layer);
+	retire_if_done(sc, d);
 }
 
 bool stream_flush_next(struct stream_ctx *sc, struct flow *f, uint8_t dir,
@@ -329,9 +346,10 @@ bool stream_flush_next(struct stream_ctx *sc, struct flow *f, uint8_t dir,
 
 void stream_app_settled(struct stream_ctx *sc, struct flow *f, uint8_t dir)
 {
-	(void)sc;
-	if (f->stream != NULL)
-		f->stream->d[dir].settled = f->stream->d[dir].app;
+	if (f->stream == NULL)
+		return;
+	f->stream->d[dir].settled = f->stream->d[dir].app;
+	retire_if_done(sc, &f->stream->d[dir]);
 }
 
 uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,

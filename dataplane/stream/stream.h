@@ -60,6 +60,8 @@ struct stream_stats {
 	uint64_t depth_reached;        /* tcp.stream_depth_reached */
 	uint64_t pseudo;               /* tcp.pseudo: flushes at flow end */
 	uint64_t rewritten;            /* tcp.inline_rewritten: packets rewritten (inline) */
+	uint64_t retired;              /* tcp.stream_retired: directions whose buffer went
+					* back to the pool at their end, before the flow's */
 	uint64_t memuse;               /* tcp.memuse: session state now */
 	uint64_t reassembly_memuse;    /* tcp.reassembly_memuse: data bytes now */
 };

@@ -241,6 +241,16 @@ void stream_dir_compact(struct stream_dir *d, uint32_t keep, bool app_layer)
 	d->gap_before = 0;
 }
 
+void stream_dir_retire(struct stream_ctx *sc, struct stream_dir *d)
+{
+	d->base_seq += d->len;
+	mem_give(sc, d->cap);
+	wmem_free(sc->mem, d->buf, d->cap);
+	d->buf = NULL;
+	d->len = d->cap = d->insp = d->app = d->settled = 0;
+	d->gap_before = 0;
+}
+
 void stream_dir_release(struct stream_ctx *sc, struct stream_dir *d)
 {
 	while (d->nooo > 0)
