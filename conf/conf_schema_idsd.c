@@ -197,7 +197,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "outputs.*.eve-log.types.*.alert", CONF_MAP },
 	{ "outputs.*.eve-log.types.*.alert.payload", CONF_BOOL },
 	{ "outputs.*.eve-log.types.*.alert.payload-buffer-size", CONF_NOOP },
-	{ "outputs.*.eve-log.types.*.alert.payload-printable", CONF_NOOP },
+	{ "outputs.*.eve-log.types.*.alert.payload-printable", CONF_BOOL },
 	{ "outputs.*.eve-log.types.*.alert.payload-length", CONF_NOOP },
 	{ "outputs.*.eve-log.types.*.alert.packet", CONF_BOOL },
 	{ "outputs.*.eve-log.types.*.alert.metadata", CONF_ANY },

@@ -581,6 +581,7 @@ static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 			    struct eve_output_settings *o)
 {
 	o->opt.payload = get_bool(pb, opt, "payload", false);
+	o->opt.payload_printable = get_bool(pb, opt, "payload-printable", false);
 	o->opt.packet = get_bool(pb, opt, "packet", false);
 	o->opt.tagged_packets = get_bool(pb, opt, "tagged-packets", false);
 	o->opt.flow = get_bool(pb, opt, "metadata", true);

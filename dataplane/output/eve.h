@@ -75,7 +75,8 @@ void eve_file_link(struct eve_file *ef, struct eve_file *next);
 
 /* Optional alert fields, as Suricata's eve-log alert options. */
 struct eve_options {
-	bool payload;            /* "payload" (base64) and "payload_printable" */
+	bool payload;            /* "payload" (base64) */
+	bool payload_printable;  /* "payload_printable" (non-printable bytes as '.') */
 	bool packet;             /* "packet" (base64 of the frame) */
 	bool tagged_packets;     /* (added) alert tagged-packets: "packet" records of the
 				  * packets the tag keyword tagged */

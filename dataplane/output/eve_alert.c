@@ -356,17 +356,20 @@ static void build_alert(struct json_w *j, const struct eve_writer *w, const void
 				 p->dir == PKT_TO_SERVER ? "to_server" : "to_client");
 		if (p->flow != NULL && w->opt.flow)
 			put_flow(j, p, w->opt.ipv6_compress);
-		if (w->opt.payload && c->sp != NULL) {
+		if (w->opt.payload || w->opt.payload_printable) {
 			uint8_t buf[EVE_STREAM_PAYLOAD_MAX + 1];
-			size_t n = stream_payload(c->sp, buf, EVE_STREAM_PAYLOAD_MAX);
+			const uint8_t *pl = p->payload;
+			size_t n = p->payload_len;
 
-			json_base64(j, "payload", buf, n);
-			json_printable(j, "payload_printable", buf, n);
-			json_uint(j, "stream", 1);
-		} else if (w->opt.payload) {
-			json_base64(j, "payload", p->payload, p->payload_len);
-			json_printable(j, "payload_printable", p->payload, p->payload_len);
-			json_uint(j, "stream", 0);
+			if (c->sp != NULL) {
+				n = stream_payload(c->sp, buf, EVE_STREAM_PAYLOAD_MAX);
+				pl = buf;
+			}
+			if (w->opt.payload)
+				json_base64(j, "payload", pl, n);
+			if (w->opt.payload_printable)
+				json_printable(j, "payload_printable", pl, n);
+			json_uint(j, "stream", c->sp != NULL);
 		}
 	}
 	/* a pseudo packet has no frame to show */

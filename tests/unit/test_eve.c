@@ -574,7 +574,8 @@ static void test_alert_v4_tcp(void)
 	struct rule r;
 	char msg[] = "ET TEST \"quoted\" back\\slash";
 	struct eve_options opt = {
-		.payload = true, .packet = true, .ether = true, .pcap_cnt = true,
+		.payload = true, .payload_printable = true, .packet = true, .ether = true,
+		.pcap_cnt = true,
 	};
 
 	packet_v4_tcp(&p, &f);
@@ -647,7 +648,8 @@ static void test_alert_v6_udp(void)
 	p.dir = PKT_TO_CLIENT;
 	rule_init(&r, 2, msg, NULL, 1);
 	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
-	struct eve_options opt = { .pcap_cnt = false, .ether = true, .payload = true };
+	struct eve_options opt = { .pcap_cnt = false, .ether = true, .payload = true,
+				   .payload_printable = true };
 
 	char *out = one_alert("v6udp.json", &opt, "net_pcap0", &p, &a);
 	CHECK_STR("{\"timestamp\":\"2024-02-29T23:59:59.999999+0000\",\"flow_id\":42,"
@@ -668,6 +670,18 @@ static void test_alert_v6_udp(void)
 	out = one_alert("v6udp-compress.json", &opt, "net_pcap0", &p, &a);
 	CHECK(out != NULL && strstr(out, "\"src_ip\":\"2001:db8:85a3::8a2e:370:7334\","
 				       "\"src_port\":53,\"dest_ip\":\"fe80::1\",") != NULL);
+	free(out);
+
+	/* payload and payload-printable are options of their own, as Suricata's */
+	opt.payload_printable = false;
+	out = one_alert("v6udp-b64.json", &opt, "net_pcap0", &p, &a);
+	CHECK(out != NULL && strstr(out, "\"payload\":\"\",\"stream\":0}") != NULL);
+	free(out);
+	opt.payload = false;
+	opt.payload_printable = true;
+	out = one_alert("v6udp-printable.json", &opt, "net_pcap0", &p, &a);
+	CHECK(out != NULL && strstr(out, "\"direction\":\"to_client\",\"payload_printable\":\"\","
+				       "\"stream\":0}") != NULL);
 	free(out);
 }
 
@@ -758,7 +772,8 @@ static void test_alert_escaping(void)
 	struct rule r;
 	char msg[] = "m\"\\\x01\n\xc3\xa9\xff\xc3(";
 	char cat[] = "c\t\x80";
-	struct eve_options opt = { .payload = true, .packet = true, .ether = true };
+	struct eve_options opt = { .payload = true, .payload_printable = true, .packet = true,
+				   .ether = true };
 	uint8_t pl[256];
 
 	for (int i = 0; i < 256; i++)
@@ -931,7 +946,7 @@ static void test_alert_stream(void)
 	struct flow f;
 	struct rule r;
 	char msg[] = "stream";
-	struct eve_options opt = { .payload = true, .packet = true };
+	struct eve_options opt = { .payload = true, .payload_printable = true, .packet = true };
 	static uint8_t big[5000];
 
 	packet_v4_tcp(&p, &f);
