@@ -855,5 +855,9 @@ int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_
 	if (ctx->cfg.http_headers)
 		for (int dir = 0; dir < 2; dir++)
 			list_headers(t, dir, out);
+	for (int dir = 0; dir < 2; dir++) {
+		out->body[dir] = t->body[dir].p;
+		out->body_len[dir] = t->body[dir].len;
+	}
 	return 0;
 }

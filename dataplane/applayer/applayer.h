@@ -231,6 +231,10 @@ struct app_http_info {
 	 * applayer_config.http_headers only, else none */
 	const struct app_http_hdr *hdrs[2];
 	uint32_t nhdrs[2];
+	/* (added) each side's body as buffered for inspection (dechunked,
+	 * decompressed, within the body limits); valid until the next update */
+	const uint8_t *body[2];
+	uint32_t body_len[2];
 };
 int app_tx_http_info(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
 		     const char *xff_header, struct app_http_info *out);

@@ -582,6 +582,8 @@ static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 {
 	o->opt.payload = get_bool(pb, opt, "payload", false);
 	o->opt.payload_printable = get_bool(pb, opt, "payload-printable", false);
+	o->opt.http_body = get_bool(pb, opt, "http-body", false);
+	o->opt.http_body_printable = get_bool(pb, opt, "http-body-printable", false);
 	o->opt.packet = get_bool(pb, opt, "packet", false);
 	o->opt.tagged_packets = get_bool(pb, opt, "tagged-packets", false);
 	o->opt.flow = get_bool(pb, opt, "metadata", true);

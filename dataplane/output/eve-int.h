@@ -109,8 +109,10 @@ void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const str
  * per-transaction records; dns as an event record of DNS log version 2. */
 /* The "http" object: rec NULL as alerts and fileinfo write it (basic and
  * extended fields), else as the http record with rec's options
- * (extended, custom, dump-all-headers). */
-void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct eve_options *rec);
+ * (extended, custom, dump-all-headers); alert: an alert's options
+ * (http-body, http-body-printable), NULL for the other records. */
+void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct eve_options *rec,
+		  const struct eve_options *alert);
 /* eve_fileinfo.c: the "fileinfo" object (alerts on files carry it too). */
 void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi);
 void eve_put_tls(struct json_w *j, const struct app_tls_info *t);
@@ -131,8 +133,9 @@ void eve_put_frame(struct json_w *j, const struct packet *p);
  * version (4 or 6), 0 when there is none or it is not an address. */
 int eve_xff_pick(const char *value, bool forward, char *out, size_t outlen);
 
-/* eve_applayer.c (added): "tx_id", "app_proto" and the protocol object. */
-void eve_put_app(struct json_w *j, const struct eve_app *app);
+/* eve_applayer.c (added): "tx_id", "app_proto" and the protocol object of
+ * an alert written with options opt. */
+void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_options *opt);
 /* "http", "tls", ... of enum app_proto; NULL for none. */
 const char *eve_app_proto_name(uint8_t p);
 

@@ -77,6 +77,8 @@ void eve_file_link(struct eve_file *ef, struct eve_file *next);
 struct eve_options {
 	bool payload;            /* "payload" (base64) */
 	bool payload_printable;  /* "payload_printable" (non-printable bytes as '.') */
+	bool http_body;          /* alert http-body: the transaction's bodies, base64 */
+	bool http_body_printable; /* alert http-body-printable: the same as lossy text */
 	bool packet;             /* "packet" (base64 of the frame) */
 	bool tagged_packets;     /* (added) alert tagged-packets: "packet" records of the
 				  * packets the tag keyword tagged */

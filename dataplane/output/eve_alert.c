@@ -348,7 +348,7 @@ static void build_alert(struct json_w *j, const struct eve_writer *w, const void
 	if (p->origin.root != NULL)
 		put_tunnel(j, w, p);
 	if (w->app != NULL)
-		eve_put_app(j, w->app);
+		eve_put_app(j, w->app, &w->opt);
 
 	if (p->ip_ver == 4 || p->ip_ver == 6) {
 		if (p->flow != NULL)

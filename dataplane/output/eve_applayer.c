@@ -139,7 +139,27 @@ static void put_headers(struct json_w *j, const struct app_http_info *h,
 		json_arr_close(j);
 }
 
-void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct eve_options *rec)
+/* Alert http-body(-printable): each side's buffered body, as Suricata's
+ * EveHttpLogJSONBodyBase64 / BodyPrintable. */
+static void put_bodies(struct json_w *j, const struct app_http_info *h,
+		       const struct eve_options *alert)
+{
+	static const char *const b64[2] = { "http_request_body", "http_response_body" };
+	static const char *const txt[2] = { "http_request_body_printable",
+					    "http_response_body_printable" };
+
+	for (int dir = 0; dir < 2; dir++) {
+		if (h->body_len[dir] == 0)
+			continue;
+		if (alert->http_body_printable)
+			json_printable(j, txt[dir], h->body[dir], h->body_len[dir]);
+		if (alert->http_body)
+			json_base64(j, b64[dir], h->body[dir], h->body_len[dir]);
+	}
+}
+
+void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct eve_options *rec,
+		  const struct eve_options *alert)
 {
 	bool extended = rec == NULL || rec->http_extended;
 
@@ -178,6 +198,8 @@ void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct 
 		put_headers(j, h, rec, 0);
 		put_headers(j, h, rec, 1);
 	}
+	if (alert != NULL)
+		put_bodies(j, h, alert);
 	json_obj_close(j);
 }
 
@@ -425,7 +447,7 @@ void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 	json_obj_close(j);
 }
 
-void eve_put_app(struct json_w *j, const struct eve_app *app)
+void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_options *opt)
 {
 	const char *name = eve_app_proto_name(app->proto);
 
@@ -434,7 +456,7 @@ void eve_put_app(struct json_w *j, const struct eve_app *app)
 	if (name != NULL)
 		json_str(j, "app_proto", name);
 	if (app->has_http)
-		eve_put_http(j, &app->http, NULL);
+		eve_put_http(j, &app->http, NULL, opt);
 	if (app->has_tls)
 		eve_put_tls(j, &app->tls);
 	if (app->has_dns)

@@ -52,7 +52,7 @@ static void build_fileinfo(struct json_w *j, const struct eve_writer *w, const v
 	json_obj_open(j, NULL);
 	eve_put_flow_header(j, w, c->f, "fileinfo", c->from);
 	if (c->app->has_http)
-		eve_put_http(j, &c->app->http, NULL);
+		eve_put_http(j, &c->app->http, NULL, NULL);
 	if (proto != NULL)
 		json_str(j, "app_proto", proto);
 	eve_put_fileinfo(j, c->fi);

@@ -211,7 +211,7 @@ static void build_app_tx(struct json_w *j, const struct eve_writer *w, const voi
 	switch (app->proto) {
 	case APP_PROTO_HTTP:
 		json_uint(j, "tx_id", app->tx_id);
-		eve_put_http(j, &app->http, &w->opt);
+		eve_put_http(j, &app->http, &w->opt, NULL);
 		break;
 	case APP_PROTO_DNS:
 		eve_put_dns_v2(j, &app->dns, app->tx_id, &w->opt);

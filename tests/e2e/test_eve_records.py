@@ -28,6 +28,7 @@ anomaly:  "anomaly" records of stream events (type stream, event
 tls:      session_resumed when the server echoes the client's session id
           and sends no certificate (not for TLS 1.3, nor a new session).
 """
+import base64
 import hashlib
 import json
 import os
@@ -223,6 +224,30 @@ outputs:
     check(names == ["Host", "User-Agent", "Referer", "X-Forwarded-For", "Accept-Encoding",
                     "Cookie"] and "response_headers" not in h,
           f"dump-all-headers: request: every request header in order: {names}")
+    # alert options http-body and http-body-printable: the response body in
+    # the alert's http object (the request has none)
+    alert_cfg = """%%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - alert:
+            http-body: %s
+            http-body-printable: %s
+"""
+    rule = 'alert http any any -> any any (msg:"body"; file.data; content:"345"; sid:1;)\n'
+    recs, _ = run(alert_cfg % ("yes", "yes"), http_capture(), rule)
+    al = [r for r in recs if r["event_type"] == "alert"]
+    check(len(al) == 1, f"one alert: {al}")
+    h = al[0].get("http", {}) if al else {}
+    check(base64.b64decode(h.get("http_response_body", "")) == b"0123456789" and
+          h.get("http_response_body_printable") == "0123456789" and
+          "http_request_body" not in h,
+          f"http-body: the response body, base64 and printable: {h}")
+    recs, _ = run(alert_cfg % ("no", "no"), http_capture(), rule)
+    h = [r for r in recs if r["event_type"] == "alert"][0].get("http", {})
+    check(not any("body" in k for k in h), f"no body without the options: {h}")
 
 
 def name(n):

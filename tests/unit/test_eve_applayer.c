@@ -10,18 +10,25 @@
 
 static char out[2048];
 
-/* The members eve_put_app writes, inside braces. */
-static const char *render(const struct eve_app *app)
+/* The members eve_put_app writes with alert options opt, inside braces. */
+static const char *render_opt(const struct eve_app *app, const struct eve_options *opt)
 {
 	struct json_w j;
 
 	json_init(&j, out, sizeof(out) - 1);
 	json_obj_open(&j, NULL);
-	eve_put_app(&j, app);
+	eve_put_app(&j, app, opt);
 	json_obj_close(&j);
 	CHECK(json_ok(&j));
 	out[json_len(&j)] = '\0';
 	return out;
+}
+
+static const char *render(const struct eve_app *app)
+{
+	static const struct eve_options none;
+
+	return render_opt(app, &none);
 }
 
 static void test_http(void)
@@ -115,9 +122,32 @@ static void test_dns(void)
 		  "\"aa\":true,\"opcode\":0,\"rcode\":\"14\"}}}", render(&a));
 }
 
+/* Alert http-body / http-body-printable: each side's buffered body, at
+ * the end of the http object, printable before base64 (Suricata's order). */
+static void test_http_bodies(void)
+{
+	struct eve_app a = { .proto = APP_PROTO_HTTP, .has_http = true };
+	struct eve_options opt = { .http_body = true };
+
+	a.http = (struct app_http_info){ .status = -1, .length = -1, .port = -1 };
+	a.http.body[0] = (const uint8_t *)"a=1";
+	a.http.body_len[0] = 3;
+	a.http.body[1] = (const uint8_t *)"<p>\x01";
+	a.http.body_len[1] = 4;
+	CHECK_STR("{\"app_proto\":\"http\",\"http\":{\"http_request_body\":\"YT0x\","
+		  "\"http_response_body\":\"PHA+AQ==\"}}", render_opt(&a, &opt));
+	opt = (struct eve_options){ .http_body_printable = true };
+	a.http.body_len[0] = 0;
+	CHECK_STR("{\"app_proto\":\"http\",\"http\":{\"http_response_body_printable\":"
+		  "\"<p>.\"}}", render_opt(&a, &opt));
+	/* neither option: no body */
+	CHECK(strstr(render(&a), "body") == NULL);
+}
+
 int main(void)
 {
 	test_http();
+	test_http_bodies();
 	test_tls();
 	test_dns();
 	return check_result("eve_applayer");
