@@ -1,5 +1,8 @@
 """The end-to-end tests' assertion: prints what held, or what failed and
 stops the test with exit status 1."""
+import json
+import os
+import subprocess
 import sys
 
 
@@ -8,3 +11,25 @@ def check(cond, what):
         print(f"FAIL: {what}")
         sys.exit(1)
     print(f"ok: {what}")
+
+
+def run_capture(idsd, out, name, frames, rules, conf=None):
+    """Writes frames as OUT/NAME.pcap, the rule lines as OUT/NAME.rules (and
+    conf as OUT/idsd.yaml), runs idsd -r on them, checks that it exits 0
+    with every rule loaded, and returns its EVE records."""
+    from pcapgen import write_pcap
+    pcap, rf = (os.path.join(out, name + ext) for ext in (".pcap", ".rules"))
+    write_pcap(pcap, frames)
+    with open(rf, "w", encoding="utf-8") as f:
+        f.write("\n".join(rules) + "\n")
+    cmd = [idsd, "-r", pcap, "-S", rf, "-l", out]
+    if conf is not None:
+        cf = os.path.join(out, "idsd.yaml")
+        with open(cf, "w", encoding="utf-8") as f:
+            f.write(conf)
+        cmd += ["-c", cf]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-500:]}")
+    check(f"{len(rules)} loaded, 0 failed" in p.stderr, "every rule loaded")
+    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
+        return [json.loads(ln) for ln in f]

@@ -9,14 +9,12 @@ port nobody announced. ET Open's bounce rule (sid 2103441) and ftpbounce
 must fire on the bounce PORT only; ftp-data rules (header protocol and
 app-layer-protocol, ET's sid 2034695 verbatim) must fire on the announced
 data connections only; EVE must say app_proto "ftp" and "ftp-data"."""
-import json
 import os
 import shutil
-import subprocess
 import sys
 
-from e2e_check import check
-from pcapgen import Tcp, write_pcap
+from e2e_check import check, run_capture
+from pcapgen import Tcp
 
 ET_BOUNCE = (
     'alert tcp $EXTERNAL_NET any -> $HOME_NET 21 (msg:"GPL FTP PORT bounce attempt"; '
@@ -111,22 +109,9 @@ def main():
     frames = []
     active_session(frames)
     passive_session(frames)
-    pcap = os.path.join(out, "ftp.pcap")
-    write_pcap(pcap, frames)
-    rules = os.path.join(out, "ftp.rules")
-    with open(rules, "w", encoding="utf-8") as f:
-        f.write("\n".join([ET_BOUNCE, ET_KIMSUKY] + RULES) + "\n")
-    conf = os.path.join(out, "idsd.yaml")
-    with open(conf, "w", encoding="utf-8") as f:
-        f.write("%YAML 1.1\n---\noutputs:\n  - eve-log:\n      filename: eve.json\n"
-                "      types: [alert, flow, stats]\n")
-    p = subprocess.run([idsd, "-c", conf, "-r", pcap, "-S", rules, "-l", out],
-                       capture_output=True,
-                       text=True, timeout=120)
-    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-500:]}")
-    check(f"{len(RULES) + 2} loaded, 0 failed" in p.stderr, "every rule loaded")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        recs = [json.loads(ln) for ln in f]
+    recs = run_capture(idsd, out, "ftp", frames, [ET_BOUNCE, ET_KIMSUKY] + RULES,
+                       "%YAML 1.1\n---\noutputs:\n  - eve-log:\n      filename: eve.json\n"
+                       "      types: [alert, flow, stats]\n")
     alerts = [a for a in recs if a.get("event_type") == "alert"]
     for sid, (want, proto) in WANT.items():
         got = [a for a in alerts if a["alert"]["signature_id"] == sid]

@@ -13,15 +13,13 @@ keep-alive connection (startswith matches the first request only), an FTP
 PORT bounce (ET's rule needs the raw stream while the command is
 inspected), and a content split over two segments that the peer never
 acks before the client's FIN."""
-import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
 
-from e2e_check import check
-from pcapgen import Tcp, write_pcap
+from e2e_check import check, run_capture
+from pcapgen import Tcp
 
 RULES = [
     # banners: the server's stream starts with them
@@ -137,18 +135,8 @@ def main():
     frames = []
     for build in (ftp, smtp, smb, http, ftp_bounce, split):
         build(frames)
-    pcap = os.path.join(out, "rawstream.pcap")
-    write_pcap(pcap, frames)
-    rules = os.path.join(out, "rawstream.rules")
-    with open(rules, "w", encoding="utf-8") as f:
-        f.write("\n".join(RULES) + "\n")
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-l", out], capture_output=True,
-                       text=True, timeout=120)
-    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-500:]}")
-    check(f"{len(RULES)} loaded, 0 failed" in p.stderr, "every rule loaded")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        alerts = [json.loads(ln) for ln in f]
-    alerts = [a for a in alerts if a.get("event_type") == "alert"]
+    alerts = [a for a in run_capture(idsd, out, "rawstream", frames, RULES)
+              if a.get("event_type") == "alert"]
     for sid, (want, proto) in WANT.items():
         got = [a for a in alerts if a["alert"]["signature_id"] == sid]
         check(len(got) == want, f"sid {sid}: {len(got)} alerts, want {want}")

@@ -7,14 +7,12 @@ comments after their version). ssh.proto /
 ssh_proto and ssh.software / ssh_software must match the client's banner
 to the server and the server's to the client, without the comments; raw
 content rules on the ssh protocol must still match the stream."""
-import json
 import os
 import shutil
-import subprocess
 import sys
 
-from e2e_check import check
-from pcapgen import Tcp, write_pcap
+from e2e_check import check, run_capture
+from pcapgen import Tcp
 
 RULES = [
     'flow:to_server; ssh.proto; content:"2.0"; bsize:3;',
@@ -47,19 +45,10 @@ def main():
     os.makedirs(out)
     frames = []
     build(frames)
-    pcap = os.path.join(out, "ssh.pcap")
-    write_pcap(pcap, frames)
-    rules = os.path.join(out, "ssh.rules")
-    with open(rules, "w", encoding="utf-8") as f:
-        for i, opts in enumerate(RULES, 1):
-            f.write(f'alert ssh any any -> any any (msg:"{i}"; {opts} sid:{i};)\n')
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-l", out], capture_output=True,
-                       text=True, timeout=120)
-    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-500:]}")
-    check(f"{len(RULES)} loaded, 0 failed" in p.stderr, "every rule loaded")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        alerts = [json.loads(ln) for ln in f]
-    alerts = [a for a in alerts if a.get("event_type") == "alert"]
+    rules = [f'alert ssh any any -> any any (msg:"{i}"; {opts} sid:{i};)'
+             for i, opts in enumerate(RULES, 1)]
+    alerts = [a for a in run_capture(idsd, out, "ssh", frames, rules)
+              if a.get("event_type") == "alert"]
     for sid in range(1, len(RULES) + 1):
         n = sum(1 for a in alerts if a["alert"]["signature_id"] == sid)
         check(n == WANT.get(sid, 0), f"sid {sid} ({RULES[sid - 1]}): {n} alerts, want "
