@@ -61,9 +61,10 @@ struct rule_groups {
 
 /* A prefilter: one Hyperscan block database and its pattern id -> rule
  * ranks table (CSR: ranks pat_rules[pat_first[id] .. pat_first[id + 1])). */
-/* Hyperscan's limit on one literal (its grey-box limitLiteralLength):
- * longer fast patterns are refused without trying to compile them. */
-#define DETECT_HS_LITERAL_MAX 16000u
+/* The longest slice of a fast pattern that goes into a database: the
+ * verification checks the whole content, and a scan resumed in a stream or
+ * a growing buffer repeats DETECT_PF_LEN_MAX - 1 bytes at most. */
+#define DETECT_PF_LEN_MAX 32u
 
 struct pat_db {
 	hs_database_t *db;       /* NULL when no rule has a fast pattern here */

@@ -148,6 +148,11 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 
 const struct detect_stats *detect_thread_stats(const struct detect_thread *dt);
 
+/* Frees detection's state of a flow that is let go (whatever engine or
+ * thread made it: the state outlives reloads). */
+struct flow;
+void detect_flow_free(struct flow *f);
+
 /* (added) State per host, address pair or rule (xbits by address,
  * thresholds and detection_filter not by_flow) goes to ht, which other
  * workers share, instead of the thread's own table (ht NULL: back to it).

@@ -19,6 +19,12 @@ void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank)
 		p->b = c->pat + c->fp_off;
 		p->len = c->fp_len;
 	}
+	/* Only a prefilter: any slice of the content is as necessary a
+	 * condition, and a short one bounds what a resumed scan repeats. */
+	if (p->len > DETECT_PF_LEN_MAX) {
+		p->b += p->len - DETECT_PF_LEN_MAX;
+		p->len = DETECT_PF_LEN_MAX;
+	}
 	p->nocase = (c->flags & CONTENT_NOCASE) != 0;
 	p->rank = rank;
 }
@@ -73,8 +79,7 @@ static void drop(const char **expr, unsigned *flags, unsigned *ids, size_t *lens
 }
 
 /* Compile the npat patterns; with de->reject, one Hyperscan refuses is
- * rejected and the rest compiled again (each retry drops one; patterns
- * over the known length limit are dropped before any compile). */
+ * rejected and the rest compiled again (each retry drops one). */
 static int compile(const struct detect_engine *de, struct pat_db *db, const char **expr,
 		   unsigned *flags, unsigned *ids, size_t *lens, uint32_t npat, char *err,
 		   size_t errlen)
@@ -82,16 +87,6 @@ static int compile(const struct detect_engine *de, struct pat_db *db, const char
 	hs_compile_error_t *cerr = NULL;
 	char reason[160];
 
-	for (uint32_t k = 0; de->reject != NULL && k < npat;) {
-		if (lens[k] <= DETECT_HS_LITERAL_MAX) {
-			k++;
-			continue;
-		}
-		snprintf(reason, sizeof(reason), "fast pattern of %zu bytes is over Hyperscan's "
-			 "length limit (%u)", lens[k], DETECT_HS_LITERAL_MAX);
-		reject_pattern(de, db, ids[k], reason);
-		drop(expr, flags, ids, lens, k, npat--);
-	}
 	while (npat > 0 && hs_compile_lit_multi(expr, flags, ids, lens, npat, HS_MODE_BLOCK, NULL,
 						&db->db, &cerr) != HS_SUCCESS) {
 		int k = cerr ? cerr->expression : -1;

@@ -154,6 +154,23 @@ static void carry_next(struct detect_thread *dt, struct detect_flow_dir *fd,
 	*fd = next;
 }
 
+/* f's carry state of direction dir, made on first use; NULL when out of
+ * memory (each window is then scanned whole, nothing carried). */
+static struct detect_flow_dir *flow_dir(struct flow *f, uint8_t dir)
+{
+	if (f->det.d[dir] == NULL)
+		f->det.d[dir] = calloc(1, sizeof(struct detect_flow_dir));
+	return f->det.d[dir];
+}
+
+void detect_flow_free(struct flow *f)
+{
+	for (int dir = 0; dir < 2; dir++) {
+		free(f->det.d[dir]);
+		f->det.d[dir] = NULL;
+	}
+}
+
 /* The stream window's candidates (Suricata's stream prefilter), merged into
  * dt->cand without duplicates. Every stream byte is scanned once: a window
  * is scanned from where the inspected part ends, less the longest pattern
@@ -169,8 +186,9 @@ void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 	if (st == NULL || st->len == 0 || db->db == NULL)
 		return;
 	dt->ncand_pkt = dt->ncand;
-	if (p->flow != NULL) {
-		fd = &p->flow->det.d[p->dir];
+	if (p->flow != NULL)
+		fd = flow_dir(p->flow, p->dir);
+	if (fd != NULL) {
 		if (fd->serial != dt->de->serial) {
 			/* first window, or ranks of another engine: none carried */
 			*fd = (struct detect_flow_dir){ .serial = dt->de->serial, .rescan = true };

@@ -267,6 +267,7 @@ app:
 	app_proto = f->app != NULL ? app_flow_proto(f->app) : APP_PROTO_UNKNOWN;
 	tag_flow_release(&pl->tags, f);
 	stream_flow_free(pl->st, f);
+	detect_flow_free(f);
 	app_flow_free(pl->al, f->app);    /* logs the transactions still held */
 	f->app = NULL;
 	/* the flow's last word: after what its end inspected could alert */
