@@ -9,6 +9,24 @@
 
 #include "detect-int.h"
 
+/* How far into its buffer an absolute content must end (offset + depth,
+ * startswith), 0 when anywhere. A scan starts at the buffer's start or
+ * after it, so a hit the verification can accept ends within this many
+ * bytes of the scan's start too: Hyperscan's max_offset. It keeps short
+ * anchored patterns (a "|00|" at depth 1) out of the literal matcher that
+ * runs over every byte, where they confirm at nearly every position. */
+static uint32_t content_end_bound(const struct rule_content *c)
+{
+	const uint32_t f = c->flags;
+	uint32_t start = (f & CONTENT_OFFSET) ? (uint32_t)c->offset : 0;
+
+	if (f & (CONTENT_RELATIVE | CONTENT_OFFSET_VAR | CONTENT_DEPTH_VAR | CONTENT_ENDSWITH))
+		return 0;
+	if (f & CONTENT_STARTSWITH)
+		return start + c->len;
+	return (f & CONTENT_DEPTH) ? start + (uint32_t)c->depth : 0;
+}
+
 void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank)
 {
 	p->b = c->pat;
@@ -26,6 +44,7 @@ void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank)
 		p->len = DETECT_PF_LEN_MAX;
 	}
 	p->nocase = (c->flags & CONTENT_NOCASE) != 0;
+	p->bound = content_end_bound(c);
 	p->rank = rank;
 }
 
@@ -67,28 +86,35 @@ static void reject_pattern(const struct detect_engine *de, const struct pat_db *
 		de->reject(de->reject_ctx, de->rules[db->pat_rules[i]].r, reason);
 }
 
+/* The patterns of one compile, by position (ids travel with them). */
+struct pat_set {
+	const char **expr;       /* each a literal spelt as \\xHH escapes */
+	unsigned *flags, *ids;
+	hs_expr_ext_t *ext;      /* max_offset where bounded */
+	const hs_expr_ext_t **extp;
+	char *text;              /* the escapes, DETECT_PF_LEN_MAX * 4 + 1 per pattern */
+};
+
 /* Drop pattern k of the n to compile (order does not matter to Hyperscan:
  * ids travel with their pattern). */
-static void drop(const char **expr, unsigned *flags, unsigned *ids, size_t *lens, uint32_t k,
-		 uint32_t n)
+static void drop(struct pat_set *ps, uint32_t k, uint32_t n)
 {
-	expr[k] = expr[n - 1];
-	flags[k] = flags[n - 1];
-	ids[k] = ids[n - 1];
-	lens[k] = lens[n - 1];
+	ps->expr[k] = ps->expr[n - 1];
+	ps->flags[k] = ps->flags[n - 1];
+	ps->ids[k] = ps->ids[n - 1];
+	ps->extp[k] = ps->extp[n - 1];
 }
 
 /* Compile the npat patterns; with de->reject, one Hyperscan refuses is
  * rejected and the rest compiled again (each retry drops one). */
-static int compile(const struct detect_engine *de, struct pat_db *db, const char **expr,
-		   unsigned *flags, unsigned *ids, size_t *lens, uint32_t npat, char *err,
-		   size_t errlen)
+static int compile(const struct detect_engine *de, struct pat_db *db, struct pat_set *ps,
+		   uint32_t npat, char *err, size_t errlen)
 {
 	hs_compile_error_t *cerr = NULL;
 	char reason[160];
 
-	while (npat > 0 && hs_compile_lit_multi(expr, flags, ids, lens, npat, HS_MODE_BLOCK, NULL,
-						&db->db, &cerr) != HS_SUCCESS) {
+	while (npat > 0 && hs_compile_ext_multi(ps->expr, ps->flags, ps->ids, ps->extp, npat,
+						HS_MODE_BLOCK, NULL, &db->db, &cerr) != HS_SUCCESS) {
 		int k = cerr ? cerr->expression : -1;
 
 		snprintf(reason, sizeof(reason), "hyperscan: %s",
@@ -99,19 +125,46 @@ static int compile(const struct detect_engine *de, struct pat_db *db, const char
 			snprintf(err, errlen, "%s (pattern %d)", reason, k);
 			return -EINVAL;
 		}
-		reject_pattern(de, db, ids[k], reason);
-		drop(expr, flags, ids, lens, (uint32_t)k, npat--);
+		reject_pattern(de, db, ps->ids[k], reason);
+		drop(ps, (uint32_t)k, npat--);
 	}
 	return 0;
+}
+
+/* Pattern id of ps from ref r, its bound the loosest of the rules that
+ * share it (0, unbounded, wins). */
+static void pat_set_fill(struct pat_set *ps, uint32_t id, const struct pat_ref *r, bool first)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *t = ps->text + (size_t)id * (DETECT_PF_LEN_MAX * 4 + 1);
+	hs_expr_ext_t *x = &ps->ext[id];
+
+	if (first) {
+		for (uint32_t i = 0; i < r->len; i++) {
+			t[4 * i] = '\\';
+			t[4 * i + 1] = 'x';
+			t[4 * i + 2] = hex[r->b[i] >> 4];
+			t[4 * i + 3] = hex[r->b[i] & 15];
+		}
+		t[4 * r->len] = '\0';
+		ps->expr[id] = t;
+		ps->ids[id] = id;
+		ps->flags[id] = HS_FLAG_SINGLEMATCH | (r->nocase ? HS_FLAG_CASELESS : 0);
+		x->flags = r->bound && r->len <= DETECT_PF_BOUNDED_LEN ? HS_EXT_FLAG_MAX_OFFSET : 0;
+		x->max_offset = r->bound;
+	} else if (r->bound == 0) {
+		x->flags = 0;
+	} else if (r->bound > x->max_offset) {
+		x->max_offset = r->bound;
+	}
+	ps->extp[id] = x->flags ? x : NULL;
 }
 
 int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
 		 uint32_t n, char *err, size_t errlen)
 {
-	const char **expr = NULL;
-	unsigned *flags = NULL, *ids = NULL;
-	size_t *lens = NULL;
-	uint32_t npat = 0;
+	struct pat_set ps = { 0 };
+	uint32_t npat = 0, m;
 	int ret = -ENOMEM;
 
 	qsort(refs, n, sizeof(*refs), cmp_pat);
@@ -119,38 +172,42 @@ int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_r
 		refs[i].id = (i && cmp_pat_bytes(&refs[i - 1], &refs[i]) == 0) ? refs[i - 1].id
 										: npat++;
 	db->npat = npat;
+	m = npat ? npat : 1;
 	db->pat_first = calloc(npat + 1, sizeof(uint32_t));
 	db->pat_rules = calloc(n ? n : 1, sizeof(uint32_t));
-	expr = calloc(npat ? npat : 1, sizeof(*expr));
-	flags = calloc(npat ? npat : 1, sizeof(*flags));
-	ids = calloc(npat ? npat : 1, sizeof(*ids));
-	lens = calloc(npat ? npat : 1, sizeof(*lens));
-	if (!db->pat_first || !db->pat_rules || !expr || !flags || !ids || !lens) {
+	ps.expr = calloc(m, sizeof(*ps.expr));
+	ps.flags = calloc(m, sizeof(*ps.flags));
+	ps.ids = calloc(m, sizeof(*ps.ids));
+	ps.ext = calloc(m, sizeof(*ps.ext));
+	ps.extp = calloc(m, sizeof(*ps.extp));
+	ps.text = malloc((size_t)m * (DETECT_PF_LEN_MAX * 4 + 1));
+	if (!db->pat_first || !db->pat_rules || !ps.expr || !ps.flags || !ps.ids || !ps.ext ||
+	    !ps.extp || !ps.text) {
 		snprintf(err, errlen, "out of memory building a prefilter");
 		goto out;
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t id = refs[i].id;
+		bool first = i == 0 || refs[i - 1].id != id;
 
 		db->pat_rules[i] = refs[i].rank;
 		db->pat_first[id + 1] = i + 1;
-		if (i && refs[i - 1].id == id)
+		pat_set_fill(&ps, id, &refs[i], first);
+		if (!first)
 			continue;
-		expr[id] = (const char *)refs[i].b;
-		lens[id] = refs[i].len;
 		if (refs[i].len > db->maxlen)
 			db->maxlen = refs[i].len;
 		if (db->minlen == 0 || refs[i].len < db->minlen)
 			db->minlen = refs[i].len;
-		ids[id] = id;
-		flags[id] = HS_FLAG_SINGLEMATCH | (refs[i].nocase ? HS_FLAG_CASELESS : 0);
 	}
-	ret = compile(de, db, expr, flags, ids, lens, npat, err, errlen);
+	ret = compile(de, db, &ps, npat, err, errlen);
 out:
-	free(lens);
-	free(ids);
-	free(flags);
-	free(expr);
+	free(ps.text);
+	free(ps.extp);
+	free(ps.ext);
+	free(ps.ids);
+	free(ps.flags);
+	free(ps.expr);
 	return ret;
 }
 

@@ -385,6 +385,54 @@ static void test_fast_pattern(void)
 	detect_env_teardown(&e);
 }
 
+/* Short absolute fast patterns go into the prefilter with their bound
+ * (offset + depth, startswith): a hit past it is no candidate, one within
+ * it is; a literal one rule bounds and another does not stays unbounded;
+ * a longer pattern is bounded by the verification alone. */
+static void test_bounded_prefilter(void)
+{
+	struct detect_env e = setup(
+		T("content:\"ab\"; depth:2; sid:1;")
+		T("content:\"cd\"; offset:3; depth:2; sid:2;")
+		T("content:\"ef\"; startswith; sid:3;")
+		T("content:\"gh\"; sid:4;")
+		T("content:\"xy\"; depth:3; sid:5;")
+		T("content:\"xy\"; sid:6;")
+		T("content:\"klmnopqr\"; depth:10; sid:7;"),
+		0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	uint64_t c0;
+	struct packet p = tcp("abxcdxx");
+
+	CHECK_INT(2, run(&e, &p));	/* 1, 2 */
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT(2, res.alerts[1].rule->sid);
+	p = tcp("efgh");
+	CHECK_INT(2, run(&e, &p));	/* 3, 4 */
+	CHECK_INT(3, res.alerts[0].rule->sid);
+	CHECK_INT(4, res.alerts[1].rule->sid);
+	/* every bounded one past its bound: no candidate at all */
+	c0 = st->candidates;
+	p = tcp("zzzzzzabcdef");
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT((long long)c0, (long long)st->candidates);
+	/* xy past sid 5's bound: the literal is sid 6's too, unbounded */
+	p = tcp("zzzzxy");
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(6, res.alerts[0].rule->sid);
+	p = tcp("zxy");
+	CHECK_INT(2, run(&e, &p));
+	/* 8 bytes: prefiltered anywhere, verified within depth 10 */
+	p = tcp("zzklmnopqr");
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(7, res.alerts[0].rule->sid);
+	c0 = st->candidates;
+	p = tcp("zzzklmnopqr");
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT((long long)c0 + 1, (long long)st->candidates);
+	detect_env_teardown(&e);
+}
+
 static void test_flowbits(void)
 {
 	struct detect_env e = setup(
@@ -706,6 +754,7 @@ int main(void)
 	test_header();
 	test_flow_keyword();
 	test_fast_pattern();
+	test_bounded_prefilter();
 	test_flowbits();
 	test_thresholds();
 	test_actions();
