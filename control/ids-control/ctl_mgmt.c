@@ -99,7 +99,8 @@ static int admin(struct ctl_mgmt *cm, struct mgmt_reply *r, int mode)
 		changed += vrrp_admin(&ha_inst_at(cm->ha, i)->vi, mode) == 0;
 	if (!changed)
 		return mgmt_reply_error(r, -EALREADY, "already %s",
-					mode < 0 ? "demoted" : "promoted");
+					mode < 0 ? "demoted" : mode > 0 ? "promoted" :
+					"released (neither demoted nor promoted)");
 	return ha_status(cm, r);
 }
 
@@ -111,6 +112,11 @@ static int ha_demote(void *ctx, struct mgmt_reply *r)
 static int ha_promote(void *ctx, struct mgmt_reply *r)
 {
 	return admin(ctx, r, 1);
+}
+
+static int ha_release(void *ctx, struct mgmt_reply *r)
+{
+	return admin(ctx, r, 0);
 }
 
 static int config_show(void *ctx, struct mgmt_reply *r)
@@ -185,6 +191,7 @@ int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *
 		.ha_status = ha_status,
 		.ha_demote = ha_demote,
 		.ha_promote = ha_promote,
+		.ha_release = ha_release,
 		.config_show = config_show,
 	};
 

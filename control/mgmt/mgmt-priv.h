@@ -112,6 +112,7 @@ struct mgmt_conn {
 	size_t send_len;		/* a record GnuTLS must be given again (EAGAIN) */
 	uint64_t accept_us;
 	struct mgmt_pending *pending;	/* BUSY: the answer being waited for */
+	bool stream_fast;		/* STREAM without --json: fast.log lines */
 };
 
 /* A client that lets this much output pile up (a stalled alerts --follow)
@@ -243,6 +244,16 @@ void mgmt_reply_release(struct mgmt_reply *r);
 const char *mgmt_reply_body(struct mgmt_reply *r, size_t *len);
 /* Append text as is, in both renderings (lines of JSON already). */
 void mgmt_reply_raw(struct mgmt_reply *r, const char *s, size_t n);
+
+/* mgmt_fast.c: an EVE alert line (len bytes, no NUL needed) as its
+ * fast.log line, without newline, into out (truncated to cap, terminated).
+ * The length written, or -EINVAL when the line is not a JSON object. */
+#define MGMT_FAST_LINE 1024
+int mgmt_eve_fast(const char *line, size_t len, char *out, size_t cap);
+
+/* An alert of the backlog as a client asked for it (fast: its fast.log
+ * line in buf; else, or when it does not parse, the EVE line). */
+const char *mgmt_alert_render(const char *eve, bool fast, char *buf, size_t cap, size_t *len);
 
 /* mgmt_audit.c: one JSON line per event when management.audit is set. */
 int mgmt_audit_open(struct mgmt *m, char *err, size_t errlen);

@@ -49,6 +49,7 @@ struct mgmt_backend {
 	mgmt_backend_cb ha_status;
 	mgmt_backend_cb ha_demote;	/* maintenance handover: give up master */
 	mgmt_backend_cb ha_promote;
+	mgmt_backend_cb ha_release;	/* undo demote/promote: configured priority */
 	mgmt_backend_cb config_show;	/* mgmt_reply_conf() redacts secrets */
 };
 

@@ -164,10 +164,15 @@ void mgmt_alert_publish(struct mgmt *m, const char *line, size_t len)
 	if (m->alerts_len < cap)
 		m->alerts_len++;
 	for (struct mgmt_conn *c = m->conns, *next; c; c = next) {
+		char buf[MGMT_FAST_LINE];
+		const char *l;
+		size_t n;
+
 		next = c->next;
 		if (c->st != MGMT_S_STREAM)
 			continue;
-		mgmt_conn_send(c, MGMT_F_STREAM, copy, len);
+		l = mgmt_alert_render(copy, c->stream_fast, buf, sizeof(buf), &n);
+		mgmt_conn_send(c, MGMT_F_STREAM, l, n);
 		/* a follower too slow to keep up is dropped */
 		if (c->broken)
 			mgmt_conn_close(c);

@@ -173,7 +173,7 @@ def group_control(env):
     # alerts from eve.json: new lines only, alerts only
     with open(env.eve, "a") as f:
         f.write(alert_line(2) + '{"event_type":"stats","stats":{}}\n')
-    shown = lambda: env.idsctl("bob", "alerts", "bob-pw").stdout  # noqa: E731
+    shown = lambda: env.idsctl("bob", "alerts --json", "bob-pw").stdout  # noqa: E731
     out = wait_for(lambda: '"signature_id": 2' in shown() and shown())
     check(out and '"signature_id": 1' not in out and "stats" not in out,
           "alerts shows the new alert line of eve.json, not history or stats", out)
@@ -374,6 +374,8 @@ def group_dataplane(env):
                 "  interfaces:\n    - interface: net_af_packet0\n      threads: 1\n"
                 "      copy-mode: none\n"
                 "stats:\n  interval: 1\n"
+                "outputs:\n  - fast:\n      enabled: yes\n      filename: fast.log\n"
+                "  - eve-log:\n      filename: eve.json\n      types: [alert, stats]\n"
                 "profiling:\n  rules:\n    enabled: yes\n")
     net_up()
     idsd = subprocess.Popen([env.args.idsd, "-c", icfg, "-S", rules, "-l", env.dir],
@@ -450,9 +452,19 @@ def group_dataplane(env):
            "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
            "[s.sendto(b'xx IDSCTL-PROBE xx', ('10.78.0.2', 9999)) for _ in range(3)]")
         out = wait_for(lambda: (lambda q: re.search(r'"signature_id": ?7100001', q.stdout) and
-                                q.stdout)(env.idsctl("bob", "alerts", "bob-pw")), 10)
+                                q.stdout)(env.idsctl("bob", "alerts --json", "bob-pw")), 10)
         check(bool(out) and re.search(r'"event_type": ?"alert"', out),
-              "idsctl alerts shows idsd's alert", str(out) + sh("tail", "-3", env.eve).stdout)
+              "idsctl alerts --json shows idsd's EVE alert",
+              str(out) + sh("tail", "-3", env.eve).stdout)
+        # by default the same alerts as the lines of idsd's own fast.log
+        p = wait_for(lambda: (lambda q: len(q.stdout.splitlines()) == 3 and q)(
+            env.idsctl("bob", "alerts -n 3", "bob-pw")), 10) or env.idsctl("bob", "alerts", "bob-pw")
+        with open(os.path.join(env.dir, "fast.log")) as f:
+            fast = f.read().splitlines()
+        check(p.returncode == 0 and len(fast) == 3 and p.stdout.splitlines() == fast and
+              "[1:7100001:1] idsctl test [**]" in fast[0] and "{UDP} 10.78.0.1:" in fast[0],
+              "idsctl alerts prints each alert as idsd's fast.log line",
+              p.stdout + "---\n" + "\n".join(fast))
         # per-rule profiling through the management port
         p = env.idsctl("bob", "--json rules stats --top 5 --sort matches", "bob-pw")
         top = json.loads(p.stdout) if p.returncode == 0 else {}
