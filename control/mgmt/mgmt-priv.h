@@ -178,7 +178,10 @@ struct mgmt_creds {
 };
 
 /* mgmt_tls.c */
-int mgmt_tls_init(struct mgmt *m, char *err, size_t errlen);
+/* The credentials and priority of m->conf into m->creds and m->prio;
+ * reload refuses an expired certificate (at start it is accepted so that
+ * HA comes up). 0 or -EINVAL with err naming the key, the file, the cause. */
+int mgmt_tls_init(struct mgmt *m, bool reload, char *err, size_t errlen);
 void mgmt_tls_release(struct mgmt *m);
 /* A server session for c on the current credentials (c holds a reference
  * to them); mgmt_tls_session_end() deinits it and drops the reference.
@@ -205,6 +208,14 @@ void mgmt_sasl_user_tried(const char *mech, const uint8_t *in, size_t inlen, cha
 			  size_t outlen);
 int mgmt_sasl_step(struct mgmt_conn *c, const char *mech, const uint8_t *in, size_t inlen,
 		   bool has_in, const char **out, unsigned int *outlen, char *reason, size_t rlen);
+
+/* Say on the log (stderr) when the sasldb or the keytab cannot be read:
+ * logins needing it would fail, and the audit log alone would say so. */
+void mgmt_sasl_files_check(const struct mgmt_conf *mc);
+
+/* mgmt_server.c: listen on m->conf's address and port into m->lfd, m->port
+ * (not watched yet). 0 or -errno with err filled. */
+int mgmt_listen(struct mgmt *m, char *err, size_t errlen);
 
 /* mgmt_conn.c */
 void mgmt_accept_cb(struct loop *l, int fd, unsigned events, void *arg);

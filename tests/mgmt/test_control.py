@@ -15,6 +15,11 @@ test_mgmt.py drives the harness of fakes for the protocol's corners.
              connections while sessions opened before keep working; a key
              that does not match or does not parse keeps B, counted in status
              and logged naming the file.
+  sighup:    SIGHUP re-reads the whole configuration: roles and SASL
+             mechanisms changed for new logins, an unreadable keytab reported
+             on stderr at start and at reload, a configuration that does not
+             load keeps the running one and is reported with file:line, a
+             missing certificate at start is refused naming the file.
 
     test_control.py --ids-control BIN --idsctl BIN [--idsd BIN] --only control|dataplane|reload
 """
@@ -58,13 +63,21 @@ class Control(Env):
             f.write(text)
         return path
 
-    def start(self, cfg, alerts=None, expect_fail=False, env=None):
+    def start(self, cfg, alerts=None, expect_fail=False, env=None, tail=False):
+        """tail: stderr is read as it comes into self.lines (stderr_has)."""
         self.stop()
         e = dict(self.env)
         e.update(env or {})
         self.proc = subprocess.Popen([self.args.ids_control, "-f", "-c", cfg],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env=e)
+        self.lines, self.reader = [], None
+        if tail:
+            proc = self.proc
+            self.reader = threading.Thread(
+                target=lambda: [self.lines.append(l) for l in iter(proc.stderr.readline, "")],
+                daemon=True)
+            self.reader.start()
         for _ in range(100):
             if self.proc.poll() is not None:
                 break
@@ -87,10 +100,19 @@ class Control(Env):
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 _, self.err = self.proc.communicate()
+            if self.reader:
+                self.reader.join(5)
+                self.err = "".join(self.lines) + (self.err or "")
+                self.reader = None
             check(self.proc.returncode in (0, 1) and "Sanitizer" not in self.err and
                   "runtime error" not in self.err, "ids-control exits cleanly",
                   self.err[-2000:])
             self.proc = None
+
+    def stderr_has(self, needle, since=0, seconds=5.0):
+        """The stderr lines from index since on, once one contains needle."""
+        return wait_for(lambda: any(needle in l for l in self.lines[since:]) and
+                        self.lines[since:], seconds) or self.lines[since:]
 
 
 def wait_for(fn, seconds=5.0):
@@ -325,6 +347,81 @@ def group_reload(env):
           "one log line per failed reload naming the key file and the cause", repr(bad))
 
 
+def group_sighup(env):
+    ctl = env.args.ids_control
+    cfg = env.control_config()
+    with open(cfg) as f:
+        good = f.read()
+    # a keytab that cannot be read: said on stderr at start, not only audited
+    with open(cfg, "w") as f:
+        f.write(good.replace("    realm: ids\n",
+                             "    realm: ids\n    keytab: /nonexistent/start.keytab\n"))
+    env.start(cfg, tail=True)
+    line = [l for l in env.stderr_has("start.keytab") if "start.keytab" in l]
+    check(bool(line) and "management.sasl.keytab /nonexistent/start.keytab: cannot be read"
+          in line[0] and "GSSAPI logins will fail" in line[0],
+          "an unreadable keytab is reported on stderr at start", repr(line))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 3, "before the reload bob is a viewer", p.stderr)
+    p = env.idsctl("alice", "whoami", "alice-pw", extra=["--mech", "PLAIN"])
+    check(p.returncode == 0, "before the reload PLAIN is offered", p.stderr)
+
+    # roles and mechanisms changed, another unreadable keytab: all taken
+    with open(cfg, "w") as f:
+        f.write(good.replace("bob: viewer", "bob: operator")
+                .replace("mechanisms: [SCRAM-SHA-256, PLAIN]", "mechanisms: [SCRAM-SHA-256]")
+                .replace("    realm: ids\n",
+                         "    realm: ids\n    keytab: /nonexistent/reload.keytab\n"))
+    mark = len(env.lines)
+    env.proc.send_signal(signal.SIGHUP)
+    line = [l for l in env.stderr_has("reload.keytab", mark) if "reload.keytab" in l]
+    check(bool(line) and "cannot be read" in line[0],
+          "an unreadable keytab is reported on stderr at reload", repr(line))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr,
+          "after SIGHUP bob is an operator (the new roles)", p.stderr)
+    p = env.idsctl("alice", "whoami", "alice-pw", extra=["--mech", "PLAIN"])
+    check(p.returncode != 0, "after SIGHUP PLAIN is no longer offered", p.stdout + p.stderr)
+    p = env.idsctl("alice", "whoami", "alice-pw")
+    check(p.returncode == 0, "SCRAM still works after SIGHUP", p.stderr)
+
+    # a configuration that does not load: the running one stays, file:line said
+    with open(cfg) as f:
+        text = f.read()
+    bad = text.replace("bob: operator", "bob: emperor")
+    with open(cfg, "w") as f:
+        f.write(bad)
+    mark = len(env.lines)
+    env.proc.send_signal(signal.SIGHUP)
+    lines = env.stderr_has("configuration reload failed", mark)
+    want = [l for l in lines if "ids-control.yaml:" in l and "emperor" in l]
+    check(any("configuration reload failed" in l for l in lines) and bool(want) and
+          "reload: " in want[0],
+          "a role that does not exist: reload refused, reported with file:line", repr(lines))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr and env.proc.poll() is None,
+          "after a failed reload the running configuration stays", p.stderr)
+    with open(cfg, "w") as f:
+        f.write(text.replace("vrrp:", "vrrp: [") if "vrrp:" in text else text + "dataplane: [\n")
+    mark = len(env.lines)
+    env.proc.send_signal(signal.SIGHUP)
+    lines = env.stderr_has("configuration reload failed", mark)
+    check(any("configuration reload failed" in l for l in lines) and
+          any("ids-control.yaml:" in l for l in lines),
+          "YAML that does not parse: refused with file:line", repr(lines))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr, "and the running one stays",
+          p.stderr)
+    env.stop()
+
+    # a certificate that cannot be read at start: refused, naming the file
+    with open(cfg, "w") as f:
+        f.write(good.replace("server-cert.pem", "missing-cert.pem"))
+    p = run([ctl, "-f", "-c", cfg])
+    check(p.returncode == 1 and "missing-cert.pem" in p.stderr,
+          "a certificate that cannot be read at start: refused on stderr", p.stderr)
+
+
 # A veth pair: idsd's end in the root namespace, the sender in a netns.
 # named after this process, so two builds can run the suite side by side
 TAG = os.getpid() % 100000
@@ -496,7 +593,8 @@ def group_dataplane(env):
         net_down()
 
 
-GROUPS = {"control": group_control, "dataplane": group_dataplane, "reload": group_reload}
+GROUPS = {"control": group_control, "dataplane": group_dataplane, "reload": group_reload,
+          "sighup": group_sighup}
 
 
 def main():
