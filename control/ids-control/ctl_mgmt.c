@@ -135,9 +135,10 @@ static int stats(void *ctx, struct mgmt_reply *r)
 	return ctl_dp_stats(((struct ctl_mgmt *)ctx)->dp, r);
 }
 
-static int rules_list(void *ctx, struct mgmt_reply *r)
+static int rules_list(void *ctx, unsigned int argc, const char *const *argv,
+		      struct mgmt_reply *r)
 {
-	return ctl_dp_rules_list(((struct ctl_mgmt *)ctx)->dp, r);
+	return ctl_dp_rules_list(((struct ctl_mgmt *)ctx)->dp, argc, argv, r);
 }
 
 static int rules_stats(void *ctx, struct mgmt_reply *r)

@@ -41,7 +41,7 @@ struct mgmt_backend {
 	void *ctx;			/* passed to every callback */
 	mgmt_backend_cb status;		/* node, VRRP state/priority, dataplane role, versions */
 	mgmt_backend_cb stats;		/* dataplane counters (telemetry socket) */
-	mgmt_backend_cb rules_list;
+	mgmt_backend_argv_cb rules_list;	/* [--sid N | --file NAME]: rules, file:line */
 	mgmt_backend_cb rules_stats;
 	mgmt_backend_argv_cb rules_top;	/* rules stats --top N [--sort KEY]: per-rule cost */
 	mgmt_backend_cb rules_reload;
@@ -126,6 +126,9 @@ void mgmt_reply_bool(struct mgmt_reply *r, const char *key, bool v);
  * secrets (password, secret, auth_pass, psk, passphrase, token) are
  * written as "<redacted>". */
 void mgmt_reply_conf(struct mgmt_reply *r, const char *key, const struct conf_node *n);
+/* True when the client asked for JSON (a backend may write a list more
+ * compactly for people). */
+bool mgmt_reply_is_json(const struct mgmt_reply *r);
 /* Mark the reply failed with a one-line reason (printf format); returns
  * err so a callback can "return mgmt_reply_error(r, -EIO, ...)". */
 int mgmt_reply_error(struct mgmt_reply *r, int err, const char *fmt, ...)

@@ -44,6 +44,18 @@ static int cmd_backend(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned
 	return fn(c->m->be.ctx, r);
 }
 
+/* A backend command that takes arguments: the callback checks them. */
+static int cmd_backend_argv(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned int argc,
+			    const char *const *argv, struct mgmt_reply *r)
+{
+	mgmt_backend_argv_cb fn;
+
+	memcpy(&fn, (const char *)&c->m->be + cmd->be_off, sizeof(fn));
+	if (!fn)
+		return mgmt_reply_error(r, -ENOTSUP, "not available: %s", cmd->name);
+	return fn(c->m->be.ctx, argc, argv, r);
+}
+
 /* "rules stats": the rule counters; with arguments (--top N, --sort KEY),
  * the costliest rules, which the backend's rules_top checks and answers. */
 static int cmd_rules_stats(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned int argc,
@@ -184,7 +196,8 @@ static const struct mgmt_cmd cmd_table[] = {
 	{ "stats", cmd_backend, MGMT_ROLE_VIEWER, "", "dataplane counters", BE(stats) },
 	{ "alerts", cmd_alerts, MGMT_ROLE_VIEWER, "[-n N] [--follow]",
 	  "the last N alerts (EVE lines); --follow streams new ones", 0 },
-	{ "rules list", cmd_backend, MGMT_ROLE_VIEWER, "", "loaded rule files and counts",
+	{ "rules list", cmd_backend_argv, MGMT_ROLE_VIEWER, "[--sid N | --file NAME]",
+	  "rules loaded and failed, and each loaded rule with the file:line it was read from",
 	  BE(rules_list) },
 	{ "rules stats", cmd_rules_stats, MGMT_ROLE_VIEWER,
 	  "[--top N [--sort ticks|avgticks|checks|matches|maxticks]]",

@@ -499,6 +499,19 @@ def group_dataplane(env):
         rl = json.loads(p.stdout) if p.returncode == 0 else {}
         check(rl.get("loaded") == 1 and rl.get("failed") == 0,
               "idsctl rules list: 1 loaded, 0 failed", p.stdout + p.stderr)
+        check(rl.get("rules") == [{"file": "test.rules", "line": 1, "gid": 1, "sid": 7100001,
+                                   "rev": 1, "msg": "idsctl test"}] and rl.get("listed") == 1,
+              "idsctl rules list: each rule with the file:line it came from",
+              p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list", "bob-pw")
+        check(p.returncode == 0 and "  - test.rules:1 1:7100001:1 idsctl test" in p.stdout,
+              "idsctl rules list, human form: file:line gid:sid:rev msg", p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --sid 9", "bob-pw")
+        check(p.returncode == 0 and "listed: 0" in p.stdout, "rules list --sid: no such rule",
+              p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --sid", "bob-pw")
+        check(p.returncode == 1 and "usage: rules list" in p.stderr, "rules list --sid: usage",
+              p.stderr)
         p = env.idsctl("olga", "rules reload", "olga-pw")
         check(p.returncode == 0 and "status: ok" in p.stdout and "1 rules loaded" in p.stdout,
               "idsctl rules reload: the dataplane reloaded", p.stdout + p.stderr)
@@ -580,6 +593,33 @@ def group_dataplane(env):
         p = env.idsctl("bob", "rules stats --top 0 --sort cost", "bob-pw")
         check(p.returncode != 0 and "usage: rules stats --top N" in p.stderr,
               "a bad --top or --sort is a usage error", p.stdout + p.stderr)
+        # 203 rules over three pages of the list, filtered by file and sid
+        with open(rules, "w") as f:
+            f.write(RULES)
+            for i in range(202):
+                f.write(f"alert udp any any -> any any (msg:\"more {i}\"; content:\"M{i}X\"; "
+                        f"sid:{5000 + i};)\n")
+        p = env.idsctl("olga", "rules reload", "olga-pw")
+        check(p.returncode == 0 and "203 rules loaded, 0 failed" in p.stdout,
+              "a reload with 203 rules", p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --json", "bob-pw")
+        rl = json.loads(p.stdout) if p.returncode == 0 else {}
+        got = rl.get("rules", [])
+        check(rl.get("loaded") == 203 and len(got) == 203 and got[-1].get("sid") == 5201 and
+              got[-1].get("line") == 203 and got[-1].get("msg") == "more 201" and
+              [r.get("line") for r in got] == list(range(1, 204)),
+              "rules list pages through all 203 rules, each with its line",
+              f"{rl.get('loaded')} {len(got)} {got[-1:]} {p.stderr}")
+        p = env.idsctl("bob", "rules list --sid 5150 --json", "bob-pw")
+        rl = json.loads(p.stdout) if p.returncode == 0 else {}
+        check([(r["file"], r["line"]) for r in rl.get("rules", [])] == [("test.rules", 152)],
+              "rules list --sid N: where that rule was read", p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --file other.rules", "bob-pw")
+        check(p.returncode == 0 and "listed: 0" in p.stdout,
+              "rules list --file: only that file's rules", p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --file test.rules", "bob-pw")
+        check(p.returncode == 0 and "listed: 203" in p.stdout,
+              "rules list --file test.rules: all of them", p.stdout[-200:] + p.stderr)
         env.stop()
     finally:
         if idsd.poll() is None:
