@@ -63,6 +63,7 @@ int mgmt_reconfigure(struct mgmt *m, const struct conf_node *management, char *e
 	gnutls_priority_t oldprio;
 	struct mgmt_conf oldconf;
 	bool relisten;
+	char *app;
 
 	if (!t) {
 		snprintf(err, errlen, "management: out of memory");
@@ -128,6 +129,14 @@ int mgmt_reconfigure(struct mgmt *m, const struct conf_node *management, char *e
 	oldconf = m->conf;
 	m->conf = t->conf;
 	t->conf = oldconf;
+	/* Cyrus keeps the application name it was initialised with (a pointer,
+	 * once per process): that string stays, and so does the name */
+	if (!same_str(m->conf.app, t->conf.app))
+		log_msg(LOG_WARN, MGMT_LOG, "management.sasl.app: '%s' takes effect at the next "
+			"start; '%s' stays until then", m->conf.app, t->conf.app);
+	app = m->conf.app;
+	m->conf.app = t->conf.app;
+	t->conf.app = app;
 	stage_free(t);
 	m->cnt.tls_reloads++;
 	mgmt_tls_time(m->creds->not_after, when, sizeof(when));

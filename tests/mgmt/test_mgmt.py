@@ -422,7 +422,7 @@ def group_roles(env):
     p = env.idsctl("bob", "alerts -n 2", "bob-pw")
     lines = p.stdout.splitlines()
     check(p.returncode == 0 and len(lines) == 2 and
-          all(re.fullmatch(r"-  \[\*\*\] \[1:10\d\d:0\] harness alert \d+ \[\*\*\] "
+          all(re.fullmatch(r"-  \[\*\*\] \[1:1\d{3,}:0\] harness alert \d+ \[\*\*\] "
                            r"\[Classification: \] \[Priority: 0\] \{\?\} -:0 -> -:0", l)
               for l in lines),
           "alerts -n 2: fast.log lines", p.stdout + p.stderr)
