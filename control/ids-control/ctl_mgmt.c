@@ -283,10 +283,11 @@ int ctl_mgmt_reconfigure(struct ctl_mgmt **pcm, struct loop *l, const struct con
 		*pcm = NULL;
 		return 0;
 	}
-	if (mgmt_reconfigure(cm->m, sec, err, errlen))
-		return -EINVAL;
+	/* "config show" reads the tree: the caller frees the previous one */
 	cm->conf = c;
-	return dataplane_follow(l, cm, cc, err, errlen);
+	if (dataplane_follow(l, cm, cc, err, errlen))
+		return -ENOMEM;
+	return mgmt_reconfigure(cm->m, sec, err, errlen) ? -EINVAL : 0;
 }
 
 void ctl_mgmt_stop(struct ctl_mgmt *cm)

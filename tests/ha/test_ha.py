@@ -484,6 +484,8 @@ def scen_reload(c):
     time.sleep(0.3)
     with open(path_a) as f:
         base = f.read()
+    # what each node logged before the reloads (both may start as master)
+    mark_a, mark_b = len(c.log("a")), len(c.log("b"))
     mon = c.net.monitor("a")
 
     def write(text):
@@ -510,9 +512,8 @@ def scen_reload(c):
     c.expect(c.net.has_vip("a") and not any(VIP + "/" in l and l.startswith("Deleted")
                                             for l in events.splitlines()),
              "VI_1 lost its VIP across the reload:\n%s" % events)
-    c.expect("-> MASTER" not in c.log("b"), "b became master during a's reload")
-    c.expect(c.log("a").count("VI_1: BACKUP -> MASTER") == 1,
-             "VI_1 on a changed state during the reload")
+    c.expect("-> MASTER" not in c.log("b")[mark_b:], "b became master during a's reload")
+    c.expect("VI_1:" not in c.log("a")[mark_a:], "VI_1 on a changed state during the reload")
     print("SIGHUP added VI_2; VI_1 stayed MASTER (VIP kept, peer stayed BACKUP)")
 
     # a configuration that does not load: the running one stays
@@ -533,8 +534,8 @@ def scen_reload(c):
     c.p["a"].send_signal(signal.SIGHUP)
     c.expect(c.net.wait_vip("a", present=False, vip=VIP2), "VI_2 removed kept its VIP")
     c.expect(logged("1 instance(s) kept, 0 started, 1 stopped"), "removal not logged")
-    c.expect(c.net.has_vip("a") and "-> MASTER" not in c.log("b"),
-             "removing VI_2 disturbed VI_1")
+    c.expect(c.net.has_vip("a") and "-> MASTER" not in c.log("b")[mark_b:] and
+             "VI_1:" not in c.log("a")[mark_a:], "removing VI_2 disturbed VI_1")
 
     # VI_1 changed (priority 150 -> 120): restarted, and still wins over b
     write(base.replace("priority: 150", "priority: 120"))

@@ -332,6 +332,9 @@ def group_reload(env):
     check(bool(st), "a key that does not parse is refused and counted", repr(st))
     p = env.idsctl("alice", "whoami", "alice-pw")
     check(p.returncode == 0, "idsctl still works on B after both failures", p.stderr)
+    p = env.idsctl("alice", "config show --json", "alice-pw")
+    check(p.returncode == 0 and "management" in json.loads(p.stdout or "{}").get("config", {}),
+          "config show after failed reloads: the configuration as last read", p.stderr)
     old.sendall(frame("Q", b"\x00whoami\x00"))
     t, body = read_frame(old)
     check(t == "R" and body[0] == 0, "the session from before the first SIGHUP still works")
