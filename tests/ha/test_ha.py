@@ -478,7 +478,10 @@ def scen_reload(c):
     running one (file:line logged), an instance removed, one changed."""
     pair(c)
     path_a = os.path.join(c.tmp, "a.yaml")
-    c.start("a", 150)
+    # a tracked script, running most of the time: a reload that changes it
+    # retires the old one while its check still runs
+    c.start("a", 150, inst_extra="      track_script: [chk]",
+            extra="  scripts:\n    chk: { script: '/bin/sleep 0.03', interval: 0.04, timeout: 2 }\n")
     c.start("b", 100)
     c.expect(c.net.wait_vip("a"), "a never became master")
     time.sleep(0.3)
@@ -501,7 +504,8 @@ def scen_reload(c):
             time.sleep(0.02)
         return False
 
-    two = base.replace("\ndataplane:", INST2 % (c.adv, VIP2) + "\ndataplane:")
+    two = base.replace("\ndataplane:", "\n" + INST2 % (c.adv, VIP2) + "dataplane:").replace(
+        "interval: 0.04", "interval: 0.05")
     write(two)
     c.p["a"].send_signal(signal.SIGHUP)
     c.expect(c.net.wait_vip("a", vip=VIP2), "VI_2 added by SIGHUP never took its VIP")
