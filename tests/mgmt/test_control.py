@@ -415,6 +415,21 @@ def group_sighup(env):
     p = env.idsctl("bob", "rules reload", "bob-pw")
     check(p.returncode == 1 and "no dataplane" in p.stderr, "and the running one stays",
           p.stderr)
+    # a certificate that cannot be read at reload: said on stderr, the
+    # served set and every management setting stay
+    with open(cfg, "w") as f:
+        f.write(text.replace("server-cert.pem", "gone-cert.pem").replace("bob: operator",
+                                                                        "bob: viewer"))
+    mark = len(env.lines)
+    env.proc.send_signal(signal.SIGHUP)
+    lines = env.stderr_has("TLS reload failed", mark)
+    bad = [l for l in lines if "TLS reload failed" in l]
+    check(bool(bad) and "gone-cert.pem" in bad[0] and "still serving CN=" in bad[0],
+          "an unreadable certificate at reload is reported on stderr, naming the file",
+          repr(lines))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr,
+          "the management settings stay when the TLS set does not load", p.stderr)
     env.stop()
 
     # a certificate that cannot be read at start: refused, naming the file
