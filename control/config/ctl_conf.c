@@ -426,3 +426,55 @@ int ctl_conf_read(const struct conf *c, struct ctl_conf *out, char *err, size_t 
 	out->management = conf_get(c, "management");
 	return 0;
 }
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_tracks(const struct ctl_track *a, const struct ctl_track *b, unsigned n)
+{
+	/* by name, not by index: scripts may move in the list */
+	for (unsigned i = 0; i < n; i++)
+		if (!same_str(a[i].name, b[i].name) || a[i].weight != b[i].weight ||
+		    a[i].weight_set != b[i].weight_set)
+			return false;
+	return true;
+}
+
+bool ctl_instance_same(const struct ctl_instance *a, const struct ctl_instance *b)
+{
+	const struct vrrp_inst_conf *x = &a->vrrp, *y = &b->vrrp;
+
+	return strcmp(x->name, y->name) == 0 && x->vrid == y->vrid &&
+	       x->priority == y->priority && x->adver_int_cs == y->adver_int_cs &&
+	       x->preempt == y->preempt && x->preempt_delay_us == y->preempt_delay_us &&
+	       strcmp(a->ifname, b->ifname) == 0 && a->family == b->family &&
+	       a->nvip == b->nvip && memcmp(a->vips, b->vips, a->nvip * sizeof(a->vips[0])) == 0 &&
+	       a->has_src == b->has_src &&
+	       memcmp(&a->unicast_src, &b->unicast_src, sizeof(a->unicast_src)) == 0 &&
+	       a->npeer == b->npeer &&
+	       memcmp(a->peers, b->peers, a->npeer * sizeof(a->peers[0])) == 0 &&
+	       a->garp_repeat == b->garp_repeat && a->garp_interval_us == b->garp_interval_us &&
+	       a->ntrack_if == b->ntrack_if && same_tracks(a->track_if, b->track_if, a->ntrack_if) &&
+	       a->ntrack_script == b->ntrack_script &&
+	       same_tracks(a->track_script, b->track_script, a->ntrack_script) &&
+	       a->track_dp == b->track_dp && a->dp_weight == b->dp_weight &&
+	       same_str(a->notify_master, b->notify_master) &&
+	       same_str(a->notify_backup, b->notify_backup) &&
+	       same_str(a->notify_fault, b->notify_fault) &&
+	       same_str(a->notify_stop, b->notify_stop) && same_str(a->notify, b->notify);
+}
+
+bool ctl_script_same(const struct ctl_script *a, const struct ctl_script *b)
+{
+	return same_str(a->name, b->name) && same_str(a->cmd, b->cmd) &&
+	       a->interval_us == b->interval_us && a->timeout_us == b->timeout_us &&
+	       a->weight == b->weight && a->rise == b->rise && a->fall == b->fall;
+}
+
+bool ctl_dataplane_same(const struct ctl_conf *a, const struct ctl_conf *b)
+{
+	return same_str(a->telemetry, b->telemetry) && a->dp_interval_us == b->dp_interval_us &&
+	       a->dp_timeout_us == b->dp_timeout_us && a->dp_stall_us == b->dp_stall_us;
+}

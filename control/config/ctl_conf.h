@@ -79,6 +79,13 @@ extern const struct conf_schema_row ctl_conf_schema[];
 /* Fill out from c. 0, or -EINVAL with err = "file:line:col: key 'x': why". */
 int ctl_conf_read(const struct conf *c, struct ctl_conf *out, char *err, size_t errlen);
 
+/* For a reload (SIGHUP): whether an instance, a script or the dataplane
+ * tracker is configured alike in two reads (strings by content), so the
+ * running one can be kept with its state. */
+bool ctl_instance_same(const struct ctl_instance *a, const struct ctl_instance *b);
+bool ctl_script_same(const struct ctl_script *a, const struct ctl_script *b);
+bool ctl_dataplane_same(const struct ctl_conf *a, const struct ctl_conf *b);
+
 /* "0.01" / "1" / "2.5" seconds. Durations in microseconds; advert_int in
  * centiseconds (more than two decimals is an error). 0 or -EINVAL. */
 int ctl_parse_seconds_us(const char *s, uint64_t *us);

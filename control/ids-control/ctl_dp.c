@@ -18,6 +18,7 @@ enum dp_ask {
 	ASK_RELOAD,		/* /ids/reload */
 	ASK_RULES_FAILED,	/* /ids/rules/failed[,FROM]: paged */
 	ASK_RULES_TOP,		/* /ids/rules/profile,SORT,N */
+	ASK_RULES_EACH,		/* /ids/rules/list,FROM[,FILTER]: paged (rules list) */
 };
 
 static const char *const ask_cmd[] = {
@@ -27,6 +28,7 @@ static const char *const ask_cmd[] = {
 	[ASK_RELOAD] = "/ids/reload",
 	[ASK_RULES_FAILED] = "/ids/rules/failed",
 	[ASK_RULES_TOP] = "/ids/rules/profile",
+	[ASK_RULES_EACH] = "/ids/rules/list",
 };
 
 struct ctl_dp {
@@ -47,7 +49,49 @@ struct dp_req {
 	uint64_t total, from, shown, listed;
 	bool list_open;
 	bool profiling_off;		/* rules top: the dataplane said enabled 0 */
+	/* rules list: the counts first (ASK_RULES_LIST), then the rules */
+	char filter[80];		/* ",sid=N" / ",file=NAME" or "" */
+	uint64_t next;
 };
+
+/* rules list: "file:line gid:sid:rev msg" as a member of the list, one
+ * line for people, an object for scripts. */
+static void each_member(struct dp_req *q, const char *key, const char *str, uint64_t num)
+{
+	unsigned line, gid, sid, rev;
+	char file[128];
+	int off = 0;
+
+	if (str == NULL) {
+		if (strcmp(key, "total") == 0)
+			q->total = num;
+		else if (strcmp(key, "next") == 0)
+			q->next = num;
+		return;
+	}
+	if (!q->list_open) {
+		mgmt_reply_arr_open(q->r, "rules");
+		q->list_open = true;
+	}
+	q->listed++;
+	if (!mgmt_reply_is_json(q->r)) {
+		mgmt_reply_str(q->r, NULL, str);
+		return;
+	}
+	if (sscanf(str, "%127[^:]:%u %u:%u:%u %n", file, &line, &gid, &sid, &rev, &off) != 5 ||
+	    off == 0) {
+		mgmt_reply_str(q->r, NULL, str);
+		return;
+	}
+	mgmt_reply_obj_open(q->r, NULL);
+	mgmt_reply_str(q->r, "file", file);
+	mgmt_reply_uint(q->r, "line", line);
+	mgmt_reply_uint(q->r, "gid", gid);
+	mgmt_reply_uint(q->r, "sid", sid);
+	mgmt_reply_uint(q->r, "rev", rev);
+	mgmt_reply_str(q->r, "msg", str + off);
+	mgmt_reply_obj_close(q->r);
+}
 
 /* rules stats --top: the rules, keyed by place, are lines "GID:SID:REV
  * CHECKS MATCHES TICKS TICKS_MATCH TICKS_MAX" (idsd's telemetry.h). */
@@ -121,6 +165,9 @@ static void member(void *ctx, const char *key, const char *str, uint64_t num)
 	case ASK_RULES_TOP:
 		top_member(q, key, str, num);
 		return;
+	case ASK_RULES_EACH:
+		each_member(q, key, str, num);
+		return;
 	case ASK_STATS:
 	case ASK_RULES_STATS:
 		break;
@@ -165,18 +212,33 @@ static int answer(struct dp_req *q, const char *json, const char *why)
 
 static void on_reply(void *ctx, const char *json, const char *why);
 
-/* rules failed: ask for the next page when the dataplane has more (0), or
- * say this was the last one (1). The list is closed and the total added
- * after the last page. */
+/* Paged answers: ask for the next page when the dataplane has more (0), or
+ * say this was the last one (1). rules failed pages by what was shown;
+ * rules list first has the counts (ASK_RULES_LIST), then the rules from 0,
+ * each page saying where the next starts. The list is closed after the
+ * last page. */
 static int next_page(struct dp_req *q)
 {
-	char cmd[64];
+	char cmd[160];
+	uint64_t from;
 
-	if (q->shown == 0 || q->from + q->shown >= q->total)
-		return 1;
-	snprintf(cmd, sizeof(cmd), "%s,%llu", ask_cmd[ASK_RULES_FAILED],
-		 (unsigned long long)(q->from + q->shown));
-	q->shown = 0;
+	if (q->ask == ASK_RULES_FAILED) {
+		if (q->shown == 0 || q->from + q->shown >= q->total)
+			return 1;
+		from = q->from + q->shown;
+		q->shown = 0;
+	} else if (q->ask == ASK_RULES_LIST) {
+		q->ask = ASK_RULES_EACH;
+		from = 0;
+	} else {
+		/* a page that moved nothing on is the last, whatever it says */
+		if (q->next >= q->total || q->next <= q->from)
+			return 1;
+		from = q->next;
+	}
+	q->from = from;
+	snprintf(cmd, sizeof(cmd), "%s,%llu%s", ask_cmd[q->ask], (unsigned long long)from,
+		 q->ask == ASK_RULES_EACH ? q->filter : "");
 	return telem_send(q->d->tc, cmd, on_reply, q) == 0 ? 0 : -EIO;
 }
 
@@ -191,13 +253,20 @@ static void on_reply(void *ctx, const char *json, const char *why)
 	}
 	q->r = mgmt_pending_reply(q->p);
 	rc = answer(q, json, why);
-	if (rc == 0 && q->ask == ASK_RULES_FAILED) {
+	if (rc == 0 && (q->ask == ASK_RULES_FAILED || q->ask == ASK_RULES_LIST ||
+			q->ask == ASK_RULES_EACH)) {
 		rc = next_page(q);
 		if (rc == 0)
 			return;                 /* on_reply comes again */
 		if (rc < 0) {
 			rc = mgmt_reply_error(q->r, rc, "dataplane: the next page of %s failed",
 					      ask_cmd[q->ask]);
+		} else if (q->ask == ASK_RULES_EACH) {
+			rc = 0;
+			if (!q->list_open)
+				mgmt_reply_arr_open(q->r, "rules");
+			mgmt_reply_arr_close(q->r);
+			mgmt_reply_uint(q->r, "listed", q->listed);
 		} else {
 			rc = 0;
 			if (q->list_open)
@@ -211,7 +280,7 @@ static void on_reply(void *ctx, const char *json, const char *why)
 }
 
 static int ask_params(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what,
-		      const char *params)
+		      const char *params, const char *filter)
 {
 	struct dp_req *q;
 	char cmd[96];
@@ -229,6 +298,8 @@ static int ask_params(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what,
 		return -ENOMEM;
 	q->ask = what;
 	q->d = d;
+	if (filter)
+		snprintf(q->filter, sizeof(q->filter), "%s", filter);
 	if (params != NULL)
 		snprintf(cmd, sizeof(cmd), "%s,%s", ask_cmd[what], params);
 	else
@@ -246,7 +317,7 @@ static int ask_params(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what,
 
 static int ask(struct ctl_dp *d, struct mgmt_reply *r, enum dp_ask what)
 {
-	return ask_params(d, r, what, NULL);
+	return ask_params(d, r, what, NULL, NULL);
 }
 
 static int top_usage(struct mgmt_reply *r)
@@ -286,7 +357,7 @@ int ctl_dp_rules_top(void *ctx, unsigned int argc, const char *const *argv,
 	if (n == 0)
 		return top_usage(r);
 	snprintf(params, sizeof(params), "%s,%lu", sort, n);
-	return ask_params(ctx, r, ASK_RULES_TOP, params);
+	return ask_params(ctx, r, ASK_RULES_TOP, params, NULL);
 }
 
 int ctl_dp_stats(void *ctx, struct mgmt_reply *r)
@@ -294,9 +365,29 @@ int ctl_dp_stats(void *ctx, struct mgmt_reply *r)
 	return ask(ctx, r, ASK_STATS);
 }
 
-int ctl_dp_rules_list(void *ctx, struct mgmt_reply *r)
+int ctl_dp_rules_list(void *ctx, unsigned int argc, const char *const *argv,
+		      struct mgmt_reply *r)
 {
-	return ask(ctx, r, ASK_RULES_LIST);
+	char filter[80] = "";
+	unsigned long sid;
+	char *end;
+
+	if (argc == 2 && strcmp(argv[0], "--sid") == 0) {
+		sid = strtoul(argv[1], &end, 10);
+		if (*end || end == argv[1] || sid == 0 || sid > UINT32_MAX)
+			argc = 1;
+		else
+			snprintf(filter, sizeof(filter), ",sid=%lu", sid);
+	} else if (argc == 2 && strcmp(argv[0], "--file") == 0) {
+		/* a base name, as the list shows it */
+		if (strlen(argv[1]) >= 64 || strpbrk(argv[1], "/,"))
+			argc = 1;
+		else
+			snprintf(filter, sizeof(filter), ",file=%s", argv[1]);
+	}
+	if (argc != 0 && !filter[0])
+		return mgmt_reply_error(r, -EINVAL, "usage: rules list [--sid N | --file NAME]");
+	return ask_params(ctx, r, ASK_RULES_LIST, NULL, filter);
 }
 
 int ctl_dp_rules_stats(void *ctx, struct mgmt_reply *r)

@@ -22,7 +22,11 @@ void ctl_dp_free(struct ctl_dp *d);
 
 /* mgmt_backend callbacks (ctx is the struct ctl_dp). */
 int ctl_dp_stats(void *ctx, struct mgmt_reply *r);
-int ctl_dp_rules_list(void *ctx, struct mgmt_reply *r);
+/* rules list [--sid N | --file NAME]: loaded and failed, then each loaded
+ * rule (or those of sid N, or of the rule file NAME) with the file:line it
+ * was read from, read from idsd's /ids/rules/list page by page. */
+int ctl_dp_rules_list(void *ctx, unsigned int argc, const char *const *argv,
+		      struct mgmt_reply *r);
 int ctl_dp_rules_stats(void *ctx, struct mgmt_reply *r);
 int ctl_dp_rules_reload(void *ctx, struct mgmt_reply *r);
 /* "rules stats --top N [--sort KEY]" (N 1..80, KEY ticks by default):

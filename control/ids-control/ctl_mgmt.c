@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/log.h"
 #include "control/eve/eve_tail.h"
@@ -23,7 +24,9 @@ struct ctl_mgmt {
 	struct ha *ha;
 	const struct conf *conf;
 	struct ctl_dp *dp;
+	char *telemetry;		/* what dp and eve follow (a reload compares) */
 	struct eve_tail *eve;
+	char *eve_path;
 	uint64_t alerts;
 };
 
@@ -99,7 +102,8 @@ static int admin(struct ctl_mgmt *cm, struct mgmt_reply *r, int mode)
 		changed += vrrp_admin(&ha_inst_at(cm->ha, i)->vi, mode) == 0;
 	if (!changed)
 		return mgmt_reply_error(r, -EALREADY, "already %s",
-					mode < 0 ? "demoted" : "promoted");
+					mode < 0 ? "demoted" : mode > 0 ? "promoted" :
+					"released (neither demoted nor promoted)");
 	return ha_status(cm, r);
 }
 
@@ -111,6 +115,11 @@ static int ha_demote(void *ctx, struct mgmt_reply *r)
 static int ha_promote(void *ctx, struct mgmt_reply *r)
 {
 	return admin(ctx, r, 1);
+}
+
+static int ha_release(void *ctx, struct mgmt_reply *r)
+{
+	return admin(ctx, r, 0);
 }
 
 static int config_show(void *ctx, struct mgmt_reply *r)
@@ -126,9 +135,10 @@ static int stats(void *ctx, struct mgmt_reply *r)
 	return ctl_dp_stats(((struct ctl_mgmt *)ctx)->dp, r);
 }
 
-static int rules_list(void *ctx, struct mgmt_reply *r)
+static int rules_list(void *ctx, unsigned int argc, const char *const *argv,
+		      struct mgmt_reply *r)
 {
-	return ctl_dp_rules_list(((struct ctl_mgmt *)ctx)->dp, r);
+	return ctl_dp_rules_list(((struct ctl_mgmt *)ctx)->dp, argc, argv, r);
 }
 
 static int rules_stats(void *ctx, struct mgmt_reply *r)
@@ -162,11 +172,58 @@ static void on_eve_line(void *ctx, const char *line, size_t len)
 	mgmt_alert_publish(cm->m, line, len);
 }
 
-int ctl_mgmt_check(const struct conf *c, char *err, size_t errlen)
+int ctl_mgmt_check(const struct conf *c, bool files, char *err, size_t errlen)
 {
 	const struct conf_node *sec = conf_get(c, "management");
 
-	return sec && mgmt_check(sec, err, errlen) ? -EINVAL : 0;
+	if (!sec)
+		return 0;
+	return (files ? mgmt_check(sec, err, errlen) : mgmt_check_conf(sec, err, errlen)) ?
+	       -EINVAL : 0;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The dataplane's telemetry socket and eve.json as cc names them: kept
+ * when unchanged, replaced otherwise (answers still owed by the old socket
+ * fail). 0 or -ENOMEM with err filled, the previous ones kept. */
+static int dataplane_follow(struct loop *l, struct ctl_mgmt *cm, const struct ctl_conf *cc,
+			    char *err, size_t errlen)
+{
+	bool new_dp = !cm->dp || !same_str(cm->telemetry, cc->telemetry);
+	bool new_eve = !same_str(cm->eve_path, cc->eve);
+	char *tpath = cc->telemetry ? strdup(cc->telemetry) : NULL;
+	char *epath = cc->eve ? strdup(cc->eve) : NULL;
+	struct ctl_dp *dp = new_dp ? ctl_dp_new(l, cc->telemetry, DP_CMD_TIMEOUT_US) : cm->dp;
+	struct eve_tail *eve = new_eve && cc->eve ?
+			       eve_tail_new(l, cc->eve, EVE_POLL_US, on_eve_line, cm) : NULL;
+
+	if ((cc->telemetry && !tpath) || (cc->eve && !epath) || !dp ||
+	    (new_eve && cc->eve && !eve)) {
+		snprintf(err, errlen, "dataplane: out of memory");
+		free(tpath);
+		free(epath);
+		if (new_dp)
+			ctl_dp_free(dp);
+		eve_tail_free(eve);
+		return -ENOMEM;
+	}
+	if (new_dp) {
+		ctl_dp_free(cm->dp);
+		cm->dp = dp;
+	}
+	if (new_eve) {
+		eve_tail_free(cm->eve);
+		cm->eve = eve;
+	}
+	free(cm->telemetry);
+	free(cm->eve_path);
+	cm->telemetry = tpath;
+	cm->eve_path = epath;
+	return 0;
 }
 
 int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *cc,
@@ -185,6 +242,7 @@ int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *
 		.ha_status = ha_status,
 		.ha_demote = ha_demote,
 		.ha_promote = ha_promote,
+		.ha_release = ha_release,
 		.config_show = config_show,
 	};
 
@@ -199,21 +257,11 @@ int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *
 	cm->ha = ha;
 	cm->conf = c;
 	be.ctx = cm;
-	cm->dp = ctl_dp_new(l, cc->telemetry, DP_CMD_TIMEOUT_US);
-	if (!cm->dp) {
-		snprintf(err, errlen, "out of memory");
+	if (dataplane_follow(l, cm, cc, err, errlen))
 		goto fail;
-	}
 	cm->m = mgmt_new(l, sec, &be, err, errlen);
 	if (!cm->m)
 		goto fail;
-	if (cc->eve) {
-		cm->eve = eve_tail_new(l, cc->eve, EVE_POLL_US, on_eve_line, cm);
-		if (!cm->eve) {
-			snprintf(err, errlen, "dataplane.eve: out of memory");
-			goto fail;
-		}
-	}
 	*out = cm;
 	return 0;
 fail:
@@ -221,14 +269,25 @@ fail:
 	return -EINVAL;
 }
 
-void ctl_mgmt_reload(struct ctl_mgmt *cm)
+int ctl_mgmt_reconfigure(struct ctl_mgmt **pcm, struct loop *l, const struct conf *c,
+			 const struct ctl_conf *cc, struct ha *ha, char *err, size_t errlen)
 {
+	const struct conf_node *sec = conf_get(c, "management");
+	struct ctl_mgmt *cm = *pcm;
+
 	if (!cm)
-		return;
-	if (mgmt_reopen(cm->m) == 0)
-		log_msg(LOG_NOTICE, "control", "audit log reopened");
-	/* logs its own outcome; a failure leaves the running credentials */
-	mgmt_tls_reload(cm->m);
+		return ctl_mgmt_start(l, c, cc, ha, pcm, err, errlen);
+	if (!sec) {
+		log_msg(LOG_NOTICE, "control", "management section removed: port closed");
+		ctl_mgmt_stop(cm);
+		*pcm = NULL;
+		return 0;
+	}
+	/* "config show" reads the tree: the caller frees the previous one */
+	cm->conf = c;
+	if (dataplane_follow(l, cm, cc, err, errlen))
+		return -ENOMEM;
+	return mgmt_reconfigure(cm->m, sec, err, errlen) ? -EINVAL : 0;
 }
 
 void ctl_mgmt_stop(struct ctl_mgmt *cm)
@@ -239,5 +298,7 @@ void ctl_mgmt_stop(struct ctl_mgmt *cm)
 	/* answers still owed go out before the connections close */
 	ctl_dp_free(cm->dp);
 	mgmt_free(cm->m);
+	free(cm->telemetry);
+	free(cm->eve_path);
 	free(cm);
 }

@@ -6,6 +6,7 @@
 #ifndef IDS_CTL_MGMT_H
 #define IDS_CTL_MGMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf/conf.h"
@@ -19,18 +20,24 @@ struct ctl_mgmt;
 const struct conf_schema_row *ctl_mgmt_schema(void);
 
 /* The management section's own checks (what ctl_mgmt_start would refuse
- * before listening), for -T and the daemon alike. 0 or -EINVAL. */
-int ctl_mgmt_check(const struct conf *c, char *err, size_t errlen);
+ * before listening), for -T and the daemon alike; without files, only its
+ * keys (a reload: the files are read by ctl_mgmt_reconfigure, which keeps
+ * the running set when they fail). 0 or -EINVAL. */
+int ctl_mgmt_check(const struct conf *c, bool files, char *err, size_t errlen);
 
 /* Start the management port when the config has a management section,
  * with the dataplane's commands (cc->telemetry) and alerts (cc->eve).
  * *out is NULL when there is none. 0 or -EINVAL with err filled. */
 int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *cc,
 		   struct ha *ha, struct ctl_mgmt **out, char *err, size_t errlen);
-/* SIGHUP: reopen the audit log and reload the management TLS credentials
- * (mgmt_tls_reload: a failure keeps the current ones and is logged).
- * NULL is a no-op. */
-void ctl_mgmt_reload(struct ctl_mgmt *m);
+/* SIGHUP: the reloaded configuration (c, cc: they replace the previous
+ * ones, which may be freed after). A management section that appeared
+ * starts the port, one that went away stops it; otherwise mgmt_reconfigure
+ * (TLS files read again, SASL, roles, listener, audit log reopened) and
+ * the dataplane's socket and eve.json followed anew where they changed.
+ * 0, or -errno with err filled and the port's previous settings kept. */
+int ctl_mgmt_reconfigure(struct ctl_mgmt **m, struct loop *l, const struct conf *c,
+			 const struct ctl_conf *cc, struct ha *ha, char *err, size_t errlen);
 void ctl_mgmt_stop(struct ctl_mgmt *m);
 
 #endif

@@ -16,8 +16,9 @@ const struct conf_schema_row *ctl_mgmt_schema(void)
 	return rows;
 }
 
-int ctl_mgmt_check(const struct conf *c, char *err, size_t errlen)
+int ctl_mgmt_check(const struct conf *c, bool files, char *err, size_t errlen)
 {
+	(void)files;
 	if (!conf_get(c, "management"))
 		return 0;
 	snprintf(err, errlen, "this ids-control was built without the management port");
@@ -31,12 +32,13 @@ int ctl_mgmt_start(struct loop *l, const struct conf *c, const struct ctl_conf *
 	(void)cc;
 	(void)ha;
 	*out = NULL;
-	return ctl_mgmt_check(c, err, errlen);
+	return ctl_mgmt_check(c, true, err, errlen);
 }
 
-void ctl_mgmt_reload(struct ctl_mgmt *m)
+int ctl_mgmt_reconfigure(struct ctl_mgmt **m, struct loop *l, const struct conf *c,
+			 const struct ctl_conf *cc, struct ha *ha, char *err, size_t errlen)
 {
-	(void)m;
+	return ctl_mgmt_start(l, c, cc, ha, m, err, errlen);
 }
 
 void ctl_mgmt_stop(struct ctl_mgmt *m)

@@ -30,6 +30,9 @@ struct args {
 };
 
 struct run {
+	const struct args *a;
+	struct conf *conf;		/* the running configuration (a reload swaps it) */
+	struct ctl_conf *cc;
 	struct loop *loop;
 	struct ha *ha;
 	struct ctl_mgmt *mgmt;
@@ -48,9 +51,10 @@ static void usage(FILE *out)
 		"  -p, --pidfile FILE  write the process id to FILE\n"
 		"  -v, --verbose       more log output (repeatable)\n"
 		"  -h, --help          this text\n"
-		"Signals: TERM/INT stop gracefully (priority 0 advert), HUP reopens the\n"
-		"audit log and reloads the management TLS certificate, key, CA and CRL files\n"
-		"(the configuration is not re-read: see ids-control(8)), USR1 dumps counters.\n");
+		"Signals: TERM/INT stop gracefully (priority 0 advert), HUP reloads the whole\n"
+		"configuration as keepalived does (VRRP instances configured as before keep\n"
+		"their state; a configuration that does not load keeps the running one),\n"
+		"reopens the audit log and reloads the TLS files, USR1 dumps counters.\n");
 }
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -87,28 +91,91 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 /* Load, validate against every schema table, read into cc, check the
  * management section: every check the daemon makes of its configuration
- * before it touches the network, so -T passes exactly what would start.
- * 0 or -EINVAL with the problems printed. */
-static int check_conf(const char *path, struct conf *c, struct ctl_conf *cc)
+ * before it touches the network, so -T passes exactly what would start
+ * (files: the management section's TLS files too; a reload leaves them to
+ * ctl_mgmt_reconfigure). 0 or -EINVAL with the problems printed to out
+ * ("file:line: ..."). */
+static int check_conf(const char *path, struct conf *c, struct ctl_conf *cc, bool files,
+		      FILE *out)
 {
 	struct conf_schema s;
 	char err[512];
 
 	if (conf_load_file(c, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(out, "%s\n", err);
 		return -EINVAL;
 	}
 	conf_schema_init(&s);
 	conf_schema_add(&s, ctl_conf_schema);
 	conf_schema_add(&s, ctl_mgmt_schema());
-	if (conf_validate(c, &s, stderr))
+	if (conf_validate(c, &s, out))
 		return -EINVAL;
 	if (ctl_conf_read(c, cc, err, sizeof(err)) < 0 ||
-	    ctl_mgmt_check(c, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
+	    ctl_mgmt_check(c, files, err, sizeof(err)) < 0) {
+		fprintf(out, "%s\n", err);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Each line of text as one error log line. */
+static void log_lines(const char *text)
+{
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+
+		if (n)
+			log_msg(LOG_ERR, "control", "reload: %.*s", (int)n, text);
+		text += n + (text[n] == '\n');
+	}
+}
+
+/* SIGHUP, as keepalived's reload: read the configuration file again and,
+ * when all of it loads and checks, apply it (VRRP instances kept, started
+ * or stopped by ha_reload, then the management port's settings); the
+ * previous configuration is freed. Otherwise the running one stays and
+ * each problem is logged with its file and line. */
+static void reload(struct run *r)
+{
+	struct conf *c = conf_new();
+	struct ctl_conf *cc = calloc(1, sizeof(*cc));
+	char *text = NULL, err[512];
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	int rc = -ENOMEM;
+
+	log_msg(LOG_NOTICE, "control", "SIGHUP: reloading %s", r->a->conf);
+	if (c && cc && out)
+		rc = check_conf(r->a->conf, c, cc, false, out);
+	if (out)
+		fclose(out);
+	if (rc < 0) {
+		log_lines(text ? text : "out of memory");
+		log_msg(LOG_ERR, "control", "configuration reload failed, the running "
+			"configuration stays");
+		goto drop;
+	}
+	if (ha_reload(r->ha, cc, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "control", "configuration reload failed, the running "
+			"configuration stays: %s", err);
+		goto drop;
+	}
+	/* the VRRP side is applied: what the management port cannot take it
+	 * reports, keeping its previous settings */
+	if (ctl_mgmt_reconfigure(&r->mgmt, r->loop, c, cc, r->ha, err, sizeof(err)) < 0)
+		log_msg(LOG_ERR, "control", "management: %s; it keeps its previous settings", err);
+	free(text);
+	free(r->cc);
+	conf_free(r->conf);
+	r->conf = c;
+	r->cc = cc;
+	log_msg(LOG_NOTICE, "control", "configuration reloaded: %u VRRP instance(s)",
+		ha_count(r->ha));
+	return;
+drop:
+	free(text);
+	free(cc);
+	conf_free(c);
 }
 
 static void on_signal(struct loop *l, int fd, unsigned events, void *arg)
@@ -124,8 +191,7 @@ static void on_signal(struct loop *l, int fd, unsigned events, void *arg)
 			continue;
 		}
 		if (si.ssi_signo == SIGHUP) {
-			/* logrotate moved the audit log away, or certificates were rotated */
-			ctl_mgmt_reload(r->mgmt);
+			reload(r);
 			continue;
 		}
 		log_msg(LOG_NOTICE, "control", "signal %u: stopping", si.ssi_signo);
@@ -169,9 +235,11 @@ static int write_pidfile(const char *path)
 	return fclose(f) ? -errno : 0;
 }
 
-static int run(const struct args *a, const struct conf *c, const struct ctl_conf *cc)
+/* Runs until a stop signal. *c and *cc are the configuration: a reload
+ * replaces them, so the caller frees what they point to at the end. */
+static int run(const struct args *a, struct conf **c, struct ctl_conf **cc)
 {
-	struct run r = { .sigfd = -1 };
+	struct run r = { .a = a, .conf = *c, .cc = *cc, .sigfd = -1 };
 	char err[512];
 	int ret = 1;
 
@@ -185,12 +253,12 @@ static int run(const struct args *a, const struct conf *c, const struct ctl_conf
 		fprintf(stderr, "ids-control: signalfd: %s\n", strerror(errno));
 		goto out;
 	}
-	r.ha = ha_new(r.loop, cc, err, sizeof(err));
+	r.ha = ha_new(r.loop, r.cc, err, sizeof(err));
 	if (!r.ha) {
 		fprintf(stderr, "ids-control: %s\n", err);
 		goto out;
 	}
-	if (ctl_mgmt_start(r.loop, c, cc, r.ha, &r.mgmt, err, sizeof(err)) < 0) {
+	if (ctl_mgmt_start(r.loop, r.conf, r.cc, r.ha, &r.mgmt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ids-control: management: %s\n", err);
 		goto out;
 	}
@@ -219,6 +287,8 @@ out:
 	if (r.sigfd >= 0)
 		close(r.sigfd);
 	loop_free(r.loop);
+	*c = r.conf;
+	*cc = r.cc;
 	return ret;
 }
 
@@ -241,7 +311,7 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (check_conf(a.conf, c, cc) < 0) {
+	if (check_conf(a.conf, c, cc, true, stderr) < 0) {
 		ret = 1;
 		goto out;
 	}
@@ -251,7 +321,7 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
-	ret = run(&a, c, cc);
+	ret = run(&a, &c, &cc);
 out:
 	free(cc);
 	conf_free(c);

@@ -112,6 +112,7 @@ struct mgmt_conn {
 	size_t send_len;		/* a record GnuTLS must be given again (EAGAIN) */
 	uint64_t accept_us;
 	struct mgmt_pending *pending;	/* BUSY: the answer being waited for */
+	bool stream_fast;		/* STREAM without --json: fast.log lines */
 };
 
 /* A client that lets this much output pile up (a stalled alerts --follow)
@@ -177,7 +178,10 @@ struct mgmt_creds {
 };
 
 /* mgmt_tls.c */
-int mgmt_tls_init(struct mgmt *m, char *err, size_t errlen);
+/* The credentials and priority of m->conf into m->creds and m->prio;
+ * reload refuses an expired certificate (at start it is accepted so that
+ * HA comes up). 0 or -EINVAL with err naming the key, the file, the cause. */
+int mgmt_tls_init(struct mgmt *m, bool reload, char *err, size_t errlen);
 void mgmt_tls_release(struct mgmt *m);
 /* A server session for c on the current credentials (c holds a reference
  * to them); mgmt_tls_session_end() deinits it and drops the reference.
@@ -204,6 +208,14 @@ void mgmt_sasl_user_tried(const char *mech, const uint8_t *in, size_t inlen, cha
 			  size_t outlen);
 int mgmt_sasl_step(struct mgmt_conn *c, const char *mech, const uint8_t *in, size_t inlen,
 		   bool has_in, const char **out, unsigned int *outlen, char *reason, size_t rlen);
+
+/* Say on the log (stderr) when the sasldb or the keytab cannot be read:
+ * logins needing it would fail, and the audit log alone would say so. */
+void mgmt_sasl_files_check(const struct mgmt_conf *mc);
+
+/* mgmt_server.c: listen on m->conf's address and port into m->lfd, m->port
+ * (not watched yet). 0 or -errno with err filled. */
+int mgmt_listen(struct mgmt *m, char *err, size_t errlen);
 
 /* mgmt_conn.c */
 void mgmt_accept_cb(struct loop *l, int fd, unsigned events, void *arg);
@@ -243,6 +255,16 @@ void mgmt_reply_release(struct mgmt_reply *r);
 const char *mgmt_reply_body(struct mgmt_reply *r, size_t *len);
 /* Append text as is, in both renderings (lines of JSON already). */
 void mgmt_reply_raw(struct mgmt_reply *r, const char *s, size_t n);
+
+/* mgmt_fast.c: an EVE alert line (len bytes, no NUL needed) as its
+ * fast.log line, without newline, into out (truncated to cap, terminated).
+ * The length written, or -EINVAL when the line is not a JSON object. */
+#define MGMT_FAST_LINE 1024
+int mgmt_eve_fast(const char *line, size_t len, char *out, size_t cap);
+
+/* An alert of the backlog as a client asked for it (fast: its fast.log
+ * line in buf; else, or when it does not parse, the EVE line). */
+const char *mgmt_alert_render(const char *eve, bool fast, char *buf, size_t cap, size_t *len);
 
 /* mgmt_audit.c: one JSON line per event when management.audit is set. */
 int mgmt_audit_open(struct mgmt *m, char *err, size_t errlen);

@@ -41,7 +41,7 @@ struct mgmt_backend {
 	void *ctx;			/* passed to every callback */
 	mgmt_backend_cb status;		/* node, VRRP state/priority, dataplane role, versions */
 	mgmt_backend_cb stats;		/* dataplane counters (telemetry socket) */
-	mgmt_backend_cb rules_list;
+	mgmt_backend_argv_cb rules_list;	/* [--sid N | --file NAME]: rules, file:line */
 	mgmt_backend_cb rules_stats;
 	mgmt_backend_argv_cb rules_top;	/* rules stats --top N [--sort KEY]: per-rule cost */
 	mgmt_backend_cb rules_reload;
@@ -49,6 +49,7 @@ struct mgmt_backend {
 	mgmt_backend_cb ha_status;
 	mgmt_backend_cb ha_demote;	/* maintenance handover: give up master */
 	mgmt_backend_cb ha_promote;
+	mgmt_backend_cb ha_release;	/* undo demote/promote: configured priority */
 	mgmt_backend_cb config_show;	/* mgmt_reply_conf() redacts secrets */
 };
 
@@ -82,18 +83,26 @@ struct mgmt_pending *mgmt_reply_defer(struct mgmt_reply *r);
 struct mgmt_reply *mgmt_pending_reply(struct mgmt_pending *p);
 void mgmt_pending_done(struct mgmt_pending *p, int rc);
 
-/* SIGHUP: reopen the audit log (after logrotate moved it). 0 or -errno,
- * and the old file stays in use on failure. */
-int mgmt_reopen(struct mgmt *m);
+/* The management section's own keys only (no file is read): what a
+ * reload checks before anything is applied. 0 or -EINVAL, err as mgmt_new's. */
+int mgmt_check_conf(const struct conf_node *management, char *err, size_t errlen);
 
-/* SIGHUP: load the TLS certificate, key, CA and CRL again from the paths
- * of the configuration (the configuration itself is not re-read), check
- * the whole set (key file mode, key matches certificate, CA and CRL
- * parse, certificate not expired), then give it to new connections; open
- * ones keep the set they were accepted with until they close. On failure
- * the current set stays and one line naming the file and the cause is
- * logged. 0 or -errno; counted in "status" either way. */
-int mgmt_tls_reload(struct mgmt *m);
+/* SIGHUP: take the "management" section again, as keepalived reloads its
+ * configuration. Read, checked and prepared first, whole: the TLS
+ * certificate, key, CA and CRL (read again even from unchanged paths: a
+ * rotation; key file mode, key matching the certificate, not expired), a
+ * new listener when the address or port changed, the audit log opened
+ * again (after logrotate moved it), the alert backlog resized. Only then
+ * applied: new connections get the new credentials, priority string, DN
+ * allow-list, SASL settings (sasldb, keytab, mechanisms, allowed users)
+ * and roles; connections already open keep the credentials and role they
+ * were accepted with; the VRRP side is not touched. On success one line
+ * "TLS reloaded: certificate <subject>, notAfter <time>"; on failure the
+ * running settings all stay, "TLS reload failed, still serving <subject>:
+ * <key, file, cause>" (counted in "status") or the listener's reason, and
+ * -errno with err filled. An unreadable sasldb or keytab is logged. */
+int mgmt_reconfigure(struct mgmt *m, const struct conf_node *management, char *err,
+		     size_t errlen);
 
 /* The bound port (useful when the config asks for port 0). */
 uint16_t mgmt_port(const struct mgmt *m);
@@ -117,6 +126,9 @@ void mgmt_reply_bool(struct mgmt_reply *r, const char *key, bool v);
  * secrets (password, secret, auth_pass, psk, passphrase, token) are
  * written as "<redacted>". */
 void mgmt_reply_conf(struct mgmt_reply *r, const char *key, const struct conf_node *n);
+/* True when the client asked for JSON (a backend may write a list more
+ * compactly for people). */
+bool mgmt_reply_is_json(const struct mgmt_reply *r);
 /* Mark the reply failed with a one-line reason (printf format); returns
  * err so a callback can "return mgmt_reply_error(r, -EIO, ...)". */
 int mgmt_reply_error(struct mgmt_reply *r, int err, const char *fmt, ...)

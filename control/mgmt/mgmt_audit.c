@@ -29,26 +29,6 @@ int mgmt_audit_open(struct mgmt *m, char *err, size_t errlen)
 	return 0;
 }
 
-int mgmt_reopen(struct mgmt *m)
-{
-	int fd;
-
-	if (!m->conf.audit_file)
-		return 0;
-	fd = open(m->conf.audit_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		int ret = -errno;
-
-		log_msg(LOG_ERR, MGMT_LOG, "audit %s: cannot reopen, still writing the old file: %s",
-			m->conf.audit_file, strerror(errno));
-		return ret;
-	}
-	if (m->audit_fd >= 0)
-		close(m->audit_fd);
-	m->audit_fd = fd;
-	return 0;
-}
-
 /* One record: c may be NULL (then peer says who). */
 static void audit(struct mgmt *m, const struct mgmt_conn *c, const char *peer, const char *event,
 		  const char *command, const char *result, const char *detail)

@@ -44,6 +44,18 @@ static int cmd_backend(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned
 	return fn(c->m->be.ctx, r);
 }
 
+/* A backend command that takes arguments: the callback checks them. */
+static int cmd_backend_argv(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned int argc,
+			    const char *const *argv, struct mgmt_reply *r)
+{
+	mgmt_backend_argv_cb fn;
+
+	memcpy(&fn, (const char *)&c->m->be + cmd->be_off, sizeof(fn));
+	if (!fn)
+		return mgmt_reply_error(r, -ENOTSUP, "not available: %s", cmd->name);
+	return fn(c->m->be.ctx, argc, argv, r);
+}
+
 /* "rules stats": the rule counters; with arguments (--top N, --sort KEY),
  * the costliest rules, which the backend's rules_top checks and answers. */
 static int cmd_rules_stats(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned int argc,
@@ -109,12 +121,18 @@ static const char *alert_at(const struct mgmt *m, size_t i)
 	return m->alerts[(m->alerts_head + cap - m->alerts_len + i) % cap];
 }
 
+/* "alerts [-n N] [--follow]": the last N lines of the backlog (as many as
+ * it holds when N is larger: tail's way), one per line, in the form the
+ * client asked for. A long answer goes out in PART frames. */
 static int cmd_alerts(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned int argc,
 		      const char *const *argv, struct mgmt_reply *r)
 {
 	struct mgmt *m = c->m;
 	unsigned long n = 20;
 	bool follow = false;
+	char buf[MGMT_FAST_LINE];
+	const char *l;
+	size_t len;
 
 	for (unsigned int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -127,26 +145,24 @@ static int cmd_alerts(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned 
 		if (strcmp(a, "-n") == 0 && i + 1 < argc)
 			a = argv[++i];
 		n = strtoul(a, &end, 10);
-		if (*end || end == a || n > m->conf.alerts_backlog)
-			return mgmt_reply_error(r, -EINVAL, "usage: %s %s (N at most %u)",
-						cmd->name, cmd->args, m->conf.alerts_backlog);
+		if (*end || end == a || *a == '-')
+			return mgmt_reply_error(r, -EINVAL, "usage: %s %s", cmd->name, cmd->args);
 	}
 	if (n > m->alerts_len)
 		n = m->alerts_len;
 	if (follow) {
+		c->stream_fast = !r->json;
 		for (size_t i = m->alerts_len - n; i < m->alerts_len; i++) {
-			const char *l = alert_at(m, i);
-
-			mgmt_conn_send(c, MGMT_F_STREAM, l, strlen(l));
+			l = mgmt_alert_render(alert_at(m, i), c->stream_fast, buf, sizeof(buf), &len);
+			mgmt_conn_send(c, MGMT_F_STREAM, l, len);
 		}
 		c->st = MGMT_S_STREAM;
 		return 1;		/* the reply comes when the client cancels */
 	}
 	mgmt_reply_raw(r, "", 0);
 	for (size_t i = m->alerts_len - n; i < m->alerts_len; i++) {
-		const char *l = alert_at(m, i);
-
-		mgmt_reply_raw(r, l, strlen(l));
+		l = mgmt_alert_render(alert_at(m, i), !r->json, buf, sizeof(buf), &len);
+		mgmt_reply_raw(r, l, len);
 		mgmt_reply_raw(r, "\n", 1);
 	}
 	return 0;
@@ -180,7 +196,8 @@ static const struct mgmt_cmd cmd_table[] = {
 	{ "stats", cmd_backend, MGMT_ROLE_VIEWER, "", "dataplane counters", BE(stats) },
 	{ "alerts", cmd_alerts, MGMT_ROLE_VIEWER, "[-n N] [--follow]",
 	  "the last N alerts (EVE lines); --follow streams new ones", 0 },
-	{ "rules list", cmd_backend, MGMT_ROLE_VIEWER, "", "loaded rule files and counts",
+	{ "rules list", cmd_backend_argv, MGMT_ROLE_VIEWER, "[--sid N | --file NAME]",
+	  "rules loaded and failed, and each loaded rule with the file:line it was read from",
 	  BE(rules_list) },
 	{ "rules stats", cmd_rules_stats, MGMT_ROLE_VIEWER,
 	  "[--top N [--sort ticks|avgticks|checks|matches|maxticks]]",
@@ -195,7 +212,10 @@ static const struct mgmt_cmd cmd_table[] = {
 	{ "ha demote", cmd_backend, MGMT_ROLE_OPERATOR, "",
 	  "give up master for maintenance (the peer takes over)", BE(ha_demote) },
 	{ "ha promote", cmd_backend, MGMT_ROLE_OPERATOR, "",
-	  "end maintenance: compete for master again", BE(ha_promote) },
+	  "take over as master now (advertise priority 254)", BE(ha_promote) },
+	{ "ha release", cmd_backend, MGMT_ROLE_OPERATOR, "",
+	  "undo demote/promote: back to the configured priority and normal election",
+	  BE(ha_release) },
 	{ "config show", cmd_backend, MGMT_ROLE_ADMIN, "",
 	  "the running configuration, secrets redacted", BE(config_show) },
 	{ "whoami", cmd_whoami, MGMT_ROLE_VIEWER, "", "identity, role, mechanism, TLS", 0 },

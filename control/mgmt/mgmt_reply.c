@@ -216,6 +216,11 @@ void mgmt_reply_conf(struct mgmt_reply *r, const char *key, const struct conf_no
 		conf_node_out(r, key, n, 1);
 }
 
+bool mgmt_reply_is_json(const struct mgmt_reply *r)
+{
+	return r->json;
+}
+
 int mgmt_reply_error(struct mgmt_reply *r, int err, const char *fmt, ...)
 {
 	va_list ap;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "mgmt-priv.h"
@@ -72,6 +73,19 @@ int mgmt_sasl_init(struct mgmt *m, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+void mgmt_sasl_files_check(const struct mgmt_conf *mc)
+{
+	const struct { const char *key, *path, *who; } f[] = {
+		{ "management.sasl.sasldb", mc->sasldb, "password logins (SCRAM, PLAIN)" },
+		{ "management.sasl.keytab", mc->keytab, "GSSAPI logins" },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].path && access(f[i].path, R_OK) != 0)
+			log_msg(LOG_WARN, MGMT_LOG, "%s %s: cannot be read (%s): %s will fail",
+				f[i].key, f[i].path, strerror(errno), f[i].who);
 }
 
 /* Configured "SCRAM-SHA-256" also admits its -PLUS form. */

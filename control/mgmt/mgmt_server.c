@@ -17,7 +17,7 @@
 
 /* IP_FREEBIND lets the listener bind the VIP before VRRP has put it on an
  * interface, so the port is there the moment this node becomes master. */
-static int listen_on(struct mgmt *m, char *err, size_t errlen)
+int mgmt_listen(struct mgmt *m, char *err, size_t errlen)
 {
 	struct addrinfo hints = {
 		.ai_family = AF_UNSPEC,
@@ -73,7 +73,16 @@ static int check(struct mgmt *m, const struct conf_node *management, char *err, 
 	}
 	if (mgmt_conf_parse(&m->conf, management, err, errlen))
 		return -EINVAL;
-	return mgmt_tls_init(m, err, errlen);
+	return mgmt_tls_init(m, false, err, errlen);
+}
+
+int mgmt_check_conf(const struct conf_node *management, char *err, size_t errlen)
+{
+	struct mgmt_conf mc = { 0 };
+	int rc = mgmt_conf_parse(&mc, management, err, errlen) ? -EINVAL : 0;
+
+	mgmt_conf_release(&mc);
+	return rc;
 }
 
 int mgmt_check(const struct conf_node *management, char *err, size_t errlen)
@@ -108,8 +117,9 @@ struct mgmt *mgmt_new(struct loop *l, const struct conf_node *management,
 		goto fail;
 	}
 	if (mgmt_sasl_init(m, err, errlen) ||
-	    mgmt_audit_open(m, err, errlen) || listen_on(m, err, errlen))
+	    mgmt_audit_open(m, err, errlen) || mgmt_listen(m, err, errlen))
 		goto fail;
+	mgmt_sasl_files_check(&m->conf);
 	if (loop_fd_add(l, m->lfd, LOOP_READ, mgmt_accept_cb, m)) {
 		snprintf(err, errlen, "management: cannot watch the listener");
 		goto fail;
@@ -164,10 +174,15 @@ void mgmt_alert_publish(struct mgmt *m, const char *line, size_t len)
 	if (m->alerts_len < cap)
 		m->alerts_len++;
 	for (struct mgmt_conn *c = m->conns, *next; c; c = next) {
+		char buf[MGMT_FAST_LINE];
+		const char *l;
+		size_t n;
+
 		next = c->next;
 		if (c->st != MGMT_S_STREAM)
 			continue;
-		mgmt_conn_send(c, MGMT_F_STREAM, copy, len);
+		l = mgmt_alert_render(copy, c->stream_fast, buf, sizeof(buf), &n);
+		mgmt_conn_send(c, MGMT_F_STREAM, l, n);
 		/* a follower too slow to keep up is dropped */
 		if (c->broken)
 			mgmt_conn_close(c);

@@ -224,12 +224,12 @@ fail:
 	return NULL;
 }
 
-int mgmt_tls_init(struct mgmt *m, char *err, size_t errlen)
+int mgmt_tls_init(struct mgmt *m, bool reload, char *err, size_t errlen)
 {
 	const char *errpos = NULL;
 	int rc;
 
-	m->creds = creds_load(&m->conf, false, err, errlen);
+	m->creds = creds_load(&m->conf, reload, err, errlen);
 	if (!m->creds)
 		return -EINVAL;
 	rc = gnutls_priority_init(&m->prio, m->conf.priority, &errpos);
@@ -239,28 +239,6 @@ int mgmt_tls_init(struct mgmt *m, char *err, size_t errlen)
 		m->prio = NULL;
 		return -EINVAL;
 	}
-	return 0;
-}
-
-int mgmt_tls_reload(struct mgmt *m)
-{
-	struct mgmt_creds *cr;
-	char err[512], when[32];
-
-	cr = creds_load(&m->conf, true, err, sizeof(err));
-	if (!cr) {
-		m->cnt.tls_reload_failed++;
-		log_msg(LOG_ERR, MGMT_LOG, "TLS reload failed, still serving %s: %s",
-			m->creds->subject, err);
-		return -EINVAL;
-	}
-	/* connections hold their own reference: the old set lives on for them */
-	creds_put(m->creds);
-	m->creds = cr;
-	m->cnt.tls_reloads++;
-	mgmt_tls_time(cr->not_after, when, sizeof(when));
-	log_msg(LOG_NOTICE, MGMT_LOG, "TLS reloaded: certificate %s, notAfter %s, from %s",
-		cr->subject, when, m->conf.cert);
 	return 0;
 }
 

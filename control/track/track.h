@@ -31,16 +31,23 @@ void tracker_set(struct tracker *t, bool ok, const char *why);
  * fail, `rise` successes make it OK again. Starts OK. */
 struct track_script {
 	struct tracker t;
-	const struct ctl_script *cfg;
+	const struct ctl_script *cfg;	/* a reload may point it at an equal copy */
 	const char *user;
 	struct loop *loop;
 	struct loop_timer *timer;
 	unsigned good, bad;
 	bool running;
+	bool retired;			/* freed when the running check ends */
 	uint64_t runs, failures, timeouts;
 };
-int track_script_start(struct track_script *s, struct loop *l, const struct ctl_script *cfg,
-		       const char *user, tracker_cb changed, void *ctx);
+/* Start checking at once. NULL on allocation failure. */
+struct track_script *track_script_new(struct loop *l, const struct ctl_script *cfg,
+				      const char *user, tracker_cb changed, void *ctx);
+/* A reload dropped the script: no further check, no further report (cfg
+ * may be gone). Freed now, or when a check still running ends. */
+void track_script_retire(struct track_script *s);
+/* At exit, the loop stopped: freed now. NULL is a no-op. */
+void track_script_free(struct track_script *s);
 
 /* Interfaces: up means IFF_UP and IFF_RUNNING, followed through rtnetlink
  * link notifications. */

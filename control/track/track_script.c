@@ -2,6 +2,7 @@
 /* keepalived's vrrp_script: periodic checks with rise/fall hysteresis. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -18,6 +19,10 @@ static void on_done(void *arg, int status)
 	char why[64];
 
 	s->running = false;
+	if (s->retired) {
+		free(s);
+		return;
+	}
 	if (status == -ETIMEDOUT) {
 		s->timeouts++;
 		snprintf(why, sizeof(why), "timed out");
@@ -56,10 +61,13 @@ static void on_tick(struct loop *l, struct loop_timer *t, void *arg)
 	s->running = true;
 }
 
-int track_script_start(struct track_script *s, struct loop *l, const struct ctl_script *cfg,
-		       const char *user, tracker_cb changed, void *ctx)
+struct track_script *track_script_new(struct loop *l, const struct ctl_script *cfg,
+				      const char *user, tracker_cb changed, void *ctx)
 {
-	memset(s, 0, sizeof(*s));
+	struct track_script *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
 	snprintf(s->t.name, sizeof(s->t.name), "script %s", cfg->name);
 	s->t.ok = true;
 	s->t.changed = changed;
@@ -68,5 +76,28 @@ int track_script_start(struct track_script *s, struct loop *l, const struct ctl_
 	s->user = user;
 	s->loop = l;
 	s->timer = loop_timer_add(l, 0, on_tick, s);
-	return s->timer ? 0 : -ENOMEM;
+	if (!s->timer) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void track_script_retire(struct track_script *s)
+{
+	loop_timer_cancel(s->loop, s->timer);
+	s->timer = NULL;
+	if (!s->running) {
+		free(s);
+		return;
+	}
+	s->retired = true;
+}
+
+void track_script_free(struct track_script *s)
+{
+	if (!s)
+		return;
+	loop_timer_cancel(s->loop, s->timer);
+	free(s);
 }

@@ -225,6 +225,12 @@ int vrrp_sock_register(struct vrrp_sock *s, uint8_t vrid, vrrp_sock_rx_cb cb, vo
 	return 0;
 }
 
+void vrrp_sock_unregister(struct vrrp_sock *s, uint8_t vrid)
+{
+	s->rx[vrid] = NULL;
+	s->rx_arg[vrid] = NULL;
+}
+
 int vrrp_sock_send(struct vrrp_sock *s, const union ip_addr *dst, const uint8_t *msg, size_t len)
 {
 	uint8_t buf[sizeof(struct iphdr) + VRRP_HDR_LEN + 16 * VRRP_MAX_ADDRS];

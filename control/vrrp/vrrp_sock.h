@@ -42,6 +42,10 @@ void vrrp_sock_close(struct vrrp_sock *s);
 /* Route adverts for vrid to cb. -EEXIST if taken. */
 int vrrp_sock_register(struct vrrp_sock *s, uint8_t vrid, vrrp_sock_rx_cb cb, void *arg);
 
+/* Adverts for vrid are counted as for an unknown VRID again (a reload
+ * removed its instance). */
+void vrrp_sock_unregister(struct vrrp_sock *s, uint8_t vrid);
+
 /* Send a built VRRP message to dst (the group or a unicast peer). 0 or -errno. */
 int vrrp_sock_send(struct vrrp_sock *s, const union ip_addr *dst, const uint8_t *msg, size_t len);
 

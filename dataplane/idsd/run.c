@@ -398,6 +398,34 @@ static unsigned tel_failed(void *arg, unsigned from, char (*lines)[TELEMETRY_LIN
 	return n;
 }
 
+static unsigned tel_list(void *arg, unsigned from, uint32_t sid, const char *file,
+			 char (*lines)[TELEMETRY_LINE_LEN], uint32_t *idx, unsigned max,
+			 uint64_t *next, uint64_t *total)
+{
+	struct run *r = arg;
+	const struct ruleset *rs;
+	unsigned n = 0;
+	uint32_t i = from;
+
+	pthread_mutex_lock(&r->lock);
+	rs = r->e->rs;
+	*total = rs ? rs->n : 0;
+	for (; rs != NULL && i < rs->n && n < max; i++) {
+		const struct rule *ru = rs->rules[i];
+		const char *base = ru->file ? strrchr(ru->file, '/') : NULL;
+
+		base = base ? base + 1 : ru->file ? ru->file : "-";
+		if ((sid && ru->sid != sid) || (file && strcmp(file, base) != 0))
+			continue;
+		snprintf(lines[n], TELEMETRY_LINE_LEN, "%s:%u %u:%u:%u %s", base, ru->line, ru->gid,
+			 ru->sid, ru->rev, ru->msg ? ru->msg : "");
+		idx[n++] = i;
+	}
+	*next = i < *total ? i : *total;
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
 static int tel_reload(void *arg, char *msg, size_t len)
 {
 	return reload_rules(arg, msg, len);
@@ -566,7 +594,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 
 	tsrc = (struct telemetry_src){
 		.arg = r, .stats = tel_stats, .rules = tel_rules, .failed = tel_failed,
-		.reload = tel_reload, .profile = tel_profile,
+		.list = tel_list, .reload = tel_reload, .profile = tel_profile,
 		.workers = r->workers, .nworkers = r->nworkers,
 		.receivers = r->receivers, .nreceivers = r->nreceivers,
 		.ports = r->ports, .nports = r->nports, .ctl = &r->ctl,

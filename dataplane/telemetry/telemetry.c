@@ -215,6 +215,52 @@ static int cmd_rules_failed(const struct telemetry_src *s, const char *params,
 	return 0;
 }
 
+/* "/ids/rules/list[,FROM[,sid=N|file=NAME]]": "total" (rules loaded),
+ * "next" (where the next page starts: total when this is the last), then
+ * one member per rule keyed by its index in load order: "file:line
+ * gid:sid:rev msg". A client pages with FROM = next while next < total. */
+static int cmd_rules_list(const struct telemetry_src *s, const char *params,
+			  struct rte_tel_data *d)
+{
+	char lines[TELEMETRY_FAILED_MAX][TELEMETRY_LINE_LEN], key[16], file[64] = "";
+	uint32_t idx[TELEMETRY_FAILED_MAX];
+	unsigned long from = 0, sid = 0;
+	uint64_t next = 0, total = 0;
+	unsigned n;
+
+	if (params != NULL && params[0] != '\0') {
+		const char *comma = strchr(params, ',');
+		char *end;
+
+		from = strtoul(params, &end, 10);
+		if (end == params || (*end != '\0' && *end != ',') || from > UINT32_MAX)
+			return -EINVAL;
+		if (comma != NULL && strncmp(comma + 1, "sid=", 4) == 0) {
+			sid = strtoul(comma + 5, &end, 10);
+			if (*end != '\0' || sid == 0 || sid > UINT32_MAX)
+				return -EINVAL;
+		} else if (comma != NULL && strncmp(comma + 1, "file=", 5) == 0) {
+			if (comma[6] == '\0' || strlen(comma + 6) >= sizeof(file))
+				return -EINVAL;
+			snprintf(file, sizeof(file), "%s", comma + 6);
+		} else if (comma != NULL) {
+			return -EINVAL;
+		}
+	}
+	if (s->list == NULL)
+		return -ENOTSUP;
+	n = s->list(s->arg, (unsigned)from, (uint32_t)sid, file[0] ? file : NULL, lines, idx,
+		    TELEMETRY_FAILED_MAX, &next, &total);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "total", total);
+	rte_tel_data_add_dict_u64(d, "next", next);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%u", idx[i]);
+		rte_tel_data_add_dict_string(d, key, lines[i]);
+	}
+	return 0;
+}
+
 /* "/ids/rules/profile[,SORT[,N]]" (ticks, 10): "enabled" (0: profiling.rules
  * is off, and nothing follows), "sort", "checked" (rules checked so far),
  * "shown", then the first N rules by SORT keyed by their place, as the
@@ -305,6 +351,9 @@ static const struct {
 	{ "/ids/rules", cmd_rules, "Rules loaded and failed, reloads, last reload result." },
 	{ "/ids/rules/failed", cmd_rules_failed, "Rules that failed to load and why "
 	  "(file:line: reason). Parameter: the index to start from." },
+	/* help strings: at most RTE_TEL_MAX_STRING_LEN, or the command is not registered */
+	{ "/ids/rules/list", cmd_rules_list, "Loaded rules as file:line gid:sid:rev msg. "
+	  "Parameters: FROM[,sid=N|file=NAME]." },
 	{ "/ids/rules/profile", cmd_rules_profile, "profiling.rules: the costliest rules. "
 	  "Parameters: SORT (ticks|avgticks|checks|matches|maxticks),N (at most 80)." },
 	{ "/ids/reload", cmd_reload, "Reload the rules; the old ones stay on failure." },

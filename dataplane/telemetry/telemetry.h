@@ -33,6 +33,14 @@ struct telemetry_src {
 	 * at most max lines, returns their number; *total = all failures. */
 	unsigned (*failed)(void *arg, unsigned from, char (*lines)[TELEMETRY_LINE_LEN],
 			   unsigned max, uint64_t *total);
+	/* The rules of the running set in load order, from index from on, as
+	 * "file:line gid:sid:rev msg" (the file's base name; msg cut to fit);
+	 * only those of sid (when not 0) and of the file named file (when not
+	 * NULL). Fills at most max lines with their indexes in idx; *next is
+	 * where the next page starts, *total the rules of the set. */
+	unsigned (*list)(void *arg, unsigned from, uint32_t sid, const char *file,
+			 char (*lines)[TELEMETRY_LINE_LEN], uint32_t *idx, unsigned max,
+			 uint64_t *next, uint64_t *total);
 	/* Reload the rules now; 0, or -errno with msg saying why (old rules kept). */
 	int (*reload)(void *arg, char *msg, size_t len);
 	/* profiling.rules: the first max rules of the running set by sort

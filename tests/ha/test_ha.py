@@ -325,26 +325,45 @@ def scen_example(c):
     c.expect(c.net.wait_vip("a"), "example: node a did not take the VIP back (preempt)")
 
 
-def scen_mgmt_vip(c):
-    """idsctl through the VIP reaches whichever node is master: each node's
-    management listener binds the VIP (IP_FREEBIND) before it holds it."""
-    idsctl = os.environ.get("IDSCTL")
-    c.expect(idsctl and os.access(idsctl, os.X_OK), "IDSCTL names the idsctl binary")
+def mgmt_section(c, listen, ips, role):
+    """A CA and a server certificate for ips, alice (password alice-pw) in a
+    sasldb with role: the management section of a node listening on listen."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     pki, db = os.path.join(c.tmp, "pki"), os.path.join(c.tmp, "sasldb2")
-    for step in (["ca", pki], ["server", pki, "ids-vip", "--ip", VIP]):
+    server = ["server", pki, "ids-node"]
+    for ip in ips:
+        server += ["--ip", ip]
+    for step in (["ca", pki], server):
         subprocess.run(["sh", os.path.join(root, "tools/pki/ids-pki.sh")] + step, check=True,
                        capture_output=True)
     subprocess.run(["sh", os.path.join(root, "tools/pki/ids-users.sh"), "add", db, "alice", "-"],
                    input="alice-pw", text=True, check=True, capture_output=True,
                    env=dict(os.environ, IDS_SASL_REALM="ids",
                             PATH=os.environ["PATH"] + ":/usr/sbin"))
-    mgmt = """management:
+    c.pki = pki
+    return """management:
   listen: { address: %s, port: 7443 }
   tls: { cert: %s/server-cert.pem, key: %s/server-key.pem, ca: %s/ca-cert.pem }
   sasl: { realm: ids, sasldb: %s, mechanisms: [SCRAM-SHA-256] }
-  roles: { alice: viewer }
-""" % (VIP, pki, pki, pki, db)
+  roles: { alice: %s }
+""" % (listen, pki, pki, pki, db, role)
+
+
+def idsctl_in(c, ns, host, *cmd):
+    """idsctl as alice from inside the namespace ns."""
+    return subprocess.run(["ip", "netns", "exec", ns, os.environ["IDSCTL"], "-c",
+                           "ids+tls://alice@%s:7443" % host, "--ca", c.pki + "/ca-cert.pem",
+                           "--timeout", "5"] + list(cmd),
+                          capture_output=True, text=True, timeout=30,
+                          env=dict(os.environ, IDSCTL_PASSWORD="alice-pw"))
+
+
+def scen_mgmt_vip(c):
+    """idsctl through the VIP reaches whichever node is master: each node's
+    management listener binds the VIP (IP_FREEBIND) before it holds it."""
+    idsctl = os.environ.get("IDSCTL")
+    c.expect(idsctl and os.access(idsctl, os.X_OK), "IDSCTL names the idsctl binary")
+    mgmt = mgmt_section(c, VIP, [VIP], "viewer")
     pair(c)
     client = c.net.node("c", "10.99.0.3")
     # the VIP's subnet is on the same link (as an operator's would be)
@@ -358,11 +377,7 @@ def scen_mgmt_vip(c):
     c.expect(c.net.wait_vip("a"), "a never became master")
 
     def status():
-        return subprocess.run(["ip", "netns", "exec", client, idsctl, "-c",
-                               "ids+tls://alice@%s:7443" % VIP, "--ca", pki + "/ca-cert.pem",
-                               "--timeout", "5", "--json", "status"],
-                              capture_output=True, text=True, timeout=30,
-                              env=dict(os.environ, IDSCTL_PASSWORD="alice-pw"))
+        return idsctl_in(c, client, VIP, "--json", "status")
 
     def master_prio():
         r = status()
@@ -395,7 +410,149 @@ def scen_mgmt_vip(c):
           "the VIP moved" % (VIP, ms))
 
 
+def scen_release(c):
+    """ha demote / promote and ha release, which undoes either: the
+    configured priorities elect again (preempt: the higher one wins)."""
+    c.expect(os.access(os.environ.get("IDSCTL", ""), os.X_OK), "IDSCTL names the idsctl binary")
+    mgmt = mgmt_section(c, "127.0.0.1", ["127.0.0.1"], "operator")
+    pair(c)
+    for name, prio in (("a", 150), ("b", 100)):
+        path = conf(os.path.join(c.tmp, name + ".yaml"), prio, c.adv)
+        with open(path, "a") as f:
+            f.write(mgmt)
+        c.p[name] = c.net.start(name, [c.exe, "-f", "-c", path],
+                                os.path.join(c.tmp, name + ".log"))
+    c.expect(c.net.wait_vip("a"), "a never became master")
+
+    def ctl(node, *cmd):
+        return idsctl_in(c, c.net.nodes[node], "127.0.0.1", *cmd)
+
+    def inst(node):
+        r = ctl(node, "ha", "status", "--json")
+        return json.loads(r.stdout)["instances"][0] if r.returncode == 0 else {}
+
+    r = ctl("a", "ha", "demote")
+    c.expect(r.returncode == 0, "ha demote on a: %s" % r.stderr)
+    c.expect(c.net.wait_vip("b") and c.net.wait_vip("a", present=False),
+             "after ha demote on a, b did not take the VIP")
+    c.expect(inst("a").get("priority") == 1, "demoted a advertises priority 1: %s" % inst("a"))
+    r = ctl("a", "ha", "release")
+    c.expect(r.returncode == 0, "ha release on a: %s" % r.stderr)
+    c.expect(c.net.wait_vip("a") and c.net.wait_vip("b", present=False),
+             "after ha release on a, a (150, preempt) did not take the VIP back")
+    i = inst("a")
+    c.expect(i.get("priority") == 150 and i.get("state") == "MASTER",
+             "released a: configured priority 150, MASTER: %s" % i)
+    print("ha release after demote: a master again at priority 150")
+    r = ctl("b", "ha", "promote")
+    c.expect(r.returncode == 0, "ha promote on b: %s" % r.stderr)
+    c.expect(c.net.wait_vip("b") and c.net.wait_vip("a", present=False),
+             "after ha promote on b, b did not take the VIP")
+    r = ctl("b", "ha", "release")
+    c.expect(r.returncode == 0, "ha release on b: %s" % r.stderr)
+    c.expect(c.net.wait_vip("a") and c.net.wait_vip("b", present=False),
+             "after ha release on b, a (150) did not win the election again")
+    i = inst("b")
+    c.expect(i.get("priority") == 100 and i.get("state") == "BACKUP",
+             "released b: configured priority 100, BACKUP: %s" % i)
+    print("ha release after promote: b back to BACKUP at priority 100")
+    r = ctl("a", "ha", "release")
+    c.expect(r.returncode == 1 and "already released" in r.stderr,
+             "ha release with nothing to undo: %s" % r.stderr)
+
+
+VIP2 = "192.0.2.101"
+INST2 = """    - name: VI_2
+      interface: ha0
+      virtual_router_id: 52
+      priority: 150
+      advert_int: %s
+      virtual_ipaddress: [%s/24]
+"""
+
+
+def scen_reload(c):
+    """SIGHUP re-reads the configuration (keepalived's reload): an instance
+    added while the unchanged one stays MASTER (its VIP never removed, the
+    peer never master), a configuration that does not load keeps the
+    running one (file:line logged), an instance removed, one changed."""
+    pair(c)
+    path_a = os.path.join(c.tmp, "a.yaml")
+    # a tracked script, running most of the time: a reload that changes it
+    # retires the old one while its check still runs
+    c.start("a", 150, inst_extra="      track_script: [chk]",
+            extra="  scripts:\n    chk: { script: '/bin/sleep 0.03', interval: 0.04, timeout: 2 }\n")
+    c.start("b", 100)
+    c.expect(c.net.wait_vip("a"), "a never became master")
+    time.sleep(0.3)
+    with open(path_a) as f:
+        base = f.read()
+    # what each node logged before the reloads (both may start as master)
+    mark_a, mark_b = len(c.log("a")), len(c.log("b"))
+    mon = c.net.monitor("a")
+
+    def write(text):
+        with open(path_a + ".new", "w") as f:
+            f.write(text)
+        os.replace(path_a + ".new", path_a)
+
+    def logged(needle, timeout=5.0):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if needle in c.log("a"):
+                return True
+            time.sleep(0.02)
+        return False
+
+    two = base.replace("\ndataplane:", "\n" + INST2 % (c.adv, VIP2) + "dataplane:").replace(
+        "interval: 0.04", "interval: 0.05")
+    write(two)
+    c.p["a"].send_signal(signal.SIGHUP)
+    c.expect(c.net.wait_vip("a", vip=VIP2), "VI_2 added by SIGHUP never took its VIP")
+    c.expect(logged("1 instance(s) kept, 1 started, 0 stopped"), "reload summary not logged")
+    time.sleep(3 * float(c.adv) + 0.3)
+    mon.terminate()
+    events = mon.communicate()[0]
+    c.expect(c.net.has_vip("a") and not any(VIP + "/" in l and l.startswith("Deleted")
+                                            for l in events.splitlines()),
+             "VI_1 lost its VIP across the reload:\n%s" % events)
+    c.expect("-> MASTER" not in c.log("b")[mark_b:], "b became master during a's reload")
+    c.expect("VI_1:" not in c.log("a")[mark_a:], "VI_1 on a changed state during the reload")
+    print("SIGHUP added VI_2; VI_1 stayed MASTER (VIP kept, peer stayed BACKUP)")
+
+    # a configuration that does not load: the running one stays
+    broken = two.replace("priority: 150", "priority: 300", 1)
+    line = broken.splitlines().index("      priority: 300") + 1
+    write(broken)
+    c.p["a"].send_signal(signal.SIGHUP)
+    c.expect(logged("configuration reload failed, the running configuration stays"),
+             "a broken configuration was not reported")
+    c.expect("reload: %s:%d" % (path_a, line) in c.log("a"),
+             "the broken key not reported as %s:%d" % (path_a, line))
+    time.sleep(0.3)
+    c.expect(c.p["a"].poll() is None and c.net.has_vip("a") and c.net.has_vip("a", VIP2),
+             "after a failed reload a does not run on with both instances")
+
+    # VI_2 removed: its VIP released, VI_1 untouched
+    write(base)
+    c.p["a"].send_signal(signal.SIGHUP)
+    c.expect(c.net.wait_vip("a", present=False, vip=VIP2), "VI_2 removed kept its VIP")
+    c.expect(logged("1 instance(s) kept, 0 started, 1 stopped"), "removal not logged")
+    c.expect(c.net.has_vip("a") and "-> MASTER" not in c.log("b")[mark_b:] and
+             "VI_1:" not in c.log("a")[mark_a:], "removing VI_2 disturbed VI_1")
+
+    # VI_1 changed (priority 150 -> 120): restarted, and still wins over b
+    write(base.replace("priority: 150", "priority: 120"))
+    c.p["a"].send_signal(signal.SIGHUP)
+    c.expect(logged("0 instance(s) kept, 1 started, 1 stopped"), "change not logged")
+    c.expect(logged("VI_1: INIT -> BACKUP"), "the changed VI_1 did not start again")
+    c.expect(c.net.wait_vip("a"), "the changed VI_1 (120 > 100) did not become master again")
+    print("SIGHUP: broken config kept the old, VI_2 removed, VI_1 changed and restarted")
+
+
 SCENARIOS = {
+    "release": scen_release,
+    "reload": scen_reload,
     "mgmt_vip": scen_mgmt_vip,
     "example": scen_example,
     "crash": scen_crash,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzz target for the frame and request parsers. With clang's libFuzzer
+/* Fuzz target for the frame and request parsers, and for the EVE alert
+ * line reader behind "alerts" (mgmt_eve_fast: lines from eve.json). With clang's libFuzzer
  * (-fsanitize=fuzzer -DIDS_LIBFUZZER) LLVMFuzzerTestOneInput is the entry;
  * otherwise main() feeds it N pseudo-random inputs (mutated valid frames
  * and noise) with a fixed seed, so the suite runs it under ASan/UBSan. */
@@ -8,13 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "control/mgmt/mgmt_frame.h"
+#include "control/mgmt/mgmt-priv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Any bytes as an EVE line: refused or a terminated line within out. */
+static void fuzz_fast(const uint8_t *data, size_t size)
+{
+	char out[MGMT_FAST_LINE];
+	int n = mgmt_eve_fast((const char *)data, size, out, sizeof(out));
+
+	if (n >= (int)sizeof(out) || (n >= 0 && strlen(out) != (size_t)n))
+		abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t off = 0;
+
+	fuzz_fast(data, size);
 
 	while (off < size) {
 		struct mgmt_frame f;
@@ -55,7 +68,22 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < iters; i++) {
 		size_t len = rnd() % sizeof(buf);
 
-		if (i % 2) {
+		if (i % 4 == 2) {
+			/* an EVE alert line, a few bytes flipped or cut */
+			static const char eve[] =
+				"{\"timestamp\":\"2024-05-01T10:00:00.123456+0000\",\"src_ip\":"
+				"\"10.0.0.1\",\"src_port\":1,\"dest_ip\":\"10.0.0.2\",\"dest_port\":2,"
+				"\"proto\":\"TCP\",\"x\":[{\"y\":[1,2,{}]},null,true,-1.5e3],"
+				"\"alert\":{\"action\":\"blocked\",\"gid\":1,\"signature_id\":3,"
+				"\"rev\":4,\"signature\":\"a\\\"b\\u0041\\n\",\"category\":\"c\","
+				"\"severity\":2}}";
+
+			len = sizeof(eve) - 1;
+			memcpy(buf, eve, len);
+			for (int k = 0; k < 3; k++)
+				buf[rnd() % len] ^= (uint8_t)(1u << (rnd() % 8));
+			len -= rnd() % 3 == 0 ? rnd() % len : 0;
+		} else if (i % 2) {
 			/* a valid request frame, then a few bytes flipped or cut */
 			int n = mgmt_request_encode(rnd() % 2, 1 + (int)(rnd() % 4), words,
 						    buf + MGMT_FRAME_HDR, sizeof(buf) - MGMT_FRAME_HDR);

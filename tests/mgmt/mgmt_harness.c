@@ -61,9 +61,13 @@ static int fake_reload(void *ctx, struct mgmt_reply *r)
 	return 0;
 }
 
-static int fake_rules_list(void *ctx, struct mgmt_reply *r)
+static int fake_rules_list(void *ctx, unsigned int argc, const char *const *argv,
+			   struct mgmt_reply *r)
 {
 	(void)ctx;
+	(void)argv;
+	if (argc)
+		return mgmt_reply_error(r, -EINVAL, "usage: rules list");
 	mgmt_reply_arr_open(r, "files");
 	mgmt_reply_obj_open(r, NULL);
 	mgmt_reply_str(r, "file", "local.rules");

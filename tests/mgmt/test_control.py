@@ -15,6 +15,11 @@ test_mgmt.py drives the harness of fakes for the protocol's corners.
              connections while sessions opened before keep working; a key
              that does not match or does not parse keeps B, counted in status
              and logged naming the file.
+  sighup:    SIGHUP re-reads the whole configuration: roles and SASL
+             mechanisms changed for new logins, an unreadable keytab reported
+             on stderr at start and at reload, a configuration that does not
+             load keeps the running one and is reported with file:line, a
+             missing certificate at start is refused naming the file.
 
     test_control.py --ids-control BIN --idsctl BIN [--idsd BIN] --only control|dataplane|reload
 """
@@ -58,13 +63,21 @@ class Control(Env):
             f.write(text)
         return path
 
-    def start(self, cfg, alerts=None, expect_fail=False, env=None):
+    def start(self, cfg, alerts=None, expect_fail=False, env=None, tail=False):
+        """tail: stderr is read as it comes into self.lines (stderr_has)."""
         self.stop()
         e = dict(self.env)
         e.update(env or {})
         self.proc = subprocess.Popen([self.args.ids_control, "-f", "-c", cfg],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env=e)
+        self.lines, self.reader = [], None
+        if tail:
+            proc = self.proc
+            self.reader = threading.Thread(
+                target=lambda: [self.lines.append(l) for l in iter(proc.stderr.readline, "")],
+                daemon=True)
+            self.reader.start()
         for _ in range(100):
             if self.proc.poll() is not None:
                 break
@@ -87,10 +100,19 @@ class Control(Env):
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 _, self.err = self.proc.communicate()
+            if self.reader:
+                self.reader.join(5)
+                self.err = "".join(self.lines) + (self.err or "")
+                self.reader = None
             check(self.proc.returncode in (0, 1) and "Sanitizer" not in self.err and
                   "runtime error" not in self.err, "ids-control exits cleanly",
                   self.err[-2000:])
             self.proc = None
+
+    def stderr_has(self, needle, since=0, seconds=5.0):
+        """The stderr lines from index since on, once one contains needle."""
+        return wait_for(lambda: any(needle in l for l in self.lines[since:]) and
+                        self.lines[since:], seconds) or self.lines[since:]
 
 
 def wait_for(fn, seconds=5.0):
@@ -173,7 +195,7 @@ def group_control(env):
     # alerts from eve.json: new lines only, alerts only
     with open(env.eve, "a") as f:
         f.write(alert_line(2) + '{"event_type":"stats","stats":{}}\n')
-    shown = lambda: env.idsctl("bob", "alerts", "bob-pw").stdout  # noqa: E731
+    shown = lambda: env.idsctl("bob", "alerts --json", "bob-pw").stdout  # noqa: E731
     out = wait_for(lambda: '"signature_id": 2' in shown() and shown())
     check(out and '"signature_id": 1' not in out and "stats" not in out,
           "alerts shows the new alert line of eve.json, not history or stats", out)
@@ -310,6 +332,9 @@ def group_reload(env):
     check(bool(st), "a key that does not parse is refused and counted", repr(st))
     p = env.idsctl("alice", "whoami", "alice-pw")
     check(p.returncode == 0, "idsctl still works on B after both failures", p.stderr)
+    p = env.idsctl("alice", "config show --json", "alice-pw")
+    check(p.returncode == 0 and "management" in json.loads(p.stdout or "{}").get("config", {}),
+          "config show after failed reloads: the configuration as last read", p.stderr)
     old.sendall(frame("Q", b"\x00whoami\x00"))
     t, body = read_frame(old)
     check(t == "R" and body[0] == 0, "the session from before the first SIGHUP still works")
@@ -323,6 +348,96 @@ def group_reload(env):
     check(len(bad) == 2 and all(key in l for l in bad) and
           "not the key of the certificate" in bad[0],
           "one log line per failed reload naming the key file and the cause", repr(bad))
+
+
+def group_sighup(env):
+    ctl = env.args.ids_control
+    cfg = env.control_config()
+    with open(cfg) as f:
+        good = f.read()
+    # a keytab that cannot be read: said on stderr at start, not only audited
+    with open(cfg, "w") as f:
+        f.write(good.replace("    realm: ids\n",
+                             "    realm: ids\n    keytab: /nonexistent/start.keytab\n"))
+    env.start(cfg, tail=True)
+    line = [l for l in env.stderr_has("start.keytab") if "start.keytab" in l]
+    check(bool(line) and "management.sasl.keytab /nonexistent/start.keytab: cannot be read"
+          in line[0] and "GSSAPI logins will fail" in line[0],
+          "an unreadable keytab is reported on stderr at start", repr(line))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 3, "before the reload bob is a viewer", p.stderr)
+    p = env.idsctl("alice", "whoami", "alice-pw", extra=["--mech", "PLAIN"])
+    check(p.returncode == 0, "before the reload PLAIN is offered", p.stderr)
+
+    # roles and mechanisms changed, another unreadable keytab: all taken
+    with open(cfg, "w") as f:
+        f.write(good.replace("bob: viewer", "bob: operator")
+                .replace("mechanisms: [SCRAM-SHA-256, PLAIN]", "mechanisms: [SCRAM-SHA-256]")
+                .replace("    realm: ids\n",
+                         "    realm: ids\n    keytab: /nonexistent/reload.keytab\n"))
+    mark = len(env.lines)
+    env.proc.send_signal(signal.SIGHUP)
+    line = [l for l in env.stderr_has("reload.keytab", mark) if "reload.keytab" in l]
+    check(bool(line) and "cannot be read" in line[0],
+          "an unreadable keytab is reported on stderr at reload", repr(line))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr,
+          "after SIGHUP bob is an operator (the new roles)", p.stderr)
+    p = env.idsctl("alice", "whoami", "alice-pw", extra=["--mech", "PLAIN"])
+    check(p.returncode != 0, "after SIGHUP PLAIN is no longer offered", p.stdout + p.stderr)
+    p = env.idsctl("alice", "whoami", "alice-pw")
+    check(p.returncode == 0, "SCRAM still works after SIGHUP", p.stderr)
+
+    # a configuration that does not load: the running one stays, file:line said
+    with open(cfg) as f:
+        text = f.read()
+    bad = text.replace("bob: operator", "bob: emperor")
+    with open(cfg, "w") as f:
+        f.write(bad)
+    mark = len(env.lines)
+    env.proc.send_signal(signal.SIGHUP)
+    lines = env.stderr_has("configuration reload failed", mark)
+    want = [l for l in lines if "ids-control.yaml:" in l and "emperor" in l]
+    check(any("configuration reload failed" in l for l in lines) and bool(want) and
+          "reload: " in want[0],
+          "a role that does not exist: reload refused, reported with file:line", repr(lines))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr and env.proc.poll() is None,
+          "after a failed reload the running configuration stays", p.stderr)
+    with open(cfg, "w") as f:
+        f.write(text.replace("vrrp:", "vrrp: [") if "vrrp:" in text else text + "dataplane: [\n")
+    mark = len(env.lines)
+    env.proc.send_signal(signal.SIGHUP)
+    lines = env.stderr_has("configuration reload failed", mark)
+    check(any("configuration reload failed" in l for l in lines) and
+          any("ids-control.yaml:" in l for l in lines),
+          "YAML that does not parse: refused with file:line", repr(lines))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr, "and the running one stays",
+          p.stderr)
+    # a certificate that cannot be read at reload: said on stderr, the
+    # served set and every management setting stay
+    with open(cfg, "w") as f:
+        f.write(text.replace("server-cert.pem", "gone-cert.pem").replace("bob: operator",
+                                                                        "bob: viewer"))
+    mark = len(env.lines)
+    env.proc.send_signal(signal.SIGHUP)
+    lines = env.stderr_has("TLS reload failed", mark)
+    bad = [l for l in lines if "TLS reload failed" in l]
+    check(bool(bad) and "gone-cert.pem" in bad[0] and "still serving CN=" in bad[0],
+          "an unreadable certificate at reload is reported on stderr, naming the file",
+          repr(lines))
+    p = env.idsctl("bob", "rules reload", "bob-pw")
+    check(p.returncode == 1 and "no dataplane" in p.stderr,
+          "the management settings stay when the TLS set does not load", p.stderr)
+    env.stop()
+
+    # a certificate that cannot be read at start: refused, naming the file
+    with open(cfg, "w") as f:
+        f.write(good.replace("server-cert.pem", "missing-cert.pem"))
+    p = run([ctl, "-f", "-c", cfg])
+    check(p.returncode == 1 and "missing-cert.pem" in p.stderr,
+          "a certificate that cannot be read at start: refused on stderr", p.stderr)
 
 
 # A veth pair: idsd's end in the root namespace, the sender in a netns.
@@ -374,6 +489,8 @@ def group_dataplane(env):
                 "  interfaces:\n    - interface: net_af_packet0\n      threads: 1\n"
                 "      copy-mode: none\n"
                 "stats:\n  interval: 1\n"
+                "outputs:\n  - fast:\n      enabled: yes\n      filename: fast.log\n"
+                "  - eve-log:\n      filename: eve.json\n      types: [alert, stats]\n"
                 "profiling:\n  rules:\n    enabled: yes\n")
     net_up()
     idsd = subprocess.Popen([env.args.idsd, "-c", icfg, "-S", rules, "-l", env.dir],
@@ -400,6 +517,19 @@ def group_dataplane(env):
         rl = json.loads(p.stdout) if p.returncode == 0 else {}
         check(rl.get("loaded") == 1 and rl.get("failed") == 0,
               "idsctl rules list: 1 loaded, 0 failed", p.stdout + p.stderr)
+        check(rl.get("rules") == [{"file": "test.rules", "line": 1, "gid": 1, "sid": 7100001,
+                                   "rev": 1, "msg": "idsctl test"}] and rl.get("listed") == 1,
+              "idsctl rules list: each rule with the file:line it came from",
+              p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list", "bob-pw")
+        check(p.returncode == 0 and "  - test.rules:1 1:7100001:1 idsctl test" in p.stdout,
+              "idsctl rules list, human form: file:line gid:sid:rev msg", p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --sid 9", "bob-pw")
+        check(p.returncode == 0 and "listed: 0" in p.stdout, "rules list --sid: no such rule",
+              p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --sid", "bob-pw")
+        check(p.returncode == 1 and "usage: rules list" in p.stderr, "rules list --sid: usage",
+              p.stderr)
         p = env.idsctl("olga", "rules reload", "olga-pw")
         check(p.returncode == 0 and "status: ok" in p.stdout and "1 rules loaded" in p.stdout,
               "idsctl rules reload: the dataplane reloaded", p.stdout + p.stderr)
@@ -450,9 +580,19 @@ def group_dataplane(env):
            "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);"
            "[s.sendto(b'xx IDSCTL-PROBE xx', ('10.78.0.2', 9999)) for _ in range(3)]")
         out = wait_for(lambda: (lambda q: re.search(r'"signature_id": ?7100001', q.stdout) and
-                                q.stdout)(env.idsctl("bob", "alerts", "bob-pw")), 10)
+                                q.stdout)(env.idsctl("bob", "alerts --json", "bob-pw")), 10)
         check(bool(out) and re.search(r'"event_type": ?"alert"', out),
-              "idsctl alerts shows idsd's alert", str(out) + sh("tail", "-3", env.eve).stdout)
+              "idsctl alerts --json shows idsd's EVE alert",
+              str(out) + sh("tail", "-3", env.eve).stdout)
+        # by default the same alerts as the lines of idsd's own fast.log
+        p = wait_for(lambda: (lambda q: len(q.stdout.splitlines()) == 3 and q)(
+            env.idsctl("bob", "alerts -n 3", "bob-pw")), 10) or env.idsctl("bob", "alerts", "bob-pw")
+        with open(os.path.join(env.dir, "fast.log")) as f:
+            fast = f.read().splitlines()
+        check(p.returncode == 0 and len(fast) == 3 and p.stdout.splitlines() == fast and
+              "[1:7100001:1] idsctl test [**]" in fast[0] and "{UDP} 10.78.0.1:" in fast[0],
+              "idsctl alerts prints each alert as idsd's fast.log line",
+              p.stdout + "---\n" + "\n".join(fast))
         # per-rule profiling through the management port
         p = env.idsctl("bob", "--json rules stats --top 5 --sort matches", "bob-pw")
         top = json.loads(p.stdout) if p.returncode == 0 else {}
@@ -471,6 +611,33 @@ def group_dataplane(env):
         p = env.idsctl("bob", "rules stats --top 0 --sort cost", "bob-pw")
         check(p.returncode != 0 and "usage: rules stats --top N" in p.stderr,
               "a bad --top or --sort is a usage error", p.stdout + p.stderr)
+        # 203 rules over three pages of the list, filtered by file and sid
+        with open(rules, "w") as f:
+            f.write(RULES)
+            for i in range(202):
+                f.write(f"alert udp any any -> any any (msg:\"more {i}\"; content:\"M{i}X\"; "
+                        f"sid:{5000 + i};)\n")
+        p = env.idsctl("olga", "rules reload", "olga-pw")
+        check(p.returncode == 0 and "203 rules loaded, 0 failed" in p.stdout,
+              "a reload with 203 rules", p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --json", "bob-pw")
+        rl = json.loads(p.stdout) if p.returncode == 0 else {}
+        got = rl.get("rules", [])
+        check(rl.get("loaded") == 203 and len(got) == 203 and got[-1].get("sid") == 5201 and
+              got[-1].get("line") == 203 and got[-1].get("msg") == "more 201" and
+              [r.get("line") for r in got] == list(range(1, 204)),
+              "rules list pages through all 203 rules, each with its line",
+              f"{rl.get('loaded')} {len(got)} {got[-1:]} {p.stderr}")
+        p = env.idsctl("bob", "rules list --sid 5150 --json", "bob-pw")
+        rl = json.loads(p.stdout) if p.returncode == 0 else {}
+        check([(r["file"], r["line"]) for r in rl.get("rules", [])] == [("test.rules", 152)],
+              "rules list --sid N: where that rule was read", p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --file other.rules", "bob-pw")
+        check(p.returncode == 0 and "listed: 0" in p.stdout,
+              "rules list --file: only that file's rules", p.stdout + p.stderr)
+        p = env.idsctl("bob", "rules list --file test.rules", "bob-pw")
+        check(p.returncode == 0 and "listed: 203" in p.stdout,
+              "rules list --file test.rules: all of them", p.stdout[-200:] + p.stderr)
         env.stop()
     finally:
         if idsd.poll() is None:
@@ -484,7 +651,8 @@ def group_dataplane(env):
         net_down()
 
 
-GROUPS = {"control": group_control, "dataplane": group_dataplane, "reload": group_reload}
+GROUPS = {"control": group_control, "dataplane": group_dataplane, "reload": group_reload,
+          "sighup": group_sighup}
 
 
 def main():

@@ -13,6 +13,7 @@ management library with a backend of fakes); clients are idsctl, gnutls-cli
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -378,22 +379,63 @@ def group_roles(env):
         st = {}
     check(st.get("vrrp", {}).get("priority") == 150 and "management" in st,
           "--json output parses", p.stdout[:200])
+    # idsctl's options after the command as well as before it
+    p = env.idsctl("bob", "status --json", "bob-pw")
+    try:
+        st2 = json.loads(p.stdout)
+    except ValueError:
+        st2 = {}
+    check(p.returncode == 0 and st2.get("vrrp", {}).get("priority") == 150,
+          "status --json: the option after the command", p.stdout[:200] + p.stderr)
+    p = env.idsctl("bob", "whoami --timeout=5 --json", "bob-pw")
+    check(p.returncode == 0 and json.loads(p.stdout or "{}").get("identity") == "bob",
+          "whoami --timeout=5 --json", p.stdout + p.stderr)
+    p = env.idsctl("bob", "whoami --timeout", "bob-pw")
+    check(p.returncode == 2 and "--timeout needs a value" in p.stderr,
+          "a trailing option without its value: usage", p.stderr)
+    p = env.idsctl("bob", "whoami -- --json", "bob-pw")
+    check(p.returncode == 1 and "usage: whoami" in p.stderr,
+          "after --, --json is the command's word", p.stdout + p.stderr)
+    # ha release: operator, as demote and promote
+    p = env.idsctl("bob", "ha release", "bob-pw")
+    check(p.returncode == 3 and "needs operator" in p.stderr, "viewer cannot release", p.stderr)
+    p = env.idsctl("olga", "ha release", "olga-pw")
+    check(p.returncode == 1 and "not available: ha release" in p.stderr,
+          "operator: ha release reaches the backend", p.stderr)
     p = env.idsctl("bob", "frobnicate", "bob-pw")
     check(p.returncode == 1 and "unknown command 'frobnicate'" in p.stderr, "unknown command",
           p.stderr)
     p = env.idsctl("bob", "rules", "bob-pw")
     check(p.returncode == 1 and "usage: rules list|stats|reload" in p.stderr, "group usage",
           p.stderr)
+    p = env.idsctl("bob", "ha", "bob-pw")
+    check(p.returncode == 1 and "usage: ha status|demote|promote|release" in p.stderr,
+          "group usage lists ha release", p.stderr)
     p = env.idsctl("bob", "help", "bob-pw", extra=["--json"])
     cmds = {c["command"]: c for c in json.loads(p.stdout)["commands"]} if p.returncode == 0 \
         else {}
     check(cmds.get("rules reload", {}).get("role") == "operator" and
           cmds["rules reload"]["allowed"] is False and cmds["status"]["allowed"] is True,
           "help lists roles and what the caller may run")
+    # one fast.log line per alert by default; --json (after the command too)
+    # gives the EVE lines as they are
     p = env.idsctl("bob", "alerts -n 2", "bob-pw")
     lines = p.stdout.splitlines()
-    check(p.returncode == 0 and len(lines) == 2 and "signature_id" in lines[0],
-          "alerts -n 2", p.stdout + p.stderr)
+    check(p.returncode == 0 and len(lines) == 2 and
+          all(re.fullmatch(r"-  \[\*\*\] \[1:1\d{3,}:0\] harness alert \d+ \[\*\*\] "
+                           r"\[Classification: \] \[Priority: 0\] \{\?\} -:0 -> -:0", l)
+              for l in lines),
+          "alerts -n 2: fast.log lines", p.stdout + p.stderr)
+    p = env.idsctl("bob", "alerts -n 2 --json", "bob-pw")
+    lines = p.stdout.splitlines()
+    check(p.returncode == 0 and len(lines) == 2 and
+          all(json.loads(l)["event_type"] == "alert" for l in lines),
+          "alerts -n 2 --json: the EVE lines", p.stdout + p.stderr)
+    p = env.idsctl("bob", "alerts -n 100000", "bob-pw")
+    check(p.returncode == 0 and len(p.stdout.splitlines()) >= 5,
+          "alerts -n beyond the backlog: what the backlog holds", p.stdout + p.stderr)
+    p = env.idsctl("bob", "alerts -n -3", "bob-pw")
+    check(p.returncode == 1 and "usage: alerts" in p.stderr, "alerts -n -3: usage", p.stderr)
     # --follow streams new alerts (the harness adds one every 200 ms)
     e = dict(env.env, IDSCTL_PASSWORD="bob-pw")
     f = subprocess.Popen([env.args.idsctl, "-c", f"ids+tls://bob@127.0.0.1:{env.port}", "--ca",
@@ -402,8 +444,16 @@ def group_roles(env):
     got = [f.stdout.readline() for _ in range(4)]
     f.terminate()
     f.wait()
-    check(all("harness alert" in g for g in got) and len(set(got)) == 4,
-          "alerts --follow streams", repr(got))
+    check(all(re.match(r"-  \[\*\*\] \[1:\d+:0\] harness alert", g) for g in got) and
+          len(set(got)) == 4, "alerts --follow streams fast.log lines", repr(got))
+    f = subprocess.Popen([env.args.idsctl, "-c", f"ids+tls://bob@127.0.0.1:{env.port}", "--ca",
+                          f"{env.pki}/ca-cert.pem", "alerts", "--follow", "--json"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
+    got = [f.stdout.readline() for _ in range(2)]
+    f.terminate()
+    f.wait()
+    check(all(json.loads(g)["event_type"] == "alert" for g in got),
+          "alerts --follow --json streams the EVE lines", repr(got))
     audit = env.audit_lines()
     check(any(a["event"] == "command" and a["command"] == "rules reload" and
               a["result"] == "denied" and a["identity"] == "bob" for a in audit) and
@@ -672,7 +722,7 @@ def group_guard(env):
 
     # a reply larger than max_frame comes in PART frames, then the REPLY
     env.start(env.config(limits="    max_frame: 4096\n    alerts_backlog: 2000"), alerts=1500)
-    p = env.idsctl("bob", "alerts -n 1500", "bob-pw")
+    p = env.idsctl("bob", "alerts -n 1500 --json", "bob-pw")
     lines = p.stdout.splitlines()
     check(p.returncode == 0 and len(lines) == 1500 and len(p.stdout) > 4096 * 4 and
           all(json.loads(l) for l in lines), "a large reply arrives whole through idsctl",

@@ -208,6 +208,61 @@ static void test_match(void)
 	CHECK_STR("operator", mgmt_role_name(MGMT_ROLE_OPERATOR));
 }
 
+/* EVE alert lines as fast.log lines: the form idsd's outputs.fast writes
+ * (tests/e2e/test_outputs.py checks that one against Suricata's). */
+static void test_fast(void)
+{
+	static const char tcp[] =
+		"{\"timestamp\":\"2006-12-16T18:22:47.202144+0000\",\"flow_id\":1,"
+		"\"event_type\":\"alert\",\"src_ip\":\"10.0.0.1\",\"src_port\":1234,"
+		"\"dest_ip\":\"10.0.0.2\",\"dest_port\":80,\"proto\":\"TCP\","
+		"\"metadata\":{\"x\":[1,{\"y\":\"}\"}]},"
+		"\"alert\":{\"action\":\"allowed\",\"gid\":1,\"signature_id\":2001,\"rev\":3,"
+		"\"signature\":\"ET \\\"quoted\\\" \\u0041\\nx\",\"category\":\"Misc activity\","
+		"\"severity\":3,\"metadata\":{\"a\":[\"b\"]}}}";
+	static const char icmp[] =
+		"{ \"timestamp\": \"2024-05-01T10:00:00.5+0200\", \"src_ip\": \"2001:db8::1\", "
+		"\"dest_ip\": \"2001:db8::2\", \"proto\": \"IPv6-ICMP\", \"icmp_type\": 128, "
+		"\"icmp_code\": 0, \"alert\": { \"action\": \"blocked\", \"gid\": 1, "
+		"\"signature_id\": 9, \"rev\": 1, \"signature\": \"ping\", \"category\": \"\", "
+		"\"severity\": 2 } }";
+	char out[MGMT_FAST_LINE], small[24];
+	const char *l;
+	size_t len;
+	int n;
+
+	n = mgmt_eve_fast(tcp, strlen(tcp), out, sizeof(out));
+	CHECK_STR("12/16/2006-18:22:47.202144  [**] [1:2001:3] ET \"quoted\" A?x [**] "
+		  "[Classification: Misc activity] [Priority: 3] {TCP} 10.0.0.1:1234 -> "
+		  "10.0.0.2:80", out);
+	CHECK_INT((int)strlen(out), n);
+	mgmt_eve_fast(icmp, strlen(icmp), out, sizeof(out));
+	CHECK_STR("05/01/2024-10:00:00.500000  [Drop] [**] [1:9:1] ping [**] "
+		  "[Classification: ] [Priority: 2] {IPv6-ICMP} 2001:db8::1:128 -> 2001:db8::2:0",
+		  out);
+	/* truncated, never overrun */
+	n = mgmt_eve_fast(tcp, strlen(tcp), small, sizeof(small));
+	CHECK_INT((int)sizeof(small) - 1, n);
+	CHECK_INT(sizeof(small) - 1, strlen(small));
+	/* not an object, cut short, nested too deep: refused */
+	CHECK_INT(-EINVAL, mgmt_eve_fast("[1]", 3, out, sizeof(out)));
+	CHECK_INT(-EINVAL, mgmt_eve_fast(tcp, strlen(tcp) - 5, out, sizeof(out)));
+	CHECK_INT(-EINVAL, mgmt_eve_fast("{\"a\":\"\\u00", 11, out, sizeof(out)));
+	{
+		char deep[200] = "{\"a\":";
+
+		for (int i = 0; i < 40; i++)
+			strcat(deep, "[");
+		CHECK_INT(-EINVAL, mgmt_eve_fast(deep, strlen(deep), out, sizeof(out)));
+	}
+	/* what does not parse is shown as it is; --json shows the line */
+	l = mgmt_alert_render("not json", true, out, sizeof(out), &len);
+	CHECK_STR("not json", l);
+	CHECK_INT(8, len);
+	l = mgmt_alert_render(tcp, false, out, sizeof(out), &len);
+	CHECK(l == tcp && len == strlen(tcp));
+}
+
 int main(void)
 {
 	test_frames();
@@ -216,5 +271,6 @@ int main(void)
 	test_conf_redact();
 	test_conf();
 	test_match();
+	test_fast();
 	return check_result("mgmt-unit");
 }
