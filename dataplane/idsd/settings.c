@@ -522,10 +522,10 @@ static void load_http_opts(struct problems *pb, const struct conf_node *opt,
 			   struct eve_output_settings *o)
 {
 	static const char *const dump[] = { "none", "request", "response", "both" };
-	static const char *const noop[] = { "xff" };
 	const struct conf_node *d = conf_node_get(opt, "dump-all-headers");
 
 	o->opt.http_extended = get_bool(pb, opt, "extended", false);
+	load_xff(pb, conf_node_get(opt, "xff"), &o->opt.http_xff);
 	for (unsigned i = 0; d != NULL && d->value != NULL && i < 4; i++)
 		if (strcasecmp(d->value, dump[i]) == 0)
 			o->opt.http_dump = (uint8_t)i;
@@ -543,7 +543,6 @@ static void load_http_opts(struct problems *pb, const struct conf_node *opt,
 			      f->value ? f->value : "");
 		fprintf(pb->out, "%s\n", pb->err);
 	}
-	warn_noop_keys(pb, opt, noop, 1);
 }
 
 /* "- dns: {version, requests, responses, formats: [detailed, grouped]}"
@@ -641,8 +640,11 @@ static void merge_eve_opt(struct eve_options *all, const struct eve_options *o)
 	all->payload |= o->payload;
 	all->packet |= o->packet;
 	all->flow |= o->flow;
+	/* one header name is extracted for both, the first one configured */
 	if (o->xff.enabled && !all->xff.enabled)
 		all->xff = o->xff;
+	if (o->http_xff.enabled && !all->xff.enabled)
+		all->xff = o->http_xff;
 }
 
 /* A name of a list, its index in *out; else reported, false. */

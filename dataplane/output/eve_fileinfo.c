@@ -50,7 +50,7 @@ static void build_fileinfo(struct json_w *j, const struct eve_writer *w, const v
 	const char *proto = eve_app_proto_name(c->app->proto);
 
 	json_obj_open(j, NULL);
-	eve_put_flow_header(j, w, c->f, "fileinfo", c->from);
+	eve_put_flow_header(j, w, c->f, "fileinfo", c->from, c->app->pkt, NULL);
 	if (c->app->has_http)
 		eve_put_http(j, &c->app->http, NULL, NULL);
 	if (proto != NULL)

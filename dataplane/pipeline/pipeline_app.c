@@ -114,7 +114,7 @@ static void tx_done(void *arg, struct app_flow *af, struct app_tx *tx)
 {
 	struct pipeline *pl = arg;
 	const struct flow *f = app_flow_owner(af);
-	struct eve_app e = { .proto = app_flow_proto(af) };
+	struct eve_app e = { .proto = app_flow_proto(af), .pkt = pl->cur_pkt };
 
 	if (f == NULL)
 		return;

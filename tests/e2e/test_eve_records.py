@@ -27,6 +27,18 @@ anomaly:  "anomaly" records of stream events (type stream, event
           says so (Suricata's defaults: applayer only).
 tls:      session_resumed when the server echoes the client's session id
           and sends no certificate (not for TLS 1.3, nor a new session).
+xff:      the http record's xff option as Suricata's JsonHttpLogger: the
+          address of X-Forwarded-For (or the configured header) as a
+          top-level "xff" (extra-data) or in place of the client's src_ip
+          (overwrite), the last element (reverse) or the first (forward);
+          an address of the other IP version stays extra data; nothing
+          without the option (the http object's raw "xff" stays).
+pkt_src:  "pkt_src" and "pcap_cnt" on transaction, file and app-layer
+          anomaly records as CreateEveHeader writes them from the packet
+          that has them logged: "wire/pcap" with that packet's number for
+          a transaction completed by a packet, "stream (flow timeout)"
+          without a number for one let go at flow end; none on flow and
+          netflow records (CreateEveHeaderFromFlow).
 """
 import base64
 import hashlib
@@ -441,11 +453,105 @@ outputs:
     check(kinds_ == {"stream"}, f"stream only: {kinds_}")
 
 
+def xff_capture(value):
+    fr = []
+    t = Tcp(fr, C(6), S(6), 40006, 80)
+    t.send(0, b"GET /x HTTP/1.1\r\nHost: p.example\r\nX-Real: 198.51.100.9\r\n"
+              b"X-Forwarded-For: " + value + b"\r\n\r\n")
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    t.close()
+    return fr
+
+
+def test_xff():
+    cfg = """%%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - http:
+            xff:
+              enabled: yes
+              mode: %s
+              deployment: %s
+              header: %s
+"""
+    chain = b"203.0.113.5, 192.0.2.44:8080"
+    cases = (("extra-data", "reverse", "X-Forwarded-For", chain,
+              {"xff": "192.0.2.44", "src_ip": "10.0.0.6"}),
+             ("extra-data", "forward", "X-Forwarded-For", chain,
+              {"xff": "203.0.113.5", "src_ip": "10.0.0.6"}),
+             ("overwrite", "reverse", "X-Forwarded-For", chain,
+              {"xff": None, "src_ip": "192.0.2.44"}),
+             ("overwrite", "forward", "X-Real", chain,
+              {"xff": None, "src_ip": "198.51.100.9"}),
+             ("overwrite", "reverse", "X-Forwarded-For", b"2001:db8::1",
+              {"xff": "2001:db8::1", "src_ip": "10.0.0.6"}))
+    for mode, dep, hdr, value, want in cases:
+        recs, err = run(cfg % (mode, dep, hdr), xff_capture(value))
+        h = [r for r in recs if r["event_type"] == "http"]
+        check(len(h) == 1, f"{mode}/{dep}/{hdr}: one http record: {h}")
+        got = {"xff": h[0].get("xff"), "src_ip": h[0]["src_ip"]}
+        check(got == want and h[0]["dest_ip"] == "10.0.1.6" and
+              h[0]["http"].get("xff") == value.decode(),
+              f"{mode}/{dep}/{hdr} {value}: {got}, want {want}")
+        check("xff" not in err, f"no warning about xff: {err[-300:]}")
+    recs, _ = run(cfg.replace("enabled: yes", "enabled: no") % ("extra-data", "reverse",
+                                                              "X-Forwarded-For"),
+                  xff_capture(chain))
+    h = [r for r in recs if r["event_type"] == "http"][0]
+    check("xff" not in h and h["src_ip"] == "10.0.0.6", f"xff disabled: nothing: {h}")
+
+
+def test_pkt_src():
+    fr = []
+    # a transaction the response completes, on the wire
+    t = Tcp(fr, C(7), S(7), 40007, 80)
+    t.send(0, b"GET /a HTTP/1.1\r\nHost: s.example\r\n\r\n")
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+    t.close()
+    # a request never answered: let go when the flow ends
+    t = Tcp(fr, C(8), S(8), 40008, 80)
+    t.send(0, b"POST /up HTTP/1.1\r\nHost: s.example\r\nContent-Length: 99\r\n\r\nabc")
+    cfg = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - http
+        - files
+        - flow
+        - netflow
+"""
+    recs, _ = run(cfg, fr)
+    wire = [r for r in recs if 40007 in (r.get("src_port"), r.get("dest_port")) and
+            r["event_type"] in ("http", "fileinfo")]
+    check(len(wire) == 2 and all(r.get("pkt_src") == "wire/pcap" and
+                                 isinstance(r.get("pcap_cnt"), int) for r in wire),
+          f"a transaction completed by a packet: wire/pcap and its pcap_cnt: {wire}")
+    # the response (packet 6) completes it; it is let go once inspected
+    # both ways, by a later packet of the same flow (at most its last, 10)
+    cnt = {r["pcap_cnt"] for r in wire}
+    check(len(cnt) == 1 and 6 <= min(cnt) <= 10,
+          f"pcap_cnt: the number of the packet that had it logged: {cnt}")
+    end = [r for r in recs if (r.get("src_port") == 40008 or r.get("dest_port") == 40008)
+           and r["event_type"] in ("http", "fileinfo")]
+    check(len(end) == 2 and all(r.get("pkt_src") == "stream (flow timeout)" and
+                                "pcap_cnt" not in r for r in end),
+          f"let go at flow end: stream (flow timeout), no pcap_cnt: {end}")
+    fl = [r for r in recs if r["event_type"] in ("flow", "netflow")]
+    check(len(fl) >= 3 and not any("pkt_src" in r or "pcap_cnt" in r for r in fl),
+          "flow and netflow records carry neither (CreateEveHeaderFromFlow)")
+
+
 def main():
     global IDSD, OUT
     IDSD, OUT, test = sys.argv[1], sys.argv[2], sys.argv[3]
     {"fileinfo": test_fileinfo, "http": test_http, "dns": test_dns,
-     "tls": test_tls, "anomaly": test_anomaly}[test]()
+     "tls": test_tls, "anomaly": test_anomaly, "xff": test_xff,
+     "pkt_src": test_pkt_src}[test]()
 
 
 if __name__ == "__main__":
