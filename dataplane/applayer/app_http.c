@@ -810,6 +810,19 @@ static const bstr *hdr_value(htp_table_t *t, const char *name)
 	return h ? h->value : NULL;
 }
 
+bool http_file_range(struct http_txd *t, uint64_t *start, uint64_t *end)
+{
+	const char *v = cstr(&t->info[9], hdr_value(t->tx->response_headers, "content-range"));
+	int64_t s, e, size;
+
+	if (v == NULL || !parse_range(v, &s, &e, &size) || s < 0 || s > e || size < 0 ||
+	    e > size - 1)
+		return false;
+	*start = (uint64_t)s;
+	*end = (uint64_t)e;
+	return true;
+}
+
 int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_header,
 		  struct app_http_info *out)
 {

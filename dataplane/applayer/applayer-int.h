@@ -52,6 +52,7 @@ struct applayer_ctx {
 	void *htp_cfg;            /* htp_cfg_t *, shared by this worker's flows */
 	struct wmem *mem;         /* the worker's pool for transaction bodies */
 	app_tx_done_fn tx_done;   /* (added) see applayer_set_tx_done() */
+	struct file_magic *magic; /* (added) libmagic for APP_FILE_MAGIC, else NULL */
 	void *tx_done_arg;
 };
 

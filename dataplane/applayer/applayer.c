@@ -9,6 +9,7 @@
 #include "../../common/bug.h"
 #include "../../common/wmem.h"
 #include "applayer-int.h"
+#include "file_magic.h"
 
 int abuf_append(struct abuf *b, const void *data, uint32_t len)
 {
@@ -71,6 +72,8 @@ void app_tx_release(struct app_tx *tx)
 struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
 {
 	struct applayer_ctx *ctx = calloc(1, sizeof(*ctx));
+	bool want_magic;
+	char err[128];
 
 	if (ctx == NULL)
 		return NULL;
@@ -82,8 +85,14 @@ struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
 	ctx->mem = wmem_create();
 	if (ctx->cfg.expect == NULL)
 		ctx->own_expect = app_expect_create(0);
-	if (ctx->htp_cfg == NULL || ctx->mem == NULL ||
+	/* asked for (force-magic), it is there or the worker is not: the
+	 * config check (idsd's settings) reported why already */
+	want_magic = ctx->cfg.files && (ctx->cfg.file_hashes & APP_FILE_MAGIC);
+	if (want_magic)
+		ctx->magic = file_magic_create(err, sizeof(err));
+	if (ctx->htp_cfg == NULL || ctx->mem == NULL || (want_magic && ctx->magic == NULL) ||
 	    (ctx->cfg.expect == NULL && ctx->own_expect == NULL)) {
+		file_magic_destroy(ctx->magic);
 		app_http_config_free(ctx->htp_cfg);
 		wmem_destroy(ctx->mem);
 		app_expect_destroy(ctx->own_expect);
@@ -100,6 +109,7 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx)
 	app_http_config_free(ctx->htp_cfg);
 	wmem_destroy(ctx->mem);
 	app_expect_destroy(ctx->own_expect);
+	file_magic_destroy(ctx->magic);
 	free(ctx);
 }
 

@@ -282,6 +282,7 @@ int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info 
 #define APP_FILE_MD5    0x1u
 #define APP_FILE_SHA1   0x2u
 #define APP_FILE_SHA256 0x4u
+#define APP_FILE_MAGIC  0x8u   /* (added) force-magic: libmagic's "magic" */
 enum app_file_state { APP_FILE_OPEN = 1, APP_FILE_CLOSED, APP_FILE_TRUNCATED };
 struct app_file_info {
 	const char *name;             /* name_len bytes, not NUL-terminated */
@@ -290,6 +291,10 @@ struct app_file_info {
 	bool gaps;
 	bool closed;                  /* CLOSED, else TRUNCATED */
 	const uint8_t *md5, *sha1, *sha256;   /* digests computed, else NULL */
+	const char *magic;            /* (added) libmagic's description, else NULL */
+	/* (added) the part of the file this one is (a response's valid
+	 * Content-Range: first and last byte offsets); end 0: not a part */
+	uint64_t start, end;
 };
 /* File idx of those tx carries in direction dir (valid while tx is;
  * several: the parts of a multipart upload): 0, -ENOENT when it carries

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "../../conf/conf.h"
+#include "../applayer/file_magic.h"
 
 /* Collects problems as "file:line:col: reason" lines and counts them. */
 struct problems {
@@ -516,6 +517,27 @@ static uint8_t load_force_hash(struct problems *pb, const struct conf_node *base
 	return bits;
 }
 
+/* force-magic: yes (eve-log files): every file's type by libmagic, as
+ * APP_FILE_MAGIC; its database is loaded here once so that a missing one
+ * is a config error naming the key, not a worker that fails to start. */
+static uint8_t load_force_magic(struct problems *pb, const struct conf_node *base)
+{
+	struct file_magic *m;
+	char err[160];
+
+	if (!get_bool(pb, base, "force-magic", false))
+		return 0;
+	m = file_magic_create(err, sizeof(err));
+	if (m == NULL) {
+		conf_node_err(conf_node_get(base, "force-magic"), pb->err, sizeof(pb->err), "%s",
+			      err);
+		report(pb);
+		return 0;
+	}
+	file_magic_destroy(m);
+	return APP_FILE_MAGIC;
+}
+
 /* "- http: {extended, custom: [...], dump-all-headers}" as Suricata's
  * http logger reads them. */
 static void load_http_opts(struct problems *pb, const struct conf_node *opt,
@@ -623,8 +645,7 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 	} else if (eve_type_names[i].type == EVE_T_DNS) {
 		load_dns_opts(pb, opt, o);
 	} else if (eve_type_names[i].type == EVE_T_FILEINFO) {
-		o->file_hashes = load_force_hash(pb, opt);
-		warn_noop_keys(pb, opt, (const char *const[]){ "force-magic" }, 1);
+		o->file_hashes = load_force_hash(pb, opt) | load_force_magic(pb, opt);
 	} else if (eve_type_names[i].type != EVE_T_ALERT) {
 		warn_noop_children(pb, opt);
 	}

@@ -9,7 +9,11 @@ fileinfo: "fileinfo" records of HTTP bodies both ways (a POST upload named
           the body, one per part with a filename of a multipart upload,
           none for a form field or a GET; gaps after a
           stream hole; the "http" object with it; the header from the
-          file's sender; only with the files type listed.
+          file's sender; only with the files type listed; with
+          force-magic: yes, "magic" as the file(1) utility describes the
+          file's first 512 bytes (none without it); "start"/"end" of a
+          response that is a valid Content-Range part (none for a whole
+          file or an invalid range), as Suricata's FileSetRange.
 http:     the http record's basic fields always (http_port, xff,
           content_range), the extended ones (http_refer, http_method,
           protocol, status, redirect, length) only with extended: yes,
@@ -180,6 +184,59 @@ def test_fileinfo():
     check(not any(r["event_type"] == "fileinfo" for r in recs) and
           any(r["event_type"] == "http" for r in recs),
           "no fileinfo records unless the files type is listed")
+
+
+def file_magic(data):
+    """file(1)'s description of the first 512 bytes (Suricata's
+    FILEMAGIC_MIN_SIZE), the check independent of idsd's lookup."""
+    return subprocess.run(["file", "-b", "-"], input=data[:512], capture_output=True,
+                          check=True).stdout.decode().strip()
+
+
+def test_fileinfo_magic_range():
+    recs, err = run(FILES_CFG.replace("force-hash: [md5, sha1, sha256]", "force-magic: yes"),
+                    files_capture())
+    check("force-magic" not in err, f"force-magic is no longer a no-op warning: {err[-300:]}")
+    by = {r["fileinfo"]["filename"]: r["fileinfo"] for r in recs
+          if r["event_type"] == "fileinfo"}
+    for name, body in (("/upload/data.bin", BODY_UP), ("report 1.pdf", BODY_DOWN),
+                       ("/docs/readme.txt", BODY_URI), ("a.txt", b"hello")):
+        want = file_magic(body)
+        check(by.get(name, {}).get("magic") == want,
+              f"{name}: magic {by.get(name, {}).get('magic')!r}, file(1) says {want!r}")
+    check("PDF document" in by["report 1.pdf"]["magic"], "the PDF is one")
+    check(by["/store/big.iso"].get("magic") == file_magic(b"A" * 1000),
+          f"a truncated file has its magic too: {by['/store/big.iso']}")
+    check(not any("start" in f or "end" in f for f in by.values()),
+          "whole files carry no start/end")
+    # libmagic's database missing ($MAGIC names the one it loads): a config
+    # error at the key, not a worker that fails later
+    cfg = os.path.join(OUT, "idsd.yaml")
+    p = subprocess.run([IDSD, "-c", cfg, "-T", "-S", os.path.join(OUT, "r.rules")],
+                       capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, MAGIC=os.path.join(OUT, "no-such.mgc")))
+    check(p.returncode == 1 and "idsd.yaml:9:" in p.stderr and "libmagic" in p.stderr,
+          f"no libmagic database: exit 1, file:line of force-magic: {p.returncode} "
+          f"{p.stderr[-300:]}")
+    # ranges: a valid part, one past its size (invalid), one with an unknown size
+    fr = []
+    t = Tcp(fr, C(9), S(9), 40009, 80)
+    for rng, body in ((b"bytes 100-109/1000", b"0123456789"),
+                      (b"bytes 100-109/50", b"0123456789"),
+                      (b"bytes 100-109/*", b"0123456789")):
+        t.send(0, b"GET /part.bin HTTP/1.1\r\nHost: files.example\r\nRange: bytes=100-109"
+                  b"\r\n\r\n")
+        t.send(1, b"HTTP/1.1 206 Partial Content\r\nContent-Range: " + rng +
+               b"\r\nContent-Length: 10\r\n\r\n" + body)
+    t.close()
+    recs, _ = run(FILES_CFG, fr)
+    fi = sorted((r["fileinfo"] for r in recs if r["event_type"] == "fileinfo"),
+                key=lambda f: f["tx_id"])
+    check(len(fi) == 3, f"three range responses, three files: {fi}")
+    check(fi[0].get("start") == 100 and fi[0].get("end") == 109 and fi[0]["size"] == 10,
+          f"a valid range: start 100, end 109: {fi[0]}")
+    check(not any(k in f for f in fi[1:] for k in ("start", "end")),
+          f"an invalid range (past the size, size unknown): none: {fi[1:]}")
 
 
 def http_capture():
@@ -549,7 +606,8 @@ outputs:
 def main():
     global IDSD, OUT
     IDSD, OUT, test = sys.argv[1], sys.argv[2], sys.argv[3]
-    {"fileinfo": test_fileinfo, "http": test_http, "dns": test_dns,
+    {"fileinfo": test_fileinfo, "fileinfo_magic_range": test_fileinfo_magic_range,
+     "http": test_http, "dns": test_dns,
      "tls": test_tls, "anomaly": test_anomaly, "xff": test_xff,
      "pkt_src": test_pkt_src}[test]()
 
