@@ -11,7 +11,8 @@ gnuplot-nox
 libmnl-dev keepalived
 iproute2 ethtool curl
 systemd logrotate groff-base libsystemd-dev
-redis-server redis-tools"
+redis-server redis-tools
+jq file"
 
 missing=""
 for p in $PKGS; do

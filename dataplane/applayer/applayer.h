@@ -243,6 +243,10 @@ struct app_tls_info {
 	const char *sni, *version, *subject, *issuer, *serial, *fingerprint;
 	const char *ja3_hash, *ja3_string, *ja3s_hash, *ja3s_string;
 	bool session_resumed;         /* (added) an abbreviated handshake (session id) */
+	/* (added) the server certificate's validity, seconds since the epoch
+	 * (EVE notbefore/notafter); has_validity false: no certificate read */
+	bool has_validity;
+	int64_t not_before, not_after;
 };
 int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out);
 /* DNS: the first query name and type, the header's id and flags (opcode

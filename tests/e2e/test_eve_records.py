@@ -30,7 +30,11 @@ anomaly:  "anomaly" records of stream events (type stream, event
           test_events.py's capture; each kind only when its types option
           says so (Suricata's defaults: applayer only).
 tls:      session_resumed when the server echoes the client's session id
-          and sends no certificate (not for TLS 1.3, nor a new session).
+          and sends no certificate (not for TLS 1.3, nor a new session);
+          a server certificate made here with certtool: subject, issuerdn,
+          serial, fingerprint (SHA-1 of the DER) and notbefore/notafter
+          (its activation and expiration dates, UTC, as Suricata's
+          CreateUtcIsoTimeString), sni and version.
 xff:      the http record's xff option as Suricata's JsonHttpLogger: the
           address of X-Forwarded-For (or the configured header) as a
           top-level "xff" (extra-data) or in place of the client's src_ip
@@ -428,7 +432,22 @@ def tls_hs(htype, body):
     return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
 
 
-def tls_session(fr, n, sid_c, sid_s, tls13=False):
+def make_cert():
+    """A self-signed certificate (DER) with known dates, by certtool."""
+    tmpl, key, der = (os.path.join(OUT, n) for n in ("cert.tmpl", "key.pem", "cert.der"))
+    with open(tmpl, "w") as f:
+        f.write('cn = "cert.test"\nserial = 4660\n'
+                'activation_date = "2019-01-02 03:04:05"\n'
+                'expiration_date = "2031-05-06 07:08:09"\n')
+    for cmd in (["certtool", "--generate-privkey", "--key-type", "ecdsa", "--outfile", key],
+                ["certtool", "--generate-self-signed", "--load-privkey", key,
+                 "--template", tmpl, "--outder", "--outfile", der]):
+        subprocess.run(cmd, capture_output=True, check=True)
+    with open(der, "rb") as f:
+        return f.read()
+
+
+def tls_session(fr, n, sid_c, sid_s, tls13=False, cert=None):
     ext = struct.pack("!HH", 43, 2) + b"\x03\x04" if tls13 else b""
     sni = b"\x00" + struct.pack("!H", 8) + b"tls.test"
     sni_ext = struct.pack("!HHH", 0, len(sni) + 2, len(sni)) + sni
@@ -438,7 +457,11 @@ def tls_session(fr, n, sid_c, sid_s, tls13=False):
           struct.pack("!H", len(ext)) + ext)
     t = Tcp(fr, C(20 + n), S(20 + n), 41000 + n, 443)
     t.send(0, tls_hs(1, ch))
-    t.send(1, tls_hs(2, sh) + b"\x14\x03\x03\x00\x01\x01")
+    chain = b""
+    if cert is not None:
+        one = len(cert).to_bytes(3, "big") + cert
+        chain = tls_hs(11, len(one).to_bytes(3, "big") + one)
+    t.send(1, tls_hs(2, sh) + chain + b"\x14\x03\x03\x00\x01\x01")
     t.send(0, b"\x14\x03\x03\x00\x01\x01")
     t.close()
 
@@ -449,6 +472,10 @@ def test_tls():
     tls_session(fr, 1, sid, sid)                      # resumed
     tls_session(fr, 2, sid, bytes(range(2, 34)))      # a new session id: not resumed
     tls_session(fr, 3, sid, sid, tls13=True)          # TLS 1.3 echoes it: not resumed
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    cert = make_cert()
+    tls_session(fr, 4, sid, bytes(range(3, 35)), cert=cert)   # a full handshake
     recs, _ = run("""%YAML 1.1
 ---
 outputs:
@@ -457,7 +484,18 @@ outputs:
       types: [tls]
 """, fr)
     tls = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
-    check(len(tls) == 3, f"three tls records: {tls}")
+    check(len(tls) == 4, f"four tls records: {tls}")
+    fp = ":".join(f"{b:02x}" for b in hashlib.sha1(cert).digest())
+    full = tls.get(41004, {})
+    check(full.get("subject") == "CN=cert.test" and full.get("issuerdn") == "CN=cert.test" and
+          full.get("serial") == "12:34" and full.get("fingerprint") == fp and
+          full.get("notbefore") == "2019-01-02T03:04:05" and
+          full.get("notafter") == "2031-05-06T07:08:09" and
+          full.get("sni") == "tls.test" and full.get("version") == "TLS 1.2" and
+          "session_resumed" not in full,
+          f"the certificate's fields, notbefore/notafter its dates: {full}")
+    check(not any("notbefore" in tls.get(p, {}) for p in (41001, 41002, 41003)),
+          "no dates without a certificate")
     check(tls.get(41001, {}).get("session_resumed") is True and
           "session_resumed" not in tls.get(41002, {}) and
           "session_resumed" not in tls.get(41003, {}) and
