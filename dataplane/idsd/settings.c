@@ -644,6 +644,9 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 		load_http_opts(pb, opt, o);
 	} else if (eve_type_names[i].type == EVE_T_DNS) {
 		load_dns_opts(pb, opt, o);
+	} else if (eve_type_names[i].type == EVE_T_TLS) {
+		o->opt.tls_extended = get_bool(pb, opt, "extended", false);
+		warn_noop_keys(pb, opt, (const char *const[]){ "custom", "session-resumption" }, 2);
 	} else if (eve_type_names[i].type == EVE_T_FILEINFO) {
 		o->file_hashes = load_force_hash(pb, opt) | load_force_magic(pb, opt);
 	} else if (eve_type_names[i].type != EVE_T_ALERT) {

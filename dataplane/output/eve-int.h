@@ -122,7 +122,10 @@ void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct 
 		  const struct eve_options *alert);
 /* eve_fileinfo.c: the "fileinfo" object (alerts on files carry it too). */
 void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi);
-void eve_put_tls(struct json_w *j, const struct app_tls_info *t);
+/* The "tls" object: JsonTlsLogJSONBasic (subject, issuerdn,
+ * session_resumed), and with extended (tls records' extended: yes, and
+ * always in alerts) JsonTlsLogJSONExtended's fields too. */
+void eve_put_tls(struct json_w *j, const struct app_tls_info *t, bool extended);
 void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id,
 		    const struct eve_options *o);
 /* "community_id" of flow f (client to server). */

@@ -103,6 +103,7 @@ struct eve_options {
 	/* (added) http records (types: - http: {extended, custom,
 	 * dump-all-headers}) */
 	bool http_extended;
+	bool tls_extended;       /* tls records: extended: yes (JsonTlsLogJSONExtended) */
 	struct eve_xff http_xff; /* http xff: as the alert's, for the http records */
 	uint8_t http_dump;       /* dump-all-headers: bit 0 request, bit 1 response */
 	uint64_t http_fields;    /* custom: bit per eve_http_field() index */

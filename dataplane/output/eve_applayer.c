@@ -217,13 +217,17 @@ static void put_cert_time(struct json_w *j, const char *key, int64_t secs)
 	json_str(j, key, s);
 }
 
-void eve_put_tls(struct json_w *j, const struct app_tls_info *t)
+void eve_put_tls(struct json_w *j, const struct app_tls_info *t, bool extended)
 {
 	json_obj_open(j, "tls");
 	opt_str(j, "subject", t->subject);
 	opt_str(j, "issuerdn", t->issuer);
 	if (t->session_resumed)
 		json_bool(j, "session_resumed", true);
+	if (!extended) {
+		json_obj_close(j);
+		return;
+	}
 	opt_str(j, "serial", t->serial);
 	opt_str(j, "fingerprint", t->fingerprint);
 	opt_str(j, "sni", t->sni);
@@ -476,7 +480,7 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 	if (app->has_http)
 		eve_put_http(j, &app->http, NULL, opt);
 	if (app->has_tls)
-		eve_put_tls(j, &app->tls);
+		eve_put_tls(j, &app->tls, true);
 	if (app->has_dns)
 		put_dns(j, &app->dns, app->tx_id);
 }

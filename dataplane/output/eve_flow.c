@@ -236,7 +236,7 @@ static void build_app_tx(struct json_w *j, const struct eve_writer *w, const voi
 		eve_put_dns_v2(j, &app->dns, app->tx_id, &w->opt);
 		break;
 	default:
-		eve_put_tls(j, &app->tls);
+		eve_put_tls(j, &app->tls, w->opt.tls_extended);
 		break;
 	}
 	eve_close_record(j, w);

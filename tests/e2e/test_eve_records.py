@@ -34,7 +34,9 @@ tls:      session_resumed when the server echoes the client's session id
           a server certificate made here with certtool: subject, issuerdn,
           serial, fingerprint (SHA-1 of the DER) and notbefore/notafter
           (its activation and expiration dates, UTC, as Suricata's
-          CreateUtcIsoTimeString), sni and version.
+          CreateUtcIsoTimeString), sni and version with extended: yes;
+          without it only subject, issuerdn and session_resumed (Suricata's
+          JsonTlsLogJSONBasic, its default).
 xff:      the http record's xff option as Suricata's JsonHttpLogger: the
           address of X-Forwarded-For (or the configured header) as a
           top-level "xff" (extra-data) or in place of the client's src_ip
@@ -481,7 +483,7 @@ def test_tls():
 outputs:
   - eve-log:
       filename: eve.json
-      types: [tls]
+      types: [{tls: {extended: yes}}]
 """, fr)
     tls = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
     check(len(tls) == 4, f"four tls records: {tls}")
@@ -496,6 +498,18 @@ outputs:
           f"the certificate's fields, notbefore/notafter its dates: {full}")
     check(not any("notbefore" in tls.get(p, {}) for p in (41001, 41002, 41003)),
           "no dates without a certificate")
+    recs, _ = run("""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types: [tls]
+""", fr)
+    basic = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
+    check(basic == {41001: {"session_resumed": True}, 41002: {}, 41003: {},
+                    41004: {"subject": "CN=cert.test", "issuerdn": "CN=cert.test"}},
+          f"without extended: JsonTlsLogJSONBasic's subject, issuerdn, session_resumed "
+          f"only: {basic}")
     check(tls.get(41001, {}).get("session_resumed") is True and
           "session_resumed" not in tls.get(41002, {}) and
           "session_resumed" not in tls.get(41003, {}) and

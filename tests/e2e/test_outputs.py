@@ -114,7 +114,7 @@ outputs:
         - smtp
         - http
         - tls:
-            extended: yes
+            custom: [subject]
 """
     rc, err = run_idsd(config)
     check(rc == 0, f"idsd runs with four eve-log outputs: rc {rc} {err[-300:]}")
@@ -142,7 +142,7 @@ outputs:
     check("idsd.yaml:" in err and "'smtp' accepted, has no effect" in err,
           f"a type idsd does not write is warned about with file:line: {err[-400:]}")
     check("idsd.yaml:23:7: " in err and "idsd.yaml:30:13: " in err and "key 'outputs.3.eve-log.filemode': warning: accepted, "
-          "has no effect" in err and "'outputs.3.eve-log.types.4.tls.extended': warning: "
+          "has no effect" in err and "'outputs.3.eve-log.types.4.tls.custom': warning: "
           "accepted, has no effect" in err,
           f"keys that do nothing are warned about with file:line: {err[-600:]}")
 
@@ -273,7 +273,7 @@ def test_apptx():
 outputs:
   - eve-log:
       filename: eve.json
-      types: [alert, {http: {extended: yes}}, dns, tls, flow]
+      types: [alert, {http: {extended: yes}}, dns, {tls: {extended: yes}}, flow]
 """
     rc, err = run_idsd(config)
     check(rc == 0, f"idsd runs: rc {rc} {err[-300:]}")
