@@ -114,6 +114,7 @@ void app_file_info(const struct app_file *f, uint64_t tx_id, struct app_file_inf
 	*out = (struct app_file_info){
 		.name = f->name, .name_len = f->name_len, .size = f->size, .gaps = f->gaps,
 		.closed = closed, .tx_id = tx_id, .magic = f->magic,
+		.ended = f->state != APP_FILE_OPEN, .logged = f->logged,
 	};
 	if (!closed)
 		return;

@@ -36,6 +36,7 @@ struct app_file {
 	uint8_t *head;                /* FILE_MAGIC_HEAD bytes, freed after the lookup */
 	uint16_t head_len;
 	char *magic;
+	bool logged;                  /* given to the file log (app_file_info's logged) */
 };
 
 /* A new open file named name[0..len) (cut at APP_FILE_NAME_MAX), hashing

@@ -209,13 +209,13 @@ static int on_req_line(htp_tx_t *tx)
 /* A side's body is complete: its file is CLOSED. */
 static int on_req_complete(htp_tx_t *tx)
 {
-	http_file_end(tx, 0);
+	http_file_end(state_of(tx), tx, 0);
 	return HTP_OK;
 }
 
 static int on_res_complete(htp_tx_t *tx)
 {
-	http_file_end(tx, 1);
+	http_file_end(state_of(tx), tx, 1);
 	return HTP_OK;
 }
 

@@ -76,12 +76,14 @@ multipart:
 		};
 
 		http_mp_data(t->mp, &sink, d, len);
+		/* a part may have ended at its delimiter */
+		app_file_event(hs->af, &t->base, APP_TO_SERVER);
 	} else if (t->nfiles[dir] > 0) {
 		app_file_data(t->file[dir][0], d, len);
 	}
 }
 
-void http_file_end(htp_tx_t *tx, int dir)
+void http_file_end(struct http_state *hs, htp_tx_t *tx, int dir)
 {
 	struct http_txd *t = htp_tx_get_user_data(tx);
 
@@ -91,6 +93,7 @@ void http_file_end(htp_tx_t *tx, int dir)
 		http_mp_end(t->mp);	/* a part left open is TRUNCATED */
 	else if (t->nfiles[dir] > 0)
 		app_file_close(t->file[dir][0], false);
+	app_file_event(hs->af, &t->base, (enum app_dir)dir);
 }
 
 void app_http_gap(struct http_state *hs, enum app_dir dir)
@@ -98,6 +101,14 @@ void app_http_gap(struct http_state *hs, enum app_dir dir)
 	for (uint32_t i = 0; i < hs->nlive; i++)
 		for (uint8_t k = 0; k < hs->live[i]->nfiles[dir]; k++)
 			app_file_gap(hs->live[i]->file[dir][k]);
+}
+
+void app_http_file_set_logged(struct app_tx *atx, enum app_dir dir, uint32_t idx)
+{
+	struct http_txd *t = (struct http_txd *)atx;
+
+	if (idx < t->nfiles[dir])
+		t->file[dir][idx]->logged = true;
 }
 
 int app_http_file_info(struct app_tx *atx, enum app_dir dir, uint32_t idx,

@@ -148,6 +148,25 @@ void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg
 	ctx->tx_done_arg = arg;
 }
 
+void applayer_set_file_done(struct applayer_ctx *ctx, app_file_done_fn fn, void *arg)
+{
+	ctx->file_done = fn;
+	ctx->file_done_arg = arg;
+}
+
+void app_file_event(struct app_flow *af, struct app_tx *tx, enum app_dir dir)
+{
+	struct app_file_info fi;
+
+	if (af->ctx->file_done == NULL)
+		return;
+	for (uint32_t k = 0; app_tx_file_info(af, tx, dir, k, &fi) == 0; k++)
+		if (fi.ended && !fi.logged) {
+			af->ctx->file_done(af->ctx->file_done_arg, af, tx, dir);
+			return;
+		}
+}
+
 void app_flow_set_addrs(struct app_flow *af, uint8_t ip_ver, const union ip_addr *client,
 			const union ip_addr *server)
 {
@@ -616,6 +635,13 @@ int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, u
 		     struct app_file_info *out)
 {
 	return af->proto == APP_PROTO_HTTP ? app_http_file_info(tx, dir, idx, out) : -ENOENT;
+}
+
+void app_tx_file_set_logged(struct app_flow *af, struct app_tx *tx, enum app_dir dir,
+			    uint32_t idx)
+{
+	if (af->proto == APP_PROTO_HTTP)
+		app_http_file_set_logged(tx, dir, idx);
 }
 
 void app_flow_gap(struct app_flow *af, enum app_dir dir)

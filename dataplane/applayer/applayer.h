@@ -143,6 +143,13 @@ struct applayer_ctx *app_flow_ctx(const struct app_flow *af);
  * transaction records; fn NULL: none. */
 typedef void (*app_tx_done_fn)(void *arg, struct app_flow *af, struct app_tx *tx);
 void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg);
+/* (added) A file of tx in direction dir ended (CLOSED, or TRUNCATED by the
+ * parser) and was not logged yet: Suricata's file logger writes it at that
+ * packet, not when its transaction goes. The owner logs it and marks it
+ * (app_tx_file_set_logged); tx_done sees the rest. fn NULL: none. */
+typedef void (*app_file_done_fn)(void *arg, struct app_flow *af, struct app_tx *tx,
+				 enum app_dir dir);
+void applayer_set_file_done(struct applayer_ctx *ctx, app_file_done_fn fn, void *arg);
 /* (added) The owner's handle of af (the pipeline's flow), for tx_done. */
 void app_flow_set_owner(struct app_flow *af, void *owner);
 void *app_flow_owner(const struct app_flow *af);
@@ -296,6 +303,8 @@ struct app_file_info {
 	bool closed;                  /* CLOSED, else TRUNCATED */
 	const uint8_t *md5, *sha1, *sha256;   /* digests computed, else NULL */
 	const char *magic;            /* (added) libmagic's description, else NULL */
+	bool ended;                   /* (added) CLOSED or TRUNCATED: no more data comes */
+	bool logged;                  /* (added) given to the file log already */
 	/* (added) the part of the file this one is (a response's valid
 	 * Content-Range: first and last byte offsets); end 0: not a part */
 	uint64_t start, end;
@@ -305,6 +314,9 @@ struct app_file_info {
  * none, -ERANGE past the last. */
 int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, uint32_t idx,
 		     struct app_file_info *out);
+/* (added) File idx of tx in dir was logged: not given again. */
+void app_tx_file_set_logged(struct app_flow *af, struct app_tx *tx, enum app_dir dir,
+			    uint32_t idx);
 /* Data of direction dir was lost (a stream hole) before the next bytes:
  * the file open in that direction has gaps. */
 void app_flow_gap(struct app_flow *af, enum app_dir dir);

@@ -128,7 +128,7 @@ REQUIRED = {
         ("flow.pkts_toserver", "true"), ("flow.pkts_toclient", "true"),
         ("flow.bytes_toserver", "true"), ("flow.bytes_toclient", "true"),
         ("flow.start", "true"), ("flow.src_ip", "true"), ("flow.dest_ip", "true"),
-        ("payload", "true"), ("payload_printable", "true"),
+        ("payload", "true"), ("payload_printable", "true"), ("stream", "true"),
         ("app_proto", '(.http != null or .tls != null or .dns != null)'),
         ("tx_id", '(.http != null)'),
     ],

@@ -46,7 +46,8 @@ xff:      the http record's xff option as Suricata's JsonHttpLogger: the
 pkt_src:  "pkt_src" and "pcap_cnt" on transaction, file and app-layer
           anomaly records as CreateEveHeader writes them from the packet
           that has them logged: "wire/pcap" with that packet's number for
-          a transaction completed by a packet, "stream (flow timeout)"
+          a transaction completed by a packet (a file's record at the
+          packet that ended the file, before its transaction's), "stream (flow timeout)"
           without a number for one let go at flow end; none on flow and
           netflow records (CreateEveHeaderFromFlow).
 """
@@ -623,6 +624,24 @@ def test_pkt_src():
     # a request never answered: let go when the flow ends
     t = Tcp(fr, C(8), S(8), 40008, 80)
     t.send(0, b"POST /up HTTP/1.1\r\nHost: s.example\r\nContent-Length: 99\r\n\r\nabc")
+    # an upload in a multipart POST: each part's file ends at its delimiter
+    # (the CR LF and boundary after it), logged there, before the response
+    # lets the transaction go
+    t = Tcp(fr, C(9), S(9), 40009, 80)
+    part = b"--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"%s\"\r\n\r\n"
+    body1 = part % b"one.txt" + b"first\r\n" + part % b"two.txt" + b"sec"
+    body2 = b"ond\r\n--B--"
+    t.send(0, b"POST /form HTTP/1.1\r\nHost: s.example\r\nContent-Type: multipart/form-data; "
+              b"boundary=B\r\nContent-Length: %d\r\n\r\n" % (len(body1) + len(body2)) + body1)
+    # the server's ack of a segment has it parsed (stream reassembly, IDS
+    # mode): pcap_cnt of that ack, the last frame sent
+    seg1 = len(fr)
+    t.send(0, body2)
+    seg2 = len(fr)
+    for _ in range(3):
+        t.send(0, b"")                      # empty segments: time passes
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    t.close()
     cfg = """%YAML 1.1
 ---
 outputs:
@@ -640,16 +659,26 @@ outputs:
     check(len(wire) == 2 and all(r.get("pkt_src") == "wire/pcap" and
                                  isinstance(r.get("pcap_cnt"), int) for r in wire),
           f"a transaction completed by a packet: wire/pcap and its pcap_cnt: {wire}")
-    # the response (packet 6) completes it; it is let go once inspected
-    # both ways, by a later packet of the same flow (at most its last, 10)
-    cnt = {r["pcap_cnt"] for r in wire}
-    check(len(cnt) == 1 and 6 <= min(cnt) <= 10,
+    # the response (packet 6, parsed once the client acks it: 7) ends the
+    # file, logged there as Suricata's file logger does; the transaction
+    # is let go once inspected both ways, by a later packet of the same
+    # flow (at most its last, 10)
+    cnt = {r["event_type"]: r["pcap_cnt"] for r in wire}
+    check(6 <= cnt.get("fileinfo", 0) <= 7 and cnt["fileinfo"] <= cnt.get("http", 0) <= 10,
           f"pcap_cnt: the number of the packet that had it logged: {cnt}")
     end = [r for r in recs if (r.get("src_port") == 40008 or r.get("dest_port") == 40008)
            and r["event_type"] in ("http", "fileinfo")]
     check(len(end) == 2 and all(r.get("pkt_src") == "stream (flow timeout)" and
                                 "pcap_cnt" not in r for r in end),
           f"let go at flow end: stream (flow timeout), no pcap_cnt: {end}")
+    up = {r["fileinfo"]["filename"]: r["pcap_cnt"] for r in recs
+          if r["event_type"] == "fileinfo" and r["src_port"] == 40009}
+    http9 = [r.get("pcap_cnt") for r in recs
+             if r["event_type"] == "http" and r["src_port"] == 40009]
+    check(up.get("one.txt") == seg1 and up.get("two.txt") == seg2 and
+          len(http9) == 1 and http9[0] > seg2 + 6,
+          f"multipart parts logged at the segment that ended each ({seg1}, {seg2}), the "
+          f"transaction later: {up} {http9}")
     fl = [r for r in recs if r["event_type"] in ("flow", "netflow")]
     check(len(fl) >= 3 and not any("pkt_src" in r or "pcap_cnt" in r for r in fl),
           "flow and netflow records carry neither (CreateEveHeaderFromFlow)")
