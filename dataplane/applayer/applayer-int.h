@@ -33,6 +33,7 @@ struct app_tx {
 	uint8_t updated;          /* bit per enum app_dir: new data not inspected in it */
 	uint64_t events;          /* (added) the parser's events on it: bit per id of its
 				   * protocol's list in common/events-t.h */
+	uint64_t events_taken;    /* (added) those given to the owner (app_tx_take_events) */
 	uint32_t nmark, capmark;
 	uint32_t *mark;           /* ranks of the rules that alerted on it */
 	void *det;                /* detection's own state (app_tx_set_detect_state) */
@@ -55,6 +56,8 @@ struct applayer_ctx {
 	struct file_magic *magic; /* (added) libmagic for APP_FILE_MAGIC, else NULL */
 	app_file_done_fn file_done; /* (added) see applayer_set_file_done() */
 	void *file_done_arg;
+	app_tx_done_fn events_done; /* (added) see applayer_set_events_done() */
+	void *events_done_arg;
 	void *tx_done_arg;
 };
 

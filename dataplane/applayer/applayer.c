@@ -148,6 +148,35 @@ void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg
 	ctx->tx_done_arg = arg;
 }
 
+void applayer_set_events_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg)
+{
+	ctx->events_done = fn;
+	ctx->events_done_arg = arg;
+}
+
+uint64_t app_tx_take_events(struct app_tx *tx)
+{
+	uint64_t ev = tx->events & ~tx->events_taken;
+
+	tx->events_taken = tx->events;
+	return ev;
+}
+
+/* Before an inspection lets transactions go: those with events not taken
+ * yet are given to the owner. An event marks its transaction updated
+ * (app_tx_event), so the others are passed over at the cost of a test. */
+static void new_events(struct app_flow *af)
+{
+	if (af->ctx->events_done == NULL)
+		return;
+	for (uint32_t i = 0, n = app_flow_ntx(af); i < n; i++) {
+		struct app_tx *tx = app_flow_tx(af, i);
+
+		if (tx != NULL && tx->updated != 0 && (tx->events & ~tx->events_taken) != 0)
+			af->ctx->events_done(af->ctx->events_done_arg, af, tx);
+	}
+}
+
 void applayer_set_file_done(struct applayer_ctx *ctx, app_file_done_fn fn, void *arg)
 {
 	ctx->file_done = fn;
@@ -484,12 +513,14 @@ static void inspected(struct app_flow *af, uint8_t dirs)
 void app_flow_inspected(struct applayer_ctx *ctx, struct app_flow *af)
 {
 	(void)ctx;
+	new_events(af);
 	inspected(af, APP_TX_UPDATED);
 }
 
 void app_flow_inspected_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir)
 {
 	(void)ctx;
+	new_events(af);
 	inspected(af, (uint8_t)(1u << dir));
 }
 

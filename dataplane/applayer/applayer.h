@@ -150,6 +150,14 @@ void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg
 typedef void (*app_file_done_fn)(void *arg, struct app_flow *af, struct app_tx *tx,
 				 enum app_dir dir);
 void applayer_set_file_done(struct applayer_ctx *ctx, app_file_done_fn fn, void *arg);
+/* (added) tx carries events not taken yet (app_tx_take_events), seen when
+ * the packet that raised them has been inspected (app_flow_inspected*):
+ * Suricata's anomaly logger writes app-layer events at that packet, not
+ * when the transaction goes. The owner takes them; tx_done may find more.
+ * fn NULL: none. */
+void applayer_set_events_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg);
+/* (added) tx's events not taken before; taken now. */
+uint64_t app_tx_take_events(struct app_tx *tx);
 /* (added) The owner's handle of af (the pipeline's flow), for tx_done. */
 void app_flow_set_owner(struct app_flow *af, void *owner);
 void *app_flow_owner(const struct app_flow *af);

@@ -139,18 +139,35 @@ static void file_done(void *arg, struct app_flow *af, struct app_tx *tx, enum ap
 	log_files(pl, f, af, tx, &e, dir, true);
 }
 
+/* Events raised on tx: logged at the packet that raised them, as
+ * Suricata's anomaly logger does. */
+static void events_done(void *arg, struct app_flow *af, struct app_tx *tx)
+{
+	struct pipeline *pl = arg;
+	const struct flow *f = app_flow_owner(af);
+	struct eve_app e = { .proto = app_flow_proto(af), .pkt = pl->cur_pkt };
+	uint64_t events = app_tx_take_events(tx);
+
+	if (f == NULL || events == 0)
+		return;
+	fill_tx(pl, af, tx, &e);
+	eve_write_anomaly_tx(pl->eve, f, &e, events);
+}
+
 static void tx_done(void *arg, struct app_flow *af, struct app_tx *tx)
 {
 	struct pipeline *pl = arg;
 	const struct flow *f = app_flow_owner(af);
 	struct eve_app e = { .proto = app_flow_proto(af), .pkt = pl->cur_pkt };
+	uint64_t events;
 
 	if (f == NULL)
 		return;
 	fill_tx(pl, af, tx, &e);
 	eve_write_app_tx(pl->eve, f, &e);
-	if (app_tx_events(tx) != 0)
-		eve_write_anomaly_tx(pl->eve, f, &e, app_tx_events(tx));
+	events = app_tx_take_events(tx);
+	if (events != 0)
+		eve_write_anomaly_tx(pl->eve, f, &e, events);
 	for (unsigned dir = APP_TO_SERVER; dir <= APP_TO_CLIENT; dir++)
 		log_files(pl, f, af, tx, &e, (enum app_dir)dir, false);
 }
@@ -159,4 +176,5 @@ void pipeline_app_log_txs(struct pipeline *pl)
 {
 	applayer_set_tx_done(pl->al, tx_done, pl);
 	applayer_set_file_done(pl->al, file_done, pl);
+	applayer_set_events_done(pl->al, events_done, pl);
 }

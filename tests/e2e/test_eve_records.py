@@ -28,7 +28,9 @@ anomaly:  "anomaly" records of stream events (type stream, event
           applayer, layer proto_parser, app_proto, tx_id; HTTP names upper
           case as Suricata's C table, DNS lower case as its Rust one), on
           test_events.py's capture; each kind only when its types option
-          says so (Suricata's defaults: applayer only).
+          says so (Suricata's defaults: applayer only); an app-layer one
+          written at the packet that raised it, not when its transaction
+          goes.
 tls:      session_resumed when the server echoes the client's session id
           and sends no certificate (not for TLS 1.3, nor a new session);
           a server certificate made here with certtool: subject, issuerdn,
@@ -561,6 +563,22 @@ outputs:
             types: {applayer: no, stream: yes}""", frames)
     kinds_ = {r["anomaly"]["type"] for r in recs if r["event_type"] == "anomaly"}
     check(kinds_ == {"stream"}, f"stream only: {kinds_}")
+    # at the event: a request without Host, answered only later; its
+    # anomaly is written at the packet that raised it (the client's
+    # segment, parsed at its ack), the http record when the transaction goes
+    fr = []
+    t = Tcp(fr, C(30), S(30), 42000, 80)
+    t.send(0, b"GET /nohost HTTP/1.1\r\nUser-Agent: x\r\n\r\n")
+    raised = len(fr)                          # pcap_cnt of the ack that has it parsed
+    for _ in range(3):
+        t.send(0, b"")
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    t.close()
+    recs, _ = run(cfg % "", fr)
+    an = [r for r in recs if r["event_type"] == "anomaly"]
+    check(len(an) == 1 and an[0]["anomaly"]["event"] == "MISSING_HOST_HEADER" and
+          an[0].get("pcap_cnt") == raised and an[0].get("pkt_src") == "wire/pcap",
+          f"the anomaly at the packet that raised it ({raised}): {an}")
 
 
 def xff_capture(value):
