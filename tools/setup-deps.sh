@@ -5,13 +5,14 @@ set -eu
 
 PKGS="gcc pkg-config meson ninja-build python3 python3-yaml python3-scapy
 libdpdk-dev dpdk libhyperscan-dev libyaml-dev libnuma-dev libcap-ng-dev libpcre2-dev
-libpcap-dev libgnutls28-dev nettle-dev libsasl2-dev libhtp-dev zlib1g-dev
+libpcap-dev libgnutls28-dev nettle-dev libsasl2-dev libhtp-dev zlib1g-dev libmagic-dev
 libsasl2-modules libsasl2-modules-gssapi-mit sasl2-bin gnutls-bin krb5-kdc krb5-admin-server krb5-user
 gnuplot-nox
 libmnl-dev keepalived
 iproute2 ethtool curl
 systemd logrotate groff-base libsystemd-dev
-redis-server redis-tools"
+redis-server redis-tools
+jq file"
 
 missing=""
 for p in $PKGS; do

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct app_file *app_file_open(const uint8_t *name, size_t len, uint8_t hashes)
+struct app_file *app_file_open(const uint8_t *name, size_t len, uint8_t hashes,
+			       struct file_magic *fm)
 {
 	struct app_file *f = calloc(1, sizeof(*f));
 
@@ -27,7 +28,34 @@ struct app_file *app_file_open(const uint8_t *name, size_t len, uint8_t hashes)
 		sha1_init(&f->sha1);
 	if (hashes & APP_FILE_SHA256)
 		sha256_init(&f->sha256);
+	if ((hashes & APP_FILE_MAGIC) && fm != NULL) {
+		f->head = malloc(FILE_MAGIC_HEAD);
+		f->fm = f->head != NULL ? fm : NULL;  /* no memory: no magic */
+	}
 	return f;
+}
+
+/* The lookup, once: on the head kept so far. */
+static void look_up_magic(struct app_file *f)
+{
+	if (f->fm == NULL)
+		return;
+	f->magic = file_magic_lookup(f->fm, f->head, f->head_len);
+	free(f->head);
+	f->head = NULL;
+	f->fm = NULL;
+}
+
+static void keep_head(struct app_file *f, const uint8_t *d, uint32_t len)
+{
+	uint32_t take = FILE_MAGIC_HEAD - f->head_len;
+
+	if (take > len)
+		take = len;
+	memcpy(f->head + f->head_len, d, take);
+	f->head_len = (uint16_t)(f->head_len + take);
+	if (f->head_len == FILE_MAGIC_HEAD)
+		look_up_magic(f);
 }
 
 void app_file_data(struct app_file *f, const uint8_t *d, uint32_t len)
@@ -35,6 +63,8 @@ void app_file_data(struct app_file *f, const uint8_t *d, uint32_t len)
 	if (f->state != APP_FILE_OPEN)
 		return;
 	f->size += len;
+	if (f->fm != NULL)
+		keep_head(f, d, len);
 	if (f->hashes & APP_FILE_MD5)
 		md5_update(&f->md5, len, d);
 	if (f->hashes & APP_FILE_SHA1)
@@ -54,6 +84,9 @@ void app_file_close(struct app_file *f, bool truncated)
 	if (f->state != APP_FILE_OPEN)
 		return;
 	f->state = truncated ? APP_FILE_TRUNCATED : APP_FILE_CLOSED;
+	/* a file shorter than the head: what there is (Suricata looks up a
+	 * closed or truncated file whatever its size) */
+	look_up_magic(f);
 	if (truncated)
 		return;
 	if (f->hashes & APP_FILE_MD5)
@@ -69,6 +102,8 @@ void app_file_free(struct app_file *f)
 	if (f == NULL)
 		return;
 	free(f->name);
+	free(f->head);
+	free(f->magic);
 	free(f);
 }
 
@@ -78,7 +113,8 @@ void app_file_info(const struct app_file *f, uint64_t tx_id, struct app_file_inf
 
 	*out = (struct app_file_info){
 		.name = f->name, .name_len = f->name_len, .size = f->size, .gaps = f->gaps,
-		.closed = closed, .tx_id = tx_id,
+		.closed = closed, .tx_id = tx_id, .magic = f->magic,
+		.ended = f->state != APP_FILE_OPEN, .logged = f->logged,
 	};
 	if (!closed)
 		return;

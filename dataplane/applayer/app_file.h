@@ -14,6 +14,7 @@
 #include <nettle/sha2.h>
 
 #include "applayer.h"
+#include "file_magic.h"
 
 /* Suricata's SC_FILENAME_MAX: longer names are cut there. */
 #define APP_FILE_NAME_MAX 4096u
@@ -29,11 +30,20 @@ struct app_file {
 	struct sha1_ctx sha1;
 	struct sha256_ctx sha256;
 	uint8_t digest[16 + 20 + 32]; /* md5, sha1, sha256 once CLOSED */
+	/* APP_FILE_MAGIC: the first bytes until the lookup (the worker's
+	 * libmagic, not owned), then its result */
+	struct file_magic *fm;
+	uint8_t *head;                /* FILE_MAGIC_HEAD bytes, freed after the lookup */
+	uint16_t head_len;
+	char *magic;
+	bool logged;                  /* given to the file log (app_file_info's logged) */
 };
 
 /* A new open file named name[0..len) (cut at APP_FILE_NAME_MAX), hashing
- * what hashes (APP_FILE_* bits) asks for. NULL when out of memory. */
-struct app_file *app_file_open(const uint8_t *name, size_t len, uint8_t hashes);
+ * what hashes (APP_FILE_* bits) asks for; with APP_FILE_MAGIC its type is
+ * looked up with fm (the worker's, NULL: none). NULL when out of memory. */
+struct app_file *app_file_open(const uint8_t *name, size_t len, uint8_t hashes,
+			       struct file_magic *fm);
 void app_file_data(struct app_file *f, const uint8_t *d, uint32_t len);
 /* A hole in the data: the file has gaps (its hashes are of what was seen). */
 void app_file_gap(struct app_file *f);

@@ -88,6 +88,11 @@ enum http_event http_event_of_message(const char *msg);
  * body complete. */
 void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const uint8_t *d,
 		    uint32_t len);
-void http_file_end(htp_tx_t *tx, int dir);
+void http_file_end(struct http_state *hs, htp_tx_t *tx, int dir);
+/* app_http.c (added): the response's Content-Range when Suricata's
+ * HTPParseAndCheckContentRange takes it (START-END/SIZE with START <= END
+ * < SIZE): the file is that part, *start and *end its first and last
+ * byte offsets. False for none or an invalid one. */
+bool http_file_range(struct http_txd *t, uint64_t *start, uint64_t *end);
 
 #endif

@@ -209,13 +209,13 @@ static int on_req_line(htp_tx_t *tx)
 /* A side's body is complete: its file is CLOSED. */
 static int on_req_complete(htp_tx_t *tx)
 {
-	http_file_end(tx, 0);
+	http_file_end(state_of(tx), tx, 0);
 	return HTP_OK;
 }
 
 static int on_res_complete(htp_tx_t *tx)
 {
-	http_file_end(tx, 1);
+	http_file_end(state_of(tx), tx, 1);
 	return HTP_OK;
 }
 
@@ -808,6 +808,19 @@ static const bstr *hdr_value(htp_table_t *t, const char *name)
 	htp_header_t *h = t ? htp_table_get_c(t, name) : NULL;
 
 	return h ? h->value : NULL;
+}
+
+bool http_file_range(struct http_txd *t, uint64_t *start, uint64_t *end)
+{
+	const char *v = cstr(&t->info[9], hdr_value(t->tx->response_headers, "content-range"));
+	int64_t s, e, size;
+
+	if (v == NULL || !parse_range(v, &s, &e, &size) || s < 0 || s > e || size < 0 ||
+	    e > size - 1)
+		return false;
+	*start = (uint64_t)s;
+	*end = (uint64_t)e;
+	return true;
 }
 
 int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_header,

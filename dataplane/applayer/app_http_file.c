@@ -59,7 +59,8 @@ void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const ui
 		t->file_seen[dir] = true;
 		if (!file_name(t->tx, dir, &name, &name_len, &t->mp))
 			goto multipart;
-		t->file[dir][0] = app_file_open(name, name_len, hs->ctx->cfg.file_hashes);
+		t->file[dir][0] = app_file_open(name, name_len, hs->ctx->cfg.file_hashes,
+						hs->ctx->magic);
 		if (t->file[dir][0] == NULL) {
 			hs->ctx->stats.nomem++;
 			return;
@@ -71,15 +72,18 @@ multipart:
 		const struct mp_sink sink = {
 			.files = t->file[0], .nfiles = &t->nfiles[0], .max = HTTP_FILES_MAX,
 			.hashes = hs->ctx->cfg.file_hashes, .nomem = &hs->ctx->stats.nomem,
+			.magic = hs->ctx->magic,
 		};
 
 		http_mp_data(t->mp, &sink, d, len);
+		/* a part may have ended at its delimiter */
+		app_file_event(hs->af, &t->base, APP_TO_SERVER);
 	} else if (t->nfiles[dir] > 0) {
 		app_file_data(t->file[dir][0], d, len);
 	}
 }
 
-void http_file_end(htp_tx_t *tx, int dir)
+void http_file_end(struct http_state *hs, htp_tx_t *tx, int dir)
 {
 	struct http_txd *t = htp_tx_get_user_data(tx);
 
@@ -89,6 +93,7 @@ void http_file_end(htp_tx_t *tx, int dir)
 		http_mp_end(t->mp);	/* a part left open is TRUNCATED */
 	else if (t->nfiles[dir] > 0)
 		app_file_close(t->file[dir][0], false);
+	app_file_event(hs->af, &t->base, (enum app_dir)dir);
 }
 
 void app_http_gap(struct http_state *hs, enum app_dir dir)
@@ -98,13 +103,24 @@ void app_http_gap(struct http_state *hs, enum app_dir dir)
 			app_file_gap(hs->live[i]->file[dir][k]);
 }
 
+void app_http_file_set_logged(struct app_tx *atx, enum app_dir dir, uint32_t idx)
+{
+	struct http_txd *t = (struct http_txd *)atx;
+
+	if (idx < t->nfiles[dir])
+		t->file[dir][idx]->logged = true;
+}
+
 int app_http_file_info(struct app_tx *atx, enum app_dir dir, uint32_t idx,
 		       struct app_file_info *out)
 {
-	const struct http_txd *t = (const struct http_txd *)atx;
+	struct http_txd *t = (struct http_txd *)atx;
 
 	if (idx >= t->nfiles[dir])
 		return idx == 0 ? -ENOENT : -ERANGE;
 	app_file_info(t->file[dir][idx], atx->id, out);
+	/* a response that is a range of a file: Suricata's FileSetRange */
+	if (dir == APP_TO_CLIENT && !http_file_range(t, &out->start, &out->end))
+		out->start = out->end = 0;
 	return 0;
 }

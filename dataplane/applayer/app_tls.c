@@ -728,6 +728,8 @@ int app_tls_info(struct tls_state *ts, struct app_tls_info *out)
 		.ja3_string = ts->ja3.len ? (const char *)ts->ja3.p : NULL,
 		.ja3s_hash = ts->ja3s_hash[0] ? ts->ja3s_hash : NULL,
 		.ja3s_string = ts->ja3s.len ? (const char *)ts->ja3s.p : NULL,
+		.has_validity = srv->has_validity, .not_before = srv->not_before,
+		.not_after = srv->not_after,
 	};
 	/* Suricata's session_resumed: the server echoed the client's session
 	 * id and sent no certificate; not TLS 1.3, whose servers echo it

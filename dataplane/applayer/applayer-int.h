@@ -33,6 +33,7 @@ struct app_tx {
 	uint8_t updated;          /* bit per enum app_dir: new data not inspected in it */
 	uint64_t events;          /* (added) the parser's events on it: bit per id of its
 				   * protocol's list in common/events-t.h */
+	uint64_t events_taken;    /* (added) those given to the owner (app_tx_take_events) */
 	uint32_t nmark, capmark;
 	uint32_t *mark;           /* ranks of the rules that alerted on it */
 	void *det;                /* detection's own state (app_tx_set_detect_state) */
@@ -52,6 +53,11 @@ struct applayer_ctx {
 	void *htp_cfg;            /* htp_cfg_t *, shared by this worker's flows */
 	struct wmem *mem;         /* the worker's pool for transaction bodies */
 	app_tx_done_fn tx_done;   /* (added) see applayer_set_tx_done() */
+	struct file_magic *magic; /* (added) libmagic for APP_FILE_MAGIC, else NULL */
+	app_file_done_fn file_done; /* (added) see applayer_set_file_done() */
+	void *file_done_arg;
+	app_tx_done_fn events_done; /* (added) see applayer_set_events_done() */
+	void *events_done_arg;
 	void *tx_done_arg;
 };
 
@@ -122,6 +128,10 @@ bool app_http_buffer_final(const struct app_flow *af, struct app_tx *tx, enum ru
 /* app_http_file.c (added): the file of a side, a stream hole in dir. */
 int app_http_file_info(struct app_tx *tx, enum app_dir dir, uint32_t idx,
 		       struct app_file_info *out);
+void app_http_file_set_logged(struct app_tx *tx, enum app_dir dir, uint32_t idx);
+/* A file of tx in dir may have ended: tell the owner (file_done) when one
+ * ended that is not logged yet. */
+void app_file_event(struct app_flow *af, struct app_tx *tx, enum app_dir dir);
 void app_http_gap(struct http_state *hs, enum app_dir dir);
 
 /* app_tls.c */

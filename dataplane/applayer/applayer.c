@@ -9,6 +9,7 @@
 #include "../../common/bug.h"
 #include "../../common/wmem.h"
 #include "applayer-int.h"
+#include "file_magic.h"
 
 int abuf_append(struct abuf *b, const void *data, uint32_t len)
 {
@@ -71,6 +72,8 @@ void app_tx_release(struct app_tx *tx)
 struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
 {
 	struct applayer_ctx *ctx = calloc(1, sizeof(*ctx));
+	bool want_magic;
+	char err[128];
 
 	if (ctx == NULL)
 		return NULL;
@@ -82,8 +85,14 @@ struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
 	ctx->mem = wmem_create();
 	if (ctx->cfg.expect == NULL)
 		ctx->own_expect = app_expect_create(0);
-	if (ctx->htp_cfg == NULL || ctx->mem == NULL ||
+	/* asked for (force-magic), it is there or the worker is not: the
+	 * config check (idsd's settings) reported why already */
+	want_magic = ctx->cfg.files && (ctx->cfg.file_hashes & APP_FILE_MAGIC);
+	if (want_magic)
+		ctx->magic = file_magic_create(err, sizeof(err));
+	if (ctx->htp_cfg == NULL || ctx->mem == NULL || (want_magic && ctx->magic == NULL) ||
 	    (ctx->cfg.expect == NULL && ctx->own_expect == NULL)) {
+		file_magic_destroy(ctx->magic);
 		app_http_config_free(ctx->htp_cfg);
 		wmem_destroy(ctx->mem);
 		app_expect_destroy(ctx->own_expect);
@@ -100,6 +109,7 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx)
 	app_http_config_free(ctx->htp_cfg);
 	wmem_destroy(ctx->mem);
 	app_expect_destroy(ctx->own_expect);
+	file_magic_destroy(ctx->magic);
 	free(ctx);
 }
 
@@ -136,6 +146,54 @@ void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg
 {
 	ctx->tx_done = fn;
 	ctx->tx_done_arg = arg;
+}
+
+void applayer_set_events_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg)
+{
+	ctx->events_done = fn;
+	ctx->events_done_arg = arg;
+}
+
+uint64_t app_tx_take_events(struct app_tx *tx)
+{
+	uint64_t ev = tx->events & ~tx->events_taken;
+
+	tx->events_taken = tx->events;
+	return ev;
+}
+
+/* Before an inspection lets transactions go: those with events not taken
+ * yet are given to the owner. An event marks its transaction updated
+ * (app_tx_event), so the others are passed over at the cost of a test. */
+static void new_events(struct app_flow *af)
+{
+	if (af->ctx->events_done == NULL)
+		return;
+	for (uint32_t i = 0, n = app_flow_ntx(af); i < n; i++) {
+		struct app_tx *tx = app_flow_tx(af, i);
+
+		if (tx != NULL && tx->updated != 0 && (tx->events & ~tx->events_taken) != 0)
+			af->ctx->events_done(af->ctx->events_done_arg, af, tx);
+	}
+}
+
+void applayer_set_file_done(struct applayer_ctx *ctx, app_file_done_fn fn, void *arg)
+{
+	ctx->file_done = fn;
+	ctx->file_done_arg = arg;
+}
+
+void app_file_event(struct app_flow *af, struct app_tx *tx, enum app_dir dir)
+{
+	struct app_file_info fi;
+
+	if (af->ctx->file_done == NULL)
+		return;
+	for (uint32_t k = 0; app_tx_file_info(af, tx, dir, k, &fi) == 0; k++)
+		if (fi.ended && !fi.logged) {
+			af->ctx->file_done(af->ctx->file_done_arg, af, tx, dir);
+			return;
+		}
 }
 
 void app_flow_set_addrs(struct app_flow *af, uint8_t ip_ver, const union ip_addr *client,
@@ -455,12 +513,14 @@ static void inspected(struct app_flow *af, uint8_t dirs)
 void app_flow_inspected(struct applayer_ctx *ctx, struct app_flow *af)
 {
 	(void)ctx;
+	new_events(af);
 	inspected(af, APP_TX_UPDATED);
 }
 
 void app_flow_inspected_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir)
 {
 	(void)ctx;
+	new_events(af);
 	inspected(af, (uint8_t)(1u << dir));
 }
 
@@ -606,6 +666,13 @@ int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, u
 		     struct app_file_info *out)
 {
 	return af->proto == APP_PROTO_HTTP ? app_http_file_info(tx, dir, idx, out) : -ENOENT;
+}
+
+void app_tx_file_set_logged(struct app_flow *af, struct app_tx *tx, enum app_dir dir,
+			    uint32_t idx)
+{
+	if (af->proto == APP_PROTO_HTTP)
+		app_http_file_set_logged(tx, dir, idx);
 }
 
 void app_flow_gap(struct app_flow *af, enum app_dir dir)

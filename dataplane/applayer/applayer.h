@@ -143,6 +143,21 @@ struct applayer_ctx *app_flow_ctx(const struct app_flow *af);
  * transaction records; fn NULL: none. */
 typedef void (*app_tx_done_fn)(void *arg, struct app_flow *af, struct app_tx *tx);
 void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg);
+/* (added) A file of tx in direction dir ended (CLOSED, or TRUNCATED by the
+ * parser) and was not logged yet: Suricata's file logger writes it at that
+ * packet, not when its transaction goes. The owner logs it and marks it
+ * (app_tx_file_set_logged); tx_done sees the rest. fn NULL: none. */
+typedef void (*app_file_done_fn)(void *arg, struct app_flow *af, struct app_tx *tx,
+				 enum app_dir dir);
+void applayer_set_file_done(struct applayer_ctx *ctx, app_file_done_fn fn, void *arg);
+/* (added) tx carries events not taken yet (app_tx_take_events), seen when
+ * the packet that raised them has been inspected (app_flow_inspected*):
+ * Suricata's anomaly logger writes app-layer events at that packet, not
+ * when the transaction goes. The owner takes them; tx_done may find more.
+ * fn NULL: none. */
+void applayer_set_events_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg);
+/* (added) tx's events not taken before; taken now. */
+uint64_t app_tx_take_events(struct app_tx *tx);
 /* (added) The owner's handle of af (the pipeline's flow), for tx_done. */
 void app_flow_set_owner(struct app_flow *af, void *owner);
 void *app_flow_owner(const struct app_flow *af);
@@ -243,6 +258,10 @@ struct app_tls_info {
 	const char *sni, *version, *subject, *issuer, *serial, *fingerprint;
 	const char *ja3_hash, *ja3_string, *ja3s_hash, *ja3s_string;
 	bool session_resumed;         /* (added) an abbreviated handshake (session id) */
+	/* (added) the server certificate's validity, seconds since the epoch
+	 * (EVE notbefore/notafter); has_validity false: no certificate read */
+	bool has_validity;
+	int64_t not_before, not_after;
 };
 int app_tx_tls_info(struct app_flow *af, struct app_tls_info *out);
 /* DNS: the first query name and type, the header's id and flags (opcode
@@ -282,6 +301,7 @@ int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info 
 #define APP_FILE_MD5    0x1u
 #define APP_FILE_SHA1   0x2u
 #define APP_FILE_SHA256 0x4u
+#define APP_FILE_MAGIC  0x8u   /* (added) force-magic: libmagic's "magic" */
 enum app_file_state { APP_FILE_OPEN = 1, APP_FILE_CLOSED, APP_FILE_TRUNCATED };
 struct app_file_info {
 	const char *name;             /* name_len bytes, not NUL-terminated */
@@ -290,12 +310,21 @@ struct app_file_info {
 	bool gaps;
 	bool closed;                  /* CLOSED, else TRUNCATED */
 	const uint8_t *md5, *sha1, *sha256;   /* digests computed, else NULL */
+	const char *magic;            /* (added) libmagic's description, else NULL */
+	bool ended;                   /* (added) CLOSED or TRUNCATED: no more data comes */
+	bool logged;                  /* (added) given to the file log already */
+	/* (added) the part of the file this one is (a response's valid
+	 * Content-Range: first and last byte offsets); end 0: not a part */
+	uint64_t start, end;
 };
 /* File idx of those tx carries in direction dir (valid while tx is;
  * several: the parts of a multipart upload): 0, -ENOENT when it carries
  * none, -ERANGE past the last. */
 int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, uint32_t idx,
 		     struct app_file_info *out);
+/* (added) File idx of tx in dir was logged: not given again. */
+void app_tx_file_set_logged(struct app_flow *af, struct app_tx *tx, enum app_dir dir,
+			    uint32_t idx);
 /* Data of direction dir was lost (a stream hole) before the next bytes:
  * the file open in that direction has gaps. */
 void app_flow_gap(struct app_flow *af, enum app_dir dir);

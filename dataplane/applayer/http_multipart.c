@@ -93,7 +93,7 @@ static void part_begin(struct http_mp *mp, const struct mp_sink *sink)
 				vl--;
 			if (http_disposition_filename(v, vl, &name, &name_len) &&
 			    *sink->nfiles < sink->max) {
-				mp->cur = app_file_open(name, name_len, sink->hashes);
+				mp->cur = app_file_open(name, name_len, sink->hashes, sink->magic);
 				if (mp->cur == NULL)
 					(*sink->nomem)++;
 				else

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct file_magic;
+
 #define MP_BOUNDARY_MAX 70u      /* RFC 2046 5.1.1 */
 #define MP_HDR_MAX      1024u    /* a part's header block kept for parsing */
 
@@ -22,6 +24,7 @@ struct mp_sink {
 	uint8_t *nfiles;
 	uint8_t max;
 	uint8_t hashes;          /* APP_FILE_* */
+	struct file_magic *magic; /* APP_FILE_MAGIC's lookups, NULL: none */
 	uint64_t *nomem;         /* counted when a file cannot be opened */
 };
 

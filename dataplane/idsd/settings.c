@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "../../conf/conf.h"
+#include "../applayer/file_magic.h"
 
 /* Collects problems as "file:line:col: reason" lines and counts them. */
 struct problems {
@@ -516,16 +517,37 @@ static uint8_t load_force_hash(struct problems *pb, const struct conf_node *base
 	return bits;
 }
 
+/* force-magic: yes (eve-log files): every file's type by libmagic, as
+ * APP_FILE_MAGIC; its database is loaded here once so that a missing one
+ * is a config error naming the key, not a worker that fails to start. */
+static uint8_t load_force_magic(struct problems *pb, const struct conf_node *base)
+{
+	struct file_magic *m;
+	char err[160];
+
+	if (!get_bool(pb, base, "force-magic", false))
+		return 0;
+	m = file_magic_create(err, sizeof(err));
+	if (m == NULL) {
+		conf_node_err(conf_node_get(base, "force-magic"), pb->err, sizeof(pb->err), "%s",
+			      err);
+		report(pb);
+		return 0;
+	}
+	file_magic_destroy(m);
+	return APP_FILE_MAGIC;
+}
+
 /* "- http: {extended, custom: [...], dump-all-headers}" as Suricata's
  * http logger reads them. */
 static void load_http_opts(struct problems *pb, const struct conf_node *opt,
 			   struct eve_output_settings *o)
 {
 	static const char *const dump[] = { "none", "request", "response", "both" };
-	static const char *const noop[] = { "xff" };
 	const struct conf_node *d = conf_node_get(opt, "dump-all-headers");
 
 	o->opt.http_extended = get_bool(pb, opt, "extended", false);
+	load_xff(pb, conf_node_get(opt, "xff"), &o->opt.http_xff);
 	for (unsigned i = 0; d != NULL && d->value != NULL && i < 4; i++)
 		if (strcasecmp(d->value, dump[i]) == 0)
 			o->opt.http_dump = (uint8_t)i;
@@ -543,7 +565,6 @@ static void load_http_opts(struct problems *pb, const struct conf_node *opt,
 			      f->value ? f->value : "");
 		fprintf(pb->out, "%s\n", pb->err);
 	}
-	warn_noop_keys(pb, opt, noop, 1);
 }
 
 /* "- dns: {version, requests, responses, formats: [detailed, grouped]}"
@@ -623,9 +644,11 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 		load_http_opts(pb, opt, o);
 	} else if (eve_type_names[i].type == EVE_T_DNS) {
 		load_dns_opts(pb, opt, o);
+	} else if (eve_type_names[i].type == EVE_T_TLS) {
+		o->opt.tls_extended = get_bool(pb, opt, "extended", false);
+		warn_noop_keys(pb, opt, (const char *const[]){ "custom", "session-resumption" }, 2);
 	} else if (eve_type_names[i].type == EVE_T_FILEINFO) {
-		o->file_hashes = load_force_hash(pb, opt);
-		warn_noop_keys(pb, opt, (const char *const[]){ "force-magic" }, 1);
+		o->file_hashes = load_force_hash(pb, opt) | load_force_magic(pb, opt);
 	} else if (eve_type_names[i].type != EVE_T_ALERT) {
 		warn_noop_children(pb, opt);
 	}
@@ -641,8 +664,11 @@ static void merge_eve_opt(struct eve_options *all, const struct eve_options *o)
 	all->payload |= o->payload;
 	all->packet |= o->packet;
 	all->flow |= o->flow;
+	/* one header name is extracted for both, the first one configured */
 	if (o->xff.enabled && !all->xff.enabled)
 		all->xff = o->xff;
+	if (o->http_xff.enabled && !all->xff.enabled)
+		all->xff = o->http_xff;
 }
 
 /* A name of a list, its index in *out; else reported, false. */

@@ -101,10 +101,17 @@ void eve_put_proto(struct json_w *j, uint8_t proto);
 bool eve_has_ports(uint8_t proto);
 /* As Suricata's CreateEveHeaderFromFlow: timestamp (the flow's last
  * packet), ids, event_type, the tuple from side `from` (0: the client) to
- * the other, community_id when enabled. */
+ * the other, community_id when enabled. p (NULL: none, the flow and
+ * netflow records) is the packet that has the record written: its
+ * "pcap_cnt" and "pkt_src" are added as CreateEveHeader adds them to
+ * transaction, file and app-layer anomaly records. client_ip (NULL:
+ * none) replaces the client's address (xff overwrite). */
 struct flow;
 void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const struct flow *f,
-			 const char *event_type, unsigned from);
+			 const char *event_type, unsigned from, const struct packet *p,
+			 const char *client_ip);
+/* "pkt_src" of p, as Suricata's PktSrcToString. */
+const char *eve_pkt_src(const struct packet *p);
 /* eve_applayer.c: the protocol objects of alerts, shared with the
  * per-transaction records; dns as an event record of DNS log version 2. */
 /* The "http" object: rec NULL as alerts and fileinfo write it (basic and
@@ -115,7 +122,10 @@ void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct 
 		  const struct eve_options *alert);
 /* eve_fileinfo.c: the "fileinfo" object (alerts on files carry it too). */
 void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi);
-void eve_put_tls(struct json_w *j, const struct app_tls_info *t);
+/* The "tls" object: JsonTlsLogJSONBasic (subject, issuerdn,
+ * session_resumed), and with extended (tls records' extended: yes, and
+ * always in alerts) JsonTlsLogJSONExtended's fields too. */
+void eve_put_tls(struct json_w *j, const struct app_tls_info *t, bool extended);
 void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id,
 		    const struct eve_options *o);
 /* "community_id" of flow f (client to server). */
@@ -132,6 +142,13 @@ void eve_put_frame(struct json_w *j, const struct packet *p);
  * (forward) or last element; written to out as text. Returns its IP
  * version (4 or 6), 0 when there is none or it is not an address. */
 int eve_xff_pick(const char *value, bool forward, char *out, size_t outlen);
+/* What xff option x makes of the request h of a flow of IP version
+ * ip_ver: *client (overwrite mode, an address of that version) replaces
+ * the client's address, *extra (extra-data mode, or an address of the
+ * other version) is logged as "xff"; both point into buf (an
+ * INET6_ADDRSTRLEN array) or are NULL. h NULL: neither. */
+void eve_xff_resolve(const struct eve_xff *x, const struct app_http_info *h, uint8_t ip_ver,
+		     char *buf, size_t buflen, const char **client, const char **extra);
 
 /* eve_applayer.c (added): "tx_id", "app_proto" and the protocol object of
  * an alert written with options opt. */

@@ -103,6 +103,8 @@ struct eve_options {
 	/* (added) http records (types: - http: {extended, custom,
 	 * dump-all-headers}) */
 	bool http_extended;
+	bool tls_extended;       /* tls records: extended: yes (JsonTlsLogJSONExtended) */
+	struct eve_xff http_xff; /* http xff: as the alert's, for the http records */
 	uint8_t http_dump;       /* dump-all-headers: bit 0 request, bit 1 response */
 	uint64_t http_fields;    /* custom: bit per eve_http_field() index */
 	/* (added) anomaly records: the kinds written (types: {decode, stream,
@@ -208,6 +210,10 @@ struct eve_app {
 	uint8_t proto;               /* enum app_proto; UNKNOWN: no "app_proto" */
 	bool has_tx, has_http, has_tls, has_dns;
 	uint64_t tx_id;
+	/* the packet being processed when a transaction's record is written
+	 * (its "pkt_src" and "pcap_cnt", as Suricata's CreateEveHeader takes
+	 * them from the packet that ran the logger); NULL: none */
+	const struct packet *pkt;
 	struct app_http_info http;
 	struct app_tls_info tls;
 	struct app_dns_info dns;

@@ -132,8 +132,7 @@ struct alert_ctx {
 	const struct eve_stream_payload *sp;   /* NULL: a packet match */
 };
 
-/* "pkt_src" as Suricata's PktSrcToString. */
-static const char *pkt_src(const struct packet *p)
+const char *eve_pkt_src(const struct packet *p)
 {
 	static const char *const tunnel_src[] = {
 		[PKT_SRC_WIRE] = "wire/pcap",
@@ -171,7 +170,7 @@ static void put_tunnel(struct json_w *j, const struct eve_writer *w, const struc
 	json_uint(j, "depth", p->origin.depth);
 	if (r->pcap_cnt != 0)
 		json_uint(j, "pcap_cnt", r->pcap_cnt);
-	json_str(j, "pkt_src", pkt_src(r));
+	json_str(j, "pkt_src", eve_pkt_src(r));
 	json_obj_close(j);
 }
 
@@ -234,7 +233,7 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 			json_uint(j, "icmp_code", p->icmp.code);
 		}
 	}
-	json_str(j, "pkt_src", pkt_src(p));
+	json_str(j, "pkt_src", eve_pkt_src(p));
 	if (w->opt.community_id && p->flow != NULL)
 		eve_put_community_id(j, w, p->flow);
 	if (w->opt.ether && decode_starts_with_eth(p) && p->len >= ETH_HLEN) {
@@ -328,18 +327,10 @@ static void build_alert(struct json_w *j, const struct eve_writer *w, const void
 	const struct packet *p = c->p;
 	const struct rule *r = c->a->rule;
 	char xff[INET6_ADDRSTRLEN];
-	const char *extra = NULL, *client = NULL;
+	const char *extra, *client;
 
-	if (w->opt.xff.enabled && w->app != NULL && w->app->has_http) {
-		int ver = eve_xff_pick(w->app->http.xff, w->opt.xff.forward, xff, sizeof(xff));
-
-		/* an address of the other IP version cannot stand in for the
-		 * packet's: Suricata logs it as extra data then */
-		if (ver != 0 && w->opt.xff.overwrite && ver == p->ip_ver)
-			client = xff;
-		else if (ver != 0)
-			extra = xff;
-	}
+	eve_xff_resolve(&w->opt.xff, w->app != NULL && w->app->has_http ? &w->app->http : NULL,
+			p->ip_ver, xff, sizeof(xff), &client, &extra);
 	json_obj_open(j, NULL);
 	eve_put_header(j, w, p, "alert", client);
 	eve_put_alert(j, w, r, c->a->action == ALERT_BLOCKED, extra);

@@ -107,7 +107,7 @@ static void build_tx(struct json_w *j, const struct eve_writer *w, const void *a
 	const struct tx_ctx *c = arg;
 
 	json_obj_open(j, NULL);
-	eve_put_flow_header(j, w, c->f, "anomaly", 0);
+	eve_put_flow_header(j, w, c->f, "anomaly", 0, c->app->pkt, NULL);
 	json_uint(j, "tx_id", c->app->tx_id);
 	json_obj_open(j, "anomaly");
 	json_str(j, "app_proto", eve_app_proto_name(c->app->proto));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "eve-int.h"
 
@@ -203,17 +204,38 @@ void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct 
 	json_obj_close(j);
 }
 
-void eve_put_tls(struct json_w *j, const struct app_tls_info *t)
+/* A certificate date as Suricata's CreateUtcIsoTimeString: UTC, seconds,
+ * no zone ("2014-04-09T11:40:11"); a date gmtime cannot take is left out. */
+static void put_cert_time(struct json_w *j, const char *key, int64_t secs)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+	char s[32];
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		return;
+	json_str(j, key, s);
+}
+
+void eve_put_tls(struct json_w *j, const struct app_tls_info *t, bool extended)
 {
 	json_obj_open(j, "tls");
 	opt_str(j, "subject", t->subject);
 	opt_str(j, "issuerdn", t->issuer);
 	if (t->session_resumed)
 		json_bool(j, "session_resumed", true);
+	if (!extended) {
+		json_obj_close(j);
+		return;
+	}
 	opt_str(j, "serial", t->serial);
 	opt_str(j, "fingerprint", t->fingerprint);
 	opt_str(j, "sni", t->sni);
 	opt_str(j, "version", t->version);
+	if (t->has_validity) {
+		put_cert_time(j, "notbefore", t->not_before);
+		put_cert_time(j, "notafter", t->not_after);
+	}
 	if (t->ja3_hash != NULL) {
 		json_obj_open(j, "ja3");
 		json_str(j, "hash", t->ja3_hash);
@@ -458,7 +480,7 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 	if (app->has_http)
 		eve_put_http(j, &app->http, NULL, opt);
 	if (app->has_tls)
-		eve_put_tls(j, &app->tls);
+		eve_put_tls(j, &app->tls, true);
 	if (app->has_dns)
 		put_dns(j, &app->dns, app->tx_id);
 }

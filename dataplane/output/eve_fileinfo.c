@@ -2,8 +2,8 @@
 /* "fileinfo" records, as Suricata 7's file logger (output-json-file.c,
  * JsonBuildFileInfoRecord and EveFileInfo): the header seen from the
  * file's sender, the transaction's "http" object, "app_proto", then
- * "fileinfo" {filename, gaps, state, md5/sha1 (CLOSED only), sha256,
- * stored, size, tx_id}. */
+ * "fileinfo" {filename, magic (force-magic), gaps, state, md5/sha1
+ * (CLOSED only), sha256, stored, size, start/end (a range), tx_id}. */
 #include "../flow/flow-t.h"
 #include "eve-int.h"
 
@@ -30,6 +30,8 @@ void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi)
 {
 	json_obj_open(j, "fileinfo");
 	json_strn(j, "filename", fi->name, fi->name_len);
+	if (fi->magic != NULL)
+		json_str(j, "magic", fi->magic);
 	json_bool(j, "gaps", fi->gaps);
 	json_str(j, "state", fi->closed ? "CLOSED" : "TRUNCATED");
 	if (fi->md5 != NULL)
@@ -40,6 +42,10 @@ void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi)
 		put_hex(j, "sha256", fi->sha256, 32);
 	json_bool(j, "stored", false);
 	json_uint(j, "size", fi->size);
+	if (fi->end > 0) {
+		json_uint(j, "start", fi->start);
+		json_uint(j, "end", fi->end);
+	}
 	json_uint(j, "tx_id", fi->tx_id);
 	json_obj_close(j);
 }
@@ -50,7 +56,7 @@ static void build_fileinfo(struct json_w *j, const struct eve_writer *w, const v
 	const char *proto = eve_app_proto_name(c->app->proto);
 
 	json_obj_open(j, NULL);
-	eve_put_flow_header(j, w, c->f, "fileinfo", c->from);
+	eve_put_flow_header(j, w, c->f, "fileinfo", c->from, c->app->pkt, NULL);
 	if (c->app->has_http)
 		eve_put_http(j, &c->app->http, NULL, NULL);
 	if (proto != NULL)

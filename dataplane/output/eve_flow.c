@@ -4,6 +4,7 @@
  * output-json-netflow.c): the header seen from the client, app_proto, the
  * "flow" object (counters both ways, start, end, age, state, reason,
  * alerted) or one "netflow" object per direction, and the TCP flags seen. */
+#include <arpa/inet.h>
 #include <stdio.h>
 
 #include "../decode/packet-t.h"
@@ -44,7 +45,8 @@ void eve_put_community_id(struct json_w *j, const struct eve_writer *w, const st
 }
 
 void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const struct flow *f,
-			 const char *event_type, unsigned from)
+			 const char *event_type, unsigned from, const struct packet *p,
+			 const char *client_ip)
 {
 	bool compress = w->opt.ipv6_compress;
 
@@ -52,16 +54,24 @@ void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const str
 	json_uint(j, "flow_id", f->flow_id);
 	if (w->in_iface != NULL)
 		json_str(j, "in_iface", w->in_iface);
+	if (p != NULL && w->opt.pcap_cnt && p->pcap_cnt != 0)
+		json_uint(j, "pcap_cnt", p->pcap_cnt);
 	json_str(j, "event_type", event_type);
 	if (f->key.vlan != 0) {
 		json_arr_open(j, "vlan");
 		json_uint(j, NULL, f->key.vlan);
 		json_arr_close(j);
 	}
-	eve_put_ip(j, "src_ip", side_addr(f, from), f->key.ip_ver, compress);
+	if (client_ip != NULL && from == 0)
+		json_str(j, "src_ip", client_ip);
+	else
+		eve_put_ip(j, "src_ip", side_addr(f, from), f->key.ip_ver, compress);
 	if (eve_has_ports(f->key.proto))
 		json_uint(j, "src_port", side_port(f, from));
-	eve_put_ip(j, "dest_ip", side_addr(f, from ^ 1), f->key.ip_ver, compress);
+	if (client_ip != NULL && from == 1)
+		json_str(j, "dest_ip", client_ip);
+	else
+		eve_put_ip(j, "dest_ip", side_addr(f, from ^ 1), f->key.ip_ver, compress);
 	if (eve_has_ports(f->key.proto))
 		json_uint(j, "dest_port", side_port(f, from ^ 1));
 	eve_put_proto(j, f->key.proto);
@@ -70,6 +80,8 @@ void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const str
 		json_uint(j, "icmp_type", f->icmp_type);
 		json_uint(j, "icmp_code", f->icmp_code);
 	}
+	if (p != NULL)
+		json_str(j, "pkt_src", eve_pkt_src(p));
 	if (w->opt.community_id)
 		eve_put_community_id(j, w, f);
 }
@@ -137,7 +149,7 @@ static void build_flow(struct json_w *j, const struct eve_writer *w, const void 
 	const struct flow *f = c->f;
 
 	json_obj_open(j, NULL);
-	eve_put_flow_header(j, w, f, "flow", 0);
+	eve_put_flow_header(j, w, f, "flow", 0, NULL, NULL);
 	put_app_proto(j, c->app_proto);
 	json_obj_open(j, "flow");
 	json_uint(j, "pkts_toserver", f->pkts[PKT_TO_SERVER]);
@@ -170,7 +182,7 @@ static void build_netflow(struct json_w *j, const struct eve_writer *w, const vo
 	const struct flow *f = c->f;
 
 	json_obj_open(j, NULL);
-	eve_put_flow_header(j, w, f, "netflow", c->dir == PKT_TO_SERVER ? 0 : 1);
+	eve_put_flow_header(j, w, f, "netflow", c->dir == PKT_TO_SERVER ? 0 : 1, NULL, NULL);
 	put_app_proto(j, c->app_proto);
 	json_obj_open(j, "netflow");
 	json_uint(j, "pkts", f->pkts[c->dir]);
@@ -205,19 +217,26 @@ static void build_app_tx(struct json_w *j, const struct eve_writer *w, const voi
 {
 	const struct flow_ctx *c = arg;
 	const struct eve_app *app = c->app;
+	char xff[INET6_ADDRSTRLEN];
+	const char *extra, *client;
 
+	eve_xff_resolve(&w->opt.http_xff, app->proto == APP_PROTO_HTTP ? &app->http : NULL,
+			c->f->key.ip_ver, xff, sizeof(xff), &client, &extra);
 	json_obj_open(j, NULL);
-	eve_put_flow_header(j, w, c->f, eve_app_proto_name(app->proto), 0);
+	eve_put_flow_header(j, w, c->f, eve_app_proto_name(app->proto), 0, app->pkt, client);
 	switch (app->proto) {
 	case APP_PROTO_HTTP:
 		json_uint(j, "tx_id", app->tx_id);
 		eve_put_http(j, &app->http, &w->opt, NULL);
+		/* JsonHttpLogger: the address beside the http object */
+		if (extra != NULL)
+			json_str(j, "xff", extra);
 		break;
 	case APP_PROTO_DNS:
 		eve_put_dns_v2(j, &app->dns, app->tx_id, &w->opt);
 		break;
 	default:
-		eve_put_tls(j, &app->tls);
+		eve_put_tls(j, &app->tls, w->opt.tls_extended);
 		break;
 	}
 	eve_close_record(j, w);

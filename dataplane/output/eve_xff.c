@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* X-Forwarded-For for alert records, as Suricata's xff option: the client
- * address a proxy put in a request header, logged beside the packet's
- * addresses (extra-data) or in place of the client's one (overwrite). */
+/* X-Forwarded-For for alert and http records, as Suricata's xff option:
+ * the client address a proxy put in a request header, logged beside the
+ * packet's addresses (extra-data) or in place of the client's one
+ * (overwrite). */
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -59,4 +60,21 @@ int eve_xff_pick(const char *value, bool forward, char *out, size_t outlen)
 		end = value + strlen(value);
 	}
 	return xff_element(start, (size_t)(end - start), out, outlen);
+}
+
+void eve_xff_resolve(const struct eve_xff *x, const struct app_http_info *h, uint8_t ip_ver,
+		     char *buf, size_t buflen, const char **client, const char **extra)
+{
+	int ver;
+
+	*client = *extra = NULL;
+	if (!x->enabled || h == NULL)
+		return;
+	ver = eve_xff_pick(h->xff, x->forward, buf, buflen);
+	/* an address of the other IP version cannot stand in for the
+	 * packet's: Suricata logs it as extra data then */
+	if (ver != 0 && x->overwrite && ver == ip_ver)
+		*client = buf;
+	else if (ver != 0)
+		*extra = buf;
 }

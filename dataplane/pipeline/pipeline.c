@@ -242,10 +242,13 @@ static void pseudo_packet(struct packet *p, struct flow *f, uint8_t dir)
 static void flow_released(struct flow *f, void *arg)
 {
 	struct pipeline *pl = arg;
+	const struct packet *running = pl->cur_pkt;
 	struct stream_window w;
-	struct packet pp;
+	struct packet pp, end;
 	uint8_t app_proto;
 
+	pseudo_packet(&end, f, PKT_TO_SERVER);
+	pl->cur_pkt = &end;
 	if (f->stream == NULL)
 		goto app;
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
@@ -273,6 +276,7 @@ app:
 	/* the flow's last word: after what its end inspected could alert */
 	if (pl->eve != NULL)
 		eve_write_flow(pl->eve, f, app_proto);
+	pl->cur_pkt = running;
 }
 
 /* Flow end: the app layer gets what the streams still hold and the end of
@@ -300,6 +304,7 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 	struct stream_window win;
 	bool have_win;
 
+	pl->cur_pkt = p;
 	flow_handle_packet(pl->ft, p);
 	have_win = p->flow != NULL && pl->st != NULL && stream_packet(pl->st, p, &win);
 	if (p->flow != NULL)
@@ -315,6 +320,7 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 		stream_window_done(pl->st, p->flow, &win);
 	if (p->flow != NULL && p->flow->app != NULL)
 		app_flow_inspected_dir(pl->al, p->flow->app, (enum app_dir)p->dir);
+	pl->cur_pkt = NULL;
 }
 
 /* A packet the decoder rejected: no flow, no transport fields. Its

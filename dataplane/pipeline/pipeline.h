@@ -58,6 +58,10 @@ struct pipeline {
 	struct detect_result res;
 	struct detect_result flush_res;   /* streams flushed at flow end */
 	struct eve_app app_eve;           /* (added) app-layer fields of the alert being written */
+	/* (added) the packet being run (a flow end's pseudo packet while a
+	 * flow is released), NULL between packets: the transaction records
+	 * written meanwhile take their pkt_src from it */
+	const struct packet *cur_pkt;
 	struct tag_pool tags;             /* (added) session tags (tag keyword) */
 	/* (added) the packets tunnels carry, one per depth, in use while the
 	 * wire packet is */

@@ -110,27 +110,71 @@ const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct 
 	return p;
 }
 
+/* The fileinfo records of tx's files in dir not logged yet: those that
+ * ended (ended_only), or all of them (an open one reads TRUNCATED). */
+static void log_files(struct pipeline *pl, const struct flow *f, struct app_flow *af,
+		      struct app_tx *tx, const struct eve_app *e, enum app_dir dir, bool ended_only)
+{
+	struct app_file_info fi;
+
+	for (uint32_t k = 0; app_tx_file_info(af, tx, dir, k, &fi) == 0; k++) {
+		if (fi.logged || (ended_only && !fi.ended))
+			continue;
+		eve_write_fileinfo(pl->eve, f, e, dir, &fi);
+		app_tx_file_set_logged(af, tx, dir, k);
+	}
+}
+
+/* A file ended: logged now, with the packet that ended it, as Suricata's
+ * file logger does. */
+static void file_done(void *arg, struct app_flow *af, struct app_tx *tx, enum app_dir dir)
+{
+	struct pipeline *pl = arg;
+	const struct flow *f = app_flow_owner(af);
+	struct eve_app e = { .proto = app_flow_proto(af), .pkt = pl->cur_pkt };
+
+	if (f == NULL)
+		return;
+	fill_tx(pl, af, tx, &e);
+	log_files(pl, f, af, tx, &e, dir, true);
+}
+
+/* Events raised on tx: logged at the packet that raised them, as
+ * Suricata's anomaly logger does. */
+static void events_done(void *arg, struct app_flow *af, struct app_tx *tx)
+{
+	struct pipeline *pl = arg;
+	const struct flow *f = app_flow_owner(af);
+	struct eve_app e = { .proto = app_flow_proto(af), .pkt = pl->cur_pkt };
+	uint64_t events = app_tx_take_events(tx);
+
+	if (f == NULL || events == 0)
+		return;
+	fill_tx(pl, af, tx, &e);
+	eve_write_anomaly_tx(pl->eve, f, &e, events);
+}
+
 static void tx_done(void *arg, struct app_flow *af, struct app_tx *tx)
 {
 	struct pipeline *pl = arg;
 	const struct flow *f = app_flow_owner(af);
-	struct eve_app e = { .proto = app_flow_proto(af) };
+	struct eve_app e = { .proto = app_flow_proto(af), .pkt = pl->cur_pkt };
+	uint64_t events;
 
 	if (f == NULL)
 		return;
 	fill_tx(pl, af, tx, &e);
 	eve_write_app_tx(pl->eve, f, &e);
-	if (app_tx_events(tx) != 0)
-		eve_write_anomaly_tx(pl->eve, f, &e, app_tx_events(tx));
-	for (unsigned dir = APP_TO_SERVER; dir <= APP_TO_CLIENT; dir++) {
-		struct app_file_info fi;
-
-		for (uint32_t k = 0; app_tx_file_info(af, tx, (enum app_dir)dir, k, &fi) == 0; k++)
-			eve_write_fileinfo(pl->eve, f, &e, dir, &fi);
-	}
+	events = app_tx_take_events(tx);
+	if (events != 0)
+		eve_write_anomaly_tx(pl->eve, f, &e, events);
+	for (unsigned dir = APP_TO_SERVER; dir <= APP_TO_CLIENT; dir++)
+		log_files(pl, f, af, tx, &e, (enum app_dir)dir, false);
 }
 
 void pipeline_app_log_txs(struct pipeline *pl)
 {
 	applayer_set_tx_done(pl->al, tx_done, pl);
+	applayer_set_file_done(pl->al, file_done, pl);
+	applayer_set_events_done(pl->al, events_done, pl);
 }

@@ -9,7 +9,11 @@ fileinfo: "fileinfo" records of HTTP bodies both ways (a POST upload named
           the body, one per part with a filename of a multipart upload,
           none for a form field or a GET; gaps after a
           stream hole; the "http" object with it; the header from the
-          file's sender; only with the files type listed.
+          file's sender; only with the files type listed; with
+          force-magic: yes, "magic" as the file(1) utility describes the
+          file's first 512 bytes (none without it); "start"/"end" of a
+          response that is a valid Content-Range part (none for a whole
+          file or an invalid range), as Suricata's FileSetRange.
 http:     the http record's basic fields always (http_port, xff,
           content_range), the extended ones (http_refer, http_method,
           protocol, status, redirect, length) only with extended: yes,
@@ -24,9 +28,30 @@ anomaly:  "anomaly" records of stream events (type stream, event
           applayer, layer proto_parser, app_proto, tx_id; HTTP names upper
           case as Suricata's C table, DNS lower case as its Rust one), on
           test_events.py's capture; each kind only when its types option
-          says so (Suricata's defaults: applayer only).
+          says so (Suricata's defaults: applayer only); an app-layer one
+          written at the packet that raised it, not when its transaction
+          goes.
 tls:      session_resumed when the server echoes the client's session id
-          and sends no certificate (not for TLS 1.3, nor a new session).
+          and sends no certificate (not for TLS 1.3, nor a new session);
+          a server certificate made here with certtool: subject, issuerdn,
+          serial, fingerprint (SHA-1 of the DER) and notbefore/notafter
+          (its activation and expiration dates, UTC, as Suricata's
+          CreateUtcIsoTimeString), sni and version with extended: yes;
+          without it only subject, issuerdn and session_resumed (Suricata's
+          JsonTlsLogJSONBasic, its default).
+xff:      the http record's xff option as Suricata's JsonHttpLogger: the
+          address of X-Forwarded-For (or the configured header) as a
+          top-level "xff" (extra-data) or in place of the client's src_ip
+          (overwrite), the last element (reverse) or the first (forward);
+          an address of the other IP version stays extra data; nothing
+          without the option (the http object's raw "xff" stays).
+pkt_src:  "pkt_src" and "pcap_cnt" on transaction, file and app-layer
+          anomaly records as CreateEveHeader writes them from the packet
+          that has them logged: "wire/pcap" with that packet's number for
+          a transaction completed by a packet (a file's record at the
+          packet that ended the file, before its transaction's), "stream (flow timeout)"
+          without a number for one let go at flow end; none on flow and
+          netflow records (CreateEveHeaderFromFlow).
 """
 import base64
 import hashlib
@@ -168,6 +193,59 @@ def test_fileinfo():
     check(not any(r["event_type"] == "fileinfo" for r in recs) and
           any(r["event_type"] == "http" for r in recs),
           "no fileinfo records unless the files type is listed")
+
+
+def file_magic(data):
+    """file(1)'s description of the first 512 bytes (Suricata's
+    FILEMAGIC_MIN_SIZE), the check independent of idsd's lookup."""
+    return subprocess.run(["file", "-b", "-"], input=data[:512], capture_output=True,
+                          check=True).stdout.decode().strip()
+
+
+def test_fileinfo_magic_range():
+    recs, err = run(FILES_CFG.replace("force-hash: [md5, sha1, sha256]", "force-magic: yes"),
+                    files_capture())
+    check("force-magic" not in err, f"force-magic is no longer a no-op warning: {err[-300:]}")
+    by = {r["fileinfo"]["filename"]: r["fileinfo"] for r in recs
+          if r["event_type"] == "fileinfo"}
+    for name, body in (("/upload/data.bin", BODY_UP), ("report 1.pdf", BODY_DOWN),
+                       ("/docs/readme.txt", BODY_URI), ("a.txt", b"hello")):
+        want = file_magic(body)
+        check(by.get(name, {}).get("magic") == want,
+              f"{name}: magic {by.get(name, {}).get('magic')!r}, file(1) says {want!r}")
+    check("PDF document" in by["report 1.pdf"]["magic"], "the PDF is one")
+    check(by["/store/big.iso"].get("magic") == file_magic(b"A" * 1000),
+          f"a truncated file has its magic too: {by['/store/big.iso']}")
+    check(not any("start" in f or "end" in f for f in by.values()),
+          "whole files carry no start/end")
+    # libmagic's database missing ($MAGIC names the one it loads): a config
+    # error at the key, not a worker that fails later
+    cfg = os.path.join(OUT, "idsd.yaml")
+    p = subprocess.run([IDSD, "-c", cfg, "-T", "-S", os.path.join(OUT, "r.rules")],
+                       capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, MAGIC=os.path.join(OUT, "no-such.mgc")))
+    check(p.returncode == 1 and "idsd.yaml:9:" in p.stderr and "libmagic" in p.stderr,
+          f"no libmagic database: exit 1, file:line of force-magic: {p.returncode} "
+          f"{p.stderr[-300:]}")
+    # ranges: a valid part, one past its size (invalid), one with an unknown size
+    fr = []
+    t = Tcp(fr, C(9), S(9), 40009, 80)
+    for rng, body in ((b"bytes 100-109/1000", b"0123456789"),
+                      (b"bytes 100-109/50", b"0123456789"),
+                      (b"bytes 100-109/*", b"0123456789")):
+        t.send(0, b"GET /part.bin HTTP/1.1\r\nHost: files.example\r\nRange: bytes=100-109"
+                  b"\r\n\r\n")
+        t.send(1, b"HTTP/1.1 206 Partial Content\r\nContent-Range: " + rng +
+               b"\r\nContent-Length: 10\r\n\r\n" + body)
+    t.close()
+    recs, _ = run(FILES_CFG, fr)
+    fi = sorted((r["fileinfo"] for r in recs if r["event_type"] == "fileinfo"),
+                key=lambda f: f["tx_id"])
+    check(len(fi) == 3, f"three range responses, three files: {fi}")
+    check(fi[0].get("start") == 100 and fi[0].get("end") == 109 and fi[0]["size"] == 10,
+          f"a valid range: start 100, end 109: {fi[0]}")
+    check(not any(k in f for f in fi[1:] for k in ("start", "end")),
+          f"an invalid range (past the size, size unknown): none: {fi[1:]}")
 
 
 def http_capture():
@@ -359,7 +437,22 @@ def tls_hs(htype, body):
     return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
 
 
-def tls_session(fr, n, sid_c, sid_s, tls13=False):
+def make_cert():
+    """A self-signed certificate (DER) with known dates, by certtool."""
+    tmpl, key, der = (os.path.join(OUT, n) for n in ("cert.tmpl", "key.pem", "cert.der"))
+    with open(tmpl, "w") as f:
+        f.write('cn = "cert.test"\nserial = 4660\n'
+                'activation_date = "2019-01-02 03:04:05"\n'
+                'expiration_date = "2031-05-06 07:08:09"\n')
+    for cmd in (["certtool", "--generate-privkey", "--key-type", "ecdsa", "--outfile", key],
+                ["certtool", "--generate-self-signed", "--load-privkey", key,
+                 "--template", tmpl, "--outder", "--outfile", der]):
+        subprocess.run(cmd, capture_output=True, check=True)
+    with open(der, "rb") as f:
+        return f.read()
+
+
+def tls_session(fr, n, sid_c, sid_s, tls13=False, cert=None):
     ext = struct.pack("!HH", 43, 2) + b"\x03\x04" if tls13 else b""
     sni = b"\x00" + struct.pack("!H", 8) + b"tls.test"
     sni_ext = struct.pack("!HHH", 0, len(sni) + 2, len(sni)) + sni
@@ -369,7 +462,11 @@ def tls_session(fr, n, sid_c, sid_s, tls13=False):
           struct.pack("!H", len(ext)) + ext)
     t = Tcp(fr, C(20 + n), S(20 + n), 41000 + n, 443)
     t.send(0, tls_hs(1, ch))
-    t.send(1, tls_hs(2, sh) + b"\x14\x03\x03\x00\x01\x01")
+    chain = b""
+    if cert is not None:
+        one = len(cert).to_bytes(3, "big") + cert
+        chain = tls_hs(11, len(one).to_bytes(3, "big") + one)
+    t.send(1, tls_hs(2, sh) + chain + b"\x14\x03\x03\x00\x01\x01")
     t.send(0, b"\x14\x03\x03\x00\x01\x01")
     t.close()
 
@@ -380,6 +477,30 @@ def test_tls():
     tls_session(fr, 1, sid, sid)                      # resumed
     tls_session(fr, 2, sid, bytes(range(2, 34)))      # a new session id: not resumed
     tls_session(fr, 3, sid, sid, tls13=True)          # TLS 1.3 echoes it: not resumed
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    cert = make_cert()
+    tls_session(fr, 4, sid, bytes(range(3, 35)), cert=cert)   # a full handshake
+    recs, _ = run("""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types: [{tls: {extended: yes}}]
+""", fr)
+    tls = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
+    check(len(tls) == 4, f"four tls records: {tls}")
+    fp = ":".join(f"{b:02x}" for b in hashlib.sha1(cert).digest())
+    full = tls.get(41004, {})
+    check(full.get("subject") == "CN=cert.test" and full.get("issuerdn") == "CN=cert.test" and
+          full.get("serial") == "12:34" and full.get("fingerprint") == fp and
+          full.get("notbefore") == "2019-01-02T03:04:05" and
+          full.get("notafter") == "2031-05-06T07:08:09" and
+          full.get("sni") == "tls.test" and full.get("version") == "TLS 1.2" and
+          "session_resumed" not in full,
+          f"the certificate's fields, notbefore/notafter its dates: {full}")
+    check(not any("notbefore" in tls.get(p, {}) for p in (41001, 41002, 41003)),
+          "no dates without a certificate")
     recs, _ = run("""%YAML 1.1
 ---
 outputs:
@@ -387,8 +508,11 @@ outputs:
       filename: eve.json
       types: [tls]
 """, fr)
-    tls = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
-    check(len(tls) == 3, f"three tls records: {tls}")
+    basic = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
+    check(basic == {41001: {"session_resumed": True}, 41002: {}, 41003: {},
+                    41004: {"subject": "CN=cert.test", "issuerdn": "CN=cert.test"}},
+          f"without extended: JsonTlsLogJSONBasic's subject, issuerdn, session_resumed "
+          f"only: {basic}")
     check(tls.get(41001, {}).get("session_resumed") is True and
           "session_resumed" not in tls.get(41002, {}) and
           "session_resumed" not in tls.get(41003, {}) and
@@ -439,13 +563,152 @@ outputs:
             types: {applayer: no, stream: yes}""", frames)
     kinds_ = {r["anomaly"]["type"] for r in recs if r["event_type"] == "anomaly"}
     check(kinds_ == {"stream"}, f"stream only: {kinds_}")
+    # at the event: a request without Host, answered only later; its
+    # anomaly is written at the packet that raised it (the client's
+    # segment, parsed at its ack), the http record when the transaction goes
+    fr = []
+    t = Tcp(fr, C(30), S(30), 42000, 80)
+    t.send(0, b"GET /nohost HTTP/1.1\r\nUser-Agent: x\r\n\r\n")
+    raised = len(fr)                          # pcap_cnt of the ack that has it parsed
+    for _ in range(3):
+        t.send(0, b"")
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    t.close()
+    recs, _ = run(cfg % "", fr)
+    an = [r for r in recs if r["event_type"] == "anomaly"]
+    check(len(an) == 1 and an[0]["anomaly"]["event"] == "MISSING_HOST_HEADER" and
+          an[0].get("pcap_cnt") == raised and an[0].get("pkt_src") == "wire/pcap",
+          f"the anomaly at the packet that raised it ({raised}): {an}")
+
+
+def xff_capture(value):
+    fr = []
+    t = Tcp(fr, C(6), S(6), 40006, 80)
+    t.send(0, b"GET /x HTTP/1.1\r\nHost: p.example\r\nX-Real: 198.51.100.9\r\n"
+              b"X-Forwarded-For: " + value + b"\r\n\r\n")
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    t.close()
+    return fr
+
+
+def test_xff():
+    cfg = """%%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - http:
+            xff:
+              enabled: yes
+              mode: %s
+              deployment: %s
+              header: %s
+"""
+    chain = b"203.0.113.5, 192.0.2.44:8080"
+    cases = (("extra-data", "reverse", "X-Forwarded-For", chain,
+              {"xff": "192.0.2.44", "src_ip": "10.0.0.6"}),
+             ("extra-data", "forward", "X-Forwarded-For", chain,
+              {"xff": "203.0.113.5", "src_ip": "10.0.0.6"}),
+             ("overwrite", "reverse", "X-Forwarded-For", chain,
+              {"xff": None, "src_ip": "192.0.2.44"}),
+             ("overwrite", "forward", "X-Real", chain,
+              {"xff": None, "src_ip": "198.51.100.9"}),
+             ("overwrite", "reverse", "X-Forwarded-For", b"2001:db8::1",
+              {"xff": "2001:db8::1", "src_ip": "10.0.0.6"}))
+    for mode, dep, hdr, value, want in cases:
+        recs, err = run(cfg % (mode, dep, hdr), xff_capture(value))
+        h = [r for r in recs if r["event_type"] == "http"]
+        check(len(h) == 1, f"{mode}/{dep}/{hdr}: one http record: {h}")
+        got = {"xff": h[0].get("xff"), "src_ip": h[0]["src_ip"]}
+        check(got == want and h[0]["dest_ip"] == "10.0.1.6" and
+              h[0]["http"].get("xff") == value.decode(),
+              f"{mode}/{dep}/{hdr} {value}: {got}, want {want}")
+        check("xff" not in err, f"no warning about xff: {err[-300:]}")
+    recs, _ = run(cfg.replace("enabled: yes", "enabled: no") % ("extra-data", "reverse",
+                                                              "X-Forwarded-For"),
+                  xff_capture(chain))
+    h = [r for r in recs if r["event_type"] == "http"][0]
+    check("xff" not in h and h["src_ip"] == "10.0.0.6", f"xff disabled: nothing: {h}")
+
+
+def test_pkt_src():
+    fr = []
+    # a transaction the response completes, on the wire
+    t = Tcp(fr, C(7), S(7), 40007, 80)
+    t.send(0, b"GET /a HTTP/1.1\r\nHost: s.example\r\n\r\n")
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+    t.close()
+    # a request never answered: let go when the flow ends
+    t = Tcp(fr, C(8), S(8), 40008, 80)
+    t.send(0, b"POST /up HTTP/1.1\r\nHost: s.example\r\nContent-Length: 99\r\n\r\nabc")
+    # an upload in a multipart POST: each part's file ends at its delimiter
+    # (the CR LF and boundary after it), logged there, before the response
+    # lets the transaction go
+    t = Tcp(fr, C(9), S(9), 40009, 80)
+    part = b"--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"%s\"\r\n\r\n"
+    body1 = part % b"one.txt" + b"first\r\n" + part % b"two.txt" + b"sec"
+    body2 = b"ond\r\n--B--"
+    t.send(0, b"POST /form HTTP/1.1\r\nHost: s.example\r\nContent-Type: multipart/form-data; "
+              b"boundary=B\r\nContent-Length: %d\r\n\r\n" % (len(body1) + len(body2)) + body1)
+    # the server's ack of a segment has it parsed (stream reassembly, IDS
+    # mode): pcap_cnt of that ack, the last frame sent
+    seg1 = len(fr)
+    t.send(0, body2)
+    seg2 = len(fr)
+    for _ in range(3):
+        t.send(0, b"")                      # empty segments: time passes
+    t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    t.close()
+    cfg = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - http
+        - files
+        - flow
+        - netflow
+"""
+    recs, _ = run(cfg, fr)
+    wire = [r for r in recs if 40007 in (r.get("src_port"), r.get("dest_port")) and
+            r["event_type"] in ("http", "fileinfo")]
+    check(len(wire) == 2 and all(r.get("pkt_src") == "wire/pcap" and
+                                 isinstance(r.get("pcap_cnt"), int) for r in wire),
+          f"a transaction completed by a packet: wire/pcap and its pcap_cnt: {wire}")
+    # the response (packet 6, parsed once the client acks it: 7) ends the
+    # file, logged there as Suricata's file logger does; the transaction
+    # is let go once inspected both ways, by a later packet of the same
+    # flow (at most its last, 10)
+    cnt = {r["event_type"]: r["pcap_cnt"] for r in wire}
+    check(6 <= cnt.get("fileinfo", 0) <= 7 and cnt["fileinfo"] <= cnt.get("http", 0) <= 10,
+          f"pcap_cnt: the number of the packet that had it logged: {cnt}")
+    end = [r for r in recs if (r.get("src_port") == 40008 or r.get("dest_port") == 40008)
+           and r["event_type"] in ("http", "fileinfo")]
+    check(len(end) == 2 and all(r.get("pkt_src") == "stream (flow timeout)" and
+                                "pcap_cnt" not in r for r in end),
+          f"let go at flow end: stream (flow timeout), no pcap_cnt: {end}")
+    up = {r["fileinfo"]["filename"]: r["pcap_cnt"] for r in recs
+          if r["event_type"] == "fileinfo" and r["src_port"] == 40009}
+    http9 = [r.get("pcap_cnt") for r in recs
+             if r["event_type"] == "http" and r["src_port"] == 40009]
+    check(up.get("one.txt") == seg1 and up.get("two.txt") == seg2 and
+          len(http9) == 1 and http9[0] > seg2 + 6,
+          f"multipart parts logged at the segment that ended each ({seg1}, {seg2}), the "
+          f"transaction later: {up} {http9}")
+    fl = [r for r in recs if r["event_type"] in ("flow", "netflow")]
+    check(len(fl) >= 3 and not any("pkt_src" in r or "pcap_cnt" in r for r in fl),
+          "flow and netflow records carry neither (CreateEveHeaderFromFlow)")
 
 
 def main():
     global IDSD, OUT
     IDSD, OUT, test = sys.argv[1], sys.argv[2], sys.argv[3]
-    {"fileinfo": test_fileinfo, "http": test_http, "dns": test_dns,
-     "tls": test_tls, "anomaly": test_anomaly}[test]()
+    {"fileinfo": test_fileinfo, "fileinfo_magic_range": test_fileinfo_magic_range,
+     "http": test_http, "dns": test_dns,
+     "tls": test_tls, "anomaly": test_anomaly, "xff": test_xff,
+     "pkt_src": test_pkt_src}[test]()
 
 
 if __name__ == "__main__":

@@ -112,9 +112,9 @@ outputs:
         - alert
         - stats
         - smtp
-        - http:
-            xff:
-              enabled: no
+        - http
+        - tls:
+            custom: [subject]
 """
     rc, err = run_idsd(config)
     check(rc == 0, f"idsd runs with four eve-log outputs: rc {rc} {err[-300:]}")
@@ -141,8 +141,8 @@ outputs:
           "no eve.json besides the configured outputs")
     check("idsd.yaml:" in err and "'smtp' accepted, has no effect" in err,
           f"a type idsd does not write is warned about with file:line: {err[-400:]}")
-    check("idsd.yaml:23:7: " in err and "idsd.yaml:29:13: " in err and "key 'outputs.3.eve-log.filemode': warning: accepted, "
-          "has no effect" in err and "'outputs.3.eve-log.types.3.http.xff': warning: "
+    check("idsd.yaml:23:7: " in err and "idsd.yaml:30:13: " in err and "key 'outputs.3.eve-log.filemode': warning: accepted, "
+          "has no effect" in err and "'outputs.3.eve-log.types.4.tls.custom': warning: "
           "accepted, has no effect" in err,
           f"keys that do nothing are warned about with file:line: {err[-600:]}")
 
@@ -273,7 +273,7 @@ def test_apptx():
 outputs:
   - eve-log:
       filename: eve.json
-      types: [alert, {http: {extended: yes}}, dns, tls, flow]
+      types: [alert, {http: {extended: yes}}, dns, {tls: {extended: yes}}, flow]
 """
     rc, err = run_idsd(config)
     check(rc == 0, f"idsd runs: rc {rc} {err[-300:]}")

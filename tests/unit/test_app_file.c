@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* The file tracker of EVE fileinfo: hashes fed in pieces equal the hashes
  * of the whole (RFC 1321 / FIPS 180 test vectors), a truncated file has
- * none, data after the close is ignored, long names are cut, gaps count. */
+ * none, data after the close is ignored, long names are cut, gaps count;
+ * force-magic: libmagic's description of the first 512 bytes (looked up
+ * once they are in, whatever comes after) or of a shorter file at its
+ * end, none without APP_FILE_MAGIC. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +22,7 @@ static void test_hashes_in_pieces(void)
 {
 	const char *abc = "abc";
 	struct app_file *f = app_file_open((const uint8_t *)"/a", 2,
-					   APP_FILE_MD5 | APP_FILE_SHA1 | APP_FILE_SHA256);
+					   APP_FILE_MD5 | APP_FILE_SHA1 | APP_FILE_SHA256, NULL);
 	struct app_file_info fi;
 	char s[65];
 
@@ -61,7 +65,7 @@ static void test_truncated_and_gaps(void)
 	if (name == NULL)
 		return;
 	memset(name, 'n', APP_FILE_NAME_MAX + 10);
-	f = app_file_open(name, APP_FILE_NAME_MAX + 10, APP_FILE_SHA256);
+	f = app_file_open(name, APP_FILE_NAME_MAX + 10, APP_FILE_SHA256, NULL);
 	free(name);
 	CHECK(f != NULL);
 	if (f == NULL)
@@ -79,9 +83,90 @@ static void test_truncated_and_gaps(void)
 	app_file_free(NULL);
 }
 
+/* The description libmagic gives d[0..n) alone: what the file's must be. */
+static char *expected(struct file_magic *m, const char *d, size_t n)
+{
+	return file_magic_lookup(m, (const uint8_t *)d, n);
+}
+
+static void test_magic(void)
+{
+	static const char pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n";
+	char err[160], *want;
+	uint8_t png[600];
+	struct file_magic *m = file_magic_create(err, sizeof(err));
+	struct app_file *f;
+	struct app_file_info fi;
+
+	CHECK(m != NULL);
+	if (m == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return;
+	}
+	/* a PNG header in pieces; its first 512 bytes decide, the rest (text)
+	 * comes after the lookup */
+	memset(png, 0, sizeof(png));
+	memcpy(png, "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x01\0\0\0\0\x80\x08\x06\0\0\0", 29);
+	f = app_file_open((const uint8_t *)"/p.png", 6, APP_FILE_MAGIC, m);
+	CHECK(f != NULL);
+	if (f != NULL) {
+		app_file_data(f, png, 10);
+		app_file_info(f, 0, &fi);
+		CHECK(fi.magic == NULL);              /* 10 bytes: not yet */
+		app_file_data(f, png + 10, sizeof(png) - 10);
+		app_file_info(f, 0, &fi);
+		want = expected(m, (const char *)png, 512);
+		CHECK(fi.magic != NULL && want != NULL && strstr(want, "PNG image data") != NULL);
+		if (fi.magic != NULL && want != NULL)
+			CHECK_STR(want, fi.magic);
+		free(want);
+		app_file_close(f, false);
+		app_file_free(f);
+	}
+	/* shorter than 512 bytes: at the close, truncated or not */
+	for (int truncated = 0; truncated < 2; truncated++) {
+		f = app_file_open((const uint8_t *)"/d.pdf", 6, APP_FILE_MAGIC | APP_FILE_MD5, m);
+		CHECK(f != NULL);
+		if (f == NULL)
+			break;
+		app_file_data(f, (const uint8_t *)pdf, sizeof(pdf) - 1);
+		app_file_info(f, 0, &fi);
+		CHECK(fi.magic == NULL);
+		app_file_close(f, truncated);
+		app_file_info(f, 0, &fi);
+		want = expected(m, pdf, sizeof(pdf) - 1);
+		CHECK(fi.magic != NULL && want != NULL && strstr(want, "PDF document") != NULL);
+		if (fi.magic != NULL && want != NULL)
+			CHECK_STR(want, fi.magic);
+		free(want);
+		app_file_free(f);
+	}
+	/* not asked for, or no libmagic handle: none */
+	f = app_file_open((const uint8_t *)"/d.pdf", 6, APP_FILE_MD5, m);
+	CHECK(f != NULL);
+	if (f != NULL) {
+		app_file_data(f, (const uint8_t *)pdf, sizeof(pdf) - 1);
+		app_file_close(f, false);
+		app_file_info(f, 0, &fi);
+		CHECK(fi.magic == NULL);
+		app_file_free(f);
+	}
+	f = app_file_open((const uint8_t *)"/d.pdf", 6, APP_FILE_MAGIC, NULL);
+	CHECK(f != NULL);
+	if (f != NULL) {
+		app_file_data(f, (const uint8_t *)pdf, sizeof(pdf) - 1);
+		app_file_close(f, false);
+		app_file_info(f, 0, &fi);
+		CHECK(fi.magic == NULL);
+		app_file_free(f);
+	}
+	file_magic_destroy(m);
+}
+
 int main(void)
 {
 	test_hashes_in_pieces();
 	test_truncated_and_gaps();
+	test_magic();
 	return check_result("app_file");
 }

@@ -936,6 +936,94 @@ static void test_alert_xff(void)
 	free(out);
 }
 
+/* One transaction record (eve_write_app_tx) of app on flow f, as text. */
+static char *one_app_tx(const struct eve_options *opt, const struct flow *f,
+			const struct eve_app *app)
+{
+	char path[128], err[256];
+	struct eve_file *ef;
+	struct eve_writer *w;
+
+	path_of(path, sizeof(path), "tx.json");
+	unlink(path);
+	ef = eve_file_open(path, err, sizeof(err));
+	w = ef ? eve_writer_create(ef, opt, NULL, 0) : NULL;
+	CHECK(w != NULL);
+	if (w == NULL)
+		return NULL;
+	eve_write_app_tx(w, f, app);
+	eve_writer_destroy(w);
+	eve_file_close(ef);
+	return slurp(path, NULL);
+}
+
+/* Transaction records: "pcap_cnt" and "pkt_src" of the packet that has
+ * them written (a flow end's pseudo packet: "stream (flow timeout)", no
+ * pcap_cnt; none without a packet); the http record's xff (extra-data
+ * beside the http object, overwrite on the client's src_ip); tls records
+ * basic or extended. */
+static void test_app_tx_records(void)
+{
+	struct packet p;
+	struct flow f;
+	struct eve_options opt = { .pcap_cnt = true,
+				   .http_xff = { .enabled = true, .header = "X-Forwarded-For" } };
+	struct eve_app app = { .proto = APP_PROTO_HTTP, .has_tx = true, .has_http = true,
+			       .tx_id = 4, .pkt = &p };
+	char *out;
+
+	packet_v4_tcp(&p, &f);
+	f.key.ip_ver = 4;
+	f.key.proto = 6;
+	f.key.addr[0] = p.src;
+	f.key.addr[1] = p.dst;
+	f.key.port[0] = 49152;
+	f.key.port[1] = 80;
+	app.http = (struct app_http_info){ .url = "/x", .xff = "10.2.2.2, 10.3.3.3",
+					   .status = -1, .port = -1, .length = -1 };
+	out = one_app_tx(&opt, &f, &app);
+	CHECK(out != NULL && strstr(out, "\"pcap_cnt\":7,\"event_type\":\"http\"") != NULL &&
+	      strstr(out, "\"pkt_src\":\"wire/pcap\"") != NULL &&
+	      strstr(out, "\"src_ip\":\"192.168.1.10\"") != NULL &&
+	      strstr(out, "\"url\":\"/x\"},\"xff\":\"10.3.3.3\"}") != NULL);
+	free(out);
+	opt.http_xff.overwrite = true;
+	opt.http_xff.forward = true;
+	out = one_app_tx(&opt, &f, &app);
+	CHECK(out != NULL && strstr(out, "\"src_ip\":\"10.2.2.2\",\"src_port\":49152,"
+					 "\"dest_ip\":\"10.0.0.1\"") != NULL &&
+	      strstr(out, "},\"xff\"") == NULL);
+	free(out);
+	/* the flow's end: a pseudo packet */
+	opt.http_xff.enabled = false;
+	p.flags |= PKT_F_PSEUDO;
+	p.pcap_cnt = 0;
+	out = one_app_tx(&opt, &f, &app);
+	CHECK(out != NULL && strstr(out, "\"pkt_src\":\"stream (flow timeout)\"") != NULL &&
+	      strstr(out, "pcap_cnt") == NULL && strstr(out, "xff\":\"10") == NULL);
+	free(out);
+	app.pkt = NULL;
+	out = one_app_tx(&opt, &f, &app);
+	CHECK(out != NULL && strstr(out, "pkt_src") == NULL);
+	free(out);
+
+	/* tls: JsonTlsLogJSONBasic unless extended */
+	app = (struct eve_app){ .proto = APP_PROTO_TLS, .has_tls = true, .pkt = &p };
+	app.tls = (struct app_tls_info){ .subject = "CN=a", .issuer = "CN=b", .sni = "a.example",
+					 .version = "TLS 1.2", .has_validity = true,
+					 .not_before = 0, .not_after = 86400 * 366 };
+	out = one_app_tx(&opt, &f, &app);
+	CHECK(out != NULL && strstr(out, "\"tls\":{\"subject\":\"CN=a\",\"issuerdn\":\"CN=b\"}") !=
+	      NULL);
+	free(out);
+	opt.tls_extended = true;
+	out = one_app_tx(&opt, &f, &app);
+	CHECK(out != NULL && strstr(out, "\"sni\":\"a.example\",\"version\":\"TLS 1.2\","
+					 "\"notbefore\":\"1970-01-01T00:00:00\","
+					 "\"notafter\":\"1971-01-02T00:00:00\"") != NULL);
+	free(out);
+}
+
 /* A stream match: "payload" is the stream window behind a note of the
  * skipped bytes, cut at EVE_STREAM_PAYLOAD_MAX; a pseudo packet (flow
  * timeout) has no frame, so no "packet". */
@@ -1461,6 +1549,7 @@ int main(void)
 	test_alert_escaping();
 	test_alert_flow();
 	test_alert_xff();
+	test_app_tx_records();
 	test_alert_stream();
 	test_drop();
 	test_stats();
