@@ -10,6 +10,7 @@
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
 #include "engine.h"
+#include "sig_tally.h"
 #include "stats.h"
 #include "settings.h"
 
@@ -52,6 +53,7 @@ struct run {
 	pthread_mutex_t reload_lock;
 	uint64_t reloads, reload_failures;
 	char last_reload[128];
+	struct sig_tally tally;          /* alerts of the retired generations (under lock) */
 };
 
 /* run.c: an output's file name: an absolute one as it is, else in the log

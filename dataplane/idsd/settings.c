@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "../../conf/conf.h"
+#include "log_settings.h"
 
 /* Collects problems as "file:line:col: reason" lines and counts them. */
 struct problems {
@@ -1112,6 +1113,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	s->csum_check = a->csum == CSUM_ALL || (a->csum == CSUM_AUTO && a->pcap == NULL);
 	s->csum_forced = a->csum != CSUM_AUTO;
 	load_stream(s, &pb, c);
+	pb.n += log_settings_load(s, c, a, pb.out);
 	if (!a->test && s->pcap == NULL && s->nports == 0) {
 		snprintf(pb.err, sizeof(pb.err), "no input: give -r CAPTURE or dpdk.interfaces");
 		report(&pb);
@@ -1126,5 +1128,6 @@ void settings_free(struct settings *s)
 	for (unsigned i = 0; i < s->neal_params; i++)
 		free(s->eal_params[i]);
 	free(s->eal_params);
+	free(s->log_path);
 	memset(s, 0, sizeof(*s));
 }
