@@ -65,6 +65,9 @@ enum log_level log_get_level(void);
  * info, perf, config, debug; kern, user, ..., local0..local7. 0 or -EINVAL. */
 int log_level_parse(const char *s, enum log_level *out);
 int log_facility_parse(const char *s, int *out);
+/* The facilities by number (RFC 5424 section 6.2.1; NULL: unnamed). */
+#define LOG_NFACILITIES 24
+extern const char *const log_facility_names[LOG_NFACILITIES];
 /* A format's specifiers are known (%t %z %p %i %m %d %S %M %f %l %n %%)?
  * 0, or -EINVAL with err saying which is not. */
 int log_format_check(const char *fmt, char *err, size_t errlen);

@@ -22,7 +22,7 @@ static const char *const level_titles[LOG_NLEVELS] = {
 /* RFC 5424 section 6.2.1 severities; perf and config are informational */
 static const int severities[LOG_NLEVELS] = { 3, 4, 5, 6, 6, 6, 7 };
 
-static const char *const facilities[24] = {
+const char *const log_facility_names[LOG_NFACILITIES] = {
 	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
 	"authpriv", "ftp", NULL, NULL, NULL, NULL, "local0", "local1", "local2", "local3",
 	"local4", "local5", "local6", "local7",
@@ -41,8 +41,8 @@ int log_level_parse(const char *s, enum log_level *out)
 
 int log_facility_parse(const char *s, int *out)
 {
-	for (int i = 0; i < 24; i++) {
-		if (facilities[i] != NULL && strcasecmp(s, facilities[i]) == 0) {
+	for (int i = 0; i < LOG_NFACILITIES; i++) {
+		if (log_facility_names[i] != NULL && strcasecmp(s, log_facility_names[i]) == 0) {
 			*out = i;
 			return 0;
 		}

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
@@ -44,6 +45,7 @@ struct run {
 	struct port_capture_rx capture_rx; /* -r: the port reads no further */
 	uint8_t capture_link;            /* -r: enum pkt_link of the file */
 	char eve_path[PATH_MAX];
+	FILE *dpdk_log;                  /* -D: DPDK's messages into the log */
 
 	/* Control plane: stats, telemetry and the reload's swap take turns on
 	 * lock (never workers). reload_lock serialises reloads; the long part

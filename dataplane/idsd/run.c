@@ -15,6 +15,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 
 #include "../../common/log.h"
@@ -562,8 +563,12 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 			log_msg(LOG_ERR, "daemon", "cannot detach: %s", strerror(errno));
 			goto out_free;
 		}
-		/* stdio is /dev/null now: the file or syslog output carries on */
+		/* stdio is /dev/null now: the file or syslog output carries on,
+		 * DPDK's own messages included */
 		log_console_off();
+		r->dpdk_log = log_stream_open(LOG_NOTICE, "dpdk");
+		if (r->dpdk_log != NULL)
+			rte_openlog_stream(r->dpdk_log);
 	}
 	if (s->pidfile != NULL) {
 		if (pidfile_write(s->pidfile, err, sizeof(err)) != 0) {
@@ -623,6 +628,10 @@ out:
 		ports_stop(r->ports, r->nports);
 	rte_eal_cleanup();
 out_free:
+	if (r->dpdk_log != NULL) {
+		rte_openlog_stream(NULL);
+		fclose(r->dpdk_log);
+	}
 	if (pidfile)
 		pidfile_remove(s->pidfile);
 	pthread_mutex_destroy(&r->lock);

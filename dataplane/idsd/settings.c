@@ -667,11 +667,6 @@ static bool get_word(struct problems *pb, const struct conf_node *base, const ch
 /* syslog: facility (local5) and level (Info), as Suricata names them. */
 static void load_syslog(struct problems *pb, const struct conf_node *eve, struct eve_sink_config *sc)
 {
-	static const char *const facilities[] = {
-		"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
-		"authpriv", "ftp", NULL, NULL, NULL, NULL, "local0", "local1", "local2", "local3",
-		"local4", "local5", "local6", "local7",
-	};
 	static const char *const levels[] = {
 		"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug",
 	};
@@ -679,7 +674,8 @@ static void load_syslog(struct problems *pb, const struct conf_node *eve, struct
 
 	sc->facility = 21;
 	sc->severity = 6;
-	get_word(pb, eve, "facility", "local5", facilities, 24, &sc->facility);
+	get_word(pb, eve, "facility", "local5", log_facility_names, LOG_NFACILITIES,
+		 &sc->facility);
 	get_word(pb, eve, "level", "Info", levels, 8, &sc->severity);
 	sc->identity = get_str(pb, eve, "identity", "idsd");
 	/* the local syslog socket, or the socket an absolute filename names */

@@ -12,8 +12,9 @@ usage: test_logging.py IDSD OUT_DIR SCENARIO
             any other stderr none;
   refused   unknown keys and values under logging: are errors with
             file:line:col, and idsd exits 1;
-  daemon    -D without a file or syslog output logs (and its summary) to
-            idsd.log in the log directory;
+  daemon    -D without a file or syslog output logs (its summary and DPDK's
+            messages too) to idsd.log in the log directory; refused when no
+            output can write;
   reload    a live run: the log file moved and SIGHUP reopens it; a reload
             (SIGUSR2) and then the exit summary still counts the alerts of
             the retired rules, by gid:sid:rev.
@@ -194,7 +195,7 @@ def test_daemon():
                extra=("-D", "--pidfile", pidfile))
     check(p.returncode == 1 and "-D: neither the file nor the syslog output can write" in
           p.stderr, f"-D with no log that can write: refused: {p.returncode} {p.stderr[-300:]}")
-    p, logdir = run("", extra=("-D", "--pidfile", pidfile))
+    p, logdir = run("", extra=("-D", "--pidfile", pidfile, "--", "--log-level=lib.eal:info"))
     check(p.returncode == 0, f"-D: the parent exits 0: {p.returncode} {p.stderr[-300:]}")
     log = os.path.join(logdir, "idsd.log")
     for _ in range(600):
@@ -208,6 +209,8 @@ def test_daemon():
     check(any(re.search(r"notice: \s+5\s+1:1:2\s+one$", ln) for ln in got) and
           any(re.search(r"notice: processed: 7 packets", ln) for ln in got),
           f"the daemon's summary goes to the log, not to /dev/null: {got[-12:]}")
+    check(any(re.search(r"\] notice: EAL: Detected CPU lcores: \d+$", ln) for ln in got),
+          f"DPDK's own messages go to the log as well: {got[:8]}")
 
 
 def wait_for(path, pattern, seconds=60):
