@@ -64,6 +64,10 @@ static ssize_t gen_rows(const struct ruleset *rs, const struct detect_gen *g,
 			return -ENOMEM;
 		}
 	}
+	if (n == 0) {
+		free(rows);
+		return 0;
+	}
 	qsort(rows, n, sizeof(*rows), row_key_cmp);
 	*out = rows;
 	return (ssize_t)n;

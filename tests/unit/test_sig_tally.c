@@ -57,9 +57,10 @@ static char *print(const struct sig_tally *t)
 int main(void)
 {
 	struct sig_tally t = { 0 };
-	struct fake a, b;
+	struct fake a, b, z;
 	static const uint64_t ca[NW][4] = { { 3, 0, 1 }, { 2, 0, 0 } };
 	static const uint64_t cb[NW][4] = { { 1, 4, 0 }, { 0, 0, 0 } };
+	static const uint64_t cz[NW][4] = { { 0 } };
 
 	CHECK_STR("", print(&t));   /* nothing alerted: no heading */
 	fake_init(&a, 3, (const uint32_t[]){ 10, 20, 30 }, (const uint32_t[]){ 2, 0, 1 },
@@ -79,7 +80,11 @@ int main(void)
 		  "          6  1:10:2  ten again\n"
 		  "          4  1:20:7  twenty\n"
 		  "          1  1:30:1  thirty\n", print(&t));
-	/* a set without rules, or no generation: nothing changes */
+	/* a generation whose rules never alerted, a set without rules, no
+	 * generation: nothing changes (and nothing leaks) */
+	fake_init(&z, 2, (const uint32_t[]){ 10, 20 }, (const uint32_t[]){ 2, 7 },
+		  (const char *const[]){ "ten", "twenty" }, cz);
+	CHECK_INT(0, sig_tally_add_gen(&t, &z.rs, z.g));
 	CHECK_INT(0, sig_tally_add_gen(&t, NULL, b.g));
 	CHECK_INT(0, sig_tally_add_gen(&t, &b.rs, NULL));
 	CHECK_INT(3, t.n);
@@ -87,5 +92,6 @@ int main(void)
 	CHECK_INT(0, t.n);
 	free(a.g);
 	free(b.g);
+	free(z.g);
 	return check_result("sig_tally");
 }
