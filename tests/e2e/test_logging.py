@@ -107,6 +107,15 @@ def test_file():
     check(not os.path.exists(os.path.join(logdir, "idsd.log")),
           "an absolute filename is not joined to the log directory")
 
+    # console type json: Suricata's engine records on stderr
+    p, _ = run("logging:\n  outputs:\n    - console: { enabled: yes, type: json }\n",
+               rules=RULES + BROKEN)
+    docs = [json.loads(ln) for ln in p.stderr.splitlines() if ln.startswith("{")]
+    check(p.returncode == 0 and len(docs) == len(p.stderr.splitlines()) and
+          any(d["engine"]["message"] == "rules: 2 loaded, 1 failed" for d in docs) and
+          any(d["log_level"] == "Error" and "nosuchkeyword" in d["engine"]["message"]
+              for d in docs), f"console type json: one object per line: {p.stderr[-400:]}")
+
 
 def test_syslog():
     path = os.path.join(OUT, "syslog.sock")

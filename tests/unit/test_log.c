@@ -102,6 +102,17 @@ static void test_levels(void)
 	CHECK_INT(1, count_lines(s));
 	CHECK(strstr(s, "info passes") != NULL);
 	CHECK_INT(LOG_INFO, log_get_level());
+
+	/* default-log-format: for every output without a format of its own */
+	snprintf(path, sizeof(path), "%s/format.log", dir);
+	file_config(&c, path, LOG_NOTICE);
+	c.format = "%S|%M";
+	CHECK_INT(0, log_configure(&c, err, sizeof(err)));
+	log_msg(LOG_NOTICE, "t", "default format");
+	c.out[LOG_OUT_FILE].format = "%d|%M";
+	CHECK_INT(0, log_configure(&c, err, sizeof(err)));
+	log_msg(LOG_NOTICE, "t", "own format");
+	CHECK_STR("t|default format\nnotice|own format\n", slurp(path));
 	log_close();
 }
 
