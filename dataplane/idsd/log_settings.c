@@ -8,7 +8,8 @@
  *     - file: { enabled: yes, level: info, filename: idsd.log }
  *     - syslog: { enabled: no, facility: local5, format: "[%i] <%d> -- " }
  * As Suricata reads it: an output is used only when `enabled` says so, and
- * with an `outputs` list the console writes only if the list enables it. */
+ * with an `outputs` list the console writes only if the list enables it (or
+ * if the list enables nothing). */
 #include "log_settings.h"
 
 #include <errno.h>
@@ -190,6 +191,9 @@ int log_settings_load(struct settings *s, const struct conf *c, const struct ids
 	for (const struct conf_node *it = conf_node_first(outs); it; it = conf_node_next(it))
 		if (it->value != NULL)
 			output(&p, s, it, seen);
+	/* as Suricata: no output enabled is the default, the console */
+	if (!s->log.out[LOG_OUT_FILE].enabled && !s->log.out[LOG_OUT_SYSLOG].enabled)
+		s->log.out[LOG_OUT_CONSOLE].enabled = true;
 	/* -v, -vv: at least info, debug (whatever the file says) */
 	if (a->verbose > 0 && def < (a->verbose >= 2 ? LOG_DEBUG : LOG_INFO))
 		def = a->verbose >= 2 ? LOG_DEBUG : LOG_INFO;

@@ -107,6 +107,12 @@ def test_file():
     check(not os.path.exists(os.path.join(logdir, "idsd.log")),
           "an absolute filename is not joined to the log directory")
 
+    # as Suricata: a list that enables nothing leaves the console on
+    p, _ = run("logging:\n  outputs:\n    - console: { enabled: no }\n"
+               "    - file: { enabled: no }\n")
+    check(p.returncode == 0 and "rules: 2 loaded, 0 failed" in p.stderr,
+          f"no output enabled: the console, as by default: {p.stderr[-300:]}")
+
     # console type json: Suricata's engine records on stderr
     p, _ = run("logging:\n  outputs:\n    - console: { enabled: yes, type: json }\n",
                rules=RULES + BROKEN)
