@@ -8,6 +8,7 @@
 #include "../../rules/rule-t.h"
 #include "args.h"
 #include "engine.h"
+#include "log_settings.h"
 #include "run.h"
 #include "settings.h"
 
@@ -42,6 +43,26 @@ fail:
 	return NULL;
 }
 
+/* The rules, their failures logged as errors and (but with -T, which
+ * prints its report on stdout) the report at notice. 0 when they loaded. */
+static int load_rules(struct engine *e, const struct settings *s, const struct idsd_args *a)
+{
+	FILE *errs = log_stream_open(LOG_ERR, "rules");
+	FILE *rep = NULL;
+	int ret;
+
+	ret = engine_load(e, s, errs ? errs : stderr);
+	if (ret != 0 || !a->test) {
+		rep = log_stream_open(LOG_NOTICE, "rules");
+		engine_report(e, rep ? rep : stderr);
+	}
+	if (errs != NULL)
+		fclose(errs);
+	if (rep != NULL)
+		fclose(rep);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct idsd_args a;
@@ -72,17 +93,17 @@ int main(int argc, char **argv)
 	}
 	if (settings_load(&s, c, &a, stderr) != 0)
 		goto out_settings;
+	/* -T reports on the terminal only, as Suricata's */
+	if (!a.test && log_settings_apply(&s, stderr) != 0)
+		goto out_settings;
 
-	if (engine_load(&e, &s, stderr) != 0) {
-		engine_report(&e, stderr);
+	if (load_rules(&e, &s, &a) != 0)
 		goto out_engine;
-	}
 	if (a.test) {
 		engine_report(&e, stdout);
 		status = e.rs->nfailed > 0 ? EXIT_INVALID : EXIT_OK;
 		goto out_engine;
 	}
-	engine_report(&e, stderr);
 	if (a.strict_rules && e.rs->nfailed > 0)
 		goto out_engine;
 
@@ -90,6 +111,7 @@ int main(int argc, char **argv)
 out_engine:
 	engine_free(&e);
 out_settings:
+	log_close();
 	settings_free(&s);
 out_conf:
 	conf_free(c);

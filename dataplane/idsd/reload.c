@@ -113,6 +113,10 @@ int reload_rules(struct run *r, char *msg, size_t len)
 	prev = detect_gen_swap(&r->ctl.gen, r->ctl.qsv, g);
 	for (unsigned i = 0; i < r->nworkers; i++)
 		worker_gen_retired(r->workers[i], prev);
+	/* r->e still holds the rules prev was built from */
+	if (sig_tally_add_gen(&r->tally, r->e->rs, prev) != 0)
+		log_msg(LOG_WARN, "reload", "out of memory: the summary loses the retired "
+			"rules' alert counts");
 	run_rule_perf_log(r, prev);
 	detect_gen_free(prev);
 	old = *r->e;

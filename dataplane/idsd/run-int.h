@@ -6,10 +6,12 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
 #include "engine.h"
+#include "sig_tally.h"
 #include "stats.h"
 #include "settings.h"
 
@@ -43,6 +45,7 @@ struct run {
 	struct port_capture_rx capture_rx; /* -r: the port reads no further */
 	uint8_t capture_link;            /* -r: enum pkt_link of the file */
 	char eve_path[PATH_MAX];
+	FILE *dpdk_log;                  /* -D: DPDK's messages into the log */
 
 	/* Control plane: stats, telemetry and the reload's swap take turns on
 	 * lock (never workers). reload_lock serialises reloads; the long part
@@ -52,6 +55,7 @@ struct run {
 	pthread_mutex_t reload_lock;
 	uint64_t reloads, reload_failures;
 	char last_reload[128];
+	struct sig_tally tally;          /* alerts of the retired generations (under lock) */
 };
 
 /* run.c: an output's file name: an absolute one as it is, else in the log

@@ -15,6 +15,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 
 #include "../../common/log.h"
@@ -204,6 +205,7 @@ static void write_stats(struct run *r, uint64_t start_us)
 static void handle_signals(struct run *r)
 {
 	char msg[256];
+	int ret;
 
 	if (stop_signal && !r->ctl.quit) {
 		svc_stopping();
@@ -219,6 +221,10 @@ static void handle_signals(struct run *r)
 		 * returns; their next flush goes to the new file. */
 		if (r->eve != NULL && eve_file_reopen(r->eve) != 0)
 			log_msg(LOG_ERR, "output", "%s: cannot reopen", r->eve_path);
+		ret = log_reopen();
+		if (ret != 0)
+			log_msg(LOG_ERR, "logging", "%s: cannot reopen: %s", r->s->log_path,
+				strerror(-ret));
 	}
 }
 
@@ -271,11 +277,16 @@ static void wait_loop(struct run *r, uint64_t start_us)
 	rte_eal_mp_wait_lcore();
 }
 
+/* On stdout; a daemon's stdout goes nowhere: then to the log. */
 static void print_summary(struct run *r)
 {
+	FILE *out = r->s->daemon ? log_stream_open(LOG_NOTICE, "summary") : stdout;
 	struct stats_snapshot snap;
 	uint64_t first = UINT64_MAX, last = 0;
 	double secs;
+
+	if (out == NULL)
+		return;
 
 	snapshot(r, &snap);
 	for (unsigned i = 0; i < r->nworkers; i++) {
@@ -287,14 +298,20 @@ static void print_summary(struct run *r)
 	secs = first == UINT64_MAX || last < first ? 0.0 :
 	       (double)(last - first) / (double)rte_get_tsc_hz();
 
-	printf("idsd: %s\n", r->s->pcap ? r->s->pcap : "live ports");
-	stats_print_summary(stdout, &snap, r->workers, r->nworkers, r->e->rs);
+	/* the generation in force joins the retired ones' counts */
+	if (sig_tally_add_gen(&r->tally, r->e->rs, r->ctl.gen) != 0)
+		log_msg(LOG_WARN, "summary", "out of memory: alerts by signature incomplete");
+	fprintf(out, "idsd: %s\n", r->s->pcap ? r->s->pcap : "live ports");
+	stats_print_summary(out, &snap, r->workers, r->nworkers, &r->tally);
 	if (r->eve != NULL)
-		printf("  eve: %s\n", r->eve_path);
-	printf("processed: %llu packets, %llu bytes in %.3f s\n",
-	       (unsigned long long)stats_get(&snap, "decoder.pkts"),
-	       (unsigned long long)stats_get(&snap, "decoder.bytes"), secs);
-	fflush(stdout);
+		fprintf(out, "  eve: %s\n", r->eve_path);
+	fprintf(out, "processed: %llu packets, %llu bytes in %.3f s\n",
+		(unsigned long long)stats_get(&snap, "decoder.pkts"),
+		(unsigned long long)stats_get(&snap, "decoder.bytes"), secs);
+	if (out == stdout)
+		fflush(stdout);
+	else
+		fclose(out);
 }
 
 static int eal_init(const struct run *r, const struct idsd_args *a)
@@ -319,10 +336,12 @@ static int eal_init(const struct run *r, const struct idsd_args *a)
 	}
 	memcpy(argv_copy, ea.argv, (size_t)ea.argc * sizeof(char *));
 	if (a->verbose) {
-		fprintf(stderr, "info: eal: arguments:");
-		for (int i = 1; i < ea.argc; i++)
-			fprintf(stderr, " %s", ea.argv[i]);
-		fputc('\n', stderr);
+		char line[1024] = "";
+		size_t n = 0;
+
+		for (int i = 1; i < ea.argc && n < sizeof(line); i++)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " %s", ea.argv[i]);
+		log_msg(LOG_INFO, "eal", "arguments:%s", line);
 	}
 	/* Live, as root: EAL's threads are created in there and start with
 	 * nothing; the main thread goes in with what EAL needs. */
@@ -526,7 +545,7 @@ static int prepare_capture(struct run *r)
 	char err[512];
 
 	if (capture_file_scan(r->s->pcap, &ci, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
+		log_line(LOG_ERR, "capture", "%s", err);
 		return -EINVAL;
 	}
 	if (ci.stopped[0] != '\0')
@@ -567,9 +586,17 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	if (s->pcap != NULL && prepare_capture(r) != 0)
 		goto out_free;
 	plan_ports(r);
-	if (s->daemon && daemon_detach() != 0) {
-		log_msg(LOG_ERR, "daemon", "cannot detach: %s", strerror(errno));
-		goto out_free;
+	if (s->daemon) {
+		if (daemon_detach() != 0) {
+			log_msg(LOG_ERR, "daemon", "cannot detach: %s", strerror(errno));
+			goto out_free;
+		}
+		/* stdio is /dev/null now: the file or syslog output carries on,
+		 * DPDK's own messages included */
+		log_console_off();
+		r->dpdk_log = log_stream_open(LOG_NOTICE, "dpdk");
+		if (r->dpdk_log != NULL)
+			rte_openlog_stream(r->dpdk_log);
 	}
 	if (s->pidfile != NULL) {
 		if (pidfile_write(s->pidfile, err, sizeof(err)) != 0) {
@@ -624,10 +651,15 @@ out:
 	if (r->stats_log != NULL)
 		fclose(r->stats_log);
 	free(r->stats_prev);
+	sig_tally_free(&r->tally);
 	if (ports_up)
 		ports_stop(r->ports, r->nports);
 	rte_eal_cleanup();
 out_free:
+	if (r->dpdk_log != NULL) {
+		rte_openlog_stream(NULL);
+		fclose(r->dpdk_log);
+	}
 	if (pidfile)
 		pidfile_remove(s->pidfile);
 	pthread_mutex_destroy(&r->lock);

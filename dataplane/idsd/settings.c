@@ -8,6 +8,7 @@
 
 #include "../../conf/conf.h"
 #include "../applayer/file_magic.h"
+#include "log_settings.h"
 
 /* Collects problems as "file:line:col: reason" lines and counts them. */
 struct problems {
@@ -692,11 +693,6 @@ static bool get_word(struct problems *pb, const struct conf_node *base, const ch
 /* syslog: facility (local5) and level (Info), as Suricata names them. */
 static void load_syslog(struct problems *pb, const struct conf_node *eve, struct eve_sink_config *sc)
 {
-	static const char *const facilities[] = {
-		"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
-		"authpriv", "ftp", NULL, NULL, NULL, NULL, "local0", "local1", "local2", "local3",
-		"local4", "local5", "local6", "local7",
-	};
 	static const char *const levels[] = {
 		"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug",
 	};
@@ -704,7 +700,8 @@ static void load_syslog(struct problems *pb, const struct conf_node *eve, struct
 
 	sc->facility = 21;
 	sc->severity = 6;
-	get_word(pb, eve, "facility", "local5", facilities, 24, &sc->facility);
+	get_word(pb, eve, "facility", "local5", log_facility_names, LOG_NFACILITIES,
+		 &sc->facility);
 	get_word(pb, eve, "level", "Info", levels, 8, &sc->severity);
 	sc->identity = get_str(pb, eve, "identity", "idsd");
 	/* the local syslog socket, or the socket an absolute filename names */
@@ -1138,6 +1135,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	s->csum_check = a->csum == CSUM_ALL || (a->csum == CSUM_AUTO && a->pcap == NULL);
 	s->csum_forced = a->csum != CSUM_AUTO;
 	load_stream(s, &pb, c);
+	pb.n += log_settings_load(s, c, a, pb.out);
 	if (!a->test && s->pcap == NULL && s->nports == 0) {
 		snprintf(pb.err, sizeof(pb.err), "no input: give -r CAPTURE or dpdk.interfaces");
 		report(&pb);
@@ -1152,5 +1150,6 @@ void settings_free(struct settings *s)
 	for (unsigned i = 0; i < s->neal_params; i++)
 		free(s->eal_params[i]);
 	free(s->eal_params);
+	free(s->log_path);
 	memset(s, 0, sizeof(*s));
 }

@@ -20,6 +20,7 @@
 #include "../port/port.h"
 #include "../hoststate/host_table.h"
 #include "cpuset.h"
+#include "../../common/log.h"
 
 struct conf;
 
@@ -100,6 +101,11 @@ struct settings {
 	/* threading.cpu-affinity (when set-cpu-affinity): where lcores run */
 	struct cpu_list worker_cpus;   /* empty: spread over the allowed CPUs */
 	struct cpu_list mgmt_cpus;     /* the main lcore; empty: the first allowed CPU */
+
+	/* logging: the process log's outputs (log_settings.c), log_path
+	 * owned: the file output's path in log_dir */
+	struct log_config log;
+	char *log_path;
 
 	/* process */
 	bool daemon;               /* -D */

@@ -6,11 +6,11 @@
 
 #include <rte_ethdev.h>
 
-#include "../../rules/rule-t.h"
 #include "../decode/decode.h"
 #include "../hoststate/host_table.h"
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
+#include "sig_tally.h"
 
 static void put(struct stats_snapshot *s, const char *name, uint64_t v)
 {
@@ -242,50 +242,6 @@ uint64_t stats_get(const struct stats_snapshot *snap, const char *name)
 	return 0;
 }
 
-struct sig_count {
-	const struct rule *r;
-	uint64_t n;
-};
-
-static int sig_count_cmp(const void *a, const void *b)
-{
-	const struct sig_count *x = a, *y = b;
-
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	return x->r->sid < y->r->sid ? -1 : x->r->sid > y->r->sid;
-}
-
-static void print_alerts_by_signature(FILE *out, struct worker *const *workers, unsigned nw,
-				      const struct ruleset *rs)
-{
-	struct sig_count *sc;
-	unsigned n = 0;
-
-	if (rs == NULL || rs->n == 0)
-		return;
-	sc = calloc(rs->n, sizeof(*sc));
-	if (sc == NULL)
-		return;
-	for (uint32_t i = 0; i < rs->n; i++) {
-		const struct rule *r = rs->rules[i];
-		uint64_t total = 0;
-
-		for (unsigned w = 0; w < nw; w++)
-			if (r->order < workers[w]->pl->nrules)
-				total += workers[w]->pl->alerts_by_rule[r->order];
-		if (total > 0)
-			sc[n++] = (struct sig_count){ r, total };
-	}
-	qsort(sc, n, sizeof(*sc), sig_count_cmp);
-	if (n > 0)
-		fprintf(out, "  alerts by signature:\n");
-	for (unsigned i = 0; i < n; i++)
-		fprintf(out, "  %9llu  %u:%u:%u  %s\n", (unsigned long long)sc[i].n,
-			sc[i].r->gid, sc[i].r->sid, sc[i].r->rev, sc[i].r->msg ? sc[i].r->msg : "");
-	free(sc);
-}
-
 /* Frames the capture held that were not inspected, said in the summary as
  * well as counted in stats: too large to linearize, refused by the PMD, or
  * read past a record libpcap refused. */
@@ -315,7 +271,7 @@ static void per_worker(FILE *out, const char *what, struct worker *const *worker
 }
 
 void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
-			 struct worker *const *workers, unsigned nw, const struct ruleset *rs)
+			 struct worker *const *workers, unsigned nw, const struct sig_tally *alerts)
 {
 	fprintf(out, "  packets: %llu (%llu bytes); ipv4 %llu, ipv6 %llu, tcp %llu, udp %llu, "
 		"icmp %llu, invalid %llu\n",
@@ -336,7 +292,7 @@ void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 					     stats_get(snap, "ips.drop_reason.flow_drop")));
 	fputc('\n', out);
 	not_inspected(out, snap);
-	print_alerts_by_signature(out, workers, nw, rs);
+	sig_tally_print(out, alerts);
 	fprintf(out, "  worker cpu:");
 	for (unsigned i = 0; i < nw; i++)
 		fprintf(out, " %.3f s", (double)workers[i]->cpu_ns / 1e9);

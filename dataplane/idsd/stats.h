@@ -10,7 +10,7 @@
 
 struct worker;
 struct port;
-struct ruleset;
+struct sig_tally;
 
 #define STATS_MAX 256
 
@@ -46,8 +46,9 @@ void stats_add_expect(struct stats_snapshot *snap, struct app_expect *x);
 /* Value of a counter by name, 0 if absent. */
 uint64_t stats_get(const struct stats_snapshot *snap, const char *name);
 
-/* The human summary printed at exit: totals, alerts by signature. */
+/* The human summary printed at exit: totals, alerts by signature (alerts:
+ * the whole run's, every generation folded in). */
 void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
-			 struct worker *const *workers, unsigned nw, const struct ruleset *rs);
+			 struct worker *const *workers, unsigned nw, const struct sig_tally *alerts);
 
 #endif

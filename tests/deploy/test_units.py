@@ -133,6 +133,8 @@ with open(lr) as fh:
     text = fh.read()
 eve = text[text.index("eve.json {"):text.index("\n}", text.index("eve.json {"))]
 c.ok("HUP" in eve and "copytruncate" not in eve, "eve.json is not rotated with SIGHUP")
+c.ok(re.search(r"/idsd\.log \S*/eve\.json \{", text) is not None,
+     "idsd.log (the logging file output) is not rotated with eve.json")
 audit = text[text.index("audit.log {"):]
 c.ok("HUP" in audit and "ids-control" in audit and "copytruncate" not in audit,
      "audit.log is not rotated with SIGHUP to ids-control")
