@@ -8,6 +8,7 @@
 #include "../../rules/rule-t.h"
 #include "args.h"
 #include "engine.h"
+#include "heap_tune.h"
 #include "log_settings.h"
 #include "run.h"
 #include "settings.h"
@@ -71,6 +72,7 @@ int main(int argc, char **argv)
 	struct conf *c;
 	int status = EXIT_INVALID;
 
+	heap_tune_reexec(argv);
 	switch (args_parse(argc, argv, &a, stdout, stderr)) {
 	case ARGS_RUN:
 		break;
