@@ -49,18 +49,39 @@ CLIENT_HELLO = tls_record(22, b"\x01" + struct.pack("!I", len(HELLO_BODY))[1:] +
                           b"\x03\x01")
 
 
+def sni(name, name_type=0):
+    """A server_name extension (RFC 6066 3) of one name."""
+    entry = bytes([name_type]) + struct.pack("!H", len(name)) + name
+    return struct.pack("!HH", 0, 2 + len(entry)) + struct.pack("!H", len(entry)) + entry
+
+
+def client_hello(exts):
+    body = HELLO_BODY + struct.pack("!H", len(exts)) + exts
+    return tls_record(22, b"\x01" + struct.pack("!I", len(body))[1:] + body, b"\x03\x01")
+
+
 def tls(frames):
-    """TLS sessions that each break one rule of the record layer."""
+    """TLS sessions that each break one rule of the record layer, of a
+    heartbeat or of the ClientHello's server_name."""
     broken = [
         (0, tls_record(0x63, b"\x00")),                       # unknown record type
         (0, tls_record(22, b"\x01\x00\x00\x00", b"\x02\x00")),  # record version 2.0
         (1, tls_record(22, b"\x63\x00\x00\x00")),             # unknown handshake type
         (0, tls_record(24, b"\x01\x00\x10" + bytes(32))),      # a heartbeat request
+        (0, tls_record(24, b"\x03\x00\x10" + bytes(32))),      # heartbeat type 3
+        (0, tls_record(24, b"\x01\x40\x00" + bytes(32))),      # payload past the record
+        (1, tls_record(24, b"\x02\x00\x10" + bytes(20))),      # 1 byte of padding
     ]
     for i, (d, rec) in enumerate(broken):
         t = Tcp(frames, H(20 + i), S(20 + i), 40020 + i, 443)
         t.send(0, CLIENT_HELLO)
         t.send(d, rec)
+        t.close()
+    hellos = [sni(b"a.example", 1), sni(b""), sni(b"x" * 256),
+              sni(b"a.example") + sni(b"b.example")]
+    for i, exts in enumerate(hellos):
+        t = Tcp(frames, H(40 + i), S(40 + i), 40040 + i, 443)
+        t.send(0, client_hello(exts))
         t.close()
 
 
@@ -155,6 +176,11 @@ WANT = {
     2230015: "tls.invalid_record_version",
     2230003: "tls.invalid_handshake_message",
     2230011: "tls.heartbeat_message",
+    2230013: "tls.invalid_heartbeat_message (type 3, 1 byte of padding)",
+    2230012: "tls.overflow_heartbeat_message",
+    2230017: "tls.invalid_sni_type",
+    2230018: "tls.invalid_sni_length (empty, 256 bytes)",
+    2230016: "tls.multiple_sni_extensions",
     9012: "ipv4-csum:valid",
     9014: "rst_but_no_session and pkt_broken_ack, on the RST only",
 }
