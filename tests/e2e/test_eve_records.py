@@ -423,6 +423,11 @@ outputs:
     check(all(set(r["anomaly"]) == {"type", "event"} and "tx_id" not in r
               for r in an if r["anomaly"]["type"] == "stream"),
           "a stream anomaly has type and event only")
+    dec = {r["anomaly"]["event"] for r in an if r["anomaly"]["type"] == "decode"}
+    check({"decoder.icmpv4.unknown_type", "decoder.icmpv4.unknown_code",
+           "decoder.icmpv4.ipv4_trunc_pkt", "decoder.tcp.opt_invalid_len",
+           "decoder.tcp.opt_duplicate"} <= dec,
+          f"decoder events of packets the decoder kept, as decode anomalies: {sorted(dec)}")
     app = [r for r in an if r["anomaly"]["type"] == "applayer"]
     got = {(r["anomaly"]["app_proto"], r["anomaly"]["event"]) for r in app}
     want = {("http", "INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST"),

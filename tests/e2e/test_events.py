@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 from e2e_check import check
-from pcapgen import Tcp, tcp_frame, udp_frame, write_pcap
+from pcapgen import Tcp, csum, ipv4, tcp_frame, udp_frame, write_pcap
 
 LOCAL_RULES = """\
 alert tcp any any -> any any (msg:"rst no session"; stream-event:rst_but_no_session; sid:9001;)
@@ -135,6 +135,16 @@ def build(frames):
     frames.append(tcp_frame(H(3), S(3), 40003, 80, 7, 99, 0x04))
     frames.append(tcp_frame(H(4), S(4), 40004, 8080, 7, 99, 0x11))
     frames.append(tcp_frame(H(5), S(5), 40005, 8080, 7, 12345, 0x02))
+    # decoder events of packets the decoder keeps: ICMPv4 of an unknown
+    # type, an echo request with a code, a timestamp request cut short; a
+    # SYN with a window scale of length 4, one with two MSS options
+    for i, head in enumerate([b"\x2a\x00", b"\x08\x05", b"\x0d\x00"]):
+        icmp = head + b"\x00\x00\x00\x01\x00\x01"
+        icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+        frames.append(ipv4(H(50 + i), S(50 + i), 1, icmp))
+    frames.append(tcp_frame(H(53), S(53), 40053, 80, 1, 0, 0x02, opts=b"\x03\x04\x07\x00"))
+    frames.append(tcp_frame(H(54), S(54), 40054, 80, 1, 0, 0x02,
+                            opts=b"\x02\x04\x05\xb4\x02\x04\x05\xb4"))
     # a SYN/ACK from the client after its SYN
     t = Tcp(frames, H(6), S(6), 40006, 8080, handshake=False)
     t.seg(0, 0x02, b"")
@@ -181,6 +191,11 @@ WANT = {
     2230017: "tls.invalid_sni_type",
     2230018: "tls.invalid_sni_length (empty, 256 bytes)",
     2230016: "tls.multiple_sni_extensions",
+    2200024: "icmpv4.unknown_type",
+    2200025: "icmpv4.unknown_code",
+    2200026: "icmpv4.ipv4_trunc_pkt",
+    2200036: "tcp.opt_invalid_len",
+    2200037: "tcp.opt_duplicate",
     9012: "ipv4-csum:valid",
     9014: "rst_but_no_session and pkt_broken_ack, on the RST only",
 }
