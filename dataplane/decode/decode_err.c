@@ -103,6 +103,11 @@ const char *decode_ev_name(enum decode_ev e)
 		[DEV_ICMPV4_IPV4_TRUNC]   = "icmpv4.ipv4_trunc_pkt",
 		[DEV_TCP_OPT_INVALID_LEN] = "tcp.opt_invalid_len",
 		[DEV_TCP_OPT_DUPLICATE]   = "tcp.opt_duplicate",
+		[DEV_ICMPV6_UNKNOWN_TYPE] = "icmpv6.unknown_type",
+		[DEV_ICMPV6_UNKNOWN_CODE] = "icmpv6.unknown_code",
+		[DEV_ICMPV6_UNASSIGNED_TYPE] = "icmpv6.unassigned_type",
+		[DEV_ICMPV6_EXPERIMENT_TYPE] = "icmpv6.experimentation_type",
+		[DEV_ICMPV6_MLD_BAD_HL]   = "icmpv6.mld_message_with_invalid_hl",
 	};
 
 	return (unsigned int)e < DEV_MAX ? names[e] : NULL;

@@ -191,6 +191,11 @@ enum decode_ev {
 	DEV_ICMPV4_IPV4_TRUNC,       /* icmpv4.ipv4_trunc_pkt: timestamp or router advert cut */
 	DEV_TCP_OPT_INVALID_LEN,     /* tcp.opt_invalid_len: a known option, wrong length */
 	DEV_TCP_OPT_DUPLICATE,       /* tcp.opt_duplicate: a known option twice */
+	DEV_ICMPV6_UNKNOWN_TYPE,     /* icmpv6.unknown_type */
+	DEV_ICMPV6_UNKNOWN_CODE,     /* icmpv6.unknown_code */
+	DEV_ICMPV6_UNASSIGNED_TYPE,  /* icmpv6.unassigned_type (IANA) */
+	DEV_ICMPV6_EXPERIMENT_TYPE,  /* icmpv6.experimentation_type (IANA) */
+	DEV_ICMPV6_MLD_BAD_HL,       /* icmpv6.mld_message_with_invalid_hl: hop limit not 1 */
 	DEV_MAX
 };
 

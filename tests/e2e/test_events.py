@@ -102,6 +102,14 @@ def handshakes(frames):
             t.seg(d, flags, b"", seq=seq, ack=ack)
 
 
+def icmpv6_frame(src, dst, hlim, icmp):
+    """An ICMPv6 message over IPv6 over Ethernet, its checksum right."""
+    pseudo = src + dst + struct.pack("!I", len(icmp)) + b"\x00\x00\x00\x3a"
+    icmp = icmp[:2] + struct.pack("!H", csum(pseudo + icmp)) + icmp[4:]
+    ip6 = struct.pack("!IHBB", 6 << 28, len(icmp), 58, hlim) + src + dst
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x86\xdd" + ip6 + icmp
+
+
 def build(frames):
     tls(frames)
     handshakes(frames)
@@ -142,6 +150,12 @@ def build(frames):
         icmp = head + b"\x00\x00\x00\x01\x00\x01"
         icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
         frames.append(ipv4(H(50 + i), S(50 + i), 1, icmp))
+    # ICMPv6: an unknown code, MLD with hop limit 64, an unassigned type,
+    # an experimentation type, a type Suricata does not know
+    for i, (head, hlim) in enumerate([(b"\x01\x09", 64), (b"\x82\x00", 64), (b"\x32\x00", 64),
+                                      (b"\xc8\x00", 64), (b"\x7f\x00", 64)]):
+        frames.append(icmpv6_frame(bytes(15) + bytes([60 + i]), bytes(15) + bytes([1]), hlim,
+                                   head + b"\x00\x00\x00\x00\x00\x00"))
     frames.append(tcp_frame(H(53), S(53), 40053, 80, 1, 0, 0x02, opts=b"\x03\x04\x07\x00"))
     frames.append(tcp_frame(H(54), S(54), 40054, 80, 1, 0, 0x02,
                             opts=b"\x02\x04\x05\xb4\x02\x04\x05\xb4"))
@@ -194,6 +208,10 @@ WANT = {
     2200024: "icmpv4.unknown_type",
     2200025: "icmpv4.unknown_code",
     2200026: "icmpv4.ipv4_trunc_pkt",
+    2200030: "icmpv6.unknown_code",
+    2200102: "icmpv6.mld_message_with_invalid_hl",
+    2200108: "icmpv6.unassigned_type",
+    2200109: "icmpv6.experimentation_type",
     2200036: "tcp.opt_invalid_len",
     2200037: "tcp.opt_duplicate",
     9012: "ipv4-csum:valid",
