@@ -392,15 +392,23 @@ struct rule_suppress {
 	struct addr_set ips;
 };
 
-/* (added) tag:session[,count,metric]: after the rule alerts, the flow's
- * next packets are tagged (logged as EVE "packet" records) until count is
- * reached; Suricata's default is 256 packets. */
+/* (added) tag:session|host[,count,metric[,src|dst]]: after the rule alerts,
+ * the flow's next packets (session), or every next packet from or to one of
+ * its hosts (host: the destination unless src), are tagged (logged as EVE
+ * "packet" records) until count is reached; Suricata's default is 256
+ * packets. */
 enum rule_tag_metric { TAG_METRIC_PACKETS, TAG_METRIC_BYTES, TAG_METRIC_SECONDS };
+enum rule_tag_scope { TAG_SCOPE_SESSION, TAG_SCOPE_HOST };
 
 #define RULE_TAG_DEFAULT_COUNT 256u
+/* Suricata's DETECT_TAG_MATCH_LIMIT: times a rule restarts its tag on one
+ * flow or host, so a rule firing on every packet cannot tag forever */
+#define RULE_TAG_MATCH_LIMIT   10u
 
 struct rule_tag {
 	uint8_t metric;           /* enum rule_tag_metric */
+	uint8_t scope;            /* enum rule_tag_scope */
+	bool host_src;            /* TAG_SCOPE_HOST: the alerting packet's source host */
 	uint32_t count;
 };
 
@@ -412,7 +420,7 @@ struct rule_tag {
 #define RULE_F_SRC_NEGATED  0x0010u /* informational: header had a top-level '!' */
 #define RULE_F_DST_NEGATED  0x0020u
 #define RULE_F_PKTHDR       0x0040u /* (added) header proto pkthdr: any packet, IP or not */
-#define RULE_F_TAG          0x0080u /* (added) tag:session: rule->tag is set */
+#define RULE_F_TAG          0x0080u /* (added) tag: rule->tag is set */
 
 /* rule->has: which optional packet tests are present */
 #define RULE_HAS_DSIZE   0x0001u

@@ -43,6 +43,7 @@ struct smtp_state {
 	bool stopped;             /* STARTTLS accepted: encrypted from here */
 	bool first_reply_seen;
 	bool reply_continues;     /* the previous reply line was "NNN-" */
+	uint32_t cmds_pending;    /* commands (and ends of data) not answered yet */
 };
 
 struct smtp_state *app_smtp_new(struct app_flow *af)
@@ -151,6 +152,7 @@ static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 	if (ss->data_mode) {
 		t = ss->n > 0 ? ss->tx[ss->n - 1] : NULL;
 		if (len == 1 && l[0] == '.') {
+			ss->cmds_pending++;	/* the server answers the mail's end */
 			end_data(ctx, ss);
 			return;
 		}
@@ -172,6 +174,7 @@ static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 		}
 		return;
 	}
+	ss->cmds_pending++;
 	t = cur_tx(ctx, ss);
 	if (t == NULL)
 		return;
@@ -206,12 +209,19 @@ static void server_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 		ss->first_reply_seen = true;
 		if (code != 220)
 			event(ctx, ss, SMTP_EV_NO_SERVER_WELCOME_MESSAGE);
+		ss->cmds_pending++;	/* the greeting answers the connection */
 	}
 	if (ss->reply_continues || !last) {
 		ss->reply_continues = !last;
 		if (!last)
 			return;
 	}
+	/* SMTPProcessReply: a (last) reply line with no command left to answer */
+	if (ss->cmds_pending == 0) {
+		event(ctx, ss, SMTP_EV_UNABLE_TO_MATCH_REPLY_WITH_REQUEST);
+		return;
+	}
+	ss->cmds_pending--;
 	if (ss->data_pending) {
 		ss->data_pending = false;
 		if (code != 354) {

@@ -170,6 +170,35 @@ static const uint8_t *take(struct reader *r, uint32_t n)
 	return p;
 }
 
+/* The server_name extension (RFC 6066 3) as Suricata reads it
+ * (TLSDecodeHSHelloExtensionSni): one host_name of 1 to 255 bytes, once.
+ * false: a bad one, after which Suricata reads no further extension. */
+static bool parse_sni(struct tls_state *ts, const uint8_t *d, uint32_t elen)
+{
+	uint32_t nl;
+
+	if (elen == 0)
+		return true;
+	if (elen < 5) {
+		app_tx_event(&ts->tx, TLS_EV_HANDSHAKE_INVALID_LENGTH);
+		return false;
+	}
+	if (d[2] != 0) {
+		app_tx_event(&ts->tx, TLS_EV_INVALID_SNI_TYPE);
+		return false;
+	}
+	nl = rd16(d + 3);
+	if (nl == 0 || nl > 255 || 5 + nl > elen) {
+		app_tx_event(&ts->tx, TLS_EV_INVALID_SNI_LENGTH);
+		return false;
+	}
+	if (ts->sni != NULL)
+		app_tx_event(&ts->tx, TLS_EV_MULTIPLE_SNI_EXTENSIONS);
+	else
+		ts->sni = strndup((const char *)d + 5, nl);
+	return true;
+}
+
 /* ClientHello (RFC 8446 4.1.2) and ServerHello (4.1.3): version, then the
  * JA3 / JA3S fields, the SNI and supported_versions. */
 static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, bool client)
@@ -241,11 +270,9 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 			break;
 		if (!grease(type))
 			num(s, type, &first);
-		if (type == 0 && client && elen >= 5 && d[2] == 0 && !ts->sni) {
-			uint32_t nl = rd16(d + 3);
-
-			if (5 + nl <= elen)
-				ts->sni = strndup((const char *)d + 5, nl);
+		if (type == 0 && client) {
+			if (!parse_sni(ts, d, elen))
+				break;
 		} else if (type == 10 && client && elen >= 2) {
 			for (uint32_t i = 2; i + 1 < elen && i < 2 + rd16(d); i += 2)
 				if (!grease(rd16(d + i)))
@@ -435,6 +462,23 @@ static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_di
 	return 0;
 }
 
+/* A heartbeat record in the clear (RFC 6520 4; parsing stops at
+ * ChangeCipherSpec), as Suricata checks it (SSLv3ParseHeartbeatProtocol):
+ * a request or a response, its payload inside the record (CVE-2014-0160),
+ * then at least 16 bytes of padding. */
+static void heartbeat(struct tls_state *ts, const uint8_t *rec, uint32_t rlen)
+{
+	app_tx_event(&ts->tx, TLS_EV_HEARTBEAT_MESSAGE);
+	if (rlen < 3)
+		return;
+	if (rec[0] != 1 && rec[0] != 2)
+		app_tx_event(&ts->tx, TLS_EV_INVALID_HEARTBEAT_MESSAGE);
+	else if (rd16(rec + 1) + 3 > rlen)
+		app_tx_event(&ts->tx, TLS_EV_OVERFLOW_HEARTBEAT_MESSAGE);
+	else if (rlen - rd16(rec + 1) - 3 < 16)
+		app_tx_event(&ts->tx, TLS_EV_INVALID_HEARTBEAT_MESSAGE);
+}
+
 /* SSLv2-compatible ClientHello (RFC 6101 E.1): seen, not parsed further. */
 static bool sslv2_hello(const uint8_t *d, uint32_t len)
 {
@@ -481,7 +525,7 @@ int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir di
 		if (r->len < 5 + rlen)
 			break;
 		if (type == TLS_REC_HEARTBEAT)
-			app_tx_event(&ts->tx, TLS_EV_HEARTBEAT_MESSAGE);
+			heartbeat(ts, r->p + 5, rlen);
 		if (type == TLS_REC_HANDSHAKE) {
 			if (abuf_append(&ts->hs[dir], r->p + 5, rlen) ||
 			    handshake(ctx, ts, dir)) {

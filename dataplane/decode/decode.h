@@ -58,6 +58,10 @@ enum decode_err decode_packet_keep_origin(struct packet *p, const struct decode_
  * "decoder.event.<name>" (e.g. "ipv4.trunc_pkt"). */
 const char *decode_err_name(enum decode_err e);
 
+/* (added) Suricata's name of a decoder event that kept the packet
+ * ("icmpv4.unknown_code"); NULL out of range. */
+const char *decode_ev_name(enum decode_ev e);
+
 /* Suricata's name of a reassembly event ("ipv6.frag_overlap"); NULL for
  * PKT_FRAG_EV_NONE or a packet that is not IP. */
 const char *decode_frag_ev_name(uint8_t ip_ver, enum pkt_frag_ev ev);

@@ -95,6 +95,24 @@ bool decode_err_is_l4(enum decode_err e)
 	       (e >= DECODE_GRE_TRUNC && e <= DECODE_IPV6_IN_IPV6_VER_BAD);
 }
 
+const char *decode_ev_name(enum decode_ev e)
+{
+	static const char *const names[DEV_MAX] = {
+		[DEV_ICMPV4_UNKNOWN_TYPE] = "icmpv4.unknown_type",
+		[DEV_ICMPV4_UNKNOWN_CODE] = "icmpv4.unknown_code",
+		[DEV_ICMPV4_IPV4_TRUNC]   = "icmpv4.ipv4_trunc_pkt",
+		[DEV_TCP_OPT_INVALID_LEN] = "tcp.opt_invalid_len",
+		[DEV_TCP_OPT_DUPLICATE]   = "tcp.opt_duplicate",
+		[DEV_ICMPV6_UNKNOWN_TYPE] = "icmpv6.unknown_type",
+		[DEV_ICMPV6_UNKNOWN_CODE] = "icmpv6.unknown_code",
+		[DEV_ICMPV6_UNASSIGNED_TYPE] = "icmpv6.unassigned_type",
+		[DEV_ICMPV6_EXPERIMENT_TYPE] = "icmpv6.experimentation_type",
+		[DEV_ICMPV6_MLD_BAD_HL]   = "icmpv6.mld_message_with_invalid_hl",
+	};
+
+	return (unsigned int)e < DEV_MAX ? names[e] : NULL;
+}
+
 const char *decode_frag_ev_name(uint8_t ip_ver, enum pkt_frag_ev ev)
 {
 	static const char *const v4[PKT_FRAG_EV_MAX] = {

@@ -34,6 +34,42 @@ static void icmp_fill(struct packet *p, const uint8_t *b, uint32_t len, bool ech
 	p->payload_len = len - ICMP_HDR_LEN;
 }
 
+/* The highest code each ICMPv4 type has (RFC 792, 950, 1256, 1812), as
+ * Suricata's DecodeICMPV4 checks them; -1: a type it does not know. */
+static int icmpv4_max_code(uint8_t type)
+{
+	switch (type) {
+	case 0: case 4: case 8: case 12: case 13: case 14: case 15: case 16: case 17: case 18:
+		return 0;
+	case 3:
+		return 15;          /* NR_ICMP_UNREACH */
+	case 5:
+		return 3;           /* ICMP_REDIR_HOSTTOS */
+	case 9:
+		return 255;         /* router advertisement: codes not judged */
+	case 11:
+		return 1;           /* ICMP_EXC_FRAGTIME */
+	default:
+		return -1;
+	}
+}
+
+/* Suricata's non-fatal ICMPv4 events: an unknown type or code, a
+ * timestamp (12 bytes after the header) or router advertisement (its
+ * address entries) cut short. */
+static void icmpv4_events(struct packet *p, const uint8_t *b, uint32_t len)
+{
+	int max = icmpv4_max_code(b[0]);
+
+	if (max < 0)
+		p->dec_ev |= 1u << DEV_ICMPV4_UNKNOWN_TYPE;
+	else if (b[1] > max)
+		p->dec_ev |= 1u << DEV_ICMPV4_UNKNOWN_CODE;
+	if (((b[0] == 13 || b[0] == 14) && len < ICMP_HDR_LEN + 12) ||
+	    (b[0] == 9 && len < ICMP_HDR_LEN + (uint32_t)b[4] * b[5] * 4))
+		p->dec_ev |= 1u << DEV_ICMPV4_IPV4_TRUNC;
+}
+
 enum decode_err decode_icmpv4(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag)
 {
 	if (len < ICMP_HDR_LEN) {
@@ -43,7 +79,60 @@ enum decode_err decode_icmpv4(struct packet *p, const uint8_t *b, uint32_t len, 
 		return DECODE_OK;
 	}
 	icmp_fill(p, b, len, b[0] == ICMPV4_ECHO_REQUEST || b[0] == ICMPV4_ECHO_REPLY);
+	icmpv4_events(p, b, len);
 	return DECODE_OK;
+}
+
+/* Whether code is one ICMPv6 type t has (RFC 4443, 4861, 2710, 2894,
+ * 4620, 3122, 3810, 6275, 3971, 4286, 5568, 6550, 6743, 7731), as
+ * Suricata's DecodeICMPV6 checks them; -1: t is no type it knows. */
+static int icmpv6_code_ok(uint8_t t, uint8_t code)
+{
+	switch (t) {
+	case 1:
+		return code <= 6;
+	case 3:
+		return code <= 1;
+	case 4:
+		return code <= 2;
+	case 138:                /* router renumbering */
+		return code <= 2 || code == 255;
+	case 139: case 140:      /* node information */
+		return code <= 2;
+	case 155:                /* RPL control */
+		return code <= 3 || (code >= 128 && code <= 132);
+	case 150: case 151: case 152: case 153:
+		return 1;        /* codes not judged */
+	case 2: case 128: case 129: case 130: case 131: case 132: case 133: case 134:
+	case 135: case 136: case 137: case 141: case 142: case 143: case 144: case 145:
+	case 146: case 147: case 148: case 149: case 154: case 156: case 157: case 158:
+	case 159:
+		return code == 0;
+	default:
+		return -1;
+	}
+}
+
+/* Suricata's non-fatal ICMPv6 events: a type IANA left unassigned or gave
+ * to experiments, one it does not know, an unknown code; MLD sent with a
+ * hop limit other than 1 (RFC 2710 3). */
+static void icmpv6_events(struct packet *p, const uint8_t *b)
+{
+	uint8_t t = b[0];
+	int ok = icmpv6_code_ok(t, b[1]);
+
+	if (ok == 0)
+		p->dec_ev |= 1u << DEV_ICMPV6_UNKNOWN_CODE;
+	if (ok < 0) {
+		if (t == 100 || t == 101 || t == 200 || t == 201)
+			p->dec_ev |= 1u << DEV_ICMPV6_EXPERIMENT_TYPE;
+		else if ((t > 4 && t < 127) || t >= 160)
+			p->dec_ev |= 1u << DEV_ICMPV6_UNASSIGNED_TYPE;
+		else
+			p->dec_ev |= 1u << DEV_ICMPV6_UNKNOWN_TYPE;
+	}
+	if (t >= 130 && t <= 132 && p->ttl != 1)
+		p->dec_ev |= 1u << DEV_ICMPV6_MLD_BAD_HL;
 }
 
 enum decode_err decode_icmpv6(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag)
@@ -55,5 +144,6 @@ enum decode_err decode_icmpv6(struct packet *p, const uint8_t *b, uint32_t len, 
 		return DECODE_OK;
 	}
 	icmp_fill(p, b, len, b[0] == ICMPV6_ECHO_REQUEST || b[0] == ICMPV6_ECHO_REPLY);
+	icmpv6_events(p, b);
 	return DECODE_OK;
 }

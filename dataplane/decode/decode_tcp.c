@@ -31,11 +31,31 @@
 #define TCPOPT_SACKOK 4
 #define TCPOPT_TS     8
 
+#define TCPOPT_SACK   5
+
+/* A known option (Suricata's DecodeTCPOptions): one with the wrong length
+ * or seen before is ignored and raises its event; true: take this one. */
+static bool opt_take(struct packet *p, uint16_t *seen, uint8_t kind, bool len_ok)
+{
+	if (!len_ok) {
+		p->dec_ev |= 1u << DEV_TCP_OPT_INVALID_LEN;
+		return false;
+	}
+	if (*seen & (1u << kind)) {
+		p->dec_ev |= 1u << DEV_TCP_OPT_DUPLICATE;
+		return false;
+	}
+	*seen |= (uint16_t)(1u << kind);
+	return true;
+}
+
 /* Walk n option bytes; each step consumes at least one byte. A known option
- * with the wrong length is ignored (its flag stays clear), as Suricata does;
- * an option running past the header, or a length below 2, is an error. */
+ * with the wrong length, or a second one, is ignored (its flag stays clear
+ * or keeps the first's value) with Suricata's event; an option running past
+ * the header, or a length below 2, is an error. */
 static enum decode_err tcp_opts(struct packet *p, const uint8_t *opt, uint32_t n)
 {
+	uint16_t seen = 0;
 	uint32_t i = 0;
 
 	while (i < n) {
@@ -55,23 +75,27 @@ static enum decode_err tcp_opts(struct packet *p, const uint8_t *opt, uint32_t n
 			return DECODE_TCP_OPT_BAD;
 		switch (kind) {
 		case TCPOPT_MSS:
-			if (olen == 4) {
+			if (opt_take(p, &seen, kind, olen == 4)) {
 				p->tcp.mss = rd16(opt + i + 2);
 				p->flags |= PKT_F_TCP_MSS;
 			}
 			break;
 		case TCPOPT_WS:
-			if (olen == 3) {
+			if (opt_take(p, &seen, kind, olen == 3)) {
 				p->tcp.wscale = opt[i + 2];
 				p->flags |= PKT_F_TCP_WSCALE;
 			}
 			break;
 		case TCPOPT_SACKOK:
-			if (olen == 2)
+			if (opt_take(p, &seen, kind, olen == 2))
 				p->flags |= PKT_F_TCP_SACKOK;
 			break;
+		case TCPOPT_SACK:
+			/* 1 to 4 blocks of two sequence numbers (RFC 2018 3) */
+			opt_take(p, &seen, kind, olen >= 10 && olen <= 34 && (olen - 2) % 8 == 0);
+			break;
 		case TCPOPT_TS:
-			if (olen == 10) {
+			if (opt_take(p, &seen, kind, olen == 10)) {
 				p->tcp.ts_val = rd32(opt + i + 2);
 				p->tcp.ts_ecr = rd32(opt + i + 6);
 				p->flags |= PKT_F_TCP_TS;

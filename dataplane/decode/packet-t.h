@@ -182,6 +182,23 @@ enum pkt_frag_ev {
 	PKT_FRAG_EV_MAX
 };
 
+/* (added) Decoder events that do not reject the packet (Suricata's
+ * ENGINE_SET_EVENT, as opposed to p->err): bits 1 << DEV_* of p->dec_ev,
+ * named by decode_ev_name(). */
+enum decode_ev {
+	DEV_ICMPV4_UNKNOWN_TYPE = 0, /* icmpv4.unknown_type */
+	DEV_ICMPV4_UNKNOWN_CODE,     /* icmpv4.unknown_code */
+	DEV_ICMPV4_IPV4_TRUNC,       /* icmpv4.ipv4_trunc_pkt: timestamp or router advert cut */
+	DEV_TCP_OPT_INVALID_LEN,     /* tcp.opt_invalid_len: a known option, wrong length */
+	DEV_TCP_OPT_DUPLICATE,       /* tcp.opt_duplicate: a known option twice */
+	DEV_ICMPV6_UNKNOWN_TYPE,     /* icmpv6.unknown_type */
+	DEV_ICMPV6_UNKNOWN_CODE,     /* icmpv6.unknown_code */
+	DEV_ICMPV6_UNASSIGNED_TYPE,  /* icmpv6.unassigned_type (IANA) */
+	DEV_ICMPV6_EXPERIMENT_TYPE,  /* icmpv6.experimentation_type (IANA) */
+	DEV_ICMPV6_MLD_BAD_HL,       /* icmpv6.mld_message_with_invalid_hl: hop limit not 1 */
+	DEV_MAX
+};
+
 /* p->flags */
 #define PKT_F_IPV4_FRAG    0x0001u /* IPv4 fragment (MF set or offset != 0) */
 #define PKT_F_IPV6_FRAG    0x0002u /* IPv6 Fragment header present */
@@ -285,6 +302,7 @@ struct packet {
 	uint32_t flags;        /* PKT_F_* */
 	enum decode_err err;   /* first problem found; DECODE_OK when clean */
 	uint8_t frag_ev;       /* enum pkt_frag_ev, set by defrag */
+	uint16_t dec_ev;       /* (added) 1 << enum decode_ev: decoder events, packet kept */
 	/* (added) stream and app-layer events raised on this packet
 	 * (stream-event, app-layer-event:applayer_*), cleared by decode */
 	struct pkt_events events;

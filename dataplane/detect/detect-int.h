@@ -136,6 +136,8 @@ struct detect_engine {
 	uint32_t addr_min;       /* (added) ranges that make a list large, 0: no index */
 	struct addr_index *addr; /* (added) rules with large address lists, NULL: none */
 	bool profiling;          /* (added) profiling.rules: threads count (detect_profile.c) */
+	uint32_t ntag_host;      /* (added) rules with tag:host (detect_tag_host.c) */
+	const struct rule **tag_host;
 };
 
 /* (added) flowint values: per thread, open addressing, bounded probe; an
@@ -152,6 +154,7 @@ enum host_kind {
 	HK_XBIT_HOST = 1,        /* an xbit on one address (track ip_src or ip_dst) */
 	HK_XBIT_PAIR,            /* an xbit on an address pair (track ip_pair) */
 	HK_THRESHOLD,            /* + enum thresh_track: a rule's threshold window */
+	HK_TAG_HOST = HK_THRESHOLD + 16, /* a rule's tag:host on one address */
 };
 
 #define VAR_TABLE_SIZE  16384u /* power of two */
@@ -395,6 +398,8 @@ void detect_app_packet(struct detect_thread *dt, struct packet *p, struct detect
  * of them; packet: run them alone on a packet rejected below L4. */
 bool detect_event_match(const struct rule *r, const struct packet *p);
 int detect_event_build(struct detect_engine *de);
+/* (added) de->tag_host: the rules with tag:host (detect_tag_host.c); 0 or -1 without memory. */
+int detect_tag_host_build(struct detect_engine *de);
 void detect_event_free(struct detect_engine *de);
 void detect_event_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res);
 

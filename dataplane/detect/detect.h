@@ -4,6 +4,7 @@
 #ifndef IDS_DETECT_H
 #define IDS_DETECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -163,5 +164,16 @@ struct host_table;
 struct seq_gate;
 void detect_thread_share_hosts(struct detect_thread *dt, struct host_table *ht,
 			       struct seq_gate *gate, unsigned id);
+
+/* (added) Host tags (tag:host, Suricata's detect-engine-tag.c), kept in the
+ * host table every worker shares. Rule r (RULE_F_TAG, TAG_SCOPE_HOST)
+ * alerted on p: tag p's destination (or source) host, or restart the rule's
+ * tag there (at most RULE_TAG_MATCH_LIMIT times). */
+void detect_tag_host_add(struct detect_thread *dt, const struct rule *r, const struct packet *p);
+
+/* After the alerts of p are handled (p no pseudo packet): count p against
+ * the tags of its source and destination hosts, drop the expired ones;
+ * true when p is tagged. No lookup at all while no host tag can be live. */
+bool detect_tag_host_packet(struct detect_thread *dt, const struct packet *p);
 
 #endif

@@ -285,6 +285,8 @@ static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 			de->max_captures = caps;
 	}
 	de->info.rules = de->nrules;
+	if (detect_tag_host_build(de) < 0)
+		goto nomem;
 
 	if (build_prefilter(de, err, errlen) < 0)
 		goto fail;
@@ -318,6 +320,7 @@ void detect_engine_free(struct detect_engine *de)
 	hs_free_scratch(de->scratch);
 	for (int k = 0; k < PFK_MAX; k++)
 		pat_db_free(&de->pf[k]);
+	free(de->tag_host);
 	free(de->rules);
 	free(de);
 }

@@ -19,7 +19,13 @@ bool detect_event_match(const struct rule *r, const struct packet *p)
 		return strcmp(decode_err_name(p->err), r->decode_event) == 0;
 	/* a fragment the decoder accepted but reassembly objected to */
 	fe = decode_frag_ev_name(p->ip_ver, p->frag_ev);
-	return fe != NULL && strcmp(fe, r->decode_event) == 0;
+	if (fe != NULL && strcmp(fe, r->decode_event) == 0)
+		return true;
+	/* (added) events of a packet the decoder kept */
+	for (unsigned bits = p->dec_ev; bits != 0; bits &= bits - 1)
+		if (strcmp(decode_ev_name((enum decode_ev)__builtin_ctz(bits)), r->decode_event) == 0)
+			return true;
+	return false;
 }
 
 int detect_event_build(struct detect_engine *de)

@@ -166,6 +166,12 @@ static inline bool flow_key_equal(const struct flow_key *a, const struct flow_ke
  * on a flow that had no session yet): the caller recomputes dir after. */
 void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool midstream);
 
+/* (added) Sequence tracking of p in f's session (flow_tcp_seq.c), before
+ * flow_tcp_update() moves the state: Suricata's stream events that need
+ * the sides' sequence numbers, acks, windows and timestamps. true when p is
+ * one Suricata's stream engine refuses (the state must not move on it). */
+bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client);
+
 /* True when a packet from the flow's client opens a new connection on a
  * closed flow (port reuse): the old flow must be released first. */
 static inline bool flow_tcp_is_reuse(const struct flow *f, const struct packet *p)

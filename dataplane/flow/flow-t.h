@@ -53,6 +53,25 @@ enum flow_end {
 struct stream_flow;
 struct app_flow;
 
+/* (added) TCP sequence tracking of one side, as Suricata's TcpStream
+ * (flow_tcp_seq.c): what the stream events are judged against. */
+struct tcp_seq_side {
+	uint32_t next_seq;       /* the next sequence number this side should send */
+	uint32_t last_ack;       /* the highest ack the other side gave this side's data */
+	uint32_t window;         /* the other side's last window for this side, scaled */
+	uint32_t next_win;       /* the right edge of that window, as far as it went */
+	uint32_t last_ts;        /* this side's last TCP timestamp (session with timestamps) */
+	uint8_t wscale;          /* the shift this side announced (both sides did) */
+};
+
+/* (added) Both sides, indexed like isn[], and Suricata's finer session
+ * state (its TCP_CLOSE_WAIT, TCP_FIN_WAIT1, ...: enum tcp_seq_state). */
+struct tcp_seq {
+	struct tcp_seq_side side[2];
+	uint8_t state;
+	uint8_t flags;           /* TCP_SEQ_F_* (flow_tcp_seq.c) */
+};
+
 #define FLOW_MAX_BITS 16        /* flowbits set at once on one flow; more is counted */
 
 struct flow {
@@ -79,6 +98,7 @@ struct flow {
 	uint32_t isn[2];         /* (added) TCP: the client's (0) and the server's (1)
 				  * initial sequence numbers, as their SYN and SYN/ACK
 				  * gave them, for the handshake's stream events */
+	struct tcp_seq seq;      /* (added) TCP: sequence tracking, sessions with a handshake */
 
 	/* detect state (meaning owned by dataplane/detect) */
 	uint8_t nbits;

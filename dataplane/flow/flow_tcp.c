@@ -122,6 +122,8 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool mi
 	tcp_events(f, p, from_client);
 	if (!(fl & TCP_RST) && handshake_events(f, p, from_client))
 		return;
+	if (flow_tcp_seq(f, p, from_client))
+		return;
 	if (fl & TCP_RST) {
 		if (f->tcp_state != TCP_ST_NONE)
 			f->tcp_state = TCP_ST_CLOSED;

@@ -37,6 +37,7 @@ struct host_table {
 	_Atomic uint64_t used;
 	_Atomic uint64_t refused;
 	_Atomic uint32_t sweep;    /* next bucket the sweep looks at */
+	_Atomic uint64_t watch_until; /* host_table_watch() */
 };
 
 static uint32_t pow2_at_least(uint32_t n)
@@ -246,4 +247,19 @@ void host_table_stats(const struct host_table *ht, struct host_table_stats *out)
 	out->entries = ht->npool;
 	out->used = atomic_load_explicit(&ht->used, memory_order_relaxed);
 	out->refused = atomic_load_explicit(&ht->refused, memory_order_relaxed);
+}
+
+void host_table_watch(struct host_table *ht, uint64_t until_us)
+{
+	uint64_t cur = atomic_load_explicit(&ht->watch_until, memory_order_relaxed);
+
+	while (cur < until_us &&
+	       !atomic_compare_exchange_weak_explicit(&ht->watch_until, &cur, until_us,
+						      memory_order_relaxed, memory_order_relaxed))
+		;
+}
+
+uint64_t host_table_watched(const struct host_table *ht)
+{
+	return atomic_load_explicit(&ht->watch_until, memory_order_relaxed);
 }

@@ -82,6 +82,14 @@ struct host_val *host_table_lock(struct host_table *ht, const struct host_key *k
 				 bool create, bool *fresh, struct host_lock *lk);
 void host_table_unlock(struct host_lock *lk);
 
+/* For state a caller must look for on every packet (host tags): the latest
+ * expiry any such entry was given, so that while the packet time is past it
+ * no lookup is needed. Only grows; the caller that gives an entry a later
+ * expiry calls host_table_watch() with it (after its unlock is fine: the
+ * caller orders packets itself where it matters, see seq_gate.h). */
+void host_table_watch(struct host_table *ht, uint64_t until_us);
+uint64_t host_table_watched(const struct host_table *ht);
+
 /* Counters, read without stopping the writers (each figure is exact, the
  * set is not a snapshot). */
 void host_table_stats(const struct host_table *ht, struct host_table_stats *out);

@@ -161,8 +161,9 @@ void eve_write_packet(struct eve_writer *w, const struct packet *p);
 /* (added) One "anomaly" record of packet p, which the decoder rejected
  * (p->err): type "decode", event "decoder.<name>". */
 void eve_write_anomaly(struct eve_writer *w, const struct packet *p);
-/* (added) One "anomaly" record per stream event raised on p: type
- * "stream", event "stream.<name>". */
+/* (added) One "anomaly" record per event raised on a packet the decoder
+ * kept: its decoder events (type "decode", event "decoder.<name>"), then
+ * its stream events (type "stream", event "stream.<name>"). */
 void eve_write_anomaly_stream(struct eve_writer *w, const struct packet *p);
 /* (added) One "anomaly" record per event of a transaction (events: its
  * app_tx_events() bits; app: its fields, tx_id and proto used): type

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* "anomaly" records, as Suricata 7's anomaly logger (output-json-anomaly.c)
  * writes them for the events this engine raises:
- *  - decode: a packet the decoder rejected, event "decoder.<name>";
+ *  - decode: a packet the decoder rejected, or an event of one it kept,
+ *    event "decoder.<name>";
  *  - stream: each stream event of a packet, event "stream.<name>" (the
  *    names of Suricata's DEvents table);
  *  - applayer: each event of a transaction, with "tx_id" in the header and
@@ -42,14 +43,19 @@ static bool want_applayer(const struct eve_writer *w, const void *arg)
 	return kinds(w) & EVE_ANOMALY_APPLAYER;
 }
 
+struct decode_ctx {
+	const struct packet *p;
+	const char *name;            /* Suricata's, without "decoder." */
+};
+
 static void build_decode(struct json_w *j, const struct eve_writer *w, const void *arg)
 {
-	const struct packet *p = arg;
+	const struct decode_ctx *c = arg;
 	char ev[64];
 
-	snprintf(ev, sizeof(ev), "decoder.%s", decode_err_name(p->err));
+	snprintf(ev, sizeof(ev), "decoder.%s", c->name);
 	json_obj_open(j, NULL);
-	eve_put_header(j, w, p, "anomaly", NULL);
+	eve_put_header(j, w, c->p, "anomaly", NULL);
 	json_obj_open(j, "anomaly");
 	json_str(j, "type", "decode");
 	json_str(j, "event", ev);
@@ -59,7 +65,9 @@ static void build_decode(struct json_w *j, const struct eve_writer *w, const voi
 
 void eve_write_anomaly(struct eve_writer *w, const struct packet *p)
 {
-	eve_emit_if(w, EVE_T_ANOMALY, want_decode, build_decode, p);
+	struct decode_ctx c = { .p = p, .name = decode_err_name(p->err) };
+
+	eve_emit_if(w, EVE_T_ANOMALY, want_decode, build_decode, &c);
 }
 
 struct stream_ctx {
@@ -85,6 +93,15 @@ static void build_stream(struct json_w *j, const struct eve_writer *w, const voi
 void eve_write_anomaly_stream(struct eve_writer *w, const struct packet *p)
 {
 	struct stream_ctx c = { .p = p };
+
+	/* the decoder's events of a packet it kept come first, as Suricata
+	 * logs a packet's decoder events before its stream events */
+	for (unsigned bits = p->dec_ev; bits != 0; bits &= bits - 1) {
+		struct decode_ctx d = {
+			.p = p, .name = decode_ev_name((enum decode_ev)__builtin_ctz(bits)) };
+
+		eve_emit_if(w, EVE_T_ANOMALY, want_decode, build_decode, &d);
+	}
 
 	for (unsigned k = 0; k < PKT_EVENT_WORDS; k++) {
 		for (uint64_t bits = p->events.w[k]; bits != 0; bits &= bits - 1) {

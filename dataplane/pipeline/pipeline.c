@@ -175,22 +175,32 @@ static void output_drop(struct pipeline *pl, const struct packet *p,
 	eve_write_drop(pl->eve, p, res->drop_reason, res->drop_rule);
 }
 
-/* Session tags: the alerts of p set theirs, then p counts against the
- * flow's tags (Suricata's PacketAlertFinalize order); a tagged packet is
- * logged as a "packet" record when tagged-packets is on. Pseudo packets
- * (stream flushes) are no packets to count or log. */
+/* Tags: the alerts of p set theirs (on the flow, or on a host in the
+ * shared host table), then p counts against its flow's and its hosts' tags
+ * (Suricata's PacketAlertFinalize order); a tagged packet is logged once as
+ * a "packet" record when tagged-packets is on. Pseudo packets (stream
+ * flushes) are no packets to count or log. */
 static void output_tags(struct pipeline *pl, const struct packet *p,
 			const struct detect_result *res)
 {
 	struct flow *f = p->flow;
+	bool tagged;
 
-	if (f == NULL || (p->flags & PKT_F_PSEUDO) || pl->tags.e == NULL)
+	if ((p->flags & PKT_F_PSEUDO) || pl->tags.e == NULL)
 		return;
-	for (uint32_t i = 0; i < res->nalerts; i++)
-		if (res->alerts[i].rule->flags & RULE_F_TAG)
-			tag_add(&pl->tags, f, res->alerts[i].rule, p);
-	if (f->tags != 0 && tag_packet(&pl->tags, f, p) && pl->eve != NULL &&
-	    pl->eve_opt.tagged_packets)
+	for (uint32_t i = 0; i < res->nalerts; i++) {
+		const struct rule *r = res->alerts[i].rule;
+
+		if (!(r->flags & RULE_F_TAG))
+			continue;
+		if (r->tag.scope == TAG_SCOPE_HOST)
+			detect_tag_host_add(pl->dt, r, p);
+		else if (f != NULL)
+			tag_add(&pl->tags, f, r, p);
+	}
+	tagged = f != NULL && f->tags != 0 && tag_packet(&pl->tags, f, p);
+	tagged |= detect_tag_host_packet(pl->dt, p);
+	if (tagged && pl->eve != NULL && pl->eve_opt.tagged_packets)
 		eve_write_packet(pl->eve, p);
 }
 

@@ -48,7 +48,7 @@ void tag_add(struct tag_pool *tp, struct flow *f, const struct rule *r, const st
 		if (t->sid != r->sid || t->gid != r->gid)
 			continue;
 		/* bounded, so a rule firing on every packet can't tag forever */
-		if (++t->matches < TAG_MATCH_LIMIT) {
+		if (++t->matches < RULE_TAG_MATCH_LIMIT) {
 			t->first_s = t->last_s = now_s;
 			t->used = 0;
 		}

@@ -15,7 +15,6 @@
 #include "../flow/flow-t.h"
 
 #define TAG_MAX_PER_FLOW   50u   /* Suricata's DETECT_TAG_MAX_TAGS */
-#define TAG_MATCH_LIMIT    10u   /* Suricata's DETECT_TAG_MATCH_LIMIT: restarts per rule */
 #define TAG_POOL_DEFAULT   4096u /* entries per worker */
 
 struct tag_entry {
@@ -48,7 +47,7 @@ int tag_pool_init(struct tag_pool *tp, uint32_t n);
 void tag_pool_fini(struct tag_pool *tp);
 
 /* Rule r (RULE_F_TAG) alerted on packet p of flow f: set its tag, or
- * restart it (at most TAG_MATCH_LIMIT times) if the flow has it already. */
+ * restart it (at most RULE_TAG_MATCH_LIMIT times) if the flow has it already. */
 void tag_add(struct tag_pool *tp, struct flow *f, const struct rule *r, const struct packet *p);
 
 /* After the alerts of p (not a pseudo packet) are handled: count p against

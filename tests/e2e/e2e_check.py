@@ -13,16 +13,17 @@ def check(cond, what):
     print(f"ok: {what}")
 
 
-def run_capture(idsd, out, name, frames, rules, conf=None):
-    """Writes frames as OUT/NAME.pcap, the rule lines as OUT/NAME.rules (and
-    conf as OUT/idsd.yaml), runs idsd -r on them, checks that it exits 0
-    with every rule loaded, and returns its EVE records."""
+def run_capture(idsd, out, name, frames, rules, conf=None, args=(), secs=None):
+    """Writes frames as OUT/NAME.pcap (frame i at secs[i] s if given), the
+    rule lines as OUT/NAME.rules (and conf as OUT/idsd.yaml), runs idsd -r
+    on them (with the extra args), checks that it exits 0 with every rule
+    loaded, and returns its EVE records."""
     from pcapgen import write_pcap
     pcap, rf = (os.path.join(out, name + ext) for ext in (".pcap", ".rules"))
-    write_pcap(pcap, frames)
+    write_pcap(pcap, frames, secs)
     with open(rf, "w", encoding="utf-8") as f:
         f.write("\n".join(rules) + "\n")
-    cmd = [idsd, "-r", pcap, "-S", rf, "-l", out]
+    cmd = [idsd, "-r", pcap, "-S", rf, "-l", out, *args]
     if conf is not None:
         cf = os.path.join(out, "idsd.yaml")
         with open(cf, "w", encoding="utf-8") as f:

@@ -20,8 +20,10 @@ def ipv4(src, dst, proto, l4, ipid=1):
     return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + l4
 
 
-def tcp_frame(src, dst, sp, dp, seq, ack, flags, payload=b""):
-    tcp = struct.pack("!HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0)
+def tcp_frame(src, dst, sp, dp, seq, ack, flags, payload=b"", opts=b"", win=65535):
+    """opts: the TCP options' bytes, a multiple of 4."""
+    tcp = struct.pack("!HHIIBBHHH", sp, dp, seq, ack, (5 + len(opts) // 4) << 4, flags, win, 0,
+                      0) + opts
     pseudo = struct.pack("!4s4sBBH", src, dst, 0, 6, len(tcp) + len(payload))
     tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp + payload)) + tcp[18:]
     return ipv4(src, dst, 6, tcp + payload)
@@ -50,7 +52,7 @@ class Tcp:
             self.seq[1] += 1
             self.seg(0, 0x10, b"")
 
-    def seg(self, d, flags, payload, seq=None, ack=None):
+    def seg(self, d, flags, payload=b"", seq=None, ack=None):
         (src, sp), (dst, dp) = self.ends[d], self.ends[1 - d]
         if ack is None:
             ack = self.seq[1 - d] if flags & 0x10 else 0

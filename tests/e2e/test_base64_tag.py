@@ -105,11 +105,11 @@ def main():
     with open(bad, "w", encoding="utf-8") as f:
         f.write('alert udp any any -> any any (content:"a"; sid:1;)\n')
         f.write('alert udp any any -> any any (base64_data; content:"a"; sid:2;)\n')
-        f.write('alert udp any any -> any any (tag:host,10,packets,src; sid:3;)\n')
+        f.write('alert udp any any -> any any (tag:host,10,packets,both; sid:3;)\n')
     p = subprocess.run([idsd, "-T", "-S", bad], capture_output=True, text=True, timeout=120)
     msgs = p.stdout + p.stderr
     for want_msg in (f"{bad}:2: base64_data needs a preceding base64_decode",
-                     f"{bad}:3: tag:host is not supported (tag:session is)",
+                     f"{bad}:3: invalid tag direction 'both': src or dst",
                      "1 loaded, 2 failed"):
         if want_msg not in msgs:
             fails.append(f"-T output lacks {want_msg!r}: {msgs[-600:]}")

@@ -547,6 +547,13 @@ outputs:
     check(all(set(r["anomaly"]) == {"type", "event"} and "tx_id" not in r
               for r in an if r["anomaly"]["type"] == "stream"),
           "a stream anomaly has type and event only")
+    dec = {r["anomaly"]["event"] for r in an if r["anomaly"]["type"] == "decode"}
+    check({"decoder.icmpv4.unknown_type", "decoder.icmpv4.unknown_code",
+           "decoder.icmpv4.ipv4_trunc_pkt", "decoder.tcp.opt_invalid_len",
+           "decoder.tcp.opt_duplicate", "decoder.icmpv6.unknown_code",
+           "decoder.icmpv6.mld_message_with_invalid_hl", "decoder.icmpv6.unassigned_type",
+           "decoder.icmpv6.experimentation_type", "decoder.icmpv6.unknown_type"} <= dec,
+          f"decoder events of packets the decoder kept, as decode anomalies: {sorted(dec)}")
     app = [r for r in an if r["anomaly"]["type"] == "applayer"]
     got = {(r["anomaly"]["app_proto"], r["anomaly"]["event"]) for r in app}
     want = {("http", "INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST"),

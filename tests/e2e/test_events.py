@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 from e2e_check import check
-from pcapgen import Tcp, tcp_frame, udp_frame, write_pcap
+from pcapgen import Tcp, csum, ipv4, tcp_frame, udp_frame, write_pcap
 
 LOCAL_RULES = """\
 alert tcp any any -> any any (msg:"rst no session"; stream-event:rst_but_no_session; sid:9001;)
@@ -49,18 +49,39 @@ CLIENT_HELLO = tls_record(22, b"\x01" + struct.pack("!I", len(HELLO_BODY))[1:] +
                           b"\x03\x01")
 
 
+def sni(name, name_type=0):
+    """A server_name extension (RFC 6066 3) of one name."""
+    entry = bytes([name_type]) + struct.pack("!H", len(name)) + name
+    return struct.pack("!HH", 0, 2 + len(entry)) + struct.pack("!H", len(entry)) + entry
+
+
+def client_hello(exts):
+    body = HELLO_BODY + struct.pack("!H", len(exts)) + exts
+    return tls_record(22, b"\x01" + struct.pack("!I", len(body))[1:] + body, b"\x03\x01")
+
+
 def tls(frames):
-    """TLS sessions that each break one rule of the record layer."""
+    """TLS sessions that each break one rule of the record layer, of a
+    heartbeat or of the ClientHello's server_name."""
     broken = [
         (0, tls_record(0x63, b"\x00")),                       # unknown record type
         (0, tls_record(22, b"\x01\x00\x00\x00", b"\x02\x00")),  # record version 2.0
         (1, tls_record(22, b"\x63\x00\x00\x00")),             # unknown handshake type
         (0, tls_record(24, b"\x01\x00\x10" + bytes(32))),      # a heartbeat request
+        (0, tls_record(24, b"\x03\x00\x10" + bytes(32))),      # heartbeat type 3
+        (0, tls_record(24, b"\x01\x40\x00" + bytes(32))),      # payload past the record
+        (1, tls_record(24, b"\x02\x00\x10" + bytes(20))),      # 1 byte of padding
     ]
     for i, (d, rec) in enumerate(broken):
         t = Tcp(frames, H(20 + i), S(20 + i), 40020 + i, 443)
         t.send(0, CLIENT_HELLO)
         t.send(d, rec)
+        t.close()
+    hellos = [sni(b"a.example", 1), sni(b""), sni(b"x" * 256),
+              sni(b"a.example") + sni(b"b.example")]
+    for i, exts in enumerate(hellos):
+        t = Tcp(frames, H(40 + i), S(40 + i), 40040 + i, 443)
+        t.send(0, client_hello(exts))
         t.close()
 
 
@@ -79,6 +100,14 @@ def handshakes(frames):
         t.seg(0, 0x02, b"")
         for d, flags, seq, ack in segs:
             t.seg(d, flags, b"", seq=seq, ack=ack)
+
+
+def icmpv6_frame(src, dst, hlim, icmp):
+    """An ICMPv6 message over IPv6 over Ethernet, its checksum right."""
+    pseudo = src + dst + struct.pack("!I", len(icmp)) + b"\x00\x00\x00\x3a"
+    icmp = icmp[:2] + struct.pack("!H", csum(pseudo + icmp)) + icmp[4:]
+    ip6 = struct.pack("!IHBB", 6 << 28, len(icmp), 58, hlim) + src + dst
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x86\xdd" + ip6 + icmp
 
 
 def build(frames):
@@ -114,6 +143,22 @@ def build(frames):
     frames.append(tcp_frame(H(3), S(3), 40003, 80, 7, 99, 0x04))
     frames.append(tcp_frame(H(4), S(4), 40004, 8080, 7, 99, 0x11))
     frames.append(tcp_frame(H(5), S(5), 40005, 8080, 7, 12345, 0x02))
+    # decoder events of packets the decoder keeps: ICMPv4 of an unknown
+    # type, an echo request with a code, a timestamp request cut short; a
+    # SYN with a window scale of length 4, one with two MSS options
+    for i, head in enumerate([b"\x2a\x00", b"\x08\x05", b"\x0d\x00"]):
+        icmp = head + b"\x00\x00\x00\x01\x00\x01"
+        icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+        frames.append(ipv4(H(50 + i), S(50 + i), 1, icmp))
+    # ICMPv6: an unknown code, MLD with hop limit 64, an unassigned type,
+    # an experimentation type, a type Suricata does not know
+    for i, (head, hlim) in enumerate([(b"\x01\x09", 64), (b"\x82\x00", 64), (b"\x32\x00", 64),
+                                      (b"\xc8\x00", 64), (b"\x7f\x00", 64)]):
+        frames.append(icmpv6_frame(bytes(15) + bytes([60 + i]), bytes(15) + bytes([1]), hlim,
+                                   head + b"\x00\x00\x00\x00\x00\x00"))
+    frames.append(tcp_frame(H(53), S(53), 40053, 80, 1, 0, 0x02, opts=b"\x03\x04\x07\x00"))
+    frames.append(tcp_frame(H(54), S(54), 40054, 80, 1, 0, 0x02,
+                            opts=b"\x02\x04\x05\xb4\x02\x04\x05\xb4"))
     # a SYN/ACK from the client after its SYN
     t = Tcp(frames, H(6), S(6), 40006, 8080, handshake=False)
     t.seg(0, 0x02, b"")
@@ -155,6 +200,20 @@ WANT = {
     2230015: "tls.invalid_record_version",
     2230003: "tls.invalid_handshake_message",
     2230011: "tls.heartbeat_message",
+    2230013: "tls.invalid_heartbeat_message (type 3, 1 byte of padding)",
+    2230012: "tls.overflow_heartbeat_message",
+    2230017: "tls.invalid_sni_type",
+    2230018: "tls.invalid_sni_length (empty, 256 bytes)",
+    2230016: "tls.multiple_sni_extensions",
+    2200024: "icmpv4.unknown_type",
+    2200025: "icmpv4.unknown_code",
+    2200026: "icmpv4.ipv4_trunc_pkt",
+    2200030: "icmpv6.unknown_code",
+    2200102: "icmpv6.mld_message_with_invalid_hl",
+    2200108: "icmpv6.unassigned_type",
+    2200109: "icmpv6.experimentation_type",
+    2200036: "tcp.opt_invalid_len",
+    2200037: "tcp.opt_duplicate",
     9012: "ipv4-csum:valid",
     9014: "rst_but_no_session and pkt_broken_ack, on the RST only",
 }

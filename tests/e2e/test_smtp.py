@@ -4,10 +4,12 @@
 Writes SMTP sessions: a mail with a text body, a base64 attachment and a
 quoted-printable attachment in a multipart/mixed; a DATA the server refuses;
 a server that does not greet with 220; an attachment with bytes outside
-base64. file_data on smtp rules must see each attachment decoded (and
+base64; multi-line replies and a reply no command asked for. file_data
+on smtp rules must see each attachment decoded (and
 never the text body), ET Open's Ghostscript rule (sid 2026084, verbatim)
 must fire on the attachment it was written for, the smtp.* events must
-fire where they happen, and raw stream content must still match."""
+fire where they happen (unable_to_match_reply_with_request on the
+unasked reply only), and raw stream content must still match."""
 import base64
 import json
 import os
@@ -34,9 +36,10 @@ RULES = [
     'app-layer-event:smtp.mime_invalid_base64; sid:7;',
     'flow:to_server; content:"MAIL FROM:<eve@example.net>"; sid:8;',
     'file_data; content:"Content-Type"; sid:9;',
+    'app-layer-event:smtp.unable_to_match_reply_with_request; sid:10;',
 ]
 # sid -> alerts expected
-WANT = {2026084: 1, 2: 1, 3: 0, 4: 1, 5: 1, 6: 1, 7: 1, 8: 4, 9: 0}
+WANT = {2026084: 1, 2: 1, 3: 0, 4: 1, 5: 1, 6: 1, 7: 1, 8: 5, 9: 0, 10: 1}
 
 PS = b"%!PS\n/x legal { null restore } stopped { currentdevice putdeviceprops } if\n"
 
@@ -56,15 +59,16 @@ def mail(attach_b64):
             b"attachment=2Dtwo\r\nsecond =\r\nline\r\n--XyZ--\r\n..\r\n.\r\n")
 
 
-def session(frames, n, greeting, data_reply, body):
+def session(frames, n, greeting, data_reply, body, ehlo_reply=b"250 mail.example.org\r\n",
+            unasked=b""):
     t = Tcp(frames, bytes([198, 51, 100, n]), bytes([192, 168, 1, n]), 40000 + n, 25)
     t.send(1, greeting)
     t.send(0, b"EHLO client.example.net\r\n")
-    t.send(1, b"250 mail.example.org\r\n")
+    t.send(1, ehlo_reply)
     t.send(0, b"MAIL FROM:<eve@example.net>\r\n")
     t.send(1, b"250 OK\r\n")
     t.send(0, b"RCPT TO:<bob@example.org>\r\n")
-    t.send(1, b"250 OK\r\n")
+    t.send(1, b"250 OK\r\n" + unasked)
     t.send(0, b"DATA\r\n")
     t.send(1, data_reply)
     if body is not None:
@@ -83,6 +87,11 @@ def build(frames):
     bad = (b"Content-Type: application/octet-stream; name=x\r\n"
            b"Content-Transfer-Encoding: base64\r\n\r\nQUJD!REVG\r\n.\r\n")
     session(frames, 4, b"220 mail.example.org ESMTP\r\n", b"354 go ahead\r\n", bad)
+    # multi-line greeting and EHLO reply (each one reply), then a reply to
+    # no command: smtp.unable_to_match_reply_with_request, once
+    session(frames, 5, b"220-mail.example.org\r\n220 ESMTP\r\n", b"354 go ahead\r\n",
+            b"hello\r\n.\r\n", b"250-mail.example.org\r\n250 PIPELINING\r\n",
+            b"250 nobody asked\r\n")
 
 
 def main():

@@ -106,8 +106,10 @@ static void test_parse_tag(void)
 	PARSES("tag:session;");
 	PARSES("tag: session, 20, packets;");
 	PARSES("tag:session,300,seconds;");
-	FAILS("tag:host;", "tag:host is not supported (tag:session is)");
-	FAILS("tag:host,100,packets,src;", "tag:host is not supported (tag:session is)");
+	PARSES("tag:host;");
+	PARSES("tag:host,100,packets,src;");
+	PARSES("tag: host, 10, seconds, dst;");
+	FAILS("tag:host,100,packets,both;", "invalid tag direction 'both': src or dst");
 	FAILS("tag:flow;", "invalid tag scope 'flow': session or host");
 	FAILS("tag:session,5;", "tag count needs a metric: packets, bytes or seconds");
 	FAILS("tag:session,5,frames;", "invalid tag metric 'frames': packets, bytes or seconds");
@@ -118,8 +120,27 @@ static void test_parse_tag(void)
 	r = parse("tag:session;");
 	CHECK(r != NULL && (r->flags & RULE_F_TAG));
 	if (r != NULL) {
+		CHECK_INT(TAG_SCOPE_SESSION, r->tag.scope);
 		CHECK_INT(TAG_METRIC_PACKETS, r->tag.metric);
 		CHECK_INT(256, r->tag.count);
+		rule_free(r);
+	}
+	r = parse("tag:host;");
+	CHECK(r != NULL && (r->flags & RULE_F_TAG));
+	if (r != NULL) {
+		CHECK_INT(TAG_SCOPE_HOST, r->tag.scope);
+		CHECK_INT(TAG_METRIC_PACKETS, r->tag.metric);
+		CHECK_INT(256, r->tag.count);
+		CHECK(!r->tag.host_src);
+		rule_free(r);
+	}
+	r = parse("tag:host,1000,bytes,src;");
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_INT(TAG_SCOPE_HOST, r->tag.scope);
+		CHECK_INT(TAG_METRIC_BYTES, r->tag.metric);
+		CHECK_INT(1000, r->tag.count);
+		CHECK(r->tag.host_src);
 		rule_free(r);
 	}
 	r = parse("tag:session,300,seconds; tag:session,5,packets;");
@@ -349,9 +370,9 @@ static void test_tag_restart_and_release(void)
 	tag_add(&tp, &f, &r, &p);
 	CHECK_INT(3, tagged_after(&tp, &f, 5, 60));
 	CHECK_INT(0, f.tags);
-	/* a restart is bounded: after TAG_MATCH_LIMIT the count goes on */
+	/* a restart is bounded: after RULE_TAG_MATCH_LIMIT the count goes on */
 	tag_add(&tp, &f, &r, &p);
-	for (uint32_t i = 0; i < TAG_MATCH_LIMIT + 2; i++)
+	for (uint32_t i = 0; i < RULE_TAG_MATCH_LIMIT + 2; i++)
 		tag_add(&tp, &f, &r, &p);
 	CHECK_INT(1, tp.stats.added == 2);
 	/* two rules tag one flow; the flow ends: every entry is freed */

@@ -33,9 +33,12 @@ static struct packet tcp(const char *src, const char *dst, uint16_t sp, uint16_t
 
 	p.tcp.flags = flags;
 	p.ts_us = ts_us;
-	/* every client starts at sequence 0: a SYN/ACK acks its SYN */
-	if ((flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+	/* every side starts at sequence 0 and sends no data unless told: its
+	 * SYN is at 0, the rest at 1, and every ack acks the other's SYN */
+	p.tcp.seq = (flags & TCP_SYN) ? 0 : 1;
+	if (flags & TCP_ACK)
 		p.tcp.ack = 1;
+	p.tcp.win = 65535;
 	return p;
 }
 
@@ -307,6 +310,7 @@ static void test_tcp_handshake(void)
 	CHECK_INT(TCP_ST_CLOSING, f->tcp_state);
 
 	p = tcp(s, c, 80, 33000, TCP_FIN | TCP_ACK, 6 * S);
+	p.tcp.seq = 101;	/* after its 100 bytes */
 	flow_handle_packet(ft, &p);
 	CHECK_INT(TCP_ST_CLOSED, f->tcp_state);
 	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, p.flow_flags);

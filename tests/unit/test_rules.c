@@ -661,7 +661,7 @@ static void test_file(void)
 		  "rules/mixed.rules:9: unsupported keyword 'smb.share'\n"
 		  "rules/mixed.rules:13: duplicate signature: 1:1001\n"
 		  "rules/mixed.rules:14: depth smaller than content length: 1 < 3\n"
-		  "rules/mixed.rules:16: tag:host is not supported (tag:session is)\n", out);
+		  "rules/mixed.rules:16: invalid tag direction 'both': src or dst\n", out);
 	free(out);
 	CHECK_INT(6, rs->nfailed);
 	CHECK_INT(5, rs->n);

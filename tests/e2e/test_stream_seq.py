@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Stream events of TCP sequence tracking, as Suricata 7 raises them
+(stream-tcp.c): usage: test_stream_seq.py IDSD OUT_DIR.
+
+One crafted capture, one TCP connection per case (its own client port),
+each breaking one rule of the tracker: acks past the window, data and FINs
+out of window, data before the last ack, the closing states' (CLOSE_WAIT,
+FIN_WAIT1/2, LAST_ACK, TIME_WAIT) wrong sequence numbers and acks,
+retransmissions, the handshake's wrong ACKs, SYN and SYN/ACK resent on an
+established session, timestamps going back; and a clean connection that
+must raise none. For each connection the stream-event rules that fire and
+the EVE anomaly records (type stream) must name exactly the expected
+events; Suricata's "excessive retransmissions" rule pair (flowint on
+pkt_retransmission) fires once on the connection that retransmits 10
+times."""
+import collections
+import os
+import shutil
+import struct
+import sys
+
+from e2e_check import check, run_capture
+from pcapgen import Tcp, tcp_frame
+
+CLI, SRV = bytes([10, 0, 0, 1]), bytes([192, 168, 1, 1])
+FAR = 100000     # past any window of these sessions (65535, unscaled)
+SYN, ACK, PA, FA, SA = 0x02, 0x10, 0x18, 0x11, 0x12
+
+EVENTS = [
+    "pkt_invalid_ack", "est_invalid_ack", "est_packet_out_of_window", "est_pkt_before_last_ack",
+    "pkt_spurious_retransmission", "fin_out_of_window", "fin_invalid_ack",
+    "closewait_pkt_before_last_ack", "closewait_invalid_ack", "closewait_ack_out_of_window",
+    "closewait_fin_out_of_window", "pkt_retransmission", "fin1_ack_wrong_seq",
+    "fin2_invalid_ack", "lastack_ack_wrong_seq", "lastack_invalid_ack", "timewait_invalid_ack",
+    "3whs_right_seq_wrong_ack_evasion", "3whs_wrong_seq_wrong_ack", "est_syn_resend",
+    "est_syn_resend_diff_seq", "est_synack_resend", "est_synack_resend_with_different_ack",
+    "est_synack_resend_with_diff_seq", "pkt_invalid_timestamp", "fin1_fin_wrong_seq",
+    "fin2_ack_wrong_seq", "closing_invalid_ack", "timewait_ack_wrong_seq",
+    "shutdown_syn_resend", "rst_invalid_ack",
+]
+SID = {e: 1000 + i for i, e in enumerate(EVENTS)}
+RULES = [f'alert tcp any any -> any any (msg:"{e}"; stream-event:{e}; sid:{SID[e]};)'
+         for e in EVENTS] + [
+    # Suricata's 2210053/2210054 pair
+    'alert tcp any any -> any any (msg:"retransmission counted"; stream-event:pkt_retransmission; '
+    'flowint:tcp.retransmission.count,+,1; noalert; sid:2000;)',
+    'alert tcp any any -> any any (msg:"excessive retransmissions"; '
+    'flowbits:isnotset,tcp.retransmission.alerted; flowint:tcp.retransmission.count,>=,10; '
+    'flowbits:set,tcp.retransmission.alerted; sid:2001;)',
+]
+CONF = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      enabled: yes
+      filename: eve.json
+      types:
+        - alert
+        - anomaly:
+            types: {decode: no, stream: yes, applayer: no}
+"""
+
+
+def conn(frames, sp, handshake=True):
+    """Client ISN 1000, server ISN 5000: after the handshake the client
+    sends from 1001 and the server from 5001."""
+    return Tcp(frames, CLI, SRV, sp, 80, handshake)
+
+
+def cases():
+    """{client port: expected events}, the frames."""
+    fr, want = [], {}
+
+    c = conn(fr, 40000)                     # clean: no event at all
+    c.send(0, b"GET ")
+    c.send(1, b"HTTP/1.0 200")
+    c.close()
+    want[40000] = set()
+
+    c = conn(fr, 40001)                     # an ack far past the server's window
+    c.seg(0, ACK, ack=5001 + FAR)
+    c.close()
+    want[40001] = {"pkt_invalid_ack", "est_invalid_ack"}
+
+    c = conn(fr, 40002)                     # data far past the client's window
+    c.seg(0, PA, b"DATA", seq=1001 + FAR)
+    c.close()
+    want[40002] = {"est_packet_out_of_window"}
+
+    c = conn(fr, 40003)                     # acked data sent again
+    c.send(0, b"AAAA")
+    c.send(0, b"BBBB")
+    c.seg(0, PA, b"AAAA", seq=1001)
+    c.close()
+    want[40003] = {"pkt_spurious_retransmission", "est_pkt_before_last_ack"}
+
+    c = conn(fr, 40004)                     # a FIN out of window, one with a bad ack
+    c.seg(0, FA, seq=1001 + FAR)
+    c.seg(0, FA, ack=5001 + FAR)
+    c.close()
+    want[40004] = {"fin_out_of_window", "fin_invalid_ack", "pkt_invalid_ack"}
+
+    c = conn(fr, 40005)                     # CLOSE_WAIT: the client's FIN came first
+    c.send(1, b"XYZW")
+    c.seg(0, FA)
+    c.seq[0] += 1
+    for _ in range(10):                     # the acked data again, 10 times
+        c.seg(1, PA, b"XYZW", seq=5001)
+    c.seg(1, ACK, ack=1002 + FAR)
+    c.seg(1, ACK, seq=5005 + FAR)
+    c.seg(1, FA, seq=5005 + FAR)
+    c.seg(1, FA)
+    c.seq[1] += 1
+    c.seg(0, ACK)
+    want[40005] = {"pkt_retransmission", "closewait_pkt_before_last_ack", "pkt_invalid_ack",
+                   "closewait_invalid_ack", "closewait_ack_out_of_window",
+                   "closewait_fin_out_of_window"}
+
+    c = conn(fr, 40006)                     # FIN_WAIT1, FIN_WAIT2: the server's FIN first
+    c.seg(1, FA)
+    c.seq[1] += 1
+    c.seg(0, ACK, seq=1001 + FAR)
+    c.seg(0, ACK)
+    c.seg(0, FA, ack=5002 + FAR)
+    c.seg(0, FA)
+    c.seq[0] += 1
+    c.seg(1, ACK)
+    want[40006] = {"fin1_ack_wrong_seq", "pkt_invalid_ack", "fin2_invalid_ack"}
+
+    c = conn(fr, 40007)                     # LAST_ACK, then TIME_WAIT
+    c.seg(0, FA)
+    c.seq[0] += 1
+    c.seg(1, FA)
+    c.seq[1] += 1
+    c.seg(0, ACK, seq=1002 + FAR)
+    c.seg(0, ACK, ack=5002 + FAR)
+    c.seg(0, ACK)
+    c.seg(0, ACK, ack=5002 + FAR)
+    want[40007] = {"lastack_ack_wrong_seq", "pkt_invalid_ack", "lastack_invalid_ack",
+                   "timewait_invalid_ack"}
+
+    c = conn(fr, 40008, handshake=False)    # the handshake's ACK: right seq, wrong ack
+    c.seg(0, SYN)
+    c.seq[0] += 1
+    c.seg(1, SA)
+    c.seq[1] += 1
+    c.seg(0, ACK, ack=7777)
+    c.seg(0, ACK, seq=3000, ack=7777)
+    c.seg(0, ACK)
+    c.close()
+    want[40008] = {"3whs_right_seq_wrong_ack_evasion", "3whs_wrong_seq_wrong_ack"}
+
+    c = conn(fr, 40009)                     # SYN and SYN/ACK on an established session
+    c.seg(0, SYN, seq=1000)
+    c.seg(0, SYN, seq=4444)
+    c.seg(1, SA, seq=5000)                  # before the server spoke: the ACK may be lost
+    c.send(1, b"Z")
+    c.seg(1, SA, seq=5000, ack=1001)
+    c.seg(1, SA, seq=5000, ack=9999)
+    c.seg(1, SA, seq=6000, ack=1001)
+    c.close()
+    want[40009] = {"est_syn_resend", "est_syn_resend_diff_seq", "est_synack_resend",
+                   "est_synack_resend_with_different_ack", "est_synack_resend_with_diff_seq"}
+
+    # timestamps: both sides offer them; a pure ACK going back in time, one with 0
+    def ts(val, ecr):
+        return b"\x01\x01\x08\x0a" + struct.pack("!II", val, ecr)
+    a = (CLI, SRV, 40010, 80)
+    b = (SRV, CLI, 80, 40010)
+    fr += [tcp_frame(*a, 1000, 0, SYN, opts=ts(100, 0)),
+           tcp_frame(*b, 5000, 1001, SA, opts=ts(900, 100)),
+           tcp_frame(*a, 1001, 5001, ACK, opts=ts(101, 900)),
+           tcp_frame(*a, 1001, 5001, PA, b"HI", opts=ts(102, 900)),
+           tcp_frame(*b, 5001, 1003, ACK, opts=ts(901, 102)),
+           tcp_frame(*a, 1003, 5001, ACK, opts=ts(50, 901)),
+           tcp_frame(*a, 1003, 5001, ACK, opts=ts(0, 901)),
+           tcp_frame(*a, 1003, 5001, FA, opts=ts(103, 901)),
+           tcp_frame(*b, 5001, 1004, FA, opts=ts(902, 103)),
+           tcp_frame(*a, 1004, 5002, ACK, opts=ts(104, 902))]
+    want[40010] = {"pkt_invalid_timestamp"}
+
+    c = conn(fr, 40011)                     # an RST acking past the window: ignored
+    c.seg(1, 0x14, ack=1001 + FAR)
+    c.send(0, b"STILL OPEN")
+    c.seg(1, 0x14)
+    want[40011] = {"rst_invalid_ack", "pkt_invalid_ack"}
+    return fr, want
+
+
+def main():
+    idsd, out = sys.argv[1], sys.argv[2]
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    frames, want = cases()
+    recs = run_capture(idsd, out, "streamseq", frames, RULES, CONF)
+    alerts, anomalies = collections.defaultdict(set), collections.defaultdict(set)
+    excessive = collections.Counter()
+    for r in recs:
+        port = r.get("src_port") if r.get("src_port") != 80 else r.get("dest_port")
+        if r["event_type"] == "alert":
+            sid = r["alert"]["signature_id"]
+            if sid == 2001:
+                excessive[port] += 1
+            else:
+                alerts[port].add(r["alert"]["signature"])
+        elif r["event_type"] == "anomaly" and r["anomaly"]["type"] == "stream":
+            ev = r["anomaly"]["event"]
+            check(ev.startswith("stream."), f"anomaly event named stream.NAME: {ev}")
+            anomalies[port].add(ev[len("stream."):])
+    for port, evs in sorted(want.items()):
+        check(alerts[port] == evs, f"client port {port}: stream-event rules fired "
+              f"{sorted(alerts[port])}, want {sorted(evs)}")
+        check(anomalies[port] == evs, f"client port {port}: anomaly records "
+              f"{sorted(anomalies[port])}, want {sorted(evs)}")
+    check(dict(excessive) == {40005: 1},
+          f"excessive retransmissions fired once, on the connection retransmitting: "
+          f"{dict(excessive)}")
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
