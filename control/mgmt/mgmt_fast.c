@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../common/hex.h"
 #include "mgmt-priv.h"
 
 #define FAST_MAX_DEPTH 32
@@ -32,17 +33,6 @@ static void ws(struct scan *s)
 {
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
 		s->p++;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void put(char *out, size_t cap, size_t *n, char c)
@@ -76,7 +66,7 @@ static int read_string(struct scan *s, char *out, size_t cap)
 				unsigned v = 0;
 
 				for (int i = 0; i < 4; i++) {
-					int h = s->p < s->end ? hexval(*s->p) : -1;
+					int h = s->p < s->end ? hex_digit((unsigned char)*s->p) : -1;
 
 					if (h < 0)
 						return -EINVAL;
