@@ -283,6 +283,16 @@ static uint32_t fp_variant(const struct detect_app_engine *ae, const struct de_r
 	return 0;
 }
 
+/* Bodies take the rarest slice of a long pattern (enum pf_slice): the text
+ * of pages and files. Header buffers keep the tail: their common strings
+ * ("Content-Length: ") are not rare bytes, and a slice inside one that many
+ * rules share made a candidate of each of them on every request. */
+static enum pf_slice content_slice(enum rule_buffer b)
+{
+	return b == RULE_BUF_HTTP_RESPONSE_BODY || b == RULE_BUF_HTTP_REQUEST_BODY ||
+	       b == RULE_BUF_SMTP_FILE_DATA ? PF_SLICE_RARE : PF_SLICE_TAIL;
+}
+
 /* For each buffer variant: the fast patterns of its rules, one database. */
 static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, char *err,
 		     size_t errlen)
@@ -311,7 +321,8 @@ static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, cha
 			const struct de_rule *dr = &de->rules[i];
 
 			if (fpvar[i] == v)
-				pat_ref_set(&pats[n++], &dr->r->match[dr->fp].content, i);
+				pat_ref_set(&pats[n++], &dr->r->match[dr->fp].content, i,
+					    content_slice(ae->var[v].buf));
 		}
 		if (n == 0)
 			continue;

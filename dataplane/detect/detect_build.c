@@ -125,9 +125,49 @@ static unsigned rule_pf_kinds(const struct de_rule *dr)
 	return k;
 }
 
-/* Distinct patterns -> one Hyperscan database per enum pf_kind, each with
- * its id -> ranks table; one scratch prototype fits them all. 0, or -errno
- * with err filled. */
+/* dir: the rule can match a packet of flow direction dir (enum pkt_dir), or
+ * any direction with PKT_DIR_ANY. */
+#define PKT_DIR_ANY 2u
+
+static bool rule_in_dir(const struct rule *r, unsigned dir)
+{
+	if (dir == PKT_DIR_ANY)
+		return true;
+	return !(r->flow_flags & (dir == PKT_TO_SERVER ? RULE_FLOW_TOCLIENT : RULE_FLOW_TOSERVER));
+}
+
+/* The prefilter of kind k for direction dir into db; one scratch prototype
+ * fits them all. 0, or -errno with err filled. */
+static int build_one(struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
+		     unsigned k, unsigned dir, char *err, size_t errlen)
+{
+	uint32_t nref = 0;
+	size_t sz = 0;
+	int ret;
+
+	for (uint32_t i = 0; i < de->nrules; i++) {
+		const struct de_rule *dr = &de->rules[i];
+
+		if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)) && rule_in_dir(dr->r, dir))
+			pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i,
+				    PF_SLICE_TAIL);
+	}
+	ret = pat_db_build(de, db, refs, nref, err, errlen);
+	if (ret != 0 || db->db == NULL)
+		return ret;
+	if (hs_alloc_scratch(db->db, &de->scratch) != HS_SUCCESS) {
+		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
+		return -ENOMEM;
+	}
+	hs_database_size(db->db, &sz);
+	de->info.db_bytes += sz;
+	de->info.patterns += db->npat;
+	return 0;
+}
+
+/* Distinct patterns -> one Hyperscan database per enum pf_kind, and per
+ * direction for the kinds with one, each with its id -> ranks table. 0, or
+ * -errno with err filled. */
 static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 {
 	struct pat_ref *refs = calloc(de->nrules ? de->nrules : 1, sizeof(*refs));
@@ -137,27 +177,10 @@ static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory building the prefilter");
 		return -ENOMEM;
 	}
-	for (int k = 0; k < PFK_MAX && ret == 0; k++) {
-		uint32_t nref = 0;
-		size_t sz = 0;
-
-		for (uint32_t i = 0; i < de->nrules; i++) {
-			const struct de_rule *dr = &de->rules[i];
-
-			if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)))
-				pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i);
-		}
-		ret = pat_db_build(de, &de->pf[k], refs, nref, err, errlen);
-		if (ret != 0 || de->pf[k].db == NULL)
-			continue;
-		if (hs_alloc_scratch(de->pf[k].db, &de->scratch) != HS_SUCCESS) {
-			snprintf(err, errlen, "hyperscan: cannot allocate scratch");
-			ret = -ENOMEM;
-			continue;
-		}
-		hs_database_size(de->pf[k].db, &sz);
-		de->info.db_bytes += sz;
-		de->info.patterns += de->pf[k].npat;
+	for (unsigned k = 0; k < PFK_MAX && ret == 0; k++) {
+		ret = build_one(de, &de->pf[k], refs, k, PKT_DIR_ANY, err, errlen);
+		for (unsigned d = 0; d < 2 && k < PFK_DIRECTED && ret == 0; d++)
+			ret = build_one(de, &de->pf_dir[k][d], refs, k, d, err, errlen);
 	}
 	free(refs);
 	return ret;
@@ -320,6 +343,9 @@ void detect_engine_free(struct detect_engine *de)
 	hs_free_scratch(de->scratch);
 	for (int k = 0; k < PFK_MAX; k++)
 		pat_db_free(&de->pf[k]);
+	for (int k = 0; k < PFK_DIRECTED; k++)
+		for (int d = 0; d < 2; d++)
+			pat_db_free(&de->pf_dir[k][d]);
 	free(de->tag_host);
 	free(de->rules);
 	free(de);

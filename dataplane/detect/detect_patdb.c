@@ -27,7 +27,30 @@ static uint32_t content_end_bound(const struct rule_content *c)
 	return (f & CONTENT_DEPTH) ? start + (uint32_t)c->depth : 0;
 }
 
-void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank)
+/* Where the DETECT_PF_RARE_LEN-byte slice of b[0..len) whose last
+ * DETECT_PF_RARE_TAIL bytes are rarest in traffic ends (the latest of
+ * equals). A literal matcher filters on the end of its patterns: endings
+ * common in text ("</title>", ".php?") pass its filter at every other
+ * position of a page and cost a confirmation each. */
+static uint32_t rare_slice_end(const uint8_t *b, uint32_t len, bool nocase)
+{
+	const uint8_t *rar = nocase ? detect_byte_rarity_nocase : detect_byte_rarity;
+	uint32_t best = len, best_score = 0, score = 0;
+
+	for (uint32_t end = 1; end <= len; end++) {
+		score += rar[b[end - 1]];
+		if (end > DETECT_PF_RARE_TAIL)
+			score -= rar[b[end - 1 - DETECT_PF_RARE_TAIL]];
+		if (end >= DETECT_PF_RARE_LEN && score >= best_score) {
+			best_score = score;
+			best = end;
+		}
+	}
+	return best;
+}
+
+void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank,
+		 enum pf_slice slice)
 {
 	p->b = c->pat;
 	p->len = c->len;
@@ -37,13 +60,16 @@ void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank)
 		p->b = c->pat + c->fp_off;
 		p->len = c->fp_len;
 	}
+	p->nocase = (c->flags & CONTENT_NOCASE) != 0;
 	/* Only a prefilter: any slice of the content is as necessary a
 	 * condition, and a short one bounds what a resumed scan repeats. */
-	if (p->len > DETECT_PF_LEN_MAX) {
+	if (slice == PF_SLICE_RARE && p->len > DETECT_PF_RARE_LEN) {
+		p->b += rare_slice_end(p->b, p->len, p->nocase) - DETECT_PF_RARE_LEN;
+		p->len = DETECT_PF_RARE_LEN;
+	} else if (p->len > DETECT_PF_LEN_MAX) {
 		p->b += p->len - DETECT_PF_LEN_MAX;
 		p->len = DETECT_PF_LEN_MAX;
 	}
-	p->nocase = (c->flags & CONTENT_NOCASE) != 0;
 	p->bound = content_end_bound(c);
 	p->rank = rank;
 }

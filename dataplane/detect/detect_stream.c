@@ -178,7 +178,7 @@ void detect_flow_free(struct flow *f)
  * context before are carried in (struct detect_flow_dir). */
 void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 {
-	const struct pat_db *db = &dt->de->pf[PFK_TCP_STREAM];
+	const struct pat_db *db = detect_pf_db(dt->de, PFK_TCP_STREAM, p);
 	const struct detect_stream *st = dt->stream;
 	struct detect_flow_dir *fd = NULL;
 	uint32_t first = dt->ncand, from = 0, nhits;

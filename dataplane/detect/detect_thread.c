@@ -155,7 +155,7 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 
 static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct packet *p)
 {
-	const struct pat_db *db = &dt->de->pf[k];
+	const struct pat_db *db = detect_pf_db(dt->de, k, p);
 	hs_error_t e;
 
 	if (db->db == NULL || p->payload_len < db->minlen)

@@ -69,6 +69,11 @@ static void on_reject(void *ctx, const struct rule *r, const char *reason)
 {
 	struct rejects *rj = ctx;
 
+	/* a pattern is in its kind's prefilter and in a direction's: refused
+	 * by each (rejects are rare, the list short) */
+	for (uint32_t i = 0; i < rj->n; i++)
+		if (rj->r[i] == r)
+			return;
 	if (rj->n == rj->cap) {
 		uint32_t cap = rj->cap ? rj->cap * 2 : 16;
 		const struct rule **nr = realloc(rj->r, cap * sizeof(*nr));

@@ -358,8 +358,9 @@ static void test_fast_pattern(void)
 	CHECK_INT(10, info.rules);
 	CHECK_INT(8, info.with_fast_pattern);
 	CHECK_INT(2, info.without_fast_pattern);
-	/* abcd, ab (twice), aaaa (no: wxyz), wxyz (twice), ABCD/i, cde, only */
-	CHECK_INT(6, info.patterns);
+	/* abcd, ab (twice), aaaa (no: wxyz), wxyz (twice), ABCD/i, cde, only:
+	 * in the TCP stream prefilter and in each direction's */
+	CHECK_INT(3 * 6, info.patterns);
 	CHECK(info.db_bytes > 0);
 
 	struct packet p = tcp("xxABCDEFxx");
@@ -389,6 +390,46 @@ static void test_fast_pattern(void)
  * (offset + depth, startswith): a hit past it is no candidate, one within
  * it is; a literal one rule bounds and another does not stays unbounded;
  * a longer pattern is bounded by the verification alone. */
+/* A flow's packet is prefiltered with its direction's patterns only: a rule
+ * of the other direction is no candidate; without a flow every rule is. */
+static void test_directed_prefilter(void)
+{
+	struct detect_env e = setup(
+		T("flow:to_server; content:\"reqpat\"; sid:1;")
+		T("flow:to_client; content:\"resppat\"; sid:2;")
+		T("content:\"anypat\"; sid:3;")
+		T("flow:to_server; content:\"reqpat\"; dsize:<100; sid:4;"),
+		0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	struct flow f;
+	struct packet p;
+	uint64_t c0;
+
+	memset(&f, 0, sizeof(f));
+	p = tcp("reqpat resppat anypat");
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	c0 = st->candidates;
+	CHECK_INT(3, run(&e, &p));	/* 1, 3, 4 */
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT(3, res.alerts[1].rule->sid);
+	CHECK_INT(4, res.alerts[2].rule->sid);
+	CHECK_INT((long long)c0 + 3, (long long)st->candidates);
+	p = tcp("reqpat resppat anypat");
+	in_flow(&p, &f, PKT_TO_CLIENT, true);
+	c0 = st->candidates;
+	CHECK_INT(2, run(&e, &p));	/* 2, 3 */
+	CHECK_INT(2, res.alerts[0].rule->sid);
+	CHECK_INT(3, res.alerts[1].rule->sid);
+	CHECK_INT((long long)c0 + 2, (long long)st->candidates);
+	/* no flow: all four are candidates; flow:to_* needs one, 3 alerts */
+	p = tcp("reqpat resppat anypat");
+	c0 = st->candidates;
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(3, res.alerts[0].rule->sid);
+	CHECK_INT((long long)c0 + 4, (long long)st->candidates);
+	detect_env_teardown(&e);
+}
+
 static void test_bounded_prefilter(void)
 {
 	struct detect_env e = setup(
@@ -755,6 +796,7 @@ int main(void)
 	test_flow_keyword();
 	test_fast_pattern();
 	test_bounded_prefilter();
+	test_directed_prefilter();
 	test_flowbits();
 	test_thresholds();
 	test_actions();
