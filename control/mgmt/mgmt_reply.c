@@ -256,3 +256,31 @@ const char *mgmt_reply_body(struct mgmt_reply *r, size_t *len)
 	*len = r->txt_len;
 	return r->txt ? r->txt : "";
 }
+
+const char *mgmt_reply_sofar(const struct mgmt_reply *r, size_t *len)
+{
+	if (r->json && !r->raw) {
+		if (!json_ok(&r->j))
+			return NULL;
+		*len = json_len(&r->j);
+		return r->j.buf;
+	}
+	if (r->oom)
+		return NULL;
+	*len = r->txt_len;
+	return r->txt ? r->txt : "";
+}
+
+void mgmt_reply_consume(struct mgmt_reply *r, size_t n)
+{
+	if (r->json && !r->raw) {
+		json_drop_front(&r->j, n);
+		return;
+	}
+	if (n > r->txt_len)
+		n = r->txt_len;
+	memmove(r->txt, r->txt + n, r->txt_len - n);
+	r->txt_len -= n;
+	if (r->txt)
+		r->txt[r->txt_len] = '\0';
+}
