@@ -8,7 +8,6 @@
 
 #include "../../conf/conf.h"
 #include "../applayer/file_magic.h"
-#include "log_settings.h"
 
 /* Collects problems as "file:line:col: reason" lines and counts them. */
 struct problems {
@@ -1093,6 +1092,7 @@ static void load_profiling(struct settings *s, struct problems *pb, const struct
 int settings_load(struct settings *s, const struct conf *c, const struct idsd_args *a, FILE *errs)
 {
 	struct problems pb = { .out = errs };
+	struct conf_logging_ctx lx;
 	const char *runmode;
 
 	memset(s, 0, sizeof(*s));
@@ -1135,7 +1135,8 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	s->csum_check = a->csum == CSUM_ALL || (a->csum == CSUM_AUTO && a->pcap == NULL);
 	s->csum_forced = a->csum != CSUM_AUTO;
 	load_stream(s, &pb, c);
-	pb.n += log_settings_load(s, c, a, pb.out);
+	lx = settings_log_ctx(s, a->verbose);
+	pb.n += conf_logging_read(&s->logging, c, &lx, pb.out);
 	if (!a->test && s->pcap == NULL && s->nports == 0) {
 		snprintf(pb.err, sizeof(pb.err), "no input: give -r CAPTURE or dpdk.interfaces");
 		report(&pb);
@@ -1150,6 +1151,6 @@ void settings_free(struct settings *s)
 	for (unsigned i = 0; i < s->neal_params; i++)
 		free(s->eal_params[i]);
 	free(s->eal_params);
-	free(s->log_path);
+	conf_logging_free(&s->logging);
 	memset(s, 0, sizeof(*s));
 }

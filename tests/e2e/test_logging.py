@@ -18,6 +18,11 @@ usage: test_logging.py IDSD OUT_DIR SCENARIO
   reload    a live run: the log file moved and SIGHUP reopens it; a reload
             (SIGUSR2) and then the exit summary still counts the alerts of
             the retired rules, by gid:sid:rev.
+  reconfig  a live run whose logging section changes: SIGUSR2 applies the
+            new one (another file, JSON, its level, the console off) without
+            a restart; a section that does not check keeps the running
+            outputs, saying why in them; SIGHUP after the file was moved
+            writes a new one.
 """
 import json
 import os
@@ -293,13 +298,85 @@ def test_reload():
     check(not re.search(r"1:2:7", out), f"the new revision alerted nothing: {out}")
 
 
+def live_config(prefix, pcap, logging):
+    return write("live.yaml",
+                 "dpdk:\n  eal-params: { no-huge: true, no-pci: true, "
+                 f"file-prefix: {prefix}, vdev: [\"net_pcap0,rx_pcap={pcap}\"] }}\n"
+                 "  interfaces:\n    - interface: net_pcap0\n      threads: 1\n"
+                 "outputs:\n  - eve-log:\n      enabled: yes\n      types: [alert]\n"
+                 "logging:\n" + logging)
+
+
+def test_reconfig():
+    prefix = f"idsrelog{os.getpid()}"
+    logdir = os.path.join(OUT, "live")
+    os.makedirs(logdir)
+    pcap = capture()
+    rf = write("live.rules", RULES)
+    first = os.path.join(logdir, "first.log")
+    second = os.path.join(logdir, "second.json")
+    cfg = live_config(prefix, pcap, "  outputs:\n    - console: { enabled: yes }\n"
+                      "    - file: { enabled: yes, filename: first.log }\n")
+    p = subprocess.Popen([IDSD, "-c", cfg, "-S", rf, "-l", logdir],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        check(wait_for(first, r"notice: rules: 2 loaded, 0 failed"), "the first file output")
+        # another file, JSON lines at warning, the console off; a rule that
+        # fails makes the reload say a warning
+        live_config(prefix, pcap, "  default-log-level: notice\n  outputs:\n"
+                    "    - console: { enabled: no }\n"
+                    "    - file: { enabled: yes, filename: second.json, type: json, "
+                    "level: warning }\n")
+        write("live.rules", RULES + BROKEN)
+        p.send_signal(signal.SIGUSR2)
+        check(wait_for(second, r'"log_level":"Warning".*nosuchkeyword'),
+              "SIGUSR2: the new logging section in force: JSON lines in the new file")
+        time.sleep(0.5)
+        docs = [json.loads(ln) for ln in lines(second)]
+        check(all(d["event_type"] == "engine" and d["log_level"] in ("Error", "Warning")
+                  for d in docs) and
+              not any("generation 2" in d["engine"]["message"] for d in docs),
+              f"its level (warning) holds the notices back: {docs}")
+        check(not any("generation 2" in ln or "nosuchkeyword" in ln for ln in lines(first)),
+              f"the first file gets nothing more: {lines(first)[-3:]}")
+        # a section that does not check: the running outputs stay and say why
+        live_config(prefix, pcap, "  default-log-level: loud\n")
+        p.send_signal(signal.SIGHUP)
+        check(wait_for(second, r"reload failed, the running logging stays"),
+              "a logging section that does not check keeps the running outputs")
+        msgs = [json.loads(ln)["engine"]["message"] for ln in lines(second)]
+        check(any(re.search(r"reload: \S*live\.yaml:\d+:\d+: .*'loud'", m) for m in msgs),
+              f"and says why with file:line:col: {msgs[-3:]}")
+        # logrotate: the file moved, SIGHUP (the good section again) opens it anew
+        live_config(prefix, pcap, "  outputs:\n    - console: { enabled: no }\n"
+                    "    - file: { enabled: yes, filename: second.json, type: json, "
+                    "level: warning }\n")
+        os.rename(second, second + ".1")
+        p.send_signal(signal.SIGHUP)
+        for _ in range(50):
+            if os.path.exists(second):
+                break
+            time.sleep(0.1)
+        p.send_signal(signal.SIGUSR2)
+        check(wait_for(second, r'"log_level":"Warning".*nosuchkeyword'),
+              "SIGHUP: the moved file is opened anew under its name")
+    finally:
+        if p.poll() is None:
+            p.terminate()
+        out, err = p.communicate(timeout=60)
+    check(p.returncode == 0, f"live idsd exits 0: {p.returncode} {err[-300:]}")
+    check("rules: 2 loaded" in err and "generation 2" not in err and "nosuchkeyword" not in err,
+          f"the console wrote until the reload turned it off: {err[-400:]}")
+
+
 def main():
     global IDSD, OUT
     IDSD, OUT, scenario = sys.argv[1:4]
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     {"file": test_file, "syslog": test_syslog, "journal": test_journal,
-     "refused": test_refused, "daemon": test_daemon, "reload": test_reload}[scenario]()
+     "refused": test_refused, "daemon": test_daemon, "reload": test_reload,
+     "reconfig": test_reconfig}[scenario]()
     return 0
 
 
