@@ -651,7 +651,69 @@ def group_dataplane(env):
         net_down()
 
 
-GROUPS = {"control": group_control, "dataplane": group_dataplane, "reload": group_reload,
+def group_logging(env):
+    """The logging section, as idsd's: outputs, levels, JSON; -T and a reload
+    refuse what does not check; SIGHUP applies a new one without a restart."""
+    ctl = env.args.ids_control
+    first, second = os.path.join(env.dir, "ctl.log"), os.path.join(env.dir, "ctl2.json")
+    cfg = env.control_config()
+    with open(cfg) as f:
+        base = f.read()
+
+    def write(logging):
+        with open(cfg, "w") as f:
+            f.write(base + "logging:\n" + logging)
+
+    write("  default-log-level: loud\n")
+    t = run([ctl, "-T", "-c", cfg])
+    check(t.returncode == 1 and re.search(r"ids-control\.yaml:\d+:\d+: .*'loud'", t.stderr),
+          "-T refuses a bad logging value with file:line:col", t.stderr)
+    write("  outputs:\n    - file: { enabled: yes, level: bogus }\n")
+    t = run([ctl, "-T", "-c", cfg])
+    check(t.returncode == 1 and "'bogus'" in t.stderr, "-T checks each output's keys too",
+          t.stderr)
+    write("  default-log-level: info\n  outputs:\n    - console: { enabled: yes }\n"
+          f"    - file: {{ enabled: yes, filename: {first} }}\n")
+    env.start(cfg, tail=True)
+    got = wait_for(lambda: os.path.exists(first) and "started: 0 VRRP" in open(first).read(),
+                   5)
+    text = open(first).read() if os.path.exists(first) else ""
+    check(bool(got) and re.search(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] notice: control: "
+                                  r"started: 0 VRRP instance\(s\)$", text, re.M),
+          "the file output, timestamped, as idsd's", text)
+    check(any("started: 0 VRRP" in l for l in env.lines), "and the console", repr(env.lines))
+    # SIGHUP: another file, JSON lines, level warning, the console off
+    write("  outputs:\n    - console: { enabled: no }\n"
+          f"    - file: {{ enabled: yes, filename: {second}, type: json, level: warning }}\n")
+    env.proc.send_signal(signal.SIGHUP)
+    check(wait_for(lambda: os.path.exists(second), 5), "SIGHUP opens the new file")
+    mark = len(env.lines)
+    time.sleep(0.3)
+    # a configuration that does not load: said at error level in the new file
+    with open(cfg, "a") as f:
+        f.write("vrrp: [\n")
+    env.proc.send_signal(signal.SIGHUP)
+    docs = wait_for(lambda: (lambda d: any("configuration reload failed" in
+                                           x["engine"]["message"] for x in d) and d)(
+        [json.loads(l) for l in open(second) if l.strip()]), 5) or []
+    check(bool(docs) and all(d["event_type"] == "engine" and d["log_level"] == "Error"
+                             for d in docs) and
+          any(re.search(r"ids-control\.yaml:\d+", d["engine"]["message"]) for d in docs),
+          "a reload that fails is logged in the new JSON file, at error level, with file:line",
+          repr(docs))
+    check(not any("configuration reloaded" in d["engine"]["message"] for d in docs),
+          "level warning holds the notices back", repr(docs))
+    first_text = open(first).read()
+    check("SIGHUP: reloading" in first_text and "configuration reload failed" not in first_text,
+          "the first file got what came before the switch only", first_text[-300:])
+    check(not any("reload failed" in l for l in env.lines[mark:]),
+          "the console is off after the reload", repr(env.lines[mark:]))
+    p = env.idsctl("alice", "whoami", "alice-pw")
+    check(p.returncode == 0, "ids-control serves on", p.stderr)
+    env.stop()
+
+
+GROUPS = {"control": group_control, "logging": group_logging, "dataplane": group_dataplane, "reload": group_reload,
           "sighup": group_sighup}
 
 
