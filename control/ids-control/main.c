@@ -316,6 +316,7 @@ int main(int argc, char **argv)
 	struct conf_logging cl = { 0 };
 	struct ctl_conf *cc;
 	struct conf *c;
+	FILE *pre;
 	int ret;
 
 	if (parse_args(argc, argv, &a) < 0) {
@@ -330,7 +331,12 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (check_conf(a.conf, c, cc, &cl, a.verbose, true, stderr) < 0) {
+	/* held by the log, until its outputs are known, for them */
+	pre = log_stream_open(LOG_ERR, "control");
+	ret = check_conf(a.conf, c, cc, &cl, a.verbose, true, pre ? pre : stderr);
+	if (pre)
+		fclose(pre);
+	if (ret < 0) {
 		ret = 1;
 		goto out;
 	}

@@ -42,7 +42,8 @@ int main(int argc, char **argv)
 	struct settings s;
 	struct engine e;
 	struct conf *c;
-	int status = EXIT_INVALID;
+	FILE *pre = NULL;
+	int ret, status = EXIT_INVALID;
 
 	heap_tune_reexec(argv);
 	switch (args_parse(argc, argv, &a, stdout, stderr)) {
@@ -57,7 +58,10 @@ int main(int argc, char **argv)
 	}
 	log_set_level(a.verbose >= 2 ? LOG_DEBUG : a.verbose ? LOG_INFO : LOG_NOTICE);
 
-	c = idsd_conf_load(&a, stderr);
+	/* what the configuration's checks say, until the outputs are known, is
+	 * held by the log for them (idsd -D keeps the warnings in idsd.log) */
+	pre = log_stream_open(LOG_ERR, "conf");
+	c = idsd_conf_load(&a, pre ? pre : stderr);
 	if (c == NULL)
 		goto out_args;
 	if (a.dump_config) {
@@ -65,7 +69,11 @@ int main(int argc, char **argv)
 		status = EXIT_OK;
 		goto out_conf;
 	}
-	if (settings_load(&s, c, &a, stderr) != 0)
+	ret = settings_load(&s, c, &a, pre ? pre : stderr);
+	if (pre != NULL)
+		fclose(pre);
+	pre = NULL;
+	if (ret != 0)
 		goto out_settings;
 	lx = settings_log_ctx(&s, a.verbose);
 	/* -T reports on the terminal only, as Suricata's */
@@ -91,6 +99,8 @@ out_settings:
 out_conf:
 	conf_free(c);
 out_args:
+	if (pre != NULL)
+		fclose(pre);
 	args_free(&a);
 	return status;
 }

@@ -13,7 +13,8 @@ usage: test_logging.py IDSD OUT_DIR SCENARIO
   refused   unknown keys and values under logging: are errors with
             file:line:col, and idsd exits 1;
   daemon    -D without a file or syslog output logs (its summary and DPDK's
-            messages too) to idsd.log in the log directory; refused when no
+            messages too) to idsd.log in the log directory, with the config's
+            warnings said before the section was read; refused when no
             output can write;
   reload    a live run: the log file moved and SIGHUP reopens it; a reload
             (SIGUSR2) and then the exit summary still counts the alerts of
@@ -215,7 +216,12 @@ def test_daemon():
                extra=("-D", "--pidfile", pidfile))
     check(p.returncode == 1 and "-D: neither the file nor the syslog output can write" in
           p.stderr, f"-D with no log that can write: refused: {p.returncode} {p.stderr[-300:]}")
-    p, logdir = run("", extra=("-D", "--pidfile", pidfile, "--", "--log-level=lib.eal:info"))
+    # a key warned about while the config is read, before the outputs are known
+    p, logdir = run("detect:\n  profile: medium\n",
+                    extra=("-D", "--pidfile", pidfile, "--", "--log-level=lib.eal:info"))
+    check(re.search(r"idsd\.yaml:2:\d+: key 'detect\.profile': warning: accepted, has no "
+                    r"effect", p.stderr),
+          f"the config's warning on the terminal -D was started from: {p.stderr[-300:]}")
     check(p.returncode == 0, f"-D: the parent exits 0: {p.returncode} {p.stderr[-300:]}")
     log = os.path.join(logdir, "idsd.log")
     for _ in range(600):
@@ -231,6 +237,9 @@ def test_daemon():
           f"the daemon's summary goes to the log, not to /dev/null: {got[-12:]}")
     check(any(re.search(r"\] notice: EAL: Detected CPU lcores: \d+$", ln) for ln in got),
           f"DPDK's own messages go to the log as well: {got[:8]}")
+    check(any(re.search(r"^\[[-\d :]+\] warning: \S*idsd\.yaml:2:\d+: key 'detect\.profile': "
+                        r"warning: accepted, has no effect$", ln) for ln in got),
+          f"what was said before the logging section was read is in idsd.log too: {got[:4]}")
 
 
 def wait_for(path, pattern, seconds=60):
