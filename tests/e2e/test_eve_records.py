@@ -45,6 +45,8 @@ xff:      the http record's xff option as Suricata's JsonHttpLogger: the
           (overwrite), the last element (reverse) or the first (forward);
           an address of the other IP version stays extra data; nothing
           without the option (the http object's raw "xff" stays).
+header:   no "in_iface" when reading a file (Suricata's pcap-file source
+          sets no live device, so CreateEveHeader writes none).
 pkt_src:  "pkt_src" and "pcap_cnt" on transaction, file and app-layer
           anomaly records as CreateEveHeader writes them from the packet
           that has them logged: "wire/pcap" with that packet's number for
@@ -709,13 +711,31 @@ outputs:
           "flow and netflow records carry neither (CreateEveHeaderFromFlow)")
 
 
+def test_header():
+    recs, _ = run("""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types: [alert, http, flow]
+""", http_capture(), 'alert tcp any any -> any any (msg:"hdr"; flow:to_server; '
+                     'content:"GET"; sid:9;)\n')
+    kinds = {r["event_type"] for r in recs}
+    check({"alert", "http", "flow"} <= kinds, f"alert, http and flow records: {kinds}")
+    check(not any("in_iface" in r for r in recs),
+          "reading a file, no record has in_iface (Suricata's pcap-file source sets no "
+          f"live device): {[r for r in recs if 'in_iface' in r][:1]}")
+    check(all(r.get("pkt_src") == "wire/pcap" for r in recs if r["event_type"] == "alert"),
+          "the rest of the header stays (pkt_src)")
+
+
 def main():
     global IDSD, OUT
     IDSD, OUT, test = sys.argv[1], sys.argv[2], sys.argv[3]
     {"fileinfo": test_fileinfo, "fileinfo_magic_range": test_fileinfo_magic_range,
      "http": test_http, "dns": test_dns,
      "tls": test_tls, "anomaly": test_anomaly, "xff": test_xff,
-     "pkt_src": test_pkt_src}[test]()
+     "pkt_src": test_pkt_src, "header": test_header}[test]()
 
 
 if __name__ == "__main__":

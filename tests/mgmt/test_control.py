@@ -584,6 +584,8 @@ def group_dataplane(env):
         check(bool(out) and re.search(r'"event_type": ?"alert"', out),
               "idsctl alerts --json shows idsd's EVE alert",
               str(out) + sh("tail", "-3", env.eve).stdout)
+        check(bool(out) and '"in_iface":"net_af_packet0"' in out,
+              "a live port's alert names it as in_iface", str(out))
         # by default the same alerts as the lines of idsd's own fast.log
         p = wait_for(lambda: (lambda q: len(q.stdout.splitlines()) == 3 and q)(
             env.idsctl("bob", "alerts -n 3", "bob-pw")), 10) or env.idsctl("bob", "alerts", "bob-pw")
