@@ -597,6 +597,36 @@ static void load_dns_opts(struct problems *pb, const struct conf_node *opt,
 	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
 }
 
+/* "- tls: {extended, custom: [...], session-resumption}" as Suricata's
+ * OutputTlsInitCtx: custom replaces what extended says; names Suricata
+ * does not know are warned about and skipped, as are those it writes and
+ * idsd cannot (no certificate bytes, client certificate or JA4 kept). */
+static void load_tls_opts(struct problems *pb, const struct conf_node *opt,
+			  struct eve_output_settings *o)
+{
+	const struct conf_node *custom = conf_node_get(opt, "custom");
+
+	o->opt.tls_fields = get_bool(pb, opt, "extended", false) ? EVE_TLS_EXTENDED
+								   : EVE_TLS_BASIC;
+	if (custom != NULL)
+		o->opt.tls_fields = 0;
+	for (const struct conf_node *f = conf_node_first(custom); f; f = conf_node_next(f)) {
+		int bit = f->value ? eve_tls_field(f->value) : -1;
+
+		if (bit > 0) {
+			o->opt.tls_fields |= (uint32_t)bit;
+			continue;
+		}
+		conf_node_err(f, pb->err, sizeof(pb->err), bit == 0 ?
+			      "warning: tls custom field '%s' accepted, has no effect" :
+			      "warning: tls custom field '%s' unknown, ignored",
+			      f->value ? f->value : "");
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+	if (get_bool(pb, opt, "session-resumption", true))
+		o->opt.tls_fields |= EVE_TLS_SESSION_RESUMED;
+}
+
 /* "- alert: {payload: yes, ...}" */
 static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 			    struct eve_output_settings *o)
@@ -645,8 +675,7 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 	} else if (eve_type_names[i].type == EVE_T_DNS) {
 		load_dns_opts(pb, opt, o);
 	} else if (eve_type_names[i].type == EVE_T_TLS) {
-		o->opt.tls_extended = get_bool(pb, opt, "extended", false);
-		warn_noop_keys(pb, opt, (const char *const[]){ "custom", "session-resumption" }, 2);
+		load_tls_opts(pb, opt, o);
 	} else if (eve_type_names[i].type == EVE_T_FILEINFO) {
 		o->file_hashes = load_force_hash(pb, opt) | load_force_magic(pb, opt);
 	} else if (eve_type_names[i].type != EVE_T_ALERT) {

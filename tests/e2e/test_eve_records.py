@@ -38,7 +38,9 @@ tls:      session_resumed when the server echoes the client's session id
           (its activation and expiration dates, UTC, as Suricata's
           CreateUtcIsoTimeString), sni and version with extended: yes;
           without it only subject, issuerdn and session_resumed (Suricata's
-          JsonTlsLogJSONBasic, its default).
+          JsonTlsLogJSONBasic, its default); custom: [...] those fields
+          only, in Suricata's order, names it cannot write or does not know
+          warned about; session-resumption: no leaves resumed sessions out.
 xff:      the http record's xff option as Suricata's JsonHttpLogger: the
           address of X-Forwarded-For (or the configured header) as a
           top-level "xff" (extra-data) or in place of the client's src_ip
@@ -59,6 +61,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -520,6 +523,29 @@ outputs:
           "session_resumed" not in tls.get(41003, {}) and
           tls.get(41003, {}).get("version") == "TLS 1.3",
           f"session_resumed only for the echoed id without a certificate: {tls}")
+    # custom: those fields only (in Suricata's order), session-resumption: no
+    recs, err = run("""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - tls:
+            extended: yes
+            custom: [not_after, SNI, fingerprint, chain, bogus]
+            session-resumption: no
+""", fr)
+    custom = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
+    check(list(custom.get(41004, {}).items()) ==
+          [("fingerprint", fp), ("sni", "tls.test"), ("notafter", "2031-05-06T07:08:09")],
+          f"custom: fingerprint, sni, notafter only, in Suricata's order: {custom.get(41004)}")
+    check(41001 not in custom,
+          f"session-resumption: no: the resumed session is not logged: {custom}")
+    check(re.search(r"idsd\.yaml:\d+:\d+: .*tls custom field 'chain' accepted, has no effect",
+                    err) and
+          re.search(r"idsd\.yaml:\d+:\d+: .*tls custom field 'bogus' unknown, ignored", err)
+          and "'custom'" not in err,
+          f"a name idsd cannot write and one nobody knows are warned about: {err[-500:]}")
 
 
 def test_anomaly():
