@@ -1009,8 +1009,30 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
  * any output's force-hash and file-store's, as Suricata ORs them) when an
  * output takes fileinfo; header lists when one logs http headers; the
  * records of DNS responses when one takes dns. */
+/* Whether the enabled xff options of all outputs name more than one
+ * header: the workers extract one, so each output then looks its own up in
+ * the request's header list. */
+static bool xff_headers_differ(const struct settings *s)
+{
+	const char *first = NULL;
+
+	for (unsigned i = 0; i < s->neve; i++) {
+		const struct eve_xff *x[2] = { &s->eve[i].opt.xff, &s->eve[i].opt.http_xff };
+
+		for (int k = 0; k < 2; k++) {
+			if (!x[k]->enabled)
+				continue;
+			if (first != NULL && strcasecmp(first, x[k]->header) != 0)
+				return true;
+			first = x[k]->header;
+		}
+	}
+	return false;
+}
+
 static void load_output_needs(struct settings *s, struct problems *pb, const struct conf *c)
 {
+	s->app.http_headers |= xff_headers_differ(s);
 	for (unsigned i = 0; i < s->neve; i++) {
 		const struct eve_output_settings *e = &s->eve[i];
 

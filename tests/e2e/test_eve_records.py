@@ -46,7 +46,8 @@ xff:      the http record's xff option as Suricata's JsonHttpLogger: the
           top-level "xff" (extra-data) or in place of the client's src_ip
           (overwrite), the last element (reverse) or the first (forward);
           an address of the other IP version stays extra data; nothing
-          without the option (the http object's raw "xff" stays).
+          without the option (the http object's raw "xff" stays); two
+          outputs in one run each with its own header, mode, deployment.
 header:   no "in_iface" when reading a file (Suricata's pcap-file source
           sets no live device, so CreateEveHeader writes none).
 pkt_src:  "pkt_src" and "pcap_cnt" on transaction, file and app-layer
@@ -665,6 +666,37 @@ outputs:
                   xff_capture(chain))
     h = [r for r in recs if r["event_type"] == "http"][0]
     check("xff" not in h and h["src_ip"] == "10.0.0.6", f"xff disabled: nothing: {h}")
+    # per output, in one run: each eve-log its own header, mode and deployment
+    two = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - http: { xff: { enabled: yes, mode: extra-data, deployment: reverse,
+                         header: X-Forwarded-For } }
+  - eve-log:
+      filename: eve2.json
+      types:
+        - alert: { xff: { enabled: yes, mode: extra-data, deployment: forward,
+                          header: X-Real } }
+        - http: { xff: { enabled: yes, mode: overwrite, deployment: forward,
+                         header: X-Real } }
+"""
+    recs, _ = run(two, xff_capture(chain),
+                  'alert tcp any any -> any 80 (msg:"x"; flow:to_server; content:"GET"; sid:5;)\n')
+    with open(os.path.join(OUT, "eve2.json")) as f:
+        recs2 = [json.loads(x) for x in f if x.strip()]
+    h1 = [r for r in recs if r["event_type"] == "http"]
+    h2 = [r for r in recs2 if r["event_type"] == "http"]
+    a2 = [r for r in recs2 if r["event_type"] == "alert"]
+    check(len(h1) == 1 and h1[0].get("xff") == "192.0.2.44" and h1[0]["src_ip"] == "10.0.0.6",
+          f"first output: X-Forwarded-For, extra-data, the last element: {h1}")
+    check(len(h2) == 1 and "xff" not in h2[0] and h2[0]["src_ip"] == "198.51.100.9",
+          f"second output: its own header X-Real, overwrite: {h2}")
+    check(len(a2) == 1 and a2[0]["alert"].get("xff") == "198.51.100.9" and
+          a2[0]["src_ip"] == "10.0.0.6",
+          f"second output's alert: X-Real as alert.xff: {a2}")
 
 
 def test_pkt_src():
