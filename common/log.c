@@ -342,9 +342,22 @@ static int states_open(struct log_out_state *st, const struct log_config *c, cha
 	if (f->enabled) {
 		f->fd = open(f->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 		if (f->fd < 0) {
-			snprintf(err, errlen, "%s: cannot open: %s", f->path, strerror(errno));
-			f->enabled = false;
-			failed |= 1 << LOG_OUT_FILE;
+			int e = errno;
+
+			/* configured again with the file that is open (a reload after
+			 * the directory became unwritable): it keeps being written,
+			 * as log_reopen() keeps it */
+			pthread_mutex_lock(&lg.lock);
+			if (lg.out[LOG_OUT_FILE].fd >= 0 && lg.out[LOG_OUT_FILE].path != NULL &&
+			    strcmp(lg.out[LOG_OUT_FILE].path, f->path) == 0)
+				f->fd = fcntl(lg.out[LOG_OUT_FILE].fd, F_DUPFD_CLOEXEC, 0);
+			pthread_mutex_unlock(&lg.lock);
+			snprintf(err, errlen, "%s: cannot open: %s%s", f->path, strerror(e),
+				 f->fd >= 0 ? " (the file open before is kept)" : "");
+			if (f->fd < 0) {
+				f->enabled = false;
+				failed |= 1 << LOG_OUT_FILE;
+			}
 		}
 	}
 	if (sl->enabled) {

@@ -258,7 +258,7 @@ int conf_logging_apply(const struct conf_logging *cl, const struct conf_logging_
 		fprintf(errs, "logging: %s\n", err);
 		return failed;
 	}
-	if (failed != 0)
+	if (err[0] != '\0')
 		log_msg(LOG_ERR, "logging", "%s", err);
 	/* a daemon's console is /dev/null: it needs one of them */
 	if (x->daemon && (!f->enabled || (failed & 1 << LOG_OUT_FILE)) &&

@@ -349,6 +349,30 @@ static void test_held(void)
 	log_close();
 }
 
+/* Configured again with the file that is open, and that cannot be opened
+ * again (its folder moved away): the open file keeps being written. */
+static void test_kept(void)
+{
+	struct log_config c;
+	char sub[256], moved[256], path[300], err[512];
+
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(moved, sizeof(moved), "%s/sub2", dir);
+	snprintf(path, sizeof(path), "%s/x.log", sub);
+	CHECK_INT(0, mkdir(sub, 0755));
+	file_config(&c, path, LOG_NOTICE);
+	c.out[LOG_OUT_FILE].format = "%M";
+	CHECK_INT(0, log_configure(&c, err, sizeof(err)));
+	log_msg(LOG_NOTICE, "t", "one");
+	CHECK_INT(0, rename(sub, moved));
+	CHECK_INT(0, log_configure(&c, err, sizeof(err)));
+	CHECK(strstr(err, "cannot open") != NULL && strstr(err, "kept") != NULL);
+	log_msg(LOG_NOTICE, "t", "two");
+	snprintf(path, sizeof(path), "%s/x.log", moved);
+	CHECK_STR("one\ntwo\n", slurp(path));
+	log_close();
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -361,6 +385,7 @@ int main(void)
 	test_stream_and_filter();
 	test_journal();
 	test_held();
+	test_kept();
 	{
 		char cmd[64];
 
