@@ -250,6 +250,20 @@ def wait_for(path, pattern, seconds=60):
     return False
 
 
+def running(p, eve):
+    """True once the live idsd p wrote the capture's 7 alerts to eve: its
+    signals are handled from then on."""
+    for _ in range(600):
+        if p.poll() is not None:
+            return False
+        if os.path.exists(eve):
+            with open(eve, encoding="utf-8") as f:
+                if sum('"event_type":"alert"' in ln for ln in f) == 7:
+                    return True
+        time.sleep(0.1)
+    return False
+
+
 def test_reload():
     prefix = f"idslog{os.getpid()}"
     logdir = os.path.join(OUT, "live")
@@ -270,17 +284,7 @@ def test_reload():
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         # every alert of the capture written before the reload
-        done = False
-        for _ in range(600):
-            if p.poll() is not None:
-                break
-            if os.path.exists(eve):
-                with open(eve, encoding="utf-8") as f:
-                    done = sum('"event_type":"alert"' in ln for ln in f) == 7
-            if done:
-                break
-            time.sleep(0.1)
-        check(done, "the capture's 7 alerts are written by the rules loaded at start")
+        check(running(p, eve), "the capture's 7 alerts are written by the rules loaded at start")
         os.rename(log, log + ".1")
         p.send_signal(signal.SIGHUP)
         # a new revision of rule 2, rule 1 as it was: the reload swaps them in
@@ -330,6 +334,7 @@ def test_reconfig():
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         check(wait_for(first, r"notice: rules: 2 loaded, 0 failed"), "the first file output")
+        check(running(p, os.path.join(logdir, "eve.json")), "idsd runs (its alerts written)")
         # another file, JSON lines at warning, the console off; a rule that
         # fails makes the reload say a warning
         live_config(prefix, pcap, "  default-log-level: notice\n  outputs:\n"
