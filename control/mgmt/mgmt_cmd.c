@@ -397,7 +397,8 @@ int mgmt_pending_flush(struct mgmt_pending *p, mgmt_more_cb more, void *ctx)
 	mgmt_reply_consume(&p->r, len);
 	p->more = more;
 	p->more_ctx = ctx;
-	/* else the connection's write handler calls mgmt_pending_drained() */
+	/* room now: from the loop at once; else the connection's write
+	 * handler calls mgmt_pending_drained() once the client took enough */
 	if (mgmt_conn_queued(p->c) < MGMT_STREAM_LOW) {
 		kick(p);
 		if (!p->kick) {

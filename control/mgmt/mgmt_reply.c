@@ -246,15 +246,8 @@ const char *mgmt_reply_body(struct mgmt_reply *r, size_t *len)
 	if (r->json && !r->raw) {
 		json_obj_close(&r->j);
 		json_newline(&r->j);
-		if (!json_ok(&r->j))
-			return NULL;
-		*len = json_len(&r->j);
-		return r->j.buf;
 	}
-	if (r->oom)
-		return NULL;
-	*len = r->txt_len;
-	return r->txt ? r->txt : "";
+	return mgmt_reply_sofar(r, len);
 }
 
 const char *mgmt_reply_sofar(const struct mgmt_reply *r, size_t *len)

@@ -472,35 +472,58 @@ def net_down():
     sh("ip", "link", "del", IF)
 
 
-def group_dataplane(env):
-    if not env.args.idsd:
-        check(False, "--idsd given")
-        return
-    prefix = f"idsctltest{TAG}"
+def idsd_start(env, name, rules, extra, seconds=30):
+    """A real idsd on the veth pair's net_af_packet port with the rule file
+    rules and extra config lines: the process and its telemetry socket, or
+    (None, None) once said why."""
+    prefix = f"{name}{TAG}"
     tsock = f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2"
-    rules = os.path.join(env.dir, "test.rules")
-    with open(rules, "w") as f:
-        f.write(RULES)
     icfg = os.path.join(env.dir, "idsd.yaml")
     with open(icfg, "w") as f:
         f.write("dpdk:\n"
                 f"  eal-params: {{ no-huge: true, no-pci: true, file-prefix: {prefix},\n"
                 f"    vdev: [\"net_af_packet0,iface={IF}\"] }}\n"
                 "  interfaces:\n    - interface: net_af_packet0\n      threads: 1\n"
-                "      copy-mode: none\n"
-                "stats:\n  interval: 1\n"
-                "outputs:\n  - fast:\n      enabled: yes\n      filename: fast.log\n"
-                "  - eve-log:\n      filename: eve.json\n      types: [alert, stats]\n"
-                "profiling:\n  rules:\n    enabled: yes\n")
+                "      copy-mode: none\n" + extra)
     net_up()
     idsd = subprocess.Popen([env.args.idsd, "-c", icfg, "-S", rules, "-l", env.dir],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    up = wait_for(lambda: os.path.exists(tsock) or idsd.poll() is not None, seconds)
+    up = up and idsd.poll() is None
+    check(up, "idsd runs on a net_af_packet port")
+    if not up:
+        idsd_stop(idsd)
+        return None, None
+    return idsd, tsock
+
+
+def idsd_stop(idsd):
+    if idsd.poll() is None:
+        idsd.send_signal(signal.SIGTERM)
     try:
-        up = wait_for(lambda: os.path.exists(tsock) or idsd.poll() is not None, 30)
-        up = up and idsd.poll() is None
-        check(up, "idsd runs on a net_af_packet port")
-        if not up:
-            return
+        _, err = idsd.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        idsd.kill()
+        _, err = idsd.communicate()
+    check(idsd.returncode == 0, "idsd exits cleanly", err[-2000:])
+    net_down()
+
+
+def group_dataplane(env):
+    if not env.args.idsd:
+        check(False, "--idsd given")
+        return
+    rules = os.path.join(env.dir, "test.rules")
+    with open(rules, "w") as f:
+        f.write(RULES)
+    idsd, tsock = idsd_start(env, "idsctltest", rules,
+                             "stats:\n  interval: 1\n"
+                             "outputs:\n  - fast:\n      enabled: yes\n      filename: fast.log\n"
+                             "  - eve-log:\n      filename: eve.json\n      types: [alert, stats]\n"
+                             "profiling:\n  rules:\n    enabled: yes\n")
+    if idsd is None:
+        return
+    try:
         env.start(env.control_config(dataplane=f"telemetry: {tsock}"))
         p = wait_for(lambda: (lambda q: q.returncode == 0 and q)(
             env.idsctl("bob", "--json stats", "bob-pw")), 10)
@@ -642,15 +665,7 @@ def group_dataplane(env):
               "rules list --file test.rules: all of them", p.stdout[-200:] + p.stderr)
         env.stop()
     finally:
-        if idsd.poll() is None:
-            idsd.send_signal(signal.SIGTERM)
-        try:
-            _, err = idsd.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            idsd.kill()
-            _, err = idsd.communicate()
-        check(idsd.returncode == 0, "idsd exits cleanly", err[-2000:])
-        net_down()
+        idsd_stop(idsd)
 
 
 def group_logging(env):

@@ -18,13 +18,11 @@ REAL ids-control and idsd (suite "mgmt"): they are streamed, not refused.
 import argparse
 import json
 import os
-import signal
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_mgmt import authed_raw, check, failures, frame, read_frame  # noqa: E402
-from test_control import IF, Control, net_down, net_up, wait_for, TAG  # noqa: E402
+from test_control import Control, idsd_start, idsd_stop, wait_for  # noqa: E402
 
 OLD_LIMIT = 4 << 20
 # what ids-control may grow by while it streams an answer of any size: the
@@ -119,30 +117,18 @@ def group_alerts(env):
 
 def group_rules(env):
     n = 40000
-    prefix = f"idsctllarge{TAG}"
-    tsock = f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2"
     rules = os.path.join(env.dir, "big.rules")
     pad = "with words enough to make the listing line longer than idsd keeps of it"
     with open(rules, "w") as f:
         for i in range(n):
             f.write(f'alert udp any any -> any 7 (msg:"large listing rule {i:05d} {pad}"; '
                     f'sid:{1000000 + i}; rev:2;)\n')
-    icfg = os.path.join(env.dir, "idsd.yaml")
-    with open(icfg, "w") as f:
-        f.write("dpdk:\n"
-                f"  eal-params: {{ no-huge: true, no-pci: true, file-prefix: {prefix},\n"
-                f"    vdev: [\"net_af_packet0,iface={IF}\"] }}\n"
-                "  interfaces:\n    - interface: net_af_packet0\n      threads: 1\n"
-                "      copy-mode: none\n"
-                "outputs:\n  - eve-log:\n      filename: eve.json\n      types: [alert]\n")
-    net_up()
-    idsd = subprocess.Popen([env.args.idsd, "-c", icfg, "-S", rules, "-l", env.dir],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    idsd, tsock = idsd_start(env, "idsctllarge", rules,
+                             "outputs:\n  - eve-log:\n      filename: eve.json\n"
+                             "      types: [alert]\n", seconds=60)
+    if idsd is None:
+        return
     try:
-        up = wait_for(lambda: os.path.exists(tsock) or idsd.poll() is not None, 60)
-        check(up and idsd.poll() is None, "idsd runs with 40000 rules")
-        if not (up and idsd.poll() is None):
-            return
         env.start(env.control_config(dataplane=f"telemetry: {tsock}"), env=ASAN_RSS)
         wait_for(lambda: env.idsctl("bob", "rules stats", "bob-pw").returncode == 0, 10)
         p, grew = peak_growth(env, lambda: env.idsctl("bob", "--json rules list", "bob-pw",
@@ -173,15 +159,7 @@ def group_rules(env):
               "and the next request is answered", p.stdout + p.stderr)
         env.stop()
     finally:
-        if idsd.poll() is None:
-            idsd.send_signal(signal.SIGTERM)
-        try:
-            _, err = idsd.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            idsd.kill()
-            _, err = idsd.communicate()
-        check(idsd.returncode == 0, "idsd exits cleanly", err[-2000:])
-        net_down()
+        idsd_stop(idsd)
 
 
 def main():
