@@ -12,12 +12,15 @@ REAL ids-control and idsd (suite "mgmt"): they are streamed, not refused.
           page at a time as the client takes them, again with VmHWM bounded.
   Both: a client that leaves in the middle of a streamed answer leaves
   ids-control serving (and, in the sanitizer build, leaking nothing).
+  --rules DIR (suite extended, ET Open): "rules list" of every rule of a real
+          set, each file:line checked against the line its sid is on.
 
-    test_large.py --ids-control BIN --idsctl BIN --idsd BIN
+    test_large.py --ids-control BIN --idsctl BIN --idsd BIN [--rules DIR]
 """
 import argparse
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -162,14 +165,51 @@ def group_rules(env):
         idsd_stop(idsd)
 
 
+def sid_at(path, line, cache={}):
+    """The sid of the rule at line (1-based) of path."""
+    if path not in cache:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            cache[path] = f.read().splitlines()
+    m = re.search(r"\bsid\s*:\s*(\d+)", cache[path][line - 1])
+    return int(m.group(1)) if m else None
+
+
+def group_ruleset(env):
+    """A real rule set (ET Open): every rule listed, each file:line naming the
+    line its sid is on, with bounded memory."""
+    src = env.args.rules
+    idsd, tsock = idsd_start(env, "idsctlset", src, "", seconds=300)
+    if idsd is None:
+        return
+    try:
+        env.start(env.control_config(dataplane=f"telemetry: {tsock}"), env=ASAN_RSS)
+        wait_for(lambda: env.idsctl("bob", "rules stats", "bob-pw").returncode == 0, 10)
+        p, grew = peak_growth(env, lambda: env.idsctl("bob", "--json rules list", "bob-pw",
+                                                      timeout=600))
+        rl = json.loads(p.stdout) if p.returncode == 0 else {}
+        got = rl.get("rules", [])
+        bad = [r for r in got
+               if sid_at(os.path.join(src, r["file"]), r["line"]) != r["sid"]][:3]
+        check(len(got) > 1000 and rl.get("loaded") == len(got) == rl.get("listed") and
+              not bad, f"rules list --json over {src}: all {len(got)} rules "
+              f"({len(p.stdout) >> 10} KiB), each at the file:line of its sid",
+              f"rc {p.returncode} loaded {rl.get('loaded')} listed {rl.get('listed')} "
+              f"{bad} {p.stderr}")
+        check(grew < GROWTH_MAX, f"peak RSS grew by {grew >> 10} KiB")
+        env.stop()
+    finally:
+        idsd_stop(idsd)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ids-control", required=True)
     ap.add_argument("--idsctl", required=True)
     ap.add_argument("--idsd", required=True)
+    ap.add_argument("--rules", help="a rule folder (ET Open): list all of it instead")
     args = ap.parse_args()
     os.environ["PATH"] += ":/usr/sbin:/sbin"
-    for group in (group_alerts, group_rules):
+    for group in (group_ruleset,) if args.rules else (group_alerts, group_rules):
         env = Control(args)
         try:
             group(env)
