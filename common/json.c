@@ -36,6 +36,14 @@ void json_reset(struct json_w *j)
 	j->err = j->buf == NULL;
 }
 
+void json_drop_front(struct json_w *j, size_t n)
+{
+	if (n > j->len)
+		n = j->len;
+	memmove(j->buf, j->buf + n, j->len - n);
+	j->len -= n;
+}
+
 /* The slow half of reserve(): enlarge a growable buffer or fail. */
 static bool grow(struct json_w *j, size_t n)
 {

@@ -41,6 +41,9 @@ int json_init_growable(struct json_w *j, size_t cap);
 void json_release(struct json_w *j);
 /* Empty the buffer for the next document (keeps the memory). */
 void json_reset(struct json_w *j);
+/* Drop the first n bytes written (already sent: a document streamed as it
+ * is written); the open containers stay as they are. n <= json_len(). */
+void json_drop_front(struct json_w *j, size_t n);
 
 static inline bool json_ok(const struct json_w *j)
 {

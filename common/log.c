@@ -19,6 +19,16 @@
 #define LOG_MSG_MAX 2048
 #define LOG_LINE_MAX (6 * LOG_MSG_MAX + 512)
 #define SYSLOG_SOCKET "/dev/log"
+/* Messages held from start until the outputs are configured: the first
+ * LOG_HELD_MAX, each cut to LOG_HELD_MSG bytes. */
+#define LOG_HELD_MAX 128
+#define LOG_HELD_MSG 512
+
+struct log_held {
+	struct log_rec r;        /* file, func: literals; msg: text below */
+	char subsys[24];
+	char text[LOG_HELD_MSG];
+};
 
 struct log_out_state {
 	bool enabled, json;
@@ -38,6 +48,9 @@ static struct {
 	bool console_off;        /* detached: stderr is /dev/null */
 	int journal;             /* stderr is journald's: -1 not looked yet, 0, 1 */
 	struct log_out_state out[LOG_NOUTS];
+	bool configured;         /* log_configure() ran: nothing is held any more */
+	struct log_held *held;   /* before that: what was said, for the outputs to come */
+	unsigned nheld, held_lost;
 	char line[LOG_LINE_MAX + 64];
 } lg = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -195,6 +208,55 @@ static bool output_wants(enum log_out i, enum log_level lvl)
 	return (int)lvl <= (o->level >= 0 ? o->level : (int)lg.level);
 }
 
+/* Before the outputs are configured the console alone writes; the file
+ * and syslog outputs to come get these messages too (log_configure), so a
+ * warning of the configuration itself is not lost with the console (-D). */
+static void hold(const struct log_rec *r)
+{
+	struct log_held *h;
+
+	if (lg.held == NULL && lg.held_lost == 0)
+		lg.held = calloc(LOG_HELD_MAX, sizeof(*lg.held));
+	if (lg.held == NULL || lg.nheld == LOG_HELD_MAX) {
+		lg.held_lost++;
+		return;
+	}
+	h = &lg.held[lg.nheld++];
+	h->r = *r;
+	snprintf(h->subsys, sizeof(h->subsys), "%s", r->subsys ? r->subsys : "");
+	snprintf(h->text, sizeof(h->text), "%s", r->msg);
+	h->r.subsys = h->subsys;
+	h->r.msg = h->text;
+}
+
+/* The held messages to the file and syslog outputs just configured, as
+ * their levels take them, in order; then nothing is held any more. */
+static void replay_held(void)
+{
+	for (unsigned k = 0; k < lg.nheld; k++)
+		for (int i = LOG_OUT_FILE; i < LOG_NOUTS; i++)
+			if (output_wants((enum log_out)i, lg.held[k].r.lvl))
+				output((enum log_out)i, &lg.held[k].r);
+	if (lg.held_lost > 0) {
+		char msg[96];
+		struct log_rec r = {
+			.file = __FILE__, .line = __LINE__, .func = __func__, .lvl = LOG_WARN,
+			.subsys = "logging", .msg = msg,
+		};
+
+		snprintf(msg, sizeof(msg), "%u more messages from before the logging section "
+			 "was read went to the console only", lg.held_lost);
+		clock_gettime(CLOCK_REALTIME, &r.ts);
+		for (int i = LOG_OUT_FILE; i < LOG_NOUTS; i++)
+			if (output_wants((enum log_out)i, r.lvl))
+				output((enum log_out)i, &r);
+	}
+	free(lg.held);
+	lg.held = NULL;
+	lg.nheld = lg.held_lost = 0;
+	lg.configured = true;
+}
+
 void log_emit(const char *file, int line, const char *func, enum log_level lvl,
 	      const char *subsys, bool raw, const char *fmt, ...)
 {
@@ -204,9 +266,10 @@ void log_emit(const char *file, int line, const char *func, enum log_level lvl,
 		.raw = raw, .msg = msg,
 	};
 	va_list ap;
-	bool any = false;
+	bool any;
 
 	pthread_mutex_lock(&lg.lock);
+	any = !lg.configured;
 	for (int i = 0; i < LOG_NOUTS; i++)
 		any = any || output_wants((enum log_out)i, lvl);
 	if (!any)
@@ -218,6 +281,8 @@ void log_emit(const char *file, int line, const char *func, enum log_level lvl,
 	if (lvl == LOG_DEBUG && lg.has_filter && regexec(&lg.filter, msg, 0, NULL, 0) != 0)
 		goto out;
 	clock_gettime(CLOCK_REALTIME, &r.ts);
+	if (!lg.configured)
+		hold(&r);
 	for (int i = 0; i < LOG_NOUTS; i++)
 		if (output_wants((enum log_out)i, lvl))
 			output((enum log_out)i, &r);
@@ -277,9 +342,22 @@ static int states_open(struct log_out_state *st, const struct log_config *c, cha
 	if (f->enabled) {
 		f->fd = open(f->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 		if (f->fd < 0) {
-			snprintf(err, errlen, "%s: cannot open: %s", f->path, strerror(errno));
-			f->enabled = false;
-			failed |= 1 << LOG_OUT_FILE;
+			int e = errno;
+
+			/* configured again with the file that is open (a reload after
+			 * the directory became unwritable): it keeps being written,
+			 * as log_reopen() keeps it */
+			pthread_mutex_lock(&lg.lock);
+			if (lg.out[LOG_OUT_FILE].fd >= 0 && lg.out[LOG_OUT_FILE].path != NULL &&
+			    strcmp(lg.out[LOG_OUT_FILE].path, f->path) == 0)
+				f->fd = fcntl(lg.out[LOG_OUT_FILE].fd, F_DUPFD_CLOEXEC, 0);
+			pthread_mutex_unlock(&lg.lock);
+			snprintf(err, errlen, "%s: cannot open: %s%s", f->path, strerror(e),
+				 f->fd >= 0 ? " (the file open before is kept)" : "");
+			if (f->fd < 0) {
+				f->enabled = false;
+				failed |= 1 << LOG_OUT_FILE;
+			}
 		}
 	}
 	if (sl->enabled) {
@@ -358,6 +436,8 @@ int log_configure(const struct log_config *c, char *err, size_t errlen)
 	swap_ptr(&lg.format, &format);
 	swap_filter(&filter, &has_filter);
 	lg.level = c->level;
+	if (!lg.configured)
+		replay_held();
 	pthread_mutex_unlock(&lg.lock);
 	states_free(st, format, has_filter ? &filter : NULL);
 	return failed;
@@ -400,6 +480,11 @@ void log_close(void)
 	pthread_mutex_lock(&lg.lock);
 	lg.console_off = false;
 	lg.journal = -1;
+	/* as at start: held until configured again */
+	free(lg.held);
+	lg.held = NULL;
+	lg.nheld = lg.held_lost = 0;
+	lg.configured = false;
 	pthread_mutex_unlock(&lg.lock);
 }
 
@@ -413,8 +498,13 @@ struct log_stream {
 
 static void stream_flush(struct log_stream *s)
 {
+	enum log_level lvl = s->lvl;
+
 	s->buf[s->len] = '\0';
-	log_line(s->lvl, s->subsys, "%s", s->buf);
+	/* the reporters' own words: "file:line: warning: ..." */
+	if (lvl == LOG_ERR && strstr(s->buf, "warning: ") != NULL)
+		lvl = LOG_WARN;
+	log_line(lvl, s->subsys, "%s", s->buf);
 	s->len = 0;
 }
 

@@ -4,7 +4,10 @@
  *
  * Outputs as Suricata's `logging:` section: the console (stderr), a file
  * and syslog, each with its level, its format and optionally JSON lines.
- * Until log_configure() only the console writes, at the default level.
+ * Until log_configure() only the console writes, at the default level;
+ * the messages of that time (the first 128) are held, and the first
+ * log_configure() gives them to the file and syslog outputs it opens, so
+ * they keep what was said before the configuration was read.
  * The log is process-wide on purpose: every subsystem may speak, from any
  * thread; one mutex serialises the outputs (a cold path). */
 #ifndef IDS_LOG_H
@@ -85,7 +88,8 @@ void log_emit(const char *file, int line, const char *func, enum log_level lvl,
 	__attribute__((format(printf, 7, 8)));
 
 /* A stdio stream each line of which is a log_line(lvl, subsys): for the
- * reporters that write to a FILE *. NULL on failure; fclose() it. */
+ * reporters that write to a FILE *. A line of a LOG_ERR stream that says
+ * "warning: " is logged as a warning. NULL on failure; fclose() it. */
 FILE *log_stream_open(enum log_level lvl, const char *subsys);
 
 #endif

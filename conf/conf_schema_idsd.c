@@ -279,34 +279,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "outputs.*.http-body-data", CONF_ANY },
 	{ "outputs.*.lua", CONF_ANY },
 
-	/* Process log, as Suricata 7's (log_settings.c): levels, formats, the
-	 * console, file and syslog outputs (syslog's filename, idsd's own, is
-	 * its socket). */
-	{ "logging", CONF_MAP },
-	{ "logging.default-log-level", CONF_STR },
-	{ "logging.default-log-format", CONF_STR },
-	{ "logging.default-output-filter", CONF_STR },
-	{ "logging.stacktrace-on-signal", CONF_NOOP },
-	{ "logging.outputs", CONF_MAP },
-	{ "logging.outputs.*", CONF_ITEM },
-	{ "logging.outputs.*.console", CONF_MAP },
-	{ "logging.outputs.*.console.enabled", CONF_BOOL },
-	{ "logging.outputs.*.console.level", CONF_STR },
-	{ "logging.outputs.*.console.format", CONF_STR },
-	{ "logging.outputs.*.console.type", CONF_STR },
-	{ "logging.outputs.*.file", CONF_MAP },
-	{ "logging.outputs.*.file.enabled", CONF_BOOL },
-	{ "logging.outputs.*.file.level", CONF_STR },
-	{ "logging.outputs.*.file.format", CONF_STR },
-	{ "logging.outputs.*.file.type", CONF_STR },
-	{ "logging.outputs.*.file.filename", CONF_STR },
-	{ "logging.outputs.*.syslog", CONF_MAP },
-	{ "logging.outputs.*.syslog.enabled", CONF_BOOL },
-	{ "logging.outputs.*.syslog.level", CONF_STR },
-	{ "logging.outputs.*.syslog.format", CONF_STR },
-	{ "logging.outputs.*.syslog.type", CONF_STR },
-	{ "logging.outputs.*.syslog.filename", CONF_STR },
-	{ "logging.outputs.*.syslog.facility", CONF_STR },
+	/* logging.*: conf_schema_logging (conf_logging.c), added beside this */
 
 	/* Application layer: the HTTP, TLS and DNS keys idsd reads, typed; the
 	 * other protocols (and their keys idsd has no use for) accepted. */

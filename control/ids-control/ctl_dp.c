@@ -31,9 +31,12 @@ static const char *const ask_cmd[] = {
 	[ASK_RULES_EACH] = "/ids/rules/list",
 };
 
+struct dp_req;
+
 struct ctl_dp {
 	struct telem *tc;		/* NULL: telemetry none */
 	char path[108];
+	struct dp_req *parked;		/* paged answers waiting for their client */
 };
 
 /* One command in flight; p is NULL when the reply could not be deferred
@@ -52,6 +55,8 @@ struct dp_req {
 	/* rules list: the counts first (ASK_RULES_LIST), then the rules */
 	char filter[80];		/* ",sid=N" / ",file=NAME" or "" */
 	uint64_t next;
+	/* between pages, until the client took the last one (d->parked) */
+	struct dp_req *park_prev, *park_next;
 };
 
 /* rules list: "file:line gid:sid:rev msg" as a member of the list, one
@@ -242,6 +247,63 @@ static int next_page(struct dp_req *q)
 	return telem_send(q->d->tc, cmd, on_reply, q) == 0 ? 0 : -EIO;
 }
 
+static void park(struct dp_req *q)
+{
+	q->park_prev = NULL;
+	q->park_next = q->d->parked;
+	if (q->park_next)
+		q->park_next->park_prev = q;
+	q->d->parked = q;
+}
+
+static void unpark(struct dp_req *q)
+{
+	if (q->park_prev)
+		q->park_prev->park_next = q->park_next;
+	else
+		q->d->parked = q->park_next;
+	if (q->park_next)
+		q->park_next->park_prev = q->park_prev;
+}
+
+/* The end of a paged answer: the list closed, the counts after it. */
+static void paged_end(struct dp_req *q)
+{
+	if (q->ask == ASK_RULES_EACH && !q->list_open)
+		mgmt_reply_arr_open(q->r, "rules");
+	if (q->ask == ASK_RULES_EACH || q->list_open)
+		mgmt_reply_arr_close(q->r);
+	if (q->ask == ASK_RULES_FAILED)
+		mgmt_reply_uint(q->r, "total", q->total);
+	mgmt_reply_uint(q->r, "listed", q->listed);
+}
+
+/* The client took what was sent (or left): ask for the next page. */
+static void page_more(void *ctx, bool gone)
+{
+	struct dp_req *q = ctx;
+	int rc;
+
+	unpark(q);
+	if (gone) {
+		mgmt_pending_done(q->p, 0);
+		free(q);
+		return;
+	}
+	rc = next_page(q);
+	if (rc == 0)
+		return;                 /* on_reply comes again */
+	if (rc < 0) {
+		rc = mgmt_reply_error(q->r, rc, "dataplane: the next page of %s failed",
+				      ask_cmd[q->ask]);
+	} else {
+		paged_end(q);
+		rc = 0;
+	}
+	mgmt_pending_done(q->p, rc);
+	free(q);
+}
+
 static void on_reply(void *ctx, const char *json, const char *why)
 {
 	struct dp_req *q = ctx;
@@ -255,25 +317,14 @@ static void on_reply(void *ctx, const char *json, const char *why)
 	rc = answer(q, json, why);
 	if (rc == 0 && (q->ask == ASK_RULES_FAILED || q->ask == ASK_RULES_LIST ||
 			q->ask == ASK_RULES_EACH)) {
-		rc = next_page(q);
-		if (rc == 0)
-			return;                 /* on_reply comes again */
-		if (rc < 0) {
-			rc = mgmt_reply_error(q->r, rc, "dataplane: the next page of %s failed",
-					      ask_cmd[q->ask]);
-		} else if (q->ask == ASK_RULES_EACH) {
-			rc = 0;
-			if (!q->list_open)
-				mgmt_reply_arr_open(q->r, "rules");
-			mgmt_reply_arr_close(q->r);
-			mgmt_reply_uint(q->r, "listed", q->listed);
-		} else {
-			rc = 0;
-			if (q->list_open)
-				mgmt_reply_arr_close(q->r);
-			mgmt_reply_uint(q->r, "total", q->total);
-			mgmt_reply_uint(q->r, "listed", q->listed);
+		/* this page out to the client; the next asked for once it took it,
+		 * so a list of any length passes through a page at a time */
+		rc = mgmt_pending_flush(q->p, page_more, q);
+		if (rc == 0) {
+			park(q);
+			return;
 		}
+		rc = mgmt_reply_error(q->r, rc, "%s: %s", ask_cmd[q->ask], strerror(-rc));
 	}
 	mgmt_pending_done(q->p, rc);
 	free(q);
@@ -426,6 +477,15 @@ void ctl_dp_free(struct ctl_dp *d)
 {
 	if (!d)
 		return;
+	while (d->parked) {
+		struct dp_req *q = d->parked;
+
+		unpark(q);
+		mgmt_pending_done(q->p, mgmt_reply_error(mgmt_pending_reply(q->p), -EIO,
+							 "dataplane: ids-control stopping or "
+							 "following another dataplane"));
+		free(q);
+	}
 	if (d->tc) {
 		telem_close(d->tc, "ids-control stopping");
 		telem_free(d->tc);

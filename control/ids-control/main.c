@@ -17,6 +17,7 @@
 #include "control/config/ctl_conf.h"
 #include "control/ha/ha.h"
 #include "control/loop/loop.h"
+#include "ctl_log.h"
 #include "ctl_mgmt.h"
 
 #define DEFAULT_CONF "/etc/ids/ids-control.yaml"
@@ -33,6 +34,7 @@ struct run {
 	const struct args *a;
 	struct conf *conf;		/* the running configuration (a reload swaps it) */
 	struct ctl_conf *cc;
+	struct conf_logging *log;	/* its logging section, in force */
 	struct loop *loop;
 	struct ha *ha;
 	struct ctl_mgmt *mgmt;
@@ -54,7 +56,8 @@ static void usage(FILE *out)
 		"Signals: TERM/INT stop gracefully (priority 0 advert), HUP reloads the whole\n"
 		"configuration as keepalived does (VRRP instances configured as before keep\n"
 		"their state; a configuration that does not load keeps the running one),\n"
-		"reopens the audit log and reloads the TLS files, USR1 dumps counters.\n");
+		"applies the logging section (its file opened anew), reopens the audit log\n"
+		"and reloads the TLS files, USR1 dumps counters.\n");
 }
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -95,8 +98,8 @@ static int parse_args(int argc, char **argv, struct args *a)
  * (files: the management section's TLS files too; a reload leaves them to
  * ctl_mgmt_reconfigure). 0 or -EINVAL with the problems printed to out
  * ("file:line: ..."). */
-static int check_conf(const char *path, struct conf *c, struct ctl_conf *cc, bool files,
-		      FILE *out)
+static int check_conf(const char *path, struct conf *c, struct ctl_conf *cc,
+		      struct conf_logging *cl, int verbose, bool files, FILE *out)
 {
 	struct conf_schema s;
 	char err[512];
@@ -108,7 +111,9 @@ static int check_conf(const char *path, struct conf *c, struct ctl_conf *cc, boo
 	conf_schema_init(&s);
 	conf_schema_add(&s, ctl_conf_schema);
 	conf_schema_add(&s, ctl_mgmt_schema());
-	if (conf_validate(c, &s, out))
+	conf_schema_add(&s, conf_schema_logging);
+	conf_schema_add(&s, ctl_log_schema);
+	if (conf_validate(c, &s, out) || ctl_log_read(cl, c, verbose, out))
 		return -EINVAL;
 	if (ctl_conf_read(c, cc, err, sizeof(err)) < 0 ||
 	    ctl_mgmt_check(c, files, err, sizeof(err)) < 0) {
@@ -132,21 +137,23 @@ static void log_lines(const char *text)
 
 /* SIGHUP, as keepalived's reload: read the configuration file again and,
  * when all of it loads and checks, apply it (VRRP instances kept, started
- * or stopped by ha_reload, then the management port's settings); the
+ * or stopped by ha_reload, then the logging section, then the management
+ * port's settings); the
  * previous configuration is freed. Otherwise the running one stays and
  * each problem is logged with its file and line. */
 static void reload(struct run *r)
 {
 	struct conf *c = conf_new();
 	struct ctl_conf *cc = calloc(1, sizeof(*cc));
+	struct conf_logging cl = { 0 };
 	char *text = NULL, err[512];
 	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	FILE *out = open_memstream(&text, &len), *errs;
 	int rc = -ENOMEM;
 
 	log_msg(LOG_NOTICE, "control", "SIGHUP: reloading %s", r->a->conf);
 	if (c && cc && out)
-		rc = check_conf(r->a->conf, c, cc, false, out);
+		rc = check_conf(r->a->conf, c, cc, &cl, r->a->verbose, false, out);
 	if (out)
 		fclose(out);
 	if (rc < 0) {
@@ -160,21 +167,31 @@ static void reload(struct run *r)
 			"configuration stays: %s", err);
 		goto drop;
 	}
-	/* the VRRP side is applied: what the management port cannot take it
-	 * reports, keeping its previous settings */
+	errs = log_stream_open(LOG_ERR, "control");
+	/* the VRRP side is applied; then the log, so that what the rest says
+	 * goes to the new outputs (ones that cannot open are said there) */
+	if (ctl_log_apply(&cl, c, r->a->verbose, errs ? errs : stderr) < 0)
+		log_msg(LOG_ERR, "control", "logging: it keeps its previous outputs");
+	if (errs)
+		fclose(errs);
+	/* what the management port cannot take it reports, keeping its
+	 * previous settings */
 	if (ctl_mgmt_reconfigure(&r->mgmt, r->loop, c, cc, r->ha, err, sizeof(err)) < 0)
 		log_msg(LOG_ERR, "control", "management: %s; it keeps its previous settings", err);
 	free(text);
 	free(r->cc);
+	conf_logging_free(r->log);
 	conf_free(r->conf);
 	r->conf = c;
 	r->cc = cc;
+	*r->log = cl;
 	log_msg(LOG_NOTICE, "control", "configuration reloaded: %u VRRP instance(s)",
 		ha_count(r->ha));
 	return;
 drop:
 	free(text);
 	free(cc);
+	conf_logging_free(&cl);
 	conf_free(c);
 }
 
@@ -237,9 +254,10 @@ static int write_pidfile(const char *path)
 
 /* Runs until a stop signal. *c and *cc are the configuration: a reload
  * replaces them, so the caller frees what they point to at the end. */
-static int run(const struct args *a, struct conf **c, struct ctl_conf **cc)
+static int run(const struct args *a, struct conf **c, struct ctl_conf **cc,
+	       struct conf_logging *log)
 {
-	struct run r = { .a = a, .conf = *c, .cc = *cc, .sigfd = -1 };
+	struct run r = { .a = a, .conf = *c, .cc = *cc, .log = log, .sigfd = -1 };
 	char err[512];
 	int ret = 1;
 
@@ -295,8 +313,10 @@ out:
 int main(int argc, char **argv)
 {
 	struct args a = { 0 };
+	struct conf_logging cl = { 0 };
 	struct ctl_conf *cc;
 	struct conf *c;
+	FILE *pre;
 	int ret;
 
 	if (parse_args(argc, argv, &a) < 0) {
@@ -311,7 +331,12 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (check_conf(a.conf, c, cc, true, stderr) < 0) {
+	/* held by the log, until its outputs are known, for them */
+	pre = log_stream_open(LOG_ERR, "control");
+	ret = check_conf(a.conf, c, cc, &cl, a.verbose, true, pre ? pre : stderr);
+	if (pre)
+		fclose(pre);
+	if (ret < 0) {
 		ret = 1;
 		goto out;
 	}
@@ -321,9 +346,16 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
-	ret = run(&a, &c, &cc);
+	/* -T reports on the terminal only, as idsd's */
+	if (ctl_log_apply(&cl, c, a.verbose, stderr) < 0) {
+		ret = 1;
+		goto out;
+	}
+	ret = run(&a, &c, &cc, &cl);
+	log_close();
 out:
 	free(cc);
+	conf_logging_free(&cl);
 	conf_free(c);
 	return ret;
 }

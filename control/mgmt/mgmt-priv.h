@@ -160,6 +160,7 @@ struct mgmt {
 	uint64_t refusals_unlogged;
 	char **alerts;			/* ring of alerts_backlog lines */
 	size_t alerts_head, alerts_len;
+	uint64_t alerts_seq;		/* lines ever published: the newest is alerts_seq - 1 */
 	int audit_fd;
 	uint64_t start_us;
 	struct mgmt_counters cnt;
@@ -223,14 +224,26 @@ void mgmt_conn_close(struct mgmt_conn *c);
 int mgmt_conn_send(struct mgmt_conn *c, uint8_t type, const void *p, size_t n);
 int mgmt_conn_send2(struct mgmt_conn *c, uint8_t type, const void *a, size_t an,
 		    const void *b, size_t bn);
+/* body as PART frames of at most what any client reads. 0 or -errno (the
+ * connection is then broken). */
+int mgmt_conn_send_parts(struct mgmt_conn *c, const void *body, size_t n);
+/* Output bytes queued and not yet taken by the socket. */
+size_t mgmt_conn_queued(const struct mgmt_conn *c);
 /* BUSY -> READY once the deferred reply is sent: handle requests that
  * arrived meanwhile; may close c. */
 void mgmt_conn_resume(struct mgmt_conn *c);
 
 /* mgmt_cmd.c */
 void mgmt_cmd_run(struct mgmt_conn *c, const struct mgmt_request *req);
-/* The client of p left: its answer will be dropped. */
+/* The client of p left: its answer will be dropped (a backend waiting to
+ * stream its next piece is told). */
 void mgmt_pending_done_detach(struct mgmt_pending *p);
+/* A backend that deferred r and cannot go on before it returned: r
+ * answers at once instead, the pending answer is let go unsent. */
+void mgmt_reply_undefer(struct mgmt_reply *r);
+/* The client's output queue went below MGMT_STREAM_LOW: a backend waiting
+ * to stream its next piece is called from the loop. */
+void mgmt_pending_drained(struct mgmt_pending *p);
 
 /* mgmt_reply.c: the writer behind mgmt_reply_*; text is human or JSON. */
 struct mgmt_reply {
@@ -255,6 +268,11 @@ void mgmt_reply_release(struct mgmt_reply *r);
 const char *mgmt_reply_body(struct mgmt_reply *r, size_t *len);
 /* Append text as is, in both renderings (lines of JSON already). */
 void mgmt_reply_raw(struct mgmt_reply *r, const char *s, size_t n);
+/* What is rendered so far, the top level left open (a reply sent as it is
+ * written); NULL on allocation failure. mgmt_reply_consume() drops the
+ * first n bytes of it once they are sent. */
+const char *mgmt_reply_sofar(const struct mgmt_reply *r, size_t *len);
+void mgmt_reply_consume(struct mgmt_reply *r, size_t n);
 
 /* mgmt_fast.c: an EVE alert line (len bytes, no NUL needed) as its
  * fast.log line, without newline, into out (truncated to cap, terminated).
@@ -265,6 +283,14 @@ int mgmt_eve_fast(const char *line, size_t len, char *out, size_t cap);
 /* An alert of the backlog as a client asked for it (fast: its fast.log
  * line in buf; else, or when it does not parse, the EVE line). */
 const char *mgmt_alert_render(const char *eve, bool fast, char *buf, size_t cap, size_t *len);
+
+/* mgmt_alerts.c: the backlog's line i, 0 the oldest held (i < alerts_len). */
+const char *mgmt_alert_at(const struct mgmt *m, size_t i);
+/* "alerts -n": the last n lines of the backlog as r asks (fast.log lines,
+ * or EVE with the JSON flag), streamed piece by piece from the backlog as
+ * the client takes them (mgmt_pending_flush). MGMT_REPLY_DEFERRED, or
+ * -errno with r's error set. */
+int mgmt_alerts_reply(struct mgmt_conn *c, struct mgmt_reply *r, size_t n);
 
 /* mgmt_audit.c: one JSON line per event when management.audit is set. */
 int mgmt_audit_open(struct mgmt *m, char *err, size_t errlen);

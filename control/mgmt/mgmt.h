@@ -83,6 +83,22 @@ struct mgmt_pending *mgmt_reply_defer(struct mgmt_reply *r);
 struct mgmt_reply *mgmt_pending_reply(struct mgmt_pending *p);
 void mgmt_pending_done(struct mgmt_pending *p, int rc);
 
+/* An answer of any size (every rule of ET Open, a long "alerts -n") is
+ * sent as it is written, so ids-control holds a piece of it at a time:
+ * the backend writes a piece into mgmt_pending_reply(p), then calls
+ * mgmt_pending_flush(p, more, ctx). What is rendered so far leaves in PART
+ * frames, and more(ctx, gone) is called from the loop once the client has
+ * taken all but MGMT_STREAM_LOW bytes of what is queued for it: the
+ * backend writes (or fetches) the next piece then and flushes again, or
+ * ends with mgmt_pending_done() as ever. gone: the client left, and the
+ * backend must end (mgmt_pending_done) without sending anything more.
+ * A failure after parts went out is answered with its status and
+ * reason: the client drops what came before. 0, or -EPIPE (the client
+ * left) / -ENOMEM, and then more is not called: end at once. */
+#define MGMT_STREAM_LOW (256u << 10)
+typedef void (*mgmt_more_cb)(void *ctx, bool gone);
+int mgmt_pending_flush(struct mgmt_pending *p, mgmt_more_cb more, void *ctx);
+
 /* The management section's own keys only (no file is read): what a
  * reload checks before anything is applied. 0 or -EINVAL, err as mgmt_new's. */
 int mgmt_check_conf(const struct conf_node *management, char *err, size_t errlen);

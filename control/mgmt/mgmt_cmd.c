@@ -114,16 +114,9 @@ static int cmd_status(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned 
 	return 0;
 }
 
-static const char *alert_at(const struct mgmt *m, size_t i)
-{
-	size_t cap = m->conf.alerts_backlog;
-
-	return m->alerts[(m->alerts_head + cap - m->alerts_len + i) % cap];
-}
-
 /* "alerts [-n N] [--follow]": the last N lines of the backlog (as many as
  * it holds when N is larger: tail's way), one per line, in the form the
- * client asked for. A long answer goes out in PART frames. */
+ * client asked for, streamed in PART frames (mgmt_alerts.c). */
 static int cmd_alerts(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned int argc,
 		      const char *const *argv, struct mgmt_reply *r)
 {
@@ -153,19 +146,14 @@ static int cmd_alerts(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned 
 	if (follow) {
 		c->stream_fast = !r->json;
 		for (size_t i = m->alerts_len - n; i < m->alerts_len; i++) {
-			l = mgmt_alert_render(alert_at(m, i), c->stream_fast, buf, sizeof(buf), &len);
+			l = mgmt_alert_render(mgmt_alert_at(m, i), c->stream_fast, buf, sizeof(buf),
+					      &len);
 			mgmt_conn_send(c, MGMT_F_STREAM, l, len);
 		}
 		c->st = MGMT_S_STREAM;
 		return 1;		/* the reply comes when the client cancels */
 	}
-	mgmt_reply_raw(r, "", 0);
-	for (size_t i = m->alerts_len - n; i < m->alerts_len; i++) {
-		l = mgmt_alert_render(alert_at(m, i), !r->json, buf, sizeof(buf), &len);
-		mgmt_reply_raw(r, l, len);
-		mgmt_reply_raw(r, "\n", 1);
-	}
-	return 0;
+	return mgmt_alerts_reply(c, r, n);
 }
 
 static int cmd_whoami(struct mgmt_conn *c, const struct mgmt_cmd *cmd, unsigned int argc,
@@ -307,6 +295,10 @@ struct mgmt_pending {
 	struct mgmt_conn *c;		/* NULL once the client left */
 	struct mgmt_reply r;
 	char line[512];
+	struct loop *loop;
+	mgmt_more_cb more;		/* set: the backend waits to stream its next piece */
+	void *more_ctx;
+	struct loop_timer *kick;	/* calls more from the loop's top */
 };
 
 struct mgmt_pending *mgmt_reply_defer(struct mgmt_reply *r)
@@ -323,19 +315,98 @@ struct mgmt_pending *mgmt_reply_defer(struct mgmt_reply *r)
 		return NULL;
 	}
 	p->c = r->conn;
+	p->loop = r->conn->m->loop;
 	snprintf(p->line, sizeof(p->line), "%s", r->line);
 	r->deferred = p;
 	return p;
 }
 
+void mgmt_reply_undefer(struct mgmt_reply *r)
+{
+	struct mgmt_pending *p = r->deferred;
+
+	r->deferred = NULL;
+	loop_timer_cancel(p->loop, p->kick);
+	mgmt_reply_release(&p->r);
+	free(p);
+}
+
+/* From the loop, never from inside a connection's handler: the backend
+ * may end the answer (mgmt_pending_done), which may close the connection. */
+static void kick_cb(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct mgmt_pending *p = arg;
+	mgmt_more_cb more = p->more;
+
+	(void)l;
+	(void)t;
+	p->kick = NULL;
+	p->more = NULL;
+	if (more)
+		more(p->more_ctx, p->c == NULL);
+}
+
+static void kick(struct mgmt_pending *p)
+{
+	if (p->more && !p->kick)
+		p->kick = loop_timer_add(p->loop, 0, kick_cb, p);
+}
+
+void mgmt_pending_drained(struct mgmt_pending *p)
+{
+	kick(p);
+}
+
+/* A backend waiting to stream is told at once, the connection being
+ * closed (maybe by mgmt_free: the loop may not turn again); it ends
+ * without touching the connection. */
 void mgmt_pending_done_detach(struct mgmt_pending *p)
 {
+	mgmt_more_cb more = p->more;
+
 	p->c = NULL;
+	if (!more)
+		return;
+	loop_timer_cancel(p->loop, p->kick);
+	p->kick = NULL;
+	p->more = NULL;
+	more(p->more_ctx, true);
 }
 
 struct mgmt_reply *mgmt_pending_reply(struct mgmt_pending *p)
 {
 	return &p->r;
+}
+
+int mgmt_pending_flush(struct mgmt_pending *p, mgmt_more_cb more, void *ctx)
+{
+	const char *body;
+	size_t len;
+	int rc;
+
+	if (!p->c)
+		return -EPIPE;
+	if (p->r.failed)
+		return p->r.err ? p->r.err : -EIO;
+	body = mgmt_reply_sofar(&p->r, &len);
+	if (!body)
+		return -ENOMEM;
+	rc = mgmt_conn_send_parts(p->c, body, len);
+	if (rc)
+		return rc;
+	mgmt_reply_consume(&p->r, len);
+	p->more = more;
+	p->more_ctx = ctx;
+	/* room now: from the loop at once; else the connection's write
+	 * handler calls mgmt_pending_drained() once the client took enough */
+	if (mgmt_conn_queued(p->c) < MGMT_STREAM_LOW) {
+		kick(p);
+		if (!p->kick) {
+			p->more = NULL;
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /* Audit the outcome and send the REPLY frame of r. */
@@ -371,6 +442,7 @@ void mgmt_pending_done(struct mgmt_pending *p, int rc)
 		reply_send(c, &p->r, rc, p->line);
 		c->pending = NULL;
 	}
+	loop_timer_cancel(p->loop, p->kick);
 	mgmt_reply_release(&p->r);
 	free(p);
 	if (c)

@@ -138,30 +138,57 @@ static int out_reserve(struct mgmt_conn *c, size_t n)
 	return 0;
 }
 
-/* A REPLY too large for one frame: the body's leading parts as PART frames
- * of at most MGMT_FRAME_MAX_DEFAULT bytes (what any client reads), then the
- * REPLY with the status byte and the rest. The whole reply must fit the
- * output queue (MGMT_OUT_MAX): a larger one is answered status 3. */
-static int send_chunked(struct mgmt_conn *c, const uint8_t *status, const uint8_t *b, size_t bn)
+/* The largest PART a client reads whatever its max_frame: the type byte
+ * and at most MGMT_FRAME_MAX_DEFAULT - 1 body bytes. */
+static size_t part_max(const struct mgmt_conn *c)
 {
-	size_t piece = c->m->conf.max_frame < MGMT_FRAME_MAX_DEFAULT ? c->m->conf.max_frame
-								     : MGMT_FRAME_MAX_DEFAULT;
+	return (c->m->conf.max_frame < MGMT_FRAME_MAX_DEFAULT ? c->m->conf.max_frame
+							      : MGMT_FRAME_MAX_DEFAULT) - 1;
+}
+
+int mgmt_conn_send_parts(struct mgmt_conn *c, const void *body, size_t n)
+{
+	const uint8_t *b = body;
+	size_t piece = part_max(c);
 	int rc;
 
-	piece -= 1;	/* the type byte */
+	while (n > 0) {
+		size_t k = n < piece ? n : piece;
+
+		rc = mgmt_conn_send2(c, MGMT_F_PART, b, k, NULL, 0);
+		if (rc)
+			return rc;
+		b += k;
+		n -= k;
+	}
+	return c->broken ? -EPIPE : 0;
+}
+
+size_t mgmt_conn_queued(const struct mgmt_conn *c)
+{
+	return c->out_len - c->out_off;
+}
+
+/* A REPLY too large for one frame: the body's leading parts as PART frames
+ * (mgmt_conn_send_parts), then the REPLY with the status byte and the
+ * rest. A body written whole (not streamed with mgmt_pending_flush) must
+ * fit the output queue (MGMT_OUT_MAX): a larger one is answered status 3. */
+static int send_chunked(struct mgmt_conn *c, const uint8_t *status, const uint8_t *b, size_t bn)
+{
+	size_t piece = part_max(c), lead;
+	int rc;
+
 	if (bn + (bn / piece + 1) * (MGMT_FRAME_HDR + 1) > MGMT_OUT_MAX - c->out_len) {
 		static const char msg[] = "\003reply too large (more than 4 MiB)";
 
 		return mgmt_conn_send2(c, MGMT_F_REPLY, msg, sizeof(msg) - 1, NULL, 0);
 	}
-	while (bn + 1 > piece) {
-		rc = mgmt_conn_send2(c, MGMT_F_PART, b, piece, NULL, 0);
-		if (rc)
-			return rc;
-		b += piece;
-		bn -= piece;
-	}
-	return mgmt_conn_send2(c, MGMT_F_REPLY, status, 1, b, bn);
+	/* the REPLY keeps the status byte and less than one piece */
+	lead = bn + 1 > piece ? bn / piece * piece : 0;
+	rc = mgmt_conn_send_parts(c, b, lead);
+	if (rc)
+		return rc;
+	return mgmt_conn_send2(c, MGMT_F_REPLY, status, 1, b + lead, bn - lead);
 }
 
 int mgmt_conn_send2(struct mgmt_conn *c, uint8_t type, const void *a, size_t an,
@@ -490,8 +517,13 @@ static void conn_io_cb(struct loop *l, int fd, unsigned events, void *arg)
 	if (c->st == MGMT_S_TLS) {
 		do_handshake(c);
 	} else {
-		if ((events & LOOP_WRITE) && c->out_len)
+		if ((events & LOOP_WRITE) && c->out_len) {
 			conn_flush(c);
+			/* a streamed answer writes its next piece once this is taken */
+			if (c->st == MGMT_S_BUSY && c->pending &&
+			    mgmt_conn_queued(c) < MGMT_STREAM_LOW)
+				mgmt_pending_drained(c->pending);
+		}
 		if (events & LOOP_READ) {
 			if (c->st == MGMT_S_PENALTY || c->st == MGMT_S_CLOSING) {
 				/* read and drop, to notice the peer leaving */

@@ -246,6 +246,13 @@ const char *mgmt_reply_body(struct mgmt_reply *r, size_t *len)
 	if (r->json && !r->raw) {
 		json_obj_close(&r->j);
 		json_newline(&r->j);
+	}
+	return mgmt_reply_sofar(r, len);
+}
+
+const char *mgmt_reply_sofar(const struct mgmt_reply *r, size_t *len)
+{
+	if (r->json && !r->raw) {
 		if (!json_ok(&r->j))
 			return NULL;
 		*len = json_len(&r->j);
@@ -255,4 +262,18 @@ const char *mgmt_reply_body(struct mgmt_reply *r, size_t *len)
 		return NULL;
 	*len = r->txt_len;
 	return r->txt ? r->txt : "";
+}
+
+void mgmt_reply_consume(struct mgmt_reply *r, size_t n)
+{
+	if (r->json && !r->raw) {
+		json_drop_front(&r->j, n);
+		return;
+	}
+	if (n > r->txt_len)
+		n = r->txt_len;
+	memmove(r->txt, r->txt + n, r->txt_len - n);
+	r->txt_len -= n;
+	if (r->txt)
+		r->txt[r->txt_len] = '\0';
 }

@@ -173,6 +173,7 @@ void mgmt_alert_publish(struct mgmt *m, const char *line, size_t len)
 	m->alerts_head = (m->alerts_head + 1) % cap;
 	if (m->alerts_len < cap)
 		m->alerts_len++;
+	m->alerts_seq++;
 	for (struct mgmt_conn *c = m->conns, *next; c; c = next) {
 		char buf[MGMT_FAST_LINE];
 		const char *l;

@@ -59,8 +59,8 @@ static void usage(FILE *out)
 	      "  -h, --help         this text\n"
 	      "  --version          version\n"
 	      "\n"
-	      "signals: SIGUSR2 reloads the rules, SIGHUP reopens eve.json, SIGTERM/SIGINT\n"
-	      "drain and exit\n"
+	      "signals: SIGUSR2 reloads the rules, SIGHUP reopens eve.json; both apply the\n"
+	      "config file's logging section anew; SIGTERM/SIGINT drain and exit\n"
 	      "\n"
 	      "exit status: 0 success, 1 invalid configuration or rules, 2 bad usage\n", out);
 }

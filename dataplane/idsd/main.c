@@ -8,41 +8,12 @@
 #include "../../rules/rule-t.h"
 #include "args.h"
 #include "engine.h"
+#include "conf_load.h"
 #include "heap_tune.h"
-#include "log_settings.h"
 #include "run.h"
 #include "settings.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
-
-/* Config file, --set overrides, schema check. NULL after reporting. */
-static struct conf *load_config(const struct idsd_args *a)
-{
-	struct conf_schema schema;
-	struct conf *c = conf_new();
-	char err[512];
-
-	if (c == NULL)
-		return NULL;
-	if (a->config != NULL && conf_load_file(c, a->config, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		goto fail;
-	}
-	for (unsigned i = 0; i < a->nsets; i++) {
-		if (conf_set(c, a->sets[i], err, sizeof(err)) != 0) {
-			fprintf(stderr, "--set %s: %s\n", a->sets[i], err);
-			goto fail;
-		}
-	}
-	conf_schema_init(&schema);
-	conf_schema_add(&schema, conf_schema_idsd);
-	if (conf_validate(c, &schema, stderr) != 0)
-		goto fail;
-	return c;
-fail:
-	conf_free(c);
-	return NULL;
-}
 
 /* The rules, their failures logged as errors and (but with -T, which
  * prints its report on stdout) the report at notice. 0 when they loaded. */
@@ -67,10 +38,12 @@ static int load_rules(struct engine *e, const struct settings *s, const struct i
 int main(int argc, char **argv)
 {
 	struct idsd_args a;
+	struct conf_logging_ctx lx;
 	struct settings s;
 	struct engine e;
 	struct conf *c;
-	int status = EXIT_INVALID;
+	FILE *pre = NULL;
+	int ret, status = EXIT_INVALID;
 
 	heap_tune_reexec(argv);
 	switch (args_parse(argc, argv, &a, stdout, stderr)) {
@@ -85,7 +58,10 @@ int main(int argc, char **argv)
 	}
 	log_set_level(a.verbose >= 2 ? LOG_DEBUG : a.verbose ? LOG_INFO : LOG_NOTICE);
 
-	c = load_config(&a);
+	/* what the configuration's checks say, until the outputs are known, is
+	 * held by the log for them (idsd -D keeps the warnings in idsd.log) */
+	pre = log_stream_open(LOG_ERR, "conf");
+	c = idsd_conf_load(&a, pre ? pre : stderr);
 	if (c == NULL)
 		goto out_args;
 	if (a.dump_config) {
@@ -93,10 +69,15 @@ int main(int argc, char **argv)
 		status = EXIT_OK;
 		goto out_conf;
 	}
-	if (settings_load(&s, c, &a, stderr) != 0)
+	ret = settings_load(&s, c, &a, pre ? pre : stderr);
+	if (pre != NULL)
+		fclose(pre);
+	pre = NULL;
+	if (ret != 0)
 		goto out_settings;
+	lx = settings_log_ctx(&s, a.verbose);
 	/* -T reports on the terminal only, as Suricata's */
-	if (!a.test && log_settings_apply(&s, stderr) != 0)
+	if (!a.test && conf_logging_apply(&s.logging, &lx, stderr) != 0)
 		goto out_settings;
 
 	if (load_rules(&e, &s, &a) != 0)
@@ -118,6 +99,8 @@ out_settings:
 out_conf:
 	conf_free(c);
 out_args:
+	if (pre != NULL)
+		fclose(pre);
 	args_free(&a);
 	return status;
 }

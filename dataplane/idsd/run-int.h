@@ -11,6 +11,7 @@
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
 #include "engine.h"
+#include "log_reload.h"
 #include "sig_tally.h"
 #include "stats.h"
 #include "settings.h"
@@ -22,6 +23,8 @@ struct rte_ring;
 
 struct run {
 	const struct settings *s;
+	const struct idsd_args *a;       /* a reload reads the config file again */
+	struct log_live log;             /* the logging in force (reloaded) */
 	struct engine *e;                /* replaced in place by a reload */
 	struct port ports[SETTINGS_MAX_PORTS];
 	unsigned nports;

@@ -205,14 +205,15 @@ static void write_stats(struct run *r, uint64_t start_us)
 static void handle_signals(struct run *r)
 {
 	char msg[256];
-	int ret;
 
 	if (stop_signal && !r->ctl.quit) {
 		svc_stopping();
 		__atomic_store_n(&r->ctl.quit, 1, __ATOMIC_RELAXED);
 	}
+	/* both apply the logging section anew (its file opened again) */
 	if (reload_signal) {
 		reload_signal = 0;
+		log_live_reload(&r->log, r->a, r->s);
 		reload_rules(r, msg, sizeof(msg));
 	}
 	if (reopen_signal) {
@@ -221,10 +222,7 @@ static void handle_signals(struct run *r)
 		 * returns; their next flush goes to the new file. */
 		if (r->eve != NULL && eve_file_reopen(r->eve) != 0)
 			log_msg(LOG_ERR, "output", "%s: cannot reopen", r->eve_path);
-		ret = log_reopen();
-		if (ret != 0)
-			log_msg(LOG_ERR, "logging", "%s: cannot reopen: %s", r->s->log_path,
-				strerror(-ret));
+		log_live_reload(&r->log, r->a, r->s);
 	}
 }
 
@@ -580,6 +578,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	if (r == NULL)
 		return 1;
 	r->s = s;
+	r->a = a;
 	r->e = e;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_mutex_init(&r->reload_lock, NULL);
@@ -664,6 +663,8 @@ out_free:
 		pidfile_remove(s->pidfile);
 	pthread_mutex_destroy(&r->lock);
 	pthread_mutex_destroy(&r->reload_lock);
+	/* main closes the log: what the last reload configured is let go here */
+	log_live_free(&r->log);
 	free(r);
 	return status;
 }

@@ -8,7 +8,6 @@
 
 #include "../../conf/conf.h"
 #include "../applayer/file_magic.h"
-#include "log_settings.h"
 
 /* Collects problems as "file:line:col: reason" lines and counts them. */
 struct problems {
@@ -598,6 +597,36 @@ static void load_dns_opts(struct problems *pb, const struct conf_node *opt,
 	warn_noop_keys(pb, opt, noop, sizeof(noop) / sizeof(noop[0]));
 }
 
+/* "- tls: {extended, custom: [...], session-resumption}" as Suricata's
+ * OutputTlsInitCtx: custom replaces what extended says; names Suricata
+ * does not know are warned about and skipped, as are those it writes and
+ * idsd cannot (no certificate bytes, client certificate or JA4 kept). */
+static void load_tls_opts(struct problems *pb, const struct conf_node *opt,
+			  struct eve_output_settings *o)
+{
+	const struct conf_node *custom = conf_node_get(opt, "custom");
+
+	o->opt.tls_fields = get_bool(pb, opt, "extended", false) ? EVE_TLS_EXTENDED
+								   : EVE_TLS_BASIC;
+	if (custom != NULL)
+		o->opt.tls_fields = 0;
+	for (const struct conf_node *f = conf_node_first(custom); f; f = conf_node_next(f)) {
+		int bit = f->value ? eve_tls_field(f->value) : -1;
+
+		if (bit > 0) {
+			o->opt.tls_fields |= (uint32_t)bit;
+			continue;
+		}
+		conf_node_err(f, pb->err, sizeof(pb->err), bit == 0 ?
+			      "warning: tls custom field '%s' accepted, has no effect" :
+			      "warning: tls custom field '%s' unknown, ignored",
+			      f->value ? f->value : "");
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+	if (get_bool(pb, opt, "session-resumption", true))
+		o->opt.tls_fields |= EVE_TLS_SESSION_RESUMED;
+}
+
 /* "- alert: {payload: yes, ...}" */
 static void load_alert_opts(struct problems *pb, const struct conf_node *opt,
 			    struct eve_output_settings *o)
@@ -646,8 +675,7 @@ static void load_eve_type(struct problems *pb, const struct conf_node *t,
 	} else if (eve_type_names[i].type == EVE_T_DNS) {
 		load_dns_opts(pb, opt, o);
 	} else if (eve_type_names[i].type == EVE_T_TLS) {
-		o->opt.tls_extended = get_bool(pb, opt, "extended", false);
-		warn_noop_keys(pb, opt, (const char *const[]){ "custom", "session-resumption" }, 2);
+		load_tls_opts(pb, opt, o);
 	} else if (eve_type_names[i].type == EVE_T_FILEINFO) {
 		o->file_hashes = load_force_hash(pb, opt) | load_force_magic(pb, opt);
 	} else if (eve_type_names[i].type != EVE_T_ALERT) {
@@ -981,8 +1009,30 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
  * any output's force-hash and file-store's, as Suricata ORs them) when an
  * output takes fileinfo; header lists when one logs http headers; the
  * records of DNS responses when one takes dns. */
+/* Whether the enabled xff options of all outputs name more than one
+ * header: the workers extract one, so each output then looks its own up in
+ * the request's header list. */
+static bool xff_headers_differ(const struct settings *s)
+{
+	const char *first = NULL;
+
+	for (unsigned i = 0; i < s->neve; i++) {
+		const struct eve_xff *x[2] = { &s->eve[i].opt.xff, &s->eve[i].opt.http_xff };
+
+		for (int k = 0; k < 2; k++) {
+			if (!x[k]->enabled)
+				continue;
+			if (first != NULL && strcasecmp(first, x[k]->header) != 0)
+				return true;
+			first = x[k]->header;
+		}
+	}
+	return false;
+}
+
 static void load_output_needs(struct settings *s, struct problems *pb, const struct conf *c)
 {
+	s->app.http_headers |= xff_headers_differ(s);
 	for (unsigned i = 0; i < s->neve; i++) {
 		const struct eve_output_settings *e = &s->eve[i];
 
@@ -1093,6 +1143,7 @@ static void load_profiling(struct settings *s, struct problems *pb, const struct
 int settings_load(struct settings *s, const struct conf *c, const struct idsd_args *a, FILE *errs)
 {
 	struct problems pb = { .out = errs };
+	struct conf_logging_ctx lx;
 	const char *runmode;
 
 	memset(s, 0, sizeof(*s));
@@ -1135,7 +1186,8 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	s->csum_check = a->csum == CSUM_ALL || (a->csum == CSUM_AUTO && a->pcap == NULL);
 	s->csum_forced = a->csum != CSUM_AUTO;
 	load_stream(s, &pb, c);
-	pb.n += log_settings_load(s, c, a, pb.out);
+	lx = settings_log_ctx(s, a->verbose);
+	pb.n += conf_logging_read(&s->logging, c, &lx, pb.out);
 	if (!a->test && s->pcap == NULL && s->nports == 0) {
 		snprintf(pb.err, sizeof(pb.err), "no input: give -r CAPTURE or dpdk.interfaces");
 		report(&pb);
@@ -1150,6 +1202,6 @@ void settings_free(struct settings *s)
 	for (unsigned i = 0; i < s->neal_params; i++)
 		free(s->eal_params[i]);
 	free(s->eal_params);
-	free(s->log_path);
+	conf_logging_free(&s->logging);
 	memset(s, 0, sizeof(*s));
 }

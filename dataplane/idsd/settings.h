@@ -21,6 +21,7 @@
 #include "../hoststate/host_table.h"
 #include "cpuset.h"
 #include "../../common/log.h"
+#include "../../conf/conf_logging.h"
 
 struct conf;
 
@@ -102,10 +103,8 @@ struct settings {
 	struct cpu_list worker_cpus;   /* empty: spread over the allowed CPUs */
 	struct cpu_list mgmt_cpus;     /* the main lcore; empty: the first allowed CPU */
 
-	/* logging: the process log's outputs (log_settings.c), log_path
-	 * owned: the file output's path in log_dir */
-	struct log_config log;
-	char *log_path;
+	/* logging: the process log's outputs (conf/conf_logging.c) */
+	struct conf_logging logging;
 
 	/* process */
 	bool daemon;               /* -D */
@@ -118,5 +117,13 @@ struct settings {
  * printed to errs as "file:line:col: reason"; returns their number. */
 int settings_load(struct settings *s, const struct conf *c, const struct idsd_args *a, FILE *errs);
 void settings_free(struct settings *s);
+
+/* What the logging section is read against: the log directory, idsd.log,
+ * -D and -v. */
+static inline struct conf_logging_ctx settings_log_ctx(const struct settings *s, int verbose)
+{
+	return (struct conf_logging_ctx){ .log_dir = s->log_dir, .file_name = "idsd.log",
+					  .daemon = s->daemon, .verbose = verbose };
+}
 
 #endif

@@ -135,6 +135,14 @@ static bool worker_csum(const struct run *r, const struct port *pts, unsigned n)
 	return v < 0 ? r->s->csum_check : v != 0;
 }
 
+/* "in_iface" of a port's records: its name, as Suricata's live capture
+ * writes its device's; none when reading a file (Suricata's pcap-file
+ * source sets no live device, so its records carry no in_iface). */
+static const char *eve_iface(const struct run *r, const struct port *pt)
+{
+	return r->s->pcap != NULL ? NULL : pt->set.name;
+}
+
 static int worker_pipeline(struct run *r, struct worker *w, const char *iface, bool csum)
 {
 	const struct settings *s = r->s;
@@ -194,7 +202,7 @@ static int create_workers_rss(struct run *r, unsigned *lcore)
 				w->rxq[0].tx_port_id = r->ports[pt->peer].port_id;
 				w->rxq[0].tx_queue = txq_next[pt->peer]++;
 			}
-			if (worker_pipeline(r, w, pt->set.name, worker_csum(r, pt, 1)) != 0)
+			if (worker_pipeline(r, w, eve_iface(r, pt), worker_csum(r, pt, 1)) != 0)
 				return -ENOMEM;
 			*lcore = rte_get_next_lcore(*lcore, 1, 0);
 		}
@@ -273,7 +281,7 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		w->ring = r->rings[k];
 		w->gate = r->gate;
 		w->seq_off = r->seq_off;
-		if (worker_pipeline(r, w, r->ports[0].set.name, csum) != 0)
+		if (worker_pipeline(r, w, eve_iface(r, &r->ports[0]), csum) != 0)
 			return -ENOMEM;
 		*lcore = rte_get_next_lcore(*lcore, 1, 0);
 	}

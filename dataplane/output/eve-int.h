@@ -125,7 +125,7 @@ void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi);
 /* The "tls" object: JsonTlsLogJSONBasic (subject, issuerdn,
  * session_resumed), and with extended (tls records' extended: yes, and
  * always in alerts) JsonTlsLogJSONExtended's fields too. */
-void eve_put_tls(struct json_w *j, const struct app_tls_info *t, bool extended);
+void eve_put_tls(struct json_w *j, const struct app_tls_info *t, uint32_t fields);
 void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_id,
 		    const struct eve_options *o);
 /* "community_id" of flow f (client to server). */

@@ -103,7 +103,7 @@ struct eve_options {
 	/* (added) http records (types: - http: {extended, custom,
 	 * dump-all-headers}) */
 	bool http_extended;
-	bool tls_extended;       /* tls records: extended: yes (JsonTlsLogJSONExtended) */
+	uint32_t tls_fields;     /* tls records: EVE_TLS_* (extended, custom, session-resumption) */
 	struct eve_xff http_xff; /* http xff: as the alert's, for the http records */
 	uint8_t http_dump;       /* dump-all-headers: bit 0 request, bit 1 response */
 	uint64_t http_fields;    /* custom: bit per eve_http_field() index */
@@ -123,6 +123,34 @@ struct eve_options {
 /* (added) The index of a name Suricata's http "custom" list takes (its
  * field name or the header's, any case), -1 for an unknown one. */
 int eve_http_field(const char *name);
+
+/* The fields of tls records, as Suricata's LOG_TLS_FIELD_*: basic
+ * (JsonTlsLogJSONBasic) by default, extended with extended: yes, or the
+ * custom: list; session-resumption (yes by default) adds session_resumed
+ * and has resumed sessions without a certificate logged. Written in
+ * Suricata's order whatever the list's. */
+enum {
+	EVE_TLS_SUBJECT = 1u << 0,
+	EVE_TLS_ISSUER = 1u << 1,
+	EVE_TLS_SESSION_RESUMED = 1u << 2,
+	EVE_TLS_SERIAL = 1u << 3,
+	EVE_TLS_FINGERPRINT = 1u << 4,
+	EVE_TLS_SNI = 1u << 5,
+	EVE_TLS_VERSION = 1u << 6,
+	EVE_TLS_NOTBEFORE = 1u << 7,
+	EVE_TLS_NOTAFTER = 1u << 8,
+	EVE_TLS_JA3 = 1u << 9,
+	EVE_TLS_JA3S = 1u << 10,
+};
+#define EVE_TLS_BASIC (EVE_TLS_SUBJECT | EVE_TLS_ISSUER)
+#define EVE_TLS_EXTENDED (EVE_TLS_BASIC | EVE_TLS_VERSION | EVE_TLS_SERIAL | EVE_TLS_FINGERPRINT | \
+			  EVE_TLS_NOTBEFORE | EVE_TLS_NOTAFTER | EVE_TLS_JA3 | EVE_TLS_JA3S | \
+			  EVE_TLS_SNI)
+/* A custom: name (any case): its EVE_TLS_* bit; 0 for one Suricata
+ * writes and idsd cannot (certificate, chain, client, client_certificate,
+ * client_chain, ja4: it keeps no certificate bytes, no client
+ * certificate, no JA4); -1 for a name Suricata does not know. */
+int eve_tls_field(const char *name);
 
 /* A writer belongs to one thread (its worker); with linked files it holds
  * a buffer per file. Records are buffered and

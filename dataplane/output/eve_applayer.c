@@ -217,37 +217,61 @@ static void put_cert_time(struct json_w *j, const char *key, int64_t secs)
 	json_str(j, key, s);
 }
 
-void eve_put_tls(struct json_w *j, const struct app_tls_info *t, bool extended)
+int eve_tls_field(const char *name)
+{
+	static const struct { const char *name; uint32_t bit; } fields[] = {
+		{ "version", EVE_TLS_VERSION }, { "subject", EVE_TLS_SUBJECT },
+		{ "issuer", EVE_TLS_ISSUER }, { "serial", EVE_TLS_SERIAL },
+		{ "fingerprint", EVE_TLS_FINGERPRINT }, { "not_before", EVE_TLS_NOTBEFORE },
+		{ "not_after", EVE_TLS_NOTAFTER }, { "sni", EVE_TLS_SNI },
+		{ "session_resumed", EVE_TLS_SESSION_RESUMED }, { "ja3", EVE_TLS_JA3 },
+		{ "ja3s", EVE_TLS_JA3S }, { "certificate", 0 }, { "chain", 0 }, { "client", 0 },
+		{ "client_certificate", 0 }, { "client_chain", 0 }, { "ja4", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (strcasecmp(name, fields[i].name) == 0)
+			return (int)fields[i].bit;
+	return -1;
+}
+
+static void put_ja3(struct json_w *j, const char *key, const char *hash, const char *str)
+{
+	if (hash == NULL)
+		return;
+	json_obj_open(j, key);
+	json_str(j, "hash", hash);
+	opt_str(j, "string", str);
+	json_obj_close(j);
+}
+
+/* JsonTlsLogFields' order: subject, issuerdn, session_resumed, serial,
+ * fingerprint, sni, version, notbefore, notafter, ja3, ja3s. */
+void eve_put_tls(struct json_w *j, const struct app_tls_info *t, uint32_t fields)
 {
 	json_obj_open(j, "tls");
-	opt_str(j, "subject", t->subject);
-	opt_str(j, "issuerdn", t->issuer);
-	if (t->session_resumed)
+	if (fields & EVE_TLS_SUBJECT)
+		opt_str(j, "subject", t->subject);
+	if (fields & EVE_TLS_ISSUER)
+		opt_str(j, "issuerdn", t->issuer);
+	if ((fields & EVE_TLS_SESSION_RESUMED) && t->session_resumed)
 		json_bool(j, "session_resumed", true);
-	if (!extended) {
-		json_obj_close(j);
-		return;
-	}
-	opt_str(j, "serial", t->serial);
-	opt_str(j, "fingerprint", t->fingerprint);
-	opt_str(j, "sni", t->sni);
-	opt_str(j, "version", t->version);
-	if (t->has_validity) {
+	if (fields & EVE_TLS_SERIAL)
+		opt_str(j, "serial", t->serial);
+	if (fields & EVE_TLS_FINGERPRINT)
+		opt_str(j, "fingerprint", t->fingerprint);
+	if (fields & EVE_TLS_SNI)
+		opt_str(j, "sni", t->sni);
+	if (fields & EVE_TLS_VERSION)
+		opt_str(j, "version", t->version);
+	if ((fields & EVE_TLS_NOTBEFORE) && t->has_validity)
 		put_cert_time(j, "notbefore", t->not_before);
+	if ((fields & EVE_TLS_NOTAFTER) && t->has_validity)
 		put_cert_time(j, "notafter", t->not_after);
-	}
-	if (t->ja3_hash != NULL) {
-		json_obj_open(j, "ja3");
-		json_str(j, "hash", t->ja3_hash);
-		opt_str(j, "string", t->ja3_string);
-		json_obj_close(j);
-	}
-	if (t->ja3s_hash != NULL) {
-		json_obj_open(j, "ja3s");
-		json_str(j, "hash", t->ja3s_hash);
-		opt_str(j, "string", t->ja3s_string);
-		json_obj_close(j);
-	}
+	if (fields & EVE_TLS_JA3)
+		put_ja3(j, "ja3", t->ja3_hash, t->ja3_string);
+	if (fields & EVE_TLS_JA3S)
+		put_ja3(j, "ja3s", t->ja3s_hash, t->ja3s_string);
 	json_obj_close(j);
 }
 
@@ -480,7 +504,7 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 	if (app->has_http)
 		eve_put_http(j, &app->http, NULL, opt);
 	if (app->has_tls)
-		eve_put_tls(j, &app->tls, true);
+		eve_put_tls(j, &app->tls, EVE_TLS_EXTENDED | EVE_TLS_SESSION_RESUMED);
 	if (app->has_dns)
 		put_dns(j, &app->dns, app->tx_id);
 }

@@ -236,7 +236,7 @@ static void build_app_tx(struct json_w *j, const struct eve_writer *w, const voi
 		eve_put_dns_v2(j, &app->dns, app->tx_id, &w->opt);
 		break;
 	default:
-		eve_put_tls(j, &app->tls, w->opt.tls_extended);
+		eve_put_tls(j, &app->tls, w->opt.tls_fields);
 		break;
 	}
 	eve_close_record(j, w);
@@ -250,6 +250,16 @@ static bool dns_wanted(const struct eve_writer *w, const void *arg)
 	return c->app->dns.response ? !w->opt.dns_no_responses : !w->opt.dns_no_requests;
 }
 
+/* JsonTlsLogger: a resumed session (no certificate) is logged only where
+ * session-resumption is on. */
+static bool tls_wanted(const struct eve_writer *w, const void *arg)
+{
+	const struct app_tls_info *t = &((const struct flow_ctx *)arg)->app->tls;
+
+	return !t->session_resumed || t->subject != NULL || t->issuer != NULL ||
+	       (w->opt.tls_fields & EVE_TLS_SESSION_RESUMED);
+}
+
 void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app)
 {
 	struct flow_ctx c = { .f = f, .app = app };
@@ -260,5 +270,5 @@ void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct e
 		eve_emit_if(w, EVE_T_DNS, dns_wanted, build_app_tx, &c);
 	else if (app->proto == APP_PROTO_TLS && app->has_tls &&
 		 (app->tls.version != NULL || app->tls.sni != NULL))
-		eve_emit(w, EVE_T_TLS, build_app_tx, &c);
+		eve_emit_if(w, EVE_T_TLS, tls_wanted, build_app_tx, &c);
 }

@@ -5,6 +5,7 @@
  * (overwrite). */
 #include <arpa/inet.h>
 #include <string.h>
+#include <strings.h>
 
 #include "eve-int.h"
 
@@ -62,15 +63,40 @@ int eve_xff_pick(const char *value, bool forward, char *out, size_t outlen)
 	return xff_element(start, (size_t)(end - start), out, outlen);
 }
 
+/* The value of this output's header: from the request's header list when
+ * it is given (outputs naming different headers: each finds its own; the
+ * first APP_HTTP_HDRS_MAX headers), else the one header the workers
+ * extracted, which is then the only one configured. */
+static const char *xff_value(const struct eve_xff *x, const struct app_http_info *h, char *tmp,
+			     size_t tmplen)
+{
+	size_t name = strlen(x->header);
+
+	if (h->nhdrs[0] == 0)
+		return h->xff;
+	for (uint32_t i = 0; i < h->nhdrs[0]; i++) {
+		const struct app_http_hdr *e = &h->hdrs[0][i];
+		size_t n = e->vlen < tmplen - 1 ? e->vlen : tmplen - 1;
+
+		if (e->nlen != name || strncasecmp(e->name, x->header, name) != 0)
+			continue;
+		memcpy(tmp, e->value, n);
+		tmp[n] = '\0';
+		return tmp;
+	}
+	return NULL;
+}
+
 void eve_xff_resolve(const struct eve_xff *x, const struct app_http_info *h, uint8_t ip_ver,
 		     char *buf, size_t buflen, const char **client, const char **extra)
 {
+	char value[512];
 	int ver;
 
 	*client = *extra = NULL;
 	if (!x->enabled || h == NULL)
 		return;
-	ver = eve_xff_pick(h->xff, x->forward, buf, buflen);
+	ver = eve_xff_pick(xff_value(x, h, value, sizeof(value)), x->forward, buf, buflen);
 	/* an address of the other IP version cannot stand in for the
 	 * packet's: Suricata logs it as extra data then */
 	if (ver != 0 && x->overwrite && ver == ip_ver)

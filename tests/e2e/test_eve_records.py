@@ -38,13 +38,18 @@ tls:      session_resumed when the server echoes the client's session id
           (its activation and expiration dates, UTC, as Suricata's
           CreateUtcIsoTimeString), sni and version with extended: yes;
           without it only subject, issuerdn and session_resumed (Suricata's
-          JsonTlsLogJSONBasic, its default).
+          JsonTlsLogJSONBasic, its default); custom: [...] those fields
+          only, in Suricata's order, names it cannot write or does not know
+          warned about; session-resumption: no leaves resumed sessions out.
 xff:      the http record's xff option as Suricata's JsonHttpLogger: the
           address of X-Forwarded-For (or the configured header) as a
           top-level "xff" (extra-data) or in place of the client's src_ip
           (overwrite), the last element (reverse) or the first (forward);
           an address of the other IP version stays extra data; nothing
-          without the option (the http object's raw "xff" stays).
+          without the option (the http object's raw "xff" stays); two
+          outputs in one run each with its own header, mode, deployment.
+header:   no "in_iface" when reading a file (Suricata's pcap-file source
+          sets no live device, so CreateEveHeader writes none).
 pkt_src:  "pkt_src" and "pcap_cnt" on transaction, file and app-layer
           anomaly records as CreateEveHeader writes them from the packet
           that has them logged: "wire/pcap" with that packet's number for
@@ -57,6 +62,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -518,6 +524,29 @@ outputs:
           "session_resumed" not in tls.get(41003, {}) and
           tls.get(41003, {}).get("version") == "TLS 1.3",
           f"session_resumed only for the echoed id without a certificate: {tls}")
+    # custom: those fields only (in Suricata's order), session-resumption: no
+    recs, err = run("""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - tls:
+            extended: yes
+            custom: [not_after, SNI, fingerprint, chain, bogus]
+            session-resumption: no
+""", fr)
+    custom = {r["src_port"]: r["tls"] for r in recs if r["event_type"] == "tls"}
+    check(list(custom.get(41004, {}).items()) ==
+          [("fingerprint", fp), ("sni", "tls.test"), ("notafter", "2031-05-06T07:08:09")],
+          f"custom: fingerprint, sni, notafter only, in Suricata's order: {custom.get(41004)}")
+    check(41001 not in custom,
+          f"session-resumption: no: the resumed session is not logged: {custom}")
+    check(re.search(r"idsd\.yaml:\d+:\d+: .*tls custom field 'chain' accepted, has no effect",
+                    err) and
+          re.search(r"idsd\.yaml:\d+:\d+: .*tls custom field 'bogus' unknown, ignored", err)
+          and "'custom'" not in err,
+          f"a name idsd cannot write and one nobody knows are warned about: {err[-500:]}")
 
 
 def test_anomaly():
@@ -637,6 +666,37 @@ outputs:
                   xff_capture(chain))
     h = [r for r in recs if r["event_type"] == "http"][0]
     check("xff" not in h and h["src_ip"] == "10.0.0.6", f"xff disabled: nothing: {h}")
+    # per output, in one run: each eve-log its own header, mode and deployment
+    two = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - http: { xff: { enabled: yes, mode: extra-data, deployment: reverse,
+                         header: X-Forwarded-For } }
+  - eve-log:
+      filename: eve2.json
+      types:
+        - alert: { xff: { enabled: yes, mode: extra-data, deployment: forward,
+                          header: X-Real } }
+        - http: { xff: { enabled: yes, mode: overwrite, deployment: forward,
+                         header: X-Real } }
+"""
+    recs, _ = run(two, xff_capture(chain),
+                  'alert tcp any any -> any 80 (msg:"x"; flow:to_server; content:"GET"; sid:5;)\n')
+    with open(os.path.join(OUT, "eve2.json")) as f:
+        recs2 = [json.loads(x) for x in f if x.strip()]
+    h1 = [r for r in recs if r["event_type"] == "http"]
+    h2 = [r for r in recs2 if r["event_type"] == "http"]
+    a2 = [r for r in recs2 if r["event_type"] == "alert"]
+    check(len(h1) == 1 and h1[0].get("xff") == "192.0.2.44" and h1[0]["src_ip"] == "10.0.0.6",
+          f"first output: X-Forwarded-For, extra-data, the last element: {h1}")
+    check(len(h2) == 1 and "xff" not in h2[0] and h2[0]["src_ip"] == "198.51.100.9",
+          f"second output: its own header X-Real, overwrite: {h2}")
+    check(len(a2) == 1 and a2[0]["alert"].get("xff") == "198.51.100.9" and
+          a2[0]["src_ip"] == "10.0.0.6",
+          f"second output's alert: X-Real as alert.xff: {a2}")
 
 
 def test_pkt_src():
@@ -709,13 +769,31 @@ outputs:
           "flow and netflow records carry neither (CreateEveHeaderFromFlow)")
 
 
+def test_header():
+    recs, _ = run("""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types: [alert, http, flow]
+""", http_capture(), 'alert tcp any any -> any any (msg:"hdr"; flow:to_server; '
+                     'content:"GET"; sid:9;)\n')
+    kinds = {r["event_type"] for r in recs}
+    check({"alert", "http", "flow"} <= kinds, f"alert, http and flow records: {kinds}")
+    check(not any("in_iface" in r for r in recs),
+          "reading a file, no record has in_iface (Suricata's pcap-file source sets no "
+          f"live device): {[r for r in recs if 'in_iface' in r][:1]}")
+    check(all(r.get("pkt_src") == "wire/pcap" for r in recs if r["event_type"] == "alert"),
+          "the rest of the header stays (pkt_src)")
+
+
 def main():
     global IDSD, OUT
     IDSD, OUT, test = sys.argv[1], sys.argv[2], sys.argv[3]
     {"fileinfo": test_fileinfo, "fileinfo_magic_range": test_fileinfo_magic_range,
      "http": test_http, "dns": test_dns,
      "tls": test_tls, "anomaly": test_anomaly, "xff": test_xff,
-     "pkt_src": test_pkt_src}[test]()
+     "pkt_src": test_pkt_src, "header": test_header}[test]()
 
 
 if __name__ == "__main__":

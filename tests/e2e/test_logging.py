@@ -13,11 +13,17 @@ usage: test_logging.py IDSD OUT_DIR SCENARIO
   refused   unknown keys and values under logging: are errors with
             file:line:col, and idsd exits 1;
   daemon    -D without a file or syslog output logs (its summary and DPDK's
-            messages too) to idsd.log in the log directory; refused when no
+            messages too) to idsd.log in the log directory, with the config's
+            warnings said before the section was read; refused when no
             output can write;
   reload    a live run: the log file moved and SIGHUP reopens it; a reload
             (SIGUSR2) and then the exit summary still counts the alerts of
             the retired rules, by gid:sid:rev.
+  reconfig  a live run whose logging section changes: SIGUSR2 applies the
+            new one (another file, JSON, its level, the console off) without
+            a restart; a section that does not check keeps the running
+            outputs, saying why in them; SIGHUP after the file was moved
+            writes a new one.
 """
 import json
 import os
@@ -210,7 +216,12 @@ def test_daemon():
                extra=("-D", "--pidfile", pidfile))
     check(p.returncode == 1 and "-D: neither the file nor the syslog output can write" in
           p.stderr, f"-D with no log that can write: refused: {p.returncode} {p.stderr[-300:]}")
-    p, logdir = run("", extra=("-D", "--pidfile", pidfile, "--", "--log-level=lib.eal:info"))
+    # a key warned about while the config is read, before the outputs are known
+    p, logdir = run("detect:\n  profile: medium\n",
+                    extra=("-D", "--pidfile", pidfile, "--", "--log-level=lib.eal:info"))
+    check(re.search(r"idsd\.yaml:2:\d+: key 'detect\.profile': warning: accepted, has no "
+                    r"effect", p.stderr),
+          f"the config's warning on the terminal -D was started from: {p.stderr[-300:]}")
     check(p.returncode == 0, f"-D: the parent exits 0: {p.returncode} {p.stderr[-300:]}")
     log = os.path.join(logdir, "idsd.log")
     for _ in range(600):
@@ -226,12 +237,29 @@ def test_daemon():
           f"the daemon's summary goes to the log, not to /dev/null: {got[-12:]}")
     check(any(re.search(r"\] notice: EAL: Detected CPU lcores: \d+$", ln) for ln in got),
           f"DPDK's own messages go to the log as well: {got[:8]}")
+    check(any(re.search(r"^\[[-\d :]+\] warning: \S*idsd\.yaml:2:\d+: key 'detect\.profile': "
+                        r"warning: accepted, has no effect$", ln) for ln in got),
+          f"what was said before the logging section was read is in idsd.log too: {got[:4]}")
 
 
 def wait_for(path, pattern, seconds=60):
     for _ in range(seconds * 10):
         if os.path.exists(path) and any(re.search(pattern, ln) for ln in lines(path)):
             return True
+        time.sleep(0.1)
+    return False
+
+
+def running(p, eve):
+    """True once the live idsd p wrote the capture's 7 alerts to eve: its
+    signals are handled from then on."""
+    for _ in range(600):
+        if p.poll() is not None:
+            return False
+        if os.path.exists(eve):
+            with open(eve, encoding="utf-8") as f:
+                if sum('"event_type":"alert"' in ln for ln in f) == 7:
+                    return True
         time.sleep(0.1)
     return False
 
@@ -256,17 +284,7 @@ def test_reload():
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         # every alert of the capture written before the reload
-        done = False
-        for _ in range(600):
-            if p.poll() is not None:
-                break
-            if os.path.exists(eve):
-                with open(eve, encoding="utf-8") as f:
-                    done = sum('"event_type":"alert"' in ln for ln in f) == 7
-            if done:
-                break
-            time.sleep(0.1)
-        check(done, "the capture's 7 alerts are written by the rules loaded at start")
+        check(running(p, eve), "the capture's 7 alerts are written by the rules loaded at start")
         os.rename(log, log + ".1")
         p.send_signal(signal.SIGHUP)
         # a new revision of rule 2, rule 1 as it was: the reload swaps them in
@@ -293,13 +311,86 @@ def test_reload():
     check(not re.search(r"1:2:7", out), f"the new revision alerted nothing: {out}")
 
 
+def live_config(prefix, pcap, logging):
+    return write("live.yaml",
+                 "dpdk:\n  eal-params: { no-huge: true, no-pci: true, "
+                 f"file-prefix: {prefix}, vdev: [\"net_pcap0,rx_pcap={pcap}\"] }}\n"
+                 "  interfaces:\n    - interface: net_pcap0\n      threads: 1\n"
+                 "outputs:\n  - eve-log:\n      enabled: yes\n      types: [alert]\n"
+                 "logging:\n" + logging)
+
+
+def test_reconfig():
+    prefix = f"idsrelog{os.getpid()}"
+    logdir = os.path.join(OUT, "live")
+    os.makedirs(logdir)
+    pcap = capture()
+    rf = write("live.rules", RULES)
+    first = os.path.join(logdir, "first.log")
+    second = os.path.join(logdir, "second.json")
+    cfg = live_config(prefix, pcap, "  outputs:\n    - console: { enabled: yes }\n"
+                      "    - file: { enabled: yes, filename: first.log }\n")
+    p = subprocess.Popen([IDSD, "-c", cfg, "-S", rf, "-l", logdir],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        check(wait_for(first, r"notice: rules: 2 loaded, 0 failed"), "the first file output")
+        check(running(p, os.path.join(logdir, "eve.json")), "idsd runs (its alerts written)")
+        # another file, JSON lines at warning, the console off; a rule that
+        # fails makes the reload say a warning
+        live_config(prefix, pcap, "  default-log-level: notice\n  outputs:\n"
+                    "    - console: { enabled: no }\n"
+                    "    - file: { enabled: yes, filename: second.json, type: json, "
+                    "level: warning }\n")
+        write("live.rules", RULES + BROKEN)
+        p.send_signal(signal.SIGUSR2)
+        check(wait_for(second, r'"log_level":"Warning".*nosuchkeyword'),
+              "SIGUSR2: the new logging section in force: JSON lines in the new file")
+        time.sleep(0.5)
+        docs = [json.loads(ln) for ln in lines(second)]
+        check(all(d["event_type"] == "engine" and d["log_level"] in ("Error", "Warning")
+                  for d in docs) and
+              not any("generation 2" in d["engine"]["message"] for d in docs),
+              f"its level (warning) holds the notices back: {docs}")
+        check(not any("generation 2" in ln or "nosuchkeyword" in ln for ln in lines(first)),
+              f"the first file gets nothing more: {lines(first)[-3:]}")
+        # a section that does not check: the running outputs stay and say why
+        live_config(prefix, pcap, "  default-log-level: loud\n")
+        p.send_signal(signal.SIGHUP)
+        check(wait_for(second, r"reload failed, the running logging stays"),
+              "a logging section that does not check keeps the running outputs")
+        msgs = [json.loads(ln)["engine"]["message"] for ln in lines(second)]
+        check(any(re.search(r"reload: \S*live\.yaml:\d+:\d+: .*'loud'", m) for m in msgs),
+              f"and says why with file:line:col: {msgs[-3:]}")
+        # logrotate: the file moved, SIGHUP (the good section again) opens it anew
+        live_config(prefix, pcap, "  outputs:\n    - console: { enabled: no }\n"
+                    "    - file: { enabled: yes, filename: second.json, type: json, "
+                    "level: warning }\n")
+        os.rename(second, second + ".1")
+        p.send_signal(signal.SIGHUP)
+        for _ in range(50):
+            if os.path.exists(second):
+                break
+            time.sleep(0.1)
+        p.send_signal(signal.SIGUSR2)
+        check(wait_for(second, r'"log_level":"Warning".*nosuchkeyword'),
+              "SIGHUP: the moved file is opened anew under its name")
+    finally:
+        if p.poll() is None:
+            p.terminate()
+        out, err = p.communicate(timeout=60)
+    check(p.returncode == 0, f"live idsd exits 0: {p.returncode} {err[-300:]}")
+    check("rules: 2 loaded" in err and "generation 2" not in err and "nosuchkeyword" not in err,
+          f"the console wrote until the reload turned it off: {err[-400:]}")
+
+
 def main():
     global IDSD, OUT
     IDSD, OUT, scenario = sys.argv[1:4]
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     {"file": test_file, "syslog": test_syslog, "journal": test_journal,
-     "refused": test_refused, "daemon": test_daemon, "reload": test_reload}[scenario]()
+     "refused": test_refused, "daemon": test_daemon, "reload": test_reload,
+     "reconfig": test_reconfig}[scenario]()
     return 0
 
 

@@ -10,6 +10,7 @@
 
 #include "fuzz.h"
 #include "conf/conf.h"
+#include "conf/conf_logging.h"
 
 #define ERRLEN 256
 
@@ -64,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	conf_dump(c, devnull);
 	conf_schema_init(&s);
-	if (conf_schema_add(&s, conf_schema_idsd) != 0)
+	if (conf_schema_add(&s, conf_schema_idsd) != 0 ||
+	    conf_schema_add(&s, conf_schema_logging) != 0)
 		abort();
 	conf_validate(c, &s, devnull);
 	getters(c);

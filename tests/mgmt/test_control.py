@@ -472,35 +472,58 @@ def net_down():
     sh("ip", "link", "del", IF)
 
 
-def group_dataplane(env):
-    if not env.args.idsd:
-        check(False, "--idsd given")
-        return
-    prefix = f"idsctltest{TAG}"
+def idsd_start(env, name, rules, extra, seconds=30):
+    """A real idsd on the veth pair's net_af_packet port with the rule file
+    rules and extra config lines: the process and its telemetry socket, or
+    (None, None) once said why."""
+    prefix = f"{name}{TAG}"
     tsock = f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2"
-    rules = os.path.join(env.dir, "test.rules")
-    with open(rules, "w") as f:
-        f.write(RULES)
     icfg = os.path.join(env.dir, "idsd.yaml")
     with open(icfg, "w") as f:
         f.write("dpdk:\n"
                 f"  eal-params: {{ no-huge: true, no-pci: true, file-prefix: {prefix},\n"
                 f"    vdev: [\"net_af_packet0,iface={IF}\"] }}\n"
                 "  interfaces:\n    - interface: net_af_packet0\n      threads: 1\n"
-                "      copy-mode: none\n"
-                "stats:\n  interval: 1\n"
-                "outputs:\n  - fast:\n      enabled: yes\n      filename: fast.log\n"
-                "  - eve-log:\n      filename: eve.json\n      types: [alert, stats]\n"
-                "profiling:\n  rules:\n    enabled: yes\n")
+                "      copy-mode: none\n" + extra)
     net_up()
     idsd = subprocess.Popen([env.args.idsd, "-c", icfg, "-S", rules, "-l", env.dir],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    up = wait_for(lambda: os.path.exists(tsock) or idsd.poll() is not None, seconds)
+    up = up and idsd.poll() is None
+    check(up, "idsd runs on a net_af_packet port")
+    if not up:
+        idsd_stop(idsd)
+        return None, None
+    return idsd, tsock
+
+
+def idsd_stop(idsd):
+    if idsd.poll() is None:
+        idsd.send_signal(signal.SIGTERM)
     try:
-        up = wait_for(lambda: os.path.exists(tsock) or idsd.poll() is not None, 30)
-        up = up and idsd.poll() is None
-        check(up, "idsd runs on a net_af_packet port")
-        if not up:
-            return
+        _, err = idsd.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        idsd.kill()
+        _, err = idsd.communicate()
+    check(idsd.returncode == 0, "idsd exits cleanly", err[-2000:])
+    net_down()
+
+
+def group_dataplane(env):
+    if not env.args.idsd:
+        check(False, "--idsd given")
+        return
+    rules = os.path.join(env.dir, "test.rules")
+    with open(rules, "w") as f:
+        f.write(RULES)
+    idsd, tsock = idsd_start(env, "idsctltest", rules,
+                             "stats:\n  interval: 1\n"
+                             "outputs:\n  - fast:\n      enabled: yes\n      filename: fast.log\n"
+                             "  - eve-log:\n      filename: eve.json\n      types: [alert, stats]\n"
+                             "profiling:\n  rules:\n    enabled: yes\n")
+    if idsd is None:
+        return
+    try:
         env.start(env.control_config(dataplane=f"telemetry: {tsock}"))
         p = wait_for(lambda: (lambda q: q.returncode == 0 and q)(
             env.idsctl("bob", "--json stats", "bob-pw")), 10)
@@ -584,6 +607,8 @@ def group_dataplane(env):
         check(bool(out) and re.search(r'"event_type": ?"alert"', out),
               "idsctl alerts --json shows idsd's EVE alert",
               str(out) + sh("tail", "-3", env.eve).stdout)
+        check(bool(out) and '"in_iface":"net_af_packet0"' in out,
+              "a live port's alert names it as in_iface", str(out))
         # by default the same alerts as the lines of idsd's own fast.log
         p = wait_for(lambda: (lambda q: len(q.stdout.splitlines()) == 3 and q)(
             env.idsctl("bob", "alerts -n 3", "bob-pw")), 10) or env.idsctl("bob", "alerts", "bob-pw")
@@ -640,18 +665,72 @@ def group_dataplane(env):
               "rules list --file test.rules: all of them", p.stdout[-200:] + p.stderr)
         env.stop()
     finally:
-        if idsd.poll() is None:
-            idsd.send_signal(signal.SIGTERM)
-        try:
-            _, err = idsd.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            idsd.kill()
-            _, err = idsd.communicate()
-        check(idsd.returncode == 0, "idsd exits cleanly", err[-2000:])
-        net_down()
+        idsd_stop(idsd)
 
 
-GROUPS = {"control": group_control, "dataplane": group_dataplane, "reload": group_reload,
+def group_logging(env):
+    """The logging section, as idsd's: outputs, levels, JSON; -T and a reload
+    refuse what does not check; SIGHUP applies a new one without a restart."""
+    ctl = env.args.ids_control
+    first, second = os.path.join(env.dir, "ctl.log"), os.path.join(env.dir, "ctl2.json")
+    cfg = env.control_config()
+    with open(cfg) as f:
+        base = f.read()
+
+    def write(logging):
+        with open(cfg, "w") as f:
+            f.write(base + "logging:\n" + logging)
+
+    write("  default-log-level: loud\n")
+    t = run([ctl, "-T", "-c", cfg])
+    check(t.returncode == 1 and re.search(r"ids-control\.yaml:\d+:\d+: .*'loud'", t.stderr),
+          "-T refuses a bad logging value with file:line:col", t.stderr)
+    write("  outputs:\n    - file: { enabled: yes, level: bogus }\n")
+    t = run([ctl, "-T", "-c", cfg])
+    check(t.returncode == 1 and "'bogus'" in t.stderr, "-T checks each output's keys too",
+          t.stderr)
+    write("  default-log-level: info\n  outputs:\n    - console: { enabled: yes }\n"
+          f"    - file: {{ enabled: yes, filename: {first} }}\n")
+    env.start(cfg, tail=True)
+    got = wait_for(lambda: os.path.exists(first) and "started: 0 VRRP" in open(first).read(),
+                   5)
+    text = open(first).read() if os.path.exists(first) else ""
+    check(bool(got) and re.search(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] notice: control: "
+                                  r"started: 0 VRRP instance\(s\)$", text, re.M),
+          "the file output, timestamped, as idsd's", text)
+    check(any("started: 0 VRRP" in l for l in env.lines), "and the console", repr(env.lines))
+    # SIGHUP: another file, JSON lines, level warning, the console off
+    write("  outputs:\n    - console: { enabled: no }\n"
+          f"    - file: {{ enabled: yes, filename: {second}, type: json, level: warning }}\n")
+    env.proc.send_signal(signal.SIGHUP)
+    check(wait_for(lambda: os.path.exists(second), 5), "SIGHUP opens the new file")
+    mark = len(env.lines)
+    time.sleep(0.3)
+    # a configuration that does not load: said at error level in the new file
+    with open(cfg, "a") as f:
+        f.write("vrrp: [\n")
+    env.proc.send_signal(signal.SIGHUP)
+    docs = wait_for(lambda: (lambda d: any("configuration reload failed" in
+                                           x["engine"]["message"] for x in d) and d)(
+        [json.loads(l) for l in open(second) if l.strip()]), 5) or []
+    check(bool(docs) and all(d["event_type"] == "engine" and d["log_level"] == "Error"
+                             for d in docs) and
+          any(re.search(r"ids-control\.yaml:\d+", d["engine"]["message"]) for d in docs),
+          "a reload that fails is logged in the new JSON file, at error level, with file:line",
+          repr(docs))
+    check(not any("configuration reloaded" in d["engine"]["message"] for d in docs),
+          "level warning holds the notices back", repr(docs))
+    first_text = open(first).read()
+    check("SIGHUP: reloading" in first_text and "configuration reload failed" not in first_text,
+          "the first file got what came before the switch only", first_text[-300:])
+    check(not any("reload failed" in l for l in env.lines[mark:]),
+          "the console is off after the reload", repr(env.lines[mark:]))
+    p = env.idsctl("alice", "whoami", "alice-pw")
+    check(p.returncode == 0, "ids-control serves on", p.stderr)
+    env.stop()
+
+
+GROUPS = {"control": group_control, "logging": group_logging, "dataplane": group_dataplane, "reload": group_reload,
           "sighup": group_sighup}
 
 

@@ -263,11 +263,58 @@ static void test_fast(void)
 	CHECK(l == tcp && len == strlen(tcp));
 }
 
+/* A reply sent as it is written: what was sent is dropped from the front,
+ * the rest still renders in place, the pieces joined are the whole body. */
+static void test_reply_streamed(void)
+{
+	static const char *const want[2] = {
+		"{\"node\":\"a\",\"vrrp\":{\"priority\":150,\"preempt\":true},"
+		"\"rules\":[{\"sid\":-1,\"msg\":\"x\\\"y\"},\"plain\"]}\n",
+		"node: a\nvrrp:\n  priority: 150\n  preempt: true\nrules:\n  -\n"
+		"    sid: -1\n    msg: x\"y\n  - plain\n",
+	};
+
+	for (int json = 1; json >= 0; json--) {
+		struct mgmt_reply r;
+		char all[512] = "";
+		const char *b;
+		size_t n = 0;
+
+		CHECK_INT(0, mgmt_reply_init(&r, json));
+		mgmt_reply_str(&r, "node", "a");
+		mgmt_reply_obj_open(&r, "vrrp");
+		mgmt_reply_uint(&r, "priority", 150);
+		b = mgmt_reply_sofar(&r, &n);
+		strncat(all, b, n);
+		mgmt_reply_consume(&r, n);
+		b = mgmt_reply_sofar(&r, &n);
+		CHECK_INT(0, (long)n);
+		mgmt_reply_bool(&r, "preempt", true);
+		mgmt_reply_obj_close(&r);
+		mgmt_reply_arr_open(&r, "rules");
+		mgmt_reply_obj_open(&r, NULL);
+		mgmt_reply_int(&r, "sid", -1);
+		b = mgmt_reply_sofar(&r, &n);
+		/* part of what is written: the rest stays for later */
+		strncat(all, b, n - 2);
+		mgmt_reply_consume(&r, n - 2);
+		mgmt_reply_str(&r, "msg", "x\"y");
+		mgmt_reply_obj_close(&r);
+		mgmt_reply_str(&r, NULL, "plain");
+		mgmt_reply_arr_close(&r);
+		b = mgmt_reply_body(&r, &n);
+		strncat(all, b, n);
+		CHECK_STR(want[!json], all);
+		mgmt_reply_release(&r);
+	}
+}
+
 int main(void)
 {
 	test_frames();
 	test_requests();
 	test_reply();
+	test_reply_streamed();
 	test_conf_redact();
 	test_conf();
 	test_match();

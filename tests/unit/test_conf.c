@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "conf/conf.h"
+#include "conf/conf_logging.h"
 
 static char err[1024];
 
@@ -49,6 +50,7 @@ static unsigned int validate(const struct conf *c, char **out)
 
 	conf_schema_init(&s);
 	CHECK_INT(0, conf_schema_add(&s, conf_schema_idsd));
+	CHECK_INT(0, conf_schema_add(&s, conf_schema_logging));
 	n = conf_validate(c, &s, f);
 	fclose(f);
 	return n;

@@ -1012,15 +1012,36 @@ static void test_app_tx_records(void)
 	app.tls = (struct app_tls_info){ .subject = "CN=a", .issuer = "CN=b", .sni = "a.example",
 					 .version = "TLS 1.2", .has_validity = true,
 					 .not_before = 0, .not_after = 86400 * 366 };
+	opt.tls_fields = EVE_TLS_BASIC | EVE_TLS_SESSION_RESUMED;
 	out = one_app_tx(&opt, &f, &app);
 	CHECK(out != NULL && strstr(out, "\"tls\":{\"subject\":\"CN=a\",\"issuerdn\":\"CN=b\"}") !=
 	      NULL);
 	free(out);
-	opt.tls_extended = true;
+	opt.tls_fields = EVE_TLS_EXTENDED;
 	out = one_app_tx(&opt, &f, &app);
 	CHECK(out != NULL && strstr(out, "\"sni\":\"a.example\",\"version\":\"TLS 1.2\","
 					 "\"notbefore\":\"1970-01-01T00:00:00\","
 					 "\"notafter\":\"1971-01-02T00:00:00\"") != NULL);
+	free(out);
+	/* custom: those fields only, in Suricata's order whatever the list's */
+	CHECK_INT(EVE_TLS_NOTAFTER, eve_tls_field("Not_After"));
+	CHECK_INT(0, eve_tls_field("chain"));
+	CHECK_INT(-1, eve_tls_field("nope"));
+	CHECK_INT(-1, eve_tls_field("notbefore"));	/* the record's key, not the option's */
+	opt.tls_fields = EVE_TLS_NOTAFTER | EVE_TLS_SNI | EVE_TLS_SUBJECT;
+	out = one_app_tx(&opt, &f, &app);
+	CHECK(out != NULL && strstr(out, "\"tls\":{\"subject\":\"CN=a\",\"sni\":\"a.example\","
+					 "\"notafter\":\"1971-01-02T00:00:00\"}") != NULL);
+	free(out);
+	/* a resumed session (no certificate): only with session-resumption */
+	app.tls = (struct app_tls_info){ .version = "TLS 1.2", .session_resumed = true };
+	opt.tls_fields = EVE_TLS_BASIC;
+	out = one_app_tx(&opt, &f, &app);
+	CHECK(out == NULL || strstr(out, "\"tls\"") == NULL);
+	free(out);
+	opt.tls_fields = EVE_TLS_BASIC | EVE_TLS_SESSION_RESUMED;
+	out = one_app_tx(&opt, &f, &app);
+	CHECK(out != NULL && strstr(out, "\"tls\":{\"session_resumed\":true}") != NULL);
 	free(out);
 }
 

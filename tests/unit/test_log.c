@@ -306,6 +306,73 @@ static void test_journal(void)
 		  "notice: t: plain\n", s);
 }
 
+/* What was said before the outputs were configured reaches the file output
+ * the first log_configure opens (as its level takes it), in order, once;
+ * past the first 128 held, one line says how many went to the console only. */
+static void test_held(void)
+{
+	struct log_config c;
+	char path[256], err[256];
+	const char *s;
+	FILE *f;
+
+	log_close();
+	log_msg(LOG_WARN, "conf", "before the config");
+	log_msg(LOG_DEBUG, "conf", "a debug nobody wants");
+	f = log_stream_open(LOG_ERR, "conf");
+	fputs("x.yaml:3:1: key 'a': warning: accepted, has no effect\nx.yaml:4:1: bad\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/held.log", dir);
+	file_config(&c, path, LOG_WARN);
+	c.out[LOG_OUT_FILE].format = "%d|%M";
+	CHECK_INT(0, log_configure(&c, err, sizeof(err)));
+	log_msg(LOG_ERR, "t", "after");
+	CHECK_STR("warning|before the config\n"
+		  "warning|x.yaml:3:1: key 'a': warning: accepted, has no effect\n"
+		  "error|x.yaml:4:1: bad\nerror|after\n", slurp(path));
+	/* given once: a second configure replays nothing */
+	CHECK_INT(0, log_configure(&c, err, sizeof(err)));
+	CHECK_INT(4, count_lines(slurp(path)));
+
+	log_close();
+	for (int i = 0; i < 130; i++)
+		log_msg(LOG_NOTICE, "t", "early %d", i);
+	snprintf(path, sizeof(path), "%s/held2.log", dir);
+	file_config(&c, path, LOG_NOTICE);
+	c.out[LOG_OUT_FILE].format = "%M";
+	CHECK_INT(0, log_configure(&c, err, sizeof(err)));
+	s = slurp(path);
+	CHECK_INT(129, count_lines(s));
+	CHECK(strstr(s, "early 127\n") != NULL && strstr(s, "early 128") == NULL);
+	CHECK(strstr(s, "2 more messages from before the logging section was read went to "
+		     "the console only\n") != NULL);
+	log_close();
+}
+
+/* Configured again with the file that is open, and that cannot be opened
+ * again (its folder moved away): the open file keeps being written. */
+static void test_kept(void)
+{
+	struct log_config c;
+	char sub[256], moved[256], path[300], err[512];
+
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(moved, sizeof(moved), "%s/sub2", dir);
+	snprintf(path, sizeof(path), "%s/x.log", sub);
+	CHECK_INT(0, mkdir(sub, 0755));
+	file_config(&c, path, LOG_NOTICE);
+	c.out[LOG_OUT_FILE].format = "%M";
+	CHECK_INT(0, log_configure(&c, err, sizeof(err)));
+	log_msg(LOG_NOTICE, "t", "one");
+	CHECK_INT(0, rename(sub, moved));
+	CHECK_INT(0, log_configure(&c, err, sizeof(err)));
+	CHECK(strstr(err, "cannot open") != NULL && strstr(err, "kept") != NULL);
+	log_msg(LOG_NOTICE, "t", "two");
+	snprintf(path, sizeof(path), "%s/x.log", moved);
+	CHECK_STR("one\ntwo\n", slurp(path));
+	log_close();
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -317,6 +384,8 @@ int main(void)
 	test_syslog();
 	test_stream_and_filter();
 	test_journal();
+	test_held();
+	test_kept();
 	{
 		char cmd[64];
 

@@ -10,7 +10,7 @@
  * As Suricata reads it: an output is used only when `enabled` says so, and
  * with an `outputs` list the console writes only if the list enables it (or
  * if the list enables nothing). */
-#include "log_settings.h"
+#include "conf_logging.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,11 +19,38 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../../common/log.h"
-#include "../../conf/conf.h"
-#include "settings.h"
+#include "conf.h"
 
-#define DAEMON_LOG "idsd.log"
+/* Process log, as Suricata 7's: levels, formats, the console, file and
+ * syslog outputs (syslog's filename, ours, is its socket). */
+const struct conf_schema_row conf_schema_logging[] = {
+	{ "logging", CONF_MAP },
+	{ "logging.default-log-level", CONF_STR },
+	{ "logging.default-log-format", CONF_STR },
+	{ "logging.default-output-filter", CONF_STR },
+	{ "logging.stacktrace-on-signal", CONF_NOOP },
+	{ "logging.outputs", CONF_MAP },
+	{ "logging.outputs.*", CONF_ITEM },
+	{ "logging.outputs.*.console", CONF_MAP },
+	{ "logging.outputs.*.console.enabled", CONF_BOOL },
+	{ "logging.outputs.*.console.level", CONF_STR },
+	{ "logging.outputs.*.console.format", CONF_STR },
+	{ "logging.outputs.*.console.type", CONF_STR },
+	{ "logging.outputs.*.file", CONF_MAP },
+	{ "logging.outputs.*.file.enabled", CONF_BOOL },
+	{ "logging.outputs.*.file.level", CONF_STR },
+	{ "logging.outputs.*.file.format", CONF_STR },
+	{ "logging.outputs.*.file.type", CONF_STR },
+	{ "logging.outputs.*.file.filename", CONF_STR },
+	{ "logging.outputs.*.syslog", CONF_MAP },
+	{ "logging.outputs.*.syslog.enabled", CONF_BOOL },
+	{ "logging.outputs.*.syslog.level", CONF_STR },
+	{ "logging.outputs.*.syslog.format", CONF_STR },
+	{ "logging.outputs.*.syslog.type", CONF_STR },
+	{ "logging.outputs.*.syslog.filename", CONF_STR },
+	{ "logging.outputs.*.syslog.facility", CONF_STR },
+	{ NULL, 0 },
+};
 
 struct lp {
 	FILE *errs;
@@ -100,22 +127,24 @@ static void filter(struct lp *p, const struct conf_node *lg, struct log_config *
 }
 
 /* The file output's path: absolute as given, else in the log directory. */
-static void file_path(struct lp *p, struct settings *s, const char *name)
+static void file_path(struct lp *p, struct conf_logging *cl, const char *log_dir,
+		      const char *name)
 {
-	free(s->log_path);
+	free(cl->file_path);
 	if (name[0] == '/')
-		s->log_path = strdup(name);
-	else if (asprintf(&s->log_path, "%s/%s", s->log_dir, name) < 0)
-		s->log_path = NULL;
-	if (s->log_path == NULL) {
+		cl->file_path = strdup(name);
+	else if (asprintf(&cl->file_path, "%s/%s", log_dir, name) < 0)
+		cl->file_path = NULL;
+	if (cl->file_path == NULL) {
 		snprintf(p->err, sizeof(p->err), "logging: out of memory");
 		report(p);
 	}
-	s->log.out[LOG_OUT_FILE].path = s->log_path;
+	cl->log.out[LOG_OUT_FILE].path = cl->file_path;
 }
 
 /* One "- console|file|syslog: {options}" of logging.outputs. */
-static void output(struct lp *p, struct settings *s, const struct conf_node *item, bool *seen)
+static void output(struct lp *p, struct conf_logging *cl, const struct conf_logging_ctx *x,
+		   const struct conf_node *item, bool *seen)
 {
 	static const char *const names[LOG_NOUTS] = { "console", "file", "syslog" };
 	const struct conf_node *o = conf_node_get(item, item->value);
@@ -136,7 +165,7 @@ static void output(struct lp *p, struct settings *s, const struct conf_node *ite
 		return;
 	}
 	seen[i] = true;
-	oc = &s->log.out[i];
+	oc = &cl->log.out[i];
 	if (conf_node_get_bool(o, "enabled", false, &on, p->err, sizeof(p->err)) != 0)
 		report(p);
 	oc->enabled = on;
@@ -150,7 +179,7 @@ static void output(struct lp *p, struct settings *s, const struct conf_node *ite
 		report(p);
 	}
 	if (i == LOG_OUT_FILE && on)
-		file_path(p, s, str(p, o, "filename", DAEMON_LOG));
+		file_path(p, cl, x->log_dir, str(p, o, "filename", x->file_name));
 	if (i == LOG_OUT_SYSLOG) {
 		const char *fac = str(p, o, "facility", "local5");
 		const char *sock = str(p, o, "filename", NULL);
@@ -171,8 +200,8 @@ static void output(struct lp *p, struct settings *s, const struct conf_node *ite
 	}
 }
 
-int log_settings_load(struct settings *s, const struct conf *c, const struct idsd_args *a,
-		      FILE *errs)
+int conf_logging_read(struct conf_logging *cl, const struct conf *c,
+		      const struct conf_logging_ctx *x, FILE *errs)
 {
 	const struct conf_node *lg = conf_get(c, "logging");
 	const struct conf_node *outs = conf_node_get(lg, "outputs");
@@ -180,50 +209,59 @@ int log_settings_load(struct settings *s, const struct conf *c, const struct ids
 	bool seen[LOG_NOUTS] = { false };
 	int def = LOG_NOTICE;
 
-	log_config_default(&s->log);
+	cl->file_path = NULL;
+	log_config_default(&cl->log);
 	if (lg != NULL) {
 		level(&p, lg, "default-log-level", &def);
-		s->log.format = format(&p, lg, "default-log-format");
-		filter(&p, lg, &s->log);
+		cl->log.format = format(&p, lg, "default-log-format");
+		filter(&p, lg, &cl->log);
 	}
 	if (outs != NULL)
-		s->log.out[LOG_OUT_CONSOLE].enabled = false;
+		cl->log.out[LOG_OUT_CONSOLE].enabled = false;
 	for (const struct conf_node *it = conf_node_first(outs); it; it = conf_node_next(it))
 		if (it->value != NULL)
-			output(&p, s, it, seen);
+			output(&p, cl, x, it, seen);
 	/* as Suricata: no output enabled is the default, the console */
-	if (!s->log.out[LOG_OUT_FILE].enabled && !s->log.out[LOG_OUT_SYSLOG].enabled)
-		s->log.out[LOG_OUT_CONSOLE].enabled = true;
+	if (!cl->log.out[LOG_OUT_FILE].enabled && !cl->log.out[LOG_OUT_SYSLOG].enabled)
+		cl->log.out[LOG_OUT_CONSOLE].enabled = true;
 	/* -v, -vv: at least info, debug (whatever the file says) */
-	if (a->verbose > 0 && def < (a->verbose >= 2 ? LOG_DEBUG : LOG_INFO))
-		def = a->verbose >= 2 ? LOG_DEBUG : LOG_INFO;
-	s->log.level = (enum log_level)def;
-	if (s->daemon && !s->log.out[LOG_OUT_FILE].enabled && !s->log.out[LOG_OUT_SYSLOG].enabled) {
-		s->log.out[LOG_OUT_FILE].enabled = true;
-		file_path(&p, s, DAEMON_LOG);
+	if (x->verbose > 0 && def < (x->verbose >= 2 ? LOG_DEBUG : LOG_INFO))
+		def = x->verbose >= 2 ? LOG_DEBUG : LOG_INFO;
+	cl->log.level = (enum log_level)def;
+	if (x->daemon && !cl->log.out[LOG_OUT_FILE].enabled &&
+	    !cl->log.out[LOG_OUT_SYSLOG].enabled) {
+		cl->log.out[LOG_OUT_FILE].enabled = true;
+		file_path(&p, cl, x->log_dir, x->file_name);
 	}
 	return p.n;
 }
 
-int log_settings_apply(const struct settings *s, FILE *errs)
+void conf_logging_free(struct conf_logging *cl)
 {
-	const struct log_output_config *f = &s->log.out[LOG_OUT_FILE];
-	const struct log_output_config *sl = &s->log.out[LOG_OUT_SYSLOG];
+	free(cl->file_path);
+	cl->file_path = NULL;
+}
+
+int conf_logging_apply(const struct conf_logging *cl, const struct conf_logging_ctx *x,
+		       FILE *errs)
+{
+	const struct log_output_config *f = &cl->log.out[LOG_OUT_FILE];
+	const struct log_output_config *sl = &cl->log.out[LOG_OUT_SYSLOG];
 	char err[2 * PATH_MAX + 128];
 	int failed;
 
-	if (f->enabled && mkdir(s->log_dir, 0755) != 0 && errno != EEXIST)
-		fprintf(errs, "%s: cannot create the log directory: %s\n", s->log_dir,
+	if (f->enabled && mkdir(x->log_dir, 0755) != 0 && errno != EEXIST)
+		fprintf(errs, "%s: cannot create the log directory: %s\n", x->log_dir,
 			strerror(errno));
-	failed = log_configure(&s->log, err, sizeof(err));
+	failed = log_configure(&cl->log, err, sizeof(err));
 	if (failed < 0) {
 		fprintf(errs, "logging: %s\n", err);
 		return failed;
 	}
-	if (failed != 0)
+	if (err[0] != '\0')
 		log_msg(LOG_ERR, "logging", "%s", err);
 	/* a daemon's console is /dev/null: it needs one of them */
-	if (s->daemon && (!f->enabled || (failed & 1 << LOG_OUT_FILE)) &&
+	if (x->daemon && (!f->enabled || (failed & 1 << LOG_OUT_FILE)) &&
 	    (!sl->enabled || (failed & 1 << LOG_OUT_SYSLOG))) {
 		fprintf(errs, "logging: -D: neither the file nor the syslog output can write: "
 			"refusing to run with the log going to /dev/null\n");
