@@ -231,6 +231,7 @@ static bool buffer_final(const struct app_scan *s, enum rule_buffer b)
 struct scan_done {
 	uint32_t var, idx, len;
 	bool final;              /* the instance can no longer change */
+	bool end;                /* absent for good, and every later instance */
 };
 
 struct tx_dir_scan {
@@ -345,6 +346,18 @@ static uint32_t scan_from(struct app_scan *s, struct tx_dir_scan *ds, struct sca
 	return 0;
 }
 
+/* Instance idx of variant v and all after it can no longer appear: later
+ * updates stop there without asking the protocol (most of a transaction's
+ * buffers are absent: a request without a Referer, a response without a
+ * Location, the request side's while the response streams in). */
+static void remember_end(struct tx_dir_scan *ds, uint32_t v, uint32_t idx)
+{
+	if (ds->ndone < SCAN_DONE_MAX &&
+	    room_for_one((void **)&ds->done, ds->ndone, &ds->capdone, sizeof(*ds->done)))
+		ds->done[ds->ndone++] = (struct scan_done){ .var = v, .idx = idx, .final = true,
+							    .end = true };
+}
+
 /* The prefilter hits of this update and the earlier ones still pending
  * become the ones remembered (at->cand holds exactly them here). */
 static void remember_hits(struct tx_dir_scan *ds, const struct detect_app_thread *at,
@@ -395,10 +408,15 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 			const uint8_t *buf;
 			uint32_t len, from = 0;
 
+			if (sd != NULL && sd->end)
+				break;
 			if (sd != NULL && sd->final)
 				continue;
-			if (get_buffer(s, var->buf, idx, &buf, &len) != 0)
+			if (get_buffer(s, var->buf, idx, &buf, &len) != 0) {
+				if (ds != NULL && buffer_final(s, var->buf))
+					remember_end(ds, v, idx);
 				break;
+			}
 			if (ds != NULL && (from = scan_from(s, ds, sd, var, v, idx, len)) == UINT32_MAX)
 				continue;
 			if (var->chain != NULL && variant_buffer(s, v, idx, &buf, &len) != 0)
