@@ -114,7 +114,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "stream.midstream", CONF_BOOL },
 	{ "stream.inline", CONF_BOOL_AUTO },
 	{ "stream.checksum-validation", CONF_NOOP },
-	{ "stream.async-oneside", CONF_NOOP },
+	{ "stream.async-oneside", CONF_BOOL },
 	{ "stream.drop-invalid", CONF_NOOP },
 	{ "stream.bypass", CONF_NOOP },
 	{ "stream.max-sessions", CONF_NOOP },

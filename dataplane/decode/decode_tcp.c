@@ -20,7 +20,10 @@
  *
  * Option: EOL (0) and NOP (1) are one byte, the others [kind][length][data]:
  * MSS (2, length 4), window scale (3, 3), SACK permitted (4, 2),
- * SACK (5, variable), timestamps (8, 10: TSval, TSecr).
+ * SACK (5, variable), timestamps (8, 10: TSval, TSecr); (added) MD5
+ * signature (19, 18: RFC 2385), TCP-AO (29, 4 or more: RFC 5925), Fast Open
+ * (34, 2 or an even 4..18: RFC 7413; or experimental 254 with magic 0xF989),
+ * whose presence the stream tracker needs.
  */
 #include "decode-int.h"
 
@@ -32,6 +35,11 @@
 #define TCPOPT_TS     8
 
 #define TCPOPT_SACK   5
+#define TCPOPT_MD5    19
+#define TCPOPT_AO     29
+#define TCPOPT_TFO    34
+#define TCPOPT_EXP    254
+#define TFO_EXP_MAGIC 0xf989u
 
 /* A known option (Suricata's DecodeTCPOptions): one with the wrong length
  * or seen before is ignored and raises its event; true: take this one. */
@@ -100,6 +108,24 @@ static enum decode_err tcp_opts(struct packet *p, const uint8_t *opt, uint32_t n
 				p->tcp.ts_ecr = rd32(opt + i + 6);
 				p->flags |= PKT_F_TCP_TS;
 			}
+			break;
+		case TCPOPT_MD5:
+		case TCPOPT_AO:
+			/* Suricata's checks of their lengths; no duplicate check */
+			if (kind == TCPOPT_MD5 ? olen != 18 : olen < 4)
+				p->dec_ev |= 1u << DEV_TCP_OPT_INVALID_LEN;
+			else
+				p->flags |= PKT_F_TCP_AUTH;
+			break;
+		case TCPOPT_TFO:
+			if (olen != 2 && (olen < 4 || olen > 18 || olen % 2 != 0))
+				p->dec_ev |= 1u << DEV_TCP_OPT_INVALID_LEN;
+			else
+				p->flags |= PKT_F_TCP_TFO;
+			break;
+		case TCPOPT_EXP:
+			if (olen >= 4 && rd16(opt + i + 2) == TFO_EXP_MAGIC)
+				p->flags |= PKT_F_TCP_TFO;
 			break;
 		default:
 			break;

@@ -217,6 +217,10 @@ enum decode_ev {
 #define PKT_F_TUNNEL_ROOT  0x4000u /* carries a tunnel packet that is inspected on its own:
 				    * its payload is not inspected (Suricata's
 				    * no-payload-inspection on a tunnel's parent) */
+#define PKT_F_STREAM_INVALID 0x8000u /* (added) the stream engine refused it (its event
+				      * says why): its data and ack stay out of the stream */
+#define PKT_F_TCP_TFO      0x10000u /* (added) TCP Fast Open option (34, or 254 with magic) */
+#define PKT_F_TCP_AUTH     0x20000u /* (added) TCP MD5 signature (19) or TCP-AO (29) option */
 
 /* (added) p->csum: which checksum failed, for the <layer>-csum keywords */
 #define PKT_CSUM_CHECKED 0x01u /* checksums were validated (-k all) */

@@ -33,11 +33,18 @@ enum flow_to_class { FLOW_TO_NEW, FLOW_TO_EST, FLOW_TO_CLOSED, FLOW_TO_MAX };
 #define FLOW_ID_SEQ_BITS 37
 #define FLOW_ID_SEQ_MASK ((UINT64_C(1) << FLOW_ID_SEQ_BITS) - 1)
 
+/* Suricata's stream settings the session tracker follows. */
+struct flow_tcp_opts {
+	bool midstream;              /* stream.midstream */
+	bool async_oneside;          /* stream.async-oneside */
+	bool inline_mode;            /* stream.inline */
+};
+
 struct flow_table {
 	/* hot: every packet */
 	struct flow **buckets;
 	uint32_t mask;                 /* nbuckets - 1 */
-	bool midstream;
+	struct flow_tcp_opts tcp;      /* stream.* the session tracker follows */
 	struct flow *free_list;        /* chained through hnext */
 	struct flow *lru_head;         /* least recently used */
 	struct flow *lru_tail;         /* most recently used */
@@ -164,13 +171,29 @@ static inline bool flow_key_equal(const struct flow_key *a, const struct flow_ke
 /* TCP state update for one packet of f travelling in direction dir
  * (flow_tcp.c). May change f->client (a SYN or SYN/ACK naming the initiator
  * on a flow that had no session yet): the caller recomputes dir after. */
-void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool midstream);
+void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx,
+		     const struct flow_tcp_opts *o);
+
+/* struct tcp_seq.flags */
+#define TCP_SEQ_F_SYN_TS     0x0001u /* the SYN had a timestamp */
+#define TCP_SEQ_F_SYN_WS     0x0002u /* the SYN had a window scale */
+#define TCP_SEQ_F_TS         0x0004u /* both sides use timestamps */
+#define TCP_SEQ_F_CONFIRMED  0x0008u /* the server sent after the handshake (3whs confirmed) */
+#define TCP_SEQ_F_SYN_SACK   0x0010u /* the SYN offered SACK */
+#define TCP_SEQ_F_4WHS       0x0020u /* a SYN came back: SYN, SYN, SYN/ACK (client), ACK */
+#define TCP_SEQ_F_SRV_TS     0x0040u /* 4WHS: the server's SYN had a timestamp */
+#define TCP_SEQ_F_SRV_WS     0x0080u /* 4WHS: the server's SYN had a window scale */
+#define TCP_SEQ_F_TFO        0x0100u /* TCP Fast Open: the SYN may carry data */
+#define TCP_SEQ_F_RST_C      0x0200u /* an RST with MD5/AO went to the client (accepted:
+				      * its sender may ignore it, a sign of injection) */
+#define TCP_SEQ_F_RST_S      0x0400u /* ... to the server */
 
 /* (added) Sequence tracking of p in f's session (flow_tcp_seq.c), before
  * flow_tcp_update() moves the state: Suricata's stream events that need
  * the sides' sequence numbers, acks, windows and timestamps. true when p is
  * one Suricata's stream engine refuses (the state must not move on it). */
-bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client);
+bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client,
+		  const struct flow_tcp_opts *o);
 
 /* True when a packet from the flow's client opens a new connection on a
  * closed flow (port reuse): the old flow must be released first. */

@@ -69,7 +69,12 @@ struct tcp_seq_side {
 struct tcp_seq {
 	struct tcp_seq_side side[2];
 	uint8_t state;
-	uint8_t flags;           /* TCP_SEQ_F_* (flow_tcp_seq.c) */
+	uint8_t qlen;            /* handshake queue: SYNs resent with other options
+				  * (SYN_SENT) or SYN/ACKs with another ISN (SYN_RECV)
+				  * held, as Suricata's ssn->queue_len */
+	uint16_t flags;          /* TCP_SEQ_F_* (flow-int.h) */
+	uint32_t qlast;          /* the last one held: the SYN's timestamp, the SYN/ACK's
+				  * sequence number (the queue keeps no more: bounded) */
 };
 
 #define FLOW_MAX_BITS 16        /* flowbits set at once on one flow; more is counted */

@@ -19,6 +19,8 @@ struct flow_config {
 	uint64_t memcap;             /* bytes for flows; 0: default 32 MiB */
 	uint32_t hash_size;          /* buckets; 0: default 65536 */
 	bool midstream;              /* stream.midstream: established without a handshake */
+	bool async_oneside;          /* stream.async-oneside: a SYN then the client's ACK */
+	bool inline_mode;            /* stream.inline: the handshake's checks of IPS mode */
 	struct flow_timeouts to[FLOW_PC_MAX];   /* zero fields take Suricata's defaults */
 	uint16_t worker_id;          /* mixed into flow_id so ids are unique across workers */
 };

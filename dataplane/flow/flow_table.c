@@ -50,7 +50,7 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 	if (ft->buckets == NULL)
 		goto fail;
 	ft->mask = nbuckets - 1;
-	ft->midstream = cfg->midstream;
+	ft->tcp = (struct flow_tcp_opts){ cfg->midstream, cfg->async_oneside, cfg->inline_mode };
 	ft->id_base = (uint64_t)cfg->worker_id << FLOW_ID_SEQ_BITS;
 	flow_timeouts_init(ft, cfg);
 
@@ -263,7 +263,7 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	if (key.proto == 6) {
 		uint8_t before = f->tcp_state;
 
-		flow_tcp_update(f, p, src_idx, ft->midstream);
+		flow_tcp_update(f, p, src_idx, &ft->tcp);
 		/* a midstream pickup has no handshake to wait for */
 		if (before == TCP_ST_NONE && f->tcp_state == TCP_ST_ESTABLISHED)
 			was_established = true;

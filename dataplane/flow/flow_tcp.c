@@ -4,8 +4,15 @@
  *
  *   NONE --SYN--> SYN_SENT --SYN/ACK (server)--> SYN_RECV --ACK (client)--> ESTABLISHED
  *   NONE --SYN/ACK, midstream--> SYN_RECV        NONE --ACK, midstream--> ESTABLISHED
+ *   SYN_SENT --SYN (server), SYN/ACK (client)--> SYN_RECV --ACK (server)--> ESTABLISHED
+ *   SYN_SENT --ACK (client), stream.async-oneside--> ESTABLISHED
  *   ESTABLISHED --FIN--> CLOSING --FIN (other side)--> CLOSED
  *   any session --RST--> CLOSED                  CLOSED --SYN--> new flow (caller)
+ *   CLOSED by an RST with MD5/AO --its sender goes on--> the state before it
+ *
+ * The 4-way handshake (SYN both ways, then the client's SYN/ACK) is
+ * Suricata's: flow_tcp_seq.c judges it. A packet the tracker refuses
+ * (flow_tcp_seq) moves no state and is marked PKT_F_STREAM_INVALID.
  *
  * NONE means "no session", as in Suricata: without stream.midstream only a SYN
  * starts one, and RST, FIN or data on a NONE flow leave it NONE. */
@@ -45,85 +52,98 @@ static void flow_tcp_fin(struct flow *f, bool from_client)
 		f->tcp_state = TCP_ST_CLOSING;
 }
 
-/* (added) The handshake's sequence checks, as Suricata's (stream-tcp.c
- * SynSent/SynRecv): the server's SYN/ACK must ack the client's SYN, a
- * SYN/ACK sent again must ack it too and keep the server's ISN, a SYN sent
- * again must keep the client's ISN. true: p is refused (state unchanged). */
-static bool handshake_events(const struct flow *f, struct packet *p, bool from_client)
-{
-	uint8_t synack = p->tcp.flags & (TCP_SYN | TCP_ACK);
-
-	if (synack == (TCP_SYN | TCP_ACK) && !from_client) {
-		if (f->tcp_state == TCP_ST_SYN_SENT && p->tcp.ack != f->isn[0] + 1) {
-			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK);
-			return true;
-		}
-		if (f->tcp_state != TCP_ST_SYN_RECV || (f->flags & FLOW_F_MIDSTREAM))
-			return false;
-		if (p->tcp.ack != f->isn[0] + 1) {
-			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK);
-			return true;
-		}
-		if (p->tcp.seq != f->isn[1]) {
-			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_RESEND_WITH_DIFF_SEQ);
-			return true;
-		}
-	} else if (synack == TCP_SYN && from_client && f->tcp_state == TCP_ST_SYN_RECV &&
-		   !(f->flags & FLOW_F_MIDSTREAM) && p->tcp.seq != f->isn[0]) {
-		pkt_event_set(&p->events, PEV_STREAM_3WHS_SYN_RESEND_DIFF_SEQ_ON_SYN_RECV);
-		return true;
-	}
-	return false;
-}
-
 /* (added) Suricata's stream events this state machine can tell, on p:
  * a SYN or SYN/ACK sent the wrong way for the state, RST or FIN with no
- * session, and a non-zero ack field without the ACK flag. */
-static void tcp_events(const struct flow *f, struct packet *p, bool from_client)
+ * session, and a non-zero ack field without the ACK flag. true: p is one
+ * Suricata refuses (all but the broken ack). */
+static bool tcp_events(const struct flow *f, struct packet *p, bool from_client)
 {
 	uint8_t fl = p->tcp.flags, synack = fl & (TCP_SYN | TCP_ACK);
+	enum pkt_event e;
 
 	if (!(fl & TCP_ACK) && p->tcp.ack != 0)
 		pkt_event_set(&p->events, PEV_STREAM_PKT_BROKEN_ACK);
+	/* a FIN with SYN is a FIN to the states past the handshake, as RST
+	 * comes before both (stream-tcp.c's order of checks) */
+	if (fl & TCP_RST)
+		synack = 0;
 	switch (f->tcp_state) {
 	case TCP_ST_NONE:
 		if (fl & TCP_RST)
-			pkt_event_set(&p->events, PEV_STREAM_RST_BUT_NO_SESSION);
+			e = PEV_STREAM_RST_BUT_NO_SESSION;
 		else if (fl & TCP_FIN)
-			pkt_event_set(&p->events, PEV_STREAM_FIN_BUT_NO_SESSION);
+			e = PEV_STREAM_FIN_BUT_NO_SESSION;
+		else
+			return false;
 		break;
 	case TCP_ST_SYN_SENT:
-		if (synack == (TCP_SYN | TCP_ACK) && from_client)
-			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION);
+		if (synack != (TCP_SYN | TCP_ACK) || !from_client || (f->seq.flags & TCP_SEQ_F_4WHS))
+			return false;
+		e = PEV_STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION;
 		break;
 	case TCP_ST_SYN_RECV:
+		if (fl & TCP_FIN)
+			return false;
 		if (synack == (TCP_SYN | TCP_ACK) && from_client)
-			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYNACK_TOSERVER_ON_SYN_RECV);
+			e = PEV_STREAM_3WHS_SYNACK_TOSERVER_ON_SYN_RECV;
 		else if (synack == TCP_SYN && !from_client)
-			pkt_event_set(&p->events, PEV_STREAM_3WHS_SYN_TOCLIENT_ON_SYN_RECV);
+			e = PEV_STREAM_3WHS_SYN_TOCLIENT_ON_SYN_RECV;
+		else
+			return false;
 		break;
 	case TCP_ST_ESTABLISHED:
+		if (fl & TCP_FIN)
+			return false;
 		if (synack == (TCP_SYN | TCP_ACK) && from_client)
-			pkt_event_set(&p->events, PEV_STREAM_EST_SYNACK_TOSERVER);
+			e = PEV_STREAM_EST_SYNACK_TOSERVER;
 		else if (synack == TCP_SYN && !from_client)
-			pkt_event_set(&p->events, PEV_STREAM_EST_SYN_TOCLIENT);
+			e = PEV_STREAM_EST_SYN_TOCLIENT;
+		else
+			return false;
 		break;
 	default:
-		break;
+		return false;
 	}
+	pkt_event_set(&p->events, e);
+	return true;
 }
 
-void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool midstream)
+/* (added) A non-RST packet from the side that sent an RST carrying an
+ * MD5 or AO option (accepted: such an RST cannot be verified): the
+ * sender ignored its own RST, so it was injected (Suricata's
+ * StreamTcpPacketCheckPostRst): the session goes on as before it. */
+static void rst_ignored(struct flow *f, struct packet *p, bool from_client)
+{
+	uint16_t rcv = from_client ? TCP_SEQ_F_RST_S : TCP_SEQ_F_RST_C;
+
+	if (!(f->seq.flags & rcv) || (p->tcp.flags & TCP_RST))
+		return;
+	f->seq.flags &= (uint16_t)~rcv;
+	pkt_event_set(&p->events, PEV_STREAM_SUSPECTED_RST_INJECT);
+	if (f->tcp_state == TCP_ST_CLOSED)
+		f->tcp_state = f->flags & (FLOW_F_FIN_TOSERVER | FLOW_F_FIN_TOCLIENT)
+				       ? TCP_ST_CLOSING
+				       : (f->flags & FLOW_F_ESTABLISHED) ? TCP_ST_ESTABLISHED
+									 : TCP_ST_SYN_RECV;
+}
+
+void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx,
+		     const struct flow_tcp_opts *o)
 {
 	uint8_t fl = p->tcp.flags;
 	uint8_t synack = fl & (TCP_SYN | TCP_ACK);
 	bool from_client = src_idx == f->client;
+	bool four;
 
-	tcp_events(f, p, from_client);
-	if (!(fl & TCP_RST) && handshake_events(f, p, from_client))
+	rst_ignored(f, p, from_client);
+	/* a packet Suricata's stream engine refuses moves no state, and its
+	 * data and ack stay out of the stream (stream_packet) */
+	if (tcp_events(f, p, from_client) || flow_tcp_seq(f, p, from_client, o)) {
+		p->flags |= PKT_F_STREAM_INVALID;
 		return;
-	if (flow_tcp_seq(f, p, from_client))
-		return;
+	}
+	/* a 4-way handshake, as the tracker sees it after p */
+	four = (f->seq.flags & TCP_SEQ_F_4WHS) != 0;
 	if (fl & TCP_RST) {
 		if (f->tcp_state != TCP_ST_NONE)
 			f->tcp_state = TCP_ST_CLOSED;
@@ -136,11 +156,11 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool mi
 			flow_set_client(f, src_idx);
 			f->tcp_state = TCP_ST_SYN_SENT;
 			f->isn[0] = p->tcp.seq;
-		} else if (synack == (TCP_SYN | TCP_ACK) && midstream) {
+		} else if (synack == (TCP_SYN | TCP_ACK) && o->midstream) {
 			flow_set_client(f, src_idx ^ 1);
 			f->tcp_state = TCP_ST_SYN_RECV;
 			f->flags |= FLOW_F_MIDSTREAM;
-		} else if (synack == TCP_ACK && midstream) {
+		} else if (synack == TCP_ACK && o->midstream) {
 			f->tcp_state = TCP_ST_ESTABLISHED;
 			f->flags |= FLOW_F_MIDSTREAM | FLOW_F_ESTABLISHED;
 			if (fl & TCP_FIN)
@@ -148,14 +168,24 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx, bool mi
 		}
 		break;
 	case TCP_ST_SYN_SENT:
-		if (synack == (TCP_SYN | TCP_ACK) && !from_client) {
-			f->tcp_state = TCP_ST_SYN_RECV;
+		if (synack == TCP_SYN && !from_client) {
+			/* the server's own SYN: a 4-way handshake */
 			f->isn[1] = p->tcp.seq;
+		} else if (synack == (TCP_SYN | TCP_ACK) && from_client == four) {
+			/* the server's SYN/ACK, or the client's on a 4-way handshake */
+			f->tcp_state = TCP_ST_SYN_RECV;
+			if (!four)
+				f->isn[1] = p->tcp.seq;
+		} else if (synack == TCP_ACK && from_client && o->async_oneside) {
+			/* one side seen: the client's ACK with the right sequence number */
+			f->tcp_state = TCP_ST_ESTABLISHED;
+			f->flags |= FLOW_F_ESTABLISHED;
 		}
 		break;
 	case TCP_ST_SYN_RECV:
-		/* the client's ACK completing the handshake is itself established */
-		if (synack == TCP_ACK && from_client) {
+		/* the ACK completing the handshake is itself established: the
+		 * client's, or the server's on a 4-way handshake */
+		if (synack == TCP_ACK && from_client != four) {
 			f->tcp_state = TCP_ST_ESTABLISHED;
 			f->flags |= FLOW_F_ESTABLISHED;
 			if (fl & TCP_FIN)

@@ -9,84 +9,14 @@
  *                         FIN_WAIT1 --FIN (client)--> CLOSING --ACK--> TIME_WAIT
  *
  * Only sessions seen from their SYN are tracked (a midstream pickup knows
- * no side's numbers). A packet Suricata refuses raises its event and
- * leaves the state as it was. An RST's sequence number, suspected RST
- * injection and the inline-only 3whs_ack_in_wrong_dir are not judged
- * here. O(1) per packet. */
-#include "flow-int.h"
-
-#include "../../common/events.h"
-
-enum tcp_seq_state {
-	SEQ_ST_NONE = 0,         /* not tracked */
-	SEQ_ST_HANDSHAKE,        /* SYN and SYN/ACK seen, the client's ACK not yet */
-	SEQ_ST_EST,
-	SEQ_ST_CLOSE_WAIT,       /* the client sent a FIN */
-	SEQ_ST_FIN_WAIT1,        /* the server sent a FIN */
-	SEQ_ST_FIN_WAIT2,        /* ... and the client acked it */
-	SEQ_ST_CLOSING,          /* FINs crossed: both sent, the server's not acked */
-	SEQ_ST_LAST_ACK,         /* both sent, the client's first */
-	SEQ_ST_TIME_WAIT,
-};
-
-#define TCP_SEQ_F_SYN_TS     0x01u /* the SYN had a timestamp */
-#define TCP_SEQ_F_SYN_WS     0x02u /* the SYN had a window scale */
-#define TCP_SEQ_F_TS         0x04u /* both sides use timestamps */
-#define TCP_SEQ_F_CONFIRMED  0x08u /* the server sent after the handshake (3whs confirmed) */
-
-#define WSCALE_MAX 14u           /* RFC 7323 2.3 */
-
-static bool seq_lt(uint32_t a, uint32_t b)  { return (int32_t)(a - b) < 0; }
-static bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
-static bool seq_gt(uint32_t a, uint32_t b)  { return (int32_t)(a - b) > 0; }
-
-static void ev(struct packet *p, enum pkt_event e)
-{
-	pkt_event_set(&p->events, e);
-}
-
-/* The client's SYN opens the tracking. */
-static void on_syn(struct tcp_seq *t, const struct packet *p)
-{
-	*t = (struct tcp_seq){ .state = SEQ_ST_NONE };
-	t->side[0].next_seq = p->tcp.seq + 1;
-	/* windows of SYN and SYN/ACK are never scaled (RFC 7323 2.2) */
-	t->side[1].window = p->tcp.win;
-	if (p->flags & PKT_F_TCP_WSCALE) {
-		t->flags |= TCP_SEQ_F_SYN_WS;
-		t->side[0].wscale = p->tcp.wscale < WSCALE_MAX ? p->tcp.wscale : WSCALE_MAX;
-	}
-	if (p->flags & PKT_F_TCP_TS) {
-		t->flags |= TCP_SEQ_F_SYN_TS;
-		t->side[0].last_ts = p->tcp.ts_val;
-	}
-}
-
-/* The server's SYN/ACK (its ack already checked): both sides known. */
-static void on_synack(struct tcp_seq *t, const struct packet *p)
-{
-	struct tcp_seq_side *c = &t->side[0], *s = &t->side[1];
-
-	s->next_seq = p->tcp.seq + 1;
-	s->last_ack = p->tcp.seq + 1;
-	c->last_ack = p->tcp.ack;
-	c->window = p->tcp.win;
-	if ((t->flags & TCP_SEQ_F_SYN_WS) && (p->flags & PKT_F_TCP_WSCALE))
-		s->wscale = p->tcp.wscale < WSCALE_MAX ? p->tcp.wscale : WSCALE_MAX;
-	else
-		c->wscale = s->wscale = 0;
-	if ((t->flags & TCP_SEQ_F_SYN_TS) && (p->flags & PKT_F_TCP_TS)) {
-		t->flags |= TCP_SEQ_F_TS;
-		s->last_ts = p->tcp.ts_val;
-	}
-	c->next_win = c->last_ack + c->window;
-	s->next_win = s->last_ack + s->window;
-	t->state = SEQ_ST_HANDSHAKE;
-}
+ * no side's numbers); the handshakes are flow_tcp_hs.c's. A packet
+ * Suricata refuses raises its event and leaves the state as it was.
+ * O(1) per packet. */
+#include "flow-tcp-int.h"
 
 /* StreamTcpValidateTimestamp with the default (BSD) policy: a packet with
  * a timestamp older than its side's last, or 0, is refused. */
-static bool ts_ok(const struct tcp_seq *t, const struct tcp_seq_side *snd, struct packet *p)
+bool tcp_seq_ts_ok(const struct tcp_seq *t, const struct tcp_seq_side *snd, struct packet *p)
 {
 	if (!(t->flags & TCP_SEQ_F_TS) || !(p->flags & PKT_F_TCP_TS))
 		return true;
@@ -98,7 +28,7 @@ static bool ts_ok(const struct tcp_seq *t, const struct tcp_seq_side *snd, struc
 
 /* StreamTcpValidateAck: p's ack of rcv's data may not pass the right edge
  * of the window p's sender gave rcv. */
-static bool ack_ok(const struct tcp_seq_side *rcv, struct packet *p)
+bool tcp_seq_ack_ok(const struct tcp_seq_side *rcv, struct packet *p)
 {
 	if (!(p->tcp.flags & TCP_ACK) || seq_leq(p->tcp.ack, rcv->next_win))
 		return true;
@@ -135,8 +65,8 @@ static bool seq_outside(const struct tcp_seq_side *snd, const struct packet *p)
 
 /* An accepted packet from snd: its data and FIN move snd's next sequence
  * number; its window, ack and timestamp update what rcv may send. */
-static void accept(struct tcp_seq *t, struct tcp_seq_side *snd, struct tcp_seq_side *rcv,
-		   const struct packet *p)
+void tcp_seq_accept(struct tcp_seq *t, struct tcp_seq_side *snd, struct tcp_seq_side *rcv,
+		    const struct packet *p)
 {
 	uint32_t end = p->tcp.seq + p->payload_len + ((p->tcp.flags & TCP_FIN) ? 1u : 0u);
 	uint32_t edge;
@@ -154,28 +84,6 @@ static void accept(struct tcp_seq *t, struct tcp_seq_side *snd, struct tcp_seq_s
 	if ((t->flags & TCP_SEQ_F_TS) && (p->flags & PKT_F_TCP_TS) &&
 	    !seq_lt(p->tcp.ts_val, snd->last_ts))
 		snd->last_ts = p->tcp.ts_val;
-}
-
-/* SYN_RECV: the client's ACK must carry its next sequence number and ack
- * the server's SYN (StreamTcpPacketStateSynRecv, IDS mode). */
-static bool handshake_ack(struct tcp_seq *t, struct packet *p, bool from_client)
-{
-	struct tcp_seq_side *c = &t->side[0], *s = &t->side[1];
-
-	if ((p->tcp.flags & (TCP_SYN | TCP_ACK)) != TCP_ACK || !from_client)
-		return false;
-	if (!ts_ok(t, c, p))
-		return true;
-	if ((p->tcp.seq == c->next_seq ||
-	     (seq_gt(p->tcp.seq, c->next_seq) && seq_leq(p->tcp.seq, c->next_win))) &&
-	    p->tcp.ack == s->next_seq) {
-		accept(t, c, s, p);
-		t->state = SEQ_ST_EST;
-		return false;
-	}
-	ev(p, p->tcp.seq == c->next_seq ? PEV_STREAM_3WHS_RIGHT_SEQ_WRONG_ACK_EVASION
-					 : PEV_STREAM_3WHS_WRONG_SEQ_WRONG_ACK);
-	return true;
 }
 
 /* SYN or SYN/ACK again on an established session (the wrong-direction
@@ -209,25 +117,30 @@ static bool established(struct tcp_seq *t, struct packet *p, bool from_client)
 	uint32_t seq = p->tcp.seq, end = seq + p->payload_len;
 
 	if (p->tcp.flags & TCP_FIN) {
-		if (!ts_ok(t, snd, p))
+		if (!tcp_seq_ts_ok(t, snd, p))
 			return true;
 		if (seq_outside(snd, p)) {
 			ev(p, PEV_STREAM_FIN_OUT_OF_WINDOW);
 			return true;
 		}
-		if (!ack_ok(rcv, p)) {
+		if (!tcp_seq_ack_ok(rcv, p)) {
 			ev(p, PEV_STREAM_FIN_INVALID_ACK);
 			return true;
 		}
-		accept(t, snd, rcv, p);
+		/* a FIN with SYN from the client (its side of StreamTcpHandleFin) */
+		if (from_client && (p->tcp.flags & TCP_SYN)) {
+			ev(p, PEV_STREAM_FIN_SYN);
+			return true;
+		}
+		tcp_seq_accept(t, snd, rcv, p);
 		t->state = from_client ? SEQ_ST_CLOSE_WAIT : SEQ_ST_FIN_WAIT1;
 		return false;
 	}
 	if (!(p->tcp.flags & TCP_ACK))
 		return false;
-	if (!ts_ok(t, snd, p))
+	if (!tcp_seq_ts_ok(t, snd, p))
 		return true;
-	if (!ack_ok(rcv, p)) {
+	if (!tcp_seq_ack_ok(rcv, p)) {
 		ev(p, PEV_STREAM_EST_INVALID_ACK);
 		return true;
 	}
@@ -246,7 +159,7 @@ static bool established(struct tcp_seq *t, struct packet *p, bool from_client)
 	}
 	if (!from_client)
 		t->flags |= TCP_SEQ_F_CONFIRMED;
-	accept(t, snd, rcv, p);
+	tcp_seq_accept(t, snd, rcv, p);
 	return false;
 }
 
@@ -309,7 +222,7 @@ static bool closing(struct tcp_seq *t, struct packet *p, bool from_client)
 
 	if (!fin && !(p->tcp.flags & TCP_ACK))
 		return false;
-	if (!ts_ok(t, snd, p))
+	if (!tcp_seq_ts_ok(t, snd, p))
 		return true;
 	retrans = retransmission(snd, p);
 	if (t->state == SEQ_ST_CLOSE_WAIT && !fin && p->payload_len > 0 &&
@@ -324,56 +237,106 @@ static bool closing(struct tcp_seq *t, struct packet *p, bool from_client)
 		ev(p, fin ? e->fin_seq : e->ack_seq);
 		return true;
 	}
-	if (!ack_ok(rcv, p)) {
+	if (!tcp_seq_ack_ok(rcv, p)) {
 		ev(p, e->invalid_ack);
 		return true;
 	}
-	accept(t, snd, rcv, p);
+	tcp_seq_accept(t, snd, rcv, p);
 	if (!retrans)
 		t->state = close_next(t, p, from_client);
 	return false;
 }
 
-/* StreamTcpValidateRst, its ack part: an RST acking past the window it
- * answers is ignored (the session stays open). Its sequence number is
- * not judged: Suricata ignores a wrong one without an event. */
-static bool rst_refused(struct tcp_seq *t, struct packet *p, bool from_client)
+/* StreamTcpValidateRst with the default (BSD) policy: the timestamp, an
+ * ack past the window the RST answers (rst_invalid_ack), then the sequence
+ * number: exactly the sender's next one, or the RST is ignored without an
+ * event (the session stays open). In SYN_SENT only the server's answer to
+ * the SYN is taken (sequence number 0, as stacks send it, or its own next
+ * on a 4-way handshake); the client's RST there closes nothing. An
+ * accepted RST carrying MD5 or AO cannot be verified: its receiver is
+ * marked, so that its sender going on shows an injection (flow_tcp.c). */
+static bool rst_refused(struct flow *f, struct packet *p, bool from_client)
 {
-	if (t->state < SEQ_ST_EST || !(p->tcp.flags & TCP_ACK) || p->tcp.ack == 0)
-		return false;
-	if (!ts_ok(t, &t->side[!from_client], p))
+	struct tcp_seq *t = &f->seq;
+	struct tcp_seq_side *snd = &t->side[!from_client];
+	uint32_t want = snd->next_seq;
+
+	if (f->tcp_state == TCP_ST_SYN_SENT) {
+		if (from_client)
+			return true;
+		if (!(t->flags & TCP_SEQ_F_4WHS))
+			want = 0;
+	} else {
+		if (t->state < SEQ_ST_HANDSHAKE)
+			return false;
+		if (!tcp_seq_ts_ok(t, snd, p))
+			return true;
+		if ((p->tcp.flags & TCP_ACK) && p->tcp.ack != 0 &&
+		    !tcp_seq_ack_ok(&t->side[from_client], p)) {
+			ev(p, PEV_STREAM_RST_INVALID_ACK);
+			return true;
+		}
+	}
+	if (p->tcp.seq != want)
 		return true;
-	if (ack_ok(&t->side[from_client], p))
+	if (p->flags & PKT_F_TCP_AUTH)
+		t->flags |= from_client ? TCP_SEQ_F_RST_S : TCP_SEQ_F_RST_C;
+	return false;
+}
+
+/* StreamTcpPacketIsBadWindowUpdate: past the handshake, a packet from snd
+ * beyond its next byte, acking data rcv has not sent, that shrinks the
+ * window it gives rcv by more than its own data and more than its ack
+ * moved (32 bytes of slack above a 1 KiB window). Ignored with its event
+ * (a FIN shutdown's last ACK is not judged). */
+static bool bad_window_update(const struct tcp_seq *t, struct packet *p, bool from_client)
+{
+	const struct tcp_seq_side *snd = &t->side[!from_client], *rcv = &t->side[from_client];
+	uint32_t win, diff, adiff;
+
+	if (p->tcp.flags & (TCP_SYN | TCP_FIN | TCP_RST))
 		return false;
-	ev(p, PEV_STREAM_RST_INVALID_ACK);
+	if ((t->state == SEQ_ST_TIME_WAIT || t->state == SEQ_ST_CLOSE_WAIT ||
+	     t->state == SEQ_ST_LAST_ACK) && p->tcp.flags == TCP_ACK && p->payload_len == 0 &&
+	    p->tcp.seq == snd->next_seq + 1 && p->tcp.ack == rcv->next_seq + 1)
+		return false;
+	win = (uint32_t)p->tcp.win << snd->wscale;
+	if (win >= rcv->window)
+		return false;
+	diff = rcv->window - win;
+	if (diff <= p->payload_len || !seq_gt(p->tcp.ack, rcv->next_seq) ||
+	    !seq_gt(p->tcp.seq, snd->next_seq))
+		return false;
+	adiff = p->tcp.ack - rcv->last_ack;
+	if (win > 1024 ? diff <= adiff + 32 : diff <= adiff)
+		return false;
+	ev(p, PEV_STREAM_PKT_BAD_WINDOW_UPDATE);
 	return true;
 }
 
-bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client)
+bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client,
+		  const struct flow_tcp_opts *o)
 {
 	struct tcp_seq *t = &f->seq;
-	uint8_t synack = p->tcp.flags & (TCP_SYN | TCP_ACK);
+	uint8_t fl = p->tcp.flags;
 
-	if (p->tcp.flags & TCP_RST)
-		return rst_refused(t, p, from_client);
-	switch (f->tcp_state) {
-	case TCP_ST_NONE:
-		if (synack == TCP_SYN)
-			on_syn(t, p);
+	if (f->tcp_state == TCP_ST_NONE) {
+		if ((fl & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN)
+			tcp_hs_syn(t, p);
 		return false;
-	case TCP_ST_SYN_SENT:
-		/* the SYN's sender is the client by now: a SYN/ACK back */
-		if (synack == (TCP_SYN | TCP_ACK) && !from_client && !(f->flags & FLOW_F_MIDSTREAM))
-			on_synack(t, p);
-		return false;
-	default:
-		break;
 	}
+	if (fl & TCP_RST)
+		return rst_refused(f, p, from_client);
+	if (f->tcp_state == TCP_ST_SYN_SENT)
+		return tcp_hs_syn_sent(f, p, from_client, o);
 	if (t->state == SEQ_ST_NONE)
 		return false;
 	if (t->state == SEQ_ST_HANDSHAKE)
-		return handshake_ack(t, p, from_client);
-	if (p->tcp.flags & TCP_SYN) {
+		return tcp_hs_syn_recv(f, p, from_client, o);
+	if (bad_window_update(t, p, from_client))
+		return true;
+	/* FIN comes before SYN in Suricata's checks of these states */
+	if ((fl & (TCP_SYN | TCP_FIN)) == TCP_SYN) {
 		if (t->state == SEQ_ST_EST)
 			return est_syn(t, f, p, from_client);
 		ev(p, PEV_STREAM_SHUTDOWN_SYN_RESEND);

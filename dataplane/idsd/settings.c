@@ -395,6 +395,9 @@ static void load_stream(struct settings *s, struct problems *pb, const struct co
 		sc->inline_mode = get_bool(pb, c->root, "stream.inline", false);
 	else
 		sc->inline_mode = s->ips;
+	/* the session tracker's handshake checks follow both */
+	s->flow.inline_mode = sc->inline_mode;
+	s->flow.async_oneside = get_bool(pb, c->root, "stream.async-oneside", false);
 
 	s->defrag.memcap = get_size(pb, c->root, "defrag.memcap", 0);
 	s->defrag.timeout_s = (uint32_t)get_u64(pb, c->root, "defrag.timeout", 0, 86400);

@@ -177,6 +177,19 @@ static void add_data(struct stream_ctx *sc, struct stream_dir *d, struct packet 
 		p->flags |= PKT_F_STREAM_ADD;
 }
 
+/* Data wholly before the oldest byte d still holds is not inserted
+ * (Suricata's DoInsertSegment). The session tracker names most such
+ * packets first (a retransmission, refused or not: flow_tcp_seq.c), as
+ * Suricata's spurious-retransmission check does before insertion; what
+ * it cannot judge (a midstream pickup has no sequence state) gets this
+ * event. */
+static bool before_base(const struct stream_dir *d, const struct packet *p, uint32_t seq)
+{
+	return seq_leq(seq + p->payload_len, d->base_seq) &&
+	       !pkt_event_isset(&p->events, PEV_STREAM_PKT_RETRANSMISSION) &&
+	       !pkt_event_isset(&p->events, PEV_STREAM_PKT_SPURIOUS_RETRANSMISSION);
+}
+
 /* Acked bytes of d's buffer. */
 static uint32_t acked_len(const struct stream_dir *d)
 {
@@ -249,7 +262,9 @@ bool stream_packet(struct stream_ctx *sc, struct packet *p, struct stream_window
 	/* no session, no stream: Suricata reassembles only tracked sessions */
 	if (f == NULL || p->l4 == NULL || p->proto != 6 || f->tcp_state == TCP_ST_NONE)
 		return false;
-	if (p->flags & PKT_F_CSUM_BAD)
+	/* refused by the session tracker (flow_tcp.c): as Suricata, its data
+	 * is not reassembled and its ack moves nothing */
+	if (p->flags & (PKT_F_CSUM_BAD | PKT_F_STREAM_INVALID))
 		return false;
 	if (f->stream == NULL && p->payload_len == 0 && !(p->tcp.flags & TCP_SYN))
 		return false;
@@ -277,7 +292,10 @@ bool stream_packet(struct stream_ctx *sc, struct packet *p, struct stream_window
 			d->base_seq = seq;
 			d->flags |= SD_F_INIT;
 		}
-		add_data(sc, d, p, seq);
+		if (before_base(d, p, seq))
+			pkt_event_set(&p->events, PEV_STREAM_REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ);
+		else
+			add_data(sc, d, p, seq);
 	}
 	if (p->tcp.flags & (TCP_FIN | TCP_RST))
 		d->flags |= SD_F_END;

@@ -570,7 +570,7 @@ outputs:
                      "stream.est_syn_toclient", "stream.reassembly_overlap_different_data",
                      "stream.3whs_synack_with_wrong_ack",
                      "stream.3whs_synack_resend_with_different_ack",
-                     "stream.3whs_synack_resend_with_diff_seq",
+                     "stream.3whs_synack_flood",
                      "stream.3whs_syn_resend_diff_seq_on_syn_recv"},
           f"stream anomalies, named as Suricata's DEvents: {sorted(stream)}")
     check(all(set(r["anomaly"]) == {"type", "event"} and "tx_id" not in r

@@ -88,11 +88,14 @@ def tls(frames):
 def handshakes(frames):
     """Handshakes whose sequence numbers do not add up (client ISN 1000,
     server ISN 5000): a SYN/ACK acking something else, a SYN/ACK sent again
-    with another ack or another ISN, a SYN sent again with another ISN."""
+    with another ack, SYN/ACKs sent again with 6 other ISNs (Suricata 7
+    holds 5 of them, stream.max-synack-queued: the 6th is a flood; it never
+    raises 3whs_synack_resend_with_diff_seq), a SYN sent again with another
+    ISN."""
     cases = [
         [(1, 0x12, 5000, 1005)],
         [(1, 0x12, 5000, 1001), (1, 0x12, 5000, 1002)],
-        [(1, 0x12, 5000, 1001), (1, 0x12, 6000, 1001)],
+        [(1, 0x12, 5000, 1001)] + [(1, 0x12, 6000 + k, 1001) for k in range(6)],
         [(1, 0x12, 5000, 1001), (0, 0x02, 2000, 0)],
     ]
     for i, segs in enumerate(cases):
@@ -193,7 +196,7 @@ WANT = {
     2210050: "reassembly_overlap_different_data",
     2210007: "3whs_synack_with_wrong_ack",
     2210004: "3whs_synack_resend_with_different_ack",
-    2210005: "3whs_synack_resend_with_diff_seq",
+    2210055: "3whs_synack_flood",
     2210008: "3whs_syn_resend_diff_seq_on_syn_recv",
     2230002: "tls.invalid_record_type",
     2230010: "tls.invalid_ssl_record (with the unknown record type)",
