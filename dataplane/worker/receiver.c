@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "receiver.h"
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
@@ -13,6 +14,9 @@
 
 /* A reader asleep on a full ring looks round this often (quit). */
 #define RECEIVER_PARK_US 10000u
+/* A capture file's reader, at the end of the file, looks this often
+ * whether the main lcore has seen the input end (it looks every 1 ms). */
+#define RECEIVER_IDLE_US 200u
 
 int receiver_seq_field(void)
 {
@@ -128,6 +132,7 @@ int receiver_main(void *arg)
 {
 	struct receiver *r = arg;
 	struct rte_mbuf *pkts[WORKER_BURST];
+	struct backoff idle = { 0 };
 
 	while (!__atomic_load_n(&r->ctl->quit, __ATOMIC_RELAXED)) {
 		uint16_t n = port_rx_burst(r->port, r->queue, pkts, WORKER_BURST);
@@ -135,6 +140,7 @@ int receiver_main(void *arg)
 		r->heartbeat++;
 		if (n > 0) {
 			distribute(r, pkts, n);
+			backoff_reset(&idle);
 			continue;
 		}
 		/* As the workers: input_done read before one last empty poll. */
@@ -145,7 +151,13 @@ int receiver_main(void *arg)
 			distribute(r, pkts, n);
 			continue;
 		}
-		rte_pause();
+		/* A capture file is empty only at its end, until the main lcore
+		 * says so (input_done): sleep meanwhile, the workers need the
+		 * CPU. A live port is polled. */
+		if (!r->lossless)
+			rte_pause();
+		else if (backoff_step(&idle))
+			rte_delay_us_sleep(RECEIVER_IDLE_US);
 	}
 	__atomic_sub_fetch(&r->ctl->receivers_left, 1, __ATOMIC_RELEASE);
 	/* workers asleep on an empty ring: the input may have ended */

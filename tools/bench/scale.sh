@@ -1,5 +1,6 @@
 #!/bin/bash
 # scale.sh [-b BUILD] [-n RUNS] [-t "1 2"] [-c CPUS] PCAP [-- EXTRA idsd ARGS]
+# (BUILD: a build directory, of this tree unless absolute; default build)
 #
 # One capture read with 1 and with 2 (or -t's list of) workers (pcap-file.threads,
 # one reader spreading it by the flow hash), interleaved, RUNS times each, ET Open and
@@ -23,7 +24,8 @@ shift $((OPTIND - 1))
 pcap=$1; shift
 [ "${1:-}" = "--" ] && shift
 et=$here/../shared/corpus/rules/et-open-suricata-5.0-2024-04-21
-bin=$here/$build/dataplane/idsd/idsd
+case $build in /*) ;; *) build=$here/$build ;; esac
+bin=$build/dataplane/idsd/idsd
 [ -x "$bin" ] || { echo "scale.sh: no $bin" >&2; exit 2; }
 [ -d "$et" ] || { echo "scale.sh: no $et" >&2; exit 2; }
 out=$(mktemp -d)
