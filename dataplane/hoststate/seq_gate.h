@@ -8,9 +8,12 @@
  * runs without a gate.
  *
  * Cost: the reader stores one number per packet, each worker two into its
- * own cache line; only a worker that touches shared state (a rare rule
- * match) reads the others', and waits for them if they are behind.
- * Packets are numbered from 1 in reading order. */
+ * own cache line (and a fence and a load to see whether anyone sleeps on
+ * it); only a worker that touches shared state (a rare rule match) reads
+ * the others', and waits for them if they are behind: a short spin, then it
+ * sleeps (park.h) until the worker it waits for has passed its packet,
+ * leaving its CPU to that worker and the reader. Packets are numbered from
+ * 1 in reading order. */
 #ifndef IDS_SEQ_GATE_H
 #define IDS_SEQ_GATE_H
 
@@ -48,6 +51,18 @@ void seq_gate_flow_end(struct seq_gate *g, unsigned k, uint64_t last_pkt);
 /* Worker k: return once every packet numbered below its current one is
  * finished on every worker. Never waits on a packet numbered above it, so
  * the lowest waiting packet always proceeds. */
-void seq_gate_wait(const struct seq_gate *g, unsigned k);
+void seq_gate_wait(struct seq_gate *g, unsigned k);
+
+/* What worker k's seq_gate_wait calls cost: the calls (host-state accesses
+ * put in order), those that found a worker behind, the sleeps among those
+ * waits, and the time spent waiting. Any thread may read them. */
+struct seq_gate_stats {
+	uint64_t checks;
+	uint64_t waits;
+	uint64_t parks;
+	uint64_t wait_ns;
+};
+
+void seq_gate_stats(const struct seq_gate *g, unsigned k, struct seq_gate_stats *st);
 
 #endif

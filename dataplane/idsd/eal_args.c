@@ -34,11 +34,36 @@ static bool given(const struct eal_args *ea, int user_argc, char **user_argv, co
 	return false;
 }
 
+/* cpus[0..n) (ascending) as DPDK's cpuset: "0-3,6". */
+static int cpuset_arg(char *out, size_t len, const int *cpus, unsigned n)
+{
+	size_t off = 0;
+
+	for (unsigned i = 0; i < n;) {
+		unsigned j = i;
+		int w;
+
+		while (j + 1 < n && cpus[j + 1] == cpus[j] + 1)
+			j++;
+		w = j == i ? snprintf(out + off, len - off, "%s%d", i ? "," : "", cpus[i]) :
+			     snprintf(out + off, len - off, "%s%d-%d", i ? "," : "", cpus[i], cpus[j]);
+		if (w < 0 || (size_t)w >= len - off)
+			return -E2BIG;
+		off += (size_t)w;
+		i = j + 1;
+	}
+	return 0;
+}
+
 /* "--lcores 0@c0,1@c1,...": the main lcore and one per worker. With
  * threading.cpu-affinity, the main lcore takes the management set's first CPU
  * and workers go round the worker set; otherwise they spread over the CPUs
- * this process may run on. Several lcores share a CPU when there are fewer
- * CPUs than lcores: correct, only slower. */
+ * this process may run on, one each after the main lcore's. With more lcores
+ * than those CPUs (a capture file's reader and two workers on two vCPUs),
+ * each lcore may run on any of them, the main lcore's included (it mostly
+ * sleeps): pinned, two lcores would take turns on one CPU while another
+ * idles; free, the kernel balances them, and they sleep while they wait
+ * (hoststate/park.h). */
 static int lcores_arg(char *out, size_t len, const struct settings *s, unsigned nworkers)
 {
 	cpu_set_t set;
@@ -63,6 +88,15 @@ static int lcores_arg(char *out, size_t len, const struct settings *s, unsigned 
 		/* Workers take the CPUs after the main lcore's first. */
 		wcpu = ncpu == 1 ? cpus : cpus + 1;
 		nw = ncpu == 1 ? 1 : ncpu - 1;
+	}
+	if (s->worker_cpus.n == 0 && nworkers > nw) {
+		char set[512];
+		int n, ret = cpuset_arg(set, sizeof(set), cpus, ncpu);
+
+		if (ret != 0)
+			return ret;
+		n = snprintf(out, len, "0@%d,(1-%u)@(%s)", main_cpu, nworkers, set);
+		return n < 0 || (size_t)n >= len ? -E2BIG : 0;
 	}
 	for (unsigned l = 0; l <= nworkers; l++) {
 		int cpu = l == 0 ? main_cpu : wcpu[(l - 1) % nw];

@@ -8,6 +8,7 @@
 
 #include "../decode/decode.h"
 #include "../hoststate/host_table.h"
+#include "../hoststate/seq_gate.h"
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
 #include "sig_tally.h"
@@ -173,6 +174,17 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 	put(s, "capture.standby_dropped", w->standby_pkts);
 	put(s, "capture.reject_sent", w->reject_sent);
 	put(s, "capture.reject_failed", w->reject_failed);
+	if (w->ring != NULL)
+		put(s, "capture.autofp.idle_parks", w->idle_parks);
+	if (w->gate != NULL) {
+		struct seq_gate_stats gs;
+
+		seq_gate_stats(w->gate, w->id, &gs);
+		put(s, "capture.gate.checks", gs.checks);
+		put(s, "capture.gate.waits", gs.waits);
+		put(s, "capture.gate.parks", gs.parks);
+		put(s, "capture.gate.wait_us", gs.wait_ns / 1000u);
+	}
 }
 
 void stats_add_receivers(struct stats_snapshot *snap, struct receiver *const *rcv, unsigned n)
@@ -180,6 +192,8 @@ void stats_add_receivers(struct stats_snapshot *snap, struct receiver *const *rc
 	for (unsigned i = 0; i < n; i++) {
 		put(snap, "capture.autofp.received", rcv[i]->rx_pkts);
 		put(snap, "capture.autofp.ring_full", rcv[i]->ring_full);
+		put(snap, "capture.autofp.ring_waits", rcv[i]->ring_waits);
+		put(snap, "capture.autofp.ring_parks", rcv[i]->ring_parks);
 	}
 }
 
@@ -299,4 +313,11 @@ void stats_print_summary(FILE *out, const struct stats_snapshot *snap,
 	fputc('\n', out);
 	per_worker(out, "page faults", workers, nw, offsetof(struct worker, minflt));
 	per_worker(out, "packets", workers, nw, offsetof(struct worker, rx_pkts));
+	if (nw > 0 && workers[0]->gate != NULL)
+		fprintf(out, "  capture-order gate: %llu host-state accesses, %llu waited "
+			"(%llu asleep), %.3f s waiting\n",
+			(unsigned long long)stats_get(snap, "capture.gate.checks"),
+			(unsigned long long)stats_get(snap, "capture.gate.waits"),
+			(unsigned long long)stats_get(snap, "capture.gate.parks"),
+			(double)stats_get(snap, "capture.gate.wait_us") / 1e6);
 }

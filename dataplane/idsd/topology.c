@@ -238,6 +238,7 @@ static int create_workers_rss(struct run *r, unsigned *lcore)
 static int create_workers_autofp(struct run *r, unsigned *lcore)
 {
 	unsigned nw = r->autofp_workers;
+	struct ring_ev *ring_ev[RECEIVER_MAX_RINGS];
 	uint16_t txq_next[SETTINGS_MAX_PORTS] = { 0 };
 	int socket = r->ports[0].socket;
 
@@ -279,6 +280,7 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		if (r->rings[k] == NULL)
 			return -ENOMEM;
 		w->ring = r->rings[k];
+		ring_ev[k] = &w->ring_ev;
 		w->gate = r->gate;
 		w->seq_off = r->seq_off;
 		if (worker_pipeline(r, w, eve_iface(r, &r->ports[0]), csum) != 0)
@@ -301,6 +303,7 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		rc->seq_off = r->seq_off;
 		rc->nrings = nw;
 		memcpy(rc->rings, r->rings, nw * sizeof(rc->rings[0]));
+		memcpy(rc->ring_ev, ring_ev, nw * sizeof(rc->ring_ev[0]));
 		rc->ctl = &r->ctl;
 		/* the same decoding as the workers', checksums aside */
 		rc->decode = r->s->decode;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "receiver.h"
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
@@ -8,7 +9,14 @@
 #include <rte_ring.h>
 
 #include "../flow/flow.h"
+#include "../hoststate/park.h"
 #include "../hoststate/seq_gate.h"
+
+/* A reader asleep on a full ring looks round this often (quit). */
+#define RECEIVER_PARK_US 10000u
+/* A capture file's reader, at the end of the file, looks this often
+ * whether the main lcore has seen the input end (it looks every 1 ms). */
+#define RECEIVER_IDLE_US 200u
 
 int receiver_seq_field(void)
 {
@@ -56,6 +64,53 @@ unsigned receiver_pick_link(const struct decode_opts *o, uint8_t link, const uin
 	return flow_hash_packet(&p[i]) % nrings;
 }
 
+static bool quitting(const struct receiver *r)
+{
+	return __atomic_load_n(&r->ctl->quit, __ATOMIC_RELAXED);
+}
+
+/* Lossless, ring k full: spin a little, then sleep until its worker has
+ * drained it to WORKER_RING_LOW (or IDLE_PARK_US pass: quit). A reader
+ * spinning here would take the CPU the worker needs to make room. */
+static void wait_room(struct receiver *r, unsigned k, struct backoff *b)
+{
+	struct rte_ring *ring = r->rings[k];
+	struct park *pk = &r->ring_ev[k]->drained;
+	uint32_t t;
+
+	if (!backoff_step(b))
+		return;
+	t = park_prepare(pk);
+	if (rte_ring_count(ring) <= WORKER_RING_LOW(rte_ring_get_capacity(ring)) ||
+	    quitting(r)) {
+		park_cancel(pk);
+		return;
+	}
+	r->ring_parks++;
+	park_wait(pk, t, RECEIVER_PARK_US);
+}
+
+/* Frame m into ring k; false: dropped (ring full, not lossless or quit). */
+static bool enqueue(struct receiver *r, unsigned k, struct rte_mbuf *m)
+{
+	struct backoff b = { 0 };
+
+	if (rte_ring_enqueue(r->rings[k], m) != 0) {
+		if (r->lossless)
+			r->ring_waits++;
+		do {
+			if (!r->lossless || quitting(r)) {
+				r->ring_full++;
+				rte_pktmbuf_free(m);
+				return false;
+			}
+			wait_room(r, k, &b);
+		} while (rte_ring_enqueue(r->rings[k], m) != 0);
+	}
+	park_wake(&r->ring_ev[k]->filled);
+	return true;
+}
+
 static void distribute(struct receiver *r, struct rte_mbuf **pkts, uint16_t n)
 {
 	for (uint16_t i = 0; i < n; i++) {
@@ -67,16 +122,7 @@ static void distribute(struct receiver *r, struct rte_mbuf **pkts, uint16_t n)
 
 		if (r->gate != NULL)
 			*RTE_MBUF_DYNFIELD(m, r->seq_off, uint64_t *) = seq;
-		while (rte_ring_enqueue(r->rings[k], m) != 0) {
-			if (!r->lossless || __atomic_load_n(&r->ctl->quit, __ATOMIC_RELAXED)) {
-				r->ring_full++;
-				rte_pktmbuf_free(m);
-				m = NULL;
-				break;
-			}
-			rte_pause();
-		}
-		if (m != NULL && r->gate != NULL)
+		if (enqueue(r, k, m) && r->gate != NULL)
 			seq_gate_enqueued(r->gate, k, seq);
 	}
 	r->rx_pkts += n;
@@ -86,6 +132,7 @@ int receiver_main(void *arg)
 {
 	struct receiver *r = arg;
 	struct rte_mbuf *pkts[WORKER_BURST];
+	struct backoff idle = { 0 };
 
 	while (!__atomic_load_n(&r->ctl->quit, __ATOMIC_RELAXED)) {
 		uint16_t n = port_rx_burst(r->port, r->queue, pkts, WORKER_BURST);
@@ -93,6 +140,7 @@ int receiver_main(void *arg)
 		r->heartbeat++;
 		if (n > 0) {
 			distribute(r, pkts, n);
+			backoff_reset(&idle);
 			continue;
 		}
 		/* As the workers: input_done read before one last empty poll. */
@@ -103,8 +151,17 @@ int receiver_main(void *arg)
 			distribute(r, pkts, n);
 			continue;
 		}
-		rte_pause();
+		/* A capture file is empty only at its end, until the main lcore
+		 * says so (input_done): sleep meanwhile, the workers need the
+		 * CPU. A live port is polled. */
+		if (!r->lossless)
+			rte_pause();
+		else if (backoff_step(&idle))
+			rte_delay_us_sleep(RECEIVER_IDLE_US);
 	}
 	__atomic_sub_fetch(&r->ctl->receivers_left, 1, __ATOMIC_RELEASE);
+	/* workers asleep on an empty ring: the input may have ended */
+	for (unsigned k = 0; k < r->nrings; k++)
+		park_wake(&r->ring_ev[k]->filled);
 	return 0;
 }

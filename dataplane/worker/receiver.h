@@ -25,6 +25,7 @@ struct receiver {
 	bool lossless;               /* capture file: wait for ring space instead of dropping */
 	unsigned nrings;
 	struct rte_ring *rings[RECEIVER_MAX_RINGS];   /* one per worker */
+	struct ring_ev *ring_ev[RECEIVER_MAX_RINGS];  /* their waits (worker.h) */
 	struct worker_control *ctl;
 	struct decode_opts decode;
 	unsigned lcore_id;
@@ -36,6 +37,8 @@ struct receiver {
 
 	uint64_t rx_pkts;
 	uint64_t ring_full;          /* frames dropped: the worker's ring was full */
+	uint64_t ring_waits;         /* lossless: a full ring waited for (asleep: ring_parks) */
+	uint64_t ring_parks;
 	uint64_t heartbeat;
 } __rte_cache_aligned;
 

@@ -24,6 +24,7 @@
 #define PREFETCH_AHEAD 3
 #define TX_DRAIN_US 100u           /* a quiet link never holds packets longer than this */
 #define IDLE_HOUSEKEEP_US 100000u  /* flow expiry and output flush when idle */
+#define IDLE_PARK_US 10000u        /* an idle autofp worker looks round this often */
 
 static struct rte_eth_dev_tx_buffer *txb_create(struct worker *w)
 {
@@ -340,9 +341,14 @@ static unsigned poll_inputs(struct worker *w, struct rte_mbuf **pkts)
 	unsigned got = 0;
 
 	if (w->ring != NULL) {
-		got = rte_ring_dequeue_burst(w->ring, (void **)pkts, WORKER_BURST, NULL);
-		if (got > 0)
+		unsigned left;
+
+		got = rte_ring_dequeue_burst(w->ring, (void **)pkts, WORKER_BURST, &left);
+		if (got > 0) {
+			if (left <= WORKER_RING_LOW(rte_ring_get_capacity(w->ring)))
+				park_wake(&w->ring_ev.drained);
 			handle_ring_burst(w, pkts, got);
+		}
 		return got;
 	}
 	for (uint16_t i = 0; i < w->nrxq; i++) {
@@ -364,6 +370,33 @@ static bool input_finished(struct worker *w)
 	if (w->ring != NULL)
 		return __atomic_load_n(&w->ctl->receivers_left, __ATOMIC_ACQUIRE) == 0;
 	return __atomic_load_n(&w->ctl->input_done, __ATOMIC_ACQUIRE);
+}
+
+/* autofp, nothing in the ring: spin a little, then sleep until a reader
+ * puts a frame in (or the input ends, or IDLE_PARK_US pass: quit, idle
+ * housekeeping). Offline for RCU while asleep, so a reload does not wait
+ * for this worker; nothing of the generation is used until the loop's next
+ * gen_pickup. Live ports are polled: nothing would wake a sleeper. */
+static void idle_wait(struct worker *w, struct backoff *b)
+{
+	uint32_t t;
+
+	if (w->ring == NULL || !backoff_step(b)) {
+		if (w->ring == NULL)
+			rte_pause();
+		return;
+	}
+	drain_tx(w);
+	rte_rcu_qsbr_thread_offline(w->ctl->qsv, w->id);
+	t = park_prepare(&w->ring_ev.filled);
+	if (rte_ring_count(w->ring) != 0 || input_finished(w) ||
+	    __atomic_load_n(&w->ctl->quit, __ATOMIC_RELAXED)) {
+		park_cancel(&w->ring_ev.filled);
+	} else {
+		w->idle_parks++;
+		park_wait(&w->ring_ev.filled, t, IDLE_PARK_US);
+	}
+	rte_rcu_qsbr_thread_online(w->ctl->qsv, w->id);
 }
 
 /* What the kernel charged this thread (schedstat's first field): the figure
@@ -396,6 +429,7 @@ int worker_main(void *arg)
 	const uint64_t idle_tsc = hz / 1000000u * IDLE_HOUSEKEEP_US;
 	uint64_t prev_drain = rte_rdtsc(), prev_idle = prev_drain;
 	struct rte_mbuf *pkts[WORKER_BURST];
+	struct backoff idle = { 0 };
 
 	if (w->nrxq == 0)
 		return 0;
@@ -415,6 +449,7 @@ int worker_main(void *arg)
 			if (w->first_tsc == 0)
 				w->first_tsc = cur;
 			w->busy_tsc += rte_rdtsc() - cur;
+			backoff_reset(&idle);
 		} else if (input_finished(w)) {
 			if (poll_inputs(w, pkts) == 0)
 				break;
@@ -422,7 +457,7 @@ int worker_main(void *arg)
 			pipeline_idle(w->pl, w->rxq[0].port->rx_timestamp ? 0 : wall_us());
 			prev_idle = cur;
 		} else {
-			rte_pause();
+			idle_wait(w, &idle);
 		}
 		/* Nothing of the current generation is held past this point. */
 		rte_rcu_qsbr_quiescent(w->ctl->qsv, w->id);

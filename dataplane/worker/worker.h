@@ -11,6 +11,7 @@
 
 #include <rte_common.h>
 
+#include "../hoststate/park.h"
 #include "../pipeline/pipeline.h"
 #include "../port/port.h"
 #include "detect_gen.h"
@@ -35,6 +36,16 @@ struct worker_rxq {
 	 * the ring of one of them (NULL when this worker has such a queue). */
 	struct rte_ring *reply_ring;
 };
+
+/* autofp: the waits on a worker's ring (hoststate/park.h), so that neither
+ * side spins on a CPU the other needs: the worker sleeps on filled while its
+ * ring is empty (the readers wake it with each frame they put in), a reader
+ * on drained while the ring is full (the worker wakes it once the ring is
+ * down to WORKER_RING_LOW of its frames). */
+struct ring_ev {
+	struct park filled;
+	struct park drained;
+} __rte_cache_aligned;
 
 /* Flags the main lcore (and the telemetry thread) set and workers read. */
 struct worker_control {
@@ -86,7 +97,15 @@ struct worker {
 	uint64_t cpu_ns;             /* CPU time of the lcore thread, set when it returns */
 	uint64_t minflt;             /* page faults it took, set with cpu_ns */
 	uint64_t heartbeat;          /* loop iterations, for liveness */
+	uint64_t idle_parks;         /* autofp: sleeps on an empty ring */
+
+	struct ring_ev ring_ev;      /* autofp: the waits on ring */
 } __rte_cache_aligned;
+
+/* A worker wakes the readers waiting for room in its ring once it holds no
+ * more than this share of the ring's frames: a reader woken for one free
+ * slot would sleep again after one frame. */
+#define WORKER_RING_LOW(capacity) ((capacity) / 2)
 
 /* Allocate the TX buffers (on the worker's socket). 0 or -ENOMEM. */
 int worker_init(struct worker *w);

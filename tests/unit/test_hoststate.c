@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for dataplane/hoststate: the shared host table (insert, lookup,
  * expiry, memcap and chain refusals, concurrent updates), the capture-order
- * gate, and two detect threads sharing one table (xbits and thresholds seen
- * across workers as by one). */
+ * gate (its order under load, sleeping waiters, its counters), the event
+ * count waits sleep on, and two detect threads sharing one table (xbits and
+ * thresholds seen across workers as by one). */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -14,6 +16,7 @@
 #include "dataplane/detect/detect.h"
 #include "dataplane/flow/flow-t.h"
 #include "dataplane/hoststate/host_table.h"
+#include "dataplane/hoststate/park.h"
 #include "dataplane/hoststate/seq_gate.h"
 
 static struct host_key key(uint64_t id, uint32_t host)
@@ -265,6 +268,232 @@ static void test_gate(void)
 	seq_gate_destroy(w.g);
 }
 
+/* A waiter that the gate holds for long sleeps: it uses (almost) no CPU,
+ * and the counters say it waited and slept. */
+struct sleeper {
+	struct seq_gate *g;
+	atomic_int passed;
+	uint64_t cpu_ns;
+};
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void *gate_sleeper(void *arg)
+{
+	struct sleeper *w = arg;
+	uint64_t t0 = thread_cpu_ns();
+
+	seq_gate_begin(w->g, 1, 2);
+	seq_gate_wait(w->g, 1);
+	w->cpu_ns = thread_cpu_ns() - t0;
+	atomic_store(&w->passed, 1);
+	seq_gate_end(w->g, 1, 2);
+	return NULL;
+}
+
+static void test_gate_sleeps(void)
+{
+	struct sleeper w = { .g = seq_gate_create(2) };
+	struct seq_gate_stats st;
+	pthread_t t;
+
+	CHECK(w.g != NULL);
+	seq_gate_enqueued(w.g, 0, 1);
+	seq_gate_enqueued(w.g, 1, 2);
+	seq_gate_begin(w.g, 0, 1);
+	CHECK_INT(0, pthread_create(&t, NULL, gate_sleeper, &w));
+	usleep(200000);
+	CHECK_INT(0, atomic_load(&w.passed));
+	seq_gate_end(w.g, 0, 1);
+	pthread_join(t, NULL);
+	CHECK_INT(1, atomic_load(&w.passed));
+	/* 200 ms held; a spinning waiter would have burnt most of it */
+	CHECK(w.cpu_ns < 50000000u);
+	seq_gate_stats(w.g, 1, &st);
+	CHECK_INT(1, st.checks);
+	CHECK_INT(1, st.waits);
+	CHECK(st.parks >= 1);
+	CHECK(st.wait_ns >= 150000000u);
+	seq_gate_stats(w.g, 0, &st);
+	CHECK_INT(0, st.checks);
+	seq_gate_destroy(w.g);
+}
+
+/* Capture order under load: a reader gives GATE_PKTS packets, each to one
+ * of GATE_WORKERS workers (by a hash of its number) through small queues;
+ * each worker touches "shared state" on every GATE_TOUCH-th packet after
+ * seq_gate_wait. Every touch must come in packet order, whichever worker
+ * handles it and however they sleep, and the counters count the touches. */
+#define GATE_WORKERS 3
+#define GATE_PKTS 60000u
+#define GATE_TOUCH 7u
+#define GATE_QLEN 64u
+
+struct gate_queue {
+	_Atomic uint64_t head, tail;
+	uint64_t seq[GATE_QLEN];
+};
+
+struct gate_run {
+	struct seq_gate *g;
+	struct gate_queue q[GATE_WORKERS];
+	atomic_bool read_all;
+	_Atomic uint64_t last_touch;
+	atomic_uint out_of_order;
+	atomic_uint touches;
+};
+
+struct gate_worker {
+	struct gate_run *run;
+	unsigned id;
+};
+
+static unsigned gate_pick(uint64_t seq)
+{
+	return (unsigned)((seq * 0x9e3779b97f4a7c15ull) >> 61) % GATE_WORKERS;
+}
+
+static void *gate_reader(void *arg)
+{
+	struct gate_run *r = arg;
+
+	for (uint64_t seq = 1; seq <= GATE_PKTS; seq++) {
+		struct gate_queue *q = &r->q[gate_pick(seq)];
+		uint64_t tail = atomic_load(&q->tail);
+
+		while (tail - atomic_load(&q->head) == GATE_QLEN)
+			sched_yield();
+		q->seq[tail % GATE_QLEN] = seq;
+		atomic_store(&q->tail, tail + 1);
+		seq_gate_enqueued(r->g, gate_pick(seq), seq);
+	}
+	atomic_store(&r->read_all, true);
+	return NULL;
+}
+
+static void *gate_worker(void *arg)
+{
+	struct gate_worker *w = arg;
+	struct gate_run *r = w->run;
+	struct gate_queue *q = &r->q[w->id];
+
+	for (;;) {
+		uint64_t head = atomic_load(&q->head), seq;
+
+		if (head == atomic_load(&q->tail)) {
+			if (atomic_load(&r->read_all) && head == atomic_load(&q->tail))
+				break;
+			sched_yield();
+			continue;
+		}
+		seq = q->seq[head % GATE_QLEN];
+		atomic_store(&q->head, head + 1);
+		seq_gate_begin(r->g, w->id, seq);
+		if (seq % GATE_TOUCH == 0) {
+			seq_gate_wait(r->g, w->id);
+			if (atomic_load(&r->last_touch) >= seq)
+				atomic_fetch_add(&r->out_of_order, 1);
+			atomic_store(&r->last_touch, seq);
+			atomic_fetch_add(&r->touches, 1);
+		}
+		seq_gate_end(r->g, w->id, seq);
+	}
+	seq_gate_begin(r->g, w->id, SEQ_GATE_END);
+	seq_gate_end(r->g, w->id, SEQ_GATE_END);
+	return NULL;
+}
+
+static void test_gate_order_under_load(void)
+{
+	static struct gate_run r;
+	struct gate_worker w[GATE_WORKERS];
+	pthread_t t[GATE_WORKERS + 1];
+	uint64_t checks = 0;
+
+	r.g = seq_gate_create(GATE_WORKERS);
+	CHECK(r.g != NULL);
+	for (unsigned i = 0; i < GATE_WORKERS; i++) {
+		w[i] = (struct gate_worker){ .run = &r, .id = (unsigned)i };
+		CHECK_INT(0, pthread_create(&t[i], NULL, gate_worker, &w[i]));
+	}
+	CHECK_INT(0, pthread_create(&t[GATE_WORKERS], NULL, gate_reader, &r));
+	for (unsigned i = 0; i <= GATE_WORKERS; i++)
+		pthread_join(t[i], NULL);
+	CHECK_INT(0, atomic_load(&r.out_of_order));
+	CHECK_INT(GATE_PKTS / GATE_TOUCH, atomic_load(&r.touches));
+	for (unsigned i = 0; i < GATE_WORKERS; i++) {
+		struct seq_gate_stats st;
+
+		seq_gate_stats(r.g, i, &st);
+		CHECK(st.waits <= st.checks);
+		checks += st.checks;
+	}
+	CHECK_INT(GATE_PKTS / GATE_TOUCH, checks);
+	seq_gate_destroy(r.g);
+}
+
+/* The event count loses no wake: two threads hand a turn back and forth,
+ * each sleeping without a timeout, so a lost wake hangs the test (and the
+ * test runner's timeout fails it). */
+#define PARK_ROUNDS 20000u
+
+struct pingpong {
+	struct park p;
+	atomic_uint turn;       /* whose turn: round number's parity */
+};
+
+static void await_turn(struct pingpong *pp, unsigned want)
+{
+	struct backoff b = { 0 };
+
+	while (atomic_load(&pp->turn) != want) {
+		uint32_t t;
+
+		if (!backoff_step(&b))
+			continue;
+		t = park_prepare(&pp->p);
+		if (atomic_load(&pp->turn) == want)
+			park_cancel(&pp->p);
+		else
+			park_wait(&pp->p, t, 0);
+	}
+}
+
+static void *pong(void *arg)
+{
+	struct pingpong *pp = arg;
+
+	for (unsigned i = 1; i < 2 * PARK_ROUNDS; i += 2) {
+		await_turn(pp, i);
+		atomic_store(&pp->turn, i + 1);
+		park_wake(&pp->p);
+	}
+	return NULL;
+}
+
+static void test_park(void)
+{
+	static struct pingpong pp;
+	pthread_t t;
+
+	CHECK_INT(0, pthread_create(&t, NULL, pong, &pp));
+	for (unsigned i = 0; i < 2 * PARK_ROUNDS; i += 2) {
+		await_turn(&pp, i);
+		atomic_store(&pp.turn, i + 1);
+		park_wake(&pp.p);
+	}
+	await_turn(&pp, 2 * PARK_ROUNDS);
+	pthread_join(t, NULL);
+	CHECK_INT(2 * PARK_ROUNDS, atomic_load(&pp.turn));
+	CHECK_INT(0, atomic_load(&pp.p.waiters));
+}
+
 /* ---- two detect threads, one table: as one worker ---- */
 
 static struct packet tcp_pkt(const char *src, uint16_t sp, const char *dst, const char *payload,
@@ -363,6 +592,9 @@ int main(void)
 	test_chain_cap_and_config();
 	test_concurrent();
 	test_gate();
+	test_gate_sleeps();
+	test_gate_order_under_load();
+	test_park();
 	test_detect_shared();
 	return check_result("hoststate");
 }
