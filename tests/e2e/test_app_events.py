@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""App-layer events of TLS, HTTP and SMTP end to end: usage:
+test_app_events.py IDSD SRC_ROOT OUT_DIR.
+
+Writes a capture of one session per event, each crafted to break the one
+rule that event names, plus clean sessions that must raise nothing, and runs
+idsd on it with Suricata 7.0.0's own event rules (tests/data/suricata-events,
+unchanged) and EVE anomaly records on. For each session the alerts must be
+exactly the event rules of the events it is built to raise (the event named
+by the case, and the companions Suricata raises with it), and each of those
+events must be in an applayer anomaly record of that session, named as
+Suricata's parser names it (upper case for the C parsers)."""
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+
+from e2e_check import check
+from pcapgen import Tcp, write_pcap
+
+CONF = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - alert
+        - tls
+        - anomaly:
+            types: {decode: no, stream: no, applayer: yes}
+"""
+
+C = lambda n: bytes([10, 2, n >> 8, n & 0xff])  # noqa: E731
+S = lambda n: bytes([10, 3, n >> 8, n & 0xff])  # noqa: E731
+
+
+# DER (X.690) of a certificate (RFC 5280 4.1) whose parts a case replaces
+def tlv(tag, body):
+    n = len(body)
+    if n < 0x80:
+        ln = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        ln = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + ln + body
+
+
+def seq(*parts):
+    return tlv(0x30, b"".join(parts))
+
+
+def name(cn, tag=0x0c):
+    """A Name of one RDN: CN (2.5.4.3) as a string of type tag."""
+    return seq(tlv(0x31, seq(tlv(0x06, b"\x55\x04\x03"), tlv(tag, cn))))
+
+
+SHA256_RSA = seq(tlv(0x06, bytes.fromhex("2a864886f70d01010b")), b"\x05\x00")
+EC_P256 = seq(tlv(0x06, bytes.fromhex("2a8648ce3d0201")), tlv(0x06, bytes.fromhex("2a8648ce3d030107")))
+PARTS = dict(
+    version=tlv(0xa0, tlv(0x02, b"\x02")),
+    serial=tlv(0x02, b"\x10\x01"),
+    alg=SHA256_RSA,
+    issuer=name(b"ca.test"),
+    validity=seq(tlv(0x17, b"240101000000Z"), tlv(0x18, b"20340101000000Z")),
+    subject=name(b"srv.test"),
+    spki=seq(EC_P256, tlv(0x03, b"\x00\x04" + bytes(range(64)))),
+    ext=tlv(0xa3, seq(seq(tlv(0x06, b"\x55\x1d\x13"), tlv(0x01, b"\xff"), tlv(0x04, seq())))),
+    sigalg=SHA256_RSA,
+    sig=tlv(0x03, b"\x00" + bytes(range(64))),
+)
+
+
+def cert(outer=0x30, **kw):
+    p = dict(PARTS, **kw)
+    tbs = seq(*(p[k] for k in ("version", "serial", "alg", "issuer", "validity", "subject",
+                              "spki", "ext")))
+    return tlv(outer, tbs + p["sigalg"] + p["sig"])
+
+
+def record(rtype, body, version=b"\x03\x03"):
+    return bytes([rtype]) + version + struct.pack("!H", len(body)) + body
+
+
+def hs(htype, body):
+    return record(22, bytes([htype]) + len(body).to_bytes(3, "big") + body)
+
+
+CLIENT_HELLO = hs(1, b"\x03\x03" + bytes(32) + b"\x00" + b"\x00\x02\xc0\x2f" + b"\x01\x00")
+SERVER_HELLO = hs(2, b"\x03\x03" + bytes(32) + b"\x00" + b"\xc0\x2f\x00")
+CCS = record(20, b"\x01")
+
+
+def chain(*certs, entry_len=None):
+    entries = b"".join((len(c) if entry_len is None else entry_len).to_bytes(3, "big") + c
+                       for c in certs)
+    return hs(11, len(entries).to_bytes(3, "big") + entries)
+
+
+def tls_cert(der=None, raw=None):
+    """The server sends its hello and a chain of the certificate der (or
+    the Certificate message raw)."""
+    def run(t):
+        t.send(0, CLIENT_HELLO)
+        t.send(1, SERVER_HELLO + (raw if raw is not None else chain(der)))
+    return run
+
+
+def tls_then(*sends):
+    """A ClientHello, then these (direction, bytes) segments."""
+    def run(t):
+        t.send(0, CLIENT_HELLO)
+        for d, b in sends:
+            t.send(d, b)
+    return run
+
+
+# (event the case is built for, the session, every event it raises)
+TLS_CASES = [
+    ("tls.certificate_invalid_version",
+     tls_cert(cert(version=tlv(0xa0, tlv(0x04, b"\x02")))), None),
+    ("tls.certificate_invalid_serial", tls_cert(cert(serial=tlv(0x04, b"\x10\x01"))), None),
+    ("tls.certificate_invalid_algorithmidentifier",
+     tls_cert(cert(alg=seq(tlv(0x02, b"\x01")))), None),
+    ("tls.certificate_invalid_x509name",
+     tls_cert(cert(issuer=tlv(0x31, b""))), None),
+    ("tls.certificate_invalid_date",
+     tls_cert(cert(validity=seq(tlv(0x17, b"241301000000Z"), tlv(0x17, b"340101000000Z")))),
+     None),
+    ("tls.certificate_invalid_extensions",
+     tls_cert(cert(ext=tlv(0xa4, seq()))), None),
+    ("tls.certificate_invalid_der", tls_cert(cert(outer=0x31)), None),
+    ("tls.certificate_invalid_length", tls_cert(cert()[:-20]), None),
+    ("tls.invalid_certificate", tls_cert(cert(sig=tlv(0x04, b"\x00"))), None),
+    ("tls.invalid_certificate (chain entry past the message)",
+     tls_cert(raw=chain(cert(), entry_len=len(cert()) + 1)), None),
+    ("tls.certificate_invalid_subject", tls_cert(cert(subject=name(b"srv\x00.test"))), None),
+    ("tls.certificate_invalid_issuer",
+     tls_cert(cert(issuer=name(b"\x00\x63\x00\x00\x00\x61", tag=0x1e))), None),
+    # an SSLv2 record (top bit set) of length 0, then a byte
+    ("tls.invalid_sslv2_header", tls_then((0, b"\x80\x00\x01\x00")),
+     ["tls.invalid_sslv2_header", "tls.invalid_ssl_record"]),
+    # an SSLv2 ERROR message (type 0) of 3 bytes
+    ("tls.error_message_encountered", tls_then((1, b"\x80\x03\x00\x00\x01")), None),
+    # 7 empty records in one segment of 35 bytes: more than 35 / 6
+    ("tls.too_many_records_in_packet", tls_then((0, record(22, b"") * 7)), None),
+    # encrypted heartbeats (after a ChangeCipherSpec): an answer of 1000
+    # bytes to a request of 40
+    ("tls.dataleak_heartbeat_mismatch",
+     tls_then((0, CCS), (0, record(24, bytes(40))), (1, record(24, bytes(1000)))),
+     ["tls.dataleak_heartbeat_mismatch", "tls.heartbeat_message"]),
+    # a heartbeat answered with no more than was asked, a full handshake
+    ("clean: encrypted heartbeat answered in kind",
+     tls_then((0, CCS), (0, record(24, bytes(40))), (1, CCS), (1, record(24, bytes(40)))),
+     ["tls.heartbeat_message"]),
+    ("clean: a well-formed certificate", tls_cert(cert()), []),
+    ("clean: 5 empty records in 25 bytes", tls_then((0, record(22, b"") * 5)), []),
+]
+
+CASES = [(ev, run, want if want is not None else [ev.split(" ")[0]], 443)
+         for ev, run, want in TLS_CASES]
+
+
+def event_sids(root):
+    """event name -> sid, from Suricata's event rule files."""
+    out = {}
+    d = os.path.join(root, "tests", "data", "suricata-events")
+    for f in os.listdir(d):
+        for ln in open(os.path.join(d, f), encoding="utf-8"):
+            m = re.search(r"app-layer-event:\s*([^;]+);.*sid:(\d+);", ln)
+            if ln.startswith("alert") and m:
+                out[m.group(1).strip()] = int(m.group(2))
+    return out
+
+
+def main():
+    idsd, root, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    sids = event_sids(root)
+    frames = []
+    for i, (_, run, _, port) in enumerate(CASES):
+        t = Tcp(frames, C(i), S(i), 42000 + i, port)
+        run(t)
+        t.close()
+    pcap, conf = os.path.join(out, "app_events.pcap"), os.path.join(out, "idsd.yaml")
+    write_pcap(pcap, frames)
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write(CONF)
+    p = subprocess.run([idsd, "-c", conf, "-r", pcap, "-S",
+                        os.path.join(root, "tests", "data", "suricata-events"), "-l", out],
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0 and "279 loaded, 0 failed" in p.stderr,
+          f"idsd runs with every event rule loaded: rc {p.returncode} {p.stderr[-600:]}")
+    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
+        recs = [json.loads(ln) for ln in f]
+    for i, (what, _, want, _) in enumerate(CASES):
+        port = 42000 + i
+        mine = [r for r in recs if port in (r.get("src_port"), r.get("dest_port"))]
+        got = sorted({r["alert"]["signature_id"] for r in mine if r["event_type"] == "alert"})
+        an = {r["anomaly"]["app_proto"] + "." + r["anomaly"]["event"].lower() for r in mine
+              if r["event_type"] == "anomaly"}
+        check(got == sorted(sids[e] for e in want) and set(want) <= an,
+              f"{what}: alerts {got} of {want}, anomalies {sorted(an)}")
+    valid = [r["tls"] for r in recs if r["event_type"] == "tls" and
+             r["src_port"] == 42000 + [c[0] for c in CASES].index(
+                 "clean: a well-formed certificate")]
+    check(valid and valid[0].get("subject") == "CN=srv.test" and
+          valid[0].get("issuerdn") == "CN=ca.test",
+          f"the well-formed certificate's subject and issuer are read: {valid}")
+    print("1 passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
