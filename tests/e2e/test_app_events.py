@@ -159,8 +159,60 @@ TLS_CASES = [
     ("clean: 5 empty records in 25 bytes", tls_then((0, record(22, b"") * 5)), []),
 ]
 
-CASES = [(ev, run, want if want is not None else [ev.split(" ")[0]], 443)
-         for ev, run, want in TLS_CASES]
+
+
+def smtp(*sends):
+    """A greeting, EHLO answered, then these (direction, bytes) segments."""
+    def run(t):
+        t.send(1, b"220 mx.test ESMTP\r\n")
+        t.send(0, b"EHLO c.test\r\n")
+        t.send(1, b"250-mx.test\r\n250 CHUNKING\r\n")
+        for d, b in sends:
+            t.send(d, b)
+    return run
+
+
+MAIL = [(0, b"MAIL FROM:<a@c.test>\r\n"), (1, b"250 ok\r\n"),
+        (0, b"RCPT TO:<b@mx.test>\r\n"), (1, b"250 ok\r\n")]
+LONG_NAME = b"x" * 300 + b".txt"
+SMTP_CASES = [
+    # a command pipelined after STARTTLS, before its answer
+    ("smtp.invalid_pipelined_sequence", smtp((0, b"STARTTLS\r\nNOOP\r\n"),
+                                             (1, b"220 go ahead\r\n")), None),
+    # STARTTLS twice, both accepted: the second upgrade cannot be made
+    ("smtp.failed_protocol_change", smtp((0, b"STARTTLS\r\nSTARTTLS\r\n"),
+                                         (1, b"220 go ahead\r\n220 go ahead\r\n")),
+     ["smtp.failed_protocol_change", "smtp.invalid_pipelined_sequence"]),
+    # a chunk of 18 bytes announced as 10
+    ("smtp.bdat_chunk_len_exceeded",
+     smtp(*MAIL, (0, b"BDAT 10 LAST\r\n"), (0, b"0123456789abcdef\r\n")), None),
+    ("smtp.duplicate_fields (EHLO again)", smtp((0, b"HELO c.test\r\n"), (1, b"250 ok\r\n")),
+     ["smtp.duplicate_fields"]),
+    ("smtp.duplicate_fields (MAIL FROM again)",
+     smtp(*MAIL, (0, b"MAIL FROM:<z@c.test>\r\n"), (1, b"250 ok\r\n")),
+     ["smtp.duplicate_fields"]),
+    # DATA refused, then DATA again for the same mail
+    ("smtp.unparsable_content",
+     smtp(*MAIL, (0, b"DATA\r\n"), (1, b"451 later\r\n"), (0, b"DATA\r\n"),
+          (1, b"354 go\r\n"), (0, b"Subject: x\r\n\r\nbody\r\n.\r\n"), (1, b"250 ok\r\n")),
+     ["smtp.unparsable_content", "smtp.data_command_rejected"]),
+    ("smtp.mime_long_filename",
+     smtp(*MAIL, (0, b"DATA\r\n"), (1, b"354 go\r\n"),
+          (0, b"Content-Type: text/plain\r\nContent-Disposition: attachment; filename=\"" +
+           LONG_NAME + b"\"\r\n\r\nbody\r\n.\r\n"), (1, b"250 ok\r\n")), None),
+    ("clean: a mail in one BDAT chunk of the size announced",
+     smtp(*MAIL, (0, b"BDAT 12 LAST\r\n0123456789\r\n"), (1, b"250 ok\r\n"),
+          (0, b"QUIT\r\n"), (1, b"221 bye\r\n")), []),
+    ("clean: a mail with a 255-byte file name",
+     smtp(*MAIL, (0, b"DATA\r\n"), (1, b"354 go\r\n"),
+          (0, b"Content-Disposition: attachment; filename=" + b"y" * 255 +
+           b"\r\n\r\nbody\r\n.\r\n"), (1, b"250 ok\r\n")), []),
+]
+
+CASES = ([(ev, run, want if want is not None else [ev.split(" ")[0]], 443)
+          for ev, run, want in TLS_CASES] +
+         [(ev, run, want if want is not None else [ev.split(" ")[0]], 25)
+          for ev, run, want in SMTP_CASES])
 
 
 def event_sids(root):
