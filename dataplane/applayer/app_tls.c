@@ -382,7 +382,10 @@ static void parse_san(gnutls_x509_crt_t crt, struct str_list *l)
 }
 
 /* The first certificate, as Suricata's TlsDecodeHSCertificate takes it:
- * one it cannot decode raises the event that says why and gives no field. */
+ * one it cannot decode raises the event that says why and gives no field.
+ * A subject or issuer with a NUL raises Suricata 7's event too, but its
+ * fields are kept, NUL and all, as Suricata 8.0.4 keeps them (its fix of
+ * such names, which the tls-subject-zero case checks). */
 static void parse_cert(struct applayer_ctx *ctx, struct app_tx *tx, struct tls_peer *ts)
 {
 	gnutls_x509_crt_t crt;
@@ -395,7 +398,9 @@ static void parse_cert(struct applayer_ctx *ctx, struct app_tx *tx, struct tls_p
 	if (ev != TLS_EV_MAX) {
 		app_tx_event(tx, ev);
 		ctx->stats.tls_bad_cert++;
-		return;
+		if (ev != TLS_EV_CERTIFICATE_INVALID_SUBJECT &&
+		    ev != TLS_EV_CERTIFICATE_INVALID_ISSUER)
+			return;
 	}
 	if (gnutls_x509_crt_init(&crt) < 0)
 		return;

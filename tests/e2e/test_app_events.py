@@ -23,12 +23,20 @@ from pcapgen import Tcp, write_pcap
 
 CONF = """%YAML 1.1
 ---
+app-layer:
+  protocols:
+    http:
+      libhtp:
+        default-config:
+          double-decode-path: yes
+          double-decode-query: yes
 outputs:
   - eve-log:
       filename: eve.json
       types:
         - alert
         - tls
+        - files
         - anomaly:
             types: {decode: no, stream: no, applayer: yes}
 """
@@ -209,10 +217,60 @@ SMTP_CASES = [
            b"\r\n\r\nbody\r\n.\r\n"), (1, b"250 ok\r\n")), []),
 ]
 
+
+
+def http(req, resp=b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"):
+    def run(t):
+        t.send(0, req)
+        t.send(1, resp)
+    return run
+
+
+def post(body):
+    """A multipart/form-data POST (boundary XyZ) of this body."""
+    return (b"POST /up HTTP/1.1\r\nHost: h.test\r\n"
+            b"Content-Type: multipart/form-data; boundary=XyZ\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+
+def ranged(content_range):
+    return (b"HTTP/1.1 206 Partial Content\r\nContent-Range: " + content_range +
+            b"\r\nContent-Length: 4\r\n\r\nabcd")
+
+
+GET = b"GET /f.bin HTTP/1.1\r\nHost: h.test\r\n\r\n"
+FILE_PART = b'--XyZ\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n'
+HTTP_CASES = [
+    ("http.multipart_invalid_header",
+     http(post(b'--XyZ\r\nContent-Disposition: form-data; name="a"\r\nX-Junk\r\n\r\n'
+               b"v\r\n--XyZ--\r\n")), None),
+    ("http.multipart_no_filedata", http(post(FILE_PART + b"\r\n--XyZ--\r\n")), None),
+    # the closing delimiter inside the file part's header block
+    ("http.multipart_generic_error",
+     http(post(b'--XyZ\r\nContent-Disposition: form-data; name="f"; filename="--XyZ--"\r\n'
+               b"\r\ndata\r\n--XyZ--\r\n")), None),
+    ("http.file_name_too_long",
+     http(b"PUT /" + b"n" * 4100 + b" HTTP/1.1\r\nHost: h.test\r\nContent-Length: 3\r\n\r\nabc"),
+     None),
+    ("http.range_invalid (start past end)", http(GET, ranged(b"bytes 10-5/100")),
+     ["http.range_invalid"]),
+    ("http.range_invalid (no range)", http(GET, ranged(b"bytes x-y/z")), ["http.range_invalid"]),
+    # %25 decodes to %, then %41 to A: encoded twice
+    ("http.double_encoded_uri", http(b"GET /a%2541b HTTP/1.1\r\nHost: h.test\r\n\r\n"), None),
+    ("clean: a multipart upload of a file", http(post(FILE_PART + b"\r\ndata\r\n--XyZ--\r\n")),
+     []),
+    ("clean: a range inside its file", http(GET, ranged(b"bytes 0-3/10")), []),
+    ("clean: a path of 4096 bytes, encoded once",
+     http(b"PUT /" + b"m" * 4091 + b"%41 HTTP/1.1\r\nHost: h.test\r\nContent-Length: 3\r\n\r\nabc"),
+     []),
+]
+
 CASES = ([(ev, run, want if want is not None else [ev.split(" ")[0]], 443)
           for ev, run, want in TLS_CASES] +
          [(ev, run, want if want is not None else [ev.split(" ")[0]], 25)
-          for ev, run, want in SMTP_CASES])
+          for ev, run, want in SMTP_CASES] +
+         [(ev, run, want if want is not None else [ev.split(" ")[0]], 80)
+          for ev, run, want in HTTP_CASES])
 
 
 def event_sids(root):
@@ -262,6 +320,15 @@ def main():
     check(valid and valid[0].get("subject") == "CN=srv.test" and
           valid[0].get("issuerdn") == "CN=ca.test",
           f"the well-formed certificate's subject and issuer are read: {valid}")
+    def files(what):
+        port = 42000 + [c[0] for c in CASES].index(what)
+        return [r["fileinfo"] for r in recs if r["event_type"] == "fileinfo" and
+                port in (r["src_port"], r["dest_port"])]
+    long_names = {len(f["filename"]) for f in files("http.file_name_too_long")}
+    check(long_names == {4096}, f"a file name past 4096 bytes is cut to 4096: {long_names}")
+    up = files("clean: a multipart upload of a file")
+    check(sorted((f["filename"], f["size"]) for f in up) == [("/up", 2), ("a.txt", 4)],
+          f"the well-formed upload is a file of its 4 bytes (and the response one of 2): {up}")
     print("1 passed, 0 failed")
     return 0
 

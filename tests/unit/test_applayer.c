@@ -350,9 +350,8 @@ static size_t cert_record(uint8_t *o, const uint8_t *der, size_t len)
 }
 
 /* Both sides' certificates: the fields are per direction (the client's to
- * the server), the EVE record shows the server's. The client's subject
- * holds a NUL: as in Suricata 7 (no C string of it) that certificate raises
- * tls.certificate_invalid_subject and gives no field. */
+ * the server), the EVE record shows the server's, a NUL stays in the name
+ * (as Suricata 8.0.4), which raises Suricata 7's certificate_invalid_subject. */
 static void test_tls_certs(void)
 {
 	struct app_flow *af = app_flow_new(ctx, 6, 40005, 443);
@@ -371,12 +370,16 @@ static void test_tls_certs(void)
 	CHECK(buf_str(af, tx, RULE_BUF_TLS_CERT_SUBJECT, APP_TO_SERVER) == NULL);
 	n = cert_record(rec, cli_der, sizeof(cli_der));
 	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, rec, (uint32_t)n, 3));
+	CHECK_INT(0, app_tx_buffer(ctx, af, tx, RULE_BUF_TLS_CERT_SUBJECT, APP_TO_SERVER, &d,
+				   &len));
+	CHECK_INT(5, len);
+	CHECK(len == 5 && memcmp(d, "O=a\0b", 5) == 0);
 	CHECK_INT(1ull << TLS_EV_CERTIFICATE_INVALID_SUBJECT, app_tx_events(tx));
-	CHECK(buf_str(af, tx, RULE_BUF_TLS_CERT_SUBJECT, APP_TO_SERVER) == NULL);
-	CHECK(buf_str(af, tx, RULE_BUF_TLS_CERT_ISSUER, APP_TO_SERVER) == NULL);
-	CHECK(buf_str(af, tx, RULE_BUF_TLS_CERT_SERIAL, APP_TO_SERVER) == NULL);
-	CHECK(buf_str(af, tx, RULE_BUF_TLS_CERT_FINGERPRINT, APP_TO_SERVER) == NULL);
+	CHECK_STR("O=CA", buf_str(af, tx, RULE_BUF_TLS_CERT_ISSUER, APP_TO_SERVER));
+	CHECK_STR("56:78", buf_str(af, tx, RULE_BUF_TLS_CERT_SERIAL, APP_TO_SERVER));
 	CHECK_STR("12:34", buf_str(af, tx, RULE_BUF_TLS_CERT_SERIAL, APP_TO_CLIENT));
+	CHECK_STR("22:3d:34:7b:de:4f:7a:16:d5:bc:6d:ca:5e:84:59:d6:5e:be:92:44",
+		  buf_str(af, tx, RULE_BUF_TLS_CERT_FINGERPRINT, APP_TO_SERVER));
 	CHECK_INT(-ERANGE, app_tx_buffer(ctx, af, tx, RULE_BUF_TLS_CERT_SUBJECT, 2, &d, &len));
 	/* tls.certs: the server's chain */
 	CHECK_INT(0, app_tx_buffer(ctx, af, tx, RULE_BUF_TLS_CERTS, 0, &d, &len));
