@@ -216,8 +216,9 @@ static bool bdat_size(const uint8_t *l, uint32_t len, uint64_t *size)
 		i++;
 	if (i == 4 || i == len || l[i] < '0' || l[i] > '9')
 		return false;
+	/* as strtoul, a size too large saturates */
 	for (; i < len && l[i] >= '0' && l[i] <= '9'; i++)
-		v = v > UINT64_MAX / 10 ? UINT64_MAX : v * 10 + (uint64_t)(l[i] - '0');
+		v = v > (UINT64_MAX - 9) / 10 ? UINT64_MAX : v * 10 + (uint64_t)(l[i] - '0');
 	*size = v;
 	return true;
 }
@@ -321,6 +322,7 @@ static void server_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 {
 	uint32_t code;
 	bool last;
+	int kind;
 
 	if (!digits3(l, len) || (len > 3 && l[3] != ' ' && l[3] != '-')) {
 		event(ctx, ss, SMTP_EV_INVALID_REPLY);
@@ -328,8 +330,6 @@ static void server_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 	}
 	code = (uint32_t)(l[0] - '0') * 100 + (uint32_t)(l[1] - '0') * 10 + (l[2] - '0');
 	last = len == 3 || l[3] == ' ';
-	int kind;
-
 	if (!ss->first_reply_seen) {
 		ss->first_reply_seen = true;
 		if (code != 220)

@@ -84,14 +84,12 @@ static void put(struct http_mp *mp, const uint8_t *d, size_t n)
 /* The header block holds the closing delimiter ("--" boundary "--"). */
 static bool holds_close(const struct http_mp *mp)
 {
+	char close[MP_BOUNDARY_MAX + 4];
 	size_t bl = mp->dlen - 4u;
 
-	for (size_t i = 0; i + bl + 4 <= mp->hlen; i++)
-		if (memcmp(mp->hdr + i, "--", 2) == 0 &&
-		    memcmp(mp->hdr + i + 2, mp->delim + 4, bl) == 0 &&
-		    memcmp(mp->hdr + i + 2 + bl, "--", 2) == 0)
-			return true;
-	return false;
+	memcpy(close, mp->delim + 2, bl + 2);
+	memcpy(close + 2 + bl, "--", 2);
+	return memmem(mp->hdr, mp->hlen, close, bl + 4) != NULL;
 }
 
 /* The part's header block is complete: each line must hold a ':' with
