@@ -9,7 +9,10 @@ unchanged) and EVE anomaly records on. For each session the alerts must be
 exactly the event rules of the events it is built to raise (the event named
 by the case, and the companions Suricata raises with it), and each of those
 events must be in an applayer anomaly record of that session, named as
-Suricata's parser names it (upper case for the C parsers)."""
+Suricata's parser names it (upper case for the C parsers). Then two real
+captures (tests/data/tls, from zeek's traces): an encrypted Heartbleed
+whose answer leaks (dataleak_heartbeat_mismatch), one left unanswered
+(only heartbeat_message)."""
 import json
 import os
 import re
@@ -334,6 +337,19 @@ def main():
     up = files("clean: a multipart upload of a file")
     check(sorted((f["filename"], f["size"]) for f in up) == [("/up", 2), ("a.txt", 4)],
           f"the well-formed upload is a file of its 4 bytes (and the response one of 2): {up}")
+    for name, want in (("heartbleed-encrypted-short.pcap", ["tls.heartbeat_message",
+                                                             "tls.dataleak_heartbeat_mismatch"]),
+                       ("heartbleed-encrypted.pcap", ["tls.heartbeat_message"])):
+        o = os.path.join(out, name)
+        os.makedirs(o)
+        p = subprocess.run([idsd, "-c", conf, "-r", os.path.join(root, "tests", "data", "tls", name),
+                            "-S", os.path.join(root, "tests", "data", "suricata-events"), "-l", o],
+                           capture_output=True, text=True, timeout=300)
+        with open(os.path.join(o, "eve.json"), encoding="utf-8") as f:
+            recs = [json.loads(ln) for ln in f]
+        got = sorted({r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert"})
+        check(p.returncode == 0 and got == sorted(sids[e] for e in want),
+              f"{name}: alerts {got} of {want}")
     print("1 passed, 0 failed")
     return 0
 
