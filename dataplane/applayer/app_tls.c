@@ -640,8 +640,8 @@ static int tls_body(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir
 }
 
 /* Records as Suricata's SSLDecode walks one segment: at most one a 6 bytes
- * (a record in progress counts as one), more is too_many_records_in_packet
- * and parsing stops. */
+ * (a record in progress counts as one: its loop takes a record, or the rest
+ * of one, a turn), more is too_many_records_in_packet and parsing stops. */
 int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir dir,
 		 const uint8_t *d, uint32_t len)
 {
@@ -649,10 +649,11 @@ int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir di
 	uint32_t iter = 0, max = len / TLS_RECORD_MIN > 1 ? len / TLS_RECORD_MIN : 1;
 
 	while (len > 0 && !ts->stop[dir]) {
+		bool fresh = ts->skip[dir] == 0 && ts->need[dir] == 0 && r->len == 0;
 		uint32_t n, hl;
 		int rc = 0;
 
-		if (iter++ > max) {
+		if ((iter == 0 || fresh) && iter++ > max) {
 			app_tx_event(&ts->tx, TLS_EV_TOO_MANY_RECORDS_IN_PACKET);
 			ctx->stats.tls_bad_record++;
 			stop_dir(ts, dir);

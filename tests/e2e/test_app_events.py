@@ -173,6 +173,9 @@ TLS_CASES = [
      ["tls.heartbeat_message"]),
     ("clean: a well-formed certificate", tls_cert(cert()), []),
     ("clean: 5 empty records in 25 bytes", tls_then((0, record(22, b"") * 5)), []),
+    # encrypted records of 6 bytes, each passed over: one a 6 bytes is no more than allowed
+    ("clean: 12 encrypted records of 6 bytes in one segment",
+     tls_then((0, CCS + record(23, b"\x00") * 11)), []),
 ]
 
 
