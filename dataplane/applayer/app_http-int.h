@@ -80,6 +80,9 @@ struct http_txd *http_txd_get(struct http_state *hs, htp_tx_t *tx);
  * events; once a request's headers are complete, its parse flags. */
 void http_events_messages(struct http_state *hs, enum app_dir dir);
 void http_events_request(struct http_txd *t);
+/* At the request line, with double-decode-path/-query on (Suricata's
+ * callbacks for them): a path or query encoded twice is double_encoded_uri. */
+void http_events_request_line(struct http_state *hs, htp_tx_t *tx);
 /* The event a libhtp message stands for (unknown_error when none). */
 enum http_event http_event_of_message(const char *msg);
 
@@ -94,5 +97,10 @@ void http_file_end(struct http_state *hs, htp_tx_t *tx, int dir);
  * < SIZE): the file is that part, *start and *end its first and last
  * byte offsets. False for none or an invalid one. */
 bool http_file_range(struct http_txd *t, uint64_t *start, uint64_t *end);
+/* Suricata's HTPParseAndCheckContentRange as it opens a response's file: a
+ * Content-Range that does not parse, or whose range is not inside its
+ * size (one of unknown end or size, or the whole file, is not a range:
+ * not invalid either). */
+bool http_range_invalid(struct http_txd *t);
 
 #endif

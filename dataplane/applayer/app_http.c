@@ -200,8 +200,10 @@ static int on_req_line(htp_tx_t *tx)
 {
 	struct http_state *hs = state_of(tx);
 
-	if (hs->ctx->cfg.http_max_tx == 0 || hs->nlive < hs->ctx->cfg.http_max_tx)
+	if (hs->ctx->cfg.http_max_tx == 0 || hs->nlive < hs->ctx->cfg.http_max_tx) {
+		http_events_request_line(hs, tx);
 		return HTP_OK;
+	}
 	hs->ctx->stats.http_max_tx++;
 	return HTP_ERROR;
 }
@@ -821,6 +823,20 @@ bool http_file_range(struct http_txd *t, uint64_t *start, uint64_t *end)
 	*start = (uint64_t)s;
 	*end = (uint64_t)e;
 	return true;
+}
+
+bool http_range_invalid(struct http_txd *t)
+{
+	const char *v = cstr(&t->info[9], hdr_value(t->tx->response_headers, "content-range"));
+	int64_t s, e, size;
+
+	if (v == NULL)
+		return false;
+	if (!parse_range(v, &s, &e, &size))
+		return true;
+	if (e <= 0 || size <= 0 || (s == 0 && e == size - 1))
+		return false;
+	return s > e || e > size - 1;
 }
 
 int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_header,

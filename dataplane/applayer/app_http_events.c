@@ -132,6 +132,32 @@ void http_events_messages(struct http_state *hs, enum app_dir dir)
 	}
 }
 
+/* The part decodes shorter once more (HTTPCallbackDoubleDecodeUriPart:
+ * libhtp's URL decoding, HTP_DECODER_URLENCODED, for path and query). */
+static bool decodes_shorter(struct http_state *hs, const bstr *b)
+{
+	uint64_t flags = 0;
+	bstr *c;
+	bool shorter;
+
+	if (b == NULL || (c = bstr_dup(b)) == NULL)
+		return false;
+	shorter = htp_urldecode_inplace(hs->ctx->htp_cfg, HTP_DECODER_URLENCODED, c, &flags) ==
+		  HTP_OK && bstr_len(c) < bstr_len(b);
+	bstr_free(c);
+	return shorter;
+}
+
+void http_events_request_line(struct http_state *hs, htp_tx_t *tx)
+{
+	const htp_uri_t *u = tx->parsed_uri;
+	const struct applayer_config *cfg = &hs->ctx->cfg;
+
+	if (u != NULL && ((cfg->double_decode_path && decodes_shorter(hs, u->path)) ||
+			  (cfg->double_decode_query && decodes_shorter(hs, u->query))))
+		raise_event(hs, tx, HTTP_EV_DOUBLE_ENCODED_URI);
+}
+
 void http_events_request(struct http_txd *t)
 {
 	static const struct {

@@ -5,12 +5,18 @@
  * body of a PUT, or of a POST that is not multipart, named by the URI's
  * path; each part of a multipart POST that names a filename
  * (http_multipart.c). The data is hashed as it passes (app_file.c);
- * nothing is kept. */
+ * nothing is kept. Suricata's events on the way: a name longer than it
+ * keeps (file_name_too_long: cut to that), a response's Content-Range
+ * that is not a range of its file (range_invalid), a malformed multipart
+ * body (multipart_*). */
 #include <errno.h>
 
+#include "../../common/events-t.h"
 #include "app_file.h"
 #include "app_http-int.h"
 #include "http_multipart.h"
+
+#define HTTP_FILENAME_MAX 4096u  /* Suricata's SC_FILENAME_MAX */
 
 static const bstr *request_header(htp_tx_t *tx, const char *name)
 {
@@ -59,6 +65,12 @@ void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const ui
 		t->file_seen[dir] = true;
 		if (!file_name(t->tx, dir, &name, &name_len, &t->mp))
 			goto multipart;
+		if (name_len > HTTP_FILENAME_MAX) {
+			name_len = HTTP_FILENAME_MAX;
+			app_tx_event(&t->base, HTTP_EV_FILE_NAME_TOO_LONG);
+		}
+		if (dir == 1 && http_range_invalid(t))
+			app_tx_event(&t->base, HTTP_EV_RANGE_INVALID);
 		t->file[dir][0] = app_file_open(name, name_len, hs->ctx->cfg.file_hashes,
 						hs->ctx->magic);
 		if (t->file[dir][0] == NULL) {
@@ -69,13 +81,25 @@ void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const ui
 	}
 multipart:
 	if (dir == 0 && t->mp != NULL) {
+		static const struct {
+			uint8_t bit;
+			enum http_event ev;
+		} map[] = {
+			{ MP_EV_INVALID_HEADER, HTTP_EV_MULTIPART_INVALID_HEADER },
+			{ MP_EV_NO_FILEDATA, HTTP_EV_MULTIPART_NO_FILEDATA },
+			{ MP_EV_GENERIC_ERROR, HTTP_EV_MULTIPART_GENERIC_ERROR },
+		};
+		uint8_t found = 0;
 		const struct mp_sink sink = {
 			.files = t->file[0], .nfiles = &t->nfiles[0], .max = HTTP_FILES_MAX,
 			.hashes = hs->ctx->cfg.file_hashes, .nomem = &hs->ctx->stats.nomem,
-			.magic = hs->ctx->magic,
+			.magic = hs->ctx->magic, .events = &found,
 		};
 
 		http_mp_data(t->mp, &sink, d, len);
+		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+			if (found & map[i].bit)
+				app_tx_event(&t->base, map[i].ev);
 		/* a part may have ended at its delimiter */
 		app_file_event(hs->af, &t->base, APP_TO_SERVER);
 	} else if (t->nfiles[dir] > 0) {

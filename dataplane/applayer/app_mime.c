@@ -26,14 +26,13 @@ static void put(struct mime_reader *m, const uint8_t *d, uint32_t len)
 }
 
 /* The value of parameter name (case-insensitive) in a header value, quotes
- * removed, into out; false when absent or too long. */
-static bool param(const char *v, const char *name, char *out, size_t outlen)
+ * removed: its start, and its length in *n; NULL when absent. */
+static const char *param_at(const char *v, const char *name, size_t *n)
 {
 	size_t nl = strlen(name);
 
 	for (const char *p = strchr(v, ';'); p != NULL; p = strchr(p + 1, ';')) {
 		const char *s = p + 1, *e;
-		size_t n;
 
 		s += strspn(s, " \t");
 		if (strncasecmp(s, name, nl) != 0)
@@ -52,14 +51,33 @@ static bool param(const char *v, const char *name, char *out, size_t outlen)
 		} else {
 			e = s + strcspn(s, "; \t");
 		}
-		n = (size_t)(e - s);
-		if (n >= outlen)
-			return false;
-		memcpy(out, s, n);
-		out[n] = '\0';
-		return true;
+		*n = (size_t)(e - s);
+		return s;
 	}
-	return false;
+	return NULL;
+}
+
+/* The parameter's value into out; false when absent or too long. */
+static bool param(const char *v, const char *name, char *out, size_t outlen)
+{
+	size_t n;
+	const char *s = param_at(v, name, &n);
+
+	if (s == NULL || n >= outlen)
+		return false;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* A file name parameter longer than Suricata keeps (it truncates it and
+ * flags ANOM_LONG_FILENAME). */
+static void check_filename(struct mime_reader *m, const char *v, const char *name)
+{
+	size_t n;
+
+	if (param_at(v, name, &n) != NULL && n > MIME_MAX_FILENAME)
+		m->errors |= MIME_ERR_LONG_FILENAME;
 }
 
 /* One whole header (name: value) of the current block. */
@@ -93,9 +111,11 @@ static void header(struct mime_reader *m)
 		/* name= (or filename=) marks an attachment */
 		if (strcasestr(v, "name=") != NULL)
 			m->attachment = true;
+		check_filename(m, v, "name");
 	} else if (strcasecmp(name, "content-disposition") == 0) {
 		if (strncasecmp(v, "attachment", 10) == 0 || strcasestr(v, "filename") != NULL)
 			m->attachment = true;
+		check_filename(m, v, "filename");
 	} else if (strcasecmp(name, "content-transfer-encoding") == 0) {
 		if (strncasecmp(v, "base64", 6) == 0)
 			m->enc = MIME_ENC_BASE64;

@@ -26,6 +26,8 @@ enum mime_enc { MIME_ENC_IDENTITY, MIME_ENC_BASE64, MIME_ENC_QP };
 #define MIME_ERR_QP           0x02u
 #define MIME_ERR_LONG_BOUNDARY 0x04u
 #define MIME_ERR_LONG_HEADER  0x08u
+#define MIME_ERR_LONG_FILENAME 0x10u
+#define MIME_MAX_FILENAME 255u    /* Suricata's RS_MIME_MAX_TOKEN_LEN */
 
 struct mime_reader {
 	bool in_headers;          /* reading a header block (the message's or a part's) */

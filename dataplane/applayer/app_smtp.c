@@ -8,7 +8,11 @@
  * server's 354 (a non-354 reply to it leaves data mode again:
  * data_command_rejected); the data ends at a line holding one dot, and a
  * leading dot of a line is removed (5321 4.5.2). After STARTTLS accepted
- * (220), the rest is encrypted: not parsed. BDAT chunks are not read. */
+ * (220), the rest of the segment's replies are read, then nothing more (it
+ * is encrypted). Commands wait for their replies in order, as in
+ * Suricata's command buffer: one sent while a STARTTLS or a DATA is
+ * unanswered is invalid_pipelined_sequence. BDAT chunks (RFC 3030) are
+ * counted, not read as MIME. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +23,18 @@
 
 #define SMTP_MAX_LINE 4096u       /* Suricata's SMTP line limit */
 #define SMTP_KEEP 8u              /* mails awaiting inspection */
+#define SMTP_CMDS 64u             /* unanswered commands whose kind is kept */
+
+/* What a reply answers (Suricata's SMTP_COMMAND_*): a command whose reply
+ * matters, another, the end of a mail's data. */
+enum smtp_cmd { CMD_OTHER, CMD_DATA, CMD_STARTTLS, CMD_BDAT, CMD_DATA_END };
 
 struct smtp_tx {
 	struct app_tx base;
 	struct mime_reader mime;
 	bool done;                /* its DATA ended (or the flow did) */
+	bool had_data;            /* a DATA command was read for it */
+	bool mail_from;           /* a MAIL FROM was read for it */
 };
 
 struct smtp_side {
@@ -38,12 +49,18 @@ struct smtp_state {
 	uint32_t n;
 	struct smtp_tx *tx[SMTP_KEEP];
 	bool data_mode;
-	bool data_pending;        /* DATA sent, its reply not seen yet */
-	bool starttls_pending;
-	bool stopped;             /* STARTTLS accepted: encrypted from here */
+	bool bdat_mode;           /* reading a BDAT chunk */
+	bool upgrade;             /* STARTTLS accepted: encrypted past this segment */
+	bool stopped;             /* encrypted or broken: nothing more to parse */
 	bool first_reply_seen;
+	bool greeted;             /* a reply answered no command: the greeting */
 	bool reply_continues;     /* the previous reply line was "NNN-" */
-	uint32_t cmds_pending;    /* commands (and ends of data) not answered yet */
+	bool helo;                /* a HELO or EHLO was read */
+	uint8_t cmd_last;         /* the newest command's kind */
+	uint8_t cmd[SMTP_CMDS];   /* kinds of the commands not answered, oldest first */
+	uint32_t cmd_head, cmd_n;
+	uint32_t cmd_more;        /* unanswered ones past the ring, all CMD_OTHER */
+	uint64_t bdat_len, bdat_idx; /* the chunk's size; bytes read of chunks */
 };
 
 struct smtp_state *app_smtp_new(struct app_flow *af)
@@ -114,6 +131,7 @@ static void mime_events(struct applayer_ctx *ctx, struct smtp_state *ss, struct 
 		{ MIME_ERR_QP, SMTP_EV_MIME_INVALID_QP },
 		{ MIME_ERR_LONG_BOUNDARY, SMTP_EV_MIME_LONG_BOUNDARY },
 		{ MIME_ERR_LONG_HEADER, SMTP_EV_MIME_LONG_HEADER_VALUE },
+		{ MIME_ERR_LONG_FILENAME, SMTP_EV_MIME_LONG_FILENAME },
 	};
 
 	(void)ctx;
@@ -144,6 +162,83 @@ static bool is_cmd(const uint8_t *l, uint32_t len, const char *cmd)
 	       (len == n || l[n] == ' ' || l[n] == '\t');
 }
 
+/* Suricata's prefix test (SCMemcmpLowercase over the name's length). */
+static bool has_prefix(const uint8_t *l, uint32_t len, const char *p)
+{
+	size_t n = strlen(p);
+
+	return len >= n && strncasecmp((const char *)l, p, n) == 0;
+}
+
+static uint32_t cmds_pending(const struct smtp_state *ss)
+{
+	return ss->cmd_n + ss->cmd_more;
+}
+
+/* SMTPInsertCommandIntoCommandBuffer: a command sent while the newest one
+ * unanswered is a STARTTLS or a DATA breaks the pipelining rules (RFC 2920
+ * 3.1: those end a group). */
+static void push_cmd(struct applayer_ctx *ctx, struct smtp_state *ss, enum smtp_cmd kind)
+{
+	if (cmds_pending(ss) > 0 && (ss->cmd_last == CMD_STARTTLS || ss->cmd_last == CMD_DATA))
+		event(ctx, ss, SMTP_EV_INVALID_PIPELINED_SEQUENCE);
+	if (ss->cmd_more == 0 && ss->cmd_n < SMTP_CMDS)
+		ss->cmd[(ss->cmd_head + ss->cmd_n++) % SMTP_CMDS] = (uint8_t)kind;
+	else
+		ss->cmd_more++;
+	ss->cmd_last = (uint8_t)kind;
+}
+
+/* The oldest unanswered command's kind, taken; -1 when none is. */
+static int pop_cmd(struct smtp_state *ss)
+{
+	int kind;
+
+	if (ss->cmd_n == 0) {
+		if (ss->cmd_more == 0)
+			return -1;
+		ss->cmd_more--;
+		return CMD_OTHER;
+	}
+	kind = ss->cmd[ss->cmd_head];
+	ss->cmd_head = (ss->cmd_head + 1) % SMTP_CMDS;
+	ss->cmd_n--;
+	return kind;
+}
+
+/* "BDAT <size> [LAST]" (SMTPParseCommandBDAT): false when no size follows. */
+static bool bdat_size(const uint8_t *l, uint32_t len, uint64_t *size)
+{
+	uint32_t i = 4;
+	uint64_t v = 0;
+
+	while (i < len && l[i] == ' ')
+		i++;
+	if (i == 4 || i == len || l[i] < '0' || l[i] > '9')
+		return false;
+	/* as strtoul, a size too large saturates */
+	for (; i < len && l[i] >= '0' && l[i] <= '9'; i++)
+		v = v > (UINT64_MAX - 9) / 10 ? UINT64_MAX : v * 10 + (uint64_t)(l[i] - '0');
+	*size = v;
+	return true;
+}
+
+/* A line of a BDAT chunk, with its delimiter's bytes (SMTPProcessCommandBDAT).
+ * As Suricata, bytes count over every chunk of the session until RSET, so
+ * a second chunk overruns at once. Past the size: the event, and parsing
+ * stops. */
+static void bdat_line(struct applayer_ctx *ctx, struct smtp_state *ss, uint32_t len)
+{
+	ss->bdat_idx += len;
+	if (ss->bdat_idx > ss->bdat_len) {
+		event(ctx, ss, SMTP_EV_BDAT_CHUNK_LEN_EXCEEDED);
+		ss->bdat_mode = false;
+		ss->stopped = true;
+	} else if (ss->bdat_idx == ss->bdat_len) {
+		ss->bdat_mode = false;
+	}
+}
+
 static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const uint8_t *l,
 			uint32_t len)
 {
@@ -152,7 +247,7 @@ static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 	if (ss->data_mode) {
 		t = ss->n > 0 ? ss->tx[ss->n - 1] : NULL;
 		if (len == 1 && l[0] == '.') {
-			ss->cmds_pending++;	/* the server answers the mail's end */
+			push_cmd(ctx, ss, CMD_DATA_END);	/* the server answers the mail's end */
 			end_data(ctx, ss);
 			return;
 		}
@@ -174,16 +269,45 @@ static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 		}
 		return;
 	}
-	ss->cmds_pending++;
 	t = cur_tx(ctx, ss);
 	if (t == NULL)
 		return;
 	t->base.updated = APP_TX_UPDATED;
 	if (is_cmd(l, len, "DATA")) {
+		if (t->had_data) {
+			/* a second DATA before the first mail ended (one refused):
+			 * Suricata gives up the first mail's MIME, starts a mail */
+			event(ctx, ss, SMTP_EV_UNPARSABLE_CONTENT);
+			end_data(ctx, ss);
+			if ((t = cur_tx(ctx, ss)) == NULL)
+				return;
+		}
+		t->had_data = true;
 		ss->data_mode = true;
-		ss->data_pending = true;
+		push_cmd(ctx, ss, CMD_DATA);
 	} else if (is_cmd(l, len, "STARTTLS")) {
-		ss->starttls_pending = true;
+		push_cmd(ctx, ss, CMD_STARTTLS);
+	} else if (has_prefix(l, len, "bdat")) {
+		if (!bdat_size(l, len, &ss->bdat_len)) {
+			ss->stopped = true;	/* Suricata's parser errors out */
+			return;
+		}
+		ss->bdat_mode = true;
+		push_cmd(ctx, ss, CMD_BDAT);
+	} else {
+		/* SMTPParseCommandHELO / MAILFROM: once a session, once a mail */
+		if (has_prefix(l, len, "helo") || has_prefix(l, len, "ehlo")) {
+			if (ss->helo)
+				event(ctx, ss, SMTP_EV_DUPLICATE_FIELDS);
+			ss->helo = true;
+		} else if (has_prefix(l, len, "mail from")) {
+			if (t->mail_from)
+				event(ctx, ss, SMTP_EV_DUPLICATE_FIELDS);
+			t->mail_from = true;
+		} else if (has_prefix(l, len, "rset")) {
+			ss->bdat_idx = 0;
+		}
+		push_cmd(ctx, ss, CMD_OTHER);
 	}
 }
 
@@ -198,6 +322,7 @@ static void server_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 {
 	uint32_t code;
 	bool last;
+	int kind;
 
 	if (!digits3(l, len) || (len > 3 && l[3] != ' ' && l[3] != '-')) {
 		event(ctx, ss, SMTP_EV_INVALID_REPLY);
@@ -209,41 +334,47 @@ static void server_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 		ss->first_reply_seen = true;
 		if (code != 220)
 			event(ctx, ss, SMTP_EV_NO_SERVER_WELCOME_MESSAGE);
-		ss->cmds_pending++;	/* the greeting answers the connection */
 	}
 	if (ss->reply_continues || !last) {
 		ss->reply_continues = !last;
 		if (!last)
 			return;
 	}
-	/* SMTPProcessReply: a (last) reply line with no command left to answer */
-	if (ss->cmds_pending == 0) {
-		event(ctx, ss, SMTP_EV_UNABLE_TO_MATCH_REPLY_WITH_REQUEST);
+	/* SMTPProcessReply: a (last) reply line with no command left to
+	 * answer is the greeting, the first time (one the detection did not
+	 * keep leaves the replies matched to the commands all the same) */
+	kind = pop_cmd(ss);
+	if (kind < 0) {
+		if (ss->greeted)
+			event(ctx, ss, SMTP_EV_UNABLE_TO_MATCH_REPLY_WITH_REQUEST);
+		ss->greeted = true;
 		return;
 	}
-	ss->cmds_pending--;
-	if (ss->data_pending) {
-		ss->data_pending = false;
-		if (code != 354) {
-			event(ctx, ss, SMTP_EV_DATA_COMMAND_REJECTED);
-			ss->data_mode = false;
-		}
-	} else if (ss->starttls_pending) {
-		ss->starttls_pending = false;
-		if (code == 220)
-			ss->stopped = true;
-		else
+	if (kind == CMD_DATA && code != 354) {
+		event(ctx, ss, SMTP_EV_DATA_COMMAND_REJECTED);
+		ss->data_mode = false;
+	} else if (kind == CMD_STARTTLS) {
+		/* a second upgrade while one is under way cannot be made
+		 * (AppLayerRequestProtocolTLSUpgrade refuses it) */
+		if (code != 220)
 			event(ctx, ss, SMTP_EV_TLS_REJECTED);
+		else if (ss->upgrade)
+			event(ctx, ss, SMTP_EV_FAILED_PROTOCOL_CHANGE);
+		ss->upgrade |= code == 220;
 	}
 }
 
-static void line_done(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir)
+static void line_done(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir,
+		      bool lf)
 {
 	struct smtp_side *s = &ss->side[dir];
+	uint32_t raw = s->len + lf;
 
 	if (s->len > 0 && s->line[s->len - 1] == '\r')
 		s->len--;
-	if (dir == APP_TO_SERVER)
+	if (dir == APP_TO_SERVER && ss->bdat_mode)
+		bdat_line(ctx, ss, raw);
+	else if (dir == APP_TO_SERVER)
 		client_line(ctx, ss, s->line, s->len);
 	else
 		server_line(ctx, ss, s->line, s->len);
@@ -258,20 +389,24 @@ int app_smtp_data(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir 
 	for (uint32_t i = 0; i < len && !ss->stopped; i++) {
 		if (d[i] == '\n') {
 			s->long_line = false;
-			line_done(ctx, ss, dir);
+			line_done(ctx, ss, dir, true);
 			continue;
 		}
 		if (s->len == SMTP_MAX_LINE) {
 			/* past the limit: the event once, the line read in pieces */
-			if (!s->long_line && !(dir == APP_TO_SERVER && ss->data_mode))
+			if (!s->long_line &&
+			    !(dir == APP_TO_SERVER && (ss->data_mode || ss->bdat_mode)))
 				event(ctx, ss, dir == APP_TO_SERVER ?
 					       SMTP_EV_MAX_COMMAND_LINE_LEN_EXCEEDED :
 					       SMTP_EV_MAX_REPLY_LINE_LEN_EXCEEDED);
 			s->long_line = true;
-			line_done(ctx, ss, dir);
+			line_done(ctx, ss, dir, false);
 		}
 		s->line[s->len++] = d[i];
 	}
+	/* the protocol changes once the parser is done with the segment */
+	if (ss->upgrade)
+		ss->stopped = true;
 	return 0;
 }
 

@@ -2,13 +2,20 @@
 /* TLS (RFC 8446 section 4, RFC 5246 section 7.4): records are reassembled per
  * direction, handshake messages across records; ClientHello gives the SNI
  * and JA3, ServerHello the version and JA3S, Certificate the server's chain
- * (parsed with GnuTLS). One transaction per session. Malformed input raises
- * Suricata's tls.* decoder events on it (a record of an unknown type or
- * version, or longer than a record may be; a handshake message of a type
- * Suricata's parser does not know) and parsing of that direction stops;
- * a heartbeat record raises heartbeat_message.
+ * (checked as Suricata 7 decodes it by tls_x509.c, its fields read with
+ * GnuTLS). One transaction per session. Malformed input raises Suricata's
+ * tls.* decoder events on it (a record of an unknown type or version, or
+ * longer than a record may be; a handshake message of a type Suricata's
+ * parser does not know; a bad certificate; an SSLv2 record of length 0 or
+ * an SSLv2 error message; more records in one segment than it can hold)
+ * and parsing of that direction stops. After ChangeCipherSpec or
+ * application data a direction's records are passed over unbuffered, only
+ * their headers read: heartbeats are checked in the clear and, encrypted,
+ * by their lengths (a response longer than its request: Heartbleed).
  *
  *  record:    type(1) version(2) length(2) fragment
+ *  SSLv2:     1lllllll llllllll type(1) ...   (2-byte length)
+ *             01llllll llllllll padding(1) type(1) ...
  *  handshake: type(1) length(3) body */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +28,7 @@
 
 #include "../../common/events-t.h"
 #include "applayer-int.h"
+#include "tls_x509.h"
 
 #define TLS_REC_HANDSHAKE 22u
 #define TLS_REC_HEARTBEAT 24u
@@ -29,6 +37,8 @@
 #define TLS_MAX_CERTS     8u
 #define TLS_MAX_LIST      16u               /* ALPN names, SANs kept */
 #define TLS_RANDOM_LEN    32u
+#define TLS_RECORD_MIN    6u                /* Suricata's SSL_RECORD_MINIMUM_LENGTH */
+#define SSLV2_MT_ERROR    0u
 
 enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11 };
 
@@ -60,9 +70,16 @@ struct tls_peer {
 
 struct tls_state {
 	struct app_tx tx;
-	struct abuf rec[2];       /* partial record */
+	struct abuf rec[2];       /* partial record: its header, then its body if kept */
+	uint32_t need[2];         /* bytes of rec to gather before it is parsed; 0:
+				   * the header is not read yet */
+	uint32_t skip[2];         /* bytes of the current record passed over */
 	struct abuf hs[2];        /* handshake bytes across records */
-	bool stop[2];             /* encrypted or broken: nothing more to parse */
+	bool stop[2];             /* broken: nothing more to parse */
+	bool enc[2];              /* past ChangeCipherSpec or application data */
+	bool ccs;                 /* a ChangeCipherSpec in either direction */
+	uint8_t hb_inflight;      /* 1 + the direction of a heartbeat unanswered */
+	uint32_t hb_len;          /* the encrypted request's record length */
 	bool hello[2];            /* the direction's hello was parsed */
 	bool past_cert[2];        /* a Certificate or a later message was parsed */
 	uint16_t version;         /* negotiated (ServerHello / supported_versions) */
@@ -364,14 +381,27 @@ static void parse_san(gnutls_x509_crt_t crt, struct str_list *l)
 	}
 }
 
-static void parse_cert(struct applayer_ctx *ctx, struct tls_peer *ts)
+/* The first certificate, as Suricata's TlsDecodeHSCertificate takes it:
+ * one it cannot decode raises the event that says why and gives no field.
+ * A subject or issuer with a NUL raises Suricata 7's event too, but its
+ * fields are kept, NUL and all, as Suricata 8.0.4 keeps them (its fix of
+ * such names, which the tls-subject-zero case checks). */
+static void parse_cert(struct applayer_ctx *ctx, struct app_tx *tx, struct tls_peer *ts)
 {
 	gnutls_x509_crt_t crt;
 	gnutls_datum_t der = { ts->cert[0].p, ts->cert[0].len };
 	gnutls_x509_dn_t dn;
 	uint8_t serial[64], sha1[20];
 	size_t slen = sizeof(serial);
+	unsigned ev = tls_x509_check(der.data, der.size);
 
+	if (ev != TLS_EV_MAX) {
+		app_tx_event(tx, ev);
+		ctx->stats.tls_bad_cert++;
+		if (ev != TLS_EV_CERTIFICATE_INVALID_SUBJECT &&
+		    ev != TLS_EV_CERTIFICATE_INVALID_ISSUER)
+			return;
+	}
 	if (gnutls_x509_crt_init(&crt) < 0)
 		return;
 	if (gnutls_x509_crt_import(crt, &der, GNUTLS_X509_FMT_DER) < 0) {
@@ -395,27 +425,31 @@ out:
 }
 
 /* Certificate (RFC 5246 7.4.2; TLS 1.3's is encrypted): a 3-byte list
- * length, then 3-byte-length DER certificates, the server's first. */
-static int parse_certs(struct applayer_ctx *ctx, struct tls_peer *ts, const uint8_t *b,
-		       uint32_t len)
+ * length, then 3-byte-length DER certificates, the server's first. An entry
+ * whose length runs past the message is tls.invalid_certificate (Suricata's
+ * invalid_cert: its bounds are the message's). */
+static int parse_certs(struct applayer_ctx *ctx, struct tls_state *st, struct tls_peer *ts,
+		       const uint8_t *b, uint32_t len)
 {
 	uint32_t total, off = 3;
 
 	if (len < 3 || (total = rd24(b)) > len - 3)
 		return -EINVAL;
 	ts->has_chain = true;
-	while (off + 3 <= 3 + total) {
-		uint32_t cl = rd24(b + off);
+	while (off < 3 + total) {
+		uint32_t cl;
 
-		if (cl > 3 + total - off - 3)
+		if (len - off < 3 || (cl = rd24(b + off)) > len - off - 3) {
+			app_tx_event(&st->tx, TLS_EV_INVALID_CERTIFICATE);
 			return -EINVAL;
+		}
 		if (ts->ncerts < TLS_MAX_CERTS)
 			abuf_append(&ts->cert[ts->ncerts++], b + off + 3, cl);
 		ts->chain_len++;
 		off += 3 + cl;
 	}
 	if (ts->ncerts)
-		parse_cert(ctx, ts);
+		parse_cert(ctx, &st->tx, ts);
 	return 0;
 }
 
@@ -450,7 +484,7 @@ static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_di
 		else if (type == HS_SERVER_HELLO && dir == APP_TO_CLIENT)
 			rc = parse_hello(ts, h->p + 4, mlen, false);
 		else if (type == HS_CERTIFICATE && ts->peer[dir].ncerts == 0)
-			rc = parse_certs(ctx, &ts->peer[dir], h->p + 4, mlen);
+			rc = parse_certs(ctx, ts, &ts->peer[dir], h->p + 4, mlen);
 		if (rc)
 			return rc;
 		if (type >= HS_CERTIFICATE)
@@ -462,86 +496,208 @@ static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_di
 	return 0;
 }
 
-/* A heartbeat record in the clear (RFC 6520 4; parsing stops at
- * ChangeCipherSpec), as Suricata checks it (SSLv3ParseHeartbeatProtocol):
- * a request or a response, its payload inside the record (CVE-2014-0160),
- * then at least 16 bytes of padding. */
-static void heartbeat(struct tls_state *ts, const uint8_t *rec, uint32_t rlen)
+/* A heartbeat record (RFC 6520 4) of rlen bytes, rec its bytes when it is
+ * in the clear (NULL once a ChangeCipherSpec was seen), as Suricata 7
+ * checks it (SSLv3ParseHeartbeatProtocol): in the clear a request or a
+ * response, the first one in flight with its payload inside the record
+ * (CVE-2014-0160) and at least 16 bytes of padding; a second one from the
+ * same side before an answer is invalid; encrypted, an answer longer than
+ * its request leaks memory. false: an error, parsing stops. */
+static bool heartbeat(struct tls_state *ts, enum app_dir dir, const uint8_t *rec,
+		      uint32_t rlen)
 {
 	app_tx_event(&ts->tx, TLS_EV_HEARTBEAT_MESSAGE);
 	if (rlen < 3)
-		return;
-	if (rec[0] != 1 && rec[0] != 2)
+		return true;
+	if (rec != NULL && rec[0] != 1 && rec[0] != 2) {
 		app_tx_event(&ts->tx, TLS_EV_INVALID_HEARTBEAT_MESSAGE);
-	else if (rd16(rec + 1) + 3 > rlen)
-		app_tx_event(&ts->tx, TLS_EV_OVERFLOW_HEARTBEAT_MESSAGE);
-	else if (rlen - rd16(rec + 1) - 3 < 16)
+		return false;
+	}
+	if (ts->hb_inflight == 0) {
+		ts->hb_inflight = (uint8_t)(1 + dir);
+		if (rec == NULL) {
+			ts->hb_len = rlen;
+			return true;
+		}
+		if (rd16(rec + 1) + 3 > rlen) {
+			app_tx_event(&ts->tx, TLS_EV_OVERFLOW_HEARTBEAT_MESSAGE);
+			return false;
+		}
+		if (rlen - rd16(rec + 1) - 3 < 16) {
+			app_tx_event(&ts->tx, TLS_EV_INVALID_HEARTBEAT_MESSAGE);
+			return false;
+		}
+		return true;
+	}
+	if (ts->hb_inflight == 1 + dir) {
 		app_tx_event(&ts->tx, TLS_EV_INVALID_HEARTBEAT_MESSAGE);
+		return false;
+	}
+	ts->hb_inflight = 0;
+	if (ts->ccs && ts->hb_len > 0 && ts->hb_len < rlen) {
+		app_tx_event(&ts->tx, TLS_EV_DATALEAK_HEARTBEAT_MISMATCH);
+		ts->hb_len = 0;
+		return false;
+	}
+	ts->hb_len = 0;
+	return true;
 }
 
-/* SSLv2-compatible ClientHello (RFC 6101 E.1): seen, not parsed further. */
-static bool sslv2_hello(const uint8_t *d, uint32_t len)
+static void stop_dir(struct tls_state *ts, enum app_dir dir)
 {
-	return len >= 3 && (d[0] & 0x80) && d[2] == 1;
+	ts->stop[dir] = true;
+	abuf_free(&ts->rec[dir]);
+	abuf_free(&ts->hs[dir]);
 }
 
+/* The header's size, from its first byte: an SSLv2 record has a top bit
+ * set (Suricata's test), and its message type is read with the header. */
+static uint32_t header_len(uint8_t b0)
+{
+	return b0 & 0x80 ? 3 : b0 & 0x40 ? 4 : 5;
+}
+
+/* An SSLv2 record's header (RFC 6101 E.1), whole in h; more: input follows
+ * it. As Suricata's SSLv2Decode, judged once a byte follows the header: a
+ * record length of 0 is an invalid header, an ERROR message
+ * error_message_encountered. The record is passed over. */
+static int sslv2_header(struct tls_state *ts, enum app_dir dir, const uint8_t *h, uint32_t hl,
+			bool more)
+{
+	uint32_t rlen = (uint32_t)(h[0] & (hl == 3 ? 0x7f : 0x3f)) << 8 | h[1];
+
+	if (!more)
+		return 0;
+	if (rlen == 0) {
+		app_tx_event(&ts->tx, TLS_EV_INVALID_SSLV2_HEADER);
+		app_tx_event(&ts->tx, TLS_EV_INVALID_SSL_RECORD);
+		return -EINVAL;
+	}
+	if (h[hl - 1] == SSLV2_MT_ERROR)
+		app_tx_event(&ts->tx, TLS_EV_ERROR_MESSAGE_ENCOUNTERED);
+	ts->skip[dir] = rlen - 1;	/* the type byte is the record's first */
+	ts->need[dir] = 0;
+	ts->rec[dir].len = 0;
+	return 0;
+}
+
+/* A TLS record's header, whole in rec: its checks, then whether its body
+ * is kept (a handshake or heartbeat record in the clear) or passed over. */
+static int tls_header(struct tls_state *ts, enum app_dir dir)
+{
+	const uint8_t *h = ts->rec[dir].p;
+	uint32_t type = h[0], rlen = rd16(h + 3);
+
+	/* as Suricata's record checks: the type first (an unknown type is
+	 * also an invalid record), then version, length */
+	if (type < 20 || type > 24) {
+		app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_TYPE);
+		app_tx_event(&ts->tx, TLS_EV_INVALID_SSL_RECORD);
+		return -EINVAL;
+	}
+	if (h[1] != 3) {
+		app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_VERSION);
+		return -EINVAL;
+	}
+	if (rlen > TLS_REC_MAX) {
+		app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_LENGTH);
+		return -EINVAL;
+	}
+	if (type == 20 || type == 23) {
+		/* ChangeCipherSpec or application data: the rest is encrypted */
+		ts->enc[dir] = true;
+		ts->ccs |= type == 20;
+		abuf_free(&ts->hs[dir]);
+	}
+	if (type == TLS_REC_HEARTBEAT && ts->ccs && !heartbeat(ts, dir, NULL, rlen))
+		return -EINVAL;
+	if ((type == TLS_REC_HANDSHAKE && !ts->enc[dir]) ||
+	    (type == TLS_REC_HEARTBEAT && !ts->ccs)) {
+		ts->need[dir] = 5 + rlen;
+		return 0;
+	}
+	ts->skip[dir] = rlen;
+	ts->rec[dir].len = 0;
+	return 0;
+}
+
+/* A kept record, whole in rec. */
+static int tls_body(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir dir)
+{
+	struct abuf *r = &ts->rec[dir];
+	uint32_t rlen = r->len - 5;
+	int rc = 0;
+
+	if (r->p[0] == TLS_REC_HEARTBEAT) {
+		if (!heartbeat(ts, dir, r->p + 5, rlen))
+			rc = -EINVAL;
+	} else if (abuf_append(&ts->hs[dir], r->p + 5, rlen) || handshake(ctx, ts, dir)) {
+		rc = -EINVAL;
+	}
+	r->len = 0;
+	ts->need[dir] = 0;
+	return rc;
+}
+
+/* Records as Suricata's SSLDecode walks one segment: at most one a 6 bytes
+ * (a record in progress counts as one: its loop takes a record, or the rest
+ * of one, a turn), more is too_many_records_in_packet and parsing stops. */
 int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir dir,
 		 const uint8_t *d, uint32_t len)
 {
 	struct abuf *r = &ts->rec[dir];
+	uint32_t iter = 0, max = len / TLS_RECORD_MIN > 1 ? len / TLS_RECORD_MIN : 1;
 
-	if (ts->stop[dir])
-		return 0;
-	if (r->len == 0 && ts->hs[dir].len == 0 && sslv2_hello(d, len) &&
-	    dir == APP_TO_SERVER) {
-		uint32_t l = (uint32_t)(d[0] & 0x7f) << 8 | d[1];
+	while (len > 0 && !ts->stop[dir]) {
+		bool fresh = ts->skip[dir] == 0 && ts->need[dir] == 0 && r->len == 0;
+		uint32_t n, hl;
+		int rc = 0;
 
-		d += 2 + l < len ? 2 + l : len;
-		len -= 2 + l < len ? 2 + l : len;
-	}
-	if (abuf_append(r, d, len)) {
-		ctx->stats.nomem++;
-		return -ENOMEM;
-	}
-	while (r->len >= 5) {
-		uint32_t type = r->p[0], rlen = rd16(r->p + 3);
-
-		if (r->p[1] != 3 || rlen > TLS_REC_MAX || type < 20 || type > 24) {
-			/* as Suricata's record checks: the type first (an unknown
-			 * type is also an invalid record), then version, length */
-			if (type < 20 || type > 24) {
-				app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_TYPE);
-				app_tx_event(&ts->tx, TLS_EV_INVALID_SSL_RECORD);
-			} else if (r->p[1] != 3) {
-				app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_VERSION);
-			} else {
-				app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_LENGTH);
-			}
+		if ((iter == 0 || fresh) && iter++ > max) {
+			app_tx_event(&ts->tx, TLS_EV_TOO_MANY_RECORDS_IN_PACKET);
 			ctx->stats.tls_bad_record++;
-			ts->stop[dir] = true;
-			abuf_free(r);
-			return 0;
-		}
-		if (r->len < 5 + rlen)
+			stop_dir(ts, dir);
 			break;
-		if (type == TLS_REC_HEARTBEAT)
-			heartbeat(ts, r->p + 5, rlen);
-		if (type == TLS_REC_HANDSHAKE) {
-			if (abuf_append(&ts->hs[dir], r->p + 5, rlen) ||
-			    handshake(ctx, ts, dir)) {
-				ctx->stats.tls_bad_record++;
-				ts->stop[dir] = true;
+		}
+		if (ts->skip[dir]) {
+			n = ts->skip[dir] < len ? ts->skip[dir] : len;
+			ts->skip[dir] -= n;
+			d += n;
+			len -= n;
+			continue;
+		}
+		hl = header_len(r->len ? r->p[0] : d[0]);
+		if (ts->need[dir] == 0 && r->len < hl) {
+			n = hl - r->len < len ? hl - r->len : len;
+			if (abuf_append(r, d, n)) {
+				ctx->stats.nomem++;
+				return -ENOMEM;
 			}
-		} else if (type == 20 || type == 23) {
-			/* ChangeCipherSpec or application data: the rest is encrypted */
-			ts->stop[dir] = true;
+			d += n;
+			len -= n;
+			if (r->len < hl)
+				break;
 		}
-		memmove(r->p, r->p + 5 + rlen, r->len - 5 - rlen);
-		r->len -= 5 + rlen;
-		if (ts->stop[dir]) {
-			abuf_free(r);
-			abuf_free(&ts->hs[dir]);
-			break;
+		if (ts->need[dir] == 0) {
+			rc = hl < 5 ? sslv2_header(ts, dir, r->p, hl, len > 0) :
+				      tls_header(ts, dir);
+			if (rc == 0 && hl < 5 && r->len)
+				break;	/* SSLv2 header judged with the next byte */
+		}
+		if (rc == 0 && ts->need[dir]) {
+			n = ts->need[dir] - r->len < len ? ts->need[dir] - r->len : len;
+			if (abuf_append(r, d, n)) {
+				ctx->stats.nomem++;
+				return -ENOMEM;
+			}
+			d += n;
+			len -= n;
+			if (r->len == ts->need[dir])
+				rc = tls_body(ctx, ts, dir);
+		}
+		if (rc) {
+			ctx->stats.tls_bad_record++;
+			stop_dir(ts, dir);
 		}
 	}
 	return 0;
@@ -714,7 +870,7 @@ bool app_tls_buffer_final(const struct app_flow *af, enum rule_buffer b, uint32_
 		cert = false;
 		break;
 	}
-	if (af->eof[dir] || ts->stop[dir])
+	if (af->eof[dir] || ts->stop[dir] || ts->enc[dir])
 		return true;
 	return cert ? ts->past_cert[dir] : ts->hello[dir];
 }

@@ -20,7 +20,10 @@ struct http_mp {
 	uint8_t dlen;           /* of delim */
 	uint8_t m;              /* delimiter bytes matched so far */
 	uint8_t after;          /* MP_AFTER: bytes seen */
+	uint8_t virt;           /* of the m matched, those assumed, not read (the
+				 * CR LF before a delimiter that starts a body) */
 	bool hdr_over;          /* the header block did not fit */
+	bool empty_file;        /* the delimiter just read ended a file with no byte */
 	char delim[4 + MP_BOUNDARY_MAX];   /* CR LF "--" boundary */
 	uint32_t hlen;
 	char hdr[MP_HDR_MAX];
@@ -61,9 +64,15 @@ struct http_mp *http_mp_new(const uint8_t *ct, size_t len)
 	memcpy(mp->delim + 4, ct, n);
 	mp->dlen = (uint8_t)(4 + n);
 	/* the body may start with the first delimiter: as if after a CR LF */
-	mp->m = 2;
+	mp->m = mp->virt = 2;
 	mp->state = MP_DATA;
 	return mp;
+}
+
+static void flag(const struct mp_sink *sink, uint8_t ev)
+{
+	if (sink->events != NULL)
+		*sink->events |= ev;
 }
 
 static void put(struct http_mp *mp, const uint8_t *d, size_t n)
@@ -72,36 +81,58 @@ static void put(struct http_mp *mp, const uint8_t *d, size_t n)
 		app_file_data(mp->cur, d, (uint32_t)n);
 }
 
-/* The part's header block is complete: a file when its Content-Disposition
- * names a filename. */
+/* The header block holds the closing delimiter ("--" boundary "--"). */
+static bool holds_close(const struct http_mp *mp)
+{
+	char close[MP_BOUNDARY_MAX + 4];
+	size_t bl = mp->dlen - 4u;
+
+	memcpy(close, mp->delim + 2, bl + 2);
+	memcpy(close + 2 + bl, "--", 2);
+	return memmem(mp->hdr, mp->hlen, close, bl + 4) != NULL;
+}
+
+/* The part's header block is complete: each line must hold a ':' with
+ * something after it (HtpRequestBodyMultipartParseHeader); a file when its
+ * Content-Disposition names a filename, unless the block holds the closing
+ * delimiter (Suricata's form end before the file's data: it gives up). */
 static void part_begin(struct http_mp *mp, const struct mp_sink *sink)
 {
 	static const char cd[] = "content-disposition:";
 	const char *h = mp->hdr, *end = mp->hdr + mp->hlen;
+	const uint8_t *name = NULL;
+	size_t name_len = 0;
 
 	while (h < end) {
 		const char *eol = memchr(h, '\n', (size_t)(end - h));
 		size_t l = (size_t)((eol ? eol : end) - h);
-		const uint8_t *name;
-		size_t name_len;
+		const char *colon;
 
-		if (l > sizeof(cd) - 1 && strncasecmp(h, cd, sizeof(cd) - 1) == 0) {
-			const uint8_t *v = (const uint8_t *)h + sizeof(cd) - 1;
-			size_t vl = l - (sizeof(cd) - 1);
-
-			if (vl > 0 && v[vl - 1] == '\r')
-				vl--;
-			if (http_disposition_filename(v, vl, &name, &name_len) &&
-			    *sink->nfiles < sink->max) {
-				mp->cur = app_file_open(name, name_len, sink->hashes, sink->magic);
-				if (mp->cur == NULL)
-					(*sink->nomem)++;
-				else
-					sink->files[(*sink->nfiles)++] = mp->cur;
-			}
-			return;
-		}
-		h += l + 1;
+		if (l > 0 && h[l - 1] == '\r')
+			l--;
+		if (l == 0)
+			break;	/* the empty line that ends the block */
+		colon = memchr(h, ':', l);
+		if (colon == NULL || colon == h + l - 1)
+			flag(sink, MP_EV_INVALID_HEADER);
+		else if (name == NULL && l > sizeof(cd) - 1 &&
+			 strncasecmp(h, cd, sizeof(cd) - 1) == 0)
+			http_disposition_filename((const uint8_t *)h + sizeof(cd) - 1,
+						  l - (sizeof(cd) - 1), &name, &name_len);
+		h = eol ? eol + 1 : end;
+	}
+	if (name == NULL)
+		return;
+	if (holds_close(mp)) {
+		flag(sink, MP_EV_GENERIC_ERROR);
+		return;
+	}
+	if (*sink->nfiles < sink->max) {
+		mp->cur = app_file_open(name, name_len, sink->hashes, sink->magic);
+		if (mp->cur == NULL)
+			(*sink->nomem)++;
+		else
+			sink->files[(*sink->nfiles)++] = mp->cur;
 	}
 }
 
@@ -121,7 +152,9 @@ static size_t headers(struct http_mp *mp, const struct mp_sink *sink, const uint
 			if (!mp->hdr_over)
 				part_begin(mp, sink);
 			mp->state = MP_DATA;
-			mp->m = 0;
+			/* a delimiter may follow at once, its CR LF left out
+			 * (Suricata's search finds the boundary alone) */
+			mp->m = mp->virt = 2;
 			return i + 1;
 		}
 	}
@@ -142,19 +175,21 @@ static size_t content(struct http_mp *mp, const uint8_t *d, size_t len)
 			if (++mp->m < mp->dlen)
 				continue;
 			/* a delimiter: the part ends complete */
+			mp->empty_file = mp->cur != NULL && mp->virt == 2;
 			if (mp->cur != NULL)
 				app_file_close(mp->cur, false);
 			mp->cur = NULL;
-			mp->m = 0;
+			mp->m = mp->virt = 0;
 			mp->after = 0;
 			mp->state = MP_AFTER;
 			return i + 1;
 		}
 		if (mp->m == 0)
 			continue;
-		/* what matched was content after all (it equals delim[0..m)) */
-		put(mp, (const uint8_t *)mp->delim, mp->m);
-		mp->m = 0;
+		/* what matched was content after all (it equals delim[0..m)),
+		 * but for the bytes assumed */
+		put(mp, (const uint8_t *)mp->delim + mp->virt, mp->m - mp->virt);
+		mp->m = mp->virt = 0;
 		if ((char)d[i] == mp->delim[0]) {
 			mp->m = 1;
 			continue;
@@ -180,8 +215,11 @@ void http_mp_data(struct http_mp *mp, const struct mp_sink *sink, const uint8_t 
 			/* "--" right after the boundary closes the body; else the
 			 * rest of the line (transport padding) goes */
 			if (mp->after < 2 && d[0] == '-') {
-				if (++mp->after == 2)
+				if (++mp->after == 2) {
 					mp->state = MP_DONE;
+					if (mp->empty_file)
+						flag(sink, MP_EV_NO_FILEDATA);
+				}
 			} else if (d[0] == '\n') {
 				mp->state = MP_HEADERS;
 				mp->hlen = 0;

@@ -18,6 +18,14 @@ struct file_magic;
 
 struct app_file;
 
+/* What the reader found wrong, as Suricata's multipart handling
+ * (HtpRequestBodyHandleMultipart) reports it: a part header line with no
+ * ':' or nothing after it; a file part that the closing delimiter follows
+ * at once; a file part whose header block holds the closing delimiter. */
+#define MP_EV_INVALID_HEADER 0x01u
+#define MP_EV_NO_FILEDATA    0x02u
+#define MP_EV_GENERIC_ERROR  0x04u
+
 /* Where the files go: the caller's list and how to name and open them. */
 struct mp_sink {
 	struct app_file **files;
@@ -26,6 +34,7 @@ struct mp_sink {
 	uint8_t hashes;          /* APP_FILE_* */
 	struct file_magic *magic; /* APP_FILE_MAGIC's lookups, NULL: none */
 	uint64_t *nomem;         /* counted when a file cannot be opened */
+	uint8_t *events;         /* MP_EV_* found are or-ed in (NULL: not told) */
 };
 
 struct http_mp;

@@ -64,7 +64,7 @@ def tls(frames):
     """TLS sessions that each break one rule of the record layer, of a
     heartbeat or of the ClientHello's server_name."""
     broken = [
-        (0, tls_record(0x63, b"\x00")),                       # unknown record type
+        (0, tls_record(0x19, b"\x00")),  # unknown record type (0x40/0x80 set: SSLv2)
         (0, tls_record(22, b"\x01\x00\x00\x00", b"\x02\x00")),  # record version 2.0
         (1, tls_record(22, b"\x63\x00\x00\x00")),             # unknown handshake type
         (0, tls_record(24, b"\x01\x00\x10" + bytes(32))),      # a heartbeat request

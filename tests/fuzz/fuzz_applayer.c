@@ -6,9 +6,10 @@
  * (bit 7: to client; low 7 bits: length, 0 ends that direction, 127 the
  * rest of the input) and its bytes. After each chunk every buffer of every
  * transaction is read (app_visit.h). Seeds: HTTP (pipelined, chunked,
- * gzip bodies, 100-continue), TLS hellos, DNS queries and answers, an FTP
- * control connection (PORT, PASV, EPSV, EPRT, RETR/STOR, multi-line and
- * preliminary replies). */
+ * gzip bodies, 100-continue), TLS hellos, encrypted records and heartbeats,
+ * SSLv2 records, DNS queries and answers, an FTP control connection (PORT,
+ * PASV, EPSV, EPRT, RETR/STOR, multi-line and preliminary replies), an SMTP
+ * session (pipelining, a refused DATA, a MIME mail, BDAT, STARTTLS). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,25 @@ static const uint8_t dns_answer[] = {
 	0xc0, 0x2d, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x04, 192, 0, 2, 1,
 };
 
+/* After the hellos: ChangeCipherSpec, an encrypted heartbeat each way, an
+ * application data record, then SSLv2 records (an ERROR, a length 0). */
+static const uint8_t tls_encrypted[] = {
+	0x14, 0x03, 0x03, 0x00, 0x01, 0x01,
+	0x18, 0x03, 0x03, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8,
+	0x17, 0x03, 0x03, 0x00, 0x04, 9, 9, 9, 9,
+	0x80, 0x03, 0x00, 0x00, 0x01, 0x80, 0x00, 0x01, 0x00,
+};
+static const uint8_t tls_heartbeat_reply[] = {
+	0x18, 0x03, 0x03, 0x00, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8,
+	0x16, 0x03, 0x03, 0x00, 0x00, 0x16, 0x03, 0x03, 0x00, 0x00,
+};
+static const char smtp_mail[] =
+	"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"
+	"Content-Disposition: attachment; filename=\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aaaaaaaaaaaa.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\nQUJD\r\n--b1--\r\n.\r\n";
+
 static void seeds(fuzz_add_fn add)
 {
 	static const char body[] = "user=admin&password=hunter2&note=xxxxxxxxxxxxxxxxxxxxxxxx";
@@ -266,6 +286,37 @@ static void seeds(fuzz_add_fn add)
 		};
 
 		add_flow(add, 4, 9, m, 11);
+	}
+	{
+		struct msg m[] = { { APP_TO_SERVER, client_hello, sizeof(client_hello) },
+				   { APP_TO_CLIENT, server_flight, sizeof(server_flight) },
+				   { APP_TO_SERVER, tls_encrypted, sizeof(tls_encrypted) },
+				   { APP_TO_CLIENT, tls_heartbeat_reply,
+				     sizeof(tls_heartbeat_reply) } };
+
+		add_flow(add, 1, 126, m, 4);
+	}
+	{
+		struct msg m[] = {
+			S(APP_TO_CLIENT, "220 mx ESMTP\r\n"),
+			S(APP_TO_SERVER, "EHLO c\r\n"),
+			S(APP_TO_CLIENT, "250-mx\r\n250 CHUNKING\r\n"),
+			S(APP_TO_SERVER, "HELO c\r\nMAIL FROM:<a@c>\r\nMAIL FROM:<b@c>\r\n"),
+			S(APP_TO_CLIENT, "250 ok\r\n250 ok\r\n250 ok\r\n"),
+			S(APP_TO_SERVER, "DATA\r\n"),
+			S(APP_TO_CLIENT, "451 later\r\n"),
+			S(APP_TO_SERVER, "DATA\r\n"),
+			S(APP_TO_CLIENT, "354 go\r\n"),
+			S(APP_TO_SERVER, smtp_mail),
+			S(APP_TO_CLIENT, "250 ok\r\n"),
+			S(APP_TO_SERVER, "BDAT 6 LAST\r\nabcd\r\n"),
+			S(APP_TO_CLIENT, "250 ok\r\n"),
+			S(APP_TO_SERVER, "STARTTLS\r\nSTARTTLS\r\n"),
+			S(APP_TO_CLIENT, "220 go\r\n220 go\r\n"),
+		};
+
+		add_flow(add, 4, 126, m, 15);
+		add_flow(add, 4 + NKINDS, 5, m, 15);
 	}
 	tcp_q[1] = sizeof(dns_query);
 	memcpy(tcp_q + 2, dns_query, sizeof(dns_query));

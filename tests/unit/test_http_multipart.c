@@ -4,7 +4,9 @@
  * whatever the chunking (every split point, byte by byte), near-delimiters
  * inside the content stay content, form fields are no files, a body cut
  * before the close delimiter leaves its last file TRUNCATED; boundaries
- * from Content-Type (quoted, too long, absent). */
+ * from Content-Type (quoted, too long, absent); Suricata's multipart
+ * events (a bad part header, a file with no data, the close delimiter in a
+ * file part's headers) at every split point, and none for a good body. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +47,7 @@ static void md5_of(const void *d, size_t n, uint8_t out[16])
 struct files {
 	struct app_file *f[8];
 	uint8_t n;
+	uint8_t events;         /* MP_EV_* */
 	uint64_t nomem;
 };
 
@@ -53,7 +56,8 @@ static void feed(struct files *fs, const char *b, size_t len, const size_t *cuts
 {
 	struct http_mp *mp = http_mp_new((const uint8_t *)ct, sizeof(ct) - 1);
 	const struct mp_sink sink = { .files = fs->f, .nfiles = &fs->n, .max = 8,
-				      .hashes = APP_FILE_MD5, .nomem = &fs->nomem };
+				      .hashes = APP_FILE_MD5, .nomem = &fs->nomem,
+				      .events = &fs->events };
 	size_t at = 0;
 
 	memset(fs, 0, sizeof(*fs));
@@ -99,7 +103,7 @@ static void test_every_split(void)
 	for (size_t cut = 0; cut <= len; cut++) {
 		feed(&fs, body, len, &cut, 1, true);
 		ok = ok && fs.n == 2 && file_is(fs.f[0], "a.txt", file_a, sizeof(file_a) - 1, true) &&
-		     file_is(fs.f[1], "b.bin", file_b, sizeof(file_b) - 1, true);
+		     file_is(fs.f[1], "b.bin", file_b, sizeof(file_b) - 1, true) && fs.events == 0;
 		release(&fs);
 	}
 	CHECK(ok);
@@ -158,9 +162,52 @@ static void test_boundaries(void)
 	release(&fs);
 }
 
+/* body, cut at every point, raises events and gives files n, the first
+ * (when n) named name with content d. */
+static bool events_at_every_split(const char *b, uint8_t events, uint8_t n, const char *name,
+				  const char *d)
+{
+	struct files fs;
+	bool ok = true;
+
+	for (size_t cut = 0; cut <= strlen(b); cut++) {
+		feed(&fs, b, strlen(b), &cut, 1, true);
+		ok = ok && fs.events == events && fs.n == n &&
+		     (n == 0 || file_is(fs.f[0], name, d, strlen(d), true));
+		release(&fs);
+	}
+	return ok;
+}
+
+static void test_events(void)
+{
+	/* a header line without ':', one with nothing after it */
+	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; name=\"a\"\r\n"
+				    "X-Junk\r\n\r\nv\r\n--XyZ-42--\r\n", MP_EV_INVALID_HEADER, 0,
+				    NULL, NULL));
+	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; filename=f\r\n"
+				    "X-Empty:\r\n\r\nv\r\n--XyZ-42--\r\n", MP_EV_INVALID_HEADER, 1,
+				    "f", "v"));
+	/* the close delimiter at once: an empty file */
+	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; filename=f\r\n"
+				    "\r\n--XyZ-42--\r\n", MP_EV_NO_FILEDATA, 1, "f", ""));
+	/* a delimiter at once that opens another part is no error */
+	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; filename=f\r\n"
+				    "\r\n--XyZ-42\r\nContent-Disposition: form-data; name=g\r\n\r\n"
+				    "v\r\n--XyZ-42--", 0, 1, "f", ""));
+	/* a part that starts like a delimiter and is not one keeps its bytes */
+	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; filename=f\r\n"
+				    "\r\n--XyZ-4x\r\n--XyZ-42--", 0, 1, "f", "--XyZ-4x"));
+	/* the close delimiter inside the file part's headers: no file */
+	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; "
+				    "filename=\"--XyZ-42--\"\r\n\r\nv\r\n--XyZ-42--\r\n",
+				    MP_EV_GENERIC_ERROR, 0, NULL, NULL));
+}
+
 int main(void)
 {
 	test_every_split();
+	test_events();
 	test_truncated();
 	test_boundaries();
 	return check_result("http_multipart");
