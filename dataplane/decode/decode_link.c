@@ -126,7 +126,9 @@ enum decode_err decode_ppp_at(struct packet *p, const uint8_t *b, uint32_t len,
 		return decode_ipv4(p, b, len, o);
 	case PPP_VJ_UNCOMP:
 		/* RFC 1144 3.2.3: an IPv4 header whose protocol field holds the
-		 * connection number, decoded as IPv4 (Suricata 7 does the same) */
+		 * connection number; decoded as IPv4, that number as the
+		 * protocol (Suricata 7 reads the TCP header after it when the
+		 * number is 0: not done here) */
 		if (len < IPV4_HDR_LEN)
 			return DECODE_PPP_VJU_TRUNC;
 		p->eth_type = ETHERTYPE_IPV4;

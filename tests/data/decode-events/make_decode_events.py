@@ -53,7 +53,8 @@ def v6(nh, chain, l4=b""):
     return eth() / IPv6(src=src(True), dst=B6, nh=nh, hlim=64) / Raw(chain + l4)
 
 
-UDP_RAW = struct.pack("!HHHH", 40000, 9999, 16, 0) + b"ev6-data"  # 8-byte multiple: a whole fragment
+# 16 bytes, a multiple of 8: a whole fragment payload after a fragment header
+UDP_RAW = struct.pack("!HHHH", 40000, 9999, 16, 0) + b"ev6-data"
 
 
 def ext(nh, body):
