@@ -86,6 +86,11 @@ struct app_flow {
 	uint64_t next_tx_id;
 	void *owner;              /* (added) app_flow_set_owner() */
 	struct abuf probe[2];     /* first bytes of each direction while undecided */
+	/* (added) Suricata's generic app-layer events (applayer_events.c) */
+	uint8_t first_dir;        /* 1 + the direction of the flow's first data; 0: none */
+	bool judged[2];           /* the direction's first bytes were probed */
+	uint8_t pev;              /* 1 << (enum pkt_event - PEV_APPLAYER_FIRST), not taken */
+	uint32_t undecided[2];    /* bytes of each direction while no protocol is known */
 	union {
 		struct http_state *http;
 		struct tls_state *tls;
@@ -95,6 +100,21 @@ struct app_flow {
 		struct ftp_state *ftp;
 	};
 };
+
+/* applayer_events.c: Suricata 7's generic app-layer events (app-layer.c),
+ * raised on the flow for app_flow_take_pkt_events(); af->first_dir is set
+ * before any of them is called. app_ev_undecided(): len bytes of dir left
+ * the protocol unknown; true when detection must be given up
+ * (applayer_proto_detection_skipped). app_ev_detected(): dir's bytes
+ * started the flow's protocol; true when its parser must not see them
+ * (applayer_wrong_direction_first_data). app_ev_other_dir(): the first
+ * bytes of the direction that did not decide the protocol, once it is
+ * known (applayer_mismatch_protocol_both_directions,
+ * applayer_detect_protocol_only_one_direction). */
+bool app_ev_undecided(struct app_flow *af, enum app_dir dir, uint32_t len);
+bool app_ev_detected(struct app_flow *af, enum app_dir dir);
+void app_ev_other_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		      const uint8_t *d, uint32_t len);
 
 /* applayer_detect.c: which protocol these first bytes of dir start. */
 enum app_proto app_probe(const struct applayer_ctx *ctx, const struct app_flow *af,

@@ -382,6 +382,7 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 		p = expected(ctx, af, dir, ts_us);
 	if (p == APP_PROTO_UNKNOWN) {
 		af->failed[dir] = true;
+		af->judged[dir] = true;
 		if (dir == APP_TO_CLIENT && app_probe_banner220(pd, plen)) {
 			af->banner220 = true;
 			/* the greeting is the SMTP parser's first reply: kept for
@@ -399,6 +400,13 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	}
 	if (start_parser(ctx, af, p))
 		return 0;
+	/* Suricata's parser error: the protocol is known, never parsed */
+	if (app_ev_detected(af, dir)) {
+		af->gave_up = true;
+		abuf_free(&af->probe[0]);
+		abuf_free(&af->probe[1]);
+		return 1;
+	}
 	/* the other direction's early bytes first: it spoke first; a parser
 	 * that refuses the first bytes gives up as it would on later ones */
 	if (af->probe[!dir].len &&
@@ -411,17 +419,31 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	return 1;
 }
 
+/* Detection gives up on the flow (Suricata's bail conditions). */
+static void skip_detection(struct applayer_ctx *ctx, struct app_flow *af)
+{
+	af->proto = APP_PROTO_FAILED;
+	ctx->stats.flows[APP_PROTO_FAILED]++;
+	abuf_free(&af->probe[0]);
+	abuf_free(&af->probe[1]);
+}
+
 int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		  const uint8_t *data, uint32_t len, uint64_t ts_us)
 {
 	if (len == 0 || af->gave_up || af->proto == APP_PROTO_FAILED)
 		return af->gave_up ? -EINVAL : 0;
+	if (af->first_dir == 0)
+		af->first_dir = (uint8_t)(1 + dir);
 	if (af->proto == APP_PROTO_UNKNOWN) {
-		if (af->failed[dir])
-			return 0;
-		detect(ctx, af, dir, data, len, ts_us);
+		if (!af->failed[dir])
+			detect(ctx, af, dir, data, len, ts_us);
+		if (af->proto == APP_PROTO_UNKNOWN && app_ev_undecided(af, dir, len))
+			skip_detection(ctx, af);
 		return af->gave_up ? -EINVAL : 0;
 	}
+	if (!af->judged[dir])
+		app_ev_other_dir(ctx, af, dir, data, len);
 	if (parse(ctx, af, dir, data, len, ts_us) < 0)
 		af->gave_up = true;
 	return af->gave_up ? -EINVAL : 0;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../common/events-t.h"
 #include "../../common/ip_addr-t.h"
 #include "../../rules/rule-t.h"
 
@@ -119,6 +120,11 @@ enum app_dir { APP_TO_SERVER = 0, APP_TO_CLIENT = 1 };
  * later data is ignored). */
 int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		  const uint8_t *data, uint32_t len, uint64_t ts_us);
+/* (added) Suricata's generic app-layer events (app-layer-event:applayer_*)
+ * that the data given since the last call raised, added to *ev: the caller
+ * sets them on the packet whose processing gave that data. */
+void app_flow_take_pkt_events(struct app_flow *af, struct pkt_events *ev);
+
 /* The direction ended (FIN/RST or flow end): close-delimited bodies end and
  * bodies shorter than the minimal inspection size are inspected. */
 void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir);

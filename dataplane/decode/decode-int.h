@@ -36,6 +36,8 @@
 #define ETHERTYPE_NSH    0x894f
 #define ETHERTYPE_ERSPAN 0x88be /* GRE protocol of ERSPAN types I and II */
 #define ETHERTYPE_ERSPAN3 0x22eb
+#define ETHERTYPE_8021AH 0x88e7 /* provider backbone bridging (MAC-in-MAC) */
+#define ETHERTYPE_DCE    0x8903 /* Cisco FabricPath / DCE */
 
 #define IPPROTO_NUM_HOPOPTS  0
 #define IPPROTO_NUM_ICMP     1

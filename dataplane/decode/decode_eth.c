@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Ethernet II with up to two VLAN tags (802.1Q, 802.1ad, legacy 0x9100),
  * then the network layer by ethertype (IP, or an encapsulation: MPLS,
- * PPPoE, VN-Tag, E-Tag, NSH, each in decode_encap.c).
+ * PPPoE, VN-Tag, E-Tag, NSH, each in decode_encap.c; 802.1ah and Cisco's
+ * DCE, which carry a whole Ethernet header, here). A VLAN tag followed by
+ * an ethertype none of these is Suricata's vlan.unknown_type.
  *
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -53,10 +55,44 @@ bool decode_ethertype_known(uint16_t type)
 	case ETHERTYPE_VNTAG:
 	case ETHERTYPE_ETAG:
 	case ETHERTYPE_NSH:
+	case ETHERTYPE_8021AH:
+	case ETHERTYPE_DCE:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/* IEEE 802.1ah I-TAG (4 bytes: priority, flags, I-SID), then the customer
+ * frame's destination and source MACs and its ethertype: 18 bytes. */
+#define IEEE8021AH_HDR_LEN 18
+/* Cisco FabricPath / DCE: 2 bytes (FTag, TTL) after the ethertype, then the
+ * customer's Ethernet header: Suricata wants 16 bytes. */
+#define DCE_HDR_LEN        16
+#define DCE_TAG_LEN        2
+
+static enum decode_err decode_8021ah(struct packet *p, const uint8_t *b, uint32_t len,
+				     const struct decode_opts *o)
+{
+	if (!decode_layer(p, o))
+		return DECODE_TOO_MANY_LAYERS;
+	if (len < IEEE8021AH_HDR_LEN)
+		return DECODE_IEEE8021AH_TRUNC;
+	return decode_ethertype(p, b + IEEE8021AH_HDR_LEN, len - IEEE8021AH_HDR_LEN,
+				rd16(b + IEEE8021AH_HDR_LEN - 2), o);
+}
+
+/* Suricata 7.0 decodes the DCE payload from the tag itself (read as a
+ * MAC); later versions skip the tag first, as the frame format says, and
+ * so do we. */
+static enum decode_err decode_dce(struct packet *p, const uint8_t *b, uint32_t len,
+				  const struct decode_opts *o)
+{
+	if (!decode_layer(p, o))
+		return DECODE_TOO_MANY_LAYERS;
+	if (len < DCE_HDR_LEN)
+		return DECODE_DCE_TRUNC;
+	return decode_eth_at(p, b + DCE_TAG_LEN, len - DCE_TAG_LEN, o);
 }
 
 enum decode_err decode_ethertype(struct packet *p, const uint8_t *b, uint32_t len,
@@ -77,6 +113,8 @@ enum decode_err decode_ethertype(struct packet *p, const uint8_t *b, uint32_t le
 		off += VLAN_HDR_LEN;
 	}
 	p->eth_type = type;
+	if (off > 0 && !decode_ethertype_known(type))
+		return DECODE_VLAN_TYPE_BAD;
 
 	b += off;
 	len -= off;
@@ -98,6 +136,10 @@ enum decode_err decode_ethertype(struct packet *p, const uint8_t *b, uint32_t le
 		return decode_etag(p, b, len, o);
 	case ETHERTYPE_NSH:
 		return decode_nsh(p, b, len, o);
+	case ETHERTYPE_8021AH:
+		return decode_8021ah(p, b, len, o);
+	case ETHERTYPE_DCE:
+		return decode_dce(p, b, len, o);
 	default:
 		/* ARP, LLDP, ...: not IP, nothing more to decode, not an error */
 		return DECODE_OK;

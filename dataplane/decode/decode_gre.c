@@ -133,6 +133,10 @@ static enum decode_err erspan(struct packet *p, const uint8_t *b, uint32_t len, 
 		if (len < hlen)
 			return DECODE_ERSPAN_TRUNC;
 	}
+	/* Suricata's mirrored frame keeps the carrier's VLAN tags and adds
+	 * the header's: past two, erspan.too_many_vlan_layers */
+	if ((rd16(b) & 0x0fff) != 0 && p->vlan_cnt >= VLAN_MAX)
+		return DECODE_ERSPAN_VLAN_TOO_MANY;
 	decode_set_tunnel(p, b + hlen, len - hlen, TUN_TYPE_ETHERNET, PKT_SRC_GRE);
 	p->tun.vlan = rd16(b) & 0x0fff;
 	return DECODE_OK;

@@ -54,9 +54,25 @@ static int icmpv4_max_code(uint8_t type)
 	}
 }
 
+/* An error message quotes the IP header of the datagram it is about
+ * (RFC 792, RFC 4443 2.4): Suricata checks that header's size and version
+ * (its DecodePartialIPV4/IPV6), and calls the packet invalid but decodes it
+ * on: events of a kept packet here. */
+static void icmp_quoted_ip(struct packet *p, const uint8_t *b, uint32_t len, bool v6)
+{
+	if (len < (v6 ? IPV6_HDR_LEN : IPV4_HDR_LEN))
+		p->dec_ev |= 1u << (v6 ? DEV_ICMPV6_INNER_TRUNC : DEV_ICMPV4_IPV4_TRUNC);
+	else if ((b[0] >> 4) != (v6 ? 6 : 4))
+		p->dec_ev |= 1u << (v6 ? DEV_ICMPV6_INNER_VER_BAD : DEV_ICMPV4_INNER_VER_BAD);
+}
+
 /* Suricata's non-fatal ICMPv4 events: an unknown type or code, a
  * timestamp (12 bytes after the header) or router advertisement (its
- * address entries) cut short. */
+ * address entries) cut short, the quoted header of an error message with
+ * a known code (destination unreachable, source quench, redirect, time
+ * exceeded, parameter problem) cut short or not IPv4. Suricata looks at a
+ * quoted header only when bytes follow the ICMP header, but for source
+ * quench, whose check it makes on an empty one too. */
 static void icmpv4_events(struct packet *p, const uint8_t *b, uint32_t len)
 {
 	int max = icmpv4_max_code(b[0]);
@@ -68,6 +84,18 @@ static void icmpv4_events(struct packet *p, const uint8_t *b, uint32_t len)
 	if (((b[0] == 13 || b[0] == 14) && len < ICMP_HDR_LEN + 12) ||
 	    (b[0] == 9 && len < ICMP_HDR_LEN + (uint32_t)b[4] * b[5] * 4))
 		p->dec_ev |= 1u << DEV_ICMPV4_IPV4_TRUNC;
+	switch (b[0]) {
+	case 3: case 5: case 11: case 12:
+		if (b[1] <= max && len > ICMP_HDR_LEN)
+			icmp_quoted_ip(p, b + ICMP_HDR_LEN, len - ICMP_HDR_LEN, false);
+		break;
+	case 4:
+		if (b[1] == 0)
+			icmp_quoted_ip(p, b + ICMP_HDR_LEN, len - ICMP_HDR_LEN, false);
+		break;
+	default:
+		break;
+	}
 }
 
 enum decode_err decode_icmpv4(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag)
@@ -135,6 +163,14 @@ static void icmpv6_events(struct packet *p, const uint8_t *b)
 		p->dec_ev |= 1u << DEV_ICMPV6_MLD_BAD_HL;
 }
 
+/* The error messages (types 1 to 4) with a known code quote the packet
+ * they are about: Suricata checks its header even when nothing follows. */
+static void icmpv6_quoted(struct packet *p, const uint8_t *b, uint32_t len)
+{
+	if (b[0] >= 1 && b[0] <= 4 && icmpv6_code_ok(b[0], b[1]) == 1)
+		icmp_quoted_ip(p, b + ICMP_HDR_LEN, len - ICMP_HDR_LEN, true);
+}
+
 enum decode_err decode_icmpv6(struct packet *p, const uint8_t *b, uint32_t len, bool first_frag)
 {
 	if (len < ICMP_HDR_LEN) {
@@ -145,5 +181,6 @@ enum decode_err decode_icmpv6(struct packet *p, const uint8_t *b, uint32_t len, 
 	}
 	icmp_fill(p, b, len, b[0] == ICMPV6_ECHO_REQUEST || b[0] == ICMPV6_ECHO_REPLY);
 	icmpv6_events(p, b);
+	icmpv6_quoted(p, b, len);
 	return DECODE_OK;
 }

@@ -18,10 +18,13 @@ enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool
 		err = decode_udp(p, b, len, first_frag);
 		break;
 	case IPPROTO_NUM_ICMP:
-		/* ICMPv4 inside IPv6 (or the reverse) is meaningless: treat
-		 * it as an unknown protocol rather than misparse it */
-		if (p->ip_ver != 4)
+		/* ICMPv4 inside IPv6 is meaningless: not decoded, Suricata's
+		 * ipv6.icmpv4 event (ICMPv6 in IPv4 is rejected by decode_ipv4) */
+		if (p->ip_ver != 4) {
+			if (!first_frag)
+				p->dec_ev |= 1u << DEV_IPV6_WITH_ICMPV4;
 			return DECODE_OK;
+		}
 		err = decode_icmpv4(p, b, len, first_frag);
 		break;
 	case IPPROTO_NUM_ICMPV6:

@@ -23,7 +23,8 @@
  *
  * PPP (LINKTYPE_PPP, RFC 1661): optional HDLC address/control 0xff 0x03
  * (RFC 1662), then the protocol field, one byte when compressed (RFC 1661
- * section 6.5: an odd first byte ends the field): 0x0021 IPv4, 0x0057 IPv6.
+ * section 6.5: an odd first byte ends the field): 0x0021 IPv4, 0x0057 IPv6,
+ * 0x002f Van Jacobson uncompressed TCP/IP (RFC 1144).
  *
  * Raw IP (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6): the IP header first.
  *
@@ -39,6 +40,7 @@
 
 #define PPP_IPV4      0x0021
 #define PPP_IPV6      0x0057
+#define PPP_VJ_UNCOMP 0x002f
 
 static bool af_is_inet6(uint32_t af)
 {
@@ -73,6 +75,26 @@ static enum decode_err decode_null(struct packet *p, const struct decode_opts *o
 	return DECODE_NULL_UNSUP;
 }
 
+/* Protocols a PPP link carries that are not IP (RFC 1661 and the
+ * assigned numbers, as Suricata 7 lists them): ppp.unsup_proto. Any other
+ * number is ppp.wrong_type. */
+static bool ppp_proto_known(uint16_t proto)
+{
+	switch (proto) {
+	case 0x0023: case 0x0025: case 0x0027: case 0x0029: /* OSI, XNS, DECnet, AppleTalk */
+	case 0x002b: case 0x002d: case 0x0031: case 0x0033: /* IPX, VJ compressed, bridging, ST-II */
+	case 0x0035: case 0x0201: case 0x0231: case 0x0233: /* VINES, 802.1d hello, Luxcom, Sigma */
+	case 0x0281: case 0x0283:                           /* MPLS */
+	case 0x8021: case 0x8023: case 0x8025: case 0x8027: /* their network control protocols */
+	case 0x8029: case 0x802b: case 0x8033: case 0x8035:
+	case 0x8057: case 0x8281:
+	case 0xc021: case 0xc023: case 0xc025: case 0xc223: /* LCP, PAP, LQR, CHAP */
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum decode_err decode_ppp_at(struct packet *p, const uint8_t *b, uint32_t len,
 			      const struct decode_opts *o)
 {
@@ -95,16 +117,30 @@ enum decode_err decode_ppp_at(struct packet *p, const uint8_t *b, uint32_t len,
 		b += 2;
 		len -= 2;
 	}
+	/* Suricata 7 wants a whole IP header behind the protocol field */
 	switch (proto) {
 	case PPP_IPV4:
+		if (len < IPV4_HDR_LEN)
+			return DECODE_PPP_IPV4_TRUNC;
+		p->eth_type = ETHERTYPE_IPV4;
+		return decode_ipv4(p, b, len, o);
+	case PPP_VJ_UNCOMP:
+		/* RFC 1144 3.2.3: an IPv4 header whose protocol field holds the
+		 * connection number; decoded as IPv4, that number as the
+		 * protocol (Suricata 7 reads the TCP header after it when the
+		 * number is 0: not done here) */
+		if (len < IPV4_HDR_LEN)
+			return DECODE_PPP_VJU_TRUNC;
 		p->eth_type = ETHERTYPE_IPV4;
 		return decode_ipv4(p, b, len, o);
 	case PPP_IPV6:
+		if (len < IPV6_HDR_LEN)
+			return DECODE_PPP_IPV6_TRUNC;
 		p->eth_type = ETHERTYPE_IPV6;
 		return decode_ipv6(p, b, len, o);
 	default:
 		/* LCP, IPCP, VJ-compressed TCP, ...: nothing we inspect */
-		return DECODE_PPP_UNSUP;
+		return ppp_proto_known(proto) ? DECODE_PPP_UNSUP : DECODE_PPP_TYPE_BAD;
 	}
 }
 

@@ -23,11 +23,15 @@ enum decode_err {
 	DECODE_ETH_TRUNC,
 	DECODE_VLAN_TRUNC,
 	DECODE_VLAN_TOO_MANY,
+	DECODE_VLAN_TYPE_BAD,
+	DECODE_IPV4_SMALL,
 	DECODE_IPV4_TRUNC,
 	DECODE_IPV4_HLEN_BAD,
 	DECODE_IPV4_LEN_BAD,
 	DECODE_IPV4_VER_BAD,
 	DECODE_IPV4_OPT_BAD,
+	DECODE_IPV4_OPT_MALFORMED,
+	DECODE_IPV6_SMALL,
 	DECODE_IPV6_TRUNC,
 	DECODE_IPV6_VER_BAD,
 	DECODE_IPV6_LEN_BAD,
@@ -35,10 +39,12 @@ enum decode_err {
 	DECODE_TCP_TRUNC,
 	DECODE_TCP_HLEN_BAD,
 	DECODE_TCP_OPT_BAD,
+	DECODE_UDP_HLEN_SMALL,
 	DECODE_UDP_TRUNC,
 	DECODE_UDP_LEN_BAD,
 	DECODE_ICMPV4_TRUNC,
 	DECODE_ICMPV6_TRUNC,
+	DECODE_IPV4_WITH_ICMPV6,   /* no ICMPv6 decoding in IPv4: Suricata's invalid event */
 	/* (added) link layers other than Ethernet (capture files) */
 	DECODE_SLL_TRUNC,
 	DECODE_SLL2_TRUNC,
@@ -46,6 +52,10 @@ enum decode_err {
 	DECODE_NULL_UNSUP,
 	DECODE_PPP_TRUNC,
 	DECODE_PPP_UNSUP,
+	DECODE_PPP_VJU_TRUNC,
+	DECODE_PPP_IPV4_TRUNC,
+	DECODE_PPP_IPV6_TRUNC,
+	DECODE_PPP_TYPE_BAD,
 	DECODE_RAW_VER_BAD,
 	DECODE_CHDLC_TRUNC,
 	/* (added) encapsulations; those of the tunnel headers carried by IP
@@ -69,6 +79,7 @@ enum decode_err {
 	DECODE_GRE_V1_HDR_BIG,
 	DECODE_ERSPAN_TRUNC,
 	DECODE_ERSPAN_VER_BAD,
+	DECODE_ERSPAN_VLAN_TOO_MANY,
 	DECODE_VXLAN_PAYLOAD_BAD,
 	DECODE_GENEVE_PAYLOAD_BAD,
 	DECODE_IPV4_IN_IPV6_TRUNC,
@@ -94,6 +105,8 @@ enum decode_err {
 	DECODE_NSH_RESERVED,
 	DECODE_NSH_TYPE_BAD,
 	DECODE_NSH_PAYLOAD_BAD,
+	DECODE_IEEE8021AH_TRUNC,
+	DECODE_DCE_TRUNC,
 	DECODE_ERR_MAX
 };
 
@@ -196,6 +209,28 @@ enum decode_ev {
 	DEV_ICMPV6_UNASSIGNED_TYPE,  /* icmpv6.unassigned_type (IANA) */
 	DEV_ICMPV6_EXPERIMENT_TYPE,  /* icmpv6.experimentation_type (IANA) */
 	DEV_ICMPV6_MLD_BAD_HL,       /* icmpv6.mld_message_with_invalid_hl: hop limit not 1 */
+	DEV_ICMPV4_INNER_VER_BAD,    /* icmpv4.ipv4_unknown_ver: quoted header not IPv4 */
+	DEV_ICMPV6_INNER_TRUNC,      /* icmpv6.ipv6_trunc_pkt: quoted header cut short */
+	DEV_ICMPV6_INNER_VER_BAD,    /* icmpv6.ipv6_unknown_version: quoted header not IPv6 */
+	DEV_IPV4_OPT_INVALID,        /* ipv4.opt_invalid: an option type not known */
+	DEV_IPV4_OPT_EOL_REQUIRED,   /* ipv4.opt_eol_required: one byte left, not EOL */
+	DEV_IPV4_OPT_DUPLICATE,      /* ipv4.opt_duplicate: a known option twice */
+	DEV_IPV6_DUPL_FH,            /* ipv6.exthdr_dupl_fh */
+	DEV_IPV6_USELESS_FH,         /* ipv6.exthdr_useless_fh: offset 0, no more fragments */
+	DEV_IPV6_DUPL_RH,            /* ipv6.exthdr_dupl_rh */
+	DEV_IPV6_DUPL_HH,            /* ipv6.exthdr_dupl_hh */
+	DEV_IPV6_DUPL_DH,            /* ipv6.exthdr_dupl_dh: a third destination options header */
+	DEV_IPV6_DUPL_AH,            /* ipv6.exthdr_dupl_ah */
+	DEV_IPV6_INVALID_OPTLEN,     /* ipv6.exthdr_invalid_optlen: an option past its header */
+	DEV_IPV6_AH_RES_NOT_NULL,    /* ipv6.exthdr_ah_res_not_null */
+	DEV_IPV6_HOPOPTS_UNKNOWN,    /* ipv6.hopopts_unknown_opt */
+	DEV_IPV6_HOPOPTS_PADDING,    /* ipv6.hopopts_only_padding */
+	DEV_IPV6_DSTOPTS_UNKNOWN,    /* ipv6.dstopts_unknown_opt */
+	DEV_IPV6_DSTOPTS_PADDING,    /* ipv6.dstopts_only_padding */
+	DEV_IPV6_RH_TYPE_0,          /* ipv6.rh_type_0 (RFC 5095 deprecates it) */
+	DEV_IPV6_FH_RESERVED,        /* ipv6.fh_non_zero_reserved_field */
+	DEV_IPV6_DATA_AFTER_NONE,    /* ipv6.data_after_none_header */
+	DEV_IPV6_WITH_ICMPV4,        /* ipv6.icmpv4 */
 	DEV_MAX
 };
 
@@ -306,7 +341,7 @@ struct packet {
 	uint32_t flags;        /* PKT_F_* */
 	enum decode_err err;   /* first problem found; DECODE_OK when clean */
 	uint8_t frag_ev;       /* enum pkt_frag_ev, set by defrag */
-	uint16_t dec_ev;       /* (added) 1 << enum decode_ev: decoder events, packet kept */
+	uint32_t dec_ev;       /* (added) 1 << enum decode_ev: decoder events, packet kept */
 	/* (added) stream and app-layer events raised on this packet
 	 * (stream-event, app-layer-event:applayer_*), cleared by decode */
 	struct pkt_events events;

@@ -8,12 +8,16 @@
  *  - applayer: each event of a transaction, with "tx_id" in the header and
  *    {app_proto, type, event, layer: "proto_parser"}; the event as the
  *    protocol's parser names it (the C parsers' tables in upper case:
- *    HTTP, TLS, SMTP; the Rust ones in lower case: DNS).
+ *    HTTP, TLS, SMTP; the Rust ones in lower case: DNS); and each generic
+ *    app-layer event of a packet (applayer_*: protocol detection), with
+ *    layer "proto_detect", named as Suricata's app_layer_event_pkt_table
+ *    (the rule's name in upper case).
  * Each output writes the kinds its types option asks for. */
 #include <ctype.h>
 #include <stdio.h>
 
 #include "../../common/events.h"
+#include "../applayer/applayer.h"
 #include "../decode/decode.h"
 #include "../flow/flow-t.h"
 #include "eve-int.h"
@@ -90,6 +94,36 @@ static void build_stream(struct json_w *j, const struct eve_writer *w, const voi
 	eve_close_record(j, w);
 }
 
+/* Copies name into out (n bytes) in upper case. */
+static void upper(char *out, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < n; i++)
+		out[i] = (char)toupper((unsigned char)name[i]);
+	out[i] = '\0';
+}
+
+static void build_pkt_applayer(struct json_w *j, const struct eve_writer *w, const void *arg)
+{
+	const struct stream_ctx *c = arg;
+	const struct flow *f = c->p->flow;
+	const char *proto = f != NULL && f->app != NULL ?
+			    eve_app_proto_name(app_flow_proto(f->app)) : NULL;
+	char ev[64];
+
+	upper(ev, sizeof(ev), event_name(EVF_PKT, c->ev));
+	json_obj_open(j, NULL);
+	eve_put_header(j, w, c->p, "anomaly", NULL);
+	json_obj_open(j, "anomaly");
+	json_str(j, "app_proto", proto != NULL ? proto : "unknown");
+	json_str(j, "type", "applayer");
+	json_str(j, "event", ev);
+	json_str(j, "layer", "proto_detect");
+	json_obj_close(j);
+	eve_close_record(j, w);
+}
+
 void eve_write_anomaly_stream(struct eve_writer *w, const struct packet *p)
 {
 	struct stream_ctx c = { .p = p };
@@ -106,9 +140,10 @@ void eve_write_anomaly_stream(struct eve_writer *w, const struct packet *p)
 	for (unsigned k = 0; k < PKT_EVENT_WORDS; k++) {
 		for (uint64_t bits = p->events.w[k]; bits != 0; bits &= bits - 1) {
 			c.ev = k * 64 + (unsigned)__builtin_ctzll(bits);
-			/* the app-layer's packet events are not raised here */
 			if (c.ev < PEV_APPLAYER_FIRST)
 				eve_emit_if(w, EVE_T_ANOMALY, want_stream, build_stream, &c);
+			else
+				eve_emit_if(w, EVE_T_ANOMALY, want_applayer, build_pkt_applayer, &c);
 		}
 	}
 }
@@ -139,7 +174,7 @@ void eve_write_anomaly_tx(struct eve_writer *w, const struct flow *f, const stru
 			  uint64_t events)
 {
 	enum event_family fam;
-	bool upper = true;
+	bool caps = true;
 	struct tx_ctx c = { .f = f, .app = app };
 
 	switch (app->proto) {
@@ -154,7 +189,7 @@ void eve_write_anomaly_tx(struct eve_writer *w, const struct flow *f, const stru
 		break;
 	case APP_PROTO_DNS:
 		fam = EVF_DNS;
-		upper = false;
+		caps = false;
 		break;
 	default:
 		return;
@@ -162,14 +197,12 @@ void eve_write_anomaly_tx(struct eve_writer *w, const struct flow *f, const stru
 	for (; events != 0; events &= events - 1) {
 		const char *name = event_name(fam, (unsigned)__builtin_ctzll(events));
 		char ev[64];
-		size_t i;
 
 		if (name == NULL)
 			continue;
-		for (i = 0; name[i] != '\0' && i + 1 < sizeof(ev); i++)
-			ev[i] = upper ? (char)toupper((unsigned char)name[i]) : name[i];
-		ev[i] = '\0';
-		c.event = ev;
+		if (caps)
+			upper(ev, sizeof(ev), name);
+		c.event = caps ? ev : name;
 		eve_emit_if(w, EVE_T_ANOMALY, want_applayer, build_tx, &c);
 	}
 }

@@ -56,8 +56,11 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 		if (gap && f->app != NULL)
 			app_flow_gap(f->app, (enum app_dir)dir);
 
-		if (n > 0 && parse && attach(pl, f))
+		if (n > 0 && parse && attach(pl, f)) {
 			app_flow_data(pl->al, f->app, (enum app_dir)dir, data, n, p->ts_us);
+			/* protocol detection's events (applayer_*) are this packet's */
+			app_flow_take_pkt_events(f->app, &p->events);
+		}
 	}
 	/* what the app layer took is due for raw inspection once its protocol
 	 * is known (a banner waits for the client's command) */

@@ -79,7 +79,7 @@ EVENTS = [
     "etag.header_too_small", "nsh.header_too_small", "nsh.unsupported_version",
     "nsh.bad_header_length", "too_many_layers", None,
 ]
-INNER_DISCARDED = "ipv4.trunc_pkt"
+INNER_DISCARDED = "ipv4.pkt_too_small"
 
 # real captures (tests/data/tunnels/real, from zeek's and tcpdump's test
 # suites): name -> (decoder counter, its value, extra rule, (sid, count,
@@ -235,8 +235,8 @@ def check_malformed(idsd, data, out):
         n = ev.get(layer, {}).get(name) if name else ev.get(layer)
         check(n == 1, f"malformed: decoder.event.{e} = {n}, want 1")
         check(got.get(100 + i) == 1, f"malformed: decode-event:{e} fired {got.get(100 + i)}")
-    check(ev.get("ipv4", {}).get("trunc_pkt") == 1,
-          f"malformed: inner ipv4.trunc_pkt counted {ev.get('ipv4')}")
+    check(ev.get("ipv4", {}).get("pkt_too_small") == 1,
+          f"malformed: inner ipv4.pkt_too_small counted {ev.get('ipv4')}")
     check(999 not in got, "malformed: the discarded inner packet was inspected")
     check(stats.get("decoder", {}).get("invalid") == len(EVENTS),
           f"malformed: decoder.invalid {stats.get('decoder', {}).get('invalid')}")

@@ -554,13 +554,17 @@ static void test_v4_udp(void)
 	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
 	CHECK_INT(10, p.l4_len);
 	CHECK_INT(2, p.payload_len);
+	/* Suricata 7's three: longer than the IP payload, shorter than the
+	 * header, and an IP payload without room for the header */
 	wr16(f.d + 38, 21);
-	CHECK_INT(DECODE_UDP_LEN_BAD, dec(&p, &f, &OPTS_NOCSUM));
-	CHECK_STR("udp.hlen_invalid", decode_err_name(p.err));
+	CHECK_INT(DECODE_UDP_TRUNC, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_STR("udp.pkt_too_small", decode_err_name(p.err));
 	CHECK(p.l4 == NULL);
 	CHECK_INT(0, p.sp);
 	wr16(f.d + 38, 7);
 	CHECK_INT(DECODE_UDP_LEN_BAD, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_STR("udp.len_invalid", decode_err_name(p.err));
+	CHECK_STR("udp.hlen_too_small", decode_err_name(DECODE_UDP_HLEN_SMALL));
 }
 
 static void test_v4_icmp(void)
@@ -687,11 +691,13 @@ static void test_v4_options(void)
 	f_done(&f);
 	CHECK_INT(DECODE_IPV4_OPT_BAD, dec(&p, &f, &OPTS_NOCSUM));
 
+	/* one byte left that is not EOL: an event, the packet is kept */
 	f_eth(&f, 0x0800);
 	f_ipv4(&f, 6, 0, lone, sizeof(lone));
 	f_tcp(&f, 1, 2, 0, NULL, 0);
 	f_done(&f);
-	CHECK_INT(DECODE_IPV4_OPT_BAD, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(1u << DEV_IPV4_OPT_EOL_REQUIRED, p.dec_ev);
 
 	/* bytes after EOL are padding, whatever they hold */
 	f_eth(&f, 0x0800);
@@ -837,22 +843,28 @@ static void test_v6_bad_chain(void)
 	CHECK_STR("ipv6.trunc_exthdr", decode_err_name(p.err));
 	CHECK_INT(6, p.ip_ver);
 
-	/* destination option TLV running past its header */
+	/* destination option TLV running past its header: an event, the
+	 * header is skipped and the packet decoded on (Suricata 7) */
 	f_eth(&f, 0x86dd);
 	f_ipv6(&f, 60);
 	put(&f, "\x06\x00\x01\x05\0\0\0\0", 8);
 	f_tcp(&f, 1, 2, 0, NULL, 0);
 	f_done(&f);
-	CHECK_INT(DECODE_IPV6_EXTHDR_BAD, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(1u << DEV_IPV6_INVALID_OPTLEN, p.dec_ev);
+	CHECK_INT(2, p.dp);
 
-	/* two fragment headers */
+	/* two fragment headers: the second is skipped */
 	f_eth(&f, 0x86dd);
 	f_ipv6(&f, 44);
 	put(&f, "\x2c\0\0\0\0\0\0\x01", 8);
 	put(&f, "\x06\0\0\0\0\0\0\x01", 8);
 	f_tcp(&f, 1, 2, 0, NULL, 0);
 	f_done(&f);
-	CHECK_INT(DECODE_IPV6_EXTHDR_BAD, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK(p.dec_ev & (1u << DEV_IPV6_DUPL_FH));
+	CHECK(p.dec_ev & (1u << DEV_IPV6_USELESS_FH));
+	CHECK_INT(6, p.proto);
 
 	/* a chain longer than any real stack sends */
 	f_eth(&f, 0x86dd);
@@ -965,13 +977,17 @@ static void test_v6_icmp(void)
 	CHECK_INT(0x0202, p.icmp.seq);
 	CHECK_INT(0, p.flags);
 
-	/* ICMPv6 inside IPv4 is not parsed as ICMP: an unknown protocol */
+	/* ICMPv6 inside IPv4 is not parsed as ICMP: Suricata's invalid
+	 * ipv4.icmpv6, the IP layer kept */
 	f_eth(&f, 0x0800);
 	f_ipv4(&f, 58, 0, NULL, 0);
 	put32(&f, 0x80000000);
 	put32(&f, 0x00010001);
 	f_done(&f);
-	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_CSUM));
+	CHECK_INT(DECODE_IPV4_WITH_ICMPV6, dec(&p, &f, &OPTS_CSUM));
+	CHECK_STR("ipv4.icmpv6", decode_err_name(p.err));
+	CHECK(decode_err_is_l4(p.err));
+	CHECK_INT(4, p.ip_ver);
 	CHECK(p.l4 == NULL);
 	CHECK_INT(0, p.icmp.type);
 }
@@ -1332,7 +1348,7 @@ static void test_link_raw(void)
 	dec_link(&p, PKT_LINK_IPV4, b, len);
 	check_v4_tcp(&p, b, 0);
 	/* an IPv4 header on a LINKTYPE_IPV6 capture is the IPv6 decoder's error */
-	CHECK_INT(DECODE_IPV6_TRUNC, dec_link(&p, PKT_LINK_IPV6, b, 39));
+	CHECK_INT(DECODE_IPV6_SMALL, dec_link(&p, PKT_LINK_IPV6, b, 39));
 	free(b);
 
 	b = relink(&f6, NULL, 0, &len);
@@ -1416,9 +1432,9 @@ static enum decode_err expected_cut_err(const struct frame *f, uint32_t cut)
 	if (cut < f->eth_hlen)
 		return DECODE_VLAN_TRUNC;
 	if (f->ip_ver == 4)
-		return DECODE_IPV4_TRUNC;
+		return cut < f->eth_hlen + 20 ? DECODE_IPV4_SMALL : DECODE_IPV4_TRUNC;
 	if (f->ip_ver == 6)
-		return DECODE_IPV6_TRUNC;
+		return cut < f->eth_hlen + 40 ? DECODE_IPV6_SMALL : DECODE_IPV6_TRUNC;
 	return DECODE_OK;
 }
 

@@ -194,7 +194,7 @@ def MALFORMED():
         e(0x8926, b"\x80\x01\x00\x02\x89\x26" * 20 + b"\x80\x01\x00\x02\x08\x00" + INNER),
                                                                 # too_many_layers
         # GRE carrying a truncated IPv4 header: counted, not inspected
-        g(b"\x00\x00\x08\x00" + INNER[:12]),                    # ipv4.trunc_pkt (inner)
+        g(b"\x00\x00\x08\x00" + INNER[:12]),                    # ipv4.pkt_too_small (inner)
     ]
 
 

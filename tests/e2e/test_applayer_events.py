@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Suricata's generic app-layer events end to end: usage:
+test_applayer_events.py IDSD SRC_ROOT OUT_DIR.
+
+Writes a capture of TCP sessions that each break one rule of protocol
+detection (a request answered by bytes of no protocol, by another
+protocol's, a server speaking HTTP first, 100 kB of a client's bytes of no
+protocol with the server silent) and a clean HTTP session, runs idsd with
+Suricata 7.0.0's app-layer-events.rules (unchanged) and anomaly records of
+type applayer on. Each session must give exactly its rule's alert, on the
+packet that raised the event, and one anomaly record naming the event as
+Suricata does ("APPLAYER_...", layer "proto_detect"); the clean one none."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from pcapgen import Tcp, write_pcap
+
+CONFIG = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      enabled: yes
+      filename: eve.json
+      types:
+        - alert
+        - anomaly:
+            enabled: yes
+            types: {applayer: yes}
+"""
+
+GET = b"GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"
+RESP = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+JUNK = b"\x01\x02 no protocol starts so \r\n"
+TLS = b"\x16\x03\x03\x00\x04\x02\x00\x00\x00"
+
+# client port -> (event, sid, app_proto in the anomaly record)
+WANT = {
+    41001: ("applayer_detect_protocol_only_one_direction", 2260002, "http"),
+    41002: ("applayer_mismatch_protocol_both_directions", 2260000, "http"),
+    41003: ("applayer_wrong_direction_first_data", 2260001, "http"),
+    41004: ("applayer_proto_detection_skipped", 2260003, "failed"),
+}
+
+fails = []
+
+
+def check(cond, what):
+    if not cond:
+        fails.append(what)
+        print(f"FAIL: {what}")
+
+
+def build():
+    frames = []
+    cli, srv = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
+    t = Tcp(frames, cli, srv, 41001, 80)
+    t.send(0, GET)
+    t.send(1, JUNK)
+    t.close()
+    t = Tcp(frames, cli, srv, 41002, 80)
+    t.send(0, GET)
+    t.send(1, TLS)
+    t.close()
+    t = Tcp(frames, cli, srv, 41003, 80)
+    t.send(1, RESP)
+    t.send(0, GET)
+    t.close()
+    t = Tcp(frames, cli, srv, 41004, 9000)
+    for _ in range(102):
+        t.send(0, b"x" * 1000)
+    t.close()
+    t = Tcp(frames, cli, srv, 41005, 80)
+    t.send(0, GET)
+    t.send(1, RESP)
+    t.close()
+    return frames
+
+
+def main():
+    idsd, root, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    pcap, cfg = os.path.join(out, "applayer.pcap"), os.path.join(out, "idsd.yaml")
+    write_pcap(pcap, build())
+    with open(cfg, "w", encoding="utf-8") as f:
+        f.write(CONFIG)
+    rules = os.path.join(root, "tests", "data", "suricata-events", "app-layer-events.rules")
+    p = subprocess.run([idsd, "-c", cfg, "-r", pcap, "-S", rules, "-l", out, "--strict-rules"],
+                       capture_output=True, text=True, timeout=120)
+    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-800:]}")
+    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    alerts, anomalies = {}, {}
+    for r in recs:
+        port = r.get("src_port") if r.get("src_port", 0) > 40000 else r.get("dest_port")
+        if r.get("event_type") == "alert":
+            alerts.setdefault(port, []).append((r["alert"]["signature_id"], r.get("pcap_cnt")))
+        elif r.get("event_type") == "anomaly" and r["anomaly"].get("type") == "applayer":
+            anomalies.setdefault(port, []).append((r["anomaly"], r.get("pcap_cnt")))
+    for port, (event, sid, proto) in WANT.items():
+        a, n = alerts.get(port, []), anomalies.get(port, [])
+        check([s for s, _ in a] == [sid], f"{event}: alerts {a}, want sid {sid} once")
+        want = {"app_proto": proto, "type": "applayer", "event": event.upper(),
+                "layer": "proto_detect"}
+        check([x for x, _ in n] == [want], f"{event}: anomalies {n}, want {want}")
+        check(a and n and a[0][1] == n[0][1] and a[0][1] is not None,
+              f"{event}: alert and anomaly on the same packet: {a} {n}")
+    check(41005 not in alerts and 41005 not in anomalies,
+          f"clean HTTP: {alerts.get(41005)} {anomalies.get(41005)}")
+    print(f"applayer events: {len(fails)} failed")
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Decoder events end to end: usage: test_decode_events.py IDSD SRC_ROOT OUT_DIR.
+
+Runs idsd over tests/data/decode-events/events.pcap (Ethernet) and ppp.pcap
+(LINKTYPE_PPP), crafted with scapy by make_decode_events.py, one frame per
+Suricata 7 decoder event of IPv4 options, IPv6 extension headers, ICMP
+quoted headers, UDP lengths, VLAN, 802.1ah, DCE, ERSPAN and PPP, with
+Suricata 7.0.0's own decoder-events.rules (tests/data/suricata-events,
+unchanged) and anomaly records of type decode on. For every frame, the
+anomaly records written for it must name exactly the events expected.json
+lists (so a clean frame raises none), and the alerts on it must be exactly
+the sids of the rules for those events. Datagrams carried by 802.1ah, DCE
+and PPP must be decoded and inspected (a content rule fires on each)."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+fails = []
+
+
+def check(cond, what):
+    if not cond:
+        fails.append(what)
+        print(f"FAIL: {what}")
+
+CONFIG = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      enabled: yes
+      filename: eve.json
+      types:
+        - alert
+        - anomaly:
+            enabled: yes
+            types: {decode: yes}
+        - stats:
+            totals: yes
+"""
+
+LOCAL = """\
+alert udp any any -> any 9999 (msg:"pbb inner"; content:"pbb-marker"; sid:9101;)
+alert udp any any -> any 9999 (msg:"dce inner"; content:"dce-marker"; sid:9102;)
+alert udp any any -> any 9999 (msg:"ppp inner"; content:"ppp-marker"; sid:9103;)
+"""
+# frame (1-based) -> the local sid it must fire, per capture
+INNER = {"events.pcap": {40: 9101, 41: 9102}, "ppp.pcap": {7: 9103}}
+
+
+def rule_sids(path):
+    """decode-event name -> sid of the enabled rules of Suricata's file."""
+    sids = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r'alert .*decode-event:\s*([^;]+);.*sid:(\d+);', line)
+            if m:
+                sids[m.group(1).strip().replace("decoder.", "")] = int(m.group(2))
+    return sids
+
+
+def run(idsd, out, pcap, rules):
+    os.makedirs(out)
+    cfg = os.path.join(out, "idsd.yaml")
+    with open(cfg, "w", encoding="utf-8") as f:
+        f.write(CONFIG)
+    p = subprocess.run([idsd, "-c", cfg, "-r", pcap, "-l", out, "--strict-rules",
+                        *[a for r in rules for a in ("-S", r)]],
+                       capture_output=True, text=True, timeout=120)
+    check(p.returncode == 0, f"{pcap}: rc {p.returncode}: {p.stderr[-800:]}")
+    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def main():
+    idsd, root, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    data = os.path.join(root, "tests", "data", "decode-events")
+    suri = os.path.join(root, "tests", "data", "suricata-events", "decoder-events.rules")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    local = os.path.join(out, "local.rules")
+    with open(local, "w", encoding="utf-8") as f:
+        f.write(LOCAL)
+    sids = rule_sids(suri)
+    with open(os.path.join(data, "expected.json"), encoding="utf-8") as f:
+        expected = json.load(f)
+    named = set()
+    for pcap, frames in expected.items():
+        recs = run(idsd, os.path.join(out, pcap), os.path.join(data, pcap), (suri, local))
+        anomalies, alerts = {}, {}
+        for r in recs:
+            n = r.get("pcap_cnt")
+            if r.get("event_type") == "anomaly" and r["anomaly"].get("type") == "decode":
+                anomalies.setdefault(n, set()).add(r["anomaly"]["event"])
+            elif r.get("event_type") == "alert":
+                alerts.setdefault(n, set()).add(r["alert"]["signature_id"])
+        for i, want in enumerate(frames, 1):
+            named.update(want)
+            got = anomalies.get(i, set())
+            check(got == {"decoder." + e for e in want},
+                  f"{pcap} frame {i}: anomalies {sorted(got)}, want {want}")
+            want_sids = {sids[e] for e in want}
+            if i in INNER[pcap]:
+                want_sids.add(INNER[pcap][i])
+            check(alerts.get(i, set()) == want_sids,
+                  f"{pcap} frame {i}: alerts {sorted(alerts.get(i, set()))}, "
+                  f"want {sorted(want_sids)} ({want})")
+        extra = set(anomalies) - set(range(1, len(frames) + 1))
+        check(not extra, f"{pcap}: anomalies on packets that are no frame: {extra}")
+    missing = [e for e in named if e not in sids]
+    check(not missing, f"events without an enabled rule in decoder-events.rules: {missing}")
+    print(f"decode events: {len(fails)} failed")
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

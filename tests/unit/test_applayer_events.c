@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/* Suricata's generic app-layer events raised by protocol detection
+ * (applayer_events.c): one direction only, both directions disagreeing,
+ * the server speaking first to a protocol whose client must, detection
+ * given up after 100000 bytes; none on ordinary sessions (HTTP, SMTP with
+ * its greeting, DNS over UDP), and each taken once. */
+#include <string.h>
+
+#include "dataplane/applayer/applayer.h"
+#include "tests/unit/check.h"
+
+static struct applayer_ctx *ctx;
+
+static int feed(struct app_flow *af, enum app_dir dir, const char *s)
+{
+	return app_flow_data(ctx, af, dir, (const uint8_t *)s, (uint32_t)strlen(s), 1000);
+}
+
+/* The events the flow raised, as bits 1 << (ev - PEV_APPLAYER_FIRST). */
+static unsigned take(struct app_flow *af)
+{
+	struct pkt_events ev;
+	unsigned out = 0;
+
+	memset(&ev, 0, sizeof(ev));
+	app_flow_take_pkt_events(af, &ev);
+	for (unsigned e = PEV_APPLAYER_FIRST; e < PEV_MAX; e++)
+		if (pkt_event_isset(&ev, (enum pkt_event)e))
+			out |= 1u << (e - PEV_APPLAYER_FIRST);
+	return out;
+}
+
+#define EV(x) (1u << (PEV_APPLAYER_##x - PEV_APPLAYER_FIRST))
+
+static const char GET[] = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+static const char RESP[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+static const char JUNK[] = "\x01\x02junk junk junk\r\n";
+
+static void test_clean(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 6, 40000, 80);
+
+	CHECK_INT(0, feed(af, APP_TO_SERVER, GET));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, RESP));
+	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
+	CHECK_INT(0, take(af));
+	app_flow_free(ctx, af);
+
+	/* SMTP: the server greets first, its replies start no protocol */
+	af = app_flow_new(ctx, 6, 40000, 25);
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, "220 mx.example ESMTP\r\n"));
+	CHECK_INT(0, feed(af, APP_TO_SERVER, "EHLO client.example\r\n"));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, "250 mx.example\r\n"));
+	CHECK_INT(APP_PROTO_SMTP, app_flow_proto(af));
+	CHECK_INT(0, take(af));
+	app_flow_free(ctx, af);
+}
+
+static void test_one_direction(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 6, 40000, 80);
+
+	/* the request decides, the response starts nothing */
+	CHECK_INT(0, feed(af, APP_TO_SERVER, GET));
+	CHECK_INT(0, take(af));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
+	CHECK_INT(EV(DETECT_PROTOCOL_ONLY_ONE_DIRECTION), take(af));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
+	CHECK_INT(0, take(af));
+	app_flow_free(ctx, af);
+
+	/* the client's bytes start nothing, the server's response decides */
+	af = app_flow_new(ctx, 6, 40000, 80);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, JUNK));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, RESP));
+	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
+	CHECK_INT(EV(DETECT_PROTOCOL_ONLY_ONE_DIRECTION), take(af));
+	app_flow_free(ctx, af);
+
+	/* a response cut in small pieces is judged on its first 8 bytes */
+	af = app_flow_new(ctx, 6, 40000, 80);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, GET));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, "HTTP"));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, "/1.1 200 OK\r\n"));
+	CHECK_INT(0, take(af));
+	app_flow_free(ctx, af);
+}
+
+static void test_mismatch(void)
+{
+	/* a TLS record answering an HTTP request */
+	static const char tls[] = "\x16\x03\x03\x00\x04\x02\x00\x00\x00";
+	struct app_flow *af = app_flow_new(ctx, 6, 40000, 80);
+
+	CHECK_INT(0, feed(af, APP_TO_SERVER, GET));
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_CLIENT, (const uint8_t *)tls, 9, 1000));
+	CHECK_INT(EV(MISMATCH_PROTOCOL_BOTH_DIRECTIONS), take(af));
+	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
+	app_flow_free(ctx, af);
+}
+
+static void test_wrong_direction(void)
+{
+	/* the server answers first: HTTP found in its bytes, never parsed */
+	struct app_flow *af = app_flow_new(ctx, 6, 40000, 80);
+
+	CHECK(feed(af, APP_TO_CLIENT, RESP) < 0);
+	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
+	CHECK_INT(EV(WRONG_DIRECTION_FIRST_DATA), take(af));
+	CHECK_INT(0, app_flow_ntx(af));
+	app_flow_free(ctx, af);
+
+	/* junk from the server, then a request: the same */
+	af = app_flow_new(ctx, 6, 40000, 80);
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
+	CHECK(feed(af, APP_TO_SERVER, GET) < 0);
+	CHECK_INT(EV(WRONG_DIRECTION_FIRST_DATA), take(af));
+	app_flow_free(ctx, af);
+}
+
+static void test_skipped(void)
+{
+	static char chunk[1000];
+	struct app_flow *af = app_flow_new(ctx, 6, 40000, 9000);
+	int i;
+
+	memset(chunk, 'x', sizeof(chunk) - 1);
+	/* 100 kB from a client of no known protocol, the server silent */
+	for (i = 0; i < 100; i++)
+		CHECK_INT(0, feed(af, APP_TO_SERVER, chunk));
+	CHECK_INT(0, take(af));
+	CHECK_INT(APP_PROTO_UNKNOWN, app_flow_proto(af));
+	CHECK_INT(0, feed(af, APP_TO_SERVER, chunk));
+	CHECK_INT(EV(PROTO_DETECTION_SKIPPED), take(af));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	CHECK_INT(0, feed(af, APP_TO_SERVER, chunk));
+	CHECK_INT(0, take(af));
+	app_flow_free(ctx, af);
+
+	/* both directions judged and failed: given up, no event */
+	af = app_flow_new(ctx, 6, 40000, 9000);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, JUNK));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	CHECK_INT(0, take(af));
+	app_flow_free(ctx, af);
+}
+
+static void test_udp(void)
+{
+	/* a DNS query answered by junk: UDP is judged once, no event */
+	static const uint8_t q[] = { 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1 };
+	struct app_flow *af = app_flow_new(ctx, 17, 40000, 53);
+
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, q, sizeof(q), 1000));
+	CHECK_INT(APP_PROTO_DNS, app_flow_proto(af));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
+	CHECK_INT(0, take(af));
+	app_flow_free(ctx, af);
+}
+
+int main(void)
+{
+	ctx = applayer_ctx_create(NULL);
+	CHECK(ctx != NULL);
+	test_clean();
+	test_one_direction();
+	test_mismatch();
+	test_wrong_direction();
+	test_skipped();
+	test_udp();
+	applayer_ctx_destroy(ctx);
+	return check_result("applayer_events");
+}
