@@ -68,7 +68,8 @@ static uint16_t rule_classes(const struct rule *r)
  * flowbits only of the "set" kind (noalert is not a match). */
 static bool rule_is_iponly(const struct rule *r)
 {
-	if (r->nmatch || r->has || r->flow_flags)
+	/* decode-event: an event of any packet, not of a flow's first */
+	if (r->nmatch || r->has || r->flow_flags || r->decode_event != NULL)
 		return false;
 	for (uint32_t i = 0; i < r->nflowbit; i++)
 		if (r->flowbit[i].op != FB_SET && r->flowbit[i].op != FB_NOALERT)

@@ -733,10 +733,12 @@ static void test_actions(void)
 static void test_iponly(void)
 {
 	struct detect_env e = setup("alert ip any any -> any any (sid:1;)\n"
-			     "alert ip any any -> any any (ttl:64; sid:2;)\n", 0);
+			     "alert ip any any -> any any (ttl:64; sid:2;)\n"
+			     "alert ip any any -> any any (decode-event:icmpv4.unknown_type; "
+			     "sid:3;)\n", 0);
 	struct flow f;
 	struct packet p;
-	uint32_t n1 = 0, n2 = 0;
+	uint32_t n1 = 0, n2 = 0, n3 = 0;
 
 	memset(&f, 0, sizeof(f));
 	for (int i = 0; i < 5; i++) {
@@ -745,14 +747,18 @@ static void test_iponly(void)
 		p = ts ? pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "")
 		       : pkt(6, "2.2.2.2", 2, "1.1.1.1", 1, "");
 		in_flow(&p, &f, ts ? PKT_TO_SERVER : PKT_TO_CLIENT, i > 0);
+		if (i == 4)
+			p.dec_ev = 1u << DEV_ICMPV4_UNKNOWN_TYPE;
 		run(&e, &p);
 		for (uint32_t k = 0; k < res.nalerts; k++) {
 			n1 += res.alerts[k].rule->sid == 1;
 			n2 += res.alerts[k].rule->sid == 2;
+			n3 += res.alerts[k].rule->sid == 3;
 		}
 	}
 	CHECK_INT(2, n1);	/* once per direction */
 	CHECK_INT(5, n2);	/* ttl is not IP-only compatible: every packet */
+	CHECK_INT(1, n3);	/* a decode event on a flow's fifth packet */
 	/* no flow: every packet */
 	p = pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "");
 	CHECK_INT(2, run(&e, &p));
