@@ -118,6 +118,18 @@ def group_alerts(env):
     env.stop()
 
 
+def list_rules(env, tsock, timeout):
+    """ids-control started on idsd's telemetry socket tsock, then the whole
+    rule list as JSON: the idsctl result, ids-control's peak growth, the
+    reply parsed and its rules."""
+    env.start(env.control_config(dataplane=f"telemetry: {tsock}"), env=ASAN_RSS)
+    wait_for(lambda: env.idsctl("bob", "rules stats", "bob-pw").returncode == 0, 10)
+    p, grew = peak_growth(env, lambda: env.idsctl("bob", "--json rules list", "bob-pw",
+                                                  timeout=timeout))
+    rl = json.loads(p.stdout) if p.returncode == 0 else {}
+    return p, grew, rl, rl.get("rules", [])
+
+
 def group_rules(env):
     n = 40000
     rules = os.path.join(env.dir, "big.rules")
@@ -132,12 +144,7 @@ def group_rules(env):
     if idsd is None:
         return
     try:
-        env.start(env.control_config(dataplane=f"telemetry: {tsock}"), env=ASAN_RSS)
-        wait_for(lambda: env.idsctl("bob", "rules stats", "bob-pw").returncode == 0, 10)
-        p, grew = peak_growth(env, lambda: env.idsctl("bob", "--json rules list", "bob-pw",
-                                                      timeout=300))
-        rl = json.loads(p.stdout) if p.returncode == 0 else {}
-        got = rl.get("rules", [])
+        p, grew, rl, got = list_rules(env, tsock, 300)
         check(len(p.stdout) > OLD_LIMIT and rl.get("loaded") == n and rl.get("listed") == n and
               [(r["sid"], r["line"]) for r in got] == [(1000000 + i, i + 1) for i in range(n)]
               and all(r["file"] == "big.rules" and r["rev"] == 2 for r in got) and
@@ -182,12 +189,7 @@ def group_ruleset(env):
     if idsd is None:
         return
     try:
-        env.start(env.control_config(dataplane=f"telemetry: {tsock}"), env=ASAN_RSS)
-        wait_for(lambda: env.idsctl("bob", "rules stats", "bob-pw").returncode == 0, 10)
-        p, grew = peak_growth(env, lambda: env.idsctl("bob", "--json rules list", "bob-pw",
-                                                      timeout=600))
-        rl = json.loads(p.stdout) if p.returncode == 0 else {}
-        got = rl.get("rules", [])
+        p, grew, rl, got = list_rules(env, tsock, 600)
         bad = [r for r in got
                if sid_at(os.path.join(src, r["file"]), r["line"]) != r["sid"]][:3]
         check(len(got) > 1000 and rl.get("loaded") == len(got) == rl.get("listed") and
