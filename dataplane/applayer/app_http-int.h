@@ -39,6 +39,7 @@ struct http_txd {
 	struct app_tx base;       /* first: app_tx * <-> http_txd * */
 	htp_tx_t *tx;
 	struct abuf body[2];      /* request, response (decompressed) */
+	uint32_t body_inspected[2]; /* of each, the bytes an inspection has seen */
 	struct abuf hdr_raw[2];   /* header bytes as sent */
 	int last_req, last_res;   /* progress seen at the last update check */
 	bool req_coding_seen;     /* the request's Content-Encoding was looked at */

@@ -325,6 +325,42 @@ int app_http_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	return 0;
 }
 
+/* Suricata inspects a body once it holds the minimal inspection size, hit
+ * its limit, is complete, or its direction ended. */
+static bool body_due(const struct http_txd *t, int dir)
+{
+	const struct http_state *hs = state_of(t->tx);
+	const struct applayer_config *cfg = &hs->ctx->cfg;
+	uint32_t limit = dir ? cfg->response_body_limit : cfg->request_body_limit;
+	uint32_t min = dir ? cfg->response_inspect_min : cfg->request_inspect_min;
+	bool done = dir ? t->tx->response_progress > HTP_RESPONSE_BODY
+			: t->tx->request_progress > HTP_REQUEST_BODY;
+	uint32_t have = t->body[dir].len;
+
+	return have > 0 &&
+	       ((limit != 0 && have >= limit) || have >= min || done || hs->af->eof[dir]);
+}
+
+/* Where the inspected part of a due body starts (Suricata's body_inspected
+ * window): the whole body until an inspection has seen more than the
+ * minimal inspection size; then the new bytes and as many seen ones before
+ * them as make up the inspection window, at least a quarter of it. So an
+ * update costs its new bytes, not the whole body again. */
+static uint32_t body_window(const struct http_txd *t, int dir)
+{
+	const struct applayer_config *cfg = &state_of(t->tx)->ctx->cfg;
+	uint32_t min = dir ? cfg->response_inspect_min : cfg->request_inspect_min;
+	uint32_t win = dir ? cfg->response_inspect_window : cfg->request_inspect_window;
+	uint32_t seen = t->body_inspected[dir], fresh;
+
+	if (seen <= min || seen > t->body[dir].len)
+		return 0;
+	fresh = t->body[dir].len - seen;
+	if (fresh < win)
+		return seen < win - fresh ? 0 : seen - (win - fresh);
+	return seen - win / 4;
+}
+
 void app_http_eof(struct app_flow *af, enum app_dir dir)
 {
 	struct http_state *hs = af->http;
@@ -361,6 +397,9 @@ void app_http_inspected(struct app_flow *af, uint8_t dirs)
 		htp_tx_t *tx = t->tx;
 
 		t->base.updated &= (uint8_t)~dirs;
+		for (int dir = 0; dir < 2; dir++)
+			if ((dirs & (1u << dir)) && body_due(t, dir))
+				t->body_inspected[dir] = t->body[dir].len;
 		if (t->base.updated == 0 && tx->request_progress == HTP_REQUEST_COMPLETE &&
 		    tx->response_progress == HTP_RESPONSE_COMPLETE) {
 			app_tx_done(af, &t->base);
@@ -463,21 +502,28 @@ static int build_uri(struct applayer_ctx *ctx, struct abuf *s, const htp_tx_t *t
 	return 0;
 }
 
-/* Suricata inspects a body once it holds the minimal inspection size, hit
- * its limit, is complete, or its direction ended; until then: -ENOENT. */
+/* A due body's inspected part; until due: -ENOENT. */
 static int give_body(struct http_txd *t, int dir, const uint8_t **data, uint32_t *len)
 {
-	const struct http_state *hs = state_of(t->tx);
-	const struct applayer_config *cfg = &hs->ctx->cfg;
-	uint32_t limit = dir ? cfg->response_body_limit : cfg->request_body_limit;
-	uint32_t min = dir ? cfg->response_inspect_min : cfg->request_inspect_min;
-	bool done = dir ? t->tx->response_progress > HTP_RESPONSE_BODY
-			: t->tx->request_progress > HTP_REQUEST_BODY;
-	uint32_t have = t->body[dir].len;
+	uint32_t from;
 
-	if ((limit == 0 || have < limit) && have < min && !done && !hs->af->eof[dir])
+	if (!body_due(t, dir))
 		return -ENOENT;
-	return give_abuf(&t->body[dir], data, len);
+	from = body_window(t, dir);
+	*data = t->body[dir].p + from;
+	*len = t->body[dir].len - from;
+	return 0;
+}
+
+uint32_t app_http_buffer_offset(struct app_tx *atx, enum rule_buffer b)
+{
+	const struct http_txd *t = (const struct http_txd *)atx;
+
+	if (b == RULE_BUF_HTTP_REQUEST_BODY)
+		return body_window(t, 0);
+	if (b == RULE_BUF_HTTP_RESPONSE_BODY)
+		return body_window(t, 1);
+	return 0;
 }
 
 /* kind: 'h' "Name: Value\r\n" each, 'n' "\r\nName\r\n...\r\n", 's' the

@@ -137,6 +137,7 @@ void app_http_eof(struct app_flow *af, enum app_dir dir);
 uint32_t app_http_ntx(const struct http_state *hs);
 struct app_tx *app_http_tx(struct http_state *hs, uint32_t i);
 void app_http_inspected(struct app_flow *af, uint8_t dirs);
+uint32_t app_http_buffer_offset(struct app_tx *tx, enum rule_buffer b);
 int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *tx, enum rule_buffer b,
 		    uint32_t idx, const uint8_t **data, uint32_t *len);
 int app_http_info(struct applayer_ctx *ctx, struct app_tx *tx, const char *xff_header,

@@ -611,6 +611,13 @@ int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *
 	}
 }
 
+uint32_t app_tx_buffer_offset(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b)
+{
+	if (af->proto == APP_PROTO_HTTP && app_buffer_proto(b) == APP_PROTO_HTTP)
+		return app_http_buffer_offset(tx, b);
+	return 0;
+}
+
 bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
 			 uint32_t idx)
 {

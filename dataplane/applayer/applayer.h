@@ -55,6 +55,8 @@ struct applayer_config {
 	uint32_t response_body_limit;    /* bytes of response body kept (100 KiB) */
 	uint32_t request_inspect_min;    /* request-body-minimal-inspect-size (32 KiB) */
 	uint32_t response_inspect_min;   /* response-body-minimal-inspect-size (40 KiB) */
+	uint32_t request_inspect_window; /* request-body-inspect-window (4 KiB) */
+	uint32_t response_inspect_window; /* response-body-inspect-window (16 KiB) */
 	uint32_t decompress_layer_limit; /* gzip/deflate layers unwrapped (2) */
 	bool double_decode_path;         /* %-decode the path twice */
 	bool double_decode_query;        /* and the query */
@@ -193,6 +195,12 @@ uint64_t app_tx_events(const struct app_tx *tx);
  * this flow), -ENOENT when absent (yet), -ERANGE past the last instance. */
 int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
 		  enum rule_buffer b, uint32_t idx, const uint8_t **data, uint32_t *len);
+
+/* Where the bytes app_tx_buffer gives of b start in the whole buffer:
+ * non-zero for an HTTP body past its minimal inspection size, of which an
+ * update gives the inspection window only (Suricata's inspect_offset).
+ * Stays the same until the transaction is marked inspected. */
+uint32_t app_tx_buffer_offset(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b);
 
 /* (added) Whether buffer b, instance idx (as app_tx_buffer), can no longer
  * appear in tx: the part of the transaction that carries it is complete

@@ -16,6 +16,8 @@ void applayer_config_init(struct applayer_config *cfg)
 	cfg->response_body_limit = 100u * 1024u;
 	cfg->request_inspect_min = 32u * 1024u;
 	cfg->response_inspect_min = 40u * 1024u;
+	cfg->request_inspect_window = 4u * 1024u;
+	cfg->response_inspect_window = 16u * 1024u;
 	cfg->decompress_layer_limit = 2;
 	cfg->http_max_tx = 512;
 	for (int t = 0; t < 2; t++) {

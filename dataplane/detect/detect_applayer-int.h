@@ -82,8 +82,11 @@ uint32_t detect_xf_apply(const struct rule_xchain *ch, uint8_t *buf, uint32_t le
 bool detect_xf_chain_equal(const struct rule_xchain *a, const struct rule_xchain *b);
 
 /* detect_inspect.c: the rule's matches on buffer b after its chain xf
- * (rule_match.xf) against buf; detect_inspect_buffer is xf 0. */
+ * (rule_match.xf) against buf, which starts at offset base of the whole
+ * buffer (an HTTP body's inspection window; depth counts from the whole
+ * buffer's start); detect_inspect_buffer is xf 0, base 0. */
 bool detect_inspect_xbuffer(struct detect_thread *dt, const struct de_rule *dr,
-			    enum rule_buffer b, uint8_t xf, const uint8_t *buf, uint32_t len);
+			    enum rule_buffer b, uint8_t xf, const uint8_t *buf, uint32_t len,
+			    uint32_t base);
 
 #endif

@@ -321,21 +321,25 @@ static struct scan_done *done_find(const struct detect_app_thread *at, struct tx
 	return NULL;
 }
 
-/* Where to scan instance idx (source length slen) of variant v from: 0 when
- * new or changed, UINT32_MAX when unchanged; remembered as scanned (and
- * final, so that later updates do not even build it). */
+/* Where to scan instance idx of variant v from, its source being the
+ * bytes [base, base + slen) of the whole buffer: 0 when new or changed,
+ * UINT32_MAX when unchanged; remembered as scanned (and final, so that
+ * later updates do not even build it). */
 static uint32_t scan_from(struct app_scan *s, struct tx_dir_scan *ds, struct scan_done *sd,
-			  const struct app_variant *var, uint32_t v, uint32_t idx, uint32_t slen)
+			  const struct app_variant *var, uint32_t v, uint32_t idx, uint32_t base,
+			  uint32_t slen)
 {
 	bool final = buffer_final(s, var->buf);
 	uint32_t from = 0;
 
+	slen += base;
 	if (sd != NULL) {
 		sd->final = final;
 		if (sd->len == slen)
 			return UINT32_MAX;
-		if (slen > sd->len && var->chain == NULL && sd->len >= var->db.maxlen)
-			from = sd->len - (var->db.maxlen - 1);
+		if (slen > sd->len && var->chain == NULL && sd->len >= var->db.maxlen &&
+		    sd->len - (var->db.maxlen - 1) > base)
+			from = sd->len - (var->db.maxlen - 1) - base;
 		sd->len = slen;
 		return from;
 	}
@@ -417,7 +421,10 @@ static void candidates(struct app_scan *s, enum app_proto proto)
 					remember_end(ds, v, idx);
 				break;
 			}
-			if (ds != NULL && (from = scan_from(s, ds, sd, var, v, idx, len)) == UINT32_MAX)
+			if (ds != NULL &&
+			    (from = scan_from(s, ds, sd, var, v, idx,
+					      app_tx_buffer_offset(s->af, s->tx, var->buf),
+					      len)) == UINT32_MAX)
 				continue;
 			if (var->chain != NULL && variant_buffer(s, v, idx, &buf, &len) != 0)
 				break;
@@ -460,7 +467,9 @@ static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
 
 		if (variant_buffer(s, rb->var, idx, &buf, &len) != 0)
 			return false;
-		if (detect_inspect_xbuffer(s->dt, dr, (enum rule_buffer)rb->buf, rb->xf, buf, len))
+		if (detect_inspect_xbuffer(s->dt, dr, (enum rule_buffer)rb->buf, rb->xf, buf, len,
+					   app_tx_buffer_offset(s->af, s->tx,
+								(enum rule_buffer)rb->buf)))
 			return true;
 	}
 }

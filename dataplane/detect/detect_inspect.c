@@ -41,6 +41,7 @@ struct insp {
 	const struct de_rule *dr;
 	const uint8_t *buf;
 	uint32_t len;
+	uint32_t base;            /* offset of buf[0] in the whole buffer */
 	uint32_t steps;
 	enum rule_buffer b;       /* the buffer whose matches are walked */
 	uint8_t xf;               /* and their transform chain (rule_match.xf) */
@@ -133,12 +134,30 @@ static inline int64_t modifier(const struct insp *c, uint32_t flags, uint32_t va
 	return (flags & var_flag) ? (int64_t)(int32_t)c->vars[v] : v;
 }
 
-/* The search window [start, end) for content i after a match ending at prev. */
-static bool content_window(const struct insp *c, const struct rule_content *ct, uint32_t blen,
-			   uint32_t prev, uint32_t *pstart, uint32_t *pend)
+/* content_window(): no occurrence can count, negated or not */
+#define WINDOW_NEVER (-1)
+
+/* An end bound of the whole buffer (depth, or within from its start) on the
+ * part inspected, which starts at c->base (Suricata's stream_start_offset):
+ * a bound before the part rules the content out, one inside it is moved;
+ * the offset stays as written, as Suricata's. */
+static int64_t based_end(const struct insp *c, int64_t end, uint32_t blen, bool *never)
+{
+	if (c->base == 0 || end >= (int64_t)c->base + blen)
+		return end;
+	if (end <= (int64_t)c->base)
+		*never = true;
+	return end - c->base;
+}
+
+/* The search window [start, end) for content i after a match ending at
+ * prev: 1, 0 when empty, WINDOW_NEVER. */
+static int content_window(const struct insp *c, const struct rule_content *ct, uint32_t blen,
+			  uint32_t prev, uint32_t *pstart, uint32_t *pend)
 {
 	const uint32_t f = ct->flags;
 	int64_t start = 0, end = blen;
+	bool never = false;
 
 	if (f & CONTENT_RELATIVE) {
 		int64_t dist = modifier(c, f, CONTENT_DISTANCE_VAR, ct->distance);
@@ -149,29 +168,41 @@ static bool content_window(const struct insp *c, const struct rule_content *ct, 
 		start = (int64_t)prev + dist;
 		if (start < 0)
 			start = 0;
-		if ((f & (CONTENT_WITHIN | CONTENT_WITHIN_VAR)) &&
-		    (int64_t)prev + dist + within < end)
-			end = (int64_t)prev + dist + within;
+		if (f & (CONTENT_WITHIN | CONTENT_WITHIN_VAR)) {
+			int64_t w = (int64_t)prev + dist + within;
+
+			if (prev == 0)
+				w = based_end(c, w, blen, &never);
+			if (w < end)
+				end = w;
+		}
 	} else {
 		if (f & (CONTENT_OFFSET | CONTENT_OFFSET_VAR))
 			start = modifier(c, f, CONTENT_OFFSET_VAR, ct->offset);
-		if ((f & (CONTENT_DEPTH | CONTENT_DEPTH_VAR)) &&
-		    start + modifier(c, f, CONTENT_DEPTH_VAR, ct->depth) < end)
-			end = start + modifier(c, f, CONTENT_DEPTH_VAR, ct->depth);
+		if (f & (CONTENT_DEPTH | CONTENT_DEPTH_VAR | CONTENT_STARTSWITH)) {
+			int64_t d = (f & CONTENT_STARTSWITH) ? ct->len :
+				    modifier(c, f, CONTENT_DEPTH_VAR, ct->depth);
+			int64_t e = based_end(c, start + d, blen, &never);
+
+			if (e < end)
+				end = e;
+		}
 	}
+	if (never)
+		return WINDOW_NEVER;
 	if ((ct->flags & CONTENT_STARTSWITH) && start + ct->len < end)
 		end = start + ct->len;
 	if (ct->flags & CONTENT_ENDSWITH) {
 		/* only an occurrence ending at the buffer end counts */
 		if (end < blen || blen < ct->len || start > (int64_t)(blen - ct->len))
-			return false;
+			return 0;
 		start = blen - ct->len;
 	}
 	if (end <= 0 || start > end)
-		return false;
+		return 0;
 	*pstart = (uint32_t)start;
 	*pend = (uint32_t)end;
-	return true;
+	return 1;
 }
 
 static int inspect_content(struct insp *c, uint32_t i, uint32_t prev)
@@ -183,8 +214,11 @@ static int inspect_content(struct insp *c, uint32_t i, uint32_t prev)
 	const bool next_rel = next_is_relative(c, i);
 	const bool retry = next_may_retry(c, i);
 	uint32_t start, end;
+	int w = content_window(c, ct, c->len, prev, &start, &end);
 
-	if (!content_window(c, ct, c->len, prev, &start, &end))
+	if (w == WINDOW_NEVER)
+		return INSP_NO;
+	if (w == 0)
 		return neg ? inspect(c, i + 1, prev) : INSP_NO;
 
 	for (;;) {
@@ -401,11 +435,12 @@ static int inspect(struct insp *c, uint32_t i, uint32_t prev)
 }
 
 bool detect_inspect_xbuffer(struct detect_thread *dt, const struct de_rule *dr,
-			    enum rule_buffer b, uint8_t xf, const uint8_t *buf, uint32_t len)
+			    enum rule_buffer b, uint8_t xf, const uint8_t *buf, uint32_t len,
+			    uint32_t base)
 {
 	static const uint8_t empty[1];
-	struct insp c = { .dt = dt, .dr = dr, .buf = buf ? buf : empty, .len = len, .b = b,
-			  .xf = xf };
+	struct insp c = { .dt = dt, .dr = dr, .buf = buf ? buf : empty, .len = len,
+			  .base = base, .b = b, .xf = xf };
 	int res = inspect(&c, 0, 0);
 
 	if (c.steps > INSPECT_MAX_STEPS)
@@ -416,7 +451,7 @@ bool detect_inspect_xbuffer(struct detect_thread *dt, const struct de_rule *dr,
 bool detect_inspect_buffer(struct detect_thread *dt, const struct de_rule *dr,
 			   enum rule_buffer b, const uint8_t *buf, uint32_t len)
 {
-	return detect_inspect_xbuffer(dt, dr, b, 0, buf, len);
+	return detect_inspect_xbuffer(dt, dr, b, 0, buf, len, 0);
 }
 
 bool detect_inspect_payload(struct detect_thread *dt, const struct de_rule *dr,

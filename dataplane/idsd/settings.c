@@ -1000,6 +1000,10 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
 						     ac->request_inspect_min);
 	ac->response_inspect_min = (uint32_t)get_size(pb, h,
 		"response-body-minimal-inspect-size", ac->response_inspect_min);
+	ac->request_inspect_window = (uint32_t)get_size(pb, h, "request-body-inspect-window",
+							ac->request_inspect_window);
+	ac->response_inspect_window = (uint32_t)get_size(pb, h, "response-body-inspect-window",
+							 ac->response_inspect_window);
 	ac->decompress_layer_limit = (uint32_t)get_u64(pb, h,
 		"response-body-decompress-layer-limit", ac->decompress_layer_limit, 64);
 	ac->double_decode_path = get_bool(pb, h, "double-decode-path", false);
