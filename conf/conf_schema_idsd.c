@@ -312,6 +312,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "app-layer.protocols.http.libhtp.default-config.http-body-inline", CONF_NOOP },
 	{ "app-layer.protocols.tls", CONF_MAP },
 	{ "app-layer.protocols.tls.enabled", CONF_STR },
+	{ "app-layer.protocols.tls.encryption-handling", CONF_STR },
 	{ "app-layer.protocols.dns", CONF_MAP },
 	{ "app-layer.protocols.dns.enabled", CONF_STR },
 	{ "app-layer.protocols.dns.detection-ports", CONF_MAP },

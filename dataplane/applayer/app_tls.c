@@ -78,6 +78,7 @@ struct tls_state {
 	bool stop[2];             /* broken: nothing more to parse */
 	bool enc[2];              /* past ChangeCipherSpec or application data */
 	bool ccs;                 /* a ChangeCipherSpec in either direction */
+	bool app_data;            /* application data after the ServerHello */
 	uint8_t hb_inflight;      /* 1 + the direction of a heartbeat unanswered */
 	uint32_t hb_len;          /* the encrypted request's record length */
 	bool hello[2];            /* the direction's hello was parsed */
@@ -607,6 +608,7 @@ static int tls_header(struct tls_state *ts, enum app_dir dir)
 		/* ChangeCipherSpec or application data: the rest is encrypted */
 		ts->enc[dir] = true;
 		ts->ccs |= type == 20;
+		ts->app_data |= type == 23 && ts->hello[APP_TO_CLIENT];
 		abuf_free(&ts->hs[dir]);
 	}
 	if (type == TLS_REC_HEARTBEAT && ts->ccs && !heartbeat(ts, dir, NULL, rlen))
@@ -737,6 +739,11 @@ void app_tls_free(struct tls_state *ts)
 	free(ts->sni);
 	app_tx_release(&ts->tx);
 	free(ts);
+}
+
+bool app_tls_encrypted(const struct tls_state *ts)
+{
+	return ts->app_data;
 }
 
 struct app_tx *app_tls_tx(struct tls_state *ts)

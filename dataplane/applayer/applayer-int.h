@@ -79,6 +79,7 @@ struct app_flow {
 	bool gave_up;             /* the parser refused the stream */
 	bool detect_only;         /* the protocol is known, its parser disabled */
 	bool eof[2];              /* the direction ended (app_flow_eof) */
+	uint8_t inspection;       /* enum app_inspection */
 	bool banner220;           /* the server greeted with "220" (SMTP or FTP) */
 	uint16_t cport, sport;
 	uint8_t ip_ver;           /* 0: addresses unknown (app_flow_set_addrs) */
@@ -161,6 +162,9 @@ void app_tls_free(struct tls_state *ts);
 int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir dir,
 		 const uint8_t *d, uint32_t len);
 struct app_tx *app_tls_tx(struct tls_state *ts);
+/* Encrypted application data started (after the ServerHello: a client's
+ * 0-RTT data before it does not count, as Suricata's early data). */
+bool app_tls_encrypted(const struct tls_state *ts);
 int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 int app_tls_version(const struct tls_state *ts, uint32_t *out);

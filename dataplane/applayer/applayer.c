@@ -271,6 +271,24 @@ enum app_proto app_flow_proto(const struct app_flow *af)
 	return (enum app_proto)af->proto;
 }
 
+enum app_inspection app_flow_inspection(const struct app_flow *af)
+{
+	return (enum app_inspection)af->inspection;
+}
+
+/* tls.encryption-handling, applied once the flow's data turns encrypted. */
+static void tls_encryption(const struct applayer_ctx *ctx, struct app_flow *af)
+{
+	static const uint8_t policy[] = {
+		[APP_TLS_ENC_TRACK_ONLY] = APP_INSPECT_NO_PAYLOAD,
+		[APP_TLS_ENC_BYPASS] = APP_INSPECT_NONE,
+		[APP_TLS_ENC_FULL] = APP_INSPECT_ALL,
+	};
+
+	if (af->inspection == APP_INSPECT_ALL && app_tls_encrypted(af->tls))
+		af->inspection = policy[ctx->cfg.tls_encryption];
+}
+
 static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		 const uint8_t *d, uint32_t len, uint64_t ts_us)
 {
@@ -279,8 +297,12 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
 		return app_http_data(ctx, af, dir, d, len, ts_us);
-	case APP_PROTO_TLS:
-		return app_tls_data(ctx, af->tls, dir, d, len);
+	case APP_PROTO_TLS: {
+		int rc = app_tls_data(ctx, af->tls, dir, d, len);
+
+		tls_encryption(ctx, af);
+		return rc;
+	}
 	case APP_PROTO_DNS:
 		return app_dns_data(ctx, af, dir, d, len);
 	case APP_PROTO_SSH:

@@ -44,6 +44,15 @@ struct app_expect *app_expect_create(uint32_t cap);
 void app_expect_destroy(struct app_expect *x);
 void app_expect_stats(struct app_expect *x, struct app_expect_stats *out);
 
+/* tls.encryption-handling: once a TLS flow's encrypted application data
+ * starts, its TLS fields and events are still inspected but not its packet
+ * payload nor raw stream (Suricata 7's default); the flow is no longer
+ * inspected at all (bypass); or everything still is (full). */
+enum app_tls_encryption { APP_TLS_ENC_TRACK_ONLY, APP_TLS_ENC_BYPASS, APP_TLS_ENC_FULL };
+
+/* What detection still inspects of a flow (app_flow_inspection). */
+enum app_inspection { APP_INSPECT_ALL, APP_INSPECT_NO_PAYLOAD, APP_INSPECT_NONE };
+
 /* app-layer.protocols.* as Suricata reads them. A zeroed struct means
  * Suricata's defaults everywhere; applayer_config_init() fills those in
  * explicitly (set = true) for a caller that overrides some. */
@@ -55,6 +64,7 @@ struct applayer_config {
 	uint32_t response_body_limit;    /* bytes of response body kept (100 KiB) */
 	uint32_t request_inspect_min;    /* request-body-minimal-inspect-size (32 KiB) */
 	uint32_t response_inspect_min;   /* response-body-minimal-inspect-size (40 KiB) */
+	uint8_t tls_encryption;          /* enum app_tls_encryption (track-only) */
 	uint32_t request_inspect_window; /* request-body-inspect-window (4 KiB) */
 	uint32_t response_inspect_window; /* response-body-inspect-window (16 KiB) */
 	uint32_t decompress_layer_limit; /* gzip/deflate layers unwrapped (2) */
@@ -138,6 +148,11 @@ void app_flow_set_addrs(struct app_flow *af, uint8_t ip_ver, const union ip_addr
 			const union ip_addr *server);
 
 enum app_proto app_flow_proto(const struct app_flow *af);
+/* (added) What detection still inspects of the flow: everything until the
+ * parser says otherwise (TLS application data, tls.encryption-handling).
+ * A change applies from the data that caused it on: its raw stream is not
+ * inspected, nor the payload of the flow's later packets. */
+enum app_inspection app_flow_inspection(const struct app_flow *af);
 /* The protocol whose transactions carry rule buffer b (APP_PROTO_UNKNOWN:
  * none). */
 enum app_proto app_buffer_proto(enum rule_buffer b);

@@ -256,6 +256,8 @@ enum decode_ev {
 				      * says why): its data and ack stay out of the stream */
 #define PKT_F_TCP_TFO      0x10000u /* (added) TCP Fast Open option (34, or 254 with magic) */
 #define PKT_F_TCP_AUTH     0x20000u /* (added) TCP MD5 signature (19) or TCP-AO (29) option */
+#define PKT_F_NO_PAYLOAD   0x40000u /* (added) its payload is not inspected (Suricata's
+				     * PKT_NOPAYLOAD_INSPECTION: encrypted TLS data) */
 
 /* (added) p->csum: which checksum failed, for the <layer>-csum keywords */
 #define PKT_CSUM_CHECKED 0x01u /* checksums were validated (-k all) */

@@ -78,6 +78,8 @@ struct pat_db {
 				  * back misses no match across the resume point */
 	uint32_t minlen;         /* shortest: a shorter buffer is not scanned (nor
 				  * the database's memory touched) */
+	uint32_t maxpayload;     /* a longer packet payload is not scanned: every
+				  * rule here bounds dsize below it (UINT32_MAX: not) */
 	uint32_t *pat_first;     /* npat + 1 */
 	uint32_t *pat_rules;
 };
@@ -128,7 +130,16 @@ void pat_db_free(struct pat_db *db);
  * scan needs just the packet rules (tcp-pkt, dsize, flow:no_stream); the
  * stream window is scanned for the stream rules. Other protocols have
  * their own rules (and the ip rules, which are in every set). */
-enum pf_kind { PFK_TCP_STREAM, PFK_TCP_PKT, PFK_UDP, PFK_ICMP, PFK_OTHER, PFK_MAX };
+enum pf_kind {
+	PFK_TCP_STREAM, PFK_TCP_PKT, PFK_UDP, PFK_TCP_SMALL, PFK_UDP_SMALL, PFK_ICMP, PFK_OTHER,
+	PFK_MAX
+};
+/* The packet rules whose dsize admits only payloads this short or shorter
+ * have sets of their own (PFK_*_SMALL), which a longer payload skips: ET
+ * Open's TCP packet rules are mostly such (dsize:10, dsize:<600), and
+ * scanning every full-size segment of a flow with them cost a Hyperscan
+ * pass over most of the traffic. */
+#define DETECT_SMALL_PAYLOAD 1024u
 /* The kinds of flows with a direction. Each also has a prefilter per
  * direction, without the rules that name the other one (flow:to_server,
  * to_client): most payload rules name one, and a literal matcher's cost per
@@ -138,7 +149,7 @@ enum pf_kind { PFK_TCP_STREAM, PFK_TCP_PKT, PFK_UDP, PFK_ICMP, PFK_OTHER, PFK_MA
  * kind's whole set. Cutting further by server port, as Suricata's port
  * groups, was measured: the sets stay large (most rules take any port) and
  * ET Open's compile went from 5 s to 96 s. */
-#define PFK_DIRECTED (PFK_UDP + 1)
+#define PFK_DIRECTED (PFK_UDP_SMALL + 1)
 
 struct detect_engine {
 	uint64_t serial;         /* unique per build: per-flow and per-transaction state

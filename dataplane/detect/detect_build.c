@@ -107,18 +107,41 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* The longest payload rule r's dsize admits; UINT32_MAX without dsize or
+ * without an upper bound. */
+static uint32_t dsize_max(const struct rule *r)
+{
+	const struct u32_cmp *c = &r->dsize;
+
+	if (!(r->has & RULE_HAS_DSIZE))
+		return UINT32_MAX;
+	switch (c->op) {
+	case U32_EQ:
+	case U32_LE:
+		return c->a;
+	case U32_LT:
+		return c->a ? c->a - 1 : 0;
+	case U32_RANGE:
+		return c->b ? c->b - 1 : 0;
+	default:
+		return UINT32_MAX;
+	}
+}
+
 /* The prefilters rule dr's fast pattern goes into (bit per enum pf_kind). */
 static unsigned rule_pf_kinds(const struct de_rule *dr)
 {
 	const uint16_t tcp = 1u << PC_TCP4 | 1u << PC_TCP6;
 	const uint16_t udp = 1u << PC_UDP4 | 1u << PC_UDP6;
 	const uint16_t icmp = 1u << PC_ICMP4 | 1u << PC_ICMP6;
+	const bool small = dsize_max(dr->r) <= DETECT_SMALL_PAYLOAD;
 	unsigned k = 0;
 
 	if (dr->classes & tcp)
-		k |= 1u << (detect_rule_sees_stream(dr->r) ? PFK_TCP_STREAM : PFK_TCP_PKT);
+		k |= 1u << (detect_rule_sees_stream(dr->r) ? PFK_TCP_STREAM :
+			    small ? PFK_TCP_SMALL : PFK_TCP_PKT);
 	if (dr->classes & udp)
-		k |= 1u << PFK_UDP;
+		k |= 1u << (small ? PFK_UDP_SMALL : PFK_UDP);
 	if (dr->classes & icmp)
 		k |= 1u << PFK_ICMP;
 	if (dr->classes & ~(tcp | udp | icmp))
@@ -142,20 +165,24 @@ static bool rule_in_dir(const struct rule *r, unsigned dir)
 static int build_one(struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
 		     unsigned k, unsigned dir, char *err, size_t errlen)
 {
-	uint32_t nref = 0;
+	uint32_t nref = 0, maxpayload = 0;
 	size_t sz = 0;
 	int ret;
 
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		const struct de_rule *dr = &de->rules[i];
 
-		if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)) && rule_in_dir(dr->r, dir))
+		if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)) && rule_in_dir(dr->r, dir)) {
 			pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i,
 				    PF_SLICE_TAIL);
+			if (dsize_max(dr->r) > maxpayload)
+				maxpayload = dsize_max(dr->r);
+		}
 	}
 	ret = pat_db_build(de, db, refs, nref, err, errlen);
 	if (ret != 0 || db->db == NULL)
 		return ret;
+	db->maxpayload = maxpayload;
 	if (hs_alloc_scratch(db->db, &de->scratch) != HS_SUCCESS) {
 		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
 		return -ENOMEM;

@@ -158,7 +158,7 @@ static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct 
 	const struct pat_db *db = detect_pf_db(dt->de, k, p);
 	hs_error_t e;
 
-	if (db->db == NULL || p->payload_len < db->minlen)
+	if (db->db == NULL || p->payload_len < db->minlen || p->payload_len > db->maxpayload)
 		return;
 	dt->scan_db = db;
 	dt->stats.mpm_scans++;
@@ -179,18 +179,20 @@ static void prefilter(struct detect_thread *dt, const struct packet *p, enum pcl
 {
 	dt->ncand = 0;
 	/* a tunnel's carrier: its payload is the inner packet's, inspected there */
-	if (p->payload_len == 0 || (p->flags & PKT_F_TUNNEL_ROOT))
+	if (p->payload_len == 0 || (p->flags & (PKT_F_TUNNEL_ROOT | PKT_F_NO_PAYLOAD)))
 		return;
 	switch (pc) {
 	case PC_TCP4:
 	case PC_TCP6:
 		scan_payload(dt, PFK_TCP_PKT, p);
+		scan_payload(dt, PFK_TCP_SMALL, p);
 		if (!(p->flags & PKT_F_STREAM_ADD))
 			scan_payload(dt, PFK_TCP_STREAM, p);
 		break;
 	case PC_UDP4:
 	case PC_UDP6:
 		scan_payload(dt, PFK_UDP, p);
+		scan_payload(dt, PFK_UDP_SMALL, p);
 		break;
 	case PC_ICMP4:
 	case PC_ICMP6:
@@ -219,7 +221,9 @@ static bool rule_matches(struct detect_thread *dt, const struct de_rule *dr,
 		return false;
 	if ((r->has & RULE_HAS_VARS) && !detect_vars_check(dt, r, p))
 		return false;
-	if ((dr->flags & DR_F_PAYLOAD) && !detect_inspect_hdr_buffers(dt, dr, p))
+	/* encrypted TLS data: rules on payload do not run (Suricata's mask) */
+	if ((dr->flags & DR_F_PAYLOAD) &&
+	    ((p->flags & PKT_F_NO_PAYLOAD) || !detect_inspect_hdr_buffers(dt, dr, p)))
 		return false;
 	/* a pseudo packet (flow end) carries stream data only */
 	if ((dr->flags & DR_F_PAYLOAD) ? !detect_payload_match(dt, dr, p) :

@@ -972,6 +972,29 @@ static void load_dns_ports(struct problems *pb, const struct conf *c, struct app
 	}
 }
 
+/* app-layer.protocols.tls.encryption-handling: what is inspected of a TLS
+ * flow once its encrypted application data starts (Suricata 7's default,
+ * "track-only" in Suricata 8: its TLS fields and events, not its payload). */
+static void load_tls_encryption(struct problems *pb, const struct conf *c,
+				struct applayer_config *ac)
+{
+	const struct conf_node *n = conf_get(c, "app-layer.protocols.tls.encryption-handling");
+
+	if (n == NULL || n->value == NULL)
+		return;
+	if (strcmp(n->value, "default") == 0 || strcmp(n->value, "track-only") == 0) {
+		ac->tls_encryption = APP_TLS_ENC_TRACK_ONLY;
+	} else if (strcmp(n->value, "bypass") == 0) {
+		ac->tls_encryption = APP_TLS_ENC_BYPASS;
+	} else if (strcmp(n->value, "full") == 0) {
+		ac->tls_encryption = APP_TLS_ENC_FULL;
+	} else {
+		conf_node_err(n, pb->err, sizeof(pb->err),
+			      "expected default, track-only, bypass or full, got '%s'", n->value);
+		report(pb);
+	}
+}
+
 /* app-layer.protocols.*: which parsers run, DNS detection ports, and
  * http.libhtp.default-config as Suricata reads it. */
 static void load_applayer(struct settings *s, struct problems *pb, const struct conf *c)
@@ -990,6 +1013,7 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
 	load_app_mode(pb, c, "ssh", APP_PROTO_SSH, ac);
 	load_app_mode(pb, c, "dcerpc", APP_PROTO_DCERPC, ac);
 	load_dns_ports(pb, c, ac);
+	load_tls_encryption(pb, c, ac);
 	if (h == NULL)
 		return;
 	ac->request_body_limit = (uint32_t)get_size(pb, h, "request-body-limit",

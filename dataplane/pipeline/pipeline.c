@@ -204,6 +204,12 @@ static void output_tags(struct pipeline *pl, const struct packet *p,
 		eve_write_packet(pl->eve, p);
 }
 
+/* What detection still inspects of flow f (NULL: everything). */
+static enum app_inspection flow_inspection(const struct flow *f)
+{
+	return f != NULL && f->app != NULL ? app_flow_inspection(f->app) : APP_INSPECT_ALL;
+}
+
 /* Rules on p, with the stream window w of p's direction when one is due. */
 static void inspect(struct pipeline *pl, struct packet *p, const struct stream_window *w,
 		    struct detect_result *res)
@@ -263,7 +269,7 @@ static void flow_released(struct flow *f, void *arg)
 		goto app;
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
 		while (stream_flush_next(pl->st, f, dir, &w)) {
-			if (pl->dt != NULL) {
+			if (pl->dt != NULL && flow_inspection(f) == APP_INSPECT_ALL) {
 				pseudo_packet(&pp, f, dir);
 				pipeline_app_feed(pl, &pp, true);
 				inspect(pl, &pp, &w, &pl->flush_res);
@@ -316,6 +322,10 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 
 	pl->cur_pkt = p;
 	flow_handle_packet(pl->ft, p);
+	/* what the flow's earlier data decided applies to this packet's payload
+	 * (as Suricata's flow flag, set on the packet at flow lookup) */
+	if (flow_inspection(p->flow) != APP_INSPECT_ALL)
+		p->flags |= PKT_F_NO_PAYLOAD;
 	have_win = p->flow != NULL && pl->st != NULL && stream_packet(pl->st, p, &win);
 	if (p->flow != NULL)
 		pipeline_app_feed(pl, p, false);
@@ -323,7 +333,10 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 	pl->res.verdict = VERDICT_ACCEPT;
 	pl->res.nalerts = 0;
 	if (pl->dt != NULL)
-		inspect(pl, p, have_win ? &win : NULL, &pl->res);
+		inspect(pl, p, have_win && flow_inspection(p->flow) == APP_INSPECT_ALL ? &win : NULL,
+			&pl->res);
+	if (flow_inspection(p->flow) == APP_INSPECT_NONE)
+		p->flow->flags |= FLOW_F_ACTION_PASS;
 	if (pl->eve != NULL)
 		eve_write_anomaly_stream(pl->eve, p);
 	if (have_win)

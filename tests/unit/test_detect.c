@@ -47,6 +47,11 @@ static struct packet tcp(const char *payload)
 	return pkt(6, "10.0.0.1", 1234, "192.168.1.1", 80, payload);
 }
 
+static struct packet udp(const char *payload)
+{
+	return pkt(17, "10.0.0.1", 1234, "192.168.1.1", 53, payload);
+}
+
 static void in_flow(struct packet *p, struct flow *f, enum pkt_dir dir, bool est)
 {
 	p->flow = f;
@@ -76,6 +81,7 @@ static uint32_t one(const char *rule, struct packet p)
 
 #define R(opts) "alert tcp any any -> any any (" opts " sid:1;)\n"
 #define T(opts) "alert tcp any any -> any any (" opts ")\n"
+#define U(opts) "alert udp any any -> any any (" opts ")\n"
 
 static void test_content(void)
 {
@@ -427,6 +433,50 @@ static void test_directed_prefilter(void)
 	CHECK_INT(1, run(&e, &p));
 	CHECK_INT(3, res.alerts[0].rule->sid);
 	CHECK_INT((long long)c0 + 4, (long long)st->candidates);
+	detect_env_teardown(&e);
+}
+
+/* Packet rules whose dsize admits only short payloads have a prefilter of
+ * their own, which a longer payload skips: its rules are then no
+ * candidates and the scan is not made; a short payload takes both sets. */
+static void test_small_payload_prefilter(void)
+{
+	struct detect_env e = setup(
+		T("content:\"small\"; dsize:<50; sid:1;")
+		T("content:\"small\"; dsize:>49; sid:2;")
+		U("content:\"small\"; dsize:10<>60; sid:3;")
+		U("content:\"small\"; sid:4;"),
+		0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	static char big[1501];
+	struct packet p;
+	uint64_t c0, s0;
+
+	memset(big, 'x', sizeof(big) - 1);
+	memcpy(big + 700, "small", 5);
+	p = tcp("a small one");
+	c0 = st->candidates;
+	s0 = st->mpm_scans;
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT((long long)c0 + 2, (long long)st->candidates);
+	CHECK_INT((long long)s0 + 2, (long long)st->mpm_scans);
+	p = tcp(big);
+	c0 = st->candidates;
+	s0 = st->mpm_scans;
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(2, res.alerts[0].rule->sid);
+	CHECK_INT((long long)c0 + 1, (long long)st->candidates);
+	CHECK_INT((long long)s0 + 1, (long long)st->mpm_scans);
+	p = udp("a small one, over UDP");
+	CHECK_INT(2, run(&e, &p));
+	CHECK_INT(3, res.alerts[0].rule->sid);
+	CHECK_INT(4, res.alerts[1].rule->sid);
+	p = udp(big);
+	c0 = st->candidates;
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(4, res.alerts[0].rule->sid);
+	CHECK_INT((long long)c0 + 1, (long long)st->candidates);
 	detect_env_teardown(&e);
 }
 
@@ -803,6 +853,7 @@ int main(void)
 	test_fast_pattern();
 	test_bounded_prefilter();
 	test_directed_prefilter();
+	test_small_payload_prefilter();
 	test_flowbits();
 	test_thresholds();
 	test_actions();
