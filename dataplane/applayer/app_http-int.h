@@ -87,7 +87,8 @@ void http_events_request_line(struct http_state *hs, htp_tx_t *tx);
 /* The event a libhtp message stands for (unknown_error when none). */
 enum http_event http_event_of_message(const char *msg);
 
-/* app_http_file.c (added): bodies as files for EVE fileinfo. Body bytes of
+/* app_http_file.c (added): bodies as files for EVE fileinfo, and their
+ * events (raised whether files are logged or not). Body bytes of
  * side dir (0 request, 1 response) as libhtp hands them over; the side's
  * body complete. */
 void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const uint8_t *d,

@@ -136,8 +136,7 @@ static int on_body(htp_tx_data_t *d, int dir)
 	t = http_txd_get(hs, d->tx);
 	if (t == NULL)
 		return HTP_OK;
-	if (hs->ctx->cfg.files)
-		http_file_data(hs, t, dir, d->data, (uint32_t)d->len);
+	http_file_data(hs, t, dir, d->data, (uint32_t)d->len);
 	if (dir == 0 && !t->req_coding_seen)
 		request_coding(hs, t);
 	if (dir == 0 && t->req_inflate != NULL) {

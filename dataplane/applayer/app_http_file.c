@@ -8,7 +8,10 @@
  * nothing is kept. Suricata's events on the way: a name longer than it
  * keeps (file_name_too_long: cut to that), a response's Content-Range
  * that is not a range of its file (range_invalid), a malformed multipart
- * body (multipart_*). */
+ * body (multipart_*). Those events are Suricata's whatever the outputs, so
+ * bodies are followed even when no file is logged (cfg.files off): then
+ * the names are judged and multipart bodies read, but no file is opened,
+ * hashed or kept. */
 #include <errno.h>
 
 #include "../../common/events-t.h"
@@ -71,6 +74,8 @@ void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const ui
 		}
 		if (dir == 1 && http_range_invalid(t))
 			app_tx_event(&t->base, HTTP_EV_RANGE_INVALID);
+		if (!hs->ctx->cfg.files)
+			return;
 		t->file[dir][0] = app_file_open(name, name_len, hs->ctx->cfg.file_hashes,
 						hs->ctx->magic);
 		if (t->file[dir][0] == NULL) {
@@ -91,7 +96,8 @@ multipart:
 		};
 		uint8_t found = 0;
 		const struct mp_sink sink = {
-			.files = t->file[0], .nfiles = &t->nfiles[0], .max = HTTP_FILES_MAX,
+			.files = t->file[0], .nfiles = &t->nfiles[0],
+			.max = hs->ctx->cfg.files ? HTTP_FILES_MAX : 0,
 			.hashes = hs->ctx->cfg.file_hashes, .nomem = &hs->ctx->stats.nomem,
 			.magic = hs->ctx->magic, .events = &found,
 		};

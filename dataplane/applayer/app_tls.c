@@ -2,8 +2,8 @@
 /* TLS (RFC 8446 section 4, RFC 5246 section 7.4): records are reassembled per
  * direction, handshake messages across records; ClientHello gives the SNI
  * and JA3, ServerHello the version and JA3S, Certificate the server's chain
- * (checked as Suricata 7 decodes it by tls_x509.c, its fields read with
- * GnuTLS). One transaction per session. Malformed input raises Suricata's
+ * (checked as Suricata 7 decodes it, and its fields read, by tls_x509.c).
+ * One transaction per session. Malformed input raises Suricata's
  * tls.* decoder events on it (a record of an unknown type or version, or
  * longer than a record may be; a handshake message of a type Suricata's
  * parser does not know; a bad certificate; an SSLv2 record of length 0 or
@@ -17,15 +17,12 @@
  *  SSLv2:     1lllllll llllllll type(1) ...   (2-byte length)
  *             01llllll llllllll padding(1) type(1) ...
  *  handshake: type(1) length(3) body */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/crypto.h>
-#include <gnutls/x509.h>
-
+#include "../../common/digest.h"
 #include "../../common/events-t.h"
 #include "applayer-int.h"
 #include "tls_x509.h"
@@ -117,12 +114,9 @@ static void num(struct abuf *s, uint32_t v, bool *first)
 
 static void md5_hex(const struct abuf *s, char out[33])
 {
-	uint8_t d[16];
+	uint8_t d[MD5_DIGEST_SIZE];
 
-	if (gnutls_hash_fast(GNUTLS_DIG_MD5, s->p, s->len, d) < 0) {
-		out[0] = '\0';
-		return;
-	}
+	digest_md5(s->p, s->len, d);
 	for (int i = 0; i < 16; i++)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
@@ -318,33 +312,19 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 	return 0;
 }
 
-/* "C=US, O=Org, CN=name": RDNs in encoded order, as Suricata prints them. */
-static void dn_string(gnutls_x509_dn_t dn, struct abuf *out)
+/* A DN's text (tls_x509_name) in out, NUL kept past len for EVE; out of
+ * memory, none (counted). */
+static void dn_string(struct applayer_ctx *ctx, const uint8_t *name, uint32_t len,
+		      struct abuf *out)
 {
-	struct abuf s = { 0 };
-	gnutls_x509_ava_st ava;
+	uint32_t n;
+	char *t = tls_x509_name(name, len, &n);
 
-	for (int i = 0; ; i++) {
-		int j, rc = 0;
-
-		for (j = 0; (rc = gnutls_x509_dn_get_rdn_ava(dn, i, j, &ava)) == 0; j++) {
-			const char *name = gnutls_x509_dn_oid_name((const char *)ava.oid.data,
-								   GNUTLS_X509_DN_OID_RETURN_OID);
-
-			if (s.len)
-				abuf_append(&s, ", ", 2);
-			abuf_append(&s, name, (uint32_t)strlen(name));
-			abuf_append(&s, "=", 1);
-			abuf_append(&s, ava.value.data, ava.value.size);
-		}
-		if (j == 0)
-			break;
-	}
-	if (abuf_append(&s, "", 1) == 0)
-		s.len--;
+	if (t != NULL && abuf_append(out, t, n + 1) == 0)
+		out->len--;
 	else
-		abuf_free(&s);	/* unterminated: better none */
-	*out = s;
+		ctx->stats.nomem++;
+	free(t);
 }
 
 static char *hex_colon(const uint8_t *d, size_t n, bool upper)
@@ -360,28 +340,6 @@ static char *hex_colon(const uint8_t *d, size_t n, bool upper)
 	return out;
 }
 
-/* subjectAltName entries (RFC 5280 4.2.1.6) that name the host: DNS names
- * as written, IP addresses in text form. */
-static void parse_san(gnutls_x509_crt_t crt, struct str_list *l)
-{
-	for (unsigned int seq = 0; l->n < TLS_MAX_LIST; seq++) {
-		char name[256], ip[64];
-		size_t nlen = sizeof(name);
-		int t = gnutls_x509_crt_get_subject_alt_name(crt, seq, name, &nlen, NULL);
-
-		if (t == GNUTLS_E_SHORT_MEMORY_BUFFER)
-			continue;
-		if (t < 0)
-			break;
-		if (t == GNUTLS_SAN_DNSNAME) {
-			list_add(l, name, (uint32_t)nlen);
-		} else if (t == GNUTLS_SAN_IPADDRESS && (nlen == 4 || nlen == 16)) {
-			if (inet_ntop(nlen == 4 ? AF_INET : AF_INET6, name, ip, sizeof(ip)))
-				list_add(l, ip, (uint32_t)strlen(ip));
-		}
-	}
-}
-
 /* The first certificate, as Suricata's TlsDecodeHSCertificate takes it:
  * one it cannot decode raises the event that says why and gives no field.
  * A subject or issuer with a NUL raises Suricata 7's event too, but its
@@ -389,40 +347,30 @@ static void parse_san(gnutls_x509_crt_t crt, struct str_list *l)
  * such names, which the tls-subject-zero case checks). */
 static void parse_cert(struct applayer_ctx *ctx, struct app_tx *tx, struct tls_peer *ts)
 {
-	gnutls_x509_crt_t crt;
-	gnutls_datum_t der = { ts->cert[0].p, ts->cert[0].len };
-	gnutls_x509_dn_t dn;
-	uint8_t serial[64], sha1[20];
-	size_t slen = sizeof(serial);
-	unsigned ev = tls_x509_check(der.data, der.size);
+	struct tls_x509_cert c;
+	struct tls_x509_san_iter it;
+	uint8_t sha1[SHA1_DIGEST_SIZE];
+	char san[256];
+	uint32_t n;
 
-	if (ev != TLS_EV_MAX) {
-		app_tx_event(tx, ev);
+	tls_x509_parse(ts->cert[0].p, ts->cert[0].len, &c);
+	if (c.event != TLS_EV_MAX) {
+		app_tx_event(tx, c.event);
 		ctx->stats.tls_bad_cert++;
-		if (ev != TLS_EV_CERTIFICATE_INVALID_SUBJECT &&
-		    ev != TLS_EV_CERTIFICATE_INVALID_ISSUER)
-			return;
 	}
-	if (gnutls_x509_crt_init(&crt) < 0)
+	if (!c.decoded)
 		return;
-	if (gnutls_x509_crt_import(crt, &der, GNUTLS_X509_FMT_DER) < 0) {
-		ctx->stats.tls_bad_cert++;
-		goto out;
-	}
-	if (gnutls_x509_crt_get_subject(crt, &dn) == 0)
-		dn_string(dn, &ts->subject);
-	if (gnutls_x509_crt_get_issuer(crt, &dn) == 0)
-		dn_string(dn, &ts->issuer);
-	if (gnutls_x509_crt_get_serial(crt, serial, &slen) == 0)
-		ts->serial = hex_colon(serial, slen, true);
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, der.data, der.size, sha1) == 0)
-		ts->fp = hex_colon(sha1, sizeof(sha1), false);
-	parse_san(crt, &ts->san);
-	ts->not_before = gnutls_x509_crt_get_activation_time(crt);
-	ts->not_after = gnutls_x509_crt_get_expiration_time(crt);
-	ts->has_validity = ts->not_before != -1 && ts->not_after != -1;
-out:
-	gnutls_x509_crt_deinit(crt);
+	dn_string(ctx, c.subject, c.subject_len, &ts->subject);
+	dn_string(ctx, c.issuer, c.issuer_len, &ts->issuer);
+	ts->serial = hex_colon(c.serial, c.serial_len, true);
+	digest_sha1(ts->cert[0].p, ts->cert[0].len, sha1);
+	ts->fp = hex_colon(sha1, sizeof(sha1), false);
+	tls_x509_san_begin(&c, &it);
+	while (ts->san.n < TLS_MAX_LIST && tls_x509_san_next(&it, san, sizeof(san), &n))
+		list_add(&ts->san, san, n);
+	ts->not_before = c.not_before;
+	ts->not_after = c.not_after;
+	ts->has_validity = true;
 }
 
 /* Certificate (RFC 5246 7.4.2; TLS 1.3's is encrypted): a 3-byte list

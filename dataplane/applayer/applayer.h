@@ -74,8 +74,9 @@ struct applayer_config {
 	uint32_t http_max_tx;            /* max-tx: transactions held per flow (512) */
 	/* dns.{tcp,udp}.detection-ports: dp server ports, sp client ports (dp 53) */
 	struct app_ports dns_dp[2], dns_sp[2];
-	/* (added) files (EVE fileinfo): tracked at all, and the hashes
-	 * computed (APP_FILE_* bits; force-hash) */
+	/* (added) files (EVE fileinfo): opened and kept at all (their
+	 * events are raised either way), and the hashes computed
+	 * (APP_FILE_* bits; force-hash) */
 	bool files;
 	uint8_t file_hashes;
 	/* (added) EVE http custom/dump-all-headers: give each side's headers */

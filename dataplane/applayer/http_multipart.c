@@ -23,7 +23,10 @@ struct http_mp {
 	uint8_t virt;           /* of the m matched, those assumed, not read (the
 				 * CR LF before a delimiter that starts a body) */
 	bool hdr_over;          /* the header block did not fit */
-	bool empty_file;        /* the delimiter just read ended a file with no byte */
+	bool in_file;           /* the part is a file's (tracked or not) */
+	bool empty_file;        /* the delimiter just read ended a file with no
+				 * byte: cur is held open until what follows
+				 * it says whether the file exists */
 	char delim[4 + MP_BOUNDARY_MAX];   /* CR LF "--" boundary */
 	uint32_t hlen;
 	char hdr[MP_HDR_MAX];
@@ -127,6 +130,7 @@ static void part_begin(struct http_mp *mp, const struct mp_sink *sink)
 		flag(sink, MP_EV_GENERIC_ERROR);
 		return;
 	}
+	mp->in_file = true;
 	if (*sink->nfiles < sink->max) {
 		mp->cur = app_file_open(name, name_len, sink->hashes, sink->magic);
 		if (mp->cur == NULL)
@@ -174,11 +178,14 @@ static size_t content(struct http_mp *mp, const uint8_t *d, size_t len)
 				put(mp, d + run, i - run);
 			if (++mp->m < mp->dlen)
 				continue;
-			/* a delimiter: the part ends complete */
-			mp->empty_file = mp->cur != NULL && mp->virt == 2;
-			if (mp->cur != NULL)
+			/* a delimiter: the part ends complete (an empty
+			 * file's fate waits for what follows) */
+			mp->empty_file = mp->in_file && mp->virt == 2;
+			mp->in_file = false;
+			if (mp->cur != NULL && !mp->empty_file) {
 				app_file_close(mp->cur, false);
-			mp->cur = NULL;
+				mp->cur = NULL;
+			}
 			mp->m = mp->virt = 0;
 			mp->after = 0;
 			mp->state = MP_AFTER;
@@ -202,6 +209,28 @@ static size_t content(struct http_mp *mp, const uint8_t *d, size_t len)
 	return len;
 }
 
+/* After the delimiter that ended an empty file part: the closing one
+ * (last) means Suricata saw no file at all, only multipart_no_filedata
+ * (HtpRequestBodyHandleMultipart gives up before it opens one), so the one
+ * held is dropped; else it was an empty file, complete. */
+static void empty_file_end(struct http_mp *mp, const struct mp_sink *sink, bool last)
+{
+	if (!mp->empty_file)
+		return;
+	mp->empty_file = false;
+	if (last)
+		flag(sink, MP_EV_NO_FILEDATA);
+	if (mp->cur == NULL)
+		return;
+	if (last && *sink->nfiles > 0 && sink->files[*sink->nfiles - 1] == mp->cur) {
+		app_file_free(mp->cur);
+		sink->files[--*sink->nfiles] = NULL;
+	} else {
+		app_file_close(mp->cur, false);
+	}
+	mp->cur = NULL;
+}
+
 void http_mp_data(struct http_mp *mp, const struct mp_sink *sink, const uint8_t *d, size_t len)
 {
 	while (len > 0 && mp->state != MP_DONE) {
@@ -217,14 +246,15 @@ void http_mp_data(struct http_mp *mp, const struct mp_sink *sink, const uint8_t 
 			if (mp->after < 2 && d[0] == '-') {
 				if (++mp->after == 2) {
 					mp->state = MP_DONE;
-					if (mp->empty_file)
-						flag(sink, MP_EV_NO_FILEDATA);
+					empty_file_end(mp, sink, true);
 				}
 			} else if (d[0] == '\n') {
+				empty_file_end(mp, sink, false);
 				mp->state = MP_HEADERS;
 				mp->hlen = 0;
 				mp->hdr_over = false;
 			} else {
+				empty_file_end(mp, sink, false);
 				mp->after = 2;
 			}
 			used = 1;
@@ -242,8 +272,9 @@ void http_mp_data(struct http_mp *mp, const struct mp_sink *sink, const uint8_t 
 
 void http_mp_end(struct http_mp *mp)
 {
+	/* an empty file whose delimiter the body ended on is complete */
 	if (mp->cur != NULL)
-		app_file_close(mp->cur, true);
+		app_file_close(mp->cur, !mp->empty_file);
 	mp->cur = NULL;
 	mp->state = MP_DONE;
 }

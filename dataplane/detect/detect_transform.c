@@ -20,8 +20,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include <gnutls/crypto.h>
-
+#include "../../common/digest.h"
 #include "../../common/hex.h"
 #include "detect_applayer-int.h"
 
@@ -147,15 +146,14 @@ static uint32_t pcrexform(const struct rule_xform *x, uint8_t *b, uint32_t len,
 
 static uint32_t digest(uint8_t kind, uint8_t *b, uint32_t len)
 {
-	static const gnutls_digest_algorithm_t alg[] = {
-		[XFORM_TO_MD5] = GNUTLS_DIG_MD5, [XFORM_TO_SHA1] = GNUTLS_DIG_SHA1,
-		[XFORM_TO_SHA256] = GNUTLS_DIG_SHA256,
-	};
 	uint8_t out[DIGEST_MAX];
 
-	/* only fails for an algorithm the library lacks: leave an empty buffer */
-	if (gnutls_hash_fast(alg[kind], b, len, out) != 0)
-		return 0;
+	if (kind == XFORM_TO_MD5)
+		digest_md5(b, len, out);
+	else if (kind == XFORM_TO_SHA1)
+		digest_sha1(b, len, out);
+	else
+		digest_sha256(b, len, out);
 	memcpy(b, out, digest_len(kind));
 	return digest_len(kind);
 }

@@ -13,8 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <gnutls/crypto.h>
-
+#include "../../common/digest.h"
 #include "eve.h"
 
 #define PROTO_ICMP   1
@@ -112,8 +111,7 @@ int eve_community_id(uint8_t ip_ver, const uint8_t *src, const uint8_t *dst, uin
 		buf[n++] = (uint8_t)(dp >> 8);
 		buf[n++] = (uint8_t)dp;
 	}
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, buf, n, digest) != 0)
-		return -EINVAL;
+	digest_sha1(buf, n, digest);
 	out[0] = '1';
 	out[1] = ':';
 	base64(digest, sizeof(digest), out + 2);

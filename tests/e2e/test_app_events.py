@@ -12,7 +12,14 @@ events must be in an applayer anomaly record of that session, named as
 Suricata's parser names it (upper case for the C parsers). Then two real
 captures (tests/data/tls, from zeek's traces): an encrypted Heartbleed
 whose answer leaks (dataleak_heartbeat_mismatch), one left unanswered
-(only heartbeat_message)."""
+(only heartbeat_message).
+
+The crafted capture goes through twice: with EVE fileinfo records on and
+off. Suricata raises its file events (the HTTP multipart_*, range_invalid,
+file_name_too_long) whatever the outputs, so every case must raise the
+same events both times; and multipart_no_filedata, a file part the closing
+delimiter follows at once, is no file for Suricata (it gives up before it
+opens one): no fileinfo record of it."""
 import json
 import os
 import re
@@ -310,21 +317,35 @@ def main():
     write_pcap(pcap, frames)
     with open(conf, "w", encoding="utf-8") as f:
         f.write(CONF)
-    p = subprocess.run([idsd, "-c", conf, "-r", pcap, "-S",
-                        os.path.join(root, "tests", "data", "suricata-events"), "-l", out],
-                       capture_output=True, text=True, timeout=300)
-    check(p.returncode == 0 and "279 loaded, 0 failed" in p.stderr,
-          f"idsd runs with every event rule loaded: rc {p.returncode} {p.stderr[-600:]}")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        recs = [json.loads(ln) for ln in f]
-    for i, (what, _, want, _) in enumerate(CASES):
-        port = 42000 + i
-        mine = [r for r in recs if port in (r.get("src_port"), r.get("dest_port"))]
-        got = sorted({r["alert"]["signature_id"] for r in mine if r["event_type"] == "alert"})
-        an = {r["anomaly"]["app_proto"] + "." + r["anomaly"]["event"].lower() for r in mine
-              if r["event_type"] == "anomaly"}
-        check(got == sorted(sids[e] for e in want) and set(want) <= an,
-              f"{what}: alerts {got} of {want}, anomalies {sorted(an)}")
+
+    def run_events(cf, o, files_on):
+        p = subprocess.run([idsd, "-c", cf, "-r", pcap, "-S",
+                            os.path.join(root, "tests", "data", "suricata-events"), "-l", o],
+                           capture_output=True, text=True, timeout=300)
+        check(p.returncode == 0 and "279 loaded, 0 failed" in p.stderr,
+              f"idsd runs with every event rule loaded: rc {p.returncode} {p.stderr[-600:]}")
+        with open(os.path.join(o, "eve.json"), encoding="utf-8") as f:
+            recs = [json.loads(ln) for ln in f]
+        for i, (what, _, want, _) in enumerate(CASES):
+            port = 42000 + i
+            mine = [r for r in recs if port in (r.get("src_port"), r.get("dest_port"))]
+            got = sorted({r["alert"]["signature_id"] for r in mine
+                          if r["event_type"] == "alert"})
+            an = {r["anomaly"]["app_proto"] + "." + r["anomaly"]["event"].lower()
+                  for r in mine if r["event_type"] == "anomaly"}
+            check(got == sorted(sids[e] for e in want) and set(want) <= an,
+                  f"{what} (fileinfo {'on' if files_on else 'off'}): alerts {got} of "
+                  f"{want}, anomalies {sorted(an)}")
+        return recs
+
+    no_files = os.path.join(out, "no-files")
+    os.makedirs(no_files)
+    with open(os.path.join(no_files, "idsd.yaml"), "w", encoding="utf-8") as f:
+        f.write(CONF.replace("        - files\n", ""))
+    recs = run_events(os.path.join(no_files, "idsd.yaml"), no_files, False)
+    check(not any(r["event_type"] == "fileinfo" for r in recs),
+          "without the files output no fileinfo record is written")
+    recs = run_events(conf, out, True)
     valid = [r["tls"] for r in recs if r["event_type"] == "tls" and
              r["src_port"] == 42000 + [c[0] for c in CASES].index(
                  "clean: a well-formed certificate")]
@@ -337,6 +358,9 @@ def main():
                 port in (r["src_port"], r["dest_port"])]
     long_names = {len(f["filename"]) for f in files("http.file_name_too_long")}
     check(long_names == {4096}, f"a file name past 4096 bytes is cut to 4096: {long_names}")
+    nofile = files("http.multipart_no_filedata")
+    check([(f["filename"], f["size"]) for f in nofile] == [("/up", 2)],
+          f"multipart_no_filedata's part is no file (only the response is): {nofile}")
     up = files("clean: a multipart upload of a file")
     check(sorted((f["filename"], f["size"]) for f in up) == [("/up", 2), ("a.txt", 4)],
           f"the well-formed upload is a file of its 4 bytes (and the response one of 2): {up}")

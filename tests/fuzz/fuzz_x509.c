@@ -2,8 +2,11 @@
 /* Fuzz target for the certificate walker (dataplane/applayer/tls_x509.c):
  * the input is one DER certificate. Seed: a well-formed certificate (the
  * one tests/e2e/test_app_events.py builds), so mutations reach every field;
- * the walker must return an event or TLS_EV_MAX, reading only the input. */
+ * the walker must return an event or TLS_EV_MAX, reading only the input,
+ * and the fields of a decoded one (the DN texts, the SAN entries) must be
+ * made within their bounds. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/events-t.h"
 #include "dataplane/applayer/tls_x509.h"
@@ -40,15 +43,38 @@ static const uint8_t cert[] = {
 static const char *const dict[] = {
 	"\x30\x82", "\x30\x81", "\x30\x80", "\x31\x00", "\xa0\x03\x02\x01\x02", "\xa3",
 	"\x17\x0d", "\x18\x0f", "\x0c\x01\x00", "\x1e\x02\x00\x00", "\x03\x01\x08", "Z",
+	/* SAN (2.5.29.17) and its dNSName / iPAddress entries; an e-mail
+	 * attribute, a UniversalString, an offset time, an OID arc past 64 bits */
+	"\x06\x03\x55\x1d\x11", "\x82\x01", "\x87\x04", "\x87\x10",
+	"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x09\x01", "\x1c\x04", "+0130",
+	"\x06\x0b\x2a\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f",
 	NULL,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned ev = tls_x509_check(data, (uint32_t)size);
+	struct tls_x509_cert c;
+	struct tls_x509_san_iter it;
+	char san[256];
+	uint32_t n;
 
-	if (ev > TLS_EV_MAX)
+	tls_x509_parse(data, (uint32_t)size, &c);
+	if (c.event > TLS_EV_MAX || c.event != tls_x509_check(data, (uint32_t)size))
 		abort();
+	if (!c.decoded)
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		char *t = tls_x509_name(k ? c.issuer : c.subject, k ? c.issuer_len : c.subject_len,
+					&n);
+
+		if (t != NULL && t[n] != '\0')
+			abort();
+		free(t);
+	}
+	tls_x509_san_begin(&c, &it);
+	while (tls_x509_san_next(&it, san, sizeof(san), &n))
+		if (n >= sizeof(san) || strlen(san) > n)
+			abort();
 	return 0;
 }
 

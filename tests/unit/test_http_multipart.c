@@ -188,9 +188,15 @@ static void test_events(void)
 	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; filename=f\r\n"
 				    "X-Empty:\r\n\r\nv\r\n--XyZ-42--\r\n", MP_EV_INVALID_HEADER, 1,
 				    "f", "v"));
-	/* the close delimiter at once: an empty file */
+	/* the close delimiter at once: no file at all, as Suricata gives up
+	 * before it opens one */
 	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; filename=f\r\n"
-				    "\r\n--XyZ-42--\r\n", MP_EV_NO_FILEDATA, 1, "f", ""));
+				    "\r\n--XyZ-42--\r\n", MP_EV_NO_FILEDATA, 0, NULL, NULL));
+	/* the same after a file with data: that one stays */
+	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; filename=f\r\n"
+				    "\r\nv\r\n--XyZ-42\r\nContent-Disposition: form-data; "
+				    "filename=g\r\n\r\n--XyZ-42--\r\n", MP_EV_NO_FILEDATA, 1, "f",
+				    "v"));
 	/* a delimiter at once that opens another part is no error */
 	CHECK(events_at_every_split("--XyZ-42\r\nContent-Disposition: form-data; filename=f\r\n"
 				    "\r\n--XyZ-42\r\nContent-Disposition: form-data; name=g\r\n\r\n"

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Certificate fields as Suricata 7 gives them, end to end: usage
+test_tls_x509.py IDSD OUT_DIR.
+
+Certificates made here (DER built by hand, test_app_events.py's builder),
+each sent by a server after its hello, and what EVE's tls record and the
+tls.* keywords must give for it, as Suricata 7.0 prints them through
+x509-parser 0.15 (X509Name's Display, raw_serial, ASN1Time):
+- DN: RDNs in encoded order joined by ", ", the attributes of a
+  multi-valued RDN by " + "; types by abbreviation (CN C L ST O OU DC
+  Email), else oid-registry's short name (serialNumber, streetAddress...),
+  else "OID(1.2.3)"; string values as text (BMPString from UTF-16), other
+  types (a UniversalString, an OCTET STRING) in upper-case hex; a string
+  that is not valid UTF-8 spoils the whole name:
+  "<X509Error: Invalid X.509 name>";
+- serial: the INTEGER's bytes, leading zero kept, "00:8F:01";
+- validity: UTCTime (a year 50-99 is 19YY), GeneralizedTime with a
+  fraction and an offset (taken out: UTC);
+- tls.subjectaltname: the DNS names and IP addresses (as text), others
+  (a URI) passed over;
+- a certificate cut short: its event, no field, no crash."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from e2e_check import check
+from pcapgen import Tcp, write_pcap
+from test_app_events import CLIENT_HELLO, SERVER_HELLO, cert, chain, seq, tlv
+
+C = lambda n: bytes([10, 4, 0, n])  # noqa: E731
+S = lambda n: bytes([10, 5, 0, n])  # noqa: E731
+
+OID = {"CN": "550403", "C": "550406", "O": "55040a", "OU": "55040b", "street": "550409",
+       "serial": "550405", "email": "2a864886f70d010901", "dc": "0992268993f22c640119",
+       "ev_c": "2b0601040182373c020103", "wide": "2aff8180808080808080807f"}
+
+
+def atv(oid, value, tag=0x0c):
+    return seq(tlv(0x06, bytes.fromhex(OID[oid])), tlv(tag, value))
+
+
+def rdn(*atvs):
+    return tlv(0x31, b"".join(atvs))
+
+
+def name(*rdns):
+    return seq(*rdns)
+
+
+def san(*entries):
+    """A subjectAltName extension (2.5.29.17) of these GeneralNames."""
+    return tlv(0xa3, seq(seq(tlv(0x06, b"\x55\x1d\x11"), tlv(0x04, seq(*entries)))))
+
+
+CASES = [
+    ("attribute names and a multi-valued RDN",
+     cert(subject=name(rdn(atv("C", b"US", 0x13)), rdn(atv("O", b"Ex, Inc.")),
+                       rdn(atv("OU", b"a"), atv("CN", b"b")), rdn(atv("email", b"x@y.test", 0x16)),
+                       rdn(atv("street", b"1 Way")), rdn(atv("serial", b"42", 0x13)),
+                       rdn(atv("dc", b"test", 0x16)), rdn(atv("ev_c", b"US", 0x13)),
+                       rdn(atv("wide", b"w"))),
+          issuer=name(rdn(atv("CN", b"ca.test"))),
+          serial=tlv(0x02, b"\x00\x8f\x01")),
+     {"subject": "C=US, O=Ex, Inc., OU=a + CN=b, Email=x@y.test, streetAddress=1 Way, "
+                 "serialNumber=42, DC=test, OID(1.3.6.1.4.1.311.60.2.1.3)=US, "
+                 "OID(" + bytes.fromhex(OID["wide"]).hex(" ") + ")=w",
+      "issuerdn": "CN=ca.test", "serial": "00:8F:01"}),
+    ("string types: BMPString, UniversalString and OCTET STRING",
+     cert(subject=name(rdn(atv("CN", "h\u00e9".encode("utf-16-be"), 0x1e)),
+                       rdn(atv("O", b"\x00\x00\x00A", 0x1c)), rdn(atv("OU", b"\x01\xab", 0x04)))),
+     {"subject": "CN=h\u00e9, O=00000041, OU=01AB", "issuerdn": "CN=ca.test"}),
+    ("a value that is not UTF-8",
+     cert(subject=name(rdn(atv("CN", b"a\xffb")))),
+     {"subject": "<X509Error: Invalid X.509 name>", "issuerdn": "CN=ca.test"}),
+    ("UTCTime of the last century, GeneralizedTime with a fraction and an offset",
+     cert(validity=seq(tlv(0x17, b"990102030405Z"), tlv(0x18, b"20300101120000.5+0130"))),
+     {"notbefore": "1999-01-02T03:04:05", "notafter": "2030-01-01T10:30:00"}),
+    ("subjectAltName: DNS names and addresses, a URI passed over",
+     cert(ext=san(tlv(0x82, b"a.test"), tlv(0x86, b"http://u.test/"), tlv(0x87, b"\x7f\x00\x00\x01"),
+                  tlv(0x87, bytes(15) + b"\x01"), tlv(0x82, b"*.b.test"))),
+     {"subject": "CN=srv.test", "san": ["a.test", "127.0.0.1", "::1", "*.b.test"]}),
+    ("a certificate cut short", cert()[:-30], {"event": "tls.certificate_invalid_length"}),
+]
+
+RULES = [
+    'alert tls any any -> any any (msg:"san"; tls.subjectaltname; content:"%s"; '
+    'startswith; endswith; sid:%d;)' % (v, 100 + i)
+    for i, v in enumerate(["a.test", "127.0.0.1", "::1", "*.b.test", "http://u.test/"])
+] + [
+    'alert tls any any -> any any (msg:"multi-valued subject"; tls.cert_subject; '
+    'content:"OU=a + CN=b"; sid:200;)',
+    'alert tls any any -> any any (msg:"serial"; tls.cert_serial; content:"00:8F:01"; '
+    'startswith; endswith; sid:201;)',
+    'alert tls any any -> any any (msg:"notbefore"; tls_cert_notbefore:1999-01-02 03:04:05<>'
+    '1999-01-02 03:04:06; sid:202;)',
+    'alert tls any any -> any any (msg:"cut short"; '
+    'app-layer-event:tls.certificate_invalid_length; sid:203;)',
+]
+CONF = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - alert
+        - tls:
+            extended: yes
+"""
+
+
+def main():
+    idsd, out = sys.argv[1], sys.argv[2]
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    frames = []
+    for i, (_, der, _) in enumerate(CASES):
+        t = Tcp(frames, C(i), S(i), 43000 + i, 443)
+        t.send(0, CLIENT_HELLO)
+        t.send(1, SERVER_HELLO + chain(der))
+        t.close()
+    pcap, rules, conf = (os.path.join(out, n) for n in ("x509.pcap", "x509.rules", "idsd.yaml"))
+    write_pcap(pcap, frames)
+    with open(rules, "w") as f:
+        f.write("\n".join(RULES) + "\n")
+    with open(conf, "w") as f:
+        f.write(CONF)
+    p = subprocess.run([idsd, "-c", conf, "-r", pcap, "-S", rules, "-l", out],
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0 and f"{len(RULES)} loaded, 0 failed" in p.stderr,
+          f"idsd runs with every rule: rc {p.returncode} {p.stderr[-500:]}")
+    with open(os.path.join(out, "eve.json")) as f:
+        recs = [json.loads(ln) for ln in f]
+    for i, (what, _, want) in enumerate(CASES):
+        mine = [r for r in recs if 43000 + i in (r.get("src_port"), r.get("dest_port"))]
+        tls = [r["tls"] for r in mine if r["event_type"] == "tls"]
+        sids = sorted(r["alert"]["signature_id"] for r in mine if r["event_type"] == "alert")
+        check(len(tls) == 1, f"{what}: one tls record ({len(tls)})")
+        for k, v in want.items():
+            if k == "san":
+                got = [RULES[s - 100].split('"')[3] for s in sids if 100 <= s < 200]
+                check(got == v, f"{what}: tls.subjectaltname matches {got}, want {v}")
+            elif k == "event":
+                check(203 in sids and "subject" not in tls[0] and "serial" not in tls[0],
+                      f"{what}: its event ({sids}) and no field ({tls[0]})")
+            else:
+                check(tls[0].get(k) == v, f"{what}: {k} {tls[0].get(k)!r}, want {v!r}")
+    first = [r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert" and
+             43000 in (r["src_port"], r["dest_port"])]
+    check(200 in first and 201 in first,
+          f"the keywords see the DN and the serial as EVE writes them: {sorted(first)}")
+    date = [r for r in recs if r["event_type"] == "alert" and r["alert"]["signature_id"] == 202]
+    check(len(date) == 1 and 43003 in (date[0]["src_port"], date[0]["dest_port"]),
+          "tls_cert_notbefore sees the UTCTime of 1999")
+    print("1 passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
