@@ -158,6 +158,7 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface, b
 		.eve_opt = s->eve_opt,
 		.iface = iface,
 		.socket = w->socket,
+		.gate = w->gate,
 	};
 
 	pc.decode.csum_check = csum;
