@@ -298,6 +298,10 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		if (rc == NULL)
 			return -ENOMEM;
 		r->receivers[r->nreceivers++] = rc;
+		rc->linear = rte_malloc_socket("rx_linear", WORKER_LINEAR_MAX, 64,
+					       r->ports[i].socket);
+		if (rc->linear == NULL)
+			return -ENOMEM;
 		rc->port = &r->ports[i];
 		rc->lossless = r->s->pcap != NULL;
 		rc->gate = r->gate;
@@ -370,8 +374,10 @@ void topology_destroy(struct run *r)
 		rte_ring_free(r->reply_rings[i]);
 		rte_free(w);
 	}
-	for (unsigned i = 0; i < r->nreceivers; i++)
+	for (unsigned i = 0; i < r->nreceivers; i++) {
+		rte_free(r->receivers[i]->linear);
 		rte_free(r->receivers[i]);
+	}
 	detect_gen_free(r->ctl.gen);
 	r->ctl.gen = NULL;
 	host_table_destroy(r->hosts);

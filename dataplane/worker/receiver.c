@@ -115,9 +115,11 @@ static void distribute(struct receiver *r, struct rte_mbuf **pkts, uint16_t n)
 {
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		unsigned k = receiver_pick_link(&r->decode, r->port->link,
-						rte_pktmbuf_mtod(m, const uint8_t *),
-						rte_pktmbuf_data_len(m), r->nrings);
+		uint32_t len = 0;
+		/* a frame the worker will not read either goes to ring 0 */
+		const uint8_t *d = worker_frame_read(m, r->linear, &len);
+		unsigned k = d == NULL ? 0 : receiver_pick_link(&r->decode, r->port->link, d, len,
+								r->nrings);
 		uint64_t seq = ++r->seq;
 
 		if (r->gate != NULL)

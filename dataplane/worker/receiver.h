@@ -28,6 +28,7 @@ struct receiver {
 	struct ring_ev *ring_ev[RECEIVER_MAX_RINGS];  /* their waits (worker.h) */
 	struct worker_control *ctl;
 	struct decode_opts decode;
+	uint8_t *linear;             /* WORKER_LINEAR_MAX bytes: an mbuf chain, read whole to hash */
 	unsigned lcore_id;
 	/* a file over several workers: frames numbered in reading order in
 	 * the mbuf field at seq_off, each one's queue told to the gate */
