@@ -300,7 +300,9 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		r->receivers[r->nreceivers++] = rc;
 		rc->linear = rte_malloc_socket("rx_linear", WORKER_LINEAR_MAX, 64,
 					       r->ports[i].socket);
-		if (rc->linear == NULL)
+		rc->frags = rte_zmalloc_socket("rx_frags", RECEIVER_FRAG_SLOTS *
+					       sizeof(*rc->frags), 64, r->ports[i].socket);
+		if (rc->linear == NULL || rc->frags == NULL)
 			return -ENOMEM;
 		rc->port = &r->ports[i];
 		rc->lossless = r->s->pcap != NULL;
@@ -376,6 +378,7 @@ void topology_destroy(struct run *r)
 	}
 	for (unsigned i = 0; i < r->nreceivers; i++) {
 		rte_free(r->receivers[i]->linear);
+		rte_free(r->receivers[i]->frags);
 		rte_free(r->receivers[i]);
 	}
 	detect_gen_free(r->ctl.gen);
