@@ -231,7 +231,7 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 	if (af == NULL)
 		return;
 	/* what it announced and nobody took ends with it, as Suricata's */
-	if (af->proto == APP_PROTO_FTP && app_ftp_announced(af->ftp))
+	if (af->proto == APP_PROTO_FTP && af->ftp != NULL && app_ftp_announced(af->ftp))
 		app_expect_forget(app_ctx_expect_ordered(ctx), af);
 	/* what is still held ends with the flow */
 	for (uint32_t i = 0, n = app_flow_ntx(af); i < n; i++) {
