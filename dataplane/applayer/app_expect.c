@@ -1,24 +1,28 @@
 // SPDX-License-Identifier: MIT
 /* Expectations: connections a control connection announced (FTP's PORT,
  * EPRT, PASV, EPSV followed by RETR or STOR), as Suricata 7's
- * app-layer-expectation. One is the pair of addresses of the control
+ * app-layer-expectation.c. One is the pair of addresses of the control
  * connection (either order), the server port of the coming connection, the
- * direction its first data must flow in, and the protocol it gets. The
- * first new flow between the pair whose protocol detection finds nothing,
- * on that port and in that direction, within EXPECT_TIMEOUT_US, takes it
- * (and the entry goes).
+ * direction its first data must flow in, and the protocol it gets. A new
+ * flow between the pair whose protocol detection finds nothing, on that
+ * port and in that direction, takes it (and the entry goes).
  *
- * Bounded as Suricata's: at most EXPECT_PER_PAIR per address pair (the
- * oldest goes for a new one), entries older than EXPECT_TIMEOUT_US of
- * capture time are dropped as they are met, and the owner's end
- * (app_expect_forget) drops its own. The table itself holds at most
- * cap entries; past that the oldest goes (counted).
+ * Lifetime as Suricata's: a flow's lookup takes every entry of its pair
+ * that matches it, however old, and drops on the way the pair's entries
+ * that do not match and were announced more than EXPECT_TIMEOUT_S whole
+ * seconds before (its "ctime > ts + EXPECTATION_TIMEOUT"); the owner's end
+ * (app_expect_forget) drops its own. At most EXPECT_PER_PAIR per address
+ * pair (the oldest goes for a new one). The table holds at most cap
+ * entries: a full one drops those past their 30 s (which no lookup met),
+ * and refuses a new one if that is not enough (counted), as Suricata's
+ * ippair memcap refuses the pair.
  *
  * The data connection hashes to any worker (its ports differ from the
  * control connection's), so every worker shares one table: a mutex guards
  * it, taken only when a control connection announces a transfer or when a
  * flow's protocol detection failed while the table holds something (an
- * atomic count says so without the lock). */
+ * atomic count says so without the lock). Reading a capture with several
+ * workers, the callers take it in capture order (applayer_ctx_order). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -27,13 +31,13 @@
 
 #include "applayer-int.h"
 
-#define EXPECT_TIMEOUT_US (30ull * 1000000ull)  /* Suricata's EXPECTATION_TIMEOUT */
+#define EXPECT_TIMEOUT_S 30u                    /* Suricata's EXPECTATION_TIMEOUT */
 #define EXPECT_PER_PAIR 10u                     /* its EXPECTATION_MAX_LEVEL */
 
 struct expect {
 	union ip_addr a, b;       /* the pair, a <= b (memcmp) */
 	const void *owner;        /* the control connection's app_flow */
-	uint64_t ts_us;           /* when announced */
+	uint64_t ts_s;            /* when announced (whole seconds, as Suricata's) */
 	uint16_t port;            /* the coming connection's server port */
 	uint8_t ip_ver;
 	uint8_t dir;              /* enum app_dir of its first data */
@@ -106,12 +110,27 @@ static void drop(struct app_expect *x, uint32_t i)
 	atomic_store_explicit(&x->count, x->n, memory_order_relaxed);
 }
 
+/* Drops the entries announced more than EXPECT_TIMEOUT_S before now_s;
+ * the lock held. */
+static void drop_old(struct app_expect *x, uint64_t now_s)
+{
+	for (uint32_t i = 0; i < x->n;) {
+		if (now_s > x->e[i].ts_s + EXPECT_TIMEOUT_S) {
+			drop(x, i);
+			x->st.expired++;
+		} else {
+			i++;
+		}
+	}
+}
+
 int app_expect_add(struct app_expect *x, const struct app_expect_key *k, const void *owner,
 		   uint64_t ts_us)
 {
-	struct expect e = { .owner = owner, .ts_us = ts_us, .port = k->port,
+	struct expect e = { .owner = owner, .ts_s = ts_us / 1000000u, .port = k->port,
 			    .ip_ver = k->ip_ver, .dir = k->dir, .proto = k->proto };
 	uint32_t same = 0, oldest = UINT32_MAX;
+	int rc = 0;
 
 	pair(&k->addr[0], &k->addr[1], &e.a, &e.b);
 	pthread_mutex_lock(&x->lock);
@@ -126,20 +145,25 @@ int app_expect_add(struct app_expect *x, const struct app_expect_key *k, const v
 		drop(x, oldest);
 		x->st.evicted++;
 	} else if (x->n == x->cap) {
-		drop(x, 0);
-		x->st.evicted++;
+		drop_old(x, e.ts_s);
 	}
-	x->e[x->n++] = e;
-	x->st.created++;
-	atomic_store_explicit(&x->count, x->n, memory_order_relaxed);
+	if (x->n == x->cap) {
+		x->st.refused++;
+		rc = -ENOSPC;
+	} else {
+		x->e[x->n++] = e;
+		x->st.created++;
+		atomic_store_explicit(&x->count, x->n, memory_order_relaxed);
+	}
 	pthread_mutex_unlock(&x->lock);
-	return 0;
+	return rc;
 }
 
 enum app_proto app_expect_take(struct app_expect *x, const struct app_expect_key *k,
 			       uint64_t now_us)
 {
 	enum app_proto p = APP_PROTO_UNKNOWN;
+	uint64_t now_s = now_us / 1000000u;
 	union ip_addr a, b;
 
 	if (atomic_load_explicit(&x->count, memory_order_relaxed) == 0)
@@ -151,20 +175,17 @@ enum app_proto app_expect_take(struct app_expect *x, const struct app_expect_key
 
 		if (!same_pair(e, k->ip_ver, &a, &b)) {
 			i++;
-			continue;
-		}
-		if (now_us > e->ts_us + EXPECT_TIMEOUT_US) {
-			drop(x, i);
-			x->st.expired++;
-			continue;
-		}
-		if (e->port == k->port && e->dir == k->dir) {
+		} else if (e->port == k->port && e->dir == k->dir) {
+			/* every match goes, as in Suricata's loop */
 			p = (enum app_proto)e->proto;
 			drop(x, i);
 			x->st.matched++;
-			break;
+		} else if (now_s > e->ts_s + EXPECT_TIMEOUT_S) {
+			drop(x, i);
+			x->st.expired++;
+		} else {
+			i++;
 		}
-		i++;
 	}
 	pthread_mutex_unlock(&x->lock);
 	return p;

@@ -62,6 +62,7 @@ struct ftp_state {
 	struct ftp_tx *tx[FTP_KEEP];
 	uint16_t dyn_port;        /* negotiated data port, 0: none */
 	bool active;              /* it came from PORT/EPRT */
+	bool announced;           /* a transfer was announced (app_expect_add) */
 	bool reply_continues;     /* the last reply line was "NNN-" */
 };
 
@@ -214,8 +215,10 @@ static void announce(struct applayer_ctx *ctx, struct ftp_state *fs, enum ftp_cm
 		k.dir = APP_TO_SERVER;
 	else
 		k.dir = APP_TO_CLIENT;
-	if (af->ip_ver != 0)
-		app_expect_add(app_ctx_expect(ctx), &k, af, ts_us);
+	if (af->ip_ver != 0) {
+		fs->announced = true;
+		app_expect_add(app_ctx_expect_ordered(ctx), &k, af, ts_us);
+	}
 	fs->dyn_port = 0;
 	fs->active = false;
 }
@@ -404,6 +407,11 @@ void app_ftp_inspected(struct ftp_state *fs, uint8_t dirs)
 		}
 	}
 	fs->n = k;
+}
+
+bool app_ftp_announced(const struct ftp_state *fs)
+{
+	return fs->announced;
 }
 
 bool app_ftp_bounce(const struct app_flow *af, const struct app_tx *tx)

@@ -59,7 +59,20 @@ struct applayer_ctx {
 	app_tx_done_fn events_done; /* (added) see applayer_set_events_done() */
 	void *events_done_arg;
 	void *tx_done_arg;
+	app_order_fn order;       /* (added) see applayer_set_order() */
+	void *order_arg;
 };
+
+/* The context's expectation table (app_expect.c). */
+struct app_expect *app_ctx_expect(const struct applayer_ctx *ctx);
+/* (added) The context's expectation table, once it is this worker's turn
+ * at it (applayer_set_order). */
+static inline struct app_expect *app_ctx_expect_ordered(struct applayer_ctx *ctx)
+{
+	if (ctx->order != NULL)
+		ctx->order(ctx->order_arg);
+	return app_ctx_expect(ctx);
+}
 
 /* A transaction is let go: tell the owner (applayer_set_tx_done). */
 void app_tx_done(struct app_flow *af, struct app_tx *tx);
@@ -207,6 +220,9 @@ uint32_t app_ftp_ntx(const struct ftp_state *fs);
 struct app_tx *app_ftp_tx(struct ftp_state *fs, uint32_t i);
 void app_ftp_inspected(struct ftp_state *fs, uint8_t dirs);
 bool app_ftp_bounce(const struct app_flow *af, const struct app_tx *tx);
+/* Whether the connection announced any transfer (its end then drops what
+ * is left of them). */
+bool app_ftp_announced(const struct ftp_state *fs);
 
 /* app_expect.c (added): what identifies an expectation. addr: the two
  * addresses (either order); port: the coming connection's server port;
@@ -219,18 +235,18 @@ struct app_expect_key {
 	union ip_addr addr[2];
 };
 
-/* Adds one for owner (the announcing app_flow); 0. */
+/* Adds one for owner (the announcing app_flow), announced at ts_us; 0, or
+ * -ENOSPC when the table is full (counted). */
 int app_expect_add(struct app_expect *x, const struct app_expect_key *k, const void *owner,
 		   uint64_t ts_us);
-/* The protocol an expectation gives the flow of k (proto ignored), the
- * expectation gone; APP_PROTO_UNKNOWN when none. Expired ones met are
+/* The protocol the expectations matching the flow of k give it (proto
+ * ignored; its first data at now_us), those expectations gone;
+ * APP_PROTO_UNKNOWN when none. The pair's others past their time are
  * dropped. */
 enum app_proto app_expect_take(struct app_expect *x, const struct app_expect_key *k,
 			       uint64_t now_us);
 /* Drops owner's expectations (its flow ends). */
 void app_expect_forget(struct app_expect *x, const void *owner);
-/* The context's table. */
-struct app_expect *app_ctx_expect(const struct applayer_ctx *ctx);
 
 /* app_dns.c: DNS messages, over UDP (one per datagram) or TCP (length
  * prefixed). */

@@ -148,6 +148,12 @@ void applayer_set_tx_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg
 	ctx->tx_done_arg = arg;
 }
 
+void applayer_set_order(struct applayer_ctx *ctx, app_order_fn fn, void *arg)
+{
+	ctx->order = fn;
+	ctx->order_arg = arg;
+}
+
 void applayer_set_events_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg)
 {
 	ctx->events_done = fn;
@@ -225,8 +231,8 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 	if (af == NULL)
 		return;
 	/* what it announced and nobody took ends with it, as Suricata's */
-	if (af->proto == APP_PROTO_FTP)
-		app_expect_forget(app_ctx_expect(ctx), af);
+	if (af->proto == APP_PROTO_FTP && af->ftp != NULL && app_ftp_announced(af->ftp))
+		app_expect_forget(app_ctx_expect_ordered(ctx), af);
 	/* what is still held ends with the flow */
 	for (uint32_t i = 0, n = app_flow_ntx(af); i < n; i++) {
 		struct app_tx *tx = app_flow_tx(af, i);
@@ -372,7 +378,9 @@ static enum app_proto expected(struct applayer_ctx *ctx, const struct app_flow *
 
 	if (af->ipproto != 6 || af->ip_ver == 0)
 		return APP_PROTO_UNKNOWN;
-	return app_expect_take(app_ctx_expect(ctx), &k, ts_us);
+	/* in capture order: whether anything is expected depends on every
+	 * packet before this one */
+	return app_expect_take(app_ctx_expect_ordered(ctx), &k, ts_us);
 }
 
 /* Undecided: judge dir once it has APP_PROBE_MIN bytes (a UDP datagram is

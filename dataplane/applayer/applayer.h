@@ -37,7 +37,9 @@ bool app_ports_has(const struct app_ports *ps, uint16_t port);
 #define APP_EXPECT_DEFAULT_CAP 4096u
 struct app_expect;
 struct app_expect_stats {
-	uint64_t created, matched, expired, evicted;
+	uint64_t created, matched, expired;
+	uint64_t evicted;         /* the oldest of a pair that had 10 */
+	uint64_t refused;         /* not added: the table was full */
 	uint32_t held;
 };
 struct app_expect *app_expect_create(uint32_t cap);
@@ -180,6 +182,15 @@ void applayer_set_file_done(struct applayer_ctx *ctx, app_file_done_fn fn, void 
  * when the transaction goes. The owner takes them; tx_done may find more.
  * fn NULL: none. */
 void applayer_set_events_done(struct applayer_ctx *ctx, app_tx_done_fn fn, void *arg);
+/* (added) Reading a capture with several workers, the run's expectation
+ * table is read and changed in capture order: fn(arg) returns once every
+ * packet read before the one this context's worker is handling is finished
+ * (the capture-order gate, dataplane/hoststate/seq_gate.h). Called before a
+ * transfer is announced, before a TCP flow whose protocol detection failed
+ * looks for its announcement, and before a control connection that
+ * announced any ends. fn NULL (one worker, live ports): no order kept. */
+typedef void (*app_order_fn)(void *arg);
+void applayer_set_order(struct applayer_ctx *ctx, app_order_fn fn, void *arg);
 /* (added) tx's events not taken before; taken now. */
 uint64_t app_tx_take_events(struct app_tx *tx);
 /* (added) The owner's handle of af (the pipeline's flow), for tx_done. */

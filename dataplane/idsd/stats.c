@@ -226,6 +226,7 @@ void stats_add_expect(struct stats_snapshot *snap, struct app_expect *x)
 	put(snap, "app_layer.expectation_matched", es.matched);
 	put(snap, "app_layer.expectation_expired", es.expired);
 	put(snap, "app_layer.expectation_evicted", es.evicted);
+	put(snap, "app_layer.expectation_refused", es.refused);
 }
 
 void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, unsigned nw,

@@ -158,6 +158,7 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface, b
 		.eve_opt = s->eve_opt,
 		.iface = iface,
 		.socket = w->socket,
+		.gate = w->gate,
 	};
 
 	pc.decode.csum_check = csum;
@@ -297,6 +298,12 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		if (rc == NULL)
 			return -ENOMEM;
 		r->receivers[r->nreceivers++] = rc;
+		rc->linear = rte_malloc_socket("rx_linear", WORKER_LINEAR_MAX, 64,
+					       r->ports[i].socket);
+		rc->frags = rte_zmalloc_socket("rx_frags", RECEIVER_FRAG_SLOTS *
+					       sizeof(*rc->frags), 64, r->ports[i].socket);
+		if (rc->linear == NULL || rc->frags == NULL)
+			return -ENOMEM;
 		rc->port = &r->ports[i];
 		rc->lossless = r->s->pcap != NULL;
 		rc->gate = r->gate;
@@ -369,8 +376,11 @@ void topology_destroy(struct run *r)
 		rte_ring_free(r->reply_rings[i]);
 		rte_free(w);
 	}
-	for (unsigned i = 0; i < r->nreceivers; i++)
+	for (unsigned i = 0; i < r->nreceivers; i++) {
+		rte_free(r->receivers[i]->linear);
+		rte_free(r->receivers[i]->frags);
 		rte_free(r->receivers[i]);
+	}
 	detect_gen_free(r->ctl.gen);
 	r->ctl.gen = NULL;
 	host_table_destroy(r->hosts);

@@ -89,6 +89,11 @@ void eve_put_time(struct json_w *j, const char *key, uint64_t ts_us);
  * and the "alert" object of rule r, shared by alert and drop records.
  * client_ip (NULL: none) replaces the packet's address on the flow's client
  * side (xff overwrite); xff (NULL: none) goes into the alert object. */
+/* The flow_id EVE gives f, formed as Suricata 7's FlowGetId: the flow's
+ * hash and start time (51 bits), so a flow gets the same id however many
+ * workers read the capture. (f->flow_id, unique per run, keys detection's
+ * per-flow state.) */
+uint64_t eve_flow_id(const struct flow *f);
 void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
 		    const char *event_type, const char *client_ip);
 void eve_put_alert(struct json_w *j, const struct eve_writer *w, const struct rule *r,

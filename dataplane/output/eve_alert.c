@@ -191,6 +191,14 @@ static size_t stream_payload(const struct eve_stream_payload *sp, uint8_t *out, 
 	return n + take;
 }
 
+uint64_t eve_flow_id(const struct flow *f)
+{
+	uint64_t sec = f->first_ts_us / 1000000u, usec = f->first_ts_us % 1000000u;
+
+	return ((uint64_t)f->hash << 31 | (sec & 0xffffu) << 16 | (usec & 0xffffu)) &
+	       0x7ffffffffffffull;
+}
+
 /* The common header of Suricata's packet records, in its order. Packets
  * without IP (decoder events) carry no addresses, as in Suricata. */
 void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct packet *p,
@@ -201,7 +209,7 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 
 	eve_put_time(j, "timestamp", p->ts_us);
 	if (p->flow != NULL)
-		json_uint(j, "flow_id", p->flow->flow_id);
+		json_uint(j, "flow_id", eve_flow_id(p->flow));
 	if (w->in_iface != NULL)
 		json_str(j, "in_iface", w->in_iface);
 	if (w->opt.pcap_cnt && p->pcap_cnt != 0)

@@ -51,7 +51,7 @@ void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const str
 	bool compress = w->opt.ipv6_compress;
 
 	eve_put_time(j, "timestamp", f->last_ts_us);
-	json_uint(j, "flow_id", f->flow_id);
+	json_uint(j, "flow_id", eve_flow_id(f));
 	if (w->in_iface != NULL)
 		json_str(j, "in_iface", w->in_iface);
 	if (p != NULL && w->opt.pcap_cnt && p->pcap_cnt != 0)

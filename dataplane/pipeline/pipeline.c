@@ -16,6 +16,19 @@ static void pseudo_packet(struct packet *p, struct flow *f, uint8_t dir);
 static void inspect(struct pipeline *pl, struct packet *p, const struct stream_window *w,
 		    struct detect_result *res);
 
+/* The app layer's turn at the run's expectation table (applayer_set_order),
+ * as detection's at the host table: once every packet before the one being
+ * run is finished; a flow's end in the final flush goes by its last packet. */
+static void app_order(void *arg)
+{
+	struct pipeline *pl = arg;
+	const struct packet *p = pl->cur_pkt;
+
+	if (p != NULL && (p->flags & PKT_F_PSEUDO) && p->flow != NULL)
+		seq_gate_flow_end(pl->gate, pl->gate_id, p->flow->last_pkt);
+	seq_gate_wait(pl->gate, pl->gate_id);
+}
+
 struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t worker_id)
 {
 	struct pipeline *pl;
@@ -27,7 +40,8 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 		return NULL;
 	*pl = (struct pipeline){ .decode = cfg->decode, .ips = cfg->ips, .nrules = cfg->nrules,
 				 .eve_opt = cfg->eve_opt,
-				 .stream_inline = cfg->stream.inline_mode };
+				 .stream_inline = cfg->stream.inline_mode,
+				 .gate = cfg->gate, .gate_id = worker_id };
 
 	fc.worker_id = worker_id;
 	pl->ft = flow_table_create(&fc, cfg->socket);
@@ -39,6 +53,8 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 	pl->al = applayer_ctx_create(&cfg->app);
 	if (pl->al == NULL)
 		goto fail;
+	if (pl->gate != NULL)
+		applayer_set_order(pl->al, app_order, pl);
 	pl->st = cfg->stream_off ? NULL : stream_ctx_create(&sc);
 	pl->df = defrag_ctx_create(&cfg->defrag);
 	if ((pl->st == NULL && !cfg->stream_off) || pl->df == NULL)

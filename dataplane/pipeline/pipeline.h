@@ -19,6 +19,7 @@
 #include "../detect/detect.h"
 #include "../output/eve.h"
 #include "../applayer/applayer.h"
+#include "../hoststate/seq_gate.h"
 
 /* Tunnel packets nested in one frame at most: each is a decoder layer. */
 #define PIPELINE_TUNNEL_MAX DECODE_MAX_LAYERS_LIMIT
@@ -37,6 +38,10 @@ struct pipeline_config {
 	struct eve_options eve_opt;
 	const char *iface;                /* "in_iface" */
 	int socket;                       /* NUMA node for the worker's state, -1: any */
+	/* (added) a capture read by several workers: the app layer's shared
+	 * expectations are used in capture order, as worker_id at this gate
+	 * (dataplane/hoststate/seq_gate.h); NULL: no order to keep */
+	struct seq_gate *gate;
 };
 
 struct pipeline {
@@ -66,6 +71,8 @@ struct pipeline {
 	/* (added) the packets tunnels carry, one per depth, in use while the
 	 * wire packet is */
 	struct packet tunnel[PIPELINE_TUNNEL_MAX];
+	struct seq_gate *gate;            /* (added) see pipeline_config */
+	uint16_t gate_id;
 };
 
 /* Creates the worker's private state. NULL on allocation failure. */

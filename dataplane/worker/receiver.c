@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "receiver.h"
 
+#include <string.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_errno.h>
@@ -36,20 +38,19 @@ unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_
 	return receiver_pick_link(o, PKT_LINK_ETHERNET, data, len, nrings);
 }
 
-unsigned receiver_pick_link(const struct decode_opts *o, uint8_t link, const uint8_t *data,
-			    uint32_t len, unsigned nrings)
+/* Decodes the frame into p[0] and, through its tunnels, p[1] alternately:
+ * the innermost packet that decodes, or NULL when the frame has no IP. */
+static const struct packet *innermost(const struct decode_opts *o, uint8_t link,
+				      const uint8_t *data, uint32_t len, struct packet p[2])
 {
-	struct packet p[2];
 	unsigned i = 0;
 
-	if (nrings <= 1)
-		return 0;
 	p[0].link = link;
 	p[0].data = data;
 	p[0].len = len;
 	p[0].wire_len = len;
 	if (decode_packet(&p[0], o) != DECODE_OK || p[0].ip_ver == 0)
-		return 0;
+		return NULL;
 	/* A tunnel goes by its innermost packet, whose flow is inspected: both
 	 * directions of it meet even when the carrier's tuple differs by
 	 * direction (VXLAN and Geneve source ports). The decoder's layer cap
@@ -61,7 +62,70 @@ unsigned receiver_pick_link(const struct decode_opts *o, uint8_t link, const uin
 			break;
 		i ^= 1;
 	}
-	return flow_hash_packet(&p[i]) % nrings;
+	return &p[i];
+}
+
+unsigned receiver_pick_link(const struct decode_opts *o, uint8_t link, const uint8_t *data,
+			    uint32_t len, unsigned nrings)
+{
+	struct packet p[2];
+	const struct packet *in;
+
+	if (nrings <= 1)
+		return 0;
+	in = innermost(o, link, data, len, p);
+	return in != NULL ? flow_hash_packet(in) % nrings : 0;
+}
+
+/* The slot of fragment p's datagram: the same for all its fragments
+ * (addresses, protocol and id; no ports). FNV-1a. */
+static struct receiver_frag *frag_slot(struct receiver_frag *frags, const struct packet *p)
+{
+	size_t alen = p->ip_ver == 4 ? 4 : 16;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < alen; i++)
+		h = (h ^ p->src.b[i]) * 16777619u;
+	for (size_t i = 0; i < alen; i++)
+		h = (h ^ p->dst.b[i]) * 16777619u;
+	h = (h ^ p->proto) * 16777619u;
+	h = (h ^ (p->ip_id & 0xff)) * 16777619u;
+	h = (h ^ (p->ip_id >> 8)) * 16777619u;
+	return &frags[h & (RECEIVER_FRAG_SLOTS - 1)];
+}
+
+static bool frag_same(const struct receiver_frag *e, const struct packet *p)
+{
+	size_t alen = p->ip_ver == 4 ? 4 : 16;
+
+	return e->ip_ver == p->ip_ver && e->proto == p->proto && e->id == p->ip_id &&
+	       memcmp(e->src.b, p->src.b, alen) == 0 && memcmp(e->dst.b, p->dst.b, alen) == 0;
+}
+
+unsigned receiver_pick_frags(struct receiver_frag *frags, const struct decode_opts *o,
+			     uint8_t link, const uint8_t *data, uint32_t len, unsigned nrings)
+{
+	struct packet p[2];
+	const struct packet *in;
+	struct receiver_frag *e;
+	unsigned k;
+
+	if (nrings <= 1)
+		return 0;
+	in = innermost(o, link, data, len, p);
+	if (in == NULL)
+		return 0;
+	/* a first fragment's ports are decoded, a later one's are zero */
+	k = flow_hash_packet(in) % nrings;
+	if (!(in->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG)))
+		return k;
+	e = frag_slot(frags, in);
+	if (frag_same(e, in) && (in->frag_off != 0 || e->guessed))
+		return e->ring;
+	*e = (struct receiver_frag){ .src = in->src, .dst = in->dst, .id = in->ip_id,
+				     .proto = in->proto, .ip_ver = in->ip_ver,
+				     .guessed = in->frag_off != 0, .ring = (uint8_t)k };
+	return k;
 }
 
 static bool quitting(const struct receiver *r)
@@ -115,9 +179,11 @@ static void distribute(struct receiver *r, struct rte_mbuf **pkts, uint16_t n)
 {
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		unsigned k = receiver_pick_link(&r->decode, r->port->link,
-						rte_pktmbuf_mtod(m, const uint8_t *),
-						rte_pktmbuf_data_len(m), r->nrings);
+		uint32_t len = 0;
+		/* a frame the worker will not read either goes to ring 0 */
+		const uint8_t *d = worker_frame_read(m, r->linear, &len);
+		unsigned k = d == NULL ? 0 : receiver_pick_frags(r->frags, &r->decode,
+								 r->port->link, d, len, r->nrings);
 		uint64_t seq = ++r->seq;
 
 		if (r->gate != NULL)

@@ -19,6 +19,20 @@ struct seq_gate;
 
 #define RECEIVER_MAX_RINGS 128
 
+/* The ring each recent IP datagram's fragments go to (RECEIVER_FRAG_SLOTS
+ * of them, direct-mapped by addresses, protocol and IP id): a first
+ * fragment carries the ports and goes by its flow, the later ones carry
+ * none and must follow it to the worker that reassembles the datagram. */
+#define RECEIVER_FRAG_SLOTS 1024u
+struct receiver_frag {
+	union ip_addr src, dst;
+	uint16_t id;
+	uint8_t proto;
+	uint8_t ip_ver;              /* 0: empty */
+	uint8_t guessed;             /* set by a later fragment that came first */
+	uint8_t ring;
+};
+
 struct receiver {
 	const struct port *port;
 	uint16_t queue;
@@ -28,6 +42,8 @@ struct receiver {
 	struct ring_ev *ring_ev[RECEIVER_MAX_RINGS];  /* their waits (worker.h) */
 	struct worker_control *ctl;
 	struct decode_opts decode;
+	uint8_t *linear;             /* WORKER_LINEAR_MAX bytes: an mbuf chain, read whole to hash */
+	struct receiver_frag *frags; /* RECEIVER_FRAG_SLOTS: where fragments go */
 	unsigned lcore_id;
 	/* a file over several workers: frames numbered in reading order in
 	 * the mbuf field at seq_off, each one's queue told to the gate */
@@ -50,6 +66,17 @@ unsigned receiver_pick(const struct decode_opts *o, const uint8_t *data, uint32_
 /* (added) The same for a frame of link layer link (enum pkt_link). */
 unsigned receiver_pick_link(const struct decode_opts *o, uint8_t link, const uint8_t *data,
 			    uint32_t len, unsigned nrings);
+
+/* (added) As receiver_pick_link, but an IP fragment (of the innermost
+ * packet) goes where its datagram's other fragments go, remembered in frags
+ * (RECEIVER_FRAG_SLOTS entries, zeroed at first): a first fragment by its
+ * flow, as the datagram once reassembled; a later one after its first; one
+ * that comes before its first by the address pair, and the rest of its
+ * datagram, the first included, after it. Two datagrams in flight in one
+ * slot: the later takes it (the earlier's remaining fragments may then be
+ * sent elsewhere and not reassembled). */
+unsigned receiver_pick_frags(struct receiver_frag *frags, const struct decode_opts *o,
+			     uint8_t link, const uint8_t *data, uint32_t len, unsigned nrings);
 
 /* The mbuf field a frame's number travels in (registered once): its
  * offset, or -errno. */

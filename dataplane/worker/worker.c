@@ -18,9 +18,6 @@
 #include "../hoststate/seq_gate.h"
 #include "reject.h"
 
-/* largest frame inspected: libpcap's largest snapshot length (262144), so
- * GSO and BIG TCP frames in captures, past 65535 bytes, are inspected too */
-#define LINEAR_MAX 262144u
 #define PREFETCH_AHEAD 3
 #define TX_DRAIN_US 100u           /* a quiet link never holds packets longer than this */
 #define IDLE_HOUSEKEEP_US 100000u  /* flow expiry and output flush when idle */
@@ -40,7 +37,7 @@ static struct rte_eth_dev_tx_buffer *txb_create(struct worker *w)
 
 int worker_init(struct worker *w)
 {
-	w->linear = rte_malloc_socket("linear", LINEAR_MAX, 64, w->socket);
+	w->linear = rte_malloc_socket("linear", WORKER_LINEAR_MAX, 64, w->socket);
 	if (w->linear == NULL)
 		return -ENOMEM;
 	for (uint16_t i = 0; i < w->nrxq; i++) {
@@ -140,21 +137,28 @@ static bool chain_whole(const struct rte_mbuf *m)
 	return n == m->nb_segs && sum == rte_pktmbuf_pkt_len(m);
 }
 
+const uint8_t *worker_frame_read(const struct rte_mbuf *m, uint8_t *buf, uint32_t *len)
+{
+	if (m->nb_segs == 1) {
+		*len = rte_pktmbuf_data_len(m);
+		return rte_pktmbuf_mtod(m, const uint8_t *);
+	}
+	if (rte_pktmbuf_pkt_len(m) > WORKER_LINEAR_MAX || !chain_whole(m))
+		return NULL;
+	*len = rte_pktmbuf_pkt_len(m);
+	return rte_pktmbuf_read(m, 0, *len, buf);
+}
+
 /* Point p at the frame's bytes: directly for one segment, else a copy. */
 static int frame_bytes(struct worker *w, struct rte_mbuf *m, struct packet *p)
 {
-	if (m->nb_segs == 1) {
-		p->data = rte_pktmbuf_mtod(m, const uint8_t *);
-		p->len = rte_pktmbuf_data_len(m);
-		return 0;
-	}
-	if (rte_pktmbuf_pkt_len(m) > LINEAR_MAX || !chain_whole(m)) {
+	p->data = worker_frame_read(m, w->linear, &p->len);
+	if (p->data == NULL) {
 		w->pl->cnt.c[CNT_OVERSIZE]++;
 		return -E2BIG;
 	}
-	p->data = rte_pktmbuf_read(m, 0, rte_pktmbuf_pkt_len(m), w->linear);
-	p->len = rte_pktmbuf_pkt_len(m);
-	w->pl->cnt.c[CNT_LINEARIZED]++;
+	if (m->nb_segs > 1)
+		w->pl->cnt.c[CNT_LINEARIZED]++;
 	return 0;
 }
 

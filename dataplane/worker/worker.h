@@ -107,6 +107,18 @@ struct worker {
  * slot would sleep again after one frame. */
 #define WORKER_RING_LOW(capacity) ((capacity) / 2)
 
+/* Largest frame inspected: libpcap's largest snapshot length (262144), so
+ * GSO and BIG TCP frames in captures, past 65535 bytes, are inspected too. */
+#define WORKER_LINEAR_MAX 262144u
+
+/* The bytes of frame m, *len of them: in m itself for one segment, copied
+ * into buf (WORKER_LINEAR_MAX bytes) for a chain. NULL for a chain longer
+ * than that or not holding what its length says. The workers inspect the
+ * frame so, and autofp's reader hashes the same bytes (its first segment
+ * alone cannot be decoded when the IP length runs past it). */
+struct rte_mbuf;
+const uint8_t *worker_frame_read(const struct rte_mbuf *m, uint8_t *buf, uint32_t *len);
+
 /* Allocate the TX buffers (on the worker's socket). 0 or -ENOMEM. */
 int worker_init(struct worker *w);
 void worker_fini(struct worker *w);

@@ -1,5 +1,5 @@
-"""Crafted captures for end-to-end tests: IPv4 TCP sessions and UDP
-datagrams over Ethernet with correct checksums (or a deliberately bad one),
+"""Crafted captures for end-to-end tests: TCP sessions (IPv4, or IPv6 when
+given 16-byte addresses) and IPv4 UDP datagrams over Ethernet with correct checksums (or a deliberately bad one),
 written as a classic pcap."""
 import struct
 
@@ -20,12 +20,23 @@ def ipv4(src, dst, proto, l4, ipid=1):
     return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + l4
 
 
+def ipv6(src, dst, nh, l4):
+    ip = struct.pack("!IHBB16s16s", 6 << 28, len(l4), nh, 64, src, dst)
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x86\xdd" + ip + l4
+
+
 def tcp_frame(src, dst, sp, dp, seq, ack, flags, payload=b"", opts=b"", win=65535):
-    """opts: the TCP options' bytes, a multiple of 4."""
+    """opts: the TCP options' bytes, a multiple of 4. IPv6 when the
+    addresses are 16 bytes."""
     tcp = struct.pack("!HHIIBBHHH", sp, dp, seq, ack, (5 + len(opts) // 4) << 4, flags, win, 0,
                       0) + opts
-    pseudo = struct.pack("!4s4sBBH", src, dst, 0, 6, len(tcp) + len(payload))
+    if len(src) == 16:
+        pseudo = struct.pack("!16s16sIxxxB", src, dst, len(tcp) + len(payload), 6)
+    else:
+        pseudo = struct.pack("!4s4sBBH", src, dst, 0, 6, len(tcp) + len(payload))
     tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp + payload)) + tcp[18:]
+    if len(src) == 16:
+        return ipv6(src, dst, 6, tcp + payload)
     return ipv4(src, dst, 6, tcp + payload)
 
 

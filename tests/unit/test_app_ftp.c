@@ -3,7 +3,8 @@
  * transactions per command, PORT's host for ftpbounce (also split over
  * feeds), PASV/EPSV/PORT/EPRT then RETR/STOR making the data connection
  * ftp-data in the direction Suricata expects, expectations used once,
- * dropped after 30 s, 10 per address pair, gone with their control
+ * taken however late but dropped past 30 s when another connection of the
+ * pair meets them, 10 per address pair, gone with their control
  * connection, a table shared by two contexts (two workers); malformed
  * lines counted, long lines cut. */
 #include <string.h>
@@ -114,12 +115,23 @@ static void test_expectations(void)
 	feeds(ctx, af, APP_TO_CLIENT, "150 go\r\n226 done\r\n", 3000);
 	CHECK_INT(APP_PROTO_FTPDATA, data_conn(ctx, 20, 51210, &srv, &cli, APP_TO_SERVER, 4000));
 
-	/* EPSV then RETR, taken 31 s later: expired */
+	/* EPSV then RETR, the data connection 31 s later: still taken, as
+	 * Suricata tests the match before the age */
 	feeds(ctx, af, APP_TO_SERVER, "EPSV\r\n", 5000);
 	feeds(ctx, af, APP_TO_CLIENT, "229 Entering Extended Passive Mode (|||50001|)\r\n", 5000);
 	feeds(ctx, af, APP_TO_SERVER, "RETR c.bin\r\n", 5000);
 	feeds(ctx, af, APP_TO_CLIENT, "150 go\r\n226 done\r\n", 5000);
-	CHECK(data_conn(ctx, 41002, 50001, &cli, &srv, APP_TO_CLIENT, 5000 + 31000000ull) !=
+	CHECK_INT(APP_PROTO_FTPDATA, data_conn(ctx, 41002, 50001, &cli, &srv, APP_TO_CLIENT,
+					       5000 + 31000000ull));
+	/* again, but another connection of the pair looks first, past 30 s:
+	 * that drops it */
+	feeds(ctx, af, APP_TO_SERVER, "EPSV\r\n", 5000);
+	feeds(ctx, af, APP_TO_CLIENT, "229 Entering Extended Passive Mode (|||50002|)\r\n", 5000);
+	feeds(ctx, af, APP_TO_SERVER, "RETR c.bin\r\n", 5000);
+	feeds(ctx, af, APP_TO_CLIENT, "150 go\r\n226 done\r\n", 5000);
+	CHECK(data_conn(ctx, 41003, 50009, &cli, &srv, APP_TO_CLIENT, 5000 + 31000000ull) !=
+	      APP_PROTO_FTPDATA);
+	CHECK(data_conn(ctx, 41004, 50002, &cli, &srv, APP_TO_CLIENT, 5000 + 31000000ull) !=
 	      APP_PROTO_FTPDATA);
 
 	/* a RETR with no port agreed announces nothing */

@@ -360,7 +360,10 @@ static void packet_v4_tcp(struct packet *p, struct flow *f)
 	p->dp = 80;
 	p->payload = frame_v4_tcp + 54;
 	p->payload_len = 20;
-	f->flow_id = 123456789;
+	/* EVE's flow_id: (hash << 31 | start s & 0xffff << 16 | start us &
+	 * 0xffff), 51 bits, as Suricata's FlowGetId */
+	f->hash = 0x2468ace;
+	f->first_ts_us = TS_2024;
 	p->flow = f;
 	p->flags = PKT_F_HAS_FLOW;
 	p->dir = PKT_TO_SERVER;
@@ -582,7 +585,7 @@ static void test_alert_v4_tcp(void)
 	rule_init(&r, 1000001, msg, "Attempted Information Leak", 2);
 	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
 	char *out = one_alert("v4tcp.json", &opt, "eth0", &p, &a);
-	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"flow_id\":123456789,"
+	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"flow_id\":920737433051712,"
 		  "\"in_iface\":\"eth0\",\"pcap_cnt\":7,\"event_type\":\"alert\","
 		  "\"src_ip\":\"192.168.1.10\",\"src_port\":49152,\"dest_ip\":\"10.0.0.1\","
 		  "\"dest_port\":80,\"proto\":\"TCP\",\"ip_v\":4,\"pkt_src\":\"wire/pcap\","
@@ -605,7 +608,7 @@ static void test_alert_v4_tcp(void)
 	p.dir = PKT_TO_CLIENT;
 	a.action = ALERT_BLOCKED;
 	out = one_alert("v4tcp-min.json", &none, NULL, &p, &a);
-	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"flow_id\":123456789,"
+	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"flow_id\":920737433051712,"
 		  "\"event_type\":\"alert\",\"src_ip\":\"192.168.1.10\",\"src_port\":49152,"
 		  "\"dest_ip\":\"10.0.0.1\",\"dest_port\":80,\"proto\":\"TCP\",\"ip_v\":4,"
 		  "\"pkt_src\":\"wire/pcap\",\"alert\":{\"action\":\"blocked\",\"gid\":1,"
@@ -643,7 +646,8 @@ static void test_alert_v6_udp(void)
 	p.l4 = frame + 58;
 	p.sp = 53;
 	p.dp = 5353;
-	f.flow_id = 42;
+	f.hash = 42;
+	f.first_ts_us = p.ts_us;
 	p.flow = &f;
 	p.dir = PKT_TO_CLIENT;
 	rule_init(&r, 2, msg, NULL, 1);
@@ -652,7 +656,7 @@ static void test_alert_v6_udp(void)
 				   .payload_printable = true };
 
 	char *out = one_alert("v6udp.json", &opt, "net_pcap0", &p, &a);
-	CHECK_STR("{\"timestamp\":\"2024-02-29T23:59:59.999999+0000\",\"flow_id\":42,"
+	CHECK_STR("{\"timestamp\":\"2024-02-29T23:59:59.999999+0000\",\"flow_id\":90638860863,"
 		  "\"in_iface\":\"net_pcap0\",\"event_type\":\"alert\",\"vlan\":[100,200],"
 		  "\"src_ip\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"src_port\":53,"
 		  "\"dest_ip\":\"fe80:0000:0000:0000:0000:0000:0000:0001\",\"dest_port\":5353,"
@@ -1134,7 +1138,7 @@ static void test_drop(void)
 	rule_init(&r, 9, msg, NULL, 3);
 	r.action = RULE_ACT_DROP;
 	char *out = one_drop("drop.json", &opt, &p, DROP_REASON_RULES, &r);
-	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"flow_id\":123456789,"
+	CHECK_STR("{\"timestamp\":\"2024-04-21T10:00:00.123456+0000\",\"flow_id\":920737433051712,"
 		  "\"event_type\":\"drop\",\"src_ip\":\"192.168.1.10\",\"src_port\":49152,"
 		  "\"dest_ip\":\"10.0.0.1\",\"dest_port\":80,\"proto\":\"TCP\",\"ip_v\":4,"
 		  "\"pkt_src\":\"wire/pcap\",\"drop\":{\"len\":60,\"tos\":0,\"ttl\":64,"

@@ -153,10 +153,82 @@ static void test_autofp_pick(void)
 	CHECK_INT(0, (int)receiver_pick(&o, f2, sizeof(f2), 1));
 }
 
+/* An IPv4 UDP datagram from sp to 53 (id), as one frame (mf 0, off 0) or
+ * as a fragment: off in bytes, the UDP header in the first only. 42 bytes. */
+static void udp_frag(uint8_t *f, uint16_t sp, uint16_t id, uint16_t off, bool mf)
+{
+	static const uint8_t a[4] = { 10, 0, 0, 1 }, b[4] = { 10, 0, 0, 2 };
+	uint16_t fo = (uint16_t)((mf ? 0x2000 : 0) | off / 8);
+
+	memset(f, 0, 42);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[17] = 28;
+	f[18] = (uint8_t)(id >> 8);
+	f[19] = (uint8_t)id;
+	f[20] = (uint8_t)(fo >> 8);
+	f[21] = (uint8_t)fo;
+	f[22] = 64;
+	f[23] = 17;
+	memcpy(f + 26, a, 4);
+	memcpy(f + 30, b, 4);
+	if (off == 0) {
+		f[34] = (uint8_t)(sp >> 8);
+		f[35] = (uint8_t)sp;
+		f[37] = 53;
+		/* a first fragment's datagram runs past it */
+		f[38] = mf ? (8 + 1480) >> 8 : 0;
+		f[39] = mf ? (8 + 1480) & 0xff : 8;
+	}
+}
+
+/* autofp and IP fragments: every fragment of a datagram goes where its
+ * first goes, which is where the datagram's flow goes; one whose later
+ * fragment comes first stays together too; the table is per reader. */
+static void test_autofp_frags(void)
+{
+	static struct receiver_frag frags[RECEIVER_FRAG_SLOTS];
+	struct decode_opts o = { .csum_check = false };
+	uint8_t whole[42], first[42], later[42];
+	unsigned spread[4] = { 0 }, used = 0, apart = 0;
+
+	for (uint16_t i = 0; i < 64; i++) {
+		uint16_t sp = (uint16_t)(40000 + i), id = (uint16_t)(100 + i);
+		unsigned flow, a, b;
+
+		udp_frag(whole, sp, id, 0, false);
+		udp_frag(first, sp, id, 0, true);
+		udp_frag(later, sp, id, 1480, false);
+		flow = receiver_pick(&o, whole, sizeof(whole), 4);
+		a = receiver_pick_frags(frags, &o, PKT_LINK_ETHERNET, first, sizeof(first), 4);
+		b = receiver_pick_frags(frags, &o, PKT_LINK_ETHERNET, later, sizeof(later), 4);
+		CHECK_INT(flow, a);
+		CHECK_INT(a, b);
+		/* without the table, the later one goes by the address pair */
+		apart += receiver_pick(&o, later, sizeof(later), 4) != a;
+		spread[a]++;
+		/* the next datagram of the flow: later fragment first */
+		udp_frag(first, sp, (uint16_t)(id + 1000), 0, true);
+		udp_frag(later, sp, (uint16_t)(id + 1000), 1480, false);
+		b = receiver_pick_frags(frags, &o, PKT_LINK_ETHERNET, later, sizeof(later), 4);
+		a = receiver_pick_frags(frags, &o, PKT_LINK_ETHERNET, first, sizeof(first), 4);
+		CHECK_INT(b, a);
+		/* unfragmented frames are not remembered */
+		CHECK_INT(flow, receiver_pick_frags(frags, &o, PKT_LINK_ETHERNET, whole,
+						    sizeof(whole), 4));
+	}
+	for (unsigned i = 0; i < 4; i++)
+		used += spread[i] > 0;
+	CHECK_INT(4, (int)used);
+	/* the case the table is for */
+	CHECK(apart > 0);
+}
+
 int main(void)
 {
 	test_symmetric_key();
 	test_autofp_pick();
 	test_autofp_tunnel();
+	test_autofp_frags();
 	return check_result("rss");
 }
