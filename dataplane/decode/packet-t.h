@@ -346,11 +346,11 @@ struct packet {
 	uint32_t flags;        /* PKT_F_* */
 	enum decode_err err;   /* first problem found; DECODE_OK when clean */
 	uint8_t frag_ev;       /* enum pkt_frag_ev, set by defrag */
+	uint8_t csum;          /* (added) PKT_CSUM_* (beside frag_ev: no hole before dec_ev) */
 	uint64_t dec_ev;       /* (added) 1ull << enum decode_ev: decoder events (decode_ev_set) */
 	/* (added) stream and app-layer events raised on this packet
 	 * (stream-event, app-layer-event:applayer_*), cleared by decode */
 	struct pkt_events events;
-	uint8_t csum;          /* (added) PKT_CSUM_* */
 
 	/* set by the flow stage */
 	struct flow *flow;
