@@ -13,6 +13,8 @@
  *   (app_expect.c) that gives it the protocol ftp-data. As Suricata's, its
  *   first data flows to the server in active mode, and in passive mode to
  *   the client for RETR, to the server for STOR.
+ * - AUTH TLS answered 234 (RFC 4217 4): the protocol changes to TLS
+ *   (app_change.c), as Suricata's AppLayerRequestProtocolTLSUpgrade.
  *
  * Lines end at LF (a CR before it dropped); a line longer than
  * FTP_MAX_LINE (Suricata's max-line-length) is cut there, the rest
@@ -38,6 +40,7 @@ enum ftp_cmd {
 	FTP_CMD_EPSV,
 	FTP_CMD_RETR,
 	FTP_CMD_STOR,
+	FTP_CMD_AUTH_TLS,
 };
 
 struct ftp_tx {
@@ -194,6 +197,9 @@ static enum ftp_cmd command(const uint8_t *l, uint32_t len)
 		if (len >= 4 && strncasecmp((const char *)l, cmds[i].name, 4) == 0 &&
 		    (len == 4 || l[4] == ' '))
 			return cmds[i].cmd;
+	/* RFC 4217 4: Suricata's FTP_COMMAND_AUTH_TLS, by its 8 bytes */
+	if (len >= 8 && strncasecmp((const char *)l, "AUTH TLS", 8) == 0)
+		return FTP_CMD_AUTH_TLS;
 	return FTP_CMD_OTHER;
 }
 
@@ -308,6 +314,11 @@ static void reply_done(struct applayer_ctx *ctx, struct ftp_state *fs, struct ft
 		}
 		fs->dyn_port = port;
 		fs->active = false;
+		break;
+	case FTP_CMD_AUTH_TLS:
+		/* RFC 4217 4: 234, the TLS negotiation follows */
+		if (len >= 4 && memcmp(l, "234 ", 4) == 0)
+			app_flow_request_change(fs->af, APP_PROTO_TLS);
 		break;
 	default:
 		break;

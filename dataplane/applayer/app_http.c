@@ -216,7 +216,16 @@ static int on_req_complete(htp_tx_t *tx)
 
 static int on_res_complete(htp_tx_t *tx)
 {
-	http_file_end(state_of(tx), tx, 1);
+	struct http_state *hs = state_of(tx);
+
+	http_file_end(hs, tx, 1);
+	/* RFC 9110 9.3.6: a 2xx answer to CONNECT makes the connection a
+	 * tunnel right after it. Suricata's HTPCallbackResponseComplete
+	 * changes the flow's protocol then, on its first transaction only,
+	 * and lets detection find what comes (TLS or HTTP alike) */
+	if (tx->request_method_number == HTP_M_CONNECT && tx->response_status_number >= 200 &&
+	    tx->response_status_number < 300 && tx->index == 0)
+		app_flow_request_change(hs->af, APP_PROTO_UNKNOWN);
 	return HTP_OK;
 }
 

@@ -8,8 +8,8 @@
  * server's 354 (a non-354 reply to it leaves data mode again:
  * data_command_rejected); the data ends at a line holding one dot, and a
  * leading dot of a line is removed (5321 4.5.2). After STARTTLS accepted
- * (220), the rest of the segment's replies are read, then nothing more (it
- * is encrypted). Commands wait for their replies in order, as in
+ * (220), the rest of the segment's replies are read, then the flow's
+ * protocol changes (app_change.c: TLS expected). Commands wait for their replies in order, as in
  * Suricata's command buffer: one sent while a STARTTLS or a DATA is
  * unanswered is invalid_pipelined_sequence. BDAT chunks (RFC 3030) are
  * counted, not read as MIME. */
@@ -50,8 +50,7 @@ struct smtp_state {
 	struct smtp_tx *tx[SMTP_KEEP];
 	bool data_mode;
 	bool bdat_mode;           /* reading a BDAT chunk */
-	bool upgrade;             /* STARTTLS accepted: encrypted past this segment */
-	bool stopped;             /* encrypted or broken: nothing more to parse */
+	bool stopped;             /* broken: nothing more to parse */
 	bool first_reply_seen;
 	bool greeted;             /* a reply answered no command: the greeting */
 	bool reply_continues;     /* the previous reply line was "NNN-" */
@@ -358,9 +357,8 @@ static void server_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 		 * (AppLayerRequestProtocolTLSUpgrade refuses it) */
 		if (code != 220)
 			event(ctx, ss, SMTP_EV_TLS_REJECTED);
-		else if (ss->upgrade)
+		else if (!app_flow_request_change(ss->af, APP_PROTO_TLS))
 			event(ctx, ss, SMTP_EV_FAILED_PROTOCOL_CHANGE);
-		ss->upgrade |= code == 220;
 	}
 }
 
@@ -404,9 +402,6 @@ int app_smtp_data(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir 
 		}
 		s->line[s->len++] = d[i];
 	}
-	/* the protocol changes once the parser is done with the segment */
-	if (ss->upgrade)
-		ss->stopped = true;
 	return 0;
 }
 

@@ -105,7 +105,15 @@ struct app_flow {
 	bool judged[2];           /* the direction's first bytes were probed */
 	uint8_t pev;              /* 1 << (enum pkt_event - PEV_APPLAYER_FIRST), not taken */
 	uint32_t undecided[2];    /* bytes of each direction while no protocol is known */
+	/* (added) a protocol change (app_change.c): Suricata's alproto_orig and
+	 * alproto_expect, and the old parser's state until the new protocol
+	 * is decided */
+	uint8_t proto_orig;       /* the protocol before the change; 0: none asked */
+	uint8_t proto_expect;     /* the protocol asked for; APP_PROTO_UNKNOWN: any */
+	bool changing;            /* asked for, not decided yet */
+	void *orig_state;         /* the old parser's, once detection started over */
 	union {
+		void *state;          /* whichever is set */
 		struct http_state *http;
 		struct tls_state *tls;
 		struct dns_state *dns;
@@ -129,6 +137,33 @@ bool app_ev_undecided(struct app_flow *af, enum app_dir dir, uint32_t len);
 bool app_ev_detected(struct app_flow *af, enum app_dir dir);
 void app_ev_other_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		      const uint8_t *d, uint32_t len);
+
+/* applayer.c: protocol detection on len bytes of dir while the protocol
+ * is unknown (APP_PROBE_MIN bytes judge a direction; once a protocol is
+ * found its parser starts and gets both directions' early bytes). */
+void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		     const uint8_t *d, uint32_t len, uint64_t ts_us);
+/* applayer.c: the parser's transactions handed to the owner
+ * (app_tx_done), then its state freed; af->state is left dangling. */
+void app_state_release(struct applayer_ctx *ctx, struct app_flow *af);
+
+/* app_change.c (added): Suricata 7's protocol change
+ * (AppLayerRequestProtocolChange). A parser asks for it when the rest of
+ * the flow is another protocol (SMTP STARTTLS and FTP AUTH TLS accepted:
+ * expect TLS; an HTTP CONNECT tunnel opened: expect any); false when a
+ * change is under way already (the request is refused). From the next
+ * bytes on, app_change_data() runs detection over again, the old parser
+ * kept aside: a protocol found takes the flow (the old state released),
+ * and if it is not the one expected, applayer_unexpected_protocol (and
+ * applayer_no_tls_after_starttls when TLS was) are raised.
+ * app_change_eof(): a direction ended with nothing decided: the app layer
+ * gives up on the flow (failed), with the same events. */
+bool app_flow_request_change(struct app_flow *af, enum app_proto expect);
+int app_change_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		    const uint8_t *d, uint32_t len, uint64_t ts_us);
+void app_change_eof(struct applayer_ctx *ctx, struct app_flow *af);
+/* applayer_events.c: raise one of the generic app-layer events. */
+void app_ev_raise(struct app_flow *af, enum pkt_event ev);
 
 /* applayer_detect.c: which protocol these first bytes of dir start. */
 enum app_proto app_probe(const struct applayer_ctx *ctx, const struct app_flow *af,

@@ -226,14 +226,12 @@ void app_tx_done(struct app_flow *af, struct app_tx *tx)
 		af->ctx->tx_done(af->ctx->tx_done_arg, af, tx);
 }
 
-void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
+void app_state_release(struct applayer_ctx *ctx, struct app_flow *af)
 {
-	if (af == NULL)
-		return;
 	/* what it announced and nobody took ends with it, as Suricata's */
 	if (af->proto == APP_PROTO_FTP && af->ftp != NULL && app_ftp_announced(af->ftp))
 		app_expect_forget(app_ctx_expect_ordered(ctx), af);
-	/* what is still held ends with the flow */
+	/* what is still held ends with the state */
 	for (uint32_t i = 0, n = app_flow_ntx(af); i < n; i++) {
 		struct app_tx *tx = app_flow_tx(af, i);
 
@@ -262,6 +260,16 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 	default:
 		break;
 	}
+}
+
+void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
+{
+	if (af == NULL)
+		return;
+	/* a change under way: the old parser's state too */
+	if (af->orig_state != NULL)
+		app_change_eof(ctx, af);
+	app_state_release(ctx, af);
 	abuf_free(&af->probe[0]);
 	abuf_free(&af->probe[1]);
 	free(af);
@@ -274,6 +282,10 @@ struct applayer_ctx *app_flow_ctx(const struct app_flow *af)
 
 enum app_proto app_flow_proto(const struct app_flow *af)
 {
+	/* while a change is detected, the flow's is the old protocol, as
+	 * Suricata reverts to it between the tries */
+	if (af->changing && af->proto == APP_PROTO_UNKNOWN)
+		return (enum app_proto)af->proto_orig;
 	return (enum app_proto)af->proto;
 }
 
@@ -293,6 +305,13 @@ static void tls_encryption(const struct applayer_ctx *ctx, struct app_flow *af)
 
 	if (af->inspection == APP_INSPECT_ALL && app_tls_encrypted(af->tls))
 		af->inspection = policy[ctx->cfg.tls_encryption];
+}
+
+void app_flow_protos(const struct app_flow *af, struct app_protos *out)
+{
+	out->proto = (uint8_t)app_flow_proto(af);
+	out->orig = af->proto_orig;
+	out->expect = af->proto_expect;
 }
 
 static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
@@ -384,10 +403,11 @@ static enum app_proto expected(struct applayer_ctx *ctx, const struct app_flow *
 }
 
 /* Undecided: judge dir once it has APP_PROBE_MIN bytes (a UDP datagram is
- * judged at once). Returns 1 when a parser started (the probe bytes of both
- * directions were replayed into it), 0 when still undecided or failed. */
-static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
-		  const uint8_t *d, uint32_t len, uint64_t ts_us)
+ * judged at once). A parser that starts gets the probe bytes of both
+ * directions replayed into it. While a protocol change is detected, both
+ * directions failing do not give up (app_change.c decides when). */
+void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+		     const uint8_t *d, uint32_t len, uint64_t ts_us)
 {
 	struct abuf *pb = &af->probe[dir];
 	const uint8_t *pd = d;
@@ -397,12 +417,12 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	if (af->ipproto == 6 && pb->len + len < APP_PROBE_MIN) {
 		if (abuf_append(pb, d, len))
 			ctx->stats.nomem++;
-		return 0;
+		return;
 	}
 	if (pb->len) {
 		if (abuf_append(pb, d, len)) {
 			ctx->stats.nomem++;
-			return 0;
+			return;
 		}
 		pd = pb->p;
 		plen = pb->len;
@@ -422,20 +442,20 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 		} else {
 			abuf_free(pb);
 		}
-		if (af->ipproto == 17 || (af->failed[0] && af->failed[1])) {
+		if (!af->changing && (af->ipproto == 17 || (af->failed[0] && af->failed[1]))) {
 			af->proto = APP_PROTO_FAILED;
 			ctx->stats.flows[APP_PROTO_FAILED]++;
 		}
-		return 0;
+		return;
 	}
 	if (start_parser(ctx, af, p))
-		return 0;
+		return;
 	/* Suricata's parser error: the protocol is known, never parsed */
 	if (app_ev_detected(af, dir)) {
 		af->gave_up = true;
 		abuf_free(&af->probe[0]);
 		abuf_free(&af->probe[1]);
-		return 1;
+		return;
 	}
 	/* the other direction's early bytes first: it spoke first; a parser
 	 * that refuses the first bytes gives up as it would on later ones */
@@ -446,7 +466,6 @@ static int detect(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 		af->gave_up = true;
 	abuf_free(&af->probe[0]);
 	abuf_free(&af->probe[1]);
-	return 1;
 }
 
 /* Detection gives up on the flow (Suricata's bail conditions). */
@@ -465,9 +484,11 @@ int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 		return af->gave_up ? -EINVAL : 0;
 	if (af->first_dir == 0)
 		af->first_dir = (uint8_t)(1 + dir);
+	if (af->changing)
+		return app_change_data(ctx, af, dir, data, len, ts_us);
 	if (af->proto == APP_PROTO_UNKNOWN) {
 		if (!af->failed[dir])
-			detect(ctx, af, dir, data, len, ts_us);
+			app_detect_data(ctx, af, dir, data, len, ts_us);
 		if (af->proto == APP_PROTO_UNKNOWN && app_ev_undecided(af, dir, len))
 			skip_detection(ctx, af);
 		return af->gave_up ? -EINVAL : 0;
@@ -485,6 +506,9 @@ void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	if (af->eof[dir])
 		return;
 	af->eof[dir] = true;
+	/* Suricata gives a change still undecided up at a stream's end */
+	if (af->changing)
+		app_change_eof(ctx, af);
 	if (af->proto == APP_PROTO_HTTP && !af->gave_up && !af->detect_only)
 		app_http_eof(af, dir);
 	if (af->proto == APP_PROTO_SMTP && !af->gave_up && !af->detect_only)

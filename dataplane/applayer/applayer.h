@@ -156,6 +156,15 @@ enum app_proto app_flow_proto(const struct app_flow *af);
  * A change applies from the data that caused it on: its raw stream is not
  * inspected, nor the payload of the flow's later packets. */
 enum app_inspection app_flow_inspection(const struct app_flow *af);
+/* (added) The flow's protocols as EVE shows them (Suricata's
+ * EveAddAppProto): app_proto; after a protocol change (STARTTLS, AUTH TLS,
+ * CONNECT) the one before it (app_proto_orig) and the one asked for
+ * (app_proto_expected, APP_PROTO_UNKNOWN when any would do); each written
+ * only where it differs from app_proto. 0 where none. */
+struct app_protos {
+	uint8_t proto, orig, expect;  /* enum app_proto */
+};
+void app_flow_protos(const struct app_flow *af, struct app_protos *out);
 /* The protocol whose transactions carry rule buffer b (APP_PROTO_UNKNOWN:
  * none). */
 enum app_proto app_buffer_proto(enum rule_buffer b);

@@ -23,7 +23,7 @@
 
 _Static_assert(PEV_MAX - PEV_APPLAYER_FIRST <= 8, "app_flow.pev holds the applayer_* events");
 
-static void raise_ev(struct app_flow *af, enum pkt_event ev)
+void app_ev_raise(struct app_flow *af, enum pkt_event ev)
 {
 	af->pev |= (uint8_t)(1u << (ev - PEV_APPLAYER_FIRST));
 }
@@ -63,7 +63,7 @@ bool app_ev_undecided(struct app_flow *af, enum app_dir dir, uint32_t len)
 		return false;
 	if (af->undecided[dir] > 2 * SKIP_LIMIT ||
 	    (af->failed[dir] && af->undecided[dir] > SKIP_LIMIT && !af->failed[o])) {
-		raise_ev(af, PEV_APPLAYER_PROTO_DETECTION_SKIPPED);
+		app_ev_raise(af, PEV_APPLAYER_PROTO_DETECTION_SKIPPED);
 		return true;
 	}
 	return false;
@@ -77,14 +77,16 @@ bool app_ev_detected(struct app_flow *af, enum app_dir dir)
 	af->judged[dir] = true;
 	if (af->ipproto != 6)
 		return false;
-	if (af->first_dir == 1 + APP_TO_CLIENT && client_first(p)) {
-		raise_ev(af, PEV_APPLAYER_WRONG_DIRECTION_FIRST_DATA);
+	/* after a protocol change the data went to a parser already
+	 * (Suricata's APP_LAYER_DATA_ALREADY_SENT_TO_APP_LAYER) */
+	if (af->first_dir == 1 + APP_TO_CLIENT && client_first(p) && af->proto_orig == 0) {
+		app_ev_raise(af, PEV_APPLAYER_WRONG_DIRECTION_FIRST_DATA);
 		return true;
 	}
 	if (af->failed[o]) {
 		af->judged[o] = true;
 		if (both_sides(p))
-			raise_ev(af, PEV_APPLAYER_DETECT_PROTOCOL_ONLY_ONE_DIRECTION);
+			app_ev_raise(af, PEV_APPLAYER_DETECT_PROTOCOL_ONLY_ONE_DIRECTION);
 	}
 	return false;
 }
@@ -122,8 +124,8 @@ void app_ev_other_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_di
 	    d[1] == 3 && d[2] <= 4)
 		p = APP_PROTO_TLS;
 	if (p != APP_PROTO_UNKNOWN && p != af->proto)
-		raise_ev(af, PEV_APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS);
+		app_ev_raise(af, PEV_APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS);
 	else if (p == APP_PROTO_UNKNOWN && both_sides((enum app_proto)af->proto))
-		raise_ev(af, PEV_APPLAYER_DETECT_PROTOCOL_ONLY_ONE_DIRECTION);
+		app_ev_raise(af, PEV_APPLAYER_DETECT_PROTOCOL_ONLY_ONE_DIRECTION);
 	abuf_free(pb);
 }

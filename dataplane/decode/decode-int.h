@@ -53,7 +53,14 @@
 #define IPPROTO_NUM_ICMPV6   58
 #define IPPROTO_NUM_NONE     59
 #define IPPROTO_NUM_DSTOPTS  60
+#define IPPROTO_NUM_SCTP     132
 #define IPPROTO_NUM_MOBILITY 135
+
+/* Raise decoder event ev on p (Suricata's ENGINE_SET_EVENT). */
+static inline void decode_ev_set(struct packet *p, enum decode_ev ev)
+{
+	p->dec_ev |= 1ull << ev;
+}
 
 /* Unaligned big-endian loads: frames come at any alignment (VLAN tags, IP
  * options), so never cast to a wider type. */

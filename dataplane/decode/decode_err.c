@@ -107,9 +107,10 @@ bool decode_err_is_l4(enum decode_err e)
 	       (e >= DECODE_GRE_TRUNC && e <= DECODE_IPV6_IN_IPV6_VER_BAD);
 }
 
-/* p->dec_ev is one 32-bit word, and detect_event.c and eve_anomaly.c walk
- * it as an unsigned: a wider set needs both of them changed. */
-_Static_assert(DEV_MAX <= 32, "decoder events of a kept packet are one 32-bit set");
+/* p->dec_ev is one 64-bit word (cleared with the packet's decoder output,
+ * no cost of its own), walked as such by detect_event.c and eve_anomaly.c:
+ * a wider set needs all three changed. */
+_Static_assert(DEV_MAX <= 64, "decoder events of a packet are one 64-bit set");
 
 const char *decode_ev_name(enum decode_ev e)
 {
@@ -146,6 +147,9 @@ const char *decode_ev_name(enum decode_ev e)
 		[DEV_IPV6_FH_RESERVED]    = "ipv6.fh_non_zero_reserved_field",
 		[DEV_IPV6_DATA_AFTER_NONE] = "ipv6.data_after_none_header",
 		[DEV_IPV6_WITH_ICMPV4]    = "ipv6.icmpv4",
+		[DEV_IPV4_OPT_PAD_REQUIRED] = "ipv4.opt_pad_required",
+		[DEV_IPV6_ZERO_LEN_PADN]  = "ipv6.zero_len_padn",
+		[DEV_IPV6_UNKNOWN_NH]     = "ipv6.unknown_next_header",
 	};
 
 	return (unsigned int)e < DEV_MAX ? names[e] : NULL;

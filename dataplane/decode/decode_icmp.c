@@ -61,9 +61,9 @@ static int icmpv4_max_code(uint8_t type)
 static void icmp_quoted_ip(struct packet *p, const uint8_t *b, uint32_t len, bool v6)
 {
 	if (len < (v6 ? IPV6_HDR_LEN : IPV4_HDR_LEN))
-		p->dec_ev |= 1u << (v6 ? DEV_ICMPV6_INNER_TRUNC : DEV_ICMPV4_IPV4_TRUNC);
+		decode_ev_set(p, v6 ? DEV_ICMPV6_INNER_TRUNC : DEV_ICMPV4_IPV4_TRUNC);
 	else if ((b[0] >> 4) != (v6 ? 6 : 4))
-		p->dec_ev |= 1u << (v6 ? DEV_ICMPV6_INNER_VER_BAD : DEV_ICMPV4_INNER_VER_BAD);
+		decode_ev_set(p, v6 ? DEV_ICMPV6_INNER_VER_BAD : DEV_ICMPV4_INNER_VER_BAD);
 }
 
 /* Suricata's non-fatal ICMPv4 events: an unknown type or code, a
@@ -78,12 +78,12 @@ static void icmpv4_events(struct packet *p, const uint8_t *b, uint32_t len)
 	int max = icmpv4_max_code(b[0]);
 
 	if (max < 0)
-		p->dec_ev |= 1u << DEV_ICMPV4_UNKNOWN_TYPE;
+		decode_ev_set(p, DEV_ICMPV4_UNKNOWN_TYPE);
 	else if (b[1] > max)
-		p->dec_ev |= 1u << DEV_ICMPV4_UNKNOWN_CODE;
+		decode_ev_set(p, DEV_ICMPV4_UNKNOWN_CODE);
 	if (((b[0] == 13 || b[0] == 14) && len < ICMP_HDR_LEN + 12) ||
 	    (b[0] == 9 && len < ICMP_HDR_LEN + (uint32_t)b[4] * b[5] * 4))
-		p->dec_ev |= 1u << DEV_ICMPV4_IPV4_TRUNC;
+		decode_ev_set(p, DEV_ICMPV4_IPV4_TRUNC);
 	switch (b[0]) {
 	case 3: case 5: case 11: case 12:
 		if (b[1] <= max && len > ICMP_HDR_LEN)
@@ -150,17 +150,17 @@ static void icmpv6_events(struct packet *p, const uint8_t *b)
 	int ok = icmpv6_code_ok(t, b[1]);
 
 	if (ok == 0)
-		p->dec_ev |= 1u << DEV_ICMPV6_UNKNOWN_CODE;
+		decode_ev_set(p, DEV_ICMPV6_UNKNOWN_CODE);
 	if (ok < 0) {
 		if (t == 100 || t == 101 || t == 200 || t == 201)
-			p->dec_ev |= 1u << DEV_ICMPV6_EXPERIMENT_TYPE;
+			decode_ev_set(p, DEV_ICMPV6_EXPERIMENT_TYPE);
 		else if ((t > 4 && t < 127) || t >= 160)
-			p->dec_ev |= 1u << DEV_ICMPV6_UNASSIGNED_TYPE;
+			decode_ev_set(p, DEV_ICMPV6_UNASSIGNED_TYPE);
 		else
-			p->dec_ev |= 1u << DEV_ICMPV6_UNKNOWN_TYPE;
+			decode_ev_set(p, DEV_ICMPV6_UNKNOWN_TYPE);
 	}
 	if (t >= 130 && t <= 132 && p->ttl != 1)
-		p->dec_ev |= 1u << DEV_ICMPV6_MLD_BAD_HL;
+		decode_ev_set(p, DEV_ICMPV6_MLD_BAD_HL);
 }
 
 /* The error messages (types 1 to 4) with a known code quote the packet

@@ -21,10 +21,11 @@
  * Option: EOL (0) and NOP (1) are one byte; every other option is
  * [type][length, >= 2, counting type and length][data].
  *
- * Of Suricata's option events two are not raised: ipv4.opt_unknown, which
+ * Of Suricata's option events one is not raised: ipv4.opt_unknown, which
  * Suricata 7 sets only in a branch no option reaches (an unknown type is
- * its ipv4.opt_invalid), and ipv4.opt_pad_required (options not a multiple
- * of 8 bytes: common, its rule ships disabled, and p->dec_ev is full).
+ * its ipv4.opt_invalid). ipv4.opt_pad_required (options not a multiple of
+ * 8 bytes, raised before the walk as Suricata does, so a packet the walk
+ * rejects carries it too) is common: its rule ships commented out.
  */
 #include <string.h>
 
@@ -166,6 +167,8 @@ static enum decode_err ipv4_opts(struct packet *p, const uint8_t *opt, uint32_t 
 	uint32_t i = 0;
 	uint16_t seen = 0;
 
+	if (n % 8 != 0)
+		decode_ev_set(p, DEV_IPV4_OPT_PAD_REQUIRED);
 	while (i < n) {
 		const struct ipv4_opt_rule *r;
 		unsigned int idx = 0;
@@ -184,7 +187,7 @@ static enum decode_err ipv4_opts(struct packet *p, const uint8_t *opt, uint32_t 
 		}
 		if (n - i < 2) {
 			/* one byte of something that is not EOL ends the list */
-			p->dec_ev |= 1u << DEV_IPV4_OPT_EOL_REQUIRED;
+			decode_ev_set(p, DEV_IPV4_OPT_EOL_REQUIRED);
 			return DECODE_OK;
 		}
 		olen = opt[i + 1];
@@ -192,10 +195,10 @@ static enum decode_err ipv4_opts(struct packet *p, const uint8_t *opt, uint32_t 
 			return DECODE_IPV4_OPT_BAD;
 		r = ipv4_opt_rule(type, &idx);
 		if (r == NULL) {
-			p->dec_ev |= 1u << DEV_IPV4_OPT_INVALID;
+			decode_ev_set(p, DEV_IPV4_OPT_INVALID);
 			p->ipv4_opts |= IPV4_OPT_OTHER;
 		} else if (seen & (1u << idx)) {
-			p->dec_ev |= 1u << DEV_IPV4_OPT_DUPLICATE;
+			decode_ev_set(p, DEV_IPV4_OPT_DUPLICATE);
 		} else {
 			err = ipv4_opt_check(r, opt + i, olen);
 			if (err != DECODE_OK)

@@ -34,7 +34,9 @@
  * events on a packet that is still decoded: a header of a kind seen before
  * (exthdr_dupl_*), an option past its header, unknown or only padding,
  * routing type 0, a fragment header with its reserved byte set or that
- * fragments nothing, AH's reserved field, bytes after "no next header".
+ * fragments nothing, AH's reserved field, bytes after "no next header", a
+ * PadN without data (zero_len_padn), an upper layer it has no decoder case
+ * for (unknown_next_header).
  * (ipv6.exthdr_dupl_eh is not raised: ESP ends the chain in Suricata 7 as
  * here, so it never sees a second one.)
  */
@@ -61,6 +63,7 @@ struct ipv6_opt_scan {
 	uint32_t jumbo;        /* a jumbo payload length, 0: none */
 	uint16_t pad, other;   /* padding options; options that are not (jumbo aside) */
 	bool unknown;          /* a type not listed above */
+	bool zero_padn;        /* a PadN with no data (RFC 8200 allows it; Suricata flags it) */
 	bool bad_len;          /* an option running past the header, or too short
 				* for its type: the walk stopped there */
 };
@@ -88,6 +91,7 @@ static void ipv6_opts(const uint8_t *opt, uint32_t n, struct ipv6_opt_scan *sc)
 		switch (opt[i]) {
 		case IPV6_OPT_PADN:
 			sc->pad++;
+			sc->zero_padn |= dlen == 0;
 			break;
 		case IPV6_OPT_RA:
 			if (dlen < 2)
@@ -158,6 +162,28 @@ static const uint8_t *ipv6_rt_final_dst(const uint8_t *h)
 	}
 }
 
+/* An upper layer Suricata 7's IPv6 decoder has a case for (its
+ * DecodeIPV6/DecodeIPV6ExtHdrs switches); any other is its
+ * ipv6.unknown_next_header. */
+static bool ipv6_known_upper(uint8_t nh)
+{
+	switch (nh) {
+	case IPPROTO_NUM_TCP:
+	case IPPROTO_NUM_UDP:
+	case IPPROTO_NUM_ICMPV6:
+	case IPPROTO_NUM_SCTP:
+	case IPPROTO_NUM_IPIP:
+	case IPPROTO_NUM_IPV6:
+	case IPPROTO_NUM_GRE:
+	case IPPROTO_NUM_ESP:
+	case IPPROTO_NUM_NONE:
+	case IPPROTO_NUM_ICMP:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static inline bool ipv6_is_exthdr(uint8_t nh)
 {
 	switch (nh) {
@@ -196,11 +222,6 @@ struct ipv6_walk {
 	const uint8_t *rt_dst;
 };
 
-static inline void ipv6_ev(struct packet *p, enum decode_ev ev)
-{
-	p->dec_ev |= 1u << ev;
-}
-
 /* A hop-by-hop or destination options header h of hlen bytes: its options'
  * events, as Suricata 7's DecodeIPV6ExtHdrs raises them. */
 static void ipv6_opts_events(struct packet *p, const uint8_t *h, uint32_t hlen, bool hop)
@@ -209,11 +230,13 @@ static void ipv6_opts_events(struct packet *p, const uint8_t *h, uint32_t hlen, 
 
 	ipv6_opts(h + 2, hlen - 2, &sc);
 	if (sc.bad_len)
-		ipv6_ev(p, DEV_IPV6_INVALID_OPTLEN);
+		decode_ev_set(p, DEV_IPV6_INVALID_OPTLEN);
+	if (sc.zero_padn)
+		decode_ev_set(p, DEV_IPV6_ZERO_LEN_PADN);
 	if (sc.unknown)
-		ipv6_ev(p, hop ? DEV_IPV6_HOPOPTS_UNKNOWN : DEV_IPV6_DSTOPTS_UNKNOWN);
+		decode_ev_set(p, hop ? DEV_IPV6_HOPOPTS_UNKNOWN : DEV_IPV6_DSTOPTS_UNKNOWN);
 	if (sc.pad > 0 && sc.other == 0)
-		ipv6_ev(p, hop ? DEV_IPV6_HOPOPTS_PADDING : DEV_IPV6_DSTOPTS_PADDING);
+		decode_ev_set(p, hop ? DEV_IPV6_HOPOPTS_PADDING : DEV_IPV6_DSTOPTS_PADDING);
 }
 
 /* The extension header h (avail bytes left, at least 2) of type nh: its
@@ -241,7 +264,7 @@ static enum decode_err ipv6_exthdr(struct packet *p, struct ipv6_walk *w, uint8_
 	switch (nh) {
 	case IPPROTO_NUM_HOPOPTS:
 		if (w->hop) {
-			ipv6_ev(p, DEV_IPV6_DUPL_HH);
+			decode_ev_set(p, DEV_IPV6_DUPL_HH);
 			break;
 		}
 		w->hop = true;
@@ -249,7 +272,7 @@ static enum decode_err ipv6_exthdr(struct packet *p, struct ipv6_walk *w, uint8_
 		break;
 	case IPPROTO_NUM_DSTOPTS:
 		if (w->dst == 2) {
-			ipv6_ev(p, DEV_IPV6_DUPL_DH);
+			decode_ev_set(p, DEV_IPV6_DUPL_DH);
 			break;
 		}
 		w->dst++;
@@ -257,33 +280,33 @@ static enum decode_err ipv6_exthdr(struct packet *p, struct ipv6_walk *w, uint8_
 		break;
 	case IPPROTO_NUM_ROUTING:
 		if (w->rt) {
-			ipv6_ev(p, DEV_IPV6_DUPL_RH);
+			decode_ev_set(p, DEV_IPV6_DUPL_RH);
 			break;
 		}
 		w->rt = true;
 		if (h[2] == 0)
-			ipv6_ev(p, DEV_IPV6_RH_TYPE_0);
+			decode_ev_set(p, DEV_IPV6_RH_TYPE_0);
 		w->rt_dst = ipv6_rt_final_dst(h);
 		break;
 	case IPPROTO_NUM_FRAGMENT:
 		/* RFC 8200 4.5: the second byte is reserved */
 		if (h[1] != 0)
-			ipv6_ev(p, DEV_IPV6_FH_RESERVED);
+			decode_ev_set(p, DEV_IPV6_FH_RESERVED);
 		if (w->frag) {
-			ipv6_ev(p, DEV_IPV6_DUPL_FH);
+			decode_ev_set(p, DEV_IPV6_DUPL_FH);
 			break;
 		}
 		w->frag = true;
 		w->later_frag = ipv6_frag(p, h);
 		/* offset 0 and no more fragments: the whole datagram */
 		if (p->frag_off == 0 && !p->frag_mf)
-			ipv6_ev(p, DEV_IPV6_USELESS_FH);
+			decode_ev_set(p, DEV_IPV6_USELESS_FH);
 		break;
 	case IPPROTO_NUM_AH:
 		if (h[2] != 0 || h[3] != 0)
-			ipv6_ev(p, DEV_IPV6_AH_RES_NOT_NULL);
+			decode_ev_set(p, DEV_IPV6_AH_RES_NOT_NULL);
 		if (w->ah)
-			ipv6_ev(p, DEV_IPV6_DUPL_AH);
+			decode_ev_set(p, DEV_IPV6_DUPL_AH);
 		w->ah = true;
 		break;
 	default:
@@ -351,11 +374,13 @@ enum decode_err decode_ipv6(struct packet *p, const uint8_t *b, uint32_t len,
 		decode_l4_partial(p);
 		return DECODE_OK;
 	}
+	if (!ipv6_known_upper(nh))
+		decode_ev_set(p, DEV_IPV6_UNKNOWN_NH);
 	/* No next header (59): nothing should follow (RFC 8200 4.7).
 	 * Otherwise an upper-layer protocol (ESP included, opaque to us). */
 	if (nh == IPPROTO_NUM_NONE) {
 		if (tot > off)
-			ipv6_ev(p, DEV_IPV6_DATA_AFTER_NONE);
+			decode_ev_set(p, DEV_IPV6_DATA_AFTER_NONE);
 		return DECODE_OK;
 	}
 	return decode_l4(p, b + off, tot - off, w.frag && p->frag_mf, w.rt_dst, o);

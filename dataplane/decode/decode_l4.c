@@ -22,7 +22,7 @@ enum decode_err decode_l4(struct packet *p, const uint8_t *b, uint32_t len, bool
 		 * ipv6.icmpv4 event (ICMPv6 in IPv4 is rejected by decode_ipv4) */
 		if (p->ip_ver != 4) {
 			if (!first_frag)
-				p->dec_ev |= 1u << DEV_IPV6_WITH_ICMPV4;
+				decode_ev_set(p, DEV_IPV6_WITH_ICMPV4);
 			return DECODE_OK;
 		}
 		err = decode_icmpv4(p, b, len, first_frag);

@@ -46,11 +46,11 @@
 static bool opt_take(struct packet *p, uint16_t *seen, uint8_t kind, bool len_ok)
 {
 	if (!len_ok) {
-		p->dec_ev |= 1u << DEV_TCP_OPT_INVALID_LEN;
+		decode_ev_set(p, DEV_TCP_OPT_INVALID_LEN);
 		return false;
 	}
 	if (*seen & (1u << kind)) {
-		p->dec_ev |= 1u << DEV_TCP_OPT_DUPLICATE;
+		decode_ev_set(p, DEV_TCP_OPT_DUPLICATE);
 		return false;
 	}
 	*seen |= (uint16_t)(1u << kind);
@@ -113,13 +113,13 @@ static enum decode_err tcp_opts(struct packet *p, const uint8_t *opt, uint32_t n
 		case TCPOPT_AO:
 			/* Suricata's checks of their lengths; no duplicate check */
 			if (kind == TCPOPT_MD5 ? olen != 18 : olen < 4)
-				p->dec_ev |= 1u << DEV_TCP_OPT_INVALID_LEN;
+				decode_ev_set(p, DEV_TCP_OPT_INVALID_LEN);
 			else
 				p->flags |= PKT_F_TCP_AUTH;
 			break;
 		case TCPOPT_TFO:
 			if (olen != 2 && (olen < 4 || olen > 18 || olen % 2 != 0))
-				p->dec_ev |= 1u << DEV_TCP_OPT_INVALID_LEN;
+				decode_ev_set(p, DEV_TCP_OPT_INVALID_LEN);
 			else
 				p->flags |= PKT_F_TCP_TFO;
 			break;

@@ -195,9 +195,10 @@ enum pkt_frag_ev {
 	PKT_FRAG_EV_MAX
 };
 
-/* (added) Decoder events that do not reject the packet (Suricata's
- * ENGINE_SET_EVENT, as opposed to p->err): bits 1 << DEV_* of p->dec_ev,
- * named by decode_ev_name(). */
+/* (added) Decoder events that do not reject the packet by themselves
+ * (Suricata's ENGINE_SET_EVENT, as opposed to p->err; a packet rejected
+ * further on keeps those raised before, as Suricata logs both): bits
+ * 1ull << DEV_* of p->dec_ev, named by decode_ev_name(). */
 enum decode_ev {
 	DEV_ICMPV4_UNKNOWN_TYPE = 0, /* icmpv4.unknown_type */
 	DEV_ICMPV4_UNKNOWN_CODE,     /* icmpv4.unknown_code */
@@ -231,6 +232,10 @@ enum decode_ev {
 	DEV_IPV6_FH_RESERVED,        /* ipv6.fh_non_zero_reserved_field */
 	DEV_IPV6_DATA_AFTER_NONE,    /* ipv6.data_after_none_header */
 	DEV_IPV6_WITH_ICMPV4,        /* ipv6.icmpv4 */
+	DEV_IPV4_OPT_PAD_REQUIRED,   /* ipv4.opt_pad_required: options not a multiple of 8 bytes */
+	DEV_IPV6_ZERO_LEN_PADN,      /* ipv6.zero_len_padn: a PadN option with no data */
+	DEV_IPV6_UNKNOWN_NH,         /* ipv6.unknown_next_header: an upper layer Suricata 7 has
+				      * no decoder case for */
 	DEV_MAX
 };
 
@@ -343,11 +348,11 @@ struct packet {
 	uint32_t flags;        /* PKT_F_* */
 	enum decode_err err;   /* first problem found; DECODE_OK when clean */
 	uint8_t frag_ev;       /* enum pkt_frag_ev, set by defrag */
-	uint32_t dec_ev;       /* (added) 1 << enum decode_ev: decoder events, packet kept */
+	uint8_t csum;          /* (added) PKT_CSUM_* (beside frag_ev: no hole before dec_ev) */
+	uint64_t dec_ev;       /* (added) 1ull << enum decode_ev: decoder events (decode_ev_set) */
 	/* (added) stream and app-layer events raised on this packet
 	 * (stream-event, app-layer-event:applayer_*), cleared by decode */
 	struct pkt_events events;
-	uint8_t csum;          /* (added) PKT_CSUM_* */
 
 	/* set by the flow stage */
 	struct flow *flow;

@@ -15,15 +15,16 @@ bool detect_event_match(const struct rule *r, const struct packet *p)
 {
 	const char *fe;
 
-	if (p->err != DECODE_OK)
-		return strcmp(decode_err_name(p->err), r->decode_event) == 0;
+	if (p->err != DECODE_OK && strcmp(decode_err_name(p->err), r->decode_event) == 0)
+		return true;
 	/* a fragment the decoder accepted but reassembly objected to */
 	fe = decode_frag_ev_name(p->ip_ver, p->frag_ev);
 	if (fe != NULL && strcmp(fe, r->decode_event) == 0)
 		return true;
-	/* (added) events of a packet the decoder kept */
-	for (unsigned bits = p->dec_ev; bits != 0; bits &= bits - 1)
-		if (strcmp(decode_ev_name((enum decode_ev)__builtin_ctz(bits)), r->decode_event) == 0)
+	/* (added) the events raised on the way, rejected packet or not */
+	for (uint64_t bits = p->dec_ev; bits != 0; bits &= bits - 1)
+		if (strcmp(decode_ev_name((enum decode_ev)__builtin_ctzll(bits)),
+			   r->decode_event) == 0)
 			return true;
 	return false;
 }

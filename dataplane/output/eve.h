@@ -208,9 +208,11 @@ void eve_write_stats(struct eve_writer *w, uint64_t ts_us, uint64_t uptime_s,
 
 /* (added) The "flow" record of flow f leaving the table (f->end_reason)
  * and its "netflow" records (one per direction with packets), to the
- * outputs taking them; app_proto: enum app_proto of the flow. */
+ * outputs taking them; ap: the flow's app-layer protocols
+ * (app_flow_protos; the netflow records name app_proto only, as
+ * Suricata's). */
 struct flow;
-void eve_write_flow(struct eve_writer *w, const struct flow *f, uint8_t app_proto);
+void eve_write_flow(struct eve_writer *w, const struct flow *f, const struct app_protos *ap);
 
 /* (added) The record of one app-layer transaction let go ("http", "dns"
  * or "tls" by app->proto, with "tx_id" and the protocol object), to the
@@ -237,6 +239,8 @@ void eve_write_drop(struct eve_writer *w, const struct packet *p, enum drop_reas
  * must stay valid until cleared. */
 struct eve_app {
 	uint8_t proto;               /* enum app_proto; UNKNOWN: no "app_proto" */
+	uint8_t proto_orig;          /* (added) before a protocol change: "app_proto_orig" */
+	uint8_t proto_expect;        /* (added) what it asked for: "app_proto_expected" */
 	bool has_tx, has_http, has_tls, has_dns;
 	uint64_t tx_id;
 	/* the packet being processed when a transaction's record is written

@@ -67,10 +67,25 @@ static void build_decode(struct json_w *j, const struct eve_writer *w, const voi
 	eve_close_record(j, w);
 }
 
+/* The decoder events raised on p before anything rejected it (or on a
+ * packet it kept), in the order of their ids. */
+static void write_dec_ev(struct eve_writer *w, const struct packet *p)
+{
+	for (uint64_t bits = p->dec_ev; bits != 0; bits &= bits - 1) {
+		struct decode_ctx d = {
+			.p = p, .name = decode_ev_name((enum decode_ev)__builtin_ctzll(bits)) };
+
+		eve_emit_if(w, EVE_T_ANOMALY, want_decode, build_decode, &d);
+	}
+}
+
 void eve_write_anomaly(struct eve_writer *w, const struct packet *p)
 {
 	struct decode_ctx c = { .p = p, .name = decode_err_name(p->err) };
 
+	/* Suricata logs a packet's events in the order they were raised:
+	 * those of the way (ipv4.opt_pad_required) before the rejection */
+	write_dec_ev(w, p);
 	eve_emit_if(w, EVE_T_ANOMALY, want_decode, build_decode, &c);
 }
 
@@ -130,12 +145,7 @@ void eve_write_anomaly_stream(struct eve_writer *w, const struct packet *p)
 
 	/* the decoder's events of a packet it kept come first, as Suricata
 	 * logs a packet's decoder events before its stream events */
-	for (unsigned bits = p->dec_ev; bits != 0; bits &= bits - 1) {
-		struct decode_ctx d = {
-			.p = p, .name = decode_ev_name((enum decode_ev)__builtin_ctz(bits)) };
-
-		eve_emit_if(w, EVE_T_ANOMALY, want_decode, build_decode, &d);
-	}
+	write_dec_ev(w, p);
 
 	for (unsigned k = 0; k < PKT_EVENT_WORDS; k++) {
 		for (uint64_t bits = p->events.w[k]; bits != 0; bits &= bits - 1) {

@@ -493,14 +493,25 @@ void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 	json_obj_close(j);
 }
 
-void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_options *opt)
+void eve_put_app_protos(struct json_w *j, uint8_t proto, uint8_t orig, uint8_t expect)
 {
-	const char *name = eve_app_proto_name(app->proto);
+	const char *name = eve_app_proto_name(proto);
 
-	if (app->has_tx)
-		json_uint(j, "tx_id", app->tx_id);
 	if (name != NULL)
 		json_str(j, "app_proto", name);
+	name = eve_app_proto_name(orig);
+	if (orig != proto && name != NULL)
+		json_str(j, "app_proto_orig", name);
+	name = eve_app_proto_name(expect);
+	if (expect != proto && name != NULL)
+		json_str(j, "app_proto_expected", name);
+}
+
+void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_options *opt)
+{
+	if (app->has_tx)
+		json_uint(j, "tx_id", app->tx_id);
+	eve_put_app_protos(j, app->proto, app->proto_orig, app->proto_expect);
 	if (app->has_http)
 		eve_put_http(j, &app->http, NULL, opt);
 	if (app->has_tls)

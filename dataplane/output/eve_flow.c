@@ -16,7 +16,7 @@
 
 struct flow_ctx {
 	const struct flow *f;
-	uint8_t app_proto;
+	const struct app_protos *ap;
 	uint8_t dir;         /* netflow: enum pkt_dir of the record */
 	const struct eve_app *app;   /* app_tx */
 };
@@ -150,7 +150,7 @@ static void build_flow(struct json_w *j, const struct eve_writer *w, const void 
 
 	json_obj_open(j, NULL);
 	eve_put_flow_header(j, w, f, "flow", 0, NULL, NULL);
-	put_app_proto(j, c->app_proto);
+	eve_put_app_protos(j, c->ap->proto, c->ap->orig, c->ap->expect);
 	json_obj_open(j, "flow");
 	json_uint(j, "pkts_toserver", f->pkts[PKT_TO_SERVER]);
 	json_uint(j, "pkts_toclient", f->pkts[PKT_TO_CLIENT]);
@@ -183,7 +183,7 @@ static void build_netflow(struct json_w *j, const struct eve_writer *w, const vo
 
 	json_obj_open(j, NULL);
 	eve_put_flow_header(j, w, f, "netflow", c->dir == PKT_TO_SERVER ? 0 : 1, NULL, NULL);
-	put_app_proto(j, c->app_proto);
+	put_app_proto(j, c->ap->proto);
 	json_obj_open(j, "netflow");
 	json_uint(j, "pkts", f->pkts[c->dir]);
 	json_uint(j, "bytes", f->bytes[c->dir]);
@@ -200,9 +200,9 @@ static void build_netflow(struct json_w *j, const struct eve_writer *w, const vo
 	eve_close_record(j, w);
 }
 
-void eve_write_flow(struct eve_writer *w, const struct flow *f, uint8_t app_proto)
+void eve_write_flow(struct eve_writer *w, const struct flow *f, const struct app_protos *ap)
 {
-	struct flow_ctx c = { .f = f, .app_proto = app_proto, .dir = PKT_TO_SERVER };
+	struct flow_ctx c = { .f = f, .ap = ap, .dir = PKT_TO_SERVER };
 
 	eve_emit(w, EVE_T_FLOW, build_flow, &c);
 	if (f->pkts[PKT_TO_SERVER] > 0)

@@ -277,7 +277,7 @@ static void flow_released(struct flow *f, void *arg)
 	const struct packet *running = pl->cur_pkt;
 	struct stream_window w;
 	struct packet pp, end;
-	uint8_t app_proto;
+	struct app_protos ap = { 0 };
 
 	pseudo_packet(&end, f, PKT_TO_SERVER);
 	pl->cur_pkt = &end;
@@ -299,7 +299,8 @@ static void flow_released(struct flow *f, void *arg)
 app:
 	if (f->app != NULL && pl->dt != NULL)
 		pipeline_app_end(pl, f);
-	app_proto = f->app != NULL ? app_flow_proto(f->app) : APP_PROTO_UNKNOWN;
+	if (f->app != NULL)
+		app_flow_protos(f->app, &ap);
 	tag_flow_release(&pl->tags, f);
 	stream_flow_free(pl->st, f);
 	detect_flow_free(f);
@@ -307,7 +308,7 @@ app:
 	f->app = NULL;
 	/* the flow's last word: after what its end inspected could alert */
 	if (pl->eve != NULL)
-		eve_write_flow(pl->eve, f, app_proto);
+		eve_write_flow(pl->eve, f, &ap);
 	pl->cur_pkt = running;
 }
 
@@ -324,7 +325,12 @@ static void pipeline_app_end(struct pipeline *pl, struct flow *f)
 	app_flow_eof(pl->al, f->app, APP_TO_CLIENT);
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
 		pseudo_packet(&pp, f, dir);
+		/* what the ends raised (a protocol change given up) is the
+		 * first pseudo packet's, as Suricata's end-of-stream packet */
+		app_flow_take_pkt_events(f->app, &pp.events);
 		inspect(pl, &pp, NULL, &pl->flush_res);
+		if (pl->eve != NULL)
+			eve_write_anomaly_stream(pl->eve, &pp);
 		app_flow_inspected_dir(pl->al, f->app, (enum app_dir)dir);
 	}
 }

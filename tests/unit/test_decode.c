@@ -697,7 +697,25 @@ static void test_v4_options(void)
 	f_tcp(&f, 1, 2, 0, NULL, 0);
 	f_done(&f);
 	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
-	CHECK_INT(1u << DEV_IPV4_OPT_EOL_REQUIRED, p.dec_ev);
+	/* four bytes of options: not a multiple of 8, Suricata's pad event */
+	CHECK_INT((1ull << DEV_IPV4_OPT_EOL_REQUIRED) | (1ull << DEV_IPV4_OPT_PAD_REQUIRED),
+		  p.dec_ev);
+	CHECK_STR("ipv4.opt_pad_required", decode_ev_name(DEV_IPV4_OPT_PAD_REQUIRED));
+
+	/* eight bytes of NOPs: no padding event; a rejected packet keeps the
+	 * pad event raised before its options were walked */
+	f_eth(&f, 0x0800);
+	f_ipv4(&f, 6, 0, (const uint8_t *)"\x01\x01\x01\x01\x01\x01\x01\x01", 8);
+	f_tcp(&f, 1, 2, 0, NULL, 0);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(0, p.dec_ev);
+	f_eth(&f, 0x0800);
+	f_ipv4(&f, 6, 0, rr_short, sizeof(rr_short));
+	f_tcp(&f, 1, 2, 0, NULL, 0);
+	f_done(&f);
+	CHECK_INT(DECODE_IPV4_OPT_BAD, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(1ull << DEV_IPV4_OPT_PAD_REQUIRED, p.dec_ev);
 
 	/* bytes after EOL are padding, whatever they hold */
 	f_eth(&f, 0x0800);
@@ -851,8 +869,43 @@ static void test_v6_bad_chain(void)
 	f_tcp(&f, 1, 2, 0, NULL, 0);
 	f_done(&f);
 	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
-	CHECK_INT(1u << DEV_IPV6_INVALID_OPTLEN, p.dec_ev);
+	CHECK_INT(1ull << DEV_IPV6_INVALID_OPTLEN, p.dec_ev);
 	CHECK_INT(2, p.dp);
+
+	/* a PadN with no data after a router alert: zero_len_padn, not
+	 * only padding (the events past bit 31 of the set) */
+	f_eth(&f, 0x86dd);
+	f_ipv6(&f, 0);
+	put(&f, "\x06\x00\x05\x02\x00\x00\x01\x00", 8);
+	f_tcp(&f, 1, 2, 0, NULL, 0);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(1ull << DEV_IPV6_ZERO_LEN_PADN, p.dec_ev);
+	CHECK_STR("ipv6.zero_len_padn", decode_ev_name(DEV_IPV6_ZERO_LEN_PADN));
+
+	/* an upper layer no decoder knows (253, experimental), after a
+	 * destination header and directly; SCTP is known */
+	f_eth(&f, 0x86dd);
+	f_ipv6(&f, 60);
+	put(&f, "\xfd\x00\x05\x02\x00\x00\x00\x00", 8);
+	put(&f, "data", 4);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(1ull << DEV_IPV6_UNKNOWN_NH, p.dec_ev);
+	CHECK_INT(253, p.proto);
+	CHECK_STR("ipv6.unknown_next_header", decode_ev_name(DEV_IPV6_UNKNOWN_NH));
+	f_eth(&f, 0x86dd);
+	f_ipv6(&f, 253);
+	put(&f, "data", 4);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(1ull << DEV_IPV6_UNKNOWN_NH, p.dec_ev);
+	f_eth(&f, 0x86dd);
+	f_ipv6(&f, 132);
+	put(&f, "\x00\x01\x00\x02\0\0\0\0\0\0\0\0", 12);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(0, p.dec_ev);
 
 	/* two fragment headers: the second is skipped */
 	f_eth(&f, 0x86dd);
@@ -862,8 +915,8 @@ static void test_v6_bad_chain(void)
 	f_tcp(&f, 1, 2, 0, NULL, 0);
 	f_done(&f);
 	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
-	CHECK(p.dec_ev & (1u << DEV_IPV6_DUPL_FH));
-	CHECK(p.dec_ev & (1u << DEV_IPV6_USELESS_FH));
+	CHECK(p.dec_ev & (1ull << DEV_IPV6_DUPL_FH));
+	CHECK(p.dec_ev & (1ull << DEV_IPV6_USELESS_FH));
 	CHECK_INT(6, p.proto);
 
 	/* a chain longer than any real stack sends */

@@ -798,7 +798,7 @@ static void test_iponly(void)
 		       : pkt(6, "2.2.2.2", 2, "1.1.1.1", 1, "");
 		in_flow(&p, &f, ts ? PKT_TO_SERVER : PKT_TO_CLIENT, i > 0);
 		if (i == 4)
-			p.dec_ev = 1u << DEV_ICMPV4_UNKNOWN_TYPE;
+			p.dec_ev = 1ull << DEV_ICMPV4_UNKNOWN_TYPE;
 		run(&e, &p);
 		for (uint32_t k = 0; k < res.nalerts; k++) {
 			n1 += res.alerts[k].rule->sid == 1;

@@ -77,7 +77,7 @@ static const char RULES[] =
 	"alert ip any any -> any any (decode-event:decoder.tcp.hlen_too_small; sid:4;)\n"
 	/* addresses cannot be trusted on a packet rejected below L4 */
 	"alert pkthdr 10.0.0.0/8 any -> any any (decode-event:ipv4.trunc_pkt; sid:5;)\n"
-	/* a Suricata event this decoder never raises: loads, never fires */
+	/* raised on the way, on a packet kept or rejected later */
 	"alert pkthdr any any -> any any (decode-event:ipv4.opt_pad_required; sid:6;)\n"
 	"alert pkthdr any any -> any any (decode-event:ppp.unsup_proto; sid:7;)\n"
 	"alert ip any any -> any any (msg:\"any ip\"; sid:8;)\n"
@@ -104,6 +104,18 @@ static uint32_t frame_v4_tcp(uint8_t *b)
 
 	memcpy(b, f, sizeof(f));
 	return sizeof(f);
+}
+
+/* frame_v4_tcp() with the four option bytes opt in its IPv4 header. */
+static uint32_t frame_v4_opts(uint8_t *b, const uint8_t opt[4])
+{
+	uint32_t len = frame_v4_tcp(b);
+
+	memmove(b + 38, b + 34, len - 34);
+	memcpy(b + 34, opt, 4);
+	b[14] = 0x46;
+	b[17] += 4;
+	return len + 4;
 }
 
 /* The sids that alerted on the frame b/len of link type link, as a bitmap. */
@@ -164,6 +176,17 @@ static void test_match(void)
 
 		CHECK_INT(SIDS(7), fired(&e, PKT_LINK_PPP, lcp, sizeof(lcp),
 					 DECODE_PPP_UNSUP));
+	}
+
+	/* four bytes of IPv4 options: ipv4.opt_pad_required, on a packet kept
+	 * (NOPs) and on one its options reject (a record route too short) */
+	{
+		static const uint8_t nops[4] = { 1, 1, 1, 1 }, rr_short[4] = { 7, 2, 0, 0 };
+
+		len = frame_v4_opts(b, nops);
+		CHECK_INT(SIDS(6, 8), fired(&e, PKT_LINK_ETHERNET, b, len, DECODE_OK));
+		len = frame_v4_opts(b, rr_short);
+		CHECK_INT(SIDS(6), fired(&e, PKT_LINK_ETHERNET, b, len, DECODE_IPV4_OPT_BAD));
 	}
 
 	/* the same truncated IPv4 packet over raw IP: same event, same rule */

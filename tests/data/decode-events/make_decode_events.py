@@ -4,7 +4,8 @@ python3-scapy; run with the system python: /usr/bin/python3
 make_decode_events.py).
 
 events.pcap (Ethernet) and ppp.pcap (LINKTYPE_PPP) hold one frame per
-Suricata 7 decoder event of IPv4 options, the IPv6 extension-header chain,
+Suricata 7 decoder event of IPv4 options, the IPv6 extension-header chain
+(and its upper layer),
 the headers quoted by ICMP errors, UDP lengths, VLAN, 802.1ah, Cisco DCE,
 ERSPAN and PPP, plus frames that must decode cleanly (802.1ah and DCE
 carrying a datagram). FRAMES and PPP_FRAMES list, frame by frame, the
@@ -64,7 +65,8 @@ def ext(nh, body):
     return bytes([nh, (len(body) + 2) // 8 - 1]) + body
 
 
-RA = b"\x05\x02\x00\x00" + b"\x01\x00"          # router alert, PadN: other than padding
+RA = b"\x05\x02\x00\x00" + b"\x00\x00"          # router alert, two Pad1: other than padding
+RA_PADN0 = b"\x05\x02\x00\x00" + b"\x01\x00"    # router alert, a PadN with no data
 PAD = b"\x01\x04\x00\x00\x00\x00"               # PadN only
 UNKNOWN_OPT = b"\x1e\x04\x00\x00\x00\x00"       # type 0x1e: not known
 RH2 = b"\x02\x00" + bytes(4) + bytes(16)       # routing type 2, no segment left
@@ -82,13 +84,14 @@ def ah(nh, res=0):
 # Ethernet frames: (frame, decoder events it must raise)
 FRAMES = [
     (eth(0x0800) / Raw(b"\x45\x00\x00\x14" + bytes(12)), ["ipv4.pkt_too_small"]),
-    (udp4(b"\x1e\x04\x00\x00"), ["ipv4.opt_invalid"]),
+    (udp4(b"\x1e\x04\x00\x00"), ["ipv4.opt_pad_required", "ipv4.opt_invalid"]),
     (udp4(b"\x07\x07\x05" + bytes(4) + b"\x01"), ["ipv4.opt_malformed"]),
     (udp4(b"\x44\x08\x06\x00" + bytes(4)), ["ipv4.opt_malformed"]),    # timestamp pointer
-    (udp4(b"\x07\x02\x00\x00"), ["ipv4.opt_invalid_len"]),
-    (udp4(b"\x01\x01\x01\x83"), ["ipv4.opt_eol_required"]),
+    (udp4(b"\x07\x02\x00\x00"), ["ipv4.opt_pad_required", "ipv4.opt_invalid_len"]),
+    (udp4(b"\x01\x01\x01\x83"), ["ipv4.opt_pad_required", "ipv4.opt_eol_required"]),
     (udp4(b"\x94\x04\x00\x00\x94\x04\x00\x00"), ["ipv4.opt_duplicate"]),
-    (udp4(b"\x94\x04\x00\x00\x07\x07\x04" + bytes(4) + b"\x00"), []),  # RA, RR: fine
+    # RA, RR: fine but for their 12 bytes (options padded to 8 bytes, as Suricata wants)
+    (udp4(b"\x94\x04\x00\x00\x07\x07\x04" + bytes(4) + b"\x00"), ["ipv4.opt_pad_required"]),
     (v4(proto=58) / Raw(bytes(ICMPv6EchoRequest())), ["ipv4.icmpv6"]),
     (eth(0x86dd) / Raw(b"\x60" + bytes(30)), ["ipv6.pkt_too_small"]),
     (v6(44, frag(44, 0, 1) + frag(17, 0, 1), UDP_RAW), ["ipv6.exthdr_dupl_fh"]),
@@ -137,6 +140,15 @@ FRAMES = [
      / Raw(b"\x10\x00\x88\xbe" + b"\x00\x00\x00\x01" + b"\x10\x07\x00\x01" + bytes(4))
      / Ether(src=MAC_S, dst=MAC_C) / IP(src=A4, dst=B4, id=5) / UDP(sport=1, dport=2),
      ["erspan.too_many_vlan_layers"]),
+    # events past bit 31 of the packet's set: options not padded to 8 bytes
+    # (above), a PadN with no data, an upper layer no decoder knows (253,
+    # experimental) directly and after a destination header; eight bytes
+    # of NOPs and SCTP are fine
+    (v6(0, ext(17, RA_PADN0), UDP_RAW), ["ipv6.zero_len_padn"]),
+    (v6(253, b"", b"unknown-upper"), ["ipv6.unknown_next_header"]),
+    (v6(60, ext(253, RA), b"unknown-upper"), ["ipv6.unknown_next_header"]),
+    (udp4(b"\x01" * 8), []),
+    (v6(132, b"", struct.pack("!HHII", 40000, 9999, 1, 0)), []),
 ]
 
 # LINKTYPE_PPP frames (address and control, protocol field, payload)
