@@ -1,0 +1,561 @@
+"""From a rule to a flow: build each inspected buffer so that the rule's
+chain matches it (checked with match.inspect), assemble the protocol
+messages that carry those buffers, prepend what flowbits prerequisites need,
+and write the packets."""
+import collections
+import re
+import struct
+
+from . import match as M
+from . import net as N
+from . import regen
+
+RESPONSE_BUFS = {"http.stat_code", "http.stat_msg", "http.response_line", "http.response_body",
+                 "http.location", "http.server"}
+BOTH_BUFS = {"http.header", "http.header.raw", "http.header_names", "http.content_type",
+             "http.content_len", "http.start", "http.protocol", "http.cookie",
+             "http.connection"}
+HDR_BUFS = {"http.user_agent": b"User-Agent", "http.referer": b"Referer",
+            "http.accept": b"Accept", "http.accept_lang": b"Accept-Language",
+            "http.accept_enc": b"Accept-Encoding", "http.connection": b"Connection",
+            "http.content_type": b"Content-Type", "http.content_len": b"Content-Length",
+            "http.location": b"Location", "http.server": b"Server"}
+SUPPORTED = {"pkt", "dns.query", "tls.sni", "file.data"} | RESPONSE_BUFS | BOTH_BUFS | \
+    set(HDR_BUFS) | {"http.uri", "http.uri.raw", "http.method", "http.request_line",
+                     "http.host", "http.host.raw", "http.request_body"}
+
+
+class Unsynth(Exception):
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Flow:
+    def __init__(self, rule, frames, key):
+        self.rule, self.frames, self.key = rule, frames, key
+
+
+class RuleIndex:
+    """Who sets each flowbit."""
+
+    def __init__(self, rules):
+        self.setters = collections.defaultdict(list)
+        for r in rules:
+            for op, name in r.flowbits:
+                if op in ("set", "toggle"):
+                    self.setters[name].append(r)
+
+
+def chains(r):
+    out = collections.OrderedDict()
+    for m in r.matches:
+        out.setdefault(m.buf, []).append(m)
+    return out
+
+
+def to_client(r):
+    if r.flow & {"to_client", "from_server"}:
+        return True
+    if r.flow & {"to_server", "from_client"}:
+        return False
+    return any(m.buf in RESPONSE_BUFS for m in r.matches)
+
+
+def features(r):
+    """A short description of what a rule uses, to group misses by."""
+    bufs = sorted({m.buf for m in r.matches})
+    kinds = set()
+    for m in r.matches:
+        if m.kind == "pcre":
+            kinds.add("pcre")
+        if m.kind == "content" and m.is_relative():
+            kinds.add("relative")
+        if m.kind == "content" and m.neg:
+            kinds.add("negated")
+        if m.kind in ("isdataat", "bsize"):
+            kinds.add(m.kind)
+        if m.kind == "content" and (m.startswith or m.endswith):
+            kinds.add("anchored")
+        if m.xforms:
+            kinds.add("transform")
+    if any(op == "isset" for op, _ in r.flowbits):
+        kinds.add("flowbits")
+    if r.dsize:
+        kinds.add("dsize")
+    if r.urilen:
+        kinds.add("urilen")
+    return f"{r.proto} {'/'.join(bufs)} {'+'.join(sorted(kinds))}".strip()
+
+
+# --- one buffer -----------------------------------------------------------------------------
+
+def _layout(chain, prefix, sep, filler, pcre_first):
+    slots, ext, prev = {}, 0, 0
+    minlen, maxlen, endpin = 0, None, None
+
+    def put(pos, data, nocase):
+        for k, b in enumerate(data):
+            have = slots.get(pos + k)
+            if have is not None and have != b and not (
+                    nocase and chr(have).lower() == chr(b).lower()):
+                return False
+        for k, b in enumerate(data):
+            slots.setdefault(pos + k, b)
+        return True
+
+    if prefix:
+        put(0, prefix, False)
+        ext = len(prefix)
+    order = list(chain)
+    if pcre_first:
+        order.sort(key=lambda m: 0 if m.kind == "pcre" and not m.relative else 1)
+    for m in order:
+        if m.kind == "content" and not m.neg:
+            L = len(m.pat)
+            if m.startswith:
+                cands = [0]
+            elif m.is_relative():
+                lo = max(prev + (m.distance or 0), 0)
+                hi = prev + (m.distance or 0) + m.within - L if m.within is not None else lo
+                cands = range(lo, max(lo, hi) + 1)
+            elif m.offset is not None or m.depth is not None:
+                lo = m.offset or 0
+                hi = lo + m.depth - L if m.depth is not None else max(lo, ext)
+                cands = [p for p in range(lo, max(lo, hi) + 1)]
+                cands.sort(key=lambda p: (p < ext, p))
+            else:
+                cands = [ext + (len(sep) if ext and sep else 0)]
+            for pos in cands:
+                if pos == ext + len(sep) and sep and ext and not m.is_relative():
+                    put(ext, sep, False)
+                if put(pos, m.pat, m.nocase):
+                    break
+            else:
+                return None
+            prev = pos + L
+            ext = max(ext, prev)
+            if m.endswith:
+                endpin = prev
+        elif m.kind == "pcre" and not m.neg:
+            rx = M.py_regex(m)
+            if rx is None:
+                raise Unsynth("pcre Python cannot compile")
+            try:
+                s, a0, a1 = regen.sample(rx)
+            except (regen.Unsupported, StopIteration) as e:
+                raise Unsynth(f"pcre construct {e}")
+            pos = prev if m.relative else (0 if a0 else ext)
+            if not put(pos, s, "i" in m.flags):
+                pos = ext
+                if a0 or not put(pos, s, "i" in m.flags):
+                    return None
+            prev = pos + len(s)
+            ext = max(ext, prev)
+            if a1:
+                endpin = prev
+        elif m.kind == "isdataat":
+            if not m.neg:
+                minlen = max(minlen, prev + m.n if m.relative else m.n + 1)
+            else:
+                lim = prev + m.n - 1 if m.relative else m.n
+                maxlen = lim if maxlen is None else min(maxlen, lim)
+        elif m.kind == "bsize":
+            op = m.op
+            if op[0] in ("=",):
+                minlen, maxlen = max(minlen, op[1]), op[1]
+            elif op[0] in ("<", "<="):
+                maxlen = op[1] - (op[0] == "<")
+            elif op[0] in (">", ">="):
+                minlen = max(minlen, op[1] + (op[0] == ">"))
+            elif op[0] == "<>":
+                minlen, maxlen = max(minlen, op[1] + 1), op[2] - 1
+    n = max(ext, minlen)
+    if endpin is not None:
+        if endpin < ext:
+            return None
+        n = endpin if endpin >= minlen else None
+        if n is None:
+            return None
+    if maxlen is not None and n > maxlen:
+        return None
+    return bytes(slots.get(k, filler[k % len(filler)]) for k in range(n))
+
+
+def untransform(t, xforms):
+    if "dotprefix" in xforms and t.startswith(b"."):
+        return t[1:]
+    return t
+
+
+def build(chain, prefix=b"", sep=b"", fillers=(b"x", b"0", b"-")):
+    """Bytes whose (transformed) view matches chain, or Unsynth."""
+    xf = chain[0].xforms if chain else ()
+    for pfx in ((prefix, b"") if prefix else (b"",)):
+        for pf in (False, True):
+            for fill in fillers:
+                t = _layout(chain, pfx, sep, fill, pf)
+                if t is None:
+                    continue
+                raw = untransform(t, xf)
+                if M.inspect(M.transform(raw, xf), chain):
+                    return raw
+    raise Unsynth(f"cannot satisfy {chain[0].buf} chain")
+
+
+# --- HTTP -----------------------------------------------------------------------------------
+
+def _token(b):
+    return re.fullmatch(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+", b) is not None
+
+
+def header_lines(t):
+    """The header lines a wanted http.header view asks for: (name, value)."""
+    out, lead = [], t.startswith(b"\r\n")
+    segs = t.split(b"\r\n")
+    for k, s in enumerate(segs):
+        if s == b"":
+            if 0 < k < len(segs) - 1:
+                raise Unsynth("http.header with an empty line")
+            continue
+        name, colon, value = s.partition(b":")
+        if colon and _token(name):
+            out.append((name, value[1:] if value.startswith(b" ") else value))
+        else:
+            out.append((b"X-Data", s))
+    return out, lead
+
+
+class HttpSide:
+    def __init__(self, request):
+        self.request = request
+        self.first = [b"GET", b"/", b"HTTP/1.1"] if request else [b"HTTP/1.1", b"200", b"OK"]
+        self.headers = []
+        self.body = b""
+        self.raw_uri = None
+
+    def set_header(self, name, value):
+        for i, (n, _) in enumerate(self.headers):
+            if n.lower() == name.lower():
+                self.headers[i] = (name, value)
+                return
+        self.headers.append((name, value))
+
+    def wire(self):
+        hd = list(self.headers)
+        if self.body and not any(n.lower() == b"content-length" for n, _ in hd):
+            hd.append((b"Content-Length", str(len(self.body)).encode()))
+        if not self.request and not any(n.lower() == b"content-length" for n, _ in hd):
+            hd.append((b"Content-Length", str(len(self.body)).encode()))
+        self.headers = hd
+        first = list(self.first)
+        if self.request and self.raw_uri is not None:
+            first[1] = self.raw_uri
+        return b" ".join(first) + b"\r\n" + b"".join(n + b": " + v + b"\r\n" for n, v in hd) + \
+            b"\r\n" + self.body
+
+
+def uri_wire(t):
+    """A request-target whose normalized (percent-decoded) form is t."""
+    out = bytearray()
+    for b in t:
+        if 0x21 <= b <= 0x7e and b not in b"%#":
+            out.append(b)
+        else:
+            out += b"%%%02X" % b
+    return bytes(out)
+
+
+def http_views(req, resp):
+    """The buffers Suricata inspects for this transaction (as documented)."""
+    v = {}
+    import urllib.parse
+    raw_uri = req.raw_uri if req.raw_uri is not None else req.first[1]
+    v["http.uri"] = urllib.parse.unquote_to_bytes(raw_uri)
+    v["http.uri.raw"] = raw_uri
+    v["http.method"] = req.first[0]
+    v["http.request_line"] = b" ".join([req.first[0], raw_uri, req.first[2]])
+    for side, tag in ((req, "q"), (resp, "s")):
+        hd = side.headers
+        v["http.header" + tag] = b"".join(n + b": " + val + b"\r\n" for n, val in hd)
+        v["http.header.raw" + tag] = v["http.header" + tag] + b"\r\n"
+        v["http.header_names" + tag] = b"\r\n" + b"".join(n + b"\r\n" for n, _ in hd) + b"\r\n"
+        v["http.protocol" + tag] = side.first[2] if side.request else side.first[0]
+        line = b" ".join(side.first) if not side.request else v["http.request_line"]
+        v["http.start" + tag] = line + b"\r\n" + v["http.header" + tag] + b"\r\n"
+        for buf, name in list(HDR_BUFS.items()) + [("http.cookie", b"Cookie" if side.request
+                                                     else b"Set-Cookie"),
+                                                    ("http.host.raw", b"Host")]:
+            for n, val in hd:
+                if n.lower() == name.lower():
+                    v[buf + tag] = val
+                    break
+    host = v.get("http.host.rawq")
+    if host is not None:
+        v["http.hostq"] = host.split(b":")[0].lower()
+    v["http.request_body"] = req.body
+    v["http.response_body"] = resp.body
+    v["http.stat_code"] = resp.first[1]
+    v["http.stat_msg"] = resp.first[2]
+    v["http.response_line"] = b" ".join(resp.first)
+    return v
+
+
+def view_of(v, buf, toclient):
+    if buf == "file.data":
+        buf = "http.response_body" if toclient else "http.request_body"
+    if buf in BOTH_BUFS or buf in HDR_BUFS or buf in ("http.host", "http.host.raw"):
+        return v.get(buf + ("s" if toclient and buf not in ("http.host", "http.host.raw")
+                            else "q"))
+    return v.get(buf)
+
+
+def http_tx(r):
+    """(request bytes, response bytes) for one HTTP rule."""
+    tc = to_client(r)
+    req, resp = HttpSide(True), HttpSide(False)
+    req.headers = [(b"Host", b"example.com"), (b"User-Agent", b"Mozilla/5.0"),
+                   (b"Accept", b"*/*")]
+    resp.headers = [(b"Content-Type", b"text/html")]
+    ch = chains(r)
+    for buf, chain in ch.items():
+        side = resp if (tc and (buf in BOTH_BUFS or buf in HDR_BUFS)) or buf in RESPONSE_BUFS \
+            else req
+        if buf == "file.data":
+            side = resp if tc else req
+        if buf == "http.uri":
+            t = build(chain, prefix=b"/")
+            req.first[1] = uri_wire(t)
+        elif buf == "http.uri.raw":
+            t = build(chain, prefix=b"/")
+            if re.search(rb"[\s]", t):
+                raise Unsynth("http.uri.raw with whitespace")
+            req.raw_uri = t
+        elif buf == "http.method":
+            t = build(chain, fillers=(b"X",))
+            if not _token(t):
+                raise Unsynth("http.method not a token")
+            req.first[0] = t
+        elif buf == "http.protocol":
+            t = build(chain)
+            if re.search(rb"\s", t):
+                raise Unsynth("http.protocol with whitespace")
+            if side.request:
+                side.first[2] = t
+            else:
+                side.first[0] = t
+        elif buf == "http.stat_code":
+            resp.first[1] = build(chain, fillers=(b"2", b"0"))
+        elif buf == "http.stat_msg":
+            resp.first[2] = build(chain)
+        elif buf in ("http.host", "http.host.raw"):
+            t = build(chain)
+            req.set_header(b"Host", t)
+        elif buf in HDR_BUFS or buf == "http.cookie":
+            t = build(chain)
+            if b"\r" in t or b"\n" in t or t[:1] in (b" ", b"\t"):
+                raise Unsynth(f"{buf} value with CR/LF or leading space")
+            name = HDR_BUFS.get(buf) or (b"Set-Cookie" if side is resp else b"Cookie")
+            side.set_header(name, t)
+        elif buf in ("http.header", "http.header.raw"):
+            t = build(chain, sep=b"\r\n")
+            if buf == "http.header.raw" and t.endswith(b"\r\n\r\n"):
+                t = t[:-2]
+            lines, lead = header_lines(t)
+            names = {n.lower() for n, _ in lines}
+            keep = [(n, v) for n, v in side.headers if n.lower() not in names]
+            if lead and not keep:
+                keep = [(b"X-Lead", b"1")]
+            side.headers = keep[:1] + lines + keep[1:]
+        elif buf in ("http.request_body", "http.response_body", "file.data"):
+            side.body = build(chain)
+            if side is req and req.first[0] == b"GET":
+                req.first[0] = b"POST"
+        elif buf in ("http.request_line", "http.response_line", "http.start",
+                     "http.header_names"):
+            raise Unsynth(f"{buf} not synthesized")
+        else:
+            raise Unsynth(f"buffer {buf}")
+    if r.urilen:
+        raise Unsynth("urilen")
+    # the method a body rides on
+    qb, sb = req.wire(), resp.wire()
+    views = http_views(req, resp)
+    for buf, chain in ch.items():
+        view = view_of(views, buf, tc)
+        if view is None or not M.inspect(M.transform(view, chain[0].xforms), chain):
+            raise Unsynth(f"assembled {buf} does not match")
+    return qb, sb
+
+
+# --- DNS, TLS, raw ------------------------------------------------------------------------
+
+def dns_query_msg(name, txid):
+    q = b"".join(bytes([len(lbl)]) + lbl for lbl in name.split(b".")) + b"\0"
+    return struct.pack("!HHHHHH", txid, 0x0100, 1, 0, 0, 0) + q + struct.pack("!HH", 1, 1)
+
+
+def dns_answer_msg(name, txid):
+    q = b"".join(bytes([len(lbl)]) + lbl for lbl in name.split(b".")) + b"\0"
+    return struct.pack("!HHHHHH", txid, 0x8180, 1, 1, 0, 0) + q + struct.pack("!HH", 1, 1) + \
+        b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + bytes([93, 184, 216, 34])
+
+
+def dns_name(r):
+    chain = chains(r)["dns.query"]
+    t = build(chain, fillers=(b"x", b"a"))
+    name = t.strip(b".")
+    labels = name.split(b".")
+    if not name or any(not 0 < len(lb) < 64 for lb in labels) or re.search(rb"[\x00-\x20]",
+                                                                        name):
+        raise Unsynth("dns.query not a valid name")
+    if not M.inspect(M.transform(name, chain[0].xforms), chain):
+        raise Unsynth("assembled dns.query does not match")
+    return name
+
+
+def client_hello(sni):
+    ext = b""
+    if sni is not None:
+        entry = b"\0" + struct.pack("!H", len(sni)) + sni
+        lst = struct.pack("!H", len(entry)) + entry
+        ext += struct.pack("!HH", 0, len(lst)) + lst
+    body = b"\x03\x03" + bytes(32) + b"\0" + struct.pack("!H", 4) + b"\xc0\x2f\x00\x2f" + \
+        b"\x01\x00" + struct.pack("!H", len(ext)) + ext
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+
+
+def server_hello():
+    body = b"\x03\x03" + bytes(range(32)) + b"\0" + b"\xc0\x2f" + b"\0" + b"\0\0"
+    hs = b"\x02" + struct.pack("!I", len(body))[1:] + body
+    done = b"\x0e\0\0\0"
+    rec = hs + done
+    return b"\x16\x03\x03" + struct.pack("!H", len(rec)) + rec
+
+
+def raw_payload(r):
+    ch = chains(r)
+    chain = ch.get("pkt", [])
+    if r.dsize:
+        from .rule import Match
+        b = Match("bsize", "pkt")
+        b.op = r.dsize
+        chain = chain + [b]
+    return build(chain) if chain else b"hello"
+
+
+# --- the flow -------------------------------------------------------------------------------
+
+def kind_of(r):
+    bufs = {m.buf for m in r.matches}
+    if r.other:
+        raise Unsynth(f"keyword {r.other[0]}")
+    bad = bufs - SUPPORTED
+    if bad:
+        raise Unsynth(f"buffer {sorted(bad)[0]}")
+    if any(b.startswith(("http.", "file.")) for b in bufs) or r.proto == "http":
+        if "pkt" in bufs:
+            raise Unsynth("raw payload and http buffers together")
+        return "http"
+    if "dns.query" in bufs or r.proto == "dns":
+        if "pkt" in bufs:
+            raise Unsynth("raw payload and dns buffers together")
+        return "dns"
+    if "tls.sni" in bufs or r.proto == "tls":
+        if "pkt" in bufs:
+            raise Unsynth("raw payload and tls buffers together")
+        return "tls"
+    if r.proto in ("tcp", "udp"):
+        return r.proto
+    if r.proto in ("ip", "tcp-pkt", "tcp-stream"):
+        return "tcp"
+    raise Unsynth(f"protocol {r.proto}")
+
+
+def steps_of(r):
+    """What this rule needs in the flow, as (kind, [(direction, bytes)])."""
+    k = kind_of(r)
+    if k == "http":
+        q, s = http_tx(r)
+        return k, [(0, q), (1, s)]
+    if k == "dns":
+        name = dns_name(r) if any(m.buf == "dns.query" for m in r.matches) else b"example.com"
+        return k, [(0, dns_query_msg(name, 0x1234)), (1, dns_answer_msg(name, 0x1234))]
+    if k == "tls":
+        sni = None
+        if any(m.buf == "tls.sni" for m in r.matches):
+            chain = chains(r)["tls.sni"]
+            sni = build(chain)
+        else:
+            sni = b"example.com"
+        return k, [(0, client_hello(sni)), (1, server_hello())]
+    p = raw_payload(r)
+    d = 1 if to_client(r) else 0
+    if k == "udp":
+        return k, [(d, p), (1 - d, b"ok"), (d, p)] if "established" in r.flow else [(d, p)]
+    return k, ([(0, b"hi\r\n")] if d == 1 and False else []) + [(d, p)]
+
+
+def prerequisites(r, index, depth=0):
+    """Steps of the rules that set the flowbits r tests, in order."""
+    out = []
+    for op, expr in r.flowbits:
+        if op != "isset":
+            continue
+        for name in re.split(r"[&]", expr):
+            name = name.split("|")[0].strip()
+            setters = [s for s in index.setters.get(name, []) if s is not r]
+            if not setters:
+                raise Unsynth("flowbit with no setter in the rule set")
+            last = None
+            for s in setters:
+                try:
+                    pre = prerequisites(s, index, depth + 1) if depth < 3 else []
+                    out += pre + [steps_of(s)]
+                    last = None
+                    break
+                except Unsynth as e:
+                    last = e
+            if last:
+                raise Unsynth(f"flowbit setter: {last.reason}")
+    return out
+
+
+def default_ports(kind):
+    return {"http": ([80, 8080], [49152]), "tls": ([443], [49153]), "dns": ([53], [49154]),
+            "tcp": ([4444, 8000], [49155]), "udp": ([5555], [49156])}[kind]
+
+
+def synthesize(r, index, i):
+    if r.noalert:
+        raise Unsynth("noalert rule")
+    if r.action not in ("alert", "drop", "reject", "rejectsrc", "rejectdst", "rejectboth"):
+        raise Unsynth(f"action {r.action}")
+    kind, steps = steps_of(r)
+    pre = prerequisites(r, index)
+    for k, _ in pre:
+        if k != kind:
+            raise Unsynth(f"flowbit setter of another protocol ({k})")
+    tc = to_client(r)
+    cli_spec, srv_spec = (r.dst, r.src) if tc else (r.src, r.dst)
+    cport_spec, sport_spec = (r.dport, r.sport) if tc else (r.sport, r.dport)
+    try:
+        cli = N.pick_addr(cli_spec, i, 0)
+        srv = N.pick_addr(srv_spec, i, 1)
+        if cli == srv:
+            srv = N.pick_addr(srv_spec, i + 100000, 1)
+        sprefer, cprefer = default_ports(kind)
+        dp = N.pick_port(sport_spec, sprefer)
+        sp = N.pick_port(cport_spec, [cprefer[0] + i % 10000])
+    except ValueError as e:
+        raise Unsynth(f"header: {e}")
+    frames = []
+    sends = [s for _, ss in pre for s in ss] + steps
+    if kind in ("udp", "dns") and r.proto != "tcp":
+        N.udp_exchange(frames, cli, srv, sp, dp, sends)
+    else:
+        if kind == "dns":
+            sends = [(d, struct.pack("!H", len(b)) + b) for d, b in sends]
+        N.tcp_session(frames, cli, srv, sp, dp, sends)
+    return Flow(r, frames, N.pair_key(cli, srv))
