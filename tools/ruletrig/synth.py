@@ -189,15 +189,18 @@ def untransform(t, xforms):
 
 
 def build(chain, prefix=b"", sep=b"", fillers=(b"x", b"0", b"-")):
-    """Bytes whose (transformed) view matches chain, or Unsynth."""
+    """Bytes whose (transformed) view matches chain, or Unsynth; prefix
+    (a URI's "/") is put first when the bytes would not start with it."""
     xf = chain[0].xforms if chain else ()
-    for pfx in ((prefix, b"") if prefix else (b"",)):
+    for pfx in ((b"", prefix) if prefix else (b"",)):
         for pf in (False, True):
             for fill in fillers:
                 t = _layout(chain, pfx, sep, fill, pf)
                 if t is None:
                     continue
                 raw = untransform(t, xf)
+                if pfx == b"" and prefix and not raw.startswith(prefix):
+                    continue
                 if M.inspect(M.transform(raw, xf), chain):
                     return raw
     raise Unsynth(f"cannot satisfy {chain[0].buf} chain")
@@ -256,22 +259,34 @@ class HttpSide:
 
 
 def uri_wire(t):
-    """A request-target whose normalized (percent-decoded) form is t."""
+    """A request-target whose normalized form (libhtp's: the path
+    percent-decoded, the query as sent) is t; a query that cannot go on the
+    wire as it is goes in the path, its '?' encoded."""
+    path, q, query = t.partition(b"?")
+    if q and re.search(rb"[\x00-\x20#\x7f-\xff]", query):
+        path, q, query = t, b"", b""
+    if re.search(rb"//|/\.\.?(/|$)|\\", path):
+        raise Unsynth("http.uri path that normalization changes")
     out = bytearray()
-    for b in t:
-        if 0x21 <= b <= 0x7e and b not in b"%#":
+    for b in path:
+        if 0x21 <= b <= 0x7e and b not in b"%#?":
             out.append(b)
         else:
             out += b"%%%02X" % b
-    return bytes(out)
+    return bytes(out) + q + query
+
+
+def uri_normalized(wire):
+    import urllib.parse
+    path, q, query = wire.partition(b"?")
+    return urllib.parse.unquote_to_bytes(path) + q + query
 
 
 def http_views(req, resp):
     """The buffers Suricata inspects for this transaction (as documented)."""
     v = {}
-    import urllib.parse
     raw_uri = req.raw_uri if req.raw_uri is not None else req.first[1]
-    v["http.uri"] = urllib.parse.unquote_to_bytes(raw_uri)
+    v["http.uri"] = uri_normalized(raw_uri)
     v["http.uri.raw"] = raw_uri
     v["http.method"] = req.first[0]
     v["http.request_line"] = b" ".join([req.first[0], raw_uri, req.first[2]])
@@ -311,7 +326,20 @@ def view_of(v, buf, toclient):
 
 
 def http_tx(r):
-    """(request bytes, response bytes) for one HTTP rule."""
+    """(request bytes, response bytes) for one HTTP rule; content outside any
+    buffer (the stream) goes in a header or in the body of its side."""
+    last = None
+    for mode in ("header", "body"):
+        try:
+            return _http_tx(r, mode)
+        except Unsynth as e:
+            last = e
+            if "pkt" not in chains(r):
+                break
+    raise last
+
+
+def _http_tx(r, pkt_mode):
     tc = to_client(r)
     req, resp = HttpSide(True), HttpSide(False)
     req.headers = [(b"Host", b"example.com"), (b"User-Agent", b"Mozilla/5.0"),
@@ -371,6 +399,17 @@ def http_tx(r):
             side.body = build(chain)
             if side is req and req.first[0] == b"GET":
                 req.first[0] = b"POST"
+        elif buf == "pkt":
+            t = build(chain)
+            side = resp if tc else req
+            if pkt_mode == "header":
+                if re.search(rb"[\r\n]", t):
+                    raise Unsynth("stream content with CR/LF")
+                side.headers.insert(0, (b"X-Pkt", t))
+            else:
+                side.body = t
+                if side is req and req.first[0] == b"GET":
+                    req.first[0] = b"POST"
         elif buf in ("http.request_line", "http.response_line", "http.start",
                      "http.header_names"):
             raise Unsynth(f"{buf} not synthesized")
@@ -381,6 +420,7 @@ def http_tx(r):
     # the method a body rides on
     qb, sb = req.wire(), resp.wire()
     views = http_views(req, resp)
+    views["pkt"] = sb if tc else qb
     for buf, chain in ch.items():
         view = view_of(views, buf, tc)
         if view is None or not M.inspect(M.transform(view, chain[0].xforms), chain):
@@ -404,7 +444,7 @@ def dns_answer_msg(name, txid):
 def dns_name(r):
     chain = chains(r)["dns.query"]
     t = build(chain, fillers=(b"x", b"a"))
-    name = t.strip(b".")
+    name = (b"x" + t if t.startswith(b".") else t).rstrip(b".")
     labels = name.split(b".")
     if not name or any(not 0 < len(lb) < 64 for lb in labels) or re.search(rb"[\x00-\x20]",
                                                                         name):
@@ -455,8 +495,6 @@ def kind_of(r):
     if bad:
         raise Unsynth(f"buffer {sorted(bad)[0]}")
     if any(b.startswith(("http.", "file.")) for b in bufs) or r.proto == "http":
-        if "pkt" in bufs:
-            raise Unsynth("raw payload and http buffers together")
         return "http"
     if "dns.query" in bufs or r.proto == "dns":
         if "pkt" in bufs:
