@@ -59,7 +59,8 @@ def to_client(r):
         return True
     if r.flow & {"to_server", "from_client"}:
         return False
-    return any(m.buf in RESPONSE_BUFS for m in r.matches)
+    # file.data with no direction: ET means the response (a page, a file)
+    return any(m.buf in RESPONSE_BUFS or m.buf == "file.data" for m in r.matches)
 
 
 def features(r):
@@ -222,11 +223,27 @@ def header_lines(t):
                 raise Unsynth("http.header with an empty line")
             continue
         name, colon, value = s.partition(b":")
-        if colon and _token(name):
-            out.append((name, value[1:] if value.startswith(b" ") else value))
-        else:
-            out.append((b"X-Data", s))
+        if not (colon and _token(name)):
+            name, value = b"X-Data", b" " + s
+        # libhtp trims the value's whitespace: pad what the rule wants kept
+        value = value[1:] if value.startswith(b" ") else value
+        if value[:1] in (b" ", b"\t"):
+            value = b"x" + value
+        if value[-1:] in (b" ", b"\t"):
+            value += b"x"
+        out.append((name, value))
     return out, lead
+
+
+def header_value(chain, empty):
+    """A header value for chain: libhtp trims the value's trailing
+    whitespace and gives no buffer for an empty one, so pad those."""
+    t = build(chain)
+    if t == b"":
+        return empty
+    if t[-1:] in (b" ", b"\t"):
+        t += b"x"
+    return t
 
 
 class HttpSide:
@@ -377,10 +394,9 @@ def _http_tx(r, pkt_mode):
         elif buf == "http.stat_msg":
             resp.first[2] = build(chain)
         elif buf in ("http.host", "http.host.raw"):
-            t = build(chain)
-            req.set_header(b"Host", t)
+            req.set_header(b"Host", header_value(chain, b"example.com"))
         elif buf in HDR_BUFS or buf == "http.cookie":
-            t = build(chain)
+            t = header_value(chain, b"x")
             if b"\r" in t or b"\n" in t or t[:1] in (b" ", b"\t"):
                 raise Unsynth(f"{buf} value with CR/LF or leading space")
             name = HDR_BUFS.get(buf) or (b"Set-Cookie" if side is resp else b"Cookie")
@@ -400,6 +416,8 @@ def _http_tx(r, pkt_mode):
             if side is req and req.first[0] == b"GET":
                 req.first[0] = b"POST"
         elif buf == "pkt":
+            if any(m.kind == "isdataat" and m.n >= 1400 for m in chain):
+                raise Unsynth("stream isdataat past one segment")
             t = build(chain)
             side = resp if tc else req
             if pkt_mode == "header":
@@ -477,6 +495,8 @@ def server_hello():
 def raw_payload(r):
     ch = chains(r)
     chain = ch.get("pkt", [])
+    if any(m.kind == "isdataat" and m.n >= 1400 for m in chain):
+        raise Unsynth("stream isdataat past one segment")
     if r.dsize:
         from .rule import Match
         b = Match("bsize", "pkt")
@@ -494,6 +514,8 @@ def kind_of(r):
     bad = bufs - SUPPORTED
     if bad:
         raise Unsynth(f"buffer {sorted(bad)[0]}")
+    if r.proto not in ("http", "tcp", "ip", "tcp-stream", "tcp-pkt", "udp", "dns", "tls"):
+        raise Unsynth(f"protocol {r.proto}")
     if any(b.startswith(("http.", "file.")) for b in bufs) or r.proto == "http":
         return "http"
     if "dns.query" in bufs or r.proto == "dns":
@@ -586,8 +608,8 @@ def synthesize(r, index, i):
         sprefer, cprefer = default_ports(kind)
         dp = N.pick_port(sport_spec, sprefer)
         sp = N.pick_port(cport_spec, [cprefer[0] + i % 10000])
-    except ValueError as e:
-        raise Unsynth(f"header: {e}")
+    except ValueError:
+        raise Unsynth("header: no IPv4 address or port")
     frames = []
     sends = [s for _, ss in pre for s in ss] + steps
     if kind in ("udp", "dns") and r.proto != "tcp":
