@@ -5,7 +5,7 @@ the rules whose sid did not alert on their own flow.
 
     rule-trigger.py --idsd build/dataplane/idsd/idsd --rules FILE [--rules FILE ...]
                     [--sid N ...] [--sample N] [--seed S] [--class http,tcp,udp,dns,tls]
-                    --out DIR [--assert] [--json]
+                    --out DIR [--assert [--min-synth N]] [--json]
 
 For each target rule the tool builds the buffers Suricata would inspect
 (http.uri, http.header, file_data, dns.query, tls.sni, the raw payload, ...)
@@ -98,6 +98,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--assert", dest="check", action="store_true",
                     help="exit 1 if a synthesizable rule did not alert")
+    ap.add_argument("--min-synth", type=int, default=0,
+                    help="with --assert: exit 1 if fewer rules were synthesized")
     ap.add_argument("--json", action="store_true", help="print the result as one JSON object")
     a = ap.parse_args()
 
@@ -162,8 +164,9 @@ def main():
         print("not synthesizable:")
         for k, v in unsynth.most_common():
             print(f"  {v:5d}  {k}")
-    if a.check and res["missed"]:
-        sys.exit(1)
+    if a.check and (res["missed"] or res["synthesized"] < a.min_synth):
+        sys.exit(f"rule-trigger: {res['missed']} rules did not alert, "
+                 f"{res['synthesized']} synthesized (at least {a.min_synth} expected)")
 
 
 if __name__ == "__main__":
