@@ -44,6 +44,8 @@ def py_regex(m):
     Python spells otherwise rewritten), or None if Python cannot take it."""
     src = re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", m.regex)
     src = src.replace(r"\z", r"\Z")
+    # PCRE2 10.42 (Suricata 7's) reads "{,n}" as literal text, Python as {0,n}
+    src = re.sub(r"(?<!\\)\{(,\d+\})", r"\\{\1", src)
     fl = 0
     for f, v in (("i", re.I), ("s", re.S), ("m", re.M), ("x", re.X)):
         if f in m.flags:

@@ -25,6 +25,13 @@ SUPPORTED = {"pkt", "dns.query", "tls.sni", "file.data"} | RESPONSE_BUFS | BOTH_
                      "http.host", "http.host.raw", "http.request_body"}
 
 
+# Suricata's HTTP detection patterns (app-layer-htp.c), any case
+DETECTED_METHODS = {m.encode() for m in (
+    "GET PUT POST HEAD TRACE OPTIONS CONNECT DELETE PATCH PROPFIND PROPPATCH MKCOL COPY "
+    "MOVE LOCK UNLOCK CHECKOUT UNCHECKOUT CHECKIN UPDATE LABEL REPORT MKWORKSPACE "
+    "MKACTIVITY MERGE INVALID VERSION-CONTROL BASELINE-CONTROL").split()}
+
+
 class Unsynth(Exception):
     def __init__(self, reason):
         super().__init__(reason)
@@ -231,6 +238,9 @@ def header_lines(t):
             value = b"x" + value
         if value[-1:] in (b" ", b"\t"):
             value += b"x"
+        # libhtp fails the stream on a Basic credential that is not base64
+        if name.lower() == b"authorization" and re.fullmatch(rb"(?i)basic ?x?", value):
+            value = value[:5] + b" YTpi"
         out.append((name, value))
     return out, lead
 
@@ -239,6 +249,8 @@ def header_value(chain, empty):
     """A header value for chain: libhtp trims the value's trailing
     whitespace and gives no buffer for an empty one, so pad those."""
     t = build(chain)
+    if len(t) > 16000:
+        raise Unsynth("header value past libhtp's field limit")
     if t == b"":
         return empty
     if t[-1:] in (b" ", b"\t"):
@@ -262,7 +274,8 @@ class HttpSide:
         self.headers.append((name, value))
 
     def wire(self):
-        hd = list(self.headers)
+        hd = [(n, str(len(self.body)).encode() if n.lower() == b"content-length" and
+               not v.isdigit() else v) for n, v in self.headers]
         if self.body and not any(n.lower() == b"content-length" for n, _ in hd):
             hd.append((b"Content-Length", str(len(self.body)).encode()))
         if not self.request and not any(n.lower() == b"content-length" for n, _ in hd):
@@ -299,6 +312,21 @@ def uri_normalized(wire):
     return urllib.parse.unquote_to_bytes(path) + q + query
 
 
+def merged(headers):
+    """libhtp's header table: a repeated name keeps its first place, its
+    values joined with ", "."""
+    out, where = [], {}
+    for n, v in headers:
+        k = n.lower()
+        if k in where:
+            i = where[k]
+            out[i] = (out[i][0], out[i][1] + b", " + v)
+        else:
+            where[k] = len(out)
+            out.append((n, v))
+    return out
+
+
 def http_views(req, resp):
     """The buffers Suricata inspects for this transaction (as documented)."""
     v = {}
@@ -308,7 +336,7 @@ def http_views(req, resp):
     v["http.method"] = req.first[0]
     v["http.request_line"] = b" ".join([req.first[0], raw_uri, req.first[2]])
     for side, tag in ((req, "q"), (resp, "s")):
-        hd = side.headers
+        hd = merged(side.headers)
         v["http.header" + tag] = b"".join(n + b": " + val + b"\r\n" for n, val in hd)
         v["http.header.raw" + tag] = v["http.header" + tag] + b"\r\n"
         v["http.header_names" + tag] = b"\r\n" + b"".join(n + b"\r\n" for n, _ in hd) + b"\r\n"
@@ -412,7 +440,7 @@ def _http_tx(r, pkt_mode):
                 keep = [(b"X-Lead", b"1")]
             side.headers = keep[:1] + lines + keep[1:]
         elif buf in ("http.request_body", "http.response_body", "file.data"):
-            side.body = build(chain)
+            side.body = build(chain) or b"x"
             if side is req and req.first[0] == b"GET":
                 req.first[0] = b"POST"
         elif buf == "pkt":
@@ -509,6 +537,10 @@ def raw_payload(r):
 
 def kind_of(r):
     bufs = {m.buf for m in r.matches}
+    for b in bufs:
+        xs = {m.xforms for m in r.matches if m.buf == b}
+        if len(xs) > 1:
+            raise Unsynth("transform after a content of its buffer")
     if r.other:
         raise Unsynth(f"keyword {r.other[0]}")
     bad = bufs - SUPPORTED
@@ -538,15 +570,25 @@ def steps_of(r):
     k = kind_of(r)
     if k == "http":
         q, s = http_tx(r)
+        if q.split(b" ", 1)[0].upper() not in DETECTED_METHODS:
+            # HTTP is detected by a known method (or the answer): such a
+            # request follows a first one in its connection
+            return k, [(0, b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"),
+                       (1, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), (0, q), (1, s)]
         return k, [(0, q), (1, s)]
     if k == "dns":
         name = dns_name(r) if any(m.buf == "dns.query" for m in r.matches) else b"example.com"
-        return k, [(0, dns_query_msg(name, 0x1234)), (1, dns_answer_msg(name, 0x1234))]
+        ex = [(0, dns_query_msg(name, 0x1234)), (1, dns_answer_msg(name, 0x1234))]
+        # a UDP flow is established once it has seen both directions
+        return k, ex + ex if "established" in r.flow and r.proto != "tcp" else ex
     if k == "tls":
         sni = None
         if any(m.buf == "tls.sni" for m in r.matches):
             chain = chains(r)["tls.sni"]
             sni = build(chain)
+            # Suricata's tls.sni is the name up to a NUL (strlen)
+            if b"\0" in sni and not M.inspect(sni.split(b"\0")[0], chain):
+                raise Unsynth("tls.sni match needs a NUL")
         else:
             sni = b"example.com"
         return k, [(0, client_hello(sni)), (1, server_hello())]
