@@ -9,6 +9,9 @@ A relative match that fails makes the previous one try its next occurrence,
 as Suricata's recursive inspection does."""
 import re
 import urllib.parse
+import warnings
+
+warnings.filterwarnings("ignore", category=FutureWarning)
 
 
 def size_ok(op, n):

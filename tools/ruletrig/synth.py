@@ -9,6 +9,9 @@ import struct
 from . import match as M
 from . import net as N
 from . import regen
+from . import tlscert
+
+CERT_BUFS = {"tls.cert_subject", "tls.cert_issuer", "tls.certs"}
 
 RESPONSE_BUFS = {"http.stat_code", "http.stat_msg", "http.response_line", "http.response_body",
                  "http.location", "http.server"}
@@ -20,7 +23,7 @@ HDR_BUFS = {"http.user_agent": b"User-Agent", "http.referer": b"Referer",
             "http.accept_enc": b"Accept-Encoding", "http.connection": b"Connection",
             "http.content_type": b"Content-Type", "http.content_len": b"Content-Length",
             "http.location": b"Location", "http.server": b"Server"}
-SUPPORTED = {"pkt", "dns.query", "tls.sni", "file.data"} | RESPONSE_BUFS | BOTH_BUFS | \
+SUPPORTED = {"pkt", "dns.query", "tls.sni", "file.data"} | CERT_BUFS | RESPONSE_BUFS | BOTH_BUFS | \
     set(HDR_BUFS) | {"http.uri", "http.uri.raw", "http.method", "http.request_line",
                      "http.host", "http.host.raw", "http.request_body"}
 
@@ -67,7 +70,8 @@ def to_client(r):
     if r.flow & {"to_server", "from_client"}:
         return False
     # file.data with no direction: ET means the response (a page, a file)
-    return any(m.buf in RESPONSE_BUFS or m.buf == "file.data" for m in r.matches)
+    return any(m.buf in RESPONSE_BUFS or m.buf in CERT_BUFS or m.buf == "file.data"
+               for m in r.matches)
 
 
 def features(r):
@@ -245,6 +249,24 @@ def header_lines(t):
     return out, lead
 
 
+REQ_LINE = rb"(\S+) (\S+) (HTTP/\d\.\d)"
+RESP_LINE = rb"(HTTP/\d\.\d) (\d{3}) ([^\r\n]*)"
+
+
+def start_line(t, chain, form, affixes):
+    """The three fields of a start line holding t: t itself, or t with a
+    prefix or a suffix from affixes that completes it."""
+    cands = [t] + [t + a for a in affixes if not a.endswith(b" ") and a] + \
+        [a + t for a in affixes if a.endswith(b" ") or a.endswith(b"/")]
+    cands += [c + b" HTTP/1.1" for c in cands if form == REQ_LINE] + \
+        [c + b" OK" for c in cands if form == RESP_LINE]
+    for c in cands:
+        m = re.fullmatch(form, c)
+        if m and M.inspect(M.transform(c, chain[0].xforms), chain):
+            return [m.group(1), m.group(2), m.group(3)]
+    raise Unsynth("no start line holds the wanted text")
+
+
 def header_value(chain, empty):
     """A header value for chain: libhtp trims the value's trailing
     whitespace and gives no buffer for an empty one, so pad those."""
@@ -331,6 +353,9 @@ def http_views(req, resp):
     """The buffers Suricata inspects for this transaction (as documented)."""
     v = {}
     raw_uri = req.raw_uri if req.raw_uri is not None else req.first[1]
+    if not raw_uri.startswith(b"/"):
+        # libhtp parses a scheme and an authority out of other forms
+        raise Unsynth("request-target not in origin form")
     v["http.uri"] = uri_normalized(raw_uri)
     v["http.uri.raw"] = raw_uri
     v["http.method"] = req.first[0]
@@ -456,8 +481,23 @@ def _http_tx(r, pkt_mode):
                 side.body = t
                 if side is req and req.first[0] == b"GET":
                     req.first[0] = b"POST"
-        elif buf in ("http.request_line", "http.response_line", "http.start",
-                     "http.header_names"):
+        elif buf == "http.request_line":
+            req.first[0], req.raw_uri, req.first[2] = start_line(
+                build(chain), chain, REQ_LINE,
+                (b"", b" HTTP/1.1", b"x HTTP/1.1", b"GET ", b"GET /", b"GET /x "))
+        elif buf == "http.response_line":
+            resp.first = list(start_line(build(chain), chain, RESP_LINE,
+                                         (b"", b" OK", b"HTTP/1.1 ", b"HTTP/1.1 200 ")))
+        elif buf == "http.header_names":
+            t = build(chain, sep=b"\r\n")
+            names = [n for n in t.split(b"\r\n") if n]
+            if not all(_token(n) for n in names):
+                raise Unsynth("http.header_names with a name that is no token")
+            wanted = [(n, b"example.com" if n.lower() == b"host" else b"1") for n in names]
+            rest = [(n, v) for n, v in side.headers
+                    if n.lower() not in {w.lower() for w in names}]
+            side.headers = rest + wanted if t.endswith(b"\r\n\r\n") else wanted + rest
+        elif buf == "http.start":
             raise Unsynth(f"{buf} not synthesized")
         else:
             raise Unsynth(f"buffer {buf}")
@@ -512,12 +552,35 @@ def client_hello(sni):
     return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
 
 
-def server_hello():
+def server_hello(chain=()):
+    """ServerHello, Certificate (if chain) and ServerHelloDone in a record."""
     body = b"\x03\x03" + bytes(range(32)) + b"\0" + b"\xc0\x2f" + b"\0" + b"\0\0"
     hs = b"\x02" + struct.pack("!I", len(body))[1:] + body
+    if chain:
+        certs = b"".join(struct.pack("!I", len(c))[1:] + c for c in chain)
+        cm = struct.pack("!I", len(certs))[1:] + certs
+        hs += b"\x0b" + struct.pack("!I", len(cm))[1:] + cm
     done = b"\x0e\0\0\0"
     rec = hs + done
     return b"\x16\x03\x03" + struct.pack("!H", len(rec)) + rec
+
+
+def tls_chain(r):
+    """The server's certificates a rule's certificate buffers ask for."""
+    ch = chains(r)
+    if not CERT_BUFS & set(ch):
+        return ()
+    try:
+        sub = tlscert.dn_parts(build(ch["tls.cert_subject"])) if "tls.cert_subject" in ch \
+            else None
+        iss = tlscert.dn_parts(build(ch["tls.cert_issuer"])) if "tls.cert_issuer" in ch \
+            else None
+        blob = build(ch["tls.certs"]) if "tls.certs" in ch else None
+        chain, views = tlscert.make(sub, iss, blob)
+        tlscert.check(views, ch)
+    except tlscert.NoCert as e:
+        raise Unsynth(str(e))
+    return chain
 
 
 def raw_payload(r):
@@ -554,7 +617,7 @@ def kind_of(r):
         if "pkt" in bufs:
             raise Unsynth("raw payload and dns buffers together")
         return "dns"
-    if "tls.sni" in bufs or r.proto == "tls":
+    if "tls.sni" in bufs or bufs & CERT_BUFS or r.proto == "tls":
         if "pkt" in bufs:
             raise Unsynth("raw payload and tls buffers together")
         return "tls"
@@ -591,7 +654,7 @@ def steps_of(r):
                 raise Unsynth("tls.sni match needs a NUL")
         else:
             sni = b"example.com"
-        return k, [(0, client_hello(sni)), (1, server_hello())]
+        return k, [(0, client_hello(sni)), (1, server_hello(tls_chain(r)))]
     p = raw_payload(r)
     d = 1 if to_client(r) else 0
     if k == "udp":
