@@ -126,13 +126,17 @@ def pair_key(a, b):
     return frozenset((str(a), str(b)))
 
 
-def tcp_session(frames, cli, srv, sp, dp, sends):
-    """Handshake, each (direction, bytes) in turn in segments of at most
-    1400 bytes (0: client), FIN both ways."""
+SEGMENT = 1400
+
+
+def tcp_session(frames, cli, srv, sp, dp, sends, seg=None):
+    """Handshake, each (direction, bytes) in turn in segments of at most seg
+    bytes (SEGMENT by default; 0: client), FIN both ways."""
+    seg = seg or SEGMENT
     t = pcapgen.Tcp(frames, cli.packed, srv.packed, sp, dp)
     for d, data in sends:
-        for i in range(0, len(data), 1400):
-            t.send(d, data[i:i + 1400])
+        for i in range(0, len(data), seg):
+            t.send(d, data[i:i + seg])
     t.close()
 
 

@@ -9,6 +9,9 @@ PREFERRED = b"aA0 ./-_=&?:;,x1bB\t\r\nzZ9%"
 ALL = PREFERRED + bytes(range(256))
 
 
+CHOICE = [0]     # which alternative of each alternation (the caller varies it)
+
+
 class Unsupported(Exception):
     pass
 
@@ -47,7 +50,8 @@ def _gen(seq, out, groups, icase, dotall):
         elif op is C.IN:
             out.append(next(c for c in ALL if _in_set(av, c, icase)))
         elif op is C.BRANCH:
-            _gen(av[1][0], out, groups, icase, dotall)
+            alts = av[1]
+            _gen(alts[min(CHOICE[0], len(alts) - 1)], out, groups, icase, dotall)
         elif op is C.SUBPATTERN:
             gid, _, _, sub = av
             start = len(out)
@@ -70,8 +74,10 @@ def _gen(seq, out, groups, icase, dotall):
             raise Unsupported(str(op))
 
 
-def sample(rx):
-    """rx: a compiled bytes regex."""
+def sample(rx, choice=0):
+    """rx: a compiled bytes regex; choice: the alternative taken in each
+    alternation (the last one when it has fewer)."""
+    CHOICE[0] = choice
     tree = P.parse(rx.pattern.decode("latin-1"), rx.flags & ~0x20)
     data = list(tree)
     start = bool(data) and data[0][0] is C.AT and data[0][1] in (C.AT_BEGINNING,

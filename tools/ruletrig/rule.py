@@ -98,6 +98,7 @@ class Rule:
         self.threshold = None
         self.dsize = None
         self.urilen = None
+        self.repeat = 1
 
 
 def split_options(body):
@@ -240,7 +241,9 @@ def parse(text, path="-", line=0):
             tm = re.search(r"type\s+(\w+)", v)
             if cm and int(cm.group(1)) > 1 and (k == "detection_filter" or
                                                  (tm and tm.group(1) != "limit")):
-                r.other.append(f"{k} count > 1")
+                # count matches make the first alert (the count+1st for
+                # detection_filter): the flow repeats what the rule matches
+                r.repeat = max(r.repeat, int(cm.group(1)) + 1)
         elif k not in IGNORED:
             r.other.append(k)
     if r.sid == 0:

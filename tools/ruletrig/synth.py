@@ -3,6 +3,7 @@ chain matches it (checked with match.inspect), assemble the protocol
 messages that carry those buffers, prepend what flowbits prerequisites need,
 and write the packets."""
 import collections
+import itertools
 import re
 import struct
 
@@ -102,7 +103,7 @@ def features(r):
 
 # --- one buffer -----------------------------------------------------------------------------
 
-def _layout(chain, prefix, sep, filler, pcre_first):
+def _layout(chain, prefix, sep, filler, pcre_first, choice=0):
     slots, ext, prev = {}, 0, 0
     minlen, maxlen, endpin = 0, None, None
 
@@ -154,7 +155,7 @@ def _layout(chain, prefix, sep, filler, pcre_first):
             if rx is None:
                 raise Unsynth("pcre Python cannot compile")
             try:
-                s, a0, a1 = regen.sample(rx)
+                s, a0, a1 = regen.sample(rx, choice)
             except (regen.Unsupported, StopIteration) as e:
                 raise Unsynth(f"pcre construct {e}")
             pos = prev if m.relative else (0 if a0 else ext)
@@ -200,21 +201,27 @@ def untransform(t, xforms):
     return t
 
 
-def build(chain, prefix=b"", sep=b"", fillers=(b"x", b"0", b"-")):
-    """Bytes whose (transformed) view matches chain, or Unsynth; prefix
-    (a URI's "/") is put first when the bytes would not start with it."""
+def candidates(chain, prefix=b"", sep=b"", fillers=(b"x", b"0", b"-")):
+    """Bytes whose (transformed) view matches chain, best first; prefix (a
+    URI's "/") is put first when the bytes would not start with it."""
     xf = chain[0].xforms if chain else ()
     for pfx in ((b"", prefix) if prefix else (b"",)):
-        for pf in (False, True):
-            for fill in fillers:
-                t = _layout(chain, pfx, sep, fill, pf)
-                if t is None:
-                    continue
-                raw = untransform(t, xf)
-                if pfx == b"" and prefix and not raw.startswith(prefix):
-                    continue
-                if M.inspect(M.transform(raw, xf), chain):
-                    return raw
+        for pf, fill, choice in itertools.product((False, True), fillers, range(3)):
+            if choice and not any(m.kind == "pcre" for m in chain):
+                continue
+            t = _layout(chain, pfx, sep, fill, pf, choice)
+            if t is None:
+                continue
+            raw = untransform(t, xf)
+            if pfx == b"" and prefix and not raw.startswith(prefix):
+                continue
+            if M.inspect(M.transform(raw, xf), chain):
+                yield raw
+
+
+def build(chain, prefix=b"", sep=b"", fillers=(b"x", b"0", b"-")):
+    for raw in candidates(chain, prefix, sep, fillers):
+        return raw
     raise Unsynth(f"cannot satisfy {chain[0].buf} chain")
 
 
@@ -270,7 +277,9 @@ def start_line(t, chain, form, affixes):
 def header_value(chain, empty):
     """A header value for chain: libhtp trims the value's trailing
     whitespace and gives no buffer for an empty one, so pad those."""
-    t = build(chain)
+    # a value libhtp keeps as it is: no CR/LF, no leading whitespace
+    t = next((c for c in candidates(chain) if not re.search(rb"[\r\n]", c) and
+              c[:1] not in (b" ", b"\t")), None) or build(chain)
     if len(t) > 16000:
         raise Unsynth("header value past libhtp's field limit")
     if t == b"":
@@ -411,11 +420,17 @@ def http_tx(r):
 
 def _http_tx(r, pkt_mode):
     tc = to_client(r)
+    ch = chains(r)
+    if r.urilen:
+        # urilen is the size of the normalized (or raw) URI: a bsize of it
+        from .rule import Match
+        b = Match("bsize", "http.uri.raw" if r.urilen[1] else "http.uri")
+        b.op = r.urilen[0]
+        ch.setdefault(b.buf, []).append(b)
     req, resp = HttpSide(True), HttpSide(False)
     req.headers = [(b"Host", b"example.com"), (b"User-Agent", b"Mozilla/5.0"),
                    (b"Accept", b"*/*")]
     resp.headers = [(b"Content-Type", b"text/html")]
-    ch = chains(r)
     for buf, chain in ch.items():
         side = resp if (tc and (buf in BOTH_BUFS or buf in HDR_BUFS)) or buf in RESPONSE_BUFS \
             else req
@@ -501,8 +516,7 @@ def _http_tx(r, pkt_mode):
             raise Unsynth(f"{buf} not synthesized")
         else:
             raise Unsynth(f"buffer {buf}")
-    if r.urilen:
-        raise Unsynth("urilen")
+
     # the method a body rides on
     qb, sb = req.wire(), resp.wire()
     views = http_views(req, resp)
@@ -698,6 +712,8 @@ def synthesize(r, index, i):
     if r.action not in ("alert", "drop", "reject", "rejectsrc", "rejectdst", "rejectboth"):
         raise Unsynth(f"action {r.action}")
     kind, steps = steps_of(r)
+    if r.repeat > 1 and (kind not in ("http", "dns") or r.repeat > 100):
+        raise Unsynth("threshold count > 1 outside HTTP and DNS")
     pre = prerequisites(r, index)
     for k, _ in pre:
         if k != kind:
@@ -717,10 +733,14 @@ def synthesize(r, index, i):
         raise Unsynth("header: no IPv4 address or port")
     frames = []
     sends = [s for _, ss in pre for s in ss] + steps
-    if kind in ("udp", "dns") and r.proto != "tcp":
-        N.udp_exchange(frames, cli, srv, sp, dp, sends)
-    else:
-        if kind == "dns":
-            sends = [(d, struct.pack("!H", len(b)) + b) for d, b in sends]
-        N.tcp_session(frames, cli, srv, sp, dp, sends)
+    # a threshold counts matches: the same flow again from other ports
+    for k in range(r.repeat):
+        if kind in ("udp", "dns") and r.proto != "tcp":
+            N.udp_exchange(frames, cli, srv, sp + k, dp, sends)
+        else:
+            tsends = [(d, struct.pack("!H", len(b)) + b) for d, b in sends] \
+                if kind == "dns" else sends
+            # dsize and the stream's single-segment assumptions need whole messages
+            N.tcp_session(frames, cli, srv, sp + k, dp, tsends,
+                          1400 if r.dsize or kind in ("tcp", "udp") else None)
     return Flow(r, frames, N.pair_key(cli, srv))
