@@ -114,12 +114,31 @@ def pick_addr(text, idx, side):
     raise ValueError(f"no IPv4 address for {text}")
 
 
+def pick_addr_all(texts, idx, side):
+    """An IPv4 address every expression holds: drawn from each in turn."""
+    specs = [Spec(t, "addr") for t in texts]
+    for t in texts:
+        try:
+            a = pick_addr(t, idx, side)
+        except ValueError:
+            continue
+        if all(s.has(a) for s in specs):
+            return a
+    raise ValueError("no IPv4 address for all of " + " ".join(texts))
+
+
 def pick_port(text, prefer):
-    s = Spec(text, "port")
-    for p in list(prefer) + [lo for lo, _ in s.positives()] + list(range(1024, 65535, 97)):
-        if s.has(p):
+    return pick_port_all([text], prefer)
+
+
+def pick_port_all(texts, prefer):
+    specs = [Spec(t, "port") for t in texts]
+    cands = list(prefer) + [lo for s in specs for lo, _ in s.positives()] + \
+        list(range(1024, 65535, 97))
+    for p in cands:
+        if all(s.has(p) for s in specs):
             return p
-    raise ValueError(f"no port for {text}")
+    raise ValueError("no port for all of " + " ".join(texts))
 
 
 def pair_key(a, b):

@@ -52,6 +52,7 @@ class RuleIndex:
 
     def __init__(self, rules):
         self.setters = collections.defaultdict(list)
+        self.used = {}          # sid -> the setter rules its flow carries
         for r in rules:
             for op, name in r.flowbits:
                 if op in ("set", "toggle"):
@@ -692,12 +693,20 @@ def prerequisites(r, index, depth=0):
                 try:
                     pre = prerequisites(s, index, depth + 1) if depth < 3 else []
                     out += pre + [steps_of(s)]
+                    index.used.setdefault(r.sid, []).append(s)
                     last = None
                     break
                 except Unsynth as e:
                     last = e
             if last:
                 raise Unsynth(f"flowbit setter: {last.reason}")
+    return out
+
+
+def setters_of(r, index, depth=0):
+    out = []
+    for s in index.used.get(r.sid, []):
+        out += [s] + (setters_of(s, index, depth + 1) if depth < 3 else [])
     return out
 
 
@@ -719,16 +728,26 @@ def synthesize(r, index, i):
         if k != kind:
             raise Unsynth(f"flowbit setter of another protocol ({k})")
     tc = to_client(r)
+    if pre and kind in ("tcp", "udp", "http") and any(
+            m.buf == "pkt" and not m.is_relative() and (m.depth is not None or m.offset or
+                                                       m.startswith) for m in r.matches):
+        # the stream anchors depth/offset at its direction's first byte,
+        # which the setter's data now holds
+        raise Unsynth("anchored stream content after a flowbit setter's data")
     cli_spec, srv_spec = (r.dst, r.src) if tc else (r.src, r.dst)
     cport_spec, sport_spec = (r.dport, r.sport) if tc else (r.sport, r.dport)
+    # the flowbit setters' headers hold on the same flow
+    heads = [(cli_spec, srv_spec, cport_spec, sport_spec)] + [
+        (s.dst, s.src, s.dport, s.sport) if to_client(s) else (s.src, s.dst, s.sport, s.dport)
+        for s in setters_of(r, index)]
     try:
-        cli = N.pick_addr(cli_spec, i, 0)
-        srv = N.pick_addr(srv_spec, i, 1)
+        cli = N.pick_addr_all([h[0] for h in heads], i, 0)
+        srv = N.pick_addr_all([h[1] for h in heads], i, 1)
         if cli == srv:
-            srv = N.pick_addr(srv_spec, i + 100000, 1)
+            srv = N.pick_addr_all([h[1] for h in heads], i + 100000, 1)
         sprefer, cprefer = default_ports(kind)
-        dp = N.pick_port(sport_spec, sprefer)
-        sp = N.pick_port(cport_spec, [cprefer[0] + i % 10000])
+        dp = N.pick_port_all([h[3] for h in heads], sprefer)
+        sp = N.pick_port_all([h[2] for h in heads], [cprefer[0] + i % 10000])
     except ValueError:
         raise Unsynth("header: no IPv4 address or port")
     frames = []
