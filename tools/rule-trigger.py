@@ -96,6 +96,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--class", dest="classes", default="http,tcp,udp,dns,tls")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--segment", type=int, default=1400,
+                    help="TCP payload bytes per segment (smaller: more segments per message)")
     ap.add_argument("--assert", dest="check", action="store_true",
                     help="exit 1 if a synthesizable rule did not alert")
     ap.add_argument("--min-synth", type=int, default=0,
@@ -103,6 +105,7 @@ def main():
     ap.add_argument("--json", action="store_true", help="print the result as one JSON object")
     a = ap.parse_args()
 
+    N.SEGMENT = a.segment
     rules = load_rules(a.rules)
     index = S.RuleIndex(rules)
     classes = set(a.classes.split(","))
