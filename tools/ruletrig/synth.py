@@ -6,11 +6,13 @@ import collections
 import itertools
 import re
 import struct
+import urllib.parse
 
 from . import match as M
 from . import net as N
 from . import regen
 from . import tlscert
+from .rule import Match
 
 CERT_BUFS = {"tls.cert_subject", "tls.cert_issuer", "tls.certs"}
 
@@ -339,7 +341,6 @@ def uri_wire(t):
 
 
 def uri_normalized(wire):
-    import urllib.parse
     path, q, query = wire.partition(b"?")
     return urllib.parse.unquote_to_bytes(path) + q + query
 
@@ -424,7 +425,6 @@ def _http_tx(r, pkt_mode):
     ch = chains(r)
     if r.urilen:
         # urilen is the size of the normalized (or raw) URI: a bsize of it
-        from .rule import Match
         b = Match("bsize", "http.uri.raw" if r.urilen[1] else "http.uri")
         b.op = r.urilen[0]
         ch.setdefault(b.buf, []).append(b)
@@ -604,7 +604,6 @@ def raw_payload(r):
     if any(m.kind == "isdataat" and m.n >= 1400 for m in chain):
         raise Unsynth("stream isdataat past one segment")
     if r.dsize:
-        from .rule import Match
         b = Match("bsize", "pkt")
         b.op = r.dsize
         chain = chain + [b]
@@ -674,7 +673,7 @@ def steps_of(r):
     d = 1 if to_client(r) else 0
     if k == "udp":
         return k, [(d, p), (1 - d, b"ok"), (d, p)] if "established" in r.flow else [(d, p)]
-    return k, ([(0, b"hi\r\n")] if d == 1 and False else []) + [(d, p)]
+    return k, [(d, p)]
 
 
 def prerequisites(r, index, depth=0):
