@@ -4,31 +4,40 @@
  * handshake record or an SSLv2 ClientHello, DNS on its detection ports by
  * a sane header; then the detection-only protocols (app_detect_plain.c). */
 #include <string.h>
+#include <strings.h>
 
 #include "applayer-int.h"
 
+/* Suricata's HTTP detection patterns (app-layer-htp.c): a request method of
+ * its list (and SEARCH, SUBSCRIBE, NOTIFY), in any case, then a space or a
+ * tab; to the client an "HTTP/" status line. */
 static const char *const methods[] = {
-	"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ",
-	"PATCH ", "PROPFIND ", "PROPPATCH ", "MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ",
-	"SEARCH ", "SUBSCRIBE ", "NOTIFY ",
+	"GET", "PUT", "POST", "HEAD", "TRACE", "OPTIONS", "CONNECT", "DELETE", "PATCH",
+	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "CHECKOUT",
+	"UNCHECKOUT", "CHECKIN", "UPDATE", "LABEL", "REPORT", "MKWORKSPACE", "MKACTIVITY",
+	"MERGE", "INVALID", "VERSION-CONTROL", "BASELINE-CONTROL", "SEARCH", "SUBSCRIBE",
+	"NOTIFY",
 };
 
-static bool starts(const uint8_t *d, uint32_t len, const char *s)
+static bool starts_ci(const uint8_t *d, uint32_t len, const char *s)
 {
 	size_t l = strlen(s);
 
-	return len >= l && memcmp(d, s, l) == 0;
+	return len >= l && strncasecmp((const char *)d, s, l) == 0;
 }
 
 static bool is_http(const uint8_t *d, uint32_t len, enum app_dir dir)
 {
-	if (starts(d, len, "HTTP/"))
+	if (len >= 5 && memcmp(d, "HTTP/", 5) == 0)
 		return true;
 	if (dir != APP_TO_SERVER)
 		return false;
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (starts(d, len, methods[i]))
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		size_t l = strlen(methods[i]);
+
+		if (starts_ci(d, len, methods[i]) && len > l && (d[l] == ' ' || d[l] == '\t'))
 			return true;
+	}
 	return false;
 }
 

@@ -202,10 +202,10 @@ static bool flow_keyword(const struct rule *r, const struct packet *p)
 		return false;
 	if ((ff & RULE_FLOW_NOT_ESTABLISHED) && (p->flow_flags & PKT_FLOW_ESTABLISHED))
 		return false;
-	/* only_stream: data that went into the stream (or a flow-end flush);
-	 * no_stream: the rest (detect_stream.c applies them to payloads) */
-	if ((ff & RULE_FLOW_ONLY_STREAM) && !(p->flags & (PKT_F_STREAM_ADD | PKT_F_PSEUDO)))
-		return false;
+	/* only_stream is no test of the packet (Suricata's FlowMatch does not
+	 * count it): detect_stream.c keeps such a rule to the reassembled
+	 * stream, inspected on whichever packet the stream is (its peer's ack,
+	 * a FIN, the flow's end). no_stream: never the flow-end flush. */
 	if ((ff & RULE_FLOW_NO_STREAM) && (p->flags & PKT_F_PSEUDO))
 		return false;
 	return true;
