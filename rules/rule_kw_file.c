@@ -127,9 +127,12 @@ int rule_kw_file(struct rule_ctx *c, const char *name, const char *val)
 		c->r->app_has |= RULE_APP_HAS_FILE;
 		return 0;
 	}
+	for (size_t k = 0; k < sizeof(hash_kws) / sizeof(hash_kws[0]); k++)
+		if (strcasecmp(name, hash_kws[k].name) == 0)
+			return has_val ? kw_filehash(c, k, val)
+				       : rule_err(c, "keyword '%s' needs a value", name);
 	if (strcasecmp(name, "filename") != 0 && strcasecmp(name, "fileext") != 0 &&
-	    strcasecmp(name, "filemagic") != 0 && strcasecmp(name, "filesize") != 0 &&
-	    strncasecmp(name, "filemd5", 7) != 0 && strncasecmp(name, "filesha", 7) != 0)
+	    strcasecmp(name, "filemagic") != 0 && strcasecmp(name, "filesize") != 0)
 		return -ENOENT;
 	if (!has_val)
 		return rule_err(c, "keyword '%s' needs a value", name);
@@ -139,12 +142,7 @@ int rule_kw_file(struct rule_ctx *c, const char *name, const char *val)
 		return file_content(c, "fileext", val, RULE_BUF_FILE_NAME, ".", true);
 	if (strcasecmp(name, "filemagic") == 0)
 		return file_content(c, "filemagic", val, RULE_BUF_FILE_MAGIC, "", false);
-	if (strcasecmp(name, "filesize") == 0)
-		return kw_filesize(c, val);
-	for (size_t k = 0; k < sizeof(hash_kws) / sizeof(hash_kws[0]); k++)
-		if (strcasecmp(name, hash_kws[k].name) == 0)
-			return kw_filehash(c, k, val);
-	return -ENOENT;
+	return kw_filesize(c, val);
 }
 
 static int cmp_digest16(const void *a, const void *b) { return memcmp(a, b, 16); }

@@ -98,6 +98,8 @@ static void test_errors(void)
 		{ "filemd5:a; filemd5:b;", "duplicate keyword 'filemd5'" },
 		{ "filesha1:\"\";", "invalid filesha1: '\"\"'" },
 		{ "file.name:x;", "keyword 'file.name' takes no value" },
+		{ "filemd5;", "keyword 'filemd5' needs a value" },
+		{ "filemd5x:a;", "unsupported keyword 'filemd5x'" },
 	};
 	char text[256];
 
