@@ -277,6 +277,15 @@ bool rule_next_field(const char **s, char *out, size_t outlen);
 int rule_b64_check(struct rule_ctx *c);
 int rule_b64_finish(struct rule_ctx *c);
 
+/* rule_kw_file.c (added): filename, fileext, filemagic, file.name,
+ * file.magic, filesize, filemd5/filesha1/filesha256, filestore; -ENOENT
+ * when name is none of them. rule_file_load_hashes reads the rule's hash
+ * lists (paths relative to rule_path's directory); 0, -EINVAL (err
+ * filled) or -ENOMEM. rule_file_free frees what they hold. */
+int rule_kw_file(struct rule_ctx *c, const char *name, const char *val);
+int rule_file_load_hashes(struct rule *r, const char *rule_path, char *err, size_t errlen);
+void rule_file_free(struct rule *r);
+
 /* Parses Suricata 7's unsigned comparison forms, bounded by max. */
 int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out);
 

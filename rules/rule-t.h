@@ -133,6 +133,10 @@ enum rule_buffer {
 	RULE_BUF_SSH_SOFTWARE,        /* (added) its softwareversion, per direction */
 	RULE_BUF_SMTP_FILE_DATA,      /* (added) file_data of an smtp rule: one instance per
 				       * MIME attachment of the mail, decoded */
+	RULE_BUF_FILE_NAME,           /* (added) file.name, filename, fileext: one instance
+				       * per file of the transaction in the direction */
+	RULE_BUF_FILE_MAGIC,          /* (added) file.magic, filemagic: libmagic's
+				       * description of each such file */
 	RULE_BUF_MAX
 };
 
@@ -146,6 +150,8 @@ _Static_assert(RULE_BUF_MAX <= 64, "a rule's buffers are one 64-bit set");
 #define RULE_BUF_DNS_LAST  RULE_BUF_DNS_RESPONSE_RRNAME
 #define RULE_BUF_SSH_FIRST RULE_BUF_SSH_PROTO
 #define RULE_BUF_SSH_LAST  RULE_BUF_SSH_SOFTWARE
+#define RULE_BUF_FILE_FIRST RULE_BUF_FILE_NAME
+#define RULE_BUF_FILE_LAST  RULE_BUF_FILE_MAGIC
 
 /* (added) First app-layer buffer: the ones from here on need a parsed flow. */
 #define RULE_BUF_APP_FIRST RULE_BUF_HTTP_URI
@@ -511,6 +517,32 @@ enum rule_csum {
 #define RULE_APP_HAS_TLS_VALIDITY 0x40u /* some tls_cert_* date keyword, see tls_validity */
 #define RULE_APP_HAS_EVENT 0x80u   /* app-layer-event:PROTO.NAME, see app_events */
 #define RULE_APP_HAS_FTPBOUNCE 0x100u /* ftpbounce: a PORT command naming another host */
+#define RULE_APP_HAS_FILESIZE 0x200u  /* filesize, see rule_file */
+#define RULE_APP_HAS_FILEHASH 0x400u  /* filemd5/filesha1/filesha256, see rule_file */
+#define RULE_APP_HAS_FILE     0x800u  /* filestore: needs a file (Suricata's FILE_SIG_NEED_FILE) */
+
+/* (added) filemd5/filesha1/filesha256:[!]FILE: the file's hash is (or,
+ * negated, is not) one of the list's: n sorted digests of len bytes. */
+enum rule_hash_kind { RULE_HASH_MD5, RULE_HASH_SHA1, RULE_HASH_SHA256 };
+
+struct rule_hash_list {
+	uint8_t kind;             /* enum rule_hash_kind */
+	bool negated;
+	uint8_t len;              /* 16, 20, 32 */
+	uint32_t n;
+	uint8_t *digests;         /* n * len bytes, ascending (memcmp), owned */
+	char *path;               /* the list as written, until the loader reads it
+				   * (relative: to the rule file's directory); owned */
+};
+
+struct rule_file {
+	/* with RULE_APP_HAS_FILESIZE: the size in bytes (bounds below 4 GiB),
+	 * decided once the file ended, or as soon as it is past a '>' bound */
+	struct u32_cmp size;
+	uint8_t nhash;
+	struct rule_hash_list hash[3];  /* with RULE_APP_HAS_FILEHASH: every one must hold */
+	bool store;                /* filestore given (accepted, nothing stored) */
+};
 
 /* (added) tls_cert_notbefore / tls_cert_notafter: the server certificate's
  * date against seconds since the epoch (UTC). As Suricata: '<' is <=,
@@ -594,6 +626,7 @@ struct rule {
 	struct u32_cmp tls_chain_len;  /* with RULE_APP_HAS_TLS_CHAIN_LEN */
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */
 	struct rule_tls_date tls_notbefore, tls_notafter;
+	struct rule_file filekw;  /* (added) file keywords that are no buffer */
 	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
 	/* (added) with RULE_APP_HAS_EVENT: the transaction events (bit per
 	 * id of app_event_proto's list in common/events-t.h) it must all carry */

@@ -132,6 +132,9 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 		return APP_PROTO_SSH;
 	if (b == RULE_BUF_SMTP_FILE_DATA)
 		return APP_PROTO_SMTP;
+	/* (added) the files idsd tracks are HTTP's */
+	if (b >= RULE_BUF_FILE_FIRST && b <= RULE_BUF_FILE_LAST)
+		return APP_PROTO_HTTP;
 	return APP_PROTO_UNKNOWN;
 }
 
@@ -425,6 +428,9 @@ int rule_applayer_finish(struct rule_ctx *c)
 		const char *name;
 	} int_kws[] = {
 		{ RULE_APP_HAS_FTPBOUNCE, APP_PROTO_FTP, "ftpbounce" },
+		{ RULE_APP_HAS_FILESIZE, APP_PROTO_HTTP, "filesize" },
+		{ RULE_APP_HAS_FILEHASH, APP_PROTO_HTTP, "filemd5/filesha1/filesha256" },
+		{ RULE_APP_HAS_FILE, APP_PROTO_HTTP, "filestore" },
 		{ RULE_APP_HAS_DNS_OPCODE, APP_PROTO_DNS, "dns.opcode" },
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },

@@ -230,6 +230,7 @@ void rule_free(struct rule *r)
 		rule_match_free(&r->match[i]);
 	free(r->match);
 	rule_xchain_free(r);
+	rule_file_free(r);
 	for (uint32_t i = 0; i < r->nflowbit; i++) {
 		for (uint32_t k = 0; k < r->flowbit[i].n; k++)
 			free(r->flowbit[i].names[k]);
@@ -429,6 +430,8 @@ static int parse_option(struct rule_ctx *c, const char *opt, size_t len, uint64_
 	kw = kw_find(name);
 	if (kw == NULL) {
 		rc = rule_kw_applayer(c, name, val);
+		if (rc == -ENOENT)
+			rc = rule_kw_file(c, name, val);
 		if (rc == 0)
 			rc = rule_b64_check(c);
 		if (rc != -ENOENT)

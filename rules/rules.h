@@ -47,6 +47,11 @@ void rule_free(struct rule *r);
 enum app_proto rule_buffer_app_proto(enum rule_buffer b);
 const char *rule_app_proto_name(enum app_proto p);
 
+/* (added) What the file keywords of rs need from the app layer: whether
+ * files must be tracked, and *hashes the APP_FILE_* style bits (md5 0x1,
+ * sha1 0x2, sha256 0x4, magic 0x8) to compute. */
+bool ruleset_file_needs(const struct ruleset *rs, uint8_t *hashes);
+
 struct ruleset *ruleset_new(void);
 void ruleset_free(struct ruleset *rs);
 

@@ -244,6 +244,21 @@ static int add_rule(struct ruleset *rs, struct rule *r, const char *path, uint32
 	r->line = line;
 	if (r->file == NULL)
 		goto nomem;
+	/* (added) file keywords: hash lists read now, beside the rule file */
+	if (r->filekw.nhash > 0) {
+		char why[512];
+		int rc = rule_file_load_hashes(r, path, why, sizeof(why));
+
+		if (rc == -ENOMEM)
+			goto nomem;
+		if (rc) {
+			rule_free(r);
+			return fail_rule(rs, path, line, why, errs);
+		}
+	}
+	if (r->filekw.store && errs != NULL)
+		fprintf(errs, "%s:%u: warning: filestore: idsd does not store files; the rule "
+			"matches and alerts, nothing is written\n", path, line);
 	for (uint32_t i = 0; i < r->nflowbit; i++)
 		for (uint32_t k = 0; k < r->flowbit[i].n; k++)
 			if (intern(rs, r->flowbit[i].names[k], &r->flowbit[i].ids[k]))
@@ -523,4 +538,28 @@ void ruleset_finalize(struct ruleset *rs, FILE *errs)
 	for (uint32_t i = 0; i < rs->n; i++)
 		rs->rules[keys[i].idx]->order = i;
 	free(keys);
+}
+
+bool ruleset_file_needs(const struct ruleset *rs, uint8_t *hashes)
+{
+	static const uint8_t hash_bit[] = { [RULE_HASH_MD5] = 0x1, [RULE_HASH_SHA1] = 0x2,
+					    [RULE_HASH_SHA256] = 0x4 };
+	const uint64_t file_bufs = (1ull << RULE_BUF_FILE_NAME) | (1ull << RULE_BUF_FILE_MAGIC);
+	bool files = false;
+
+	*hashes = 0;
+	for (uint32_t i = 0; rs != NULL && i < rs->n; i++) {
+		const struct rule *r = rs->rules[i];
+
+		if (!(r->app_bufs & file_bufs) &&
+		    !(r->app_has & (RULE_APP_HAS_FILESIZE | RULE_APP_HAS_FILEHASH |
+				    RULE_APP_HAS_FILE)))
+			continue;
+		files = true;
+		if (r->app_bufs & (1ull << RULE_BUF_FILE_MAGIC))
+			*hashes |= 0x8;
+		for (uint8_t k = 0; k < r->filekw.nhash; k++)
+			*hashes |= hash_bit[r->filekw.hash[k].kind];
+	}
+	return files;
 }

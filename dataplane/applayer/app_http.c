@@ -669,6 +669,8 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	htp_tx_t *tx = t->tx;
 	const bool both = b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
 
+	if (b >= RULE_BUF_FILE_FIRST && b <= RULE_BUF_FILE_LAST)
+		return app_http_file_buffer(atx, b, idx, data, len);
 	if (idx > (both ? 1u : 0u))
 		return -ERANGE;
 	/* headers are inspected once they are all in */
@@ -753,10 +755,16 @@ bool app_http_buffer_final(const struct app_flow *af, struct app_tx *atx, enum r
 			   uint32_t idx)
 {
 	const htp_tx_t *tx = ((struct http_txd *)atx)->tx;
-	int side = buffer_side(b, idx);
+	/* file buffers: idx is (file << 1 | side); a side's files are all
+	 * known once its body is complete */
+	const bool file = b >= RULE_BUF_FILE_FIRST && b <= RULE_BUF_FILE_LAST;
+	int side = file ? (int)(idx & 1u) : buffer_side(b, idx);
 
 	if (af->eof[side])
 		return true;
+	if (file)
+		return side ? tx->response_progress > HTP_RESPONSE_BODY
+			    : tx->request_progress > HTP_REQUEST_BODY;
 	/* bodies: once complete; the rest: once the headers are all in (the
 	 * start line and every header are known by then) */
 	if (b == RULE_BUF_HTTP_REQUEST_BODY)

@@ -641,6 +641,9 @@ enum app_proto app_buffer_proto(enum rule_buffer b)
 		return APP_PROTO_SSH;
 	if (b == RULE_BUF_SMTP_FILE_DATA)
 		return APP_PROTO_SMTP;
+	/* (added) the files idsd tracks are HTTP's */
+	if (b >= RULE_BUF_FILE_FIRST && b <= RULE_BUF_FILE_LAST)
+		return APP_PROTO_HTTP;
 	return APP_PROTO_UNKNOWN;
 }
 

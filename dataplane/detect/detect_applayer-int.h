@@ -71,6 +71,8 @@ struct detect_app_thread {
  * one instance per direction (instance = direction). */
 uint8_t detect_app_buf_dirs(enum rule_buffer b);
 bool detect_app_buf_bidir(enum rule_buffer b);
+/* (added) A list per direction: instance idx of dir is (idx << 1 | dir). */
+bool detect_app_buf_dir_list(enum rule_buffer b);
 
 /* detect_transform.c: the room chain ch needs to transform len bytes in
  * place (at least len); then the transform itself, returning the new

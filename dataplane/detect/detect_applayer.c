@@ -40,6 +40,8 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 	case RULE_BUF_DNS_RESPONSE_RRNAME:
 		return tc;
 	case RULE_BUF_TLS_ALPN:
+	case RULE_BUF_FILE_NAME:
+	case RULE_BUF_FILE_MAGIC:
 	case RULE_BUF_DNS_QUERIES_RRNAME:
 	case RULE_BUF_DNS_ANSWERS_RRNAME:
 		return ts | tc;
@@ -49,6 +51,14 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 	if (detect_app_buf_bidir(b))
 		return ts | tc;
 	return ts;
+}
+
+/* Buffers holding a list per direction, instance idx of direction dir
+ * asked for as (idx << 1 | dir): a hello's ALPN names, a transaction's
+ * files (file.name, file.magic). */
+bool detect_app_buf_dir_list(enum rule_buffer b)
+{
+	return b == RULE_BUF_TLS_ALPN || b == RULE_BUF_FILE_NAME || b == RULE_BUF_FILE_MAGIC;
 }
 
 /* Buffers with one instance per direction (the TLS certificate fields: the

@@ -82,8 +82,9 @@ static int get_buffer(const struct app_scan *s, enum rule_buffer b, uint32_t idx
 		if (idx > 0)
 			return -ERANGE;
 		idx = s->dir;
-	} else if (b == RULE_BUF_TLS_ALPN) {
-		/* a list per direction: the ClientHello's, the ServerHello's */
+	} else if (detect_app_buf_dir_list(b)) {
+		/* a list per direction: the ClientHello's and the ServerHello's
+		 * ALPN names, the request's and the response's files */
 		if (idx > (UINT32_MAX >> 1))
 			return -ERANGE;
 		idx = idx << 1 | s->dir;
@@ -209,7 +210,7 @@ static bool buffer_final(const struct app_scan *s, enum rule_buffer b)
 {
 	uint32_t idx = 0;
 
-	if (detect_app_buf_bidir(b) || b == RULE_BUF_TLS_ALPN)
+	if (detect_app_buf_bidir(b) || detect_app_buf_dir_list(b))
 		idx = s->dir;
 	return app_tx_buffer_final(s->af, s->tx, b, idx);
 }
@@ -518,6 +519,72 @@ static bool validity_match(const struct app_scan *s, const struct rule *r, uint6
 	return true;
 }
 
+/* filesize on a file of size n: once it ended, or before when n is
+ * already past a '>' or '>=' bound (no later byte can undo that). Bounds
+ * are below 4 GiB: a larger file is only "more". */
+static bool filesize_match(const struct u32_cmp *c, const struct app_file_info *fi)
+{
+	bool more = fi->size > UINT32_MAX;
+
+	if (!fi->ended)
+		return (c->op == U32_GT && fi->size > c->a) || (c->op == U32_GE && fi->size >= c->a);
+	if (more)
+		return c->op == U32_GT || c->op == U32_GE || c->op == U32_NE;
+	return detect_match_u32(c, (uint32_t)fi->size);
+}
+
+/* digest (h->len bytes) is in h's sorted list */
+static bool hash_listed(const struct rule_hash_list *h, const uint8_t *digest)
+{
+	uint32_t lo = 0, hi = h->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(digest, h->digests + (size_t)mid * h->len, h->len);
+
+		if (c == 0)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+/* filemd5/filesha1/filesha256: the file's digest, known once it closed
+ * complete, in (or, negated, not in) each list. */
+static bool filehash_match(const struct rule_file *rf, const struct app_file_info *fi)
+{
+	for (uint8_t i = 0; i < rf->nhash; i++) {
+		const struct rule_hash_list *h = &rf->hash[i];
+		const uint8_t *d = h->kind == RULE_HASH_MD5 ? fi->md5 :
+				   h->kind == RULE_HASH_SHA1 ? fi->sha1 : fi->sha256;
+
+		if (d == NULL || hash_listed(h, d) == h->negated)
+			return false;
+	}
+	return true;
+}
+
+/* The file keywords that are no buffer (filesize, the hash lists,
+ * filestore's need of a file): some file of the transaction in the
+ * inspected direction satisfies them all, as Suricata's per-file loop. */
+static bool file_match(struct app_scan *s, const struct rule *r)
+{
+	struct app_file_info fi;
+
+	for (uint32_t k = 0; app_tx_file_info(s->af, s->tx, (enum app_dir)s->dir, k, &fi) == 0;
+	     k++) {
+		if ((r->app_has & RULE_APP_HAS_FILESIZE) && !filesize_match(&r->filekw.size, &fi))
+			continue;
+		if ((r->app_has & RULE_APP_HAS_FILEHASH) && !filehash_match(&r->filekw, &fi))
+			continue;
+		return true;
+	}
+	return false;
+}
+
 static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts_us)
 {
 	uint32_t v;
@@ -543,6 +610,9 @@ static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts
 		return false;
 	if ((r->app_has & RULE_APP_HAS_EVENT) &&
 	    (app_tx_events(s->tx) & r->app_events) != r->app_events)
+		return false;
+	if ((r->app_has & (RULE_APP_HAS_FILESIZE | RULE_APP_HAS_FILEHASH | RULE_APP_HAS_FILE)) &&
+	    !file_match(s, r))
 		return false;
 	return true;
 }

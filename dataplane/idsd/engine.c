@@ -215,3 +215,10 @@ void engine_free(struct engine *e)
 		rule_env_free(e->env);
 	memset(e, 0, sizeof(*e));
 }
+
+bool engine_file_needs(const struct engine *e, uint8_t *hashes)
+{
+	_Static_assert(APP_FILE_MD5 == 0x1 && APP_FILE_SHA1 == 0x2 && APP_FILE_SHA256 == 0x4 &&
+		       APP_FILE_MAGIC == 0x8, "ruleset_file_needs speaks APP_FILE_* bits");
+	return ruleset_file_needs(e->rs, hashes);
+}

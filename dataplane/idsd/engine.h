@@ -29,6 +29,10 @@ int engine_load(struct engine *e, const struct settings *s, FILE *errs);
  * line "rules: N loaded, M failed". */
 void engine_report(const struct engine *e, FILE *out);
 
+/* (added) Whether the rules' file keywords need files tracked, and
+ * *hashes the APP_FILE_* bits (hashes, magic) they need computed. */
+bool engine_file_needs(const struct engine *e, uint8_t *hashes);
+
 void engine_free(struct engine *e);
 
 #endif

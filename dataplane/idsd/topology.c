@@ -146,6 +146,7 @@ static const char *eve_iface(const struct run *r, const struct port *pt)
 static int worker_pipeline(struct run *r, struct worker *w, const char *iface, bool csum)
 {
 	const struct settings *s = r->s;
+	uint8_t need;
 	/* No engine here: the detection generation supplies it (detect_gen). */
 	struct pipeline_config pc = {
 		.decode = s->decode,
@@ -163,6 +164,10 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface, b
 
 	pc.decode.csum_check = csum;
 	pc.app.expect = r->expect;
+	/* files tracked (not logged) for the file keywords of the rules
+	 * loaded at start, whatever the outputs */
+	pc.app.files |= engine_file_needs(r->e, &need);
+	pc.app.file_hashes |= need;
 	w->pl = pipeline_create(&pc, w->id);
 	return w->pl == NULL ? -ENOMEM : 0;
 }
