@@ -13,6 +13,11 @@ def check(cond, what):
     print(f"ok: {what}")
 
 
+def alert_sids(eve):
+    """The signature ids of the alert records, sorted (repeats kept)."""
+    return sorted(e["alert"]["signature_id"] for e in eve if e.get("event_type") == "alert")
+
+
 def run_capture(idsd, out, name, frames, rules, conf=None, args=(), secs=None):
     """Writes frames as OUT/NAME.pcap (frame i at secs[i] s if given), the
     rule lines as OUT/NAME.rules (and conf as OUT/idsd.yaml), runs idsd -r

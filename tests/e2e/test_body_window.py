@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 
-from e2e_check import check, run_capture
+from e2e_check import alert_sids, check, run_capture
 from pcapgen import Tcp
 
 SEG = 1400
@@ -67,15 +67,11 @@ def frames():
     return fr
 
 
-def sids(eve):
-    return sorted(e["alert"]["signature_id"] for e in eve if e.get("event_type") == "alert")
-
-
 def main():
     idsd, out = sys.argv[1], sys.argv[2]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    got = sids(run_capture(idsd, out, "window", frames(), RULES))
+    got = alert_sids(run_capture(idsd, out, "window", frames(), RULES))
     print("alerts:", got)
     for sid in (1, 2, 4, 6, 8):
         check(got.count(sid) == 1, f"sid {sid} fires once")
@@ -88,7 +84,7 @@ def main():
             "          response-body-inspect-window: 200kb\n")
     out2 = os.path.join(out, "wide")
     os.makedirs(out2)
-    got = sids(run_capture(idsd, out2, "window", frames(), RULES, conf=wide))
+    got = alert_sids(run_capture(idsd, out2, "window", frames(), RULES, conf=wide))
     print("alerts with wide windows:", got)
     check(3 in got and 7 in got, "windows as large as the body: every match is seen")
     check(5 not in got, "depth still holds")

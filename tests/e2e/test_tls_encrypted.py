@@ -22,7 +22,7 @@ import struct
 import subprocess
 import sys
 
-from e2e_check import check, run_capture
+from e2e_check import alert_sids, check, run_capture
 from pcapgen import Tcp
 
 RULES = [
@@ -69,10 +69,6 @@ def conf(mode):
             f"      encryption-handling: {mode}\n")
 
 
-def sids(eve):
-    return sorted(e["alert"]["signature_id"] for e in eve if e.get("event_type") == "alert")
-
-
 def main():
     idsd, out = sys.argv[1], sys.argv[2]
     shutil.rmtree(out, ignore_errors=True)
@@ -81,7 +77,7 @@ def main():
     for mode in (None, "track-only", "full", "bypass"):
         d = os.path.join(out, mode or "unset")
         os.makedirs(d)
-        runs[mode] = sids(run_capture(idsd, d, "tls", frames(), RULES,
+        runs[mode] = alert_sids(run_capture(idsd, d, "tls", frames(), RULES,
                                       conf=conf(mode) if mode else None))
         print(mode or "unset", runs[mode])
     for mode in (None, "track-only"):
