@@ -7,14 +7,13 @@ by a space or a tab (app-layer-htp.c), so "post / HTTP/1.1" and
 method case" rule, sid 2014380, is written for the first), as are the
 WebDAV/DeltaV methods (CHECKOUT, MKACTIVITY, ...). "HELLO / HTTP/1.1" is
 not a request Suricata detects: its rule must stay silent."""
-import json
 import os
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pcapgen  # noqa: E402
+from e2e_check import alert_sids, check, run_capture  # noqa: E402
+from pcapgen import Tcp  # noqa: E402
 
 RULES = """\
 alert http any any -> any any (msg:"lowercase method"; flow:established,to_server; http.method; content:"post"; nocase; content:!"POST"; sid:1;)
@@ -39,27 +38,13 @@ def main():
     os.makedirs(out)
     frames = []
     for i, req in enumerate(REQUESTS):
-        t = pcapgen.Tcp(frames, bytes([10, 0, 0, i + 1]), bytes([192, 0, 2, 1]), 40000 + i, 80)
+        t = Tcp(frames, bytes([10, 0, 0, i + 1]), bytes([192, 0, 2, 1]), 40000 + i, 80)
         t.send(0, req)
         t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
         t.close()
-    pcap, rules = os.path.join(out, "http.pcap"), os.path.join(out, "http.rules")
-    pcapgen.write_pcap(pcap, frames)
-    with open(rules, "w") as f:
-        f.write(RULES)
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-l", out], capture_output=True,
-                       text=True, timeout=300)
-    if p.returncode != 0:
-        sys.exit(f"FAIL: idsd exited {p.returncode}: {p.stderr[-2000:]}")
-    got = set()
-    with open(os.path.join(out, "eve.json")) as f:
-        for line in f:
-            ev = json.loads(line)
-            if ev.get("event_type") == "alert":
-                got.add(ev["alert"]["signature_id"])
-    if got != WANT:
-        sys.exit(f"FAIL: alerts {sorted(got)}, want {sorted(WANT)}")
-    print("ok: http detected by method in any case, space or tab")
+    got = set(alert_sids(run_capture(idsd, out, "http", frames, RULES.splitlines())))
+    check(got == WANT, f"http detected by method in any case, space or tab: alerts "
+          f"{sorted(got)}, want {sorted(WANT)}")
 
 
 if __name__ == "__main__":

@@ -8,14 +8,13 @@ at the flow's end: packets that carry no data of their own. Each rule here
 must alert exactly once on a session whose client sends a Cisco Smart
 Install header (ET 2025519's content) and whose server answers."""
 import collections
-import json
 import os
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pcapgen  # noqa: E402
+from e2e_check import alert_sids, check, run_capture  # noqa: E402
+from pcapgen import Tcp  # noqa: E402
 
 RULES = """\
 alert tcp any any -> any 4786 (msg:"only_stream, anchored"; flow:established,only_stream; content:"|00 00 00 01 00 00 00 01|"; depth:8; sid:1;)
@@ -32,27 +31,13 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     frames = []
-    t = pcapgen.Tcp(frames, bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]), 40000, 4786)
+    t = Tcp(frames, bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]), 40000, 4786)
     t.send(0, b"\x00\x00\x00\x01\x00\x00\x00\x01" + b"\x00" * 16)
     t.send(1, b"smi-reply" + b"\x00" * 8)
     t.close()
-    pcap, rules = os.path.join(out, "s.pcap"), os.path.join(out, "s.rules")
-    pcapgen.write_pcap(pcap, frames)
-    with open(rules, "w") as f:
-        f.write(RULES)
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-l", out], capture_output=True,
-                       text=True, timeout=300)
-    if p.returncode != 0:
-        sys.exit(f"FAIL: idsd exited {p.returncode}: {p.stderr[-2000:]}")
-    got = collections.Counter()
-    with open(os.path.join(out, "eve.json")) as f:
-        for line in f:
-            ev = json.loads(line)
-            if ev.get("event_type") == "alert":
-                got[ev["alert"]["signature_id"]] += 1
-    if dict(got) != WANT:
-        sys.exit(f"FAIL: alerts by sid {dict(got)}, want {WANT}")
-    print("ok: only_stream rules alert once on the stream")
+    got = dict(collections.Counter(alert_sids(run_capture(idsd, out, "s", frames,
+                                                          RULES.splitlines()))))
+    check(got == WANT, f"only_stream rules alert once on the stream: by sid {got}, want {WANT}")
 
 
 if __name__ == "__main__":
