@@ -284,6 +284,12 @@ int detect_group_build(struct detect_engine *de);
 void detect_group_free(struct detect_engine *de);
 const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
 				   enum pclass pc, bool iponly, uint32_t *n);
+/* The same through p's flow: what an earlier packet of its direction found,
+ * kept in the flow when it can be (struct detect_flow_group); *g is that
+ * keeping (its address test bits are the caller's to use), or NULL. */
+const uint32_t *detect_group_rules_flow(struct detect_thread *dt, struct packet *p,
+					enum pclass pc, bool iponly, uint32_t *n,
+					struct detect_flow_group **g);
 
 /* detect_addrindex.c (added): rules without a fast pattern whose source or
  * destination list is large (addr_min ranges or more) are taken out of the
@@ -363,6 +369,10 @@ uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);
 /* detect_header.c: header, packet tests and flow keyword; true if they pass. */
 enum pclass detect_pclass(const struct packet *p);
 bool detect_match_header(const struct de_rule *dr, const struct packet *p);
+/* Its two halves: addresses and ports, which are the same for every packet
+ * of a flow direction that is not a fragment; and the rest. */
+bool detect_match_addr_ports(const struct de_rule *dr, const struct packet *p);
+bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p);
 bool detect_match_u32(const struct u32_cmp *c, uint32_t v);
 
 /* detect_inspect.c: payload matches with Suricata's content inspection

@@ -26,10 +26,30 @@ struct detect_flow_dir {
 	uint32_t until[DF_CARRY_MAX]; /* seq: the hit ended before this */
 };
 
+/* Per flow direction: its always-checked rules (detect_group.c) and the
+ * address and port test of the first DETECT_FLOW_HDR_BITS of them. Both
+ * depend only on the packet class, addresses and ports, the same for every
+ * packet of a direction, so each packet needs neither the group lookups
+ * nor, for those rules, the address search again. Kept only for a list in
+ * the engine's memory (no address-index merge, not the first packet, which
+ * adds the IP-only rules); valid while serial is the engine's. */
+#define DETECT_FLOW_HDR_BITS 64u
+
+struct detect_flow_group {
+	uint64_t serial;         /* detect_engine.serial, 0: nothing kept */
+	const uint32_t *ranks;   /* the always-checked ranks, ascending */
+	uint32_t n;
+	uint16_t dp;             /* the key they were found with */
+	uint8_t pclass;
+	uint64_t hdr_known;      /* bit i: ranks[i]'s address/port test was made */
+	uint64_t hdr_pass;       /* bit i: and passed */
+};
+
 struct detect_flow {
 	/* by enum pkt_dir; NULL until the direction's stream is inspected,
 	 * freed by detect_flow_free */
 	struct detect_flow_dir *d[2];
+	struct detect_flow_group g[2];   /* by enum pkt_dir */
 };
 
 #endif

@@ -192,8 +192,9 @@ static uint32_t merge_ranks(struct rank_list *l, uint32_t nl, uint32_t *out)
 	}
 }
 
-const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
-				   enum pclass pc, bool iponly, uint32_t *n)
+/* detect_group_rules; *kept: the list is in the engine's memory. */
+static const uint32_t *group_rules(struct detect_thread *dt, const struct packet *p,
+				   enum pclass pc, bool iponly, uint32_t *n, bool *kept)
 {
 	const struct rule_groups *g = &dt->de->groups[pc];
 	uint32_t k = class_has_ports(pc) ? group_of(g, p->dp) : 0;
@@ -210,10 +211,46 @@ const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet
 	}
 	/* the rules with large address lists that hold p's addresses */
 	nl += detect_addr_lists(dt->de->addr, p, pc, iponly, l + nl);
+	*kept = nl <= 1;
 	if (nl <= 1) {
 		*n = nl ? l[0].n : 0;
 		return nl ? l[0].r : g->ranks;
 	}
 	*n = merge_ranks(l, nl, dt->always_buf);
 	return dt->always_buf;
+}
+
+const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
+				   enum pclass pc, bool iponly, uint32_t *n)
+{
+	bool kept;
+
+	return group_rules(dt, p, pc, iponly, n, &kept);
+}
+
+const uint32_t *detect_group_rules_flow(struct detect_thread *dt, struct packet *p,
+					enum pclass pc, bool iponly, uint32_t *n,
+					struct detect_flow_group **gp)
+{
+	struct detect_flow_group *g;
+	const uint32_t *r;
+	bool kept;
+
+	*gp = NULL;
+	/* a fragment's ports are not trusted (detect_header.c): no keeping */
+	if (p->flow == NULL || p->dir > 1 || (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG)))
+		return group_rules(dt, p, pc, iponly, n, &kept);
+	g = &p->flow->det.g[p->dir];
+	if (!iponly && g->serial == dt->de->serial && g->pclass == pc && g->dp == p->dp) {
+		*n = g->n;
+		*gp = g;
+		return g->ranks;
+	}
+	r = group_rules(dt, p, pc, iponly, n, &kept);
+	if (iponly || !kept)
+		return r;
+	*g = (struct detect_flow_group){ .serial = dt->de->serial, .ranks = r, .n = *n,
+					 .dp = p->dp, .pclass = (uint8_t)pc };
+	*gp = g;
+	return r;
 }

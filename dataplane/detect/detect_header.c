@@ -211,13 +211,13 @@ static bool flow_keyword(const struct rule *r, const struct packet *p)
 	return true;
 }
 
-static bool match_addr_ports(const struct de_rule *dr, const struct packet *p)
+bool detect_match_addr_ports(const struct de_rule *dr, const struct packet *p)
 {
 	return dir_match(dr, p, &p->src, &p->dst, p->sp, p->dp) ||
 	       ((dr->r->flags & RULE_F_BIDIR) && dir_match(dr, p, &p->dst, &p->src, p->dp, p->sp));
 }
 
-static bool match_header_rest(const struct de_rule *dr, const struct packet *p)
+bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p)
 {
 	if ((dr->flags & DR_F_NEED_FLOW) && !p->flow)
 		return false;
@@ -228,5 +228,5 @@ bool detect_match_header(const struct de_rule *dr, const struct packet *p)
 {
 	if ((dr->flags & DR_F_NEED_FLOW) && !p->flow)
 		return false;
-	return match_addr_ports(dr, p) && match_header_rest(dr, p);
+	return detect_match_addr_ports(dr, p) && detect_match_header_rest(dr, p);
 }

@@ -206,14 +206,15 @@ static void prefilter(struct detect_thread *dt, const struct packet *p, enum pcl
 	dt->stats.candidates += dt->ncand;
 }
 
+/* addr_known: p's addresses and ports are known to pass dr's header. */
 static bool rule_matches(struct detect_thread *dt, const struct de_rule *dr,
-			 const struct packet *p)
+			 const struct packet *p, bool addr_known)
 {
 	const struct rule *r = dr->r;
 
 	if (r->decode_event != NULL && !detect_event_match(r, p))
 		return false;
-	if (!detect_match_header(dr, p))
+	if (addr_known ? !detect_match_header_rest(dr, p) : !detect_match_header(dr, p))
 		return false;
 	if ((dr->flags & DR_F_APP_PROTO) && !detect_app_proto_match(r, p->flow))
 		return false;
@@ -329,6 +330,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	const struct detect_engine *de = dt->de;
 	struct flow *f = p->flow;
 	enum pclass pc;
+	struct detect_flow_group *fg;
 	const uint32_t *al;
 	uint32_t nal, ia = 0, ic = 0;
 	bool iponly = true;
@@ -370,21 +372,36 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	prefilter(dt, p, pc);
 	dt->stream = st;
 	detect_stream_prefilter(dt, p);
-	al = detect_group_rules(dt, p, pc, iponly, &nal);
+	al = detect_group_rules_flow(dt, p, pc, iponly, &nal, &fg);
 
 	/* merge the two ascending lists: evaluation in rule order */
 	while (ia < nal || ic < dt->ncand) {
 		bool from_pf = ia >= nal || (ic < dt->ncand && dt->cand[ic] < al[ia]);
-		uint32_t rank = from_pf ? dt->cand[ic++] : al[ia++];
+		uint32_t i = ia, rank = from_pf ? dt->cand[ic++] : al[ia++];
 		const struct de_rule *dr = &de->rules[rank];
+		bool addr_known = false;
 		uint64_t t0;
 
 		if ((dr->flags & DR_F_IPONLY) && !iponly)
 			continue;
+		/* the flow direction's address test of its always-checked rules */
+		if (!from_pf && fg != NULL && i < DETECT_FLOW_HDR_BITS) {
+			uint64_t bit = 1ull << i;
+
+			if (!(fg->hdr_known & bit)) {
+				fg->hdr_known |= bit;
+				if (detect_match_addr_ports(dr, p))
+					fg->hdr_pass |= bit;
+			}
+			if (!(fg->hdr_pass & bit))
+				continue;
+			addr_known = true;
+		}
 		/* profiling.rules: timed and counted; off, one predictable branch */
-		if (__builtin_expect(dt->prof == NULL, 1) ? !rule_matches(dt, dr, p) :
+		if (__builtin_expect(dt->prof == NULL, 1) ? !rule_matches(dt, dr, p, addr_known) :
 		    (t0 = detect_profile_tsc(),
-		     !detect_profile_count(dt->prof, rank, t0, rule_matches(dt, dr, p))))
+		     !detect_profile_count(dt->prof, rank, t0,
+					   rule_matches(dt, dr, p, addr_known))))
 			continue;
 		if (from_pf)
 			dt->stats.verified++;

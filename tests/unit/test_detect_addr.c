@@ -597,16 +597,31 @@ static void eq_packet(struct packet *p, const struct eq_flow *fl, bool to_server
 	p->l4 = p->payload;
 }
 
+/* The two results give the same alerts (sids, order, action) and verdict. */
+static bool same_result(const struct detect_result *x, const struct detect_result *y)
+{
+	bool same = x->nalerts == y->nalerts && x->verdict == y->verdict &&
+		    x->alerts_dropped == y->alerts_dropped &&
+		    (x->drop_rule ? x->drop_rule->sid : 0) == (y->drop_rule ? y->drop_rule->sid : 0);
+
+	for (uint32_t i = 0; same && i < x->nalerts; i++)
+		same = x->alerts[i].rule->sid == y->alerts[i].rule->sid &&
+		       x->alerts[i].action == y->alerts[i].action;
+	return same;
+}
+
 /* Random rules and packets: the same alerts (sids, order, action), verdict
- * and flow state with the index as without it. */
+ * and flow state with the index as without it; and without it, the same
+ * whether each flow direction keeps its rule group and address tests
+ * (struct detect_flow_group) or every packet finds them again. */
 static void test_equivalence(void)
 {
 	size_t cap = EQ_RULES * 2048, off = 0;
 	char *text = malloc(cap);
 	struct eq_flow fl[EQ_FLOWS];
-	struct flow fa[EQ_FLOWS], fb[EQ_FLOWS];
-	uint64_t alerts = 0, indexed_hits = 0, mismatches = 0;
-	struct detect_result ra;
+	struct flow fa[EQ_FLOWS], fb[EQ_FLOWS], fc[EQ_FLOWS];
+	uint64_t alerts = 0, indexed_hits = 0, mismatches = 0, kept = 0;
+	struct detect_result ra, rc;
 	struct detect_env a, b;
 	uint32_t nr;
 	uint64_t ni;
@@ -626,6 +641,7 @@ static void test_equivalence(void)
 
 	memset(fa, 0, sizeof(fa));
 	memset(fb, 0, sizeof(fb));
+	memset(fc, 0, sizeof(fc));
 	for (int i = 0; i < EQ_FLOWS; i++) {
 		static const uint8_t fp[] = { 6, 6, 17, 1, 58 };
 
@@ -647,18 +663,23 @@ static void test_equivalence(void)
 	for (uint32_t n = 0; n < EQ_PACKETS; n++) {
 		uint32_t k = rnd(EQ_FLOWS);
 		bool ts = rnd(3) != 0, flow = rnd(10) != 0;
-		struct packet pa, pb;
+		struct packet pa, pb, pc;
 
 		/* a new flow now and then: first packets again, pass and drop undone */
 		if (rnd(20) == 0) {
 			memset(&fa[k], 0, sizeof(fa[k]));
 			memset(&fb[k], 0, sizeof(fb[k]));
+			memset(&fc[k], 0, sizeof(fc[k]));
 		}
 		eq_packet(&pa, &fl[k], ts);
 		pb = pa;
+		pc = pa;
 		if (flow) {
 			in_flow(&pa, &fa[k], ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
 			in_flow(&pb, &fb[k], ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
+			in_flow(&pc, &fc[k], ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
+			kept += fb[k].det.g[pb.dir].serial == b.de->serial;
+			memset(fc[k].det.g, 0, sizeof(fc[k].det.g));
 		}
 		{
 			struct rank_list l[DETECT_ADDR_LISTS];
@@ -668,19 +689,16 @@ static void test_equivalence(void)
 		}
 		detect_packet(a.dt, &pa, &ra);
 		detect_packet(b.dt, &pb, &res);
+		detect_packet(b.dt, &pc, &rc);
 		alerts += ra.nalerts;
 		/* two rulesets parsed from one text: rules compare by sid */
-		bool same = ra.nalerts == res.nalerts && ra.verdict == res.verdict &&
-			    ra.alerts_dropped == res.alerts_dropped &&
-			    (ra.drop_rule ? ra.drop_rule->sid : 0) ==
-			    (res.drop_rule ? res.drop_rule->sid : 0);
+		bool same = same_result(&ra, &res) && same_result(&res, &rc);
 
-		for (uint32_t i = 0; same && i < ra.nalerts; i++)
-			same = ra.alerts[i].rule->sid == res.alerts[i].rule->sid &&
-			       ra.alerts[i].action == res.alerts[i].action;
 		if (flow)
-			same = same && fa[k].flags == fb[k].flags &&
-			       fa[k].detect_flags == fb[k].detect_flags && fa[k].nbits == fb[k].nbits;
+			same = same && fa[k].flags == fb[k].flags && fb[k].flags == fc[k].flags &&
+			       fa[k].detect_flags == fb[k].detect_flags &&
+			       fb[k].detect_flags == fc[k].detect_flags &&
+			       fa[k].nbits == fb[k].nbits && fb[k].nbits == fc[k].nbits;
 		if (!same && mismatches++ < 5)
 			fprintf(stderr, "packet %u (flow %u): %u alerts with the index, %u without\n",
 				n, k, ra.nalerts, res.nalerts);
@@ -689,8 +707,59 @@ static void test_equivalence(void)
 	/* not vacuous: the index was hit and rules fired */
 	CHECK(indexed_hits > EQ_PACKETS / 4);
 	CHECK(alerts > EQ_PACKETS);
+	/* and flows kept their groups (a pass or drop on the flow ends
+	 * detection before them, so not on most packets) */
+	CHECK(kept > EQ_PACKETS / 20);
 	detect_env_teardown(&a);
 	detect_env_teardown(&b);
+}
+
+/* A flow direction keeps its always-checked rules and their address tests
+ * (struct detect_flow_group): used by its later packets, not by a fragment
+ * (its ports are not trusted), not by another engine (a reload). */
+static void test_flow_group(void)
+{
+	const char *rules = "alert tcp 10.0.0.1 any -> any 80 (ttl:64; sid:1;)\n"
+			    "alert tcp any 80 -> 10.0.0.1 any (ttl:64; sid:2;)\n"
+			    "alert tcp 10.0.0.9 any -> any 80 (ttl:64; sid:3;)\n";
+	struct detect_env e = setup(rules, DETECT_ADDR_MIN_RANGES), e2;
+	struct flow f;
+
+	memset(&f, 0, sizeof(f));
+	for (int i = 0; i < 3; i++) {
+		struct packet ts = pkt(6, "10.0.0.1", 1000, "10.0.0.2", 80);
+		struct packet tc = pkt(6, "10.0.0.2", 80, "10.0.0.1", 1000);
+
+		in_flow(&ts, &f, PKT_TO_SERVER);
+		in_flow(&tc, &f, PKT_TO_CLIENT);
+		run(&e, &ts);
+		CHECK_STR("1", alert_sids());
+		run(&e, &tc);
+		CHECK_STR("2", alert_sids());
+	}
+	/* kept after the first packet of each direction; rule 3 failed once */
+	CHECK(f.det.g[PKT_TO_SERVER].serial == e.de->serial);
+	CHECK(f.det.g[PKT_TO_CLIENT].serial == e.de->serial);
+	CHECK(f.det.g[PKT_TO_SERVER].hdr_known != 0);
+	CHECK((f.det.g[PKT_TO_SERVER].hdr_known & ~f.det.g[PKT_TO_SERVER].hdr_pass) != 0);
+
+	struct packet frag = pkt(6, "10.0.0.1", 1000, "10.0.0.2", 80);
+
+	in_flow(&frag, &f, PKT_TO_SERVER);
+	frag.flags |= PKT_F_IPV4_FRAG;
+	run(&e, &frag);
+	CHECK_STR("", alert_sids());
+
+	e2 = detect_env_setup(NULL, "alert tcp 10.0.0.1 any -> any 80 (ttl:64; sid:7;)\n",
+			      "detect_addr");
+	struct packet ts = pkt(6, "10.0.0.1", 1000, "10.0.0.2", 80);
+
+	in_flow(&ts, &f, PKT_TO_SERVER);
+	detect_packet(e2.dt, &ts, &res);
+	CHECK_STR("7", alert_sids());
+	CHECK(f.det.g[PKT_TO_SERVER].serial == e2.de->serial);
+	detect_env_teardown(&e2);
+	detect_env_teardown(&e);
 }
 
 int main(void)
@@ -703,6 +772,7 @@ int main(void)
 	test_small_side();
 	test_narrow_side();
 	test_iponly_flow();
+	test_flow_group();
 	test_order();
 	test_equivalence();
 	return check_result("detect_addr");
