@@ -1,5 +1,5 @@
-"""The end-to-end tests' assertion: prints what held, or what failed and
-stops the test with exit status 1."""
+"""The end-to-end tests' assertion (prints what held, or what failed and
+stops the test with exit status 1) and the steps many of them share."""
 import json
 import os
 import subprocess
@@ -39,3 +39,18 @@ def run_capture(idsd, out, name, frames, rules, conf=None, args=(), secs=None):
     check(f"{len(rules)} loaded, 0 failed" in p.stderr, "every rule loaded")
     with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
         return [json.loads(ln) for ln in f]
+
+
+def certtool_cert(out, template):
+    """A self-signed certificate (DER) by certtool, from these template
+    lines (certtool's template keys: cn, serial, dns_name, ip_address,
+    activation_date...), on a new ECDSA key; files in OUT."""
+    tmpl, key, der = (os.path.join(out, n) for n in ("cert.tmpl", "key.pem", "cert.der"))
+    with open(tmpl, "w", encoding="utf-8") as f:
+        f.write(template)
+    for cmd in (["certtool", "--generate-privkey", "--key-type", "ecdsa", "--outfile", key],
+                ["certtool", "--generate-self-signed", "--load-privkey", key,
+                 "--template", tmpl, "--outder", "--outfile", der]):
+        subprocess.run(cmd, capture_output=True, check=True)
+    with open(der, "rb") as f:
+        return f.read()
