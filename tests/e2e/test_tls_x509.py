@@ -26,7 +26,7 @@ import os
 import shutil
 import sys
 
-from e2e_check import certtool_cert, check, run_capture
+from e2e_check import certtool_cert, check, eve_conf, run_capture
 from pcapgen import Tcp
 from test_app_events import CLIENT_HELLO, SERVER_HELLO, cert, chain, seq, tlv
 
@@ -87,8 +87,9 @@ CASES = [
      cert(validity=seq(tlv(0x17, b"990102030405Z"), tlv(0x18, b"20300101120000.5+0130"))),
      {"notbefore": "1999-01-02T03:04:05", "notafter": "2030-01-01T10:30:00"}),
     ("subjectAltName: DNS names and addresses, a URI passed over",
-     cert(ext=san(tlv(0x82, b"a.test"), tlv(0x86, b"http://u.test/"), tlv(0x87, b"\x7f\x00\x00\x01"),
-                  tlv(0x87, bytes(15) + b"\x01"), tlv(0x82, b"*.b.test"), tlv(0x87, b"\x01\x02\xff"))),
+     cert(ext=san(tlv(0x82, b"a.test"), tlv(0x86, b"http://u.test/"),
+                  tlv(0x87, b"\x7f\x00\x00\x01"), tlv(0x87, bytes(15) + b"\x01"),
+                  tlv(0x82, b"*.b.test"), tlv(0x87, b"\x01\x02\xff"))),
      {"subject": "CN=srv.test", "san": ["a.test", V4, V6, "*.b.test", "[1, 2, 255]"]}),
     ("a certificate cut short", cert()[:-30], {"event": "tls.certificate_invalid_length"}),
 ]
@@ -107,16 +108,11 @@ RULES = [
     'alert tls any any -> any any (msg:"cut short"; '
     'app-layer-event:tls.certificate_invalid_length; sid:203;)',
 ]
-CONF = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      filename: eve.json
-      types:
-        - alert
-        - tls:
-            extended: yes
-"""
+CONF = eve_conf("""
+- alert
+- tls:
+    extended: yes
+""")
 
 
 def main():
