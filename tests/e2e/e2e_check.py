@@ -48,12 +48,14 @@ def eve_conf(types, extra=""):
             "      filename: eve.json\n      types:\n" + items + extra)
 
 
-def run_idsd(idsd, out, pcap, rule_files, conf=None, args=(), loaded=None, timeout=120):
+def run_idsd(idsd, out, pcap, rule_files, conf=None, args=(), loaded=None, packets=None,
+             timeout=120):
     """Runs idsd -r PCAP with each of the rule files (-S), logs in OUT, the
     config text conf written as OUT/idsd.yaml and the extra args; checks
-    that it exits 0 (and, given loaded, that it says "LOADED loaded, 0
-    failed") and returns its EVE records (OUT/eve.json, which idsd appends
-    to: a fresh OUT gives this run's alone)."""
+    that it exits 0 (given loaded, that it says "LOADED loaded, 0 failed";
+    given packets, that it read that many) and returns its EVE records
+    (OUT/eve.json, which idsd appends to: a fresh OUT gives this run's
+    alone)."""
     cmd = [idsd, "-r", pcap, *[a for r in rule_files for a in ("-S", r)], "-l", out, *args]
     if conf is not None:
         cf = os.path.join(out, "idsd.yaml")
@@ -65,6 +67,8 @@ def run_idsd(idsd, out, pcap, rule_files, conf=None, args=(), loaded=None, timeo
           + (f": {p.stderr[-800:]}" if p.returncode else ""))
     if loaded is not None:
         check(f"{loaded} loaded, 0 failed" in p.stderr, "every rule loaded")
+    if packets is not None:
+        check(f"processed: {packets} packets" in p.stdout, f"every frame read ({packets})")
     with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
         return [json.loads(ln) for ln in f]
 
