@@ -74,6 +74,32 @@ static inline struct detect_env detect_env_setup(struct rule_env *renv, const ch
 	return detect_env_setup_thr(renv, text, NULL, name);
 }
 
+/* What rule_parse says of this rule text: "(parsed)" when it parses (the
+ * rule is freed), else its error, in a buffer the next call reuses. */
+static inline const char *rule_text_err(struct rule_env *renv, const char *text)
+{
+	static char err[512];
+	struct rule *r;
+
+	err[0] = '\0';
+	r = rule_parse(renv, text, err, sizeof(err));
+	if (r) {
+		rule_free(r);
+		return "(parsed)";
+	}
+	return err;
+}
+
+/* The same for "alert PROTO any any -> any any (OPTS sid:1;)". */
+static inline const char *rule_opts_err(struct rule_env *renv, const char *proto,
+					const char *opts)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "alert %s any any -> any any (%s sid:1;)", proto, opts);
+	return rule_text_err(renv, text);
+}
+
 /* An IPv4 or IPv6 address from text. */
 static inline union ip_addr ip(const char *s)
 {

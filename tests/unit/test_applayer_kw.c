@@ -68,20 +68,12 @@ static uint64_t inspect(struct app_env *e, enum pkt_dir dir)
 
 static struct rule_env *penv;
 
+/* "" when the tls rule with these options parses, else its error. */
 static const char *parse_err(const char *opts)
 {
-	static char err[512];
-	char text[1024];
-	struct rule *r;
+	const char *e = rule_opts_err(penv, "tls", opts);
 
-	snprintf(text, sizeof(text), "alert tls any any -> any any (%s sid:1;)", opts);
-	err[0] = '\0';
-	r = rule_parse(penv, text, err, sizeof(err));
-	if (r) {
-		rule_free(r);
-		return "";
-	}
-	return err;
+	return strcmp(e, "(parsed)") == 0 ? "" : e;
 }
 
 static struct rule *parse_ok(const char *proto, const char *opts)
