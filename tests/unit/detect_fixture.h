@@ -113,6 +113,28 @@ static inline union ip_addr ip(const char *s)
 	return a;
 }
 
+/* A packet with no flow from src:sp to dst:dp (IPv6 when src has a ':'),
+ * TTL 64, payload a C string, its transport header taken as decoded (the
+ * detect tests do not read its bytes). */
+static inline struct packet detect_pkt(uint8_t proto, const char *src, uint16_t sp,
+				       const char *dst, uint16_t dp, const char *payload)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.ip_ver = strchr(src, ':') ? 6 : 4;
+	p.proto = proto;
+	p.ttl = 64;
+	p.src = ip(src);
+	p.dst = ip(dst);
+	p.sp = sp;
+	p.dp = dp;
+	p.payload = (const uint8_t *)payload;
+	p.payload_len = (uint32_t)strlen(payload);
+	p.l4 = p.payload;
+	return p;
+}
+
 static inline void detect_env_teardown(struct detect_env *e)
 {
 	detect_thread_destroy(e->dt);
