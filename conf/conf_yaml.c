@@ -144,7 +144,7 @@ static int anchor_add(struct loader *l, const char *name, struct conf_node *n)
  * node is complete, so an alias inside its own anchor is "unknown"; the
  * copy it holds is detached, so an alias below a re-definition of the
  * anchored key copies the old text once, not itself forever. */
-static int apply_alias(struct loader *l, const yaml_event_t *ev, struct conf_node *dst)
+static int apply_alias(struct loader *l, struct conf_node *dst, const yaml_event_t *ev)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
 	size_t i = l->nanchors;
@@ -182,54 +182,32 @@ static int include_file(struct loader *l, struct conf_node *dst, const yaml_even
 			 l->err, l->errlen);
 }
 
-/* The value of an "include" key: a file name or a sequence of them. */
-static int parse_include(struct loader *l, yaml_event_t *ev, struct conf_node *dst)
+/* The value of an "include" key (file names: include_file) or of a "<<"
+ * merge key (aliases: apply_alias): one event of type want or a sequence
+ * of them, fn applied to each in order. bad: the error for any other
+ * value; bad_item: for a sequence item of another type. */
+static int one_or_list(struct loader *l, yaml_event_t *ev, struct conf_node *dst,
+		       yaml_event_type_t want,
+		       int (*fn)(struct loader *, struct conf_node *, const yaml_event_t *),
+		       const char *bad, const char *bad_item)
 {
 	yaml_event_t item;
 	int ret;
 
-	if (ev->type == YAML_SCALAR_EVENT)
-		return include_file(l, dst, ev);
+	if (ev->type == want)
+		return fn(l, dst, ev);
 	if (ev->type != YAML_SEQUENCE_START_EVENT)
-		return error_at(l, &ev->start_mark,
-				"include: expected a file name or a list of file names", NULL);
+		return error_at(l, &ev->start_mark, bad, NULL);
 	for (;;) {
 		ret = next_event(l, &item);
 		if (ret < 0)
 			return ret;
 		if (item.type == YAML_SEQUENCE_END_EVENT)
 			ret = 1;
-		else if (item.type == YAML_SCALAR_EVENT)
-			ret = include_file(l, dst, &item);
+		else if (item.type == want)
+			ret = fn(l, dst, &item);
 		else
-			ret = error_at(l, &item.start_mark, "include: expected a file name", NULL);
-		yaml_event_delete(&item);
-		if (ret != 0)
-			return ret > 0 ? 0 : ret;
-	}
-}
-
-/* The value of a "<<" merge key: an alias or a sequence of aliases. */
-static int parse_merge_key(struct loader *l, yaml_event_t *ev, struct conf_node *dst)
-{
-	yaml_event_t item;
-	int ret;
-
-	if (ev->type == YAML_ALIAS_EVENT)
-		return apply_alias(l, ev, dst);
-	if (ev->type != YAML_SEQUENCE_START_EVENT)
-		return error_at(l, &ev->start_mark, "'<<' expects an alias or a list of aliases",
-				NULL);
-	for (;;) {
-		ret = next_event(l, &item);
-		if (ret < 0)
-			return ret;
-		if (item.type == YAML_SEQUENCE_END_EVENT)
-			ret = 1;
-		else if (item.type == YAML_ALIAS_EVENT)
-			ret = apply_alias(l, &item, dst);
-		else
-			ret = error_at(l, &item.start_mark, "'<<' expects an alias", NULL);
+			ret = error_at(l, &item.start_mark, bad_item, NULL);
 		yaml_event_delete(&item);
 		if (ret != 0)
 			return ret > 0 ? 0 : ret;
@@ -266,9 +244,13 @@ static int parse_mapping(struct loader *l, struct conf_node *dst, int nest, bool
 			return ret;
 		}
 		if (strcmp(name, "include") == 0) {
-			ret = parse_include(l, &val, dst);
+			ret = one_or_list(l, &val, dst, YAML_SCALAR_EVENT, include_file,
+					  "include: expected a file name or a list of file names",
+					  "include: expected a file name");
 		} else if (strcmp(name, "<<") == 0) {
-			ret = parse_merge_key(l, &val, dst);
+			ret = one_or_list(l, &val, dst, YAML_ALIAS_EVENT, apply_alias,
+					  "'<<' expects an alias or a list of aliases",
+					  "'<<' expects an alias");
 		} else {
 			child = conf_node_child(dst, name, strlen(name));
 			/* a key defined again (later in the file, or after an
@@ -364,7 +346,7 @@ static int parse_value(struct loader *l, yaml_event_t *ev, struct conf_node *dst
 		ret = parse_sequence(l, dst, nest);
 		break;
 	case YAML_ALIAS_EVENT:
-		ret = apply_alias(l, ev, dst);
+		ret = apply_alias(l, dst, ev);
 		break;
 	default:
 		ret = error_at(l, &ev->start_mark, "unexpected YAML event", NULL);

@@ -34,7 +34,6 @@
  * wrong tag, the indefinite form, a length of more than 4 bytes:
  * certificate_invalid_der). Every read is bounded by its container and each
  * byte is visited a fixed number of times: work is linear in the length. */
-#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -690,8 +689,33 @@ void tls_x509_san_begin(const struct tls_x509_cert *c, struct tls_x509_san_iter 
 					  c->decoded && c->san ? c->san_len : 0, 0 };
 }
 
-/* GeneralName (4.2.1.6): dNSName [2] IA5String, iPAddress [7] OCTET STRING
- * of 4 or 16 bytes; a GeneralNames that does not parse ends the walk. */
+/* An iPAddress as Suricata 8 (the first Suricata with the SAN buffer)
+ * writes it: SCGeneralName's Display prints the OCTET STRING with Rust's
+ * Debug of a byte slice, every byte in decimal, "[192, 0, 2, 1]", whatever
+ * its length (x509-parser does not check it). false: it does not fit in
+ * out[0, outsz). */
+static bool san_ip_text(const struct tlv *g, char *out, uint32_t outsz, uint32_t *n)
+{
+	const char *sep = "[";
+	uint32_t o = 0;
+	int w;
+
+	for (uint32_t i = 0; i < g->len; i++, sep = ", ") {
+		w = snprintf(out + o, outsz - o, "%s%u", sep, g->v[i]);
+		if (w < 0 || (uint32_t)w >= outsz - o)
+			return false;
+		o += (uint32_t)w;
+	}
+	w = snprintf(out + o, outsz - o, "%s]", g->len ? "" : "[");
+	if (w < 0 || (uint32_t)w >= outsz - o)
+		return false;
+	*n = o + (uint32_t)w;
+	return true;
+}
+
+/* GeneralName (4.2.1.6): dNSName [2] IA5String as written, iPAddress [7]
+ * OCTET STRING by san_ip_text; a GeneralNames that does not parse ends the
+ * walk. */
 bool tls_x509_san_next(struct tls_x509_san_iter *it, char *out, uint32_t outsz, uint32_t *n)
 {
 	struct der d = { it->p, it->len, it->off };
@@ -707,11 +731,8 @@ bool tls_x509_san_next(struct tls_x509_san_iter *it, char *out, uint32_t outsz, 
 			*n = g.len;
 			return true;
 		}
-		if (g.id == 0x87 && (g.len == 4 || g.len == 16) &&
-		    inet_ntop(g.len == 4 ? AF_INET : AF_INET6, g.v, out, outsz) != NULL) {
-			*n = (uint32_t)strlen(out);
+		if (g.id == 0x87 && san_ip_text(&g, out, outsz, n))
 			return true;
-		}
 	}
 	it->off = it->len;
 	return false;

@@ -46,7 +46,9 @@ unsigned tls_x509_check(const uint8_t *der, uint32_t len);
 char *tls_x509_name(const uint8_t *name, uint32_t len, uint32_t *out_len);
 
 /* subjectAltName entries (RFC 5280 4.2.1.6) that name the host: DNS names
- * as written, IP addresses in text form; the others are passed over. */
+ * as written, IP addresses as Suricata 8 (the first with tls.subjectaltname)
+ * writes them, each byte in decimal: "[192, 0, 2, 1]"; the others are
+ * passed over. */
 struct tls_x509_san_iter {
 	const uint8_t *p;
 	uint32_t len, off;

@@ -9,12 +9,13 @@ app-layer-protocol:ftp) must each fire exactly once with the flow's
 app_proto in the alert; rules 1xx put one protocol's content under another
 protocol's header and must not fire. Then app-layer.protocols.smtp.enabled:
 no must silence the smtp rules and leave the ftp ones."""
-import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
+
+from e2e_check import alert_sids, check, run_capture
+from pcapgen import Tcp
 
 RULES = [
     ('smtp', 'flow:to_server,established; content:"MAIL FROM:<a@example.org>";', 1),
@@ -40,52 +41,6 @@ app-layer:
     ftp:
       enabled: detection-only
 """
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-class Tcp:
-    """One TCP connection: handshake, data in turns, FIN both ways."""
-
-    def __init__(self, frames, cli, srv, sp, dp):
-        self.frames, self.ends = frames, {0: (cli, sp), 1: (srv, dp)}
-        self.seq = {0: 1000, 1: 5000}
-        self.seg(0, 0x02, b"")
-        self.seq[0] += 1
-        self.seg(1, 0x12, b"")
-        self.seq[1] += 1
-        self.seg(0, 0x10, b"")
-
-    def seg(self, d, flags, payload):
-        (src, sp), (dst, dp) = self.ends[d], self.ends[1 - d]
-        ack = self.seq[1 - d] if flags != 0x02 else 0
-        tcp = struct.pack("!HHIIBBHHH", sp, dp, self.seq[d], ack, 5 << 4, flags, 65535, 0, 0)
-        pseudo = struct.pack("!4s4sBBH", src, dst, 0, 6, len(tcp) + len(payload))
-        c = csum(pseudo + tcp + payload)
-        tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
-        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 1, 0x4000, 64,
-                         6, 0, src, dst)
-        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-        eth = b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00"
-        self.frames.append(eth + ip + tcp + payload)
-
-    def send(self, d, payload):
-        self.seg(d, 0x18, payload)
-        self.seq[d] += len(payload)
-        self.seg(1 - d, 0x10, b"")
-
-    def close(self):
-        for d in (0, 1):
-            self.seg(d, 0x11, b"")
-            self.seq[d] += 1
-        self.seg(0, 0x10, b"")
 
 
 def smtp(frames, port, n, helo, sender):
@@ -122,38 +77,21 @@ def smb(frames, n):
     t.close()
 
 
-def write_pcap(path):
+def sessions():
     frames = []
     smtp(frames, 25, 1, b"client.example.org", b"a@example.org")
     ftp(frames, 2)
     smb(frames, 3)
     smtp(frames, 2525, 4, b"other.example.org", b"b@example.org")
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack("<IIII", 1700000000, i * 1000, len(fr), len(fr)) + fr)
+    return frames
 
 
-def check(cond, what):
-    if not cond:
-        print(f"FAIL: {what}")
-        sys.exit(1)
-    print(f"ok: {what}")
-
-
-def run(idsd, pcap, rules, out, config=None):
+def run(idsd, out, conf=None):
+    """The alert records of idsd on the sessions with RULES."""
     os.makedirs(out)
-    args = [idsd, "-r", pcap, "-S", rules, "-l", out]
-    if config is not None:
-        cfg = os.path.join(out, "idsd.yaml")
-        with open(cfg, "w", encoding="utf-8") as f:
-            f.write(config)
-        args[1:1] = ["-c", cfg]
-    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
-    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-500:]}")
-    check(f"{len(RULES)} loaded, 0 failed" in p.stderr, "every rule loaded")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        recs = [json.loads(line) for line in f]
+    rules = [f'alert {proto} any any -> any any (msg:"{sid}"; {opts} sid:{sid};)'
+             for proto, opts, sid in RULES]
+    recs = run_capture(idsd, out, "sessions", sessions(), rules, conf)
     return [r for r in recs if r.get("event_type") == "alert"]
 
 
@@ -161,22 +99,16 @@ def main():
     idsd, out = sys.argv[1], sys.argv[2]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    pcap = os.path.join(out, "sessions.pcap")
-    write_pcap(pcap)
-    rules = os.path.join(out, "detect.rules")
-    with open(rules, "w", encoding="utf-8") as f:
-        for proto, opts, sid in RULES:
-            f.write(f'alert {proto} any any -> any any (msg:"{sid}"; {opts} sid:{sid};)\n')
-    alerts = run(idsd, pcap, rules, os.path.join(out, "default"))
-    sids = sorted(a["alert"]["signature_id"] for a in alerts)
+    alerts = run(idsd, os.path.join(out, "default"))
+    sids = alert_sids(alerts)
     check(sids == [1, 2, 3, 4, 5, 6], f"alerts {sids}, want [1, 2, 3, 4, 5, 6]")
     for a in alerts:
         sid = a["alert"]["signature_id"]
         check(a.get("app_proto") == PROTO[sid], f"sid {sid} app_proto {a.get('app_proto')}")
     check(next(a for a in alerts if a["alert"]["signature_id"] == 2)["dest_port"] == 2525,
           "smtp found on port 2525 by its EHLO")
-    alerts = run(idsd, pcap, rules, os.path.join(out, "smtp-off"), CONFIG)
-    sids = sorted(a["alert"]["signature_id"] for a in alerts)
+    alerts = run(idsd, os.path.join(out, "smtp-off"), CONFIG)
+    sids = alert_sids(alerts)
     check(sids == [3, 4, 5, 6], f"smtp disabled: alerts {sids}, want [3, 4, 5, 6]")
     print("1 passed, 0 failed")
     return 0

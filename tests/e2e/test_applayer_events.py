@@ -10,26 +10,19 @@ Suricata 7.0.0's app-layer-events.rules (unchanged) and anomaly records of
 type applayer on. Each session must give exactly its rule's alert, on the
 packet that raised the event, and one anomaly record naming the event as
 Suricata does ("APPLAYER_...", layer "proto_detect"); the clean one none."""
-import json
 import os
 import shutil
-import subprocess
 import sys
 
+from e2e_check import Checks, eve_conf, run_idsd
 from pcapgen import Tcp, write_pcap
 
-CONFIG = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      enabled: yes
-      filename: eve.json
-      types:
-        - alert
-        - anomaly:
-            enabled: yes
-            types: {applayer: yes}
-"""
+CONFIG = eve_conf("""
+- alert
+- anomaly:
+    enabled: yes
+    types: {applayer: yes}
+""")
 
 GET = b"GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"
 RESP = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
@@ -44,13 +37,7 @@ WANT = {
     41004: ("applayer_proto_detection_skipped", 2260003, "failed"),
 }
 
-fails = []
-
-
-def check(cond, what):
-    if not cond:
-        fails.append(what)
-        print(f"FAIL: {what}")
+check = Checks()
 
 
 def build():
@@ -83,16 +70,10 @@ def main():
     idsd, root, out = sys.argv[1], sys.argv[2], sys.argv[3]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    pcap, cfg = os.path.join(out, "applayer.pcap"), os.path.join(out, "idsd.yaml")
+    pcap = os.path.join(out, "applayer.pcap")
     write_pcap(pcap, build())
-    with open(cfg, "w", encoding="utf-8") as f:
-        f.write(CONFIG)
     rules = os.path.join(root, "tests", "data", "suricata-events", "app-layer-events.rules")
-    p = subprocess.run([idsd, "-c", cfg, "-r", pcap, "-S", rules, "-l", out, "--strict-rules"],
-                       capture_output=True, text=True, timeout=120)
-    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-800:]}")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        recs = [json.loads(line) for line in f]
+    recs = run_idsd(idsd, out, pcap, [rules], CONFIG, ["--strict-rules"])
     alerts, anomalies = {}, {}
     for r in recs:
         port = r.get("src_port") if r.get("src_port", 0) > 40000 else r.get("dest_port")
@@ -110,8 +91,7 @@ def main():
               f"{event}: alert and anomaly on the same packet: {a} {n}")
     check(41005 not in alerts and 41005 not in anomalies,
           f"clean HTTP: {alerts.get(41005)} {anomalies.get(41005)}")
-    print(f"applayer events: {len(fails)} failed")
-    return 1 if fails else 0
+    return check.done("applayer events")
 
 
 if __name__ == "__main__":

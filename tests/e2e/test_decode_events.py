@@ -16,31 +16,20 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 
-fails = []
+from e2e_check import Checks, eve_conf, run_idsd
 
+check = Checks()
 
-def check(cond, what):
-    if not cond:
-        fails.append(what)
-        print(f"FAIL: {what}")
-
-CONFIG = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      enabled: yes
-      filename: eve.json
-      types:
-        - alert
-        - anomaly:
-            enabled: yes
-            types: {decode: yes}
-        - stats:
-            totals: yes
-"""
+CONFIG = eve_conf("""
+- alert
+- anomaly:
+    enabled: yes
+    types: {decode: yes}
+- stats:
+    totals: yes
+""")
 
 LOCAL = """\
 alert udp any any -> any 9999 (msg:"pbb inner"; content:"pbb-marker"; sid:9101;)
@@ -67,15 +56,7 @@ def rule_sids(path):
 
 def run(idsd, out, pcap, rules):
     os.makedirs(out)
-    cfg = os.path.join(out, "idsd.yaml")
-    with open(cfg, "w", encoding="utf-8") as f:
-        f.write(CONFIG)
-    p = subprocess.run([idsd, "-c", cfg, "-r", pcap, "-l", out, "--strict-rules",
-                        *[a for r in rules for a in ("-S", r)]],
-                       capture_output=True, text=True, timeout=120)
-    check(p.returncode == 0, f"{pcap}: rc {p.returncode}: {p.stderr[-800:]}")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        return [json.loads(line) for line in f]
+    return run_idsd(idsd, out, pcap, rules, CONFIG, ["--strict-rules"])
 
 
 def main():
@@ -123,8 +104,7 @@ def main():
         check(not extra, f"{pcap}: anomalies on packets that are no frame: {extra}")
     missing = [e for e in named if e not in sids]
     check(not missing, f"events without a rule in decoder-events.rules: {missing}")
-    print(f"decode events: {len(fails)} failed")
-    return 1 if fails else 0
+    return check.done("decode events")
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ import struct
 import subprocess
 import sys
 
-from e2e_check import check
+from e2e_check import certtool_cert, check
 from pcapgen import Tcp, udp_frame, write_pcap
 
 IDSD = OUT = None
@@ -445,17 +445,9 @@ def tls_hs(htype, body):
 
 def make_cert():
     """A self-signed certificate (DER) with known dates, by certtool."""
-    tmpl, key, der = (os.path.join(OUT, n) for n in ("cert.tmpl", "key.pem", "cert.der"))
-    with open(tmpl, "w") as f:
-        f.write('cn = "cert.test"\nserial = 4660\n'
-                'activation_date = "2019-01-02 03:04:05"\n'
-                'expiration_date = "2031-05-06 07:08:09"\n')
-    for cmd in (["certtool", "--generate-privkey", "--key-type", "ecdsa", "--outfile", key],
-                ["certtool", "--generate-self-signed", "--load-privkey", key,
-                 "--template", tmpl, "--outder", "--outfile", der]):
-        subprocess.run(cmd, capture_output=True, check=True)
-    with open(der, "rb") as f:
-        return f.read()
+    return certtool_cert(OUT, 'cn = "cert.test"\nserial = 4660\n'
+                              'activation_date = "2019-01-02 03:04:05"\n'
+                              'expiration_date = "2031-05-06 07:08:09"\n')
 
 
 def tls_session(fr, n, sid_c, sid_s, tls13=False, cert=None):

@@ -9,14 +9,12 @@ commented out and for the checksum keywords. Every event rule file must
 load whole (279 rules), the alerts must be exactly
 the expected sids (so clean sessions raise nothing), and the checksum
 rules must follow -k all / -k none as Suricata's keywords do."""
-import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
 
-from e2e_check import check
+from e2e_check import check, run_idsd
 from pcapgen import Tcp, csum, ipv4, tcp_frame, udp_frame, write_pcap
 
 LOCAL_RULES = """\
@@ -224,13 +222,7 @@ WANT = {
 
 def run(idsd, pcap, rules, out, csum):
     os.makedirs(out)
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules[0], "-S", rules[1], "-l", out, "-k", csum],
-                       capture_output=True, text=True, timeout=120)
-    check(p.returncode == 0, f"idsd -k {csum} rc {p.returncode}: {p.stderr[-800:]}")
-    check("287 loaded, 0 failed" in p.stderr, f"all 279 event rules and 8 local ones load: "
-          f"{p.stderr[-600:]}")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        recs = [json.loads(line) for line in f]
+    recs = run_idsd(idsd, out, pcap, rules, args=["-k", csum], loaded=287)
     return sorted({r["alert"]["signature_id"] for r in recs if r.get("event_type") == "alert"})
 
 

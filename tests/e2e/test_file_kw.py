@@ -16,17 +16,12 @@ import shutil
 import subprocess
 import sys
 
-from e2e_check import check, run_capture
+from e2e_check import check, eve_conf, run_capture
 from pcapgen import Tcp
 
-CONF = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      filename: eve.json
-      types:
-        - alert
-"""
+CONF = eve_conf("""
+- alert
+""")
 
 PDF = b"%PDF-1.4\n" + b"1 0 obj << /Type /Catalog >> endobj\n" * 8 + b"%%EOF\n"
 NOTES = b"hello world\n"

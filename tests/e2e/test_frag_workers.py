@@ -15,14 +15,12 @@ whose later fragment comes first is sent by its address pair, as the
 reader cannot know its ports yet: reassembled and inspected all the same,
 but its flow may be another worker's than its answer's.)"""
 import collections
-import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
 
-from e2e_check import check
+from e2e_check import check, eve_conf, run_idsd
 from pcapgen import csum, ipv4, ipv6, write_pcap
 
 DATAGRAMS = 48
@@ -80,29 +78,28 @@ def capture():
     return frames
 
 
+WORKERS_CONF = eve_conf("""
+- alert
+- flow
+- stats
+""")
+
+
 def run(idsd, pcap, rules, out, workers):
     log = os.path.join(out, f"w{workers}")
     os.makedirs(log)
-    conf = os.path.join(log, "idsd.yaml")
-    with open(conf, "w", encoding="utf-8") as f:
-        f.write("%YAML 1.1\n---\noutputs:\n  - eve-log:\n      filename: eve.json\n"
-                "      types: [alert, flow, stats]\n")
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-l", log, "-c", conf, "-k", "all",
-                        "--set", f"pcap-file.threads={workers}"],
-                       capture_output=True, text=True, timeout=280)
-    check(p.returncode == 0, f"{workers} worker(s): idsd rc {p.returncode}: {p.stderr[-500:]}")
-    check(f"{len(RULES)} loaded, 0 failed" in p.stderr, f"{workers} worker(s): every rule loaded")
+    recs = run_idsd(idsd, log, pcap, [rules], WORKERS_CONF,
+                    ["-k", "all", "--set", f"pcap-file.threads={workers}"], loaded=len(RULES),
+                    timeout=280)
     alerts, flows = collections.Counter(), {}
-    with open(os.path.join(log, "eve.json"), encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            if e["event_type"] == "alert":
-                alerts[(e["alert"]["signature_id"], e["timestamp"], e["src_ip"],
-                        e["src_port"])] += 1
-            elif e["event_type"] == "flow":
-                key = (e["src_ip"], e["src_port"], e["dest_ip"], e["dest_port"])
-                check(key not in flows, f"{workers} worker(s): {key} is one flow")
-                flows[key] = (e["flow"]["pkts_toserver"], e["flow"]["pkts_toclient"])
+    for e in recs:
+        if e["event_type"] == "alert":
+            alerts[(e["alert"]["signature_id"], e["timestamp"], e["src_ip"],
+                    e["src_port"])] += 1
+        elif e["event_type"] == "flow":
+            key = (e["src_ip"], e["src_port"], e["dest_ip"], e["dest_port"])
+            check(key not in flows, f"{workers} worker(s): {key} is one flow")
+            flows[key] = (e["flow"]["pkts_toserver"], e["flow"]["pkts_toclient"])
     return alerts, flows
 
 

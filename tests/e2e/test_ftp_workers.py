@@ -29,10 +29,9 @@ import ipaddress
 import json
 import os
 import shutil
-import subprocess
 import sys
 
-from e2e_check import check
+from e2e_check import check, eve_conf, run_idsd
 from pcapgen import Tcp, write_pcap
 
 RULES = [
@@ -175,40 +174,30 @@ def run(idsd, pcap, rules, out, workers, nframes=None):
     checksums checked), None for a real one (checksums as captured)."""
     log = os.path.join(out, f"w{workers}")
     os.makedirs(log)
-    conf = os.path.join(log, "idsd.yaml")
-    with open(conf, "w", encoding="utf-8") as f:
-        f.write("%YAML 1.1\n---\noutputs:\n  - eve-log:\n      filename: eve.json\n"
-                "      types: [alert, flow, stats]\n")
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules[0], "-l", log, "-c", conf,
-                        "-k", "all" if nframes is not None else "none",
-                        "--set", f"pcap-file.threads={workers}"],
-                       capture_output=True, text=True, timeout=280)
-    check(p.returncode == 0, f"{workers} worker(s): idsd rc {p.returncode}: {p.stderr[-500:]}")
-    check(f"{rules[1]} loaded, 0 failed" in p.stderr, f"{workers} worker(s): every rule loaded")
-    check(nframes is None or f"processed: {nframes} packets" in p.stdout,
-          f"{workers} worker(s): every frame read")
+    recs = run_idsd(idsd, log, pcap, [rules[0]], eve_conf("- alert\n- flow\n- stats"),
+                    ["-k", "all" if nframes is not None else "none",
+                     "--set", f"pcap-file.threads={workers}"],
+                    loaded=rules[1], packets=nframes, timeout=280)
     alerts, flows, stats, dup = collections.Counter(), {}, {}, []
     records = collections.Counter()   # every alert and flow record whole
-    with open(os.path.join(log, "eve.json"), encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            t = e.get("event_type")
-            if t in ("alert", "flow"):
-                # a flow idle past its timeout is logged "timeout" by a
-                # worker that sees later packets, "shutdown" by one that
-                # sees none: the one field that may differ
-                e.get("flow", {}).pop("reason", None)
-                records[json.dumps(e, sort_keys=True)] += 1
-            if t == "alert":
-                alerts[(e["alert"]["signature_id"], e["timestamp"], e["src_ip"], e["src_port"],
-                        e["dest_ip"], e["dest_port"], e.get("app_proto"))] += 1
-            elif t == "flow":
-                key = (e["src_ip"], e["src_port"], e["dest_ip"], e["dest_port"])
-                if key in flows:
-                    dup.append(key)
-                flows[key] = e.get("app_proto")
-            elif t == "stats":
-                stats = e["stats"]
+    for e in recs:
+        t = e.get("event_type")
+        if t in ("alert", "flow"):
+            # a flow idle past its timeout is logged "timeout" by a
+            # worker that sees later packets, "shutdown" by one that
+            # sees none: the one field that may differ
+            e.get("flow", {}).pop("reason", None)
+            records[json.dumps(e, sort_keys=True)] += 1
+        if t == "alert":
+            alerts[(e["alert"]["signature_id"], e["timestamp"], e["src_ip"], e["src_port"],
+                    e["dest_ip"], e["dest_port"], e.get("app_proto"))] += 1
+        elif t == "flow":
+            key = (e["src_ip"], e["src_port"], e["dest_ip"], e["dest_port"])
+            if key in flows:
+                dup.append(key)
+            flows[key] = e.get("app_proto")
+        elif t == "stats":
+            stats = e["stats"]
     check(not dup, f"{workers} worker(s): one flow record per flow {dup}")
     check(stats.get("decoder", {}).get("invalid", 0) == 0,
           f"{workers} worker(s): every frame decoded (checksums checked)")

@@ -33,16 +33,10 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                 "tools", "bench"))
 import hostile  # noqa: E402
+from e2e_check import Checks  # noqa: E402
 
 IDSD = OUT = None
-FAILS = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("  not ok:", what)
-    return cond
+check = Checks()
 
 
 def run(args, timeout=300):
@@ -371,8 +365,7 @@ def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     globals()["test_" + name]()
-    print(f"{name}: {'FAIL' if FAILS else 'ok'}")
-    return 1 if FAILS else 0
+    return check.done(name)
 
 
 if __name__ == "__main__":

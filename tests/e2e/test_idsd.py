@@ -6,15 +6,10 @@ import shutil
 import subprocess
 import sys
 
+from e2e_check import Checks
+
 IDSD = SRC = OUT = None
-FAILS = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("  not ok:", what)
-    return cond
+check = Checks()
 
 
 def run(args, timeout=300):
@@ -401,8 +396,7 @@ def tests_main():
         print("no such test:", name)
         return 2
     fn()
-    print(f"{name}: {'FAIL' if FAILS else 'ok'} ({len(FAILS)} problems)")
-    return 1 if FAILS else 0
+    return check.done(name)
 
 
 if __name__ == "__main__":

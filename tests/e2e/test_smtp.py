@@ -11,14 +11,12 @@ must fire on the attachment it was written for, the smtp.* events must
 fire where they happen (unable_to_match_reply_with_request on the
 unasked reply only), and raw stream content must still match."""
 import base64
-import json
 import os
 import shutil
-import subprocess
 import sys
 
-from e2e_check import check
-from pcapgen import Tcp, write_pcap
+from e2e_check import check, run_capture
+from pcapgen import Tcp
 
 ET_GHOSTSCRIPT = (
     'alert smtp $EXTERNAL_NET any -> $SMTP_SERVERS any (msg:"ET EXPLOIT Ghostscript '
@@ -100,19 +98,9 @@ def main():
     os.makedirs(out)
     frames = []
     build(frames)
-    pcap = os.path.join(out, "smtp.pcap")
-    write_pcap(pcap, frames)
-    rules = os.path.join(out, "smtp.rules")
-    with open(rules, "w", encoding="utf-8") as f:
-        f.write(ET_GHOSTSCRIPT + "\n")
-        for opts in RULES:
-            f.write(f'alert smtp any any -> any any (msg:"t"; {opts})\n')
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-l", out], capture_output=True,
-                       text=True, timeout=120)
-    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-500:]}")
-    check(f"{len(RULES) + 1} loaded, 0 failed" in p.stderr, "every rule loaded")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        alerts = [json.loads(ln) for ln in f]
+    rules = [ET_GHOSTSCRIPT] + [f'alert smtp any any -> any any (msg:"t"; {opts})'
+                                for opts in RULES]
+    alerts = run_capture(idsd, out, "smtp", frames, rules)
     alerts = [a for a in alerts if a.get("event_type") == "alert"]
     for sid, want in WANT.items():
         got = [a for a in alerts if a["alert"]["signature_id"] == sid]

@@ -18,39 +18,26 @@ nothing decided (on the flow's end); a refused STARTTLS keeps SMTP parsed
 the tunnel's TLS (app_proto_orig http, no event), a refused one keeps
 HTTP."""
 import hashlib
-import json
 import os
 import shutil
-import subprocess
 import sys
 
-fails = []
+from e2e_check import Checks, eve_conf, run_idsd
 
+check = Checks()
 
-def check(cond, what):
-    if not cond:
-        fails.append(what)
-        print(f"FAIL: {what}")
-
-
-CONFIG = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      enabled: yes
-      filename: eve.json
-      types:
-        - alert
-        - anomaly:
-            enabled: yes
-        - tls:
-            extended: yes
-        - flow
-app-layer:
+CONFIG = eve_conf("""
+- alert
+- anomaly:
+    enabled: yes
+- tls:
+    extended: yes
+- flow
+""", """app-layer:
   protocols:
     tls:
       ja3-fingerprints: yes
-"""
+""")
 
 LOCAL = """\
 alert tls any any -> any any (msg:"sni"; tls.sni; content:"mail.example.org"; sid:1001;)
@@ -94,18 +81,12 @@ def main():
     suri = os.path.join(root, "tests", "data", "suricata-events")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    cfg, local = os.path.join(out, "idsd.yaml"), os.path.join(out, "local.rules")
-    with open(cfg, "w", encoding="utf-8") as f:
-        f.write(CONFIG)
+    local = os.path.join(out, "local.rules")
     with open(local, "w", encoding="utf-8") as f:
         f.write(LOCAL)
     rules = [local] + [os.path.join(suri, n + "-events.rules") for n in ("app-layer", "smtp", "http")]
-    p = subprocess.run([idsd, "-c", cfg, "-r", os.path.join(data, "starttls.pcap"), "-l", out,
-                        "--strict-rules", *[a for r in rules for a in ("-S", r)]],
-                       capture_output=True, text=True, timeout=120)
-    check(p.returncode == 0, f"idsd rc {p.returncode}: {p.stderr[-800:]}")
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        recs = [json.loads(line) for line in f]
+    recs = run_idsd(idsd, out, os.path.join(data, "starttls.pcap"), rules, CONFIG,
+                    ["--strict-rules"])
     by = {}
     for r in recs:
         by.setdefault((port(r), r["event_type"]), []).append(r)
@@ -147,8 +128,7 @@ def main():
     for cp in (42001, 42004, 42005, 42007, 42008):
         an = [r for r in by.get((cp, "anomaly"), []) if r["anomaly"]["layer"] == "proto_detect"]
         check(not an, f"{cp}: no change event: {an}")
-    print(f"starttls: {len(fails)} failed")
-    return 1 if fails else 0
+    return check.done("starttls")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import shutil
 import struct
 import sys
 
-from e2e_check import check, run_capture
+from e2e_check import check, eve_conf, run_capture
 from pcapgen import Tcp, tcp_frame
 
 CLI, SRV = bytes([10, 0, 0, 1]), bytes([192, 168, 1, 1])
@@ -46,17 +46,11 @@ RULES = [f'alert tcp any any -> any any (msg:"{e}"; stream-event:{e}; sid:{SID[e
     'alert tcp any any -> any any (msg:"EVIL in the stream"; flow:to_server; content:"EVIL"; '
     'sid:3000;)',
 ]
-CONF = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      enabled: yes
-      filename: eve.json
-      types:
-        - alert
-        - anomaly:
-            types: {decode: no, stream: yes, applayer: no}
-"""
+CONF = eve_conf("""
+- alert
+- anomaly:
+    types: {decode: no, stream: yes, applayer: no}
+""")
 
 
 def ts(val, ecr=0):

@@ -16,7 +16,7 @@ import os
 import shutil
 import sys
 
-from e2e_check import check, run_capture
+from e2e_check import check, eve_conf, run_capture
 from pcapgen import udp_frame
 
 A, B, C, D = (bytes(x) for x in ([10, 0, 0, 5], [192, 168, 1, 1], [192, 168, 1, 2],
@@ -28,16 +28,10 @@ RULES = [
     'alert udp any any -> any any (msg:"tag dst host"; content:"TAGDST"; '
     'tag:host,2,seconds; sid:2;)',
 ]
-CONF = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      enabled: yes
-      filename: eve.json
-      types:
-        - alert:
-            tagged-packets: yes
-"""
+CONF = eve_conf("""
+- alert:
+    tagged-packets: yes
+""")
 
 
 def capture():

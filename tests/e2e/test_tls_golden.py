@@ -31,16 +31,13 @@ import subprocess
 import sys
 import time
 
-CONF = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      filename: eve.json
-      types:
-        - alert
-        - tls:
-            extended: yes
-"""
+from e2e_check import eve_conf, run_idsd
+
+CONF = eve_conf("""
+- alert
+- tls:
+    extended: yes
+""")
 
 # Keywords that fire on any value: sticky buffers (with a byte in them),
 # and the value keywords with a range that holds every value.
@@ -65,25 +62,16 @@ def captures(src, which):
     return base, names
 
 
-def run_one(idsd, pcap, rules, out):
+def run_one(idsd, pcap, rules, nrules, out):
     os.makedirs(out, exist_ok=True)
     eve = os.path.join(out, "eve.json")
     if os.path.exists(eve):
         os.unlink(eve)
-    conf = os.path.join(out, "idsd.yaml")
-    with open(conf, "w") as f:
-        f.write(CONF)
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-l", out, "-c", conf],
-                       capture_output=True, text=True, timeout=300)
-    if p.returncode != 0 or " 0 failed" not in p.stderr:
-        raise SystemExit(f"FAIL: idsd on {pcap}: rc {p.returncode}: {p.stderr[-800:]}")
     lines = []
-    with open(eve) as f:
-        for ln in f:
-            e = json.loads(ln)
-            if e.get("event_type") in ("tls", "alert"):
-                e.pop("flow_id", None)
-                lines.append(json.dumps(e, sort_keys=True, ensure_ascii=False))
+    for e in run_idsd(idsd, out, pcap, [rules], CONF, loaded=nrules, timeout=300):
+        if e.get("event_type") in ("tls", "alert"):
+            e.pop("flow_id", None)
+            lines.append(json.dumps(e, sort_keys=True, ensure_ascii=False))
     return lines
 
 
@@ -153,7 +141,8 @@ def run_set(idsd, src, which, out, groups):
     got = []
     for i, n in enumerate(names):
         for g, rf in enumerate(files):
-            for ln in run_one(idsd, os.path.join(base, n), rf, os.path.join(out, f"{i}.{g}")):
+            for ln in run_one(idsd, os.path.join(base, n), rf, len(groups[g]),
+                              os.path.join(out, f"{i}.{g}")):
                 got.append(n + "\t" + ln)
     return got
 

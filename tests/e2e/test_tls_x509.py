@@ -16,17 +16,18 @@ x509-parser 0.15 (X509Name's Display, raw_serial, ASN1Time):
 - serial: the INTEGER's bytes, leading zero kept, "00:8F:01";
 - validity: UTCTime (a year 50-99 is 19YY), GeneralizedTime with a
   fraction and an offset (taken out: UTC);
-- tls.subjectaltname: the DNS names and IP addresses (as text), others
-  (a URI) passed over;
+- tls.subjectaltname: the DNS names as written and the IP addresses as
+  Suricata 8 (the first Suricata with the keyword) writes them: x509-parser's
+  bytes in Rust's Debug form, "[127, 0, 0, 1]", of any length; others (a
+  URI) passed over; on a certificate by certtool too (IPv4 and IPv6 SANs),
+  whose tls record has no SAN field (Suricata 7.0 writes none);
 - a certificate cut short: its event, no field, no crash."""
-import json
 import os
 import shutil
-import subprocess
 import sys
 
-from e2e_check import check
-from pcapgen import Tcp, write_pcap
+from e2e_check import certtool_cert, check, eve_conf, run_capture
+from pcapgen import Tcp
 from test_app_events import CLIENT_HELLO, SERVER_HELLO, cert, chain, seq, tlv
 
 C = lambda n: bytes([10, 4, 0, n])  # noqa: E731
@@ -54,6 +55,14 @@ def san(*entries):
     return tlv(0xa3, seq(seq(tlv(0x06, b"\x55\x1d\x11"), tlv(0x04, seq(*entries)))))
 
 
+V4 = "[127, 0, 0, 1]"
+V6 = "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]"
+CERTTOOL_V4 = "[192, 0, 2, 7]"
+CERTTOOL_V6 = "[32, 1, 13, 184, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]"
+# what the SAN rules match whole (sid 100 on); the text forms must not match
+SANS = ["a.test", V4, V6, "*.b.test", "[1, 2, 255]", "http://u.test/", "127.0.0.1", "::1",
+        "certtool.test", CERTTOOL_V4, CERTTOOL_V6, "192.0.2.7", "2001:db8::7"]
+
 CASES = [
     ("attribute names and a multi-valued RDN",
      cert(subject=name(rdn(atv("C", b"US", 0x13)), rdn(atv("O", b"Ex, Inc.")),
@@ -78,16 +87,17 @@ CASES = [
      cert(validity=seq(tlv(0x17, b"990102030405Z"), tlv(0x18, b"20300101120000.5+0130"))),
      {"notbefore": "1999-01-02T03:04:05", "notafter": "2030-01-01T10:30:00"}),
     ("subjectAltName: DNS names and addresses, a URI passed over",
-     cert(ext=san(tlv(0x82, b"a.test"), tlv(0x86, b"http://u.test/"), tlv(0x87, b"\x7f\x00\x00\x01"),
-                  tlv(0x87, bytes(15) + b"\x01"), tlv(0x82, b"*.b.test"))),
-     {"subject": "CN=srv.test", "san": ["a.test", "127.0.0.1", "::1", "*.b.test"]}),
+     cert(ext=san(tlv(0x82, b"a.test"), tlv(0x86, b"http://u.test/"),
+                  tlv(0x87, b"\x7f\x00\x00\x01"), tlv(0x87, bytes(15) + b"\x01"),
+                  tlv(0x82, b"*.b.test"), tlv(0x87, b"\x01\x02\xff"))),
+     {"subject": "CN=srv.test", "san": ["a.test", V4, V6, "*.b.test", "[1, 2, 255]"]}),
     ("a certificate cut short", cert()[:-30], {"event": "tls.certificate_invalid_length"}),
 ]
 
 RULES = [
     'alert tls any any -> any any (msg:"san"; tls.subjectaltname; content:"%s"; '
     'startswith; endswith; sid:%d;)' % (v, 100 + i)
-    for i, v in enumerate(["a.test", "127.0.0.1", "::1", "*.b.test", "http://u.test/"])
+    for i, v in enumerate(SANS)
 ] + [
     'alert tls any any -> any any (msg:"multi-valued subject"; tls.cert_subject; '
     'content:"OU=a + CN=b"; sid:200;)',
@@ -98,40 +108,29 @@ RULES = [
     'alert tls any any -> any any (msg:"cut short"; '
     'app-layer-event:tls.certificate_invalid_length; sid:203;)',
 ]
-CONF = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      filename: eve.json
-      types:
-        - alert
-        - tls:
-            extended: yes
-"""
+CONF = eve_conf("""
+- alert
+- tls:
+    extended: yes
+""")
 
 
 def main():
     idsd, out = sys.argv[1], sys.argv[2]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
+    CASES.append(("subjectAltName of a certificate by certtool: IPv4 and IPv6 addresses",
+                  certtool_cert(out, 'cn = "certtool.test"\ndns_name = "certtool.test"\n'
+                                     'ip_address = "192.0.2.7"\nip_address = "2001:db8::7"\n'),
+                  {"subject": "CN=certtool.test", "subjectaltname": None,
+                   "san": ["certtool.test", CERTTOOL_V4, CERTTOOL_V6]}))
     frames = []
     for i, (_, der, _) in enumerate(CASES):
         t = Tcp(frames, C(i), S(i), 43000 + i, 443)
         t.send(0, CLIENT_HELLO)
         t.send(1, SERVER_HELLO + chain(der))
         t.close()
-    pcap, rules, conf = (os.path.join(out, n) for n in ("x509.pcap", "x509.rules", "idsd.yaml"))
-    write_pcap(pcap, frames)
-    with open(rules, "w") as f:
-        f.write("\n".join(RULES) + "\n")
-    with open(conf, "w") as f:
-        f.write(CONF)
-    p = subprocess.run([idsd, "-c", conf, "-r", pcap, "-S", rules, "-l", out],
-                       capture_output=True, text=True, timeout=300)
-    check(p.returncode == 0 and f"{len(RULES)} loaded, 0 failed" in p.stderr,
-          f"idsd runs with every rule: rc {p.returncode} {p.stderr[-500:]}")
-    with open(os.path.join(out, "eve.json")) as f:
-        recs = [json.loads(ln) for ln in f]
+    recs = run_capture(idsd, out, "x509", frames, RULES, CONF)
     for i, (what, _, want) in enumerate(CASES):
         mine = [r for r in recs if 43000 + i in (r.get("src_port"), r.get("dest_port"))]
         tls = [r["tls"] for r in mine if r["event_type"] == "tls"]

@@ -7,12 +7,12 @@ checks which fire: each of the rules 1-9 once, none of the near misses
 (100+). Then idsd -T on a rule with a transform before any sticky buffer
 must name the file and line."""
 import hashlib
-import json
 import os
 import shutil
-import struct
-import subprocess
 import sys
+
+from e2e_check import Checks, check_rule_errors, run_capture
+from pcapgen import Tcp
 
 URI = b"/Admin%2Fpanel.php?q=a+b"
 HOST = b"WWW.Example.COM"
@@ -59,94 +59,34 @@ RULES = [
 ]
 
 
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def frame(src, dst, sport, dport, seq, ack, flags, payload=b""):
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0)
-    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp) + len(payload))
-    c = csum(pseudo + tcp + payload)
-    tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 1, 0x4000, 64,
-                     6, 0, src, dst)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    eth = b"\x00\x00\x00\x00\x00\x02" + b"\x00\x00\x00\x00\x00\x01" + b"\x08\x00"
-    return eth + ip + tcp + payload
-
-
-def write_capture(path):
-    c, s = bytes([10, 0, 0, 1]), bytes([192, 168, 1, 1])
-    cp, sp = 40000, 80
-    SYN, ACK, PSH, FIN = 0x02, 0x10, 0x08, 0x01
-    ci, si = 1000, 5000
-    frames = [
-        frame(c, s, cp, sp, ci, 0, SYN),
-        frame(s, c, sp, cp, si, ci + 1, SYN | ACK),
-        frame(c, s, cp, sp, ci + 1, si + 1, ACK),
-        frame(c, s, cp, sp, ci + 1, si + 1, PSH | ACK, REQ),
-        frame(s, c, sp, cp, si + 1, ci + 1 + len(REQ), ACK),
-        frame(s, c, sp, cp, si + 1, ci + 1 + len(REQ), PSH | ACK, RESP),
-        frame(c, s, cp, sp, ci + 1 + len(REQ), si + 1 + len(RESP), ACK),
-        frame(c, s, cp, sp, ci + 1 + len(REQ), si + 1 + len(RESP), FIN | ACK),
-        frame(s, c, sp, cp, si + 1 + len(RESP), ci + 2 + len(REQ), FIN | ACK),
-        frame(c, s, cp, sp, ci + 2 + len(REQ), si + 2 + len(RESP), ACK),
-    ]
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack("<IIII", 1700000000, i * 1000, len(fr), len(fr)))
-            f.write(fr)
-
-
 def main():
     idsd, out = sys.argv[1], sys.argv[2]
-    fails = []
+    check = Checks()
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    pcap = os.path.join(out, "http.pcap")
-    rules = os.path.join(out, "transform.rules")
-    write_capture(pcap)
-    with open(rules, "w", encoding="utf-8") as f:
-        for body, sid in RULES:
-            f.write(f'alert http any any -> any any (msg:"xf {sid}"; {body} sid:{sid};)\n')
-    p = subprocess.run([idsd, "-r", pcap, "-S", rules, "-l", out, "--strict-rules"],
-                       capture_output=True, text=True, timeout=120)
-    if p.returncode != 0:
-        fails.append(f"idsd rc {p.returncode}: {p.stderr[-500:]}")
+    frames = []
+    t = Tcp(frames, bytes([10, 0, 0, 1]), bytes([192, 168, 1, 1]), 40000, 80)
+    t.send(0, REQ)
+    t.send(1, RESP)
+    t.close()
+    recs = run_capture(idsd, out, "http", frames,
+                       [f'alert http any any -> any any (msg:"xf {sid}"; {body} sid:{sid};)'
+                        for body, sid in RULES], args=["--strict-rules"])
     got = {}
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            if r.get("event_type") == "alert":
-                sid = r["alert"]["signature_id"]
-                got[sid] = got.get(sid, 0) + 1
+    for r in recs:
+        if r.get("event_type") == "alert":
+            sid = r["alert"]["signature_id"]
+            got[sid] = got.get(sid, 0) + 1
     want = {sid: 1 for _, sid in RULES if sid < 100}
-    if got != want:
-        fails.append(f"alerts by sid: got {sorted(got.items())}, want {sorted(want.items())}")
+    check(got == want, f"alerts by sid: got {sorted(got.items())}, want {sorted(want.items())}")
 
-    bad = os.path.join(out, "bad.rules")
-    with open(bad, "w", encoding="utf-8") as f:
-        f.write('alert http any any -> any any (http.uri; content:"a"; sid:1;)\n')
-        f.write('alert http any any -> any any (to_sha256; content:"a"; sid:2;)\n')
-        f.write('alert http any any -> any any (http.uri; to_lowercase:x; content:"a"; '
-                'sid:3;)\n')
-    p = subprocess.run([idsd, "-T", "-S", bad], capture_output=True, text=True, timeout=120)
-    msgs = p.stdout + p.stderr
-    for want_msg in (f"{bad}:2: to_sha256 needs a sticky buffer before it",
-                     f"{bad}:3: keyword 'to_lowercase' takes no value",
-                     "1 loaded, 2 failed"):
-        if want_msg not in msgs:
-            fails.append(f"-T output lacks {want_msg!r}: {msgs[-600:]}")
-    for f_ in fails:
-        print("not ok:", f_)
-    print("ok" if not fails else "FAILED")
-    return 1 if fails else 0
+    check_rule_errors(idsd, out, [
+        'alert http any any -> any any (http.uri; content:"a"; sid:1;)',
+        'alert http any any -> any any (to_sha256; content:"a"; sid:2;)',
+        'alert http any any -> any any (http.uri; to_lowercase:x; content:"a"; sid:3;)',
+    ], ["BAD:2: to_sha256 needs a sticky buffer before it",
+        "BAD:3: keyword 'to_lowercase' takes no value", "1 loaded, 2 failed"], check)
+    return check.done("transforms")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,11 @@ event per broken frame, counted in stats and matched by decode-event rules;
 the real ERSPAN/Geneve captures from tcpdump's tests must decode too.
 
 usage: test_tunnels.py IDSD SRC_ROOT OUT_DIR"""
-import json
 import os
 import shutil
-import subprocess
 import sys
+
+from e2e_check import Checks, eve_conf, run_idsd
 
 RULES = """\
 alert http any any -> any any (msg:"inner uri"; flow:established,to_server; http.uri; content:"/tunnel-marker"; sid:1;)
@@ -25,19 +25,12 @@ alert udp any any -> any any (msg:"carrier payload"; content:"tunnel-marker"; si
 alert tcp any 80 -> any any (msg:"inner response"; content:"200 OK"; sid:4;)
 """
 
-CONFIG = """%YAML 1.1
----
-outputs:
-  - eve-log:
-      enabled: yes
-      filename: eve.json
-      types:
-        - alert:
-            packet: yes
-        - stats:
-            totals: yes
-"""
-
+CONFIG = eve_conf("""
+- alert:
+    packet: yes
+- stats:
+    totals: yes
+""")
 # capture -> (tunnel proto or None (in place), depth, pkt_src, counter, inner v6)
 CASES = {
     "gre-v0-key-seq": ("GRE", 1, "gre tunnel", "gre", False),
@@ -104,30 +97,18 @@ REAL = {
                                           'sid:5;)\n', (5, 1, "172.16.11.201", 1)),
 }
 
-fails = []
+check = Checks()
 
 
-def check(cond, msg):
-    if not cond:
-        fails.append(msg)
-    return cond
-
-
-def run_idsd(idsd, out, pcap, rules, extra=()):
+def alerts_stats(idsd, out, pcap, rules, extra=()):
+    """idsd on pcap with the rules text, in a fresh OUT: its alert records
+    and its last stats."""
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    cfg = os.path.join(out, "idsd.yaml")
     rf = os.path.join(out, "t.rules")
-    with open(cfg, "w", encoding="utf-8") as f:
-        f.write(CONFIG)
     with open(rf, "w", encoding="utf-8") as f:
         f.write(rules)
-    p = subprocess.run([idsd, "-c", cfg, "-r", pcap, "-S", rf, "-l", out, "--strict-rules",
-                        *extra], capture_output=True, text=True, timeout=120)
-    if not check(p.returncode == 0, f"{pcap} {extra}: rc {p.returncode}: {p.stderr[-600:]}"):
-        return [], {}
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        recs = [json.loads(line) for line in f]
+    recs = run_idsd(idsd, out, pcap, [rf], CONFIG, ["--strict-rules", *extra])
     stats = [r["stats"] for r in recs if r.get("event_type") == "stats"]
     return [r for r in recs if r.get("event_type") == "alert"], (stats[-1] if stats else {})
 
@@ -142,8 +123,8 @@ def sids(alerts):
 
 def check_capture(idsd, data, out, name, want, plain_sids):
     proto, depth, src, counter, v6 = CASES[name]
-    alerts, stats = run_idsd(idsd, os.path.join(out, name), os.path.join(data, name + ".pcap"),
-                             RULES)
+    alerts, stats = alerts_stats(idsd, os.path.join(out, name), os.path.join(data, name + ".pcap"),
+                                 RULES)
     got = sids(alerts)
     check(got == plain_sids[v6], f"{name}: alerts {got}, bare connection {plain_sids[v6]}")
     check(3 not in got, f"{name}: the carrier's payload was inspected (sid 3)")
@@ -188,29 +169,29 @@ def check_capture(idsd, data, out, name, want, plain_sids):
 
 def check_vxlan_config(idsd, data, out):
     v = os.path.join(data, "vxlan-8472.pcap")
-    alerts, _ = run_idsd(idsd, os.path.join(out, "vxlan-8472-default"), v, RULES)
+    alerts, _ = alerts_stats(idsd, os.path.join(out, "vxlan-8472-default"), v, RULES)
     got = sids(alerts)
     check(1 not in got and got.get(3, 0) > 0,
           f"vxlan on 8472 without decoder.vxlan.ports: alerts {got} (want plain UDP)")
-    alerts, stats = run_idsd(idsd, os.path.join(out, "vxlan-8472-set"), v, RULES,
-                             ["--set", "decoder.vxlan.ports=[4789, 8472]"])
+    alerts, stats = alerts_stats(idsd, os.path.join(out, "vxlan-8472-set"), v, RULES,
+                                 ["--set", "decoder.vxlan.ports=[4789, 8472]"])
     got = sids(alerts)
     check(got.get(1) == 1 and 3 not in got, f"vxlan on 8472 with its port set: alerts {got}")
-    alerts, _ = run_idsd(idsd, os.path.join(out, "vxlan-off"), os.path.join(data, "vxlan.pcap"),
-                         RULES, ["--set", "decoder.vxlan.enabled=no"])
+    alerts, _ = alerts_stats(idsd, os.path.join(out, "vxlan-off"), os.path.join(data, "vxlan.pcap"),
+                             RULES, ["--set", "decoder.vxlan.enabled=no"])
     got = sids(alerts)
     check(1 not in got and got.get(3, 0) > 0, f"decoder.vxlan.enabled=no: alerts {got}")
-    alerts, _ = run_idsd(idsd, os.path.join(out, "max-layers"),
-                         os.path.join(data, "nested-gre-vxlan.pcap"), RULES,
-                         ["--set", "decoder.max-layers=1"])
+    alerts, _ = alerts_stats(idsd, os.path.join(out, "max-layers"),
+                             os.path.join(data, "nested-gre-vxlan.pcap"), RULES,
+                             ["--set", "decoder.max-layers=1"])
     check(1 not in sids(alerts), f"decoder.max-layers=1 still reached depth 2: {sids(alerts)}")
 
 
 def check_ips(idsd, data, out):
     """A drop on the inner packet drops the frame that carries it."""
     rules = RULES.replace("alert http", "drop http", 1)
-    alerts, stats = run_idsd(idsd, os.path.join(out, "ips"), os.path.join(data, "vxlan.pcap"),
-                             rules, ["--simulate-ips"])
+    alerts, stats = alerts_stats(idsd, os.path.join(out, "ips"), os.path.join(data, "vxlan.pcap"),
+                                 rules, ["--simulate-ips"])
     hits = [a for a in alerts if a["alert"]["signature_id"] == 1]
     check(len(hits) == 1 and hits[0]["alert"]["action"] == "blocked" and "tunnel" in hits[0],
           f"ips: inner drop {hits}")
@@ -224,8 +205,8 @@ def check_malformed(idsd, data, out):
         for i, e in enumerate(EVENTS) if e is not None)
     rules += (f'alert pkthdr any any -> any any (msg:"inner"; decode-event:{INNER_DISCARDED}; '
               'sid:999;)\n')
-    alerts, stats = run_idsd(idsd, os.path.join(out, "malformed"),
-                             os.path.join(data, "malformed.pcap"), rules)
+    alerts, stats = alerts_stats(idsd, os.path.join(out, "malformed"),
+                                 os.path.join(data, "malformed.pcap"), rules)
     got = sids(alerts)
     ev = stats.get("decoder", {}).get("event", {})
     for i, e in enumerate(EVENTS):
@@ -244,8 +225,8 @@ def check_malformed(idsd, data, out):
 
 def check_real(idsd, data, out):
     for name, (counter, n, rule, want) in REAL.items():
-        alerts, stats = run_idsd(idsd, os.path.join(out, name),
-                                 os.path.join(data, "real", name), ANY + rule)
+        alerts, stats = alerts_stats(idsd, os.path.join(out, name),
+                                     os.path.join(data, "real", name), ANY + rule)
         dec = stats.get("decoder", {})
         check(dec.get(counter) == n, f"{name}: decoder.{counter} {dec.get(counter)}, want {n}")
         check(dec.get("invalid") == 0, f"{name}: decoder.invalid {dec.get('invalid')}")
@@ -267,15 +248,15 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     plain = {}
     for v6, name in ((False, "plain"), (True, "plain6")):
-        alerts, _ = run_idsd(idsd, os.path.join(out, name), os.path.join(data, name + ".pcap"),
-                             RULES)
+        alerts, _ = alerts_stats(idsd, os.path.join(out, name), os.path.join(data, name + ".pcap"),
+                                 RULES)
         plain[v6] = sids(alerts)
         check(plain[v6] == {1: 1, 2: 1, 4: 1}, f"{name}: alerts {plain[v6]}")
     for name in CASES:
         check_capture(idsd, data, out, name, CASES[name], plain)
     # a PPPoE discovery frame: valid, counted, no network layer
-    _, stats = run_idsd(idsd, os.path.join(out, "pppoe-discovery"),
-                        os.path.join(data, "pppoe-discovery.pcap"), RULES)
+    _, stats = alerts_stats(idsd, os.path.join(out, "pppoe-discovery"),
+                            os.path.join(data, "pppoe-discovery.pcap"), RULES)
     dec = stats.get("decoder", {})
     check(dec.get("pppoe") == 1 and dec.get("invalid") == 0 and dec.get("other_l3") == 1,
           f"pppoe discovery: decoder {dec}")
@@ -283,10 +264,7 @@ def main():
     check_ips(idsd, data, out)
     check_malformed(idsd, data, out)
     check_real(idsd, data, out)
-    for f in fails:
-        print("FAIL:", f)
-    print(f"tunnels: {len(fails)} failed")
-    return 1 if fails else 0
+    return check.done("tunnels")
 
 
 if __name__ == "__main__":

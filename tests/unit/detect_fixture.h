@@ -74,6 +74,32 @@ static inline struct detect_env detect_env_setup(struct rule_env *renv, const ch
 	return detect_env_setup_thr(renv, text, NULL, name);
 }
 
+/* What rule_parse says of this rule text: "(parsed)" when it parses (the
+ * rule is freed), else its error, in a buffer the next call reuses. */
+static inline const char *rule_text_err(struct rule_env *renv, const char *text)
+{
+	static char err[512];
+	struct rule *r;
+
+	err[0] = '\0';
+	r = rule_parse(renv, text, err, sizeof(err));
+	if (r) {
+		rule_free(r);
+		return "(parsed)";
+	}
+	return err;
+}
+
+/* The same for "alert PROTO any any -> any any (OPTS sid:1;)". */
+static inline const char *rule_opts_err(struct rule_env *renv, const char *proto,
+					const char *opts)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "alert %s any any -> any any (%s sid:1;)", proto, opts);
+	return rule_text_err(renv, text);
+}
+
 /* An IPv4 or IPv6 address from text. */
 static inline union ip_addr ip(const char *s)
 {
@@ -85,6 +111,28 @@ static inline union ip_addr ip(const char *s)
 	else
 		CHECK_INT(1, inet_pton(AF_INET, s, a.b));
 	return a;
+}
+
+/* A packet with no flow from src:sp to dst:dp (IPv6 when src has a ':'),
+ * TTL 64, payload a C string, its transport header taken as decoded (the
+ * detect tests do not read its bytes). */
+static inline struct packet detect_pkt(uint8_t proto, const char *src, uint16_t sp,
+				       const char *dst, uint16_t dp, const char *payload)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.ip_ver = strchr(src, ':') ? 6 : 4;
+	p.proto = proto;
+	p.ttl = 64;
+	p.src = ip(src);
+	p.dst = ip(dst);
+	p.sp = sp;
+	p.dp = dp;
+	p.payload = (const uint8_t *)payload;
+	p.payload_len = (uint32_t)strlen(payload);
+	p.l4 = p.payload;
+	return p;
 }
 
 static inline void detect_env_teardown(struct detect_env *e)

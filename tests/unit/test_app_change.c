@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dataplane/applayer/applayer.h"
+#include "tests/unit/app_events.h"
 #include "tests/unit/check.h"
 
 static struct applayer_ctx *ctx;
@@ -22,21 +23,6 @@ static int feed(struct app_flow *af, enum app_dir dir, const char *s)
 	return feed_n(af, dir, s, (uint32_t)strlen(s));
 }
 
-/* The events the flow raised, as bits 1 << (ev - PEV_APPLAYER_FIRST). */
-static unsigned take(struct app_flow *af)
-{
-	struct pkt_events ev;
-	unsigned out = 0;
-
-	memset(&ev, 0, sizeof(ev));
-	app_flow_take_pkt_events(af, &ev);
-	for (unsigned e = PEV_APPLAYER_FIRST; e < PEV_MAX; e++)
-		if (pkt_event_isset(&ev, (enum pkt_event)e))
-			out |= 1u << (e - PEV_APPLAYER_FIRST);
-	return out;
-}
-
-#define EV(x) (1u << (PEV_APPLAYER_##x - PEV_APPLAYER_FIRST))
 #define NO_TLS (EV(UNEXPECTED_PROTOCOL) | EV(NO_TLS_AFTER_STARTTLS))
 
 /* a TLS 1.2 ClientHello naming a.test (scapy's TLSClientHello) */

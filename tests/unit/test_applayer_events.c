@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dataplane/applayer/applayer.h"
+#include "tests/unit/app_events.h"
 #include "tests/unit/check.h"
 
 static struct applayer_ctx *ctx;
@@ -15,22 +16,6 @@ static int feed(struct app_flow *af, enum app_dir dir, const char *s)
 {
 	return app_flow_data(ctx, af, dir, (const uint8_t *)s, (uint32_t)strlen(s), 1000);
 }
-
-/* The events the flow raised, as bits 1 << (ev - PEV_APPLAYER_FIRST). */
-static unsigned take(struct app_flow *af)
-{
-	struct pkt_events ev;
-	unsigned out = 0;
-
-	memset(&ev, 0, sizeof(ev));
-	app_flow_take_pkt_events(af, &ev);
-	for (unsigned e = PEV_APPLAYER_FIRST; e < PEV_MAX; e++)
-		if (pkt_event_isset(&ev, (enum pkt_event)e))
-			out |= 1u << (e - PEV_APPLAYER_FIRST);
-	return out;
-}
-
-#define EV(x) (1u << (PEV_APPLAYER_##x - PEV_APPLAYER_FIRST))
 
 static const char GET[] = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
 static const char RESP[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";

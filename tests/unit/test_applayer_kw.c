@@ -7,7 +7,8 @@
  * matches and near misses on messages built here and fed to the real
  * parsers, multi-buffer instances, and malformed input (a truncated ALPN
  * list, a compression loop in an answer). absent (and absent: or_else):
- * parse errors, and when it fires on HTTP and TLS transactions. */
+ * parse errors, and when it fires on HTTP and TLS transactions.
+ * tls.subjectaltname's iPAddress entries as Suricata 8 writes them. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "check.h"
 #include "app_fixture.h"
 #include "dataplane/applayer/applayer.h"
+#include "dataplane/applayer/tls_x509.h"
 #include "dataplane/detect/detect.h"
 #include "dataplane/flow/flow-t.h"
 #include "rules/rules.h"
@@ -66,20 +68,12 @@ static uint64_t inspect(struct app_env *e, enum pkt_dir dir)
 
 static struct rule_env *penv;
 
+/* "" when the tls rule with these options parses, else its error. */
 static const char *parse_err(const char *opts)
 {
-	static char err[512];
-	char text[1024];
-	struct rule *r;
+	const char *e = rule_opts_err(penv, "tls", opts);
 
-	snprintf(text, sizeof(text), "alert tls any any -> any any (%s sid:1;)", opts);
-	err[0] = '\0';
-	r = rule_parse(penv, text, err, sizeof(err));
-	if (r) {
-		rule_free(r);
-		return "";
-	}
-	return err;
+	return strcmp(e, "(parsed)") == 0 ? "" : e;
 }
 
 static struct rule *parse_ok(const char *proto, const char *opts)
@@ -447,12 +441,15 @@ static void test_tls_chain(void)
 }
 
 /* A self-signed certificate (DER) valid from 2020-01-02T03:04:05 to
- * 2030-06-15T12:00:00, made here with GnuTLS. */
+ * 2030-06-15T12:00:00, made here with GnuTLS; with_san: its
+ * subjectAltName is DNS a.example, IP 192.0.2.1, IP 2001:db8::1. */
 #define CERT_NOT_BEFORE 1577934245
 #define CERT_NOT_AFTER  1907755200
 
-static void make_cert(struct bytes *der)
+static void make_cert(struct bytes *der, bool with_san)
 {
+	static const uint8_t ip4[] = { 192, 0, 2, 1 };
+	static const uint8_t ip6[] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 	gnutls_x509_privkey_t key = NULL;
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_datum_t out = { NULL, 0 };
@@ -469,6 +466,14 @@ static void make_cert(struct bytes *der)
 	CHECK_INT(0, gnutls_x509_crt_set_issuer_dn(crt, "CN=dates.example", NULL));
 	CHECK_INT(0, gnutls_x509_crt_set_activation_time(crt, CERT_NOT_BEFORE));
 	CHECK_INT(0, gnutls_x509_crt_set_expiration_time(crt, CERT_NOT_AFTER));
+	if (with_san) {
+		CHECK_INT(0, gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME,
+				"a.example", 9, GNUTLS_FSAN_APPEND));
+		CHECK_INT(0, gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS,
+				ip4, sizeof(ip4), GNUTLS_FSAN_APPEND));
+		CHECK_INT(0, gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS,
+				ip6, sizeof(ip6), GNUTLS_FSAN_APPEND));
+	}
 	CHECK_INT(0, gnutls_x509_crt_set_key(crt, key));
 	CHECK_INT(0, gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0));
 	CHECK_INT(0, gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &out));
@@ -496,10 +501,11 @@ static const char validity_rules[] =
 	"tls_cert_notafter:2031-01-01<>2032-01-01; sid:10;)\n";
 
 /* The server's ServerHello then a one-certificate chain, on a flow of its
- * own, inspected at time now (seconds). */
-static uint64_t validity_session(const struct bytes *cert, uint16_t cport, int64_t now)
+ * own with these rules, inspected at time now (seconds). */
+static uint64_t cert_session(const char *rules, const struct bytes *cert, uint16_t cport,
+			     int64_t now)
 {
-	struct app_env *e = setup(validity_rules);
+	struct app_env *e = setup(rules);
 	struct bytes b = { .n = 0 }, rec, ext = { .n = 0 };
 	uint64_t mask;
 
@@ -528,11 +534,58 @@ static void test_tls_validity(void)
 	struct bytes cert;
 	const uint64_t dates = SID(1) | SID(3) | SID(4) | SID(6) | SID(9);
 
-	make_cert(&cert);
+	make_cert(&cert, false);
 	CHECK(cert.n > 100);
-	CHECK_INT(dates | SID(8), validity_session(&cert, 40010, 1700000000));
-	CHECK_INT(dates | SID(8), validity_session(&cert, 40011, CERT_NOT_AFTER));
-	CHECK_INT(dates | SID(7), validity_session(&cert, 40012, CERT_NOT_AFTER + 1));
+	CHECK_INT(dates | SID(8), cert_session(validity_rules, &cert, 40010, 1700000000));
+	CHECK_INT(dates | SID(8), cert_session(validity_rules, &cert, 40011, CERT_NOT_AFTER));
+	CHECK_INT(dates | SID(7), cert_session(validity_rules, &cert, 40012, CERT_NOT_AFTER + 1));
+}
+
+static const char san_rules[] =
+	"alert tls any any -> any any (msg:\"dns\"; tls.subjectaltname; content:\"a.example\"; "
+	"startswith; endswith; sid:1;)\n"
+	"alert tls any any -> any any (msg:\"ip4\"; tls.subjectaltname; "
+	"content:\"[192, 0, 2, 1]\"; startswith; endswith; sid:2;)\n"
+	"alert tls any any -> any any (msg:\"ip6\"; tls.subjectaltname; "
+	"content:\"[32, 1, 13, 184, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]\"; startswith; endswith; "
+	"sid:3;)\n"
+	"alert tls any any -> any any (msg:\"ip4 text\"; tls.subjectaltname; "
+	"content:\"192.0.2.1\"; sid:4;)\n"
+	"alert tls any any -> any any (msg:\"ip6 text\"; tls.subjectaltname; "
+	"content:\"2001:db8::1\"; sid:5;)\n";
+
+/* iPAddress entries as Suricata 8's SCGeneralName writes them (Rust's Debug
+ * of the bytes), in the walker's output and in the tls.subjectaltname
+ * buffer; the text forms are not there. */
+static void test_tls_san_ip(void)
+{
+	static const char *const want[] = {
+		"a.example", "[192, 0, 2, 1]",
+		"[32, 1, 13, 184, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]",
+	};
+	struct bytes cert;
+	struct tls_x509_cert c;
+	struct tls_x509_san_iter it;
+	char out[256], small[14];
+	uint32_t n, i;
+
+	make_cert(&cert, true);
+	tls_x509_parse(cert.b, (uint32_t)cert.n, &c);
+	CHECK(c.decoded);
+	tls_x509_san_begin(&c, &it);
+	for (i = 0; i < 3 && tls_x509_san_next(&it, out, sizeof(out), &n); i++) {
+		CHECK_STR(want[i], out);
+		CHECK_INT(strlen(want[i]), n);
+	}
+	CHECK_INT(3, i);
+	CHECK(!tls_x509_san_next(&it, out, sizeof(out), &n));
+	/* "[192, 0, 2, 1]" needs 15 bytes with its NUL: it does not fit in 14
+	 * and is passed over, as is the IPv6 one; the DNS name fits */
+	tls_x509_san_begin(&c, &it);
+	CHECK(tls_x509_san_next(&it, small, sizeof(small), &n));
+	CHECK_STR("a.example", small);
+	CHECK(!tls_x509_san_next(&it, small, sizeof(small), &n));
+	CHECK_INT(SID(1) | SID(2) | SID(3), cert_session(san_rules, &cert, 40020, 1700000000));
 }
 
 /* ---- DNS ---- */
@@ -836,6 +889,7 @@ int main(void)
 	test_tls_alpn_truncated();
 	test_tls_chain();
 	test_tls_validity();
+	test_tls_san_ip();
 	test_dns_sections();
 	test_dns_loop();
 	penv = rule_env_new();

@@ -16,23 +16,8 @@
 static struct rule_env *renv;
 static char err[512];
 
-static const char *parse_err(const char *opts)
-{
-	char text[1024];
-	struct rule *r;
-
-	snprintf(text, sizeof(text), "alert tcp any any -> any any (%s sid:1;)", opts);
-	err[0] = '\0';
-	r = rule_parse(renv, text, err, sizeof(err));
-	if (r) {
-		rule_free(r);
-		return "(parsed)";
-	}
-	return err;
-}
-
-#define PARSES(opts) CHECK_STR("(parsed)", parse_err(opts))
-#define FAILS(opts, msg) CHECK_STR(msg, parse_err(opts))
+#define PARSES(opts) CHECK_STR("(parsed)", rule_opts_err(renv, "tcp", opts))
+#define FAILS(opts, msg) CHECK_STR(msg, rule_opts_err(renv, "tcp", opts))
 
 static struct rule *parse(const char *opts)
 {

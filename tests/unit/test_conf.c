@@ -371,6 +371,14 @@ static void test_malformed(void)
 	CHECK_STR("s:1:1: the top level must be a mapping", err);
 	CHECK_INT(-EINVAL, conf_load_string(c, "s", "include: {a: b}\n", err, sizeof(err)));
 	CHECK_STR("s:1:10: include: expected a file name or a list of file names", err);
+	CHECK_INT(-EINVAL, conf_load_string(c, "s", "include: [[a]]\n", err, sizeof(err)));
+	CHECK_STR("s:1:11: include: expected a file name", err);
+	CHECK_INT(-EINVAL, conf_load_string(c, "s", "a: &x {b: 1}\nc:\n  <<: x\n", err,
+					    sizeof(err)));
+	CHECK_STR("s:3:7: '<<' expects an alias or a list of aliases", err);
+	CHECK_INT(-EINVAL, conf_load_string(c, "s", "a: &x {b: 1}\nc:\n  <<: [*x, y]\n", err,
+					    sizeof(err)));
+	CHECK_STR("s:3:12: '<<' expects an alias", err);
 	/* an empty document is fine */
 	CHECK_INT(0, conf_load_string(c, "s", "%YAML 1.1\n---\n", err, sizeof(err)));
 	conf_free(c);

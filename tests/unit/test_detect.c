@@ -21,35 +21,14 @@ static struct detect_env setup(const char *text, int ips)
 	return e;
 }
 
-/* A packet with no flow: proto 6/17/1/58, payload as a C string. */
-static struct packet pkt(uint8_t proto, const char *src, uint16_t sp, const char *dst,
-			 uint16_t dp, const char *payload)
-{
-	struct packet p;
-
-	memset(&p, 0, sizeof(p));
-	p.ip_ver = strchr(src, ':') ? 6 : 4;
-	p.proto = proto;
-	p.ttl = 64;
-	p.src = ip(src);
-	p.dst = ip(dst);
-	p.sp = sp;
-	p.dp = dp;
-	p.payload = (const uint8_t *)payload;
-	p.payload_len = (uint32_t)strlen(payload);
-	/* a decoded transport header (its bytes are not read by these tests) */
-	p.l4 = p.payload;
-	return p;
-}
-
 static struct packet tcp(const char *payload)
 {
-	return pkt(6, "10.0.0.1", 1234, "192.168.1.1", 80, payload);
+	return detect_pkt(6, "10.0.0.1", 1234, "192.168.1.1", 80, payload);
 }
 
 static struct packet udp(const char *payload)
 {
-	return pkt(17, "10.0.0.1", 1234, "192.168.1.1", 53, payload);
+	return detect_pkt(17, "10.0.0.1", 1234, "192.168.1.1", 53, payload);
 }
 
 static void in_flow(struct packet *p, struct flow *f, enum pkt_dir dir, bool est)
@@ -241,11 +220,11 @@ static void test_packet_keywords(void)
 
 	/* every packet type: UDP and ICMP payloads (after the 8-byte header),
 	 * an IP packet with no transport (0); never a stream's pseudo packet */
-	p = pkt(17, "10.0.0.1", 53, "10.0.0.2", 53, "abc");
+	p = detect_pkt(17, "10.0.0.1", 53, "10.0.0.2", 53, "abc");
 	CHECK_INT(1, one("alert udp any any -> any any (dsize:3; sid:1;)\n", p));
-	p = pkt(1, "10.0.0.1", 0, "10.0.0.2", 0, "abcd");
+	p = detect_pkt(1, "10.0.0.1", 0, "10.0.0.2", 0, "abcd");
 	CHECK_INT(1, one("alert icmp any any -> any any (dsize:4; sid:1;)\n", p));
-	p = pkt(47, "10.0.0.1", 0, "10.0.0.2", 0, "");
+	p = detect_pkt(47, "10.0.0.1", 0, "10.0.0.2", 0, "");
 	CHECK_INT(1, one("alert ip any any -> any any (dsize:0; sid:1;)\n", p));
 	CHECK_INT(0, one("alert ip any any -> any any (dsize:>0; sid:1;)\n", p));
 	p = tcp("");
@@ -259,7 +238,7 @@ static void test_packet_keywords(void)
 	CHECK_INT(0, one(R("ttl:>10;"), p));
 	CHECK_INT(1, one(R("ttl:5;"), p));
 
-	p = pkt(1, "10.0.0.1", 0, "10.0.0.2", 0, "");
+	p = detect_pkt(1, "10.0.0.1", 0, "10.0.0.2", 0, "");
 	p.icmp.type = 8;
 	p.icmp.code = 0;
 	CHECK_INT(1, one("alert icmp any any -> any any (itype:8; sid:1;)\n", p));
@@ -268,13 +247,13 @@ static void test_packet_keywords(void)
 	CHECK_INT(0, one("alert icmp any any -> any any (icode:>0; sid:1;)\n", p));
 	CHECK_INT(0, one("alert icmpv6 any any -> any any (sid:1;)\n", p));
 	CHECK_INT(0, one("alert ip any any -> any any (itype:8; sid:1;)\n", tcp("")));
-	p = pkt(58, "2001:db8::1", 0, "2001:db8::2", 0, "");
+	p = detect_pkt(58, "2001:db8::1", 0, "2001:db8::2", 0, "");
 	p.icmp.type = 128;
 	CHECK_INT(1, one("alert icmp any any -> any any (itype:128; sid:1;)\n", p));
 	CHECK_INT(1, one("alert icmpv6 any any -> any any (sid:1;)\n", p));
 
 	CHECK_INT(1, one("alert ip any any -> any any (ip_proto:17; sid:1;)\n",
-			 pkt(17, "10.0.0.1", 1, "10.0.0.2", 2, "")));
+			 detect_pkt(17, "10.0.0.1", 1, "10.0.0.2", 2, "")));
 	CHECK_INT(0, one("alert ip any any -> any any (ip_proto:17; sid:1;)\n", tcp("")));
 	CHECK_INT(1, one("alert ip any any -> any any (ip_proto:!17; sid:1;)\n", tcp("")));
 	CHECK_INT(1, one("alert ip any any -> any any (ip_proto:tcp; sid:1;)\n", tcp("")));
@@ -285,38 +264,38 @@ static void test_header(void)
 	const char *r = "alert tcp 10.0.0.0/8 any -> 192.168.1.1 80 (sid:1;)\n";
 	const char *bi = "alert tcp 10.0.0.1 any <> 192.168.1.1 80 (sid:1;)\n";
 
-	CHECK_INT(1, one(r, pkt(6, "10.1.2.3", 999, "192.168.1.1", 80, "")));
-	CHECK_INT(0, one(r, pkt(6, "11.1.2.3", 999, "192.168.1.1", 80, "")));
-	CHECK_INT(0, one(r, pkt(6, "10.1.2.3", 999, "192.168.1.2", 80, "")));
-	CHECK_INT(0, one(r, pkt(6, "10.1.2.3", 999, "192.168.1.1", 81, "")));
-	CHECK_INT(0, one(r, pkt(17, "10.1.2.3", 999, "192.168.1.1", 80, "")));
-	CHECK_INT(0, one(r, pkt(6, "192.168.1.1", 80, "10.1.2.3", 999, "")));
-	CHECK_INT(1, one(bi, pkt(6, "10.0.0.1", 999, "192.168.1.1", 80, "")));
-	CHECK_INT(1, one(bi, pkt(6, "192.168.1.1", 80, "10.0.0.1", 999, "")));
-	CHECK_INT(0, one(bi, pkt(6, "192.168.1.1", 999, "10.0.0.1", 80, "")));
+	CHECK_INT(1, one(r, detect_pkt(6, "10.1.2.3", 999, "192.168.1.1", 80, "")));
+	CHECK_INT(0, one(r, detect_pkt(6, "11.1.2.3", 999, "192.168.1.1", 80, "")));
+	CHECK_INT(0, one(r, detect_pkt(6, "10.1.2.3", 999, "192.168.1.2", 80, "")));
+	CHECK_INT(0, one(r, detect_pkt(6, "10.1.2.3", 999, "192.168.1.1", 81, "")));
+	CHECK_INT(0, one(r, detect_pkt(17, "10.1.2.3", 999, "192.168.1.1", 80, "")));
+	CHECK_INT(0, one(r, detect_pkt(6, "192.168.1.1", 80, "10.1.2.3", 999, "")));
+	CHECK_INT(1, one(bi, detect_pkt(6, "10.0.0.1", 999, "192.168.1.1", 80, "")));
+	CHECK_INT(1, one(bi, detect_pkt(6, "192.168.1.1", 80, "10.0.0.1", 999, "")));
+	CHECK_INT(0, one(bi, detect_pkt(6, "192.168.1.1", 999, "10.0.0.1", 80, "")));
 	/* port lists and ranges, negation */
 	r = "alert udp any [1000:2000,!1500] -> any ![53,80] (sid:1;)\n";
-	CHECK_INT(1, one(r, pkt(17, "1.1.1.1", 1000, "2.2.2.2", 443, "")));
-	CHECK_INT(1, one(r, pkt(17, "1.1.1.1", 2000, "2.2.2.2", 443, "")));
-	CHECK_INT(0, one(r, pkt(17, "1.1.1.1", 1500, "2.2.2.2", 443, "")));
-	CHECK_INT(0, one(r, pkt(17, "1.1.1.1", 2001, "2.2.2.2", 443, "")));
-	CHECK_INT(0, one(r, pkt(17, "1.1.1.1", 1200, "2.2.2.2", 53, "")));
+	CHECK_INT(1, one(r, detect_pkt(17, "1.1.1.1", 1000, "2.2.2.2", 443, "")));
+	CHECK_INT(1, one(r, detect_pkt(17, "1.1.1.1", 2000, "2.2.2.2", 443, "")));
+	CHECK_INT(0, one(r, detect_pkt(17, "1.1.1.1", 1500, "2.2.2.2", 443, "")));
+	CHECK_INT(0, one(r, detect_pkt(17, "1.1.1.1", 2001, "2.2.2.2", 443, "")));
+	CHECK_INT(0, one(r, detect_pkt(17, "1.1.1.1", 1200, "2.2.2.2", 53, "")));
 	/* ports on a protocol without ports: no match */
 	CHECK_INT(0, one("alert ip any 80 -> any any (sid:1;)\n",
-			 pkt(1, "1.1.1.1", 0, "2.2.2.2", 0, "")));
+			 detect_pkt(1, "1.1.1.1", 0, "2.2.2.2", 0, "")));
 	/* address negation and families */
 	r = "alert ip !10.0.0.0/8 any -> any any (sid:1;)\n";
-	CHECK_INT(0, one(r, pkt(6, "10.9.9.9", 1, "2.2.2.2", 2, "")));
-	CHECK_INT(1, one(r, pkt(6, "11.9.9.9", 1, "2.2.2.2", 2, "")));
+	CHECK_INT(0, one(r, detect_pkt(6, "10.9.9.9", 1, "2.2.2.2", 2, "")));
+	CHECK_INT(1, one(r, detect_pkt(6, "11.9.9.9", 1, "2.2.2.2", 2, "")));
 	r = "alert ip 2001:db8::/32 any -> any any (sid:1;)\n";
-	CHECK_INT(1, one(r, pkt(6, "2001:db8::5", 1, "2001:db9::1", 2, "")));
-	CHECK_INT(0, one(r, pkt(6, "2001:db9::5", 1, "2001:db8::1", 2, "")));
-	CHECK_INT(0, one(r, pkt(6, "10.0.0.1", 1, "10.0.0.2", 2, "")));
+	CHECK_INT(1, one(r, detect_pkt(6, "2001:db8::5", 1, "2001:db9::1", 2, "")));
+	CHECK_INT(0, one(r, detect_pkt(6, "2001:db9::5", 1, "2001:db8::1", 2, "")));
+	CHECK_INT(0, one(r, detect_pkt(6, "10.0.0.1", 1, "10.0.0.2", 2, "")));
 	CHECK_INT(1, one("alert ipv6 any any -> any any (sid:1;)\n",
-			 pkt(17, "::1", 1, "::2", 2, "")));
+			 detect_pkt(17, "::1", 1, "::2", 2, "")));
 	CHECK_INT(0, one("alert ipv6 any any -> any any (sid:1;)\n", tcp("")));
 	CHECK_INT(0, one("alert ipv4 any any -> any any (sid:1;)\n",
-			 pkt(17, "::1", 1, "::2", 2, "")));
+			 detect_pkt(17, "::1", 1, "::2", 2, "")));
 	/* tcp-stream needs reassembled data, which does not exist yet */
 	CHECK_INT(0, one("alert tcp-stream any any -> any any (sid:1;)\n", tcp("abc")));
 	CHECK_INT(1, one("alert tcp-pkt any any -> any any (sid:1;)\n", tcp("abc")));
@@ -603,7 +582,7 @@ static uint32_t series(struct detect_env *e, struct packet *p, uint32_t n, uint6
 static void test_thresholds(void)
 {
 	struct detect_env e;
-	struct packet p = tcp("x"), q = pkt(6, "10.0.0.2", 1, "192.168.1.1", 80, "x");
+	struct packet p = tcp("x"), q = detect_pkt(6, "10.0.0.2", 1, "192.168.1.1", 80, "x");
 
 	e = setup(R("threshold:type limit, track by_src, count 2, seconds 60;"), 0);
 	CHECK_INT(2, series(&e, &p, 5, 0));		/* t = 0..4 */
@@ -630,7 +609,7 @@ static void test_thresholds(void)
 	detect_env_teardown(&e);
 
 	e = setup(R("threshold:type limit, track by_both, count 1, seconds 60;"), 0);
-	struct packet rev = pkt(6, "192.168.1.1", 80, "10.0.0.1", 1234, "x");
+	struct packet rev = detect_pkt(6, "192.168.1.1", 80, "10.0.0.1", 1234, "x");
 
 	CHECK_INT(1, series(&e, &p, 2, 0));
 	CHECK_INT(0, series(&e, &rev, 1, 2));		/* same pair, reversed */
@@ -696,9 +675,9 @@ static void test_actions(void)
 	e = setup("alert udp any any -> any any (content:\"x\"; sid:2;)\n"
 		  "pass udp any any -> any any (content:\"ok\"; sid:1;)\n"
 		  "alert udp any any -> any any (content:\"o\"; sid:3;)\n", 0);
-	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "okx");
+	p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "okx");
 	CHECK_INT(0, run(&e, &p));
-	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "ox");
+	p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "ox");
 	CHECK_INT(2, run(&e, &p));
 	CHECK_INT(2, res.alerts[0].rule->sid);
 	CHECK_INT(3, res.alerts[1].rule->sid);
@@ -708,11 +687,11 @@ static void test_actions(void)
 	e = setup("pass ip 1.1.1.1 any -> any any (sid:1;)\n"
 		  "alert udp any any -> any any (content:\"x\"; sid:2;)\n", 0);
 	memset(&f, 0, sizeof(f));
-	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "x");
+	p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "x");
 	in_flow(&p, &f, PKT_TO_SERVER, false);
 	CHECK_INT(0, run(&e, &p));
 	CHECK(f.flags & FLOW_F_ACTION_PASS);
-	p = pkt(17, "2.2.2.2", 2, "1.1.1.1", 1, "x");
+	p = detect_pkt(17, "2.2.2.2", 2, "1.1.1.1", 1, "x");
 	in_flow(&p, &f, PKT_TO_CLIENT, true);
 	CHECK_INT(0, run(&e, &p));
 	CHECK_INT(1, detect_thread_stats(e.dt)->flow_passed);
@@ -722,16 +701,16 @@ static void test_actions(void)
 	const char *drop = "drop udp any any -> any any (content:\"bad\"; sid:1;)\n";
 
 	e = setup(drop, 1);
-	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "a bad one");
+	p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "a bad one");
 	CHECK_INT(1, run(&e, &p));
 	CHECK_INT(VERDICT_DROP, res.verdict);
 	CHECK_INT(ALERT_BLOCKED, res.alerts[0].action);
-	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "a good one");
+	p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "a good one");
 	CHECK_INT(0, run(&e, &p));
 	CHECK_INT(VERDICT_ACCEPT, res.verdict);
 	detect_env_teardown(&e);
 	e = setup(drop, 0);
-	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "a bad one");
+	p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "a bad one");
 	CHECK_INT(1, run(&e, &p));
 	CHECK_INT(VERDICT_ACCEPT, res.verdict);
 	CHECK_INT(ALERT_ALLOWED, res.alerts[0].action);
@@ -740,11 +719,11 @@ static void test_actions(void)
 	/* a UDP packet rule drops the packet, not the flow */
 	e = setup(drop, 1);
 	memset(&f, 0, sizeof(f));
-	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "bad");
+	p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "bad");
 	in_flow(&p, &f, PKT_TO_SERVER, false);
 	CHECK_INT(1, run(&e, &p));
 	CHECK_INT(0, f.flags & FLOW_F_ACTION_DROP);
-	p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "fine");
+	p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "fine");
 	in_flow(&p, &f, PKT_TO_SERVER, false);
 	CHECK_INT(0, run(&e, &p));
 	CHECK_INT(VERDICT_ACCEPT, res.verdict);
@@ -759,11 +738,11 @@ static void test_actions(void)
 	for (int i = 0; i < 2; i++) {
 		e = setup(flowdrop[i], 1);
 		memset(&f, 0, sizeof(f));
-		p = pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "bad");
+		p = detect_pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "bad");
 		in_flow(&p, &f, PKT_TO_SERVER, true);
 		CHECK_INT(1, run(&e, &p));
 		CHECK(f.flags & FLOW_F_ACTION_DROP);
-		p = pkt(6, "2.2.2.2", 2, "1.1.1.1", 1, "fine");
+		p = detect_pkt(6, "2.2.2.2", 2, "1.1.1.1", 1, "fine");
 		in_flow(&p, &f, PKT_TO_CLIENT, true);
 		CHECK_INT(0, run(&e, &p));
 		CHECK_INT(VERDICT_DROP, res.verdict);
@@ -773,7 +752,7 @@ static void test_actions(void)
 	/* same in IDS mode: alerts, nothing dropped */
 	e = setup(flowdrop[0], 0);
 	memset(&f, 0, sizeof(f));
-	p = pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "bad");
+	p = detect_pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "bad");
 	in_flow(&p, &f, PKT_TO_SERVER, true);
 	CHECK_INT(1, run(&e, &p));
 	CHECK_INT(0, f.flags & FLOW_F_ACTION_DROP);
@@ -794,8 +773,8 @@ static void test_iponly(void)
 	for (int i = 0; i < 5; i++) {
 		bool ts = i != 1 && i != 3;
 
-		p = ts ? pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "")
-		       : pkt(6, "2.2.2.2", 2, "1.1.1.1", 1, "");
+		p = ts ? detect_pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "")
+		       : detect_pkt(6, "2.2.2.2", 2, "1.1.1.1", 1, "");
 		in_flow(&p, &f, ts ? PKT_TO_SERVER : PKT_TO_CLIENT, i > 0);
 		if (i == 4)
 			p.dec_ev = 1ull << DEV_ICMPV4_UNKNOWN_TYPE;
@@ -810,7 +789,7 @@ static void test_iponly(void)
 	CHECK_INT(5, n2);	/* ttl is not IP-only compatible: every packet */
 	CHECK_INT(1, n3);	/* a decode event on a flow's fifth packet */
 	/* no flow: every packet */
-	p = pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "");
+	p = detect_pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "");
 	CHECK_INT(2, run(&e, &p));
 	CHECK_INT(2, run(&e, &p));
 	detect_env_teardown(&e);
@@ -826,7 +805,7 @@ static void test_order_and_cap(void)
 					"alert udp any any -> any any (content:\"x\"; "
 					"priority:%d; sid:%d;)\n", i == 20 ? 1 : 2, i);
 	struct detect_env e = setup(rules, 0);
-	struct packet p = pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "x");
+	struct packet p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "x");
 
 	CHECK_INT(DETECT_MAX_ALERTS, run(&e, &p));
 	CHECK_INT(5, res.alerts_dropped);

@@ -38,19 +38,7 @@ static struct detect_env setup(const char *text, uint32_t addr_min)
 static struct packet pkt(uint8_t proto, const char *src, uint16_t sp, const char *dst,
 			 uint16_t dp)
 {
-	struct packet p;
-
-	memset(&p, 0, sizeof(p));
-	p.ip_ver = strchr(src, ':') ? 6 : 4;
-	p.proto = proto;
-	p.ttl = 64;
-	p.src = ip(src);
-	p.dst = ip(dst);
-	p.sp = sp;
-	p.dp = dp;
-	p.payload = (const uint8_t *)"";
-	p.l4 = p.payload;
-	return p;
+	return detect_pkt(proto, src, sp, dst, dp, "");
 }
 
 static struct packet ipp(const char *src, const char *dst)

@@ -18,15 +18,7 @@ static char err[512];
 
 static const char *parse_err(const char *text)
 {
-	struct rule *r;
-
-	err[0] = '\0';
-	r = rule_parse(renv, text, err, sizeof(err));
-	if (r) {
-		rule_free(r);
-		return "(parsed)";
-	}
-	return err;
+	return rule_text_err(renv, text);
 }
 
 static void test_parse(void)

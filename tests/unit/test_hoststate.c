@@ -499,19 +499,8 @@ static void test_park(void)
 static struct packet tcp_pkt(const char *src, uint16_t sp, const char *dst, const char *payload,
 			     struct flow *f, uint64_t ts_s)
 {
-	struct packet p;
+	struct packet p = detect_pkt(6, src, sp, dst, 80, payload);
 
-	memset(&p, 0, sizeof(p));
-	p.ip_ver = 4;
-	p.proto = 6;
-	p.ttl = 64;
-	p.src = ip(src);
-	p.dst = ip(dst);
-	p.sp = sp;
-	p.dp = 80;
-	p.payload = (const uint8_t *)payload;
-	p.payload_len = (uint32_t)strlen(payload);
-	p.l4 = p.payload;
 	p.ts_us = ts_s * 1000000ull;
 	p.flow = f;
 	p.flags |= PKT_F_HAS_FLOW;

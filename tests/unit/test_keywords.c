@@ -15,27 +15,11 @@
 #include "rules/rules.h"
 
 static struct rule_env *renv;
-static char err[512];
 
 /* ---- parsing ---- */
 
-static const char *parse_err(const char *opts)
-{
-	char text[1024];
-	struct rule *r;
-
-	snprintf(text, sizeof(text), "alert tcp any any -> any any (%s sid:1;)", opts);
-	err[0] = '\0';
-	r = rule_parse(renv, text, err, sizeof(err));
-	if (r) {
-		rule_free(r);
-		return "(parsed)";
-	}
-	return err;
-}
-
-#define PARSES(opts) CHECK_STR("(parsed)", parse_err(opts))
-#define FAILS(opts, msg) CHECK_STR(msg, parse_err(opts))
+#define PARSES(opts) CHECK_STR("(parsed)", rule_opts_err(renv, "tcp", opts))
+#define FAILS(opts, msg) CHECK_STR(msg, rule_opts_err(renv, "tcp", opts))
 
 static void test_parse_byte(void)
 {
@@ -752,16 +736,14 @@ static void test_asn1(void)
 {
 	uint8_t big[300 + 4];
 
-	CHECK_STR("(parsed)", parse_err("asn1:bitstring_overflow, double_overflow, "
-					"relative_offset -4, oversize_length 2048;"));
-	CHECK_STR("asn1: no check given in 'absolute_offset 3'",
-		  parse_err("asn1:absolute_offset 3;"));
-	CHECK_STR("asn1: more than one offset",
-		  parse_err("asn1:oversize_length 1, absolute_offset 1, relative_offset 1;"));
-	CHECK_STR("asn1: unknown option 'triple_overflow'", parse_err("asn1:triple_overflow;"));
-	CHECK_STR("asn1: invalid absolute_offset '-1'",
-		  parse_err("asn1:oversize_length 1, absolute_offset -1;"));
-	CHECK_STR("asn1: invalid oversize_length 'x'", parse_err("asn1:oversize_length x;"));
+	PARSES("asn1:bitstring_overflow, double_overflow, relative_offset -4, "
+	       "oversize_length 2048;");
+	FAILS("asn1:absolute_offset 3;", "asn1: no check given in 'absolute_offset 3'");
+	FAILS("asn1:oversize_length 1, absolute_offset 1, relative_offset 1;",
+	      "asn1: more than one offset");
+	FAILS("asn1:triple_overflow;", "asn1: unknown option 'triple_overflow'");
+	FAILS("asn1:oversize_length 1, absolute_offset -1;", "asn1: invalid absolute_offset '-1'");
+	FAILS("asn1:oversize_length x;", "asn1: invalid oversize_length 'x'");
 
 	/* SEQUENCE { INTEGER 5, OCTET STRING (4) }: lengths 7, 1, 4 */
 	CHECK_INT(1, on_tcp("asn1:oversize_length 6;", S("\x30\x09\x02\x01\x05\x04\x04" "abcd")));

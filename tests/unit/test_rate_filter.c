@@ -120,19 +120,8 @@ static struct detect_result res;
  * 'd' dropped, 'r' rejected, 'a' alert only, 'n' nothing. */
 static char at(struct detect_env *e, const char *src, uint64_t t)
 {
-	struct packet p;
+	struct packet p = detect_pkt(6, src, 1234, "192.168.1.1", 80, "x");
 
-	memset(&p, 0, sizeof(p));
-	p.ip_ver = 4;
-	p.proto = 6;
-	p.ttl = 64;
-	p.src = ip(src);
-	p.dst = ip("192.168.1.1");
-	p.sp = 1234;
-	p.dp = 80;
-	p.payload = (const uint8_t *)"x";
-	p.payload_len = 1;
-	p.l4 = p.payload;
 	p.ts_us = t * 1000000u + 250000u;
 	detect_packet(e->dt, &p, &res);
 	if (res.nalerts == 0)

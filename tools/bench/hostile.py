@@ -60,21 +60,27 @@ def fragment_flood(copies, ident=7, payload=b"FRAGDATA" * 8, start_us=0):
     return out
 
 
-def tcp_session(requests, responses=b"", sport=41000, dport=80, mss=1400, start_us=0):
-    """A client that sends `requests` (bytes) on one connection, the server
-    acknowledging each segment and answering `responses` at the end."""
-    c, s, t = 1000, 5000, start_us
-    out = []
+def opened(sport, dport, start_us):
+    """A connection's handshake (client ISN 1000, server ISN 5000: the next
+    sequence numbers are 1001 and 5001): the list of its timed frames and
+    the function that appends the next frame 10 us after the last."""
+    out, t = [], start_us
 
     def add(fr):
         nonlocal t
         t += 10
         out.append((t, fr))
-    add(tcp(sport, dport, c, 0, 0x02))
-    add(tcp(dport, sport, s, c + 1, 0x12, src=SERVER, dst=CLIENT))
-    c += 1
-    s += 1
-    add(tcp(sport, dport, c, s, 0x10))
+    add(tcp(sport, dport, 1000, 0, 0x02))
+    add(tcp(dport, sport, 5000, 1001, 0x12, src=SERVER, dst=CLIENT))
+    add(tcp(sport, dport, 1001, 5001, 0x10))
+    return out, add
+
+
+def tcp_session(requests, responses=b"", sport=41000, dport=80, mss=1400, start_us=0):
+    """A client that sends `requests` (bytes) on one connection, the server
+    acknowledging each segment and answering `responses` at the end."""
+    out, add = opened(sport, dport, start_us)
+    c, s = 1001, 5001
     for off in range(0, len(requests), mss):
         seg = requests[off:off + mss]
         add(tcp(sport, dport, c, s, 0x18, seg))
@@ -95,18 +101,8 @@ def overlap_retransmissions(rounds, sport=42000, dport=80, seg=512, start_us=0):
     """One connection whose every data segment is sent again `rounds` times,
     each copy shifted to overlap the previous and next ones (different
     bytes): the stream engine's overlap handling under load."""
-    c, s, t = 1000, 5000, start_us
-    out = []
-
-    def add(fr):
-        nonlocal t
-        t += 10
-        out.append((t, fr))
-    add(tcp(sport, dport, c, 0, 0x02))
-    add(tcp(dport, sport, s, c + 1, 0x12, src=SERVER, dst=CLIENT))
-    c += 1
-    s += 1
-    add(tcp(sport, dport, c, s, 0x10))
+    out, add = opened(sport, dport, start_us)
+    c, s = 1001, 5001
     base = c
     for k in range(8):
         data = bytes([0x61 + k]) * seg
