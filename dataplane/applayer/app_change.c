@@ -52,6 +52,7 @@ static void start_over(struct app_flow *af)
 		abuf_free(&af->probe[d]);
 	}
 	af->banner220 = false;
+	af->dir_proto[0] = af->dir_proto[1] = APP_PROTO_UNKNOWN;
 }
 
 /* The old parser's transactions go to the owner and its state is freed;
@@ -87,10 +88,7 @@ static void decided(struct applayer_ctx *ctx, struct app_flow *af)
 
 static void give_up(struct applayer_ctx *ctx, struct app_flow *af)
 {
-	abuf_free(&af->probe[0]);
-	abuf_free(&af->probe[1]);
-	af->proto = APP_PROTO_FAILED;
-	ctx->stats.flows[APP_PROTO_FAILED]++;
+	app_disable(ctx, af);
 	decided(ctx, af);
 }
 

@@ -105,6 +105,11 @@ struct app_flow {
 	bool judged[2];           /* the direction's first bytes were probed */
 	uint8_t pev;              /* 1 << (enum pkt_event - PEV_APPLAYER_FIRST), not taken */
 	uint32_t undecided[2];    /* bytes of each direction while no protocol is known */
+	/* (added) what detection decided for each direction (Suricata's
+	 * alproto_ts, alproto_tc; enum app_proto): the protocol its bytes
+	 * started, APP_PROTO_FAILED where it was given up, APP_PROTO_UNKNOWN
+	 * while undecided */
+	uint8_t dir_proto[2];
 	/* (added) a protocol change (app_change.c): Suricata's alproto_orig and
 	 * alproto_expect, and the old parser's state until the new protocol
 	 * is decided */
@@ -128,13 +133,15 @@ struct app_flow {
  * before any of them is called. app_ev_undecided(): len bytes of dir left
  * the protocol unknown; true when detection must be given up
  * (applayer_proto_detection_skipped). app_ev_detected(): dir's bytes
- * started the flow's protocol; true when its parser must not see them
+ * started protocol p; true when the app layer must give the flow up
  * (applayer_wrong_direction_first_data). app_ev_other_dir(): the first
  * bytes of the direction that did not decide the protocol, once it is
  * known (applayer_mismatch_protocol_both_directions,
- * applayer_detect_protocol_only_one_direction). */
+ * applayer_detect_protocol_only_one_direction). The last two record what
+ * the other direction was judged (af->dir_proto) as Suricata does: the
+ * protocol its bytes start, failed where only one direction has one. */
 bool app_ev_undecided(struct app_flow *af, enum app_dir dir, uint32_t len);
-bool app_ev_detected(struct app_flow *af, enum app_dir dir);
+bool app_ev_detected(struct app_flow *af, enum app_dir dir, enum app_proto p);
 void app_ev_other_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		      const uint8_t *d, uint32_t len);
 
@@ -143,6 +150,10 @@ void app_ev_other_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_di
  * found its parser starts and gets both directions' early bytes). */
 void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		     const uint8_t *d, uint32_t len, uint64_t ts_us);
+/* applayer.c: the app layer gives the flow up (Suricata's DisableAppLayer):
+ * its protocol is failed, so is each direction's that was undecided, and
+ * the probe bytes go. No parser state may be held. */
+void app_disable(struct applayer_ctx *ctx, struct app_flow *af);
 /* applayer.c: the parser's transactions handed to the owner
  * (app_tx_done), then its state freed; af->state is left dangling. */
 void app_state_release(struct applayer_ctx *ctx, struct app_flow *af);

@@ -312,6 +312,11 @@ void app_flow_protos(const struct app_flow *af, struct app_protos *out)
 	out->proto = (uint8_t)app_flow_proto(af);
 	out->orig = af->proto_orig;
 	out->expect = af->proto_expect;
+	/* while a change is detected Suricata reverts them to the old
+	 * protocol between the tries, as the flow's */
+	for (int d = 0; d < 2; d++)
+		out->dir[d] = af->changing && af->dir_proto[d] == APP_PROTO_UNKNOWN ?
+			      af->proto_orig : af->dir_proto[d];
 }
 
 static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
@@ -442,21 +447,19 @@ void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir
 		} else {
 			abuf_free(pb);
 		}
-		if (!af->changing && (af->ipproto == 17 || (af->failed[0] && af->failed[1]))) {
-			af->proto = APP_PROTO_FAILED;
-			ctx->stats.flows[APP_PROTO_FAILED]++;
-		}
+		if (!af->changing && (af->ipproto == 17 || (af->failed[0] && af->failed[1])))
+			app_disable(ctx, af);
+		return;
+	}
+	af->dir_proto[dir] = (uint8_t)p;
+	/* the protocol is known, its parser never sees the flow: Suricata's
+	 * detection error disables the app layer */
+	if (app_ev_detected(af, dir, p)) {
+		app_disable(ctx, af);
 		return;
 	}
 	if (start_parser(ctx, af, p))
 		return;
-	/* Suricata's parser error: the protocol is known, never parsed */
-	if (app_ev_detected(af, dir)) {
-		af->gave_up = true;
-		abuf_free(&af->probe[0]);
-		abuf_free(&af->probe[1]);
-		return;
-	}
 	/* the other direction's early bytes first: it spoke first; a parser
 	 * that refuses the first bytes gives up as it would on later ones */
 	if (af->probe[!dir].len &&
@@ -468,13 +471,15 @@ void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir
 	abuf_free(&af->probe[1]);
 }
 
-/* Detection gives up on the flow (Suricata's bail conditions). */
-static void skip_detection(struct applayer_ctx *ctx, struct app_flow *af)
+void app_disable(struct applayer_ctx *ctx, struct app_flow *af)
 {
 	af->proto = APP_PROTO_FAILED;
 	ctx->stats.flows[APP_PROTO_FAILED]++;
-	abuf_free(&af->probe[0]);
-	abuf_free(&af->probe[1]);
+	for (int d = 0; d < 2; d++) {
+		if (af->dir_proto[d] == APP_PROTO_UNKNOWN)
+			af->dir_proto[d] = APP_PROTO_FAILED;
+		abuf_free(&af->probe[d]);
+	}
 }
 
 int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
@@ -489,8 +494,9 @@ int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	if (af->proto == APP_PROTO_UNKNOWN) {
 		if (!af->failed[dir])
 			app_detect_data(ctx, af, dir, data, len, ts_us);
+		/* Suricata's bail conditions */
 		if (af->proto == APP_PROTO_UNKNOWN && app_ev_undecided(af, dir, len))
-			skip_detection(ctx, af);
+			app_disable(ctx, af);
 		return af->gave_up ? -EINVAL : 0;
 	}
 	if (!af->judged[dir])

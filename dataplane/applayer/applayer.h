@@ -159,10 +159,13 @@ enum app_inspection app_flow_inspection(const struct app_flow *af);
 /* (added) The flow's protocols as EVE shows them (Suricata's
  * EveAddAppProto): app_proto; after a protocol change (STARTTLS, AUTH TLS,
  * CONNECT) the one before it (app_proto_orig) and the one asked for
- * (app_proto_expected, APP_PROTO_UNKNOWN when any would do); each written
- * only where it differs from app_proto. 0 where none. */
+ * (app_proto_expected, APP_PROTO_UNKNOWN when any would do); what each
+ * direction's bytes were judged (app_proto_ts, app_proto_tc: the protocol
+ * they start, failed where detection gave them up); each written only
+ * where it differs from app_proto. 0 where none. */
 struct app_protos {
 	uint8_t proto, orig, expect;  /* enum app_proto */
+	uint8_t dir[2];               /* by enum app_dir */
 };
 void app_flow_protos(const struct app_flow *af, struct app_protos *out);
 /* The protocol whose transactions carry rule buffer b (APP_PROTO_UNKNOWN:

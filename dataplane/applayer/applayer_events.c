@@ -69,10 +69,9 @@ bool app_ev_undecided(struct app_flow *af, enum app_dir dir, uint32_t len)
 	return false;
 }
 
-bool app_ev_detected(struct app_flow *af, enum app_dir dir)
+bool app_ev_detected(struct app_flow *af, enum app_dir dir, enum app_proto p)
 {
 	const enum app_dir o = (enum app_dir)!dir;
-	const enum app_proto p = (enum app_proto)af->proto;
 
 	af->judged[dir] = true;
 	if (af->ipproto != 6)
@@ -85,8 +84,10 @@ bool app_ev_detected(struct app_flow *af, enum app_dir dir)
 	}
 	if (af->failed[o]) {
 		af->judged[o] = true;
-		if (both_sides(p))
+		if (both_sides(p)) {
 			app_ev_raise(af, PEV_APPLAYER_DETECT_PROTOCOL_ONLY_ONE_DIRECTION);
+			af->dir_proto[o] = APP_PROTO_FAILED;
+		}
 	}
 	return false;
 }
@@ -125,7 +126,10 @@ void app_ev_other_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_di
 		p = APP_PROTO_TLS;
 	if (p != APP_PROTO_UNKNOWN && p != af->proto)
 		app_ev_raise(af, PEV_APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS);
-	else if (p == APP_PROTO_UNKNOWN && both_sides((enum app_proto)af->proto))
+	else if (p == APP_PROTO_UNKNOWN && both_sides((enum app_proto)af->proto)) {
 		app_ev_raise(af, PEV_APPLAYER_DETECT_PROTOCOL_ONLY_ONE_DIRECTION);
+		p = APP_PROTO_FAILED;
+	}
+	af->dir_proto[dir] = (uint8_t)p;
 	abuf_free(pb);
 }

@@ -226,9 +226,11 @@ static bool rule_matches(struct detect_thread *dt, const struct de_rule *dr,
 	if ((dr->flags & DR_F_PAYLOAD) &&
 	    ((p->flags & PKT_F_NO_PAYLOAD) || !detect_inspect_hdr_buffers(dt, dr, p)))
 		return false;
-	/* a pseudo packet (flow end) carries stream data only */
+	/* a pseudo packet (flow end) carries stream data and the events its
+	 * app layer raised at the end: of the rules without payload, only those
+	 * that need events (Suricata's engine-event mask) can match it */
 	if ((dr->flags & DR_F_PAYLOAD) ? !detect_payload_match(dt, dr, p) :
-					 (p->flags & PKT_F_PSEUDO) != 0)
+	    ((p->flags & PKT_F_PSEUDO) && !(r->has & RULE_HAS_PKTEVENT)))
 		return false;
 	return true;
 }

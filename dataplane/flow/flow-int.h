@@ -217,6 +217,13 @@ static inline uint64_t flow_timeout_us(const struct flow_table *ft, const struct
 	return ft->to_us[pc][FLOW_TO_NEW];
 }
 
+/* f is idle past its timeout at now_us. */
+static inline bool flow_timed_out(const struct flow_table *ft, const struct flow *f,
+				  uint64_t now_us)
+{
+	return now_us > f->last_ts_us && now_us - f->last_ts_us > flow_timeout_us(ft, f);
+}
+
 /* Remove f from the table and hand it to the release callback; its memory
  * goes back to the free list (flow_table.c). */
 void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why);

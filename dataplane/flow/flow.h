@@ -62,8 +62,9 @@ void flow_table_set_release_cb(struct flow_table *ft, flow_release_cb cb, void *
  * call so the worker loop stays short. Returns the number expired. */
 unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budget);
 
-/* Release every flow (end of input, shutdown). */
-void flow_table_flush(struct flow_table *ft);
+/* Release every flow (end of input, shutdown): those idle past their
+ * timeout at now_us as timed out, the rest as shut down. */
+void flow_table_flush(struct flow_table *ft, uint64_t now_us);
 
 const struct flow_stats *flow_table_stats(const struct flow_table *ft);
 

@@ -137,10 +137,18 @@ void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why
 	ft->free_list = f;
 }
 
-void flow_table_flush(struct flow_table *ft)
+void flow_table_flush(struct flow_table *ft, uint64_t now_us)
 {
-	while (ft->lru_head != NULL)
-		flow_table_release(ft, ft->lru_head, FLOW_END_SHUTDOWN);
+	while (ft->lru_head != NULL) {
+		struct flow *f = ft->lru_head;
+
+		if (flow_timed_out(ft, f, now_us)) {
+			ft->stats.timed_out++;
+			flow_table_release(ft, f, FLOW_END_TIMEOUT);
+		} else {
+			flow_table_release(ft, f, FLOW_END_SHUTDOWN);
+		}
+	}
 	ft->expire_cursor = NULL;
 }
 
@@ -245,6 +253,14 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	src_idx = flow_key_from_packet(p, &key);
 	hash = flow_key_hash(&key);
 	f = flow_lookup(ft, &key, hash);
+	/* idle past its timeout, whether or not the expiry walk (budgeted,
+	 * per worker) got to it yet: it ends, the packet starts a new flow
+	 * (Suricata's flow hash lookup moves timed-out flows out the same way) */
+	if (f != NULL && flow_timed_out(ft, f, p->ts_us)) {
+		ft->stats.timed_out++;
+		flow_table_release(ft, f, FLOW_END_TIMEOUT);
+		f = NULL;
+	}
 	if (f != NULL && key.proto == 6 && flow_tcp_is_reuse(f, p)) {
 		/* port reuse: the closed connection ends here, the SYN starts a new one */
 		ft->stats.tcp_reused++;

@@ -59,7 +59,7 @@ unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budg
 			break;
 		}
 		seen++;
-		if (idle > flow_timeout_us(ft, f)) {
+		if (flow_timed_out(ft, f, now_us)) {
 			flow_table_release(ft, f, FLOW_END_TIMEOUT);
 			ft->stats.timed_out++;
 			expired++;

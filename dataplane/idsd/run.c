@@ -551,6 +551,7 @@ static int prepare_capture(struct run *r)
 			r->s->pcap, (unsigned long long)ci.packets, ci.stopped);
 	r->capture_pkts = ci.packets;
 	r->capture_link = ci.link;
+	r->ctl.input_end_us = ci.last_us;
 	return 0;
 }
 

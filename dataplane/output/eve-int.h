@@ -160,9 +160,10 @@ void eve_xff_resolve(const struct eve_xff *x, const struct app_http_info *h, uin
 void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_options *opt);
 /* "http", "tls", ... of enum app_proto; NULL for none. */
 const char *eve_app_proto_name(uint8_t p);
-/* "app_proto", then after a protocol change "app_proto_orig" and
- * "app_proto_expected" where they differ from it (Suricata's
- * EveAddAppProto; app_proto_ts/_tc are not tracked). */
-void eve_put_app_protos(struct json_w *j, uint8_t proto, uint8_t orig, uint8_t expect);
+/* "app_proto" (proto), then each of ap's others where it differs from it,
+ * as Suricata's EveAddAppProto: "app_proto_ts", "app_proto_tc" (what each
+ * direction was judged), "app_proto_orig" and "app_proto_expected" (a
+ * protocol change); ap->proto is not used. */
+void eve_put_app_protos(struct json_w *j, uint8_t proto, const struct app_protos *ap);
 
 #endif

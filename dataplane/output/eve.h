@@ -239,8 +239,9 @@ void eve_write_drop(struct eve_writer *w, const struct packet *p, enum drop_reas
  * must stay valid until cleared. */
 struct eve_app {
 	uint8_t proto;               /* enum app_proto; UNKNOWN: no "app_proto" */
-	uint8_t proto_orig;          /* (added) before a protocol change: "app_proto_orig" */
-	uint8_t proto_expect;        /* (added) what it asked for: "app_proto_expected" */
+	/* (added) the flow's others (alerts only): "app_proto_ts", "_tc",
+	 * "_orig", "_expected"; zero: none */
+	struct app_protos protos;
 	bool has_tx, has_http, has_tls, has_dns;
 	uint64_t tx_id;
 	/* the packet being processed when a transaction's record is written

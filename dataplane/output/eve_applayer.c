@@ -493,25 +493,28 @@ void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 	json_obj_close(j);
 }
 
-void eve_put_app_protos(struct json_w *j, uint8_t proto, uint8_t orig, uint8_t expect)
+void eve_put_app_protos(struct json_w *j, uint8_t proto, const struct app_protos *ap)
 {
+	const struct { const char *key; uint8_t p; } other[] = {
+		{ "app_proto_ts", ap->dir[APP_TO_SERVER] }, { "app_proto_tc", ap->dir[APP_TO_CLIENT] },
+		{ "app_proto_orig", ap->orig }, { "app_proto_expected", ap->expect },
+	};
 	const char *name = eve_app_proto_name(proto);
 
 	if (name != NULL)
 		json_str(j, "app_proto", name);
-	name = eve_app_proto_name(orig);
-	if (orig != proto && name != NULL)
-		json_str(j, "app_proto_orig", name);
-	name = eve_app_proto_name(expect);
-	if (expect != proto && name != NULL)
-		json_str(j, "app_proto_expected", name);
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		name = eve_app_proto_name(other[i].p);
+		if (other[i].p != proto && name != NULL)
+			json_str(j, other[i].key, name);
+	}
 }
 
 void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_options *opt)
 {
 	if (app->has_tx)
 		json_uint(j, "tx_id", app->tx_id);
-	eve_put_app_protos(j, app->proto, app->proto_orig, app->proto_expect);
+	eve_put_app_protos(j, app->proto, &app->protos);
 	if (app->has_http)
 		eve_put_http(j, &app->http, NULL, opt);
 	if (app->has_tls)

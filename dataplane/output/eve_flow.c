@@ -150,7 +150,7 @@ static void build_flow(struct json_w *j, const struct eve_writer *w, const void 
 
 	json_obj_open(j, NULL);
 	eve_put_flow_header(j, w, f, "flow", 0, NULL, NULL);
-	eve_put_app_protos(j, c->ap->proto, c->ap->orig, c->ap->expect);
+	eve_put_app_protos(j, c->ap->proto, c->ap);
 	json_obj_open(j, "flow");
 	json_uint(j, "pkts_toserver", f->pkts[PKT_TO_SERVER]);
 	json_uint(j, "pkts_toclient", f->pkts[PKT_TO_CLIENT]);
@@ -175,15 +175,17 @@ static void build_flow(struct json_w *j, const struct eve_writer *w, const void 
 	eve_close_record(j, w);
 }
 
-/* One direction: the header from that direction's sender. */
+/* One direction: the header from that direction's sender, the protocol
+ * that direction was judged (the flow's where undecided). */
 static void build_netflow(struct json_w *j, const struct eve_writer *w, const void *arg)
 {
 	const struct flow_ctx *c = arg;
 	const struct flow *f = c->f;
+	const uint8_t dp = c->ap->dir[c->dir];
 
 	json_obj_open(j, NULL);
 	eve_put_flow_header(j, w, f, "netflow", c->dir == PKT_TO_SERVER ? 0 : 1, NULL, NULL);
-	put_app_proto(j, c->ap->proto);
+	put_app_proto(j, dp != APP_PROTO_UNKNOWN ? dp : c->ap->proto);
 	json_obj_open(j, "netflow");
 	json_uint(j, "pkts", f->pkts[c->dir]);
 	json_uint(j, "bytes", f->bytes[c->dir]);

@@ -527,9 +527,11 @@ void pipeline_idle(struct pipeline *pl, uint64_t now_us)
 		eve_writer_flush(pl->eve);
 }
 
-void pipeline_finish(struct pipeline *pl)
+void pipeline_finish(struct pipeline *pl, uint64_t end_us)
 {
-	flow_table_flush(pl->ft);
+	if (end_us > pl->now_us)
+		pl->now_us = end_us;
+	flow_table_flush(pl->ft, pl->now_us);
 	if (pl->eve != NULL)
 		eve_writer_flush(pl->eve);
 }

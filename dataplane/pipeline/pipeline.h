@@ -87,7 +87,10 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p);
 /* Housekeeping when the input is idle: expire flows as of now_us. */
 void pipeline_idle(struct pipeline *pl, uint64_t now_us);
 
-/* End of input: release all flows and flush the output. */
-void pipeline_finish(struct pipeline *pl);
+/* End of input: release all flows and flush the output. end_us: the
+ * input's newest packet time (a capture read by several workers: the whole
+ * file's, so that whether a flow ended by timeout or by shutdown does not
+ * depend on which worker held it), 0: the newest this worker saw. */
+void pipeline_finish(struct pipeline *pl, uint64_t end_us);
 
 #endif

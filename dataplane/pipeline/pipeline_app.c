@@ -97,14 +97,11 @@ const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct 
 {
 	struct app_flow *af = p->flow->app;
 	struct eve_app *e = &pl->app_eve;
-	struct app_protos ap;
 	struct app_tx *tx = a->tx;
 
-	app_flow_protos(af, &ap);
 	memset(e, 0, sizeof(*e));
-	e->proto = ap.proto;
-	e->proto_orig = ap.orig;
-	e->proto_expect = ap.expect;
+	app_flow_protos(af, &e->protos);
+	e->proto = e->protos.proto;
 	/* a stream match on an app flow is logged with the transaction being
 	 * inspected, as Suricata 7's: the oldest one still held */
 	if (tx == NULL && a->stream && app_flow_ntx(af) > 0)

@@ -90,8 +90,12 @@ int capture_file_scan(const char *path, struct capture_info *ci, char *err, size
 	}
 	ci->link = (uint8_t)link;
 	while ((ret = pcap_next_ex(pc, &hdr, &data)) == 1) {
+		uint64_t us = (uint64_t)hdr->ts.tv_sec * 1000000u + (uint64_t)hdr->ts.tv_usec;
+
 		ci->packets++;
 		ci->bytes += hdr->caplen;
+		if (us > ci->last_us)
+			ci->last_us = us;
 	}
 	if (ret == PCAP_ERROR)
 		snprintf(ci->stopped, sizeof(ci->stopped), "%s", pcap_geterr(pc));

@@ -11,6 +11,7 @@
 struct capture_info {
 	uint64_t packets;      /* frames libpcap can read, the count net_pcap will deliver */
 	uint64_t bytes;
+	uint64_t last_us;      /* (added) the newest frame's time, as net_pcap stamps it */
 	int linktype;          /* DLT_* */
 	uint8_t link;          /* (added) enum pkt_link: how the decoder starts */
 	char stopped[256];     /* why libpcap stopped before the end, "" if it did not */

@@ -477,7 +477,7 @@ int worker_main(void *arg)
 		if (quit)
 			seq_gate_end(w->gate, w->id, SEQ_GATE_END);
 	}
-	pipeline_finish(w->pl);
+	pipeline_finish(w->pl, w->ctl->input_end_us);
 	if (w->gate != NULL) {
 		seq_gate_begin(w->gate, w->id, SEQ_GATE_END);
 		seq_gate_end(w->gate, w->id, SEQ_GATE_END);

@@ -55,6 +55,7 @@ struct worker_control {
 	struct detect_gen *gen;      /* current rules; swapped under RCU (detect_gen_swap) */
 	struct rte_rcu_qsbr *qsv;    /* workers report quiescence once per loop */
 	volatile int receivers_left; /* autofp: receivers still running (input not done) */
+	uint64_t input_end_us;       /* (added) a capture file: its newest frame's time; 0: live */
 };
 
 struct worker {

@@ -9,7 +9,13 @@ protocol with the server silent) and a clean HTTP session, runs idsd with
 Suricata 7.0.0's app-layer-events.rules (unchanged) and anomaly records of
 type applayer on. Each session must give exactly its rule's alert, on the
 packet that raised the event, and one anomaly record naming the event as
-Suricata does ("APPLAYER_...", layer "proto_detect"); the clean one none."""
+Suricata does ("APPLAYER_...", layer "proto_detect"); the clean one none.
+A server speaking HTTP first has the app layer give the flow up (failed),
+as Suricata's detection error does. Flow, netflow and alert records say
+what each direction was judged where it differs from app_proto, as
+Suricata 7's EveAddAppProto and netflow logger write alproto_ts and
+alproto_tc: app_proto_tc failed for a response of no protocol, tls for a
+TLS record answering HTTP, http for the server that spoke first."""
 import os
 import shutil
 import sys
@@ -22,6 +28,8 @@ CONFIG = eve_conf("""
 - anomaly:
     enabled: yes
     types: {applayer: yes}
+- flow
+- netflow
 """)
 
 GET = b"GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"
@@ -33,11 +41,21 @@ TLS = b"\x16\x03\x03\x00\x04\x02\x00\x00\x00"
 WANT = {
     41001: ("applayer_detect_protocol_only_one_direction", 2260002, "http"),
     41002: ("applayer_mismatch_protocol_both_directions", 2260000, "http"),
-    41003: ("applayer_wrong_direction_first_data", 2260001, "http"),
+    41003: ("applayer_wrong_direction_first_data", 2260001, "failed"),
     41004: ("applayer_proto_detection_skipped", 2260003, "failed"),
 }
 
 check = Checks()
+
+# client port -> the flow record's (app_proto, app_proto_ts, app_proto_tc),
+# and its netflow records' app_proto (to server, to client)
+FLOWS = {
+    41001: (("http", None, "failed"), ("http", "failed")),
+    41002: (("http", None, "tls"), ("http", "tls")),
+    41003: (("failed", None, "http"), ("failed", "http")),
+    41004: (("failed", None, None), ("failed", "failed")),
+    41005: (("http", None, None), ("http", "http")),
+}
 
 
 def build():
@@ -74,11 +92,21 @@ def main():
     write_pcap(pcap, build())
     rules = os.path.join(root, "tests", "data", "suricata-events", "app-layer-events.rules")
     recs = run_idsd(idsd, out, pcap, [rules], CONFIG, ["--strict-rules"])
-    alerts, anomalies = {}, {}
+    alerts, anomalies, flows, netflows = {}, {}, {}, {}
+
+    def protos(r):
+        return tuple(r.get(k) for k in ("app_proto", "app_proto_ts", "app_proto_tc"))
+
     for r in recs:
         port = r.get("src_port") if r.get("src_port", 0) > 40000 else r.get("dest_port")
         if r.get("event_type") == "alert":
             alerts.setdefault(port, []).append((r["alert"]["signature_id"], r.get("pcap_cnt")))
+            check(protos(r) == FLOWS[port][0],
+                  f"{port}: the alert's protocols {protos(r)}, want {FLOWS[port][0]}")
+        elif r.get("event_type") == "flow":
+            flows.setdefault(port, []).append(protos(r))
+        elif r.get("event_type") == "netflow":
+            netflows.setdefault(port, {})[r["src_port"] == port] = r.get("app_proto")
         elif r.get("event_type") == "anomaly" and r["anomaly"].get("type") == "applayer":
             anomalies.setdefault(port, []).append((r["anomaly"], r.get("pcap_cnt")))
     for port, (event, sid, proto) in WANT.items():
@@ -91,6 +119,12 @@ def main():
               f"{event}: alert and anomaly on the same packet: {a} {n}")
     check(41005 not in alerts and 41005 not in anomalies,
           f"clean HTTP: {alerts.get(41005)} {anomalies.get(41005)}")
+    for port, (flow, (ts, tc)) in FLOWS.items():
+        check(flows.get(port) == [flow], f"{port}: flow records' protocols {flows.get(port)}, "
+              f"want {flow}")
+        nf = netflows.get(port, {})
+        check((nf.get(True), nf.get(False)) == (ts, tc),
+              f"{port}: netflow app_proto (to server, to client) {nf}, want {(ts, tc)}")
     return check.done("applayer events")
 
 

@@ -50,7 +50,7 @@ NO_TLS, UNEXPECTED, TLS_REJECTED = 2260004, 2260005, 2220007
 ALERTS = {
     42001: {1001, 1002},
     42002: {NO_TLS, UNEXPECTED, 2220006},  # the new SMTP state sees a 250 first
-    42003: set(),                          # events on the flow's end (a pseudo packet)
+    42003: {NO_TLS, UNEXPECTED},           # events on the flow's end (a pseudo packet)
     42004: {TLS_REJECTED, 1003},
     42005: {1001, 1002},
     42006: {NO_TLS, UNEXPECTED},

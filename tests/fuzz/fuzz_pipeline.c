@@ -255,7 +255,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			t->seq[d] = seq + (uint32_t)n + !!(flags & (TCP_SYN | TCP_FIN));
 		}
 	}
-	pipeline_finish(pl);
+	pipeline_finish(pl, 0);
 	if (ts > g.ts)
 		g.ts = ts;
 	return 0;

@@ -3,7 +3,8 @@
  * (applayer_events.c): one direction only, both directions disagreeing,
  * the server speaking first to a protocol whose client must, detection
  * given up after 100000 bytes; none on ordinary sessions (HTTP, SMTP with
- * its greeting, DNS over UDP), and each taken once. */
+ * its greeting, DNS over UDP), and each taken once. With each, what the
+ * two directions were judged (Suricata's alproto_ts and alproto_tc). */
 #include <string.h>
 
 #include "dataplane/applayer/applayer.h"
@@ -17,6 +18,14 @@ static int feed(struct app_flow *af, enum app_dir dir, const char *s)
 	return app_flow_data(ctx, af, dir, (const uint8_t *)s, (uint32_t)strlen(s), 1000);
 }
 
+/* What each direction was judged: to server, to client. */
+#define CHECK_DIRS(af, ts, tc) do { \
+		struct app_protos ap_; \
+		app_flow_protos(af, &ap_); \
+		CHECK_INT(ts, ap_.dir[APP_TO_SERVER]); \
+		CHECK_INT(tc, ap_.dir[APP_TO_CLIENT]); \
+	} while (0)
+
 static const char GET[] = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
 static const char RESP[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 static const char JUNK[] = "\x01\x02junk junk junk\r\n";
@@ -29,15 +38,18 @@ static void test_clean(void)
 	CHECK_INT(0, feed(af, APP_TO_CLIENT, RESP));
 	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
 	CHECK_INT(0, take(af));
+	CHECK_DIRS(af, APP_PROTO_HTTP, APP_PROTO_HTTP);
 	app_flow_free(ctx, af);
 
-	/* SMTP: the server greets first, its replies start no protocol */
+	/* SMTP: the server greets first, its replies start no protocol (nor
+	 * fail one: a greeting decides nothing) */
 	af = app_flow_new(ctx, 6, 40000, 25);
 	CHECK_INT(0, feed(af, APP_TO_CLIENT, "220 mx.example ESMTP\r\n"));
 	CHECK_INT(0, feed(af, APP_TO_SERVER, "EHLO client.example\r\n"));
 	CHECK_INT(0, feed(af, APP_TO_CLIENT, "250 mx.example\r\n"));
 	CHECK_INT(APP_PROTO_SMTP, app_flow_proto(af));
 	CHECK_INT(0, take(af));
+	CHECK_DIRS(af, APP_PROTO_SMTP, APP_PROTO_UNKNOWN);
 	app_flow_free(ctx, af);
 }
 
@@ -48,10 +60,12 @@ static void test_one_direction(void)
 	/* the request decides, the response starts nothing */
 	CHECK_INT(0, feed(af, APP_TO_SERVER, GET));
 	CHECK_INT(0, take(af));
+	CHECK_DIRS(af, APP_PROTO_HTTP, APP_PROTO_UNKNOWN);
 	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
 	CHECK_INT(EV(DETECT_PROTOCOL_ONLY_ONE_DIRECTION), take(af));
 	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
 	CHECK_INT(0, take(af));
+	CHECK_DIRS(af, APP_PROTO_HTTP, APP_PROTO_FAILED);
 	app_flow_free(ctx, af);
 
 	/* the client's bytes start nothing, the server's response decides */
@@ -60,6 +74,7 @@ static void test_one_direction(void)
 	CHECK_INT(0, feed(af, APP_TO_CLIENT, RESP));
 	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
 	CHECK_INT(EV(DETECT_PROTOCOL_ONLY_ONE_DIRECTION), take(af));
+	CHECK_DIRS(af, APP_PROTO_FAILED, APP_PROTO_HTTP);
 	app_flow_free(ctx, af);
 
 	/* a response cut in small pieces is judged on its first 8 bytes */
@@ -81,25 +96,33 @@ static void test_mismatch(void)
 	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_CLIENT, (const uint8_t *)tls, 9, 1000));
 	CHECK_INT(EV(MISMATCH_PROTOCOL_BOTH_DIRECTIONS), take(af));
 	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
+	CHECK_DIRS(af, APP_PROTO_HTTP, APP_PROTO_TLS);
 	app_flow_free(ctx, af);
 }
 
 static void test_wrong_direction(void)
 {
-	/* the server answers first: HTTP found in its bytes, never parsed */
+	/* the server answers first: HTTP found in its bytes, never parsed; the
+	 * app layer gives the flow up (Suricata's detection error) */
 	struct app_flow *af = app_flow_new(ctx, 6, 40000, 80);
 
-	CHECK(feed(af, APP_TO_CLIENT, RESP) < 0);
-	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, RESP));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
 	CHECK_INT(EV(WRONG_DIRECTION_FIRST_DATA), take(af));
 	CHECK_INT(0, app_flow_ntx(af));
+	CHECK_DIRS(af, APP_PROTO_FAILED, APP_PROTO_HTTP);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, GET));
+	CHECK_INT(0, app_flow_ntx(af));
+	CHECK_INT(0, take(af));
 	app_flow_free(ctx, af);
 
 	/* junk from the server, then a request: the same */
 	af = app_flow_new(ctx, 6, 40000, 80);
 	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
-	CHECK(feed(af, APP_TO_SERVER, GET) < 0);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, GET));
 	CHECK_INT(EV(WRONG_DIRECTION_FIRST_DATA), take(af));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	CHECK_DIRS(af, APP_PROTO_HTTP, APP_PROTO_FAILED);
 	app_flow_free(ctx, af);
 }
 
@@ -118,6 +141,7 @@ static void test_skipped(void)
 	CHECK_INT(0, feed(af, APP_TO_SERVER, chunk));
 	CHECK_INT(EV(PROTO_DETECTION_SKIPPED), take(af));
 	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	CHECK_DIRS(af, APP_PROTO_FAILED, APP_PROTO_FAILED);
 	CHECK_INT(0, feed(af, APP_TO_SERVER, chunk));
 	CHECK_INT(0, take(af));
 	app_flow_free(ctx, af);

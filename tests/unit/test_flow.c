@@ -631,6 +631,68 @@ static void test_timeouts(void)
 	}
 }
 
+/* Release callback: the reason of each flow released, by flow id order. */
+struct reason_log {
+	unsigned n;
+	uint64_t ids[8];
+	uint8_t reasons[8];
+};
+
+static void reason_cb(struct flow *f, void *arg)
+{
+	struct reason_log *l = arg;
+
+	if (l->n < 8) {
+		l->ids[l->n] = f->flow_id;
+		l->reasons[l->n] = f->end_reason;
+	}
+	l->n++;
+}
+
+/* Whether a flow timed out depends on packet time only, not on how far the
+ * budgeted expiry walk got: a packet of a flow idle past its timeout ends
+ * it (a new flow starts), and the end of input releases those idle past
+ * their timeout at its time as timed out, the rest as shut down. */
+static void test_timeout_without_walk(void)
+{
+	struct flow_table *ft = table(0, false, 1);
+	struct reason_log log = { 0 };
+	const uint64_t t0 = 1000 * S;
+	struct packet p;
+	uint64_t old_id, idle_id, live_id;
+	struct flow *f;
+
+	flow_table_set_release_cb(ft, reason_cb, &log);
+	p = udp("1.0.0.1", "1.0.0.2", 4, 53, t0);
+	old_id = flow_handle_packet(ft, &p)->flow_id;
+	p = udp("1.0.0.1", "1.0.0.2", 5, 53, t0);
+	idle_id = flow_handle_packet(ft, &p)->flow_id;
+	/* 30 s idle (UDP new) is not past the timeout: the same flow */
+	p = udp("1.0.0.2", "1.0.0.1", 53, 4, t0 + 30 * S);
+	CHECK_INT(old_id, flow_handle_packet(ft, &p)->flow_id);
+	CHECK_INT(0, log.n);
+	/* 301 s on (established UDP: 300 s), no walk ran: a new flow */
+	p = udp("1.0.0.1", "1.0.0.2", 4, 53, t0 + 331 * S);
+	f = flow_handle_packet(ft, &p);
+	live_id = f->flow_id;
+	CHECK(live_id != old_id);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
+	CHECK_INT(1, log.n);
+	CHECK_INT(old_id, log.ids[0]);
+	CHECK_INT(FLOW_END_TIMEOUT, log.reasons[0]);
+	CHECK_INT(1, flow_table_stats(ft)->timed_out);
+	/* the end of input at t0 + 340 s: the idle one timed out (no walk
+	 * released it), the live one shuts down */
+	flow_table_flush(ft, t0 + 340 * S);
+	CHECK_INT(3, log.n);
+	CHECK_INT(idle_id, log.ids[1]);
+	CHECK_INT(FLOW_END_TIMEOUT, log.reasons[1]);
+	CHECK_INT(live_id, log.ids[2]);
+	CHECK_INT(FLOW_END_SHUTDOWN, log.reasons[2]);
+	CHECK_INT(2, flow_table_stats(ft)->timed_out);
+	flow_table_destroy(ft);
+}
+
 static void test_budget_and_cursor(void)
 {
 	struct flow_table *ft = table(0, true, 1);
@@ -731,7 +793,7 @@ static void test_eviction(void)
 	CHECK_INT(8, flow_table_stats(ft)->created);
 
 	/* flush releases the rest, each once */
-	flow_table_flush(ft);
+	flow_table_flush(ft, 9 * S);
 	CHECK_INT(8, log.n);
 	for (i = 0; i < 4; i++)
 		CHECK_INT(1, rel_count(&log, ids[i]));
@@ -856,6 +918,7 @@ int main(void)
 	test_vlan_and_untracked();
 	test_tunnel_depth();
 	test_timeouts();
+	test_timeout_without_walk();
 	test_budget_and_cursor();
 	test_eviction();
 	test_flow_ids();

@@ -300,7 +300,7 @@ static void wait_measure(enum bench_mode mode, const struct bench_opts *o, int *
 static void worker_release(struct bench_worker *w)
 {
 	if (w->pl != NULL) {
-		pipeline_finish(w->pl);
+		pipeline_finish(w->pl, 0);
 		pipeline_destroy(w->pl);
 	}
 	hs_free_scratch(w->scratch);
