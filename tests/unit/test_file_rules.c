@@ -110,7 +110,21 @@ static void test_errors(void)
 		CHECK_STR(bad[i].err, err);
 	}
 	CHECK(parse("alert dns any any -> any any (filesize:1; sid:1;)") == NULL);
-	CHECK_STR("rule mixes protocols: filesize keyword in a dns rule", err);
+	CHECK_STR("protocol dns doesn't support file matching", err);
+	CHECK(parse("alert dns any any -> any any (filename:\"a\"; sid:1;)") == NULL);
+	CHECK_STR("protocol dns doesn't support file matching", err);
+	/* no protocol named: every file protocol's files; or SMTP's, ftp-data's */
+	for (int i = 0; i < 3; i++) {
+		static const char *const hdr[] = { "tcp", "smtp", "ftp-data" };
+		static const uint8_t want[] = { APP_PROTO_UNKNOWN, APP_PROTO_SMTP, APP_PROTO_FTPDATA };
+		struct rule *r;
+
+		snprintf(text, sizeof(text), "alert %s any any -> any any (filesize:>1; "
+			 "filename:\"a\"; sid:1;)", hdr[i]);
+		r = parse(text);
+		CHECK(r != NULL && r->app_proto == want[i]);
+		rule_free(r);
+	}
 }
 
 /* Hash lists are read as the rule is added, beside its rule file; a
