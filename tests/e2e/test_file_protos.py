@@ -14,7 +14,7 @@ connection (the flow's direction, tx_id 0, filename and command), one
 and the hashes of the bytes the file holds: decoded, for mail; libmagic's
 magic), and the file keywords (filename, fileext, filemagic, filesize,
 filemd5) must match these files, in rules naming their protocol and in
-rules naming none. A file keyword in a rule of a protocol without files
+rules naming none, once per file, all of a rule's on the same file. A file keyword in a rule of a protocol without files
 fails to load, as Suricata's "doesn't support file matching"."""
 import base64
 import hashlib
@@ -65,6 +65,12 @@ RULES = [
     ('alert ftp-data any any -> any any (msg:"ftp none"; filename:"invoice.pdf"; sid:11;)', 0),
     ('alert http any any -> any any (msg:"http none"; fileext:"exe"; sid:12;)', 0),
     ('alert smtp any any -> any any (msg:"text part"; filename:"body"; sid:13;)', 0),
+    # once per file: both attachments; the keywords of a rule hold on one file
+    ('alert smtp any any -> any any (msg:"per file"; filesize:>100; sid:14;)', 2),
+    ('alert smtp any any -> any any (msg:"one file"; filename:"run.exe"; filesize:%d; sid:15;)'
+     % len(MAIL_PDF), 0),
+    ('alert smtp any any -> any any (msg:"one file"; fileext:"pdf"; filesize:%d; sid:16;)'
+     % len(MAIL_PDF), 1),
 ]
 
 
