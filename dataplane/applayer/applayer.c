@@ -103,6 +103,23 @@ struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
 	return ctx;
 }
 
+int applayer_ctx_need_files(struct applayer_ctx *ctx, uint8_t hashes)
+{
+	char err[128];
+
+	ctx->cfg.files = true;
+	if ((hashes & APP_FILE_MAGIC) && ctx->magic == NULL) {
+		ctx->magic = file_magic_create(err, sizeof(err));
+		if (ctx->magic == NULL) {
+			ctx->stats.nomem++;
+			ctx->cfg.file_hashes |= (uint8_t)(hashes & ~APP_FILE_MAGIC);
+			return -ENOMEM;
+		}
+	}
+	ctx->cfg.file_hashes |= hashes;
+	return 0;
+}
+
 void applayer_ctx_destroy(struct applayer_ctx *ctx)
 {
 	if (ctx == NULL)

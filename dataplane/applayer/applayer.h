@@ -117,6 +117,13 @@ struct app_tx;
 /* NULL on allocation failure. cfg may be NULL (defaults). */
 struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg);
 void applayer_ctx_destroy(struct applayer_ctx *ctx);
+/* (added) Files from now on tracked (cfg.files), computing at least
+ * hashes (APP_FILE_* bits) more: what a reloaded rule set's file keywords
+ * need. Called on the context's own worker thread (libmagic, when magic
+ * is newly asked for, is opened here: -ENOMEM/-EINVAL when it cannot be,
+ * the rest applied); 0 otherwise. Files already open keep what they
+ * compute. */
+int applayer_ctx_need_files(struct applayer_ctx *ctx, uint8_t hashes);
 const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx);
 
 /* Per-flow state for a tcp (6) or udp (17) flow between a client port and a

@@ -8,6 +8,7 @@
  * connection, a table shared by two contexts (two workers); malformed
  * lines counted, long lines cut. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dataplane/applayer/applayer.h"
@@ -294,6 +295,49 @@ static void test_data_file(void)
 	applayer_ctx_destroy(fc);
 }
 
+/* A transfer on a context not tracking files: the connection is ftp-data
+ * with its ftp_data fields, no file; once a rule reload asks for files
+ * (applayer_ctx_need_files), the next transfer's file is tracked with the
+ * hash and the magic asked for. */
+static void transfer(struct applayer_ctx *c, struct app_flow *ctl, uint16_t port,
+		     struct app_file_info *fi, int *rc)
+{
+	char reply[96];
+	struct app_flow *d;
+
+	snprintf(reply, sizeof(reply), "227 Entering Passive Mode (198,51,100,5,%u,%u)\r\n",
+		 port >> 8, port & 255u);
+	feeds(c, ctl, APP_TO_SERVER, "PASV\r\n", 1000);
+	feeds(c, ctl, APP_TO_CLIENT, reply, 1000);
+	feeds(c, ctl, APP_TO_SERVER, "RETR x.txt\r\n", 1000);
+	feeds(c, ctl, APP_TO_CLIENT, "150 opening\r\n226 done\r\n", 1000);
+	d = flow(c, 41200, port, &cli, &srv);
+	feeds(c, d, APP_TO_CLIENT, "some plain text in a file\n", 2000);
+	app_flow_eof(c, d, APP_TO_CLIENT);
+	CHECK_INT(APP_PROTO_FTPDATA, app_flow_proto(d));
+	*rc = app_tx_file_info(d, app_flow_tx(d, 0), APP_TO_CLIENT, 0, fi);
+	app_flow_free(c, d);
+}
+
+static void test_need_files(void)
+{
+	struct applayer_ctx *c = applayer_ctx_create(NULL);
+	struct app_flow *ctl;
+	struct app_file_info fi;
+	int rc;
+
+	CHECK(c != NULL);
+	ctl = control(c, 40200);
+	transfer(c, ctl, 50100, &fi, &rc);
+	CHECK_INT(-ENOENT, rc);
+	CHECK_INT(0, applayer_ctx_need_files(c, APP_FILE_MD5 | APP_FILE_MAGIC));
+	transfer(c, ctl, 50101, &fi, &rc);
+	CHECK_INT(0, rc);
+	CHECK(fi.closed && fi.md5 != NULL && fi.sha1 == NULL && fi.magic != NULL);
+	app_flow_free(c, ctl);
+	applayer_ctx_destroy(c);
+}
+
 int main(void)
 {
 	ctx = applayer_ctx_create(NULL);
@@ -301,6 +345,7 @@ int main(void)
 	test_transactions_and_bounce();
 	test_expectations();
 	test_data_file();
+	test_need_files();
 	test_bounds();
 	test_shared();
 	test_malformed();
