@@ -280,10 +280,12 @@ int rule_b64_finish(struct rule_ctx *c);
 /* rule_kw_file.c (added): filename, fileext, filemagic, file.name,
  * file.magic, filesize, filemd5/filesha1/filesha256, filestore; -ENOENT
  * when name is none of them. rule_file_load_hashes reads the rule's hash
- * lists (paths relative to rule_path's directory); 0, -EINVAL (err
- * filled) or -ENOMEM. rule_file_free frees what they hold. */
+ * lists (relative paths under default_path, NULL: none, else beside
+ * rule_path, as Suricata looks for them); 0, -EINVAL (err filled) or
+ * -ENOMEM. rule_file_free frees what they hold. */
 int rule_kw_file(struct rule_ctx *c, const char *name, const char *val);
-int rule_file_load_hashes(struct rule *r, const char *rule_path, char *err, size_t errlen);
+int rule_file_load_hashes(struct rule *r, const char *default_path, const char *rule_path,
+			  char *err, size_t errlen);
 void rule_file_free(struct rule *r);
 
 /* Parses Suricata 7's unsigned comparison forms, bounded by max. */

@@ -680,6 +680,9 @@ struct ruleset {
 	struct ruleset_failure { char *file; uint32_t line; char *reason; } *failures;
 	/* (added) private to the loader: the gid:sid index for duplicate checks */
 	void *sid_index;
+	/* (added) default-rule-path, where relative hash lists are looked for
+	 * first (ruleset_set_default_path); NULL: none */
+	char *default_path;
 };
 
 #endif

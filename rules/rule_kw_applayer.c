@@ -132,9 +132,9 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 		return APP_PROTO_SSH;
 	if (b == RULE_BUF_SMTP_FILE_DATA)
 		return APP_PROTO_SMTP;
-	/* (added) the files idsd tracks are HTTP's */
-	if (b >= RULE_BUF_FILE_FIRST && b <= RULE_BUF_FILE_LAST)
-		return APP_PROTO_HTTP;
+	/* (added) the file buffers are every file protocol's (HTTP, SMTP,
+	 * ftp-data), as Suricata registers the file keywords for each: the
+	 * rule's header protocol, if any, picks one */
 	return APP_PROTO_UNKNOWN;
 }
 
@@ -428,9 +428,6 @@ int rule_applayer_finish(struct rule_ctx *c)
 		const char *name;
 	} int_kws[] = {
 		{ RULE_APP_HAS_FTPBOUNCE, APP_PROTO_FTP, "ftpbounce" },
-		{ RULE_APP_HAS_FILESIZE, APP_PROTO_HTTP, "filesize" },
-		{ RULE_APP_HAS_FILEHASH, APP_PROTO_HTTP, "filemd5/filesha1/filesha256" },
-		{ RULE_APP_HAS_FILE, APP_PROTO_HTTP, "filestore" },
 		{ RULE_APP_HAS_DNS_OPCODE, APP_PROTO_DNS, "dns.opcode" },
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },
@@ -447,7 +444,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++) {
 		enum app_proto p = rule_buffer_app_proto((enum rule_buffer)b);
 
-		if (!(r->absent_bufs & (1ull << b)))
+		if (!(r->absent_bufs & (1ull << b)) || p == APP_PROTO_UNKNOWN)
 			continue;
 		if (need != APP_PROTO_UNKNOWN && need != p)
 			return rule_err(c, "rule mixes protocols: %s buffer in a %s rule",
@@ -487,6 +484,13 @@ int rule_applayer_finish(struct rule_ctx *c)
 					rule_app_proto_name(need));
 		need = (enum app_proto)r->app_event_proto;
 	}
+	/* Suricata's SigValidate: file keywords need a protocol with files */
+	if (((r->app_bufs & ((1ull << RULE_BUF_FILE_NAME) | (1ull << RULE_BUF_FILE_MAGIC))) ||
+	     (r->app_has & (RULE_APP_HAS_FILESIZE | RULE_APP_HAS_FILEHASH | RULE_APP_HAS_FILE))) &&
+	    need != APP_PROTO_UNKNOWN && need != APP_PROTO_HTTP && need != APP_PROTO_SMTP &&
+	    need != APP_PROTO_FTPDATA)
+		return rule_err(c, "protocol %s doesn't support file matching",
+				rule_app_proto_name(need));
 	r->app_proto = (uint8_t)need;
 	return rule_xform_finish(c);
 }

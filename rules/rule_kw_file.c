@@ -9,7 +9,8 @@
  *   filesize:N|<N|>N|<=N|>=N|!N|N<>M|N-M   the file's size in bytes
  *   filemd5|filesha1|filesha256:[!]LIST  the file's hash is (not) in LIST,
  *                     one hex digest a line, read when the rule is added
- *                     (rule_file_load_hashes), relative to its rule file
+ *                     (rule_file_load_hashes), a relative LIST under
+ *                     default-rule-path, else beside its rule file
  *   filestore[:...]   accepted; idsd stores no file (the loader warns)
  * filename, fileext and filemagic end the sticky buffer, as in Suricata:
  * the matches after them go to the packet payload. */
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../common/hex.h"
 #include "rule-int.h"
@@ -206,26 +208,45 @@ out:
 	return rc;
 }
 
-int rule_file_load_hashes(struct rule *r, const char *rule_path, char *err, size_t errlen)
+/* Where list name is read from, as Suricata's DetectFileHashParse finds
+ * it: an absolute name as it is; a relative one under default_path (as
+ * DetectLoadCompleteSigPath; none given: the name as it is, from the
+ * working directory), or, when that cannot be read, beside the rule file
+ * (its directory's; a rule file without one: the working directory). A
+ * new string; NULL on no memory. */
+static char *list_path(const char *name, const char *default_path, const char *rule_path)
 {
 	const char *slash = strrchr(rule_path, '/');
+	char *p;
 
+	if (name[0] == '/')
+		return strdup(name);
+	if (default_path != NULL && default_path[0] != '\0') {
+		if (asprintf(&p, "%s/%s", default_path, name) < 0)
+			return NULL;
+	} else {
+		p = strdup(name);
+	}
+	if (p == NULL || access(p, R_OK) == 0 || slash == NULL)
+		return p;
+	free(p);
+	if (asprintf(&p, "%.*s/%s", (int)(slash - rule_path), rule_path, name) < 0)
+		return NULL;
+	return p;
+}
+
+int rule_file_load_hashes(struct rule *r, const char *default_path, const char *rule_path,
+			  char *err, size_t errlen)
+{
 	for (uint8_t i = 0; i < r->filekw.nhash; i++) {
 		struct rule_hash_list *h = &r->filekw.hash[i];
-		char *full = h->path;
+		char *full = list_path(h->path, default_path, rule_path);
 		int rc;
 
-		if (h->path[0] != '/' && slash != NULL) {
-			int dl = (int)(slash - rule_path);
-
-			full = malloc((size_t)dl + strlen(h->path) + 2);
-			if (full == NULL)
-				return -ENOMEM;
-			sprintf(full, "%.*s/%s", dl, rule_path, h->path);
-		}
+		if (full == NULL)
+			return -ENOMEM;
 		rc = load_list(h, full, err, errlen);
-		if (full != h->path)
-			free(full);
+		free(full);
 		if (rc)
 			return rc;
 		free(h->path);

@@ -293,12 +293,12 @@ static const struct {
 	{ "ftp-data", RULE_PROTO_TCP, 0, APP_PROTO_FTPDATA },
 };
 
-/* SMB, DCERPC and ftp-data are detected but not parsed: a rule on one of
- * them may only inspect the stream. Any app-layer buffer or keyword would
- * need the parser: refused, never ignored. SSH has its identification
- * strings parsed, SMTP its mails, FTP its commands (ftpbounce): their
- * buffers and keywords are allowed (another protocol's are refused as a
- * mix). */
+/* SMB and DCERPC are detected but not parsed: a rule on one of them may
+ * only inspect the stream. Any app-layer buffer or keyword would need the
+ * parser: refused, never ignored. SSH has its identification strings
+ * parsed, SMTP its mails, FTP its commands (ftpbounce), ftp-data its file
+ * (the file keywords): their buffers and keywords are allowed (another
+ * protocol's are refused as a mix). */
 static int detect_only_finish(struct rule_ctx *c)
 {
 	const struct rule *r = c->r;
@@ -306,7 +306,8 @@ static int detect_only_finish(struct rule_ctx *c)
 	size_t i;
 	bool app = r->app_has || c->cur_buf >= RULE_BUF_APP_FIRST;
 
-	if (r->app_proto <= APP_PROTO_FTP || r->app_proto == APP_PROTO_SSH)
+	if (r->app_proto <= APP_PROTO_FTP || r->app_proto == APP_PROTO_SSH ||
+	    r->app_proto == APP_PROTO_FTPDATA)
 		return 0;
 	for (uint32_t m = 0; m < r->nmatch; m++)
 		app |= r->match[m].buf >= RULE_BUF_APP_FIRST;

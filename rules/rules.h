@@ -53,6 +53,9 @@ const char *rule_app_proto_name(enum app_proto p);
 bool ruleset_file_needs(const struct ruleset *rs, uint8_t *hashes);
 
 struct ruleset *ruleset_new(void);
+/* (added) default-rule-path for the rules loaded from now on (their hash
+ * lists); 0 or -ENOMEM. */
+int ruleset_set_default_path(struct ruleset *rs, const char *dir);
 void ruleset_free(struct ruleset *rs);
 
 /* Parse every rule in path (comments, blank lines, '\' continuations) into

@@ -76,12 +76,24 @@ struct ruleset *ruleset_new(void)
 	return rs;
 }
 
+int ruleset_set_default_path(struct ruleset *rs, const char *dir)
+{
+	char *d = dir != NULL ? strdup(dir) : NULL;
+
+	if (dir != NULL && d == NULL)
+		return -ENOMEM;
+	free(rs->default_path);
+	rs->default_path = d;
+	return 0;
+}
+
 void ruleset_free(struct ruleset *rs)
 {
 	struct sid_index *ix;
 
 	if (rs == NULL)
 		return;
+	free(rs->default_path);
 	for (uint32_t i = 0; i < rs->n; i++)
 		rule_free(rs->rules[i]);
 	free(rs->rules);
@@ -244,10 +256,10 @@ static int add_rule(struct ruleset *rs, struct rule *r, const char *path, uint32
 	r->line = line;
 	if (r->file == NULL)
 		goto nomem;
-	/* (added) file keywords: hash lists read now, beside the rule file */
+	/* (added) file keywords: hash lists read now, where Suricata finds them */
 	if (r->filekw.nhash > 0) {
 		char why[512];
-		int rc = rule_file_load_hashes(r, path, why, sizeof(why));
+		int rc = rule_file_load_hashes(r, rs->default_path, path, why, sizeof(why));
 
 		if (rc == -ENOMEM)
 			goto nomem;

@@ -42,6 +42,7 @@ struct expect {
 	uint8_t ip_ver;
 	uint8_t dir;              /* enum app_dir of its first data */
 	uint8_t proto;            /* enum app_proto it gets */
+	void *data;               /* what the announcer tells the flow (malloc'd, owned) */
 };
 
 struct app_expect {
@@ -73,6 +74,8 @@ void app_expect_destroy(struct app_expect *x)
 {
 	if (x == NULL)
 		return;
+	for (uint32_t i = 0; i < x->n; i++)
+		free(x->e[i].data);
 	pthread_mutex_destroy(&x->lock);
 	free(x->e);
 	free(x);
@@ -103,11 +106,19 @@ static bool same_pair(const struct expect *e, uint8_t ip_ver, const union ip_add
 	       memcmp(&e->b, b, sizeof(*b)) == 0;
 }
 
-static void drop(struct app_expect *x, uint32_t i)
+/* Entry i goes; its data too unless keep (then the caller took it). */
+static void drop_keep(struct app_expect *x, uint32_t i, bool keep)
 {
+	if (!keep)
+		free(x->e[i].data);
 	memmove(&x->e[i], &x->e[i + 1], (x->n - i - 1) * sizeof(x->e[0]));
 	x->n--;
 	atomic_store_explicit(&x->count, x->n, memory_order_relaxed);
+}
+
+static void drop(struct app_expect *x, uint32_t i)
+{
+	drop_keep(x, i, false);
 }
 
 /* Drops the entries announced more than EXPECT_TIMEOUT_S before now_s;
@@ -125,10 +136,10 @@ static void drop_old(struct app_expect *x, uint64_t now_s)
 }
 
 int app_expect_add(struct app_expect *x, const struct app_expect_key *k, const void *owner,
-		   uint64_t ts_us)
+		   uint64_t ts_us, void *data)
 {
 	struct expect e = { .owner = owner, .ts_s = ts_us / 1000000u, .port = k->port,
-			    .ip_ver = k->ip_ver, .dir = k->dir, .proto = k->proto };
+			    .ip_ver = k->ip_ver, .dir = k->dir, .proto = k->proto, .data = data };
 	uint32_t same = 0, oldest = UINT32_MAX;
 	int rc = 0;
 
@@ -149,6 +160,7 @@ int app_expect_add(struct app_expect *x, const struct app_expect_key *k, const v
 	}
 	if (x->n == x->cap) {
 		x->st.refused++;
+		free(data);
 		rc = -ENOSPC;
 	} else {
 		x->e[x->n++] = e;
@@ -160,12 +172,14 @@ int app_expect_add(struct app_expect *x, const struct app_expect_key *k, const v
 }
 
 enum app_proto app_expect_take(struct app_expect *x, const struct app_expect_key *k,
-			       uint64_t now_us)
+			       uint64_t now_us, void **data)
 {
 	enum app_proto p = APP_PROTO_UNKNOWN;
 	uint64_t now_s = now_us / 1000000u;
 	union ip_addr a, b;
 
+	if (data != NULL)
+		*data = NULL;
 	if (atomic_load_explicit(&x->count, memory_order_relaxed) == 0)
 		return APP_PROTO_UNKNOWN;
 	pair(&k->addr[0], &k->addr[1], &a, &b);
@@ -176,9 +190,14 @@ enum app_proto app_expect_take(struct app_expect *x, const struct app_expect_key
 		if (!same_pair(e, k->ip_ver, &a, &b)) {
 			i++;
 		} else if (e->port == k->port && e->dir == k->dir) {
-			/* every match goes, as in Suricata's loop */
+			/* every match goes, as in Suricata's loop; the flow
+			 * keeps the last one's data (its flow storage) */
 			p = (enum app_proto)e->proto;
-			drop(x, i);
+			if (data != NULL) {
+				free(*data);
+				*data = e->data;
+			}
+			drop_keep(x, i, data != NULL);
 			x->st.matched++;
 		} else if (now_s > e->ts_s + EXPECT_TIMEOUT_S) {
 			drop(x, i);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "app_file.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,4 +122,21 @@ void app_file_info(const struct app_file *f, uint64_t tx_id, struct app_file_inf
 	out->md5 = (f->hashes & APP_FILE_MD5) ? f->digest : NULL;
 	out->sha1 = (f->hashes & APP_FILE_SHA1) ? f->digest + 16 : NULL;
 	out->sha256 = (f->hashes & APP_FILE_SHA256) ? f->digest + 36 : NULL;
+}
+
+int app_file_buffer(const struct app_file *f, enum rule_buffer b, const uint8_t **data,
+		    uint32_t *len)
+{
+	if (b == RULE_BUF_FILE_NAME) {
+		*data = (const uint8_t *)f->name;
+		*len = f->name_len;
+		return 0;
+	}
+	/* file.magic: known once the head is in or the file ended; a file
+	 * with none (no libmagic) is an empty instance, as Suricata's */
+	if (f->magic == NULL && f->fm != NULL)
+		return -ENOENT;
+	*data = (const uint8_t *)(f->magic ? f->magic : "");
+	*len = f->magic ? (uint32_t)strlen(f->magic) : 0;
+	return 0;
 }

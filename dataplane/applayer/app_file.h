@@ -54,5 +54,9 @@ void app_file_free(struct app_file *f);
 /* For EVE; an open file reads as TRUNCATED (its transaction was let go
  * before it ended). */
 void app_file_info(const struct app_file *f, uint64_t tx_id, struct app_file_info *out);
+/* The rule buffer b (file.name or file.magic) of f: 0 with *data, *len
+ * (valid while f is), or -ENOENT while its magic is not known yet. */
+int app_file_buffer(const struct app_file *f, enum rule_buffer b, const uint8_t **data,
+		    uint32_t *len);
 
 #endif

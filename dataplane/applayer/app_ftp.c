@@ -10,9 +10,10 @@
  *   a 227 reply to PASV and a 229 reply to EPSV (RFC 2428 3; passive: the
  *   client will connect);
  * - then RETR or STOR announce the data connection as an expectation
- *   (app_expect.c) that gives it the protocol ftp-data. As Suricata's, its
- *   first data flows to the server in active mode, and in passive mode to
- *   the client for RETR, to the server for STOR.
+ *   (app_expect.c) that gives it the protocol ftp-data and tells it the
+ *   command and the file's name (app_ftpdata.c). As Suricata's, its first
+ *   data flows to the client for a passive RETR or an active STOR, else to
+ *   the server.
  * - AUTH TLS answered 234 (RFC 4217 4): the protocol changes to TLS
  *   (app_change.c), as Suricata's AppLayerRequestProtocolTLSUpgrade.
  *
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app_file.h"
 #include "applayer-int.h"
 
 #define FTP_MAX_LINE 4096u
@@ -203,27 +205,42 @@ static enum ftp_cmd command(const uint8_t *l, uint32_t len)
 	return FTP_CMD_OTHER;
 }
 
-/* RETR/STOR with a negotiated port: the data connection is expected. */
+/* RETR/STOR with a negotiated port and a file name (the line's bytes
+ * after "RETR ", at most APP_FILE_NAME_MAX - 1 as Suricata's
+ * SC_FILENAME_MAX): the data connection is expected, told the transfer.
+ * Its first data flows, as Suricata's, to the client for a passive RETR
+ * and an active STOR (the server connected: the file flows back to it),
+ * else to the server. */
 static void announce(struct applayer_ctx *ctx, struct ftp_state *fs, enum ftp_cmd cmd,
-		     uint64_t ts_us)
+		     const uint8_t *l, uint32_t len, uint64_t ts_us)
 {
 	struct app_flow *af = fs->af;
 	struct app_expect_key k = {
 		.ip_ver = af->ip_ver, .port = fs->dyn_port, .proto = APP_PROTO_FTPDATA,
 		.addr = { af->caddr, af->saddr },
 	};
+	uint32_t name_len = len - 5;
+	struct app_ftp_xfer *x;
 
-	if (fs->dyn_port == 0) {
-		ctx->stats.ftp_bad++;	/* a transfer with no data port agreed */
+	if (fs->dyn_port == 0 || len < 6) {
+		ctx->stats.ftp_bad++;	/* no data port agreed, or no file named */
 		return;
 	}
-	if (fs->active || cmd == FTP_CMD_STOR)
-		k.dir = APP_TO_SERVER;
-	else
-		k.dir = APP_TO_CLIENT;
+	if (name_len > APP_FILE_NAME_MAX - 1)
+		name_len = APP_FILE_NAME_MAX - 1;
+	k.dir = (fs->active == (cmd == FTP_CMD_STOR)) ? APP_TO_CLIENT : APP_TO_SERVER;
 	if (af->ip_ver != 0) {
+		x = malloc(sizeof(*x) + name_len);
+		if (x == NULL) {
+			ctx->stats.nomem++;
+			return;
+		}
+		x->cmd = cmd == FTP_CMD_STOR ? APP_FTP_STOR : APP_FTP_RETR;
+		x->dir = k.dir;
+		x->name_len = (uint16_t)name_len;
+		memcpy(x->name, l + 5, name_len);
 		fs->announced = true;
-		app_expect_add(app_ctx_expect_ordered(ctx), &k, af, ts_us);
+		app_expect_add(app_ctx_expect_ordered(ctx), &k, af, ts_us, x);
 	}
 	fs->dyn_port = 0;
 	fs->active = false;
@@ -257,7 +274,7 @@ static void client_line(struct applayer_ctx *ctx, struct ftp_state *fs, const ui
 		break;
 	case FTP_CMD_RETR:
 	case FTP_CMD_STOR:
-		announce(ctx, fs, cmd, ts_us);
+		announce(ctx, fs, cmd, l, len, ts_us);
 		break;
 	default:
 		break;

@@ -94,11 +94,6 @@ enum http_event http_event_of_message(const char *msg);
 void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const uint8_t *d,
 		    uint32_t len);
 void http_file_end(struct http_state *hs, htp_tx_t *tx, int dir);
-/* The file buffers (file.name, file.magic) of the rules: instance idx is
- * file idx >> 1 of side idx & 1; 0, -ENOENT (none yet), -ERANGE (past
- * the last). */
-int app_http_file_buffer(struct app_tx *atx, enum rule_buffer b, uint32_t idx,
-			 const uint8_t **data, uint32_t *len);
 /* app_http.c (added): the response's Content-Range when Suricata's
  * HTPParseAndCheckContentRange takes it (START-END/SIZE with START <= END
  * < SIZE): the file is that part, *start and *end its first and last

@@ -669,8 +669,6 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	htp_tx_t *tx = t->tx;
 	const bool both = b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
 
-	if (b >= RULE_BUF_FILE_FIRST && b <= RULE_BUF_FILE_LAST)
-		return app_http_file_buffer(atx, b, idx, data, len);
 	if (idx > (both ? 1u : 0u))
 		return -ERANGE;
 	/* headers are inspected once they are all in */

@@ -13,7 +13,6 @@
  * the names are judged and multipart bodies read, but no file is opened,
  * hashed or kept. */
 #include <errno.h>
-#include <string.h>
 
 #include "../../common/events-t.h"
 #include "app_file.h"
@@ -134,48 +133,17 @@ void app_http_gap(struct http_state *hs, enum app_dir dir)
 			app_file_gap(hs->live[i]->file[dir][k]);
 }
 
-void app_http_file_set_logged(struct app_tx *atx, enum app_dir dir, uint32_t idx)
+struct app_file *const *app_http_files(struct app_tx *atx, enum app_dir dir, uint32_t *n)
 {
 	struct http_txd *t = (struct http_txd *)atx;
 
-	if (idx < t->nfiles[dir])
-		t->file[dir][idx]->logged = true;
+	*n = t->nfiles[dir];
+	return t->file[dir];
 }
 
-int app_http_file_info(struct app_tx *atx, enum app_dir dir, uint32_t idx,
-		       struct app_file_info *out)
+void app_http_file_range(struct app_tx *atx, enum app_dir dir, struct app_file_info *out)
 {
-	struct http_txd *t = (struct http_txd *)atx;
-
-	if (idx >= t->nfiles[dir])
-		return idx == 0 ? -ENOENT : -ERANGE;
-	app_file_info(t->file[dir][idx], atx->id, out);
 	/* a response that is a range of a file: Suricata's FileSetRange */
-	if (dir == APP_TO_CLIENT && !http_file_range(t, &out->start, &out->end))
+	if (dir == APP_TO_CLIENT && !http_file_range((struct http_txd *)atx, &out->start, &out->end))
 		out->start = out->end = 0;
-	return 0;
-}
-
-int app_http_file_buffer(struct app_tx *atx, enum rule_buffer b, uint32_t idx,
-			 const uint8_t **data, uint32_t *len)
-{
-	struct http_txd *t = (struct http_txd *)atx;
-	uint32_t dir = idx & 1u, k = idx >> 1;
-	const struct app_file *f;
-
-	if (k >= t->nfiles[dir])
-		return k == 0 ? -ENOENT : -ERANGE;
-	f = t->file[dir][k];
-	if (b == RULE_BUF_FILE_NAME) {
-		*data = (const uint8_t *)f->name;
-		*len = f->name_len;
-		return 0;
-	}
-	/* file.magic: known once the head is in or the file ended; a file
-	 * with none (no libmagic) is an empty instance, as Suricata's */
-	if (f->magic == NULL && f->fm != NULL)
-		return -ENOENT;
-	*data = (const uint8_t *)(f->magic ? f->magic : "");
-	*len = f->magic ? (uint32_t)strlen(f->magic) : 0;
-	return 0;
 }

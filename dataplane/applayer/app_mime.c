@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app_file.h"
 #include "app_mime.h"
 
 void mime_init(struct mime_reader *m)
@@ -12,17 +13,31 @@ void mime_init(struct mime_reader *m)
 	m->in_headers = true;
 }
 
+void mime_track(struct mime_reader *m, uint8_t hashes, struct file_magic *fm, uint64_t *nomem)
+{
+	m->track = true;
+	m->hashes = hashes;
+	m->fm = fm;
+	m->nomem = nomem;
+}
+
 void mime_free(struct mime_reader *m)
 {
-	for (uint32_t i = 0; i < m->nfiles; i++)
+	for (uint32_t i = 0; i < m->nfiles; i++) {
 		abuf_free(&m->files[i]);
+		app_file_free(m->tracked[i]);
+		m->tracked[i] = NULL;
+	}
 	m->nfiles = 0;
 }
 
 static void put(struct mime_reader *m, const uint8_t *d, uint32_t len)
 {
-	if (m->body_file && len > 0)
-		abuf_append_max(&m->files[m->nfiles - 1], d, len, MIME_FILE_MAX);
+	if (!m->body_file || len == 0)
+		return;
+	abuf_append_max(&m->files[m->nfiles - 1], d, len, MIME_FILE_MAX);
+	if (m->tracked[m->nfiles - 1] != NULL)
+		app_file_data(m->tracked[m->nfiles - 1], d, len);
 }
 
 /* The value of parameter name (case-insensitive) in a header value, quotes
@@ -70,14 +85,26 @@ static bool param(const char *v, const char *name, char *out, size_t outlen)
 	return true;
 }
 
-/* A file name parameter longer than Suricata keeps (it truncates it and
- * flags ANOM_LONG_FILENAME). */
-static void check_filename(struct mime_reader *m, const char *v, const char *name)
+/* A file name parameter (from: 1 name, 2 filename): kept unless one of
+ * higher rank is; longer than Suricata keeps, it is cut and flagged
+ * (ANOM_LONG_FILENAME). */
+static void check_filename(struct mime_reader *m, const char *v, const char *name,
+			   uint8_t from)
 {
 	size_t n;
+	const char *p = param_at(v, name, &n);
 
-	if (param_at(v, name, &n) != NULL && n > MIME_MAX_FILENAME)
+	if (p == NULL)
+		return;
+	if (n > MIME_MAX_FILENAME) {
 		m->errors |= MIME_ERR_LONG_FILENAME;
+		n = MIME_MAX_FILENAME;
+	}
+	if (from < m->fname_from)
+		return;
+	memcpy(m->fname, p, n);
+	m->fname_len = (uint16_t)n;
+	m->fname_from = from;
 }
 
 /* One whole header (name: value) of the current block. */
@@ -111,11 +138,11 @@ static void header(struct mime_reader *m)
 		/* name= (or filename=) marks an attachment */
 		if (strcasestr(v, "name=") != NULL)
 			m->attachment = true;
-		check_filename(m, v, "name");
+		check_filename(m, v, "name", 1);
 	} else if (strcasecmp(name, "content-disposition") == 0) {
 		if (strncasecmp(v, "attachment", 10) == 0 || strcasestr(v, "filename") != NULL)
 			m->attachment = true;
-		check_filename(m, v, "filename");
+		check_filename(m, v, "filename", 2);
 	} else if (strcasecmp(name, "content-transfer-encoding") == 0) {
 		if (strncasecmp(v, "base64", 6) == 0)
 			m->enc = MIME_ENC_BASE64;
@@ -134,6 +161,8 @@ static void start_block(struct mime_reader *m)
 	m->body_file = false;
 	m->body_started = false;
 	m->nb64 = 0;
+	m->fname_len = 0;
+	m->fname_from = 0;
 }
 
 /* The blank line after a header block: a multipart opens its boundary (its
@@ -152,7 +181,14 @@ static void end_headers(struct mime_reader *m)
 		return;
 	}
 	if (m->attachment && m->nfiles < MIME_MAX_FILES) {
-		m->files[m->nfiles++] = (struct abuf){ 0 };
+		m->files[m->nfiles] = (struct abuf){ 0 };
+		if (m->track) {
+			m->tracked[m->nfiles] = app_file_open((const uint8_t *)m->fname,
+							      m->fname_len, m->hashes, m->fm);
+			if (m->tracked[m->nfiles] == NULL)
+				(*m->nomem)++;
+		}
+		m->nfiles++;
 		m->body_file = true;
 	}
 }
@@ -317,12 +353,27 @@ void mime_line(struct mime_reader *m, const uint8_t *l, uint32_t len)
 	}
 }
 
-void mime_end(struct mime_reader *m)
+/* The part being read ends: its file closes (truncated: the message was
+ * cut). */
+static void end_part(struct mime_reader *m, bool truncated)
 {
 	if (m->nb64 > 0)
 		m->errors |= MIME_ERR_BASE64;	/* a partial group */
 	m->nb64 = 0;
-	if (m->body_file)
+	if (m->body_file) {
 		m->closed++;
+		if (m->tracked[m->nfiles - 1] != NULL)
+			app_file_close(m->tracked[m->nfiles - 1], truncated);
+	}
 	m->body_file = false;
+}
+
+void mime_end(struct mime_reader *m)
+{
+	end_part(m, false);
+}
+
+void mime_truncate(struct mime_reader *m)
+{
+	end_part(m, true);
 }

@@ -4,7 +4,11 @@
  * MIME_MAX_DEPTH boundaries, and the parts that are attachments (a
  * Content-Disposition "attachment", or a filename or name parameter, as
  * Suricata's CTNT_IS_ATTACHMENT) decoded from base64, quoted-printable or
- * as is into one file each. Work per line is bounded by the line. */
+ * as is into one file each. Work per line is bounded by the line. With
+ * mime_track(), each attachment is also a tracked file (app_file.c: size,
+ * hashes, magic over all its decoded bytes, not only those kept), named
+ * as Suricata names it: its Content-Disposition's filename, else its
+ * Content-Type's name, cut at MIME_MAX_FILENAME. */
 #ifndef IDS_APP_MIME_H
 #define IDS_APP_MIME_H
 
@@ -29,6 +33,9 @@ enum mime_enc { MIME_ENC_IDENTITY, MIME_ENC_BASE64, MIME_ENC_QP };
 #define MIME_ERR_LONG_FILENAME 0x10u
 #define MIME_MAX_FILENAME 255u    /* Suricata's RS_MIME_MAX_TOKEN_LEN */
 
+struct app_file;
+struct file_magic;
+
 struct mime_reader {
 	bool in_headers;          /* reading a header block (the message's or a part's) */
 	uint8_t depth;            /* boundaries open */
@@ -48,9 +55,28 @@ struct mime_reader {
 	uint32_t closed;          /* files complete so far */
 	uint32_t nfiles;
 	struct abuf files[MIME_MAX_FILES];
+	/* (added) the header block's file name: its filename parameter, else
+	 * its name parameter (fname_from says which) */
+	char fname[MIME_MAX_FILENAME + 1];
+	uint16_t fname_len;
+	uint8_t fname_from;       /* 0 none, 1 Content-Type name, 2 Content-Disposition */
+	/* (added) tracked files (mime_track), one per attachment; NULL where
+	 * opening failed (*nomem counted) */
+	bool track;
+	uint8_t hashes;           /* APP_FILE_* */
+	struct file_magic *fm;
+	uint64_t *nomem;
+	struct app_file *tracked[MIME_MAX_FILES];
 };
 
 void mime_init(struct mime_reader *m);
+/* (added) Track the attachments as files from now on, hashing what hashes
+ * asks (APP_FILE_* bits), libmagic fm (NULL: none); an allocation failure
+ * is counted in *nomem. */
+void mime_track(struct mime_reader *m, uint8_t hashes, struct file_magic *fm, uint64_t *nomem);
+/* (added) The message was cut (the flow ended in it): the attachment open
+ * is TRUNCATED, then as mime_end. */
+void mime_truncate(struct mime_reader *m);
 void mime_line(struct mime_reader *m, const uint8_t *line, uint32_t len);
 /* The message ended (the DATA's final dot): the last part's pending bytes. */
 void mime_end(struct mime_reader *m);

@@ -12,13 +12,17 @@
  * protocol changes (app_change.c: TLS expected). Commands wait for their replies in order, as in
  * Suricata's command buffer: one sent while a STARTTLS or a DATA is
  * unanswered is invalid_pipelined_sequence. BDAT chunks (RFC 3030) are
- * counted, not read as MIME. */
+ * counted, not read as MIME. Its attachments are also the mail's tracked
+ * files (when files are: EVE fileinfo, the file keywords), to the server,
+ * each closed at its part's end (TRUNCATED when the flow ends inside the
+ * mail) and logged then. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../../common/events-t.h"
+#include "app_file.h"
 #include "app_mime.h"
 
 #define SMTP_MAX_LINE 4096u       /* Suricata's SMTP line limit */
@@ -101,6 +105,8 @@ static struct smtp_tx *cur_tx(struct applayer_ctx *ctx, struct smtp_state *ss)
 		return NULL;
 	}
 	mime_init(&t->mime);
+	if (ctx->cfg.files)
+		mime_track(&t->mime, ctx->cfg.file_hashes, ctx->magic, &ctx->stats.nomem);
 	t->base.id = ss->af->next_tx_id++;
 	t->base.updated = APP_TX_UPDATED;
 	if (ss->n == SMTP_KEEP) {
@@ -140,17 +146,22 @@ static void mime_events(struct applayer_ctx *ctx, struct smtp_state *ss, struct 
 			app_tx_event(&t->base, map[i].ev);
 }
 
-static void end_data(struct applayer_ctx *ctx, struct smtp_state *ss)
+/* The mail's data ends: at its final dot, or cut (the flow ended). */
+static void end_data(struct applayer_ctx *ctx, struct smtp_state *ss, bool cut)
 {
 	struct smtp_tx *t = ss->n > 0 ? ss->tx[ss->n - 1] : NULL;
 
 	ss->data_mode = false;
 	if (t == NULL || t->done)
 		return;
-	mime_end(&t->mime);
+	if (cut)
+		mime_truncate(&t->mime);
+	else
+		mime_end(&t->mime);
 	mime_events(ctx, ss, t);
 	t->done = true;
 	t->base.updated = APP_TX_UPDATED;
+	app_file_event(ss->af, &t->base, APP_TO_SERVER);
 }
 
 static bool is_cmd(const uint8_t *l, uint32_t len, const char *cmd)
@@ -247,7 +258,7 @@ static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 		t = ss->n > 0 ? ss->tx[ss->n - 1] : NULL;
 		if (len == 1 && l[0] == '.') {
 			push_cmd(ctx, ss, CMD_DATA_END);	/* the server answers the mail's end */
-			end_data(ctx, ss);
+			end_data(ctx, ss, false);
 			return;
 		}
 		if (len > 0 && l[0] == '.') {	/* dot-stuffing */
@@ -263,8 +274,10 @@ static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 				mime_events(ctx, ss, t);
 			/* a file is inspected once whole (at its boundary or the
 			 * mail's end), not again with every line it grows by */
-			if (t->mime.closed != closed)
+			if (t->mime.closed != closed) {
 				t->base.updated = APP_TX_UPDATED;
+				app_file_event(ss->af, &t->base, APP_TO_SERVER);
+			}
 		}
 		return;
 	}
@@ -277,7 +290,7 @@ static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 			/* a second DATA before the first mail ended (one refused):
 			 * Suricata gives up the first mail's MIME, starts a mail */
 			event(ctx, ss, SMTP_EV_UNPARSABLE_CONTENT);
-			end_data(ctx, ss);
+			end_data(ctx, ss, false);
 			if ((t = cur_tx(ctx, ss)) == NULL)
 				return;
 		}
@@ -408,7 +421,7 @@ int app_smtp_data(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir 
 void app_smtp_eof(struct applayer_ctx *ctx, struct smtp_state *ss, enum app_dir dir)
 {
 	if (dir == APP_TO_SERVER && ss->data_mode)
-		end_data(ctx, ss);
+		end_data(ctx, ss, true);
 	for (uint32_t i = 0; i < ss->n; i++)
 		ss->tx[i]->base.updated = APP_TX_UPDATED;
 }
@@ -432,9 +445,10 @@ void app_smtp_inspected(struct smtp_state *ss, uint8_t dirs)
 		struct smtp_tx *t = ss->tx[i];
 
 		t->base.updated &= (uint8_t)~dirs;
-		if (t->done && !t->base.updated)
+		if (t->done && !t->base.updated) {
+			app_tx_done(ss->af, &t->base);
 			tx_free(t);
-		else
+		} else
 			ss->tx[k++] = t;
 	}
 	ss->n = k;
@@ -454,4 +468,24 @@ int app_smtp_buffer(struct app_tx *tx, uint32_t idx, const uint8_t **data, uint3
 bool app_smtp_buffer_final(const struct app_flow *af, struct app_tx *tx)
 {
 	return ((struct smtp_tx *)tx)->done || af->eof[APP_TO_SERVER];
+}
+
+struct app_file *const *app_smtp_files(struct app_tx *tx, enum app_dir dir, uint32_t *n)
+{
+	struct smtp_tx *t = (struct smtp_tx *)tx;
+
+	/* an attachment whose file could not be opened ends the list */
+	*n = 0;
+	while (dir == APP_TO_SERVER && *n < t->mime.nfiles && t->mime.tracked[*n] != NULL)
+		(*n)++;
+	return t->mime.tracked;
+}
+
+void app_smtp_gap(struct smtp_state *ss, enum app_dir dir)
+{
+	struct smtp_tx *t = ss->n > 0 ? ss->tx[ss->n - 1] : NULL;
+
+	if (dir == APP_TO_SERVER && t != NULL && t->mime.body_file &&
+	    t->mime.tracked[t->mime.nfiles - 1] != NULL)
+		app_file_gap(t->mime.tracked[t->mime.nfiles - 1]);
 }

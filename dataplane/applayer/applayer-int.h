@@ -83,6 +83,7 @@ struct dns_state;
 struct ssh_state;
 struct smtp_state;
 struct ftp_state;
+struct ftpdata_state;
 
 struct app_flow {
 	struct applayer_ctx *ctx; /* the worker's context it belongs to */
@@ -125,6 +126,7 @@ struct app_flow {
 		struct ssh_state *ssh;
 		struct smtp_state *smtp;
 		struct ftp_state *ftp;
+		struct ftpdata_state *ftpdata;
 	};
 };
 
@@ -206,10 +208,11 @@ int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *tx, bool raw, uint3
 /* The buffer can no longer appear: its part of the transaction is complete. */
 bool app_http_buffer_final(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
 			   uint32_t idx);
-/* app_http_file.c (added): the file of a side, a stream hole in dir. */
-int app_http_file_info(struct app_tx *tx, enum app_dir dir, uint32_t idx,
-		       struct app_file_info *out);
-void app_http_file_set_logged(struct app_tx *tx, enum app_dir dir, uint32_t idx);
+/* app_http_file.c (added): the files of a side (*n of them), the range
+ * a response's file is (set in out), a stream hole in dir. */
+struct app_file;
+struct app_file *const *app_http_files(struct app_tx *tx, enum app_dir dir, uint32_t *n);
+void app_http_file_range(struct app_tx *tx, enum app_dir dir, struct app_file_info *out);
 /* A file of tx in dir may have ended: tell the owner (file_done) when one
  * ended that is not logged yet. */
 void app_file_event(struct app_flow *af, struct app_tx *tx, enum app_dir dir);
@@ -254,6 +257,10 @@ struct app_tx *app_smtp_tx(struct smtp_state *ss, uint32_t i);
 void app_smtp_inspected(struct smtp_state *ss, uint8_t dirs);
 int app_smtp_buffer(struct app_tx *tx, uint32_t idx, const uint8_t **data, uint32_t *len);
 bool app_smtp_buffer_final(const struct app_flow *af, struct app_tx *tx);
+/* (added) The mail's attachments as files (to the server only), a stream
+ * hole in the client's data. */
+struct app_file *const *app_smtp_files(struct app_tx *tx, enum app_dir dir, uint32_t *n);
+void app_smtp_gap(struct smtp_state *ss, enum app_dir dir);
 
 /* app_ftp.c (added): the FTP control connection (RFC 959): a transaction
  * per command with its reply, PORT's address for ftpbounce, and the data
@@ -270,6 +277,36 @@ bool app_ftp_bounce(const struct app_flow *af, const struct app_tx *tx);
  * is left of them). */
 bool app_ftp_announced(const struct ftp_state *fs);
 
+/* (added) What an FTP control connection's RETR or STOR tells the data
+ * connection it announces (the expectation's data, one malloc): the
+ * command, the direction the file flows in, and the file's name, the
+ * command's argument as sent (Suricata's FtpTransferCmd). */
+enum app_ftp_xfer_cmd { APP_FTP_RETR = 1, APP_FTP_STOR };
+struct app_ftp_xfer {
+	uint8_t cmd;              /* enum app_ftp_xfer_cmd */
+	uint8_t dir;              /* enum app_dir */
+	uint16_t name_len;
+	char name[];
+};
+
+/* app_ftpdata.c (added): an FTP data connection (Suricata's ftp-data
+ * parser): one transaction, the file xfer announced (xfer owned from here;
+ * NULL: none known), opened at its first byte in its direction, closed
+ * complete when that direction ends. NULL on no memory (xfer freed). */
+struct ftpdata_state *app_ftpdata_new(struct app_flow *af, struct app_ftp_xfer *xfer);
+void app_ftpdata_free(struct ftpdata_state *fs);
+void app_ftpdata_data(struct applayer_ctx *ctx, struct ftpdata_state *fs, enum app_dir dir,
+		      const uint8_t *d, uint32_t len);
+void app_ftpdata_eof(struct ftpdata_state *fs, enum app_dir dir);
+void app_ftpdata_gap(struct ftpdata_state *fs, enum app_dir dir);
+uint32_t app_ftpdata_ntx(const struct ftpdata_state *fs);
+struct app_tx *app_ftpdata_tx(struct ftpdata_state *fs, uint32_t i);
+void app_ftpdata_inspected(struct ftpdata_state *fs, uint8_t dirs);
+struct app_file *const *app_ftpdata_files(struct ftpdata_state *fs, enum app_dir dir,
+					  uint32_t *n);
+bool app_ftpdata_done(const struct ftpdata_state *fs, enum app_dir dir);
+int app_ftpdata_info(const struct ftpdata_state *fs, struct app_ftpdata_info *out);
+
 /* app_expect.c (added): what identifies an expectation. addr: the two
  * addresses (either order); port: the coming connection's server port;
  * dir: the direction its first data flows in; proto: what it gets. */
@@ -281,16 +318,19 @@ struct app_expect_key {
 	union ip_addr addr[2];
 };
 
-/* Adds one for owner (the announcing app_flow), announced at ts_us; 0, or
- * -ENOSPC when the table is full (counted). */
+/* Adds one for owner (the announcing app_flow), announced at ts_us, with
+ * data for the coming flow (malloc'd, NULL: none; the table owns it from
+ * here, freed whatever happens); 0, or -ENOSPC when the table is full
+ * (counted). */
 int app_expect_add(struct app_expect *x, const struct app_expect_key *k, const void *owner,
-		   uint64_t ts_us);
+		   uint64_t ts_us, void *data);
 /* The protocol the expectations matching the flow of k give it (proto
  * ignored; its first data at now_us), those expectations gone;
  * APP_PROTO_UNKNOWN when none. The pair's others past their time are
- * dropped. */
+ * dropped. data (may be NULL): the last match's data, the caller's to
+ * free (NULL when none). */
 enum app_proto app_expect_take(struct app_expect *x, const struct app_expect_key *k,
-			       uint64_t now_us);
+			       uint64_t now_us, void **data);
 /* Drops owner's expectations (its flow ends). */
 void app_expect_forget(struct app_expect *x, const void *owner);
 

@@ -8,6 +8,7 @@
 
 #include "../../common/bug.h"
 #include "../../common/wmem.h"
+#include "app_file.h"
 #include "applayer-int.h"
 #include "file_magic.h"
 
@@ -100,6 +101,23 @@ struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg)
 		return NULL;
 	}
 	return ctx;
+}
+
+int applayer_ctx_need_files(struct applayer_ctx *ctx, uint8_t hashes)
+{
+	char err[128];
+
+	ctx->cfg.files = true;
+	if ((hashes & APP_FILE_MAGIC) && ctx->magic == NULL) {
+		ctx->magic = file_magic_create(err, sizeof(err));
+		if (ctx->magic == NULL) {
+			ctx->stats.nomem++;
+			ctx->cfg.file_hashes |= (uint8_t)(hashes & ~APP_FILE_MAGIC);
+			return -ENOMEM;
+		}
+	}
+	ctx->cfg.file_hashes |= hashes;
+	return 0;
 }
 
 void applayer_ctx_destroy(struct applayer_ctx *ctx)
@@ -257,6 +275,9 @@ void app_state_release(struct applayer_ctx *ctx, struct app_flow *af)
 	case APP_PROTO_FTP:
 		app_ftp_free(af->ftp);
 		break;
+	case APP_PROTO_FTPDATA:
+		app_ftpdata_free(af->ftpdata);
+		break;
 	default:
 		break;
 	}
@@ -341,18 +362,26 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 		return app_smtp_data(ctx, af->smtp, dir, d, len);
 	case APP_PROTO_FTP:
 		return app_ftp_data(ctx, af->ftp, dir, d, len, ts_us);
+	case APP_PROTO_FTPDATA:
+		app_ftpdata_data(ctx, af->ftpdata, dir, d, len);
+		return 0;
 	default:
 		return 0;
 	}
 }
 
-static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_proto p)
+/* xfer: what an expectation told the flow (owned; ftp-data's parser takes
+ * it, the rest free it). */
+static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_proto p,
+			void *xfer)
 {
-	/* SMB, DCERPC and ftp-data have no parser (SSH a banner parser):
-	 * detection only, whatever the mode */
+	/* SMB and DCERPC have no parser (SSH a banner parser): detection
+	 * only, whatever the mode */
 	if (ctx->cfg.mode[af->ipproto == 17][p] == APP_MODE_DETECT_ONLY ||
-	    (p > APP_PROTO_SMTP && p != APP_PROTO_SSH && p != APP_PROTO_FTP)) {
+	    (p > APP_PROTO_SMTP && p != APP_PROTO_SSH && p != APP_PROTO_FTP &&
+	     p != APP_PROTO_FTPDATA)) {
 		/* known for app-layer-protocol and EVE, never parsed */
+		free(xfer);
 		af->detect_only = true;
 		af->proto = (uint8_t)p;
 		ctx->stats.flows[p]++;
@@ -377,9 +406,15 @@ static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_
 	case APP_PROTO_FTP:
 		af->ftp = app_ftp_new(af);
 		break;
+	case APP_PROTO_FTPDATA:
+		af->ftpdata = app_ftpdata_new(af, xfer);
+		xfer = NULL;
+		break;
 	default:
+		free(xfer);
 		return -EINVAL;
 	}
+	free(xfer);
 	if (af->http == NULL) {	/* the union: whichever was set */
 		ctx->stats.nomem++;
 		af->proto = APP_PROTO_FAILED;
@@ -393,7 +428,7 @@ static int start_parser(struct applayer_ctx *ctx, struct app_flow *af, enum app_
 /* Nothing known starts these bytes: a connection announced by another
  * (Suricata probes expectations after its patterns and probes). */
 static enum app_proto expected(struct applayer_ctx *ctx, const struct app_flow *af,
-			       enum app_dir dir, uint64_t ts_us)
+			       enum app_dir dir, uint64_t ts_us, void **xfer)
 {
 	struct app_expect_key k = {
 		.ip_ver = af->ip_ver, .dir = (uint8_t)dir, .port = af->sport,
@@ -404,7 +439,7 @@ static enum app_proto expected(struct applayer_ctx *ctx, const struct app_flow *
 		return APP_PROTO_UNKNOWN;
 	/* in capture order: whether anything is expected depends on every
 	 * packet before this one */
-	return app_expect_take(app_ctx_expect_ordered(ctx), &k, ts_us);
+	return app_expect_take(app_ctx_expect_ordered(ctx), &k, ts_us, xfer);
 }
 
 /* Undecided: judge dir once it has APP_PROBE_MIN bytes (a UDP datagram is
@@ -418,6 +453,7 @@ void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir
 	const uint8_t *pd = d;
 	uint32_t plen = len;
 	enum app_proto p;
+	void *xfer = NULL;
 
 	if (af->ipproto == 6 && pb->len + len < APP_PROBE_MIN) {
 		if (abuf_append(pb, d, len))
@@ -434,7 +470,7 @@ void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir
 	}
 	p = app_probe(ctx, af, dir, pd, plen);
 	if (p == APP_PROTO_UNKNOWN)
-		p = expected(ctx, af, dir, ts_us);
+		p = expected(ctx, af, dir, ts_us, &xfer);
 	if (p == APP_PROTO_UNKNOWN) {
 		af->failed[dir] = true;
 		af->judged[dir] = true;
@@ -458,7 +494,7 @@ void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir
 		app_disable(ctx, af);
 		return;
 	}
-	if (start_parser(ctx, af, p))
+	if (start_parser(ctx, af, p, xfer))
 		return;
 	/* the other direction's early bytes first: it spoke first; a parser
 	 * that refuses the first bytes gives up as it would on later ones */
@@ -519,6 +555,8 @@ void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 		app_http_eof(af, dir);
 	if (af->proto == APP_PROTO_SMTP && !af->gave_up && !af->detect_only)
 		app_smtp_eof(ctx, af->smtp, dir);
+	if (af->proto == APP_PROTO_FTPDATA && !af->gave_up && !af->detect_only)
+		app_ftpdata_eof(af->ftpdata, dir);
 }
 
 uint32_t app_flow_ntx(const struct app_flow *af)
@@ -537,6 +575,8 @@ uint32_t app_flow_ntx(const struct app_flow *af)
 		return app_smtp_ntx(af->smtp);
 	case APP_PROTO_FTP:
 		return app_ftp_ntx(af->ftp);
+	case APP_PROTO_FTPDATA:
+		return app_ftpdata_ntx(af->ftpdata);
 	default:
 		return 0;
 	}
@@ -559,6 +599,8 @@ struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i)
 		return app_smtp_tx(af->smtp, i);
 	case APP_PROTO_FTP:
 		return app_ftp_tx(af->ftp, i);
+	case APP_PROTO_FTPDATA:
+		return app_ftpdata_tx(af->ftpdata, i);
 	default:
 		return NULL;
 	}
@@ -586,6 +628,9 @@ static void inspected(struct app_flow *af, uint8_t dirs)
 		break;
 	case APP_PROTO_FTP:
 		app_ftp_inspected(af->ftp, dirs);
+		break;
+	case APP_PROTO_FTPDATA:
+		app_ftpdata_inspected(af->ftpdata, dirs);
 		break;
 	default:
 		break;
@@ -647,15 +692,84 @@ enum app_proto app_buffer_proto(enum rule_buffer b)
 		return APP_PROTO_SSH;
 	if (b == RULE_BUF_SMTP_FILE_DATA)
 		return APP_PROTO_SMTP;
-	/* (added) the files idsd tracks are HTTP's */
-	if (b >= RULE_BUF_FILE_FIRST && b <= RULE_BUF_FILE_LAST)
-		return APP_PROTO_HTTP;
+	/* (added) the file buffers are every file protocol's
+	 * (app_buffer_in_proto) */
 	return APP_PROTO_UNKNOWN;
+}
+
+static bool file_buffer(enum rule_buffer b)
+{
+	return b >= RULE_BUF_FILE_FIRST && b <= RULE_BUF_FILE_LAST;
+}
+
+bool app_proto_has_files(enum app_proto p)
+{
+	return p == APP_PROTO_HTTP || p == APP_PROTO_SMTP || p == APP_PROTO_FTPDATA;
+}
+
+bool app_buffer_in_proto(enum rule_buffer b, enum app_proto p)
+{
+	if (file_buffer(b))
+		return app_proto_has_files(p);
+	return app_buffer_proto(b) == p;
+}
+
+/* The files tx carries in dir: *n of them (0: none). */
+static struct app_file *const *tx_files(struct app_flow *af, struct app_tx *tx,
+					enum app_dir dir, uint32_t *n)
+{
+	*n = 0;
+	if (af->detect_only || af->gave_up)
+		return NULL;
+	switch (af->proto) {
+	case APP_PROTO_HTTP:
+		return app_http_files(tx, dir, n);
+	case APP_PROTO_SMTP:
+		return app_smtp_files(tx, dir, n);
+	case APP_PROTO_FTPDATA:
+		return app_ftpdata_files(af->ftpdata, dir, n);
+	default:
+		return NULL;
+	}
+}
+
+/* file.name, file.magic: instance idx is file idx >> 1 of side idx & 1. */
+static int tx_file_buffer(struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
+			  uint32_t idx, const uint8_t **data, uint32_t *len)
+{
+	uint32_t n, k = idx >> 1;
+	struct app_file *const *files = tx_files(af, tx, (enum app_dir)(idx & 1u), &n);
+
+	if (k >= n)
+		return k == 0 ? -ENOENT : -ERANGE;
+	return app_file_buffer(files[k], b, data, len);
+}
+
+/* The side of tx carrying file buffers can have no more files. */
+static bool tx_files_final(struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
+			   uint32_t idx)
+{
+	enum app_dir dir = (enum app_dir)(idx & 1u);
+
+	if (af->eof[dir] || af->detect_only || af->gave_up)
+		return true;
+	switch (af->proto) {
+	case APP_PROTO_HTTP:
+		return app_http_buffer_final(af, tx, b, idx);
+	case APP_PROTO_SMTP:
+		return dir == APP_TO_CLIENT || app_smtp_buffer_final(af, tx);
+	case APP_PROTO_FTPDATA:
+		return app_ftpdata_done(af->ftpdata, dir);
+	default:
+		return af->proto != APP_PROTO_UNKNOWN;
+	}
 }
 
 int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *tx,
 		  enum rule_buffer b, uint32_t idx, const uint8_t **data, uint32_t *len)
 {
+	if (file_buffer(b))
+		return tx_file_buffer(af, tx, b, idx, data, len);
 	if (app_buffer_proto(b) != af->proto)
 		return -ENOENT;
 	switch (af->proto) {
@@ -684,6 +798,8 @@ uint32_t app_tx_buffer_offset(const struct app_flow *af, struct app_tx *tx, enum
 bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
 			 uint32_t idx)
 {
+	if (file_buffer(b))
+		return tx_files_final(af, tx, b, idx);
 	/* another protocol's buffer never appears on this flow */
 	if (app_buffer_proto(b) != af->proto)
 		return af->proto != APP_PROTO_UNKNOWN;
@@ -757,20 +873,44 @@ int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info 
 int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, uint32_t idx,
 		     struct app_file_info *out)
 {
-	return af->proto == APP_PROTO_HTTP ? app_http_file_info(tx, dir, idx, out) : -ENOENT;
+	uint32_t n;
+	struct app_file *const *files = tx_files(af, tx, dir, &n);
+
+	if (idx >= n)
+		return idx == 0 ? -ENOENT : -ERANGE;
+	app_file_info(files[idx], tx->id, out);
+	if (af->proto == APP_PROTO_HTTP)
+		app_http_file_range(tx, dir, out);
+	return 0;
 }
 
 void app_tx_file_set_logged(struct app_flow *af, struct app_tx *tx, enum app_dir dir,
 			    uint32_t idx)
 {
-	if (af->proto == APP_PROTO_HTTP)
-		app_http_file_set_logged(tx, dir, idx);
+	uint32_t n;
+	struct app_file *const *files = tx_files(af, tx, dir, &n);
+
+	if (idx < n)
+		files[idx]->logged = true;
 }
 
 void app_flow_gap(struct app_flow *af, enum app_dir dir)
 {
-	if (af->proto == APP_PROTO_HTTP && af->http != NULL)
+	if (af->state == NULL || af->detect_only)
+		return;
+	if (af->proto == APP_PROTO_HTTP)
 		app_http_gap(af->http, dir);
+	else if (af->proto == APP_PROTO_SMTP)
+		app_smtp_gap(af->smtp, dir);
+	else if (af->proto == APP_PROTO_FTPDATA)
+		app_ftpdata_gap(af->ftpdata, dir);
+}
+
+int app_tx_ftpdata_info(struct app_flow *af, struct app_ftpdata_info *out)
+{
+	if (af->proto != APP_PROTO_FTPDATA || af->detect_only || af->ftpdata == NULL)
+		return -ENOENT;
+	return app_ftpdata_info(af->ftpdata, out);
 }
 
 void *app_tx_detect_state(const struct app_tx *tx)

@@ -117,6 +117,13 @@ struct app_tx;
 /* NULL on allocation failure. cfg may be NULL (defaults). */
 struct applayer_ctx *applayer_ctx_create(const struct applayer_config *cfg);
 void applayer_ctx_destroy(struct applayer_ctx *ctx);
+/* (added) Files from now on tracked (cfg.files), computing at least
+ * hashes (APP_FILE_* bits) more: what a reloaded rule set's file keywords
+ * need. Called on the context's own worker thread (libmagic, when magic
+ * is newly asked for, is opened here: -ENOMEM/-EINVAL when it cannot be,
+ * the rest applied); 0 otherwise. Files already open keep what they
+ * compute. */
+int applayer_ctx_need_files(struct applayer_ctx *ctx, uint8_t hashes);
 const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx);
 
 /* Per-flow state for a tcp (6) or udp (17) flow between a client port and a
@@ -171,6 +178,11 @@ void app_flow_protos(const struct app_flow *af, struct app_protos *out);
 /* The protocol whose transactions carry rule buffer b (APP_PROTO_UNKNOWN:
  * none). */
 enum app_proto app_buffer_proto(enum rule_buffer b);
+/* (added) Whether flows of protocol p carry buffer b: its protocol's, or
+ * a file buffer (file.name, file.magic) of a protocol with files (HTTP,
+ * SMTP, ftp-data: app_proto_has_files). */
+bool app_buffer_in_proto(enum rule_buffer b, enum app_proto p);
+bool app_proto_has_files(enum app_proto p);
 /* The context af was created with (detection asks the parsers for buffers
  * through it). */
 struct applayer_ctx *app_flow_ctx(const struct app_flow *af);
@@ -347,10 +359,12 @@ struct app_dns_info {
 };
 int app_tx_dns_info(struct app_flow *af, struct app_tx *tx, struct app_dns_info *out);
 
-/* (added) Files carried by transactions, for EVE "fileinfo": HTTP bodies
- * as Suricata opens them (responses; PUT and POST requests, a multipart
- * POST's parts with a filename), named from Content-Disposition's
- * filename or the URI's path. */
+/* (added) Files carried by transactions, for EVE "fileinfo" and the file
+ * keywords: HTTP bodies as Suricata opens them (responses; PUT and POST
+ * requests, a multipart POST's parts with a filename), named from
+ * Content-Disposition's filename or the URI's path; SMTP attachments
+ * (named by their part's filename or name); the file of an FTP data
+ * connection (named by its RETR or STOR). */
 #define APP_FILE_MD5    0x1u
 #define APP_FILE_SHA1   0x2u
 #define APP_FILE_SHA256 0x4u
@@ -378,6 +392,15 @@ int app_tx_file_info(struct app_flow *af, struct app_tx *tx, enum app_dir dir, u
 /* (added) File idx of tx in dir was logged: not given again. */
 void app_tx_file_set_logged(struct app_flow *af, struct app_tx *tx, enum app_dir dir,
 			    uint32_t idx);
+/* (added) An FTP data connection for EVE (Suricata's "ftp_data" object):
+ * the transfer's file name and command ("RETR", "STOR"), known once its
+ * first byte came (NULL before); -ENOENT on another protocol. */
+struct app_ftpdata_info {
+	const char *name;             /* name_len bytes, not NUL-terminated */
+	size_t name_len;
+	const char *command;
+};
+int app_tx_ftpdata_info(struct app_flow *af, struct app_ftpdata_info *out);
 /* Data of direction dir was lost (a stream hole) before the next bytes:
  * the file open in that direction has gaps. */
 void app_flow_gap(struct app_flow *af, enum app_dir dir);

@@ -364,7 +364,8 @@ static int scan_lists(struct detect_app_engine *ae)
 			for (uint32_t v = 0; v < ae->nvar; v++) {
 				const struct app_variant *var = &ae->var[v];
 
-				if (var->db.db != NULL && (int)app_buffer_proto(var->buf) == p &&
+				if (var->db.db != NULL &&
+				    app_buffer_in_proto(var->buf, (enum app_proto)p) &&
 				    (detect_app_buf_dirs(var->buf) & (1u << d)))
 					ae->scan[p][d][ae->nscan[p][d]++] = v;
 			}
@@ -393,8 +394,16 @@ int detect_app_build(struct detect_engine *de, char *err, size_t errlen)
 		if (!(dr->flags & DR_F_APP) || !dr->app_dirs)
 			continue;
 		ae->nrules++;
-		if (dr->fp < 0 && p < APP_PROTO_MAX)
-			ae->always[p][ae->nalways[p]++] = i;
+		if (dr->fp >= 0 || p >= APP_PROTO_MAX)
+			continue;
+		/* no protocol named: a file rule, tried on every file protocol */
+		if (p == APP_PROTO_UNKNOWN) {
+			for (int q = 0; q < APP_PROTO_MAX; q++)
+				if (app_proto_has_files((enum app_proto)q))
+					ae->always[q][ae->nalways[q]++] = i;
+			continue;
+		}
+		ae->always[p][ae->nalways[p]++] = i;
 	}
 	ret = rule_bufs(de, ae);
 	if (ret == 0)

@@ -4,7 +4,8 @@
  * buffers present are scanned with their own database, the candidates and
  * the protocol's rules without a fast pattern are verified in rule order,
  * and a rule that matches is remembered on the transaction so it alerts
- * once. As Suricata, a packet inspects its own direction only: in IDS mode
+ * once (a file rule: once per file, each file of the direction tried on
+ * its own, as Suricata's file inspection loops over the files). As Suricata, a packet inspects its own direction only: in IDS mode
  * a direction's data is parsed when the peer acknowledges it, and the
  * request side is inspected with the next packet to the server (or the flow
  * end's pseudo packets). */
@@ -24,6 +25,8 @@ struct app_scan {
 	struct app_flow *af;
 	struct app_tx *tx;
 	uint8_t dir;             /* enum pkt_dir inspected */
+	int32_t file;            /* (added) a file rule tried on this file of the
+				  * direction alone; -1: every instance */
 };
 
 int detect_app_thread_init(struct detect_thread *dt)
@@ -462,7 +465,11 @@ static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
 		if (rc != 0 || !(dr->r->absent_or_else & bit))
 			return false;
 	}
-	for (uint32_t idx = 0;; idx++) {
+	/* a file buffer of a rule tried per file: that file's instance only */
+	const bool one = s->file >= 0 && rb->buf >= RULE_BUF_FILE_FIRST &&
+			 rb->buf <= RULE_BUF_FILE_LAST;
+
+	for (uint32_t idx = one ? (uint32_t)s->file : 0;; idx++) {
 		const uint8_t *buf;
 		uint32_t len;
 
@@ -472,6 +479,8 @@ static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
 					   app_tx_buffer_offset(s->af, s->tx,
 								(enum rule_buffer)rb->buf)))
 			return true;
+		if (one)
+			return false;
 	}
 }
 
@@ -568,14 +577,16 @@ static bool filehash_match(const struct rule_file *rf, const struct app_file_inf
 }
 
 /* The file keywords that are no buffer (filesize, the hash lists,
- * filestore's need of a file): some file of the transaction in the
- * inspected direction satisfies them all, as Suricata's per-file loop. */
+ * filestore's need of a file): the file tried (s->file), or else some
+ * file of the transaction in the inspected direction, satisfies them all. */
 static bool file_match(struct app_scan *s, const struct rule *r)
 {
 	struct app_file_info fi;
 
 	for (uint32_t k = 0; app_tx_file_info(s->af, s->tx, (enum app_dir)s->dir, k, &fi) == 0;
 	     k++) {
+		if (s->file >= 0 && k != (uint32_t)s->file)
+			continue;
 		if ((r->app_has & RULE_APP_HAS_FILESIZE) && !filesize_match(&r->filekw.size, &fi))
 			continue;
 		if ((r->app_has & RULE_APP_HAS_FILEHASH) && !filehash_match(&r->filekw, &fi))
@@ -657,6 +668,78 @@ static bool tx_in_dir(const struct app_scan *s, enum app_proto proto)
 	return (di.response ? PKT_TO_CLIENT : PKT_TO_SERVER) == s->dir;
 }
 
+/* Rule rank verified on s: when it matches, remembered on the
+ * transaction as key and fired. -1: no match, 0: fired, 1: a pass rule
+ * ended the inspection. */
+static int try_rule(struct app_scan *s, struct packet *p, uint32_t rank, uint32_t key,
+		    struct detect_result *res)
+{
+	struct detect_thread *dt = s->dt;
+	const struct de_rule *dr = &dt->de->rules[rank];
+	uint32_t before = res->nalerts;
+	uint64_t t0;
+
+	/* profiling.rules: timed and counted; off, one predictable branch */
+	if (__builtin_expect(dt->prof == NULL, 1) ? !app_rule_matches(s, rank, p) :
+	    (t0 = detect_profile_tsc(),
+	     !detect_profile_count(dt->prof, rank, t0, app_rule_matches(s, rank, p))))
+		return -1;
+	dt->stats.verified++;
+	if (app_tx_mark(s->tx, key) != 0)
+		dt->stats.app_mark_nomem++;
+	dt->stream_match = false;
+	if (detect_rule_fired(dt, dr, p, res))
+		return 1;
+	if (res->nalerts > before)
+		res->alerts[before].tx = s->tx;
+	return 0;
+}
+
+/* (added) A rule with file keywords (file.name, file.magic and their
+ * forms, filesize, the hash lists, filestore). */
+static bool file_rule(const struct rule *r)
+{
+	return (r->app_bufs & ((1ull << RULE_BUF_FILE_NAME) | (1ull << RULE_BUF_FILE_MAGIC))) ||
+	       (r->app_has & (RULE_APP_HAS_FILESIZE | RULE_APP_HAS_FILEHASH | RULE_APP_HAS_FILE));
+}
+
+/* What a file rule's match on file k of direction dir is remembered as on
+ * the transaction, apart from the rules' ranks (top bit set); a rank or
+ * file past what the key holds falls back to the rank (once per
+ * transaction). */
+#define FILE_KEY_RANK_BITS 22u
+#define FILE_KEY_FILES 256u
+static uint32_t file_key(uint32_t rank, uint8_t dir, uint32_t k)
+{
+	if (rank >= (1u << FILE_KEY_RANK_BITS) || k >= FILE_KEY_FILES)
+		return rank;
+	return 1u << 31 | (uint32_t)(dir & 1u) << 30 | k << FILE_KEY_RANK_BITS | rank;
+}
+
+/* A file rule: tried on each file of the direction not matched yet, so it
+ * alerts once per file. Returns true when a pass rule ended the
+ * inspection. */
+static bool run_file_rule(struct app_scan *s, struct packet *p, uint32_t rank,
+			  struct detect_result *res)
+{
+	struct app_file_info fi;
+	int rc = -1;
+
+	for (uint32_t k = 0; rc < 1 && app_tx_file_info(s->af, s->tx, (enum app_dir)s->dir, k,
+							 &fi) == 0; k++) {
+		uint32_t key = file_key(rank, s->dir, k);
+
+		if (app_tx_marked(s->tx, key))
+			continue;
+		s->file = (int32_t)k;
+		rc = try_rule(s, p, rank, key, res);
+		s->file = -1;
+		if (rc >= 0 && key == rank)
+			break;	/* remembered for the transaction */
+	}
+	return rc > 0;
+}
+
 /* Returns true when a pass rule ended the inspection. */
 static bool run_tx(struct app_scan *s, struct packet *p, enum app_proto proto,
 		   struct detect_result *res)
@@ -670,32 +753,22 @@ static bool run_tx(struct app_scan *s, struct packet *p, enum app_proto proto,
 	candidates(s, proto);
 	for (uint32_t i = 0; i < at->ncand; i++) {
 		uint32_t rank = at->cand[i];
-		const struct de_rule *dr = &dt->de->rules[rank];
-		uint32_t before = res->nalerts;
-		uint64_t t0;
 
 		if (app_tx_marked(s->tx, rank))
 			continue;
-		/* profiling.rules: timed and counted; off, one predictable branch */
-		if (__builtin_expect(dt->prof == NULL, 1) ? !app_rule_matches(s, rank, p) :
-		    (t0 = detect_profile_tsc(),
-		     !detect_profile_count(dt->prof, rank, t0, app_rule_matches(s, rank, p))))
-			continue;
-		dt->stats.verified++;
-		if (app_tx_mark(s->tx, rank) != 0)
-			dt->stats.app_mark_nomem++;
-		dt->stream_match = false;
-		if (detect_rule_fired(dt, dr, p, res))
+		if (file_rule(dt->de->rules[rank].r)) {
+			if (run_file_rule(s, p, rank, res))
+				return true;
+		} else if (try_rule(s, p, rank, rank, res) > 0) {
 			return true;
-		if (res->nalerts > before)
-			res->alerts[before].tx = s->tx;
+		}
 	}
 	return false;
 }
 
 void detect_app_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res)
 {
-	struct app_scan s = { .dt = dt };
+	struct app_scan s = { .dt = dt, .file = -1 };
 	enum app_proto proto;
 	uint32_t ntx;
 

@@ -136,7 +136,7 @@ int engine_load(struct engine *e, const struct settings *s, FILE *errs)
 	if (ret != 0)
 		return ret;
 	e->rs = ruleset_new();
-	if (e->rs == NULL)
+	if (e->rs == NULL || ruleset_set_default_path(e->rs, s->rule_path) != 0)
 		return -ENOMEM;
 
 	t0 = now_ms();

@@ -109,6 +109,9 @@ int reload_rules(struct run *r, char *msg, size_t len)
 		engine_free(&ne);
 		goto fail;
 	}
+	/* the first file rule switches file tracking on, as Suricata's
+	 * detection sets a flow's file flags from the rules it runs */
+	g->files = engine_file_needs(&ne, &g->file_hashes);
 	pthread_mutex_lock(&r->lock);
 	prev = detect_gen_swap(&r->ctl.gen, r->ctl.qsv, g);
 	for (unsigned i = 0; i < r->nworkers; i++)

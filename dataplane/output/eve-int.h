@@ -127,6 +127,9 @@ void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct 
 		  const struct eve_options *alert);
 /* eve_fileinfo.c: the "fileinfo" object (alerts on files carry it too). */
 void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi);
+/* (added) Suricata's "ftp_data" object (EveFTPDataAddMetadata): the
+ * transfer's filename and command, each when known. */
+void eve_put_ftpdata(struct json_w *j, const struct app_ftpdata_info *d);
 /* The "tls" object: JsonTlsLogJSONBasic (subject, issuerdn,
  * session_resumed), and with extended (tls records' extended: yes, and
  * always in alerts) JsonTlsLogJSONExtended's fields too. */

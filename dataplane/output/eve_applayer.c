@@ -521,4 +521,16 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 		eve_put_tls(j, &app->tls, EVE_TLS_EXTENDED | EVE_TLS_SESSION_RESUMED);
 	if (app->has_dns)
 		put_dns(j, &app->dns, app->tx_id);
+	if (app->has_ftpdata)
+		eve_put_ftpdata(j, &app->ftpdata);
+}
+
+void eve_put_ftpdata(struct json_w *j, const struct app_ftpdata_info *d)
+{
+	json_obj_open(j, "ftp_data");
+	if (d->name != NULL)
+		json_strn(j, "filename", d->name, d->name_len);
+	if (d->command != NULL)
+		json_str(j, "command", d->command);
+	json_obj_close(j);
 }

@@ -225,8 +225,15 @@ static void build_app_tx(struct json_w *j, const struct eve_writer *w, const voi
 	eve_xff_resolve(&w->opt.http_xff, app->proto == APP_PROTO_HTTP ? &app->http : NULL,
 			c->f->key.ip_ver, xff, sizeof(xff), &client, &extra);
 	json_obj_open(j, NULL);
-	eve_put_flow_header(j, w, c->f, eve_app_proto_name(app->proto), 0, app->pkt, client);
+	eve_put_flow_header(j, w, c->f,
+			    app->proto == APP_PROTO_FTPDATA ? "ftp_data" :
+			    eve_app_proto_name(app->proto), 0, app->pkt, client);
 	switch (app->proto) {
+	case APP_PROTO_FTPDATA:
+		/* JsonFTPLogger: the flow's direction, tx_id, "ftp_data" */
+		json_uint(j, "tx_id", app->tx_id);
+		eve_put_ftpdata(j, &app->ftpdata);
+		break;
 	case APP_PROTO_HTTP:
 		json_uint(j, "tx_id", app->tx_id);
 		eve_put_http(j, &app->http, &w->opt, NULL);
@@ -270,6 +277,8 @@ void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct e
 		eve_emit(w, EVE_T_HTTP, build_app_tx, &c);
 	else if (app->proto == APP_PROTO_DNS && app->has_dns)
 		eve_emit_if(w, EVE_T_DNS, dns_wanted, build_app_tx, &c);
+	else if (app->proto == APP_PROTO_FTPDATA && app->has_ftpdata)
+		eve_emit(w, EVE_T_FTP, build_app_tx, &c);
 	else if (app->proto == APP_PROTO_TLS && app->has_tls &&
 		 (app->tls.version != NULL || app->tls.sni != NULL))
 		eve_emit_if(w, EVE_T_TLS, tls_wanted, build_app_tx, &c);

@@ -87,6 +87,9 @@ static void fill_tx(struct pipeline *pl, struct app_flow *af, struct app_tx *tx,
 	case APP_PROTO_DNS:
 		e->has_dns = app_tx_dns_info(af, tx, &e->dns) == 0;
 		break;
+	case APP_PROTO_FTPDATA:
+		e->has_ftpdata = app_tx_ftpdata_info(af, &e->ftpdata) == 0;
+		break;
 	default:
 		break;
 	}

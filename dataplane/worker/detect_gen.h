@@ -27,6 +27,11 @@ struct detect_gen {
 	uint32_t nrules;
 	uint32_t nslots;
 	uint64_t serial;             /* 1 for the rules loaded at start, +1 per reload */
+	/* (added) the rules' file keywords need files tracked, with these
+	 * APP_FILE_* hashes (and magic): a worker taking the generation
+	 * switches its app layer to it (applayer_ctx_need_files) */
+	bool files;
+	uint8_t file_hashes;
 	struct detect_gen_slot slot[];   /* one per worker, by worker id */
 };
 

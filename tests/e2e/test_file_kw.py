@@ -8,7 +8,7 @@ only (no files output): idsd must still track the files for the rules.
 Each of filename, fileext, filemagic, file.name, file.magic, filesize,
 filemd5/filesha1/filesha256 (lists beside the rule file, some negated)
 and filestore has a rule that must alert on the file it names, once per
-transaction, and one that must not. A second run checks that a missing
+file (the upload's two parts: twice), and one that must not. A second run checks that a missing
 hash list fails its rule at load with the rule file and line."""
 import hashlib
 import os
@@ -32,24 +32,24 @@ BOUNDARY = b"xYzZY"
 RULES = [
     ('filename:"setup.exe";', 1),                 # nocase, the response's file
     ('filename:"nothere.bin";', 0),
-    ('filename:!"setup";', 1),                    # the upload's parts
+    ('filename:!"setup";', 2),                    # the upload's parts, each
     ('fileext:"jpg";', 1),                        # photo.JPG, nocase
     ('fileext:"exe";', 1),
     ('fileext:"txt.gz";', 0),
     ('filemagic:"PDF document";', 1),
     ('filemagic:"JPEG image";', 0),
     ('file.name; content:"notes"; startswith;', 1),
-    ('file.magic; content:"ASCII text";', 1),     # notes.txt
+    ('file.magic; content:"ASCII text";', 2),     # notes.txt, photo.JPG (digits)
     ('filesize:>200;', 1),                        # the PDF
     ('filesize:<20;', 1),                         # notes.txt
     ('filesize:1000-2000;', 0),
     ('filesize:50;', 1),                          # photo.JPG
     ('filemd5:pdf.md5;', 1),
-    ('filemd5:!pdf.md5;', 1),                     # the upload's parts
+    ('filemd5:!pdf.md5;', 2),                     # the upload's parts
     ('filesha1:notes.sha1;', 1),
     ('filesha256:other.sha256;', 0),
-    ('filesha256:!other.sha256;', 2),             # every file: both transactions
-    ('flow:to_server; filestore;', 1),            # the upload
+    ('filesha256:!other.sha256;', 3),             # every file of both transactions
+    ('flow:to_server; filestore;', 2),            # the upload's two files
     ('flow:to_client; filemd5:notes.md5;', 0),    # notes.txt went to the server
 ]
 

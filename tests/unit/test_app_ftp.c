@@ -7,6 +7,8 @@
  * pair meets them, 10 per address pair, gone with their control
  * connection, a table shared by two contexts (two workers); malformed
  * lines counted, long lines cut. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dataplane/applayer/applayer.h"
@@ -108,12 +110,21 @@ static void test_expectations(void)
 	feeds(ctx, af, APP_TO_CLIENT, "226 done\r\n", 2000);
 
 	/* PORT then STOR (active): the server connects to the client's port,
-	 * the first data flows to the server (as Suricata's) */
+	 * the file flows back from the client: to the data connection's
+	 * client (as Suricata's) */
 	feeds(ctx, af, APP_TO_SERVER, "PORT 192,168,1,10,200,10\r\n", 3000);
 	feeds(ctx, af, APP_TO_CLIENT, "200 ok\r\n", 3000);
 	feeds(ctx, af, APP_TO_SERVER, "STOR b.bin\r\n", 3000);
 	feeds(ctx, af, APP_TO_CLIENT, "150 go\r\n226 done\r\n", 3000);
-	CHECK_INT(APP_PROTO_FTPDATA, data_conn(ctx, 20, 51210, &srv, &cli, APP_TO_SERVER, 4000));
+	CHECK(data_conn(ctx, 20, 51210, &srv, &cli, APP_TO_SERVER, 4000) != APP_PROTO_FTPDATA);
+	CHECK_INT(APP_PROTO_FTPDATA, data_conn(ctx, 20, 51210, &srv, &cli, APP_TO_CLIENT, 4000));
+	/* PORT then RETR (active): the server sends, to the data connection's
+	 * server */
+	feeds(ctx, af, APP_TO_SERVER, "PORT 192,168,1,10,200,11\r\n", 3000);
+	feeds(ctx, af, APP_TO_CLIENT, "200 ok\r\n", 3000);
+	feeds(ctx, af, APP_TO_SERVER, "RETR b.bin\r\n", 3000);
+	feeds(ctx, af, APP_TO_CLIENT, "150 go\r\n226 done\r\n", 3000);
+	CHECK_INT(APP_PROTO_FTPDATA, data_conn(ctx, 20, 51211, &srv, &cli, APP_TO_SERVER, 4000));
 
 	/* EPSV then RETR, the data connection 31 s later: still taken, as
 	 * Suricata tests the match before the age */
@@ -224,12 +235,117 @@ static void test_malformed(void)
 	app_flow_free(ctx, af);
 }
 
+/* The data connection's file (files tracked): named by RETR's argument as
+ * sent, opened by the first byte in the announced direction only, closed
+ * complete when that direction ends; the transaction let go once done and
+ * inspected. A RETR naming no file announces nothing (counted). */
+static void test_data_file(void)
+{
+	struct applayer_config cfg;
+	struct applayer_ctx *fc;
+	struct app_flow *af, *d;
+	struct app_file_info fi;
+	struct app_ftpdata_info di;
+	const uint8_t *buf;
+	uint32_t len;
+	uint64_t bad;
+
+	applayer_config_init(&cfg);
+	cfg.files = true;
+	cfg.file_hashes = APP_FILE_MD5;
+	fc = applayer_ctx_create(&cfg);
+	CHECK(fc != NULL);
+	af = control(fc, 40100);
+	feeds(fc, af, APP_TO_SERVER, "PASV\r\n", 1000);
+	feeds(fc, af, APP_TO_CLIENT, "227 Entering Passive Mode (198,51,100,5,195,90)\r\n", 1000);
+	bad = applayer_ctx_stats(fc)->ftp_bad;
+	feeds(fc, af, APP_TO_SERVER, "RETR\r\n", 1000);
+	CHECK_INT(bad + 1, applayer_ctx_stats(fc)->ftp_bad);
+	feeds(fc, af, APP_TO_SERVER, "RETR dir/a b.bin\r\n", 1000);
+	feeds(fc, af, APP_TO_CLIENT, "150 opening\r\n", 1000);
+
+	d = flow(fc, 41100, 50010, &cli, &srv);
+	/* the client's bytes first: not the transfer's direction, ignored */
+	feeds(fc, d, APP_TO_SERVER, "ignored client bytes", 2000);
+	CHECK_INT(APP_PROTO_UNKNOWN, app_flow_proto(d));
+	feeds(fc, d, APP_TO_CLIENT, "0123456789abcdef", 2000);
+	CHECK_INT(APP_PROTO_FTPDATA, app_flow_proto(d));
+	CHECK_INT(1, app_flow_ntx(d));
+	CHECK_INT(0, app_tx_ftpdata_info(d, &di));
+	CHECK(di.name_len == 11 && memcmp(di.name, "dir/a b.bin", 11) == 0);
+	CHECK_STR("RETR", di.command);
+	CHECK_INT(-ENOENT, app_tx_file_info(d, app_flow_tx(d, 0), APP_TO_SERVER, 0, &fi));
+	CHECK_INT(0, app_tx_file_info(d, app_flow_tx(d, 0), APP_TO_CLIENT, 0, &fi));
+	CHECK(!fi.ended && fi.size == 16 && fi.md5 == NULL);
+	CHECK_INT(0, app_tx_buffer(fc, d, app_flow_tx(d, 0), RULE_BUF_FILE_NAME, 1, &buf, &len));
+	CHECK(len == 11 && memcmp(buf, "dir/a b.bin", 11) == 0);
+	CHECK_INT(-ERANGE, app_tx_buffer(fc, d, app_flow_tx(d, 0), RULE_BUF_FILE_NAME, 3, &buf,
+					 &len));
+	CHECK(!app_tx_buffer_final(d, app_flow_tx(d, 0), RULE_BUF_FILE_NAME, 1));
+	feeds(fc, d, APP_TO_CLIENT, "more", 2000);
+	feeds(fc, d, APP_TO_SERVER, "still ignored", 2000);
+	app_flow_eof(fc, d, APP_TO_CLIENT);
+	CHECK_INT(0, app_tx_file_info(d, app_flow_tx(d, 0), APP_TO_CLIENT, 0, &fi));
+	CHECK(fi.ended && fi.closed && fi.size == 20 && fi.md5 != NULL && fi.tx_id == 0);
+	CHECK(app_tx_buffer_final(d, app_flow_tx(d, 0), RULE_BUF_FILE_NAME, 1));
+	app_flow_inspected(fc, d);
+	CHECK_INT(0, app_flow_ntx(d));
+	app_flow_free(fc, d);
+	app_flow_free(fc, af);
+	applayer_ctx_destroy(fc);
+}
+
+/* A transfer on a context not tracking files: the connection is ftp-data
+ * with its ftp_data fields, no file; once a rule reload asks for files
+ * (applayer_ctx_need_files), the next transfer's file is tracked with the
+ * hash and the magic asked for. */
+static void transfer(struct applayer_ctx *c, struct app_flow *ctl, uint16_t port,
+		     struct app_file_info *fi, int *rc)
+{
+	char reply[96];
+	struct app_flow *d;
+
+	snprintf(reply, sizeof(reply), "227 Entering Passive Mode (198,51,100,5,%u,%u)\r\n",
+		 port >> 8, port & 255u);
+	feeds(c, ctl, APP_TO_SERVER, "PASV\r\n", 1000);
+	feeds(c, ctl, APP_TO_CLIENT, reply, 1000);
+	feeds(c, ctl, APP_TO_SERVER, "RETR x.txt\r\n", 1000);
+	feeds(c, ctl, APP_TO_CLIENT, "150 opening\r\n226 done\r\n", 1000);
+	d = flow(c, 41200, port, &cli, &srv);
+	feeds(c, d, APP_TO_CLIENT, "some plain text in a file\n", 2000);
+	app_flow_eof(c, d, APP_TO_CLIENT);
+	CHECK_INT(APP_PROTO_FTPDATA, app_flow_proto(d));
+	*rc = app_tx_file_info(d, app_flow_tx(d, 0), APP_TO_CLIENT, 0, fi);
+	app_flow_free(c, d);
+}
+
+static void test_need_files(void)
+{
+	struct applayer_ctx *c = applayer_ctx_create(NULL);
+	struct app_flow *ctl;
+	struct app_file_info fi;
+	int rc;
+
+	CHECK(c != NULL);
+	ctl = control(c, 40200);
+	transfer(c, ctl, 50100, &fi, &rc);
+	CHECK_INT(-ENOENT, rc);
+	CHECK_INT(0, applayer_ctx_need_files(c, APP_FILE_MD5 | APP_FILE_MAGIC));
+	transfer(c, ctl, 50101, &fi, &rc);
+	CHECK_INT(0, rc);
+	CHECK(fi.closed && fi.md5 != NULL && fi.sha1 == NULL && fi.magic != NULL);
+	app_flow_free(c, ctl);
+	applayer_ctx_destroy(c);
+}
+
 int main(void)
 {
 	ctx = applayer_ctx_create(NULL);
 	CHECK(ctx != NULL);
 	test_transactions_and_bounce();
 	test_expectations();
+	test_data_file();
+	test_need_files();
 	test_bounds();
 	test_shared();
 	test_malformed();

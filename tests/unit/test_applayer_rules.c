@@ -53,8 +53,12 @@ static void test_headers(void)
 	r = parse("alert tcp any any -> any any (app-layer-protocol:ftp-data; sid:7;)");
 	CHECK(r != NULL && r->alp == APP_PROTO_FTPDATA);
 	rule_free(r);
+	/* its parser has a file: another protocol's buffer is a mix */
 	CHECK(parse("alert ftp-data any any -> any any (http.uri; content:\"x\"; sid:7;)") == NULL);
-	CHECK_STR("unsupported app-layer keyword on ftp-data (needs the FTP-DATA parser)", err);
+	CHECK_STR("rule mixes protocols: http buffer in a ftp-data rule", err);
+	r = parse("alert ftp-data any any -> any any (filename:\"a.bin\"; sid:7;)");
+	CHECK(r != NULL && r->app_proto == APP_PROTO_FTPDATA);
+	rule_free(r);
 	/* SMTP is parsed: file_data on an smtp rule is its mails' attachments;
 	 * another protocol's buffer is a mix */
 	r = parse("alert smtp any any -> any any (file_data; content:\"x\"; sid:9;)");

@@ -5,6 +5,7 @@
  * errors of bad arguments and unreadable lists. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -110,7 +111,21 @@ static void test_errors(void)
 		CHECK_STR(bad[i].err, err);
 	}
 	CHECK(parse("alert dns any any -> any any (filesize:1; sid:1;)") == NULL);
-	CHECK_STR("rule mixes protocols: filesize keyword in a dns rule", err);
+	CHECK_STR("protocol dns doesn't support file matching", err);
+	CHECK(parse("alert dns any any -> any any (filename:\"a\"; sid:1;)") == NULL);
+	CHECK_STR("protocol dns doesn't support file matching", err);
+	/* no protocol named: every file protocol's files; or SMTP's, ftp-data's */
+	for (int i = 0; i < 3; i++) {
+		static const char *const hdr[] = { "tcp", "smtp", "ftp-data" };
+		static const uint8_t want[] = { APP_PROTO_UNKNOWN, APP_PROTO_SMTP, APP_PROTO_FTPDATA };
+		struct rule *r;
+
+		snprintf(text, sizeof(text), "alert %s any any -> any any (filesize:>1; "
+			 "filename:\"a\"; sid:1;)", hdr[i]);
+		r = parse(text);
+		CHECK(r != NULL && r->app_proto == want[i]);
+		rule_free(r);
+	}
 }
 
 /* Hash lists are read as the rule is added, beside its rule file; a
@@ -169,6 +184,49 @@ static void test_lists(void)
 	CHECK_INT(0, system(path));
 }
 
+/* As Suricata's DetectFileHashParse: a relative list is read under
+ * default-rule-path first, beside the rule file when not there. */
+static void test_list_paths(void)
+{
+	char dir[] = "/tmp/test_file_rules.XXXXXX";
+	char path[512], rules[128], sub[64];
+	struct ruleset *rs = ruleset_new();
+	FILE *f;
+
+	CHECK(rs != NULL && mkdtemp(dir) != NULL);
+	snprintf(sub, sizeof(sub), "%s/rules", dir);
+	CHECK_INT(0, mkdir(sub, 0700));
+	/* a.md5 in both: default-rule-path's (two hashes) wins; b.md5 beside
+	 * the rule file only */
+	snprintf(path, sizeof(path), "%s/a.md5", dir);
+	f = fopen(path, "w");
+	fputs("d41d8cd98f00b204e9800998ecf8427e\n00112233445566778899aabbccddeeff\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/a.md5", sub);
+	f = fopen(path, "w");
+	fputs("d41d8cd98f00b204e9800998ecf8427e\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/b.md5", sub);
+	f = fopen(path, "w");
+	fputs("d41d8cd98f00b204e9800998ecf8427e\n", f);
+	fclose(f);
+	snprintf(rules, sizeof(rules), "%s/t.rules", sub);
+	f = fopen(rules, "w");
+	fputs("alert http any any -> any any (filemd5:a.md5; sid:1;)\n"
+	      "alert http any any -> any any (filemd5:b.md5; sid:2;)\n", f);
+	fclose(f);
+	CHECK_INT(0, ruleset_set_default_path(rs, dir));
+	CHECK_INT(0, ruleset_load_file(rs, env, rules, NULL));
+	CHECK_INT(2, rs->n);
+	if (rs->n == 2) {
+		CHECK_INT(2, rs->rules[0]->filekw.hash[0].n);
+		CHECK_INT(1, rs->rules[1]->filekw.hash[0].n);
+	}
+	ruleset_free(rs);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	CHECK_INT(0, system(path));
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -179,6 +237,7 @@ int main(void)
 	test_values();
 	test_errors();
 	test_lists();
+	test_list_paths();
 	rule_env_free(env);
 	return check_result("file_rules");
 }
