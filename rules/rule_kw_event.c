@@ -36,9 +36,7 @@ static const struct {
 		"data_after_none_header", "unknown_next_header", "icmpv4",
 		"frag_pkt_too_large", "frag_overlap", "frag_invalid_length", "frag_ignored",
 		"ipv4_in_ipv6_too_small", "ipv4_in_ipv6_wrong_version",
-		"ipv6_in_ipv6_too_small", "ipv6_in_ipv6_wrong_version",
-		/* idsd's own: payload length 0 without a jumbo option */
-		"plen_invalid", NULL } },
+		"ipv6_in_ipv6_too_small", "ipv6_in_ipv6_wrong_version", NULL } },
 	{ "tcp", (const char *const[]){ "pkt_too_small", "hlen_too_small", "invalid_optlen",
 		"opt_invalid_len", "opt_duplicate", NULL } },
 	{ "udp", (const char *const[]){ "pkt_too_small", "hlen_too_small", "hlen_invalid",

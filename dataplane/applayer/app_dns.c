@@ -54,25 +54,10 @@ static uint16_t rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-bool app_dns_probe(const uint8_t *d, uint32_t len, bool tcp)
-{
-	if (tcp) {
-		if (len < 2 || rd16(d) < DNS_HDR_LEN)
-			return false;
-		d += 2;
-		len -= 2;
-	}
-	if (len < DNS_HDR_LEN)
-		return false;
-	/* opcode 0..6 (RFC 6895), at most a few questions, Z bit clear */
-	return ((d[2] >> 3) & 0xf) <= 6 && rd16(d + 4) <= DNS_MAX_Q && !(d[3] & 0x40);
-}
-
 /* Decodes the name at *pos into out as "a.b.c"; *pos moves past it (past
- * the first pointer when compressed). 0, or -EINVAL with the reason
- * counted. */
-static int read_name(struct applayer_ctx *ctx, const uint8_t *m, uint32_t mlen, uint32_t *pos,
-		     char *out, uint32_t *olen)
+ * the first pointer when compressed). 0, -ELOOP past DNS_MAX_JUMPS pointers
+ * or -EINVAL for a bad length or a name cut short. */
+static int walk_name(const uint8_t *m, uint32_t mlen, uint32_t *pos, char *out, uint32_t *olen)
 {
 	uint32_t p = *pos, n = 0, jumps = 0;
 	bool jumped = false;
@@ -81,7 +66,7 @@ static int read_name(struct applayer_ctx *ctx, const uint8_t *m, uint32_t mlen, 
 		uint8_t l;
 
 		if (p >= mlen)
-			goto bad;
+			return -EINVAL;
 		l = m[p];
 		if (l == 0) {
 			if (!jumped)
@@ -90,11 +75,9 @@ static int read_name(struct applayer_ctx *ctx, const uint8_t *m, uint32_t mlen, 
 		}
 		if ((l & 0xc0) == 0xc0) {
 			if (p + 1 >= mlen)
-				goto bad;
-			if (++jumps > DNS_MAX_JUMPS) {
-				ctx->stats.dns_loop++;
 				return -EINVAL;
-			}
+			if (++jumps > DNS_MAX_JUMPS)
+				return -ELOOP;
 			if (!jumped)
 				*pos = p + 2;
 			jumped = true;
@@ -102,7 +85,7 @@ static int read_name(struct applayer_ctx *ctx, const uint8_t *m, uint32_t mlen, 
 			continue;
 		}
 		if (l & 0xc0 || p + 1 + l > mlen || n + l + 1 > DNS_MAX_NAME)
-			goto bad;
+			return -EINVAL;
 		if (n)
 			out[n++] = '.';
 		memcpy(out + n, m + p + 1, l);
@@ -112,9 +95,60 @@ static int read_name(struct applayer_ctx *ctx, const uint8_t *m, uint32_t mlen, 
 	out[n] = '\0';
 	*olen = n;
 	return 0;
-bad:
-	ctx->stats.dns_bad++;
+}
+
+/* walk_name with its failure counted (dns_loop or dns_bad): 0 or -EINVAL. */
+static int read_name(struct applayer_ctx *ctx, const uint8_t *m, uint32_t mlen, uint32_t *pos,
+		     char *out, uint32_t *olen)
+{
+	int rc = walk_name(m, mlen, pos, out, olen);
+
+	if (rc == 0)
+		return 0;
+	if (rc == -ELOOP)
+		ctx->stats.dns_loop++;
+	else
+		ctx->stats.dns_bad++;
 	return -EINVAL;
+}
+
+/* Suricata 7's DNS probe (rust/src/dns/dns.rs probe and
+ * probe_header_validity): the header and every question (name, type,
+ * class) of a whole message must parse, and its four record counts must fit
+ * its length at 2 bytes a record. Opcode and Z bit are not judged: such a
+ * message is DNS, and its parser raises invalid_opcode or z_flag_set. Over
+ * TCP the message follows its 2-byte length; one not all here yet is judged
+ * by its header alone. Bounded: the counts fit the length, and a question
+ * takes at least 5 bytes. */
+bool app_dns_probe(const uint8_t *d, uint32_t len, bool tcp)
+{
+	uint32_t dlen = len, pos = DNS_HDR_LEN, qd;
+
+	if (tcp) {
+		if (len < 2)
+			return false;
+		dlen = rd16(d);
+		d += 2;
+		len -= 2;
+		if (len > dlen)
+			len = dlen;
+	}
+	if (len < DNS_HDR_LEN)
+		return false;
+	qd = rd16(d + 4);
+	if (2 * (qd + rd16(d + 6) + rd16(d + 8) + (uint32_t)rd16(d + 10)) > dlen)
+		return false;
+	if (len < dlen)
+		return true;
+	for (uint32_t i = 0; i < qd; i++) {
+		char name[DNS_MAX_NAME + 1];
+		uint32_t nlen;
+
+		if (walk_name(d, len, &pos, name, &nlen) != 0 || len - pos < 4)
+			return false;
+		pos += 4;
+	}
+	return true;
 }
 
 static void msg_free(struct dns_msg *msg)

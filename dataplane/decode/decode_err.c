@@ -21,8 +21,6 @@ static const char *const decode_err_names[DECODE_ERR_MAX] = {
 	[DECODE_IPV6_SMALL]      = "ipv6.pkt_too_small",
 	[DECODE_IPV6_TRUNC]      = "ipv6.trunc_pkt",
 	[DECODE_IPV6_VER_BAD]    = "ipv6.wrong_ip_version",
-	/* no Suricata event: payload length 0 without a valid jumbo option */
-	[DECODE_IPV6_LEN_BAD]    = "ipv6.plen_invalid",
 	[DECODE_IPV6_EXTHDR_BAD] = "ipv6.trunc_exthdr",
 	[DECODE_TCP_TRUNC]       = "tcp.pkt_too_small",
 	[DECODE_TCP_HLEN_BAD]    = "tcp.hlen_too_small",

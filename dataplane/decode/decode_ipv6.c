@@ -333,11 +333,14 @@ enum decode_err decode_ipv6(struct packet *p, const uint8_t *b, uint32_t len,
 	if (tot == IPV6_HDR_LEN) {
 		uint32_t jumbo = ipv6_jumbo_len(b, len);
 
-		if (jumbo == 0)
-			return DECODE_IPV6_LEN_BAD;
-		tot = IPV6_HDR_LEN + jumbo;
-		if (tot < jumbo) /* wrapped: larger than any frame anyway */
-			return DECODE_IPV6_TRUNC;
+		/* without a valid jumbo option the payload is empty, as Suricata
+		 * reads it: the next header then finds no room (tcp.pkt_too_small,
+		 * ipv6.trunc_exthdr, ...) */
+		if (jumbo > 0) {
+			tot = IPV6_HDR_LEN + jumbo;
+			if (tot < jumbo) /* wrapped: larger than any frame anyway */
+				return DECODE_IPV6_TRUNC;
+		}
 	}
 	/* as IPv4: the payload must be captured, trailing padding is ignored */
 	if (tot > len)

@@ -460,6 +460,11 @@ int detect_event_build(struct detect_engine *de);
 int detect_tag_host_build(struct detect_engine *de);
 void detect_event_free(struct detect_engine *de);
 void detect_event_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res);
+/* (added) the decode-event rules of the tcp, udp and icmp protocols on a
+ * packet whose transport header could not be read (the ordinary path gave
+ * them no turn); true when one ended the packet's inspection. */
+bool detect_event_l4_packet(struct detect_thread *dt, struct packet *p,
+			    struct detect_result *res);
 
 /* detect_flowbits.c */
 bool detect_flowbits_check(const struct rule *r, const struct flow *f);

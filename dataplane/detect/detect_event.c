@@ -77,6 +77,36 @@ static bool rejected_header_ok(const struct de_rule *dr, const struct packet *p)
 	return true;
 }
 
+/* A transport header too short or malformed to read: Suricata 7 leaves the
+ * packet's protocol unset and inspects it against its decoder-event rules of
+ * every protocol (SigMatchSignaturesGetSgh's decoder_event_sgh), so `alert
+ * tcp ... decode-event:tcp.pkt_too_small` fires on it; their addresses are
+ * checked, ports only when `any` (no port was read). The ip rules among them
+ * had their turn on the ordinary path. */
+bool detect_event_l4_packet(struct detect_thread *dt, struct packet *p,
+			    struct detect_result *res)
+{
+	const struct detect_engine *de = dt->de;
+
+	for (uint32_t i = 0; i < de->nevent; i++) {
+		const struct de_rule *dr = &de->rules[de->event_rules[i]];
+		const struct rule *r = dr->r;
+
+		if (r->proto == RULE_PROTO_IP || r->proto == RULE_PROTO_TCP_STREAM ||
+		    (dr->flags & DR_F_PAYLOAD) || !r->sp.any || !r->dp.any)
+			continue;
+		if ((r->flags & RULE_F_IPV4_ONLY) && p->ip_ver != 4)
+			continue;
+		if ((r->flags & RULE_F_IPV6_ONLY) && p->ip_ver != 6)
+			continue;
+		if (!detect_event_match(r, p) || !detect_match_header(dr, p))
+			continue;
+		if (detect_rule_fired(dt, dr, p, res))
+			return true;
+	}
+	return false;
+}
+
 void detect_event_packet(struct detect_thread *dt, struct packet *p, struct detect_result *res)
 {
 	const struct detect_engine *de = dt->de;

@@ -410,5 +410,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 		if (detect_rule_fired(dt, dr, p, res))
 			return;
 	}
+	if (p->err != DECODE_OK && p->l4 == NULL && detect_event_l4_packet(dt, p, res))
+		return;
 	detect_app_packet(dt, p, res);
 }

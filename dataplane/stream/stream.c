@@ -286,7 +286,9 @@ bool stream_packet(struct stream_ctx *sc, struct packet *p, struct stream_window
 			d->flags |= SD_F_INIT;
 		}
 	}
-	if (p->payload_len > 0) {
+	/* an RST's data is not the peer's to read (Suricata 7, ticket 6244):
+	 * packet rules see it, the stream and the app layer do not */
+	if (p->payload_len > 0 && !(p->tcp.flags & TCP_RST)) {
 		if (!(d->flags & SD_F_INIT)) {
 			/* picked up: midstream, or a split handshake's other side */
 			d->base_seq = seq;

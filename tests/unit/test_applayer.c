@@ -219,6 +219,27 @@ static void test_dns(void)
 	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
 	app_flow_free(ctx, af);
 
+	/* As Suricata 7's probe: opcode 9 and the Z bit are still DNS (the
+	 * parser's events say what is wrong); a question that does not parse,
+	 * or counts that do not fit the length, are not */
+	memcpy(loop, dns_query, sizeof(loop));
+	loop[2] = (uint8_t)(9 << 3);
+	loop[3] |= 0x40;
+	af = app_flow_new(ctx, 17, 5555, 53);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, loop, sizeof(loop), 1));
+	CHECK_INT(APP_PROTO_DNS, app_flow_proto(af));
+	app_flow_free(ctx, af);
+	af = app_flow_new(ctx, 17, 5555, 53);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, dns_query, sizeof(dns_query) - 3, 1));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	app_flow_free(ctx, af);
+	memcpy(loop, dns_query, sizeof(loop));
+	loop[10] = 0xff;                    /* 65280 additional records */
+	af = app_flow_new(ctx, 17, 5555, 53);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, loop, sizeof(loop), 1));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	app_flow_free(ctx, af);
+
 	/* TCP: length prefix, split in the middle of the message */
 	af = app_flow_new(ctx, 6, 5556, 53);
 	tcp[0] = 0;

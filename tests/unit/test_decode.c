@@ -799,8 +799,10 @@ static void test_v6_tcp(void)
 	CHECK_INT(DECODE_IPV6_VER_BAD, dec(&p, &f, &OPTS_NOCSUM));
 	CHECK_STR("ipv6.wrong_ip_version", decode_err_name(p.err));
 	f.d[14] = 0x6a;
+	/* payload length 0, no jumbo option: nothing left for TCP (Suricata) */
 	wr16(f.d + 18, 0);
-	CHECK_INT(DECODE_IPV6_LEN_BAD, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(DECODE_TCP_TRUNC, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_STR("tcp.pkt_too_small", decode_err_name(p.err));
 	wr16(f.d + 18, 24);
 	CHECK_INT(DECODE_IPV6_TRUNC, dec(&p, &f, &OPTS_NOCSUM));
 	CHECK_STR("ipv6.trunc_pkt", decode_err_name(p.err));
@@ -1002,9 +1004,11 @@ static void test_v6_jumbo(void)
 	CHECK_INT(plen - 8, p.l4_len);
 	CHECK_INT(plen - 8 - 20, p.payload_len);
 	CHECK_INT(DECODE_IPV6_TRUNC, dec_buf(&p, b, len - 1, &OPTS_NOCSUM));
-	memcpy(b + 58, "\x00\x00\xff\xff", 4); /* a jumbo length below 65536 is invalid */
-	CHECK_INT(DECODE_IPV6_LEN_BAD, dec_buf(&p, b, len, &OPTS_NOCSUM));
-	CHECK_STR("ipv6.plen_invalid", decode_err_name(p.err));
+	/* a jumbo length below 65536 is invalid: the payload is then empty and
+	 * the hop-by-hop header does not fit in it */
+	memcpy(b + 58, "\x00\x00\xff\xff", 4);
+	CHECK_INT(DECODE_IPV6_EXTHDR_BAD, dec_buf(&p, b, len, &OPTS_NOCSUM));
+	CHECK_STR("ipv6.trunc_exthdr", decode_err_name(p.err));
 	free(b);
 }
 

@@ -74,7 +74,12 @@ static const char RULES[] =
 	"alert pkthdr any any -> any any (decode-event:ppp.unsup_proto; sid:7;)\n"
 	"alert ip any any -> any any (msg:\"any ip\"; sid:8;)\n"
 	"alert ipv6 any any -> any any (decode-event:ipv4.trunc_pkt; sid:9;)\n"
-	"alert tcp any any -> any any (decode-event:tcp.hlen_too_small; sid:10;)\n";
+	"alert tcp any any -> any any (decode-event:tcp.hlen_too_small; sid:10;)\n"
+	/* no port was read from a broken TCP header: a port rule cannot match */
+	"alert tcp any any -> any 80 (decode-event:tcp.hlen_too_small; sid:11;)\n"
+	/* nor is the protocol known: Suricata's decoder-event group has every
+	 * such rule, whatever its header protocol */
+	"alert udp any any -> any any (decode-event:tcp.hlen_too_small; sid:12;)\n";
 
 static struct detect_env setup(const char *text)
 {
@@ -155,11 +160,12 @@ static void test_match(void)
 	CHECK_INT(SIDS(2), fired(&e, PKT_LINK_ETHERNET, b, 10, DECODE_ETH_TRUNC));
 
 	/* TCP data offset 4 (16 bytes): tcp.hlen_too_small, an L4 error: its
-	 * event rules (pkthdr, ip) and the IP-level rule; a tcp rule needs a
-	 * decoded TCP header, as in Suricata */
+	 * event rules (pkthdr, ip), the IP-level rule, and the tcp rule naming
+	 * the event (Suricata 7 runs its decoder-event rules of every protocol
+	 * on a packet whose transport header it could not read) */
 	len = frame_v4_tcp(b);
 	b[46] = 0x40;
-	CHECK_INT(SIDS(3, 4, 8),
+	CHECK_INT(SIDS(3, 4, 8, 10, 12),
 		  fired(&e, PKT_LINK_ETHERNET, b, len, DECODE_TCP_HLEN_BAD));
 
 	/* PPP carrying LCP: ppp.unsup_proto */
