@@ -64,8 +64,8 @@ void flow_table_destroy(struct flow_table *ft);
  * p->flow_flags (PKT_FLOW_*). Non-IP packets and packets for which no flow can
  * be had get p->flow == NULL (counted in no_flow). When flow.memcap is
  * reached the table's least recently used flow is evicted first (counted);
- * evicted/expired flows
- * go through the table's release callback before their memory is reused. */
+ * evicted/expired flows go through the table's release callback before
+ * their memory is reused. */
 struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p);
 
 /* Called for each flow that leaves the table (timeout, eviction, flush, TCP
