@@ -46,6 +46,8 @@ struct tracker {
 	uint8_t hdr[DEFRAG_HDR_MAX];
 };
 
+struct memcap_user;
+
 struct defrag_ctx {
 	struct defrag_config cfg;
 	struct defrag_stats st;
@@ -58,6 +60,7 @@ struct defrag_ctx {
 	struct defrag_src *src_pool;  /* cfg.trackers entries: one per tracker at most */
 	struct defrag_src *src_free;
 	uint32_t frags_kept;     /* segments held by all maps */
+	struct memcap_user *mem; /* this worker's share of defrag.memcap */
 	uint8_t *frame;
 };
 

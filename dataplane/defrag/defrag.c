@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/bug.h"
+#include "../../common/memcap.h"
 #include "defrag-int.h"
 
-#define DEFAULT_MEMCAP    (32ull << 20)
 #define DEFAULT_TIMEOUT_S 60u
 #define DEFAULT_MAX_FRAGS 65535u
 #define DEFAULT_TRACKERS  4096u
@@ -48,7 +49,7 @@ static inline uint32_t rd32(const uint8_t *b)
 static void set_defaults(struct defrag_config *c)
 {
 	if (c->memcap == 0)
-		c->memcap = DEFAULT_MEMCAP;
+		c->memcap = DEFRAG_MEMCAP_DEFAULT;
 	if (c->timeout_s == 0)
 		c->timeout_s = DEFAULT_TIMEOUT_S;
 	if (c->max_frags == 0)
@@ -83,8 +84,9 @@ struct defrag_ctx *defrag_ctx_create(const struct defrag_config *cfg)
 	dc->src_buckets = calloc(dc->nbuckets, sizeof(*dc->src_buckets));
 	dc->src_pool = calloc(dc->cfg.trackers, sizeof(*dc->src_pool));
 	dc->frame = malloc(FRAME_MAX);
+	dc->mem = memcap_join(cfg->budget, dc->cfg.memcap);
 	if (dc->buckets == NULL || dc->pool == NULL || dc->src_buckets == NULL ||
-	    dc->src_pool == NULL || dc->frame == NULL) {
+	    dc->src_pool == NULL || dc->frame == NULL || dc->mem == NULL) {
 		defrag_ctx_destroy(dc);
 		return NULL;
 	}
@@ -103,6 +105,7 @@ static void tracker_clear(struct defrag_ctx *dc, struct tracker *t)
 	uint32_t mem = defrag_map_mem(&t->map);
 
 	dc->st.memuse -= mem;
+	memcap_give(dc->mem, mem);
 	t->src->mem -= mem;
 	dc->frags_kept -= t->map.nseg;
 	defrag_map_free(&t->map);
@@ -114,6 +117,7 @@ void defrag_ctx_destroy(struct defrag_ctx *dc)
 		return;
 	for (struct tracker *t = dc->oldest; t != NULL; t = t->newer)
 		defrag_map_free(&t->map);
+	memcap_leave(dc->mem);
 	free(dc->frame);
 	free(dc->src_pool);
 	free(dc->src_buckets);
@@ -291,7 +295,8 @@ static void give_up(struct defrag_ctx *dc, struct tracker *t, uint64_t *counter)
 }
 
 /* Room for the fragment within memcap, the source's memcap and max-frags:
- * the source gives up its own older datagrams first. */
+ * the source gives up its own older datagrams first. true: grow bytes are
+ * taken from the memcap (the caller accounts or gives them back). */
 static bool budget_ok(struct defrag_ctx *dc, struct tracker *t, uint32_t grow)
 {
 	struct tracker *o;
@@ -302,15 +307,17 @@ static bool budget_ok(struct defrag_ctx *dc, struct tracker *t, uint32_t grow)
 	}
 	if (grow == 0)
 		return true;
-	if (dc->st.memuse + grow > dc->cfg.memcap) {
+	if (!memcap_take(dc->mem, grow)) {
 		dc->st.memcap++;
 		return false;
 	}
 	while (t->src->mem + grow > dc->cfg.src_memcap) {
 		dc->st.src_memcap++;
 		o = defrag_src_oldest(t->src, t);
-		if (o == NULL)
+		if (o == NULL) {
+			memcap_give(dc->mem, grow);
 			return false;
+		}
 		tracker_release(dc, o);
 	}
 	return true;
@@ -321,8 +328,9 @@ static bool budget_ok(struct defrag_ctx *dc, struct tracker *t, uint32_t grow)
 static bool frag_add(struct defrag_ctx *dc, struct tracker *t, struct packet *p,
 		     const uint8_t *data, uint32_t off, uint32_t len)
 {
-	uint32_t mem0 = defrag_map_mem(&t->map), nseg0 = t->map.nseg, mem1;
+	uint32_t mem0 = defrag_map_mem(&t->map), nseg0 = t->map.nseg, mem1, grow;
 	struct defrag_put put;
+	int rc;
 
 	if (++t->nfrag > dc->cfg.dgram_frags) {
 		give_up(dc, t, &dc->st.dgram_frags);
@@ -333,13 +341,21 @@ static bool frag_add(struct defrag_ctx *dc, struct tracker *t, struct packet *p,
 		give_up(dc, t, &dc->st.dgram_bytes);
 		return false;
 	}
-	if (!budget_ok(dc, t, defrag_map_mem_after(&t->map, off, len) - mem0) ||
-	    defrag_map_put(&t->map, off, data, len, &put) != 0)
+	grow = defrag_map_mem_after(&t->map, off, len) - mem0;
+	if (!budget_ok(dc, t, grow))
 		return false;
+	rc = defrag_map_put(&t->map, off, data, len, &put);
+	/* what the map took, out of what the memcap gave (all of it, unless an
+	 * allocation failed halfway) */
 	mem1 = defrag_map_mem(&t->map);
+	BUG_ON_HOT(mem1 - mem0 > grow);
+	if (mem1 - mem0 != grow)
+		memcap_give(dc->mem, grow - (mem1 - mem0));
 	dc->st.memuse += mem1 - mem0;
 	t->src->mem += mem1 - mem0;
 	dc->frags_kept = dc->frags_kept - nseg0 + t->map.nseg;
+	if (rc != 0)
+		return false;
 	if (put.overlap) {
 		dc->st.overlap++;
 		p->frag_ev = PKT_FRAG_EV_OVERLAP;

@@ -29,6 +29,10 @@
 
 #include "../decode/packet-t.h"
 
+#define DEFRAG_MEMCAP_DEFAULT (UINT64_C(32) << 20)
+
+struct memcap;
+
 struct defrag_config {
 	uint64_t memcap;        /* defrag.memcap; 0: 32 MiB */
 	uint32_t timeout_s;     /* defrag.timeout; 0: 60 */
@@ -39,6 +43,9 @@ struct defrag_config {
 	uint32_t dgram_bytes;   /* defrag.datagram.max-bytes; 0: 256 KiB */
 	uint32_t src_trackers;  /* defrag.source.max-trackers; 0: trackers / 8 */
 	uint64_t src_memcap;    /* defrag.source.memcap; 0: memcap / 4 */
+	/* the process's defrag.memcap, which all workers share (common/memcap.h);
+	 * NULL: a budget of this context's own */
+	struct memcap *budget;
 };
 
 /* Names as Suricata's "defrag.*" counters where one exists. */

@@ -14,7 +14,7 @@
 
 /* One pool entry: a flow padded to whole cache lines so that its hot first line
  * (key, hash, state, last_ts, hnext) never straddles two lines. The memcap
- * counts slots, so the table never uses more than it was given. */
+ * counts slots, so the tables never use more than they were given. */
 struct flow_slot {
 	struct flow f;
 } __attribute__((aligned(FLOW_CACHE_LINE)));
@@ -40,12 +40,16 @@ struct flow_tcp_opts {
 	bool inline_mode;            /* stream.inline */
 };
 
+struct memcap_user;
+
 struct flow_table {
 	/* hot: every packet */
 	struct flow **buckets;
 	uint32_t mask;                 /* nbuckets - 1 */
 	struct flow_tcp_opts tcp;      /* stream.* the session tracker follows */
 	struct flow *free_list;        /* chained through hnext */
+	uint32_t bump;                 /* pool slots below it were handed out once */
+	struct memcap_user *mem;       /* this table's share of flow.memcap */
 	struct flow *lru_head;         /* least recently used */
 	struct flow *lru_tail;         /* most recently used */
 	struct flow *expire_cursor;    /* where the last budgeted expiry walk stopped */

@@ -15,8 +15,16 @@ struct flow_timeouts {
 
 enum flow_proto_class { FLOW_PC_TCP, FLOW_PC_UDP, FLOW_PC_ICMP, FLOW_PC_OTHER, FLOW_PC_MAX };
 
+#define FLOW_MEMCAP_DEFAULT (UINT64_C(32) << 20)
+
+struct memcap;
+
 struct flow_config {
 	uint64_t memcap;             /* bytes for flows; 0: default 32 MiB */
+	/* the process's flow.memcap, which all workers' tables share
+	 * (common/memcap.h, of flow_table_budget() bytes); NULL: a budget of
+	 * this table's own */
+	struct memcap *budget;
 	uint32_t hash_size;          /* buckets; 0: default 65536 */
 	bool midstream;              /* stream.midstream: established without a handshake */
 	bool async_oneside;          /* stream.async-oneside: a SYN then the client's ACK */
@@ -30,7 +38,9 @@ struct flow_stats {
 	uint64_t tcp, udp, icmp, other;
 	uint64_t active;             /* flows in the table now */
 	uint64_t timed_out;
-	uint64_t evicted;            /* flow.memcap: removed early because the table was full */
+	uint64_t evicted;            /* flow.memcap: a new flow past it (the worker's least
+				      * recently used flow made room, or, none, the
+				      * packet went without a flow) */
 	uint64_t no_flow;            /* packets without a flow (no memory, non-IP) */
 	uint64_t bits_overflow;      /* flowbit could not be stored (FLOW_MAX_BITS) */
 	uint64_t tcp_reused;         /* SYN on a closed flow: old flow released, new one started */
@@ -41,15 +51,21 @@ struct flow_table;
 /* Symmetric 5-tuple hash of p (needs p->ip_ver != 0): equal for both directions. */
 uint32_t flow_hash_packet(const struct packet *p);
 
-/* Table sized from cfg; NULL on allocation failure. socket: NUMA node or -1. */
+/* The bytes of cfg's memcap: at least one flow's, so a table is always usable. */
+uint64_t flow_table_budget(const struct flow_config *cfg);
+
+/* Table sized from cfg: room for all of the memcap's flows, backed as they
+ * are first used, so that one worker may hold the whole budget when the
+ * others hold none. NULL on allocation failure. socket: NUMA node or -1. */
 struct flow_table *flow_table_create(const struct flow_config *cfg, int socket);
 void flow_table_destroy(struct flow_table *ft);
 
 /* Find or create p's flow, update its state from p and set p->flow, p->dir,
  * p->flow_flags (PKT_FLOW_*). Non-IP packets and packets for which no flow can
- * be had get p->flow == NULL (counted in no_flow). When the table is full the
- * least recently used flow is evicted first (counted); evicted/expired flows
- * go through the table's release callback before their memory is reused. */
+ * be had get p->flow == NULL (counted in no_flow). When flow.memcap is
+ * reached the table's least recently used flow is evicted first (counted);
+ * evicted/expired flows go through the table's release callback before
+ * their memory is reused. */
 struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p);
 
 /* Called for each flow that leaves the table (timeout, eviction, flush, TCP
@@ -67,5 +83,9 @@ unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budg
 void flow_table_flush(struct flow_table *ft, uint64_t now_us);
 
 const struct flow_stats *flow_table_stats(const struct flow_table *ft);
+
+/* Bytes of flow.memcap this table's flows use (flow.memuse, summed over
+ * the workers). */
+uint64_t flow_table_memuse(const struct flow_table *ft);
 
 #endif

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The per-worker flow table: a preallocated pool, a chained hash, and an LRU
- * list that both eviction and expiry walk from its oldest end. One worker owns
- * a table: no locks, and no allocation after flow_table_create(). */
+/* The per-worker flow table: a pool mapped at creation, a chained hash, and
+ * an LRU list that both eviction and expiry walk from its oldest end. One
+ * worker owns a table: no locks, and no allocation after
+ * flow_table_create(); the flows in use are counted against flow.memcap,
+ * one budget for all workers' tables. */
 #include <stdlib.h>
 
 #include "../../common/bug.h"
+#include "../../common/memcap.h"
 #include "flow-int.h"
 
-#define FLOW_DEFAULT_MEMCAP    (UINT64_C(32) << 20)
 #define FLOW_DEFAULT_HASH_SIZE 65536u
 #define FLOW_MAX_HASH_SIZE     (1u << 30)
 
@@ -20,18 +22,20 @@ static uint32_t round_pow2(uint32_t n)
 	return r;
 }
 
+uint64_t flow_table_budget(const struct flow_config *cfg)
+{
+	uint64_t memcap = cfg->memcap ? cfg->memcap : FLOW_MEMCAP_DEFAULT;
+
+	return memcap > FLOW_SLOT_SIZE ? memcap : FLOW_SLOT_SIZE;
+}
+
 struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 {
-	uint64_t memcap = cfg->memcap ? cfg->memcap : FLOW_DEFAULT_MEMCAP;
-	uint64_t n = memcap / FLOW_SLOT_SIZE;
+	uint64_t n = flow_table_budget(cfg) / FLOW_SLOT_SIZE;
 	uint32_t nbuckets = round_pow2(cfg->hash_size ? cfg->hash_size : FLOW_DEFAULT_HASH_SIZE);
 	struct flow_table *ft;
 	void *mem;
-	uint32_t i;
 
-	/* a memcap below one flow still gets one: the table must always be usable */
-	if (n == 0)
-		n = 1;
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
 
@@ -43,7 +47,8 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 	ft->pool_n = (uint32_t)n;
 	ft->pool_bytes = (size_t)n * FLOW_SLOT_SIZE;
 	ft->pool = flow_mem_alloc(ft->pool_bytes, socket);
-	if (ft->pool == NULL)
+	ft->mem = memcap_join(cfg->budget, flow_table_budget(cfg));
+	if (ft->pool == NULL || ft->mem == NULL)
 		goto fail;
 	ft->buckets_bytes = (size_t)nbuckets * sizeof(*ft->buckets);
 	ft->buckets = flow_mem_alloc(ft->buckets_bytes, socket);
@@ -53,12 +58,6 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 	ft->tcp = (struct flow_tcp_opts){ cfg->midstream, cfg->async_oneside, cfg->inline_mode };
 	ft->id_base = (uint64_t)cfg->worker_id << FLOW_ID_SEQ_BITS;
 	flow_timeouts_init(ft, cfg);
-
-	/* free list in pool order, so that a new table hands out slots sequentially */
-	for (i = ft->pool_n; i-- > 0;) {
-		ft->pool[i].f.hnext = ft->free_list;
-		ft->free_list = &ft->pool[i].f;
-	}
 	return ft;
 
 fail:
@@ -74,6 +73,7 @@ void flow_table_destroy(struct flow_table *ft)
 		return;
 	flow_mem_free(ft->buckets, ft->buckets_bytes);
 	flow_mem_free(ft->pool, ft->pool_bytes);
+	memcap_leave(ft->mem);
 	free(ft);
 }
 
@@ -86,6 +86,11 @@ void flow_table_set_release_cb(struct flow_table *ft, flow_release_cb cb, void *
 const struct flow_stats *flow_table_stats(const struct flow_table *ft)
 {
 	return &ft->stats;
+}
+
+uint64_t flow_table_memuse(const struct flow_table *ft)
+{
+	return memcap_used(ft->mem);
 }
 
 static void lru_unlink(struct flow_table *ft, struct flow *f)
@@ -125,7 +130,8 @@ static void bucket_unlink(struct flow_table *ft, struct flow *f)
 	*pp = f->hnext;
 }
 
-void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why)
+/* f leaves the table; its slot is the caller's (still counted in the memcap). */
+static void flow_leave(struct flow_table *ft, struct flow *f, enum flow_end why)
 {
 	f->end_reason = (uint8_t)why;
 	bucket_unlink(ft, f);
@@ -133,6 +139,12 @@ void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why
 	ft->stats.active--;
 	if (ft->release_cb != NULL)
 		ft->release_cb(f, ft->release_arg);
+}
+
+void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why)
+{
+	flow_leave(ft, f, why);
+	memcap_give(ft->mem, FLOW_SLOT_SIZE);
 	f->hnext = ft->free_list;
 	ft->free_list = f;
 }
@@ -152,18 +164,28 @@ void flow_table_flush(struct flow_table *ft, uint64_t now_us)
 	ft->expire_cursor = NULL;
 }
 
-/* A free flow: from the free list, else the least recently used one, released
- * first (counted as evicted). Never NULL: the pool holds at least one flow. */
+/* A free flow: a slot released before, else one never used (slots are
+ * handed out in pool order, so only the pages used are backed), each if
+ * flow.memcap allows it; past the memcap, the least recently used flow,
+ * released first (counted). NULL: the memcap is reached and this table
+ * holds no flow (the other workers' tables hold the memcap). */
 static struct flow *flow_get(struct flow_table *ft)
 {
 	struct flow *f = ft->free_list;
 
-	if (f == NULL) {
-		ft->stats.evicted++;
-		flow_table_release(ft, ft->lru_head, FLOW_END_FORCED);
-		f = ft->free_list;
+	if (f == NULL && ft->bump < ft->pool_n)
+		f = &ft->pool[ft->bump].f;
+	if (f != NULL && memcap_take(ft->mem, FLOW_SLOT_SIZE)) {
+		if (f == ft->free_list)
+			ft->free_list = f->hnext;
+		else
+			ft->bump++;
+		return f;
 	}
-	ft->free_list = f->hnext;
+	ft->stats.evicted++;
+	f = ft->lru_head;
+	if (f != NULL)
+		flow_leave(ft, f, FLOW_END_FORCED);
 	return f;
 }
 
@@ -173,6 +195,8 @@ static struct flow *flow_new(struct flow_table *ft, const struct packet *p,
 	struct flow *f = flow_get(ft);
 	struct flow **bucket = &ft->buckets[hash & ft->mask];
 
+	if (f == NULL)
+		return NULL;
 	memset(f, 0, sizeof(*f));
 	f->key = *key;
 	f->hash = hash;
@@ -232,6 +256,15 @@ static bool flow_untrackable(const struct packet *p)
 		!(p->flags & PKT_F_REASSEMBLED);
 }
 
+static struct flow *no_flow(struct flow_table *ft, struct packet *p)
+{
+	ft->stats.no_flow++;
+	p->flow = NULL;
+	p->flags &= ~PKT_F_HAS_FLOW;
+	p->flow_flags = 0;
+	return NULL;
+}
+
 struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 {
 	struct flow_key key;
@@ -242,13 +275,8 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	uint8_t pf = 0;
 	int dir;
 
-	if (__builtin_expect(flow_untrackable(p), 0)) {
-		ft->stats.no_flow++;
-		p->flow = NULL;
-		p->flags &= ~PKT_F_HAS_FLOW;
-		p->flow_flags = 0;
-		return NULL;
-	}
+	if (__builtin_expect(flow_untrackable(p), 0))
+		return no_flow(ft, p);
 
 	src_idx = flow_key_from_packet(p, &key);
 	hash = flow_key_hash(&key);
@@ -269,6 +297,8 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	}
 	if (f == NULL) {
 		f = flow_new(ft, p, &key, hash, src_idx);
+		if (__builtin_expect(f == NULL, 0))
+			return no_flow(ft, p);
 		pf |= PKT_FLOW_FIRST;
 	} else if (f != ft->lru_tail) {
 		lru_unlink(ft, f);

@@ -25,6 +25,11 @@
  * across workers. SEQ_GATE_END: done, nothing more to order. */
 #define SEQ_GATE_FLUSH (1ull << 63)
 #define SEQ_GATE_END   UINT64_MAX
+/* A worker whose input has ended, before its flush: waiting there, it
+ * waits until every other worker has finished all its packets (with the
+ * reader done, a worker is clear below it once it has finished what it
+ * was given), while none waits on another at it. */
+#define SEQ_GATE_INPUT_DONE (SEQ_GATE_FLUSH - 1)
 
 struct seq_gate;
 

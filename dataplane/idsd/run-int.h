@@ -36,6 +36,8 @@ struct run {
 	struct rte_ring *reply_rings[MAX_WORKERS];   /* ips: reject replies, one per worker */
 	unsigned autofp_workers;         /* autofp: workers fed by the receivers */
 	struct host_table *hosts;        /* host state every worker shares */
+	/* the memcaps, each one budget all workers share (common/memcap.h) */
+	struct memcap *flow_mem, *ssn_mem, *reasm_mem, *defrag_mem;
 	struct seq_gate *gate;           /* a file over several workers: capture order */
 	int seq_off;                     /* with gate: the mbuf field holding a frame's number */
 	struct worker_control ctl;

@@ -134,6 +134,7 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 	put(s, "flow.active", fs->active);
 	put(s, "flow.timeout", fs->timed_out);
 	put(s, "flow.memcap", fs->evicted);
+	put(s, "flow.memuse", flow_table_memuse(pl->ft));
 	put(s, "flow.no_flow", fs->no_flow);
 	put(s, "flow.bits_overflow", fs->bits_overflow);
 	collect_stream(s, pl);

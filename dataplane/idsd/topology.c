@@ -12,6 +12,7 @@
 #include <rte_ring.h>
 
 #include "../../common/log.h"
+#include "../../common/memcap.h"
 #include "../../rules/rule-t.h"
 #include "../hoststate/host_table.h"
 #include "../hoststate/seq_gate.h"
@@ -163,6 +164,10 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface, b
 	};
 
 	pc.decode.csum_check = csum;
+	pc.flow.budget = r->flow_mem;
+	pc.stream.ssn_budget = r->ssn_mem;
+	pc.stream.reasm_budget = r->reasm_mem;
+	pc.defrag.budget = r->defrag_mem;
 	pc.app.expect = r->expect;
 	/* files tracked (not logged) for the file keywords of the rules
 	 * loaded at start, whatever the outputs */
@@ -344,11 +349,47 @@ static int detection_start(struct run *r)
 	return r->ctl.gen == NULL ? -ENOMEM : 0;
 }
 
+static uint64_t or_default(uint64_t v, uint64_t def)
+{
+	return v != 0 ? v : def;
+}
+
+/* flow.memcap, stream.memcap, stream.reassembly.memcap, defrag.memcap: each
+ * one budget for the process, as Suricata's, whatever the workers. */
+static int budgets_create(struct run *r)
+{
+	const struct settings *s = r->s;
+
+	r->flow_mem = memcap_create(flow_table_budget(&s->flow));
+	r->ssn_mem = memcap_create(or_default(s->stream.memcap, STREAM_MEMCAP_DEFAULT));
+	r->reasm_mem = memcap_create(or_default(s->stream.reassembly_memcap,
+						STREAM_REASSEMBLY_MEMCAP_DEFAULT));
+	r->defrag_mem = memcap_create(or_default(s->defrag.memcap, DEFRAG_MEMCAP_DEFAULT));
+	if (r->flow_mem == NULL || r->ssn_mem == NULL || r->reasm_mem == NULL ||
+	    r->defrag_mem == NULL) {
+		log_msg(LOG_ERR, "worker", "cannot allocate the memcaps");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void budgets_destroy(struct run *r)
+{
+	memcap_destroy(r->flow_mem);
+	memcap_destroy(r->ssn_mem);
+	memcap_destroy(r->reasm_mem);
+	memcap_destroy(r->defrag_mem);
+	r->flow_mem = r->ssn_mem = r->reasm_mem = r->defrag_mem = NULL;
+}
+
 int topology_create(struct run *r)
 {
 	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
 	int ret;
 
+	ret = budgets_create(r);
+	if (ret != 0)
+		return ret;
 	r->hosts = host_table_create(&r->s->hosts);
 	if (r->hosts == NULL) {
 		log_msg(LOG_ERR, "worker", "cannot allocate the host table (host.memcap)");
@@ -390,6 +431,8 @@ void topology_destroy(struct run *r)
 	r->ctl.gen = NULL;
 	host_table_destroy(r->hosts);
 	r->hosts = NULL;
+	/* after the pipelines, which leave them */
+	budgets_destroy(r);
 	seq_gate_destroy(r->gate);
 	r->gate = NULL;
 	rte_free(r->ctl.qsv);

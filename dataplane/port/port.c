@@ -93,9 +93,15 @@ static void port_conf_fill(struct port *pt, const struct rte_eth_dev_info *info,
 		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf->rx_adv_conf.rss_conf.rss_key = rss_sym_key;
 		conf->rx_adv_conf.rss_conf.rss_key_len = sizeof(rss_sym_key);
-		conf->rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
-			RTE_ETH_RSS_UDP) & info->flow_type_rss_offloads;
+		conf->rx_adv_conf.rss_conf.rss_hf = port_rss_hf(info->flow_type_rss_offloads);
 	}
+}
+
+uint64_t port_rss_hf(uint64_t offloads)
+{
+	uint64_t hf = RTE_ETH_RSS_IP & offloads;
+
+	return hf != 0 ? hf : (RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) & offloads;
 }
 
 static int port_start(struct port *pt, uint16_t nb_txq)

@@ -69,6 +69,17 @@ void ports_stop(struct port *ports, unsigned n);
  * tests can check that both directions of a flow pick the same queue. */
 const uint8_t *port_rss_key(size_t *len);
 
+/* The packet fields RSS hashes, of those the NIC offers (its
+ * flow_type_rss_offloads): the IP addresses only, as Suricata's DPDK
+ * capture does by default (rss-hash-functions: auto). A NIC hashes a
+ * fragment on its addresses alone (it has no ports, or its first part
+ * comes without them on some NICs), so with ports in the hash of whole
+ * packets a datagram's fragments would reach another worker than its
+ * flow's other packets, and on those NICs its first fragment another
+ * worker than the rest, whose per-worker defrag never sees it whole.
+ * Only a NIC that hashes no address-only type gets the ports. */
+uint64_t port_rss_hf(uint64_t offloads);
+
 /* Index of the port named name, -1 if none. */
 int ports_find(const struct port *ports, unsigned n, const char *name);
 

@@ -59,11 +59,14 @@ struct stream_flow {
 };
 
 struct wmem;
+struct memcap_user;
 
 struct stream_ctx {
 	struct stream_config cfg;
 	struct stream_stats stats;
 	struct wmem *mem;               /* the worker's pool for the direction buffers */
+	struct memcap_user *ssn_mem;    /* its shares of stream.memcap */
+	struct memcap_user *reasm_mem;  /* and stream.reassembly.memcap */
 	struct stream_flow *live;
 	struct stream_flow *free_list;  /* recycled states, buffers freed */
 	uint32_t free_list_n;

@@ -5,11 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/memcap.h"
 #include "../../common/wmem.h"
 #include "stream-int.h"
 
-#define DEFAULT_MEMCAP       (64ull << 20)
-#define DEFAULT_REASM_MEMCAP (256ull << 20)
 #define DEFAULT_CHUNK        2560u
 /* IDS mode waits for acks; a one-sided capture never has them, so this much
  * unacked data is inspected anyway. */
@@ -22,19 +21,21 @@ struct stream_ctx *stream_ctx_create(const struct stream_config *cfg)
 
 	if (sc == NULL)
 		return NULL;
-	sc->mem = wmem_create();
-	if (sc->mem == NULL) {
-		free(sc);
-		return NULL;
-	}
 	sc->cfg = *cfg;
 	if (sc->cfg.memcap == 0)
-		sc->cfg.memcap = DEFAULT_MEMCAP;
+		sc->cfg.memcap = STREAM_MEMCAP_DEFAULT;
 	if (sc->cfg.reassembly_memcap == 0)
-		sc->cfg.reassembly_memcap = DEFAULT_REASM_MEMCAP;
+		sc->cfg.reassembly_memcap = STREAM_REASSEMBLY_MEMCAP_DEFAULT;
 	for (int i = 0; i < 2; i++)
 		if (sc->cfg.chunk_size[i] == 0)
 			sc->cfg.chunk_size[i] = DEFAULT_CHUNK;
+	sc->mem = wmem_create();
+	sc->ssn_mem = memcap_join(cfg->ssn_budget, sc->cfg.memcap);
+	sc->reasm_mem = memcap_join(cfg->reasm_budget, sc->cfg.reassembly_memcap);
+	if (sc->mem == NULL || sc->ssn_mem == NULL || sc->reasm_mem == NULL) {
+		stream_ctx_destroy(sc);
+		return NULL;
+	}
 	return sc;
 }
 
@@ -56,6 +57,9 @@ void stream_ctx_destroy(struct stream_ctx *sc)
 		sc->free_list = sf->next;
 		free(sf);
 	}
+	/* after the releases above, which give back what they held */
+	memcap_leave(sc->reasm_mem);
+	memcap_leave(sc->ssn_mem);
 	wmem_destroy(sc->mem);
 	free(sc);
 }
@@ -72,7 +76,7 @@ static struct stream_flow *flow_state(struct stream_ctx *sc, struct flow *f)
 
 	if (sf != NULL)
 		return sf;
-	if (sc->stats.memuse + sizeof(*sf) > sc->cfg.memcap) {
+	if (!memcap_take(sc->ssn_mem, sizeof(*sf))) {
 		sc->stats.ssn_memcap_drop++;
 		return NULL;
 	}
@@ -81,8 +85,10 @@ static struct stream_flow *flow_state(struct stream_ctx *sc, struct flow *f)
 		sc->free_list = sf->next;
 		sc->free_list_n--;
 	}
-	else if ((sf = malloc(sizeof(*sf))) == NULL)
+	else if ((sf = malloc(sizeof(*sf))) == NULL) {
+		memcap_give(sc->ssn_mem, sizeof(*sf));
 		return NULL;
+	}
 	memset(sf, 0, sizeof(*sf));
 	sf->next = sc->live;
 	if (sc->live != NULL)
@@ -110,6 +116,7 @@ void stream_flow_free(struct stream_ctx *sc, struct flow *f)
 	if (sf->next != NULL)
 		sf->next->prev = sf->prev;
 	sc->stats.memuse -= sizeof(*sf);
+	memcap_give(sc->ssn_mem, sizeof(*sf));
 	if (sc->free_list_n < FREE_LIST_MAX) {
 		sf->next = sc->free_list;
 		sc->free_list = sf;

@@ -36,7 +36,11 @@
 #include "../decode/packet-t.h"
 #include "../flow/flow-t.h"
 
+struct memcap;
+
 #define STREAM_OOO_MAX 16u            /* held-back segments per direction */
+#define STREAM_MEMCAP_DEFAULT (UINT64_C(64) << 20)
+#define STREAM_REASSEMBLY_MEMCAP_DEFAULT (UINT64_C(256) << 20)
 #define STREAM_OOO_BYTES_MAX (256u * 1024) /* their bytes per direction */
 
 struct stream_config {
@@ -46,6 +50,9 @@ struct stream_config {
 	uint32_t chunk_size[2];        /* toserver/toclient-chunk-size; 0: 2560 */
 	bool inline_mode;              /* stream.inline (auto: the IPS setting) */
 	bool app_layer;                /* (added) stream_app_data() is used: keep unparsed bytes */
+	/* the process's budgets for memcap and reassembly_memcap, which all
+	 * workers share (common/memcap.h); NULL: budgets of this context's own */
+	struct memcap *ssn_budget, *reasm_budget;
 };
 
 /* Counter names as Suricata's "tcp.*" where one exists. */
@@ -62,8 +69,8 @@ struct stream_stats {
 	uint64_t rewritten;            /* tcp.inline_rewritten: packets rewritten (inline) */
 	uint64_t retired;              /* tcp.stream_retired: directions whose buffer went
 					* back to the pool at their end, before the flow's */
-	uint64_t memuse;               /* tcp.memuse: session state now */
-	uint64_t reassembly_memuse;    /* tcp.reassembly_memuse: data bytes now */
+	uint64_t memuse;               /* tcp.memuse: this worker's session state now */
+	uint64_t reassembly_memuse;    /* tcp.reassembly_memuse: this worker's data bytes now */
 };
 
 /* Stream data to inspect: data[0..len), of which data[0..old_len) was

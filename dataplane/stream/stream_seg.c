@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/memcap.h"
 #include "../../common/wmem.h"
 #include "stream-int.h"
 
@@ -15,7 +16,7 @@
 
 static bool mem_take(struct stream_ctx *sc, uint64_t n)
 {
-	if (sc->stats.reassembly_memuse + n > sc->cfg.reassembly_memcap) {
+	if (!memcap_take(sc->reasm_mem, n)) {
 		sc->stats.segment_memcap_drop++;
 		return false;
 	}
@@ -26,6 +27,7 @@ static bool mem_take(struct stream_ctx *sc, uint64_t n)
 static void mem_give(struct stream_ctx *sc, uint64_t n)
 {
 	sc->stats.reassembly_memuse -= n;
+	memcap_give(sc->reasm_mem, n);
 }
 
 /* Room for len more bytes in buf. */

@@ -475,9 +475,17 @@ int worker_main(void *arg)
 		 * ordered: nobody waits for this worker. */
 		bool quit = __atomic_load_n(&w->ctl->quit, __ATOMIC_RELAXED);
 
-		seq_gate_begin(w->gate, w->id, quit ? SEQ_GATE_END : SEQ_GATE_FLUSH);
-		if (quit)
+		seq_gate_begin(w->gate, w->id, quit ? SEQ_GATE_END : SEQ_GATE_INPUT_DONE);
+		if (quit) {
 			seq_gate_end(w->gate, w->id, SEQ_GATE_END);
+		} else {
+			/* and after every other worker's packets: a flow freed
+			 * here gives its memory back to the memcaps all workers
+			 * share, which must not let another worker's last
+			 * packets have what one worker would have refused */
+			seq_gate_wait(w->gate, w->id);
+			seq_gate_begin(w->gate, w->id, SEQ_GATE_FLUSH);
+		}
 	}
 	pipeline_finish(w->pl, w->ctl->input_end_us);
 	if (w->gate != NULL) {

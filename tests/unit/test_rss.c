@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_ethdev.h>
 #include <rte_thash.h>
 
 #include "tests/unit/check.h"
@@ -224,9 +225,33 @@ static void test_autofp_frags(void)
 	CHECK(apart > 0);
 }
 
+/* RSS hashes addresses only, as Suricata's DPDK default: a datagram's
+ * fragments (which NICs hash on addresses, and some the first one on its
+ * ports too) and its flow's whole packets reach one worker. */
+static void test_rss_fields(void)
+{
+	const uint64_t l4 = RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV4_UDP |
+			    RTE_ETH_RSS_NONFRAG_IPV6_TCP | RTE_ETH_RSS_NONFRAG_IPV6_UDP;
+	/* what an Intel i40e offers */
+	const uint64_t nic = RTE_ETH_RSS_FRAG_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_OTHER |
+			     RTE_ETH_RSS_FRAG_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_OTHER |
+			     RTE_ETH_RSS_NONFRAG_IPV4_SCTP | l4;
+	uint64_t hf = port_rss_hf(nic);
+
+	CHECK_INT(0, hf & l4);
+	CHECK(hf & RTE_ETH_RSS_FRAG_IPV4);
+	CHECK(hf & RTE_ETH_RSS_NONFRAG_IPV4_OTHER);
+	CHECK(hf & RTE_ETH_RSS_FRAG_IPV6);
+	CHECK_INT(0, hf & ~nic);
+	/* a NIC with nothing but port hashing still spreads */
+	CHECK_INT(l4, port_rss_hf(l4));
+	CHECK_INT(0, port_rss_hf(0));
+}
+
 int main(void)
 {
 	test_symmetric_key();
+	test_rss_fields();
 	test_autofp_pick();
 	test_autofp_tunnel();
 	test_autofp_frags();
