@@ -267,14 +267,16 @@ uint64_t loop_now_us(const struct loop *l)
 	return l->now_us;
 }
 
-/* Fire every timer due at the loop's current time. A timer re-armed with
- * delay 0 from its own callback waits for the next turn, so descriptors are
- * never starved. */
+/* Fire every timer due at the loop's current time, in deadline order, until
+ * one stops the loop, as descriptor callbacks do: after a late wake-up,
+ * the timers due after a stopping one wait for the next run. A timer re-armed
+ * with delay 0 from its own callback waits for the next turn, so descriptors
+ * are never starved. */
 static void run_timers(struct loop *l)
 {
 	uint64_t limit = l->next_seq;
 
-	while (l->heap_len && l->heap[0]->deadline_us <= l->now_us &&
+	while (!l->stop && l->heap_len && l->heap[0]->deadline_us <= l->now_us &&
 	       l->heap[0]->seq < limit) {
 		struct loop_timer *t = l->heap[0];
 

@@ -68,6 +68,29 @@ static void test_timer_order(void)
 	loop_free(l);
 }
 
+/* A late wake-up finds several timers due: the first to stop the loop ends
+ * the turn, the later-due ones wait for the next run (the VRRP test's
+ * run_for relies on it under load). */
+static void test_stop_before_later_due(void)
+{
+	struct loop *l = loop_new();
+	struct rec r = { 0 };
+	struct tctx stop = { &r, 1, 0, NULL, true };
+	struct tctx later = { &r, 2, 0, NULL, true };
+
+	CHECK(loop_timer_add(l, 5000, on_timer, &stop) != NULL);
+	CHECK(loop_timer_add(l, 10000, on_timer, &later) != NULL);
+	usleep(30000);		/* both due when the loop first looks */
+	CHECK_INT(0, loop_run(l));
+	CHECK_INT(1, r.n);
+	CHECK_INT(1, r.order[0]);
+	if (r.n == 1)		/* else nothing is left to end a second run */
+		CHECK_INT(0, loop_run(l));
+	CHECK_INT(2, r.n);
+	CHECK_INT(2, r.order[1]);
+	loop_free(l);
+}
+
 static void test_same_deadline_fifo(void)
 {
 	struct loop *l = loop_new();
@@ -270,6 +293,7 @@ static void test_write_ready(void)
 int main(void)
 {
 	test_timer_order();
+	test_stop_before_later_due();
 	test_same_deadline_fifo();
 	test_rearm_and_cancel();
 	test_self_cancel();
