@@ -277,16 +277,14 @@ enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2,
 		  THR_RATE = 3 /* (added) alert, with the rate_filter's new_action */ };
 
 /* detect_group.c (added): build/free the engine's rule groups (after the
- * always lists); the always-checked rules p can match, ascending (the
- * IP-only ones too when iponly, and the address index's candidates), in the
- * engine or in dt->always_buf. */
+ * always lists). detect_group_rules_flow: the always-checked rules p can
+ * match, ascending (the IP-only ones too when iponly, and the address
+ * index's candidates), in the engine or in dt->always_buf; what an earlier
+ * packet of p's flow direction found is kept in the flow when it can be
+ * (struct detect_flow_group): *g is that keeping (its address test bits are
+ * the caller's to use), or NULL. */
 int detect_group_build(struct detect_engine *de);
 void detect_group_free(struct detect_engine *de);
-const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
-				   enum pclass pc, bool iponly, uint32_t *n);
-/* The same through p's flow: what an earlier packet of its direction found,
- * kept in the flow when it can be (struct detect_flow_group); *g is that
- * keeping (its address test bits are the caller's to use), or NULL. */
 const uint32_t *detect_group_rules_flow(struct detect_thread *dt, struct packet *p,
 					enum pclass pc, bool iponly, uint32_t *n,
 					struct detect_flow_group **g);

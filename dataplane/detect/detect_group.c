@@ -192,7 +192,9 @@ static uint32_t merge_ranks(struct rank_list *l, uint32_t nl, uint32_t *out)
 	}
 }
 
-/* detect_group_rules; *kept: the list is in the engine's memory. */
+/* The always-checked rules p can match, ascending (the IP-only ones too
+ * when iponly, and the address index's candidates), in the engine's memory
+ * (*kept) or, merged, in dt->always_buf. */
 static const uint32_t *group_rules(struct detect_thread *dt, const struct packet *p,
 				   enum pclass pc, bool iponly, uint32_t *n, bool *kept)
 {
@@ -218,14 +220,6 @@ static const uint32_t *group_rules(struct detect_thread *dt, const struct packet
 	}
 	*n = merge_ranks(l, nl, dt->always_buf);
 	return dt->always_buf;
-}
-
-const uint32_t *detect_group_rules(struct detect_thread *dt, const struct packet *p,
-				   enum pclass pc, bool iponly, uint32_t *n)
-{
-	bool kept;
-
-	return group_rules(dt, p, pc, iponly, n, &kept);
 }
 
 const uint32_t *detect_group_rules_flow(struct detect_thread *dt, struct packet *p,
