@@ -34,6 +34,18 @@ void *hugemap_alloc(size_t bytes)
 	return p;
 }
 
+void hugemap_populate(void *p, size_t bytes)
+{
+	volatile uint8_t *b = p;
+
+	if (p == NULL || bytes == 0 || madvise(p, bytes, MADV_POPULATE_WRITE) == 0)
+		return;
+	/* kernels before 5.14: a write per page does the same (the mapping is
+	 * fresh, so it holds zeroes) */
+	for (size_t off = 0; off < bytes; off += 4096)
+		b[off] = 0;
+}
+
 void hugemap_free(void *p, size_t bytes)
 {
 	if (p != NULL)
@@ -65,6 +77,8 @@ static struct hs_chunk *hs_chunk_new(size_t len)
 {
 	struct hs_chunk *c = hugemap_alloc(len);
 
+	/* a scratch's arrays are first written by the worker's first scans */
+	hugemap_populate(c, len);
 	if (c != NULL)
 		*c = (struct hs_chunk){ .len = round_up(len), .used = hs_head() };
 	return c;

@@ -14,6 +14,12 @@
 /* bytes rounded up to HUGEMAP_PAGE, zero filled, 2 MiB aligned; NULL on
  * failure. */
 void *hugemap_alloc(size_t bytes);
+/* Backs [p, p + bytes) of a hugemap_alloc() mapping now, from the calling
+ * thread, with pages of the node the mapping is bound to: a first touch
+ * zeroes a whole page, which costs milliseconds per 2 MiB on a virtual
+ * machine, so the control thread pays it at start rather than a worker in
+ * its first packets. Best effort: memory refused now faults later. */
+void hugemap_populate(void *p, size_t bytes);
 /* p and bytes as given to and returned by hugemap_alloc; NULL is ignored. */
 void hugemap_free(void *p, size_t bytes);
 

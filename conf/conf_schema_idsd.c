@@ -91,7 +91,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "flow", CONF_MAP },
 	{ "flow.memcap", CONF_SIZE },
 	{ "flow.hash-size", CONF_INT },
-	{ "flow.prealloc", CONF_NOOP },
+	{ "flow.prealloc", CONF_INT },
 	{ "flow.emergency-recovery", CONF_NOOP },
 	{ "flow.managers", CONF_NOOP },
 	{ "flow.recyclers", CONF_NOOP },

@@ -16,6 +16,8 @@ struct flow_timeouts {
 enum flow_proto_class { FLOW_PC_TCP, FLOW_PC_UDP, FLOW_PC_ICMP, FLOW_PC_OTHER, FLOW_PC_MAX };
 
 #define FLOW_MEMCAP_DEFAULT (UINT64_C(32) << 20)
+/* Suricata's flow.prealloc default; idsd backs that many slots per worker */
+#define FLOW_PREALLOC_DEFAULT 10000u
 
 struct memcap;
 
@@ -26,6 +28,7 @@ struct flow_config {
 	 * this table's own */
 	struct memcap *budget;
 	uint32_t hash_size;          /* buckets; 0: default 65536 */
+	uint32_t prealloc;           /* flow slots backed at creation (flow.prealloc) */
 	bool midstream;              /* stream.midstream: established without a handshake */
 	bool async_oneside;          /* stream.async-oneside: a SYN then the client's ACK */
 	bool inline_mode;            /* stream.inline: the handshake's checks of IPS mode */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "../../common/bug.h"
+#include "../../common/hugemap.h"
 #include "../../common/memcap.h"
 #include "flow-int.h"
 
@@ -55,6 +56,12 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 	if (ft->buckets == NULL)
 		goto fail;
 	ft->mask = nbuckets - 1;
+	/* the creating thread, not the worker, pays the first touch of the
+	 * buckets (every new flow lands on a random one) and of the slots the
+	 * first flows take (Suricata's flow.prealloc) */
+	hugemap_populate(ft->buckets, ft->buckets_bytes);
+	hugemap_populate(ft->pool, (size_t)(cfg->prealloc < ft->pool_n ? cfg->prealloc :
+							      ft->pool_n) * FLOW_SLOT_SIZE);
 	ft->tcp = (struct flow_tcp_opts){ cfg->midstream, cfg->async_oneside, cfg->inline_mode };
 	ft->id_base = (uint64_t)cfg->worker_id << FLOW_ID_SEQ_BITS;
 	flow_timeouts_init(ft, cfg);

@@ -298,6 +298,8 @@ static void load_flow(struct settings *s, struct problems *pb, const struct conf
 
 	s->flow.memcap = get_size(pb, c->root, "flow.memcap", 0);
 	s->flow.hash_size = (uint32_t)get_u64(pb, c->root, "flow.hash-size", 0, 1u << 28);
+	s->flow.prealloc = (uint32_t)get_u64(pb, c->root, "flow.prealloc", FLOW_PREALLOC_DEFAULT,
+					     1u << 28);
 	s->flow.midstream = get_bool(pb, c->root, "stream.midstream", false);
 	for (unsigned i = 0; i < 4; i++) {
 		const struct conf_node *b = conf_node_get(ft, protos[i].name);

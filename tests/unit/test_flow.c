@@ -3,6 +3,8 @@
  * expiry, eviction, flow ids. Packets are filled by hand, not decoded. */
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "dataplane/flow/flow-int.h"
@@ -907,6 +909,50 @@ static void test_port_reuse(void)
 	flow_table_destroy(ft);
 }
 
+/* Pages of [p, p + len) the process holds in memory (mincore). */
+static size_t resident_pages(const void *p, size_t len)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), n = (len + pg - 1) / pg, in = 0;
+	unsigned char *v = calloc(n ? n : 1, 1);
+
+	if (v == NULL || mincore((void *)p, len, v) != 0) {
+		free(v);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		in += v[i] & 1;
+	free(v);
+	return in;
+}
+
+/* flow.prealloc: the buckets and the first slots are backed when the table
+ * is made (by its creator, not by the worker's first packets); the rest of
+ * the pool only as flows take it. */
+static void test_prealloc(void)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	struct flow_config cfg;
+	struct flow_table *ft;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.memcap = 256ull << 20;
+	cfg.hash_size = 1u << 20;
+	cfg.prealloc = 20000;
+	ft = flow_table_create(&cfg, -1);
+	CHECK(ft != NULL);
+	if (ft == NULL)
+		return;
+	CHECK_INT((long long)((ft->buckets_bytes + pg - 1) / pg),
+		  (long long)resident_pages(ft->buckets, ft->buckets_bytes));
+	CHECK_INT((long long)((20000 * FLOW_SLOT_SIZE + pg - 1) / pg),
+		  (long long)resident_pages(ft->pool, 20000 * FLOW_SLOT_SIZE));
+	/* 256 MiB of slots: far past the prealloc, untouched (a huge page at
+	 * most, where the prealloc's last one ends) */
+	CHECK(resident_pages(ft->pool, ft->pool_bytes) <
+	      (20000 * FLOW_SLOT_SIZE + (4u << 20)) / pg);
+	flow_table_destroy(ft);
+}
+
 int main(void)
 {
 	test_hash_symmetry();
@@ -923,5 +969,6 @@ int main(void)
 	test_eviction();
 	test_flow_ids();
 	test_port_reuse();
+	test_prealloc();
 	return check_result("flow");
 }
