@@ -213,9 +213,16 @@ int kw_stream_size(struct rule_ctx *c, const char *v);
 int kw_icmp_id(struct rule_ctx *c, const char *v);
 int kw_icmp_seq(struct rule_ctx *c, const char *v);
 int kw_tcp_mss(struct rule_ctx *c, const char *v);
+int kw_icmpv6_mtu(struct rule_ctx *c, const char *v);
 int kw_xbits(struct rule_ctx *c, const char *v);
 int kw_hostbits(struct rule_ctx *c, const char *v);
 int kw_flowint(struct rule_ctx *c, const char *v);
+/* rule_kw_flow.c (added): flow.age and the flow counters */
+int kw_flow_age(struct rule_ctx *c, const char *v);
+int kw_flow_pkts_toserver(struct rule_ctx *c, const char *v);
+int kw_flow_pkts_toclient(struct rule_ctx *c, const char *v);
+int kw_flow_bytes_toserver(struct rule_ctx *c, const char *v);
+int kw_flow_bytes_toclient(struct rule_ctx *c, const char *v);
 /* rule_kw_event.c (added) */
 int kw_decode_event(struct rule_ctx *c, const char *v);
 int kw_stream_event(struct rule_ctx *c, const char *v);

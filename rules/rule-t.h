@@ -452,6 +452,16 @@ struct rule_tag {
 #define RULE_HAS_FLOWINT 0x100000u
 #define RULE_HAS_PKTEVENT 0x200000u /* (added) stream-event, app-layer-event:applayer_* */
 #define RULE_HAS_CSUM    0x400000u  /* (added) ipv4-csum, tcpv4-csum, ... */
+#define RULE_HAS_FLOWAGE 0x800000u  /* (added) flow.age */
+#define RULE_HAS_FLOWPKTS_TS  0x1000000u  /* (added) flow.pkts_toserver */
+#define RULE_HAS_FLOWPKTS_TC  0x2000000u  /* (added) flow.pkts_toclient */
+#define RULE_HAS_FLOWBYTES_TS 0x4000000u  /* (added) flow.bytes_toserver */
+#define RULE_HAS_FLOWBYTES_TC 0x8000000u  /* (added) flow.bytes_toclient */
+#define RULE_HAS_ICMPV6MTU 0x10000000u    /* (added) icmpv6.mtu */
+
+/* (added) Index of the per-direction flow counters flow_pkts[] and
+ * flow_bytes[], in the order of the packet's enum pkt_dir. */
+enum rule_flow_dir { RULE_DIR_TOSERVER = 0, RULE_DIR_TOCLIENT = 1 };
 
 /* flags / fragbits: which bits must be set, how, and which to ignore. */
 enum bits_mode {
@@ -591,6 +601,9 @@ struct rule {
 	/* (added) header keywords, each valid with its RULE_HAS_* bit */
 	struct rule_bits tcpflags, fragbits;
 	struct u32_cmp ack, seq, window, ipid, fragoff, tos, icmpid, icmpseq, tcpmss;
+	struct u32_cmp icmpv6mtu;  /* (added) RULE_HAS_ICMPV6MTU */
+	/* (added) flow.age and the flow counters, indexed by enum rule_flow_dir */
+	struct u32_cmp flow_age, flow_pkts[2], flow_bytes[2];
 	uint16_t ipopts;          /* the option's bit, as packet-t.h IPV4_OPT_* (0xffff: any) */
 	struct rule_stream_size stream_size;
 	uint32_t nxbit;

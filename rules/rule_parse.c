@@ -78,6 +78,13 @@ const struct rule_kw rule_kw_table[] = {
 	{ "icmp_id",          kw_icmp_id,          KW_VAL },
 	{ "icmp_seq",         kw_icmp_seq,         KW_VAL },
 	{ "tcp.mss",          kw_tcp_mss,          KW_VAL },
+	{ "icmpv6.mtu",       kw_icmpv6_mtu,       KW_VAL },
+	/* rule_kw_flow.c */
+	{ "flow.age",         kw_flow_age,         KW_VAL },
+	{ "flow.pkts_toserver", kw_flow_pkts_toserver, KW_VAL },
+	{ "flow.pkts_toclient", kw_flow_pkts_toclient, KW_VAL },
+	{ "flow.bytes_toserver", kw_flow_bytes_toserver, KW_VAL },
+	{ "flow.bytes_toclient", kw_flow_bytes_toclient, KW_VAL },
 	{ "xbits",            kw_xbits,            KW_VAL },
 	{ "hostbits",         kw_hostbits,         KW_VAL },
 	{ "flowint",          kw_flowint,          KW_VAL },
