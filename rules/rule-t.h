@@ -680,6 +680,7 @@ struct ruleset {
 	uint32_t n, rules_cap;
 	struct rule **rules;          /* the rules that loaded, in file order */
 	uint32_t nfailed;
+	uint32_t nskipped;            /* (added) rules whose "requires" this engine does not meet */
 	uint32_t nflowbits;           /* distinct flowbit names */
 	char **flowbit_names;         /* id -> name */
 	uint32_t flowbits_cap;
