@@ -530,6 +530,14 @@ enum rule_csum {
 #define RULE_APP_HAS_FILESIZE 0x200u  /* filesize, see rule_file */
 #define RULE_APP_HAS_FILEHASH 0x400u  /* filemd5/filesha1/filesha256, see rule_file */
 #define RULE_APP_HAS_FILE     0x800u  /* filestore: needs a file (Suricata's FILE_SIG_NEED_FILE) */
+#define RULE_APP_HAS_SSL_STATE 0x1000u /* ssl_state, see ssl_state */
+
+/* (added) ssl_state's states, the bits of the TLS parser's app_tx_tls_ssl_state */
+#define RULE_SSL_ST_CLIENT_HELLO 0x01u
+#define RULE_SSL_ST_SERVER_HELLO 0x02u
+#define RULE_SSL_ST_CLIENT_KEYX  0x04u
+#define RULE_SSL_ST_SERVER_KEYX  0x08u
+#define RULE_SSL_ST_UNKNOWN      0x10u
 
 /* (added) filemd5/filesha1/filesha256:[!]FILE: the file's hash is (or,
  * negated, is not) one of the list's: n sorted digests of len bytes. */
@@ -635,6 +643,10 @@ struct rule {
 	struct u32_cmp urilen;    /* with RULE_APP_HAS_URILEN */
 	struct u32_cmp dns_opcode; /* with RULE_APP_HAS_DNS_OPCODE */
 	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */
+	/* (added) with RULE_APP_HAS_SSL_STATE: the states named (RULE_SSL_ST_*)
+	 * and those of them negated; it holds when (states & seen) ^ negated
+	 * is not 0, as Suricata's DetectSslStateMatch */
+	uint8_t ssl_states, ssl_negated;
 	struct u32_cmp dns_rrtype;     /* with RULE_APP_HAS_DNS_RRTYPE */
 	struct u32_cmp tls_chain_len;  /* with RULE_APP_HAS_TLS_CHAIN_LEN */
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */

@@ -270,6 +270,54 @@ static int kw_tls_chain_len(struct rule_ctx *c, const char *v)
 	return 0;
 }
 
+/* ssl_state:[!]STATE[|,][!]STATE...: client_hello, server_hello,
+ * client_keyx, server_keyx, unknown (Suricata's DetectSslStateParse). */
+static int kw_ssl_state(struct rule_ctx *c, const char *v)
+{
+	static const struct {
+		const char *s;
+		uint8_t bit;
+	} states[] = {
+		{ "client_hello", RULE_SSL_ST_CLIENT_HELLO }, { "server_hello", RULE_SSL_ST_SERVER_HELLO },
+		{ "client_keyx", RULE_SSL_ST_CLIENT_KEYX }, { "server_keyx", RULE_SSL_ST_SERVER_KEYX },
+		{ "unknown", RULE_SSL_ST_UNKNOWN },
+	};
+	const char *p = v;
+
+	if (c->r->app_has & RULE_APP_HAS_SSL_STATE)
+		return rule_err(c, "duplicate keyword 'ssl_state'");
+	for (;;) {
+		bool neg = false;
+		size_t n, i;
+
+		p += strspn(p, " \t");
+		if (*p == '!') {
+			neg = true;
+			p++;
+		}
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		if (n == 0)
+			return rule_err(c, "invalid ssl_state: '%s'", v);
+		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+			if (strlen(states[i].s) == n && strncmp(p, states[i].s, n) == 0)
+				break;
+		if (i == sizeof(states) / sizeof(states[0]))
+			return rule_err(c, "invalid ssl_state option '%.*s'", (int)n, p);
+		c->r->ssl_states |= states[i].bit;
+		if (neg)
+			c->r->ssl_negated |= states[i].bit;
+		p += n;
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		if (*p != '|' && *p != ',')
+			return rule_err(c, "invalid ssl_state: '%s'", v);
+		p++;
+	}
+	c->r->app_has |= RULE_APP_HAS_SSL_STATE;
+	return 0;
+}
+
 /* tls.version:1.0|1.1|1.2|1.3|ssl3|0xNNNN: the negotiated version. */
 static int kw_tls_version(struct rule_ctx *c, const char *v)
 {
@@ -359,6 +407,7 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "urilen", kw_urilen },
 		{ "dns.opcode", kw_dns_opcode },
 		{ "tls.version", kw_tls_version },
+		{ "ssl_state", kw_ssl_state },
 		{ "dns.rrtype", kw_dns_rrtype },
 		{ "tls.cert_chain_len", kw_tls_chain_len },
 	};
@@ -431,6 +480,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 		{ RULE_APP_HAS_DNS_OPCODE, APP_PROTO_DNS, "dns.opcode" },
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },
+		{ RULE_APP_HAS_SSL_STATE, APP_PROTO_TLS, "ssl_state" },
 		{ RULE_APP_HAS_TLS_CHAIN_LEN, APP_PROTO_TLS, "tls.cert_chain_len" },
 		{ RULE_APP_HAS_TLS_VALIDITY, APP_PROTO_TLS, "tls_cert_*" },
 	};

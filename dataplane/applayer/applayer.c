@@ -827,6 +827,14 @@ int app_tx_tls_version(const struct app_flow *af, uint32_t *out)
 	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_version(af->tls, out) : -ENOENT;
 }
 
+int app_tx_tls_ssl_state(const struct app_flow *af, uint32_t *out)
+{
+	if (af->proto != APP_PROTO_TLS || af->tls == NULL)
+		return -ENOENT;
+	*out = app_tls_ssl_state(af->tls);
+	return 0;
+}
+
 int app_tx_dns_rrtype(const struct app_flow *af, const struct app_tx *tx, uint32_t idx,
 		      uint32_t *out)
 {

@@ -596,6 +596,13 @@ static bool file_match(struct app_scan *s, const struct rule *r)
 	return false;
 }
 
+/* ssl_state compares the parser's state bits with the rule's as they are */
+_Static_assert(RULE_SSL_ST_CLIENT_HELLO == APP_TLS_ST_CLIENT_HELLO &&
+	       RULE_SSL_ST_SERVER_HELLO == APP_TLS_ST_SERVER_HELLO &&
+	       RULE_SSL_ST_CLIENT_KEYX == APP_TLS_ST_CLIENT_KEYX &&
+	       RULE_SSL_ST_SERVER_KEYX == APP_TLS_ST_SERVER_KEYX &&
+	       RULE_SSL_ST_UNKNOWN == APP_TLS_ST_UNKNOWN, "ssl_state bits differ");
+
 static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts_us)
 {
 	uint32_t v;
@@ -609,6 +616,9 @@ static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts
 		return false;
 	if ((r->app_has & RULE_APP_HAS_TLS_VERSION) &&
 	    (app_tx_tls_version(s->af, &v) || v != r->tls_version))
+		return false;
+	if ((r->app_has & RULE_APP_HAS_SSL_STATE) &&
+	    (app_tx_tls_ssl_state(s->af, &v) || !((r->ssl_states & v) ^ r->ssl_negated)))
 		return false;
 	if ((r->app_has & RULE_APP_HAS_DNS_RRTYPE) && !rrtype_match(s, r))
 		return false;
