@@ -531,6 +531,9 @@ enum rule_csum {
 #define RULE_APP_HAS_FILEHASH 0x400u  /* filemd5/filesha1/filesha256, see rule_file */
 #define RULE_APP_HAS_FILE     0x800u  /* filestore: needs a file (Suricata's FILE_SIG_NEED_FILE) */
 #define RULE_APP_HAS_SSL_STATE 0x1000u /* ssl_state, see ssl_state */
+#define RULE_APP_HAS_FTPDATA_CMD 0x2000u /* ftpdata_command, see ftpdata_cmd */
+#define RULE_FTPDATA_RETR 1u      /* ftpdata_cmd values, as app_tx_ftpdata_command's */
+#define RULE_FTPDATA_STOR 2u
 
 /* (added) ssl_state's states, the bits of the TLS parser's app_tx_tls_ssl_state */
 #define RULE_SSL_ST_CLIENT_HELLO 0x01u
@@ -647,6 +650,7 @@ struct rule {
 	 * and those of them negated; it holds when (states & seen) ^ negated
 	 * is not 0, as Suricata's DetectSslStateMatch */
 	uint8_t ssl_states, ssl_negated;
+	uint8_t ftpdata_cmd;      /* (added) with RULE_APP_HAS_FTPDATA_CMD: RULE_FTPDATA_* */
 	struct u32_cmp dns_rrtype;     /* with RULE_APP_HAS_DNS_RRTYPE */
 	struct u32_cmp tls_chain_len;  /* with RULE_APP_HAS_TLS_CHAIN_LEN */
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */

@@ -208,6 +208,28 @@ static int kw_ftpbounce(struct rule_ctx *c, const char *v)
 	return 0;
 }
 
+/* ftpdata_command:retr|stor, in lower case (Suricata's DetectFtpdataParse) */
+static int kw_ftpdata_command(struct rule_ctx *c, const char *v)
+{
+	size_t n = strspn(v, " \t");
+	const char *p = v + n;
+	uint8_t cmd;
+
+	if (c->r->app_has & RULE_APP_HAS_FTPDATA_CMD)
+		return rule_err(c, "duplicate keyword 'ftpdata_command'");
+	if (strncmp(p, "retr", 4) == 0)
+		cmd = RULE_FTPDATA_RETR;
+	else if (strncmp(p, "stor", 4) == 0)
+		cmd = RULE_FTPDATA_STOR;
+	else
+		return rule_err(c, "invalid ftpdata_command: '%s' (retr or stor)", v);
+	if (p[4 + strspn(p + 4, " \t")] != '\0')
+		return rule_err(c, "invalid ftpdata_command: '%s' (retr or stor)", v);
+	c->r->ftpdata_cmd = cmd;
+	c->r->app_has |= RULE_APP_HAS_FTPDATA_CMD;
+	return 0;
+}
+
 /* urilen:N|<N|>N|N<>M[,raw|norm] */
 static int kw_urilen(struct rule_ctx *c, const char *v)
 {
@@ -408,6 +430,7 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "dns.opcode", kw_dns_opcode },
 		{ "tls.version", kw_tls_version },
 		{ "ssl_state", kw_ssl_state },
+		{ "ftpdata_command", kw_ftpdata_command },
 		{ "dns.rrtype", kw_dns_rrtype },
 		{ "tls.cert_chain_len", kw_tls_chain_len },
 	};
@@ -481,6 +504,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },
 		{ RULE_APP_HAS_SSL_STATE, APP_PROTO_TLS, "ssl_state" },
+		{ RULE_APP_HAS_FTPDATA_CMD, APP_PROTO_FTPDATA, "ftpdata_command" },
 		{ RULE_APP_HAS_TLS_CHAIN_LEN, APP_PROTO_TLS, "tls.cert_chain_len" },
 		{ RULE_APP_HAS_TLS_VALIDITY, APP_PROTO_TLS, "tls_cert_*" },
 	};

@@ -857,6 +857,17 @@ int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32
 	return af->proto == APP_PROTO_HTTP ? app_http_urilen(af->ctx, tx, raw, out) : -ENOENT;
 }
 
+int app_tx_ftpdata_command(const struct app_flow *af, uint32_t *out)
+{
+	struct app_ftpdata_info fi;
+
+	if (af->proto != APP_PROTO_FTPDATA || af->ftpdata == NULL ||
+	    app_ftpdata_info(af->ftpdata, &fi) || fi.command == NULL)
+		return -ENOENT;
+	*out = fi.command[0] == 'S' ? APP_FTPDATA_CMD_STOR : APP_FTPDATA_CMD_RETR;
+	return 0;
+}
+
 bool app_tx_ftp_bounce(const struct app_flow *af, const struct app_tx *tx)
 {
 	return af->proto == APP_PROTO_FTP && !af->detect_only && app_ftp_bounce(af, tx);

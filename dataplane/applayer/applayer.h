@@ -288,6 +288,13 @@ int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32
 /* (added) ftpbounce: tx is an FTP PORT command whose address is not the
  * client's (an IPv6 client's PORT always names another host). */
 bool app_tx_ftp_bounce(const struct app_flow *af, const struct app_tx *tx);
+/* (added) ftpdata_command: the command (APP_FTPDATA_CMD_*) whose transfer an
+ * ftp-data flow carries, known once its file opened (its first byte in the
+ * announced direction, as Suricata's FTPDataParse takes it); -ENOENT
+ * before, or on another protocol. */
+#define APP_FTPDATA_CMD_RETR 1u
+#define APP_FTPDATA_CMD_STOR 2u
+int app_tx_ftpdata_command(const struct app_flow *af, uint32_t *out);
 
 /* Detection's own memory per transaction (what it has scanned already):
  * owned by detection, handed to free_fn when the transaction goes. */

@@ -188,6 +188,23 @@ static void test_values(void)
 	r = parse("alert tls any any -> any any (tls.version:1.2; sid:32;)");
 	CHECK_INT(0x0303, r->tls_version);
 	rule_free(r);
+	/* ftpdata_command: retr or stor, lower case; implies ftp-data */
+	r = parse("alert tcp any any -> any any (ftpdata_command: stor ; sid:38;)");
+	CHECK(r != NULL && r->ftpdata_cmd == RULE_FTPDATA_STOR &&
+	      r->app_proto == APP_PROTO_FTPDATA && r->app_has == RULE_APP_HAS_FTPDATA_CMD);
+	rule_free(r);
+	r = parse("alert ftp-data any any -> any any (ftpdata_command:retr; sid:39;)");
+	CHECK(r != NULL && r->ftpdata_cmd == RULE_FTPDATA_RETR);
+	rule_free(r);
+	CHECK(parse("alert ftp-data any any -> any any (ftpdata_command:RETR; sid:40;)") == NULL);
+	CHECK_STR("invalid ftpdata_command: 'RETR' (retr or stor)", err);
+	CHECK(parse("alert ftp-data any any -> any any (ftpdata_command:retrx; sid:40;)") == NULL);
+	CHECK_STR("invalid ftpdata_command: 'retrx' (retr or stor)", err);
+	CHECK(parse("alert ftp-data any any -> any any (ftpdata_command;"
+		    " sid:40;)") == NULL);
+	CHECK_STR("keyword 'ftpdata_command' needs a value", err);
+	CHECK(parse("alert tls any any -> any any (ftpdata_command:stor; sid:40;)") == NULL);
+	CHECK_STR("rule mixes protocols: ftpdata_command keyword in a tls rule", err);
 	/* ssl_state: '|' or ',' between states, '!' negates one; implies tls */
 	r = parse("alert tcp any any -> any any (ssl_state: client_hello | !server_keyx,"
 		  "client_keyx; sid:35;)");
