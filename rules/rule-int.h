@@ -213,9 +213,22 @@ int kw_stream_size(struct rule_ctx *c, const char *v);
 int kw_icmp_id(struct rule_ctx *c, const char *v);
 int kw_icmp_seq(struct rule_ctx *c, const char *v);
 int kw_tcp_mss(struct rule_ctx *c, const char *v);
+int kw_icmpv6_mtu(struct rule_ctx *c, const char *v);
 int kw_xbits(struct rule_ctx *c, const char *v);
 int kw_hostbits(struct rule_ctx *c, const char *v);
 int kw_flowint(struct rule_ctx *c, const char *v);
+/* rule_kw_flow.c (added): flow.age and the flow counters */
+int kw_flow_age(struct rule_ctx *c, const char *v);
+int kw_flow_pkts_toserver(struct rule_ctx *c, const char *v);
+int kw_flow_pkts_toclient(struct rule_ctx *c, const char *v);
+int kw_flow_bytes_toserver(struct rule_ctx *c, const char *v);
+int kw_flow_bytes_toclient(struct rule_ctx *c, const char *v);
+/* rule_kw_requires.c (added): the requires value v against this engine:
+ * 0 met, 1 not met, -EINVAL invalid; why (whylen) says which. kw_requires
+ * is its table entry, run after the check already passed: it only refuses
+ * an invalid value. */
+int rule_requires_check(const char *v, char *why, size_t whylen);
+int kw_requires(struct rule_ctx *c, const char *v);
 /* rule_kw_event.c (added) */
 int kw_decode_event(struct rule_ctx *c, const char *v);
 int kw_stream_event(struct rule_ctx *c, const char *v);

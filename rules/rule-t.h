@@ -452,6 +452,16 @@ struct rule_tag {
 #define RULE_HAS_FLOWINT 0x100000u
 #define RULE_HAS_PKTEVENT 0x200000u /* (added) stream-event, app-layer-event:applayer_* */
 #define RULE_HAS_CSUM    0x400000u  /* (added) ipv4-csum, tcpv4-csum, ... */
+#define RULE_HAS_FLOWAGE 0x800000u  /* (added) flow.age */
+#define RULE_HAS_FLOWPKTS_TS  0x1000000u  /* (added) flow.pkts_toserver */
+#define RULE_HAS_FLOWPKTS_TC  0x2000000u  /* (added) flow.pkts_toclient */
+#define RULE_HAS_FLOWBYTES_TS 0x4000000u  /* (added) flow.bytes_toserver */
+#define RULE_HAS_FLOWBYTES_TC 0x8000000u  /* (added) flow.bytes_toclient */
+#define RULE_HAS_ICMPV6MTU 0x10000000u    /* (added) icmpv6.mtu */
+
+/* (added) Index of the per-direction flow counters flow_pkts[] and
+ * flow_bytes[], in the order of the packet's enum pkt_dir. */
+enum rule_flow_dir { RULE_DIR_TOSERVER = 0, RULE_DIR_TOCLIENT = 1 };
 
 /* flags / fragbits: which bits must be set, how, and which to ignore. */
 enum bits_mode {
@@ -520,6 +530,17 @@ enum rule_csum {
 #define RULE_APP_HAS_FILESIZE 0x200u  /* filesize, see rule_file */
 #define RULE_APP_HAS_FILEHASH 0x400u  /* filemd5/filesha1/filesha256, see rule_file */
 #define RULE_APP_HAS_FILE     0x800u  /* filestore: needs a file (Suricata's FILE_SIG_NEED_FILE) */
+#define RULE_APP_HAS_SSL_STATE 0x1000u /* ssl_state, see ssl_state */
+#define RULE_APP_HAS_FTPDATA_CMD 0x2000u /* ftpdata_command, see ftpdata_cmd */
+#define RULE_FTPDATA_RETR 1u      /* ftpdata_cmd values, as app_tx_ftpdata_command's */
+#define RULE_FTPDATA_STOR 2u
+
+/* (added) ssl_state's states, the bits of the TLS parser's app_tx_tls_ssl_state */
+#define RULE_SSL_ST_CLIENT_HELLO 0x01u
+#define RULE_SSL_ST_SERVER_HELLO 0x02u
+#define RULE_SSL_ST_CLIENT_KEYX  0x04u
+#define RULE_SSL_ST_SERVER_KEYX  0x08u
+#define RULE_SSL_ST_UNKNOWN      0x10u
 
 /* (added) filemd5/filesha1/filesha256:[!]FILE: the file's hash is (or,
  * negated, is not) one of the list's: n sorted digests of len bytes. */
@@ -591,6 +612,9 @@ struct rule {
 	/* (added) header keywords, each valid with its RULE_HAS_* bit */
 	struct rule_bits tcpflags, fragbits;
 	struct u32_cmp ack, seq, window, ipid, fragoff, tos, icmpid, icmpseq, tcpmss;
+	struct u32_cmp icmpv6mtu;  /* (added) RULE_HAS_ICMPV6MTU */
+	/* (added) flow.age and the flow counters, indexed by enum rule_flow_dir */
+	struct u32_cmp flow_age, flow_pkts[2], flow_bytes[2];
 	uint16_t ipopts;          /* the option's bit, as packet-t.h IPV4_OPT_* (0xffff: any) */
 	struct rule_stream_size stream_size;
 	uint32_t nxbit;
@@ -622,6 +646,11 @@ struct rule {
 	struct u32_cmp urilen;    /* with RULE_APP_HAS_URILEN */
 	struct u32_cmp dns_opcode; /* with RULE_APP_HAS_DNS_OPCODE */
 	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */
+	/* (added) with RULE_APP_HAS_SSL_STATE: the states named (RULE_SSL_ST_*)
+	 * and those of them negated; it holds when (states & seen) ^ negated
+	 * is not 0, as Suricata's DetectSslStateMatch */
+	uint8_t ssl_states, ssl_negated;
+	uint8_t ftpdata_cmd;      /* (added) with RULE_APP_HAS_FTPDATA_CMD: RULE_FTPDATA_* */
 	struct u32_cmp dns_rrtype;     /* with RULE_APP_HAS_DNS_RRTYPE */
 	struct u32_cmp tls_chain_len;  /* with RULE_APP_HAS_TLS_CHAIN_LEN */
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */
@@ -667,6 +696,7 @@ struct ruleset {
 	uint32_t n, rules_cap;
 	struct rule **rules;          /* the rules that loaded, in file order */
 	uint32_t nfailed;
+	uint32_t nskipped;            /* (added) rules whose "requires" this engine does not meet */
 	uint32_t nflowbits;           /* distinct flowbit names */
 	char **flowbit_names;         /* id -> name */
 	uint32_t flowbits_cap;

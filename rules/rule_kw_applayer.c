@@ -208,6 +208,28 @@ static int kw_ftpbounce(struct rule_ctx *c, const char *v)
 	return 0;
 }
 
+/* ftpdata_command:retr|stor, in lower case (Suricata's DetectFtpdataParse) */
+static int kw_ftpdata_command(struct rule_ctx *c, const char *v)
+{
+	size_t n = strspn(v, " \t");
+	const char *p = v + n;
+	uint8_t cmd;
+
+	if (c->r->app_has & RULE_APP_HAS_FTPDATA_CMD)
+		return rule_err(c, "duplicate keyword 'ftpdata_command'");
+	if (strncmp(p, "retr", 4) == 0)
+		cmd = RULE_FTPDATA_RETR;
+	else if (strncmp(p, "stor", 4) == 0)
+		cmd = RULE_FTPDATA_STOR;
+	else
+		return rule_err(c, "invalid ftpdata_command: '%s' (retr or stor)", v);
+	if (p[4 + strspn(p + 4, " \t")] != '\0')
+		return rule_err(c, "invalid ftpdata_command: '%s' (retr or stor)", v);
+	c->r->ftpdata_cmd = cmd;
+	c->r->app_has |= RULE_APP_HAS_FTPDATA_CMD;
+	return 0;
+}
+
 /* urilen:N|<N|>N|N<>M[,raw|norm] */
 static int kw_urilen(struct rule_ctx *c, const char *v)
 {
@@ -267,6 +289,54 @@ static int kw_tls_chain_len(struct rule_ctx *c, const char *v)
 	if (rule_parse_u32_cmp(v, UINT32_MAX, &c->r->tls_chain_len))
 		return rule_err(c, "invalid tls.cert_chain_len: '%s'", v);
 	c->r->app_has |= RULE_APP_HAS_TLS_CHAIN_LEN;
+	return 0;
+}
+
+/* ssl_state:[!]STATE[|,][!]STATE...: client_hello, server_hello,
+ * client_keyx, server_keyx, unknown (Suricata's DetectSslStateParse). */
+static int kw_ssl_state(struct rule_ctx *c, const char *v)
+{
+	static const struct {
+		const char *s;
+		uint8_t bit;
+	} states[] = {
+		{ "client_hello", RULE_SSL_ST_CLIENT_HELLO }, { "server_hello", RULE_SSL_ST_SERVER_HELLO },
+		{ "client_keyx", RULE_SSL_ST_CLIENT_KEYX }, { "server_keyx", RULE_SSL_ST_SERVER_KEYX },
+		{ "unknown", RULE_SSL_ST_UNKNOWN },
+	};
+	const char *p = v;
+
+	if (c->r->app_has & RULE_APP_HAS_SSL_STATE)
+		return rule_err(c, "duplicate keyword 'ssl_state'");
+	for (;;) {
+		bool neg = false;
+		size_t n, i;
+
+		p += strspn(p, " \t");
+		if (*p == '!') {
+			neg = true;
+			p++;
+		}
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		if (n == 0)
+			return rule_err(c, "invalid ssl_state: '%s'", v);
+		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+			if (strlen(states[i].s) == n && strncmp(p, states[i].s, n) == 0)
+				break;
+		if (i == sizeof(states) / sizeof(states[0]))
+			return rule_err(c, "invalid ssl_state option '%.*s'", (int)n, p);
+		c->r->ssl_states |= states[i].bit;
+		if (neg)
+			c->r->ssl_negated |= states[i].bit;
+		p += n;
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		if (*p != '|' && *p != ',')
+			return rule_err(c, "invalid ssl_state: '%s'", v);
+		p++;
+	}
+	c->r->app_has |= RULE_APP_HAS_SSL_STATE;
 	return 0;
 }
 
@@ -359,6 +429,8 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "urilen", kw_urilen },
 		{ "dns.opcode", kw_dns_opcode },
 		{ "tls.version", kw_tls_version },
+		{ "ssl_state", kw_ssl_state },
+		{ "ftpdata_command", kw_ftpdata_command },
 		{ "dns.rrtype", kw_dns_rrtype },
 		{ "tls.cert_chain_len", kw_tls_chain_len },
 	};
@@ -431,6 +503,8 @@ int rule_applayer_finish(struct rule_ctx *c)
 		{ RULE_APP_HAS_DNS_OPCODE, APP_PROTO_DNS, "dns.opcode" },
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },
+		{ RULE_APP_HAS_SSL_STATE, APP_PROTO_TLS, "ssl_state" },
+		{ RULE_APP_HAS_FTPDATA_CMD, APP_PROTO_FTPDATA, "ftpdata_command" },
 		{ RULE_APP_HAS_TLS_CHAIN_LEN, APP_PROTO_TLS, "tls.cert_chain_len" },
 		{ RULE_APP_HAS_TLS_VALIDITY, APP_PROTO_TLS, "tls_cert_*" },
 	};

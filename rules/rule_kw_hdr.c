@@ -192,6 +192,12 @@ int kw_icmp_seq(struct rule_ctx *c, const char *v)
 	return icmp_kw(c, "icmp_seq", v, &c->r->icmpseq, RULE_HAS_ICMPSEQ);
 }
 
+/* icmpv6.mtu: the MTU of an ICMPv6 Packet Too Big (type 2, code 0) */
+int kw_icmpv6_mtu(struct rule_ctx *c, const char *v)
+{
+	return cmp_kw(c, "icmpv6.mtu", v, UINT32_MAX, &c->r->icmpv6mtu, RULE_HAS_ICMPV6MTU);
+}
+
 /* tos:[!]N, N decimal or x-prefixed hex (Suricata's "x10"), at most 255. */
 int kw_tos(struct rule_ctx *c, const char *v)
 {

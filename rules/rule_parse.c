@@ -78,6 +78,13 @@ const struct rule_kw rule_kw_table[] = {
 	{ "icmp_id",          kw_icmp_id,          KW_VAL },
 	{ "icmp_seq",         kw_icmp_seq,         KW_VAL },
 	{ "tcp.mss",          kw_tcp_mss,          KW_VAL },
+	{ "icmpv6.mtu",       kw_icmpv6_mtu,       KW_VAL },
+	/* rule_kw_flow.c */
+	{ "flow.age",         kw_flow_age,         KW_VAL },
+	{ "flow.pkts_toserver", kw_flow_pkts_toserver, KW_VAL },
+	{ "flow.pkts_toclient", kw_flow_pkts_toclient, KW_VAL },
+	{ "flow.bytes_toserver", kw_flow_bytes_toserver, KW_VAL },
+	{ "flow.bytes_toclient", kw_flow_bytes_toclient, KW_VAL },
 	{ "xbits",            kw_xbits,            KW_VAL },
 	{ "hostbits",         kw_hostbits,         KW_VAL },
 	{ "flowint",          kw_flowint,          KW_VAL },
@@ -96,6 +103,8 @@ const struct rule_kw rule_kw_table[] = {
 	{ "base64_decode",    kw_base64_decode,    0 },
 	{ "base64_data",      kw_base64_data,      KW_NOVAL },
 	{ "tag",              kw_tag,              KW_VAL },
+	/* rule_kw_requires.c: evaluated before the other options (rule_parse) */
+	{ "requires",         kw_requires,         KW_VAL | KW_ONCE },
 };
 const uint32_t rule_kw_count = sizeof(rule_kw_table) / sizeof(rule_kw_table[0]);
 
@@ -468,35 +477,85 @@ out:
 	return rc;
 }
 
-/* Options end at a ';' not escaped by '\'; quotes do not protect, as in
- * Suricata, so a literal ';' in content must be written \; or |3B|. */
+/* The next option at *p (before end): its text without the ';' in *opt,
+ * *len. Options end at a ';' not escaped by '\'; quotes do not protect, as
+ * in Suricata, so a literal ';' in content must be written \; or |3B|.
+ * 1: an option, 0: none left, -EINVAL: the last one has no ';'. */
+static int next_option(const char **p, const char *end, const char **opt, size_t *len)
+{
+	const char *s, *q = *p;
+
+	while (q < end && isspace((unsigned char)*q))
+		q++;
+	if (q == end)
+		return 0;
+	for (s = q; s < end && *s != ';'; s++)
+		if (*s == '\\' && s + 1 < end)
+			s++;
+	if (s == end)
+		return -EINVAL;
+	*opt = q;
+	*len = (size_t)(s - q);
+	*p = s + 1;
+	return 1;
+}
+
 static int parse_options(struct rule_ctx *c, const char *p, const char *end)
 {
 	uint64_t seen[2] = { 0 };
+	const char *opt;
+	size_t len;
+	int more;
 
 	BUG_ON(rule_kw_count > 128);
-	while (p < end) {
-		const char *s;
-		int rc;
+	while ((more = next_option(&p, end, &opt, &len)) > 0) {
+		int rc = parse_option(c, opt, len, seen);
 
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		if (p == end)
-			break;
-		for (s = p; s < end && *s != ';'; s++)
-			if (*s == '\\' && s + 1 < end)
-				s++;
-		if (s == end)
-			return rule_err(c, "missing ';' after the last option");
-		rc = parse_option(c, p, (size_t)(s - p), seen);
 		if (rc)
 			return rc;
-		p = s + 1;
+	}
+	return more < 0 ? rule_err(c, "missing ';' after the last option") : 0;
+}
+
+/* Suricata reads "requires" before the other options: a rule whose
+ * requirements this engine does not meet is skipped whatever else it
+ * holds. 0: met (or none), 1: skipped (err says why), -EINVAL: a requires
+ * that does not parse (err says why). */
+static int requires_first(struct rule_ctx *c, const char *p, const char *end)
+{
+	static const char name[] = "requires";
+	const char *opt;
+	size_t len;
+
+	while (next_option(&p, end, &opt, &len) > 0) {
+		char *val;
+		int rc;
+
+		if (len < sizeof(name) - 1 || strncasecmp(opt, name, sizeof(name) - 1) != 0)
+			continue;
+		val = rule_strtrim(opt + sizeof(name) - 1, len - (sizeof(name) - 1));
+		if (val == NULL)
+			return rule_err(c, "out of memory");
+		/* "requires" alone or "requires: ...", not "requiresfoo" */
+		if (val[0] != '\0' && val[0] != ':') {
+			free(val);
+			continue;
+		}
+		rc = rule_requires_check(val[0] ? val + 1 : val, c->err, c->errlen);
+		free(val);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
 
 struct rule *rule_parse(const struct rule_env *env, const char *text, char *err, size_t errlen)
+{
+	return rule_parse_ex(env, text, err, errlen, NULL);
+}
+
+struct rule *rule_parse_ex(const struct rule_env *env, const char *text, char *err,
+			   size_t errlen, bool *skipped)
 {
 	struct rule *r = calloc(1, sizeof(*r));
 	struct rule_ctx c = { .env = env, .r = r, .err = err, .errlen = errlen,
@@ -504,7 +563,10 @@ struct rule *rule_parse(const struct rule_env *env, const char *text, char *err,
 	const char *open, *close, *end;
 	const char *sname, *desc;
 	uint32_t prio;
+	int rc;
 
+	if (skipped != NULL)
+		*skipped = false;
 	if (r == NULL) {
 		rule_errbuf(err, errlen, "out of memory");
 		return NULL;
@@ -523,6 +585,11 @@ struct rule *rule_parse(const struct rule_env *env, const char *text, char *err,
 			goto fail;
 		}
 	}
+	rc = requires_first(&c, open + 1, close);
+	if (rc > 0 && skipped != NULL)
+		*skipped = true;
+	if (rc)
+		goto fail;
 	if (parse_header(&c, text, open) || parse_options(&c, open + 1, close) ||
 	    rule_payload_validate(&c) || detect_only_finish(&c) || rule_applayer_finish(&c) ||
 	    rule_b64_finish(&c))

@@ -40,6 +40,12 @@ int rule_env_load_references(struct rule_env *env, const char *path, FILE *errs)
  * RULE_FLOWBIT_UNRESOLVED until the rule is loaded into a ruleset. */
 struct rule *rule_parse(const struct rule_env *env, const char *text,
 			char *err, size_t errlen);
+/* (added) rule_parse, telling apart a rule skipped because its "requires"
+ * is not met by this engine (NULL, *skipped true, err says which
+ * requirement) from one that failed (NULL, *skipped false). rule_parse
+ * reports a skipped rule as failed. */
+struct rule *rule_parse_ex(const struct rule_env *env, const char *text, char *err,
+			   size_t errlen, bool *skipped);
 void rule_free(struct rule *r);
 
 /* (added) The app-layer protocol of a sticky buffer (APP_PROTO_UNKNOWN for
@@ -60,7 +66,9 @@ void ruleset_free(struct ruleset *rs);
 
 /* Parse every rule in path (comments, blank lines, '\' continuations) into
  * rs. Each failed rule is written to errs as "file:line: reason", counted in
- * rs->nfailed and tallied by reason; the others load. Duplicate gid:sid:
+ * rs->nfailed and tallied by reason; the others load. A rule whose
+ * "requires" is not met is skipped: "file:line: skipped: why" on errs,
+ * counted in rs->nskipped, no failure (as Suricata). Duplicate gid:sid:
  * the later one fails. Returns 0, or -errno if the file cannot be read.
  * The tally key is the reason up to its first quoted item ("unsupported
  * keyword 'http.uri'") or up to a ": " before it ("depth smaller than

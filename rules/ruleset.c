@@ -305,13 +305,32 @@ static bool chomp(char *s)
 	return false;
 }
 
+/* One rule's text (starting on line): added, failed, or skipped (its
+ * "requires" is not met: counted apart, said once on errs, not a failure,
+ * as Suricata skips it). */
+static int load_rule(struct ruleset *rs, const struct rule_env *env, const char *text,
+		     const char *path, uint32_t line, FILE *errs)
+{
+	char err[512];
+	bool skipped;
+	struct rule *r = rule_parse_ex(env, text, err, sizeof(err), &skipped);
+
+	if (r != NULL)
+		return add_rule(rs, r, path, line, errs);
+	if (!skipped)
+		return fail_rule(rs, path, line, err, errs);
+	if (errs)
+		fprintf(errs, "%s:%u: skipped: %s\n", path, line, err);
+	rs->nskipped++;
+	return 0;
+}
+
 int ruleset_load_file(struct ruleset *rs, struct rule_env *env, const char *path, FILE *errs)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL, *text = NULL;
 	size_t cap = 0, tlen = 0, tcap = 0;
 	uint32_t lineno = 0, first = 0;
-	char err[512];
 	int rc = 0;
 
 	if (f == NULL)
@@ -343,10 +362,7 @@ int ruleset_load_file(struct ruleset *rs, struct rule_env *env, const char *path
 		if (more)
 			continue;
 		if (!blank_or_comment(text)) {
-			struct rule *r = rule_parse(env, text, err, sizeof(err));
-
-			rc = r ? add_rule(rs, r, path, first, errs)
-			       : fail_rule(rs, path, first, err, errs);
+			rc = load_rule(rs, env, text, path, first, errs);
 			if (rc)
 				break;
 		}
@@ -357,9 +373,7 @@ int ruleset_load_file(struct ruleset *rs, struct rule_env *env, const char *path
 		rc = errno ? -errno : -EIO;
 	/* a continuation on the last line: parse what there is */
 	if (rc == 0 && tlen && !blank_or_comment(text)) {
-		struct rule *r = rule_parse(env, text, err, sizeof(err));
-
-		rc = r ? add_rule(rs, r, path, first, errs) : fail_rule(rs, path, first, err, errs);
+		rc = load_rule(rs, env, text, path, first, errs);
 	}
 	free(text);
 	free(line);

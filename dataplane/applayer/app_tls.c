@@ -36,8 +36,11 @@
 #define TLS_RANDOM_LEN    32u
 #define TLS_RECORD_MIN    6u                /* Suricata's SSL_RECORD_MINIMUM_LENGTH */
 #define SSLV2_MT_ERROR    0u
+#define SSLV2_MT_CLIENT_HELLO 1u
+#define SSLV2_MT_SERVER_HELLO 4u
 
-enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11 };
+enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11,
+       HS_SERVER_KEY_EXCHANGE = 12, HS_CLIENT_KEY_EXCHANGE = 16 };
 
 /* Strings back to back: string i is s.p[off[i]..off[i + 1]). */
 struct str_list {
@@ -81,6 +84,7 @@ struct tls_state {
 	bool hello[2];            /* the direction's hello was parsed */
 	bool past_cert[2];        /* a Certificate or a later message was parsed */
 	uint16_t version;         /* negotiated (ServerHello / supported_versions) */
+	uint8_t cur_state;        /* (added) APP_TLS_ST_* of the last run (app_tx_tls_ssl_state) */
 	char *sni;
 	struct abuf ja3, ja3s;    /* strings, NUL-terminated */
 	char ja3_hash[33], ja3s_hash[33];
@@ -412,6 +416,28 @@ static bool known_handshake(uint32_t type)
 	return type <= 2 || type == 4 || (type >= 11 && type <= 16) || (type >= 20 && type <= 22);
 }
 
+/* ssl_state: the message types that set the state, in either direction,
+ * each replacing the one before (Suricata's SSLv3ParseHandshakeType). */
+static void hs_state(struct tls_state *ts, uint32_t type)
+{
+	switch (type) {
+	case HS_CLIENT_HELLO:
+		ts->cur_state = APP_TLS_ST_CLIENT_HELLO;
+		break;
+	case HS_SERVER_HELLO:
+		ts->cur_state = APP_TLS_ST_SERVER_HELLO;
+		break;
+	case HS_SERVER_KEY_EXCHANGE:
+		ts->cur_state = APP_TLS_ST_SERVER_KEYX;
+		break;
+	case HS_CLIENT_KEY_EXCHANGE:
+		ts->cur_state = APP_TLS_ST_CLIENT_KEYX;
+		break;
+	default:
+		break;
+	}
+}
+
 static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir dir)
 {
 	struct abuf *h = &ts->hs[dir];
@@ -428,6 +454,7 @@ static int handshake(struct applayer_ctx *ctx, struct tls_state *ts, enum app_di
 			return -EINVAL;
 		if (h->len < 4 + mlen)
 			break;
+		hs_state(ts, type);
 		if (type == HS_CLIENT_HELLO && dir == APP_TO_SERVER)
 			rc = parse_hello(ts, h->p + 4, mlen, true);
 		else if (type == HS_SERVER_HELLO && dir == APP_TO_CLIENT)
@@ -524,6 +551,10 @@ static int sslv2_header(struct tls_state *ts, enum app_dir dir, const uint8_t *h
 	}
 	if (h[hl - 1] == SSLV2_MT_ERROR)
 		app_tx_event(&ts->tx, TLS_EV_ERROR_MESSAGE_ENCOUNTERED);
+	else if (h[hl - 1] == SSLV2_MT_CLIENT_HELLO)
+		ts->cur_state = APP_TLS_ST_CLIENT_HELLO;
+	else if (h[hl - 1] == SSLV2_MT_SERVER_HELLO)
+		ts->cur_state = APP_TLS_ST_SERVER_HELLO;
 	ts->skip[dir] = rlen - 1;	/* the type byte is the record's first */
 	ts->need[dir] = 0;
 	ts->rec[dir].len = 0;
@@ -597,6 +628,11 @@ int app_tls_data(struct applayer_ctx *ctx, struct tls_state *ts, enum app_dir di
 {
 	struct abuf *r = &ts->rec[dir];
 	uint32_t iter = 0, max = len / TLS_RECORD_MIN > 1 ? len / TLS_RECORD_MIN : 1;
+
+	/* ssl_state is what this run sees, unless it goes on inside a record
+	 * (Suricata's SSLDecode: "entering on a new record") */
+	if (ts->skip[dir] == 0 && ts->need[dir] == 0 && r->len == 0)
+		ts->cur_state = 0;
 
 	while (len > 0 && !ts->stop[dir]) {
 		bool fresh = ts->skip[dir] == 0 && ts->need[dir] == 0 && r->len == 0;
@@ -836,6 +872,11 @@ int app_tls_version(const struct tls_state *ts, uint32_t *out)
 		return -ENOENT;
 	*out = ts->version;
 	return 0;
+}
+
+uint32_t app_tls_ssl_state(const struct tls_state *ts)
+{
+	return ts->cur_state;
 }
 
 int app_tls_chain_len(const struct tls_state *ts, uint32_t *out)

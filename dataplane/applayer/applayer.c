@@ -827,6 +827,14 @@ int app_tx_tls_version(const struct app_flow *af, uint32_t *out)
 	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_version(af->tls, out) : -ENOENT;
 }
 
+int app_tx_tls_ssl_state(const struct app_flow *af, uint32_t *out)
+{
+	if (af->proto != APP_PROTO_TLS || af->tls == NULL)
+		return -ENOENT;
+	*out = app_tls_ssl_state(af->tls);
+	return 0;
+}
+
 int app_tx_dns_rrtype(const struct app_flow *af, const struct app_tx *tx, uint32_t idx,
 		      uint32_t *out)
 {
@@ -847,6 +855,17 @@ int app_tx_tls_validity(const struct app_flow *af, int64_t *not_before, int64_t 
 int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32_t *out)
 {
 	return af->proto == APP_PROTO_HTTP ? app_http_urilen(af->ctx, tx, raw, out) : -ENOENT;
+}
+
+int app_tx_ftpdata_command(const struct app_flow *af, uint32_t *out)
+{
+	struct app_ftpdata_info fi;
+
+	if (af->proto != APP_PROTO_FTPDATA || af->ftpdata == NULL ||
+	    app_ftpdata_info(af->ftpdata, &fi) || fi.command == NULL)
+		return -ENOENT;
+	*out = fi.command[0] == 'S' ? APP_FTPDATA_CMD_STOR : APP_FTPDATA_CMD_RETR;
+	return 0;
 }
 
 bool app_tx_ftp_bounce(const struct app_flow *af, const struct app_tx *tx)

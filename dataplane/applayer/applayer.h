@@ -264,6 +264,17 @@ bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffe
 /* Integer fields for urilen, dns.opcode, tls.version: -ENOENT when absent. */
 int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out);
 int app_tx_tls_version(const struct app_flow *af, uint32_t *out);
+/* (added) ssl_state: the handshake states (APP_TLS_ST_*) that the TLS
+ * parser's last run over the flow's data saw, as Suricata's SSLState
+ * current_flags: cleared when a run starts on a record boundary, set to the
+ * state of each client_hello, server_hello, server_key_exchange or
+ * client_key_exchange parsed (the last one wins). -ENOENT: not TLS. */
+#define APP_TLS_ST_CLIENT_HELLO 0x01u
+#define APP_TLS_ST_SERVER_HELLO 0x02u
+#define APP_TLS_ST_CLIENT_KEYX  0x04u
+#define APP_TLS_ST_SERVER_KEYX  0x08u
+#define APP_TLS_ST_UNKNOWN      0x10u
+int app_tx_tls_ssl_state(const struct app_flow *af, uint32_t *out);
 /* dns.rrtype: the type of question idx (-ERANGE past the last);
  * tls.cert_chain_len: certificates in the server's Certificate message. */
 int app_tx_dns_rrtype(const struct app_flow *af, const struct app_tx *tx, uint32_t idx,
@@ -277,6 +288,13 @@ int app_tx_urilen(const struct app_flow *af, struct app_tx *tx, bool raw, uint32
 /* (added) ftpbounce: tx is an FTP PORT command whose address is not the
  * client's (an IPv6 client's PORT always names another host). */
 bool app_tx_ftp_bounce(const struct app_flow *af, const struct app_tx *tx);
+/* (added) ftpdata_command: the command (APP_FTPDATA_CMD_*) whose transfer an
+ * ftp-data flow carries, known once its file opened (its first byte in the
+ * announced direction, as Suricata's FTPDataParse takes it); -ENOENT
+ * before, or on another protocol. */
+#define APP_FTPDATA_CMD_RETR 1u
+#define APP_FTPDATA_CMD_STOR 2u
+int app_tx_ftpdata_command(const struct app_flow *af, uint32_t *out);
 
 /* Detection's own memory per transaction (what it has scanned already):
  * owned by detection, handed to free_fn when the transaction goes. */

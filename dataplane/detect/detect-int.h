@@ -407,13 +407,16 @@ int detect_isdataat(const struct rule_byte *b, uint32_t len, uint32_t prev,
 bool detect_asn1(const struct rule_asn1 *a, const uint8_t *buf, uint32_t len, uint32_t prev);
 
 /* detect_pktkw.c (added): flags ack seq window id fragbits fragoffset tos
- * ipopts sameip stream_size icmp_id icmp_seq tcp.mss, stream and applayer_*
- * events, checksum keywords; true if all hold. */
+ * ipopts sameip stream_size icmp_id icmp_seq tcp.mss icmpv6.mtu, flow.age and
+ * the flow counters, stream and applayer_* events, checksum keywords; true if
+ * all hold. */
 #define RULE_HAS_PKTKW (RULE_HAS_TCPFLAGS | RULE_HAS_ACK | RULE_HAS_SEQ | RULE_HAS_WINDOW | \
 			RULE_HAS_IPID | RULE_HAS_FRAGBITS | RULE_HAS_FRAGOFF | RULE_HAS_TOS | \
 			RULE_HAS_IPOPTS | RULE_HAS_SAMEIP | RULE_HAS_STREAMSIZE | \
 			RULE_HAS_ICMPID | RULE_HAS_ICMPSEQ | RULE_HAS_TCPMSS | \
-			RULE_HAS_PKTEVENT | RULE_HAS_CSUM)
+			RULE_HAS_PKTEVENT | RULE_HAS_CSUM | RULE_HAS_FLOWAGE | \
+			RULE_HAS_FLOWPKTS_TS | RULE_HAS_FLOWPKTS_TC | RULE_HAS_FLOWBYTES_TS | \
+			RULE_HAS_FLOWBYTES_TC | RULE_HAS_ICMPV6MTU)
 bool detect_match_pktkw(const struct rule *r, const struct packet *p);
 
 /* detect_vars.c (added): xbits and flowint. check: the tests (isset, ==,

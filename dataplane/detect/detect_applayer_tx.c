@@ -596,6 +596,29 @@ static bool file_match(struct app_scan *s, const struct rule *r)
 	return false;
 }
 
+/* ftpdata_command: the flow's transfer is of that command, and a RETR is
+ * not seen in the inspection to the server nor a STOR in the one to the
+ * client (Suricata's DetectFtpdataMatch). */
+static bool ftpdata_command_match(const struct app_scan *s, const struct rule *r)
+{
+	uint32_t cmd;
+
+	if (app_tx_ftpdata_command(s->af, &cmd) || cmd != r->ftpdata_cmd)
+		return false;
+	if (cmd == APP_FTPDATA_CMD_RETR)
+		return s->dir != PKT_TO_SERVER;
+	return s->dir != PKT_TO_CLIENT;
+}
+
+/* ssl_state compares the parser's state bits with the rule's as they are */
+_Static_assert(RULE_SSL_ST_CLIENT_HELLO == APP_TLS_ST_CLIENT_HELLO &&
+	       RULE_SSL_ST_SERVER_HELLO == APP_TLS_ST_SERVER_HELLO &&
+	       RULE_SSL_ST_CLIENT_KEYX == APP_TLS_ST_CLIENT_KEYX &&
+	       RULE_SSL_ST_SERVER_KEYX == APP_TLS_ST_SERVER_KEYX &&
+	       RULE_SSL_ST_UNKNOWN == APP_TLS_ST_UNKNOWN, "ssl_state bits differ");
+_Static_assert(RULE_FTPDATA_RETR == APP_FTPDATA_CMD_RETR &&
+	       RULE_FTPDATA_STOR == APP_FTPDATA_CMD_STOR, "ftpdata_command values differ");
+
 static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts_us)
 {
 	uint32_t v;
@@ -609,6 +632,11 @@ static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts
 		return false;
 	if ((r->app_has & RULE_APP_HAS_TLS_VERSION) &&
 	    (app_tx_tls_version(s->af, &v) || v != r->tls_version))
+		return false;
+	if ((r->app_has & RULE_APP_HAS_SSL_STATE) &&
+	    (app_tx_tls_ssl_state(s->af, &v) || !((r->ssl_states & v) ^ r->ssl_negated)))
+		return false;
+	if ((r->app_has & RULE_APP_HAS_FTPDATA_CMD) && !ftpdata_command_match(s, r))
 		return false;
 	if ((r->app_has & RULE_APP_HAS_DNS_RRTYPE) && !rrtype_match(s, r))
 		return false;

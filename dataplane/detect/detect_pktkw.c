@@ -9,7 +9,11 @@
  * - fragoffset: IPv4 in 8-byte units as on the wire; IPv6 in bytes, and
  *   only with a Fragment header.
  * - stream_size: until TCP reassembly tracks sequence numbers, the flow's
- *   byte counters per direction stand for each side's stream size. */
+ *   byte counters per direction stand for each side's stream size.
+ * - flow.age, flow.pkts_*, flow.bytes_*: the flow's counters as the flow
+ *   stage left them for this packet (it counted it already); no flow, no
+ *   match (detect-flow-age.c, detect-flow-pkts.c).
+ * - icmpv6.mtu: only an ICMPv6 Packet Too Big of code 0 carries one. */
 #include <string.h>
 
 #include "../decode/packet-t.h"
@@ -84,6 +88,49 @@ static bool stream_size_match(const struct rule_stream_size *ss, const struct pa
 	default:
 		return c || s;
 	}
+}
+
+static uint32_t sat_u32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+#define HAS_FLOW_KW (RULE_HAS_FLOWAGE | RULE_HAS_FLOWPKTS_TS | RULE_HAS_FLOWPKTS_TC | \
+		     RULE_HAS_FLOWBYTES_TS | RULE_HAS_FLOWBYTES_TC)
+
+static bool flow_counter_tests(const struct rule *r, const struct flow *f)
+{
+	static const uint32_t pkts_bit[2] = { RULE_HAS_FLOWPKTS_TS, RULE_HAS_FLOWPKTS_TC };
+	static const uint32_t bytes_bit[2] = { RULE_HAS_FLOWBYTES_TS, RULE_HAS_FLOWBYTES_TC };
+	const uint32_t h = r->has;
+
+	if (f == NULL)
+		return false;
+	/* whole seconds of each timestamp, as Suricata's SCTIME_SECS difference */
+	if ((h & RULE_HAS_FLOWAGE) &&
+	    !detect_match_u32(&r->flow_age, sat_u32(f->last_ts_us / 1000000u -
+						     f->first_ts_us / 1000000u)))
+		return false;
+	for (unsigned d = PKT_TO_SERVER; d <= PKT_TO_CLIENT; d++) {
+		if ((h & pkts_bit[d]) && !detect_match_u32(&r->flow_pkts[d], sat_u32(f->pkts[d])))
+			return false;
+		if ((h & bytes_bit[d]) &&
+		    !detect_match_u32(&r->flow_bytes[d], sat_u32(f->bytes[d])))
+			return false;
+	}
+	return true;
+}
+
+static bool icmpv6_mtu_test(const struct rule *r, const struct packet *p)
+{
+	const uint8_t *m;
+
+	if ((p->flags & PKT_F_PSEUDO) || p->ip_ver != 6 || p->proto != 58 || !p->l4 ||
+	    p->l4_len < 8 || p->icmp.type != 2 || p->icmp.code != 0)
+		return false;
+	m = p->l4 + 4;
+	return detect_match_u32(&r->icmpv6mtu, (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
+						(uint32_t)m[2] << 8 | m[3]);
 }
 
 static bool tcp_tests(const struct rule *r, const struct packet *p)
@@ -199,6 +246,10 @@ bool detect_match_pktkw(const struct rule *r, const struct packet *p)
 	    memcmp(p->src.b, p->dst.b, p->ip_ver == 6 ? 16 : 4) != 0)
 		return false;
 	if ((h & RULE_HAS_STREAMSIZE) && !stream_size_match(&r->stream_size, p))
+		return false;
+	if ((h & HAS_FLOW_KW) && !flow_counter_tests(r, p->flow))
+		return false;
+	if ((h & RULE_HAS_ICMPV6MTU) && !icmpv6_mtu_test(r, p))
 		return false;
 	if (h & (RULE_HAS_ICMPID | RULE_HAS_ICMPSEQ)) {
 		if (!icmp_has_id(p))

@@ -201,6 +201,8 @@ void engine_report(const struct engine *e, FILE *out)
 			info.patterns, (unsigned long long)info.db_bytes, e->parse_ms,
 			e->compile_ms);
 	}
+	if (e->rs && e->rs->nskipped)
+		fprintf(out, "rules skipped (requires not met): %u\n", e->rs->nskipped);
 	fprintf(out, "rules: %u loaded, %u failed\n", e->rs ? e->rs->n : 0,
 		e->rs ? e->rs->nfailed : 0);
 }

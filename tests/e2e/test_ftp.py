@@ -8,7 +8,8 @@ STOR (the client connects and sends), and a connection to the server on a
 port nobody announced. ET Open's bounce rule (sid 2103441) and ftpbounce
 must fire on the bounce PORT only; ftp-data rules (header protocol and
 app-layer-protocol, ET's sid 2034695 verbatim) must fire on the announced
-data connections only; EVE must say app_proto "ftp" and "ftp-data"."""
+data connections only; ftpdata_command must name each transfer's command;
+EVE must say app_proto "ftp" and "ftp-data"."""
 import os
 import shutil
 import sys
@@ -35,10 +36,20 @@ RULES = [
     'alert ftp-data any any -> any any (msg:"epsv"; flow:to_server; content:"upload-payload"; '
     'sid:14;)',
     'alert tcp any any -> any any (msg:"stray seen"; content:"stray-payload"; sid:15;)',
+    # ftpdata_command (Suricata's DetectFtpdataMatch): the flow's transfer
+    # command, a RETR never in the inspection to the server, a STOR never in
+    # the one to the client; so retr alerts to the client in active and
+    # passive mode alike
+    'alert ftp-data any any -> any any (msg:"retr"; flow:established,to_client; '
+    'ftpdata_command:retr; sid:16;)',
+    'alert ftp-data any any -> any any (msg:"stor"; ftpdata_command: stor ; sid:17;)',
+    'alert ftp-data any any -> any any (msg:"retr up"; flow:to_server; ftpdata_command:retr; '
+    'sid:18;)',
 ]
 # sid -> (alerts expected, app_proto they carry)
 WANT = {2103441: (1, "ftp"), 10: (1, "ftp"), 11: (1, "ftp-data"), 12: (1, "ftp-data"),
-        2034695: (1, "ftp-data"), 13: (0, None), 14: (1, "ftp-data"), 15: (1, None)}
+        2034695: (1, "ftp-data"), 13: (0, None), 14: (1, "ftp-data"), 15: (1, None),
+        16: (2, "ftp-data"), 17: (1, "ftp-data"), 18: (0, None)}
 
 EXT_CLIENT, HOME_SERVER = bytes([198, 51, 100, 10]), bytes([192, 168, 1, 5])
 HOME_CLIENT, EXT_SERVER = bytes([192, 168, 1, 20]), bytes([203, 0, 113, 7])

@@ -188,6 +188,47 @@ static void test_values(void)
 	r = parse("alert tls any any -> any any (tls.version:1.2; sid:32;)");
 	CHECK_INT(0x0303, r->tls_version);
 	rule_free(r);
+	/* ftpdata_command: retr or stor, lower case; implies ftp-data */
+	r = parse("alert tcp any any -> any any (ftpdata_command: stor ; sid:38;)");
+	CHECK(r != NULL && r->ftpdata_cmd == RULE_FTPDATA_STOR &&
+	      r->app_proto == APP_PROTO_FTPDATA && r->app_has == RULE_APP_HAS_FTPDATA_CMD);
+	rule_free(r);
+	r = parse("alert ftp-data any any -> any any (ftpdata_command:retr; sid:39;)");
+	CHECK(r != NULL && r->ftpdata_cmd == RULE_FTPDATA_RETR);
+	rule_free(r);
+	CHECK(parse("alert ftp-data any any -> any any (ftpdata_command:RETR; sid:40;)") == NULL);
+	CHECK_STR("invalid ftpdata_command: 'RETR' (retr or stor)", err);
+	CHECK(parse("alert ftp-data any any -> any any (ftpdata_command:retrx; sid:40;)") == NULL);
+	CHECK_STR("invalid ftpdata_command: 'retrx' (retr or stor)", err);
+	CHECK(parse("alert ftp-data any any -> any any (ftpdata_command;"
+		    " sid:40;)") == NULL);
+	CHECK_STR("keyword 'ftpdata_command' needs a value", err);
+	CHECK(parse("alert tls any any -> any any (ftpdata_command:stor; sid:40;)") == NULL);
+	CHECK_STR("rule mixes protocols: ftpdata_command keyword in a tls rule", err);
+	/* ssl_state: '|' or ',' between states, '!' negates one; implies tls */
+	r = parse("alert tcp any any -> any any (ssl_state: client_hello | !server_keyx,"
+		  "client_keyx; sid:35;)");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT(RULE_SSL_ST_CLIENT_HELLO | RULE_SSL_ST_SERVER_KEYX |
+			  RULE_SSL_ST_CLIENT_KEYX, r->ssl_states);
+		CHECK_INT(RULE_SSL_ST_SERVER_KEYX, r->ssl_negated);
+		CHECK_INT(RULE_APP_HAS_SSL_STATE, r->app_has);
+		CHECK_INT(APP_PROTO_TLS, r->app_proto);
+	}
+	rule_free(r);
+	r = parse("alert tls any any -> any any (ssl_state:unknown; sid:36;)");
+	CHECK(r != NULL && r->ssl_states == RULE_SSL_ST_UNKNOWN && r->ssl_negated == 0);
+	rule_free(r);
+	CHECK(parse("alert tls any any -> any any (ssl_state:client; sid:37;)") == NULL);
+	CHECK_STR("invalid ssl_state option 'client'", err);
+	CHECK(parse("alert tls any any -> any any (ssl_state:!; sid:37;)") == NULL);
+	CHECK_STR("invalid ssl_state: '!'", err);
+	CHECK(parse("alert tls any any -> any any (ssl_state:server_hello client_hello; "
+		    "sid:37;)") == NULL);
+	CHECK_STR("invalid ssl_state: 'server_hello client_hello'", err);
+	CHECK(parse("alert dns any any -> any any (ssl_state:server_hello; sid:37;)") == NULL);
+	CHECK_STR("rule mixes protocols: ssl_state keyword in a dns rule", err);
 	r = parse("alert dns any any -> any any (dns.opcode:!0; sid:33;)");
 	CHECK_INT(U32_NE, r->dns_opcode.op);
 	CHECK_INT(RULE_APP_HAS_DNS_OPCODE, r->app_has);

@@ -133,6 +133,18 @@ static void test_parse_hdr(void)
 	FAILS("icmp_id:70000;", "invalid icmp_id: '70000'");
 	PARSES("tcp.mss:<536;");
 	FAILS("tcp.mss:x;", "invalid tcp.mss: 'x'");
+	PARSES("icmpv6.mtu:<1280;");
+	PARSES("icmpv6.mtu:1280-1500;");
+	FAILS("icmpv6.mtu:x;", "invalid icmpv6.mtu: 'x'");
+	PARSES("flow.age:>10;");
+	PARSES("flow.age:1<>5; flow.pkts_toserver:3; flow.pkts_toclient:>=2;");
+	PARSES("flow.bytes_toserver:<1000; flow.bytes_toclient:!0;");
+	FAILS("flow.age:x;", "invalid flow.age: 'x' (an integer comparison up to 4294967295)");
+	FAILS("flow.bytes_toclient:>4294967296;", "invalid flow.bytes_toclient: '>4294967296' "
+	      "(an integer comparison up to 4294967295)");
+	FAILS("flow.pkts_toserver:1; flow.pkts_toserver:2;",
+	      "duplicate keyword 'flow.pkts_toserver'");
+	FAILS("flow.age;", "keyword 'flow.age' needs a value");
 	PARSES("xbits:set,bad,track ip_pair,expire 60;");
 	PARSES("xbits:isset,bad,track ip_src;");
 	FAILS("xbits:set,foo;", "xbits needs an operation, a name and a track");
@@ -623,6 +635,67 @@ static void test_stream_size(void)
 	CHECK_INT(0, on_pkt(TR("stream_size:either,>=,0;"), p));
 }
 
+/* flow.age and the flow counters: the flow's own, direction by direction */
+static void test_flow_counters(void)
+{
+	struct flow f;
+	struct packet *p = tcp_frame(&fr, TCP_ACK, false, "x", 1);
+
+	memset(&f, 0, sizeof(f));
+	f.flow_id = 1;
+	f.first_ts_us = 1000999999;         /* second 1000 */
+	f.last_ts_us = 1012000000;          /* second 1012: 12 s, not 11.000001 */
+	f.pkts[PKT_TO_SERVER] = 3;
+	f.pkts[PKT_TO_CLIENT] = 2;
+	f.bytes[PKT_TO_SERVER] = 180;
+	f.bytes[PKT_TO_CLIENT] = 6000000000ull;  /* past 32 bits: read as the maximum */
+	flow_pkt(p, &f, PKT_TO_SERVER, f.last_ts_us);
+	CHECK_INT(1, on_pkt(TR("flow.age:12;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.age:>11;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.age:<12;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.pkts_toserver:3; flow.pkts_toclient:2;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.pkts_toserver:2;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.pkts_toclient:>2;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.bytes_toserver:100-200;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.bytes_toserver:>180;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.bytes_toclient:>4000000000;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.bytes_toclient:<4000000000;"), p));
+	/* the rule is not IP-only: every packet of the flow is checked anew */
+	CHECK_INT(1, on_pkt(IR("flow.pkts_toserver:>=3;"), p));
+	/* no flow: none holds */
+	p->flow = NULL;
+	CHECK_INT(0, on_pkt(TR("flow.age:<100;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.pkts_toserver:<100;"), p));
+}
+
+static void test_icmpv6_mtu(void)
+{
+	uint8_t *icmp;
+
+	memset(&fr, 0, sizeof(fr));
+	icmp = fr.b + 40;
+	icmp[0] = 2;                                    /* packet too big */
+	icmp[4] = 0, icmp[5] = 0, icmp[6] = 0x05, icmp[7] = 0x00;   /* MTU 1280 */
+	fr.p.ip_ver = 6;
+	fr.p.proto = 58;
+	fr.p.l3 = fr.b;
+	fr.p.icmp.type = 2;
+	fr.p.l4 = icmp;
+	fr.p.l4_len = 48;
+	fr.p.payload = icmp + 8;
+	fr.p.payload_len = 40;
+	CHECK_INT(1, on_pkt("alert icmpv6 any any -> any any (icmpv6.mtu:1280; sid:1;)\n", &fr.p));
+	CHECK_INT(1, on_pkt("alert icmpv6 any any -> any any (icmpv6.mtu:<1500; sid:1;)\n", &fr.p));
+	CHECK_INT(0, on_pkt("alert icmpv6 any any -> any any (icmpv6.mtu:>1280; sid:1;)\n", &fr.p));
+	/* another code, or another type, has no MTU */
+	fr.p.icmp.code = 1;
+	CHECK_INT(0, on_pkt("alert icmpv6 any any -> any any (icmpv6.mtu:1280; sid:1;)\n", &fr.p));
+	fr.p.icmp.code = 0;
+	icmp[0] = 1;
+	fr.p.icmp.type = 1;
+	CHECK_INT(0, on_pkt("alert icmpv6 any any -> any any (icmpv6.mtu:1280; sid:1;)\n", &fr.p));
+}
+
 static void test_xbits(void)
 {
 	struct detect_env e = setup(
@@ -806,6 +879,8 @@ int main(void)
 	test_ip_header();
 	test_icmp();
 	test_stream_size();
+	test_flow_counters();
+	test_icmpv6_mtu();
 	test_xbits();
 	test_flowint();
 	test_asn1();

@@ -923,6 +923,91 @@ static void test_metadata(void)
 	rule_free(r);
 }
 
+/* requires: read before every other option; unmet skips, bad fails */
+static const char *req(const char *opts, bool *skipped)
+{
+	static char text[1024];
+	struct rule *r;
+
+	snprintf(text, sizeof(text), "alert tcp any any -> any any (%s sid:1;)", opts);
+	r = rule_parse_ex(env, text, err, sizeof(err), skipped);
+	if (r == NULL)
+		return err;
+	rule_free(r);
+	return "(parsed)";
+}
+
+static void test_requires(void)
+{
+	struct ruleset *rs;
+	FILE *f, *errs;
+	char path[] = "/tmp/test_rules_req_XXXXXX";
+	char *out;
+	bool sk;
+	int fd;
+
+	CHECK_STR("(parsed)", req("requires: version >= 7.0.3 < 8; content:\"a\";", &sk));
+	CHECK(!sk);
+	CHECK_STR("(parsed)", req("requires:version >= 7;", &sk));
+	CHECK_STR("(parsed)", req("requires: version >= 8 | >= 7.0 < 7.1;", &sk));
+	CHECK_STR("(parsed)", req("requires: feature ja3, version >= 7;", &sk));
+	/* unmet: skipped before the unknown keyword could fail it */
+	CHECK_STR("requires version >= 8 (this engine follows Suricata 7.0.10)",
+		  req("requires: version >= 8; foo.bar; content:\"a\";", &sk));
+	CHECK(sk);
+	CHECK_STR("requires version < 7.0.10 (this engine follows Suricata 7.0.10)",
+		  req("content:\"a\"; requires: version < 7.0.10;", &sk));
+	CHECK(sk);
+	CHECK_STR("requires version > 7.0.10 (this engine follows Suricata 7.0.10)",
+		  req("requires: version > 7.0.10;", &sk));
+	CHECK_STR("(parsed)", req("requires: version <= 7.0.10;", &sk));
+	CHECK_STR("requires feature lua, which this engine does not provide",
+		  req("requires: feature lua; lua:x.lua;", &sk));
+	CHECK(sk);
+	CHECK_STR("requires 'keyword foo', unknown to this engine",
+		  req("requires: keyword foo;", &sk));
+	CHECK(sk);
+	/* invalid: failed, not skipped */
+	CHECK_STR("invalid requires version: '7'", req("requires: version 7;", &sk));
+	CHECK(!sk);
+	CHECK_STR("invalid requires version: '>= 7.256'", req("requires: version >= 7.256;", &sk));
+	CHECK_STR("invalid requires version: '>= 7 |'", req("requires: version >= 7 |;", &sk));
+	CHECK_STR("invalid requires version: '>= 7x'", req("requires: version >= 7x;", &sk));
+	CHECK_STR("invalid requires: version given twice",
+		  req("requires: version >= 7, version < 8;", &sk));
+	CHECK_STR("invalid requires: feature needs a name", req("requires: feature;", &sk));
+	CHECK_STR("requires needs a value", req("requires;", &sk));
+	CHECK(!sk);
+	/* rule_parse: a skipped rule is no rule */
+	CHECK(rule_parse(env, "alert tcp any any -> any any (requires: version >= 9; sid:1;)",
+			 err, sizeof(err)) == NULL);
+
+	/* a file: skipped rules are counted apart, said once, and fail nothing */
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	f = fdopen(fd, "w");
+	CHECK(f != NULL);
+	fputs("alert tcp any any -> any any (requires: version >= 8; x.y; sid:1;)\n"
+	      "alert tcp any any -> any any (requires: version >= 7; content:\"a\"; sid:2;)\n"
+	      "alert tcp any any -> any any (requires: version; sid:3;)\n", f);
+	fclose(f);
+	rs = ruleset_new();
+	errs = tmpfile();
+	CHECK(rs != NULL && errs != NULL);
+	CHECK_INT(0, ruleset_load_file(rs, env, path, errs));
+	CHECK_INT(1, rs->n);
+	CHECK_INT(1, rs->nskipped);
+	CHECK_INT(1, rs->nfailed);
+	out = slurp(errs);
+	CHECK(strstr(out, ":1: skipped: requires version >= 8 (this engine follows Suricata "
+			  "7.0.10)\n") != NULL);
+	CHECK(strstr(out, ":3: invalid requires version: ''\n") != NULL);
+	free(out);
+	fclose(errs);
+	ruleset_free(rs);
+	unlink(path);
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -944,6 +1029,7 @@ int main(void)
 	test_scale();
 	test_escaped_quote();
 	test_reject();
+	test_requires();
 	rule_env_free(env);
 	return check_result("rules");
 }
