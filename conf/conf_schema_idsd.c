@@ -81,6 +81,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "default-packet-size", CONF_NOOP },
 	{ "host-mode", CONF_NOOP },
 	{ "action-order", CONF_NOOP },
+	{ "packet-alert-max", CONF_INT },
 	{ "threading", CONF_MAP },
 	{ "threading.set-cpu-affinity", CONF_BOOL },
 	{ "threading.detect-thread-ratio", CONF_NOOP },

@@ -442,6 +442,28 @@ static enum app_proto expected(struct applayer_ctx *ctx, const struct app_flow *
 	return app_expect_take(app_ctx_expect_ordered(ctx), &k, ts_us, xfer);
 }
 
+/* Suricata 7's UDP detection (app-layer.c AppLayerHandleUdp): each
+ * direction's first datagram is probed. One that starts no protocol is
+ * failed; while the other direction has not started one, so is the flow,
+ * until the other's first datagram does (that protocol is then the flow's
+ * and its parser sees that direction from there on). */
+static void udp_undecided(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir)
+{
+	af->dir_proto[dir] = APP_PROTO_FAILED;
+	if (af->proto != APP_PROTO_FAILED) {
+		af->proto = APP_PROTO_FAILED;
+		ctx->stats.flows[APP_PROTO_FAILED]++;
+	}
+}
+
+/* A UDP flow failed by the first direction's datagram: the other's first
+ * one is still probed. */
+static bool udp_open(const struct app_flow *af, enum app_dir dir)
+{
+	return af->ipproto == 17 && af->proto == APP_PROTO_FAILED &&
+	       af->dir_proto[dir] == APP_PROTO_UNKNOWN;
+}
+
 /* Undecided: judge dir once it has APP_PROBE_MIN bytes (a UDP datagram is
  * judged at once). A parser that starts gets the probe bytes of both
  * directions replayed into it. While a protocol change is detected, both
@@ -474,7 +496,7 @@ void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir
 	if (p == APP_PROTO_UNKNOWN) {
 		af->failed[dir] = true;
 		af->judged[dir] = true;
-		if (dir == APP_TO_CLIENT && app_probe_banner220(pd, plen)) {
+		if (af->ipproto == 6 && dir == APP_TO_CLIENT && app_probe_banner220(pd, plen)) {
 			af->banner220 = true;
 			/* the greeting is the SMTP parser's first reply: kept for
 			 * it, replayed once the client's command decides */
@@ -483,7 +505,9 @@ void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir
 		} else {
 			abuf_free(pb);
 		}
-		if (!af->changing && (af->ipproto == 17 || (af->failed[0] && af->failed[1])))
+		if (af->ipproto == 17)
+			udp_undecided(ctx, af, dir);
+		else if (!af->changing && af->failed[0] && af->failed[1])
 			app_disable(ctx, af);
 		return;
 	}
@@ -521,13 +545,13 @@ void app_disable(struct applayer_ctx *ctx, struct app_flow *af)
 int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		  const uint8_t *data, uint32_t len, uint64_t ts_us)
 {
-	if (len == 0 || af->gave_up || af->proto == APP_PROTO_FAILED)
+	if (len == 0 || af->gave_up || (af->proto == APP_PROTO_FAILED && !udp_open(af, dir)))
 		return af->gave_up ? -EINVAL : 0;
 	if (af->first_dir == 0)
 		af->first_dir = (uint8_t)(1 + dir);
 	if (af->changing)
 		return app_change_data(ctx, af, dir, data, len, ts_us);
-	if (af->proto == APP_PROTO_UNKNOWN) {
+	if (af->proto == APP_PROTO_UNKNOWN || af->proto == APP_PROTO_FAILED) {
 		if (!af->failed[dir])
 			app_detect_data(ctx, af, dir, data, len, ts_us);
 		/* Suricata's bail conditions */

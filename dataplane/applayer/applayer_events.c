@@ -13,7 +13,9 @@
  *    direction judged already, the other silent or undecided (or after
  *    200000 bytes whatever the other): detection stops there
  *    (TCPProtoDetectCheckBailConditions, at its smallest limit).
- * Only TCP: Suricata judges a UDP flow once. The two directions' probes are
+ * On UDP (Suricata 7's AppLayerHandleUdp) only the mismatch: each
+ * direction's first datagram is probed, the second's after the protocol is
+ * known from the first. The two directions' probes are
  * idsd's own (applayer_detect.c); a protocol whose server side has no
  * signature there (SMTP, FTP: a "220" greeting decides nothing) gives no
  * one-direction event. */
@@ -99,7 +101,13 @@ void app_ev_other_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_di
 	enum app_proto p;
 
 	if (af->ipproto != 6) {
+		/* Suricata 7's UDP (AppLayerHandleUdp): the first datagram
+		 * judges; none started: the flow's protocol */
 		af->judged[dir] = true;
+		p = app_probe(ctx, af, dir, d, len);
+		if (p != APP_PROTO_UNKNOWN && p != af->proto)
+			app_ev_raise(af, PEV_APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS);
+		af->dir_proto[dir] = (uint8_t)(p != APP_PROTO_UNKNOWN ? p : af->proto);
 		return;
 	}
 	/* as detection: a direction is judged on APP_PROBE_MIN bytes */

@@ -181,6 +181,7 @@ struct detect_engine {
 	bool profiling;          /* (added) profiling.rules: threads count (detect_profile.c) */
 	uint32_t ntag_host;      /* (added) rules with tag:host (detect_tag_host.c) */
 	const struct rule **tag_host;
+	uint32_t alert_max;      /* (added) packet-alert-max, 0: DETECT_ALERTS_DEFAULT */
 };
 
 /* The prefilter of kind k that packet p is scanned with. */
@@ -242,6 +243,7 @@ struct detect_thread {
 	const struct detect_stream *stream; /* NULL: none with this packet */
 	uint32_t ncand_pkt;      /* candidates from the packet scan, sorted */
 	bool stream_match;       /* the last payload match was on the stream */
+	struct app_tx *match_tx; /* (added) the transaction of the rule being fired, NULL: none */
 
 	struct host_table *flow_thr; /* (added) by_flow thresholds */
 	struct var_entry *vars;  /* (added) VAR_TABLE_SIZE entries: flowint */
@@ -436,6 +438,20 @@ void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p);
  * alert. true when a pass rule ends the inspection of the packet. */
 bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struct packet *p,
 		       struct detect_result *res);
+
+/* detect_alertq.c (added): the packet's alert queue, Suricata 7's
+ * PacketAlertFinalize done as each alert comes: kept sorted by rule order
+ * (then the later transaction first), at most packet-alert-max entries.
+ * add: the slot for an alert of r on transaction tx (NULL: none), its rule
+ * and tx set, the rest for the caller to fill; NULL when r ranks below
+ * every kept alert of a full queue. A lower-ranked alert that makes room
+ * is dropped. Both counted (alert_queue_overflow, res->alerts_dropped).
+ * pass: pass rule r matched: the alerts ranked after it go, uncounted, as
+ * Suricata's loop stops at the pass. */
+struct detect_alert *detect_alertq_add(struct detect_thread *dt, struct detect_result *res,
+				       const struct rule *r, struct app_tx *tx);
+void detect_alertq_pass(struct detect_thread *dt, struct detect_result *res,
+			const struct rule *r);
 
 /* detect_applayer.c (added): app-layer rules. setup: flags, directions and
  * fast pattern of one rule (after classes and flags are set); build: the

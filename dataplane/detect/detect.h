@@ -60,7 +60,14 @@ int32_t detect_fast_pattern_select(const struct rule *r);
 struct detect_thread *detect_thread_create(const struct detect_engine *de, int socket);
 void detect_thread_destroy(struct detect_thread *dt);
 
-#define DETECT_MAX_ALERTS 15      /* per packet, as Suricata's packet_alert_max default */
+/* The packet's alert queue (detect_alertq.c): packet-alert-max alerts, as
+ * Suricata 7 (1 to 255, default 15); the matches kept are those of the
+ * highest-priority rules (lowest evaluation order), listed in that order. */
+#define DETECT_MAX_ALERTS 255     /* packet-alert-max's upper bound: the array */
+#define DETECT_ALERTS_DEFAULT 15  /* packet-alert-max's default */
+
+/* packet-alert-max for the threads of de (before they run; 0: the default). */
+void detect_engine_set_alert_max(struct detect_engine *de, uint32_t max);
 
 /* alert.action in EVE */
 enum alert_action { ALERT_ALLOWED = 0, ALERT_BLOCKED };
@@ -90,7 +97,7 @@ struct detect_result {
 	const struct rule *drop_rule;  /* the first rule that dropped (noalert ones too) */
 	uint32_t nalerts;
 	struct detect_alert alerts[DETECT_MAX_ALERTS];
-	uint32_t alerts_dropped;    /* matched beyond DETECT_MAX_ALERTS */
+	uint32_t alerts_dropped;    /* matched, but not among the packet-alert-max kept */
 };
 
 struct detect_stats {

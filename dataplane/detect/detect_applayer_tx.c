@@ -704,7 +704,7 @@ static int try_rule(struct app_scan *s, struct packet *p, uint32_t rank, uint32_
 {
 	struct detect_thread *dt = s->dt;
 	const struct de_rule *dr = &dt->de->rules[rank];
-	uint32_t before = res->nalerts;
+	bool passed;
 	uint64_t t0;
 
 	/* profiling.rules: timed and counted; off, one predictable branch */
@@ -716,11 +716,10 @@ static int try_rule(struct app_scan *s, struct packet *p, uint32_t rank, uint32_
 	if (app_tx_mark(s->tx, key) != 0)
 		dt->stats.app_mark_nomem++;
 	dt->stream_match = false;
-	if (detect_rule_fired(dt, dr, p, res))
-		return 1;
-	if (res->nalerts > before)
-		res->alerts[before].tx = s->tx;
-	return 0;
+	dt->match_tx = s->tx;
+	passed = detect_rule_fired(dt, dr, p, res);
+	dt->match_tx = NULL;
+	return passed ? 1 : 0;
 }
 
 /* (added) A rule with file keywords (file.name, file.magic and their

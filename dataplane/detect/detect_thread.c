@@ -264,6 +264,7 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 		       struct detect_result *res)
 {
 	const struct rule *r = dr->r;
+	struct detect_alert *a;
 	enum thr_result thr;
 	enum rule_action act;
 	bool blocked = false;
@@ -282,6 +283,7 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 	case RULE_ACT_PASS:
 		if (p->flow && action_applies_to_flow(dr, p))
 			action_to_flow(p->flow, RULE_ACT_PASS);
+		detect_alertq_pass(dt, res, r);
 		return true;	/* pass rules do not alert */
 	case RULE_ACT_DROP:
 	case RULE_ACT_REJECT:
@@ -303,21 +305,17 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 		dt->stats.alerts_suppressed++;
 		return false;
 	}
-	if (r->flags & RULE_F_NOALERT)
-		return false;
-	if (res->nalerts >= DETECT_MAX_ALERTS) {
-		res->alerts_dropped++;
-		dt->stats.alert_queue_overflow++;
+	if (r->flags & RULE_F_NOALERT) {
+		dt->stats.alerts_suppressed++;	/* as Suricata counts noalert */
 		return false;
 	}
-	res->alerts[res->nalerts].rule = r;
-	res->alerts[res->nalerts].action = blocked ? ALERT_BLOCKED : ALERT_ALLOWED;
-	res->alerts[res->nalerts].stream = (dr->flags & DR_F_PAYLOAD) && dt->stream_match;
-	res->alerts[res->nalerts].flip = 0;
-	res->alerts[res->nalerts].reject = act == RULE_ACT_REJECT;
-	res->alerts[res->nalerts].tx = NULL;
-	res->nalerts++;
-	dt->stats.alerts++;
+	a = detect_alertq_add(dt, res, r, dt->match_tx);
+	if (a == NULL)
+		return false;
+	a->action = blocked ? ALERT_BLOCKED : ALERT_ALLOWED;
+	a->stream = (dr->flags & DR_F_PAYLOAD) && dt->stream_match;
+	a->flip = 0;
+	a->reject = act == RULE_ACT_REJECT;
 	return false;
 }
 

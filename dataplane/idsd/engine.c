@@ -167,6 +167,7 @@ int engine_load(struct engine *e, const struct settings *s, FILE *errs)
 		return -EINVAL;
 	}
 	detect_engine_set_profiling(e->de, s->prof_rules);
+	detect_engine_set_alert_max(e->de, s->packet_alert_max);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "../../conf/conf.h"
 #include "../applayer/file_magic.h"
+#include "../detect/detect.h"
 
 /* Collects problems as "file:line:col: reason" lines and counts them. */
 struct problems {
@@ -376,6 +377,29 @@ static void load_decoder(struct settings *s, struct problems *pb, const struct c
 	load_udp_tunnel(s, pb, c, "teredo", &s->decode.teredo);
 	load_udp_tunnel(s, pb, c, "vxlan", &s->decode.vxlan);
 	load_udp_tunnel(s, pb, c, "geneve", &s->decode.geneve);
+}
+
+/* packet-alert-max: the alerts a packet keeps. Not an integer: an error;
+ * outside 1 to 255: a warning and the default, as Suricata 7 checks it
+ * (its suricata-verify case alert-max-default gives 0 and expects that). */
+static void load_alert_max(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	int64_t max = DETECT_ALERTS_DEFAULT;
+
+	s->packet_alert_max = DETECT_ALERTS_DEFAULT;
+	if (conf_node_get_int(c->root, "packet-alert-max", DETECT_ALERTS_DEFAULT, &max, pb->err,
+			      sizeof(pb->err)) != 0) {
+		report(pb);
+		return;
+	}
+	if (max < 1 || max > DETECT_MAX_ALERTS) {
+		conf_node_err(conf_get(c, "packet-alert-max"), pb->err, sizeof(pb->err),
+			      "warning: %lld is not within 1 to %d, the default %d is used",
+			      (long long)max, DETECT_MAX_ALERTS, DETECT_ALERTS_DEFAULT);
+		fprintf(pb->out, "%s\n", pb->err);
+		return;
+	}
+	s->packet_alert_max = (uint32_t)max;
 }
 
 /* stream.* and defrag.* as suricata.yaml. stream.inline: yes, no, or auto (the default):
@@ -1183,6 +1207,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	load_rules(s, &pb, c, a);
 	load_vars(s, c);
 	load_decoder(s, &pb, c);
+	load_alert_max(s, &pb, c);
 	load_eal_params(s, &pb, c);
 	load_flow(s, &pb, c);
 	load_outputs(s, &pb, c);

@@ -57,6 +57,7 @@ struct settings {
 	struct rule_var *vars;
 	unsigned nvars;
 	bool strict_rules;         /* --strict-rules: also a reload refuses any failed rule */
+	uint32_t packet_alert_max; /* alerts kept per packet (detect_engine_set_alert_max) */
 
 	/* input and ports */
 	const char *pcap;          /* -r */

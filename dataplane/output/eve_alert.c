@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../decode/decode.h"
+#include "../decode/pkt_build.h"
 #include "../flow/flow-t.h"
 #include "eve-int.h"
 
@@ -329,6 +330,29 @@ void eve_put_alert(struct json_w *j, const struct eve_writer *w, const struct ru
 	json_obj_close(j);
 }
 
+/* The frame Suricata 7 logs for a flow-end pseudo packet (flow-timeout.c):
+ * the IP and TCP headers it makes up, its TCP sequence the next of the
+ * packet's side and its ack the last the other side gave, no link header,
+ * though packet_info names the capture's link type as Suricata's global
+ * datalink does. A pseudo packet of another protocol has none (Suricata
+ * makes them for TCP only). */
+static void put_pseudo_frame(struct json_w *j, const struct packet *p)
+{
+	uint8_t buf[PKT_BUILD_IPV6_HDR + PKT_BUILD_TCP_HDR];
+	const struct flow *f = p->flow;
+	struct packet fr;
+	unsigned me;
+
+	if (p->proto != 6 || f == NULL)
+		return;
+	me = p->dir == PKT_TO_SERVER ? 0 : 1;	/* tcp_seq sides: client 0, server 1 */
+	fr = *p;
+	fr.data = buf;
+	fr.len = (uint32_t)pkt_build_pseudo_tcp(p, f->seq.side[me].next_seq,
+						f->seq.side[me ^ 1].last_ack, buf);
+	eve_put_frame(j, &fr);
+}
+
 static void build_alert(struct json_w *j, const struct eve_writer *w, const void *arg)
 {
 	const struct alert_ctx *c = arg;
@@ -371,8 +395,9 @@ static void build_alert(struct json_w *j, const struct eve_writer *w, const void
 			json_uint(j, "stream", c->sp != NULL);
 		}
 	}
-	/* a pseudo packet has no frame to show */
-	if (w->opt.packet && p->len > 0)
+	if (w->opt.packet && (p->flags & PKT_F_PSEUDO))
+		put_pseudo_frame(j, p);
+	else if (w->opt.packet && p->len > 0)
 		eve_put_frame(j, p);
 	eve_close_record(j, w);
 }

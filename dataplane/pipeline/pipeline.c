@@ -12,7 +12,8 @@
 
 static void flow_released(struct flow *f, void *arg);
 static void pipeline_app_end(struct pipeline *pl, struct flow *f);
-static void pseudo_packet(struct packet *p, struct flow *f, uint8_t dir);
+static void pseudo_packet(const struct pipeline *pl, struct packet *p, struct flow *f,
+			  uint8_t dir);
 static void inspect(struct pipeline *pl, struct packet *p, const struct stream_window *w,
 		    struct detect_result *res);
 
@@ -242,13 +243,18 @@ static void inspect(struct pipeline *pl, struct packet *p, const struct stream_w
 }
 
 /* The packet Suricata makes up to inspect a stream at flow end: the flow's
- * addresses in the stream's direction, no frame. */
-static void pseudo_packet(struct packet *p, struct flow *f, uint8_t dir)
+ * addresses in the stream's direction, no frame (EVE shows the headers
+ * Suricata makes up). Its time is the engine's when the end is handled (the
+ * newest packet's, at the end of input the capture's last), as Suricata's
+ * TimeGet(); the link type is the last packet's, as its global datalink. */
+static void pseudo_packet(const struct pipeline *pl, struct packet *p, struct flow *f,
+			  uint8_t dir)
 {
 	unsigned s = f->client ^ dir;
 
 	memset(p, 0, sizeof(*p));
-	p->ts_us = f->last_ts_us;
+	p->ts_us = pl->now_us > f->last_ts_us ? pl->now_us : f->last_ts_us;
+	p->link = pl->link;
 	p->ip_ver = f->key.ip_ver;
 	p->proto = f->key.proto;
 	p->src = f->key.addr[s];
@@ -279,14 +285,14 @@ static void flow_released(struct flow *f, void *arg)
 	struct packet pp, end;
 	struct app_protos ap = { 0 };
 
-	pseudo_packet(&end, f, PKT_TO_SERVER);
+	pseudo_packet(pl, &end, f, PKT_TO_SERVER);
 	pl->cur_pkt = &end;
 	if (f->stream == NULL)
 		goto app;
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
 		while (stream_flush_next(pl->st, f, dir, &w)) {
 			if (pl->dt != NULL && flow_inspection(f) == APP_INSPECT_ALL) {
-				pseudo_packet(&pp, f, dir);
+				pseudo_packet(pl, &pp, f, dir);
 				pipeline_app_feed(pl, &pp, true);
 				inspect(pl, &pp, &w, &pl->flush_res);
 				if (f->app != NULL)
@@ -319,12 +325,12 @@ static void pipeline_app_end(struct pipeline *pl, struct flow *f)
 {
 	struct packet pp;
 
-	pseudo_packet(&pp, f, PKT_TO_SERVER);
+	pseudo_packet(pl, &pp, f, PKT_TO_SERVER);
 	pipeline_app_feed(pl, &pp, true);
 	app_flow_eof(pl->al, f->app, APP_TO_SERVER);
 	app_flow_eof(pl->al, f->app, APP_TO_CLIENT);
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
-		pseudo_packet(&pp, f, dir);
+		pseudo_packet(pl, &pp, f, dir);
 		/* what the ends raised (a protocol change given up) is the
 		 * first pseudo packet's, as Suricata's end-of-stream packet */
 		app_flow_take_pkt_events(f->app, &pp.events);
@@ -504,6 +510,7 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 	cnt->c[CNT_BYTES] += p->wire_len;
 	if (p->ts_us > pl->now_us)
 		pl->now_us = p->ts_us;
+	pl->link = p->link;
 
 	decode_packet(p, &pl->decode);
 	v = run_decoded(pl, p, &why);

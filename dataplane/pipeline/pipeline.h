@@ -59,6 +59,7 @@ struct pipeline {
 	uint64_t *alerts_by_rule;         /* indexed by rule->order */
 	uint32_t nrules;
 	uint64_t now_us;                  /* newest packet time seen */
+	uint8_t link;                     /* the last packet's link type (pseudo packets') */
 	uint64_t next_expire_us;
 	struct detect_result res;
 	struct detect_result flush_res;   /* streams flushed at flow end */

@@ -3,81 +3,15 @@
 
 #include <string.h>
 
-#define IPV4_HDR 20
-#define IPV6_HDR 40
-#define TCP_HDR 20
+#include "../decode/pkt_build.h"
+
+#define TCP_HDR PKT_BUILD_TCP_HDR
 #define ICMP_HDR 8
 #define IPV4_QUOTE_MAX 548      /* RFC 1812 4.3.2.3: the error fits in 576 bytes */
 #define IPV6_QUOTE_MAX 560      /* RFC 4443 2.4(c) allows up to the minimum MTU; we quote less */
 #define PROTO_TCP 6
 #define PROTO_ICMP 1
 #define PROTO_ICMPV6 58
-
-static void put16(uint8_t *b, uint16_t v)
-{
-	b[0] = (uint8_t)(v >> 8);
-	b[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *b, uint32_t v)
-{
-	put16(b, (uint16_t)(v >> 16));
-	put16(b + 2, (uint16_t)v);
-}
-
-/* RFC 1071 one's-complement sum, folded by csum_fold. */
-static uint32_t csum_add(uint32_t sum, const uint8_t *b, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)b[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* Pseudo header sum (RFC 793 3.1 / RFC 8200 8.1) for L4 checksums. */
-static uint32_t pseudo_sum(const struct packet *p, const union ip_addr *src,
-			   const union ip_addr *dst, uint8_t proto, uint32_t l4len)
-{
-	size_t alen = p->ip_ver == 4 ? 4 : 16;
-	uint32_t sum = csum_add(0, src->b, alen);
-
-	sum = csum_add(sum, dst->b, alen);
-	return sum + proto + (l4len >> 16) + (l4len & 0xffff);
-}
-
-/* IP header at b; returns its length. */
-static size_t ip_header(const struct packet *p, uint8_t *b, const union ip_addr *src,
-			const union ip_addr *dst, uint8_t proto, uint32_t l4len)
-{
-	if (p->ip_ver == 4) {
-		memset(b, 0, IPV4_HDR);
-		b[0] = 0x45;
-		put16(b + 2, (uint16_t)(IPV4_HDR + l4len));
-		b[6] = 0x40;            /* DF */
-		b[8] = 64;
-		b[9] = proto;
-		memcpy(b + 12, src->b, 4);
-		memcpy(b + 16, dst->b, 4);
-		put16(b + 10, csum_fold(csum_add(0, b, IPV4_HDR)));
-		return IPV4_HDR;
-	}
-	memset(b, 0, IPV6_HDR);
-	b[0] = 0x60;
-	put16(b + 4, (uint16_t)l4len);
-	b[6] = proto;
-	b[7] = 64;
-	memcpy(b + 8, src->b, 16);
-	memcpy(b + 24, dst->b, 16);
-	return IPV6_HDR;
-}
 
 /* RFC 793 3.4 "Reset Generation": the RST carries the sequence number the
  * receiver expects, so it lands in its window. */
@@ -87,26 +21,27 @@ static size_t build_rst(const struct packet *p, bool to_src, uint8_t *l3)
 	const union ip_addr *dst = to_src ? &p->src : &p->dst;
 	uint32_t seg_len = p->payload_len + !!(p->tcp.flags & TCP_SYN) + !!(p->tcp.flags & TCP_FIN);
 	bool has_ack = p->tcp.flags & TCP_ACK;
-	size_t iph = ip_header(p, l3, src, dst, PROTO_TCP, TCP_HDR);
+	size_t iph = pkt_ip_header(p->ip_ver, l3, src, dst, PROTO_TCP, TCP_HDR, true);
 	uint8_t *t = l3 + iph;
 
 	memset(t, 0, TCP_HDR);
-	put16(t, to_src ? p->dp : p->sp);
-	put16(t + 2, to_src ? p->sp : p->dp);
+	pkt_put16(t, to_src ? p->dp : p->sp);
+	pkt_put16(t + 2, to_src ? p->sp : p->dp);
 	if (to_src) {
 		/* to the sender: our seq is what it acknowledged, we ack its data */
-		put32(t + 4, has_ack ? p->tcp.ack : 0);
-		put32(t + 8, p->tcp.seq + seg_len);
+		pkt_put32(t + 4, has_ack ? p->tcp.ack : 0);
+		pkt_put32(t + 8, p->tcp.seq + seg_len);
 		t[13] = TCP_RST | TCP_ACK;
 	} else {
 		/* to the receiver, as if from the sender: the next sequence number */
-		put32(t + 4, p->tcp.seq + seg_len);
-		put32(t + 8, has_ack ? p->tcp.ack : 0);
+		pkt_put32(t + 4, p->tcp.seq + seg_len);
+		pkt_put32(t + 8, has_ack ? p->tcp.ack : 0);
 		t[13] = has_ack ? TCP_RST | TCP_ACK : TCP_RST;
 	}
 	t[12] = (TCP_HDR / 4) << 4;
-	put16(t + 16, csum_fold(csum_add(pseudo_sum(p, src, dst, PROTO_TCP, TCP_HDR), t,
-					 TCP_HDR)));
+	pkt_put16(t + 16, pkt_csum_fold(pkt_csum_add(pkt_pseudo_sum(p->ip_ver, src, dst, PROTO_TCP,
+								    TCP_HDR),
+						     t, TCP_HDR)));
 	return iph + TCP_HDR;
 }
 
@@ -124,15 +59,15 @@ static size_t build_unreach(const struct packet *p, bool to_src, uint8_t *l3)
 
 	if (quote > (v4 ? IPV4_QUOTE_MAX : IPV6_QUOTE_MAX))
 		quote = v4 ? IPV4_QUOTE_MAX : IPV6_QUOTE_MAX;
-	iph = ip_header(p, l3, src, dst, proto, ICMP_HDR + quote);
+	iph = pkt_ip_header(p->ip_ver, l3, src, dst, proto, ICMP_HDR + quote, true);
 	ic = l3 + iph;
 	memset(ic, 0, ICMP_HDR);
 	ic[0] = v4 ? 3 : 1;             /* destination unreachable */
 	ic[1] = v4 ? 3 : 4;             /* port unreachable */
 	memcpy(ic + ICMP_HDR, p->l3, quote);
-	sum = csum_add(v4 ? 0 : pseudo_sum(p, src, dst, proto, ICMP_HDR + quote), ic,
-		       ICMP_HDR + quote);
-	put16(ic + 2, csum_fold(sum));
+	sum = pkt_csum_add(v4 ? 0 : pkt_pseudo_sum(p->ip_ver, src, dst, proto, ICMP_HDR + quote),
+			   ic, ICMP_HDR + quote);
+	pkt_put16(ic + 2, pkt_csum_fold(sum));
 	return iph + ICMP_HDR + quote;
 }
 

@@ -155,16 +155,45 @@ static void test_skipped(void)
 	app_flow_free(ctx, af);
 }
 
+/* Suricata 7's AppLayerHandleUdp: each direction's first datagram is
+ * probed; a direction that starts nothing fails the flow only until the
+ * other starts a protocol. */
 static void test_udp(void)
 {
-	/* a DNS query answered by junk: UDP is judged once, no event */
 	static const uint8_t q[] = { 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1 };
+	static const uint8_t r[] = { 0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 1,
+				     0, 1 };
 	struct app_flow *af = app_flow_new(ctx, 17, 40000, 53);
 
+	/* a DNS query answered by junk: the answer takes the flow's, no event */
 	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, q, sizeof(q), 1000));
 	CHECK_INT(APP_PROTO_DNS, app_flow_proto(af));
 	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
 	CHECK_INT(0, take(af));
+	CHECK_DIRS(af, APP_PROTO_DNS, APP_PROTO_DNS);
+	app_flow_free(ctx, af);
+
+	/* junk answered by DNS: failed, then dns, the client's side failed */
+	af = app_flow_new(ctx, 17, 40001, 53);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, JUNK));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	CHECK_DIRS(af, APP_PROTO_FAILED, APP_PROTO_UNKNOWN);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_CLIENT, r, sizeof(r), 1000));
+	CHECK_INT(APP_PROTO_DNS, app_flow_proto(af));
+	CHECK_DIRS(af, APP_PROTO_FAILED, APP_PROTO_DNS);
+	/* the client's side was judged once: its DNS now goes to the parser */
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, q, sizeof(q), 1000));
+	CHECK_DIRS(af, APP_PROTO_FAILED, APP_PROTO_DNS);
+	CHECK_INT(0, take(af));
+	app_flow_free(ctx, af);
+
+	/* junk both ways: failed for good, a later DNS datagram changes nothing */
+	af = app_flow_new(ctx, 17, 40002, 53);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, JUNK));
+	CHECK_INT(0, feed(af, APP_TO_CLIENT, JUNK));
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_CLIENT, r, sizeof(r), 1000));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	CHECK_DIRS(af, APP_PROTO_FAILED, APP_PROTO_FAILED);
 	app_flow_free(ctx, af);
 }
 

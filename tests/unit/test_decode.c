@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "dataplane/decode/decode.h"
+#include "dataplane/decode/pkt_build.h"
 
 #define CORPUS_DIR "/work/shared/corpus/pcaps/tcpdump"
 
@@ -1420,6 +1421,40 @@ static void test_link_raw(void)
 	CHECK_STR("ipraw.invalid_ip_version", decode_err_name(p.err));
 }
 
+/* The headers of a flow-end pseudo packet, as Suricata 7 makes them up
+ * (EVE "packet"): decoded as raw IP with checksums checked, every field as
+ * made. */
+static void test_pkt_build_pseudo(void)
+{
+	for (int v6 = 0; v6 <= 1; v6++) {
+		struct packet in = { .ip_ver = v6 ? 6 : 4, .proto = 6, .sp = 40000, .dp = 80 };
+		uint8_t buf[PKT_BUILD_IPV6_HDR + PKT_BUILD_TCP_HDR];
+		struct packet p = { 0 };
+		size_t n;
+
+		for (int i = 0; i < 16; i++) {
+			in.src.b[i] = (uint8_t)(v6 ? 0x20 + i : 10 + i);
+			in.dst.b[i] = (uint8_t)(v6 ? 0x30 + i : 20 + i);
+		}
+		n = pkt_build_pseudo_tcp(&in, 0x01020304u, 0xa0b0c0d0u, buf);
+		CHECK_INT(v6 ? 60 : 40, n);
+		CHECK_INT(DECODE_OK, dec_link(&p, PKT_LINK_RAW, buf, (uint32_t)n));
+		CHECK_INT(in.ip_ver, p.ip_ver);
+		CHECK_INT(64, p.ttl);
+		CHECK_INT(0, memcmp(p.src.b, in.src.b, v6 ? 16 : 4));
+		CHECK_INT(0, memcmp(p.dst.b, in.dst.b, v6 ? 16 : 4));
+		CHECK_INT(40000, p.sp);
+		CHECK_INT(80, p.dp);
+		CHECK_INT(0x01020304u, p.tcp.seq);
+		CHECK_INT(0xa0b0c0d0u, p.tcp.ack);
+		CHECK_INT(TCP_ACK, p.tcp.flags);
+		CHECK_INT(10, p.tcp.win);
+		CHECK_INT(0, p.payload_len);
+		if (!v6)	/* Suricata sets no DF */
+			CHECK_INT(0, buf[6]);
+	}
+}
+
 static void test_link_chdlc(void)
 {
 	static const uint8_t h4[4] = { 0x0f, 0x00, 0x08, 0x00 };
@@ -1709,6 +1744,7 @@ static void test_corpus(void)
 
 int main(void)
 {
+	test_pkt_build_pseudo();
 	test_v4_tcp();
 	test_link_sll();
 	test_link_sll2();

@@ -825,7 +825,7 @@ static void test_order_and_cap(void)
 	struct detect_env e = setup(rules, 0);
 	struct packet p = detect_pkt(17, "1.1.1.1", 1, "2.2.2.2", 2, "x");
 
-	CHECK_INT(DETECT_MAX_ALERTS, run(&e, &p));
+	CHECK_INT(DETECT_ALERTS_DEFAULT, run(&e, &p));	/* packet-alert-max unset */
 	CHECK_INT(5, res.alerts_dropped);
 	CHECK_INT(20, res.alerts[0].rule->sid);	/* priority 1 first */
 	CHECK_INT(1, res.alerts[1].rule->sid);

@@ -44,20 +44,35 @@ static void feeds(struct app_env *e, enum app_dir dir, const char *s)
 	feed(e, dir, s, strlen(s));
 }
 
-/* Detection on a packet of the flow in direction dir (no payload of its
- * own, as the ACK that made the peer's data parsed), then the transactions
- * are marked inspected in that direction as the pipeline does. Returns the
- * alert count. */
+/* Detection on packet p of the flow, then the transactions are marked
+ * inspected in its direction as the pipeline does. Returns the alert count. */
+static uint32_t inspect_pkt(struct app_env *e, struct packet *p)
+{
+	detect_packet(e->d.dt, p, &res);
+	/* complete transactions are freed once inspected: keep their ids */
+	for (uint32_t i = 0; i < res.nalerts; i++)
+		res_tx[i] = res.alerts[i].tx ? app_tx_id(res.alerts[i].tx) : UINT64_MAX;
+	app_flow_inspected_dir(e->al, e->f.app, (enum app_dir)p->dir);
+	return res.nalerts;
+}
+
+/* A packet in direction dir with no payload nor transport header of its
+ * own (as the ACK that made the peer's data parsed) */
 static uint32_t inspect(struct app_env *e, enum pkt_dir dir)
 {
 	struct packet p = app_env_packet(e, dir, 0);
 
-	detect_packet(e->d.dt, &p, &res);
-	/* complete transactions are freed once inspected: keep their ids */
-	for (uint32_t i = 0; i < res.nalerts; i++)
-		res_tx[i] = res.alerts[i].tx ? app_tx_id(res.alerts[i].tx) : UINT64_MAX;
-	app_flow_inspected_dir(e->al, e->f.app, (enum app_dir)dir);
-	return res.nalerts;
+	return inspect_pkt(e, &p);
+}
+
+/* inspect(), with a transport header: packet rules see it too */
+static uint32_t inspect_l4(struct app_env *e, enum pkt_dir dir)
+{
+	static const uint8_t tcph[20];
+	struct packet p = app_env_packet(e, dir, 0);
+
+	p.l4 = tcph;
+	return inspect_pkt(e, &p);
 }
 
 static uint32_t sid(uint32_t i)
@@ -88,14 +103,16 @@ static void test_per_tx(void)
 	flow_open(e, 6, 40000, 80);
 	feeds(e, APP_TO_SERVER, req2);
 	CHECK_INT(5, inspect(e, PKT_TO_SERVER));
-	/* rule order within a transaction, transactions oldest first */
+	/* Suricata's alert order: by rule, and for one rule the later
+	 * transaction first (detect-engine-alert.c AlertQueueSortHelper) */
 	CHECK_INT(1, sid(0));
-	CHECK_INT(0, txid(0));
-	CHECK_INT(2, sid(1));
+	CHECK_INT(1, txid(0));
+	CHECK_INT(1, sid(1));
 	CHECK_INT(0, txid(1));
-	CHECK_INT(1, sid(2));
+	CHECK_INT(2, sid(2));
 	CHECK_INT(1, txid(2));
 	CHECK_INT(2, sid(3));
+	CHECK_INT(0, txid(3));
 	CHECK_INT(3, sid(4));
 	CHECK_INT(1, txid(4));
 	/* nothing new: nothing inspected */
@@ -109,6 +126,77 @@ static void test_per_tx(void)
 	CHECK_INT(2, inspect(e, PKT_TO_SERVER));
 	CHECK_INT(2, txid(0));
 	CHECK_INT(2, txid(1));
+	app_env_teardown(e);
+}
+
+/* packet-alert-max (Suricata 7's queue): the alerts kept are those of the
+ * highest-priority rules, whatever the order they matched in: the packet
+ * rule's alert, first to come, makes room for the app-layer ones. */
+static void test_alert_max(void)
+{
+	struct app_env *e = setup(
+		"alert tcp any any -> any any (msg:\"pkt\"; flow:established; priority:3; "
+		"sid:20;)\n"
+		"alert http any any -> any any (msg:\"uri\"; http.uri; content:\"/admin\"; "
+		"priority:1; sid:21;)\n"
+		"alert http any any -> any any (msg:\"host\"; http.host; content:\"example\"; "
+		"priority:2; sid:22;)\n", NULL);
+	const struct detect_stats *st = detect_thread_stats(e->d.dt);
+
+	flow_open(e, 6, 40002, 80);
+	CHECK_INT(1, inspect_l4(e, PKT_TO_SERVER));	/* the packet rule alone */
+	CHECK_INT(20, sid(0));
+	detect_engine_set_alert_max(e->d.de, 3);
+	feeds(e, APP_TO_SERVER, req2);
+	/* 5 matches: sid 20, then 21 and 22 on each transaction */
+	CHECK_INT(3, inspect_l4(e, PKT_TO_SERVER));
+	CHECK_INT(21, sid(0));
+	CHECK_INT(1, txid(0));
+	CHECK_INT(21, sid(1));
+	CHECK_INT(0, txid(1));
+	CHECK_INT(22, sid(2));
+	CHECK_INT(1, txid(2));
+	CHECK_INT(2, res.alerts_dropped);
+	CHECK_INT(2, st->alert_queue_overflow);
+	CHECK_INT(4, st->alerts);	/* counts the alerts kept */
+	flow_close(e);
+
+	/* a queue of one keeps the best; the same with 255 keeps all */
+	detect_engine_set_alert_max(e->d.de, 1);
+	flow_open(e, 6, 40003, 80);
+	feeds(e, APP_TO_SERVER, req2);
+	CHECK_INT(1, inspect_l4(e, PKT_TO_SERVER));
+	CHECK_INT(21, sid(0));
+	CHECK_INT(1, txid(0));
+	CHECK_INT(4, res.alerts_dropped);
+	flow_close(e);
+	detect_engine_set_alert_max(e->d.de, 1000);	/* clamped to 255 */
+	flow_open(e, 6, 40004, 80);
+	feeds(e, APP_TO_SERVER, req2);
+	CHECK_INT(5, inspect_l4(e, PKT_TO_SERVER));
+	CHECK_INT(20, sid(4));
+	flow_close(e);
+	app_env_teardown(e);
+}
+
+/* A pass rule that matches on the transaction ends the packet's alerts: the
+ * packet rule's, queued before it and ranked after it, go (Suricata stops
+ * at the pass entry of the sorted queue), uncounted as overflow. */
+static void test_pass_clears(void)
+{
+	struct app_env *e = setup(
+		"alert tcp any any -> any any (msg:\"pkt\"; flow:established; sid:30;)\n"
+		"pass http any any -> any any (msg:\"uri\"; http.uri; content:\"/admin\"; "
+		"sid:31;)\n", NULL);
+
+	flow_open(e, 6, 40005, 80);
+	CHECK_INT(1, inspect_l4(e, PKT_TO_SERVER));
+	feeds(e, APP_TO_SERVER, req2);
+	CHECK_INT(0, inspect_l4(e, PKT_TO_SERVER));
+	CHECK_INT(0, res.alerts_dropped);
+	CHECK_INT(0, detect_thread_stats(e->d.dt)->alert_queue_overflow);
+	CHECK_INT(1, detect_thread_stats(e->d.dt)->alerts);
+	flow_close(e);
 	app_env_teardown(e);
 }
 
@@ -314,6 +402,8 @@ static void test_config(void)
 int main(void)
 {
 	test_per_tx();
+	test_alert_max();
+	test_pass_clears();
 	test_directions();
 	test_dotprefix();
 	test_dns_txs();
