@@ -467,6 +467,8 @@ static void test_v4_tcp_errors(void)
 	static const uint8_t zero_len[4] = { 0x02, 0x00, 0x01, 0x01 };
 	static const uint8_t lone_kind[4] = { 0x01, 0x01, 0x01, 0x02 };
 	static const uint8_t mss3[4] = { 0x02, 0x03, 0x05, 0x00 };
+	static const uint8_t sack_empty[4] = { 0x01, 0x01, 0x05, 0x02 };
+	static const uint8_t sack3[4] = { 0x05, 0x03, 0x00, 0x00 };
 
 	build_v4_tcp(&f);
 	f.d[14 + 20 + 12] = 0x40; /* data offset 16 bytes */
@@ -504,6 +506,22 @@ static void test_v4_tcp_errors(void)
 	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
 	CHECK_INT(0, p.flags & PKT_F_TCP_MSS);
 	CHECK_INT(0, p.tcp.mss);
+	CHECK(p.dec_ev & (1ull << DEV_TCP_OPT_INVALID_LEN));
+
+	/* an empty SACK (no blocks) is accepted as Suricata 7 does; a SACK
+	 * whose length is not 2 + 8n is an invalid option length */
+	f_eth(&f, 0x0800);
+	f_ipv4(&f, 6, 0, NULL, 0);
+	f_tcp(&f, 1, 2, 0x10, sack_empty, 4);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(0, p.dec_ev & (1ull << DEV_TCP_OPT_INVALID_LEN));
+	f_eth(&f, 0x0800);
+	f_ipv4(&f, 6, 0, NULL, 0);
+	f_tcp(&f, 1, 2, 0x10, sack3, 4);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK(p.dec_ev & (1ull << DEV_TCP_OPT_INVALID_LEN));
 }
 
 static void test_v4_header_errors(void)
