@@ -54,6 +54,8 @@ def case_from_yaml(case_dir, name):
             continue
         match = dict(flt.get("match", {}))
         et = match.pop("event_type", None)
+        if et is None and match and all(k.startswith("alert.") for k in match):
+            et = "alert"  # only alert records have these fields
         if et not in CHECKED_TYPES:
             continue
         sid = match.pop("alert.signature_id", None)
