@@ -30,11 +30,34 @@ def find_root(case_dir):
     return os.path.dirname(os.path.abspath(case_dir))
 
 
-# Event types whose checks are compared: alerts and drops, and the counters
-# of the stats record idsd writes at exit (as Suricata's after a capture).
-# Others (flow, anomaly, app-layer records) depend on outputs the runner does
-# not enable, so their checks are left out.
-CHECKED_TYPES = ("alert", "drop", "stats")
+# Event types whose checks are compared: alerts and drops, the counters of
+# the stats record idsd writes at exit (as Suricata's after a capture), and
+# flow and anomaly records. App-layer record checks are left out.
+CHECKED_TYPES = ("alert", "drop", "stats", "flow", "anomaly")
+
+# The record types of Suricata 7's stock suricata.yaml eve-log that idsd
+# writes, for a case without a config of its own whose checks count flow or
+# anomaly records: upstream runs such a case with the stock config, and
+# idsd without one writes alerts and stats only.
+STOCK_EVE = """%YAML 1.1
+---
+outputs:
+  - eve-log:
+      enabled: yes
+      filetype: regular
+      filename: eve.json
+      types:
+        - alert
+        - anomaly:
+            enabled: yes
+        - http
+        - dns
+        - tls
+        - files
+        - ftp
+        - stats
+        - flow
+"""
 
 
 def case_from_yaml(case_dir, name):
@@ -157,6 +180,11 @@ def main():
     cfg = os.path.join(case_dir, "suricata.yaml")
     if os.path.exists(cfg):
         cmd += ["-c", local_includes(cfg, out)]
+    elif any(c["event_type"] in ("flow", "anomaly") for c in case["checks"]):
+        cfg = os.path.join(out, "suricata.yaml")
+        with open(cfg, "w", encoding="utf-8") as f:
+            f.write(STOCK_EVE)
+        cmd += ["-c", cfg]
     # As Suricata's runner, point the configs at the engine's own tables.
     rules_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "rules")
     cmd += ["--set", "classification-file=" + os.path.join(rules_dir, "classification.config"),
