@@ -293,9 +293,13 @@ bool stream_packet(struct stream_ctx *sc, struct packet *p, struct stream_window
 			d->flags |= SD_F_INIT;
 		}
 	}
-	/* an RST's data is not the peer's to read (Suricata 7, ticket 6244):
-	 * packet rules see it, the stream and the app layer do not */
-	if (p->payload_len > 0 && !(p->tcp.flags & TCP_RST)) {
+	/* an RST's data is not the peer's to read (Suricata 7, ticket 6244),
+	 * nor a SYN's but a Fast Open SYN's (Suricata 7 reassembles no other
+	 * SYN or SYN/ACK data): packet rules see it, the stream and the app
+	 * layer do not */
+	if (p->payload_len > 0 && !(p->tcp.flags & TCP_RST) &&
+	    (!(p->tcp.flags & TCP_SYN) ||
+	     ((p->tcp.flags & TCP_ACK) == 0 && (p->flags & PKT_F_TCP_TFO)))) {
 		if (!(d->flags & SD_F_INIT)) {
 			/* picked up: midstream, or a split handshake's other side */
 			d->base_seq = seq;
