@@ -129,7 +129,7 @@ def matches(rec, check):
 
 def describe(check):
     what = check["event_type"]
-    if what != "stats":
+    if what in ("alert", "drop"):
         what += " sid " + (str(check["sid"]) if check.get("sid") is not None else "*")
     if check.get("extra"):
         what += " [" + ",".join(f"{k}={str(v)[:24]}" for k, v in check["extra"].items()) + "]"
