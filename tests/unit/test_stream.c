@@ -272,7 +272,8 @@ static void test_rst_and_midstream(void)
 }
 
 /* Suricata 7 reassembles a SYN's data only when the SYN has the Fast Open
- * option; a plain SYN's or a SYN/ACK's data is for packet rules alone. */
+ * option, and no data while the SYN is unanswered; a plain SYN's, a
+ * SYN/ACK's or such early data is for packet rules alone. */
 static void test_syn_data(void)
 {
 	struct stream_config cfg = { 0 };
@@ -289,6 +290,15 @@ static void test_syn_data(void)
 	p = mk(&s, &f, 1, TCP_SYN | TCP_ACK, 900, 101, "synack-data");
 	stream_packet(sc, p, &w);
 	CHECK(!(p->flags & PKT_F_STREAM_ADD));
+	/* the client's data before any answer to its SYN: not taken either */
+	p = mk(&s, &f, 0, TCP_ACK | TCP_PSH, 101, 0, "early");
+	stream_packet(sc, p, &w);
+	CHECK(!(p->flags & PKT_F_STREAM_ADD));
+	/* once the session is established, the data is the stream's */
+	f.tcp_state = TCP_ST_ESTABLISHED;
+	p = mk(&s, &f, 0, TCP_ACK | TCP_PSH, 101, 901, "later");
+	stream_packet(sc, p, &w);
+	CHECK(p->flags & PKT_F_STREAM_ADD);
 	stream_flow_free(sc, &f);
 
 	f = new_flow();
