@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* ICMPv4 (RFC 792) and ICMPv6 (RFC 4443): type, code and, for echo
- * request/reply, identifier and sequence number.
+/* ICMPv4 (RFC 792) and ICMPv6 (RFC 4443): type, code and, for the
+ * messages that carry them, identifier and sequence number.
  *
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -11,7 +11,8 @@
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |     data ...
  *
- * Every message type has these 8 bytes, so 8 is the minimum, as Suricata.
+ * Every message type has these 8 bytes, so 8 is the minimum, as Suricata;
+ * an ICMPv4 timestamp or router advertisement has a longer header.
  */
 #include "decode-int.h"
 
@@ -20,18 +21,46 @@
 #define ICMPV6_ECHO_REQUEST 128
 #define ICMPV6_ECHO_REPLY   129
 
-static void icmp_fill(struct packet *p, const uint8_t *b, uint32_t len, bool echo)
+/* hlen: the header's length, at least ICMP_HDR_LEN and at most len; the
+ * payload (content, dsize) is what follows it. with_id: the message
+ * carries an identifier and sequence number. */
+static void icmp_fill(struct packet *p, const uint8_t *b, uint32_t len, uint32_t hlen,
+		      bool with_id)
 {
 	p->l4 = b;
 	p->l4_len = len;
 	p->icmp.type = b[0];
 	p->icmp.code = b[1];
-	if (echo) {
+	if (with_id) {
 		p->icmp.id = rd16(b + 4);
 		p->icmp.seq = rd16(b + 6);
 	}
-	p->payload = b + ICMP_HDR_LEN;
-	p->payload_len = len - ICMP_HDR_LEN;
+	p->payload = b + hlen;
+	p->payload_len = len - hlen;
+}
+
+/* ICMPv4 messages with identifier and sequence number (RFC 792, 950):
+ * echo, timestamp, information and address mask request/reply. */
+static bool icmpv4_has_id(uint8_t type)
+{
+	return type == ICMPV4_ECHO_REPLY || type == ICMPV4_ECHO_REQUEST ||
+	       (type >= 13 && type <= 18);
+}
+
+/* The ICMPv4 header as Suricata 7's DecodeICMPV4 sizes it (icmpv4.hdr,
+ * and the payload after it): a timestamp request/reply holds its three
+ * timestamps, a router advertisement (RFC 1256) its address entries
+ * (count x entry size in 32-bit words), when the message has them all;
+ * every other type the 8 common bytes. */
+static uint32_t icmpv4_hlen(const uint8_t *b, uint32_t len)
+{
+	uint32_t ext = 0;
+
+	if (b[0] == 13 || b[0] == 14)
+		ext = 12;
+	else if (b[0] == 9)
+		ext = (uint32_t)b[4] * b[5] * 4;
+	return len - ICMP_HDR_LEN >= ext ? ICMP_HDR_LEN + ext : ICMP_HDR_LEN;
 }
 
 /* The highest code each ICMPv4 type has (RFC 792, 950, 1256, 1812), as
@@ -106,7 +135,7 @@ enum decode_err decode_icmpv4(struct packet *p, const uint8_t *b, uint32_t len, 
 		decode_l4_partial(p);
 		return DECODE_OK;
 	}
-	icmp_fill(p, b, len, b[0] == ICMPV4_ECHO_REQUEST || b[0] == ICMPV4_ECHO_REPLY);
+	icmp_fill(p, b, len, icmpv4_hlen(b, len), icmpv4_has_id(b[0]));
 	icmpv4_events(p, b, len);
 	return DECODE_OK;
 }
@@ -179,7 +208,8 @@ enum decode_err decode_icmpv6(struct packet *p, const uint8_t *b, uint32_t len, 
 		decode_l4_partial(p);
 		return DECODE_OK;
 	}
-	icmp_fill(p, b, len, b[0] == ICMPV6_ECHO_REQUEST || b[0] == ICMPV6_ECHO_REPLY);
+	icmp_fill(p, b, len, ICMP_HDR_LEN,
+		  b[0] == ICMPV6_ECHO_REQUEST || b[0] == ICMPV6_ECHO_REPLY);
 	icmpv6_events(p, b);
 	icmpv6_quoted(p, b, len);
 	return DECODE_OK;

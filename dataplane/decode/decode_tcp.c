@@ -99,8 +99,11 @@ static enum decode_err tcp_opts(struct packet *p, const uint8_t *opt, uint32_t n
 				p->flags |= PKT_F_TCP_SACKOK;
 			break;
 		case TCPOPT_SACK:
-			/* 1 to 4 blocks of two sequence numbers (RFC 2018 3) */
-			opt_take(p, &seen, kind, olen >= 10 && olen <= 34 && (olen - 2) % 8 == 0);
+			/* 1 to 4 blocks of two sequence numbers (RFC 2018 3); as
+			 * Suricata 7, an empty one (length 2, no blocks) is no
+			 * invalid length: stacks send it */
+			opt_take(p, &seen, kind,
+				 olen == 2 || (olen >= 10 && olen <= 34 && (olen - 2) % 8 == 0));
 			break;
 		case TCPOPT_TS:
 			if (opt_take(p, &seen, kind, olen == 10)) {

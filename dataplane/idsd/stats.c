@@ -27,13 +27,18 @@ static void put(struct stats_snapshot *s, const char *name, uint64_t v)
 	}
 }
 
-/* "decoder.event.<reason>" names, built once: the strings outlive every snapshot. */
+/* "decoder.event.<layer>.<reason>" names, built once: the strings outlive
+ * every snapshot. A reason of no layer (too_many_layers, Suricata 7's one
+ * generic decoder event) is "decoder.<reason>": Suricata registers that
+ * event's counter under its own name, past the range it renames. */
 static const char *decode_event_name(enum decode_err e)
 {
 	static char names[DECODE_ERR_MAX][64];
+	const char *reason = decode_err_name(e);
 
 	if (names[e][0] == '\0')
-		snprintf(names[e], sizeof(names[e]), "decoder.event.%s", decode_err_name(e));
+		snprintf(names[e], sizeof(names[e]), "decoder.%s%s",
+			 strchr(reason, '.') != NULL ? "event." : "", reason);
 	return names[e];
 }
 

@@ -259,6 +259,21 @@ static bool ids_due(struct stream_ctx *sc, struct stream_dir *d, const struct pa
 	return false;
 }
 
+/* Whether the packet's data goes into the stream, as Suricata 7's stream
+ * engine takes it; packet rules see it either way. Not an RST's (ticket
+ * 6244); of a SYN, only a Fast Open SYN's, never a SYN/ACK's
+ * (StreamTcpPacketStateNone); nothing while the session waits for the
+ * answer to its SYN (SYN_SENT: StreamTcpPacketStateSynSent takes no data;
+ * with stream.async-oneside the client's ACK makes it established first). */
+static bool data_for_stream(const struct flow *f, const struct packet *p)
+{
+	if (p->payload_len == 0 || (p->tcp.flags & TCP_RST))
+		return false;
+	if (p->tcp.flags & TCP_SYN)
+		return !(p->tcp.flags & TCP_ACK) && (p->flags & PKT_F_TCP_TFO);
+	return f->tcp_state != TCP_ST_SYN_SENT;
+}
+
 bool stream_packet(struct stream_ctx *sc, struct packet *p, struct stream_window *w)
 {
 	struct flow *f = p->flow;
@@ -293,9 +308,7 @@ bool stream_packet(struct stream_ctx *sc, struct packet *p, struct stream_window
 			d->flags |= SD_F_INIT;
 		}
 	}
-	/* an RST's data is not the peer's to read (Suricata 7, ticket 6244):
-	 * packet rules see it, the stream and the app layer do not */
-	if (p->payload_len > 0 && !(p->tcp.flags & TCP_RST)) {
+	if (data_for_stream(f, p)) {
 		if (!(d->flags & SD_F_INIT)) {
 			/* picked up: midstream, or a split handshake's other side */
 			d->base_seq = seq;

@@ -468,6 +468,8 @@ static void test_v4_tcp_errors(void)
 	static const uint8_t zero_len[4] = { 0x02, 0x00, 0x01, 0x01 };
 	static const uint8_t lone_kind[4] = { 0x01, 0x01, 0x01, 0x02 };
 	static const uint8_t mss3[4] = { 0x02, 0x03, 0x05, 0x00 };
+	static const uint8_t sack_empty[4] = { 0x01, 0x01, 0x05, 0x02 };
+	static const uint8_t sack3[4] = { 0x05, 0x03, 0x00, 0x00 };
 
 	build_v4_tcp(&f);
 	f.d[14 + 20 + 12] = 0x40; /* data offset 16 bytes */
@@ -505,6 +507,22 @@ static void test_v4_tcp_errors(void)
 	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
 	CHECK_INT(0, p.flags & PKT_F_TCP_MSS);
 	CHECK_INT(0, p.tcp.mss);
+	CHECK(p.dec_ev & (1ull << DEV_TCP_OPT_INVALID_LEN));
+
+	/* an empty SACK (no blocks) is accepted as Suricata 7 does; a SACK
+	 * whose length is not 2 + 8n is an invalid option length */
+	f_eth(&f, 0x0800);
+	f_ipv4(&f, 6, 0, NULL, 0);
+	f_tcp(&f, 1, 2, 0x10, sack_empty, 4);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(0, p.dec_ev & (1ull << DEV_TCP_OPT_INVALID_LEN));
+	f_eth(&f, 0x0800);
+	f_ipv4(&f, 6, 0, NULL, 0);
+	f_tcp(&f, 1, 2, 0x10, sack3, 4);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK(p.dec_ev & (1ull << DEV_TCP_OPT_INVALID_LEN));
 }
 
 static void test_v4_header_errors(void)
@@ -605,6 +623,48 @@ static void test_v4_icmp(void)
 	f_done(&f);
 	CHECK_INT(DECODE_ICMPV4_TRUNC, dec(&p, &f, &OPTS_NOCSUM));
 	CHECK_STR("icmpv4.pkt_too_small", decode_err_name(p.err));
+}
+
+/* Suricata 7's ICMPv4 header lengths: a timestamp's 12 bytes and a router
+ * advertisement's address entries belong to the header (icmpv4.hdr), not
+ * to the payload, when they are all there; timestamp, information and
+ * address mask messages carry id/seq. */
+static void test_v4_icmp_hlen(void)
+{
+	struct frame f;
+	struct packet p = { 0 };
+
+	f_eth(&f, 0x0800);
+	f_ipv4(&f, 1, 0, NULL, 0);
+	f_icmp(&f, 13, 0, 0x1234, 5);
+	put(&f, "originaterecvxy", 14); /* 12 timestamp bytes, then 2 */
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(0x1234, p.icmp.id);
+	CHECK_INT(5, p.icmp.seq);
+	CHECK_INT(2, p.payload_len);
+	CHECK_INT(0, p.dec_ev & (1ull << DEV_ICMPV4_IPV4_TRUNC));
+
+	/* timestamps cut short: an 8-byte header, the rest is payload */
+	f_eth(&f, 0x0800);
+	f_ipv4(&f, 1, 0, NULL, 0);
+	f_icmp(&f, 14, 0, 0x1234, 5);
+	put(&f, "orig", 4);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(4, p.payload_len);
+	CHECK(p.dec_ev & (1ull << DEV_ICMPV4_IPV4_TRUNC));
+
+	/* router advertisement: 1 address of 2 words, then 1 byte */
+	f_eth(&f, 0x0800);
+	f_ipv4(&f, 1, 0, NULL, 0);
+	f_icmp(&f, 9, 0, 0x0102, 1800);
+	put(&f, "\x0a\x0e\x50\x54\x42\x00\x00\x00z", 9);
+	f_done(&f);
+	CHECK_INT(DECODE_OK, dec(&p, &f, &OPTS_NOCSUM));
+	CHECK_INT(0, p.icmp.id);
+	CHECK_INT(1, p.payload_len);
+	CHECK_INT(17, p.l4_len);
 }
 
 static void test_vlan(void)
@@ -1758,6 +1818,7 @@ int main(void)
 	test_v4_header_errors();
 	test_v4_udp();
 	test_v4_icmp();
+	test_v4_icmp_hlen();
 	test_vlan();
 	test_v4_options();
 	test_v4_fragments();

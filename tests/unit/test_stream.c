@@ -271,6 +271,46 @@ static void test_rst_and_midstream(void)
 	stream_ctx_destroy(sc);
 }
 
+/* Suricata 7 reassembles a SYN's data only when the SYN has the Fast Open
+ * option, and no data while the SYN is unanswered; a plain SYN's, a
+ * SYN/ACK's or such early data is for packet rules alone. */
+static void test_syn_data(void)
+{
+	struct stream_config cfg = { 0 };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+	struct packet *p;
+
+	f.tcp_state = TCP_ST_SYN_SENT;
+	p = mk(&s, &f, 0, TCP_SYN, 100, 0, "syn-data");
+	stream_packet(sc, p, &w);
+	CHECK(!(p->flags & PKT_F_STREAM_ADD));
+	p = mk(&s, &f, 1, TCP_SYN | TCP_ACK, 900, 101, "synack-data");
+	stream_packet(sc, p, &w);
+	CHECK(!(p->flags & PKT_F_STREAM_ADD));
+	/* the client's data before any answer to its SYN: not taken either */
+	p = mk(&s, &f, 0, TCP_ACK | TCP_PSH, 101, 0, "early");
+	stream_packet(sc, p, &w);
+	CHECK(!(p->flags & PKT_F_STREAM_ADD));
+	/* once the session is established, the data is the stream's */
+	f.tcp_state = TCP_ST_ESTABLISHED;
+	p = mk(&s, &f, 0, TCP_ACK | TCP_PSH, 101, 901, "later");
+	stream_packet(sc, p, &w);
+	CHECK(p->flags & PKT_F_STREAM_ADD);
+	stream_flow_free(sc, &f);
+
+	f = new_flow();
+	f.tcp_state = TCP_ST_SYN_SENT;
+	p = mk(&s, &f, 0, TCP_SYN, 100, 0, "tfo-data");
+	p->flags |= PKT_F_TCP_TFO;
+	stream_packet(sc, p, &w);
+	CHECK(p->flags & PKT_F_STREAM_ADD);
+	stream_flow_free(sc, &f);
+	stream_ctx_destroy(sc);
+}
+
 static void test_limits(void)
 {
 	struct stream_config cfg = { .reassembly_memcap = 100 };
@@ -331,6 +371,7 @@ int main(void)
 	test_gap_acked();
 	test_wrap();
 	test_rst_and_midstream();
+	test_syn_data();
 	test_limits();
 	return check_result("stream");
 }
