@@ -107,6 +107,7 @@ struct applayer_stats {
 	uint64_t ftp_txs;                /* FTP commands (and unsolicited replies) */
 	uint64_t ftp_bad;                /* malformed FTP lines and arguments */
 	uint64_t ftp_max_tx;             /* FTP commands past the held limit: oldest dropped */
+	uint64_t ftp_reply_cut;          /* FTP reply lines past a transaction's kept bytes (EVE) */
 	uint64_t nomem;
 };
 
@@ -401,6 +402,22 @@ struct app_ftpdata_info {
 	const char *command;
 };
 int app_tx_ftpdata_info(struct app_flow *af, struct app_ftpdata_info *out);
+/* (added) A command of an FTP control connection for EVE (Suricata's
+ * "ftp" object): valid while tx is; -ENOENT on another protocol. */
+struct app_ftp_info {
+	const char *command;          /* the command's name, NULL: a reply nobody asked for */
+	uint32_t command_len;
+	const uint8_t *request;       /* the command line, trailing blanks cut */
+	uint32_t request_len;
+	const char *reply;            /* its reply lines, each ended by '\n' */
+	uint32_t reply_len;
+	uint16_t dyn_port;            /* the data port its reply agreed on, 0: none */
+	bool request_cut, reply_cut;  /* a line was past the line limit */
+	bool port_cmd;                /* PORT or EPRT: "mode" is written */
+	bool active;                  /* its reply agreed on an active data port */
+	bool done;                    /* its final reply came */
+};
+int app_tx_ftp_info(struct app_flow *af, struct app_tx *tx, struct app_ftp_info *out);
 /* Data of direction dir was lost (a stream hole) before the next bytes:
  * the file open in that direction has gaps. */
 void app_flow_gap(struct app_flow *af, enum app_dir dir);

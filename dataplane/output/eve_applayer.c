@@ -2,6 +2,7 @@
 /* The app-layer part of alert records, named as Suricata's EVE: "tx_id",
  * "app_proto", and the "http" (EveHttpLogJSONBasic/Extended), "tls"
  * (JsonTlsLogJSONBasic/Extended) and "dns" objects of the transaction. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -523,6 +524,8 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 		put_dns(j, &app->dns, app->tx_id);
 	if (app->has_ftpdata)
 		eve_put_ftpdata(j, &app->ftpdata);
+	if (app->has_ftp)
+		eve_put_ftp(j, &app->ftp);
 }
 
 void eve_put_ftpdata(struct json_w *j, const struct app_ftpdata_info *d)
@@ -532,5 +535,61 @@ void eve_put_ftpdata(struct json_w *j, const struct app_ftpdata_info *d)
 		json_strn(j, "filename", d->name, d->name_len);
 	if (d->command != NULL)
 		json_str(j, "command", d->command);
+	json_obj_close(j);
+}
+
+/* Each reply line as Suricata's EveFTPLogCommand splits it: a line that
+ * starts with three digits gives them to "completion_code" (want_code)
+ * and the text from its fifth byte to "reply"; any other line goes to
+ * "reply" whole. Returns how many entries it wrote. */
+static unsigned put_reply_lines(struct json_w *j, const struct app_ftp_info *f, bool want_code)
+{
+	unsigned n = 0;
+
+	for (uint32_t at = 0; at < f->reply_len;) {
+		const char *l = f->reply + at;
+		const char *nl = memchr(l, '\n', f->reply_len - at);
+		uint32_t len = (uint32_t)(nl - l), off = 0;
+
+		at += len + 1;
+		if (len >= 3 && isdigit((unsigned char)l[0]) && isdigit((unsigned char)l[1]) &&
+		    isdigit((unsigned char)l[2])) {
+			off = 4;
+			if (want_code) {
+				if (n++ == 0)
+					json_arr_open(j, "completion_code");
+				json_strn(j, NULL, l, 3);
+			}
+		}
+		if (!want_code && len >= off) {
+			if (n++ == 0)
+				json_arr_open(j, "reply");
+			json_strn(j, NULL, l + off, len - off);
+		}
+	}
+	if (n > 0)
+		json_arr_close(j);
+	return n;
+}
+
+void eve_put_ftp(struct json_w *j, const struct app_ftp_info *f)
+{
+	json_obj_open(j, "ftp");
+	if (f->command != NULL)
+		json_str(j, "command", f->command);
+	/* the bytes after the name and one more (the blank) */
+	if (f->request_len > f->command_len) {
+		json_strn(j, "command_data", (const char *)f->request + f->command_len + 1,
+			  f->request_len - f->command_len - 1);
+		json_bool(j, "command_truncated", f->request_cut);
+	}
+	put_reply_lines(j, f, true);
+	put_reply_lines(j, f, false);
+	if (f->dyn_port != 0)
+		json_uint(j, "dynamic_port", f->dyn_port);
+	if (f->port_cmd)
+		json_str(j, "mode", f->active ? "active" : "passive");
+	json_str(j, "reply_received", f->done ? "yes" : "no");
+	json_bool(j, "reply_truncated", f->reply_cut);
 	json_obj_close(j);
 }
