@@ -108,6 +108,7 @@ struct applayer_stats {
 	uint64_t ftp_bad;                /* malformed FTP lines and arguments */
 	uint64_t ftp_max_tx;             /* FTP commands past the held limit: oldest dropped */
 	uint64_t ftp_reply_cut;          /* FTP reply lines past a transaction's kept bytes (EVE) */
+	uint64_t smtp_rcpt_cut;          /* SMTP RCPT TO past a mail's kept bytes (EVE) */
 	uint64_t nomem;
 };
 
@@ -418,6 +419,25 @@ struct app_ftp_info {
 	bool done;                    /* its final reply came */
 };
 int app_tx_ftp_info(struct app_flow *af, struct app_tx *tx, struct app_ftp_info *out);
+/* (added) A mail of an SMTP session for EVE (Suricata's "smtp" and "email"
+ * objects): valid while tx is; -ENOENT on another protocol. */
+#define APP_SMTP_MAX_ATT 16u
+struct app_smtp_info {
+	const char *helo;             /* HELO/EHLO's argument, NULL: none */
+	uint16_t helo_len;
+	const char *mail_from;        /* MAIL FROM's, as sent ("<a@b>"), NULL: none */
+	uint16_t mail_from_len;
+	const char *rcpt;             /* RCPT TO's, each ended by '\n' */
+	uint32_t rcpt_len;
+	bool has_email;               /* a DATA was read: the fields below are set */
+	const char *status;           /* Suricata's MIME parser state name */
+	const char *hdr[3];           /* the message's From, To, Cc; NULL: absent */
+	uint16_t hdr_len[3];
+	uint8_t natt;                 /* attachments among the message's own parts */
+	const char *att[APP_SMTP_MAX_ATT];
+	uint16_t att_len[APP_SMTP_MAX_ATT];
+};
+int app_tx_smtp_info(struct app_flow *af, struct app_tx *tx, struct app_smtp_info *out);
 /* Data of direction dir was lost (a stream hole) before the next bytes:
  * the file open in that direction has gaps. */
 void app_flow_gap(struct app_flow *af, enum app_dir dir);

@@ -443,7 +443,7 @@ static const struct {
 	{ "alert", EVE_T_ALERT }, { "drop", EVE_T_DROP }, { "stats", EVE_T_STATS },
 	{ "flow", EVE_T_FLOW }, { "netflow", EVE_T_NETFLOW }, { "http", EVE_T_HTTP },
 	{ "dns", EVE_T_DNS }, { "tls", EVE_T_TLS }, { "anomaly", EVE_T_ANOMALY },
-	{ "files", EVE_T_FILEINFO }, { "ftp", EVE_T_FTP },
+	{ "files", EVE_T_FILEINFO }, { "ftp", EVE_T_FTP }, { "smtp", EVE_T_SMTP },
 };
 
 

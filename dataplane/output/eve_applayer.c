@@ -526,6 +526,8 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 		eve_put_ftpdata(j, &app->ftpdata);
 	if (app->has_ftp)
 		eve_put_ftp(j, &app->ftp);
+	if (app->has_smtp)
+		eve_put_smtp_email(j, &app->smtp);
 }
 
 void eve_put_ftpdata(struct json_w *j, const struct app_ftpdata_info *d)
@@ -591,5 +593,71 @@ void eve_put_ftp(struct json_w *j, const struct app_ftp_info *f)
 		json_str(j, "mode", f->active ? "active" : "passive");
 	json_str(j, "reply_received", f->done ? "yes" : "no");
 	json_bool(j, "reply_truncated", f->reply_cut);
+	json_obj_close(j);
+}
+
+/* EveEmailJsonArrayFromCommaList: the value's comma-separated elements,
+ * blanks before each skipped, empty ones left out; no list when none. */
+static void put_comma_list(struct json_w *j, const char *key, const char *v, size_t len)
+{
+	bool open = false;
+
+	for (size_t at = 0; at < len;) {
+		const char *e = memchr(v + at, ',', len - at);
+		size_t end = e ? (size_t)(e - v) : len, s = at;
+
+		at = end + 1;
+		if (end == s)
+			continue;	/* strtok_r skips empty tokens */
+		while (s < end && (v[s] == ' ' || v[s] == '\t'))
+			s++;
+		if (!open)
+			json_arr_open(j, key);
+		open = true;
+		json_strn(j, NULL, v + s, end - s);
+	}
+	if (open)
+		json_arr_close(j);
+}
+
+void eve_put_smtp_email(struct json_w *j, const struct app_smtp_info *m)
+{
+	static const char *const hdr_keys[3] = { "from", "to", "cc" };
+
+	json_obj_open(j, "smtp");
+	if (m->helo != NULL)
+		json_strn(j, "helo", m->helo, m->helo_len);
+	if (m->mail_from != NULL)
+		json_strn(j, "mail_from", m->mail_from, m->mail_from_len);
+	if (m->rcpt_len > 0) {
+		json_arr_open(j, "rcpt_to");
+		for (uint32_t at = 0; at < m->rcpt_len;) {
+			const char *r = m->rcpt + at;
+			uint32_t n = (uint32_t)((const char *)memchr(r, '\n', m->rcpt_len - at) - r);
+
+			json_strn(j, NULL, r, n);
+			at += n + 1;
+		}
+		json_arr_close(j);
+	}
+	json_obj_close(j);
+	if (!m->has_email)
+		return;
+	json_obj_open(j, "email");
+	json_str(j, "status", m->status);
+	for (int i = 0; i < 3; i++) {
+		if (m->hdr[i] == NULL)
+			continue;
+		if (i == 0)
+			json_strn(j, hdr_keys[i], m->hdr[i], m->hdr_len[i]);
+		else
+			put_comma_list(j, hdr_keys[i], m->hdr[i], m->hdr_len[i]);
+	}
+	if (m->natt > 0) {
+		json_arr_open(j, "attachment");
+		for (uint8_t i = 0; i < m->natt; i++)
+			json_strn(j, NULL, m->att[i], m->att_len[i]);
+		json_arr_close(j);
+	}
 	json_obj_close(j);
 }
