@@ -124,6 +124,11 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 
 	for (unsigned c = 0; c < CNT_MAX; c++)
 		put(s, counter_name(c), pl->cnt.c[c]);
+	/* the policies in force only, as Suricata registers them */
+	for (unsigned pt = 0; pt < EXC_POINTS; pt++)
+		if (pl->exc.cfg.policy[pt] != EXC_IGNORE)
+			put(s, exc_counter_name((enum exc_point)pt, pl->exc.cfg.policy[pt]),
+			    pl->exc.applied[pt][pl->exc.cfg.policy[pt]]);
 	for (unsigned e = 1; e < DECODE_ERR_MAX; e++)
 		if (pl->cnt.decode_err[e] != 0)
 			put(s, decode_event_name(e), pl->cnt.decode_err[e]);
