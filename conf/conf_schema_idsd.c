@@ -96,7 +96,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "flow.emergency-recovery", CONF_NOOP },
 	{ "flow.managers", CONF_NOOP },
 	{ "flow.recyclers", CONF_NOOP },
-	{ "flow.memcap-policy", CONF_NOOP },
+	{ "flow.memcap-policy", CONF_STR },
 	{ "flow.rate-tracking", CONF_NOOP },
 	{ "flow-timeouts", CONF_MAP },
 	{ "flow-timeouts.*", CONF_MAP },
@@ -122,7 +122,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "stream.prealloc-sessions", CONF_NOOP },
 	{ "stream.max-synack-queued", CONF_NOOP },
 	{ "stream.midstream-policy", CONF_NOOP },
-	{ "stream.memcap-policy", CONF_NOOP },
+	{ "stream.memcap-policy", CONF_STR },
 	{ "stream.liberal-timestamps", CONF_NOOP },
 	{ "stream.reassembly", CONF_MAP },
 	{ "stream.reassembly.memcap", CONF_SIZE },
@@ -135,7 +135,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "stream.reassembly.segment-prealloc", CONF_NOOP },
 	{ "stream.reassembly.check-overlap-different-data", CONF_NOOP },
 	{ "stream.reassembly.max-regions", CONF_NOOP },
-	{ "stream.reassembly.memcap-policy", CONF_NOOP },
+	{ "stream.reassembly.memcap-policy", CONF_STR },
 	{ "stream.reassembly.urgent", CONF_NOOP },
 
 	/* Detection engine. */
@@ -159,7 +159,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "asn1-max-frames", CONF_NOOP },
 	{ "engine-analysis", CONF_NOOP },
 	{ "legacy", CONF_NOOP },
-	{ "exception-policy", CONF_NOOP },
+	{ "exception-policy", CONF_STR },
 
 	/* Statistics. */
 	{ "stats", CONF_MAP },
@@ -285,7 +285,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	/* Application layer: the HTTP, TLS and DNS keys idsd reads, typed; the
 	 * other protocols (and their keys idsd has no use for) accepted. */
 	{ "app-layer", CONF_MAP },
-	{ "app-layer.error-policy", CONF_NOOP },
+	{ "app-layer.error-policy", CONF_STR },
 	{ "app-layer.protocols", CONF_MAP },
 	{ "app-layer.protocols.*", CONF_ANY },
 	{ "app-layer.protocols.http", CONF_MAP },
@@ -357,6 +357,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "defrag", CONF_MAP },
 	{ "defrag.*", CONF_NOOP },
 	{ "defrag.memcap", CONF_SIZE },
+	{ "defrag.memcap-policy", CONF_STR },
 	{ "defrag.timeout", CONF_INT },
 	{ "defrag.max-frags", CONF_INT },
 	{ "defrag.trackers", CONF_INT },

@@ -21,7 +21,19 @@
  * FTP_MAX_LINE (Suricata's max-line-length) is cut there, the rest
  * dropped, and counted with every other malformed line or argument. At
  * most FTP_KEEP transactions are held: pipelined commands beyond that drop
- * the oldest (counted). */
+ * the oldest (counted).
+ *
+ * For EVE's "ftp" records (Suricata's EveFTPLogCommand) a transaction
+ * keeps its command line and its reply lines, each trimmed of trailing
+ * blanks, and whether either was cut. As Suricata's FTPParseRequest, only
+ * a command of its table (FtpCommands) makes a transaction; it is known by
+ * its name at the start of the line, in any case (Suricata's pattern
+ * search would also find a name later in the line). A reply goes to the
+ * oldest command still waiting; with none, to a transaction of its own
+ * that names no command (Suricata adds it to the last one when that is
+ * still held, which depends on when its transactions are let go). At most
+ * FTP_REPLY_MAX bytes of a transaction's replies are kept (counted). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +44,11 @@
 
 #define FTP_MAX_LINE 4096u
 #define FTP_KEEP 32u
+#define FTP_REPLY_MAX 16384u
 
 enum ftp_cmd {
 	FTP_CMD_NONE = 0,         /* an unsolicited reply */
-	FTP_CMD_OTHER,
+	FTP_CMD_OTHER,            /* another command of Suricata's table */
 	FTP_CMD_PORT,
 	FTP_CMD_EPRT,
 	FTP_CMD_PASV,
@@ -52,6 +65,15 @@ struct ftp_tx {
 	bool has_host;            /* PORT: host[] holds h1..h4 */
 	uint8_t host[4];
 	uint16_t port;            /* PORT, EPRT: the port named (0: none valid) */
+	/* for EVE */
+	const char *name;         /* the command's name in Suricata's table, NULL: none */
+	bool req_cut, reply_cut;  /* a line was longer than FTP_MAX_LINE */
+	bool active;              /* the reply agreed on dyn_port for PORT/EPRT */
+	uint16_t dyn_port;        /* the data port its reply agreed on, 0: none */
+	uint8_t *req;             /* the command line, req_len bytes */
+	uint32_t req_len;
+	char *reply;              /* the reply lines, each ended by '\n' */
+	uint32_t reply_len;
 };
 
 struct ftp_side {
@@ -83,6 +105,8 @@ struct ftp_state *app_ftp_new(struct app_flow *af)
 static void tx_free(struct ftp_tx *t)
 {
 	app_tx_release(&t->base);
+	free(t->req);
+	free(t->reply);
 	free(t);
 }
 
@@ -185,24 +209,90 @@ static uint16_t ext_port(const uint8_t *l, uint32_t len)
 	return (uint16_t)v;
 }
 
-static enum ftp_cmd command(const uint8_t *l, uint32_t len)
-{
-	static const struct {
-		const char *name;
-		enum ftp_cmd cmd;
-	} cmds[] = {
-		{ "PORT", FTP_CMD_PORT }, { "EPRT", FTP_CMD_EPRT }, { "PASV", FTP_CMD_PASV },
-		{ "EPSV", FTP_CMD_EPSV }, { "RETR", FTP_CMD_RETR }, { "STOR", FTP_CMD_STOR },
-	};
+/* Suricata 7's FtpCommands: the names a transaction is made for (those
+ * the parser acts on first); FTP_CMD_OTHER for the rest. */
+static const struct {
+	const char *name;
+	uint8_t len;
+	uint8_t cmd;              /* enum ftp_cmd */
+} ftp_cmds[] = {
+	{ "PORT", 4, FTP_CMD_PORT }, { "EPRT", 4, FTP_CMD_EPRT },
+	{ "AUTH TLS", 8, FTP_CMD_AUTH_TLS }, { "PASV", 4, FTP_CMD_PASV },
+	{ "RETR", 4, FTP_CMD_RETR }, { "EPSV", 4, FTP_CMD_EPSV }, { "STOR", 4, FTP_CMD_STOR },
+	{ "ABOR", 4, FTP_CMD_OTHER }, { "ACCT", 4, FTP_CMD_OTHER }, { "ALLO", 4, FTP_CMD_OTHER },
+	{ "APPE", 4, FTP_CMD_OTHER }, { "CDUP", 4, FTP_CMD_OTHER }, { "CHMOD", 5, FTP_CMD_OTHER },
+	{ "CWD", 3, FTP_CMD_OTHER }, { "DELE", 4, FTP_CMD_OTHER }, { "HELP", 4, FTP_CMD_OTHER },
+	{ "IDLE", 4, FTP_CMD_OTHER }, { "LIST", 4, FTP_CMD_OTHER }, { "MAIL", 4, FTP_CMD_OTHER },
+	{ "MDTM", 4, FTP_CMD_OTHER }, { "MKD", 3, FTP_CMD_OTHER }, { "MLFL", 4, FTP_CMD_OTHER },
+	{ "MODE", 4, FTP_CMD_OTHER }, { "MRCP", 4, FTP_CMD_OTHER }, { "MRSQ", 4, FTP_CMD_OTHER },
+	{ "MSAM", 4, FTP_CMD_OTHER }, { "MSND", 4, FTP_CMD_OTHER }, { "MSOM", 4, FTP_CMD_OTHER },
+	{ "NLST", 4, FTP_CMD_OTHER }, { "NOOP", 4, FTP_CMD_OTHER }, { "PASS", 4, FTP_CMD_OTHER },
+	{ "PWD", 3, FTP_CMD_OTHER }, { "QUIT", 4, FTP_CMD_OTHER }, { "REIN", 4, FTP_CMD_OTHER },
+	{ "REST", 4, FTP_CMD_OTHER }, { "RMD", 3, FTP_CMD_OTHER }, { "RNFR", 4, FTP_CMD_OTHER },
+	{ "RNTO", 4, FTP_CMD_OTHER }, { "SITE", 4, FTP_CMD_OTHER }, { "SIZE", 4, FTP_CMD_OTHER },
+	{ "SMNT", 4, FTP_CMD_OTHER }, { "STAT", 4, FTP_CMD_OTHER }, { "STOU", 4, FTP_CMD_OTHER },
+	{ "STRU", 4, FTP_CMD_OTHER }, { "SYST", 4, FTP_CMD_OTHER }, { "TYPE", 4, FTP_CMD_OTHER },
+	{ "UMASK", 5, FTP_CMD_OTHER }, { "USER", 4, FTP_CMD_OTHER },
+};
 
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (len >= 4 && strncasecmp((const char *)l, cmds[i].name, 4) == 0 &&
-		    (len == 4 || l[4] == ' '))
-			return cmds[i].cmd;
-	/* RFC 4217 4: Suricata's FTP_COMMAND_AUTH_TLS, by its 8 bytes */
-	if (len >= 8 && strncasecmp((const char *)l, "AUTH TLS", 8) == 0)
-		return FTP_CMD_AUTH_TLS;
-	return FTP_CMD_OTHER;
+/* The table's row the line starts with, -1 for none. */
+static int command(const uint8_t *l, uint32_t len)
+{
+	for (size_t i = 0; i < sizeof(ftp_cmds) / sizeof(ftp_cmds[0]); i++)
+		if (len >= ftp_cmds[i].len &&
+		    strncasecmp((const char *)l, ftp_cmds[i].name, ftp_cmds[i].len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* l[0..*len) without its trailing blanks (Suricata's CopyCommandLine). */
+static void trim(const uint8_t *l, uint32_t *len)
+{
+	while (*len > 0 && isspace(l[*len - 1]))
+		(*len)--;
+}
+
+/* A copy of the line for EVE; false when memory is short (counted). */
+static bool keep_request(struct applayer_ctx *ctx, struct ftp_tx *t, const uint8_t *l,
+			 uint32_t len, bool cut)
+{
+	trim(l, &len);
+	t->req_cut = cut;
+	if (len == 0)
+		return true;
+	t->req = malloc(len);
+	if (t->req == NULL) {
+		ctx->stats.nomem++;
+		return false;
+	}
+	memcpy(t->req, l, len);
+	t->req_len = len;
+	return true;
+}
+
+/* A reply line appended for EVE, within FTP_REPLY_MAX (beyond: counted). */
+static void keep_reply(struct applayer_ctx *ctx, struct ftp_tx *t, const uint8_t *l,
+		       uint32_t len, bool cut)
+{
+	char *r;
+
+	t->reply_cut |= cut;
+	trim(l, &len);
+	if (len == 0)
+		return;
+	if (t->reply_len + len + 1 > FTP_REPLY_MAX) {
+		ctx->stats.ftp_reply_cut++;
+		return;
+	}
+	r = realloc(t->reply, t->reply_len + len + 1);
+	if (r == NULL) {
+		ctx->stats.nomem++;
+		return;
+	}
+	memcpy(r + t->reply_len, l, len);
+	r[t->reply_len + len] = '\n';
+	t->reply = r;
+	t->reply_len += len + 1;
 }
 
 /* RETR/STOR with a negotiated port and a file name (the line's bytes
@@ -247,19 +337,25 @@ static void announce(struct applayer_ctx *ctx, struct ftp_state *fs, enum ftp_cm
 }
 
 static void client_line(struct applayer_ctx *ctx, struct ftp_state *fs, const uint8_t *l,
-			uint32_t len, uint64_t ts_us)
+			uint32_t len, bool cut, uint64_t ts_us)
 {
 	enum ftp_cmd cmd;
 	struct ftp_tx *t;
+	int row;
 
 	if (len == 0) {
 		ctx->stats.ftp_bad++;
 		return;
 	}
-	cmd = command(l, len);
+	row = command(l, len);
+	if (row < 0)
+		return;		/* not a command of the table: no transaction */
+	cmd = (enum ftp_cmd)ftp_cmds[row].cmd;
 	t = tx_new(ctx, fs, cmd);
 	if (t == NULL)
 		return;
+	t->name = ftp_cmds[row].name;
+	keep_request(ctx, t, l, len, cut);
 	switch (cmd) {
 	case FTP_CMD_PORT:
 		if (!host_port(l, len, 5, t->host, &t->port))
@@ -304,6 +400,8 @@ static void reply_done(struct applayer_ctx *ctx, struct ftp_state *fs, struct ft
 		if (t->port != 0) {
 			fs->dyn_port = t->port;
 			fs->active = true;
+			t->dyn_port = t->port;
+			t->active = true;
 		}
 		break;
 	case FTP_CMD_PASV:
@@ -320,6 +418,7 @@ static void reply_done(struct applayer_ctx *ctx, struct ftp_state *fs, struct ft
 		}
 		fs->dyn_port = port;
 		fs->active = false;
+		t->dyn_port = port;
 		break;
 	case FTP_CMD_EPSV:
 		if (len < 4 || memcmp(l, "229 ", 4) != 0)
@@ -331,6 +430,7 @@ static void reply_done(struct applayer_ctx *ctx, struct ftp_state *fs, struct ft
 		}
 		fs->dyn_port = port;
 		fs->active = false;
+		t->dyn_port = port;
 		break;
 	case FTP_CMD_AUTH_TLS:
 		/* RFC 4217 4: 234, the TLS negotiation follows */
@@ -351,34 +451,34 @@ static bool digits3(const uint8_t *l, uint32_t len)
 /* RFC 959 4.2: "NNN text" ends a reply, "NNN-text" opens a multi-line one
  * whose lines go on until "NNN text" (lines between may be anything). A
  * 1yz reply is preliminary (RETR's "150 opening"): the command waits on for
- * its final reply. */
+ * its final reply. Every line is kept with the reply of the command
+ * waiting; a reply nobody waits for opens a transaction of its own at its
+ * first line. */
 static void server_line(struct applayer_ctx *ctx, struct ftp_state *fs, const uint8_t *l,
-			uint32_t len)
+			uint32_t len, bool cut)
 {
 	bool coded = digits3(l, len) && (len == 3 || l[3] == ' ' || l[3] == '-');
 	bool last = coded && (len == 3 || l[3] == ' ');
-	struct ftp_tx *t;
+	struct ftp_tx *t = waiting(fs);
 
 	if (!coded) {
 		if (!fs->reply_continues)
 			ctx->stats.ftp_bad++;
+		if (t != NULL)
+			keep_reply(ctx, t, l, len, cut);
 		return;
 	}
 	fs->reply_continues = !last;
-	if (!last)
-		return;
-	t = waiting(fs);
-	if (t != NULL && l[0] == '1') {
-		t->base.updated = APP_TX_UPDATED;
-		return;
-	}
 	if (t == NULL)
 		t = tx_new(ctx, fs, FTP_CMD_NONE);
 	if (t == NULL)
 		return;
+	keep_reply(ctx, t, l, len, cut);
+	t->base.updated = APP_TX_UPDATED;
+	if (!last || l[0] == '1')
+		return;
 	reply_done(ctx, fs, t, l, len);
 	t->done = true;
-	t->base.updated = APP_TX_UPDATED;
 }
 
 int app_ftp_data(struct applayer_ctx *ctx, struct ftp_state *fs, enum app_dir dir,
@@ -399,9 +499,9 @@ int app_ftp_data(struct applayer_ctx *ctx, struct ftp_state *fs, enum app_dir di
 		if (s->len > 0 && s->line[s->len - 1] == '\r')
 			s->len--;
 		if (dir == APP_TO_SERVER)
-			client_line(ctx, fs, s->line, s->len, ts_us);
+			client_line(ctx, fs, s->line, s->len, s->long_line, ts_us);
 		else
-			server_line(ctx, fs, s->line, s->len);
+			server_line(ctx, fs, s->line, s->len, s->long_line);
 		s->len = 0;
 		s->long_line = false;
 	}
@@ -450,4 +550,19 @@ bool app_ftp_bounce(const struct app_flow *af, const struct app_tx *tx)
 		return false;
 	/* a PORT names an IPv4 host: never an IPv6 client's own address */
 	return af->ip_ver != 4 || memcmp(t->host, af->caddr.b, 4) != 0;
+}
+
+int app_ftp_info(const struct app_tx *tx, struct app_ftp_info *out)
+{
+	const struct ftp_tx *t = (const struct ftp_tx *)tx;
+
+	*out = (struct app_ftp_info){
+		.command = t->name, .request = t->req, .request_len = t->req_len,
+		.command_len = t->name ? (uint32_t)strlen(t->name) : 0,
+		.request_cut = t->req_cut, .reply = t->reply, .reply_len = t->reply_len,
+		.reply_cut = t->reply_cut, .dyn_port = t->dyn_port,
+		.port_cmd = t->cmd == FTP_CMD_PORT || t->cmd == FTP_CMD_EPRT,
+		.active = t->active, .done = t->done,
+	};
+	return 0;
 }

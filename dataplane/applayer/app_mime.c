@@ -107,6 +107,23 @@ static void check_filename(struct mime_reader *m, const char *v, const char *nam
 	m->fname_from = from;
 }
 
+/* A header of the message itself kept for EVE (the first of each name,
+ * as Suricata's MimeDecFindField finds it). */
+static void keep_top(struct mime_reader *m, const char *name, const char *v)
+{
+	static const char *const names[MIME_TOP_MAX] = { "from", "to", "cc" };
+
+	for (int i = 0; i < MIME_TOP_MAX; i++) {
+		size_t n = strlen(v);
+
+		if (strcasecmp(name, names[i]) != 0 || m->has_top[i])
+			continue;
+		memcpy(m->top[i], v, n);
+		m->top_len[i] = (uint16_t)n;
+		m->has_top[i] = true;
+	}
+}
+
 /* One whole header (name: value) of the current block. */
 static void header(struct mime_reader *m)
 {
@@ -124,6 +141,8 @@ static void header(struct mime_reader *m)
 	name[nl] = '\0';
 	v++;
 	v += strspn(v, " \t");
+	if (m->depth == 0)
+		keep_top(m, name, v);
 	if (strcasecmp(name, "content-type") == 0) {
 		char b[MIME_MAX_BOUNDARY + 1];
 
@@ -175,6 +194,10 @@ static void end_headers(struct mime_reader *m)
 		m->hdr_len = 0;
 	}
 	m->in_headers = false;
+	if (m->attachment && m->depth == 1 && m->natt < MIME_MAX_FILES) {
+		memcpy(m->att[m->natt], m->fname, m->fname_len);
+		m->att_len[m->natt++] = m->fname_len;
+	}
 	if (m->multipart && m->depth < MIME_MAX_DEPTH) {
 		memcpy(m->boundary[m->depth++], m->pending_boundary,
 		       strlen(m->pending_boundary) + 1);
@@ -333,6 +356,7 @@ void mime_line(struct mime_reader *m, const uint8_t *l, uint32_t len)
 		return;
 	}
 	if (m->in_headers) {
+		m->headers_seen = true;
 		header_line(m, l, len);
 		return;
 	}

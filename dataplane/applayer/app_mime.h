@@ -24,6 +24,8 @@
 #define MIME_FILE_MAX (1u << 20)  /* bytes kept per attachment */
 
 enum mime_enc { MIME_ENC_IDENTITY, MIME_ENC_BASE64, MIME_ENC_QP };
+/* (added) The message headers kept for EVE. */
+enum mime_top { MIME_TOP_FROM, MIME_TOP_TO, MIME_TOP_CC, MIME_TOP_MAX };
 
 /* What the reader found wrong, for SMTP's mime_* events. */
 #define MIME_ERR_BASE64       0x01u
@@ -67,6 +69,18 @@ struct mime_reader {
 	struct file_magic *fm;
 	uint64_t *nomem;
 	struct app_file *tracked[MIME_MAX_FILES];
+	/* (added) for EVE's "email" object: the message's From, To and Cc
+	 * (folded lines joined, MIME_MAX_HEADER bytes at most), and the names
+	 * of the attachments that are the message's own parts (Suricata lists
+	 * its top entity's children only); a part past MIME_MAX_FILES is not
+	 * named */
+	char top[MIME_TOP_MAX][MIME_MAX_HEADER + 1];
+	uint16_t top_len[MIME_TOP_MAX];
+	bool has_top[MIME_TOP_MAX];
+	bool headers_seen;        /* a line of the message's headers was read */
+	uint8_t natt;
+	char att[MIME_MAX_FILES][MIME_MAX_FILENAME + 1];
+	uint16_t att_len[MIME_MAX_FILES];
 };
 
 void mime_init(struct mime_reader *m);

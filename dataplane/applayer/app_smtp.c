@@ -28,6 +28,7 @@
 #define SMTP_MAX_LINE 4096u       /* Suricata's SMTP line limit */
 #define SMTP_KEEP 8u              /* mails awaiting inspection */
 #define SMTP_CMDS 64u             /* unanswered commands whose kind is kept */
+#define SMTP_RCPT_MAX 8192u       /* bytes of a mail's RCPT TO arguments kept (EVE) */
 
 /* What a reply answers (Suricata's SMTP_COMMAND_*): a command whose reply
  * matters, another, the end of a mail's data. */
@@ -38,7 +39,14 @@ struct smtp_tx {
 	struct mime_reader mime;
 	bool done;                /* its DATA ended (or the flow did) */
 	bool had_data;            /* a DATA command was read for it */
+	bool data_ended;          /* its DATA ended at the final dot */
 	bool mail_from;           /* a MAIL FROM was read for it */
+	/* for EVE's "smtp" object: MAIL FROM's and RCPT TO's arguments, the
+	 * latter each ended by '\n', SMTP_RCPT_MAX bytes at most */
+	char *from;
+	uint16_t from_len;
+	char *rcpt;
+	uint32_t rcpt_len;
 };
 
 struct smtp_side {
@@ -59,6 +67,8 @@ struct smtp_state {
 	bool greeted;             /* a reply answered no command: the greeting */
 	bool reply_continues;     /* the previous reply line was "NNN-" */
 	bool helo;                /* a HELO or EHLO was read */
+	char *helo_arg;           /* its argument (EVE's "helo"), helo_len bytes */
+	uint16_t helo_len;
 	uint8_t cmd_last;         /* the newest command's kind */
 	uint8_t cmd[SMTP_CMDS];   /* kinds of the commands not answered, oldest first */
 	uint32_t cmd_head, cmd_n;
@@ -77,6 +87,8 @@ struct smtp_state *app_smtp_new(struct app_flow *af)
 
 static void tx_free(struct smtp_tx *t)
 {
+	free(t->from);
+	free(t->rcpt);
 	mime_free(&t->mime);
 	app_tx_release(&t->base);
 	free(t);
@@ -88,6 +100,7 @@ void app_smtp_free(struct smtp_state *ss)
 		return;
 	for (uint32_t i = 0; i < ss->n; i++)
 		tx_free(ss->tx[i]);
+	free(ss->helo_arg);
 	free(ss);
 }
 
@@ -158,6 +171,7 @@ static void end_data(struct applayer_ctx *ctx, struct smtp_state *ss, bool cut)
 		mime_truncate(&t->mime);
 	else
 		mime_end(&t->mime);
+	t->data_ended = !cut;
 	mime_events(ctx, ss, t);
 	t->done = true;
 	t->base.updated = APP_TX_UPDATED;
@@ -178,6 +192,58 @@ static bool has_prefix(const uint8_t *l, uint32_t len, const char *p)
 	size_t n = strlen(p);
 
 	return len >= n && strncasecmp((const char *)l, p, n) == 0;
+}
+
+/* SMTPParseCommandWithParam: the argument after the command's prefix
+ * and one byte more (its ':' or blank), blanks skipped, up to the next
+ * blank (RFC 1870's parameters follow one). Its bytes at *arg, or false
+ * when memory is short (counted); an absent one is empty. */
+static bool cmd_param(struct applayer_ctx *ctx, const uint8_t *l, uint32_t len, uint32_t prefix,
+		      char **arg, uint32_t *arg_len)
+{
+	uint32_t i = prefix + 1, end;
+
+	while (i < len && l[i] == ' ')
+		i++;
+	if (i > len)
+		i = len;
+	for (end = i; end < len && l[end] != ' ';)
+		end++;
+	*arg = malloc(end - i + 1);
+	if (*arg == NULL) {
+		ctx->stats.nomem++;
+		return false;
+	}
+	memcpy(*arg, l + i, end - i);
+	*arg_len = end - i;
+	return true;
+}
+
+/* RCPT TO's argument appended to the mail's list, within SMTP_RCPT_MAX
+ * (beyond: counted). */
+static void add_rcpt(struct applayer_ctx *ctx, struct smtp_tx *t, const uint8_t *l, uint32_t len)
+{
+	char *a, *r;
+	uint32_t n;
+
+	if (!cmd_param(ctx, l, len, 7, &a, &n))
+		return;
+	if (t->rcpt_len + n + 1 > SMTP_RCPT_MAX) {
+		ctx->stats.smtp_rcpt_cut++;
+		free(a);
+		return;
+	}
+	r = realloc(t->rcpt, t->rcpt_len + n + 1);
+	if (r == NULL) {
+		ctx->stats.nomem++;
+		free(a);
+		return;
+	}
+	memcpy(r + t->rcpt_len, a, n);
+	r[t->rcpt_len + n] = '\n';
+	t->rcpt = r;
+	t->rcpt_len += n + 1;
+	free(a);
 }
 
 static uint32_t cmds_pending(const struct smtp_state *ss)
@@ -308,14 +374,22 @@ static void client_line(struct applayer_ctx *ctx, struct smtp_state *ss, const u
 		push_cmd(ctx, ss, CMD_BDAT);
 	} else {
 		/* SMTPParseCommandHELO / MAILFROM: once a session, once a mail */
+		uint32_t n;
+
 		if (has_prefix(l, len, "helo") || has_prefix(l, len, "ehlo")) {
 			if (ss->helo)
 				event(ctx, ss, SMTP_EV_DUPLICATE_FIELDS);
+			else if (cmd_param(ctx, l, len, 4, &ss->helo_arg, &n))
+				ss->helo_len = (uint16_t)n;	/* n < SMTP_MAX_LINE */
 			ss->helo = true;
 		} else if (has_prefix(l, len, "mail from")) {
 			if (t->mail_from)
 				event(ctx, ss, SMTP_EV_DUPLICATE_FIELDS);
+			else if (cmd_param(ctx, l, len, 9, &t->from, &n))
+				t->from_len = (uint16_t)n;
 			t->mail_from = true;
+		} else if (has_prefix(l, len, "rcpt to")) {
+			add_rcpt(ctx, t, l, len);
 		} else if (has_prefix(l, len, "rset")) {
 			ss->bdat_idx = 0;
 		}
@@ -488,4 +562,41 @@ void app_smtp_gap(struct smtp_state *ss, enum app_dir dir)
 	if (dir == APP_TO_SERVER && t != NULL && t->mime.body_file &&
 	    t->mime.tracked[t->mime.nfiles - 1] != NULL)
 		app_file_gap(t->mime.tracked[t->mime.nfiles - 1]);
+}
+
+/* Suricata's MimeDecParseStateGetStatus, as far as this reader tells:
+ * the data ended (PARSE_DONE), or where the reading stands. */
+static const char *mime_status(const struct smtp_tx *t)
+{
+	if (t->data_ended)
+		return "PARSE_DONE";
+	if (t->mime.in_headers && t->mime.depth == 0)
+		return t->mime.headers_seen ? "HEADER_STARTED" : "HEADER_READY";
+	return "BODY_STARTED";
+}
+
+void app_smtp_info(const struct smtp_state *ss, const struct app_tx *tx,
+		   struct app_smtp_info *out)
+{
+	const struct smtp_tx *t = (const struct smtp_tx *)tx;
+	const struct mime_reader *m = &t->mime;
+
+	*out = (struct app_smtp_info){
+		.helo = ss->helo_arg, .helo_len = ss->helo_len,
+		.mail_from = t->from, .mail_from_len = t->from_len,
+		.rcpt = t->rcpt, .rcpt_len = t->rcpt_len,
+		.has_email = t->had_data,
+	};
+	if (!t->had_data)
+		return;
+	out->status = mime_status(t);
+	for (int i = 0; i < MIME_TOP_MAX; i++) {
+		out->hdr[i] = m->has_top[i] ? m->top[i] : NULL;
+		out->hdr_len[i] = m->top_len[i];
+	}
+	out->natt = m->natt;
+	for (uint8_t i = 0; i < m->natt; i++) {
+		out->att[i] = m->att[i];
+		out->att_len[i] = m->att_len[i];
+	}
 }

@@ -277,6 +277,9 @@ bool app_ftp_bounce(const struct app_flow *af, const struct app_tx *tx);
 /* Whether the connection announced any transfer (its end then drops what
  * is left of them). */
 bool app_ftp_announced(const struct ftp_state *fs);
+int app_ftp_info(const struct app_tx *tx, struct app_ftp_info *out);
+void app_smtp_info(const struct smtp_state *ss, const struct app_tx *tx,
+		   struct app_smtp_info *out);
 
 /* (added) What an FTP control connection's RETR or STOR tells the data
  * connection it announces (the expectation's data, one malloc): the

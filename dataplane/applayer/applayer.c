@@ -949,6 +949,21 @@ void app_flow_gap(struct app_flow *af, enum app_dir dir)
 		app_ftpdata_gap(af->ftpdata, dir);
 }
 
+int app_tx_ftp_info(struct app_flow *af, struct app_tx *tx, struct app_ftp_info *out)
+{
+	if (af->proto != APP_PROTO_FTP || af->detect_only || af->ftp == NULL)
+		return -ENOENT;
+	return app_ftp_info(tx, out);
+}
+
+int app_tx_smtp_info(struct app_flow *af, struct app_tx *tx, struct app_smtp_info *out)
+{
+	if (af->proto != APP_PROTO_SMTP || af->detect_only || af->smtp == NULL)
+		return -ENOENT;
+	app_smtp_info(af->smtp, tx, out);
+	return 0;
+}
+
 int app_tx_ftpdata_info(struct app_flow *af, struct app_ftpdata_info *out)
 {
 	if (af->proto != APP_PROTO_FTPDATA || af->detect_only || af->ftpdata == NULL)

@@ -107,6 +107,8 @@ struct applayer_stats {
 	uint64_t ftp_txs;                /* FTP commands (and unsolicited replies) */
 	uint64_t ftp_bad;                /* malformed FTP lines and arguments */
 	uint64_t ftp_max_tx;             /* FTP commands past the held limit: oldest dropped */
+	uint64_t ftp_reply_cut;          /* FTP reply lines past a transaction's kept bytes (EVE) */
+	uint64_t smtp_rcpt_cut;          /* SMTP RCPT TO past a mail's kept bytes (EVE) */
 	uint64_t nomem;
 };
 
@@ -419,6 +421,41 @@ struct app_ftpdata_info {
 	const char *command;
 };
 int app_tx_ftpdata_info(struct app_flow *af, struct app_ftpdata_info *out);
+/* (added) A command of an FTP control connection for EVE (Suricata's
+ * "ftp" object): valid while tx is; -ENOENT on another protocol. */
+struct app_ftp_info {
+	const char *command;          /* the command's name, NULL: a reply nobody asked for */
+	uint32_t command_len;
+	const uint8_t *request;       /* the command line, trailing blanks cut */
+	uint32_t request_len;
+	const char *reply;            /* its reply lines, each ended by '\n' */
+	uint32_t reply_len;
+	uint16_t dyn_port;            /* the data port its reply agreed on, 0: none */
+	bool request_cut, reply_cut;  /* a line was past the line limit */
+	bool port_cmd;                /* PORT or EPRT: "mode" is written */
+	bool active;                  /* its reply agreed on an active data port */
+	bool done;                    /* its final reply came */
+};
+int app_tx_ftp_info(struct app_flow *af, struct app_tx *tx, struct app_ftp_info *out);
+/* (added) A mail of an SMTP session for EVE (Suricata's "smtp" and "email"
+ * objects): valid while tx is; -ENOENT on another protocol. */
+#define APP_SMTP_MAX_ATT 16u
+struct app_smtp_info {
+	const char *helo;             /* HELO/EHLO's argument, NULL: none */
+	uint16_t helo_len;
+	const char *mail_from;        /* MAIL FROM's, as sent ("<a@b>"), NULL: none */
+	uint16_t mail_from_len;
+	const char *rcpt;             /* RCPT TO's, each ended by '\n' */
+	uint32_t rcpt_len;
+	bool has_email;               /* a DATA was read: the fields below are set */
+	const char *status;           /* Suricata's MIME parser state name */
+	const char *hdr[3];           /* the message's From, To, Cc; NULL: absent */
+	uint16_t hdr_len[3];
+	uint8_t natt;                 /* attachments among the message's own parts */
+	const char *att[APP_SMTP_MAX_ATT];
+	uint16_t att_len[APP_SMTP_MAX_ATT];
+};
+int app_tx_smtp_info(struct app_flow *af, struct app_tx *tx, struct app_smtp_info *out);
 /* Data of direction dir was lost (a stream hole) before the next bytes:
  * the file open in that direction has gaps. */
 void app_flow_gap(struct app_flow *af, enum app_dir dir);

@@ -402,6 +402,106 @@ static void load_alert_max(struct settings *s, struct problems *pb, const struct
 	s->packet_alert_max = (uint32_t)max;
 }
 
+/* The exception policies (pipeline/exception.h) as Suricata 7 reads them:
+ * each key's own value, else the exception-policy master switch's, else
+ * ignore. "auto" is drop-flow in IPS mode (drop-packet where the key has no
+ * flow actions) and ignore in IDS mode. In IDS mode the master switch's
+ * drop-flow and drop-packet become ignore, as Suricata's; on a key of its
+ * own they are refused: nothing is dropped in IDS mode. A key without flow
+ * actions (flow, defrag) takes drop-flow as drop-packet, pass-flow as
+ * pass-packet and bypass as ignore, with a warning. Refused with the
+ * reason: reject (idsd answers rejects for rule matches only) and any
+ * app-layer.error-policy other than ignore (idsd's parsers count bad input
+ * and go on: none stops on an error the way Suricata's do, so there is no
+ * error to apply a policy to). Call after s->ips is known. */
+#define EXC_AUTO EXC_POLICIES
+#define EXC_BAD (EXC_POLICIES + 1)
+
+static unsigned exc_value(struct problems *pb, const struct conf_node *n)
+{
+	const char *v = n->value != NULL ? n->value : "";
+
+	if (strcmp(v, "auto") == 0)
+		return EXC_AUTO;
+	for (unsigned p = 0; p < EXC_POLICIES; p++)
+		if (strcmp(v, exc_policy_name((enum exc_policy)p)) == 0)
+			return p;
+	if (strcmp(v, "reject") == 0)
+		conf_node_err(n, pb->err, sizeof(pb->err),
+			      "reject is not supported as an exception policy: idsd sends "
+			      "rejects for rule matches only");
+	else
+		conf_node_err(n, pb->err, sizeof(pb->err),
+			      "'%s' is not a valid exception policy: drop-flow, pass-flow, bypass, "
+			      "drop-packet, pass-packet, ignore or auto", v);
+	report(pb);
+	return EXC_BAD;
+}
+
+static void load_exception_policies(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	const struct conf_node *mn = conf_get(c, "exception-policy");
+	const struct conf_node *app = conf_get(c, "app-layer.error-policy");
+	unsigned master = mn != NULL ? exc_value(pb, mn) : EXC_IGNORE;
+
+	if (master == EXC_BAD)
+		master = EXC_IGNORE;
+	if (!s->ips && (master == EXC_DROP_FLOW || master == EXC_DROP_PACKET))
+		master = EXC_IGNORE;
+	for (unsigned pt = 0; pt < EXC_POINTS; pt++) {
+		const struct conf_node *n = conf_get(c, exc_point_key((enum exc_point)pt));
+		unsigned v = n != NULL ? exc_value(pb, n) : master;
+		bool flow = exc_point_flow_actions((enum exc_point)pt);
+		unsigned fitted;
+
+		if (v == EXC_BAD)
+			continue;
+		if (v == EXC_AUTO)
+			v = !s->ips ? EXC_IGNORE : flow ? EXC_DROP_FLOW : EXC_DROP_PACKET;
+		if (n != NULL && !s->ips && (v == EXC_DROP_FLOW || v == EXC_DROP_PACKET)) {
+			conf_node_err(n, pb->err, sizeof(pb->err),
+				      "%s is valid in IPS mode only (copy-mode: ips, --simulate-ips): "
+				      "in IDS mode nothing is dropped; use pass-packet, pass-flow, "
+				      "bypass or ignore", exc_policy_name((enum exc_policy)v));
+			report(pb);
+			continue;
+		}
+		fitted = v;
+		if (!flow && v == EXC_DROP_FLOW)
+			fitted = EXC_DROP_PACKET;
+		else if (!flow && v == EXC_PASS_FLOW)
+			fitted = EXC_PASS_PACKET;
+		else if (!flow && v == EXC_BYPASS)
+			fitted = EXC_IGNORE;
+		if (fitted != v && n != NULL) {
+			conf_node_err(n, pb->err, sizeof(pb->err),
+				      "warning: flow actions not supported here (no flow yet), "
+				      "%s is taken as %s", exc_policy_name((enum exc_policy)v),
+				      exc_policy_name((enum exc_policy)fitted));
+			fprintf(pb->out, "%s\n", pb->err);
+		}
+		s->exc.policy[pt] = (uint8_t)fitted;
+	}
+	if (app != NULL) {
+		unsigned v = exc_value(pb, app);
+
+		if (v == EXC_AUTO && !s->ips)
+			v = EXC_IGNORE;
+		if (v != EXC_IGNORE && v != EXC_BAD) {
+			conf_node_err(app, pb->err, sizeof(pb->err),
+				      "only ignore is supported: idsd's parsers count bad input and go "
+				      "on, none stops on an error as Suricata's do, so there is no "
+				      "app-layer error to apply a policy to");
+			report(pb);
+		}
+	} else if (mn != NULL && master != EXC_IGNORE) {
+		conf_node_err(mn, pb->err, sizeof(pb->err),
+			      "warning: app-layer.error-policy is not covered (ignore): idsd's "
+			      "parsers stop on no error");
+		fprintf(pb->out, "%s\n", pb->err);
+	}
+}
+
 /* stream.* and defrag.* as suricata.yaml. stream.inline: yes, no, or auto (the default):
  * inline exactly when verdicts are enforced (IPS). Call after s->ips is known. */
 static void load_stream(struct settings *s, struct problems *pb, const struct conf *c)
@@ -469,7 +569,7 @@ static const struct {
 	{ "alert", EVE_T_ALERT }, { "drop", EVE_T_DROP }, { "stats", EVE_T_STATS },
 	{ "flow", EVE_T_FLOW }, { "netflow", EVE_T_NETFLOW }, { "http", EVE_T_HTTP },
 	{ "dns", EVE_T_DNS }, { "tls", EVE_T_TLS }, { "anomaly", EVE_T_ANOMALY },
-	{ "files", EVE_T_FILEINFO }, { "ftp", EVE_T_FTP },
+	{ "files", EVE_T_FILEINFO }, { "ftp", EVE_T_FTP }, { "smtp", EVE_T_SMTP },
 };
 
 
@@ -1244,6 +1344,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	s->csum_check = a->csum == CSUM_ALL || (a->csum == CSUM_AUTO && a->pcap == NULL);
 	s->csum_forced = a->csum != CSUM_AUTO;
 	load_stream(s, &pb, c);
+	load_exception_policies(s, &pb, c);
 	lx = settings_log_ctx(s, a->verbose);
 	pb.n += conf_logging_read(&s->logging, c, &lx, pb.out);
 	if (!a->test && s->pcap == NULL && s->nports == 0) {

@@ -14,6 +14,7 @@
 #include "../flow/flow.h"
 #include "../defrag/defrag.h"
 #include "../stream/stream.h"
+#include "../pipeline/exception.h"
 #include "../output/eve.h"
 #include "../output/eve_sink.h"
 #include "../applayer/applayer.h"
@@ -77,6 +78,7 @@ struct settings {
 	bool simulate_ips;
 	struct flow_config flow;
 	struct stream_config stream;  /* stream.*: memcaps, depth, chunk sizes, inline */
+	struct exc_config exc;        /* (added) *.memcap-policy, exception-policy */
 	struct defrag_config defrag;  /* defrag.memcap, timeout, max-frags */
 	struct applayer_config app;   /* app-layer.protocols.*: parsers, ports, libhtp limits */
 	struct host_table_config hosts; /* host.memcap, host.hash-size: the shared host table */

@@ -117,6 +117,8 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 	put(s, "app_layer.tx.ftp", as->ftp_txs);
 	put(s, "app_layer.error.ftp.parser", as->ftp_bad);
 	put(s, "app_layer.error.ftp.max_tx", as->ftp_max_tx);
+	put(s, "app_layer.error.ftp.reply_cut", as->ftp_reply_cut);
+	put(s, "app_layer.error.smtp.rcpt_cut", as->smtp_rcpt_cut);
 	put(s, "app_layer.error.nomem", as->nomem);
 }
 
@@ -127,6 +129,11 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 
 	for (unsigned c = 0; c < CNT_MAX; c++)
 		put(s, counter_name(c), pl->cnt.c[c]);
+	/* the policies in force only, as Suricata registers them */
+	for (unsigned pt = 0; pt < EXC_POINTS; pt++)
+		if (pl->exc.cfg.policy[pt] != EXC_IGNORE)
+			put(s, exc_counter_name((enum exc_point)pt, pl->exc.cfg.policy[pt]),
+			    pl->exc.applied[pt][pl->exc.cfg.policy[pt]]);
 	for (unsigned e = 1; e < DECODE_ERR_MAX; e++)
 		if (pl->cnt.decode_err[e] != 0)
 			put(s, decode_event_name(e), pl->cnt.decode_err[e]);

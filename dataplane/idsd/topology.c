@@ -156,6 +156,7 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface, b
 		.defrag = s->defrag,
 		.app = s->app,
 		.ips = s->ips,
+		.exc = s->exc,
 		.eve = r->eve,
 		.eve_opt = s->eve_opt,
 		.iface = iface,

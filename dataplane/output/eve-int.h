@@ -130,6 +130,16 @@ void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi);
 /* (added) Suricata's "ftp_data" object (EveFTPDataAddMetadata): the
  * transfer's filename and command, each when known. */
 void eve_put_ftpdata(struct json_w *j, const struct app_ftpdata_info *d);
+/* (added) Suricata 7's "ftp" object of a control connection's command
+ * (EveFTPLogCommand): command, command_data and command_truncated,
+ * completion_code, reply, dynamic_port, mode (PORT and EPRT),
+ * reply_received, reply_truncated. */
+void eve_put_ftp(struct json_w *j, const struct app_ftp_info *f);
+/* (added) Suricata 7's "smtp" object (EveSmtpDataLogger: helo, mail_from,
+ * rcpt_to) and, once the mail's DATA began, its "email" object
+ * (EveEmailLogJsonData: status, from, to, cc, attachment; no url
+ * extraction, no extended or custom fields, no md5). */
+void eve_put_smtp_email(struct json_w *j, const struct app_smtp_info *m);
 /* The "tls" object: JsonTlsLogJSONBasic (subject, issuerdn,
  * session_resumed), and with extended (tls records' extended: yes, and
  * always in alerts) JsonTlsLogJSONExtended's fields too. */

@@ -2,6 +2,7 @@
 /* The app-layer part of alert records, named as Suricata's EVE: "tx_id",
  * "app_proto", and the "http" (EveHttpLogJSONBasic/Extended), "tls"
  * (JsonTlsLogJSONBasic/Extended) and "dns" objects of the transaction. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -523,6 +524,10 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 		put_dns(j, &app->dns, app->tx_id);
 	if (app->has_ftpdata)
 		eve_put_ftpdata(j, &app->ftpdata);
+	if (app->has_ftp)
+		eve_put_ftp(j, &app->ftp);
+	if (app->has_smtp)
+		eve_put_smtp_email(j, &app->smtp);
 }
 
 void eve_put_ftpdata(struct json_w *j, const struct app_ftpdata_info *d)
@@ -532,5 +537,127 @@ void eve_put_ftpdata(struct json_w *j, const struct app_ftpdata_info *d)
 		json_strn(j, "filename", d->name, d->name_len);
 	if (d->command != NULL)
 		json_str(j, "command", d->command);
+	json_obj_close(j);
+}
+
+/* Each reply line as Suricata's EveFTPLogCommand splits it: a line that
+ * starts with three digits gives them to "completion_code" (want_code)
+ * and the text from its fifth byte to "reply"; any other line goes to
+ * "reply" whole. Returns how many entries it wrote. */
+static unsigned put_reply_lines(struct json_w *j, const struct app_ftp_info *f, bool want_code)
+{
+	unsigned n = 0;
+
+	for (uint32_t at = 0; at < f->reply_len;) {
+		const char *l = f->reply + at;
+		const char *nl = memchr(l, '\n', f->reply_len - at);
+		uint32_t len = (uint32_t)(nl - l), off = 0;
+
+		at += len + 1;
+		if (len >= 3 && isdigit((unsigned char)l[0]) && isdigit((unsigned char)l[1]) &&
+		    isdigit((unsigned char)l[2])) {
+			off = 4;
+			if (want_code) {
+				if (n++ == 0)
+					json_arr_open(j, "completion_code");
+				json_strn(j, NULL, l, 3);
+			}
+		}
+		if (!want_code && len >= off) {
+			if (n++ == 0)
+				json_arr_open(j, "reply");
+			json_strn(j, NULL, l + off, len - off);
+		}
+	}
+	if (n > 0)
+		json_arr_close(j);
+	return n;
+}
+
+void eve_put_ftp(struct json_w *j, const struct app_ftp_info *f)
+{
+	json_obj_open(j, "ftp");
+	if (f->command != NULL)
+		json_str(j, "command", f->command);
+	/* the bytes after the name and one more (the blank) */
+	if (f->request_len > f->command_len) {
+		json_strn(j, "command_data", (const char *)f->request + f->command_len + 1,
+			  f->request_len - f->command_len - 1);
+		json_bool(j, "command_truncated", f->request_cut);
+	}
+	put_reply_lines(j, f, true);
+	put_reply_lines(j, f, false);
+	if (f->dyn_port != 0)
+		json_uint(j, "dynamic_port", f->dyn_port);
+	if (f->port_cmd)
+		json_str(j, "mode", f->active ? "active" : "passive");
+	json_str(j, "reply_received", f->done ? "yes" : "no");
+	json_bool(j, "reply_truncated", f->reply_cut);
+	json_obj_close(j);
+}
+
+/* EveEmailJsonArrayFromCommaList: the value's comma-separated elements,
+ * blanks before each skipped, empty ones left out; no list when none. */
+static void put_comma_list(struct json_w *j, const char *key, const char *v, size_t len)
+{
+	bool open = false;
+
+	for (size_t at = 0; at < len;) {
+		const char *e = memchr(v + at, ',', len - at);
+		size_t end = e ? (size_t)(e - v) : len, s = at;
+
+		at = end + 1;
+		if (end == s)
+			continue;	/* strtok_r skips empty tokens */
+		while (s < end && (v[s] == ' ' || v[s] == '\t'))
+			s++;
+		if (!open)
+			json_arr_open(j, key);
+		open = true;
+		json_strn(j, NULL, v + s, end - s);
+	}
+	if (open)
+		json_arr_close(j);
+}
+
+void eve_put_smtp_email(struct json_w *j, const struct app_smtp_info *m)
+{
+	static const char *const hdr_keys[3] = { "from", "to", "cc" };
+
+	json_obj_open(j, "smtp");
+	if (m->helo != NULL)
+		json_strn(j, "helo", m->helo, m->helo_len);
+	if (m->mail_from != NULL)
+		json_strn(j, "mail_from", m->mail_from, m->mail_from_len);
+	if (m->rcpt_len > 0) {
+		json_arr_open(j, "rcpt_to");
+		for (uint32_t at = 0; at < m->rcpt_len;) {
+			const char *r = m->rcpt + at;
+			uint32_t n = (uint32_t)((const char *)memchr(r, '\n', m->rcpt_len - at) - r);
+
+			json_strn(j, NULL, r, n);
+			at += n + 1;
+		}
+		json_arr_close(j);
+	}
+	json_obj_close(j);
+	if (!m->has_email)
+		return;
+	json_obj_open(j, "email");
+	json_str(j, "status", m->status);
+	for (int i = 0; i < 3; i++) {
+		if (m->hdr[i] == NULL)
+			continue;
+		if (i == 0)
+			json_strn(j, hdr_keys[i], m->hdr[i], m->hdr_len[i]);
+		else
+			put_comma_list(j, hdr_keys[i], m->hdr[i], m->hdr_len[i]);
+	}
+	if (m->natt > 0) {
+		json_arr_open(j, "attachment");
+		for (uint8_t i = 0; i < m->natt; i++)
+			json_strn(j, NULL, m->att[i], m->att_len[i]);
+		json_arr_close(j);
+	}
 	json_obj_close(j);
 }

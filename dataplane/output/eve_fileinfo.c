@@ -59,6 +59,8 @@ static void build_fileinfo(struct json_w *j, const struct eve_writer *w, const v
 	eve_put_flow_header(j, w, c->f, "fileinfo", c->from, c->app->pkt, NULL);
 	if (c->app->has_http)
 		eve_put_http(j, &c->app->http, NULL, NULL);
+	if (c->app->has_smtp)
+		eve_put_smtp_email(j, &c->app->smtp);
 	if (proto != NULL)
 		json_str(j, "app_proto", proto);
 	eve_put_fileinfo(j, c->fi);

@@ -234,6 +234,16 @@ static void build_app_tx(struct json_w *j, const struct eve_writer *w, const voi
 		json_uint(j, "tx_id", app->tx_id);
 		eve_put_ftpdata(j, &app->ftpdata);
 		break;
+	case APP_PROTO_FTP:
+		/* JsonFTPLogger: the flow's direction, tx_id, "ftp" */
+		json_uint(j, "tx_id", app->tx_id);
+		eve_put_ftp(j, &app->ftp);
+		break;
+	case APP_PROTO_SMTP:
+		/* JsonSmtpLogger: tx_id, "smtp", "email" */
+		json_uint(j, "tx_id", app->tx_id);
+		eve_put_smtp_email(j, &app->smtp);
+		break;
 	case APP_PROTO_HTTP:
 		json_uint(j, "tx_id", app->tx_id);
 		eve_put_http(j, &app->http, &w->opt, NULL);
@@ -277,8 +287,11 @@ void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct e
 		eve_emit(w, EVE_T_HTTP, build_app_tx, &c);
 	else if (app->proto == APP_PROTO_DNS && app->has_dns)
 		eve_emit_if(w, EVE_T_DNS, dns_wanted, build_app_tx, &c);
-	else if (app->proto == APP_PROTO_FTPDATA && app->has_ftpdata)
+	else if ((app->proto == APP_PROTO_FTPDATA && app->has_ftpdata) ||
+		 (app->proto == APP_PROTO_FTP && app->has_ftp))
 		eve_emit(w, EVE_T_FTP, build_app_tx, &c);
+	else if (app->proto == APP_PROTO_SMTP && app->has_smtp)
+		eve_emit(w, EVE_T_SMTP, build_app_tx, &c);
 	else if (app->proto == APP_PROTO_TLS && app->has_tls &&
 		 (app->tls.version != NULL || app->tls.sni != NULL))
 		eve_emit_if(w, EVE_T_TLS, tls_wanted, build_app_tx, &c);

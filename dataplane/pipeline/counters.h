@@ -30,6 +30,11 @@ enum counter {
 	CNT_ACCEPTED,          /* ips.accepted */
 	CNT_BLOCKED,           /* ips.blocked: rule verdicts */
 	CNT_FLOW_DROPPED,      /* ips.drop_reason.flow_drop: packets of a dropped flow */
+	/* (added) dropped by an exception policy (exception.h), by memcap */
+	CNT_DROP_FLOW_MEMCAP,  /* ips.drop_reason.flow_memcap */
+	CNT_DROP_STREAM_MEMCAP, /* ips.drop_reason.stream_memcap */
+	CNT_DROP_STREAM_REASM, /* ips.drop_reason.stream_reassembly */
+	CNT_DROP_DEFRAG_MEMCAP, /* ips.drop_reason.defrag_memcap */
 	/* (added) encapsulations, in the order of the PKT_ENC_* bits */
 	CNT_GRE,
 	CNT_ERSPAN,

@@ -43,6 +43,7 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 				 .eve_opt = cfg->eve_opt,
 				 .stream_inline = cfg->stream.inline_mode,
 				 .gate = cfg->gate, .gate_id = worker_id };
+	exc_state_init(&pl->exc, &cfg->exc);
 
 	fc.worker_id = worker_id;
 	pl->ft = flow_table_create(&fc, cfg->socket);
@@ -341,14 +342,59 @@ static void pipeline_app_end(struct pipeline *pl, struct flow *f)
 	}
 }
 
+/* The exception points (exception.h) p met in the flow and stream steps,
+ * added to exc (those met before), each applied (not to a flow a policy
+ * or a rule already dropped or passed: its packets are not inspected
+ * anyway, as Suricata's never reach its stream engine): whether p goes
+ * uninspected, *drop whether it is dropped (pl->exc_why: by which). */
+static bool exceptions(struct pipeline *pl, struct packet *p, unsigned exc,
+		       const uint64_t before[3], bool *drop)
+{
+	static const enum counter why[EXC_POINTS] = {
+		[EXC_FLOW_MEMCAP] = CNT_DROP_FLOW_MEMCAP, [EXC_SSN_MEMCAP] = CNT_DROP_STREAM_MEMCAP,
+		[EXC_REASM_MEMCAP] = CNT_DROP_STREAM_REASM,
+		[EXC_DEFRAG_MEMCAP] = CNT_DROP_DEFRAG_MEMCAP,
+	};
+	const struct stream_stats *ss = pl->st != NULL ? stream_ctx_stats(pl->st) : NULL;
+	bool skip = false;
+
+	if (p->flow != NULL && (p->flow->flags & (FLOW_F_ACTION_DROP | FLOW_F_ACTION_PASS)))
+		return false;
+	if (p->flow == NULL && flow_table_stats(pl->ft)->evicted != before[0])
+		exc |= 1u << EXC_FLOW_MEMCAP;
+	if (ss != NULL && ss->ssn_memcap_drop != before[1])
+		exc |= 1u << EXC_SSN_MEMCAP;
+	if (ss != NULL && ss->segment_memcap_drop != before[2])
+		exc |= 1u << EXC_REASM_MEMCAP;
+	for (unsigned pt = 0; pt < EXC_POINTS; pt++) {
+		bool was = *drop;
+
+		if (!(exc & (1u << pt)))
+			continue;
+		skip |= exc_apply(&pl->exc, (enum exc_point)pt, p->flow, drop);
+		if (*drop && !was)
+			pl->exc_why = why[pt];
+	}
+	return skip;
+}
+
 /* flow -> stream -> detect -> output for a decoded IP packet; the verdict
- * is left in pl->res. */
-static void run_packet(struct pipeline *pl, struct packet *p)
+ * is left in pl->res. exc: the exception points p met before (defrag's). */
+static void run_packet(struct pipeline *pl, struct packet *p, unsigned exc)
 {
 	struct stream_window win;
-	bool have_win;
+	bool have_win, skip = false, drop = false;
+	uint64_t before[3] = { 0 };
 
 	pl->cur_pkt = p;
+	pl->exc_why = CNT_PKTS;
+	if (pl->exc.any) {
+		const struct stream_stats *ss = pl->st != NULL ? stream_ctx_stats(pl->st) : NULL;
+
+		before[0] = flow_table_stats(pl->ft)->evicted;
+		before[1] = ss != NULL ? ss->ssn_memcap_drop : 0;
+		before[2] = ss != NULL ? ss->segment_memcap_drop : 0;
+	}
 	flow_handle_packet(pl->ft, p);
 	/* what the flow's earlier data decided applies to this packet's payload
 	 * (as Suricata's flow flag, set on the packet at flow lookup) */
@@ -358,9 +404,11 @@ static void run_packet(struct pipeline *pl, struct packet *p)
 	if (p->flow != NULL)
 		pipeline_app_feed(pl, p, false);
 
-	pl->res.verdict = VERDICT_ACCEPT;
+	if (pl->exc.any)
+		skip = exceptions(pl, p, exc, before, &drop);
+	pl->res.verdict = drop ? VERDICT_DROP : VERDICT_ACCEPT;
 	pl->res.nalerts = 0;
-	if (pl->dt != NULL)
+	if (pl->dt != NULL && !skip)
 		inspect(pl, p, have_win && flow_inspection(p->flow) == APP_INSPECT_ALL ? &win : NULL,
 			&pl->res);
 	if (flow_inspection(p->flow) == APP_INSPECT_NONE)
@@ -454,15 +502,22 @@ static enum detect_verdict run_ip(struct pipeline *pl, struct packet *p, enum co
 	enum counter rwhy = CNT_BLOCKED;
 	const uint8_t *frame;
 	uint32_t flen = 0;
+	unsigned exc = 0;
 
 	/* the first drop of the frame names the counter */
 	if (p->tun.data != NULL && run_tunnel(pl, p, why) == VERDICT_DROP)
 		v = VERDICT_DROP;
-	if (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG))
+	if (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG)) {
+		uint64_t refused = defrag_ctx_stats(pl->df)->memcap;
+
 		flen = defrag_packet(pl->df, p, &frame);
-	run_packet(pl, p);
+		if (defrag_ctx_stats(pl->df)->memcap != refused)
+			exc = 1u << EXC_DEFRAG_MEMCAP;
+	}
+	run_packet(pl, p, pl->exc.any ? exc : 0);
 	if (pl->res.verdict == VERDICT_DROP && v != VERDICT_DROP) {
-		*why = pl->res.nalerts > 0 ? CNT_BLOCKED : CNT_FLOW_DROPPED;
+		*why = pl->res.nalerts > 0 ? CNT_BLOCKED :
+		       pl->exc_why != CNT_PKTS ? pl->exc_why : CNT_FLOW_DROPPED;
 		v = VERDICT_DROP;
 	}
 	/* the datagram is dropped with the fragment that completed it */

@@ -20,6 +20,7 @@
 #include "../output/eve.h"
 #include "../applayer/applayer.h"
 #include "../hoststate/seq_gate.h"
+#include "exception.h"
 
 /* Tunnel packets nested in one frame at most: each is a decoder layer. */
 #define PIPELINE_TUNNEL_MAX DECODE_MAX_LAYERS_LIMIT
@@ -34,6 +35,7 @@ struct pipeline_config {
 	const struct detect_engine *de;   /* NULL: decode and flow only (benchmarks) */
 	uint32_t nrules;                  /* for the alerts-by-rule tally (rule->order) */
 	bool ips;                         /* drop verdicts are enforced (inline, --simulate-ips) */
+	struct exc_config exc;            /* (added) exception policies; zero: ignore all */
 	struct eve_file *eve;             /* NULL: no output */
 	struct eve_options eve_opt;
 	const char *iface;                /* "in_iface" */
@@ -74,6 +76,9 @@ struct pipeline {
 	struct packet tunnel[PIPELINE_TUNNEL_MAX];
 	struct seq_gate *gate;            /* (added) see pipeline_config */
 	uint16_t gate_id;
+	struct exc_state exc;             /* (added) exception policies and their counts */
+	enum counter exc_why;             /* (added) the drop counter of the policy that
+					   * dropped the packet run, else CNT_PKTS */
 };
 
 /* Creates the worker's private state. NULL on allocation failure. */

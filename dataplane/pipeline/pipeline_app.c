@@ -90,6 +90,12 @@ static void fill_tx(struct pipeline *pl, struct app_flow *af, struct app_tx *tx,
 	case APP_PROTO_FTPDATA:
 		e->has_ftpdata = app_tx_ftpdata_info(af, &e->ftpdata) == 0;
 		break;
+	case APP_PROTO_FTP:
+		e->has_ftp = app_tx_ftp_info(af, tx, &e->ftp) == 0;
+		break;
+	case APP_PROTO_SMTP:
+		e->has_smtp = app_tx_smtp_info(af, tx, &e->smtp) == 0;
+		break;
 	default:
 		break;
 	}

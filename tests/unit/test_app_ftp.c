@@ -338,6 +338,51 @@ static void test_need_files(void)
 	applayer_ctx_destroy(c);
 }
 
+/* What EVE's ftp records read: only commands of Suricata's table make a
+ * transaction; the command line and every reply line are kept (trailing
+ * blanks cut), a reply nobody waits for gets a transaction without a
+ * command, the data port agreed is the transaction's; replies past
+ * FTP_REPLY_MAX (16 KiB) are counted, not kept. */
+static void test_info(void)
+{
+	struct app_flow *af = flow(ctx, 40100, 21, &cli, &srv);
+	struct app_ftp_info fi;
+	uint64_t cut = applayer_ctx_stats(ctx)->ftp_reply_cut;
+	static char big[200];
+
+	feeds(ctx, af, APP_TO_CLIENT, "220-hello\r\n more \r\n220 ready\r\n", 1000);
+	feeds(ctx, af, APP_TO_SERVER, "USER bob  \r\nFEAT\r\n", 1000);
+	CHECK_INT(2, app_flow_ntx(af));
+	CHECK_INT(0, app_tx_ftp_info(af, app_flow_tx(af, 0), &fi));
+	CHECK(fi.command == NULL && fi.request_len == 0 && fi.done);
+	CHECK_INT(26, fi.reply_len);
+	CHECK(memcmp(fi.reply, "220-hello\n more\n220 ready\n", 26) == 0);
+	CHECK_INT(0, app_tx_ftp_info(af, app_flow_tx(af, 1), &fi));
+	CHECK(fi.command != NULL && strcmp(fi.command, "USER") == 0 && fi.command_len == 4);
+	CHECK(fi.request_len == 8 && memcmp(fi.request, "USER bob", 8) == 0 && !fi.done);
+	feeds(ctx, af, APP_TO_CLIENT, "331 pw\r\n211 feat\r\n", 1000);
+	/* FEAT's reply: nobody waits, a transaction of its own */
+	CHECK_INT(3, app_flow_ntx(af));
+	CHECK_INT(0, app_tx_ftp_info(af, app_flow_tx(af, 2), &fi));
+	CHECK(fi.command == NULL && fi.reply_len == 9 && fi.done);
+	feeds(ctx, af, APP_TO_SERVER, "PASV\r\n", 1000);
+	feeds(ctx, af, APP_TO_CLIENT, "227 Entering Passive Mode (198,51,100,5,195,80)\r\n", 1000);
+	CHECK_INT(0, app_tx_ftp_info(af, app_flow_tx(af, 3), &fi));
+	CHECK(fi.dyn_port == 50000 && !fi.port_cmd && fi.done);
+	/* a long reply: kept to 16 KiB */
+	feeds(ctx, af, APP_TO_SERVER, "HELP\r\n", 1000);
+	memset(big, 'x', sizeof(big) - 3);
+	memcpy(big, "214-", 4);
+	memcpy(big + sizeof(big) - 3, "\r\n", 3);
+	for (int i = 0; i < 100; i++)
+		feeds(ctx, af, APP_TO_CLIENT, big, 1000);
+	feeds(ctx, af, APP_TO_CLIENT, "214 end\r\n", 1000);
+	CHECK_INT(0, app_tx_ftp_info(af, app_flow_tx(af, 4), &fi));
+	CHECK(fi.reply_len <= 16384 && fi.reply_len > 16000 && fi.done);
+	CHECK(applayer_ctx_stats(ctx)->ftp_reply_cut > cut);
+	app_flow_free(ctx, af);
+}
+
 int main(void)
 {
 	ctx = applayer_ctx_create(NULL);
@@ -349,6 +394,7 @@ int main(void)
 	test_bounds();
 	test_shared();
 	test_malformed();
+	test_info();
 	applayer_ctx_destroy(ctx);
 	return check_result("app_ftp");
 }
