@@ -134,13 +134,11 @@ enum pf_kind {
 	PFK_TCP_STREAM, PFK_TCP_PKT, PFK_UDP, PFK_TCP_SMALL, PFK_UDP_SMALL, PFK_ICMP, PFK_OTHER,
 	PFK_MAX
 };
-/* A packet payload this short or shorter is scanned with its class's
- * PFK_*_SMALL set, a longer one with the other (PFK_TCP_PKT, PFK_UDP); a
- * packet rule is in each set whose payloads its dsize admits. ET Open's TCP
- * packet rules mostly admit short payloads only (dsize:10, dsize:<600), so
- * a full-size segment is not scanned for them; and a short payload takes
- * one Hyperscan pass, not two (each pass has a fixed cost that exceeds the
- * per-byte one on these small sets). */
+/* The packet rules whose dsize admits only payloads this short or shorter
+ * have sets of their own (PFK_*_SMALL), which a longer payload skips: ET
+ * Open's TCP packet rules are mostly such (dsize:10, dsize:<600), and
+ * scanning every full-size segment of a flow with them cost a Hyperscan
+ * pass over most of the traffic. */
 #define DETECT_SMALL_PAYLOAD 1024u
 /* The kinds of flows with a direction. Each also has a prefilter per
  * direction, without the rules that name the other one (flow:to_server,

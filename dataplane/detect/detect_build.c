@@ -107,26 +107,8 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* The shortest and the longest payload rule r's dsize admits (0 and
- * UINT32_MAX without dsize or without that bound). */
-static uint32_t dsize_min(const struct rule *r)
-{
-	const struct u32_cmp *c = &r->dsize;
-
-	if (!(r->has & RULE_HAS_DSIZE))
-		return 0;
-	switch (c->op) {
-	case U32_EQ:
-	case U32_GE:
-		return c->a;
-	case U32_GT:
-	case U32_RANGE:
-		return c->a == UINT32_MAX ? UINT32_MAX : c->a + 1;
-	default:
-		return 0;
-	}
-}
-
+/* The longest payload rule r's dsize admits; UINT32_MAX without dsize or
+ * without an upper bound. */
 static uint32_t dsize_max(const struct rule *r)
 {
 	const struct u32_cmp *c = &r->dsize;
@@ -146,33 +128,20 @@ static uint32_t dsize_max(const struct rule *r)
 	}
 }
 
-/* The packet prefilters of a packet rule: the short-payload set holds every
- * rule a payload of at most DETECT_SMALL_PAYLOAD bytes can match, the other
- * every rule a longer one can, so that a packet is scanned by one of them. */
-static unsigned pkt_kinds(const struct rule *r, enum pf_kind small, enum pf_kind large)
-{
-	unsigned k = 0;
-
-	if (dsize_min(r) <= DETECT_SMALL_PAYLOAD)
-		k |= 1u << small;
-	if (dsize_max(r) > DETECT_SMALL_PAYLOAD)
-		k |= 1u << large;
-	return k;
-}
-
 /* The prefilters rule dr's fast pattern goes into (bit per enum pf_kind). */
 static unsigned rule_pf_kinds(const struct de_rule *dr)
 {
 	const uint16_t tcp = 1u << PC_TCP4 | 1u << PC_TCP6;
 	const uint16_t udp = 1u << PC_UDP4 | 1u << PC_UDP6;
 	const uint16_t icmp = 1u << PC_ICMP4 | 1u << PC_ICMP6;
+	const bool small = dsize_max(dr->r) <= DETECT_SMALL_PAYLOAD;
 	unsigned k = 0;
 
 	if (dr->classes & tcp)
-		k |= detect_rule_sees_stream(dr->r) ? 1u << PFK_TCP_STREAM :
-			pkt_kinds(dr->r, PFK_TCP_SMALL, PFK_TCP_PKT);
+		k |= 1u << (detect_rule_sees_stream(dr->r) ? PFK_TCP_STREAM :
+			    small ? PFK_TCP_SMALL : PFK_TCP_PKT);
 	if (dr->classes & udp)
-		k |= pkt_kinds(dr->r, PFK_UDP_SMALL, PFK_UDP);
+		k |= 1u << (small ? PFK_UDP_SMALL : PFK_UDP);
 	if (dr->classes & icmp)
 		k |= 1u << PFK_ICMP;
 	if (dr->classes & ~(tcp | udp | icmp))

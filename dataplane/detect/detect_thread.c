@@ -177,8 +177,6 @@ static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct 
  * stream rules see that data in the stream (detect_stream.c). */
 static void prefilter(struct detect_thread *dt, const struct packet *p, enum pclass pc)
 {
-	const bool small = p->payload_len <= DETECT_SMALL_PAYLOAD;
-
 	dt->ncand = 0;
 	/* a tunnel's carrier: its payload is the inner packet's, inspected there */
 	if (p->payload_len == 0 || (p->flags & (PKT_F_TUNNEL_ROOT | PKT_F_NO_PAYLOAD)))
@@ -186,13 +184,15 @@ static void prefilter(struct detect_thread *dt, const struct packet *p, enum pcl
 	switch (pc) {
 	case PC_TCP4:
 	case PC_TCP6:
-		scan_payload(dt, small ? PFK_TCP_SMALL : PFK_TCP_PKT, p);
+		scan_payload(dt, PFK_TCP_PKT, p);
+		scan_payload(dt, PFK_TCP_SMALL, p);
 		if (!(p->flags & PKT_F_STREAM_ADD))
 			scan_payload(dt, PFK_TCP_STREAM, p);
 		break;
 	case PC_UDP4:
 	case PC_UDP6:
-		scan_payload(dt, small ? PFK_UDP_SMALL : PFK_UDP, p);
+		scan_payload(dt, PFK_UDP, p);
+		scan_payload(dt, PFK_UDP_SMALL, p);
 		break;
 	case PC_ICMP4:
 	case PC_ICMP6:
