@@ -32,6 +32,8 @@ void telemetry_name(const char *in, char *out, size_t len)
 	out[i] = '\0';
 }
 
+_Static_assert(TELEMETRY_STATS_MAX <= RTE_TEL_MAX_DICT_ENTRIES, "a dict holds no more");
+
 static int cmd_stats(const struct telemetry_src *s, const char *params, struct rte_tel_data *d)
 {
 	const char *names[TELEMETRY_STATS_MAX];

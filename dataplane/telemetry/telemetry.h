@@ -14,7 +14,9 @@ struct receiver;
 struct port;
 struct worker_control;
 
-#define TELEMETRY_STATS_MAX 128
+/* /ids/stats: counters per reply, as many as a DPDK dict holds
+ * (RTE_TEL_MAX_DICT_ENTRIES); idsd has ~170, past the 128 it once took */
+#define TELEMETRY_STATS_MAX 256
 /* /ids/rules/failed: entries per reply (DPDK's 16 KiB reply holds this
  * many lines of at most TELEMETRY_LINE_LEN characters with their keys) */
 #define TELEMETRY_FAILED_MAX 80
