@@ -389,6 +389,58 @@ def test_missing_inputs():
     check(rc == 1 and "text.pcap" in err, f"not a capture: rc {rc}, {err!r}")
 
 
+def strace_reads(trace, path):
+    """Per open of path in an strace log (-f, openat/read/close): the reads
+    made on it, as [bytes returned, ...] lists."""
+    import re
+    fds, opens = {}, []
+    for line in open(trace, encoding="utf-8", errors="replace"):
+        m = re.match(r'(\d+)\s+openat\([^,]+, "([^"]*)",.*\) = (\d+)$', line)
+        if m:
+            if m.group(2) == path:
+                opens.append([])
+                fds[(m.group(1), m.group(3))] = opens[-1]
+            continue
+        m = re.match(r'(\d+)\s+read\((\d+), .*\) = (\d+)$', line)
+        if m and (m.group(1), m.group(2)) in fds:
+            fds[(m.group(1), m.group(2))].append(int(m.group(3)))
+            continue
+        m = re.match(r'(\d+)\s+close\((\d+)\)', line)
+        if m:
+            fds.pop((m.group(1), m.group(2)), None)
+    return opens
+
+
+def test_capture_read_steps():
+    """A capture is read in 1 MiB steps (pcap_open_buffered.c), not stdio's
+    4 KiB ones: every step is a system call, and a replay made one per ~8
+    packets. Every packet is still read, across the steps' boundaries."""
+    frames = pcap_frames(data("demo.pcap"))
+    big, size, t = [], 24, 0
+    while size < 3 << 20:
+        for _, _, d, orig in frames:
+            big.append((1700000000 + t // 1000, t % 1000, d, orig))
+            size += 16 + len(d)
+            t += 1
+    path = os.path.join(OUT, "steps.pcap")
+    write_pcap(path, 1, big)
+    trace = os.path.join(OUT, "steps.strace")
+    d = out_dir("steps")
+    rules = os.path.join(SRC, "rules", "examples", "demo.rules")
+    p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat,read,close", "-o", trace,
+                        IDSD, "-r", path, "-S", rules, "-l", d],
+                       capture_output=True, text=True, timeout=600)
+    check(p.returncode == 0, f"rc {p.returncode}: {p.stderr[-500:]}")
+    check(f"processed: {len(big)} packets" in p.stdout, f"every packet read: {p.stdout[-300:]}")
+    replay = [r for r in strace_reads(trace, path) if sum(r) >= size]
+    check(len(replay) == 1, f"one open read the whole capture: {[sum(r) for r in strace_reads(trace, path)]}")
+    if replay:
+        steps = replay[0]
+        check(len(steps) <= (size >> 20) + 2,
+              f"{size} bytes in {len(steps)} reads (1 MiB steps: at most {(size >> 20) + 2})")
+        check(max(steps) == 1 << 20, f"largest read {max(steps)}")
+
+
 def tests_main():
     name = sys.argv[3]
     fn = globals().get("test_" + name)
