@@ -122,10 +122,15 @@ static bool or_else(const struct rule *r, const struct rule_match *m)
 	return (r->absent_or_else & (1ull << m->buf)) != 0;
 }
 
-/* Suricata's choice, restricted to the app buffers: an explicit
- * fast_pattern, else the longest non-negated content, ties to the strongest
- * pattern, then the first. -1: none. */
-static int32_t app_fast_pattern(const struct rule *r)
+static bool is_payload_buf(enum rule_buffer b)
+{
+	return b == RULE_BUF_PAYLOAD;
+}
+
+/* Suricata's choice, among the contents on the buffers in() accepts: an
+ * explicit fast_pattern, else the longest non-negated content, ties to the
+ * strongest pattern, then the first. -1: none. */
+static int32_t fast_pattern_in(const struct rule *r, bool (*in)(enum rule_buffer))
 {
 	int32_t best = -1;
 	uint32_t best_len = 0, best_strength = 0;
@@ -133,7 +138,7 @@ static int32_t app_fast_pattern(const struct rule *r)
 	for (uint32_t i = 0; i < r->nmatch; i++) {
 		const struct rule_match *m = &r->match[i];
 
-		if (m->kind != MATCH_CONTENT || !is_app_buf(m->buf) || m->b64 ||
+		if (m->kind != MATCH_CONTENT || !in(m->buf) || m->b64 ||
 		    !(m->content.flags & CONTENT_FAST_PATTERN))
 			continue;
 		if ((m->content.flags & CONTENT_NEGATED) || or_else(r, m))
@@ -144,8 +149,7 @@ static int32_t app_fast_pattern(const struct rule *r)
 		const struct rule_match *m = &r->match[i];
 		uint32_t s;
 
-		if (m->kind != MATCH_CONTENT || !is_app_buf(m->buf) || m->b64 ||
-		    or_else(r, m) ||
+		if (m->kind != MATCH_CONTENT || !in(m->buf) || m->b64 || or_else(r, m) ||
 		    (m->content.flags & CONTENT_NEGATED) || m->content.len == 0)
 			continue;
 		if (m->content.len < best_len)
@@ -160,6 +164,23 @@ static int32_t app_fast_pattern(const struct rule *r)
 	return best;
 }
 
+/* An app rule without a fast pattern in its app buffers but with payload
+ * contents (ET's "urilen:7; content:\"/a.Test\""): it matches only where
+ * they all are, in a TCP packet's stream window or else in the packet
+ * (detect_payload_match), so it is a candidate only when a scan of those
+ * finds this one, its gate (Suricata has such a rule in its packet or
+ * stream prefilter). -1: none, the rule is tried on every update of its
+ * protocol's transactions (so are the few that never see the stream). */
+static int32_t payload_gate(const struct de_rule *dr)
+{
+	const struct rule *r = dr->r;
+
+	if (dr->fp >= 0 || r->app_proto == APP_PROTO_UNKNOWN || r->app_proto >= APP_PROTO_MAX ||
+	    !detect_rule_sees_stream(r))
+		return -1;
+	return fast_pattern_in(r, is_payload_buf);
+}
+
 void detect_app_rule_setup(struct de_rule *dr)
 {
 	const struct rule *r = dr->r;
@@ -169,7 +190,7 @@ void detect_app_rule_setup(struct de_rule *dr)
 		dr->flags |= DR_F_APP;
 		dr->flags &= (uint8_t)~DR_F_IPONLY;
 		dr->app_dirs = rule_dirs(r);
-		dr->fp = app_fast_pattern(r);
+		dr->fp = fast_pattern_in(r, is_app_buf);
 		return;
 	}
 	/* the protocol is known only once the flow carried data: not IP-only */
@@ -353,6 +374,53 @@ static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, cha
 	return ret;
 }
 
+/* ae->gate: per protocol and direction, the payload gates of its rules
+ * (payload_gate). Without bounds: the gate is scanned over the stream
+ * window and the packet from their starts, and a superset of what the
+ * verification finds is all it needs. */
+static int build_gates(struct detect_engine *de, struct detect_app_engine *ae, char *err,
+		       size_t errlen)
+{
+	struct pat_ref *pats = calloc(de->nrules ? de->nrules : 1, sizeof(*pats));
+	int ret = 0;
+
+	if (pats == NULL)
+		return -ENOMEM;
+	for (int p = 0; p < APP_PROTO_MAX && ret == 0; p++) {
+		for (uint8_t d = 0; d < 2 && ret == 0; d++) {
+			struct pat_db *db = &ae->gate[p][d];
+			uint32_t n = 0;
+
+			for (uint32_t i = 0; i < de->nrules; i++) {
+				const struct de_rule *dr = &de->rules[i];
+				int32_t g;
+
+				if (!(dr->flags & DR_F_APP) || !(dr->app_dirs & (1u << d)) ||
+				    dr->r->app_proto != p || (g = payload_gate(dr)) < 0)
+					continue;
+				pat_ref_set(&pats[n], &dr->r->match[g].content, i, PF_SLICE_TAIL);
+				pats[n++].bound = 0;
+			}
+			if (n > ae->maxgated)
+				ae->maxgated = n;
+			if (n == 0)
+				continue;
+			ret = pat_db_build(de, db, pats, n, err, errlen);
+			if (ret == 0 && hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
+				ret = -ENOMEM;
+			if (ret == 0) {
+				size_t sz = 0;
+
+				hs_database_size(db->db, &sz);
+				de->info.db_bytes += sz;
+				de->info.patterns += db->npat;
+			}
+		}
+	}
+	free(pats);
+	return ret;
+}
+
 /* ae->scan: the variants each protocol and direction scans. */
 static int scan_lists(struct detect_app_engine *ae)
 {
@@ -403,11 +471,14 @@ int detect_app_build(struct detect_engine *de, char *err, size_t errlen)
 					ae->always[q][ae->nalways[q]++] = i;
 			continue;
 		}
-		ae->always[p][ae->nalways[p]++] = i;
+		if (payload_gate(dr) < 0)
+			ae->always[p][ae->nalways[p]++] = i;
 	}
 	ret = rule_bufs(de, ae);
 	if (ret == 0)
 		ret = build_dbs(de, ae, err, errlen);
+	if (ret == 0)
+		ret = build_gates(de, ae, err, errlen);
 	if (ret == 0)
 		ret = scan_lists(ae);
 	if (ret == -ENOMEM)
@@ -431,6 +502,8 @@ void detect_app_free(struct detect_engine *de)
 	free(ae->rb_first);
 	for (int p = 0; p < APP_PROTO_MAX; p++) {
 		free(ae->always[p]);
+		pat_db_free(&ae->gate[p][0]);
+		pat_db_free(&ae->gate[p][1]);
 		free(ae->scan[p][0]);
 		free(ae->scan[p][1]);
 	}

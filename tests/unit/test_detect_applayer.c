@@ -399,6 +399,45 @@ static void test_config(void)
 	app_env_teardown(e);
 }
 
+/* An http rule whose only content is on the payload (ET's "urilen:7;
+ * content:\"/a.Test\"") is a candidate only on packets whose payload holds
+ * that content, its gate: not on every update of every transaction. */
+static void test_payload_gate(void)
+{
+	static const char hit[] = "GET /a.Test HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char miss[] = "GET /b.Test HTTP/1.1\r\nHost: b\r\n\r\n";
+	struct app_env *e = setup(
+		"alert http any any -> any any (msg:\"gated\"; flow:to_server; urilen:7; "
+		"content:\"/a.Test\"; sid:10;)\n", NULL);
+	const struct detect_stats *st = detect_thread_stats(e->d.dt);
+	struct packet p;
+	uint64_t cand;
+
+	flow_open(e, 6, 40000, 80);
+	feeds(e, APP_TO_SERVER, miss);
+	p = app_env_packet(e, PKT_TO_SERVER, 0);
+	p.payload = (const uint8_t *)miss;
+	p.payload_len = (uint32_t)strlen(miss);
+	cand = st->candidates;
+	CHECK_INT(0, inspect_pkt(e, &p));
+	CHECK_INT(0, st->candidates - cand);
+	feeds(e, APP_TO_SERVER, hit);
+	p.payload = (const uint8_t *)hit;
+	p.payload_len = (uint32_t)strlen(hit);
+	CHECK_INT(1, inspect_pkt(e, &p));
+	CHECK_INT(10, sid(0));
+	CHECK_INT(1, txid(0));
+	CHECK_INT(1, st->candidates - cand);
+	/* the same content, a transaction whose uri is longer: a candidate
+	 * that the verification turns down */
+	feeds(e, APP_TO_SERVER, "GET /a.Test2 HTTP/1.1\r\nHost: c\r\n\r\n");
+	p.payload = (const uint8_t *)"GET /a.Test2";
+	p.payload_len = 12;
+	CHECK_INT(0, inspect_pkt(e, &p));
+	CHECK_INT(2, st->candidates - cand);
+	app_env_teardown(e);
+}
+
 int main(void)
 {
 	test_per_tx();
@@ -408,5 +447,6 @@ int main(void)
 	test_dotprefix();
 	test_dns_txs();
 	test_config();
+	test_payload_gate();
 	return check_result("detect_applayer");
 }
