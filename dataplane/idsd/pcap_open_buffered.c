@@ -9,8 +9,8 @@
  * tenth of the worker's time). idsd therefore defines that function: a
  * definition in the executable comes first in the dynamic linker's search
  * (as pthread_create in privs_thread.c), so the PMD plugin calls this one.
- * It opens the file as a stdio stream whose reads come from a 1 MiB
- * buffer of its own (fopencookie: the stream then owns and frees it), and
+ * It opens the file as a stdio stream with a 1 MiB buffer (fopencookie:
+ * the stream then owns the buffer and frees it when closed), and
  * hands it to libpcap's pcap_fopen_offline_with_tstamp_precision(), which
  * closes it with the pcap_t. Formats, errors and "-" for standard input
  * stay libpcap's. */
@@ -28,30 +28,18 @@
 
 struct capture_reader {
 	int fd;
-	size_t pos, len;
 	char buf[CAPTURE_READ_BUF];
 };
 
 static ssize_t reader_read(void *cookie, char *out, size_t n)
 {
 	struct capture_reader *r = cookie;
-	size_t k;
+	ssize_t got;
 
-	if (r->pos == r->len) {
-		ssize_t got;
-
-		do
-			got = read(r->fd, r->buf, sizeof(r->buf));
-		while (got < 0 && errno == EINTR);
-		if (got <= 0)
-			return got;
-		r->pos = 0;
-		r->len = (size_t)got;
-	}
-	k = r->len - r->pos < n ? r->len - r->pos : n;
-	memcpy(out, r->buf + r->pos, k);
-	r->pos += k;
-	return (ssize_t)k;
+	do
+		got = read(r->fd, out, n);
+	while (got < 0 && errno == EINTR);
+	return got;
 }
 
 static int reader_close(void *cookie)
@@ -81,7 +69,6 @@ pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, u_int precisi
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", fname, strerror(ENOMEM));
 		return NULL;
 	}
-	r->pos = r->len = 0;
 	r->fd = open(fname, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", fname, strerror(errno));
@@ -94,6 +81,9 @@ pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, u_int precisi
 		reader_close(r);
 		return NULL;
 	}
+	/* the stream's buffer is the reader's: stdio reads straight into it,
+	 * and fclose() calls reader_close() last, leaving it alone */
+	setvbuf(f, r->buf, _IOFBF, sizeof(r->buf));
 	p = pcap_fopen_offline_with_tstamp_precision(f, precision, errbuf);
 	if (p == NULL)
 		fclose(f);
