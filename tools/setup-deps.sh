@@ -12,7 +12,7 @@ libmnl-dev keepalived
 iproute2 ethtool curl
 systemd logrotate groff-base libsystemd-dev
 redis-server redis-tools
-jq file strace"
+jq file linux-perf"
 
 missing=""
 for p in $PKGS; do
