@@ -80,7 +80,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "autofp-scheduler", CONF_NOOP },
 	{ "default-packet-size", CONF_NOOP },
 	{ "host-mode", CONF_NOOP },
-	{ "action-order", CONF_NOOP },
+	{ "action-order", CONF_STR_LIST },
 	{ "packet-alert-max", CONF_INT },
 	{ "threading", CONF_MAP },
 	{ "threading.set-cpu-affinity", CONF_BOOL },

@@ -136,6 +136,46 @@ static void load_rules(struct settings *s, struct problems *pb, const struct con
 			push_str(&s->rule_files, &s->nrule_files, f->value);
 }
 
+/* action-order (Suricata's ActionInitConfig): each of pass, drop, reject
+ * and alert exactly once, the first evaluated first. Absent: Suricata's
+ * default order; anything else is an invalid config. */
+static void load_action_order(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	static const char *const names[RULE_ACT_MAX] = {
+		[RULE_ACT_PASS] = "pass", [RULE_ACT_DROP] = "drop",
+		[RULE_ACT_REJECT] = "reject", [RULE_ACT_ALERT] = "alert",
+	};
+	const struct conf_node *list = conf_get(c, "action-order");
+	unsigned n = 0, seen = 0;
+
+	for (unsigned a = 0; a < RULE_ACT_MAX; a++)
+		s->action_order[a] = (enum rule_action)a;
+	if (list == NULL)
+		return;
+	for (const struct conf_node *e = conf_node_first(list); e; e = conf_node_next(e)) {
+		unsigned a = 0;
+
+		while (a < RULE_ACT_MAX && (e->value == NULL || strcmp(e->value, names[a]) != 0))
+			a++;
+		if (a == RULE_ACT_MAX || (seen & (1u << a)) || n == RULE_ACT_MAX) {
+			conf_node_err(e, pb->err, sizeof(pb->err),
+				      "action-order: '%s' is not one of pass, drop, reject, alert "
+				      "given once", e->value ? e->value : "");
+			report(pb);
+			return;
+		}
+		seen |= 1u << a;
+		s->action_order[n++] = (enum rule_action)a;
+	}
+	if (n < RULE_ACT_MAX) {
+		conf_node_err(list, pb->err, sizeof(pb->err),
+			      "action-order must list all of pass, drop, reject, alert");
+		report(pb);
+		for (unsigned a = 0; a < RULE_ACT_MAX; a++)
+			s->action_order[a] = (enum rule_action)a;
+	}
+}
+
 static void load_vars(struct settings *s, const struct conf *c)
 {
 	static const struct { char kind; const char *path; } groups[] = {
@@ -1305,6 +1345,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 
 	memset(s, 0, sizeof(*s));
 	load_rules(s, &pb, c, a);
+	load_action_order(s, &pb, c);
 	load_vars(s, c);
 	load_decoder(s, &pb, c);
 	load_alert_max(s, &pb, c);
