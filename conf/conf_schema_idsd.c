@@ -121,7 +121,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "stream.max-sessions", CONF_NOOP },
 	{ "stream.prealloc-sessions", CONF_NOOP },
 	{ "stream.max-synack-queued", CONF_NOOP },
-	{ "stream.midstream-policy", CONF_NOOP },
+	{ "stream.midstream-policy", CONF_STR },
 	{ "stream.memcap-policy", CONF_STR },
 	{ "stream.liberal-timestamps", CONF_NOOP },
 	{ "stream.reassembly", CONF_MAP },

@@ -31,6 +31,9 @@ enum exc_point {
 	EXC_SSN_MEMCAP,           /* no TCP session: stream.memcap */
 	EXC_REASM_MEMCAP,         /* a segment not stored: stream.reassembly.memcap */
 	EXC_DEFRAG_MEMCAP,        /* a fragment not kept: defrag.memcap */
+	EXC_MIDSTREAM,            /* a TCP session met after its handshake (PKT_F_MIDSTREAM):
+				   * stream.midstream-policy, applied whether stream.midstream
+				   * picks the session up or not (Suricata 7) */
 	EXC_POINTS
 };
 

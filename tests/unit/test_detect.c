@@ -757,6 +757,7 @@ static void test_actions(void)
 		CHECK_INT(0, run(&e, &p));
 		CHECK_INT(VERDICT_DROP, res.verdict);
 		CHECK_INT(1, detect_thread_stats(e.dt)->flow_dropped);
+		detect_flow_free(&f);	/* the stream's carry state */
 		detect_env_teardown(&e);
 	}
 	/* data the stream refused (a SYN's): the payload drop is the packet's
