@@ -713,6 +713,9 @@ struct ruleset {
 	/* (added) default-rule-path, where relative hash lists are looked for
 	 * first (ruleset_set_default_path); NULL: none */
 	char *default_path;
+	/* (added) action-order: rank of each action, 0 evaluated first
+	 * (ruleset_set_action_order; default pass, drop, reject, alert) */
+	uint8_t action_rank[RULE_ACT_MAX];
 };
 
 #endif

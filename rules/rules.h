@@ -95,6 +95,11 @@ int ruleset_load_path(struct ruleset *rs, struct rule_env *env, const char *path
 int ruleset_apply_threshold_file(struct ruleset *rs, const struct rule_env *env,
 				 const char *path, FILE *errs);
 
+/* (added) action-order: order[0] is the action whose rules are evaluated
+ * first, ..., each of the RULE_ACT_MAX actions once (the caller checked).
+ * Takes effect at ruleset_finalize. */
+void ruleset_set_action_order(struct ruleset *rs, const enum rule_action order[RULE_ACT_MAX]);
+
 /* After all files: resolve flowbit names (warn about isset without set) and
  * assign each rule's evaluation order. Also sorts rs->reasons by count,
  * most frequent first. */

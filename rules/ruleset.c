@@ -73,6 +73,8 @@ struct ruleset *ruleset_new(void)
 		free(rs);
 		return NULL;
 	}
+	for (uint8_t a = 0; a < RULE_ACT_MAX; a++)
+		rs->action_rank[a] = a;	/* enum rule_action is the default order */
 	return rs;
 }
 
@@ -439,14 +441,15 @@ struct order_key {
 	const struct rule *r;
 	uint32_t idx;
 	int fb;
+	uint8_t act;	/* the action's rank in action-order */
 };
 
 static int order_cmp(const void *a, const void *b)
 {
 	const struct order_key *x = a, *y = b;
 
-	if (x->r->action != y->r->action)
-		return x->r->action < y->r->action ? -1 : 1;
+	if (x->act != y->act)
+		return x->act < y->act ? -1 : 1;
 	if (x->fb != y->fb)
 		return x->fb < y->fb ? -1 : 1;
 	if (x->r->priority != y->r->priority)
@@ -541,6 +544,12 @@ static void warn_unset_flowbits(struct ruleset *rs, FILE *errs)
 	free(state);
 }
 
+void ruleset_set_action_order(struct ruleset *rs, const enum rule_action order[RULE_ACT_MAX])
+{
+	for (uint8_t i = 0; i < RULE_ACT_MAX; i++)
+		rs->action_rank[order[i]] = i;
+}
+
 void ruleset_finalize(struct ruleset *rs, FILE *errs)
 {
 	struct order_key *keys;
@@ -559,7 +568,8 @@ void ruleset_finalize(struct ruleset *rs, FILE *errs)
 	}
 	for (uint32_t i = 0; i < rs->n; i++)
 		keys[i] = (struct order_key){ .r = rs->rules[i], .idx = i,
-					      .fb = fb_class(rs->rules[i]) };
+					      .fb = fb_class(rs->rules[i]),
+					      .act = rs->action_rank[rs->rules[i]->action] };
 	qsort(keys, rs->n, sizeof(*keys), order_cmp);
 	for (uint32_t i = 0; i < rs->n; i++)
 		rs->rules[keys[i].idx]->order = i;

@@ -262,6 +262,10 @@ enum decode_ev {
 #define PKT_F_TCP_AUTH     0x20000u /* (added) TCP MD5 signature (19) or TCP-AO (29) option */
 #define PKT_F_NO_PAYLOAD   0x40000u /* (added) its payload is not inspected (Suricata's
 				     * PKT_NOPAYLOAD_INSPECTION: encrypted TLS data) */
+#define PKT_F_MIDSTREAM    0x80000u /* (added) a TCP packet of a flow with no session that
+				     * is no SYN: a midstream pickup (stream.midstream)
+				     * or a refused one, where stream.midstream-policy
+				     * applies (Suricata's StreamTcpPacketStateNone) */
 
 /* (added) p->csum: which checksum failed, for the <layer>-csum keywords */
 #define PKT_CSUM_CHECKED 0x01u /* checksums were validated (-k all) */

@@ -89,7 +89,13 @@ struct detect_alert {
 enum detect_verdict { VERDICT_ACCEPT = 0, VERDICT_DROP };
 
 /* Why the verdict is DROP (EVE drop.reason). */
-enum drop_reason { DROP_REASON_NONE = 0, DROP_REASON_RULES, DROP_REASON_FLOW };
+enum drop_reason {
+	DROP_REASON_NONE = 0, DROP_REASON_RULES, DROP_REASON_FLOW,
+	/* (added) an exception policy's drop (pipeline/exception.h), by point */
+	DROP_REASON_FLOW_MEMCAP, DROP_REASON_STREAM_MEMCAP, DROP_REASON_STREAM_REASSEMBLY,
+	DROP_REASON_DEFRAG_MEMCAP, DROP_REASON_STREAM_MIDSTREAM,
+	DROP_REASONS
+};
 
 struct detect_result {
 	enum detect_verdict verdict;

@@ -248,14 +248,18 @@ static void action_to_flow(struct flow *f, enum rule_action act)
 
 /* When a pass or drop applies to the whole flow (PacketAlertFinalize):
  * IP-only rules, and matches Suricata makes on the TCP stream. A tcp (not
- * tcp-pkt) rule's payload match on a TCP packet counts as one: inline, the
- * packet's data is in the stream and inspected with it. */
-static bool action_applies_to_flow(const struct de_rule *dr, const struct packet *p)
+ * tcp-pkt) rule's payload match on a TCP packet whose data went into the
+ * stream counts as one: inline, that data is inspected with the stream.
+ * Data the stream refused (a SYN's without Fast Open, data before the
+ * handshake) is matched on the packet alone, which drops or passes only
+ * the packet (suricata-verify util-action-04). */
+static bool action_applies_to_flow(const struct de_rule *dr, const struct packet *p,
+				   bool stream_match)
 {
 	if (dr->flags & DR_F_IPONLY)
 		return true;
 	return (dr->flags & DR_F_PAYLOAD) && dr->r->proto == RULE_PROTO_TCP &&
-	       p->proto == 6;
+	       p->proto == 6 && (stream_match || (p->flags & PKT_F_STREAM_ADD));
 }
 
 /* A rule matched: flowbits, threshold, action, alert. Returns true when a
@@ -281,7 +285,7 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 	act = thr == THR_RATE ? r->threshold.new_action : r->action;
 	switch (act) {
 	case RULE_ACT_PASS:
-		if (p->flow && action_applies_to_flow(dr, p))
+		if (p->flow && action_applies_to_flow(dr, p, dt->stream_match))
 			action_to_flow(p->flow, RULE_ACT_PASS);
 		detect_alertq_pass(dt, res, r);
 		return true;	/* pass rules do not alert */
@@ -295,7 +299,7 @@ bool detect_rule_fired(struct detect_thread *dt, const struct de_rule *dr, struc
 			res->drop_reason = DROP_REASON_RULES;
 			res->drop_rule = r;
 		}
-		if (p->flow && action_applies_to_flow(dr, p))
+		if (p->flow && action_applies_to_flow(dr, p, dt->stream_match))
 			action_to_flow(p->flow, RULE_ACT_DROP);
 		break;
 	default:

@@ -152,6 +152,8 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx,
 
 	switch (f->tcp_state) {
 	case TCP_ST_NONE:
+		if (synack != TCP_SYN)
+			p->flags |= PKT_F_MIDSTREAM;
 		if (synack == TCP_SYN) {
 			flow_set_client(f, src_idx);
 			f->tcp_state = TCP_ST_SYN_SENT;

@@ -148,6 +148,7 @@ int engine_load(struct engine *e, const struct settings *s, FILE *errs)
 			return ret;
 		}
 	}
+	ruleset_set_action_order(e->rs, s->action_order);
 	ruleset_finalize(e->rs, errs);
 	if (s->threshold_file != NULL) {
 		ret = ruleset_apply_threshold_file(e->rs, e->env, s->threshold_file, errs);

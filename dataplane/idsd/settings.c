@@ -136,6 +136,46 @@ static void load_rules(struct settings *s, struct problems *pb, const struct con
 			push_str(&s->rule_files, &s->nrule_files, f->value);
 }
 
+/* action-order (Suricata's ActionInitConfig): each of pass, drop, reject
+ * and alert exactly once, the first evaluated first. Absent: Suricata's
+ * default order; anything else is an invalid config. */
+static void load_action_order(struct settings *s, struct problems *pb, const struct conf *c)
+{
+	static const char *const names[RULE_ACT_MAX] = {
+		[RULE_ACT_PASS] = "pass", [RULE_ACT_DROP] = "drop",
+		[RULE_ACT_REJECT] = "reject", [RULE_ACT_ALERT] = "alert",
+	};
+	const struct conf_node *list = conf_get(c, "action-order");
+	unsigned n = 0, seen = 0;
+
+	for (unsigned a = 0; a < RULE_ACT_MAX; a++)
+		s->action_order[a] = (enum rule_action)a;
+	if (list == NULL)
+		return;
+	for (const struct conf_node *e = conf_node_first(list); e; e = conf_node_next(e)) {
+		unsigned a = 0;
+
+		while (a < RULE_ACT_MAX && (e->value == NULL || strcmp(e->value, names[a]) != 0))
+			a++;
+		if (a == RULE_ACT_MAX || (seen & (1u << a)) || n == RULE_ACT_MAX) {
+			conf_node_err(e, pb->err, sizeof(pb->err),
+				      "action-order: '%s' is not one of pass, drop, reject, alert "
+				      "given once", e->value ? e->value : "");
+			report(pb);
+			return;
+		}
+		seen |= 1u << a;
+		s->action_order[n++] = (enum rule_action)a;
+	}
+	if (n < RULE_ACT_MAX) {
+		conf_node_err(list, pb->err, sizeof(pb->err),
+			      "action-order must list all of pass, drop, reject, alert");
+		report(pb);
+		for (unsigned a = 0; a < RULE_ACT_MAX; a++)
+			s->action_order[a] = (enum rule_action)a;
+	}
+}
+
 static void load_vars(struct settings *s, const struct conf *c)
 {
 	static const struct { char kind; const char *path; } groups[] = {
@@ -438,6 +478,40 @@ static unsigned exc_value(struct problems *pb, const struct conf_node *n)
 	return EXC_BAD;
 }
 
+/* stream.midstream-policy as Suricata 7's ExceptionPolicyMidstreamParse:
+ * its own value (auto: drop-flow in IPS mode without stream.midstream,
+ * else ignore; with stream.midstream only pass-flow or ignore; never
+ * drop-flow in IDS mode), else the master switch's (auto as above), else
+ * drop-flow in IPS mode without stream.midstream and ignore otherwise;
+ * the packet actions are refused (a flow is there to act on). */
+static unsigned midstream_policy(struct settings *s, struct problems *pb, const struct conf *c,
+				 bool have_master, unsigned master)
+{
+	const struct conf_node *n = conf_get(c, "stream.midstream-policy");
+	const bool mid = s->flow.midstream;
+	const unsigned auto_v = s->ips && !mid ? EXC_DROP_FLOW : EXC_IGNORE;
+	unsigned v = n != NULL ? exc_value(pb, n) : have_master ? master : auto_v;
+	const char *why = NULL;
+
+	if (v == EXC_BAD)
+		return EXC_IGNORE;
+	if (v == EXC_AUTO)
+		v = auto_v;
+	else if (n != NULL && mid && v != EXC_IGNORE && v != EXC_PASS_FLOW)
+		why = "with stream.midstream enabled only pass-flow or ignore";
+	else if (n != NULL && !s->ips && v == EXC_DROP_FLOW)
+		why = "drop-flow is valid in IPS mode only";
+	if (why == NULL && (v == EXC_DROP_PACKET || v == EXC_PASS_PACKET))
+		why = "a packet action is not valid for stream.midstream-policy";
+	if (why == NULL)
+		return v;
+	conf_node_err(n != NULL ? n : conf_get(c, "exception-policy"), pb->err, sizeof(pb->err),
+		      "stream.midstream-policy: %s is not valid: %s",
+		      exc_policy_name((enum exc_policy)v), why);
+	report(pb);
+	return EXC_IGNORE;
+}
+
 static void load_exception_policies(struct settings *s, struct problems *pb, const struct conf *c)
 {
 	const struct conf_node *mn = conf_get(c, "exception-policy");
@@ -450,9 +524,14 @@ static void load_exception_policies(struct settings *s, struct problems *pb, con
 		master = EXC_IGNORE;
 	for (unsigned pt = 0; pt < EXC_POINTS; pt++) {
 		const struct conf_node *n = conf_get(c, exc_point_key((enum exc_point)pt));
-		unsigned v = n != NULL ? exc_value(pb, n) : master;
 		bool flow = exc_point_flow_actions((enum exc_point)pt);
-		unsigned fitted;
+		unsigned v, fitted;
+
+		if (pt == EXC_MIDSTREAM) {
+			s->exc.policy[pt] = (uint8_t)midstream_policy(s, pb, c, mn != NULL, master);
+			continue;
+		}
+		v = n != NULL ? exc_value(pb, n) : master;
 
 		if (v == EXC_BAD)
 			continue;
@@ -1305,6 +1384,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 
 	memset(s, 0, sizeof(*s));
 	load_rules(s, &pb, c, a);
+	load_action_order(s, &pb, c);
 	load_vars(s, c);
 	load_decoder(s, &pb, c);
 	load_alert_max(s, &pb, c);

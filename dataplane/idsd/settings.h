@@ -22,6 +22,7 @@
 #include "../hoststate/host_table.h"
 #include "cpuset.h"
 #include "../../common/log.h"
+#include "../../rules/rule-t.h"
 #include "../../conf/conf_logging.h"
 
 struct conf;
@@ -59,6 +60,9 @@ struct settings {
 	unsigned nvars;
 	bool strict_rules;         /* --strict-rules: also a reload refuses any failed rule */
 	uint32_t packet_alert_max; /* alerts kept per packet (detect_engine_set_alert_max) */
+	/* action-order: the actions from first to last evaluated (Suricata's
+	 * default pass, drop, reject, alert) */
+	enum rule_action action_order[RULE_ACT_MAX];
 
 	/* input and ports */
 	const char *pcap;          /* -r */

@@ -44,6 +44,15 @@ static void put_transport(struct json_w *j, const struct packet *p)
 
 static void build_drop(struct json_w *j, const struct eve_writer *w, const void *arg)
 {
+	/* Suricata 7's PacketDropReasonToString */
+	static const char *const reasons[DROP_REASONS] = {
+		[DROP_REASON_NONE] = "rules", [DROP_REASON_RULES] = "rules",
+		[DROP_REASON_FLOW] = "flow drop", [DROP_REASON_FLOW_MEMCAP] = "flow memcap",
+		[DROP_REASON_STREAM_MEMCAP] = "stream memcap",
+		[DROP_REASON_STREAM_REASSEMBLY] = "stream reassembly",
+		[DROP_REASON_DEFRAG_MEMCAP] = "defrag memcap",
+		[DROP_REASON_STREAM_MIDSTREAM] = "stream midstream",
+	};
 	const struct drop_ctx *c = arg;
 	const struct packet *p = c->p;
 
@@ -55,7 +64,7 @@ static void build_drop(struct json_w *j, const struct eve_writer *w, const void 
 	json_uint(j, "ttl", p->ttl);
 	json_uint(j, "ipid", p->ip_id);
 	put_transport(j, p);
-	json_str(j, "reason", c->reason == DROP_REASON_FLOW ? "flow drop" : "rules");
+	json_str(j, "reason", reasons[c->reason < DROP_REASONS ? c->reason : DROP_REASON_RULES]);
 	json_obj_close(j);
 	if (c->r != NULL && w->opt.drop_alerts)
 		eve_put_alert(j, w, c->r, true, NULL);

@@ -162,6 +162,11 @@ static void build_flow(struct json_w *j, const struct eve_writer *w, const void 
 	json_str(j, "state", flow_state(f));
 	json_str(j, "reason", f->end_reason < 3 ? reasons[f->end_reason] : "forced");
 	json_bool(j, "alerted", (f->output_flags & EVE_FLOW_ALERTED) != 0);
+	/* the whole flow's verdict, as Suricata 7's EveFlowLogJSON */
+	if (f->flags & FLOW_F_ACTION_DROP)
+		json_str(j, "action", "drop");
+	else if (f->flags & FLOW_F_ACTION_PASS)
+		json_str(j, "action", "pass");
 	json_obj_close(j);
 	if (f->key.proto == 6) {
 		json_obj_open(j, "tcp");

@@ -26,6 +26,7 @@ static const char *const counter_names[CNT_MAX] = {
 	[CNT_DROP_STREAM_MEMCAP] = "ips.drop_reason.stream_memcap",
 	[CNT_DROP_STREAM_REASM] = "ips.drop_reason.stream_reassembly",
 	[CNT_DROP_DEFRAG_MEMCAP] = "ips.drop_reason.defrag_memcap",
+	[CNT_DROP_STREAM_MIDSTREAM] = "ips.drop_reason.stream_midstream",
 	[CNT_GRE] = "decoder.gre",
 	[CNT_ERSPAN] = "decoder.erspan",
 	[CNT_VXLAN] = "decoder.vxlan",

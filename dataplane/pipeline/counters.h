@@ -35,6 +35,7 @@ enum counter {
 	CNT_DROP_STREAM_MEMCAP, /* ips.drop_reason.stream_memcap */
 	CNT_DROP_STREAM_REASM, /* ips.drop_reason.stream_reassembly */
 	CNT_DROP_DEFRAG_MEMCAP, /* ips.drop_reason.defrag_memcap */
+	CNT_DROP_STREAM_MIDSTREAM, /* ips.drop_reason.stream_midstream */
 	/* (added) encapsulations, in the order of the PKT_ENC_* bits */
 	CNT_GRE,
 	CNT_ERSPAN,

@@ -35,6 +35,11 @@ static const struct {
 		"defrag.memcap_exception_policy.drop_flow",
 		"defrag.memcap_exception_policy.pass_packet",
 		"defrag.memcap_exception_policy.pass_flow", "defrag.memcap_exception_policy.bypass" } },
+	[EXC_MIDSTREAM] = { "stream.midstream-policy", true, {
+		"tcp.midstream_exception_policy.ignore", "tcp.midstream_exception_policy.drop_packet",
+		"tcp.midstream_exception_policy.drop_flow",
+		"tcp.midstream_exception_policy.pass_packet",
+		"tcp.midstream_exception_policy.pass_flow", "tcp.midstream_exception_policy.bypass" } },
 };
 
 const char *exc_policy_name(enum exc_policy p)

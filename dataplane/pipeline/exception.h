@@ -4,7 +4,8 @@
  * flow.memcap-policy, stream.memcap-policy, stream.reassembly.memcap-policy
  * and defrag.memcap-policy (or the exception-policy master switch) say:
  *
- *   ignore       go on as before (the default)
+ *   ignore       go on as before (the default; stream.midstream-policy's is
+ *                drop-flow in IPS mode without stream.midstream, as Suricata 7's)
  *   drop-packet  the packet is dropped, not inspected (IPS only)
  *   drop-flow    so is every packet of its flow from now on (IPS only)
  *   pass-packet  the packet is not inspected, it goes on
@@ -31,6 +32,9 @@ enum exc_point {
 	EXC_SSN_MEMCAP,           /* no TCP session: stream.memcap */
 	EXC_REASM_MEMCAP,         /* a segment not stored: stream.reassembly.memcap */
 	EXC_DEFRAG_MEMCAP,        /* a fragment not kept: defrag.memcap */
+	EXC_MIDSTREAM,            /* a TCP session met after its handshake (PKT_F_MIDSTREAM):
+				   * stream.midstream-policy, applied whether stream.midstream
+				   * picks the session up or not (Suricata 7) */
 	EXC_POINTS
 };
 

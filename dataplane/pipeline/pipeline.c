@@ -354,6 +354,14 @@ static bool exceptions(struct pipeline *pl, struct packet *p, unsigned exc,
 		[EXC_FLOW_MEMCAP] = CNT_DROP_FLOW_MEMCAP, [EXC_SSN_MEMCAP] = CNT_DROP_STREAM_MEMCAP,
 		[EXC_REASM_MEMCAP] = CNT_DROP_STREAM_REASM,
 		[EXC_DEFRAG_MEMCAP] = CNT_DROP_DEFRAG_MEMCAP,
+		[EXC_MIDSTREAM] = CNT_DROP_STREAM_MIDSTREAM,
+	};
+	static const enum drop_reason reason[EXC_POINTS] = {
+		[EXC_FLOW_MEMCAP] = DROP_REASON_FLOW_MEMCAP,
+		[EXC_SSN_MEMCAP] = DROP_REASON_STREAM_MEMCAP,
+		[EXC_REASM_MEMCAP] = DROP_REASON_STREAM_REASSEMBLY,
+		[EXC_DEFRAG_MEMCAP] = DROP_REASON_DEFRAG_MEMCAP,
+		[EXC_MIDSTREAM] = DROP_REASON_STREAM_MIDSTREAM,
 	};
 	const struct stream_stats *ss = pl->st != NULL ? stream_ctx_stats(pl->st) : NULL;
 	bool skip = false;
@@ -366,14 +374,19 @@ static bool exceptions(struct pipeline *pl, struct packet *p, unsigned exc,
 		exc |= 1u << EXC_SSN_MEMCAP;
 	if (ss != NULL && ss->segment_memcap_drop != before[2])
 		exc |= 1u << EXC_REASM_MEMCAP;
+	if (p->flags & PKT_F_MIDSTREAM)
+		exc |= 1u << EXC_MIDSTREAM;
 	for (unsigned pt = 0; pt < EXC_POINTS; pt++) {
 		bool was = *drop;
 
 		if (!(exc & (1u << pt)))
 			continue;
 		skip |= exc_apply(&pl->exc, (enum exc_point)pt, p->flow, drop);
-		if (*drop && !was)
+		if (*drop && !was) {
 			pl->exc_why = why[pt];
+			pl->res.drop_reason = reason[pt];
+			pl->res.drop_rule = NULL;
+		}
 	}
 	return skip;
 }
@@ -411,6 +424,8 @@ static void run_packet(struct pipeline *pl, struct packet *p, unsigned exc)
 	if (pl->dt != NULL && !skip)
 		inspect(pl, p, have_win && flow_inspection(p->flow) == APP_INSPECT_ALL ? &win : NULL,
 			&pl->res);
+	else if (drop)
+		output_drop(pl, p, &pl->res);	/* an exception policy's drop */
 	if (flow_inspection(p->flow) == APP_INSPECT_NONE)
 		p->flow->flags |= FLOW_F_ACTION_PASS;
 	if (pl->eve != NULL)

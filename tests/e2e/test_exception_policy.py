@@ -20,7 +20,10 @@ and in IDS mode, with a rule on every session's data packet:
 - the master switch: auto is drop-flow in IPS (drop-packet for defrag),
   ignore in IDS; drop-flow through it in IDS mode is ignore;
 - refused with a reason (exit 1): drop-flow on a key in IDS mode, an
-  unknown value, reject, app-layer.error-policy other than ignore."""
+  unknown value, reject, app-layer.error-policy other than ignore; a
+  stream.midstream-policy other than pass-flow or ignore with stream.midstream,
+  drop-flow in IDS mode, or a packet action (the policy's application is in
+  the rebuilt suricata-verify exception-policy-master-switch cases)."""
 import json
 import os
 import shutil
@@ -153,7 +156,14 @@ def main():
             ("bad-value", ["stream.memcap-policy=drop"], True, "not a valid exception policy"),
             ("reject", ["flow.memcap-policy=reject"], True, "reject is not supported"),
             ("app-error", ["app-layer.error-policy=drop-flow"], True, "only ignore is supported"),
-            ("master-bad", ["exception-policy=sometimes"], True, "not a valid exception policy")):
+            ("master-bad", ["exception-policy=sometimes"], True, "not a valid exception policy"),
+            # stream.midstream-policy (Suricata 7's ExceptionPolicyMidstreamParse)
+            ("mid-on-drop", ["stream.midstream-policy=drop-flow", "stream.midstream=true"], True,
+             "only pass-flow or ignore"),
+            ("mid-ids-drop", ["stream.midstream-policy=drop-flow"], False,
+             "valid in IPS mode only"),
+            ("mid-packet", ["stream.midstream-policy=pass-packet"], True,
+             "packet action is not valid")):
         p, _, _ = run(idsd, out, name, ssn_pcap, sets, ips, rc=1)
         check(p.returncode == 1 and msg in p.stderr and sets[0].split("=")[0] in p.stderr,
               f"{name}: refused, exit 1, naming the key: {p.stderr.strip()[-300:]}")

@@ -311,6 +311,13 @@ def test_config_errors():
     rc, _, err = run(["--set", "stream.midstream=perhaps", "-r", data("demo.pcap"), "-l", d])
     check(rc == 1 and "stream.midstream" in err and "perhaps" in err,
           f"bad --set value: rc {rc}, {err!r}")
+    # action-order: each of the four actions once (Suricata's ActionInitConfig)
+    for order, where in (("[alert, drop, reject, alert]", ":1:"), ("[alert, drop, pass]", ":1:"),
+                         ("[alert, drop, reject, ftw]", ":1:")):
+        cfg = write(os.path.join(d, "order.yaml"), f"action-order: {order}\n")
+        rc, _, err = run(["-c", cfg, "-r", data("demo.pcap"), "-l", d])
+        check(rc == 1 and "action-order" in err and f"{cfg}{where}" in err,
+              f"action-order {order}: rc {rc}, {err!r}")
 
 
 def test_config_set_and_dump():

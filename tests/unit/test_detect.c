@@ -729,7 +729,8 @@ static void test_actions(void)
 	CHECK_INT(VERDICT_ACCEPT, res.verdict);
 	detect_env_teardown(&e);
 
-	/* IP-only drop (and a tcp payload drop, as a stream match) drop the flow */
+	/* IP-only drop (and a tcp payload drop on data that went into the
+	 * stream, as a stream match) drop the flow */
 	const char *flowdrop[] = {
 		"drop ip 1.1.1.1 any -> any any (sid:1;)\n",
 		"drop tcp any any -> any any (content:\"bad\"; sid:1;)\n",
@@ -740,15 +741,39 @@ static void test_actions(void)
 		memset(&f, 0, sizeof(f));
 		p = detect_pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "bad");
 		in_flow(&p, &f, PKT_TO_SERVER, true);
-		CHECK_INT(1, run(&e, &p));
+		if (i == 1) {
+			/* its data went into the stream, inspected there */
+			const struct detect_stream st = { (const uint8_t *)"bad", 3, 0, 1 };
+
+			p.flags |= PKT_F_STREAM_ADD;
+			detect_packet_stream(e.dt, &p, &st, &res);
+		} else {
+			run(&e, &p);
+		}
+		CHECK_INT(1, res.nalerts);
 		CHECK(f.flags & FLOW_F_ACTION_DROP);
 		p = detect_pkt(6, "2.2.2.2", 2, "1.1.1.1", 1, "fine");
 		in_flow(&p, &f, PKT_TO_CLIENT, true);
 		CHECK_INT(0, run(&e, &p));
 		CHECK_INT(VERDICT_DROP, res.verdict);
 		CHECK_INT(1, detect_thread_stats(e.dt)->flow_dropped);
+		detect_flow_free(&f);	/* the stream's carry state */
 		detect_env_teardown(&e);
 	}
+	/* data the stream refused (a SYN's): the payload drop is the packet's
+	 * alone (suricata-verify util-action-04) */
+	e = setup(flowdrop[1], 1);
+	memset(&f, 0, sizeof(f));
+	p = detect_pkt(6, "1.1.1.1", 1, "2.2.2.2", 2, "bad");
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(VERDICT_DROP, res.verdict);
+	CHECK_INT(0, f.flags & FLOW_F_ACTION_DROP);
+	p = detect_pkt(6, "2.2.2.2", 2, "1.1.1.1", 1, "fine");
+	in_flow(&p, &f, PKT_TO_CLIENT, true);
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT(VERDICT_ACCEPT, res.verdict);
+	detect_env_teardown(&e);
 	/* same in IDS mode: alerts, nothing dropped */
 	e = setup(flowdrop[0], 0);
 	memset(&f, 0, sizeof(f));

@@ -365,27 +365,35 @@ static void test_midstream(void)
 	struct packet r = reverse(&p);
 	struct flow *f;
 
-	/* off: no session, never established */
+	/* off: no session, never established; each packet is one where
+	 * stream.midstream-policy applies (PKT_F_MIDSTREAM) */
 	f = flow_handle_packet(off, &p);
 	CHECK_INT(TCP_ST_NONE, f->tcp_state);
 	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
+	CHECK(p.flags & PKT_F_MIDSTREAM);
 	flow_handle_packet(off, &r);
 	CHECK_INT(TCP_ST_NONE, f->tcp_state);
 	CHECK_INT(PKT_FLOW_TOCLIENT, r.flow_flags);
+	CHECK(r.flags & PKT_F_MIDSTREAM);
 	CHECK_INT(0, f->flags & FLOW_F_MIDSTREAM);
 	/* a FIN without a session changes nothing either */
 	r.tcp.flags = TCP_FIN | TCP_ACK;
 	flow_handle_packet(off, &r);
 	CHECK_INT(TCP_ST_NONE, f->tcp_state);
 
-	/* on: established from the first packet */
+	/* on: established from the first packet, the pickup a midstream one;
+	 * the session's next packets are not */
+	p.flags &= ~PKT_F_MIDSTREAM;
 	f = flow_handle_packet(on, &p);
 	CHECK_INT(TCP_ST_ESTABLISHED, f->tcp_state);
 	CHECK(f->flags & FLOW_F_MIDSTREAM);
+	CHECK(p.flags & PKT_F_MIDSTREAM);
 	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST | PKT_FLOW_ESTABLISHED, p.flow_flags);
 	r.tcp.flags = TCP_ACK;
+	r.flags &= ~PKT_F_MIDSTREAM;
 	flow_handle_packet(on, &r);
 	CHECK_INT(PKT_FLOW_TOCLIENT | PKT_FLOW_ESTABLISHED, r.flow_flags);
+	CHECK_INT(0, r.flags & PKT_F_MIDSTREAM);
 
 	/* on, SYN/ACK first: handshake picked up at SYN_RECV, the client's ACK
 	 * establishes the session, after itself as for a handshake */

@@ -711,6 +711,17 @@ static void test_file(void)
 		CHECK_INT(4, rs->rules[2]->order);
 		CHECK_INT(1, rs->rules[4]->order);
 	}
+	/* action-order alert, drop, reject, pass: the alerts before the drop */
+	ruleset_set_action_order(rs, (const enum rule_action[RULE_ACT_MAX]){
+		RULE_ACT_ALERT, RULE_ACT_DROP, RULE_ACT_REJECT, RULE_ACT_PASS });
+	ruleset_finalize(rs, errs);
+	if (rs->n == 5) {
+		CHECK_INT(0, rs->rules[4]->order);
+		CHECK_INT(1, rs->rules[0]->order);
+		CHECK_INT(2, rs->rules[1]->order);
+		CHECK_INT(3, rs->rules[2]->order);
+		CHECK_INT(4, rs->rules[3]->order);
+	}
 	fclose(errs);
 	ruleset_free(rs);
 	rs = ruleset_new();
