@@ -222,9 +222,34 @@ static bool closing(struct tcp_seq *t, struct packet *p, bool from_client)
 
 	if (!fin && !(p->tcp.flags & TCP_ACK))
 		return false;
+	/* StreamTcpPacketStateLastAck and ...TimeWait take no FIN ("\todo"):
+	 * one sent again there (a peer that missed the ack of its FIN, common
+	 * on real traffic) raises nothing and moves nothing */
+	if (fin && (t->state == SEQ_ST_LAST_ACK || t->state == SEQ_ST_TIME_WAIT))
+		return true;
 	if (!tcp_seq_ts_ok(t, snd, p))
 		return true;
 	retrans = retransmission(snd, p);
+	/* LAST_ACK, the client's ack: its ack is checked first; one before
+	 * the client's next sequence number is taken without moving the state
+	 * ("not updating state as packet is before next_seq"), one neither
+	 * next_seq nor next_seq + 1 is the wrong seq */
+	if (t->state == SEQ_ST_LAST_ACK && from_client && !retrans) {
+		bool before = seq_lt(p->tcp.seq, snd->next_seq);
+
+		if (!tcp_seq_ack_ok(rcv, p)) {
+			ev(p, e->invalid_ack);
+			return true;
+		}
+		if (!before && p->tcp.seq != snd->next_seq && p->tcp.seq != snd->next_seq + 1) {
+			ev(p, e->ack_seq);
+			return true;
+		}
+		tcp_seq_accept(t, snd, rcv, p);
+		if (!before)
+			t->state = close_next(t, p, from_client);
+		return false;
+	}
 	if (t->state == SEQ_ST_CLOSE_WAIT && !fin && p->payload_len > 0 &&
 	    seq_leq(p->tcp.seq + p->payload_len, snd->last_ack)) {
 		ev(p, PEV_STREAM_CLOSEWAIT_PKT_BEFORE_LAST_ACK);
