@@ -427,6 +427,7 @@ struct rule_tag {
 #define RULE_F_DST_NEGATED  0x0020u
 #define RULE_F_PKTHDR       0x0040u /* (added) header proto pkthdr: any packet, IP or not */
 #define RULE_F_TAG          0x0080u /* (added) tag: rule->tag is set */
+#define RULE_F_TLS_STORE    0x0100u /* (added) tls.store: accepted, nothing stored (warned) */
 
 /* rule->has: which optional packet tests are present */
 #define RULE_HAS_DSIZE   0x0001u
@@ -532,10 +533,17 @@ enum rule_csum {
 #define RULE_APP_HAS_FILE     0x800u  /* filestore: needs a file (Suricata's FILE_SIG_NEED_FILE) */
 #define RULE_APP_HAS_SSL_STATE 0x1000u /* ssl_state, see ssl_state */
 #define RULE_APP_HAS_FTPDATA_CMD 0x2000u /* ftpdata_command, see ftpdata_cmd */
+#define RULE_APP_HAS_SSL_VERSION 0x4000u /* ssl_version, see ssl_versions */
 #define RULE_FTPDATA_RETR 1u      /* ftpdata_cmd values, as app_tx_ftpdata_command's */
 #define RULE_FTPDATA_STOR 2u
 
 /* (added) ssl_state's states, the bits of the TLS parser's app_tx_tls_ssl_state */
+/* (added) ssl_version's versions, a bit each (Suricata's SSLv2 .. TLS13) */
+enum rule_ssl_ver {
+	RULE_SSLV_SSL2, RULE_SSLV_SSL3, RULE_SSLV_TLS10, RULE_SSLV_TLS11, RULE_SSLV_TLS12,
+	RULE_SSLV_TLS13, RULE_SSLV_MAX
+};
+
 #define RULE_SSL_ST_CLIENT_HELLO 0x01u
 #define RULE_SSL_ST_SERVER_HELLO 0x02u
 #define RULE_SSL_ST_CLIENT_KEYX  0x04u
@@ -651,6 +659,13 @@ struct rule {
 	 * is not 0, as Suricata's DetectSslStateMatch */
 	uint8_t ssl_states, ssl_negated;
 	uint8_t ftpdata_cmd;      /* (added) with RULE_APP_HAS_FTPDATA_CMD: RULE_FTPDATA_* */
+	/* (added) with RULE_APP_HAS_SSL_VERSION: bit per enum rule_ssl_ver
+	 * named, and those of them named with '!' (all or none); the version
+	 * the inspected side announced matches when it is a known one whose
+	 * bit is in versions but not in negated, as Suricata 7's
+	 * DetectSslVersionMatch (so an all-negated list never matches there
+	 * either) */
+	uint8_t ssl_versions, ssl_versions_neg;
 	struct u32_cmp dns_rrtype;     /* with RULE_APP_HAS_DNS_RRTYPE */
 	struct u32_cmp tls_chain_len;  /* with RULE_APP_HAS_TLS_CHAIN_LEN */
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */

@@ -340,6 +340,67 @@ static int kw_ssl_state(struct rule_ctx *c, const char *v)
 	return 0;
 }
 
+/* ssl_version:[!]V[,[!]V...], V one of sslv2 sslv3 tls1.0 tls1.1 tls1.2
+ * tls1.3 (any case), separated by commas or blanks; each once, all negated
+ * or none (Suricata 7's DetectSslVersionParse). */
+static int kw_ssl_version(struct rule_ctx *c, const char *v)
+{
+	static const char *const names[RULE_SSLV_MAX] = {
+		[RULE_SSLV_SSL2] = "sslv2", [RULE_SSLV_SSL3] = "sslv3", [RULE_SSLV_TLS10] = "tls1.0",
+		[RULE_SSLV_TLS11] = "tls1.1", [RULE_SSLV_TLS12] = "tls1.2", [RULE_SSLV_TLS13] = "tls1.3",
+	};
+	const char *p = v + strspn(v, " \t");
+	int negs = -1;            /* -1: none read yet, else whether they are negated */
+
+	if (c->r->app_has & RULE_APP_HAS_SSL_VERSION)
+		return rule_err(c, "duplicate keyword 'ssl_version'");
+	while (*p != '\0') {
+		bool neg = *p == '!';
+		size_t n, i;
+
+		p += neg;
+		n = strcspn(p, " \t,");
+		if (n == 0)
+			return rule_err(c, "invalid ssl_version: empty value in '%s'", v);
+		for (i = 0; i < RULE_SSLV_MAX; i++)
+			if (strlen(names[i]) == n && strncasecmp(p, names[i], n) == 0)
+				break;
+		if (i == RULE_SSLV_MAX)
+			return rule_err(c, "invalid ssl_version: unknown value '%.*s'", (int)n, p);
+		if (c->r->ssl_versions & (1u << i))
+			return rule_err(c, "invalid ssl_version: '%s' named twice", names[i]);
+		if (negs >= 0 && negs != neg)
+			return rule_err(c, "invalid ssl_version: '%s' mixes negated and plain values",
+					v);
+		negs = neg;
+		c->r->ssl_versions |= (uint8_t)(1u << i);
+		if (neg)
+			c->r->ssl_versions_neg |= (uint8_t)(1u << i);
+		p += n;
+		p += strspn(p, " \t,");
+	}
+	if (negs < 0)
+		return rule_err(c, "invalid ssl_version: empty value");
+	c->r->app_has |= RULE_APP_HAS_SSL_VERSION;
+	return 0;
+}
+
+/* tls.store: Suricata 7 writes the certificate chain of a matching TLS
+ * session to disk (an output, "tls-store"). idsd accepts the keyword so
+ * that such rules load and alert as there; it writes nothing (the loader
+ * warns). Like Suricata's it makes the rule a TLS rule. */
+static int kw_tls_store(struct rule_ctx *c, const char *v)
+{
+	if (v != NULL && v[0] != '\0')
+		return rule_err(c, "keyword 'tls.store' takes no value");
+	if (c->r->app_proto != APP_PROTO_UNKNOWN && c->r->app_proto != APP_PROTO_TLS)
+		return rule_err(c, "rule mixes protocols: tls.store in a %s rule",
+				rule_app_proto_name((enum app_proto)c->r->app_proto));
+	c->r->app_proto = APP_PROTO_TLS;
+	c->r->flags |= RULE_F_TLS_STORE;
+	return 0;
+}
+
 /* tls.version:1.0|1.1|1.2|1.3|ssl3|0xNNNN: the negotiated version. */
 static int kw_tls_version(struct rule_ctx *c, const char *v)
 {
@@ -430,6 +491,7 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "dns.opcode", kw_dns_opcode },
 		{ "tls.version", kw_tls_version },
 		{ "ssl_state", kw_ssl_state },
+		{ "ssl_version", kw_ssl_version },
 		{ "ftpdata_command", kw_ftpdata_command },
 		{ "dns.rrtype", kw_dns_rrtype },
 		{ "tls.cert_chain_len", kw_tls_chain_len },
@@ -472,6 +534,8 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		return kw_absent(c, val);
 	if (strcasecmp(name, "ftpbounce") == 0)
 		return kw_ftpbounce(c, val);
+	if (strcasecmp(name, "tls.store") == 0)
+		return kw_tls_store(c, val);
 	rc = rule_kw_transform(c, name, val);
 	if (rc != -ENOENT)
 		return rc;
@@ -504,6 +568,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },
 		{ RULE_APP_HAS_SSL_STATE, APP_PROTO_TLS, "ssl_state" },
+		{ RULE_APP_HAS_SSL_VERSION, APP_PROTO_TLS, "ssl_version" },
 		{ RULE_APP_HAS_FTPDATA_CMD, APP_PROTO_FTPDATA, "ftpdata_command" },
 		{ RULE_APP_HAS_TLS_CHAIN_LEN, APP_PROTO_TLS, "tls.cert_chain_len" },
 		{ RULE_APP_HAS_TLS_VALIDITY, APP_PROTO_TLS, "tls_cert_*" },

@@ -230,6 +230,7 @@ bool app_tls_encrypted(const struct tls_state *ts);
 int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 int app_tls_version(const struct tls_state *ts, uint32_t *out);
+int app_tls_side_version(const struct tls_state *ts, enum app_dir dir, uint32_t *out);
 uint32_t app_tls_ssl_state(const struct tls_state *ts);
 int app_tls_chain_len(const struct tls_state *ts, uint32_t *out);
 int app_tls_validity(const struct tls_state *ts, int64_t *not_before, int64_t *not_after);

@@ -859,6 +859,12 @@ int app_tx_tls_ssl_state(const struct app_flow *af, uint32_t *out)
 	return 0;
 }
 
+int app_tx_tls_side_version(const struct app_flow *af, enum app_dir dir, uint32_t *out)
+{
+	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_side_version(af->tls, dir, out) :
+	       -ENOENT;
+}
+
 int app_tx_dns_rrtype(const struct app_flow *af, const struct app_tx *tx, uint32_t idx,
 		      uint32_t *out)
 {

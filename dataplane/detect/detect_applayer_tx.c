@@ -619,6 +619,32 @@ _Static_assert(RULE_SSL_ST_CLIENT_HELLO == APP_TLS_ST_CLIENT_HELLO &&
 _Static_assert(RULE_FTPDATA_RETR == APP_FTPDATA_CMD_RETR &&
 	       RULE_FTPDATA_STOR == APP_FTPDATA_CMD_STOR, "ftpdata_command values differ");
 
+/* ssl_version (Suricata 7's DetectSslVersionMatch): the inspected side's
+ * version, a known one (TLS 1.3 drafts 16 to 28, 0x7f10..0x7f1c, count as
+ * 1.3), named in the rule and not negated there. */
+static bool ssl_version_match(const struct app_scan *s, const struct rule *r)
+{
+	uint32_t v;
+	int bit;
+
+	if (app_tx_tls_side_version(s->af, (enum app_dir)s->dir, &v))
+		return false;
+	switch (v) {
+	case 0x0200: bit = RULE_SSLV_SSL2; break;
+	case 0x0300: bit = RULE_SSLV_SSL3; break;
+	case 0x0301: bit = RULE_SSLV_TLS10; break;
+	case 0x0302: bit = RULE_SSLV_TLS11; break;
+	case 0x0303: bit = RULE_SSLV_TLS12; break;
+	case 0x0304: bit = RULE_SSLV_TLS13; break;
+	default:
+		if (v < 0x7f10 || v > 0x7f1c)
+			return false;
+		bit = RULE_SSLV_TLS13;
+		break;
+	}
+	return ((r->ssl_versions ^ r->ssl_versions_neg) >> bit) & 1u;
+}
+
 static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts_us)
 {
 	uint32_t v;
@@ -635,6 +661,8 @@ static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts
 		return false;
 	if ((r->app_has & RULE_APP_HAS_SSL_STATE) &&
 	    (app_tx_tls_ssl_state(s->af, &v) || !((r->ssl_states & v) ^ r->ssl_negated)))
+		return false;
+	if ((r->app_has & RULE_APP_HAS_SSL_VERSION) && !ssl_version_match(s, r))
 		return false;
 	if ((r->app_has & RULE_APP_HAS_FTPDATA_CMD) && !ftpdata_command_match(s, r))
 		return false;

@@ -246,6 +246,49 @@ static void test_values(void)
 	CHECK_INT(APP_PROTO_UNKNOWN, rule_buffer_app_proto(RULE_BUF_PAYLOAD));
 }
 
+/* ssl_version: the versions named, negated all or none; tls.store makes a
+ * TLS rule and is otherwise only remembered (for the load warning). */
+static void test_ssl_version_tls_store(void)
+{
+	struct rule *r = parse("alert tcp any any -> any any (ssl_version: SSLv3, tls1.0 "
+			       "tls1.3; sid:1;)");
+
+	CHECK(r != NULL);
+	if (r == NULL)
+		return;
+	CHECK_INT(APP_PROTO_TLS, r->app_proto);
+	CHECK(r->app_has & RULE_APP_HAS_SSL_VERSION);
+	CHECK_INT((1 << RULE_SSLV_SSL3) | (1 << RULE_SSLV_TLS10) | (1 << RULE_SSLV_TLS13),
+		  r->ssl_versions);
+	CHECK_INT(0, r->ssl_versions_neg);
+	rule_free(r);
+	r = parse("alert tls any any -> any any (ssl_version:!sslv2,!tls1.1; sid:2;)");
+	CHECK(r != NULL && r->ssl_versions == r->ssl_versions_neg &&
+	      r->ssl_versions == ((1 << RULE_SSLV_SSL2) | (1 << RULE_SSLV_TLS11)));
+	rule_free(r);
+	CHECK(parse("alert tls any any -> any any (ssl_version:tls1.2,!tls1.1; sid:3;)") == NULL);
+	CHECK_STR("invalid ssl_version: 'tls1.2,!tls1.1' mixes negated and plain values", err);
+	CHECK(parse("alert tls any any -> any any (ssl_version:tls1.2x; sid:3;)") == NULL);
+	CHECK_STR("invalid ssl_version: unknown value 'tls1.2x'", err);
+	CHECK(parse("alert tls any any -> any any (ssl_version:  ,; sid:3;)") == NULL);
+	CHECK_STR("invalid ssl_version: empty value in ','", err);
+	CHECK(parse("alert tls any any -> any any (ssl_version:tls1.0,!; sid:3;)") == NULL);
+	CHECK_STR("invalid ssl_version: empty value in 'tls1.0,!'", err);
+	CHECK(parse("alert dns any any -> any any (ssl_version:tls1.2; sid:3;)") == NULL);
+	CHECK_STR("rule mixes protocols: ssl_version keyword in a dns rule", err);
+
+	r = parse("alert tcp any any -> any any (tls.cert_subject; content:\"O=A\"; tls.store; "
+		  "sid:4;)");
+	CHECK(r != NULL && r->app_proto == APP_PROTO_TLS && (r->flags & RULE_F_TLS_STORE) &&
+	      r->nmatch == 1 && r->match[0].buf == RULE_BUF_TLS_CERT_SUBJECT);
+	rule_free(r);
+	CHECK(parse("alert tcp any any -> any any (tls.store; http.uri; content:\"a\"; "
+		    "sid:5;)") == NULL);
+	CHECK_STR("rule mixes protocols: http buffer in a tls rule", err);
+	CHECK(parse("alert smtp any any -> any any (tls.store; sid:6;)") == NULL);
+	CHECK_STR("rule mixes protocols: tls.store in a smtp rule", err);
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -256,6 +299,7 @@ int main(void)
 	test_sticky();
 	test_errors();
 	test_values();
+	test_ssl_version_tls_store();
 	rule_env_free(env);
 	return check_result("applayer_rules");
 }
