@@ -133,6 +133,8 @@ enum rule_buffer {
 	RULE_BUF_SSH_SOFTWARE,        /* (added) its softwareversion, per direction */
 	RULE_BUF_SMTP_FILE_DATA,      /* (added) file_data of an smtp rule: one instance per
 				       * MIME attachment of the mail, decoded */
+	RULE_BUF_FTPDATA_FILE_DATA,   /* (added) file_data of an ftp-data rule: the transfer's
+				       * bytes (the first MiB), one instance per direction */
 	RULE_BUF_FILE_NAME,           /* (added) file.name, filename, fileext: one instance
 				       * per file of the transaction in the direction */
 	RULE_BUF_FILE_MAGIC,          /* (added) file.magic, filemagic: libmagic's

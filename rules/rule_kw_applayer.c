@@ -132,6 +132,8 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 		return APP_PROTO_SSH;
 	if (b == RULE_BUF_SMTP_FILE_DATA)
 		return APP_PROTO_SMTP;
+	if (b == RULE_BUF_FTPDATA_FILE_DATA)
+		return APP_PROTO_FTPDATA;
 	/* (added) the file buffers are every file protocol's (HTTP, SMTP,
 	 * ftp-data), as Suricata registers the file keywords for each: the
 	 * rule's header protocol, if any, picks one */
@@ -515,10 +517,13 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		if (val)
 			return rule_err(c, "keyword '%s' takes no value", k->name);
 		/* file_data is the protocol's files: an smtp rule's are the
-		 * mail's attachments */
-		if (k->buf == RULE_BUF_HTTP_RESPONSE_BODY && c->r->app_proto == APP_PROTO_SMTP &&
-		    strncasecmp(k->name, "file", 4) == 0)
-			return app_sticky(c, RULE_BUF_SMTP_FILE_DATA);
+		 * mail's attachments, an ftp-data rule's the transfer */
+		if (k->buf == RULE_BUF_HTTP_RESPONSE_BODY && strncasecmp(k->name, "file", 4) == 0) {
+			if (c->r->app_proto == APP_PROTO_SMTP)
+				return app_sticky(c, RULE_BUF_SMTP_FILE_DATA);
+			if (c->r->app_proto == APP_PROTO_FTPDATA)
+				return app_sticky(c, RULE_BUF_FTPDATA_FILE_DATA);
+		}
 		if (k->kind == AKW_STICKY)
 			return app_sticky(c, k->buf);
 		return app_modifier(c, k->name, k->buf);

@@ -310,6 +310,10 @@ void app_ftpdata_inspected(struct ftpdata_state *fs, uint8_t dirs);
 struct app_file *const *app_ftpdata_files(struct ftpdata_state *fs, enum app_dir dir,
 					  uint32_t *n);
 bool app_ftpdata_done(const struct ftpdata_state *fs, enum app_dir dir);
+/* (added) file_data: the transfer's first bytes so far, in its direction
+ * only (-ENOENT: the other direction, or nothing came yet). */
+int app_ftpdata_buffer(const struct ftpdata_state *fs, enum app_dir dir, const uint8_t **data,
+		       uint32_t *len);
 int app_ftpdata_info(const struct ftpdata_state *fs, struct app_ftpdata_info *out);
 
 /* app_expect.c (added): what identifies an expectation. addr: the two

@@ -64,7 +64,8 @@ bool detect_app_buf_dir_list(enum rule_buffer b)
 /* Buffers with one instance per direction (the TLS certificate fields: the
  * client's certificate to the server, the server's to the client; the
  * hello's random: the ClientHello's to the server, the ServerHello's to
- * the client; the SSH banner's fields: the client's, the server's). */
+ * the client; the SSH banner's fields: the client's, the server's; an ftp-data
+ * transfer's bytes: its direction's). */
 bool detect_app_buf_bidir(enum rule_buffer b)
 {
 	switch (b) {
@@ -77,6 +78,7 @@ bool detect_app_buf_bidir(enum rule_buffer b)
 	case RULE_BUF_TLS_RANDOM_BYTES:
 	case RULE_BUF_SSH_PROTO:
 	case RULE_BUF_SSH_SOFTWARE:
+	case RULE_BUF_FTPDATA_FILE_DATA:  /* the transfer's direction holds it */
 		return true;
 	default:
 		return b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
@@ -300,7 +302,8 @@ static uint32_t fp_variant(const struct detect_app_engine *ae, const struct de_r
 static enum pf_slice content_slice(enum rule_buffer b)
 {
 	return b == RULE_BUF_HTTP_RESPONSE_BODY || b == RULE_BUF_HTTP_REQUEST_BODY ||
-	       b == RULE_BUF_SMTP_FILE_DATA ? PF_SLICE_RARE : PF_SLICE_TAIL;
+	       b == RULE_BUF_SMTP_FILE_DATA || b == RULE_BUF_FTPDATA_FILE_DATA ? PF_SLICE_RARE :
+	       PF_SLICE_TAIL;
 }
 
 /* For each buffer variant: the fast patterns of its rules, one database. */

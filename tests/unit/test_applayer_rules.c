@@ -56,6 +56,12 @@ static void test_headers(void)
 	/* its parser has a file: another protocol's buffer is a mix */
 	CHECK(parse("alert ftp-data any any -> any any (http.uri; content:\"x\"; sid:7;)") == NULL);
 	CHECK_STR("rule mixes protocols: http buffer in a ftp-data rule", err);
+	/* file_data is its transfer's bytes */
+	r = parse("alert ftp-data any any -> any any (file_data; content:\"x\"; file.data; "
+		  "content:\"y\"; sid:7;)");
+	CHECK(r != NULL && r->nmatch == 2 && r->match[0].buf == RULE_BUF_FTPDATA_FILE_DATA &&
+	      r->match[1].buf == RULE_BUF_FTPDATA_FILE_DATA && r->app_proto == APP_PROTO_FTPDATA);
+	rule_free(r);
 	r = parse("alert ftp-data any any -> any any (filename:\"a.bin\"; sid:7;)");
 	CHECK(r != NULL && r->app_proto == APP_PROTO_FTPDATA);
 	rule_free(r);
