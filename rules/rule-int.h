@@ -258,6 +258,13 @@ void rule_names_free(struct rule_name_index *ix);
  * the rule is read (buffers used, implied protocol). */
 int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val);
 int rule_applayer_finish(struct rule_ctx *c);
+/* The app-layer protocol named name[0..n) (any case; "http1" is http),
+ * APP_PROTO_UNKNOWN when none. */
+enum app_proto rule_app_proto_by_name(const char *name, size_t n);
+/* rule_kw_frame.c (added): frame:[PROTO.]NAME, a sticky buffer; rule_frame_finish
+ * (from rule_applayer_finish) refuses other inspection beside a frame. */
+int rule_kw_frame(struct rule_ctx *c, const char *v);
+int rule_frame_finish(struct rule_ctx *c);
 /* rule_kw_absent.c (added): absent[: or_else] on the sticky buffer;
  * rule_absent_finish refuses other matches on a plain absent buffer. */
 int kw_absent(struct rule_ctx *c, const char *v);

@@ -129,6 +129,8 @@ enum rule_buffer {
 	RULE_BUF_DNS_ANSWERS_RRNAME,  /* owner names of the answer records */
 	RULE_BUF_DNS_RESPONSE_RRNAME, /* a response's names: questions, answers, authorities,
 				       * additionals */
+	RULE_BUF_DNS_PDU,             /* (added) frame:dns.pdu: the message's bytes (over TCP
+				       * without the length prefix), in its direction */
 	RULE_BUF_SSH_PROTO,           /* (added) the banner's protoversion, per direction */
 	RULE_BUF_SSH_SOFTWARE,        /* (added) its softwareversion, per direction */
 	RULE_BUF_SMTP_FILE_DATA,      /* (added) file_data of an smtp rule: one instance per
@@ -149,7 +151,7 @@ _Static_assert(RULE_BUF_MAX <= 64, "a rule's buffers are one 64-bit set");
 #define RULE_BUF_TLS_FIRST RULE_BUF_TLS_SNI
 #define RULE_BUF_TLS_LAST  RULE_BUF_TLS_SUBJECTALTNAME
 #define RULE_BUF_DNS_FIRST RULE_BUF_DNS_QUERY
-#define RULE_BUF_DNS_LAST  RULE_BUF_DNS_RESPONSE_RRNAME
+#define RULE_BUF_DNS_LAST  RULE_BUF_DNS_PDU
 #define RULE_BUF_SSH_FIRST RULE_BUF_SSH_PROTO
 #define RULE_BUF_SSH_LAST  RULE_BUF_SSH_SOFTWARE
 #define RULE_BUF_FILE_FIRST RULE_BUF_FILE_NAME

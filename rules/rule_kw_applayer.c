@@ -175,10 +175,20 @@ const char *rule_app_proto_name(enum app_proto p)
 	return p > APP_PROTO_UNKNOWN && p < APP_PROTO_MAX ? app_names[p] : "unknown";
 }
 
+enum app_proto rule_app_proto_by_name(const char *name, size_t n)
+{
+	for (int p = APP_PROTO_HTTP; p < APP_PROTO_MAX; p++)
+		if ((strlen(app_names[p]) == n && strncasecmp(name, app_names[p], n) == 0) ||
+		    (p == APP_PROTO_HTTP && n == 5 && strncasecmp(name, "http1", 5) == 0))
+			return (enum app_proto)p;
+	return APP_PROTO_UNKNOWN;
+}
+
 /* app-layer-protocol:[!]http|http1|tls|dns|failed */
 static int kw_app_layer_protocol(struct rule_ctx *c, const char *v)
 {
 	bool neg = false;
+	enum app_proto p;
 
 	if (c->r->alp)
 		return rule_err(c, "duplicate keyword 'app-layer-protocol'");
@@ -187,15 +197,12 @@ static int kw_app_layer_protocol(struct rule_ctx *c, const char *v)
 		v++;
 	}
 	v += strspn(v, " \t");
-	for (int p = APP_PROTO_HTTP; p < APP_PROTO_MAX; p++) {
-		if (strcasecmp(v, app_names[p]) == 0 ||
-		    (p == APP_PROTO_HTTP && strcasecmp(v, "http1") == 0)) {
-			c->r->alp = (uint8_t)p;
-			c->r->alp_neg = neg;
-			return 0;
-		}
-	}
-	return rule_err(c, "unsupported app-layer-protocol '%s'", v);
+	p = rule_app_proto_by_name(v, strlen(v));
+	if (p == APP_PROTO_UNKNOWN)
+		return rule_err(c, "unsupported app-layer-protocol '%s'", v);
+	c->r->alp = (uint8_t)p;
+	c->r->alp_neg = neg;
+	return 0;
 }
 
 /* ftpbounce (no value): the FTP command is a PORT whose address is not the
@@ -497,6 +504,7 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "ftpdata_command", kw_ftpdata_command },
 		{ "dns.rrtype", kw_dns_rrtype },
 		{ "tls.cert_chain_len", kw_tls_chain_len },
+		{ "frame", rule_kw_frame },
 	};
 	static const struct {
 		const char *name;
@@ -636,6 +644,8 @@ int rule_applayer_finish(struct rule_ctx *c)
 		return rule_err(c, "protocol %s doesn't support file matching",
 				rule_app_proto_name(need));
 	r->app_proto = (uint8_t)need;
+	if (rule_frame_finish(c))
+		return -EINVAL;
 	return rule_xform_finish(c);
 }
 

@@ -10,6 +10,7 @@
  * request side is inspected with the next packet to the server (or the flow
  * end's pseudo packets). */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -684,6 +685,23 @@ static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts
 	return true;
 }
 
+/* The rule's transport: transactions are looked at per flow, past the
+ * packet classes that keep tcp rules off UDP packets, and DNS runs over
+ * both (an "alert tcp" dns.query rule is DNS over TCP only, as Suricata's). */
+static bool transport_match(const struct rule *r, const struct packet *v)
+{
+	switch (r->proto) {
+	case RULE_PROTO_TCP:
+	case RULE_PROTO_TCP_PKT:
+	case RULE_PROTO_TCP_STREAM:
+		return v->proto == IPPROTO_TCP;
+	case RULE_PROTO_UDP:
+		return v->proto == IPPROTO_UDP;
+	default:
+		return true;
+	}
+}
+
 static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v)
 {
 	struct detect_thread *dt = s->dt;
@@ -693,7 +711,8 @@ static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v
 
 	if (!(dr->app_dirs & (1u << s->dir)))
 		return false;
-	if (!detect_match_header(dr, v) || !detect_app_proto_match(r, v->flow))
+	if (!transport_match(r, v) || !detect_match_header(dr, v) ||
+	    !detect_app_proto_match(r, v->flow))
 		return false;
 	if (r->nflowbit && !detect_flowbits_check(r, v->flow))
 		return false;

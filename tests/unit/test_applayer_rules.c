@@ -295,6 +295,38 @@ static void test_ssl_version_tls_store(void)
 	CHECK_STR("rule mixes protocols: tls.store in a smtp rule", err);
 }
 
+/* frame: the long and the short form, the protocol it implies, and
+ * Suricata's refusals */
+static void test_frame(void)
+{
+	struct rule *r = parse("alert udp any any -> any any (frame:dns.pdu; content:\"a\"; "
+			       "sid:1;)");
+
+	CHECK(r != NULL && r->app_proto == APP_PROTO_DNS && r->proto == RULE_PROTO_UDP &&
+	      r->nmatch == 1 && r->match[0].buf == RULE_BUF_DNS_PDU);
+	rule_free(r);
+	r = parse("alert dns any any -> any any (frame:pdu; content:\"a\"; sid:2;)");
+	CHECK(r != NULL && r->nmatch == 1 && r->match[0].buf == RULE_BUF_DNS_PDU);
+	rule_free(r);
+	CHECK_INT(APP_PROTO_DNS, rule_buffer_app_proto(RULE_BUF_DNS_PDU));
+	CHECK(parse("alert tcp-pkt any any -> any any (frame:dns.pdu; content:\"a\"; sid:3;)")
+	      == NULL);
+	CHECK_STR("'frame' keyword only supported for TCP and UDP", err);
+	CHECK(parse("alert http any any -> any any (frame:dns.pdu; content:\"a\"; sid:3;)")
+	      == NULL);
+	CHECK_STR("frame 'dns.pdu' protocol 'dns' mismatch with rule protocol 'http'", err);
+	CHECK(parse("alert tls any any -> any any (frame:ssl2.hdr; content:\"a\"; sid:3;)")
+	      == NULL);
+	CHECK_STR("frame 'tls.ssl2.hdr' is not supported (idsd implements dns.pdu)", err);
+	CHECK(parse("alert udp any any -> any any (frame:http.request; content:\"a\"; sid:3;)")
+	      == NULL);
+	CHECK_STR("unknown frame 'request' for protocol 'http'", err);
+	CHECK(parse("alert dns any any -> any any (frame:dns.pdu; content:\"a\"; pkt_data; "
+		    "content:\"b\"; sid:3;)") == NULL);
+	CHECK_STR("a frame rule inspects its frame only: no payload or transaction keywords "
+		  "beside it", err);
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -306,6 +338,7 @@ int main(void)
 	test_errors();
 	test_values();
 	test_ssl_version_tls_store();
+	test_frame();
 	rule_env_free(env);
 	return check_result("applayer_rules");
 }
