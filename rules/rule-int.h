@@ -171,6 +171,7 @@ int kw_ttl(struct rule_ctx *c, const char *v);
 int kw_itype(struct rule_ctx *c, const char *v);
 int kw_icode(struct rule_ctx *c, const char *v);
 int kw_ip_proto(struct rule_ctx *c, const char *v);
+int kw_l3_proto(struct rule_ctx *c, const char *v);
 int kw_flowbits(struct rule_ctx *c, const char *v);
 int kw_noalert(struct rule_ctx *c, const char *v);
 int kw_threshold(struct rule_ctx *c, const char *v);
@@ -232,6 +233,7 @@ int kw_requires(struct rule_ctx *c, const char *v);
 /* rule_kw_event.c (added) */
 int kw_decode_event(struct rule_ctx *c, const char *v);
 int kw_stream_event(struct rule_ctx *c, const char *v);
+int kw_engine_event(struct rule_ctx *c, const char *v);
 /* rule_kw_asn1.c (added) */
 int kw_asn1(struct rule_ctx *c, const char *v);
 int kw_app_layer_event(struct rule_ctx *c, const char *v);
