@@ -488,6 +488,43 @@ static int tls_legacy_str(struct rule_ctx *c, const char *name, const char *v,
 	return rc;
 }
 
+/* The legacy SSH value keywords (Suricata 7's detect-ssh-proto-version.c,
+ * detect-ssh-software-version.c): ssh.protoversion:V and
+ * ssh.softwareversion:V, quotes optional, hold when the inspected side's
+ * banner field is exactly V (content:"V"; startswith; endswith; on the
+ * field's buffer); ssh.protoversion:2_compat when its protoversion starts
+ * with "2" or "1.99". */
+static int ssh_legacy(struct rule_ctx *c, const char *name, const char *v, enum rule_buffer b)
+{
+	static const char ok[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 ":.-_+ ";
+	char q[128];
+	size_t l = strlen(v);
+	int rc;
+
+	if (l >= 2 && v[0] == '"' && v[l - 1] == '"') {
+		v++;
+		l -= 2;
+	}
+	if (l == 0 || l > 100 || strspn(v, ok) < l ||
+	    (b == RULE_BUF_SSH_PROTO && strspn(v, "0123456789.-") < l &&
+	     !(l == 8 && strncmp(v, "2_compat", 8) == 0)))
+		return rule_err(c, "invalid %s: '%.*s'", name, (int)l, v);
+	if (l == 8 && strncmp(v, "2_compat", 8) == 0) {
+		rc = kw_pcre(c, "\"/^(?:2|1\\.99)/\"");
+		if (rc == 0)
+			c->r->match[c->r->nmatch - 1].buf = b;
+		return rc;
+	}
+	snprintf(q, sizeof(q), "\"%.*s\"", (int)l, v);
+	rc = content_in(c, q, b, false);
+	if (rc == 0)
+		rc = kw_startswith(c, NULL);
+	if (rc == 0)
+		rc = kw_endswith(c, NULL);
+	return rc;
+}
+
 /* Returns -ENOENT when name is not an app-layer keyword. */
 int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 {
@@ -515,6 +552,7 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "tls.issuerdn", RULE_BUF_TLS_CERT_ISSUER, false },
 		{ "tls.fingerprint", RULE_BUF_TLS_CERT_FINGERPRINT, true },
 	};
+	bool proto_ver;
 	int rc;
 
 	for (size_t i = 0; i < sizeof(app_kws) / sizeof(app_kws[0]); i++) {
@@ -557,6 +595,14 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		return rc;
 	if (strcasecmp(name, "uricontent") == 0 && val && val[0])
 		return content_in(c, val, RULE_BUF_HTTP_URI, false);
+	proto_ver = strcasecmp(name, "ssh.protoversion") == 0;
+	if (proto_ver || strcasecmp(name, "ssh.softwareversion") == 0) {
+		const char *kw = proto_ver ? "ssh.protoversion" : "ssh.softwareversion";
+
+		if (val == NULL || val[0] == '\0')
+			return rule_err(c, "keyword '%s' needs a value", kw);
+		return ssh_legacy(c, kw, val, proto_ver ? RULE_BUF_SSH_PROTO : RULE_BUF_SSH_SOFTWARE);
+	}
 	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
 		if (strcasecmp(name, legacy[i].name) != 0)
 			continue;

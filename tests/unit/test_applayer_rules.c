@@ -327,6 +327,33 @@ static void test_frame(void)
 		  "beside it", err);
 }
 
+/* ssh.protoversion / ssh.softwareversion: an exact content on the field
+ * (2_compat a pcre), values as Suricata's patterns allow */
+static void test_ssh_legacy(void)
+{
+	struct rule *r = parse("alert tcp any any -> any any (ssh.protoversion:\"2.0\"; "
+			       "ssh.softwareversion:OpenSSH_9.0; sid:1;)");
+
+	CHECK(r != NULL && r->app_proto == APP_PROTO_SSH && r->nmatch == 2);
+	if (r != NULL && r->nmatch == 2) {
+		CHECK_INT(RULE_BUF_SSH_PROTO, r->match[0].buf);
+		CHECK_INT(CONTENT_STARTSWITH | CONTENT_ENDSWITH,
+			  r->match[0].content.flags & (CONTENT_STARTSWITH | CONTENT_ENDSWITH));
+		CHECK_INT(RULE_BUF_SSH_SOFTWARE, r->match[1].buf);
+	}
+	rule_free(r);
+	r = parse("alert ssh any any -> any any (ssh.protoversion:2_compat; sid:2;)");
+	CHECK(r != NULL && r->nmatch == 1 && r->match[0].kind == MATCH_PCRE &&
+	      r->match[0].buf == RULE_BUF_SSH_PROTO);
+	rule_free(r);
+	CHECK(parse("alert ssh any any -> any any (ssh.protoversion:two; sid:3;)") == NULL);
+	CHECK_STR("invalid ssh.protoversion: 'two'", err);
+	CHECK(parse("alert ssh any any -> any any (ssh.softwareversion:\"a|b\"; sid:3;)") == NULL);
+	CHECK_STR("invalid ssh.softwareversion: 'a|b'", err);
+	CHECK(parse("alert http any any -> any any (ssh.protoversion:2.0; sid:3;)") == NULL);
+	CHECK_STR("rule mixes protocols: ssh buffer in a http rule", err);
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -339,6 +366,7 @@ int main(void)
 	test_values();
 	test_ssl_version_tls_store();
 	test_frame();
+	test_ssh_legacy();
 	rule_env_free(env);
 	return check_result("applayer_rules");
 }
