@@ -90,6 +90,8 @@ enum rule_buffer {
 	RULE_BUF_HTTP_HOST_RAW,
 	RULE_BUF_HTTP_USER_AGENT,
 	RULE_BUF_HTTP_REQUEST_BODY,   /* http.request_body, http_client_body */
+	RULE_BUF_HTTP_REQUEST_HEADER, /* (added) http.request_header: "Name: Value" of one
+				       * request header an instance, as sent */
 	RULE_BUF_HTTP_REFERER,
 	RULE_BUF_HTTP_ACCEPT,
 	RULE_BUF_HTTP_ACCEPT_LANG,
@@ -100,6 +102,7 @@ enum rule_buffer {
 	RULE_BUF_HTTP_RESPONSE_LINE,
 	RULE_BUF_HTTP_RESPONSE_BODY,  /* http.response_body, file.data: dechunked, decompressed */
 	RULE_BUF_HTTP_LOCATION,
+	RULE_BUF_HTTP_RESPONSE_HEADER, /* (added) http.response_header: the response's, alike */
 	RULE_BUF_HTTP_SERVER,
 	RULE_BUF_HTTP_HEADER,         /* both directions from here to HTTP_PROTOCOL */
 	RULE_BUF_HTTP_HEADER_RAW,

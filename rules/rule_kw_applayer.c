@@ -57,6 +57,8 @@ static const struct app_kw app_kws[] = {
 	{ "file.data",              AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_BODY },
 	{ "file_data",              AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_BODY },
 	{ "http.location",          AKW_STICKY,   RULE_BUF_HTTP_LOCATION },
+	{ "http.request_header",    AKW_STICKY,   RULE_BUF_HTTP_REQUEST_HEADER },
+	{ "http.response_header",   AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_HEADER },
 	{ "http.server",            AKW_STICKY,   RULE_BUF_HTTP_SERVER },
 	{ "http.header",            AKW_STICKY,   RULE_BUF_HTTP_HEADER },
 	{ "http.header.raw",        AKW_STICKY,   RULE_BUF_HTTP_HEADER_RAW },

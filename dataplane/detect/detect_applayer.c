@@ -32,6 +32,7 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 	case RULE_BUF_HTTP_RESPONSE_LINE:
 	case RULE_BUF_HTTP_RESPONSE_BODY:
 	case RULE_BUF_HTTP_LOCATION:
+	case RULE_BUF_HTTP_RESPONSE_HEADER:
 	case RULE_BUF_HTTP_SERVER:
 	case RULE_BUF_TLS_CERTS:
 	case RULE_BUF_JA3S_HASH:

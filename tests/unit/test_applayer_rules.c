@@ -329,6 +329,21 @@ static void test_frame(void)
 
 /* ssh.protoversion / ssh.softwareversion: an exact content on the field
  * (2_compat a pcre), values as Suricata's patterns allow */
+static void test_http_header_lists(void)
+{
+	struct rule *r = parse("alert tcp any any -> any any (http.request_header; "
+			       "content:\"Host: a\"; http.response_header; content:\"Server\"; "
+			       "sid:1;)");
+
+	CHECK(r != NULL && r->app_proto == APP_PROTO_HTTP && r->nmatch == 2 &&
+	      r->match[0].buf == RULE_BUF_HTTP_REQUEST_HEADER &&
+	      r->match[1].buf == RULE_BUF_HTTP_RESPONSE_HEADER);
+	rule_free(r);
+	CHECK(parse("alert dns any any -> any any (http.request_header; content:\"a\"; sid:2;)")
+	      == NULL);
+	CHECK_STR("rule mixes protocols: http buffer in a dns rule", err);
+}
+
 static void test_ssh_legacy(void)
 {
 	struct rule *r = parse("alert tcp any any -> any any (ssh.protoversion:\"2.0\"; "
@@ -367,6 +382,7 @@ int main(void)
 	test_ssl_version_tls_store();
 	test_frame();
 	test_ssh_legacy();
+	test_http_header_lists();
 	rule_env_free(env);
 	return check_result("applayer_rules");
 }
