@@ -435,6 +435,8 @@ struct rule_tag {
 #define RULE_F_PKTHDR       0x0040u /* (added) header proto pkthdr: any packet, IP or not */
 #define RULE_F_TAG          0x0080u /* (added) tag: rule->tag is set */
 #define RULE_F_TLS_STORE    0x0100u /* (added) tls.store: accepted, nothing stored (warned) */
+#define RULE_F_PCRE_VARS    0x0200u /* (added) a pcre's named capture into a flow/pkt/alert
+				     * var: matched, the var not stored (warned) */
 
 /* rule->has: which optional packet tests are present */
 #define RULE_HAS_DSIZE   0x0001u

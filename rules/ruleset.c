@@ -271,6 +271,10 @@ static int add_rule(struct ruleset *rs, struct rule *r, const char *path, uint32
 	if (r->filekw.store && errs != NULL)
 		fprintf(errs, "%s:%u: warning: filestore: idsd does not store files; the rule "
 			"matches and alerts, nothing is written\n", path, line);
+	if ((r->flags & RULE_F_PCRE_VARS) && errs != NULL)
+		fprintf(errs, "%s:%u: warning: pcre: captures into flow/pkt/alert variables are "
+			"not kept (no flowvar, pktvar or alert metadata); the rule matches as "
+			"without them\n", path, line);
 	if ((r->flags & RULE_F_TLS_STORE) && errs != NULL)
 		fprintf(errs, "%s:%u: warning: tls.store: idsd does not store certificates; the "
 			"rule matches and alerts, nothing is written\n", path, line);
