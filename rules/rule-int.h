@@ -171,6 +171,7 @@ int kw_ttl(struct rule_ctx *c, const char *v);
 int kw_itype(struct rule_ctx *c, const char *v);
 int kw_icode(struct rule_ctx *c, const char *v);
 int kw_ip_proto(struct rule_ctx *c, const char *v);
+int kw_l3_proto(struct rule_ctx *c, const char *v);
 int kw_flowbits(struct rule_ctx *c, const char *v);
 int kw_noalert(struct rule_ctx *c, const char *v);
 int kw_threshold(struct rule_ctx *c, const char *v);
@@ -232,6 +233,7 @@ int kw_requires(struct rule_ctx *c, const char *v);
 /* rule_kw_event.c (added) */
 int kw_decode_event(struct rule_ctx *c, const char *v);
 int kw_stream_event(struct rule_ctx *c, const char *v);
+int kw_engine_event(struct rule_ctx *c, const char *v);
 /* rule_kw_asn1.c (added) */
 int kw_asn1(struct rule_ctx *c, const char *v);
 int kw_app_layer_event(struct rule_ctx *c, const char *v);
@@ -258,6 +260,13 @@ void rule_names_free(struct rule_name_index *ix);
  * the rule is read (buffers used, implied protocol). */
 int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val);
 int rule_applayer_finish(struct rule_ctx *c);
+/* The app-layer protocol named name[0..n) (any case; "http1" is http),
+ * APP_PROTO_UNKNOWN when none. */
+enum app_proto rule_app_proto_by_name(const char *name, size_t n);
+/* rule_kw_frame.c (added): frame:[PROTO.]NAME, a sticky buffer; rule_frame_finish
+ * (from rule_applayer_finish) refuses other inspection beside a frame. */
+int rule_kw_frame(struct rule_ctx *c, const char *v);
+int rule_frame_finish(struct rule_ctx *c);
 /* rule_kw_absent.c (added): absent[: or_else] on the sticky buffer;
  * rule_absent_finish refuses other matches on a plain absent buffer. */
 int kw_absent(struct rule_ctx *c, const char *v);

@@ -90,6 +90,8 @@ enum rule_buffer {
 	RULE_BUF_HTTP_HOST_RAW,
 	RULE_BUF_HTTP_USER_AGENT,
 	RULE_BUF_HTTP_REQUEST_BODY,   /* http.request_body, http_client_body */
+	RULE_BUF_HTTP_REQUEST_HEADER, /* (added) http.request_header: "Name: Value" of one
+				       * request header an instance, as sent */
 	RULE_BUF_HTTP_REFERER,
 	RULE_BUF_HTTP_ACCEPT,
 	RULE_BUF_HTTP_ACCEPT_LANG,
@@ -100,6 +102,7 @@ enum rule_buffer {
 	RULE_BUF_HTTP_RESPONSE_LINE,
 	RULE_BUF_HTTP_RESPONSE_BODY,  /* http.response_body, file.data: dechunked, decompressed */
 	RULE_BUF_HTTP_LOCATION,
+	RULE_BUF_HTTP_RESPONSE_HEADER, /* (added) http.response_header: the response's, alike */
 	RULE_BUF_HTTP_SERVER,
 	RULE_BUF_HTTP_HEADER,         /* both directions from here to HTTP_PROTOCOL */
 	RULE_BUF_HTTP_HEADER_RAW,
@@ -129,10 +132,14 @@ enum rule_buffer {
 	RULE_BUF_DNS_ANSWERS_RRNAME,  /* owner names of the answer records */
 	RULE_BUF_DNS_RESPONSE_RRNAME, /* a response's names: questions, answers, authorities,
 				       * additionals */
+	RULE_BUF_DNS_PDU,             /* (added) frame:dns.pdu: the message's bytes (over TCP
+				       * without the length prefix), in its direction */
 	RULE_BUF_SSH_PROTO,           /* (added) the banner's protoversion, per direction */
 	RULE_BUF_SSH_SOFTWARE,        /* (added) its softwareversion, per direction */
 	RULE_BUF_SMTP_FILE_DATA,      /* (added) file_data of an smtp rule: one instance per
 				       * MIME attachment of the mail, decoded */
+	RULE_BUF_FTPDATA_FILE_DATA,   /* (added) file_data of an ftp-data rule: the transfer's
+				       * bytes (the first MiB), one instance per direction */
 	RULE_BUF_FILE_NAME,           /* (added) file.name, filename, fileext: one instance
 				       * per file of the transaction in the direction */
 	RULE_BUF_FILE_MAGIC,          /* (added) file.magic, filemagic: libmagic's
@@ -147,7 +154,7 @@ _Static_assert(RULE_BUF_MAX <= 64, "a rule's buffers are one 64-bit set");
 #define RULE_BUF_TLS_FIRST RULE_BUF_TLS_SNI
 #define RULE_BUF_TLS_LAST  RULE_BUF_TLS_SUBJECTALTNAME
 #define RULE_BUF_DNS_FIRST RULE_BUF_DNS_QUERY
-#define RULE_BUF_DNS_LAST  RULE_BUF_DNS_RESPONSE_RRNAME
+#define RULE_BUF_DNS_LAST  RULE_BUF_DNS_PDU
 #define RULE_BUF_SSH_FIRST RULE_BUF_SSH_PROTO
 #define RULE_BUF_SSH_LAST  RULE_BUF_SSH_SOFTWARE
 #define RULE_BUF_FILE_FIRST RULE_BUF_FILE_NAME
@@ -427,6 +434,9 @@ struct rule_tag {
 #define RULE_F_DST_NEGATED  0x0020u
 #define RULE_F_PKTHDR       0x0040u /* (added) header proto pkthdr: any packet, IP or not */
 #define RULE_F_TAG          0x0080u /* (added) tag: rule->tag is set */
+#define RULE_F_TLS_STORE    0x0100u /* (added) tls.store: accepted, nothing stored (warned) */
+#define RULE_F_PCRE_VARS    0x0200u /* (added) a pcre's named capture into a flow/pkt/alert
+				     * var: matched, the var not stored (warned) */
 
 /* rule->has: which optional packet tests are present */
 #define RULE_HAS_DSIZE   0x0001u
@@ -532,10 +542,17 @@ enum rule_csum {
 #define RULE_APP_HAS_FILE     0x800u  /* filestore: needs a file (Suricata's FILE_SIG_NEED_FILE) */
 #define RULE_APP_HAS_SSL_STATE 0x1000u /* ssl_state, see ssl_state */
 #define RULE_APP_HAS_FTPDATA_CMD 0x2000u /* ftpdata_command, see ftpdata_cmd */
+#define RULE_APP_HAS_SSL_VERSION 0x4000u /* ssl_version, see ssl_versions */
 #define RULE_FTPDATA_RETR 1u      /* ftpdata_cmd values, as app_tx_ftpdata_command's */
 #define RULE_FTPDATA_STOR 2u
 
 /* (added) ssl_state's states, the bits of the TLS parser's app_tx_tls_ssl_state */
+/* (added) ssl_version's versions, a bit each (Suricata's SSLv2 .. TLS13) */
+enum rule_ssl_ver {
+	RULE_SSLV_SSL2, RULE_SSLV_SSL3, RULE_SSLV_TLS10, RULE_SSLV_TLS11, RULE_SSLV_TLS12,
+	RULE_SSLV_TLS13, RULE_SSLV_MAX
+};
+
 #define RULE_SSL_ST_CLIENT_HELLO 0x01u
 #define RULE_SSL_ST_SERVER_HELLO 0x02u
 #define RULE_SSL_ST_CLIENT_KEYX  0x04u
@@ -651,6 +668,13 @@ struct rule {
 	 * is not 0, as Suricata's DetectSslStateMatch */
 	uint8_t ssl_states, ssl_negated;
 	uint8_t ftpdata_cmd;      /* (added) with RULE_APP_HAS_FTPDATA_CMD: RULE_FTPDATA_* */
+	/* (added) with RULE_APP_HAS_SSL_VERSION: bit per enum rule_ssl_ver
+	 * named, and those of them named with '!' (all or none); the version
+	 * the inspected side announced matches when it is a known one whose
+	 * bit is in versions but not in negated, as Suricata 7's
+	 * DetectSslVersionMatch (so an all-negated list never matches there
+	 * either) */
+	uint8_t ssl_versions, ssl_versions_neg;
 	struct u32_cmp dns_rrtype;     /* with RULE_APP_HAS_DNS_RRTYPE */
 	struct u32_cmp tls_chain_len;  /* with RULE_APP_HAS_TLS_CHAIN_LEN */
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */

@@ -57,6 +57,8 @@ static const struct app_kw app_kws[] = {
 	{ "file.data",              AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_BODY },
 	{ "file_data",              AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_BODY },
 	{ "http.location",          AKW_STICKY,   RULE_BUF_HTTP_LOCATION },
+	{ "http.request_header",    AKW_STICKY,   RULE_BUF_HTTP_REQUEST_HEADER },
+	{ "http.response_header",   AKW_STICKY,   RULE_BUF_HTTP_RESPONSE_HEADER },
 	{ "http.server",            AKW_STICKY,   RULE_BUF_HTTP_SERVER },
 	{ "http.header",            AKW_STICKY,   RULE_BUF_HTTP_HEADER },
 	{ "http.header.raw",        AKW_STICKY,   RULE_BUF_HTTP_HEADER_RAW },
@@ -132,6 +134,8 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 		return APP_PROTO_SSH;
 	if (b == RULE_BUF_SMTP_FILE_DATA)
 		return APP_PROTO_SMTP;
+	if (b == RULE_BUF_FTPDATA_FILE_DATA)
+		return APP_PROTO_FTPDATA;
 	/* (added) the file buffers are every file protocol's (HTTP, SMTP,
 	 * ftp-data), as Suricata registers the file keywords for each: the
 	 * rule's header protocol, if any, picks one */
@@ -173,10 +177,20 @@ const char *rule_app_proto_name(enum app_proto p)
 	return p > APP_PROTO_UNKNOWN && p < APP_PROTO_MAX ? app_names[p] : "unknown";
 }
 
+enum app_proto rule_app_proto_by_name(const char *name, size_t n)
+{
+	for (int p = APP_PROTO_HTTP; p < APP_PROTO_MAX; p++)
+		if ((strlen(app_names[p]) == n && strncasecmp(name, app_names[p], n) == 0) ||
+		    (p == APP_PROTO_HTTP && n == 5 && strncasecmp(name, "http1", 5) == 0))
+			return (enum app_proto)p;
+	return APP_PROTO_UNKNOWN;
+}
+
 /* app-layer-protocol:[!]http|http1|tls|dns|failed */
 static int kw_app_layer_protocol(struct rule_ctx *c, const char *v)
 {
 	bool neg = false;
+	enum app_proto p;
 
 	if (c->r->alp)
 		return rule_err(c, "duplicate keyword 'app-layer-protocol'");
@@ -185,15 +199,12 @@ static int kw_app_layer_protocol(struct rule_ctx *c, const char *v)
 		v++;
 	}
 	v += strspn(v, " \t");
-	for (int p = APP_PROTO_HTTP; p < APP_PROTO_MAX; p++) {
-		if (strcasecmp(v, app_names[p]) == 0 ||
-		    (p == APP_PROTO_HTTP && strcasecmp(v, "http1") == 0)) {
-			c->r->alp = (uint8_t)p;
-			c->r->alp_neg = neg;
-			return 0;
-		}
-	}
-	return rule_err(c, "unsupported app-layer-protocol '%s'", v);
+	p = rule_app_proto_by_name(v, strlen(v));
+	if (p == APP_PROTO_UNKNOWN)
+		return rule_err(c, "unsupported app-layer-protocol '%s'", v);
+	c->r->alp = (uint8_t)p;
+	c->r->alp_neg = neg;
+	return 0;
 }
 
 /* ftpbounce (no value): the FTP command is a PORT whose address is not the
@@ -340,6 +351,67 @@ static int kw_ssl_state(struct rule_ctx *c, const char *v)
 	return 0;
 }
 
+/* ssl_version:[!]V[,[!]V...], V one of sslv2 sslv3 tls1.0 tls1.1 tls1.2
+ * tls1.3 (any case), separated by commas or blanks; each once, all negated
+ * or none (Suricata 7's DetectSslVersionParse). */
+static int kw_ssl_version(struct rule_ctx *c, const char *v)
+{
+	static const char *const names[RULE_SSLV_MAX] = {
+		[RULE_SSLV_SSL2] = "sslv2", [RULE_SSLV_SSL3] = "sslv3", [RULE_SSLV_TLS10] = "tls1.0",
+		[RULE_SSLV_TLS11] = "tls1.1", [RULE_SSLV_TLS12] = "tls1.2", [RULE_SSLV_TLS13] = "tls1.3",
+	};
+	const char *p = v + strspn(v, " \t");
+	int negs = -1;            /* -1: none read yet, else whether they are negated */
+
+	if (c->r->app_has & RULE_APP_HAS_SSL_VERSION)
+		return rule_err(c, "duplicate keyword 'ssl_version'");
+	while (*p != '\0') {
+		bool neg = *p == '!';
+		size_t n, i;
+
+		p += neg;
+		n = strcspn(p, " \t,");
+		if (n == 0)
+			return rule_err(c, "invalid ssl_version: empty value in '%s'", v);
+		for (i = 0; i < RULE_SSLV_MAX; i++)
+			if (strlen(names[i]) == n && strncasecmp(p, names[i], n) == 0)
+				break;
+		if (i == RULE_SSLV_MAX)
+			return rule_err(c, "invalid ssl_version: unknown value '%.*s'", (int)n, p);
+		if (c->r->ssl_versions & (1u << i))
+			return rule_err(c, "invalid ssl_version: '%s' named twice", names[i]);
+		if (negs >= 0 && negs != neg)
+			return rule_err(c, "invalid ssl_version: '%s' mixes negated and plain values",
+					v);
+		negs = neg;
+		c->r->ssl_versions |= (uint8_t)(1u << i);
+		if (neg)
+			c->r->ssl_versions_neg |= (uint8_t)(1u << i);
+		p += n;
+		p += strspn(p, " \t,");
+	}
+	if (negs < 0)
+		return rule_err(c, "invalid ssl_version: empty value");
+	c->r->app_has |= RULE_APP_HAS_SSL_VERSION;
+	return 0;
+}
+
+/* tls.store: Suricata 7 writes the certificate chain of a matching TLS
+ * session to disk (an output, "tls-store"). idsd accepts the keyword so
+ * that such rules load and alert as there; it writes nothing (the loader
+ * warns). Like Suricata's it makes the rule a TLS rule. */
+static int kw_tls_store(struct rule_ctx *c, const char *v)
+{
+	if (v != NULL && v[0] != '\0')
+		return rule_err(c, "keyword 'tls.store' takes no value");
+	if (c->r->app_proto != APP_PROTO_UNKNOWN && c->r->app_proto != APP_PROTO_TLS)
+		return rule_err(c, "rule mixes protocols: tls.store in a %s rule",
+				rule_app_proto_name((enum app_proto)c->r->app_proto));
+	c->r->app_proto = APP_PROTO_TLS;
+	c->r->flags |= RULE_F_TLS_STORE;
+	return 0;
+}
+
 /* tls.version:1.0|1.1|1.2|1.3|ssl3|0xNNNN: the negotiated version. */
 static int kw_tls_version(struct rule_ctx *c, const char *v)
 {
@@ -418,6 +490,43 @@ static int tls_legacy_str(struct rule_ctx *c, const char *name, const char *v,
 	return rc;
 }
 
+/* The legacy SSH value keywords (Suricata 7's detect-ssh-proto-version.c,
+ * detect-ssh-software-version.c): ssh.protoversion:V and
+ * ssh.softwareversion:V, quotes optional, hold when the inspected side's
+ * banner field is exactly V (content:"V"; startswith; endswith; on the
+ * field's buffer); ssh.protoversion:2_compat when its protoversion starts
+ * with "2" or "1.99". */
+static int ssh_legacy(struct rule_ctx *c, const char *name, const char *v, enum rule_buffer b)
+{
+	static const char ok[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 ":.-_+ ";
+	char q[128];
+	size_t l = strlen(v);
+	int rc;
+
+	if (l >= 2 && v[0] == '"' && v[l - 1] == '"') {
+		v++;
+		l -= 2;
+	}
+	if (l == 0 || l > 100 || strspn(v, ok) < l ||
+	    (b == RULE_BUF_SSH_PROTO && strspn(v, "0123456789.-") < l &&
+	     !(l == 8 && strncmp(v, "2_compat", 8) == 0)))
+		return rule_err(c, "invalid %s: '%.*s'", name, (int)l, v);
+	if (l == 8 && strncmp(v, "2_compat", 8) == 0) {
+		rc = kw_pcre(c, "\"/^(?:2|1\\.99)/\"");
+		if (rc == 0)
+			c->r->match[c->r->nmatch - 1].buf = b;
+		return rc;
+	}
+	snprintf(q, sizeof(q), "\"%.*s\"", (int)l, v);
+	rc = content_in(c, q, b, false);
+	if (rc == 0)
+		rc = kw_startswith(c, NULL);
+	if (rc == 0)
+		rc = kw_endswith(c, NULL);
+	return rc;
+}
+
 /* Returns -ENOENT when name is not an app-layer keyword. */
 int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 {
@@ -430,9 +539,11 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "dns.opcode", kw_dns_opcode },
 		{ "tls.version", kw_tls_version },
 		{ "ssl_state", kw_ssl_state },
+		{ "ssl_version", kw_ssl_version },
 		{ "ftpdata_command", kw_ftpdata_command },
 		{ "dns.rrtype", kw_dns_rrtype },
 		{ "tls.cert_chain_len", kw_tls_chain_len },
+		{ "frame", rule_kw_frame },
 	};
 	static const struct {
 		const char *name;
@@ -443,6 +554,7 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "tls.issuerdn", RULE_BUF_TLS_CERT_ISSUER, false },
 		{ "tls.fingerprint", RULE_BUF_TLS_CERT_FINGERPRINT, true },
 	};
+	bool proto_ver;
 	int rc;
 
 	for (size_t i = 0; i < sizeof(app_kws) / sizeof(app_kws[0]); i++) {
@@ -453,10 +565,13 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		if (val)
 			return rule_err(c, "keyword '%s' takes no value", k->name);
 		/* file_data is the protocol's files: an smtp rule's are the
-		 * mail's attachments */
-		if (k->buf == RULE_BUF_HTTP_RESPONSE_BODY && c->r->app_proto == APP_PROTO_SMTP &&
-		    strncasecmp(k->name, "file", 4) == 0)
-			return app_sticky(c, RULE_BUF_SMTP_FILE_DATA);
+		 * mail's attachments, an ftp-data rule's the transfer */
+		if (k->buf == RULE_BUF_HTTP_RESPONSE_BODY && strncasecmp(k->name, "file", 4) == 0) {
+			if (c->r->app_proto == APP_PROTO_SMTP)
+				return app_sticky(c, RULE_BUF_SMTP_FILE_DATA);
+			if (c->r->app_proto == APP_PROTO_FTPDATA)
+				return app_sticky(c, RULE_BUF_FTPDATA_FILE_DATA);
+		}
 		if (k->kind == AKW_STICKY)
 			return app_sticky(c, k->buf);
 		return app_modifier(c, k->name, k->buf);
@@ -472,6 +587,8 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		return kw_absent(c, val);
 	if (strcasecmp(name, "ftpbounce") == 0)
 		return kw_ftpbounce(c, val);
+	if (strcasecmp(name, "tls.store") == 0)
+		return kw_tls_store(c, val);
 	rc = rule_kw_transform(c, name, val);
 	if (rc != -ENOENT)
 		return rc;
@@ -480,6 +597,14 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		return rc;
 	if (strcasecmp(name, "uricontent") == 0 && val && val[0])
 		return content_in(c, val, RULE_BUF_HTTP_URI, false);
+	proto_ver = strcasecmp(name, "ssh.protoversion") == 0;
+	if (proto_ver || strcasecmp(name, "ssh.softwareversion") == 0) {
+		const char *kw = proto_ver ? "ssh.protoversion" : "ssh.softwareversion";
+
+		if (val == NULL || val[0] == '\0')
+			return rule_err(c, "keyword '%s' needs a value", kw);
+		return ssh_legacy(c, kw, val, proto_ver ? RULE_BUF_SSH_PROTO : RULE_BUF_SSH_SOFTWARE);
+	}
 	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
 		if (strcasecmp(name, legacy[i].name) != 0)
 			continue;
@@ -504,6 +629,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },
 		{ RULE_APP_HAS_SSL_STATE, APP_PROTO_TLS, "ssl_state" },
+		{ RULE_APP_HAS_SSL_VERSION, APP_PROTO_TLS, "ssl_version" },
 		{ RULE_APP_HAS_FTPDATA_CMD, APP_PROTO_FTPDATA, "ftpdata_command" },
 		{ RULE_APP_HAS_TLS_CHAIN_LEN, APP_PROTO_TLS, "tls.cert_chain_len" },
 		{ RULE_APP_HAS_TLS_VALIDITY, APP_PROTO_TLS, "tls_cert_*" },
@@ -566,6 +692,8 @@ int rule_applayer_finish(struct rule_ctx *c)
 		return rule_err(c, "protocol %s doesn't support file matching",
 				rule_app_proto_name(need));
 	r->app_proto = (uint8_t)need;
+	if (rule_frame_finish(c))
+		return -EINVAL;
 	return rule_xform_finish(c);
 }
 

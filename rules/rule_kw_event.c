@@ -163,6 +163,21 @@ int kw_stream_event(struct rule_ctx *c, const char *v)
 	return set_pkt_event(c, "stream-event", n);
 }
 
+/* engine-event:decoder.NAME|stream.NAME (Suricata 7's detect-engine-event.c:
+ * the full name of a decoder or stream event; decode-event and
+ * stream-event add the prefix themselves). One decoder event per rule. */
+int kw_engine_event(struct rule_ctx *c, const char *v)
+{
+	if (strncmp(v, DECODER_PREFIX, strlen(DECODER_PREFIX)) == 0) {
+		if (c->r->decode_event != NULL)
+			return rule_err(c, "engine-event: one decoder event per rule");
+		return kw_decode_event(c, v);
+	}
+	if (strncmp(v, "stream.", 7) == 0)
+		return kw_stream_event(c, v);
+	return rule_err(c, "engine-event: unknown event '%s' (decoder.NAME or stream.NAME)", v);
+}
+
 static const struct {
 	const char *name;
 	enum app_proto proto;

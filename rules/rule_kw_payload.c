@@ -354,6 +354,12 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 	m->pcre = p;
 	if (buf != RULE_BUF_MAX)
 		m->buf = buf;
+	/* Suricata 7 stores (?P<flow_x>..), (?P<pkt_x>..) and (?P<alert_x>..)
+	 * in variables for flowvar/pktvar and the alert's metadata; idsd has
+	 * none: the pcre matches alike, the loader says the capture is lost */
+	if (strstr(p.expr, "(?P<flow_") || strstr(p.expr, "(?P<pkt_") ||
+	    strstr(p.expr, "(?P<alert_"))
+		c->r->flags |= RULE_F_PCRE_VARS;
 	return 0;
 }
 

@@ -193,6 +193,27 @@ int kw_ip_proto(struct rule_ctx *c, const char *v)
 	return rule_err(c, "invalid ip_proto: '%s'", v);
 }
 
+/* l3_proto:ipv4|ip4|ipv6|ip6 (Suricata 7's detect-l3proto.c): the rule
+ * matches that IP version only, as the header protocols ipv4/ipv6 do. */
+int kw_l3_proto(struct rule_ctx *c, const char *v)
+{
+	uint32_t flag, other;
+
+	if (strcasecmp(v, "ipv4") == 0 || strcasecmp(v, "ip4") == 0) {
+		flag = RULE_F_IPV4_ONLY;
+		other = RULE_F_IPV6_ONLY;
+	} else if (strcasecmp(v, "ipv6") == 0 || strcasecmp(v, "ip6") == 0) {
+		flag = RULE_F_IPV6_ONLY;
+		other = RULE_F_IPV4_ONLY;
+	} else {
+		return rule_err(c, "invalid l3_proto: '%s' (ipv4 or ipv6)", v);
+	}
+	if (c->r->flags & other)
+		return rule_err(c, "l3_proto:%s conflicts with the rule's IP version", v);
+	c->r->flags |= flag;
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	enum flowbit_op op;

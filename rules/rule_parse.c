@@ -90,6 +90,8 @@ const struct rule_kw rule_kw_table[] = {
 	{ "flowint",          kw_flowint,          KW_VAL },
 	{ "decode-event",     kw_decode_event,     KW_VAL | KW_ONCE },
 	{ "stream-event",     kw_stream_event,     KW_VAL },
+	{ "engine-event",     kw_engine_event,     KW_VAL },
+	{ "l3_proto",         kw_l3_proto,         KW_VAL | KW_ONCE },
 	{ "asn1",             kw_asn1,             KW_VAL },
 	{ "app-layer-event",  kw_app_layer_event,  KW_VAL },
 	{ "ipv4-csum",        kw_ipv4_csum,        KW_VAL },

@@ -273,6 +273,13 @@ static int add_rule(struct ruleset *rs, struct rule *r, const char *path, uint32
 	if (r->filekw.store && errs != NULL)
 		fprintf(errs, "%s:%u: warning: filestore: idsd does not store files; the rule "
 			"matches and alerts, nothing is written\n", path, line);
+	if ((r->flags & RULE_F_PCRE_VARS) && errs != NULL)
+		fprintf(errs, "%s:%u: warning: pcre: captures into flow/pkt/alert variables are "
+			"not kept (no flowvar, pktvar or alert metadata); the rule matches as "
+			"without them\n", path, line);
+	if ((r->flags & RULE_F_TLS_STORE) && errs != NULL)
+		fprintf(errs, "%s:%u: warning: tls.store: idsd does not store certificates; the "
+			"rule matches and alerts, nothing is written\n", path, line);
 	for (uint32_t i = 0; i < r->nflowbit; i++)
 		for (uint32_t k = 0; k < r->flowbit[i].n; k++)
 			if (intern(rs, r->flowbit[i].names[k], &r->flowbit[i].ids[k]))

@@ -40,6 +40,10 @@ struct dns_msg {
 	struct app_dns_rr *rr;
 	uint32_t nrr;
 	struct abuf text;
+	/* (added) the message's bytes, for frame:dns.pdu (over TCP without
+	 * its length prefix, as Suricata 7's DNS pdu frame) */
+	uint32_t pdu_len;
+	uint8_t pdu[];
 };
 
 struct dns_state {
@@ -348,11 +352,13 @@ static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, enum app_di
 			app_tx_event(&ds->msg[ds->n - 1]->base, DNS_EV_MALFORMED_DATA);
 		return -EINVAL;
 	}
-	msg = calloc(1, sizeof(*msg));
+	msg = calloc(1, sizeof(*msg) + mlen);
 	if (msg == NULL) {
 		ctx->stats.nomem++;
 		return -ENOMEM;
 	}
+	memcpy(msg->pdu, m, mlen);
+	msg->pdu_len = mlen;
 	msg->id = rd16(m);
 	msg->flags = rd16(m + 2);
 	msg->dir = (uint8_t)dir;
@@ -495,7 +501,7 @@ void app_dns_inspected(struct app_flow *af, uint8_t dirs)
 /* One instance per name: dns.query the question names of queries (QR
  * clear), dns.queries.rrname those of any message, dns.answers.rrname the
  * answer records' owner names, dns.response.rrname every name of a
- * response. */
+ * response; dns.pdu (a frame) is the message itself, one instance. */
 int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len)
 {
@@ -504,6 +510,12 @@ int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 	uint32_t first, n;
 
 	switch (b) {
+	case RULE_BUF_DNS_PDU:
+		if (idx > 0)
+			return -ERANGE;
+		*data = msg->pdu;
+		*len = msg->pdu_len;
+		return 0;
 	case RULE_BUF_DNS_QUERY:
 		if (response)
 			return -ENOENT;

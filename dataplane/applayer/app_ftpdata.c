@@ -7,7 +7,11 @@
  * complete when that direction ends (its FIN, RST or the flow's end). The
  * transaction is done then; the other direction never holds anything.
  * Until the file opens, EVE's ftp_data object names neither file nor
- * command, as Suricata's, whose state takes them at that moment. */
+ * command, as Suricata's, whose state takes them at that moment.
+ * (added) The file's first FTPDATA_FILE_DATA_MAX bytes are kept for the
+ * file_data of ftp-data rules (Suricata 7 registers file_data for
+ * ftp-data), until the transaction is let go. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "app_file.h"
@@ -21,7 +25,13 @@ struct ftpdata_state {
 	bool opened;              /* a byte came in the transfer's direction */
 	bool done;                /* that direction ended */
 	bool released;            /* the transaction was let go (app_tx_done) */
+	struct abuf data;         /* the file's first bytes, for file_data */
 };
+
+/* file_data of an ftp-data rule sees this much of a transfer, as the
+ * attachments of a mail (MIME_FILE_MAX) and Suricata's default
+ * stream.reassembly.depth, which ends what its ftp-data parser gets. */
+#define FTPDATA_FILE_DATA_MAX (1u << 20)
 
 struct ftpdata_state *app_ftpdata_new(struct app_flow *af, struct app_ftp_xfer *xfer)
 {
@@ -33,6 +43,7 @@ struct ftpdata_state *app_ftpdata_new(struct app_flow *af, struct app_ftp_xfer *
 	}
 	fs->af = af;
 	fs->xfer = xfer;
+	fs->data.mem = af->ctx->mem;
 	fs->tx.id = af->next_tx_id++;
 	return fs;
 }
@@ -42,6 +53,7 @@ void app_ftpdata_free(struct ftpdata_state *fs)
 	if (fs == NULL)
 		return;
 	app_file_free(fs->file);
+	abuf_free(&fs->data);
 	free(fs->xfer);
 	app_tx_release(&fs->tx);
 	free(fs);
@@ -70,6 +82,9 @@ void app_ftpdata_data(struct applayer_ctx *ctx, struct ftpdata_state *fs, enum a
 	}
 	if (fs->file != NULL)
 		app_file_data(fs->file, d, len);
+	if (fs->data.len < FTPDATA_FILE_DATA_MAX &&
+	    abuf_append_max(&fs->data, d, len, FTPDATA_FILE_DATA_MAX) == len)
+		ctx->stats.nomem++;
 	fs->tx.updated = APP_TX_UPDATED;
 }
 
@@ -109,6 +124,7 @@ void app_ftpdata_inspected(struct ftpdata_state *fs, uint8_t dirs)
 	if (fs->done && !fs->tx.updated && !fs->released) {
 		app_tx_done(fs->af, &fs->tx);
 		fs->released = true;
+		abuf_free(&fs->data);
 	}
 }
 
@@ -117,6 +133,16 @@ struct app_file *const *app_ftpdata_files(struct ftpdata_state *fs, enum app_dir
 {
 	*n = fs->file != NULL && (int)dir == xfer_dir(fs) ? 1 : 0;
 	return &fs->file;
+}
+
+int app_ftpdata_buffer(const struct ftpdata_state *fs, enum app_dir dir, const uint8_t **data,
+		       uint32_t *len)
+{
+	if (!fs->opened || (int)dir != xfer_dir(fs))
+		return -ENOENT;
+	*data = fs->data.p;
+	*len = fs->data.len;
+	return 0;
 }
 
 bool app_ftpdata_done(const struct ftpdata_state *fs, enum app_dir dir)

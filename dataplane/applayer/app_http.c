@@ -662,18 +662,52 @@ static int made(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, enum
 	return give_abuf(&sd->buf[m], data, len);
 }
 
+/* http.request_header / http.response_header (Suricata 7, HTTP/1 as
+ * HTTP/2): header k of side idx as "Name: Value", a line of the side's made
+ * http.header buffer (the lines before it are walked: headers are few). */
+static int header_line(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, uint32_t k,
+		       const uint8_t **data, uint32_t *len)
+{
+	htp_table_t *hdrs = idx ? t->tx->response_headers : t->tx->request_headers;
+	size_t n = hdrs ? htp_table_size(hdrs) : 0;
+	const uint8_t *p;
+	uint32_t l, off = 0;
+	int rc;
+
+	if (k >= n)
+		return n ? -ERANGE : -ENOENT;
+	rc = made(ctx, t, idx, HM_HEADER, &p, &l);
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i <= k; i++) {
+		htp_header_t *h = htp_table_get_index(hdrs, i, NULL);
+		uint32_t line = (uint32_t)(bstr_len(h->name) + 2 + bstr_len(h->value));
+
+		if (off + line > l)
+			return -ENOENT;
+		if (i == k) {
+			*data = p + off;
+			*len = line;
+		}
+		off += line + 2;
+	}
+	return 0;
+}
+
 int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buffer b,
 		    uint32_t idx, const uint8_t **data, uint32_t *len)
 {
 	struct http_txd *t = (struct http_txd *)atx;
 	htp_tx_t *tx = t->tx;
 	const bool both = b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
+	const bool listed = b == RULE_BUF_HTTP_REQUEST_HEADER || b == RULE_BUF_HTTP_RESPONSE_HEADER;
 
-	if (idx > (both ? 1u : 0u))
+	if (idx > (both ? 1u : 0u) && !listed)
 		return -ERANGE;
 	/* headers are inspected once they are all in */
-	if ((idx ? tx->response_progress < HTP_RESPONSE_HEADERS
-		 : tx->request_progress < HTP_REQUEST_HEADERS) &&
+	if (((both ? idx : b == RULE_BUF_HTTP_RESPONSE_HEADER) ?
+	     tx->response_progress < HTP_RESPONSE_HEADERS :
+	     tx->request_progress < HTP_REQUEST_HEADERS) &&
 	    b != RULE_BUF_HTTP_URI && b != RULE_BUF_HTTP_URI_RAW && b != RULE_BUF_HTTP_METHOD &&
 	    b != RULE_BUF_HTTP_REQUEST_LINE && b != RULE_BUF_HTTP_STAT_CODE &&
 	    b != RULE_BUF_HTTP_STAT_MSG && b != RULE_BUF_HTTP_RESPONSE_LINE &&
@@ -717,6 +751,10 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 		return give_body(t, 1, data, len);
 	case RULE_BUF_HTTP_LOCATION:
 		return header(t, 1, HV_LOCATION, data, len);
+	case RULE_BUF_HTTP_REQUEST_HEADER:
+		return header_line(ctx, t, 0, idx, data, len);
+	case RULE_BUF_HTTP_RESPONSE_HEADER:
+		return header_line(ctx, t, 1, idx, data, len);
 	case RULE_BUF_HTTP_SERVER:
 		return header(t, 1, HV_SERVER, data, len);
 	case RULE_BUF_HTTP_HEADER:

@@ -84,6 +84,10 @@ struct tls_state {
 	bool hello[2];            /* the direction's hello was parsed */
 	bool past_cert[2];        /* a Certificate or a later message was parsed */
 	uint16_t version;         /* negotiated (ServerHello / supported_versions) */
+	/* (added) each side's version as Suricata's connp.version (ssl_version):
+	 * its records' until its hello was parsed, then the hello's, the
+	 * server's supported_versions overriding it */
+	uint16_t side_ver[2];
 	uint8_t cur_state;        /* (added) APP_TLS_ST_* of the last run (app_tx_tls_ssl_state) */
 	char *sni;
 	struct abuf ja3, ja3s;    /* strings, NUL-terminated */
@@ -233,6 +237,7 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 	if (!p)
 		return -EINVAL;
 	ver = rd16(p);
+	ts->side_ver[client ? APP_TO_SERVER : APP_TO_CLIENT] = (uint16_t)ver;
 	p = take(&r, TLS_RANDOM_LEN);
 	if (p) {
 		memcpy(pe->random, p, TLS_RANDOM_LEN);
@@ -300,6 +305,7 @@ static int parse_hello(struct tls_state *ts, const uint8_t *b, uint32_t len, boo
 			parse_alpn(&pe->alpn, d, elen);
 		} else if (type == 43 && !client && elen == 2) {
 			ts->version = (uint16_t)rd16(d);
+			ts->side_ver[APP_TO_CLIENT] = ts->version;
 		}
 	}
 	if (client) {
@@ -583,6 +589,9 @@ static int tls_header(struct tls_state *ts, enum app_dir dir)
 		app_tx_event(&ts->tx, TLS_EV_INVALID_RECORD_LENGTH);
 		return -EINVAL;
 	}
+	/* Suricata's SSLv3ParseRecord: the record's version, until the hello */
+	if (!(ts->hello[dir] && ts->side_ver[dir]))
+		ts->side_ver[dir] = (uint16_t)rd16(h + 1);
 	if (type == 20 || type == 23) {
 		/* ChangeCipherSpec or application data: the rest is encrypted */
 		ts->enc[dir] = true;
@@ -871,6 +880,14 @@ int app_tls_version(const struct tls_state *ts, uint32_t *out)
 	if (!ts->version)
 		return -ENOENT;
 	*out = ts->version;
+	return 0;
+}
+
+int app_tls_side_version(const struct tls_state *ts, enum app_dir dir, uint32_t *out)
+{
+	if (!ts->side_ver[dir])
+		return -ENOENT;
+	*out = ts->side_ver[dir];
 	return 0;
 }
 

@@ -230,6 +230,7 @@ bool app_tls_encrypted(const struct tls_state *ts);
 int app_tls_buffer(struct tls_state *ts, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 int app_tls_version(const struct tls_state *ts, uint32_t *out);
+int app_tls_side_version(const struct tls_state *ts, enum app_dir dir, uint32_t *out);
 uint32_t app_tls_ssl_state(const struct tls_state *ts);
 int app_tls_chain_len(const struct tls_state *ts, uint32_t *out);
 int app_tls_validity(const struct tls_state *ts, int64_t *not_before, int64_t *not_after);
@@ -309,6 +310,10 @@ void app_ftpdata_inspected(struct ftpdata_state *fs, uint8_t dirs);
 struct app_file *const *app_ftpdata_files(struct ftpdata_state *fs, enum app_dir dir,
 					  uint32_t *n);
 bool app_ftpdata_done(const struct ftpdata_state *fs, enum app_dir dir);
+/* (added) file_data: the transfer's first bytes so far, in its direction
+ * only (-ENOENT: the other direction, or nothing came yet). */
+int app_ftpdata_buffer(const struct ftpdata_state *fs, enum app_dir dir, const uint8_t **data,
+		       uint32_t *len);
 int app_ftpdata_info(const struct ftpdata_state *fs, struct app_ftpdata_info *out);
 
 /* app_expect.c (added): what identifies an expectation. addr: the two

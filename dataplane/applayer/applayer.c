@@ -716,6 +716,8 @@ enum app_proto app_buffer_proto(enum rule_buffer b)
 		return APP_PROTO_SSH;
 	if (b == RULE_BUF_SMTP_FILE_DATA)
 		return APP_PROTO_SMTP;
+	if (b == RULE_BUF_FTPDATA_FILE_DATA)
+		return APP_PROTO_FTPDATA;
 	/* (added) the file buffers are every file protocol's
 	 * (app_buffer_in_proto) */
 	return APP_PROTO_UNKNOWN;
@@ -807,6 +809,8 @@ int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *
 		return app_ssh_buffer(af->ssh, b, idx, data, len);
 	case APP_PROTO_SMTP:
 		return app_smtp_buffer(tx, idx, data, len);
+	case APP_PROTO_FTPDATA:
+		return app_ftpdata_buffer(af->ftpdata, (enum app_dir)idx, data, len);
 	default:
 		return -ENOENT;
 	}
@@ -836,6 +840,8 @@ bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffe
 		return app_ssh_buffer_final(af, idx);
 	case APP_PROTO_SMTP:
 		return app_smtp_buffer_final(af, tx);
+	case APP_PROTO_FTPDATA:
+		return app_ftpdata_done(af->ftpdata, (enum app_dir)idx);
 	default:
 		return true;
 	}
@@ -857,6 +863,12 @@ int app_tx_tls_ssl_state(const struct app_flow *af, uint32_t *out)
 		return -ENOENT;
 	*out = app_tls_ssl_state(af->tls);
 	return 0;
+}
+
+int app_tx_tls_side_version(const struct app_flow *af, enum app_dir dir, uint32_t *out)
+{
+	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_side_version(af->tls, dir, out) :
+	       -ENOENT;
 }
 
 int app_tx_dns_rrtype(const struct app_flow *af, const struct app_tx *tx, uint32_t idx,

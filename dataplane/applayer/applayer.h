@@ -277,6 +277,11 @@ int app_tx_tls_version(const struct app_flow *af, uint32_t *out);
 #define APP_TLS_ST_SERVER_KEYX  0x08u
 #define APP_TLS_ST_UNKNOWN      0x10u
 int app_tx_tls_ssl_state(const struct app_flow *af, uint32_t *out);
+/* (added) ssl_version: the version side dir announced, as Suricata's
+ * connp.version: its records' (SSLv3/TLS record header) until its hello
+ * was parsed, then the hello's, a ServerHello's supported_versions
+ * overriding it. -ENOENT: not TLS, or nothing seen from that side. */
+int app_tx_tls_side_version(const struct app_flow *af, enum app_dir dir, uint32_t *out);
 /* dns.rrtype: the type of question idx (-ERANGE past the last);
  * tls.cert_chain_len: certificates in the server's Certificate message. */
 int app_tx_dns_rrtype(const struct app_flow *af, const struct app_tx *tx, uint32_t idx,

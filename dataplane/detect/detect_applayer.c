@@ -32,6 +32,7 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 	case RULE_BUF_HTTP_RESPONSE_LINE:
 	case RULE_BUF_HTTP_RESPONSE_BODY:
 	case RULE_BUF_HTTP_LOCATION:
+	case RULE_BUF_HTTP_RESPONSE_HEADER:
 	case RULE_BUF_HTTP_SERVER:
 	case RULE_BUF_TLS_CERTS:
 	case RULE_BUF_JA3S_HASH:
@@ -44,6 +45,7 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 	case RULE_BUF_FILE_MAGIC:
 	case RULE_BUF_DNS_QUERIES_RRNAME:
 	case RULE_BUF_DNS_ANSWERS_RRNAME:
+	case RULE_BUF_DNS_PDU:
 		return ts | tc;
 	default:
 		break;
@@ -64,7 +66,8 @@ bool detect_app_buf_dir_list(enum rule_buffer b)
 /* Buffers with one instance per direction (the TLS certificate fields: the
  * client's certificate to the server, the server's to the client; the
  * hello's random: the ClientHello's to the server, the ServerHello's to
- * the client; the SSH banner's fields: the client's, the server's). */
+ * the client; the SSH banner's fields: the client's, the server's; an ftp-data
+ * transfer's bytes: its direction's). */
 bool detect_app_buf_bidir(enum rule_buffer b)
 {
 	switch (b) {
@@ -77,6 +80,7 @@ bool detect_app_buf_bidir(enum rule_buffer b)
 	case RULE_BUF_TLS_RANDOM_BYTES:
 	case RULE_BUF_SSH_PROTO:
 	case RULE_BUF_SSH_SOFTWARE:
+	case RULE_BUF_FTPDATA_FILE_DATA:  /* the transfer's direction holds it */
 		return true;
 	default:
 		return b >= RULE_BUF_HTTP_HEADER && b <= RULE_BUF_HTTP_PROTOCOL;
@@ -321,7 +325,8 @@ static uint32_t fp_variant(const struct detect_app_engine *ae, const struct de_r
 static enum pf_slice content_slice(enum rule_buffer b)
 {
 	return b == RULE_BUF_HTTP_RESPONSE_BODY || b == RULE_BUF_HTTP_REQUEST_BODY ||
-	       b == RULE_BUF_SMTP_FILE_DATA ? PF_SLICE_RARE : PF_SLICE_TAIL;
+	       b == RULE_BUF_SMTP_FILE_DATA || b == RULE_BUF_FTPDATA_FILE_DATA ? PF_SLICE_RARE :
+	       PF_SLICE_TAIL;
 }
 
 /* For each buffer variant: the fast patterns of its rules, one database. */

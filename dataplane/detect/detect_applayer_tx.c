@@ -10,6 +10,7 @@
  * request side is inspected with the next packet to the server (or the flow
  * end's pseudo packets). */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -665,6 +666,32 @@ _Static_assert(RULE_SSL_ST_CLIENT_HELLO == APP_TLS_ST_CLIENT_HELLO &&
 _Static_assert(RULE_FTPDATA_RETR == APP_FTPDATA_CMD_RETR &&
 	       RULE_FTPDATA_STOR == APP_FTPDATA_CMD_STOR, "ftpdata_command values differ");
 
+/* ssl_version (Suricata 7's DetectSslVersionMatch): the inspected side's
+ * version, a known one (TLS 1.3 drafts 16 to 28, 0x7f10..0x7f1c, count as
+ * 1.3), named in the rule and not negated there. */
+static bool ssl_version_match(const struct app_scan *s, const struct rule *r)
+{
+	uint32_t v;
+	int bit;
+
+	if (app_tx_tls_side_version(s->af, (enum app_dir)s->dir, &v))
+		return false;
+	switch (v) {
+	case 0x0200: bit = RULE_SSLV_SSL2; break;
+	case 0x0300: bit = RULE_SSLV_SSL3; break;
+	case 0x0301: bit = RULE_SSLV_TLS10; break;
+	case 0x0302: bit = RULE_SSLV_TLS11; break;
+	case 0x0303: bit = RULE_SSLV_TLS12; break;
+	case 0x0304: bit = RULE_SSLV_TLS13; break;
+	default:
+		if (v < 0x7f10 || v > 0x7f1c)
+			return false;
+		bit = RULE_SSLV_TLS13;
+		break;
+	}
+	return ((r->ssl_versions ^ r->ssl_versions_neg) >> bit) & 1u;
+}
+
 static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts_us)
 {
 	uint32_t v;
@@ -681,6 +708,8 @@ static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts
 		return false;
 	if ((r->app_has & RULE_APP_HAS_SSL_STATE) &&
 	    (app_tx_tls_ssl_state(s->af, &v) || !((r->ssl_states & v) ^ r->ssl_negated)))
+		return false;
+	if ((r->app_has & RULE_APP_HAS_SSL_VERSION) && !ssl_version_match(s, r))
 		return false;
 	if ((r->app_has & RULE_APP_HAS_FTPDATA_CMD) && !ftpdata_command_match(s, r))
 		return false;
@@ -702,6 +731,23 @@ static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts
 	return true;
 }
 
+/* The rule's transport: transactions are looked at per flow, past the
+ * packet classes that keep tcp rules off UDP packets, and DNS runs over
+ * both (an "alert tcp" dns.query rule is DNS over TCP only, as Suricata's). */
+static bool transport_match(const struct rule *r, const struct packet *v)
+{
+	switch (r->proto) {
+	case RULE_PROTO_TCP:
+	case RULE_PROTO_TCP_PKT:
+	case RULE_PROTO_TCP_STREAM:
+		return v->proto == IPPROTO_TCP;
+	case RULE_PROTO_UDP:
+		return v->proto == IPPROTO_UDP;
+	default:
+		return true;
+	}
+}
+
 static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v)
 {
 	struct detect_thread *dt = s->dt;
@@ -711,7 +757,8 @@ static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v
 
 	if (!(dr->app_dirs & (1u << s->dir)))
 		return false;
-	if (!detect_match_header(dr, v) || !detect_app_proto_match(r, v->flow))
+	if (!transport_match(r, v) || !detect_match_header(dr, v) ||
+	    !detect_app_proto_match(r, v->flow))
 		return false;
 	if (r->nflowbit && !detect_flowbits_check(r, v->flow))
 		return false;

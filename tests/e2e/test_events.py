@@ -8,7 +8,9 @@ suricata-events, unchanged) plus local rules for the events Suricata ships
 commented out and for the checksum keywords. Every event rule file must
 load whole (279 rules), the alerts must be exactly
 the expected sids (so clean sessions raise nothing), and the checksum
-rules must follow -k all / -k none as Suricata's keywords do."""
+rules must follow -k all / -k none as Suricata's keywords do. engine-event
+takes the full names (stream.NAME, decoder.NAME), l3_proto keeps a rule to
+one IP version."""
 import os
 import shutil
 import struct
@@ -26,6 +28,12 @@ alert udp any any -> any 9999 (msg:"udp csum ok"; udpv4-csum:"valid"; sid:9011;)
 alert ip any any -> any 9999 (msg:"ip csum ok"; ipv4-csum:valid; sid:9012;)
 alert udp any any -> any 9999 (msg:"tcp csum on udp"; tcpv4-csum:invalid; sid:9013;)
 alert tcp any any -> any any (msg:"two events"; stream-event:rst_but_no_session; stream-event:pkt_broken_ack; sid:9014;)
+alert tcp any any -> any any (msg:"engine stream"; engine-event:stream.rst_but_no_session; sid:9015;)
+alert ip any any -> any any (msg:"engine decoder"; engine-event:decoder.icmpv4.unknown_type; sid:9016;)
+alert ip any any -> any any (msg:"v4 event, v6 only"; l3_proto:ipv6; decode-event:icmpv4.unknown_type; sid:9017;)
+alert ip any any -> any any (msg:"v4 event, v4 only"; l3_proto:ip4; decode-event:icmpv4.unknown_type; sid:9018;)
+alert ip any any -> any any (msg:"v6 event, v6 only"; l3_proto:ipv6; decode-event:icmpv6.unknown_code; sid:9019;)
+alert ip any any -> any any (msg:"v6 event, v4 only"; l3_proto:ipv4; decode-event:icmpv6.unknown_code; sid:9020;)
 """
 
 H = lambda n: bytes([10, 0, 0, n])  # noqa: E731
@@ -217,12 +225,16 @@ WANT = {
     2200037: "tcp.opt_duplicate",
     9012: "ipv4-csum:valid",
     9014: "rst_but_no_session and pkt_broken_ack, on the RST only",
+    9015: "engine-event:stream.rst_but_no_session",
+    9016: "engine-event:decoder.icmpv4.unknown_type",
+    9018: "l3_proto:ip4 with an ICMPv4 event",
+    9019: "l3_proto:ipv6 with an ICMPv6 event",
 }
 
 
 def run(idsd, pcap, rules, out, csum):
     os.makedirs(out)
-    recs = run_idsd(idsd, out, pcap, rules, args=["-k", csum], loaded=287)
+    recs = run_idsd(idsd, out, pcap, rules, args=["-k", csum], loaded=293)
     return sorted({r["alert"]["signature_id"] for r in recs if r.get("event_type") == "alert"})
 
 

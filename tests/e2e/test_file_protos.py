@@ -14,7 +14,8 @@ connection (the flow's direction, tx_id 0, filename and command), one
 and the hashes of the bytes the file holds: decoded, for mail; libmagic's
 magic), and the file keywords (filename, fileext, filemagic, filesize,
 filemd5) must match these files, in rules naming their protocol and in
-rules naming none, once per file, all of a rule's on the same file. A file keyword in a rule of a protocol without files
+rules naming none, once per file, all of a rule's on the same file; file_data
+in an ftp-data rule inspects the transfer's bytes in their direction. A file keyword in a rule of a protocol without files
 fails to load, as Suricata's "doesn't support file matching"."""
 import base64
 import hashlib
@@ -71,6 +72,26 @@ RULES = [
      % len(MAIL_PDF), 0),
     ('alert smtp any any -> any any (msg:"one file"; fileext:"pdf"; filesize:%d; sid:16;)'
      % len(MAIL_PDF), 1),
+    # file_data of ftp-data rules (Suricata 7's): the transfer's bytes, in
+    # the direction they flow (to the client for the passive RETR and, the
+    # data connection being the server's, for the active STOR; to the server
+    # for the passive STOR), across segments, anchored at the file's start
+    ('alert ftp-data any any -> any any (msg:"fd pdf"; flow:to_client; file_data; '
+     'content:"/Catalog"; sid:17;)', 1),
+    ('alert ftp-data any any -> any any (msg:"fd pdf ts"; flow:to_server; file_data; '
+     'content:"/Catalog"; sid:18;)', 0),
+    ('alert ftp-data any any -> any any (msg:"fd notes"; file.data; content:"plain notes"; '
+     'sid:19;)', 1),
+    ('alert ftp-data any any -> any any (msg:"fd notes tc"; flow:to_client; file_data; '
+     'content:"plain notes"; sid:20;)', 0),
+    ('alert ftp-data any any -> any any (msg:"fd mz"; file_data; content:"MZ"; depth:2; '
+     'sid:21;)', 1),
+    ('alert ftp-data any any -> any any (msg:"fd span"; file_data; content:"%s"; offset:92; '
+     'depth:16; sid:22;)' % PDF[92:108].decode(), 1),
+    ('alert ftp-data any any -> any any (msg:"fd end"; file_data; content:"%%EOF|0a|"; '
+     'isdataat:!1,relative; sid:23;)', 1),
+    ('alert ftp-data any any -> any any (msg:"fd none"; file_data; content:"invoice"; '
+     'sid:24;)', 0),
 ]
 
 

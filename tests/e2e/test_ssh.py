@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """SSH identification strings end to end: usage: test_ssh.py IDSD OUT_DIR.
 
-Two SSH sessions (in the second the client speaks first and the server
-sends a line before its banner, as RFC 4253 4.2 allows; both servers put
-comments after their version). ssh.proto /
+Three SSH sessions (in the second the client speaks first and the server
+sends a line before its banner, as RFC 4253 4.2 allows; the first two servers put
+comments after their version; the third server speaks 1.99). ssh.proto /
 ssh_proto and ssh.software / ssh_software must match the client's banner
 to the server and the server's to the client, without the comments; raw
-content rules on the ssh protocol must still match the stream."""
+content rules on the ssh protocol must still match the stream; the legacy
+ssh.protoversion / ssh.softwareversion values match a field exactly
+(2_compat: 2.x or 1.99)."""
 import os
 import shutil
 import sys
@@ -22,9 +24,16 @@ RULES = [
     'ssh.software; content:"Ubuntu";',
     'content:"SSH-2.0-PuTTY";',
     'flow:to_client; ssh.proto; content:"1.99";',
+    # the legacy value keywords (Suricata 7): the field is exactly the value
+    'ssh.protoversion:2.0;',
+    'flow:to_server; ssh.softwareversion:"PuTTY_Release_0.70";',
+    'ssh.softwareversion:PuTTY;',
+    'ssh.protoversion:2_compat;',
+    'flow:to_client; ssh.softwareversion:OpenSSH_8.9p1;',
+    'ssh.protoversion:1.99;',
 ]
 # sid -> alerts expected (sids are 1-based positions in RULES)
-WANT = {1: 2, 2: 2, 3: 1, 6: 1, 7: 0}
+WANT = {1: 3, 2: 2, 3: 1, 6: 1, 7: 1, 8: 3, 9: 1, 10: 0, 11: 3, 12: 2, 13: 1}
 
 
 def build(frames):
@@ -36,6 +45,10 @@ def build(frames):
     t = Tcp(frames, bytes([10, 0, 0, 2]), bytes([10, 0, 1, 2]), 40002, 2222)
     t.send(0, b"SSH-2.0-libssh_0.9.6\r\n")
     t.send(1, b"Welcome to the box\r\nSSH-2.0-OpenSSH_8.9p1 Ubuntu\r\n")
+    t.close()
+    t = Tcp(frames, bytes([10, 0, 0, 3]), bytes([10, 0, 1, 3]), 40003, 22)
+    t.send(1, b"SSH-1.99-OpenSSH_3.9p1\r\n")
+    t.send(0, b"SSH-2.0-OpenSSH_9.0\r\n")
     t.close()
 
 

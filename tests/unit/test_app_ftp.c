@@ -338,6 +338,52 @@ static void test_need_files(void)
 	applayer_ctx_destroy(c);
 }
 
+/* file_data of ftp-data rules: the transfer's bytes in its direction only,
+ * growing with each segment, final once that direction ended; the first
+ * MiB of a larger file. */
+static void test_file_data_buffer(void)
+{
+	struct applayer_ctx *c = applayer_ctx_create(NULL);
+	struct app_flow *ctl, *d;
+	struct app_tx *tx;
+	const uint8_t *p;
+	uint32_t len;
+	static uint8_t chunk[64 * 1024];
+
+	CHECK(c != NULL);
+	ctl = control(c, 40300);
+	feeds(c, ctl, APP_TO_SERVER, "PASV\r\n", 1000);
+	feeds(c, ctl, APP_TO_CLIENT, "227 Entering Passive Mode (198,51,100,5,196,10)\r\n", 1000);
+	feeds(c, ctl, APP_TO_SERVER, "RETR big.bin\r\n", 1000);
+	d = flow(c, 41300, 50186, &cli, &srv);
+	feeds(c, d, APP_TO_SERVER, "ignored", 2000);
+	feeds(c, d, APP_TO_CLIENT, "first ", 2000);
+	feeds(c, d, APP_TO_CLIENT, "second", 2000);
+	CHECK_INT(APP_PROTO_FTPDATA, app_flow_proto(d));
+	tx = app_flow_tx(d, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK_INT(0, app_tx_buffer(c, d, tx, RULE_BUF_FTPDATA_FILE_DATA, APP_TO_CLIENT, &p, &len));
+	CHECK(len == 12 && memcmp(p, "first second", 12) == 0);
+	CHECK_INT(-ENOENT, app_tx_buffer(c, d, tx, RULE_BUF_FTPDATA_FILE_DATA, APP_TO_SERVER, &p,
+					 &len));
+	CHECK(app_tx_buffer_final(d, tx, RULE_BUF_FTPDATA_FILE_DATA, APP_TO_SERVER));
+	CHECK(!app_tx_buffer_final(d, tx, RULE_BUF_FTPDATA_FILE_DATA, APP_TO_CLIENT));
+	memset(chunk, 'z', sizeof(chunk));
+	for (int i = 0; i < 20; i++)
+		CHECK_INT(0, app_flow_data(c, d, APP_TO_CLIENT, chunk, sizeof(chunk), 3000));
+	CHECK_INT(0, app_tx_buffer(c, d, tx, RULE_BUF_FTPDATA_FILE_DATA, APP_TO_CLIENT, &p, &len));
+	CHECK_INT(1u << 20, len);
+	CHECK(p[len - 1] == 'z');
+	app_flow_eof(c, d, APP_TO_CLIENT);
+	CHECK(app_tx_buffer_final(d, tx, RULE_BUF_FTPDATA_FILE_DATA, APP_TO_CLIENT));
+out:
+	app_flow_free(c, d);
+	app_flow_free(c, ctl);
+	applayer_ctx_destroy(c);
+}
+
 /* What EVE's ftp records read: only commands of Suricata's table make a
  * transaction; the command line and every reply line are kept (trailing
  * blanks cut), a reply nobody waits for gets a transaction without a
@@ -391,6 +437,7 @@ int main(void)
 	test_expectations();
 	test_data_file();
 	test_need_files();
+	test_file_data_buffer();
 	test_bounds();
 	test_shared();
 	test_malformed();

@@ -56,6 +56,12 @@ static void test_headers(void)
 	/* its parser has a file: another protocol's buffer is a mix */
 	CHECK(parse("alert ftp-data any any -> any any (http.uri; content:\"x\"; sid:7;)") == NULL);
 	CHECK_STR("rule mixes protocols: http buffer in a ftp-data rule", err);
+	/* file_data is its transfer's bytes */
+	r = parse("alert ftp-data any any -> any any (file_data; content:\"x\"; file.data; "
+		  "content:\"y\"; sid:7;)");
+	CHECK(r != NULL && r->nmatch == 2 && r->match[0].buf == RULE_BUF_FTPDATA_FILE_DATA &&
+	      r->match[1].buf == RULE_BUF_FTPDATA_FILE_DATA && r->app_proto == APP_PROTO_FTPDATA);
+	rule_free(r);
 	r = parse("alert ftp-data any any -> any any (filename:\"a.bin\"; sid:7;)");
 	CHECK(r != NULL && r->app_proto == APP_PROTO_FTPDATA);
 	rule_free(r);
@@ -246,6 +252,135 @@ static void test_values(void)
 	CHECK_INT(APP_PROTO_UNKNOWN, rule_buffer_app_proto(RULE_BUF_PAYLOAD));
 }
 
+/* ssl_version: the versions named, negated all or none; tls.store makes a
+ * TLS rule and is otherwise only remembered (for the load warning). */
+static void test_ssl_version_tls_store(void)
+{
+	struct rule *r = parse("alert tcp any any -> any any (ssl_version: SSLv3, tls1.0 "
+			       "tls1.3; sid:1;)");
+
+	CHECK(r != NULL);
+	if (r == NULL)
+		return;
+	CHECK_INT(APP_PROTO_TLS, r->app_proto);
+	CHECK(r->app_has & RULE_APP_HAS_SSL_VERSION);
+	CHECK_INT((1 << RULE_SSLV_SSL3) | (1 << RULE_SSLV_TLS10) | (1 << RULE_SSLV_TLS13),
+		  r->ssl_versions);
+	CHECK_INT(0, r->ssl_versions_neg);
+	rule_free(r);
+	r = parse("alert tls any any -> any any (ssl_version:!sslv2,!tls1.1; sid:2;)");
+	CHECK(r != NULL && r->ssl_versions == r->ssl_versions_neg &&
+	      r->ssl_versions == ((1 << RULE_SSLV_SSL2) | (1 << RULE_SSLV_TLS11)));
+	rule_free(r);
+	CHECK(parse("alert tls any any -> any any (ssl_version:tls1.2,!tls1.1; sid:3;)") == NULL);
+	CHECK_STR("invalid ssl_version: 'tls1.2,!tls1.1' mixes negated and plain values", err);
+	CHECK(parse("alert tls any any -> any any (ssl_version:tls1.2x; sid:3;)") == NULL);
+	CHECK_STR("invalid ssl_version: unknown value 'tls1.2x'", err);
+	CHECK(parse("alert tls any any -> any any (ssl_version:  ,; sid:3;)") == NULL);
+	CHECK_STR("invalid ssl_version: empty value in ','", err);
+	CHECK(parse("alert tls any any -> any any (ssl_version:tls1.0,!; sid:3;)") == NULL);
+	CHECK_STR("invalid ssl_version: empty value in 'tls1.0,!'", err);
+	CHECK(parse("alert dns any any -> any any (ssl_version:tls1.2; sid:3;)") == NULL);
+	CHECK_STR("rule mixes protocols: ssl_version keyword in a dns rule", err);
+
+	r = parse("alert tcp any any -> any any (tls.cert_subject; content:\"O=A\"; tls.store; "
+		  "sid:4;)");
+	CHECK(r != NULL && r->app_proto == APP_PROTO_TLS && (r->flags & RULE_F_TLS_STORE) &&
+	      r->nmatch == 1 && r->match[0].buf == RULE_BUF_TLS_CERT_SUBJECT);
+	rule_free(r);
+	CHECK(parse("alert tcp any any -> any any (tls.store; http.uri; content:\"a\"; "
+		    "sid:5;)") == NULL);
+	CHECK_STR("rule mixes protocols: http buffer in a tls rule", err);
+	CHECK(parse("alert smtp any any -> any any (tls.store; sid:6;)") == NULL);
+	CHECK_STR("rule mixes protocols: tls.store in a smtp rule", err);
+}
+
+/* frame: the long and the short form, the protocol it implies, and
+ * Suricata's refusals */
+static void test_frame(void)
+{
+	struct rule *r = parse("alert udp any any -> any any (frame:dns.pdu; content:\"a\"; "
+			       "sid:1;)");
+
+	CHECK(r != NULL && r->app_proto == APP_PROTO_DNS && r->proto == RULE_PROTO_UDP &&
+	      r->nmatch == 1 && r->match[0].buf == RULE_BUF_DNS_PDU);
+	rule_free(r);
+	r = parse("alert dns any any -> any any (frame:pdu; content:\"a\"; sid:2;)");
+	CHECK(r != NULL && r->nmatch == 1 && r->match[0].buf == RULE_BUF_DNS_PDU);
+	rule_free(r);
+	CHECK_INT(APP_PROTO_DNS, rule_buffer_app_proto(RULE_BUF_DNS_PDU));
+	CHECK(parse("alert tcp-pkt any any -> any any (frame:dns.pdu; content:\"a\"; sid:3;)")
+	      == NULL);
+	CHECK_STR("'frame' keyword only supported for TCP and UDP", err);
+	CHECK(parse("alert http any any -> any any (frame:dns.pdu; content:\"a\"; sid:3;)")
+	      == NULL);
+	CHECK_STR("frame 'dns.pdu' protocol 'dns' mismatch with rule protocol 'http'", err);
+	CHECK(parse("alert tls any any -> any any (frame:ssl2.hdr; content:\"a\"; sid:3;)")
+	      == NULL);
+	CHECK_STR("frame 'tls.ssl2.hdr' is not supported (idsd implements dns.pdu)", err);
+	CHECK(parse("alert udp any any -> any any (frame:http.request; content:\"a\"; sid:3;)")
+	      == NULL);
+	CHECK_STR("unknown frame 'request' for protocol 'http'", err);
+	CHECK(parse("alert dns any any -> any any (frame:dns.pdu; content:\"a\"; pkt_data; "
+		    "content:\"b\"; sid:3;)") == NULL);
+	CHECK_STR("a frame rule inspects its frame only: no payload or transaction keywords "
+		  "beside it", err);
+}
+
+/* ssh.protoversion / ssh.softwareversion: an exact content on the field
+ * (2_compat a pcre), values as Suricata's patterns allow */
+static void test_http_header_lists(void)
+{
+	struct rule *r = parse("alert tcp any any -> any any (http.request_header; "
+			       "content:\"Host: a\"; http.response_header; content:\"Server\"; "
+			       "sid:1;)");
+
+	CHECK(r != NULL && r->app_proto == APP_PROTO_HTTP && r->nmatch == 2 &&
+	      r->match[0].buf == RULE_BUF_HTTP_REQUEST_HEADER &&
+	      r->match[1].buf == RULE_BUF_HTTP_RESPONSE_HEADER);
+	rule_free(r);
+	CHECK(parse("alert dns any any -> any any (http.request_header; content:\"a\"; sid:2;)")
+	      == NULL);
+	CHECK_STR("rule mixes protocols: http buffer in a dns rule", err);
+}
+
+/* a pcre's capture into a variable is noted (the loader warns) */
+static void test_pcre_vars(void)
+{
+	struct rule *r = parse("alert tcp any any -> any any (pcre:\"/(?P<pkt_x>a+)/\"; sid:1;)");
+
+	CHECK(r != NULL && (r->flags & RULE_F_PCRE_VARS));
+	rule_free(r);
+	r = parse("alert tcp any any -> any any (pcre:\"/(?P<name>a+)/\"; sid:2;)");
+	CHECK(r != NULL && !(r->flags & RULE_F_PCRE_VARS));
+	rule_free(r);
+}
+
+static void test_ssh_legacy(void)
+{
+	struct rule *r = parse("alert tcp any any -> any any (ssh.protoversion:\"2.0\"; "
+			       "ssh.softwareversion:OpenSSH_9.0; sid:1;)");
+
+	CHECK(r != NULL && r->app_proto == APP_PROTO_SSH && r->nmatch == 2);
+	if (r != NULL && r->nmatch == 2) {
+		CHECK_INT(RULE_BUF_SSH_PROTO, r->match[0].buf);
+		CHECK_INT(CONTENT_STARTSWITH | CONTENT_ENDSWITH,
+			  r->match[0].content.flags & (CONTENT_STARTSWITH | CONTENT_ENDSWITH));
+		CHECK_INT(RULE_BUF_SSH_SOFTWARE, r->match[1].buf);
+	}
+	rule_free(r);
+	r = parse("alert ssh any any -> any any (ssh.protoversion:2_compat; sid:2;)");
+	CHECK(r != NULL && r->nmatch == 1 && r->match[0].kind == MATCH_PCRE &&
+	      r->match[0].buf == RULE_BUF_SSH_PROTO);
+	rule_free(r);
+	CHECK(parse("alert ssh any any -> any any (ssh.protoversion:two; sid:3;)") == NULL);
+	CHECK_STR("invalid ssh.protoversion: 'two'", err);
+	CHECK(parse("alert ssh any any -> any any (ssh.softwareversion:\"a|b\"; sid:3;)") == NULL);
+	CHECK_STR("invalid ssh.softwareversion: 'a|b'", err);
+	CHECK(parse("alert http any any -> any any (ssh.protoversion:2.0; sid:3;)") == NULL);
+	CHECK_STR("rule mixes protocols: ssh buffer in a http rule", err);
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -256,6 +391,11 @@ int main(void)
 	test_sticky();
 	test_errors();
 	test_values();
+	test_ssl_version_tls_store();
+	test_frame();
+	test_ssh_legacy();
+	test_http_header_lists();
+	test_pcre_vars();
 	rule_env_free(env);
 	return check_result("applayer_rules");
 }

@@ -95,6 +95,21 @@ static void test_parse_byte(void)
 
 static void test_parse_hdr(void)
 {
+	/* l3_proto and engine-event (Suricata 7) */
+	PARSES("l3_proto:ipv4;");
+	PARSES("l3_proto:IP6;");
+	FAILS("l3_proto:ipx;", "invalid l3_proto: 'ipx' (ipv4 or ipv6)");
+	FAILS("l3_proto:ipv4; l3_proto:ipv6;", "duplicate keyword 'l3_proto'");
+	CHECK_STR("l3_proto:ipv4 conflicts with the rule's IP version",
+		  rule_opts_err(renv, "ipv6", "l3_proto:ipv4;"));
+	PARSES("engine-event:stream.rst_but_no_session;");
+	PARSES("engine-event:decoder.ipv4.trunc_pkt;");
+	FAILS("engine-event:ipv4.trunc_pkt;",
+	      "engine-event: unknown event 'ipv4.trunc_pkt' (decoder.NAME or stream.NAME)");
+	FAILS("engine-event:decoder.ipv4.nope;", "decode-event: unknown event 'ipv4.nope'");
+	FAILS("engine-event:stream.nope;", "stream-event: unknown event 'nope'");
+	FAILS("engine-event:decoder.ipv4.trunc_pkt; engine-event:decoder.ipv6.trunc_pkt;",
+	      "engine-event: one decoder event per rule");
 	PARSES("flags:S;");
 	PARSES("flags:SA+;");
 	PARSES("flags:*SA,CE;");
