@@ -26,6 +26,7 @@ enum pclass {
 
 /* struct de_rule.flags */
 #define DR_F_IPONLY      0x01u /* Suricata's IP-only: first packet of each flow direction */
+#define DR_F_FILE        0x02u /* (added) DR_F_APP with file keywords: tried per file */
 #define DR_F_NEED_FLOW   0x04u /* flowbits or flow keyword (except stateless) */
 #define DR_F_PAYLOAD     0x08u /* has payload matches */
 #define DR_F_SP_ANY      0x10u

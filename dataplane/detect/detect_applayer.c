@@ -185,6 +185,15 @@ static int32_t payload_gate(const struct de_rule *dr)
 	return fast_pattern_in(r, is_payload_buf);
 }
 
+/* (added) A rule with file keywords (file.name, file.magic and their
+ * forms, filesize, the hash lists, filestore): flagged, so that the
+ * transaction loop need not read the rule itself to know. */
+static bool file_rule(const struct rule *r)
+{
+	return (r->app_bufs & ((1ull << RULE_BUF_FILE_NAME) | (1ull << RULE_BUF_FILE_MAGIC))) ||
+	       (r->app_has & (RULE_APP_HAS_FILESIZE | RULE_APP_HAS_FILEHASH | RULE_APP_HAS_FILE));
+}
+
 void detect_app_rule_setup(struct de_rule *dr)
 {
 	const struct rule *r = dr->r;
@@ -195,6 +204,8 @@ void detect_app_rule_setup(struct de_rule *dr)
 		dr->flags &= (uint8_t)~DR_F_IPONLY;
 		dr->app_dirs = rule_dirs(r);
 		dr->fp = fast_pattern_in(r, is_app_buf);
+		if (file_rule(r))
+			dr->flags |= DR_F_FILE;
 		return;
 	}
 	/* the protocol is known only once the flow carried data: not IP-only */

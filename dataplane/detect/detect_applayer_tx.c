@@ -815,14 +815,6 @@ static int try_rule(struct app_scan *s, struct packet *p, uint32_t rank, uint32_
 	return passed ? 1 : 0;
 }
 
-/* (added) A rule with file keywords (file.name, file.magic and their
- * forms, filesize, the hash lists, filestore). */
-static bool file_rule(const struct rule *r)
-{
-	return (r->app_bufs & ((1ull << RULE_BUF_FILE_NAME) | (1ull << RULE_BUF_FILE_MAGIC))) ||
-	       (r->app_has & (RULE_APP_HAS_FILESIZE | RULE_APP_HAS_FILEHASH | RULE_APP_HAS_FILE));
-}
-
 /* What a file rule's match on file k of direction dir is remembered as on
  * the transaction, apart from the rules' ranks (top bit set); a rank or
  * file past what the key holds falls back to the rank (once per
@@ -876,7 +868,7 @@ static bool run_tx(struct app_scan *s, struct packet *p, enum app_proto proto,
 
 		if (app_tx_marked(s->tx, rank))
 			continue;
-		if (file_rule(dt->de->rules[rank].r)) {
+		if (dt->de->rules[rank].flags & DR_F_FILE) {
 			if (run_file_rule(s, p, rank, res))
 				return true;
 		} else if (try_rule(s, p, rank, rank, res) > 0) {
