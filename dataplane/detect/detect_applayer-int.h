@@ -33,10 +33,9 @@ struct detect_app_engine {
 	uint32_t nalways[APP_PROTO_MAX];    /* without a fast pattern, by protocol */
 	uint32_t *always[APP_PROTO_MAX];
 	/* without one but with a payload content, by protocol and direction:
-	 * their gates (detect_applayer.c, payload_gate), scanned once per
-	 * packet; maxgated: the most rules one of them holds */
+	 * their gates (detect_applayer.c, payload_gate), scanned with each
+	 * transaction update */
 	struct pat_db gate[APP_PROTO_MAX][2];
-	uint32_t maxgated;
 	/* variants with a database, by protocol and direction (enum pkt_dir):
 	 * what a transaction's update scans */
 	uint32_t nscan[APP_PROTO_MAX][2];
@@ -60,11 +59,6 @@ struct detect_app_thread {
 	hs_scratch_t *scratch;
 	uint32_t *cand;          /* candidate ranks of one transaction and direction */
 	uint32_t ncand;
-	/* the gated rules whose gate this packet's scan found (GATE_UNSCANNED:
-	 * not scanned yet); two scans, each hit once: room for 2 * maxgated */
-	uint32_t *gate;
-	uint32_t ngate;
-#define GATE_UNSCANNED UINT32_MAX
 	uint32_t *seen;          /* rank -> stamp of the last scan that added it */
 	uint32_t stamp;
 	const struct pat_db *scan_db; /* the database being scanned */

@@ -340,6 +340,26 @@ static enum pf_slice content_slice(enum rule_buffer b)
 	       PF_SLICE_TAIL;
 }
 
+/* db from n patterns, the scratch prototype grown to fit it, counted in
+ * the engine's figures. 0, or -errno (err filled by pat_db_build). */
+static int app_db_build(struct detect_engine *de, struct detect_app_engine *ae,
+			struct pat_db *db, struct pat_ref *pats, uint32_t n, char *err,
+			size_t errlen)
+{
+	size_t sz = 0;
+	int ret = pat_db_build(de, db, pats, n, err, errlen);
+
+	if (ret != 0)
+		return ret;
+	if (hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
+		return -ENOMEM;
+	hs_database_size(db->db, &sz);
+	de->info.db_bytes += sz;
+	de->info.patterns += db->npat;
+	ae->nbufs++;
+	return 0;
+}
+
 /* For each buffer variant: the fast patterns of its rules, one database. */
 static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, char *err,
 		     size_t errlen)
@@ -373,17 +393,7 @@ static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, cha
 		}
 		if (n == 0)
 			continue;
-		ret = pat_db_build(de, db, pats, n, err, errlen);
-		if (ret == 0 && hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
-			ret = -ENOMEM;
-		if (ret == 0) {
-			size_t sz = 0;
-
-			hs_database_size(db->db, &sz);
-			de->info.db_bytes += sz;
-			de->info.patterns += db->npat;
-			ae->nbufs++;
-		}
+		ret = app_db_build(de, ae, db, pats, n, err, errlen);
 	}
 	free(fpvar);
 	free(pats);
@@ -417,20 +427,8 @@ static int build_gates(struct detect_engine *de, struct detect_app_engine *ae, c
 				pat_ref_set(&pats[n], &dr->r->match[g].content, i, PF_SLICE_TAIL);
 				pats[n++].bound = 0;
 			}
-			if (n > ae->maxgated)
-				ae->maxgated = n;
-			if (n == 0)
-				continue;
-			ret = pat_db_build(de, db, pats, n, err, errlen);
-			if (ret == 0 && hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
-				ret = -ENOMEM;
-			if (ret == 0) {
-				size_t sz = 0;
-
-				hs_database_size(db->db, &sz);
-				de->info.db_bytes += sz;
-				de->info.patterns += db->npat;
-			}
+			if (n > 0)
+				ret = app_db_build(de, ae, db, pats, n, err, errlen);
 		}
 	}
 	free(pats);

@@ -44,8 +44,7 @@ int detect_app_thread_init(struct detect_thread *dt)
 	dt->app = at;
 	at->cand = calloc(n, sizeof(uint32_t));
 	at->seen = calloc(n, sizeof(uint32_t));
-	at->gate = calloc(2 * (size_t)ae->maxgated + 1, sizeof(uint32_t));
-	if (!at->cand || !at->seen || !at->gate)
+	if (!at->cand || !at->seen)
 		return -ENOMEM;
 	at->slot = calloc(ae->nvar ? ae->nvar : 1, sizeof(*at->slot));
 	at->done_at = calloc(2 * (size_t)ae->nvar + 1, sizeof(uint32_t));
@@ -74,7 +73,6 @@ void detect_app_thread_fini(struct detect_thread *dt)
 	free(at->done_stamp);
 	pcre2_match_data_free(at->xf_md);
 	free(at->seen);
-	free(at->gate);
 	free(at->cand);
 	free(at);
 	dt->app = NULL;
@@ -194,26 +192,8 @@ static int on_app_pattern(unsigned int id, unsigned long long from, unsigned lon
 	return 0;
 }
 
-static int on_gate_pattern(unsigned int id, unsigned long long from, unsigned long long to,
-			   unsigned int flags, void *ctx)
-{
-	struct detect_thread *dt = ctx;
-	struct detect_app_thread *at = dt->app;
-	const struct pat_db *db = at->scan_db;
-
-	(void)from;
-	(void)to;
-	(void)flags;
-	dt->stats.mpm_matches++;
-	for (uint32_t k = db->pat_first[id]; k < db->pat_first[id + 1]; k++) {
-		BUG_ON_HOT(at->ngate >= 2 * dt->de->app->maxgated);
-		at->gate[at->ngate++] = db->pat_rules[k];
-	}
-	return 0;
-}
-
-static void scan_with(struct detect_thread *dt, const struct pat_db *db, const uint8_t *buf,
-		      uint32_t len, match_event_handler on_match)
+static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_t *buf,
+		 uint32_t len)
 {
 	struct detect_app_thread *at = dt->app;
 
@@ -222,19 +202,15 @@ static void scan_with(struct detect_thread *dt, const struct pat_db *db, const u
 	at->scan_db = db;
 	dt->stats.mpm_scans++;
 	dt->stats.mpm_app_bytes += len;
-	if (hs_scan(db->db, (const char *)buf, len, 0, at->scratch, on_match, dt) != HS_SUCCESS) {
+	if (hs_scan(db->db, (const char *)buf, len, 0, at->scratch, on_app_pattern, dt) !=
+	    HS_SUCCESS) {
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(true);
 	}
 }
 
-static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_t *buf,
-		 uint32_t len)
-{
-	scan_with(dt, db, buf, len, on_app_pattern);
-}
-
-/* at->gate for p: what detect_payload_match can inspect, the stream window
+/* The gated rules of proto whose gate p holds, as candidates: the gate is
+ * scanned over what detect_payload_match can inspect, the stream window
  * (whole: an app rule alerts once per transaction, so a hit in its kept
  * context still counts) and the packet's payload unless it went into it. */
 static void gate_scan(struct detect_thread *dt, const struct packet *p, enum app_proto proto)
@@ -242,13 +218,12 @@ static void gate_scan(struct detect_thread *dt, const struct packet *p, enum app
 	const struct pat_db *db = &dt->de->app->gate[proto][p->dir];
 	const struct detect_stream *st = dt->stream;
 
-	dt->app->ngate = 0;
 	if (db->db == NULL || (p->flags & PKT_F_TUNNEL_ROOT))
 		return;
 	if (st != NULL)
-		scan_with(dt, db, st->data, st->len, on_gate_pattern);
+		scan(dt, db, st->data, st->len);
 	if (!(p->flags & PKT_F_PSEUDO) && (st == NULL || !(p->flags & PKT_F_STREAM_ADD)))
-		scan_with(dt, db, p->payload, p->payload_len, on_gate_pattern);
+		scan(dt, db, p->payload, p->payload_len);
 }
 
 /* Buffer b can no longer appear in this transaction and direction. */
@@ -485,10 +460,7 @@ static void candidates(struct app_scan *s, const struct packet *p, enum app_prot
 	}
 	for (uint32_t i = 0; i < ae->nalways[proto]; i++)
 		add_cand(at, ae->always[proto][i]);
-	if (at->ngate == GATE_UNSCANNED)
-		gate_scan(dt, p, proto);
-	for (uint32_t i = 0; i < at->ngate; i++)
-		add_cand(at, at->gate[i]);
+	gate_scan(dt, p, proto);
 	detect_sort_ranks(at->cand, at->ncand);
 	dt->stats.candidates += at->ncand;
 }
@@ -892,7 +864,6 @@ void detect_app_packet(struct detect_thread *dt, struct packet *p, struct detect
 	if (proto == APP_PROTO_UNKNOWN || proto == APP_PROTO_FAILED)
 		return;
 	ntx = app_flow_ntx(s.af);
-	dt->app->ngate = GATE_UNSCANNED;
 	for (uint32_t i = 0; i < ntx; i++) {
 		s.tx = app_flow_tx(s.af, i);
 		if (s.tx == NULL || !app_tx_updated_dir(s.tx, (enum app_dir)p->dir))
