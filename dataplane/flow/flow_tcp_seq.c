@@ -63,6 +63,27 @@ static bool seq_outside(const struct tcp_seq_side *snd, const struct packet *p)
 	       seq_gt(p->tcp.seq, snd->last_ack + snd->window);
 }
 
+/* A FIN's sequence number outside what snd may send in a closing state.
+ * idsd's next_seq counts a FIN sent; Suricata 7's counts the server's FIN
+ * only (StreamTcpHandleFin), and its FIN_WAIT1 compares with next_seq - 1:
+ * there a FIN sent again (its ack unseen) is taken, as the FIN that moved
+ * the state was. In CLOSE_WAIT the client's FIN is judged against its own
+ * sequence number until an ack of it moves Suricata's next_seq past it
+ * (the "missed the client packet" update of the server's packets): sent
+ * again before that ack it raises nothing, after it
+ * closewait_fin_out_of_window. */
+static bool fin_outside(const struct tcp_seq *t, const struct tcp_seq_side *snd,
+			const struct packet *p, bool from_client)
+{
+	uint32_t floor = snd->next_seq;
+
+	if (t->state == SEQ_ST_FIN_WAIT1)
+		floor = snd->next_seq - 1;
+	else if (t->state == SEQ_ST_CLOSE_WAIT && from_client)
+		floor = seq_gt(snd->last_ack, snd->next_seq - 1) ? snd->last_ack : snd->next_seq - 1;
+	return seq_lt(p->tcp.seq, floor) || seq_gt(p->tcp.seq, snd->last_ack + snd->window);
+}
+
 /* An accepted packet from snd: its data and FIN move snd's next sequence
  * number; its window, ack and timestamp update what rcv may send. */
 void tcp_seq_accept(struct tcp_seq *t, struct tcp_seq_side *snd, struct tcp_seq_side *rcv,
@@ -255,7 +276,7 @@ static bool closing(struct tcp_seq *t, struct packet *p, bool from_client)
 		ev(p, PEV_STREAM_CLOSEWAIT_PKT_BEFORE_LAST_ACK);
 		return true;
 	}
-	if (!retrans && (fin ? seq_outside(snd, p)
+	if (!retrans && (fin ? fin_outside(t, snd, p, from_client)
 			     : (t->state == SEQ_ST_CLOSE_WAIT
 					? seq_gt(p->tcp.seq, snd->last_ack + snd->window)
 					: seq_outside(snd, p)))) {

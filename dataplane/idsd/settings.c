@@ -444,7 +444,8 @@ static void load_alert_max(struct settings *s, struct problems *pb, const struct
 
 /* The exception policies (pipeline/exception.h) as Suricata 7 reads them:
  * each key's own value, else the exception-policy master switch's, else
- * ignore. "auto" is drop-flow in IPS mode (drop-packet where the key has no
+ * "auto" (ExceptionPolicyGetDefault: drop-flow in IPS mode, ignore in IDS
+ * mode). "auto" is drop-flow in IPS mode (drop-packet where the key has no
  * flow actions) and ignore in IDS mode. In IDS mode the master switch's
  * drop-flow and drop-packet become ignore, as Suricata's; on a key of its
  * own they are refused: nothing is dropped in IDS mode. A key without flow
@@ -485,12 +486,12 @@ static unsigned exc_value(struct problems *pb, const struct conf_node *n)
  * drop-flow in IPS mode without stream.midstream and ignore otherwise;
  * the packet actions are refused (a flow is there to act on). */
 static unsigned midstream_policy(struct settings *s, struct problems *pb, const struct conf *c,
-				 bool have_master, unsigned master)
+				 unsigned master)
 {
 	const struct conf_node *n = conf_get(c, "stream.midstream-policy");
 	const bool mid = s->flow.midstream;
 	const unsigned auto_v = s->ips && !mid ? EXC_DROP_FLOW : EXC_IGNORE;
-	unsigned v = n != NULL ? exc_value(pb, n) : have_master ? master : auto_v;
+	unsigned v = n != NULL ? exc_value(pb, n) : master;
 	const char *why = NULL;
 
 	if (v == EXC_BAD)
@@ -516,7 +517,7 @@ static void load_exception_policies(struct settings *s, struct problems *pb, con
 {
 	const struct conf_node *mn = conf_get(c, "exception-policy");
 	const struct conf_node *app = conf_get(c, "app-layer.error-policy");
-	unsigned master = mn != NULL ? exc_value(pb, mn) : EXC_IGNORE;
+	unsigned master = mn != NULL ? exc_value(pb, mn) : EXC_AUTO;
 
 	if (master == EXC_BAD)
 		master = EXC_IGNORE;
@@ -528,7 +529,7 @@ static void load_exception_policies(struct settings *s, struct problems *pb, con
 		unsigned v, fitted;
 
 		if (pt == EXC_MIDSTREAM) {
-			s->exc.policy[pt] = (uint8_t)midstream_policy(s, pb, c, mn != NULL, master);
+			s->exc.policy[pt] = (uint8_t)midstream_policy(s, pb, c, master);
 			continue;
 		}
 		v = n != NULL ? exc_value(pb, n) : master;

@@ -4,8 +4,9 @@
  * flow.memcap-policy, stream.memcap-policy, stream.reassembly.memcap-policy
  * and defrag.memcap-policy (or the exception-policy master switch) say:
  *
- *   ignore       go on as before (the default; stream.midstream-policy's is
- *                drop-flow in IPS mode without stream.midstream, as Suricata 7's)
+ *   ignore       go on as before (the default in IDS mode; in IPS mode, with
+ *                no exception-policy set, Suricata 7's default is drop-flow,
+ *                and stream.midstream-policy's only without stream.midstream)
  *   drop-packet  the packet is dropped, not inspected (IPS only)
  *   drop-flow    so is every packet of its flow from now on (IPS only)
  *   pass-packet  the packet is not inspected, it goes on

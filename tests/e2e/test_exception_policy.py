@@ -6,7 +6,10 @@ The sessions and fragments captures of test_memcap_workers (TCP sessions
 under a stream.memcap reached about half way; first fragments under a
 defrag.memcap reached about half way), read in IPS mode (--simulate-ips)
 and in IDS mode, with a rule on every session's data packet:
-- ignore (the default): every data packet inspected, nothing dropped;
+- no policy set: in IDS mode ignore; in IPS mode drop-flow, as Suricata
+  7.0's ExceptionPolicyGetDefault (util-exception-policy.c) when neither the
+  key nor the exception-policy master switch is set;
+- ignore: every data packet inspected, nothing dropped;
 - stream.memcap-policy drop-flow / drop-packet (IPS): the sessions refused
   lose their data packet (dropped, uninspected: fewer alerts), counted in
   tcp.ssn_memcap_exception_policy.*, the drops in ips.*;
@@ -37,6 +40,8 @@ from test_memcap_workers import counter, flows, fragments, sessions
 RULES = ['alert tcp any any -> any any (msg:"data"; content:"DATA "; sid:1;)',
          'alert udp any any -> any any (msg:"frag"; content:"FFFF"; sid:2;)']
 SSN = ["stream.memcap=150kb", "stream.reassembly.memcap=64kb"]
+# the other memcaps' policies left out of a key's case (IPS: drop-flow unset)
+SSN_IGN = SSN + ["exception-policy=ignore"]
 FRAG = ["defrag.memcap=400kb"]
 
 
@@ -81,7 +86,14 @@ def main():
         check(p.returncode == 0, f"{name}: idsd exits 0 (rc {p.returncode}: {p.stderr[-400:]})")
         return p, st, al
 
-    _, base, base_alerts = ok("ignore-ips", ssn_pcap, SSN, True)
+    _, st, al = ok("default-ips", ssn_pcap, SSN, True)
+    check(counter(st, "tcp.ssn_memcap_exception_policy.drop_flow") > 0 and al < 600 and
+          counter(st, "ips.drop_reason.stream_memcap") > 0,
+          f"nothing set, IPS: drop-flow, as Suricata 7's built-in default ({al} alerts)")
+    _, st, al = ok("default-ids", ssn_pcap, SSN, False)
+    check(al == 600 and "exception_policy" not in json.dumps(st),
+          f"nothing set, IDS: ignore ({al} alerts)")
+    _, base, base_alerts = ok("ignore-ips", ssn_pcap, SSN_IGN, True)
     refused = counter(base, "tcp.ssn_memcap_drop")
     check(refused > 0 and base_alerts == 600, f"ignore: memcap reached ({refused}), every data "
           f"packet inspected ({base_alerts} alerts)")
@@ -90,7 +102,7 @@ def main():
           "ignore: nothing dropped, no policy counter")
 
     for pol in ("drop-flow", "drop-packet"):
-        _, st, al = ok("ssn-" + pol, ssn_pcap, SSN + ["stream.memcap-policy=" + pol], True)
+        _, st, al = ok("ssn-" + pol, ssn_pcap, SSN_IGN + ["stream.memcap-policy=" + pol], True)
         key = "tcp.ssn_memcap_exception_policy." + pol.replace("-", "_")
         n = counter(st, key)
         mem = counter(st, "ips.drop_reason.stream_memcap")
@@ -102,7 +114,7 @@ def main():
     for pol, ips in (("pass-flow", True), ("pass-packet", True), ("bypass", True),
                      ("pass-flow", False), ("pass-packet", False)):
         name = f"ssn-{pol}-{'ips' if ips else 'ids'}"
-        _, st, al = ok(name, ssn_pcap, SSN + ["stream.memcap-policy=" + pol], ips)
+        _, st, al = ok(name, ssn_pcap, SSN_IGN + ["stream.memcap-policy=" + pol], ips)
         n = counter(st, "tcp.ssn_memcap_exception_policy." + pol.replace("-", "_"))
         check(n > 0 and al < 600 and dropped(st) == 0,
               f"{name}: applied {n} times, {al} alerts < 600, nothing dropped ({dropped(st)})")

@@ -199,6 +199,37 @@ def cases():
     c.seg(0, ACK, seq=1002, ack=5002)       # an ack before the client's next seq
     c.seg(0, ACK, seq=1003, ack=5002)
     want[40013] = set()
+
+    # a FIN sent again before the ack of it (its ack lost past the capture
+    # point: zeek's and the corpus's real closings): Suricata 7 compares
+    # FIN_WAIT1's FINs with next_seq - 1 and, in CLOSE_WAIT, the client's
+    # with its FIN's own sequence number (StreamTcpHandleFin does not count
+    # the client's FIN): nothing is raised
+    c = conn(fr, 40014)                     # the server's FIN twice in FIN_WAIT1
+    c.send(0, b"Q")
+    c.seg(1, FA, seq=5001, ack=1002)
+    c.seg(1, FA, seq=5001, ack=1002)
+    c.seg(0, ACK, seq=1002, ack=5002)       # FIN_WAIT2
+    c.seg(0, FA, seq=1002, ack=5002)        # TIME_WAIT
+    c.seg(1, ACK, seq=5002, ack=1003)
+    want[40014] = set()
+    c = conn(fr, 40015)                     # the client's FIN twice in CLOSE_WAIT
+    c.send(0, b"Q")
+    c.seg(0, FA, seq=1002, ack=5001)
+    c.seg(0, FA, seq=1002, ack=5001)
+    c.seg(1, ACK, seq=5001, ack=1003)
+    c.seg(1, FA, seq=5001, ack=1003)        # LAST_ACK
+    c.seg(0, ACK, seq=1003, ack=5002)
+    want[40015] = set()
+    # once the server acked the client's FIN, Suricata's next_seq for the
+    # client is past it (CLOSE_WAIT's update from the server's ack): the
+    # FIN again is out of window
+    c = conn(fr, 40016)
+    c.send(0, b"Q")
+    c.seg(0, FA, seq=1002, ack=5001)
+    c.seg(1, ACK, seq=5001, ack=1003)
+    c.seg(0, FA, seq=1002, ack=5001)
+    want[40016] = {"closewait_fin_out_of_window"}
     return fr, want
 
 
