@@ -485,12 +485,28 @@ static unsigned exc_value(struct problems *pb, const struct conf_node *n)
  * drop-flow in IDS mode), else the master switch's (auto as above), else
  * drop-flow in IPS mode without stream.midstream and ignore otherwise;
  * the packet actions are refused (a flow is there to act on). */
+/* runmode workers with an ips pair of interfaces: a worker takes one port's
+ * queue, so the two directions of a flow meet different workers, and the
+ * one behind the SYN-ACK meets every session after its handshake. */
+static bool directions_split(const struct settings *s)
+{
+	if (s->runmode != RUNMODE_WORKERS)
+		return false;
+	for (unsigned i = 0; i < s->nports; i++)
+		if (s->ports[i].copy_mode == COPY_IPS)
+			return true;
+	return false;
+}
+
 static unsigned midstream_policy(struct settings *s, struct problems *pb, const struct conf *c,
 				 unsigned master)
 {
 	const struct conf_node *n = conf_get(c, "stream.midstream-policy");
 	const bool mid = s->flow.midstream;
-	const unsigned auto_v = s->ips && !mid ? EXC_DROP_FLOW : EXC_IGNORE;
+	/* with the directions split (directions_split), Suricata's drop-flow
+	 * default would drop every reply: the default is ignore there */
+	const unsigned auto_v = s->ips && !mid && !directions_split(s) ? EXC_DROP_FLOW :
+				EXC_IGNORE;
 	unsigned v = n != NULL ? exc_value(pb, n) : master;
 	const char *why = NULL;
 
