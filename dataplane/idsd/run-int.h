@@ -33,7 +33,6 @@ struct run {
 	struct receiver *receivers[MAX_RECEIVERS];   /* autofp */
 	unsigned nreceivers;
 	struct rte_ring *rings[MAX_WORKERS];         /* autofp: one per worker */
-	struct rte_ring *reply_rings[MAX_WORKERS];   /* ips: reject replies, one per worker */
 	unsigned autofp_workers;         /* autofp: workers fed by the receivers */
 	struct host_table *hosts;        /* host state every worker shares */
 	/* the memcaps, each one budget all workers share (common/memcap.h) */

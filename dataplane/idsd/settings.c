@@ -329,6 +329,47 @@ static void load_ports(struct settings *s, struct problems *pb, const struct con
 	}
 }
 
+/* Where to point at the port named name: its dpdk.interfaces entry's
+ * threads, else the entry, else the list. */
+static const struct conf_node *port_threads_node(const struct conf *c, const char *name)
+{
+	const struct conf_node *ifs = conf_get(c, "dpdk.interfaces");
+
+	for (const struct conf_node *n = conf_node_first(ifs); n; n = conf_node_next(n)) {
+		const struct conf_node *v = conf_node_get(n, "interface");
+		const struct conf_node *t = conf_node_get(n, "threads");
+
+		if (v != NULL && v->value != NULL && strcmp(v->value, name) == 0)
+			return t != NULL ? t : n;
+	}
+	return ifs;
+}
+
+/* runmode workers: the worker of RX queue k of an inline pair's first port
+ * takes queue k of the other too (both directions of a flow land on the
+ * same queue index), so both ports need as many queues (threads). */
+static void check_pairs(const struct settings *s, struct problems *pb, const struct conf *c)
+{
+	if (s->runmode != RUNMODE_WORKERS)
+		return;
+	for (unsigned i = 0; i < s->nports; i++) {
+		const struct port_settings *a = &s->ports[i];
+
+		for (unsigned j = i + 1; j < s->nports; j++) {
+			const struct port_settings *b = &s->ports[j];
+
+			if (!port_settings_paired(a, b) || a->threads == b->threads)
+				continue;
+			conf_node_err(port_threads_node(c, b->name), pb->err, sizeof(pb->err),
+				      "interfaces %s (threads: %u) and %s (threads: %u) forward into "
+				      "each other: in runmode workers one worker takes queue k of "
+				      "both, so they need the same threads", a->name, a->threads,
+				      b->name, b->threads);
+			report(pb);
+		}
+	}
+}
+
 static void load_flow(struct settings *s, struct problems *pb, const struct conf *c)
 {
 	static const struct { const char *name; enum flow_proto_class pc; } protos[] = {
@@ -485,28 +526,12 @@ static unsigned exc_value(struct problems *pb, const struct conf_node *n)
  * drop-flow in IDS mode), else the master switch's (auto as above), else
  * drop-flow in IPS mode without stream.midstream and ignore otherwise;
  * the packet actions are refused (a flow is there to act on). */
-/* runmode workers with an ips pair of interfaces: a worker takes one port's
- * queue, so the two directions of a flow meet different workers, and the
- * one behind the SYN-ACK meets every session after its handshake. */
-static bool directions_split(const struct settings *s)
-{
-	if (s->runmode != RUNMODE_WORKERS)
-		return false;
-	for (unsigned i = 0; i < s->nports; i++)
-		if (s->ports[i].copy_mode == COPY_IPS)
-			return true;
-	return false;
-}
-
 static unsigned midstream_policy(struct settings *s, struct problems *pb, const struct conf *c,
 				 unsigned master)
 {
 	const struct conf_node *n = conf_get(c, "stream.midstream-policy");
 	const bool mid = s->flow.midstream;
-	/* with the directions split (directions_split), Suricata's drop-flow
-	 * default would drop every reply: the default is ignore there */
-	const unsigned auto_v = s->ips && !mid && !directions_split(s) ? EXC_DROP_FLOW :
-				EXC_IGNORE;
+	const unsigned auto_v = s->ips && !mid ? EXC_DROP_FLOW : EXC_IGNORE;
 	unsigned v = n != NULL ? exc_value(pb, n) : master;
 	const char *why = NULL;
 
@@ -1431,6 +1456,7 @@ int settings_load(struct settings *s, const struct conf *c, const struct idsd_ar
 	/* a file has no RSS: its workers are fed by a reader, as autofp */
 	if (s->pcap != NULL && s->pcap_threads > 1)
 		s->runmode = RUNMODE_AUTOFP;
+	check_pairs(s, &pb, c);
 
 	s->log_dir = a->log_dir ? a->log_dir : get_str(&pb, c->root, "default-log-dir", ".");
 	s->simulate_ips = a->simulate_ips;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Who polls what: ports and their queues, worker and receiver lcores, the
- * autofp rings, the reject reply rings, the first detection generation. */
+ * autofp rings, the first detection generation. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,25 +23,41 @@
  * shallower ring loses nothing and keeps the mbuf pool (rings included)
  * within -m512 for up to 128 workers. */
 #define RING_SIZE_FILE 1024
-#define REPLY_RING_SIZE 256
 
 static unsigned port_threads(const struct port *pt)
 {
 	return pt->set.threads ? pt->set.threads : 1;
 }
 
+static bool autofp(const struct run *r)
+{
+	return r->s->runmode == RUNMODE_AUTOFP;
+}
+
+/* runmode workers: the index of the port paired with port i
+ * (port_settings_paired), whose queue k the worker of i's queue k takes
+ * too; -1 when i has no pair or in autofp (its workers take every port). */
+static int pair_of(const struct run *r, unsigned i)
+{
+	int peer;
+
+	if (autofp(r) || r->ports[i].set.copy_mode == COPY_NONE)
+		return -1;
+	peer = ports_find(r->ports, r->nports, r->ports[i].set.copy_iface);
+	return peer >= 0 && port_settings_paired(&r->ports[i].set, &r->ports[peer].set) ? peer :
+									      -1;
+}
+
+/* One worker per RX queue, a pair's queues counted once (the settings gave
+ * both ports of a pair the same number). */
 static unsigned planned_workers(const struct run *r)
 {
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < r->nports; i++)
-		n += port_threads(&r->ports[i]);
+		if (pair_of(r, i) < (int)i)
+			n += port_threads(&r->ports[i]);
 	return n;
-}
-
-static bool autofp(const struct run *r)
-{
-	return r->s->runmode == RUNMODE_AUTOFP;
 }
 
 static unsigned ring_size(const struct run *r)
@@ -192,54 +208,48 @@ static struct rte_ring *ring_new(const char *kind, unsigned id, unsigned size, i
 	return ring;
 }
 
-/* runmode workers: one worker per RX queue, forwarding to the peer's queue. */
+/* Give w queue q of port pt, forwarding (tap/ips) into the next TX queue of
+ * pt's peer. */
+static void worker_take(struct run *r, struct worker *w, struct port *pt, uint16_t q,
+			uint16_t *txq_next)
+{
+	struct worker_rxq *e = &w->rxq[w->nrxq++];
+
+	*e = (struct worker_rxq){ .port = pt, .queue = q, .mode = pt->set.copy_mode,
+				  .iface = eve_iface(r, pt), .csum_check = worker_csum(r, pt, 1) };
+	if (pt->set.copy_mode != COPY_NONE) {
+		e->tx_port_id = r->ports[pt->peer].port_id;
+		e->tx_queue = txq_next[pt->peer]++;
+	}
+}
+
+/* runmode workers: one worker per RX queue, forwarding to the peer's queue;
+ * the worker of queue k of a pair's first port takes queue k of the other
+ * too. The symmetric hash puts both directions of a flow on the same queue
+ * index of either port, so one flow table sees the whole flow, and a
+ * reject's reply to the sender leaves on the worker's own TX queue of the
+ * port the packet came in on. */
 static int create_workers_rss(struct run *r, unsigned *lcore)
 {
 	uint16_t txq_next[SETTINGS_MAX_PORTS] = { 0 };
-	unsigned first[SETTINGS_MAX_PORTS];
 
 	for (unsigned i = 0; i < r->nports; i++) {
 		struct port *pt = &r->ports[i];
+		const int mate = pair_of(r, i);
 
-		first[i] = r->nworkers;
+		if (mate >= 0 && mate < (int)i)
+			continue;
 		for (uint16_t q = 0; q < pt->nb_rxq; q++) {
 			struct worker *w = worker_new(r, *lcore, pt->socket);
 
 			if (w == NULL)
 				return -ENOMEM;
-			w->nrxq = 1;
-			w->rxq[0] = (struct worker_rxq){ .port = pt, .queue = q,
-							 .mode = pt->set.copy_mode };
-			if (pt->set.copy_mode != COPY_NONE) {
-				w->rxq[0].tx_port_id = r->ports[pt->peer].port_id;
-				w->rxq[0].tx_queue = txq_next[pt->peer]++;
-			}
-			if (worker_pipeline(r, w, eve_iface(r, pt), worker_csum(r, pt, 1)) != 0)
+			worker_take(r, w, pt, q, txq_next);
+			if (mate >= 0)
+				worker_take(r, w, &r->ports[mate], q, txq_next);
+			if (worker_pipeline(r, w, w->rxq[0].iface, w->rxq[0].csum_check) != 0)
 				return -ENOMEM;
 			*lcore = rte_get_next_lcore(*lcore, 1, 0);
-		}
-	}
-	/* ips: a reject reply to the sender leaves through the RX port, on the
-	 * queue of a worker of the peer port (which forwards into it). */
-	for (unsigned i = 0; i < r->nports; i++) {
-		struct port *pt = &r->ports[i];
-		const struct port *peer = &r->ports[pt->peer];
-
-		if (pt->set.copy_mode != COPY_IPS || peer->set.copy_mode == COPY_NONE ||
-		    r->ports[pt->peer].peer != i)
-			continue;
-		for (uint16_t q = 0; q < pt->nb_rxq; q++) {
-			unsigned tw = first[pt->peer] + q % peer->nb_rxq;
-			struct worker *t = r->workers[tw];
-
-			if (r->reply_rings[tw] == NULL) {
-				r->reply_rings[tw] = ring_new("reply", tw, REPLY_RING_SIZE,
-							      t->socket, RING_F_SC_DEQ);
-				if (r->reply_rings[tw] == NULL)
-					return -ENOMEM;
-				t->reply_in = r->reply_rings[tw];
-			}
-			r->workers[first[i] + q]->rxq[0].reply_ring = r->reply_rings[tw];
 		}
 	}
 	return 0;
@@ -420,7 +430,6 @@ void topology_destroy(struct run *r)
 			pipeline_destroy(w->pl);
 		}
 		rte_ring_free(r->rings[i]);
-		rte_ring_free(r->reply_rings[i]);
 		rte_free(w);
 	}
 	for (unsigned i = 0; i < r->nreceivers; i++) {

@@ -166,6 +166,9 @@ struct eve_writer *eve_writer_create(struct eve_file *ef, const struct eve_optio
 				     const char *in_iface, int socket);
 /* Flushes, then frees (what cannot be written then is lost). */
 void eve_writer_destroy(struct eve_writer *w);
+/* The "in_iface" of the records w (and its chain) writes from now on, as
+ * eve_writer_create's; w may be NULL. */
+void eve_writer_set_iface(struct eve_writer *w, const char *in_iface);
 /* Write buffered lines now. 0 or -errno (the lines are kept and retried). */
 int eve_writer_flush(struct eve_writer *w);
 

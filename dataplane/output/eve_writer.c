@@ -54,6 +54,12 @@ struct eve_writer *eve_writer_create(struct eve_file *ef, const struct eve_optio
 	return head;
 }
 
+void eve_writer_set_iface(struct eve_writer *w, const char *in_iface)
+{
+	for (; w != NULL; w = w->next)
+		w->in_iface = in_iface;
+}
+
 void eve_writer_destroy(struct eve_writer *w)
 {
 	while (w != NULL) {

@@ -90,6 +90,15 @@ void pipeline_destroy(struct pipeline *pl);
  * ts_us, pcap_cnt, port_id) must be set. Returns the verdict for the frame. */
 enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p);
 
+/* The input the next frames come from, when a worker polls several ports:
+ * its name for "in_iface" (NULL: none, a capture file) and whether its
+ * checksums are validated (the port's checksum-checks). */
+static inline void pipeline_input(struct pipeline *pl, const char *iface, bool csum_check)
+{
+	pl->decode.csum_check = csum_check;
+	eve_writer_set_iface(pl->eve, iface);
+}
+
 /* Housekeeping when the input is idle: expire flows as of now_us. */
 void pipeline_idle(struct pipeline *pl, uint64_t now_us);
 

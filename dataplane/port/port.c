@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -55,6 +56,12 @@ int ports_find(const struct port *ports, unsigned n, const char *name)
 	return -1;
 }
 
+bool port_settings_paired(const struct port_settings *a, const struct port_settings *b)
+{
+	return a != b && a->copy_mode != COPY_NONE && b->copy_mode != COPY_NONE &&
+	       strcmp(a->copy_iface, b->name) == 0 && strcmp(b->copy_iface, a->name) == 0;
+}
+
 static int port_pool_create(struct port *pt)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
@@ -102,6 +109,35 @@ uint64_t port_rss_hf(uint64_t offloads)
 	uint64_t hf = RTE_ETH_RSS_IP & offloads;
 
 	return hf != 0 ? hf : (RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) & offloads;
+}
+
+/* RSS over several queues: the redirection table entry j -> queue
+ * j % nb_rxq (port_rss_key says why). A driver that refuses it is warned
+ * about, not refused: its own table still spreads the flows, though maybe
+ * not as the pair's other port does. */
+static void port_reta_set(struct port *pt, const struct rte_eth_dev_info *info)
+{
+	const unsigned groups = (info->reta_size + RTE_ETH_RETA_GROUP_SIZE - 1u) /
+				RTE_ETH_RETA_GROUP_SIZE;
+	struct rte_eth_rss_reta_entry64 *reta;
+	int ret = -ENOMEM;
+
+	if (pt->nb_rxq < 2 || info->flow_type_rss_offloads == 0 || info->reta_size == 0)
+		return;
+	reta = calloc(groups, sizeof(*reta));
+	if (reta != NULL) {
+		for (uint16_t j = 0; j < info->reta_size; j++) {
+			struct rte_eth_rss_reta_entry64 *g = &reta[j / RTE_ETH_RETA_GROUP_SIZE];
+
+			g->mask |= 1ull << (j % RTE_ETH_RETA_GROUP_SIZE);
+			g->reta[j % RTE_ETH_RETA_GROUP_SIZE] = (uint16_t)(j % pt->nb_rxq);
+		}
+		ret = rte_eth_dev_rss_reta_update(pt->port_id, reta, info->reta_size);
+		free(reta);
+	}
+	if (ret != 0)
+		log_msg(LOG_WARN, "port", "%s: cannot set the RSS redirection table: %s; the "
+			"driver's own spreads the flows", pt->set.name, rte_strerror(-ret));
 }
 
 static int port_start(struct port *pt, uint16_t nb_txq)
@@ -181,6 +217,7 @@ static int port_start(struct port *pt, uint16_t nb_txq)
 		log_msg(LOG_ERR, "port", "%s: start failed: %s", pt->set.name, rte_strerror(-ret));
 		return ret;
 	}
+	port_reta_set(pt, &info);
 	if (pt->set.promisc)
 		rte_eth_promiscuous_enable(pt->port_id);
 

@@ -66,7 +66,11 @@ int ports_start(struct port *ports, unsigned n, const uint16_t *nb_txq);
 void ports_stop(struct port *ports, unsigned n);
 
 /* The symmetric Toeplitz key the ports program for RSS (40 bytes), so
- * tests can check that both directions of a flow pick the same queue. */
+ * tests can check that both directions of a flow pick the same queue. A
+ * port with several RX queues also gets the redirection table entry j ->
+ * queue j % nb_rxq, whatever its driver's default: the two ports of a pair
+ * then put both directions of a flow on the same queue index (for RETA
+ * sizes that nb_rxq divides, or the same on both ports). */
 const uint8_t *port_rss_key(size_t *len);
 
 /* The packet fields RSS hashes, of those the NIC offers (its
@@ -82,5 +86,10 @@ uint64_t port_rss_hf(uint64_t offloads);
 
 /* Index of the port named name, -1 if none. */
 int ports_find(const struct port *ports, unsigned n, const char *name);
+
+/* Whether a and b are an inline pair: two distinct ports, each forwarding
+ * (tap or ips) into the other (b is a's copy-iface and a is b's). In
+ * runmode workers one worker takes queue k of both ports of a pair. */
+bool port_settings_paired(const struct port_settings *a, const struct port_settings *b);
 
 #endif

@@ -193,18 +193,16 @@ static void reject_one(struct worker *w, struct worker_rxq *q, const struct pack
 	}
 	rte_pktmbuf_trim(m, (uint16_t)(REJECT_FRAME_MAX - len));
 	if (to_src) {
+		/* out of the port the packet came in on: in a pair, through the
+		 * queue this worker forwards the other port's frames into */
 		struct worker_rxq *back = tx_entry(w, q->port->port_id);
 
-		if (back != NULL) {
-			rte_eth_tx_buffer(back->tx_port_id, back->tx_queue, back->txb, m);
-		} else {
-			m->port = q->port->port_id;
-			if (q->reply_ring == NULL || rte_ring_enqueue(q->reply_ring, m) != 0) {
-				rte_pktmbuf_free(m);
-				w->reject_failed++;
-				return;
-			}
+		if (back == NULL) {
+			rte_pktmbuf_free(m);
+			w->reject_failed++;
+			return;
 		}
+		rte_eth_tx_buffer(back->tx_port_id, back->tx_queue, back->txb, m);
 	} else {
 		rte_eth_tx_buffer(q->tx_port_id, q->tx_queue, q->txb, m);
 	}
@@ -285,6 +283,7 @@ static void handle_burst(struct worker *w, struct worker_rxq *q, struct rte_mbuf
 {
 	uint64_t now_us = 0;
 
+	pipeline_input(w->pl, q->iface, q->csum_check);
 	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
@@ -313,26 +312,8 @@ static void handle_ring_burst(struct worker *w, struct rte_mbuf **pkts, unsigned
 	w->rx_pkts += n;
 }
 
-/* Replies queued by other workers for the ports this one transmits on. */
-static void send_replies(struct worker *w)
-{
-	struct rte_mbuf *m[WORKER_BURST];
-	unsigned n = rte_ring_dequeue_burst(w->reply_in, (void **)m, WORKER_BURST, NULL);
-
-	for (unsigned i = 0; i < n; i++) {
-		struct worker_rxq *q = tx_entry(w, m[i]->port);
-
-		if (q != NULL)
-			rte_eth_tx_buffer(q->tx_port_id, q->tx_queue, q->txb, m[i]);
-		else
-			rte_pktmbuf_free(m[i]);
-	}
-}
-
 static void drain_tx(struct worker *w)
 {
-	if (w->reply_in != NULL)
-		send_replies(w);
 	for (uint16_t i = 0; i < w->nrxq; i++) {
 		struct worker_rxq *q = &w->rxq[i];
 

@@ -31,10 +31,11 @@ struct worker_rxq {
 	uint16_t tx_port_id;         /* tap/ips: where they go */
 	uint16_t tx_queue;
 	struct rte_eth_dev_tx_buffer *txb;
-	/* ips: reject replies to the sender leave through the RX port, whose TX
-	 * queues belong to the workers forwarding into it: the reply goes into
-	 * the ring of one of them (NULL when this worker has such a queue). */
-	struct rte_ring *reply_ring;
+	/* runmode workers: the port's "in_iface" and checksum-checks, handed
+	 * to the pipeline with each burst (a worker may poll a pair's two
+	 * ports); autofp's workers take the run's */
+	const char *iface;
+	bool csum_check;
 };
 
 /* autofp: the waits on a worker's ring (hoststate/park.h), so that neither
@@ -66,7 +67,6 @@ struct worker {
 	/* autofp: packets come from this ring (the receivers fill it), and
 	 * rxq[] then holds one entry per port, found by m->port, for forwarding. */
 	struct rte_ring *ring;
-	struct rte_ring *reply_in;    /* replies other workers ask this one to send */
 	const struct worker_control *ctl;
 	uint64_t gen_serial;         /* serial of the generation the pipeline runs now */
 	uint8_t *linear;             /* frames that arrive as mbuf chains are copied here */
@@ -83,7 +83,9 @@ struct worker {
 	uint64_t drop_pkts;          /* frames not forwarded: verdict drop */
 	uint64_t standby_pkts;       /* frames not forwarded: standby role */
 	uint64_t reject_sent;        /* RST / ICMP unreachable frames built and queued */
-	uint64_t reject_failed;      /* replies that could not be built (no mbuf, no L4) */
+	uint64_t reject_failed;      /* replies that could not be built (no mbuf, no L4) or
+				      * sent (to the sender through a port this worker has
+				      * no TX queue on: an ips port outside a pair) */
 	uint64_t tx_fail;            /* frames the TX ring refused */
 	uint64_t gen_swaps;          /* detection generations picked up */
 	struct detect_stats det_base;    /* detect counters of the generations left behind */

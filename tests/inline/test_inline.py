@@ -19,10 +19,11 @@ from telemetry_client import Telemetry  # noqa: E402
 
 IDSD = SRC = OUT = None
 FAILS = []
-TESTS = ["ips", "tap", "standby", "reload", "signals", "daemon", "reload_partial", "rate_filter"]
+TESTS = ["ips", "tap", "standby", "reload", "signals", "daemon", "reload_partial", "rate_filter",
+         "ips_pair"]
 # Slots (namespace, veth and subnet names) away from 1..N for tests other
 # branches may add at the same index.
-SLOTS = {"reload_partial": 131, "rate_filter": 132}
+SLOTS = {"reload_partial": 131, "rate_filter": 132, "ips_pair": 133}
 
 RULES = """\
 alert tcp any any -> any 8080 (msg:"INLINE secret"; content:"/secret"; sid:1;)
@@ -109,8 +110,13 @@ class Net:
 
 
 class Idsd:
-    def __init__(self, net, out, mode="ips", extra_args=(), rules=RULES, extra_config=""):
+    """threads: each port's (dpdk.interfaces threads); qpairs: the
+    net_af_packet queues of each (its fanout group's sockets)."""
+
+    def __init__(self, net, out, mode="ips", extra_args=(), rules=RULES, extra_config="",
+                 threads=(1, 1), qpairs=1):
         self.net, self.out, self.mode = net, out, mode
+        self.threads, self.qpairs = threads, qpairs
         self.extra_config = extra_config
         self.prefix = f"idsinl{net.slot}"
         self.sock = f"/var/run/dpdk/{self.prefix}/dpdk_telemetry.v2"
@@ -127,13 +133,15 @@ class Idsd:
     def config(self):
         n = self.net
         ifs = ""
-        for me, peer in (("net_af_packet0", "net_af_packet1"),
-                         ("net_af_packet1", "net_af_packet0")):
-            ifs += (f"    - interface: {me}\n      threads: 1\n"
+        for me, peer, t in (("net_af_packet0", "net_af_packet1", self.threads[0]),
+                            ("net_af_packet1", "net_af_packet0", self.threads[1])):
+            ifs += (f"    - interface: {me}\n      threads: {t}\n"
                     f"      copy-mode: {self.mode}\n      copy-iface: {peer}\n")
+        q = f",qpairs={self.qpairs}" if self.qpairs > 1 else ""
         return ("dpdk:\n"
                 f"  eal-params: {{ no-huge: true, no-pci: true, file-prefix: {self.prefix},\n"
-                f"    vdev: [\"net_af_packet0,iface={n.cif}\", \"net_af_packet1,iface={n.sif}\"] }}\n"
+                f"    vdev: [\"net_af_packet0,iface={n.cif}{q}\", "
+                f"\"net_af_packet1,iface={n.sif}{q}\"] }}\n"
                 "  interfaces:\n" + ifs +
                 "stats:\n  interval: 1\n" + self.extra_config)
 
@@ -474,6 +482,72 @@ def test_rate_filter(net, out):
     acts = [a["alert"]["action"] for a in alerts(read_eve(os.path.join(out, "eve.json")), 5)]
     check(acts[:2] == ["allowed", "allowed"] and len(acts) >= 3 and
           set(acts[2:]) == {"blocked"}, f"EVE: allowed twice, then blocked: {acts}")
+
+
+PAIR_RULES = RULES + """\
+alert http any any -> any any (msg:"INLINE response"; flow:established,to_client; \
+http.stat_code; content:"200"; sid:10;)
+"""
+
+
+def test_ips_pair(net, out):
+    """runmode workers, an ips pair with 2 queues (net_af_packet qpairs=2:
+    a fanout group per port) and 2 threads each: 2 workers, each polling
+    queue k of both ports. Many sessions spread over both workers; each is
+    seen whole by one of them: the default stream.midstream-policy in IPS
+    mode (drop-flow) lets every request and reply through, every response
+    is parsed on its request's flow (sid 10), and each session has one flow
+    record counting packets both ways. Then a pair given different threads
+    is refused, naming both ports and their counts."""
+    n_req = 40
+    d = Idsd(net, out, rules=PAIR_RULES, threads=(2, 2), qpairs=2,
+             extra_config="runmode: workers\noutputs:\n  - eve-log:\n      filename: eve.json\n"
+             "      types: [alert, flow, stats]\n")
+    if not check(d.start(), "idsd starts on a pair of 2-queue af_packet ports"):
+        return
+    try:
+        net.http_server(site(out))
+        ok = sum(net.curl("ok") == (0, "200") for _ in range(n_req))
+        check(ok == n_req, f"every request and reply passes (midstream drop-flow default): "
+              f"{ok} of {n_req}")
+        rc, code = net.curl("rejectme")
+        check(rc in (52, 56), f"a reject resets the client from the pair's worker: rc {rc}")
+        wk = d.tel("/ids/workers")
+        check(len(wk["packets"]) == 2 and min(wk["packets"]) > 0,
+              f"2 workers, both receiving: packets {wk['packets']}")
+    finally:
+        rc = d.stop()
+    check(rc == 0, f"SIGTERM: exit 0, got {rc}")
+    recs = read_eve(os.path.join(out, "eve.json"))
+    check(len(alerts(recs, 10)) == n_req,
+          f"each response parsed on its request's flow: {len(alerts(recs, 10))} of {n_req}")
+    ifs = tuple({a.get("in_iface") for a in alerts(recs, sid)} for sid in (3, 10))
+    check(ifs == ({"net_af_packet0"}, {"net_af_packet1"}),
+          f"in_iface: the port each packet came in on (request, response): {ifs}")
+    flows = {}
+    for r in recs:
+        if r.get("event_type") == "flow" and r.get("proto") == "TCP" and r["dest_port"] == 8080:
+            flows.setdefault(r["src_port"], []).append(r["flow"])
+    both = [p for p, f in flows.items()
+            if len(f) == 1 and f[0]["pkts_toserver"] > 0 and f[0]["pkts_toclient"] > 0]
+    check(len(flows) == n_req + 1 and len(both) == len(flows),
+          f"one flow record per session, packets both ways: {len(both)} of {len(flows)} "
+          f"sessions ({n_req + 1} made)")
+    st = last_stats(recs)
+    mid = st.get("tcp", {}).get("midstream_exception_policy", {})
+    check(mid == {"drop_flow": 0}, f"the default midstream policy is drop-flow (IPS mode), and "
+          f"no session met it: {mid}")
+
+    os.makedirs(os.path.join(out, "mismatch"))
+    bad = Idsd(net, os.path.join(out, "mismatch"), threads=(2, 1), qpairs=2)
+    try:
+        p = subprocess.run(bad.args, capture_output=True, text=True, timeout=30)
+        rc, err = p.returncode, p.stderr
+    except subprocess.TimeoutExpired as e:     # it ran (killed by run())
+        rc, err = "still running after 30 s", (e.stderr or b"").decode(errors="replace")
+    want = "net_af_packet0 (threads: 2) and net_af_packet1 (threads: 1)"
+    check(rc == 1 and want in err,
+          f"a pair with different threads is refused naming both: rc {rc} {err[-400:]}")
 
 
 def test_daemon(net, out):

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Both directions of a flow reach one worker: the RSS key the ports program
  * gives equal Toeplitz hashes for (a,b) and (b,a), and autofp's software
- * distribution (receiver_pick) puts both directions in one ring. */
+ * distribution (receiver_pick) puts both directions in one ring; which
+ * ports runmode workers polls together (port_settings_paired). */
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -248,9 +249,29 @@ static void test_rss_fields(void)
 	CHECK_INT(0, port_rss_hf(0));
 }
 
+/* Which ports runmode workers polls as one pair: each forwarding into the
+ * other, ips or tap, never a port with itself or a one-way chain. */
+static void test_pairs(void)
+{
+	struct port_settings a = { .name = "p0", .copy_mode = COPY_IPS, .copy_iface = "p1" };
+	struct port_settings b = { .name = "p1", .copy_mode = COPY_IPS, .copy_iface = "p0" };
+	struct port_settings c = { .name = "p2", .copy_mode = COPY_IPS, .copy_iface = "p0" };
+	struct port_settings self = { .name = "p3", .copy_mode = COPY_TAP, .copy_iface = "p3" };
+
+	CHECK(port_settings_paired(&a, &b) && port_settings_paired(&b, &a));
+	b.copy_mode = COPY_TAP;
+	CHECK(port_settings_paired(&a, &b));
+	b.copy_mode = COPY_NONE;
+	CHECK(!port_settings_paired(&a, &b) && !port_settings_paired(&b, &a));
+	/* c forwards into p0, p0 into p1: no pair */
+	CHECK(!port_settings_paired(&a, &c) && !port_settings_paired(&c, &a));
+	CHECK(!port_settings_paired(&self, &self));
+}
+
 int main(void)
 {
 	test_symmetric_key();
+	test_pairs();
 	test_rss_fields();
 	test_autofp_pick();
 	test_autofp_tunnel();
