@@ -30,6 +30,17 @@ if [ ! -d "$shared/bench" ] || [ ! -d "$shared/corpus" ]; then
 	echo "vs-suricata: ../shared/bench and ../shared/corpus are not next to the checkout; nothing to measure" >&2
 	exit 2
 fi
+# corpus-mix is built with Wireshark's capinfos and mergecap, as the reference was
+if ! command -v mergecap >/dev/null || ! command -v capinfos >/dev/null; then
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "vs-suricata: installing wireshark-common (capinfos, mergecap)" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			wireshark-common >/dev/null
+	else
+		echo "vs-suricata: capinfos and mergecap are missing (apt install wireshark-common)" >&2
+		exit 2
+	fi
+fi
 idsd=$build/dataplane/idsd/idsd
 [ -x "$idsd" ] || { echo "vs-suricata: $idsd not built (tools/build.sh $build)" >&2; exit 2; }
 rules=$shared/corpus/rules/et-open-suricata-5.0-2024-04-21
