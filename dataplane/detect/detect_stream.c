@@ -169,6 +169,7 @@ void detect_flow_free(struct flow *f)
 		free(f->det.d[dir]);
 		f->det.d[dir] = NULL;
 	}
+	detect_flow_vars_free(f);
 }
 
 /* The stream window's candidates (Suricata's stream prefilter), merged into

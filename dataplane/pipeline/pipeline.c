@@ -148,6 +148,8 @@ static void count_layers(struct counters *cnt, const struct packet *p)
 static void output_alerts(struct pipeline *pl, const struct packet *p,
 			  const struct detect_result *res, const struct stream_window *w)
 {
+	if (pl->eve != NULL && res->npktvars > 0)
+		eve_writer_set_pktvars(pl->eve, res->pktvars, res->npktvars);
 	for (uint32_t i = 0; i < res->nalerts; i++) {
 		const struct rule *r = res->alerts[i].rule;
 		const struct packet *q = p;
@@ -170,6 +172,8 @@ static void output_alerts(struct pipeline *pl, const struct packet *p,
 		}
 		eve_writer_set_app(pl->eve, NULL);
 	}
+	if (pl->eve != NULL && res->npktvars > 0)
+		eve_writer_set_pktvars(pl->eve, NULL, 0);
 }
 
 /* A "drop" record for a dropped packet: every one (flows: all) or the
