@@ -385,6 +385,7 @@ static inline bool detect_rule_sees_stream(const struct rule *r)
 #define DETECT_PKTVARS_BYTES   (32u * 1024u)
 
 struct detect_capture {
+	bool mute;               /* an inspection that only checks: no store */
 	uint32_t npend, pend_used;
 	struct cap_pending {
 		const struct rule_capture *cap;

@@ -87,7 +87,7 @@ static void pend_put(struct detect_thread *dt, const struct rule_capture *rc, co
 void detect_capture_store(struct detect_thread *dt, const struct rule_pcre *pc,
 			  const uint8_t *subject, const PCRE2_SIZE *ov, int rc)
 {
-	if (dt->cap == NULL || rc <= 1)
+	if (dt->cap == NULL || dt->cap->mute || rc <= 1)
 		return;
 	for (uint32_t i = 0; i < pc->ncap && (int)i + 1 < rc; i++) {
 		PCRE2_SIZE s = ov[2 * (i + 1)], e = ov[2 * (i + 1) + 1];

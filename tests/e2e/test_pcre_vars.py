@@ -18,7 +18,7 @@ import shutil
 import sys
 
 from e2e_check import Checks, check_rule_errors, eve_conf, run_capture
-from pcapgen import udp_frame
+from pcapgen import Tcp, udp_frame
 
 CLI, SRV = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
 
@@ -29,11 +29,19 @@ RULES = [
     'alert udp any any -> any any (msg:"flow read"; content:"ping"; flowvar:tail,"en"; sid:4;)',
     'alert udp any any -> any any (msg:"crlf"; pcre:"/note=(?P<pkt_note>[^&]+)/s"; sid:5;)',
     'alert udp any any -> any any (msg:"plain"; content:"plain"; sid:6;)',
+    # the reassembled stream: the capture spans two segments
+    'alert tcp any any -> any any (msg:"tcp"; flow:to_server; '
+    'pcre:"/user=(?P<flow_who>[a-z]+)&/"; sid:7;)',
 ]
 
 
 def frames():
-    return [
+    out = []
+    t = Tcp(out, CLI, SRV, 4003, 6000)
+    t.send(0, b"hello user=tc")
+    t.send(0, b"p& bye")
+    t.close()
+    return out + [
         # flow 1: the captures, then a packet that reads the flow's
         udp_frame(CLI, SRV, 4000, 5000, b"user=alice\x00\xffz&end"),
         udp_frame(CLI, SRV, 4000, 5000, b"ping"),
@@ -59,8 +67,10 @@ def main():
     eve = run_capture(idsd, out, "vars", frames(), RULES)
     alerts = [e for e in eve if e.get("event_type") == "alert"]
     s = by_sid(alerts)
-    c(sorted(s) == [1, 2, 3, 4, 5, 6] and all(len(v) == 1 for v in s.values()),
-            f"one alert each of sids 1-6: {sorted((k, len(v)) for k, v in s.items())}")
+    c(sorted(s) == [1, 2, 3, 4, 5, 6, 7] and all(len(v) == 1 for v in s.values()),
+            f"one alert each of sids 1-7: {sorted((k, len(v)) for k, v in s.items())}")
+    got = s.get(7, [{}])[0].get("metadata")
+    c(got == {"flowvars": [{"who": "tcp"}]}, f"sid 7 (stream): {got}")
     both = {"flowvars": [{"tail": "end"}], "pktvars": [{"user": "alice..z"}]}
     for sid in (1, 2, 3):
         got = s.get(sid, [{}])[0].get("metadata")
@@ -86,8 +96,8 @@ def main():
                       conf=eve_conf("- alert\n").replace("enabled: yes\n",
                                                          "enabled: yes\n      metadata: no\n"))
     alerts = [e for e in eve if e.get("event_type") == "alert"]
-    c(len(alerts) == 6 and not any("metadata" in a for a in alerts),
-            f"metadata: no: the same 6 alerts, none with metadata ({len(alerts)})")
+    c(len(alerts) == 7 and not any("metadata" in a for a in alerts),
+            f"metadata: no: the same 7 alerts, none with metadata ({len(alerts)})")
 
     # malformed specs: the rule fails with its file and line
     check_rule_errors(idsd, out, [
