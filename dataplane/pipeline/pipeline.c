@@ -148,8 +148,6 @@ static void count_layers(struct counters *cnt, const struct packet *p)
 static void output_alerts(struct pipeline *pl, const struct packet *p,
 			  const struct detect_result *res, const struct stream_window *w)
 {
-	if (pl->eve != NULL && res->npktvars > 0)
-		eve_writer_set_pktvars(pl->eve, res->pktvars, res->npktvars);
 	for (uint32_t i = 0; i < res->nalerts; i++) {
 		const struct rule *r = res->alerts[i].rule;
 		const struct packet *q = p;
@@ -172,8 +170,6 @@ static void output_alerts(struct pipeline *pl, const struct packet *p,
 		}
 		eve_writer_set_app(pl->eve, NULL);
 	}
-	if (pl->eve != NULL && res->npktvars > 0)
-		eve_writer_set_pktvars(pl->eve, NULL, 0);
 }
 
 /* A "drop" record for a dropped packet: every one (flows: all) or the
@@ -242,9 +238,15 @@ static void inspect(struct pipeline *pl, struct packet *p, const struct stream_w
 		ds = (struct detect_stream){ .data = w->data, .len = w->len,
 					     .old_len = w->old_len, .seq = w->seq };
 	detect_packet_stream(pl->dt, p, w != NULL ? &ds : NULL, res);
+	/* the packet's variables go into its records' metadata, as Suricata's
+	 * p->pktvar does */
+	if (pl->eve != NULL && res->npktvars > 0)
+		eve_writer_set_pktvars(pl->eve, res->pktvars, res->npktvars);
 	output_alerts(pl, p, res, w);
 	output_tags(pl, p, res);
 	output_drop(pl, p, res);
+	if (pl->eve != NULL && res->npktvars > 0)
+		eve_writer_set_pktvars(pl->eve, NULL, 0);
 }
 
 /* The packet Suricata makes up to inspect a stream at flow end: the flow's
