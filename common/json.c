@@ -258,23 +258,38 @@ void json_str(struct json_w *j, const char *key, const char *s)
 	json_strn(j, key, s, strlen(s));
 }
 
-void json_printable(struct json_w *j, const char *key, const uint8_t *p, size_t len)
+/* crlf: CR and LF kept (escaped \r, \n) instead of '.' */
+static void printable(struct json_w *j, const char *key, const uint8_t *p, size_t len, bool crlf)
 {
 	if (!begin_value(j, key) || !reserve(j, 2 * len + 2))
 		return;
-	/* worst case every byte is " or \ and takes two */
+	/* worst case every byte is " \ CR or LF and takes two */
 	char *o = j->buf + j->len;
 	*o++ = '"';
 	for (size_t i = 0; i < len; i++) {
 		uint8_t c = p[i];
-		if (c < 32 || c > 126)
-			c = '.';
-		else if (c == '"' || c == '\\')
+		if (crlf && (c == '\n' || c == '\r')) {
 			*o++ = '\\';
+			c = c == '\n' ? 'n' : 'r';
+		} else if (c < 32 || c > 126) {
+			c = '.';
+		} else if (c == '"' || c == '\\') {
+			*o++ = '\\';
+		}
 		*o++ = (char)c;
 	}
 	*o++ = '"';
 	j->len = (size_t)(o - j->buf);
+}
+
+void json_printable(struct json_w *j, const char *key, const uint8_t *p, size_t len)
+{
+	printable(j, key, p, len, false);
+}
+
+void json_printable_crlf(struct json_w *j, const char *key, const uint8_t *p, size_t len)
+{
+	printable(j, key, p, len, true);
 }
 
 static const char b64_alphabet[] =

@@ -72,6 +72,8 @@ void json_strn(struct json_w *j, const char *key, const char *s, size_t len);
 /* len bytes as a string with bytes outside 32..126 replaced by '.', as
  * Suricata's "payload_printable". */
 void json_printable(struct json_w *j, const char *key, const uint8_t *p, size_t len);
+/* (added) The same keeping CR and LF, as Suricata's PrintStringsToBuffer. */
+void json_printable_crlf(struct json_w *j, const char *key, const uint8_t *p, size_t len);
 /* Standard base64 with padding (RFC 4648 section 4). */
 void json_base64(struct json_w *j, const char *key, const uint8_t *p, size_t len);
 void json_uint(struct json_w *j, const char *key, uint64_t v);

@@ -192,7 +192,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "outputs.*.eve-log.pcap-file", CONF_NOOP },
 	{ "outputs.*.eve-log.xff", CONF_NOOP },
 	{ "outputs.*.eve-log.redis", CONF_ANY },
-	{ "outputs.*.eve-log.metadata", CONF_NOOP },
+	{ "outputs.*.eve-log.metadata", CONF_BOOL },
 	{ "outputs.*.eve-log.types", CONF_MAP },
 	{ "outputs.*.eve-log.types.*", CONF_ITEM },
 	{ "outputs.*.eve-log.types.*.alert", CONF_MAP },

@@ -159,6 +159,22 @@ int kw_rawbytes(struct rule_ctx *c, const char *v);
 int kw_startswith(struct rule_ctx *c, const char *v);
 int kw_endswith(struct rule_ctx *c, const char *v);
 int kw_pcre(struct rule_ctx *c, const char *v);
+/* content's decoding of the text between the quotes into out (room for
+ * len bytes): 0, or -EINVAL with the reason in c. */
+int rule_content_decode(struct rule_ctx *c, const char *s, size_t len, uint8_t *out,
+			uint32_t *olen);
+/* rule_kw_var.c (added): pcre captures into variables and the keywords
+ * that read them. rule_pcre_names_cut: the length of v[0, len) without a
+ * trailing capture name list (", pkt:x, flow:y"). rule_pcre_captures: the
+ * list (names[0, nlen)) and the named groups of p (compiled) into p->cap;
+ * 0 or -EINVAL with the reason in c (p->cap is the caller's to free with
+ * rule_pcre_captures_free either way). */
+size_t rule_pcre_names_cut(const char *v, size_t len);
+int rule_pcre_captures(struct rule_ctx *c, struct rule_pcre *p, const char *names, size_t nlen);
+void rule_pcre_captures_free(struct rule_pcre *p);
+int kw_flowvar(struct rule_ctx *c, const char *v);
+int kw_pktvar(struct rule_ctx *c, const char *v);
+void rule_varmatch_free(struct rule *r);
 int kw_pkt_data(struct rule_ctx *c, const char *v);
 /* Checks across keywords once the whole rule is read. */
 int rule_payload_validate(struct rule_ctx *c);

@@ -223,11 +223,39 @@ struct rule_content {
 #define PCRE_F_RELATIVE 0x02u   /* /R */
 #define PCRE_F_RAWBYTES 0x04u   /* /B */
 
+/* (added) Where a pcre capture is stored (Suricata 7's detect-pcre.c):
+ * named groups (?P<pkt_name>..) and (?P<flow_name>..), and the names listed
+ * after the expression ("/(a)(b)/, pkt:x, flow:y"), listed first. The i-th
+ * of them takes capture group i + 1 of a match (as Suricata, whatever the
+ * group's own name); a pkt var goes on the packet inspected, a flow var on
+ * its flow (dataplane/detect/detect_capture.c). */
+#define RULE_PCRE_CAP_MAX 8       /* Suricata's DETECT_PCRE_CAPTURE_MAX */
+enum rule_var_kind { RULE_VAR_PKT = 1, RULE_VAR_FLOW };
+
+struct rule_capture {
+	uint8_t kind;             /* enum rule_var_kind */
+	char *name;               /* owned */
+	uint64_t name_hash;       /* rule_name_hash(name) */
+};
+
 struct rule_pcre {
 	char *expr;               /* the expression between the slashes, owned */
 	uint32_t pcre2_opts;      /* PCRE2_* compile options from i s m x A E G */
 	uint32_t flags;           /* PCRE_F_* */
 	void *code;               /* pcre2_code *, compiled at parse time, owned */
+	uint8_t ncap;             /* (added) captures stored, 0: none */
+	struct rule_capture *cap; /* (added) ncap, owned */
+};
+
+/* (added) flowvar:name,"content" and pktvar:name,"content" (Suricata 7's
+ * detect-flowvar.c, detect-pktvar.c): the flow's (the packet's) variable
+ * name is set and holds content (case-sensitive search). */
+struct rule_varmatch {
+	uint8_t kind;             /* enum rule_var_kind */
+	uint32_t len;
+	uint64_t name_hash;
+	char *name;               /* owned */
+	uint8_t *content;         /* len decoded bytes, owned */
 };
 
 /* struct rule_byte.flags (byte_test, byte_jump, byte_extract, byte_math,
@@ -435,8 +463,7 @@ struct rule_tag {
 #define RULE_F_PKTHDR       0x0040u /* (added) header proto pkthdr: any packet, IP or not */
 #define RULE_F_TAG          0x0080u /* (added) tag: rule->tag is set */
 #define RULE_F_TLS_STORE    0x0100u /* (added) tls.store: accepted, nothing stored (warned) */
-#define RULE_F_PCRE_VARS    0x0200u /* (added) a pcre's named capture into a flow/pkt/alert
-				     * var: matched, the var not stored (warned) */
+#define RULE_F_CAPTURE      0x0200u /* (added) a pcre stores captures (rule_pcre.ncap) */
 
 /* rule->has: which optional packet tests are present */
 #define RULE_HAS_DSIZE   0x0001u
@@ -468,6 +495,7 @@ struct rule_tag {
 #define RULE_HAS_FLOWBYTES_TS 0x4000000u  /* (added) flow.bytes_toserver */
 #define RULE_HAS_FLOWBYTES_TC 0x8000000u  /* (added) flow.bytes_toclient */
 #define RULE_HAS_ICMPV6MTU 0x10000000u    /* (added) icmpv6.mtu */
+#define RULE_HAS_VARMATCH 0x20000000u     /* (added) flowvar, pktvar: see varmatch */
 
 /* (added) Index of the per-direction flow counters flow_pkts[] and
  * flow_bytes[], in the order of the packet's enum pkt_dir. */
@@ -638,6 +666,8 @@ struct rule {
 	struct rule_xbit *xbit;
 	uint32_t nflowint;
 	struct rule_flowint *flowint;
+	uint32_t nvarmatch;       /* (added) with RULE_HAS_VARMATCH */
+	struct rule_varmatch *varmatch;
 	/* (added) with RULE_HAS_PKTEVENT: events the packet must all carry */
 	struct pkt_events pkt_events;
 	/* (added) with RULE_HAS_CSUM: bit per enum rule_csum checked, and

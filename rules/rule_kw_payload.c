@@ -37,8 +37,8 @@ struct rule_match *rule_match_new(struct rule_ctx *c, enum rule_match_kind kind)
 }
 
 /* Decodes the text between the quotes: |hex| blocks and \" \; \\ \: escapes. */
-static int content_decode(struct rule_ctx *c, const char *s, size_t len, uint8_t *out,
-			  uint32_t *olen)
+int rule_content_decode(struct rule_ctx *c, const char *s, size_t len, uint8_t *out,
+			uint32_t *olen)
 {
 	bool hex = false;
 	int nib = -1;
@@ -100,7 +100,7 @@ int kw_content(struct rule_ctx *c, const char *v)
 	pat = malloc(len);
 	if (pat == NULL)
 		return -ENOMEM;
-	if (content_decode(c, v + 1, len - 2, pat, &plen)) {
+	if (rule_content_decode(c, v + 1, len - 2, pat, &plen)) {
 		free(pat);
 		return -EINVAL;
 	}
@@ -304,8 +304,8 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 	struct rule_pcre p = { 0 };
 	struct rule_match *m;
 	enum rule_buffer buf = RULE_BUF_MAX;
-	const char *slash;
-	size_t len;
+	const char *slash, *names;
+	size_t len, nlen;
 	int errcode;
 	PCRE2_SIZE erroff;
 
@@ -320,6 +320,11 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 		v++;
 		len -= 2;
 	}
+	/* (added) "/(..)/flags, pkt:name, flow:name": the capture names */
+	nlen = len;
+	len = rule_pcre_names_cut(v, len);
+	names = v + len;
+	nlen -= len;
 	if (len < 2 || v[0] != '/')
 		return rule_err(c, "pcre must be a quoted \"/expression/flags\"");
 	slash = v + len - 1;
@@ -345,8 +350,15 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 	}
 	/* machine code, as Suricata's; a pattern the JIT refuses is interpreted */
 	(void)pcre2_jit_compile(p.code, PCRE2_JIT_COMPLETE);
+	if (rule_pcre_captures(c, &p, names, nlen)) {
+		rule_pcre_captures_free(&p);
+		pcre2_code_free(p.code);
+		free(p.expr);
+		return -EINVAL;
+	}
 	m = rule_match_new(c, MATCH_PCRE);
 	if (m == NULL) {
+		rule_pcre_captures_free(&p);
 		pcre2_code_free(p.code);
 		free(p.expr);
 		return -ENOMEM;
@@ -354,12 +366,6 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 	m->pcre = p;
 	if (buf != RULE_BUF_MAX)
 		m->buf = buf;
-	/* Suricata 7 stores (?P<flow_x>..), (?P<pkt_x>..) and (?P<alert_x>..)
-	 * in variables for flowvar/pktvar and the alert's metadata; idsd has
-	 * none: the pcre matches alike, the loader says the capture is lost */
-	if (strstr(p.expr, "(?P<flow_") || strstr(p.expr, "(?P<pkt_") ||
-	    strstr(p.expr, "(?P<alert_"))
-		c->r->flags |= RULE_F_PCRE_VARS;
 	return 0;
 }
 

@@ -88,6 +88,8 @@ const struct rule_kw rule_kw_table[] = {
 	{ "xbits",            kw_xbits,            KW_VAL },
 	{ "hostbits",         kw_hostbits,         KW_VAL },
 	{ "flowint",          kw_flowint,          KW_VAL },
+	{ "flowvar",          kw_flowvar,          KW_VAL },
+	{ "pktvar",           kw_pktvar,           KW_VAL },
 	{ "decode-event",     kw_decode_event,     KW_VAL | KW_ONCE },
 	{ "stream-event",     kw_stream_event,     KW_VAL },
 	{ "engine-event",     kw_engine_event,     KW_VAL },
@@ -215,6 +217,7 @@ void rule_match_free(struct rule_match *m)
 	} else if (m->kind == MATCH_PCRE) {
 		free(m->pcre.expr);
 		rule_pcre_code_free(m->pcre.code);
+		rule_pcre_captures_free(&m->pcre);
 	}
 }
 
@@ -253,6 +256,7 @@ void rule_free(struct rule *r)
 		free(r->xbit[i].name);
 	free(r->xbit);
 	free(r->flowint);
+	rule_varmatch_free(r);
 	free(r);
 }
 

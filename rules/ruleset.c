@@ -184,6 +184,15 @@ static int remember(struct ruleset *rs, const char *path, uint32_t line, const c
 	return 0;
 }
 
+/* (added) A pcre named group written for Suricata 8's alert variables. */
+static bool alert_capture(const struct rule *r)
+{
+	for (uint32_t i = 0; i < r->nmatch; i++)
+		if (r->match[i].kind == MATCH_PCRE && strstr(r->match[i].pcre.expr, "(?P<alert_"))
+			return true;
+	return false;
+}
+
 static int fail_rule(struct ruleset *rs, const char *path, uint32_t line, const char *reason,
 		     FILE *errs)
 {
@@ -273,10 +282,10 @@ static int add_rule(struct ruleset *rs, struct rule *r, const char *path, uint32
 	if (r->filekw.store && errs != NULL)
 		fprintf(errs, "%s:%u: warning: filestore: idsd does not store files; the rule "
 			"matches and alerts, nothing is written\n", path, line);
-	if ((r->flags & RULE_F_PCRE_VARS) && errs != NULL)
-		fprintf(errs, "%s:%u: warning: pcre: captures into flow/pkt/alert variables are "
-			"not kept (no flowvar, pktvar or alert metadata); the rule matches as "
-			"without them\n", path, line);
+	if (errs != NULL && alert_capture(r))
+		fprintf(errs, "%s:%u: warning: pcre: (?P<alert_...>) stores nothing in Suricata "
+			"7 (alert variables came with Suricata 8): a plain named group\n",
+			path, line);
 	if ((r->flags & RULE_F_TLS_STORE) && errs != NULL)
 		fprintf(errs, "%s:%u: warning: tls.store: idsd does not store certificates; the "
 			"rule matches and alerts, nothing is written\n", path, line);

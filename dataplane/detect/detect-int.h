@@ -169,6 +169,7 @@ struct detect_engine {
 	struct rule_groups groups[PC_MAX]; /* (added) the same rules by port */
 
 	uint32_t max_captures;   /* largest pcre capture count, sizes the match data */
+	bool captures;           /* (added) some rule stores pcre captures (RULE_F_CAPTURE) */
 	struct detect_engine_info info;
 	struct detect_app_engine *app; /* (added) app-layer prefilter and lists, NULL: none */
 	detect_reject_fn reject; /* (added) while building: rules whose pattern is refused */
@@ -254,6 +255,7 @@ struct detect_thread {
 	struct seq_gate *gate;
 	unsigned gate_id;
 	struct detect_app_thread *app; /* (added) app-layer inspection state */
+	struct detect_capture *cap; /* (added) pcre captures, NULL: the engine has none */
 	uint8_t *b64;            /* (added) base64_decode output, DETECT_B64_OUT_MAX bytes */
 	struct detect_stats stats;
 	struct rule_prof *prof;  /* (added) per rank, NULL: profiling off (detect_profile.c) */
@@ -364,6 +366,61 @@ static inline bool detect_rule_sees_stream(const struct rule *r)
 	       !(r->has & RULE_HAS_DSIZE);
 }
 
+/* detect_capture.c (added): pcre captures into packet and flow variables,
+ * as Suricata 7's DetectVarStoreMatch and DetectVarProcessList. A pcre of
+ * rule inspection that matched stores its captures as pending (store); once
+ * the rule's inspection is over, matched or not (Suricata commits at its
+ * "next:" label either way), the pending ones go on the packet and its flow
+ * (commit: a test of one counter when there are none). Values are cut at
+ * DETECT_VAR_VALUE_MAX bytes (Suricata's 64 KiB); what the bounds refuse is
+ * counted in vars_refused. The packet's and the flow's variables hold 32 KiB
+ * each at most, so that an alert's record with all of them (escaped, twice
+ * the bytes at worst) still fits an EVE writer's buffer. Each thread's areas
+ * are allocated by detect_capture_init only when the engine has capture
+ * rules. */
+#define DETECT_VAR_VALUE_MAX   0xffffu
+#define DETECT_CAP_PENDING     16u      /* captures pending for one rule */
+#define DETECT_CAP_PEND_BYTES  (64u * 1024u)
+#define DETECT_PKTVARS_MAX     16u      /* variables on one packet */
+#define DETECT_PKTVARS_BYTES   (32u * 1024u)
+
+struct detect_capture {
+	bool mute;               /* an inspection that only checks: no store */
+	uint32_t npend, pend_used;
+	struct cap_pending {
+		const struct rule_capture *cap;
+		uint32_t off, len;       /* in pend_area */
+	} pend[DETECT_CAP_PENDING];
+	uint32_t npkt, pkt_used;
+	struct detect_pktvar pkt[DETECT_PKTVARS_MAX];
+	uint8_t pend_area[DETECT_CAP_PEND_BYTES];
+	uint8_t pkt_area[DETECT_PKTVARS_BYTES];
+};
+
+int detect_capture_init(struct detect_thread *dt);
+void detect_capture_fini(struct detect_thread *dt);
+/* A new packet: no packet variables; res shows the thread's. */
+void detect_capture_packet(struct detect_thread *dt, struct detect_result *res);
+/* subject matched pcre pc with ovector ov (rc: pcre2_match's count). */
+void detect_capture_store(struct detect_thread *dt, const struct rule_pcre *pc,
+			  const uint8_t *subject, const PCRE2_SIZE *ov, int rc);
+void detect_capture_commit_slow(struct detect_thread *dt, struct packet *p,
+				struct detect_result *res);
+static inline void detect_capture_commit(struct detect_thread *dt, struct packet *p,
+					 struct detect_result *res)
+{
+	if (__builtin_expect(dt->cap != NULL && dt->cap->npend != 0, 0))
+		detect_capture_commit_slow(dt, p, res);
+}
+/* The flow's variable name (name_hash its rule_name_hash), NULL: not set. */
+const struct detect_flow_var *detect_flowvar_get(const struct flow *f, uint64_t name_hash,
+						 const char *name);
+/* Frees the flow's variables (detect_flow_free). */
+void detect_flow_vars_free(struct flow *f);
+/* The packet's first variable name, as Suricata's PktVarGet; NULL: none. */
+const struct detect_pktvar *detect_pktvar_get(const struct detect_thread *dt,
+					      uint64_t name_hash, const char *name);
+
 /* detect_fp.c */
 uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);
 
@@ -422,7 +479,7 @@ bool detect_match_pktkw(const struct rule *r, const struct packet *p);
 
 /* detect_vars.c (added): xbits and flowint. check: the tests (isset, ==,
  * ...) hold; apply: the rule matched, run the changes (set, +, ...). */
-#define RULE_HAS_VARS (RULE_HAS_XBITS | RULE_HAS_FLOWINT)
+#define RULE_HAS_VARS (RULE_HAS_XBITS | RULE_HAS_FLOWINT | RULE_HAS_VARMATCH)
 bool detect_vars_check(struct detect_thread *dt, const struct rule *r, const struct packet *p);
 void detect_vars_apply(struct detect_thread *dt, const struct rule *r, const struct packet *p);
 

@@ -97,6 +97,16 @@ enum drop_reason {
 	DROP_REASONS
 };
 
+/* (added) A packet variable (a pcre capture into pkt:NAME) of the packet
+ * inspected, for EVE's metadata: the name is the rule's, the value in the
+ * thread's area; valid until the thread's next packet. */
+struct detect_pktvar {
+	const char *name;
+	uint64_t name_hash;
+	const uint8_t *value;
+	uint32_t len;
+};
+
 struct detect_result {
 	enum detect_verdict verdict;
 	enum drop_reason drop_reason;
@@ -104,6 +114,8 @@ struct detect_result {
 	uint32_t nalerts;
 	struct detect_alert alerts[DETECT_MAX_ALERTS];
 	uint32_t alerts_dropped;    /* matched, but not among the packet-alert-max kept */
+	uint32_t npktvars;          /* (added) the packet's variables, in the order set */
+	const struct detect_pktvar *pktvars;
 };
 
 struct detect_stats {
@@ -120,6 +132,7 @@ struct detect_stats {
 	uint64_t flow_dropped;      /* packets dropped without inspection: flow marked drop */
 	uint64_t flow_passed;       /* packets not inspected: flow marked pass */
 	uint64_t vars_table_full;   /* (added) an xbit/flowint could not be stored */
+	uint64_t vars_refused;      /* (added) a pcre capture could not be kept (bounds) */
 	uint64_t app_mark_nomem;    /* (added) a transaction could not remember an alert */
 	/* prefilter work, by what was scanned (ids-bench and the stats report
 	 * bytes scanned per payload byte) */

@@ -769,13 +769,15 @@ static int try_rule(struct app_scan *s, struct packet *p, uint32_t rank, uint32_
 {
 	struct detect_thread *dt = s->dt;
 	const struct de_rule *dr = &dt->de->rules[rank];
-	bool passed;
+	bool passed, matched;
 	uint64_t t0;
 
 	/* profiling.rules: timed and counted; off, one predictable branch */
-	if (__builtin_expect(dt->prof == NULL, 1) ? !app_rule_matches(s, rank, p) :
-	    (t0 = detect_profile_tsc(),
-	     !detect_profile_count(dt->prof, rank, t0, app_rule_matches(s, rank, p))))
+	matched = __builtin_expect(dt->prof == NULL, 1) ? app_rule_matches(s, rank, p) :
+		  (t0 = detect_profile_tsc(),
+		   detect_profile_count(dt->prof, rank, t0, app_rule_matches(s, rank, p)));
+	detect_capture_commit(dt, p, res);
+	if (!matched)
 		return -1;
 	dt->stats.verified++;
 	if (app_tx_mark(s->tx, key) != 0)

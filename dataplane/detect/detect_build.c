@@ -334,6 +334,8 @@ static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 		caps = pcre_captures(r);
 		if (caps > de->max_captures)
 			de->max_captures = caps;
+		if (r->flags & RULE_F_CAPTURE)
+			de->captures = true;
 	}
 	de->info.rules = de->nrules;
 	if (detect_tag_host_build(de) < 0)

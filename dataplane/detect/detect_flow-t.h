@@ -45,11 +45,33 @@ struct detect_flow_group {
 	uint64_t hdr_pass;       /* bit i: and passed */
 };
 
+/* (added) The flow's variables from pcre captures (flow:NAME), in the
+ * order first set, as Suricata's flow var list: a capture of a name already
+ * set replaces its value. The name and the value share one allocation. At
+ * most DF_VARS_MAX variables and DF_VARS_BYTES bytes of names and values on
+ * a flow: a capture past them is refused (detect_stats.vars_refused). */
+#define DF_VARS_MAX   16u
+#define DF_VARS_BYTES (32u * 1024u)
+
+struct detect_flow_var {
+	uint64_t name_hash;
+	char *name;              /* NUL-ended, the value right after it; owned */
+	const uint8_t *value;
+	uint32_t len;
+};
+
+struct detect_flow_vars {
+	uint32_t n;
+	uint32_t bytes;          /* names (with their NUL) and values held */
+	struct detect_flow_var v[DF_VARS_MAX];
+};
+
 struct detect_flow {
 	/* by enum pkt_dir; NULL until the direction's stream is inspected,
 	 * freed by detect_flow_free */
 	struct detect_flow_dir *d[2];
 	struct detect_flow_group g[2];   /* by enum pkt_dir */
+	struct detect_flow_vars *vars;   /* (added) NULL until a flow var is set */
 };
 
 #endif

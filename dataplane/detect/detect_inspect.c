@@ -273,6 +273,8 @@ static int inspect_pcre(struct insp *c, uint32_t i, uint32_t prev)
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return INSP_NO;
 		ov = pcre2_get_ovector_pointer(dt->md);
+		if (pc->ncap)
+			detect_capture_store(dt, pc, c->buf + base, ov, rc);
 		res = inspect(c, i + 1, base + (uint32_t)ov[1]);
 		if (res != INSP_NO || !next_rel)
 			return res;

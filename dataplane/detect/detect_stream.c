@@ -26,6 +26,20 @@ static bool stream_only(const struct rule *r)
 	return r->proto == RULE_PROTO_TCP_STREAM || (r->flow_flags & RULE_FLOW_ONLY_STREAM);
 }
 
+/* dr matches the part of the window inspected before, captures muted. */
+static bool old_match(struct detect_thread *dt, const struct de_rule *dr,
+		      const struct detect_stream *st)
+{
+	bool m;
+
+	if (dt->cap != NULL)
+		dt->cap->mute = true;
+	m = detect_inspect_payload(dt, dr, st->data, st->old_len);
+	if (dt->cap != NULL)
+		dt->cap->mute = false;
+	return m;
+}
+
 bool detect_payload_match(struct detect_thread *dt, const struct de_rule *dr,
 			  const struct packet *p)
 {
@@ -41,10 +55,10 @@ bool detect_payload_match(struct detect_thread *dt, const struct de_rule *dr,
 		       detect_inspect_payload(dt, dr, p->payload, p->payload_len);
 	/* a match wholly in the kept context is no new one, except for an
 	 * app-layer rule: it alerts once per transaction (its mark), and a new
-	 * transaction may be checked against bytes inspected before */
+	 * transaction may be checked against bytes inspected before (that
+	 * check stores no capture: the window's match has them) */
 	if (st != NULL && detect_inspect_payload(dt, dr, st->data, st->len) &&
-	    (st->old_len == 0 || (dr->flags & DR_F_APP) ||
-	     !detect_inspect_payload(dt, dr, st->data, st->old_len))) {
+	    (st->old_len == 0 || (dr->flags & DR_F_APP) || !old_match(dt, dr, st))) {
 		dt->stream_match = true;
 		return true;
 	}
@@ -169,6 +183,7 @@ void detect_flow_free(struct flow *f)
 		free(f->det.d[dir]);
 		f->det.d[dir] = NULL;
 	}
+	detect_flow_vars_free(f);
 }
 
 /* The stream window's candidates (Suricata's stream prefilter), merged into

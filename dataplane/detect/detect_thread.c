@@ -81,7 +81,7 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 	dt->vars = node_zalloc(VAR_TABLE_SIZE * sizeof(struct var_entry), socket);
 	if (!dt->vars)
 		goto fail;
-	if (detect_app_thread_init(dt) < 0)
+	if (detect_app_thread_init(dt) < 0 || detect_capture_init(dt) < 0)
 		goto fail;
 	return dt;
 fail:
@@ -96,6 +96,7 @@ void detect_thread_destroy(struct detect_thread *dt)
 	if (!dt)
 		return;
 	a = (struct detect_thread_alloc *)dt;
+	detect_capture_fini(dt);
 	detect_app_thread_fini(dt);
 	host_table_destroy(dt->flow_thr);
 	host_table_destroy(dt->hosts_own);
@@ -344,6 +345,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	res->drop_rule = NULL;
 	res->nalerts = 0;
 	res->alerts_dropped = 0;
+	detect_capture_packet(dt, res);
 	/* Rejected packets are seen by decode-event rules only, except a broken
 	 * transport header under a valid IP header: IP-level rules see those
 	 * too (as Suricata). */
@@ -383,7 +385,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 		bool from_pf = ia >= nal || (ic < dt->ncand && dt->cand[ic] < al[ia]);
 		uint32_t i = ia, rank = from_pf ? dt->cand[ic++] : al[ia++];
 		const struct de_rule *dr = &de->rules[rank];
-		bool addr_known = false;
+		bool addr_known = false, matched;
 		uint64_t t0;
 
 		if ((dr->flags & DR_F_IPONLY) && !iponly)
@@ -402,10 +404,12 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 			addr_known = true;
 		}
 		/* profiling.rules: timed and counted; off, one predictable branch */
-		if (__builtin_expect(dt->prof == NULL, 1) ? !rule_matches(dt, dr, p, addr_known) :
-		    (t0 = detect_profile_tsc(),
-		     !detect_profile_count(dt->prof, rank, t0,
-					   rule_matches(dt, dr, p, addr_known))))
+		matched = __builtin_expect(dt->prof == NULL, 1) ? rule_matches(dt, dr, p, addr_known) :
+			  (t0 = detect_profile_tsc(),
+			   detect_profile_count(dt->prof, rank, t0,
+						rule_matches(dt, dr, p, addr_known)));
+		detect_capture_commit(dt, p, res);
+		if (!matched)
 			continue;
 		if (from_pf)
 			dt->stats.verified++;

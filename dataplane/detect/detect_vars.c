@@ -12,6 +12,8 @@
  *   name another counter, which must then be set for the rule to match. A
  *   flow stays on one worker: the counters are in a per-thread table (no
  *   lock, no allocation on the hot path).
+ * - (added) flowvar/pktvar: the flow's (the packet's) variable that pcre
+ *   captures set (detect_capture.c) holds the content.
  * The tests run while matching; the changes once the rule has matched. */
 #include <string.h>
 
@@ -185,6 +187,32 @@ static bool flowint_test(struct detect_thread *dt, const struct rule_flowint *fi
 	}
 }
 
+/* flowvar/pktvar: the variable is set and holds the content. */
+static bool varmatch_test(const struct detect_thread *dt, const struct rule_varmatch *vm,
+			  const struct packet *p)
+{
+	const uint8_t *v;
+	uint32_t len;
+
+	if (vm->kind == RULE_VAR_FLOW) {
+		const struct detect_flow_var *fv = detect_flowvar_get(p->flow, vm->name_hash,
+								      vm->name);
+
+		if (fv == NULL)
+			return false;
+		v = fv->value;
+		len = fv->len;
+	} else {
+		const struct detect_pktvar *pv = detect_pktvar_get(dt, vm->name_hash, vm->name);
+
+		if (pv == NULL)
+			return false;
+		v = pv->value;
+		len = pv->len;
+	}
+	return detect_spm_find(v, len, vm->content, vm->len, false) != NULL;
+}
+
 bool detect_vars_check(struct detect_thread *dt, const struct rule *r, const struct packet *p)
 {
 	for (uint32_t i = 0; i < r->nxbit; i++) {
@@ -200,6 +228,12 @@ bool detect_vars_check(struct detect_thread *dt, const struct rule *r, const str
 	for (uint32_t i = 0; i < r->nflowint; i++)
 		if (!flowint_test(dt, &r->flowint[i], p))
 			return false;
+	for (uint32_t i = 0; i < r->nvarmatch; i++) {
+		const struct rule_varmatch *vm = &r->varmatch[i];
+
+		if ((vm->kind == RULE_VAR_FLOW && !p->flow) || !varmatch_test(dt, vm, p))
+			return false;
+	}
 	return true;
 }
 

@@ -943,6 +943,7 @@ static void merge_eve_opt(struct eve_options *all, const struct eve_options *o)
 	all->payload |= o->payload;
 	all->packet |= o->packet;
 	all->flow |= o->flow;
+	all->metadata |= o->metadata;
 	/* one header name is extracted for both, the first one configured */
 	if (o->xff.enabled && !all->xff.enabled)
 		all->xff = o->xff;
@@ -1116,6 +1117,7 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		e->opt.ether = get_bool(pb, eve, "ethernet", false);
 		e->opt.ipv6_compress = get_bool(pb, eve, "ipv6-compress", false);
 		e->opt.community_id = get_bool(pb, eve, "community-id", false);
+		e->opt.metadata = get_bool(pb, eve, "metadata", true);
 		e->opt.community_id_seed =
 			(uint16_t)get_u64(pb, eve, "community-id-seed", 0, UINT16_MAX);
 		e->opt.host = get_str(pb, c->root, "sensor-name", NULL);
@@ -1135,6 +1137,7 @@ static void load_outputs(struct settings *s, struct problems *pb, const struct c
 		e->types = EVE_T_ALERT | EVE_T_STATS;
 		e->opt.pcap_cnt = true;
 		e->opt.flow = true;
+		e->opt.metadata = true;
 		e->opt.host = get_str(pb, c->root, "sensor-name", NULL);
 		merge_eve_opt(&s->eve_opt, &e->opt);
 	}

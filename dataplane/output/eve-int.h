@@ -60,6 +60,9 @@ struct eve_writer {
 	unsigned *order;
 	unsigned order_cap;
 	const struct eve_app *app;     /* (added) fields of the alert being written */
+	const struct detect_pktvar *pktvars; /* (added) the packet's, while its alerts
+					      * are written (eve_writer_set_pktvars) */
+	uint32_t npktvars;
 };
 
 /* Builds one record into j (the object, without the newline) with the
@@ -115,6 +118,12 @@ struct flow;
 void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const struct flow *f,
 			 const char *event_type, unsigned from, const struct packet *p,
 			 const char *client_ip);
+/* eve_vars.c (added): Suricata 7's top-level "metadata" (EveAddMetadata)
+ * with eve-log metadata on: the flow's variables ("flowvars") and the
+ * packet's ("pktvars") captured by pcre, each [{"name": "value"}] in the
+ * order set, the value as PrintStringsToBuffer makes it (bytes outside
+ * printable ASCII but CR and LF as '.'); nothing when there are none. */
+void eve_put_vars(struct json_w *j, const struct eve_writer *w, const struct flow *f);
 /* "pkt_src" of p, as Suricata's PktSrcToString. */
 const char *eve_pkt_src(const struct packet *p);
 /* eve_applayer.c: the protocol objects of alerts, shared with the

@@ -89,6 +89,8 @@ struct eve_options {
 	bool flow;               /* "flow": {pkts/bytes each way, start, 5-tuple} */
 	bool ipv6_compress;      /* eve-log.ipv6-compress: RFC 5952 IPv6 text */
 	bool community_id;       /* eve-log.community-id: "community_id" (v1) of the flow */
+	bool metadata;           /* (added) eve-log.metadata (default yes): "metadata" with
+				  * the flow's and packet's variables (eve_vars.c) */
 	uint16_t community_id_seed;
 	const char *host;        /* sensor-name: "host" in every record; NULL: none (not copied) */
 	/* "drop" records of dropped packets (eve-log types: - drop) */
@@ -264,6 +266,9 @@ struct eve_app {
 	struct app_smtp_info smtp;
 };
 void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app);
+/* (added) The variables of the packet whose alerts are written next (n 0:
+ * none), for the records' "metadata" (eve-log metadata). */
+void eve_writer_set_pktvars(struct eve_writer *w, const struct detect_pktvar *pv, uint32_t n);
 
 /* (added) Community ID v1 (github.com/corelight/community-id-spec) of a
  * 5-tuple: src/dst are 4 (ip_ver 4) or 16 bytes in network order; for

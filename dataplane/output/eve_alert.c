@@ -243,6 +243,7 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 		}
 	}
 	json_str(j, "pkt_src", eve_pkt_src(p));
+	eve_put_vars(j, w, p->flow);
 	if (w->opt.community_id && p->flow != NULL)
 		eve_put_community_id(j, w, p->flow);
 	if (w->opt.ether && decode_starts_with_eth(p) && p->len >= ETH_HLEN) {

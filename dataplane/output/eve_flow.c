@@ -82,6 +82,7 @@ void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const str
 	}
 	if (p != NULL)
 		json_str(j, "pkt_src", eve_pkt_src(p));
+	eve_put_vars(j, w, f);
 	if (w->opt.community_id)
 		eve_put_community_id(j, w, f);
 }

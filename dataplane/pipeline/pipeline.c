@@ -238,9 +238,15 @@ static void inspect(struct pipeline *pl, struct packet *p, const struct stream_w
 		ds = (struct detect_stream){ .data = w->data, .len = w->len,
 					     .old_len = w->old_len, .seq = w->seq };
 	detect_packet_stream(pl->dt, p, w != NULL ? &ds : NULL, res);
+	/* the packet's variables go into its records' metadata, as Suricata's
+	 * p->pktvar does */
+	if (pl->eve != NULL && res->npktvars > 0)
+		eve_writer_set_pktvars(pl->eve, res->pktvars, res->npktvars);
 	output_alerts(pl, p, res, w);
 	output_tags(pl, p, res);
 	output_drop(pl, p, res);
+	if (pl->eve != NULL && res->npktvars > 0)
+		eve_writer_set_pktvars(pl->eve, NULL, 0);
 }
 
 /* The packet Suricata makes up to inspect a stream at flow end: the flow's

@@ -344,18 +344,6 @@ static void test_http_header_lists(void)
 	CHECK_STR("rule mixes protocols: http buffer in a dns rule", err);
 }
 
-/* a pcre's capture into a variable is noted (the loader warns) */
-static void test_pcre_vars(void)
-{
-	struct rule *r = parse("alert tcp any any -> any any (pcre:\"/(?P<pkt_x>a+)/\"; sid:1;)");
-
-	CHECK(r != NULL && (r->flags & RULE_F_PCRE_VARS));
-	rule_free(r);
-	r = parse("alert tcp any any -> any any (pcre:\"/(?P<name>a+)/\"; sid:2;)");
-	CHECK(r != NULL && !(r->flags & RULE_F_PCRE_VARS));
-	rule_free(r);
-}
-
 static void test_ssh_legacy(void)
 {
 	struct rule *r = parse("alert tcp any any -> any any (ssh.protoversion:\"2.0\"; "
@@ -395,7 +383,6 @@ int main(void)
 	test_frame();
 	test_ssh_legacy();
 	test_http_header_lists();
-	test_pcre_vars();
 	rule_env_free(env);
 	return check_result("applayer_rules");
 }

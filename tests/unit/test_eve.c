@@ -843,6 +843,69 @@ static void test_alert_flow(void)
 	free(out);
 }
 
+/* (added) pcre captures in "metadata": the flow's variables then the
+ * packet's, [{"name":"value"}] each, bytes outside printable ASCII but CR
+ * and LF as '.', as Suricata 7's EveAddMetadata and PrintStringsToBuffer;
+ * nothing with metadata off or no variable. */
+static void test_alert_vars(void)
+{
+	static const uint8_t raw[] = { 'a', 0xff, 0x00, '"', '\r', '\n', 0xc3, 0xa9 };
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char msg[] = "vars", fname[] = "host\0example.com", pname[] = "ua";
+	struct eve_options opt = { .metadata = true };
+	struct detect_flow_vars fv = { .n = 1 };
+	struct detect_pktvar pv = { .name = pname, .value = raw, .len = sizeof(raw) };
+
+	packet_v4_tcp(&p, &f);
+	rule_init(&r, 5, msg, "c", 2);
+	fv.v[0] = (struct detect_flow_var){ .name = fname, .value = (const uint8_t *)fname + 5,
+					    .len = 11 };
+	f.det.vars = &fv;
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+	char *out = one_alert("vars.json", &opt, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "\"pkt_src\":\"wire/pcap\",\"metadata\":{\"flowvars\":"
+		"[{\"host\":\"example.com\"}]},\"alert\":{") != NULL);
+	free(out);
+
+	/* the packet's too, written while its alerts are */
+	char path[128], err[256];
+	path_of(path, sizeof(path), "pktvars.json");
+	unlink(path);
+	struct eve_file *ef = eve_file_open(path, err, sizeof(err));
+	struct eve_writer *w = ef ? eve_writer_create(ef, &opt, NULL, 0) : NULL;
+	CHECK(w != NULL);
+	if (w != NULL) {
+		eve_writer_set_pktvars(w, &pv, 1);
+		eve_write_alert(w, &p, &a);
+		eve_writer_set_pktvars(w, NULL, 0);
+		eve_write_alert(w, &p, &a);
+		eve_writer_destroy(w);
+	}
+	if (ef != NULL)
+		eve_file_close(ef);
+	out = slurp(path, NULL);
+	CHECK(out != NULL && strstr(out, "\"metadata\":{\"flowvars\":[{\"host\":\"example.com\"}],"
+		"\"pktvars\":[{\"ua\":\"a..\\\"\\r\\n..\"}]}") != NULL);
+	/* the second alert: no packet variable any more */
+	CHECK(out != NULL && strstr(strchr(out, '\n'), "pktvars") == NULL &&
+	      strstr(strchr(out, '\n'), "\"flowvars\"") != NULL);
+	free(out);
+
+	/* metadata: no */
+	opt.metadata = false;
+	out = one_alert("vars-off.json", &opt, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "metadata") == NULL);
+	free(out);
+	/* no variable: the record as before */
+	opt.metadata = true;
+	f.det.vars = NULL;
+	out = one_alert("vars-none.json", &opt, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "metadata") == NULL);
+	free(out);
+}
+
 /* One alert with app-layer fields to a fresh file (caller frees). */
 static char *one_app_alert(const struct eve_options *opt, const struct eve_app *app,
 			   const struct packet *p, const struct detect_alert *a)
@@ -1582,6 +1645,7 @@ int main(void)
 	test_alert_icmp();
 	test_alert_escaping();
 	test_alert_flow();
+	test_alert_vars();
 	test_alert_xff();
 	test_app_tx_records();
 	test_alert_stream();
