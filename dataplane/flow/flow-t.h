@@ -98,6 +98,9 @@ struct flow {
 	uint8_t tcp_flags[2];    /* (added) TCP flags seen, by direction, for EVE flow records */
 	uint8_t end_reason;      /* (added) enum flow_end, set before the release callback */
 	uint8_t icmp_type, icmp_code; /* (added) ICMP: the first packet's, for Community ID */
+	uint8_t input;           /* (added) the worker's input (port) its first packet came
+				  * from (dataplane/pipeline): its records' in_iface, as
+				  * Suricata's f->livedev */
 	uint64_t last_pkt;       /* (added) pcap_cnt of its last packet: a capture read by
 				  * several workers flushes in this order (hoststate/seq_gate.h) */
 	uint32_t isn[2];         /* (added) TCP: the client's (0) and the server's (1)

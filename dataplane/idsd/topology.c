@@ -132,24 +132,13 @@ static struct worker *worker_new(struct run *r, unsigned lcore, int socket)
 	return w;
 }
 
-/* Whether the worker of ports pts[0..n) checks checksums: -k when given,
- * else the ports' dpdk.interfaces checksum-checks when they agree (one
- * port in runmode workers), else the run's default. */
-static bool worker_csum(const struct run *r, const struct port *pts, unsigned n)
+/* Whether frames of port pt have their checksums checked: -k when given,
+ * else the port's dpdk.interfaces checksum-checks, else the run's default. */
+static bool worker_csum(const struct run *r, const struct port *pt)
 {
-	int8_t v = pts[0].set.csum_check;
-
-	if (r->s->csum_forced)
+	if (r->s->csum_forced || pt->set.csum_check < 0)
 		return r->s->csum_check;
-	for (unsigned i = 1; i < n; i++) {
-		if (pts[i].set.csum_check != v) {
-			log_msg(LOG_WARN, "worker", "autofp: the ports' checksum-checks differ; "
-				"per port needs runmode workers, %s used",
-				r->s->csum_check ? "yes" : "no");
-			return r->s->csum_check;
-		}
-	}
-	return v < 0 ? r->s->csum_check : v != 0;
+	return pt->set.csum_check != 0;
 }
 
 /* "in_iface" of a port's records: its name, as Suricata's live capture
@@ -160,7 +149,8 @@ static const char *eve_iface(const struct run *r, const struct port *pt)
 	return r->s->pcap != NULL ? NULL : pt->set.name;
 }
 
-static int worker_pipeline(struct run *r, struct worker *w, const char *iface, bool csum)
+/* w's pipeline, with w->rxq[] as its inputs (in_iface, checksum-checks). */
+static int worker_pipeline(struct run *r, struct worker *w)
 {
 	const struct settings *s = r->s;
 	uint8_t need;
@@ -175,12 +165,14 @@ static int worker_pipeline(struct run *r, struct worker *w, const char *iface, b
 		.exc = s->exc,
 		.eve = r->eve,
 		.eve_opt = s->eve_opt,
-		.iface = iface,
+		.ninputs = (uint8_t)w->nrxq,
 		.socket = w->socket,
 		.gate = w->gate,
 	};
 
-	pc.decode.csum_check = csum;
+	for (uint16_t i = 0; i < w->nrxq; i++)
+		pc.inputs[i] = (struct pipeline_input){ .iface = w->rxq[i].iface,
+							.csum_check = w->rxq[i].csum_check };
 	pc.flow.budget = r->flow_mem;
 	pc.stream.ssn_budget = r->ssn_mem;
 	pc.stream.reasm_budget = r->reasm_mem;
@@ -216,7 +208,7 @@ static void worker_take(struct run *r, struct worker *w, struct port *pt, uint16
 	struct worker_rxq *e = &w->rxq[w->nrxq++];
 
 	*e = (struct worker_rxq){ .port = pt, .queue = q, .mode = pt->set.copy_mode,
-				  .iface = eve_iface(r, pt), .csum_check = worker_csum(r, pt, 1) };
+				  .iface = eve_iface(r, pt), .csum_check = worker_csum(r, pt) };
 	if (pt->set.copy_mode != COPY_NONE) {
 		e->tx_port_id = r->ports[pt->peer].port_id;
 		e->tx_queue = txq_next[pt->peer]++;
@@ -247,7 +239,7 @@ static int create_workers_rss(struct run *r, unsigned *lcore)
 			worker_take(r, w, pt, q, txq_next);
 			if (mate >= 0)
 				worker_take(r, w, &r->ports[mate], q, txq_next);
-			if (worker_pipeline(r, w, w->rxq[0].iface, w->rxq[0].csum_check) != 0)
+			if (worker_pipeline(r, w) != 0)
 				return -ENOMEM;
 			*lcore = rte_get_next_lcore(*lcore, 1, 0);
 		}
@@ -280,9 +272,6 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 			return -ENOMEM;
 		}
 	}
-	/* once for all workers: each takes every port */
-	const bool csum = worker_csum(r, r->ports, r->nports);
-
 	for (unsigned k = 0; k < nw; k++) {
 		struct worker *w = worker_new(r, *lcore, socket);
 
@@ -292,7 +281,9 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		for (unsigned i = 0; i < r->nports; i++) {
 			struct port *pt = &r->ports[i];
 
-			w->rxq[i] = (struct worker_rxq){ .port = pt, .mode = pt->set.copy_mode };
+			w->rxq[i] = (struct worker_rxq){ .port = pt, .mode = pt->set.copy_mode,
+							 .iface = eve_iface(r, pt),
+							 .csum_check = worker_csum(r, pt) };
 			if (pt->set.copy_mode != COPY_NONE) {
 				w->rxq[i].tx_port_id = r->ports[pt->peer].port_id;
 				w->rxq[i].tx_queue = txq_next[pt->peer]++;
@@ -305,7 +296,7 @@ static int create_workers_autofp(struct run *r, unsigned *lcore)
 		ring_ev[k] = &w->ring_ev;
 		w->gate = r->gate;
 		w->seq_off = r->seq_off;
-		if (worker_pipeline(r, w, eve_iface(r, &r->ports[0]), csum) != 0)
+		if (worker_pipeline(r, w) != 0)
 			return -ENOMEM;
 		*lcore = rte_get_next_lcore(*lcore, 1, 0);
 	}

@@ -44,6 +44,15 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 				 .stream_inline = cfg->stream.inline_mode,
 				 .gate = cfg->gate, .gate_id = worker_id };
 	exc_state_init(&pl->exc, &cfg->exc);
+	BUG_ON(cfg->ninputs > PIPELINE_MAX_INPUTS);
+	if (cfg->ninputs > 0) {
+		memcpy(pl->inputs, cfg->inputs, cfg->ninputs * sizeof(cfg->inputs[0]));
+		pl->ninputs = cfg->ninputs;
+	} else {
+		pl->inputs[0].csum_check = cfg->decode.csum_check;
+		pl->ninputs = 1;
+	}
+	pl->decode.csum_check = pl->inputs[0].csum_check;
 
 	fc.worker_id = worker_id;
 	pl->ft = flow_table_create(&fc, cfg->socket);
@@ -73,7 +82,8 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 	if (tag_pool_init(&pl->tags, TAG_POOL_DEFAULT) < 0)
 		goto fail;
 	if (cfg->eve != NULL) {
-		pl->eve = eve_writer_create(cfg->eve, &cfg->eve_opt, cfg->iface, cfg->socket);
+		pl->eve = eve_writer_create(cfg->eve, &cfg->eve_opt, pl->inputs[0].iface,
+					    cfg->socket);
 		if (pl->eve == NULL)
 			goto fail;
 		pipeline_app_log_txs(pl);
@@ -294,6 +304,12 @@ static void flow_released(struct flow *f, void *arg)
 
 	pseudo_packet(pl, &end, f, PKT_TO_SERVER);
 	pl->cur_pkt = &end;
+	/* what is written now (the flow and netflow records, and what the
+	 * end's pseudo packets raise) names the port of the flow's first
+	 * packet, as Suricata's flow loggers and flow-timeout pseudo packets
+	 * take the flow's livedev */
+	if (f->input != pl->input)
+		eve_writer_set_iface(pl->eve, pl->inputs[f->input].iface);
 	if (f->stream == NULL)
 		goto app;
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
@@ -322,6 +338,8 @@ app:
 	/* the flow's last word: after what its end inspected could alert */
 	if (pl->eve != NULL)
 		eve_write_flow(pl->eve, f, &ap);
+	if (f->input != pl->input)
+		eve_writer_set_iface(pl->eve, pl->inputs[pl->input].iface);
 	pl->cur_pkt = running;
 }
 
@@ -415,6 +433,8 @@ static void run_packet(struct pipeline *pl, struct packet *p, unsigned exc)
 		before[2] = ss != NULL ? ss->segment_memcap_drop : 0;
 	}
 	flow_handle_packet(pl->ft, p);
+	if (p->flow_flags & PKT_FLOW_FIRST)
+		p->flow->input = pl->input;
 	/* what the flow's earlier data decided applies to this packet's payload
 	 * (as Suricata's flow flag, set on the packet at flow lookup) */
 	if (flow_inspection(p->flow) != APP_INSPECT_ALL)

@@ -21,9 +21,19 @@
 #include "../applayer/applayer.h"
 #include "../hoststate/seq_gate.h"
 #include "exception.h"
+#include "../../common/bug.h"
 
 /* Tunnel packets nested in one frame at most: each is a decoder layer. */
 #define PIPELINE_TUNNEL_MAX DECODE_MAX_LAYERS_LIMIT
+/* Ports one worker polls at most (its RX queues, or autofp's ports). */
+#define PIPELINE_MAX_INPUTS 8
+
+/* (added) A port the worker's frames come from. */
+struct pipeline_input {
+	const char *iface;                /* "in_iface" of its records; NULL: none
+					   * (a capture file), not copied */
+	bool csum_check;                  /* its checksum-checks */
+};
 
 struct pipeline_config {
 	struct decode_opts decode;
@@ -38,7 +48,11 @@ struct pipeline_config {
 	struct exc_config exc;            /* (added) exception policies; zero: ignore all */
 	struct eve_file *eve;             /* NULL: no output */
 	struct eve_options eve_opt;
-	const char *iface;                /* "in_iface" */
+	/* the worker's ports, by the index pipeline_input takes (decode's
+	 * csum_check is replaced by each one's); ninputs 0: one, unnamed,
+	 * checking as decode.csum_check says */
+	struct pipeline_input inputs[PIPELINE_MAX_INPUTS];
+	uint8_t ninputs;
 	int socket;                       /* NUMA node for the worker's state, -1: any */
 	/* (added) a capture read by several workers: the app layer's shared
 	 * expectations are used in capture order, as worker_id at this gate
@@ -60,6 +74,11 @@ struct pipeline {
 	struct eve_options eve_opt;       /* which records pl->eve writes */
 	uint64_t *alerts_by_rule;         /* indexed by rule->order */
 	uint32_t nrules;
+	/* (added) see pipeline_config; input: the index of the one the
+	 * frames being run come from, which a new flow keeps (flow->input) */
+	struct pipeline_input inputs[PIPELINE_MAX_INPUTS];
+	uint8_t ninputs;
+	uint8_t input;
 	uint64_t now_us;                  /* newest packet time seen */
 	uint8_t link;                     /* the last packet's link type (pseudo packets') */
 	uint64_t next_expire_us;
@@ -90,13 +109,19 @@ void pipeline_destroy(struct pipeline *pl);
  * ts_us, pcap_cnt, port_id) must be set. Returns the verdict for the frame. */
 enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p);
 
-/* The input the next frames come from, when a worker polls several ports:
- * its name for "in_iface" (NULL: none, a capture file) and whether its
- * checksums are validated (the port's checksum-checks). */
-static inline void pipeline_input(struct pipeline *pl, const char *iface, bool csum_check)
+/* The input (index into pipeline_config's inputs) the next frames come
+ * from, when a worker polls several ports: the packets' records name it
+ * as "in_iface" and its checksum-checks apply; a flow's own records (flow,
+ * netflow, those of its end) name its first packet's, as Suricata's
+ * f->livedev. */
+static inline void pipeline_input(struct pipeline *pl, uint8_t input)
 {
-	pl->decode.csum_check = csum_check;
-	eve_writer_set_iface(pl->eve, iface);
+	BUG_ON_HOT(input >= pl->ninputs);
+	if (input == pl->input)
+		return;
+	pl->input = input;
+	pl->decode.csum_check = pl->inputs[input].csum_check;
+	eve_writer_set_iface(pl->eve, pl->inputs[input].iface);
 }
 
 /* Housekeeping when the input is idle: expire flows as of now_us. */

@@ -284,7 +284,7 @@ static void handle_burst(struct worker *w, struct worker_rxq *q, struct rte_mbuf
 {
 	uint64_t now_us = 0;
 
-	pipeline_input(w->pl, q->iface, q->csum_check);
+	pipeline_input(w->pl, (uint8_t)(q - w->rxq));
 	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
@@ -301,14 +301,15 @@ static void handle_ring_burst(struct worker *w, struct rte_mbuf **pkts, unsigned
 	uint64_t now_us = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		struct worker_rxq *q = &w->rxq[0];
+		uint16_t in = 0;
 
 		for (uint16_t k = 1; k < w->nrxq; k++)
 			if (w->rxq[k].port->port_id == pkts[i]->port)
-				q = &w->rxq[k];
+				in = k;
+		pipeline_input(w->pl, (uint8_t)in);
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		handle_one(w, q, pkts[i], &now_us);
+		handle_one(w, &w->rxq[in], pkts[i], &now_us);
 	}
 	w->rx_pkts += n;
 }

@@ -16,7 +16,7 @@
 #include "../port/port.h"
 #include "detect_gen.h"
 
-#define WORKER_MAX_RXQ 8
+#define WORKER_MAX_RXQ PIPELINE_MAX_INPUTS   /* rxq[i] is the pipeline's input i */
 #define WORKER_BURST 32
 
 struct rte_eth_dev_tx_buffer;
@@ -31,9 +31,9 @@ struct worker_rxq {
 	uint16_t tx_port_id;         /* tap/ips: where they go */
 	uint16_t tx_queue;
 	struct rte_eth_dev_tx_buffer *txb;
-	/* runmode workers: the port's "in_iface" and checksum-checks, handed
-	 * to the pipeline with each burst (a worker may poll a pair's two
-	 * ports); autofp's workers take the run's */
+	/* the port's "in_iface" and checksum-checks: the pipeline's input of
+	 * the same index (pipeline_input), picked per burst (a worker may poll
+	 * a pair's two ports) or, in autofp, per frame */
 	const char *iface;
 	bool csum_check;
 };

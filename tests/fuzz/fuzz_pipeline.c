@@ -172,7 +172,8 @@ static struct pipeline *pipeline_get(unsigned int mode)
 		.eve_opt = { .payload = true, .packet = true, .flow = true, .pcap_cnt = true,
 			     .drop = true,
 			     .xff = { .enabled = true, .header = "X-Forwarded-For" } },
-		.iface = "fuzz0",
+		.inputs = { { .iface = "fuzz0" } },
+		.ninputs = 1,
 		.socket = -1,
 	};
 

@@ -101,6 +101,27 @@ class Net:
             time.sleep(0.1)
         raise RuntimeError("http server did not start")
 
+    def udp_to_client(self, n, port=9999):
+        """n datagrams from the server to a client socket that answers
+        nothing, each from its own source port (so they spread over the
+        queues): flows the server side starts."""
+        sink = subprocess.Popen(
+            ["ip", "netns", "exec", self.cns, sys.executable, "-c",
+             "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+             f"s.bind(('{self.client_ip}', {port}))\nwhile True:\n    s.recv(2048)\n"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(sink)
+        for _ in range(100):
+            if f":{port}" in sh("ip", "netns", "exec", self.cns, "ss", "-lun",
+                                check_rc=False).stdout:
+                break
+            time.sleep(0.1)
+        sh("ip", "netns", "exec", self.sns, sys.executable, "-c",
+           "import socket\n"
+           f"for _ in range({n}):\n"
+           "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+           f"    s.sendto(b'x', ('{self.client_ip}', {port}))\n    s.close()\n")
+
     def curl(self, path, timeout=3):
         """(curl exit code, http code)"""
         p = sh("ip", "netns", "exec", self.cns, "curl", "-s", "-o", "/dev/null", "-m",
@@ -497,9 +518,13 @@ def test_ips_pair(net, out):
     seen whole by one of them: the default stream.midstream-policy in IPS
     mode (drop-flow) lets every request and reply through, every response
     is parsed on its request's flow (sid 10), and each session has one flow
-    record counting packets both ways. Then a pair given different threads
-    is refused, naming both ports and their counts."""
-    n_req = 40
+    record counting packets both ways. Flow records name the port of the
+    flow's first packet (Suricata's f->livedev), whichever port the worker
+    read last: the client's for the sessions, the server's for datagrams
+    the server sends last (so that a record taking the last burst's port
+    would name the server's for the sessions). Then a pair given different
+    threads is refused, naming both ports and their counts."""
+    n_req, n_udp = 40, 16
     d = Idsd(net, out, rules=PAIR_RULES, threads=(2, 2), qpairs=2,
              extra_config="runmode: workers\noutputs:\n  - eve-log:\n      filename: eve.json\n"
              "      types: [alert, flow, stats]\n")
@@ -512,6 +537,8 @@ def test_ips_pair(net, out):
               f"{ok} of {n_req}")
         rc, code = net.curl("rejectme")
         check(rc in (52, 56), f"a reject resets the client from the pair's worker: rc {rc}")
+        net.udp_to_client(n_udp)
+        time.sleep(1)
         wk = d.tel("/ids/workers")
         check(len(wk["packets"]) == 2 and min(wk["packets"]) > 0,
               f"2 workers, both receiving: packets {wk['packets']}")
@@ -524,10 +551,18 @@ def test_ips_pair(net, out):
     ifs = tuple({a.get("in_iface") for a in alerts(recs, sid)} for sid in (3, 10))
     check(ifs == ({"net_af_packet0"}, {"net_af_packet1"}),
           f"in_iface: the port each packet came in on (request, response): {ifs}")
-    flows = {}
+    flows, tcp_ifs, udp_ifs = {}, set(), []
     for r in recs:
         if r.get("event_type") == "flow" and r.get("proto") == "TCP" and r["dest_port"] == 8080:
             flows.setdefault(r["src_port"], []).append(r["flow"])
+            tcp_ifs.add(r.get("in_iface"))
+        if r.get("event_type") == "flow" and r.get("proto") == "UDP" and r["dest_port"] == 9999:
+            udp_ifs.append(r.get("in_iface"))
+    check(tcp_ifs == {"net_af_packet0"},
+          f"the sessions' flow records name the client's port (their first packet's): "
+          f"{tcp_ifs}")
+    check(udp_ifs == ["net_af_packet1"] * n_udp,
+          f"the server's datagrams' flow records name the server's port: {udp_ifs}")
     both = [p for p, f in flows.items()
             if len(f) == 1 and f[0]["pkts_toserver"] > 0 and f[0]["pkts_toclient"] > 0]
     check(len(flows) == n_req + 1 and len(both) == len(flows),
