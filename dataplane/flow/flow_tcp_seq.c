@@ -157,6 +157,9 @@ static bool established(struct tcp_seq *t, struct packet *p, bool from_client)
 			ev(p, PEV_STREAM_FIN_SYN);
 			return true;
 		}
+		/* "if we accept the FIN, next_seq needs to reflect the FIN",
+		 * wherever it was (idsd counts the FIN on both sides) */
+		snd->next_seq = end + 1;
 		tcp_seq_accept(t, snd, rcv, p);
 		t->state = from_client ? SEQ_ST_CLOSE_WAIT : SEQ_ST_FIN_WAIT1;
 		return false;
@@ -184,6 +187,11 @@ static bool established(struct tcp_seq *t, struct packet *p, bool from_client)
 	}
 	if (!from_client)
 		t->flags |= TCP_SEQ_F_CONFIRMED;
+	/* HandleEstablishedPacketTo*: the next sequence number moves to the
+	 * end of any segment reaching it, past a hole too (data lost before
+	 * the capture point) */
+	if (!seq_lt(end, snd->next_seq))
+		snd->next_seq = end;
 	tcp_seq_accept(t, snd, rcv, p);
 	return false;
 }

@@ -7,8 +7,8 @@ each breaking one rule of the tracker: acks past the window, data and FINs
 out of window, data before the last ack, the closing states' (CLOSE_WAIT,
 FIN_WAIT1/2, LAST_ACK, TIME_WAIT) wrong sequence numbers and acks,
 retransmissions, the handshake's wrong ACKs, SYN and SYN/ACK resent on an
-established session, timestamps going back; and a clean connection that
-must raise none. For each connection the stream-event rules that fire and
+established session, timestamps going back, a hole acked past (the app
+layer's gap); and a clean connection that must raise none. For each connection the stream-event rules that fire and
 the EVE anomaly records (type stream) must name exactly the expected
 events; Suricata's "excessive retransmissions" rule pair (flowint on
 pkt_retransmission) fires once on the connection that retransmits 10
@@ -36,7 +36,7 @@ EVENTS = [
     "est_syn_resend_diff_seq", "est_synack_resend", "est_synack_resend_with_different_ack",
     "est_synack_resend_with_diff_seq", "pkt_invalid_timestamp", "fin1_fin_wrong_seq",
     "fin2_ack_wrong_seq", "closing_invalid_ack", "timewait_ack_wrong_seq",
-    "shutdown_syn_resend", "rst_invalid_ack",
+    "shutdown_syn_resend", "rst_invalid_ack", "reassembly_seq_gap",
 ]
 SID = {e: 1000 + i for i, e in enumerate(EVENTS)}
 RULES = [f'alert tcp any any -> any any (msg:"{e}"; stream-event:{e}; sid:{SID[e]};)'
@@ -271,6 +271,21 @@ def cases():
     c.seg(0, FA, seq=1001, ack=5002)        # TIME_WAIT
     c.seg(1, ACK, seq=5002, ack=1002)
     want[40022] = set()
+
+    # a hole the server acks past: its bytes are not coming, and the app
+    # layer is told of the gap (ReassembleUpdateAppLayer's
+    # reassembly_seq_gap) with the client's next packet, the data before
+    # the hole being parsed and inspected; the session then closes cleanly,
+    # its next sequence number past the hole (HandleEstablishedPacketTo*)
+    c = conn(fr, 40023)
+    c.send(0, b"GET /a HTTP/1.0\r\n\r\n")
+    c.send(1, b"HTTP/1.0 200 OK\r\n\r\n")
+    c.seg(0, PA, b"GET /b HTTP/1.0\r\n\r\n", seq=c.seq[0] + 4)  # 4 bytes never seen
+    c.seq[0] += 4 + 20
+    c.seg(1, ACK)
+    c.send(0, b"GET /c HTTP/1.0\r\n\r\n")
+    c.close()
+    want[40023] = {"reassembly_seq_gap"}
     return fr, want
 
 
