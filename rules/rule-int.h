@@ -94,6 +94,7 @@ struct rule_ctx {
 	enum rule_buffer cur_buf;
 	uint8_t cur_xf;           /* (added) rule_match.xf of new matches in an app buffer */
 	uint32_t sticky_nmatch;   /* (added) r->nmatch when the sticky buffer was chosen */
+	uint8_t cur_grp;          /* (added) rule_match.grp of new matches */
 	uint8_t nvars;
 	char var_names[RULE_MAX_BYTE_VARS][32];
 	/* (added) base64: a base64_decode was seen; after base64_data, new
@@ -202,6 +203,11 @@ int kw_byte_extract(struct rule_ctx *c, const char *v);
 int kw_byte_math(struct rule_ctx *c, const char *v);
 int kw_isdataat(struct rule_ctx *c, const char *v);
 int kw_bsize(struct rule_ctx *c, const char *v);
+/* (added) An app-layer sticky keyword (rule_kw_applayer.c): new matches go
+ * to buffer b, in a new list when b is multi-instance and already has
+ * matches (rule_match.grp). 0, or -EINVAL when one buffer is named too
+ * often. */
+int rule_sticky(struct rule_ctx *c, enum rule_buffer b);
 int kw_sticky_ipv4_hdr(struct rule_ctx *c, const char *v);
 int kw_sticky_ipv6_hdr(struct rule_ctx *c, const char *v);
 int kw_sticky_tcp_hdr(struct rule_ctx *c, const char *v);

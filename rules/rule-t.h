@@ -381,6 +381,12 @@ struct rule_match {
 	};
 	uint8_t b64;              /* (added) 1: after base64_data, inspects the bytes the
 				   * base64_decode of the same buf decoded */
+	uint8_t grp;              /* (added) on a multi-instance buffer
+				   * (rule_buffer_multi): the occurrence of its sticky
+				   * keyword the match follows, 0 for the first. Suricata 7
+				   * makes each occurrence a list of its own, satisfied by
+				   * any instance alone, so two lists may be met by two
+				   * instances (multi-buffer matching); 0 elsewhere */
 };
 
 /* flow keyword: rule->flow_flags */

@@ -142,11 +142,54 @@ enum app_proto rule_buffer_app_proto(enum rule_buffer b)
 	return APP_PROTO_UNKNOWN;
 }
 
-static int app_sticky(struct rule_ctx *c, enum rule_buffer b)
+/* The buffers Suricata registers as multi-instance (7.0: dns.query,
+ * file.data with http.response_body, file.name, file.magic,
+ * http.request_header, http.response_header, tls.certs; 8.0 adds the
+ * keywords it introduced that idsd implements: tls.alpn,
+ * tls.subjectaltname, the dns rrname buffers). The others are one buffer
+ * a direction: a repeated keyword continues its list. */
+bool rule_buffer_multi(enum rule_buffer b)
 {
+	switch (b) {
+	case RULE_BUF_HTTP_REQUEST_HEADER:
+	case RULE_BUF_HTTP_RESPONSE_HEADER:
+	case RULE_BUF_HTTP_RESPONSE_BODY:
+	case RULE_BUF_TLS_CERTS:
+	case RULE_BUF_TLS_ALPN:
+	case RULE_BUF_TLS_SUBJECTALTNAME:
+	case RULE_BUF_DNS_QUERY:
+	case RULE_BUF_DNS_QUERIES_RRNAME:
+	case RULE_BUF_DNS_ANSWERS_RRNAME:
+	case RULE_BUF_DNS_RESPONSE_RRNAME:
+	case RULE_BUF_SMTP_FILE_DATA:
+	case RULE_BUF_FTPDATA_FILE_DATA:
+	case RULE_BUF_FILE_NAME:
+	case RULE_BUF_FILE_MAGIC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int rule_sticky(struct rule_ctx *c, enum rule_buffer b)
+{
+	const struct rule *r = c->r;
+
 	c->cur_buf = b;
 	c->cur_xf = 0;
-	c->sticky_nmatch = c->r->nmatch;
+	c->sticky_nmatch = r->nmatch;
+	c->cur_grp = 0;
+	if (!rule_buffer_multi(b))
+		return 0;
+	/* Suricata's DetectBufferSetActiveList: a new buffer once the
+	 * earlier one has matches (a keyword with none yet is that list) */
+	for (uint32_t i = 0; i < r->nmatch; i++) {
+		if (r->match[i].buf != b || r->match[i].grp < c->cur_grp)
+			continue;
+		if (r->match[i].grp == UINT8_MAX)
+			return rule_err(c, "too many occurrences of one sticky buffer");
+		c->cur_grp = (uint8_t)(r->match[i].grp + 1);
+	}
 	return 0;
 }
 
@@ -456,6 +499,7 @@ static int content_in(struct rule_ctx *c, const char *v, enum rule_buffer b, boo
 	m = &c->r->match[c->last_content];
 	m->buf = b;
 	m->xf = 0;
+	m->grp = 0;	/* a value keyword adds to the buffer's first list */
 	if (lower)
 		for (uint32_t i = 0; i < m->content.len; i++)
 			if (m->content.pat[i] >= 'A' && m->content.pat[i] <= 'Z')
@@ -514,8 +558,10 @@ static int ssh_legacy(struct rule_ctx *c, const char *name, const char *v, enum 
 		return rule_err(c, "invalid %s: '%.*s'", name, (int)l, v);
 	if (l == 8 && strncmp(v, "2_compat", 8) == 0) {
 		rc = kw_pcre(c, "\"/^(?:2|1\\.99)/\"");
-		if (rc == 0)
+		if (rc == 0) {
 			c->r->match[c->r->nmatch - 1].buf = b;
+			c->r->match[c->r->nmatch - 1].grp = 0;
+		}
 		return rc;
 	}
 	snprintf(q, sizeof(q), "\"%.*s\"", (int)l, v);
@@ -568,12 +614,12 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		 * mail's attachments, an ftp-data rule's the transfer */
 		if (k->buf == RULE_BUF_HTTP_RESPONSE_BODY && strncasecmp(k->name, "file", 4) == 0) {
 			if (c->r->app_proto == APP_PROTO_SMTP)
-				return app_sticky(c, RULE_BUF_SMTP_FILE_DATA);
+				return rule_sticky(c, RULE_BUF_SMTP_FILE_DATA);
 			if (c->r->app_proto == APP_PROTO_FTPDATA)
-				return app_sticky(c, RULE_BUF_FTPDATA_FILE_DATA);
+				return rule_sticky(c, RULE_BUF_FTPDATA_FILE_DATA);
 		}
 		if (k->kind == AKW_STICKY)
-			return app_sticky(c, k->buf);
+			return rule_sticky(c, k->buf);
 		return app_modifier(c, k->name, k->buf);
 	}
 	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++) {

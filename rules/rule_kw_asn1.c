@@ -54,6 +54,7 @@ int kw_asn1(struct rule_ctx *c, const char *v)
 	 * buffer came before it */
 	m->buf = RULE_BUF_PAYLOAD;
 	m->xf = 0;
+	m->grp = 0;
 	m->b64 = 0;
 	m->asn1 = a;
 	return 0;

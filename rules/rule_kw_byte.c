@@ -492,6 +492,7 @@ int kw_bsize(struct rule_ctx *c, const char *v)
 static int sticky(struct rule_ctx *c, enum rule_buffer b)
 {
 	c->cur_buf = b;
+	c->cur_grp = 0;
 	c->last_content = -1;	/* modifiers can't reach back into another buffer */
 	return 0;
 }

@@ -60,8 +60,11 @@ static int file_content(struct rule_ctx *c, const char *kw, const char *v, enum 
 	if (q == NULL)
 		return -ENOMEM;
 	sprintf(q, "%s\"%s%.*s\"", neg ? "!" : "", prefix, (int)l, v);
+	/* a value keyword adds to the buffer's first list, as Suricata's
+	 * content modifiers do */
 	c->cur_buf = b;
 	c->cur_xf = 0;
+	c->cur_grp = 0;
 	rc = kw_content(c, q);
 	free(q);
 	c->cur_buf = RULE_BUF_PAYLOAD;
@@ -117,11 +120,8 @@ int rule_kw_file(struct rule_ctx *c, const char *name, const char *val)
 	if (strcasecmp(name, "file.name") == 0 || strcasecmp(name, "file.magic") == 0) {
 		if (val != NULL)
 			return rule_err(c, "keyword '%s' takes no value", name);
-		c->cur_buf = name[5] == 'n' || name[5] == 'N' ? RULE_BUF_FILE_NAME
-							      : RULE_BUF_FILE_MAGIC;
-		c->cur_xf = 0;
-		c->sticky_nmatch = c->r->nmatch;
-		return 0;
+		return rule_sticky(c, name[5] == 'n' || name[5] == 'N' ? RULE_BUF_FILE_NAME
+									: RULE_BUF_FILE_MAGIC);
 	}
 	if (strcasecmp(name, "filestore") == 0) {
 		/* its options (file, tx, ssn, flow) only say what to store */

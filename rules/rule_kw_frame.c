@@ -94,10 +94,7 @@ int rule_kw_frame(struct rule_ctx *c, const char *v)
 			return rule_err(c, "frame '%s.%s' is not supported (idsd implements dns.pdu)",
 					rule_app_proto_name(proto), fname);
 		r->app_proto = (uint8_t)proto;
-		c->cur_buf = f->buf;
-		c->cur_xf = 0;
-		c->sticky_nmatch = r->nmatch;
-		return 0;
+		return rule_sticky(c, f->buf);
 	}
 	return rule_err(c, "unknown frame '%s' for protocol '%s'", fname,
 			rule_app_proto_name(proto));

@@ -32,6 +32,7 @@ struct rule_match *rule_match_new(struct rule_ctx *c, enum rule_match_kind kind)
 	m->buf = c->cur_buf;
 	if (c->cur_buf >= RULE_BUF_APP_FIRST)
 		m->xf = c->cur_xf;
+	m->grp = c->cur_grp;
 	m->b64 = c->in_b64;
 	return m;
 }
@@ -255,6 +256,7 @@ int kw_pkt_data(struct rule_ctx *c, const char *v)
 	if (c->in_b64)
 		return rule_err(c, "the buffer can't change after base64_data");
 	c->cur_buf = RULE_BUF_PAYLOAD;
+	c->cur_grp = 0;
 	return 0;
 }
 
@@ -364,8 +366,10 @@ int kw_pcre(struct rule_ctx *c, const char *v)
 		return -ENOMEM;
 	}
 	m->pcre = p;
-	if (buf != RULE_BUF_MAX)
+	if (buf != RULE_BUF_MAX) {
 		m->buf = buf;
+		m->grp = 0;
+	}
 	return 0;
 }
 

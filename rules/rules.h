@@ -51,6 +51,10 @@ void rule_free(struct rule *r);
 /* (added) The app-layer protocol of a sticky buffer (APP_PROTO_UNKNOWN for
  * the packet's own buffers), and a protocol's name ("http", "tls", ...). */
 enum app_proto rule_buffer_app_proto(enum rule_buffer b);
+/* (added) Whether b is a multi-instance buffer in Suricata's sense
+ * (DetectBufferTypeSupportsMultiInstance): naming its sticky keyword again
+ * opens a new list (rule_match.grp) instead of continuing the first. */
+bool rule_buffer_multi(enum rule_buffer b);
 const char *rule_app_proto_name(enum app_proto p);
 
 /* (added) What the file keywords of rs need from the app layer: whether

@@ -14,11 +14,14 @@ struct app_variant {
 	struct pat_db db;                /* the fast patterns found here, db NULL: none */
 };
 
-/* One (buffer, chain) a rule inspects: its matches with that buf and xf. */
+/* One list of matches a rule inspects: those with this buf, xf and grp
+ * (Suricata's per-signature buffer: a (buffer, chain) pair, and on a
+ * multi-instance buffer one per occurrence of its keyword). */
 struct app_rule_buf {
 	uint32_t var;            /* index in detect_app_engine.var */
 	uint8_t buf;             /* enum rule_buffer */
 	uint8_t xf;              /* rule_match.xf */
+	uint8_t grp;             /* rule_match.grp */
 };
 
 /* Immutable, shared by all workers. */
@@ -87,12 +90,13 @@ uint32_t detect_xf_apply(const struct rule_xchain *ch, uint8_t *buf, uint32_t le
 /* Same buffer, same transforms with the same arguments, in the same order. */
 bool detect_xf_chain_equal(const struct rule_xchain *a, const struct rule_xchain *b);
 
-/* detect_inspect.c: the rule's matches on buffer b after its chain xf
- * (rule_match.xf) against buf, which starts at offset base of the whole
- * buffer (an HTTP body's inspection window; depth counts from the whole
- * buffer's start); detect_inspect_buffer is xf 0, base 0. */
+/* detect_inspect.c: the rule's list rb (its matches on buffer rb->buf
+ * after chain rb->xf, of occurrence rb->grp; rb->var unused) against buf,
+ * which starts at offset base of the whole buffer (an HTTP body's
+ * inspection window; depth counts from the whole buffer's start);
+ * detect_inspect_buffer is xf 0, grp 0, base 0. */
 bool detect_inspect_xbuffer(struct detect_thread *dt, const struct de_rule *dr,
-			    enum rule_buffer b, uint8_t xf, const uint8_t *buf, uint32_t len,
+			    const struct app_rule_buf *rb, const uint8_t *buf, uint32_t len,
 			    uint32_t base);
 
 #endif

@@ -257,15 +257,17 @@ static int64_t variant(struct detect_app_engine *ae, enum rule_buffer b,
 	return ae->nvar++;
 }
 
-/* Appends rule buffer (b, xf) unless the rule (from rb[first]) has it. */
+/* Appends the rule's list (b, xf, grp) unless the rule (from rb[first])
+ * has it. */
 static int add_rb(struct detect_app_engine *ae, const struct rule *r, uint32_t first,
-		  uint32_t *nrb, uint32_t *rbcap, uint32_t *varcap, enum rule_buffer b, uint8_t xf)
+		  uint32_t *nrb, uint32_t *rbcap, uint32_t *varcap, enum rule_buffer b, uint8_t xf,
+		  uint8_t grp)
 {
 	struct app_rule_buf *rb;
 	int64_t v;
 
 	for (uint32_t j = first; j < *nrb; j++)
-		if (ae->rb[j].buf == b && ae->rb[j].xf == xf)
+		if (ae->rb[j].buf == b && ae->rb[j].xf == xf && ae->rb[j].grp == grp)
 			return 0;
 	if (*nrb == *rbcap) {
 		*rbcap = *rbcap ? *rbcap * 2 : 64;
@@ -278,13 +280,13 @@ static int add_rb(struct detect_app_engine *ae, const struct rule *r, uint32_t f
 	if (v < 0)
 		return -ENOMEM;
 	ae->rb[(*nrb)++] = (struct app_rule_buf){ .var = (uint32_t)v, .buf = (uint8_t)b,
-						  .xf = xf };
+						  .xf = xf, .grp = grp };
 	return 0;
 }
 
-/* The (buffer, chain) pairs each app rule inspects, in match order, then
- * its plain absent buffers (no matches there), and the variants they map
- * to. */
+/* The lists (buffer, chain, occurrence) each app rule inspects, in match
+ * order, then its plain absent buffers (no matches there), and the
+ * variants they map to. */
 static int rule_bufs(struct detect_engine *de, struct detect_app_engine *ae)
 {
 	uint32_t nrb = 0, rbcap = 0, varcap = 0;
@@ -303,13 +305,13 @@ static int rule_bufs(struct detect_engine *de, struct detect_app_engine *ae)
 			const struct rule_match *m = &r->match[k];
 
 			if (is_app_buf(m->buf) && add_rb(ae, r, ae->rb_first[i], &nrb, &rbcap,
-							 &varcap, m->buf, m->xf))
+							 &varcap, m->buf, m->xf, m->grp))
 				return -ENOMEM;
 		}
 		for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++)
 			if ((r->absent_bufs & ~r->absent_or_else & (1ull << b)) &&
 			    add_rb(ae, r, ae->rb_first[i], &nrb, &rbcap, &varcap,
-				   (enum rule_buffer)b, 0))
+				   (enum rule_buffer)b, 0, 0))
 				return -ENOMEM;
 	}
 	ae->rb_first[de->nrules] = nrb;

@@ -465,7 +465,9 @@ static void candidates(struct app_scan *s, const struct packet *p, enum app_prot
 	dt->stats.candidates += at->ncand;
 }
 
-/* Some instance of the rule's buffer variant satisfies its matches there.
+/* Some instance of the rule's buffer variant satisfies the matches of its
+ * list rb there (each list on its own: Suricata 7's multi-buffer
+ * matching lets two lists of one buffer be met by two instances).
  * An absent buffer: missing for good matches; missing for now does not, and
  * as nothing is remembered the transaction is tried again when it grows;
  * present matches only with or_else and the matches. */
@@ -494,7 +496,7 @@ static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
 
 		if (variant_buffer(s, rb->var, idx, &buf, &len) != 0)
 			return false;
-		if (detect_inspect_xbuffer(s->dt, dr, (enum rule_buffer)rb->buf, rb->xf, buf, len,
+		if (detect_inspect_xbuffer(s->dt, dr, rb, buf, len,
 					   app_tx_buffer_offset(s->af, s->tx,
 								(enum rule_buffer)rb->buf)))
 			return true;

@@ -45,6 +45,7 @@ struct insp {
 	uint32_t steps;
 	enum rule_buffer b;       /* the buffer whose matches are walked */
 	uint8_t xf;               /* and their transform chain (rule_match.xf) */
+	uint8_t grp;              /* and list (rule_match.grp) */
 	uint8_t b64;              /* 1: the base64_data matches, over the decoded bytes */
 	uint64_t vars[RULE_MAX_BYTE_VARS]; /* byte_extract/byte_math results */
 };
@@ -62,7 +63,7 @@ static uint32_t next_in_buf(const struct insp *c, uint32_t i)
 		return i;
 	}
 	while (i < r->nmatch && (r->match[i].buf != c->b || r->match[i].xf != c->xf ||
-				 r->match[i].b64))
+				 r->match[i].grp != c->grp || r->match[i].b64))
 		i++;
 	return i;
 }
@@ -384,8 +385,8 @@ static uint32_t b64_decode(const uint8_t *src, uint32_t len, uint8_t *out)
 static int inspect_b64(struct insp *c, uint32_t i, uint32_t prev)
 {
 	const struct rule_b64 *d = &c->dr->r->match[i].b64dec;
-	struct insp in = { .dt = c->dt, .dr = c->dr, .b = c->b, .xf = c->xf, .b64 = 1,
-			   .steps = c->steps };
+	struct insp in = { .dt = c->dt, .dr = c->dr, .b = c->b, .xf = c->xf, .grp = c->grp,
+			   .b64 = 1, .steps = c->steps };
 	const uint8_t *src = c->buf;
 	uint32_t len = c->len;
 	int res;
@@ -437,12 +438,13 @@ static int inspect(struct insp *c, uint32_t i, uint32_t prev)
 }
 
 bool detect_inspect_xbuffer(struct detect_thread *dt, const struct de_rule *dr,
-			    enum rule_buffer b, uint8_t xf, const uint8_t *buf, uint32_t len,
+			    const struct app_rule_buf *rb, const uint8_t *buf, uint32_t len,
 			    uint32_t base)
 {
 	static const uint8_t empty[1];
 	struct insp c = { .dt = dt, .dr = dr, .buf = buf ? buf : empty, .len = len,
-			  .base = base, .b = b, .xf = xf };
+			  .base = base, .b = (enum rule_buffer)rb->buf, .xf = rb->xf,
+			  .grp = rb->grp };
 	int res = inspect(&c, 0, 0);
 
 	if (c.steps > INSPECT_MAX_STEPS)
@@ -453,7 +455,9 @@ bool detect_inspect_xbuffer(struct detect_thread *dt, const struct de_rule *dr,
 bool detect_inspect_buffer(struct detect_thread *dt, const struct de_rule *dr,
 			   enum rule_buffer b, const uint8_t *buf, uint32_t len)
 {
-	return detect_inspect_xbuffer(dt, dr, b, 0, buf, len, 0);
+	const struct app_rule_buf rb = { .buf = (uint8_t)b };
+
+	return detect_inspect_xbuffer(dt, dr, &rb, buf, len, 0);
 }
 
 bool detect_inspect_payload(struct detect_thread *dt, const struct de_rule *dr,

@@ -6,7 +6,8 @@
  *
  *   EST --FIN (client)--> CLOSE_WAIT --FIN (server)--> LAST_ACK --ACK--> TIME_WAIT
  *   EST --FIN (server)--> FIN_WAIT1 --ACK of it--> FIN_WAIT2 --FIN (client)--> TIME_WAIT
- *                         FIN_WAIT1 --FIN (client)--> CLOSING --ACK--> TIME_WAIT
+ *                         FIN_WAIT1 --FIN with ACK (either side)--> TIME_WAIT
+ *                         FIN_WAIT1 --FIN without ACK--> CLOSING --ACK--> TIME_WAIT
  *
  * Only sessions seen from their SYN are tracked (a midstream pickup knows
  * no side's numbers); the handshakes are flow_tcp_hs.c's. A packet
@@ -131,7 +132,11 @@ static bool est_syn(struct tcp_seq *t, const struct flow *f, struct packet *p, b
 	return true;
 }
 
-/* ESTABLISHED: StreamTcpHandleFin and HandleEstablishedPacketTo{Server,Client}. */
+/* ESTABLISHED: StreamTcpHandleFin and HandleEstablishedPacketTo{Server,Client}.
+ * A FIN's ack is checked first (fin_invalid_ack), then its segment against
+ * what the receiver acked and allows (Suricata 7 since its "improve FIN
+ * checking", 39a6f411: from the last ack to the window's right edge; data
+ * sent again with the FIN is in), then a SYN beside it from the client. */
 static bool established(struct tcp_seq *t, struct packet *p, bool from_client)
 {
 	struct tcp_seq_side *snd = &t->side[!from_client], *rcv = &t->side[from_client];
@@ -140,19 +145,21 @@ static bool established(struct tcp_seq *t, struct packet *p, bool from_client)
 	if (p->tcp.flags & TCP_FIN) {
 		if (!tcp_seq_ts_ok(t, snd, p))
 			return true;
-		if (seq_outside(snd, p)) {
-			ev(p, PEV_STREAM_FIN_OUT_OF_WINDOW);
-			return true;
-		}
 		if (!tcp_seq_ack_ok(rcv, p)) {
 			ev(p, PEV_STREAM_FIN_INVALID_ACK);
 			return true;
 		}
-		/* a FIN with SYN from the client (its side of StreamTcpHandleFin) */
+		if (seq_lt(seq, snd->last_ack) || seq_gt(end, snd->next_win)) {
+			ev(p, PEV_STREAM_FIN_OUT_OF_WINDOW);
+			return true;
+		}
 		if (from_client && (p->tcp.flags & TCP_SYN)) {
 			ev(p, PEV_STREAM_FIN_SYN);
 			return true;
 		}
+		/* "if we accept the FIN, next_seq needs to reflect the FIN",
+		 * wherever it was (idsd counts the FIN on both sides) */
+		snd->next_seq = end + 1;
 		tcp_seq_accept(t, snd, rcv, p);
 		t->state = from_client ? SEQ_ST_CLOSE_WAIT : SEQ_ST_FIN_WAIT1;
 		return false;
@@ -180,6 +187,11 @@ static bool established(struct tcp_seq *t, struct packet *p, bool from_client)
 	}
 	if (!from_client)
 		t->flags |= TCP_SEQ_F_CONFIRMED;
+	/* HandleEstablishedPacketTo*: the next sequence number moves to the
+	 * end of any segment reaching it, past a hole too (data lost before
+	 * the capture point) */
+	if (!seq_lt(end, snd->next_seq))
+		snd->next_seq = end;
 	tcp_seq_accept(t, snd, rcv, p);
 	return false;
 }
@@ -194,8 +206,6 @@ static const struct close_events close_ev[] = {
 	[SEQ_ST_CLOSE_WAIT] = { PEV_STREAM_CLOSEWAIT_FIN_OUT_OF_WINDOW,
 				PEV_STREAM_CLOSEWAIT_ACK_OUT_OF_WINDOW,
 				PEV_STREAM_CLOSEWAIT_INVALID_ACK },
-	[SEQ_ST_FIN_WAIT1] = { PEV_STREAM_FIN1_FIN_WRONG_SEQ, PEV_STREAM_FIN1_ACK_WRONG_SEQ,
-			       PEV_STREAM_FIN1_INVALID_ACK },
 	[SEQ_ST_FIN_WAIT2] = { PEV_STREAM_FIN2_FIN_WRONG_SEQ, PEV_STREAM_FIN2_ACK_WRONG_SEQ,
 			       PEV_STREAM_FIN2_INVALID_ACK },
 	[SEQ_ST_CLOSING] = { PEV_STREAM_CLOSING_ACK_WRONG_SEQ, PEV_STREAM_CLOSING_ACK_WRONG_SEQ,
@@ -217,12 +227,6 @@ static uint8_t close_next(const struct tcp_seq *t, const struct packet *p, bool 
 	switch (t->state) {
 	case SEQ_ST_CLOSE_WAIT:
 		return fin && !from_client ? SEQ_ST_LAST_ACK : t->state;
-	case SEQ_ST_FIN_WAIT1:
-		if (!from_client)
-			return t->state;
-		if (fin)
-			return acks_srv_fin ? SEQ_ST_TIME_WAIT : SEQ_ST_CLOSING;
-		return acks_srv_fin ? SEQ_ST_FIN_WAIT2 : t->state;
 	case SEQ_ST_FIN_WAIT2:
 		return fin && from_client ? SEQ_ST_TIME_WAIT : t->state;
 	case SEQ_ST_CLOSING:
@@ -232,6 +236,66 @@ static uint8_t close_next(const struct tcp_seq *t, const struct packet *p, bool 
 	default:
 		return t->state;
 	}
+}
+
+/* FIN_WAIT1, the server's FIN sent: StreamTcpPacketStateFinWait1.
+ * - A FIN from either side, not a retransmission, moves to TIME_WAIT when
+ *   it carries an ACK, whatever that acks (a client's FIN crossing the
+ *   server's, or the server's FIN again acking new data), to CLOSING
+ *   without one. The server's FIN again with the ack it gave before is a
+ *   retransmission (no event, no move). Its sequence number may be one
+ *   below the sender's next (fin_outside).
+ * - An ACK's ack is checked first. The client's acking the server's FIN
+ *   exactly is judged by its segment's end against the window
+ *   (fin1_ack_wrong_seq), and moves to FIN_WAIT2 from the client's next
+ *   sequence number; one acking less is taken as it is. The server's own
+ *   ACK is judged alike, and moves to FIN_WAIT2 from its FIN's sequence
+ *   number, as Suricata's does. */
+static bool fin_wait1(struct tcp_seq *t, struct packet *p, bool from_client)
+{
+	struct tcp_seq_side *snd = &t->side[!from_client], *rcv = &t->side[from_client];
+	const bool fin = p->tcp.flags & TCP_FIN, ack = p->tcp.flags & TCP_ACK;
+	uint8_t next = t->state;
+	int retrans;
+
+	if (!fin && !ack)
+		return false;
+	if (!tcp_seq_ts_ok(t, snd, p))
+		return true;
+	retrans = retransmission(snd, p);
+	if (fin) {
+		if (!retrans && !from_client && ack && p->tcp.seq == snd->next_seq - 1 &&
+		    p->tcp.ack == rcv->last_ack)
+			retrans = 1;
+		if (!retrans && fin_outside(t, snd, p, from_client)) {
+			ev(p, PEV_STREAM_FIN1_FIN_WRONG_SEQ);
+			return true;
+		}
+		if (!tcp_seq_ack_ok(rcv, p)) {
+			ev(p, PEV_STREAM_FIN1_INVALID_ACK);
+			return true;
+		}
+		if (!retrans)
+			next = ack ? SEQ_ST_TIME_WAIT : SEQ_ST_CLOSING;
+	} else {
+		const uint32_t end = p->tcp.seq + p->payload_len;
+		/* the client's ack of the server's FIN, or any ACK of the server */
+		const bool judged = !retrans && (!from_client || p->tcp.ack == rcv->next_seq);
+
+		if (!tcp_seq_ack_ok(rcv, p)) {
+			ev(p, PEV_STREAM_FIN1_INVALID_ACK);
+			return true;
+		}
+		if (judged && seq_gt(end, snd->next_win)) {
+			ev(p, PEV_STREAM_FIN1_ACK_WRONG_SEQ);
+			return true;
+		}
+		if (judged && p->tcp.seq == snd->next_seq - (from_client ? 0u : 1u))
+			next = SEQ_ST_FIN_WAIT2;
+	}
+	tcp_seq_accept(t, snd, rcv, p);
+	t->state = next;
+	return false;
 }
 
 static bool closing(struct tcp_seq *t, struct packet *p, bool from_client)
@@ -390,5 +454,7 @@ bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client,
 	}
 	if (t->state == SEQ_ST_EST)
 		return established(t, p, from_client);
+	if (t->state == SEQ_ST_FIN_WAIT1)
+		return fin_wait1(t, p, from_client);
 	return closing(t, p, from_client);
 }

@@ -53,8 +53,13 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 		if (!flush && !pipeline_app_feeds_dir(pl->stream_inline, p, dir))
 			continue;
 		n = stream_app_data(pl->st, f, dir, flush, &data, &gap);
-		if (gap && f->app != NULL)
-			app_flow_gap(f->app, (enum app_dir)dir);
+		/* the hole reaches the app layer with this packet: Suricata 7's
+		 * ReassembleUpdateAppLayer raises reassembly_seq_gap on it */
+		if (gap) {
+			pkt_event_set(&p->events, PEV_STREAM_REASSEMBLY_SEQ_GAP);
+			if (f->app != NULL)
+				app_flow_gap(f->app, (enum app_dir)dir);
+		}
 
 		if (n > 0 && parse && attach(pl, f)) {
 			app_flow_data(pl->al, f->app, (enum app_dir)dir, data, n, p->ts_us);

@@ -9,8 +9,11 @@ from the server, randoms, subject CN=www.google.com, issuer GTS CA 1C3,
 SHA-1 of the DER certificate, SAN lists, chain lengths 3 and 2). Then a
 DNS capture written here (a query, and its response with a CNAME and an A
 answer, an authority and an OPT record) is run with dns.queries.rrname,
-dns.answers.rrname, dns.response.rrname and dns.rrtype rules. Rules 1xx
-are near misses that must not fire."""
+dns.answers.rrname, dns.response.rrname and dns.rrtype rules. A sticky
+buffer named twice on tls.alpn, tls.subjectaltname or dns.answers.rrname
+is two lists that two instances may meet (Suricata 7's multi-buffer
+matching, rules 12, 25 and 37); contents in one list need one instance.
+Rules 1xx are near misses that must not fire."""
 import json
 import os
 import shutil
@@ -42,7 +45,9 @@ TLS_RULES = {
         ('tls.subject:!"CN=www.google.com";', 105),
         ('tls.subject:"cn=www.google.com";', 106),
         ('tls.subjectaltname; content:"google.com"; bsize:10;', 107),
-    ], {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}),
+        ('flow:to_server; tls.alpn; content:"h2"; bsize:2; tls.alpn; content:"http/1.1";', 12),
+        ('flow:to_client; tls.alpn; content:"h2"; tls.alpn; content:"http";', 108),
+    ], {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}),
     ZERO: ([
         ('tls.subjectaltname; content:"aka.ms"; bsize:6;', 21),
         ('tls.subjectaltname; content:"go2.microsoft.com"; bsize:17;', 22),
@@ -51,7 +56,9 @@ TLS_RULES = {
         ('tls.alpn; content:"h2";', 121),
         ('tls.subjectaltname; content:"go.microsoft.com"; content:"aka.ms";', 122),
         ('tls.cert_chain_len:3;', 123),
-    ], {21, 22, 23, 24}),
+        ('tls.subjectaltname; content:"go.microsoft.com"; tls.subjectaltname; '
+         'content:"aka.ms";', 25),
+    ], {21, 22, 23, 24, 25}),
 }
 
 DNS_RULES = ([
@@ -65,7 +72,10 @@ DNS_RULES = ([
     ('flow:to_server; dns.response.rrname; content:"q.example";', 132),
     ('dns.rrtype:5;', 133),
     ('flow:to_client; dns.query; content:"q.example";', 134),
-], {31, 32, 33, 34, 35, 36})
+    ('dns.answers.rrname; content:"q.example"; bsize:9; dns.answers.rrname; '
+     'content:"cdn.example"; bsize:11;', 37),
+    ('dns.answers.rrname; content:"q.example"; content:"cdn";', 135),
+], {31, 32, 33, 34, 35, 36, 37})
 
 
 def check(cond, what):

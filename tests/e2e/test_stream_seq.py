@@ -7,8 +7,8 @@ each breaking one rule of the tracker: acks past the window, data and FINs
 out of window, data before the last ack, the closing states' (CLOSE_WAIT,
 FIN_WAIT1/2, LAST_ACK, TIME_WAIT) wrong sequence numbers and acks,
 retransmissions, the handshake's wrong ACKs, SYN and SYN/ACK resent on an
-established session, timestamps going back; and a clean connection that
-must raise none. For each connection the stream-event rules that fire and
+established session, timestamps going back, a hole acked past (the app
+layer's gap); and a clean connection that must raise none. For each connection the stream-event rules that fire and
 the EVE anomaly records (type stream) must name exactly the expected
 events; Suricata's "excessive retransmissions" rule pair (flowint on
 pkt_retransmission) fires once on the connection that retransmits 10
@@ -36,7 +36,7 @@ EVENTS = [
     "est_syn_resend_diff_seq", "est_synack_resend", "est_synack_resend_with_different_ack",
     "est_synack_resend_with_diff_seq", "pkt_invalid_timestamp", "fin1_fin_wrong_seq",
     "fin2_ack_wrong_seq", "closing_invalid_ack", "timewait_ack_wrong_seq",
-    "shutdown_syn_resend", "rst_invalid_ack",
+    "shutdown_syn_resend", "rst_invalid_ack", "reassembly_seq_gap",
 ]
 SID = {e: 1000 + i for i, e in enumerate(EVENTS)}
 RULES = [f'alert tcp any any -> any any (msg:"{e}"; stream-event:{e}; sid:{SID[e]};)'
@@ -185,8 +185,8 @@ def cases():
     c = conn(fr, 40012)                     # the server closes first
     c.send(0, b"Q")
     c.seg(1, FA, seq=5001, ack=1002)        # FIN_WAIT1
-    c.seg(0, FA, seq=1002, ack=5001)        # its FIN, not acking the server's: CLOSING
-    c.seg(1, ACK, seq=5002, ack=1003)       # TIME_WAIT
+    c.seg(0, FA, seq=1002, ack=5001)        # its FIN with an ACK: TIME_WAIT
+    c.seg(1, ACK, seq=5002, ack=1003)
     c.seg(0, FA, seq=1002, ack=5002)        # the client's FIN again
     c.seg(0, ACK, seq=1003, ack=5002)
     want[40012] = set()
@@ -230,6 +230,62 @@ def cases():
     c.seg(1, ACK, seq=5001, ack=1003)
     c.seg(0, FA, seq=1002, ack=5001)
     want[40016] = {"closewait_fin_out_of_window"}
+
+    # StreamTcpHandleFin: the FIN's ack first, then its segment from the
+    # last ack to the window's right edge
+    c = conn(fr, 40017)                     # a bad ack and a bad seq: the ack's event
+    c.seg(0, FA, seq=1001 + FAR, ack=5001 + FAR)
+    c.close()
+    want[40017] = {"fin_invalid_ack", "pkt_invalid_ack"}
+    c = conn(fr, 40018)                     # unacked data sent again with the FIN
+    c.seg(0, PA, b"AAAA")
+    c.seg(0, FA, b"AAAA", seq=1001)         # CLOSE_WAIT
+    c.seq[0] += 5
+    c.seg(1, ACK)
+    c.seg(1, FA)                            # LAST_ACK
+    c.seq[1] += 1
+    c.seg(0, ACK)                           # TIME_WAIT
+    want[40018] = set()
+    c = conn(fr, 40019)                     # a FIN whose data ends past the window
+    c.seg(0, FA, b"ABCD", seq=1001 + 65535 - 2)
+    want[40019] = {"fin_out_of_window"}
+
+    # StreamTcpPacketStateFinWait1: a FIN with an ACK moves to TIME_WAIT
+    # whatever it acks; an ACK that acks less than the server's FIN is not
+    # judged by its sequence number
+    c = conn(fr, 40020)                     # the server's FIN again, acking new data
+    c.seg(1, FA, seq=5001, ack=1001)        # FIN_WAIT1
+    c.seg(0, PA, b"MORE", seq=1001, ack=5001)
+    c.seg(1, FA, seq=5001, ack=1005)        # TIME_WAIT
+    c.seg(0, ACK, seq=1005, ack=5002 + FAR)
+    want[40020] = {"timewait_invalid_ack", "pkt_invalid_ack"}
+    c = conn(fr, 40021)                     # the client's FIN crossing the server's
+    c.seg(1, FA, seq=5001, ack=1001)        # FIN_WAIT1
+    c.seg(0, FA, seq=1001, ack=5001)        # TIME_WAIT, not CLOSING
+    c.seg(1, ACK, seq=5002, ack=1002 + FAR)
+    want[40021] = {"timewait_invalid_ack", "pkt_invalid_ack"}
+    c = conn(fr, 40022)
+    c.seg(1, FA, seq=5001, ack=1001)        # FIN_WAIT1
+    c.seg(0, ACK, seq=1001 + FAR, ack=5001)  # acks less than the FIN: taken
+    c.seg(0, ACK, seq=1001, ack=5002)       # FIN_WAIT2
+    c.seg(0, FA, seq=1001, ack=5002)        # TIME_WAIT
+    c.seg(1, ACK, seq=5002, ack=1002)
+    want[40022] = set()
+
+    # a hole the server acks past: its bytes are not coming, and the app
+    # layer is told of the gap (ReassembleUpdateAppLayer's
+    # reassembly_seq_gap) with the client's next packet, the data before
+    # the hole being parsed and inspected; the session then closes cleanly,
+    # its next sequence number past the hole (HandleEstablishedPacketTo*)
+    c = conn(fr, 40023)
+    c.send(0, b"GET /a HTTP/1.0\r\n\r\n")
+    c.send(1, b"HTTP/1.0 200 OK\r\n\r\n")
+    c.seg(0, PA, b"GET /b HTTP/1.0\r\n\r\n", seq=c.seq[0] + 4)  # 4 bytes never seen
+    c.seq[0] += 4 + 20
+    c.seg(1, ACK)
+    c.send(0, b"GET /c HTTP/1.0\r\n\r\n")
+    c.close()
+    want[40023] = {"reassembly_seq_gap"}
     return fr, want
 
 

@@ -178,6 +178,36 @@ static void test_parse(void)
 		CHECK_INT(APP_PROTO_TLS, r->app_proto);
 		rule_free(r);
 	}
+	/* a multi-instance buffer named again opens a list (grp) of its own;
+	 * pkt_data in between changes nothing, dns_query is the same keyword;
+	 * a value keyword (filename) adds to the buffer's first list; a buffer
+	 * that is one a direction (http.uri) keeps its one list */
+	r = parse_ok("dns", "dns.query; content:\"a\"; bsize:>1; dns.query; content:\"b\"; "
+		     "pkt_data; content:\"c\"; dns_query; content:\"d\";");
+	CHECK(r != NULL);
+	if (r) {
+		static const uint8_t grp[] = { 0, 0, 1, 0, 2 };
+
+		CHECK_INT(5, r->nmatch);
+		for (uint32_t i = 0; i < 5 && i < r->nmatch; i++)
+			CHECK_INT(grp[i], r->match[i].grp);
+		rule_free(r);
+	}
+	r = parse_ok("http", "file.name; content:\"a\"; file.name; content:\"b\"; "
+		     "filename:\"c\"; http.uri; content:\"u\"; http.uri; content:\"v\"; "
+		     "http.request_header; content:\"h\"; http.request_header; "
+		     "to_lowercase; content:\"i\";");
+	CHECK(r != NULL);
+	if (r) {
+		static const uint8_t grp[] = { 0, 1, 0, 0, 0, 0, 1 };
+
+		CHECK_INT(7, r->nmatch);
+		for (uint32_t i = 0; i < 7 && i < r->nmatch; i++)
+			CHECK_INT(grp[i], r->match[i].grp);
+		CHECK_INT(RULE_BUF_FILE_NAME, r->match[2].buf);
+		CHECK_INT(1, r->match[6].xf);
+		rule_free(r);
+	}
 	r = parse_ok("ip", "dns.answers.rrname; content:\"x\";");
 	CHECK(r != NULL);
 	if (r) {
@@ -372,11 +402,14 @@ static const char tls_rules[] =
 	"alert tls any any -> any any (msg:\"chain 2\"; tls.cert_chain_len:2; sid:8;)\n"
 	"alert tls any any -> any any (msg:\"chain <2\"; tls.cert_chain_len:<2; sid:9;)\n"
 	"alert tls any any -> any any (msg:\"sni\"; tls.sni; content:\"a.example\"; sid:10;)\n"
-	"alert tls any any -> any any (msg:\"subject neg\"; tls.subject:!\"CN=x\"; sid:11;)\n";
+	"alert tls any any -> any any (msg:\"subject neg\"; tls.subject:!\"CN=x\"; sid:11;)\n"
+	"alert tls any any -> any any (msg:\"alpn in two\"; tls.alpn; content:\"h2\"; bsize:2; "
+	"tls.alpn; content:\"http\"; sid:12;)\n";
 
 /* tls.alpn: each name is an instance, a direction's own list (the client's
  * h2 and http/1.1 to the server, the server's h2 to the client); no rule
- * sees two names as one buffer. tls.random*: the direction's hello. */
+ * sees two names as one buffer, but tls.alpn named twice is two lists,
+ * met by two names of the direction. tls.random*: the direction's hello. */
 static void test_tls_hello(void)
 {
 	static const char *const cnames[] = { "h2", "http/1.1" };
@@ -388,7 +421,8 @@ static void test_tls_hello(void)
 	alpn_ext(&ext, cnames, 2);
 	hello(&rec, true, 0x10, &ext);
 	feed(e, APP_TO_SERVER, rec.b, rec.n);
-	CHECK_INT(SID(1) | SID(2) | SID(4) | SID(5) | SID(10), inspect(e, PKT_TO_SERVER));
+	CHECK_INT(SID(1) | SID(2) | SID(4) | SID(5) | SID(10) | SID(12),
+		  inspect(e, PKT_TO_SERVER));
 	ext.n = 0;
 	alpn_ext(&ext, snames, 1);
 	hello(&rec, false, 0x80, &ext);

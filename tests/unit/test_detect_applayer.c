@@ -238,28 +238,41 @@ static void test_directions(void)
 	app_env_teardown(e);
 }
 
-static size_t dns_msg(uint8_t *out, uint16_t id, const char *name)
+/* A DNS query with id and the nq question names (type A, class IN). */
+static size_t dns_msgv(uint8_t *out, uint16_t id, const char *const *names, uint8_t nq)
 {
-	static const uint8_t hdr[] = { 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t flags[] = { 0x01, 0x00, 0x00 };
 	size_t n = 0;
-	const char *p = name;
 
 	out[n++] = (uint8_t)(id >> 8);
 	out[n++] = (uint8_t)id;
-	memcpy(out + n, hdr, sizeof(hdr));
-	n += sizeof(hdr);
-	while (*p) {
-		const char *dot = strchr(p, '.');
-		size_t l = dot ? (size_t)(dot - p) : strlen(p);
+	memcpy(out + n, flags, sizeof(flags));
+	n += sizeof(flags);
+	out[n++] = nq;
+	memset(out + n, 0, 6);
+	n += 6;
+	for (uint8_t q = 0; q < nq; q++) {
+		const char *p = names[q];
 
-		out[n++] = (uint8_t)l;
-		memcpy(out + n, p, l);
-		n += l;
-		p += l + (dot != NULL);
+		while (*p) {
+			const char *dot = strchr(p, '.');
+			size_t l = dot ? (size_t)(dot - p) : strlen(p);
+
+			out[n++] = (uint8_t)l;
+			memcpy(out + n, p, l);
+			n += l;
+			p += l + (dot != NULL);
+		}
+		out[n++] = 0;
+		memcpy(out + n, "\x00\x01\x00\x01", 4);
+		n += 4;
 	}
-	out[n++] = 0;
-	memcpy(out + n, "\x00\x01\x00\x01", 4);
-	return n + 4;
+	return n;
+}
+
+static size_t dns_msg(uint8_t *out, uint16_t id, const char *name)
+{
+	return dns_msgv(out, id, &name, 1);
 }
 
 /* dotprefix: ".example.com" with endswith matches the domain and its
@@ -309,6 +322,54 @@ static void test_dns_txs(void)
 	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
 	CHECK_INT(1, txid(0));
 	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	app_env_teardown(e);
+}
+
+/* Suricata 7's multi-buffer matching (rules/multi-buffer-matching.rst):
+ * naming a multi-instance buffer again opens a list of its own, which any
+ * instance may satisfy alone; within one list every match still needs the
+ * same instance. A buffer that is not multi-instance (http.uri) continues
+ * its one list when named again. */
+static void test_multi_buffer(void)
+{
+	static const char *const names[] = { "example.net", "something.com" };
+	struct app_env *e = setup(
+		"alert dns any any -> any any (msg:\"two lists\"; dns.query; content:\"example\"; "
+		"dns.query; content:\".com\"; sid:40;)\n"
+		"alert dns any any -> any any (msg:\"one list\"; dns.query; content:\"example\"; "
+		"content:\".com\"; sid:41;)\n"
+		"alert dns any any -> any any (msg:\"second list one instance\"; dns.query; "
+		"content:\"some\"; dns.query; content:\"example\"; content:\".com\"; sid:42;)\n"
+		"alert dns any any -> any any (msg:\"negated list\"; dns.query; "
+		"content:\"something\"; dns.query; content:!\"something\"; sid:43;)\n"
+		"alert dns any any -> any any (msg:\"three lists\"; dns.query; content:\".net\"; "
+		"pkt_data; dns_query; content:\".com\"; dns.query; content:\"thing\"; sid:44;)\n",
+		NULL);
+	uint8_t m[128];
+	size_t n = dns_msgv(m, 9, names, 2);
+
+	flow_open(e, 17, 5355, 53);
+	feed(e, APP_TO_SERVER, m, n);
+	CHECK_INT(3, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(40, sid(0));
+	CHECK_INT(43, sid(1));
+	CHECK_INT(44, sid(2));
+	app_env_teardown(e);
+
+	e = setup("alert http any any -> any any (msg:\"two headers\"; http.request_header; "
+		  "content:\"X-A: 1\"; bsize:6; http.request_header; content:\"X-B: 2\"; "
+		  "sid:50;)\n"
+		  "alert http any any -> any any (msg:\"one header\"; http.request_header; "
+		  "content:\"X-A\"; content:\"X-B\"; sid:51;)\n"
+		  "alert http any any -> any any (msg:\"uri again\"; http.uri; content:\"/x\"; "
+		  "http.uri; content:\"/y\"; distance:0; sid:52;)\n"
+		  "alert http any any -> any any (msg:\"uri again, in order\"; http.uri; "
+		  "content:\"/y\"; http.uri; content:\"/x\"; distance:0; sid:53;)\n", NULL);
+	flow_open(e, 6, 40001, 80);
+	feeds(e, APP_TO_SERVER, "GET /y/x HTTP/1.1\r\nHost: h\r\nX-A: 1\r\nX-B: 2\r\n\r\n");
+	CHECK_INT(2, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(50, sid(0));
+	CHECK_INT(53, sid(1));
 	app_env_teardown(e);
 }
 
@@ -446,6 +507,7 @@ int main(void)
 	test_directions();
 	test_dotprefix();
 	test_dns_txs();
+	test_multi_buffer();
 	test_config();
 	test_payload_gate();
 	return check_result("detect_applayer");
