@@ -66,14 +66,19 @@ struct rule_groups {
  * verification checks the whole content, and a scan resumed in a stream or
  * a growing buffer repeats DETECT_PF_LEN_MAX - 1 bytes at most. */
 #define DETECT_PF_LEN_MAX 32u
-/* Only patterns this short go in with their bound (max_offset): with ET
- * Open they make most of the literal matcher's false hits (bounding them
- * halves the pattern matches on corpus-mix), while bounding all patterns
- * made the compile 4x slower (2.8 s -> 13 s) for a few percent more. */
+/* Patterns this short whose rules bound where their hit ends (depth,
+ * offset + depth) go into a head database of their own, scanned over the
+ * buffer's first head_len bytes only: with ET Open they make most of the
+ * literal matcher's false hits where they run over every byte. They used to
+ * go in with Hyperscan's max_offset, but one such pattern turns a literal
+ * set into an engine with a start-up cost per scan (ET Open's ICMP set: 50
+ * patterns, one bounded, 267 KB). */
 #define DETECT_PF_BOUNDED_LEN 4u
 
 struct pat_db {
-	hs_database_t *db;       /* NULL when no rule has a fast pattern here */
+	hs_database_t *db;       /* the other patterns, NULL: none */
+	hs_database_t *head;     /* short bounded ones (DETECT_PF_BOUNDED_LEN), NULL: none */
+	uint32_t head_len;       /* the head is scanned over this many bytes at most */
 	uint32_t npat;
 	uint32_t maxlen;         /* longest pattern: a scan resumed maxlen - 1 bytes
 				  * back misses no match across the resume point */
@@ -124,6 +129,19 @@ void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank,
 int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
 		 uint32_t n, char *err, size_t errlen);
 void pat_db_free(struct pat_db *db);
+/* No rule has a fast pattern in db. */
+static inline bool pat_db_empty(const struct pat_db *db)
+{
+	return db->db == NULL && db->head == NULL;
+}
+/* Grow scratch to fit db; HS_SUCCESS or Hyperscan's error. */
+hs_error_t pat_db_scratch(const struct pat_db *db, hs_scratch_t **scratch);
+/* db's compiled size, and its counts, added to the engine's figures. */
+void pat_db_count(struct detect_engine *de, const struct pat_db *db);
+/* buf[0..len) through db, each hit to cb with offsets from buf; the head
+ * over buf's first head_len bytes. HS_SUCCESS or Hyperscan's error. */
+hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len,
+		       hs_scratch_t *scratch, match_event_handler cb, void *ctx);
 
 /* The payload prefilters: each payload byte is scanned against the rules
  * that can match it there, once. A TCP packet whose data went into the

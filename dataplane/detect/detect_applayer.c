@@ -348,16 +348,13 @@ static int app_db_build(struct detect_engine *de, struct detect_app_engine *ae,
 			struct pat_db *db, struct pat_ref *pats, uint32_t n, char *err,
 			size_t errlen)
 {
-	size_t sz = 0;
 	int ret = pat_db_build(de, db, pats, n, err, errlen);
 
 	if (ret != 0)
 		return ret;
-	if (hs_alloc_scratch(db->db, &ae->scratch) != HS_SUCCESS)
+	if (pat_db_scratch(db, &ae->scratch) != HS_SUCCESS)
 		return -ENOMEM;
-	hs_database_size(db->db, &sz);
-	de->info.db_bytes += sz;
-	de->info.patterns += db->npat;
+	pat_db_count(de, db);
 	ae->nbufs++;
 	return 0;
 }
@@ -448,7 +445,7 @@ static int scan_lists(struct detect_app_engine *ae)
 			for (uint32_t v = 0; v < ae->nvar; v++) {
 				const struct app_variant *var = &ae->var[v];
 
-				if (var->db.db != NULL &&
+				if (!pat_db_empty(&var->db) &&
 				    app_buffer_in_proto(var->buf, (enum app_proto)p) &&
 				    (detect_app_buf_dirs(var->buf) & (1u << d)))
 					ae->scan[p][d][ae->nscan[p][d]++] = v;

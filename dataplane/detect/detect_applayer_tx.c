@@ -197,13 +197,12 @@ static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_
 {
 	struct detect_app_thread *at = dt->app;
 
-	if (db->db == NULL || len == 0 || len < db->minlen)
+	if (pat_db_empty(db) || len == 0 || len < db->minlen)
 		return;
 	at->scan_db = db;
 	dt->stats.mpm_scans++;
 	dt->stats.mpm_app_bytes += len;
-	if (hs_scan(db->db, (const char *)buf, len, 0, at->scratch, on_app_pattern, dt) !=
-	    HS_SUCCESS) {
+	if (pat_db_scan(db, buf, len, at->scratch, on_app_pattern, dt) != HS_SUCCESS) {
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(true);
 	}
@@ -218,7 +217,7 @@ static void gate_scan(struct detect_thread *dt, const struct packet *p, enum app
 	const struct pat_db *db = &dt->de->app->gate[proto][p->dir];
 	const struct detect_stream *st = dt->stream;
 
-	if (db->db == NULL || (p->flags & PKT_F_TUNNEL_ROOT))
+	if (pat_db_empty(db) || (p->flags & PKT_F_TUNNEL_ROOT))
 		return;
 	if (st != NULL)
 		scan(dt, db, st->data, st->len);

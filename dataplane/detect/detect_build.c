@@ -166,7 +166,6 @@ static int build_one(struct detect_engine *de, struct pat_db *db, struct pat_ref
 		     unsigned k, unsigned dir, char *err, size_t errlen)
 {
 	uint32_t nref = 0, maxpayload = 0;
-	size_t sz = 0;
 	int ret;
 
 	for (uint32_t i = 0; i < de->nrules; i++) {
@@ -180,16 +179,14 @@ static int build_one(struct detect_engine *de, struct pat_db *db, struct pat_ref
 		}
 	}
 	ret = pat_db_build(de, db, refs, nref, err, errlen);
-	if (ret != 0 || db->db == NULL)
+	if (ret != 0 || pat_db_empty(db))
 		return ret;
 	db->maxpayload = maxpayload;
-	if (hs_alloc_scratch(db->db, &de->scratch) != HS_SUCCESS) {
+	if (pat_db_scratch(db, &de->scratch) != HS_SUCCESS) {
 		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
 		return -ENOMEM;
 	}
-	hs_database_size(db->db, &sz);
-	de->info.db_bytes += sz;
-	de->info.patterns += db->npat;
+	pat_db_count(de, db);
 	return 0;
 }
 

@@ -12,9 +12,9 @@
 /* How far into its buffer an absolute content must end (offset + depth,
  * startswith), 0 when anywhere. A scan starts at the buffer's start or
  * after it, so a hit the verification can accept ends within this many
- * bytes of the scan's start too: Hyperscan's max_offset. It keeps short
- * anchored patterns (a "|00|" at depth 1) out of the literal matcher that
- * runs over every byte, where they confirm at nearly every position. */
+ * bytes of the scan's start too: how far the head is scanned. It keeps
+ * short anchored patterns (a "|00|" at depth 1) out of the literal matcher
+ * that runs over every byte, where they confirm at nearly every position. */
 static uint32_t content_end_bound(const struct rule_content *c)
 {
 	const uint32_t f = c->flags;
@@ -116,8 +116,8 @@ static void reject_pattern(const struct detect_engine *de, const struct pat_db *
 struct pat_set {
 	const char **expr;       /* each a literal spelt as \\xHH escapes */
 	unsigned *flags, *ids;
-	hs_expr_ext_t *ext;      /* max_offset where bounded */
-	const hs_expr_ext_t **extp;
+	uint32_t *head_bound;    /* by id: the loosest bound of its rules when short enough
+				  * for the head, 0: not for the head */
 	char *text;              /* the escapes, DETECT_PF_LEN_MAX * 4 + 1 per pattern */
 };
 
@@ -128,19 +128,18 @@ static void drop(struct pat_set *ps, uint32_t k, uint32_t n)
 	ps->expr[k] = ps->expr[n - 1];
 	ps->flags[k] = ps->flags[n - 1];
 	ps->ids[k] = ps->ids[n - 1];
-	ps->extp[k] = ps->extp[n - 1];
 }
 
-/* Compile the npat patterns; with de->reject, one Hyperscan refuses is
- * rejected and the rest compiled again (each retry drops one). */
-static int compile(const struct detect_engine *de, struct pat_db *db, struct pat_set *ps,
-		   uint32_t npat, char *err, size_t errlen)
+/* Compile the npat patterns into *out; with de->reject, one Hyperscan
+ * refuses is rejected and the rest compiled again (each retry drops one). */
+static int compile(const struct detect_engine *de, const struct pat_db *db, struct pat_set *ps,
+		   uint32_t npat, hs_database_t **out, char *err, size_t errlen)
 {
 	hs_compile_error_t *cerr = NULL;
 	char reason[160];
 
-	while (npat > 0 && hs_compile_ext_multi(ps->expr, ps->flags, ps->ids, ps->extp, npat,
-						HS_MODE_BLOCK, NULL, &db->db, &cerr) != HS_SUCCESS) {
+	while (npat > 0 && hs_compile_multi(ps->expr, ps->flags, ps->ids, npat, HS_MODE_BLOCK,
+					    NULL, out, &cerr) != HS_SUCCESS) {
 		int k = cerr ? cerr->expression : -1;
 
 		snprintf(reason, sizeof(reason), "hyperscan: %s",
@@ -163,7 +162,6 @@ static void pat_set_fill(struct pat_set *ps, uint32_t id, const struct pat_ref *
 {
 	static const char hex[] = "0123456789abcdef";
 	char *t = ps->text + (size_t)id * (DETECT_PF_LEN_MAX * 4 + 1);
-	hs_expr_ext_t *x = &ps->ext[id];
 
 	if (first) {
 		for (uint32_t i = 0; i < r->len; i++) {
@@ -176,14 +174,44 @@ static void pat_set_fill(struct pat_set *ps, uint32_t id, const struct pat_ref *
 		ps->expr[id] = t;
 		ps->ids[id] = id;
 		ps->flags[id] = HS_FLAG_SINGLEMATCH | (r->nocase ? HS_FLAG_CASELESS : 0);
-		x->flags = r->bound && r->len <= DETECT_PF_BOUNDED_LEN ? HS_EXT_FLAG_MAX_OFFSET : 0;
-		x->max_offset = r->bound;
+		ps->head_bound[id] = r->len <= DETECT_PF_BOUNDED_LEN ? r->bound : 0;
 	} else if (r->bound == 0) {
-		x->flags = 0;
-	} else if (r->bound > x->max_offset) {
-		x->max_offset = r->bound;
+		ps->head_bound[id] = 0;
+	} else if (ps->head_bound[id] != 0 && r->bound > ps->head_bound[id]) {
+		ps->head_bound[id] = r->bound;
 	}
-	ps->extp[id] = x->flags ? x : NULL;
+}
+
+/* Move the head patterns (short, bounded) of ps[0..npat) to its end, into
+ * head (a view of the same arrays); db->head_len their loosest bound.
+ * Returns how many stay. */
+static uint32_t split_head(struct pat_db *db, struct pat_set *ps, uint32_t npat,
+			   struct pat_set *head)
+{
+	uint32_t keep = npat;
+
+	for (uint32_t k = npat; k-- > 0;) {
+		const uint32_t id = ps->ids[k];
+		const uint32_t b = ps->head_bound[id];
+
+		if (b == 0)
+			continue;
+		if (b > db->head_len)
+			db->head_len = b;
+		keep--;
+		const char *e = ps->expr[k];
+		const unsigned f = ps->flags[k];
+
+		ps->expr[k] = ps->expr[keep];
+		ps->flags[k] = ps->flags[keep];
+		ps->ids[k] = ps->ids[keep];
+		ps->expr[keep] = e;
+		ps->flags[keep] = f;
+		ps->ids[keep] = id;
+	}
+	*head = (struct pat_set){ .expr = ps->expr + keep, .flags = ps->flags + keep,
+				  .ids = ps->ids + keep, .head_bound = ps->head_bound };
+	return keep;
 }
 
 int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
@@ -204,11 +232,10 @@ int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_r
 	ps.expr = calloc(m, sizeof(*ps.expr));
 	ps.flags = calloc(m, sizeof(*ps.flags));
 	ps.ids = calloc(m, sizeof(*ps.ids));
-	ps.ext = calloc(m, sizeof(*ps.ext));
-	ps.extp = calloc(m, sizeof(*ps.extp));
+	ps.head_bound = calloc(m, sizeof(*ps.head_bound));
 	ps.text = malloc((size_t)m * (DETECT_PF_LEN_MAX * 4 + 1));
-	if (!db->pat_first || !db->pat_rules || !ps.expr || !ps.flags || !ps.ids || !ps.ext ||
-	    !ps.extp || !ps.text) {
+	if (!db->pat_first || !db->pat_rules || !ps.expr || !ps.flags || !ps.ids || !ps.head_bound ||
+	    !ps.text) {
 		snprintf(err, errlen, "out of memory building a prefilter");
 		goto out;
 	}
@@ -226,20 +253,60 @@ int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_r
 		if (db->minlen == 0 || refs[i].len < db->minlen)
 			db->minlen = refs[i].len;
 	}
-	ret = compile(de, db, &ps, npat, err, errlen);
+	struct pat_set head;
+	const uint32_t nmain = split_head(db, &ps, npat, &head);
+
+	ret = compile(de, db, &ps, nmain, &db->db, err, errlen);
+	if (ret == 0)
+		ret = compile(de, db, &head, npat - nmain, &db->head, err, errlen);
 out:
 	free(ps.text);
-	free(ps.extp);
-	free(ps.ext);
+	free(ps.head_bound);
 	free(ps.ids);
 	free(ps.flags);
 	free(ps.expr);
 	return ret;
 }
 
+hs_error_t pat_db_scratch(const struct pat_db *db, hs_scratch_t **scratch)
+{
+	hs_error_t e = HS_SUCCESS;
+
+	if (db->db != NULL)
+		e = hs_alloc_scratch(db->db, scratch);
+	if (e == HS_SUCCESS && db->head != NULL)
+		e = hs_alloc_scratch(db->head, scratch);
+	return e;
+}
+
+void pat_db_count(struct detect_engine *de, const struct pat_db *db)
+{
+	size_t sz = 0;
+
+	if (db->db != NULL && hs_database_size(db->db, &sz) == HS_SUCCESS)
+		de->info.db_bytes += sz;
+	if (db->head != NULL && hs_database_size(db->head, &sz) == HS_SUCCESS)
+		de->info.db_bytes += sz;
+	de->info.patterns += db->npat;
+}
+
+hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len,
+		       hs_scratch_t *scratch, match_event_handler cb, void *ctx)
+{
+	hs_error_t e = HS_SUCCESS;
+
+	if (db->db != NULL)
+		e = hs_scan(db->db, (const char *)buf, len, 0, scratch, cb, ctx);
+	if (e == HS_SUCCESS && db->head != NULL)
+		e = hs_scan(db->head, (const char *)buf, len < db->head_len ? len : db->head_len, 0,
+			    scratch, cb, ctx);
+	return e;
+}
+
 void pat_db_free(struct pat_db *db)
 {
 	hs_free_database(db->db);
+	hs_free_database(db->head);
 	free(db->pat_first);
 	free(db->pat_rules);
 	*db = (struct pat_db){ 0 };

@@ -198,7 +198,7 @@ void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 	struct detect_flow_dir *fd = NULL;
 	uint32_t first = dt->ncand, from = 0, nhits;
 
-	if (st == NULL || st->len == 0 || db->db == NULL)
+	if (st == NULL || st->len == 0 || pat_db_empty(db))
 		return;
 	dt->ncand_pkt = dt->ncand;
 	if (p->flow != NULL)
@@ -214,8 +214,8 @@ void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 	dt->scan_db = db;
 	dt->stats.mpm_scans++;
 	dt->stats.mpm_stream_bytes += st->len - from;
-	if (hs_scan(db->db, (const char *)st->data + from, st->len - from, 0, dt->scratch,
-		    on_stream_pattern, dt) != HS_SUCCESS) {
+	if (pat_db_scan(db, st->data + from, st->len - from, dt->scratch, on_stream_pattern, dt) !=
+	    HS_SUCCESS) {
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(true);
 		dt->ncand = first;

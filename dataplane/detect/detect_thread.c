@@ -159,13 +159,12 @@ static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct 
 	const struct pat_db *db = detect_pf_db(dt->de, k, p);
 	hs_error_t e;
 
-	if (db->db == NULL || p->payload_len < db->minlen || p->payload_len > db->maxpayload)
+	if (pat_db_empty(db) || p->payload_len < db->minlen || p->payload_len > db->maxpayload)
 		return;
 	dt->scan_db = db;
 	dt->stats.mpm_scans++;
 	dt->stats.mpm_pkt_bytes += p->payload_len;
-	e = hs_scan(db->db, (const char *)p->payload, p->payload_len, 0, dt->scratch, on_pattern,
-		    dt);
+	e = pat_db_scan(db, p->payload, p->payload_len, dt->scratch, on_pattern, dt);
 	if (e != HS_SUCCESS) {
 		/* the database and scratch are ours: a failure is a bug */
 		dt->stats.scan_errors++;

@@ -371,10 +371,6 @@ static void test_fast_pattern(void)
 	detect_env_teardown(&e);
 }
 
-/* Short absolute fast patterns go into the prefilter with their bound
- * (offset + depth, startswith): a hit past it is no candidate, one within
- * it is; a literal one rule bounds and another does not stays unbounded;
- * a longer pattern is bounded by the verification alone. */
 /* A flow's packet is prefiltered with its direction's patterns only: a rule
  * of the other direction is no candidate; without a flow every rule is. */
 static void test_directed_prefilter(void)
@@ -459,6 +455,11 @@ static void test_small_payload_prefilter(void)
 	detect_env_teardown(&e);
 }
 
+/* Short absolute fast patterns go into a head prefilter scanned over the
+ * payload's first bytes, as far as their loosest bound (offset + depth,
+ * startswith): a hit past it is no candidate, one within it is; a literal
+ * one rule bounds and another does not stays in the whole-payload set; a
+ * longer pattern is bounded by the verification alone. */
 static void test_bounded_prefilter(void)
 {
 	struct detect_env e = setup(
