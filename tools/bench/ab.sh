@@ -1,0 +1,56 @@
+#!/bin/sh
+# Compare idsd binaries on one workload the way the issue measures them:
+# interleaved rounds (A B A B ...), each run pinned to one CPU, the worker
+# thread's CPU time; per binary the median and the minimum.
+#
+#   tools/bench/ab.sh [-n ROUNDS] [-r RULES] CAPTURE IDSD...
+#
+# RULES defaults to ET Open from ../shared (as vs-suricata.sh). Each run uses
+# a fresh copy of its binary: runs of one binary file stayed for minutes in
+# one of two modes 25 % apart (the file's place in the page cache), which a
+# copy per run averages out.
+set -eu
+rounds=5
+rules=$(dirname "$0")/../../../shared/corpus/rules/et-open-suricata-5.0-2024-04-21
+cpu=${BENCH_CPU:-1}
+while getopts n:r: opt; do
+	case "$opt" in
+	n) rounds=$OPTARG ;;
+	r) rules=$OPTARG ;;
+	*) echo "usage: $0 [-n ROUNDS] [-r RULES] CAPTURE IDSD..." >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 2 ] || { echo "usage: $0 [-n ROUNDS] [-r RULES] CAPTURE IDSD..." >&2; exit 2; }
+capture=$1
+shift
+[ -e "$rules" ] || { echo "ab: no rules at $rules (-r RULES)" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+r=1
+while [ "$r" -le "$rounds" ]; do
+	line="round $r:"
+	i=0
+	for b in "$@"; do
+		i=$((i + 1))
+		rm -rf "$tmp/log" "$tmp/bin"
+		mkdir "$tmp/log"
+		cp "$b" "$tmp/bin"
+		s=$(taskset -c "$cpu" "$tmp/bin" -r "$capture" -S "$rules" -k none -l "$tmp/log" \
+			--set stream.memcap=2gb --set stream.reassembly.memcap=4gb \
+			--set flow.memcap=1gb 2>/dev/null |
+			sed -n 's/^  worker cpu: \([0-9.]*\) s.*/\1/p')
+		[ -n "$s" ] || { echo "ab: $b failed on $capture" >&2; exit 1; }
+		echo "$s" >>"$tmp/cpu.$i"
+		line="$line $s"
+	done
+	echo "$line"
+	r=$((r + 1))
+done
+i=0
+for b in "$@"; do
+	i=$((i + 1))
+	sort -n "$tmp/cpu.$i" | awk -v b="$b" '{ v[NR] = $1 }
+		END { printf "%s: median %.3f s, min %.3f s\n", b, (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1] }'
+done
