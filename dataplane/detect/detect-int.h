@@ -138,10 +138,23 @@ static inline bool pat_db_empty(const struct pat_db *db)
 hs_error_t pat_db_scratch(const struct pat_db *db, hs_scratch_t **scratch);
 /* db's compiled size, and its counts, added to the engine's figures. */
 void pat_db_count(struct detect_engine *de, const struct pat_db *db);
-/* buf[0..len) through db, each hit to cb with offsets from buf; the head
- * over buf's first head_len bytes. HS_SUCCESS or Hyperscan's error. */
+/* Which patterns have reported in the scan under way (a thread's own): the
+ * databases report every occurrence (Hyperscan's SINGLEMATCH made them a
+ * fifth bigger), a rule needs the first. stamp: one per pattern id of the
+ * engine's largest database. */
+struct pat_seen {
+	uint32_t *stamp;
+	uint32_t n;              /* stamps */
+	uint32_t cur;
+	match_event_handler cb;
+	void *ctx;
+};
+/* buf[0..len) through db, the first hit of each pattern to cb with offsets
+ * from buf; the head over buf's first head_len bytes. HS_SUCCESS or
+ * Hyperscan's error. */
 hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len,
-		       hs_scratch_t *scratch, match_event_handler cb, void *ctx);
+		       hs_scratch_t *scratch, struct pat_seen *seen, match_event_handler cb,
+		       void *ctx);
 
 /* The payload prefilters: each payload byte is scanned against the rules
  * that can match it there, once. A TCP packet whose data went into the
@@ -180,6 +193,7 @@ struct detect_engine {
 	struct pat_db pf[PFK_MAX];  /* payload prefilters by enum pf_kind */
 	struct pat_db pf_dir[PFK_DIRECTED][2]; /* the same by enum pkt_dir */
 	hs_scratch_t *scratch;   /* prototype (large enough for every pf), cloned by each thread */
+	uint32_t max_npat;       /* patterns of the largest database (struct pat_seen) */
 
 	/* rules without a fast pattern, by packet class, ascending rank */
 	uint32_t nalways[PC_MAX];
@@ -251,6 +265,7 @@ struct detect_thread {
 
 	/* per packet */
 	const struct pat_db *scan_db; /* the prefilter being scanned (its id -> ranks) */
+	struct pat_seen seen;    /* its patterns that have reported */
 	uint32_t ncand;
 	uint32_t *cand;          /* prefilter candidates (ranks), de->nrules slots */
 	uint32_t *always_buf;    /* (added) a group merged with the IP-only rules and

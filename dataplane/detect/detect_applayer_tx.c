@@ -202,7 +202,7 @@ static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_
 	at->scan_db = db;
 	dt->stats.mpm_scans++;
 	dt->stats.mpm_app_bytes += len;
-	if (pat_db_scan(db, buf, len, at->scratch, on_app_pattern, dt) != HS_SUCCESS) {
+	if (pat_db_scan(db, buf, len, at->scratch, &dt->seen, on_app_pattern, dt) != HS_SUCCESS) {
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(true);
 	}

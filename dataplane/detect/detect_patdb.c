@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "detect-int.h"
 
@@ -173,7 +174,7 @@ static void pat_set_fill(struct pat_set *ps, uint32_t id, const struct pat_ref *
 		t[4 * r->len] = '\0';
 		ps->expr[id] = t;
 		ps->ids[id] = id;
-		ps->flags[id] = HS_FLAG_SINGLEMATCH | (r->nocase ? HS_FLAG_CASELESS : 0);
+		ps->flags[id] = r->nocase ? HS_FLAG_CASELESS : 0;
 		ps->head_bound[id] = r->len <= DETECT_PF_BOUNDED_LEN ? r->bound : 0;
 	} else if (r->bound == 0) {
 		ps->head_bound[id] = 0;
@@ -288,18 +289,39 @@ void pat_db_count(struct detect_engine *de, const struct pat_db *db)
 	if (db->head != NULL && hs_database_size(db->head, &sz) == HS_SUCCESS)
 		de->info.db_bytes += sz;
 	de->info.patterns += db->npat;
+	if (db->npat > de->max_npat)
+		de->max_npat = db->npat;
+}
+
+static int first_hit(unsigned int id, unsigned long long from, unsigned long long to,
+		     unsigned int flags, void *ctx)
+{
+	struct pat_seen *s = ctx;
+
+	if (s->stamp[id] == s->cur)
+		return 0;
+	s->stamp[id] = s->cur;
+	return s->cb(id, from, to, flags, s->ctx);
 }
 
 hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len,
-		       hs_scratch_t *scratch, match_event_handler cb, void *ctx)
+		       hs_scratch_t *scratch, struct pat_seen *seen, match_event_handler cb,
+		       void *ctx)
 {
 	hs_error_t e = HS_SUCCESS;
 
+	if (++seen->cur == 0) {
+		/* wrapped: no stamp may look current */
+		memset(seen->stamp, 0, seen->n * sizeof(*seen->stamp));
+		seen->cur = 1;
+	}
+	seen->cb = cb;
+	seen->ctx = ctx;
 	if (db->db != NULL)
-		e = hs_scan(db->db, (const char *)buf, len, 0, scratch, cb, ctx);
+		e = hs_scan(db->db, (const char *)buf, len, 0, scratch, first_hit, seen);
 	if (e == HS_SUCCESS && db->head != NULL)
 		e = hs_scan(db->head, (const char *)buf, len < db->head_len ? len : db->head_len, 0,
-			    scratch, cb, ctx);
+			    scratch, first_hit, seen);
 	return e;
 }
 

@@ -214,8 +214,8 @@ void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 	dt->scan_db = db;
 	dt->stats.mpm_scans++;
 	dt->stats.mpm_stream_bytes += st->len - from;
-	if (pat_db_scan(db, st->data + from, st->len - from, dt->scratch, on_stream_pattern, dt) !=
-	    HS_SUCCESS) {
+	if (pat_db_scan(db, st->data + from, st->len - from, dt->scratch, &dt->seen,
+			on_stream_pattern, dt) != HS_SUCCESS) {
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(true);
 		dt->ncand = first;

@@ -71,7 +71,9 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 	dt->cand = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
 	dt->always_buf = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
 	dt->b64 = malloc(DETECT_B64_OUT_MAX);
-	if (!dt->cand || !dt->always_buf || !dt->b64)
+	dt->seen.n = de->max_npat ? de->max_npat : 1;
+	dt->seen.stamp = calloc(dt->seen.n, sizeof(uint32_t));
+	if (!dt->cand || !dt->always_buf || !dt->b64 || !dt->seen.stamp)
 		goto fail;
 	dt->flow_thr = host_table_create(&own_hosts);
 	dt->hosts_own = host_table_create(&own_hosts);
@@ -101,6 +103,7 @@ void detect_thread_destroy(struct detect_thread *dt)
 	host_table_destroy(dt->flow_thr);
 	host_table_destroy(dt->hosts_own);
 	node_free(dt->vars, VAR_TABLE_SIZE * sizeof(struct var_entry), a->socket);
+	free(dt->seen.stamp);
 	free(dt->b64);
 	free(dt->always_buf);
 	free(dt->cand);
@@ -164,7 +167,7 @@ static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct 
 	dt->scan_db = db;
 	dt->stats.mpm_scans++;
 	dt->stats.mpm_pkt_bytes += p->payload_len;
-	e = pat_db_scan(db, p->payload, p->payload_len, dt->scratch, on_pattern, dt);
+	e = pat_db_scan(db, p->payload, p->payload_len, dt->scratch, &dt->seen, on_pattern, dt);
 	if (e != HS_SUCCESS) {
 		/* the database and scratch are ours: a failure is a bug */
 		dt->stats.scan_errors++;

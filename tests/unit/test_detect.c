@@ -504,6 +504,32 @@ static void test_bounded_prefilter(void)
 	detect_env_teardown(&e);
 }
 
+/* The prefilter reports every occurrence of a pattern; its rules are
+ * candidates once per scan, however often it occurs, and the next scan
+ * starts afresh (the first-hit stamps are per scan). */
+static void test_repeated_pattern(void)
+{
+	struct detect_env e = setup(
+		T("content:\"abc\"; sid:1;")
+		T("content:\"abc\"; content:\"zz\"; distance:0; sid:2;")
+		T("content:\"qq\"; sid:3;"),
+		0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	uint64_t c0 = st->candidates, m0 = st->mpm_matches;
+	struct packet p = tcp("abcabcabcabcabcabcabcabcabcabcabcabc zz");
+
+	CHECK_INT(2, run(&e, &p));	/* 1, 2 */
+	CHECK_INT((long long)c0 + 2, (long long)st->candidates);
+	CHECK_INT((long long)m0 + 1, (long long)st->mpm_matches);
+	c0 = st->candidates;
+	p = tcp("qq abc qq abc");
+	CHECK_INT(2, run(&e, &p));	/* 1, 3 */
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT(3, res.alerts[1].rule->sid);
+	CHECK_INT((long long)c0 + 3, (long long)st->candidates);
+	detect_env_teardown(&e);
+}
+
 static void test_flowbits(void)
 {
 	struct detect_env e = setup(
@@ -859,6 +885,7 @@ int main(void)
 	test_bounded_prefilter();
 	test_directed_prefilter();
 	test_small_payload_prefilter();
+	test_repeated_pattern();
 	test_flowbits();
 	test_thresholds();
 	test_actions();
