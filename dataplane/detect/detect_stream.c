@@ -85,8 +85,8 @@ static bool in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
 }
 
 /* As the packet scan's callback, but a rank the packet scan found already
- * is not added twice (one fast pattern per rule and SINGLEMATCH: the stream
- * scan itself reports each rank once). */
+ * is not added twice (one fast pattern per rule and a pattern's first hit
+ * only: the stream scan itself reports each rank once). */
 static int on_stream_pattern(unsigned int id, unsigned long long from, unsigned long long to,
 			     unsigned int flags, void *ctx)
 {

@@ -132,9 +132,10 @@ const struct detect_stats *detect_thread_stats(const struct detect_thread *dt)
 	return &dt->stats;
 }
 
-/* Hyperscan: pattern id -> its rules of this packet's class. SINGLEMATCH and
- * one fast pattern per rule: each rule is added at most once per scan, and
- * the prefilters scanned on one packet hold disjoint rules. */
+/* Hyperscan: pattern id -> its rules of this packet's class. A pattern's
+ * first hit only (pat_db_scan) and one fast pattern per rule: each rule is
+ * added at most once per scan, and the prefilters scanned on one packet
+ * hold disjoint rules. */
 static int on_pattern(unsigned int id, unsigned long long from, unsigned long long to,
 		      unsigned int flags, void *ctx)
 {
