@@ -142,12 +142,14 @@ void pat_db_count(struct detect_engine *de, const struct pat_db *db);
  * databases report every occurrence (Hyperscan's SINGLEMATCH made them a
  * fifth bigger), a rule needs the first. stamp: one per pattern id of the
  * engine's largest database. */
+struct pat_memo_ent;
 struct pat_seen {
 	uint32_t *stamp;
 	uint32_t n;              /* stamps */
 	uint32_t cur;
 	match_event_handler cb;
 	void *ctx;
+	struct pat_memo_ent *rec; /* the memo entry the scan under way fills, or NULL */
 };
 /* buf[0..len) through db, the first hit of each pattern to cb with offsets
  * from buf; the head over buf's first head_len bytes. HS_SUCCESS or
@@ -155,6 +157,33 @@ struct pat_seen {
 hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len,
 		       hs_scratch_t *scratch, struct pat_seen *seen, match_event_handler cb,
 		       void *ctx);
+
+/* detect_patmemo.c: a worker's memo of short scans, direct-mapped by a hash
+ * of (database, bytes): an entry holds the bytes and the pattern ids their
+ * scan gave, first hits in order (a scan with more ids is not kept). Valid
+ * for the databases of one engine: a thread and its memo belong to one. */
+#define PAT_MEMO_SLOTS 1024u     /* 192 KiB per worker */
+#define PAT_MEMO_LEN   144u      /* bytes of the longest buffer remembered */
+#define PAT_MEMO_IDS   9u
+struct pat_memo_ent {
+	const struct pat_db *db; /* NULL: empty */
+	uint16_t len;
+	uint8_t nid;             /* PAT_MEMO_IDS + 1 while recording: too many */
+	uint32_t id[PAT_MEMO_IDS];
+	uint8_t bytes[PAT_MEMO_LEN];
+};
+struct pat_memo {
+	struct pat_memo_ent ent[PAT_MEMO_SLOTS];
+};
+/* As pat_db_scan, answered from m when buf was scanned through db before
+ * (*remembered set; m NULL, or buf longer than PAT_MEMO_LEN: scanned). A
+ * remembered answer gives cb the pattern ids alone (offsets 0): for callers
+ * that need only which patterns are present. */
+hs_error_t pat_db_scan_memo(struct pat_memo *m, const struct pat_db *db, const uint8_t *buf,
+			    uint32_t len, hs_scratch_t *scratch, struct pat_seen *seen,
+			    match_event_handler cb, void *ctx, bool *remembered);
+/* Id joins the entry being recorded (pat_db_scan's first hits). */
+void pat_memo_record(struct pat_memo_ent *e, unsigned int id);
 
 /* The payload prefilters: each payload byte is scanned against the rules
  * that can match it there, once. A TCP packet whose data went into the

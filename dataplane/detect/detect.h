@@ -140,6 +140,7 @@ struct detect_stats {
 	uint64_t mpm_stream_bytes;  /* reassembled stream windows */
 	uint64_t mpm_app_bytes;     /* app-layer buffers */
 	uint64_t mpm_scans;         /* Hyperscan calls */
+	uint64_t mpm_remembered;    /* (added) short app buffers answered from the memo instead */
 	uint64_t mpm_matches;       /* pattern hits reported to the callbacks */
 };
 

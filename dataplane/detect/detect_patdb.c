@@ -301,6 +301,8 @@ static int first_hit(unsigned int id, unsigned long long from, unsigned long lon
 	if (s->stamp[id] == s->cur)
 		return 0;
 	s->stamp[id] = s->cur;
+	if (s->rec != NULL)
+		pat_memo_record(s->rec, id);
 	return s->cb(id, from, to, flags, s->ctx);
 }
 

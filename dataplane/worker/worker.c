@@ -81,6 +81,7 @@ static void detect_stats_add(struct detect_stats *to, const struct detect_stats 
 	to->mpm_stream_bytes += s->mpm_stream_bytes;
 	to->mpm_app_bytes += s->mpm_app_bytes;
 	to->mpm_scans += s->mpm_scans;
+	to->mpm_remembered += s->mpm_remembered;
 	to->mpm_matches += s->mpm_matches;
 }
 

@@ -5,6 +5,7 @@
  * dotprefix database, and the app-layer settings the parsers obey. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -499,6 +500,93 @@ static void test_payload_gate(void)
 	app_env_teardown(e);
 }
 
+/* One request per flow, then its alerts (sids, sorted by the engine). */
+static uint32_t one_request(struct app_env *e, uint16_t cport, const char *method, const char *ua)
+{
+	char req[512];
+	uint32_t n;
+
+	snprintf(req, sizeof(req), "%s / HTTP/1.1\r\nHost: h\r\nUser-Agent: %s\r\n\r\n", method, ua);
+	flow_open(e, 6, cport, 80);
+	feeds(e, APP_TO_SERVER, req);
+	n = inspect(e, PKT_TO_SERVER);
+	flow_close(e);
+	return n;
+}
+
+/* Short buffers seen before take their prefilter answer from the worker's
+ * memo (detect_patmemo.c): the same alerts as a scan, other bytes of the
+ * same length scanned anew, buffers too long or with too many hits to keep
+ * scanned every time. */
+static void test_scan_memo(void)
+{
+	char many[256] = "", longua[200];
+	struct app_env *e = setup(
+		"alert http any any -> any any (http.method; content:\"GET\"; sid:1;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"curl/\"; sid:2;)\n"
+		"alert http any any -> any any (http.method; content:\"PUT\"; sid:3;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k00\"; sid:10;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k01\"; sid:11;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k02\"; sid:12;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k03\"; sid:13;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k04\"; sid:14;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k05\"; sid:15;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k06\"; sid:16;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k07\"; sid:17;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k08\"; sid:18;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"k09\"; sid:19;)\n"
+		"alert http any any -> any any (http.user_agent; content:\"U07\"; sid:20;)\n", NULL);
+	const struct detect_stats *st = detect_thread_stats(e->d.dt);
+	uint64_t r0;
+
+	CHECK_INT(2, one_request(e, 41000, "GET", "curl/8.0"));
+	CHECK_INT(1, sid(0));
+	CHECK_INT(2, sid(1));
+	r0 = st->mpm_remembered;
+	CHECK_INT(2, one_request(e, 41001, "GET", "curl/8.0"));
+	CHECK_INT(1, sid(0));
+	CHECK_INT(2, sid(1));
+	CHECK(st->mpm_remembered >= r0 + 2);	/* method and user agent at least */
+	/* same length, other bytes: scanned, not GET's answer */
+	r0 = st->mpm_remembered;
+	CHECK_INT(2, one_request(e, 41002, "PUT", "curl/8.0"));
+	CHECK_INT(2, sid(0));
+	CHECK_INT(3, sid(1));
+	CHECK(st->mpm_remembered >= r0 + 1);	/* the user agent */
+	/* ten patterns in one buffer: more than an entry keeps */
+	for (int k = 0; k < 10; k++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "k%02d ", k);
+	for (int round = 0; round < 2; round++) {
+		r0 = st->mpm_remembered;
+		CHECK_INT(10, one_request(e, (uint16_t)(41003 + round), "POST", many));
+		CHECK_INT(10, sid(0));
+		CHECK_INT(19, sid(9));
+		/* POST from the second round on; the user agent never */
+		CHECK_INT(round, (long long)(st->mpm_remembered - r0));
+	}
+	/* longer than PAT_MEMO_LEN: always scanned */
+	memset(longua, 'x', sizeof(longua) - 1);
+	longua[sizeof(longua) - 1] = '\0';
+	memcpy(longua + 150, "curl/", 5);
+	CHECK_INT(2, one_request(e, 41005, "GET", longua));
+	r0 = st->mpm_remembered;
+	CHECK_INT(2, one_request(e, 41006, "GET", longua));
+	CHECK_INT(2, sid(1));
+	CHECK_INT(1, (long long)(st->mpm_remembered - r0));	/* GET only */
+	/* more buffers than slots: entries are replaced, and a slot holding
+	 * other bytes of the same length never answers for them */
+	for (int k = 0, wrong = 0; k < 3000; k++) {
+		char m[8];
+
+		snprintf(m, sizeof(m), "U%04d", (k * 7919) % 1500);
+		wrong += one_request(e, (uint16_t)(42000 + k), "HEAD", m) != (strncmp(m, "U07", 3) == 0);
+		if (k == 2999)
+			CHECK_INT(0, wrong);
+	}
+	CHECK(st->mpm_remembered > r0);
+	app_env_teardown(e);
+}
+
 int main(void)
 {
 	test_per_tx();
@@ -510,5 +598,6 @@ int main(void)
 	test_multi_buffer();
 	test_config();
 	test_payload_gate();
+	test_scan_memo();
 	return check_result("detect_applayer");
 }
