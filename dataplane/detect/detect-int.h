@@ -295,6 +295,7 @@ struct detect_thread {
 	/* per packet */
 	const struct pat_db *scan_db; /* the prefilter being scanned (its id -> ranks) */
 	struct pat_seen seen;    /* its patterns that have reported */
+	struct pat_memo *memo;   /* short buffers' prefilter answers (detect_patmemo.c) */
 	uint32_t ncand;
 	uint32_t *cand;          /* prefilter candidates (ranks), de->nrules slots */
 	uint32_t *always_buf;    /* (added) a group merged with the IP-only rules and

@@ -135,12 +135,13 @@ struct detect_stats {
 	uint64_t vars_refused;      /* (added) a pcre capture could not be kept (bounds) */
 	uint64_t app_mark_nomem;    /* (added) a transaction could not remember an alert */
 	/* prefilter work, by what was scanned (ids-bench and the stats report
-	 * bytes scanned per payload byte) */
+	 * bytes scanned per payload byte); the bytes count those answered from
+	 * the memo too (mpm_remembered, detect_patmemo.c) */
 	uint64_t mpm_pkt_bytes;     /* packet payloads */
 	uint64_t mpm_stream_bytes;  /* reassembled stream windows */
 	uint64_t mpm_app_bytes;     /* app-layer buffers */
 	uint64_t mpm_scans;         /* Hyperscan calls */
-	uint64_t mpm_remembered;    /* (added) short app buffers answered from the memo instead */
+	uint64_t mpm_remembered;    /* (added) short buffers answered from the memo instead */
 	uint64_t mpm_matches;       /* pattern hits reported to the callbacks */
 };
 

@@ -72,7 +72,6 @@ struct detect_app_thread {
 	uint32_t *done_stamp;
 	struct app_xf_slot *slot;     /* per variant (only transformed ones are used) */
 	pcre2_match_data *xf_md;      /* pcrexform: the match and its first group */
-	struct pat_memo *memo;        /* short buffers' prefilter answers */
 };
 
 /* Directions a buffer exists in (bit per enum pkt_dir), and whether it has

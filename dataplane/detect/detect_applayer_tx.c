@@ -50,8 +50,7 @@ int detect_app_thread_init(struct detect_thread *dt)
 	at->done_at = calloc(2 * (size_t)ae->nvar + 1, sizeof(uint32_t));
 	at->done_stamp = calloc(2 * (size_t)ae->nvar + 1, sizeof(uint32_t));
 	at->xf_md = pcre2_match_data_create(2, NULL);
-	at->memo = calloc(1, sizeof(*at->memo));
-	if (!at->slot || !at->xf_md || !at->done_at || !at->done_stamp || !at->memo)
+	if (!at->slot || !at->xf_md || !at->done_at || !at->done_stamp)
 		return -ENOMEM;
 	if (ae->scratch && hs_clone_scratch(ae->scratch, &at->scratch) != HS_SUCCESS)
 		return -ENOMEM;
@@ -72,7 +71,6 @@ void detect_app_thread_fini(struct detect_thread *dt)
 	free(at->slot);
 	free(at->done_at);
 	free(at->done_stamp);
-	free(at->memo);
 	pcre2_match_data_free(at->xf_md);
 	free(at->seen);
 	free(at->cand);
@@ -204,7 +202,7 @@ static void scan(struct detect_thread *dt, const struct pat_db *db, const uint8_
 		return;
 	at->scan_db = db;
 	dt->stats.mpm_app_bytes += len;
-	if (pat_db_scan_memo(at->memo, db, buf, len, at->scratch, &dt->seen, on_app_pattern, dt,
+	if (pat_db_scan_memo(dt->memo, db, buf, len, at->scratch, &dt->seen, on_app_pattern, dt,
 			     &remembered) != HS_SUCCESS) {
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(true);

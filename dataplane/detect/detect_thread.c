@@ -73,7 +73,8 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 	dt->b64 = malloc(DETECT_B64_OUT_MAX);
 	dt->seen.n = de->max_npat ? de->max_npat : 1;
 	dt->seen.stamp = calloc(dt->seen.n, sizeof(uint32_t));
-	if (!dt->cand || !dt->always_buf || !dt->b64 || !dt->seen.stamp)
+	dt->memo = calloc(1, sizeof(*dt->memo));
+	if (!dt->cand || !dt->always_buf || !dt->b64 || !dt->seen.stamp || !dt->memo)
 		goto fail;
 	dt->flow_thr = host_table_create(&own_hosts);
 	dt->hosts_own = host_table_create(&own_hosts);
@@ -104,6 +105,7 @@ void detect_thread_destroy(struct detect_thread *dt)
 	host_table_destroy(dt->hosts_own);
 	node_free(dt->vars, VAR_TABLE_SIZE * sizeof(struct var_entry), a->socket);
 	free(dt->seen.stamp);
+	free(dt->memo);
 	free(dt->b64);
 	free(dt->always_buf);
 	free(dt->cand);
@@ -161,14 +163,19 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct packet *p)
 {
 	const struct pat_db *db = detect_pf_db(dt->de, k, p);
+	bool remembered;
 	hs_error_t e;
 
 	if (pat_db_empty(db) || p->payload_len < db->minlen || p->payload_len > db->maxpayload)
 		return;
 	dt->scan_db = db;
-	dt->stats.mpm_scans++;
 	dt->stats.mpm_pkt_bytes += p->payload_len;
-	e = pat_db_scan(db, p->payload, p->payload_len, dt->scratch, &dt->seen, on_pattern, dt);
+	e = pat_db_scan_memo(dt->memo, db, p->payload, p->payload_len, dt->scratch, &dt->seen,
+			     on_pattern, dt, &remembered);
+	if (remembered)
+		dt->stats.mpm_remembered++;
+	else
+		dt->stats.mpm_scans++;
 	if (e != HS_SUCCESS) {
 		/* the database and scratch are ours: a failure is a bug */
 		dt->stats.scan_errors++;

@@ -530,6 +530,45 @@ static void test_repeated_pattern(void)
 	detect_env_teardown(&e);
 }
 
+/* Short payloads seen before take the prefilter's answer from the worker's
+ * memo: the same alerts, other bytes of the same length scanned anew,
+ * payloads longer than an entry holds scanned every time. */
+static void test_payload_memo(void)
+{
+	struct detect_env e = setup(
+		T("content:\"abc\"; sid:1;")
+		T("content:\"abd\"; sid:2;"),
+		0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	uint64_t r0 = st->mpm_remembered, s0;
+	char big[300];
+	struct packet p;
+
+	for (int round = 0; round < 3; round++) {
+		p = tcp("xx abc xx");
+		CHECK_INT(1, run(&e, &p));
+		CHECK_INT(1, res.alerts[0].rule->sid);
+		p = tcp("xx abd xx");
+		CHECK_INT(1, run(&e, &p));
+		CHECK_INT(2, res.alerts[0].rule->sid);
+		p = tcp("xx abe xx");
+		CHECK_INT(0, run(&e, &p));
+	}
+	CHECK(st->mpm_remembered >= r0 + 6);	/* rounds 2 and 3 */
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big + 200, "abc", 3);
+	r0 = st->mpm_remembered;
+	s0 = st->mpm_scans;
+	for (int round = 0; round < 2; round++) {
+		p = tcp(big);
+		CHECK_INT(1, run(&e, &p));
+	}
+	CHECK_INT(0, (long long)(st->mpm_remembered - r0));
+	CHECK(st->mpm_scans >= s0 + 2);
+	detect_env_teardown(&e);
+}
+
 static void test_flowbits(void)
 {
 	struct detect_env e = setup(
@@ -886,6 +925,7 @@ int main(void)
 	test_directed_prefilter();
 	test_small_payload_prefilter();
 	test_repeated_pattern();
+	test_payload_memo();
 	test_flowbits();
 	test_thresholds();
 	test_actions();
