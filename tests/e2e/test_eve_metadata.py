@@ -13,6 +13,8 @@ with eve-log metadata on (its default):
 - the flow record has them too, as the flow ends, after its "flow" object
   (EveFlowLogJSON); so does an app-layer record (http) of the flow;
 - a flow without any variable has no "metadata";
+- a flow holds 16 flowbits and 16 flowints: one more of either is left out
+  and counted (flow.bits_overflow, detect.vars_table_full);
 - eve-log "metadata: no" leaves "metadata" and "traffic" out."""
 import os
 import shutil
@@ -32,11 +34,14 @@ RULES = [
     'flowbits:set,traffic/id/chat; flowbits:set,traffic/label/social; '
     'flowint:tries,+,10; sid:3;)',
     'alert udp any any -> any any (msg:"plain"; content:"plain"; sid:4;)',
+    # more than a flow holds: 16 flowints and 16 flowbits, the rest counted
+    'alert udp any any -> any any (msg:"many"; content:"many"; '
+    + "".join(f"flowint:n{i},=,{i}; flowbits:set,b{i}; " for i in range(17)) + 'sid:6;)',
     'alert http any any -> any any (msg:"get"; flow:to_server; http.method; content:"GET"; '
     'flowbits:set,http.get; sid:5;)',
 ]
 
-TYPES = "- alert\n- flow\n- http\n"
+TYPES = "- alert\n- flow\n- http\n- stats\n"
 
 
 def frames():
@@ -45,6 +50,7 @@ def frames():
         udp_frame(CLI, SRV, 4000, 5000, b"auth"),
         udp_frame(CLI, SRV, 4000, 5000, b"bye"),
         udp_frame(CLI, SRV, 4001, 5000, b"plain"),
+        udp_frame(CLI, SRV, 4003, 5000, b"many"),
     ]
     t = Tcp(out, CLI, SRV, 4002, 80)
     t.send(0, b"GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
@@ -60,7 +66,7 @@ def main():
     c = Checks()
     eve = run_capture(idsd, out, "meta", frames(), RULES, conf=eve_conf(TYPES))
     alerts = {e["alert"]["signature_id"]: e for e in eve if e.get("event_type") == "alert"}
-    c(sorted(alerts) == [1, 2, 3, 4, 5], f"one alert each of sids 1-5: {sorted(alerts)}")
+    c(sorted(alerts) == [1, 2, 3, 4, 5, 6], f"one alert each of sids 1-6: {sorted(alerts)}")
     want = {
         1: {"flowbits": ["seen"], "flowints": {"tries": 1}},
         2: {"flowbits": ["seen", "authed"], "flowints": {"tries": 1, "level": 7}},
@@ -75,6 +81,16 @@ def main():
     c(all("traffic" not in alerts.get(s, {}) for s in (1, 2, 5)),
       "no traffic object before a traffic/ bit is set")
     c("metadata" not in alerts.get(4, {"metadata": 1}), "sid 4 (no variable): no metadata")
+    got = alerts.get(6, {}).get("metadata", {})
+    c(got.get("flowbits") == [f"b{i}" for i in range(16)] and
+      got.get("flowints") == {f"n{i}": i for i in range(16)},
+      f"sid 6: the first 16 flowbits and flowints, in order: {got}")
+    st = [e["stats"] for e in eve if e.get("event_type") == "stats"]
+    last = st[-1] if st else {}
+    c(last.get("flow", {}).get("bits_overflow") == 1 and
+      last.get("detect", {}).get("vars_table_full") == 1,
+      f"the 17th of each counted: flow.bits_overflow, detect.vars_table_full: "
+      f"{last.get('flow')} {last.get('detect')}")
 
     flows = {e["src_port"]: e for e in eve if e.get("event_type") == "flow"}
     got = flows.get(4000, {})
@@ -101,9 +117,9 @@ def main():
     os.makedirs(off)
     conf = eve_conf(TYPES).replace("enabled: yes\n", "enabled: yes\n      metadata: no\n")
     eve = run_capture(idsd, off, "meta", frames(), RULES, conf=conf)
-    c(sum(1 for e in eve if e.get("event_type") == "alert") == 5 and
+    c(sum(1 for e in eve if e.get("event_type") == "alert") == 6 and
       not any("metadata" in e or "traffic" in e for e in eve),
-      "metadata: no: the same 5 alerts, no record with metadata or traffic")
+      "metadata: no: the same 6 alerts, no record with metadata or traffic")
     sys.exit(c.done("eve_metadata"))
 
 
