@@ -910,7 +910,8 @@ static void test_alert_vars(void)
  * EveAddFlowVars: bits in the order set, traffic/id/ and traffic/label/
  * ones in a "traffic" object before it, counters {"name": value}, then the
  * captures; ids the running rules do not name are left out; where they go
- * in alert, flow and netflow records; nothing with metadata off. */
+ * in alert (before ether and community_id), flow and netflow records;
+ * nothing with metadata off. */
 static void test_flow_metadata(void)
 {
 	char b0[] = "a.one", b1[] = "traffic/id/web", b2[] = "two", b3[] = "traffic/label/x";
@@ -919,7 +920,7 @@ static void test_flow_metadata(void)
 	char msg[] = "bits", fname[] = "host\0example.com", path[128], err[256];
 	struct ruleset rs = { .flowbits = { .n = 4, .names = bits },
 			      .flowints = { .n = 2, .names = ints } };
-	struct eve_options opt = { .metadata = true, .community_id = true };
+	struct eve_options opt = { .metadata = true, .community_id = true, .ether = true };
 	struct detect_flow_vars fv = { .n = 1, .nints = 3 };
 	struct app_protos ap = { 0 };
 	struct eve_file *ef;
@@ -973,9 +974,10 @@ static void test_flow_metadata(void)
 			   "\"cnt\":4294967295},\"flowvars\":[{\"host\":\"example.com\"}]}";
 	char want[512];
 
-	/* alert: after pkt_src, before community_id */
-	snprintf(want, sizeof(want), "\"pkt_src\":\"wire/pcap\",%s,\"community_id\":", meta);
-	CHECK(alert != NULL && strstr(alert, want) != NULL);
+	/* alert: after pkt_src, then ether and community_id (EveAddCommonOptions) */
+	snprintf(want, sizeof(want), "\"pkt_src\":\"wire/pcap\",%s,\"ether\":{", meta);
+	CHECK(alert != NULL && strstr(alert, want) != NULL &&
+	      strstr(strstr(alert, want), "},\"community_id\":") != NULL);
 	/* flow: between the "flow" object and "tcp" (EveFlowLogJSON) */
 	snprintf(want, sizeof(want), "\"alerted\":true},%s,\"community_id\":", meta);
 	CHECK(flow != NULL && strstr(flow, "\"event_type\":\"flow\"") != NULL &&
