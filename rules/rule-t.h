@@ -550,9 +550,13 @@ enum flowint_op {
 
 struct rule_flowint {
 	uint8_t op;               /* enum flowint_op */
-	bool value_is_var;        /* value_hash names another flowint */
+	bool value_is_var;        /* value_name names another flowint */
 	uint32_t value;
-	uint64_t name_hash, value_hash;
+	/* ids in the ruleset's flowint names (RULE_FLOWBIT_UNRESOLVED until
+	 * ruleset_load_file interns name and value_name, as for flowbits) */
+	uint32_t id, value_id;
+	char *name;               /* owned */
+	char *value_name;         /* owned; NULL unless value_is_var */
 };
 
 /* (added) checksum keywords, Suricata's <layer>-csum:valid|invalid */
@@ -749,6 +753,15 @@ struct rule_name_index {
 	struct rule_name_slot { uint64_t hash; uint32_t id; } *slot;  /* id + 1; 0: free */
 };
 
+/* (added) Names rules share by id (flowbits, flowints), interned at load:
+ * an id stays valid as long as the ruleset (and, seeded into the next one by
+ * ruleset_seed_names, across reloads). */
+struct rule_var_names {
+	uint32_t n, cap;
+	char **names;                 /* id -> name, owned */
+	struct rule_name_index index; /* name -> id */
+};
+
 /* Failed rules remembered one by one; beyond this only counted and tallied. */
 #define RULESET_FAILURES_MAX 10000u
 
@@ -757,10 +770,10 @@ struct ruleset {
 	struct rule **rules;          /* the rules that loaded, in file order */
 	uint32_t nfailed;
 	uint32_t nskipped;            /* (added) rules whose "requires" this engine does not meet */
-	uint32_t nflowbits;           /* distinct flowbit names */
-	char **flowbit_names;         /* id -> name */
-	uint32_t flowbits_cap;
-	struct rule_name_index flowbit_index;  /* name -> id */
+	/* distinct flowbit and (added) flowint names, by id: the per-flow state
+	 * keeps ids, EVE's metadata names them from here */
+	struct rule_var_names flowbits;
+	struct rule_var_names flowints;
 	/* failure tallies by reason, for the -T summary */
 	uint32_t nreasons;
 	struct ruleset_reason { char *reason; uint32_t count; } *reasons;

@@ -520,7 +520,12 @@ int kw_flowint(struct rule_ctx *c, const char *v)
 		rule_err(c, "invalid flowint name ''");
 		goto out;
 	}
-	fi.name_hash = rule_name_hash(name);
+	fi.id = fi.value_id = RULE_FLOWBIT_UNRESOLVED;
+	fi.name = strdup(name);
+	if (fi.name == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	if (fi.op == FI_ISSET || fi.op == FI_NOTSET) {
 		if (val) {
 			rule_err(c, "flowint:%s takes no value", op);
@@ -535,7 +540,11 @@ int kw_flowint(struct rule_ctx *c, const char *v)
 		val[strcspn(val, " \t")] = '\0';
 		if (isalpha((unsigned char)val[0])) {
 			fi.value_is_var = true;
-			fi.value_hash = rule_name_hash(val);
+			fi.value_name = strdup(val);
+			if (fi.value_name == NULL) {
+				rc = -ENOMEM;
+				goto out;
+			}
 		} else if (rule_parse_u32(val, &fi.value)) {
 			rule_err(c, "invalid flowint value '%s'", val);
 			goto out;
@@ -549,8 +558,11 @@ int kw_flowint(struct rule_ctx *c, const char *v)
 	c->r->flowint = arr;
 	arr[c->r->nflowint++] = fi;
 	c->r->has |= RULE_HAS_FLOWINT;
+	fi = (struct rule_flowint){ 0 };	/* the rule owns the names now */
 	rc = 0;
 out:
+	free(fi.name);
+	free(fi.value_name);
 	free(copy);
 	return rc;
 }

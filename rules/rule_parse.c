@@ -255,6 +255,10 @@ void rule_free(struct rule *r)
 	for (uint32_t i = 0; i < r->nxbit; i++)
 		free(r->xbit[i].name);
 	free(r->xbit);
+	for (uint32_t i = 0; i < r->nflowint; i++) {
+		free(r->flowint[i].name);
+		free(r->flowint[i].value_name);
+	}
 	free(r->flowint);
 	rule_varmatch_free(r);
 	free(r);

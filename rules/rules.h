@@ -76,9 +76,17 @@ void ruleset_free(struct ruleset *rs);
  * the later one fails. Returns 0, or -errno if the file cannot be read.
  * The tally key is the reason up to its first quoted item ("unsupported
  * keyword 'http.uri'") or up to a ": " before it ("depth smaller than
- * content length"). Loaded rules get file, line and interned flowbit ids. */
+ * content length"). Loaded rules get file, line and interned flowbit and flowint
+ * ids. */
 int ruleset_load_file(struct ruleset *rs, struct rule_env *env,
 		      const char *path, FILE *errs);
+
+/* (added) Before any rule is loaded into rs: the flowbit and flowint names
+ * of prev (the running rules, on a reload) get the same ids in rs, as
+ * Suricata's variable name store keeps its ids over a reload, so that the
+ * bits and counters flows hold keep their meaning and their names. 0,
+ * -EINVAL when rs already has names, -ENOMEM. */
+int ruleset_seed_names(struct ruleset *rs, const struct ruleset *prev);
 
 /* path a file: ruleset_load_file. A directory: every "*.rules" file in it,
  * in name order (a whole rule set's folder). On error, failed names the

@@ -89,6 +89,15 @@ int ruleset_set_default_path(struct ruleset *rs, const char *dir)
 	return 0;
 }
 
+static void var_names_free(struct rule_var_names *t)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		free(t->names[i]);
+	free(t->names);
+	rule_names_free(&t->index);
+	*t = (struct rule_var_names){ 0 };
+}
+
 void ruleset_free(struct ruleset *rs)
 {
 	struct sid_index *ix;
@@ -99,10 +108,8 @@ void ruleset_free(struct ruleset *rs)
 	for (uint32_t i = 0; i < rs->n; i++)
 		rule_free(rs->rules[i]);
 	free(rs->rules);
-	for (uint32_t i = 0; i < rs->nflowbits; i++)
-		free(rs->flowbit_names[i]);
-	free(rs->flowbit_names);
-	rule_names_free(&rs->flowbit_index);
+	var_names_free(&rs->flowbits);
+	var_names_free(&rs->flowints);
 	for (uint32_t i = 0; i < rs->nreasons; i++)
 		free(rs->reasons[i].reason);
 	free(rs->reasons);
@@ -204,7 +211,7 @@ static int fail_rule(struct ruleset *rs, const char *path, uint32_t line, const 
 	return tally(rs, reason);
 }
 
-static bool flowbit_eq(const void *table, uint32_t id, const void *key)
+static bool name_eq(const void *table, uint32_t id, const void *key)
 {
 	return strcmp(((char *const *)table)[id], key) == 0;
 }
@@ -226,27 +233,58 @@ static int grow(void **arr, uint32_t *cap, uint32_t n, size_t sz)
 	return 0;
 }
 
-static int intern(struct ruleset *rs, const char *name, uint32_t *id)
+static int intern(struct rule_var_names *t, const char *name, uint32_t *id)
 {
 	uint64_t h = rule_name_hash(name);
-	int64_t found = rule_names_find(&rs->flowbit_index, h, flowbit_eq, rs->flowbit_names,
-					name);
+	int64_t found = rule_names_find(&t->index, h, name_eq, t->names, name);
 	char *copy;
 
 	if (found >= 0) {
 		*id = (uint32_t)found;
 		return 0;
 	}
-	if (grow((void **)&rs->flowbit_names, &rs->flowbits_cap, rs->nflowbits,
-		 sizeof(*rs->flowbit_names)))
+	if (grow((void **)&t->names, &t->cap, t->n, sizeof(*t->names)))
 		return -ENOMEM;
 	copy = strdup(name);
-	if (copy == NULL || rule_names_add(&rs->flowbit_index, h, rs->nflowbits)) {
+	if (copy == NULL || rule_names_add(&t->index, h, t->n)) {
 		free(copy);
 		return -ENOMEM;
 	}
-	rs->flowbit_names[rs->nflowbits] = copy;
-	*id = rs->nflowbits++;
+	t->names[t->n] = copy;
+	*id = t->n++;
+	return 0;
+}
+
+int ruleset_seed_names(struct ruleset *rs, const struct ruleset *prev)
+{
+	const struct rule_var_names *from[] = { &prev->flowbits, &prev->flowints };
+	struct rule_var_names *to[] = { &rs->flowbits, &rs->flowints };
+	uint32_t id;
+
+	for (unsigned k = 0; k < 2; k++) {
+		if (to[k]->n != 0)
+			return -EINVAL;
+		for (uint32_t i = 0; i < from[k]->n; i++)
+			if (intern(to[k], from[k]->names[i], &id))
+				return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The ids of r's flowbit and flowint names. */
+static int intern_rule(struct ruleset *rs, struct rule *r)
+{
+	for (uint32_t i = 0; i < r->nflowbit; i++)
+		for (uint32_t k = 0; k < r->flowbit[i].n; k++)
+			if (intern(&rs->flowbits, r->flowbit[i].names[k], &r->flowbit[i].ids[k]))
+				return -ENOMEM;
+	for (uint32_t i = 0; i < r->nflowint; i++) {
+		struct rule_flowint *fi = &r->flowint[i];
+
+		if (intern(&rs->flowints, fi->name, &fi->id) ||
+		    (fi->value_is_var && intern(&rs->flowints, fi->value_name, &fi->value_id)))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -289,10 +327,8 @@ static int add_rule(struct ruleset *rs, struct rule *r, const char *path, uint32
 	if ((r->flags & RULE_F_TLS_STORE) && errs != NULL)
 		fprintf(errs, "%s:%u: warning: tls.store: idsd does not store certificates; the "
 			"rule matches and alerts, nothing is written\n", path, line);
-	for (uint32_t i = 0; i < r->nflowbit; i++)
-		for (uint32_t k = 0; k < r->flowbit[i].n; k++)
-			if (intern(rs, r->flowbit[i].names[k], &r->flowbit[i].ids[k]))
-				goto nomem;
+	if (intern_rule(rs, r))
+		goto nomem;
 	if (grow((void **)&rs->rules, &rs->rules_cap, rs->n, sizeof(*rs->rules)))
 		goto nomem;
 	rs->rules[rs->n++] = r;
@@ -527,7 +563,7 @@ int ruleset_reject(struct ruleset *rs, const struct rule *const *bad,
 
 static void warn_unset_flowbits(struct ruleset *rs, FILE *errs)
 {
-	uint8_t *state = calloc(rs->nflowbits, 1);   /* bit 0: set somewhere, bit 1: warned */
+	uint8_t *state = calloc(rs->flowbits.n, 1);   /* bit 0: set somewhere, bit 1: warned */
 
 	if (state == NULL || errs == NULL) {
 		free(state);
@@ -553,7 +589,7 @@ static void warn_unset_flowbits(struct ruleset *rs, FILE *errs)
 					continue;
 				state[fb->ids[k]] |= 2;
 				fprintf(errs, "%s:%u: warning: flowbit '%s' is %s\n", r->file,
-					r->line, rs->flowbit_names[fb->ids[k]],
+					r->line, rs->flowbits.names[fb->ids[k]],
 					"checked but never set");
 			}
 		}

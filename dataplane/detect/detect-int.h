@@ -252,15 +252,6 @@ static inline const struct pat_db *detect_pf_db(const struct detect_engine *de, 
 	return k < PFK_DIRECTED && p->flow != NULL ? &de->pf_dir[k][p->dir] : &de->pf[k];
 }
 
-/* (added) flowint values: per thread, open addressing, bounded probe; an
- * entry is live while expire_us > the packet time. */
-struct var_entry {
-	uint64_t name_hash;
-	uint64_t expire_us;      /* 0: never used; <= now: free */
-	uint64_t flow_id;
-	uint32_t value;
-};
-
 /* (added) Kinds of the state this stage keeps in the shared host table. */
 enum host_kind {
 	HK_XBIT_HOST = 1,        /* an xbit on one address (track ip_src or ip_dst) */
@@ -269,11 +260,10 @@ enum host_kind {
 	HK_TAG_HOST = HK_THRESHOLD + 16, /* a rule's tag:host on one address */
 };
 
-#define VAR_TABLE_SIZE  16384u /* power of two */
-#define VAR_PROBE       16u
-/* flowint values outlive no flow: they are dropped this long after the last
- * write (longer than any default flow timeout). */
-#define VAR_FLOWINT_TTL_US (3600ull * 1000000ull)
+/* by_flow state kept in a table rather than on its flow (a backoff
+ * threshold's count) outlives no flow: it is dropped this long after its
+ * last write (longer than any default flow timeout). */
+#define DETECT_FLOW_STATE_TTL_US (3600ull * 1000000ull)
 
 /* (added) The thread's own host tables (by_flow thresholds; host state
  * when no shared table is given): small, backed as they fill. */
@@ -309,7 +299,6 @@ struct detect_thread {
 	struct app_tx *match_tx; /* (added) the transaction of the rule being fired, NULL: none */
 
 	struct host_table *flow_thr; /* (added) by_flow thresholds */
-	struct var_entry *vars;  /* (added) VAR_TABLE_SIZE entries: flowint */
 	/* (added) state per host, pair or rule: the table every worker shares,
 	 * or the thread's own (hosts_own) when none was given; with a gate,
 	 * accessed in capture order (detect_hosts) */
@@ -478,6 +467,9 @@ static inline void detect_capture_commit(struct detect_thread *dt, struct packet
 /* The flow's variable name (name_hash its rule_name_hash), NULL: not set. */
 const struct detect_flow_var *detect_flowvar_get(const struct flow *f, uint64_t name_hash,
 						 const char *name);
+/* The flow's variables (flow vars, flowints), made empty when it has none
+ * yet; NULL: out of memory. */
+struct detect_flow_vars *detect_flow_vars_make(struct flow *f);
 /* Frees the flow's variables (detect_flow_free). */
 void detect_flow_vars_free(struct flow *f);
 /* The packet's first variable name, as Suricata's PktVarGet; NULL: none. */

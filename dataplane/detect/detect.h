@@ -57,6 +57,8 @@ const struct hs_database *detect_engine_hs_database(const struct detect_engine *
  * when the rule has none (it is then checked on every packet of its protocol). */
 int32_t detect_fast_pattern_select(const struct rule *r);
 
+/* socket: the worker's NUMA node (-1: any); its state is small and taken
+ * from the allocator as it comes. */
 struct detect_thread *detect_thread_create(const struct detect_engine *de, int socket);
 void detect_thread_destroy(struct detect_thread *dt);
 
@@ -176,6 +178,10 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 			  const struct detect_stream *st, struct detect_result *res);
 
 const struct detect_stats *detect_thread_stats(const struct detect_thread *dt);
+
+/* (added) The rules dt runs (its engine's ruleset): their flowbit and
+ * flowint names name the ids flows hold. */
+const struct ruleset *detect_thread_ruleset(const struct detect_thread *dt);
 
 /* Frees detection's state of a flow that is let go (whatever engine or
  * thread made it: the state outlives reloads). */

@@ -137,10 +137,9 @@ static int flowvar_set(struct flow *f, const struct rule_capture *rc, const uint
 	char *blk;
 
 	if (fv == NULL) {
-		fv = calloc(1, sizeof(*fv));
+		fv = detect_flow_vars_make(f);
 		if (fv == NULL)
 			return -ENOMEM;
-		f->det.vars = fv;
 	}
 	e = (struct detect_flow_var *)detect_flowvar_get(f, rc->name_hash, rc->name);
 	if (e != NULL)
@@ -206,6 +205,13 @@ void detect_capture_commit_slow(struct detect_thread *dt, struct packet *p,
 	dc->npend = 0;
 	dc->pend_used = 0;
 	res->npktvars = dc->npkt;
+}
+
+struct detect_flow_vars *detect_flow_vars_make(struct flow *f)
+{
+	if (f->det.vars == NULL)
+		f->det.vars = calloc(1, sizeof(*f->det.vars));
+	return f->det.vars;
 }
 
 void detect_flow_vars_free(struct flow *f)

@@ -60,10 +60,23 @@ struct detect_flow_var {
 	uint32_t len;
 };
 
+/* (added) The flow's flowint counters, in the order first set (as
+ * Suricata's flow var list, which they share), by their id in the rules'
+ * flowint names (struct ruleset.flowints). They live as long as the flow.
+ * At most DF_INTS_MAX on a flow: another is refused (vars_table_full). */
+#define DF_INTS_MAX   16u
+
+struct detect_flow_int {
+	uint32_t id;
+	uint32_t value;
+};
+
 struct detect_flow_vars {
 	uint32_t n;
 	uint32_t bytes;          /* names (with their NUL) and values held */
+	uint32_t nints;
 	struct detect_flow_var v[DF_VARS_MAX];
+	struct detect_flow_int ints[DF_INTS_MAX];
 };
 
 struct detect_flow {
@@ -71,7 +84,7 @@ struct detect_flow {
 	 * freed by detect_flow_free */
 	struct detect_flow_dir *d[2];
 	struct detect_flow_group g[2];   /* by enum pkt_dir */
-	struct detect_flow_vars *vars;   /* (added) NULL until a flow var is set */
+	struct detect_flow_vars *vars;   /* (added) NULL until a flow var or flowint is set */
 };
 
 #endif

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Flowbits, stored as a small set of ids in struct flow (bits[], nbits).
+/* Flowbits, stored as a small set of ids in struct flow (bits[], nbits), in
+ * the order set.
  * isset/isnotset are conditions (each keyword is an OR over its names, all
  * keywords must hold); set/unset/toggle run once the whole rule matched. */
+#include <string.h>
+
 #include "detect-int.h"
 
 static int bit_find(const struct flow *f, uint32_t id)
@@ -23,12 +26,16 @@ static void bit_set(struct detect_thread *dt, struct flow *f, uint32_t id)
 	f->bits[f->nbits++] = id;
 }
 
+/* The others keep their order (the order set, which EVE's metadata lists,
+ * as Suricata's flow var list). */
 static void bit_unset(struct flow *f, uint32_t id)
 {
 	int i = bit_find(f, id);
 
-	if (i >= 0)
-		f->bits[i] = f->bits[--f->nbits];
+	if (i < 0)
+		return;
+	f->nbits--;
+	memmove(&f->bits[i], &f->bits[i + 1], (f->nbits - (uint32_t)i) * sizeof(f->bits[0]));
 }
 
 bool detect_flowbits_check(const struct rule *r, const struct flow *f)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Per-worker detection: the prefilter scan, candidate merge, verification
  * in rule order, flowbits, thresholds and actions. No allocation, no lock. */
-#include <numa.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,41 +21,18 @@
 #define PCRE_JIT_STACK_MIN (32u * 1024)
 #define PCRE_JIT_STACK_MAX (512u * 1024)
 
-static void *node_zalloc(size_t sz, int socket)
-{
-	if (socket >= 0 && numa_available() >= 0)
-		return numa_alloc_onnode(sz, socket);	/* fresh pages: zeroed */
-	return calloc(1, sz);
-}
-
-static void node_free(void *p, size_t sz, int socket)
-{
-	if (!p)
-		return;
-	if (socket >= 0 && numa_available() >= 0)
-		numa_free(p, sz);
-	else
-		free(p);
-}
-
-/* Remembered so destroy frees the table the way it was allocated. */
-struct detect_thread_alloc {
-	struct detect_thread dt;
-	int socket;
-};
-
 struct detect_thread *detect_thread_create(const struct detect_engine *de, int socket)
 {
 	const struct host_table_config own_hosts = {
 		.memcap = DETECT_OWN_HOSTS_MEMCAP, .hash_size = DETECT_OWN_HOSTS_HASH_SIZE,
 	};
-	struct detect_thread_alloc *a = calloc(1, sizeof(*a));
-	struct detect_thread *dt;
+	struct detect_thread *dt = calloc(1, sizeof(*dt));
 
-	if (!a)
+	/* nothing of the thread's is big enough to place by node any more (the
+	 * flowints went onto their flows) */
+	(void)socket;
+	if (!dt)
 		return NULL;
-	a->socket = socket;
-	dt = &a->dt;
 	dt->de = de;
 	if (de->scratch && hs_clone_scratch(de->scratch, &dt->scratch) != HS_SUCCESS)
 		goto fail;
@@ -81,9 +57,6 @@ struct detect_thread *detect_thread_create(const struct detect_engine *de, int s
 	dt->hosts = dt->hosts_own;
 	if (!dt->flow_thr || !dt->hosts_own)
 		goto fail;
-	dt->vars = node_zalloc(VAR_TABLE_SIZE * sizeof(struct var_entry), socket);
-	if (!dt->vars)
-		goto fail;
 	if (detect_app_thread_init(dt) < 0 || detect_capture_init(dt) < 0)
 		goto fail;
 	return dt;
@@ -94,16 +67,12 @@ fail:
 
 void detect_thread_destroy(struct detect_thread *dt)
 {
-	struct detect_thread_alloc *a;
-
 	if (!dt)
 		return;
-	a = (struct detect_thread_alloc *)dt;
 	detect_capture_fini(dt);
 	detect_app_thread_fini(dt);
 	host_table_destroy(dt->flow_thr);
 	host_table_destroy(dt->hosts_own);
-	node_free(dt->vars, VAR_TABLE_SIZE * sizeof(struct var_entry), a->socket);
 	free(dt->seen.stamp);
 	free(dt->memo);
 	free(dt->b64);
@@ -113,7 +82,7 @@ void detect_thread_destroy(struct detect_thread *dt)
 	pcre2_jit_stack_free(dt->jit_stack);
 	pcre2_match_data_free(dt->md);
 	hs_free_scratch(dt->scratch);
-	free(a);
+	free(dt);
 }
 
 void detect_thread_set_ips(struct detect_thread *dt, int ips)
@@ -132,6 +101,11 @@ void detect_thread_share_hosts(struct detect_thread *dt, struct host_table *ht,
 const struct detect_stats *detect_thread_stats(const struct detect_thread *dt)
 {
 	return &dt->stats;
+}
+
+const struct ruleset *detect_thread_ruleset(const struct detect_thread *dt)
+{
+	return dt->de->rs;
 }
 
 /* Hyperscan: pattern id -> its rules of this packet's class. A pattern's

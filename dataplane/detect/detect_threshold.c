@@ -11,7 +11,7 @@
  * - backoff (by_flow only, no window): alert on matches number count,
  *   count * multiplier, count * multiplier^2, ... of the flow; the others
  *   are silent. Its entry lives as long as the flow may (refreshed on each
- *   match, VAR_FLOWINT_TTL_US), the next number saturating at UINT64_MAX.
+ *   match, DETECT_FLOW_STATE_TTL_US), the next number saturating at UINT64_MAX.
  * - rate_filter (threshold.config; Suricata's IsThresholdReached): every
  *   match alerts; past `count` matches in a window of `seconds` the rule
  *   takes new_action (THR_RATE) for `timeout` seconds (whole seconds, as
@@ -99,7 +99,7 @@ static enum thr_result first_match(const struct rule_threshold *t, bool *store)
 static enum thr_result backoff_match(const struct rule_threshold *t, struct host_val *e,
 				     uint64_t now)
 {
-	e->expire_us = now + VAR_FLOWINT_TTL_US;
+	e->expire_us = now + DETECT_FLOW_STATE_TTL_US;
 	if (e->count < UINT32_MAX)
 		e->count++;
 	if (e->count != e->next)
@@ -148,7 +148,7 @@ static void window_start(const struct rule_threshold *t, struct host_val *e, uin
 	e->next = 0;
 	e->expire_us = now + (uint64_t)t->seconds * 1000000u + 1;
 	if (t->type == THRESH_BACKOFF) {
-		e->expire_us = now + VAR_FLOWINT_TTL_US;
+		e->expire_us = now + DETECT_FLOW_STATE_TTL_US;
 		e->next = t->count <= 1 ? backoff_next(1, t->multiplier) : t->count;
 	}
 }

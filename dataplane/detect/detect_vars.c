@@ -6,12 +6,12 @@
  *   time. RSS may spread one host's flows over several workers, so the bits
  *   are in the host table every worker shares (dataplane/hoststate), whose
  *   bucket is locked only while a rule with xbits tests or changes one.
- * - flowint: a named 32-bit counter of the flow (keyed by flow id), as
- *   Suricata's flowint: "=" sets, "+"/"-" add (an unset counter takes the
- *   value), "==" "!=" "<" "<=" ">" ">=" compare, isset/notset. A value may
- *   name another counter, which must then be set for the rule to match. A
- *   flow stays on one worker: the counters are in a per-thread table (no
- *   lock, no allocation on the hot path).
+ * - flowint: a named 32-bit counter of the flow, as Suricata's flowint:
+ *   "=" sets, "+"/"-" add (an unset counter takes the value), "==" "!="
+ *   "<" "<=" ">" ">=" compare, isset/notset. A value may name another
+ *   counter, which must then be set for the rule to match. The counters
+ *   are on the flow (struct detect_flow_vars, by name id), as long as it
+ *   lives, whatever rules reload meanwhile.
  * - (added) flowvar/pktvar: the flow's (the packet's) variable that pcre
  *   captures set (detect_capture.c) holds the content.
  * The tests run while matching; the changes once the rule has matched. */
@@ -20,67 +20,6 @@
 #include "../decode/packet-t.h"
 #include "../flow/flow-t.h"
 #include "detect-int.h"
-
-/* A flowint: its name within its flow. */
-struct var_key {
-	uint64_t name_hash;
-	uint64_t flow_id;
-};
-
-static uint32_t key_hash(const struct var_key *k)
-{
-	uint64_t h = (k->name_hash ^ (k->flow_id * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
-
-	return (uint32_t)(h ^ h >> 29);
-}
-
-static bool key_eq(const struct var_entry *e, const struct var_key *k)
-{
-	return e->name_hash == k->name_hash && e->flow_id == k->flow_id;
-}
-
-/* The live entry for k, or NULL. */
-static struct var_entry *var_find(struct detect_thread *dt, const struct var_key *k,
-				  uint64_t now)
-{
-	uint32_t h = key_hash(k);
-
-	for (uint32_t i = 0; i < VAR_PROBE; i++) {
-		struct var_entry *e = &dt->vars[(h + i) & (VAR_TABLE_SIZE - 1)];
-
-		if (e->expire_us > now && key_eq(e, k))
-			return e;
-	}
-	return NULL;
-}
-
-/* The live entry for k, else a free slot set to k; NULL (counted) when the
- * probe window is full. *fresh tells which. */
-static struct var_entry *var_get(struct detect_thread *dt, const struct var_key *k,
-				 uint64_t now, bool *fresh)
-{
-	struct var_entry *e = var_find(dt, k, now), *slot = NULL;
-	uint32_t h;
-
-	*fresh = false;
-	if (e)
-		return e;
-	h = key_hash(k);
-	for (uint32_t i = 0; i < VAR_PROBE && !slot; i++) {
-		e = &dt->vars[(h + i) & (VAR_TABLE_SIZE - 1)];
-		if (e->expire_us <= now)
-			slot = e;
-	}
-	if (!slot) {
-		dt->stats.vars_table_full++;
-		return NULL;
-	}
-	memset(slot, 0, sizeof(*slot));
-	slot->name_hash = k->name_hash;
-	slot->flow_id = k->flow_id;
-	*fresh = true;
-	return slot;
-}
 
 static void xbit_key(const struct rule_xbit *x, const struct packet *p, struct host_key *k)
 {
@@ -126,46 +65,46 @@ static bool xbit_isset(struct detect_thread *dt, const struct rule_xbit *x, cons
 	return set;
 }
 
-static void flowint_key(uint64_t name_hash, const struct packet *p, struct var_key *k)
+/* The flow's counter id, NULL: not set. */
+static struct detect_flow_int *flowint_find(const struct flow *f, uint32_t id)
 {
-	k->name_hash = name_hash;
-	k->flow_id = p->flow->flow_id;
+	struct detect_flow_vars *fv = f->det.vars;
+
+	if (fv == NULL)
+		return NULL;
+	for (uint32_t i = 0; i < fv->nints; i++)
+		if (fv->ints[i].id == id)
+			return &fv->ints[i];
+	return NULL;
 }
 
 /* The operand of a flowint: the literal, or the other counter (false when
  * that one is not set). */
-static bool flowint_operand(struct detect_thread *dt, const struct rule_flowint *fi,
-			    const struct packet *p, uint32_t *v)
+static bool flowint_operand(const struct rule_flowint *fi, const struct flow *f, uint32_t *v)
 {
-	struct var_key k;
-	const struct var_entry *e;
+	const struct detect_flow_int *e;
 
 	if (!fi->value_is_var) {
 		*v = fi->value;
 		return true;
 	}
-	flowint_key(fi->value_hash, p, &k);
-	e = var_find(dt, &k, p->ts_us);
+	e = flowint_find(f, fi->value_id);
 	if (!e)
 		return false;
 	*v = e->value;
 	return true;
 }
 
-static bool flowint_test(struct detect_thread *dt, const struct rule_flowint *fi,
-			 const struct packet *p)
+static bool flowint_test(const struct rule_flowint *fi, const struct flow *f)
 {
-	struct var_key k;
-	const struct var_entry *e;
+	const struct detect_flow_int *e = flowint_find(f, fi->id);
 	uint32_t v;
 
-	flowint_key(fi->name_hash, p, &k);
-	e = var_find(dt, &k, p->ts_us);
 	if (fi->op == FI_ISSET)
 		return e != NULL;
 	if (fi->op == FI_NOTSET)
 		return e == NULL;
-	if (!flowint_operand(dt, fi, p, &v))
+	if (!flowint_operand(fi, f, &v))
 		return false;
 	switch (fi->op) {
 	case FI_SET:
@@ -226,7 +165,7 @@ bool detect_vars_check(struct detect_thread *dt, const struct rule *r, const str
 	if (r->nflowint && !p->flow)
 		return false;
 	for (uint32_t i = 0; i < r->nflowint; i++)
-		if (!flowint_test(dt, &r->flowint[i], p))
+		if (!flowint_test(&r->flowint[i], p->flow))
 			return false;
 	for (uint32_t i = 0; i < r->nvarmatch; i++) {
 		const struct rule_varmatch *vm = &r->varmatch[i];
@@ -264,29 +203,36 @@ static void xbit_apply(struct detect_thread *dt, const struct rule_xbit *x,
 	host_table_unlock(&lk);
 }
 
+/* A change: the counter is set, or added to the flow's (last in its
+ * order); refused and counted past DF_INTS_MAX or without memory. */
 static void flowint_apply(struct detect_thread *dt, const struct rule_flowint *fi,
-			  const struct packet *p)
+			  struct flow *f)
 {
-	struct var_key k;
-	struct var_entry *e;
+	struct detect_flow_vars *fv;
+	struct detect_flow_int *e;
 	uint32_t v;
-	bool fresh;
 
 	if (fi->op != FI_SET && fi->op != FI_ADD && fi->op != FI_SUB)
 		return;
-	if (!flowint_operand(dt, fi, p, &v))
+	if (!flowint_operand(fi, f, &v))
 		return;
-	flowint_key(fi->name_hash, p, &k);
-	e = var_get(dt, &k, p->ts_us, &fresh);
-	if (!e)
+	e = flowint_find(f, fi->id);
+	if (e == NULL) {
+		fv = detect_flow_vars_make(f);
+		if (fv == NULL || fv->nints == DF_INTS_MAX) {
+			dt->stats.vars_table_full++;
+			return;
+		}
+		e = &fv->ints[fv->nints++];
+		*e = (struct detect_flow_int){ .id = fi->id, .value = v };
 		return;
-	if (fresh || fi->op == FI_SET)
+	}
+	if (fi->op == FI_SET)
 		e->value = v;
 	else if (fi->op == FI_ADD)
 		e->value += v;
 	else
 		e->value -= v;
-	e->expire_us = p->ts_us + VAR_FLOWINT_TTL_US;
 }
 
 void detect_vars_apply(struct detect_thread *dt, const struct rule *r, const struct packet *p)
@@ -296,5 +242,5 @@ void detect_vars_apply(struct detect_thread *dt, const struct rule *r, const str
 	if (!p->flow)
 		return;
 	for (uint32_t i = 0; i < r->nflowint; i++)
-		flowint_apply(dt, &r->flowint[i], p);
+		flowint_apply(dt, &r->flowint[i], p->flow);
 }

@@ -45,7 +45,6 @@ struct flow_stats {
 				      * recently used flow made room, or, none, the
 				      * packet went without a flow) */
 	uint64_t no_flow;            /* packets without a flow (no memory, non-IP) */
-	uint64_t bits_overflow;      /* flowbit could not be stored (FLOW_MAX_BITS) */
 	uint64_t tcp_reused;         /* SYN on a closed flow: old flow released, new one started */
 };
 

@@ -125,7 +125,8 @@ static struct detect_engine *build_engine(struct ruleset *rs, FILE *errs, char *
 	return de;
 }
 
-int engine_load(struct engine *e, const struct settings *s, FILE *errs)
+int engine_load(struct engine *e, const struct settings *s, const struct engine *prev,
+		FILE *errs)
 {
 	char path[PATH_MAX], err[512];
 	double t0;
@@ -136,7 +137,8 @@ int engine_load(struct engine *e, const struct settings *s, FILE *errs)
 	if (ret != 0)
 		return ret;
 	e->rs = ruleset_new();
-	if (e->rs == NULL || ruleset_set_default_path(e->rs, s->rule_path) != 0)
+	if (e->rs == NULL || ruleset_set_default_path(e->rs, s->rule_path) != 0 ||
+	    (prev != NULL && ruleset_seed_names(e->rs, prev->rs) != 0))
 		return -ENOMEM;
 
 	t0 = now_ms();

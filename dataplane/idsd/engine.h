@@ -22,8 +22,11 @@ struct engine {
 
 /* Load the rules s names and compile them. Rule problems go to errs as
  * "file:line: reason" and are counted in e->rs; returns 0, or -errno when
- * nothing usable could be built (the reason printed). */
-int engine_load(struct engine *e, const struct settings *s, FILE *errs);
+ * nothing usable could be built (the reason printed). prev (NULL: none):
+ * the rules running, on a reload: their flowbit and flowint names keep
+ * their ids (ruleset_seed_names), which flows hold across the reload. */
+int engine_load(struct engine *e, const struct settings *s, const struct engine *prev,
+		FILE *errs);
 
 /* The -T style report: totals, failure reasons, engine figures, and the last
  * line "rules: N loaded, M failed". */

@@ -23,7 +23,7 @@ static int load_rules(struct engine *e, const struct settings *s, const struct i
 	FILE *rep = NULL;
 	int ret;
 
-	ret = engine_load(e, s, errs ? errs : stderr);
+	ret = engine_load(e, s, NULL, errs ? errs : stderr);
 	if (ret != 0 || !a->test) {
 		rep = log_stream_open(LOG_NOTICE, "rules");
 		engine_report(e, rep ? rep : stderr);

@@ -84,7 +84,7 @@ int reload_rules(struct run *r, char *msg, size_t len)
 		snprintf(msg, len, "out of memory");
 		goto fail;
 	}
-	ret = engine_load(&ne, r->s, errs);
+	ret = engine_load(&ne, r->s, r->e, errs);
 	fclose(errs);
 	if (ret != 0) {
 		first_line(buf, n, msg, len);

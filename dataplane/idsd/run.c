@@ -531,7 +531,7 @@ static void settle_generation(struct run *r)
 	const struct detect_gen *g = r->ctl.gen;
 
 	for (unsigned i = 0; i < r->nworkers; i++) {
-		r->workers[i]->pl->dt = g->slot[i].dt;
+		pipeline_set_detect(r->workers[i]->pl, g->slot[i].dt);
 		r->workers[i]->pl->alerts_by_rule = g->slot[i].alerts_by_rule;
 		r->workers[i]->pl->nrules = g->nrules;
 	}

@@ -148,7 +148,6 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 	put(s, "flow.memcap", fs->evicted);
 	put(s, "flow.memuse", flow_table_memuse(pl->ft));
 	put(s, "flow.no_flow", fs->no_flow);
-	put(s, "flow.bits_overflow", fs->bits_overflow);
 	collect_stream(s, pl);
 	if (pl->al != NULL)
 		collect_applayer(s, pl);
@@ -174,6 +173,10 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 		put(s, "detect.pcre_errors", ds.pcre_errors);
 		put(s, "detect.threshold_table_full", ds.threshold_table_full);
 		put(s, "detect.vars_refused", ds.vars_refused);
+		/* what a flow or the host table could not hold of flowbits,
+		 * flowints and xbits (missing from "metadata" too) */
+		put(s, "flow.bits_overflow", ds.flowbits_overflow);
+		put(s, "detect.vars_table_full", ds.vars_table_full);
 		put(s, "detect.bypassed", ds.flow_passed);
 	}
 	if (pl->eve != NULL) {

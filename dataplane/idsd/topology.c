@@ -416,7 +416,7 @@ void topology_destroy(struct run *r)
 		worker_fini(w);
 		if (w->pl != NULL) {
 			/* The generation owns these. */
-			w->pl->dt = NULL;
+			pipeline_set_detect(w->pl, NULL);
 			w->pl->alerts_by_rule = NULL;
 			pipeline_destroy(w->pl);
 		}

@@ -63,6 +63,8 @@ struct eve_writer {
 	const struct detect_pktvar *pktvars; /* (added) the packet's, while its alerts
 					      * are written (eve_writer_set_pktvars) */
 	uint32_t npktvars;
+	const struct ruleset *names;   /* (added) the flowbit and flowint names of the
+					* running rules (eve_writer_set_names) */
 };
 
 /* Builds one record into j (the object, without the newline) with the
@@ -109,7 +111,8 @@ void eve_put_proto(struct json_w *j, uint8_t proto);
 bool eve_has_ports(uint8_t proto);
 /* As Suricata's CreateEveHeaderFromFlow: timestamp (the flow's last
  * packet), ids, event_type, the tuple from side `from` (0: the client) to
- * the other, community_id when enabled. p (NULL: none, the flow and
+ * the other; the common options (eve_put_flow_common) are the caller's, as
+ * where they go depends on the record. p (NULL: none, the flow and
  * netflow records) is the packet that has the record written: its
  * "pcap_cnt" and "pkt_src" are added as CreateEveHeader adds them to
  * transaction, file and app-layer anomaly records. client_ip (NULL:
@@ -118,12 +121,17 @@ struct flow;
 void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const struct flow *f,
 			 const char *event_type, unsigned from, const struct packet *p,
 			 const char *client_ip);
-/* eve_vars.c (added): Suricata 7's top-level "metadata" (EveAddMetadata)
- * with eve-log metadata on: the flow's variables ("flowvars") and the
- * packet's ("pktvars") captured by pcre, each [{"name": "value"}] in the
- * order set, the value as PrintStringsToBuffer makes it (bytes outside
- * printable ASCII but CR and LF as '.'); nothing when there are none. */
+/* eve_vars.c (added): Suricata 7's "traffic" and top-level "metadata"
+ * (EveAddMetadata) with eve-log metadata on: the flow's flowbits
+ * ("flowbits", or "traffic" for the traffic/id/ and traffic/label/ ones)
+ * and flowints ("flowints"), its pcre captures ("flowvars") and the
+ * packet's ("pktvars"), each in the order set, a captured value as
+ * PrintStringsToBuffer makes it (bytes outside printable ASCII but CR and
+ * LF as '.'); nothing when there are none. f NULL: the packet's only. */
 void eve_put_vars(struct json_w *j, const struct eve_writer *w, const struct flow *f);
+/* Suricata's EveAddCommonOptions for a record of flow f: eve_put_vars,
+ * then community_id when enabled. */
+void eve_put_flow_common(struct json_w *j, const struct eve_writer *w, const struct flow *f);
 /* "pkt_src" of p, as Suricata's PktSrcToString. */
 const char *eve_pkt_src(const struct packet *p);
 /* eve_applayer.c: the protocol objects of alerts, shared with the

@@ -269,6 +269,12 @@ void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app);
 /* (added) The variables of the packet whose alerts are written next (n 0:
  * none), for the records' "metadata" (eve-log metadata). */
 void eve_writer_set_pktvars(struct eve_writer *w, const struct detect_pktvar *pv, uint32_t n);
+/* (added) The rules whose flowbit and flowint names (struct ruleset's
+ * flowbits, flowints) name the ids flows hold, in the records' "metadata";
+ * NULL: none, the ids go unnamed (left out). rs must outlive its use: set
+ * again whenever the worker's detection changes (pipeline_set_detect). */
+struct ruleset;
+void eve_writer_set_names(struct eve_writer *w, const struct ruleset *rs);
 
 /* (added) Community ID v1 (github.com/corelight/community-id-spec) of a
  * 5-tuple: src/dst are 4 (ip_ver 4) or 16 bytes in network order; for

@@ -243,9 +243,8 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 		}
 	}
 	json_str(j, "pkt_src", eve_pkt_src(p));
+	/* EveAddCommonOptions: metadata, ether, community_id */
 	eve_put_vars(j, w, p->flow);
-	if (w->opt.community_id && p->flow != NULL)
-		eve_put_community_id(j, w, p->flow);
 	if (w->opt.ether && decode_starts_with_eth(p) && p->len >= ETH_HLEN) {
 		json_obj_open(j, "ether");
 		json_uint(j, "ether_type", (uint16_t)(p->data[12] << 8 | p->data[13]));
@@ -253,6 +252,8 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 		put_mac(j, "dest_mac", p->data);
 		json_obj_close(j);
 	}
+	if (w->opt.community_id && p->flow != NULL)
+		eve_put_community_id(j, w, p->flow);
 }
 
 /* Suricata's alert "flow" object: counters by direction, the start, and

@@ -170,6 +170,7 @@ static void build_tx(struct json_w *j, const struct eve_writer *w, const void *a
 
 	json_obj_open(j, NULL);
 	eve_put_flow_header(j, w, c->f, "anomaly", 0, c->app->pkt, NULL);
+	eve_put_flow_common(j, w, c->f);
 	json_uint(j, "tx_id", c->app->tx_id);
 	json_obj_open(j, "anomaly");
 	json_str(j, "app_proto", eve_app_proto_name(c->app->proto));

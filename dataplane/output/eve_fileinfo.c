@@ -57,6 +57,7 @@ static void build_fileinfo(struct json_w *j, const struct eve_writer *w, const v
 
 	json_obj_open(j, NULL);
 	eve_put_flow_header(j, w, c->f, "fileinfo", c->from, c->app->pkt, NULL);
+	eve_put_flow_common(j, w, c->f);
 	if (c->app->has_http)
 		eve_put_http(j, &c->app->http, NULL, NULL);
 	if (c->app->has_smtp)

@@ -82,9 +82,6 @@ void eve_put_flow_header(struct json_w *j, const struct eve_writer *w, const str
 	}
 	if (p != NULL)
 		json_str(j, "pkt_src", eve_pkt_src(p));
-	eve_put_vars(j, w, f);
-	if (w->opt.community_id)
-		eve_put_community_id(j, w, f);
 }
 
 static void put_app_proto(struct json_w *j, uint8_t app_proto)
@@ -169,6 +166,8 @@ static void build_flow(struct json_w *j, const struct eve_writer *w, const void 
 	else if (f->flags & FLOW_F_ACTION_PASS)
 		json_str(j, "action", "pass");
 	json_obj_close(j);
+	/* EveFlowLogJSON: the common options between "flow" and "tcp" */
+	eve_put_flow_common(j, w, f);
 	if (f->key.proto == 6) {
 		json_obj_open(j, "tcp");
 		put_hex(j, "tcp_flags", f->tcp_flags[0] | f->tcp_flags[1]);
@@ -205,6 +204,8 @@ static void build_netflow(struct json_w *j, const struct eve_writer *w, const vo
 		put_tcp_flags(j, f->tcp_flags[c->dir]);
 		json_obj_close(j);
 	}
+	/* JsonNetFlowLogger: the common options last */
+	eve_put_flow_common(j, w, f);
 	eve_close_record(j, w);
 }
 
@@ -234,6 +235,7 @@ static void build_app_tx(struct json_w *j, const struct eve_writer *w, const voi
 	eve_put_flow_header(j, w, c->f,
 			    app->proto == APP_PROTO_FTPDATA ? "ftp_data" :
 			    eve_app_proto_name(app->proto), 0, app->pkt, client);
+	eve_put_flow_common(j, w, c->f);
 	switch (app->proto) {
 	case APP_PROTO_FTPDATA:
 		/* JsonFTPLogger: the flow's direction, tx_id, "ftp_data" */

@@ -87,6 +87,7 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 		if (pl->eve == NULL)
 			goto fail;
 		pipeline_app_log_txs(pl);
+		pipeline_set_detect(pl, pl->dt);
 	}
 	if (cfg->nrules > 0) {
 		pl->alerts_by_rule = calloc(cfg->nrules, sizeof(*pl->alerts_by_rule));
@@ -332,12 +333,13 @@ app:
 		app_flow_protos(f->app, &ap);
 	tag_flow_release(&pl->tags, f);
 	stream_flow_free(pl->st, f);
-	detect_flow_free(f);
 	app_flow_free(pl->al, f->app);    /* logs the transactions still held */
 	f->app = NULL;
-	/* the flow's last word: after what its end inspected could alert */
+	/* the flow's last word: after what its end inspected could alert,
+	 * with the variables detection kept on it ("metadata") */
 	if (pl->eve != NULL)
 		eve_write_flow(pl->eve, f, &ap);
+	detect_flow_free(f);
 	if (f->input != pl->input)
 		eve_writer_set_iface(pl->eve, pl->inputs[pl->input].iface);
 	pl->cur_pkt = running;

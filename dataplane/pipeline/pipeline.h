@@ -124,6 +124,14 @@ static inline void pipeline_input(struct pipeline *pl, uint8_t input)
 	eve_writer_set_iface(pl->eve, pl->inputs[input].iface);
 }
 
+/* (added) The detection the worker runs from now on (NULL: none); its
+ * rules name the flowbits and flowints of the records written. */
+static inline void pipeline_set_detect(struct pipeline *pl, struct detect_thread *dt)
+{
+	pl->dt = dt;
+	eve_writer_set_names(pl->eve, dt != NULL ? detect_thread_ruleset(dt) : NULL);
+}
+
 /* Housekeeping when the input is idle: expire flows as of now_us. */
 void pipeline_idle(struct pipeline *pl, uint64_t now_us);
 

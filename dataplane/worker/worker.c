@@ -75,6 +75,7 @@ static void detect_stats_add(struct detect_stats *to, const struct detect_stats 
 	to->inspect_limit += s->inspect_limit;
 	to->flowbits_overflow += s->flowbits_overflow;
 	to->vars_refused += s->vars_refused;
+	to->vars_table_full += s->vars_table_full;
 	to->flow_dropped += s->flow_dropped;
 	to->flow_passed += s->flow_passed;
 	to->mpm_pkt_bytes += s->mpm_pkt_bytes;
@@ -113,7 +114,7 @@ static inline void gen_pickup(struct worker *w)
 	w->gen_serial = g->serial;
 	if (g->files)
 		applayer_ctx_need_files(w->pl->al, g->file_hashes);
-	w->pl->dt = g->slot[w->id].dt;
+	pipeline_set_detect(w->pl, g->slot[w->id].dt);
 	w->pl->alerts_by_rule = g->slot[w->id].alerts_by_rule;
 	w->pl->nrules = g->nrules;
 	w->gen_swaps++;

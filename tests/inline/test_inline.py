@@ -20,10 +20,10 @@ from telemetry_client import Telemetry  # noqa: E402
 IDSD = SRC = OUT = None
 FAILS = []
 TESTS = ["ips", "tap", "standby", "reload", "signals", "daemon", "reload_partial", "rate_filter",
-         "ips_pair"]
+         "ips_pair", "reload_vars"]
 # Slots (namespace, veth and subnet names) away from 1..N for tests other
 # branches may add at the same index.
-SLOTS = {"reload_partial": 131, "rate_filter": 132, "ips_pair": 133}
+SLOTS = {"reload_partial": 131, "rate_filter": 132, "ips_pair": 133, "reload_vars": 134}
 
 RULES = """\
 alert tcp any any -> any 8080 (msg:"INLINE secret"; content:"/secret"; sid:1;)
@@ -121,6 +121,16 @@ class Net:
            f"for _ in range({n}):\n"
            "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
            f"    s.sendto(b'x', ('{self.client_ip}', {port}))\n    s.close()\n")
+
+    def udp_from_client(self, payload, sport, dport=9999):
+        """One datagram from the client's port sport to the server (which
+        listens on nothing): the same 5-tuple each time, one flow."""
+        sh("ip", "netns", "exec", self.cns, sys.executable, "-c",
+           "import socket\n"
+           "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+           "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+           f"s.bind(('{self.client_ip}', {sport}))\n"
+           f"s.sendto({payload!r}, ('{self.server_ip}', {dport}))\n")
 
     def curl(self, path, timeout=3):
         """(curl exit code, http code)"""
@@ -441,6 +451,48 @@ def test_reload_partial(net, out):
           "the reload reports each failed rule as file:line: reason")
     recs = read_eve(os.path.join(out, "eve.json"))
     check(len(alerts(recs, 4)) >= 1, "the rule added by the reload alerts")
+
+
+def test_reload_vars(net, out):
+    """A flow's flowbits and flowints keep their meaning and their names over
+    a reload whose rules name others first (as Suricata's variable name
+    store keeps its ids): a bit and a counter set before the reload are
+    seen by the new rules, and the alert's metadata names them."""
+    rules_v1 = ('alert udp any any -> any 9999 (msg:"VARS set"; content:"fbset"; '
+                'flowbits:set,alpha; flowint:cnt,=,5; sid:10;)\n')
+    rules_v2 = ('alert udp any any -> any 9999 (msg:"VARS other"; content:"other"; '
+                'flowbits:set,beta; flowint:zed,=,1; sid:11;)\n'
+                'alert udp any any -> any 9999 (msg:"VARS check"; content:"fbcheck"; '
+                'flowbits:isset,alpha; flowint:cnt,==,5; sid:12;)\n')
+    d = Idsd(net, out, rules=rules_v1)
+    if not check(d.start(), "idsd starts"):
+        return
+    try:
+        net.udp_from_client(b"fbset", 40000)
+        for _ in range(50):
+            if d.tel("/ids/stats").get("detect_alert", 0) >= 1:
+                break
+            time.sleep(0.1)
+        with open(d.rules, "w") as f:
+            f.write(rules_v2)
+        r = d.tel("/ids/reload")
+        check(r.get("status") == "ok" and "2 rules loaded" in r.get("message", ""),
+              f"the new rules swap in: {r}")
+        net.udp_from_client(b"fbcheck", 40000)
+        time.sleep(1)
+    finally:
+        rc = d.stop()
+    check(rc == 0, f"exit 0, got {rc}")
+    recs = read_eve(os.path.join(out, "eve.json"))
+    a10, a12 = alerts(recs, 10), alerts(recs, 12)
+    check(len(a10) == 1 and a10[0].get("metadata") == {"flowbits": ["alpha"],
+                                                        "flowints": {"cnt": 5}},
+          f"before the reload: {[a.get('metadata') for a in a10]}")
+    check(len(a12) == 1 and a12[0].get("metadata") == {"flowbits": ["alpha"],
+                                                        "flowints": {"cnt": 5}} and
+          a12[0].get("flow_id") == (a10[0].get("flow_id") if a10 else None),
+          f"after it, the same flow's bit and counter, by name: "
+          f"{[a.get('metadata') for a in a12]}")
 
 
 def test_signals(net, out):

@@ -906,6 +906,118 @@ static void test_alert_vars(void)
 	free(out);
 }
 
+/* (added) The flow's flowbits and flowints in "metadata", as Suricata 7's
+ * EveAddFlowVars: bits in the order set, traffic/id/ and traffic/label/
+ * ones in a "traffic" object before it, counters {"name": value}, then the
+ * captures; ids the running rules do not name are left out; where they go
+ * in alert (before ether and community_id), flow and netflow records;
+ * nothing with metadata off. */
+static void test_flow_metadata(void)
+{
+	char b0[] = "a.one", b1[] = "traffic/id/web", b2[] = "two", b3[] = "traffic/label/x";
+	char i0[] = "cnt", i1[] = "lim";
+	char *bits[] = { b0, b1, b2, b3 }, *ints[] = { i0, i1 };
+	char msg[] = "bits", fname[] = "host\0example.com", path[128], err[256];
+	struct ruleset rs = { .flowbits = { .n = 4, .names = bits },
+			      .flowints = { .n = 2, .names = ints } };
+	struct eve_options opt = { .metadata = true, .community_id = true, .ether = true };
+	struct detect_flow_vars fv = { .n = 1, .nints = 3 };
+	struct app_protos ap = { 0 };
+	struct eve_file *ef;
+	struct eve_writer *w;
+	struct packet p;
+	struct flow f;
+	struct rule r;
+	char *out, *line;
+
+	packet_v4_tcp(&p, &f);
+	f.key.ip_ver = 4;
+	f.key.proto = 6;
+	f.pkts[PKT_TO_SERVER] = f.pkts[PKT_TO_CLIENT] = 1;
+	f.last_ts_us = TS_2024;
+	/* set: two, traffic/id/web, a.one, an id of no rule, traffic/label/x */
+	memcpy(f.bits, (uint32_t[]){ 2, 1, 0, 77, 3 }, 5 * sizeof(uint32_t));
+	f.nbits = 5;
+	fv.ints[0] = (struct detect_flow_int){ .id = 1, .value = 7 };
+	fv.ints[1] = (struct detect_flow_int){ .id = 9, .value = 1 };	/* unnamed */
+	fv.ints[2] = (struct detect_flow_int){ .id = 0, .value = UINT32_MAX };
+	fv.v[0] = (struct detect_flow_var){ .name = fname, .value = (const uint8_t *)fname + 5,
+					    .len = 11 };
+	f.det.vars = &fv;
+	rule_init(&r, 6, msg, "c", 2);
+	struct detect_alert a = { .rule = &r, .action = ALERT_ALLOWED };
+
+	path_of(path, sizeof(path), "flowmeta.json");
+	unlink(path);
+	ef = eve_file_open(path, err, sizeof(err));
+	w = ef ? eve_writer_create(ef, &opt, NULL, 0) : NULL;
+	CHECK(w != NULL);
+	if (w == NULL)
+		return;
+	eve_writer_set_names(w, &rs);
+	eve_write_alert(w, &p, &a);
+	eve_write_flow(w, &f, &ap);
+	/* the rules gone: the bits and counters unnamed, the object stays */
+	eve_writer_set_names(w, NULL);
+	eve_write_alert(w, &p, &a);
+	eve_writer_destroy(w);
+	eve_file_close(ef);
+	out = slurp(path, NULL);
+	CHECK(out != NULL);
+	if (out == NULL)
+		return;
+	line = out;
+	const char *alert = next_line(&line), *flow = next_line(&line);
+	const char *tc = next_line(&line), *ts = next_line(&line), *bare = next_line(&line);
+	const char *meta = "\"traffic\":{\"id\":[\"web\"],\"label\":[\"x\"]},\"metadata\":{"
+			   "\"flowbits\":[\"two\",\"a.one\"],\"flowints\":{\"lim\":7,"
+			   "\"cnt\":4294967295},\"flowvars\":[{\"host\":\"example.com\"}]}";
+	char want[512];
+
+	/* alert: after pkt_src, then ether and community_id (EveAddCommonOptions) */
+	snprintf(want, sizeof(want), "\"pkt_src\":\"wire/pcap\",%s,\"ether\":{", meta);
+	CHECK(alert != NULL && strstr(alert, want) != NULL &&
+	      strstr(strstr(alert, want), "},\"community_id\":") != NULL);
+	/* flow: between the "flow" object and "tcp" (EveFlowLogJSON) */
+	snprintf(want, sizeof(want), "\"alerted\":true},%s,\"community_id\":", meta);
+	CHECK(flow != NULL && strstr(flow, "\"event_type\":\"flow\"") != NULL &&
+	      strstr(flow, want) != NULL && strstr(strstr(flow, want), "\"tcp\":{") != NULL);
+	/* netflow: last, after "tcp" (JsonNetFlowLogger) */
+	CHECK(tc != NULL && ts != NULL && strstr(tc, "\"event_type\":\"netflow\"") != NULL);
+	snprintf(want, sizeof(want), "},%s,\"community_id\":", meta);
+	CHECK(tc != NULL && strstr(tc, want) != NULL && strstr(strstr(tc, want), "\"tcp\"") == NULL);
+	CHECK(ts != NULL && strstr(ts, want) != NULL);
+	CHECK(bare != NULL && strstr(bare, "\"metadata\":{\"flowvars\":[{\"host\":\"example.com\"}]}")
+	      != NULL && strstr(bare, "traffic") == NULL && strstr(bare, "flowbits") == NULL);
+	free(out);
+
+	/* only traffic bits: "metadata" is there, empty, as Suricata's */
+	f.det.vars = NULL;
+	f.bits[0] = 1;
+	f.nbits = 1;
+	path_of(path, sizeof(path), "flowmeta-traffic.json");
+	unlink(path);
+	ef = eve_file_open(path, err, sizeof(err));
+	w = ef ? eve_writer_create(ef, &opt, NULL, 0) : NULL;
+	CHECK(w != NULL);
+	if (w != NULL) {
+		eve_writer_set_names(w, &rs);
+		eve_write_alert(w, &p, &a);
+		eve_writer_destroy(w);
+	}
+	if (ef != NULL)
+		eve_file_close(ef);
+	out = slurp(path, NULL);
+	CHECK(out != NULL && strstr(out, "\"traffic\":{\"id\":[\"web\"]},\"metadata\":{},") != NULL);
+	free(out);
+
+	/* metadata: no */
+	opt.metadata = false;
+	out = one_alert("flowmeta-off.json", &opt, NULL, &p, &a);
+	CHECK(out != NULL && strstr(out, "metadata") == NULL && strstr(out, "traffic") == NULL);
+	free(out);
+}
+
 /* One alert with app-layer fields to a fresh file (caller frees). */
 static char *one_app_alert(const struct eve_options *opt, const struct eve_app *app,
 			   const struct packet *p, const struct detect_alert *a)
@@ -1646,6 +1758,7 @@ int main(void)
 	test_alert_escaping();
 	test_alert_flow();
 	test_alert_vars();
+	test_flow_metadata();
 	test_alert_xff();
 	test_app_tx_records();
 	test_alert_stream();

@@ -816,6 +816,20 @@ static void test_flowint(void)
 	/* without a flow nothing holds */
 	p = tcp_frame(&fr, TCP_ACK, false, "x", 1);
 	CHECK_INT(0, run(&e, p));
+	/* the counters are the flow's, in the order first set, by the ids of
+	 * the rules' flowint names */
+	CHECK(f.det.vars != NULL && f.det.vars->nints == 1);
+	CHECK(g.det.vars != NULL && g.det.vars->nints == 2);
+	if (g.det.vars != NULL && g.det.vars->nints == 2) {
+		CHECK_STR("cnt", e.rs->flowints.names[g.det.vars->ints[0].id]);
+		CHECK_INT(2, g.det.vars->ints[0].value);
+		CHECK_STR("lim", e.rs->flowints.names[g.det.vars->ints[1].id]);
+		CHECK_INT(2, g.det.vars->ints[1].value);
+	}
+	if (f.det.vars != NULL)
+		CHECK_INT(5, f.det.vars->ints[0].value);
+	detect_flow_free(&f);
+	detect_flow_free(&g);
 	detect_env_teardown(&e);
 }
 

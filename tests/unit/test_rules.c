@@ -687,9 +687,9 @@ static void test_file(void)
 		CHECK_INT(1003, rs->rules[2]->sid);
 		CHECK_INT(2, rs->rules[2]->nmatch);
 		/* flowbits interned across rules */
-		CHECK_INT(2, rs->nflowbits);
-		CHECK_STR("seen", rs->flowbit_names[0]);
-		CHECK_STR("other", rs->flowbit_names[1]);
+		CHECK_INT(2, rs->flowbits.n);
+		CHECK_STR("seen", rs->flowbits.names[0]);
+		CHECK_STR("other", rs->flowbits.names[1]);
 		CHECK_INT(0, rs->rules[3]->flowbit[0].ids[0]);
 		CHECK_INT(0, rs->rules[4]->flowbit[0].ids[0]);
 		CHECK_INT(1, rs->rules[4]->flowbit[1].ids[0]);
@@ -820,7 +820,7 @@ static void test_et_open(void)
 	if (rs->nreasons > 0)
 		qsort(rs->reasons, rs->nreasons, sizeof(rs->reasons[0]), cmp_reason);
 	printf("rules: ET Open: %u files, %u loaded, %u failed, %u flowbits\n", files, rs->n,
-	       rs->nfailed, rs->nflowbits);
+	       rs->nfailed, rs->flowbits.n);
 	for (uint32_t i = 0; i < rs->nreasons && i < 10; i++)
 		printf("  %6u  %s\n", rs->reasons[i].count, rs->reasons[i].reason);
 	CHECK(rs->n > 0);
@@ -905,14 +905,67 @@ static void test_scale(void)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fileno(f));
 	CHECK_INT(0, ruleset_load_file(rs, env, path, errs));
 	CHECK_INT(2 * NFB, rs->n);
-	CHECK_INT(NFB, rs->nflowbits);
-	if (rs->n == 2 * NFB && rs->nflowbits == NFB) {
+	CHECK_INT(NFB, rs->flowbits.n);
+	if (rs->n == 2 * NFB && rs->flowbits.n == NFB) {
 		CHECK_INT(2 * 2345, rs->rules[2 * 2345]->flowbit[0].ids[0]);
-		CHECK_STR("fb19999", rs->flowbit_names[rs->rules[1]->flowbit[0].ids[0]]);
+		CHECK_STR("fb19999", rs->flowbits.names[rs->rules[1]->flowbit[0].ids[0]]);
 	}
 	ruleset_free(rs);
 	fclose(f);
 	fclose(errs);
+}
+
+/* rules text loaded into rs through a temporary file. */
+static void load_text(struct ruleset *rs, const char *text)
+{
+	FILE *f = tmpfile();
+	char path[64];
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	fputs(text, f);
+	fflush(f);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fileno(f));
+	CHECK_INT(0, ruleset_load_file(rs, env, path, NULL));
+	fclose(f);
+}
+
+/* (added) Flowint names are interned as flowbit names, in their own table
+ * (a counter's value may name another); a reload's ruleset seeded with the
+ * running one's names keeps their ids, new names come after them. */
+static void test_var_names_seed(void)
+{
+	struct ruleset *a = ruleset_new(), *b = ruleset_new();
+
+	CHECK(a != NULL && b != NULL);
+	if (a == NULL || b == NULL)
+		return;
+	load_text(a, "alert tcp any any -> any any (flowbits:set,x; flowint:c,+,1; sid:1;)\n"
+		     "alert tcp any any -> any any (flowbits:isset,y; flowint:d,>,c; sid:2;)\n");
+	CHECK_INT(2, a->flowbits.n);
+	CHECK_INT(2, a->flowints.n);
+	if (a->n == 2 && a->flowints.n == 2) {
+		CHECK_STR("c", a->flowints.names[a->rules[0]->flowint[0].id]);
+		CHECK_STR("d", a->flowints.names[a->rules[1]->flowint[0].id]);
+		CHECK_INT(a->rules[0]->flowint[0].id, a->rules[1]->flowint[0].value_id);
+	}
+	CHECK_INT(0, ruleset_seed_names(b, a));
+	load_text(b, "alert tcp any any -> any any (flowbits:set,z; flowbits:set,y; "
+		     "flowint:d,=,3; flowint:e,=,1; sid:1;)\n");
+	CHECK_INT(3, b->flowbits.n);
+	CHECK_INT(3, b->flowints.n);
+	if (b->n == 1 && b->flowbits.n == 3 && b->flowints.n == 3) {
+		CHECK_INT(2, b->rules[0]->flowbit[0].ids[0]);      /* z: new */
+		CHECK_INT(1, b->rules[0]->flowbit[1].ids[0]);      /* y: as in a */
+		CHECK_INT(1, b->rules[0]->flowint[0].id);          /* d: as in a */
+		CHECK_INT(2, b->rules[0]->flowint[1].id);          /* e: new */
+		CHECK_STR("x", b->flowbits.names[0]);
+	}
+	/* only into a ruleset without names */
+	CHECK_INT(-EINVAL, ruleset_seed_names(b, a));
+	ruleset_free(a);
+	ruleset_free(b);
 }
 
 /* metadata: "key value" items kept packed for EVE; blanks trimmed, an item
@@ -1038,6 +1091,7 @@ int main(void)
 	test_config_files();
 	test_et_open();
 	test_scale();
+	test_var_names_seed();
 	test_escaped_quote();
 	test_reject();
 	test_requires();
