@@ -7,7 +7,7 @@ dir=${1:-build}
 
 case "$dir" in
 build) opts="--buildtype=debugoptimized" ;;
-build-asan) opts="--buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false" ;;
+build-asan) opts="--buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false" ;;
 *) echo "build.sh: unknown flavour '$dir' (build or build-asan)" >&2; exit 2 ;;
 esac
 if [ ! -f "$dir/build.ninja" ]; then
