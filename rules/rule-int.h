@@ -108,8 +108,14 @@ struct rule_ctx {
 	 * app_proto), a flow to the server; a service option was read */
 	bool snort3;
 	bool s3_to_server;
+	bool s3_service_listed;   /* a service option is in the rule */
 	bool have_service;
 	uint16_t s3_services;
+	/* (added) the last Snort 3 buffer keyword, and r->nmatch then: a
+	 * buffer no match follows is refused (a Suricata modifier written in a
+	 * Snort 3 rule would otherwise change meaning silently) */
+	const char *s3_buf_kw;
+	uint32_t s3_buf_nmatch;
 };
 
 /* struct rule_kw.flags */

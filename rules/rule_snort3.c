@@ -11,8 +11,9 @@
  *   - a keyword Suricata does not have and Snort 3 does (service, bufferlen,
  *     raw_data, http_raw_body, http_version, ...);
  *   - an HTTP buffer keyword (http_uri, http_header, ...) with a value, or
- *     before any content of the rule (a Suricata content modifier needs a
- *     content before it).
+ *     before the rule's first content when a content follows (a Suricata
+ *     content modifier needs a content before it; one with no content at
+ *     all stays Suricata's "needs a preceding content").
  * Anything else is read as Suricata: "content:\"a\"; http_uri;" modifies the
  * content before it, as it always did.
  *
@@ -21,7 +22,8 @@
  *     [, fast_pattern][, fast_pattern_offset N][, fast_pattern_length N]:
  *     the suboptions of Suricata's content modifiers (N may be a byte_extract
  *     name); ';'-separated modifiers are refused, as Snort 3 refuses them;
- *   - every buffer keyword is sticky and comes before its contents:
+ *   - every buffer keyword is sticky and comes before its contents (one
+ *     that no match follows is refused: likely a Suricata modifier):
  *     http_uri http_raw_uri http_header http_raw_header http_method
  *     http_client_body http_cookie http_raw_cookie http_stat_code
  *     http_stat_msg http_version http_raw_request http_raw_status
@@ -140,7 +142,7 @@ static size_t quoted_len(const char *s, size_t len)
 	return 0;
 }
 
-/* content's value has text after its closing quote */
+/* content's value goes on with a comma after its closing quote */
 static bool content_has_suboptions(const char *v, size_t len)
 {
 	size_t i = 0, q;
@@ -154,10 +156,9 @@ static bool content_has_suboptions(const char *v, size_t len)
 	q = quoted_len(v + i, len - i);
 	if (q == 0)
 		return false;
-	for (i += q; i < len; i++)
-		if (!isspace((unsigned char)v[i]))
-			return true;
-	return false;
+	for (i += q; i < len && isspace((unsigned char)v[i]); i++)
+		;
+	return i < len && v[i] == ',';
 }
 
 /* Header fields between the action and '(' */
@@ -210,7 +211,7 @@ bool rule_snort3_detect(const char *text, const char *open, const char *close)
 {
 	int nhdr = header_tokens(text, open);
 	const char *p = open + 1, *opt, *name, *val;
-	bool content_seen = false;
+	bool content_seen = false, buffer_first = false;
 	size_t len, n, vlen;
 
 	if (nhdr == 2 || nhdr == 5)
@@ -221,7 +222,7 @@ bool rule_snort3_detect(const char *text, const char *open, const char *close)
 			if (name_is(name, n, snort3_only[i]))
 				return true;
 		if (name_is(name, n, "content")) {
-			if (val != NULL && content_has_suboptions(val, vlen))
+			if ((val != NULL && content_has_suboptions(val, vlen)) || buffer_first)
 				return true;
 			content_seen = true;
 		} else if (is_buf_kw(name, n)) {
@@ -229,8 +230,9 @@ bool rule_snort3_detect(const char *text, const char *open, const char *close)
 
 			for (size_t i = 0; i < vlen; i++)
 				has_val |= !isspace((unsigned char)val[i]);
-			if (!content_seen || has_val)
+			if (has_val)
 				return true;
+			buffer_first |= !content_seen;
 		}
 	}
 	return false;
@@ -252,10 +254,12 @@ void rule_snort3_prescan(struct rule_ctx *c, const char *p, const char *end)
 		v = strndup(val, vlen);
 		if (v == NULL)
 			return;
-		if (name_is(name, n, "flow"))
+		if (name_is(name, n, "flow")) {
 			c->s3_to_server = strstr(v, "to_server") || strstr(v, "from_client");
-		else
+		} else {
 			c->s3_services |= rule_snort3_service_mask(v);
+			c->s3_service_listed = true;
+		}
 		free(v);
 	}
 }
@@ -423,7 +427,7 @@ static int file_buffer(struct rule_ctx *c, const char *kw, bool http_only, enum 
 	uint16_t svc = c->s3_services;
 	enum app_proto p = (enum app_proto)c->r->app_proto;
 
-	if (p == APP_PROTO_UNKNOWN && c->s3_services) {
+	if (p == APP_PROTO_UNKNOWN && c->s3_service_listed) {
 		if (svc & (1u << APP_PROTO_HTTP))
 			p = APP_PROTO_HTTP;
 		else if (svc & (1u << APP_PROTO_SMTP))
@@ -552,6 +556,25 @@ static int kw_tag_snort3(struct rule_ctx *c, const char *v)
 	return kw_tag(c, out);
 }
 
+/* The previous buffer keyword had a match after it. */
+static int buffer_used(struct rule_ctx *c)
+{
+	if (c->s3_buf_kw != NULL && c->r->nmatch == c->s3_buf_nmatch)
+		return rule_err(c, "Snort 3 rule: nothing follows '%s' (a Snort 3 buffer comes "
+			       "before its contents)", c->s3_buf_kw);
+	return 0;
+}
+
+/* Switches to buffer b for the keyword kw (a name from the tables above). */
+static int s3_sticky(struct rule_ctx *c, const char *kw, enum rule_buffer b)
+{
+	if (buffer_used(c))
+		return -EINVAL;
+	c->s3_buf_kw = kw;
+	c->s3_buf_nmatch = c->r->nmatch;
+	return rule_sticky(c, b);
+}
+
 int rule_snort3_option(struct rule_ctx *c, const char *name, const char *val)
 {
 	static const char *const suboptions[] = {
@@ -594,7 +617,7 @@ int rule_snort3_option(struct rule_ctx *c, const char *name, const char *val)
 			return rule_err(c, "keyword 'file_data' takes no value");
 		if (file_buffer(c, "file_data", false, &b))
 			return -EINVAL;
-		return rule_sticky(c, b);
+		return s3_sticky(c, "file_data", b);
 	}
 	for (size_t i = 0; i < sizeof(snort3_bufs) / sizeof(snort3_bufs[0]); i++) {
 		if (strcasecmp(name, snort3_bufs[i].name) != 0)
@@ -604,7 +627,7 @@ int rule_snort3_option(struct rule_ctx *c, const char *name, const char *val)
 			return -EINVAL;
 		if (has_val && buf_option(c, snort3_bufs[i].name, &b, val))
 			return -EINVAL;
-		return rule_sticky(c, b);
+		return s3_sticky(c, snort3_bufs[i].name, b);
 	}
 	return -ENOENT;
 }
@@ -613,6 +636,8 @@ int rule_snort3_finish(struct rule_ctx *c)
 {
 	struct rule *r = c->r;
 
+	if (buffer_used(c))
+		return -EINVAL;
 	/* Snort 3: a rule whose protocol is one of its services is evaluated
 	 * on that service's flows whatever their ports; a rule needing another
 	 * protocol gains nothing from the list */
