@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* One rule: header (action proto src sp dir dst dp) and options, dispatched
- * through the keyword table. */
+ * through the keyword table. A rule rule_snort3_detect finds to be Snort 3
+ * may elide its header and goes to rule_snort3_option first. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
