@@ -42,7 +42,10 @@
  *     any address and port; alert ssl is TLS, netbios-ssn SMB; alert file
  *     is a tcp rule on any flow, its file_data the engine's file.data;
  *   - bufferlen:[op]N | A<=>B (inclusive) | A<>B: the current buffer's
- *     length (bsize; on pkt_data the payload's).
+ *     length (bsize; on pkt_data the payload's);
+ *   - tag:session|host_src|host_dst[, packets|seconds|bytes N]: Suricata's
+ *     tag; byte_extract may name a variable again (it is overwritten);
+ *     rem:"..." is a remark.
  * Snort 3 keywords with no equivalent here (dce_*, sip_*, ber_*, js_data,
  * http_param, ...) fail the rule as unsupported keywords. */
 #include <ctype.h>
@@ -610,8 +613,14 @@ int rule_snort3_option(struct rule_ctx *c, const char *name, const char *val)
 	if (strcasecmp(name, "raw_data") == 0 || strcasecmp(name, "pkt_data") == 0) {
 		if (has_val)
 			return rule_err(c, "keyword '%s' takes no value", name);
+		if (buffer_used(c))
+			return -EINVAL;
+		c->s3_buf_kw = NULL;
 		return kw_pkt_data(c, NULL);
 	}
+	/* rem:"text": a remark, part of the rule and nothing to detect */
+	if (strcasecmp(name, "rem") == 0)
+		return has_val ? 0 : rule_err(c, "keyword 'rem' needs a value");
 	if (strcasecmp(name, "file_data") == 0) {
 		if (has_val)
 			return rule_err(c, "keyword 'file_data' takes no value");

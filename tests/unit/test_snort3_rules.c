@@ -157,6 +157,11 @@ static void test_sticky_buffers(void)
 	FAILS(HDR "(http_header:field x-custom; content:\"a\"; sid:2;)",
 	      "unsupported http_header field 'x-custom'");
 	FAILS(HDR "(http_uri:path; content:\"a\"; sid:2;)", "unsupported http_uri option 'path'");
+	FAILS(HDR "(http_uri; pkt_data; content:\"a\",nocase; sid:2;)",
+	      "Snort 3 rule: nothing follows 'http_uri' (a Snort 3 buffer comes before its "
+	      "contents)");
+	SAME(HDR "(rem:\"a remark\"; content:\"a\",nocase; sid:2;)",
+	     HDR "(content:\"a\"; nocase; sid:2;)");
 	/* file_data: the body of the rule's direction, an smtp rule's
 	 * attachments; a service list picks its first file protocol */
 	SAME(HDR "(flow:to_client; file_data; content:\"MZ\"; service:ftp-data,http,imap,pop3; "
