@@ -358,16 +358,6 @@ static char *next_token(const char **p, const char *end)
 	return rule_strtrim(start, (size_t)(s - start));
 }
 
-/* Snort 3 service rule headers ("alert ssl (...)") whose service is named
- * otherwise in Suricata's table; "file": a file rule, a tcp rule on any
- * flow. */
-static const struct {
-	const char *name;
-	enum app_proto app;
-} snort3_protos[] = {
-	{ "ssl", APP_PROTO_TLS }, { "netbios-ssn", APP_PROTO_SMB }, { "file", APP_PROTO_UNKNOWN },
-};
-
 /* action proto src sp dir dst dp. A Snort 3 rule may leave out the ports
  * (action proto src dir dst) or everything after proto: those match any. */
 static int parse_header(struct rule_ctx *c, const char *h, const char *end)
@@ -419,16 +409,15 @@ static int parse_header(struct rule_ctx *c, const char *h, const char *end)
 		r->proto = protos[i].proto;
 		r->flags |= protos[i].flags;
 		r->app_proto = (uint8_t)protos[i].app;
-	} else {
-		for (i = 0; c->snort3 && i < sizeof(snort3_protos) / sizeof(snort3_protos[0]); i++)
-			if (strcasecmp(f[1], snort3_protos[i].name) == 0)
-				break;
-		if (!c->snort3 || i == sizeof(snort3_protos) / sizeof(snort3_protos[0])) {
-			rule_err(c, "unsupported protocol '%s'", f[1]);
-			goto out;
-		}
+	} else if (c->snort3 && (strcasecmp(f[1], "file") == 0 ||
+				 rule_snort3_service(f[1], strlen(f[1])) != APP_PROTO_UNKNOWN)) {
+		/* Snort 3 service rules named otherwise here (ssl, netbios-ssn);
+		 * a file rule is a tcp rule on any flow */
 		r->proto = RULE_PROTO_TCP;
-		r->app_proto = (uint8_t)snort3_protos[i].app;
+		r->app_proto = (uint8_t)rule_snort3_service(f[1], strlen(f[1]));
+	} else {
+		rule_err(c, "unsupported protocol '%s'", f[1]);
+		goto out;
 	}
 	if (strcmp(f[4], "<>") == 0) {
 		r->flags |= RULE_F_BIDIR;

@@ -66,8 +66,8 @@ static const char *const snort3_only[] = {
 	"soid", "regex", "sd_pattern", "ber_data", "ber_skip", "file_meta", "file_type",
 };
 
-/* Snort 3's sticky HTTP buffers. dir: 0 fixed, 1 the request's body on a
- * to_server rule, else the response's. */
+/* Snort 3's sticky HTTP buffers; by_dir: the request's body on a to_server
+ * rule, else the response's. */
 static const struct {
 	const char *name;
 	enum rule_buffer buf;
