@@ -21,16 +21,22 @@ static struct rule *parse(const char *s)
 	return rule_parse(env, s, err, sizeof(err));
 }
 
+/* memcmp of n bytes; no pointer is read when n is 0 (they may be NULL) */
+static bool same_bytes(const void *a, const void *b, size_t n)
+{
+	return n == 0 || !memcmp(a, b, n);
+}
+
 static bool same_ports(const struct port_set *a, const struct port_set *b)
 {
-	return a->any == b->any && a->n == b->n && !memcmp(a->r, b->r, a->n * sizeof(*a->r));
+	return a->any == b->any && a->n == b->n && same_bytes(a->r, b->r, a->n * sizeof(*a->r));
 }
 
 static bool same_addrs(const struct addr_set *a, const struct addr_set *b)
 {
 	return a->any == b->any && a->n4 == b->n4 && a->n6 == b->n6 &&
-	       !memcmp(a->v4, b->v4, a->n4 * sizeof(*a->v4)) &&
-	       !memcmp(a->v6, b->v6, a->n6 * sizeof(*a->v6));
+	       same_bytes(a->v4, b->v4, a->n4 * sizeof(*a->v4)) &&
+	       same_bytes(a->v6, b->v6, a->n6 * sizeof(*a->v6));
 }
 
 static bool same_match(const struct rule_match *a, const struct rule_match *b)
@@ -42,7 +48,7 @@ static bool same_match(const struct rule_match *a, const struct rule_match *b)
 	case MATCH_CONTENT: {
 		const struct rule_content *x = &a->content, *y = &b->content;
 
-		return x->len == y->len && !memcmp(x->pat, y->pat, x->len) && x->flags == y->flags &&
+		return x->len == y->len && same_bytes(x->pat, y->pat, x->len) && x->flags == y->flags &&
 		       x->offset == y->offset && x->depth == y->depth &&
 		       x->distance == y->distance && x->within == y->within &&
 		       x->fp_off == y->fp_off && x->fp_len == y->fp_len;
