@@ -11,7 +11,8 @@ file_data in both directions, service rules (alert http) and the service
 option, which stands for the rule's ports on a flow of that service (HTTP
 on 8090 for rules on $HTTP_PORTS, FTP on 2121 for a rule on port 21) but
 not on a flow of another protocol; each request or connection that differs
-in the one thing a rule checks gets no alert."""
+in the one thing a rule checks gets no alert. A rule without content (a
+port group's) gets the same service treatment."""
 import os
 import shutil
 import subprocess
@@ -64,10 +65,13 @@ def dagger(frames, sport, lead):
 
 
 def ftp(frames, dport, first):
-    """An FTP-like session to port DPORT whose client first sends FIRST."""
+    """An FTP-like session to port DPORT whose client first sends FIRST,
+    then (after the server's reply) PASS."""
     t = Tcp(frames, EXT, SRV, 41000 + dport % 1000, dport)
     t.send(1, b"220 ready\r\n")
     t.send(0, first)
+    t.send(1, b"331 password\r\n")
+    t.send(0, b"PASS x\r\n")
     t.close()
 
 
@@ -83,7 +87,17 @@ WANT = {
     (105, 40100): 1,     # content:"...",depth 16
     (144, 41021): 1,     # port 21
     (144, 41121): 1,     # port 2121, detected FTP: service:ftp
+    # a rule of this test without content (the port groups' always-checked
+    # rules): the service stands for port 21 there too, from the packet
+    # after the one the protocol is detected on (a packet rule sees the
+    # flow's protocol as Suricata's app-layer-protocol does): PASS only
+    (9000001, 41021): 2,
+    (9000001, 41121): 1,
 }
+
+# (written here, not Talos') no fast pattern: checked by the port groups
+LOCAL = ('alert tcp $EXTERNAL_NET any -> $HOME_NET 21 (msg:"client data to FTP"; '
+         'flow:to_server,established; dsize:>5; service:ftp; sid:9000001;)')
 
 
 def main():
@@ -117,7 +131,10 @@ def main():
     ftp(frames, 2122, b"HELLO\r\nUSER w0rm\r\n")  # not FTP, not port 21: no alert
     pcap = os.path.join(out, "snort3.pcap")
     write_pcap(pcap, frames)
-    eve = run_idsd(idsd, out, pcap, [slice_rules])
+    local = os.path.join(out, "local.rules")
+    with open(local, "w", encoding="utf-8") as f:
+        f.write(LOCAL + "\n")
+    eve = run_idsd(idsd, out, pcap, [slice_rules, local])
     got = {}
     for a in eve:
         if a.get("event_type") != "alert":
