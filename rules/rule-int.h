@@ -103,6 +103,19 @@ struct rule_ctx {
 	bool in_b64;
 	enum rule_buffer b64_buf;
 	uint8_t b64_xf;
+	/* (added) the rule is in Snort 3's dialect (rule_snort3.c); what its
+	 * options say ahead of their turn: the services (bit per enum
+	 * app_proto), a flow to the server; a service option was read */
+	bool snort3;
+	bool s3_to_server;
+	bool s3_service_listed;   /* a service option is in the rule */
+	bool have_service;
+	uint16_t s3_services;
+	/* (added) the last Snort 3 buffer keyword, and r->nmatch then: a
+	 * buffer no match follows is refused (a Suricata modifier written in a
+	 * Snort 3 rule would otherwise change meaning silently) */
+	const char *s3_buf_kw;
+	uint32_t s3_buf_nmatch;
 };
 
 /* struct rule_kw.flags */
@@ -331,6 +344,25 @@ int rule_kw_file(struct rule_ctx *c, const char *name, const char *val);
 int rule_file_load_hashes(struct rule *r, const char *default_path, const char *rule_path,
 			  char *err, size_t errlen);
 void rule_file_free(struct rule *r);
+
+/* rule_parse.c (added): the next option at *p before end, its text
+ * without the ';' in *opt, *len; 1: an option, 0: none left, -EINVAL: the
+ * last has no ';'. */
+int rule_next_option(const char **p, const char *end, const char **opt, size_t *len);
+
+/* rule_snort3.c (added): the Snort 3 dialect. rule_snort3_detect: whether
+ * the rule (text, its '(' and ')') can only be Snort 3; prescan reads the
+ * options other options depend on; rule_snort3_option handles a Snort 3
+ * keyword (-ENOENT: none, the common table's then applies); finish runs
+ * after rule_applayer_finish (the protocol is known). rule_snort3_service
+ * maps a Snort 3 service name to the protocol this engine detects
+ * (APP_PROTO_UNKNOWN: none), rule_snort3_service_mask a list of them. */
+bool rule_snort3_detect(const char *text, const char *open, const char *close);
+void rule_snort3_prescan(struct rule_ctx *c, const char *p, const char *end);
+int rule_snort3_option(struct rule_ctx *c, const char *name, const char *val);
+int rule_snort3_finish(struct rule_ctx *c);
+enum app_proto rule_snort3_service(const char *name, size_t n);
+uint16_t rule_snort3_service_mask(const char *v);
 
 /* Parses Suricata 7's unsigned comparison forms, bounded by max. */
 int rule_parse_u32_cmp(const char *s, uint32_t max, struct u32_cmp *out);

@@ -184,6 +184,9 @@ enum app_proto {
 	APP_PROTO_MAX
 };
 
+/* rule->services is a 16-bit set of protocols */
+_Static_assert(APP_PROTO_MAX <= 16, "a rule's services are one 16-bit set");
+
 /* struct rule_content.flags */
 #define CONTENT_NOCASE      0x0001u
 #define CONTENT_NEGATED     0x0002u
@@ -470,6 +473,7 @@ struct rule_tag {
 #define RULE_F_TAG          0x0080u /* (added) tag: rule->tag is set */
 #define RULE_F_TLS_STORE    0x0100u /* (added) tls.store: accepted, nothing stored (warned) */
 #define RULE_F_CAPTURE      0x0200u /* (added) a pcre stores captures (rule_pcre.ncap) */
+#define RULE_F_SNORT3       0x0400u /* (added) read in Snort 3's dialect (rule_snort3.c) */
 
 /* rule->has: which optional packet tests are present */
 #define RULE_HAS_DSIZE   0x0001u
@@ -699,6 +703,10 @@ struct rule {
 	uint8_t app_proto;        /* enum app_proto of the header (http, tls, dns), 0: none */
 	uint8_t alp;              /* app-layer-protocol value (enum app_proto), 0: absent */
 	bool alp_neg;             /* app-layer-protocol:!x */
+	/* (added) Snort 3's service option: bit per enum app_proto listed. The
+	 * rule's ports need not match on a flow whose detected protocol is one
+	 * of them ("OR ports", docs.snort.org); 0: ports as written */
+	uint16_t services;
 	uint16_t app_has;         /* RULE_APP_HAS_* */
 	struct u32_cmp urilen;    /* with RULE_APP_HAS_URILEN */
 	struct u32_cmp dns_opcode; /* with RULE_APP_HAS_DNS_OPCODE */

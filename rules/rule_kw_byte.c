@@ -67,11 +67,15 @@ static int var_find(const struct rule_ctx *c, const char *name)
 	return -1;
 }
 
-/* A new variable for byte_extract/byte_math; its index or -EINVAL. */
+/* A new variable for byte_extract/byte_math; its index or -EINVAL. A
+ * Snort 3 rule may extract into a name again: the variable is then
+ * overwritten from there on, as Snort 3 keeps one slot per name. */
 static int var_add(struct rule_ctx *c, const char *kw, const char *name)
 {
 	if (!is_var_name(name) || strlen(name) >= sizeof(c->var_names[0]))
 		return rule_err(c, "invalid %s variable name '%s'", kw, name);
+	if (var_find(c, name) >= 0 && c->snort3)
+		return var_find(c, name);
 	if (var_find(c, name) >= 0)
 		return rule_err(c, "%s variable '%s' already defined", kw, name);
 	if (c->nvars == RULE_MAX_BYTE_VARS)

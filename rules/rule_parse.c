@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* One rule: header (action proto src sp dir dst dp) and options, dispatched
- * through the keyword table. */
+ * through the keyword table. A rule rule_snort3_detect finds to be Snort 3
+ * may elide its header and goes to rule_snort3_option first. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -361,64 +362,86 @@ static char *next_token(const char **p, const char *end)
 	return rule_strtrim(start, (size_t)(s - start));
 }
 
+/* action proto src sp dir dst dp. A Snort 3 rule may leave out the ports
+ * (action proto src dir dst) or everything after proto: those match any. */
 static int parse_header(struct rule_ctx *c, const char *h, const char *end)
 {
 	struct rule *r = c->r;
-	char *tok[7] = { 0 }, *extra;
-	size_t i;
+	char *tok[8] = { 0 };
+	const char *f[7];
+	size_t i, n;
 	int rc = -EINVAL;
 
-	for (i = 0; i < 7; i++) {
-		tok[i] = next_token(&h, end);
-		if (tok[i] == NULL) {
-			rule_err(c, "incomplete rule header");
-			goto out;
-		}
+	for (n = 0; n < 8; n++) {
+		tok[n] = next_token(&h, end);
+		if (tok[n] == NULL)
+			break;
 	}
-	extra = next_token(&h, end);
-	if (extra) {
-		rule_err(c, "unexpected text in rule header: '%s'", extra);
-		free(extra);
+	if (n == 8) {
+		rule_err(c, "unexpected text in rule header: '%s'", tok[7]);
 		goto out;
 	}
+	if (n != 7 && !(c->snort3 && (n == 2 || n == 5))) {
+		rule_err(c, "incomplete rule header");
+		goto out;
+	}
+	for (i = 0; i < 7; i++)
+		f[i] = i == 4 ? "->" : "any";
+	f[0] = tok[0];
+	f[1] = tok[1];
+	if (n == 5) {
+		f[2] = tok[2];
+		f[4] = tok[3];
+		f[5] = tok[4];
+	} else if (n == 7) {
+		for (i = 2; i < 7; i++)
+			f[i] = tok[i];
+	}
 	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(tok[0], actions[i].name) == 0)
+		if (strcmp(f[0], actions[i].name) == 0)
 			break;
 	if (i == sizeof(actions) / sizeof(actions[0])) {
-		rule_err(c, "unknown action '%s'", tok[0]);
+		rule_err(c, "unknown action '%s'", f[0]);
 		goto out;
 	}
 	r->action = actions[i].act;
 	r->reject = actions[i].rej;
 	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-		if (strcasecmp(tok[1], protos[i].name) == 0)
+		if (strcasecmp(f[1], protos[i].name) == 0)
 			break;
-	if (i == sizeof(protos) / sizeof(protos[0])) {
-		rule_err(c, "unsupported protocol '%s'", tok[1]);
+	if (i < sizeof(protos) / sizeof(protos[0])) {
+		r->proto = protos[i].proto;
+		r->flags |= protos[i].flags;
+		r->app_proto = (uint8_t)protos[i].app;
+	} else if (c->snort3 && (strcasecmp(f[1], "file") == 0 ||
+				 rule_snort3_service(f[1], strlen(f[1])) != APP_PROTO_UNKNOWN)) {
+		/* Snort 3 service rules named otherwise here (ssl, netbios-ssn);
+		 * a file rule is a tcp rule on any flow */
+		r->proto = RULE_PROTO_TCP;
+		r->app_proto = (uint8_t)rule_snort3_service(f[1], strlen(f[1]));
+	} else {
+		rule_err(c, "unsupported protocol '%s'", f[1]);
 		goto out;
 	}
-	r->proto = protos[i].proto;
-	r->flags |= protos[i].flags;
-	r->app_proto = (uint8_t)protos[i].app;
-	if (strcmp(tok[4], "<>") == 0) {
+	if (strcmp(f[4], "<>") == 0) {
 		r->flags |= RULE_F_BIDIR;
-	} else if (strcmp(tok[4], "->") != 0) {
-		rule_err(c, "invalid direction '%s'", tok[4]);
+	} else if (strcmp(f[4], "->") != 0) {
+		rule_err(c, "invalid direction '%s'", f[4]);
 		goto out;
 	}
-	if (tok[2][0] == '!')
+	if (f[2][0] == '!')
 		r->flags |= RULE_F_SRC_NEGATED;
-	if (tok[5][0] == '!')
+	if (f[5][0] == '!')
 		r->flags |= RULE_F_DST_NEGATED;
-	rc = rule_parse_addr(c->env, tok[2], &r->src, c->err, c->errlen);
+	rc = rule_parse_addr(c->env, f[2], &r->src, c->err, c->errlen);
 	if (!rc)
-		rc = rule_parse_ports(c->env, tok[3], &r->sp, c->err, c->errlen);
+		rc = rule_parse_ports(c->env, f[3], &r->sp, c->err, c->errlen);
 	if (!rc)
-		rc = rule_parse_addr(c->env, tok[5], &r->dst, c->err, c->errlen);
+		rc = rule_parse_addr(c->env, f[5], &r->dst, c->err, c->errlen);
 	if (!rc)
-		rc = rule_parse_ports(c->env, tok[6], &r->dp, c->err, c->errlen);
+		rc = rule_parse_ports(c->env, f[6], &r->dp, c->err, c->errlen);
 out:
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < n && i < 8; i++)
 		free(tok[i]);
 	return rc;
 }
@@ -445,6 +468,13 @@ static int parse_option(struct rule_ctx *c, const char *opt, size_t len, uint64_
 	if (colon) {
 		val = rule_strtrim(colon + 1, len - nlen - 1);
 		if (val == NULL)
+			goto out;
+	}
+	if (c->snort3) {
+		rc = rule_snort3_option(c, name, val);
+		if (rc == 0)
+			rc = rule_b64_check(c);
+		if (rc != -ENOENT)
 			goto out;
 	}
 	kw = kw_find(name);
@@ -487,11 +517,10 @@ out:
 	return rc;
 }
 
-/* The next option at *p (before end): its text without the ';' in *opt,
- * *len. Options end at a ';' not escaped by '\'; quotes do not protect, as
- * in Suricata, so a literal ';' in content must be written \; or |3B|.
- * 1: an option, 0: none left, -EINVAL: the last one has no ';'. */
-static int next_option(const char **p, const char *end, const char **opt, size_t *len)
+/* The next option at *p (before end) (rule-int.h). Options end at a ';'
+ * not escaped by '\'; quotes do not protect, as in Suricata (and Snort),
+ * so a literal ';' in content must be written \; or |3B|. */
+int rule_next_option(const char **p, const char *end, const char **opt, size_t *len)
 {
 	const char *s, *q = *p;
 
@@ -518,7 +547,7 @@ static int parse_options(struct rule_ctx *c, const char *p, const char *end)
 	int more;
 
 	BUG_ON(rule_kw_count > 128);
-	while ((more = next_option(&p, end, &opt, &len)) > 0) {
+	while ((more = rule_next_option(&p, end, &opt, &len)) > 0) {
 		int rc = parse_option(c, opt, len, seen);
 
 		if (rc)
@@ -537,7 +566,7 @@ static int requires_first(struct rule_ctx *c, const char *p, const char *end)
 	const char *opt;
 	size_t len;
 
-	while (next_option(&p, end, &opt, &len) > 0) {
+	while (rule_next_option(&p, end, &opt, &len) > 0) {
 		char *val;
 		int rc;
 
@@ -600,9 +629,14 @@ struct rule *rule_parse_ex(const struct rule_env *env, const char *text, char *e
 		*skipped = true;
 	if (rc)
 		goto fail;
+	c.snort3 = rule_snort3_detect(text, open, close);
+	if (c.snort3) {
+		r->flags |= RULE_F_SNORT3;
+		rule_snort3_prescan(&c, open + 1, close);
+	}
 	if (parse_header(&c, text, open) || parse_options(&c, open + 1, close) ||
 	    rule_payload_validate(&c) || detect_only_finish(&c) || rule_applayer_finish(&c) ||
-	    rule_b64_finish(&c))
+	    (c.snort3 && rule_snort3_finish(&c)) || rule_b64_finish(&c))
 		goto fail;
 	if (!c.have_sid) {
 		rule_errbuf(err, errlen, "missing sid");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Loading rules in Suricata syntax: files -> struct ruleset. */
+/* Loading rules in Suricata syntax (and Snort 3's, rule by rule where the
+ * text cannot be Suricata: rule_snort3.c): files -> struct ruleset. */
 #ifndef IDS_RULES_H
 #define IDS_RULES_H
 

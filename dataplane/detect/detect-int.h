@@ -573,6 +573,9 @@ void detect_app_free(struct detect_engine *de);
 /* The flow's protocol satisfies the rule's header protocol and
  * app-layer-protocol (a packet rule with DR_F_APP_PROTO). */
 bool detect_app_proto_match(const struct rule *r, const struct flow *f);
+/* (added) Whether f's detected protocol is one of r's Snort 3 services
+ * (rule.services), which then stand for the rule's ports. */
+bool detect_service_match(const struct rule *r, const struct flow *f);
 
 /* detect_applayer_tx.c (added): per-thread state, and the transactions of
  * p's flow updated since their last inspection, each rule at most once per

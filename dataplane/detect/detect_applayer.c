@@ -211,6 +211,20 @@ void detect_app_rule_setup(struct de_rule *dr)
 	/* the protocol is known only once the flow carried data: not IP-only */
 	if (r->app_proto != APP_PROTO_UNKNOWN || r->alp != APP_PROTO_UNKNOWN)
 		dr->flags = (uint8_t)((dr->flags | DR_F_APP_PROTO) & ~DR_F_IPONLY);
+	/* (added) Snort 3 services: the flow's protocol may stand for the
+	 * ports, on any packet of the flow */
+	if (r->services)
+		dr->flags &= (uint8_t)~DR_F_IPONLY;
+}
+
+bool detect_service_match(const struct rule *r, const struct flow *f)
+{
+	enum app_proto p;
+
+	if (f == NULL || f->app == NULL)
+		return false;
+	p = app_flow_proto(f->app);
+	return p != APP_PROTO_UNKNOWN && (r->services & (1u << p)) != 0;
 }
 
 bool detect_app_proto_match(const struct rule *r, const struct flow *f)

@@ -30,7 +30,8 @@ struct detect_flow_dir {
  * address and port test of the first DETECT_FLOW_HDR_BITS of them. Both
  * depend only on the packet class, addresses and ports, the same for every
  * packet of a direction, so each packet needs neither the group lookups
- * nor, for those rules, the address search again. Kept only for a list in
+ * nor, for those rules, the address search again (except a rule with Snort
+ * 3 services, whose test also depends on the flow's protocol: never kept). Kept only for a list in
  * the engine's memory (no address-index merge, not the first packet, which
  * adds the IP-only rules); valid while serial is the engine's. */
 #define DETECT_FLOW_HDR_BITS 64u

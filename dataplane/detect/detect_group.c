@@ -31,10 +31,17 @@ static bool port_set_has(const struct port_set *s, uint32_t port)
 	return false;
 }
 
-/* A packet whose destination port is in [lo, next bound) can match dr. */
+/* A packet whose destination port is in [lo, next bound) can match dr. A
+ * rule with Snort 3 services can match on any port (its flow's protocol
+ * stands for the ports). */
+static bool port_bound(const struct rule *r)
+{
+	return !(r->flags & RULE_F_BIDIR) && !r->dp.any && !r->services;
+}
+
 static bool rule_in_group(const struct de_rule *dr, uint32_t lo)
 {
-	return (dr->r->flags & RULE_F_BIDIR) || port_set_has(&dr->r->dp, lo);
+	return !port_bound(dr->r) || port_set_has(&dr->r->dp, lo);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -55,7 +62,7 @@ static int64_t group_bounds(const struct detect_engine *de, int c, uint32_t **ou
 	for (uint32_t i = 0; i < de->nalways[c]; i++) {
 		const struct rule *r = de->rules[al[i]].r;
 
-		if (class_has_ports(c) && !(r->flags & RULE_F_BIDIR) && !r->dp.any)
+		if (class_has_ports(c) && port_bound(r))
 			cap += 2ull * r->dp.n;
 	}
 	b = malloc(cap * sizeof(*b));
@@ -65,7 +72,7 @@ static int64_t group_bounds(const struct detect_engine *de, int c, uint32_t **ou
 	for (uint32_t i = 0; i < de->nalways[c] && class_has_ports(c); i++) {
 		const struct rule *r = de->rules[al[i]].r;
 
-		if ((r->flags & RULE_F_BIDIR) || r->dp.any)
+		if (!port_bound(r))
 			continue;
 		for (uint32_t k = 0; k < r->dp.n; k++) {
 			b[n++] = r->dp.r[k].lo;

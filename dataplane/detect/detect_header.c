@@ -109,13 +109,16 @@ static bool port_in(const struct port_set *s, uint16_t port)
 
 /* Ports as Suricata checks them: only TCP, UDP and SCTP have them; a
  * fragment has none to trust; a rule with a port set on another protocol
- * never matches. */
+ * never matches. (added) A Snort 3 rule's services stand for its ports on
+ * a flow of one of them. */
 static bool ports_match(const struct de_rule *dr, const struct packet *p, uint16_t sp,
 			uint16_t dp)
 {
 	const struct rule *r = dr->r;
 	bool any = (dr->flags & (DR_F_SP_ANY | DR_F_DP_ANY)) == (DR_F_SP_ANY | DR_F_DP_ANY);
 
+	if (r->services && detect_service_match(r, p->flow))
+		return true;
 	if (p->proto != IPPROTO_TCP_ && p->proto != IPPROTO_UDP_ && p->proto != IPPROTO_SCTP_)
 		return any;
 	if (any)

@@ -374,8 +374,10 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 
 		if ((dr->flags & DR_F_IPONLY) && !iponly)
 			continue;
-		/* the flow direction's address test of its always-checked rules */
-		if (!from_pf && fg != NULL && i < DETECT_FLOW_HDR_BITS) {
+		/* the flow direction's address test of its always-checked rules
+		 * (not kept for a rule with Snort 3 services: the flow's
+		 * protocol, which can stand for its ports, is found later) */
+		if (!from_pf && fg != NULL && i < DETECT_FLOW_HDR_BITS && !dr->r->services) {
 			uint64_t bit = 1ull << i;
 
 			if (!(fg->hdr_known & bit)) {
