@@ -68,7 +68,8 @@ struct tcp_seq_side {
  * state (its TCP_CLOSE_WAIT, TCP_FIN_WAIT1, ...: enum tcp_seq_state). */
 struct tcp_seq {
 	struct tcp_seq_side side[2];
-	uint8_t state;
+	uint8_t state : 4;
+	uint8_t pstate : 4;      /* the state an RST closed (Suricata's ssn->pstate) */
 	uint8_t qlen;            /* handshake queue: SYNs resent with other options
 				  * (SYN_SENT) or SYN/ACKs with another ISN (SYN_RECV)
 				  * held, as Suricata's ssn->queue_len */

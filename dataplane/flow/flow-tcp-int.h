@@ -19,6 +19,8 @@ enum tcp_seq_state {
 	SEQ_ST_CLOSING,          /* FINs crossed: both sent, the server's not acked */
 	SEQ_ST_LAST_ACK,         /* both sent, the client's first */
 	SEQ_ST_TIME_WAIT,
+	SEQ_ST_CLOSED,           /* the last ACK (LAST_ACK, TIME_WAIT) or an RST taken:
+				  * Suricata judges and reassembles nothing more */
 };
 
 #define WSCALE_MAX 14u           /* RFC 7323 2.3 */
