@@ -113,6 +113,16 @@ static bool tcp_events(const struct flow *f, struct packet *p, bool from_client)
 	return true;
 }
 
+/* A session tracked from its SYN, past ESTABLISHED: the flow's state
+ * follows its session's (the header). */
+static void follow_session(struct flow *f)
+{
+	if (f->seq.state >= SEQ_ST_LAST_ACK)
+		f->tcp_state = TCP_ST_CLOSED;
+	else if (f->seq.state > SEQ_ST_EST)
+		f->tcp_state = TCP_ST_CLOSING;
+}
+
 /* (added) A non-RST packet from the side that sent an RST carrying an
  * MD5 or AO option (accepted: such an RST cannot be verified): the
  * sender ignored its own RST, so it was injected (Suricata's
@@ -132,16 +142,7 @@ static void rst_ignored(struct flow *f, struct packet *p, bool from_client)
 				       ? TCP_ST_CLOSING
 				       : (f->flags & FLOW_F_ESTABLISHED) ? TCP_ST_ESTABLISHED
 									 : TCP_ST_SYN_RECV;
-}
-
-/* A session tracked from its SYN, past ESTABLISHED: the flow's state
- * follows its session's (the header). */
-static void follow_session(struct flow *f)
-{
-	if (f->seq.state >= SEQ_ST_LAST_ACK)
-		f->tcp_state = TCP_ST_CLOSED;
-	else if (f->seq.state > SEQ_ST_EST)
-		f->tcp_state = TCP_ST_CLOSING;
+	follow_session(f);
 }
 
 /* Suricata's session state is past LAST_ACK in its order (TCP_LAST_ACK,

@@ -51,9 +51,22 @@ RULES = [f'alert tcp any any -> any any (msg:"{e}"; stream-event:{e}; sid:{SID[e
 ]
 CONF = eve_conf("""
 - alert
+- flow
 - anomaly:
     types: {decode: no, stream: yes, applayer: no}
 """)
+
+
+# Suricata's EVE flow records name the session's state (tcp.state,
+# StreamTcpStateAsString) and the flow's, which follows it (flow.state:
+# closed from LAST_ACK, TIME_WAIT and CLOSED on); a reused port pair ends
+# the old flow: {client port: sorted (tcp.state, flow.state) of its flows}
+FLOW_STATES = {
+    40016: [("close_wait", "established")],
+    40024: [("closed", "closed")],
+    40028: [("time_wait", "closed")],
+    40029: [("close_wait", "established"), ("closed", "closed")],
+}
 
 
 def conn(frames, sp, handshake=True):
@@ -370,6 +383,7 @@ def main():
     recs = run_capture(idsd, out, "streamseq", frames, RULES, CONF)
     alerts, anomalies = collections.defaultdict(set), collections.defaultdict(set)
     excessive, gap_from = collections.Counter(), set()
+    states = collections.defaultdict(list)
     for r in recs:
         port = r.get("src_port") if r.get("src_port") != 80 else r.get("dest_port")
         if r["event_type"] == "alert":
@@ -378,6 +392,8 @@ def main():
                 excessive[port] += 1
             else:
                 alerts[port].add(r["alert"]["signature"])
+        elif r["event_type"] == "flow":
+            states[port].append((r["tcp"]["state"], r["flow"]["state"]))
         elif r["event_type"] == "anomaly" and r["anomaly"]["type"] == "stream":
             ev = r["anomaly"]["event"]
             check(ev.startswith("stream."), f"anomaly event named stream.NAME: {ev}")
@@ -389,6 +405,9 @@ def main():
               f"{sorted(alerts[port])}, want {sorted(evs)}")
         check(anomalies[port] == evs, f"client port {port}: anomaly records "
               f"{sorted(anomalies[port])}, want {sorted(evs)}")
+    for port, want_states in FLOW_STATES.items():
+        check(sorted(states[port]) == want_states, f"client port {port}: flow records' "
+              f"(tcp.state, flow.state) {sorted(states[port])}, want {want_states}")
     # the server's ACK past the hole carries the gap (Suricata hands it to
     # the app layer with the ack, raw inspection caught up or not)
     check(gap_from == {80}, f"reassembly_seq_gap raised on the server's ACK: from {gap_from}")
