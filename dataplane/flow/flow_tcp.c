@@ -22,6 +22,7 @@
  * NONE means "no session", as in Suricata: without stream.midstream only a SYN
  * starts one, and RST, FIN or data on a NONE flow leave it NONE. */
 #include "flow-tcp-int.h"
+#include "flow.h"
 
 /* The initiator turned out to be the other side (a SYN, or a SYN/ACK, after
  * packets that did not tell): swap the per-direction counters with it. */
@@ -152,20 +153,11 @@ static void rst_ignored(struct flow *f, struct packet *p, bool from_client)
  * (CLOSE_WAIT). */
 static bool done_enough(const struct flow *f)
 {
-	switch (f->seq.state) {
-	case SEQ_ST_CLOSE_WAIT:
-	case SEQ_ST_CLOSING:
-	case SEQ_ST_LAST_ACK:
-	case SEQ_ST_CLOSED:
-		return true;
-	case SEQ_ST_NONE:
-		return f->tcp_state == TCP_ST_NONE || f->tcp_state == TCP_ST_CLOSED ||
-		       (f->tcp_state == TCP_ST_CLOSING &&
-			(f->flags & (FLOW_F_FIN_TOSERVER | FLOW_F_FIN_TOCLIENT)) ==
-				FLOW_F_FIN_TOSERVER);
-	default:
-		return false;
-	}
+	if (f->seq.state != SEQ_ST_NONE)
+		return flow_tcp_past_time_wait(f);
+	return f->tcp_state == TCP_ST_NONE || f->tcp_state == TCP_ST_CLOSED ||
+	       (f->tcp_state == TCP_ST_CLOSING &&
+		(f->flags & (FLOW_F_FIN_TOSERVER | FLOW_F_FIN_TOCLIENT)) == FLOW_F_FIN_TOSERVER);
 }
 
 bool flow_tcp_is_reuse(const struct flow *f, const struct packet *p, unsigned src_idx,

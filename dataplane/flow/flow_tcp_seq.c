@@ -337,14 +337,17 @@ static bool closing(struct tcp_seq *t, struct packet *p, bool from_client)
 }
 
 /* Suricata's next sequence number of snd in LAST_ACK and TIME_WAIT: it
- * does not count the client's FIN (StreamTcpHandleFin, FIN_WAIT1 and 2)
- * until an ack of it from the server moves it past (the "missed the client
- * packet" update); idsd's counts every FIN taken. */
+ * does not count the client's FIN (StreamTcpHandleFin, FIN_WAIT1 and 2),
+ * idsd's counts every FIN taken; and the closing states move it to the
+ * other side's ack when that acks more ("in case we have missed the
+ * client packet": data lost before the capture point). */
 static uint32_t final_next(const struct flow *f, const struct tcp_seq_side *snd, bool from_client)
 {
-	if (!from_client || !(f->flags & FLOW_F_FIN_TOSERVER))
-		return snd->next_seq;
-	return seq_gt(snd->last_ack, snd->next_seq - 1) ? snd->last_ack : snd->next_seq - 1;
+	uint32_t next = snd->next_seq;
+
+	if (from_client && (f->flags & FLOW_F_FIN_TOSERVER))
+		next--;
+	return seq_gt(snd->last_ack, next) ? snd->last_ack : next;
 }
 
 /* LAST_ACK and TIME_WAIT (StreamTcpPacketStateLastAck, ...TimeWait): only

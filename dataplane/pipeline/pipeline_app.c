@@ -29,15 +29,24 @@ bool pipeline_app_feeds_dir(bool stream_inline, const struct packet *p, uint8_t 
 	return !(p->tcp.flags & TCP_SYN);
 }
 
-/* p may hand dir's app layer a hole acked past: as Suricata's
- * StreamTcpReassembleHandleSegment updates a direction's app layer, with
- * the other side's packets (their acks) in IDS mode, and with the
- * direction's own FIN or RST; inline, with the direction's own packets. */
+/* p may hand dir's app layer a hole acked past, as Suricata's
+ * StreamTcpReassembleHandleSegment updates a direction's app layer: only
+ * with a packet the stream engine took (not one refused, nor one of a
+ * closed session); in IDS mode with the other side's packets (their
+ * acks), and with the direction's own RST, its FIN past TIME_WAIT, or
+ * any once the session is closed; inline, with the direction's own. */
 static bool gap_fed_by(const struct pipeline *pl, const struct packet *p, uint8_t dir)
 {
+	const struct flow *f = p->flow;
+
+	if (p->flags & PKT_F_STREAM_INVALID)
+		return false;
 	if (pl->stream_inline)
 		return dir == p->dir;
-	return dir != p->dir || (p->tcp.flags & (TCP_FIN | TCP_RST));
+	if (dir != p->dir || (p->tcp.flags & TCP_RST) || f->seq.state == SEQ_ST_CLOSED)
+		return true;
+	return (p->tcp.flags & TCP_FIN) &&
+	       (f->seq.state == SEQ_ST_NONE || flow_tcp_past_time_wait(f));
 }
 
 /* A hole of dir reaches the app layer with p: Suricata 7's
@@ -81,7 +90,7 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 			/* protocol detection's events (applayer_*) are this packet's */
 			app_flow_take_pkt_events(f->app, &p->events);
 		}
-		if (!flush && gap_fed_by(pl, p, dir) && stream_app_gap_acked(pl->st, f, dir))
+		if (!flush && gap_fed_by(pl, p, dir) && stream_app_gap_due(pl->st, f, dir))
 			tell_gap(f, p, dir);
 	}
 	/* what the app layer took is due for raw inspection once its protocol

@@ -436,9 +436,18 @@ uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, boo
 	return n;
 }
 
-bool stream_app_gap_acked(struct stream_ctx *sc, struct flow *f, uint8_t dir)
+bool stream_app_gap_due(struct stream_ctx *sc, struct flow *f, uint8_t dir)
 {
+	struct stream_dir *d;
+
 	if (f->stream == NULL || !sc->cfg.app_layer)
 		return false;
-	return gap_acked(f, &f->stream->d[dir]);
+	d = &f->stream->d[dir];
+	/* skipped already (raw inspection caught up with this packet), no
+	 * data after it handed yet */
+	if (d->flags & SD_F_APP_GAP) {
+		d->flags &= (uint8_t)~SD_F_APP_GAP;
+		return true;
+	}
+	return gap_acked(f, d);
 }
