@@ -16,8 +16,9 @@
  * CLOSING, CLOSED from LAST_ACK, TIME_WAIT and CLOSED on.
  *
  * The 4-way handshake (SYN both ways, then the client's SYN/ACK) is
- * Suricata's: flow_tcp_seq.c judges it. A packet the tracker refuses
- * (flow_tcp_seq) moves no state and is marked PKT_F_STREAM_INVALID.
+ * Suricata's: flow_tcp_seq.c judges it. A packet the tracker refuses, or
+ * lets pass unjudged (flow_tcp_seq), moves no state and is marked
+ * PKT_F_STREAM_INVALID.
  *
  * NONE means "no session", as in Suricata: without stream.midstream only a SYN
  * starts one, and RST, FIN or data on a NONE flow leave it NONE. */
@@ -146,11 +147,10 @@ static void rst_ignored(struct flow *f, struct packet *p, bool from_client)
 	follow_session(f);
 }
 
-/* Suricata's session state is past LAST_ACK in its order (TCP_LAST_ACK,
- * TCP_CLOSE_WAIT, TCP_CLOSING, TCP_CLOSED: TcpSessionReuseDoneEnough's
- * "state >= TCP_LAST_ACK"), or there is no session. A midstream pickup
- * has no finer state than the flow's: closed, or the client's FIN alone
- * (CLOSE_WAIT). */
+/* TcpSessionReuseDoneEnough's "state >= TCP_LAST_ACK" (LAST_ACK,
+ * CLOSE_WAIT, CLOSING, CLOSED in Suricata's order; not TIME_WAIT), or
+ * there is no session. A midstream pickup has no finer state than the
+ * flow's: closed, or the client's FIN alone (CLOSE_WAIT). */
 static bool done_enough(const struct flow *f)
 {
 	if (f->seq.state != SEQ_ST_NONE)
