@@ -66,6 +66,7 @@ FLOW_STATES = {
     40024: [("closed", "closed")],
     40028: [("time_wait", "closed")],
     40029: [("close_wait", "established"), ("closed", "closed")],
+    40031: [("closing", "established")],
 }
 
 
@@ -347,6 +348,7 @@ def cases():
     c.seg(1, 0x14)                          # RST/ACK at the server's next seq
     c.seg(0, ACK, ack=5001 + FAR)
     c.seg(0, PA, b"LATE", seq=1002 + FAR)
+    c.seg(1, 0x14, ack=1002 + FAR)          # an RST in CLOSED is not judged either
     want[40027] = set()
     # port reuse (TcpSessionReuseDoneEnoughSyn): a new SYN is a new
     # connection when the session is at least LAST_ACK in Suricata's order
@@ -384,6 +386,12 @@ def cases():
     c.seg(0, PA, b"MORE", seq=1005, ack=5002)  # CLOSED
     c.seg(0, ACK, seq=1009, ack=5002 + FAR)
     want[40030] = {"reassembly_seq_gap"}
+    # FINs crossing without an ACK: CLOSING, an established flow for
+    # Suricata (its flow state is closed from LAST_ACK and TIME_WAIT on)
+    c = conn(fr, 40031)
+    c.seg(1, FA)                            # FIN_WAIT1
+    c.seg(0, 0x01)                          # the client's FIN, no ACK: CLOSING
+    want[40031] = set()
     return fr, want
 
 
