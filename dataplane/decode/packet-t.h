@@ -257,7 +257,9 @@ enum decode_ev {
 				    * its payload is not inspected (Suricata's
 				    * no-payload-inspection on a tunnel's parent) */
 #define PKT_F_STREAM_INVALID 0x8000u /* (added) the stream engine refused it (its event
-				      * says why): its data and ack stay out of the stream */
+				      * says why) or let it pass unjudged (a closed
+				      * session, LAST_ACK's server, a FIN in LAST_ACK or
+				      * TIME_WAIT): its data and ack stay out of the stream */
 #define PKT_F_TCP_TFO      0x10000u /* (added) TCP Fast Open option (34, or 254 with magic) */
 #define PKT_F_TCP_AUTH     0x20000u /* (added) TCP MD5 signature (19) or TCP-AO (29) option */
 #define PKT_F_NO_PAYLOAD   0x40000u /* (added) its payload is not inspected (Suricata's

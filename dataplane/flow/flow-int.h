@@ -199,13 +199,12 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx,
 bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client,
 		  const struct flow_tcp_opts *o);
 
-/* True when a packet from the flow's client opens a new connection on a
- * closed flow (port reuse): the old flow must be released first. */
-static inline bool flow_tcp_is_reuse(const struct flow *f, const struct packet *p)
-{
-	return f->tcp_state == TCP_ST_CLOSED &&
-		(p->tcp.flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN;
-}
+/* Port reuse (flow_tcp.c), Suricata's TcpSessionPacketSsnReuse: p, from
+ * the side src_idx, starts a new connection (a SYN; a SYN/ACK with
+ * stream.midstream or async-oneside) on f, whose session is done enough
+ * or absent. The old flow must be released first. */
+bool flow_tcp_is_reuse(const struct flow *f, const struct packet *p, unsigned src_idx,
+		       const struct flow_tcp_opts *o);
 
 /* Timeouts (flow_timeout.c): fill ft->to_us and ft->min_to_us from cfg. */
 void flow_timeouts_init(struct flow_table *ft, const struct flow_config *cfg);

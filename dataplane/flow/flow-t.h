@@ -64,11 +64,27 @@ struct tcp_seq_side {
 	uint8_t wscale;          /* the shift this side announced (both sides did) */
 };
 
+/* struct tcp_seq.state: Suricata's session states, named from the server's side */
+enum tcp_seq_state {
+	SEQ_ST_NONE = 0,         /* not tracked (or the SYN only: SYN_SENT) */
+	SEQ_ST_HANDSHAKE,        /* SYN and SYN/ACK seen, the completing ACK not yet */
+	SEQ_ST_EST,
+	SEQ_ST_CLOSE_WAIT,       /* the client sent a FIN */
+	SEQ_ST_FIN_WAIT1,        /* the server sent a FIN */
+	SEQ_ST_FIN_WAIT2,        /* ... and the client acked it */
+	SEQ_ST_CLOSING,          /* FINs crossed: both sent, the server's not acked */
+	SEQ_ST_LAST_ACK,         /* both sent, the client's first */
+	SEQ_ST_TIME_WAIT,
+	SEQ_ST_CLOSED,           /* the last ACK (LAST_ACK, TIME_WAIT) or an RST taken:
+				  * Suricata judges and reassembles nothing more */
+};
+
 /* (added) Both sides, indexed like isn[], and Suricata's finer session
  * state (its TCP_CLOSE_WAIT, TCP_FIN_WAIT1, ...: enum tcp_seq_state). */
 struct tcp_seq {
 	struct tcp_seq_side side[2];
-	uint8_t state;
+	uint8_t state : 4;
+	uint8_t pstate : 4;      /* the state an RST closed (Suricata's ssn->pstate) */
 	uint8_t qlen;            /* handshake queue: SYNs resent with other options
 				  * (SYN_SENT) or SYN/ACKs with another ISN (SYN_RECV)
 				  * held, as Suricata's ssn->queue_len */

@@ -8,19 +8,6 @@
 
 #include "../../common/events.h"
 
-/* struct tcp_seq.state: Suricata's session states, named from the server's side */
-enum tcp_seq_state {
-	SEQ_ST_NONE = 0,         /* not tracked (or the SYN only: SYN_SENT) */
-	SEQ_ST_HANDSHAKE,        /* SYN and SYN/ACK seen, the completing ACK not yet */
-	SEQ_ST_EST,
-	SEQ_ST_CLOSE_WAIT,       /* the client sent a FIN */
-	SEQ_ST_FIN_WAIT1,        /* the server sent a FIN */
-	SEQ_ST_FIN_WAIT2,        /* ... and the client acked it */
-	SEQ_ST_CLOSING,          /* FINs crossed: both sent, the server's not acked */
-	SEQ_ST_LAST_ACK,         /* both sent, the client's first */
-	SEQ_ST_TIME_WAIT,
-};
-
 #define WSCALE_MAX 14u           /* RFC 7323 2.3 */
 
 static inline bool seq_lt(uint32_t a, uint32_t b)  { return (int32_t)(a - b) < 0; }

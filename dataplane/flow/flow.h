@@ -86,6 +86,15 @@ void flow_table_flush(struct flow_table *ft, uint64_t now_us);
 
 const struct flow_stats *flow_table_stats(const struct flow_table *ft);
 
+/* f's TCP session is past TCP_TIME_WAIT in Suricata's order of its states
+ * (LAST_ACK, CLOSE_WAIT, CLOSING, CLOSED: stream-tcp-private.h's enum), the
+ * test of its port reuse and of a FIN's reassembly of both directions. */
+static inline bool flow_tcp_past_time_wait(const struct flow *f)
+{
+	return f->seq.state == SEQ_ST_CLOSE_WAIT || f->seq.state == SEQ_ST_CLOSING ||
+	       f->seq.state == SEQ_ST_LAST_ACK || f->seq.state == SEQ_ST_CLOSED;
+}
+
 /* Bytes of flow.memcap this table's flows use (flow.memuse, summed over
  * the workers). */
 uint64_t flow_table_memuse(const struct flow_table *ft);

@@ -296,7 +296,7 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 		flow_table_release(ft, f, FLOW_END_TIMEOUT);
 		f = NULL;
 	}
-	if (f != NULL && key.proto == 6 && flow_tcp_is_reuse(f, p)) {
+	if (f != NULL && key.proto == 6 && flow_tcp_is_reuse(f, p, src_idx, &ft->tcp)) {
 		/* port reuse: the closed connection ends here, the SYN starts a new one */
 		ft->stats.tcp_reused++;
 		flow_table_release(ft, f, FLOW_END_FORCED);

@@ -7,16 +7,23 @@
  *   SYN_SENT --SYN (server), SYN/ACK (client)--> SYN_RECV --ACK (server)--> ESTABLISHED
  *   SYN_SENT --ACK (client), stream.async-oneside--> ESTABLISHED
  *   ESTABLISHED --FIN--> CLOSING --FIN (other side)--> CLOSED
- *   any session --RST--> CLOSED                  CLOSED --SYN--> new flow (caller)
+ *   any session --RST--> CLOSED                  done enough --SYN--> new flow (caller)
  *   CLOSED by an RST with MD5/AO --its sender goes on--> the state before it
  *
+ * Past ESTABLISHED, a session tracked from its SYN takes the state of
+ * Suricata's (flow_tcp_seq.c's) as StreamTcpPacketSetState gives the
+ * flow its state: CLOSING (established) in CLOSE_WAIT, FIN_WAIT1/2 and
+ * CLOSING, CLOSED from LAST_ACK, TIME_WAIT and CLOSED on.
+ *
  * The 4-way handshake (SYN both ways, then the client's SYN/ACK) is
- * Suricata's: flow_tcp_seq.c judges it. A packet the tracker refuses
- * (flow_tcp_seq) moves no state and is marked PKT_F_STREAM_INVALID.
+ * Suricata's: flow_tcp_seq.c judges it. A packet the tracker refuses, or
+ * lets pass unjudged (flow_tcp_seq), moves no state and is marked
+ * PKT_F_STREAM_INVALID.
  *
  * NONE means "no session", as in Suricata: without stream.midstream only a SYN
  * starts one, and RST, FIN or data on a NONE flow leave it NONE. */
-#include "flow-int.h"
+#include "flow-tcp-int.h"
+#include "flow.h"
 
 /* The initiator turned out to be the other side (a SYN, or a SYN/ACK, after
  * packets that did not tell): swap the per-direction counters with it. */
@@ -108,6 +115,16 @@ static bool tcp_events(const struct flow *f, struct packet *p, bool from_client)
 	return true;
 }
 
+/* A session tracked from its SYN, past ESTABLISHED: the flow's state
+ * follows its session's (the header). */
+static void follow_session(struct flow *f)
+{
+	if (f->seq.state >= SEQ_ST_LAST_ACK)
+		f->tcp_state = TCP_ST_CLOSED;
+	else if (f->seq.state > SEQ_ST_EST)
+		f->tcp_state = TCP_ST_CLOSING;
+}
+
 /* (added) A non-RST packet from the side that sent an RST carrying an
  * MD5 or AO option (accepted: such an RST cannot be verified): the
  * sender ignored its own RST, so it was injected (Suricata's
@@ -120,11 +137,53 @@ static void rst_ignored(struct flow *f, struct packet *p, bool from_client)
 		return;
 	f->seq.flags &= (uint16_t)~rcv;
 	pkt_event_set(&p->events, PEV_STREAM_SUSPECTED_RST_INJECT);
+	if (f->seq.state == SEQ_ST_CLOSED)
+		f->seq.state = f->seq.pstate;
 	if (f->tcp_state == TCP_ST_CLOSED)
 		f->tcp_state = f->flags & (FLOW_F_FIN_TOSERVER | FLOW_F_FIN_TOCLIENT)
 				       ? TCP_ST_CLOSING
 				       : (f->flags & FLOW_F_ESTABLISHED) ? TCP_ST_ESTABLISHED
 									 : TCP_ST_SYN_RECV;
+	follow_session(f);
+}
+
+/* TcpSessionReuseDoneEnough's "state >= TCP_LAST_ACK" (LAST_ACK,
+ * CLOSE_WAIT, CLOSING, CLOSED in Suricata's order; not TIME_WAIT), or
+ * there is no session. A midstream pickup has no finer state than the
+ * flow's: closed, or the client's FIN alone (CLOSE_WAIT). */
+static bool done_enough(const struct flow *f)
+{
+	if (f->seq.state != SEQ_ST_NONE)
+		return flow_tcp_past_time_wait(f);
+	return f->tcp_state == TCP_ST_NONE || f->tcp_state == TCP_ST_CLOSED ||
+	       (f->tcp_state == TCP_ST_CLOSING &&
+		(f->flags & (FLOW_F_FIN_TOSERVER | FLOW_F_FIN_TOCLIENT)) == FLOW_F_FIN_TOSERVER);
+}
+
+bool flow_tcp_is_reuse(const struct flow *f, const struct packet *p, unsigned src_idx,
+		       const struct flow_tcp_opts *o)
+{
+	uint8_t synack = p->tcp.flags & (TCP_SYN | TCP_ACK);
+	bool from_client = src_idx == f->client, known = !(f->flags & FLOW_F_MIDSTREAM);
+
+	/* TcpSessionPacketIsStreamStarter */
+	if (p->tcp.flags & (TCP_RST | TCP_FIN))
+		return false;
+	if (synack == TCP_SYN) {
+		/* the client's SYN again (its ISN): a retransmission */
+		if (f->tcp_state != TCP_ST_NONE && from_client && known &&
+		    p->tcp.seq == f->isn[0])
+			return false;
+	} else if (synack == (TCP_SYN | TCP_ACK) && (o->midstream || o->async_oneside)) {
+		/* no session: the SYN/ACK picks one up (StreamTcpPacketStateNone) */
+		if (f->tcp_state == TCP_ST_NONE)
+			return from_client;
+		if (!from_client && known && p->tcp.seq == f->isn[1])
+			return false;
+	} else {
+		return false;
+	}
+	return done_enough(f);
 }
 
 void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx,
@@ -202,4 +261,5 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx,
 	default:
 		break;
 	}
+	follow_session(f);
 }

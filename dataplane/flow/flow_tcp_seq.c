@@ -4,10 +4,15 @@
  * right edge, the last timestamp; and Suricata's own session states past
  * the handshake, named from the server's side:
  *
- *   EST --FIN (client)--> CLOSE_WAIT --FIN (server)--> LAST_ACK --ACK--> TIME_WAIT
+ *   EST --FIN (client)--> CLOSE_WAIT --FIN (server)--> LAST_ACK --ACK (client)--> CLOSED
  *   EST --FIN (server)--> FIN_WAIT1 --ACK of it--> FIN_WAIT2 --FIN (client)--> TIME_WAIT
  *                         FIN_WAIT1 --FIN with ACK (either side)--> TIME_WAIT
  *                         FIN_WAIT1 --FIN without ACK--> CLOSING --ACK--> TIME_WAIT
+ *   TIME_WAIT --ACK (either side)--> CLOSED        any session --RST--> CLOSED
+ *
+ * In CLOSED nothing is judged, reassembled or raised (StreamTcpPacketStateClosed),
+ * but for the sender of an RST with MD5/AO going on (flow_tcp.c's rst_ignored
+ * gives the session its state before the RST back).
  *
  * Only sessions seen from their SYN are tracked (a midstream pickup knows
  * no side's numbers); the handshakes are flow_tcp_hs.c's. A packet
@@ -196,8 +201,8 @@ static bool established(struct tcp_seq *t, struct packet *p, bool from_client)
 	return false;
 }
 
-/* The closing states: a FIN or ACK from snd is judged by its sequence
- * number and ack, with Suricata's event of the state. */
+/* The closing states' events for a FIN or ACK from snd refused for its
+ * sequence number or its ack. */
 struct close_events {
 	enum pkt_event fin_seq, ack_seq, invalid_ack;
 };
@@ -217,11 +222,10 @@ static const struct close_events close_ev[] = {
 			       PEV_STREAM_TIMEWAIT_INVALID_ACK },
 };
 
-/* The state a packet accepted in a closing state leads to. */
+/* The state a packet accepted in CLOSE_WAIT, FIN_WAIT2 or CLOSING leads to. */
 static uint8_t close_next(const struct tcp_seq *t, const struct packet *p, bool from_client)
 {
 	bool fin = p->tcp.flags & TCP_FIN;
-	bool acks_srv_fin = (p->tcp.flags & TCP_ACK) && p->tcp.ack == t->side[1].next_seq;
 	bool acks_cli_fin = (p->tcp.flags & TCP_ACK) && p->tcp.ack == t->side[0].next_seq;
 
 	switch (t->state) {
@@ -231,8 +235,6 @@ static uint8_t close_next(const struct tcp_seq *t, const struct packet *p, bool 
 		return fin && from_client ? SEQ_ST_TIME_WAIT : t->state;
 	case SEQ_ST_CLOSING:
 		return !from_client && acks_cli_fin ? SEQ_ST_TIME_WAIT : t->state;
-	case SEQ_ST_LAST_ACK:
-		return from_client && acks_srv_fin ? SEQ_ST_TIME_WAIT : t->state;
 	default:
 		return t->state;
 	}
@@ -298,6 +300,8 @@ static bool fin_wait1(struct tcp_seq *t, struct packet *p, bool from_client)
 	return false;
 }
 
+/* CLOSE_WAIT, FIN_WAIT2 and CLOSING: a FIN or an ACK from snd is judged by
+ * its sequence number and ack. */
 static bool closing(struct tcp_seq *t, struct packet *p, bool from_client)
 {
 	struct tcp_seq_side *snd = &t->side[!from_client], *rcv = &t->side[from_client];
@@ -307,34 +311,9 @@ static bool closing(struct tcp_seq *t, struct packet *p, bool from_client)
 
 	if (!fin && !(p->tcp.flags & TCP_ACK))
 		return false;
-	/* StreamTcpPacketStateLastAck and ...TimeWait take no FIN ("\todo"):
-	 * one sent again there (a peer that missed the ack of its FIN, common
-	 * on real traffic) raises nothing and moves nothing */
-	if (fin && (t->state == SEQ_ST_LAST_ACK || t->state == SEQ_ST_TIME_WAIT))
-		return true;
 	if (!tcp_seq_ts_ok(t, snd, p))
 		return true;
 	retrans = retransmission(snd, p);
-	/* LAST_ACK, the client's ack: its ack is checked first; one before
-	 * the client's next sequence number is taken without moving the state
-	 * ("not updating state as packet is before next_seq"), one neither
-	 * next_seq nor next_seq + 1 is the wrong seq */
-	if (t->state == SEQ_ST_LAST_ACK && from_client && !retrans) {
-		bool before = seq_lt(p->tcp.seq, snd->next_seq);
-
-		if (!tcp_seq_ack_ok(rcv, p)) {
-			ev(p, e->invalid_ack);
-			return true;
-		}
-		if (!before && p->tcp.seq != snd->next_seq && p->tcp.seq != snd->next_seq + 1) {
-			ev(p, e->ack_seq);
-			return true;
-		}
-		tcp_seq_accept(t, snd, rcv, p);
-		if (!before)
-			t->state = close_next(t, p, from_client);
-		return false;
-	}
 	if (t->state == SEQ_ST_CLOSE_WAIT && !fin && p->payload_len > 0 &&
 	    seq_leq(p->tcp.seq + p->payload_len, snd->last_ack)) {
 		ev(p, PEV_STREAM_CLOSEWAIT_PKT_BEFORE_LAST_ACK);
@@ -354,6 +333,79 @@ static bool closing(struct tcp_seq *t, struct packet *p, bool from_client)
 	tcp_seq_accept(t, snd, rcv, p);
 	if (!retrans)
 		t->state = close_next(t, p, from_client);
+	return false;
+}
+
+/* Suricata's next sequence number of snd in LAST_ACK and TIME_WAIT: it
+ * does not count the client's FIN (StreamTcpHandleFin, FIN_WAIT1 and 2),
+ * idsd's counts every FIN taken; and the closing states move it to the
+ * other side's ack when that acks more ("in case we have missed the
+ * client packet": data lost before the capture point). */
+static uint32_t final_next(const struct flow *f, const struct tcp_seq_side *snd, bool from_client)
+{
+	uint32_t next = snd->next_seq;
+
+	if (from_client && (f->flags & FLOW_F_FIN_TOSERVER))
+		next--;
+	return seq_gt(snd->last_ack, next) ? snd->last_ack : next;
+}
+
+/* LAST_ACK and TIME_WAIT (StreamTcpPacketStateLastAck, ...TimeWait): only
+ * an ACK is judged, its sequence number against the sender's next one
+ * exactly; the one taken, not a retransmission, closes the session
+ * (CLOSED). The rest passes unjudged and stays out of the stream: a FIN
+ * ("\todo": one sent again by a peer that missed the ack of its FIN,
+ * common on real traffic), a packet with neither ACK nor FIN, and in
+ * LAST_ACK every packet of the server's.
+ * - LAST_ACK, the client's ACK: the ack is checked first; a sequence
+ *   number before the next is taken without closing ("not updating state
+ *   as packet is before next_seq"), one neither next nor next + 1 is the
+ *   wrong seq.
+ * - TIME_WAIT: the client's next or next + 1, the server's next - 1 or
+ *   next (its FIN counted), then the ack; the server's data starting at
+ *   what the client acked passes unjudged. */
+static bool final_ack(struct flow *f, struct packet *p, bool from_client)
+{
+	struct tcp_seq *t = &f->seq;
+	struct tcp_seq_side *snd = &t->side[!from_client], *rcv = &t->side[from_client];
+	const struct close_events *e = &close_ev[t->state];
+	const uint32_t next = final_next(f, snd, from_client), seq = p->tcp.seq;
+	bool before = false;
+	int retrans;
+
+	if ((p->tcp.flags & (TCP_FIN | TCP_ACK)) != TCP_ACK)
+		return true;
+	if (!tcp_seq_ts_ok(t, snd, p))
+		return true;
+	if (t->state == SEQ_ST_LAST_ACK && !from_client)
+		return true;
+	retrans = retransmission(snd, p);
+	if (t->state == SEQ_ST_LAST_ACK) {
+		if (!tcp_seq_ack_ok(rcv, p)) {
+			ev(p, e->invalid_ack);
+			return true;
+		}
+		before = seq_lt(seq, next);
+		if (!retrans && !before && seq != next && seq != next + 1) {
+			ev(p, e->ack_seq);
+			return true;
+		}
+	} else {
+		if (!retrans && (from_client ? seq != next && seq != next + 1
+					     : seq != next - 1 && seq != next)) {
+			if (!from_client && p->payload_len > 0 && seq == snd->last_ack)
+				return true;
+			ev(p, e->ack_seq);
+			return true;
+		}
+		if (!tcp_seq_ack_ok(rcv, p)) {
+			ev(p, e->invalid_ack);
+			return true;
+		}
+	}
+	tcp_seq_accept(t, snd, rcv, p);
+	if (!retrans && !before)
+		t->state = SEQ_ST_CLOSED;
 	return false;
 }
 
@@ -435,8 +487,18 @@ bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client,
 			tcp_hs_syn(t, p);
 		return false;
 	}
-	if (fl & TCP_RST)
-		return rst_refused(f, p, from_client);
+	/* StreamTcpPacketStateClosed: an RST or anything else passes unjudged
+	 * and stays out of the stream */
+	if (t->state == SEQ_ST_CLOSED)
+		return true;
+	if (fl & TCP_RST) {
+		if (rst_refused(f, p, from_client))
+			return true;
+		/* StreamTcpCloseSsnWithReset, midstream pickups too */
+		t->pstate = t->state;
+		t->state = SEQ_ST_CLOSED;
+		return false;
+	}
 	if (f->tcp_state == TCP_ST_SYN_SENT)
 		return tcp_hs_syn_sent(f, p, from_client, o);
 	if (t->state == SEQ_ST_NONE)
@@ -456,5 +518,7 @@ bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client,
 		return established(t, p, from_client);
 	if (t->state == SEQ_ST_FIN_WAIT1)
 		return fin_wait1(t, p, from_client);
+	if (t->state == SEQ_ST_LAST_ACK || t->state == SEQ_ST_TIME_WAIT)
+		return final_ack(f, p, from_client);
 	return closing(t, p, from_client);
 }

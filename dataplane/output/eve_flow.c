@@ -100,15 +100,27 @@ static const char *flow_state(const struct flow *f)
 	return (f->flags & FLOW_F_ESTABLISHED) ? "established" : "new";
 }
 
-static const char *tcp_state(uint8_t st)
+/* Suricata's StreamTcpStateAsString of the session: past ESTABLISHED, a
+ * session tracked from its SYN (or closed by an RST) names its state as
+ * Suricata's (close_wait, last_ack, ...); a midstream pickup knows only
+ * the flow's. */
+static const char *tcp_state(const struct flow *f)
 {
 	static const char *const names[] = {
 		[TCP_ST_NONE] = "none", [TCP_ST_SYN_SENT] = "syn_sent",
 		[TCP_ST_SYN_RECV] = "syn_recv", [TCP_ST_ESTABLISHED] = "established",
 		[TCP_ST_CLOSING] = "closing", [TCP_ST_CLOSED] = "closed",
 	};
+	static const char *const seq_names[] = {
+		[SEQ_ST_CLOSE_WAIT] = "close_wait", [SEQ_ST_FIN_WAIT1] = "fin_wait1",
+		[SEQ_ST_FIN_WAIT2] = "fin_wait2", [SEQ_ST_CLOSING] = "closing",
+		[SEQ_ST_LAST_ACK] = "last_ack", [SEQ_ST_TIME_WAIT] = "time_wait",
+		[SEQ_ST_CLOSED] = "closed",
+	};
 
-	return st < sizeof(names) / sizeof(names[0]) ? names[st] : "none";
+	if (f->seq.state > SEQ_ST_EST && f->seq.state <= SEQ_ST_CLOSED)
+		return seq_names[f->seq.state];
+	return f->tcp_state < sizeof(names) / sizeof(names[0]) ? names[f->tcp_state] : "none";
 }
 
 static void put_hex(struct json_w *j, const char *key, uint8_t v)
@@ -174,7 +186,7 @@ static void build_flow(struct json_w *j, const struct eve_writer *w, const void 
 		put_hex(j, "tcp_flags_ts", f->tcp_flags[PKT_TO_SERVER]);
 		put_hex(j, "tcp_flags_tc", f->tcp_flags[PKT_TO_CLIENT]);
 		put_tcp_flags(j, f->tcp_flags[0] | f->tcp_flags[1]);
-		json_str(j, "state", tcp_state(f->tcp_state));
+		json_str(j, "state", tcp_state(f));
 		json_obj_close(j);
 	}
 	eve_close_record(j, w);

@@ -29,6 +29,35 @@ bool pipeline_app_feeds_dir(bool stream_inline, const struct packet *p, uint8_t 
 	return !(p->tcp.flags & TCP_SYN);
 }
 
+/* p may hand dir's app layer a hole acked past, as Suricata's
+ * StreamTcpReassembleHandleSegment updates a direction's app layer: only
+ * with a packet the stream engine took (not one refused, nor one of a
+ * closed session); in IDS mode with the other side's packets (their
+ * acks), and with the direction's own RST, its FIN past TIME_WAIT, or
+ * any once the session is closed; inline, with the direction's own. */
+static bool gap_fed_by(const struct pipeline *pl, const struct packet *p, uint8_t dir)
+{
+	const struct flow *f = p->flow;
+
+	if (p->flags & PKT_F_STREAM_INVALID)
+		return false;
+	if (pl->stream_inline)
+		return dir == p->dir;
+	if (dir != p->dir || (p->tcp.flags & TCP_RST) || f->seq.state == SEQ_ST_CLOSED)
+		return true;
+	return (p->tcp.flags & TCP_FIN) &&
+	       (f->seq.state == SEQ_ST_NONE || flow_tcp_past_time_wait(f));
+}
+
+/* A hole of dir reaches the app layer with p: Suricata 7's
+ * ReassembleUpdateAppLayer raises reassembly_seq_gap on it. */
+static void tell_gap(struct flow *f, struct packet *p, uint8_t dir)
+{
+	pkt_event_set(&p->events, PEV_STREAM_REASSEMBLY_SEQ_GAP);
+	if (f->app != NULL)
+		app_flow_gap(f->app, (enum app_dir)dir);
+}
+
 void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 {
 	struct flow *f = p->flow;
@@ -53,19 +82,16 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 		if (!flush && !pipeline_app_feeds_dir(pl->stream_inline, p, dir))
 			continue;
 		n = stream_app_data(pl->st, f, dir, flush, &data, &gap);
-		/* the hole reaches the app layer with this packet: Suricata 7's
-		 * ReassembleUpdateAppLayer raises reassembly_seq_gap on it */
-		if (gap) {
-			pkt_event_set(&p->events, PEV_STREAM_REASSEMBLY_SEQ_GAP);
-			if (f->app != NULL)
-				app_flow_gap(f->app, (enum app_dir)dir);
-		}
-
+		/* a hole before the data (skipped now), or after it (acked past) */
+		if (gap)
+			tell_gap(f, p, dir);
 		if (n > 0 && parse && attach(pl, f)) {
 			app_flow_data(pl->al, f->app, (enum app_dir)dir, data, n, p->ts_us);
 			/* protocol detection's events (applayer_*) are this packet's */
 			app_flow_take_pkt_events(f->app, &p->events);
 		}
+		if (!flush && gap_fed_by(pl, p, dir) && stream_app_gap_due(pl->st, f, dir))
+			tell_gap(f, p, dir);
 	}
 	/* what the app layer took is due for raw inspection once its protocol
 	 * is known (a banner waits for the client's command) */

@@ -32,6 +32,8 @@ struct stream_seg {
 #define SD_F_DEPTH  0x04u /* stream.reassembly.depth reached: no more data */
 #define SD_F_APP_GAP 0x08u /* (added) a hole was skipped since the last app feed */
 #define SD_F_END    0x10u /* a FIN or RST came this way: its data is complete */
+#define SD_F_GAP_TOLD 0x20u /* (added) the app layer was told of the hole after buf
+			     * before it was skipped (stream_app_data) */
 
 /* One direction: buf[0..len) is contiguous data starting at base_seq, of
  * which buf[0..insp) has been inspected; ooo[] holds disjoint segments past

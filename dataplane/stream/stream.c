@@ -392,6 +392,23 @@ void stream_app_settled(struct stream_ctx *sc, struct flow *f, uint8_t dir)
 	retire_if_done(sc, &f->stream->d[dir]);
 }
 
+/* The app layer has all of buf, and the peer acked past the hole after it
+ * (past the FIN's number too once the session closes: CheckGap's
+ * "ackadded"), data waiting beyond it: Suricata's ReassembleUpdateAppLayer
+ * hands the gap to the app layer now, whether or not raw inspection has
+ * caught up with buf (the hole is skipped in buf only then:
+ * stream_dir_skip_gap). Once per hole. */
+static bool gap_acked(const struct flow *f, struct stream_dir *d)
+{
+	uint32_t hole = d->base_seq + d->len + (f->tcp_state >= TCP_ST_CLOSING ? 1u : 0u);
+
+	if (d->app < d->len || d->nooo == 0 || (d->flags & SD_F_GAP_TOLD) ||
+	    !(d->flags & SD_F_ACKED) || !seq_lt(hole, d->last_ack))
+		return false;
+	d->flags |= SD_F_GAP_TOLD;
+	return true;
+}
+
 uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,
 			 const uint8_t **data, bool *gap)
 {
@@ -417,4 +434,20 @@ uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, boo
 	n = end - d->app;
 	d->app = end;
 	return n;
+}
+
+bool stream_app_gap_due(struct stream_ctx *sc, struct flow *f, uint8_t dir)
+{
+	struct stream_dir *d;
+
+	if (f->stream == NULL || !sc->cfg.app_layer)
+		return false;
+	d = &f->stream->d[dir];
+	/* skipped already (raw inspection caught up with this packet), no
+	 * data after it handed yet */
+	if (d->flags & SD_F_APP_GAP) {
+		d->flags &= (uint8_t)~SD_F_APP_GAP;
+		return true;
+	}
+	return gap_acked(f, d);
 }

@@ -121,6 +121,14 @@ void stream_flow_free(struct stream_ctx *sc, struct flow *f);
 uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,
 			 const uint8_t **data, bool *gap);
 
+/* (added) After stream_app_data, for a packet that updates dir's app layer
+ * in Suricata: true, once per hole, when the app layer has every byte of
+ * dir before a hole and the peer acked past it (data waiting beyond): the
+ * gap reaches the app layer with this packet, as Suricata's
+ * ReassembleUpdateAppLayer hands it over, whether raw inspection has
+ * skipped it or not (stream_app_data reports it no more). */
+bool stream_app_gap_due(struct stream_ctx *sc, struct flow *f, uint8_t dir);
+
 /* (added) The app layer knows the protocol of the bytes of dir it took (a
  * banner taken before the peer's first command told it waits): raw
  * inspection of them is due with dir's next packet (IDS mode). */

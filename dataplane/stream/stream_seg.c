@@ -217,7 +217,11 @@ bool stream_dir_skip_gap(struct stream_ctx *sc, struct stream_dir *d)
 	d->insp = 0;
 	d->app = 0;
 	d->settled = 0;
-	d->flags |= SD_F_APP_GAP;
+	/* the app layer learns of it now, unless it was told when acked past */
+	if (d->flags & SD_F_GAP_TOLD)
+		d->flags &= (uint8_t)~SD_F_GAP_TOLD;
+	else
+		d->flags |= SD_F_APP_GAP;
 	sc->stats.reassembly_gap++;
 	drain(sc, d);
 	return true;

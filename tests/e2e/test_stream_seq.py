@@ -5,7 +5,8 @@
 One crafted capture, one TCP connection per case (its own client port),
 each breaking one rule of the tracker: acks past the window, data and FINs
 out of window, data before the last ack, the closing states' (CLOSE_WAIT,
-FIN_WAIT1/2, LAST_ACK, TIME_WAIT) wrong sequence numbers and acks,
+FIN_WAIT1/2, LAST_ACK, TIME_WAIT) wrong sequence numbers and acks, CLOSED
+(after the last ACK or an RST) judging nothing, port reuse,
 retransmissions, the handshake's wrong ACKs, SYN and SYN/ACK resent on an
 established session, timestamps going back, a hole acked past (the app
 layer's gap); and a clean connection that must raise none. For each connection the stream-event rules that fire and
@@ -50,9 +51,23 @@ RULES = [f'alert tcp any any -> any any (msg:"{e}"; stream-event:{e}; sid:{SID[e
 ]
 CONF = eve_conf("""
 - alert
+- flow
 - anomaly:
     types: {decode: no, stream: yes, applayer: no}
 """)
+
+
+# Suricata's EVE flow records name the session's state (tcp.state,
+# StreamTcpStateAsString) and the flow's, which follows it (flow.state:
+# closed from LAST_ACK, TIME_WAIT and CLOSED on); a reused port pair ends
+# the old flow: {client port: sorted (tcp.state, flow.state) of its flows}
+FLOW_STATES = {
+    40016: [("close_wait", "established")],
+    40024: [("closed", "closed")],
+    40028: [("time_wait", "closed")],
+    40029: [("close_wait", "established"), ("closed", "closed")],
+    40031: [("closing", "established")],
+}
 
 
 def conn(frames, sp, handshake=True):
@@ -121,7 +136,11 @@ def cases():
     c.seg(1, ACK)
     want[40006] = {"fin1_ack_wrong_seq", "pkt_invalid_ack", "fin2_invalid_ack"}
 
-    c = conn(fr, 40007)                     # LAST_ACK, then TIME_WAIT
+    # LAST_ACK, then CLOSED: Suricata 7's LAST_ACK closes the session on the
+    # client's ACK (StreamTcpPacketStateLastAck), and in CLOSED nothing is
+    # judged (StreamTcpPacketStateClosed): the bad ack after it raises
+    # nothing (idsd went to TIME_WAIT and raised timewait_invalid_ack)
+    c = conn(fr, 40007)
     c.seg(0, FA)
     c.seq[0] += 1
     c.seg(1, FA)
@@ -130,8 +149,7 @@ def cases():
     c.seg(0, ACK, ack=5002 + FAR)
     c.seg(0, ACK)
     c.seg(0, ACK, ack=5002 + FAR)
-    want[40007] = {"lastack_ack_wrong_seq", "pkt_invalid_ack", "lastack_invalid_ack",
-                   "timewait_invalid_ack"}
+    want[40007] = {"lastack_ack_wrong_seq", "pkt_invalid_ack", "lastack_invalid_ack"}
 
     c = conn(fr, 40008, handshake=False)    # the handshake's ACK: right seq, wrong ack
     c.seg(0, SYN)
@@ -244,7 +262,7 @@ def cases():
     c.seg(1, ACK)
     c.seg(1, FA)                            # LAST_ACK
     c.seq[1] += 1
-    c.seg(0, ACK)                           # TIME_WAIT
+    c.seg(0, ACK)                           # CLOSED
     want[40018] = set()
     c = conn(fr, 40019)                     # a FIN whose data ends past the window
     c.seg(0, FA, b"ABCD", seq=1001 + 65535 - 2)
@@ -272,20 +290,108 @@ def cases():
     c.seg(1, ACK, seq=5002, ack=1002)
     want[40022] = set()
 
-    # a hole the server acks past: its bytes are not coming, and the app
-    # layer is told of the gap (ReassembleUpdateAppLayer's
-    # reassembly_seq_gap) with the client's next packet, the data before
-    # the hole being parsed and inspected; the session then closes cleanly,
-    # its next sequence number past the hole (HandleEstablishedPacketTo*)
+    # holes the server acks past: their bytes are not coming, and the app
+    # layer is told of each gap (ReassembleUpdateAppLayer's
+    # reassembly_seq_gap) with the server's ACK that passes it, data
+    # waiting after it, whether raw inspection has caught up or not (idsd
+    # told it once raw inspection had, with the client's next packet); the
+    # session then closes cleanly, its next sequence number past the holes
+    # (HandleEstablishedPacketTo*)
     c = conn(fr, 40023)
     c.send(0, b"GET /a HTTP/1.0\r\n\r\n")
     c.send(1, b"HTTP/1.0 200 OK\r\n\r\n")
     c.seg(0, PA, b"GET /b HTTP/1.0\r\n\r\n", seq=c.seq[0] + 4)  # 4 bytes never seen
-    c.seq[0] += 4 + 20
+    c.seq[0] += 4 + 20                      # and 1 after /b's 19
     c.seg(1, ACK)
     c.send(0, b"GET /c HTTP/1.0\r\n\r\n")
     c.close()
     want[40023] = {"reassembly_seq_gap"}
+
+    # TIME_WAIT (StreamTcpPacketStateTimeWait): the ACK taken closes the
+    # session (CLOSED), after which a bad ack raises nothing
+    c = conn(fr, 40024)
+    c.seg(1, FA)                            # FIN_WAIT1
+    c.seq[1] += 1
+    c.seg(0, ACK)                           # FIN_WAIT2
+    c.seg(0, FA)                            # TIME_WAIT
+    c.seq[0] += 1
+    c.seg(1, ACK)                           # CLOSED
+    c.seg(1, ACK, ack=1002 + FAR)
+    c.seg(0, ACK, seq=1002 + FAR)
+    want[40024] = set()
+    # ... and its ACK's sequence number must be the sender's next exactly
+    # (the server's: its FIN's or the one after), not anywhere in the window
+    c = conn(fr, 40025)
+    c.seg(1, FA)
+    c.seq[1] += 1
+    c.seg(0, ACK)
+    c.seg(0, FA)                            # TIME_WAIT
+    c.seq[0] += 1
+    c.seg(1, ACK, seq=5002 + 10)
+    c.seg(1, ACK)                           # CLOSED
+    want[40025] = {"timewait_ack_wrong_seq"}
+    # LAST_ACK judges only the client's ACKs: the server's packets pass
+    # unjudged (no lastack_* event for a bad seq or ack)
+    c = conn(fr, 40026)
+    c.seg(0, FA)                            # CLOSE_WAIT
+    c.seq[0] += 1
+    c.seg(1, FA)                            # LAST_ACK
+    c.seq[1] += 1
+    c.seg(1, ACK, seq=5002 + FAR)
+    c.seg(1, ACK, ack=1002 + FAR)
+    c.seg(0, ACK)                           # CLOSED
+    want[40026] = set()
+    # an RST taken closes the session (StreamTcpCloseSsnWithReset): what
+    # follows is not judged
+    c = conn(fr, 40027)
+    c.send(0, b"Q")
+    c.seg(1, 0x14)                          # RST/ACK at the server's next seq
+    c.seg(0, ACK, ack=5001 + FAR)
+    c.seg(0, PA, b"LATE", seq=1002 + FAR)
+    c.seg(1, 0x14, ack=1002 + FAR)          # an RST in CLOSED is not judged either
+    want[40027] = set()
+    # port reuse (TcpSessionReuseDoneEnoughSyn): a new SYN is a new
+    # connection when the session is at least LAST_ACK in Suricata's order
+    # (LAST_ACK, CLOSE_WAIT, CLOSING, CLOSED), not in TIME_WAIT: there it
+    # is refused as a SYN resent on a closing session
+    c = conn(fr, 40028)
+    c.seg(1, FA)
+    c.seq[1] += 1
+    c.seg(0, ACK)
+    c.seg(0, FA)                            # TIME_WAIT, its last ACK unseen
+    c.seq[0] += 1
+    c.seg(0, SYN, seq=90000)
+    want[40028] = {"shutdown_syn_resend"}
+    c = conn(fr, 40029)
+    c.seg(0, FA)                            # CLOSE_WAIT: done enough
+    c.seq[0] = 90000                        # a new connection, its own handshake
+    c.seq[1] = 70000
+    c.seg(0, SYN)
+    c.seq[0] += 1
+    c.seg(1, SA)
+    c.seq[1] += 1
+    c.seg(0, ACK)
+    c.send(0, b"AGAIN")
+    c.close()
+    want[40029] = set()
+    # the client's data lost before the capture point, the server's FIN
+    # again acking it (FIN_WAIT1 -> TIME_WAIT): the closing states move the
+    # client's next sequence number to that ack ("missed the client
+    # packet"), so its next packet is the right one and closes the session,
+    # its data past the hole handing the gap over with it (zeek's
+    # tcp/reassembly.pcap)
+    c = conn(fr, 40030)
+    c.seg(1, FA, seq=5001, ack=1001)        # FIN_WAIT1
+    c.seg(1, FA, seq=5001, ack=1005)        # TIME_WAIT, "LOST" unseen
+    c.seg(0, PA, b"MORE", seq=1005, ack=5002)  # CLOSED
+    c.seg(0, ACK, seq=1009, ack=5002 + FAR)
+    want[40030] = {"reassembly_seq_gap"}
+    # FINs crossing without an ACK: CLOSING, an established flow for
+    # Suricata (its flow state is closed from LAST_ACK and TIME_WAIT on)
+    c = conn(fr, 40031)
+    c.seg(1, FA)                            # FIN_WAIT1
+    c.seg(0, 0x01)                          # the client's FIN, no ACK: CLOSING
+    want[40031] = set()
     return fr, want
 
 
@@ -296,7 +402,8 @@ def main():
     frames, want = cases()
     recs = run_capture(idsd, out, "streamseq", frames, RULES, CONF)
     alerts, anomalies = collections.defaultdict(set), collections.defaultdict(set)
-    excessive = collections.Counter()
+    excessive, gap_from = collections.Counter(), collections.defaultdict(set)
+    states = collections.defaultdict(list)
     for r in recs:
         port = r.get("src_port") if r.get("src_port") != 80 else r.get("dest_port")
         if r["event_type"] == "alert":
@@ -305,15 +412,27 @@ def main():
                 excessive[port] += 1
             else:
                 alerts[port].add(r["alert"]["signature"])
+        elif r["event_type"] == "flow":
+            states[port].append((r["tcp"]["state"], r["flow"]["state"]))
         elif r["event_type"] == "anomaly" and r["anomaly"]["type"] == "stream":
             ev = r["anomaly"]["event"]
             check(ev.startswith("stream."), f"anomaly event named stream.NAME: {ev}")
             anomalies[port].add(ev[len("stream."):])
+            if ev == "stream.reassembly_seq_gap":
+                gap_from[port].add(r["src_port"])
     for port, evs in sorted(want.items()):
         check(alerts[port] == evs, f"client port {port}: stream-event rules fired "
               f"{sorted(alerts[port])}, want {sorted(evs)}")
         check(anomalies[port] == evs, f"client port {port}: anomaly records "
               f"{sorted(anomalies[port])}, want {sorted(evs)}")
+    for port, want_states in FLOW_STATES.items():
+        check(sorted(states[port]) == want_states, f"client port {port}: flow records' "
+              f"(tcp.state, flow.state) {sorted(states[port])}, want {want_states}")
+    # the server's ACKs past the holes carry the gaps (Suricata hands them to
+    # the app layer with the ack, raw inspection caught up or not); in a
+    # closed session the client's own packet does (both directions updated)
+    check(dict(gap_from) == {40023: {80}, 40030: {40030}},
+          f"reassembly_seq_gap raised on the packets handing the gap over: {dict(gap_from)}")
     check(dict(excessive) == {40005: 1},
           f"excessive retransmissions fired once, on the connection retransmitting: "
           f"{dict(excessive)}")

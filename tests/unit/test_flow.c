@@ -406,18 +406,22 @@ static void test_midstream(void)
 	CHECK_INT(TCP_ST_ESTABLISHED, f->tcp_state);
 	CHECK_INT(PKT_FLOW_TOSERVER, r.flow_flags);
 
-	/* off, data then a SYN from the other side: the SYN's sender becomes the client */
+	/* off, data then a SYN from the other side: a flow without a session
+	 * is done enough for a SYN (Suricata's TcpSessionReuseDoneEnoughSyn),
+	 * which starts a new flow, its sender the client */
 	p = tcp("10.0.0.5", "10.0.0.6", 80, 2000, TCP_ACK, S);
 	f = flow_handle_packet(off, &p);
 	CHECK_INT(PKT_TO_SERVER, p.dir);
 	r = tcp("10.0.0.6", "10.0.0.5", 2000, 80, TCP_SYN, 2 * S);
-	flow_handle_packet(off, &r);
+	f = flow_handle_packet(off, &r);
 	CHECK_INT(TCP_ST_SYN_SENT, f->tcp_state);
 	CHECK_INT(PKT_TO_SERVER, r.dir);
+	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, r.flow_flags);
 	CHECK_INT(6, f->key.addr[f->client].b[3]);
 	CHECK_INT(1, f->pkts[PKT_TO_SERVER]);
-	CHECK_INT(1, f->pkts[PKT_TO_CLIENT]);
-	CHECK_INT(FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN, f->flags);
+	CHECK_INT(0, f->pkts[PKT_TO_CLIENT]);
+	CHECK_INT(FLOW_F_TOSERVER_SEEN, f->flags);
+	CHECK_INT(1, flow_table_stats(off)->tcp_reused);
 	flow_table_destroy(off);
 	flow_table_destroy(on);
 }
@@ -892,8 +896,13 @@ static void test_port_reuse(void)
 	/* only a SYN reuses a closed flow */
 	p = tcp(c, s, 40000, 443, TCP_ACK, 2 * S);
 	CHECK_INT(id1, flow_handle_packet(ft, &p)->flow_id);
+	/* nor does the first SYN again (its ISN): a retransmission */
+	p = tcp(c, s, 40000, 443, TCP_SYN, 2 * S);
+	CHECK_INT(id1, flow_handle_packet(ft, &p)->flow_id);
+	CHECK_INT(0, flow_table_stats(ft)->tcp_reused);
 
 	p = tcp(c, s, 40000, 443, TCP_SYN, 3 * S);
+	p.tcp.seq = 7000;
 	f = flow_handle_packet(ft, &p);
 	CHECK(f->flow_id != id1);
 	CHECK(f->flow_id != 0);
@@ -910,10 +919,13 @@ static void test_port_reuse(void)
 
 	/* the new connection runs normally */
 	p = tcp(s, c, 443, 40000, TCP_SYN | TCP_ACK, 3 * S);
+	p.tcp.ack = 7001;
 	flow_handle_packet(ft, &p);
 	p = tcp(c, s, 40000, 443, TCP_ACK, 3 * S);
+	p.tcp.seq = 7001;
 	flow_handle_packet(ft, &p);
 	CHECK_INT(PKT_FLOW_TOSERVER, p.flow_flags);
+	CHECK_INT(TCP_ST_ESTABLISHED, f->tcp_state);
 	flow_table_destroy(ft);
 }
 
