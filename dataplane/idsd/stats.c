@@ -164,6 +164,11 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 		put(s, "detect.alerts_suppressed", ds.alerts_suppressed);
 		put(s, "detect.alert_queue_overflow", ds.alert_queue_overflow);
 		put(s, "detect.candidates", ds.candidates);
+		put(s, "detect.verified", ds.verified);
+		/* work refused or failed, each by its reason */
+		put(s, "detect.inspect_limit", ds.inspect_limit);
+		put(s, "detect.scan_errors", ds.scan_errors);
+		put(s, "detect.app_mark_nomem", ds.app_mark_nomem);
 		put(s, "detect.mpm.scans", ds.mpm_scans);
 		put(s, "detect.mpm.remembered", ds.mpm_remembered);
 		put(s, "detect.mpm.matches", ds.mpm_matches);

@@ -76,6 +76,7 @@ static void detect_stats_add(struct detect_stats *to, const struct detect_stats 
 	to->flowbits_overflow += s->flowbits_overflow;
 	to->vars_refused += s->vars_refused;
 	to->vars_table_full += s->vars_table_full;
+	to->app_mark_nomem += s->app_mark_nomem;
 	to->flow_dropped += s->flow_dropped;
 	to->flow_passed += s->flow_passed;
 	to->mpm_pkt_bytes += s->mpm_pkt_bytes;
