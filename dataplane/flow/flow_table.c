@@ -212,7 +212,8 @@ void flow_table_flush(struct flow_table *ft, uint64_t now_us)
  * flow.memcap allows it. Past the memcap (counted) a flow of this table
  * makes room, released first: one idle past its timeout at now_us if
  * there is one (it timed out, whether or not expiry got to it yet), else
- * the least recently used (forced out). NULL: the memcap is reached and
+ * the least recently used (forced out, unless it too is idle past its
+ * timeout). NULL: the memcap is reached and
  * this table holds no flow (the other workers' tables hold the memcap). */
 static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 {
@@ -229,14 +230,17 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 	}
 	ft->stats.evicted++;
 	f = flow_table_due(ft, now_us);
-	if (f != NULL) {
+	if (f == NULL)
+		f = lru_oldest(ft);
+	if (f == NULL)
+		return NULL;
+	/* why it ends goes by packet time alone, as at lookup and flush */
+	if (flow_timed_out(ft, f, now_us)) {
 		ft->stats.timed_out++;
 		flow_leave(ft, f, FLOW_END_TIMEOUT);
-		return f;
-	}
-	f = lru_oldest(ft);
-	if (f != NULL)
+	} else {
 		flow_leave(ft, f, FLOW_END_FORCED);
+	}
 	return f;
 }
 

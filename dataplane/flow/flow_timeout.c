@@ -33,8 +33,8 @@ void flow_timeouts_init(struct flow_table *ft, const struct flow_config *cfg)
  * packets, so its head is the first of its flows due; of the heads, the
  * one whose timeout ran out first goes first (ties: the lower list).
  * Packet times that go back can leave a due flow behind a head that is
- * not: it goes when that head does, with its own next packet, or at
- * memcap or flush. */
+ * not: it goes when that head does, or with its own next packet, or at
+ * flush. */
 struct flow *flow_table_due(const struct flow_table *ft, uint64_t now_us)
 {
 	struct flow *due = NULL;
