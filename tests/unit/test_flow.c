@@ -787,9 +787,9 @@ static void test_budget_and_lists(void)
 	flow_table_destroy(ft);
 }
 
-/* Expiry driven as the pipeline drives it: a look every millisecond of
- * packet time, EXPIRE_BUDGET flows at most, again at the next packet when
- * the budget ran out. */
+/* Expiry driven as the pipeline drives it (dataplane/pipeline/pipeline.c):
+ * a look every millisecond of packet time, releasing 8 flows at most, and
+ * another at the next packet when a look used its whole budget. */
 #define LOOK_US 1000u
 #define LOOK_BUDGET 8u
 
