@@ -612,6 +612,11 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 	struct counters *cnt = &pl->cnt;
 	enum counter why = CNT_BLOCKED;
 	enum detect_verdict v;
+	/* p is at the front of packet time: a look may follow it. One from
+	 * before (a capture's clock going back) does not move the time the
+	 * flows are judged by, so it does not look again at it, even when the
+	 * last look ran out of budget */
+	bool front = p->ts_us >= pl->now_us;
 
 	cnt->c[CNT_PKTS]++;
 	cnt->c[CNT_BYTES] += p->wire_len;
@@ -623,7 +628,7 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 	v = run_decoded(pl, p, &why);
 	cnt->c[v == VERDICT_DROP ? why : CNT_ACCEPTED]++;
 
-	if (pl->now_us >= pl->next_expire_us) {
+	if (front && pl->now_us >= pl->next_expire_us) {
 		bool more = flow_table_expire(pl->ft, pl->now_us, EXPIRE_BUDGET) == EXPIRE_BUDGET;
 
 		pl->next_expire_us = more ? pl->now_us : pl->now_us + EXPIRE_INTERVAL_US;
