@@ -119,9 +119,42 @@ static void test_budget(void)
 	pipeline_destroy(pl);
 }
 
+/* A packet from before the newest (a capture whose clock goes back) runs
+ * no look, even after a look that ran out of budget: the time flows are
+ * judged by did not move, and the flow it starts (idle past its timeout
+ * by that time already) lives on to its next packet. */
+static void test_clock_back(void)
+{
+	const unsigned burst = 2 * PIPELINE_EXPIRE_BUDGET + 1;
+	struct pipeline *pl = make(0);
+	const struct flow_stats *fs;
+	uint64_t ts = T0 + 2 * S;
+
+	CHECK(pl != NULL);
+	if (pl == NULL)
+		return;
+	fs = flow_table_stats(pl->ft);
+	for (unsigned i = 0; i < burst; i++)
+		udp(pl, i, 4096, T0);
+	/* the first look after their timeout: the budget's worth */
+	udp(pl, burst, 4096, ts);
+	CHECK_INT(PIPELINE_EXPIRE_BUDGET, fs->timed_out);
+	/* two packets from long ago: no look, the old flow stays */
+	udp(pl, burst + 1, 4096, T0 - 10 * S);
+	udp(pl, burst + 1, 4096, T0 - 10 * S + 1);
+	CHECK_INT(PIPELINE_EXPIRE_BUDGET, fs->timed_out);
+	CHECK_INT(burst + 2, fs->created);
+	/* a packet at the newest time looks again (the budget ran out) */
+	udp(pl, burst, 4096, ts);
+	CHECK_INT(2 * PIPELINE_EXPIRE_BUDGET, fs->timed_out);
+	pipeline_finish(pl, 0);
+	pipeline_destroy(pl);
+}
+
 int main(void)
 {
 	test_rate();
 	test_budget();
+	test_clock_back();
 	return check_result("pipeline_expiry");
 }
