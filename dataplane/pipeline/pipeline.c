@@ -12,8 +12,9 @@
  * list heads when nothing is due). A look releases EXPIRE_BUDGET flows at
  * most, which bounds what a packet pays for it (each release inspects what
  * the flow's streams held); one that used its whole budget is followed by
- * another at the next packet, so expiry keeps up with any rate of new flows
- * (more than a packet creates), and at flow.memcap a new flow takes the
+ * another at the next packet, so expiry keeps up with new flows at any
+ * rate as long as a packet starts fewer than that (only tunnels nested
+ * deeper start more), and past that, at flow.memcap, a new flow takes the
  * place of one that timed out before any other (flow_table.c). When the
  * input is idle, a look may release more (EXPIRE_IDLE_BUDGET): no packet
  * waits on it, and it comes ten times a second (dataplane/worker). */
