@@ -28,6 +28,17 @@ _Static_assert(offsetof(struct flow, hnext) + sizeof(void *) <= FLOW_CACHE_LINE,
 /* Timeout classes, indexing flow_table.to_us[][] */
 enum flow_to_class { FLOW_TO_NEW, FLOW_TO_EST, FLOW_TO_CLOSED, FLOW_TO_MAX };
 
+/* The flows of one timeout (a protocol class's new, established or closed),
+ * least recently used first. A flow goes to the tail of its list on each
+ * packet, and to another list when the packet changes its class, so each
+ * head is its list's first flow to time out: expiry takes heads and never
+ * steps over a flow that is not due. Index: flow_list_of(). */
+struct flow_list {
+	struct flow *head, *tail;
+};
+
+#define FLOW_LISTS (FLOW_PC_MAX * FLOW_TO_MAX)
+
 /* flow_id = worker_id << FLOW_ID_SEQ_BITS | seq, seq in [1, 2^37): 16 + 37 = 53
  * bits, so ids stay exact in a JSON double and never collide across workers. */
 #define FLOW_ID_SEQ_BITS 37
@@ -50,9 +61,8 @@ struct flow_table {
 	struct flow *free_list;        /* chained through hnext */
 	uint32_t bump;                 /* pool slots below it were handed out once */
 	struct memcap_user *mem;       /* this table's share of flow.memcap */
-	struct flow *lru_head;         /* least recently used */
-	struct flow *lru_tail;         /* most recently used */
-	struct flow *expire_cursor;    /* where the last budgeted expiry walk stopped */
+	uint64_t lru_seq;              /* packets that touched a flow (flow->lru_seq) */
+	struct flow_list lru[FLOW_LISTS];
 	uint64_t id_base;              /* worker_id << FLOW_ID_SEQ_BITS */
 	uint64_t id_seq;               /* last sequence number handed out */
 	struct flow_stats stats;
@@ -61,7 +71,6 @@ struct flow_table {
 	flow_release_cb release_cb;
 	void *release_arg;
 	uint64_t to_us[FLOW_PC_MAX][FLOW_TO_MAX];
-	uint64_t min_to_us;            /* smallest reachable timeout */
 
 	/* cold: teardown */
 	struct flow_slot *pool;
@@ -206,18 +215,30 @@ bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client,
 bool flow_tcp_is_reuse(const struct flow *f, const struct packet *p, unsigned src_idx,
 		       const struct flow_tcp_opts *o);
 
-/* Timeouts (flow_timeout.c): fill ft->to_us and ft->min_to_us from cfg. */
+/* Timeouts (flow_timeout.c): fill ft->to_us from cfg. */
 void flow_timeouts_init(struct flow_table *ft, const struct flow_config *cfg);
+
+/* The timeout class f's state gives it, as an index into flow_table.lru[]. */
+static inline unsigned flow_list_of(const struct flow *f)
+{
+	enum flow_to_class to = FLOW_TO_NEW;
+
+	if (f->tcp_state == TCP_ST_CLOSED)
+		to = FLOW_TO_CLOSED;
+	else if (f->flags & FLOW_F_ESTABLISHED)
+		to = FLOW_TO_EST;
+	return (unsigned)flow_proto_class(f->key.proto) * FLOW_TO_MAX + to;
+}
+
+/* The timeout of the flows in list l. */
+static inline uint64_t flow_list_timeout(const struct flow_table *ft, unsigned l)
+{
+	return ft->to_us[l / FLOW_TO_MAX][l % FLOW_TO_MAX];
+}
 
 static inline uint64_t flow_timeout_us(const struct flow_table *ft, const struct flow *f)
 {
-	enum flow_proto_class pc = flow_proto_class(f->key.proto);
-
-	if (f->tcp_state == TCP_ST_CLOSED)
-		return ft->to_us[pc][FLOW_TO_CLOSED];
-	if (f->flags & FLOW_F_ESTABLISHED)
-		return ft->to_us[pc][FLOW_TO_EST];
-	return ft->to_us[pc][FLOW_TO_NEW];
+	return flow_list_timeout(ft, flow_list_of(f));
 }
 
 /* f is idle past its timeout at now_us. */
@@ -230,6 +251,10 @@ static inline bool flow_timed_out(const struct flow_table *ft, const struct flow
 /* Remove f from the table and hand it to the release callback; its memory
  * goes back to the free list (flow_table.c). */
 void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why);
+
+/* The flow idle past its timeout for longest at now_us, NULL when none is
+ * (flow_timeout.c): one look at each list's head. */
+struct flow *flow_table_due(const struct flow_table *ft, uint64_t now_us);
 
 /* Zeroed memory on huge pages (2 MiB aligned), on NUMA node socket when
  * socket >= 0 and libnuma works (flow_mem.c). */

@@ -104,7 +104,11 @@ struct flow {
 	uint16_t flags;          /* FLOW_F_* */
 	uint64_t last_ts_us;
 	struct flow *hnext;      /* hash bucket chain */
+	/* (added) the list of its timeout class, oldest first (flow_table.c) */
 	struct flow *lru_prev, *lru_next;
+	uint64_t lru_seq;        /* (added) its last packet's place in the table's
+				  * packet order: least recently used overall */
+	uint8_t lru_list;        /* (added) which list (flow_list_of() of its state) */
 
 	/* warm */
 	uint64_t flow_id;        /* stable id for EVE, unique per worker and run */

@@ -41,9 +41,10 @@ struct flow_stats {
 	uint64_t tcp, udp, icmp, other;
 	uint64_t active;             /* flows in the table now */
 	uint64_t timed_out;
-	uint64_t evicted;            /* flow.memcap: a new flow past it (the worker's least
-				      * recently used flow made room, or, none, the
-				      * packet went without a flow) */
+	uint64_t evicted;            /* flow.memcap: a new flow past it (a flow of the
+				      * worker's that timed out made room, else its least
+				      * recently used one, or, none, the packet went
+				      * without a flow) */
 	uint64_t no_flow;            /* packets without a flow (no memory, non-IP) */
 	uint64_t tcp_reused;         /* SYN on a closed flow: old flow released, new one started */
 };
@@ -65,7 +66,8 @@ void flow_table_destroy(struct flow_table *ft);
 /* Find or create p's flow, update its state from p and set p->flow, p->dir,
  * p->flow_flags (PKT_FLOW_*). Non-IP packets and packets for which no flow can
  * be had get p->flow == NULL (counted in no_flow). When flow.memcap is
- * reached the table's least recently used flow is evicted first (counted);
+ * reached (counted) a flow of the table idle past its timeout makes room
+ * (timed out), else its least recently used flow (evicted, forced);
  * evicted/expired flows go through the table's release callback before
  * their memory is reused. */
 struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p);
@@ -76,8 +78,12 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p);
 typedef void (*flow_release_cb)(struct flow *f, void *arg);
 void flow_table_set_release_cb(struct flow_table *ft, flow_release_cb cb, void *arg);
 
-/* Expire flows idle past their timeout at now_us; at most budget flows per
- * call so the worker loop stays short. Returns the number expired. */
+/* Expire flows idle past their timeout at now_us, those whose timeout ran
+ * out first first; at most budget flows per call so the worker loop stays
+ * short. The work is proportional to the flows expired (no flow that is not
+ * due is looked at but the few heads of the timeout classes' lists), so
+ * calling often costs little. Returns the number expired: budget means more
+ * may be due. */
 unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budget);
 
 /* Release every flow (end of input, shutdown): those idle past their

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The per-worker flow table: a pool mapped at creation, a chained hash, and
- * an LRU list that both eviction and expiry walk from its oldest end. One
- * worker owns a table: no locks, and no allocation after
- * flow_table_create(); the flows in use are counted against flow.memcap,
- * one budget for all workers' tables. */
+ * one LRU list per timeout class (struct flow_list), whose heads expiry
+ * takes (flow_timeout.c) and eviction chooses among. One worker owns a
+ * table: no locks, and no allocation after flow_table_create(); the flows
+ * in use are counted against flow.memcap, one budget for all workers'
+ * tables. */
 #include <stdlib.h>
 
 #include "../../common/bug.h"
@@ -102,28 +103,61 @@ uint64_t flow_table_memuse(const struct flow_table *ft)
 
 static void lru_unlink(struct flow_table *ft, struct flow *f)
 {
-	/* keep a paused expiry walk valid when its next flow moves or leaves */
-	if (ft->expire_cursor == f)
-		ft->expire_cursor = f->lru_next;
+	struct flow_list *l = &ft->lru[f->lru_list];
+
 	if (f->lru_prev != NULL)
 		f->lru_prev->lru_next = f->lru_next;
 	else
-		ft->lru_head = f->lru_next;
+		l->head = f->lru_next;
 	if (f->lru_next != NULL)
 		f->lru_next->lru_prev = f->lru_prev;
 	else
-		ft->lru_tail = f->lru_prev;
+		l->tail = f->lru_prev;
 }
 
+/* f, the table's most recently used flow, goes to the tail of its list. */
 static void lru_append(struct flow_table *ft, struct flow *f)
 {
+	struct flow_list *l = &ft->lru[f->lru_list];
+
+	f->lru_seq = ++ft->lru_seq;
 	f->lru_next = NULL;
-	f->lru_prev = ft->lru_tail;
-	if (ft->lru_tail != NULL)
-		ft->lru_tail->lru_next = f;
+	f->lru_prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->lru_next = f;
 	else
-		ft->lru_head = f;
-	ft->lru_tail = f;
+		l->head = f;
+	l->tail = f;
+}
+
+/* f had a packet: it goes to the tail of the list its state puts it in
+ * now (another one when the packet changed its timeout class). */
+static void lru_touch(struct flow_table *ft, struct flow *f)
+{
+	unsigned l = flow_list_of(f);
+
+	if (l == f->lru_list && f == ft->lru[l].tail) {
+		f->lru_seq = ++ft->lru_seq;
+		return;
+	}
+	lru_unlink(ft, f);
+	f->lru_list = (uint8_t)l;
+	lru_append(ft, f);
+}
+
+/* The least recently used flow of the whole table: the list head that had
+ * a packet first. NULL: the table is empty. */
+static struct flow *lru_oldest(const struct flow_table *ft)
+{
+	struct flow *oldest = NULL;
+
+	for (unsigned l = 0; l < FLOW_LISTS; l++) {
+		struct flow *f = ft->lru[l].head;
+
+		if (f != NULL && (oldest == NULL || f->lru_seq < oldest->lru_seq))
+			oldest = f;
+	}
+	return oldest;
 }
 
 static void bucket_unlink(struct flow_table *ft, struct flow *f)
@@ -156,11 +190,14 @@ void flow_table_release(struct flow_table *ft, struct flow *f, enum flow_end why
 	ft->free_list = f;
 }
 
+/* In the order of the flows' last packets, as a single list would give
+ * them (a capture read by several workers merges the workers' flushes in
+ * that order: hoststate/seq_gate.h). */
 void flow_table_flush(struct flow_table *ft, uint64_t now_us)
 {
-	while (ft->lru_head != NULL) {
-		struct flow *f = ft->lru_head;
+	struct flow *f;
 
+	while ((f = lru_oldest(ft)) != NULL) {
 		if (flow_timed_out(ft, f, now_us)) {
 			ft->stats.timed_out++;
 			flow_table_release(ft, f, FLOW_END_TIMEOUT);
@@ -168,15 +205,17 @@ void flow_table_flush(struct flow_table *ft, uint64_t now_us)
 			flow_table_release(ft, f, FLOW_END_SHUTDOWN);
 		}
 	}
-	ft->expire_cursor = NULL;
 }
 
 /* A free flow: a slot released before, else one never used (slots are
  * handed out in pool order, so only the pages used are backed), each if
- * flow.memcap allows it; past the memcap, the least recently used flow,
- * released first (counted). NULL: the memcap is reached and this table
- * holds no flow (the other workers' tables hold the memcap). */
-static struct flow *flow_get(struct flow_table *ft)
+ * flow.memcap allows it. Past the memcap (counted) a flow of this table
+ * makes room, released first: one idle past its timeout at now_us if
+ * there is one (it timed out, whether or not expiry got to it yet), else
+ * the least recently used (forced out, unless it too is idle past its
+ * timeout). NULL: the memcap is reached and
+ * this table holds no flow (the other workers' tables hold the memcap). */
+static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 {
 	struct flow *f = ft->free_list;
 
@@ -190,16 +229,25 @@ static struct flow *flow_get(struct flow_table *ft)
 		return f;
 	}
 	ft->stats.evicted++;
-	f = ft->lru_head;
-	if (f != NULL)
+	f = flow_table_due(ft, now_us);
+	if (f == NULL)
+		f = lru_oldest(ft);
+	if (f == NULL)
+		return NULL;
+	/* why it ends goes by packet time alone, as at lookup and flush */
+	if (flow_timed_out(ft, f, now_us)) {
+		ft->stats.timed_out++;
+		flow_leave(ft, f, FLOW_END_TIMEOUT);
+	} else {
 		flow_leave(ft, f, FLOW_END_FORCED);
+	}
 	return f;
 }
 
 static struct flow *flow_new(struct flow_table *ft, const struct packet *p,
 			     const struct flow_key *key, uint32_t hash, unsigned src_idx)
 {
-	struct flow *f = flow_get(ft);
+	struct flow *f = flow_get(ft, p->ts_us);
 	struct flow **bucket = &ft->buckets[hash & ft->mask];
 
 	if (f == NULL)
@@ -221,6 +269,7 @@ static struct flow *flow_new(struct flow_table *ft, const struct packet *p,
 
 	f->hnext = *bucket;
 	*bucket = f;
+	f->lru_list = (uint8_t)flow_list_of(f);
 	lru_append(ft, f);
 
 	ft->stats.created++;
@@ -307,9 +356,6 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 		if (__builtin_expect(f == NULL, 0))
 			return no_flow(ft, p);
 		pf |= PKT_FLOW_FIRST;
-	} else if (f != ft->lru_tail) {
-		lru_unlink(ft, f);
-		lru_append(ft, f);
 	}
 
 	was_established = (f->flags & FLOW_F_ESTABLISHED) != 0;
@@ -347,6 +393,8 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 	 * what follows them still are. Other protocols: once both ways seen. */
 	if (key.proto == 6 ? was_established : (f->flags & FLOW_F_ESTABLISHED))
 		pf |= PKT_FLOW_ESTABLISHED;
+	/* once the packet's state changes are made */
+	lru_touch(ft, f);
 
 	p->flow = f;
 	p->flags |= PKT_F_HAS_FLOW;

@@ -19,53 +19,53 @@ static uint64_t pick_us(uint32_t cfg_s, uint32_t def_s)
 
 void flow_timeouts_init(struct flow_table *ft, const struct flow_config *cfg)
 {
-	uint64_t min = UINT64_MAX;
-	unsigned pc;
-
-	for (pc = 0; pc < FLOW_PC_MAX; pc++) {
+	for (unsigned pc = 0; pc < FLOW_PC_MAX; pc++) {
 		const struct flow_timeouts *t = &cfg->to[pc];
 		const uint32_t *d = flow_default_to[pc];
 
 		ft->to_us[pc][FLOW_TO_NEW] = pick_us(t->new_s, d[FLOW_TO_NEW]);
 		ft->to_us[pc][FLOW_TO_EST] = pick_us(t->established_s, d[FLOW_TO_EST]);
 		ft->to_us[pc][FLOW_TO_CLOSED] = pick_us(t->closed_s, d[FLOW_TO_CLOSED]);
-		if (ft->to_us[pc][FLOW_TO_NEW] < min)
-			min = ft->to_us[pc][FLOW_TO_NEW];
-		if (ft->to_us[pc][FLOW_TO_EST] < min)
-			min = ft->to_us[pc][FLOW_TO_EST];
-		if (pc == FLOW_PC_TCP && ft->to_us[pc][FLOW_TO_CLOSED] < min)
-			min = ft->to_us[pc][FLOW_TO_CLOSED];
 	}
-	ft->min_to_us = min;
 }
 
-/* The walk goes from the least recently used flow towards the newest. Flows
- * still inside their (longer) timeout are stepped over, and the position is
- * kept in expire_cursor so that a crowd of long-lived flows at the head cannot
- * starve the expired ones behind it. Once a flow is idle for no more than the
- * smallest timeout, nothing after it can be due: the next call starts again
- * from the head. budget bounds the flows examined, so also those released. */
+/* Each list holds one timeout and is in the order of its flows' last
+ * packets, so its head is the first of its flows due; of the heads, the
+ * one whose timeout ran out first goes first (ties: the lower list).
+ * Packet times that go back can leave a due flow behind a head that is
+ * not: it goes when that head does, or with its own next packet, or at
+ * flush. */
+struct flow *flow_table_due(const struct flow_table *ft, uint64_t now_us)
+{
+	struct flow *due = NULL;
+	uint64_t first = UINT64_MAX;
+
+	for (unsigned l = 0; l < FLOW_LISTS; l++) {
+		const struct flow *f = ft->lru[l].head;
+		uint64_t end;
+
+		if (f == NULL)
+			continue;
+		end = f->last_ts_us + flow_list_timeout(ft, l);
+		if (end < first) {
+			first = end;
+			due = ft->lru[l].head;
+		}
+	}
+	/* idle must exceed the timeout (flow_timed_out) */
+	return due != NULL && now_us > first ? due : NULL;
+}
+
+/* O(flows released): each step looks at the list heads only. */
 unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budget)
 {
-	struct flow *f = ft->expire_cursor ? ft->expire_cursor : ft->lru_head;
-	unsigned expired = 0, seen = 0;
+	unsigned expired = 0;
+	struct flow *f;
 
-	while (f != NULL && seen < budget) {
-		struct flow *next = f->lru_next;
-		uint64_t idle = now_us > f->last_ts_us ? now_us - f->last_ts_us : 0;
-
-		if (idle <= ft->min_to_us) {
-			f = NULL;
-			break;
-		}
-		seen++;
-		if (flow_timed_out(ft, f, now_us)) {
-			flow_table_release(ft, f, FLOW_END_TIMEOUT);
-			ft->stats.timed_out++;
-			expired++;
-		}
-		f = next;
+	while (expired < budget && (f = flow_table_due(ft, now_us)) != NULL) {
+		flow_table_release(ft, f, FLOW_END_TIMEOUT);
+		ft->stats.timed_out++;
+		expired++;
 	}
-	ft->expire_cursor = f;
 	return expired;
 }

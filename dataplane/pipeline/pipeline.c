@@ -7,8 +7,20 @@
 
 #include "../../common/bug.h"
 
-#define EXPIRE_INTERVAL_US 1000000u   /* look for timed-out flows once a second */
-#define EXPIRE_BUDGET 64u             /* flows released per look, to bound the pause */
+/* Expiry looks for timed-out flows every millisecond of packet time, so
+ * they leave about when their timeout ends (a look costs a glance at a few
+ * list heads when nothing is due). A look releases EXPIRE_BUDGET flows at
+ * most, which bounds what a packet pays for it (each release inspects what
+ * the flow's streams held); one that used its whole budget is followed by
+ * another at the next packet, so expiry keeps up with new flows at any
+ * rate as long as a packet starts fewer than that (only tunnels nested
+ * deeper start more), and past that, at flow.memcap, a new flow takes the
+ * place of one that timed out before any other (flow_table.c). When the
+ * input is idle, a look may release more (EXPIRE_IDLE_BUDGET): no packet
+ * waits on it, and it comes ten times a second (dataplane/worker). */
+#define EXPIRE_INTERVAL_US 1000u
+#define EXPIRE_BUDGET PIPELINE_EXPIRE_BUDGET
+#define EXPIRE_IDLE_BUDGET 256u
 
 static void flow_released(struct flow *f, void *arg);
 static void pipeline_app_end(struct pipeline *pl, struct flow *f);
@@ -603,6 +615,11 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 	struct counters *cnt = &pl->cnt;
 	enum counter why = CNT_BLOCKED;
 	enum detect_verdict v;
+	/* p is at the front of packet time: a look may follow it. One from
+	 * before (a capture's clock going back) does not move the time the
+	 * flows are judged by, so it does not look again at it, even when the
+	 * last look ran out of budget */
+	bool front = p->ts_us >= pl->now_us;
 
 	cnt->c[CNT_PKTS]++;
 	cnt->c[CNT_BYTES] += p->wire_len;
@@ -614,9 +631,10 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 	v = run_decoded(pl, p, &why);
 	cnt->c[v == VERDICT_DROP ? why : CNT_ACCEPTED]++;
 
-	if (pl->now_us >= pl->next_expire_us) {
-		pl->next_expire_us = pl->now_us + EXPIRE_INTERVAL_US;
-		flow_table_expire(pl->ft, pl->now_us, EXPIRE_BUDGET);
+	if (front && pl->now_us >= pl->next_expire_us) {
+		bool more = flow_table_expire(pl->ft, pl->now_us, EXPIRE_BUDGET) == EXPIRE_BUDGET;
+
+		pl->next_expire_us = more ? pl->now_us : pl->now_us + EXPIRE_INTERVAL_US;
 		defrag_expire(pl->df, pl->now_us);
 	}
 	return v;
@@ -626,7 +644,7 @@ void pipeline_idle(struct pipeline *pl, uint64_t now_us)
 {
 	if (now_us > pl->now_us)
 		pl->now_us = now_us;
-	flow_table_expire(pl->ft, pl->now_us, EXPIRE_BUDGET);
+	flow_table_expire(pl->ft, pl->now_us, EXPIRE_IDLE_BUDGET);
 	defrag_expire(pl->df, pl->now_us);
 	if (pl->eve != NULL)
 		eve_writer_flush(pl->eve);

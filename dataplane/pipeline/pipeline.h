@@ -27,6 +27,8 @@
 #define PIPELINE_TUNNEL_MAX DECODE_MAX_LAYERS_LIMIT
 /* Ports one worker polls at most (its RX queues, or autofp's ports). */
 #define PIPELINE_MAX_INPUTS 8
+/* (added) Timed-out flows one packet releases at most (pipeline.c). */
+#define PIPELINE_EXPIRE_BUDGET 8u
 
 /* (added) A port the worker's frames come from. */
 struct pipeline_input {
@@ -81,7 +83,7 @@ struct pipeline {
 	uint8_t input;
 	uint64_t now_us;                  /* newest packet time seen */
 	uint8_t link;                     /* the last packet's link type (pseudo packets') */
-	uint64_t next_expire_us;
+	uint64_t next_expire_us;          /* packet time of the next expiry look */
 	struct detect_result res;
 	struct detect_result flush_res;   /* streams flushed at flow end */
 	struct eve_app app_eve;           /* (added) app-layer fields of the alert being written */

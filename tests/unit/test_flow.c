@@ -640,7 +640,7 @@ static void test_timeouts(void)
 		CHECK_INT(0, flow_table_expire(ft, t0 + 5 * S, 10));
 		CHECK_INT(1, flow_table_expire(ft, t0 + 5 * S + 1, 10));
 		CHECK_INT(600 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_EST]);
-		CHECK_INT(5 * S, ft->min_to_us);
+		CHECK_INT(5 * S, ft->to_us[FLOW_PC_UDP][FLOW_TO_NEW]);
 		flow_table_destroy(ft);
 	}
 }
@@ -707,12 +707,19 @@ static void test_timeout_without_walk(void)
 	flow_table_destroy(ft);
 }
 
-static void test_budget_and_cursor(void)
+/* The budget bounds the flows one call releases. Each timeout class has
+ * its own list, so flows of a shorter timeout expire on time behind flows
+ * of a longer one: the first call already releases its whole budget. (The
+ * single list this replaced was walked from its head: the calls stepped
+ * over the long-lived TCP flows first, releasing 0, 0, 2, 4, 4, and kept a
+ * cursor; no flow is stepped over now, so there is none.) */
+static void test_budget_and_lists(void)
 {
 	struct flow_table *ft = table(0, true, 1);
 	struct rel_log log = { 0 };
 	const uint64_t t0 = 50 * S;
 	struct packet p;
+	struct flow *a, *b;
 	unsigned i;
 
 	flow_table_set_release_cb(ft, rel_cb, &log);
@@ -725,37 +732,228 @@ static void test_budget_and_cursor(void)
 		p = udp("2.0.0.1", "2.0.0.2", (uint16_t)(100 + i), 53, t0);
 		flow_handle_packet(ft, &p);
 	}
-	/* a flow seen just now sits at the tail: the walk stops before it */
+	/* a flow seen just now is not due */
 	p = udp("2.0.0.9", "2.0.0.2", 1, 53, t0 + 100 * S);
 	flow_handle_packet(ft, &p);
 
-	/* budget 4: the first calls step over the long-lived TCP flows, then expire UDP */
-	CHECK_INT(0, flow_table_expire(ft, t0 + 100 * S, 4));
-	CHECK_INT(0, flow_table_expire(ft, t0 + 100 * S, 4));
+	CHECK_INT(4, flow_table_expire(ft, t0 + 100 * S, 4));
+	CHECK_INT(4, log.n);
+	CHECK_INT(4, flow_table_expire(ft, t0 + 100 * S, 4));
 	CHECK_INT(2, flow_table_expire(ft, t0 + 100 * S, 4));
-	CHECK_INT(4, flow_table_expire(ft, t0 + 100 * S, 4));
-	CHECK_INT(4, flow_table_expire(ft, t0 + 100 * S, 4));
-	/* reached the young flow: the walk starts over from the head */
 	CHECK_INT(0, flow_table_expire(ft, t0 + 100 * S, 4));
-	CHECK(ft->expire_cursor == NULL);
 	CHECK_INT(10, flow_table_stats(ft)->timed_out);
 	CHECK_INT(11, flow_table_stats(ft)->active);
 	CHECK_INT(10, log.n);
-	CHECK_INT(0, flow_table_expire(ft, t0 + 100 * S, 0));
-
-	/* a paused walk survives its next flow being touched (moved to the tail) */
-	CHECK_INT(0, flow_table_expire(ft, t0 + 200 * S, 3));
-	CHECK(ft->expire_cursor != NULL && ft->expire_cursor->key.port[0] == 103);
-	p = tcp("2.0.0.1", "2.0.0.2", 103, 80, TCP_ACK, t0 + 200 * S);
-	flow_handle_packet(ft, &p);
-	CHECK(ft->expire_cursor != NULL && ft->expire_cursor->key.port[0] == 104);
-	/* TCP 104..109 not due, the young UDP flow (new, 30 s) due, then TCP 103: stop */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 200 * S, 0));
+	/* the young flow, 100 s later */
 	CHECK_INT(1, flow_table_expire(ft, t0 + 200 * S, 100));
-	CHECK(ft->expire_cursor == NULL);
-	CHECK_INT(11, flow_table_stats(ft)->timed_out);
-	/* all TCP flows but the one touched at t0 + 200 s are past 600 s */
-	CHECK_INT(9, flow_table_expire(ft, t0 + 800 * S, 100));
-	CHECK_INT(1, flow_table_stats(ft)->active);
+	CHECK_INT(10, flow_table_stats(ft)->active);
+
+	/* a packet moves its flow to the tail of its list: of two UDP flows
+	 * (new, 30 s) the one touched later goes later */
+	p = udp("2.0.0.1", "2.0.0.2", 200, 53, t0 + 200 * S);
+	a = flow_handle_packet(ft, &p);
+	p = udp("2.0.0.1", "2.0.0.2", 201, 53, t0 + 200 * S);
+	b = flow_handle_packet(ft, &p);
+	p = udp("2.0.0.1", "2.0.0.2", 200, 53, t0 + 210 * S);
+	CHECK(flow_handle_packet(ft, &p) == a);
+	log.n = 0;
+	CHECK_INT(1, flow_table_expire(ft, t0 + 235 * S, 100));
+	CHECK_INT(1, log.n);
+	CHECK_INT(b->flow_id, log.ids[0]);
+	/* and to another list when the packet changes its state: answered,
+	 * the UDP flow is established (300 s), no longer due at 30 s */
+	p = udp("2.0.0.2", "2.0.0.1", 53, 200, t0 + 236 * S);
+	CHECK(flow_handle_packet(ft, &p) == a);
+	CHECK_INT(FLOW_PC_UDP * FLOW_TO_MAX + FLOW_TO_EST, a->lru_list);
+	CHECK_INT(0, flow_table_expire(ft, t0 + 300 * S, 100));
+	/* a TCP session: new (60 s), established by the handshake (600 s),
+	 * closed by a reset (60 s) */
+	p = tcp("2.0.0.3", "2.0.0.2", 7, 80, TCP_SYN, t0 + 300 * S);
+	b = flow_handle_packet(ft, &p);
+	CHECK_INT(FLOW_PC_TCP * FLOW_TO_MAX + FLOW_TO_NEW, b->lru_list);
+	p = tcp("2.0.0.2", "2.0.0.3", 80, 7, TCP_SYN | TCP_ACK, t0 + 300 * S);
+	flow_handle_packet(ft, &p);
+	p = tcp("2.0.0.3", "2.0.0.2", 7, 80, TCP_ACK, t0 + 300 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(FLOW_PC_TCP * FLOW_TO_MAX + FLOW_TO_EST, b->lru_list);
+	p = tcp("2.0.0.3", "2.0.0.2", 7, 80, TCP_RST, t0 + 300 * S);
+	CHECK(flow_handle_packet(ft, &p) == b);
+	CHECK_INT(TCP_ST_CLOSED, b->tcp_state);
+	CHECK_INT(FLOW_PC_TCP * FLOW_TO_MAX + FLOW_TO_CLOSED, b->lru_list);
+	log.n = 0;
+	CHECK_INT(0, flow_table_expire(ft, t0 + 360 * S, 100));
+	CHECK_INT(1, flow_table_expire(ft, t0 + 360 * S + 1, 100));
+	CHECK_INT(b->flow_id, log.ids[0]);
+	/* the TCP flows of t0 are past 600 s, the answered UDP one past 300 s */
+	CHECK_INT(11, flow_table_expire(ft, t0 + 700 * S, 100));
+	CHECK_INT(0, flow_table_stats(ft)->active);
+	flow_table_destroy(ft);
+}
+
+/* Expiry driven as the pipeline drives it (dataplane/pipeline/pipeline.c):
+ * a look every millisecond of packet time, releasing 8 flows at most, and
+ * another at the next packet when a look used its whole budget. */
+#define LOOK_US 1000u
+#define LOOK_BUDGET 8u
+
+struct keep_up {
+	struct flow_table *ft;
+	uint64_t now_us, next_look_us;
+	uint64_t released, late_max_us, not_timeout;
+	unsigned looks_over_budget;   /* calls that released more than the budget */
+};
+
+static void keep_up_cb(struct flow *f, void *arg)
+{
+	struct keep_up *k = arg;
+	uint64_t end = f->last_ts_us + flow_timeout_us(k->ft, f);
+
+	k->released++;
+	if (f->end_reason != FLOW_END_TIMEOUT)
+		k->not_timeout++;
+	else if (k->now_us > end && k->now_us - end > k->late_max_us)
+		k->late_max_us = k->now_us - end;
+}
+
+/* One packet time: the look when one is due. */
+static void keep_up_tick(struct keep_up *k, uint64_t now_us)
+{
+	uint64_t before = k->released;
+	unsigned n;
+
+	k->now_us = now_us;
+	if (now_us < k->next_look_us)
+		return;
+	n = flow_table_expire(k->ft, now_us, LOOK_BUDGET);
+	k->looks_over_budget += n > LOOK_BUDGET || k->released - before != n;
+	k->next_look_us = n == LOOK_BUDGET ? now_us : now_us + LOOK_US;
+}
+
+/* 20 new flows every millisecond of packet time for 5 s (half UDP, new,
+ * 1 s; half TCP picked up midstream, established, 2 s), one packet each:
+ * every flow times out (reason timeout) within its timeout and one look,
+ * none is forced out, and the table holds no more than the flows of the
+ * last timeout's worth of time. The walk this replaced released 64 flows a
+ * second: the table filled up to its memcap and evicted. */
+static void test_expiry_keeps_up(void)
+{
+	const unsigned per_ms = 20, ms = 5000;
+	const uint64_t t0 = 1000 * S, gap = 1000 / per_ms;
+	struct flow_config cfg;
+	struct keep_up k = { 0 };
+	uint64_t peak = 0, bound;
+	unsigned i;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.memcap = 40000 * FLOW_SLOT_SIZE;
+	cfg.hash_size = 1u << 16;
+	cfg.midstream = true;
+	cfg.to[FLOW_PC_UDP].new_s = 1;
+	cfg.to[FLOW_PC_TCP].established_s = 2;
+	k.ft = flow_table_create(&cfg, -1);
+	CHECK(k.ft != NULL);
+	if (k.ft == NULL)
+		return;
+	flow_table_set_release_cb(k.ft, keep_up_cb, &k);
+	for (i = 0; i < per_ms * ms; i++) {
+		uint64_t ts = t0 + i * gap;
+		/* addresses and ports from i: every packet a flow of its own */
+		char src[16];
+		struct packet p;
+
+		snprintf(src, sizeof(src), "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+		if (i & 1)
+			p = tcp(src, "192.0.2.1", 40000, 80, TCP_ACK, ts);
+		else
+			p = udp(src, "192.0.2.1", 40000, 53, ts);
+		CHECK(flow_handle_packet(k.ft, &p) != NULL);
+		keep_up_tick(&k, ts);
+		if (flow_table_stats(k.ft)->active > peak)
+			peak = flow_table_stats(k.ft)->active;
+	}
+	/* then packets of no new flow, until all are due and gone */
+	for (uint64_t ts = t0 + (uint64_t)ms * 1000; ts <= t0 + (uint64_t)(ms + 2100) * 1000;
+	     ts += gap)
+		keep_up_tick(&k, ts);
+
+	CHECK_INT(per_ms * ms, flow_table_stats(k.ft)->created);
+	CHECK_INT(per_ms * ms, flow_table_stats(k.ft)->timed_out);
+	CHECK_INT(0, flow_table_stats(k.ft)->evicted);
+	CHECK_INT(0, flow_table_stats(k.ft)->active);
+	CHECK_INT(per_ms * ms, k.released);
+	CHECK_INT(0, k.not_timeout);
+	CHECK_INT(0, k.looks_over_budget);
+	/* late by one look at most, and the packets after it that the looks
+	 * which ran out of budget waited for */
+	CHECK(k.late_max_us <= LOOK_US + gap * (per_ms / LOOK_BUDGET + 1));
+	/* alive at once: the UDP flows of the last 1 s and the TCP flows of
+	 * the last 2 s, and what one look may leave */
+	bound = (per_ms / 2) * (1000 + 2000) + 2 * per_ms;
+	CHECK(peak <= bound);
+	CHECK(peak >= bound - 4 * per_ms);
+	flow_table_destroy(k.ft);
+}
+
+/* Closed (60 s) and new (30 s) flows behind a crowd of idle established
+ * ones (600 s) expire on time, the budget's worth per call from the first
+ * call on: no call steps over the crowd. */
+static void test_expiry_behind_crowd(void)
+{
+	const unsigned crowd = 5000, few = 50;
+	const uint64_t t0 = 1000 * S;
+	struct flow_config cfg;
+	struct flow_table *ft;
+	struct reason_log log = { 0 };
+	unsigned i, calls;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.hash_size = 1u << 14;
+	cfg.midstream = true;
+	ft = flow_table_create(&cfg, -1);
+	CHECK(ft != NULL);
+	if (ft == NULL)
+		return;
+	flow_table_set_release_cb(ft, reason_cb, &log);
+	for (i = 0; i < crowd; i++) {
+		struct packet p = tcp("10.1.0.1", "10.2.0.1", (uint16_t)(1024 + i), 443, TCP_ACK, t0);
+
+		flow_handle_packet(ft, &p);
+	}
+	for (i = 0; i < few; i++) {
+		/* a session reset by the server: closed */
+		struct packet p = tcp("10.1.0.2", "10.2.0.1", (uint16_t)(1024 + i), 443, TCP_SYN,
+				      t0 + S);
+
+		flow_handle_packet(ft, &p);
+		p = tcp("10.2.0.1", "10.1.0.2", 443, (uint16_t)(1024 + i), TCP_RST | TCP_ACK, t0 + S);
+		p.tcp.seq = 0;
+		CHECK_INT(TCP_ST_CLOSED, flow_handle_packet(ft, &p)->tcp_state);
+		p = udp("10.1.0.3", "10.2.0.1", (uint16_t)(1024 + i), 53, t0 + S);
+		flow_handle_packet(ft, &p);
+	}
+	CHECK_INT(crowd + 2 * few, flow_table_stats(ft)->active);
+
+	/* 30 s on: the UDP flows, LOOK_BUDGET per call */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 31 * S, LOOK_BUDGET));
+	for (calls = 0; flow_table_expire(ft, t0 + 31 * S + 1, LOOK_BUDGET) > 0; calls++)
+		CHECK(log.n <= (calls + 1) * LOOK_BUDGET);
+	CHECK_INT((few + LOOK_BUDGET - 1) / LOOK_BUDGET, calls);
+	CHECK_INT(few, flow_table_stats(ft)->timed_out);
+	/* 60 s on: the closed ones; the first call already releases its budget */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 61 * S, LOOK_BUDGET));
+	CHECK_INT(LOOK_BUDGET, flow_table_expire(ft, t0 + 61 * S + 1, LOOK_BUDGET));
+	while (flow_table_expire(ft, t0 + 61 * S + 1, LOOK_BUDGET) > 0)
+		;
+	CHECK_INT(2 * few, flow_table_stats(ft)->timed_out);
+	CHECK_INT(crowd, flow_table_stats(ft)->active);
+	CHECK_INT(2 * few, log.n);
+	/* the crowd at 600 s, the budget's worth per call */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 600 * S, LOOK_BUDGET));
+	CHECK_INT(LOOK_BUDGET, flow_table_expire(ft, t0 + 600 * S + 1, LOOK_BUDGET));
+	CHECK_INT(crowd - LOOK_BUDGET, flow_table_expire(ft, t0 + 600 * S + 1, crowd));
+	CHECK_INT(0, flow_table_stats(ft)->active);
+	CHECK_INT(0, flow_table_stats(ft)->evicted);
 	flow_table_destroy(ft);
 }
 
@@ -844,6 +1042,66 @@ static void test_eviction(void)
 	p = udp("3.0.0.1", "3.0.0.2", 2, 53, S);
 	CHECK(flow_handle_packet(ft, &p) != NULL);
 	CHECK_INT(1, flow_table_stats(ft)->evicted);
+	flow_table_destroy(ft);
+}
+
+/* At flow.memcap, with flows in several timeout classes: a flow idle past
+ * its timeout makes room first (it timed out: expiry had not got to it
+ * yet), else the least recently used flow of the whole table, whatever its
+ * class (forced). The end of input releases them in the order of their
+ * last packets, across classes. */
+static void test_eviction_lists(void)
+{
+	struct flow_table *ft = table(4 * FLOW_SLOT_SIZE, true, 1);
+	struct reason_log log = { 0 };
+	uint64_t est, udp1, syn, udp2, id;
+	struct packet p;
+
+	flow_table_set_release_cb(ft, reason_cb, &log);
+	p = tcp("6.0.0.1", "6.0.0.2", 1, 80, TCP_ACK, 1 * S);     /* established, 600 s */
+	est = flow_handle_packet(ft, &p)->flow_id;
+	p = udp("6.0.0.1", "6.0.0.2", 2, 53, 2 * S);               /* new, 30 s */
+	udp1 = flow_handle_packet(ft, &p)->flow_id;
+	p = tcp("6.0.0.1", "6.0.0.2", 3, 80, TCP_SYN, 3 * S);     /* new, 60 s */
+	syn = flow_handle_packet(ft, &p)->flow_id;
+	p = udp("6.0.0.1", "6.0.0.2", 4, 53, 4 * S);
+	udp2 = flow_handle_packet(ft, &p)->flow_id;
+	/* the second UDP flow answered: established, 300 s */
+	p = udp("6.0.0.2", "6.0.0.1", 53, 4, 30 * S);
+	CHECK_INT(udp2, flow_handle_packet(ft, &p)->flow_id);
+
+	/* 40 s: the first UDP flow is due, the established TCP one (least
+	 * recently used) is not: the UDP flow goes, as timed out */
+	p = udp("6.0.0.1", "6.0.0.2", 5, 53, 40 * S);
+	id = flow_handle_packet(ft, &p)->flow_id;
+	CHECK_INT(1, log.n);
+	CHECK_INT(udp1, log.ids[0]);
+	CHECK_INT(FLOW_END_TIMEOUT, log.reasons[0]);
+	CHECK_INT(1, flow_table_stats(ft)->timed_out);
+	CHECK_INT(1, flow_table_stats(ft)->evicted);
+	/* nothing due at 41 s: the least recently used of all (the
+	 * established TCP flow) is forced out, then the SYN */
+	p = udp("6.0.0.1", "6.0.0.2", 6, 53, 41 * S);
+	flow_handle_packet(ft, &p);
+	p = udp("6.0.0.1", "6.0.0.2", 7, 53, 42 * S);
+	flow_handle_packet(ft, &p);
+	CHECK_INT(3, log.n);
+	CHECK_INT(est, log.ids[1]);
+	CHECK_INT(FLOW_END_FORCED, log.reasons[1]);
+	CHECK_INT(syn, log.ids[2]);
+	CHECK_INT(FLOW_END_FORCED, log.reasons[2]);
+	CHECK_INT(3, flow_table_stats(ft)->evicted);
+	CHECK_INT(1, flow_table_stats(ft)->timed_out);
+	CHECK_INT(4, flow_table_stats(ft)->active);
+
+	/* the flush: in last-packet order (the answered UDP flow of 30 s,
+	 * established, then the new ones of 40, 41 and 42 s), not list by list */
+	flow_table_flush(ft, 43 * S);
+	CHECK_INT(7, log.n);
+	CHECK_INT(udp2, log.ids[3]);
+	CHECK_INT(FLOW_END_SHUTDOWN, log.reasons[3]);
+	CHECK_INT(id, log.ids[4]);
+	CHECK(log.ids[4] < log.ids[5] && log.ids[5] < log.ids[6]);
 	flow_table_destroy(ft);
 }
 
@@ -985,8 +1243,11 @@ int main(void)
 	test_tunnel_depth();
 	test_timeouts();
 	test_timeout_without_walk();
-	test_budget_and_cursor();
+	test_budget_and_lists();
+	test_expiry_keeps_up();
+	test_expiry_behind_crowd();
 	test_eviction();
+	test_eviction_lists();
 	test_flow_ids();
 	test_port_reuse();
 	test_prealloc();
