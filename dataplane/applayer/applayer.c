@@ -246,6 +246,8 @@ void app_tx_done(struct app_flow *af, struct app_tx *tx)
 
 void app_state_release(struct applayer_ctx *ctx, struct app_flow *af)
 {
+	if (af->state == NULL)
+		return;
 	/* what it announced and nobody took ends with it, as Suricata's */
 	if (af->proto == APP_PROTO_FTP && af->ftp != NULL && app_ftp_announced(af->ftp))
 		app_expect_forget(app_ctx_expect_ordered(ctx), af);
@@ -281,6 +283,7 @@ void app_state_release(struct applayer_ctx *ctx, struct app_flow *af)
 	default:
 		break;
 	}
+	af->state = NULL;
 }
 
 void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
@@ -294,6 +297,17 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 	abuf_free(&af->probe[0]);
 	abuf_free(&af->probe[1]);
 	free(af);
+}
+
+void app_flow_retire(struct applayer_ctx *ctx, struct app_flow *af)
+{
+	if (af->orig_state != NULL)
+		app_change_eof(ctx, af);
+	app_state_release(ctx, af);
+	abuf_free(&af->probe[0]);
+	abuf_free(&af->probe[1]);
+	/* the protocol stays known (rules, the flow record), nothing parsed */
+	af->detect_only = true;
 }
 
 struct applayer_ctx *app_flow_ctx(const struct app_flow *af)

@@ -187,6 +187,9 @@ const struct ruleset *detect_thread_ruleset(const struct detect_thread *dt);
  * thread made it: the state outlives reloads). */
 struct flow;
 void detect_flow_free(struct flow *f);
+/* (added) Frees only what detection keeps for f's streams' next windows
+ * (a closed session has none); its variables stay. */
+void detect_flow_streams_free(struct flow *f);
 
 /* (added) State per host, address pair or rule (xbits by address,
  * thresholds and detection_filter not by_flow) goes to ht, which other

@@ -177,12 +177,17 @@ static struct detect_flow_dir *flow_dir(struct flow *f, uint8_t dir)
 	return f->det.d[dir];
 }
 
-void detect_flow_free(struct flow *f)
+void detect_flow_streams_free(struct flow *f)
 {
 	for (int dir = 0; dir < 2; dir++) {
 		free(f->det.d[dir]);
 		f->det.d[dir] = NULL;
 	}
+}
+
+void detect_flow_free(struct flow *f)
+{
+	detect_flow_streams_free(f);
 	detect_flow_vars_free(f);
 }
 

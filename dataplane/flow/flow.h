@@ -101,6 +101,12 @@ static inline bool flow_tcp_past_time_wait(const struct flow *f)
 	       f->seq.state == SEQ_ST_LAST_ACK || f->seq.state == SEQ_ST_CLOSED;
 }
 
+/* (added) f's TCP session is closed for good (Suricata's TCP_CLOSED after
+ * the last ACK or an RST taken): nothing more is reassembled or parsed on
+ * it. Not while an RST with MD5/AO, which cannot be verified, may yet be
+ * found injected and the session resumed (flow_tcp.c). */
+bool flow_tcp_done(const struct flow *f);
+
 /* Bytes of flow.memcap this table's flows use (flow.memuse, summed over
  * the workers). */
 uint64_t flow_table_memuse(const struct flow_table *ft);

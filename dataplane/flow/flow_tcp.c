@@ -147,6 +147,12 @@ static void rst_ignored(struct flow *f, struct packet *p, bool from_client)
 	follow_session(f);
 }
 
+bool flow_tcp_done(const struct flow *f)
+{
+	return f->key.proto == 6 && f->seq.state == SEQ_ST_CLOSED &&
+	       !(f->seq.flags & (TCP_SEQ_F_RST_C | TCP_SEQ_F_RST_S));
+}
+
 /* TcpSessionReuseDoneEnough's "state >= TCP_LAST_ACK" (LAST_ACK,
  * CLOSE_WAIT, CLOSING, CLOSED in Suricata's order; not TIME_WAIT), or
  * there is no session. A midstream pickup has no finer state than the

@@ -304,28 +304,15 @@ static void pseudo_packet(const struct pipeline *pl, struct packet *p, struct fl
 			(dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT);
 }
 
-/* Flow release (timeout, eviction, end of input): what its streams hold
- * and no packet inspected yet is inspected now (pkt_src "stream (flow
- * timeout)"), then the stream state goes. */
-static void flow_released(struct flow *f, void *arg)
+/* What a flow's end does before its record: what its streams hold and no
+ * packet inspected yet is inspected now (pkt_src "stream (flow timeout)"),
+ * the app layer gets its end, then the stream and parser state go. */
+static void flow_end_data(struct pipeline *pl, struct flow *f)
 {
-	struct pipeline *pl = arg;
-	const struct packet *running = pl->cur_pkt;
 	struct stream_window w;
-	struct packet pp, end;
-	struct app_protos ap = { 0 };
+	struct packet pp;
 
-	pseudo_packet(pl, &end, f, PKT_TO_SERVER);
-	pl->cur_pkt = &end;
-	/* what is written now (the flow and netflow records, and what the
-	 * end's pseudo packets raise) names the port of the flow's first
-	 * packet, as Suricata's flow loggers and flow-timeout pseudo packets
-	 * take the flow's livedev */
-	if (f->input != pl->input)
-		eve_writer_set_iface(pl->eve, pl->inputs[f->input].iface);
-	if (f->stream == NULL)
-		goto app;
-	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
+	for (uint8_t dir = PKT_TO_SERVER; f->stream != NULL && dir <= PKT_TO_CLIENT; dir++) {
 		while (stream_flush_next(pl->st, f, dir, &w)) {
 			if (pl->dt != NULL && flow_inspection(f) == APP_INSPECT_ALL) {
 				pseudo_packet(pl, &pp, f, dir);
@@ -338,23 +325,56 @@ static void flow_released(struct flow *f, void *arg)
 			stream_window_done(pl->st, f, &w);
 		}
 	}
-app:
 	if (f->app != NULL && pl->dt != NULL)
 		pipeline_app_end(pl, f);
-	if (f->app != NULL)
-		app_flow_protos(f->app, &ap);
-	tag_flow_release(&pl->tags, f);
 	stream_flow_free(pl->st, f);
-	app_flow_free(pl->al, f->app);    /* logs the transactions still held */
-	f->app = NULL;
-	/* the flow's last word: after what its end inspected could alert,
-	 * with the variables detection kept on it ("metadata") */
-	if (pl->eve != NULL)
-		eve_write_flow(pl->eve, f, &ap);
-	detect_flow_free(f);
+	if (f->app != NULL)
+		app_flow_retire(pl->al, f->app);   /* logs the transactions still held */
+	detect_flow_streams_free(f);
+	f->flags |= FLOW_F_DATA_ENDED;
+}
+
+/* A flow's end: its data's (flow_end_data), at once when its TCP session
+ * closed (flow_tcp_done: nothing more can come, so its parser and stream
+ * state need not wait for the flow's timeout, as Suricata's app layer gets
+ * its end at TCP_CLOSED), else at its release (timeout, eviction, end of
+ * input), which also writes its record and lets the rest go. */
+static void flow_end(struct pipeline *pl, struct flow *f, bool release)
+{
+	const struct packet *running = pl->cur_pkt;
+	struct packet end;
+	struct app_protos ap = { 0 };
+
+	pseudo_packet(pl, &end, f, PKT_TO_SERVER);
+	pl->cur_pkt = &end;
+	/* what is written now (the flow and netflow records, and what the
+	 * end's pseudo packets raise) names the port of the flow's first
+	 * packet, as Suricata's flow loggers and flow-timeout pseudo packets
+	 * take the flow's livedev */
+	if (f->input != pl->input)
+		eve_writer_set_iface(pl->eve, pl->inputs[f->input].iface);
+	if (!(f->flags & FLOW_F_DATA_ENDED))
+		flow_end_data(pl, f);
+	if (release) {
+		if (f->app != NULL)
+			app_flow_protos(f->app, &ap);
+		tag_flow_release(&pl->tags, f);
+		app_flow_free(pl->al, f->app);
+		f->app = NULL;
+		/* the flow's last word: after what its end inspected could
+		 * alert, with the variables detection kept on it ("metadata") */
+		if (pl->eve != NULL)
+			eve_write_flow(pl->eve, f, &ap);
+		detect_flow_free(f);
+	}
 	if (f->input != pl->input)
 		eve_writer_set_iface(pl->eve, pl->inputs[pl->input].iface);
 	pl->cur_pkt = running;
+}
+
+static void flow_released(struct flow *f, void *arg)
+{
+	flow_end(arg, f, true);
 }
 
 /* Flow end: the app layer gets what the streams still hold and the end of
@@ -474,6 +494,8 @@ static void run_packet(struct pipeline *pl, struct packet *p, unsigned exc)
 		stream_window_done(pl->st, p->flow, &win);
 	if (p->flow != NULL && p->flow->app != NULL)
 		app_flow_inspected_dir(pl->al, p->flow->app, (enum app_dir)p->dir);
+	if (p->flow != NULL && !(p->flow->flags & FLOW_F_DATA_ENDED) && flow_tcp_done(p->flow))
+		flow_end(pl, p->flow, false);
 	pl->cur_pkt = NULL;
 }
 
