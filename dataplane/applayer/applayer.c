@@ -301,6 +301,11 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 
 void app_flow_retire(struct applayer_ctx *ctx, struct app_flow *af)
 {
+	/* an FTP control connection's announced transfers stay expected
+	 * until the flow goes, as Suricata's expectations live as long as
+	 * their flow: its state waits for app_flow_free */
+	if (af->proto == APP_PROTO_FTP)
+		return;
 	if (af->orig_state != NULL)
 		app_change_eof(ctx, af);
 	app_state_release(ctx, af);

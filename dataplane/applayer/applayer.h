@@ -136,7 +136,9 @@ struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_
 void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af);
 /* (added) af's parser state goes (its transactions still held logged, as
  * app_flow_free), its protocol stays known: a closed session's, whose
- * bytes have all been parsed, while the flow waits for its timeout. */
+ * bytes have all been parsed, while the flow waits for its timeout. Not an
+ * FTP control connection's, whose announced transfers stay expected until
+ * app_flow_free. */
 void app_flow_retire(struct applayer_ctx *ctx, struct app_flow *af);
 
 enum app_dir { APP_TO_SERVER = 0, APP_TO_CLIENT = 1 };

@@ -23,6 +23,9 @@ static uint64_t cnt, now = T0;
 
 static const char *C = "10.0.3.1", *S = "10.0.3.2";
 
+/* The client's and the server's ports of the session tcp() sends in. */
+static uint16_t cport = 40000, sport = 80;
+
 /* One Ethernet + IPv4 + TCP frame with payload pl_s, client to server
  * (to_server) or back, run 10 us after the last; returns its flow. */
 static struct flow *tcp(bool to_server, uint8_t flags, uint32_t seq, uint32_t ack,
@@ -40,8 +43,8 @@ static struct flow *tcp(bool to_server, uint8_t flags, uint32_t seq, uint32_t ac
 	f[12] = 0x08;                     /* ethertype IPv4 */
 	ip = pkt_ip_header(4, f + 14, &s, &d, 6, (uint16_t)(20 + n), false);
 	th = f + 14 + ip;
-	pkt_put16(th, to_server ? 40000 : 80);
-	pkt_put16(th + 2, to_server ? 80 : 40000);
+	pkt_put16(th, to_server ? cport : sport);
+	pkt_put16(th + 2, to_server ? sport : cport);
 	pkt_put32(th + 4, seq);
 	pkt_put32(th + 8, ack);
 	th[12] = 5 << 4;                  /* data offset: 20 bytes */
@@ -243,6 +246,78 @@ static void test_rst_reuse(void)
 	free(eve);
 }
 
+/* The handshake, then each of lines[0..n) in turn, the server's first,
+ * each acked; the client's ISN cs, the server's ss. *cn, *sn: the next
+ * sequence numbers. Returns the flow. */
+static struct flow *talk(const char *const *lines, unsigned n, uint32_t cs, uint32_t ss,
+			 uint32_t *cn, uint32_t *sn)
+{
+	struct flow *f;
+
+	tcp(true, TCP_SYN, cs, 0, "");
+	tcp(false, TCP_SYN | TCP_ACK, ss, cs + 1, "");
+	f = tcp(true, TCP_ACK, cs + 1, ss + 1, "");
+	*cn = cs + 1;
+	*sn = ss + 1;
+	for (unsigned i = 0; i < n; i++) {
+		const uint32_t len = (uint32_t)strlen(lines[i]);
+
+		if (i % 2 == 1) {
+			tcp(true, TCP_ACK | TCP_PSH, *cn, *sn, lines[i]);
+			*cn += len;
+			f = tcp(false, TCP_ACK, *sn, *cn, "");
+		} else {
+			tcp(false, TCP_ACK | TCP_PSH, *sn, *cn, lines[i]);
+			*sn += len;
+			f = tcp(true, TCP_ACK, *cn, *sn, "");
+		}
+	}
+	return f;
+}
+
+/* An FTP control connection that announced a transfer (PASV) and closed
+ * before the data connection came: the transfer is still expected, as
+ * Suricata's expectation lives as long as its flow. */
+static void test_ftp_expectation(void)
+{
+	static const char *const ctl[] = {
+		"220 ready\r\n", "USER a\r\n", "331 pass\r\n", "PASS b\r\n",
+		"230 in\r\n", "PASV\r\n", "227 Entering Passive Mode (10,0,3,2,195,80)\r\n",
+		"RETR x\r\n", "150 go\r\n", "QUIT\r\n", "221 bye\r\n",
+	};
+	struct eve_file *ef = start();
+	uint32_t cn, sn;
+	struct flow *f;
+	char *eve;
+
+	if (ef == NULL)
+		return;
+	cport = 40001;
+	sport = 21;
+	talk(ctl, sizeof(ctl) / sizeof(ctl[0]), 3000, 6000, &cn, &sn);
+	tcp(false, TCP_FIN | TCP_ACK, sn, cn, "");
+	tcp(true, TCP_FIN | TCP_ACK, cn, sn + 1, "");
+	f = tcp(false, TCP_ACK, sn + 1, cn + 1, "");
+	CHECK(f->flags & FLOW_F_DATA_ENDED);
+	CHECK(f->stream == NULL);
+	/* the data connection to the announced port (195 * 256 + 80) */
+	cport = 40002;
+	sport = 50000;
+	tcp(true, TCP_SYN, 100, 0, "");
+	tcp(false, TCP_SYN | TCP_ACK, 200, 101, "");
+	tcp(true, TCP_ACK, 101, 201, "");
+	tcp(false, TCP_ACK | TCP_PSH, 201, 101, "file bytes");
+	f = tcp(true, TCP_ACK, 101, 211, "");
+	CHECK(f->app != NULL && app_flow_proto(f->app) == APP_PROTO_FTPDATA);
+	cport = 40000;
+	sport = 80;
+	eve = finish(ef);
+	if (eve == NULL)
+		return;
+	CHECK(strstr(eve, "\"app_proto\":\"ftp-data\"") != NULL);
+	free(eve);
+}
+
 int main(void)
 {
 	CHECK(mkdtemp(dir) != NULL);
@@ -250,6 +325,7 @@ int main(void)
 	if (de != NULL) {
 		test_fin();
 		test_rst_reuse();
+		test_ftp_expectation();
 		detect_engine_free(de);
 	}
 	ruleset_free(rs);
