@@ -49,6 +49,7 @@ enum flow_end {
 #define FLOW_F_ESTABLISHED   0x0020u /* TCP: handshake done (or midstream); else: both ways seen */
 #define FLOW_F_FIN_TOSERVER  0x0040u /* TCP: the client sent a FIN */
 #define FLOW_F_FIN_TOCLIENT  0x0080u /* TCP: the server sent a FIN */
+#define FLOW_F_EMERGENCY     0x0100u /* forced out in emergency mode (EVE flow "emergency") */
 
 struct stream_flow;
 struct app_flow;
