@@ -10,7 +10,7 @@
 #include "../decode/packet-t.h"
 
 /* flow-timeouts.<proto>: seconds; the emergency ones (emergency-new, ...)
- * are in force while the table is in emergency mode (flow_table.c). */
+ * are in force while the table is in emergency mode (flow_emerg.c). */
 struct flow_timeouts {
 	uint32_t new_s, established_s, closed_s;
 	uint32_t emerg_new_s, emerg_established_s, emerg_closed_s;

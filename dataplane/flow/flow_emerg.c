@@ -5,7 +5,11 @@
  * timeouts until the memcap has room again. Suricata's mode is one flag
  * for the process; here each table has its own (nothing shared on the hot
  * path), entered when that table is refused a flow. Time is packet time,
- * as everywhere in the table. */
+ * as everywhere in the table. Suricata's flow manager also works harder in
+ * the mode (its whole hash every 250 ms instead of a slice a second); the
+ * table's expiry needs no such change: it looks every millisecond of
+ * packet time (dataplane/pipeline), at its lists' heads, which are the
+ * flows due first under either set of timeouts. */
 #include "../../common/memcap.h"
 #include "flow-int.h"
 
