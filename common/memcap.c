@@ -153,6 +153,28 @@ void memcap_trim(struct memcap_user *u)
 	pthread_mutex_unlock(&mc->lock);
 }
 
+/* Under mc->lock: what all users use. */
+static uint64_t used_locked(const struct memcap *mc)
+{
+	uint64_t used = 0;
+
+	for (uint32_t i = 0; i < mc->nusers; i++)
+		if (mc->users[i] != NULL)
+			used += memcap_used(mc->users[i]);
+	return used;
+}
+
+uint64_t memcap_room(struct memcap_user *u)
+{
+	struct memcap *mc = u->mc;
+	uint64_t used;
+
+	pthread_mutex_lock(&mc->lock);
+	used = used_locked(mc);
+	pthread_mutex_unlock(&mc->lock);
+	return used < mc->limit ? mc->limit - used : 0;
+}
+
 uint64_t memcap_limit(const struct memcap *mc)
 {
 	return mc->limit;
@@ -160,12 +182,10 @@ uint64_t memcap_limit(const struct memcap *mc)
 
 void memcap_stats(struct memcap *mc, struct memcap_stats *st)
 {
-	uint64_t used = 0;
+	uint64_t used;
 
 	pthread_mutex_lock(&mc->lock);
-	for (uint32_t i = 0; i < mc->nusers; i++)
-		if (mc->users[i] != NULL)
-			used += memcap_used(mc->users[i]);
+	used = used_locked(mc);
 	*st = (struct memcap_stats){ .limit = mc->limit, .used = used, .refused = mc->refused,
 				     .gathers = mc->gathers };
 	pthread_mutex_unlock(&mc->lock);

@@ -87,6 +87,11 @@ static inline uint64_t memcap_used(const struct memcap_user *u)
 	return atomic_load_explicit(&u->used, memory_order_relaxed);
 }
 
+/* Bytes of u's budget that no user uses now: its limit less what all its
+ * users use (slack counts as room: a take gets it). Takes the budget's
+ * lock: for checks made now and then, not per packet. */
+uint64_t memcap_room(struct memcap_user *u);
+
 uint64_t memcap_limit(const struct memcap *mc);
 void memcap_stats(struct memcap *mc, struct memcap_stats *st);
 

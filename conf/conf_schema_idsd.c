@@ -93,7 +93,7 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "flow.memcap", CONF_SIZE },
 	{ "flow.hash-size", CONF_INT },
 	{ "flow.prealloc", CONF_INT },
-	{ "flow.emergency-recovery", CONF_NOOP },
+	{ "flow.emergency-recovery", CONF_INT },
 	{ "flow.managers", CONF_NOOP },
 	{ "flow.recyclers", CONF_NOOP },
 	{ "flow.memcap-policy", CONF_STR },
@@ -104,9 +104,9 @@ const struct conf_schema_row conf_schema_idsd[] = {
 	{ "flow-timeouts.*.established", CONF_INT },
 	{ "flow-timeouts.*.closed", CONF_INT },
 	{ "flow-timeouts.*.bypassed", CONF_NOOP },
-	{ "flow-timeouts.*.emergency-new", CONF_NOOP },
-	{ "flow-timeouts.*.emergency-established", CONF_NOOP },
-	{ "flow-timeouts.*.emergency-closed", CONF_NOOP },
+	{ "flow-timeouts.*.emergency-new", CONF_INT },
+	{ "flow-timeouts.*.emergency-established", CONF_INT },
+	{ "flow-timeouts.*.emergency-closed", CONF_INT },
 	{ "flow-timeouts.*.emergency-bypassed", CONF_NOOP },
 
 	/* TCP stream tracking and reassembly. */

@@ -70,7 +70,16 @@ struct flow_table {
 	/* warm: expiry and release */
 	flow_release_cb release_cb;
 	void *release_arg;
-	uint64_t to_us[FLOW_PC_MAX][FLOW_TO_MAX];
+	uint64_t to_us[FLOW_PC_MAX][FLOW_TO_MAX];   /* in force: one of the two below */
+	bool emerg;                    /* in emergency mode (flow.h) */
+	uint8_t emerg_over;            /* checks in a row that found room enough */
+	uint32_t emerg_base;           /* flows flow.emergency-recovery is a percentage of */
+	uint32_t emerg_recovery;       /* flow.emergency-recovery, percent */
+	uint64_t emerg_check_us;       /* packet time of the next check */
+
+	/* cold: switching modes */
+	uint64_t to_norm_us[FLOW_PC_MAX][FLOW_TO_MAX];
+	uint64_t to_emerg_us[FLOW_PC_MAX][FLOW_TO_MAX];
 
 	/* cold: teardown */
 	struct flow_slot *pool;
@@ -215,8 +224,24 @@ bool flow_tcp_seq(struct flow *f, struct packet *p, bool from_client,
 bool flow_tcp_is_reuse(const struct flow *f, const struct packet *p, unsigned src_idx,
 		       const struct flow_tcp_opts *o);
 
-/* Timeouts (flow_timeout.c): fill ft->to_us from cfg. */
+/* Timeouts (flow_timeout.c): fill ft's normal and emergency timeouts from
+ * cfg, the normal ones in force. */
 void flow_timeouts_init(struct flow_table *ft, const struct flow_config *cfg);
+
+/* Emergency mode (flow_emerg.c, the rules in flow.h): the table enters it
+ * (a new flow found flow.memcap reached) at packet time now_us; and, in
+ * it, the check of whether it is over, when one is due at now_us. */
+void flow_emerg_enter(struct flow_table *ft, uint64_t now_us);
+void flow_emerg_check(struct flow_table *ft, uint64_t now_us);
+
+/* In emergency mode a TCP packet that is no SYN starts no flow, when
+ * stream.midstream would pick it up (Suricata's FlowCreateCheck): the
+ * flows the mode has room for go to connections seen from their start. */
+static inline bool flow_emerg_refuses(const struct flow_table *ft, const struct packet *p)
+{
+	return ft->emerg && p->proto == 6 && ft->tcp.midstream &&
+	       (p->tcp.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) != TCP_SYN;
+}
 
 /* The timeout class f's state gives it, as an index into flow_table.lru[]. */
 static inline unsigned flow_list_of(const struct flow *f)

@@ -51,6 +51,7 @@ enum flow_end {
 #define FLOW_F_FIN_TOCLIENT  0x0080u /* TCP: the server sent a FIN */
 #define FLOW_F_DATA_ENDED    0x0100u /* (added) its streams' and app layer's end ran, their
 				      * state is gone (a closed TCP session: dataplane/pipeline) */
+#define FLOW_F_EMERGENCY     0x0200u /* forced out in emergency mode (EVE flow "emergency") */
 
 struct stream_flow;
 struct app_flow;

@@ -9,8 +9,11 @@
 #include "flow-t.h"
 #include "../decode/packet-t.h"
 
+/* flow-timeouts.<proto>: seconds; the emergency ones (emergency-new, ...)
+ * are in force while the table is in emergency mode (flow_emerg.c). */
 struct flow_timeouts {
-	uint32_t new_s, established_s, closed_s;   /* seconds */
+	uint32_t new_s, established_s, closed_s;
+	uint32_t emerg_new_s, emerg_established_s, emerg_closed_s;
 };
 
 enum flow_proto_class { FLOW_PC_TCP, FLOW_PC_UDP, FLOW_PC_ICMP, FLOW_PC_OTHER, FLOW_PC_MAX };
@@ -18,6 +21,8 @@ enum flow_proto_class { FLOW_PC_TCP, FLOW_PC_UDP, FLOW_PC_ICMP, FLOW_PC_OTHER, F
 #define FLOW_MEMCAP_DEFAULT (UINT64_C(32) << 20)
 /* Suricata's flow.prealloc default; idsd backs that many slots per worker */
 #define FLOW_PREALLOC_DEFAULT 10000u
+/* Suricata's flow.emergency-recovery default (percent) */
+#define FLOW_EMERG_RECOVERY_DEFAULT 30u
 
 struct memcap;
 
@@ -29,6 +34,7 @@ struct flow_config {
 	struct memcap *budget;
 	uint32_t hash_size;          /* buckets; 0: default 65536 */
 	uint32_t prealloc;           /* flow slots backed at creation (flow.prealloc) */
+	uint32_t emerg_recovery;     /* flow.emergency-recovery, percent (1-100); 0: 30 */
 	bool midstream;              /* stream.midstream: established without a handshake */
 	bool async_oneside;          /* stream.async-oneside: a SYN then the client's ACK */
 	bool inline_mode;            /* stream.inline: the handshake's checks of IPS mode */
@@ -44,8 +50,15 @@ struct flow_stats {
 	uint64_t evicted;            /* flow.memcap: a new flow past it (a flow of the
 				      * worker's that timed out made room, else its least
 				      * recently used one, or, none, the packet went
-				      * without a flow) */
-	uint64_t no_flow;            /* packets without a flow (no memory, non-IP) */
+				      * without a flow). Suricata's counts only the last
+				      * case: its worker, unlike idsd's, often finds no
+				      * flow to force out (flow_table.c) */
+	uint64_t get_used;           /* flow.get_used: ... its least recently used flow
+				      * was forced out for it */
+	uint64_t emerg_entered;      /* flow.emerg_mode_entered */
+	uint64_t emerg_over;         /* flow.emerg_mode_over */
+	uint64_t no_flow;            /* packets without a flow (no memory, non-IP,
+				      * emergency mode's TCP that is no SYN) */
 	uint64_t tcp_reused;         /* SYN on a closed flow: old flow released, new one started */
 };
 
@@ -66,10 +79,19 @@ void flow_table_destroy(struct flow_table *ft);
 /* Find or create p's flow, update its state from p and set p->flow, p->dir,
  * p->flow_flags (PKT_FLOW_*). Non-IP packets and packets for which no flow can
  * be had get p->flow == NULL (counted in no_flow). When flow.memcap is
- * reached (counted) a flow of the table idle past its timeout makes room
- * (timed out), else its least recently used flow (evicted, forced);
- * evicted/expired flows go through the table's release callback before
- * their memory is reused. */
+ * reached (counted) the table enters emergency mode (see below) and a flow
+ * of the table idle past its timeout makes room (timed out), else its least
+ * recently used flow (forced: get_used), else none (no flow); evicted and
+ * expired flows go through the table's release callback before their memory
+ * is reused.
+ *
+ * Emergency mode, as Suricata's: entered when a new flow finds flow.memcap
+ * reached; while in it the table judges its flows by the emergency
+ * timeouts, and, with stream.midstream, a TCP packet that is not a SYN
+ * starts no flow. It is left once, at 30 checks in a row a quarter of a
+ * second of packet time apart (flow_table_expire() makes them), the memcap
+ * had room for more than flow.emergency-recovery percent of the table's
+ * flow.prealloc flows. */
 struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p);
 
 /* Called for each flow that leaves the table (timeout, eviction, flush, TCP
@@ -82,8 +104,9 @@ void flow_table_set_release_cb(struct flow_table *ft, flow_release_cb cb, void *
  * out first first; at most budget flows per call so the worker loop stays
  * short. The work is proportional to the flows expired (no flow that is not
  * due is looked at but the few heads of the timeout classes' lists), so
- * calling often costs little. Returns the number expired: budget means more
- * may be due. */
+ * calling often costs little. In emergency mode it also judges, when one
+ * is due, whether the mode is over. Returns the number expired: budget
+ * means more may be due. */
 unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budget);
 
 /* Release every flow (end of input, shutdown): those idle past their
@@ -91,6 +114,9 @@ unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budg
 void flow_table_flush(struct flow_table *ft, uint64_t now_us);
 
 const struct flow_stats *flow_table_stats(const struct flow_table *ft);
+
+/* The table is in emergency mode. */
+bool flow_table_emergency(const struct flow_table *ft);
 
 /* f's TCP session is past TCP_TIME_WAIT in Suricata's order of its states
  * (LAST_ACK, CLOSE_WAIT, CLOSING, CLOSED: stream-tcp-private.h's enum), the

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The per-worker flow table: a pool mapped at creation, a chained hash, and
  * one LRU list per timeout class (struct flow_list), whose heads expiry
- * takes (flow_timeout.c) and eviction chooses among. One worker owns a
- * table: no locks, and no allocation after flow_table_create(); the flows
- * in use are counted against flow.memcap, one budget for all workers'
- * tables. */
+ * takes (flow_timeout.c) and eviction chooses among; its emergency mode
+ * is flow_emerg.c's. One worker owns a table: no locks, and no allocation
+ * after flow_table_create(); the flows in use are counted against
+ * flow.memcap, one budget for all workers' tables. */
 #include <stdlib.h>
 
 #include "../../common/bug.h"
@@ -66,6 +66,13 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 	ft->tcp = (struct flow_tcp_opts){ cfg->midstream, cfg->async_oneside, cfg->inline_mode };
 	ft->id_base = (uint64_t)cfg->worker_id << FLOW_ID_SEQ_BITS;
 	flow_timeouts_init(ft, cfg);
+	/* Suricata cannot start with flow.prealloc flows past the memcap;
+	 * here the preallocation stops at the pool, and so does the base */
+	ft->emerg_base = cfg->prealloc < ft->pool_n ? cfg->prealloc : ft->pool_n;
+	if (ft->emerg_base == 0)
+		ft->emerg_base = 1;
+	ft->emerg_recovery = cfg->emerg_recovery ? cfg->emerg_recovery :
+						   FLOW_EMERG_RECOVERY_DEFAULT;
 	return ft;
 
 fail:
@@ -209,12 +216,20 @@ void flow_table_flush(struct flow_table *ft, uint64_t now_us)
 
 /* A free flow: a slot released before, else one never used (slots are
  * handed out in pool order, so only the pages used are backed), each if
- * flow.memcap allows it. Past the memcap (counted) a flow of this table
- * makes room, released first: one idle past its timeout at now_us if
- * there is one (it timed out, whether or not expiry got to it yet), else
- * the least recently used (forced out, unless it too is idle past its
- * timeout). NULL: the memcap is reached and
- * this table holds no flow (the other workers' tables hold the memcap). */
+ * flow.memcap allows it. Past the memcap (counted) the table enters
+ * emergency mode, and a flow of this table makes room, released first:
+ * one idle past its timeout at now_us if there is one (it timed out,
+ * whether or not expiry got to it yet), else the least recently used
+ * (forced out, get_used). NULL: the memcap is reached and this
+ * table holds no flow (the other workers' tables hold the memcap).
+ *
+ * Suricata (FlowGetUsedFlow) looks at a few hash rows from a moving
+ * index for a flow to force out and refuses any that had a packet lately
+ * (1 s new, 5 s established, 3 s closed), so under a flood of new flows it
+ * often finds none and the packet goes without a flow (only that case
+ * counts in its flow.memcap, every new flow past the memcap in idsd's).
+ * Here the least recently used flow goes, whatever its age: a table never
+ * refuses a new flow while it holds one. */
 static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 {
 	struct flow *f = ft->free_list;
@@ -229,6 +244,9 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 		return f;
 	}
 	ft->stats.evicted++;
+	if (!ft->emerg)
+		flow_emerg_enter(ft, now_us);
+	/* judged by the emergency timeouts now */
 	f = flow_table_due(ft, now_us);
 	if (f == NULL)
 		f = lru_oldest(ft);
@@ -239,6 +257,8 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 		ft->stats.timed_out++;
 		flow_leave(ft, f, FLOW_END_TIMEOUT);
 	} else {
+		ft->stats.get_used++;
+		f->flags |= FLOW_F_EMERGENCY;
 		flow_leave(ft, f, FLOW_END_FORCED);
 	}
 	return f;
@@ -247,9 +267,12 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 static struct flow *flow_new(struct flow_table *ft, const struct packet *p,
 			     const struct flow_key *key, uint32_t hash, unsigned src_idx)
 {
-	struct flow *f = flow_get(ft, p->ts_us);
 	struct flow **bucket = &ft->buckets[hash & ft->mask];
+	struct flow *f;
 
+	if (__builtin_expect(flow_emerg_refuses(ft, p), 0))
+		return NULL;
+	f = flow_get(ft, p->ts_us);
 	if (f == NULL)
 		return NULL;
 	memset(f, 0, sizeof(*f));

@@ -3,13 +3,14 @@
  * timestamps (now_us), never from the clock: capture files replay old time. */
 #include "flow-int.h"
 
-/* Suricata's suricata.yaml defaults (flow-timeouts), seconds: new, established, closed.
- * Only TCP can reach the closed state. */
-static const uint32_t flow_default_to[FLOW_PC_MAX][FLOW_TO_MAX] = {
-	[FLOW_PC_TCP]   = { 60, 600, 60 },
-	[FLOW_PC_UDP]   = { 30, 300, 0 },
-	[FLOW_PC_ICMP]  = { 30, 300, 0 },
-	[FLOW_PC_OTHER] = { 30, 300, 0 },
+/* Suricata 7's suricata.yaml defaults (flow-timeouts), seconds: new,
+ * established, closed; then emergency-new, -established, -closed. Only TCP
+ * can reach the closed state. */
+static const uint32_t flow_default_to[FLOW_PC_MAX][2][FLOW_TO_MAX] = {
+	[FLOW_PC_TCP]   = { { 60, 600, 60 }, { 5, 100, 10 } },
+	[FLOW_PC_UDP]   = { { 30, 300, 0 }, { 10, 100, 0 } },
+	[FLOW_PC_ICMP]  = { { 30, 300, 0 }, { 10, 100, 0 } },
+	[FLOW_PC_OTHER] = { { 30, 300, 0 }, { 10, 100, 0 } },
 };
 
 static uint64_t pick_us(uint32_t cfg_s, uint32_t def_s)
@@ -21,12 +22,18 @@ void flow_timeouts_init(struct flow_table *ft, const struct flow_config *cfg)
 {
 	for (unsigned pc = 0; pc < FLOW_PC_MAX; pc++) {
 		const struct flow_timeouts *t = &cfg->to[pc];
-		const uint32_t *d = flow_default_to[pc];
+		const uint32_t *d = flow_default_to[pc][0], *e = flow_default_to[pc][1];
 
-		ft->to_us[pc][FLOW_TO_NEW] = pick_us(t->new_s, d[FLOW_TO_NEW]);
-		ft->to_us[pc][FLOW_TO_EST] = pick_us(t->established_s, d[FLOW_TO_EST]);
-		ft->to_us[pc][FLOW_TO_CLOSED] = pick_us(t->closed_s, d[FLOW_TO_CLOSED]);
+		ft->to_norm_us[pc][FLOW_TO_NEW] = pick_us(t->new_s, d[FLOW_TO_NEW]);
+		ft->to_norm_us[pc][FLOW_TO_EST] = pick_us(t->established_s, d[FLOW_TO_EST]);
+		ft->to_norm_us[pc][FLOW_TO_CLOSED] = pick_us(t->closed_s, d[FLOW_TO_CLOSED]);
+		ft->to_emerg_us[pc][FLOW_TO_NEW] = pick_us(t->emerg_new_s, e[FLOW_TO_NEW]);
+		ft->to_emerg_us[pc][FLOW_TO_EST] = pick_us(t->emerg_established_s,
+							   e[FLOW_TO_EST]);
+		ft->to_emerg_us[pc][FLOW_TO_CLOSED] = pick_us(t->emerg_closed_s,
+							      e[FLOW_TO_CLOSED]);
 	}
+	memcpy(ft->to_us, ft->to_norm_us, sizeof(ft->to_us));
 }
 
 /* Each list holds one timeout and is in the order of its flows' last
@@ -67,5 +74,7 @@ unsigned flow_table_expire(struct flow_table *ft, uint64_t now_us, unsigned budg
 		ft->stats.timed_out++;
 		expired++;
 	}
+	if (__builtin_expect(ft->emerg, 0) && now_us >= ft->emerg_check_us)
+		flow_emerg_check(ft, now_us);
 	return expired;
 }

@@ -382,6 +382,8 @@ static void load_flow(struct settings *s, struct problems *pb, const struct conf
 	s->flow.hash_size = (uint32_t)get_u64(pb, c->root, "flow.hash-size", 0, 1u << 28);
 	s->flow.prealloc = (uint32_t)get_u64(pb, c->root, "flow.prealloc", FLOW_PREALLOC_DEFAULT,
 					     1u << 28);
+	s->flow.emerg_recovery = (uint32_t)get_u64(pb, c->root, "flow.emergency-recovery",
+						   FLOW_EMERG_RECOVERY_DEFAULT, 100);
 	s->flow.midstream = get_bool(pb, c->root, "stream.midstream", false);
 	for (unsigned i = 0; i < 4; i++) {
 		const struct conf_node *b = conf_node_get(ft, protos[i].name);
@@ -392,6 +394,10 @@ static void load_flow(struct settings *s, struct problems *pb, const struct conf
 		to->new_s = (uint32_t)get_u64(pb, b, "new", 0, 86400);
 		to->established_s = (uint32_t)get_u64(pb, b, "established", 0, 86400 * 7);
 		to->closed_s = (uint32_t)get_u64(pb, b, "closed", 0, 86400);
+		to->emerg_new_s = (uint32_t)get_u64(pb, b, "emergency-new", 0, 86400);
+		to->emerg_established_s = (uint32_t)get_u64(pb, b, "emergency-established", 0,
+							    86400 * 7);
+		to->emerg_closed_s = (uint32_t)get_u64(pb, b, "emergency-closed", 0, 86400);
 	}
 }
 

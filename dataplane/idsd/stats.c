@@ -146,6 +146,9 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 	put(s, "flow.active", fs->active);
 	put(s, "flow.timeout", fs->timed_out);
 	put(s, "flow.memcap", fs->evicted);
+	put(s, "flow.get_used", fs->get_used);
+	put(s, "flow.emerg_mode_entered", fs->emerg_entered);
+	put(s, "flow.emerg_mode_over", fs->emerg_over);
 	put(s, "flow.memuse", flow_table_memuse(pl->ft));
 	put(s, "flow.no_flow", fs->no_flow);
 	collect_stream(s, pl);

@@ -169,6 +169,8 @@ static void build_flow(struct json_w *j, const struct eve_writer *w, const void 
 	eve_put_time(j, "start", f->first_ts_us);
 	eve_put_time(j, "end", f->last_ts_us);
 	json_uint(j, "age", age_s(f));
+	if (f->flags & FLOW_F_EMERGENCY)
+		json_bool(j, "emergency", true);
 	json_str(j, "state", flow_state(f));
 	json_str(j, "reason", f->end_reason < 3 ? reasons[f->end_reason] : "forced");
 	json_bool(j, "alerted", (f->output_flags & EVE_FLOW_ALERTED) != 0);

@@ -16,11 +16,12 @@
  * rate as long as a packet starts fewer than that (only tunnels nested
  * deeper start more), and past that, at flow.memcap, a new flow takes the
  * place of one that timed out before any other (flow_table.c). When the
- * input is idle, a look may release more (EXPIRE_IDLE_BUDGET): no packet
- * waits on it, and it comes ten times a second (dataplane/worker). */
+ * input is idle, a look may release more (PIPELINE_IDLE_BUDGET): no packet
+ * waits on it. It comes ten times a second, and, while a look finds more
+ * due than its budget, again at the worker's next empty poll
+ * (dataplane/worker). */
 #define EXPIRE_INTERVAL_US 1000u
 #define EXPIRE_BUDGET PIPELINE_EXPIRE_BUDGET
-#define EXPIRE_IDLE_BUDGET 256u
 
 static void flow_released(struct flow *f, void *arg);
 static void pipeline_app_end(struct pipeline *pl, struct flow *f);
@@ -662,14 +663,18 @@ enum detect_verdict pipeline_packet(struct pipeline *pl, struct packet *p)
 	return v;
 }
 
-void pipeline_idle(struct pipeline *pl, uint64_t now_us)
+bool pipeline_idle(struct pipeline *pl, uint64_t now_us)
 {
+	bool more;
+
 	if (now_us > pl->now_us)
 		pl->now_us = now_us;
-	flow_table_expire(pl->ft, pl->now_us, EXPIRE_IDLE_BUDGET);
+	more = flow_table_expire(pl->ft, pl->now_us, PIPELINE_IDLE_BUDGET) ==
+	       PIPELINE_IDLE_BUDGET;
 	defrag_expire(pl->df, pl->now_us);
 	if (pl->eve != NULL)
 		eve_writer_flush(pl->eve);
+	return more;
 }
 
 void pipeline_finish(struct pipeline *pl, uint64_t end_us)

@@ -29,6 +29,8 @@
 #define PIPELINE_MAX_INPUTS 8
 /* (added) Timed-out flows one packet releases at most (pipeline.c). */
 #define PIPELINE_EXPIRE_BUDGET 8u
+/* (added) Timed-out flows one pipeline_idle() call releases at most. */
+#define PIPELINE_IDLE_BUDGET 256u
 
 /* (added) A port the worker's frames come from. */
 struct pipeline_input {
@@ -134,8 +136,12 @@ static inline void pipeline_set_detect(struct pipeline *pl, struct detect_thread
 	eve_writer_set_names(pl->eve, dt != NULL ? detect_thread_ruleset(dt) : NULL);
 }
 
-/* Housekeeping when the input is idle: expire flows as of now_us. */
-void pipeline_idle(struct pipeline *pl, uint64_t now_us);
+/* Housekeeping when the input is idle: expire flows as of now_us, at most
+ * PIPELINE_IDLE_BUDGET of them, and flush the output. true: the budget ran
+ * out, more flows may be due; the caller calls again soon (at its next
+ * empty poll) rather than at its idle period, so that a link gone quiet
+ * drains its flows as fast as they time out. */
+bool pipeline_idle(struct pipeline *pl, uint64_t now_us);
 
 /* End of input: release all flows and flush the output. end_us: the
  * input's newest packet time (a capture read by several workers: the whole

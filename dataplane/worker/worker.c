@@ -422,6 +422,7 @@ int worker_main(void *arg)
 	uint64_t prev_drain = rte_rdtsc(), prev_idle = prev_drain;
 	struct rte_mbuf *pkts[WORKER_BURST];
 	struct backoff idle = { 0 };
+	bool idle_more = false;    /* the last housekeeping left flows due */
 
 	if (w->nrxq == 0)
 		return 0;
@@ -445,8 +446,12 @@ int worker_main(void *arg)
 		} else if (input_finished(w)) {
 			if (poll_inputs(w, pkts) == 0)
 				break;
-		} else if (cur - prev_idle > idle_tsc) {
-			pipeline_idle(w->pl, w->rxq[0].port->rx_timestamp ? 0 : wall_us());
+		} else if (idle_more || cur - prev_idle > idle_tsc) {
+			/* bounded work per call; one that ran out of budget
+			 * is followed by another at the next empty poll, so
+			 * expiry keeps up when a busy link goes quiet */
+			idle_more = pipeline_idle(w->pl,
+						  w->rxq[0].port->rx_timestamp ? 0 : wall_us());
 			prev_idle = cur;
 		} else {
 			idle_wait(w, &idle);

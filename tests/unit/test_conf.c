@@ -442,11 +442,12 @@ static void test_suricata_verify(void)
 			 * warning per section; nothing idsd reads */
 			static const char *const noop[] = {
 				":1027:1: key 'vlan'", "key 'af-packet'", "key 'defrag.prealloc'",
-				"key 'flow.emergency-recovery'", "key 'pcap'",
+				"key 'pcap'",
 				"key 'host-os-policy'", "key 'detect.profile'",
 			};
 			static const char *const used[] = {
 				"'af-packet.", "'defrag.memcap'", "'flow.memcap'", "'stream.memcap'",
+				"'flow.emergency-recovery'", "'flow-timeouts.tcp.emergency-new'",
 				"'default-rule-path'", "'outputs.1.eve-log.types.0.alert.payload'",
 				"key 'logging",
 			};

@@ -1045,11 +1045,12 @@ static void test_eviction(void)
 	flow_table_destroy(ft);
 }
 
-/* At flow.memcap, with flows in several timeout classes: a flow idle past
- * its timeout makes room first (it timed out: expiry had not got to it
- * yet), else the least recently used flow of the whole table, whatever its
- * class (forced). The end of input releases them in the order of their
- * last packets, across classes. */
+/* At flow.memcap, with flows in several timeout classes: the table enters
+ * emergency mode, and a flow idle past its (emergency) timeout makes room
+ * first (it timed out: expiry had not got to it yet), the one whose
+ * timeout ran out first, else the least recently used flow of the whole
+ * table, whatever its class (forced). The end of input releases them in
+ * the order of their last packets, across classes. */
 static void test_eviction_lists(void)
 {
 	struct flow_table *ft = table(4 * FLOW_SLOT_SIZE, true, 1);
@@ -1058,40 +1059,44 @@ static void test_eviction_lists(void)
 	struct packet p;
 
 	flow_table_set_release_cb(ft, reason_cb, &log);
-	p = tcp("6.0.0.1", "6.0.0.2", 1, 80, TCP_ACK, 1 * S);     /* established, 600 s */
+	p = tcp("6.0.0.1", "6.0.0.2", 1, 80, TCP_ACK, 1 * S);     /* established */
 	est = flow_handle_packet(ft, &p)->flow_id;
-	p = udp("6.0.0.1", "6.0.0.2", 2, 53, 2 * S);               /* new, 30 s */
+	p = udp("6.0.0.1", "6.0.0.2", 2, 53, 2 * S);               /* new */
 	udp1 = flow_handle_packet(ft, &p)->flow_id;
-	p = tcp("6.0.0.1", "6.0.0.2", 3, 80, TCP_SYN, 3 * S);     /* new, 60 s */
+	p = tcp("6.0.0.1", "6.0.0.2", 3, 80, TCP_SYN, 3 * S);     /* new */
 	syn = flow_handle_packet(ft, &p)->flow_id;
 	p = udp("6.0.0.1", "6.0.0.2", 4, 53, 4 * S);
 	udp2 = flow_handle_packet(ft, &p)->flow_id;
-	/* the second UDP flow answered: established, 300 s */
+	/* the second UDP flow answered: established */
 	p = udp("6.0.0.2", "6.0.0.1", 53, 4, 30 * S);
 	CHECK_INT(udp2, flow_handle_packet(ft, &p)->flow_id);
 
-	/* 40 s: the first UDP flow is due, the established TCP one (least
-	 * recently used) is not: the UDP flow goes, as timed out */
+	/* 40 s, in emergency mode from here: the SYN (5 s: due since 8 s)
+	 * and the first UDP flow (10 s: since 12 s) are due, the established
+	 * TCP one (least recently used, 100 s) is not: the SYN goes, as timed
+	 * out (the normal timeouts, 60 and 30 s, had none due) */
 	p = udp("6.0.0.1", "6.0.0.2", 5, 53, 40 * S);
 	id = flow_handle_packet(ft, &p)->flow_id;
+	CHECK_INT(1, flow_table_stats(ft)->emerg_entered);
 	CHECK_INT(1, log.n);
-	CHECK_INT(udp1, log.ids[0]);
+	CHECK_INT(syn, log.ids[0]);
 	CHECK_INT(FLOW_END_TIMEOUT, log.reasons[0]);
 	CHECK_INT(1, flow_table_stats(ft)->timed_out);
 	CHECK_INT(1, flow_table_stats(ft)->evicted);
-	/* nothing due at 41 s: the least recently used of all (the
-	 * established TCP flow) is forced out, then the SYN */
+	/* 41 s: the first UDP flow; 42 s: nothing due, the least recently
+	 * used of all (the established TCP flow) is forced out */
 	p = udp("6.0.0.1", "6.0.0.2", 6, 53, 41 * S);
 	flow_handle_packet(ft, &p);
 	p = udp("6.0.0.1", "6.0.0.2", 7, 53, 42 * S);
 	flow_handle_packet(ft, &p);
 	CHECK_INT(3, log.n);
-	CHECK_INT(est, log.ids[1]);
-	CHECK_INT(FLOW_END_FORCED, log.reasons[1]);
-	CHECK_INT(syn, log.ids[2]);
+	CHECK_INT(udp1, log.ids[1]);
+	CHECK_INT(FLOW_END_TIMEOUT, log.reasons[1]);
+	CHECK_INT(est, log.ids[2]);
 	CHECK_INT(FLOW_END_FORCED, log.reasons[2]);
 	CHECK_INT(3, flow_table_stats(ft)->evicted);
-	CHECK_INT(1, flow_table_stats(ft)->timed_out);
+	CHECK_INT(2, flow_table_stats(ft)->timed_out);
+	CHECK_INT(1, flow_table_stats(ft)->get_used);
 	CHECK_INT(4, flow_table_stats(ft)->active);
 
 	/* the flush: in last-packet order (the answered UDP flow of 30 s,
@@ -1231,6 +1236,256 @@ static void test_prealloc(void)
 	flow_table_destroy(ft);
 }
 
+/* Emergency mode (flow_emerg.c): what left the table, and how. */
+struct emerg_log {
+	unsigned forced, forced_emerg, timeout;
+};
+
+static void emerg_cb(struct flow *f, void *arg)
+{
+	struct emerg_log *l = arg;
+
+	if (f->end_reason == FLOW_END_FORCED) {
+		l->forced++;
+		l->forced_emerg += (f->flags & FLOW_F_EMERGENCY) != 0;
+	} else if (f->end_reason == FLOW_END_TIMEOUT) {
+		l->timeout++;
+	}
+}
+
+/* A table of n flows, flow.prealloc past it (the base of the recovery
+ * percentage is then the table's n flows). */
+static struct flow_table *emerg_table(unsigned n, bool midstream, struct emerg_log *log)
+{
+	struct flow_config cfg;
+	struct flow_table *ft;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.memcap = n * FLOW_SLOT_SIZE;
+	cfg.hash_size = 1024;
+	cfg.prealloc = FLOW_PREALLOC_DEFAULT;
+	cfg.midstream = midstream;
+	ft = flow_table_create(&cfg, -1);
+	if (ft != NULL)
+		flow_table_set_release_cb(ft, emerg_cb, log);
+	return ft;
+}
+
+/* Flow i of a flood: a SYN (or a UDP datagram) of its own at ts_us. */
+static struct flow *flood_pkt(struct flow_table *ft, unsigned i, bool syn, uint64_t ts_us)
+{
+	char src[16];
+	struct packet p;
+
+	snprintf(src, sizeof(src), "10.9.%u.%u", (i >> 8) & 255, i & 255);
+	p = syn ? tcp(src, "192.0.2.9", (uint16_t)(1024 + i), 80, TCP_SYN, ts_us) :
+		  udp(src, "192.0.2.9", (uint16_t)(1024 + i), 53, ts_us);
+	return flow_handle_packet(ft, &p);
+}
+
+/* A SYN flood fills a table of 100 flows; the 101st enters emergency mode
+ * (counted once), forces the least recently used flow out (get_used, its
+ * record "emergency") and puts the emergency timeouts of Suricata 7's
+ * suricata.yaml in force. The flood's flows then time out at 5 s (TCP
+ * emergency-new), not 60 s, also at lookup. The mode is over at the 30th
+ * check in a row (a quarter second of packet time apart) that found more
+ * than 30 % of the 100 flows free, and the normal timeouts are back. */
+static void test_emergency(void)
+{
+	const uint64_t t0 = 1000 * S, q = S / 4;
+	struct emerg_log log = { 0 };
+	struct flow_table *ft = emerg_table(100, false, &log);
+	const struct flow_stats *fs;
+	struct packet p;
+	struct flow *f;
+	uint64_t t;
+
+	CHECK(ft != NULL);
+	if (ft == NULL)
+		return;
+	fs = flow_table_stats(ft);
+	CHECK_INT(60 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_NEW]);
+	for (unsigned i = 0; i < 100; i++)
+		CHECK(flood_pkt(ft, i, true, t0 + i * 1000) != NULL);
+	CHECK(!flow_table_emergency(ft));
+	CHECK_INT(0, fs->emerg_entered);
+
+	f = flood_pkt(ft, 100, true, t0 + S);
+	CHECK(f != NULL);
+	CHECK(flow_table_emergency(ft));
+	CHECK_INT(1, fs->emerg_entered);
+	CHECK_INT(1, fs->evicted);
+	CHECK_INT(1, fs->get_used);
+	CHECK_INT(1, log.forced);
+	CHECK_INT(1, log.forced_emerg);
+	/* suricata.yaml's emergency-new, -established, -closed */
+	CHECK_INT(5 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_NEW]);
+	CHECK_INT(100 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_EST]);
+	CHECK_INT(10 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_CLOSED]);
+	CHECK_INT(10 * S, ft->to_us[FLOW_PC_UDP][FLOW_TO_NEW]);
+	CHECK_INT(100 * S, ft->to_us[FLOW_PC_UDP][FLOW_TO_EST]);
+	CHECK_INT(10 * S, ft->to_us[FLOW_PC_ICMP][FLOW_TO_NEW]);
+	CHECK_INT(10 * S, ft->to_us[FLOW_PC_OTHER][FLOW_TO_NEW]);
+	/* a second flow past the memcap: forced too, no second entry */
+	CHECK(flood_pkt(ft, 101, true, t0 + S) != NULL);
+	CHECK_INT(1, fs->emerg_entered);
+	CHECK_INT(2, fs->get_used);
+
+	/* flow 2 (last packet t0 + 2 ms) again after 5 s and 3 ms: timed out
+	 * at lookup, a new flow (60 s would have kept it) */
+	p = tcp("10.9.0.2", "192.0.2.9", 1026, 80, TCP_SYN, t0 + 5 * S + 3000);
+	CHECK(flow_handle_packet(ft, &p) != NULL);
+	CHECK(p.flow_flags & PKT_FLOW_FIRST);
+	CHECK_INT(1, fs->timed_out);
+	/* the rest of the flood (flows 3..99) at 5 s past their last packet */
+	CHECK_INT(0, flow_table_expire(ft, t0 + 5 * S + 3000, 1000));
+	CHECK_INT(97, flow_table_expire(ft, t0 + 5 * S + 100000, 1000));
+	CHECK_INT(98, log.timeout);
+	CHECK(flow_table_emergency(ft));
+	/* room for 97 flows of 100 from here: 29 checks, still in the mode */
+	for (t = t0 + 6 * S; t < t0 + 6 * S + 29 * q; t += q)
+		flow_table_expire(ft, t, 1000);
+	CHECK(flow_table_emergency(ft));
+	CHECK_INT(0, fs->emerg_over);
+	/* no check between two due: a look a moment later changes nothing */
+	flow_table_expire(ft, t - q + 1, 1000);
+	CHECK(flow_table_emergency(ft));
+	flow_table_expire(ft, t, 1000);
+	CHECK(!flow_table_emergency(ft));
+	CHECK_INT(1, fs->emerg_over);
+	CHECK_INT(60 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_NEW]);
+	CHECK_INT(600 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_EST]);
+	CHECK_INT(30 * S, ft->to_us[FLOW_PC_UDP][FLOW_TO_NEW]);
+	flow_table_destroy(ft);
+}
+
+/* Flows 31..100 of a 100-flow table kept alive (a packet each second)
+ * from time s0 + 1 s to just before until_us; expiry looks at every
+ * quarter second. */
+static void keep_alive(struct flow_table *ft, unsigned first, uint64_t from_us,
+		       uint64_t until_us)
+{
+	for (uint64_t t = from_us; t < until_us; t += S / 4) {
+		if ((t - from_us) % S == 0)
+			for (unsigned i = first; i <= 100; i++)
+				flood_pkt(ft, i, false, t);
+		flow_table_expire(ft, t, 1000);
+	}
+}
+
+/* The recovery test is "more than" flow.emergency-recovery percent, and
+ * the 30 checks must come in a row: room for exactly 30 of 100 flows
+ * keeps the table in emergency mode however long; a 31st flow freed
+ * starts the count, and the mode is over 30 checks later. */
+static void test_emergency_recovery(void)
+{
+	const uint64_t t0 = 2000 * S;
+	struct emerg_log log = { 0 };
+	struct flow_table *ft = emerg_table(100, false, &log);
+	const struct flow_stats *fs;
+
+	CHECK(ft != NULL);
+	if (ft == NULL)
+		return;
+	fs = flow_table_stats(ft);
+	for (unsigned i = 0; i < 100; i++)
+		flood_pkt(ft, i, false, t0 + i * 1000);
+	/* flow 100 forces flow 0 out: flows 1..30 are left to time out
+	 * (UDP emergency-new: 10 s), 31..100 stay alive */
+	flood_pkt(ft, 100, false, t0 + S);
+	CHECK(flow_table_emergency(ft));
+	keep_alive(ft, 31, t0 + S, t0 + 40 * S);
+	CHECK_INT(30, log.timeout);
+	CHECK_INT(70, fs->active);
+	CHECK(flow_table_emergency(ft));
+	CHECK_INT(0, fs->emerg_over);
+	/* flow 31 left to time out too: 31 % free from t0 + 50 s */
+	keep_alive(ft, 32, t0 + 40 * S, t0 + 50 * S + S / 2);
+	CHECK_INT(31, log.timeout);
+	CHECK(flow_table_emergency(ft));
+	keep_alive(ft, 32, t0 + 50 * S + S / 2, t0 + 60 * S);
+	CHECK(!flow_table_emergency(ft));
+	CHECK_INT(1, fs->emerg_over);
+	CHECK_INT(1, fs->emerg_entered);
+	flow_table_destroy(ft);
+}
+
+/* In emergency mode with stream.midstream, a TCP packet that is no SYN
+ * starts no flow (counted in no_flow, not as the memcap: no exception
+ * policy meets it); a SYN, or UDP, still does. Without midstream the
+ * pickup is refused later anyway: every packet starts its flow. */
+static void test_emergency_midstream(void)
+{
+	const uint64_t t0 = 3000 * S;
+	struct emerg_log log = { 0 };
+
+	for (int mid = 0; mid < 2; mid++) {
+		struct flow_table *ft = emerg_table(4, mid, &log);
+		const struct flow_stats *fs;
+		struct packet p;
+
+		CHECK(ft != NULL);
+		if (ft == NULL)
+			return;
+		fs = flow_table_stats(ft);
+		/* outside the mode the ACK starts a flow */
+		p = tcp("10.8.0.1", "192.0.2.8", 4000, 80, TCP_ACK, t0);
+		CHECK(flow_handle_packet(ft, &p) != NULL);
+		for (unsigned i = 0; i < 4; i++)
+			flood_pkt(ft, i, false, t0 + 1);
+		CHECK(flow_table_emergency(ft));
+		p = tcp("10.8.0.1", "192.0.2.8", 4001, 80, TCP_ACK, t0 + 2);
+		CHECK((flow_handle_packet(ft, &p) == NULL) == (mid != 0));
+		CHECK_INT(mid ? 1 : 0, fs->no_flow);
+		CHECK_INT(mid ? 1 : 2, fs->evicted);
+		p = tcp("10.8.0.1", "192.0.2.8", 4002, 80, TCP_SYN | TCP_ACK, t0 + 3);
+		CHECK((flow_handle_packet(ft, &p) == NULL) == (mid != 0));
+		p = tcp("10.8.0.1", "192.0.2.8", 4003, 80, TCP_SYN, t0 + 4);
+		CHECK(flow_handle_packet(ft, &p) != NULL);
+		CHECK_INT(mid ? 2 : 0, fs->no_flow);
+		flow_table_destroy(ft);
+	}
+}
+
+/* Configured emergency timeouts and emergency-recovery replace the
+ * defaults; zero keeps a default. */
+static void test_emergency_config(void)
+{
+	const uint64_t t0 = 4000 * S;
+	struct emerg_log log = { 0 };
+	struct flow_config cfg;
+	struct flow_table *ft;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.memcap = 10 * FLOW_SLOT_SIZE;
+	cfg.prealloc = 10;
+	cfg.emerg_recovery = 80;
+	cfg.to[FLOW_PC_UDP].emerg_new_s = 2;
+	cfg.to[FLOW_PC_TCP].emerg_established_s = 7;
+	ft = flow_table_create(&cfg, -1);
+	CHECK(ft != NULL);
+	if (ft == NULL)
+		return;
+	flow_table_set_release_cb(ft, emerg_cb, &log);
+	for (unsigned i = 0; i < 11; i++)
+		flood_pkt(ft, i, false, t0);
+	CHECK(flow_table_emergency(ft));
+	CHECK_INT(2 * S, ft->to_us[FLOW_PC_UDP][FLOW_TO_NEW]);
+	CHECK_INT(7 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_EST]);
+	CHECK_INT(5 * S, ft->to_us[FLOW_PC_TCP][FLOW_TO_NEW]);
+	/* 8 of 10 free is 80 %: not more than emergency-recovery 80 */
+	CHECK_INT(8, flow_table_expire(ft, t0 + 2 * S + 1, 8));
+	for (uint64_t t = t0 + 3 * S; t < t0 + 20 * S; t += S / 4)
+		flow_table_expire(ft, t, 0);
+	CHECK(flow_table_emergency(ft));
+	/* 9 of 10: 90 % */
+	CHECK_INT(2, flow_table_expire(ft, t0 + 20 * S, 8));
+	for (uint64_t t = t0 + 20 * S; t < t0 + 30 * S; t += S / 4)
+		flow_table_expire(ft, t, 0);
+	CHECK(!flow_table_emergency(ft));
+	flow_table_destroy(ft);
+}
+
 int main(void)
 {
 	test_hash_symmetry();
@@ -1251,5 +1506,9 @@ int main(void)
 	test_flow_ids();
 	test_port_reuse();
 	test_prealloc();
+	test_emergency();
+	test_emergency_recovery();
+	test_emergency_midstream();
+	test_emergency_config();
 	return check_result("flow");
 }

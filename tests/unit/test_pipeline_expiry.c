@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "dataplane/decode/pkt_build.h"
+#include "dataplane/flow/flow-int.h"
 #include "dataplane/pipeline/pipeline.h"
 
 #define S  1000000ull
@@ -13,33 +14,49 @@
 
 static uint64_t cnt;
 
-/* One Ethernet + IPv4 + UDP frame from 10.0.0.0 + host to 192.0.2.1:53,
- * source port sp, run at ts_us. */
-static void udp(struct pipeline *pl, uint32_t host, uint16_t sp, uint64_t ts_us)
+/* One Ethernet + IPv4 frame from 10.0.0.0 + host to 192.0.2.1, run at
+ * ts_us: UDP to port 53 ("ping"), or a TCP SYN to port 80, from source
+ * port sp. */
+static void frame(struct pipeline *pl, bool syn, uint32_t host, uint16_t sp, uint64_t ts_us)
 {
 	uint8_t f[64] = { 0 };
 	union ip_addr s = { .b = { 10, (uint8_t)(host >> 16), (uint8_t)(host >> 8), (uint8_t)host } };
 	union ip_addr d = { .b = { 192, 0, 2, 1 } };
+	const uint32_t l4 = syn ? 20 : 8 + 4;
 	struct packet p = { 0 };
-	size_t ip;
+	uint8_t *t;
 
 	f[12] = 0x08;                     /* ethertype IPv4 */
-	ip = pkt_ip_header(4, f + 14, &s, &d, 17, 8 + 4, false);
-	pkt_put16(f + 14 + ip, sp);
-	pkt_put16(f + 14 + ip + 2, 53);
-	pkt_put16(f + 14 + ip + 4, 8 + 4);
-	memcpy(f + 14 + ip + 8, "ping", 4);
+	t = f + 14 + pkt_ip_header(4, f + 14, &s, &d, syn ? 6 : 17, l4, false);
+	pkt_put16(t, sp);
+	if (syn) {
+		pkt_put16(t + 2, 80);
+		pkt_put32(t + 4, host);   /* sequence number */
+		t[12] = 5 << 4;           /* header length: 20 */
+		t[13] = TCP_SYN;
+		pkt_put16(t + 14, 65535);
+	} else {
+		pkt_put16(t + 2, 53);
+		pkt_put16(t + 4, 8 + 4);
+		memcpy(t + 8, "ping", 4);
+	}
 	p.data = f;
-	p.len = p.wire_len = (uint32_t)(14 + ip + 8 + 4);
+	p.len = p.wire_len = (uint32_t)(t + l4 - f);
 	p.ts_us = ts_us;
 	p.pcap_cnt = ++cnt;
 	pipeline_packet(pl, &p);
 }
 
+static void udp(struct pipeline *pl, uint32_t host, uint16_t sp, uint64_t ts_us)
+{
+	frame(pl, false, host, sp, ts_us);
+}
+
 static struct pipeline *make(uint64_t memcap)
 {
 	struct pipeline_config cfg = {
-		.flow = { .memcap = memcap, .hash_size = 1u << 15 },
+		.flow = { .memcap = memcap, .hash_size = 1u << 15,
+			  .prealloc = FLOW_PREALLOC_DEFAULT },
 		.socket = -1,
 	};
 
@@ -151,10 +168,94 @@ static void test_clock_back(void)
 	pipeline_destroy(pl);
 }
 
+/* A link gone quiet with 5,000 flows due: each housekeeping call releases
+ * PIPELINE_IDLE_BUDGET of them at most and says whether more may be due,
+ * so the worker calls again at once (dataplane/worker) and the table is
+ * empty after ceil(5000 / budget) calls, not after that many idle periods
+ * (one call per 100 ms released 2,560 flows a second). */
+static void test_idle_drain(void)
+{
+	const unsigned n = 5000;
+	struct pipeline *pl = make(0);
+	const struct flow_stats *fs;
+	unsigned calls = 0;
+	bool more = true;
+
+	CHECK(pl != NULL);
+	if (pl == NULL)
+		return;
+	fs = flow_table_stats(pl->ft);
+	for (unsigned i = 0; i < n; i++)
+		udp(pl, i, 3000, T0);
+	CHECK_INT(n, fs->active);
+	while (more && calls <= n) {
+		uint64_t before = fs->timed_out;
+
+		more = pipeline_idle(pl, T0 + 2 * S);
+		calls++;
+		CHECK(fs->timed_out - before <= PIPELINE_IDLE_BUDGET);
+		CHECK_INT(more, fs->timed_out - before == PIPELINE_IDLE_BUDGET);
+	}
+	CHECK_INT((n + PIPELINE_IDLE_BUDGET - 1) / PIPELINE_IDLE_BUDGET, calls);
+	CHECK_INT(n, fs->timed_out);
+	CHECK_INT(0, fs->active);
+	/* nothing due: one call, nothing more */
+	CHECK(!pipeline_idle(pl, T0 + 3 * S));
+	pipeline_destroy(pl);
+}
+
+/* A SYN flood (3,000 SYNs, one a millisecond) over a flow.memcap of 1,000
+ * flows, then one UDP flow's datagram a millisecond: the table enters
+ * emergency mode once, forces out what does not time out, and the flood's
+ * flows time out at TCP emergency-new (5 s after their SYN, where 60 s is
+ * the normal timeout); once the memcap has room again (more than 30 % of
+ * the 1,000 flows) for 30 checks a quarter second apart, the mode is over
+ * and the normal timeouts are back. */
+static void test_syn_flood(void)
+{
+	const unsigned flood = 3000;
+	struct pipeline *pl = make(1000 * FLOW_SLOT_SIZE);
+	const struct flow_stats *fs;
+	uint64_t ts = T0;
+
+	CHECK(pl != NULL);
+	if (pl == NULL)
+		return;
+	fs = flow_table_stats(pl->ft);
+	for (unsigned i = 0; i < flood; i++, ts += 1000)
+		frame(pl, true, i, (uint16_t)(1024 + i % 60000), ts);
+	CHECK_INT(flood, fs->created);
+	CHECK_INT(1, fs->emerg_entered);
+	CHECK(flow_table_emergency(pl->ft));
+	CHECK_INT(flood - 1000, fs->get_used);
+	CHECK_INT(flood - 1000, fs->evicted);
+	CHECK_INT(1000, fs->active);
+	/* 5 s and a little after the last SYN, only the datagrams' flow is
+	 * left (its first forced one more SYN's out) */
+	for (; ts <= T0 + (flood + 5100) * 1000ull; ts += 1000)
+		udp(pl, 1u << 20, 5000, ts);
+	CHECK_INT(1, fs->active);
+	CHECK_INT(flood - 1000 + 1, fs->get_used);
+	CHECK_INT(1000 - 1, fs->timed_out);
+	CHECK(flow_table_emergency(pl->ft));
+	CHECK_INT(0, fs->emerg_over);
+	/* room since about 7.3 s: over 7.25 s later */
+	for (; ts <= T0 + 15 * S; ts += 1000)
+		udp(pl, 1u << 20, 5000, ts);
+	CHECK(!flow_table_emergency(pl->ft));
+	CHECK_INT(1, fs->emerg_over);
+	CHECK_INT(1, fs->emerg_entered);
+	CHECK_INT(60 * S, pl->ft->to_us[FLOW_PC_TCP][FLOW_TO_NEW]);
+	pipeline_finish(pl, 0);
+	pipeline_destroy(pl);
+}
+
 int main(void)
 {
 	test_rate();
 	test_budget();
 	test_clock_back();
+	test_idle_drain();
+	test_syn_flood();
 	return check_result("pipeline_expiry");
 }
