@@ -130,6 +130,9 @@ enum rule_buffer {
 	RULE_BUF_DNS_QUERY,           /* one instance per question name */
 	RULE_BUF_DNS_QUERIES_RRNAME,  /* (added) question names, queries and responses */
 	RULE_BUF_DNS_ANSWERS_RRNAME,  /* owner names of the answer records */
+	RULE_BUF_DNS_AUTHORITIES_RRNAME, /* (added, Suricata 8) owner names of the authority
+				       * records, queries and responses */
+	RULE_BUF_DNS_ADDITIONALS_RRNAME, /* the additional records', alike */
 	RULE_BUF_DNS_RESPONSE_RRNAME, /* a response's names: questions, answers, authorities,
 				       * additionals */
 	RULE_BUF_DNS_PDU,             /* (added) frame:dns.pdu: the message's bytes (over TCP
@@ -585,6 +588,7 @@ enum rule_csum {
 #define RULE_APP_HAS_SSL_STATE 0x1000u /* ssl_state, see ssl_state */
 #define RULE_APP_HAS_FTPDATA_CMD 0x2000u /* ftpdata_command, see ftpdata_cmd */
 #define RULE_APP_HAS_SSL_VERSION 0x4000u /* ssl_version, see ssl_versions */
+#define RULE_APP_HAS_DNS_RCODE   0x8000u /* dns.rcode (Suricata 8), see dns_rcode */
 #define RULE_FTPDATA_RETR 1u      /* ftpdata_cmd values, as app_tx_ftpdata_command's */
 #define RULE_FTPDATA_STOR 2u
 
@@ -710,6 +714,7 @@ struct rule {
 	uint16_t app_has;         /* RULE_APP_HAS_* */
 	struct u32_cmp urilen;    /* with RULE_APP_HAS_URILEN */
 	struct u32_cmp dns_opcode; /* with RULE_APP_HAS_DNS_OPCODE */
+	struct u32_cmp dns_rcode;  /* with RULE_APP_HAS_DNS_RCODE */
 	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */
 	/* (added) with RULE_APP_HAS_SSL_STATE: the states named (RULE_SSL_ST_*)
 	 * and those of them negated; it holds when (states & seen) ^ negated
