@@ -509,6 +509,7 @@ struct rule_tag {
 #define RULE_HAS_FLOWBYTES_TC 0x8000000u  /* (added) flow.bytes_toclient */
 #define RULE_HAS_ICMPV6MTU 0x10000000u    /* (added) icmpv6.mtu */
 #define RULE_HAS_VARMATCH 0x20000000u     /* (added) flowvar, pktvar: see varmatch */
+#define RULE_HAS_FLOWEITHER 0x40000000u   /* (added) flow.pkts/flow.bytes:either, see flow_either */
 
 /* (added) Index of the per-direction flow counters flow_pkts[] and
  * flow_bytes[], in the order of the packet's enum pkt_dir. */
@@ -678,6 +679,11 @@ struct rule {
 	struct u32_cmp icmpv6mtu;  /* (added) RULE_HAS_ICMPV6MTU */
 	/* (added) flow.age and the flow counters, indexed by enum rule_flow_dir */
 	struct u32_cmp flow_age, flow_pkts[2], flow_bytes[2];
+	/* (added) with RULE_HAS_FLOWEITHER: Suricata 8's flow.pkts:either /
+	 * flow.bytes:either, each met by one direction's counter; bit 0 for
+	 * flow.pkts (flow_pkts_either), bit 1 for flow.bytes */
+	uint8_t flow_either;
+	struct u32_cmp flow_pkts_either, flow_bytes_either;
 	uint16_t ipopts;          /* the option's bit, as packet-t.h IPV4_OPT_* (0xffff: any) */
 	struct rule_stream_size stream_size;
 	uint32_t nxbit;

@@ -10,7 +10,7 @@
  *   only with a Fragment header.
  * - stream_size: until TCP reassembly tracks sequence numbers, the flow's
  *   byte counters per direction stand for each side's stream size.
- * - flow.age, flow.pkts_*, flow.bytes_*: the flow's counters as the flow
+ * - flow.age, flow.pkts*, flow.bytes*: the flow's counters as the flow
  *   stage left them for this packet (it counted it already); no flow, no
  *   match (detect-flow-age.c, detect-flow-pkts.c).
  * - icmpv6.mtu: only an ICMPv6 Packet Too Big of code 0 carries one. */
@@ -96,7 +96,14 @@ static uint32_t sat_u32(uint64_t v)
 }
 
 #define HAS_FLOW_KW (RULE_HAS_FLOWAGE | RULE_HAS_FLOWPKTS_TS | RULE_HAS_FLOWPKTS_TC | \
-		     RULE_HAS_FLOWBYTES_TS | RULE_HAS_FLOWBYTES_TC)
+		     RULE_HAS_FLOWBYTES_TS | RULE_HAS_FLOWBYTES_TC | RULE_HAS_FLOWEITHER)
+
+/* flow.pkts / flow.bytes:either: one direction's counter suffices. */
+static bool either_match(const struct u32_cmp *c, const uint64_t v[2])
+{
+	return detect_match_u32(c, sat_u32(v[PKT_TO_SERVER])) ||
+	       detect_match_u32(c, sat_u32(v[PKT_TO_CLIENT]));
+}
 
 static bool flow_counter_tests(const struct rule *r, const struct flow *f)
 {
@@ -118,6 +125,10 @@ static bool flow_counter_tests(const struct rule *r, const struct flow *f)
 		    !detect_match_u32(&r->flow_bytes[d], sat_u32(f->bytes[d])))
 			return false;
 	}
+	if ((h & RULE_HAS_FLOWEITHER) &&
+	    (((r->flow_either & 1) && !either_match(&r->flow_pkts_either, f->pkts)) ||
+	     ((r->flow_either & 2) && !either_match(&r->flow_bytes_either, f->bytes))))
+		return false;
 	return true;
 }
 

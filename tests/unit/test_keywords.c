@@ -160,6 +160,14 @@ static void test_parse_hdr(void)
 	FAILS("flow.pkts_toserver:1; flow.pkts_toserver:2;",
 	      "duplicate keyword 'flow.pkts_toserver'");
 	FAILS("flow.age;", "keyword 'flow.age' needs a value");
+	PARSES("flow.pkts:either,=10; flow.bytes:either,>3000;");
+	PARSES("flow.pkts:toserver,>3; flow.bytes: toclient , <100;");
+	FAILS("flow.pkts:3;", "invalid flow.pkts: '3' (a direction, toserver, toclient or "
+	      "either, then a comparison)");
+	FAILS("flow.bytes:both,3;", "invalid flow.bytes direction: 'both'");
+	FAILS("flow.pkts:toserver,3; flow.pkts_toserver:4;",
+	      "duplicate keyword 'flow.pkts_toserver'");
+	FAILS("flow.pkts:either,3; flow.pkts:either,4;", "duplicate keyword 'flow.pkts'");
 	PARSES("xbits:set,bad,track ip_pair,expire 60;");
 	PARSES("xbits:isset,bad,track ip_src;");
 	FAILS("xbits:set,foo;", "xbits needs an operation, a name and a track");
@@ -675,12 +683,21 @@ static void test_flow_counters(void)
 	CHECK_INT(0, on_pkt(TR("flow.bytes_toserver:>180;"), p));
 	CHECK_INT(1, on_pkt(TR("flow.bytes_toclient:>4000000000;"), p));
 	CHECK_INT(0, on_pkt(TR("flow.bytes_toclient:<4000000000;"), p));
+	/* Suricata 8's flow.pkts / flow.bytes: a direction, or either one */
+	CHECK_INT(1, on_pkt(TR("flow.pkts:toserver,3; flow.pkts:toclient,2;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.pkts:toclient,3;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.pkts:either,2;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.pkts:either,3;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.pkts:either,>3;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.bytes:either,<200; flow.pkts:either,=3;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.bytes:either,200-4000000000;"), p));
 	/* the rule is not IP-only: every packet of the flow is checked anew */
 	CHECK_INT(1, on_pkt(IR("flow.pkts_toserver:>=3;"), p));
 	/* no flow: none holds */
 	p->flow = NULL;
 	CHECK_INT(0, on_pkt(TR("flow.age:<100;"), p));
 	CHECK_INT(0, on_pkt(TR("flow.pkts_toserver:<100;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.pkts:either,<100;"), p));
 }
 
 static void test_icmpv6_mtu(void)
