@@ -8,8 +8,8 @@
  * - fragbits: the same, except + also wants a bit beyond the listed ones.
  * - fragoffset: IPv4 in 8-byte units as on the wire; IPv6 in bytes, and
  *   only with a Fragment header.
- * - stream_size: until TCP reassembly tracks sequence numbers, the flow's
- *   byte counters per direction stand for each side's stream size.
+ * - stream_size: each side's sequence space used (next_seq - isn), as
+ *   Suricata's TcpSession gives it; midstream pickups: the byte counters.
  * - flow.age, flow.pkts*, flow.bytes*: the flow's counters as the flow
  *   stage left them for this packet (it counted it already); no flow, no
  *   match (detect-flow-age.c, detect-flow-pkts.c).
@@ -67,15 +67,27 @@ static bool icmp_has_id(const struct packet *p)
 	return false;
 }
 
+/* Each side's stream size as Suricata 7's DetectStreamSizeMatchAux: the
+ * sequence space it has used, next_seq - isn (its SYN and an in-order
+ * packet's data counted once the flow stage took them, as Suricata's
+ * stream engine runs before detection). No session (a TCP packet Suricata
+ * would not track), no match. A midstream pickup has no ISN here: the
+ * flow's byte counters per direction stand for its sides' sizes. */
 static bool stream_size_match(const struct rule_stream_size *ss, const struct packet *p)
 {
+	const struct flow *f = p->flow;
 	uint64_t cli, srv;
 	bool c, s;
 
-	if (!is_tcp(p) || !p->flow)
+	if (!is_tcp(p) || !f || f->tcp_state == TCP_ST_NONE)
 		return false;
-	cli = p->flow->bytes[PKT_TO_SERVER];
-	srv = p->flow->bytes[PKT_TO_CLIENT];
+	if (f->flags & FLOW_F_MIDSTREAM) {
+		cli = f->bytes[PKT_TO_SERVER];
+		srv = f->bytes[PKT_TO_CLIENT];
+	} else {
+		cli = (uint32_t)(f->seq.side[0].next_seq - f->isn[0]);
+		srv = (uint32_t)(f->seq.side[1].next_seq - f->isn[1]);
+	}
 	c = detect_match_u32(&ss->cmp, cli > UINT32_MAX ? UINT32_MAX : (uint32_t)cli);
 	s = detect_match_u32(&ss->cmp, srv > UINT32_MAX ? UINT32_MAX : (uint32_t)srv);
 	switch (ss->side) {
