@@ -806,6 +806,28 @@ static void test_dns8_keywords(void)
 
 /* ---- absent ---- */
 
+/* A relative byte keyword or isdataat outside a sticky buffer goes to the
+ * list of the match before it (Suricata 7's DetectIsdataatSetup and byte
+ * keyword setups): after a legacy modifier, that buffer. */
+static void test_relative_after_modifier(void)
+{
+	struct rule *r;
+
+	r = parse_ok("tcp", "content:\"/c/\"; http_raw_uri; isdataat:4,relative; "
+		     "byte_test:1,=,0x64,0,relative; isdataat:1; content:\"x\"; isdataat:1,relative;");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT(6, r->nmatch);
+		CHECK_INT(RULE_BUF_HTTP_URI_RAW, r->match[0].buf);
+		CHECK_INT(RULE_BUF_HTTP_URI_RAW, r->match[1].buf);
+		CHECK_INT(RULE_BUF_HTTP_URI_RAW, r->match[2].buf);
+		CHECK_INT(RULE_BUF_PAYLOAD, r->match[3].buf);      /* not relative */
+		CHECK_INT(RULE_BUF_PAYLOAD, r->match[4].buf);
+		CHECK_INT(RULE_BUF_PAYLOAD, r->match[5].buf);      /* after a payload match */
+		rule_free(r);
+	}
+}
+
 static void test_parse_absent(void)
 {
 	struct rule *r;
@@ -973,6 +995,7 @@ int main(void)
 	test_dns_sections();
 	test_dns_loop();
 	test_dns8_keywords();
+	test_relative_after_modifier();
 	penv = rule_env_new();
 	CHECK(penv != NULL);
 	test_parse_absent();
