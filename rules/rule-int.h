@@ -259,6 +259,8 @@ int kw_flow_pkts_toserver(struct rule_ctx *c, const char *v);
 int kw_flow_pkts_toclient(struct rule_ctx *c, const char *v);
 int kw_flow_bytes_toserver(struct rule_ctx *c, const char *v);
 int kw_flow_bytes_toclient(struct rule_ctx *c, const char *v);
+int kw_flow_pkts(struct rule_ctx *c, const char *v);
+int kw_flow_bytes(struct rule_ctx *c, const char *v);
 /* rule_kw_requires.c (added): the requires value v against this engine:
  * 0 met, 1 not met, -EINVAL invalid; why (whylen) says which. kw_requires
  * is its table entry, run after the check already passed: it only refuses

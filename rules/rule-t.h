@@ -130,6 +130,9 @@ enum rule_buffer {
 	RULE_BUF_DNS_QUERY,           /* one instance per question name */
 	RULE_BUF_DNS_QUERIES_RRNAME,  /* (added) question names, queries and responses */
 	RULE_BUF_DNS_ANSWERS_RRNAME,  /* owner names of the answer records */
+	RULE_BUF_DNS_AUTHORITIES_RRNAME, /* (added, Suricata 8) owner names of the authority
+				       * records, queries and responses */
+	RULE_BUF_DNS_ADDITIONALS_RRNAME, /* the additional records', alike */
 	RULE_BUF_DNS_RESPONSE_RRNAME, /* a response's names: questions, answers, authorities,
 				       * additionals */
 	RULE_BUF_DNS_PDU,             /* (added) frame:dns.pdu: the message's bytes (over TCP
@@ -506,6 +509,7 @@ struct rule_tag {
 #define RULE_HAS_FLOWBYTES_TC 0x8000000u  /* (added) flow.bytes_toclient */
 #define RULE_HAS_ICMPV6MTU 0x10000000u    /* (added) icmpv6.mtu */
 #define RULE_HAS_VARMATCH 0x20000000u     /* (added) flowvar, pktvar: see varmatch */
+#define RULE_HAS_FLOWEITHER 0x40000000u   /* (added) flow.pkts/flow.bytes:either, see flow_either */
 
 /* (added) Index of the per-direction flow counters flow_pkts[] and
  * flow_bytes[], in the order of the packet's enum pkt_dir. */
@@ -585,6 +589,7 @@ enum rule_csum {
 #define RULE_APP_HAS_SSL_STATE 0x1000u /* ssl_state, see ssl_state */
 #define RULE_APP_HAS_FTPDATA_CMD 0x2000u /* ftpdata_command, see ftpdata_cmd */
 #define RULE_APP_HAS_SSL_VERSION 0x4000u /* ssl_version, see ssl_versions */
+#define RULE_APP_HAS_DNS_RCODE   0x8000u /* dns.rcode (Suricata 8), see dns_rcode */
 #define RULE_FTPDATA_RETR 1u      /* ftpdata_cmd values, as app_tx_ftpdata_command's */
 #define RULE_FTPDATA_STOR 2u
 
@@ -674,6 +679,11 @@ struct rule {
 	struct u32_cmp icmpv6mtu;  /* (added) RULE_HAS_ICMPV6MTU */
 	/* (added) flow.age and the flow counters, indexed by enum rule_flow_dir */
 	struct u32_cmp flow_age, flow_pkts[2], flow_bytes[2];
+	/* (added) with RULE_HAS_FLOWEITHER: Suricata 8's flow.pkts:either /
+	 * flow.bytes:either, each met by one direction's counter; bit 0 for
+	 * flow.pkts (flow_pkts_either), bit 1 for flow.bytes */
+	uint8_t flow_either;
+	struct u32_cmp flow_pkts_either, flow_bytes_either;
 	uint16_t ipopts;          /* the option's bit, as packet-t.h IPV4_OPT_* (0xffff: any) */
 	struct rule_stream_size stream_size;
 	uint32_t nxbit;
@@ -710,6 +720,7 @@ struct rule {
 	uint16_t app_has;         /* RULE_APP_HAS_* */
 	struct u32_cmp urilen;    /* with RULE_APP_HAS_URILEN */
 	struct u32_cmp dns_opcode; /* with RULE_APP_HAS_DNS_OPCODE */
+	struct u32_cmp dns_rcode;  /* with RULE_APP_HAS_DNS_RCODE */
 	uint16_t tls_version;     /* with RULE_APP_HAS_TLS_VERSION: 0x0300..0x0304 */
 	/* (added) with RULE_APP_HAS_SSL_STATE: the states named (RULE_SSL_ST_*)
 	 * and those of them negated; it holds when (states & seen) ^ negated

@@ -2,7 +2,7 @@
 /* App-layer keywords: HTTP, TLS and DNS sticky buffers, the legacy content
  * modifiers that move the previous content into one, pcre's buffer flags,
  * urilen, app-layer-protocol, tls.version, tls.cert_chain_len, dns.opcode,
- * dns.rrtype and the legacy tls.subject/issuerdn/fingerprint (the transforms that
+ * dns.rcode, dns.rrtype and the legacy tls.subject/issuerdn/fingerprint (the transforms that
  * may follow a sticky buffer are in rule_kw_transform.c).
  *
  * Suricata's spellings: a dotted name (http.uri) is a sticky buffer, the
@@ -101,6 +101,11 @@ static const struct app_kw app_kws[] = {
 	{ "dns_query",              AKW_STICKY,   RULE_BUF_DNS_QUERY },
 	{ "dns.queries.rrname",     AKW_STICKY,   RULE_BUF_DNS_QUERIES_RRNAME },
 	{ "dns.answers.rrname",     AKW_STICKY,   RULE_BUF_DNS_ANSWERS_RRNAME },
+	/* Suricata 8.0's first names of the two above, kept beside them */
+	{ "dns.query.name",         AKW_STICKY,   RULE_BUF_DNS_QUERIES_RRNAME },
+	{ "dns.answer.name",        AKW_STICKY,   RULE_BUF_DNS_ANSWERS_RRNAME },
+	{ "dns.authorities.rrname", AKW_STICKY,   RULE_BUF_DNS_AUTHORITIES_RRNAME },
+	{ "dns.additionals.rrname", AKW_STICKY,   RULE_BUF_DNS_ADDITIONALS_RRNAME },
 	{ "dns.response.rrname",    AKW_STICKY,   RULE_BUF_DNS_RESPONSE_RRNAME },
 	{ "ssh.proto",              AKW_STICKY,   RULE_BUF_SSH_PROTO },
 	{ "ssh_proto",              AKW_STICKY,   RULE_BUF_SSH_PROTO },
@@ -160,6 +165,8 @@ bool rule_buffer_multi(enum rule_buffer b)
 	case RULE_BUF_DNS_QUERY:
 	case RULE_BUF_DNS_QUERIES_RRNAME:
 	case RULE_BUF_DNS_ANSWERS_RRNAME:
+	case RULE_BUF_DNS_AUTHORITIES_RRNAME:
+	case RULE_BUF_DNS_ADDITIONALS_RRNAME:
 	case RULE_BUF_DNS_RESPONSE_RRNAME:
 	case RULE_BUF_SMTP_FILE_DATA:
 	case RULE_BUF_FTPDATA_FILE_DATA:
@@ -321,6 +328,36 @@ static int kw_dns_opcode(struct rule_ctx *c, const char *v)
 	if (rule_parse_u32_cmp(v, 15, &c->r->dns_opcode))
 		return rule_err(c, "invalid dns.opcode: '%s'", v);
 	c->r->app_has |= RULE_APP_HAS_DNS_OPCODE;
+	return 0;
+}
+
+/* dns.rcode:[!]N, N-M, <N, ... (0..15, Suricata 8): the header's RCODE, in
+ * queries and responses; a value may be given by its RFC 1035/2136 name
+ * (noerror, formerr, servfail, nxdomain, notimp, refused, yxdomain,
+ * yxrrset, nxrrset, notauth, notzone), alone or after '!'. */
+static int kw_dns_rcode(struct rule_ctx *c, const char *v)
+{
+	static const char *const names[] = {
+		"noerror", "formerr", "servfail", "nxdomain", "notimp", "refused",
+		"yxdomain", "yxrrset", "nxrrset", "notauth", "notzone",
+	};
+	char num[16];
+	const char *p = v + strspn(v, " \t");
+	bool neg = *p == '!';
+
+	if (c->r->app_has & RULE_APP_HAS_DNS_RCODE)
+		return rule_err(c, "duplicate keyword 'dns.rcode'");
+	p += neg ? 1 + strspn(p + 1, " \t") : 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(p, names[i]) == 0) {
+			snprintf(num, sizeof(num), "%s%zu", neg ? "!" : "", i);
+			v = num;
+			break;
+		}
+	}
+	if (rule_parse_u32_cmp(v, 15, &c->r->dns_rcode))
+		return rule_err(c, "invalid dns.rcode: '%s'", v);
+	c->r->app_has |= RULE_APP_HAS_DNS_RCODE;
 	return 0;
 }
 
@@ -583,6 +620,7 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		{ "app-layer-protocol", kw_app_layer_protocol },
 		{ "urilen", kw_urilen },
 		{ "dns.opcode", kw_dns_opcode },
+		{ "dns.rcode", kw_dns_rcode },
 		{ "tls.version", kw_tls_version },
 		{ "ssl_state", kw_ssl_state },
 		{ "ssl_version", kw_ssl_version },
@@ -672,6 +710,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 	} int_kws[] = {
 		{ RULE_APP_HAS_FTPBOUNCE, APP_PROTO_FTP, "ftpbounce" },
 		{ RULE_APP_HAS_DNS_OPCODE, APP_PROTO_DNS, "dns.opcode" },
+		{ RULE_APP_HAS_DNS_RCODE, APP_PROTO_DNS, "dns.rcode" },
 		{ RULE_APP_HAS_DNS_RRTYPE, APP_PROTO_DNS, "dns.rrtype" },
 		{ RULE_APP_HAS_TLS_VERSION, APP_PROTO_TLS, "tls.version" },
 		{ RULE_APP_HAS_SSL_STATE, APP_PROTO_TLS, "ssl_state" },

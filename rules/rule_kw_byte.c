@@ -200,12 +200,42 @@ static int set_offset(struct rule_ctx *c, const char *kw, const char *a, struct 
 	return 0;
 }
 
+/* Where a relative byte keyword or isdataat written outside a sticky
+ * buffer goes: as Suricata 7's setups (DetectIsdataatSetup,
+ * DetectBytetestSetup, ...), into the list of the last content, pcre, byte
+ * keyword or isdataat before it, so `content:"/c/"; http_raw_uri;
+ * isdataat:4,relative;` looks past the match in the raw URI, not in the
+ * packet payload. NULL: the payload, as written. */
+static const struct rule_match *relative_anchor(const struct rule_ctx *c, const struct rule_byte *b)
+{
+	const struct rule *r = c->r;
+
+	if (!(b->flags & BYTE_F_RELATIVE) || c->cur_buf != RULE_BUF_PAYLOAD || c->in_b64)
+		return NULL;
+	for (uint32_t i = r->nmatch; i-- > 0;) {
+		const struct rule_match *m = &r->match[i];
+
+		if (m->kind <= MATCH_ISDATAAT)
+			return m->buf != RULE_BUF_PAYLOAD ? m : NULL;
+	}
+	return NULL;
+}
+
 static int push(struct rule_ctx *c, enum rule_match_kind kind, const struct rule_byte *b)
 {
+	const struct rule_match *a = relative_anchor(c, b);
+	enum rule_buffer buf = a ? a->buf : RULE_BUF_PAYLOAD;
+	uint8_t xf = a ? a->xf : 0, grp = a ? a->grp : 0, b64 = a ? a->b64 : 0;
 	struct rule_match *m = rule_match_new(c, kind);
 
 	if (m == NULL)
 		return -ENOMEM;
+	if (a) {
+		m->buf = buf;
+		m->xf = xf;
+		m->grp = grp;
+		m->b64 = b64;
+	}
 	m->byte = *b;
 	return 0;
 }

@@ -86,6 +86,8 @@ const struct rule_kw rule_kw_table[] = {
 	{ "flow.pkts_toclient", kw_flow_pkts_toclient, KW_VAL },
 	{ "flow.bytes_toserver", kw_flow_bytes_toserver, KW_VAL },
 	{ "flow.bytes_toclient", kw_flow_bytes_toclient, KW_VAL },
+	{ "flow.pkts",        kw_flow_pkts,        KW_VAL },
+	{ "flow.bytes",       kw_flow_bytes,       KW_VAL },
 	{ "xbits",            kw_xbits,            KW_VAL },
 	{ "hostbits",         kw_hostbits,         KW_VAL },
 	{ "flowint",          kw_flowint,          KW_VAL },

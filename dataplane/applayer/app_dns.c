@@ -32,7 +32,8 @@ struct dns_msg {
 	uint16_t qtype[DNS_MAX_Q];
 	uint32_t nq;                  /* names [0, nq) are the questions' */
 	uint32_t nan;                 /* [nq, nq + nan) the answers' */
-	uint32_t nnames;              /* then authorities and additionals */
+	uint32_t nau;                 /* then nau authorities' */
+	uint32_t nnames;              /* then the additionals' */
 	uint32_t off[DNS_MAX_NAMES + 1]; /* name i is names.p[off[i]..off[i+1]) */
 	struct abuf names;
 	char first[DNS_MAX_NAME + 1]; /* first name, NUL-terminated, for EVE */
@@ -388,6 +389,7 @@ static int parse_msg(struct applayer_ctx *ctx, struct dns_state *ds, enum app_di
 		msg->nan = msg->nnames - msg->nq;
 		if (rc == 0)
 			rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 8), 1);
+		msg->nau = msg->nnames - msg->nq - msg->nan;
 		if (rc == 0)
 			rc = parse_rrs(ctx, msg, m, mlen, &pos, rd16(m + 10), 2);
 		malformed = rc == -EINVAL;
@@ -499,9 +501,11 @@ void app_dns_inspected(struct app_flow *af, uint8_t dirs)
 }
 
 /* One instance per name: dns.query the question names of queries (QR
- * clear), dns.queries.rrname those of any message, dns.answers.rrname the
- * answer records' owner names, dns.response.rrname every name of a
- * response; dns.pdu (a frame) is the message itself, one instance. */
+ * clear), dns.queries.rrname those of any message, dns.answers.rrname,
+ * dns.authorities.rrname and dns.additionals.rrname the owner names of
+ * that section's records (any message too), dns.response.rrname every
+ * name of a response; dns.pdu (a frame) is the message itself, one
+ * instance. */
 int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len)
 {
@@ -529,6 +533,14 @@ int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 	case RULE_BUF_DNS_ANSWERS_RRNAME:
 		first = msg->nq;
 		n = msg->nan;
+		break;
+	case RULE_BUF_DNS_AUTHORITIES_RRNAME:
+		first = msg->nq + msg->nan;
+		n = msg->nau;
+		break;
+	case RULE_BUF_DNS_ADDITIONALS_RRNAME:
+		first = msg->nq + msg->nan + msg->nau;
+		n = msg->nnames - first;
 		break;
 	case RULE_BUF_DNS_RESPONSE_RRNAME:
 		if (!response)
@@ -560,6 +572,12 @@ int app_dns_rrtype(const struct app_tx *tx, uint32_t idx, uint32_t *out)
 int app_dns_opcode(const struct app_tx *tx, uint32_t *out)
 {
 	*out = (((const struct dns_msg *)tx)->flags >> 11) & 0xf;
+	return 0;
+}
+
+int app_dns_rcode(const struct app_tx *tx, uint32_t *out)
+{
+	*out = ((const struct dns_msg *)tx)->flags & 0xf;
 	return 0;
 }
 

@@ -355,6 +355,7 @@ void app_dns_inspected(struct app_flow *af, uint8_t dirs);
 int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
 int app_dns_opcode(const struct app_tx *tx, uint32_t *out);
+int app_dns_rcode(const struct app_tx *tx, uint32_t *out);
 int app_dns_rrtype(const struct app_tx *tx, uint32_t idx, uint32_t *out);
 int app_dns_info(struct app_tx *tx, struct app_dns_info *out);
 /* Is d a plausible DNS message header (for detection)? tcp: with the

@@ -871,6 +871,11 @@ int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32
 	return af->proto == APP_PROTO_DNS ? app_dns_opcode(tx, out) : -ENOENT;
 }
 
+int app_tx_dns_rcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out)
+{
+	return af->proto == APP_PROTO_DNS ? app_dns_rcode(tx, out) : -ENOENT;
+}
+
 int app_tx_tls_version(const struct app_flow *af, uint32_t *out)
 {
 	return af->proto == APP_PROTO_TLS && af->tls ? app_tls_version(af->tls, out) : -ENOENT;

@@ -271,6 +271,7 @@ bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffe
 
 /* Integer fields for urilen, dns.opcode, tls.version: -ENOENT when absent. */
 int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out);
+int app_tx_dns_rcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out);
 int app_tx_tls_version(const struct app_flow *af, uint32_t *out);
 /* (added) ssl_state: the handshake states (APP_TLS_ST_*) that the TLS
  * parser's last run over the flow's data saw, as Suricata's SSLState

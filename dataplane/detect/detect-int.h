@@ -529,7 +529,7 @@ bool detect_asn1(const struct rule_asn1 *a, const uint8_t *buf, uint32_t len, ui
 			RULE_HAS_ICMPID | RULE_HAS_ICMPSEQ | RULE_HAS_TCPMSS | \
 			RULE_HAS_PKTEVENT | RULE_HAS_CSUM | RULE_HAS_FLOWAGE | \
 			RULE_HAS_FLOWPKTS_TS | RULE_HAS_FLOWPKTS_TC | RULE_HAS_FLOWBYTES_TS | \
-			RULE_HAS_FLOWBYTES_TC | RULE_HAS_ICMPV6MTU)
+			RULE_HAS_FLOWBYTES_TC | RULE_HAS_FLOWEITHER | RULE_HAS_ICMPV6MTU)
 bool detect_match_pktkw(const struct rule *r, const struct packet *p);
 
 /* detect_vars.c (added): xbits and flowint. check: the tests (isset, ==,

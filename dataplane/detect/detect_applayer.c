@@ -45,6 +45,8 @@ uint8_t detect_app_buf_dirs(enum rule_buffer b)
 	case RULE_BUF_FILE_MAGIC:
 	case RULE_BUF_DNS_QUERIES_RRNAME:
 	case RULE_BUF_DNS_ANSWERS_RRNAME:
+	case RULE_BUF_DNS_AUTHORITIES_RRNAME:
+	case RULE_BUF_DNS_ADDITIONALS_RRNAME:
 	case RULE_BUF_DNS_PDU:
 		return ts | tc;
 	default:

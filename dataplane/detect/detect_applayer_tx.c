@@ -681,6 +681,9 @@ static bool keywords_match(struct app_scan *s, const struct rule *r, uint64_t ts
 	if ((r->app_has & RULE_APP_HAS_DNS_OPCODE) &&
 	    (app_tx_dns_opcode(s->af, s->tx, &v) || !detect_match_u32(&r->dns_opcode, v)))
 		return false;
+	if ((r->app_has & RULE_APP_HAS_DNS_RCODE) &&
+	    (app_tx_dns_rcode(s->af, s->tx, &v) || !detect_match_u32(&r->dns_rcode, v)))
+		return false;
 	if ((r->app_has & RULE_APP_HAS_TLS_VERSION) &&
 	    (app_tx_tls_version(s->af, &v) || v != r->tls_version))
 		return false;

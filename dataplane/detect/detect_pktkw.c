@@ -8,9 +8,9 @@
  * - fragbits: the same, except + also wants a bit beyond the listed ones.
  * - fragoffset: IPv4 in 8-byte units as on the wire; IPv6 in bytes, and
  *   only with a Fragment header.
- * - stream_size: until TCP reassembly tracks sequence numbers, the flow's
- *   byte counters per direction stand for each side's stream size.
- * - flow.age, flow.pkts_*, flow.bytes_*: the flow's counters as the flow
+ * - stream_size: each side's sequence space used (next_seq - isn), as
+ *   Suricata's TcpSession gives it; midstream pickups: the byte counters.
+ * - flow.age, flow.pkts*, flow.bytes*: the flow's counters as the flow
  *   stage left them for this packet (it counted it already); no flow, no
  *   match (detect-flow-age.c, detect-flow-pkts.c).
  * - icmpv6.mtu: only an ICMPv6 Packet Too Big of code 0 carries one. */
@@ -67,15 +67,27 @@ static bool icmp_has_id(const struct packet *p)
 	return false;
 }
 
+/* Each side's stream size as Suricata 7's DetectStreamSizeMatchAux: the
+ * sequence space it has used, next_seq - isn (its SYN and an in-order
+ * packet's data counted once the flow stage took them, as Suricata's
+ * stream engine runs before detection). No session (a TCP packet Suricata
+ * would not track), no match. A midstream pickup has no ISN here: the
+ * flow's byte counters per direction stand for its sides' sizes. */
 static bool stream_size_match(const struct rule_stream_size *ss, const struct packet *p)
 {
+	const struct flow *f = p->flow;
 	uint64_t cli, srv;
 	bool c, s;
 
-	if (!is_tcp(p) || !p->flow)
+	if (!is_tcp(p) || !f || f->tcp_state == TCP_ST_NONE)
 		return false;
-	cli = p->flow->bytes[PKT_TO_SERVER];
-	srv = p->flow->bytes[PKT_TO_CLIENT];
+	if (f->flags & FLOW_F_MIDSTREAM) {
+		cli = f->bytes[PKT_TO_SERVER];
+		srv = f->bytes[PKT_TO_CLIENT];
+	} else {
+		cli = (uint32_t)(f->seq.side[0].next_seq - f->isn[0]);
+		srv = (uint32_t)(f->seq.side[1].next_seq - f->isn[1]);
+	}
 	c = detect_match_u32(&ss->cmp, cli > UINT32_MAX ? UINT32_MAX : (uint32_t)cli);
 	s = detect_match_u32(&ss->cmp, srv > UINT32_MAX ? UINT32_MAX : (uint32_t)srv);
 	switch (ss->side) {
@@ -96,7 +108,14 @@ static uint32_t sat_u32(uint64_t v)
 }
 
 #define HAS_FLOW_KW (RULE_HAS_FLOWAGE | RULE_HAS_FLOWPKTS_TS | RULE_HAS_FLOWPKTS_TC | \
-		     RULE_HAS_FLOWBYTES_TS | RULE_HAS_FLOWBYTES_TC)
+		     RULE_HAS_FLOWBYTES_TS | RULE_HAS_FLOWBYTES_TC | RULE_HAS_FLOWEITHER)
+
+/* flow.pkts / flow.bytes:either: one direction's counter suffices. */
+static bool either_match(const struct u32_cmp *c, const uint64_t v[2])
+{
+	return detect_match_u32(c, sat_u32(v[PKT_TO_SERVER])) ||
+	       detect_match_u32(c, sat_u32(v[PKT_TO_CLIENT]));
+}
 
 static bool flow_counter_tests(const struct rule *r, const struct flow *f)
 {
@@ -118,6 +137,10 @@ static bool flow_counter_tests(const struct rule *r, const struct flow *f)
 		    !detect_match_u32(&r->flow_bytes[d], sat_u32(f->bytes[d])))
 			return false;
 	}
+	if ((h & RULE_HAS_FLOWEITHER) &&
+	    (((r->flow_either & 1) && !either_match(&r->flow_pkts_either, f->pkts)) ||
+	     ((r->flow_either & 2) && !either_match(&r->flow_bytes_either, f->bytes))))
+		return false;
 	return true;
 }
 

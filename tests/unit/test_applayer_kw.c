@@ -219,6 +219,9 @@ static void test_parse(void)
 	CHECK(strstr(parse_err("tls.subject:!;"), "empty") != NULL);
 	CHECK(strstr(parse_err("dns.rrtype:65536;"), "invalid dns.rrtype") != NULL);
 	CHECK(strstr(parse_err("dns.rrtype:x;"), "invalid dns.rrtype") != NULL);
+	CHECK(strstr(parse_err("dns.rcode:16;"), "invalid dns.rcode") != NULL);
+	CHECK(strstr(parse_err("dns.rcode:nxdomainx;"), "invalid dns.rcode") != NULL);
+	CHECK(strstr(parse_err("dns.rcode:1; dns.rcode:2;"), "duplicate") != NULL);
 	CHECK(strstr(parse_err("tls.cert_chain_len:;"), "needs a value") != NULL);
 	CHECK(strstr(parse_err("tls.cert_chain_len:1; tls.cert_chain_len:2;"), "duplicate") !=
 	      NULL);
@@ -758,7 +761,72 @@ static void test_dns_loop(void)
 	app_env_teardown(e);
 }
 
+/* Suricata 8's DNS section buffers and dns.rcode: on the response of
+ * dns_response (authority "ns.example", additional the root name, RCODE 0)
+ * and a query whose RCODE bits are 3 (nxdomain), as upstream's dns-rcode
+ * capture edits its query to have. */
+static const char dns8_rules[] =
+	"alert dns any any -> any any (msg:\"auth\"; dns.authorities.rrname; "
+	"content:\"ns.example\"; bsize:10; sid:1;)\n"
+	"alert dns any any -> any any (msg:\"auth not answer\"; dns.authorities.rrname; "
+	"content:\"cdn\"; sid:2;)\n"
+	"alert dns any any -> any any (msg:\"addl not auth\"; dns.additionals.rrname; "
+	"content:\"ns.example\"; sid:3;)\n"
+	"alert dns any any -> any any (msg:\"query.name\"; dns.query.name; "
+	"content:\"q.example\"; bsize:9; sid:4;)\n"
+	"alert dns any any -> any any (msg:\"answer.name\"; dns.answer.name; "
+	"content:\"cdn.example\"; sid:5;)\n"
+	"alert dns any any -> any any (msg:\"rcode 0\"; dns.rcode:noerror; sid:6;)\n"
+	"alert dns any any -> any any (msg:\"rcode 3\"; dns.rcode:3; sid:7;)\n"
+	"alert dns any any -> any any (msg:\"rcode not nx\"; dns.rcode:!nxdomain; sid:8;)\n"
+	"alert dns any any -> any any (msg:\"rcode range\"; dns.rcode:1-4; sid:9;)\n";
+
+static void test_dns8_keywords(void)
+{
+	struct app_env *e = setup(dns8_rules);
+	struct bytes m = { .n = 0 };
+
+	flow_open(e, 17, 5557, 53);
+	put16(&m, 0x1234);
+	put16(&m, 0x0103);
+	put16(&m, 1);
+	put16(&m, 0);
+	put16(&m, 0);
+	put16(&m, 0);
+	name(&m, "q.example");
+	put16(&m, 1);
+	put16(&m, 1);
+	feed(e, APP_TO_SERVER, m.b, m.n);
+	CHECK_INT(SID(4) | SID(7) | SID(9), inspect(e, PKT_TO_SERVER));
+	dns_response(&m, 1);
+	feed(e, APP_TO_CLIENT, m.b, m.n);
+	CHECK_INT(SID(1) | SID(4) | SID(5) | SID(6) | SID(8), inspect(e, PKT_TO_CLIENT));
+	app_env_teardown(e);
+}
+
 /* ---- absent ---- */
+
+/* A relative byte keyword or isdataat outside a sticky buffer goes to the
+ * list of the match before it (Suricata 7's DetectIsdataatSetup and byte
+ * keyword setups): after a legacy modifier, that buffer. */
+static void test_relative_after_modifier(void)
+{
+	struct rule *r;
+
+	r = parse_ok("tcp", "content:\"/c/\"; http_raw_uri; isdataat:4,relative; "
+		     "byte_test:1,=,0x64,0,relative; isdataat:1; content:\"x\"; isdataat:1,relative;");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_INT(6, r->nmatch);
+		CHECK_INT(RULE_BUF_HTTP_URI_RAW, r->match[0].buf);
+		CHECK_INT(RULE_BUF_HTTP_URI_RAW, r->match[1].buf);
+		CHECK_INT(RULE_BUF_HTTP_URI_RAW, r->match[2].buf);
+		CHECK_INT(RULE_BUF_PAYLOAD, r->match[3].buf);      /* not relative */
+		CHECK_INT(RULE_BUF_PAYLOAD, r->match[4].buf);
+		CHECK_INT(RULE_BUF_PAYLOAD, r->match[5].buf);      /* after a payload match */
+		rule_free(r);
+	}
+}
 
 static void test_parse_absent(void)
 {
@@ -926,6 +994,8 @@ int main(void)
 	test_tls_san_ip();
 	test_dns_sections();
 	test_dns_loop();
+	test_dns8_keywords();
+	test_relative_after_modifier();
 	penv = rule_env_new();
 	CHECK(penv != NULL);
 	test_parse_absent();

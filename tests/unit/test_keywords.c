@@ -160,6 +160,14 @@ static void test_parse_hdr(void)
 	FAILS("flow.pkts_toserver:1; flow.pkts_toserver:2;",
 	      "duplicate keyword 'flow.pkts_toserver'");
 	FAILS("flow.age;", "keyword 'flow.age' needs a value");
+	PARSES("flow.pkts:either,=10; flow.bytes:either,>3000;");
+	PARSES("flow.pkts:toserver,>3; flow.bytes: toclient , <100;");
+	FAILS("flow.pkts:3;", "invalid flow.pkts: '3' (a direction, toserver, toclient or "
+	      "either, then a comparison)");
+	FAILS("flow.bytes:both,3;", "invalid flow.bytes direction: 'both'");
+	FAILS("flow.pkts:toserver,3; flow.pkts_toserver:4;",
+	      "duplicate keyword 'flow.pkts_toserver'");
+	FAILS("flow.pkts:either,3; flow.pkts:either,4;", "duplicate keyword 'flow.pkts'");
 	PARSES("xbits:set,bad,track ip_pair,expire 60;");
 	PARSES("xbits:isset,bad,track ip_src;");
 	FAILS("xbits:set,foo;", "xbits needs an operation, a name and a track");
@@ -633,19 +641,43 @@ static void test_stream_size(void)
 	struct flow f;
 	struct packet *p = tcp_frame(&fr, TCP_ACK, false, "x", 1);
 
+	/* a session with its handshake: sizes from the sequence numbers (the
+	 * client sent 300 bytes after its SYN, the server 5000 after its
+	 * SYN/ACK); the byte counters, headers included, do not count */
 	memset(&f, 0, sizeof(f));
 	f.flow_id = 1;
-	f.bytes[PKT_TO_SERVER] = 300;
-	f.bytes[PKT_TO_CLIENT] = 5000;
+	f.tcp_state = TCP_ST_ESTABLISHED;
+	f.isn[0] = 0xfffffff0u;                   /* wraps: 301 all the same */
+	f.seq.side[0].next_seq = 0xfffffff0u + 301u;
+	f.isn[1] = 7000;
+	f.seq.side[1].next_seq = 7000 + 5001;
+	f.bytes[PKT_TO_SERVER] = 999;
+	f.bytes[PKT_TO_CLIENT] = 9999;
 	flow_pkt(p, &f, PKT_TO_SERVER, 1);
-	CHECK_INT(1, on_pkt(TR("stream_size:client,=,300;"), p));
-	CHECK_INT(1, on_pkt(TR("stream_size:server,>,4000;"), p));
+	CHECK_INT(1, on_pkt(TR("stream_size:client,=,301;"), p));
+	CHECK_INT(1, on_pkt(TR("stream_size:server,>,5000;"), p));
+	CHECK_INT(0, on_pkt(TR("stream_size:server,>,5001;"), p));
 	CHECK_INT(0, on_pkt(TR("stream_size:both,>,400;"), p));
 	CHECK_INT(1, on_pkt(TR("stream_size:either,>,400;"), p));
 	CHECK_INT(1, on_pkt(TR("stream_size:both,!=,1;"), p));
-	CHECK_INT(0, on_pkt(TR("stream_size:client,<,300;"), p));
-	CHECK_INT(1, on_pkt(TR("stream_size:client,<=,300;"), p));
+	CHECK_INT(0, on_pkt(TR("stream_size:client,<,301;"), p));
+	CHECK_INT(1, on_pkt(TR("stream_size:client,<=,301;"), p));
+	/* the SYN alone: the server has used nothing yet */
+	f.tcp_state = TCP_ST_SYN_SENT;
+	f.seq.side[0].next_seq = f.isn[0] + 1;
+	f.isn[1] = f.seq.side[1].next_seq = 0;
+	CHECK_INT(1, on_pkt(TR("stream_size:server,=,0;"), p));
+	CHECK_INT(1, on_pkt(TR("stream_size:client,=,1;"), p));
+	/* a midstream pickup: the byte counters per direction */
+	f.tcp_state = TCP_ST_ESTABLISHED;
+	f.flags = FLOW_F_MIDSTREAM;
+	CHECK_INT(1, on_pkt(TR("stream_size:client,=,999;"), p));
+	CHECK_INT(1, on_pkt(TR("stream_size:server,=,9999;"), p));
+	/* no session (a packet no handshake or pickup started) */
+	f.tcp_state = TCP_ST_NONE;
+	CHECK_INT(0, on_pkt(TR("stream_size:either,>=,0;"), p));
 	/* no flow, no stream */
+	f.tcp_state = TCP_ST_ESTABLISHED;
 	p->flow = NULL;
 	CHECK_INT(0, on_pkt(TR("stream_size:either,>=,0;"), p));
 }
@@ -675,12 +707,21 @@ static void test_flow_counters(void)
 	CHECK_INT(0, on_pkt(TR("flow.bytes_toserver:>180;"), p));
 	CHECK_INT(1, on_pkt(TR("flow.bytes_toclient:>4000000000;"), p));
 	CHECK_INT(0, on_pkt(TR("flow.bytes_toclient:<4000000000;"), p));
+	/* Suricata 8's flow.pkts / flow.bytes: a direction, or either one */
+	CHECK_INT(1, on_pkt(TR("flow.pkts:toserver,3; flow.pkts:toclient,2;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.pkts:toclient,3;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.pkts:either,2;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.pkts:either,3;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.pkts:either,>3;"), p));
+	CHECK_INT(1, on_pkt(TR("flow.bytes:either,<200; flow.pkts:either,=3;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.bytes:either,200-4000000000;"), p));
 	/* the rule is not IP-only: every packet of the flow is checked anew */
 	CHECK_INT(1, on_pkt(IR("flow.pkts_toserver:>=3;"), p));
 	/* no flow: none holds */
 	p->flow = NULL;
 	CHECK_INT(0, on_pkt(TR("flow.age:<100;"), p));
 	CHECK_INT(0, on_pkt(TR("flow.pkts_toserver:<100;"), p));
+	CHECK_INT(0, on_pkt(TR("flow.pkts:either,<100;"), p));
 }
 
 static void test_icmpv6_mtu(void)
