@@ -554,8 +554,9 @@ int app_dns_buffer(struct app_tx *tx, enum rule_buffer b, uint32_t idx,
 	if (idx >= n)
 		return n ? -ERANGE : -ENOENT;
 	idx += first;
-	*data = msg->names.p + msg->off[idx];
 	*len = msg->off[idx + 1] - msg->off[idx];
+	/* no name stored yet leaves names.p NULL: an empty name, not NULL + 0 */
+	*data = *len ? msg->names.p + msg->off[idx] : (const uint8_t *)"";
 	return 0;
 }
 

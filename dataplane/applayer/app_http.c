@@ -510,12 +510,15 @@ static int build_uri(struct applayer_ctx *ctx, struct abuf *s, const htp_tx_t *t
 	return 0;
 }
 
-/* A due body's inspected part; until due: -ENOENT. */
+/* A due body's inspected part; until due, and when nothing was added since
+ * the last inspection (Suricata's "no new data": a body past its limit
+ * stays as it was, and verifying the rules that hit it again on every
+ * packet that follows would cost a full inspection each time): -ENOENT. */
 static int give_body(struct http_txd *t, int dir, const uint8_t **data, uint32_t *len)
 {
 	uint32_t from;
 
-	if (!body_due(t, dir))
+	if (!body_due(t, dir) || t->body_inspected[dir] == t->body[dir].len)
 		return -ENOENT;
 	from = body_window(t, dir);
 	*data = t->body[dir].p + from;

@@ -52,6 +52,9 @@ struct defrag_ctx {
 	struct defrag_config cfg;
 	struct defrag_stats st;
 	uint32_t nbuckets;       /* power of two, for trackers and sources */
+	uint32_t seed;           /* of both hashes, random per context: a known
+				  * hash lets a sender aim every datagram (IDs are
+				  * its to pick) at one bucket */
 	struct tracker **buckets;
 	struct tracker *pool;    /* cfg.trackers entries */
 	struct tracker *free_list;
@@ -63,6 +66,25 @@ struct defrag_ctx {
 	struct memcap_user *mem; /* this worker's share of defrag.memcap */
 	uint8_t *frame;
 };
+
+/* One step of the seeded bucket hashes: fold k into h, mixed. */
+static inline uint32_t defrag_hash_step(uint32_t h, uint32_t k)
+{
+	h ^= k;
+	h *= 0x9e3779b1u;
+	h ^= h >> 15;
+	h *= 0x85ebca6bu;
+	return h ^ (h >> 13);
+}
+
+/* An address's 4 (IPv4) or 16 bytes folded into h. */
+static inline uint32_t defrag_hash_addr(uint32_t h, uint8_t ip_ver, const union ip_addr *a)
+{
+	for (unsigned i = 0; i < (ip_ver == 4 ? 4u : 16u); i += 4)
+		h = defrag_hash_step(h, (uint32_t)a->b[i] << 24 | (uint32_t)a->b[i + 1] << 16 |
+					(uint32_t)a->b[i + 2] << 8 | a->b[i + 3]);
+	return h;
+}
 
 /* The source of a new tracker: found or created (never fails: there are as
  * many entries as trackers). Links t as its newest. */

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "../../common/bug.h"
 #include "../../common/memcap.h"
@@ -79,6 +80,8 @@ struct defrag_ctx *defrag_ctx_create(const struct defrag_config *cfg)
 	dc->nbuckets = 1;
 	while (dc->nbuckets < dc->cfg.trackers)
 		dc->nbuckets <<= 1;
+	if (getrandom(&dc->seed, sizeof(dc->seed), GRND_NONBLOCK) != sizeof(dc->seed))
+		dc->seed = (uint32_t)(uintptr_t)dc ^ 0x9e3779b1u;
 	dc->buckets = calloc(dc->nbuckets, sizeof(*dc->buckets));
 	dc->pool = calloc(dc->cfg.trackers, sizeof(*dc->pool));
 	dc->src_buckets = calloc(dc->nbuckets, sizeof(*dc->src_buckets));
@@ -131,14 +134,13 @@ const struct defrag_stats *defrag_ctx_stats(const struct defrag_ctx *dc)
 	return &dc->st;
 }
 
-static uint32_t key_hash(const struct packet *p, uint32_t id)
+static uint32_t key_hash(const struct defrag_ctx *dc, const struct packet *p, uint32_t id)
 {
-	uint32_t h = id * 0x9e3779b1u ^ p->vlan_id[0];
-	unsigned n = p->ip_ver == 4 ? 4 : 16;
+	uint32_t h = defrag_hash_step(dc->seed, id);
 
-	for (unsigned i = 0; i < n; i++)
-		h = (h ^ p->src.b[i] ^ (uint32_t)p->dst.b[i] << 8) * 0x01000193u;
-	return h;
+	h = defrag_hash_step(h, (uint32_t)(p->vlan_cnt ? p->vlan_id[0] : 0) << 8 | p->ip_ver);
+	h = defrag_hash_addr(h, p->ip_ver, &p->src);
+	return defrag_hash_addr(h, p->ip_ver, &p->dst);
 }
 
 static bool key_eq(const struct tracker *t, const struct packet *p, uint32_t id)
@@ -250,7 +252,7 @@ static struct tracker *tracker_take(struct defrag_ctx *dc, const struct packet *
 
 static struct tracker *tracker_get(struct defrag_ctx *dc, const struct packet *p, uint32_t id)
 {
-	uint32_t b = key_hash(p, id) & (dc->nbuckets - 1);
+	uint32_t b = key_hash(dc, p, id) & (dc->nbuckets - 1);
 	struct tracker *t;
 
 	for (t = dc->buckets[b]; t != NULL; t = t->hnext) {

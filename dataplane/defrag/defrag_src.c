@@ -6,19 +6,15 @@
 
 #include "defrag-int.h"
 
-static uint32_t addr_hash(uint8_t ip_ver, const union ip_addr *a)
+static uint32_t addr_hash(const struct defrag_ctx *dc, uint8_t ip_ver, const union ip_addr *a)
 {
-	uint32_t h = 0x811c9dc5u ^ ip_ver;
-
-	for (unsigned i = 0; i < (ip_ver == 4 ? 4u : 16u); i++)
-		h = (h ^ a->b[i]) * 0x01000193u;
-	return h;
+	return defrag_hash_addr(defrag_hash_step(dc->seed, ip_ver), ip_ver, a);
 }
 
 struct defrag_src *defrag_src_find(const struct defrag_ctx *dc, uint8_t ip_ver,
 				   const union ip_addr *addr)
 {
-	uint32_t b = addr_hash(ip_ver, addr) & (dc->nbuckets - 1);
+	uint32_t b = addr_hash(dc, ip_ver, addr) & (dc->nbuckets - 1);
 
 	for (struct defrag_src *s = dc->src_buckets[b]; s != NULL; s = s->hnext)
 		if (s->ip_ver == ip_ver && memcmp(&s->addr, addr, sizeof(*addr)) == 0)
@@ -32,7 +28,7 @@ void defrag_src_attach(struct defrag_ctx *dc, struct tracker *t, uint8_t ip_ver,
 	struct defrag_src *s = defrag_src_find(dc, ip_ver, addr);
 
 	if (s == NULL) {
-		uint32_t b = addr_hash(ip_ver, addr) & (dc->nbuckets - 1);
+		uint32_t b = addr_hash(dc, ip_ver, addr) & (dc->nbuckets - 1);
 
 		s = dc->src_free;	/* never NULL: one entry per tracker */
 		dc->src_free = s->hnext;

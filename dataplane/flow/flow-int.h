@@ -57,6 +57,9 @@ struct flow_table {
 	/* hot: every packet */
 	struct flow **buckets;
 	uint32_t mask;                 /* nbuckets - 1 */
+	uint32_t seed;                 /* of the bucket hash, random per table: with a
+					* known one, crafted keys chain every flow in one
+					* bucket and each packet walks them all */
 	struct flow_tcp_opts tcp;      /* stream.* the session tracker follows */
 	struct flow *free_list;        /* chained through hnext */
 	uint32_t bump;                 /* pool slots below it were handed out once */
@@ -168,10 +171,11 @@ static inline uint32_t flow_hash_final(uint32_t h, uint32_t nwords)
 
 #define FLOW_HASH_SEED 0x5bd1e995u
 
-/* Hash of a key built by flow_key_from_packet(); symmetric because the key is. */
-static inline uint32_t flow_key_hash(const struct flow_key *k)
+/* Hash of a key built by flow_key_from_packet(), from seed; symmetric
+ * because the key is. */
+static inline uint32_t flow_key_hash_seeded(const struct flow_key *k, uint32_t seed)
 {
-	uint32_t h = FLOW_HASH_SEED;
+	uint32_t h = seed;
 	unsigned aw = k->ip_ver == 4 ? 1 : 4, i;
 
 	for (i = 0; i < aw; i++)
@@ -183,6 +187,14 @@ static inline uint32_t flow_key_hash(const struct flow_key *k)
 	h = flow_hash_word(h, (uint32_t)k->vlan << 16 | (uint32_t)k->proto << 8 |
 			      (uint32_t)k->depth << 3 | k->ip_ver);
 	return flow_hash_final(h, 2 * aw + 2);
+}
+
+/* The same from the fixed seed: equal in every run and worker, for what
+ * must be (EVE's flow_id, the software RSS). The table's buckets use its
+ * own random seed instead (struct flow_table.seed). */
+static inline uint32_t flow_key_hash(const struct flow_key *k)
+{
+	return flow_key_hash_seeded(k, FLOW_HASH_SEED);
 }
 
 static inline bool flow_key_equal(const struct flow_key *a, const struct flow_key *b)

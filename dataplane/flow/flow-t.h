@@ -101,7 +101,7 @@ struct tcp_seq {
 struct flow {
 	/* hot: compared on every lookup */
 	struct flow_key key;
-	uint32_t hash;
+	uint32_t hash;           /* the table's seeded hash of key (flow_table.c) */
 	uint8_t client;          /* index into key.addr[] of the client (initiator) */
 	uint8_t tcp_state;       /* enum tcp_state */
 	uint16_t flags;          /* FLOW_F_* */
@@ -114,6 +114,7 @@ struct flow {
 	uint8_t lru_list;        /* (added) which list (flow_list_of() of its state) */
 
 	/* warm */
+	uint32_t id_hash;        /* flow_key_hash(): hash is the table's seeded one */
 	uint64_t flow_id;        /* stable id for EVE, unique per worker and run */
 	uint64_t first_ts_us;
 	uint64_t pkts[2];        /* indexed by enum pkt_dir */

@@ -6,6 +6,7 @@
  * after flow_table_create(); the flows in use are counted against
  * flow.memcap, one budget for all workers' tables. */
 #include <stdlib.h>
+#include <sys/random.h>
 
 #include "../../common/bug.h"
 #include "../../common/hugemap.h"
@@ -57,6 +58,8 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 	if (ft->buckets == NULL)
 		goto fail;
 	ft->mask = nbuckets - 1;
+	if (getrandom(&ft->seed, sizeof(ft->seed), GRND_NONBLOCK) != sizeof(ft->seed))
+		ft->seed = (uint32_t)(uintptr_t)ft ^ FLOW_HASH_SEED;
 	/* the creating thread, not the worker, pays the first touch of the
 	 * buckets (every new flow lands on a random one) and of the slots the
 	 * first flows take (Suricata's flow.prealloc) */
@@ -278,6 +281,7 @@ static struct flow *flow_new(struct flow_table *ft, const struct packet *p,
 	memset(f, 0, sizeof(*f));
 	f->key = *key;
 	f->hash = hash;
+	f->id_hash = flow_key_hash(key);
 	f->client = (uint8_t)src_idx;
 	/* a SYN/ACK first means the SYN was missed: its receiver is the client */
 	if (key->proto == 6 && (p->tcp.flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
@@ -358,7 +362,7 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p)
 		return no_flow(ft, p);
 
 	src_idx = flow_key_from_packet(p, &key);
-	hash = flow_key_hash(&key);
+	hash = flow_key_hash_seeded(&key, ft->seed);
 	f = flow_lookup(ft, &key, hash);
 	/* idle past its timeout, whether or not the expiry walk (budgeted,
 	 * per worker) got to it yet: it ends, the packet starts a new flow

@@ -196,7 +196,7 @@ uint64_t eve_flow_id(const struct flow *f)
 {
 	uint64_t sec = f->first_ts_us / 1000000u, usec = f->first_ts_us % 1000000u;
 
-	return ((uint64_t)f->hash << 31 | (sec & 0xffffu) << 16 | (usec & 0xffffu)) &
+	return ((uint64_t)f->id_hash << 31 | (sec & 0xffffu) << 16 | (usec & 0xffffu)) &
 	       0x7ffffffffffffull;
 }
 

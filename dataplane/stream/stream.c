@@ -211,7 +211,7 @@ static uint32_t acked_len(const struct stream_dir *d)
 static void window_of(const struct stream_dir *d, uint8_t dir, uint32_t start, uint32_t end,
 		      uint32_t old, struct stream_window *w)
 {
-	w->data = d->buf + start;
+	w->data = d->buf != NULL ? d->buf + start : NULL;	/* no buffer: an empty window */
 	w->len = end - start;
 	w->seq = d->base_seq + start;
 	w->old_len = old > start ? old - start : 0;

@@ -6,6 +6,9 @@ usage: test_hardening.py IDSD OUT_DIR SCENARIO
                   per-datagram overlap cap (counted, decoder events), or,
                   with the caps raised, reassembled with the first copy's bytes
   http_max_tx     pipelined requests past max-tx stop the connection's parsing
+  body_limit      a response body past response-body-limit: the rules that hit
+                  it are verified when it has new bytes, not again on every
+                  packet that follows (Suricata's "no new data")
   long_content    a content over Hyperscan's length limit loads and is checked whole
   escaped_quote   msg:"\\"; is a parse error naming file:line
   capture_records a record longer than the snapshot length hides no frames
@@ -123,6 +126,30 @@ def test_http_max_tx():
     _, _, alerts, st = inspect(pcap, rules, [
         "--set", "app-layer.protocols.http.libhtp.default-config.max-tx=1000"])
     check(stat(st, "app_layer.error.http.max_tx") == 0, "under the cap: no error")
+
+
+def test_body_limit():
+    # 30,000 one-byte chunks (180 kB on the wire, ~130 segments) after a
+    # body limit of 4 KiB: each later segment updates the transaction, but
+    # the body it would show is the one already inspected
+    res = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +
+           b"1\r\na\r\n" * 30000 + b"0\r\n\r\n")
+    pcap = os.path.join(OUT, "chunks.pcap")
+    hostile.write_pcap(pcap, hostile.tcp_session(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", res))
+    rules = write(os.path.join(OUT, "body.rules"),
+                  'alert http any any -> any any (msg:"never"; http.response_body; '
+                  'content:"a"; pcre:"/a.*b/R"; sid:1;)\n'
+                  'alert http any any -> any any (msg:"body"; http.response_body; '
+                  'content:"aaaa"; sid:2;)\n')
+    _, _, alerts, st = inspect(pcap, rules, [
+        "--set", "app-layer.protocols.http.libhtp.default-config.response-body-limit=4096"])
+    check((stat(st, "app_layer.error.http.body_truncated") or 0) > 0,
+          f"body_truncated {stat(st, 'app_layer.error.http.body_truncated')}")
+    check(alerts == {2: 1}, f"the body that was kept is inspected: {alerts}")
+    # sid 1 retries each "a" up to the step limit (counted) whenever it is
+    # verified on the body; before, once per segment after the limit (~130)
+    lim = stat(st, "detect.inspect_limit")
+    check(lim is not None and 1 <= lim <= 2, f"inspect_limit {lim}: the body is verified once")
 
 
 def test_long_content():

@@ -13,6 +13,8 @@
  *
  * Usage: fuzz_X [-n ITERATIONS] [-s RNGSEED] [-t MAX_MS] [SEED_PATH...]
  *        fuzz_X -r FILE...    (replay inputs, one per file)
+ *        fuzz_X -d DIR [SEED_PATH...]  (write the seeds, one file each, as
+ *                             a corpus for the libFuzzer build of the target)
  * A seed path is a file or a directory of files (not recursive); a pcap
  * file gives one seed per record (or what the target's pcap hook makes of
  * them); with fuzz_target.lines, a text file gives one per line. */
@@ -498,6 +500,27 @@ static void free_seeds(void)
 	nseeds = capseeds = 0;
 }
 
+/* Writes each seed to dir/seed-NNNNN (dir must exist). */
+static int dump_seeds(const char *dir)
+{
+	for (size_t i = 0; i < nseeds; i++) {
+		char path[4096];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/seed-%05zu", dir, i);
+		f = fopen(path, "wb");
+		if (f == NULL || fwrite(seeds[i].p, 1, seeds[i].len, f) != seeds[i].len) {
+			fprintf(stderr, "fuzz_%s: %s: %s\n", fuzz_target.name, path, strerror(errno));
+			if (f != NULL)
+				fclose(f);
+			return 1;
+		}
+		fclose(f);
+	}
+	printf("fuzz_%s: %zu seeds written to %s\n", fuzz_target.name, nseeds, dir);
+	return 0;
+}
+
 static int replay(int argc, char **argv, unsigned max_ms)
 {
 	struct stats st = { 0 };
@@ -531,8 +554,9 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int opt, rc = 0;
 	bool replaying = false;
+	const char *dump_dir = NULL;
 
-	while ((opt = getopt(argc, argv, "n:s:t:r")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:t:rd:")) != -1) {
 		switch (opt) {
 		case 'n':
 			iters = strtoul(optarg, NULL, 10);
@@ -546,9 +570,13 @@ int main(int argc, char **argv)
 		case 'r':
 			replaying = true;
 			break;
+		case 'd':
+			dump_dir = optarg;
+			break;
 		default:
 			fprintf(stderr, "usage: fuzz_%s [-n ITERATIONS] [-s RNGSEED] [-t MAX_MS] "
-				"[SEED_PATH...] | -r FILE...\n", fuzz_target.name);
+				"[SEED_PATH...] | -r FILE... | -d DIR [SEED_PATH...]\n",
+				fuzz_target.name);
 			return 2;
 		}
 	}
@@ -571,6 +599,10 @@ int main(int argc, char **argv)
 	if (rc != 0 || nseeds == 0) {
 		fprintf(stderr, "fuzz_%s: no seeds\n", fuzz_target.name);
 		rc = 1;
+		goto out;
+	}
+	if (dump_dir != NULL) {
+		rc = dump_seeds(dump_dir);
 		goto out;
 	}
 	buf = malloc(fuzz_target.max_len);

@@ -4,7 +4,7 @@
 
 #include "check.h"
 #include "dataplane/decode/decode.h"
-#include "dataplane/defrag/defrag.h"
+#include "dataplane/defrag/defrag-int.h"
 
 struct frame {
 	uint8_t b[256];
@@ -61,6 +61,8 @@ static struct packet *v6(struct frame *f, uint32_t id, uint16_t off, bool mf, ui
 	fh[2] = (uint8_t)(fo >> 8);
 	fh[3] = (uint8_t)fo;
 	fh[4] = (uint8_t)(id >> 24);
+	fh[5] = (uint8_t)(id >> 16);
+	fh[6] = (uint8_t)(id >> 8);
 	fh[7] = (uint8_t)id;
 	memset(fh + 8, c, n);
 	f->p.data = f->b;
@@ -289,6 +291,42 @@ static void test_source_budget(void)
 	defrag_ctx_destroy(dc);
 }
 
+/* Datagram IDs found to share a bucket in one context share none in
+ * another: the bucket hash is seeded per context, so a sender cannot aim
+ * its datagrams at one chain that every fragment then walks. */
+static void test_bucket_seed(void)
+{
+	struct defrag_config cfg = { .trackers = 256, .src_trackers = 256 };
+	struct defrag_ctx *probe = defrag_ctx_create(&cfg), *dc = defrag_ctx_create(&cfg);
+	const uint8_t *fr = NULL;
+	static uint32_t ids[64];
+	unsigned n = 0, longest = 0;
+	uint32_t target = 0;
+	struct frame f;
+
+	for (uint32_t id = 1; n < 64 && id < (1u << 20); id++) {
+		defrag_packet(probe, v6(&f, id, 0, true, 'A', 8), &fr);
+		if (id == 1)
+			target = probe->newest->bucket;
+		if (probe->newest->bucket == target)
+			ids[n++] = id;
+	}
+	CHECK_INT(64, n);
+	for (unsigned i = 0; i < n; i++)
+		defrag_packet(dc, v6(&f, ids[i], 0, true, 'A', 8), &fr);
+	for (uint32_t b = 0; b < dc->nbuckets; b++) {
+		unsigned len = 0;
+
+		for (const struct tracker *t = dc->buckets[b]; t != NULL; t = t->hnext)
+			len++;
+		longest = len > longest ? len : longest;
+	}
+	/* 64 datagrams in 256 buckets at random: a chain of 12 is out of reach */
+	CHECK(longest < 12);
+	defrag_ctx_destroy(probe);
+	defrag_ctx_destroy(dc);
+}
+
 /* Random fragments against a byte-by-byte bsd reference: the owner of a
  * byte is the covering fragment with the lowest offset, the first at ties. */
 static void test_bsd_reference(void)
@@ -356,5 +394,6 @@ int main(void)
 	test_v4_overlap_bsd();
 	test_timeout_memcap_malformed();
 	test_v6();
+	test_bucket_seed();
 	return check_result("defrag");
 }

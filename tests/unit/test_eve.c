@@ -362,7 +362,7 @@ static void packet_v4_tcp(struct packet *p, struct flow *f)
 	p->payload_len = 20;
 	/* EVE's flow_id: (hash << 31 | start s & 0xffff << 16 | start us &
 	 * 0xffff), 51 bits, as Suricata's FlowGetId */
-	f->hash = 0x2468ace;
+	f->id_hash = 0x2468ace;
 	f->first_ts_us = TS_2024;
 	p->flow = f;
 	p->flags = PKT_F_HAS_FLOW;
@@ -646,7 +646,7 @@ static void test_alert_v6_udp(void)
 	p.l4 = frame + 58;
 	p.sp = 53;
 	p.dp = 5353;
-	f.hash = 42;
+	f.id_hash = 42;
 	f.first_ts_us = p.ts_us;
 	p.flow = &f;
 	p.dir = PKT_TO_CLIENT;

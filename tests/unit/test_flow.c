@@ -1136,6 +1136,50 @@ static void test_flow_ids(void)
 	flow_table_destroy(wmax);
 }
 
+/* Keys aimed at one bucket of the fixed-seed hash (anyone can compute it)
+ * spread over the table's buckets, which hash with a seed of their own;
+ * flow_id still comes from the fixed hash. */
+static void test_bucket_seed(void)
+{
+	struct flow_config cfg;
+	struct flow_table *ft;
+	unsigned n = 0, longest = 0, bad_id = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.hash_size = 1024;
+	ft = flow_table_create(&cfg, -1);
+	CHECK(ft != NULL);
+	if (ft == NULL)
+		return;
+	for (uint32_t i = 0; n < 512 && i < (1u << 24); i++) {
+		struct packet p = udp("5.0.0.1", "5.0.0.2", (uint16_t)i, 53, S);
+		struct flow *f;
+
+		p.src.b[2] = (uint8_t)(i >> 16);
+		p.src.b[3] = (uint8_t)(i >> 8);
+		if ((flow_hash_packet(&p) & 1023) != 0)
+			continue;
+		f = flow_handle_packet(ft, &p);
+		CHECK(f != NULL);
+		if (f == NULL)
+			break;
+		bad_id += f->id_hash != flow_hash_packet(&p);
+		n++;
+	}
+	CHECK_INT(512, n);
+	CHECK_INT(0, bad_id);
+	for (uint32_t b = 0; b <= ft->mask; b++) {
+		unsigned len = 0;
+
+		for (const struct flow *f = ft->buckets[b]; f != NULL; f = f->hnext)
+			len++;
+		longest = len > longest ? len : longest;
+	}
+	/* 512 keys in 1024 buckets at random: a chain of 16 is out of reach */
+	CHECK(longest < 16);
+	flow_table_destroy(ft);
+}
+
 static void test_port_reuse(void)
 {
 	struct flow_table *ft = table(0, false, 2);
@@ -1504,6 +1548,7 @@ int main(void)
 	test_eviction();
 	test_eviction_lists();
 	test_flow_ids();
+	test_bucket_seed();
 	test_port_reuse();
 	test_prealloc();
 	test_emergency();
