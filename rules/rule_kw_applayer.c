@@ -573,6 +573,45 @@ static int ssh_legacy(struct rule_ctx *c, const char *name, const char *v, enum 
 	return rc;
 }
 
+/* Suricata 7's HASSH sticky buffers (detect-ssh-hassh*.c), with their
+ * dashed aliases. One buffer per kind holds the inspected direction's
+ * fingerprint; the keyword names the side, so the rule is inspected in that
+ * direction only, as Suricata registers ssh.hassh to the server and
+ * ssh.hassh.server to the client. */
+static const struct {
+	const char *name;
+	enum rule_buffer buf;
+	uint8_t side;
+} hassh_kws[] = {
+	{ "ssh.hassh", RULE_BUF_SSH_HASSH, RULE_FLOW_TOSERVER },
+	{ "ssh-hassh", RULE_BUF_SSH_HASSH, RULE_FLOW_TOSERVER },
+	{ "ssh.hassh.string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOSERVER },
+	{ "ssh-hassh-string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOSERVER },
+	{ "ssh.hassh.server", RULE_BUF_SSH_HASSH, RULE_FLOW_TOCLIENT },
+	{ "ssh-hassh-server", RULE_BUF_SSH_HASSH, RULE_FLOW_TOCLIENT },
+	{ "ssh.hassh.server.string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOCLIENT },
+	{ "ssh-hassh-server-string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOCLIENT },
+};
+
+/* -ENOENT when name is none of them. */
+static int kw_hassh(struct rule_ctx *c, const char *name, const char *val)
+{
+	for (size_t i = 0; i < sizeof(hassh_kws) / sizeof(hassh_kws[0]); i++) {
+		if (strcasecmp(name, hassh_kws[i].name) != 0)
+			continue;
+		if (val)
+			return rule_err(c, "keyword '%s' takes no value", hassh_kws[i].name);
+		/* a rule cannot be inspected in the client's and the server's
+		 * direction both */
+		if (c->r->side_flags & ~hassh_kws[i].side)
+			return rule_err(c, "%s: the rule inspects the other side's HASSH already",
+					hassh_kws[i].name);
+		c->r->side_flags |= hassh_kws[i].side;
+		return rule_sticky(c, hassh_kws[i].buf);
+	}
+	return -ENOENT;
+}
+
 /* Returns -ENOENT when name is not an app-layer keyword. */
 int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 {
@@ -629,6 +668,9 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 			return rule_err(c, "keyword '%s' needs a value", valued[i].name);
 		return valued[i].fn(c, val);
 	}
+	rc = kw_hassh(c, name, val);
+	if (rc != -ENOENT)
+		return rc;
 	if (strcasecmp(name, "absent") == 0)
 		return kw_absent(c, val);
 	if (strcasecmp(name, "ftpbounce") == 0)
