@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """EVE "ssh" records, the "ssh" object of alerts, HASSH and the SSH
 app-layer events, as Suricata 7 writes and raises them (rust/src/ssh):
-usage: test_eve_ssh.py IDSD OUT_DIR.
+usage: test_eve_ssh.py IDSD DATA_DIR OUT_DIR.
 
 The capture is crafted here (pcapgen): a whole handshake (banners, KEXINIT
 both ways, NEWKEYS both ways, then "encrypted" bytes), and four sessions
@@ -11,14 +11,16 @@ expected are computed here with hashlib from the lists sent, as the HASSH
 spec says (kex;enc;mac;comp of the side's direction), apart from idsd's
 own code. Three runs: HASSH switched on by the rules' ssh.hassh keywords,
 by app-layer.protocols.ssh.hassh alone, and off (the record is then
-written as soon as both banners are read, without "hassh")."""
+written as soon as both banners are read, without "hassh"). Then two real
+OpenSSH captures (DATA_DIR/ssh, from zeek's traces): their HASSH as this
+script computes it from the KEXINITs it reassembles itself."""
 import hashlib
 import os
 import shutil
 import struct
 import sys
 
-from e2e_check import Checks, eve_conf, run_capture
+from e2e_check import Checks, eve_conf, run_capture, run_idsd
 from pcapgen import Tcp
 
 CLI, SRV = bytes([10, 0, 0, 7]), bytes([10, 0, 1, 7])
@@ -219,8 +221,71 @@ def run_types(check, idsd, out, frames):
           f"no ssh type, no ssh records: {len(by_type(recs, 'ssh'))}")
 
 
+def pcap_streams(path):
+    """Each TCP direction's payload of a classic pcap (Ethernet, IPv4),
+    by sequence number: {(src, sport, dst, dport): bytes}."""
+    with open(path, "rb") as f:
+        d = f.read()
+    off, segs = 24, {}
+    while off + 16 <= len(d):
+        caplen = struct.unpack("<I", d[off + 8:off + 12])[0]
+        fr, off = d[off + 16:off + 16 + caplen], off + 16 + caplen
+        ip = fr[14:]
+        if fr[12:14] != b"\x08\x00" or ip[9] != 6:
+            continue
+        tcp = ip[(ip[0] & 15) * 4:struct.unpack("!H", ip[2:4])[0]]
+        sp, dp, seq = struct.unpack("!HHI", tcp[:8])
+        if len(tcp) > (tcp[12] >> 4) * 4:
+            segs.setdefault((ip[12:16], sp, ip[16:20], dp), {})[seq] = tcp[(tcp[12] >> 4) * 4:]
+    out = {}
+    for k, by_seq in segs.items():
+        data, nxt = b"", None
+        for seq in sorted(by_seq):
+            if nxt is None or seq >= nxt:
+                data, nxt = data + by_seq[seq], seq + len(by_seq[seq])
+            elif seq + len(by_seq[seq]) > nxt:
+                data, nxt = data + by_seq[seq][nxt - seq:], seq + len(by_seq[seq])
+        out[k] = data
+    return out
+
+
+def capture_hassh(path):
+    """{(server?): (hash, string)} from the first KEXINIT after each banner."""
+    out = {}
+    for (_, sport, _, _), data in pcap_streams(path).items():
+        at = data.index(b"\n") + 1
+        plen, code = struct.unpack("!I", data[at:at + 4])[0], data[at + 5]
+        if code != 20:
+            continue
+        body, i, lists = data[at + 6:at + 4 + plen], 16, []
+        for _ in range(10):
+            n = struct.unpack("!I", body[i:i + 4])[0]
+            lists.append(body[i + 4:i + 4 + n])
+            i += 4 + n
+        out[sport == 22] = hassh(lists, sport == 22)
+    return out
+
+
+def run_captures(check, idsd, data, out):
+    for name in ("single-conn.pcap", "ssh_kex_curve25519.pcap"):
+        pcap = os.path.join(data, "ssh", name)
+        d = os.path.join(out, name)
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        want = capture_hassh(pcap)
+        recs = run_idsd(idsd, d, pcap, [], eve_conf("- ssh\n", "app-layer:\n  protocols:\n"
+                                                    "    ssh:\n      hassh: yes\n"))
+        got = {}
+        for r in by_type(recs, "ssh"):
+            for k, srv in (("client", False), ("server", True)):
+                h = r["ssh"].get(k, {}).get("hassh")
+                if h:
+                    got[srv] = (h["hash"], h["string"])
+        check(len(want) == 2 and got == want, f"{name}: HASSH {got}, want {want}")
+
+
 def main():
-    idsd, out = sys.argv[1:3]
+    idsd, data, out = sys.argv[1:4]
     check = Checks()
     frames, marks = build()
     for name, fn in (("rules", lambda o: run_rules(check, idsd, o, frames, marks)),
@@ -231,6 +296,7 @@ def main():
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
         fn(d)
+    run_captures(check, idsd, data, out)
     return check.done("eve_ssh")
 
 
