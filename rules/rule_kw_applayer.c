@@ -10,6 +10,7 @@
  * pkt_data; the old underscore names either alias a sticky buffer
  * (tls_sni, ja3_hash, http_request_line, ...) or modify the content just
  * before them (http_uri, http_client_body, ...). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -703,6 +704,29 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 	return -ENOENT;
 }
 
+/* Suricata 7's HASSH validation (detect-ssh-hassh.c, -server.c): a
+ * content on a HASSH buffer is an MD5 in hex (it could match nothing
+ * else), lowercased as the fingerprint is written. */
+static int hassh_contents(struct rule_ctx *c)
+{
+	for (uint32_t i = 0; i < c->r->nmatch; i++) {
+		struct rule_match *m = &c->r->match[i];
+
+		if (m->buf != RULE_BUF_SSH_HASSH || m->kind != MATCH_CONTENT)
+			continue;
+		if (m->content.len != 32)
+			return rule_err(c, "invalid length of the specified ssh.hassh (should be 32 "
+					"characters long)");
+		for (uint32_t k = 0; k < m->content.len; k++) {
+			if (!isxdigit(m->content.pat[k]))
+				return rule_err(c, "invalid ssh.hassh string (should be string of "
+						"hexadecimal characters)");
+			m->content.pat[k] = (uint8_t)tolower(m->content.pat[k]);
+		}
+	}
+	return 0;
+}
+
 /* Once the rule is read: which buffers it uses, the protocol they imply,
  * and that it does not mix protocols. */
 int rule_applayer_finish(struct rule_ctx *c)
@@ -780,7 +804,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 		return rule_err(c, "protocol %s doesn't support file matching",
 				rule_app_proto_name(need));
 	r->app_proto = (uint8_t)need;
-	if (rule_frame_finish(c))
+	if (hassh_contents(c) || rule_frame_finish(c))
 		return -EINVAL;
 	return rule_xform_finish(c);
 }

@@ -388,7 +388,7 @@ static void test_ssh_hassh(void)
 
 	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
 		snprintf(text, sizeof(text), "alert tcp any any -> any any (flow:established; "
-			 "%s; content:\"abc\"; sid:1;)", kws[i].kw);
+			 "%s; content:\"0123456789ABCDEF0123456789abcdef\"; sid:1;)", kws[i].kw);
 		r = parse(text);
 		CHECK(r != NULL && r->nmatch == 1);
 		if (r == NULL || r->nmatch != 1) {
@@ -398,10 +398,19 @@ static void test_ssh_hassh(void)
 		CHECK_INT(kws[i].buf, r->match[0].buf);
 		CHECK_INT(kws[i].side, r->side_flags);
 		CHECK_INT(APP_PROTO_SSH, r->app_proto);
+		/* a HASSH is lowercase hex: its content is lowercased; the
+		 * string buffers' are as written */
+		CHECK(memcmp(r->match[0].content.pat, kws[i].buf == RULE_BUF_SSH_HASSH ?
+			     "0123456789abcdef" : "0123456789ABCDEF", 16) == 0);
 		rule_free(r);
 	}
-	CHECK(parse("alert ssh any any -> any any (ssh.hassh; content:\"a\"; ssh.hassh.server; "
-		    "content:\"b\"; sid:2;)") == NULL);
+	CHECK(parse("alert ssh any any -> any any (ssh.hassh.server; content:\"abc\"; sid:4;)")
+	      == NULL);
+	CHECK_STR("invalid length of the specified ssh.hassh (should be 32 characters long)", err);
+	CHECK(parse("alert ssh any any -> any any (ssh.hassh; "
+		    "content:\"0123456789abcdef0123456789abcdeg\"; sid:5;)") == NULL);
+	CHECK_STR("invalid ssh.hassh string (should be string of hexadecimal characters)", err);
+	CHECK(parse("alert ssh any any -> any any (ssh.hassh; ssh.hassh.server; sid:2;)") == NULL);
 	CHECK_STR("ssh.hassh.server: the rule inspects the other side's HASSH already", err);
 	CHECK(parse("alert ssh any any -> any any (ssh.hassh:x; sid:3;)") == NULL);
 	CHECK_STR("keyword 'ssh.hassh' takes no value", err);
