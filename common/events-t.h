@@ -216,23 +216,34 @@ enum pkt_event {
 	X(UNPARSABLE_CONTENT, "unparsable_content") \
 	X(FAILED_PROTOCOL_CHANGE, "failed_protocol_change")
 
+/* (added) Suricata 7's SSH parser events (rust/src/ssh/ssh.rs SSHEvent) */
+#define EV_SSH_LIST(X) \
+	X(INVALID_BANNER, "invalid_banner") \
+	X(LONG_BANNER, "long_banner") \
+	X(INVALID_RECORD, "invalid_record") \
+	X(LONG_KEX_RECORD, "long_kex_record")
+
 #define EV_X_HTTP(id, name) HTTP_EV_##id,
 #define EV_X_TLS(id, name) TLS_EV_##id,
 #define EV_X_DNS(id, name) DNS_EV_##id,
 #define EV_X_SMTP(id, name) SMTP_EV_##id,
+#define EV_X_SSH(id, name) SSH_EV_##id,
 enum http_event { EV_HTTP_LIST(EV_X_HTTP) HTTP_EV_MAX };
 enum tls_event { EV_TLS_LIST(EV_X_TLS) TLS_EV_MAX };
 enum dns_event { EV_DNS_LIST(EV_X_DNS) DNS_EV_MAX };
 enum smtp_event { EV_SMTP_LIST(EV_X_SMTP) SMTP_EV_MAX };
+enum ssh_event { EV_SSH_LIST(EV_X_SSH) SSH_EV_MAX };
 #undef EV_X_HTTP
 #undef EV_X_TLS
 #undef EV_X_DNS
 #undef EV_X_SMTP
-_Static_assert(HTTP_EV_MAX <= 64 && TLS_EV_MAX <= 64 && DNS_EV_MAX <= 64 && SMTP_EV_MAX <= 64,
+#undef EV_X_SSH
+_Static_assert(HTTP_EV_MAX <= 64 && TLS_EV_MAX <= 64 && DNS_EV_MAX <= 64 && SMTP_EV_MAX <= 64 &&
+	       SSH_EV_MAX <= 64,
 	       "a transaction's events are one 64-bit set");
 
 /* The name lists, for lookups both ways (common/events.c). */
-enum event_family { EVF_PKT, EVF_HTTP, EVF_TLS, EVF_DNS, EVF_SMTP, EVF_MAX };
+enum event_family { EVF_PKT, EVF_HTTP, EVF_TLS, EVF_DNS, EVF_SMTP, EVF_SSH, EVF_MAX };
 
 /* A set of packet events: a bit per enum pkt_event. */
 #define PKT_EVENT_WORDS ((PEV_MAX + 63) / 64)

@@ -11,6 +11,7 @@ static const char *const http_names[] = { EV_HTTP_LIST(EV_X_NAME) };
 static const char *const tls_names[] = { EV_TLS_LIST(EV_X_NAME) };
 static const char *const dns_names[] = { EV_DNS_LIST(EV_X_NAME) };
 static const char *const smtp_names[] = { EV_SMTP_LIST(EV_X_NAME) };
+static const char *const ssh_names[] = { EV_SSH_LIST(EV_X_NAME) };
 #undef EV_X_NAME
 
 static const struct {
@@ -22,6 +23,7 @@ static const struct {
 	[EVF_TLS] = { tls_names, TLS_EV_MAX },
 	[EVF_DNS] = { dns_names, DNS_EV_MAX },
 	[EVF_SMTP] = { smtp_names, SMTP_EV_MAX },
+	[EVF_SSH] = { ssh_names, SSH_EV_MAX },
 };
 
 int event_find(enum event_family fam, const char *name)

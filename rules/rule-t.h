@@ -139,6 +139,10 @@ enum rule_buffer {
 				       * without the length prefix), in its direction */
 	RULE_BUF_SSH_PROTO,           /* (added) the banner's protoversion, per direction */
 	RULE_BUF_SSH_SOFTWARE,        /* (added) its softwareversion, per direction */
+	RULE_BUF_SSH_HASSH,           /* (added) ssh.hassh, ssh.hassh.server: the side's HASSH
+				       * (MD5 in hex), per direction */
+	RULE_BUF_SSH_HASSH_STRING,    /* (added) ssh.hassh.string, ssh.hassh.server.string: the
+				       * algorithm lists it hashes, per direction */
 	RULE_BUF_SMTP_FILE_DATA,      /* (added) file_data of an smtp rule: one instance per
 				       * MIME attachment of the mail, decoded */
 	RULE_BUF_FTPDATA_FILE_DATA,   /* (added) file_data of an ftp-data rule: the transfer's
@@ -159,7 +163,7 @@ _Static_assert(RULE_BUF_MAX <= 64, "a rule's buffers are one 64-bit set");
 #define RULE_BUF_DNS_FIRST RULE_BUF_DNS_QUERY
 #define RULE_BUF_DNS_LAST  RULE_BUF_DNS_PDU
 #define RULE_BUF_SSH_FIRST RULE_BUF_SSH_PROTO
-#define RULE_BUF_SSH_LAST  RULE_BUF_SSH_SOFTWARE
+#define RULE_BUF_SSH_LAST  RULE_BUF_SSH_HASSH_STRING
 #define RULE_BUF_FILE_FIRST RULE_BUF_FILE_NAME
 #define RULE_BUF_FILE_LAST  RULE_BUF_FILE_MAGIC
 
@@ -673,6 +677,8 @@ struct rule {
 	uint8_t ip_proto;         /* with RULE_HAS_IPPROTO; ip_proto_neg flips it */
 	bool ip_proto_neg;
 	uint32_t flow_flags;      /* RULE_FLOW_* */
+	uint8_t side_flags;       /* (added) RULE_FLOW_TOSERVER/TOCLIENT a buffer keyword
+				   * fixes (ssh.hassh: the client's side, to the server) */
 	/* (added) header keywords, each valid with its RULE_HAS_* bit */
 	struct rule_bits tcpflags, fragbits;
 	struct u32_cmp ack, seq, window, ipid, fragoff, tos, icmpid, icmpseq, tcpmss;

@@ -10,6 +10,7 @@
  * pkt_data; the old underscore names either alias a sticky buffer
  * (tls_sni, ja3_hash, http_request_line, ...) or modify the content just
  * before them (http_uri, http_client_body, ...). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -610,6 +611,45 @@ static int ssh_legacy(struct rule_ctx *c, const char *name, const char *v, enum 
 	return rc;
 }
 
+/* Suricata 7's HASSH sticky buffers (detect-ssh-hassh*.c), with their
+ * dashed aliases. One buffer per kind holds the inspected direction's
+ * fingerprint; the keyword names the side, so the rule is inspected in that
+ * direction only, as Suricata registers ssh.hassh to the server and
+ * ssh.hassh.server to the client. */
+static const struct {
+	const char *name;
+	enum rule_buffer buf;
+	uint8_t side;
+} hassh_kws[] = {
+	{ "ssh.hassh", RULE_BUF_SSH_HASSH, RULE_FLOW_TOSERVER },
+	{ "ssh-hassh", RULE_BUF_SSH_HASSH, RULE_FLOW_TOSERVER },
+	{ "ssh.hassh.string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOSERVER },
+	{ "ssh-hassh-string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOSERVER },
+	{ "ssh.hassh.server", RULE_BUF_SSH_HASSH, RULE_FLOW_TOCLIENT },
+	{ "ssh-hassh-server", RULE_BUF_SSH_HASSH, RULE_FLOW_TOCLIENT },
+	{ "ssh.hassh.server.string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOCLIENT },
+	{ "ssh-hassh-server-string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOCLIENT },
+};
+
+/* -ENOENT when name is none of them. */
+static int kw_hassh(struct rule_ctx *c, const char *name, const char *val)
+{
+	for (size_t i = 0; i < sizeof(hassh_kws) / sizeof(hassh_kws[0]); i++) {
+		if (strcasecmp(name, hassh_kws[i].name) != 0)
+			continue;
+		if (val)
+			return rule_err(c, "keyword '%s' takes no value", hassh_kws[i].name);
+		/* a rule cannot be inspected in the client's and the server's
+		 * direction both */
+		if (c->r->side_flags & ~hassh_kws[i].side)
+			return rule_err(c, "%s: the rule inspects the other side's HASSH already",
+					hassh_kws[i].name);
+		c->r->side_flags |= hassh_kws[i].side;
+		return rule_sticky(c, hassh_kws[i].buf);
+	}
+	return -ENOENT;
+}
+
 /* Returns -ENOENT when name is not an app-layer keyword. */
 int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 {
@@ -667,6 +707,9 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 			return rule_err(c, "keyword '%s' needs a value", valued[i].name);
 		return valued[i].fn(c, val);
 	}
+	rc = kw_hassh(c, name, val);
+	if (rc != -ENOENT)
+		return rc;
 	if (strcasecmp(name, "absent") == 0)
 		return kw_absent(c, val);
 	if (strcasecmp(name, "ftpbounce") == 0)
@@ -697,6 +740,29 @@ int rule_kw_applayer(struct rule_ctx *c, const char *name, const char *val)
 		return tls_legacy_str(c, legacy[i].name, val, legacy[i].buf, legacy[i].lower);
 	}
 	return -ENOENT;
+}
+
+/* Suricata 7's HASSH validation (detect-ssh-hassh.c, -server.c): a
+ * content on a HASSH buffer is an MD5 in hex (it could match nothing
+ * else), lowercased as the fingerprint is written. */
+static int hassh_contents(struct rule_ctx *c)
+{
+	for (uint32_t i = 0; i < c->r->nmatch; i++) {
+		struct rule_match *m = &c->r->match[i];
+
+		if (m->buf != RULE_BUF_SSH_HASSH || m->kind != MATCH_CONTENT)
+			continue;
+		if (m->content.len != 32)
+			return rule_err(c, "invalid length of the specified ssh.hassh (should be 32 "
+					"characters long)");
+		for (uint32_t k = 0; k < m->content.len; k++) {
+			if (!isxdigit(m->content.pat[k]))
+				return rule_err(c, "invalid ssh.hassh string (should be string of "
+						"hexadecimal characters)");
+			m->content.pat[k] = (uint8_t)tolower(m->content.pat[k]);
+		}
+	}
+	return 0;
 }
 
 /* Once the rule is read: which buffers it uses, the protocol they imply,
@@ -777,7 +843,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 		return rule_err(c, "protocol %s doesn't support file matching",
 				rule_app_proto_name(need));
 	r->app_proto = (uint8_t)need;
-	if (rule_frame_finish(c))
+	if (hassh_contents(c) || rule_frame_finish(c))
 		return -EINVAL;
 	return rule_xform_finish(c);
 }

@@ -188,6 +188,7 @@ static const struct {
 	{ "tls", APP_PROTO_TLS, EVF_TLS },
 	{ "dns", APP_PROTO_DNS, EVF_DNS },
 	{ "smtp", APP_PROTO_SMTP, EVF_SMTP },
+	{ "ssh", APP_PROTO_SSH, EVF_SSH },
 };
 
 /* app-layer-event:applayer_NAME (a packet event of protocol detection) or

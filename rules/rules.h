@@ -62,6 +62,9 @@ const char *rule_app_proto_name(enum app_proto p);
  * files must be tracked, and *hashes the APP_FILE_* style bits (md5 0x1,
  * sha1 0x2, sha256 0x4, magic 0x8) to compute. */
 bool ruleset_file_needs(const struct ruleset *rs, uint8_t *hashes);
+/* (added) Whether a rule of rs inspects ssh.hassh (or its kin): the app
+ * layer must compute HASSH, as Suricata's HASSH keywords switch it on. */
+bool ruleset_needs_hassh(const struct ruleset *rs);
 
 struct ruleset *ruleset_new(void);
 /* (added) default-rule-path for the rules loaded from now on (their hash

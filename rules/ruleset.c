@@ -628,6 +628,16 @@ void ruleset_finalize(struct ruleset *rs, FILE *errs)
 	free(keys);
 }
 
+bool ruleset_needs_hassh(const struct ruleset *rs)
+{
+	const uint64_t bufs = (1ull << RULE_BUF_SSH_HASSH) | (1ull << RULE_BUF_SSH_HASSH_STRING);
+
+	for (uint32_t i = 0; rs != NULL && i < rs->n; i++)
+		if (rs->rules[i]->app_bufs & bufs)
+			return true;
+	return false;
+}
+
 bool ruleset_file_needs(const struct ruleset *rs, uint8_t *hashes)
 {
 	static const uint8_t hash_bit[] = { [RULE_HASH_MD5] = 0x1, [RULE_HASH_SHA1] = 0x2,

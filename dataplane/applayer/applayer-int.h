@@ -34,6 +34,7 @@ struct app_tx {
 	uint64_t events;          /* (added) the parser's events on it: bit per id of its
 				   * protocol's list in common/events-t.h */
 	uint64_t events_taken;    /* (added) those given to the owner (app_tx_take_events) */
+	bool done;                /* (added) given to the owner (app_tx_done) already */
 	uint32_t nmark, capmark;
 	uint32_t *mark;           /* ranks of the rules that alerted on it */
 	void *det;                /* detection's own state (app_tx_set_detect_state) */
@@ -237,15 +238,25 @@ int app_tls_validity(const struct tls_state *ts, int64_t *not_before, int64_t *n
 int app_tls_info(struct tls_state *ts, struct app_tls_info *out);
 bool app_tls_buffer_final(const struct app_flow *af, enum rule_buffer b, uint32_t idx);
 
-/* app_ssh.c (added): the SSH identification strings; one transaction. The
+/* app_ssh.c (added): the SSH identification strings, the records up to
+ * NEWKEYS and the HASSH of each side's KEXINIT; one transaction. The
  * buffers' instance is the direction (0 the client's, 1 the server's). */
 struct ssh_state *app_ssh_new(struct app_flow *af);
 void app_ssh_free(struct ssh_state *ss);
-int app_ssh_data(struct ssh_state *ss, enum app_dir dir, const uint8_t *d, uint32_t len);
+/* 0, or -EINVAL once the side's data is refused (invalid_banner,
+ * invalid_record raised, counted): the parser gives up on the flow. */
+int app_ssh_data(struct applayer_ctx *ctx, struct ssh_state *ss, enum app_dir dir,
+		 const uint8_t *d, uint32_t len);
 struct app_tx *app_ssh_tx(struct ssh_state *ss);
+/* Both sides sent NEWKEYS: the rest is encrypted, nothing more is parsed. */
+bool app_ssh_encrypted(const struct ssh_state *ss);
+/* Suricata's SSH log condition: both sides' banners read (hassh: both
+ * sides past NEWKEYS), the two at the same step. */
+bool app_ssh_log_due(const struct ssh_state *ss, bool hassh);
 int app_ssh_buffer(struct ssh_state *ss, enum rule_buffer b, uint32_t idx,
 		   const uint8_t **data, uint32_t *len);
-bool app_ssh_buffer_final(const struct app_flow *af, uint32_t idx);
+bool app_ssh_buffer_final(const struct app_flow *af, enum rule_buffer b, uint32_t idx);
+int app_ssh_info(const struct ssh_state *ss, struct app_ssh_info *out);
 
 /* app_smtp.c (added): SMTP mails, their MIME attachments as file_data
  * (instance: the attachment), events. */

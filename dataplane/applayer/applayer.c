@@ -120,6 +120,11 @@ int applayer_ctx_need_files(struct applayer_ctx *ctx, uint8_t hashes)
 	return 0;
 }
 
+void applayer_ctx_need_hassh(struct applayer_ctx *ctx)
+{
+	ctx->cfg.ssh_hassh = true;
+}
+
 void applayer_ctx_destroy(struct applayer_ctx *ctx)
 {
 	if (ctx == NULL)
@@ -240,6 +245,9 @@ void *app_flow_owner(const struct app_flow *af)
 
 void app_tx_done(struct app_flow *af, struct app_tx *tx)
 {
+	if (tx->done)
+		return;
+	tx->done = true;
 	if (af->ctx->tx_done != NULL)
 		af->ctx->tx_done(af->ctx->tx_done_arg, af, tx);
 }
@@ -375,8 +383,15 @@ static int parse(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir
 	}
 	case APP_PROTO_DNS:
 		return app_dns_data(ctx, af, dir, d, len);
-	case APP_PROTO_SSH:
-		return app_ssh_data(af->ssh, dir, d, len);
+	case APP_PROTO_SSH: {
+		int rc = app_ssh_data(ctx, af->ssh, dir, d, len);
+
+		/* Suricata stops inspecting the flow's payload once both sides
+		 * sent NEWKEYS */
+		if (af->inspection == APP_INSPECT_ALL && app_ssh_encrypted(af->ssh))
+			af->inspection = APP_INSPECT_NO_PAYLOAD;
+		return rc;
+	}
 	case APP_PROTO_SMTP:
 		return app_smtp_data(ctx, af->smtp, dir, d, len);
 	case APP_PROTO_FTP:
@@ -649,6 +664,19 @@ struct app_tx *app_flow_tx(struct app_flow *af, uint32_t i)
 	}
 }
 
+/* Suricata logs the SSH transaction when its log condition holds, or
+ * once the parser is done with both directions (they ended, it gave up):
+ * the owner has it then (app_tx_done), not again at the flow's end. */
+static void ssh_inspected(struct app_flow *af, uint8_t dirs)
+{
+	struct app_tx *tx = app_ssh_tx(af->ssh);
+
+	tx->updated &= (uint8_t)~dirs;
+	if (app_ssh_log_due(af->ssh, af->ctx->cfg.ssh_hassh) || af->gave_up ||
+	    app_ssh_encrypted(af->ssh) || (af->eof[0] && af->eof[1]))
+		app_tx_done(af, tx);
+}
+
 static void inspected(struct app_flow *af, uint8_t dirs)
 {
 	if (af->detect_only)
@@ -664,7 +692,7 @@ static void inspected(struct app_flow *af, uint8_t dirs)
 		app_dns_inspected(af, dirs);
 		break;
 	case APP_PROTO_SSH:
-		app_ssh_tx(af->ssh)->updated &= (uint8_t)~dirs;
+		ssh_inspected(af, dirs);
 		break;
 	case APP_PROTO_SMTP:
 		app_smtp_inspected(af->smtp, dirs);
@@ -856,7 +884,7 @@ bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffe
 	case APP_PROTO_TLS:
 		return app_tls_buffer_final(af, b, idx);
 	case APP_PROTO_SSH:
-		return app_ssh_buffer_final(af, idx);
+		return app_ssh_buffer_final(af, b, idx);
 	case APP_PROTO_SMTP:
 		return app_smtp_buffer_final(af, tx);
 	case APP_PROTO_FTPDATA:
@@ -998,6 +1026,13 @@ int app_tx_smtp_info(struct app_flow *af, struct app_tx *tx, struct app_smtp_inf
 		return -ENOENT;
 	app_smtp_info(af->smtp, tx, out);
 	return 0;
+}
+
+int app_tx_ssh_info(struct app_flow *af, struct app_ssh_info *out)
+{
+	if (af->proto != APP_PROTO_SSH || af->detect_only || af->ssh == NULL)
+		return -ENOENT;
+	return app_ssh_info(af->ssh, out);
 }
 
 int app_tx_ftpdata_info(struct app_flow *af, struct app_ftpdata_info *out)

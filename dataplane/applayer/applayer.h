@@ -85,6 +85,9 @@ struct applayer_config {
 	bool http_headers;
 	/* (added) EVE dns answers: keep the records of responses */
 	bool dns_rdata;
+	/* (added) app-layer.protocols.ssh.hassh (or a rule's HASSH keyword):
+	 * fingerprint each side's KEXINIT */
+	bool ssh_hassh;
 	/* (added) the run's expectation table, shared by its workers (not
 	 * owned); NULL: each context makes one of its own */
 	struct app_expect *expect;
@@ -109,6 +112,9 @@ struct applayer_stats {
 	uint64_t ftp_max_tx;             /* FTP commands past the held limit: oldest dropped */
 	uint64_t ftp_reply_cut;          /* FTP reply lines past a transaction's kept bytes (EVE) */
 	uint64_t smtp_rcpt_cut;          /* SMTP RCPT TO past a mail's kept bytes (EVE) */
+	uint64_t ssh_bad;                /* SSH banner or record refused: parsing given up */
+	uint64_t ssh_kex_bad;            /* SSH KEXINIT not fingerprinted: malformed, or past
+					  * 64 KiB (long_kex_record) */
 	uint64_t nomem;
 };
 
@@ -127,6 +133,9 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx);
  * compute. */
 int applayer_ctx_need_files(struct applayer_ctx *ctx, uint8_t hashes);
 const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx);
+/* (added) HASSH computed from now on (a reloaded rule set uses it, as
+ * Suricata's HASSH keywords switch it on); for the context's own worker. */
+void applayer_ctx_need_hassh(struct applayer_ctx *ctx);
 
 /* Per-flow state for a tcp (6) or udp (17) flow between a client port and a
  * server port (ports are hints for detection; content decides). NULL when
@@ -468,6 +477,18 @@ struct app_smtp_info {
 	uint16_t att_len[APP_SMTP_MAX_ATT];
 };
 int app_tx_smtp_info(struct app_flow *af, struct app_tx *tx, struct app_smtp_info *out);
+/* (added) The SSH transaction for EVE (Suricata's "ssh" object): each
+ * side's banner fields and HASSH, NULL where absent (not NUL-terminated
+ * but the hash); valid while the flow's state is. -ENOENT on another
+ * protocol or before either banner was read. */
+struct app_ssh_side {
+	const char *proto, *software, *hassh, *hassh_string;
+	uint32_t proto_len, software_len, hassh_string_len;
+};
+struct app_ssh_info {
+	struct app_ssh_side side[2];  /* by enum app_dir: the client's, the server's */
+};
+int app_tx_ssh_info(struct app_flow *af, struct app_ssh_info *out);
 /* Data of direction dir was lost (a stream hole) before the next bytes:
  * the file open in that direction has gaps. */
 void app_flow_gap(struct app_flow *af, enum app_dir dir);

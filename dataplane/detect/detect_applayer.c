@@ -82,6 +82,8 @@ bool detect_app_buf_bidir(enum rule_buffer b)
 	case RULE_BUF_TLS_RANDOM_BYTES:
 	case RULE_BUF_SSH_PROTO:
 	case RULE_BUF_SSH_SOFTWARE:
+	case RULE_BUF_SSH_HASSH:
+	case RULE_BUF_SSH_HASSH_STRING:
 	case RULE_BUF_FTPDATA_FILE_DATA:  /* the transfer's direction holds it */
 		return true;
 	default:
@@ -115,9 +117,9 @@ static uint8_t rule_dirs(const struct rule *r)
 		dirs = ts;
 	else if (r->app_has & (RULE_APP_HAS_TLS_CHAIN_LEN | RULE_APP_HAS_TLS_VALIDITY))
 		dirs = tc;
-	if (r->flow_flags & RULE_FLOW_TOSERVER)
+	if ((r->flow_flags | r->side_flags) & RULE_FLOW_TOSERVER)
 		dirs &= ts;
-	if (r->flow_flags & RULE_FLOW_TOCLIENT)
+	if ((r->flow_flags | r->side_flags) & RULE_FLOW_TOCLIENT)
 		dirs &= tc;
 	return dirs;
 }

@@ -157,7 +157,8 @@ static bool rule_in_dir(const struct rule *r, unsigned dir)
 {
 	if (dir == PKT_DIR_ANY)
 		return true;
-	return !(r->flow_flags & (dir == PKT_TO_SERVER ? RULE_FLOW_TOCLIENT : RULE_FLOW_TOSERVER));
+	return !((r->flow_flags | r->side_flags) &
+		 (dir == PKT_TO_SERVER ? RULE_FLOW_TOCLIENT : RULE_FLOW_TOSERVER));
 }
 
 /* The prefilter of kind k for direction dir into db; one scratch prototype

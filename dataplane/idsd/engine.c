@@ -228,3 +228,8 @@ bool engine_file_needs(const struct engine *e, uint8_t *hashes)
 		       APP_FILE_MAGIC == 0x8, "ruleset_file_needs speaks APP_FILE_* bits");
 	return ruleset_file_needs(e->rs, hashes);
 }
+
+bool engine_needs_hassh(const struct engine *e)
+{
+	return ruleset_needs_hassh(e->rs);
+}

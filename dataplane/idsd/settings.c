@@ -697,6 +697,7 @@ static const struct {
 	{ "flow", EVE_T_FLOW }, { "netflow", EVE_T_NETFLOW }, { "http", EVE_T_HTTP },
 	{ "dns", EVE_T_DNS }, { "tls", EVE_T_TLS }, { "anomaly", EVE_T_ANOMALY },
 	{ "files", EVE_T_FILEINFO }, { "ftp", EVE_T_FTP }, { "smtp", EVE_T_SMTP },
+	{ "ssh", EVE_T_SSH },
 };
 
 
@@ -1270,6 +1271,7 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
 	load_app_mode(pb, c, "dcerpc", APP_PROTO_DCERPC, ac);
 	load_dns_ports(pb, c, ac);
 	load_tls_encryption(pb, c, ac);
+	ac->ssh_hassh = get_bool(pb, conf_get(c, "app-layer.protocols.ssh"), "hassh", false);
 	if (h == NULL)
 		return;
 	ac->request_body_limit = (uint32_t)get_size(pb, h, "request-body-limit",

@@ -119,6 +119,8 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 	put(s, "app_layer.error.ftp.max_tx", as->ftp_max_tx);
 	put(s, "app_layer.error.ftp.reply_cut", as->ftp_reply_cut);
 	put(s, "app_layer.error.smtp.rcpt_cut", as->smtp_rcpt_cut);
+	put(s, "app_layer.error.ssh.parser", as->ssh_bad);
+	put(s, "app_layer.error.ssh.kex", as->ssh_kex_bad);
 	put(s, "app_layer.error.nomem", as->nomem);
 }
 

@@ -157,6 +157,11 @@ void eve_put_ftp(struct json_w *j, const struct app_ftp_info *f);
  * (EveEmailLogJsonData: status, from, to, cc, attachment; no url
  * extraction, no extended or custom fields, no md5). */
 void eve_put_smtp_email(struct json_w *j, const struct app_smtp_info *m);
+/* (added) Suricata 7's "ssh" object (rust/src/ssh/logger.rs): "client"
+ * and "server", each where its banner was read, with proto_version,
+ * software_version (when not empty) and "hassh" {hash, string} (when
+ * computed). */
+void eve_put_ssh(struct json_w *j, const struct app_ssh_info *s);
 /* The "tls" object: JsonTlsLogJSONBasic (subject, issuerdn,
  * session_resumed), and with extended (tls records' extended: yes, and
  * always in alerts) JsonTlsLogJSONExtended's fields too. */

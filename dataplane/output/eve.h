@@ -58,8 +58,10 @@ enum eve_type {
 	EVE_T_FILEINFO = 1u << 11, /* (added) "files" in the types list */
 	EVE_T_FTP     = 1u << 12,  /* (added) "ftp": ftp and ftp_data records */
 	EVE_T_SMTP    = 1u << 13,  /* (added) "smtp": a record per mail */
+	EVE_T_SSH     = 1u << 14,  /* (added) "ssh": a record per SSH session */
 };
-#define EVE_T_ALL (0x3ffu | EVE_T_FILEINFO | EVE_T_FTP | EVE_T_SMTP) /* the JSON record types */
+#define EVE_T_ALL (0x3ffu | EVE_T_FILEINFO | EVE_T_FTP | EVE_T_SMTP | EVE_T_SSH) /* the JSON
+										   * record types */
 
 struct eve_writer;
 struct eve_options;
@@ -222,7 +224,7 @@ struct flow;
 void eve_write_flow(struct eve_writer *w, const struct flow *f, const struct app_protos *ap);
 
 /* (added) The record of one app-layer transaction let go ("http", "dns",
- * "tls", "ftp", "ftp_data" or "smtp" by app->proto, with "tx_id" and the protocol object), to the
+ * "tls", "ftp", "ftp_data", "smtp" or "ssh" by app->proto, with "tx_id" and the protocol object), to the
  * outputs taking that type; the header is flow f's, client to server. */
 struct eve_app;
 void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct eve_app *app);
@@ -253,6 +255,7 @@ struct eve_app {
 	bool has_ftpdata;            /* (added) an FTP data connection's "ftp_data" */
 	bool has_ftp;                /* (added) an FTP command's "ftp" */
 	bool has_smtp;               /* (added) a mail's "smtp" (and "email") */
+	bool has_ssh;                /* (added) the SSH session's "ssh" */
 	uint64_t tx_id;
 	/* the packet being processed when a transaction's record is written
 	 * (its "pkt_src" and "pcap_cnt", as Suricata's CreateEveHeader takes
@@ -264,6 +267,7 @@ struct eve_app {
 	struct app_ftpdata_info ftpdata;
 	struct app_ftp_info ftp;
 	struct app_smtp_info smtp;
+	struct app_ssh_info ssh;
 };
 void eve_writer_set_app(struct eve_writer *w, const struct eve_app *app);
 /* (added) The variables of the packet whose alerts are written next (n 0:

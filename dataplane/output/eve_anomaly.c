@@ -202,6 +202,10 @@ void eve_write_anomaly_tx(struct eve_writer *w, const struct flow *f, const stru
 		fam = EVF_DNS;
 		caps = false;
 		break;
+	case APP_PROTO_SSH:
+		fam = EVF_SSH;
+		caps = false;
+		break;
 	default:
 		return;
 	}

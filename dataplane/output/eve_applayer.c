@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The app-layer part of alert records, named as Suricata's EVE: "tx_id",
  * "app_proto", and the "http" (EveHttpLogJSONBasic/Extended), "tls"
- * (JsonTlsLogJSONBasic/Extended) and "dns" objects of the transaction. */
+ * (JsonTlsLogJSONBasic/Extended), "dns", "ssh" (and the others') objects of
+ * the transaction. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -528,6 +529,33 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 		eve_put_ftp(j, &app->ftp);
 	if (app->has_smtp)
 		eve_put_smtp_email(j, &app->smtp);
+	if (app->has_ssh)
+		eve_put_ssh(j, &app->ssh);
+}
+
+void eve_put_ssh(struct json_w *j, const struct app_ssh_info *s)
+{
+	static const char *const side_key[2] = { "client", "server" };
+
+	json_obj_open(j, "ssh");
+	for (int d = 0; d < 2; d++) {
+		const struct app_ssh_side *x = &s->side[d];
+
+		if (x->proto == NULL)
+			continue;
+		json_obj_open(j, side_key[d]);
+		json_strn(j, "proto_version", x->proto, x->proto_len);
+		if (x->software_len > 0)
+			json_strn(j, "software_version", x->software, x->software_len);
+		if (x->hassh != NULL) {
+			json_obj_open(j, "hassh");
+			json_str(j, "hash", x->hassh);
+			json_strn(j, "string", x->hassh_string, x->hassh_string_len);
+			json_obj_close(j);
+		}
+		json_obj_close(j);
+	}
+	json_obj_close(j);
 }
 
 void eve_put_ftpdata(struct json_w *j, const struct app_ftpdata_info *d)

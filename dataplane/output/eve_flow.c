@@ -276,6 +276,11 @@ static void build_app_tx(struct json_w *j, const struct eve_writer *w, const voi
 	case APP_PROTO_DNS:
 		eve_put_dns_v2(j, &app->dns, app->tx_id, &w->opt);
 		break;
+	case APP_PROTO_SSH:
+		/* JsonSshLogger: tx_id, "ssh" */
+		json_uint(j, "tx_id", app->tx_id);
+		eve_put_ssh(j, &app->ssh);
+		break;
 	default:
 		eve_put_tls(j, &app->tls, w->opt.tls_fields);
 		break;
@@ -314,6 +319,8 @@ void eve_write_app_tx(struct eve_writer *w, const struct flow *f, const struct e
 		eve_emit(w, EVE_T_FTP, build_app_tx, &c);
 	else if (app->proto == APP_PROTO_SMTP && app->has_smtp)
 		eve_emit(w, EVE_T_SMTP, build_app_tx, &c);
+	else if (app->proto == APP_PROTO_SSH && app->has_ssh)
+		eve_emit(w, EVE_T_SSH, build_app_tx, &c);
 	else if (app->proto == APP_PROTO_TLS && app->has_tls &&
 		 (app->tls.version != NULL || app->tls.sni != NULL))
 		eve_emit_if(w, EVE_T_TLS, tls_wanted, build_app_tx, &c);

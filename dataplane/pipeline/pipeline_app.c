@@ -127,6 +127,9 @@ static void fill_tx(struct pipeline *pl, struct app_flow *af, struct app_tx *tx,
 	case APP_PROTO_SMTP:
 		e->has_smtp = app_tx_smtp_info(af, tx, &e->smtp) == 0;
 		break;
+	case APP_PROTO_SSH:
+		e->has_ssh = app_tx_ssh_info(af, &e->ssh) == 0;
+		break;
 	default:
 		break;
 	}
@@ -148,6 +151,9 @@ const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct 
 		tx = app_flow_tx(af, 0);
 	if (tx != NULL)
 		fill_tx(pl, af, tx, e);
+	else if (e->proto == APP_PROTO_SSH)
+		/* AlertJsonSsh: the session's object on any alert of the flow */
+		e->has_ssh = app_tx_ssh_info(af, &e->ssh) == 0;
 	eve_writer_set_app(pl->eve, e);
 	return p;
 }

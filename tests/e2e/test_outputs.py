@@ -111,7 +111,7 @@ outputs:
       types:
         - alert
         - stats
-        - ssh
+        - smb
         - http
         - tls:
             custom: [subject]
@@ -139,7 +139,7 @@ outputs:
           "both.json keeps the default options (no payload, the flow object)")
     check(not os.path.exists(os.path.join(OUT, "eve.json")),
           "no eve.json besides the configured outputs")
-    check("idsd.yaml:" in err and "'ssh' accepted, has no effect" in err,
+    check("idsd.yaml:" in err and "'smb' accepted, has no effect" in err,
           f"a type idsd does not write is warned about with file:line: {err[-400:]}")
     check("idsd.yaml:23:7: " in err and "key 'outputs.3.eve-log.filemode': warning: accepted, "
           "has no effect" in err,

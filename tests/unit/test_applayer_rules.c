@@ -369,6 +369,53 @@ static void test_ssh_legacy(void)
 	CHECK_STR("rule mixes protocols: ssh buffer in a http rule", err);
 }
 
+/* Suricata 7's HASSH sticky buffers: the side's buffer, the rule held to
+ * that side's direction, an ssh rule; both sides in one rule refused. */
+static void test_ssh_hassh(void)
+{
+	static const struct {
+		const char *kw;
+		enum rule_buffer buf;
+		uint8_t side;
+	} kws[] = {
+		{ "ssh.hassh", RULE_BUF_SSH_HASSH, RULE_FLOW_TOSERVER },
+		{ "ssh.hassh.string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOSERVER },
+		{ "ssh.hassh.server", RULE_BUF_SSH_HASSH, RULE_FLOW_TOCLIENT },
+		{ "ssh-hassh-server-string", RULE_BUF_SSH_HASSH_STRING, RULE_FLOW_TOCLIENT },
+	};
+	char text[160];
+	struct rule *r;
+
+	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
+		snprintf(text, sizeof(text), "alert tcp any any -> any any (flow:established; "
+			 "%s; content:\"0123456789ABCDEF0123456789abcdef\"; sid:1;)", kws[i].kw);
+		r = parse(text);
+		CHECK(r != NULL && r->nmatch == 1);
+		if (r == NULL || r->nmatch != 1) {
+			rule_free(r);
+			continue;
+		}
+		CHECK_INT(kws[i].buf, r->match[0].buf);
+		CHECK_INT(kws[i].side, r->side_flags);
+		CHECK_INT(APP_PROTO_SSH, r->app_proto);
+		/* a HASSH is lowercase hex: its content is lowercased; the
+		 * string buffers' are as written */
+		CHECK(memcmp(r->match[0].content.pat, kws[i].buf == RULE_BUF_SSH_HASSH ?
+			     "0123456789abcdef" : "0123456789ABCDEF", 16) == 0);
+		rule_free(r);
+	}
+	CHECK(parse("alert ssh any any -> any any (ssh.hassh.server; content:\"abc\"; sid:4;)")
+	      == NULL);
+	CHECK_STR("invalid length of the specified ssh.hassh (should be 32 characters long)", err);
+	CHECK(parse("alert ssh any any -> any any (ssh.hassh; "
+		    "content:\"0123456789abcdef0123456789abcdeg\"; sid:5;)") == NULL);
+	CHECK_STR("invalid ssh.hassh string (should be string of hexadecimal characters)", err);
+	CHECK(parse("alert ssh any any -> any any (ssh.hassh; ssh.hassh.server; sid:2;)") == NULL);
+	CHECK_STR("ssh.hassh.server: the rule inspects the other side's HASSH already", err);
+	CHECK(parse("alert ssh any any -> any any (ssh.hassh:x; sid:3;)") == NULL);
+	CHECK_STR("keyword 'ssh.hassh' takes no value", err);
+}
+
 int main(void)
 {
 	env = rule_env_new();
@@ -382,6 +429,7 @@ int main(void)
 	test_ssl_version_tls_store();
 	test_frame();
 	test_ssh_legacy();
+	test_ssh_hassh();
 	test_http_header_lists();
 	rule_env_free(env);
 	return check_result("applayer_rules");

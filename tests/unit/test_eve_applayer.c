@@ -144,8 +144,36 @@ static void test_http_bodies(void)
 	CHECK(strstr(render(&a), "body") == NULL);
 }
 
+/* Suricata 7's "ssh" object (rust/src/ssh/logger.rs): each side whose
+ * banner was read, software_version only when not empty, "hassh" only when
+ * computed; on an alert of a packet rule, without tx_id. */
+static void test_ssh(void)
+{
+	struct eve_app a = { .proto = APP_PROTO_SSH, .has_tx = true, .has_ssh = true };
+
+	a.ssh.side[0] = (struct app_ssh_side){ .proto = "2.0", .proto_len = 3,
+					       .software = "PuTTY_0.70", .software_len = 10,
+					       .hassh = "0123456789abcdef0123456789abcdef",
+					       .hassh_string = "k;e;m;c", .hassh_string_len = 7 };
+	a.ssh.side[1] = (struct app_ssh_side){ .proto = "1.99", .proto_len = 4, .software = "",
+					       .software_len = 0 };
+	CHECK_STR("{\"tx_id\":0,\"app_proto\":\"ssh\",\"ssh\":{\"client\":{\"proto_version\":"
+		  "\"2.0\",\"software_version\":\"PuTTY_0.70\",\"hassh\":{\"hash\":"
+		  "\"0123456789abcdef0123456789abcdef\",\"string\":\"k;e;m;c\"}},\"server\":"
+		  "{\"proto_version\":\"1.99\"}}}", render(&a));
+
+	/* the server's banner only, on a packet alert */
+	a.has_tx = false;
+	a.ssh.side[0] = (struct app_ssh_side){ 0 };
+	a.ssh.side[1] = (struct app_ssh_side){ .proto = "2.0", .proto_len = 3,
+					       .software = "OpenSSH_9.6", .software_len = 11 };
+	CHECK_STR("{\"app_proto\":\"ssh\",\"ssh\":{\"server\":{\"proto_version\":\"2.0\","
+		  "\"software_version\":\"OpenSSH_9.6\"}}}", render(&a));
+}
+
 int main(void)
 {
+	test_ssh();
 	test_http();
 	test_http_bodies();
 	test_tls();
