@@ -154,8 +154,10 @@ enum rule_buffer {
 	RULE_BUF_MAX
 };
 
-/* rule->app_bufs and the absent sets are bitmaps of buffers */
-_Static_assert(RULE_BUF_MAX <= 64, "a rule's buffers are one 64-bit set");
+/* rule->app_bufs and the absent sets: a bit per enum rule_buffer */
+typedef unsigned __int128 rule_bufset;
+#define RULE_BUF_BIT(b) ((rule_bufset)1 << (b))
+_Static_assert(RULE_BUF_MAX <= 128, "a rule's buffers are one 128-bit set");
 
 /* (added) The buffers of each protocol, as ranges of the enum. */
 #define RULE_BUF_TLS_FIRST RULE_BUF_TLS_SNI
@@ -745,7 +747,7 @@ struct rule {
 	uint8_t tls_validity;     /* RULE_TLS_*, with RULE_APP_HAS_TLS_VALIDITY */
 	struct rule_tls_date tls_notbefore, tls_notafter;
 	struct rule_file filekw;  /* (added) file keywords that are no buffer */
-	uint64_t app_bufs;        /* bit per enum rule_buffer used by a match */
+	rule_bufset app_bufs;     /* bit per enum rule_buffer used by a match */
 	/* (added) with RULE_APP_HAS_EVENT: the transaction events (bit per
 	 * id of app_event_proto's list in common/events-t.h) it must all carry */
 	uint64_t app_events;
@@ -754,8 +756,8 @@ struct rule {
 	 * rule_buffer: the rule needs that buffer to be missing for good from
 	 * the transaction; with or_else, missing for good or present and
 	 * matching the rule's matches on it. absent_or_else is a subset. */
-	uint64_t absent_bufs;
-	uint64_t absent_or_else;
+	rule_bufset absent_bufs;
+	rule_bufset absent_or_else;
 	uint8_t nxchain;          /* transform chains, see rule_match.xf */
 	struct rule_xchain *xchain;
 

@@ -13,11 +13,11 @@ int kw_absent(struct rule_ctx *c, const char *v)
 {
 	struct rule *r = c->r;
 	enum rule_buffer b = c->cur_buf;
-	uint64_t bit;
+	rule_bufset bit;
 
 	if (b < RULE_BUF_APP_FIRST || b >= RULE_BUF_MAX || c->in_b64)
 		return rule_err(c, "absent needs an app-layer sticky buffer before it");
-	bit = 1ull << b;
+	bit = RULE_BUF_BIT(b);
 	if (r->absent_bufs & bit)
 		return rule_err(c, "duplicate absent on the same buffer");
 	if (v != NULL && strcasecmp(v, "or_else") != 0)
@@ -31,10 +31,10 @@ int kw_absent(struct rule_ctx *c, const char *v)
 int rule_absent_finish(struct rule_ctx *c)
 {
 	const struct rule *r = c->r;
-	uint64_t matched = 0;
+	rule_bufset matched = 0;
 
 	for (uint32_t i = 0; i < r->nmatch; i++)
-		matched |= 1ull << r->match[i].buf;
+		matched |= RULE_BUF_BIT(r->match[i].buf);
 	if (matched & r->absent_bufs & ~r->absent_or_else)
 		return rule_err(c, "absent can't be combined with other matches on the same "
 				   "buffer (use absent: or_else)");

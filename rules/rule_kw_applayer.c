@@ -795,7 +795,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++) {
 		enum app_proto p = rule_buffer_app_proto((enum rule_buffer)b);
 
-		if (!(r->absent_bufs & (1ull << b)) || p == APP_PROTO_UNKNOWN)
+		if (!(r->absent_bufs & RULE_BUF_BIT(b)) || p == APP_PROTO_UNKNOWN)
 			continue;
 		if (need != APP_PROTO_UNKNOWN && need != p)
 			return rule_err(c, "rule mixes protocols: %s buffer in a %s rule",
@@ -806,7 +806,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 		enum rule_buffer b = r->match[i].buf;
 		enum app_proto p = rule_buffer_app_proto(b);
 
-		r->app_bufs |= 1ull << b;
+		r->app_bufs |= RULE_BUF_BIT(b);
 		if (p == APP_PROTO_UNKNOWN)
 			continue;
 		if (need != APP_PROTO_UNKNOWN && need != p)
@@ -836,7 +836,7 @@ int rule_applayer_finish(struct rule_ctx *c)
 		need = (enum app_proto)r->app_event_proto;
 	}
 	/* Suricata's SigValidate: file keywords need a protocol with files */
-	if (((r->app_bufs & ((1ull << RULE_BUF_FILE_NAME) | (1ull << RULE_BUF_FILE_MAGIC))) ||
+	if (((r->app_bufs & (RULE_BUF_BIT(RULE_BUF_FILE_NAME) | RULE_BUF_BIT(RULE_BUF_FILE_MAGIC))) ||
 	     (r->app_has & (RULE_APP_HAS_FILESIZE | RULE_APP_HAS_FILEHASH | RULE_APP_HAS_FILE))) &&
 	    need != APP_PROTO_UNKNOWN && need != APP_PROTO_HTTP && need != APP_PROTO_SMTP &&
 	    need != APP_PROTO_FTPDATA)

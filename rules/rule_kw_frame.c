@@ -103,11 +103,11 @@ int rule_kw_frame(struct rule_ctx *c, const char *v)
 int rule_frame_finish(struct rule_ctx *c)
 {
 	const struct rule *r = c->r;
-	const uint64_t frame_bufs = 1ull << RULE_BUF_DNS_PDU;
-	uint64_t used = r->app_bufs;
+	const rule_bufset frame_bufs = RULE_BUF_BIT(RULE_BUF_DNS_PDU);
+	rule_bufset used = r->app_bufs;
 
 	for (uint32_t i = 0; i < r->nmatch; i++)
-		used |= 1ull << r->match[i].buf;
+		used |= RULE_BUF_BIT(r->match[i].buf);
 	if (!(used & frame_bufs))
 		return 0;
 	if ((used & ~frame_bufs) || r->app_has)

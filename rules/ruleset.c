@@ -630,7 +630,7 @@ void ruleset_finalize(struct ruleset *rs, FILE *errs)
 
 bool ruleset_needs_hassh(const struct ruleset *rs)
 {
-	const uint64_t bufs = (1ull << RULE_BUF_SSH_HASSH) | (1ull << RULE_BUF_SSH_HASSH_STRING);
+	const rule_bufset bufs = RULE_BUF_BIT(RULE_BUF_SSH_HASSH) | RULE_BUF_BIT(RULE_BUF_SSH_HASSH_STRING);
 
 	for (uint32_t i = 0; rs != NULL && i < rs->n; i++)
 		if (rs->rules[i]->app_bufs & bufs)
@@ -642,7 +642,7 @@ bool ruleset_file_needs(const struct ruleset *rs, uint8_t *hashes)
 {
 	static const uint8_t hash_bit[] = { [RULE_HASH_MD5] = 0x1, [RULE_HASH_SHA1] = 0x2,
 					    [RULE_HASH_SHA256] = 0x4 };
-	const uint64_t file_bufs = (1ull << RULE_BUF_FILE_NAME) | (1ull << RULE_BUF_FILE_MAGIC);
+	const rule_bufset file_bufs = RULE_BUF_BIT(RULE_BUF_FILE_NAME) | RULE_BUF_BIT(RULE_BUF_FILE_MAGIC);
 	bool files = false;
 
 	*hashes = 0;
@@ -654,7 +654,7 @@ bool ruleset_file_needs(const struct ruleset *rs, uint8_t *hashes)
 				    RULE_APP_HAS_FILE)))
 			continue;
 		files = true;
-		if (r->app_bufs & (1ull << RULE_BUF_FILE_MAGIC))
+		if (r->app_bufs & RULE_BUF_BIT(RULE_BUF_FILE_MAGIC))
 			*hashes |= 0x8;
 		for (uint8_t k = 0; k < r->filekw.nhash; k++)
 			*hashes |= hash_bit[r->filekw.hash[k].kind];

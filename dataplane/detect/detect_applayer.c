@@ -102,7 +102,7 @@ static uint8_t rule_dirs(const struct rule *r)
 	for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++) {
 		uint8_t d;
 
-		if (!(r->app_bufs & (1ull << b)))
+		if (!(r->app_bufs & RULE_BUF_BIT(b)))
 			continue;
 		d = detect_app_buf_dirs((enum rule_buffer)b);
 		if (d != (ts | tc))
@@ -127,7 +127,7 @@ static uint8_t rule_dirs(const struct rule *r)
 /* m is on a buffer of "absent: or_else", which also matches without it. */
 static bool or_else(const struct rule *r, const struct rule_match *m)
 {
-	return (r->absent_or_else & (1ull << m->buf)) != 0;
+	return (r->absent_or_else & RULE_BUF_BIT(m->buf)) != 0;
 }
 
 static bool is_payload_buf(enum rule_buffer b)
@@ -194,14 +194,14 @@ static int32_t payload_gate(const struct de_rule *dr)
  * transaction loop need not read the rule itself to know. */
 static bool file_rule(const struct rule *r)
 {
-	return (r->app_bufs & ((1ull << RULE_BUF_FILE_NAME) | (1ull << RULE_BUF_FILE_MAGIC))) ||
+	return (r->app_bufs & (RULE_BUF_BIT(RULE_BUF_FILE_NAME) | RULE_BUF_BIT(RULE_BUF_FILE_MAGIC))) ||
 	       (r->app_has & (RULE_APP_HAS_FILESIZE | RULE_APP_HAS_FILEHASH | RULE_APP_HAS_FILE));
 }
 
 void detect_app_rule_setup(struct de_rule *dr)
 {
 	const struct rule *r = dr->r;
-	const uint64_t app_mask = ~((1ull << RULE_BUF_APP_FIRST) - 1);
+	const rule_bufset app_mask = ~(RULE_BUF_BIT(RULE_BUF_APP_FIRST) - 1);
 
 	if ((r->app_bufs & app_mask) || r->app_has) {
 		dr->flags |= DR_F_APP;
@@ -327,7 +327,7 @@ static int rule_bufs(struct detect_engine *de, struct detect_app_engine *ae)
 				return -ENOMEM;
 		}
 		for (int b = RULE_BUF_APP_FIRST; b < RULE_BUF_MAX; b++)
-			if ((r->absent_bufs & ~r->absent_or_else & (1ull << b)) &&
+			if ((r->absent_bufs & ~r->absent_or_else & RULE_BUF_BIT(b)) &&
 			    add_rb(ae, r, ae->rb_first[i], &nrb, &rbcap, &varcap,
 				   (enum rule_buffer)b, 0, 0))
 				return -ENOMEM;

@@ -478,7 +478,7 @@ static void candidates(struct app_scan *s, const struct packet *p, enum app_prot
 static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
 			   const struct app_rule_buf *rb)
 {
-	const uint64_t bit = 1ull << rb->buf;
+	const rule_bufset bit = RULE_BUF_BIT(rb->buf);
 
 	if (dr->r->absent_bufs & bit) {
 		const uint8_t *buf;
@@ -751,10 +751,10 @@ static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v
 		if (!buffer_matches(s, dr, &ae->rb[j]))
 			return false;
 	/* payload and header buffers: the packet's own, in its direction */
-	if (r->app_bufs & ((1ull << RULE_BUF_APP_FIRST) - 1)) {
+	if (r->app_bufs & (RULE_BUF_BIT(RULE_BUF_APP_FIRST) - 1)) {
 		if (!detect_inspect_hdr_buffers(dt, dr, v))
 			return false;
-		if ((r->app_bufs & 1ull << RULE_BUF_PAYLOAD) && !detect_payload_match(dt, dr, v))
+		if ((r->app_bufs & RULE_BUF_BIT(RULE_BUF_PAYLOAD)) && !detect_payload_match(dt, dr, v))
 			return false;
 	}
 	return true;

@@ -56,7 +56,7 @@ static uint16_t rule_classes(const struct rule *r)
 	/* App-layer rules (buffers, urilen, ...) run per transaction
 	 * (detect_applayer*.c), never on packets; a dns rule's packets are
 	 * TCP or UDP. */
-	if (r->app_has || (r->app_bufs & ~((1ull << RULE_BUF_APP_FIRST) - 1)))
+	if (r->app_has || (r->app_bufs & ~(RULE_BUF_BIT(RULE_BUF_APP_FIRST) - 1)))
 		c = 0;
 	if (r->app_proto == APP_PROTO_DNS)
 		c &= 1u << PC_TCP4 | 1u << PC_TCP6 | 1u << PC_UDP4 | 1u << PC_UDP6;
