@@ -294,16 +294,22 @@ void app_state_release(struct applayer_ctx *ctx, struct app_flow *af)
 	af->state = NULL;
 }
 
-void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
+/* Everything af holds but itself: the parsers' state (a change under way:
+ * the old parser's too), its transactions logged, the probe buffers. */
+static void app_flow_release(struct applayer_ctx *ctx, struct app_flow *af)
 {
-	if (af == NULL)
-		return;
-	/* a change under way: the old parser's state too */
 	if (af->orig_state != NULL)
 		app_change_eof(ctx, af);
 	app_state_release(ctx, af);
 	abuf_free(&af->probe[0]);
 	abuf_free(&af->probe[1]);
+}
+
+void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
+{
+	if (af == NULL)
+		return;
+	app_flow_release(ctx, af);
 	free(af);
 }
 
@@ -314,11 +320,7 @@ void app_flow_retire(struct applayer_ctx *ctx, struct app_flow *af)
 	 * their flow: its state waits for app_flow_free */
 	if (af->proto == APP_PROTO_FTP)
 		return;
-	if (af->orig_state != NULL)
-		app_change_eof(ctx, af);
-	app_state_release(ctx, af);
-	abuf_free(&af->probe[0]);
-	abuf_free(&af->probe[1]);
+	app_flow_release(ctx, af);
 	/* the protocol stays known (rules, the flow record), nothing parsed */
 	af->detect_only = true;
 }
