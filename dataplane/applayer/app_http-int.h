@@ -40,6 +40,11 @@ struct http_txd {
 	htp_tx_t *tx;
 	struct abuf body[2];      /* request, response (decompressed) */
 	uint32_t body_inspected[2]; /* of each, the bytes an inspection has seen */
+	/* (added) each body's byte 0 is stream byte body_seq while
+	 * body_in_stream: every byte so far came from the stream in order, as
+	 * sent (no chunking, no content coding; app_tx_buffer_seq) */
+	uint32_t body_seq[2];
+	bool body_in_stream[2];
 	struct abuf hdr_raw[2];   /* header bytes as sent */
 	int last_req, last_res;   /* progress seen at the last update check */
 	bool req_coding_seen;     /* the request's Content-Encoding was looked at */

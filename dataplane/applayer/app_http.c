@@ -122,6 +122,22 @@ static void request_coding(struct http_state *hs, struct http_txd *t)
 		hs->ctx->stats.nomem++;	/* the body is inspected as sent */
 }
 
+/* Whether body[dir] stays the stream's bytes in order with d[0..len)
+ * appended (struct http_txd.body_in_stream). */
+static void body_place(struct http_state *hs, struct http_txd *t, int dir, const uint8_t *d,
+		       uint32_t len)
+{
+	uint32_t seq = 0;
+	bool in = app_feed_seq(hs->af, d, len, &seq) && !(dir == 0 && t->req_inflate != NULL);
+
+	if (t->body[dir].len == 0) {
+		t->body_in_stream[dir] = in;
+		t->body_seq[dir] = seq;
+	} else if (!in || seq != t->body_seq[dir] + t->body[dir].len) {
+		t->body_in_stream[dir] = false;
+	}
+}
+
 static int on_body(htp_tx_data_t *d, int dir)
 {
 	struct http_state *hs = state_of(d->tx);
@@ -139,6 +155,7 @@ static int on_body(htp_tx_data_t *d, int dir)
 	http_file_data(hs, t, dir, d->data, (uint32_t)d->len);
 	if (dir == 0 && !t->req_coding_seen)
 		request_coding(hs, t);
+	body_place(hs, t, dir, d->data, (uint32_t)d->len);
 	if (dir == 0 && t->req_inflate != NULL) {
 		bool bad;
 
@@ -534,6 +551,17 @@ uint32_t app_http_buffer_offset(struct app_tx *atx, enum rule_buffer b)
 		return body_window(t, 0);
 	if (b == RULE_BUF_HTTP_RESPONSE_BODY)
 		return body_window(t, 1);
+	return 0;
+}
+
+int app_http_buffer_seq(struct app_tx *atx, enum rule_buffer b, uint32_t *seq)
+{
+	const struct http_txd *t = (const struct http_txd *)atx;
+	const int dir = b == RULE_BUF_HTTP_RESPONSE_BODY;
+
+	if ((b != RULE_BUF_HTTP_REQUEST_BODY && !dir) || !t->body_in_stream[dir])
+		return -ENOENT;
+	*seq = t->body_seq[dir];
 	return 0;
 }
 

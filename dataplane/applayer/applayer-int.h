@@ -119,6 +119,10 @@ struct app_flow {
 	uint8_t proto_expect;     /* the protocol asked for; APP_PROTO_UNKNOWN: any */
 	bool changing;            /* asked for, not decided yet */
 	void *orig_state;         /* the old parser's, once detection started over */
+	/* (added) during app_flow_stream_data: the bytes handed over and the
+	 * stream sequence number of the first (feed_len 0: none) */
+	const uint8_t *feed;
+	uint32_t feed_len, feed_seq;
 	union {
 		void *state;          /* whichever is set */
 		struct http_state *http;
@@ -201,6 +205,10 @@ uint32_t app_http_ntx(const struct http_state *hs);
 struct app_tx *app_http_tx(struct http_state *hs, uint32_t i);
 void app_http_inspected(struct app_flow *af, uint8_t dirs);
 uint32_t app_http_buffer_offset(struct app_tx *tx, enum rule_buffer b);
+int app_http_buffer_seq(struct app_tx *tx, enum rule_buffer b, uint32_t *seq);
+/* Whether d[0..len) lies in the bytes app_flow_stream_data is handing over,
+ * with *seq the stream sequence number of d[0]. */
+bool app_feed_seq(const struct app_flow *af, const uint8_t *d, uint32_t len, uint32_t *seq);
 int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *tx, enum rule_buffer b,
 		    uint32_t idx, const uint8_t **data, uint32_t *len);
 int app_http_info(struct applayer_ctx *ctx, struct app_tx *tx, const char *xff_header,

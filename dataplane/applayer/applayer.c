@@ -602,6 +602,29 @@ int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 	return af->gave_up ? -EINVAL : 0;
 }
 
+int app_flow_stream_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+			 const uint8_t *data, uint32_t len, uint32_t seq, uint64_t ts_us)
+{
+	int ret;
+
+	af->feed = data;
+	af->feed_len = len;
+	af->feed_seq = seq;
+	ret = app_flow_data(ctx, af, dir, data, len, ts_us);
+	af->feed_len = 0;
+	return ret;
+}
+
+bool app_feed_seq(const struct app_flow *af, const uint8_t *d, uint32_t len, uint32_t *seq)
+{
+	const uintptr_t lo = (uintptr_t)af->feed, at = (uintptr_t)d;
+
+	if (af->feed_len == 0 || at < lo || at - lo > af->feed_len || len > af->feed_len - (at - lo))
+		return false;
+	*seq = af->feed_seq + (uint32_t)(at - lo);
+	return true;
+}
+
 void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir)
 {
 	(void)ctx;
@@ -870,6 +893,15 @@ uint32_t app_tx_buffer_offset(const struct app_flow *af, struct app_tx *tx, enum
 	if (af->proto == APP_PROTO_HTTP && app_buffer_proto(b) == APP_PROTO_HTTP)
 		return app_http_buffer_offset(tx, b);
 	return 0;
+}
+
+int app_tx_buffer_seq(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
+		      uint32_t *seq)
+{
+	if (af->proto == APP_PROTO_HTTP && !af->detect_only &&
+	    app_buffer_proto(b) == APP_PROTO_HTTP)
+		return app_http_buffer_seq(tx, b, seq);
+	return -ENOENT;
 }
 
 bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffer b,

@@ -159,6 +159,13 @@ enum app_dir { APP_TO_SERVER = 0, APP_TO_CLIENT = 1 };
  * later data is ignored). */
 int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
 		  const uint8_t *data, uint32_t len, uint64_t ts_us);
+/* (added) app_flow_data for TCP stream bytes whose first is stream
+ * sequence number seq: a buffer the parser makes of them as they are (an
+ * identity-encoded HTTP body) keeps their place in the stream
+ * (app_tx_buffer_seq), so detection can take its prefilter hits from the
+ * stream's scan instead of scanning the bytes again. */
+int app_flow_stream_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir,
+			 const uint8_t *data, uint32_t len, uint32_t seq, uint64_t ts_us);
 /* (added) Suricata's generic app-layer events (app-layer-event:applayer_*)
  * that the data given since the last call raised, added to *ev: the caller
  * sets them on the packet whose processing gave that data. */
@@ -269,6 +276,13 @@ int app_tx_buffer(struct applayer_ctx *ctx, struct app_flow *af, struct app_tx *
  * update gives the inspection window only (Suricata's inspect_offset).
  * Stays the same until the transaction is marked inspected. */
 uint32_t app_tx_buffer_offset(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b);
+
+/* (added) 0 with *seq the stream sequence number of byte 0 of the whole
+ * buffer b when all of it is the stream's bytes in order from there (an
+ * HTTP body without transfer or content coding that came through
+ * app_flow_stream_data); -ENOENT otherwise. */
+int app_tx_buffer_seq(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
+		      uint32_t *seq);
 
 /* (added) Whether buffer b, instance idx (as app_tx_buffer), can no longer
  * appear in tx: the part of the transaction that carries it is complete

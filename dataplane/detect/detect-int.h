@@ -88,6 +88,13 @@ struct pat_db {
 				  * rule here bounds dsize below it (UINT32_MAX: not) */
 	uint32_t *pat_first;     /* npat + 1 */
 	uint32_t *pat_rules;
+	struct pat_info *info;   /* npat */
+};
+
+/* A pattern id's length and whether it went into the head database. */
+struct pat_info {
+	uint8_t len;
+	bool head;
 };
 
 /* One fast pattern on its way to a database. */
@@ -157,6 +164,15 @@ struct pat_seen {
 hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len,
 		       hs_scratch_t *scratch, struct pat_seen *seen, match_event_handler cb,
 		       void *ctx);
+/* (added) As pat_db_scan, through the head database only. */
+hs_error_t pat_db_scan_head(const struct pat_db *db, const uint8_t *buf, uint32_t len,
+			    hs_scratch_t *scratch, struct pat_seen *seen, match_event_handler cb,
+			    void *ctx);
+/* (added) As pat_db_scan, but every hit goes to cb: the callback keeps
+ * seen itself (a new scan's stamp is taken here). */
+hs_error_t pat_db_scan_every(const struct pat_db *db, const uint8_t *buf, uint32_t len,
+			     hs_scratch_t *scratch, struct pat_seen *seen,
+			     match_event_handler cb, void *ctx);
 
 /* detect_patmemo.c: a worker's memo of short scans, direct-mapped by a hash
  * of (database, bytes): an entry holds the bytes and the pattern ids their
@@ -244,6 +260,12 @@ struct detect_engine {
 	const struct rule **tag_host;
 	uint32_t alert_max;      /* (added) packet-alert-max, 0: DETECT_ALERTS_DEFAULT */
 };
+
+/* The fast patterns of prefilter kind k for flow direction dir (enum
+ * pkt_dir, or 2: any) into refs (room for de->nrules); their count, and in
+ * *maxpayload the largest payload their rules' dsize admits. */
+uint32_t detect_pf_refs(const struct detect_engine *de, struct pat_ref *refs, enum pf_kind k,
+			unsigned dir, uint32_t *maxpayload);
 
 /* The prefilter of kind k that packet p is scanned with. */
 static inline const struct pat_db *detect_pf_db(const struct detect_engine *de, enum pf_kind k,

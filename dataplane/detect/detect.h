@@ -142,6 +142,8 @@ struct detect_stats {
 	uint64_t mpm_pkt_bytes;     /* packet payloads */
 	uint64_t mpm_stream_bytes;  /* reassembled stream windows */
 	uint64_t mpm_app_bytes;     /* app-layer buffers */
+	uint64_t mpm_body_stream_bytes; /* (added) response body bytes whose hits came from
+				     * the stream's scan (not in mpm_app_bytes) */
 	uint64_t mpm_scans;         /* Hyperscan calls */
 	uint64_t mpm_remembered;    /* (added) short buffers answered from the memo instead */
 	uint64_t mpm_matches;       /* pattern hits reported to the callbacks */

@@ -43,6 +43,12 @@ struct detect_app_engine {
 	 * what a transaction's update scans */
 	uint32_t nscan[APP_PROTO_MAX][2];
 	uint32_t *scan[APP_PROTO_MAX][2];
+	/* (added) the TCP stream prefilter of the to-client direction joined
+	 * with the patterns of the untransformed response body variant
+	 * body_var (UINT32_MAX: none) outside its head, their ranks tagged
+	 * DETECT_RANK_BODY (detect_body_stream.c) */
+	struct pat_db body_stream;
+	uint32_t body_var;
 };
 
 /* A transformed variant of one transaction and direction, per worker: the
@@ -89,6 +95,34 @@ uint32_t detect_xf_apply(const struct rule_xchain *ch, uint8_t *buf, uint32_t le
 			 pcre2_match_data *md, pcre2_match_context *mc);
 /* Same buffer, same transforms with the same arguments, in the same order. */
 bool detect_xf_chain_equal(const struct rule_xchain *a, const struct rule_xchain *b);
+
+/* detect_body_stream.c: response bodies that are the stream's bytes take
+ * their prefilter hits from the stream's scan. In the joined set, a body
+ * pattern's rank carries DETECT_RANK_BODY (after the stream ranks: ranks
+ * ascend within a pattern). */
+#define DETECT_RANK_BODY (1u << 31)
+/* With variant v's database just built from pats[0..n) (sorted, ids set)
+ * and v the untransformed response body: ae->body_stream and body_var.
+ * 0, or -ENOMEM; a joined set Hyperscan refuses is left out. */
+int detect_body_stream_build(struct detect_engine *de, struct detect_app_engine *ae, uint32_t v,
+			     const struct pat_ref *pats, uint32_t n);
+/* The joined set for p's stream scan: NULL but for an HTTP flow's
+ * to-client packets. */
+const struct pat_db *detect_body_stream_db(const struct detect_engine *de,
+					   const struct packet *p);
+/* The stream prefilter's scan of buf[0..len) (stream seq onward) with the
+ * joined set db: the first hit of each pattern to on_stream (dt as its
+ * context, dt->scan_db db), the body patterns' hits into fd's log. */
+hs_error_t detect_body_stream_scan(struct detect_thread *dt, struct detect_flow_dir *fd,
+				   const struct pat_db *db, const uint8_t *buf, uint32_t len,
+				   uint32_t seq, match_event_handler on_stream);
+void detect_body_log_reset(struct detect_body_log *log);
+/* The candidates of bytes [from, to) of tx's response body (whole-body
+ * offsets) from the log of p's flow, each rank to add: true when the log
+ * covers them, false when they must be scanned. */
+bool detect_body_from_stream(struct detect_thread *dt, const struct packet *p,
+			     struct app_flow *af, struct app_tx *tx, uint32_t from, uint32_t to,
+			     void (*add)(struct detect_app_thread *, uint32_t));
 
 /* detect_inspect.c: the rule's list rb (its matches on buffer rb->buf
  * after chain rb->xf, of occurrence rb->grp; rb->var unused) against buf,

@@ -411,6 +411,9 @@ static int build_dbs(struct detect_engine *de, struct detect_app_engine *ae, cha
 		if (n == 0)
 			continue;
 		ret = app_db_build(de, ae, db, pats, n, err, errlen);
+		if (ret == 0 && ae->var[v].buf == RULE_BUF_HTTP_RESPONSE_BODY &&
+		    ae->var[v].chain == NULL)
+			ret = detect_body_stream_build(de, ae, v, pats, n);
 	}
 	free(fpvar);
 	free(pats);
@@ -481,6 +484,7 @@ int detect_app_build(struct detect_engine *de, char *err, size_t errlen)
 	if (ae == NULL)
 		goto nomem;
 	de->app = ae;
+	ae->body_var = UINT32_MAX;
 	for (int p = 0; p < APP_PROTO_MAX; p++) {
 		ae->always[p] = calloc(de->nrules ? de->nrules : 1, sizeof(uint32_t));
 		if (ae->always[p] == NULL)
@@ -528,6 +532,7 @@ void detect_app_free(struct detect_engine *de)
 		return;
 	for (uint32_t v = 0; v < ae->nvar; v++)
 		pat_db_free(&ae->var[v].db);
+	pat_db_free(&ae->body_stream);
 	free(ae->var);
 	free(ae->rb);
 	free(ae->rb_first);

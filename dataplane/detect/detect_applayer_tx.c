@@ -409,6 +409,29 @@ static void remember_hits(struct tx_dir_scan *ds, const struct detect_app_thread
 	ds->nhit = n;
 }
 
+/* The response body's bytes buf[from..len) have their candidates from the
+ * stream's scan (detect_body_stream.c) but for the head of the body's set,
+ * scanned here; false when they must be scanned whole. */
+static bool body_from_stream(struct app_scan *s, const struct packet *p,
+			     const struct app_variant *var, const uint8_t *buf, uint32_t from,
+			     uint32_t len)
+{
+	struct detect_thread *dt = s->dt;
+	const uint32_t base = app_tx_buffer_offset(s->af, s->tx, var->buf);
+
+	if (!detect_body_from_stream(dt, p, s->af, s->tx, base + from, base + len, add_cand))
+		return false;
+	if (var->db.head != NULL) {
+		dt->app->scan_db = &var->db;
+		if (pat_db_scan_head(&var->db, buf + from, len - from, dt->app->scratch, &dt->seen,
+				     on_app_pattern, dt) != HS_SUCCESS) {
+			dt->stats.scan_errors++;
+			BUG_ON_HOT(true);
+		}
+	}
+	return true;
+}
+
 /* Candidates of one transaction and direction: prefilter hits in what
  * changed of every buffer present and the hits of earlier updates, plus the
  * protocol's rules without a fast pattern. */
@@ -454,6 +477,9 @@ static void candidates(struct app_scan *s, const struct packet *p, enum app_prot
 				continue;
 			if (var->chain != NULL && variant_buffer(s, v, idx, &buf, &len) != 0)
 				break;
+			if (v == ae->body_var && s->dir == PKT_TO_CLIENT &&
+			    body_from_stream(s, p, var, buf, from, len))
+				continue;
 			scan(dt, &var->db, buf + from, len - from);
 		}
 	}

@@ -161,24 +161,34 @@ static bool rule_in_dir(const struct rule *r, unsigned dir)
 		 (dir == PKT_TO_SERVER ? RULE_FLOW_TOCLIENT : RULE_FLOW_TOSERVER));
 }
 
-/* The prefilter of kind k for direction dir into db; one scratch prototype
- * fits them all. 0, or -errno with err filled. */
-static int build_one(struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
-		     unsigned k, unsigned dir, char *err, size_t errlen)
+uint32_t detect_pf_refs(const struct detect_engine *de, struct pat_ref *refs, enum pf_kind k,
+			unsigned dir, uint32_t *maxpayload)
 {
-	uint32_t nref = 0, maxpayload = 0;
-	int ret;
+	uint32_t nref = 0;
 
+	*maxpayload = 0;
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		const struct de_rule *dr = &de->rules[i];
 
 		if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)) && rule_in_dir(dr->r, dir)) {
 			pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i,
 				    PF_SLICE_TAIL);
-			if (dsize_max(dr->r) > maxpayload)
-				maxpayload = dsize_max(dr->r);
+			if (dsize_max(dr->r) > *maxpayload)
+				*maxpayload = dsize_max(dr->r);
 		}
 	}
+	return nref;
+}
+
+/* The prefilter of kind k for direction dir into db; one scratch prototype
+ * fits them all. 0, or -errno with err filled. */
+static int build_one(struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
+		     enum pf_kind k, unsigned dir, char *err, size_t errlen)
+{
+	uint32_t maxpayload;
+	uint32_t nref = detect_pf_refs(de, refs, k, dir, &maxpayload);
+	int ret;
+
 	ret = pat_db_build(de, db, refs, nref, err, errlen);
 	if (ret != 0 || pat_db_empty(db))
 		return ret;
@@ -204,9 +214,10 @@ static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	for (unsigned k = 0; k < PFK_MAX && ret == 0; k++) {
-		ret = build_one(de, &de->pf[k], refs, k, PKT_DIR_ANY, err, errlen);
+		ret = build_one(de, &de->pf[k], refs, (enum pf_kind)k, PKT_DIR_ANY, err, errlen);
 		for (unsigned d = 0; d < 2 && k < PFK_DIRECTED && ret == 0; d++)
-			ret = build_one(de, &de->pf_dir[k][d], refs, k, d, err, errlen);
+			ret = build_one(de, &de->pf_dir[k][d], refs, (enum pf_kind)k, d, err,
+					errlen);
 	}
 	free(refs);
 	return ret;

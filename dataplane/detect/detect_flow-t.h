@@ -18,12 +18,29 @@
  * directions whose stream is inspected, so that a flow stays small. */
 #define DF_CARRY_MAX 30u
 
+/* (added) Of an HTTP flow's response stream: where the response body
+ * patterns of the joined stream set hit (detect_body_stream.c), the latest
+ * DF_BODY_HITS of them, and the sequence numbers [lo, hi) within which
+ * every hit is logged. Valid for the engine of detect_flow_dir.serial. */
+#define DF_BODY_HITS 32u
+
+struct detect_body_log {
+	bool any;                /* lo and hi are set */
+	uint32_t lo, hi;
+	uint32_t n, next;        /* entries held; the ring's next slot */
+	struct {
+		uint32_t end;    /* seq just past the hit */
+		uint32_t id;     /* pattern id in the joined set */
+	} hit[DF_BODY_HITS];
+};
+
 struct detect_flow_dir {
 	uint64_t serial;         /* detect_engine.serial the ranks belong to, 0: none */
 	uint32_t ncarry;
 	bool rescan;             /* too many to carry: scan the next window whole */
 	uint32_t rank[DF_CARRY_MAX];
 	uint32_t until[DF_CARRY_MAX]; /* seq: the hit ended before this */
+	struct detect_body_log *body; /* (added) NULL until an HTTP response stream scan */
 };
 
 /* Per flow direction: its always-checked rules (detect_group.c) and the

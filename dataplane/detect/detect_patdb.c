@@ -230,12 +230,13 @@ int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_r
 	m = npat ? npat : 1;
 	db->pat_first = calloc(npat + 1, sizeof(uint32_t));
 	db->pat_rules = calloc(n ? n : 1, sizeof(uint32_t));
+	db->info = calloc(m, sizeof(*db->info));
 	ps.expr = calloc(m, sizeof(*ps.expr));
 	ps.flags = calloc(m, sizeof(*ps.flags));
 	ps.ids = calloc(m, sizeof(*ps.ids));
 	ps.head_bound = calloc(m, sizeof(*ps.head_bound));
 	ps.text = malloc((size_t)m * (DETECT_PF_LEN_MAX * 4 + 1));
-	if (!db->pat_first || !db->pat_rules || !ps.expr || !ps.flags || !ps.ids || !ps.head_bound ||
+	if (!db->pat_first || !db->pat_rules || !db->info || !ps.expr || !ps.flags || !ps.ids || !ps.head_bound ||
 	    !ps.text) {
 		snprintf(err, errlen, "out of memory building a prefilter");
 		goto out;
@@ -249,6 +250,7 @@ int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_r
 		pat_set_fill(&ps, id, &refs[i], first);
 		if (!first)
 			continue;
+		db->info[id].len = (uint8_t)refs[i].len;
 		if (refs[i].len > db->maxlen)
 			db->maxlen = refs[i].len;
 		if (db->minlen == 0 || refs[i].len < db->minlen)
@@ -256,6 +258,9 @@ int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_r
 	}
 	struct pat_set head;
 	const uint32_t nmain = split_head(db, &ps, npat, &head);
+
+	for (uint32_t k = nmain; k < npat; k++)
+		db->info[head.ids[k - nmain]].head = true;
 
 	ret = compile(de, db, &ps, nmain, &db->db, err, errlen);
 	if (ret == 0)
@@ -306,12 +311,9 @@ static int first_hit(unsigned int id, unsigned long long from, unsigned long lon
 	return s->cb(id, from, to, flags, s->ctx);
 }
 
-hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len,
-		       hs_scratch_t *scratch, struct pat_seen *seen, match_event_handler cb,
-		       void *ctx)
+/* A new scan's stamp: no pattern has reported in it yet. */
+static void seen_next(struct pat_seen *seen, match_event_handler cb, void *ctx)
 {
-	hs_error_t e = HS_SUCCESS;
-
 	if (++seen->cur == 0) {
 		/* wrapped: no stamp may look current */
 		memset(seen->stamp, 0, seen->n * sizeof(*seen->stamp));
@@ -319,11 +321,50 @@ hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len
 	}
 	seen->cb = cb;
 	seen->ctx = ctx;
+}
+
+static hs_error_t scan_head(const struct pat_db *db, const uint8_t *buf, uint32_t len,
+			    hs_scratch_t *scratch, match_event_handler cb, void *ctx)
+{
+	if (db->head == NULL)
+		return HS_SUCCESS;
+	return hs_scan(db->head, (const char *)buf, len < db->head_len ? len : db->head_len, 0,
+		       scratch, cb, ctx);
+}
+
+hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len,
+		       hs_scratch_t *scratch, struct pat_seen *seen, match_event_handler cb,
+		       void *ctx)
+{
+	hs_error_t e = HS_SUCCESS;
+
+	seen_next(seen, cb, ctx);
 	if (db->db != NULL)
 		e = hs_scan(db->db, (const char *)buf, len, 0, scratch, first_hit, seen);
-	if (e == HS_SUCCESS && db->head != NULL)
-		e = hs_scan(db->head, (const char *)buf, len < db->head_len ? len : db->head_len, 0,
-			    scratch, first_hit, seen);
+	if (e == HS_SUCCESS)
+		e = scan_head(db, buf, len, scratch, first_hit, seen);
+	return e;
+}
+
+hs_error_t pat_db_scan_head(const struct pat_db *db, const uint8_t *buf, uint32_t len,
+			    hs_scratch_t *scratch, struct pat_seen *seen, match_event_handler cb,
+			    void *ctx)
+{
+	seen_next(seen, cb, ctx);
+	return scan_head(db, buf, len, scratch, first_hit, seen);
+}
+
+hs_error_t pat_db_scan_every(const struct pat_db *db, const uint8_t *buf, uint32_t len,
+			     hs_scratch_t *scratch, struct pat_seen *seen,
+			     match_event_handler cb, void *ctx)
+{
+	hs_error_t e = HS_SUCCESS;
+
+	seen_next(seen, cb, ctx);
+	if (db->db != NULL)
+		e = hs_scan(db->db, (const char *)buf, len, 0, scratch, cb, ctx);
+	if (e == HS_SUCCESS)
+		e = scan_head(db, buf, len, scratch, cb, ctx);
 	return e;
 }
 
@@ -333,5 +374,6 @@ void pat_db_free(struct pat_db *db)
 	hs_free_database(db->head);
 	free(db->pat_first);
 	free(db->pat_rules);
+	free(db->info);
 	*db = (struct pat_db){ 0 };
 }

@@ -10,7 +10,7 @@
 
 #include "../../common/bug.h"
 #include "../decode/packet-t.h"
-#include "detect-int.h"
+#include "detect_applayer-int.h"
 
 #define IPPROTO_TCP_ 6
 
@@ -101,6 +101,8 @@ static int on_stream_pattern(unsigned int id, unsigned long long from, unsigned 
 	for (uint32_t k = db->pat_first[id]; k < db->pat_first[id + 1]; k++) {
 		uint32_t rank = db->pat_rules[k];
 
+		if (rank & DETECT_RANK_BODY)
+			break;	/* the joined set's body ranks: detect_body_stream.c */
 		if (!(de->rules[rank].classes & dt->pclass_bit) ||
 		    in_sorted(dt->cand, dt->ncand_pkt, rank))
 			continue;
@@ -146,7 +148,7 @@ static void add_carried(struct detect_thread *dt, const struct detect_flow_dir *
 static void carry_next(struct detect_thread *dt, struct detect_flow_dir *fd,
 		       const struct detect_stream *st, uint32_t first, uint32_t nhits)
 {
-	struct detect_flow_dir next = { .serial = fd->serial };
+	struct detect_flow_dir next = { .serial = fd->serial, .body = fd->body };
 
 	for (uint32_t i = first; i < dt->ncand; i++) {
 		uint32_t rank = dt->cand[i], until = st->seq + st->len;
@@ -180,6 +182,8 @@ static struct detect_flow_dir *flow_dir(struct flow *f, uint8_t dir)
 void detect_flow_streams_free(struct flow *f)
 {
 	for (int dir = 0; dir < 2; dir++) {
+		if (f->det.d[dir] != NULL)
+			free(f->det.d[dir]->body);
 		free(f->det.d[dir]);
 		f->det.d[dir] = NULL;
 	}
@@ -199,19 +203,27 @@ void detect_flow_free(struct flow *f)
 void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 {
 	const struct pat_db *db = detect_pf_db(dt->de, PFK_TCP_STREAM, p);
+	const struct pat_db *joined = detect_body_stream_db(dt->de, p);
 	const struct detect_stream *st = dt->stream;
 	struct detect_flow_dir *fd = NULL;
 	uint32_t first = dt->ncand, from = 0, nhits;
+	hs_error_t e;
 
 	if (st == NULL || st->len == 0 || pat_db_empty(db))
 		return;
+	if (joined != NULL)
+		db = joined;
 	dt->ncand_pkt = dt->ncand;
 	if (p->flow != NULL)
 		fd = flow_dir(p->flow, p->dir);
 	if (fd != NULL) {
 		if (fd->serial != dt->de->serial) {
 			/* first window, or ranks of another engine: none carried */
-			*fd = (struct detect_flow_dir){ .serial = dt->de->serial, .rescan = true };
+			struct detect_body_log *log = fd->body;
+
+			*fd = (struct detect_flow_dir){ .serial = dt->de->serial, .rescan = true,
+							.body = log };
+			detect_body_log_reset(log);
 		}
 		if (!fd->rescan && st->old_len >= db->maxlen)
 			from = st->old_len - (db->maxlen - 1);
@@ -219,8 +231,13 @@ void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 	dt->scan_db = db;
 	dt->stats.mpm_scans++;
 	dt->stats.mpm_stream_bytes += st->len - from;
-	if (pat_db_scan(db, st->data + from, st->len - from, dt->scratch, &dt->seen,
-			on_stream_pattern, dt) != HS_SUCCESS) {
+	if (joined != NULL)
+		e = detect_body_stream_scan(dt, fd, db, st->data + from, st->len - from,
+					    st->seq + from, on_stream_pattern);
+	else
+		e = pat_db_scan(db, st->data + from, st->len - from, dt->scratch, &dt->seen,
+				on_stream_pattern, dt);
+	if (e != HS_SUCCESS) {
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(true);
 		dt->ncand = first;

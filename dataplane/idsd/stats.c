@@ -180,6 +180,7 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 		put(s, "detect.mpm.packet_bytes", ds.mpm_pkt_bytes);
 		put(s, "detect.mpm.stream_bytes", ds.mpm_stream_bytes);
 		put(s, "detect.mpm.app_bytes", ds.mpm_app_bytes);
+		put(s, "detect.mpm.body_from_stream_bytes", ds.mpm_body_stream_bytes);
 		put(s, "detect.pcre_errors", ds.pcre_errors);
 		put(s, "detect.threshold_table_full", ds.threshold_table_full);
 		put(s, "detect.vars_refused", ds.vars_refused);

@@ -77,16 +77,17 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
 		const uint8_t *data;
 		bool gap;
-		uint32_t n;
+		uint32_t n, seq;
 
 		if (!flush && !pipeline_app_feeds_dir(pl->stream_inline, p, dir))
 			continue;
-		n = stream_app_data(pl->st, f, dir, flush, &data, &gap);
+		n = stream_app_data(pl->st, f, dir, flush, &data, &seq, &gap);
 		/* a hole before the data (skipped now), or after it (acked past) */
 		if (gap)
 			tell_gap(f, p, dir);
 		if (n > 0 && parse && attach(pl, f)) {
-			app_flow_data(pl->al, f->app, (enum app_dir)dir, data, n, p->ts_us);
+			app_flow_stream_data(pl->al, f->app, (enum app_dir)dir, data, n, seq,
+					     p->ts_us);
 			/* protocol detection's events (applayer_*) are this packet's */
 			app_flow_take_pkt_events(f->app, &p->events);
 		}

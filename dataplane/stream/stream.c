@@ -410,7 +410,7 @@ static bool gap_acked(const struct flow *f, struct stream_dir *d)
 }
 
 uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,
-			 const uint8_t **data, bool *gap)
+			 const uint8_t **data, uint32_t *seq, bool *gap)
 {
 	struct stream_dir *d;
 	uint32_t end, n;
@@ -431,6 +431,7 @@ uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, boo
 	*gap = (d->flags & SD_F_APP_GAP) != 0;
 	d->flags &= (uint8_t)~SD_F_APP_GAP;
 	*data = d->buf + d->app;
+	*seq = d->base_seq + d->app;
 	n = end - d->app;
 	d->app = end;
 	return n;

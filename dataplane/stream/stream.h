@@ -116,10 +116,12 @@ void stream_flow_free(struct stream_ctx *sc, struct flow *f);
  * the app layer yet, as Suricata gives its parsers: in IDS mode what the
  * peer acked (and what raw inspection already took), in inline mode or with
  * flush (flow end) all of it. Returns their length (0: none) and sets *data,
- * valid until the next stream call on f; they count as handed over. Needs
- * cfg.app_layer. gap: set when a hole was skipped since the last call. */
+ * valid until the next stream call on f, and *seq, the sequence number of
+ * its first byte (the stream windows' numbering); they count as handed
+ * over. Needs cfg.app_layer. gap: set when a hole was skipped since the
+ * last call. */
 uint32_t stream_app_data(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool flush,
-			 const uint8_t **data, bool *gap);
+			 const uint8_t **data, uint32_t *seq, bool *gap);
 
 /* (added) After stream_app_data, for a packet that updates dir's app layer
  * in Suricata: true, once per hole, when the app layer has every byte of

@@ -56,6 +56,7 @@ static void test_app_progress(void)
 	struct stream_window w;
 	const uint8_t *d;
 	struct seg s;
+	uint32_t seq;
 	bool gap;
 
 	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 100, 0, NULL), &w));
@@ -63,13 +64,15 @@ static void test_app_progress(void)
 	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 119, 1, "more"), &w));
 	/* the server acks the request only: the app layer takes it */
 	CHECK(!stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 1, 119, NULL), &w));
-	CHECK_INT(18, stream_app_data(sc, &f, 0, false, &d, &gap));
+	CHECK_INT(18, stream_app_data(sc, &f, 0, false, &d, &seq, &gap));
+	CHECK_INT(101, seq);	/* numbered as the windows are */
 	/* taken, protocol unknown yet: not due */
 	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 123, 1, NULL), &w));
 	stream_app_settled(sc, &f, 0);
 	/* the client's next packet inspects it, not the unacked rest */
 	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 123, 1, NULL), &w));
 	CHECK(win_is(&w, "GET / HTTP/1.0\r\n\r\n"));
+	CHECK_INT(101, w.seq);
 	stream_window_done(sc, &f, &w);
 	/* nothing new for the app layer: nothing due */
 	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, 123, 1, NULL), &w));

@@ -15,7 +15,8 @@ static const char *next(struct stream_ctx *sc, struct flow *f, uint8_t dir, bool
 	static char buf[128];
 	const uint8_t *d = NULL;
 	bool g;
-	uint32_t n = stream_app_data(sc, f, dir, flush, &d, &g);
+	uint32_t seq;
+	uint32_t n = stream_app_data(sc, f, dir, flush, &d, &seq, &g);
 
 	if (n >= sizeof(buf))
 		n = sizeof(buf) - 1;
