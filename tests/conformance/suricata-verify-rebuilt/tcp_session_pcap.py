@@ -1,25 +1,28 @@
 """A complete TCP session for the rebuilt cases whose upstream capture is one
 exchange of data described only by its payload (written for this project):
-three-way handshake 10.0.0.1:41000 -> 10.0.0.2:DPORT, the client's data in one
-PSH/ACK segment, the server's acknowledgement (with its data, if any, and the
-client's acknowledgement of that), then FIN/ACK from each side."""
-from scapy.all import Ether, IP, TCP, wrpcap
+three-way handshake CLIENT:41000 -> SERVER:DPORT (10.0.0.1 and 10.0.0.2 unless
+given; IPv6 when they are IPv6 addresses), the client's data in one PSH/ACK
+segment, the server's acknowledgement (with its data, if any, and the client's
+acknowledgement of that), then FIN/ACK from each side."""
+from scapy.all import Ether, IP, IPv6, TCP, wrpcap
 
-CLIENT, SERVER, SPORT = "10.0.0.1", "10.0.0.2", 41000
+SPORT = 41000
 
 
-def write(out, client_data, server_data=b"", dport=12345):
+def write(out, client_data, server_data=b"", dport=12345, client="10.0.0.1",
+          server="10.0.0.2"):
     cseq, sseq = 1000, 5000
+    ip = IPv6 if ":" in client else IP
 
     def c(flags, payload=b""):
         return (Ether(src="00:00:00:00:00:01", dst="00:00:00:00:00:02") /
-                IP(src=CLIENT, dst=SERVER) /
+                ip(src=client, dst=server) /
                 TCP(sport=SPORT, dport=dport, flags=flags, seq=cseq,
                     ack=sseq if "A" in flags else 0) / payload)
 
     def s(flags, payload=b""):
         return (Ether(src="00:00:00:00:00:02", dst="00:00:00:00:00:01") /
-                IP(src=SERVER, dst=CLIENT) /
+                ip(src=server, dst=client) /
                 TCP(sport=dport, dport=SPORT, flags=flags, seq=sseq, ack=cseq) / payload)
 
     pkts = [c("S")]
