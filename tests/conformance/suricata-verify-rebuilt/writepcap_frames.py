@@ -14,4 +14,7 @@ def tcp(sport, dport, data, vlan=True):
 
 
 def write(out, frames):
+    """Fixed timestamps, 10 ms apart, so the capture is the same on every run."""
+    for i, f in enumerate(frames):
+        f.time = 1700000000 + i * 0.01
     wrpcap(out, frames)
