@@ -162,16 +162,19 @@ static int common_opt(struct rule_ctx *c, const char *kw, const char *a, struct 
 
 /* Byte count and base checks once all options are read (Suricata: at most 8
  * bytes as binary, 23 characters as a string, a base only with string; 0
- * characters with string reads the digits that are there, up to 23). */
+ * characters with string reads the digits that are there, up to 23). A
+ * binary read of 0 bytes only where zero_ok: Suricata 7's byte_jump takes
+ * it (DetectBytejumpValidateNbytes has no lower bound) as a value of 0, a
+ * jump by post_offset alone. */
 static int check_nbytes(struct rule_ctx *c, const char *kw, const char *a, struct rule_byte *b,
-			uint32_t max_bin)
+			bool zero_ok)
 {
 	uint32_t n;
 
-	if (rule_parse_u32(a, &n) || (n == 0 && !(b->flags & BYTE_F_STRING)))
+	if (rule_parse_u32(a, &n) || (n == 0 && !zero_ok && !(b->flags & BYTE_F_STRING)))
 		return rule_err(c, "invalid %s byte count '%s'", kw, a);
-	if (!(b->flags & BYTE_F_STRING) && n > max_bin)
-		return rule_err(c, "%s can't read more than %u bytes without string", kw, max_bin);
+	if (!(b->flags & BYTE_F_STRING) && n > 8)
+		return rule_err(c, "%s can't read more than 8 bytes without string", kw);
 	if ((b->flags & BYTE_F_STRING) && n > 23)
 		return rule_err(c, "%s can't read more than 23 bytes with string", kw);
 	if (b->base && !(b->flags & BYTE_F_STRING))
@@ -264,7 +267,7 @@ int kw_byte_test(struct rule_ctx *c, const char *v)
 		if (rc == 0)
 			return rule_err(c, "unknown byte_test option '%s'", a[k]);
 	}
-	if (check_nbytes(c, "byte_test", a[0], &b, 8))
+	if (check_nbytes(c, "byte_test", a[0], &b, false))
 		return -EINVAL;
 	op = a[1];
 	if (*op == '!') {
@@ -329,7 +332,7 @@ int kw_byte_jump(struct rule_ctx *c, const char *v)
 	}
 	if ((b.flags & BYTE_F_BEGIN) && (b.flags & BYTE_F_END))
 		return rule_err(c, "byte_jump can't use both from_beginning and from_end");
-	if (check_nbytes(c, "byte_jump", a[0], &b, 8) || set_offset(c, "byte_jump", a[1], &b))
+	if (check_nbytes(c, "byte_jump", a[0], &b, true) || set_offset(c, "byte_jump", a[1], &b))
 		return -EINVAL;
 	return push(c, MATCH_BYTE_JUMP, &b);
 }
@@ -364,7 +367,7 @@ int kw_byte_extract(struct rule_ctx *c, const char *v)
 			return rule_err(c, "unknown byte_extract option '%s'", a[k]);
 		}
 	}
-	if (check_nbytes(c, "byte_extract", a[0], &b, 8) ||
+	if (check_nbytes(c, "byte_extract", a[0], &b, false) ||
 	    set_offset(c, "byte_extract", a[1], &b))
 		return -EINVAL;
 	rc = var_add(c, "byte_extract", a[2]);
@@ -447,7 +450,7 @@ int kw_byte_math(struct rule_ctx *c, const char *v)
 	}
 	if (!bytes || !offset || !have_op || !rvalue || !result)
 		return rule_err(c, "byte_math needs bytes, offset, oper, rvalue and result");
-	if (check_nbytes(c, "byte_math", bytes, &b, 8) || set_offset(c, "byte_math", offset, &b))
+	if (check_nbytes(c, "byte_math", bytes, &b, false) || set_offset(c, "byte_math", offset, &b))
 		return -EINVAL;
 	if ((b.op == BOP_SHL || b.op == BOP_SHR) && b.nbytes > 4)
 		return rule_err(c, "byte_math shifts read at most 4 bytes");

@@ -26,6 +26,13 @@ static inline int64_t offset_of(const struct rule_byte *b, const uint64_t *vars)
 	return (b->flags & BYTE_F_OFFSET_VAR) ? (int64_t)(int32_t)vars[b->offset] : b->offset;
 }
 
+/* A binary read of no bytes (byte_jump:0): value 0, and Suricata's only
+ * bound on where it starts is the buffer's start. */
+static inline bool reads_nothing(const struct rule_byte *b)
+{
+	return b->nbytes == 0 && !(b->flags & BYTE_F_STRING);
+}
+
 /* Where the bytes start, or -1 when they do not fit in the buffer. */
 static int64_t read_pos(const struct rule_byte *b, uint32_t len, uint32_t prev,
 			const uint64_t *vars)
@@ -34,20 +41,20 @@ static int64_t read_pos(const struct rule_byte *b, uint32_t len, uint32_t prev,
 
 	if (b->flags & BYTE_F_RELATIVE) {
 		pos += prev;
-		if ((int64_t)len - pos <= 0)
+		if (b->nbytes && (int64_t)len - pos <= 0)
 			return -1;	/* no byte left after the relative base */
 	}
-	if (pos < 0 || pos + b->nbytes > (int64_t)len)
+	if (pos < 0 || (!reads_nothing(b) && pos + b->nbytes > (int64_t)len))
 		return -1;
 	return pos;
 }
 
 /* Reads the number at p (avail bytes left): binary in the rule's byte
  * order, or an ASCII number in its base (strtoull over at most nbytes
- * characters, or what is there up to 23 when nbytes is 0). Returns the
- * bytes consumed, 0 when there is no number. */
-static uint32_t read_value(const struct rule_byte *b, const uint8_t *p, uint32_t avail,
-			   uint64_t *val)
+ * characters, or what is there up to 23 when nbytes is 0). *used is the
+ * bytes consumed. False when there is no number. */
+static bool read_value(const struct rule_byte *b, const uint8_t *p, uint32_t avail,
+		       uint64_t *val, uint32_t *used)
 {
 	uint64_t v = 0;
 
@@ -59,9 +66,10 @@ static uint32_t read_value(const struct rule_byte *b, const uint8_t *p, uint32_t
 		tmp[n] = '\0';
 		v = strtoull(tmp, &end, b->base);
 		if (end == tmp)
-			return 0;
+			return false;
 		*val = v;
-		return (uint32_t)(end - tmp);
+		*used = (uint32_t)(end - tmp);
+		return true;
 	}
 	for (uint32_t i = 0; i < b->nbytes; i++) {
 		uint32_t k = (b->flags & BYTE_F_LITTLE) ? b->nbytes - 1 - i : i;
@@ -69,7 +77,8 @@ static uint32_t read_value(const struct rule_byte *b, const uint8_t *p, uint32_t
 		v = v << 8 | p[k];
 	}
 	*val = v;
-	return b->nbytes;
+	*used = b->nbytes;
+	return true;
 }
 
 static inline uint64_t apply_mask(const struct rule_byte *b, uint64_t v)
@@ -82,17 +91,23 @@ static inline uint64_t apply_mask(const struct rule_byte *b, uint64_t v)
 	return v;
 }
 
-/* The keyword's value: where it sits (*pos) and what it reads (*v).
- * Returns the bytes read, 0 when the buffer holds no such value. */
-static uint32_t read_field(const struct rule_byte *b, const uint8_t *buf, uint32_t len,
-			   uint32_t prev, const uint64_t *vars, int64_t *pos, uint64_t *v)
+/* The keyword's value: where it sits (*pos), what it reads (*v) and how
+ * many bytes (*used). False when the buffer holds no such value. */
+static bool read_field(const struct rule_byte *b, const uint8_t *buf, uint32_t len,
+		       uint32_t prev, const uint64_t *vars, int64_t *pos, uint64_t *v,
+		       uint32_t *used)
 {
 	if (len == 0)
-		return 0;
+		return false;
 	*pos = read_pos(b, len, prev, vars);
 	if (*pos < 0)
-		return 0;
-	return read_value(b, buf + *pos, len - (uint32_t)*pos, v);
+		return false;
+	if (reads_nothing(b)) {
+		*v = 0;
+		*used = 0;
+		return true;
+	}
+	return read_value(b, buf + *pos, len - (uint32_t)*pos, v, used);
 }
 
 bool detect_byte_test(const struct rule_byte *b, const uint8_t *buf, uint32_t len,
@@ -100,10 +115,11 @@ bool detect_byte_test(const struct rule_byte *b, const uint8_t *buf, uint32_t le
 {
 	const uint64_t want = value_of(b, vars);
 	int64_t pos;
+	uint32_t used;
 	uint64_t v;
 	bool m;
 
-	if (read_field(b, buf, len, prev, vars, &pos, &v) == 0)
+	if (!read_field(b, buf, len, prev, vars, &pos, &v, &used))
 		return false;
 	v = apply_mask(b, v);
 	switch (b->op) {
@@ -126,8 +142,7 @@ bool detect_byte_jump(const struct rule_byte *b, const uint8_t *buf, uint32_t le
 	uint32_t used;
 	uint64_t v;
 
-	used = read_field(b, buf, len, prev, vars, &pos, &v);
-	if (used == 0)
+	if (!read_field(b, buf, len, prev, vars, &pos, &v, &used))
 		return false;
 	v = apply_mask(b, v);
 	/* a jump beyond any buffer: no match, and no overflow below */
@@ -158,8 +173,7 @@ bool detect_byte_extract(const struct rule_byte *b, const uint8_t *buf, uint32_t
 	uint32_t used;
 	uint64_t v;
 
-	used = read_field(b, buf, len, prev, vars, &pos, &v);
-	if (used == 0)
+	if (!read_field(b, buf, len, prev, vars, &pos, &v, &used))
 		return false;
 	v *= b->multiplier;
 	if (b->align && (v % b->align))
@@ -177,8 +191,7 @@ bool detect_byte_math(const struct rule_byte *b, const uint8_t *buf, uint32_t le
 	uint32_t used;
 	uint64_t v;
 
-	used = read_field(b, buf, len, prev, vars, &pos, &v);
-	if (used == 0)
+	if (!read_field(b, buf, len, prev, vars, &pos, &v, &used))
 		return false;
 	switch (b->op) {
 	case BOP_ADD: v += rv; break;

@@ -48,6 +48,9 @@ static void test_parse_byte(void)
 	FAILS("byte_jump:2,0,multiplier 0;", "invalid byte_jump multiplier '0'");
 	FAILS("byte_jump:2,0,post_offset x;", "invalid byte_jump post_offset 'x'");
 	FAILS("byte_jump:2,0,bogus;", "unknown byte_jump option 'bogus'");
+	PARSES("byte_jump:0,0,relative,post_offset -7;");
+	FAILS("byte_jump:9,0;", "byte_jump can't read more than 8 bytes without string");
+	FAILS("byte_extract:0,0,n;", "invalid byte_extract byte count '0'");
 
 	PARSES("byte_extract:2,0,len,relative,multiplier 4,align 4;");
 	FAILS("byte_extract:2,0;", "byte_extract needs bytes, offset and a variable name");
@@ -367,6 +370,22 @@ static void test_byte_jump(void)
 	/* string value */
 	CHECK_INT(1, on_tcp("byte_jump:2,0,string,dec; content:\"!\"; distance:0; within:1;",
 			    S("10..........!")));
+	/* no bytes read (Suricata 7 takes 0 without string): a jump by
+	 * post_offset alone, allowed from the buffer's end, and one that
+	 * lands before the start clamps to it (suricata-verify bug-4623,
+	 * detect-bytejump-05) */
+	CHECK_INT(1, on_tcp("content:\"|0A 95|\"; byte_jump:0,0,relative,post_offset -6;"
+			    " pcre:\"/^NSLO/R\";", S("NSLO\x0a\x95")));
+	CHECK_INT(1, on_tcp("content:\"|0A 95|\"; byte_jump:0,0,relative,post_offset -9;"
+			    " pcre:\"/^NSLO/R\";", S("NSLO\x0a\x95")));
+	CHECK_INT(0, on_tcp("content:\"|0A 95|\"; byte_jump:0,0,relative,post_offset -5;"
+			    " pcre:\"/^NSLO/R\";", S("NSLO\x0a\x95")));
+	CHECK_INT(1, on_tcp("byte_jump:0,1,post_offset 1; content:\"Q\"; distance:0; within:1;",
+			    S("..Q")));
+	/* ... from past the end too, where only the landing place is bounded */
+	CHECK_INT(0, on_tcp("byte_jump:0,4;", S("..Q")));
+	CHECK_INT(1, on_tcp("byte_jump:0,4,post_offset -2; content:\"Q\"; distance:0; within:1;",
+			    S("..Q")));
 }
 
 static void test_byte_extract(void)
