@@ -332,18 +332,25 @@ static hs_error_t scan_head(const struct pat_db *db, const uint8_t *buf, uint32_
 		       scratch, cb, ctx);
 }
 
+/* The main database over buf, then the head over its first bytes. */
+static hs_error_t scan_both(const struct pat_db *db, const uint8_t *buf, uint32_t len,
+			    hs_scratch_t *scratch, match_event_handler cb, void *ctx)
+{
+	hs_error_t e = HS_SUCCESS;
+
+	if (db->db != NULL)
+		e = hs_scan(db->db, (const char *)buf, len, 0, scratch, cb, ctx);
+	if (e == HS_SUCCESS)
+		e = scan_head(db, buf, len, scratch, cb, ctx);
+	return e;
+}
+
 hs_error_t pat_db_scan(const struct pat_db *db, const uint8_t *buf, uint32_t len,
 		       hs_scratch_t *scratch, struct pat_seen *seen, match_event_handler cb,
 		       void *ctx)
 {
-	hs_error_t e = HS_SUCCESS;
-
 	seen_next(seen, cb, ctx);
-	if (db->db != NULL)
-		e = hs_scan(db->db, (const char *)buf, len, 0, scratch, first_hit, seen);
-	if (e == HS_SUCCESS)
-		e = scan_head(db, buf, len, scratch, first_hit, seen);
-	return e;
+	return scan_both(db, buf, len, scratch, first_hit, seen);
 }
 
 hs_error_t pat_db_scan_head(const struct pat_db *db, const uint8_t *buf, uint32_t len,
@@ -358,14 +365,8 @@ hs_error_t pat_db_scan_every(const struct pat_db *db, const uint8_t *buf, uint32
 			     hs_scratch_t *scratch, struct pat_seen *seen,
 			     match_event_handler cb, void *ctx)
 {
-	hs_error_t e = HS_SUCCESS;
-
 	seen_next(seen, cb, ctx);
-	if (db->db != NULL)
-		e = hs_scan(db->db, (const char *)buf, len, 0, scratch, cb, ctx);
-	if (e == HS_SUCCESS)
-		e = scan_head(db, buf, len, scratch, cb, ctx);
-	return e;
+	return scan_both(db, buf, len, scratch, cb, ctx);
 }
 
 void pat_db_free(struct pat_db *db)
