@@ -517,8 +517,12 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 	if (app->has_tx)
 		json_uint(j, "tx_id", app->tx_id);
 	eve_put_app_protos(j, app->proto, &app->protos);
-	if (app->has_http)
+	if (app->has_http) {
 		eve_put_http(j, &app->http, NULL, opt);
+	} else if (app->http_empty) {
+		json_obj_open(j, "http");
+		json_obj_close(j);
+	}
 	if (app->has_tls)
 		eve_put_tls(j, &app->tls, EVE_TLS_EXTENDED | EVE_TLS_SESSION_RESUMED);
 	if (app->has_dns)
