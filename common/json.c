@@ -143,13 +143,12 @@ static size_t utf8_len(const uint8_t *s, size_t n)
 	return more + 1;
 }
 
-/* The quoted, escaped string: runs of bytes that need no escape are
- * copied at once. */
-static void put_string(struct json_w *j, const uint8_t *s, size_t n)
+/* The escaped bytes of a string, unquoted: runs of bytes that need no
+ * escape are copied at once. */
+static void put_body(struct json_w *j, const uint8_t *s, size_t n)
 {
 	size_t start = 0, i = 0;
 
-	put_c(j, '"');
 	while (i < n) {
 		uint8_t c = s[i];
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
@@ -168,6 +167,13 @@ static void put_string(struct json_w *j, const uint8_t *s, size_t n)
 		start = ++i;
 	}
 	put(j, s + start, i - start);
+}
+
+/* The quoted, escaped string. */
+static void put_string(struct json_w *j, const uint8_t *s, size_t n)
+{
+	put_c(j, '"');
+	put_body(j, s, n);
 	put_c(j, '"');
 }
 
@@ -249,6 +255,49 @@ void json_strn(struct json_w *j, const char *key, const char *s, size_t len)
 {
 	if (begin_value(j, key))
 		put_string(j, (const uint8_t *)s, len);
+}
+
+/* true when s[0..n) is all well-formed UTF-8 (Rust's str::from_utf8) */
+static bool utf8_valid(const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t k = s[i] < 0x80 ? 1 : utf8_len(s + i, n - i);
+
+		if (k == 0)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+void json_strn_bytes(struct json_w *j, const char *key, const char *s, size_t len)
+{
+	const uint8_t *b = (const uint8_t *)s;
+	size_t start = 0;
+
+	if (utf8_valid(b, len)) {
+		json_strn(j, key, s, len);
+		return;
+	}
+	if (!begin_value(j, key))
+		return;
+	/* the ASCII runs as put_string escapes them, each high byte as the
+	 * text \xNN, whose backslash JSON escapes */
+	put_c(j, '"');
+	for (size_t i = 0; i <= len; i++) {
+		char e[5] = { '\\', '\\', 'x', 0, 0 };
+
+		if (i < len && b[i] < 0x80)
+			continue;
+		put_body(j, b + start, i - start);
+		if (i == len)
+			break;
+		e[3] = hex_digits[b[i] >> 4];
+		e[4] = hex_digits[b[i] & 15];
+		put(j, e, sizeof(e));
+		start = i + 1;
+	}
+	put_c(j, '"');
 }
 
 void json_str(struct json_w *j, const char *key, const char *s)

@@ -69,6 +69,13 @@ void json_str(struct json_w *j, const char *key, const char *s);
 /* len bytes of s, escaped: ", \, control bytes, and bytes that are not
  * part of valid UTF-8 (each as \u00XX of the byte). */
 void json_strn(struct json_w *j, const char *key, const char *s, size_t len);
+/* len bytes of a protocol field as Suricata's JsonBuilder
+ * set_string_from_bytes writes them: valid UTF-8 as json_strn; otherwise
+ * every byte above 0x7f becomes the four characters \xNN (lower-case hex,
+ * the backslash escaped in the JSON text: "\\xNN"), the others as
+ * json_strn, so even a valid multi-byte sequence in the value is spelled
+ * byte by byte. */
+void json_strn_bytes(struct json_w *j, const char *key, const char *s, size_t len);
 /* len bytes as a string with bytes outside 32..126 replaced by '.', as
  * Suricata's "payload_printable". */
 void json_printable(struct json_w *j, const char *key, const uint8_t *p, size_t len);

@@ -99,6 +99,7 @@ multipart:
 			.files = t->file[0], .nfiles = &t->nfiles[0],
 			.max = hs->ctx->cfg.files ? HTTP_FILES_MAX : 0,
 			.hashes = hs->ctx->cfg.file_hashes, .nomem = &hs->ctx->stats.nomem,
+			.dropped = &hs->ctx->stats.http_files_max,
 			.magic = hs->ctx->magic, .events = &found,
 		};
 

@@ -107,6 +107,7 @@ struct applayer_stats {
 	uint64_t dns_loop;               /* compression pointer loop or too many jumps */
 	uint64_t body_truncated;         /* body bytes beyond the configured limit */
 	uint64_t body_not_encoded;       /* request body not in its Content-Encoding */
+	uint64_t http_files_max;         /* multipart file parts past a request's 8: not tracked */
 	uint64_t ftp_txs;                /* FTP commands (and unsolicited replies) */
 	uint64_t ftp_bad;                /* malformed FTP lines and arguments */
 	uint64_t ftp_max_tx;             /* FTP commands past the held limit: oldest dropped */

@@ -131,13 +131,17 @@ static void part_begin(struct http_mp *mp, const struct mp_sink *sink)
 		return;
 	}
 	mp->in_file = true;
-	if (*sink->nfiles < sink->max) {
-		mp->cur = app_file_open(name, name_len, sink->hashes, sink->magic);
-		if (mp->cur == NULL)
-			(*sink->nomem)++;
-		else
-			sink->files[(*sink->nfiles)++] = mp->cur;
+	if (*sink->nfiles >= sink->max) {
+		/* max 0: no file is tracked at all, none dropped */
+		if (sink->max > 0)
+			(*sink->dropped)++;
+		return;
 	}
+	mp->cur = app_file_open(name, name_len, sink->hashes, sink->magic);
+	if (mp->cur == NULL)
+		(*sink->nomem)++;
+	else
+		sink->files[(*sink->nfiles)++] = mp->cur;
 }
 
 /* Header bytes up to the empty line; returns the bytes used. */

@@ -34,6 +34,7 @@ struct mp_sink {
 	uint8_t hashes;          /* APP_FILE_* */
 	struct file_magic *magic; /* APP_FILE_MAGIC's lookups, NULL: none */
 	uint64_t *nomem;         /* counted when a file cannot be opened */
+	uint64_t *dropped;       /* counted per file part past max (> 0): not tracked */
 	uint8_t *events;         /* MP_EV_* found are or-ed in (NULL: not told) */
 };
 

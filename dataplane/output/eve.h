@@ -256,6 +256,10 @@ struct eve_app {
 	bool has_ftp;                /* (added) an FTP command's "ftp" */
 	bool has_smtp;               /* (added) a mail's "smtp" (and "email") */
 	bool has_ssh;                /* (added) the SSH session's "ssh" */
+	/* (added) an alert without a transaction on an HTTP flow: an empty
+	 * "http" object, as Suricata 7's AlertAddAppLayer opens it before its
+	 * transaction lookup fails */
+	bool http_empty;
 	uint64_t tx_id;
 	/* the packet being processed when a transaction's record is written
 	 * (its "pkt_src" and "pcap_cnt", as Suricata's CreateEveHeader takes

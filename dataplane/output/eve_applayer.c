@@ -51,6 +51,14 @@ static void opt_str(struct json_w *j, const char *key, const char *v)
 		json_str(j, key, v);
 }
 
+/* A protocol field Suricata 7 writes with JsonBuilder's
+ * set_string_from_bytes (non-UTF-8 bytes as \xNN text). */
+static void opt_bytes(struct json_w *j, const char *key, const char *v)
+{
+	if (v != NULL)
+		json_strn_bytes(j, key, v, strlen(v));
+}
+
 /* Suricata's http_fields (output-json-http.c): the names "custom" takes
  * (its own or the header's) and the header each logs; referer is an
  * extended field, not logged twice. */
@@ -168,16 +176,16 @@ void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct 
 
 	json_obj_open(j, "http");
 	/* EveHttpLogJSONBasic */
-	opt_str(j, "hostname", h->hostname);
+	opt_bytes(j, "hostname", h->hostname);
 	if (h->port >= 0)
 		json_uint(j, "http_port", (uint64_t)h->port);
-	opt_str(j, "url", h->url);
-	opt_str(j, "http_user_agent", h->user_agent);
-	opt_str(j, "xff", h->x_forwarded_for);
+	opt_bytes(j, "url", h->url);
+	opt_bytes(j, "http_user_agent", h->user_agent);
+	opt_bytes(j, "xff", h->x_forwarded_for);
 	opt_str(j, "http_content_type", h->content_type);
 	if (h->content_range != NULL) {
 		json_obj_open(j, "content_range");
-		json_str(j, "raw", h->content_range);
+		opt_bytes(j, "raw", h->content_range);
 		if (h->range_start >= 0)
 			json_uint(j, "start", (uint64_t)h->range_start);
 		if (h->range_end >= 0)
@@ -188,12 +196,12 @@ void eve_put_http(struct json_w *j, const struct app_http_info *h, const struct 
 	}
 	/* EveHttpLogJSONExtended */
 	if (extended) {
-		opt_str(j, "http_refer", h->referer);
-		opt_str(j, "http_method", h->method);
-		opt_str(j, "protocol", h->protocol);
+		opt_bytes(j, "http_refer", h->referer);
+		opt_bytes(j, "http_method", h->method);
+		opt_bytes(j, "protocol", h->protocol);
 		if (h->status >= 0)
 			json_uint(j, "status", (uint64_t)h->status);
-		opt_str(j, "redirect", h->redirect);
+		opt_bytes(j, "redirect", h->redirect);
 		if (h->length >= 0)
 			json_uint(j, "length", (uint64_t)h->length);
 	}
@@ -338,7 +346,7 @@ static void put_dns_answer(struct json_w *j, const struct app_dns_info *d, bool 
 		json_bool(j, "z", true);
 	json_uint(j, "opcode", d->opcode);
 	if (d->rrname != NULL) {
-		json_str(j, "rrname", d->rrname);
+		opt_bytes(j, "rrname", d->rrname);
 		put_rrtype(j, d->rrtype);
 	}
 	if (rc != NULL) {
@@ -361,12 +369,12 @@ static void put_rdata(struct json_w *j, const char *key, const struct app_dns_in
 
 	switch (r->kind) {
 	case APP_DNS_RD_TEXT:
-		json_strn(j, key ? "rdata" : NULL, d->text + r->s1, r->s1_len);
+		json_strn_bytes(j, key ? "rdata" : NULL, d->text + r->s1, r->s1_len);
 		break;
 	case APP_DNS_RD_SOA:
 		json_obj_open(j, key ? "soa" : NULL);
-		json_str(j, "mname", d->text + r->s1);
-		json_str(j, "rname", d->text + r->s2);
+		opt_bytes(j, "mname", d->text + r->s1);
+		opt_bytes(j, "rname", d->text + r->s2);
 		for (int i = 0; i < 5; i++)
 			json_uint(j, soa[i], r->n[i]);
 		json_obj_close(j);
@@ -375,7 +383,7 @@ static void put_rdata(struct json_w *j, const char *key, const struct app_dns_in
 		json_obj_open(j, key ? "srv" : NULL);
 		for (int i = 0; i < 3; i++)
 			json_uint(j, srv[i], r->n[i]);
-		json_str(j, "name", d->text + r->s1);
+		opt_bytes(j, "name", d->text + r->s1);
 		json_obj_close(j);
 		break;
 	default:
@@ -394,7 +402,7 @@ static void put_rr_list(struct json_w *j, const char *key, const struct app_dns_
 		if (r->authority != authority)
 			continue;
 		json_obj_open(j, NULL);
-		json_str(j, "rrname", d->text + r->name);
+		opt_bytes(j, "rrname", d->text + r->name);
 		put_rrtype(j, r->type);
 		json_uint(j, "ttl", r->ttl);
 		put_rdata(j, "rdata", d, r);
@@ -455,7 +463,7 @@ static void put_dns(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 		json_obj_open(j, NULL);
 		json_str(j, "type", "query");
 		json_uint(j, "id", d->id);
-		json_str(j, "rrname", d->rrname);
+		opt_bytes(j, "rrname", d->rrname);
 		put_rrtype(j, d->rrtype);
 		json_uint(j, "tx_id", tx_id);
 		if (d->flags & 0x0040)
@@ -482,7 +490,7 @@ void eve_put_dns_v2(struct json_w *j, const struct app_dns_info *d, uint64_t tx_
 		json_str(j, "type", "query");
 		json_uint(j, "id", d->id);
 		if (d->rrname != NULL) {
-			json_str(j, "rrname", d->rrname);
+			opt_bytes(j, "rrname", d->rrname);
 			put_rrtype(j, d->rrtype);
 		}
 		json_uint(j, "tx_id", tx_id);
@@ -517,8 +525,12 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 	if (app->has_tx)
 		json_uint(j, "tx_id", app->tx_id);
 	eve_put_app_protos(j, app->proto, &app->protos);
-	if (app->has_http)
+	if (app->has_http) {
 		eve_put_http(j, &app->http, NULL, opt);
+	} else if (app->http_empty) {
+		json_obj_open(j, "http");
+		json_obj_close(j);
+	}
 	if (app->has_tls)
 		eve_put_tls(j, &app->tls, EVE_TLS_EXTENDED | EVE_TLS_SESSION_RESUMED);
 	if (app->has_dns)
@@ -544,13 +556,13 @@ void eve_put_ssh(struct json_w *j, const struct app_ssh_info *s)
 		if (x->proto == NULL)
 			continue;
 		json_obj_open(j, side_key[d]);
-		json_strn(j, "proto_version", x->proto, x->proto_len);
+		json_strn_bytes(j, "proto_version", x->proto, x->proto_len);
 		if (x->software_len > 0)
-			json_strn(j, "software_version", x->software, x->software_len);
+			json_strn_bytes(j, "software_version", x->software, x->software_len);
 		if (x->hassh != NULL) {
 			json_obj_open(j, "hassh");
-			json_str(j, "hash", x->hassh);
-			json_strn(j, "string", x->hassh_string, x->hassh_string_len);
+			opt_bytes(j, "hash", x->hassh);
+			json_strn_bytes(j, "string", x->hassh_string, x->hassh_string_len);
 			json_obj_close(j);
 		}
 		json_obj_close(j);

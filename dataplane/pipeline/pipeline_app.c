@@ -136,6 +136,33 @@ static void fill_tx(struct pipeline *pl, struct app_flow *af, struct app_tx *tx,
 	}
 }
 
+/* An alert without a transaction (a packet rule: Suricata 7's
+ * PACKET_ALERT_NOTX) gets what AlertAddAppLayer finds without one: the
+ * objects it builds from the flow's state, which for TLS and SSH is their
+ * one transaction whatever the id (AlertJsonTls, AlertJsonSsh) and for FTP
+ * data the flow's file (EveFTPDataAddMetadata); an "http" object it opens
+ * before its lookup by id fails, so left empty. DNS, SMTP and FTP look
+ * their transaction up by id and write nothing. */
+static void fill_flow_state(struct app_flow *af, struct eve_app *e)
+{
+	switch (e->proto) {
+	case APP_PROTO_TLS:
+		e->has_tls = app_tx_tls_info(af, &e->tls) == 0;
+		break;
+	case APP_PROTO_SSH:
+		e->has_ssh = app_tx_ssh_info(af, &e->ssh) == 0;
+		break;
+	case APP_PROTO_FTPDATA:
+		e->has_ftpdata = app_tx_ftpdata_info(af, &e->ftpdata) == 0;
+		break;
+	case APP_PROTO_HTTP:
+		e->http_empty = true;
+		break;
+	default:
+		break;
+	}
+}
+
 const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct packet *p,
 					      const struct detect_alert *a)
 {
@@ -152,9 +179,8 @@ const struct packet *pipeline_app_alert_begin(struct pipeline *pl, const struct 
 		tx = app_flow_tx(af, 0);
 	if (tx != NULL)
 		fill_tx(pl, af, tx, e);
-	else if (e->proto == APP_PROTO_SSH)
-		/* AlertJsonSsh: the session's object on any alert of the flow */
-		e->has_ssh = app_tx_ssh_info(af, &e->ssh) == 0;
+	else
+		fill_flow_state(af, e);
 	eve_writer_set_app(pl->eve, e);
 	return p;
 }

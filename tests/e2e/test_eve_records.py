@@ -48,6 +48,12 @@ xff:      the http record's xff option as Suricata's JsonHttpLogger: the
           an address of the other IP version stays extra data; nothing
           without the option (the http object's raw "xff" stays); two
           outputs in one run each with its own header, mode, deployment.
+alert_app: an alert of a rule without app-layer keywords (no transaction,
+          Suricata 7's PACKET_ALERT_NOTX) carries what AlertAddAppLayer
+          builds from the flow's state: a TLS flow's "tls" object (the
+          extended fields, as the tls record), an HTTP flow's "http" object
+          left empty (opened before the lookup by id fails), and for DNS,
+          whose transaction is looked up by id, nothing; no "tx_id".
 header:   no "in_iface" when reading a file (Suricata's pcap-file source
           sets no live device, so CreateEveHeader writes none).
 pkt_src:  "pkt_src" and "pcap_cnt" on transaction, file and app-layer
@@ -779,13 +785,55 @@ outputs:
           "the rest of the header stays (pkt_src)")
 
 
+def test_alert_app():
+    fr = []
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    tls_session(fr, 4, bytes(range(1, 33)), bytes(range(3, 35)), cert=make_cert())
+    fr += http_capture()
+    fr += dns_capture()
+    recs, _ = run("""%YAML 1.1
+---
+outputs:
+  - eve-log:
+      filename: eve.json
+      types: [alert, {tls: {extended: yes}}]
+""", fr, "\n".join([
+        # the client's ChangeCipherSpec: it acks the server's handshake;
+        # dsize keeps these rules to the packet (Suricata's
+        # SIG_FLAG_REQUIRE_PACKET), no stream match with its transaction
+        'alert tcp any any -> any 443 (msg:"ccs"; flow:to_server; '
+        'content:"|14 03 03 00 01 01|"; dsize:6; sid:1;)',
+        'alert tcp any 8080 -> any any (msg:"moved"; content:"301 Moved"; dsize:>10; sid:2;)',
+        'alert udp any 53 -> any any (msg:"dns answer"; content:"|12 34 85 80|"; sid:3;)',
+    ]) + "\n")
+    alerts = {}
+    for r in recs:
+        if r["event_type"] == "alert":
+            alerts.setdefault(r["alert"]["signature_id"], []).append(r)
+    check(sorted(alerts) == [1, 2, 3], f"each rule alerts: {sorted(alerts)}")
+    rec = [r["tls"] for r in recs if r["event_type"] == "tls"]
+    check(len(rec) == 1 and rec[0].get("sni") == "tls.test" and "fingerprint" in rec[0],
+          f"one tls record: {rec}")
+    for a in alerts.get(1, []):
+        got = {k: v for k, v in a.get("tls", {}).items() if k in rec[0]}
+        check(a.get("app_proto") == "tls" and got == rec[0] and "tx_id" not in a,
+              f"a packet alert on TLS carries the flow's tls object, no tx_id: {a}")
+    for a in alerts.get(2, []):
+        check(a.get("app_proto") == "http" and a.get("http") == {} and "tx_id" not in a,
+              f"a packet alert on HTTP carries an empty http object, no tx_id: {a}")
+    for a in alerts.get(3, []):
+        check(a.get("app_proto") == "dns" and "dns" not in a and "tx_id" not in a,
+              f"a packet alert on DNS carries no dns object: {a}")
+
+
 def main():
     global IDSD, OUT
     IDSD, OUT, test = sys.argv[1], sys.argv[2], sys.argv[3]
     {"fileinfo": test_fileinfo, "fileinfo_magic_range": test_fileinfo_magic_range,
      "http": test_http, "dns": test_dns,
      "tls": test_tls, "anomaly": test_anomaly, "xff": test_xff,
-     "pkt_src": test_pkt_src, "header": test_header}[test]()
+     "pkt_src": test_pkt_src, "header": test_header, "alert_app": test_alert_app}[test]()
 
 
 if __name__ == "__main__":

@@ -101,6 +101,11 @@ def build():
     t.send(1, b"SSH-2.0-OpenSSH_9.6\r\n")
     t.send(0, b"SSH-2.0-y\r\n" + struct.pack("!IBB", 70000, 4, 20) + bytes(58))
     t.close()
+    # banners with bytes above 0x7f: valid UTF-8 (the server's) and not
+    t = Tcp(frames, CLI, SRV, 40006, 22)
+    t.send(1, b"SSH-2.0-caf\xc3\xa9\r\n")
+    t.send(0, b"SSH-2.0-Open\xffSSH_\xc3\xa9\x01\r\n")
+    t.close()
     return frames, marks
 
 
@@ -136,6 +141,12 @@ def check_events(check, recs):
     ssh = {r["src_port"]: r["ssh"] for r in by_type(recs, "ssh")}
     check(ssh.get(40002) == {"client": side("2.0", "libssh_0.10.6")},
           f"an invalid server banner: the client's side only: {ssh.get(40002)}")
+    # Suricata's JsonBuilder set_string_from_bytes: a valid UTF-8 value as
+    # it is, else every byte above 0x7f as the text \xNN
+    want = {"client": side("2.0", "Open\\xffSSH_\\xc3\\xa9\x01"),
+            "server": side("2.0", "caf\u00e9")}
+    check(ssh.get(40006) == want,
+          f"non-UTF-8 banner bytes as \\xNN text: {ssh.get(40006)}, want {want}")
     long_sw = ssh.get(40004, {}).get("client", {}).get("software_version", "")
     check(long_sw == "L" * 248, f"a long banner's fields come from its first 256 bytes: "
           f"{len(long_sw)} bytes")

@@ -92,6 +92,11 @@ RULES = [
      'isdataat:!1,relative; sid:23;)', 1),
     ('alert ftp-data any any -> any any (msg:"fd none"; file_data; content:"invoice"; '
      'sid:24;)', 0),
+    # no app-layer keyword: the client's empty packets of report.pdf's
+    # transfer; once its protocol is known their alerts, with no
+    # transaction, carry ftp_data (Suricata 7's EveFTPDataAddMetadata reads
+    # the flow)
+    ('alert tcp any 40011 -> any 10000 (msg:"pdf acks"; dsize:0; sid:25;)', 6),
 ]
 
 
@@ -218,6 +223,11 @@ def main():
     check(a1.get("app_proto") == "ftp-data" and
           a1.get("ftp_data", {}).get("filename") == "report.pdf",
           "an ftp-data alert carries the ftp_data object")
+    a25 = [a for a in alerts if a["alert"]["signature_id"] == 25 and "app_proto" in a]
+    check(len(a25) > 0 and
+          all(a["app_proto"] == "ftp-data" and "tx_id" not in a and
+              a.get("ftp_data", {}).get("filename") == "report.pdf" for a in a25),
+          f"packet alerts on ftp-data carry the ftp_data object: {a25}")
 
     bad = os.path.join(out, "bad.rules")
     with open(bad, "w", encoding="utf-8") as f:

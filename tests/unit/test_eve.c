@@ -491,6 +491,34 @@ static void test_json_escape(void)
 	CHECK(json_valid("{\"a\":[1.5e3,-0,\"\\u00ff\"]}", 25));
 }
 
+/* Suricata's JsonBuilder set_string_from_bytes: valid UTF-8 as it is (its
+ * escapes as json_strn's); any invalid byte and every byte above 0x7f of
+ * the value, the valid sequence too, is the text \xNN (Suricata's
+ * test_invalid_utf8: f0 f1 f2 gives "\\xf0\\xf1\\xf2"). */
+static void test_json_strn_bytes(void)
+{
+	static const struct {
+		const char *in, *want;
+	} c[] = {
+		{ "SSH-2.0", "\"SSH-2.0\"" },
+		{ "\xc3\xa9\x01\"", "\"\xc3\xa9\\u0001\\\"\"" },
+		{ "\xf0\xf1\xf2", "\"\\\\xf0\\\\xf1\\\\xf2\"" },
+		{ "a\xc3\xa9\xff\t\\", "\"a\\\\xc3\\\\xa9\\\\xff\\t\\\\\"" },
+		{ "\xed\xa0\x80", "\"\\\\xed\\\\xa0\\\\x80\"" },
+	};
+	char buf[128];
+	struct json_w j;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		json_init(&j, buf, sizeof(buf));
+		json_strn_bytes(&j, NULL, c[i].in, strlen(c[i].in));
+		CHECK(json_ok(&j));
+		buf[json_len(&j)] = '\0';
+		CHECK_STR(c[i].want, buf);
+		CHECK(json_valid(buf, json_len(&j)));
+	}
+}
+
 static void test_json_base64_printable(void)
 {
 	static const struct { const char *in, *out; } v[] = {
@@ -1750,6 +1778,7 @@ int main(void)
 	}
 	test_json_basic();
 	test_json_escape();
+	test_json_strn_bytes();
 	test_json_base64_printable();
 	test_json_bounds();
 	test_alert_v4_tcp();

@@ -6,7 +6,9 @@
  * before the close delimiter leaves its last file TRUNCATED; boundaries
  * from Content-Type (quoted, too long, absent); Suricata's multipart
  * events (a bad part header, a file with no data, the close delimiter in a
- * file part's headers) at every split point, and none for a good body. */
+ * file part's headers) at every split point, and none for a good body;
+ * file parts past the sink's limit counted, not opened. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,7 +50,7 @@ struct files {
 	struct app_file *f[8];
 	uint8_t n;
 	uint8_t events;         /* MP_EV_* */
-	uint64_t nomem;
+	uint64_t nomem, dropped;
 };
 
 static void feed(struct files *fs, const char *b, size_t len, const size_t *cuts, size_t ncuts,
@@ -57,7 +59,7 @@ static void feed(struct files *fs, const char *b, size_t len, const size_t *cuts
 	struct http_mp *mp = http_mp_new((const uint8_t *)ct, sizeof(ct) - 1);
 	const struct mp_sink sink = { .files = fs->f, .nfiles = &fs->n, .max = 8,
 				      .hashes = APP_FILE_MD5, .nomem = &fs->nomem,
-				      .events = &fs->events };
+				      .dropped = &fs->dropped, .events = &fs->events };
 	size_t at = 0;
 
 	memset(fs, 0, sizeof(*fs));
@@ -141,7 +143,8 @@ static void test_boundaries(void)
 	struct files fs;
 	const char *b2 = "--b\r\nContent-Disposition: form-data; filename=\"x\"\r\n\r\nhi\r\n--b--";
 	const struct mp_sink sink = { .files = fs.f, .nfiles = &fs.n, .max = 8,
-				      .hashes = APP_FILE_MD5, .nomem = &fs.nomem };
+				      .hashes = APP_FILE_MD5, .nomem = &fs.nomem,
+				      .dropped = &fs.dropped };
 
 	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
 		mp = http_mp_new((const uint8_t *)none[i], strlen(none[i]));
@@ -160,6 +163,42 @@ static void test_boundaries(void)
 	}
 	http_mp_free(mp);
 	release(&fs);
+}
+
+/* Ten file parts: the first 8 (the sink's max) are files, the other two
+ * counted as dropped and their content goes nowhere; with max 0 (files
+ * not tracked) none is opened and none counted. */
+static void test_max_files(void)
+{
+	char b[2048];
+	size_t n = 0;
+	struct files fs;
+	struct http_mp *mp;
+	struct mp_sink sink = { .files = fs.f, .nfiles = &fs.n, .max = 8,
+				.hashes = APP_FILE_MD5, .nomem = &fs.nomem,
+				.dropped = &fs.dropped };
+
+	for (int i = 0; i < 10; i++)
+		n += (size_t)snprintf(b + n, sizeof(b) - n,
+				      "--XyZ-42\r\nContent-Disposition: form-data; name=\"f\"; "
+				      "filename=\"f%d\"\r\n\r\nbody %d\r\n", i, i);
+	n += (size_t)snprintf(b + n, sizeof(b) - n, "--XyZ-42--\r\n");
+	CHECK(n < sizeof(b));
+	for (int round = 0; round < 2; round++) {
+		memset(&fs, 0, sizeof(fs));
+		sink.max = round == 0 ? 8 : 0;
+		mp = http_mp_new((const uint8_t *)ct, sizeof(ct) - 1);
+		CHECK(mp != NULL);
+		if (mp == NULL)
+			return;
+		http_mp_data(mp, &sink, (const uint8_t *)b, n);
+		http_mp_end(mp);
+		http_mp_free(mp);
+		CHECK_INT(round == 0 ? 8 : 0, fs.n);
+		CHECK_INT(round == 0 ? 2 : 0, fs.dropped);
+		CHECK(fs.n == 0 || file_is(fs.f[7], "f7", "body 7", 6, true));
+		release(&fs);
+	}
 }
 
 /* body, cut at every point, raises events and gives files n, the first
@@ -216,5 +255,6 @@ int main(void)
 	test_events();
 	test_truncated();
 	test_boundaries();
+	test_max_files();
 	return check_result("http_multipart");
 }

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "dataplane/decode/pkt_build.h"
 #include "dataplane/pipeline/pipeline.h"
+#include "pipeline_fixture.h"
 #include "rules/rules.h"
 
 #define T0 1700000000000000ull    /* microseconds */
@@ -113,56 +114,20 @@ out:
 
 static struct eve_file *start(void)
 {
-	char path[128], err[256];
-	struct eve_file *ef;
-
-	snprintf(path, sizeof(path), "%s/eve.json", dir);
-	ef = eve_file_open(path, err, sizeof(err));
-	CHECK(ef != NULL);
-	if (ef == NULL)
-		return NULL;
 	struct pipeline_config cfg = {
 		.flow = { .memcap = 1u << 20, .hash_size = 256 },
-		.eve = ef,
 		.de = de,
 		.nrules = 1,
 		.socket = -1,
 	};
-	pl = pipeline_create(&cfg, 0);
-	CHECK(pl != NULL);
-	if (pl == NULL) {
-		eve_file_close(ef);
-		return NULL;
-	}
-	return ef;
+
+	return pipeline_fixture_start(&pl, &cfg, dir, "eve.json");
 }
 
 /* End of input; the records written (caller frees). */
 static char *finish(struct eve_file *ef)
 {
-	char path[128];
-	char *buf = NULL;
-	long n;
-	FILE *f;
-
-	pipeline_finish(pl, 0);
-	pipeline_destroy(pl);
-	pl = NULL;
-	eve_file_close(ef);
-	snprintf(path, sizeof(path), "%s/eve.json", dir);
-	f = fopen(path, "r");
-	CHECK(f != NULL);
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n)
-		buf[0] = '\0';
-	fclose(f);
-	unlink(path);
-	return buf;
+	return pipeline_fixture_finish(&pl, ef, dir, "eve.json");
 }
 
 static unsigned count(const char *s, const char *needle)

@@ -17,6 +17,7 @@
 #include "dataplane/decode/pkt_build.h"
 #include "dataplane/flow/flow-int.h"
 #include "dataplane/pipeline/pipeline.h"
+#include "pipeline_fixture.h"
 
 #define T0 1700000000000000ull    /* microseconds */
 
@@ -124,69 +125,26 @@ static const char *iface_nth(const char *eve, const char *type, unsigned sp, uns
 	return NULL;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	if (buf != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static char dir[] = "/tmp/test_pipeline_input.XXXXXX";
 
 /* A pipeline over ports p0 and p1 (flow.memcap memcap) writing to
  * DIR/name; NULL (reported) when it cannot be made. */
 static struct eve_file *start(const char *name, uint64_t memcap)
 {
-	char path[128], err[256];
-	struct eve_file *ef;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	ef = eve_file_open(path, err, sizeof(err));
-	CHECK(ef != NULL);
-	if (ef == NULL)
-		return NULL;
 	struct pipeline_config cfg = {
 		.flow = { .memcap = memcap, .hash_size = 256 },
-		.eve = ef,
 		.inputs = { { .iface = "p0" }, { .iface = "p1" } },
 		.ninputs = 2,
 		.socket = -1,
 	};
-	pl = pipeline_create(&cfg, 0);
-	CHECK(pl != NULL);
-	if (pl == NULL) {
-		eve_file_close(ef);
-		return NULL;
-	}
-	return ef;
+
+	return pipeline_fixture_start(&pl, &cfg, dir, name);
 }
 
 /* End of input; the records written (caller frees), NULL on failure. */
 static char *finish(struct eve_file *ef, const char *name)
 {
-	char path[128];
-	char *eve;
-
-	pipeline_finish(pl, 0);
-	pipeline_destroy(pl);
-	pl = NULL;
-	eve_file_close(ef);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	eve = slurp(path);
-	CHECK(eve != NULL);
-	unlink(path);
-	return eve;
+	return pipeline_fixture_finish(&pl, ef, dir, name);
 }
 
 static void test_timeout(void)
