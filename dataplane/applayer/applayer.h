@@ -88,6 +88,10 @@ struct applayer_config {
 	/* (added) app-layer.protocols.ssh.hassh (or a rule's HASSH keyword):
 	 * fingerprint each side's KEXINIT */
 	bool ssh_hassh;
+	/* (added) stream.midstream: bytes that start no protocol by their own
+	 * direction's patterns are tried against the other direction's, as
+	 * Suricata's detection does in midstream mode (app-layer-detect-proto.c) */
+	bool midstream;
 	/* (added) the run's expectation table, shared by its workers (not
 	 * owned); NULL: each context makes one of its own */
 	struct app_expect *expect;
