@@ -168,6 +168,18 @@ int app_flow_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
  * sets them on the packet whose processing gave that data. */
 void app_flow_take_pkt_events(struct app_flow *af, struct pkt_events *ev);
 
+/* (added) The owner can turn af around: a TCP session picked up midstream
+ * from a packet that was no SYN/ACK (Suricata 7 reverses only such a flow:
+ * TCPProtoDetect, STREAMTCP_FLAG_MIDSTREAM without _SYNACK). Then bytes
+ * that start a protocol only by the other direction's patterns (midstream
+ * mode), while the other direction has started none, turn af's client and
+ * server around before they are parsed, and app_flow_take_reversed() says
+ * so: the owner must turn the rest of the flow around (its per-direction
+ * state, and the packet that gave those bytes). */
+void app_flow_allow_reverse(struct app_flow *af);
+/* (added) Whether af was turned around since the last call. */
+bool app_flow_take_reversed(struct app_flow *af);
+
 /* The direction ended (FIN/RST or flow end): close-delimited bodies end and
  * bodies shorter than the minimal inspection size are inspected. */
 void app_flow_eof(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir dir);

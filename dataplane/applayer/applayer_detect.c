@@ -48,13 +48,14 @@ static bool http_response(const uint8_t *d, uint32_t len)
  * only in midstream mode (stream.midstream), finding none of those, by the
  * other direction's (AppLayerProtoDetectPMGetProto). */
 static bool is_http(const struct applayer_ctx *ctx, const uint8_t *d, uint32_t len,
-		    enum app_dir dir)
+		    enum app_dir dir, bool *other)
 {
 	bool own = dir == APP_TO_SERVER ? http_request(d, len) : http_response(d, len);
 
 	if (own || !ctx->cfg.midstream)
 		return own;
-	return dir == APP_TO_SERVER ? http_response(d, len) : http_request(d, len);
+	*other = dir == APP_TO_SERVER ? http_response(d, len) : http_request(d, len);
+	return *other;
 }
 
 static bool is_tls(const uint8_t *d, uint32_t len)
@@ -72,18 +73,19 @@ static bool off(const struct applayer_ctx *ctx, const struct app_flow *af, enum 
 }
 
 enum app_proto app_probe(const struct applayer_ctx *ctx, const struct app_flow *af,
-			 enum app_dir dir, const uint8_t *d, uint32_t len)
+			 enum app_dir dir, const uint8_t *d, uint32_t len, bool *other)
 {
 	const int t = af->ipproto == 17;
 	bool dns_port = app_ports_has(&ctx->cfg.dns_dp[t], af->sport) ||
 			app_ports_has(&ctx->cfg.dns_sp[t], af->cport);
 
+	*other = false;
 	if (off(ctx, af, APP_PROTO_DNS))
 		dns_port = false;
 	if (t)
 		return dns_port && app_dns_probe(d, len, false) ? APP_PROTO_DNS
 							       : APP_PROTO_UNKNOWN;
-	if (!off(ctx, af, APP_PROTO_HTTP) && is_http(ctx, d, len, dir))
+	if (!off(ctx, af, APP_PROTO_HTTP) && is_http(ctx, d, len, dir, other))
 		return APP_PROTO_HTTP;
 	if (!off(ctx, af, APP_PROTO_TLS) && is_tls(d, len))
 		return APP_PROTO_TLS;
