@@ -112,6 +112,9 @@ struct app_flow {
 	 * started, APP_PROTO_FAILED where it was given up, APP_PROTO_UNKNOWN
 	 * while undecided */
 	uint8_t dir_proto[2];
+	/* (added) app_flow_allow_reverse(), app_flow_take_reversed() */
+	bool may_reverse;
+	bool reversed;
 	/* (added) a protocol change (app_change.c): Suricata's alproto_orig and
 	 * alproto_expect, and the old parser's state until the new protocol
 	 * is decided */
@@ -183,9 +186,11 @@ void app_change_eof(struct applayer_ctx *ctx, struct app_flow *af);
 /* applayer_events.c: raise one of the generic app-layer events. */
 void app_ev_raise(struct app_flow *af, enum pkt_event ev);
 
-/* applayer_detect.c: which protocol these first bytes of dir start. */
+/* applayer_detect.c: which protocol these first bytes of dir start;
+ * *other set when only the other direction's patterns found it (midstream
+ * mode: the flow may run the other way). */
 enum app_proto app_probe(const struct applayer_ctx *ctx, const struct app_flow *af,
-			 enum app_dir dir, const uint8_t *d, uint32_t len);
+			 enum app_dir dir, const uint8_t *d, uint32_t len, bool *other);
 
 /* app_detect_plain.c: SMTP, FTP, SMB, SSH, DCERPC (TCP, detection only). */
 enum app_proto app_probe_plain(const struct applayer_ctx *ctx, const struct app_flow *af,

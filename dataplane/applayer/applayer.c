@@ -500,6 +500,48 @@ static bool udp_open(const struct app_flow *af, enum app_dir dir)
 	       af->dir_proto[dir] == APP_PROTO_UNKNOWN;
 }
 
+/* Exchanges n bytes (at most an abuf's worth) of a with b's. */
+static void swap_bytes(void *a, void *b, size_t n)
+{
+	uint8_t t[sizeof(struct abuf)];
+
+	memcpy(t, a, n);
+	memcpy(a, b, n);
+	memcpy(b, t, n);
+}
+
+/* Turn af around: the client becomes the server, each direction's state
+ * the other's, as Suricata's FlowSwap turns the flow's per-direction state
+ * (its data_first_seen_dir too) before the parser sees any byte. */
+static void reverse(struct app_flow *af)
+{
+	_Static_assert(sizeof(union ip_addr) <= sizeof(struct abuf), "swap_bytes holds an address");
+	swap_bytes(&af->cport, &af->sport, sizeof(af->cport));
+	swap_bytes(&af->caddr, &af->saddr, sizeof(af->caddr));
+	swap_bytes(&af->probe[0], &af->probe[1], sizeof(af->probe[0]));
+	swap_bytes(&af->failed[0], &af->failed[1], sizeof(af->failed[0]));
+	swap_bytes(&af->eof[0], &af->eof[1], sizeof(af->eof[0]));
+	swap_bytes(&af->judged[0], &af->judged[1], sizeof(af->judged[0]));
+	swap_bytes(&af->undecided[0], &af->undecided[1], sizeof(af->undecided[0]));
+	swap_bytes(&af->dir_proto[0], &af->dir_proto[1], sizeof(af->dir_proto[0]));
+	if (af->first_dir != 0)
+		af->first_dir = (uint8_t)(3 - af->first_dir);
+	af->reversed = true;
+}
+
+void app_flow_allow_reverse(struct app_flow *af)
+{
+	af->may_reverse = true;
+}
+
+bool app_flow_take_reversed(struct app_flow *af)
+{
+	bool r = af->reversed;
+
+	af->reversed = false;
+	return r;
+}
+
 /* Undecided: judge dir once it has APP_PROBE_MIN bytes (a UDP datagram is
  * judged at once). A parser that starts gets the probe bytes of both
  * directions replayed into it. While a protocol change is detected, both
@@ -512,6 +554,7 @@ void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir
 	uint32_t plen = len;
 	enum app_proto p;
 	void *xfer = NULL;
+	bool other;
 
 	if (af->ipproto == 6 && pb->len + len < APP_PROBE_MIN) {
 		if (abuf_append(pb, d, len))
@@ -526,7 +569,15 @@ void app_detect_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir
 		pd = pb->p;
 		plen = pb->len;
 	}
-	p = app_probe(ctx, af, dir, pd, plen);
+	p = app_probe(ctx, af, dir, pd, plen, &other);
+	/* TCPProtoDetect: found by the other side's patterns, the other side
+	 * undecided, a flow picked up midstream (not from a SYN/ACK) whose
+	 * bytes no parser saw yet (not a protocol change) */
+	if (other && af->may_reverse && af->dir_proto[!dir] == APP_PROTO_UNKNOWN &&
+	    af->proto_orig == 0) {
+		reverse(af);
+		dir = (enum app_dir)!dir;
+	}
 	if (p == APP_PROTO_UNKNOWN)
 		p = expected(ctx, af, dir, ts_us, &xfer);
 	if (p == APP_PROTO_UNKNOWN) {

@@ -88,6 +88,10 @@ struct applayer_config {
 	/* (added) app-layer.protocols.ssh.hassh (or a rule's HASSH keyword):
 	 * fingerprint each side's KEXINIT */
 	bool ssh_hassh;
+	/* (added) stream.midstream: bytes that start no protocol by their own
+	 * direction's patterns are tried against the other direction's, as
+	 * Suricata's detection does in midstream mode (app-layer-detect-proto.c) */
+	bool midstream;
 	/* (added) the run's expectation table, shared by its workers (not
 	 * owned); NULL: each context makes one of its own */
 	struct app_expect *expect;
@@ -171,6 +175,18 @@ int app_flow_stream_data(struct applayer_ctx *ctx, struct app_flow *af, enum app
  * that the data given since the last call raised, added to *ev: the caller
  * sets them on the packet whose processing gave that data. */
 void app_flow_take_pkt_events(struct app_flow *af, struct pkt_events *ev);
+
+/* (added) The owner can turn af around: a TCP session picked up midstream
+ * from a packet that was no SYN/ACK (Suricata 7 reverses only such a flow:
+ * TCPProtoDetect, STREAMTCP_FLAG_MIDSTREAM without _SYNACK). Then bytes
+ * that start a protocol only by the other direction's patterns (midstream
+ * mode), while the other direction has started none, turn af's client and
+ * server around before they are parsed, and app_flow_take_reversed() says
+ * so: the owner must turn the rest of the flow around (its per-direction
+ * state, and the packet that gave those bytes). */
+void app_flow_allow_reverse(struct app_flow *af);
+/* (added) Whether af was turned around since the last call. */
+bool app_flow_take_reversed(struct app_flow *af);
 
 /* The direction ended (FIN/RST or flow end): close-delimited bodies end and
  * bodies shorter than the minimal inspection size are inspected. */

@@ -99,12 +99,13 @@ void app_ev_other_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_di
 {
 	struct abuf *pb = &af->probe[dir];
 	enum app_proto p;
+	bool other;	/* the protocol is known: the flow stays as it is */
 
 	if (af->ipproto != 6) {
 		/* Suricata 7's UDP (AppLayerHandleUdp): the first datagram
 		 * judges; none started: the flow's protocol */
 		af->judged[dir] = true;
-		p = app_probe(ctx, af, dir, d, len);
+		p = app_probe(ctx, af, dir, d, len, &other);
 		if (p != APP_PROTO_UNKNOWN && p != af->proto)
 			app_ev_raise(af, PEV_APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS);
 		af->dir_proto[dir] = (uint8_t)(p != APP_PROTO_UNKNOWN ? p : af->proto);
@@ -126,7 +127,7 @@ void app_ev_other_dir(struct applayer_ctx *ctx, struct app_flow *af, enum app_di
 		len = pb->len;
 	}
 	af->judged[dir] = true;
-	p = app_probe(ctx, af, dir, d, len);
+	p = app_probe(ctx, af, dir, d, len, &other);
 	/* detection knows TLS by a handshake record; its other side may start
 	 * with any record (an alert, a heartbeat), as Suricata's probe takes */
 	if (p == APP_PROTO_UNKNOWN && af->proto == APP_PROTO_TLS && d[0] >= 20 && d[0] <= 24 &&

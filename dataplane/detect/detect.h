@@ -192,6 +192,10 @@ void detect_flow_free(struct flow *f);
 /* (added) Frees only what detection keeps for f's streams' next windows
  * (a closed session has none); its variables stay. */
 void detect_flow_streams_free(struct flow *f);
+/* (added) f was turned around (flow_reverse): each direction's stream
+ * inspection state becomes the other's; the rule groups kept for each
+ * direction are looked up again. */
+void detect_flow_reverse(struct flow *f);
 
 /* (added) State per host, address pair or rule (xbits by address,
  * thresholds and detection_filter not by_flow) goes to ht, which other

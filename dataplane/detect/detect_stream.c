@@ -189,6 +189,16 @@ void detect_flow_streams_free(struct flow *f)
 	}
 }
 
+void detect_flow_reverse(struct flow *f)
+{
+	struct detect_flow_dir *d = f->det.d[0];
+
+	f->det.d[0] = f->det.d[1];
+	f->det.d[1] = d;
+	f->det.g[0].serial = 0;
+	f->det.g[1].serial = 0;
+}
+
 void detect_flow_free(struct flow *f)
 {
 	detect_flow_streams_free(f);

@@ -52,6 +52,8 @@ enum flow_end {
 #define FLOW_F_DATA_ENDED    0x0100u /* (added) its streams' and app layer's end ran, their
 				      * state is gone (a closed TCP session: dataplane/pipeline) */
 #define FLOW_F_EMERGENCY     0x0200u /* forced out in emergency mode (EVE flow "emergency") */
+#define FLOW_F_MIDSTREAM_SYNACK 0x0400u /* (added) TCP: picked up from the server's SYN/ACK
+				      * (Suricata's STREAMTCP_FLAG_MIDSTREAM_SYNACK) */
 
 struct stream_flow;
 struct app_flow;
@@ -134,6 +136,8 @@ struct flow {
 
 	/* detect state (meaning owned by dataplane/detect) */
 	uint8_t nbits;
+	/* bits 0 and 1 of these two are per direction (1 << enum pkt_dir):
+	 * flow_reverse() exchanges them */
 	uint8_t detect_flags;    /* detect's own per-flow marks (IP-only rules done per direction) */
 	uint8_t output_flags;    /* output's marks (drop logged per direction, for flows: start) */
 	uint32_t bits[FLOW_MAX_BITS]; /* flowbit ids set on this flow */

@@ -133,6 +133,15 @@ static inline bool flow_tcp_past_time_wait(const struct flow *f)
  * found injected and the session resumed (flow_tcp.c). */
 bool flow_tcp_done(const struct flow *f);
 
+/* (added) Turn f around, as Suricata's FlowSwap when protocol detection
+ * finds that a TCP flow picked up midstream (from a packet that was no
+ * SYN/ACK, so with no handshake tracked) runs the other way: the server
+ * becomes the client, and the flow's own per-direction state (packet and
+ * byte counters, seen and FIN flags, TCP flags seen, the per-direction bits
+ * of detect_flags and output_flags) follows. The stream's, detection's and the app layer's
+ * are their owners' to turn (stream_flow_reverse, detect_flow_reverse). */
+void flow_reverse(struct flow *f);
+
 /* Bytes of flow.memcap this table's flows use (flow.memuse, summed over
  * the workers). */
 uint64_t flow_table_memuse(const struct flow_table *ft);

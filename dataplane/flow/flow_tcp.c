@@ -22,6 +22,7 @@
  *
  * NONE means "no session", as in Suricata: without stream.midstream only a SYN
  * starts one, and RST, FIN or data on a NONE flow leave it NONE. */
+#include "../../common/bug.h"
 #include "flow-tcp-int.h"
 #include "flow.h"
 
@@ -47,6 +48,32 @@ static void flow_set_client(struct flow *f, unsigned idx)
 		f->flags |= FLOW_F_TOCLIENT_SEEN;
 	if (seen & FLOW_F_TOCLIENT_SEEN)
 		f->flags |= FLOW_F_TOSERVER_SEEN;
+}
+
+/* Exchanges bits a and b of *v. */
+static uint16_t swap_bits(uint16_t v, uint16_t a, uint16_t b)
+{
+	uint16_t r = v & (uint16_t)~(a | b);
+
+	if (v & a)
+		r |= b;
+	if (v & b)
+		r |= a;
+	return r;
+}
+
+void flow_reverse(struct flow *f)
+{
+	uint8_t fl = f->tcp_flags[0];
+
+	/* a pickup without a SYN/ACK: no ISNs, no sequence tracking to turn */
+	BUG_ON_HOT(f->seq.state != SEQ_ST_NONE || (f->flags & FLOW_F_MIDSTREAM_SYNACK));
+	flow_set_client(f, f->client ^ 1u);
+	f->flags = swap_bits(f->flags, FLOW_F_FIN_TOSERVER, FLOW_F_FIN_TOCLIENT);
+	f->tcp_flags[0] = f->tcp_flags[1];
+	f->tcp_flags[1] = fl;
+	f->detect_flags = (uint8_t)swap_bits(f->detect_flags, 1u, 2u);
+	f->output_flags = (uint8_t)swap_bits(f->output_flags, 1u, 2u);
 }
 
 static void flow_tcp_fin(struct flow *f, bool from_client)
@@ -226,7 +253,7 @@ void flow_tcp_update(struct flow *f, struct packet *p, unsigned src_idx,
 		} else if (synack == (TCP_SYN | TCP_ACK) && o->midstream) {
 			flow_set_client(f, src_idx ^ 1);
 			f->tcp_state = TCP_ST_SYN_RECV;
-			f->flags |= FLOW_F_MIDSTREAM;
+			f->flags |= FLOW_F_MIDSTREAM | FLOW_F_MIDSTREAM_SYNACK;
 		} else if (synack == TCP_ACK && o->midstream) {
 			f->tcp_state = TCP_ST_ESTABLISHED;
 			f->flags |= FLOW_F_MIDSTREAM | FLOW_F_ESTABLISHED;

@@ -1272,6 +1272,7 @@ static void load_applayer(struct settings *s, struct problems *pb, const struct 
 	load_dns_ports(pb, c, ac);
 	load_tls_encryption(pb, c, ac);
 	ac->ssh_hassh = get_bool(pb, conf_get(c, "app-layer.protocols.ssh"), "hassh", false);
+	ac->midstream = s->flow.midstream;	/* load_flow ran first */
 	if (h == NULL)
 		return;
 	ac->request_body_limit = (uint32_t)get_size(pb, h, "request-body-limit",

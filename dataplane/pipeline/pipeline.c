@@ -317,7 +317,8 @@ static void flow_end_data(struct pipeline *pl, struct flow *f)
 		while (stream_flush_next(pl->st, f, dir, &w)) {
 			if (pl->dt != NULL && flow_inspection(f) == APP_INSPECT_ALL) {
 				pseudo_packet(pl, &pp, f, dir);
-				pipeline_app_feed(pl, &pp, true);
+				if (pipeline_app_feed(pl, &pp, true))
+					w.dir ^= 1u;
 				inspect(pl, &pp, &w, &pl->flush_res);
 				if (f->app != NULL)
 					app_flow_inspected_dir(pl->al, f->app,
@@ -475,8 +476,8 @@ static void run_packet(struct pipeline *pl, struct packet *p, unsigned exc)
 	if (flow_inspection(p->flow) != APP_INSPECT_ALL)
 		p->flags |= PKT_F_NO_PAYLOAD;
 	have_win = p->flow != NULL && pl->st != NULL && stream_packet(pl->st, p, &win);
-	if (p->flow != NULL)
-		pipeline_app_feed(pl, p, false);
+	if (p->flow != NULL && pipeline_app_feed(pl, p, false) && have_win)
+		win.dir ^= 1u;
 
 	if (pl->exc.any)
 		skip = exceptions(pl, p, exc, before, &drop);

@@ -13,6 +13,9 @@ static bool attach(struct pipeline *pl, struct flow *f)
 				      f->key.port[f->client ^ 1]);
 		if (f->app != NULL) {
 			app_flow_set_owner(f->app, f);
+			if ((f->flags & (FLOW_F_MIDSTREAM | FLOW_F_MIDSTREAM_SYNACK)) ==
+			    FLOW_F_MIDSTREAM)
+				app_flow_allow_reverse(f->app);
 			app_flow_set_addrs(f->app, f->key.ip_ver, &f->key.addr[f->client],
 					   &f->key.addr[f->client ^ 1]);
 		}
@@ -58,22 +61,37 @@ static void tell_gap(struct flow *f, struct packet *p, uint8_t dir)
 		app_flow_gap(f->app, (enum app_dir)dir);
 }
 
-void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
+/* The app layer found that p's flow runs the other way (a TCP session
+ * picked up midstream): the flow's, its stream's and detection's
+ * per-direction state turn with it, and p is a packet of the other
+ * direction now, as Suricata's FlowSwap and PacketSwap. */
+static void reverse(struct packet *p)
+{
+	flow_reverse(p->flow);
+	stream_flow_reverse(p->flow);
+	detect_flow_reverse(p->flow);
+	p->dir ^= 1u;
+	if (p->flow_flags & (PKT_FLOW_TOSERVER | PKT_FLOW_TOCLIENT))
+		p->flow_flags ^= PKT_FLOW_TOSERVER | PKT_FLOW_TOCLIENT;
+}
+
+bool pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 {
 	struct flow *f = p->flow;
 	/* without rules (none loaded yet, or decode-only) the bytes are only
 	 * handed over, so the stream can let them go */
 	const bool parse = pl->dt != NULL;
+	bool reversed = false;
 
 	if (f->key.proto == IPPROTO_UDP_) {
 		if (parse && !flush && p->payload_len > 0 && !(p->flags & PKT_F_PSEUDO) &&
 		    attach(pl, f))
 			app_flow_data(pl->al, f->app, (enum app_dir)p->dir, p->payload,
 				      p->payload_len, p->ts_us);
-		return;
+		return false;
 	}
 	if (f->key.proto != IPPROTO_TCP_ || f->stream == NULL)
-		return;
+		return false;
 	for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++) {
 		const uint8_t *data;
 		bool gap;
@@ -90,6 +108,12 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 					     p->ts_us);
 			/* protocol detection's events (applayer_*) are this packet's */
 			app_flow_take_pkt_events(f->app, &p->events);
+			if (app_flow_take_reversed(f->app)) {
+				/* dir's bytes are the other stream's now, taken */
+				reverse(p);
+				reversed = true;
+				dir ^= 1u;
+			}
 		}
 		if (!flush && gap_fed_by(pl, p, dir) && stream_app_gap_due(pl->st, f, dir))
 			tell_gap(f, p, dir);
@@ -99,6 +123,7 @@ void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 	if (f->app != NULL && app_flow_proto(f->app) != APP_PROTO_UNKNOWN)
 		for (uint8_t dir = PKT_TO_SERVER; dir <= PKT_TO_CLIENT; dir++)
 			stream_app_settled(pl->st, f, dir);
+	return reversed;
 }
 
 /* tx's id and its protocol's fields for EVE. */

@@ -8,8 +8,12 @@
 
 /* The new in-order bytes of p's flow (TCP: both directions, as far as the
  * stream hands them over; flush: all of it, at flow end) or p's datagram
- * (UDP) go to the flow's parsers; the state is attached on first data. */
-void pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush);
+ * (UDP) go to the flow's parsers; the state is attached on first data.
+ * True when protocol detection turned the flow around (a TCP session
+ * picked up midstream whose first bytes were the server's): p's direction
+ * is then the other one, and so is each stream's; a stream window the
+ * caller holds for p must take the other direction too. */
+bool pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush);
 
 /* Whether TCP packet p hands direction dir's stream data to the parsers.
  * Suricata's IDS mode hands a direction's data over on a packet of the other

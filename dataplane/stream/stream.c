@@ -100,6 +100,17 @@ static struct stream_flow *flow_state(struct stream_ctx *sc, struct flow *f)
 	return sf;
 }
 
+void stream_flow_reverse(struct flow *f)
+{
+	struct stream_dir t;
+
+	if (f->stream == NULL)
+		return;
+	t = f->stream->d[0];
+	f->stream->d[0] = f->stream->d[1];
+	f->stream->d[1] = t;
+}
+
 void stream_flow_free(struct stream_ctx *sc, struct flow *f)
 {
 	struct stream_flow *sf = f->stream;

@@ -111,6 +111,9 @@ bool stream_flush_next(struct stream_ctx *sc, struct flow *f, uint8_t dir,
 
 /* Release f's stream state (flow release). Safe when it has none. */
 void stream_flow_free(struct stream_ctx *sc, struct flow *f);
+/* (added) f was turned around (flow_reverse): each direction's stream
+ * becomes the other's. Safe when it has none. */
+void stream_flow_reverse(struct flow *f);
 
 /* (added) App-layer feed: the in-order bytes of direction dir not handed to
  * the app layer yet, as Suricata gives its parsers: in IDS mode what the

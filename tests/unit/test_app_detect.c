@@ -152,6 +152,49 @@ static void test_dcerpc(void)
 	CHECK_INT(APP_PROTO_FAILED, talk(135, NULL, bind, 12));
 }
 
+/* The protocol after s, dir's first data, on a new flow: HTTP detected,
+ * FAILED detected but given up (a server's first bytes, which HTTP's
+ * parser does not take: applayer_wrong_direction_first_data), UNKNOWN not
+ * detected (the other direction may still tell). */
+static enum app_proto first(struct applayer_ctx *c, enum app_dir dir, const char *s)
+{
+	struct app_flow *af = app_flow_new(c, 6, 40000, 8080);
+	enum app_proto p;
+
+	CHECK(af != NULL);
+	CHECK_INT(0, app_flow_data(c, af, dir, (const uint8_t *)s, (uint32_t)strlen(s), 1000));
+	p = app_flow_proto(af);
+	app_flow_free(c, af);
+	return p;
+}
+
+/* HTTP's patterns hold for one direction each: a status line sent to the
+ * server, or a request sent to the client, is HTTP only in midstream mode
+ * (Suricata 7 tries the other direction's patterns only then). */
+static void test_http_direction(void)
+{
+	const char *req = "GET /index.html HTTP/1.0\r\nHost: a\r\n\r\n";
+	const char *resp = "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n";
+	struct applayer_config cfg;
+	struct applayer_ctx *mid;
+
+	CHECK_INT(APP_PROTO_HTTP, first(ctx, APP_TO_SERVER, req));
+	CHECK_INT(APP_PROTO_FAILED, first(ctx, APP_TO_CLIENT, resp));
+	CHECK_INT(APP_PROTO_UNKNOWN, first(ctx, APP_TO_SERVER, resp));
+	CHECK_INT(APP_PROTO_UNKNOWN, first(ctx, APP_TO_CLIENT, req));
+	applayer_config_init(&cfg);
+	cfg.midstream = true;
+	mid = applayer_ctx_create(&cfg);
+	CHECK(mid != NULL);
+	CHECK_INT(APP_PROTO_HTTP, first(mid, APP_TO_SERVER, req));
+	CHECK_INT(APP_PROTO_FAILED, first(mid, APP_TO_CLIENT, resp));
+	CHECK_INT(APP_PROTO_HTTP, first(mid, APP_TO_SERVER, resp));
+	CHECK_INT(APP_PROTO_FAILED, first(mid, APP_TO_CLIENT, req));
+	/* near miss: neither direction's pattern */
+	CHECK_INT(APP_PROTO_UNKNOWN, first(mid, APP_TO_SERVER, "HTTPX/1.0 200 OK\r\n\r\n"));
+	applayer_ctx_destroy(mid);
+}
+
 static void test_disabled(void)
 {
 	struct applayer_config cfg;
@@ -182,6 +225,7 @@ int main(void)
 	test_smb();
 	test_dcerpc();
 	test_disabled();
+	test_http_direction();
 	applayer_ctx_destroy(ctx);
 	return check_result("app_detect");
 }

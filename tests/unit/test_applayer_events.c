@@ -197,6 +197,53 @@ static void test_udp(void)
 	app_flow_free(ctx, af);
 }
 
+/* Midstream mode (Suricata 7's TCPProtoDetect): a status line sent to the
+ * server of a flow that may be turned (picked up midstream, not from a
+ * SYN/ACK) turns it: the bytes are the server's, which HTTP's parser does
+ * not take first (wrong_direction_first_data, as Suricata's after its
+ * FlowSwap), judged for the client-bound direction. A flow that may not be
+ * turned keeps its direction; a request to the server, found by its own
+ * direction's pattern, never turns one. */
+static void test_reverse(void)
+{
+	struct applayer_ctx *save = ctx;
+	struct applayer_config cfg;
+	struct app_flow *af;
+
+	applayer_config_init(&cfg);
+	cfg.midstream = true;
+	ctx = applayer_ctx_create(&cfg);
+	CHECK(ctx != NULL);
+
+	af = app_flow_new(ctx, 6, 40000, 80);
+	app_flow_allow_reverse(af);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, RESP));
+	CHECK(app_flow_take_reversed(af));
+	CHECK(!app_flow_take_reversed(af));
+	CHECK_INT(EV(WRONG_DIRECTION_FIRST_DATA), take(af));
+	CHECK_INT(APP_PROTO_FAILED, app_flow_proto(af));
+	CHECK_DIRS(af, APP_PROTO_FAILED, APP_PROTO_HTTP);
+	app_flow_free(ctx, af);
+
+	af = app_flow_new(ctx, 6, 40000, 80);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, RESP));
+	CHECK(!app_flow_take_reversed(af));
+	CHECK_INT(0, take(af));
+	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
+	CHECK_DIRS(af, APP_PROTO_HTTP, APP_PROTO_UNKNOWN);
+	app_flow_free(ctx, af);
+
+	af = app_flow_new(ctx, 6, 40000, 80);
+	app_flow_allow_reverse(af);
+	CHECK_INT(0, feed(af, APP_TO_SERVER, GET));
+	CHECK(!app_flow_take_reversed(af));
+	CHECK_INT(APP_PROTO_HTTP, app_flow_proto(af));
+	app_flow_free(ctx, af);
+
+	applayer_ctx_destroy(ctx);
+	ctx = save;
+}
+
 int main(void)
 {
 	ctx = applayer_ctx_create(NULL);
@@ -207,6 +254,7 @@ int main(void)
 	test_wrong_direction();
 	test_skipped();
 	test_udp();
+	test_reverse();
 	applayer_ctx_destroy(ctx);
 	return check_result("applayer_events");
 }
