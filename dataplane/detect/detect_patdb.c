@@ -50,6 +50,36 @@ static uint32_t rare_slice_end(const uint8_t *b, uint32_t len, bool nocase)
 	return best;
 }
 
+/* Hyperscan's literal matcher (FDR) tells candidate positions by the last
+ * HS_LIT_FILTER_LEN bytes of each literal and confirms the rest at each:
+ * a literal that ends in a run of one byte ("z" and eleven zeros) is
+ * confirmed at every position of such a run in the data: zero padding in
+ * UDP payloads made ET Open's UDP to-server set (220 patterns) take 30.9 M
+ * instructions on corpus-mix, 12.0 M with that one pattern cut. */
+#define HS_LIT_FILTER_LEN 8u
+
+static bool same_byte(uint8_t a, uint8_t b, bool nocase)
+{
+	return nocase ? tolower(a) == tolower(b) : a == b;
+}
+
+/* b[0..len) ends, if a filter's length of it is one repeated byte while
+ * the whole is not, this far back at most: its filter then holds the last
+ * other byte. A shorter slice of a content is as necessary a condition. */
+static uint32_t runless_end(const uint8_t *b, uint32_t len, bool nocase)
+{
+	uint32_t j = len - 1;
+
+	if (len <= HS_LIT_FILTER_LEN)
+		return len;
+	while (j > 0 && same_byte(b[j - 1], b[len - 1], nocase))
+		j--;
+	/* b[j..len) is the run; b[j - 1] the last byte before it */
+	if (j == 0 || len - j < HS_LIT_FILTER_LEN)
+		return len;
+	return j - 1 + HS_LIT_FILTER_LEN;
+}
+
 void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank,
 		 enum pf_slice slice)
 {
@@ -71,6 +101,7 @@ void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank,
 		p->b += p->len - DETECT_PF_LEN_MAX;
 		p->len = DETECT_PF_LEN_MAX;
 	}
+	p->len = runless_end(p->b, p->len, p->nocase);
 	p->bound = content_end_bound(c);
 	p->rank = rank;
 }
