@@ -133,8 +133,10 @@ static bool dir_match(const struct de_rule *dr, const struct packet *p,
 {
 	const struct rule *r = dr->r;
 
-	return detect_addr_in(&r->src, src, p->ip_ver) && detect_addr_in(&r->dst, dst, p->ip_ver) &&
-	       ports_match(dr, p, sp, dp);
+	/* ports first: a compare or two, where an address list is a search
+	 * (EXTERNAL_NET, HOME_NET) */
+	return ports_match(dr, p, sp, dp) && detect_addr_in(&r->src, src, p->ip_ver) &&
+	       detect_addr_in(&r->dst, dst, p->ip_ver);
 }
 
 bool detect_match_u32(const struct u32_cmp *c, uint32_t v)
@@ -227,9 +229,10 @@ bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p)
 	return packet_tests(dr->r, p) && flow_keyword(dr->r, p);
 }
 
+/* The flow and packet tests before the addresses: mostly flag and integer
+ * compares (a quarter of corpus-mix's prefilter candidates fail one: a
+ * dsize bound, the flow's state), where an address list is a search. */
 bool detect_match_header(const struct de_rule *dr, const struct packet *p)
 {
-	if ((dr->flags & DR_F_NEED_FLOW) && !p->flow)
-		return false;
-	return detect_match_addr_ports(dr, p) && detect_match_header_rest(dr, p);
+	return detect_match_header_rest(dr, p) && detect_match_addr_ports(dr, p);
 }

@@ -135,9 +135,9 @@ static void count_layers(struct counters *cnt, const struct packet *p)
 {
 	if (p->origin.depth == 0 || decode_starts_with_eth(p))
 		cnt->c[CNT_ETHERNET]++;
-	for (unsigned i = 0; i < PKT_ENC_COUNT; i++)
-		if (p->encaps & (1u << i))
-			cnt->c[CNT_GRE + i]++;
+	/* the bits set only: most packets have none */
+	for (unsigned e = p->encaps; e != 0; e &= e - 1)
+		cnt->c[CNT_GRE + __builtin_ctz(e)]++;
 	if (p->vlan_cnt > 0)
 		cnt->c[p->vlan_cnt > 1 ? CNT_VLAN_QINQ : CNT_VLAN]++;
 	if (p->ip_ver == 0) {

@@ -530,6 +530,60 @@ static void test_repeated_pattern(void)
 	detect_env_teardown(&e);
 }
 
+/* A fast pattern that ends in a run of one byte longer than Hyperscan's
+ * literal filter goes into the prefilter cut after the filter's length
+ * past the run's start ("z" and seven dashes): a run alone is no
+ * candidate, the cut pattern is one, and only the whole content alerts. */
+static void test_run_tail_prefilter(void)
+{
+	struct detect_env e = setup(T("content:\"z-----------\"; sid:1;")
+				    T("content:\"Y--------\"; nocase; sid:2;"), 0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	uint64_t c0 = st->candidates;
+	struct packet p = tcp("--------------------------------");
+
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT((long long)c0, (long long)st->candidates);
+	p = tcp("xz-------q");
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT((long long)c0 + 1, (long long)st->candidates);
+	p = tcp("xxz-----------xx");
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	p = tcp("xxy--------");
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(2, res.alerts[0].rule->sid);
+	p = tcp("xxy-------x");
+	c0 = st->candidates;
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT((long long)c0 + 1, (long long)st->candidates);
+	detect_env_teardown(&e);
+}
+
+/* Periodic fast patterns report once per scan (SINGLEMATCH): the longer
+ * run and the patterns that overlap a run's end are still found, in the
+ * packet's scan and the next one. */
+static void test_periodic_pattern(void)
+{
+	struct detect_env e = setup(T("content:\"AAAA\"; sid:1;")
+				    T("content:\"AAAAAAAAAA\"; sid:2;")
+				    T("content:\"Aq\"; sid:3;")
+				    T("content:\"xyxyxy\"; nocase; sid:4;"), 0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	uint64_t c0 = st->candidates;
+	struct packet p = tcp("AAAAAAAAAAAAAAAAAAAAq XYxyXyxY");
+
+	CHECK_INT(4, run(&e, &p));
+	CHECK_INT((long long)c0 + 4, (long long)st->candidates);
+	for (uint32_t i = 0; i < 4; i++)
+		CHECK_INT(i + 1, res.alerts[i].rule->sid);
+	p = tcp("AAAAAAAAAq AAAAA xyxyx");
+	CHECK_INT(2, run(&e, &p));
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT(3, res.alerts[1].rule->sid);
+	detect_env_teardown(&e);
+}
+
 /* Short payloads seen before take the prefilter's answer from the worker's
  * memo: the same alerts, other bytes of the same length scanned anew,
  * payloads longer than an entry holds scanned every time. */
@@ -925,6 +979,8 @@ int main(void)
 	test_directed_prefilter();
 	test_small_payload_prefilter();
 	test_repeated_pattern();
+	test_run_tail_prefilter();
+	test_periodic_pattern();
 	test_payload_memo();
 	test_flowbits();
 	test_thresholds();
