@@ -89,6 +89,7 @@ struct pat_db {
 	uint32_t *pat_first;     /* npat + 1 */
 	uint32_t *pat_rules;
 	struct pat_info *info;   /* npat */
+	uint32_t memo_key;       /* the memo's slot seed: the same from run to run */
 };
 
 /* A pattern id's length and whether it went into the head database. */

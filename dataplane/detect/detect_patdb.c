@@ -313,6 +313,10 @@ int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_r
 	struct pat_set head;
 	const uint32_t nmain = split_head(db, &ps, npat, &head);
 
+	/* not the address: where a run's buffers meet in the memo would
+	 * change with every start (and a test of it with them) */
+	db->memo_key = npat * 0x9e3779b1u ^ (n ? db->pat_rules[0] : 0) ^ db->maxlen << 24;
+
 	for (uint32_t k = nmain; k < npat; k++)
 		db->info[head.ids[k - nmain]].head = true;
 

@@ -18,7 +18,7 @@
 static uint64_t memo_hash(const struct pat_db *db, const uint8_t *buf, uint32_t len)
 {
 	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = ((uint64_t)(uintptr_t)db ^ len) * k;
+	uint64_t h = ((uint64_t)db->memo_key << 32 ^ len) * k;
 	uint32_t i = 0;
 
 	for (; i + 8 <= len; i += 8) {
