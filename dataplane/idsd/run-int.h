@@ -46,6 +46,7 @@ struct run {
 	FILE *stats_log;                 /* outputs.stats: stats.log, NULL: none */
 	struct stats_snapshot *stats_prev;   /* stats.log deltas: the last block's counters */
 	uint64_t capture_pkts;           /* -r: frames in the file */
+	uint64_t main_cpu_ns;            /* this thread's CPU while the workers ran */
 	struct port_capture_rx capture_rx; /* -r: the port reads no further */
 	uint8_t capture_link;            /* -r: enum pkt_link of the file */
 	char eve_path[PATH_MAX];
