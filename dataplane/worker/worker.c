@@ -40,6 +40,9 @@ int worker_init(struct worker *w)
 	w->linear = rte_malloc_socket("linear", WORKER_LINEAR_MAX, 64, w->socket);
 	if (w->linear == NULL)
 		return -ENOMEM;
+	/* written here, so the worker does not pay the first touch (without
+	 * hugepages, fresh memory; rte_zmalloc skips what it knows is zero) */
+	memset(w->linear, 0, WORKER_LINEAR_MAX);
 	for (uint16_t i = 0; i < w->nrxq; i++) {
 		struct worker_rxq *q = &w->rxq[i];
 
