@@ -41,12 +41,15 @@ while [ "$r" -le "$rounds" ]; do
 		# to get the same pages, and with them the same speed
 		cp "$b" "$tmp/bin.$r.$i"
 		cat "$capture" >/dev/null	# in the page cache, whatever reclaimed it since
-		s=$(taskset -c "$cpu" "$tmp/bin.$r.$i" -r "$capture" -S "$rules" -k none -l "$tmp/log" \
+		out=$(taskset -c "$cpu" "$tmp/bin.$r.$i" -r "$capture" -S "$rules" -k none -l "$tmp/log" \
 			--set stream.memcap=2gb --set stream.reassembly.memcap=4gb \
-			--set flow.memcap=1gb 2>/dev/null |
-			sed -n 's/^  worker cpu: \([0-9.]*\) s.*/\1/p')
+			--set flow.memcap=1gb 2>/dev/null)
+		s=$(echo "$out" | sed -n 's/^  worker cpu: \([0-9.]*\) s.*/\1/p')
 		[ -n "$s" ] || { echo "ab: $b failed on $capture" >&2; exit 1; }
 		echo "$s" >>"$tmp/cpu.$i"
+		# the main thread's share of the packet phase (binaries that say it)
+		m=$(echo "$out" | sed -n 's/^  main cpu while the workers ran: \([0-9.]*\) s/\1/p')
+		[ -z "$m" ] || echo "$m" >>"$tmp/main.$i"
 		line="$line $s"
 	done
 	echo "$line"
@@ -57,4 +60,6 @@ for b in "$@"; do
 	i=$((i + 1))
 	sort -n "$tmp/cpu.$i" | awk -v b="$b" '{ v[NR] = $1 }
 		END { printf "%s: median %.3f s, min %.3f s\n", b, (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1] }'
+	[ ! -s "$tmp/main.$i" ] || sort -n "$tmp/main.$i" | awk '{ v[NR] = $1 }
+		END { printf "  main thread while the workers ran: median %.3f s\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 done
