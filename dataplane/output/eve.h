@@ -253,7 +253,7 @@ struct eve_app {
 	struct app_protos protos;
 	bool has_tx, has_http, has_tls, has_dns;
 	bool has_ftpdata;            /* (added) an FTP data connection's "ftp_data" */
-	bool has_ftp;                /* (added) an FTP command's "ftp" */
+	bool has_ftp;                /* (added) an FTP command's "ftp" (its record; alerts carry none) */
 	bool has_smtp;               /* (added) a mail's "smtp" (and "email") */
 	bool has_ssh;                /* (added) the SSH session's "ssh" */
 	/* (added) an alert without a transaction on an HTTP flow: an empty

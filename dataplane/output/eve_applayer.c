@@ -537,8 +537,8 @@ void eve_put_app(struct json_w *j, const struct eve_app *app, const struct eve_o
 		put_dns(j, &app->dns, app->tx_id);
 	if (app->has_ftpdata)
 		eve_put_ftpdata(j, &app->ftpdata);
-	if (app->has_ftp)
-		eve_put_ftp(j, &app->ftp);
+	/* no "ftp": Suricata 7's AlertAddAppLayer has no case for FTP (8.0
+	 * added one); the ftp records carry it */
 	if (app->has_smtp)
 		eve_put_smtp_email(j, &app->smtp);
 	if (app->has_ssh)

@@ -9,8 +9,8 @@ command), each checked whole, keys in Suricata's order: a multi-line
 greeting, USER, PORT (in lower case), RETR with its preliminary and final
 reply, PASV, EPRT refused, a PORT that names no port, a line past the
 4096-byte limit, and a NOOP never answered (logged at the flow's end,
-reply_received "no"). An ftpbounce alert carries the transaction's "ftp"
-object. The real captures of tests/data/ftp (with "corpus": those of
+reply_received "no"). An ftpbounce alert carries the transaction's id but
+no "ftp" object, as in Suricata 7 (8.0 adds one). The real captures of tests/data/ftp (with "corpus": those of
 ../shared/corpus/pcaps/zeek/ftp instead) give well-formed records."""
 import glob
 import json
@@ -97,10 +97,10 @@ def crafted(idsd, out, check):
               ("pcap_cnt" in r or r["pkt_src"] == "stream (flow timeout)"),
               f"record {i}: the flow's header, client to server: {list(r)}")
     alerts = [r for r in recs if r.get("event_type") == "alert"]
-    check(len(alerts) == 1 and alerts[0]["ftp"]["command"] == "PORT" and
-          alerts[0]["ftp"]["command_data"] == "10,0,0,99,0,80" and alerts[0]["tx_id"] == 1,
-          f"the bounce alert carries its transaction's ftp object: "
-          f"{[a.get('ftp') for a in alerts]}")
+    check(len(alerts) == 1 and "ftp" not in alerts[0] and alerts[0]["tx_id"] == 1 and
+          alerts[0].get("app_proto") == "ftp",
+          f"the bounce alert names its transaction and no ftp object (Suricata 7's "
+          f"AlertAddAppLayer has no FTP case): {alerts}")
     other = [r["ftp"] for r in recs if r.get("event_type") == "ftp" and r["src_port"] == 40002]
     check([o.get("command") for o in other] == [None, "PORT"], f"second connection: {other}")
     # an output without the ftp type writes none
