@@ -162,8 +162,13 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 	put(s, "flow.other", fs->other);
 	put(s, "flow.active", fs->active);
 	put(s, "flow.timeout", fs->timed_out);
-	put(s, "flow.memcap", fs->evicted);
+	/* Suricata 7's flow.memcap counts a flow allocation failing after its
+	 * memcap check passed (threads racing for the last room): the tables'
+	 * budget is taken in one step, so it stays 0 (get_used_failed counts
+	 * the packets the memcap left without a flow) */
+	put(s, "flow.memcap", 0);
 	put(s, "flow.get_used", fs->get_used);
+	put(s, "flow.get_used_failed", fs->get_used_failed);
 	put(s, "flow.emerg_mode_entered", fs->emerg_entered);
 	put(s, "flow.emerg_mode_over", fs->emerg_over);
 	put(s, "flow.memuse", flow_table_memuse(pl->ft));

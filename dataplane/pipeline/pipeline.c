@@ -428,7 +428,7 @@ static bool exceptions(struct pipeline *pl, struct packet *p, unsigned exc,
 
 	if (p->flow != NULL && (p->flow->flags & (FLOW_F_ACTION_DROP | FLOW_F_ACTION_PASS)))
 		return false;
-	if (p->flow == NULL && flow_table_stats(pl->ft)->evicted != before[0])
+	if (p->flow == NULL && flow_table_stats(pl->ft)->get_used_failed != before[0])
 		exc |= 1u << EXC_FLOW_MEMCAP;
 	if (ss != NULL && ss->ssn_memcap_drop != before[1])
 		exc |= 1u << EXC_SSN_MEMCAP;
@@ -464,7 +464,7 @@ static void run_packet(struct pipeline *pl, struct packet *p, unsigned exc)
 	if (pl->exc.any) {
 		const struct stream_stats *ss = pl->st != NULL ? stream_ctx_stats(pl->st) : NULL;
 
-		before[0] = flow_table_stats(pl->ft)->evicted;
+		before[0] = flow_table_stats(pl->ft)->get_used_failed;
 		before[1] = ss != NULL ? ss->ssn_memcap_drop : 0;
 		before[2] = ss != NULL ? ss->segment_memcap_drop : 0;
 	}
