@@ -92,6 +92,7 @@ struct app_flow {
 	uint8_t proto;            /* enum app_proto */
 	bool failed[2];           /* direction judged: no known protocol */
 	bool gave_up;             /* the parser refused the stream */
+	bool unlogged;            /* (added) app_flow_unlogged(): nothing more to the log */
 	bool detect_only;         /* the protocol is known, its parser disabled */
 	bool eof[2];              /* the direction ended (app_flow_eof) */
 	uint8_t inspection;       /* enum app_inspection */

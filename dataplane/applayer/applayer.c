@@ -245,7 +245,7 @@ void *app_flow_owner(const struct app_flow *af)
 
 void app_tx_done(struct app_flow *af, struct app_tx *tx)
 {
-	if (tx->done)
+	if (tx->done || af->unlogged)
 		return;
 	tx->done = true;
 	if (af->ctx->tx_done != NULL)
@@ -309,6 +309,11 @@ static void app_flow_release(struct applayer_ctx *ctx, struct app_flow *af)
 	app_state_release(ctx, af);
 	abuf_free(&af->probe[0]);
 	abuf_free(&af->probe[1]);
+}
+
+void app_flow_unlogged(struct app_flow *af)
+{
+	af->unlogged = true;
 }
 
 void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)

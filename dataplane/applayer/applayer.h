@@ -149,6 +149,11 @@ void applayer_ctx_need_hassh(struct applayer_ctx *ctx);
 struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_t client_port,
 			      uint16_t server_port);
 void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af);
+/* (added) af's transactions still held go unlogged when its state goes
+ * (app_flow_free, app_flow_retire): a flow forced out at flow.memcap, whose
+ * state Suricata 7 frees without logging it (FlowGetUsedFlow's
+ * FlowClearMemory). */
+void app_flow_unlogged(struct app_flow *af);
 /* (added) af's parser state goes (its transactions still held logged, as
  * app_flow_free), its protocol stays known: a closed session's, whose
  * bytes have all been parsed, while the flow waits for its timeout. Not an

@@ -355,6 +355,15 @@ static void flow_end(struct pipeline *pl, struct flow *f, bool release)
 	 * take the flow's livedev */
 	if (f->input != pl->input)
 		eve_writer_set_iface(pl->eve, pl->inputs[f->input].iface);
+	/* forced out at flow.memcap: Suricata 7's FlowGetUsedFlow logs the
+	 * flow and clears its state, nothing inspected or logged at its end */
+	if (release && f->end_reason == FLOW_END_FORCED && (f->flags & FLOW_F_EMERGENCY)) {
+		if (f->app != NULL)
+			app_flow_unlogged(f->app);
+		f->flags |= FLOW_F_DATA_ENDED;
+		stream_flow_free(pl->st, f);
+		detect_flow_streams_free(f);
+	}
 	if (!(f->flags & FLOW_F_DATA_ENDED))
 		flow_end_data(pl, f);
 	if (release) {

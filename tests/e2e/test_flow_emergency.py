@@ -22,7 +22,13 @@ a flow.memcap of about 1,000 flows and, as the control, with the default
   none is marked emergency;
 - with flow-timeouts.tcp.emergency-new 30 set, the flood's flows outlive
   the capture (shutdown), and the mode is never over (they hold the
-  memcap to the end)."""
+  memcap to the end);
+- a flow forced out ends with its flow record alone, as Suricata 7's
+  FlowGetUsedFlow logs it and clears its state: an HTTP session whose
+  request is parsed (its transaction held, no response) and whose stream
+  data waits for the flow's end, forced out 7 s later by a datagram under
+  a memcap of one flow, writes no http record and its raw stream rule no
+  alert (both do when the session ends at shutdown: the control)."""
 import collections
 import os
 import shutil
@@ -30,7 +36,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_check import check, eve_conf, run_capture  # noqa: E402
-from pcapgen import tcp_frame, udp_frame  # noqa: E402
+from pcapgen import Tcp, tcp_frame, udp_frame  # noqa: E402
 
 CONF = eve_conf("- flow\n- stats")
 RULES = ['alert udp any any -> any 9 (msg:"never"; content:"never"; sid:1;)']
@@ -97,6 +103,42 @@ def main():
           counter(st, "flow.emerg_mode_over") == 0 and why["timeout"] == 0,
           f"emergency-new 30: no flood flow timed out, the mode never over: "
           f"{dict(why)} {st.get('flow')}")
+
+
+    held_forced(idsd, out)
+
+
+def held_forced(idsd, out):
+    frames = []
+    t = Tcp(frames, CLI, SRV, 40000, 80)
+    t.send(0, b"GET /held HTTP/1.1\r\nHost: held.example\r\n\r\n")
+    secs = [0] * len(frames)
+    frames.append(udp_frame(bytes([10, 201, 0, 1]), SRV, 5000, 53, b"late"))
+    secs.append(7)
+    conf = eve_conf("- alert\n- http\n- flow\n- stats")
+    rules = ['alert tcp any any -> any 80 (msg:"held raw"; flow:to_server; '
+             'content:"GET /held"; sid:2;)']
+    for name, sets, forced in (("held-forced", ["flow.memcap=1"], True),
+                               ("held-control", [], False)):
+        o = os.path.join(out, name)
+        os.makedirs(o)
+        eve = run_capture(idsd, o, name, frames, rules, conf=conf,
+                          args=[a for s in sets for a in ("--set", s)], secs=secs)
+        tcpf = [e for e in eve if e["event_type"] == "flow" and e["proto"] == "TCP"]
+        http = [e for e in eve if e["event_type"] == "http"]
+        alerts = [e for e in eve if e["event_type"] == "alert"]
+        if forced:
+            check(len(tcpf) == 1 and tcpf[0]["flow"]["reason"] == "forced" and
+                  tcpf[0]["flow"].get("emergency") is True and
+                  tcpf[0].get("app_proto") == "http",
+                  f"{name}: the session's flow record, forced in emergency: {tcpf}")
+            check(not http and not alerts,
+                  f"{name}: nothing inspected or logged at its end: {http} {alerts}")
+        else:
+            check(len(tcpf) == 1 and tcpf[0]["flow"]["reason"] == "shutdown" and
+                  len(http) == 1 and [a["alert"]["signature_id"] for a in alerts] == [2],
+                  f"{name}: at shutdown the held transaction is logged, the stream "
+                  f"inspected: {http} {alerts}")
 
 
 if __name__ == "__main__":
