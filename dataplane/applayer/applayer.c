@@ -1105,9 +1105,10 @@ void app_tx_file_set_logged(struct app_flow *af, struct app_tx *tx, enum app_dir
 
 void app_flow_gap(struct app_flow *af, enum app_dir dir)
 {
-	/* already stopped, never parsed (SMB and DCERPC, whose Suricata
-	 * parsers take gaps), or a protocol change under way (Suricata drops
-	 * the change's flag and leaves the parser as it is) */
+	/* already stopped, or never parsed (SMB and DCERPC, whose Suricata
+	 * parsers take gaps); a protocol change under way is left to go on
+	 * (Suricata gives the change up and keeps the old parser: not
+	 * modelled) */
 	if (af->gave_up || af->detect_only || af->changing || af->proto == APP_PROTO_FAILED)
 		return;
 	if (af->proto == APP_PROTO_UNKNOWN) {
