@@ -74,12 +74,6 @@ void app_file_data(struct app_file *f, const uint8_t *d, uint32_t len)
 		sha256_update(&f->sha256, len, d);
 }
 
-void app_file_gap(struct app_file *f)
-{
-	if (f->state == APP_FILE_OPEN)
-		f->gaps = true;
-}
-
 void app_file_close(struct app_file *f, bool truncated)
 {
 	if (f->state != APP_FILE_OPEN)
@@ -113,7 +107,7 @@ void app_file_info(const struct app_file *f, uint64_t tx_id, struct app_file_inf
 	bool closed = f->state == APP_FILE_CLOSED;
 
 	*out = (struct app_file_info){
-		.name = f->name, .name_len = f->name_len, .size = f->size, .gaps = f->gaps,
+		.name = f->name, .name_len = f->name_len, .size = f->size,
 		.closed = closed, .tx_id = tx_id, .magic = f->magic,
 		.ended = f->state != APP_FILE_OPEN, .logged = f->logged,
 	};

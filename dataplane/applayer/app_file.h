@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A file carried by an app-layer transaction (an HTTP body), tracked as it
  * streams through as Suricata's file API tracks it for "fileinfo": its
- * name, size, gaps, state and, when configured, its MD5/SHA-1/SHA-256,
+ * name, size, state and, when configured, its MD5/SHA-1/SHA-256,
  * hashed incrementally (nettle's contexts, no copy of the data kept). */
 #ifndef IDS_APP_FILE_H
 #define IDS_APP_FILE_H
@@ -22,7 +22,6 @@
 struct app_file {
 	uint8_t state;            /* enum app_file_state */
 	uint8_t hashes;           /* APP_FILE_* being computed */
-	bool gaps;                /* data was missing (a stream hole) */
 	uint16_t name_len;
 	uint64_t size;            /* bytes tracked */
 	char *name;               /* name_len bytes, not NUL-terminated inside */
@@ -45,8 +44,6 @@ struct app_file {
 struct app_file *app_file_open(const uint8_t *name, size_t len, uint8_t hashes,
 			       struct file_magic *fm);
 void app_file_data(struct app_file *f, const uint8_t *d, uint32_t len);
-/* A hole in the data: the file has gaps (its hashes are of what was seen). */
-void app_file_gap(struct app_file *f);
 /* The file ended complete (CLOSED, hashes final) or not (TRUNCATED, no
  * hashes, as Suricata). Once only; later data is ignored. */
 void app_file_close(struct app_file *f, bool truncated);

@@ -100,12 +100,6 @@ void app_ftpdata_eof(struct ftpdata_state *fs, enum app_dir dir)
 	app_file_event(fs->af, &fs->tx, dir);
 }
 
-void app_ftpdata_gap(struct ftpdata_state *fs, enum app_dir dir)
-{
-	if (fs->file != NULL && (int)dir == xfer_dir(fs))
-		app_file_gap(fs->file);
-}
-
 uint32_t app_ftpdata_ntx(const struct ftpdata_state *fs)
 {
 	return fs->released ? 0 : 1;

@@ -127,13 +127,6 @@ void http_file_end(struct http_state *hs, htp_tx_t *tx, int dir)
 	app_file_event(hs->af, &t->base, (enum app_dir)dir);
 }
 
-void app_http_gap(struct http_state *hs, enum app_dir dir)
-{
-	for (uint32_t i = 0; i < hs->nlive; i++)
-		for (uint8_t k = 0; k < hs->live[i]->nfiles[dir]; k++)
-			app_file_gap(hs->live[i]->file[dir][k]);
-}
-
 struct app_file *const *app_http_files(struct app_tx *atx, enum app_dir dir, uint32_t *n)
 {
 	struct http_txd *t = (struct http_txd *)atx;

@@ -555,15 +555,6 @@ struct app_file *const *app_smtp_files(struct app_tx *tx, enum app_dir dir, uint
 	return t->mime.tracked;
 }
 
-void app_smtp_gap(struct smtp_state *ss, enum app_dir dir)
-{
-	struct smtp_tx *t = ss->n > 0 ? ss->tx[ss->n - 1] : NULL;
-
-	if (dir == APP_TO_SERVER && t != NULL && t->mime.body_file &&
-	    t->mime.tracked[t->mime.nfiles - 1] != NULL)
-		app_file_gap(t->mime.tracked[t->mime.nfiles - 1]);
-}
-
 /* Suricata's MimeDecParseStateGetStatus, as far as this reader tells:
  * the data ended (PARSE_DONE), or where the reading stands. */
 static const char *mime_status(const struct smtp_tx *t)

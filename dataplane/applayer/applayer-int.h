@@ -92,6 +92,7 @@ struct app_flow {
 	uint8_t proto;            /* enum app_proto */
 	bool failed[2];           /* direction judged: no known protocol */
 	bool gave_up;             /* the parser refused the stream */
+	bool unlogged;            /* (added) app_flow_unlogged(): nothing more to the log */
 	bool detect_only;         /* the protocol is known, its parser disabled */
 	bool eof[2];              /* the direction ended (app_flow_eof) */
 	uint8_t inspection;       /* enum app_inspection */
@@ -230,7 +231,6 @@ void app_http_file_range(struct app_tx *tx, enum app_dir dir, struct app_file_in
 /* A file of tx in dir may have ended: tell the owner (file_done) when one
  * ended that is not logged yet. */
 void app_file_event(struct app_flow *af, struct app_tx *tx, enum app_dir dir);
-void app_http_gap(struct http_state *hs, enum app_dir dir);
 
 /* app_tls.c */
 struct tls_state *app_tls_new(struct app_flow *af);
@@ -283,10 +283,8 @@ struct app_tx *app_smtp_tx(struct smtp_state *ss, uint32_t i);
 void app_smtp_inspected(struct smtp_state *ss, uint8_t dirs);
 int app_smtp_buffer(struct app_tx *tx, uint32_t idx, const uint8_t **data, uint32_t *len);
 bool app_smtp_buffer_final(const struct app_flow *af, struct app_tx *tx);
-/* (added) The mail's attachments as files (to the server only), a stream
- * hole in the client's data. */
+/* (added) The mail's attachments as files (to the server only). */
 struct app_file *const *app_smtp_files(struct app_tx *tx, enum app_dir dir, uint32_t *n);
-void app_smtp_gap(struct smtp_state *ss, enum app_dir dir);
 
 /* app_ftp.c (added): the FTP control connection (RFC 959): a transaction
  * per command with its reply, PORT's address for ftpbounce, and the data
@@ -327,7 +325,6 @@ void app_ftpdata_free(struct ftpdata_state *fs);
 void app_ftpdata_data(struct applayer_ctx *ctx, struct ftpdata_state *fs, enum app_dir dir,
 		      const uint8_t *d, uint32_t len);
 void app_ftpdata_eof(struct ftpdata_state *fs, enum app_dir dir);
-void app_ftpdata_gap(struct ftpdata_state *fs, enum app_dir dir);
 uint32_t app_ftpdata_ntx(const struct ftpdata_state *fs);
 struct app_tx *app_ftpdata_tx(struct ftpdata_state *fs, uint32_t i);
 void app_ftpdata_inspected(struct ftpdata_state *fs, uint8_t dirs);

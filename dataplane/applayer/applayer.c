@@ -245,11 +245,22 @@ void *app_flow_owner(const struct app_flow *af)
 
 void app_tx_done(struct app_flow *af, struct app_tx *tx)
 {
-	if (tx->done)
+	if (tx->done || af->unlogged)
 		return;
 	tx->done = true;
 	if (af->ctx->tx_done != NULL)
 		af->ctx->tx_done(af->ctx->tx_done_arg, af, tx);
+}
+
+/* af's transactions still held go to the log (app_tx_done: once each). */
+static void log_held(struct app_flow *af)
+{
+	for (uint32_t i = 0, n = app_flow_ntx(af); i < n; i++) {
+		struct app_tx *tx = app_flow_tx(af, i);
+
+		if (tx != NULL)
+			app_tx_done(af, tx);
+	}
 }
 
 void app_state_release(struct applayer_ctx *ctx, struct app_flow *af)
@@ -260,12 +271,7 @@ void app_state_release(struct applayer_ctx *ctx, struct app_flow *af)
 	if (af->proto == APP_PROTO_FTP && af->ftp != NULL && app_ftp_announced(af->ftp))
 		app_expect_forget(app_ctx_expect_ordered(ctx), af);
 	/* what is still held ends with the state */
-	for (uint32_t i = 0, n = app_flow_ntx(af); i < n; i++) {
-		struct app_tx *tx = app_flow_tx(af, i);
-
-		if (tx != NULL)
-			app_tx_done(af, tx);
-	}
+	log_held(af);
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
 		app_http_free(af->http);
@@ -303,6 +309,11 @@ static void app_flow_release(struct applayer_ctx *ctx, struct app_flow *af)
 	app_state_release(ctx, af);
 	abuf_free(&af->probe[0]);
 	abuf_free(&af->probe[1]);
+}
+
+void app_flow_unlogged(struct app_flow *af)
+{
+	af->unlogged = true;
 }
 
 void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
@@ -757,6 +768,11 @@ static void inspected(struct app_flow *af, uint8_t dirs)
 {
 	if (af->detect_only)
 		return;
+	/* a parser that gave up set both sides at EOF, as Suricata's error
+	 * path (AppLayerParserSetEOF): what it holds is logged with this
+	 * packet, complete or not (OutputTxLog's eof), open files TRUNCATED */
+	if (af->gave_up)
+		log_held(af);
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
 		app_http_inspected(af, dirs);
@@ -863,12 +879,13 @@ bool app_buffer_in_proto(enum rule_buffer b, enum app_proto p)
 	return app_buffer_proto(b) == p;
 }
 
-/* The files tx carries in dir: *n of them (0: none). */
+/* The files tx carries in dir: *n of them (0: none). A parser that gave
+ * up keeps them, as Suricata's transactions keep theirs after an error. */
 static struct app_file *const *tx_files(struct app_flow *af, struct app_tx *tx,
 					enum app_dir dir, uint32_t *n)
 {
 	*n = 0;
-	if (af->detect_only || af->gave_up)
+	if (af->detect_only)
 		return NULL;
 	switch (af->proto) {
 	case APP_PROTO_HTTP:
@@ -1088,14 +1105,22 @@ void app_tx_file_set_logged(struct app_flow *af, struct app_tx *tx, enum app_dir
 
 void app_flow_gap(struct app_flow *af, enum app_dir dir)
 {
-	if (af->state == NULL || af->detect_only)
+	/* already stopped, or never parsed (SMB and DCERPC, whose Suricata
+	 * parsers take gaps); a protocol change under way is left to go on
+	 * (Suricata gives the change up and keeps the old parser: not
+	 * modelled) */
+	if (af->gave_up || af->detect_only || af->changing || af->proto == APP_PROTO_FAILED)
 		return;
-	if (af->proto == APP_PROTO_HTTP)
-		app_http_gap(af->http, dir);
-	else if (af->proto == APP_PROTO_SMTP)
-		app_smtp_gap(af->smtp, dir);
-	else if (af->proto == APP_PROTO_FTPDATA)
-		app_ftpdata_gap(af->ftpdata, dir);
+	if (af->proto == APP_PROTO_UNKNOWN) {
+		af->failed[dir] = true;
+		af->judged[dir] = true;
+		abuf_free(&af->probe[dir]);
+		return;
+	}
+	if (af->proto == APP_PROTO_DNS)
+		return;
+	af->ctx->stats.gap[af->proto]++;
+	af->gave_up = true;
 }
 
 int app_tx_ftp_info(struct app_flow *af, struct app_tx *tx, struct app_ftp_info *out)

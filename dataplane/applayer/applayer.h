@@ -102,6 +102,7 @@ void applayer_config_init(struct applayer_config *cfg);
 /* Bad input is counted per reason, never logged per packet. */
 struct applayer_stats {
 	uint64_t flows[APP_PROTO_MAX];   /* flows by detected protocol */
+	uint64_t gap[APP_PROTO_MAX];     /* (added) stream holes a protocol's parser refused */
 	uint64_t http_txs, tls_sessions, dns_msgs;
 	uint64_t http_errors;            /* libhtp refused the stream */
 	uint64_t http_max_tx;            /* flows that reached max-tx: parsing stopped */
@@ -148,6 +149,11 @@ void applayer_ctx_need_hassh(struct applayer_ctx *ctx);
 struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_t client_port,
 			      uint16_t server_port);
 void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af);
+/* (added) af's transactions still held go unlogged when its state goes
+ * (app_flow_free, app_flow_retire): a flow forced out at flow.memcap, whose
+ * state Suricata 7 frees without logging it (FlowGetUsedFlow's
+ * FlowClearMemory). */
+void app_flow_unlogged(struct app_flow *af);
 /* (added) af's parser state goes (its transactions still held logged, as
  * app_flow_free), its protocol stays known: a closed session's, whose
  * bytes have all been parsed, while the flow waits for its timeout. Not an
@@ -446,7 +452,6 @@ struct app_file_info {
 	const char *name;             /* name_len bytes, not NUL-terminated */
 	size_t name_len;
 	uint64_t size, tx_id;
-	bool gaps;
 	bool closed;                  /* CLOSED, else TRUNCATED */
 	const uint8_t *md5, *sha1, *sha256;   /* digests computed, else NULL */
 	const char *magic;            /* (added) libmagic's description, else NULL */
@@ -520,8 +525,15 @@ struct app_ssh_info {
 	struct app_ssh_side side[2];  /* by enum app_dir: the client's, the server's */
 };
 int app_tx_ssh_info(struct app_flow *af, struct app_ssh_info *out);
-/* Data of direction dir was lost (a stream hole) before the next bytes:
- * the file open in that direction has gaps. */
+/* Data of direction dir was lost (a stream hole) before its next bytes,
+ * as Suricata 7 relays a gap to the app layer (AppLayerHandleTCPData with
+ * STREAM_GAP). Before the direction's protocol is known, detection on it
+ * is over (its stream's detection completed). A parser that takes no gap
+ * (all here but DNS's: APP_LAYER_PARSER_OPT_ACCEPT_GAPS) refuses it as a
+ * parse error (AppLayerParserParse's error path): counted in gap[proto],
+ * the flow's app layer stops in both directions, what was parsed stays
+ * for detection and its transactions go to the log as they stand with
+ * this packet (both sides at EOF: open files TRUNCATED). */
 void app_flow_gap(struct app_flow *af, enum app_dir dir);
 
 #endif

@@ -47,14 +47,11 @@ struct flow_stats {
 	uint64_t tcp, udp, icmp, other;
 	uint64_t active;             /* flows in the table now */
 	uint64_t timed_out;
-	uint64_t evicted;            /* flow.memcap: a new flow past it (a flow of the
-				      * worker's that timed out made room, else its least
-				      * recently used one, or, none, the packet went
-				      * without a flow). Suricata's counts only the last
-				      * case: its worker, unlike idsd's, often finds no
-				      * flow to force out (flow_table.c) */
-	uint64_t get_used;           /* flow.get_used: ... its least recently used flow
-				      * was forced out for it */
+	uint64_t get_used;           /* flow.get_used: a new flow past flow.memcap
+				      * forced one out (flow_table.c) */
+	uint64_t get_used_failed;    /* flow.get_used_failed: ... found none to force
+				      * out (all still alive): the packet went without
+				      * a flow (flow.memcap-policy applies) */
 	uint64_t emerg_entered;      /* flow.emerg_mode_entered */
 	uint64_t emerg_over;         /* flow.emerg_mode_over */
 	uint64_t no_flow;            /* packets without a flow (no memory, non-IP,
@@ -79,11 +76,11 @@ void flow_table_destroy(struct flow_table *ft);
 /* Find or create p's flow, update its state from p and set p->flow, p->dir,
  * p->flow_flags (PKT_FLOW_*). Non-IP packets and packets for which no flow can
  * be had get p->flow == NULL (counted in no_flow). When flow.memcap is
- * reached (counted) the table enters emergency mode (see below) and a flow
- * of the table idle past its timeout makes room (timed out), else its least
- * recently used flow (forced: get_used), else none (no flow); evicted and
- * expired flows go through the table's release callback before their memory
- * is reused.
+ * reached the table enters emergency mode (see below) and a flow of the
+ * table idle past its timeout makes room (timed out), else its least
+ * recently used flow that is not still alive (forced: get_used), else none
+ * (no flow: get_used_failed); forced and expired flows go through the
+ * table's release callback before their memory is reused.
  *
  * Emergency mode, as Suricata's: entered when a new flow finds flow.memcap
  * reached; while in it the table judges its flows by the emergency

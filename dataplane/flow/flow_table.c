@@ -217,22 +217,52 @@ void flow_table_flush(struct flow_table *ft, uint64_t now_us)
 	}
 }
 
+/* Suricata 7's StillAlive (flow-hash.c): a flow that had a packet this
+ * recently, in whole seconds of packet time, is not forced out: 1 s when
+ * new, 5 s established, 3 s closed. */
+static bool still_alive(const struct flow *f, uint64_t now_us)
+{
+	static const uint64_t alive_s[FLOW_TO_MAX] = {
+		[FLOW_TO_NEW] = 1, [FLOW_TO_EST] = 5, [FLOW_TO_CLOSED] = 3,
+	};
+	const uint64_t now_s = now_us / 1000000u, last_s = f->last_ts_us / 1000000u;
+
+	return now_s <= last_s || now_s - last_s <= alive_s[flow_list_of(f) % FLOW_TO_MAX];
+}
+
+/* The least recently used flow that is not still alive, NULL: none. The
+ * heads of the lists are their least recently used flows. */
+static struct flow *used_flow(const struct flow_table *ft, uint64_t now_us)
+{
+	struct flow *victim = NULL;
+
+	for (unsigned l = 0; l < FLOW_LISTS; l++) {
+		struct flow *f = ft->lru[l].head;
+
+		if (f != NULL && !still_alive(f, now_us) &&
+		    (victim == NULL || f->lru_seq < victim->lru_seq))
+			victim = f;
+	}
+	return victim;
+}
+
 /* A free flow: a slot released before, else one never used (slots are
  * handed out in pool order, so only the pages used are backed), each if
- * flow.memcap allows it. Past the memcap (counted) the table enters
- * emergency mode, and a flow of this table makes room, released first:
- * one idle past its timeout at now_us if there is one (it timed out,
- * whether or not expiry got to it yet), else the least recently used
- * (forced out, get_used). NULL: the memcap is reached and this
- * table holds no flow (the other workers' tables hold the memcap).
+ * flow.memcap allows it. Past the memcap the table enters emergency mode,
+ * and a flow of this table makes room, released first: one idle past its
+ * timeout at now_us if there is one (it timed out, whether or not expiry
+ * got to it yet), else the least recently used one that is not still
+ * alive (forced out, get_used). NULL: none (get_used_failed; also when the
+ * other workers' tables hold the memcap).
  *
- * Suricata (FlowGetUsedFlow) looks at a few hash rows from a moving
- * index for a flow to force out and refuses any that had a packet lately
- * (1 s new, 5 s established, 3 s closed), so under a flood of new flows it
- * often finds none and the packet goes without a flow (only that case
- * counts in its flow.memcap, every new flow past the memcap in idsd's).
- * Here the least recently used flow goes, whatever its age: a table never
- * refuses a new flow while it holds one. */
+ * As Suricata 7's FlowGetNew and FlowGetUsedFlow, which force out a flow
+ * past the memcap only if it is not still alive, and otherwise leave the
+ * packet without a flow (flow.get_used_failed, the memcap exception
+ * policy): so a flood of new flows does not push out the sessions in use.
+ * Suricata looks for one at a few hash rows from a moving index; here the
+ * least recently used of them goes. Its flow.memcap counts only a flow
+ * allocation that fails after its memcap check passed (threads racing for
+ * the last room); the table's budget is taken in one step, so never here. */
 static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 {
 	struct flow *f = ft->free_list;
@@ -246,15 +276,16 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 			ft->bump++;
 		return f;
 	}
-	ft->stats.evicted++;
 	if (!ft->emerg)
 		flow_emerg_enter(ft, now_us);
 	/* judged by the emergency timeouts now */
 	f = flow_table_due(ft, now_us);
 	if (f == NULL)
-		f = lru_oldest(ft);
-	if (f == NULL)
+		f = used_flow(ft, now_us);
+	if (f == NULL) {
+		ft->stats.get_used_failed++;
 		return NULL;
+	}
 	/* why it ends goes by packet time alone, as at lookup and flush */
 	if (flow_timed_out(ft, f, now_us)) {
 		ft->stats.timed_out++;

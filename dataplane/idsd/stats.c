@@ -100,9 +100,23 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 		[APP_PROTO_FTPDATA] = "app_layer.flow.ftp-data",
 	};
 
-	for (unsigned i = 0; i < APP_PROTO_MAX; i++)
+	/* AppLayerSetupCounters' app_layer.error.<proto>[_tcp].gap, for the
+	 * parsers that refuse a stream gap */
+	static const char *const gap_names[APP_PROTO_MAX] = {
+		[APP_PROTO_HTTP] = "app_layer.error.http.gap",
+		[APP_PROTO_TLS] = "app_layer.error.tls.gap",
+		[APP_PROTO_SMTP] = "app_layer.error.smtp.gap",
+		[APP_PROTO_FTP] = "app_layer.error.ftp.gap",
+		[APP_PROTO_SSH] = "app_layer.error.ssh.gap",
+		[APP_PROTO_FTPDATA] = "app_layer.error.ftp-data.gap",
+	};
+
+	for (unsigned i = 0; i < APP_PROTO_MAX; i++) {
 		if (flow_names[i] != NULL)
 			put(s, flow_names[i], as->flows[i]);
+		if (gap_names[i] != NULL)
+			put(s, gap_names[i], as->gap[i]);
+	}
 	put(s, "app_layer.tx.http", as->http_txs);
 	put(s, "app_layer.tx.tls", as->tls_sessions);
 	put(s, "app_layer.tx.dns", as->dns_msgs);
@@ -148,8 +162,13 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 	put(s, "flow.other", fs->other);
 	put(s, "flow.active", fs->active);
 	put(s, "flow.timeout", fs->timed_out);
-	put(s, "flow.memcap", fs->evicted);
+	/* Suricata 7's flow.memcap counts a flow allocation failing after its
+	 * memcap check passed (threads racing for the last room): the tables'
+	 * budget is taken in one step, so it stays 0 (get_used_failed counts
+	 * the packets the memcap left without a flow) */
+	put(s, "flow.memcap", 0);
 	put(s, "flow.get_used", fs->get_used);
+	put(s, "flow.get_used_failed", fs->get_used_failed);
 	put(s, "flow.emerg_mode_entered", fs->emerg_entered);
 	put(s, "flow.emerg_mode_over", fs->emerg_over);
 	put(s, "flow.memuse", flow_table_memuse(pl->ft));

@@ -32,7 +32,9 @@ void eve_put_fileinfo(struct json_w *j, const struct app_file_info *fi)
 	json_strn(j, "filename", fi->name, fi->name_len);
 	if (fi->magic != NULL)
 		json_str(j, "magic", fi->magic);
-	json_bool(j, "gaps", fi->gaps);
+	/* Suricata 7 marks a file's gaps only for parsers that take a stream
+	 * hole (SMB, NFS); HTTP, SMTP and ftp-data stop at one instead */
+	json_bool(j, "gaps", false);
 	json_str(j, "state", fi->closed ? "CLOSED" : "TRUNCATED");
 	if (fi->md5 != NULL)
 		put_hex(j, "md5", fi->md5, 16);

@@ -355,6 +355,15 @@ static void flow_end(struct pipeline *pl, struct flow *f, bool release)
 	 * take the flow's livedev */
 	if (f->input != pl->input)
 		eve_writer_set_iface(pl->eve, pl->inputs[f->input].iface);
+	/* forced out at flow.memcap: Suricata 7's FlowGetUsedFlow logs the
+	 * flow and clears its state, nothing inspected or logged at its end */
+	if (release && f->end_reason == FLOW_END_FORCED && (f->flags & FLOW_F_EMERGENCY)) {
+		if (f->app != NULL)
+			app_flow_unlogged(f->app);
+		f->flags |= FLOW_F_DATA_ENDED;
+		stream_flow_free(pl->st, f);
+		detect_flow_streams_free(f);
+	}
 	if (!(f->flags & FLOW_F_DATA_ENDED))
 		flow_end_data(pl, f);
 	if (release) {
@@ -428,7 +437,7 @@ static bool exceptions(struct pipeline *pl, struct packet *p, unsigned exc,
 
 	if (p->flow != NULL && (p->flow->flags & (FLOW_F_ACTION_DROP | FLOW_F_ACTION_PASS)))
 		return false;
-	if (p->flow == NULL && flow_table_stats(pl->ft)->evicted != before[0])
+	if (p->flow == NULL && flow_table_stats(pl->ft)->get_used_failed != before[0])
 		exc |= 1u << EXC_FLOW_MEMCAP;
 	if (ss != NULL && ss->ssn_memcap_drop != before[1])
 		exc |= 1u << EXC_SSN_MEMCAP;
@@ -464,7 +473,7 @@ static void run_packet(struct pipeline *pl, struct packet *p, unsigned exc)
 	if (pl->exc.any) {
 		const struct stream_stats *ss = pl->st != NULL ? stream_ctx_stats(pl->st) : NULL;
 
-		before[0] = flow_table_stats(pl->ft)->evicted;
+		before[0] = flow_table_stats(pl->ft)->get_used_failed;
 		before[1] = ss != NULL ? ss->ssn_memcap_drop : 0;
 		before[2] = ss != NULL ? ss->segment_memcap_drop : 0;
 	}

@@ -53,11 +53,13 @@ static bool gap_fed_by(const struct pipeline *pl, const struct packet *p, uint8_
 }
 
 /* A hole of dir reaches the app layer with p: Suricata 7's
- * ReassembleUpdateAppLayer raises reassembly_seq_gap on it. */
-static void tell_gap(struct flow *f, struct packet *p, uint8_t dir)
+ * ReassembleUpdateAppLayer raises reassembly_seq_gap on it, and relays
+ * it to the app layer, where a flow whose data has not started one yet
+ * gets its state (a gap before any byte ends detection on dir). */
+static void tell_gap(struct pipeline *pl, struct flow *f, struct packet *p, uint8_t dir)
 {
 	pkt_event_set(&p->events, PEV_STREAM_REASSEMBLY_SEQ_GAP);
-	if (f->app != NULL)
+	if (pl->dt != NULL && attach(pl, f))
 		app_flow_gap(f->app, (enum app_dir)dir);
 }
 
@@ -102,7 +104,7 @@ bool pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 		n = stream_app_data(pl->st, f, dir, flush, &data, &seq, &gap);
 		/* a hole before the data (skipped now), or after it (acked past) */
 		if (gap)
-			tell_gap(f, p, dir);
+			tell_gap(pl, f, p, dir);
 		if (n > 0 && parse && attach(pl, f)) {
 			app_flow_stream_data(pl->al, f->app, (enum app_dir)dir, data, n, seq,
 					     p->ts_us);
@@ -116,7 +118,7 @@ bool pipeline_app_feed(struct pipeline *pl, struct packet *p, bool flush)
 			}
 		}
 		if (!flush && gap_fed_by(pl, p, dir) && stream_app_gap_due(pl->st, f, dir))
-			tell_gap(f, p, dir);
+			tell_gap(pl, f, p, dir);
 	}
 	/* what the app layer took is due for raw inspection once its protocol
 	 * is known (a banner waits for the client's command) */

@@ -154,7 +154,7 @@ static int cmd_flows(const struct telemetry_src *s, const char *params, struct r
 		tcp += fs->tcp;
 		udp += fs->udp;
 		tmo += fs->timed_out;
-		evict += fs->evicted;
+		evict += fs->get_used;
 		if (act != NULL && tot != NULL) {
 			rte_tel_data_add_array_u64(act, fs->active);
 			rte_tel_data_add_array_u64(tot, fs->created);

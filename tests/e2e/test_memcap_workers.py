@@ -7,8 +7,9 @@ memcap small enough to be reached about half way, with nothing freed
 before the end (no flow ends, no datagram completes), so the count of
 what the memcap refused depends only on the budget, not on which worker
 asked first:
-- flows: single-datagram UDP flows under flow.memcap (flow.memcap counts
-  each new flow past it);
+- flows: single-datagram UDP flows under flow.memcap (each new flow past
+  it forces one out, flow.get_used, or, all still alive, gets none,
+  flow.get_used_failed: their sum);
 - sessions: TCP handshakes and one data segment each under stream.memcap
   and stream.reassembly.memcap (tcp.ssn_memcap_drop, tcp.segment_memcap_drop);
 - fragments: first fragments of datagrams whose rest never comes, from 64
@@ -53,7 +54,7 @@ def fragments():
 
 
 SCENARIOS = {
-    "flows": (flows, ["flow.memcap=600kb"], ["flow.memcap"]),
+    "flows": (flows, ["flow.memcap=600kb"], ["flow.get_used+flow.get_used_failed"]),
     "sessions": (sessions, ["stream.memcap=150kb", "stream.reassembly.memcap=64kb"],
                  ["tcp.ssn_memcap_drop", "tcp.segment_memcap_drop"]),
     "fragments": (fragments, ["defrag.memcap=400kb"], ["defrag.memcap_exceeded"]),
@@ -61,10 +62,14 @@ SCENARIOS = {
 
 
 def counter(stats, name):
-    v = stats
-    for part in name.split("."):
-        v = v.get(part, {}) if isinstance(v, dict) else {}
-    return v if isinstance(v, int) else 0
+    """The counter NAME, or the sum of the counters A+B+..."""
+    total = 0
+    for one in name.split("+"):
+        v = stats
+        for part in one.split("."):
+            v = v.get(part, {}) if isinstance(v, dict) else {}
+        total += v if isinstance(v, int) else 0
+    return total
 
 
 def run(idsd, out, name, pcap, rules, sets, nframes, workers):

@@ -624,7 +624,7 @@ static void test_timeouts(void)
 	CHECK_INT(7, log.n);
 	CHECK_INT(7, flow_table_stats(ft)->timed_out);
 	CHECK_INT(0, flow_table_stats(ft)->active);
-	CHECK_INT(0, flow_table_stats(ft)->evicted);
+	CHECK_INT(0, flow_table_stats(ft)->emerg_entered);
 	flow_table_destroy(ft);
 
 	/* configured values replace the defaults; zero keeps a default */
@@ -879,7 +879,7 @@ static void test_expiry_keeps_up(void)
 
 	CHECK_INT(per_ms * ms, flow_table_stats(k.ft)->created);
 	CHECK_INT(per_ms * ms, flow_table_stats(k.ft)->timed_out);
-	CHECK_INT(0, flow_table_stats(k.ft)->evicted);
+	CHECK_INT(0, flow_table_stats(k.ft)->emerg_entered);
 	CHECK_INT(0, flow_table_stats(k.ft)->active);
 	CHECK_INT(per_ms * ms, k.released);
 	CHECK_INT(0, k.not_timeout);
@@ -953,15 +953,19 @@ static void test_expiry_behind_crowd(void)
 	CHECK_INT(LOOK_BUDGET, flow_table_expire(ft, t0 + 600 * S + 1, LOOK_BUDGET));
 	CHECK_INT(crowd - LOOK_BUDGET, flow_table_expire(ft, t0 + 600 * S + 1, crowd));
 	CHECK_INT(0, flow_table_stats(ft)->active);
-	CHECK_INT(0, flow_table_stats(ft)->evicted);
+	CHECK_INT(0, flow_table_stats(ft)->emerg_entered);
 	flow_table_destroy(ft);
 }
 
+/* At flow.memcap the least recently used flow that is not still alive
+ * (Suricata 7's StillAlive: a packet within 1 s new, 5 s established, in
+ * whole seconds) is forced out for a new one; none such: the packet gets
+ * no flow. */
 static void test_eviction(void)
 {
 	struct flow_table *ft = table(4 * FLOW_SLOT_SIZE, false, 1);
 	struct rel_log log = { 0 };
-	uint64_t ids[8];
+	uint64_t ids[8], id2000;
 	struct packet p;
 	struct flow *f;
 	unsigned i;
@@ -984,8 +988,9 @@ static void test_eviction(void)
 	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
 	CHECK_INT(1, log.n);
 	CHECK_INT(ids[1], log.ids[0]);
-	CHECK_INT(1, flow_table_stats(ft)->evicted);
+	CHECK_INT(1, flow_table_stats(ft)->get_used);
 	CHECK_INT(4, flow_table_stats(ft)->active);
+	id2000 = f->flow_id;
 
 	p = udp("3.0.0.1", "3.0.0.2", 2001, 53, 7 * S);
 	flow_handle_packet(ft, &p);
@@ -994,21 +999,27 @@ static void test_eviction(void)
 	CHECK_INT(3, log.n);
 	CHECK_INT(ids[2], log.ids[1]);
 	CHECK_INT(ids[3], log.ids[2]);
-	CHECK_INT(3, flow_table_stats(ft)->evicted);
+	CHECK_INT(3, flow_table_stats(ft)->get_used);
 
-	/* the evicted flow is gone: its next packet starts a new flow */
+	/* the evicted flow is gone: its next packet starts a new flow, for
+	 * which the answered flow (established, 4 s idle) is still alive,
+	 * the least recently used one, and the flow of port 2000 (new, 3 s
+	 * idle) is not: it goes */
 	p = udp("3.0.0.1", "3.0.0.2", 1001, 53, 9 * S);
 	f = flow_handle_packet(ft, &p);
-	CHECK(f->flow_id != ids[1]);
+	CHECK(f != NULL && f->flow_id != ids[1]);
 	CHECK_INT(PKT_FLOW_TOSERVER | PKT_FLOW_FIRST, p.flow_flags);
-	CHECK_INT(ids[0], log.ids[3]);
+	CHECK_INT(id2000, log.ids[3]);
 	CHECK_INT(8, flow_table_stats(ft)->created);
+	CHECK_INT(4, flow_table_stats(ft)->get_used);
+	CHECK_INT(0, flow_table_stats(ft)->get_used_failed);
 
 	/* flush releases the rest, each once */
 	flow_table_flush(ft, 9 * S);
 	CHECK_INT(8, log.n);
 	for (i = 0; i < 4; i++)
 		CHECK_INT(1, rel_count(&log, ids[i]));
+	CHECK_INT(1, rel_count(&log, id2000));
 	CHECK_INT(0, flow_table_stats(ft)->active);
 	CHECK_INT(0, flow_table_expire(ft, 100 * S, 10));
 	/* the table works after a flush */
@@ -1040,8 +1051,11 @@ static void test_eviction(void)
 	p = udp("3.0.0.1", "3.0.0.2", 1, 53, S);
 	CHECK(flow_handle_packet(ft, &p) != NULL);
 	p = udp("3.0.0.1", "3.0.0.2", 2, 53, S);
+	CHECK(flow_handle_packet(ft, &p) == NULL);	/* the first is still alive */
+	p = udp("3.0.0.1", "3.0.0.2", 2, 53, 3 * S);
 	CHECK(flow_handle_packet(ft, &p) != NULL);
-	CHECK_INT(1, flow_table_stats(ft)->evicted);
+	CHECK_INT(1, flow_table_stats(ft)->get_used_failed);
+	CHECK_INT(1, flow_table_stats(ft)->get_used);
 	flow_table_destroy(ft);
 }
 
@@ -1049,7 +1063,7 @@ static void test_eviction(void)
  * emergency mode, and a flow idle past its (emergency) timeout makes room
  * first (it timed out: expiry had not got to it yet), the one whose
  * timeout ran out first, else the least recently used flow of the whole
- * table, whatever its class (forced). The end of input releases them in
+ * table that is not still alive, whatever its class (forced). The end of input releases them in
  * the order of their last packets, across classes. */
 static void test_eviction_lists(void)
 {
@@ -1082,9 +1096,9 @@ static void test_eviction_lists(void)
 	CHECK_INT(syn, log.ids[0]);
 	CHECK_INT(FLOW_END_TIMEOUT, log.reasons[0]);
 	CHECK_INT(1, flow_table_stats(ft)->timed_out);
-	CHECK_INT(1, flow_table_stats(ft)->evicted);
+	CHECK_INT(0, flow_table_stats(ft)->get_used);
 	/* 41 s: the first UDP flow; 42 s: nothing due, the least recently
-	 * used of all (the established TCP flow) is forced out */
+	 * used of all (the established TCP flow, 41 s idle) is forced out */
 	p = udp("6.0.0.1", "6.0.0.2", 6, 53, 41 * S);
 	flow_handle_packet(ft, &p);
 	p = udp("6.0.0.1", "6.0.0.2", 7, 53, 42 * S);
@@ -1094,7 +1108,6 @@ static void test_eviction_lists(void)
 	CHECK_INT(FLOW_END_TIMEOUT, log.reasons[1]);
 	CHECK_INT(est, log.ids[2]);
 	CHECK_INT(FLOW_END_FORCED, log.reasons[2]);
-	CHECK_INT(3, flow_table_stats(ft)->evicted);
 	CHECK_INT(2, flow_table_stats(ft)->timed_out);
 	CHECK_INT(1, flow_table_stats(ft)->get_used);
 	CHECK_INT(4, flow_table_stats(ft)->active);
@@ -1328,9 +1341,11 @@ static struct flow *flood_pkt(struct flow_table *ft, unsigned i, bool syn, uint6
 }
 
 /* A SYN flood fills a table of 100 flows; the 101st enters emergency mode
- * (counted once), forces the least recently used flow out (get_used, its
- * record "emergency") and puts the emergency timeouts of Suricata 7's
- * suricata.yaml in force. The flood's flows then time out at 5 s (TCP
+ * (counted once) and puts the emergency timeouts of Suricata 7's
+ * suricata.yaml in force; while the flood's flows are still alive (a
+ * packet within 1 s) it gets no flow (get_used_failed), a second later it
+ * forces the least recently used one out (get_used, its record
+ * "emergency"). The flood's flows then time out at 5 s (TCP
  * emergency-new), not 60 s, also at lookup. The mode is over at the 30th
  * check in a row (a quarter second of packet time apart) that found more
  * than 30 % of the 100 flows free, and the normal timeouts are back. */
@@ -1354,11 +1369,14 @@ static void test_emergency(void)
 	CHECK(!flow_table_emergency(ft));
 	CHECK_INT(0, fs->emerg_entered);
 
-	f = flood_pkt(ft, 100, true, t0 + S);
-	CHECK(f != NULL);
+	CHECK(flood_pkt(ft, 100, true, t0 + S) == NULL);
 	CHECK(flow_table_emergency(ft));
 	CHECK_INT(1, fs->emerg_entered);
-	CHECK_INT(1, fs->evicted);
+	CHECK_INT(1, fs->get_used_failed);
+	CHECK_INT(0, fs->get_used);
+	f = flood_pkt(ft, 100, true, t0 + 2 * S);
+	CHECK(f != NULL);
+	CHECK_INT(1, fs->emerg_entered);
 	CHECK_INT(1, fs->get_used);
 	CHECK_INT(1, log.forced);
 	CHECK_INT(1, log.forced_emerg);
@@ -1371,7 +1389,7 @@ static void test_emergency(void)
 	CHECK_INT(10 * S, ft->to_us[FLOW_PC_ICMP][FLOW_TO_NEW]);
 	CHECK_INT(10 * S, ft->to_us[FLOW_PC_OTHER][FLOW_TO_NEW]);
 	/* a second flow past the memcap: forced too, no second entry */
-	CHECK(flood_pkt(ft, 101, true, t0 + S) != NULL);
+	CHECK(flood_pkt(ft, 101, true, t0 + 2 * S) != NULL);
 	CHECK_INT(1, fs->emerg_entered);
 	CHECK_INT(2, fs->get_used);
 
@@ -1434,11 +1452,14 @@ static void test_emergency_recovery(void)
 	fs = flow_table_stats(ft);
 	for (unsigned i = 0; i < 100; i++)
 		flood_pkt(ft, i, false, t0 + i * 1000);
-	/* flow 100 forces flow 0 out: flows 1..30 are left to time out
-	 * (UDP emergency-new: 10 s), 31..100 stay alive */
-	flood_pkt(ft, 100, false, t0 + S);
+	/* flow 100 finds every flow still alive (no flow), a second later it
+	 * forces flow 0 out: flows 1..30 are left to time out (UDP
+	 * emergency-new: 10 s), 31..100 stay alive */
+	CHECK(flood_pkt(ft, 100, false, t0 + S) == NULL);
 	CHECK(flow_table_emergency(ft));
 	keep_alive(ft, 31, t0 + S, t0 + 40 * S);
+	CHECK_INT(2, fs->get_used_failed);
+	CHECK_INT(1, fs->get_used);
 	CHECK_INT(30, log.timeout);
 	CHECK_INT(70, fs->active);
 	CHECK(flow_table_emergency(ft));
@@ -1457,7 +1478,8 @@ static void test_emergency_recovery(void)
 /* In emergency mode with stream.midstream, a TCP packet that is no SYN
  * starts no flow (counted in no_flow, not as the memcap: no exception
  * policy meets it); a SYN, or UDP, still does. Without midstream the
- * pickup is refused later anyway: every packet starts its flow. */
+ * pickup is refused later anyway: every packet starts its flow, forcing
+ * one out once the flood's flows are no longer alive. */
 static void test_emergency_midstream(void)
 {
 	const uint64_t t0 = 3000 * S;
@@ -1475,18 +1497,22 @@ static void test_emergency_midstream(void)
 		/* outside the mode the ACK starts a flow */
 		p = tcp("10.8.0.1", "192.0.2.8", 4000, 80, TCP_ACK, t0);
 		CHECK(flow_handle_packet(ft, &p) != NULL);
+		/* the fourth finds the memcap reached, every flow alive */
 		for (unsigned i = 0; i < 4; i++)
-			flood_pkt(ft, i, false, t0 + 1);
+			CHECK((flood_pkt(ft, i, false, t0 + 1) == NULL) == (i == 3));
 		CHECK(flow_table_emergency(ft));
-		p = tcp("10.8.0.1", "192.0.2.8", 4001, 80, TCP_ACK, t0 + 2);
+		CHECK_INT(1, fs->get_used_failed);
+		p = tcp("10.8.0.1", "192.0.2.8", 4001, 80, TCP_ACK, t0 + 3 * S);
 		CHECK((flow_handle_packet(ft, &p) == NULL) == (mid != 0));
-		CHECK_INT(mid ? 1 : 0, fs->no_flow);
-		CHECK_INT(mid ? 1 : 2, fs->evicted);
-		p = tcp("10.8.0.1", "192.0.2.8", 4002, 80, TCP_SYN | TCP_ACK, t0 + 3);
+		CHECK_INT(mid ? 2 : 1, fs->no_flow);
+		CHECK_INT(1, fs->get_used_failed);
+		CHECK_INT(mid ? 0 : 1, fs->get_used);
+		p = tcp("10.8.0.1", "192.0.2.8", 4002, 80, TCP_SYN | TCP_ACK, t0 + 4 * S);
 		CHECK((flow_handle_packet(ft, &p) == NULL) == (mid != 0));
-		p = tcp("10.8.0.1", "192.0.2.8", 4003, 80, TCP_SYN, t0 + 4);
+		p = tcp("10.8.0.1", "192.0.2.8", 4003, 80, TCP_SYN, t0 + 5 * S);
 		CHECK(flow_handle_packet(ft, &p) != NULL);
-		CHECK_INT(mid ? 2 : 0, fs->no_flow);
+		CHECK_INT(mid ? 3 : 1, fs->no_flow);
+		CHECK_INT(mid ? 1 : 3, fs->get_used);
 		flow_table_destroy(ft);
 	}
 }

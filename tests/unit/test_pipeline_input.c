@@ -182,22 +182,24 @@ static void test_timeout(void)
 /* The flow table full (flow.memcap: two flows): a packet of p0 evicts the
  * least recently used flow, which p1 started (its record: p1); the flow
  * that takes its slot is p0's, and the next eviction, by a packet of p1,
- * writes that one as p0's. */
+ * writes that one as p0's. Packets 2 s apart: the flows forced out are no
+ * longer alive (a packet within 1 s). */
 static void test_eviction(void)
 {
+	const uint64_t s2 = 2000000ull;
 	struct eve_file *ef = start("evict.json", 2 * FLOW_SLOT_SIZE);
 	char got[64], *eve;
 
 	if (ef == NULL)
 		return;
 	udp(1, "10.0.1.2", 6000, "10.0.1.1", 53, T0, false);
-	udp(0, "10.0.1.1", 6001, "10.0.1.2", 53, T0 + 10, false);
-	CHECK_INT(0, flow_table_stats(pl->ft)->evicted);
-	udp(0, "10.0.1.1", 6002, "10.0.1.2", 53, T0 + 20, false);   /* evicts 6000 */
-	CHECK_INT(1, flow_table_stats(pl->ft)->evicted);
-	udp(1, "10.0.1.2", 6003, "10.0.1.1", 53, T0 + 30, false);   /* evicts 6001 */
-	udp(1, "10.0.1.2", 6004, "10.0.1.1", 53, T0 + 40, false);   /* evicts 6002 */
-	CHECK_INT(3, flow_table_stats(pl->ft)->evicted);
+	udp(0, "10.0.1.1", 6001, "10.0.1.2", 53, T0 + s2, false);
+	CHECK_INT(0, flow_table_stats(pl->ft)->get_used);
+	udp(0, "10.0.1.1", 6002, "10.0.1.2", 53, T0 + 2 * s2, false);   /* evicts 6000 */
+	CHECK_INT(1, flow_table_stats(pl->ft)->get_used);
+	udp(1, "10.0.1.2", 6003, "10.0.1.1", 53, T0 + 3 * s2, false);   /* evicts 6001 */
+	udp(1, "10.0.1.2", 6004, "10.0.1.1", 53, T0 + 4 * s2, false);   /* evicts 6002 */
+	CHECK_INT(3, flow_table_stats(pl->ft)->get_used);
 	eve = finish(ef, "evict.json");
 	if (eve == NULL)
 		return;

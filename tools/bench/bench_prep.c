@@ -65,7 +65,7 @@ double bench_mem_per_flow(void)
 	if (pl == NULL)
 		goto out;
 	fs = flow_table_stats(pl->ft);
-	for (uint32_t i = 0; i < t.n && fs->evicted == 0; i++) {
+	for (uint32_t i = 0; i < t.n && fs->emerg_entered == 0; i++) {
 		struct packet p = { .data = traffic_data(&t, i), .len = t.f[i].len,
 				    .wire_len = t.f[i].wire_len, .ts_us = t.f[i].ts_us,
 				    .pcap_cnt = i + 1u };

@@ -362,7 +362,7 @@ int bench_run(enum bench_mode mode, const struct bench_opts *o,
 			const struct flow_stats *fs = flow_table_stats(bw->pl->ft);
 
 			out->flows += fs->created;
-			out->evicted += fs->evicted;
+			out->evicted += fs->get_used;
 			if (bw->pl->dt != NULL)
 				out->alerts += detect_thread_stats(bw->pl->dt)->alerts;
 		}
