@@ -567,31 +567,49 @@ int app_http_buffer_seq(struct app_tx *atx, enum rule_buffer b, uint32_t *seq)
 	return 0;
 }
 
+static uint8_t *put(uint8_t *w, const void *d, size_t n)
+{
+	memcpy(w, d, n);
+	return w + n;
+}
+
 /* kind: 'h' "Name: Value\r\n" each, 'n' "\r\nName\r\n...\r\n", 's' the
- * start line then the headers and an empty line. */
+ * start line then the headers and an empty line. Measured first, then
+ * written in one pass into room made once. */
 static int build_headers(struct abuf *s, htp_table_t *t, const bstr *line, char kind)
 {
+	const size_t n = t ? htp_table_size(t) : 0;
+	uint64_t total = kind == 'h' ? 0 : 2;
+	uint8_t *w;
+
 	if (t == NULL || (kind == 's' && line == NULL))
 		return -ENOENT;
-	s->len = 0;
-	if (kind == 's') {
-		sbuf_bstr(s, line);
-		abuf_append(s, "\r\n", 2);
-	} else if (kind == 'n') {
-		abuf_append(s, "\r\n", 2);
-	}
-	for (size_t i = 0; i < htp_table_size(t); i++) {
+	if (kind == 's')
+		total += bstr_len(line) + 2;
+	for (size_t i = 0; i < n; i++) {
 		htp_header_t *h = htp_table_get_index(t, i, NULL);
 
-		sbuf_bstr(s, h->name);
-		if (kind != 'n') {
-			abuf_append(s, ": ", 2);
-			sbuf_bstr(s, h->value);
-		}
-		abuf_append(s, "\r\n", 2);
+		total += bstr_len(h->name) + 2 + (kind != 'n' ? 2 + bstr_len(h->value) : 0);
+	}
+	s->len = 0;
+	if (total > UINT32_MAX || abuf_reserve(s, (uint32_t)total))
+		return -ENOMEM;
+	w = s->p;
+	if (kind == 's')
+		w = put(put(w, bstr_ptr(line), bstr_len(line)), "\r\n", 2);
+	else if (kind == 'n')
+		w = put(w, "\r\n", 2);
+	for (size_t i = 0; i < n; i++) {
+		htp_header_t *h = htp_table_get_index(t, i, NULL);
+
+		w = put(w, bstr_ptr(h->name), bstr_len(h->name));
+		if (kind != 'n')
+			w = put(put(w, ": ", 2), bstr_ptr(h->value), bstr_len(h->value));
+		w = put(w, "\r\n", 2);
 	}
 	if (kind != 'h')
-		abuf_append(s, "\r\n", 2);
+		w = put(w, "\r\n", 2);
+	s->len = (uint32_t)(w - s->p);
 	return s->len ? 0 : -ENOENT;
 }
 
