@@ -110,6 +110,51 @@ static void test_http(void)
 	app_flow_free(ctx, af);
 }
 
+/* Named headers as libhtp's htp_table_get_c finds them (the first of a
+ * name, any case), for rules and EVE alike from one walk of the table;
+ * header buffers written in one pass. */
+static void test_http_named_headers(void)
+{
+	static const char req[] = "GET /n HTTP/1.1\r\nHost: h\r\nuser-AGENT: an-agent\r\n"
+				  "x-FORWARDED-for: 10.1.1.1\r\nX-E:\r\n\r\n";
+	struct app_flow *af = app_flow_new(ctx, 6, 40002, 80);
+	struct app_tx *tx;
+	struct app_http_info hi;
+
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, (const uint8_t *)req,
+				   (uint32_t)sizeof(req) - 1, 1000));
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK_STR("an-agent", buf_str(af, tx, RULE_BUF_HTTP_USER_AGENT, 0));
+	CHECK_STR("Host: h\r\nuser-AGENT: an-agent\r\nx-FORWARDED-for: 10.1.1.1\r\nX-E: \r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_HEADER, 0));
+	CHECK_STR("GET /n HTTP/1.1\r\nHost: h\r\nuser-AGENT: an-agent\r\n"
+		  "x-FORWARDED-for: 10.1.1.1\r\nX-E: \r\n\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_START, 0));
+	feed(af, APP_TO_CLIENT, "HTTP/1.1 302 Found\r\nContent-Type: text/html; charset=x\r\n"
+	     "LOCATION: /there\r\nContent-Range: bytes 0-1/10\r\nContent-Length: 2\r\n\r\nok");
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, "X-Forwarded-For", &hi));
+	CHECK_STR("an-agent", hi.user_agent);
+	CHECK_STR("10.1.1.1", hi.xff);
+	CHECK_STR("10.1.1.1", hi.x_forwarded_for);
+	CHECK(hi.referer == NULL);
+	CHECK_STR("text/html", hi.content_type);
+	CHECK_STR("/there", hi.redirect);
+	CHECK_STR("bytes 0-1/10", hi.content_range);
+	CHECK_INT(1, hi.range_end);
+	CHECK_INT(10, hi.range_size);
+	/* another name asked for: found by its own lookup */
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, "x-e", &hi));
+	CHECK_STR("", hi.xff);
+	CHECK_STR("\r\nContent-Type\r\nLOCATION\r\nContent-Range\r\nContent-Length\r\n\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_HEADER_NAMES, 1));
+	CHECK_STR("/there", buf_str(af, tx, RULE_BUF_HTTP_LOCATION, 0));
+out:
+	app_flow_free(ctx, af);
+}
+
 /* A long keep-alive connection: each transaction, answered and inspected,
  * is released, so the flow holds one at a time and ids keep counting. */
 static void test_http_many_txs(void)
@@ -433,6 +478,7 @@ int main(void)
 		return check_result("applayer");
 	test_http();
 	test_http_gzip();
+	test_http_named_headers();
 	test_http_many_txs();
 	test_http_max_tx();
 	test_dns();
