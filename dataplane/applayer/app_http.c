@@ -17,6 +17,8 @@
 #include "http_inflate.h"
 #include "http_multipart.h"
 
+#define HTTP_BODY_PRESIZE (16u << 10)
+
 static htp_list_t *txs(const struct http_state *hs)
 {
 	return htp_connp_get_connection(hs->connp)->transactions;
@@ -137,6 +139,29 @@ static void body_place(struct http_state *hs, struct http_txd *t, int dir, const
 	}
 }
 
+/* Room for the body up front when its length is known (a Content-Length,
+ * the body as sent), up to the limit and HTTP_BODY_PRESIZE: a body that
+ * fits is copied once, not again at each doubling of its buffer from 256
+ * bytes. The bound keeps what a peer that announces much and sends little
+ * makes a transaction hold small. A coded body's length says nothing of
+ * its decoded size: it grows as it comes. Best effort: without the room
+ * now, the appends grow the buffer as before (and count what they lose). */
+static void body_presize(struct http_txd *t, int dir, uint32_t limit)
+{
+	const htp_tx_t *tx = t->tx;
+	int64_t cl = dir ? tx->response_content_length : tx->request_content_length;
+	bool coded = dir ? tx->response_content_encoding_processing != HTP_COMPRESSION_NONE
+			 : t->req_inflate != NULL;
+
+	if (cl <= 0 || coded)
+		return;
+	if ((uint64_t)cl > limit)
+		cl = limit;
+	if (cl > HTTP_BODY_PRESIZE)
+		cl = HTTP_BODY_PRESIZE;
+	(void)abuf_reserve(&t->body[dir], (uint32_t)cl);
+}
+
 static int on_body(htp_tx_data_t *d, int dir)
 {
 	struct http_state *hs = state_of(d->tx);
@@ -154,6 +179,8 @@ static int on_body(htp_tx_data_t *d, int dir)
 	http_file_data(hs, t, dir, d->data, (uint32_t)d->len);
 	if (dir == 0 && !t->req_coding_seen)
 		request_coding(hs, t);
+	if (t->body[dir].cap == 0)
+		body_presize(t, dir, limit);
 	body_place(hs, t, dir, d->data, (uint32_t)d->len);
 	if (dir == 0 && t->req_inflate != NULL) {
 		bool bad;

@@ -3,6 +3,7 @@
  * HTTP (libhtp) buffers and bodies, DNS over UDP and TCP with malformed
  * names, TLS ClientHello (SNI, JA3) split across segments. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,55 @@ static void test_http_named_headers(void)
 		  buf_str(af, tx, RULE_BUF_HTTP_HEADER_NAMES, 1));
 	CHECK_STR("/there", buf_str(af, tx, RULE_BUF_HTTP_LOCATION, 0));
 out:
+	app_flow_free(ctx, af);
+}
+
+/* A body given room for its Content-Length up front (16 KiB at most) holds
+ * exactly the bytes sent, whether it ends short of that room, fills it, or
+ * grows past it; the next transaction's body starts empty. */
+static void test_http_body_presize(void)
+{
+	static const uint32_t lens[] = { 10, 16384, 40000 };
+	struct app_flow *af = app_flow_new(ctx, 6, 40003, 80);
+	uint8_t *body = malloc(40000 + 2);
+	char head[128];
+
+	CHECK(body != NULL);
+	if (body == NULL)
+		goto out;
+	/* transaction k sends the pattern from byte k: no two bodies alike */
+	for (uint32_t i = 0; i < 40000 + 2; i++)
+		body[i] = (uint8_t)('a' + i % 26);
+	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		struct app_tx *tx;
+		const uint8_t *d;
+		uint32_t len;
+
+		snprintf(head, sizeof(head), "POST /u%zu HTTP/1.1\r\nContent-Length: %u\r\n\r\n", k,
+			 lens[k]);
+		feed(af, APP_TO_SERVER, head);
+		/* in pieces of 7000 bytes, the first shorter */
+		for (uint32_t off = 0; off < lens[k];) {
+			uint32_t n = off == 0 ? 3 : 7000;
+
+			if (n > lens[k] - off)
+				n = lens[k] - off;
+			CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, body + off + k, n, 1000));
+			off += n;
+		}
+		feed(af, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+		tx = app_flow_tx(af, 0);
+		CHECK(tx != NULL);
+		if (tx == NULL)
+			break;
+		CHECK_INT(0, app_tx_buffer(ctx, af, tx, RULE_BUF_HTTP_REQUEST_BODY, 0, &d, &len));
+		CHECK_INT(lens[k], len);
+		CHECK(len == lens[k] && memcmp(d, body + k, len) == 0);
+		app_flow_inspected(ctx, af);
+		CHECK_INT(0, app_flow_ntx(af));
+	}
+out:
+	free(body);
 	app_flow_free(ctx, af);
 }
 
@@ -479,6 +529,7 @@ int main(void)
 	test_http();
 	test_http_gzip();
 	test_http_named_headers();
+	test_http_body_presize();
 	test_http_many_txs();
 	test_http_max_tx();
 	test_dns();
