@@ -46,6 +46,11 @@ void hugemap_populate(void *p, size_t bytes)
 		b[off] = 0;
 }
 
+bool hugemap_populate_shared(void *p, size_t bytes)
+{
+	return p != NULL && bytes > 0 && madvise(p, bytes, MADV_POPULATE_WRITE) == 0;
+}
+
 void hugemap_free(void *p, size_t bytes)
 {
 	if (p != NULL)

@@ -7,6 +7,7 @@
 #ifndef IDS_HUGEMAP_H
 #define IDS_HUGEMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define HUGEMAP_PAGE ((size_t)2 << 20)
@@ -20,6 +21,11 @@ void *hugemap_alloc(size_t bytes);
  * machine, so the control thread pays it at start rather than a worker in
  * its first packets. Best effort: memory refused now faults later. */
 void hugemap_populate(void *p, size_t bytes);
+/* The same for memory another thread may be using meanwhile: the kernel
+ * backs what is not backed yet and changes no byte. Without
+ * MADV_POPULATE_WRITE (kernels before 5.14) it does nothing: writing to
+ * back the pages would race with that thread. False then. */
+bool hugemap_populate_shared(void *p, size_t bytes);
 /* p and bytes as given to and returned by hugemap_alloc; NULL is ignored. */
 void hugemap_free(void *p, size_t bytes);
 

@@ -10,11 +10,13 @@
 #include "../../common/events-t.h"
 #include "applayer-int.h"
 
-/* Headers rules name (http.user_agent, http.host.raw, ...). */
+/* Headers rules name (http.user_agent, http.host.raw, ...), and those EVE,
+ * files and request decompression read. */
 enum http_hv {
 	HV_HOST, HV_USER_AGENT, HV_REFERER, HV_ACCEPT, HV_ACCEPT_LANG, HV_ACCEPT_ENC,
 	HV_CONNECTION, HV_COOKIE, HV_SET_COOKIE, HV_CONTENT_TYPE, HV_CONTENT_LEN,
-	HV_LOCATION, HV_SERVER, HV_MAX
+	HV_LOCATION, HV_SERVER, HV_XFF, HV_CONTENT_RANGE, HV_CONTENT_DISP, HV_CONTENT_ENC,
+	HV_MAX
 };
 
 /* Buffers made from one side's start line and headers. */
@@ -77,6 +79,10 @@ struct http_state {
 	size_t seen;              /* libhtp list entries already given a txd */
 	size_t msg_seen;          /* libhtp messages turned into events so far */
 };
+
+/* The value of the first header named k on side dir (0 request, 1
+ * response), as libhtp's htp_table_get_c finds it; NULL when none. */
+const bstr *http_header_value(struct http_txd *t, int dir, enum http_hv k);
 
 /* The transaction's own data (libhtp's transactions get theirs as they
  * appear); NULL when out of memory (counted). */

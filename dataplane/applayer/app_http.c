@@ -17,6 +17,8 @@
 #include "http_inflate.h"
 #include "http_multipart.h"
 
+#define HTTP_BODY_PRESIZE (16u << 10)
+
 static htp_list_t *txs(const struct http_state *hs)
 {
 	return htp_connp_get_connection(hs->connp)->transactions;
@@ -107,14 +109,13 @@ static struct http_state *state_of(htp_tx_t *tx)
  * to undo (one layer, as Suricata's request decompression). */
 static void request_coding(struct http_state *hs, struct http_txd *t)
 {
-	htp_header_t *ce = t->tx->request_headers ?
-			   htp_table_get_c(t->tx->request_headers, "content-encoding") : NULL;
+	const bstr *ce = http_header_value(t, 0, HV_CONTENT_ENC);
 	enum http_coding coding;
 
 	t->req_coding_seen = true;
 	if (ce == NULL)
 		return;
-	coding = http_coding_of(bstr_ptr(ce->value), bstr_len(ce->value));
+	coding = http_coding_of(bstr_ptr(ce), bstr_len(ce));
 	if (coding == HTTP_CODING_NONE)
 		return;
 	t->req_inflate = http_inflate_new(coding);
@@ -138,6 +139,29 @@ static void body_place(struct http_state *hs, struct http_txd *t, int dir, const
 	}
 }
 
+/* Room for the body up front when its length is known (a Content-Length,
+ * the body as sent), up to the limit and HTTP_BODY_PRESIZE: a body that
+ * fits is copied once, not again at each doubling of its buffer from 256
+ * bytes. The bound keeps what a peer that announces much and sends little
+ * makes a transaction hold small. A coded body's length says nothing of
+ * its decoded size: it grows as it comes. Best effort: without the room
+ * now, the appends grow the buffer as before (and count what they lose). */
+static void body_presize(struct http_txd *t, int dir, uint32_t limit)
+{
+	const htp_tx_t *tx = t->tx;
+	int64_t cl = dir ? tx->response_content_length : tx->request_content_length;
+	bool coded = dir ? tx->response_content_encoding_processing != HTP_COMPRESSION_NONE
+			 : t->req_inflate != NULL;
+
+	if (cl <= 0 || coded)
+		return;
+	if ((uint64_t)cl > limit)
+		cl = limit;
+	if (cl > HTTP_BODY_PRESIZE)
+		cl = HTTP_BODY_PRESIZE;
+	(void)abuf_reserve(&t->body[dir], (uint32_t)cl);
+}
+
 static int on_body(htp_tx_data_t *d, int dir)
 {
 	struct http_state *hs = state_of(d->tx);
@@ -155,6 +179,8 @@ static int on_body(htp_tx_data_t *d, int dir)
 	http_file_data(hs, t, dir, d->data, (uint32_t)d->len);
 	if (dir == 0 && !t->req_coding_seen)
 		request_coding(hs, t);
+	if (t->body[dir].cap == 0)
+		body_presize(t, dir, limit);
 	body_place(hs, t, dir, d->data, (uint32_t)d->len);
 	if (dir == 0 && t->req_inflate != NULL) {
 		bool bad;
@@ -262,6 +288,9 @@ void *app_http_config(const struct applayer_config *cfg)
 	/* libhtp's 0 is no limit, as the setting's */
 	htp_config_set_response_decompression_layer_limit(c, (int)cfg->decompress_layer_limit);
 	htp_config_set_tx_auto_destroy(c, 0);
+	/* Suricata's: no rule nor log reads libhtp's cookie table, and
+	 * parsing it costs allocations per cookie */
+	htp_config_set_parse_request_cookies(c, 0);
 	/* libhtp's default: its errors, warnings and notices become events */
 	htp_config_set_log_level(c, HTP_LOG_NOTICE);
 	htp_config_register_request_line(c, on_req_line);
@@ -565,45 +594,83 @@ int app_http_buffer_seq(struct app_tx *atx, enum rule_buffer b, uint32_t *seq)
 	return 0;
 }
 
+static uint8_t *put(uint8_t *w, const void *d, size_t n)
+{
+	memcpy(w, d, n);
+	return w + n;
+}
+
 /* kind: 'h' "Name: Value\r\n" each, 'n' "\r\nName\r\n...\r\n", 's' the
- * start line then the headers and an empty line. */
+ * start line then the headers and an empty line. Measured first, then
+ * written in one pass into room made once. */
 static int build_headers(struct abuf *s, htp_table_t *t, const bstr *line, char kind)
 {
+	const size_t n = t ? htp_table_size(t) : 0;
+	uint64_t total = kind == 'h' ? 0 : 2;
+	uint8_t *w;
+
 	if (t == NULL || (kind == 's' && line == NULL))
 		return -ENOENT;
-	s->len = 0;
-	if (kind == 's') {
-		sbuf_bstr(s, line);
-		abuf_append(s, "\r\n", 2);
-	} else if (kind == 'n') {
-		abuf_append(s, "\r\n", 2);
-	}
-	for (size_t i = 0; i < htp_table_size(t); i++) {
+	if (kind == 's')
+		total += bstr_len(line) + 2;
+	for (size_t i = 0; i < n; i++) {
 		htp_header_t *h = htp_table_get_index(t, i, NULL);
 
-		sbuf_bstr(s, h->name);
-		if (kind != 'n') {
-			abuf_append(s, ": ", 2);
-			sbuf_bstr(s, h->value);
-		}
-		abuf_append(s, "\r\n", 2);
+		total += bstr_len(h->name) + 2 + (kind != 'n' ? 2 + bstr_len(h->value) : 0);
+	}
+	s->len = 0;
+	if (total > UINT32_MAX || abuf_reserve(s, (uint32_t)total))
+		return -ENOMEM;
+	w = s->p;
+	if (kind == 's')
+		w = put(put(w, bstr_ptr(line), bstr_len(line)), "\r\n", 2);
+	else if (kind == 'n')
+		w = put(w, "\r\n", 2);
+	for (size_t i = 0; i < n; i++) {
+		htp_header_t *h = htp_table_get_index(t, i, NULL);
+
+		w = put(w, bstr_ptr(h->name), bstr_len(h->name));
+		if (kind != 'n')
+			w = put(put(w, ": ", 2), bstr_ptr(h->value), bstr_len(h->value));
+		w = put(w, "\r\n", 2);
 	}
 	if (kind != 'h')
-		abuf_append(s, "\r\n", 2);
+		w = put(w, "\r\n", 2);
+	s->len = (uint32_t)(w - s->p);
 	return s->len ? 0 : -ENOENT;
 }
 
-static const char *const hv_name[HV_MAX] = {
-	[HV_HOST] = "host", [HV_USER_AGENT] = "user-agent", [HV_REFERER] = "referer",
-	[HV_ACCEPT] = "accept", [HV_ACCEPT_LANG] = "accept-language",
-	[HV_ACCEPT_ENC] = "accept-encoding", [HV_CONNECTION] = "connection",
-	[HV_COOKIE] = "cookie", [HV_SET_COOKIE] = "set-cookie",
-	[HV_CONTENT_TYPE] = "content-type", [HV_CONTENT_LEN] = "content-length",
-	[HV_LOCATION] = "location", [HV_SERVER] = "server",
+#define HV(k, name) [k] = { name, sizeof(name) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} hv_name[HV_MAX] = {
+	HV(HV_HOST, "host"), HV(HV_USER_AGENT, "user-agent"), HV(HV_REFERER, "referer"),
+	HV(HV_ACCEPT, "accept"), HV(HV_ACCEPT_LANG, "accept-language"),
+	HV(HV_ACCEPT_ENC, "accept-encoding"), HV(HV_CONNECTION, "connection"),
+	HV(HV_COOKIE, "cookie"), HV(HV_SET_COOKIE, "set-cookie"),
+	HV(HV_CONTENT_TYPE, "content-type"), HV(HV_CONTENT_LEN, "content-length"),
+	HV(HV_LOCATION, "location"), HV(HV_SERVER, "server"),
+	HV(HV_XFF, "x-forwarded-for"), HV(HV_CONTENT_RANGE, "content-range"),
+	HV(HV_CONTENT_DISP, "content-disposition"), HV(HV_CONTENT_ENC, "content-encoding"),
 };
+#undef HV
+
+/* Whether header name n is hv_name[k] as htp_table_get_c compares names:
+ * without regard to case, NUL bytes in n skipped (nul: n has some; the
+ * lengths then say nothing). */
+static bool hv_is(const bstr *n, bool nul, int k)
+{
+	if (nul)
+		return bstr_cmp_c_nocasenorzero(n, hv_name[k].name) == 0;
+	return bstr_len(n) == hv_name[k].len &&
+	       strncasecmp((const char *)bstr_ptr(n), hv_name[k].name, hv_name[k].len) == 0;
+}
 
 /* Side idx of the transaction, its named headers found (the first of each
- * name, as htp_table_get_c). The side's headers must be all in. */
+ * name, as htp_table_get_c) in one walk of the table. Found again when the
+ * side's progress or header count changed (trailers add or fold headers,
+ * a 100 Continue's headers give way to the final answer's). */
 static struct http_side *side_of(struct http_txd *t, uint32_t idx)
 {
 	struct http_side *sd = &t->side[idx];
@@ -619,18 +686,23 @@ static struct http_side *side_of(struct http_txd *t, uint32_t idx)
 	memset(sd->hv, 0, sizeof(sd->hv));
 	for (size_t i = 0; i < n; i++) {
 		htp_header_t *h = htp_table_get_index(hdrs, i, NULL);
-
-		size_t nl = bstr_len(h->name);
+		bool nul = memchr(bstr_ptr(h->name), 0, bstr_len(h->name)) != NULL;
 
 		for (int k = 0; k < HV_MAX; k++) {
-			if (sd->hv[k] == NULL && strlen(hv_name[k]) == nl &&
-			    strncasecmp((const char *)bstr_ptr(h->name), hv_name[k], nl) == 0) {
+			if (sd->hv[k] == NULL && hv_is(h->name, nul, k)) {
 				sd->hv[k] = h;
 				break;
 			}
 		}
 	}
 	return sd;
+}
+
+const bstr *http_header_value(struct http_txd *t, int dir, enum http_hv k)
+{
+	htp_header_t *h = side_of(t, (uint32_t)dir)->hv[k];
+
+	return h ? h->value : NULL;
 }
 
 static int header(struct http_txd *t, uint32_t idx, enum http_hv k, const uint8_t **data,
@@ -943,7 +1015,7 @@ static const bstr *hdr_value(htp_table_t *t, const char *name)
 
 bool http_file_range(struct http_txd *t, uint64_t *start, uint64_t *end)
 {
-	const char *v = cstr(&t->info[9], hdr_value(t->tx->response_headers, "content-range"));
+	const char *v = cstr(&t->info[9], http_header_value(t, 1, HV_CONTENT_RANGE));
 	int64_t s, e, size;
 
 	if (v == NULL || !parse_range(v, &s, &e, &size) || s < 0 || s > e || size < 0 ||
@@ -956,7 +1028,7 @@ bool http_file_range(struct http_txd *t, uint64_t *start, uint64_t *end)
 
 bool http_range_invalid(struct http_txd *t)
 {
-	const char *v = cstr(&t->info[9], hdr_value(t->tx->response_headers, "content-range"));
+	const char *v = cstr(&t->info[9], http_header_value(t, 1, HV_CONTENT_RANGE));
 	int64_t s, e, size;
 
 	if (v == NULL)
@@ -973,15 +1045,15 @@ int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_
 {
 	struct http_txd *t = (struct http_txd *)atx;
 	htp_tx_t *tx = t->tx;
-	const bstr *ct = hdr_value(tx->response_headers, "content-type");
+	const bstr *ct = http_header_value(t, 1, HV_CONTENT_TYPE);
 
 	*out = (struct app_http_info){ .status = -1, .length = -1, .port = -1,
 				       .range_start = -1, .range_end = -1, .range_size = -1 };
 	out->hostname = cstr(&t->info[0], tx->request_hostname);
 	out->url = cstr(&t->info[1], tx->request_uri);
-	out->user_agent = cstr(&t->info[2], hdr_value(tx->request_headers, "user-agent"));
+	out->user_agent = cstr(&t->info[2], http_header_value(t, 0, HV_USER_AGENT));
 	out->method = cstr(&t->info[3], tx->request_method);
-	out->referer = cstr(&t->info[4], hdr_value(tx->request_headers, "referer"));
+	out->referer = cstr(&t->info[4], http_header_value(t, 0, HV_REFERER));
 	/* the response's media type, parameters cut off (as Suricata) */
 	if (ct != NULL && t->info[5] == NULL && (t->info[5] = bstr_util_strdup_to_c(ct)))
 		t->info[5][strcspn(t->info[5], ";")] = '\0';
@@ -990,11 +1062,12 @@ int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_
 		/* looked up by name each time: not cached under another name */
 		free(t->info[6]);
 		t->info[6] = NULL;
-		out->xff = cstr(&t->info[6], hdr_value(tx->request_headers, xff_header));
+		out->xff = cstr(&t->info[6], strcasecmp(xff_header, "x-forwarded-for") == 0 ?
+						     http_header_value(t, 0, HV_XFF) :
+						     hdr_value(tx->request_headers, xff_header));
 	}
-	out->x_forwarded_for = cstr(&t->info[7], hdr_value(tx->request_headers,
-							    "x-forwarded-for"));
-	out->content_range = cstr(&t->info[9], hdr_value(tx->response_headers, "content-range"));
+	out->x_forwarded_for = cstr(&t->info[7], http_header_value(t, 0, HV_XFF));
+	out->content_range = cstr(&t->info[9], http_header_value(t, 1, HV_CONTENT_RANGE));
 	if (out->content_range != NULL)
 		parse_range(out->content_range, &out->range_start, &out->range_end,
 			    &out->range_size);
@@ -1006,7 +1079,7 @@ int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_
 	 * none), and gives the Location with it */
 	if (tx->response_status != NULL) {
 		out->status = status_number(tx->response_status);
-		out->redirect = cstr(&t->info[8], hdr_value(tx->response_headers, "location"));
+		out->redirect = cstr(&t->info[8], http_header_value(t, 1, HV_LOCATION));
 	}
 	/* Suricata logs the response length even before there is a response */
 	out->length = (int64_t)tx->response_message_len;

@@ -21,22 +21,16 @@
 
 #define HTTP_FILENAME_MAX 4096u  /* Suricata's SC_FILENAME_MAX */
 
-static const bstr *request_header(htp_tx_t *tx, const char *name)
-{
-	htp_header_t *h = tx->request_headers ? htp_table_get_c(tx->request_headers, name) : NULL;
-
-	return h ? h->value : NULL;
-}
-
 /* The name of the one file side dir carries, or false when it carries
  * none (or, a multipart POST, one per part: *mp is its reader then). */
-static bool file_name(htp_tx_t *tx, int dir, const uint8_t **name, size_t *len,
+static bool file_name(struct http_txd *t, int dir, const uint8_t **name, size_t *len,
 		      struct http_mp **mp)
 {
-	htp_header_t *cd;
+	htp_tx_t *tx = t->tx;
+	const bstr *cd;
 
 	if (dir == 0) {
-		const bstr *ct = request_header(tx, "content-type");
+		const bstr *ct = http_header_value(t, 0, HV_CONTENT_TYPE);
 
 		if (tx->request_method_number == HTP_M_POST && ct != NULL &&
 		    (*mp = http_mp_new(bstr_ptr(ct), bstr_len(ct))) != NULL)
@@ -45,10 +39,9 @@ static bool file_name(htp_tx_t *tx, int dir, const uint8_t **name, size_t *len,
 		    tx->request_method_number != HTP_M_POST)
 			return false;
 	} else {
-		cd = tx->response_headers ?
-		     htp_table_get_c(tx->response_headers, "content-disposition") : NULL;
-		if (cd != NULL && bstr_len(cd->value) > 0 &&
-		    http_disposition_filename(bstr_ptr(cd->value), bstr_len(cd->value), name, len))
+		cd = http_header_value(t, 1, HV_CONTENT_DISP);
+		if (cd != NULL && bstr_len(cd) > 0 &&
+		    http_disposition_filename(bstr_ptr(cd), bstr_len(cd), name, len))
 			return true;
 	}
 	if (tx->parsed_uri == NULL || tx->parsed_uri->path == NULL)
@@ -66,7 +59,7 @@ void http_file_data(struct http_state *hs, struct http_txd *t, int dir, const ui
 		size_t name_len;
 
 		t->file_seen[dir] = true;
-		if (!file_name(t->tx, dir, &name, &name_len, &t->mp))
+		if (!file_name(t, dir, &name, &name_len, &t->mp))
 			goto multipart;
 		if (name_len > HTTP_FILENAME_MAX) {
 			name_len = HTTP_FILENAME_MAX;

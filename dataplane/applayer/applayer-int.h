@@ -23,6 +23,9 @@ struct abuf {
 };
 
 int abuf_append(struct abuf *b, const void *data, uint32_t len);
+/* Room for len bytes more past b->len (written then by the caller, who
+ * moves len on); -ENOMEM, b untouched, when there is none. */
+int abuf_reserve(struct abuf *b, uint32_t len);
 /* Appends at most limit - len bytes; returns the bytes dropped. */
 uint32_t abuf_append_max(struct abuf *b, const void *data, uint32_t len, uint32_t limit);
 void abuf_free(struct abuf *b);

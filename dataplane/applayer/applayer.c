@@ -12,10 +12,8 @@
 #include "applayer-int.h"
 #include "file_magic.h"
 
-int abuf_append(struct abuf *b, const void *data, uint32_t len)
+int abuf_reserve(struct abuf *b, uint32_t len)
 {
-	if (len == 0)
-		return 0;
 	if (b->len + len < b->len)
 		return -ENOMEM;
 	if (b->len + len > b->cap) {
@@ -33,6 +31,15 @@ int abuf_append(struct abuf *b, const void *data, uint32_t len)
 		b->p = p;
 		b->cap = cap;
 	}
+	return 0;
+}
+
+int abuf_append(struct abuf *b, const void *data, uint32_t len)
+{
+	if (len == 0)
+		return 0;
+	if (abuf_reserve(b, len))
+		return -ENOMEM;
 	memcpy(b->p + b->len, data, len);
 	b->len += len;
 	return 0;

@@ -62,7 +62,9 @@ struct flow_table {
 					* bucket and each packet walks them all */
 	struct flow_tcp_opts tcp;      /* stream.* the session tracker follows */
 	struct flow *free_list;        /* chained through hnext */
-	uint32_t bump;                 /* pool slots below it were handed out once */
+	uint32_t bump;                 /* pool slots below it were handed out once; the
+					* worker stores it atomically: the spare backer
+					* reads it from another thread */
 	struct memcap_user *mem;       /* this table's share of flow.memcap */
 	uint64_t lru_seq;              /* packets that touched a flow (flow->lru_seq) */
 	struct flow_list lru[FLOW_LISTS];
@@ -83,6 +85,10 @@ struct flow_table {
 	/* cold: switching modes */
 	uint64_t to_norm_us[FLOW_PC_MAX][FLOW_TO_MAX];
 	uint64_t to_emerg_us[FLOW_PC_MAX][FLOW_TO_MAX];
+
+	/* cold: the spare backer's (flow_table_back_spare), from another thread */
+	uint32_t spare;                /* never-used slots kept backed ahead of bump */
+	size_t backed;                 /* bytes of the pool backed from its start */
 
 	/* cold: teardown */
 	struct flow_slot *pool;

@@ -4,6 +4,7 @@
 #define IDS_FLOW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "flow-t.h"
@@ -96,6 +97,18 @@ struct flow *flow_handle_packet(struct flow_table *ft, struct packet *p);
  * into the table; the flow's memory is reused after it returns. */
 typedef void (*flow_release_cb)(struct flow *f, void *arg);
 void flow_table_set_release_cb(struct flow_table *ft, flow_release_cb cb, void *arg);
+
+/* Suricata's flow manager keeps flow.prealloc spare flows allocated ahead
+ * of the workers. Here the pool is mapped whole at creation but backed by
+ * memory only as it is first touched, a fault that zeroes a page (2 MiB:
+ * milliseconds on a virtual machine) in the middle of a worker's packets.
+ * Called from a thread other than the table's worker (the main thread's
+ * loop), this backs never-used slots so that flow.prealloc of them stay
+ * backed ahead of the worker, a few MiB a call at most. Safe while the
+ * worker runs: it reads only the worker's high-water mark, and backing
+ * changes no byte. Only one thread may call it. Returns the bytes backed
+ * (0: the spare is backed already). */
+size_t flow_table_back_spare(struct flow_table *ft);
 
 /* Expire flows idle past their timeout at now_us, those whose timeout ran
  * out first first; at most budget flows per call so the worker loop stays

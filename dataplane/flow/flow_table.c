@@ -15,6 +15,9 @@
 
 #define FLOW_DEFAULT_HASH_SIZE 65536u
 #define FLOW_MAX_HASH_SIZE     (1u << 30)
+/* what one flow_table_back_spare() call backs at most: a few pages, so the
+ * thread that calls it between other duties is not held long */
+#define FLOW_BACK_STEP         (4 * HUGEMAP_PAGE)
 
 static uint32_t round_pow2(uint32_t n)
 {
@@ -64,8 +67,9 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 	 * buckets (every new flow lands on a random one) and of the slots the
 	 * first flows take (Suricata's flow.prealloc) */
 	hugemap_populate(ft->buckets, ft->buckets_bytes);
-	hugemap_populate(ft->pool, (size_t)(cfg->prealloc < ft->pool_n ? cfg->prealloc :
-							      ft->pool_n) * FLOW_SLOT_SIZE);
+	ft->spare = cfg->prealloc < ft->pool_n ? cfg->prealloc : ft->pool_n;
+	hugemap_populate(ft->pool, (size_t)ft->spare * FLOW_SLOT_SIZE);
+	ft->backed = ((size_t)ft->spare * FLOW_SLOT_SIZE) & ~(HUGEMAP_PAGE - 1);
 	ft->tcp = (struct flow_tcp_opts){ cfg->midstream, cfg->async_oneside, cfg->inline_mode };
 	ft->id_base = (uint64_t)cfg->worker_id << FLOW_ID_SEQ_BITS;
 	flow_timeouts_init(ft, cfg);
@@ -81,6 +85,32 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, int socket)
 fail:
 	flow_table_destroy(ft);
 	return NULL;
+}
+
+size_t flow_table_back_spare(struct flow_table *ft)
+{
+	const size_t map = (ft->pool_bytes + HUGEMAP_PAGE - 1) & ~(HUGEMAP_PAGE - 1);
+	uint64_t want = (uint64_t)__atomic_load_n(&ft->bump, __ATOMIC_RELAXED) + ft->spare;
+	size_t to;
+
+	if (want > ft->pool_n)
+		want = ft->pool_n;
+	to = ((size_t)want * FLOW_SLOT_SIZE + HUGEMAP_PAGE - 1) & ~(HUGEMAP_PAGE - 1);
+	if (to > map)
+		to = map;
+	if (to <= ft->backed)
+		return 0;
+	if (to - ft->backed > FLOW_BACK_STEP)
+		to = ft->backed + FLOW_BACK_STEP;
+	if (!hugemap_populate_shared((uint8_t *)ft->pool + ft->backed, to - ft->backed)) {
+		/* refused (an old kernel): the worker's first touches back the
+		 * rest, as without a backer */
+		ft->backed = map;
+		return 0;
+	}
+	to -= ft->backed;
+	ft->backed += to;
+	return to;
 }
 
 /* Frees the memory only: flows still in the table are not released through
@@ -273,7 +303,7 @@ static struct flow *flow_get(struct flow_table *ft, uint64_t now_us)
 		if (f == ft->free_list)
 			ft->free_list = f->hnext;
 		else
-			ft->bump++;
+			__atomic_store_n(&ft->bump, ft->bump + 1, __ATOMIC_RELAXED);
 		return f;
 	}
 	if (!ft->emerg)

@@ -21,6 +21,7 @@
 #include "../../common/log.h"
 #include "../../common/svc.h"
 #include "../../rules/rule-t.h"
+#include "../flow/flow.h"
 #include "../port/capture_file.h"
 #include "../telemetry/telemetry.h"
 #include "daemon.h"
@@ -279,6 +280,10 @@ static void wait_loop(struct run *r, uint64_t start_us)
 			write_stats(r, start_us);
 			next_stats += interval;
 		}
+		/* this thread is the workers' flow manager for memory: it backs
+		 * their spare flow slots, so that they do not fault them in */
+		for (unsigned i = 0; i < r->nworkers; i++)
+			flow_table_back_spare(r->workers[i]->pl->ft);
 		if (wd_period != 0 && rte_get_timer_cycles() >= next_wd) {
 			if (workers_beating(r, seen))
 				svc_watchdog();

@@ -3,6 +3,7 @@
  * HTTP (libhtp) buffers and bodies, DNS over UDP and TCP with malformed
  * names, TLS ClientHello (SNI, JA3) split across segments. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,100 @@ static void test_http(void)
 	CHECK_STR("body", buf_str(af, app_flow_tx(af, 0), RULE_BUF_HTTP_REQUEST_BODY, 0));
 	CHECK_STR("/q", buf_str(af, app_flow_tx(af, 1), RULE_BUF_HTTP_URI, 0));
 	CHECK_INT(2, app_tx_id(app_flow_tx(af, 1)));
+	app_flow_free(ctx, af);
+}
+
+/* Named headers as libhtp's htp_table_get_c finds them (the first of a
+ * name, any case), for rules and EVE alike from one walk of the table;
+ * header buffers written in one pass. */
+static void test_http_named_headers(void)
+{
+	static const char req[] = "GET /n HTTP/1.1\r\nHost: h\r\nuser-AGENT: an-agent\r\n"
+				  "x-FORWARDED-for: 10.1.1.1\r\nX-E:\r\n\r\n";
+	struct app_flow *af = app_flow_new(ctx, 6, 40002, 80);
+	struct app_tx *tx;
+	struct app_http_info hi;
+
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, (const uint8_t *)req,
+				   (uint32_t)sizeof(req) - 1, 1000));
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK_STR("an-agent", buf_str(af, tx, RULE_BUF_HTTP_USER_AGENT, 0));
+	CHECK_STR("Host: h\r\nuser-AGENT: an-agent\r\nx-FORWARDED-for: 10.1.1.1\r\nX-E: \r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_HEADER, 0));
+	CHECK_STR("GET /n HTTP/1.1\r\nHost: h\r\nuser-AGENT: an-agent\r\n"
+		  "x-FORWARDED-for: 10.1.1.1\r\nX-E: \r\n\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_START, 0));
+	feed(af, APP_TO_CLIENT, "HTTP/1.1 302 Found\r\nContent-Type: text/html; charset=x\r\n"
+	     "LOCATION: /there\r\nContent-Range: bytes 0-1/10\r\nContent-Length: 2\r\n\r\nok");
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, "X-Forwarded-For", &hi));
+	CHECK_STR("an-agent", hi.user_agent);
+	CHECK_STR("10.1.1.1", hi.xff);
+	CHECK_STR("10.1.1.1", hi.x_forwarded_for);
+	CHECK(hi.referer == NULL);
+	CHECK_STR("text/html", hi.content_type);
+	CHECK_STR("/there", hi.redirect);
+	CHECK_STR("bytes 0-1/10", hi.content_range);
+	CHECK_INT(1, hi.range_end);
+	CHECK_INT(10, hi.range_size);
+	/* another name asked for: found by its own lookup */
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, "x-e", &hi));
+	CHECK_STR("", hi.xff);
+	CHECK_STR("\r\nContent-Type\r\nLOCATION\r\nContent-Range\r\nContent-Length\r\n\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_HEADER_NAMES, 1));
+	CHECK_STR("/there", buf_str(af, tx, RULE_BUF_HTTP_LOCATION, 0));
+out:
+	app_flow_free(ctx, af);
+}
+
+/* A body given room for its Content-Length up front (16 KiB at most) holds
+ * exactly the bytes sent, whether it ends short of that room, fills it, or
+ * grows past it; the next transaction's body starts empty. */
+static void test_http_body_presize(void)
+{
+	static const uint32_t lens[] = { 10, 16384, 40000 };
+	struct app_flow *af = app_flow_new(ctx, 6, 40003, 80);
+	uint8_t *body = malloc(40000 + 2);
+	char head[128];
+
+	CHECK(body != NULL);
+	if (body == NULL)
+		goto out;
+	/* transaction k sends the pattern from byte k: no two bodies alike */
+	for (uint32_t i = 0; i < 40000 + 2; i++)
+		body[i] = (uint8_t)('a' + i % 26);
+	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		struct app_tx *tx;
+		const uint8_t *d;
+		uint32_t len;
+
+		snprintf(head, sizeof(head), "POST /u%zu HTTP/1.1\r\nContent-Length: %u\r\n\r\n", k,
+			 lens[k]);
+		feed(af, APP_TO_SERVER, head);
+		/* in pieces of 7000 bytes, the first shorter */
+		for (uint32_t off = 0; off < lens[k];) {
+			uint32_t n = off == 0 ? 3 : 7000;
+
+			if (n > lens[k] - off)
+				n = lens[k] - off;
+			CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, body + off + k, n, 1000));
+			off += n;
+		}
+		feed(af, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+		tx = app_flow_tx(af, 0);
+		CHECK(tx != NULL);
+		if (tx == NULL)
+			break;
+		CHECK_INT(0, app_tx_buffer(ctx, af, tx, RULE_BUF_HTTP_REQUEST_BODY, 0, &d, &len));
+		CHECK_INT(lens[k], len);
+		CHECK(len == lens[k] && memcmp(d, body + k, len) == 0);
+		app_flow_inspected(ctx, af);
+		CHECK_INT(0, app_flow_ntx(af));
+	}
+out:
+	free(body);
 	app_flow_free(ctx, af);
 }
 
@@ -433,6 +528,8 @@ int main(void)
 		return check_result("applayer");
 	test_http();
 	test_http_gzip();
+	test_http_named_headers();
+	test_http_body_presize();
 	test_http_many_txs();
 	test_http_max_tx();
 	test_dns();

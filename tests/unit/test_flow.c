@@ -1293,6 +1293,60 @@ static void test_prealloc(void)
 	flow_table_destroy(ft);
 }
 
+/* flow_table_back_spare (the main thread's, as Suricata's flow manager
+ * keeps its spare flows): the never-used slots are backed flow.prealloc
+ * ahead of what the worker took, no further, a few MiB a call, and the
+ * flows in use are left as they were. */
+static void test_back_spare(void)
+{
+	const size_t pg = (size_t)sysconf(_SC_PAGESIZE), huge = 2u << 20;
+	const uint32_t spare = 20000, used = 30000;
+	struct flow_config cfg;
+	struct flow_table *ft;
+	size_t want, step, total = 0;
+	int calls = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.memcap = 256ull << 20;
+	cfg.hash_size = 1u << 16;
+	cfg.prealloc = spare;
+	ft = flow_table_create(&cfg, -1);
+	CHECK(ft != NULL);
+	if (ft == NULL)
+		return;
+	for (uint32_t i = 0; i < used; i++) {
+		struct packet p = udp("10.0.0.1", "10.0.0.2", (uint16_t)(1 + i % 60000),
+				      (uint16_t)(1 + i / 60000), S + i);
+
+		CHECK(flow_handle_packet(ft, &p) != NULL);
+	}
+	CHECK_INT(used, ft->bump);
+	want = (size_t)(used + spare) * FLOW_SLOT_SIZE;
+	/* the worker backed only what it touched: the spare ahead is not */
+	CHECK(resident_pages((uint8_t *)ft->pool + used * FLOW_SLOT_SIZE + huge,
+			     want - used * FLOW_SLOT_SIZE - huge) == 0);
+	while ((step = flow_table_back_spare(ft)) != 0 && calls < 1000) {
+		CHECK(step <= 4 * huge);
+		total += step;
+		calls++;
+	}
+	CHECK(calls > 1);
+	CHECK(total > 0);
+	CHECK_INT((long long)((want + pg - 1) / pg), (long long)resident_pages(ft->pool, want));
+	/* no further than the spare's last huge page */
+	CHECK(resident_pages((uint8_t *)ft->pool + want + huge, 16 * huge) == 0);
+	/* the flows in use kept their keys: each is found again */
+	for (uint32_t i = 0; i < used; i += 997) {
+		struct packet p = udp("10.0.0.1", "10.0.0.2", (uint16_t)(1 + i % 60000),
+				      (uint16_t)(1 + i / 60000), 2 * S);
+
+		CHECK(flow_handle_packet(ft, &p) == &ft->pool[i].f);
+	}
+	CHECK_INT(used, ft->bump);
+	CHECK_INT(0, (long long)flow_table_back_spare(ft));
+	flow_table_destroy(ft);
+}
+
 /* Emergency mode (flow_emerg.c): what left the table, and how. */
 struct emerg_log {
 	unsigned forced, forced_emerg, timeout;
@@ -1577,6 +1631,7 @@ int main(void)
 	test_bucket_seed();
 	test_port_reuse();
 	test_prealloc();
+	test_back_spare();
 	test_emergency();
 	test_emergency_recovery();
 	test_emergency_midstream();
