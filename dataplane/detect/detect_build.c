@@ -164,13 +164,21 @@ static bool rule_in_dir(const struct rule *r, unsigned dir)
 uint32_t detect_pf_refs(const struct detect_engine *de, struct pat_ref *refs, enum pf_kind k,
 			unsigned dir, uint32_t *maxpayload)
 {
+	return detect_pf_refs_kept(de, refs, k, dir, NULL, NULL, maxpayload);
+}
+
+uint32_t detect_pf_refs_kept(const struct detect_engine *de, struct pat_ref *refs,
+			     enum pf_kind k, unsigned dir, pf_keep_fn keep, const void *ctx,
+			     uint32_t *maxpayload)
+{
 	uint32_t nref = 0;
 
 	*maxpayload = 0;
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		const struct de_rule *dr = &de->rules[i];
 
-		if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)) && rule_in_dir(dr->r, dir)) {
+		if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)) && rule_in_dir(dr->r, dir) &&
+		    (keep == NULL || keep(de, i, ctx))) {
 			pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i,
 				    PF_SLICE_TAIL);
 			if (dsize_max(dr->r) > *maxpayload)
@@ -193,10 +201,17 @@ static int build_one(struct detect_engine *de, struct pat_db *db, struct pat_ref
 	if (ret != 0 || pat_db_empty(db))
 		return ret;
 	db->maxpayload = maxpayload;
-	if (pat_db_scratch(db, &de->scratch) != HS_SUCCESS) {
+	if (detect_pf_adopt(de, db) != 0) {
 		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int detect_pf_adopt(struct detect_engine *de, const struct pat_db *db)
+{
+	if (pat_db_scratch(db, &de->scratch) != HS_SUCCESS)
+		return -ENOMEM;
 	pat_db_count(de, db);
 	return 0;
 }
@@ -350,7 +365,7 @@ static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 	if (detect_tag_host_build(de) < 0)
 		goto nomem;
 
-	if (build_prefilter(de, err, errlen) < 0)
+	if (build_prefilter(de, err, errlen) < 0 || detect_pfport_build(de, err, errlen) < 0)
 		goto fail;
 	if (detect_addr_build(de) < 0 || build_always(de) < 0 || detect_group_build(de) < 0)
 		goto nomem;
@@ -379,6 +394,7 @@ void detect_engine_free(struct detect_engine *de)
 	detect_addr_free(de);
 	detect_app_free(de);
 	detect_event_free(de);
+	detect_pfport_free(de);
 	hs_free_scratch(de->scratch);
 	for (int k = 0; k < PFK_MAX; k++)
 		pat_db_free(&de->pf[k]);
