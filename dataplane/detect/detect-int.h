@@ -264,7 +264,9 @@ struct detect_engine {
 	struct de_rule *rules;   /* sorted by rule->order */
 
 	struct pat_db pf[PFK_MAX];  /* payload prefilters by enum pf_kind */
-	struct pat_db pf_dir[PFK_DIRECTED][2]; /* the same by enum pkt_dir */
+	struct pat_db pf_dir[PFK_DIRECTED][2]; /* the same by enum pkt_dir, each compiled
+						 * only when a port group takes it whole */
+	uint32_t pf_dir_built;   /* bit k * 2 + dir: pf_dir[k][dir] is */
 	struct pf_port_map pf_port[PFF_MAX][2]; /* (added) and by server port */
 	struct pat_db *pf_grp;   /* (added) the port groups' own databases */
 	uint32_t npf_grp;
@@ -305,6 +307,9 @@ uint32_t detect_pf_refs_kept(const struct detect_engine *de, struct pat_ref *ref
 /* (added) The prefilter database of pf into the engine: its scratch grown
  * and its figures counted. 0 or -ENOMEM. */
 int detect_pf_adopt(struct detect_engine *de, const struct pat_db *db);
+/* (added) pf_dir[k][dir] compiled, once. 0, or -errno with err filled. */
+int detect_pf_dir_build(struct detect_engine *de, enum pf_kind k, unsigned dir, char *err,
+			size_t errlen);
 
 /* detect_pfport.c (added): the port groups' sets, after the directed ones;
  * 0, or -errno with err filled. free: theirs. */

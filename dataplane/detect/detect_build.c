@@ -216,8 +216,8 @@ int detect_pf_adopt(struct detect_engine *de, const struct pat_db *db)
 	return 0;
 }
 
-/* Distinct patterns -> one Hyperscan database per enum pf_kind, and per
- * direction for the kinds with one, each with its id -> ranks table. 0, or
+/* Distinct patterns -> one Hyperscan database per enum pf_kind, each with
+ * its id -> ranks table (the directed ones: detect_pf_dir_build). 0, or
  * -errno with err filled. */
 static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 {
@@ -228,13 +228,30 @@ static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory building the prefilter");
 		return -ENOMEM;
 	}
-	for (unsigned k = 0; k < PFK_MAX && ret == 0; k++) {
+	for (unsigned k = 0; k < PFK_MAX && ret == 0; k++)
 		ret = build_one(de, &de->pf[k], refs, (enum pf_kind)k, PKT_DIR_ANY, err, errlen);
-		for (unsigned d = 0; d < 2 && k < PFK_DIRECTED && ret == 0; d++)
-			ret = build_one(de, &de->pf_dir[k][d], refs, (enum pf_kind)k, d, err,
-					errlen);
-	}
 	free(refs);
+	return ret;
+}
+
+int detect_pf_dir_build(struct detect_engine *de, enum pf_kind k, unsigned dir, char *err,
+			size_t errlen)
+{
+	const uint32_t bit = 1u << (k * 2 + dir);
+	struct pat_ref *refs;
+	int ret;
+
+	if (de->pf_dir_built & bit)
+		return 0;
+	refs = calloc(de->nrules ? de->nrules : 1, sizeof(*refs));
+	if (refs == NULL) {
+		snprintf(err, errlen, "out of memory building the prefilter");
+		return -ENOMEM;
+	}
+	ret = build_one(de, &de->pf_dir[k][dir], refs, k, dir, err, errlen);
+	free(refs);
+	if (ret == 0)
+		de->pf_dir_built |= bit;
 	return ret;
 }
 

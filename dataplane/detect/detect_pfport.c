@@ -270,8 +270,10 @@ static const struct pat_db *slot_db(struct pfport_build *pb, enum pf_kind k, uns
 	*ret = 0;
 	if (n == 0)
 		return &no_patterns;
-	if (whole - n < ((whole >> GROUP_MIN_CUT_SHIFT) ? whole >> GROUP_MIN_CUT_SHIFT : 1u))
-		return &de->pf_dir[k][dir];
+	if (whole - n < ((whole >> GROUP_MIN_CUT_SHIFT) ? whole >> GROUP_MIN_CUT_SHIFT : 1u)) {
+		*ret = detect_pf_dir_build(de, k, dir, pb->err, pb->errlen);
+		return *ret ? NULL : &de->pf_dir[k][dir];
+	}
 	found = find_built(pb->built, pb->nbuilt, pb->refs, n);
 	if (found != NULL)
 		return found;
@@ -290,6 +292,10 @@ static const struct pat_db *slot_db(struct pfport_build *pb, enum pf_kind k, uns
 	de->reject = NULL;
 	if (pat_db_build(de, db, pb->refs, n, pb->err, pb->errlen) != 0) {
 		pat_db_free(db);
+		de->reject = reject;
+		if (pb->errlen)
+			pb->err[0] = '\0';
+		*ret = detect_pf_dir_build(de, k, dir, pb->err, pb->errlen);
 		b->db = &de->pf_dir[k][dir];
 	} else if (detect_pf_adopt(de, db) != 0) {
 		pat_db_free(db);
@@ -301,8 +307,6 @@ static const struct pat_db *slot_db(struct pfport_build *pb, enum pf_kind k, uns
 	}
 	de->reject = reject;
 	pb->nbuilt++;
-	if (pb->errlen)
-		pb->err[0] = '\0';
 	return *ret ? NULL : b->db;
 }
 
@@ -386,7 +390,7 @@ int detect_pfport_build(struct detect_engine *de, char *err, size_t errlen)
 			ret = build_family(&pb, (enum pf_family)f, d);
 	de->info.port_dbs = de->npf_grp;
 out:
-	if (ret == -ENOMEM)
+	if (ret != 0 && errlen && err[0] == '\0')
 		snprintf(err, errlen, "out of memory building the port groups' prefilters");
 	for (uint32_t i = 0; i < pb.nbuilt; i++)
 		free(pb.built[i].ranks);
