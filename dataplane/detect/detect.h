@@ -39,6 +39,7 @@ struct detect_engine_info {
 	uint32_t rules, with_fast_pattern, without_fast_pattern;
 	uint32_t patterns;          /* Hyperscan patterns, over every prefilter */
 	uint64_t db_bytes;
+	uint32_t port_dbs;          /* (added) databases of the port groups (detect_pfport.c) */
 	double compile_ms;
 };
 void detect_engine_info(const struct detect_engine *de, struct detect_engine_info *out);

@@ -164,13 +164,21 @@ static bool rule_in_dir(const struct rule *r, unsigned dir)
 uint32_t detect_pf_refs(const struct detect_engine *de, struct pat_ref *refs, enum pf_kind k,
 			unsigned dir, uint32_t *maxpayload)
 {
+	return detect_pf_refs_kept(de, refs, k, dir, NULL, NULL, maxpayload);
+}
+
+uint32_t detect_pf_refs_kept(const struct detect_engine *de, struct pat_ref *refs,
+			     enum pf_kind k, unsigned dir, pf_keep_fn keep, const void *ctx,
+			     uint32_t *maxpayload)
+{
 	uint32_t nref = 0;
 
 	*maxpayload = 0;
 	for (uint32_t i = 0; i < de->nrules; i++) {
 		const struct de_rule *dr = &de->rules[i];
 
-		if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)) && rule_in_dir(dr->r, dir)) {
+		if (dr->fp >= 0 && (rule_pf_kinds(dr) & (1u << k)) && rule_in_dir(dr->r, dir) &&
+		    (keep == NULL || keep(de, i, ctx))) {
 			pat_ref_set(&refs[nref++], &dr->r->match[dr->fp].content, i,
 				    PF_SLICE_TAIL);
 			if (dsize_max(dr->r) > *maxpayload)
@@ -193,16 +201,23 @@ static int build_one(struct detect_engine *de, struct pat_db *db, struct pat_ref
 	if (ret != 0 || pat_db_empty(db))
 		return ret;
 	db->maxpayload = maxpayload;
-	if (pat_db_scratch(db, &de->scratch) != HS_SUCCESS) {
+	if (detect_pf_adopt(de, db) != 0) {
 		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int detect_pf_adopt(struct detect_engine *de, const struct pat_db *db)
+{
+	if (pat_db_scratch(db, &de->scratch) != HS_SUCCESS)
+		return -ENOMEM;
 	pat_db_count(de, db);
 	return 0;
 }
 
-/* Distinct patterns -> one Hyperscan database per enum pf_kind, and per
- * direction for the kinds with one, each with its id -> ranks table. 0, or
+/* Distinct patterns -> one Hyperscan database per enum pf_kind, each with
+ * its id -> ranks table (the directed ones: detect_pf_dir_build). 0, or
  * -errno with err filled. */
 static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 {
@@ -213,13 +228,30 @@ static int build_prefilter(struct detect_engine *de, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory building the prefilter");
 		return -ENOMEM;
 	}
-	for (unsigned k = 0; k < PFK_MAX && ret == 0; k++) {
+	for (unsigned k = 0; k < PFK_MAX && ret == 0; k++)
 		ret = build_one(de, &de->pf[k], refs, (enum pf_kind)k, PKT_DIR_ANY, err, errlen);
-		for (unsigned d = 0; d < 2 && k < PFK_DIRECTED && ret == 0; d++)
-			ret = build_one(de, &de->pf_dir[k][d], refs, (enum pf_kind)k, d, err,
-					errlen);
-	}
 	free(refs);
+	return ret;
+}
+
+int detect_pf_dir_build(struct detect_engine *de, enum pf_kind k, unsigned dir, char *err,
+			size_t errlen)
+{
+	const uint32_t bit = 1u << (k * 2 + dir);
+	struct pat_ref *refs;
+	int ret;
+
+	if (de->pf_dir_built & bit)
+		return 0;
+	refs = calloc(de->nrules ? de->nrules : 1, sizeof(*refs));
+	if (refs == NULL) {
+		snprintf(err, errlen, "out of memory building the prefilter");
+		return -ENOMEM;
+	}
+	ret = build_one(de, &de->pf_dir[k][dir], refs, k, dir, err, errlen);
+	free(refs);
+	if (ret == 0)
+		de->pf_dir_built |= bit;
 	return ret;
 }
 
@@ -350,7 +382,7 @@ static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 	if (detect_tag_host_build(de) < 0)
 		goto nomem;
 
-	if (build_prefilter(de, err, errlen) < 0)
+	if (build_prefilter(de, err, errlen) < 0 || detect_pfport_build(de, err, errlen) < 0)
 		goto fail;
 	if (detect_addr_build(de) < 0 || build_always(de) < 0 || detect_group_build(de) < 0)
 		goto nomem;
@@ -379,6 +411,7 @@ void detect_engine_free(struct detect_engine *de)
 	detect_addr_free(de);
 	detect_app_free(de);
 	detect_event_free(de);
+	detect_pfport_free(de);
 	hs_free_scratch(de->scratch);
 	for (int k = 0; k < PFK_MAX; k++)
 		pat_db_free(&de->pf[k]);

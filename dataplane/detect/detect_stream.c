@@ -212,8 +212,11 @@ void detect_flow_free(struct flow *f)
  * context before are carried in (struct detect_flow_dir). */
 void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 {
-	const struct pat_db *db = detect_pf_db(dt->de, PFK_TCP_STREAM, p);
 	const struct pat_db *joined = detect_body_stream_db(dt->de, p);
+	/* the joined set holds the direction's whole stream set: a superset of
+	 * the port group's */
+	const struct pat_db *db = joined != NULL ? joined :
+				  detect_pf_db(dt->de, PFK_TCP_STREAM, p);
 	const struct detect_stream *st = dt->stream;
 	struct detect_flow_dir *fd = NULL;
 	uint32_t first = dt->ncand, from = 0, nhits;
@@ -221,8 +224,6 @@ void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 
 	if (st == NULL || st->len == 0 || pat_db_empty(db))
 		return;
-	if (joined != NULL)
-		db = joined;
 	dt->ncand_pkt = dt->ncand;
 	if (p->flow != NULL)
 		fd = flow_dir(p->flow, p->dir);

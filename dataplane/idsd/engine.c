@@ -200,9 +200,10 @@ void engine_report(const struct engine *e, FILE *out)
 	if (e->de != NULL) {
 		detect_engine_info(e->de, &info);
 		fprintf(out, "engine: %u rules, %u with a fast pattern, %u without; "
-			"%u patterns, database %llu bytes; parse %.1f ms, compile %.1f ms\n",
+			"%u patterns, database %llu bytes (%u port-group sets); "
+			"parse %.1f ms, compile %.1f ms\n",
 			info.rules, info.with_fast_pattern, info.without_fast_pattern,
-			info.patterns, (unsigned long long)info.db_bytes, e->parse_ms,
+			info.patterns, (unsigned long long)info.db_bytes, info.port_dbs, e->parse_ms,
 			e->compile_ms);
 	}
 	if (e->rs && e->rs->nskipped)

@@ -411,6 +411,116 @@ static void test_directed_prefilter(void)
 	detect_env_teardown(&e);
 }
 
+/* A flow's packet is scanned with its server port's set (detect_pfport.c):
+ * a rule bound to other server ports is no candidate there, yet alerts on
+ * its own; any-port and bidirectional rules are candidates on every port;
+ * a to-client packet is grouped by its source port. */
+static struct packet tcp_ports(uint16_t sp, uint16_t dp, const char *payload)
+{
+	return detect_pkt(6, "10.0.0.1", sp, "192.168.1.1", dp, payload);
+}
+
+static void test_port_group_prefilter(void)
+{
+	static const char pay[] = "smbpat rngpat anypat bipat resppat";
+	struct detect_env e = setup(
+		"alert tcp any any -> any 445 (content:\"smbpat\"; sid:1;)\n"
+		"alert tcp any any -> any 6000:6010 (content:\"rngpat\"; sid:2;)\n"
+		"alert tcp any any -> any any (content:\"anypat\"; sid:3;)\n"
+		"alert tcp any any <> any 445 (content:\"bipat\"; sid:4;)\n"
+		"alert tcp any 445 -> any any (flow:to_client; content:\"resppat\"; sid:5;)\n",
+		0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	struct flow f;
+	struct packet p;
+	uint64_t c0;
+
+	memset(&f, 0, sizeof(f));
+	p = tcp_ports(1234, 445, pay);
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	c0 = st->candidates;
+	CHECK_INT(3, run(&e, &p));	/* 1, 3, 4 */
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT(3, res.alerts[1].rule->sid);
+	CHECK_INT(4, res.alerts[2].rule->sid);
+	CHECK_INT((long long)c0 + 3, (long long)st->candidates);
+	/* port 80: 1 and 2 are not in its set; 4 is, and its header refuses */
+	p = tcp_ports(1234, 80, pay);
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	c0 = st->candidates;
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(3, res.alerts[0].rule->sid);
+	CHECK_INT((long long)c0 + 2, (long long)st->candidates);
+	/* inside the range, at both its ends */
+	for (uint16_t port = 6000; port <= 6010; port += 10) {
+		p = tcp_ports(1234, port, pay);
+		in_flow(&p, &f, PKT_TO_SERVER, true);
+		c0 = st->candidates;
+		CHECK_INT(2, run(&e, &p));	/* 2, 3 */
+		CHECK_INT(2, res.alerts[0].rule->sid);
+		CHECK_INT((long long)c0 + 3, (long long)st->candidates);
+	}
+	/* just past it: not a candidate */
+	p = tcp_ports(1234, 6011, pay);
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	c0 = st->candidates;
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT((long long)c0 + 2, (long long)st->candidates);
+	/* to the client from 445: 5 is a candidate, and 4 reversed alerts */
+	p = tcp_ports(445, 1234, pay);
+	in_flow(&p, &f, PKT_TO_CLIENT, true);
+	c0 = st->candidates;
+	CHECK_INT(3, run(&e, &p));	/* 3, 4, 5 */
+	CHECK_INT(3, res.alerts[0].rule->sid);
+	CHECK_INT(4, res.alerts[1].rule->sid);
+	CHECK_INT(5, res.alerts[2].rule->sid);
+	CHECK_INT((long long)c0 + 5, (long long)st->candidates);
+	/* from 80: 5 is no candidate (1, 2: their source ports are any) */
+	p = tcp_ports(80, 1234, pay);
+	in_flow(&p, &f, PKT_TO_CLIENT, true);
+	c0 = st->candidates;
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(3, res.alerts[0].rule->sid);
+	CHECK_INT((long long)c0 + 4, (long long)st->candidates);
+	/* no flow: the whole set, every rule a candidate */
+	p = tcp_ports(1234, 445, pay);
+	c0 = st->candidates;
+	CHECK_INT(3, run(&e, &p));	/* 1, 3, 4 */
+	CHECK_INT((long long)c0 + 5, (long long)st->candidates);
+	detect_env_teardown(&e);
+}
+
+/* Port groups with the same rules share one database: 139 and 445 hold
+ * the same rules (3 sets: theirs, 1433's, the unnamed ports'), and a set as
+ * whole as its kind's (the to-client side: no rule binds a source port) is
+ * the kind's own. */
+static void test_port_group_dedupe(void)
+{
+	struct detect_env e = setup(
+		"alert tcp any any -> any [139,445] (content:\"smbpat\"; sid:1;)\n"
+		"alert tcp any any -> any 1433 (content:\"sqlpat\"; sid:2;)\n"
+		"alert tcp any any -> any any (content:\"anypat\"; sid:3;)\n",
+		0);
+	struct detect_engine_info info;
+	struct flow f;
+	struct packet p;
+
+	detect_engine_info(e.de, &info);
+	CHECK_INT(3, info.port_dbs);
+	memset(&f, 0, sizeof(f));
+	for (uint16_t port = 139; port <= 445; port += 306) {
+		p = tcp_ports(1234, port, "smbpat sqlpat anypat");
+		in_flow(&p, &f, PKT_TO_SERVER, true);
+		CHECK_INT(2, run(&e, &p));	/* 1, 3 */
+		CHECK_INT(1, res.alerts[0].rule->sid);
+	}
+	p = tcp_ports(1234, 1433, "smbpat sqlpat anypat");
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	CHECK_INT(2, run(&e, &p));	/* 2, 3 */
+	CHECK_INT(2, res.alerts[0].rule->sid);
+	detect_env_teardown(&e);
+}
+
 /* Packet rules whose dsize admits only short payloads have a prefilter of
  * their own, which a longer payload skips: its rules are then no
  * candidates and the scan is not made; a short payload takes both sets. */
@@ -978,6 +1088,8 @@ int main(void)
 	test_bounded_prefilter();
 	test_directed_prefilter();
 	test_small_payload_prefilter();
+	test_port_group_prefilter();
+	test_port_group_dedupe();
 	test_repeated_pattern();
 	test_run_tail_prefilter();
 	test_periodic_pattern();
