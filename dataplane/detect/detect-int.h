@@ -79,6 +79,7 @@ struct pat_db {
 	hs_database_t *db;       /* the other patterns, NULL: none */
 	hs_database_t *head;     /* short bounded ones (DETECT_PF_BOUNDED_LEN), NULL: none */
 	uint32_t head_len;       /* the head is scanned over this many bytes at most */
+	struct pat_gate *gate;   /* (added) whether the head can hit (detect_patgate.c) */
 	uint32_t npat;
 	uint32_t maxlen;         /* longest pattern: a scan resumed maxlen - 1 bytes
 				  * back misses no match across the resume point */
@@ -137,6 +138,13 @@ void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank,
 int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_ref *refs,
 		 uint32_t n, char *err, size_t errlen);
 void pat_db_free(struct pat_db *db);
+/* detect_patgate.c: the gate of db's head database from the refs[0..n)
+ * pat_db_build sorted (db->info filled); 0, or -ENOMEM. Then whether a
+ * head pattern occurs in buf[0..len): false means a scan of the head over
+ * those bytes reports nothing. */
+int pat_gate_build(struct pat_db *db, const struct pat_ref *refs, uint32_t n);
+bool pat_gate_pass(const struct pat_gate *g, const uint8_t *buf, uint32_t len);
+void pat_gate_free(struct pat_db *db);
 /* No rule has a fast pattern in db. */
 static inline bool pat_db_empty(const struct pat_db *db)
 {

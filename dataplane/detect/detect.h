@@ -127,6 +127,8 @@ struct detect_stats {
 	uint64_t alert_queue_overflow;
 	uint64_t candidates;        /* rules sent to verification by the prefilter */
 	uint64_t verified;          /* of those, rules that matched */
+	uint64_t app_unchanged;     /* (added) app candidates not verified again: the buffer
+				     * that failed them is unchanged (detect_applayer_tx.c) */
 	uint64_t pcre_errors;       /* pcre2 match limits hit */
 	uint64_t threshold_table_full;
 	uint64_t scan_errors;       /* Hyperscan scan failed: a bug, counted */

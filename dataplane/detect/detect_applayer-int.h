@@ -63,6 +63,15 @@ struct app_xf_slot {
 	uint32_t cap;
 };
 
+/* What the instances of a buffer are in one inspection of a transaction
+ * and direction: buffers only grow or stay, so equal prints mean the same
+ * bytes (an HTTP body's inspection window counts by its start and ends). */
+struct app_buf_print {
+	uint64_t ends;           /* sum of each instance's end in the whole buffer */
+	uint32_t n;              /* instances present */
+	uint32_t base;           /* offset of the instances' first byte (app_tx_buffer_offset) */
+};
+
 /* Per worker. */
 struct detect_app_thread {
 	hs_scratch_t *scratch;
@@ -78,6 +87,15 @@ struct detect_app_thread {
 	uint32_t *done_stamp;
 	struct app_xf_slot *slot;     /* per variant (only transformed ones are used) */
 	pcre2_match_data *xf_md;      /* pcrexform: the match and its first group */
+	/* the transaction's remembered misses (detect_applayer_tx.c,
+	 * struct rule_miss): rank -> position in its list, valid while
+	 * miss_stamp is stamp */
+	uint32_t *miss_at;
+	uint32_t *miss_stamp;
+	/* each buffer's state in this inspection, by enum rule_buffer, valid
+	 * while print_stamp is stamp */
+	struct app_buf_print *print;
+	uint32_t *print_stamp;
 };
 
 /* Directions a buffer exists in (bit per enum pkt_dir), and whether it has

@@ -50,7 +50,12 @@ int detect_app_thread_init(struct detect_thread *dt)
 	at->done_at = calloc(2 * (size_t)ae->nvar + 1, sizeof(uint32_t));
 	at->done_stamp = calloc(2 * (size_t)ae->nvar + 1, sizeof(uint32_t));
 	at->xf_md = pcre2_match_data_create(2, NULL);
-	if (!at->slot || !at->xf_md || !at->done_at || !at->done_stamp)
+	at->miss_at = calloc(n, sizeof(uint32_t));
+	at->miss_stamp = calloc(n, sizeof(uint32_t));
+	at->print = calloc(RULE_BUF_MAX, sizeof(*at->print));
+	at->print_stamp = calloc(RULE_BUF_MAX, sizeof(uint32_t));
+	if (!at->slot || !at->xf_md || !at->done_at || !at->done_stamp || !at->miss_at ||
+	    !at->miss_stamp || !at->print || !at->print_stamp)
 		return -ENOMEM;
 	if (ae->scratch && hs_clone_scratch(ae->scratch, &at->scratch) != HS_SUCCESS)
 		return -ENOMEM;
@@ -71,6 +76,10 @@ void detect_app_thread_fini(struct detect_thread *dt)
 	free(at->slot);
 	free(at->done_at);
 	free(at->done_stamp);
+	free(at->miss_at);
+	free(at->miss_stamp);
+	free(at->print);
+	free(at->print_stamp);
 	pcre2_match_data_free(at->xf_md);
 	free(at->seen);
 	free(at->cand);
@@ -260,11 +269,29 @@ struct scan_done {
 	bool end;                /* absent for good, and every later instance */
 };
 
+/* A rule whose verification failed on the matches of one of its buffers
+ * (a list, struct app_rule_buf), and that buffer's state then: while the
+ * buffer stays the same the rule cannot match, and it is not verified
+ * again (a transaction's update makes both directions due: without this,
+ * each response packet verified the request side's earlier hits again, on
+ * corpus-mix three verifications in four). */
+struct rule_miss {
+	uint32_t rank;
+	uint8_t buf;             /* enum rule_buffer; RULE_BUF_MAX: forgotten */
+	struct app_buf_print print;
+};
+
+/* Misses remembered per transaction and direction: past it, rules are
+ * verified on every update, as before. */
+#define RULE_MISS_MAX 256u
+
 struct tx_dir_scan {
 	uint32_t nhit, caphit;
 	uint32_t *hit;           /* ranks found in earlier updates */
 	uint32_t ndone, capdone;
 	struct scan_done *done;
+	uint32_t nmiss, capmiss;
+	struct rule_miss *miss;  /* one per rank at most */
 };
 
 struct tx_scan {
@@ -279,6 +306,7 @@ static void tx_scan_free(void *p)
 	for (int i = 0; i < 2; i++) {
 		free(ts->d[i].hit);
 		free(ts->d[i].done);
+		free(ts->d[i].miss);
 	}
 	free(ts);
 }
@@ -299,7 +327,7 @@ static struct tx_dir_scan *tx_dir_scan(const struct detect_engine *de, struct ap
 	}
 	if (ts->serial != de->serial) {
 		for (int i = 0; i < 2; i++)
-			ts->d[i].nhit = ts->d[i].ndone = 0;
+			ts->d[i].nhit = ts->d[i].ndone = ts->d[i].nmiss = 0;
 		ts->serial = de->serial;
 	}
 	return &ts->d[dir];
@@ -432,10 +460,84 @@ static bool body_from_stream(struct app_scan *s, const struct packet *p,
 	return true;
 }
 
+/* The state of buffer b in this inspection, computed once. */
+static const struct app_buf_print *buf_print(const struct app_scan *s, enum rule_buffer b)
+{
+	struct detect_app_thread *at = s->dt->app;
+	struct app_buf_print *bp = &at->print[b];
+	const uint8_t *data;
+	uint32_t len;
+
+	if (at->print_stamp[b] == at->stamp)
+		return bp;
+	at->print_stamp[b] = at->stamp;
+	bp->base = app_tx_buffer_offset(s->af, s->tx, b);
+	bp->n = 0;
+	bp->ends = 0;
+	while (get_buffer(s, b, bp->n, &data, &len) == 0) {
+		bp->ends += (uint64_t)bp->base + len;
+		bp->n++;
+	}
+	return bp;
+}
+
+/* ds's misses by rank, for miss_find. */
+static void miss_index(struct detect_app_thread *at, const struct tx_dir_scan *ds)
+{
+	for (uint32_t i = 0; i < ds->nmiss; i++) {
+		at->miss_at[ds->miss[i].rank] = i;
+		at->miss_stamp[ds->miss[i].rank] = at->stamp;
+	}
+}
+
+static struct rule_miss *miss_find(const struct detect_app_thread *at, struct tx_dir_scan *ds,
+				   uint32_t rank)
+{
+	return at->miss_stamp[rank] == at->stamp ? &ds->miss[at->miss_at[rank]] : NULL;
+}
+
+/* Rule rank failed on a buffer when last verified, and the buffer is the
+ * same now: it would fail again. */
+static bool miss_unchanged(const struct app_scan *s, struct tx_dir_scan *ds, uint32_t rank)
+{
+	const struct rule_miss *m = miss_find(s->dt->app, ds, rank);
+	const struct app_buf_print *bp;
+
+	if (m == NULL || m->buf == RULE_BUF_MAX)
+		return false;
+	bp = buf_print(s, (enum rule_buffer)m->buf);
+	return bp->n == m->print.n && bp->base == m->print.base && bp->ends == m->print.ends;
+}
+
+/* After rank's verification: the list rb failed it (its buffer's state is
+ * remembered), or NULL: it matched or failed on something else (what was
+ * remembered is forgotten). */
+static void remember_miss(const struct app_scan *s, struct tx_dir_scan *ds, uint32_t rank,
+			  const struct app_rule_buf *rb)
+{
+	struct detect_app_thread *at = s->dt->app;
+	struct rule_miss *m = miss_find(at, ds, rank);
+
+	if (m == NULL) {
+		if (rb == NULL || ds->nmiss >= RULE_MISS_MAX ||
+		    !room_for_one((void **)&ds->miss, ds->nmiss, &ds->capmiss, sizeof(*ds->miss)))
+			return;
+		at->miss_at[rank] = ds->nmiss;
+		at->miss_stamp[rank] = at->stamp;
+		m = &ds->miss[ds->nmiss++];
+		m->rank = rank;
+	}
+	m->buf = rb != NULL ? rb->buf : RULE_BUF_MAX;
+	if (rb != NULL)
+		m->print = *buf_print(s, (enum rule_buffer)rb->buf);
+}
+
 /* Candidates of one transaction and direction: prefilter hits in what
  * changed of every buffer present and the hits of earlier updates, plus the
- * protocol's rules without a fast pattern. */
-static void candidates(struct app_scan *s, const struct packet *p, enum app_proto proto)
+ * protocol's rules without a fast pattern. Returns the transaction's
+ * memory for the direction (NULL: none), its misses indexed. */
+static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p,
+				      enum app_proto proto)
 {
 	struct detect_thread *dt = s->dt;
 	struct detect_app_thread *at = dt->app;
@@ -446,12 +548,16 @@ static void candidates(struct app_scan *s, const struct packet *p, enum app_prot
 	if (++at->stamp == 0) {
 		memset(at->seen, 0, dt->de->nrules * sizeof(uint32_t));
 		memset(at->done_stamp, 0, 2 * (size_t)ae->nvar * sizeof(uint32_t));
+		memset(at->miss_stamp, 0, dt->de->nrules * sizeof(uint32_t));
+		memset(at->print_stamp, 0, RULE_BUF_MAX * sizeof(uint32_t));
 		for (uint32_t v = 0; v < ae->nvar; v++)
 			at->slot[v].stamp = 0;
 		at->stamp = 1;
 	}
-	if (ds != NULL)
+	if (ds != NULL) {
 		done_index(at, ds);
+		miss_index(at, ds);
+	}
 	for (uint32_t i = 0; i < ae->nscan[proto][s->dir]; i++) {
 		uint32_t v = ae->scan[proto][s->dir][i];
 		const struct app_variant *var = &ae->var[v];
@@ -493,6 +599,7 @@ static void candidates(struct app_scan *s, const struct packet *p, enum app_prot
 	gate_scan(dt, p, proto);
 	detect_sort_ranks(at->cand, at->ncand);
 	dt->stats.candidates += at->ncand;
+	return ds;
 }
 
 /* Some instance of the rule's buffer variant satisfies the matches of its
@@ -500,9 +607,11 @@ static void candidates(struct app_scan *s, const struct packet *p, enum app_prot
  * matching lets two lists of one buffer be met by two instances).
  * An absent buffer: missing for good matches; missing for now does not, and
  * as nothing is remembered the transaction is tried again when it grows;
- * present matches only with or_else and the matches. */
-static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
-			   const struct app_rule_buf *rb)
+ * present matches only with or_else and the matches.
+ * 1: matches; 0: no match, decided by the buffer's instances alone (no
+ * absent keyword on it); -1: no match otherwise. */
+static int buffer_matches(struct app_scan *s, const struct de_rule *dr,
+			  const struct app_rule_buf *rb)
 {
 	const rule_bufset bit = RULE_BUF_BIT(rb->buf);
 
@@ -512,26 +621,28 @@ static bool buffer_matches(struct app_scan *s, const struct de_rule *dr,
 		int rc = get_buffer(s, (enum rule_buffer)rb->buf, 0, &buf, &len);
 
 		if (rc == -ENOENT)
-			return buffer_final(s, (enum rule_buffer)rb->buf);
+			return buffer_final(s, (enum rule_buffer)rb->buf) ? 1 : -1;
 		if (rc != 0 || !(dr->r->absent_or_else & bit))
-			return false;
+			return -1;
 	}
 	/* a file buffer of a rule tried per file: that file's instance only */
 	const bool one = s->file >= 0 && rb->buf >= RULE_BUF_FILE_FIRST &&
 			 rb->buf <= RULE_BUF_FILE_LAST;
+	const int no = (dr->r->absent_bufs & bit) || one ? -1 : 0;
 
 	for (uint32_t idx = one ? (uint32_t)s->file : 0;; idx++) {
 		const uint8_t *buf;
 		uint32_t len;
+		int rc = variant_buffer(s, rb->var, idx, &buf, &len);
 
-		if (variant_buffer(s, rb->var, idx, &buf, &len) != 0)
-			return false;
+		if (rc != 0)
+			return rc == -ENOENT || rc == -ERANGE ? no : -1;
 		if (detect_inspect_xbuffer(s->dt, dr, rb, buf, len,
 					   app_tx_buffer_offset(s->af, s->tx,
 								(enum rule_buffer)rb->buf)))
-			return true;
+			return 1;
 		if (one)
-			return false;
+			return -1;
 	}
 }
 
@@ -755,7 +866,10 @@ static bool transport_match(const struct rule *r, const struct packet *v)
 	}
 }
 
-static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v)
+/* miss (may be NULL) is set to the list that failed the rule when its
+ * buffer's instances decided it, to NULL otherwise. */
+static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v,
+			     const struct app_rule_buf **miss)
 {
 	struct detect_thread *dt = s->dt;
 	const struct detect_app_engine *ae = dt->de->app;
@@ -773,9 +887,17 @@ static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v
 		return false;
 	if (!keywords_match(s, r, v->ts_us))
 		return false;
-	for (uint32_t j = ae->rb_first[rank]; j < ae->rb_first[rank + 1]; j++)
-		if (!buffer_matches(s, dr, &ae->rb[j]))
-			return false;
+	for (uint32_t j = ae->rb_first[rank]; j < ae->rb_first[rank + 1]; j++) {
+		int rc = buffer_matches(s, dr, &ae->rb[j]);
+
+		if (rc == 1)
+			continue;
+		/* pcre captures are kept on a failure too: verified again,
+		 * the lists before this one may capture other bytes */
+		if (rc == 0 && miss != NULL && !(r->flags & RULE_F_CAPTURE))
+			*miss = &ae->rb[j];
+		return false;
+	}
 	/* payload and header buffers: the packet's own, in its direction */
 	if (r->app_bufs & (RULE_BUF_BIT(RULE_BUF_APP_FIRST) - 1)) {
 		if (!detect_inspect_hdr_buffers(dt, dr, v))
@@ -798,9 +920,9 @@ static bool tx_in_dir(const struct app_scan *s, enum app_proto proto)
 
 /* Rule rank verified on s: when it matches, remembered on the
  * transaction as key and fired. -1: no match, 0: fired, 1: a pass rule
- * ended the inspection. */
+ * ended the inspection. miss as app_rule_matches'. */
 static int try_rule(struct app_scan *s, struct packet *p, uint32_t rank, uint32_t key,
-		    struct detect_result *res)
+		    struct detect_result *res, const struct app_rule_buf **miss)
 {
 	struct detect_thread *dt = s->dt;
 	const struct de_rule *dr = &dt->de->rules[rank];
@@ -808,9 +930,9 @@ static int try_rule(struct app_scan *s, struct packet *p, uint32_t rank, uint32_
 	uint64_t t0;
 
 	/* profiling.rules: timed and counted; off, one predictable branch */
-	matched = __builtin_expect(dt->prof == NULL, 1) ? app_rule_matches(s, rank, p) :
+	matched = __builtin_expect(dt->prof == NULL, 1) ? app_rule_matches(s, rank, p, miss) :
 		  (t0 = detect_profile_tsc(),
-		   detect_profile_count(dt->prof, rank, t0, app_rule_matches(s, rank, p)));
+		   detect_profile_count(dt->prof, rank, t0, app_rule_matches(s, rank, p, miss)));
 	detect_capture_commit(dt, p, res);
 	if (!matched)
 		return -1;
@@ -853,7 +975,7 @@ static bool run_file_rule(struct app_scan *s, struct packet *p, uint32_t rank,
 		if (app_tx_marked(s->tx, key))
 			continue;
 		s->file = (int32_t)k;
-		rc = try_rule(s, p, rank, key, res);
+		rc = try_rule(s, p, rank, key, res, NULL);
 		s->file = -1;
 		if (rc >= 0 && key == rank)
 			break;	/* remembered for the transaction */
@@ -868,21 +990,31 @@ static bool run_tx(struct app_scan *s, struct packet *p, enum app_proto proto,
 	struct detect_thread *dt = s->dt;
 	struct detect_app_thread *at = dt->app;
 
+	struct tx_dir_scan *ds;
+
 	s->dir = p->dir;
 	if (!tx_in_dir(s, proto))
 		return false;
-	candidates(s, p, proto);
+	ds = candidates(s, p, proto);
 	for (uint32_t i = 0; i < at->ncand; i++) {
 		uint32_t rank = at->cand[i];
+		const struct app_rule_buf *miss = NULL;
 
 		if (app_tx_marked(s->tx, rank))
 			continue;
 		if (dt->de->rules[rank].flags & DR_F_FILE) {
 			if (run_file_rule(s, p, rank, res))
 				return true;
-		} else if (try_rule(s, p, rank, rank, res) > 0) {
-			return true;
+			continue;
 		}
+		if (ds != NULL && miss_unchanged(s, ds, rank)) {
+			dt->stats.app_unchanged++;
+			continue;
+		}
+		if (try_rule(s, p, rank, rank, res, &miss) > 0)
+			return true;
+		if (ds != NULL)
+			remember_miss(s, ds, rank, miss);
 	}
 	return false;
 }

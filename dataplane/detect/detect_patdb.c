@@ -323,6 +323,10 @@ int pat_db_build(const struct detect_engine *de, struct pat_db *db, struct pat_r
 	ret = compile(de, db, &ps, nmain, &db->db, err, errlen);
 	if (ret == 0)
 		ret = compile(de, db, &head, npat - nmain, &db->head, err, errlen);
+	if (ret == 0 && db->head != NULL && pat_gate_build(db, refs, n) != 0) {
+		snprintf(err, errlen, "out of memory building a prefilter");
+		ret = -ENOMEM;
+	}
 out:
 	free(ps.text);
 	free(ps.head_bound);
@@ -384,10 +388,11 @@ static void seen_next(struct pat_seen *seen, match_event_handler cb, void *ctx)
 static hs_error_t scan_head(const struct pat_db *db, const uint8_t *buf, uint32_t len,
 			    hs_scratch_t *scratch, match_event_handler cb, void *ctx)
 {
-	if (db->head == NULL)
+	const uint32_t n = len < db->head_len ? len : db->head_len;
+
+	if (db->head == NULL || (db->gate != NULL && !pat_gate_pass(db->gate, buf, n)))
 		return HS_SUCCESS;
-	return hs_scan(db->head, (const char *)buf, len < db->head_len ? len : db->head_len, 0,
-		       scratch, cb, ctx);
+	return hs_scan(db->head, (const char *)buf, n, 0, scratch, cb, ctx);
 }
 
 /* The main database over buf, then the head over its first bytes. */
@@ -431,6 +436,7 @@ void pat_db_free(struct pat_db *db)
 {
 	hs_free_database(db->db);
 	hs_free_database(db->head);
+	pat_gate_free(db);
 	free(db->pat_first);
 	free(db->pat_rules);
 	free(db->info);

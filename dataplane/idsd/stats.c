@@ -190,6 +190,7 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 		put(s, "detect.alert_queue_overflow", ds.alert_queue_overflow);
 		put(s, "detect.candidates", ds.candidates);
 		put(s, "detect.verified", ds.verified);
+		put(s, "detect.app_unchanged", ds.app_unchanged);
 		/* work refused or failed, each by its reason */
 		put(s, "detect.inspect_limit", ds.inspect_limit);
 		put(s, "detect.scan_errors", ds.scan_errors);

@@ -72,6 +72,7 @@ static void detect_stats_add(struct detect_stats *to, const struct detect_stats 
 	to->alert_queue_overflow += s->alert_queue_overflow;
 	to->candidates += s->candidates;
 	to->verified += s->verified;
+	to->app_unchanged += s->app_unchanged;
 	to->pcre_errors += s->pcre_errors;
 	to->threshold_table_full += s->threshold_table_full;
 	to->scan_errors += s->scan_errors;

@@ -587,6 +587,63 @@ static void test_scan_memo(void)
 	app_env_teardown(e);
 }
 
+/* A candidate that failed on one of its buffers is not verified again
+ * while that buffer is unchanged (detect.app_unchanged): the response
+ * makes the request side due again, yet only the rules whose failing
+ * buffer grew, or that failed on something else (a flowbit set since),
+ * are verified; a buffer that appears later (the headers after the
+ * request line) or grows (a response body) is verified again. */
+static void test_unchanged_miss(void)
+{
+	struct applayer_config cfg;
+	struct app_env *e;
+	const struct detect_stats *st;
+	uint64_t u0;
+
+	applayer_config_init(&cfg);
+	cfg.response_inspect_min = 8;
+	e = setup("alert http any any -> any any (msg:\"ua\"; http.method; content:\"GET\"; "
+		  "fast_pattern; http.user_agent; content:\"evil\"; sid:1;)\n"
+		  "alert http any any -> any any (msg:\"bit\"; flow:to_server; http.method; "
+		  "content:\"GET\"; fast_pattern; flowbits:isset,seen; sid:2;)\n"
+		  "alert http any any -> any any (msg:\"set\"; flow:to_client; http.stat_code; "
+		  "content:\"200\"; flowbits:set,seen; flowbits:noalert; sid:3;)\n"
+		  "alert http any any -> any any (msg:\"late\"; http.uri; content:\"/p\"; "
+		  "fast_pattern; http.header; content:\"X-Late: 1\"; sid:4;)\n"
+		  "alert http any any -> any any (msg:\"body\"; http.stat_code; content:\"200\"; "
+		  "fast_pattern; http.response_body; content:\"evil\"; sid:5;)\n", &cfg);
+	st = detect_thread_stats(e->d.dt);
+	flow_open(e, 6, 40010, 80);
+	/* the request line alone: sid 4's headers are not there yet */
+	feeds(e, APP_TO_SERVER, "GET /p HTTP/1.1\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	feeds(e, APP_TO_SERVER, "Host: h\r\nUser-Agent: fine\r\nX-Late: 1\r\n\r\n");
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(4, sid(0));
+	/* the response: sid 3 sets the flowbit, sid 5 fails on the body; the
+	 * request side is due again, where sid 1's user agent is unchanged
+	 * and sid 2 now holds */
+	feeds(e, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\nabcdefghij");
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	u0 = st->app_unchanged;
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(2, sid(0));
+	CHECK_INT(1, (long long)(st->app_unchanged - u0));
+	/* more of the body: sid 5 verified again, sid 1 still not */
+	feeds(e, APP_TO_CLIENT, "klmnopqrst");
+	u0 = st->app_unchanged;
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(0, (long long)(st->app_unchanged - u0));
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(1, (long long)(st->app_unchanged - u0));
+	/* the body grows with what sid 5 looks for: verified again */
+	feeds(e, APP_TO_CLIENT, "uvw evil..");
+	CHECK_INT(1, inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(5, sid(0));
+	flow_close(e);
+	app_env_teardown(e);
+}
+
 int main(void)
 {
 	test_per_tx();
@@ -599,5 +656,6 @@ int main(void)
 	test_config();
 	test_payload_gate();
 	test_scan_memo();
+	test_unchanged_miss();
 	return check_result("detect_applayer");
 }
