@@ -12,6 +12,7 @@
 
 #include <htp/htp.h>
 
+#include "../../common/bug.h"
 #include "app_file.h"
 #include "app_http-int.h"
 #include "http_inflate.h"
@@ -606,7 +607,8 @@ static uint8_t *put(uint8_t *w, const void *d, size_t n)
 static int build_headers(struct abuf *s, htp_table_t *t, const bstr *line, char kind)
 {
 	const size_t n = t ? htp_table_size(t) : 0;
-	uint64_t total = kind == 'h' ? 0 : 2;
+	/* the closing empty line; for 'n' the opening one too */
+	uint64_t total = (kind == 'h' ? 0 : 2) + (kind == 'n' ? 2 : 0);
 	uint8_t *w;
 
 	if (t == NULL || (kind == 's' && line == NULL))
@@ -637,6 +639,7 @@ static int build_headers(struct abuf *s, htp_table_t *t, const bstr *line, char 
 	if (kind != 'h')
 		w = put(w, "\r\n", 2);
 	s->len = (uint32_t)(w - s->p);
+	BUG_ON_HOT(s->len != total);
 	return s->len ? 0 : -ENOENT;
 }
 
