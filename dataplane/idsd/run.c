@@ -20,6 +20,7 @@
 
 #include "../../common/log.h"
 #include "../../common/svc.h"
+#include "../../common/thread_cpu.h"
 #include "../../rules/rule-t.h"
 #include "../flow/flow.h"
 #include "../port/capture_file.h"
@@ -245,15 +246,6 @@ static bool workers_beating(const struct run *r, uint64_t *seen)
 		seen[i] = hb;
 	}
 	return all;
-}
-
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void wait_loop(struct run *r, uint64_t start_us)

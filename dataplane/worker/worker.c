@@ -14,6 +14,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "../../common/thread_cpu.h"
 #include "../../rules/rule-t.h"
 #include "../hoststate/seq_gate.h"
 #include "reject.h"
@@ -396,17 +397,6 @@ static void idle_wait(struct worker *w, struct backoff *b)
 		park_wait(&w->ring_ev.filled, t, IDLE_PARK_US);
 	}
 	rte_rcu_qsbr_thread_online(w->ctl->qsv, w->id);
-}
-
-/* What the kernel charged this thread (schedstat's first field): the figure
- * benchmarks compare, since wall time on a shared machine is noise. */
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Page faults the thread took (first touches of memory): on a virtual
