@@ -410,11 +410,11 @@ def read_syscalls(args):
 
 
 def test_capture_read_steps():
-    """A capture is read in 1 MiB steps (pcap_open_buffered.c), not stdio's
-    4 KiB ones: every step is a system call, and a replay made one per ~8
-    packets. The reads of a 3 MiB capture less those of a one-packet one
-    (the same start, rules and output) are the capture's own; every packet
-    is still read, across the steps' boundaries."""
+    """A capture costs no read(2) per few packets (capture_map.c maps it;
+    stdio's 4 KiB steps were a system call per ~8 packets): the reads of a
+    3 MiB capture less those of a one-packet one (the same start, rules and
+    output) are the capture's own, at most one per MiB as the unmapped path
+    reads; every packet is still read."""
     frames = pcap_frames(data("demo.pcap"))
     big, size, t = [], 24, 0
     while size < 3 << 20:
