@@ -482,6 +482,46 @@ static void test_json_escape(void)
 	buf[json_len(&j)] = '\0';
 	CHECK_STR("\"a\\u0000b\"", buf);
 
+	/* each byte value at each place of a string longer than two words:
+	 * the 8-byte scan must stop at whatever needs a look of its own */
+	for (unsigned c = 0; c < 256; c++) {
+		for (unsigned at = 0; at < 18; at++) {
+			char s[18], exp[64], e[8];
+			size_t k = 0;
+
+			memset(s, 'a', sizeof(s));
+			s[at] = (char)c;
+			exp[k++] = '"';
+			for (unsigned i = 0; i < sizeof(s); i++) {
+				uint8_t b = (uint8_t)s[i];
+				const char *esc = b == '"' ? "\\\"" : b == '\\' ? "\\\\" :
+						  b == '\n' ? "\\n" : b == '\t' ? "\\t" :
+						  b == '\r' ? "\\r" : b == '\b' ? "\\b" :
+						  b == '\f' ? "\\f" : NULL;
+
+				if (esc == NULL && (b < 0x20 || b >= 0x80)) {
+					snprintf(e, sizeof(e), "\\u00%02x", b);
+					esc = e;
+				}
+				if (esc != NULL) {
+					memcpy(exp + k, esc, strlen(esc));
+					k += strlen(esc);
+				} else {
+					exp[k++] = (char)b;
+				}
+			}
+			exp[k++] = '"';
+			exp[k] = '\0';
+			json_init(&j, buf, sizeof(buf));
+			json_strn(&j, NULL, s, sizeof(s));
+			buf[json_len(&j)] = '\0';
+			if (strcmp(exp, buf) != 0) {
+				fprintf(stderr, "byte %02x at %u\n", c, at);
+				CHECK_STR(exp, buf);
+			}
+		}
+	}
+
 	/* the validator itself must refuse what the writer avoids */
 	CHECK(!json_valid("\"\x01\"", 3));
 	CHECK(!json_valid("\"\xc3\"", 3));
