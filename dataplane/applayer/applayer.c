@@ -137,6 +137,7 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx)
 	if (ctx == NULL)
 		return;
 	app_http_config_free(ctx->htp_cfg);
+	abuf_free(&ctx->info_str);
 	wmem_destroy(ctx->mem);
 	app_expect_destroy(ctx->own_expect);
 	file_magic_destroy(ctx->magic);

@@ -368,7 +368,9 @@ int app_tx_mark(struct app_tx *tx, uint32_t rank);
 
 /* For EVE: the HTTP fields of tx as strings (NULL when absent) and the
  * numbers (-1 when absent); xff_header names the request header to give
- * as xff (X-Forwarded-For or what the output configures), NULL for none. */
+ * as xff (X-Forwarded-For or what the output configures), NULL for none.
+ * The strings live in one buffer of the worker's app layer, valid until
+ * its next call (or the transaction's release): write them out at once. */
 struct app_http_hdr {             /* (added) a header as sent, not NUL-terminated */
 	const char *name, *value;
 	uint32_t nlen, vlen;
