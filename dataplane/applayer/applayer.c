@@ -154,6 +154,11 @@ const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx)
 	return &ctx->stats;
 }
 
+struct wmem *applayer_ctx_mem(const struct applayer_ctx *ctx)
+{
+	return ctx->mem;
+}
+
 struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_t client_port,
 			      uint16_t server_port)
 {
