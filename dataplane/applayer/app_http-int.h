@@ -72,8 +72,8 @@ struct http_state {
 	htp_connp_t *connp;
 	struct applayer_ctx *ctx;
 	struct app_flow *af;
-	struct http_txd **live;
-	uint32_t nlive, live_cap;
+	struct http_txd **live;   /* from the worker's pool, like the txds */
+	uint32_t nlive, live_cap; /* live_cap: bytes */
 	size_t seen;              /* libhtp list entries already given a txd */
 	size_t msg_seen;          /* libhtp messages turned into events so far */
 };

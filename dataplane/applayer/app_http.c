@@ -13,6 +13,7 @@
 #include <htp/htp.h>
 
 #include "../../common/bug.h"
+#include "../../common/wmem.h"
 #include "app_file.h"
 #include "app_http-int.h"
 #include "http_inflate.h"
@@ -29,16 +30,17 @@ static struct http_txd *txd_new(struct http_state *hs, htp_tx_t *tx)
 {
 	struct http_txd *t;
 
-	if (hs->nlive == hs->live_cap) {
-		uint32_t cap = hs->live_cap ? hs->live_cap * 2 : 8;
-		struct http_txd **l = realloc(hs->live, cap * sizeof(*l));
+	if ((hs->nlive + 1) * sizeof(*hs->live) > hs->live_cap) {
+		struct http_txd **l = wmem_grow(hs->ctx->mem, hs->live, hs->live_cap,
+						hs->nlive * (uint32_t)sizeof(*l),
+						hs->live_cap ? hs->live_cap * 2 : 8 * sizeof(*l),
+						&hs->live_cap);
 
 		if (l == NULL)
 			return NULL;
 		hs->live = l;
-		hs->live_cap = cap;
 	}
-	t = calloc(1, sizeof(*t));
+	t = wmem_zalloc(hs->ctx->mem, sizeof(*t));
 	if (t == NULL)
 		return NULL;
 	t->tx = tx;
@@ -82,7 +84,7 @@ struct http_txd *http_txd_get(struct http_state *hs, htp_tx_t *tx)
 	return htp_tx_get_user_data(tx);
 }
 
-static void txd_free(struct http_txd *t)
+static void txd_free(struct wmem *mem, struct http_txd *t)
 {
 	for (int i = 0; i < 2; i++) {
 		abuf_free(&t->body[i]);
@@ -97,7 +99,7 @@ static void txd_free(struct http_txd *t)
 	free(t->range);
 	http_inflate_free(t->req_inflate);
 	app_tx_release(&t->base);
-	free(t);
+	wmem_free(mem, t, sizeof(*t));
 }
 
 static struct http_state *state_of(htp_tx_t *tx)
@@ -310,7 +312,7 @@ void app_http_config_free(void *htp_cfg)
 
 struct http_state *app_http_new(struct applayer_ctx *ctx, struct app_flow *af)
 {
-	struct http_state *hs = calloc(1, sizeof(*hs));
+	struct http_state *hs = wmem_zalloc(ctx->mem, sizeof(*hs));
 
 	if (hs == NULL)
 		return NULL;
@@ -318,7 +320,7 @@ struct http_state *app_http_new(struct applayer_ctx *ctx, struct app_flow *af)
 	hs->af = af;
 	hs->connp = htp_connp_create(ctx->htp_cfg);
 	if (hs->connp == NULL) {
-		free(hs);
+		wmem_free(ctx->mem, hs, sizeof(*hs));
 		return NULL;
 	}
 	htp_connp_set_user_data(hs->connp, hs);
@@ -331,10 +333,10 @@ void app_http_free(struct http_state *hs)
 	if (hs == NULL)
 		return;
 	for (uint32_t i = 0; i < hs->nlive; i++)
-		txd_free(hs->live[i]);
-	free(hs->live);
+		txd_free(hs->ctx->mem, hs->live[i]);
+	wmem_free(hs->ctx->mem, hs->live, hs->live_cap);
 	htp_connp_destroy_all(hs->connp);
-	free(hs);
+	wmem_free(hs->ctx->mem, hs, sizeof(*hs));
 }
 
 /* Marks the transactions whose progress moved. */
@@ -458,7 +460,7 @@ void app_http_inspected(struct app_flow *af, uint8_t dirs)
 		    tx->response_progress == HTP_RESPONSE_COMPLETE) {
 			app_tx_done(af, &t->base);
 			htp_tx_set_user_data(tx, NULL);
-			txd_free(t);
+			txd_free(hs->ctx->mem, t);
 			htp_tx_destroy(tx);
 		} else {
 			hs->live[k++] = t;

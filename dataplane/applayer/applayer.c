@@ -166,7 +166,8 @@ struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_
 
 	if (ipproto != 6 && ipproto != 17)
 		return NULL;
-	af = calloc(1, sizeof(*af));
+	/* from the worker's pool: a flow's start and end are no malloc */
+	af = wmem_zalloc(ctx->mem, sizeof(*af));
 	if (af == NULL) {
 		ctx->stats.nomem++;
 		return NULL;
@@ -334,7 +335,7 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 	if (af == NULL)
 		return;
 	app_flow_release(ctx, af);
-	free(af);
+	wmem_free(ctx->mem, af, sizeof(*af));
 }
 
 void app_flow_retire(struct applayer_ctx *ctx, struct app_flow *af)
