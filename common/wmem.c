@@ -129,6 +129,16 @@ void *wmem_alloc(struct wmem *m, uint32_t n, uint32_t *cap)
 	return p;
 }
 
+void *wmem_zalloc(struct wmem *m, uint32_t n)
+{
+	uint32_t cap;
+	void *p = wmem_alloc(m, n, &cap);
+
+	if (p != NULL)
+		memset(p, 0, n);
+	return p;
+}
+
 void wmem_free(struct wmem *m, void *p, uint32_t cap)
 {
 	unsigned k;

@@ -27,8 +27,13 @@ void *wmem_alloc(struct wmem *m, uint32_t n, uint32_t *cap);
  * when out of memory, p then untouched. */
 void *wmem_grow(struct wmem *m, void *p, uint32_t cap, uint32_t keep, uint32_t n,
 		uint32_t *newcap);
-/* p (of size cap, as returned) back to m; NULL is ignored. */
+/* p back to m; NULL is ignored. cap is its size as returned, or the size
+ * it was asked for: both name the same block size. */
 void wmem_free(struct wmem *m, void *p, uint32_t cap);
+
+/* A zeroed block of at least n bytes (n > 0) for an object of fixed size,
+ * given back with wmem_free(m, p, n); NULL when out of memory. */
+void *wmem_zalloc(struct wmem *m, uint32_t n);
 
 /* Bytes taken from the system in chunks (for the stats). */
 uint64_t wmem_chunk_bytes(const struct wmem *m);

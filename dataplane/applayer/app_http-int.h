@@ -51,9 +51,7 @@ struct http_txd {
 	int last_req, last_res;   /* progress seen at the last update check */
 	bool req_coding_seen;     /* the request's Content-Encoding was looked at */
 	struct http_inflate *req_inflate; /* a gzip or deflate request body, else NULL */
-	char *info[11];           /* EVE strings: hostname, url, user agent, method, referer,
-				   * content type, the X-Forwarded-For (or configured) header,
-				   * X-Forwarded-For, Location, Content-Range, protocol */
+	char *range;              /* the response's Content-Range as a C string, once read */
 	struct app_http_hdr *hdrs[2]; /* (added) the headers list of each side, once asked */
 	/* (added) files (app_http_file.c): the body of a side began (its file
 	 * opened or not); each side's files (a multipart upload: one per part
@@ -74,8 +72,8 @@ struct http_state {
 	htp_connp_t *connp;
 	struct applayer_ctx *ctx;
 	struct app_flow *af;
-	struct http_txd **live;
-	uint32_t nlive, live_cap;
+	struct http_txd **live;   /* from the worker's pool, like the txds */
+	uint32_t nlive, live_cap; /* live_cap: bytes */
 	size_t seen;              /* libhtp list entries already given a txd */
 	size_t msg_seen;          /* libhtp messages turned into events so far */
 };

@@ -13,6 +13,7 @@
 #include <htp/htp.h>
 
 #include "../../common/bug.h"
+#include "../../common/wmem.h"
 #include "app_file.h"
 #include "app_http-int.h"
 #include "http_inflate.h"
@@ -29,16 +30,17 @@ static struct http_txd *txd_new(struct http_state *hs, htp_tx_t *tx)
 {
 	struct http_txd *t;
 
-	if (hs->nlive == hs->live_cap) {
-		uint32_t cap = hs->live_cap ? hs->live_cap * 2 : 8;
-		struct http_txd **l = realloc(hs->live, cap * sizeof(*l));
+	if ((hs->nlive + 1) * sizeof(*hs->live) > hs->live_cap) {
+		struct http_txd **l = wmem_grow(hs->ctx->mem, hs->live, hs->live_cap,
+						hs->nlive * (uint32_t)sizeof(*l),
+						hs->live_cap ? hs->live_cap * 2 : 8 * sizeof(*l),
+						&hs->live_cap);
 
 		if (l == NULL)
 			return NULL;
 		hs->live = l;
-		hs->live_cap = cap;
 	}
-	t = calloc(1, sizeof(*t));
+	t = wmem_zalloc(hs->ctx->mem, sizeof(*t));
 	if (t == NULL)
 		return NULL;
 	t->tx = tx;
@@ -82,7 +84,7 @@ struct http_txd *http_txd_get(struct http_state *hs, htp_tx_t *tx)
 	return htp_tx_get_user_data(tx);
 }
 
-static void txd_free(struct http_txd *t)
+static void txd_free(struct wmem *mem, struct http_txd *t)
 {
 	for (int i = 0; i < 2; i++) {
 		abuf_free(&t->body[i]);
@@ -94,11 +96,10 @@ static void txd_free(struct http_txd *t)
 		free(t->hdrs[i]);
 	}
 	http_mp_free(t->mp);
-	for (size_t i = 0; i < sizeof(t->info) / sizeof(t->info[0]); i++)
-		free(t->info[i]);
+	free(t->range);
 	http_inflate_free(t->req_inflate);
 	app_tx_release(&t->base);
-	free(t);
+	wmem_free(mem, t, sizeof(*t));
 }
 
 static struct http_state *state_of(htp_tx_t *tx)
@@ -311,7 +312,7 @@ void app_http_config_free(void *htp_cfg)
 
 struct http_state *app_http_new(struct applayer_ctx *ctx, struct app_flow *af)
 {
-	struct http_state *hs = calloc(1, sizeof(*hs));
+	struct http_state *hs = wmem_zalloc(ctx->mem, sizeof(*hs));
 
 	if (hs == NULL)
 		return NULL;
@@ -319,7 +320,7 @@ struct http_state *app_http_new(struct applayer_ctx *ctx, struct app_flow *af)
 	hs->af = af;
 	hs->connp = htp_connp_create(ctx->htp_cfg);
 	if (hs->connp == NULL) {
-		free(hs);
+		wmem_free(ctx->mem, hs, sizeof(*hs));
 		return NULL;
 	}
 	htp_connp_set_user_data(hs->connp, hs);
@@ -332,10 +333,10 @@ void app_http_free(struct http_state *hs)
 	if (hs == NULL)
 		return;
 	for (uint32_t i = 0; i < hs->nlive; i++)
-		txd_free(hs->live[i]);
-	free(hs->live);
+		txd_free(hs->ctx->mem, hs->live[i]);
+	wmem_free(hs->ctx->mem, hs->live, hs->live_cap);
 	htp_connp_destroy_all(hs->connp);
-	free(hs);
+	wmem_free(hs->ctx->mem, hs, sizeof(*hs));
 }
 
 /* Marks the transactions whose progress moved. */
@@ -459,7 +460,7 @@ void app_http_inspected(struct app_flow *af, uint8_t dirs)
 		    tx->response_progress == HTP_RESPONSE_COMPLETE) {
 			app_tx_done(af, &t->base);
 			htp_tx_set_user_data(tx, NULL);
-			txd_free(t);
+			txd_free(hs->ctx->mem, t);
 			htp_tx_destroy(tx);
 		} else {
 			hs->live[k++] = t;
@@ -932,11 +933,13 @@ int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *atx, bool raw, uint
 	return made(ctx, t, 0, HM_URI, &uri, out);
 }
 
-static const char *cstr(char **slot, const bstr *b)
+static const char *range_cstr(struct http_txd *t)
 {
-	if (*slot == NULL && b != NULL)
-		*slot = bstr_util_strdup_to_c(b);
-	return *slot;
+	const bstr *b = http_header_value(t, 1, HV_CONTENT_RANGE);
+
+	if (t->range == NULL && b != NULL)
+		t->range = bstr_util_strdup_to_c(b);
+	return t->range;
 }
 
 /* Suricata's Content-Range parse (http2_parse_content_range): past the
@@ -1018,7 +1021,7 @@ static const bstr *hdr_value(htp_table_t *t, const char *name)
 
 bool http_file_range(struct http_txd *t, uint64_t *start, uint64_t *end)
 {
-	const char *v = cstr(&t->info[9], http_header_value(t, 1, HV_CONTENT_RANGE));
+	const char *v = range_cstr(t);
 	int64_t s, e, size;
 
 	if (v == NULL || !parse_range(v, &s, &e, &size) || s < 0 || s > e || size < 0 ||
@@ -1031,7 +1034,7 @@ bool http_file_range(struct http_txd *t, uint64_t *start, uint64_t *end)
 
 bool http_range_invalid(struct http_txd *t)
 {
-	const char *v = cstr(&t->info[9], http_header_value(t, 1, HV_CONTENT_RANGE));
+	const char *v = range_cstr(t);
 	int64_t s, e, size;
 
 	if (v == NULL)
@@ -1043,47 +1046,110 @@ bool http_range_invalid(struct http_txd *t)
 	return s > e || e > size - 1;
 }
 
+/* One EVE string: where it comes from and where it goes. */
+struct info_str {
+	const bstr *from;
+	const char **to;
+	bool media;              /* a media type: cut at its parameters */
+};
+
+/* bstr_util_strdup_to_c's copy of b at d (a NUL byte as the two
+ * characters \0, then a terminating NUL); returns the bytes written. */
+static size_t c_copy(char *d, const bstr *b)
+{
+	const uint8_t *p = bstr_ptr(b);
+	size_t n = bstr_len(b), w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\0') {
+			d[w++] = '\\';
+			d[w++] = '0';
+		} else {
+			d[w++] = (char)p[i];
+		}
+	}
+	d[w++] = '\0';
+	return w;
+}
+
+/* At least what c_copy writes. */
+static size_t c_size(const bstr *b)
+{
+	size_t n = bstr_len(b);
+
+	return n + (memchr(bstr_ptr(b), '\0', n) ? n : 0) + 1;
+}
+
+/* The strings of s as C strings in the context's one buffer (the last
+ * call's are gone); every one NULL when it has no room (counted). */
+static void info_strings(struct applayer_ctx *ctx, const struct info_str *s, size_t n)
+{
+	struct abuf *b = &ctx->info_str;
+	size_t need = 0;
+	char *d;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i].from != NULL)
+			need += c_size(s[i].from);
+	b->len = 0;
+	if (need > UINT32_MAX || abuf_reserve(b, (uint32_t)need) != 0) {
+		ctx->stats.nomem++;
+		return;
+	}
+	d = (char *)b->p;
+	for (size_t i = 0; i < n; i++)
+		if (s[i].from != NULL) {
+			size_t w = c_copy(d, s[i].from);
+
+			if (s[i].media)
+				d[strcspn(d, ";")] = '\0';
+			*s[i].to = d;
+			d += w;
+		}
+}
+
 int app_http_info(struct applayer_ctx *ctx, struct app_tx *atx, const char *xff_header,
 		  struct app_http_info *out)
 {
 	struct http_txd *t = (struct http_txd *)atx;
 	htp_tx_t *tx = t->tx;
-	const bstr *ct = http_header_value(t, 1, HV_CONTENT_TYPE);
+	const bstr *xff = NULL;
+	const char *range;
 
 	*out = (struct app_http_info){ .status = -1, .length = -1, .port = -1,
 				       .range_start = -1, .range_end = -1, .range_size = -1 };
-	out->hostname = cstr(&t->info[0], tx->request_hostname);
-	out->url = cstr(&t->info[1], tx->request_uri);
-	out->user_agent = cstr(&t->info[2], http_header_value(t, 0, HV_USER_AGENT));
-	out->method = cstr(&t->info[3], tx->request_method);
-	out->referer = cstr(&t->info[4], http_header_value(t, 0, HV_REFERER));
-	/* the response's media type, parameters cut off (as Suricata) */
-	if (ct != NULL && t->info[5] == NULL && (t->info[5] = bstr_util_strdup_to_c(ct)))
-		t->info[5][strcspn(t->info[5], ";")] = '\0';
-	out->content_type = t->info[5];
-	if (xff_header != NULL && tx->request_headers != NULL) {
-		/* looked up by name each time: not cached under another name */
-		free(t->info[6]);
-		t->info[6] = NULL;
-		out->xff = cstr(&t->info[6], strcasecmp(xff_header, "x-forwarded-for") == 0 ?
-						     http_header_value(t, 0, HV_XFF) :
-						     hdr_value(tx->request_headers, xff_header));
-	}
-	out->x_forwarded_for = cstr(&t->info[7], http_header_value(t, 0, HV_XFF));
-	out->content_range = cstr(&t->info[9], http_header_value(t, 1, HV_CONTENT_RANGE));
-	if (out->content_range != NULL)
-		parse_range(out->content_range, &out->range_start, &out->range_end,
-			    &out->range_size);
-	/* as sent, as Suricata's "protocol" */
-	out->protocol = cstr(&t->info[10], tx->request_protocol);
+	if (xff_header != NULL && tx->request_headers != NULL)
+		xff = strcasecmp(xff_header, "x-forwarded-for") == 0 ?
+			      http_header_value(t, 0, HV_XFF) :
+			      hdr_value(tx->request_headers, xff_header);
+	/* Location only with a status line, as Suricata gives it */
+	const struct info_str s[] = {
+		{ tx->request_hostname, &out->hostname, false },
+		{ tx->request_uri, &out->url, false },
+		{ http_header_value(t, 0, HV_USER_AGENT), &out->user_agent, false },
+		{ tx->request_method, &out->method, false },
+		{ http_header_value(t, 0, HV_REFERER), &out->referer, false },
+		/* parameters cut off, as Suricata */
+		{ http_header_value(t, 1, HV_CONTENT_TYPE), &out->content_type, true },
+		{ xff, &out->xff, false },
+		{ http_header_value(t, 0, HV_XFF), &out->x_forwarded_for, false },
+		/* as sent, as Suricata's "protocol" */
+		{ tx->request_protocol, &out->protocol, false },
+		{ tx->response_status != NULL ? http_header_value(t, 1, HV_LOCATION) : NULL,
+		  &out->redirect, false },
+	};
+
+	info_strings(ctx, s, sizeof(s) / sizeof(s[0]));
+	range = range_cstr(t);
+	out->content_range = range;
+	if (range != NULL)
+		parse_range(range, &out->range_start, &out->range_end, &out->range_size);
 	if (tx->request_port_number >= 0)
 		out->port = tx->request_port_number;
 	/* Suricata reads the status line's code as a number (0 when it is
-	 * none), and gives the Location with it */
-	if (tx->response_status != NULL) {
+	 * none) */
+	if (tx->response_status != NULL)
 		out->status = status_number(tx->response_status);
-		out->redirect = cstr(&t->info[8], http_header_value(t, 1, HV_LOCATION));
-	}
 	/* Suricata logs the response length even before there is a response */
 	out->length = (int64_t)tx->response_message_len;
 	if (ctx->cfg.http_headers)

@@ -65,6 +65,9 @@ struct applayer_ctx {
 	void *tx_done_arg;
 	app_order_fn order;       /* (added) see applayer_set_order() */
 	void *order_arg;
+	/* the strings of the last app_http_info call (EVE writes them at
+	 * once): one buffer reused, not a copy of each per transaction */
+	struct abuf info_str;
 };
 
 /* The context's expectation table (app_expect.c). */

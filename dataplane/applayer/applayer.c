@@ -137,6 +137,7 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx)
 	if (ctx == NULL)
 		return;
 	app_http_config_free(ctx->htp_cfg);
+	abuf_free(&ctx->info_str);
 	wmem_destroy(ctx->mem);
 	app_expect_destroy(ctx->own_expect);
 	file_magic_destroy(ctx->magic);
@@ -153,6 +154,11 @@ const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx)
 	return &ctx->stats;
 }
 
+struct wmem *applayer_ctx_mem(const struct applayer_ctx *ctx)
+{
+	return ctx->mem;
+}
+
 struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_t client_port,
 			      uint16_t server_port)
 {
@@ -160,7 +166,8 @@ struct app_flow *app_flow_new(struct applayer_ctx *ctx, uint8_t ipproto, uint16_
 
 	if (ipproto != 6 && ipproto != 17)
 		return NULL;
-	af = calloc(1, sizeof(*af));
+	/* from the worker's pool: a flow's start and end are no malloc */
+	af = wmem_zalloc(ctx->mem, sizeof(*af));
 	if (af == NULL) {
 		ctx->stats.nomem++;
 		return NULL;
@@ -328,7 +335,7 @@ void app_flow_free(struct applayer_ctx *ctx, struct app_flow *af)
 	if (af == NULL)
 		return;
 	app_flow_release(ctx, af);
-	free(af);
+	wmem_free(ctx->mem, af, sizeof(*af));
 }
 
 void app_flow_retire(struct applayer_ctx *ctx, struct app_flow *af)

@@ -139,6 +139,9 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx);
  * compute. */
 int applayer_ctx_need_files(struct applayer_ctx *ctx, uint8_t hashes);
 const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx);
+/* The worker's pool (common/wmem.h) that per-transaction state of other
+ * layers may take its memory from: it outlives every flow of the worker. */
+struct wmem *applayer_ctx_mem(const struct applayer_ctx *ctx);
 /* (added) HASSH computed from now on (a reloaded rule set uses it, as
  * Suricata's HASSH keywords switch it on); for the context's own worker. */
 void applayer_ctx_need_hassh(struct applayer_ctx *ctx);
@@ -368,7 +371,9 @@ int app_tx_mark(struct app_tx *tx, uint32_t rank);
 
 /* For EVE: the HTTP fields of tx as strings (NULL when absent) and the
  * numbers (-1 when absent); xff_header names the request header to give
- * as xff (X-Forwarded-For or what the output configures), NULL for none. */
+ * as xff (X-Forwarded-For or what the output configures), NULL for none.
+ * The strings live in one buffer of the worker's app layer, valid until
+ * its next call (or the transaction's release): write them out at once. */
 struct app_http_hdr {             /* (added) a header as sent, not NUL-terminated */
 	const char *name, *value;
 	uint32_t nlen, vlen;

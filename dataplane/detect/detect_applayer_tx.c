@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../common/bug.h"
+#include "../../common/wmem.h"
 #include "../applayer/applayer.h"
 #include "../decode/packet-t.h"
 #include "detect_applayer-int.h"
@@ -285,6 +286,7 @@ struct rule_miss {
  * verified on every update, as before. */
 #define RULE_MISS_MAX 256u
 
+/* The arrays' sizes (cap*) are in bytes, as the pool's blocks. */
 struct tx_dir_scan {
 	uint32_t nhit, caphit;
 	uint32_t *hit;           /* ranks found in earlier updates */
@@ -294,8 +296,13 @@ struct tx_dir_scan {
 	struct rule_miss *miss;  /* one per rank at most */
 };
 
+/* Made for each transaction that detection sees, so its memory and its
+ * arrays' come from the worker's pool (applayer_ctx_mem): reused from the
+ * pool's free lists, not a malloc and free each. */
 struct tx_scan {
 	uint64_t serial;         /* detect_engine.serial of the ranks and variants */
+	struct wmem *mem;        /* the pool all of it came from */
+	uint32_t cap;            /* this block's size */
 	struct tx_dir_scan d[2]; /* by enum pkt_dir */
 };
 
@@ -304,25 +311,27 @@ static void tx_scan_free(void *p)
 	struct tx_scan *ts = p;
 
 	for (int i = 0; i < 2; i++) {
-		free(ts->d[i].hit);
-		free(ts->d[i].done);
-		free(ts->d[i].miss);
+		wmem_free(ts->mem, ts->d[i].hit, ts->d[i].caphit);
+		wmem_free(ts->mem, ts->d[i].done, ts->d[i].capdone);
+		wmem_free(ts->mem, ts->d[i].miss, ts->d[i].capmiss);
 	}
-	free(ts);
+	wmem_free(ts->mem, ts, ts->cap);
 }
 
 /* The transaction's memory for direction dir; NULL without memory (every
  * buffer is then scanned whole, as if new). What another engine (before a
  * reload) remembered is forgotten: its ranks and variants mean nothing here. */
-static struct tx_dir_scan *tx_dir_scan(const struct detect_engine *de, struct app_tx *tx,
-				       uint8_t dir)
+static struct tx_dir_scan *tx_dir_scan(const struct detect_engine *de, struct wmem *mem,
+				       struct app_tx *tx, uint8_t dir)
 {
 	struct tx_scan *ts = app_tx_detect_state(tx);
+	uint32_t cap;
 
 	if (ts == NULL) {
-		ts = calloc(1, sizeof(*ts));
+		ts = wmem_alloc(mem, sizeof(*ts), &cap);
 		if (ts == NULL)
 			return NULL;
+		*ts = (struct tx_scan){ .mem = mem, .cap = cap };
 		app_tx_set_detect_state(tx, ts, tx_scan_free);
 	}
 	if (ts->serial != de->serial) {
@@ -333,20 +342,18 @@ static struct tx_dir_scan *tx_dir_scan(const struct detect_engine *de, struct ap
 	return &ts->d[dir];
 }
 
-/* Grow an array of n elements of size sz to room for one more. */
-static bool room_for_one(void **a, uint32_t n, uint32_t *cap, size_t sz)
+/* Grow an array of ds's pool holding n elements of size sz (*cap bytes)
+ * to room for one more, doubling from 8. */
+static bool room_for_one(struct wmem *mem, void **a, uint32_t n, uint32_t *cap, uint32_t sz)
 {
 	void *na;
-	uint32_t c;
 
-	if (n < *cap)
+	if ((n + 1) * sz <= *cap)
 		return true;
-	c = *cap ? *cap * 2 : 8;
-	na = realloc(*a, c * sz);
+	na = wmem_grow(mem, *a, *cap, n * sz, *cap ? *cap * 2 : 8 * sz, cap);
 	if (na == NULL)
 		return false;
 	*a = na;
-	*cap = c;
 	return true;
 }
 
@@ -398,7 +405,8 @@ static uint32_t scan_from(struct app_scan *s, struct tx_dir_scan *ds, struct sca
 		return from;
 	}
 	if (ds->ndone < SCAN_DONE_MAX &&
-	    room_for_one((void **)&ds->done, ds->ndone, &ds->capdone, sizeof(*ds->done)))
+	    room_for_one(applayer_ctx_mem(s->al), (void **)&ds->done, ds->ndone, &ds->capdone,
+			 sizeof(*ds->done)))
 		ds->done[ds->ndone++] = (struct scan_done){ .var = v, .idx = idx, .len = slen,
 							    .final = final };
 	return 0;
@@ -408,28 +416,28 @@ static uint32_t scan_from(struct app_scan *s, struct tx_dir_scan *ds, struct sca
  * updates stop there without asking the protocol (most of a transaction's
  * buffers are absent: a request without a Referer, a response without a
  * Location, the request side's while the response streams in). */
-static void remember_end(struct tx_dir_scan *ds, uint32_t v, uint32_t idx)
+static void remember_end(struct wmem *mem, struct tx_dir_scan *ds, uint32_t v, uint32_t idx)
 {
 	if (ds->ndone < SCAN_DONE_MAX &&
-	    room_for_one((void **)&ds->done, ds->ndone, &ds->capdone, sizeof(*ds->done)))
+	    room_for_one(mem, (void **)&ds->done, ds->ndone, &ds->capdone, sizeof(*ds->done)))
 		ds->done[ds->ndone++] = (struct scan_done){ .var = v, .idx = idx, .final = true,
 							    .end = true };
 }
 
 /* The prefilter hits of this update and the earlier ones still pending
  * become the ones remembered (at->cand holds exactly them here). */
-static void remember_hits(struct tx_dir_scan *ds, const struct detect_app_thread *at,
-			  const struct app_tx *tx)
+static void remember_hits(struct wmem *mem, struct tx_dir_scan *ds,
+			  const struct detect_app_thread *at, const struct app_tx *tx)
 {
 	uint32_t n = 0;
 
-	if (at->ncand > ds->caphit) {
-		uint32_t *h = realloc(ds->hit, at->ncand * sizeof(*h));
+	if (at->ncand * sizeof(*ds->hit) > ds->caphit) {
+		uint32_t *h = wmem_grow(mem, ds->hit, ds->caphit, 0,
+					at->ncand * (uint32_t)sizeof(*h), &ds->caphit);
 
 		if (h == NULL)
 			return;		/* the old list stays: a subset, rescans fill in */
 		ds->hit = h;
-		ds->caphit = at->ncand;
 	}
 	for (uint32_t i = 0; i < at->ncand; i++)
 		if (!app_tx_marked(tx, at->cand[i]))
@@ -520,7 +528,8 @@ static void remember_miss(const struct app_scan *s, struct tx_dir_scan *ds, uint
 
 	if (m == NULL) {
 		if (rb == NULL || ds->nmiss >= RULE_MISS_MAX ||
-		    !room_for_one((void **)&ds->miss, ds->nmiss, &ds->capmiss, sizeof(*ds->miss)))
+		    !room_for_one(applayer_ctx_mem(s->al), (void **)&ds->miss, ds->nmiss,
+				  &ds->capmiss, sizeof(*ds->miss)))
 			return;
 		at->miss_at[rank] = ds->nmiss;
 		at->miss_stamp[rank] = at->stamp;
@@ -542,7 +551,8 @@ static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p
 	struct detect_thread *dt = s->dt;
 	struct detect_app_thread *at = dt->app;
 	const struct detect_app_engine *ae = dt->de->app;
-	struct tx_dir_scan *ds = tx_dir_scan(dt->de, s->tx, s->dir);
+	struct wmem *mem = applayer_ctx_mem(s->al);
+	struct tx_dir_scan *ds = tx_dir_scan(dt->de, mem, s->tx, s->dir);
 
 	at->ncand = 0;
 	if (++at->stamp == 0) {
@@ -573,7 +583,7 @@ static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p
 				continue;
 			if (get_buffer(s, var->buf, idx, &buf, &len) != 0) {
 				if (ds != NULL && buffer_final(s, var->buf))
-					remember_end(ds, v, idx);
+					remember_end(mem, ds, v, idx);
 				break;
 			}
 			if (ds != NULL &&
@@ -592,7 +602,7 @@ static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p
 	if (ds != NULL) {
 		for (uint32_t i = 0; i < ds->nhit; i++)
 			add_cand(at, ds->hit[i]);
-		remember_hits(ds, at, s->tx);
+		remember_hits(mem, ds, at, s->tx);
 	}
 	for (uint32_t i = 0; i < ae->nalways[proto]; i++)
 		add_cand(at, ae->always[proto][i]);

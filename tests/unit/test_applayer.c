@@ -156,6 +156,58 @@ out:
 	app_flow_free(ctx, af);
 }
 
+/* EVE's strings as libhtp's bstr_util_strdup_to_c made them (a NUL byte
+ * as the two characters \0), the media type cut at its parameters; all of a
+ * call's strings valid together, whatever the last call left in the
+ * worker's buffer (a longer transaction before, a shorter one after). */
+static void test_http_info_strings(void)
+{
+	static const char req1[] = "GET /long/path/first HTTP/1.1\r\nHost: first.example\r\n"
+				   "User-Agent: a\0b\r\nReferer: http://r/\r\n\r\n";
+	static const char res1[] = "HTTP/1.1 301 Moved\r\nContent-Type: text/plain;q=1\r\n"
+				   "Location: /next\r\nContent-Length: 0\r\n\r\n";
+	struct app_flow *af = app_flow_new(ctx, 6, 40009, 80);
+	struct app_http_info hi;
+	struct app_tx *tx;
+
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, (const uint8_t *)req1,
+				   (uint32_t)sizeof(req1) - 1, 1000));
+	feed(af, APP_TO_CLIENT, res1);
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, NULL, &hi));
+	CHECK_STR("a\\0b", hi.user_agent);
+	CHECK_STR("first.example", hi.hostname);
+	CHECK_STR("/long/path/first", hi.url);
+	CHECK_STR("GET", hi.method);
+	CHECK_STR("http://r/", hi.referer);
+	CHECK_STR("text/plain", hi.content_type);
+	CHECK_STR("/next", hi.redirect);
+	CHECK_STR("HTTP/1.1", hi.protocol);
+	CHECK(hi.x_forwarded_for == NULL && hi.xff == NULL && hi.content_range == NULL);
+	app_flow_inspected(ctx, af);
+	CHECK_INT(0, app_flow_ntx(af));
+	/* the next transaction's strings, shorter, from the same buffer */
+	feed(af, APP_TO_SERVER, "HEAD /s HTTP/1.0\r\nHost: s\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n");
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, "X-Forwarded-For", &hi));
+	CHECK_STR("s", hi.hostname);
+	CHECK_STR("/s", hi.url);
+	CHECK_STR("HEAD", hi.method);
+	CHECK_STR("HTTP/1.0", hi.protocol);
+	CHECK_STR("1.2.3.4", hi.xff);
+	CHECK_STR("1.2.3.4", hi.x_forwarded_for);
+	CHECK(hi.user_agent == NULL && hi.referer == NULL && hi.content_type == NULL &&
+	      hi.redirect == NULL);
+out:
+	app_flow_free(ctx, af);
+}
+
 /* A body given room for its Content-Length up front (16 KiB at most) holds
  * exactly the bytes sent, whether it ends short of that room, fills it, or
  * grows past it; the next transaction's body starts empty. */
@@ -529,6 +581,7 @@ int main(void)
 	test_http();
 	test_http_gzip();
 	test_http_named_headers();
+	test_http_info_strings();
 	test_http_body_presize();
 	test_http_many_txs();
 	test_http_max_tx();
