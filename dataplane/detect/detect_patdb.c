@@ -106,6 +106,36 @@ void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank,
 	p->rank = rank;
 }
 
+static int cmp_pat_bytes(const struct pat_ref *x, const struct pat_ref *y)
+{
+	if (x->nocase != y->nocase)
+		return x->nocase ? 1 : -1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	for (uint32_t i = 0; i < x->len; i++) {
+		int a = x->b[i], b = y->b[i];
+
+		if (x->nocase) {
+			a = tolower(a);
+			b = tolower(b);
+		}
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Equal patterns together, ranks ascending within them. */
+static int cmp_pat(const void *a, const void *b)
+{
+	const struct pat_ref *x = a, *y = b;
+	int c = cmp_pat_bytes(x, y);
+
+	if (c)
+		return c;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
 /* A pattern's literal as Hyperscan's literal matcher confirms it: its last
  * HS_LIT_FILTER_LEN bytes, case folded (a caseless and a cased pattern with
  * the same tail count as sharing it). */
@@ -154,8 +184,11 @@ int pat_refs_unshare_tails(struct pat_ref *refs, uint32_t n, uint32_t shared)
 
 	if (t == NULL)
 		return -ENOMEM;
+	/* one tail per distinct pattern: rules sharing a pattern share no token */
+	qsort(refs, n, sizeof(*refs), cmp_pat);
 	for (uint32_t i = 0; i < n; i++)
-		if (refs[i].len >= HS_LIT_FILTER_LEN)
+		if (refs[i].len >= HS_LIT_FILTER_LEN &&
+		    (i == 0 || cmp_pat_bytes(&refs[i - 1], &refs[i]) != 0))
 			t[nt++] = tail_at(refs[i].b + refs[i].len);
 	qsort(t, nt, sizeof(*t), cmp_tail);
 	for (uint32_t i = 0; i < n; i++) {
@@ -179,36 +212,6 @@ int pat_refs_unshare_tails(struct pat_ref *refs, uint32_t n, uint32_t shared)
 	}
 	free(t);
 	return 0;
-}
-
-static int cmp_pat_bytes(const struct pat_ref *x, const struct pat_ref *y)
-{
-	if (x->nocase != y->nocase)
-		return x->nocase ? 1 : -1;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	for (uint32_t i = 0; i < x->len; i++) {
-		int a = x->b[i], b = y->b[i];
-
-		if (x->nocase) {
-			a = tolower(a);
-			b = tolower(b);
-		}
-		if (a != b)
-			return a < b ? -1 : 1;
-	}
-	return 0;
-}
-
-/* Equal patterns together, ranks ascending within them. */
-static int cmp_pat(const void *a, const void *b)
-{
-	const struct pat_ref *x = a, *y = b;
-	int c = cmp_pat_bytes(x, y);
-
-	if (c)
-		return c;
-	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
 /* Every rule of pattern id goes to de->reject with reason. */

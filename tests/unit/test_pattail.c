@@ -27,6 +27,15 @@ static struct pat_ref ref_of(const char *s, uint32_t rank, bool nocase)
 				 .nocase = nocase, .rank = rank };
 }
 
+/* The ref of rank (pat_refs_unshare_tails reorders them). */
+static const struct pat_ref *by_rank(const struct pat_ref *refs, uint32_t n, uint32_t rank)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (refs[i].rank == rank)
+			return &refs[i];
+	return &refs[0];
+}
+
 static bool ends_in(const struct pat_ref *r, const char *tail)
 {
 	const uint32_t n = (uint32_t)strlen(tail);
@@ -43,24 +52,38 @@ static void test_cut(void)
 	CHECK_INT(0, pat_refs_unshare_tails(refs, NTITLE, SHARED));
 	for (uint32_t i = 0; i < NTITLE; i++) {
 		const uint32_t whole = (uint32_t)strlen(title_pats[i]);
+		const struct pat_ref *r = by_rank(refs, NTITLE, i);
 
 		/* a slice from the same start, never below the matcher's 8 bytes */
-		CHECK(refs[i].b == (const uint8_t *)title_pats[i]);
-		CHECK(refs[i].len >= 8 && refs[i].len <= whole);
+		CHECK(r->b == (const uint8_t *)title_pats[i]);
+		CHECK(r->len >= 8 && r->len <= whole);
 		if (i == 5 || i == 6) {
-			CHECK_INT(whole, refs[i].len);
+			CHECK_INT(whole, r->len);
 			continue;
 		}
 		/* one byte back ends where no pattern of the set ends */
-		CHECK_INT(whole - 1, refs[i].len);
-		CHECK(!ends_in(&refs[i], "</title>"));
+		CHECK_INT(whole - 1, r->len);
+		CHECK(!ends_in(r, "</title>"));
 	}
 	/* below the threshold nothing moves */
 	for (uint32_t i = 0; i < NTITLE; i++)
 		refs[i] = ref_of(title_pats[i], i, false);
 	CHECK_INT(0, pat_refs_unshare_tails(refs, NTITLE, NTITLE));
 	for (uint32_t i = 0; i < NTITLE; i++)
-		CHECK_INT(strlen(title_pats[i]), refs[i].len);
+		CHECK_INT(strlen(title_pats[i]), by_rank(refs, NTITLE, i)->len);
+}
+
+/* One pattern of many rules is one pattern: its tail is not shared. */
+static void test_one_pattern_many_rules(void)
+{
+	static const char pat[] = "Example!</title>";
+	struct pat_ref refs[6];
+
+	for (uint32_t i = 0; i < 6; i++)
+		refs[i] = ref_of(pat, i, i % 2 == 0);
+	CHECK_INT(0, pat_refs_unshare_tails(refs, 6, SHARED));
+	for (uint32_t i = 0; i < 6; i++)
+		CHECK_INT(strlen(pat), refs[i].len);
 }
 
 /* Every earlier end's 8 bytes are some pattern's tail: the pattern stays
@@ -75,12 +98,12 @@ static void test_no_free_end(void)
 	for (uint32_t i = 0; i < 6; i++)
 		refs[i] = ref_of(pats[i], i, false);
 	CHECK_INT(0, pat_refs_unshare_tails(refs, 6, SHARED));
-	CHECK_INT(10, refs[0].len);
+	CHECK_INT(10, by_rank(refs, 6, 0)->len);
 	/* the 9-byte ones end one back, where no pattern ends */
 	for (uint32_t i = 1; i < 4; i++)
-		CHECK_INT(8, refs[i].len);
-	CHECK_INT(9, refs[4].len);
-	CHECK_INT(8, refs[5].len);
+		CHECK_INT(8, by_rank(refs, 6, i)->len);
+	CHECK_INT(9, by_rank(refs, 6, 4)->len);
+	CHECK_INT(8, by_rank(refs, 6, 5)->len);
 }
 
 static int add_rank(unsigned int id, unsigned long long from, unsigned long long to,
@@ -141,6 +164,7 @@ static void test_scan(void)
 int main(void)
 {
 	test_cut();
+	test_one_pattern_many_rules();
 	test_no_free_end();
 	test_scan();
 	return check_result("pattail");
