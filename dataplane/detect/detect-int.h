@@ -131,6 +131,15 @@ extern const uint8_t detect_byte_rarity_nocase[256];
  * applied, then cut to a slice) for the rule of rank. */
 void pat_ref_set(struct pat_ref *p, const struct rule_content *c, uint32_t rank,
 		 enum pf_slice slice);
+/* (added) Hyperscan's literal matcher finds each pattern by its last 8
+ * bytes and confirms the rest at every place they occur. When shared or
+ * more of refs[0..n) end in the same 8 bytes (case folded), those bytes are
+ * a token of a format rather than of an attack (15 of ET Open's HTTP
+ * response patterns end in "</title>"), and each such pattern is cut back
+ * to its latest end whose 8 bytes no pattern of the set ends in (its
+ * bytes still a slice of the content; left whole if none). Patterns count
+ * once however many rules share them; refs is reordered. 0 or -ENOMEM. */
+int pat_refs_unshare_tails(struct pat_ref *refs, uint32_t n, uint32_t shared);
 /* Sort and deduplicate refs[0..n) (reordered), fill db and compile it (no
  * database when n == 0). A pattern Hyperscan refuses fails the build, or,
  * when de->reject is set, has each of its rules passed to it and is left

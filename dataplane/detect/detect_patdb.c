@@ -136,6 +136,84 @@ static int cmp_pat(const void *a, const void *b)
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
+/* A pattern's literal as Hyperscan's literal matcher confirms it: its last
+ * HS_LIT_FILTER_LEN bytes, case folded (a caseless and a cased pattern with
+ * the same tail count as sharing it). */
+struct lit_tail {
+	uint8_t b[HS_LIT_FILTER_LEN];
+};
+
+static struct lit_tail tail_at(const uint8_t *end)
+{
+	const uint8_t *s = end - HS_LIT_FILTER_LEN;
+	struct lit_tail t;
+
+	for (uint32_t i = 0; i < HS_LIT_FILTER_LEN; i++)
+		t.b[i] = (uint8_t)tolower(s[i]);
+	return t;
+}
+
+static int cmp_tail(const void *a, const void *b)
+{
+	return memcmp(a, b, HS_LIT_FILTER_LEN);
+}
+
+/* How many of the sorted tails t[0..n) equal k. */
+static uint32_t tail_count(const struct lit_tail *t, uint32_t n, const struct lit_tail *k)
+{
+	uint32_t lo = 0, hi = n, first;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_tail(&t[mid], k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < n && cmp_tail(&t[lo], k) == 0)
+		lo++;
+	return lo - first;
+}
+
+int pat_refs_unshare_tails(struct pat_ref *refs, uint32_t n, uint32_t shared)
+{
+	struct lit_tail *t = malloc((n ? n : 1) * sizeof(*t));
+	uint32_t nt = 0;
+
+	if (t == NULL)
+		return -ENOMEM;
+	/* one tail per distinct pattern: rules sharing a pattern share no token */
+	qsort(refs, n, sizeof(*refs), cmp_pat);
+	for (uint32_t i = 0; i < n; i++)
+		if (refs[i].len >= HS_LIT_FILTER_LEN &&
+		    (i == 0 || cmp_pat_bytes(&refs[i - 1], &refs[i]) != 0))
+			t[nt++] = tail_at(refs[i].b + refs[i].len);
+	qsort(t, nt, sizeof(*t), cmp_tail);
+	for (uint32_t i = 0; i < n; i++) {
+		struct pat_ref *r = &refs[i];
+		struct lit_tail k;
+
+		if (r->len <= HS_LIT_FILTER_LEN)
+			continue;
+		k = tail_at(r->b + r->len);
+		if (tail_count(t, nt, &k) < shared)
+			continue;
+		/* the latest end whose tail no pattern of the set has: any
+		 * shorter slice of a content is as necessary a condition */
+		for (uint32_t len = r->len - 1; len >= HS_LIT_FILTER_LEN; len--) {
+			k = tail_at(r->b + len);
+			if (tail_count(t, nt, &k) == 0) {
+				r->len = len;
+				break;
+			}
+		}
+	}
+	free(t);
+	return 0;
+}
+
 /* Every rule of pattern id goes to de->reject with reason. */
 static void reject_pattern(const struct detect_engine *de, const struct pat_db *db, uint32_t id,
 			   const char *reason)
