@@ -309,6 +309,8 @@ struct detect_engine {
 	uint32_t ntag_host;      /* (added) rules with tag:host (detect_tag_host.c) */
 	const struct rule **tag_host;
 	uint32_t alert_max;      /* (added) packet-alert-max, 0: DETECT_ALERTS_DEFAULT */
+	struct de_addr_ids *addr_ids; /* (added) by rank: its sides' address set numbers */
+	uint32_t naddr_sets;     /* (added) sets numbered (detect_addrset.c), 0: none */
 };
 
 /* The fast patterns of prefilter kind k for flow direction dir (enum
@@ -387,6 +389,7 @@ struct detect_thread {
 	uint32_t *always_buf;    /* (added) a group merged with the IP-only rules and
 				  * the address index's lists */
 	uint16_t pclass_bit;
+	struct detect_flow_addr *addr_memo; /* (added) the packet's flow's, NULL: none */
 
 	/* (added) stream inspection, per packet (detect_stream.c) */
 	const struct detect_stream *stream; /* NULL: none with this packet */
@@ -572,6 +575,22 @@ void detect_flow_vars_free(struct flow *f);
 const struct detect_pktvar *detect_pktvar_get(const struct detect_thread *dt,
 					      uint64_t name_hash, const char *name);
 
+/* detect_addrset.c (added): the address sets the most rule sides name
+ * (compared by content) numbered 0 .. naddr_sets - 1, at most max of them
+ * (DETECT_ADDR_SETS; 0: none), for the flows' memo of which hold their
+ * addresses (struct detect_flow_addr). build: after the rules are sorted;
+ * 0 or -ENOMEM. A side with "any" or a set without a number has
+ * DETECT_ADDR_SET_NONE. */
+#define DETECT_ADDR_SET_NONE 0xffu
+struct de_addr_ids {
+	uint8_t src, dst;
+};
+int detect_addrset_build(struct detect_engine *de, uint32_t max);
+void detect_addrset_free(struct detect_engine *de);
+/* p's flow's memo, emptied when another engine made it; NULL when p has no
+ * flow or direction, or the engine numbered no set. */
+struct detect_flow_addr *detect_addr_memo(const struct detect_engine *de, struct packet *p);
+
 /* detect_fp.c */
 uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);
 
@@ -582,6 +601,13 @@ bool detect_match_header(const struct de_rule *dr, const struct packet *p);
  * of a flow direction that is not a fragment; and the rest. */
 bool detect_match_addr_ports(const struct de_rule *dr, const struct packet *p);
 bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p);
+/* (added) The same as detect_match_addr_ports and detect_match_header, the
+ * address sets answered from the flow's memo m (detect_addr_memo; NULL:
+ * searched); dr is a rule of de. */
+bool detect_match_addr_ports_memo(const struct detect_engine *de, const struct de_rule *dr,
+				  const struct packet *p, struct detect_flow_addr *m);
+bool detect_match_header_memo(const struct detect_engine *de, const struct de_rule *dr,
+			      const struct packet *p, struct detect_flow_addr *m);
 bool detect_match_u32(const struct u32_cmp *c, uint32_t v);
 
 /* detect_inspect.c: payload matches with Suricata's content inspection

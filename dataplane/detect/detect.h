@@ -197,7 +197,8 @@ void detect_flow_free(struct flow *f);
 void detect_flow_streams_free(struct flow *f);
 /* (added) f was turned around (flow_reverse): each direction's stream
  * inspection state becomes the other's; the rule groups kept for each
- * direction are looked up again. */
+ * direction are looked up again; what is known of each address's sets
+ * stays with the address. */
 void detect_flow_reverse(struct flow *f);
 
 /* (added) State per host, address pair or rule (xbits by address,

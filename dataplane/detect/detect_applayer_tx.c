@@ -888,7 +888,7 @@ static bool app_rule_matches(struct app_scan *s, uint32_t rank, struct packet *v
 
 	if (!(dr->app_dirs & (1u << s->dir)))
 		return false;
-	if (!transport_match(r, v) || !detect_match_header(dr, v) ||
+	if (!transport_match(r, v) || !detect_match_header_memo(dt->de, dr, v, dt->addr_memo) ||
 	    !detect_app_proto_match(r, v->flow))
 		return false;
 	if (r->nflowbit && !detect_flowbits_check(r, v->flow))

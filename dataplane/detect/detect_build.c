@@ -384,7 +384,8 @@ static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 
 	if (build_prefilter(de, err, errlen) < 0 || detect_pfport_build(de, err, errlen) < 0)
 		goto fail;
-	if (detect_addr_build(de) < 0 || build_always(de) < 0 || detect_group_build(de) < 0)
+	if (detect_addr_build(de) < 0 || build_always(de) < 0 || detect_group_build(de) < 0 ||
+	    detect_addrset_build(de, DETECT_ADDR_SETS) < 0)
 		goto nomem;
 	if (detect_app_build(de, err, errlen) < 0)
 		goto fail;
@@ -409,6 +410,7 @@ void detect_engine_free(struct detect_engine *de)
 		free(de->always[c]);
 	detect_group_free(de);
 	detect_addr_free(de);
+	detect_addrset_free(de);
 	detect_app_free(de);
 	detect_event_free(de);
 	detect_pfport_free(de);

@@ -128,15 +128,38 @@ static bool ports_match(const struct de_rule *dr, const struct packet *p, uint16
 	return port_in(&r->sp, sp) && port_in(&r->dp, dp);
 }
 
-static bool dir_match(const struct de_rule *dr, const struct packet *p,
-		      const union ip_addr *src, const union ip_addr *dst, uint16_t sp, uint16_t dp)
+/* Whether s holds a, searched, or answered from the flow's memo m (NULL:
+ * none) when s is numbered set id: ep is which of the flow's addresses a
+ * is (struct detect_flow_addr), searched once per flow. */
+static inline bool addr_in(const struct addr_set *s, uint8_t id, const union ip_addr *a,
+			   uint8_t ip_ver, struct detect_flow_addr *m, unsigned ep)
+{
+	uint16_t bit;
+
+	if (s->any)
+		return true;
+	if (m == NULL || id == DETECT_ADDR_SET_NONE)
+		return detect_addr_in(s, a, ip_ver);
+	bit = (uint16_t)(1u << id);
+	if (!(m->known[ep] & bit)) {
+		m->known[ep] |= bit;
+		if (detect_addr_in(s, a, ip_ver))
+			m->in[ep] |= bit;
+	}
+	return (m->in[ep] & bit) != 0;
+}
+
+/* src is the flow's address ep (with m), dst the other one. */
+static bool dir_match(const struct de_rule *dr, struct de_addr_ids ids, const struct packet *p,
+		      const union ip_addr *src, const union ip_addr *dst, uint16_t sp, uint16_t dp,
+		      struct detect_flow_addr *m, unsigned ep)
 {
 	const struct rule *r = dr->r;
 
 	/* ports first: a compare or two, where an address list is a search
 	 * (EXTERNAL_NET, HOME_NET) */
-	return ports_match(dr, p, sp, dp) && detect_addr_in(&r->src, src, p->ip_ver) &&
-	       detect_addr_in(&r->dst, dst, p->ip_ver);
+	return ports_match(dr, p, sp, dp) && addr_in(&r->src, ids.src, src, p->ip_ver, m, ep) &&
+	       addr_in(&r->dst, ids.dst, dst, p->ip_ver, m, ep ^ 1u);
 }
 
 bool detect_match_u32(const struct u32_cmp *c, uint32_t v)
@@ -216,10 +239,30 @@ static bool flow_keyword(const struct rule *r, const struct packet *p)
 	return true;
 }
 
+static bool addr_ports(const struct de_rule *dr, struct de_addr_ids ids, const struct packet *p,
+		       struct detect_flow_addr *m)
+{
+	/* with a memo, p has a direction: its source is the flow's address p->dir */
+	unsigned ep = m != NULL ? p->dir : 0;
+
+	return dir_match(dr, ids, p, &p->src, &p->dst, p->sp, p->dp, m, ep) ||
+	       ((dr->r->flags & RULE_F_BIDIR) &&
+		dir_match(dr, ids, p, &p->dst, &p->src, p->dp, p->sp, m, ep ^ 1u));
+}
+
+static const struct de_addr_ids no_ids = { DETECT_ADDR_SET_NONE, DETECT_ADDR_SET_NONE };
+
 bool detect_match_addr_ports(const struct de_rule *dr, const struct packet *p)
 {
-	return dir_match(dr, p, &p->src, &p->dst, p->sp, p->dp) ||
-	       ((dr->r->flags & RULE_F_BIDIR) && dir_match(dr, p, &p->dst, &p->src, p->dp, p->sp));
+	return addr_ports(dr, no_ids, p, NULL);
+}
+
+bool detect_match_addr_ports_memo(const struct detect_engine *de, const struct de_rule *dr,
+				  const struct packet *p, struct detect_flow_addr *m)
+{
+	if (m == NULL)
+		return addr_ports(dr, no_ids, p, NULL);
+	return addr_ports(dr, de->addr_ids[dr - de->rules], p, m);
 }
 
 bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p)
@@ -235,4 +278,10 @@ bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p)
 bool detect_match_header(const struct de_rule *dr, const struct packet *p)
 {
 	return detect_match_header_rest(dr, p) && detect_match_addr_ports(dr, p);
+}
+
+bool detect_match_header_memo(const struct detect_engine *de, const struct de_rule *dr,
+			      const struct packet *p, struct detect_flow_addr *m)
+{
+	return detect_match_header_rest(dr, p) && detect_match_addr_ports_memo(de, dr, p, m);
 }

@@ -7,6 +7,7 @@
  * across chunks is verified in full because the stream keeps chunk-size
  * bytes of context before the new data. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../common/bug.h"
 #include "../decode/packet-t.h"
@@ -148,26 +149,31 @@ static void add_carried(struct detect_thread *dt, const struct detect_flow_dir *
 static void carry_next(struct detect_thread *dt, struct detect_flow_dir *fd,
 		       const struct detect_stream *st, uint32_t first, uint32_t nhits)
 {
-	struct detect_flow_dir next = { .serial = fd->serial, .body = fd->body };
+	/* built apart (a carried one's bound is read from fd meanwhile), then
+	 * only the entries made are copied: the whole state is 256 bytes */
+	uint32_t rank[DF_CARRY_MAX], until[DF_CARRY_MAX], n = 0;
 
 	for (uint32_t i = first; i < dt->ncand; i++) {
-		uint32_t rank = dt->cand[i], until = st->seq + st->len;
+		uint32_t r = dt->cand[i], u = st->seq + st->len;
 
 		if (i >= first + nhits) {
 			/* a carried one: keep its own bound */
 			for (uint32_t j = 0; j < fd->ncarry; j++)
-				if (fd->rank[j] == rank)
-					until = fd->until[j];
+				if (fd->rank[j] == r)
+					u = fd->until[j];
 		}
-		if (next.ncarry == DF_CARRY_MAX) {
-			next.ncarry = 0;
-			next.rescan = true;
-			break;
+		if (n == DF_CARRY_MAX) {
+			fd->ncarry = 0;
+			fd->rescan = true;
+			return;
 		}
-		next.rank[next.ncarry] = rank;
-		next.until[next.ncarry++] = until;
+		rank[n] = r;
+		until[n++] = u;
 	}
-	*fd = next;
+	memcpy(fd->rank, rank, n * sizeof(rank[0]));
+	memcpy(fd->until, until, n * sizeof(until[0]));
+	fd->ncarry = n;
+	fd->rescan = false;
 }
 
 /* f's carry state of direction dir, made on first use; NULL when out of
@@ -197,6 +203,12 @@ void detect_flow_reverse(struct flow *f)
 	f->det.d[1] = d;
 	f->det.g[0].serial = 0;
 	f->det.g[1].serial = 0;
+	/* each address is now the source of the other direction's packets */
+	f->det.addr = (struct detect_flow_addr){
+		.serial = f->det.addr.serial,
+		.known = { f->det.addr.known[1], f->det.addr.known[0] },
+		.in = { f->det.addr.in[1], f->det.addr.in[0] },
+	};
 }
 
 void detect_flow_free(struct flow *f)

@@ -199,7 +199,8 @@ static bool rule_matches(struct detect_thread *dt, const struct de_rule *dr,
 
 	if (r->decode_event != NULL && !detect_event_match(r, p))
 		return false;
-	if (addr_known ? !detect_match_header_rest(dr, p) : !detect_match_header(dr, p))
+	if (addr_known ? !detect_match_header_rest(dr, p) :
+	    !detect_match_header_memo(dt->de, dr, p, dt->addr_memo))
 		return false;
 	if ((dr->flags & DR_F_APP_PROTO) && !detect_app_proto_match(r, p->flow))
 		return false;
@@ -329,6 +330,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	res->drop_rule = NULL;
 	res->nalerts = 0;
 	res->alerts_dropped = 0;
+	dt->addr_memo = NULL;
 	detect_capture_packet(dt, res);
 	/* Rejected packets are seen by decode-event rules only, except a broken
 	 * transport header under a valid IP header: IP-level rules see those
@@ -359,6 +361,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 
 	pc = detect_pclass(p);
 	dt->pclass_bit = (uint16_t)(1u << pc);
+	dt->addr_memo = detect_addr_memo(de, p);
 	prefilter(dt, p, pc);
 	dt->stream = st;
 	detect_stream_prefilter(dt, p);
@@ -382,7 +385,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 
 			if (!(fg->hdr_known & bit)) {
 				fg->hdr_known |= bit;
-				if (detect_match_addr_ports(dr, p))
+				if (detect_match_addr_ports_memo(de, dr, p, dt->addr_memo))
 					fg->hdr_pass |= bit;
 			}
 			if (!(fg->hdr_pass & bit))

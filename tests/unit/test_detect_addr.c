@@ -607,10 +607,10 @@ static void test_equivalence(void)
 	size_t cap = EQ_RULES * 2048, off = 0;
 	char *text = malloc(cap);
 	struct eq_flow fl[EQ_FLOWS];
-	struct flow fa[EQ_FLOWS], fb[EQ_FLOWS], fc[EQ_FLOWS];
-	uint64_t alerts = 0, indexed_hits = 0, mismatches = 0, kept = 0;
-	struct detect_result ra, rc;
-	struct detect_env a, b;
+	struct flow fa[EQ_FLOWS], fb[EQ_FLOWS], fc[EQ_FLOWS], fd[EQ_FLOWS];
+	uint64_t alerts = 0, indexed_hits = 0, mismatches = 0, kept = 0, memo = 0, reversed = 0;
+	struct detect_result ra, rc, rd;
+	struct detect_env a, b, d;
 	uint32_t nr;
 	uint64_t ni;
 
@@ -619,7 +619,11 @@ static void test_equivalence(void)
 		off += rnd_rule(text + off, cap - off, i + 1);
 	a = setup(text, DETECT_ADDR_MIN_RANGES);
 	b = setup(text, 0);
+	d = setup(text, 0);
 	free(text);
+	/* d: no address set numbered, every set searched (no flow memo) */
+	CHECK(b.de->naddr_sets > 1);
+	d.de->naddr_sets = 0;
 	info(&a, &nr, &ni);
 	CHECK(nr > EQ_RULES / 4);
 	CHECK(ni > 1000);
@@ -630,6 +634,7 @@ static void test_equivalence(void)
 	memset(fa, 0, sizeof(fa));
 	memset(fb, 0, sizeof(fb));
 	memset(fc, 0, sizeof(fc));
+	memset(fd, 0, sizeof(fd));
 	for (int i = 0; i < EQ_FLOWS; i++) {
 		static const uint8_t fp[] = { 6, 6, 17, 1, 58 };
 
@@ -651,23 +656,44 @@ static void test_equivalence(void)
 	for (uint32_t n = 0; n < EQ_PACKETS; n++) {
 		uint32_t k = rnd(EQ_FLOWS);
 		bool ts = rnd(3) != 0, flow = rnd(10) != 0;
-		struct packet pa, pb, pc;
+		struct packet pa, pb, pc, pd;
 
 		/* a new flow now and then: first packets again, pass and drop undone */
 		if (rnd(20) == 0) {
 			memset(&fa[k], 0, sizeof(fa[k]));
 			memset(&fb[k], 0, sizeof(fb[k]));
 			memset(&fc[k], 0, sizeof(fc[k]));
+			memset(&fd[k], 0, sizeof(fd[k]));
+		} else if (rnd(40) == 0) {
+			/* turned around (a midstream pickup's direction corrected):
+			 * the server's packets are now the to-server ones */
+			struct eq_flow t = fl[k];
+
+			memcpy(fl[k].cli, t.srv, sizeof(t.srv));
+			memcpy(fl[k].srv, t.cli, sizeof(t.cli));
+			fl[k].cp = t.sp;
+			fl[k].sp = t.cp;
+			reversed += fb[k].det.addr.known[0] != 0 || fb[k].det.addr.known[1] != 0;
+			detect_flow_reverse(&fa[k]);
+			detect_flow_reverse(&fb[k]);
+			detect_flow_reverse(&fc[k]);
+			detect_flow_reverse(&fd[k]);
 		}
 		eq_packet(&pa, &fl[k], ts);
 		pb = pa;
 		pc = pa;
+		pd = pa;
 		if (flow) {
 			in_flow(&pa, &fa[k], ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
 			in_flow(&pb, &fb[k], ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
 			in_flow(&pc, &fc[k], ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
+			in_flow(&pd, &fd[k], ts ? PKT_TO_SERVER : PKT_TO_CLIENT);
 			kept += fb[k].det.g[pb.dir].serial == b.de->serial;
+			memo += fb[k].det.addr.serial == b.de->serial &&
+				(fb[k].det.addr.known[0] | fb[k].det.addr.known[1]) != 0;
 			memset(fc[k].det.g, 0, sizeof(fc[k].det.g));
+			/* c: what each address's sets hold, searched again per packet */
+			memset(&fc[k].det.addr, 0, sizeof(fc[k].det.addr));
 		}
 		{
 			struct rank_list l[DETECT_ADDR_LISTS];
@@ -678,15 +704,18 @@ static void test_equivalence(void)
 		detect_packet(a.dt, &pa, &ra);
 		detect_packet(b.dt, &pb, &res);
 		detect_packet(b.dt, &pc, &rc);
+		detect_packet(d.dt, &pd, &rd);
 		alerts += ra.nalerts;
 		/* two rulesets parsed from one text: rules compare by sid */
-		bool same = same_result(&ra, &res) && same_result(&res, &rc);
+		bool same = same_result(&ra, &res) && same_result(&res, &rc) &&
+			    same_result(&res, &rd);
 
 		if (flow)
 			same = same && fa[k].flags == fb[k].flags && fb[k].flags == fc[k].flags &&
 			       fa[k].detect_flags == fb[k].detect_flags &&
 			       fb[k].detect_flags == fc[k].detect_flags &&
-			       fa[k].nbits == fb[k].nbits && fb[k].nbits == fc[k].nbits;
+			       fa[k].nbits == fb[k].nbits && fb[k].nbits == fc[k].nbits &&
+			       fd[k].flags == fb[k].flags && fd[k].nbits == fb[k].nbits;
 		if (!same && mismatches++ < 5)
 			fprintf(stderr, "packet %u (flow %u): %u alerts with the index, %u without\n",
 				n, k, ra.nalerts, res.nalerts);
@@ -698,8 +727,12 @@ static void test_equivalence(void)
 	/* and flows kept their groups (a pass or drop on the flow ends
 	 * detection before them, so not on most packets) */
 	CHECK(kept > EQ_PACKETS / 20);
+	/* and answered address sets from the flows' memo, reversed flows too */
+	CHECK(memo > EQ_PACKETS / 4);
+	CHECK(reversed > 20);
 	detect_env_teardown(&a);
 	detect_env_teardown(&b);
+	detect_env_teardown(&d);
 }
 
 /* A flow direction keeps its always-checked rules and their address tests
@@ -750,6 +783,75 @@ static void test_flow_group(void)
 	detect_env_teardown(&e);
 }
 
+/* The flow's memo of which address sets hold its addresses (struct
+ * detect_flow_addr): numbered sets only (used by two rule sides or more),
+ * negated ones too; it follows the addresses when the flow is turned around
+ * and is not taken for another engine's sets (a reload). */
+static void test_addr_memo(void)
+{
+	const char *rules =
+		"alert tcp [10.0.0.0/8] any -> any any (content:\"x\"; sid:1;)\n"
+		"alert tcp [10.0.0.0/8] any -> any any (content:\"y\"; sid:2;)\n"
+		"alert tcp !$HOME_NET any -> any any (content:\"x\"; sid:3;)\n"
+		"alert tcp any any -> !$HOME_NET any (content:\"x\"; sid:4;)\n"
+		"alert tcp any any -> $HOME_NET any (content:\"x\"; sid:5;)\n";
+	struct detect_env e = setup(rules, DETECT_ADDR_MIN_RANGES), e2;
+	struct flow f;
+
+	/* [10.0.0.0/8] (set 0) and !$HOME_NET (set 1) are named twice each,
+	 * $HOME_NET once: not numbered */
+	CHECK_INT(2, e.de->naddr_sets);
+	memset(&f, 0, sizeof(f));
+	for (int i = 0; i < 2; i++) {
+		struct packet ts = detect_pkt(6, "10.0.0.1", 1000, "8.8.8.8", 80, "x");
+		struct packet tc = detect_pkt(6, "8.8.8.8", 80, "10.0.0.1", 1000, "x");
+
+		in_flow(&ts, &f, PKT_TO_SERVER);
+		in_flow(&tc, &f, PKT_TO_CLIENT);
+		run(&e, &ts);
+		CHECK_STR("1,4", alert_sids());
+		run(&e, &tc);
+		CHECK_STR("3,5", alert_sids());
+	}
+	CHECK(f.det.addr.serial == e.de->serial);
+	/* 10.0.0.1 is in set 0, not in set 1; 8.8.8.8 the other way round */
+	CHECK_INT(3, f.det.addr.known[0]);
+	CHECK_INT(3, f.det.addr.known[1]);
+	CHECK_INT(1, f.det.addr.in[0]);
+	CHECK_INT(2, f.det.addr.in[1]);
+
+	/* turned around: 8.8.8.8 is the client now */
+	detect_flow_reverse(&f);
+	{
+		struct packet ts = detect_pkt(6, "8.8.8.8", 80, "10.0.0.1", 1000, "x");
+		struct packet tc = detect_pkt(6, "10.0.0.1", 1000, "8.8.8.8", 80, "x");
+
+		in_flow(&ts, &f, PKT_TO_SERVER);
+		in_flow(&tc, &f, PKT_TO_CLIENT);
+		run(&e, &ts);
+		CHECK_STR("3,5", alert_sids());
+		run(&e, &tc);
+		CHECK_STR("1,4", alert_sids());
+	}
+
+	/* another engine: its set 0 is another set; the memo is not its */
+	e2 = detect_env_setup(NULL,
+			      "alert tcp [192.168.0.0/16] any -> any any (content:\"x\"; sid:7;)\n"
+			      "alert tcp [192.168.0.0/16] any -> any any (content:\"y\"; sid:8;)\n",
+			      "detect_addr");
+	CHECK_INT(1, e2.de->naddr_sets);
+	{
+		struct packet tc = detect_pkt(6, "10.0.0.1", 1000, "8.8.8.8", 80, "x");
+
+		in_flow(&tc, &f, PKT_TO_CLIENT);
+		detect_packet(e2.dt, &tc, &res);
+		CHECK_STR("", alert_sids());
+		CHECK(f.det.addr.serial == e2.de->serial);
+	}
+	detect_env_teardown(&e2);
+	detect_env_teardown(&e);
+}
+
 int main(void)
 {
 	test_empty();
@@ -761,6 +863,7 @@ int main(void)
 	test_narrow_side();
 	test_iponly_flow();
 	test_flow_group();
+	test_addr_memo();
 	test_order();
 	test_equivalence();
 	return check_result("detect_addr");
