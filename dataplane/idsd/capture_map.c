@@ -70,6 +70,7 @@ static struct capture_map maps[CAPTURE_MAPS];
 static atomic_uint maps_high;	/* slots ever used: the lookups' bound */
 static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction sigbus_prev;
+static size_t page_size;	/* read before the handler is installed, not in it */
 
 typedef int (*next_ex_fn)(pcap_t *, struct pcap_pkthdr **, const u_char **);
 
@@ -94,12 +95,12 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct capture_map *m = &maps[i];
-		size_t off, pg = (size_t)sysconf(_SC_PAGESIZE);
+		size_t off;
 
 		if (!atomic_load(&m->used) || m->base == NULL || a < m->base ||
 		    a >= m->base + m->map_len)
 			continue;
-		off = (size_t)(a - m->base) & ~(pg - 1);
+		off = (size_t)(a - m->base) & ~(page_size - 1);
 		if (mmap((void *)(m->base + off), m->map_len - off, PROT_READ,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 			break;
@@ -121,6 +122,7 @@ static void sigbus_install(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO | SA_NODEFER };
 
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, &sigbus_prev);
 }
