@@ -2,6 +2,7 @@
 #include "wmem.h"
 #include "hugemap.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,9 @@ struct wmem {
 	uint32_t nchunks, capchunks;
 	void **chunks;               /* to unmap them */
 	uint64_t chunk_bytes;
+	/* a backed chunk another thread left for the next growth: that thread
+	 * only stores into an empty slot, the owner only takes */
+	_Atomic(uint8_t *) spare;
 };
 
 struct wmem *wmem_create(void)
@@ -35,6 +39,7 @@ void wmem_destroy(struct wmem *m)
 		return;
 	for (uint32_t i = 0; i < m->nchunks; i++)
 		hugemap_free(m->chunks[i], CHUNK);
+	hugemap_free(atomic_load_explicit(&m->spare, memory_order_acquire), CHUNK);
 	free(m->chunks);
 	free(m);
 }
@@ -42,6 +47,21 @@ void wmem_destroy(struct wmem *m)
 uint64_t wmem_chunk_bytes(const struct wmem *m)
 {
 	return m->chunk_bytes;
+}
+
+size_t wmem_back_spare(struct wmem *m)
+{
+	uint8_t *c;
+
+	if (atomic_load_explicit(&m->spare, memory_order_relaxed) != NULL)
+		return 0;
+	c = hugemap_alloc(CHUNK);
+	if (c == NULL)
+		return 0;
+	hugemap_populate(c, CHUNK);
+	/* release: the owner that takes it sees the backed, zeroed pages */
+	atomic_store_explicit(&m->spare, c, memory_order_release);
+	return CHUNK;
 }
 
 static unsigned class_of(uint32_t n)
@@ -89,7 +109,9 @@ static int new_chunk(struct wmem *m)
 		m->chunks = a;
 		m->capchunks = cap;
 	}
-	c = hugemap_alloc(CHUNK);
+	c = atomic_exchange_explicit(&m->spare, NULL, memory_order_acquire);
+	if (c == NULL)
+		c = hugemap_alloc(CHUNK);
 	if (c == NULL)
 		return -1;
 	retire_rest(m);

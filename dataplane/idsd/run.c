@@ -272,10 +272,11 @@ static void wait_loop(struct run *r, uint64_t start_us)
 			write_stats(r, start_us);
 			next_stats += interval;
 		}
-		/* this thread is the workers' flow manager for memory: it backs
-		 * their spare flow slots, so that they do not fault them in */
+		/* this thread is the workers' memory manager: it backs their
+		 * spare flow slots and pool chunks, so that they do not fault
+		 * them in */
 		for (unsigned i = 0; i < r->nworkers; i++)
-			flow_table_back_spare(r->workers[i]->pl->ft);
+			pipeline_back_spare(r->workers[i]->pl);
 		if (wd_period != 0 && rte_get_timer_cycles() >= next_wd) {
 			if (workers_beating(r, seen))
 				svc_watchdog();

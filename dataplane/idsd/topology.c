@@ -184,7 +184,11 @@ static int worker_pipeline(struct run *r, struct worker *w)
 	pc.app.file_hashes |= need;
 	pc.app.ssh_hassh |= engine_needs_hassh(r->e);
 	w->pl = pipeline_create(&pc, w->id);
-	return w->pl == NULL ? -ENOMEM : 0;
+	if (w->pl == NULL)
+		return -ENOMEM;
+	/* the first chunks too are backed here, before the worker runs */
+	pipeline_back_spare(w->pl);
+	return 0;
 }
 
 static struct rte_ring *ring_new(const char *kind, unsigned id, unsigned size, int socket,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../common/bug.h"
+#include "../../common/wmem.h"
 
 /* Expiry looks for timed-out flows every millisecond of packet time, so
  * they leave about when their timeout ends (a look costs a glance at a few
@@ -111,6 +112,17 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t wor
 fail:
 	pipeline_destroy(pl);
 	return NULL;
+}
+
+size_t pipeline_back_spare(struct pipeline *pl)
+{
+	size_t n = flow_table_back_spare(pl->ft);
+
+	if (pl->st != NULL)
+		n += wmem_back_spare(stream_ctx_mem(pl->st));
+	if (pl->al != NULL)
+		n += wmem_back_spare(applayer_ctx_mem(pl->al));
+	return n;
 }
 
 void pipeline_destroy(struct pipeline *pl)

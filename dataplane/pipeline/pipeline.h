@@ -108,6 +108,11 @@ struct pipeline {
 struct pipeline *pipeline_create(const struct pipeline_config *cfg, uint16_t worker_id);
 /* Releases everything (pipeline_finish first to flush). */
 void pipeline_destroy(struct pipeline *pl);
+/* From the worker's control thread while the worker runs: backs ahead the
+ * memory the worker grows into (spare flow slots, the next chunk of its
+ * stream and app-layer pools), so that the worker does not take the first
+ * touches. Returns the bytes backed by this call. */
+size_t pipeline_back_spare(struct pipeline *pl);
 
 /* Run one frame through the stages. p's input fields (data, len, wire_len,
  * ts_us, pcap_cnt, port_id) must be set. Returns the verdict for the frame. */

@@ -39,6 +39,11 @@ struct stream_ctx *stream_ctx_create(const struct stream_config *cfg)
 	return sc;
 }
 
+struct wmem *stream_ctx_mem(const struct stream_ctx *sc)
+{
+	return sc->mem;
+}
+
 void stream_ctx_destroy(struct stream_ctx *sc)
 {
 	if (sc == NULL)

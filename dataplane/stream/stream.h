@@ -92,6 +92,8 @@ struct stream_ctx;
 struct stream_ctx *stream_ctx_create(const struct stream_config *cfg);
 /* Frees the context and every stream state still attached to a flow. */
 void stream_ctx_destroy(struct stream_ctx *sc);
+/* The worker's pool (common/wmem.h) of the direction buffers. */
+struct wmem *stream_ctx_mem(const struct stream_ctx *sc);
 
 /* Feed p (a TCP packet with a flow, after flow_handle_packet). Sets
  * PKT_F_STREAM_ADD when p's data went into the stream, and in inline mode

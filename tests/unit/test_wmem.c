@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* The per-worker pool (common/wmem.c): sizes, contents kept when a block
  * grows, freed blocks reused, live blocks never overlapping, large blocks
- * through malloc. */
+ * through malloc, and the spare chunk another thread backs ahead. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "check.h"
+#include "common/hugemap.h"
 #include "common/wmem.h"
 
 static void test_sizes(void)
@@ -93,10 +98,93 @@ static void test_no_overlap(void)
 	wmem_destroy(m);
 }
 
+/* Whether the page holding p is backed (without touching it). */
+static bool resident(const void *p)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char v = 0;
+	void *page = (void *)((uintptr_t)p & ~(uintptr_t)(pg - 1));
+
+	return mincore(page, (size_t)pg, &v) == 0 && (v & 1);
+}
+
+/* The spare: one at a time, taken by the next growth, backed before the
+ * owner touches it; without it the owner's chunk is a fresh mapping. */
+static void test_spare(void)
+{
+	struct wmem *m = wmem_create(), *plain = wmem_create();
+	uint32_t cap;
+	uint8_t *p;
+
+	CHECK_INT(HUGEMAP_PAGE, wmem_back_spare(m));
+	CHECK_INT(0, wmem_back_spare(m));		/* ready already */
+	CHECK_INT(0, wmem_chunk_bytes(m));		/* not the owner's yet */
+	p = wmem_alloc(m, 4096, &cap);
+	CHECK(p != NULL);
+	CHECK(resident(p));
+	CHECK_INT(HUGEMAP_PAGE, wmem_chunk_bytes(m));
+	CHECK_INT(HUGEMAP_PAGE, wmem_back_spare(m));	/* the slot was emptied */
+	p = wmem_alloc(plain, 4096, &cap);
+	CHECK(p != NULL);
+	CHECK(!resident(p));
+	wmem_destroy(plain);
+	wmem_destroy(m);				/* the unused spare too */
+}
+
+struct backer {
+	struct wmem *m;
+	atomic_bool stop;
+	atomic_ulong backed;
+};
+
+static void *backer_run(void *arg)
+{
+	struct backer *b = arg;
+
+	while (!atomic_load(&b->stop)) {
+		atomic_fetch_add(&b->backed, wmem_back_spare(b->m));
+		usleep(100);
+	}
+	return NULL;
+}
+
+/* A backer thread refilling the spare while the owner grows through many
+ * chunks: every block is the owner's alone, and the chunks it took are
+ * counted once. */
+static void test_spare_concurrent(void)
+{
+	enum { N = 96 };
+	struct backer b = { .m = wmem_create() };
+	uint8_t *blk[N];
+	uint32_t cap[N];
+	pthread_t t;
+	bool ok = true;
+
+	CHECK_INT(0, pthread_create(&t, NULL, backer_run, &b));
+	for (int i = 0; i < N; i++) {
+		blk[i] = wmem_alloc(b.m, 1u << 20, &cap[i]);
+		CHECK(blk[i] != NULL);
+		memset(blk[i], i, cap[i]);
+		if (i % 8 == 0)
+			usleep(300);		/* let the backer catch up at times */
+	}
+	atomic_store(&b.stop, true);
+	pthread_join(t, NULL);
+	for (int i = 0; i < N; i++)
+		for (uint32_t k = 0; k < cap[i]; k += 4096)
+			ok &= blk[i][k] == (uint8_t)i && blk[i][cap[i] - 1] == (uint8_t)i;
+	CHECK(ok);
+	CHECK_INT((uint64_t)N / 2 * HUGEMAP_PAGE, wmem_chunk_bytes(b.m));
+	CHECK(atomic_load(&b.backed) >= HUGEMAP_PAGE);
+	wmem_destroy(b.m);
+}
+
 int main(void)
 {
 	test_sizes();
 	test_grow_keeps();
 	test_no_overlap();
+	test_spare();
+	test_spare_concurrent();
 	return check_result("wmem");
 }
