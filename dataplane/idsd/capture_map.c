@@ -22,6 +22,9 @@
  * - Standard input, pipes and whatever cannot be mapped are read through
  *   stdio with a 1 MiB buffer (4 KiB steps were one system call per ~8
  *   packets).
+ * - The worker's control thread maps the file's pages ahead of the cursor
+ *   (capture_map_back_ahead), so the worker does not take a page fault
+ *   every 64 KiB of capture.
  * - A file truncated while mapped raises SIGBUS on the pages it lost: the
  *   handler maps zero pages there and ends the capture at the lost page, so
  *   the copy under way finishes (with zeros) and libpcap then reports a
@@ -46,11 +49,17 @@
 
 #include <pcap/pcap.h>
 
+#include "capture_map.h"
+
 #define CAPTURE_READ_BUF ((size_t)1 << 20)
 #define CAPTURE_MAPS 16		/* mapped captures open at once; more are read */
 #define PCAP_FILE_HDR 24u
 #define PCAP_REC_HDR 16u
 #define PCAP_MAX_CAPLEN 262144u	/* libpcap's MAXIMUM_SNAPLEN, its bound for these link types */
+/* mapped ahead of the cursor, and at most per capture_map_back_ahead call:
+ * a replay at a few hundred MB/s moves well under a step per millisecond */
+#define CAPTURE_AHEAD ((size_t)16 << 20)
+#define CAPTURE_AHEAD_STEP ((size_t)4 << 20)
 
 struct capture_map {
 	_Atomic(pcap_t *) p;	/* whose records these are; NULL until opened */
@@ -58,7 +67,10 @@ struct capture_map {
 	const uint8_t *base;
 	size_t map_len;
 	_Atomic size_t size;	/* readable bytes: the file's, less what SIGBUS cut */
-	size_t pos;		/* the cursor: libpcap's stream and the in-place reads */
+	/* the cursor: libpcap's stream and the in-place reads; the reader's
+	 * alone to move, the back-ahead thread's to look at */
+	_Atomic size_t pos;
+	size_t backed;		/* the back-ahead thread's: mapped up to here */
 	bool plain;		/* records may be handed out in place */
 	bool swapped;
 	int8_t scale;		/* time stamps: 1 usec to nsec, -1 nsec to usec */
@@ -131,12 +143,13 @@ static ssize_t map_read(void *cookie, char *out, size_t n)
 {
 	struct capture_map *m = cookie;
 	size_t size = atomic_load(&m->size);
-	size_t k = m->pos < size ? size - m->pos : 0;
+	size_t pos = atomic_load_explicit(&m->pos, memory_order_relaxed);
+	size_t k = pos < size ? size - pos : 0;
 
 	if (k > n)
 		k = n;
-	memcpy(out, m->base + m->pos, k);
-	m->pos += k;
+	memcpy(out, m->base + pos, k);
+	atomic_store_explicit(&m->pos, pos + k, memory_order_relaxed);
 	return (ssize_t)k;
 }
 
@@ -144,10 +157,13 @@ static int map_close(void *cookie)
 {
 	struct capture_map *m = cookie;
 
+	/* not while capture_map_back_ahead works on the mapping */
+	pthread_mutex_lock(&maps_lock);
 	atomic_store(&m->p, NULL);
 	munmap((void *)m->base, m->map_len);
 	m->base = NULL;
 	atomic_store(&m->used, false);
+	pthread_mutex_unlock(&maps_lock);
 	return 0;
 }
 
@@ -202,7 +218,7 @@ static bool plain_capture(struct capture_map *m, pcap_t *p, u_int precision)
 	uint32_t magic;
 	bool nsec;
 
-	if (m->pos != PCAP_FILE_HDR || !linktype_as_stored(pcap_datalink(p)))
+	if (atomic_load(&m->pos) != PCAP_FILE_HDR || !linktype_as_stored(pcap_datalink(p)))
 		return false;
 	memcpy(&magic, m->base, sizeof(magic));
 	switch (magic) {
@@ -249,7 +265,8 @@ static pcap_t *open_mapped(int fd, u_int precision, char *errbuf, bool *mapped)
 	m->base = base;
 	m->map_len = (size_t)st.st_size;
 	atomic_store(&m->size, m->map_len);
-	m->pos = 0;
+	atomic_store(&m->pos, 0);
+	m->backed = 0;
 	f = fopencookie(m, "rb", io);
 	if (f == NULL) {
 		map_close(m);
@@ -367,15 +384,16 @@ static struct capture_map *map_of(pcap_t *p)
 static int next_in_place(struct capture_map *m, struct pcap_pkthdr **hdr, const u_char **data)
 {
 	size_t size = atomic_load_explicit(&m->size, memory_order_relaxed);
-	const uint8_t *r = m->base + m->pos;
+	size_t pos = atomic_load_explicit(&m->pos, memory_order_relaxed);
+	const uint8_t *r = m->base + pos;
 	suseconds_t frac;
 	uint32_t caplen;
 
-	if (size - m->pos < PCAP_REC_HDR)
+	if (size - pos < PCAP_REC_HDR)
 		return 0;
 	caplen = rd32(r + 8, m->swapped);
 	if (caplen > m->snapshot || caplen > PCAP_MAX_CAPLEN ||
-	    caplen > size - m->pos - PCAP_REC_HDR)
+	    caplen > size - pos - PCAP_REC_HDR)
 		return 0;
 	/* as libpcap 1.10 widens them: its header's fields are signed, and
 	 * their byte-swapped values unsigned */
@@ -392,7 +410,7 @@ static int next_in_place(struct capture_map *m, struct pcap_pkthdr **hdr, const 
 	/* the header's page lost to a truncation read as zeros: the file ends */
 	if (atomic_load_explicit(&m->size, memory_order_relaxed) < size)
 		return 0;
-	m->pos += PCAP_REC_HDR + caplen;
+	atomic_store_explicit(&m->pos, pos + PCAP_REC_HDR + caplen, memory_order_relaxed);
 	*hdr = &m->hdr;
 	*data = r + PCAP_REC_HDR;
 	return 1;
@@ -407,4 +425,40 @@ int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **hdr, const u_char **data)
 	if (m != NULL && m->plain && next_in_place(m, hdr, data))
 		return 1;
 	return libpcap_next_ex()(p, hdr, data);
+}
+
+size_t capture_map_back_ahead(void)
+{
+	unsigned int n = atomic_load(&maps_high);
+	size_t done = 0;
+
+	pthread_mutex_lock(&maps_lock);
+	for (unsigned int i = 0; i < n; i++) {
+		struct capture_map *m = &maps[i];
+		size_t pos, want, len;
+
+		/* opened: its mapping is set up (p is stored last) */
+		if (atomic_load(&m->p) == NULL)
+			continue;
+		pos = atomic_load_explicit(&m->pos, memory_order_relaxed);
+		want = pos + CAPTURE_AHEAD;
+		if (want > m->map_len)
+			want = m->map_len;
+		if (m->backed < pos)	/* the reader got there first */
+			m->backed = pos & ~(page_size - 1);
+		if (want <= m->backed)
+			continue;
+		len = want - m->backed < CAPTURE_AHEAD_STEP ? want - m->backed : CAPTURE_AHEAD_STEP;
+		/* refused (a kernel before 5.14, or a file cut short): the reader
+		 * faults its pages in itself, as without this */
+		if (madvise((void *)(m->base + m->backed), len, MADV_POPULATE_READ) != 0) {
+			m->backed = m->map_len;
+			continue;
+		}
+		len = (len + page_size - 1) & ~(page_size - 1);
+		m->backed += len;
+		done += len;
+	}
+	pthread_mutex_unlock(&maps_lock);
+	return done;
 }

@@ -25,6 +25,7 @@
 #include "../flow/flow.h"
 #include "../port/capture_file.h"
 #include "../telemetry/telemetry.h"
+#include "capture_map.h"
 #include "daemon.h"
 #include "eal_args.h"
 #include "heap_warm.h"
@@ -277,6 +278,8 @@ static void wait_loop(struct run *r, uint64_t start_us)
 		 * them in */
 		for (unsigned i = 0; i < r->nworkers; i++)
 			pipeline_back_spare(r->workers[i]->pl);
+		/* and the pages of the capture files they replay */
+		capture_map_back_ahead();
 		if (wd_period != 0 && rte_get_timer_cycles() >= next_wd) {
 			if (workers_beating(r, seen))
 				svc_watchdog();

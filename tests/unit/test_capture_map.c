@@ -3,12 +3,15 @@
  * idsd's open (mapped, records in place where plain) and through a stock
  * stdio stream libpcap reads alone, and the two must return the same codes,
  * headers, bytes and errors, for both time stamp precisions. Then a file
- * truncated while mapped, which must end the capture, not the process. */
+ * truncated while mapped, which must end the capture, not the process, and
+ * the pages mapped ahead of the reader by another thread's calls. */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +19,7 @@
 #include <pcap/pcap.h>
 
 #include "check.h"
+#include "dataplane/idsd/capture_map.h"
 
 struct cap {
 	uint32_t magic;
@@ -298,6 +302,85 @@ static void test_truncated_while_mapped(void)
 	pcap_close(p);
 }
 
+static long minor_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_minflt;
+}
+
+/* Reads path to its end; returns the records, *faults the reader's minor
+ * page faults meanwhile. */
+static int read_all(const char *path, bool ahead, long *faults, size_t *backed)
+{
+	char e[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, e);
+	size_t step;
+	long f0;
+	int n = 0;
+
+	CHECK(p != NULL);
+	if (p == NULL)
+		return 0;
+	*backed = 0;
+	while (ahead && (step = capture_map_back_ahead()) != 0)
+		*backed += step;
+	f0 = minor_faults();
+	while (pcap_next_ex(p, &h, &d) == 1) {
+		if (h->caplen != 1000 || d[0] != (uint8_t)n)
+			break;
+		n++;
+	}
+	*faults = minor_faults() - f0;
+	pcap_close(p);
+	return n;
+}
+
+/* Another thread's calls map the capture ahead of its reader (here all of
+ * it: it is smaller than the distance kept ahead), and the reader then
+ * takes (almost) no page fault; without them it takes one per few pages. */
+static void test_back_ahead(void)
+{
+	enum { N = 8000 };
+	const struct cap c = { 0xa1b2c3d4, 2, 4, 65535, DLT_EN10MB };
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	const size_t bytes = 24 + (size_t)N * (16 + 1000);
+	char path[256];
+	size_t backed;
+	long faults;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ahead.pcap", dir);
+	f = fopen(path, "wb");
+	put32(f, c.magic, 0);
+	put16(f, c.major, 0);
+	put16(f, c.minor, 0);
+	put32(f, 0, 0);
+	put32(f, 0, 0);
+	put32(f, c.snaplen, 0);
+	put32(f, c.linktype, 0);
+	for (int i = 0; i < N; i++) {
+		uint8_t data[1000];
+
+		memset(data, i & 0xff, sizeof(data));
+		put32(f, 1700000000u, 0);
+		put32(f, (uint32_t)i, 0);
+		put32(f, 1000, 0);
+		put32(f, 1000, 0);
+		fwrite(data, 1, sizeof(data), f);
+	}
+	fclose(f);
+	CHECK_INT(N, read_all(path, false, &faults, &backed));
+	CHECK(faults >= (long)(bytes / (256 * 1024)));	/* the control: it faults */
+	CHECK_INT(N, read_all(path, true, &faults, &backed));
+	CHECK_INT((bytes + page - 1) & ~(page - 1), backed);
+	CHECK(faults <= 4);
+	CHECK_INT(0, capture_map_back_ahead());		/* closed: nothing to map */
+}
+
 /* A pipe is not mapped: read through stdio as before. */
 static void test_pipe(void)
 {
@@ -346,6 +429,7 @@ int main(void)
 	test_malformed();
 	test_pcapng();
 	test_truncated_while_mapped();
+	test_back_ahead();
 	test_pipe();
 	rc = check_result("capture_map");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
