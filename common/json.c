@@ -256,6 +256,16 @@ void json_keyn(struct json_w *j, const char *key, size_t len)
 	j->key_pending = true;
 }
 
+void json_members(struct json_w *j, const char *frag, size_t len)
+{
+	if (j->key_pending || j->depth == 0) {
+		j->err = true;
+		return;
+	}
+	if (len > 0 && begin_value(j, NULL))
+		put(j, frag, len);
+}
+
 void json_obj_open(struct json_w *j, const char *key)
 {
 	open_container(j, key, '{');

@@ -64,6 +64,12 @@ void json_arr_close(struct json_w *j);
  * call must pass key NULL and writes its value. */
 void json_keyn(struct json_w *j, const char *key, size_t len);
 
+/* Members written earlier by another writer, appended as they are: frag
+ * is one or more complete "key":value pairs joined by commas, as a writer
+ * leaves them after the '{' of an empty object. The comma before them is
+ * placed as for any member. Only inside an object, with no key pending. */
+void json_members(struct json_w *j, const char *frag, size_t len);
+
 /* NUL-terminated string; NULL is written as "". */
 void json_str(struct json_w *j, const char *key, const char *s);
 /* len bytes of s, escaped: ", \, control bytes, and bytes that are not

@@ -26,8 +26,11 @@ enum http_made { HM_HEADER, HM_NAMES, HM_START, HM_URI, HM_HOST, HM_MAX };
  * headers are all in rather than on every rule buffer of every update: the
  * named headers found in one walk, and each made buffer when first asked
  * for. Valid while the header count and the side's progress are the
- * ones it was made with (trailers add or fold headers later). */
+ * ones it was made with (trailers add or fold headers later). Those can
+ * change only while libhtp parses: once checked at an even parse_gen of
+ * the connection, the side holds until the next parse. */
 struct http_side {
+	uint64_t gen;             /* parse_gen when last checked; odd: check again */
 	int progress;             /* libhtp's, when walked; -1: not yet */
 	size_t nhdr;
 	htp_header_t *hv[HV_MAX];
@@ -40,6 +43,7 @@ struct http_side {
 struct http_txd {
 	struct app_tx base;       /* first: app_tx * <-> http_txd * */
 	htp_tx_t *tx;
+	const uint64_t *parse_gen; /* its connection's (struct http_state) */
 	struct abuf body[2];      /* request, response (decompressed) */
 	uint32_t body_inspected[2]; /* of each, the bytes an inspection has seen */
 	/* (added) each body's byte 0 is stream byte body_seq while
@@ -76,6 +80,9 @@ struct http_state {
 	uint32_t nlive, live_cap; /* live_cap: bytes */
 	size_t seen;              /* libhtp list entries already given a txd */
 	size_t msg_seen;          /* libhtp messages turned into events so far */
+	/* raised before and after each call that lets libhtp parse (odd
+	 * while it runs: its callbacks see the transactions change) */
+	uint64_t parse_gen;
 };
 
 /* The value of the first header named k on side dir (0 request, 1

@@ -44,8 +44,10 @@ static struct http_txd *txd_new(struct http_state *hs, htp_tx_t *tx)
 	if (t == NULL)
 		return NULL;
 	t->tx = tx;
+	t->parse_gen = &hs->parse_gen;
 	for (int i = 0; i < 2; i++) {
 		t->body[i].mem = t->hdr_raw[i].mem = hs->ctx->mem;
+		t->side[i].gen = 1;
 		t->side[i].progress = -1;
 		for (int k = 0; k < HM_MAX; k++)
 			t->side[i].buf[k].mem = hs->ctx->mem;
@@ -368,10 +370,12 @@ int app_http_data(struct applayer_ctx *ctx, struct app_flow *af, enum app_dir di
 			      .tv_usec = (suseconds_t)(ts_us % 1000000u) };
 	int rc;
 
+	hs->parse_gen++;
 	if (dir == APP_TO_SERVER)
 		rc = htp_connp_req_data(hs->connp, &tv, d, len);
 	else
 		rc = htp_connp_res_data(hs->connp, &tv, d, len);
+	hs->parse_gen++;
 	mark_updates(hs);
 	http_events_messages(hs, dir);
 	if (rc == HTP_STREAM_ERROR) {
@@ -421,10 +425,12 @@ void app_http_eof(struct app_flow *af, enum app_dir dir)
 {
 	struct http_state *hs = af->http;
 
+	hs->parse_gen++;
 	if (dir == APP_TO_SERVER)
 		htp_connp_req_close(hs->connp, NULL);
 	else
 		htp_connp_close(hs->connp, NULL);
+	hs->parse_gen++;
 	mark_updates(hs);
 	http_events_messages(hs, dir);
 	/* bodies held back for the minimal inspection size are due now */
@@ -674,14 +680,23 @@ static bool hv_is(const bstr *n, bool nul, int k)
 /* Side idx of the transaction, its named headers found (the first of each
  * name, as htp_table_get_c) in one walk of the table. Found again when the
  * side's progress or header count changed (trailers add or fold headers,
- * a 100 Continue's headers give way to the final answer's). */
+ * a 100 Continue's headers give way to the final answer's); looked at
+ * only when libhtp parsed since the last look (detection asks for the
+ * side's buffers dozens of times per update). */
 static struct http_side *side_of(struct http_txd *t, uint32_t idx)
 {
 	struct http_side *sd = &t->side[idx];
-	htp_table_t *hdrs = idx ? t->tx->response_headers : t->tx->request_headers;
-	int progress = idx ? (int)t->tx->response_progress : (int)t->tx->request_progress;
-	size_t n = hdrs ? htp_table_size(hdrs) : 0;
+	const uint64_t gen = *t->parse_gen;
+	htp_table_t *hdrs;
+	int progress;
+	size_t n;
 
+	if (sd->gen == gen && !(gen & 1))
+		return sd;
+	sd->gen = gen;
+	hdrs = idx ? t->tx->response_headers : t->tx->request_headers;
+	progress = idx ? (int)t->tx->response_progress : (int)t->tx->request_progress;
+	n = hdrs ? htp_table_size(hdrs) : 0;
 	if (sd->progress == progress && sd->nhdr == n)
 		return sd;
 	sd->progress = progress;

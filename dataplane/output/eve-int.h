@@ -65,6 +65,7 @@ struct eve_writer {
 	uint32_t npktvars;
 	const struct ruleset *names;   /* (added) the flowbit and flowint names of the
 					* running rules (eve_writer_set_names) */
+	struct eve_frag_cache *frags;  /* the running rules' alert parts, owned */
 };
 
 /* Builds one record into j (the object, without the newline) with the
@@ -103,6 +104,27 @@ void eve_put_header(struct json_w *j, const struct eve_writer *w, const struct p
 		    const char *event_type, const char *client_ip);
 void eve_put_alert(struct json_w *j, const struct eve_writer *w, const struct rule *r,
 		   bool blocked, const char *xff);
+/* The members of the alert object that depend on rule r alone: gid,
+ * signature_id, rev, signature, category, severity; and "metadata", the
+ * rule's metadata keyword's items (only for a rule that has some). */
+void eve_put_rule_ident(struct json_w *j, const struct rule *r);
+void eve_put_rule_meta(struct json_w *j, const struct rule *r);
+
+/* eve_alert_frag.c: a writer's cache of those members per rule, rendered
+ * on the rule's first alert. Entries are keyed by the rule's address: empty
+ * the cache (eve_frag_cache_clear) before rules it may hold are freed.
+ * eve_frag_get fills out with r's text, valid until the next call on c:
+ * 0, or -ENOENT (c NULL), -ENOMEM, -ENOSPC (no room even in an emptied
+ * cache): the caller renders the members itself. */
+struct eve_frag_cache;
+struct eve_frag {
+	const char *ident, *meta;  /* meta NULL: the rule has no metadata */
+	size_t ident_len, meta_len;
+};
+struct eve_frag_cache *eve_frag_cache_create(void);
+void eve_frag_cache_destroy(struct eve_frag_cache *c);
+void eve_frag_cache_clear(struct eve_frag_cache *c);
+int eve_frag_get(struct eve_frag_cache *c, const struct rule *r, struct eve_frag *out);
 /* An address as Suricata prints it (IPv6 in full, or RFC 5952 with
  * compress), "proto" by IANA keyword, whether proto has ports. */
 void eve_put_ip(struct json_w *j, const char *key, const union ip_addr *a, uint8_t ver,

@@ -280,7 +280,10 @@ void eve_writer_set_pktvars(struct eve_writer *w, const struct detect_pktvar *pv
 /* (added) The rules whose flowbit and flowint names (struct ruleset's
  * flowbits, flowints) name the ids flows hold, in the records' "metadata";
  * NULL: none, the ids go unnamed (left out). rs must outlive its use: set
- * again whenever the worker's detection changes (pipeline_set_detect). */
+ * again whenever the worker's detection changes (pipeline_set_detect).
+ * The writer keeps the alert text of the rules it wrote, by their address,
+ * and forgets it here: call this before a rule alerted on is freed or
+ * changed. */
 struct ruleset;
 void eve_writer_set_names(struct eve_writer *w, const struct ruleset *rs);
 

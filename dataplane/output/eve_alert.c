@@ -293,7 +293,7 @@ static const char *next_pair(const char *k)
 
 /* The rule's metadata keyword as Suricata groups it: {"key": [values]}, the
  * keys in the order of their first item. */
-static void put_metadata(struct json_w *j, const struct rule *r)
+void eve_put_rule_meta(struct json_w *j, const struct rule *r)
 {
 	const char *end = r->meta + r->meta_len;
 
@@ -314,21 +314,38 @@ static void put_metadata(struct json_w *j, const struct rule *r)
 	json_obj_close(j);
 }
 
-void eve_put_alert(struct json_w *j, const struct eve_writer *w, const struct rule *r,
-		   bool blocked, const char *xff)
+void eve_put_rule_ident(struct json_w *j, const struct rule *r)
 {
-	json_obj_open(j, "alert");
-	json_str(j, "action", blocked ? "blocked" : "allowed");
 	json_uint(j, "gid", r->gid);
 	json_uint(j, "signature_id", r->sid);
 	json_uint(j, "rev", r->rev);
 	json_str(j, "signature", r->msg);
 	json_str(j, "category", r->class_desc);
 	json_uint(j, "severity", r->priority);
+}
+
+/* The rule's parts come from the writer's cache (eve_alert_frag.c), made
+ * by the two functions above on the rule's first alert; rendered here
+ * only when the cache has no room for them. */
+void eve_put_alert(struct json_w *j, const struct eve_writer *w, const struct rule *r,
+		   bool blocked, const char *xff)
+{
+	struct eve_frag f;
+	bool cached = eve_frag_get(w->frags, r, &f) == 0;
+	bool meta = w->opt.flow && r->nmeta > 0;
+
+	json_obj_open(j, "alert");
+	json_str(j, "action", blocked ? "blocked" : "allowed");
+	if (cached)
+		json_members(j, f.ident, f.ident_len);
+	else
+		eve_put_rule_ident(j, r);
 	if (xff != NULL)
 		json_str(j, "xff", xff);
-	if (w->opt.flow && r->nmeta > 0)
-		put_metadata(j, r);
+	if (meta && cached)
+		json_members(j, f.meta, f.meta_len);
+	else if (meta)
+		eve_put_rule_meta(j, r);
 	json_obj_close(j);
 }
 

@@ -28,10 +28,14 @@ void eve_writer_set_pktvars(struct eve_writer *w, const struct detect_pktvar *pv
 	}
 }
 
+/* Rules change here, so the alert parts cached for the old ones go: the
+ * new rules may come to live where those were. */
 void eve_writer_set_names(struct eve_writer *w, const struct ruleset *rs)
 {
-	for (; w != NULL; w = w->next)
+	for (; w != NULL; w = w->next) {
 		w->names = rs;
+		eve_frag_cache_clear(w->frags);
+	}
 }
 
 /* Name id of table t, NULL when unknown (as Suricata's VarNameStoreLookupById,

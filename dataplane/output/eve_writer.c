@@ -21,6 +21,12 @@ static struct eve_writer *writer_one(struct eve_file *ef, const struct eve_optio
 		free(w);
 		return NULL;
 	}
+	w->frags = eve_frag_cache_create();
+	if (w->frags == NULL) {
+		free(w->buf);
+		free(w);
+		return NULL;
+	}
 	w->ef = ef;
 	w->types = ef->types;
 	if (ef->has_opt)
@@ -66,6 +72,7 @@ void eve_writer_destroy(struct eve_writer *w)
 		struct eve_writer *next = w->next;
 
 		eve_writer_flush_one(w);
+		eve_frag_cache_destroy(w->frags);
 		free(w->order);
 		free(w->buf);
 		free(w);

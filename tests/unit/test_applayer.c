@@ -156,6 +156,46 @@ out:
 	app_flow_free(ctx, af);
 }
 
+/* A side's named headers and made buffers are kept between parses and
+ * looked at again after each one: headers that arrive in a later segment,
+ * trailers that add one after the body, and a 100 Continue whose headers
+ * (as many as the final answer's) give way to the final answer's. */
+static void test_http_side_refresh(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 6, 40003, 80);
+	struct app_tx *tx;
+
+	feed(af, APP_TO_SERVER, "POST /u HTTP/1.1\r\nHost: one\r\n");
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK(buf_str(af, tx, RULE_BUF_HTTP_USER_AGENT, 0) == NULL);
+	buf_str(af, tx, RULE_BUF_HTTP_HEADER_NAMES, 0);
+	feed(af, APP_TO_SERVER, "User-Agent: later\r\nExpect: 100-continue\r\n"
+	     "Transfer-Encoding: chunked\r\n\r\n");
+	CHECK_STR("later", buf_str(af, tx, RULE_BUF_HTTP_USER_AGENT, 0));
+	CHECK_STR("one", buf_str(af, tx, RULE_BUF_HTTP_HOST_RAW, 0));
+	CHECK_STR("\r\nHost\r\nUser-Agent\r\nExpect\r\nTransfer-Encoding\r\n\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_HEADER_NAMES, 0));
+
+	feed(af, APP_TO_CLIENT, "HTTP/1.1 100 Continue\r\nServer: interim\r\nX-A: 1\r\n\r\n");
+	buf_str(af, tx, RULE_BUF_HTTP_SERVER, 0);
+	buf_str(af, tx, RULE_BUF_HTTP_HEADER, 1);
+	feed(af, APP_TO_SERVER, "3\r\nabc\r\n0\r\nCookie: t=1\r\n\r\n");
+	CHECK_STR("t=1", buf_str(af, tx, RULE_BUF_HTTP_COOKIE, 0));
+	CHECK_STR("\r\nHost\r\nUser-Agent\r\nExpect\r\nTransfer-Encoding\r\nCookie\r\n\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_HEADER_NAMES, 0));
+	feed(af, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nServer: final\r\nContent-Length: 0\r\n\r\n");
+	CHECK_STR("final", buf_str(af, tx, RULE_BUF_HTTP_SERVER, 0));
+	CHECK_STR("Server: final\r\nContent-Length: 0\r\n", buf_str(af, tx, RULE_BUF_HTTP_HEADER, 1));
+	CHECK_STR("0", buf_str(af, tx, RULE_BUF_HTTP_CONTENT_LEN, 1));
+	/* asked again with nothing parsed in between: the same */
+	CHECK_STR("final", buf_str(af, tx, RULE_BUF_HTTP_SERVER, 0));
+out:
+	app_flow_free(ctx, af);
+}
+
 /* EVE's strings as libhtp's bstr_util_strdup_to_c made them (a NUL byte
  * as the two characters \0), the media type cut at its parameters; all of a
  * call's strings valid together, whatever the last call left in the
@@ -581,6 +621,7 @@ int main(void)
 	test_http();
 	test_http_gzip();
 	test_http_named_headers();
+	test_http_side_refresh();
 	test_http_info_strings();
 	test_http_body_presize();
 	test_http_many_txs();
