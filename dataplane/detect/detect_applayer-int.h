@@ -81,8 +81,8 @@ struct detect_app_thread {
 	uint32_t stamp;
 	const struct pat_db *scan_db; /* the database being scanned */
 	/* the transaction's remembered scans of instances 0 and 1, by
-	 * variant * 2 + instance: position in its list, valid while
-	 * done_stamp is stamp (one lookup per variant, not one walk) */
+	 * place in the scan list * 2 + instance: position in its list, valid
+	 * while done_stamp is stamp (one lookup per variant, not one walk) */
 	uint32_t *done_at;
 	uint32_t *done_stamp;
 	struct app_xf_slot *slot;     /* per variant (only transformed ones are used) */

@@ -265,10 +265,19 @@ static bool buffer_final(const struct app_scan *s, enum rule_buffer b)
 #define SCAN_DONE_MAX 64u
 
 struct scan_done {
-	uint32_t var, idx, len;
+	uint32_t pos, idx, len;  /* pos: the variant's place in the scan list */
 	bool final;              /* the instance can no longer change */
 	bool end;                /* absent for good, and every later instance */
 };
+
+/* A variant is settled in a transaction and direction when each of its
+ * instances was scanned and is final and the one after the last is absent
+ * for good: no update can bring a candidate from it any more (what the
+ * records below would say on every update, one lookup per instance). It is
+ * then skipped with a bit, and its records are dropped. Bits for the first
+ * SETTLED_MAX places of the scan list (ET Open's HTTP lists have 18 to the
+ * server and 11 to the client); the places past it keep to the records. */
+#define SETTLED_MAX 64u
 
 /* A rule whose verification failed on the matches of one of its buffers
  * (a list, struct app_rule_buf), and that buffer's state then: while the
@@ -294,6 +303,9 @@ struct tx_dir_scan {
 	struct scan_done *done;
 	uint32_t nmiss, capmiss;
 	struct rule_miss *miss;  /* one per rank at most */
+	uint64_t settled;        /* a bit by place in the scan list */
+	uint8_t proto;           /* the scan list's (enum app_proto) that
+				  * pos and settled refer to */
 };
 
 /* Made for each transaction that detection sees, so its memory and its
@@ -320,11 +332,13 @@ static void tx_scan_free(void *p)
 
 /* The transaction's memory for direction dir; NULL without memory (every
  * buffer is then scanned whole, as if new). What another engine (before a
- * reload) remembered is forgotten: its ranks and variants mean nothing here. */
+ * reload) remembered is forgotten: its ranks and variants mean nothing here;
+ * so are the scan records of another protocol's list (places in it). */
 static struct tx_dir_scan *tx_dir_scan(const struct detect_engine *de, struct wmem *mem,
-				       struct app_tx *tx, uint8_t dir)
+				       struct app_tx *tx, uint8_t dir, enum app_proto proto)
 {
 	struct tx_scan *ts = app_tx_detect_state(tx);
+	struct tx_dir_scan *ds;
 	uint32_t cap;
 
 	if (ts == NULL) {
@@ -335,11 +349,19 @@ static struct tx_dir_scan *tx_dir_scan(const struct detect_engine *de, struct wm
 		app_tx_set_detect_state(tx, ts, tx_scan_free);
 	}
 	if (ts->serial != de->serial) {
-		for (int i = 0; i < 2; i++)
-			ts->d[i].nhit = ts->d[i].ndone = ts->d[i].nmiss = 0;
+		for (int i = 0; i < 2; i++) {
+			ts->d[i].nhit = ts->d[i].nmiss = 0;
+			ts->d[i].proto = APP_PROTO_UNKNOWN;
+		}
 		ts->serial = de->serial;
 	}
-	return &ts->d[dir];
+	ds = &ts->d[dir];
+	if (ds->proto != proto) {
+		ds->ndone = 0;
+		ds->settled = 0;
+		ds->proto = (uint8_t)proto;
+	}
+	return ds;
 }
 
 /* Grow an array of ds's pool holding n elements of size sz (*cap bytes)
@@ -357,6 +379,11 @@ static bool room_for_one(struct wmem *mem, void **a, uint32_t n, uint32_t *cap, 
 	return true;
 }
 
+static bool settled(const struct tx_dir_scan *ds, uint32_t pos)
+{
+	return pos < SETTLED_MAX && (ds->settled >> pos & 1u);
+}
+
 /* Instances 0 and 1 of every variant in ds, indexed for done_find. */
 static void done_index(struct detect_app_thread *at, const struct tx_dir_scan *ds)
 {
@@ -364,36 +391,48 @@ static void done_index(struct detect_app_thread *at, const struct tx_dir_scan *d
 		const struct scan_done *sd = &ds->done[i];
 
 		if (sd->idx < 2) {
-			at->done_at[2 * sd->var + sd->idx] = i;
-			at->done_stamp[2 * sd->var + sd->idx] = at->stamp;
+			at->done_at[2 * sd->pos + sd->idx] = i;
+			at->done_stamp[2 * sd->pos + sd->idx] = at->stamp;
 		}
 	}
 }
 
 static struct scan_done *done_find(const struct detect_app_thread *at, struct tx_dir_scan *ds,
-				   uint32_t v, uint32_t idx)
+				   uint32_t pos, uint32_t idx)
 {
 	if (idx < 2)
-		return at->done_stamp[2 * v + idx] == at->stamp ? &ds->done[at->done_at[2 * v + idx]]
-								 : NULL;
+		return at->done_stamp[2 * pos + idx] == at->stamp ?
+			       &ds->done[at->done_at[2 * pos + idx]] : NULL;
 	for (uint32_t i = 0; i < ds->ndone; i++)
-		if (ds->done[i].var == v && ds->done[i].idx == idx)
+		if (ds->done[i].pos == pos && ds->done[i].idx == idx)
 			return &ds->done[i];
 	return NULL;
 }
 
-/* Where to scan instance idx of variant v from, its source being the
- * bytes [base, base + slen) of the whole buffer: 0 when new or changed,
+/* The records of the variants settled are no longer looked up. */
+static void drop_settled(struct tx_dir_scan *ds)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < ds->ndone; i++)
+		if (!settled(ds, ds->done[i].pos))
+			ds->done[n++] = ds->done[i];
+	ds->ndone = n;
+}
+
+/* Where to scan instance idx of the variant at pos from, its source being
+ * the bytes [base, base + slen) of the whole buffer: 0 when new or changed,
  * UINT32_MAX when unchanged; remembered as scanned (and final, so that
- * later updates do not even build it). */
+ * later updates do not even build it). *kept: it is final and remembered. */
 static uint32_t scan_from(struct app_scan *s, struct tx_dir_scan *ds, struct scan_done *sd,
-			  const struct app_variant *var, uint32_t v, uint32_t idx, uint32_t base,
-			  uint32_t slen)
+			  const struct app_variant *var, uint32_t pos, uint32_t idx, uint32_t base,
+			  uint32_t slen, bool *kept)
 {
 	bool final = buffer_final(s, var->buf);
 	uint32_t from = 0;
 
 	slen += base;
+	*kept = final;
 	if (sd != NULL) {
 		sd->final = final;
 		if (sd->len == slen)
@@ -407,20 +446,23 @@ static uint32_t scan_from(struct app_scan *s, struct tx_dir_scan *ds, struct sca
 	if (ds->ndone < SCAN_DONE_MAX &&
 	    room_for_one(applayer_ctx_mem(s->al), (void **)&ds->done, ds->ndone, &ds->capdone,
 			 sizeof(*ds->done)))
-		ds->done[ds->ndone++] = (struct scan_done){ .var = v, .idx = idx, .len = slen,
+		ds->done[ds->ndone++] = (struct scan_done){ .pos = pos, .idx = idx, .len = slen,
 							    .final = final };
+	else
+		*kept = false;
 	return 0;
 }
 
-/* Instance idx of variant v and all after it can no longer appear: later
- * updates stop there without asking the protocol (most of a transaction's
- * buffers are absent: a request without a Referer, a response without a
- * Location, the request side's while the response streams in). */
-static void remember_end(struct wmem *mem, struct tx_dir_scan *ds, uint32_t v, uint32_t idx)
+/* Instance idx of the variant at pos and all after it can no longer
+ * appear: later updates stop there without asking the protocol (most of a
+ * transaction's buffers are absent: a request without a Referer, a
+ * response without a Location, the request side's while the response
+ * streams in). */
+static void remember_end(struct wmem *mem, struct tx_dir_scan *ds, uint32_t pos, uint32_t idx)
 {
 	if (ds->ndone < SCAN_DONE_MAX &&
 	    room_for_one(mem, (void **)&ds->done, ds->ndone, &ds->capdone, sizeof(*ds->done)))
-		ds->done[ds->ndone++] = (struct scan_done){ .var = v, .idx = idx, .final = true,
+		ds->done[ds->ndone++] = (struct scan_done){ .pos = pos, .idx = idx, .final = true,
 							    .end = true };
 }
 
@@ -541,6 +583,50 @@ static void remember_miss(const struct app_scan *s, struct tx_dir_scan *ds, uint
 		m->print = *buf_print(s, (enum rule_buffer)rb->buf);
 }
 
+/* What changed of the instances of variant v, at place pos of the scan
+ * list, scanned into at->cand. True when it is settled (only asked with ds
+ * and pos below SETTLED_MAX: the end is then not recorded). */
+static bool scan_variant(struct app_scan *s, const struct packet *p, struct tx_dir_scan *ds,
+			 uint32_t pos, uint32_t v)
+{
+	struct detect_thread *dt = s->dt;
+	const struct detect_app_engine *ae = dt->de->app;
+	const struct app_variant *var = &ae->var[v];
+	bool settles = ds != NULL && pos < SETTLED_MAX;
+
+	for (uint32_t idx = 0;; idx++) {
+		struct scan_done *sd = ds != NULL ? done_find(dt->app, ds, pos, idx) : NULL;
+		const uint8_t *buf;
+		uint32_t len, from = 0;
+		bool kept;
+
+		if (sd != NULL && sd->end)
+			return settles;
+		if (sd != NULL && sd->final)
+			continue;
+		if (get_buffer(s, var->buf, idx, &buf, &len) != 0) {
+			if (ds == NULL || !buffer_final(s, var->buf))
+				return false;
+			if (!settles)
+				remember_end(applayer_ctx_mem(s->al), ds, pos, idx);
+			return settles;
+		}
+		if (ds != NULL) {
+			from = scan_from(s, ds, sd, var, pos, idx,
+					 app_tx_buffer_offset(s->af, s->tx, var->buf), len, &kept);
+			settles = settles && kept;
+			if (from == UINT32_MAX)
+				continue;
+		}
+		if (var->chain != NULL && variant_buffer(s, v, idx, &buf, &len) != 0)
+			return false;
+		if (v == ae->body_var && s->dir == PKT_TO_CLIENT &&
+		    body_from_stream(s, p, var, buf, from, len))
+			continue;
+		scan(dt, &var->db, buf + from, len - from);
+	}
+}
+
 /* Candidates of one transaction and direction: prefilter hits in what
  * changed of every buffer present and the hits of earlier updates, plus the
  * protocol's rules without a fast pattern. Returns the transaction's
@@ -552,7 +638,10 @@ static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p
 	struct detect_app_thread *at = dt->app;
 	const struct detect_app_engine *ae = dt->de->app;
 	struct wmem *mem = applayer_ctx_mem(s->al);
-	struct tx_dir_scan *ds = tx_dir_scan(dt->de, mem, s->tx, s->dir);
+	struct tx_dir_scan *ds = tx_dir_scan(dt->de, mem, s->tx, s->dir, proto);
+	const uint32_t nscan = ae->nscan[proto][s->dir];
+	const uint32_t *list = ae->scan[proto][s->dir];
+	bool dropped = false;
 
 	at->ncand = 0;
 	if (++at->stamp == 0) {
@@ -568,38 +657,24 @@ static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p
 		done_index(at, ds);
 		miss_index(at, ds);
 	}
-	for (uint32_t i = 0; i < ae->nscan[proto][s->dir]; i++) {
-		uint32_t v = ae->scan[proto][s->dir][i];
-		const struct app_variant *var = &ae->var[v];
+	/* the places not settled, a word of the list at a time */
+	for (uint32_t w = 0; w * 64 < nscan; w++) {
+		uint64_t todo = nscan - w * 64 >= 64 ? ~0ull : (1ull << (nscan - w * 64)) - 1;
 
-		for (uint32_t idx = 0;; idx++) {
-			struct scan_done *sd = ds != NULL ? done_find(at, ds, v, idx) : NULL;
-			const uint8_t *buf;
-			uint32_t len, from = 0;
+		if (ds != NULL && w == 0)
+			todo &= ~ds->settled;
+		for (; todo != 0; todo &= todo - 1) {
+			const uint32_t b = (uint32_t)__builtin_ctzll(todo);
 
-			if (sd != NULL && sd->end)
-				break;
-			if (sd != NULL && sd->final)
-				continue;
-			if (get_buffer(s, var->buf, idx, &buf, &len) != 0) {
-				if (ds != NULL && buffer_final(s, var->buf))
-					remember_end(mem, ds, v, idx);
-				break;
+			if (scan_variant(s, p, ds, w * 64 + b, list[w * 64 + b])) {
+				ds->settled |= 1ull << b;
+				dropped = true;
 			}
-			if (ds != NULL &&
-			    (from = scan_from(s, ds, sd, var, v, idx,
-					      app_tx_buffer_offset(s->af, s->tx, var->buf),
-					      len)) == UINT32_MAX)
-				continue;
-			if (var->chain != NULL && variant_buffer(s, v, idx, &buf, &len) != 0)
-				break;
-			if (v == ae->body_var && s->dir == PKT_TO_CLIENT &&
-			    body_from_stream(s, p, var, buf, from, len))
-				continue;
-			scan(dt, &var->db, buf + from, len - from);
 		}
 	}
 	if (ds != NULL) {
+		if (dropped)
+			drop_settled(ds);
 		for (uint32_t i = 0; i < ds->nhit; i++)
 			add_cand(at, ds->hit[i]);
 		remember_hits(mem, ds, at, s->tx);

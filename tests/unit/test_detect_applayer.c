@@ -644,6 +644,59 @@ static void test_unchanged_miss(void)
 	app_env_teardown(e);
 }
 
+/* A transaction's update scans only what can still bring candidates: a
+ * buffer that appears after the first look (the User-Agent after the
+ * request line) or that grows (a response body) is scanned again; the
+ * buffers complete and scanned (the request's, once the response makes
+ * that side due again; the status code) are not. */
+static void test_settled_variants(void)
+{
+	struct applayer_config cfg;
+	struct app_env *e;
+	const struct detect_stats *st;
+	uint64_t n0, b0;
+
+	applayer_config_init(&cfg);
+	cfg.response_inspect_min = 8;
+	e = setup("alert http any any -> any any (msg:\"uri\"; http.uri; content:\"/p\"; sid:1;)\n"
+		  "alert http any any -> any any (msg:\"ua\"; http.user_agent; "
+		  "content:\"agent\"; sid:2;)\n"
+		  "alert http any any -> any any (msg:\"body\"; http.response_body; "
+		  "content:\"evil\"; sid:3;)\n"
+		  "alert http any any -> any any (msg:\"code\"; http.stat_code; "
+		  "content:\"200\"; sid:4;)\n", &cfg);
+	st = detect_thread_stats(e->d.dt);
+	flow_open(e, 6, 40020, 80);
+	feeds(e, APP_TO_SERVER, "GET /p HTTP/1.1\r\n");
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(1, sid(0));
+	/* the headers: the user agent scanned, the URI (the same) not */
+	feeds(e, APP_TO_SERVER, "Host: h\r\nUser-Agent: agent\r\n\r\n");
+	n0 = st->mpm_scans + st->mpm_remembered;
+	b0 = st->mpm_app_bytes;
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(2, sid(0));
+	CHECK_INT(1, (long long)(st->mpm_scans + st->mpm_remembered - n0));
+	CHECK_INT(5, (long long)(st->mpm_app_bytes - b0));
+	feeds(e, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\nabcdefghij");
+	CHECK_INT(1, inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(4, sid(0));
+	/* the request side is due again: nothing of it is scanned */
+	n0 = st->mpm_scans + st->mpm_remembered;
+	b0 = st->mpm_app_bytes;
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(0, (long long)(st->mpm_scans + st->mpm_remembered - n0));
+	CHECK_INT(0, (long long)(st->mpm_app_bytes - b0));
+	/* the body grows with what sid 3 looks for: the body alone scanned */
+	feeds(e, APP_TO_CLIENT, "klm evil..");
+	n0 = st->mpm_scans + st->mpm_remembered;
+	CHECK_INT(1, inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(3, sid(0));
+	CHECK_INT(1, (long long)(st->mpm_scans + st->mpm_remembered - n0));
+	flow_close(e);
+	app_env_teardown(e);
+}
+
 int main(void)
 {
 	test_per_tx();
@@ -657,5 +710,6 @@ int main(void)
 	test_payload_gate();
 	test_scan_memo();
 	test_unchanged_miss();
+	test_settled_variants();
 	return check_result("detect_applayer");
 }
