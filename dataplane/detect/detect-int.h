@@ -593,6 +593,15 @@ struct detect_flow_addr *detect_addr_memo(const struct detect_engine *de, struct
 
 /* detect_fp.c */
 uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);
+/* (added) c is one byte value, alone or repeated (|00 00 00 00 00|,
+ * "AAAA", case folded with nocase). Hyperscan's literal matcher confirms such a pattern at
+ * every byte of a run in the data (zero padding, exploit filler), even
+ * once it reported (SINGLEMATCH): on corpus-mix |00 00 00 00 00| made half
+ * of the UDP small-payload sets' instructions, "A" x 16 a third of the TCP
+ * stream to-server set's. A rule's other content is as necessary a
+ * condition (every content is verified), so the fast pattern is taken
+ * among the others when there is one; an explicit fast_pattern stays. */
+bool fp_one_byte_run(const struct rule_content *c);
 
 /* detect_header.c: header, packet tests and flow keyword; true if they pass. */
 enum pclass detect_pclass(const struct packet *p);

@@ -135,30 +135,21 @@ static bool is_payload_buf(enum rule_buffer b)
 	return b == RULE_BUF_PAYLOAD;
 }
 
-/* Suricata's choice, among the contents on the buffers in() accepts: an
- * explicit fast_pattern, else the longest non-negated content, ties to the
- * strongest pattern, then the first. -1: none. */
-static int32_t fast_pattern_in(const struct rule *r, bool (*in)(enum rule_buffer))
+/* The longest usable content on the buffers in() accepts, ties to the
+ * strongest pattern, then the first; one-byte runs only with runs
+ * (fp_one_byte_run). -1: none. */
+static int32_t longest_in(const struct rule *r, bool (*in)(enum rule_buffer), bool runs)
 {
 	int32_t best = -1;
 	uint32_t best_len = 0, best_strength = 0;
 
 	for (uint32_t i = 0; i < r->nmatch; i++) {
 		const struct rule_match *m = &r->match[i];
-
-		if (m->kind != MATCH_CONTENT || !in(m->buf) || m->b64 ||
-		    !(m->content.flags & CONTENT_FAST_PATTERN))
-			continue;
-		if ((m->content.flags & CONTENT_NEGATED) || or_else(r, m))
-			return -1;
-		return (int32_t)i;
-	}
-	for (uint32_t i = 0; i < r->nmatch; i++) {
-		const struct rule_match *m = &r->match[i];
 		uint32_t s;
 
 		if (m->kind != MATCH_CONTENT || !in(m->buf) || m->b64 || or_else(r, m) ||
-		    (m->content.flags & CONTENT_NEGATED) || m->content.len == 0)
+		    (m->content.flags & CONTENT_NEGATED) || m->content.len == 0 ||
+		    (!runs && fp_one_byte_run(&m->content)))
 			continue;
 		if (m->content.len < best_len)
 			continue;
@@ -170,6 +161,28 @@ static int32_t fast_pattern_in(const struct rule *r, bool (*in)(enum rule_buffer
 		}
 	}
 	return best;
+}
+
+/* Suricata's choice, among the contents on the buffers in() accepts: an
+ * explicit fast_pattern, else the longest non-negated content, ties to the
+ * strongest pattern, then the first; (added) a one-byte run only when no
+ * other content is left. -1: none. */
+static int32_t fast_pattern_in(const struct rule *r, bool (*in)(enum rule_buffer))
+{
+	int32_t best;
+
+	for (uint32_t i = 0; i < r->nmatch; i++) {
+		const struct rule_match *m = &r->match[i];
+
+		if (m->kind != MATCH_CONTENT || !in(m->buf) || m->b64 ||
+		    !(m->content.flags & CONTENT_FAST_PATTERN))
+			continue;
+		if ((m->content.flags & CONTENT_NEGATED) || or_else(r, m))
+			return -1;
+		return (int32_t)i;
+	}
+	best = longest_in(r, in, false);
+	return best >= 0 ? best : longest_in(r, in, true);
 }
 
 /* An app rule without a fast pattern in its app buffers but with payload

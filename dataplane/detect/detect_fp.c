@@ -2,7 +2,9 @@
 /* Fast-pattern choice, following Suricata's rules (RetrieveFPForSig):
  * an explicit fast_pattern wins; otherwise among the non-negated contents
  * of the payload buffer the longest, ties broken by pattern strength (rarer
- * bytes score higher) and then by rule order. */
+ * bytes score higher) and then by rule order. (added) A content of one
+ * repeated byte is taken only when the rule has no other: see
+ * fp_one_byte_run. */
 #include <ctype.h>
 #include <string.h>
 
@@ -35,6 +37,24 @@ uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len)
 	return s;
 }
 
+/* ASCII case folding, as Hyperscan's HS_FLAG_CASELESS. */
+static uint8_t fold(uint8_t c)
+{
+	return (uint8_t)(c | ((uint8_t)(c - 'A') < 26u ? 0x20 : 0));
+}
+
+bool fp_one_byte_run(const struct rule_content *c)
+{
+	const bool nocase = (c->flags & CONTENT_NOCASE) != 0;
+
+	if (c->len == 0)
+		return false;
+	for (uint32_t i = 1; i < c->len; i++)
+		if (nocase ? fold(c->pat[i]) != fold(c->pat[0]) : c->pat[i] != c->pat[0])
+			return false;
+	return true;
+}
+
 static const struct rule_content *payload_content(const struct rule *r, uint32_t i)
 {
 	const struct rule_match *m = &r->match[i];
@@ -45,33 +65,28 @@ static const struct rule_content *payload_content(const struct rule *r, uint32_t
 	return &m->content;
 }
 
-int32_t detect_fast_pattern_select(const struct rule *r)
+/* The longest non-negated payload content, ties to the strongest, then
+ * the first; one-byte runs only with runs. -1: none. */
+static int32_t longest_content(const struct rule *r, bool runs)
 {
-	uint32_t max_len = 0;
+	uint32_t max_len = 0, best_strength = 0;
 	int32_t best = -1;
 
 	for (uint32_t i = 0; i < r->nmatch; i++) {
 		const struct rule_content *c = payload_content(r, i);
 
-		if (c && (c->flags & CONTENT_FAST_PATTERN))
-			return (c->flags & CONTENT_NEGATED) ? -1 : (int32_t)i;
-	}
-	for (uint32_t i = 0; i < r->nmatch; i++) {
-		const struct rule_content *c = payload_content(r, i);
-
-		if (c && !(c->flags & CONTENT_NEGATED) && c->len > max_len)
+		if (c && !(c->flags & CONTENT_NEGATED) && c->len > max_len &&
+		    (runs || !fp_one_byte_run(c)))
 			max_len = c->len;
 	}
 	if (max_len == 0)
-		return -1;	/* only negated contents (or none): always checked */
-
-	uint32_t best_strength = 0;
-
+		return -1;
 	for (uint32_t i = 0; i < r->nmatch; i++) {
 		const struct rule_content *c = payload_content(r, i);
 		uint32_t s;
 
-		if (!c || (c->flags & CONTENT_NEGATED) || c->len != max_len)
+		if (!c || (c->flags & CONTENT_NEGATED) || c->len != max_len ||
+		    (!runs && fp_one_byte_run(c)))
 			continue;
 		s = fp_pattern_strength(c->pat, c->len);
 		if (best < 0 || s > best_strength) {
@@ -80,4 +95,19 @@ int32_t detect_fast_pattern_select(const struct rule *r)
 		}
 	}
 	return best;
+}
+
+int32_t detect_fast_pattern_select(const struct rule *r)
+{
+	int32_t best;
+
+	for (uint32_t i = 0; i < r->nmatch; i++) {
+		const struct rule_content *c = payload_content(r, i);
+
+		if (c && (c->flags & CONTENT_FAST_PATTERN))
+			return (c->flags & CONTENT_NEGATED) ? -1 : (int32_t)i;
+	}
+	best = longest_content(r, false);
+	/* only negated contents (or none): -1, always checked */
+	return best >= 0 ? best : longest_content(r, true);
 }

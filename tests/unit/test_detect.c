@@ -694,6 +694,44 @@ static void test_periodic_pattern(void)
 	detect_env_teardown(&e);
 }
 
+/* A content of one repeated byte is the fast pattern only when the rule
+ * has no other (explicit fast_pattern aside): a run in the data makes no
+ * candidate of such a rule, its other content does, and every content is
+ * still verified. */
+static void test_run_fast_pattern(void)
+{
+	struct detect_env e = setup(
+		T("content:\"AAAAAAAAAAAAAAAA\"; content:\"|0d 0a|TV\"; sid:1;")
+		T("content:\"|00 00 00 00 00|\"; content:!\"xy\"; sid:2;")
+		T("content:\"aAaA\"; nocase; content:\"bc\"; sid:3;")
+		T("content:\"aAaA\"; content:\"bc\"; sid:4;")
+		T("content:\"AAAA\"; fast_pattern; content:\"xyz\"; sid:5;")
+		T("content:\"q\"; content:\"zz\"; sid:6;"),
+		0);
+	int32_t want[] = { 1, 0, 1, 0, 0, 1 };
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	uint64_t c0;
+	struct packet p;
+
+	for (uint32_t i = 0; i < e.rs->n; i++)
+		CHECK_INT(want[i], detect_fast_pattern_select(e.rs->rules[i]));
+	/* a run of A: rule 5 alone (its explicit "AAAA") is a candidate */
+	p = tcp("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	c0 = st->candidates;
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT((long long)c0 + 1, (long long)st->candidates);
+	/* the other content without the run: a candidate, turned down */
+	p = tcp("xx\r\nTVxx bc");
+	c0 = st->candidates;
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT((long long)c0 + 2, (long long)st->candidates);	/* 1 and 3 */
+	p = tcp("\r\nTVAAAAAAAAAAAAAAAA aaaabc");
+	CHECK_INT(2, run(&e, &p));
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT(3, res.alerts[1].rule->sid);
+	detect_env_teardown(&e);
+}
+
 /* Short payloads seen before take the prefilter's answer from the worker's
  * memo: the same alerts, other bytes of the same length scanned anew,
  * payloads longer than an entry holds scanned every time. */
@@ -1085,6 +1123,7 @@ int main(void)
 	test_header();
 	test_flow_keyword();
 	test_fast_pattern();
+	test_run_fast_pattern();
 	test_bounded_prefilter();
 	test_directed_prefilter();
 	test_small_payload_prefilter();

@@ -500,6 +500,33 @@ static void test_payload_gate(void)
 	app_env_teardown(e);
 }
 
+/* An http rule whose longest content is one repeated byte prefilters on
+ * its other one (fp_one_byte_run): a uri of that run alone makes no
+ * candidate, the other content does, and both are verified. */
+static void test_run_fast_pattern(void)
+{
+	struct app_env *e = setup(
+		"alert http any any -> any any (msg:\"run\"; flow:to_server; http.uri; "
+		"content:\"AAAAAAAAAAAA\"; http.uri; content:\"/x.php\"; sid:11;)\n", NULL);
+	const struct detect_stats *st = detect_thread_stats(e->d.dt);
+	uint64_t cand;
+
+	flow_open(e, 6, 40000, 80);
+	cand = st->candidates;
+	feeds(e, APP_TO_SERVER, "GET /AAAAAAAAAAAAAAAAAAAA HTTP/1.1\r\nHost: a\r\n\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(0, st->candidates - cand);
+	feeds(e, APP_TO_SERVER, "GET /x.php?AAAA HTTP/1.1\r\nHost: a\r\n\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(1, st->candidates - cand);
+	feeds(e, APP_TO_SERVER, "GET /x.php?AAAAAAAAAAAA HTTP/1.1\r\nHost: a\r\n\r\n");
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(11, sid(0));
+	CHECK_INT(2, st->candidates - cand);
+	flow_close(e);
+	app_env_teardown(e);
+}
+
 /* One request per flow, then its alerts (sids, sorted by the engine). */
 static uint32_t one_request(struct app_env *e, uint16_t cport, const char *method, const char *ua)
 {
@@ -708,6 +735,7 @@ int main(void)
 	test_multi_buffer();
 	test_config();
 	test_payload_gate();
+	test_run_fast_pattern();
 	test_scan_memo();
 	test_unchanged_miss();
 	test_settled_variants();
