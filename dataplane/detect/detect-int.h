@@ -344,11 +344,12 @@ int detect_pf_dir_build(struct detect_engine *de, enum pf_kind k, unsigned dir, 
 
 /* detect_pfcheck.c (added): the checks of the engine's packet prefilter
  * sets, once they are all built; 0 or -ENOMEM (pat_db_free frees them).
- * Then whether one of c's rules can match p (of packet class pclass_bit):
- * false means no candidate of the set could, and the scan is left out. */
+ * Then whether one of c's rules can match p (of packet class pclass_bit,
+ * memo: its flow's address memo or NULL): false means no candidate of the
+ * set could, and the scan is left out. */
 int detect_pf_checks_build(struct detect_engine *de);
 bool detect_pf_check_pass(const struct detect_engine *de, const struct pf_check *c,
-			  const struct packet *p, uint16_t pclass_bit);
+			  const struct packet *p, uint16_t pclass_bit, struct detect_flow_addr *memo);
 
 /* detect_pfport.c (added): the port groups' sets, after the directed ones;
  * 0, or -errno with err filled. free: theirs. */

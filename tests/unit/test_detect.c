@@ -803,7 +803,8 @@ static void test_flowbits(void)
 
 /* A packet set whose few rules each have a header or flowbit test is
  * scanned only for a packet one of them passes (detect_pfcheck.c): a failed
- * test leaves the scan out, a passed one scans as before; a flowbit a rule
+ * test (sid 6: its port, though its dsize passes) leaves the scan out, a
+ * passed one scans as before; a flowbit a rule
  * of the same direction can set on the same packet is no test to ask. */
 #define P(opts) "alert tcp-pkt any any -> any any (" opts ")\n"
 static void test_checked_prefilter(void)
@@ -811,7 +812,8 @@ static void test_checked_prefilter(void)
 	struct detect_env e = setup(
 		P("flow:to_client; ttl:<10; content:\"lowpat\"; sid:1;")
 		P("flow:to_client; flowbits:isset,seen; content:\"bitpat\"; sid:2;")
-		P("flow:to_server; content:\"login\"; flowbits:set,seen; flowbits:noalert; sid:3;"),
+		P("flow:to_server; content:\"login\"; flowbits:set,seen; flowbits:noalert; sid:3;")
+		"alert tcp-pkt any any -> any 53 (dsize:>5; content:\"portpat\"; sid:6;)\n",
 		0);
 	const struct detect_stats *st = detect_thread_stats(e.dt);
 	struct flow f;
