@@ -5,8 +5,9 @@
  * payload: ET Open's to-client TCP packet set on port 80 is three rules
  * with stream_size:client,<,5 (raw downloads without a request) and one
  * with a flowbit only a to-server rule sets, and it was scanned over every
- * byte of every HTTP response (7 % of bench-http's Hyperscan time), as
- * the set holds a dsize:>1300 rule to DNS servers too. When none of a
+ * byte of every HTTP response (7 % of bench-http's Hyperscan time); it
+ * also holds a dsize:>1300 rule to DNS servers, which only its port test
+ * rules out on a full-size segment. When none of a
  * set's rules passes its header (detect_match_header_memo: flow, packet
  * tests, ports, addresses) and its flowbit tests, no candidate of the set
  * could match, so the scan is left out: what is detected stays the same.
