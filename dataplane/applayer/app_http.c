@@ -602,6 +602,24 @@ int app_http_buffer_seq(struct app_tx *atx, enum rule_buffer b, uint32_t *seq)
 	return 0;
 }
 
+/* A held transaction's body of dir placed in the stream (its bytes kept:
+ * response-body-limit bounds them) that shares a byte with [seq, seq + len). */
+bool app_http_stream_placed(const struct http_state *hs, enum app_dir dir, uint32_t seq,
+			    uint32_t len)
+{
+	for (uint32_t i = 0; i < hs->nlive; i++) {
+		const struct http_txd *t = hs->live[i];
+		const uint32_t n = t->body[dir].len;
+
+		if (!t->body_in_stream[dir] || n == 0)
+			continue;
+		/* [body_seq, body_seq + n) and [seq, seq + len) overlap */
+		if ((uint32_t)(seq - t->body_seq[dir]) < n || (uint32_t)(t->body_seq[dir] - seq) < len)
+			return true;
+	}
+	return false;
+}
+
 static uint8_t *put(uint8_t *w, const void *d, size_t n)
 {
 	memcpy(w, d, n);

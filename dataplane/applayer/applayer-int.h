@@ -133,6 +133,10 @@ struct app_flow {
 	 * stream sequence number of the first (feed_len 0: none) */
 	const uint8_t *feed;
 	uint32_t feed_len, feed_seq;
+	/* (added) by direction: the stream sequence number past the last byte
+	 * app_flow_stream_data handed over (fed: some were) */
+	uint32_t fed_end[2];
+	bool fed[2];
 	union {
 		void *state;          /* whichever is set */
 		struct http_state *http;
@@ -218,6 +222,8 @@ struct app_tx *app_http_tx(struct http_state *hs, uint32_t i);
 void app_http_inspected(struct app_flow *af, uint8_t dirs);
 uint32_t app_http_buffer_offset(struct app_tx *tx, enum rule_buffer b);
 int app_http_buffer_seq(struct app_tx *tx, enum rule_buffer b, uint32_t *seq);
+bool app_http_stream_placed(const struct http_state *hs, enum app_dir dir, uint32_t seq,
+			    uint32_t len);
 /* Whether d[0..len) lies in the bytes app_flow_stream_data is handing over,
  * with *seq the stream sequence number of d[0]. */
 bool app_feed_seq(const struct app_flow *af, const uint8_t *d, uint32_t len, uint32_t *seq);

@@ -564,6 +564,8 @@ bool app_flow_take_reversed(struct app_flow *af)
 	bool r = af->reversed;
 
 	af->reversed = false;
+	if (r)
+		af->fed[0] = af->fed[1] = false;	/* the directions' bytes swapped */
 	return r;
 }
 
@@ -688,7 +690,21 @@ int app_flow_stream_data(struct applayer_ctx *ctx, struct app_flow *af, enum app
 	af->feed_seq = seq;
 	ret = app_flow_data(ctx, af, dir, data, len, ts_us);
 	af->feed_len = 0;
+	af->fed_end[dir] = seq + len;
+	af->fed[dir] = true;
 	return ret;
+}
+
+bool app_flow_stream_placed(const struct app_flow *af, enum app_dir dir, uint32_t seq,
+			    uint32_t len)
+{
+	/* a byte gets its place only while app_flow_stream_data hands it
+	 * over (app_feed_seq): one not handed over yet may still get it */
+	if (!af->fed[dir] || (int32_t)(af->fed_end[dir] - (seq + len)) < 0)
+		return true;
+	if (af->proto != APP_PROTO_HTTP || af->changing)
+		return true;
+	return app_http_stream_placed(af->http, dir, seq, len);
 }
 
 bool app_feed_seq(const struct app_flow *af, const uint8_t *d, uint32_t len, uint32_t *seq)

@@ -309,6 +309,13 @@ uint32_t app_tx_buffer_offset(const struct app_flow *af, struct app_tx *tx, enum
  * app_flow_stream_data); -ENOENT otherwise. */
 int app_tx_buffer_seq(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
 		      uint32_t *seq);
+/* (added) Whether stream bytes [seq, seq + len) of dir may hold a byte of a
+ * buffer placed in the stream (app_tx_buffer_seq) of a transaction still
+ * held: false only when all of them went through app_flow_stream_data and
+ * none went into such a buffer (an HTTP response's headers, its body past
+ * response-body-limit, or one chunked or coded). */
+bool app_flow_stream_placed(const struct app_flow *af, enum app_dir dir, uint32_t seq,
+			    uint32_t len);
 
 /* (added) Whether buffer b, instance idx (as app_tx_buffer), can no longer
  * appear in tx: the part of the transaction that carries it is complete

@@ -91,6 +91,18 @@ struct pat_db {
 	uint32_t *pat_rules;
 	struct pat_info *info;   /* npat */
 	uint32_t memo_key;       /* the memo's slot seed: the same from run to run */
+	struct pf_check *check;  /* (added) a packet set's rules asked first, NULL: none
+				  * (detect_pfcheck.c) */
+};
+
+/* (added) The rules of a packet prefilter set when they are few and each
+ * has header tests (or flowbit tests, bits[i]) that often fail: the set is
+ * scanned only for a packet that one of them passes. */
+#define DETECT_PF_CHECK_MAX 8u
+struct pf_check {
+	uint32_t n;
+	uint32_t rank[DETECT_PF_CHECK_MAX];
+	bool bits[DETECT_PF_CHECK_MAX];
 };
 
 /* A pattern id's length and whether it went into the head database. */
@@ -329,6 +341,15 @@ int detect_pf_adopt(struct detect_engine *de, const struct pat_db *db);
 /* (added) pf_dir[k][dir] compiled, once. 0, or -errno with err filled. */
 int detect_pf_dir_build(struct detect_engine *de, enum pf_kind k, unsigned dir, char *err,
 			size_t errlen);
+
+/* detect_pfcheck.c (added): the checks of the engine's packet prefilter
+ * sets, once they are all built; 0 or -ENOMEM (pat_db_free frees them).
+ * Then whether one of c's rules can match p (of packet class pclass_bit,
+ * memo: its flow's address memo or NULL): false means no candidate of the
+ * set could, and the scan is left out. */
+int detect_pf_checks_build(struct detect_engine *de);
+bool detect_pf_check_pass(const struct detect_engine *de, const struct pf_check *c,
+			  const struct packet *p, uint16_t pclass_bit, struct detect_flow_addr *memo);
 
 /* detect_pfport.c (added): the port groups' sets, after the directed ones;
  * 0, or -errno with err filled. free: theirs. */

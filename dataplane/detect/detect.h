@@ -149,6 +149,11 @@ struct detect_stats {
 				     * the stream's scan (not in mpm_app_bytes) */
 	uint64_t mpm_scans;         /* Hyperscan calls */
 	uint64_t mpm_remembered;    /* (added) short buffers answered from the memo instead */
+	uint64_t mpm_stream_unjoined; /* (added) HTTP response windows scanned without the
+				     * body set: no body placed in the stream holds
+				     * their bytes (detect_body_stream.c) */
+	uint64_t mpm_checked_out;   /* (added) packet scans left out: none of the set's rules
+				     * could match (detect_pfcheck.c; bytes not counted) */
 	uint64_t mpm_matches;       /* pattern hits reported to the callbacks */
 };
 

@@ -124,10 +124,14 @@ bool detect_xf_chain_equal(const struct rule_xchain *a, const struct rule_xchain
  * 0, or -ENOMEM; a joined set Hyperscan refuses is left out. */
 int detect_body_stream_build(struct detect_engine *de, struct detect_app_engine *ae, uint32_t v,
 			     const struct pat_ref *pats, uint32_t n);
-/* The joined set for p's stream scan: NULL but for an HTTP flow's
- * to-client packets. */
-const struct pat_db *detect_body_stream_db(const struct detect_engine *de,
-					   const struct packet *p);
+/* The joined set for p's stream window st: NULL but for an HTTP flow's
+ * to-client windows that may hold bytes of a response body placed in the
+ * stream (app_flow_stream_placed). A window past all of them (headers, a
+ * body past response-body-limit, one chunked or coded: no body rule looks
+ * at its hits) takes the port group's stream set, counted in
+ * mpm_stream_unjoined. */
+const struct pat_db *detect_body_stream_db(struct detect_thread *dt, const struct packet *p,
+					   const struct detect_stream *st);
 /* The stream prefilter's scan of buf[0..len) (stream seq onward) with the
  * joined set db: the first hit of each pattern to on_stream (dt as its
  * context, dt->scan_db db), the body patterns' hits into fd's log. */

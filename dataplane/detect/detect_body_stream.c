@@ -71,15 +71,19 @@ int detect_body_stream_build(struct detect_engine *de, struct detect_app_engine 
 	return 0;
 }
 
-const struct pat_db *detect_body_stream_db(const struct detect_engine *de,
-					   const struct packet *p)
+const struct pat_db *detect_body_stream_db(struct detect_thread *dt, const struct packet *p,
+					   const struct detect_stream *st)
 {
-	const struct detect_app_engine *ae = de->app;
+	const struct detect_app_engine *ae = dt->de->app;
 
 	if (ae == NULL || ae->body_var == UINT32_MAX || p->dir != PKT_TO_CLIENT ||
 	    p->flow == NULL || p->flow->app == NULL ||
 	    app_flow_proto(p->flow->app) != APP_PROTO_HTTP)
 		return NULL;
+	if (!app_flow_stream_placed(p->flow->app, APP_TO_CLIENT, st->seq, st->len)) {
+		dt->stats.mpm_stream_unjoined++;
+		return NULL;
+	}
 	return &ae->body_stream;
 }
 

@@ -384,6 +384,8 @@ static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 
 	if (build_prefilter(de, err, errlen) < 0 || detect_pfport_build(de, err, errlen) < 0)
 		goto fail;
+	if (detect_pf_checks_build(de) < 0)
+		goto nomem;
 	if (detect_addr_build(de) < 0 || build_always(de) < 0 || detect_group_build(de) < 0 ||
 	    detect_addrset_build(de, DETECT_ADDR_SETS) < 0)
 		goto nomem;

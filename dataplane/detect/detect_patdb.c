@@ -515,6 +515,7 @@ void pat_db_free(struct pat_db *db)
 	hs_free_database(db->db);
 	hs_free_database(db->head);
 	pat_gate_free(db);
+	free(db->check);
 	free(db->pat_first);
 	free(db->pat_rules);
 	free(db->info);

@@ -224,17 +224,19 @@ void detect_flow_free(struct flow *f)
  * context before are carried in (struct detect_flow_dir). */
 void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 {
-	const struct pat_db *joined = detect_body_stream_db(dt->de, p);
-	/* the joined set holds the direction's whole stream set: a superset of
-	 * the port group's */
-	const struct pat_db *db = joined != NULL ? joined :
-				  detect_pf_db(dt->de, PFK_TCP_STREAM, p);
 	const struct detect_stream *st = dt->stream;
+	const struct pat_db *joined, *db;
 	struct detect_flow_dir *fd = NULL;
 	uint32_t first = dt->ncand, from = 0, nhits;
 	hs_error_t e;
 
-	if (st == NULL || st->len == 0 || pat_db_empty(db))
+	if (st == NULL || st->len == 0)
+		return;
+	/* the joined set holds the direction's whole stream set: a superset of
+	 * the port group's, so a flow's windows may take either */
+	joined = detect_body_stream_db(dt, p, st);
+	db = joined != NULL ? joined : detect_pf_db(dt->de, PFK_TCP_STREAM, p);
+	if (pat_db_empty(db))
 		return;
 	dt->ncand_pkt = dt->ncand;
 	if (p->flow != NULL)

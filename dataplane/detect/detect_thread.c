@@ -142,6 +142,11 @@ static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct 
 
 	if (pat_db_empty(db) || p->payload_len < db->minlen || p->payload_len > db->maxpayload)
 		return;
+	if (db->check != NULL && !detect_pf_check_pass(dt->de, db->check, p, dt->pclass_bit,
+								  dt->addr_memo)) {
+		dt->stats.mpm_checked_out++;
+		return;
+	}
 	dt->scan_db = db;
 	dt->stats.mpm_pkt_bytes += p->payload_len;
 	e = pat_db_scan_memo(dt->memo, db, p->payload, p->payload_len, dt->scratch, &dt->seen,

@@ -18,7 +18,11 @@ says, whichever way its prefilter went:
   log, so the body must be scanned;
 - a pattern bounded to the body's start (depth), found there and not when
   it is further in;
-- the second of two pipelined responses in one segment.
+- the second of two pipelined responses in one segment;
+- a 300 KB body past response-body-limit (100 KiB): a needle within the
+  limit is in file_data, one past it is not, and the raw stream rule still
+  finds the latter (those windows are scanned without the body set:
+  detect.mpm.stream_unjoined counts them).
 A second run on the identity flows alone checks that their bodies did take
 the stream's hits (the counter), and a third on the chunked and gzip ones
 that those did not."""
@@ -54,6 +58,12 @@ RULES = [
     'content:"MZ"; depth:2; sid:8;)',
     'alert http any any -> any any (msg:"deep split"; flow:to_client; file_data; '
     'content:"DEEPNEEDLE99"; sid:9;)',
+    'alert http any any -> any any (msg:"within the limit"; flow:to_client; file_data; '
+    'content:"LIMITNEEDLE10"; sid:10;)',
+    'alert http any any -> any any (msg:"past the limit"; flow:to_client; file_data; '
+    'content:"PASTNEEDLE22"; sid:11;)',
+    'alert tcp any 80 -> any any (msg:"past the limit on the stream"; flow:to_client; '
+    'content:"PASTNEEDLE22"; sid:21;)',
 ]
 
 
@@ -108,6 +118,12 @@ def identity_flows(fr):
     t.send(1, b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd"
               b"HTTP/1.1 200 OK\r\nContent-Length: 16\r\n\r\nzzPIPENEEDLE55zz")
     t.close()
+    t = conn(fr, 40007)
+    get(t, b"big")
+    big = bytearray(split_at(300000, 50000, b"LIMITNEEDLE10"))
+    big[200000:200012] = b"PASTNEEDLE22"
+    respond(t, bytes(big))
+    t.close()
 
 
 def coded_flows(fr):
@@ -146,10 +162,13 @@ def main():
                       (4, "a needle in a gzip body"),
                       (5, "a needle whose hit the stream's log dropped"),
                       (7, "the second pipelined response"),
-                      (8, "a pattern at the body's start")):
+                      (8, "a pattern at the body's start"),
+                      (10, "a needle within response-body-limit"),
+                      (21, "the raw stream rule past response-body-limit")):
         check(got.count(sid) == 1, f"{what}: sid {sid} once")
     check(2 not in got, "a needle in a header is not in file_data")
     check(6 not in got, "the filler rule does not match")
+    check(11 not in got, "a needle past response-body-limit is not in file_data")
 
     fr = []
     identity_flows(fr)
@@ -159,7 +178,9 @@ def main():
     print("identity bodies: body_from_stream_bytes", n, "app_bytes",
           stat(eve, "detect.mpm.app_bytes"))
     check(n >= 100000, "identity bodies take their hits from the stream's scan")
-    check(sorted(set(alert_sids(eve))) == [1, 5, 7, 8, 9, 20], "with the same alerts")
+    check(stat(eve, "detect.mpm.stream_unjoined") > 0,
+          "windows past response-body-limit are scanned without the body set")
+    check(sorted(set(alert_sids(eve))) == [1, 5, 7, 8, 9, 10, 20, 21], "with the same alerts")
 
     fr = []
     coded_flows(fr)

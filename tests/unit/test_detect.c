@@ -402,12 +402,15 @@ static void test_directed_prefilter(void)
 	CHECK_INT(2, res.alerts[0].rule->sid);
 	CHECK_INT(3, res.alerts[1].rule->sid);
 	CHECK_INT((long long)c0 + 2, (long long)st->candidates);
-	/* no flow: all four are candidates; flow:to_* needs one, 3 alerts */
+	/* no flow: the whole sets; flow:to_* needs one, 3 alerts. 1, 2 and 3
+	 * are candidates; sid 4's set is not scanned: its one rule's flow
+	 * test fails first (detect_pfcheck.c) */
 	p = tcp("reqpat resppat anypat");
 	c0 = st->candidates;
 	CHECK_INT(1, run(&e, &p));
 	CHECK_INT(3, res.alerts[0].rule->sid);
-	CHECK_INT((long long)c0 + 4, (long long)st->candidates);
+	CHECK_INT((long long)c0 + 3, (long long)st->candidates);
+	CHECK_INT(1, (long long)st->mpm_checked_out);
 	detect_env_teardown(&e);
 }
 
@@ -544,8 +547,9 @@ static void test_small_payload_prefilter(void)
 	s0 = st->mpm_scans;
 	CHECK_INT(1, run(&e, &p));
 	CHECK_INT(1, res.alerts[0].rule->sid);
-	CHECK_INT((long long)c0 + 2, (long long)st->candidates);
-	CHECK_INT((long long)s0 + 2, (long long)st->mpm_scans);
+	/* sid 2's set is not scanned: its one rule's dsize fails first */
+	CHECK_INT((long long)c0 + 1, (long long)st->candidates);
+	CHECK_INT((long long)s0 + 1, (long long)st->mpm_scans);
 	p = tcp(big);
 	c0 = st->candidates;
 	s0 = st->mpm_scans;
@@ -832,6 +836,65 @@ static void test_flowbits(void)
 	p = tcp("chk");
 	in_flow(&p, &g, PKT_TO_SERVER, true);
 	CHECK_INT(0, run(&e, &p));
+	detect_env_teardown(&e);
+}
+
+/* A packet set whose few rules each have a header or flowbit test is
+ * scanned only for a packet one of them passes (detect_pfcheck.c): a failed
+ * test (sid 6: its port, though its dsize passes) leaves the scan out, a
+ * passed one scans as before; a flowbit a rule
+ * of the same direction can set on the same packet is no test to ask. */
+#define P(opts) "alert tcp-pkt any any -> any any (" opts ")\n"
+static void test_checked_prefilter(void)
+{
+	struct detect_env e = setup(
+		P("flow:to_client; ttl:<10; content:\"lowpat\"; sid:1;")
+		P("flow:to_client; flowbits:isset,seen; content:\"bitpat\"; sid:2;")
+		P("flow:to_server; content:\"login\"; flowbits:set,seen; flowbits:noalert; sid:3;")
+		"alert tcp-pkt any any -> any 53 (dsize:>5; content:\"portpat\"; sid:6;)\n",
+		0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	struct flow f;
+	struct packet p;
+	uint64_t out0, b0;
+
+	memset(&f, 0, sizeof(f));
+	p = tcp("lowpat bitpat");
+	in_flow(&p, &f, PKT_TO_CLIENT, true);
+	out0 = st->mpm_checked_out;
+	b0 = st->mpm_pkt_bytes;
+	CHECK_INT(0, run(&e, &p));
+	CHECK_INT((long long)out0 + 1, (long long)st->mpm_checked_out);
+	CHECK_INT((long long)b0, (long long)st->mpm_pkt_bytes);
+	/* the TTL test passes: scanned, sid 1 alerts */
+	p.ttl = 5;
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT((long long)out0 + 1, (long long)st->mpm_checked_out);
+	CHECK_INT((long long)b0 + p.payload_len, (long long)st->mpm_pkt_bytes);
+	/* the bit, set by a to-server rule, opens the set for sid 2 */
+	p = tcp("login");
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	CHECK_INT(0, run(&e, &p));
+	p = tcp("lowpat bitpat");
+	in_flow(&p, &f, PKT_TO_CLIENT, true);
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(2, res.alerts[0].rule->sid);
+	CHECK_INT((long long)out0 + 1, (long long)st->mpm_checked_out);
+	detect_env_teardown(&e);
+
+	/* the setter runs on to-client packets too (from the small set): the
+	 * reader's set is scanned though the bit is unset when it starts */
+	e = setup(P("flow:to_client; dsize:<100; content:\"setter\"; flowbits:set,b2; "
+		    "flowbits:noalert; sid:4;")
+		  P("flow:to_client; flowbits:isset,b2; content:\"reader\"; sid:5;"), 0);
+	st = detect_thread_stats(e.dt);
+	memset(&f, 0, sizeof(f));
+	p = tcp("setter reader");
+	in_flow(&p, &f, PKT_TO_CLIENT, true);
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(5, res.alerts[0].rule->sid);
+	CHECK_INT(0, (long long)st->mpm_checked_out);
 	detect_env_teardown(&e);
 }
 
@@ -1134,6 +1197,7 @@ int main(void)
 	test_periodic_pattern();
 	test_payload_memo();
 	test_flowbits();
+	test_checked_prefilter();
 	test_thresholds();
 	test_actions();
 	test_iponly();
