@@ -229,6 +229,10 @@ enum pkt_event {
 #define EV_X_SMTP(id, name) SMTP_EV_##id,
 #define EV_X_SSH(id, name) SSH_EV_##id,
 enum http_event { EV_HTTP_LIST(EV_X_HTTP) HTTP_EV_MAX };
+/* The HTTP events libhtp's response decompressors raise as they inflate. */
+#define HTTP_CODING_EVENTS                                                        \
+	(1ull << HTTP_EV_GZIP_DECOMPRESSION_FAILED | 1ull << HTTP_EV_COMPRESSION_BOMB | \
+	 1ull << HTTP_EV_LZMA_MEMLIMIT_REACHED)
 enum tls_event { EV_TLS_LIST(EV_X_TLS) TLS_EV_MAX };
 enum dns_event { EV_DNS_LIST(EV_X_DNS) DNS_EV_MAX };
 enum smtp_event { EV_SMTP_LIST(EV_X_SMTP) SMTP_EV_MAX };

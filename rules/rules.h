@@ -65,6 +65,9 @@ bool ruleset_file_needs(const struct ruleset *rs, uint8_t *hashes);
 /* (added) Whether a rule of rs inspects ssh.hassh (or its kin): the app
  * layer must compute HASSH, as Suricata's HASSH keywords switch it on. */
 bool ruleset_needs_hassh(const struct ruleset *rs);
+/* (added) Whether a rule of rs needs one of events (bit per event id of
+ * proto's list in common/events-t.h) through app-layer-event. */
+bool ruleset_needs_app_events(const struct ruleset *rs, enum app_proto proto, uint64_t events);
 
 struct ruleset *ruleset_new(void);
 /* (added) default-rule-path for the rules loaded from now on (their hash

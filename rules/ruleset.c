@@ -638,6 +638,18 @@ bool ruleset_needs_hassh(const struct ruleset *rs)
 	return false;
 }
 
+bool ruleset_needs_app_events(const struct ruleset *rs, enum app_proto proto, uint64_t events)
+{
+	for (uint32_t i = 0; rs != NULL && i < rs->n; i++) {
+		const struct rule *r = rs->rules[i];
+
+		if ((r->app_has & RULE_APP_HAS_EVENT) && r->app_event_proto == proto &&
+		    (r->app_events & events))
+			return true;
+	}
+	return false;
+}
+
 bool ruleset_file_needs(const struct ruleset *rs, uint8_t *hashes)
 {
 	static const uint8_t hash_bit[] = { [RULE_HASH_MD5] = 0x1, [RULE_HASH_SHA1] = 0x2,

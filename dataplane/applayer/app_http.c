@@ -166,6 +166,21 @@ static void body_presize(struct http_txd *t, int dir, uint32_t limit)
 	(void)abuf_reserve(&t->body[dir], (uint32_t)cl);
 }
 
+/* A response body at its limit feeds nothing more: libhtp stops inflating
+ * it (the rest comes as sent and is dropped as any byte past the limit).
+ * Unless files are followed (their size and hashes take every byte) or the
+ * decompressors' events are wanted; Suricata inflates to the end. */
+static void res_inflate_stop(struct http_state *hs, struct http_txd *t, uint32_t limit)
+{
+	const struct applayer_config *cfg = &hs->ctx->cfg;
+
+	if (t->body[1].len < limit || cfg->files || cfg->http_coding_events ||
+	    t->tx->response_content_encoding_processing == HTP_COMPRESSION_NONE)
+		return;
+	t->tx->response_content_encoding_processing = HTP_COMPRESSION_NONE;
+	hs->ctx->stats.inflate_stopped++;
+}
+
 static int on_body(htp_tx_data_t *d, int dir)
 {
 	struct http_state *hs = state_of(d->tx);
@@ -196,6 +211,8 @@ static int on_body(htp_tx_data_t *d, int dir)
 	} else {
 		hs->ctx->stats.body_truncated += abuf_append_max(&t->body[dir], d->data,
 								 (uint32_t)d->len, limit);
+		if (dir == 1)
+			res_inflate_stop(hs, t, limit);
 	}
 	t->base.updated = APP_TX_UPDATED;
 	return HTP_OK;

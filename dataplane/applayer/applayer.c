@@ -127,9 +127,15 @@ int applayer_ctx_need_files(struct applayer_ctx *ctx, uint8_t hashes)
 	return 0;
 }
 
-void applayer_ctx_need_hassh(struct applayer_ctx *ctx)
+void applayer_config_need(struct applayer_config *cfg, unsigned needs)
 {
-	ctx->cfg.ssh_hassh = true;
+	cfg->ssh_hassh |= (needs & APP_NEED_HASSH) != 0;
+	cfg->http_coding_events |= (needs & APP_NEED_CODING_EVENTS) != 0;
+}
+
+void applayer_ctx_need(struct applayer_ctx *ctx, unsigned needs)
+{
+	applayer_config_need(&ctx->cfg, needs);
 }
 
 void applayer_ctx_destroy(struct applayer_ctx *ctx)

@@ -88,6 +88,10 @@ struct applayer_config {
 	/* (added) app-layer.protocols.ssh.hassh (or a rule's HASSH keyword):
 	 * fingerprint each side's KEXINIT */
 	bool ssh_hassh;
+	/* (added) the response decompressors' events are wanted (a rule's
+	 * app-layer-event, or EVE anomaly records of the app layer): bodies
+	 * are inflated to their end, not only up to response_body_limit */
+	bool http_coding_events;
 	/* (added) stream.midstream: bytes that start no protocol by their own
 	 * direction's patterns are tried against the other direction's, as
 	 * Suricata's detection does in midstream mode (app-layer-detect-proto.c) */
@@ -112,6 +116,7 @@ struct applayer_stats {
 	uint64_t dns_loop;               /* compression pointer loop or too many jumps */
 	uint64_t body_truncated;         /* body bytes beyond the configured limit */
 	uint64_t body_not_encoded;       /* request body not in its Content-Encoding */
+	uint64_t inflate_stopped;        /* response bodies not inflated past their limit */
 	uint64_t http_files_max;         /* multipart file parts past a request's 8: not tracked */
 	uint64_t ftp_txs;                /* FTP commands (and unsolicited replies) */
 	uint64_t ftp_bad;                /* malformed FTP lines and arguments */
@@ -142,9 +147,15 @@ const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx);
 /* The worker's pool (common/wmem.h) that per-transaction state of other
  * layers may take its memory from: it outlives every flow of the worker. */
 struct wmem *applayer_ctx_mem(const struct applayer_ctx *ctx);
-/* (added) HASSH computed from now on (a reloaded rule set uses it, as
- * Suricata's HASSH keywords switch it on); for the context's own worker. */
-void applayer_ctx_need_hassh(struct applayer_ctx *ctx);
+/* (added) What rules need of the app layer beyond its configuration, as
+ * Suricata's keywords switch these on: once asked for, kept. */
+enum app_need {
+	APP_NEED_HASSH = 1u << 0,          /* cfg.ssh_hassh */
+	APP_NEED_CODING_EVENTS = 1u << 1,  /* cfg.http_coding_events */
+};
+void applayer_config_need(struct applayer_config *cfg, unsigned needs);
+/* The same from now on, for a context's own worker (a reloaded rule set). */
+void applayer_ctx_need(struct applayer_ctx *ctx, unsigned needs);
 
 /* Per-flow state for a tcp (6) or udp (17) flow between a client port and a
  * server port (ports are hints for detection; content decides). NULL when

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../common/events-t.h"
 #include "../../rules/rules.h"
+#include "../applayer/applayer.h"
 #include "../detect/detect.h"
 
 static double now_ms(void)
@@ -230,7 +232,13 @@ bool engine_file_needs(const struct engine *e, uint8_t *hashes)
 	return ruleset_file_needs(e->rs, hashes);
 }
 
-bool engine_needs_hassh(const struct engine *e)
+unsigned engine_app_needs(const struct engine *e)
 {
-	return ruleset_needs_hassh(e->rs);
+	unsigned needs = 0;
+
+	if (ruleset_needs_hassh(e->rs))
+		needs |= APP_NEED_HASSH;
+	if (ruleset_needs_app_events(e->rs, APP_PROTO_HTTP, HTTP_CODING_EVENTS))
+		needs |= APP_NEED_CODING_EVENTS;
+	return needs;
 }

@@ -35,8 +35,9 @@ void engine_report(const struct engine *e, FILE *out);
 /* (added) Whether the rules' file keywords need files tracked, and
  * *hashes the APP_FILE_* bits (hashes, magic) they need computed. */
 bool engine_file_needs(const struct engine *e, uint8_t *hashes);
-/* (added) Whether a rule inspects an SSH HASSH buffer. */
-bool engine_needs_hassh(const struct engine *e);
+/* (added) What the rules need of the app layer (APP_NEED_* bits):
+ * HASSH, the HTTP response decompressors' events. */
+unsigned engine_app_needs(const struct engine *e);
 
 void engine_free(struct engine *e);
 

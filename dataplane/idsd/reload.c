@@ -112,7 +112,7 @@ int reload_rules(struct run *r, char *msg, size_t len)
 	/* the first file rule switches file tracking on, as Suricata's
 	 * detection sets a flow's file flags from the rules it runs */
 	g->files = engine_file_needs(&ne, &g->file_hashes);
-	g->hassh = engine_needs_hassh(&ne);
+	g->app_needs = engine_app_needs(&ne);
 	pthread_mutex_lock(&r->lock);
 	prev = detect_gen_swap(&r->ctl.gen, r->ctl.qsv, g);
 	for (unsigned i = 0; i < r->nworkers; i++)

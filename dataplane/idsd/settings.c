@@ -1329,6 +1329,8 @@ static void load_output_needs(struct settings *s, struct problems *pb, const str
 		s->app.files |= (e->types & EVE_T_FILEINFO) != 0;
 		s->app.file_hashes |= e->file_hashes;
 		s->app.dns_rdata |= (e->types & EVE_T_DNS) != 0;
+		s->app.http_coding_events |= (e->types & EVE_T_ANOMALY) &&
+					     (e->opt.anomaly & EVE_ANOMALY_APPLAYER);
 		s->app.http_headers |= (e->types & EVE_T_HTTP) &&
 				       (e->opt.http_dump != 0 || e->opt.http_fields != 0);
 	}

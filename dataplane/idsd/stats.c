@@ -124,6 +124,7 @@ static void collect_applayer(struct stats_snapshot *s, const struct pipeline *pl
 	put(s, "app_layer.error.http.max_tx", as->http_max_tx);
 	put(s, "app_layer.error.http.body_not_encoded", as->body_not_encoded);
 	put(s, "app_layer.error.http.body_truncated", as->body_truncated);
+	put(s, "app_layer.http.inflate_stopped", as->inflate_stopped);
 	put(s, "app_layer.error.http.max_files", as->http_files_max);
 	put(s, "app_layer.error.tls.bad_record", as->tls_bad_record);
 	put(s, "app_layer.error.tls.bad_cert", as->tls_bad_cert);

@@ -182,7 +182,7 @@ static int worker_pipeline(struct run *r, struct worker *w)
 	 * loaded at start, whatever the outputs */
 	pc.app.files |= engine_file_needs(r->e, &need);
 	pc.app.file_hashes |= need;
-	pc.app.ssh_hassh |= engine_needs_hassh(r->e);
+	applayer_config_need(&pc.app, engine_app_needs(r->e));
 	w->pl = pipeline_create(&pc, w->id);
 	if (w->pl == NULL)
 		return -ENOMEM;

@@ -32,9 +32,9 @@ struct detect_gen {
 	 * switches its app layer to it (applayer_ctx_need_files) */
 	bool files;
 	uint8_t file_hashes;
-	/* (added) a rule inspects HASSH: the worker's app layer computes it
-	 * from then on (applayer_ctx_need_hassh) */
-	bool hassh;
+	/* (added) what the rules need of the app layer (APP_NEED_* bits): the
+	 * worker's app layer provides it from then on (applayer_ctx_need) */
+	unsigned app_needs;
 	struct detect_gen_slot slot[];   /* one per worker, by worker id */
 };
 

@@ -123,8 +123,8 @@ static inline void gen_pickup(struct worker *w)
 	w->gen_serial = g->serial;
 	if (g->files)
 		applayer_ctx_need_files(w->pl->al, g->file_hashes);
-	if (g->hassh)
-		applayer_ctx_need_hassh(w->pl->al);
+	if (g->app_needs)
+		applayer_ctx_need(w->pl->al, g->app_needs);
 	pipeline_set_detect(w->pl, g->slot[w->id].dt);
 	w->pl->alerts_by_rule = g->slot[w->id].alerts_by_rule;
 	w->pl->nrules = g->nrules;

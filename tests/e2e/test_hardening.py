@@ -9,6 +9,10 @@ usage: test_hardening.py IDSD OUT_DIR SCENARIO
   body_limit      a response body past response-body-limit: the rules that hit
                   it are verified when it has new bytes, not again on every
                   packet that follows (Suricata's "no new data")
+  inflate_stop    a gzip response past response-body-limit is not inflated further
+                  (counted), unless a rule or an anomaly output wants the
+                  decompressors' events: then a bad block past the limit raises
+                  gzip_decompression_failed as in Suricata
   long_content    a content over Hyperscan's length limit loads and is checked whole
   escaped_quote   msg:"\\"; is a parse error naming file:line
   capture_records a record longer than the snapshot length hides no frames
@@ -150,6 +154,49 @@ def test_body_limit():
     # verified on the body; before, once per segment after the limit (~130)
     lim = stat(st, "detect.inspect_limit")
     check(lim is not None and 1 <= lim <= 2, f"inspect_limit {lim}: the body is verified once")
+
+def gzip_bad_tail():
+    """A gzip body: 4 stored blocks of 50,000 bytes ("a", "b", "c", "d"), then
+    a block of the reserved type, where inflating to the end fails."""
+    body = bytes([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF])
+    for k in range(4):
+        body += struct.pack("<BHH", 0, 50000, 50000 ^ 0xFFFF) + bytes([0x61 + k]) * 50000
+    return body + b"\x07" + bytes(8)
+
+
+def test_inflate_stop():
+    body = gzip_bad_tail()
+    res = (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n"
+           % len(body)) + body
+    pcap = os.path.join(OUT, "gzip.pcap")
+    hostile.write_pcap(pcap, hostile.tcp_session(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", res))
+    body_rule = ('alert http any any -> any any (msg:"body"; file_data; content:"cccc"; '
+                 'sid:1;)\n')
+    event_rule = ('alert http any any -> any any (msg:"gzip"; '
+                  'app-layer-event:http.gzip_decompression_failed; sid:2;)\n')
+    # the body holds its limit (100 KiB: into the "c" block) either way
+    _, _, alerts, st = inspect(pcap, write(os.path.join(OUT, "body.rules"), body_rule))
+    check(stat(st, "app_layer.http.inflate_stopped") == 1,
+          f"inflate_stopped {stat(st, 'app_layer.http.inflate_stopped')}")
+    check(alerts == {1: 1}, f"the body up to its limit is inspected: {alerts}")
+    _, _, alerts, st = inspect(pcap, write(os.path.join(OUT, "event.rules"),
+                                           body_rule + event_rule))
+    check(stat(st, "app_layer.http.inflate_stopped") == 0,
+          f"a rule wants the event: inflate_stopped {stat(st, 'app_layer.http.inflate_stopped')}")
+    check(alerts == {1: 1, 2: 1}, f"the bad block past the limit raises the event: {alerts}")
+    # an anomaly output writing the app layer's events wants them too
+    conf = write(os.path.join(OUT, "anomaly.yaml"),
+                 "%YAML 1.1\n---\noutputs:\n  - eve-log:\n      enabled: yes\n"
+                 "      filename: eve.json\n      types:\n        - alert\n        - stats\n"
+                 "        - anomaly:\n            types:\n              applayer: yes\n")
+    _, _, alerts, st = inspect(pcap, write(os.path.join(OUT, "body2.rules"), body_rule),
+                               ["-c", conf])
+    check(stat(st, "app_layer.http.inflate_stopped") == 0,
+          f"anomaly output: inflate_stopped {stat(st, 'app_layer.http.inflate_stopped')}")
+    runs = sorted((d for d in os.listdir(OUT) if d.startswith("run")), key=lambda d: int(d[3:]))
+    with open(os.path.join(OUT, runs[-1], "eve.json"), encoding="utf-8") as f:
+        events = [json.loads(ln).get("anomaly", {}).get("event") for ln in f]
+    check("GZIP_DECOMPRESSION_FAILED" in events, f"the anomaly record is written: {events}")
 
 
 def test_long_content():

@@ -193,7 +193,7 @@ static void test_no_hassh(void)
 	app_flow_free(ctx, af);
 	CHECK_INT(1, logged);
 	/* turned on later (a reloaded rule's ssh.hassh): the next flows have it */
-	applayer_ctx_need_hassh(ctx);
+	applayer_ctx_need(ctx, APP_NEED_HASSH);
 	af = app_flow_new(ctx, 6, 40001, 22);
 	CHECK_INT(0, feed(ctx, af, APP_TO_SERVER, "SSH-2.0-a\r\n", 11, false));
 	CHECK_INT(0, feed(ctx, af, APP_TO_SERVER, kex, klen, false));

@@ -361,6 +361,80 @@ static void test_http_gzip(void)
 	app_flow_free(ctx, af);
 }
 
+/* A gzip response of 4 stored blocks of 50,000 bytes, then a block of the
+ * reserved type: inflating to the end fails there. */
+static size_t gzip_bad_tail(uint8_t *o)
+{
+	static const uint8_t head[] = { 0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff };
+	size_t n = sizeof(head);
+
+	memcpy(o, head, n);
+	for (int b = 0; b < 4; b++) {
+		o[n++] = 0x00; /* not final, stored */
+		o[n++] = 50000 & 0xff;
+		o[n++] = 50000 >> 8;
+		o[n++] = (uint8_t)~(50000 & 0xff);
+		o[n++] = (uint8_t)~(50000 >> 8);
+		memset(o + n, 'a' + b, 50000);
+		n += 50000;
+	}
+	o[n++] = 0x07; /* final, type 3: reserved */
+	memset(o + n, 0, 8);
+	return n + 8;
+}
+
+/* A response body at its limit is not inflated further (counted), unless
+ * the decompressors' events are wanted: then the bad block past the limit
+ * still raises gzip_decompression_failed. The body holds the limit either
+ * way, its first bytes the stored block's. */
+static void test_http_inflate_stop(void)
+{
+	static uint8_t gz[4 * 50005 + 32];
+	const size_t n = gzip_bad_tail(gz);
+
+	for (int want = 0; want < 2; want++) {
+		struct applayer_config cfg;
+		struct applayer_ctx *c;
+		struct app_flow *af;
+		struct app_tx *tx;
+		const uint8_t *d;
+		uint32_t len;
+		char hdr[128];
+
+		applayer_config_init(&cfg);
+		if (want)
+			applayer_config_need(&cfg, APP_NEED_CODING_EVENTS);
+		c = applayer_ctx_create(&cfg);
+		CHECK(c != NULL);
+		if (c == NULL)
+			return;
+		af = app_flow_new(c, 6, 40005, 80);
+		CHECK_INT(0, app_flow_data(c, af, APP_TO_SERVER,
+					   (const uint8_t *)"GET / HTTP/1.1\r\nHost: a\r\n\r\n", 27, 1000));
+		snprintf(hdr, sizeof(hdr), "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+			 "Content-Length: %zu\r\n\r\n", n);
+		CHECK_INT(0, app_flow_data(c, af, APP_TO_CLIENT, (const uint8_t *)hdr,
+					   (uint32_t)strlen(hdr), 2000));
+		/* in segments, as a stream gives it */
+		for (size_t off = 0; off < n; off += 1460)
+			CHECK_INT(0, app_flow_data(c, af, APP_TO_CLIENT, gz + off,
+						   (uint32_t)(n - off < 1460 ? n - off : 1460), 2000));
+		tx = app_flow_tx(af, 0);
+		CHECK(tx != NULL);
+		if (tx != NULL) {
+			bool failed = app_tx_events(tx) & 1ull << HTTP_EV_GZIP_DECOMPRESSION_FAILED;
+
+			CHECK_INT(want, failed);
+			CHECK_INT(0, app_tx_buffer(c, af, tx, RULE_BUF_HTTP_RESPONSE_BODY, 0, &d, &len));
+			CHECK_INT(cfg.response_body_limit, len);
+			CHECK(len > 0 && d[0] == 'a' && d[len - 1] == 'c');
+		}
+		CHECK_INT(!want, applayer_ctx_stats(c)->inflate_stopped);
+		app_flow_free(c, af);
+		applayer_ctx_destroy(c);
+	}
+}
+
 static const uint8_t dns_query[] = {
 	0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
@@ -620,6 +694,7 @@ int main(void)
 		return check_result("applayer");
 	test_http();
 	test_http_gzip();
+	test_http_inflate_stop();
 	test_http_named_headers();
 	test_http_side_refresh();
 	test_http_info_strings();

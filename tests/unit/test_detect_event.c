@@ -3,6 +3,7 @@
  * parsing with exact messages, and which rules fire on crafted frames run
  * through the real decoder: rejected below L4 (decode-event rules only),
  * rejected at L4 (decode-event and IP-level rules), and clean. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -326,6 +327,44 @@ static void test_match_events(void)
 	detect_env_teardown(&e);
 }
 
+/* The rules that need the response decompressors' events, and only those,
+ * make the set need them. */
+static void test_needs_coding_events(void)
+{
+	static const struct {
+		const char *rule;
+		bool needs;
+	} cases[] = {
+		{ "alert http any any -> any any (app-layer-event:http.gzip_decompression_failed; "
+		  "sid:1;)", true },
+		{ "alert http any any -> any any (app-layer-event:http.compression_bomb; sid:1;)",
+		  true },
+		{ "alert http any any -> any any (app-layer-event:http.request_field_too_long; "
+		  "sid:1;)", false },
+		{ "alert dns any any -> any any (app-layer-event:dns.z_flag_set; sid:1;)", false },
+		{ "alert http any any -> any any (content:\"gzip\"; sid:1;)", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[] = "/tmp/test_detect_event.XXXXXX";
+		struct ruleset *rs = ruleset_new();
+		int fd = mkstemp(path);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+		CHECK(rs != NULL && f != NULL);
+		if (rs == NULL || f == NULL)
+			return;
+		fprintf(f, "%s\n", cases[i].rule);
+		fclose(f);
+		CHECK_INT(0, ruleset_load_file(rs, renv, path, stderr));
+		CHECK_INT(1, rs->n);
+		CHECK_INT(cases[i].needs,
+			  ruleset_needs_app_events(rs, APP_PROTO_HTTP, HTTP_CODING_EVENTS));
+		ruleset_free(rs);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	renv = rule_env_new();
@@ -335,6 +374,7 @@ int main(void)
 	test_match();
 	test_parse_events();
 	test_match_events();
+	test_needs_coding_events();
 	rule_env_free(renv);
 	return check_result("detect_event");
 }
