@@ -82,6 +82,9 @@ void eve_emit(struct eve_writer *w, uint32_t type, eve_build_fn fn, const void *
 typedef bool (*eve_want_fn)(const struct eve_writer *w, const void *ctx);
 void eve_emit_if(struct eve_writer *w, uint32_t type, eve_want_fn want, eve_build_fn fn,
 		 const void *ctx);
+/* Whether a writer of the chain takes records of type: a caller with work
+ * to do per packet before it knows (events to walk) asks first. */
+bool eve_writes(const struct eve_writer *w, uint32_t type);
 
 /* Text lines (fast.log): fn writes one line, newline included, into
  * buf[0..cap) and returns its length (cap or more: it did not fit). */

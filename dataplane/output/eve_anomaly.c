@@ -143,6 +143,8 @@ void eve_write_anomaly_stream(struct eve_writer *w, const struct packet *p)
 {
 	struct stream_ctx c = { .p = p };
 
+	if (!eve_writes(w, EVE_T_ANOMALY))
+		return;
 	/* the decoder's events of a packet it kept come first, as Suricata
 	 * logs a packet's decoder events before its stream events */
 	write_dec_ev(w, p);

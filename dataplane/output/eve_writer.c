@@ -180,6 +180,14 @@ void eve_emit_if(struct eve_writer *w, uint32_t type, eve_want_fn want, eve_buil
 			emit_one(w, fn, ctx);
 }
 
+bool eve_writes(const struct eve_writer *w, uint32_t type)
+{
+	for (; w != NULL; w = w->next)
+		if (w->types & type)
+			return true;
+	return false;
+}
+
 void eve_close_record(struct json_w *j, const struct eve_writer *w)
 {
 	if (w->opt.host != NULL)
