@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "args.h"
+#include "malloc_lib.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -155,7 +156,7 @@ enum args_result args_parse(int argc, char **argv, struct idsd_args *a, FILE *ou
 			usage(out);
 			return ARGS_EXIT_OK;
 		case OPT_VERSION:
-			fprintf(out, "idsd %s\n", IDS_VERSION);
+			fprintf(out, "idsd %s\nmalloc: %s\n", IDS_VERSION, malloc_lib());
 			return ARGS_EXIT_OK;
 		default:
 			if (optopt != 0 && optopt < 256)

@@ -355,14 +355,15 @@ def live(extra, name, env=None):
 
 def heap_vmflags(pid):
     """The VmFlags of the process's [heap] mapping (smaps), or None when
-    ASan's allocator stands in for glibc's malloc (then no tunable of it
-    applies: the test reads what the process was started with instead)."""
+    jemalloc's (test_malloc.py checks its huge pages) or ASan's allocator
+    stands in for glibc's malloc (then no tunable of it applies: the test
+    reads what the process was started with instead)."""
     flags, in_heap = set(), False
     with open(f"/proc/{pid}/smaps", encoding="utf-8") as f:
         for line in f:
             head = line.split(" ", 1)[0]
             if "-" in head:
-                if "libasan" in line:
+                if "libasan" in line or "libjemalloc" in line:
                     return None
                 in_heap = line.rstrip().endswith("[heap]")
             elif in_heap and line.startswith("VmFlags:"):
