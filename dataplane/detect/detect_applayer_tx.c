@@ -17,6 +17,7 @@
 #include "../../common/bug.h"
 #include "../../common/wmem.h"
 #include "../applayer/applayer.h"
+#include "../../rules/rules.h"
 #include "../decode/packet-t.h"
 #include "detect_applayer-int.h"
 #include "detect_profile-int.h"
@@ -728,6 +729,10 @@ static int buffer_matches(struct app_scan *s, const struct de_rule *dr,
 			return 1;
 		if (one)
 			return -1;
+		/* one instance a direction: instance 1 is -ERANGE, and asking
+		 * the protocol for it cost ~100 instructions a failed verification */
+		if (!rule_buffer_multi((enum rule_buffer)rb->buf))
+			return no;
 	}
 }
 
