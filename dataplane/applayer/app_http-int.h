@@ -40,6 +40,8 @@ struct http_side {
 	int progress;             /* libhtp's, when checked; -1: not yet */
 	int cont;                 /* libhtp's seen_100continue, when walked */
 	size_t nhdr;              /* headers walked */
+	struct abuf hdr;          /* their htp_header_t *, in order (libhtp's
+				   * table costs a call per look) */
 	uint64_t vlen;
 	htp_header_t *hv[HV_MAX];
 	uint8_t made;             /* bit per enum http_made */

@@ -49,6 +49,7 @@ static struct http_txd *txd_new(struct http_state *hs, htp_tx_t *tx)
 		t->body[i].mem = t->hdr_raw[i].mem = hs->ctx->mem;
 		t->side[i].gen = 1;
 		t->side[i].progress = -1;
+		t->side[i].hdr.mem = hs->ctx->mem;
 		for (int k = 0; k < HM_MAX; k++)
 			t->side[i].buf[k].mem = hs->ctx->mem;
 	}
@@ -93,6 +94,7 @@ static void txd_free(struct wmem *mem, struct http_txd *t)
 		abuf_free(&t->hdr_raw[i]);
 		for (int k = 0; k < HM_MAX; k++)
 			abuf_free(&t->side[i].buf[k]);
+		abuf_free(&t->side[i].hdr);
 		for (uint8_t k = 0; k < t->nfiles[i]; k++)
 			app_file_free(t->file[i][k]);
 		free(t->hdrs[i]);
@@ -628,11 +630,11 @@ static uint8_t *put(uint8_t *w, const void *d, size_t n)
 
 /* kind: 'h' "Name: Value\r\n" each, 'n' "\r\nName\r\n...\r\n", 's' the
  * start line then the headers and an empty line; of headers [from, n) of
- * t. From 0, made anew; else s holds the first from headers and is
+ * hdr. From 0, made anew; else s holds the first from headers and is
  * extended by the others (the closing empty line moved past them).
  * Measured first, then written in one pass into room made once. On
  * -ENOMEM, s is to be made anew. */
-static int build_headers(struct abuf *s, htp_table_t *t, size_t from, size_t n,
+static int build_headers(struct abuf *s, htp_header_t *const *hdr, size_t from, size_t n,
 			 const bstr *line, char kind)
 {
 	/* the closing empty line; for 'n' the opening one too */
@@ -640,7 +642,7 @@ static int build_headers(struct abuf *s, htp_table_t *t, size_t from, size_t n,
 	uint64_t total = tail;
 	uint8_t *w;
 
-	if (t == NULL || (kind == 's' && line == NULL))
+	if (kind == 's' && line == NULL)
 		return -ENOENT;
 	if (from == 0) {
 		s->len = 0;
@@ -649,7 +651,7 @@ static int build_headers(struct abuf *s, htp_table_t *t, size_t from, size_t n,
 		s->len -= tail;
 	}
 	for (size_t i = from; i < n; i++) {
-		htp_header_t *h = htp_table_get_index(t, i, NULL);
+		const htp_header_t *h = hdr[i];
 
 		total += bstr_len(h->name) + 2 + (kind != 'n' ? 2 + bstr_len(h->value) : 0);
 	}
@@ -661,7 +663,7 @@ static int build_headers(struct abuf *s, htp_table_t *t, size_t from, size_t n,
 	else if (from == 0 && kind == 'n')
 		w = put(w, "\r\n", 2);
 	for (size_t i = from; i < n; i++) {
-		htp_header_t *h = htp_table_get_index(t, i, NULL);
+		const htp_header_t *h = hdr[i];
 
 		w = put(w, bstr_ptr(h->name), bstr_len(h->name));
 		if (kind != 'n')
@@ -702,19 +704,28 @@ static bool hv_is(const bstr *n, bool nul, int k)
 	       strncasecmp((const char *)bstr_ptr(n), hv_name[k].name, hv_name[k].len) == 0;
 }
 
-/* The lengths of the values of t's first n headers, summed. */
-static uint64_t values_len(htp_table_t *t, size_t n)
+/* The side's headers walked, in order. */
+static htp_header_t *const *side_headers(const struct http_side *sd)
 {
+	return (htp_header_t *const *)(const void *)sd->hdr.p;
+}
+
+/* The lengths of the values of the headers walked, summed. */
+static uint64_t values_len(const struct http_side *sd)
+{
+	htp_header_t *const *h = side_headers(sd);
 	uint64_t sum = 0;
 
-	for (size_t i = 0; i < n; i++)
-		sum += bstr_len(((htp_header_t *)htp_table_get_index(t, i, NULL))->value);
+	for (size_t i = 0; i < sd->nhdr; i++)
+		sum += bstr_len(h[i]->value);
 	return sum;
 }
 
 /* side_of past its quick return: the side checked at parse_gen gen (struct
  * http_side says what is found and made again, and when). The named
- * headers are the first of each name, as htp_table_get_c finds them. */
+ * headers are the first of each name, as htp_table_get_c finds them.
+ * Out of memory for the list, the side holds the headers it could walk
+ * (the others are walked at the next check). */
 static struct http_side *side_check(struct http_txd *t, uint32_t idx, uint64_t gen)
 {
 	struct http_side *sd = &t->side[idx];
@@ -728,9 +739,11 @@ static struct http_side *side_check(struct http_txd *t, uint32_t idx, uint64_t g
 		sd->progress = progress;
 		sd->made &= (uint8_t)~(1u << HM_URI | 1u << HM_HOST);
 	}
-	if (sd->cont != cont || n < sd->nhdr || values_len(hdrs, sd->nhdr) != sd->vlen) {
+	/* the count and cont first: a 100 Continue's headers are freed */
+	if (sd->cont != cont || n < sd->nhdr || values_len(sd) != sd->vlen) {
 		sd->cont = cont;
 		sd->nhdr = 0;
+		sd->hdr.len = 0;
 		sd->vlen = 0;
 		sd->made &= (uint8_t)~((1u << HM_URI) - 1);
 		memset(sd->hv, 0, sizeof(sd->hv));
@@ -739,6 +752,9 @@ static struct http_side *side_check(struct http_txd *t, uint32_t idx, uint64_t g
 		htp_header_t *h = htp_table_get_index(hdrs, i, NULL);
 		bool nul = memchr(bstr_ptr(h->name), 0, bstr_len(h->name)) != NULL;
 
+		if (abuf_append(&sd->hdr, &h, sizeof(h)))
+			break;
+		sd->nhdr = i + 1;
 		sd->vlen += bstr_len(h->value);
 		for (int k = 0; k < HV_MAX; k++) {
 			if (sd->hv[k] == NULL && hv_is(h->name, nul, k)) {
@@ -747,7 +763,6 @@ static struct http_side *side_check(struct http_txd *t, uint32_t idx, uint64_t g
 			}
 		}
 	}
-	sd->nhdr = n;
 	return sd;
 }
 
@@ -807,9 +822,11 @@ static int make(struct applayer_ctx *ctx, const htp_tx_t *tx, uint32_t idx, enum
 		return build_uri(ctx, b, tx);
 	if (m == HM_HOST)
 		return build_host(b, tx);
+	if (hdrs == NULL)
+		return -ENOENT;
 	from = (sd->made & (1u << m)) && b->len ? sd->upto[m] : 0;
 	sd->upto[m] = sd->nhdr;
-	return build_headers(b, hdrs, from, sd->nhdr, line,
+	return build_headers(b, side_headers(sd), from, sd->nhdr, line,
 			     m == HM_NAMES ? 'n' : m == HM_START ? 's' : 'h');
 }
 
@@ -840,20 +857,20 @@ static int made(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, enum
 static int header_line(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, uint32_t k,
 		       const uint8_t **data, uint32_t *len)
 {
-	htp_table_t *hdrs = idx ? t->tx->response_headers : t->tx->request_headers;
-	size_t n = hdrs ? htp_table_size(hdrs) : 0;
+	const struct http_side *sd = side_of(t, idx);
+	htp_header_t *const *h;
 	const uint8_t *p;
 	uint32_t l, off = 0;
 	int rc;
 
-	if (k >= n)
-		return n ? -ERANGE : -ENOENT;
+	if (k >= sd->nhdr)
+		return sd->nhdr ? -ERANGE : -ENOENT;
 	rc = made(ctx, t, idx, HM_HEADER, &p, &l);
 	if (rc)
 		return rc;
+	h = side_headers(sd);
 	for (uint32_t i = 0; i <= k; i++) {
-		htp_header_t *h = htp_table_get_index(hdrs, i, NULL);
-		uint32_t line = (uint32_t)(bstr_len(h->name) + 2 + bstr_len(h->value));
+		uint32_t line = (uint32_t)(bstr_len(h[i]->name) + 2 + bstr_len(h[i]->value));
 
 		if (off + line > l)
 			return -ENOENT;
