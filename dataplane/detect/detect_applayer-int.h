@@ -96,10 +96,6 @@ struct detect_app_thread {
 	 * while print_stamp is stamp */
 	struct app_buf_print *print;
 	uint32_t *print_stamp;
-	/* whether each buffer is final in this inspection (asked for each
-	 * instance of each place of the scan list), by enum rule_buffer:
-	 * stamp << 1 | final, valid while the stamp is stamp */
-	uint64_t *final;
 };
 
 /* Directions a buffer exists in (bit per enum pkt_dir), and whether it has

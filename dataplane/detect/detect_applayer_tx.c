@@ -55,9 +55,8 @@ int detect_app_thread_init(struct detect_thread *dt)
 	at->miss_stamp = calloc(n, sizeof(uint32_t));
 	at->print = calloc(RULE_BUF_MAX, sizeof(*at->print));
 	at->print_stamp = calloc(RULE_BUF_MAX, sizeof(uint32_t));
-	at->final = calloc(RULE_BUF_MAX, sizeof(uint64_t));
 	if (!at->slot || !at->xf_md || !at->done_at || !at->done_stamp || !at->miss_at ||
-	    !at->miss_stamp || !at->print || !at->print_stamp || !at->final)
+	    !at->miss_stamp || !at->print || !at->print_stamp)
 		return -ENOMEM;
 	if (ae->scratch && hs_clone_scratch(ae->scratch, &at->scratch) != HS_SUCCESS)
 		return -ENOMEM;
@@ -82,7 +81,6 @@ void detect_app_thread_fini(struct detect_thread *dt)
 	free(at->miss_stamp);
 	free(at->print);
 	free(at->print_stamp);
-	free(at->final);
 	pcre2_match_data_free(at->xf_md);
 	free(at->seen);
 	free(at->cand);
@@ -242,21 +240,14 @@ static void gate_scan(struct detect_thread *dt, const struct packet *p, enum app
 		scan(dt, db, p->payload, p->payload_len);
 }
 
-/* Buffer b can no longer appear in this transaction and direction; asked
- * of the protocol once per inspection. */
+/* Buffer b can no longer appear in this transaction and direction. */
 static bool buffer_final(const struct app_scan *s, enum rule_buffer b)
 {
-	struct detect_app_thread *at = s->dt->app;
 	uint32_t idx = 0;
-	bool final;
 
-	if (at->final[b] >> 1 == at->stamp)
-		return at->final[b] & 1;
 	if (detect_app_buf_bidir(b) || detect_app_buf_dir_list(b))
 		idx = s->dir;
-	final = app_tx_buffer_final(s->af, s->tx, b, idx);
-	at->final[b] = (uint64_t)at->stamp << 1 | final;
-	return final;
+	return app_tx_buffer_final(s->af, s->tx, b, idx);
 }
 
 /* What detection remembers per transaction and direction, so that an
@@ -658,7 +649,6 @@ static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p
 		memset(at->done_stamp, 0, 2 * (size_t)ae->nvar * sizeof(uint32_t));
 		memset(at->miss_stamp, 0, dt->de->nrules * sizeof(uint32_t));
 		memset(at->print_stamp, 0, RULE_BUF_MAX * sizeof(uint32_t));
-		memset(at->final, 0, RULE_BUF_MAX * sizeof(uint64_t));
 		for (uint32_t v = 0; v < ae->nvar; v++)
 			at->slot[v].stamp = 0;
 		at->stamp = 1;
