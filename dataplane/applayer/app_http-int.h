@@ -19,22 +19,33 @@ enum http_hv {
 	HV_MAX
 };
 
-/* Buffers made from one side's start line and headers. */
+/* Buffers made from one side's start line and headers: the first three
+ * (below HM_URI) are made of the headers. */
 enum http_made { HM_HEADER, HM_NAMES, HM_START, HM_URI, HM_HOST, HM_MAX };
 
-/* What detection reads of one side (request, response), made once its
- * headers are all in rather than on every rule buffer of every update: the
- * named headers found in one walk, and each made buffer when first asked
- * for. Valid while the header count and the side's progress are the
- * ones it was made with (trailers add or fold headers later). Those can
- * change only while libhtp parses: once checked at an even parse_gen of
- * the connection, the side holds until the next parse. */
+/* What detection reads of one side (request, response), made on the first
+ * ask rather than on every rule buffer of every update: the named headers
+ * found in a walk, and each made buffer. Headers added since (the rest of
+ * a header block, trailers) are walked on their own and appended to the
+ * header buffers made (upto: the headers each holds). libhtp changes the
+ * headers already seen in two ways, and then all is found and made again:
+ * a repeated header is merged into the first of its name, which grows
+ * that value (vlen: the seen values' lengths summed, no longer the same),
+ * and a 100 Continue's headers are dropped for the final answer's (cont).
+ * The uri and host are made again when the side's progress changed.
+ * All this can change only while libhtp parses: once checked at an even
+ * parse_gen of the connection, the side holds until the next parse. */
 struct http_side {
 	uint64_t gen;             /* parse_gen when last checked; odd: check again */
-	int progress;             /* libhtp's, when walked; -1: not yet */
-	size_t nhdr;
+	int progress;             /* libhtp's, when checked; -1: not yet */
+	int cont;                 /* libhtp's seen_100continue, when walked */
+	size_t nhdr;              /* headers walked */
+	struct abuf hdr;          /* their htp_header_t *, in order (libhtp's
+				   * table costs a call per look) */
+	uint64_t vlen;
 	htp_header_t *hv[HV_MAX];
 	uint8_t made;             /* bit per enum http_made */
+	size_t upto[HM_URI];
 	struct abuf buf[HM_MAX];
 };
 

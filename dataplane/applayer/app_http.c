@@ -49,6 +49,7 @@ static struct http_txd *txd_new(struct http_state *hs, htp_tx_t *tx)
 		t->body[i].mem = t->hdr_raw[i].mem = hs->ctx->mem;
 		t->side[i].gen = 1;
 		t->side[i].progress = -1;
+		t->side[i].hdr.mem = hs->ctx->mem;
 		for (int k = 0; k < HM_MAX; k++)
 			t->side[i].buf[k].mem = hs->ctx->mem;
 	}
@@ -93,6 +94,7 @@ static void txd_free(struct wmem *mem, struct http_txd *t)
 		abuf_free(&t->hdr_raw[i]);
 		for (int k = 0; k < HM_MAX; k++)
 			abuf_free(&t->side[i].buf[k]);
+		abuf_free(&t->side[i].hdr);
 		for (uint8_t k = 0; k < t->nfiles[i]; k++)
 			app_file_free(t->file[i][k]);
 		free(t->hdrs[i]);
@@ -644,34 +646,41 @@ static uint8_t *put(uint8_t *w, const void *d, size_t n)
 }
 
 /* kind: 'h' "Name: Value\r\n" each, 'n' "\r\nName\r\n...\r\n", 's' the
- * start line then the headers and an empty line. Measured first, then
- * written in one pass into room made once. */
-static int build_headers(struct abuf *s, htp_table_t *t, const bstr *line, char kind)
+ * start line then the headers and an empty line; of headers [from, n) of
+ * hdr. From 0, made anew; else s holds the first from headers and is
+ * extended by the others (the closing empty line moved past them).
+ * Measured first, then written in one pass into room made once. On
+ * -ENOMEM, s is to be made anew. */
+static int build_headers(struct abuf *s, htp_header_t *const *hdr, size_t from, size_t n,
+			 const bstr *line, char kind)
 {
-	const size_t n = t ? htp_table_size(t) : 0;
 	/* the closing empty line; for 'n' the opening one too */
-	uint64_t total = (kind == 'h' ? 0 : 2) + (kind == 'n' ? 2 : 0);
+	const uint32_t tail = kind == 'h' ? 0 : 2;
+	uint64_t total = tail;
 	uint8_t *w;
 
-	if (t == NULL || (kind == 's' && line == NULL))
+	if (kind == 's' && line == NULL)
 		return -ENOENT;
-	if (kind == 's')
-		total += bstr_len(line) + 2;
-	for (size_t i = 0; i < n; i++) {
-		htp_header_t *h = htp_table_get_index(t, i, NULL);
+	if (from == 0) {
+		s->len = 0;
+		total += kind == 's' ? bstr_len(line) + 2 : tail;
+	} else {
+		s->len -= tail;
+	}
+	for (size_t i = from; i < n; i++) {
+		const htp_header_t *h = hdr[i];
 
 		total += bstr_len(h->name) + 2 + (kind != 'n' ? 2 + bstr_len(h->value) : 0);
 	}
-	s->len = 0;
-	if (total > UINT32_MAX || abuf_reserve(s, (uint32_t)total))
+	if (total > UINT32_MAX - s->len || abuf_reserve(s, (uint32_t)total))
 		return -ENOMEM;
-	w = s->p;
-	if (kind == 's')
+	w = s->p + s->len;
+	if (from == 0 && kind == 's')
 		w = put(put(w, bstr_ptr(line), bstr_len(line)), "\r\n", 2);
-	else if (kind == 'n')
+	else if (from == 0 && kind == 'n')
 		w = put(w, "\r\n", 2);
-	for (size_t i = 0; i < n; i++) {
-		htp_header_t *h = htp_table_get_index(t, i, NULL);
+	for (size_t i = from; i < n; i++) {
+		const htp_header_t *h = hdr[i];
 
 		w = put(w, bstr_ptr(h->name), bstr_len(h->name));
 		if (kind != 'n')
@@ -680,8 +689,8 @@ static int build_headers(struct abuf *s, htp_table_t *t, const bstr *line, char 
 	}
 	if (kind != 'h')
 		w = put(w, "\r\n", 2);
+	BUG_ON_HOT((uint64_t)(w - s->p) - s->len != total);
 	s->len = (uint32_t)(w - s->p);
-	BUG_ON_HOT(s->len != total);
 	return s->len ? 0 : -ENOENT;
 }
 
@@ -712,36 +721,58 @@ static bool hv_is(const bstr *n, bool nul, int k)
 	       strncasecmp((const char *)bstr_ptr(n), hv_name[k].name, hv_name[k].len) == 0;
 }
 
-/* Side idx of the transaction, its named headers found (the first of each
- * name, as htp_table_get_c) in one walk of the table. Found again when the
- * side's progress or header count changed (trailers add or fold headers,
- * a 100 Continue's headers give way to the final answer's); looked at
- * only when libhtp parsed since the last look (detection asks for the
- * side's buffers dozens of times per update). */
-static struct http_side *side_of(struct http_txd *t, uint32_t idx)
+/* The side's headers walked, in order. */
+static htp_header_t *const *side_headers(const struct http_side *sd)
+{
+	return (htp_header_t *const *)(const void *)sd->hdr.p;
+}
+
+/* The lengths of the values of the headers walked, summed. */
+static uint64_t values_len(const struct http_side *sd)
+{
+	htp_header_t *const *h = side_headers(sd);
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < sd->nhdr; i++)
+		sum += bstr_len(h[i]->value);
+	return sum;
+}
+
+/* side_of past its quick return: the side checked at parse_gen gen (struct
+ * http_side says what is found and made again, and when). The named
+ * headers are the first of each name, as htp_table_get_c finds them.
+ * Out of memory for the list, the side holds the headers it could walk
+ * (the others are walked at the next check). */
+static struct http_side *side_check(struct http_txd *t, uint32_t idx, uint64_t gen)
 {
 	struct http_side *sd = &t->side[idx];
-	const uint64_t gen = *t->parse_gen;
-	htp_table_t *hdrs;
-	int progress;
-	size_t n;
+	htp_table_t *hdrs = idx ? t->tx->response_headers : t->tx->request_headers;
+	const int progress = idx ? (int)t->tx->response_progress : (int)t->tx->request_progress;
+	const int cont = idx ? t->tx->seen_100continue : 0;
+	const size_t n = hdrs ? htp_table_size(hdrs) : 0;
 
-	if (sd->gen == gen && !(gen & 1))
-		return sd;
 	sd->gen = gen;
-	hdrs = idx ? t->tx->response_headers : t->tx->request_headers;
-	progress = idx ? (int)t->tx->response_progress : (int)t->tx->request_progress;
-	n = hdrs ? htp_table_size(hdrs) : 0;
-	if (sd->progress == progress && sd->nhdr == n)
-		return sd;
-	sd->progress = progress;
-	sd->nhdr = n;
-	sd->made = 0;
-	memset(sd->hv, 0, sizeof(sd->hv));
-	for (size_t i = 0; i < n; i++) {
+	if (sd->progress != progress) {
+		sd->progress = progress;
+		sd->made &= (uint8_t)~(1u << HM_URI | 1u << HM_HOST);
+	}
+	/* the count and cont first: a 100 Continue's headers are freed */
+	if (sd->cont != cont || n < sd->nhdr || values_len(sd) != sd->vlen) {
+		sd->cont = cont;
+		sd->nhdr = 0;
+		sd->hdr.len = 0;
+		sd->vlen = 0;
+		sd->made &= (uint8_t)~((1u << HM_URI) - 1);
+		memset(sd->hv, 0, sizeof(sd->hv));
+	}
+	for (size_t i = sd->nhdr; i < n; i++) {
 		htp_header_t *h = htp_table_get_index(hdrs, i, NULL);
 		bool nul = memchr(bstr_ptr(h->name), 0, bstr_len(h->name)) != NULL;
 
+		if (abuf_append(&sd->hdr, &h, sizeof(h)))
+			break;
+		sd->nhdr = i + 1;
+		sd->vlen += bstr_len(h->value);
 		for (int k = 0; k < HV_MAX; k++) {
 			if (sd->hv[k] == NULL && hv_is(h->name, nul, k)) {
 				sd->hv[k] = h;
@@ -750,6 +781,20 @@ static struct http_side *side_of(struct http_txd *t, uint32_t idx)
 		}
 	}
 	return sd;
+}
+
+/* Side idx of the transaction, its named headers found and its made
+ * buffers valid or marked to be made again. Looked at only when libhtp
+ * parsed since the last look (detection asks for the side's buffers
+ * dozens of times per update). */
+static inline struct http_side *side_of(struct http_txd *t, uint32_t idx)
+{
+	struct http_side *sd = &t->side[idx];
+	const uint64_t gen = *t->parse_gen;
+
+	if (sd->gen == gen && !(gen & 1))
+		return sd;
+	return side_check(t, idx, gen);
 }
 
 const bstr *http_header_value(struct http_txd *t, int dir, enum http_hv k)
@@ -780,38 +825,42 @@ static int build_host(struct abuf *s, const htp_tx_t *tx)
 	return 0;
 }
 
+/* Made buffer m of side idx into sd->buf[m]: from the start, or, for a
+ * header buffer holding some of the headers, extended by the others. */
 static int make(struct applayer_ctx *ctx, const htp_tx_t *tx, uint32_t idx, enum http_made m,
-		struct abuf *b)
+		struct http_side *sd)
 {
 	htp_table_t *hdrs = idx ? tx->response_headers : tx->request_headers;
 	const bstr *line = idx ? tx->response_line : tx->request_line;
+	struct abuf *b = &sd->buf[m];
+	size_t from;
 
-	switch (m) {
-	case HM_URI:
+	if (m == HM_URI)
 		return build_uri(ctx, b, tx);
-	case HM_HOST:
+	if (m == HM_HOST)
 		return build_host(b, tx);
-	case HM_NAMES:
-		return build_headers(b, hdrs, NULL, 'n');
-	case HM_START:
-		return build_headers(b, hdrs, line, 's');
-	default:
-		return build_headers(b, hdrs, NULL, 'h');
-	}
+	if (hdrs == NULL)
+		return -ENOENT;
+	from = (sd->made & (1u << m)) && b->len ? sd->upto[m] : 0;
+	sd->upto[m] = sd->nhdr;
+	return build_headers(b, side_headers(sd), from, sd->nhdr, line,
+			     m == HM_NAMES ? 'n' : m == HM_START ? 's' : 'h');
 }
 
 /* Made buffer m of side idx: made on the first ask, kept while the side
- * holds. */
+ * holds; a header buffer extended when headers were added. */
 static int made(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, enum http_made m,
 		const uint8_t **data, uint32_t *len)
 {
 	struct http_side *sd = side_of(t, idx);
 
-	if (!(sd->made & (1u << m))) {
-		int rc = make(ctx, t->tx, idx, m, &sd->buf[m]);
+	if (!(sd->made & (1u << m)) || (m < HM_URI && sd->upto[m] != sd->nhdr)) {
+		int rc = make(ctx, t->tx, idx, m, sd);
 
-		if (rc == -ENOMEM)
+		if (rc == -ENOMEM) {
+			sd->made &= (uint8_t)~(1u << m);
 			return rc;
+		}
 		if (rc != 0)
 			sd->buf[m].len = 0;
 		sd->made |= (uint8_t)(1u << m);
@@ -825,20 +874,20 @@ static int made(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, enum
 static int header_line(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, uint32_t k,
 		       const uint8_t **data, uint32_t *len)
 {
-	htp_table_t *hdrs = idx ? t->tx->response_headers : t->tx->request_headers;
-	size_t n = hdrs ? htp_table_size(hdrs) : 0;
+	const struct http_side *sd = side_of(t, idx);
+	htp_header_t *const *h;
 	const uint8_t *p;
 	uint32_t l, off = 0;
 	int rc;
 
-	if (k >= n)
-		return n ? -ERANGE : -ENOENT;
+	if (k >= sd->nhdr)
+		return sd->nhdr ? -ERANGE : -ENOENT;
 	rc = made(ctx, t, idx, HM_HEADER, &p, &l);
 	if (rc)
 		return rc;
+	h = side_headers(sd);
 	for (uint32_t i = 0; i <= k; i++) {
-		htp_header_t *h = htp_table_get_index(hdrs, i, NULL);
-		uint32_t line = (uint32_t)(bstr_len(h->name) + 2 + bstr_len(h->value));
+		uint32_t line = (uint32_t)(bstr_len(h[i]->name) + 2 + bstr_len(h[i]->value));
 
 		if (off + line > l)
 			return -ENOENT;

@@ -196,6 +196,55 @@ out:
 	app_flow_free(ctx, af);
 }
 
+/* A header block that arrives line by line, inspected after each parse
+ * (libhtp takes a header line once the next one is in): the header
+ * buffers are extended by the new headers, and made again when libhtp
+ * merged a repeated header into the first of its name (that value
+ * changes in place): alone, the header count unchanged, and together with
+ * a new header, the count grown. */
+static void test_http_side_incremental(void)
+{
+	static const char *const want[][3] = {
+		{ "Host: h\r\nUser-Agent: 1\r\n", "\r\nHost\r\nUser-Agent\r\n\r\n", "1" },
+		{ "Host: h\r\nUser-Agent: 1\r\nX-B: 2\r\n",
+		  "\r\nHost\r\nUser-Agent\r\nX-B\r\n\r\n", "1" },
+		{ "Host: h\r\nUser-Agent: 1\r\nX-B: 2\r\nX-C: 3\r\n",
+		  "\r\nHost\r\nUser-Agent\r\nX-B\r\nX-C\r\n\r\n", "1" },
+		{ "Host: h\r\nUser-Agent: 1, 4\r\nX-B: 2\r\nX-C: 3\r\n",
+		  "\r\nHost\r\nUser-Agent\r\nX-B\r\nX-C\r\n\r\n", "1, 4" },
+		{ "Host: h\r\nUser-Agent: 1, 4\r\nX-B: 2, 6\r\nX-C: 3\r\nX-D: 5\r\n",
+		  "\r\nHost\r\nUser-Agent\r\nX-B\r\nX-C\r\nX-D\r\n\r\n", "1, 4" },
+		{ "Host: h\r\nUser-Agent: 1, 4\r\nX-B: 2, 6\r\nX-C: 3\r\nX-D: 5\r\nX-E: 7\r\n",
+		  "\r\nHost\r\nUser-Agent\r\nX-B\r\nX-C\r\nX-D\r\nX-E\r\n\r\n", "1, 4" },
+	};
+	static const char *const seg[] = {
+		"GET /i HTTP/1.1\r\nHost: h\r\nUser-Agent: 1\r\nX-B: 2\r\n",
+		"X-C: 3\r\n",
+		"User-Agent: 4\r\n",
+		"X-D: 5\r\n",		/* the merge alone */
+		"X-B: 6\r\nX-E: 7\r\n",	/* X-D new, X-B merged */
+		"\r\n",
+	};
+	struct app_flow *af = app_flow_new(ctx, 6, 40010, 80);
+	char start[256];
+
+	for (size_t i = 0; i < sizeof(seg) / sizeof(seg[0]); i++) {
+		struct app_tx *tx;
+
+		feed(af, APP_TO_SERVER, seg[i]);
+		tx = app_flow_tx(af, 0);
+		CHECK(tx != NULL);
+		if (tx == NULL)
+			break;
+		CHECK_STR(want[i][0], buf_str(af, tx, RULE_BUF_HTTP_HEADER, 0));
+		CHECK_STR(want[i][1], buf_str(af, tx, RULE_BUF_HTTP_HEADER_NAMES, 0));
+		CHECK_STR(want[i][2], buf_str(af, tx, RULE_BUF_HTTP_USER_AGENT, 0));
+		snprintf(start, sizeof(start), "GET /i HTTP/1.1\r\n%s\r\n", want[i][0]);
+		CHECK_STR(start, buf_str(af, tx, RULE_BUF_HTTP_START, 0));
+	}
+	app_flow_free(ctx, af);
+}
+
 /* EVE's strings as libhtp's bstr_util_strdup_to_c made them (a NUL byte
  * as the two characters \0), the media type cut at its parameters; all of a
  * call's strings valid together, whatever the last call left in the
@@ -697,6 +746,7 @@ int main(void)
 	test_http_inflate_stop();
 	test_http_named_headers();
 	test_http_side_refresh();
+	test_http_side_incremental();
 	test_http_info_strings();
 	test_http_body_presize();
 	test_http_many_txs();
