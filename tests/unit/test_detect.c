@@ -1074,7 +1074,8 @@ static void test_actions(void)
 		in_flow(&p, &f, PKT_TO_SERVER, true);
 		if (i == 1) {
 			/* its data went into the stream, inspected there */
-			const struct detect_stream st = { (const uint8_t *)"bad", 3, 0, 1 };
+			const struct detect_stream st = { (const uint8_t *)"bad", 3, 0, 1,
+							   e.mem };
 
 			p.flags |= PKT_F_STREAM_ADD;
 			detect_packet_stream(e.dt, &p, &st, &res);
@@ -1088,7 +1089,7 @@ static void test_actions(void)
 		CHECK_INT(0, run(&e, &p));
 		CHECK_INT(VERDICT_DROP, res.verdict);
 		CHECK_INT(1, detect_thread_stats(e.dt)->flow_dropped);
-		detect_flow_free(&f);	/* the stream's carry state */
+		detect_flow_free(e.mem, &f);	/* the stream's carry state */
 		detect_env_teardown(&e);
 	}
 	/* data the stream refused (a SYN's): the payload drop is the packet's
