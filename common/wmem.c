@@ -70,13 +70,13 @@ size_t wmem_back_spare(struct wmem *m)
 	return CHUNK;
 }
 
+/* The class of the smallest block of at least n bytes (n <= 1 MiB): the
+ * bit length of n - 1, less MIN_SHIFT. */
 static unsigned class_of(uint32_t n)
 {
-	unsigned s = MIN_SHIFT;
-
-	while ((1u << s) < n)
-		s++;
-	return s - MIN_SHIFT;
+	if (n <= (1u << MIN_SHIFT))
+		return 0;
+	return 32u - (unsigned)__builtin_clz(n - 1) - MIN_SHIFT;
 }
 
 static void push_free(struct wmem *m, unsigned k, void *p)
