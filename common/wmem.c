@@ -23,6 +23,7 @@ struct wmem {
 	uint32_t nchunks, capchunks;
 	void **chunks;               /* to unmap them */
 	uint64_t chunk_bytes;
+	uint64_t used;               /* bytes of the blocks given out and not back */
 	/* a backed chunk another thread left for the next growth: that thread
 	 * only stores into an empty slot, the owner only takes */
 	_Atomic(uint8_t *) spare;
@@ -49,6 +50,11 @@ uint64_t wmem_chunk_bytes(const struct wmem *m)
 	return m->chunk_bytes;
 }
 
+uint64_t wmem_used_bytes(const struct wmem *m)
+{
+	return m->used;
+}
+
 size_t wmem_back_spare(struct wmem *m)
 {
 	uint8_t *c;
@@ -64,13 +70,13 @@ size_t wmem_back_spare(struct wmem *m)
 	return CHUNK;
 }
 
+/* The class of the smallest block of at least n bytes (n <= 1 MiB): the
+ * bit length of n - 1, less MIN_SHIFT. */
 static unsigned class_of(uint32_t n)
 {
-	unsigned s = MIN_SHIFT;
-
-	while ((1u << s) < n)
-		s++;
-	return s - MIN_SHIFT;
+	if (n <= (1u << MIN_SHIFT))
+		return 0;
+	return 32u - (unsigned)__builtin_clz(n - 1) - MIN_SHIFT;
 }
 
 static void push_free(struct wmem *m, unsigned k, void *p)
@@ -131,6 +137,7 @@ void *wmem_alloc(struct wmem *m, uint32_t n, uint32_t *cap)
 	if (n > (1u << MAX_SHIFT)) {
 		p = malloc(n);
 		*cap = p != NULL ? n : 0;
+		m->used += *cap;
 		return p;
 	}
 	k = class_of(n);
@@ -139,6 +146,7 @@ void *wmem_alloc(struct wmem *m, uint32_t n, uint32_t *cap)
 		p = m->free[k];
 		m->free[k] = m->free[k]->next;
 		*cap = size;
+		m->used += size;
 		return p;
 	}
 	/* sizes are multiples of 64: carving keeps every block 64-aligned */
@@ -148,6 +156,7 @@ void *wmem_alloc(struct wmem *m, uint32_t n, uint32_t *cap)
 	m->cur += size;
 	m->left -= size;
 	*cap = size;
+	m->used += size;
 	return p;
 }
 
@@ -168,10 +177,12 @@ void wmem_free(struct wmem *m, void *p, uint32_t cap)
 	if (p == NULL)
 		return;
 	if (cap > (1u << MAX_SHIFT)) {
+		m->used -= cap;
 		free(p);
 		return;
 	}
 	k = class_of(cap);
+	m->used -= 1u << (k + MIN_SHIFT);
 	push_free(m, k, p);
 }
 

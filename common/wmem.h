@@ -38,6 +38,9 @@ void *wmem_zalloc(struct wmem *m, uint32_t n);
 
 /* Bytes taken from the system in chunks (for the stats). */
 uint64_t wmem_chunk_bytes(const struct wmem *m);
+/* Bytes of the blocks given out and not given back (by block size): 0
+ * once every owner has let go of what it took, whatever it took. */
+uint64_t wmem_used_bytes(const struct wmem *m);
 
 /* Called from another thread than m's owner (the worker's control thread,
  * between its other duties): keeps one backed chunk ready for m's next

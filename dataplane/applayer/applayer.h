@@ -144,8 +144,9 @@ void applayer_ctx_destroy(struct applayer_ctx *ctx);
  * compute. */
 int applayer_ctx_need_files(struct applayer_ctx *ctx, uint8_t hashes);
 const struct applayer_stats *applayer_ctx_stats(const struct applayer_ctx *ctx);
-/* The worker's pool (common/wmem.h) that per-transaction state of other
- * layers may take its memory from: it outlives every flow of the worker. */
+/* The worker's pool (common/wmem.h) that per-flow and per-transaction
+ * state of other layers may take its memory from: it outlives every flow
+ * of the worker. */
 struct wmem *applayer_ctx_mem(const struct applayer_ctx *ctx);
 /* (added) What rules need of the app layer beyond its configuration, as
  * Suricata's keywords switch these on: once asked for, kept. */

@@ -170,11 +170,15 @@ void detect_packet(struct detect_thread *dt, struct packet *p, struct detect_res
  * inspection): data[0..len), of which data[0..old_len) was inspected with an
  * earlier packet; a rule whose match lies wholly in that part already had
  * its alert and is not repeated. */
+struct wmem;
 struct detect_stream {
 	const uint8_t *data;
 	uint32_t len;
 	uint32_t old_len;
 	uint32_t seq;               /* TCP sequence number of data[0] */
+	/* the worker's pool detection's state for the flow's next windows
+	 * comes from: give the same to detect_flow_free */
+	struct wmem *mem;
 };
 
 
@@ -193,13 +197,14 @@ const struct detect_stats *detect_thread_stats(const struct detect_thread *dt);
  * flowint names name the ids flows hold. */
 const struct ruleset *detect_thread_ruleset(const struct detect_thread *dt);
 
-/* Frees detection's state of a flow that is let go (whatever engine or
- * thread made it: the state outlives reloads). */
+/* Frees detection's state of a flow that is let go (whatever engine
+ * made it: the state outlives reloads); mem: the pool its stream windows
+ * named (struct detect_stream). */
 struct flow;
-void detect_flow_free(struct flow *f);
-/* (added) Frees only what detection keeps for f's streams' next windows
- * (a closed session has none); its variables stay. */
-void detect_flow_streams_free(struct flow *f);
+void detect_flow_free(struct wmem *mem, struct flow *f);
+/* (added) Gives back to mem only what detection keeps for f's streams'
+ * next windows (a closed session has none); its variables stay. */
+void detect_flow_streams_free(struct wmem *mem, struct flow *f);
 /* (added) f was turned around (flow_reverse): each direction's stream
  * inspection state becomes the other's; the rule groups kept for each
  * direction are looked up again; what is known of each address's sets

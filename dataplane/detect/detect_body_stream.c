@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "../../common/bug.h"
+#include "../../common/wmem.h"
 #include "../applayer/applayer.h"
 #include "../decode/packet-t.h"
 #include "detect_applayer-int.h"
@@ -144,7 +145,7 @@ hs_error_t detect_body_stream_scan(struct detect_thread *dt, struct detect_flow_
 
 	if (fd != NULL) {
 		if (fd->body == NULL)
-			fd->body = calloc(1, sizeof(*fd->body));
+			fd->body = wmem_zalloc(dt->stream->mem, sizeof(*fd->body));
 		log = fd->body;
 	}
 	if (log != NULL) {

@@ -13,10 +13,12 @@
  * is carried while that context may still hold the hit. More than
  * DF_CARRY_MAX and the next window is scanned whole, context included: with
  * ET Open, 8 sent a third of all windows back over their context, 30 about
- * 1 %. Ranks belong to the engine of serial; another engine (a reload)
- * drops them and scans whole. 256 bytes, on the heap and only for the
- * directions whose stream is inspected, so that a flow stays small. */
-#define DF_CARRY_MAX 30u
+ * 1 %; 29, not 30, so that the whole state fills one 256-byte block of
+ * the worker's pool (with 30 it would take a 512-byte one). Ranks belong to
+ * the engine of serial; another engine (a reload) drops them and scans
+ * whole. Taken from the worker's pool only for the directions whose stream
+ * is inspected, so that a flow stays small. */
+#define DF_CARRY_MAX 29u
 
 /* (added) Of an HTTP flow's response stream: where the response body
  * patterns of the joined stream set hit (detect_body_stream.c), the latest
@@ -42,6 +44,7 @@ struct detect_flow_dir {
 	uint32_t until[DF_CARRY_MAX]; /* seq: the hit ended before this */
 	struct detect_body_log *body; /* (added) NULL until an HTTP response stream scan */
 };
+_Static_assert(sizeof(struct detect_flow_dir) == 256, "one 256-byte block of the pool");
 
 /* Per flow direction: its always-checked rules (detect_group.c) and the
  * address and port test of the first DETECT_FLOW_HDR_BITS of them. Both

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../common/bug.h"
+#include "../../common/wmem.h"
 #include "../decode/packet-t.h"
 #include "detect_applayer-int.h"
 
@@ -176,21 +177,24 @@ static void carry_next(struct detect_thread *dt, struct detect_flow_dir *fd,
 	fd->rescan = false;
 }
 
-/* f's carry state of direction dir, made on first use; NULL when out of
- * memory (each window is then scanned whole, nothing carried). */
-static struct detect_flow_dir *flow_dir(struct flow *f, uint8_t dir)
+/* f's carry state of direction dir, made from mem on first use; NULL
+ * when out of memory (each window is then scanned whole, nothing carried). */
+static struct detect_flow_dir *flow_dir(struct wmem *mem, struct flow *f, uint8_t dir)
 {
 	if (f->det.d[dir] == NULL)
-		f->det.d[dir] = calloc(1, sizeof(struct detect_flow_dir));
+		f->det.d[dir] = wmem_zalloc(mem, sizeof(struct detect_flow_dir));
 	return f->det.d[dir];
 }
 
-void detect_flow_streams_free(struct flow *f)
+void detect_flow_streams_free(struct wmem *mem, struct flow *f)
 {
 	for (int dir = 0; dir < 2; dir++) {
-		if (f->det.d[dir] != NULL)
-			free(f->det.d[dir]->body);
-		free(f->det.d[dir]);
+		struct detect_flow_dir *fd = f->det.d[dir];
+
+		if (fd == NULL)
+			continue;
+		wmem_free(mem, fd->body, sizeof(*fd->body));
+		wmem_free(mem, fd, sizeof(*fd));
 		f->det.d[dir] = NULL;
 	}
 }
@@ -211,9 +215,9 @@ void detect_flow_reverse(struct flow *f)
 	};
 }
 
-void detect_flow_free(struct flow *f)
+void detect_flow_free(struct wmem *mem, struct flow *f)
 {
-	detect_flow_streams_free(f);
+	detect_flow_streams_free(mem, f);
 	detect_flow_vars_free(f);
 }
 
@@ -240,7 +244,7 @@ void detect_stream_prefilter(struct detect_thread *dt, const struct packet *p)
 		return;
 	dt->ncand_pkt = dt->ncand;
 	if (p->flow != NULL)
-		fd = flow_dir(p->flow, p->dir);
+		fd = flow_dir(st->mem, p->flow, p->dir);
 	if (fd != NULL) {
 		if (fd->serial != dt->de->serial) {
 			/* first window, or ranks of another engine: none carried */

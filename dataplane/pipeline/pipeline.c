@@ -272,7 +272,8 @@ static void inspect(struct pipeline *pl, struct packet *p, const struct stream_w
 
 	if (w != NULL)
 		ds = (struct detect_stream){ .data = w->data, .len = w->len,
-					     .old_len = w->old_len, .seq = w->seq };
+					     .old_len = w->old_len, .seq = w->seq,
+					     .mem = applayer_ctx_mem(pl->al) };
 	detect_packet_stream(pl->dt, p, w != NULL ? &ds : NULL, res);
 	/* the packet's variables go into its records' metadata, as Suricata's
 	 * p->pktvar does */
@@ -344,7 +345,7 @@ static void flow_end_data(struct pipeline *pl, struct flow *f)
 	stream_flow_free(pl->st, f);
 	if (f->app != NULL)
 		app_flow_retire(pl->al, f->app);   /* logs the transactions still held */
-	detect_flow_streams_free(f);
+	detect_flow_streams_free(applayer_ctx_mem(pl->al), f);
 	f->flags |= FLOW_F_DATA_ENDED;
 }
 
@@ -374,7 +375,7 @@ static void flow_end(struct pipeline *pl, struct flow *f, bool release)
 			app_flow_unlogged(f->app);
 		f->flags |= FLOW_F_DATA_ENDED;
 		stream_flow_free(pl->st, f);
-		detect_flow_streams_free(f);
+		detect_flow_streams_free(applayer_ctx_mem(pl->al), f);
 	}
 	if (!(f->flags & FLOW_F_DATA_ENDED))
 		flow_end_data(pl, f);
@@ -388,7 +389,7 @@ static void flow_end(struct pipeline *pl, struct flow *f, bool release)
 		 * alert, with the variables detection kept on it ("metadata") */
 		if (pl->eve != NULL)
 			eve_write_flow(pl->eve, f, &ap);
-		detect_flow_free(f);
+		detect_flow_free(applayer_ctx_mem(pl->al), f);
 	}
 	if (f->input != pl->input)
 		eve_writer_set_iface(pl->eve, pl->inputs[pl->input].iface);

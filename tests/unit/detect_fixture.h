@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "common/wmem.h"
 #include "dataplane/detect/detect.h"
 #include "rules/rules.h"
 
@@ -17,6 +18,7 @@ struct detect_env {
 	struct ruleset *rs;
 	struct detect_engine *de;
 	struct detect_thread *dt;
+	struct wmem *mem;        /* the worker's pool, for the flows' stream state */
 };
 
 /* Text into a temporary file; its path in path (a mkstemp template). */
@@ -65,6 +67,8 @@ static inline struct detect_env detect_env_setup_thr(struct rule_env *renv, cons
 		exit(check_result(name));
 	e.dt = detect_thread_create(e.de, -1);
 	CHECK(e.dt != NULL);
+	e.mem = wmem_create();
+	CHECK(e.mem != NULL);
 	return e;
 }
 
@@ -135,8 +139,11 @@ static inline struct packet detect_pkt(uint8_t proto, const char *src, uint16_t 
 	return p;
 }
 
+/* Every flow's state must have gone back to the pool (detect_flow_free). */
 static inline void detect_env_teardown(struct detect_env *e)
 {
+	CHECK_INT(0, wmem_used_bytes(e->mem));
+	wmem_destroy(e->mem);
 	detect_thread_destroy(e->dt);
 	detect_engine_free(e->de);
 	ruleset_free(e->rs);

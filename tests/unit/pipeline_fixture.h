@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "common/wmem.h"
+#include "dataplane/applayer/applayer.h"
 #include "dataplane/output/eve.h"
 #include "dataplane/pipeline/pipeline.h"
 
@@ -49,6 +51,8 @@ static inline char *pipeline_fixture_finish(struct pipeline **pl, struct eve_fil
 	FILE *f;
 
 	pipeline_finish(*pl, 0);
+	/* every flow let go: all they took from the worker's pool is back */
+	CHECK_INT(0, wmem_used_bytes(applayer_ctx_mem((*pl)->al)));
 	pipeline_destroy(*pl);
 	*pl = NULL;
 	eve_file_close(ef);

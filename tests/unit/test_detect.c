@@ -1074,7 +1074,8 @@ static void test_actions(void)
 		in_flow(&p, &f, PKT_TO_SERVER, true);
 		if (i == 1) {
 			/* its data went into the stream, inspected there */
-			const struct detect_stream st = { (const uint8_t *)"bad", 3, 0, 1 };
+			const struct detect_stream st = { (const uint8_t *)"bad", 3, 0, 1,
+							   e.mem };
 
 			p.flags |= PKT_F_STREAM_ADD;
 			detect_packet_stream(e.dt, &p, &st, &res);
@@ -1088,7 +1089,7 @@ static void test_actions(void)
 		CHECK_INT(0, run(&e, &p));
 		CHECK_INT(VERDICT_DROP, res.verdict);
 		CHECK_INT(1, detect_thread_stats(e.dt)->flow_dropped);
-		detect_flow_free(&f);	/* the stream's carry state */
+		detect_flow_free(e.mem, &f);	/* the stream's carry state */
 		detect_env_teardown(&e);
 	}
 	/* data the stream refused (a SYN's): the payload drop is the packet's
@@ -1176,6 +1177,37 @@ static void test_order_and_cap(void)
 	CHECK_INT(1, one(R("content:\"a\";"), tcp("aaaaaa")));
 }
 
+/* A flow's stream carry state comes from the pool its windows name and
+ * goes back with detect_flow_free: the next flow takes the same block, and
+ * nothing stays out (detect_env_teardown checks the pool). */
+static void test_stream_state_pool(void)
+{
+	struct detect_env e = setup("alert tcp any any -> any any (content:\"abc\"; sid:1;)\n",
+				    0);
+	const struct detect_stream st = { (const uint8_t *)"xabcx", 5, 0, 1, e.mem };
+	struct detect_flow_dir *first = NULL;
+	struct packet p;
+	struct flow f;
+
+	for (int i = 0; i < 3; i++) {
+		memset(&f, 0, sizeof(f));
+		p = tcp("xabcx");
+		in_flow(&p, &f, PKT_TO_SERVER, true);
+		p.flags |= PKT_F_STREAM_ADD;
+		detect_packet_stream(e.dt, &p, &st, &res);
+		CHECK_INT(1, res.nalerts);
+		CHECK(f.det.d[PKT_TO_SERVER] != NULL && f.det.d[PKT_TO_CLIENT] == NULL);
+		CHECK_INT(sizeof(struct detect_flow_dir), wmem_used_bytes(e.mem));
+		if (i == 0)
+			first = f.det.d[PKT_TO_SERVER];
+		CHECK(f.det.d[PKT_TO_SERVER] == first);
+		detect_flow_free(e.mem, &f);
+		CHECK(f.det.d[PKT_TO_SERVER] == NULL);
+		CHECK_INT(0, wmem_used_bytes(e.mem));
+	}
+	detect_env_teardown(&e);
+}
+
 int main(void)
 {
 	test_content();
@@ -1202,5 +1234,6 @@ int main(void)
 	test_actions();
 	test_iponly();
 	test_order_and_cap();
+	test_stream_state_pool();
 	return check_result("detect");
 }

@@ -888,8 +888,8 @@ static void test_flowint(void)
 	}
 	if (f.det.vars != NULL)
 		CHECK_INT(5, f.det.vars->ints[0].value);
-	detect_flow_free(&f);
-	detect_flow_free(&g);
+	detect_flow_free(e.mem, &f);
+	detect_flow_free(e.mem, &g);
 	detect_env_teardown(&e);
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "common/wmem.h"
 #include "dataplane/decode/pkt_build.h"
 #include "dataplane/pipeline/pipeline.h"
 #include "pipeline_fixture.h"
@@ -100,6 +101,10 @@ static struct detect_engine *engine(void)
 		goto out;
 	fputs("alert http any any -> any any (msg:\"body\"; file_data; content:\"ok\"; "
 	      "sid:7;)\n", f);
+	/* a stream rule that never matches: the response streams are scanned
+	 * with the body patterns joined (a carry state and a body log) */
+	fputs("alert tcp any any -> any any (msg:\"stream\"; content:\"not sent\"; "
+	      "sid:8;)\n", f);
 	fclose(f);
 	rule_env_set_default_vars(renv);
 	CHECK_INT(0, ruleset_load_file(rs, renv, path, stderr));
@@ -117,7 +122,7 @@ static struct eve_file *start(void)
 	struct pipeline_config cfg = {
 		.flow = { .memcap = 1u << 20, .hash_size = 256 },
 		.de = de,
-		.nrules = 1,
+		.nrules = 2,
 		.socket = -1,
 	};
 
@@ -283,6 +288,40 @@ static void test_ftp_expectation(void)
 	free(eve);
 }
 
+/* What detection keeps for a session's stream windows (both directions'
+ * carry states, the response's body log) comes from the worker's pool and
+ * goes back to it when the session closes; the parsers' state goes at the
+ * flows' release, and after the end of input nothing taken from the pool is
+ * left out (pipeline_fixture_finish checks it). */
+static void test_pool_release(void)
+{
+	struct eve_file *ef = start();
+	const uint32_t rq = sizeof(REQ) - 1, rs = sizeof(RSP) - 1;
+	struct flow *f;
+	char *eve;
+
+	if (ef == NULL)
+		return;
+	for (unsigned i = 0; i < 100; i++) {
+		cport = (uint16_t)(41000 + i);
+		session(10000 + i, 90000 + i);
+		/* the response's window is due with the server's next packet */
+		f = tcp(false, TCP_ACK, 90001 + i + rs, 10001 + i + rq, "");
+		CHECK(f->det.d[PKT_TO_SERVER] != NULL && f->det.d[PKT_TO_CLIENT] != NULL &&
+		      f->det.d[PKT_TO_CLIENT]->body != NULL);
+		f = tcp(true, TCP_RST | TCP_ACK, 10001 + i + rq, 0, "");
+		CHECK(f->flags & FLOW_F_DATA_ENDED);
+		CHECK(f->det.d[PKT_TO_SERVER] == NULL && f->det.d[PKT_TO_CLIENT] == NULL);
+	}
+	CHECK(wmem_used_bytes(applayer_ctx_mem(pl->al)) > 0);	/* the flows wait */
+	cport = 40000;
+	eve = finish(ef);
+	if (eve == NULL)
+		return;
+	CHECK_INT(100, count(eve, "\"signature_id\":7,"));
+	free(eve);
+}
+
 int main(void)
 {
 	CHECK(mkdtemp(dir) != NULL);
@@ -291,6 +330,7 @@ int main(void)
 		test_fin();
 		test_rst_reuse();
 		test_ftp_expectation();
+		test_pool_release();
 		detect_engine_free(de);
 	}
 	ruleset_free(rs);

@@ -143,7 +143,7 @@ static void test_keep_and_read(void)
 	p.flags &= ~PKT_F_HAS_FLOW;
 	detect_packet(e.dt, &p, &res);
 	CHECK_INT(1u << 3, sids(&res));
-	detect_flow_free(&flow);
+	detect_flow_free(e.mem, &flow);
 	CHECK(flow.det.vars == NULL);
 	detect_env_teardown(&e);
 }
@@ -174,7 +174,7 @@ static void test_commit_rules(void)
 	CHECK_INT(2, res.npktvars);
 	CHECK(res.npktvars == 2 && strcmp(res.pktvars[0].name, "three") == 0 &&
 	      strcmp(res.pktvars[1].name, "two") == 0);
-	detect_flow_free(&flow);
+	detect_flow_free(e.mem, &flow);
 	detect_env_teardown(&e);
 }
 
@@ -239,7 +239,7 @@ static void test_bounds(void)
 	CHECK_INT(1u << 6, sids(&res));
 	CHECK(res.npktvars == 1 && res.pktvars[0].len == 6 &&
 	      memcmp(res.pktvars[0].value, "\x00\xff\r\n\xc3z", 6) == 0);
-	detect_flow_free(&flow);
+	detect_flow_free(e.mem, &flow);
 	detect_env_teardown(&e);
 }
 

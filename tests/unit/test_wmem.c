@@ -41,6 +41,45 @@ static void test_sizes(void)
 	wmem_destroy(m);
 }
 
+/* Each request gets the smallest class that holds it, on both sides of
+ * every class boundary; the pool counts the bytes of the blocks out (as
+ * their class sizes), and none once all are back. */
+static void test_classes_used(void)
+{
+	struct wmem *m = wmem_create();
+	uint32_t cap, big;
+	uint64_t out = 0;
+	void *p, *q;
+
+	CHECK(m != NULL);
+	for (unsigned s = 6; s <= 20; s++) {
+		p = wmem_alloc(m, 1u << s, &cap);
+		CHECK_INT(1u << s, cap);
+		out += cap;
+		CHECK_INT(out, wmem_used_bytes(m));
+		wmem_free(m, p, 1u << s);	/* by the size asked */
+		out -= cap;
+		p = wmem_alloc(m, (1u << s) - 1, &cap);
+		CHECK_INT(1u << s, cap);
+		wmem_free(m, p, cap);
+		if (s < 20) {
+			p = wmem_alloc(m, (1u << s) + 1, &cap);
+			CHECK_INT(2u << s, cap);
+			wmem_free(m, p, cap);
+		}
+	}
+	CHECK_INT(0, wmem_used_bytes(m));
+	p = wmem_zalloc(m, 100);
+	q = wmem_alloc(m, (1u << 20) + 1, &big);	/* beyond the classes */
+	CHECK_INT(128 + big, wmem_used_bytes(m));
+	q = wmem_grow(m, q, big, 0, (2u << 20) + 1, &big);
+	CHECK_INT(128 + (2u << 20) + 1, wmem_used_bytes(m));
+	wmem_free(m, q, big);
+	wmem_free(m, p, 100);
+	CHECK_INT(0, wmem_used_bytes(m));
+	wmem_destroy(m);
+}
+
 static void test_grow_keeps(void)
 {
 	struct wmem *m = wmem_create();
@@ -182,6 +221,7 @@ static void test_spare_concurrent(void)
 int main(void)
 {
 	test_sizes();
+	test_classes_used();
 	test_grow_keeps();
 	test_no_overlap();
 	test_spare();
