@@ -16,9 +16,10 @@
  *   pcapng and any record it is given from exactly where the cursor is.
  * - pcap_next_ex hands out a classic pcap record in place when it is plain:
  *   whole, within the snapshot length, of a link type libpcap does not
- *   rewrite, in a version 2.4 file. Anything else libpcap reads from the
- *   cursor, with its own checks and messages, so the two never disagree
- *   on a record.
+ *   rewrite, in a version 2.4 file. Any other record of such a file
+ *   libpcap reads from the cursor, with its own checks and messages, so
+ *   the two never disagree on a record. A file that is not of that kind
+ *   (pcapng, other link types or versions) is read as a pipe is.
  * - Standard input, pipes and whatever cannot be mapped are read through
  *   stdio with a 1 MiB buffer (4 KiB steps were one system call per ~8
  *   packets).
@@ -280,6 +281,14 @@ static pcap_t *open_mapped(int fd, u_int precision, char *errbuf, bool *mapped)
 		return NULL;
 	}
 	m->plain = plain_capture(m, p, precision);
+	if (!m->plain) {
+		/* libpcap would read every record through the unbuffered stream,
+		 * and stdio serves a cookie stream's reads one byte per call:
+		 * 200 instructions a byte. Read such a capture buffered. */
+		pcap_close(p);
+		*mapped = false;
+		return NULL;
+	}
 	atomic_store(&m->p, p);
 	return p;
 }
