@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc pkg-config meson ninja-build python3 python3-yaml python3-scapy
 libdpdk-dev dpdk libhyperscan-dev libyaml-dev libnuma-dev libcap-ng-dev libpcre2-dev
-libpcap-dev libgnutls28-dev nettle-dev libsasl2-dev libhtp-dev zlib1g-dev libmagic-dev libjemalloc-dev
+libpcap-dev libgnutls28-dev nettle-dev libsasl2-dev libhtp-dev zlib1g-dev libmagic-dev libjemalloc-dev libdeflate-dev
 libsasl2-modules libsasl2-modules-gssapi-mit sasl2-bin gnutls-bin krb5-kdc krb5-admin-server krb5-user
 gnuplot-nox
 libmnl-dev keepalived
