@@ -365,13 +365,19 @@ static unsigned poll_inputs(struct worker *w, struct rte_mbuf **pkts)
 }
 
 /* The input has ended (capture file): true once nothing more can arrive.
- * Read input_done (or the receivers' count) before the last poll: once it is
- * set, an empty poll after it proves every frame was handled. */
+ * Read input_done (or the receivers' count, or the capture's frames all
+ * delivered: port_capture_done) before the last poll: once it is set, an
+ * empty poll after it proves every frame was handled. */
 static bool input_finished(struct worker *w)
 {
 	if (w->ring != NULL)
 		return __atomic_load_n(&w->ctl->receivers_left, __ATOMIC_ACQUIRE) == 0;
-	return __atomic_load_n(&w->ctl->input_done, __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&w->ctl->input_done, __ATOMIC_ACQUIRE))
+		return true;
+	for (uint16_t i = 0; i < w->nrxq; i++)
+		if (!port_capture_done(w->rxq[i].port))
+			return false;
+	return true;
 }
 
 /* autofp, nothing in the ring: spin a little, then sleep until a reader
