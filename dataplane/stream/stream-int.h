@@ -51,7 +51,8 @@ struct stream_dir {
 	uint32_t base_seq;
 	uint32_t last_ack;          /* highest ack the peer sent */
 	uint32_t gap_before;        /* bytes skipped just before buf[0] */
-	uint64_t accepted;          /* bytes taken in, for the depth */
+	uint32_t accepted;          /* bytes taken in, for the depth (counted only with
+				     * one: then never past it, a uint32_t) */
 	uint8_t flags;              /* SD_F_* */
 	uint8_t nooo;
 	uint32_t ooo_bytes;

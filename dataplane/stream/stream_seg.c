@@ -210,7 +210,8 @@ int stream_dir_add(struct stream_ctx *sc, struct stream_dir *d, uint32_t seq,
 			res->dropped = true;
 			break;
 		}
-		d->accepted += n;
+		if (sc->cfg.depth != 0)
+			d->accepted += n;
 		res->added = true;
 		c += n;
 	}
