@@ -369,6 +369,15 @@ static char long_byte(uint32_t seq)
 	return (char)('a' + seq % 26);
 }
 
+/* The n bytes from seq on, as a string for mk(). */
+static const char *long_data(char *buf, uint32_t seq, uint32_t n)
+{
+	for (uint32_t j = 0; j < n; j++)
+		buf[j] = long_byte(seq + j);
+	buf[n] = '\0';
+	return buf;
+}
+
 /* w holds the stream's bytes from w->seq on, and its new ones follow the
  * last window's end. */
 static int long_win_ok(const struct stream_window *w, uint32_t *next)
@@ -398,10 +407,8 @@ static void test_long_stream(void)
 
 	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 0, 0, NULL), &w));
 	for (int i = 0; i < 200; i++) {
-		for (uint32_t j = 0; j < 40; j++)
-			data[j] = long_byte(seq + j);
-		data[40] = '\0';
-		if (stream_packet(sc, mk(&s, &f, 0, TCP_ACK, seq, 1, data), &w)) {
+		if (stream_packet(sc, mk(&s, &f, 0, TCP_ACK, seq, 1, long_data(data, seq, 40)),
+				  &w)) {
 			CHECK(long_win_ok(&w, &next));
 			stream_window_done(sc, &f, &w);
 			windows++;
@@ -435,20 +442,16 @@ static void test_grow_after_drop(void)
 
 	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 0, 0, NULL), &w));
 	for (int i = 0; i < 10; i++, seq += 50) {
-		for (uint32_t j = 0; j < 50; j++)
-			data[j] = long_byte(seq + j);
-		data[50] = '\0';
-		CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, seq, 1, data), &w));
+		CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, seq, 1, long_data(data, seq, 50)),
+				     &w));
 	}
 	stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 1, seq, NULL), &w);
 	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK, seq, 1, NULL), &w));
 	CHECK(long_win_ok(&w, &next));
 	CHECK_INT(500, w.len);
 	stream_window_done(sc, &f, &w);
-	for (uint32_t j = 0; j < 64; j++)
-		data[j] = long_byte(seq + j);
-	data[64] = '\0';
-	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK | TCP_FIN, seq, 1, data), &w));
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK | TCP_FIN, seq, 1, long_data(data, seq, 64)),
+			    &w));
 	CHECK(long_win_ok(&w, &next));
 	CHECK_INT(450, w.old_len);
 	stream_window_done(sc, &f, &w);
