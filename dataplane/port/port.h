@@ -57,6 +57,16 @@ struct port_capture_rx {
  * frames past it are freed and counted. Returns the frames kept. */
 uint16_t port_rx_burst(const struct port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n);
 
+/* (added) p is a capture file whose frames were all delivered: its input
+ * has ended. net_pcap has no end-of-file signal, and the main lcore's
+ * (input_done) comes up to a poll interval later, which its reader would
+ * spend polling. false for a live port, and for a capture the PMD dropped
+ * frames of (input_done then). */
+static inline bool port_capture_done(const struct port *p)
+{
+	return p->capture != NULL && p->capture->seen >= p->capture->limit;
+}
+
 /* Configure and start ports[0..n). nb_txq[i] is the TX queues port i needs
  * (one per worker that forwards into it). Errors are printed naming the
  * port; returns 0 or -errno. */

@@ -37,10 +37,13 @@ struct stream_seg {
 
 /* One direction: buf[0..len) is contiguous data starting at base_seq, of
  * which buf[0..insp) has been inspected; ooo[] holds disjoint segments past
- * the end of buf, ascending. */
+ * the end of buf, ascending. buf lies head bytes into its block of cap
+ * bytes: dropping bytes from the front moves buf, and the bytes kept slide
+ * back to the block's start only when an append needs the room. */
 struct stream_dir {
 	uint8_t *buf;
 	uint32_t len, cap;
+	uint32_t head;
 	uint32_t insp;
 	uint32_t app;               /* (added) buf[0..app) handed to the app layer */
 	uint32_t settled;           /* (added) buf[0..settled) taken by an app layer that
@@ -48,12 +51,19 @@ struct stream_dir {
 	uint32_t base_seq;
 	uint32_t last_ack;          /* highest ack the peer sent */
 	uint32_t gap_before;        /* bytes skipped just before buf[0] */
-	uint64_t accepted;          /* bytes taken in, for the depth */
+	uint32_t accepted;          /* bytes taken in, for the depth (counted only with
+				     * one: then never past it, a uint32_t) */
 	uint8_t flags;              /* SD_F_* */
 	uint8_t nooo;
 	uint32_t ooo_bytes;
 	struct stream_seg ooo[STREAM_OOO_MAX];
 };
+
+/* The block d->buf lies in (NULL: none). */
+static inline uint8_t *stream_dir_block(const struct stream_dir *d)
+{
+	return d->head != 0 ? d->buf - d->head : d->buf;
+}
 
 struct stream_flow {
 	struct stream_dir d[2];     /* indexed by enum pkt_dir */

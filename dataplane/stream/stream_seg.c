@@ -30,14 +30,23 @@ static void mem_give(struct stream_ctx *sc, uint64_t n)
 	memcap_give(sc->reasm_mem, n);
 }
 
-/* Room for len more bytes in buf. */
+/* Room for more bytes after buf: at the block's end, else by sliding buf
+ * back to the block's start, else in a block twice as large (or more). The
+ * block grows exactly when buf's bytes and the new ones exceed it, as if
+ * every drop had moved the bytes at once. */
 static bool buf_reserve(struct stream_ctx *sc, struct stream_dir *d, uint32_t more)
 {
 	uint32_t want = d->len + more, cap = d->cap ? d->cap : BUF_MIN;
-	uint8_t *nb;
+	uint8_t *block = stream_dir_block(d), *nb;
 
-	if (want <= d->cap)
+	if (d->head + want <= d->cap)
 		return true;
+	if (want <= d->cap) {
+		memmove(block, d->buf, d->len);
+		d->buf = block;
+		d->head = 0;
+		return true;
+	}
 	if (want > BUF_MAX)
 		return false;
 	while (cap < want)
@@ -46,13 +55,17 @@ static bool buf_reserve(struct stream_ctx *sc, struct stream_dir *d, uint32_t mo
 		cap = BUF_MAX;
 	if (!mem_take(sc, cap - d->cap))
 		return false;
-	nb = wmem_grow(sc->mem, d->buf, d->cap, d->len, cap, &cap);
+	nb = wmem_alloc(sc->mem, cap, &cap);
 	if (nb == NULL) {
 		mem_give(sc, cap - d->cap);
 		return false;
 	}
+	if (d->len > 0)
+		memcpy(nb, d->buf, d->len);
+	wmem_free(sc->mem, block, d->cap);
 	d->buf = nb;
 	d->cap = cap;
+	d->head = 0;
 	return true;
 }
 
@@ -197,7 +210,8 @@ int stream_dir_add(struct stream_ctx *sc, struct stream_dir *d, uint32_t seq,
 			res->dropped = true;
 			break;
 		}
-		d->accepted += n;
+		if (sc->cfg.depth != 0)
+			d->accepted += n;
 		res->added = true;
 		c += n;
 	}
@@ -213,6 +227,8 @@ bool stream_dir_skip_gap(struct stream_ctx *sc, struct stream_dir *d)
 		return false;
 	d->gap_before = d->ooo[0].seq - right;
 	d->base_seq = d->ooo[0].seq;
+	d->buf = stream_dir_block(d);
+	d->head = 0;
 	d->len = 0;
 	d->insp = 0;
 	d->app = 0;
@@ -238,7 +254,14 @@ void stream_dir_compact(struct stream_dir *d, uint32_t keep, bool app_layer)
 		drop = d->app;	/* bytes the app layer has not parsed stay */
 	if (drop == 0)
 		return;
-	memmove(d->buf, d->buf + drop, d->len - drop);
+	/* no copy: buf moves on (an empty one back to its block's start) */
+	if (d->len == drop) {
+		d->buf = stream_dir_block(d);
+		d->head = 0;
+	} else {
+		d->buf += drop;
+		d->head += drop;
+	}
 	d->len -= drop;
 	d->insp -= drop;
 	d->app -= app_layer ? drop : 0;
@@ -251,9 +274,9 @@ void stream_dir_retire(struct stream_ctx *sc, struct stream_dir *d)
 {
 	d->base_seq += d->len;
 	mem_give(sc, d->cap);
-	wmem_free(sc->mem, d->buf, d->cap);
+	wmem_free(sc->mem, stream_dir_block(d), d->cap);
 	d->buf = NULL;
-	d->len = d->cap = d->insp = d->app = d->settled = 0;
+	d->len = d->cap = d->head = d->insp = d->app = d->settled = 0;
 	d->gap_before = 0;
 }
 
@@ -262,6 +285,6 @@ void stream_dir_release(struct stream_ctx *sc, struct stream_dir *d)
 	while (d->nooo > 0)
 		ooo_remove(sc, d, d->nooo - 1);
 	mem_give(sc, d->cap);
-	wmem_free(sc->mem, d->buf, d->cap);
+	wmem_free(sc->mem, stream_dir_block(d), d->cap);
 	*d = (struct stream_dir){ 0 };
 }

@@ -209,8 +209,10 @@ int receiver_main(void *arg)
 			backoff_reset(&idle);
 			continue;
 		}
-		/* As the workers: input_done read before one last empty poll. */
-		if (__atomic_load_n(&r->ctl->input_done, __ATOMIC_ACQUIRE)) {
+		/* As the workers: input_done (or the capture's every frame
+		 * delivered) read before one last empty poll. */
+		if (__atomic_load_n(&r->ctl->input_done, __ATOMIC_ACQUIRE) ||
+		    port_capture_done(r->port)) {
 			n = port_rx_burst(r->port, r->queue, pkts, WORKER_BURST);
 			if (n == 0)
 				break;

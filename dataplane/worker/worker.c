@@ -242,7 +242,10 @@ static void reject_reply(struct worker *w, struct worker_rxq *q, const struct pa
 	}
 }
 
-static void handle_one(struct worker *w, struct worker_rxq *q, struct rte_mbuf *m,
+/* Runs m through the pipeline and forwards, drops or frees it. Returns
+ * true when m is left to the caller to free: a queue that forwards nothing
+ * gives its mbufs back a burst at a time (one mempool put per burst). */
+static bool handle_one(struct worker *w, struct worker_rxq *q, struct rte_mbuf *m,
 		       uint64_t *now_us)
 {
 	const struct port *pt = q->port;
@@ -272,24 +275,23 @@ static void handle_one(struct worker *w, struct worker_rxq *q, struct rte_mbuf *
 	}
 	if (w->gate != NULL)
 		seq_gate_end(w->gate, w->id, w->pkt_seq);
-	if (q->mode == COPY_NONE) {
-		rte_pktmbuf_free(m);
-		return;
-	}
+	if (q->mode == COPY_NONE)
+		return true;
 	if (w->ctl->standby) {
 		w->standby_pkts++;
 		rte_pktmbuf_free(m);
-		return;
+		return false;
 	}
 	if (q->mode == COPY_IPS && v == VERDICT_DROP) {
 		w->drop_pkts++;
 		if (w->pl->res.nalerts > 0)
 			reject_reply(w, q, &p);
 		rte_pktmbuf_free(m);
-		return;
+		return false;
 	}
 	w->fwd_pkts++;
 	rte_eth_tx_buffer(q->tx_port_id, q->tx_queue, q->txb, m);
+	return false;
 }
 
 static void handle_burst(struct worker *w, struct worker_rxq *q, struct rte_mbuf **pkts,
@@ -305,13 +307,17 @@ static void handle_burst(struct worker *w, struct worker_rxq *q, struct rte_mbuf
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		handle_one(w, q, pkts[i], &now_us);
 	}
+	if (q->mode == COPY_NONE)
+		rte_pktmbuf_free_bulk(pkts, n);
 	w->rx_pkts += n;
 }
 
 /* autofp: the burst mixes ports; each mbuf's port picks its forwarding. */
 static void handle_ring_burst(struct worker *w, struct rte_mbuf **pkts, unsigned n)
 {
+	struct rte_mbuf *done[WORKER_BURST];
 	uint64_t now_us = 0;
+	unsigned ndone = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t in = 0;
@@ -322,8 +328,10 @@ static void handle_ring_burst(struct worker *w, struct rte_mbuf **pkts, unsigned
 		pipeline_input(w->pl, (uint8_t)in);
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		handle_one(w, &w->rxq[in], pkts[i], &now_us);
+		if (handle_one(w, &w->rxq[in], pkts[i], &now_us))
+			done[ndone++] = pkts[i];
 	}
+	rte_pktmbuf_free_bulk(done, ndone);
 	w->rx_pkts += n;
 }
 
@@ -365,13 +373,19 @@ static unsigned poll_inputs(struct worker *w, struct rte_mbuf **pkts)
 }
 
 /* The input has ended (capture file): true once nothing more can arrive.
- * Read input_done (or the receivers' count) before the last poll: once it is
- * set, an empty poll after it proves every frame was handled. */
+ * Read input_done (or the receivers' count, or the capture's frames all
+ * delivered: port_capture_done) before the last poll: once it is set, an
+ * empty poll after it proves every frame was handled. */
 static bool input_finished(struct worker *w)
 {
 	if (w->ring != NULL)
 		return __atomic_load_n(&w->ctl->receivers_left, __ATOMIC_ACQUIRE) == 0;
-	return __atomic_load_n(&w->ctl->input_done, __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&w->ctl->input_done, __ATOMIC_ACQUIRE))
+		return true;
+	for (uint16_t i = 0; i < w->nrxq; i++)
+		if (!port_capture_done(w->rxq[i].port))
+			return false;
+	return true;
 }
 
 /* autofp, nothing in the ring: spin a little, then sleep until a reader

@@ -363,9 +363,108 @@ static void test_limits(void)
 	stream_ctx_destroy(sc);
 }
 
+/* The stream's byte at sequence number seq, in test_long_stream. */
+static char long_byte(uint32_t seq)
+{
+	return (char)('a' + seq % 26);
+}
+
+/* The n bytes from seq on, as a string for mk(). */
+static const char *long_data(char *buf, uint32_t seq, uint32_t n)
+{
+	for (uint32_t j = 0; j < n; j++)
+		buf[j] = long_byte(seq + j);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* w holds the stream's bytes from w->seq on, and its new ones follow the
+ * last window's end. */
+static int long_win_ok(const struct stream_window *w, uint32_t *next)
+{
+	for (uint32_t j = 0; j < w->len; j++)
+		if ((char)w->data[j] != long_byte(w->seq + j))
+			return 0;
+	if (w->seq + w->old_len != *next)
+		return 0;
+	*next = w->seq + w->len;
+	return 1;
+}
+
+/* A long stream through a small buffer: inspected bytes leave its front
+ * (a chunk of context kept) while new ones come at its end, acked as they
+ * come, then a while unacked so that it grows. Every window holds exactly
+ * the stream's bytes, and each starts where the last one ended. */
+static void test_long_stream(void)
+{
+	struct stream_config cfg = { .chunk_size = { 100, 100 } };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+	uint32_t seq = 1, next = 1, windows = 0;
+	char data[41];
+
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 0, 0, NULL), &w));
+	for (int i = 0; i < 200; i++) {
+		if (stream_packet(sc, mk(&s, &f, 0, TCP_ACK, seq, 1, long_data(data, seq, 40)),
+				  &w)) {
+			CHECK(long_win_ok(&w, &next));
+			stream_window_done(sc, &f, &w);
+			windows++;
+		}
+		seq += 40;
+		if (i < 80 || i >= 100)
+			stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 1, seq, NULL), &w);
+	}
+	CHECK(windows > 40);
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK | TCP_FIN, seq, 1, NULL), &w));
+	CHECK(long_win_ok(&w, &next));
+	stream_window_done(sc, &f, &w);
+	CHECK_INT(seq, next);
+	stream_flow_free(sc, &f);
+	CHECK_INT(0, stream_ctx_stats(sc)->reassembly_memuse);
+	stream_ctx_destroy(sc);
+}
+
+/* A buffer that grows just after its front was dropped keeps the bytes
+ * after the drop: 500 bytes (512 taken), 50 dropped after their window (450
+ * kept as context), then 64 more do not fit. */
+static void test_grow_after_drop(void)
+{
+	struct stream_config cfg = { .chunk_size = { 450, 450 } };
+	struct stream_ctx *sc = stream_ctx_create(&cfg);
+	struct flow f = new_flow();
+	struct stream_window w;
+	struct seg s;
+	uint32_t seq = 1, next = 1;
+	char data[65];
+
+	CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_SYN, 0, 0, NULL), &w));
+	for (int i = 0; i < 10; i++, seq += 50) {
+		CHECK(!stream_packet(sc, mk(&s, &f, 0, TCP_ACK, seq, 1, long_data(data, seq, 50)),
+				     &w));
+	}
+	stream_packet(sc, mk(&s, &f, 1, TCP_ACK, 1, seq, NULL), &w);
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK, seq, 1, NULL), &w));
+	CHECK(long_win_ok(&w, &next));
+	CHECK_INT(500, w.len);
+	stream_window_done(sc, &f, &w);
+	CHECK(stream_packet(sc, mk(&s, &f, 0, TCP_ACK | TCP_FIN, seq, 1, long_data(data, seq, 64)),
+			    &w));
+	CHECK(long_win_ok(&w, &next));
+	CHECK_INT(450, w.old_len);
+	stream_window_done(sc, &f, &w);
+	stream_flow_free(sc, &f);
+	CHECK_INT(0, stream_ctx_stats(sc)->reassembly_memuse);
+	stream_ctx_destroy(sc);
+}
+
 int main(void)
 {
 	test_in_order_ack_chunks();
+	test_long_stream();
+	test_grow_after_drop();
 	test_app_progress();
 	test_out_of_order_and_retransmission();
 	test_overlap_first_wins();
