@@ -528,6 +528,8 @@ static const struct app_buf_print *buf_print(const struct app_scan *s, enum rule
 	while (get_buffer(s, b, bp->n, &data, &len) == 0) {
 		bp->ends += (uint64_t)bp->base + len;
 		bp->n++;
+		if (!rule_buffer_multi(b))
+			break;	/* one instance: the next is -ERANGE */
 	}
 	return bp;
 }
@@ -594,8 +596,9 @@ static bool scan_variant(struct app_scan *s, const struct packet *p, struct tx_d
 	const struct detect_app_engine *ae = dt->de->app;
 	const struct app_variant *var = &ae->var[v];
 	bool settles = ds != NULL && pos < SETTLED_MAX;
+	const uint32_t ninst = rule_buffer_multi(var->buf) ? UINT32_MAX : 1;
 
-	for (uint32_t idx = 0;; idx++) {
+	for (uint32_t idx = 0; idx < ninst; idx++) {
 		struct scan_done *sd = ds != NULL ? done_find(dt->app, ds, pos, idx) : NULL;
 		const uint8_t *buf;
 		uint32_t len, from = 0;
@@ -626,6 +629,10 @@ static bool scan_variant(struct app_scan *s, const struct packet *p, struct tx_d
 			continue;
 		scan(dt, &var->db, buf + from, len - from);
 	}
+	/* one instance a direction: instance 1 is -ERANGE and final when
+	 * instance 0 is, which settles says (asking the protocol for both
+	 * cost ~150 instructions a variant and update) */
+	return settles;
 }
 
 /* Candidates of one transaction and direction: prefilter hits in what
