@@ -649,6 +649,8 @@ static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p
 	struct tx_dir_scan *ds = tx_dir_scan(dt->de, mem, s->tx, s->dir, proto);
 	const uint32_t nscan = ae->nscan[proto][s->dir];
 	const uint32_t *list = ae->scan[proto][s->dir];
+	const bool unstarted = (ds == NULL || ds->ndone == 0) &&
+			       app_tx_dir_unstarted(s->af, s->tx, (enum app_dir)s->dir);
 	bool dropped = false;
 
 	at->ncand = 0;
@@ -665,8 +667,12 @@ static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p
 		done_index(at, ds);
 		miss_index(at, ds);
 	}
-	/* the places not settled, a word of the list at a time */
-	for (uint32_t w = 0; w * 64 < nscan; w++) {
+	/* the places not settled, a word of the list at a time; none while
+	 * the side is not begun and nothing is remembered of it (each place
+	 * would find its buffer absent, not final: the response side at each
+	 * packet to the client before the status line, on http5k 12 asks for
+	 * a buffer and whether it is final per transaction) */
+	for (uint32_t w = 0; w * 64 < nscan && !unstarted; w++) {
 		uint64_t todo = nscan - w * 64 >= 64 ? ~0ull : (1ull << (nscan - w * 64)) - 1;
 
 		if (ds != NULL && w == 0)
