@@ -1017,6 +1017,16 @@ bool app_http_buffer_final(const struct app_flow *af, struct app_tx *atx, enum r
 		    : tx->request_progress >= HTP_REQUEST_BODY;
 }
 
+/* Before it, no field of the side is set, its headers and body are empty
+ * and app_http_buffer_final is false for each of its buffers but at eof. */
+bool app_http_side_unstarted(const struct app_tx *atx, enum app_dir dir)
+{
+	const htp_tx_t *tx = ((const struct http_txd *)atx)->tx;
+
+	return dir == APP_TO_CLIENT ? tx->response_progress == HTP_RESPONSE_NOT_STARTED
+				    : tx->request_progress == HTP_REQUEST_NOT_STARTED;
+}
+
 int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *atx, bool raw, uint32_t *out)
 {
 	struct http_txd *t = (struct http_txd *)atx;

@@ -235,6 +235,8 @@ int app_http_urilen(struct applayer_ctx *ctx, struct app_tx *tx, bool raw, uint3
 /* The buffer can no longer appear: its part of the transaction is complete. */
 bool app_http_buffer_final(const struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
 			   uint32_t idx);
+/* libhtp has not begun the side of dir (request line, status line). */
+bool app_http_side_unstarted(const struct app_tx *tx, enum app_dir dir);
 /* app_http_file.c (added): the files of a side (*n of them), the range
  * a response's file is (set in out), a stream hole in dir. */
 struct app_file;

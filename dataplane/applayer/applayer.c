@@ -1032,6 +1032,13 @@ bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffe
 	}
 }
 
+bool app_tx_dir_unstarted(const struct app_flow *af, const struct app_tx *tx, enum app_dir dir)
+{
+	if (af->eof[dir] || af->detect_only || af->gave_up || af->proto != APP_PROTO_HTTP)
+		return false;
+	return app_http_side_unstarted(tx, dir);
+}
+
 int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out)
 {
 	return af->proto == APP_PROTO_DNS ? app_dns_opcode(tx, out) : -ENOENT;

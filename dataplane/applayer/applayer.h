@@ -336,6 +336,11 @@ bool app_flow_stream_placed(const struct app_flow *af, enum app_dir dir, uint32_
  * direction ended. -ENOENT from app_tx_buffer then means absent for good. */
 bool app_tx_buffer_final(struct app_flow *af, struct app_tx *tx, enum rule_buffer b,
 			 uint32_t idx);
+/* (added) Nothing of tx's side dir is parsed yet and it can still come (its
+ * direction did not end, the parser runs): every buffer of that side is
+ * absent (-ENOENT or -ERANGE) and none is final. False when unsure (a
+ * protocol without the notion). */
+bool app_tx_dir_unstarted(const struct app_flow *af, const struct app_tx *tx, enum app_dir dir);
 
 /* Integer fields for urilen, dns.opcode, tls.version: -ENOENT when absent. */
 int app_tx_dns_opcode(const struct app_flow *af, const struct app_tx *tx, uint32_t *out);

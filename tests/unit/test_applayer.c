@@ -111,6 +111,50 @@ static void test_http(void)
 	app_flow_free(ctx, af);
 }
 
+/* app_tx_dir_unstarted: the response side before its status line, and
+ * only then; while it holds, every buffer of that side is absent and not
+ * final (detection skips asking for each). A direction that ended is not
+ * unstarted: its buffers are final. */
+static void test_http_dir_unstarted(void)
+{
+	static const enum rule_buffer resp[] = {
+		RULE_BUF_HTTP_STAT_CODE, RULE_BUF_HTTP_STAT_MSG, RULE_BUF_HTTP_RESPONSE_LINE,
+		RULE_BUF_HTTP_RESPONSE_BODY, RULE_BUF_HTTP_LOCATION,
+		RULE_BUF_HTTP_RESPONSE_HEADER, RULE_BUF_HTTP_SERVER,
+	};
+	struct app_flow *af = app_flow_new(ctx, 6, 40100, 80);
+	struct app_tx *tx;
+	const uint8_t *d;
+	uint32_t len;
+
+	feed(af, APP_TO_SERVER, "GET /u HTTP/1.1\r\nHost: h\r\n\r\n");
+	tx = app_flow_tx(af, 0);
+	CHECK(!app_tx_dir_unstarted(af, tx, APP_TO_SERVER));
+	CHECK(app_tx_dir_unstarted(af, tx, APP_TO_CLIENT));
+	for (size_t i = 0; i < sizeof(resp) / sizeof(resp[0]); i++) {
+		CHECK(app_tx_buffer(ctx, af, tx, resp[i], 0, &d, &len) != 0);
+		CHECK(!app_tx_buffer_final(af, tx, resp[i], 0));
+	}
+	/* the buffers of both sides, instance 1; the response's files */
+	for (int b = RULE_BUF_HTTP_HEADER; b <= RULE_BUF_HTTP_PROTOCOL; b++) {
+		CHECK(app_tx_buffer(ctx, af, tx, (enum rule_buffer)b, 1, &d, &len) != 0);
+		CHECK(!app_tx_buffer_final(af, tx, (enum rule_buffer)b, 1));
+	}
+	CHECK(app_tx_buffer(ctx, af, tx, RULE_BUF_FILE_NAME, 1, &d, &len) != 0);
+	CHECK(!app_tx_buffer_final(af, tx, RULE_BUF_FILE_NAME, 1));
+	/* a status line begun: no longer */
+	feed(af, APP_TO_CLIENT, "HTTP/1.1 2");
+	CHECK(!app_tx_dir_unstarted(af, app_flow_tx(af, 0), APP_TO_CLIENT));
+	app_flow_free(ctx, af);
+
+	af = app_flow_new(ctx, 6, 40101, 80);
+	feed(af, APP_TO_SERVER, "GET /u HTTP/1.1\r\nHost: h\r\n\r\n");
+	app_flow_eof(ctx, af, APP_TO_CLIENT);
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL && !app_tx_dir_unstarted(af, tx, APP_TO_CLIENT));
+	app_flow_free(ctx, af);
+}
+
 /* Named headers as libhtp's htp_table_get_c finds them (the first of a
  * name, any case), for rules and EVE alike from one walk of the table;
  * header buffers written in one pass. */
@@ -745,6 +789,7 @@ int main(void)
 	test_http_gzip();
 	test_http_inflate_stop();
 	test_http_named_headers();
+	test_http_dir_unstarted();
 	test_http_side_refresh();
 	test_http_side_incremental();
 	test_http_info_strings();

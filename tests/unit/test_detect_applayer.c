@@ -724,6 +724,33 @@ static void test_settled_variants(void)
 	app_env_teardown(e);
 }
 
+/* Packets to the client before the response (the server's ACK of the
+ * request) find nothing of its side to scan; once the status line and
+ * headers are in, the response buffers are scanned and alert. */
+static void test_response_unstarted(void)
+{
+	struct app_env *e = setup("alert http any any -> any any (msg:\"code\"; "
+				  "http.stat_code; content:\"200\"; sid:1;)\n"
+				  "alert http any any -> any any (msg:\"server\"; "
+				  "http.server; content:\"srv\"; sid:2;)\n", NULL);
+	const struct detect_stats *st = detect_thread_stats(e->d.dt);
+	uint64_t n0;
+
+	flow_open(e, 6, 40030, 80);
+	feeds(e, APP_TO_SERVER, "GET /p HTTP/1.1\r\nHost: h\r\n\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	n0 = st->mpm_scans + st->mpm_remembered;
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(0, inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(0, (long long)(st->mpm_scans + st->mpm_remembered - n0));
+	feeds(e, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nServer: srv\r\nContent-Length: 0\r\n\r\n");
+	CHECK_INT(2, inspect(e, PKT_TO_CLIENT));
+	CHECK_INT(1, sid(0));
+	CHECK_INT(2, sid(1));
+	flow_close(e);
+	app_env_teardown(e);
+}
+
 int main(void)
 {
 	test_per_tx();
@@ -739,5 +766,6 @@ int main(void)
 	test_scan_memo();
 	test_unchanged_miss();
 	test_settled_variants();
+	test_response_unstarted();
 	return check_result("detect_applayer");
 }
