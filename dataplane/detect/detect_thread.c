@@ -326,8 +326,9 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	struct flow *f = p->flow;
 	enum pclass pc;
 	struct detect_flow_group *fg;
-	const uint32_t *al;
-	uint32_t nal, ia = 0, ic = 0;
+	struct rank_list grp, extra;
+	uint64_t failed;
+	uint32_t ig = 0, ix = 0, ic = 0;
 	bool iponly = true;
 
 	res->verdict = VERDICT_ACCEPT;
@@ -370,22 +371,45 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	prefilter(dt, p, pc);
 	dt->stream = st;
 	detect_stream_prefilter(dt, p);
-	al = detect_group_rules_flow(dt, p, pc, iponly, &nal, &fg);
+	fg = detect_group_rules_flow(dt, p, pc, iponly, &grp, &extra);
+	/* the group's rules whose address test failed on this flow direction
+	 * are passed over without a look (bits set during the loop are behind it) */
+	failed = fg != NULL ? fg->hdr_known & ~fg->hdr_pass : 0;
 
-	/* merge the two ascending lists: evaluation in rule order */
-	while (ia < nal || ic < dt->ncand) {
-		bool from_pf = ia >= nal || (ic < dt->ncand && dt->cand[ic] < al[ia]);
-		uint32_t i = ia, rank = from_pf ? dt->cand[ic++] : al[ia++];
-		const struct de_rule *dr = &de->rules[rank];
-		bool addr_known = false, matched;
+	/* merge the three ascending lists (their ranks disjoint): evaluation in
+	 * rule order */
+	for (;;) {
+		uint32_t c, g, x, i = 0, rank;
+		bool from_pf = false, in_group = false, addr_known = false, matched;
+		const struct de_rule *dr;
 		uint64_t t0;
 
+		if (ig < DETECT_FLOW_HDR_BITS)
+			ig += (uint32_t)__builtin_ctzll(~(failed >> ig));
+		c = ic < dt->ncand ? dt->cand[ic] : UINT32_MAX;
+		g = ig < grp.n ? grp.r[ig] : UINT32_MAX;
+		x = ix < extra.n ? extra.r[ix] : UINT32_MAX;
+		if (c < g && c < x) {
+			rank = c;
+			ic++;
+			from_pf = true;
+		} else if (g < x) {
+			rank = g;
+			i = ig++;
+			in_group = true;
+		} else if (x != UINT32_MAX) {
+			rank = x;
+			ix++;
+		} else {
+			break;
+		}
+		dr = &de->rules[rank];
 		if ((dr->flags & DR_F_IPONLY) && !iponly)
 			continue;
-		/* the flow direction's address test of its always-checked rules
-		 * (not kept for a rule with Snort 3 services: the flow's
-		 * protocol, which can stand for its ports, is found later) */
-		if (!from_pf && fg != NULL && i < DETECT_FLOW_HDR_BITS && !dr->r->services) {
+		/* the flow direction's address test of its group's rules (not
+		 * kept for a rule with Snort 3 services: the flow's protocol,
+		 * which can stand for its ports, is found later) */
+		if (in_group && fg != NULL && i < DETECT_FLOW_HDR_BITS && !dr->r->services) {
 			uint64_t bit = 1ull << i;
 
 			if (!(fg->hdr_known & bit)) {
