@@ -13,28 +13,42 @@
 
 #include "detect-int.h"
 
-/* 64-bit multiply-xorshift over 8-byte words (the tail zero-padded): the
- * slot only, equality is checked on the bytes. */
+/* 64-bit multiply-xorshift over 8-byte words, the tail as one more word:
+ * the last 8 bytes (overlapping the words before), or of a shorter buffer
+ * its first and last 4, or first, middle and last byte (len is mixed in
+ * first, so the overlaps tell no lengths apart). The slot only, equality is
+ * checked on the bytes. A memcpy of the tail's variable length was a libc
+ * call per scan. */
+static inline uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
 static uint64_t memo_hash(const struct pat_db *db, const uint8_t *buf, uint32_t len)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = ((uint64_t)db->memo_key << 32 ^ len) * k;
+	uint64_t h = ((uint64_t)db->memo_key << 32 ^ len) * 0x9e3779b97f4a7c15ull;
+	uint64_t w = 0;
 	uint32_t i = 0;
 
 	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-
 		memcpy(&w, buf + i, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
+		h = mix(h, w);
 	}
-	if (i < len) {
-		uint64_t w = 0;
+	if (i == len)
+		return h ^ (h >> 32);
+	if (len >= 8) {
+		memcpy(&w, buf + len - 8, 8);
+	} else if (len >= 4) {
+		uint32_t a, b;
 
-		memcpy(&w, buf + i, len - i);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
+		memcpy(&a, buf, 4);
+		memcpy(&b, buf + len - 4, 4);
+		w = (uint64_t)a << 32 | b;
+	} else {
+		w = (uint64_t)buf[0] << 16 | (uint64_t)buf[len / 2] << 8 | buf[len - 1];
 	}
+	h = mix(h, w);
 	return h ^ (h >> 32);
 }
 
