@@ -356,19 +356,50 @@ bool detect_pf_check_pass(const struct detect_engine *de, const struct pf_check 
 int detect_pfport_build(struct detect_engine *de, char *err, size_t errlen);
 void detect_pfport_free(struct detect_engine *de);
 
-/* The prefilter of kind k that packet p is scanned with: a flow's packet
- * by its direction and server port. */
-static inline const struct pat_db *detect_pf_db(const struct detect_engine *de, enum pf_kind k,
-						const struct packet *p)
+/* (added) Where the prefilters of one family are picked for packet p,
+ * found once for the kinds p is scanned with: a flow's packet by its
+ * direction and server port. */
+struct pf_pick {
+	const struct pf_port_map *m; /* NULL: p has no flow, the kinds' whole sets */
+	uint8_t dir;
+	uint8_t slot;            /* in m, when m->slot */
+};
+
+static inline struct pf_pick detect_pf_pick(const struct detect_engine *de, enum pf_family fam,
+					    const struct packet *p)
 {
 	const struct pf_port_map *m;
 
+	if (p->flow == NULL)
+		return (struct pf_pick){ .m = NULL };
+	m = &de->pf_port[fam][p->dir];
+	return (struct pf_pick){
+		.m = m, .dir = p->dir,
+		.slot = m->slot != NULL ? m->slot[p->dir == PKT_TO_SERVER ? p->dp : p->sp] : 0,
+	};
+}
+
+/* The prefilter of kind k (of pk's family) picked by pk. */
+static inline const struct pat_db *detect_pf_picked(const struct detect_engine *de,
+						    const struct pf_pick *pk, enum pf_kind k)
+{
+	if (k >= PFK_DIRECTED || pk->m == NULL)
+		return &de->pf[k];
+	if (pk->m->slot == NULL)
+		return &de->pf_dir[k][pk->dir];
+	return pk->m->db[k][pk->slot];
+}
+
+/* The prefilter of kind k that packet p is scanned with. */
+static inline const struct pat_db *detect_pf_db(const struct detect_engine *de, enum pf_kind k,
+						const struct packet *p)
+{
+	struct pf_pick pk;
+
 	if (k >= PFK_DIRECTED || p->flow == NULL)
 		return &de->pf[k];
-	m = &de->pf_port[pf_kind_family(k)][p->dir];
-	if (m->slot == NULL)
-		return &de->pf_dir[k][p->dir];
-	return m->db[k][m->slot[p->dir == PKT_TO_SERVER ? p->dp : p->sp]];
+	pk = detect_pf_pick(de, pf_kind_family(k), p);
+	return detect_pf_picked(de, &pk, k);
 }
 
 /* (added) Kinds of the state this stage keeps in the shared host table. */

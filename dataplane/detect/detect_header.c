@@ -111,8 +111,8 @@ static inline bool port_in(const struct port_set *s, uint16_t port)
  * fragment has none to trust; a rule with a port set on another protocol
  * never matches. (added) A Snort 3 rule's services stand for its ports on
  * a flow of one of them. */
-static inline bool ports_match(const struct de_rule *dr, const struct packet *p, uint16_t sp,
-			uint16_t dp)
+static inline __attribute__((always_inline)) bool
+ports_match(const struct de_rule *dr, const struct packet *p, uint16_t sp, uint16_t dp)
 {
 	const struct rule *r = dr->r;
 	bool any = (dr->flags & (DR_F_SP_ANY | DR_F_DP_ANY)) == (DR_F_SP_ANY | DR_F_DP_ANY);

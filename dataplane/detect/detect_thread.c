@@ -134,9 +134,8 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 	return 0;
 }
 
-static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct packet *p)
+static void scan_payload(struct detect_thread *dt, const struct pat_db *db, const struct packet *p)
 {
-	const struct pat_db *db = detect_pf_db(dt->de, k, p);
 	bool remembered;
 	hs_error_t e;
 
@@ -167,6 +166,9 @@ static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct 
  * stream rules see that data in the stream (detect_stream.c). */
 static void prefilter(struct detect_thread *dt, const struct packet *p, enum pclass pc)
 {
+	const struct detect_engine *de = dt->de;
+	struct pf_pick pk;
+
 	dt->ncand = 0;
 	/* a tunnel's carrier: its payload is the inner packet's, inspected there */
 	if (p->payload_len == 0 || (p->flags & (PKT_F_TUNNEL_ROOT | PKT_F_NO_PAYLOAD)))
@@ -174,22 +176,25 @@ static void prefilter(struct detect_thread *dt, const struct packet *p, enum pcl
 	switch (pc) {
 	case PC_TCP4:
 	case PC_TCP6:
-		scan_payload(dt, PFK_TCP_PKT, p);
-		scan_payload(dt, PFK_TCP_SMALL, p);
+		/* the port map's slot found once for the family's kinds */
+		pk = detect_pf_pick(de, PFF_TCP, p);
+		scan_payload(dt, detect_pf_picked(de, &pk, PFK_TCP_PKT), p);
+		scan_payload(dt, detect_pf_picked(de, &pk, PFK_TCP_SMALL), p);
 		if (!(p->flags & PKT_F_STREAM_ADD))
-			scan_payload(dt, PFK_TCP_STREAM, p);
+			scan_payload(dt, detect_pf_picked(de, &pk, PFK_TCP_STREAM), p);
 		break;
 	case PC_UDP4:
 	case PC_UDP6:
-		scan_payload(dt, PFK_UDP, p);
-		scan_payload(dt, PFK_UDP_SMALL, p);
+		pk = detect_pf_pick(de, PFF_UDP, p);
+		scan_payload(dt, detect_pf_picked(de, &pk, PFK_UDP), p);
+		scan_payload(dt, detect_pf_picked(de, &pk, PFK_UDP_SMALL), p);
 		break;
 	case PC_ICMP4:
 	case PC_ICMP6:
-		scan_payload(dt, PFK_ICMP, p);
+		scan_payload(dt, &de->pf[PFK_ICMP], p);
 		break;
 	default:
-		scan_payload(dt, PFK_OTHER, p);
+		scan_payload(dt, &de->pf[PFK_OTHER], p);
 		break;
 	}
 	detect_sort_ranks(dt->cand, dt->ncand);
