@@ -356,19 +356,50 @@ bool detect_pf_check_pass(const struct detect_engine *de, const struct pf_check 
 int detect_pfport_build(struct detect_engine *de, char *err, size_t errlen);
 void detect_pfport_free(struct detect_engine *de);
 
-/* The prefilter of kind k that packet p is scanned with: a flow's packet
- * by its direction and server port. */
-static inline const struct pat_db *detect_pf_db(const struct detect_engine *de, enum pf_kind k,
-						const struct packet *p)
+/* (added) Where the prefilters of one family are picked for packet p,
+ * found once for the kinds p is scanned with: a flow's packet by its
+ * direction and server port. */
+struct pf_pick {
+	const struct pf_port_map *m; /* NULL: p has no flow, the kinds' whole sets */
+	uint8_t dir;
+	uint8_t slot;            /* in m, when m->slot */
+};
+
+static inline struct pf_pick detect_pf_pick(const struct detect_engine *de, enum pf_family fam,
+					    const struct packet *p)
 {
 	const struct pf_port_map *m;
 
+	if (p->flow == NULL)
+		return (struct pf_pick){ .m = NULL };
+	m = &de->pf_port[fam][p->dir];
+	return (struct pf_pick){
+		.m = m, .dir = p->dir,
+		.slot = m->slot != NULL ? m->slot[p->dir == PKT_TO_SERVER ? p->dp : p->sp] : 0,
+	};
+}
+
+/* The prefilter of kind k (of pk's family) picked by pk. */
+static inline const struct pat_db *detect_pf_picked(const struct detect_engine *de,
+						    const struct pf_pick *pk, enum pf_kind k)
+{
+	if (k >= PFK_DIRECTED || pk->m == NULL)
+		return &de->pf[k];
+	if (pk->m->slot == NULL)
+		return &de->pf_dir[k][pk->dir];
+	return pk->m->db[k][pk->slot];
+}
+
+/* The prefilter of kind k that packet p is scanned with. */
+static inline const struct pat_db *detect_pf_db(const struct detect_engine *de, enum pf_kind k,
+						const struct packet *p)
+{
+	struct pf_pick pk;
+
 	if (k >= PFK_DIRECTED || p->flow == NULL)
 		return &de->pf[k];
-	m = &de->pf_port[pf_kind_family(k)][p->dir];
-	if (m->slot == NULL)
-		return &de->pf_dir[k][p->dir];
-	return m->db[k][m->slot[p->dir == PKT_TO_SERVER ? p->dp : p->sp]];
+	pk = detect_pf_pick(de, pf_kind_family(k), p);
+	return detect_pf_picked(de, &pk, k);
 }
 
 /* (added) Kinds of the state this stage keeps in the shared host table. */
@@ -407,7 +438,7 @@ struct detect_thread {
 	struct pat_memo *memo;   /* short buffers' prefilter answers (detect_patmemo.c) */
 	uint32_t ncand;
 	uint32_t *cand;          /* prefilter candidates (ranks), de->nrules slots */
-	uint32_t *always_buf;    /* (added) a group merged with the IP-only rules and
+	uint32_t *always_buf;    /* (added) the IP-only rules merged with
 				  * the address index's lists */
 	uint16_t pclass_bit;
 	struct detect_flow_addr *addr_memo; /* (added) the packet's flow's, NULL: none */
@@ -453,18 +484,25 @@ static inline struct host_table *detect_hosts(struct detect_thread *dt, const st
 enum thr_result { THR_NO = 0, THR_ALERT = 1, THR_SILENT = 2,
 		  THR_RATE = 3 /* (added) alert, with the rate_filter's new_action */ };
 
+/* A list of rule ranks, ascending. */
+struct rank_list {
+	const uint32_t *r;       /* ascending ranks */
+	uint32_t n;
+};
+
 /* detect_group.c (added): build/free the engine's rule groups (after the
  * always lists). detect_group_rules_flow: the always-checked rules p can
- * match, ascending (the IP-only ones too when iponly, and the address
- * index's candidates), in the engine or in dt->always_buf; what an earlier
- * packet of p's flow direction found is kept in the flow when it can be
- * (struct detect_flow_group): *g is that keeping (its address test bits are
- * the caller's to use), or NULL. */
+ * match, as two ascending lists of disjoint ranks: *grp its port group's,
+ * and *extra the IP-only ones when iponly and the address index's
+ * candidates (in the engine or in dt->always_buf). Returns the keeping of
+ * the port group in p's flow direction (struct detect_flow_group; its
+ * address test bits, by index in *grp, are the caller's to use), or NULL
+ * when p's cannot be kept. */
 int detect_group_build(struct detect_engine *de);
 void detect_group_free(struct detect_engine *de);
-const uint32_t *detect_group_rules_flow(struct detect_thread *dt, struct packet *p,
-					enum pclass pc, bool iponly, uint32_t *n,
-					struct detect_flow_group **g);
+struct detect_flow_group *detect_group_rules_flow(struct detect_thread *dt, struct packet *p,
+						  enum pclass pc, bool iponly,
+						  struct rank_list *grp, struct rank_list *extra);
 
 /* detect_addrindex.c (added): rules without a fast pattern whose source or
  * destination list is large (addr_min ranges or more) are taken out of the
@@ -474,11 +512,6 @@ const uint32_t *detect_group_rules_flow(struct detect_thread *dt, struct packet 
  * before the always lists; 0 or -ENOMEM. */
 #define DETECT_ADDR_MIN_RANGES 8u /* why 8: detect_addrindex.c */
 #define DETECT_ADDR_LISTS      4u /* lists a lookup can return */
-
-struct rank_list {
-	const uint32_t *r;       /* ascending ranks */
-	uint32_t n;
-};
 
 int detect_addr_build(struct detect_engine *de);
 void detect_addr_free(struct detect_engine *de);

@@ -46,22 +46,28 @@ struct detect_flow_dir {
 };
 _Static_assert(sizeof(struct detect_flow_dir) == 256, "one 256-byte block of the pool");
 
-/* Per flow direction: its always-checked rules (detect_group.c) and the
- * address and port test of the first DETECT_FLOW_HDR_BITS of them. Both
- * depend only on the packet class, addresses and ports, the same for every
- * packet of a direction, so each packet needs neither the group lookups
- * nor, for those rules, the address search again (except a rule with Snort
- * 3 services, whose test also depends on the flow's protocol: never kept). Kept only for a list in
- * the engine's memory (no address-index merge, not the first packet, which
- * adds the IP-only rules); valid while serial is the engine's. */
+/* Per flow direction: its always-checked rules (detect_group.c), whether
+ * the address index lists rules for its addresses, and the address and
+ * port test of the first DETECT_FLOW_HDR_BITS of the rules. All depend
+ * only on the packet class, addresses and ports, the same for every packet
+ * of a direction, so each packet needs neither the group lookups nor, for
+ * those rules, the address search again (except a rule with Snort 3
+ * services, whose test also depends on the flow's protocol: never kept).
+ * Kept from the first packet of a direction (its IP-only rules and the
+ * address index's are merged beside them), not for a fragment; valid while
+ * serial is the engine's. */
 #define DETECT_FLOW_HDR_BITS 64u
+
+enum df_addr_state { DF_ADDR_UNKNOWN, DF_ADDR_NONE, DF_ADDR_LISTED };
 
 struct detect_flow_group {
 	uint64_t serial;         /* detect_engine.serial, 0: nothing kept */
-	const uint32_t *ranks;   /* the always-checked ranks, ascending */
+	const uint32_t *ranks;   /* the port group's ranks, ascending */
 	uint32_t n;
 	uint16_t dp;             /* the key they were found with */
 	uint8_t pclass;
+	uint8_t addr;            /* enum df_addr_state: the address index (not
+				  * IP-only) for these addresses */
 	uint64_t hdr_known;      /* bit i: ranks[i]'s address/port test was made */
 	uint64_t hdr_pass;       /* bit i: and passed */
 };

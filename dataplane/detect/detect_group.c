@@ -199,59 +199,66 @@ static uint32_t merge_ranks(struct rank_list *l, uint32_t nl, uint32_t *out)
 	}
 }
 
-/* The always-checked rules p can match, ascending (the IP-only ones too
- * when iponly, and the address index's candidates), in the engine's memory
- * (*kept) or, merged, in dt->always_buf. */
-static const uint32_t *group_rules(struct detect_thread *dt, const struct packet *p,
-				   enum pclass pc, bool iponly, uint32_t *n, bool *kept)
+/* The rules of p's addresses in the address index (the IP-only ones too
+ * when iponly) and, with iponly, the IP-only rules: one ascending list in
+ * the engine's memory or, merged, in dt->always_buf. */
+static struct rank_list extra_rules(struct detect_thread *dt, const struct packet *p,
+				    enum pclass pc, bool iponly)
 {
 	const struct rule_groups *g = &dt->de->groups[pc];
-	uint32_t k = class_has_ports(pc) ? group_of(g, p->dp) : 0;
-	struct rank_list l[2 + DETECT_ADDR_LISTS];
+	struct rank_list l[1 + DETECT_ADDR_LISTS];
 	uint32_t nl = 0;
 
-	l[0].r = g->ranks + g->first[k];
-	l[0].n = g->first[k + 1] - g->first[k];
-	nl += l[0].n != 0;
 	/* first packet of a direction: the IP-only rules join, in rule order */
 	if (iponly && g->niponly) {
-		l[nl].r = g->iponly;
+		l[0].r = g->iponly;
 		l[nl++].n = g->niponly;
 	}
-	/* the rules with large address lists that hold p's addresses */
 	nl += detect_addr_lists(dt->de->addr, p, pc, iponly, l + nl);
-	*kept = nl <= 1;
-	if (nl <= 1) {
-		*n = nl ? l[0].n : 0;
-		return nl ? l[0].r : g->ranks;
-	}
-	*n = merge_ranks(l, nl, dt->always_buf);
-	return dt->always_buf;
+	if (nl <= 1)
+		return nl ? l[0] : (struct rank_list){ .r = g->ranks, .n = 0 };
+	return (struct rank_list){ .r = dt->always_buf, .n = merge_ranks(l, nl, dt->always_buf) };
 }
 
-const uint32_t *detect_group_rules_flow(struct detect_thread *dt, struct packet *p,
-					enum pclass pc, bool iponly, uint32_t *n,
-					struct detect_flow_group **gp)
+/* The port group of p's class: engine memory. */
+static struct rank_list port_group(const struct detect_engine *de, const struct packet *p,
+				   enum pclass pc)
 {
-	struct detect_flow_group *g;
-	const uint32_t *r;
-	bool kept;
+	const struct rule_groups *g = &de->groups[pc];
+	uint32_t k = class_has_ports(pc) ? group_of(g, p->dp) : 0;
 
-	*gp = NULL;
+	return (struct rank_list){ .r = g->ranks + g->first[k], .n = g->first[k + 1] - g->first[k] };
+}
+
+struct detect_flow_group *detect_group_rules_flow(struct detect_thread *dt, struct packet *p,
+						  enum pclass pc, bool iponly,
+						  struct rank_list *grp, struct rank_list *extra)
+{
+	const struct detect_engine *de = dt->de;
+	struct detect_flow_group *g;
+	struct rank_list pg;
+
 	/* a fragment's ports are not trusted (detect_header.c): no keeping */
-	if (p->flow == NULL || p->dir > 1 || (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG)))
-		return group_rules(dt, p, pc, iponly, n, &kept);
-	g = &p->flow->det.g[p->dir];
-	if (!iponly && g->serial == dt->de->serial && g->pclass == pc && g->dp == p->dp) {
-		*n = g->n;
-		*gp = g;
-		return g->ranks;
+	if (p->flow == NULL || p->dir > 1 || (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG))) {
+		*grp = port_group(de, p, pc);
+		*extra = extra_rules(dt, p, pc, iponly);
+		return NULL;
 	}
-	r = group_rules(dt, p, pc, iponly, n, &kept);
-	if (iponly || !kept)
-		return r;
-	*g = (struct detect_flow_group){ .serial = dt->de->serial, .ranks = r, .n = *n,
-					 .dp = p->dp, .pclass = (uint8_t)pc };
-	*gp = g;
-	return r;
+	g = &p->flow->det.g[p->dir];
+	if (g->serial != de->serial || g->pclass != pc || g->dp != p->dp) {
+		pg = port_group(de, p, pc);
+		*g = (struct detect_flow_group){ .serial = de->serial, .ranks = pg.r, .n = pg.n,
+						 .dp = p->dp, .pclass = (uint8_t)pc };
+	}
+	*grp = (struct rank_list){ .r = g->ranks, .n = g->n };
+	/* the address index's answer for the flow's addresses is the same on
+	 * each packet: looked up again only while it lists rules */
+	if (iponly || g->addr != DF_ADDR_NONE) {
+		*extra = extra_rules(dt, p, pc, iponly);
+		if (!iponly)
+			g->addr = extra->n != 0 ? DF_ADDR_LISTED : DF_ADDR_NONE;
+	} else {
+		*extra = (struct rank_list){ .r = g->ranks, .n = 0 };
+	}
+	return g;
 }

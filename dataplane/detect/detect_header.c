@@ -88,7 +88,7 @@ bool detect_addr_in(const struct addr_set *s, const union ip_addr *a, uint8_t ip
 	return false;
 }
 
-static bool port_in(const struct port_set *s, uint16_t port)
+static inline bool port_in(const struct port_set *s, uint16_t port)
 {
 	uint32_t lo = 0, hi = s->n;
 
@@ -111,8 +111,8 @@ static bool port_in(const struct port_set *s, uint16_t port)
  * fragment has none to trust; a rule with a port set on another protocol
  * never matches. (added) A Snort 3 rule's services stand for its ports on
  * a flow of one of them. */
-static bool ports_match(const struct de_rule *dr, const struct packet *p, uint16_t sp,
-			uint16_t dp)
+static inline __attribute__((always_inline)) bool
+ports_match(const struct de_rule *dr, const struct packet *p, uint16_t sp, uint16_t dp)
 {
 	const struct rule *r = dr->r;
 	bool any = (dr->flags & (DR_F_SP_ANY | DR_F_DP_ANY)) == (DR_F_SP_ANY | DR_F_DP_ANY);
@@ -149,8 +149,11 @@ static inline bool addr_in(const struct addr_set *s, uint8_t id, const union ip_
 	return (m->in[ep] & bit) != 0;
 }
 
-/* src is the flow's address ep (with m), dst the other one. */
-static bool dir_match(const struct de_rule *dr, struct de_addr_ids ids, const struct packet *p,
+/* src is the flow's address ep (with m), dst the other one. The header
+ * test of a candidate is a chain of small steps: inlined into one function
+ * (detect_match_header_memo), their calls' entries and exits were a third
+ * of its instructions. */
+static inline __attribute__((always_inline)) bool dir_match(const struct de_rule *dr, struct de_addr_ids ids, const struct packet *p,
 		      const union ip_addr *src, const union ip_addr *dst, uint16_t sp, uint16_t dp,
 		      struct detect_flow_addr *m, unsigned ep)
 {
@@ -189,7 +192,7 @@ static bool is_icmp(const struct packet *p)
 	       (p->ip_ver == 6 && p->proto == IPPROTO_ICMPV6_);
 }
 
-static bool packet_tests(const struct rule *r, const struct packet *p)
+static inline bool packet_tests(const struct rule *r, const struct packet *p)
 {
 	if (!r->has)
 		return true;
@@ -214,7 +217,7 @@ static bool packet_tests(const struct rule *r, const struct packet *p)
 
 /* flow keyword against the flow stage's per-packet snapshot. Without a flow
  * only "stateless" can hold. */
-static bool flow_keyword(const struct rule *r, const struct packet *p)
+static inline bool flow_keyword(const struct rule *r, const struct packet *p)
 {
 	uint32_t ff = r->flow_flags;
 
@@ -239,8 +242,9 @@ static bool flow_keyword(const struct rule *r, const struct packet *p)
 	return true;
 }
 
-static bool addr_ports(const struct de_rule *dr, struct de_addr_ids ids, const struct packet *p,
-		       struct detect_flow_addr *m)
+static inline __attribute__((always_inline)) bool
+addr_ports(const struct de_rule *dr, struct de_addr_ids ids, const struct packet *p,
+	   struct detect_flow_addr *m)
 {
 	/* with a memo, p has a direction: its source is the flow's address p->dir */
 	unsigned ep = m != NULL ? p->dir : 0;
@@ -257,19 +261,30 @@ bool detect_match_addr_ports(const struct de_rule *dr, const struct packet *p)
 	return addr_ports(dr, no_ids, p, NULL);
 }
 
+/* The rule's address set numbers, for the memo m (NULL: none to use). */
+static inline struct de_addr_ids memo_ids(const struct detect_engine *de, const struct de_rule *dr,
+					  const struct detect_flow_addr *m)
+{
+	return m != NULL ? de->addr_ids[dr - de->rules] : no_ids;
+}
+
 bool detect_match_addr_ports_memo(const struct detect_engine *de, const struct de_rule *dr,
 				  const struct packet *p, struct detect_flow_addr *m)
 {
-	if (m == NULL)
-		return addr_ports(dr, no_ids, p, NULL);
-	return addr_ports(dr, de->addr_ids[dr - de->rules], p, m);
+	return addr_ports(dr, memo_ids(de, dr, m), p, m);
 }
 
-bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p)
+static inline __attribute__((always_inline)) bool header_rest(const struct de_rule *dr,
+							      const struct packet *p)
 {
 	if ((dr->flags & DR_F_NEED_FLOW) && !p->flow)
 		return false;
 	return packet_tests(dr->r, p) && flow_keyword(dr->r, p);
+}
+
+bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p)
+{
+	return header_rest(dr, p);
 }
 
 /* The flow and packet tests before the addresses: mostly flag and integer
@@ -277,11 +292,11 @@ bool detect_match_header_rest(const struct de_rule *dr, const struct packet *p)
  * dsize bound, the flow's state), where an address list is a search. */
 bool detect_match_header(const struct de_rule *dr, const struct packet *p)
 {
-	return detect_match_header_rest(dr, p) && detect_match_addr_ports(dr, p);
+	return header_rest(dr, p) && detect_match_addr_ports(dr, p);
 }
 
 bool detect_match_header_memo(const struct detect_engine *de, const struct de_rule *dr,
 			      const struct packet *p, struct detect_flow_addr *m)
 {
-	return detect_match_header_rest(dr, p) && detect_match_addr_ports_memo(de, dr, p, m);
+	return header_rest(dr, p) && addr_ports(dr, memo_ids(de, dr, m), p, m);
 }

@@ -13,29 +13,49 @@
 
 #include "detect-int.h"
 
-/* 64-bit multiply-xorshift over 8-byte words (the tail zero-padded): the
- * slot only, equality is checked on the bytes. */
-static uint64_t memo_hash(const struct pat_db *db, const uint8_t *buf, uint32_t len)
+/* 64-bit multiply-xorshift over 8-byte words, the tail as one more word:
+ * the last 8 bytes (overlapping the words before), or of a shorter buffer
+ * its first and last 4, or first, middle and last byte (len is mixed in
+ * first, so the overlaps tell no lengths apart). A memcpy of the tail's
+ * variable length was a libc call per scan. The slot is the top bits of a
+ * last product, which depend on every bit of the state: its low bits, as
+ * taken before, missed a difference in the last word's high bytes (two
+ * buffers differing in their last byte took one slot). The slot only,
+ * equality is checked on the bytes. */
+#define MEMO_K 0x9e3779b97f4a7c15ull
+_Static_assert((PAT_MEMO_SLOTS & (PAT_MEMO_SLOTS - 1)) == 0, "slots: a power of two");
+
+static inline uint64_t mix(uint64_t h, uint64_t w)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = ((uint64_t)db->memo_key << 32 ^ len) * k;
+	h = (h ^ w) * MEMO_K;
+	return h ^ (h >> 29);
+}
+
+static uint32_t memo_slot(const struct pat_db *db, const uint8_t *buf, uint32_t len)
+{
+	uint64_t h = ((uint64_t)db->memo_key << 32 ^ len) * MEMO_K;
+	uint64_t w = 0;
 	uint32_t i = 0;
 
 	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-
 		memcpy(&w, buf + i, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
+		h = mix(h, w);
 	}
 	if (i < len) {
-		uint64_t w = 0;
+		if (len >= 8) {
+			memcpy(&w, buf + len - 8, 8);
+		} else if (len >= 4) {
+			uint32_t a, b;
 
-		memcpy(&w, buf + i, len - i);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
+			memcpy(&a, buf, 4);
+			memcpy(&b, buf + len - 4, 4);
+			w = (uint64_t)a << 32 | b;
+		} else {
+			w = (uint64_t)buf[0] << 16 | (uint64_t)buf[len / 2] << 8 | buf[len - 1];
+		}
+		h = mix(h, w);
 	}
-	return h ^ (h >> 32);
+	return (uint32_t)((h * MEMO_K) >> (64 - __builtin_ctz(PAT_MEMO_SLOTS)));
 }
 
 void pat_memo_record(struct pat_memo_ent *e, unsigned int id)
@@ -56,7 +76,7 @@ hs_error_t pat_db_scan_memo(struct pat_memo *m, const struct pat_db *db, const u
 	*remembered = false;
 	if (m == NULL || len > PAT_MEMO_LEN)
 		return pat_db_scan(db, buf, len, scratch, seen, cb, ctx);
-	e = &m->ent[memo_hash(db, buf, len) & (PAT_MEMO_SLOTS - 1)];
+	e = &m->ent[memo_slot(db, buf, len)];
 	if (e->db == db && e->len == len && memcmp(e->bytes, buf, len) == 0) {
 		*remembered = true;
 		for (uint32_t i = 0; i < e->nid; i++)

@@ -134,9 +134,8 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 	return 0;
 }
 
-static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct packet *p)
+static void scan_payload(struct detect_thread *dt, const struct pat_db *db, const struct packet *p)
 {
-	const struct pat_db *db = detect_pf_db(dt->de, k, p);
 	bool remembered;
 	hs_error_t e;
 
@@ -167,6 +166,9 @@ static void scan_payload(struct detect_thread *dt, enum pf_kind k, const struct 
  * stream rules see that data in the stream (detect_stream.c). */
 static void prefilter(struct detect_thread *dt, const struct packet *p, enum pclass pc)
 {
+	const struct detect_engine *de = dt->de;
+	struct pf_pick pk;
+
 	dt->ncand = 0;
 	/* a tunnel's carrier: its payload is the inner packet's, inspected there */
 	if (p->payload_len == 0 || (p->flags & (PKT_F_TUNNEL_ROOT | PKT_F_NO_PAYLOAD)))
@@ -174,22 +176,25 @@ static void prefilter(struct detect_thread *dt, const struct packet *p, enum pcl
 	switch (pc) {
 	case PC_TCP4:
 	case PC_TCP6:
-		scan_payload(dt, PFK_TCP_PKT, p);
-		scan_payload(dt, PFK_TCP_SMALL, p);
+		/* the port map's slot found once for the family's kinds */
+		pk = detect_pf_pick(de, PFF_TCP, p);
+		scan_payload(dt, detect_pf_picked(de, &pk, PFK_TCP_PKT), p);
+		scan_payload(dt, detect_pf_picked(de, &pk, PFK_TCP_SMALL), p);
 		if (!(p->flags & PKT_F_STREAM_ADD))
-			scan_payload(dt, PFK_TCP_STREAM, p);
+			scan_payload(dt, detect_pf_picked(de, &pk, PFK_TCP_STREAM), p);
 		break;
 	case PC_UDP4:
 	case PC_UDP6:
-		scan_payload(dt, PFK_UDP, p);
-		scan_payload(dt, PFK_UDP_SMALL, p);
+		pk = detect_pf_pick(de, PFF_UDP, p);
+		scan_payload(dt, detect_pf_picked(de, &pk, PFK_UDP), p);
+		scan_payload(dt, detect_pf_picked(de, &pk, PFK_UDP_SMALL), p);
 		break;
 	case PC_ICMP4:
 	case PC_ICMP6:
-		scan_payload(dt, PFK_ICMP, p);
+		scan_payload(dt, &de->pf[PFK_ICMP], p);
 		break;
 	default:
-		scan_payload(dt, PFK_OTHER, p);
+		scan_payload(dt, &de->pf[PFK_OTHER], p);
 		break;
 	}
 	detect_sort_ranks(dt->cand, dt->ncand);
@@ -326,8 +331,9 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	struct flow *f = p->flow;
 	enum pclass pc;
 	struct detect_flow_group *fg;
-	const uint32_t *al;
-	uint32_t nal, ia = 0, ic = 0;
+	struct rank_list grp, extra;
+	uint64_t failed;
+	uint32_t ig = 0, ix = 0, ic = 0;
 	bool iponly = true;
 
 	res->verdict = VERDICT_ACCEPT;
@@ -370,22 +376,45 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	prefilter(dt, p, pc);
 	dt->stream = st;
 	detect_stream_prefilter(dt, p);
-	al = detect_group_rules_flow(dt, p, pc, iponly, &nal, &fg);
+	fg = detect_group_rules_flow(dt, p, pc, iponly, &grp, &extra);
+	/* the group's rules whose address test failed on this flow direction
+	 * are passed over without a look (bits set during the loop are behind it) */
+	failed = fg != NULL ? fg->hdr_known & ~fg->hdr_pass : 0;
 
-	/* merge the two ascending lists: evaluation in rule order */
-	while (ia < nal || ic < dt->ncand) {
-		bool from_pf = ia >= nal || (ic < dt->ncand && dt->cand[ic] < al[ia]);
-		uint32_t i = ia, rank = from_pf ? dt->cand[ic++] : al[ia++];
-		const struct de_rule *dr = &de->rules[rank];
-		bool addr_known = false, matched;
+	/* merge the three ascending lists (their ranks disjoint): evaluation in
+	 * rule order */
+	for (;;) {
+		uint32_t c, g, x, i = 0, rank;
+		bool from_pf = false, in_group = false, addr_known = false, matched;
+		const struct de_rule *dr;
 		uint64_t t0;
 
+		if (ig < DETECT_FLOW_HDR_BITS)
+			ig += (uint32_t)__builtin_ctzll(~(failed >> ig));
+		c = ic < dt->ncand ? dt->cand[ic] : UINT32_MAX;
+		g = ig < grp.n ? grp.r[ig] : UINT32_MAX;
+		x = ix < extra.n ? extra.r[ix] : UINT32_MAX;
+		if (c < g && c < x) {
+			rank = c;
+			ic++;
+			from_pf = true;
+		} else if (g < x) {
+			rank = g;
+			i = ig++;
+			in_group = true;
+		} else if (x != UINT32_MAX) {
+			rank = x;
+			ix++;
+		} else {
+			break;
+		}
+		dr = &de->rules[rank];
 		if ((dr->flags & DR_F_IPONLY) && !iponly)
 			continue;
-		/* the flow direction's address test of its always-checked rules
-		 * (not kept for a rule with Snort 3 services: the flow's
-		 * protocol, which can stand for its ports, is found later) */
-		if (!from_pf && fg != NULL && i < DETECT_FLOW_HDR_BITS && !dr->r->services) {
+		/* the flow direction's address test of its group's rules (not
+		 * kept for a rule with Snort 3 services: the flow's protocol,
+		 * which can stand for its ports, is found later) */
+		if (in_group && fg != NULL && i < DETECT_FLOW_HDR_BITS && !dr->r->services) {
 			uint64_t bit = 1ull << i;
 
 			if (!(fg->hdr_known & bit)) {

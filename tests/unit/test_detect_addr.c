@@ -783,6 +783,51 @@ static void test_flow_group(void)
 	detect_env_teardown(&e);
 }
 
+/* The group is kept from a direction's first packet (the IP-only rules and
+ * the address index's merged beside it); later packets pass over the
+ * group's rules whose address test failed, keep those that passed, and
+ * still take the index's rules for the flow's addresses. */
+static void test_flow_group_first(void)
+{
+	const char *rules =
+		"alert tcp 10.0.0.9 any -> any 80 (ttl:64; sid:1;)\n"
+		"alert tcp 10.0.0.1 any -> any 80 (ttl:64; sid:2;)\n"
+		"alert tcp 10.0.0.8 any -> any 80 (ttl:64; sid:3;)\n"
+		"alert tcp 10.0.0.7 any -> any 80 (ttl:64; sid:4;)\n"
+		"alert tcp 10.0.0.1 any -> any 80 (ttl:64; sid:5;)\n"
+		"alert ip 10.0.0.1 any -> any any (sid:6;)\n"
+		"alert tcp [10.0.0.1,10.1.0.1,10.2.0.1,10.3.0.1,10.4.0.1,10.5.0.1,10.6.0.1,"
+		"10.7.0.1] any -> any any (ttl:64; sid:7;)\n"
+		"alert tcp 10.0.0.6 any -> any 80 (ttl:64; sid:8;)\n";
+	struct detect_env e = setup(rules, DETECT_ADDR_MIN_RANGES);
+	struct flow f, f2;
+
+	memset(&f, 0, sizeof(f));
+	memset(&f2, 0, sizeof(f2));
+	for (int i = 0; i < 3; i++) {
+		struct packet ts = pkt(6, "10.0.0.1", 1000, "10.0.0.2", 80);
+
+		in_flow(&ts, &f, PKT_TO_SERVER);
+		run(&e, &ts);
+		CHECK_STR(i == 0 ? "2,5,6,7" : "2,5,7", alert_sids());
+		/* kept from the first packet, the index's answer with it */
+		CHECK(f.det.g[PKT_TO_SERVER].serial == e.de->serial);
+		CHECK(f.det.g[PKT_TO_SERVER].addr == (i == 0 ? DF_ADDR_UNKNOWN : DF_ADDR_LISTED));
+		CHECK_INT(0x3f, f.det.g[PKT_TO_SERVER].hdr_known);
+		CHECK_INT(0x12, f.det.g[PKT_TO_SERVER].hdr_pass);
+	}
+	/* addresses the index lists nothing for: learnt once, not looked up */
+	for (int i = 0; i < 2; i++) {
+		struct packet ts = pkt(6, "10.0.0.9", 1000, "10.0.0.2", 80);
+
+		in_flow(&ts, &f2, PKT_TO_SERVER);
+		run(&e, &ts);
+		CHECK_STR("1", alert_sids());
+		CHECK(f2.det.g[PKT_TO_SERVER].addr == (i == 0 ? DF_ADDR_UNKNOWN : DF_ADDR_NONE));
+	}
+	detect_env_teardown(&e);
+}
+
 /* The flow's memo of which address sets hold its addresses (struct
  * detect_flow_addr): numbered sets only (used by two rule sides or more),
  * negated ones too; it follows the addresses when the flow is turned around
@@ -863,6 +908,7 @@ int main(void)
 	test_narrow_side();
 	test_iponly_flow();
 	test_flow_group();
+	test_flow_group_first();
 	test_addr_memo();
 	test_order();
 	test_equivalence();
