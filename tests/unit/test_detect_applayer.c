@@ -751,6 +751,28 @@ static void test_response_unstarted(void)
 	app_env_teardown(e);
 }
 
+/* A repeated request header is merged into its first by libhtp ("ab, cd"),
+ * which would change a header block before its old end: the side's header
+ * buffers appear only once its headers are complete (as Suricata inspects
+ * them), so no update ever scanned the block before the merge. */
+static void test_merged_header(void)
+{
+	struct app_env *e = setup("alert http any any -> any any (msg:\"merged\"; "
+				  "http.header; content:\"ab, cd\"; sid:1;)\n"
+				  "alert http any any -> any any (msg:\"b\"; "
+				  "http.header; content:\"X-B: 1234\"; sid:2;)\n", NULL);
+
+	flow_open(e, 6, 40031, 80);
+	feeds(e, APP_TO_SERVER, "GET /p HTTP/1.1\r\nX-A: ab\r\nX-B: 12345678\r\n");
+	CHECK_INT(0, inspect(e, PKT_TO_SERVER));
+	feeds(e, APP_TO_SERVER, "X-A: cd\r\n\r\n");
+	CHECK_INT(2, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(1, sid(0));
+	CHECK_INT(2, sid(1));
+	flow_close(e);
+	app_env_teardown(e);
+}
+
 int main(void)
 {
 	test_per_tx();
@@ -767,5 +789,6 @@ int main(void)
 	test_unchanged_miss();
 	test_settled_variants();
 	test_response_unstarted();
+	test_merged_header();
 	return check_result("detect_applayer");
 }
