@@ -41,6 +41,11 @@ enum { SIDE_SRC, SIDE_DST, SIDE_MAX };
 #define NARROW_COVERAGE 0x1p-16  /* of an address family's space */
 enum { KIND_PKT, KIND_IPONLY, KIND_MAX };
 
+/* An IPv4 key's top bits pick, through top4, the few intervals its search
+ * is left with: a reputation table holds thousands of intervals, and each
+ * step of one search over all of them was a cache miss (16 KiB a table). */
+#define TOP4_BITS 12u
+
 /* Interval k is [lo[k], lo[k + 1]) (the last one runs to the end of the
  * family's space) and lists ranks[first[k] .. first[k + 1]). lo[0] is 0:
  * every address falls in one. IPv4 keys are 32-bit (a smaller search),
@@ -48,6 +53,8 @@ enum { KIND_PKT, KIND_IPONLY, KIND_MAX };
 struct addr_table {
 	uint32_t n;
 	uint32_t *lo4;
+	uint32_t *top4;          /* (1 << TOP4_BITS) + 1: by prefix, the interval
+				  * of its first address; the last is n - 1 */
 	u128 *lo6;
 	uint32_t *first;         /* n + 1 */
 	uint32_t *ranks;
@@ -180,10 +187,9 @@ static uint32_t find6(const u128 *lo, uint32_t n, u128 key)
 	return a;
 }
 
-static uint32_t find4(const uint32_t *lo, uint32_t n, uint32_t key)
+/* The last k in [a, b) with lo[k] <= key, lo[a] <= key. */
+static uint32_t find4_in(const uint32_t *lo, uint32_t a, uint32_t b, uint32_t key)
 {
-	uint32_t a = 0, b = n;
-
 	while (b - a > 1) {
 		uint32_t mid = a + (b - a) / 2;
 
@@ -193,6 +199,20 @@ static uint32_t find4(const uint32_t *lo, uint32_t n, uint32_t key)
 			b = mid;
 	}
 	return a;
+}
+
+static uint32_t find4(const uint32_t *lo, uint32_t n, uint32_t key)
+{
+	return find4_in(lo, 0, n, key);
+}
+
+/* The interval of key: after lo[top4[p]] <= key and, past p's range, the
+ * next prefix's interval (or the last) no earlier than key's. */
+static uint32_t find4_top(const struct addr_table *t, uint32_t key)
+{
+	uint32_t p = key >> (32u - TOP4_BITS);
+
+	return find4_in(t->lo4, t->top4[p], t->top4[p + 1] + 1, key);
 }
 
 /* Interval starts of a table: 0 and every lo and hi + 1 of its rules'
@@ -305,6 +325,12 @@ static int table_build(struct addr_table *t, const struct detect_engine *de,
 	for (uint32_t k = 0; k < t->n; k++)
 		t->lo4[k] = (uint32_t)b[k];
 	free(b);
+	t->top4 = malloc(((1u << TOP4_BITS) + 1) * sizeof(*t->top4));
+	if (t->top4 == NULL)
+		return -ENOMEM;
+	for (uint32_t p = 0; p < 1u << TOP4_BITS; p++)
+		t->top4[p] = find4(t->lo4, t->n, p << (32u - TOP4_BITS));
+	t->top4[1u << TOP4_BITS] = t->n - 1;
 	return 0;
 nomem:
 	free(fill);
@@ -318,7 +344,8 @@ static uint64_t table_bytes(const struct addr_table *t, bool v6)
 	if (t->n == 0)
 		return 0;
 	return (uint64_t)t->n * (v6 ? sizeof(*t->lo6) : sizeof(*t->lo4)) +
-	       (t->n + 1ull + t->first[t->n]) * sizeof(uint32_t);
+	       (t->n + 1ull + t->first[t->n]) * sizeof(uint32_t) +
+	       (v6 ? 0 : ((1u << TOP4_BITS) + 1) * sizeof(*t->top4));
 }
 
 int detect_addr_build(struct detect_engine *de)
@@ -362,6 +389,7 @@ void detect_addr_free(struct detect_engine *de)
 				struct addr_table *t = &ai->t[c][kind][side];
 
 				free(t->lo4);
+				free(t->top4);
 				free(t->lo6);
 				free(t->first);
 				free(t->ranks);
@@ -392,7 +420,7 @@ static uint32_t table_lookup(const struct addr_table *t, const union ip_addr *a,
 
 	if (t->n == 0)
 		return 0;
-	k = v6 ? find6(t->lo6, t->n, key6(a)) : find4(t->lo4, t->n, key4(a));
+	k = v6 ? find6(t->lo6, t->n, key6(a)) : find4_top(t, key4(a));
 	n = t->first[k + 1] - t->first[k];
 	if (n == 0)
 		return 0;
