@@ -208,7 +208,7 @@ hs_error_t pat_db_scan_every(const struct pat_db *db, const uint8_t *buf, uint32
  * of (database, bytes): an entry holds the bytes and the pattern ids their
  * scan gave, first hits in order (a scan with more ids is not kept). Valid
  * for the databases of one engine: a thread and its memo belong to one. */
-#define PAT_MEMO_SLOTS 1024u     /* 192 KiB per worker */
+#define PAT_MEMO_SLOTS 1024u     /* 196 KiB per worker */
 #define PAT_MEMO_LEN   144u      /* bytes of the longest buffer remembered */
 #define PAT_MEMO_IDS   9u
 struct pat_memo_ent {
@@ -218,7 +218,11 @@ struct pat_memo_ent {
 	uint32_t id[PAT_MEMO_IDS];
 	uint8_t bytes[PAT_MEMO_LEN];
 };
+/* tag[]: a second part of each entry's hash (never 0: 0 is empty), 4 KiB
+ * that stay cached where the 192 KiB of entries do not: most lookups find
+ * nothing, and they no longer wait for an entry's line to say so. */
 struct pat_memo {
+	uint32_t tag[PAT_MEMO_SLOTS];
 	struct pat_memo_ent ent[PAT_MEMO_SLOTS];
 };
 /* As pat_db_scan, answered from m when buf was scanned through db before

@@ -20,8 +20,8 @@
  * variable length was a libc call per scan. The slot is the top bits of a
  * last product, which depend on every bit of the state: its low bits, as
  * taken before, missed a difference in the last word's high bytes (two
- * buffers differing in their last byte took one slot). The slot only,
- * equality is checked on the bytes. */
+ * buffers differing in their last byte took one slot); the tag is the low
+ * half. The slot and tag only, equality is checked on the bytes. */
 #define MEMO_K 0x9e3779b97f4a7c15ull
 _Static_assert((PAT_MEMO_SLOTS & (PAT_MEMO_SLOTS - 1)) == 0, "slots: a power of two");
 
@@ -31,7 +31,7 @@ static inline uint64_t mix(uint64_t h, uint64_t w)
 	return h ^ (h >> 29);
 }
 
-static uint32_t memo_slot(const struct pat_db *db, const uint8_t *buf, uint32_t len)
+static uint64_t memo_hash(const struct pat_db *db, const uint8_t *buf, uint32_t len)
 {
 	uint64_t h = ((uint64_t)db->memo_key << 32 ^ len) * MEMO_K;
 	uint64_t w = 0;
@@ -55,7 +55,7 @@ static uint32_t memo_slot(const struct pat_db *db, const uint8_t *buf, uint32_t 
 		}
 		h = mix(h, w);
 	}
-	return (uint32_t)((h * MEMO_K) >> (64 - __builtin_ctz(PAT_MEMO_SLOTS)));
+	return h * MEMO_K;
 }
 
 void pat_memo_record(struct pat_memo_ent *e, unsigned int id)
@@ -71,13 +71,19 @@ hs_error_t pat_db_scan_memo(struct pat_memo *m, const struct pat_db *db, const u
 			    match_event_handler cb, void *ctx, bool *remembered)
 {
 	struct pat_memo_ent *e;
+	uint32_t slot, tag;
 	hs_error_t r;
+	uint64_t h;
 
 	*remembered = false;
 	if (m == NULL || len > PAT_MEMO_LEN)
 		return pat_db_scan(db, buf, len, scratch, seen, cb, ctx);
-	e = &m->ent[memo_slot(db, buf, len)];
-	if (e->db == db && e->len == len && memcmp(e->bytes, buf, len) == 0) {
+	h = memo_hash(db, buf, len);
+	slot = (uint32_t)(h >> (64 - __builtin_ctz(PAT_MEMO_SLOTS)));
+	tag = (uint32_t)h | 1u;
+	e = &m->ent[slot];
+	if (m->tag[slot] == tag && e->db == db && e->len == len &&
+	    memcmp(e->bytes, buf, len) == 0) {
 		*remembered = true;
 		for (uint32_t i = 0; i < e->nid; i++)
 			if (cb(e->id[i], 0, 0, 0, ctx) != 0)
@@ -93,6 +99,7 @@ hs_error_t pat_db_scan_memo(struct pat_memo *m, const struct pat_db *db, const u
 		e->db = db;
 		e->len = (uint16_t)len;
 		memcpy(e->bytes, buf, len);
+		m->tag[slot] = tag;
 	}
 	return r;
 }
