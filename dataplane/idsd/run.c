@@ -28,7 +28,6 @@
 #include "capture_map.h"
 #include "daemon.h"
 #include "eal_args.h"
-#include "heap_warm.h"
 #include "privs.h"
 #include "rule_perf.h"
 #include "run-int.h"
@@ -36,9 +35,6 @@
 #include "../output/stats_log.h"
 
 #define MAIN_POLL_US 1000
-/* of each worker's malloc arena, backed before it starts (heap_warm.c):
- * about what a worker's heap reaches on bench-http */
-#define WORKER_ARENA_WARM ((size_t)32 << 20)
 
 /* Set by the signal handlers, read by the main lcore's loop. */
 static volatile sig_atomic_t stop_signal, reload_signal, reopen_signal;
@@ -648,7 +644,6 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	if (telemetry_register(&tsrc) != 0)
 		log_msg(LOG_WARN, "telemetry", "cannot register the /ids commands");
 
-	heap_warm_arenas(r->nworkers, WORKER_ARENA_WARM);
 	start_us = wall_us();
 	launch(r);
 	snprintf(err, sizeof(err), "%u worker(s) on %u port(s)", r->nworkers, r->nports);

@@ -17,8 +17,6 @@ usage: test_hardening.py IDSD OUT_DIR SCENARIO
   escaped_quote   msg:"\\"; is a parse error naming file:line
   capture_records a record longer than the snapshot length hides no frames
   capture_big     a frame over 65535 bytes is counted in the summary and stats
-  heap_tunables   live: malloc's heap advised to huge pages (GLIBC_TUNABLES),
-                  the operator's own kept, one that decides left alone
   privileges      live (net_null), with --user nobody and as root without it: the
                   daemon runs, and every thread (/proc/PID/task/*: the lcores,
                   DPDK's interrupt, multi-process and telemetry threads, a
@@ -313,9 +311,8 @@ def telemetry_client(prefix):
         return None
 
 
-def live(extra, name, env=None):
-    """A live run on net_null: (caps by thread, stderr, (its heap's VmFlags or
-    None under ASan, GLIBC_TUNABLES as seen))."""
+def live(extra, name):
+    """A live run on net_null: (caps by thread, stderr)."""
     out = os.path.join(OUT, name)
     os.makedirs(out)
     prefix = f"idsharden{os.getpid()}{name}"
@@ -327,8 +324,8 @@ def live(extra, name, env=None):
                   'alert udp any any -> any any (msg:"x"; content:"zz"; sid:1;)\n')
     os.chmod(out, 0o777)
     p = subprocess.Popen([IDSD, "-v", "-c", cfg, "-S", rules, "-l", out] + extra,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    caps, client, heap_flags = {}, None, (set(), None)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    caps, client = {}, None
     for _ in range(100):
         time.sleep(0.1)
         if p.poll() is not None:
@@ -339,7 +336,6 @@ def live(extra, name, env=None):
             time.sleep(0.5)
             client = telemetry_client(prefix)
             caps = thread_caps(p.pid)
-            heap_flags = (heap_vmflags(p.pid), started_tunables(p.pid))
             break
     check(client is not None, f"{name}: telemetry connection")
     if client is not None:
@@ -350,35 +346,7 @@ def live(extra, name, env=None):
     so, se = p.communicate(timeout=60)
     check(alive, f"{name}: the daemon runs: rc {p.returncode}: {se[-400:]}")
     check(p.returncode == 0, f"{name}: exits 0 on SIGTERM, got {p.returncode}: {se[-400:]}")
-    return caps, se, heap_flags
-
-
-def heap_vmflags(pid):
-    """The VmFlags of the process's [heap] mapping (smaps), or None when
-    jemalloc's (test_malloc.py checks its huge pages) or ASan's allocator
-    stands in for glibc's malloc (then no tunable of it applies: the test
-    reads what the process was started with instead)."""
-    flags, in_heap = set(), False
-    with open(f"/proc/{pid}/smaps", encoding="utf-8") as f:
-        for line in f:
-            head = line.split(" ", 1)[0]
-            if "-" in head:
-                if "libasan" in line or "libjemalloc" in line:
-                    return None
-                in_heap = line.rstrip().endswith("[heap]")
-            elif in_heap and line.startswith("VmFlags:"):
-                flags |= set(line.split()[1:])
-    return flags
-
-
-def started_tunables(pid):
-    """GLIBC_TUNABLES as /proc shows it: glibc ends the string in place
-    after the first tunable it read, so only that one is seen."""
-    with open(f"/proc/{pid}/environ", "rb") as f:
-        for kv in f.read().split(b"\0"):
-            if kv.startswith(b"GLIBC_TUNABLES="):
-                return kv.split(b"=", 1)[1].decode()
-    return None
+    return caps, se
 
 
 def check_threads(caps, mode):
@@ -399,39 +367,19 @@ def test_privileges():
     if os.geteuid() != 0:
         check(False, "needs root")
         return
-    caps, se, _ = live(["--user", "nobody"], "runas")
+    caps, se = live(["--user", "nobody"], "runas")
     check_threads(caps, "run-as")
     for name, (_, _, _, uid) in caps.items():
         check(uid == 65534, f"run-as: {name} uid {uid}")
     check("EAL initialises with setgid, setuid, setpcap, net_admin, net_raw\n" in se,
           f"run-as: EAL had only what it needs: {se[-600:]}")
-    caps, se, _ = live([], "root")
+    caps, se = live([], "root")
     check_threads(caps, "root")
     for name, (_, _, _, uid) in caps.items():
         check(uid == 0, f"root: {name} uid {uid}")
     # --no-huge --no-pci: no IPC_LOCK, SYS_ADMIN, SYS_RAWIO, nor any id change
     check("EAL initialises with setpcap, net_admin, net_raw\n" in se,
           f"root: EAL had only what it needs: {se[-600:]}")
-
-
-def test_heap_tunables():
-    # idsd starts itself again with malloc's heap on transparent huge pages
-    # (glibc then advises it: VmFlags "hg"), keeping an operator's own
-    # tunables; one that decides is left alone. Under ASan, whose allocator
-    # replaces malloc, the variable it was started with is checked instead.
-    base = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
-    for name, given, huge, first in (
-            ("tun_none", None, True, "glibc.malloc.hugetlb=1"),
-            ("tun_other", "glibc.malloc.arena_max=4", True, "glibc.malloc.arena_max=4"),
-            ("tun_decided", "glibc.malloc.hugetlb=0", False, "glibc.malloc.hugetlb=0")):
-        env = dict(base)
-        if given is not None:
-            env["GLIBC_TUNABLES"] = given
-        _, _, (flags, seen) = live([], name, env)
-        check(seen == first, f"{name}: started with GLIBC_TUNABLES {seen!r}, want {first!r}")
-        if flags is not None:
-            check(("hg" in flags) == huge, f"{name}: [heap] VmFlags {sorted(flags)}, "
-                  f"huge-page advice wanted: {huge}")
 
 
 def main():
