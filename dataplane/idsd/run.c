@@ -167,6 +167,39 @@ static bool capture_consumed(const struct run *r)
 	return es.ipackets + es.ierrors + es.rx_nombuf >= r->capture_pkts;
 }
 
+/* The capture's input has ended: all its frames consumed, or its reader
+ * had the end of the file first (it was cut short after it was counted). */
+static bool capture_ended(struct run *r)
+{
+	return capture_consumed(r) || capture_map_ended(&r->capture_end);
+}
+
+/* After the workers: the frames the file lacked when read (capture_ended
+ * by the end of the file), counted and said once. */
+static void capture_report_cut(struct run *r)
+{
+	const struct capture_map_end *e = &r->capture_end;
+	struct rte_eth_stats es;
+	uint64_t got;
+
+	if (r->s->pcap == NULL || rte_eth_stats_get(r->ports[0].port_id, &es) != 0)
+		return;
+	got = es.ipackets + es.ierrors + es.rx_nombuf;
+	if (got >= r->capture_pkts && !e->partial)
+		return;
+	r->capture_rx.shrank = got < r->capture_pkts ? r->capture_pkts - got : 0;
+	if (e->shrank)
+		log_msg(LOG_WARN, "capture", "%s: the file shrank from %zu to %zu bytes while it "
+			"was read: %llu frames counted at the start were not read "
+			"(capture.file_shrank)%s", r->s->pcap, e->mapped, e->cut,
+			(unsigned long long)r->capture_rx.shrank,
+			e->partial ? "; the frame across the cut was read with zeros past it" : "");
+	else
+		log_msg(LOG_WARN, "capture", "%s: the file held %llu frames fewer when read than "
+			"when counted (capture.file_shrank): it changed meanwhile", r->s->pcap,
+			(unsigned long long)r->capture_rx.shrank);
+}
+
 static void snapshot(struct run *r, struct stats_snapshot *snap)
 {
 	pthread_mutex_lock(&r->lock);
@@ -263,7 +296,7 @@ static void wait_loop(struct run *r, uint64_t start_us)
 		if (!running)
 			break;
 		handle_signals(r);
-		if (r->s->pcap != NULL && !r->ctl.input_done && capture_consumed(r))
+		if (r->s->pcap != NULL && !r->ctl.input_done && capture_ended(r))
 			__atomic_store_n(&r->ctl.input_done, 1, __ATOMIC_RELEASE);
 		if (interval != 0 && wall_us() >= next_stats) {
 			write_stats(r, start_us);
@@ -649,6 +682,7 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	snprintf(err, sizeof(err), "%u worker(s) on %u port(s)", r->nworkers, r->nports);
 	svc_ready(err);
 	wait_loop(r, start_us);
+	capture_report_cut(r);
 	telemetry_unregister();
 	settle_generation(r);
 	run_rule_perf_log(r, r->ctl.gen);
