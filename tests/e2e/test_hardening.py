@@ -34,6 +34,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 # the hostile traffic generators the adversarial benchmark uses too
@@ -278,41 +279,57 @@ def test_capture_big():
     check(oversize == 0 or "1 oversize" in so, f"oversize said in the summary: {so[-400:]}")
 
 
-def test_capture_shrinks():
-    """The file is cut after idsd has mapped it and before its worker reads:
-    eve.json is a FIFO, whose open blocks idsd between starting its ports
-    (the capture opened and mapped) and launching its workers. The cut falls
-    just past a record's header, its data running on into the next page:
-    that record's bytes past the cut read as zeros, the next page faults."""
-    frames = [hostile.udp(b"SHRINK%05d" % i + b"." * (900 + i % 200)) for i in range(4000)]
-    pcap = os.path.join(OUT, "shrink.pcap")
-    hostile.write_pcap(pcap, [(i, fr) for i, fr in enumerate(frames)])
-    page, at, cut, before = 4096, 24, 0, 0
-    for i, fr in enumerate(frames):
-        end = at + 16 + len(fr)
-        if i > 2000 and (at + 16) // page == (end - 1) // page - 1 and (at + 16) % page:
-            cut, before = at + 16, i
-            break
-        at = end
-    check(cut > 0, "a record crossing a page")
-    rules = write(os.path.join(OUT, "shrink.rules"),
-                  'alert udp any any -> any any (msg:"s"; content:"SHRINK"; sid:1;)\n')
-    out = os.path.join(OUT, "run")
+def shrunk_run(frames, cut, name):
+    """idsd -r on frames with the file cut at byte cut after idsd has mapped
+    it and before its worker reads: eve.json is a FIFO, whose open blocks
+    idsd between starting its ports (the capture opened and mapped) and
+    launching its workers. (output, alerts, last stats, size before)."""
+    out = os.path.join(OUT, name)
     os.makedirs(out)
+    pcap = os.path.join(out, "shrink.pcap")
+    hostile.write_pcap(pcap, [(i, fr) for i, fr in enumerate(frames)])
+    rules = write(os.path.join(out, "shrink.rules"),
+                  'alert udp any any -> any any (msg:"s"; content:"SHRINK"; sid:1;)\n')
     eve = os.path.join(out, "eve.json")
     os.mkfifo(eve)
     p = subprocess.Popen([IDSD, "-r", pcap, "-S", rules, "-l", out], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True)
-    # blocks until idsd opens its end, after the capture was mapped
     size = os.path.getsize(pcap)
+    lines = []
+    # blocks until idsd opens its end, after the capture was mapped
     with open(eve, encoding="utf-8") as f:
         os.truncate(pcap, cut)
-        records = [json.loads(line) for line in f]
-    so, _ = p.communicate(timeout=120)
-    check(p.returncode == 0, f"rc {p.returncode}: {so[-600:]}")
+        reader = threading.Thread(target=lambda: lines.extend(f))
+        reader.start()
+        try:
+            so, _ = p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            so, _ = p.communicate()
+            check(False, f"{name}: idsd still runs 60 s after the cut")
+        reader.join()
+    records = [json.loads(line) for line in lines]
+    check(p.returncode == 0, f"{name}: rc {p.returncode}: {so[-600:]}")
     alerts = sum(1 for r in records if r.get("event_type") == "alert")
     stats = [r["stats"] for r in records if r.get("event_type") == "stats"]
-    st = stats[-1] if stats else {}
+    return so, alerts, stats[-1] if stats else {}, size
+
+
+def test_capture_shrinks():
+    """The file cut short while idsd reads it. First just past a record's
+    header, its data running on into the next page: its bytes past the cut
+    read as zeros, the next page faults; then at a record's end, the rest of
+    that page zeros (records of zeros to a reader that does not look)."""
+    frames = [hostile.udp(b"SHRINK%05d" % i + b"." * (900 + i % 200)) for i in range(4000)]
+    page, at, cut, before, ends = 4096, 24, 0, 0, {}
+    for i, fr in enumerate(frames):
+        end = at + 16 + len(fr)
+        if not cut and i > 2000 and (at + 16) // page == (end - 1) // page - 1 and (at + 16) % page:
+            cut, before = at + 16, i
+        ends[i] = end
+        at = end
+    check(cut > 0, "a record crossing a page")
+    so, alerts, st, size = shrunk_run(frames, cut, "in_record")
     lost = stat(st, "capture.file_shrank")
     # the frames before the cut, and the one across it, handed out before
     # the cut showed (its bytes past the cut read as zeros: no alert); no
@@ -323,6 +340,16 @@ def test_capture_shrinks():
     check(f"shrank from {size} to {cut} bytes" in so and f"{lost} frames" in so and
           "read with zeros past it" in so and f"{lost} cut from the file" in so,
           f"the cut said: {so[-800:]}")
+    # at a record's end: the run ends (fewer frames than counted), those
+    # before whole
+    so, alerts, st, size = shrunk_run(frames, ends[1999], "at_record")
+    check(alerts == 2000, f"at a record: alerts {alerts}, 2000 frames before the cut")
+    check(stat(st, "capture.file_shrank") == 2000,
+          f"at a record: capture.file_shrank {stat(st, 'capture.file_shrank')}")
+    check(stat(st, "decoder.invalid") == 0,
+          f"at a record: decoder.invalid {stat(st, 'decoder.invalid')}")
+    check(f"shrank from {size} to {ends[1999]} bytes" in so and "zeros" not in so,
+          f"at a record: the cut said: {so[-800:]}")
 
 
 CAP_NET_ADMIN_RAW = (1 << 12) | (1 << 13)
