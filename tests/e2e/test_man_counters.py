@@ -8,14 +8,13 @@ prefix ("\\fBtcp.\\fR sessions, overlap;"), after a first full name
 many of the first's last parts), or with
 braces (capture.dpdk.{imissed,rx_errors}); an upper-case word (PROTO,
 WHAT_exception_policy) stands for any one within a name part."""
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 
-from e2e_check import Checks
+from e2e_check import Checks, last_stats
 
 check = Checks()
 WORD = r"[a-z0-9_\\-]+"
@@ -74,12 +73,7 @@ def counters(idsd, capture, out, extra):
     p = subprocess.run([idsd, "-r", capture, "-S", "/dev/null", "-l", out] + extra,
                        capture_output=True, text=True, timeout=300)
     check(p.returncode == 0, f"idsd {' '.join(extra)}: rc {p.returncode}: {p.stderr[-400:]}")
-    last = {}
-    with open(os.path.join(out, "eve.json"), encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            if r.get("event_type") == "stats":
-                last = r["stats"]
+    last = last_stats(os.path.join(out, "eve.json"))
     names = []
 
     def walk(d, prefix):
