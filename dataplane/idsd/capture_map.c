@@ -341,9 +341,28 @@ static pcap_t *open_mapped(int fd, u_int precision, char *errbuf, bool *mapped)
 }
 
 struct capture_reader {
+	pcap_t *p;		/* whose stream this is, once opened */
+	atomic_bool ended;	/* its reader has had the end of file */
 	int fd;
 	char buf[CAPTURE_READ_BUF];
 };
+
+/* The read captures open now, for capture_map_ended; under maps_lock. */
+static struct capture_reader *readers[CAPTURE_MAPS];
+
+/* Enters r (opened as p) in readers, when there is room. */
+static void reader_track(struct capture_reader *r, pcap_t *p)
+{
+	pthread_mutex_lock(&maps_lock);
+	r->p = p;
+	for (unsigned int i = 0; i < CAPTURE_MAPS; i++) {
+		if (readers[i] == NULL) {
+			readers[i] = r;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&maps_lock);
+}
 
 static ssize_t reader_read(void *cookie, char *out, size_t n)
 {
@@ -361,6 +380,11 @@ static int reader_close(void *cookie)
 	struct capture_reader *r = cookie;
 	int ret = close(r->fd);
 
+	pthread_mutex_lock(&maps_lock);
+	for (unsigned int i = 0; i < CAPTURE_MAPS; i++)
+		if (readers[i] == r)
+			readers[i] = NULL;
+	pthread_mutex_unlock(&maps_lock);
 	free(r);
 	return ret;
 }
@@ -379,6 +403,8 @@ static pcap_t *open_read(const char *fname, int fd, u_int precision, char *errbu
 		close(fd);
 		return NULL;
 	}
+	r->p = NULL;
+	atomic_store(&r->ended, false);
 	r->fd = fd;
 	f = fopencookie(r, "rb", io);
 	if (f == NULL) {
@@ -392,7 +418,19 @@ static pcap_t *open_read(const char *fname, int fd, u_int precision, char *errbu
 	p = pcap_fopen_offline_with_tstamp_precision(f, precision, errbuf);
 	if (p == NULL)
 		fclose(f);
+	else
+		reader_track(r, p);
 	return p;
+}
+
+/* p, a read capture, has had the end of its file. */
+static void reader_ended(pcap_t *p)
+{
+	pthread_mutex_lock(&maps_lock);
+	for (unsigned int i = 0; i < CAPTURE_MAPS; i++)
+		if (readers[i] != NULL && readers[i]->p == p)
+			atomic_store_explicit(&readers[i]->ended, true, memory_order_release);
+	pthread_mutex_unlock(&maps_lock);
 }
 
 pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, u_int precision,
@@ -488,8 +526,12 @@ int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **hdr, const u_char **data)
 	ret = libpcap_next_ex()(p, hdr, data);
 	if (m != NULL && ret == 1)
 		m->handed = atomic_load_explicit(&m->pos, memory_order_relaxed);
-	if (m != NULL && ret == PCAP_ERROR_BREAK)
-		atomic_store_explicit(&m->ended, true, memory_order_release);
+	if (ret == PCAP_ERROR_BREAK) {
+		if (m != NULL)
+			atomic_store_explicit(&m->ended, true, memory_order_release);
+		else
+			reader_ended(p);
+	}
 	return ret;
 }
 
@@ -511,6 +553,14 @@ bool capture_map_ended(struct capture_map_end *e)
 		e->cut = atomic_load(&m->cut);
 		/* the last record handed out ran past the cut */
 		e->partial = e->shrank && m->handed > e->cut;
+	}
+	/* a read capture: what it lost is not known, only that it ended */
+	for (unsigned int i = 0; i < CAPTURE_MAPS && !found; i++) {
+		if (readers[i] == NULL ||
+		    !atomic_load_explicit(&readers[i]->ended, memory_order_acquire))
+			continue;
+		found = true;
+		*e = (struct capture_map_end){ 0 };
 	}
 	pthread_mutex_unlock(&maps_lock);
 	return found;

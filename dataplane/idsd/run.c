@@ -196,8 +196,8 @@ static void capture_report_cut(struct run *r)
 			e->partial ? "; the frame across the cut was read with zeros past it" : "");
 	else
 		log_msg(LOG_WARN, "capture", "%s: the file held %llu frames fewer when read than "
-			"when counted (capture.file_shrank): it changed meanwhile", r->s->pcap,
-			(unsigned long long)r->capture_rx.shrank);
+			"when counted (capture.file_shrank): it was cut short or changed meanwhile",
+			r->s->pcap, (unsigned long long)r->capture_rx.shrank);
 }
 
 static void snapshot(struct run *r, struct stats_snapshot *snap)

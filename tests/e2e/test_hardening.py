@@ -279,15 +279,19 @@ def test_capture_big():
     check(oversize == 0 or "1 oversize" in so, f"oversize said in the summary: {so[-400:]}")
 
 
-def shrunk_run(frames, cut, name):
-    """idsd -r on frames with the file cut at byte cut after idsd has mapped
+def shrunk_run(frames, cut, name, minor=4):
+    """idsd -r on frames with the file cut at byte cut after idsd has opened
     it and before its worker reads: eve.json is a FIFO, whose open blocks
-    idsd between starting its ports (the capture opened and mapped) and
-    launching its workers. (output, alerts, last stats, size before)."""
+    idsd between starting its ports (the capture opened, and mapped when it
+    is a version 2.4 file) and launching its workers. (output, alerts, last
+    stats, size before)."""
     out = os.path.join(OUT, name)
     os.makedirs(out)
     pcap = os.path.join(out, "shrink.pcap")
     hostile.write_pcap(pcap, [(i, fr) for i, fr in enumerate(frames)])
+    with open(pcap, "r+b") as f:
+        f.seek(6)
+        f.write(struct.pack("<H", minor))
     rules = write(os.path.join(out, "shrink.rules"),
                   'alert udp any any -> any any (msg:"s"; content:"SHRINK"; sid:1;)\n')
     eve = os.path.join(out, "eve.json")
@@ -319,7 +323,8 @@ def test_capture_shrinks():
     """The file cut short while idsd reads it. First just past a record's
     header, its data running on into the next page: its bytes past the cut
     read as zeros, the next page faults; then at a record's end, the rest of
-    that page zeros (records of zeros to a reader that does not look)."""
+    that page zeros (records of zeros to a reader that does not look); then
+    a file read, not mapped, cut at a record's end."""
     frames = [hostile.udp(b"SHRINK%05d" % i + b"." * (900 + i % 200)) for i in range(4000)]
     page, at, cut, before, ends = 4096, 24, 0, 0, {}
     for i, fr in enumerate(frames):
@@ -350,6 +355,11 @@ def test_capture_shrinks():
           f"at a record: decoder.invalid {stat(st, 'decoder.invalid')}")
     check(f"shrank from {size} to {ends[1999]} bytes" in so and "zeros" not in so,
           f"at a record: the cut said: {so[-800:]}")
+    # a version 2.3 file is read, not mapped: the run ends all the same
+    so, alerts, st, size = shrunk_run(frames, ends[1999], "read", minor=3)
+    check(alerts == 2000 and stat(st, "capture.file_shrank") == 2000,
+          f"read: alerts {alerts}, capture.file_shrank {stat(st, 'capture.file_shrank')}")
+    check("2000 frames fewer when read" in so, f"read: the cut said: {so[-800:]}")
 
 
 CAP_NET_ADMIN_RAW = (1 << 12) | (1 << 13)
