@@ -171,18 +171,22 @@ static bool capture_consumed(const struct run *r)
  * had the end of the file first (it was cut short after it was counted). */
 static bool capture_ended(struct run *r)
 {
-	return capture_consumed(r) || capture_map_ended(&r->capture_end);
+	if (capture_consumed(r))
+		return true;
+	r->capture_eof = capture_map_ended(&r->capture_end);
+	return r->capture_eof;
 }
 
-/* After the workers: the frames the file lacked when read (capture_ended
- * by the end of the file), counted and said once. */
+/* After the workers, when the reader had the end of the file before all
+ * the frames counted (not when a signal stopped the run): the frames the
+ * file lacked, counted and said once. */
 static void capture_report_cut(struct run *r)
 {
 	const struct capture_map_end *e = &r->capture_end;
 	struct rte_eth_stats es;
 	uint64_t got;
 
-	if (r->s->pcap == NULL || rte_eth_stats_get(r->ports[0].port_id, &es) != 0)
+	if (!r->capture_eof || rte_eth_stats_get(r->ports[0].port_id, &es) != 0)
 		return;
 	got = es.ipackets + es.ierrors + es.rx_nombuf;
 	if (got >= r->capture_pkts && !e->partial)
