@@ -22,7 +22,7 @@
  *   (pcapng, other link types or versions) is read as a pipe is.
  * - Standard input, pipes and whatever cannot be mapped are read through
  *   stdio with a 1 MiB buffer (4 KiB steps were one system call per ~8
- *   packets).
+ *   packets). Their end of file is noted too (capture_map_ended).
  * - The worker's control thread maps the file's pages ahead of the cursor
  *   (capture_map_back_ahead), so the worker does not take a page fault
  *   every 64 KiB of capture.
