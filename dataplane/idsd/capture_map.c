@@ -22,16 +22,20 @@
  *   (pcapng, other link types or versions) is read as a pipe is.
  * - Standard input, pipes and whatever cannot be mapped are read through
  *   stdio with a 1 MiB buffer (4 KiB steps were one system call per ~8
- *   packets).
+ *   packets). Their end of file is noted too (capture_map_ended).
  * - The worker's control thread maps the file's pages ahead of the cursor
  *   (capture_map_back_ahead), so the worker does not take a page fault
  *   every 64 KiB of capture.
- * - A file truncated while mapped raises SIGBUS on the pages it lost: the
- *   handler maps zero pages there and ends the capture at the lost page, so
- *   the copy under way finishes (with zeros) and libpcap then reports a
- *   record cut there as truncated, as it does for a short file. (The rest
- *   of the page the cut falls in reads as zeros without a fault: records
- *   of zeros, which the decoder counts as malformed.) */
+ * - A file cut short while mapped raises SIGBUS on the pages it lost (in
+ *   any reader: this file, libpcap, the PMD's copy of a record handed out
+ *   in place): the handler maps zero pages there, so the copy under way
+ *   finishes (with zeros), and ends the capture at the file's new size.
+ *   The rest of the page the cut falls in reads as zeros without a fault:
+ *   a record header of zeros is taken as the sign to look at the file's
+ *   size (one fstat: real captures rarely hold empty records). A record
+ *   handed out before the cut was seen may be read with zeros past it.
+ *   Then libpcap reports the record cut there as truncated, as it does for
+ *   a short file, and capture_map_ended says what happened. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -67,7 +71,12 @@ struct capture_map {
 	atomic_bool used;	/* the slot is taken */
 	const uint8_t *base;
 	size_t map_len;
-	_Atomic size_t size;	/* readable bytes: the file's, less what SIGBUS cut */
+	_Atomic size_t size;	/* readable bytes: the file's, less what was cut */
+	int fd;			/* the file, for its size once it looks cut */
+	atomic_bool shrank;	/* the file was found shorter than mapped */
+	_Atomic size_t cut;	/* its size then */
+	atomic_bool ended;	/* the reader has had the end of file */
+	size_t handed;		/* the reader's: where the last record handed out ends */
 	/* the cursor: libpcap's stream and the in-place reads; the reader's
 	 * alone to move, the back-ahead thread's to look at */
 	_Atomic size_t pos;
@@ -99,8 +108,36 @@ static next_ex_fn libpcap_next_ex(void)
 	return f;
 }
 
+/* The file of m is found shorter than what may still be read (at most
+ * limit bytes readable): the capture ends at its new size. Async-signal
+ * safe. */
+static void note_cut(struct capture_map *m, size_t limit)
+{
+	struct stat st;
+
+	if (fstat(m->fd, &st) == 0 && (size_t)st.st_size < limit)
+		limit = (size_t)st.st_size;
+	if (atomic_load(&m->size) > limit)
+		atomic_store(&m->size, limit);
+	atomic_store(&m->cut, limit);
+	atomic_store(&m->shrank, true);
+}
+
+/* Whether m's file is now shorter than m->size (one fstat): it is then
+ * noted as cut. */
+static bool file_cut(struct capture_map *m)
+{
+	struct stat st;
+
+	if (fstat(m->fd, &st) != 0 || (size_t)st.st_size >= atomic_load(&m->size))
+		return false;
+	note_cut(m, (size_t)st.st_size);
+	return true;
+}
+
 /* A page of a mapped capture is gone (the file shrank): zero pages from
- * there on, and the capture ends there. Anything else is not ours. */
+ * there on, and the capture ends at the file's new size. Anything else is
+ * not ours. */
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	const uint8_t *a = si->si_addr;
@@ -117,8 +154,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 		if (mmap((void *)(m->base + off), m->map_len - off, PROT_READ,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 			break;
-		if (atomic_load(&m->size) > off)
-			atomic_store(&m->size, off);
+		note_cut(m, off);
 		return;
 	}
 	if (sigbus_prev.sa_flags & SA_SIGINFO) {
@@ -162,6 +198,7 @@ static int map_close(void *cookie)
 	pthread_mutex_lock(&maps_lock);
 	atomic_store(&m->p, NULL);
 	munmap((void *)m->base, m->map_len);
+	close(m->fd);
 	m->base = NULL;
 	atomic_store(&m->used, false);
 	pthread_mutex_unlock(&maps_lock);
@@ -262,11 +299,21 @@ static pcap_t *open_mapped(int fd, u_int precision, char *errbuf, bool *mapped)
 		munmap(base, (size_t)st.st_size);
 		return NULL;
 	}
+	/* its own descriptor: the caller's goes to a reader when this fails */
+	m->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (m->fd < 0) {
+		munmap(base, (size_t)st.st_size);
+		atomic_store(&m->used, false);
+		return NULL;
+	}
 	madvise(base, (size_t)st.st_size, MADV_SEQUENTIAL);
 	m->base = base;
 	m->map_len = (size_t)st.st_size;
 	atomic_store(&m->size, m->map_len);
+	atomic_store(&m->shrank, false);
+	atomic_store(&m->ended, false);
 	atomic_store(&m->pos, 0);
+	m->handed = 0;
 	m->backed = 0;
 	f = fopencookie(m, "rb", io);
 	if (f == NULL) {
@@ -294,9 +341,28 @@ static pcap_t *open_mapped(int fd, u_int precision, char *errbuf, bool *mapped)
 }
 
 struct capture_reader {
+	pcap_t *p;		/* whose stream this is, once opened */
+	atomic_bool ended;	/* its reader has had the end of file */
 	int fd;
 	char buf[CAPTURE_READ_BUF];
 };
+
+/* The read captures open now, for capture_map_ended; under maps_lock. */
+static struct capture_reader *readers[CAPTURE_MAPS];
+
+/* Enters r (opened as p) in readers, when there is room. */
+static void reader_track(struct capture_reader *r, pcap_t *p)
+{
+	pthread_mutex_lock(&maps_lock);
+	r->p = p;
+	for (unsigned int i = 0; i < CAPTURE_MAPS; i++) {
+		if (readers[i] == NULL) {
+			readers[i] = r;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&maps_lock);
+}
 
 static ssize_t reader_read(void *cookie, char *out, size_t n)
 {
@@ -314,6 +380,11 @@ static int reader_close(void *cookie)
 	struct capture_reader *r = cookie;
 	int ret = close(r->fd);
 
+	pthread_mutex_lock(&maps_lock);
+	for (unsigned int i = 0; i < CAPTURE_MAPS; i++)
+		if (readers[i] == r)
+			readers[i] = NULL;
+	pthread_mutex_unlock(&maps_lock);
 	free(r);
 	return ret;
 }
@@ -332,6 +403,8 @@ static pcap_t *open_read(const char *fname, int fd, u_int precision, char *errbu
 		close(fd);
 		return NULL;
 	}
+	r->p = NULL;
+	atomic_store(&r->ended, false);
 	r->fd = fd;
 	f = fopencookie(r, "rb", io);
 	if (f == NULL) {
@@ -345,7 +418,19 @@ static pcap_t *open_read(const char *fname, int fd, u_int precision, char *errbu
 	p = pcap_fopen_offline_with_tstamp_precision(f, precision, errbuf);
 	if (p == NULL)
 		fclose(f);
+	else
+		reader_track(r, p);
 	return p;
+}
+
+/* p, a read capture, has had the end of its file. */
+static void reader_ended(pcap_t *p)
+{
+	pthread_mutex_lock(&maps_lock);
+	for (unsigned int i = 0; i < CAPTURE_MAPS; i++)
+		if (readers[i] != NULL && readers[i]->p == p)
+			atomic_store_explicit(&readers[i]->ended, true, memory_order_release);
+	pthread_mutex_unlock(&maps_lock);
 }
 
 pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, u_int precision,
@@ -398,9 +483,12 @@ static int next_in_place(struct capture_map *m, struct pcap_pkthdr **hdr, const 
 	suseconds_t frac;
 	uint32_t caplen;
 
-	if (size - pos < PCAP_REC_HDR)
+	/* pos past size: the record handed out last ran past a cut */
+	if (pos > size || size - pos < PCAP_REC_HDR)
 		return 0;
 	caplen = rd32(r + 8, m->swapped);
+	if (caplen == 0 && file_cut(m))
+		return 0;
 	if (caplen > m->snapshot || caplen > PCAP_MAX_CAPLEN ||
 	    caplen > size - pos - PCAP_REC_HDR)
 		return 0;
@@ -419,7 +507,8 @@ static int next_in_place(struct capture_map *m, struct pcap_pkthdr **hdr, const 
 	/* the header's page lost to a truncation read as zeros: the file ends */
 	if (atomic_load_explicit(&m->size, memory_order_relaxed) < size)
 		return 0;
-	atomic_store_explicit(&m->pos, pos + PCAP_REC_HDR + caplen, memory_order_relaxed);
+	m->handed = pos + PCAP_REC_HDR + caplen;
+	atomic_store_explicit(&m->pos, m->handed, memory_order_relaxed);
 	*hdr = &m->hdr;
 	*data = r + PCAP_REC_HDR;
 	return 1;
@@ -430,10 +519,51 @@ int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **hdr, const u_char **data);
 int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **hdr, const u_char **data)
 {
 	struct capture_map *m = map_of(p);
+	int ret;
 
 	if (m != NULL && m->plain && next_in_place(m, hdr, data))
 		return 1;
-	return libpcap_next_ex()(p, hdr, data);
+	ret = libpcap_next_ex()(p, hdr, data);
+	if (m != NULL && ret == 1)
+		m->handed = atomic_load_explicit(&m->pos, memory_order_relaxed);
+	if (ret == PCAP_ERROR_BREAK) {
+		if (m != NULL)
+			atomic_store_explicit(&m->ended, true, memory_order_release);
+		else
+			reader_ended(p);
+	}
+	return ret;
+}
+
+bool capture_map_ended(struct capture_map_end *e)
+{
+	unsigned int n = atomic_load(&maps_high);
+	bool found = false;
+
+	pthread_mutex_lock(&maps_lock);
+	for (unsigned int i = 0; i < n && !found; i++) {
+		struct capture_map *m = &maps[i];
+
+		if (atomic_load(&m->p) == NULL ||
+		    !atomic_load_explicit(&m->ended, memory_order_acquire))
+			continue;
+		found = true;
+		e->mapped = m->map_len;
+		e->shrank = atomic_load(&m->shrank);
+		e->cut = atomic_load(&m->cut);
+		/* the last record handed out ran past the cut */
+		e->partial = e->shrank && m->handed > e->cut;
+	}
+	/* a read capture: what it lost is not known, only that it ended */
+	for (unsigned int i = 0; i < CAPTURE_MAPS && !found; i++) {
+		if (readers[i] == NULL ||
+		    !atomic_load_explicit(&readers[i]->ended, memory_order_acquire))
+			continue;
+		found = true;
+		*e = (struct capture_map_end){ 0 };
+	}
+	pthread_mutex_unlock(&maps_lock);
+	return found;
 }
 
 size_t capture_map_back_ahead(void)

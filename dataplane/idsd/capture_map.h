@@ -4,6 +4,7 @@
 #ifndef IDS_IDSD_CAPTURE_MAP_H
 #define IDS_IDSD_CAPTURE_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* From the workers' control thread, between its other duties: maps the
@@ -11,5 +12,19 @@
  * MiB per call, so that the reader does not fault them in. Returns the
  * bytes mapped by this call. */
 size_t capture_map_back_ahead(void);
+
+/* How an open capture's reading ended. */
+struct capture_map_end {
+	size_t mapped;		/* the file's size when opened (0: read, not mapped) */
+	size_t cut;		/* its size when found cut, when shrank */
+	bool shrank;		/* the file was cut short while it was read */
+	bool partial;		/* the last record read ran past the cut (zeros) */
+};
+
+/* Whether the reader of a capture open through this file (mapped or read)
+ * has had the end of its file, filling e: nothing more will come from it.
+ * net_pcap says nothing when its file ends, and a file cut short while
+ * read ends before the frames counted beforehand. false while reading. */
+bool capture_map_ended(struct capture_map_end *e);
 
 #endif

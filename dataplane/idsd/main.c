@@ -9,7 +9,6 @@
 #include "args.h"
 #include "engine.h"
 #include "conf_load.h"
-#include "heap_tune.h"
 #include "run.h"
 #include "settings.h"
 
@@ -45,7 +44,6 @@ int main(int argc, char **argv)
 	FILE *pre = NULL;
 	int ret, status = EXIT_INVALID;
 
-	heap_tune_reexec(argv);
 	switch (args_parse(argc, argv, &a, stdout, stderr)) {
 	case ARGS_RUN:
 		break;

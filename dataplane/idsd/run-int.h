@@ -10,6 +10,7 @@
 
 #include "../worker/receiver.h"
 #include "../worker/worker.h"
+#include "capture_map.h"
 #include "engine.h"
 #include "log_reload.h"
 #include "sig_tally.h"
@@ -48,6 +49,8 @@ struct run {
 	uint64_t capture_pkts;           /* -r: frames in the file */
 	uint64_t main_cpu_ns;            /* this thread's CPU while the workers ran */
 	struct port_capture_rx capture_rx; /* -r: the port reads no further */
+	struct capture_map_end capture_end;  /* -r: how its reader ended, */
+	bool capture_eof;                /* if it had the end of the file first */
 	uint8_t capture_link;            /* -r: enum pkt_link of the file */
 	char eve_path[PATH_MAX];
 	FILE *dpdk_log;                  /* -D: DPDK's messages into the log */

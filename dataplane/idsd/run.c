@@ -28,7 +28,6 @@
 #include "capture_map.h"
 #include "daemon.h"
 #include "eal_args.h"
-#include "heap_warm.h"
 #include "privs.h"
 #include "rule_perf.h"
 #include "run-int.h"
@@ -36,9 +35,6 @@
 #include "../output/stats_log.h"
 
 #define MAIN_POLL_US 1000
-/* of each worker's malloc arena, backed before it starts (heap_warm.c):
- * about what a worker's heap reaches on bench-http */
-#define WORKER_ARENA_WARM ((size_t)32 << 20)
 
 /* Set by the signal handlers, read by the main lcore's loop. */
 static volatile sig_atomic_t stop_signal, reload_signal, reopen_signal;
@@ -171,6 +167,43 @@ static bool capture_consumed(const struct run *r)
 	return es.ipackets + es.ierrors + es.rx_nombuf >= r->capture_pkts;
 }
 
+/* The capture's input has ended: all its frames consumed, or its reader
+ * had the end of the file first (it was cut short after it was counted). */
+static bool capture_ended(struct run *r)
+{
+	if (capture_consumed(r))
+		return true;
+	r->capture_eof = capture_map_ended(&r->capture_end);
+	return r->capture_eof;
+}
+
+/* After the workers, when the reader had the end of the file before all
+ * the frames counted (not when a signal stopped the run): the frames the
+ * file lacked, counted and said once. */
+static void capture_report_cut(struct run *r)
+{
+	const struct capture_map_end *e = &r->capture_end;
+	struct rte_eth_stats es;
+	uint64_t got;
+
+	if (!r->capture_eof || rte_eth_stats_get(r->ports[0].port_id, &es) != 0)
+		return;
+	got = es.ipackets + es.ierrors + es.rx_nombuf;
+	if (got >= r->capture_pkts && !e->partial)
+		return;
+	r->capture_rx.shrank = got < r->capture_pkts ? r->capture_pkts - got : 0;
+	if (e->shrank)
+		log_msg(LOG_WARN, "capture", "%s: the file shrank from %zu to %zu bytes while it "
+			"was read: %llu frames counted at the start were not read "
+			"(capture.file_shrank)%s", r->s->pcap, e->mapped, e->cut,
+			(unsigned long long)r->capture_rx.shrank,
+			e->partial ? "; the frame across the cut was read with zeros past it" : "");
+	else
+		log_msg(LOG_WARN, "capture", "%s: the file held %llu frames fewer when read than "
+			"when counted (capture.file_shrank): it was cut short or changed meanwhile",
+			r->s->pcap, (unsigned long long)r->capture_rx.shrank);
+}
+
 static void snapshot(struct run *r, struct stats_snapshot *snap)
 {
 	pthread_mutex_lock(&r->lock);
@@ -267,7 +300,7 @@ static void wait_loop(struct run *r, uint64_t start_us)
 		if (!running)
 			break;
 		handle_signals(r);
-		if (r->s->pcap != NULL && !r->ctl.input_done && capture_consumed(r))
+		if (r->s->pcap != NULL && !r->ctl.input_done && capture_ended(r))
 			__atomic_store_n(&r->ctl.input_done, 1, __ATOMIC_RELEASE);
 		if (interval != 0 && wall_us() >= next_stats) {
 			write_stats(r, start_us);
@@ -648,12 +681,12 @@ int run_dataplane(const struct settings *s, struct engine *e, const struct idsd_
 	if (telemetry_register(&tsrc) != 0)
 		log_msg(LOG_WARN, "telemetry", "cannot register the /ids commands");
 
-	heap_warm_arenas(r->nworkers, WORKER_ARENA_WARM);
 	start_us = wall_us();
 	launch(r);
 	snprintf(err, sizeof(err), "%u worker(s) on %u port(s)", r->nworkers, r->nports);
 	svc_ready(err);
 	wait_loop(r, start_us);
+	capture_report_cut(r);
 	telemetry_unregister();
 	settle_generation(r);
 	run_rule_perf_log(r, r->ctl.gen);

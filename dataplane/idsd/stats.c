@@ -297,8 +297,10 @@ void stats_collect(struct stats_snapshot *snap, struct worker *const *workers, u
 		put(snap, "capture.dpdk.rx_errors", es.ierrors);
 		put(snap, "capture.dpdk.rx_no_mbufs", es.rx_nombuf);
 		put(snap, "capture.dpdk.tx_errors", es.oerrors);
-		if (ports[i].capture != NULL)
+		if (ports[i].capture != NULL) {
 			put(snap, "capture.beyond_readable", ports[i].capture->beyond);
+			put(snap, "capture.file_shrank", ports[i].capture->shrank);
+		}
 	}
 }
 
@@ -318,13 +320,15 @@ static void not_inspected(FILE *out, const struct stats_snapshot *snap)
 	uint64_t big = stats_get(snap, "decoder.oversize");
 	uint64_t err = stats_get(snap, "capture.dpdk.rx_errors");
 	uint64_t beyond = stats_get(snap, "capture.beyond_readable");
+	uint64_t shrank = stats_get(snap, "capture.file_shrank");
 
-	if (big + err + beyond == 0)
+	if (big + err + beyond + shrank == 0)
 		return;
 	fprintf(out, "  not inspected: %llu oversize (decoder.oversize), %llu refused by the "
 		"port (capture.dpdk.rx_errors), %llu past an unreadable record "
-		"(capture.beyond_readable)\n", (unsigned long long)big,
-		(unsigned long long)err, (unsigned long long)beyond);
+		"(capture.beyond_readable), %llu cut from the file while read "
+		"(capture.file_shrank)\n", (unsigned long long)big,
+		(unsigned long long)err, (unsigned long long)beyond, (unsigned long long)shrank);
 }
 
 /* One figure per worker: the uint64_t at off in struct worker. */

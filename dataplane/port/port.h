@@ -51,6 +51,8 @@ struct port {
 struct port_capture_rx {
 	uint64_t limit, seen;
 	uint64_t beyond;          /* frames read past the limit: freed, counted */
+	uint64_t shrank;          /* frames of the limit the file no longer held when
+				   * read (cut short meanwhile): set at its end */
 };
 
 /* rte_eth_rx_burst on queue q of p, with a capture file's limit applied:

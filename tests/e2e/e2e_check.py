@@ -13,6 +13,18 @@ def check(cond, what):
     print(f"ok: {what}")
 
 
+def last_stats(path):
+    """The counters of the last stats record of the eve.json at path ({}
+    when it has none)."""
+    stats = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            e = json.loads(line)
+            if e.get("event_type") == "stats":
+                stats = e["stats"]
+    return stats
+
+
 def alert_sids(eve):
     """The signature ids of the alert records, sorted (repeats kept)."""
     return sorted(e["alert"]["signature_id"] for e in eve if e.get("event_type") == "alert")

@@ -17,13 +17,12 @@ asked first:
 With one budget per worker (the old behaviour) two workers would hold
 twice as much and refuse far fewer; here each count is the same with 1, 2
 and 4 workers, and non-zero."""
-import json
 import os
 import shutil
 import subprocess
 import sys
 
-from e2e_check import check
+from e2e_check import check, last_stats
 from pcapgen import Tcp, udp_frame, write_pcap
 from test_frag_workers import frag4, udp
 
@@ -83,13 +82,7 @@ def run(idsd, out, name, pcap, rules, sets, nframes, workers):
           f"{p.stderr[-500:]}")
     check(f"processed: {nframes} packets" in p.stdout,
           f"{name}, {workers} worker(s): every frame inspected")
-    stats = {}
-    with open(os.path.join(log, "eve.json"), encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            if e.get("event_type") == "stats":
-                stats = e["stats"]
-    return stats
+    return last_stats(os.path.join(log, "eve.json"))
 
 
 def main():
