@@ -204,11 +204,12 @@ hs_error_t pat_db_scan_every(const struct pat_db *db, const uint8_t *buf, uint32
 			     hs_scratch_t *scratch, struct pat_seen *seen,
 			     match_event_handler cb, void *ctx);
 
-/* detect_patmemo.c: a worker's memo of short scans, direct-mapped by a hash
- * of (database, bytes): an entry holds the bytes and the pattern ids their
- * scan gave, first hits in order (a scan with more ids is not kept). Valid
- * for the databases of one engine: a thread and its memo belong to one. */
-#define PAT_MEMO_SLOTS 1024u     /* 196 KiB per worker */
+/* detect_patmemo.c: a worker's memo of short scans, two-way set associative
+ * by a hash of (database, bytes): an entry holds the bytes and the pattern
+ * ids their scan gave, first hits in order (a scan with more ids is not
+ * kept). Valid for the databases of one engine: a thread and its memo
+ * belong to one. */
+#define PAT_MEMO_SLOTS 1024u     /* 197 KiB per worker */
 #define PAT_MEMO_LEN   144u      /* bytes of the longest buffer remembered */
 #define PAT_MEMO_IDS   9u
 struct pat_memo_ent {
@@ -220,10 +221,11 @@ struct pat_memo_ent {
 };
 /* tag[]: a second part of each entry's hash (never 0: 0 is empty), 4 KiB
  * that stay cached where the 192 KiB of entries do not: most lookups find
- * nothing, and they no longer wait for an entry's line to say so. */
+ * nothing, and they no longer wait for two entries' lines to say so. */
 struct pat_memo {
 	uint32_t tag[PAT_MEMO_SLOTS];
-	struct pat_memo_ent ent[PAT_MEMO_SLOTS];
+	struct pat_memo_ent ent[PAT_MEMO_SLOTS]; /* set k: entries 2k and 2k + 1 */
+	uint8_t mru[PAT_MEMO_SLOTS / 2];         /* per set: the way answered or filled last */
 };
 /* As pat_db_scan, answered from m when buf was scanned through db before
  * (*remembered set; m NULL, or buf longer than PAT_MEMO_LEN: scanned). A

@@ -8,7 +8,13 @@
  * cycles for a 20-byte buffer on bench-http), while the hits themselves
  * are rare. A block scan's hits depend only on the database and the bytes,
  * so a buffer seen before gives the pattern ids it gave then, in the same
- * order: the same candidates, without touching the database. */
+ * order: the same candidates, without touching the database.
+ * Two ways per set, a miss filling the one not used last: each transaction
+ * and short packet brings buffers never seen again (a URI, a payload) that
+ * pushed out, direct-mapped, the repeated ones (on http5k 18,000 of the
+ * 32,900 app scans that reached Hyperscan were of bytes the same database
+ * had scanned before, 4 user agents 645 times; two ways answer 4,800 of
+ * them). */
 #include <string.h>
 
 #include "detect-int.h"
@@ -21,9 +27,10 @@
  * last product, which depend on every bit of the state: its low bits, as
  * taken before, missed a difference in the last word's high bytes (two
  * buffers differing in their last byte took one slot); the tag is the low
- * half. The slot and tag only, equality is checked on the bytes. */
+ * half. The set and tag only, equality is checked on the bytes. */
 #define MEMO_K 0x9e3779b97f4a7c15ull
-_Static_assert((PAT_MEMO_SLOTS & (PAT_MEMO_SLOTS - 1)) == 0, "slots: a power of two");
+#define MEMO_SETS (PAT_MEMO_SLOTS / 2)
+_Static_assert(MEMO_SETS >= 2 && (MEMO_SETS & (MEMO_SETS - 1)) == 0, "sets: a power of two");
 
 static inline uint64_t mix(uint64_t h, uint64_t w)
 {
@@ -71,7 +78,7 @@ hs_error_t pat_db_scan_memo(struct pat_memo *m, const struct pat_db *db, const u
 			    match_event_handler cb, void *ctx, bool *remembered)
 {
 	struct pat_memo_ent *e;
-	uint32_t slot, tag;
+	uint32_t set, tag, k;
 	hs_error_t r;
 	uint64_t h;
 
@@ -79,17 +86,24 @@ hs_error_t pat_db_scan_memo(struct pat_memo *m, const struct pat_db *db, const u
 	if (m == NULL || len > PAT_MEMO_LEN)
 		return pat_db_scan(db, buf, len, scratch, seen, cb, ctx);
 	h = memo_hash(db, buf, len);
-	slot = (uint32_t)(h >> (64 - __builtin_ctz(PAT_MEMO_SLOTS)));
+	set = (uint32_t)(h >> (64 - __builtin_ctz(MEMO_SETS)));
 	tag = (uint32_t)h | 1u;
-	e = &m->ent[slot];
-	if (m->tag[slot] == tag && e->db == db && e->len == len &&
-	    memcmp(e->bytes, buf, len) == 0) {
+	for (uint8_t way = 0; way < 2; way++) {
+		k = 2 * set + way;
+		e = &m->ent[k];
+		if (m->tag[k] != tag || e->db != db || e->len != len ||
+		    memcmp(e->bytes, buf, len) != 0)
+			continue;
+		m->mru[set] = way;
 		*remembered = true;
 		for (uint32_t i = 0; i < e->nid; i++)
 			if (cb(e->id[i], 0, 0, 0, ctx) != 0)
 				return HS_SCAN_TERMINATED;
 		return HS_SUCCESS;
 	}
+	m->mru[set] ^= 1u;
+	k = 2 * set + m->mru[set];
+	e = &m->ent[k];
 	e->db = NULL;
 	e->nid = 0;
 	seen->rec = e;
@@ -99,7 +113,7 @@ hs_error_t pat_db_scan_memo(struct pat_memo *m, const struct pat_db *db, const u
 		e->db = db;
 		e->len = (uint16_t)len;
 		memcpy(e->bytes, buf, len);
-		m->tag[slot] = tag;
+		m->tag[k] = tag;
 	}
 	return r;
 }

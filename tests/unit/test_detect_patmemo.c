@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for dataplane/detect/detect_patmemo.c: a remembered answer is
  * the scan's (the same pattern ids, in order) for buffers of every length
- * the memo keeps, and buffers that differ only in their last byte are
- * remembered apart (the hash covers the tail of every length). */
+ * the memo keeps, buffers that differ only in their last byte are
+ * remembered apart (the hash covers the tail of every length), and a
+ * buffer in use is not pushed out by buffers seen once. */
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -63,24 +65,45 @@ static void test_lengths(struct detect_env *e)
 	}
 }
 
-/* Two buffers equal but for their last byte, scanned in turn: each is
- * remembered the second time (a hash that missed the tail would put both
- * in one slot, each pushing the other out). */
+/* Three buffers equal but for their last byte, scanned in turn: each is
+ * remembered the second time (a hash that missed the tail would put all
+ * three in one set of two ways, each pushing another out). */
 static void test_tail(struct detect_env *e)
 {
 	static const uint32_t lens[] = { 3, 7, 8, 13, 16, 21, 24 };
+	static const uint8_t last[] = { 'v', 'w', 'x' };
 
 	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
-		uint8_t a[32], b[32];
+		uint8_t b[3][32];
 
-		memset(a, 'w', lens[k]);
-		memcpy(b, a, lens[k]);
-		b[lens[k] - 1] = 'v';
-		CHECK(!scan(e, a, lens[k]));
-		CHECK(!scan(e, b, lens[k]));
-		CHECK(scan(e, a, lens[k]));
-		CHECK(scan(e, b, lens[k]));
+		for (int i = 0; i < 3; i++) {
+			memset(b[i], 'w', lens[k]);
+			b[i][lens[k] - 1] = last[i];
+			CHECK(!scan(e, b[i], lens[k]));
+		}
+		for (int i = 0; i < 3; i++)
+			CHECK(scan(e, b[i], lens[k]));
 	}
+}
+
+/* A buffer asked again after each of 4,000 buffers seen once (three times
+ * the memo's entries) is answered every time: a buffer scanned once fills
+ * the way of its set not used last. Direct-mapped, or filling the way just
+ * used, some of them land on its entry. */
+static void test_kept(struct detect_env *e)
+{
+	static const uint8_t kept[] = "User-Agent: kept";
+	uint32_t answered = 0;
+
+	CHECK(!scan(e, kept, sizeof(kept) - 1));
+	for (uint32_t i = 0; i < 4000; i++) {
+		char once[32];
+		int n = snprintf(once, sizeof(once), "/once/%u.html", i);
+
+		CHECK(!scan(e, (const uint8_t *)once, (uint32_t)n));
+		answered += scan(e, kept, sizeof(kept) - 1);
+	}
+	CHECK_INT(4000, answered);
 }
 
 int main(void)
@@ -94,6 +117,7 @@ int main(void)
 	CHECK(!pat_db_empty(&e.de->pf[PFK_UDP]));
 	test_lengths(&e);
 	test_tail(&e);
+	test_kept(&e);
 	detect_env_teardown(&e);
 	return check_result("detect_patmemo");
 }
