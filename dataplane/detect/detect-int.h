@@ -284,12 +284,24 @@ struct pf_port_map {
 	uint8_t *slot;           /* 65536: server port -> slot; NULL: the whole sets */
 	uint32_t nslot;
 	const struct pat_db *db[PFK_DIRECTED][DETECT_PF_SLOTS]; /* by kind and slot */
+	const struct pat_db *both[DETECT_PF_SLOTS]; /* (added) by slot: its two packet
+						     * sets in one (detect_pfpair.c),
+						     * NULL: none */
 };
 
 static inline enum pf_family pf_kind_family(enum pf_kind k)
 {
 	return k == PFK_UDP || k == PFK_UDP_SMALL ? PFF_UDP : PFF_TCP;
 }
+
+/* (added) A family's two packet sets, scanned over the same payload: the
+ * rules of any payload size (tcp-pkt, dsize without a small bound,
+ * flow:no_stream; all UDP rules) and those of short payloads only
+ * (PFK_*_SMALL). Their rules are disjoint. */
+static const enum pf_kind pf_packet_kinds[PFF_MAX][2] = {
+	[PFF_TCP] = { PFK_TCP_PKT, PFK_TCP_SMALL },
+	[PFF_UDP] = { PFK_UDP, PFK_UDP_SMALL },
+};
 
 struct detect_engine {
 	uint64_t serial;         /* unique per build: per-flow and per-transaction state
@@ -305,6 +317,8 @@ struct detect_engine {
 	struct pf_port_map pf_port[PFF_MAX][2]; /* (added) and by server port */
 	struct pat_db *pf_grp;   /* (added) the port groups' own databases */
 	uint32_t npf_grp;
+	struct pat_db *pf_both;  /* (added) the packet set pairs' databases (pf_port_map.both) */
+	uint32_t npf_both;
 	hs_scratch_t *scratch;   /* prototype (large enough for every pf), cloned by each thread */
 	uint32_t max_npat;       /* patterns of the largest database (struct pat_seen) */
 
@@ -362,6 +376,12 @@ bool detect_pf_check_pass(const struct detect_engine *de, const struct pf_check 
 int detect_pfport_build(struct detect_engine *de, char *err, size_t errlen);
 void detect_pfport_free(struct detect_engine *de);
 
+/* detect_pfpair.c (added): each port slot's two packet sets (pf_packet_kinds)
+ * compiled into one more database, after the port groups and their checks;
+ * 0 or -ENOMEM (a pair Hyperscan refuses is left without one). free: theirs. */
+int detect_pfpair_build(struct detect_engine *de);
+void detect_pfpair_free(struct detect_engine *de);
+
 /* (added) Where the prefilters of one family are picked for packet p,
  * found once for the kinds p is scanned with: a flow's packet by its
  * direction and server port. */
@@ -394,6 +414,12 @@ static inline const struct pat_db *detect_pf_picked(const struct detect_engine *
 	if (pk->m->slot == NULL)
 		return &de->pf_dir[k][pk->dir];
 	return pk->m->db[k][pk->slot];
+}
+
+/* (added) pk's two packet sets in one database; NULL: none (scan them apart). */
+static inline const struct pat_db *detect_pf_picked_both(const struct pf_pick *pk)
+{
+	return pk->m != NULL && pk->m->slot != NULL ? pk->m->both[pk->slot] : NULL;
 }
 
 /* The prefilter of kind k that packet p is scanned with. */

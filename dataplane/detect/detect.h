@@ -154,6 +154,8 @@ struct detect_stats {
 				     * their bytes (detect_body_stream.c) */
 	uint64_t mpm_checked_out;   /* (added) packet scans left out: none of the set's rules
 				     * could match (detect_pfcheck.c; bytes not counted) */
+	uint64_t mpm_pkt_both;      /* (added) packet scans of a family's two packet sets at
+				     * once, in their pair's database (detect_pfpair.c) */
 	uint64_t mpm_matches;       /* pattern hits reported to the callbacks */
 };
 

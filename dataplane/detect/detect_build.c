@@ -384,7 +384,7 @@ static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 
 	if (build_prefilter(de, err, errlen) < 0 || detect_pfport_build(de, err, errlen) < 0)
 		goto fail;
-	if (detect_pf_checks_build(de) < 0)
+	if (detect_pf_checks_build(de) < 0 || detect_pfpair_build(de) < 0)
 		goto nomem;
 	if (detect_addr_build(de) < 0 || build_always(de) < 0 || detect_group_build(de) < 0 ||
 	    detect_addrset_build(de, DETECT_ADDR_SETS) < 0)
@@ -416,6 +416,7 @@ void detect_engine_free(struct detect_engine *de)
 	detect_app_free(de);
 	detect_event_free(de);
 	detect_pfport_free(de);
+	detect_pfpair_free(de);
 	hs_free_scratch(de->scratch);
 	for (int k = 0; k < PFK_MAX; k++)
 		pat_db_free(&de->pf[k]);

@@ -134,18 +134,26 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 	return 0;
 }
 
+/* p's payload is due for db: it has patterns, p's length is within its
+ * rules' (the shortest pattern, dsize), and its check lets p in. */
+static bool payload_due(struct detect_thread *dt, const struct pat_db *db, const struct packet *p)
+{
+	if (pat_db_empty(db) || p->payload_len < db->minlen || p->payload_len > db->maxpayload)
+		return false;
+	if (db->check != NULL && !detect_pf_check_pass(dt->de, db->check, p, dt->pclass_bit,
+								  dt->addr_memo)) {
+		dt->stats.mpm_checked_out++;
+		return false;
+	}
+	return true;
+}
+
+/* p's payload through db (due for it). */
 static void scan_payload(struct detect_thread *dt, const struct pat_db *db, const struct packet *p)
 {
 	bool remembered;
 	hs_error_t e;
 
-	if (pat_db_empty(db) || p->payload_len < db->minlen || p->payload_len > db->maxpayload)
-		return;
-	if (db->check != NULL && !detect_pf_check_pass(dt->de, db->check, p, dt->pclass_bit,
-								  dt->addr_memo)) {
-		dt->stats.mpm_checked_out++;
-		return;
-	}
 	dt->scan_db = db;
 	dt->stats.mpm_pkt_bytes += p->payload_len;
 	e = pat_db_scan_memo(dt->memo, db, p->payload, p->payload_len, dt->scratch, &dt->seen,
@@ -159,6 +167,33 @@ static void scan_payload(struct detect_thread *dt, const struct pat_db *db, cons
 		dt->stats.scan_errors++;
 		BUG_ON_HOT(e != HS_SUCCESS);
 	}
+}
+
+static void scan_if_due(struct detect_thread *dt, const struct pat_db *db, const struct packet *p)
+{
+	if (payload_due(dt, db, p))
+		scan_payload(dt, db, p);
+}
+
+/* The family's two packet sets picked by pk: one call with both when p is
+ * due for both and they have a database together (detect_pfpair.c). */
+static void scan_packet_sets(struct detect_thread *dt, const struct pf_pick *pk,
+			     enum pf_family fam, const struct packet *p)
+{
+	const struct pat_db *a = detect_pf_picked(dt->de, pk, pf_packet_kinds[fam][0]);
+	const struct pat_db *b = detect_pf_picked(dt->de, pk, pf_packet_kinds[fam][1]);
+	const bool due_a = payload_due(dt, a, p), due_b = payload_due(dt, b, p);
+	const struct pat_db *both = due_a && due_b ? detect_pf_picked_both(pk) : NULL;
+
+	if (both != NULL) {
+		dt->stats.mpm_pkt_both++;
+		scan_payload(dt, both, p);
+		return;
+	}
+	if (due_a)
+		scan_payload(dt, a, p);
+	if (due_b)
+		scan_payload(dt, b, p);
 }
 
 /* The packet's own payload against the prefilters of its class. A TCP
@@ -178,23 +213,21 @@ static void prefilter(struct detect_thread *dt, const struct packet *p, enum pcl
 	case PC_TCP6:
 		/* the port map's slot found once for the family's kinds */
 		pk = detect_pf_pick(de, PFF_TCP, p);
-		scan_payload(dt, detect_pf_picked(de, &pk, PFK_TCP_PKT), p);
-		scan_payload(dt, detect_pf_picked(de, &pk, PFK_TCP_SMALL), p);
+		scan_packet_sets(dt, &pk, PFF_TCP, p);
 		if (!(p->flags & PKT_F_STREAM_ADD))
-			scan_payload(dt, detect_pf_picked(de, &pk, PFK_TCP_STREAM), p);
+			scan_if_due(dt, detect_pf_picked(de, &pk, PFK_TCP_STREAM), p);
 		break;
 	case PC_UDP4:
 	case PC_UDP6:
 		pk = detect_pf_pick(de, PFF_UDP, p);
-		scan_payload(dt, detect_pf_picked(de, &pk, PFK_UDP), p);
-		scan_payload(dt, detect_pf_picked(de, &pk, PFK_UDP_SMALL), p);
+		scan_packet_sets(dt, &pk, PFF_UDP, p);
 		break;
 	case PC_ICMP4:
 	case PC_ICMP6:
-		scan_payload(dt, &de->pf[PFK_ICMP], p);
+		scan_if_due(dt, &de->pf[PFK_ICMP], p);
 		break;
 	default:
-		scan_payload(dt, &de->pf[PFK_OTHER], p);
+		scan_if_due(dt, &de->pf[PFK_OTHER], p);
 		break;
 	}
 	detect_sort_ranks(dt->cand, dt->ncand);

@@ -199,6 +199,7 @@ static void collect_worker(struct stats_snapshot *s, const struct worker *w)
 		put(s, "detect.mpm.scans", ds.mpm_scans);
 		put(s, "detect.mpm.remembered", ds.mpm_remembered);
 		put(s, "detect.mpm.checked_out", ds.mpm_checked_out);
+		put(s, "detect.mpm.packet_sets_joined", ds.mpm_pkt_both);
 		put(s, "detect.mpm.stream_unjoined", ds.mpm_stream_unjoined);
 		put(s, "detect.mpm.matches", ds.mpm_matches);
 		put(s, "detect.mpm.packet_bytes", ds.mpm_pkt_bytes);

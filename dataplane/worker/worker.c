@@ -91,6 +91,7 @@ static void detect_stats_add(struct detect_stats *to, const struct detect_stats 
 	to->mpm_scans += s->mpm_scans;
 	to->mpm_remembered += s->mpm_remembered;
 	to->mpm_checked_out += s->mpm_checked_out;
+	to->mpm_pkt_both += s->mpm_pkt_both;
 	to->mpm_stream_unjoined += s->mpm_stream_unjoined;
 	to->mpm_matches += s->mpm_matches;
 }

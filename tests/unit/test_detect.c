@@ -61,6 +61,7 @@ static uint32_t one(const char *rule, struct packet p)
 #define R(opts) "alert tcp any any -> any any (" opts " sid:1;)\n"
 #define T(opts) "alert tcp any any -> any any (" opts ")\n"
 #define U(opts) "alert udp any any -> any any (" opts ")\n"
+#define P(opts) "alert tcp-pkt any any -> any any (" opts ")\n"
 
 static void test_content(void)
 {
@@ -569,6 +570,95 @@ static void test_small_payload_prefilter(void)
 	detect_env_teardown(&e);
 }
 
+/* Scans of one packet: Hyperscan calls plus answers from the memo. */
+static uint64_t scans(const struct detect_stats *st)
+{
+	return st->mpm_scans + st->mpm_remembered;
+}
+
+/* A flow's payload due for both of its family's packet sets (any size,
+ * short only) is scanned once, with their pair's database of its port
+ * slot: each set's rules are candidates as with two scans. A payload due
+ * for one set (too long for the short one, or the other's check fails) is
+ * scanned with that set alone. */
+static void test_packet_set_pair(void)
+{
+	struct detect_env e = setup(
+		"alert tcp-pkt any any -> any any (content:\"anypat\"; sid:1;)\n"
+		T("dsize:<200; content:\"smallpat\"; sid:2;")
+		"alert tcp any any -> any 445 (dsize:<200; content:\"smbpat\"; sid:3;)\n"
+		U("content:\"udppat\"; sid:4;")
+		U("dsize:<200; content:\"udpsmall\"; sid:5;"),
+		0);
+	const struct detect_stats *st = detect_thread_stats(e.dt);
+	static char big[301];
+	uint64_t c0, s0, b0;
+	struct flow f;
+	struct packet p;
+
+	memset(&f, 0, sizeof(f));
+	/* port 445's slot: all three TCP rules, one scan */
+	p = tcp_ports(1234, 445, "anypat smallpat smbpat");
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	c0 = st->candidates;
+	s0 = scans(st);
+	b0 = st->mpm_pkt_both;
+	CHECK_INT(3, run(&e, &p));
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT(2, res.alerts[1].rule->sid);
+	CHECK_INT(3, res.alerts[2].rule->sid);
+	CHECK_INT((long long)c0 + 3, (long long)st->candidates);
+	CHECK_INT((long long)s0 + 1, (long long)scans(st));
+	CHECK_INT((long long)b0 + 1, (long long)st->mpm_pkt_both);
+	/* another port's slot: sid 3 is not in its pair */
+	p = tcp_ports(1234, 80, "anypat smallpat smbpat");
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	c0 = st->candidates;
+	CHECK_INT(2, run(&e, &p));
+	CHECK_INT((long long)c0 + 2, (long long)st->candidates);
+	CHECK_INT((long long)b0 + 2, (long long)st->mpm_pkt_both);
+	/* too long for the short set: the other alone */
+	memset(big, 'x', sizeof(big) - 1);
+	memcpy(big + 100, "anypat smallpat smbpat", 22);
+	p = tcp_ports(1234, 445, big);
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	c0 = st->candidates;
+	s0 = scans(st);
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(1, res.alerts[0].rule->sid);
+	CHECK_INT((long long)c0 + 1, (long long)st->candidates);
+	CHECK_INT((long long)s0 + 1, (long long)scans(st));
+	CHECK_INT((long long)b0 + 2, (long long)st->mpm_pkt_both);
+	/* UDP: its two sets the same way */
+	p = detect_pkt(17, "10.0.0.1", 1234, "192.168.1.1", 53, "udppat udpsmall");
+	in_flow(&p, &f, PKT_TO_SERVER, true);
+	s0 = scans(st);
+	CHECK_INT(2, run(&e, &p));
+	CHECK_INT(4, res.alerts[0].rule->sid);
+	CHECK_INT(5, res.alerts[1].rule->sid);
+	CHECK_INT((long long)s0 + 1, (long long)scans(st));
+	CHECK_INT((long long)b0 + 3, (long long)st->mpm_pkt_both);
+	detect_env_teardown(&e);
+
+	/* the any-size set's check leaves it out: the short set alone */
+	e = setup(P("flow:to_client; ttl:<10; content:\"lowpat\"; sid:1;")
+		  T("flow:to_client; dsize:<100; content:\"smallpat\"; sid:2;"), 0);
+	st = detect_thread_stats(e.dt);
+	memset(&f, 0, sizeof(f));
+	p = tcp("lowpat smallpat");
+	in_flow(&p, &f, PKT_TO_CLIENT, true);
+	c0 = st->candidates;
+	CHECK_INT(1, run(&e, &p));
+	CHECK_INT(2, res.alerts[0].rule->sid);
+	CHECK_INT((long long)c0 + 1, (long long)st->candidates);
+	CHECK_INT(1, (long long)st->mpm_checked_out);
+	CHECK_INT(0, (long long)st->mpm_pkt_both);
+	p.ttl = 5;
+	CHECK_INT(2, run(&e, &p));
+	CHECK_INT(1, (long long)st->mpm_pkt_both);
+	detect_env_teardown(&e);
+}
+
 /* Short absolute fast patterns go into a head prefilter scanned over the
  * payload's first bytes, as far as their loosest bound (offset + depth,
  * startswith): a hit past it is no candidate, one within it is; a literal
@@ -844,7 +934,6 @@ static void test_flowbits(void)
  * test (sid 6: its port, though its dsize passes) leaves the scan out, a
  * passed one scans as before; a flowbit a rule
  * of the same direction can set on the same packet is no test to ask. */
-#define P(opts) "alert tcp-pkt any any -> any any (" opts ")\n"
 static void test_checked_prefilter(void)
 {
 	struct detect_env e = setup(
@@ -1222,6 +1311,7 @@ int main(void)
 	test_bounded_prefilter();
 	test_directed_prefilter();
 	test_small_payload_prefilter();
+	test_packet_set_pair();
 	test_port_group_prefilter();
 	test_port_group_dedupe();
 	test_repeated_pattern();
