@@ -164,10 +164,9 @@ void pat_db_free(struct pat_db *db);
 /* detect_patgate.c: the gate of db's head database from the refs[0..n)
  * pat_db_build sorted (db->info filled); 0, or -ENOMEM. Then whether a
  * head pattern occurs in buf[0..len): false means a scan of the head over
- * those bytes reports nothing. buf[0..readable) may be read (readable >=
- * len): the more, the fewer bytes are tested one at a time. */
+ * those bytes reports nothing. */
 int pat_gate_build(struct pat_db *db, const struct pat_ref *refs, uint32_t n);
-bool pat_gate_pass(const struct pat_gate *g, const uint8_t *buf, uint32_t len, uint32_t readable);
+bool pat_gate_pass(const struct pat_gate *g, const uint8_t *buf, uint32_t len);
 void pat_gate_free(struct pat_db *db);
 /* No rule has a fast pattern in db. */
 static inline bool pat_db_empty(const struct pat_db *db)

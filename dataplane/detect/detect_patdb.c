@@ -468,7 +468,7 @@ static hs_error_t scan_head(const struct pat_db *db, const uint8_t *buf, uint32_
 {
 	const uint32_t n = len < db->head_len ? len : db->head_len;
 
-	if (db->head == NULL || (db->gate != NULL && !pat_gate_pass(db->gate, buf, n, len)))
+	if (db->head == NULL || (db->gate != NULL && !pat_gate_pass(db->gate, buf, n)))
 		return HS_SUCCESS;
 	return hs_scan(db->head, (const char *)buf, n, 0, scratch, cb, ctx);
 }
