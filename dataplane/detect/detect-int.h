@@ -445,7 +445,7 @@ struct detect_thread {
 				  * the address index's lists */
 	uint16_t pclass_bit;
 	struct detect_flow_addr *addr_memo; /* (added) the packet's flow's, NULL: none */
-	uint64_t hdr_failed;     /* (added) header classes known to fail the packet
+	uint32_t hdr_failed;     /* (added) header classes known to fail the packet
 				  * (detect_hdr_failed) */
 
 	/* (added) stream inspection, per packet (detect_stream.c) */
@@ -665,12 +665,12 @@ struct detect_flow_addr *detect_addr_memo(const struct detect_engine *de, struct
  * build: after detect_addrset_build (a numbered header names numbered
  * address sets or "any"). */
 #define DETECT_HDR_CLASS_NONE DETECT_HDR_CLASSES /* its bit is never set */
-_Static_assert(DETECT_HDR_CLASSES < 64, "a bit per class and none");
+_Static_assert(DETECT_HDR_CLASSES < 32, "a bit per class and none");
 int detect_hdrclass_build(struct detect_engine *de); /* 0 or -ENOMEM */
 /* The header classes that fail p (none for a fragment: its ports are not
  * the flow's), from its flow's memo m (NULL: none known): a prefilter
  * candidate of one of them can be dropped unseen. */
-static inline uint64_t detect_hdr_failed(const struct detect_flow_addr *m, const struct packet *p)
+static inline uint32_t detect_hdr_failed(const struct detect_flow_addr *m, const struct packet *p)
 {
 	if (m == NULL || (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG)))
 		return 0;

@@ -275,7 +275,7 @@ static inline __attribute__((always_inline)) bool
 addr_ports_class(const struct detect_engine *de, const struct de_rule *dr,
 		 const struct packet *p, struct detect_flow_addr *m)
 {
-	const uint64_t bit = 1ull << dr->hdr_class;
+	const uint32_t bit = 1u << dr->hdr_class;
 
 	if (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG))
 		return addr_ports(dr, memo_ids(de, dr, m), p, m);
