@@ -23,6 +23,7 @@ enum pclass {
 	PC_TCP4, PC_TCP6, PC_UDP4, PC_UDP6, PC_ICMP4, PC_ICMP6, PC_OTHER4, PC_OTHER6,
 	PC_MAX
 };
+_Static_assert(PC_MAX <= 8, "struct de_rule.classes: a bit per class");
 
 /* struct de_rule.flags */
 #define DR_F_IPONLY      0x01u /* Suricata's IP-only: first packet of each flow direction */
@@ -37,7 +38,8 @@ enum pclass {
 /* One rule as the engine sees it, in evaluation order (index = rank). */
 struct de_rule {
 	const struct rule *r;
-	uint16_t classes;        /* bit per enum pclass */
+	uint8_t classes;         /* bit per enum pclass */
+	uint8_t hdr_class;       /* (added) its header's number (detect_hdrclass.c) */
 	uint8_t flags;           /* DR_F_* */
 	uint8_t app_dirs;        /* (added) DR_F_APP: bit per enum pkt_dir it is inspected in */
 	int32_t fp;              /* index in r->match of the fast pattern, -1: none */
@@ -343,6 +345,7 @@ struct detect_engine {
 	uint32_t alert_max;      /* (added) packet-alert-max, 0: DETECT_ALERTS_DEFAULT */
 	struct de_addr_ids *addr_ids; /* (added) by rank: its sides' address set numbers */
 	uint32_t naddr_sets;     /* (added) sets numbered (detect_addrset.c), 0: none */
+	uint32_t nhdr_classes;   /* (added) headers numbered (detect_hdrclass.c), 0: none */
 };
 
 /* The fast patterns of prefilter kind k for flow direction dir (enum
@@ -474,6 +477,8 @@ struct detect_thread {
 				  * the address index's lists */
 	uint16_t pclass_bit;
 	struct detect_flow_addr *addr_memo; /* (added) the packet's flow's, NULL: none */
+	uint32_t hdr_failed;     /* (added) header classes known to fail the packet
+				  * (detect_hdr_failed) */
 
 	/* (added) stream inspection, per packet (detect_stream.c) */
 	const struct detect_stream *stream; /* NULL: none with this packet */
@@ -495,6 +500,14 @@ struct detect_thread {
 	struct detect_stats stats;
 	struct rule_prof *prof;  /* (added) per rank, NULL: profiling off (detect_profile.c) */
 };
+
+/* (added) Rule dr can be a candidate of the packet under inspection: of
+ * its class, and its header not known to fail the packet's flow direction
+ * (dt->hdr_failed). */
+static inline bool detect_cand_ok(const struct detect_thread *dt, const struct de_rule *dr)
+{
+	return (dr->classes & dt->pclass_bit) && !(dt->hdr_failed >> dr->hdr_class & 1u);
+}
 
 /* (added) The host table for p, once everything before p has had its turn
  * at it (multi-worker capture reading; no wait otherwise). A pseudo packet
@@ -674,8 +687,27 @@ struct de_addr_ids {
 int detect_addrset_build(struct detect_engine *de, uint32_t max);
 void detect_addrset_free(struct detect_engine *de);
 /* p's flow's memo, emptied when another engine made it; NULL when p has no
- * flow or direction, or the engine numbered no set. */
+ * flow or direction, or the engine numbered no set nor header. */
 struct detect_flow_addr *detect_addr_memo(const struct detect_engine *de, struct packet *p);
+
+/* detect_hdrclass.c (added): rules' headers (address sets, ports,
+ * direction) numbered by content, the DETECT_HDR_CLASSES that the most rules
+ * share (de_rule.hdr_class; DETECT_HDR_CLASS_NONE: no number), for the
+ * flows' memo of which pass each flow direction (struct detect_flow_addr).
+ * build: after detect_addrset_build (a numbered header names numbered
+ * address sets or "any"). */
+#define DETECT_HDR_CLASS_NONE DETECT_HDR_CLASSES /* its bit is never set */
+_Static_assert(DETECT_HDR_CLASSES < 32, "a bit per class and none");
+int detect_hdrclass_build(struct detect_engine *de); /* 0 or -ENOMEM */
+/* The header classes that fail p (none for a fragment: its ports are not
+ * the flow's), from its flow's memo m (NULL: none known): a prefilter
+ * candidate of one of them can be dropped unseen. */
+static inline uint32_t detect_hdr_failed(const struct detect_flow_addr *m, const struct packet *p)
+{
+	if (m == NULL || (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG)))
+		return 0;
+	return m->cls_known[p->dir] & ~m->cls_pass[p->dir];
+}
 
 /* detect_fp.c */
 uint32_t fp_pattern_strength(const uint8_t *pat, uint32_t len);

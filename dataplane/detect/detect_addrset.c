@@ -151,7 +151,7 @@ struct detect_flow_addr *detect_addr_memo(const struct detect_engine *de, struct
 {
 	struct detect_flow_addr *m;
 
-	if (p->flow == NULL || p->dir > 1 || de->naddr_sets == 0)
+	if (p->flow == NULL || p->dir > 1 || (de->naddr_sets == 0 && de->nhdr_classes == 0))
 		return NULL;
 	m = &p->flow->det.addr;
 	if (m->serial != de->serial)

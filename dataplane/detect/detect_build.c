@@ -18,9 +18,9 @@
 /* The packet classes a rule's header can match. A tcp-stream rule is
  * checked with TCP packets, against the stream offered with them only (one
  * without payload matches has nothing to look at: it matches nothing). */
-static uint16_t rule_classes(const struct rule *r)
+static uint8_t rule_classes(const struct rule *r)
 {
-	uint16_t c = 0;
+	uint8_t c = 0;
 
 	switch (r->proto) {
 	case RULE_PROTO_IP:
@@ -387,7 +387,7 @@ static struct detect_engine *build(const struct ruleset *rs, uint32_t addr_min,
 	if (detect_pf_checks_build(de) < 0 || detect_pfpair_build(de) < 0)
 		goto nomem;
 	if (detect_addr_build(de) < 0 || build_always(de) < 0 || detect_group_build(de) < 0 ||
-	    detect_addrset_build(de, DETECT_ADDR_SETS) < 0)
+	    detect_addrset_build(de, DETECT_ADDR_SETS) < 0 || detect_hdrclass_build(de) < 0)
 		goto nomem;
 	if (detect_app_build(de, err, errlen) < 0)
 		goto fail;

@@ -77,14 +77,28 @@ struct detect_flow_group {
  * packets, [1] of its to-client ones; bit i of known: set i was searched
  * for that address, of in: and holds it. A flow's addresses are the same
  * for all its packets, so each numbered set is searched once per address
- * instead of once per candidate rule and packet. Valid while serial is the
- * engine's; flow_reverse exchanges the two addresses' bits. */
+ * instead of once per candidate rule and packet.
+ * And, by direction (enum pkt_dir), which numbered rule headers
+ * (detect_hdrclass.c) pass its packets: bit c of cls_known: header c's
+ * address and port test was made, of cls_pass: and passed. Addresses,
+ * ports and protocol are the same for every packet of a direction (not
+ * for a fragment: those are neither answered nor recorded), so a rule
+ * whose header failed there, most prefilter candidates (corpus-mix: 39,000
+ * of 44,000), is dropped before its test on the direction's later packets.
+ * Valid while serial is the engine's; flow_reverse exchanges the two
+ * addresses' and the two directions' bits. */
 #define DETECT_ADDR_SETS 16u /* ET Open: 2 sets are 97 % of its 43,860 sides */
+/* ET Open: 31 headers are 92 % of its rules; with 64-bit words (63) the
+ * flow grew past its 448-byte pool slot (7 cache lines) to 512, which
+ * answered 59,400 of corpus-mix's 74,500 header tests against 56,000 */
+#define DETECT_HDR_CLASSES 31u
 
 struct detect_flow_addr {
 	uint64_t serial;         /* detect_engine.serial, 0: nothing known */
 	uint16_t known[2];
 	uint16_t in[2];
+	uint32_t cls_known[2];
+	uint32_t cls_pass[2];
 };
 
 /* (added) The flow's variables from pcre captures (flow:NAME), in the

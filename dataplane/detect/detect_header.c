@@ -268,9 +268,35 @@ static inline struct de_addr_ids memo_ids(const struct detect_engine *de, const 
 	return m != NULL ? de->addr_ids[dr - de->rules] : no_ids;
 }
 
+/* addr_ports with the memo m (not NULL), answered from its bits of p's
+ * direction when dr's header has a number (a fragment's ports are not the
+ * flow's: tested alone). */
+static inline __attribute__((always_inline)) bool
+addr_ports_class(const struct detect_engine *de, const struct de_rule *dr,
+		 const struct packet *p, struct detect_flow_addr *m)
+{
+	const uint32_t bit = 1u << dr->hdr_class;
+
+	if (p->flags & (PKT_F_IPV4_FRAG | PKT_F_IPV6_FRAG))
+		return addr_ports(dr, memo_ids(de, dr, m), p, m);
+	if (!(m->cls_known[p->dir] & bit)) {
+		m->cls_known[p->dir] |= bit;
+		if (addr_ports(dr, memo_ids(de, dr, m), p, m))
+			m->cls_pass[p->dir] |= bit;
+	}
+	return (m->cls_pass[p->dir] & bit) != 0;
+}
+
+static inline bool has_class(const struct de_rule *dr, const struct detect_flow_addr *m)
+{
+	return m != NULL && dr->hdr_class != DETECT_HDR_CLASS_NONE;
+}
+
 bool detect_match_addr_ports_memo(const struct detect_engine *de, const struct de_rule *dr,
 				  const struct packet *p, struct detect_flow_addr *m)
 {
+	if (has_class(dr, m))
+		return addr_ports_class(de, dr, p, m);
 	return addr_ports(dr, memo_ids(de, dr, m), p, m);
 }
 
@@ -298,5 +324,8 @@ bool detect_match_header(const struct de_rule *dr, const struct packet *p)
 bool detect_match_header_memo(const struct detect_engine *de, const struct de_rule *dr,
 			      const struct packet *p, struct detect_flow_addr *m)
 {
+	/* a numbered header's answer is a bit test once known: first */
+	if (has_class(dr, m))
+		return addr_ports_class(de, dr, p, m) && header_rest(dr, p);
 	return header_rest(dr, p) && addr_ports(dr, memo_ids(de, dr, m), p, m);
 }

@@ -88,7 +88,9 @@ static bool in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
 
 /* As the packet scan's callback, but a rank the packet scan found already
  * is not added twice (one fast pattern per rule and a pattern's first hit
- * only: the stream scan itself reports each rank once). */
+ * only: the stream scan itself reports each rank once). A rank whose header
+ * fails the flow direction is not carried either: the carry is the
+ * direction's (struct detect_flow_dir), and it would fail there again. */
 static int on_stream_pattern(unsigned int id, unsigned long long from, unsigned long long to,
 			     unsigned int flags, void *ctx)
 {
@@ -105,8 +107,7 @@ static int on_stream_pattern(unsigned int id, unsigned long long from, unsigned 
 
 		if (rank & DETECT_RANK_BODY)
 			break;	/* the joined set's body ranks: detect_body_stream.c */
-		if (!(de->rules[rank].classes & dt->pclass_bit) ||
-		    in_sorted(dt->cand, dt->ncand_pkt, rank))
+		if (!detect_cand_ok(dt, &de->rules[rank]) || in_sorted(dt->cand, dt->ncand_pkt, rank))
 			continue;
 		BUG_ON_HOT(dt->ncand >= de->nrules);
 		dt->cand[dt->ncand++] = rank;
@@ -137,7 +138,7 @@ static void add_carried(struct detect_thread *dt, const struct detect_flow_dir *
 	for (uint32_t i = 0; i < fd->ncarry; i++) {
 		uint32_t rank = fd->rank[i];
 
-		if (!seq_before(st->seq, fd->until[i]) || !(de->rules[rank].classes & dt->pclass_bit) ||
+		if (!seq_before(st->seq, fd->until[i]) || !detect_cand_ok(dt, &de->rules[rank]) ||
 		    in_sorted(dt->cand, dt->ncand_pkt, rank) || listed(dt->cand, first, dt->ncand, rank))
 			continue;
 		dt->cand[dt->ncand++] = rank;
@@ -212,6 +213,8 @@ void detect_flow_reverse(struct flow *f)
 		.serial = f->det.addr.serial,
 		.known = { f->det.addr.known[1], f->det.addr.known[0] },
 		.in = { f->det.addr.in[1], f->det.addr.in[0] },
+		.cls_known = { f->det.addr.cls_known[1], f->det.addr.cls_known[0] },
+		.cls_pass = { f->det.addr.cls_pass[1], f->det.addr.cls_pass[0] },
 	};
 }
 

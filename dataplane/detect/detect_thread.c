@@ -108,7 +108,8 @@ const struct ruleset *detect_thread_ruleset(const struct detect_thread *dt)
 	return dt->de->rs;
 }
 
-/* Hyperscan: pattern id -> its rules of this packet's class. A pattern's
+/* Hyperscan: pattern id -> its rules of this packet's class, but for those
+ * whose header is known to fail the packet's flow direction. A pattern's
  * first hit only (pat_db_scan) and one fast pattern per rule: each rule is
  * added at most once per scan, and the prefilters scanned on one packet
  * hold disjoint rules. */
@@ -126,7 +127,7 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 	for (uint32_t k = db->pat_first[id]; k < db->pat_first[id + 1]; k++) {
 		uint32_t rank = db->pat_rules[k];
 
-		if (de->rules[rank].classes & dt->pclass_bit) {
+		if (detect_cand_ok(dt, &de->rules[rank])) {
 			BUG_ON_HOT(dt->ncand >= de->nrules);
 			dt->cand[dt->ncand++] = rank;
 		}
@@ -406,6 +407,7 @@ void detect_packet_stream(struct detect_thread *dt, struct packet *p,
 	pc = detect_pclass(p);
 	dt->pclass_bit = (uint16_t)(1u << pc);
 	dt->addr_memo = detect_addr_memo(de, p);
+	dt->hdr_failed = detect_hdr_failed(dt->addr_memo, p);
 	prefilter(dt, p, pc);
 	dt->stream = st;
 	detect_stream_prefilter(dt, p);

@@ -603,7 +603,9 @@ static bool same_result(const struct detect_result *x, const struct detect_resul
 /* Random rules and packets: the same alerts (sids, order, action), verdict
  * and flow state with the index as without it; and without it, the same
  * whether each flow direction keeps its rule group and address tests
- * (struct detect_flow_group) or every packet finds them again. */
+ * (struct detect_flow_group) or every packet finds them again, and whether
+ * the flow remembers its address sets and headers (struct
+ * detect_flow_addr) or not. */
 static void test_equivalence(void)
 {
 	size_t cap = EQ_RULES * 2048, off = 0;
@@ -611,6 +613,7 @@ static void test_equivalence(void)
 	struct eq_flow fl[EQ_FLOWS];
 	struct flow fa[EQ_FLOWS], fb[EQ_FLOWS], fc[EQ_FLOWS], fd[EQ_FLOWS];
 	uint64_t alerts = 0, indexed_hits = 0, mismatches = 0, kept = 0, memo = 0, reversed = 0;
+	uint64_t classes = 0;
 	struct detect_result ra, rc, rd;
 	struct detect_env a, b, d;
 	uint32_t nr;
@@ -623,9 +626,12 @@ static void test_equivalence(void)
 	b = setup(text, 0);
 	d = setup(text, 0);
 	free(text);
-	/* d: no address set numbered, every set searched (no flow memo) */
+	/* d: no address set nor header numbered, every set searched and
+	 * every header tested (no flow memo) */
 	CHECK(b.de->naddr_sets > 1);
+	CHECK(b.de->nhdr_classes > 1);
 	d.de->naddr_sets = 0;
+	d.de->nhdr_classes = 0;
 	info(&a, &nr, &ni);
 	CHECK(nr > EQ_RULES / 4);
 	CHECK(ni > 1000);
@@ -693,6 +699,9 @@ static void test_equivalence(void)
 			kept += fb[k].det.g[pb.dir].serial == b.de->serial;
 			memo += fb[k].det.addr.serial == b.de->serial &&
 				(fb[k].det.addr.known[0] | fb[k].det.addr.known[1]) != 0;
+			classes += fb[k].det.addr.serial == b.de->serial &&
+				   (fb[k].det.addr.cls_known[pb.dir] &
+				    ~fb[k].det.addr.cls_pass[pb.dir]) != 0;
 			memset(fc[k].det.g, 0, sizeof(fc[k].det.g));
 			/* c: what each address's sets hold, searched again per packet */
 			memset(&fc[k].det.addr, 0, sizeof(fc[k].det.addr));
@@ -729,8 +738,10 @@ static void test_equivalence(void)
 	/* and flows kept their groups (a pass or drop on the flow ends
 	 * detection before them, so not on most packets) */
 	CHECK(kept > EQ_PACKETS / 20);
-	/* and answered address sets from the flows' memo, reversed flows too */
+	/* and answered address sets from the flows' memo, reversed flows too,
+	 * and dropped candidates whose header failed the direction */
 	CHECK(memo > EQ_PACKETS / 4);
+	CHECK(classes > EQ_PACKETS / 4);
 	CHECK(reversed > 20);
 	detect_env_teardown(&a);
 	detect_env_teardown(&b);
