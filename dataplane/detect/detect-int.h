@@ -206,6 +206,23 @@ hs_error_t pat_db_scan_every(const struct pat_db *db, const uint8_t *buf, uint32
 			     hs_scratch_t *scratch, struct pat_seen *seen,
 			     match_event_handler cb, void *ctx);
 
+/* How many rules name a distinct item (an address set, a rule header) and
+ * when the first did: the build numbers the most named first, ties in rule
+ * order. use_rank_order sorts pointers to structs that begin with one. */
+struct use_rank {
+	uint32_t uses;
+	uint32_t first;
+};
+static inline int use_rank_order(const void *a, const void *b)
+{
+	const struct use_rank *x = *(const struct use_rank *const *)a;
+	const struct use_rank *y = *(const struct use_rank *const *)b;
+
+	if (x->uses != y->uses)
+		return x->uses > y->uses ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
 /* detect_patmemo.c: a worker's memo of short scans, two-way set associative
  * by a hash of (database, bytes): an entry holds the bytes and the pattern
  * ids their scan gave, first hits in order (a scan with more ids is not

@@ -52,22 +52,11 @@ static uint64_t set_hash(const struct addr_set *s)
 
 /* A distinct set: its first occurrence and how many rule sides name it. */
 struct distinct {
+	struct use_rank u;      /* first: the order sorts pointers to it */
 	const struct addr_set *s;
 	uint64_t hash;
-	uint32_t uses;
-	uint32_t first;          /* order of first use: ties keep rule order */
 	uint32_t id;
 };
-
-static int by_uses(const void *a, const void *b)
-{
-	const struct distinct *x = *(const struct distinct *const *)a;
-	const struct distinct *y = *(const struct distinct *const *)b;
-
-	if (x->uses != y->uses)
-		return x->uses > y->uses ? -1 : 1;
-	return x->first < y->first ? -1 : x->first > y->first;
-}
 
 /* The distinct set equal to s in the open-addressed table (cap a power of
  * two), added when new. */
@@ -80,7 +69,7 @@ static struct distinct *intern(struct distinct *tab, uint32_t cap, uint32_t *n,
 		struct distinct *d = &tab[i];
 
 		if (d->s == NULL) {
-			*d = (struct distinct){ .s = s, .hash = h, .first = (*n)++,
+			*d = (struct distinct){ .s = s, .hash = h, .u.first = (*n)++,
 						.id = DETECT_ADDR_SET_NONE };
 			return d;
 		}
@@ -111,7 +100,7 @@ int detect_addrset_build(struct detect_engine *de, uint32_t max)
 		side[2 * i + 1] = r->dst.any ? NULL : intern(tab, cap, &n, &r->dst);
 		for (int j = 0; j < 2; j++)
 			if (side[2 * i + j] != NULL)
-				side[2 * i + j]->uses++;
+				side[2 * i + j]->u.uses++;
 	}
 	order = calloc(n ? n : 1, sizeof(*order));
 	if (order == NULL)
@@ -119,10 +108,10 @@ int detect_addrset_build(struct detect_engine *de, uint32_t max)
 	for (uint32_t i = 0; i < cap; i++)
 		if (tab[i].s != NULL)
 			order[k++] = &tab[i];
-	qsort(order, n, sizeof(*order), by_uses);
+	qsort(order, n, sizeof(*order), use_rank_order);
 	/* a set one rule side names gains nothing from a number: its search
 	 * runs for that rule alone either way */
-	for (k = 0; k < n && k < max && order[k]->uses > 1; k++)
+	for (k = 0; k < n && k < max && order[k]->u.uses > 1; k++)
 		order[k]->id = k;
 	de->naddr_sets = k;
 	for (uint32_t i = 0; i < de->nrules; i++) {

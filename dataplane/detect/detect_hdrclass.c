@@ -77,23 +77,12 @@ static uint64_t key_hash(const struct hdr_key *k)
 
 /* A distinct header: the rules naming it, and its number. */
 struct distinct {
+	struct use_rank u;      /* first: the order sorts pointers to it */
 	struct hdr_key key;
 	uint64_t hash;
-	uint32_t uses;
-	uint32_t first;          /* order of first use: ties keep rule order */
 	uint8_t id;
 	bool set;
 };
-
-static int by_uses(const void *a, const void *b)
-{
-	const struct distinct *x = *(const struct distinct *const *)a;
-	const struct distinct *y = *(const struct distinct *const *)b;
-
-	if (x->uses != y->uses)
-		return x->uses > y->uses ? -1 : 1;
-	return x->first < y->first ? -1 : x->first > y->first;
-}
 
 /* The distinct header equal to k in the open-addressed table (cap a power
  * of two), added when new. */
@@ -106,7 +95,7 @@ static struct distinct *intern(struct distinct *tab, uint32_t cap, uint32_t *n,
 		struct distinct *d = &tab[i];
 
 		if (!d->set) {
-			*d = (struct distinct){ .key = *k, .hash = h, .first = (*n)++,
+			*d = (struct distinct){ .key = *k, .hash = h, .u.first = (*n)++,
 						.id = DETECT_HDR_CLASS_NONE, .set = true };
 			return d;
 		}
@@ -135,7 +124,7 @@ int detect_hdrclass_build(struct detect_engine *de)
 		struct hdr_key key;
 
 		if (key_of(de, i, &key))
-			(of[i] = intern(tab, cap, &n, &key))->uses++;
+			(of[i] = intern(tab, cap, &n, &key))->u.uses++;
 	}
 	order = calloc(n ? n : 1, sizeof(*order));
 	if (order == NULL)
@@ -143,10 +132,10 @@ int detect_hdrclass_build(struct detect_engine *de)
 	for (uint32_t i = 0; i < cap; i++)
 		if (tab[i].set)
 			order[k++] = &tab[i];
-	qsort(order, n, sizeof(*order), by_uses);
+	qsort(order, n, sizeof(*order), use_rank_order);
 	/* a header one rule names gains nothing from a number: its test runs
 	 * for that rule alone either way */
-	for (k = 0; k < n && k < DETECT_HDR_CLASSES && order[k]->uses > 1; k++)
+	for (k = 0; k < n && k < DETECT_HDR_CLASSES && order[k]->u.uses > 1; k++)
 		order[k]->id = (uint8_t)k;
 	de->nhdr_classes = k;
 	for (uint32_t i = 0; i < de->nrules; i++)

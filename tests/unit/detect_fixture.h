@@ -140,6 +140,19 @@ static inline struct packet detect_pkt(uint8_t proto, const char *src, uint16_t 
 }
 
 /* Every flow's state must have gone back to the pool (detect_flow_free). */
+/* The sids of a result, "1,2,3" (until the next call). */
+static inline const char *detect_result_sids(const struct detect_result *r)
+{
+	static char s[256];
+	size_t off = 0;
+
+	s[0] = '\0';
+	for (uint32_t i = 0; i < r->nalerts; i++)
+		off += (size_t)snprintf(s + off, sizeof(s) - off, "%s%u", i ? "," : "",
+					r->alerts[i].rule->sid);
+	return s;
+}
+
 static inline void detect_env_teardown(struct detect_env *e)
 {
 	CHECK_INT(0, wmem_used_bytes(e->mem));

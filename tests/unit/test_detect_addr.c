@@ -62,17 +62,9 @@ static uint32_t run(struct detect_env *e, struct packet *p)
 	return res.nalerts;
 }
 
-/* The sids of the last result, "1,2,3". */
 static const char *alert_sids(void)
 {
-	static char s[256];
-	size_t off = 0;
-
-	s[0] = '\0';
-	for (uint32_t i = 0; i < res.nalerts; i++)
-		off += (size_t)snprintf(s + off, sizeof(s) - off, "%s%u", i ? "," : "",
-					res.alerts[i].rule->sid);
-	return s;
+	return detect_result_sids(&res);
 }
 
 /* The sids the index lists for p, in rank order, each once: "1,2". */

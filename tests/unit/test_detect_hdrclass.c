@@ -69,17 +69,9 @@ static void in_flow(struct packet *p, struct flow *f, enum pkt_dir dir)
 	p->flow_flags = dir == PKT_TO_SERVER ? PKT_FLOW_TOSERVER : PKT_FLOW_TOCLIENT;
 }
 
-/* The sids of the last result, "1,2,3". */
 static const char *alert_sids(void)
 {
-	static char s[256];
-	size_t off = 0;
-
-	s[0] = '\0';
-	for (uint32_t i = 0; i < res.nalerts; i++)
-		off += (size_t)snprintf(s + off, sizeof(s) - off, "%s%u", i ? "," : "",
-					res.alerts[i].rule->sid);
-	return s;
+	return detect_result_sids(&res);
 }
 
 /* p (payload "abcd") from src:sp to dst:dp in f's direction dir: its
