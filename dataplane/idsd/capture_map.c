@@ -26,9 +26,6 @@
  * - The worker's control thread maps the file's pages ahead of the cursor
  *   (capture_map_back_ahead), so the worker does not take a page fault
  *   every 64 KiB of capture.
- * - The reading thread, between its packets, prefetches the bytes of the
- *   bursts to come (capture_map_prefetch), so the PMD's copy of a record
- *   does not wait on memory.
  * - A file cut short while mapped raises SIGBUS on the pages it lost (in
  *   any reader: this file, libpcap, the PMD's copy of a record handed out
  *   in place): the handler maps zero pages there, so the copy under way
@@ -68,11 +65,6 @@
  * a replay at a few hundred MB/s moves well under a step per millisecond */
 #define CAPTURE_AHEAD ((size_t)16 << 20)
 #define CAPTURE_AHEAD_STEP ((size_t)4 << 20)
-/* prefetched ahead of the cursor (a burst or two), at most a step per call:
- * one call per packet keeps ahead of corpus-mix's 350 bytes a record */
-#define CAPTURE_LINE ((size_t)64)
-#define CAPTURE_PREFETCH ((size_t)32 << 10)
-#define CAPTURE_PREFETCH_STEP (12 * CAPTURE_LINE)
 
 struct capture_map {
 	_Atomic(pcap_t *) p;	/* whose records these are; NULL until opened */
@@ -85,7 +77,6 @@ struct capture_map {
 	_Atomic size_t cut;	/* its size then */
 	atomic_bool ended;	/* the reader has had the end of file */
 	size_t handed;		/* the reader's: where the last record handed out ends */
-	size_t fetched;		/* the reader's: prefetched up to here */
 	/* the cursor: libpcap's stream and the in-place reads; the reader's
 	 * alone to move, the back-ahead thread's to look at */
 	_Atomic size_t pos;
@@ -323,7 +314,6 @@ static pcap_t *open_mapped(int fd, u_int precision, char *errbuf, bool *mapped)
 	atomic_store(&m->ended, false);
 	atomic_store(&m->pos, 0);
 	m->handed = 0;
-	m->fetched = 0;
 	m->backed = 0;
 	f = fopencookie(m, "rb", io);
 	if (f == NULL) {
@@ -468,11 +458,9 @@ pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, u_int precisi
 	return open_read(fname, fd, precision, errbuf);
 }
 
-/* The mapped capture this thread read a record of last. */
-static __thread struct capture_map *last;
-
 static struct capture_map *map_of(pcap_t *p)
 {
+	static __thread struct capture_map *last;
 	unsigned int n;
 
 	if (last != NULL && atomic_load_explicit(&last->p, memory_order_relaxed) == p)
@@ -545,30 +533,6 @@ int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **hdr, const u_char **data)
 			reader_ended(p);
 	}
 	return ret;
-}
-
-size_t capture_map_prefetch(void)
-{
-	struct capture_map *m = last;
-	size_t pos, size, from, to;
-
-	if (m == NULL || atomic_load_explicit(&m->p, memory_order_relaxed) == NULL)
-		return 0;
-	pos = atomic_load_explicit(&m->pos, memory_order_relaxed);
-	size = atomic_load_explicit(&m->size, memory_order_relaxed);
-	if (pos >= size)
-		return m->fetched;
-	from = m->fetched > pos ? m->fetched : pos & ~(CAPTURE_LINE - 1);
-	to = size - pos > CAPTURE_PREFETCH ? pos + CAPTURE_PREFETCH : size;
-	if (to > from + CAPTURE_PREFETCH_STEP)
-		to = from + CAPTURE_PREFETCH_STEP;
-	/* into L2: a burst's packets are inspected before these are copied.
-	 * A prefetch never faults, so a page lost to a cut costs nothing. */
-	for (; from < to; from += CAPTURE_LINE)
-		__builtin_prefetch(m->base + from, 0, 2);
-	if (from > m->fetched)
-		m->fetched = from;
-	return m->fetched;
 }
 
 bool capture_map_ended(struct capture_map_end *e)

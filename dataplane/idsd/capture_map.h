@@ -13,17 +13,6 @@
  * bytes mapped by this call. */
 size_t capture_map_back_ahead(void);
 
-/* From the thread that reads a mapped capture, between its packets (one
- * call each): prefetches the capture's bytes ahead of its cursor, up to
- * 32 KiB past it and 768 bytes a call, into the CPU's L2 cache. The PMD
- * copies each record into an mbuf as it is read, a burst at a time; its
- * loads of the file's bytes (cold in the CPU's caches) were 5 % of a
- * worker on corpus-mix. Prefetching as records are handed out, in the
- * PMD's loop, only moved that wait onto the prefetches; spread over the
- * packets' inspection it overlaps with their work. Returns the offset
- * prefetched up to (0: this thread reads no mapped capture). */
-size_t capture_map_prefetch(void);
-
 /* How an open capture's reading ended. */
 struct capture_map_end {
 	size_t mapped;		/* the file's size when opened (0: read, not mapped) */

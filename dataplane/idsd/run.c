@@ -145,8 +145,7 @@ static void plan_ports(struct run *r)
 		snprintf(r->ports[0].set.name, sizeof(r->ports[0].set.name), "net_pcap0");
 		r->ports[0].set.threads = s->pcap_threads;
 		r->ports[0].link = r->capture_link;
-		r->capture_rx = (struct port_capture_rx){ .limit = r->capture_pkts,
-							  .prefetch = capture_map_prefetch };
+		r->capture_rx = (struct port_capture_rx){ .limit = r->capture_pkts };
 		r->ports[0].capture = &r->capture_rx;
 		return;
 	}

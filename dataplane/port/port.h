@@ -53,9 +53,6 @@ struct port_capture_rx {
 	uint64_t beyond;          /* frames read past the limit: freed, counted */
 	uint64_t shrank;          /* frames of the limit the file no longer held when
 				   * read (cut short meanwhile): set at its end */
-	/* called by the thread that reads the port, between its packets: warms
-	 * the capture's next records (idsd's capture_map_prefetch), or NULL */
-	size_t (*prefetch)(void);
 };
 
 /* rte_eth_rx_burst on queue q of p, with a capture file's limit applied:

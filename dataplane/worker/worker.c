@@ -298,7 +298,6 @@ static bool handle_one(struct worker *w, struct worker_rxq *q, struct rte_mbuf *
 static void handle_burst(struct worker *w, struct worker_rxq *q, struct rte_mbuf **pkts,
 			 uint16_t n)
 {
-	const struct port_capture_rx *cap = q->port->capture;
 	uint64_t now_us = 0;
 
 	pipeline_input(w->pl, (uint8_t)(q - w->rxq));
@@ -307,9 +306,6 @@ static void handle_burst(struct worker *w, struct worker_rxq *q, struct rte_mbuf
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		/* this worker reads the capture: its next bursts' bytes */
-		if (cap != NULL && cap->prefetch != NULL)
-			cap->prefetch();
 		handle_one(w, q, pkts[i], &now_us);
 	}
 	if (q->mode == COPY_NONE)

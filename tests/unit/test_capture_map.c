@@ -3,11 +3,9 @@
  * idsd's open (mapped, records in place where plain) and through a stock
  * stdio stream libpcap reads alone, and the two must return the same codes,
  * headers, bytes and errors, for both time stamp precisions. Then a file
- * truncated while mapped, which must end the capture, not the process, the
- * pages mapped ahead of the reader by another thread's calls, and the bytes
- * its reader prefetches ahead of its cursor. */
+ * truncated while mapped, which must end the capture, not the process, and
+ * the pages mapped ahead of the reader by another thread's calls. */
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -433,87 +431,6 @@ static void test_back_ahead(void)
 	CHECK_INT(0, capture_map_back_ahead());		/* closed: nothing to map */
 }
 
-static void *prefetch_elsewhere(void *arg)
-{
-	*(size_t *)arg = capture_map_prefetch();
-	return NULL;
-}
-
-/* The reader's prefetches (capture_map_prefetch): up to 32 KiB past the
- * cursor, 12 lines a call, never past the file's end, for the capture this
- * thread reads and no other; the records read meanwhile are unchanged. */
-static void test_prefetch(void)
-{
-	enum { N = 400, LEN = 300, REC = 16 + LEN, AHEAD = 32 << 10, STEP = 12 * 64 };
-	const size_t size = 24 + (size_t)N * REC;
-	char e[PCAP_ERRBUF_SIZE], path[256];
-	struct pcap_pkthdr *h;
-	const u_char *d;
-	size_t got, prev, other = 1;
-	pthread_t t;
-	pcap_t *p;
-	FILE *f;
-	int n = 0;
-
-	CHECK_INT(0, capture_map_prefetch());	/* the earlier tests' captures are closed */
-	snprintf(path, sizeof(path), "%s/prefetch.pcap", dir);
-	f = fopen(path, "wb");
-	put32(f, 0xa1b2c3d4, 0);
-	put16(f, 2, 0);
-	put16(f, 4, 0);
-	put32(f, 0, 0);
-	put32(f, 0, 0);
-	put32(f, 65535, 0);
-	put32(f, DLT_EN10MB, 0);
-	for (int i = 0; i < N; i++) {
-		uint8_t data[LEN];
-
-		memset(data, i & 0xff, sizeof(data));
-		put32(f, 1700000000u, 0);
-		put32(f, (uint32_t)i, 0);
-		put32(f, LEN, 0);
-		put32(f, LEN, 0);
-		fwrite(data, 1, sizeof(data), f);
-	}
-	fclose(f);
-	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, e);
-	CHECK(p != NULL);
-	if (p == NULL)
-		return;
-	CHECK_INT(1, pcap_next_ex(p, &h, &d));
-	n = 1;
-	/* from the cursor's line, a step a call, until 32 KiB past it */
-	prev = (24 + REC) & ~(size_t)63;
-	for (int i = 0; i < AHEAD / STEP + 2; i++) {
-		got = capture_map_prefetch();
-		CHECK(got > prev ? got - prev <= STEP : got == prev);
-		prev = got;
-	}
-	CHECK_INT((24 + REC + AHEAD + 63) & ~(size_t)63, got);
-	CHECK_INT(0, pthread_create(&t, NULL, prefetch_elsewhere, &other));
-	pthread_join(t, NULL);
-	CHECK_INT(0, other);			/* that thread reads no capture */
-	while (pcap_next_ex(p, &h, &d) == 1) {
-		if (h->caplen != LEN || d[0] != (uint8_t)n || d[LEN - 1] != (uint8_t)n)
-			break;
-		n++;
-		got = capture_map_prefetch();
-		CHECK(got <= ((size + 63) & ~(size_t)63));
-	}
-	CHECK_INT(N, n);
-	CHECK_INT((size + 63) & ~(size_t)63, got);	/* the file's last line, no further */
-	pcap_close(p);
-	CHECK_INT(0, capture_map_prefetch());	/* closed */
-	/* opened again (in the slot just freed): from its cursor again */
-	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, e);
-	CHECK(p != NULL);
-	if (p == NULL)
-		return;
-	CHECK_INT(1, pcap_next_ex(p, &h, &d));
-	CHECK_INT(((24 + REC) & ~(size_t)63) + STEP, capture_map_prefetch());
-	pcap_close(p);
-}
-
 /* A pipe is not mapped: read through stdio as before. */
 static void test_pipe(void)
 {
@@ -563,7 +480,6 @@ int main(void)
 	test_pcapng();
 	test_truncated_while_mapped();
 	test_back_ahead();
-	test_prefetch();
 	test_pipe();
 	rc = check_result("capture_map");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
