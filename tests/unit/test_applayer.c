@@ -299,6 +299,8 @@ static void test_http_info_strings(void)
 				   "User-Agent: a\0b\r\nReferer: http://r/\r\n\r\n";
 	static const char res1[] = "HTTP/1.1 301 Moved\r\nContent-Type: text/plain;q=1\r\n"
 				   "Location: /next\r\nContent-Length: 0\r\n\r\n";
+	static const char req3[] = "GET /z HTTP/1.1\r\nHost: z\r\nUser-Agent: \0ab\0\0c\0\r\n"
+				   "Referer: \0\r\n\r\n";
 	struct app_flow *af = app_flow_new(ctx, 6, 40009, 80);
 	struct app_http_info hi;
 	struct app_tx *tx;
@@ -337,6 +339,19 @@ static void test_http_info_strings(void)
 	CHECK_STR("1.2.3.4", hi.x_forwarded_for);
 	CHECK(hi.user_agent == NULL && hi.referer == NULL && hi.content_type == NULL &&
 	      hi.redirect == NULL);
+	/* NUL bytes first, last and side by side, on a flow of their own */
+	app_flow_free(ctx, af);
+	af = app_flow_new(ctx, 6, 40011, 80);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, (const uint8_t *)req3,
+				   (uint32_t)sizeof(req3) - 1, 1000));
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, NULL, &hi));
+	CHECK_STR("\\0ab\\0\\0c\\0", hi.user_agent);
+	CHECK_STR("\\0", hi.referer);
+	CHECK_STR("z", hi.hostname);
 out:
 	app_flow_free(ctx, af);
 }
