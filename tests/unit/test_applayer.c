@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/events-t.h"
+#include "dataplane/applayer/app_http-int.h"
 #include "dataplane/applayer/applayer.h"
 #include "tests/unit/check.h"
 
@@ -353,6 +354,46 @@ static void test_http_info_strings(void)
 	CHECK_STR("\\0", hi.referer);
 	CHECK_STR("z", hi.hostname);
 out:
+	app_flow_free(ctx, af);
+}
+
+/* Every named header is found whatever its case, and only by its own name
+ * (the same length and another name is not it). */
+static void test_http_header_names_all(void)
+{
+	static const char *const names[HV_MAX] = {
+		[HV_HOST] = "hOST", [HV_USER_AGENT] = "User-agent", [HV_REFERER] = "REFERER",
+		[HV_ACCEPT] = "Accept", [HV_ACCEPT_LANG] = "Accept-Language",
+		[HV_ACCEPT_ENC] = "accept-ENCODING", [HV_CONNECTION] = "Connection",
+		[HV_COOKIE] = "Cookie", [HV_SET_COOKIE] = "Set-Cookie",
+		[HV_CONTENT_TYPE] = "Content-Type", [HV_CONTENT_LEN] = "Content-Length",
+		[HV_LOCATION] = "Location", [HV_SERVER] = "Server", [HV_XFF] = "X-Forwarded-For",
+		[HV_CONTENT_RANGE] = "Content-Range", [HV_CONTENT_DISP] = "Content-Disposition",
+		[HV_CONTENT_ENC] = "Content-Encoding",
+	};
+	/* decoys of the names' lengths first: none may be taken for a name */
+	char req[2048] = "GET /a HTTP/1.1\r\nHosx: d\r\nAccepx: d\r\nCookix: d\r\n"
+			 "Serveq: d\r\nUser-Agenx: d\r\nX-Forwarded-Fox: d\r\n"
+			 "Accept-Languagx: d\r\n";
+	struct app_flow *af = app_flow_new(ctx, 6, 40010, 80);
+	struct app_tx *tx;
+
+	for (int k = 0; k < HV_MAX; k++)
+		snprintf(req + strlen(req), sizeof(req) - strlen(req), "%s: v%d\r\n", names[k], k);
+	snprintf(req + strlen(req), sizeof(req) - strlen(req), "\r\n");
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, (const uint8_t *)req,
+				   (uint32_t)strlen(req), 1000));
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	for (int k = 0; tx != NULL && k < HV_MAX; k++) {
+		const bstr *v = http_header_value((struct http_txd *)tx, 0, (enum http_hv)k);
+		char want[8];
+
+		snprintf(want, sizeof(want), "v%d", k);
+		CHECK(v != NULL);
+		if (v != NULL)
+			CHECK_INT(0, bstr_cmp_c(v, want));
+	}
 	app_flow_free(ctx, af);
 }
 
@@ -808,6 +849,7 @@ int main(void)
 	test_http_side_refresh();
 	test_http_side_incremental();
 	test_http_info_strings();
+	test_http_header_names_all();
 	test_http_body_presize();
 	test_http_many_txs();
 	test_http_max_tx();
