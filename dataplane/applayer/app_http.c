@@ -876,6 +876,8 @@ static int make(struct applayer_ctx *ctx, const htp_tx_t *tx, uint32_t idx, enum
 		return -ENOENT;
 	from = (sd->made & (1u << m)) && b->len ? sd->upto[m] : 0;
 	sd->upto[m] = sd->nhdr;
+	if (m == HM_START && from == 0 && line != NULL)
+		sd->start_line = (uint32_t)bstr_len(line) + 2;
 	return build_headers(b, side_headers(sd), from, sd->nhdr, line,
 			     m == HM_NAMES ? 'n' : m == HM_START ? 's' : 'h');
 }
@@ -901,6 +903,27 @@ static int made(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, enum
 	return give_abuf(&sd->buf[m], data, len);
 }
 
+/* http.header of side idx: http.start holds its bytes after the start line
+ * (start_line bytes) and before the closing empty line, so with a start
+ * line it is that part of the made http.start, not a second copy (each
+ * was built once per side and transaction: 10,000 builds on http5k). */
+static int header_block(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx,
+			const uint8_t **data, uint32_t *len)
+{
+	const bstr *line = idx ? t->tx->response_line : t->tx->request_line;
+
+	if (line != NULL && made(ctx, t, idx, HM_START, data, len) == 0) {
+		const uint32_t skip = t->side[idx].start_line;
+
+		if (*len <= skip + 2)
+			return -ENOENT;
+		*data += skip;
+		*len -= skip + 2;
+		return 0;
+	}
+	return made(ctx, t, idx, HM_HEADER, data, len);
+}
+
 /* http.request_header / http.response_header (Suricata 7, HTTP/1 as
  * HTTP/2): header k of side idx as "Name: Value", a line of the side's made
  * http.header buffer (the lines before it are walked: headers are few). */
@@ -915,7 +938,7 @@ static int header_line(struct applayer_ctx *ctx, struct http_txd *t, uint32_t id
 
 	if (k >= sd->nhdr)
 		return sd->nhdr ? -ERANGE : -ENOENT;
-	rc = made(ctx, t, idx, HM_HEADER, &p, &l);
+	rc = header_block(ctx, t, idx, &p, &l);
 	if (rc)
 		return rc;
 	h = side_headers(sd);
@@ -997,7 +1020,7 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	case RULE_BUF_HTTP_SERVER:
 		return header(t, 1, HV_SERVER, data, len);
 	case RULE_BUF_HTTP_HEADER:
-		return made(ctx, t, idx, HM_HEADER, data, len);
+		return header_block(ctx, t, idx, data, len);
 	case RULE_BUF_HTTP_HEADER_NAMES:
 		return made(ctx, t, idx, HM_NAMES, data, len);
 	case RULE_BUF_HTTP_START:

@@ -241,6 +241,31 @@ out:
 	app_flow_free(ctx, af);
 }
 
+/* http.header is the part of http.start between the start line and the
+ * closing empty line: absent without headers (http.start is not), the
+ * response's too, and http.response_header's lines are taken from it. */
+static void test_http_header_in_start(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 6, 40012, 80);
+	struct app_tx *tx;
+
+	feed(af, APP_TO_SERVER, "GET /0 HTTP/1.0\r\n\r\n");
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK_STR("GET /0 HTTP/1.0\r\n\r\n", buf_str(af, tx, RULE_BUF_HTTP_START, 0));
+	CHECK(buf_str(af, tx, RULE_BUF_HTTP_HEADER, 0) == NULL);
+	CHECK(buf_str(af, tx, RULE_BUF_HTTP_REQUEST_HEADER, 0) == NULL);
+	feed(af, APP_TO_CLIENT, "HTTP/1.0 200 Fine\r\nServer: s\r\nX-Y: z\r\n\r\n");
+	CHECK_STR("Server: s\r\nX-Y: z\r\n", buf_str(af, tx, RULE_BUF_HTTP_HEADER, 1));
+	CHECK_STR("X-Y: z", buf_str(af, tx, RULE_BUF_HTTP_RESPONSE_HEADER, 1));
+	CHECK_STR("HTTP/1.0 200 Fine\r\nServer: s\r\nX-Y: z\r\n\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_START, 1));
+out:
+	app_flow_free(ctx, af);
+}
+
 /* A header block that arrives line by line, inspected after each parse
  * (libhtp takes a header line once the next one is in): the header
  * buffers are extended by the new headers, and made again when libhtp
@@ -848,6 +873,7 @@ int main(void)
 	test_http_dir_unstarted();
 	test_http_side_refresh();
 	test_http_side_incremental();
+	test_http_header_in_start();
 	test_http_info_strings();
 	test_http_header_names_all();
 	test_http_body_presize();
