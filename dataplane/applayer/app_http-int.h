@@ -45,6 +45,8 @@ struct http_side {
 	uint64_t vlen;
 	htp_header_t *hv[HV_MAX];
 	uint8_t made;             /* bit per enum http_made */
+	uint32_t start_line;      /* the start line's bytes in buf[HM_START],
+				   * its CRLF included */
 	size_t upto[HM_URI];
 	struct abuf buf[HM_MAX];
 };

@@ -424,16 +424,21 @@ static void drop_settled(struct tx_dir_scan *ds)
 /* Where to scan instance idx of the variant at pos from, its source being
  * the bytes [base, base + slen) of the whole buffer: 0 when new or changed,
  * UINT32_MAX when unchanged; remembered as scanned (and final, so that
- * later updates do not even build it). *kept: it is final and remembered. */
+ * later updates do not even build it). *kept: it is final and remembered.
+ * single: the variant's only instance, at a place with a settled bit: when
+ * final, the bit remembers it and no record is written (it would be
+ * dropped at the end of this update: on http5k 110,000 records a run). */
 static uint32_t scan_from(struct app_scan *s, struct tx_dir_scan *ds, struct scan_done *sd,
 			  const struct app_variant *var, uint32_t pos, uint32_t idx, uint32_t base,
-			  uint32_t slen, bool *kept)
+			  uint32_t slen, bool single, bool *kept)
 {
 	bool final = buffer_final(s, var->buf);
 	uint32_t from = 0;
 
 	slen += base;
 	*kept = final;
+	if (sd == NULL && final && single)
+		return 0;
 	if (sd != NULL) {
 		sd->final = final;
 		if (sd->len == slen)
@@ -617,7 +622,8 @@ static bool scan_variant(struct app_scan *s, const struct packet *p, struct tx_d
 		}
 		if (ds != NULL) {
 			from = scan_from(s, ds, sd, var, pos, idx,
-					 app_tx_buffer_offset(s->af, s->tx, var->buf), len, &kept);
+					 app_tx_buffer_offset(s->af, s->tx, var->buf), len,
+					 settles && ninst == 1, &kept);
 			settles = settles && kept;
 			if (from == UINT32_MAX)
 				continue;

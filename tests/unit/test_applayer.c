@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/events-t.h"
+#include "dataplane/applayer/app_http-int.h"
 #include "dataplane/applayer/applayer.h"
 #include "tests/unit/check.h"
 
@@ -240,6 +241,31 @@ out:
 	app_flow_free(ctx, af);
 }
 
+/* http.header is the part of http.start between the start line and the
+ * closing empty line: absent without headers (http.start is not), the
+ * response's too, and http.response_header's lines are taken from it. */
+static void test_http_header_in_start(void)
+{
+	struct app_flow *af = app_flow_new(ctx, 6, 40012, 80);
+	struct app_tx *tx;
+
+	feed(af, APP_TO_SERVER, "GET /0 HTTP/1.0\r\n\r\n");
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK_STR("GET /0 HTTP/1.0\r\n\r\n", buf_str(af, tx, RULE_BUF_HTTP_START, 0));
+	CHECK(buf_str(af, tx, RULE_BUF_HTTP_HEADER, 0) == NULL);
+	CHECK(buf_str(af, tx, RULE_BUF_HTTP_REQUEST_HEADER, 0) == NULL);
+	feed(af, APP_TO_CLIENT, "HTTP/1.0 200 Fine\r\nServer: s\r\nX-Y: z\r\n\r\n");
+	CHECK_STR("Server: s\r\nX-Y: z\r\n", buf_str(af, tx, RULE_BUF_HTTP_HEADER, 1));
+	CHECK_STR("X-Y: z", buf_str(af, tx, RULE_BUF_HTTP_RESPONSE_HEADER, 1));
+	CHECK_STR("HTTP/1.0 200 Fine\r\nServer: s\r\nX-Y: z\r\n\r\n",
+		  buf_str(af, tx, RULE_BUF_HTTP_START, 1));
+out:
+	app_flow_free(ctx, af);
+}
+
 /* A header block that arrives line by line, inspected after each parse
  * (libhtp takes a header line once the next one is in): the header
  * buffers are extended by the new headers, and made again when libhtp
@@ -299,6 +325,8 @@ static void test_http_info_strings(void)
 				   "User-Agent: a\0b\r\nReferer: http://r/\r\n\r\n";
 	static const char res1[] = "HTTP/1.1 301 Moved\r\nContent-Type: text/plain;q=1\r\n"
 				   "Location: /next\r\nContent-Length: 0\r\n\r\n";
+	static const char req3[] = "GET /z HTTP/1.1\r\nHost: z\r\nUser-Agent: \0ab\0\0c\0\r\n"
+				   "Referer: \0\r\n\r\n";
 	struct app_flow *af = app_flow_new(ctx, 6, 40009, 80);
 	struct app_http_info hi;
 	struct app_tx *tx;
@@ -337,7 +365,60 @@ static void test_http_info_strings(void)
 	CHECK_STR("1.2.3.4", hi.x_forwarded_for);
 	CHECK(hi.user_agent == NULL && hi.referer == NULL && hi.content_type == NULL &&
 	      hi.redirect == NULL);
+	/* NUL bytes first, last and side by side, on a flow of their own */
+	app_flow_free(ctx, af);
+	af = app_flow_new(ctx, 6, 40011, 80);
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, (const uint8_t *)req3,
+				   (uint32_t)sizeof(req3) - 1, 1000));
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	if (tx == NULL)
+		goto out;
+	CHECK_INT(0, app_tx_http_info(ctx, af, tx, NULL, &hi));
+	CHECK_STR("\\0ab\\0\\0c\\0", hi.user_agent);
+	CHECK_STR("\\0", hi.referer);
+	CHECK_STR("z", hi.hostname);
 out:
+	app_flow_free(ctx, af);
+}
+
+/* Every named header is found whatever its case, and only by its own name
+ * (the same length and another name is not it). */
+static void test_http_header_names_all(void)
+{
+	static const char *const names[HV_MAX] = {
+		[HV_HOST] = "hOST", [HV_USER_AGENT] = "User-agent", [HV_REFERER] = "REFERER",
+		[HV_ACCEPT] = "Accept", [HV_ACCEPT_LANG] = "Accept-Language",
+		[HV_ACCEPT_ENC] = "accept-ENCODING", [HV_CONNECTION] = "Connection",
+		[HV_COOKIE] = "Cookie", [HV_SET_COOKIE] = "Set-Cookie",
+		[HV_CONTENT_TYPE] = "Content-Type", [HV_CONTENT_LEN] = "Content-Length",
+		[HV_LOCATION] = "Location", [HV_SERVER] = "Server", [HV_XFF] = "X-Forwarded-For",
+		[HV_CONTENT_RANGE] = "Content-Range", [HV_CONTENT_DISP] = "Content-Disposition",
+		[HV_CONTENT_ENC] = "Content-Encoding",
+	};
+	/* decoys of the names' lengths first: none may be taken for a name */
+	char req[2048] = "GET /a HTTP/1.1\r\nHosx: d\r\nAccepx: d\r\nCookix: d\r\n"
+			 "Serveq: d\r\nUser-Agenx: d\r\nX-Forwarded-Fox: d\r\n"
+			 "Accept-Languagx: d\r\n";
+	struct app_flow *af = app_flow_new(ctx, 6, 40010, 80);
+	struct app_tx *tx;
+
+	for (int k = 0; k < HV_MAX; k++)
+		snprintf(req + strlen(req), sizeof(req) - strlen(req), "%s: v%d\r\n", names[k], k);
+	snprintf(req + strlen(req), sizeof(req) - strlen(req), "\r\n");
+	CHECK_INT(0, app_flow_data(ctx, af, APP_TO_SERVER, (const uint8_t *)req,
+				   (uint32_t)strlen(req), 1000));
+	tx = app_flow_tx(af, 0);
+	CHECK(tx != NULL);
+	for (int k = 0; tx != NULL && k < HV_MAX; k++) {
+		const bstr *v = http_header_value((struct http_txd *)tx, 0, (enum http_hv)k);
+		char want[8];
+
+		snprintf(want, sizeof(want), "v%d", k);
+		CHECK(v != NULL);
+		if (v != NULL)
+			CHECK_INT(0, bstr_cmp_c(v, want));
+	}
 	app_flow_free(ctx, af);
 }
 
@@ -792,7 +873,9 @@ int main(void)
 	test_http_dir_unstarted();
 	test_http_side_refresh();
 	test_http_side_incremental();
+	test_http_header_in_start();
 	test_http_info_strings();
+	test_http_header_names_all();
 	test_http_body_presize();
 	test_http_many_txs();
 	test_http_max_tx();
