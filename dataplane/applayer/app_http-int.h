@@ -19,9 +19,12 @@ enum http_hv {
 	HV_MAX
 };
 
-/* Buffers made from one side's start line and headers: the first three
- * (below HM_URI) are made of the headers. */
-enum http_made { HM_HEADER, HM_NAMES, HM_START, HM_URI, HM_HOST, HM_MAX };
+/* Buffers made from one side's start line and headers: those below HM_URI
+ * are made of the headers. HM_HEADER holds every header's line (what
+ * http.request_header indexes); HM_NOCOOKIE is http.header when the side
+ * has a cookie header, which Suricata leaves out of it (Cookie to the
+ * server, Set-Cookie to the client: they have buffers of their own). */
+enum http_made { HM_HEADER, HM_NOCOOKIE, HM_NAMES, HM_START, HM_URI, HM_HOST, HM_MAX };
 
 /* What detection reads of one side (request, response), made on the first
  * ask rather than on every rule buffer of every update: the named headers

@@ -645,15 +645,23 @@ static uint8_t *put(uint8_t *w, const void *d, size_t n)
 	return w + n;
 }
 
+/* Whether header h is named exactly name (n bytes), in any case: how
+ * Suricata picks the cookie headers it leaves out of http.header. */
+static bool named(const htp_header_t *h, const char *name, size_t n)
+{
+	return bstr_len(h->name) == n && strncasecmp((const char *)bstr_ptr(h->name), name, n) == 0;
+}
+
 /* kind: 'h' "Name: Value\r\n" each, 'n' "\r\nName\r\n...\r\n", 's' the
  * start line then the headers and an empty line; of headers [from, n) of
- * hdr. From 0, made anew; else s holds the first from headers and is
- * extended by the others (the closing empty line moved past them).
- * Measured first, then written in one pass into room made once. On
- * -ENOMEM, s is to be made anew. */
+ * hdr, but for those named skip (NULL: none). From 0, made anew; else s
+ * holds the first from headers and is extended by the others (the closing
+ * empty line moved past them). Measured first, then written in one pass
+ * into room made once. On -ENOMEM, s is to be made anew. */
 static int build_headers(struct abuf *s, htp_header_t *const *hdr, size_t from, size_t n,
-			 const bstr *line, char kind)
+			 const bstr *line, char kind, const char *skip)
 {
+	const size_t skip_len = skip ? strlen(skip) : 0;
 	/* the closing empty line; for 'n' the opening one too */
 	const uint32_t tail = kind == 'h' ? 0 : 2;
 	uint64_t total = tail;
@@ -670,7 +678,8 @@ static int build_headers(struct abuf *s, htp_header_t *const *hdr, size_t from, 
 	for (size_t i = from; i < n; i++) {
 		const htp_header_t *h = hdr[i];
 
-		total += bstr_len(h->name) + 2 + (kind != 'n' ? 2 + bstr_len(h->value) : 0);
+		if (skip == NULL || !named(h, skip, skip_len))
+			total += bstr_len(h->name) + 2 + (kind != 'n' ? 2 + bstr_len(h->value) : 0);
 	}
 	if (total > UINT32_MAX - s->len || abuf_reserve(s, (uint32_t)total))
 		return -ENOMEM;
@@ -682,6 +691,8 @@ static int build_headers(struct abuf *s, htp_header_t *const *hdr, size_t from, 
 	for (size_t i = from; i < n; i++) {
 		const htp_header_t *h = hdr[i];
 
+		if (skip != NULL && named(h, skip, skip_len))
+			continue;
 		w = put(w, bstr_ptr(h->name), bstr_len(h->name));
 		if (kind != 'n')
 			w = put(put(w, ": ", 2), bstr_ptr(h->value), bstr_len(h->value));
@@ -879,7 +890,8 @@ static int make(struct applayer_ctx *ctx, const htp_tx_t *tx, uint32_t idx, enum
 	if (m == HM_START && from == 0 && line != NULL)
 		sd->start_line = (uint32_t)bstr_len(line) + 2;
 	return build_headers(b, side_headers(sd), from, sd->nhdr, line,
-			     m == HM_NAMES ? 'n' : m == HM_START ? 's' : 'h');
+			     m == HM_NAMES ? 'n' : m == HM_START ? 's' : 'h',
+			     m != HM_NOCOOKIE ? NULL : idx ? "set-cookie" : "cookie");
 }
 
 /* Made buffer m of side idx: made on the first ask, kept while the side
@@ -903,10 +915,11 @@ static int made(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx, enum
 	return give_abuf(&sd->buf[m], data, len);
 }
 
-/* http.header of side idx: http.start holds its bytes after the start line
- * (start_line bytes) and before the closing empty line, so with a start
- * line it is that part of the made http.start, not a second copy (each
- * was built once per side and transaction: 10,000 builds on http5k). */
+/* Every header's line of side idx ("Name: Value\r\n" each): http.start
+ * holds them after the start line (start_line bytes) and before the
+ * closing empty line, so with a start line it is that part of the made
+ * http.start, not a second copy (each was built once per side and
+ * transaction: 10,000 builds on http5k). */
 static int header_block(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx,
 			const uint8_t **data, uint32_t *len)
 {
@@ -922,6 +935,19 @@ static int header_block(struct applayer_ctx *ctx, struct http_txd *t, uint32_t i
 		return 0;
 	}
 	return made(ctx, t, idx, HM_HEADER, data, len);
+}
+
+/* http.header of side idx: every header's line but a cookie header's
+ * (Suricata's detect-http-header.c). A side with no cookie header, the
+ * usual case, gives the lines of all (header_block). A header found as a
+ * cookie header with NUL bytes skipped, though not named one exactly, is
+ * kept: the separate build leaves out only exact names. */
+static int header_rule_buffer(struct applayer_ctx *ctx, struct http_txd *t, uint32_t idx,
+			      const uint8_t **data, uint32_t *len)
+{
+	if (side_of(t, idx)->hv[idx ? HV_SET_COOKIE : HV_COOKIE] == NULL)
+		return header_block(ctx, t, idx, data, len);
+	return made(ctx, t, idx, HM_NOCOOKIE, data, len);
 }
 
 /* http.request_header / http.response_header (Suricata 7, HTTP/1 as
@@ -1020,7 +1046,7 @@ int app_http_buffer(struct applayer_ctx *ctx, struct app_tx *atx, enum rule_buff
 	case RULE_BUF_HTTP_SERVER:
 		return header(t, 1, HV_SERVER, data, len);
 	case RULE_BUF_HTTP_HEADER:
-		return header_block(ctx, t, idx, data, len);
+		return header_rule_buffer(ctx, t, idx, data, len);
 	case RULE_BUF_HTTP_HEADER_NAMES:
 		return made(ctx, t, idx, HM_NAMES, data, len);
 	case RULE_BUF_HTTP_START:
