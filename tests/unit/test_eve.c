@@ -636,6 +636,57 @@ static void test_json_bounds(void)
 	json_release(&j);
 }
 
+/* Member names take a path of their own (copied while scanned): each byte
+ * value at each place of a name must come out as json_strn escapes it, and
+ * a name must fit whole, its quotes and colon included, or fail. */
+static void test_json_key(void)
+{
+	char buf[128], exp[128];
+	struct json_w j;
+
+	for (unsigned c = 1; c < 256; c++) {
+		for (unsigned at = 0; at < 10; at++) {
+			char key[11];
+			size_t k;
+
+			memset(key, 'k', 10);
+			key[10] = '\0';
+			key[at] = (char)c;
+			json_init(&j, exp, sizeof(exp));
+			json_strn(&j, NULL, key, 10);
+			k = json_len(&j);
+			memcpy(exp + k, ":1}", 4);
+			json_init(&j, buf, sizeof(buf));
+			json_obj_open(&j, NULL);
+			json_uint(&j, key, 1);
+			json_obj_close(&j);
+			CHECK(json_ok(&j));
+			buf[json_len(&j)] = '\0';
+			if (buf[0] != '{' || strcmp(exp, buf + 1) != 0) {
+				fprintf(stderr, "key byte %02x at %u\n", c, at);
+				CHECK_STR(exp, buf + 1);
+			}
+		}
+	}
+
+	/* at the buffer's end: the name, quotes and colon whole or an error */
+	static const struct {
+		const char *key, *out;
+	} e[] = { { "abc", "\"abc\":{" }, { "q\"", "\"q\\\"\":{" } };
+	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+		for (size_t cap = 0; cap <= 12; cap++) {
+			json_init(&j, buf, cap);
+			json_obj_open(&j, e[i].key);
+			CHECK(json_ok(&j) == (cap >= strlen(e[i].out)));
+			CHECK(json_len(&j) <= cap);
+			if (json_ok(&j)) {
+				buf[json_len(&j)] = '\0';
+				CHECK_STR(e[i].out, buf);
+			}
+		}
+	}
+}
+
 /* ---- alerts ---- */
 
 static void test_alert_v4_tcp(void)
@@ -1821,6 +1872,7 @@ int main(void)
 	test_json_strn_bytes();
 	test_json_base64_printable();
 	test_json_bounds();
+	test_json_key();
 	test_alert_v4_tcp();
 	test_alert_v6_udp();
 	test_alert_icmp();
