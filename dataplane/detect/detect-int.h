@@ -518,12 +518,18 @@ struct detect_thread {
 	struct rule_prof *prof;  /* (added) per rank, NULL: profiling off (detect_profile.c) */
 };
 
+/* (added) Rule dr's header is known to fail the packet's flow direction
+ * (dt->hdr_failed): it cannot match, whatever its buffers hold. */
+static inline bool detect_hdr_fails(const struct detect_thread *dt, const struct de_rule *dr)
+{
+	return dt->hdr_failed >> dr->hdr_class & 1u;
+}
+
 /* (added) Rule dr can be a candidate of the packet under inspection: of
- * its class, and its header not known to fail the packet's flow direction
- * (dt->hdr_failed). */
+ * its class, and its header not known to fail. */
 static inline bool detect_cand_ok(const struct detect_thread *dt, const struct de_rule *dr)
 {
-	return (dr->classes & dt->pclass_bit) && !(dt->hdr_failed >> dr->hdr_class & 1u);
+	return (dr->classes & dt->pclass_bit) && !detect_hdr_fails(dt, dr);
 }
 
 /* (added) The host table for p, once everything before p has had its turn

@@ -144,7 +144,7 @@ void detect_body_log_reset(struct detect_body_log *log);
  * covers them, false when they must be scanned. */
 bool detect_body_from_stream(struct detect_thread *dt, const struct packet *p,
 			     struct app_flow *af, struct app_tx *tx, uint32_t from, uint32_t to,
-			     void (*add)(struct detect_app_thread *, uint32_t));
+			     void (*add)(struct detect_thread *, uint32_t));
 
 /* detect_inspect.c: the rule's list rb (its matches on buffer rb->buf
  * after chain rb->xf, of occurrence rb->grp; rb->var unused) against buf,

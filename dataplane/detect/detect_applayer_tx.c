@@ -177,12 +177,19 @@ static int variant_buffer(const struct app_scan *s, uint32_t v, uint32_t idx,
 	return 0;
 }
 
-static void add_cand(struct detect_app_thread *at, uint32_t rank)
+/* rank as a candidate of the transaction and direction, once; not when its
+ * header is known to fail the flow direction (the packet's, which the
+ * transaction's side is): its verification would stop there, and it is
+ * not remembered for the next update either. */
+static void add_cand(struct detect_thread *dt, uint32_t rank)
 {
+	struct detect_app_thread *at = dt->app;
+
 	if (at->seen[rank] == at->stamp)
 		return;
 	at->seen[rank] = at->stamp;
-	at->cand[at->ncand++] = rank;
+	if (!detect_hdr_fails(dt, &dt->de->rules[rank]))
+		at->cand[at->ncand++] = rank;
 }
 
 static int on_app_pattern(unsigned int id, unsigned long long from, unsigned long long to,
@@ -198,7 +205,7 @@ static int on_app_pattern(unsigned int id, unsigned long long from, unsigned lon
 	dt->stats.mpm_matches++;
 	for (uint32_t k = db->pat_first[id]; k < db->pat_first[id + 1]; k++) {
 		BUG_ON_HOT(at->ncand >= dt->de->nrules);
-		add_cand(at, db->pat_rules[k]);
+		add_cand(dt, db->pat_rules[k]);
 	}
 	return 0;
 }
@@ -696,11 +703,11 @@ static struct tx_dir_scan *candidates(struct app_scan *s, const struct packet *p
 		if (dropped)
 			drop_settled(ds);
 		for (uint32_t i = 0; i < ds->nhit; i++)
-			add_cand(at, ds->hit[i]);
+			add_cand(dt, ds->hit[i]);
 		remember_hits(mem, ds, at, s->tx);
 	}
 	for (uint32_t i = 0; i < ae->nalways[proto]; i++)
-		add_cand(at, ae->always[proto][i]);
+		add_cand(dt, ae->always[proto][i]);
 	gate_scan(dt, p, proto);
 	detect_sort_ranks(at->cand, at->ncand);
 	dt->stats.candidates += at->ncand;
@@ -1137,6 +1144,8 @@ void detect_app_packet(struct detect_thread *dt, struct packet *p, struct detect
 	if (dt->app == NULL || p->flow == NULL || p->flow->app == NULL)
 		return;
 	s.af = p->flow->app;
+	/* what the packet's rules learnt of the flow direction's headers */
+	dt->hdr_failed = detect_hdr_failed(dt->addr_memo, p);
 	s.al = app_flow_ctx(s.af);
 	proto = app_flow_proto(s.af);
 	if (proto == APP_PROTO_UNKNOWN || proto == APP_PROTO_FAILED)

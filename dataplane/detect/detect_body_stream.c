@@ -179,7 +179,7 @@ void detect_body_log_reset(struct detect_body_log *log)
 
 bool detect_body_from_stream(struct detect_thread *dt, const struct packet *p,
 			     struct app_flow *af, struct app_tx *tx, uint32_t from, uint32_t to,
-			     void (*add)(struct detect_app_thread *, uint32_t))
+			     void (*add)(struct detect_thread *, uint32_t))
 {
 	const struct pat_db *db = &dt->de->app->body_stream;
 	const struct detect_flow_dir *fd;
@@ -201,7 +201,7 @@ bool detect_body_from_stream(struct detect_thread *dt, const struct packet *p,
 			continue;
 		for (uint32_t k = db->pat_first[id]; k < db->pat_first[id + 1]; k++)
 			if (db->pat_rules[k] & DETECT_RANK_BODY)
-				add(dt->app, db->pat_rules[k] & ~DETECT_RANK_BODY);
+				add(dt, db->pat_rules[k] & ~DETECT_RANK_BODY);
 	}
 	dt->stats.mpm_body_stream_bytes += to - from;
 	return true;

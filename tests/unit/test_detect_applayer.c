@@ -500,6 +500,62 @@ static void test_payload_gate(void)
 	app_env_teardown(e);
 }
 
+/* A rule whose header (numbered: two rules share it) is known to fail the
+ * flow direction is no candidate of a later transaction: dropped when the
+ * prefilter reports it, not remembered for the next update. The client
+ * 10.0.0.1 is not in 192.168.0.0/16. */
+static void test_header_known_failed(void)
+{
+	struct app_env *e = setup(
+		"alert http 192.168.0.0/16 any -> any any (msg:\"a\"; flow:to_server; "
+		"http.uri; content:\"/a\"; sid:1;)\n"
+		"alert http 192.168.0.0/16 any -> any any (msg:\"b\"; flow:to_server; "
+		"http.uri; content:\"/b\"; sid:2;)\n"
+		"alert http any any -> any any (msg:\"c\"; flow:to_server; "
+		"http.uri; content:\"/c\"; sid:3;)\n"
+		"alert tcp-pkt 192.168.0.0/16 any -> any any (msg:\"d\"; flow:to_server; "
+		"content:\"GET\"; sid:4;)\n",
+		NULL);
+	const struct detect_stats *st = detect_thread_stats(e->d.dt);
+	static const char req[] = "GET /a/c HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const uint8_t tcph[20];
+	struct packet p;
+	uint64_t cand;
+
+	flow_open(e, 6, 40000, 80);
+	/* the header is not known yet: verified, and it fails */
+	cand = st->candidates;
+	feeds(e, APP_TO_SERVER, "GET /a/c HTTP/1.1\r\nHost: a\r\n\r\n");
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(3, sid(0));
+	CHECK_INT(2, st->candidates - cand);
+	CHECK(e->f.det.addr.cls_known[PKT_TO_SERVER] != 0);
+	CHECK_INT(0, e->f.det.addr.cls_pass[PKT_TO_SERVER]);
+	/* now sids 1 and 2 are dropped, in the new transaction's buffers as
+	 * in what the first one's update would bring */
+	cand = st->candidates;
+	feeds(e, APP_TO_SERVER, "GET /a/b/c HTTP/1.1\r\nHost: a\r\n\r\n");
+	CHECK_INT(1, inspect(e, PKT_TO_SERVER));
+	CHECK_INT(3, sid(0));
+	CHECK_INT(1, st->candidates - cand);
+	flow_close(e);
+	/* a packet rule of the same header, a candidate of the packet that
+	 * carries the request, learns it first: the transaction's candidates
+	 * of that packet lose sid 1 already (sids 4 and 3 are left) */
+	flow_open(e, 6, 40001, 80);
+	cand = st->candidates;
+	feeds(e, APP_TO_SERVER, req);
+	p = app_env_packet(e, PKT_TO_SERVER, 0);
+	p.l4 = tcph;
+	p.payload = (const uint8_t *)req;
+	p.payload_len = (uint32_t)strlen(req);
+	CHECK_INT(1, inspect_pkt(e, &p));
+	CHECK_INT(3, sid(0));
+	CHECK_INT(2, st->candidates - cand);
+	flow_close(e);
+	app_env_teardown(e);
+}
+
 /* An http rule whose longest content is one repeated byte prefilters on
  * its other one (fp_one_byte_run): a uri of that run alone makes no
  * candidate, the other content does, and both are verified. */
@@ -784,6 +840,7 @@ int main(void)
 	test_multi_buffer();
 	test_config();
 	test_payload_gate();
+	test_header_known_failed();
 	test_run_fast_pattern();
 	test_scan_memo();
 	test_unchanged_miss();
